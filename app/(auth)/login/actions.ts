@@ -1,0 +1,38 @@
+"use server";
+
+import { formAction } from "@/lib/action";
+import { signIn, SignInRefused } from "@/lib/auth/auth";
+import { allowAnyone } from "@/lib/auth/guards";
+import { signInSchema } from "@/lib/auth/sign-in-schema";
+import { minutesUntil } from "@/lib/auth/sign-in-throttle";
+
+function refusalMessage(code: string): string {
+  if (code.startsWith("throttled:")) {
+    const minutes = minutesUntil(new Date(Number(code.slice("throttled:".length))));
+    return `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  }
+  switch (code) {
+    case "disabled":
+      return "This account has been disabled. Contact your administrator.";
+    case "api_account":
+      return "This is an API account: it can use the API but cannot sign in here.";
+    default:
+      return "Incorrect email or password.";
+  }
+}
+
+export const signInAction = formAction({
+  guard: allowAnyone,
+  schema: signInSchema,
+  echo: ["email"],
+  async handler({ email, password }) {
+    try {
+      await signIn("credentials", { email, password, redirectTo: "/" });
+    } catch (error) {
+      // signIn redirects by throwing; only a refusal is ours to turn into a message.
+      if (error instanceof SignInRefused) return { status: "error", message: refusalMessage(error.code) };
+      throw error;
+    }
+    return { status: "success" };
+  },
+});

@@ -1,0 +1,37 @@
+"use client";
+
+import { useActionState } from "react";
+import { signInAction } from "@/app/(auth)/login/actions";
+import { SubmitButton } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { FormStatus } from "@/components/ui/form-status";
+import { initialFormState } from "@/lib/action";
+
+export function CredentialsSignInForm() {
+  const [state, action] = useActionState(signInAction, initialFormState);
+  return (
+    <form action={action} className="mt-6 space-y-4" noValidate>
+      <FormStatus state={state} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username"
+        required
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={state.fieldErrors?.password}
+      />
+      <SubmitButton className="w-full" pendingLabel="Signing in…">
+        Sign in
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,303 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
+
+/*
+ * Timestamps are integers (milliseconds since the epoch): they sort, compare
+ * and index cheaply in SQLite, and Drizzle maps them to Date.
+ */
+const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
+const createdAt = () =>
+  timestamp("created_at")
+    .notNull()
+    .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+
+export const TWO_FACTOR_POLICIES = ["disabled", "optional", "required"] as const;
+export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
+
+/** A user's own override of the organisation's policy; "default" defers to roles and the organisation. */
+export const TWO_FACTOR_REQUIREMENTS = ["default", "required", "optional", "disabled"] as const;
+export type TwoFactorRequirement = (typeof TWO_FACTOR_REQUIREMENTS)[number];
+
+export const TWO_FACTOR_METHODS = ["totp", "code", "duo"] as const;
+export type TwoFactorMethod = (typeof TWO_FACTOR_METHODS)[number];
+
+export const CODE_DELIVERIES = ["auto", "sms", "email"] as const;
+export type CodeDelivery = (typeof CODE_DELIVERIES)[number];
+
+/** `password`: the second factor is still owed; `active`: fully signed in. */
+export const SESSION_STAGES = ["password", "active"] as const;
+export type SessionStage = (typeof SESSION_STAGES)[number];
+
+export const organisations = sqliteTable("organisations", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  twoFactorPolicy: text("two_factor_policy", { enum: TWO_FACTOR_POLICIES }).notNull().default("optional"),
+  allowTotp: integer("allow_totp", { mode: "boolean" }).notNull().default(true),
+  allowCode: integer("allow_code", { mode: "boolean" }).notNull().default(true),
+  allowDuo: integer("allow_duo", { mode: "boolean" }).notNull().default(false),
+  /** Days a newly required user may still skip setup; 0 = set up at the next sign-in. */
+  twoFactorGraceDays: integer("two_factor_grace_days").notNull().default(0),
+  sessionDurationDays: integer("session_duration_days").notNull().default(90),
+  duoIntegrationKey: text("duo_integration_key"),
+  /** AES-256-GCM ciphertext (lib/crypto), never the plain secret. */
+  duoSecretKeyEncrypted: text("duo_secret_key_encrypted"),
+  duoApiHostname: text("duo_api_hostname"),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    /** Stored trimmed and lower-cased; the unique index on lower(email) guards writes that forget. */
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    /** argon2id PHC string; null for accounts that cannot use a password (SSO, pending invitation). */
+    passwordHash: text("password_hash"),
+    passwordChangedAt: timestamp("password_changed_at"),
+    /** E.164, e.g. +447700900123. */
+    mobileNumber: text("mobile_number"),
+    mobileVerifiedAt: timestamp("mobile_verified_at"),
+    isApiAccount: integer("is_api_account", { mode: "boolean" }).notNull().default(false),
+    twoFactorRequirement: text("two_factor_requirement", { enum: TWO_FACTOR_REQUIREMENTS })
+      .notNull()
+      .default("default"),
+    /** When 2FA first became required for this user, for the organisation's grace period. */
+    twoFactorRequiredSince: timestamp("two_factor_required_since"),
+    preferredTwoFactorMethod: text("preferred_two_factor_method", { enum: TWO_FACTOR_METHODS }),
+    codeDelivery: text("code_delivery", { enum: CODE_DELIVERIES }).notNull().default("auto"),
+    disabledAt: timestamp("disabled_at"),
+    lastSignInAt: timestamp("last_sign_in_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(sql`lower(${t.email})`),
+    index("users_organisation_name_idx").on(t.organisationId, t.name),
+    index("users_organisation_email_idx").on(t.organisationId, t.email),
+  ],
+);
+
+/** An authenticator-app secret; unconfirmed until the user proves they can generate codes. */
+export const totpCredentials = sqliteTable("totp_credentials", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secretEncrypted: text("secret_encrypted").notNull(),
+  confirmedAt: timestamp("confirmed_at"),
+  /** Last accepted 30-second step: a code is accepted only for a later step, so none is replayable. */
+  lastUsedStep: integer("last_used_step"),
+  createdAt: createdAt(),
+});
+
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("recovery_codes_user_idx").on(t.userId)],
+);
+
+/** "Remember this browser for 90 days": only the token's hash is stored. */
+export const trustedBrowsers = sqliteTable(
+  "trusted_browsers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at"),
+    expiresAt: timestamp("expires_at").notNull(),
+  },
+  (t) => [index("trusted_browsers_user_idx").on(t.userId)],
+);
+
+export const PERMISSIONS = [
+  "users:read",
+  "users:manage",
+  "roles:manage",
+  "settings:manage",
+  "audit:read",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const roles = sqliteTable(
+  "roles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    permissions: text("permissions", { mode: "json" }).$type<Permission[]>().notNull().default([]),
+    requireTwoFactor: integer("require_two_factor", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("roles_organisation_name_unique").on(t.organisationId, sql`lower(${t.name})`)],
+);
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("groups_organisation_name_unique").on(t.organisationId, sql`lower(${t.name})`)],
+);
+
+export const groupMembers = sqliteTable(
+  "group_members",
+  {
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("group_members_user_idx").on(t.userId)],
+);
+
+export const userRoles = sqliteTable(
+  "user_roles",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    roleId: integer("role_id")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roleId] }), index("user_roles_role_idx").on(t.roleId)],
+);
+
+export const groupRoles = sqliteTable(
+  "group_roles",
+  {
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    roleId: integer("role_id")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.roleId] }), index("group_roles_role_idx").on(t.roleId)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie's random token: a leaked table cannot be replayed as cookies. */
+    tokenHash: text("token_hash").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    stage: text("stage", { enum: SESSION_STAGES }).notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp("last_seen_at").notNull(),
+    /** Absolute: a session is never extended by use. */
+    expiresAt: timestamp("expires_at").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** Wrong second-factor codes typed in this half-signed-in session. */
+    secondFactorFailures: integer("second_factor_failures").notNull().default(0),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+/** Failed password sign-ins, counted per account (the typed email) and per client IP. */
+export const signInFailures = sqliteTable(
+  "sign_in_failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    scope: text("scope", { enum: ["account", "ip"] }).notNull(),
+    key: text("key").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sign_in_failures_lookup_idx").on(t.scope, t.key, t.createdAt)],
+);
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Null when the event cannot be tied to an organisation (a failed sign-in for an unknown email). */
+    organisationId: integer("organisation_id").references(() => organisations.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    actorUserId: integer("actor_user_id").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+    targetUserId: integer("target_user_id").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    details: text("details", { mode: "json" }).$type<Record<string, string | number | boolean | null>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_events_organisation_time_idx").on(t.organisationId, t.createdAt),
+    index("audit_events_organisation_type_time_idx").on(t.organisationId, t.type, t.createdAt),
+    index("audit_events_target_idx").on(t.targetUserId, t.createdAt),
+    index("audit_events_actor_idx").on(t.actorUserId, t.createdAt),
+  ],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at"),
+    revokedAt: timestamp("revoked_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+/** Messages kept instead of sent while no email/SMS provider is configured (see /dev/outbox). */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channel: text("channel", { enum: ["email", "sms"] }).notNull(),
+    to: text("to").notNull(),
+    subject: text("subject"),
+    body: text("body").notNull(),
+    html: text("html"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("outbox_created_idx").on(t.createdAt)],
+);
+
+export type Organisation = typeof organisations.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Role = typeof roles.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type OutboxMessage = typeof outbox.$inferSelect;

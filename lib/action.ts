@@ -1,0 +1,53 @@
+import type { z } from "zod";
+
+/** What every form action returns: one shape, so every form renders errors the same accessible way. */
+export type FormState = {
+  status: "idle" | "error" | "success";
+  message?: string;
+  fieldErrors?: Record<string, string>;
+  /** Non-secret values to put back in the form after an error, never passwords. */
+  values?: Record<string, string>;
+};
+
+export const initialFormState: FormState = { status: "idle" };
+
+type FormSchema = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
+
+/** Files and repeated keys have no place in our forms: keep each field's first string value. */
+function fieldsOf(formData: FormData): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of formData) {
+    if (typeof value === "string" && !(key in fields) && !key.startsWith("$ACTION")) fields[key] = value;
+  }
+  return fields;
+}
+
+/**
+ * Builds a form action that runs its guard first (so a direct POST without the
+ * right session is refused before any input is read), then validates the
+ * form with zod and hands the handler typed input.
+ */
+export function formAction<Schema extends FormSchema, Guarded>(options: {
+  guard: () => Promise<Guarded>;
+  schema: Schema;
+  /** Fields safe to send back to the browser with an error. */
+  echo?: readonly string[];
+  handler: (input: z.output<Schema>, guarded: Guarded) => Promise<FormState>;
+}) {
+  return async function action(_previous: FormState, formData: FormData): Promise<FormState> {
+    const guarded = await options.guard();
+    const fields = fieldsOf(formData);
+    const values = Object.fromEntries((options.echo ?? []).map((name) => [name, fields[name] ?? ""]));
+    const parsed = options.schema.safeParse(fields);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? "form");
+        fieldErrors[field] ??= issue.message;
+      }
+      return { status: "error", message: "Please correct the highlighted fields.", fieldErrors, values };
+    }
+    const result = await options.handler(parsed.data, guarded);
+    return result.status === "error" ? { values, ...result } : result;
+  };
+}

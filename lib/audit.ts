@@ -1,0 +1,42 @@
+import type { Db } from "@/db";
+import { auditEvents } from "@/db/schema";
+import type { RequestContext } from "@/lib/request-context";
+
+export const AUDIT_EVENT_TYPES = [
+  "sign_in.succeeded",
+  "sign_in.failed",
+  "sign_in.refused",
+  "sign_in.throttled",
+  "sign_out",
+  "session.revoked",
+  "password.changed",
+  "profile.updated",
+  "settings.updated",
+  "sessions.revoked_all",
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export type AuditEventInput = {
+  type: AuditEventType;
+  organisationId: number | null;
+  actorUserId?: number | null;
+  targetUserId?: number | null;
+  context?: RequestContext;
+  details?: Record<string, string | number | boolean | null>;
+  at?: Date;
+};
+
+export function recordAuditEvent(db: Db, event: AuditEventInput): void {
+  db.insert(auditEvents)
+    .values({
+      type: event.type,
+      organisationId: event.organisationId,
+      actorUserId: event.actorUserId ?? null,
+      targetUserId: event.targetUserId ?? null,
+      ip: event.context?.ip ?? null,
+      userAgent: event.context?.userAgent ?? null,
+      details: event.details ?? null,
+      ...(event.at ? { createdAt: event.at } : {}),
+    })
+    .run();
+}

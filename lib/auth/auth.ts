@@ -1,0 +1,89 @@
+import "server-only";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
+import { getDb } from "@/db";
+import { getEnv } from "@/lib/env";
+import { signInWithPassword, type PasswordSignInResult } from "@/lib/auth/password-sign-in";
+import { MAX_SESSION_DURATION_DAYS, sessionCookie } from "@/lib/auth/session-cookie";
+import { createSession, deleteSession, loadSession } from "@/lib/auth/sessions";
+import { signInSchema } from "@/lib/auth/sign-in-schema";
+import { isSecureRequest, requestContext } from "@/lib/request-context";
+
+type Refusal = Exclude<PasswordSignInResult, { ok: true }>;
+
+/** Carries why a password sign-in was refused to the login action, as Auth.js's error `code`. */
+export class SignInRefused extends CredentialsSignin {
+  constructor(refusal: Refusal | { ok: false; reason: "invalid_input" }) {
+    super();
+    this.code = refusal.reason === "throttled" ? `throttled:${refusal.retryAt.getTime()}` : refusal.reason;
+  }
+}
+
+/*
+ * Auth.js runs the Credentials sign-in; the session itself is ours. Its "JWT"
+ * is replaced by an opaque random token naming a row in `sessions`, so every
+ * request is checked against the database and deleting rows signs people out.
+ */
+async function buildConfig(request: Request | undefined): Promise<NextAuthConfig> {
+  const secure = isSecureRequest(request?.headers ?? (await headers()));
+  return {
+    secret: getEnv().AUTH_SECRET,
+    trustHost: true,
+    pages: { signIn: "/login", error: "/login" },
+    session: { strategy: "jwt", maxAge: MAX_SESSION_DURATION_DAYS * 24 * 60 * 60 },
+    cookies: { sessionToken: sessionCookie(secure) },
+    providers: [
+      Credentials({
+        credentials: { email: {}, password: {} },
+        async authorize(credentials, authorizeRequest) {
+          const parsed = signInSchema.safeParse(credentials);
+          if (!parsed.success) throw new SignInRefused({ ok: false, reason: "invalid_input" });
+          const context = requestContext(authorizeRequest.headers);
+          const result = await signInWithPassword(getDb(), { ...parsed.data, context });
+          if (!result.ok) throw new SignInRefused(result);
+          return { id: String(result.user.id), email: result.user.email, name: result.user.name, context };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user, trigger }) {
+        if (trigger !== "signIn") return token;
+        // The second-factor step arrives with the authenticator-app work; until
+        // then a correct password completes the sign-in.
+        const { token: sessionToken } = createSession(getDb(), {
+          userId: Number(user.id),
+          stage: "active",
+          context: user.context ?? { ip: null, userAgent: null },
+        });
+        return { sessionToken };
+      },
+    },
+    jwt: {
+      async encode({ token }) {
+        if (typeof token?.sessionToken !== "string") throw new Error("Session token missing");
+        return token.sessionToken;
+      },
+      async decode({ token }) {
+        if (!token) return null;
+        const loaded = loadSession(getDb(), token);
+        return loaded ? { sessionToken: token, sub: String(loaded.user.id) } : null;
+      },
+    },
+    events: {
+      async signOut(message) {
+        const sessionToken = "token" in message ? message.token?.sessionToken : undefined;
+        if (typeof sessionToken === "string") deleteSession(getDb(), sessionToken);
+      },
+    },
+    logger: {
+      // A refused sign-in is an expected outcome, already audited; not a server error.
+      error(error) {
+        if (error instanceof CredentialsSignin) return;
+        console.error(error);
+      },
+    },
+  };
+}
+
+export const { signIn, signOut } = NextAuth(buildConfig);

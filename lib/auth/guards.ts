@@ -1,0 +1,78 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { connection } from "next/server";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/db";
+import type { Permission, SessionStage } from "@/db/schema";
+import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
+import { sessionCookie } from "@/lib/auth/session-cookie";
+import { loadSession, type LoadedSession } from "@/lib/auth/sessions";
+import { isSecureRequest, requestContext, type RequestContext } from "@/lib/request-context";
+
+export type CurrentSession = LoadedSession & {
+  /** The raw cookie token, needed to rotate or end this very session. */
+  token: string;
+  context: RequestContext;
+};
+
+/** The request's session, looked up once per request. Never trust this without a guard below. */
+export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
+  const requestHeaders = await headers();
+  const token = (await cookies()).get(sessionCookie(isSecureRequest(requestHeaders)).name)?.value;
+  if (!token) return null;
+  const loaded = loadSession(getDb(), token);
+  return loaded ? { ...loaded, token, context: requestContext(requestHeaders) } : null;
+});
+
+/** Where a session in the given stage belongs. */
+function homeOf(stage: SessionStage): string {
+  return stage === "password" ? "/login/two-factor" : "/";
+}
+
+/**
+ * Admits only a session in `stage`; anyone else is sent where they belong.
+ * A half-signed-in session (stage "password") thus reaches nothing that asks
+ * for "active", whatever proxy.ts did or did not do with the request.
+ */
+export async function requireSession(stage: SessionStage): Promise<CurrentSession> {
+  const current = await getCurrentSession();
+  if (!current) redirect("/login");
+  if (current.session.stage !== stage) redirect(homeOf(current.session.stage));
+  return current;
+}
+
+/** A fully signed-in user: the guard of every ordinary page and action. */
+export function requireUser(): Promise<CurrentSession> {
+  return requireSession("active");
+}
+
+export const getCurrentPermissions = cache(async (userId: number): Promise<Set<Permission>> => {
+  return permissionsOf(rolesOfUser(getDb(), userId));
+});
+
+/** A fully signed-in user holding `permission` through a role; others get 403. */
+export async function requirePermission(permission: Permission): Promise<CurrentSession> {
+  const current = await requireUser();
+  if (!(await getCurrentPermissions(current.user.id)).has(permission)) forbidden();
+  return current;
+}
+
+/** Any session, whichever stage: for signing out, which must work half-way through a sign-in too. */
+export async function requireAnySession(): Promise<CurrentSession> {
+  const current = await getCurrentSession();
+  if (!current) redirect("/login");
+  return current;
+}
+
+/** States that an action is deliberately open to anyone, such as the password step of signing in. */
+export async function allowAnyone(): Promise<void> {
+  // Rendered per request, never prerendered at build time.
+  await connection();
+}
+
+/** For /login: a signed-in visitor has nothing to do there. */
+export async function redirectIfSignedIn(): Promise<void> {
+  const current = await getCurrentSession();
+  if (current) redirect(homeOf(current.session.stage));
+}

@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { groupMembers, groupRoles, roles, userRoles, type Permission } from "@/db/schema";
+
+export const PERMISSION_LABELS: Record<Permission, string> = {
+  "users:read": "Read users",
+  "users:manage": "Manage users",
+  "roles:manage": "Manage roles and groups",
+  "settings:manage": "Manage settings",
+  "audit:read": "Read the audit log",
+};
+
+/** Names of the roles a user holds, directly or through a group. */
+export function rolesOfUser(db: Db, userId: number) {
+  return db
+    .select({ id: roles.id, name: roles.name, permissions: roles.permissions, requireTwoFactor: roles.requireTwoFactor })
+    .from(roles)
+    .where(
+      sql`${roles.id} in (
+        select ${userRoles.roleId} from ${userRoles} where ${userRoles.userId} = ${userId}
+        union
+        select ${groupRoles.roleId} from ${groupRoles}
+          join ${groupMembers} on ${groupMembers.groupId} = ${groupRoles.groupId}
+          where ${groupMembers.userId} = ${userId}
+      )`,
+    )
+    .orderBy(roles.name)
+    .all();
+}
+
+export function permissionsOf(heldRoles: Array<{ permissions: Permission[] }>): Set<Permission> {
+  return new Set(heldRoles.flatMap((role) => role.permissions));
+}
+
+export function userHasPermission(db: Db, userId: number, permission: Permission): boolean {
+  return permissionsOf(rolesOfUser(db, userId)).has(permission);
+}

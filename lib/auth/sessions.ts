@@ -1,0 +1,183 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { organisations, sessions, users, type SessionStage } from "@/db/schema";
+import { hashToken, randomToken } from "@/lib/crypto";
+import type { RequestContext } from "@/lib/request-context";
+
+/** A half-signed-in session must finish its second factor within this time. */
+export const PASSWORD_STAGE_LIFETIME_MS = 10 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** last_seen_at is informational: writing it at most once a minute keeps reads from becoming writes. */
+const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
+/** 32 random bytes: far beyond the 128 bits a session id needs. */
+const SESSION_TOKEN_BYTES = 32;
+
+export type SessionView = {
+  tokenHash: string;
+  stage: SessionStage;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  secondFactorFailures: number;
+};
+
+export type SessionUser = {
+  id: number;
+  email: string;
+  name: string;
+  organisationId: number;
+  passwordChangedAt: Date | null;
+};
+
+export type SessionOrganisation = { id: number; name: string; sessionDurationDays: number };
+
+export type LoadedSession = { session: SessionView; user: SessionUser; organisation: SessionOrganisation };
+
+function sessionLifetimeMs(stage: SessionStage, sessionDurationDays: number): number {
+  return stage === "password" ? PASSWORD_STAGE_LIFETIME_MS : sessionDurationDays * DAY_MS;
+}
+
+/**
+ * Starts a session and returns the token for the cookie. Only its hash is
+ * stored; the expiry is absolute, fixed now from the organisation's duration.
+ */
+export function createSession(
+  db: Db,
+  input: { userId: number; stage: SessionStage; context: RequestContext; now?: Date },
+): { token: string; expiresAt: Date } {
+  const now = input.now ?? new Date();
+  const organisation = db
+    .select({ sessionDurationDays: organisations.sessionDurationDays })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(eq(users.id, input.userId))
+    .get();
+  if (!organisation) throw new Error(`No user ${input.userId}`);
+  const token = randomToken(SESSION_TOKEN_BYTES);
+  const expiresAt = new Date(now.getTime() + sessionLifetimeMs(input.stage, organisation.sessionDurationDays));
+  db.insert(sessions)
+    .values({
+      tokenHash: hashToken(token),
+      userId: input.userId,
+      stage: input.stage,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      ip: input.context.ip,
+      userAgent: input.context.userAgent,
+    })
+    .run();
+  return { token, expiresAt };
+}
+
+/**
+ * Resolves a cookie's token to its session, user and organisation, or null.
+ * Expired sessions, and sessions of users who may no longer use the web UI
+ * (disabled, or API accounts), are deleted on sight.
+ */
+export function loadSession(db: Db, token: string, now = new Date()): LoadedSession | null {
+  if (!token) return null;
+  const tokenHash = hashToken(token);
+  const row = db
+    .select({
+      session: {
+        tokenHash: sessions.tokenHash,
+        stage: sessions.stage,
+        createdAt: sessions.createdAt,
+        lastSeenAt: sessions.lastSeenAt,
+        expiresAt: sessions.expiresAt,
+        ip: sessions.ip,
+        userAgent: sessions.userAgent,
+        secondFactorFailures: sessions.secondFactorFailures,
+      },
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        organisationId: users.organisationId,
+        passwordChangedAt: users.passwordChangedAt,
+        disabledAt: users.disabledAt,
+        isApiAccount: users.isApiAccount,
+      },
+      organisation: {
+        id: organisations.id,
+        name: organisations.name,
+        sessionDurationDays: organisations.sessionDurationDays,
+      },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(eq(sessions.tokenHash, tokenHash))
+    .get();
+  if (!row) return null;
+
+  const { disabledAt, isApiAccount, ...user } = row.user;
+  if (row.session.expiresAt <= now || disabledAt || isApiAccount) {
+    db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+    return null;
+  }
+  if (now.getTime() - row.session.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
+    db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash)).run();
+    row.session.lastSeenAt = now;
+  }
+  return { session: row.session, user, organisation: row.organisation };
+}
+
+export function deleteSession(db: Db, token: string): void {
+  db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).run();
+}
+
+/** Signs a user out everywhere, optionally keeping the session they act from. */
+export function deleteSessionsOfUser(db: Executor, userId: number, options: { exceptTokenHash?: string } = {}): number {
+  const condition = options.exceptTokenHash
+    ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, options.exceptTokenHash))
+    : eq(sessions.userId, userId);
+  return db.delete(sessions).where(condition).run().changes;
+}
+
+/** Deletes one of a user's sessions by its hash; scoped to the user so nobody can end another's session. */
+export function deleteSessionOfUser(db: Db, userId: number, tokenHash: string): boolean {
+  return (
+    db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), eq(sessions.tokenHash, tokenHash)))
+      .run().changes > 0
+  );
+}
+
+export function deleteSessionsOfOrganisation(db: Db, organisationId: number): number {
+  return db
+    .delete(sessions)
+    .where(sql`${sessions.userId} in (select ${users.id} from ${users} where ${users.organisationId} = ${organisationId})`)
+    .run().changes;
+}
+
+/** A user's live sessions, newest activity first, for "your sessions" on the profile. */
+export function listSessionsOfUser(db: Db, userId: number, now = new Date()): SessionView[] {
+  return db
+    .select({
+      tokenHash: sessions.tokenHash,
+      stage: sessions.stage,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+      secondFactorFailures: sessions.secondFactorFailures,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), sql`${sessions.expiresAt} > ${now.getTime()}`))
+    .orderBy(sql`${sessions.lastSeenAt} desc`)
+    .all();
+}
+
+/** Expired rows are refused on sight anyway; this keeps the table small. */
+export function deleteExpiredSessions(db: Db, now = new Date()): number {
+  return db
+    .delete(sessions)
+    .where(sql`${sessions.expiresAt} <= ${now.getTime()}`)
+    .run().changes;
+}

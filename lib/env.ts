@@ -1,0 +1,98 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/** A misconfiguration that must stop the server with a message an operator can act on. */
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().trim().min(1).default("file:./data/twofold.db"),
+  AUTH_SECRET: optionalText,
+  APP_ENCRYPTION_KEY: optionalText,
+  RESEND_API_KEY: optionalText,
+  EMAIL_FROM: optionalText,
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM: optionalText,
+});
+
+export type Env = Omit<z.infer<typeof envSchema>, "AUTH_SECRET" | "APP_ENCRYPTION_KEY"> & {
+  AUTH_SECRET: string;
+  /** The decoded 32-byte key. */
+  APP_ENCRYPTION_KEY: Buffer;
+};
+
+const SECRETS_DIRECTORY = path.resolve("data");
+
+/**
+ * In development a missing secret is generated once into ./data/ so the quick
+ * start needs no configuration; in production it must come from the environment,
+ * because a generated key would silently differ between replicas and restarts.
+ */
+function resolveSecret(name: string, value: string | undefined, production: boolean): string {
+  if (value) return value;
+  if (production) {
+    throw new ConfigurationError(
+      `${name} is not set. Production needs it in the environment; generate one with: openssl rand -base64 32`,
+    );
+  }
+  const file = path.join(SECRETS_DIRECTORY, name.toLowerCase().replaceAll("_", "-"));
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  fs.mkdirSync(SECRETS_DIRECTORY, { recursive: true });
+  const generated = crypto.randomBytes(32).toString("base64");
+  // "wx" fails if another process generated it first; then theirs wins.
+  try {
+    fs.writeFileSync(file, `${generated}\n`, { mode: 0o600, flag: "wx" });
+    return generated;
+  } catch {
+    return fs.readFileSync(file, "utf8").trim();
+  }
+}
+
+function decodeEncryptionKey(value: string): Buffer {
+  const key = Buffer.from(value, "base64");
+  if (key.length !== 32) {
+    throw new ConfigurationError("APP_ENCRYPTION_KEY must be 32 bytes encoded as base64 (openssl rand -base64 32).");
+  }
+  return key;
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid environment: ${problems.join("; ")}`);
+  }
+  const production = parsed.data.NODE_ENV === "production";
+  const authSecret = resolveSecret("AUTH_SECRET", parsed.data.AUTH_SECRET, production);
+  if (authSecret.length < 32) throw new ConfigurationError("AUTH_SECRET must be at least 32 characters.");
+  return {
+    ...parsed.data,
+    AUTH_SECRET: authSecret,
+    APP_ENCRYPTION_KEY: decodeEncryptionKey(
+      resolveSecret("APP_ENCRYPTION_KEY", parsed.data.APP_ENCRYPTION_KEY, production),
+    ),
+  };
+}
+
+let cached: Env | undefined;
+
+/** Read lazily, not at import: `next build` imports modules without the runtime environment. */
+export function getEnv(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

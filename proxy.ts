@@ -1,0 +1,22 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { sessionCookie } from "@/lib/auth/session-cookie";
+
+const PUBLIC_PATHS = ["/login", "/dev/outbox"];
+
+/**
+ * A convenience only: visitors without any session cookie go straight to
+ * /login instead of rendering a page that would redirect them anyway. It
+ * never decides who is signed in; every page and action checks that itself.
+ */
+export function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  if (PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`))) return NextResponse.next();
+  const hasSessionCookie = request.cookies.has(sessionCookie(true).name) || request.cookies.has(sessionCookie(false).name);
+  if (hasSessionCookie) return NextResponse.next();
+  return NextResponse.redirect(new URL("/login", request.url));
+}
+
+export const config = {
+  // Pages only: not static files, images, or server actions posted to public pages.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
+};

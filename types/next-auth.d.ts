@@ -1,0 +1,15 @@
+import type { RequestContext } from "@/lib/request-context";
+
+declare module "next-auth" {
+  interface User {
+    /** Where the password was typed: recorded on the session that sign-in creates. */
+    context?: RequestContext;
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    /** Our opaque session token: the whole content of the session cookie. */
+    sessionToken?: string;
+  }
+}
