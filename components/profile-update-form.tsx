@@ -21,7 +21,7 @@ export function ProfileUpdateForm({ name, email, mobileNumber }: { name: string;
         name="mobileNumber"
         type="tel"
         autoComplete="tel"
-        placeholder="+44 7700 900123"
+        placeholder="+44 7911 123456"
         hint="International format, starting with +. Used for sign-in codes once verified."
         defaultValue={state.values?.mobileNumber ?? mobileNumber ?? ""}
         error={state.fieldErrors?.mobileNumber}

@@ -16,12 +16,12 @@ export const nameSchema = z
 export const mobileNumberSchema = z
   .string()
   .trim()
-  .max(32, { error: "Enter a mobile number in international format, like +44 7700 900123." })
+  .max(32, { error: "Enter a mobile number in international format, like +44 7911 123456." })
   .transform((value, context) => {
     if (!value) return null;
     const phone = value.startsWith("+") ? parsePhoneNumberFromString(value) : undefined;
     if (!phone?.isValid()) {
-      context.addIssue({ code: "custom", message: "Enter a mobile number in international format, like +44 7700 900123." });
+      context.addIssue({ code: "custom", message: "Enter a mobile number in international format, like +44 7911 123456." });
       return z.NEVER;
     }
     const type = phone.getType();

@@ -1,0 +1,84 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Db } from "@/db";
+import { auditEvents, users } from "@/db/schema";
+import * as passwords from "@/lib/auth/passwords";
+import { signInWithPassword } from "@/lib/auth/password-sign-in";
+import { SIGN_IN_FAILURE_LIMIT } from "@/lib/auth/sign-in-throttle";
+import { insertUser, testDatabase } from "@/test/db";
+
+const context = { ip: "198.51.100.20", userAgent: "test" };
+
+describe("signing in with a password", () => {
+  let db: Db;
+  let user: Awaited<ReturnType<typeof insertUser>>;
+  beforeEach(async () => {
+    db = testDatabase();
+    user = await insertUser(db, { email: "ada@example.com" });
+  });
+
+  const auditTypes = () => db.select({ type: auditEvents.type }).from(auditEvents).all().map((row) => row.type);
+
+  it("accepts the right password, case-insensitively on the email, and audits it", async () => {
+    const result = await signInWithPassword(db, { email: "  ADA@Example.com ", password: user.password, context });
+    expect(result).toMatchObject({ ok: true, user: { id: user.id, email: "ada@example.com" } });
+    expect(auditTypes()).toEqual(["sign_in.succeeded"]);
+    expect(db.select().from(users).where(eq(users.id, user.id)).get()!.lastSignInAt).not.toBeNull();
+  });
+
+  it("gives an unknown email and a wrong password the same answer after the same work", async () => {
+    const verify = vi.spyOn(passwords, "verifyPassword");
+    const wrongPassword = await signInWithPassword(db, { email: "ada@example.com", password: "nope", context });
+    const unknownEmail = await signInWithPassword(db, { email: "nobody@example.com", password: "nope", context });
+    expect(wrongPassword).toEqual({ ok: false, reason: "invalid" });
+    expect(unknownEmail).toEqual(wrongPassword);
+    // Both paths run exactly one argon2 verification (against a dummy hash for the unknown email).
+    expect(verify).toHaveBeenCalledTimes(2);
+    verify.mockRestore();
+    expect(auditTypes()).toEqual(["sign_in.failed", "sign_in.failed"]);
+  });
+
+  it("takes about as long for an unknown email as for a wrong password", async () => {
+    const time = async (email: string) => {
+      const started = performance.now();
+      for (let i = 0; i < 3; i++) await signInWithPassword(db, { email, password: "nope", context: { ip: null, userAgent: null } });
+      return performance.now() - started;
+    };
+    await time("warm-up@example.com");
+    const unknown = await time("nobody@example.com");
+    const known = await time("ada@example.com");
+    expect(unknown / known).toBeGreaterThan(0.5);
+    expect(unknown / known).toBeLessThan(2);
+  });
+
+  it("locks the account after ten failures, even for the right password", async () => {
+    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) {
+      await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context: { ip: `192.0.2.${i}`, userAgent: null } });
+    }
+    const result = await signInWithPassword(db, { email: "ada@example.com", password: user.password, context });
+    expect(result).toMatchObject({ ok: false, reason: "throttled" });
+    expect(auditTypes().at(-1)).toBe("sign_in.throttled");
+  });
+
+  it("refuses disabled accounts and API accounts, telling only someone who knows the password", async () => {
+    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+    expect(await signInWithPassword(db, { email: "ada@example.com", password: "wrong", context })).toEqual({ ok: false, reason: "invalid" });
+    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toEqual({ ok: false, reason: "disabled" });
+    db.update(users).set({ disabledAt: null, isApiAccount: true }).where(eq(users.id, user.id)).run();
+    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toEqual({
+      ok: false,
+      reason: "api_account",
+    });
+  });
+
+  it("refuses accounts without a password", async () => {
+    const passwordless = await insertUser(db, { email: "sso@example.com", passwordHash: null });
+    expect(await signInWithPassword(db, { email: passwordless.email, password: "", context })).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("treats SQL-looking input as an ordinary wrong email", async () => {
+    const result = await signInWithPassword(db, { email: "' OR 1=1 --@example.com", password: "' OR '1'='1", context });
+    expect(result).toEqual({ ok: false, reason: "invalid" });
+    expect(db.select().from(users).all()).toHaveLength(1);
+  });
+});

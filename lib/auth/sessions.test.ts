@@ -1,0 +1,142 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db";
+import { organisations, sessions, users } from "@/db/schema";
+import { hashToken } from "@/lib/crypto";
+import {
+  createSession,
+  deleteExpiredSessions,
+  deleteSession,
+  deleteSessionOfUser,
+  deleteSessionsOfOrganisation,
+  deleteSessionsOfUser,
+  listSessionsOfUser,
+  loadSession,
+  PASSWORD_STAGE_LIFETIME_MS,
+} from "@/lib/auth/sessions";
+import { insertUser, testDatabase } from "@/test/db";
+
+const context = { ip: "192.0.2.7", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" };
+const now = new Date("2026-03-01T09:00:00Z");
+const DAY = 24 * 60 * 60 * 1000;
+
+describe("sessions", () => {
+  let db: Db;
+  let user: Awaited<ReturnType<typeof insertUser>>;
+  beforeEach(async () => {
+    db = testDatabase();
+    user = await insertUser(db);
+  });
+
+  it("stores only the hash of a long random token, with an absolute expiry from the organisation", () => {
+    db.update(organisations).set({ sessionDurationDays: 30 }).run();
+    const { token, expiresAt } = createSession(db, { userId: user.id, stage: "active", context, now });
+    expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(16);
+    expect(expiresAt).toEqual(new Date(now.getTime() + 30 * DAY));
+    const row = db.select().from(sessions).get()!;
+    expect(row.tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(row).toMatchObject({ stage: "active", ip: context.ip, userAgent: context.userAgent, createdAt: now });
+  });
+
+  it("defaults to 90 days", () => {
+    const { expiresAt } = createSession(db, { userId: user.id, stage: "active", context, now });
+    expect(expiresAt).toEqual(new Date(now.getTime() + 90 * DAY));
+  });
+
+  it("gives a half-signed-in session ten minutes", () => {
+    const { token, expiresAt } = createSession(db, { userId: user.id, stage: "password", context, now });
+    expect(expiresAt).toEqual(new Date(now.getTime() + PASSWORD_STAGE_LIFETIME_MS));
+    expect(loadSession(db, token, new Date(expiresAt.getTime() - 1))?.session.stage).toBe("password");
+    expect(loadSession(db, token, expiresAt)).toBeNull();
+  });
+
+  it("loads the session with its user and organisation", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    const loaded = loadSession(db, token, now)!;
+    expect(loaded.user).toMatchObject({ id: user.id, email: user.email, organisationId: user.organisationId });
+    expect(loaded.organisation).toMatchObject({ id: user.organisationId, name: "Test Org", sessionDurationDays: 90 });
+    expect(loaded.user).not.toHaveProperty("passwordHash");
+  });
+
+  it("refuses unknown and empty tokens", () => {
+    createSession(db, { userId: user.id, stage: "active", context, now });
+    expect(loadSession(db, "", now)).toBeNull();
+    expect(loadSession(db, "made-up-token", now)).toBeNull();
+  });
+
+  it("refuses an expired session even though the token is right, and deletes it", () => {
+    const { token, expiresAt } = createSession(db, { userId: user.id, stage: "active", context, now });
+    expect(loadSession(db, token, expiresAt)).toBeNull();
+    expect(db.select().from(sessions).all()).toHaveLength(0);
+  });
+
+  it("is never extended by use", () => {
+    const { token, expiresAt } = createSession(db, { userId: user.id, stage: "active", context, now });
+    loadSession(db, token, new Date(now.getTime() + 10 * DAY));
+    expect(loadSession(db, token, expiresAt)).toBeNull();
+  });
+
+  it("records last-seen time at most once a minute", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    expect(loadSession(db, token, new Date(now.getTime() + 30_000))!.session.lastSeenAt).toEqual(now);
+    const later = new Date(now.getTime() + 61_000);
+    expect(loadSession(db, token, later)!.session.lastSeenAt).toEqual(later);
+    expect(db.select().from(sessions).get()!.lastSeenAt).toEqual(later);
+  });
+
+  it("ends sessions of users who are disabled or become API accounts", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    db.update(users).set({ disabledAt: now }).where(eq(users.id, user.id)).run();
+    expect(loadSession(db, token, now)).toBeNull();
+    db.update(users).set({ disabledAt: null, isApiAccount: true }).where(eq(users.id, user.id)).run();
+    const second = createSession(db, { userId: user.id, stage: "active", context, now });
+    expect(loadSession(db, second.token, now)).toBeNull();
+  });
+
+  it("signs out: deleting the row refuses the token on its next use", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    deleteSession(db, token);
+    expect(loadSession(db, token, now)).toBeNull();
+  });
+
+  it("signs a user out everywhere, or everywhere but here", async () => {
+    const other = await insertUser(db, { organisationId: user.organisationId });
+    const here = createSession(db, { userId: user.id, stage: "active", context, now });
+    const there = createSession(db, { userId: user.id, stage: "active", context, now });
+    const theirs = createSession(db, { userId: other.id, stage: "active", context, now });
+    expect(deleteSessionsOfUser(db, user.id, { exceptTokenHash: hashToken(here.token) })).toBe(1);
+    expect(loadSession(db, here.token, now)).not.toBeNull();
+    expect(loadSession(db, there.token, now)).toBeNull();
+    expect(deleteSessionsOfUser(db, user.id)).toBe(1);
+    expect(loadSession(db, theirs.token, now)).not.toBeNull();
+  });
+
+  it("lets a user end only their own sessions by hash", async () => {
+    const other = await insertUser(db, { organisationId: user.organisationId });
+    const theirs = createSession(db, { userId: other.id, stage: "active", context, now });
+    expect(deleteSessionOfUser(db, user.id, hashToken(theirs.token))).toBe(false);
+    expect(loadSession(db, theirs.token, now)).not.toBeNull();
+    expect(deleteSessionOfUser(db, other.id, hashToken(theirs.token))).toBe(true);
+  });
+
+  it("signs out a whole organisation and no one else", async () => {
+    const colleague = await insertUser(db, { organisationId: user.organisationId });
+    const outsider = await insertUser(db);
+    const mine = createSession(db, { userId: user.id, stage: "active", context, now });
+    const colleagues = createSession(db, { userId: colleague.id, stage: "password", context, now });
+    const outsiders = createSession(db, { userId: outsider.id, stage: "active", context, now });
+    expect(deleteSessionsOfOrganisation(db, user.organisationId)).toBe(2);
+    expect(loadSession(db, mine.token, now)).toBeNull();
+    expect(loadSession(db, colleagues.token, now)).toBeNull();
+    expect(loadSession(db, outsiders.token, now)).not.toBeNull();
+  });
+
+  it("lists a user's live sessions and sweeps expired ones", () => {
+    createSession(db, { userId: user.id, stage: "active", context, now });
+    createSession(db, { userId: user.id, stage: "password", context, now: new Date(now.getTime() - DAY) });
+    expect(listSessionsOfUser(db, user.id, now)).toHaveLength(1);
+    expect(deleteExpiredSessions(db, now)).toBe(1);
+    expect(db.select().from(sessions).all()).toHaveLength(1);
+  });
+});

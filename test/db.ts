@@ -1,0 +1,30 @@
+import { openDatabase, type Db } from "@/db";
+import { organisations, users } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/passwords";
+
+/** A fresh, fully migrated in-memory database for one test. */
+export function testDatabase(): Db {
+  return openDatabase(":memory:");
+}
+
+export async function insertUser(
+  db: Db,
+  overrides: Partial<typeof users.$inferInsert> & { password?: string } = {},
+): Promise<{ id: number; organisationId: number; email: string; password: string }> {
+  const organisationId =
+    overrides.organisationId ?? db.insert(organisations).values({ name: "Test Org" }).returning().get().id;
+  const password = overrides.password ?? "correct horse battery staple";
+  const { password: _unused, ...columns } = overrides;
+  const user = db
+    .insert(users)
+    .values({
+      email: `user${Math.random().toString(36).slice(2)}@example.com`,
+      name: "Test User",
+      passwordHash: await hashPassword(password),
+      ...columns,
+      organisationId,
+    })
+    .returning()
+    .get();
+  return { id: user.id, organisationId, email: user.email, password };
+}
