@@ -10,6 +10,8 @@ const config = [
       "@typescript-eslint/no-explicit-any": "error",
     },
   },
+  // Playwright fixtures receive a callback named `use`; it is not React's hook.
+  { files: ["e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
   { ignores: [".next/**", "node_modules/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
 ];
 

@@ -9,12 +9,10 @@ export function testDatabase(): Db {
 
 export async function insertUser(
   db: Db,
-  overrides: Partial<typeof users.$inferInsert> & { password?: string } = {},
+  { password = "correct horse battery staple", ...columns }: Partial<typeof users.$inferInsert> & { password?: string } = {},
 ): Promise<{ id: number; organisationId: number; email: string; password: string }> {
   const organisationId =
-    overrides.organisationId ?? db.insert(organisations).values({ name: "Test Org" }).returning().get().id;
-  const password = overrides.password ?? "correct horse battery staple";
-  const { password: _unused, ...columns } = overrides;
+    columns.organisationId ?? db.insert(organisations).values({ name: "Test Org" }).returning().get().id;
   const user = db
     .insert(users)
     .values({

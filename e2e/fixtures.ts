@@ -1,0 +1,93 @@
+import crypto from "node:crypto";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { openDatabase, type Db } from "@/db";
+import { organisations, roles, userRoles, users, type Permission } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/passwords";
+import { createSession } from "@/lib/auth/sessions";
+import { sessionCookie } from "@/lib/auth/session-cookie";
+
+export type TestUser = { id: number; organisationId: number; email: string; name: string; password: string };
+
+type UserOptions = { permissions?: Permission[]; organisationId?: number; name?: string };
+
+type Fixtures = {
+  db: Db;
+  createUser: (options?: UserOptions) => Promise<TestUser>;
+  /** Puts a fresh active session for `user` into `context`, as a finished sign-in would. */
+  signInAs: (context: BrowserContext, user: TestUser) => Promise<string>;
+  /** The client address this test's requests appear to come from. */
+  clientIp: string;
+};
+
+export const test = base.extend<Fixtures, { workerDb: Db }>({
+  workerDb: [
+    async ({}, use) => {
+      const db = openDatabase(process.env.E2E_DATABASE!);
+      await use(db);
+      db.$client.close();
+    },
+    { scope: "worker" },
+  ],
+  db: async ({ workerDb }, use) => use(workerDb),
+
+  // Each test signs in from its own address, so per-IP throttling in one test
+  // cannot spill into another.
+  clientIp: async ({}, use) => use(`198.18.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`),
+  extraHTTPHeaders: async ({ clientIp }, use) => use({ "x-forwarded-for": clientIp }),
+
+  createUser: async ({ db }, use) => {
+    await use(async (options = {}) => {
+      const organisationId =
+        options.organisationId ?? db.insert(organisations).values({ name: `Org ${crypto.randomUUID().slice(0, 8)}` }).returning().get().id;
+      const password = `pw-${crypto.randomBytes(9).toString("base64url")}`;
+      const name = options.name ?? `Test ${crypto.randomUUID().slice(0, 6)}`;
+      const user = db
+        .insert(users)
+        .values({
+          organisationId,
+          email: `${crypto.randomUUID()}@example.com`,
+          name,
+          passwordHash: await hashPassword(password),
+        })
+        .returning()
+        .get();
+      if (options.permissions?.length) {
+        const role = db
+          .insert(roles)
+          .values({ organisationId, name: `Role ${crypto.randomUUID().slice(0, 8)}`, permissions: options.permissions })
+          .returning()
+          .get();
+        db.insert(userRoles).values({ userId: user.id, roleId: role.id }).run();
+      }
+      return { id: user.id, organisationId, email: user.email, name, password };
+    });
+  },
+
+  signInAs: async ({ db, baseURL }, use) => {
+    await use(async (context, user) => {
+      const { token } = createSession(db, { userId: user.id, stage: "active", context: { ip: "198.18.0.1", userAgent: "e2e" } });
+      const cookie = sessionCookie(false);
+      await context.addCookies([{ name: cookie.name, value: token, url: baseURL!, httpOnly: true, sameSite: "Lax" }]);
+      return token;
+    });
+  },
+});
+
+export { expect };
+
+/** Signs in through the real form. */
+export async function signInWithForm(page: Page, user: { email: string; password: string }) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Fails the test if the server answers anything with a 5xx while `page` is open. */
+export function failOnServerErrors(page: Page) {
+  const errors: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 500) errors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+  });
+  return () => expect(errors, "server errors").toEqual([]);
+}

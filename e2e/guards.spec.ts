@@ -1,0 +1,106 @@
+import { eq } from "drizzle-orm";
+import { request as playwrightRequest, type Page, type Request } from "@playwright/test";
+import { organisations, sessions, users } from "@/db/schema";
+import { createSession } from "@/lib/auth/sessions";
+import { sessionCookie } from "@/lib/auth/session-cookie";
+import { expect, test } from "./fixtures";
+
+/** Runs `submit` in the page and returns the server-action POST it made, to replay as someone else. */
+async function captureAction(page: Page, submit: () => Promise<void>): Promise<Request> {
+  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  await submit();
+  return posted;
+}
+
+/** Sends the captured action again, with `cookie` (or none) instead of the original session. */
+async function replay(action: Request, baseURL: string, cookie?: string) {
+  const context = await playwrightRequest.newContext({ baseURL });
+  const headers = { ...action.headers() };
+  delete headers.cookie;
+  if (cookie) headers.cookie = cookie;
+  const response = await context.fetch(action.url(), {
+    method: "POST",
+    headers,
+    data: action.postDataBuffer() ?? undefined,
+    maxRedirects: 0,
+  });
+  const result = { status: response.status(), headers: response.headers(), body: await response.text() };
+  await context.dispose();
+  return result;
+}
+
+test("server actions refuse a direct POST without a session, or with one lacking the permission", async ({
+  page,
+  context,
+  db,
+  baseURL,
+  createUser,
+  signInAs,
+}) => {
+  const admin = await createUser({ permissions: ["settings:manage"] });
+  const member = await createUser({ organisationId: admin.organisationId });
+  await signInAs(context, admin);
+  await page.goto("/admin/settings");
+
+  // Capture the real requests an admin's browser sends.
+  await page.getByLabel("Session duration (days)").fill("12");
+  const saveSettings = await captureAction(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  db.update(organisations).set({ sessionDurationDays: 90 }).where(eq(organisations.id, admin.organisationId)).run();
+
+  await page.goto("/profile");
+  await page.getByLabel("Name", { exact: true }).fill("Renamed By Replay");
+  const updateProfile = await captureAction(page, () => page.getByRole("button", { name: "Save details" }).click());
+  await expect(page.getByText("Your details were saved.")).toBeVisible();
+  db.update(users).set({ name: admin.name }).where(eq(users.id, admin.id)).run();
+
+  // Without any session: every action is refused before it reads its input.
+  for (const action of [saveSettings, updateProfile]) {
+    const response = await replay(action, baseURL!);
+    expect(response.status).toBe(303);
+    expect(response.headers["x-action-redirect"] ?? response.headers.location).toContain("/login");
+  }
+  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(90);
+  expect(db.select().from(users).where(eq(users.id, admin.id)).get()!.name).toBe(admin.name);
+
+  // With a member's session: the settings action answers 403 and changes nothing.
+  const { token } = createSession(db, { userId: member.id, stage: "active", context: { ip: null, userAgent: null } });
+  const memberCookie = `${sessionCookie(false).name}=${token}`;
+  const forbidden = await replay(saveSettings, baseURL!, memberCookie);
+  expect(forbidden.status).toBe(403);
+  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(90);
+
+  // A half-signed-in session (password done, second factor owed) is refused too.
+  const halfway = createSession(db, { userId: admin.id, stage: "password", context: { ip: null, userAgent: null } });
+  const halfwayResponse = await replay(saveSettings, baseURL!, `${sessionCookie(false).name}=${halfway.token}`);
+  expect(halfwayResponse.status).toBe(303);
+  expect(halfwayResponse.headers["x-action-redirect"] ?? halfwayResponse.headers.location).toContain("/login/two-factor");
+  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(90);
+
+  // The member's own profile action still works for the member: the guard, not the replay, made the difference.
+  const ownUpdate = await replay(updateProfile, baseURL!, memberCookie);
+  expect(ownUpdate.status).toBe(200);
+  expect(db.select().from(users).where(eq(users.id, member.id)).get()!.name).toBe("Renamed By Replay");
+  expect(db.select().from(users).where(eq(users.id, admin.id)).get()!.name).toBe(admin.name);
+});
+
+test("a member without the permission gets a 403 page for admin settings and no link to it", async ({ page, context, createUser, signInAs }) => {
+  await signInAs(context, await createUser());
+  await page.goto("/");
+  await expect(page.getByRole("link", { name: "Settings" })).toHaveCount(0);
+  const response = await page.goto("/admin/settings");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+});
+
+test("a half-signed-in session reaches none of the signed-in pages", async ({ page, context, db, baseURL, createUser }) => {
+  const user = await createUser({ permissions: ["settings:manage"] });
+  const { token } = createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } });
+  await context.addCookies([{ name: sessionCookie(false).name, value: token, url: baseURL! }]);
+  for (const path of ["/", "/profile", "/admin/settings"]) {
+    const response = await page.request.get(path, { maxRedirects: 0, headers: { "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" } });
+    expect(response.status(), path).toBe(307);
+    expect(response.headers().location, path).toContain("/login/two-factor");
+  }
+  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
+});

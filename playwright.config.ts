@@ -1,0 +1,63 @@
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/*
+ * The config is evaluated again in every worker; values chosen once in the
+ * main process are passed down through the environment so all agree.
+ */
+function freePort(): string {
+  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
+  return execFileSync(process.execPath, ["-e", script]).toString().trim();
+}
+
+process.env.E2E_PORT ??= freePort();
+process.env.E2E_DATABASE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twofold-e2e-")), "twofold.db");
+process.env.E2E_AUTH_SECRET ??= crypto.randomBytes(32).toString("base64");
+process.env.E2E_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
+
+const port = process.env.E2E_PORT;
+const baseURL = `http://127.0.0.1:${port}`;
+
+// Debian's Chromium where it exists (browsers cannot be downloaded on every machine);
+// elsewhere Playwright's own browser.
+const chromiumPath = process.env.CHROMIUM_PATH || (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  workers: 2,
+  timeout: 60_000,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: chromiumPath
+      ? {
+          executablePath: chromiumPath,
+          args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        }
+      : {},
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    // The production build, made by `npm test` before Playwright starts.
+    command: `npx next start -H 127.0.0.1 -p ${port}`,
+    url: `${baseURL}/login`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: `file:${process.env.E2E_DATABASE}`,
+      AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+      APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});
