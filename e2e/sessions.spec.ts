@@ -10,7 +10,7 @@ test("deleting a user's session rows signs them out on their next request", asyn
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
 
   db.delete(sessions).where(eq(sessions.userId, user.id)).run();
-  await page.getByRole("link", { name: "Dashboard" }).click();
+  await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page).toHaveURL("/login");
 });
 
@@ -55,13 +55,13 @@ test("changing the password needs the current one, signs out other sessions and 
 
   await page.goto("/profile");
   await page.getByLabel("Current password").fill("not my password");
-  await page.getByLabel("New password").fill("a completely new passphrase");
+  await page.getByLabel("New password", { exact: true }).fill("a completely new passphrase");
   await page.getByLabel("Confirm new password").fill("a completely new passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("That is not your current password.")).toBeVisible();
 
   await page.getByLabel("Current password").fill(user.password);
-  await page.getByLabel("New password").fill("a completely new passphrase");
+  await page.getByLabel("New password", { exact: true }).fill("a completely new passphrase");
   await page.getByLabel("Confirm new password").fill("a completely new passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Password changed." })).toContainText("1 other session was signed out");
@@ -112,7 +112,8 @@ test("“Sign out all users” ends every session of the organisation, the admin
 
   await page.goto("/admin/settings");
   await page.getByRole("button", { name: "Sign out all users" }).click();
-  await expect(page.getByRole("status")).toContainText("Tick the box to confirm");
+  const signOutAll = page.getByRole("region", { name: "Sign out all users" });
+  await expect(signOutAll.getByRole("status")).toContainText("Tick the box to confirm");
   await page.getByLabel("I understand that everyone in the organisation, me included, will be signed out").check();
   await page.getByRole("button", { name: "Sign out all users" }).click();
   await expect(page).toHaveURL("/login");

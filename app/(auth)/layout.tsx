@@ -4,9 +4,9 @@ import { Logo } from "@/components/ui/logo";
 export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col items-center justify-center bg-gradient-to-b from-brand-50 to-slate-50 px-4 py-12">
-      <div className="mb-8">
+      <header className="mb-8">
         <Logo />
-      </div>
+      </header>
       <main className="w-full max-w-sm">{children}</main>
     </div>
   );

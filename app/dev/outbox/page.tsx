@@ -15,8 +15,10 @@ export default async function OutboxPage() {
   if (!isOutboxActive()) notFound();
   const messages = listOutbox(getDb());
   return (
-    <div className="mx-auto max-w-3xl px-4 py-8 sm:px-6">
-      <Logo />
+    <main className="mx-auto max-w-3xl px-4 py-8 sm:px-6">
+      <header>
+        <Logo />
+      </header>
       <h1 className="mt-6 text-2xl font-semibold tracking-tight text-slate-900">Outbox</h1>
       <p className="mt-1 text-sm text-slate-600">
         No email or SMS provider is configured, so messages are kept here instead of being sent. Newest first.
@@ -43,6 +45,6 @@ export default async function OutboxPage() {
           ))}
         </ol>
       )}
-    </div>
+    </main>
   );
 }
