@@ -11,6 +11,7 @@ const nextConfig: NextConfig = {
   // Native modules are loaded by Node at run time, never bundled.
   serverExternalPackages: ["better-sqlite3", "argon2"],
   poweredByHeader: false,
+  devIndicators: false,
   experimental: {
     // forbidden() gives a real 403 to a signed-in user without the permission.
     authInterrupts: true,
