@@ -229,12 +229,15 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 
-/** Failed password sign-ins, counted per account (the typed email) and per client IP. */
+/**
+ * Failed attempts on the way to signing in, counted per account (the typed
+ * email) and client IP for passwords, and per user for second factors.
+ */
 export const signInFailures = sqliteTable(
   "sign_in_failures",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    scope: text("scope", { enum: ["account", "ip"] }).notNull(),
+    scope: text("scope", { enum: ["account", "ip", "second_factor"] }).notNull(),
     key: text("key").notNull(),
     createdAt: createdAt(),
   },

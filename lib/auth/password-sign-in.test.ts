@@ -4,7 +4,7 @@ import type { Db } from "@/db";
 import { auditEvents, users } from "@/db/schema";
 import * as passwords from "@/lib/auth/passwords";
 import { signInWithPassword } from "@/lib/auth/password-sign-in";
-import { SIGN_IN_FAILURE_LIMIT } from "@/lib/auth/sign-in-throttle";
+import { FAILURE_LIMIT } from "@/lib/auth/attempt-limiter";
 import { insertUser, testDatabase } from "@/test/db";
 
 const context = { ip: "198.51.100.20", userAgent: "test" };
@@ -52,7 +52,7 @@ describe("signing in with a password", () => {
   });
 
   it("locks the account after ten failures, even for the right password", async () => {
-    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) {
+    for (let i = 0; i < FAILURE_LIMIT; i++) {
       await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context: { ip: `192.0.2.${i}`, userAgent: null } });
     }
     const result = await signInWithPassword(db, { email: "ada@example.com", password: user.password, context });

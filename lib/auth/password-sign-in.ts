@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/auth/passwords";
-import { beginSignInAttempt, forgiveAttempt } from "@/lib/auth/sign-in-throttle";
+import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
 import type { RequestContext } from "@/lib/request-context";
 
 export type PasswordSignInResult =
@@ -46,11 +46,13 @@ export async function checkPassword(
   input: { email: string; ip: string | null; passwordHash: string | null | undefined; password: string },
   now = new Date(),
 ): Promise<PasswordCheck> {
-  const email = normaliseEmail(input.email);
-  const attempt = beginSignInAttempt(db, { email, ip: input.ip }, now);
+  const account: LimitKey = { scope: "account", key: normaliseEmail(input.email) };
+  const keys: LimitKey[] = input.ip ? [account, { scope: "ip", key: input.ip }] : [account];
+  const attempt = beginAttempt(db, keys, now);
   if (!attempt.allowed) return { outcome: "throttled", retryAt: attempt.retryAt };
   if (!(await verifyPassword(input.passwordHash, input.password))) return { outcome: "wrong" };
-  forgiveAttempt(db, attempt, email);
+  // The account's earlier failures are forgiven; the address's are not.
+  forgiveAttempt(db, attempt, [account]);
   return { outcome: "correct" };
 }
 

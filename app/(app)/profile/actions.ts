@@ -10,7 +10,7 @@ import { recordAuditEvent } from "@/lib/audit";
 import { requireUser } from "@/lib/auth/guards";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { hashPassword } from "@/lib/auth/passwords";
-import { minutesUntil } from "@/lib/auth/sign-in-throttle";
+import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { deleteSessionOfUser, deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { sendEmail } from "@/lib/messaging";
 import { notificationEmail } from "@/lib/messaging/email-template";

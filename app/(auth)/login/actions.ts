@@ -4,7 +4,7 @@ import { formAction } from "@/lib/action";
 import { signIn, SignInRefused } from "@/lib/auth/auth";
 import { allowAnyone } from "@/lib/auth/guards";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
-import { minutesUntil } from "@/lib/auth/sign-in-throttle";
+import { minutesUntil } from "@/lib/auth/attempt-limiter";
 
 function refusalMessage(code: string): string {
   if (code.startsWith("throttled:")) {
