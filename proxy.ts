@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { sessionCookie } from "@/lib/auth/session-cookie";
+import { sessionCookie } from "@/lib/auth/cookie-definitions";
 
 const PUBLIC_PATHS = ["/login", "/dev/outbox"];
 

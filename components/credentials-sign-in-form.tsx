@@ -5,10 +5,11 @@ import { signInAction } from "@/app/(auth)/login/actions";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
-import { initialFormState } from "@/lib/action";
+import { initialFormState, type FormState } from "@/lib/action";
 
-export function CredentialsSignInForm() {
-  const [state, action] = useActionState(signInAction, initialFormState);
+export function CredentialsSignInForm({ notice }: { notice?: string }) {
+  const initialState: FormState = notice ? { status: "error", message: notice } : initialFormState;
+  const [state, action] = useActionState(signInAction, initialState);
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>
       <FormStatus state={state} />

@@ -1,14 +1,30 @@
 import crypto from "node:crypto";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { eq } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db";
-import { organisations, roles, userRoles, users, type Permission } from "@/db/schema";
+import { organisations, roles, totpCredentials, userRoles, users, type Permission } from "@/db/schema";
+import { encryptSecret } from "@/lib/crypto";
+import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
+import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/totp";
 import { hashPassword } from "@/lib/auth/passwords";
 import { createSession } from "@/lib/auth/sessions";
-import { sessionCookie } from "@/lib/auth/session-cookie";
+import { sessionCookie } from "@/lib/auth/cookie-definitions";
 
-export type TestUser = { id: number; organisationId: number; email: string; name: string; password: string };
+export type TestUser = {
+  id: number;
+  organisationId: number;
+  email: string;
+  name: string;
+  password: string;
+  /** Set when the user was created with an authenticator app. */
+  totpSecret?: string;
+  recoveryCodes?: string[];
+};
 
-type UserOptions = { permissions?: Permission[]; organisationId?: number; name?: string };
+type UserOptions = { permissions?: Permission[]; organisationId?: number; name?: string; totp?: boolean };
+
+/** The key the e2e server encrypts with (playwright.config.ts). */
+export const encryptionKey = () => Buffer.from(process.env.E2E_ENCRYPTION_KEY!, "base64");
 
 type Fixtures = {
   db: Db;
@@ -59,7 +75,15 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
           .get();
         db.insert(userRoles).values({ userId: user.id, roleId: role.id }).run();
       }
-      return { id: user.id, organisationId, email: user.email, name, password };
+      const created: TestUser = { id: user.id, organisationId, email: user.email, name, password };
+      if (options.totp) {
+        created.totpSecret = generateTotpSecret();
+        db.insert(totpCredentials)
+          .values({ userId: user.id, secretEncrypted: encryptSecret(created.totpSecret, encryptionKey()), confirmedAt: new Date() })
+          .run();
+        created.recoveryCodes = replaceRecoveryCodes(db, user.id, encryptionKey());
+      }
+      return created;
     });
   },
 
@@ -81,6 +105,22 @@ export async function signInWithForm(page: Page, user: { email: string; password
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * A code the server will accept now: for a step after the last one the user
+ * spent (codes are single-use), waiting for the clock when both usable steps
+ * are spent.
+ */
+export async function freshTotpCode(db: Db, user: { id: number }, secret: string): Promise<string> {
+  for (;;) {
+    const last = db.select({ step: totpCredentials.lastUsedStep }).from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()?.step;
+    const now = Date.now();
+    const currentStep = Math.floor(now / 30_000);
+    const step = Math.max(currentStep, (last ?? -1) + 1);
+    if (step <= currentStep + 1) return totpCodeAt(secret, new Date(step * 30_000 + 1_000));
+    await new Promise((resolve) => setTimeout(resolve, (currentStep + 1) * 30_000 - now + 50));
+  }
 }
 
 /** Fails the test if the server answers anything with a 5xx while `page` is open. */

@@ -2,8 +2,9 @@ import { eq } from "drizzle-orm";
 import { request as playwrightRequest, type Page, type Request } from "@playwright/test";
 import { organisations, sessions, users } from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
-import { sessionCookie } from "@/lib/auth/session-cookie";
+import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { expect, test } from "./fixtures";
+import { allPages, allServerActions, type ServerAction } from "./manifests";
 
 /** Runs `submit` in the page and returns the server-action POST it made, to replay as someone else. */
 async function captureAction(page: Page, submit: () => Promise<void>): Promise<Request> {
@@ -103,14 +104,66 @@ test("a member without the permission gets a 403 page for admin settings and no 
   await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
 });
 
-test("a half-signed-in session reaches none of the signed-in pages", async ({ page, context, db, baseURL, createUser }) => {
-  const user = await createUser({ permissions: ["settings:manage"] });
-  const { token } = createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } });
-  await context.addCookies([{ name: sessionCookie(false).name, value: token, url: baseURL! }]);
-  for (const path of ["/", "/profile", "/admin/settings"]) {
-    const response = await page.request.get(path, { maxRedirects: 0, headers: { "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" } });
-    expect(response.status(), path).toBe(307);
-    expect(response.headers().location, path).toContain("/login/two-factor");
+/** Posts straight to a server action by its id, with no arguments at all. */
+async function postAction(baseURL: string, action: ServerAction, cookie?: string) {
+  const context = await playwrightRequest.newContext({ baseURL });
+  const response = await context.post(action.page, {
+    headers: {
+      "next-action": action.id,
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      // Meant to make Next.js skip proxy.ts; the guards must not care.
+      "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy",
+      ...(cookie ? { cookie } : {}),
+    },
+    data: "[]",
+    maxRedirects: 0,
+  });
+  const result = { status: response.status(), headers: response.headers() };
+  await context.dispose();
+  return result;
+}
+
+/** Actions anyone may call: the password step of signing in. */
+const PUBLIC_ACTIONS = new Set(["signInAction"]);
+/** What a half-signed-in session may do besides: the second factor, and giving up. */
+const HALF_SIGNED_IN_ACTIONS = new Set(["verifySecondFactorAction", "signOutAction"]);
+const PUBLIC_PAGES = new Set(["/login", "/dev/outbox"]);
+
+test("every server action refuses a caller with no session", async ({ baseURL }) => {
+  const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name));
+  expect(actions.length).toBeGreaterThan(5);
+  for (const action of actions) {
+    const response = await postAction(baseURL!, action, `${sessionCookie(false).name}=made-up-token`);
+    expect(redirectTarget(response), `${action.file} ${action.name}`).toBe("/login");
+    expect(response.status, action.name).toBeLessThan(500);
   }
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
+});
+
+test("a half-signed-in session reaches no page and no action but the second-factor step", async ({ db, baseURL, createUser }) => {
+  const user = await createUser({ permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"], totp: true });
+  const { token } = createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } });
+  const cookie = `${sessionCookie(false).name}=${token}`;
+
+  const pages = allPages().filter((page) => !PUBLIC_PAGES.has(page) && page !== "/login/two-factor");
+  expect(pages.length).toBeGreaterThanOrEqual(3);
+  const context = await playwrightRequest.newContext({ baseURL });
+  for (const page of pages) {
+    const response = await context.get(page, { maxRedirects: 0, headers: { cookie, "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" } });
+    expect(response.status(), page).toBe(307);
+    expect(response.headers().location, page).toBe("/login/two-factor");
+  }
+  await context.dispose();
+
+  const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name) && !HALF_SIGNED_IN_ACTIONS.has(action.name));
+  for (const action of actions) {
+    const response = await postAction(baseURL!, action, cookie);
+    expect(redirectTarget(response), `${action.file} ${action.name}`).toBe("/login/two-factor");
+  }
+  // The session itself is untouched by all of that, and still only half signed in.
+  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => row.stage)).toEqual(["password"]);
+
+  // And the few it may use behave: a malformed second-factor call is a 200 with an error, never a 500.
+  const verify = allServerActions().find((action) => action.name === "verifySecondFactorAction")!;
+  expect((await postAction(baseURL!, verify, cookie)).status).toBe(200);
 });

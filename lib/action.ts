@@ -1,12 +1,14 @@
 import type { z } from "zod";
 
 /** What every form action returns: one shape, so every form renders errors the same accessible way. */
-export type FormState = {
+export type FormState<Data = never> = {
   status: "idle" | "error" | "success";
   message?: string;
   fieldErrors?: Record<string, string>;
   /** Non-secret values to put back in the form after an error, never passwords. */
   values?: Record<string, string>;
+  /** What a successful action hands the form to show, such as a QR code. */
+  data?: Data;
 };
 
 export const initialFormState: FormState = { status: "idle" };
@@ -27,15 +29,17 @@ function fieldsOf(formData: FormData): Record<string, string> {
  * right session is refused before any input is read), then validates the
  * form with zod and hands the handler typed input.
  */
-export function formAction<Schema extends FormSchema, Guarded>(options: {
+export function formAction<Schema extends FormSchema, Guarded, Data = never>(options: {
   guard: () => Promise<Guarded>;
   schema: Schema;
   /** Fields safe to send back to the browser with an error. */
   echo?: readonly string[];
-  handler: (input: z.output<Schema>, guarded: Guarded) => Promise<FormState>;
+  handler: (input: z.output<Schema>, guarded: Guarded) => Promise<FormState<Data>>;
 }) {
-  return async function action(_previous: FormState, formData: FormData): Promise<FormState> {
+  return async function action(_previous: FormState<Data>, formData: FormData): Promise<FormState<Data>> {
     const guarded = await options.guard();
+    // A hand-made POST can call an action with anything at all.
+    if (!(formData instanceof FormData)) return { status: "error", message: "That request was not understood." };
     const fields = fieldsOf(formData);
     const values = Object.fromEntries((options.echo ?? []).map((name) => [name, fields[name] ?? ""]));
     const parsed = options.schema.safeParse(fields);

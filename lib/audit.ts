@@ -13,6 +13,16 @@ export const AUDIT_EVENT_TYPES = [
   "profile.updated",
   "settings.updated",
   "sessions.revoked_all",
+  "two_factor.enabled",
+  "two_factor.disabled",
+  "two_factor.succeeded",
+  "two_factor.failed",
+  "two_factor.locked",
+  "two_factor.skipped_remembered_browser",
+  "recovery_code.used",
+  "recovery_codes.regenerated",
+  "trusted_browser.remembered",
+  "trusted_browser.forgotten",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

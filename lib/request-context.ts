@@ -27,3 +27,18 @@ export type RequestContext = { ip: string | null; userAgent: string | null };
 export function requestContext(headers: Headers): RequestContext {
   return { ip: clientIp(headers), userAgent: clientUserAgent(headers) };
 }
+
+/** One cookie's value from a raw Cookie header (Auth.js hands authorize() a plain Request). */
+export function readCookie(headers: Headers, name: string): string | null {
+  for (const part of headers.get("cookie")?.split(";") ?? []) {
+    const separator = part.indexOf("=");
+    if (separator > 0 && part.slice(0, separator).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(separator + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}

@@ -1,9 +1,12 @@
+import type { SessionStage } from "@/db/schema";
 import type { RequestContext } from "@/lib/request-context";
 
 declare module "next-auth" {
   interface User {
     /** Where the password was typed: recorded on the session that sign-in creates. */
     context?: RequestContext;
+    /** Whether the password completed the sign-in or a second factor is still owed. */
+    stage?: SessionStage;
   }
 }
 

@@ -4,7 +4,7 @@ import type { FormState } from "@/lib/action";
  * The live region every form reports through: it is always in the page, so
  * screen readers announce a message the moment it appears.
  */
-export function FormStatus({ state, id }: { state: FormState; id?: string }) {
+export function FormStatus({ state, id }: { state: FormState<unknown>; id?: string }) {
   const tone =
     state.status === "error"
       ? "border-red-200 bg-red-50 text-red-800"

@@ -5,10 +5,12 @@ import { headers } from "next/headers";
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
 import { signInWithPassword, type PasswordSignInResult } from "@/lib/auth/password-sign-in";
-import { MAX_SESSION_DURATION_DAYS, sessionCookie } from "@/lib/auth/session-cookie";
+import { MAX_SESSION_DURATION_DAYS, sessionCookie, trustedBrowserCookie } from "@/lib/auth/cookie-definitions";
 import { createSession, deleteSession, loadSession } from "@/lib/auth/sessions";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
-import { isSecureRequest, requestContext } from "@/lib/request-context";
+import { isSecureRequest, readCookie, requestContext } from "@/lib/request-context";
+import { recordAuditEvent } from "@/lib/audit";
+import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
 
 type Refusal = Exclude<PasswordSignInResult, { ok: true }>;
 
@@ -39,21 +41,33 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         async authorize(credentials, authorizeRequest) {
           const parsed = signInSchema.safeParse(credentials);
           if (!parsed.success) throw new SignInRefused({ ok: false, reason: "invalid_input" });
+          const db = getDb();
           const context = requestContext(authorizeRequest.headers);
-          const result = await signInWithPassword(getDb(), { ...parsed.data, context });
+          const result = await signInWithPassword(db, { ...parsed.data, context });
           if (!result.ok) throw new SignInRefused(result);
-          return { id: String(result.user.id), email: result.user.email, name: result.user.name, context };
+          const trustedToken = readCookie(authorizeRequest.headers, trustedBrowserCookie(secure).name);
+          const { stage, rememberedBrowser } = stageAfterPassword(db, result.user.id, trustedToken);
+          if (rememberedBrowser) {
+            recordAuditEvent(db, {
+              type: "two_factor.skipped_remembered_browser",
+              organisationId: result.user.organisationId,
+              actorUserId: result.user.id,
+              targetUserId: result.user.id,
+              context,
+            });
+          }
+          return { id: String(result.user.id), email: result.user.email, name: result.user.name, context, stage };
         },
       }),
     ],
     callbacks: {
       jwt({ token, user, trigger }) {
         if (trigger !== "signIn") return token;
-        // The second-factor step arrives with the authenticator-app work; until
-        // then a correct password completes the sign-in.
+        // A user who owes a second factor gets a half-signed-in session that
+        // reaches nothing but /login/two-factor.
         const { token: sessionToken } = createSession(getDb(), {
           userId: Number(user.id),
-          stage: "active",
+          stage: user.stage ?? "password",
           context: user.context ?? { ip: null, userAgent: null },
         });
         return { sessionToken };

@@ -6,7 +6,7 @@ import { cache } from "react";
 import { getDb } from "@/db";
 import type { Permission, SessionStage } from "@/db/schema";
 import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
-import { sessionCookie } from "@/lib/auth/session-cookie";
+import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { loadSession, type LoadedSession } from "@/lib/auth/sessions";
 import { isSecureRequest, requestContext, type RequestContext } from "@/lib/request-context";
 

@@ -44,7 +44,7 @@ function sessionLifetimeMs(stage: SessionStage, sessionDurationDays: number): nu
  * stored; the expiry is absolute, fixed now from the organisation's duration.
  */
 export function createSession(
-  db: Db,
+  db: Executor,
   input: { userId: number; stage: SessionStage; context: RequestContext; now?: Date },
 ): { token: string; expiresAt: Date } {
   const now = input.now ?? new Date();
@@ -126,6 +126,22 @@ export function loadSession(db: Db, token: string, now = new Date()): LoadedSess
   return { session: row.session, user, organisation: row.organisation };
 }
 
+/**
+ * Replaces a session with a new one in `stage`, under a new token: the id that
+ * existed before the second factor is worthless after it (no session fixation).
+ * Returns null if the old session is already gone.
+ */
+export function rotateSession(
+  db: Db,
+  oldTokenHash: string,
+  input: { stage: SessionStage; context: RequestContext; now?: Date },
+): { token: string; expiresAt: Date } | null {
+  return db.transaction((tx) => {
+    const old = tx.delete(sessions).where(eq(sessions.tokenHash, oldTokenHash)).returning({ userId: sessions.userId }).get();
+    return old ? createSession(tx, { userId: old.userId, ...input }) : null;
+  });
+}
+
 export function deleteSession(db: Db, token: string): void {
   db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).run();
 }
@@ -148,7 +164,7 @@ export function deleteSessionOfUser(db: Db, userId: number, tokenHash: string): 
   );
 }
 
-export function deleteSessionsOfOrganisation(db: Db, organisationId: number): number {
+export function deleteSessionsOfOrganisation(db: Executor, organisationId: number): number {
   return db
     .delete(sessions)
     .where(sql`${sessions.userId} in (select ${users.id} from ${users} where ${users.organisationId} = ${organisationId})`)

@@ -1,16 +1,11 @@
-import { and, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db";
-import { totpCredentials } from "@/db/schema";
+import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import { remainingRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 
-export type TwoFactorStatus = { enabled: boolean; methods: Array<"totp"> };
+export type TwoFactorStatus = { enabled: boolean; methods: Array<"totp">; recoveryCodesLeft: number };
 
-/** Which second factors a user has confirmed. */
+/** Which second factors a user has confirmed, for the dashboard and profile. */
 export function twoFactorStatus(db: Db, userId: number): TwoFactorStatus {
-  const totp = db
-    .select({ userId: totpCredentials.userId })
-    .from(totpCredentials)
-    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
-    .get();
-  const methods: Array<"totp"> = totp ? ["totp"] : [];
-  return { enabled: methods.length > 0, methods };
+  const methods: Array<"totp"> = hasConfirmedAuthenticator(db, userId) ? ["totp"] : [];
+  return { enabled: methods.length > 0, methods, recoveryCodesLeft: methods.length ? remainingRecoveryCodes(db, userId) : 0 };
 }

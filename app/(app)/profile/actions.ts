@@ -8,13 +8,12 @@ import { users } from "@/db/schema";
 import { formAction } from "@/lib/action";
 import { recordAuditEvent } from "@/lib/audit";
 import { requireUser } from "@/lib/auth/guards";
-import { checkPassword } from "@/lib/auth/password-sign-in";
+import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { hashPassword } from "@/lib/auth/passwords";
-import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { deleteSessionOfUser, deleteSessionsOfUser } from "@/lib/auth/sessions";
-import { sendEmail } from "@/lib/messaging";
-import { notificationEmail } from "@/lib/messaging/email-template";
+import { notifyUser } from "@/lib/messaging/notify";
 import { passwordChangeSchema, profileSchema } from "@/lib/profile-schemas";
+import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 
 export const updateProfileAction = formAction({
   guard: requireUser,
@@ -47,19 +46,15 @@ export const changePasswordAction = formAction({
   schema: passwordChangeSchema,
   async handler({ currentPassword, newPassword }, { user, organisation, session, context }) {
     const db = getDb();
-    const { passwordHash } = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get()!;
-    const check = await checkPassword(db, { email: user.email, ip: context.ip, passwordHash, password: currentPassword });
-    if (check.outcome === "throttled") {
-      return { status: "error", message: `Too many wrong passwords. Try again in ${minutesUntil(check.retryAt)} minutes.` };
-    }
-    if (check.outcome === "wrong") {
-      return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { currentPassword: "That is not your current password." } };
-    }
+    const refusal = await confirmCurrentPassword(db, user, currentPassword, context);
+    if (refusal) return refusal;
 
     const newHash = await hashPassword(newPassword);
     const signedOut = db.transaction((tx) => {
       tx.update(users).set({ passwordHash: newHash, passwordChangedAt: new Date() }).where(eq(users.id, user.id)).run();
-      // Whoever knew the old password may hold a session: end all but this one.
+      // Whoever knew the old password may hold a session or a remembered
+      // browser: end every session but this one, and forget every browser.
+      forgetTrustedBrowsersOfUser(tx, user.id);
       return deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
     });
     recordAuditEvent(db, {
@@ -70,17 +65,10 @@ export const changePasswordAction = formAction({
       context,
       details: { otherSessionsEnded: signedOut },
     });
-    await sendEmail({
-      to: user.email,
-      subject: `Your ${organisation.name} password was changed`,
-      ...notificationEmail({
-        organisationName: organisation.name,
-        heading: "Your password was changed",
-        paragraphs: [
-          `Hello ${user.name}, the password of your ${organisation.name} account was just changed, and your other sessions were signed out.`,
-          "If you did not do this, contact your administrator straight away.",
-        ],
-      }),
+    await notifyUser(user, organisation, {
+      subject: "your password was changed",
+      heading: "Your password was changed",
+      paragraphs: [`The password of your ${organisation.name} account was just changed, and your other sessions were signed out.`],
     });
     revalidatePath("/profile");
     return {

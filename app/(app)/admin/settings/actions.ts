@@ -9,8 +9,9 @@ import { organisations } from "@/db/schema";
 import { formAction } from "@/lib/action";
 import { recordAuditEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
-import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/session-cookie";
+import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { deleteSessionsOfOrganisation } from "@/lib/auth/sessions";
+import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/trusted-browsers";
 
 const requireSettingsAdmin = () => requirePermission("settings:manage");
 
@@ -46,7 +47,11 @@ export const signOutAllUsersAction = formAction({
   }),
   async handler(_input, { user, organisation, context }) {
     const db = getDb();
-    const ended = deleteSessionsOfOrganisation(db, organisation.id);
+    // A breach response: remembered browsers must ask for the second factor again too.
+    const ended = db.transaction((tx) => {
+      forgetTrustedBrowsersOfOrganisation(tx, organisation.id);
+      return deleteSessionsOfOrganisation(tx, organisation.id);
+    });
     recordAuditEvent(db, {
       type: "sessions.revoked_all",
       organisationId: organisation.id,

@@ -1,0 +1,152 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import QRCode from "qrcode";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { formAction, type FormState } from "@/lib/action";
+import { recordAuditEvent, type AuditEventType } from "@/lib/audit";
+import { minutesUntil } from "@/lib/auth/attempt-limiter";
+import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
+import { requireUser, type CurrentSession } from "@/lib/auth/guards";
+import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
+import { getEnv } from "@/lib/env";
+import { notifyUser } from "@/lib/messaging/notify";
+import {
+  confirmAuthenticatorEnrolment,
+  hasConfirmedAuthenticator,
+  removeSecondFactors,
+  startAuthenticatorEnrolment,
+} from "@/lib/two-factor/authenticator";
+import { checkSecondFactorCode } from "@/lib/two-factor/challenge";
+import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
+import { groupSecret, totpUri } from "@/lib/two-factor/totp";
+import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
+
+const currentPassword = z
+  .string()
+  .min(1, { error: "Enter your current password." })
+  .max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." });
+const code = z
+  .string()
+  .trim()
+  .min(1, { error: "Enter the code from your authenticator app." })
+  .max(64, { error: "That code is not valid." });
+
+function audit(type: AuditEventType, { user, context }: CurrentSession, details?: Record<string, number>) {
+  recordAuditEvent(getDb(), { type, organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, context, details });
+}
+
+export type EnrolmentStart = { qrCode: string; secret: string };
+
+export const startEnrolmentAction = formAction({
+  guard: requireUser,
+  schema: z.object({ currentPassword }),
+  async handler(input, current): Promise<FormState<EnrolmentStart>> {
+    const db = getDb();
+    const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
+    if (refusal) return refusal;
+    const started = startAuthenticatorEnrolment(db, current.user.id, getEnv().APP_ENCRYPTION_KEY);
+    if (!started.ok) return { status: "error", message: "Two-factor authentication is already on." };
+    const uri = totpUri({ issuer: current.organisation.name || "Twofold", account: current.user.email, secret: started.secret });
+    const qrCode = await QRCode.toDataURL(uri, { margin: 1, width: 240, errorCorrectionLevel: "M" });
+    return { status: "success", data: { qrCode, secret: groupSecret(started.secret) } };
+  },
+});
+
+export const confirmEnrolmentAction = formAction({
+  guard: requireUser,
+  schema: z.object({ code }),
+  async handler(input, current): Promise<FormState<{ recoveryCodes: string[] }>> {
+    const db = getDb();
+    const result = await confirmAuthenticatorEnrolment(db, current.user.id, input.code, getEnv().APP_ENCRYPTION_KEY);
+    if (!result.ok) {
+      if (result.reason === "wrong_code") {
+        return {
+          status: "error",
+          message: "Please correct the highlighted field.",
+          fieldErrors: { code: "That code is not valid. Check that your phone's clock is set automatically, then try the newest code." },
+        };
+      }
+      return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };
+    }
+    audit("two_factor.enabled", current);
+    await notifyUser(current.user, current.organisation, {
+      subject: "two-factor authentication is on",
+      heading: "Two-factor authentication is on",
+      paragraphs: ["Signing in to your account now needs a code from your authenticator app as well as your password."],
+    });
+    // No revalidation here: the page would swap the enrolment for the "on"
+    // state and lose the recovery codes, which are shown only this once. The
+    // form refreshes the page when the user says they saved them.
+    return { status: "success", data: { recoveryCodes: result.recoveryCodes } };
+  },
+});
+
+export const disableTwoFactorAction = formAction({
+  guard: requireUser,
+  schema: z.object({ currentPassword, code }),
+  async handler(input, current) {
+    const db = getDb();
+    const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
+    if (refusal) return refusal;
+    const check = await checkSecondFactorCode(db, { userId: current.user.id, code: input.code, key: getEnv().APP_ENCRYPTION_KEY });
+    if (check.outcome === "locked") {
+      return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+    }
+    if (check.outcome === "wrong") {
+      return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: "That code is not valid." } };
+    }
+    db.transaction((tx) => removeSecondFactors(tx, current.user.id));
+    audit("two_factor.disabled", current);
+    await notifyUser(current.user, current.organisation, {
+      subject: "two-factor authentication is off",
+      heading: "Two-factor authentication was turned off",
+      paragraphs: ["Your authenticator app, recovery codes and remembered browsers no longer work for your account."],
+    });
+    revalidatePath("/", "layout");
+    return { status: "success", message: "Two-factor authentication is off." };
+  },
+});
+
+export const regenerateRecoveryCodesAction = formAction({
+  guard: requireUser,
+  schema: z.object({ currentPassword }),
+  async handler(input, current): Promise<FormState<{ recoveryCodes: string[] }>> {
+    const db = getDb();
+    const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
+    if (refusal) return refusal;
+    if (!hasConfirmedAuthenticator(db, current.user.id)) return { status: "error", message: "Two-factor authentication is off." };
+    const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, getEnv().APP_ENCRYPTION_KEY));
+    audit("recovery_codes.regenerated", current);
+    await notifyUser(current.user, current.organisation, {
+      subject: "new recovery codes",
+      heading: "Your recovery codes were replaced",
+      paragraphs: ["A new set of recovery codes was made for your account. The old codes no longer work."],
+    });
+    revalidatePath("/profile");
+    return { status: "success", data: { recoveryCodes } };
+  },
+});
+
+export const forgetBrowserAction = formAction({
+  guard: requireUser,
+  schema: z.object({ browser: z.coerce.number().int().positive() }),
+  async handler({ browser }, current) {
+    if (!forgetTrustedBrowser(getDb(), current.user.id, browser)) return { status: "error", message: "That browser was already forgotten." };
+    audit("trusted_browser.forgotten", current, { count: 1 });
+    revalidatePath("/profile");
+    return { status: "success", message: "The browser will ask for a code at its next sign-in." };
+  },
+});
+
+export const forgetAllBrowsersAction = formAction({
+  guard: requireUser,
+  schema: z.object({}),
+  async handler(_input, current) {
+    const count = forgetTrustedBrowsersOfUser(getDb(), current.user.id);
+    audit("trusted_browser.forgotten", current, { count });
+    revalidatePath("/profile");
+    return { status: "success", message: "Every browser will ask for a code at its next sign-in." };
+  },
+});

@@ -1,0 +1,53 @@
+"use client";
+
+import { useState } from "react";
+import { buttonClasses } from "@/components/ui/button";
+
+/** Recovery codes, shown once, with ways to keep them. */
+export function RecoveryCodesList({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+  const [copied, setCopied] = useState(false);
+  const text = `Twofold recovery codes. Each works once.\n\n${codes.join("\n")}\n`;
+
+  async function copy() {
+    await navigator.clipboard.writeText(text);
+    setCopied(true);
+  }
+
+  function download() {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+    link.download = "twofold-recovery-codes.txt";
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  return (
+    <div className="space-y-4">
+      <div className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+        <p className="font-medium">Save your recovery codes now.</p>
+        <p className="mt-1">
+          They let you sign in if you lose your phone. Each works once, and they will not be shown again.
+        </p>
+      </div>
+      <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-4 font-mono text-sm text-slate-900 sm:grid-cols-5">
+        {codes.map((code) => (
+          <li key={code}>{code}</li>
+        ))}
+      </ul>
+      <div className="flex flex-wrap items-center gap-3">
+        <button type="button" className={buttonClasses("secondary")} onClick={copy}>
+          Copy
+        </button>
+        <button type="button" className={buttonClasses("secondary")} onClick={download}>
+          Download
+        </button>
+        <button type="button" className={buttonClasses("primary")} onClick={onDone}>
+          I have saved my recovery codes
+        </button>
+        <p aria-live="polite" className="text-sm text-emerald-700">
+          {copied ? "Copied to the clipboard." : ""}
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+"use client";
+
+import { useActionState } from "react";
+import { verifySecondFactorAction } from "@/app/(auth)/login/two-factor/actions";
+import { SubmitButton } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { FormStatus } from "@/components/ui/form-status";
+import { initialFormState } from "@/lib/action";
+
+export function TwoFactorChallengeForm() {
+  const [state, action] = useActionState(verifySecondFactorAction, initialFormState);
+  return (
+    <form action={action} className="mt-6 space-y-4" noValidate>
+      <FormStatus state={state} />
+      <Field
+        label="Code"
+        name="code"
+        autoComplete="one-time-code"
+        autoCapitalize="none"
+        spellCheck={false}
+        autoFocus
+        required
+        hint="The 6-digit code your authenticator app shows now."
+        error={state.fieldErrors?.code}
+        className="[&_input]:text-lg [&_input]:tracking-widest"
+      />
+      <details className="text-sm text-slate-700">
+        <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
+        <p className="mt-2">
+          Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>) in the Code
+          field instead. Each works once.
+        </p>
+      </details>
+      <div className="flex items-center gap-3">
+        <input id="remember" name="remember" type="checkbox" className="h-4 w-4 rounded border-slate-300 text-brand-600" />
+        <label htmlFor="remember" className="text-sm text-slate-800">
+          Remember this browser for 90 days
+        </label>
+      </div>
+      <SubmitButton className="w-full" pendingLabel="Verifying…">
+        Verify
+      </SubmitButton>
+    </form>
+  );
+}

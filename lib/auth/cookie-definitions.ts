@@ -1,0 +1,25 @@
+/*
+ * The one definition of each of our cookies, shared by Auth.js (which sets the
+ * session cookie at sign-in), our own code that reads and rotates it, and
+ * proxy.ts. Over HTTPS the `__Host-` prefix makes the browser refuse a copy set
+ * by a sibling domain or over plain HTTP.
+ */
+
+function cookie(baseName: string, secure: boolean) {
+  return {
+    name: secure ? `__Host-${baseName}` : baseName,
+    options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure },
+  };
+}
+
+export function sessionCookie(secure: boolean) {
+  return cookie("twofold.session", secure);
+}
+
+/** "Remember this browser for 90 days": a random token; only its hash is on the server. */
+export function trustedBrowserCookie(secure: boolean) {
+  return cookie("twofold.trusted", secure);
+}
+
+/** The longest session an organisation may configure; the server enforces each session's own expiry. */
+export const MAX_SESSION_DURATION_DAYS = 365;

@@ -1,0 +1,108 @@
+import { and, eq, isNotNull, isNull, or, lt } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { recoveryCodes, totpCredentials } from "@/db/schema";
+import { decryptSecret, encryptSecret } from "@/lib/crypto";
+import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
+import { matchTotpStep } from "@/lib/two-factor/totp";
+import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
+import { generateTotpSecret } from "@/lib/two-factor/totp";
+
+/** How long a started enrolment waits for its first code. */
+export const ENROLMENT_LIFETIME_MS = 30 * 60 * 1000;
+
+export function hasConfirmedAuthenticator(db: Executor, userId: number): boolean {
+  return Boolean(
+    db
+      .select({ userId: totpCredentials.userId })
+      .from(totpCredentials)
+      .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
+      .get(),
+  );
+}
+
+/**
+ * Starts (or restarts) enrolment with a fresh secret, stored encrypted and
+ * unconfirmed: it protects nothing until a code from it is verified.
+ */
+export function startAuthenticatorEnrolment(
+  db: Db,
+  userId: number,
+  key: Buffer,
+  now = new Date(),
+): { ok: true; secret: string } | { ok: false; reason: "already_enabled" } {
+  if (hasConfirmedAuthenticator(db, userId)) return { ok: false, reason: "already_enabled" };
+  const secret = generateTotpSecret();
+  const secretEncrypted = encryptSecret(secret, key);
+  db.insert(totpCredentials)
+    .values({ userId, secretEncrypted, createdAt: now })
+    .onConflictDoUpdate({ target: totpCredentials.userId, set: { secretEncrypted, createdAt: now, lastUsedStep: null } })
+    .run();
+  return { ok: true, secret };
+}
+
+export type EnrolmentConfirmation =
+  | { ok: true; recoveryCodes: string[] }
+  | { ok: false; reason: "not_started" | "expired" | "wrong_code" };
+
+/** Turns 2FA on once the user proves their app makes the right codes; returns the recovery codes to show once. */
+export async function confirmAuthenticatorEnrolment(
+  db: Db,
+  userId: number,
+  code: string,
+  key: Buffer,
+  now = new Date(),
+): Promise<EnrolmentConfirmation> {
+  const pending = db
+    .select()
+    .from(totpCredentials)
+    .where(and(eq(totpCredentials.userId, userId), isNull(totpCredentials.confirmedAt)))
+    .get();
+  if (!pending) return { ok: false, reason: "not_started" };
+  if (now.getTime() - pending.createdAt.getTime() > ENROLMENT_LIFETIME_MS) return { ok: false, reason: "expired" };
+  const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, key), code, { now });
+  if (step === null) return { ok: false, reason: "wrong_code" };
+  return db.transaction((tx) => {
+    const confirmed = tx
+      .update(totpCredentials)
+      .set({ confirmedAt: now, lastUsedStep: step })
+      .where(and(eq(totpCredentials.userId, userId), isNull(totpCredentials.confirmedAt)))
+      .run();
+    if (confirmed.changes !== 1) return { ok: false, reason: "not_started" } as const;
+    return { ok: true, recoveryCodes: replaceRecoveryCodes(tx, userId, key, now) } as const;
+  });
+}
+
+/**
+ * Accepts a code from the user's confirmed app, at most once per 30-second
+ * step. Recording the step is a compare-and-set, so two requests racing with
+ * one valid code cannot both pass.
+ */
+export async function verifyAuthenticatorCode(db: Db, userId: number, code: string, key: Buffer, now = new Date()): Promise<boolean> {
+  const credential = db
+    .select()
+    .from(totpCredentials)
+    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
+    .get();
+  if (!credential) return false;
+  const step = await matchTotpStep(decryptSecret(credential.secretEncrypted, key), code, { now, afterStep: credential.lastUsedStep });
+  if (step === null) return false;
+  const recorded = db
+    .update(totpCredentials)
+    .set({ lastUsedStep: step })
+    .where(
+      and(
+        eq(totpCredentials.userId, userId),
+        isNotNull(totpCredentials.confirmedAt),
+        or(isNull(totpCredentials.lastUsedStep), lt(totpCredentials.lastUsedStep, step)),
+      ),
+    )
+    .run();
+  return recorded.changes === 1;
+}
+
+/** Turns 2FA off: the secret, recovery codes and remembered browsers all go. */
+export function removeSecondFactors(db: Executor, userId: number): void {
+  db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run();
+  db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
+  forgetTrustedBrowsersOfUser(db, userId);
+}

@@ -1,0 +1,87 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { sessions } from "@/db/schema";
+import { recordAuditEvent } from "@/lib/audit";
+import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
+import type { RequestContext } from "@/lib/request-context";
+import { verifyAuthenticatorCode } from "@/lib/two-factor/authenticator";
+import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes";
+
+/** Wrong codes one half-signed-in session may try before it is ended. */
+export const CODES_PER_SESSION = 5;
+
+export type ChallengeResult =
+  | { outcome: "verified"; method: "totp" | "recovery_code" }
+  | { outcome: "wrong"; attemptsLeft: number }
+  /** This session used up its attempts and no longer exists. */
+  | { outcome: "session_ended" }
+  /** Too many failures across sign-ins: the user's second factor is locked for a while. */
+  | { outcome: "locked"; retryAt: Date };
+
+export type CodeCheck =
+  | { outcome: "verified"; method: "totp" | "recovery_code" }
+  | { outcome: "wrong" }
+  | { outcome: "locked"; retryAt: Date };
+
+/**
+ * Checks an authenticator or recovery code under the user's second-factor
+ * failure limit. Every place that accepts a code (signing in, turning 2FA off)
+ * goes through here, so none can be used to guess faster.
+ */
+export async function checkSecondFactorCode(
+  db: Db,
+  input: { userId: number; code: string; key: Buffer; now?: Date },
+): Promise<CodeCheck> {
+  const now = input.now ?? new Date();
+  // Counted per user, not per session: signing in again does not reset it.
+  const limitKey: LimitKey = { scope: "second_factor", key: String(input.userId) };
+  const attempt = beginAttempt(db, [limitKey], now);
+  if (!attempt.allowed) return { outcome: "locked", retryAt: attempt.retryAt };
+  const method = normaliseRecoveryCode(input.code)
+    ? consumeRecoveryCode(db, input.userId, input.code, input.key, now) && "recovery_code"
+    : (await verifyAuthenticatorCode(db, input.userId, input.code, input.key, now)) && "totp";
+  if (!method) return { outcome: "wrong" };
+  forgiveAttempt(db, attempt, [limitKey]);
+  return { outcome: "verified", method };
+}
+
+type ChallengeInput = {
+  user: { id: number; organisationId: number };
+  sessionTokenHash: string;
+  code: string;
+  key: Buffer;
+  context: RequestContext;
+  now?: Date;
+};
+
+/** The second step of signing in: an authenticator code or a recovery code, under the failure limits. */
+export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise<ChallengeResult> {
+  const { user, context } = input;
+  const now = input.now ?? new Date();
+  const audit = (type: Parameters<typeof recordAuditEvent>[1]["type"], details?: Record<string, string | number>) =>
+    recordAuditEvent(db, { type, organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, context, details, at: now });
+
+  const check = await checkSecondFactorCode(db, { userId: user.id, code: input.code, key: input.key, now });
+  if (check.outcome === "locked") {
+    audit("two_factor.locked");
+    return check;
+  }
+  if (check.outcome === "verified") {
+    audit(check.method === "recovery_code" ? "recovery_code.used" : "two_factor.succeeded", { method: check.method });
+    return check;
+  }
+
+  const counted = db
+    .update(sessions)
+    .set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })
+    .where(eq(sessions.tokenHash, input.sessionTokenHash))
+    .returning({ failures: sessions.secondFactorFailures })
+    .get();
+  const failures = counted?.failures ?? CODES_PER_SESSION;
+  audit("two_factor.failed", { failuresInSession: failures });
+  if (failures >= CODES_PER_SESSION) {
+    db.delete(sessions).where(eq(sessions.tokenHash, input.sessionTokenHash)).run();
+    return { outcome: "session_ended" };
+  }
+  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures };
+}

@@ -1,0 +1,63 @@
+import crypto from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { recoveryCodes } from "@/db/schema";
+
+export const RECOVERY_CODE_COUNT = 10;
+// No 0/o, 1/l/i: codes are read off paper. 12 characters of 31 carry 59 bits.
+const ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
+const CODE_LENGTH = 12;
+
+function generateRecoveryCode(): string {
+  const characters = Array.from({ length: CODE_LENGTH }, () => ALPHABET[crypto.randomInt(ALPHABET.length)]);
+  return characters.join("").replace(/(.{4})(?=.)/g, "$1-");
+}
+
+/** "ABCD efgh-JKMN" → "abcdefghjkmn"; null when it cannot be a recovery code. */
+export function normaliseRecoveryCode(input: string): string | null {
+  const code = input.replace(/[\s-]/g, "").toLowerCase();
+  return code.length === CODE_LENGTH && [...code].every((character) => ALPHABET.includes(character)) ? code : null;
+}
+
+/**
+ * Keyed with the server's secret: a copy of the database alone is not enough
+ * to search the codes offline.
+ */
+export function hashRecoveryCode(normalisedCode: string, key: Buffer): string {
+  return crypto.createHmac("sha256", key).update(`recovery-code:${normalisedCode}`).digest("base64url");
+}
+
+/** Replaces a user's codes with a new set and returns them, to be shown once. */
+export function replaceRecoveryCodes(db: Executor, userId: number, key: Buffer, now = new Date()): string[] {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
+  db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
+  db.insert(recoveryCodes)
+    .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseRecoveryCode(code)!, key), createdAt: now })))
+    .run();
+  return codes;
+}
+
+/**
+ * Spends a recovery code. The conditional update is atomic, so one code
+ * cannot be spent twice, however many requests race for it.
+ */
+export function consumeRecoveryCode(db: Db, userId: number, input: string, key: Buffer, now = new Date()): boolean {
+  const code = normaliseRecoveryCode(input);
+  if (!code) return false;
+  const spent = db
+    .update(recoveryCodes)
+    .set({ usedAt: now })
+    .where(
+      and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashRecoveryCode(code, key)), isNull(recoveryCodes.usedAt)),
+    )
+    .run();
+  return spent.changes === 1;
+}
+
+export function remainingRecoveryCodes(db: Db, userId: number): number {
+  return db
+    .select({ id: recoveryCodes.id })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+    .all().length;
+}

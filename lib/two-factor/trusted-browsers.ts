@@ -1,0 +1,77 @@
+import { and, desc, eq, gt, inArray } from "drizzle-orm";
+import type { Executor } from "@/db";
+import { trustedBrowsers, users } from "@/db/schema";
+import { hashToken, randomToken } from "@/lib/crypto";
+import type { RequestContext } from "@/lib/request-context";
+
+export const TRUSTED_BROWSER_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** Remembers this browser for one user: returns the token for its cookie, of which only the hash is kept. */
+export function rememberBrowser(
+  db: Executor,
+  input: { userId: number; context: RequestContext; now?: Date },
+): { token: string; expiresAt: Date } {
+  const now = input.now ?? new Date();
+  const token = randomToken(32);
+  const expiresAt = new Date(now.getTime() + TRUSTED_BROWSER_LIFETIME_MS);
+  db.insert(trustedBrowsers)
+    .values({
+      userId: input.userId,
+      tokenHash: hashToken(token),
+      userAgent: input.context.userAgent,
+      ip: input.context.ip,
+      createdAt: now,
+      expiresAt,
+    })
+    .run();
+  return { token, expiresAt };
+}
+
+/**
+ * Whether `token` remembers this browser for `userId`. The server enforces
+ * the expiry, and a token is worth nothing to any other user.
+ */
+export function isTrustedBrowser(db: Executor, userId: number, token: string | null | undefined, now = new Date()): boolean {
+  if (!token) return false;
+  const used = db
+    .update(trustedBrowsers)
+    .set({ lastUsedAt: now })
+    .where(
+      and(eq(trustedBrowsers.tokenHash, hashToken(token)), eq(trustedBrowsers.userId, userId), gt(trustedBrowsers.expiresAt, now)),
+    )
+    .run();
+  return used.changes === 1;
+}
+
+export function listTrustedBrowsers(db: Executor, userId: number, now = new Date()) {
+  return db
+    .select({
+      id: trustedBrowsers.id,
+      userAgent: trustedBrowsers.userAgent,
+      ip: trustedBrowsers.ip,
+      createdAt: trustedBrowsers.createdAt,
+      lastUsedAt: trustedBrowsers.lastUsedAt,
+      expiresAt: trustedBrowsers.expiresAt,
+    })
+    .from(trustedBrowsers)
+    .where(and(eq(trustedBrowsers.userId, userId), gt(trustedBrowsers.expiresAt, now)))
+    .orderBy(desc(trustedBrowsers.createdAt))
+    .all();
+}
+
+/** Forgets one remembered browser; scoped to the user so no one can forget another's. */
+export function forgetTrustedBrowser(db: Executor, userId: number, id: number): boolean {
+  return db.delete(trustedBrowsers).where(and(eq(trustedBrowsers.userId, userId), eq(trustedBrowsers.id, id))).run().changes > 0;
+}
+
+/** Every remembered browser of a user stops working: on reset, disable, password change, sign-out everywhere. */
+export function forgetTrustedBrowsersOfUser(db: Executor, userId: number): number {
+  return db.delete(trustedBrowsers).where(eq(trustedBrowsers.userId, userId)).run().changes;
+}
+
+export function forgetTrustedBrowsersOfOrganisation(db: Executor, organisationId: number): number {
+  return db
+    .delete(trustedBrowsers)
+    .where(inArray(trustedBrowsers.userId, db.select({ id: users.id }).from(users).where(eq(users.organisationId, organisationId))))
+    .run().changes;
+}
