@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { totpCodeAt } from "@/lib/two-factor/totp";
+import { expect, freshTotpCode, test } from "./fixtures";
 
 async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
@@ -34,5 +35,40 @@ test("signed-in pages pass axe", async ({ page, context, createUser, signInAs })
 test("the 403 page passes axe", async ({ page, context, createUser, signInAs }) => {
   await signInAs(context, await createUser());
   await page.goto("/admin/settings");
+  await expectNoAxeViolations(page);
+});
+
+test("the two-factor pages pass axe: challenge, enrolment, recovery codes, and the profile with 2FA on", async ({ page, context, db, createUser, signInAs }) => {
+  const withApp = await createUser({ totp: true });
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(withApp.email);
+  await page.getByLabel("Password").fill(withApp.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/login/two-factor");
+  await expectNoAxeViolations(page);
+  await page.getByLabel("Code").fill("000000");
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByText("That code is not valid.", { exact: false })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("Code").fill(await freshTotpCode(db, withApp, withApp.totpSecret!));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL("/");
+  await page.goto("/profile");
+  await expectNoAxeViolations(page);
+
+  await context.clearCookies();
+  const user = await createUser();
+  await signInAs(context, user);
+  await page.goto("/profile");
+  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  await section.getByRole("button", { name: "Enable two-factor authentication" }).click();
+  await section.getByLabel("Password", { exact: true }).fill(user.password);
+  await section.getByRole("button", { name: "Continue" }).click();
+  await expect(section.getByRole("img", { name: "QR code" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  const secret = (await section.getByLabel("Secret key").textContent())!.replaceAll(" ", "");
+  await section.getByLabel("Code").fill(totpCodeAt(secret));
+  await section.getByRole("button", { name: "Turn on" }).click();
+  await expect(section.getByRole("list", { name: "Recovery codes" })).toBeVisible();
   await expectNoAxeViolations(page);
 });
