@@ -1,11 +1,21 @@
 import { and, eq } from "drizzle-orm";
 import { auditEvents, outbox, recoveryCodes, sessions, totpCredentials, trustedBrowsers } from "@/db/schema";
 import { totpCodeAt } from "@/lib/two-factor/totp";
-import { request as playwrightRequest } from "@playwright/test";
+import { request as playwrightRequest, type Page } from "@playwright/test";
+import type { Db } from "@/db";
 import { createSession } from "@/lib/auth/sessions";
-import { expect, failOnServerErrors, freshTotpCode, signInWithForm, test } from "./fixtures";
+import { expect, failOnServerErrors, freshTotpCode, signInWithForm, test, type TestUser } from "./fixtures";
 
 const SESSION_COOKIE = "twofold.session";
+
+/** Password, a fresh code, and "Remember this browser for 90 days". */
+async function signInRemembering(page: Page, db: Db, user: TestUser) {
+  await signInWithForm(page, user);
+  await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
+  await page.getByLabel("Remember this browser for 90 days").check();
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL("/");
+}
 
 test("a user enrols from the profile, signs in with a fresh code, and a reused code is refused", async ({ page, db, createUser }) => {
   const noServerErrors = failOnServerErrors(page);
@@ -111,11 +121,7 @@ test("a recovery code works once", async ({ page, db, createUser }) => {
 
 test("“Remember this browser” skips the code at the next sign-in, until the browser is forgotten", async ({ page, db, createUser }) => {
   const user = await createUser({ totp: true });
-  await signInWithForm(page, user);
-  await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
-  await page.getByLabel("Remember this browser for 90 days").check();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page).toHaveURL("/");
+  await signInRemembering(page, db, user);
   const trusted = (await page.context().cookies()).find((cookie) => cookie.name === "twofold.trusted")!;
   expect(trusted.httpOnly).toBe(true);
   expect(trusted.sameSite).toBe("Lax");
@@ -140,11 +146,7 @@ test("“Remember this browser” skips the code at the next sign-in, until the 
 test("a remembered browser is worth nothing to another user", async ({ page, db, createUser }) => {
   const first = await createUser({ totp: true });
   const second = await createUser({ totp: true, organisationId: first.organisationId });
-  await signInWithForm(page, first);
-  await page.getByLabel("Code").fill(await freshTotpCode(db, first, first.totpSecret!));
-  await page.getByLabel("Remember this browser for 90 days").check();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page).toHaveURL("/");
+  await signInRemembering(page, db, first);
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInWithForm(page, second);
   await expect(page).toHaveURL("/login/two-factor");
@@ -152,11 +154,7 @@ test("a remembered browser is worth nothing to another user", async ({ page, db,
 
 test("disabling needs the password and a code, and wipes the secret, recovery codes and remembered browsers", async ({ page, db, createUser }) => {
   const user = await createUser({ totp: true });
-  await signInWithForm(page, user);
-  await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
-  await page.getByLabel("Remember this browser for 90 days").check();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page).toHaveURL("/");
+  await signInRemembering(page, db, user);
 
   await page.goto("/profile");
   const section = page.getByRole("region", { name: "Two-factor authentication" });

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import { eq } from "drizzle-orm";
+import { endSessionAction } from "@/app/(app)/profile/actions";
+import { forgetBrowserAction } from "@/app/(app)/profile/two-factor-actions";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { PasswordChangeForm } from "@/components/password-change-form";
 import { ProfileUpdateForm } from "@/components/profile-update-form";
 import { RecoveryCodesRegenerateForm } from "@/components/recovery-codes-regenerate-form";
-import { SessionEndForm } from "@/components/session-end-form";
-import { TrustedBrowserForgetForm, TrustedBrowsersForgetAllForm } from "@/components/trusted-browser-forget-form";
+import { RowActionForm } from "@/components/row-action-form";
+import { TrustedBrowsersForgetAllForm } from "@/components/trusted-browser-forget-form";
 import { TwoFactorDisableForm } from "@/components/two-factor-disable-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { Card } from "@/components/ui/card";
@@ -71,7 +73,14 @@ export default async function ProfilePage() {
                               {browser.lastUsedAt ? formatDateTime(browser.lastUsedAt) : "never"}
                             </p>
                           </div>
-                          <TrustedBrowserForgetForm browser={browser.id} description={description} />
+                          <RowActionForm
+                            action={forgetBrowserAction}
+                            field="browser"
+                            value={browser.id}
+                            label="Forget"
+                            accessibleName={`Forget ${description}`}
+                            pendingLabel="Forgetting…"
+                          />
                         </li>
                       );
                     })}
@@ -116,7 +125,14 @@ export default async function ProfilePage() {
                   </p>
                 </div>
                 {isCurrent ? null : (
-                  <SessionEndForm session={session.tokenHash} description={`${browser}, signed in ${formatDateTime(session.createdAt)}`} />
+                  <RowActionForm
+                    action={endSessionAction}
+                    field="session"
+                    value={session.tokenHash}
+                    label="End session"
+                    accessibleName={`End session: ${browser}, signed in ${formatDateTime(session.createdAt)}`}
+                    pendingLabel="Ending…"
+                  />
                 )}
               </li>
             );
