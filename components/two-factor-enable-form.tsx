@@ -2,19 +2,36 @@
 
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
-import { confirmEnrolmentAction, startEnrolmentAction } from "@/app/(app)/profile/two-factor-actions";
 import { RecoveryCodesList } from "@/components/recovery-codes-list";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { Reveal } from "@/components/ui/reveal";
-import { initialFormState } from "@/lib/action";
+import { initialFormState, type FormState } from "@/lib/action";
+import type { EnrolmentFinish, EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
 
-/** Password, then QR code and secret, then a code from the app, then the recovery codes. */
-export function TwoFactorEnableForm() {
+type Action<Data> = (state: FormState<Data>, formData: FormData) => Promise<FormState<Data>>;
+
+/**
+ * Enrolling an authenticator app: (password,) QR code and secret, a code from
+ * the app, then the recovery codes. On the profile the password is asked
+ * again; at sign-in setup it was typed moments ago.
+ */
+export function TwoFactorEnableForm({
+  startAction,
+  confirmAction,
+  askPassword,
+  doneHref,
+}: {
+  startAction: Action<EnrolmentStart>;
+  confirmAction: Action<EnrolmentFinish>;
+  askPassword: boolean;
+  /** Where to go once the codes are saved; without it the page refreshes. */
+  doneHref?: string;
+}) {
   const router = useRouter();
-  const [started, start] = useActionState(startEnrolmentAction, initialFormState);
-  const [confirmed, confirm] = useActionState(confirmEnrolmentAction, initialFormState);
+  const [started, start] = useActionState(startAction, initialFormState);
+  const [confirmed, confirm] = useActionState(confirmAction, initialFormState);
 
   if (confirmed.data) {
     return (
@@ -22,7 +39,7 @@ export function TwoFactorEnableForm() {
         <p role="status" className="text-sm font-medium text-emerald-800">
           Two-factor authentication is on.
         </p>
-        <RecoveryCodesList codes={confirmed.data.recoveryCodes} onDone={() => router.refresh()} />
+        <RecoveryCodesList codes={confirmed.data.recoveryCodes} onDone={() => (doneHref ? router.push(doneHref) : router.refresh())} />
       </div>
     );
   }
@@ -59,6 +76,15 @@ export function TwoFactorEnableForm() {
           </form>
         </div>
       </div>
+    );
+  }
+
+  if (!askPassword) {
+    return (
+      <form action={start} className="space-y-4">
+        <FormStatus state={started} />
+        <SubmitButton pendingLabel="Preparing…">Enable two-factor authentication</SubmitButton>
+      </form>
     );
   }
 

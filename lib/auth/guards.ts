@@ -7,7 +7,8 @@ import { getDb } from "@/db";
 import type { Permission, SessionStage } from "@/db/schema";
 import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
-import { loadSession, type LoadedSession } from "@/lib/auth/sessions";
+import { demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/auth/sessions";
+import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { isSecureRequest, requestContext, type RequestContext } from "@/lib/request-context";
 
 export type CurrentSession = LoadedSession & {
@@ -27,7 +28,9 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
 
 /** Where a session in the given stage belongs. */
 function homeOf(stage: SessionStage): string {
-  return stage === "password" ? "/login/two-factor" : "/";
+  if (stage === "password") return "/login/two-factor";
+  if (stage === "setup") return "/login/setup";
+  return "/";
 }
 
 /**
@@ -38,6 +41,12 @@ function homeOf(stage: SessionStage): string {
 export async function requireSession(stage: SessionStage): Promise<CurrentSession> {
   const current = await getCurrentSession();
   if (!current) redirect("/login");
+  if (current.session.stage === "active" && stage === "active" && mustSetUpNow(twoFactorStateOfUser(getDb(), current.user.id))) {
+    // 2FA became required while this session was open: no sign-out needed,
+    // its next request goes to setup, and so does every one after it.
+    demoteSessionToSetup(getDb(), current.session.tokenHash);
+    redirect(homeOf("setup"));
+  }
   if (current.session.stage !== stage) redirect(homeOf(current.session.stage));
   return current;
 }

@@ -6,6 +6,8 @@ import type { RequestContext } from "@/lib/request-context";
 
 /** A half-signed-in session must finish its second factor within this time. */
 export const PASSWORD_STAGE_LIFETIME_MS = 10 * 60 * 1000;
+/** Setting up an authenticator app (installing it, scanning) takes longer than typing a code. */
+export const SETUP_STAGE_LIFETIME_MS = 30 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** last_seen_at is informational: writing it at most once a minute keeps reads from becoming writes. */
 const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
@@ -36,7 +38,9 @@ export type SessionOrganisation = { id: number; name: string; sessionDurationDay
 export type LoadedSession = { session: SessionView; user: SessionUser; organisation: SessionOrganisation };
 
 function sessionLifetimeMs(stage: SessionStage, sessionDurationDays: number): number {
-  return stage === "password" ? PASSWORD_STAGE_LIFETIME_MS : sessionDurationDays * DAY_MS;
+  if (stage === "password") return PASSWORD_STAGE_LIFETIME_MS;
+  if (stage === "setup") return SETUP_STAGE_LIFETIME_MS;
+  return sessionDurationDays * DAY_MS;
 }
 
 /**
@@ -140,6 +144,11 @@ export function rotateSession(
     const old = tx.delete(sessions).where(eq(sessions.tokenHash, oldTokenHash)).returning({ userId: sessions.userId }).get();
     return old ? createSession(tx, { userId: old.userId, ...input }) : null;
   });
+}
+
+/** Sends a signed-in session back to setup, when 2FA became required for a user without a factor. */
+export function demoteSessionToSetup(db: Db, tokenHash: string): void {
+  db.update(sessions).set({ stage: "setup" }).where(eq(sessions.tokenHash, tokenHash)).run();
 }
 
 export function deleteSession(db: Db, token: string): void {

@@ -1,30 +1,23 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { organisations, users, type SessionStage } from "@/db/schema";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import type { SessionStage } from "@/db/schema";
 import { isTrustedBrowser } from "@/lib/two-factor/trusted-browsers";
+import { recordRequiredSince, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 export type StageAfterPassword = { stage: SessionStage; rememberedBrowser: boolean };
 
 /**
- * Where a correct password leaves a user: still owing a second factor, or
- * fully signed in (no factor to ask for, 2FA disabled for them, or a browser
- * they asked us to remember).
+ * Where a correct password leaves a user: owing a code (they have a factor),
+ * owing a setup (2FA is required and they have none; within a grace period
+ * they may skip it), or fully signed in (2FA disabled for them, optional and
+ * not set up, or a browser they asked us to remember).
  */
-export function stageAfterPassword(
-  db: Db,
-  userId: number,
-  trustedBrowserToken: string | null,
-  now = new Date(),
-): StageAfterPassword {
-  const policy = db
-    .select({ organisation: organisations.twoFactorPolicy, user: users.twoFactorRequirement })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(users.id, userId))
-    .get();
-  const twoFactorDisabled = policy?.organisation === "disabled" || policy?.user === "disabled";
-  if (twoFactorDisabled || !hasConfirmedAuthenticator(db, userId)) return { stage: "active", rememberedBrowser: false };
-  if (isTrustedBrowser(db, userId, trustedBrowserToken, now)) return { stage: "active", rememberedBrowser: true };
-  return { stage: "password", rememberedBrowser: false };
+export function stageAfterPassword(db: Db, userId: number, trustedBrowserToken: string | null, now = new Date()): StageAfterPassword {
+  const { requirement, hasFactor } = twoFactorStateOfUser(db, userId, now);
+  recordRequiredSince(db, userId, requirement, now);
+  if (requirement.level === "disabled" || requirement.level === "exempt") return { stage: "active", rememberedBrowser: false };
+  if (hasFactor) {
+    if (isTrustedBrowser(db, userId, trustedBrowserToken, now)) return { stage: "active", rememberedBrowser: true };
+    return { stage: "password", rememberedBrowser: false };
+  }
+  return { stage: requirement.level === "required" ? "setup" : "active", rememberedBrowser: false };
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { eq } from "drizzle-orm";
 import { endSessionAction } from "@/app/(app)/profile/actions";
-import { forgetBrowserAction } from "@/app/(app)/profile/two-factor-actions";
+import { confirmEnrolmentAction, forgetBrowserAction, startEnrolmentAction } from "@/app/(app)/profile/two-factor-actions";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { PasswordChangeForm } from "@/components/password-change-form";
@@ -96,7 +96,7 @@ export default async function ProfilePage() {
               <span aria-hidden="true" className="inline-block h-2.5 w-2.5 rounded-full bg-amber-500" />
               Two-factor authentication is off.
             </p>
-            <TwoFactorEnableForm />
+            <TwoFactorEnableForm startAction={startEnrolmentAction} confirmAction={confirmEnrolmentAction} askPassword />
           </div>
         )}
       </Card>

@@ -1,7 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import QRCode from "qrcode";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
@@ -12,15 +11,10 @@ import { requireUser, type CurrentSession } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
-import {
-  confirmAuthenticatorEnrolment,
-  hasConfirmedAuthenticator,
-  removeSecondFactors,
-  startAuthenticatorEnrolment,
-} from "@/lib/two-factor/authenticator";
+import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
+import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
 import { checkSecondFactorCode } from "@/lib/two-factor/challenge";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
-import { groupSecret, totpUri } from "@/lib/two-factor/totp";
 import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 
 const currentPassword = z
@@ -37,50 +31,22 @@ function audit(type: AuditEventType, { user, context }: CurrentSession, details?
   recordAuditEvent(getDb(), { type, organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, context, details });
 }
 
-export type EnrolmentStart = { qrCode: string; secret: string };
-
 export const startEnrolmentAction = formAction({
   guard: requireUser,
   schema: z.object({ currentPassword }),
   async handler(input, current): Promise<FormState<EnrolmentStart>> {
-    const db = getDb();
-    const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
-    if (refusal) return refusal;
-    const started = startAuthenticatorEnrolment(db, current.user.id, getEnv().APP_ENCRYPTION_KEY);
-    if (!started.ok) return { status: "error", message: "Two-factor authentication is already on." };
-    const uri = totpUri({ issuer: current.organisation.name || "Twofold", account: current.user.email, secret: started.secret });
-    const qrCode = await QRCode.toDataURL(uri, { margin: 1, width: 240, errorCorrectionLevel: "M" });
-    return { status: "success", data: { qrCode, secret: groupSecret(started.secret) } };
+    const refusal = await confirmCurrentPassword(getDb(), current.user, input.currentPassword, current.context);
+    return refusal ?? beginEnrolment(current);
   },
 });
 
+// No revalidation after confirming: the page would swap the enrolment for the
+// "on" state and lose the recovery codes, which are shown only this once. The
+// form refreshes the page when the user says they saved them.
 export const confirmEnrolmentAction = formAction({
   guard: requireUser,
   schema: z.object({ code }),
-  async handler(input, current): Promise<FormState<{ recoveryCodes: string[] }>> {
-    const db = getDb();
-    const result = await confirmAuthenticatorEnrolment(db, current.user.id, input.code, getEnv().APP_ENCRYPTION_KEY);
-    if (!result.ok) {
-      if (result.reason === "wrong_code") {
-        return {
-          status: "error",
-          message: "Please correct the highlighted field.",
-          fieldErrors: { code: "That code is not valid. Check that your phone's clock is set automatically, then try the newest code." },
-        };
-      }
-      return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };
-    }
-    audit("two_factor.enabled", current);
-    await notifyUser(current.user, current.organisation, {
-      subject: "two-factor authentication is on",
-      heading: "Two-factor authentication is on",
-      paragraphs: ["Signing in to your account now needs a code from your authenticator app as well as your password."],
-    });
-    // No revalidation here: the page would swap the enrolment for the "on"
-    // state and lose the recovery codes, which are shown only this once. The
-    // form refreshes the page when the user says they saved them.
-    return { status: "success", data: { recoveryCodes: result.recoveryCodes } };
-  },
+  handler: (input, current) => finishEnrolment(current, input.code),
 });
 
 export const disableTwoFactorAction = formAction({

@@ -5,7 +5,9 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { organisations } from "@/db/schema";
+import { organisations, TWO_FACTOR_POLICIES } from "@/db/schema";
+import { encryptSecret } from "@/lib/crypto";
+import { getEnv } from "@/lib/env";
 import { formAction } from "@/lib/action";
 import { recordAuditEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
@@ -15,28 +17,83 @@ import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/trusted-br
 
 const requireSettingsAdmin = () => requirePermission("settings:manage");
 
-export const updateSessionSettingsAction = formAction({
-  guard: requireSettingsAdmin,
-  schema: z.object({
+const checkbox = z.literal("on").optional().transform(Boolean);
+
+const settingsSchema = z
+  .object({
+    twoFactorPolicy: z.enum(TWO_FACTOR_POLICIES, { error: "Choose Disabled, Optional or Required." }),
+    allowTotp: checkbox,
+    allowCode: checkbox,
+    allowDuo: checkbox,
+    twoFactorGraceDays: z.coerce
+      .number({ error: "Enter a number of days." })
+      .int({ error: "Enter a whole number of days." })
+      .min(0, { error: "Use 0 for no grace period." })
+      .max(90, { error: "The grace period is at most 90 days." }),
+    duoIntegrationKey: z
+      .string()
+      .trim()
+      .max(64)
+      .refine((key) => key === "" || /^[A-Z0-9]{20}$/.test(key), { error: "An integration key is 20 letters and digits, like DIWJ8X6AEYOR5OMC6TQ1." }),
+    duoSecretKey: z
+      .string()
+      .trim()
+      .max(128)
+      .refine((key) => key === "" || /^[A-Za-z0-9]{40}$/.test(key), { error: "A secret key is 40 letters and digits." }),
+    duoApiHostname: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(253)
+      .refine((host) => host === "" || /^[a-z0-9.-]+(:\d{1,5})?$/.test(host), { error: "Enter a host name, like api-xxxxxxxx.duosecurity.com." }),
     sessionDurationDays: z.coerce
       .number({ error: "Enter a number of days." })
       .int({ error: "Enter a whole number of days." })
       .min(1, { error: "Sessions last at least 1 day." })
       .max(MAX_SESSION_DURATION_DAYS, { error: `Sessions last at most ${MAX_SESSION_DURATION_DAYS} days.` }),
-  }),
-  echo: ["sessionDurationDays"],
-  async handler({ sessionDurationDays }, { user, organisation, context }) {
+  })
+  .refine((input) => input.twoFactorPolicy === "disabled" || input.allowTotp || input.allowCode || input.allowDuo, {
+    error: "Allow at least one method, or set two-factor authentication to Disabled.",
+    path: ["allowTotp"],
+  });
+
+export const updateSettingsAction = formAction({
+  guard: requireSettingsAdmin,
+  schema: settingsSchema,
+  echo: ["twoFactorGraceDays", "duoIntegrationKey", "duoApiHostname", "sessionDurationDays"],
+  async handler(input, { user, organisation, context }) {
     const db = getDb();
-    db.update(organisations).set({ sessionDurationDays }).where(eq(organisations.id, organisation.id)).run();
-    recordAuditEvent(db, {
-      type: "settings.updated",
-      organisationId: organisation.id,
-      actorUserId: user.id,
-      context,
-      details: { sessionDurationDays, previousSessionDurationDays: organisation.sessionDurationDays },
-    });
+    const before = db.select().from(organisations).where(eq(organisations.id, organisation.id)).get()!;
+    const storedDuoSecret = input.duoSecretKey
+      ? encryptSecret(input.duoSecretKey, getEnv().APP_ENCRYPTION_KEY)
+      : before.duoSecretKeyEncrypted;
+    if (input.allowDuo && !(input.duoIntegrationKey && input.duoApiHostname && storedDuoSecret)) {
+      return {
+        status: "error",
+        message: "Duo needs its integration key, secret key and API hostname.",
+        fieldErrors: { duoIntegrationKey: "Enter the keys of your Duo application, or untick Duo." },
+      };
+    }
+    const changes = {
+      twoFactorPolicy: input.twoFactorPolicy,
+      allowTotp: input.allowTotp,
+      allowCode: input.allowCode,
+      allowDuo: input.allowDuo,
+      twoFactorGraceDays: input.twoFactorGraceDays,
+      duoIntegrationKey: input.duoIntegrationKey || null,
+      duoApiHostname: input.duoApiHostname || null,
+      duoSecretKeyEncrypted: storedDuoSecret,
+      sessionDurationDays: input.sessionDurationDays,
+    };
+    db.update(organisations).set(changes).where(eq(organisations.id, organisation.id)).run();
+
+    const audit = (type: "policy.updated" | "settings.updated", details: Record<string, string | number | boolean | null>) =>
+      recordAuditEvent(db, { type, organisationId: organisation.id, actorUserId: user.id, context, details });
+    if (before.twoFactorPolicy !== input.twoFactorPolicy) audit("policy.updated", { from: before.twoFactorPolicy, to: input.twoFactorPolicy });
+    const { duoSecretKeyEncrypted, ...visibleChanges } = changes;
+    audit("settings.updated", { ...visibleChanges, duoSecretKeyChanged: Boolean(input.duoSecretKey) });
     revalidatePath("/admin/settings");
-    return { status: "success", message: "Settings saved. New sessions will last " + sessionDurationDays + " days." };
+    return { status: "success", message: `Settings saved. New sessions will last ${input.sessionDurationDays} days.` };
   },
 });
 

@@ -1,21 +1,25 @@
 import type { Metadata } from "next";
-import { SessionSettingsForm } from "@/components/session-settings-form";
+import { eq } from "drizzle-orm";
+import { OrganisationSettingsForm } from "@/components/organisation-settings-form";
 import { SignOutAllForm } from "@/components/sign-out-all-form";
 import { Card } from "@/components/ui/card";
+import { getDb } from "@/db";
+import { organisations } from "@/db/schema";
 import { requirePermission } from "@/lib/auth/guards";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const { organisation } = await requirePermission("settings:manage");
+  const { duoSecretKeyEncrypted, ...settings } = getDb().select().from(organisations).where(eq(organisations.id, organisation.id)).get()!;
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Settings</h1>
         <p className="mt-1 text-sm text-slate-600">How people of {organisation.name} sign in.</p>
       </div>
-      <Card title="Sessions" id="sessions">
-        <SessionSettingsForm sessionDurationDays={organisation.sessionDurationDays} />
+      <Card title="Sign-in policy" id="policy">
+        <OrganisationSettingsForm settings={{ ...settings, duoSecretKeySaved: Boolean(duoSecretKeyEncrypted) }} />
       </Card>
       <Card title="Sign out all users" id="sign-out-all" description="Ends every session in the organisation at once, for example after a suspected breach.">
         <SignOutAllForm />

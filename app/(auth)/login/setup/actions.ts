@@ -1,0 +1,58 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { formAction, type FormState } from "@/lib/action";
+import { recordAuditEvent } from "@/lib/audit";
+import { setSessionCookie } from "@/lib/auth/cookies";
+import { requireSession, type CurrentSession } from "@/lib/auth/guards";
+import { rotateSession } from "@/lib/auth/sessions";
+import { beginEnrolment, finishEnrolment, type EnrolmentFinish } from "@/lib/two-factor/enrolment-flow";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+const requireSetup = () => requireSession("setup");
+
+/** Setup finished or skipped: the session becomes a full one, under a new id. */
+async function completeSignIn(current: CurrentSession): Promise<boolean> {
+  const rotated = rotateSession(getDb(), current.session.tokenHash, { stage: "active", context: current.context });
+  if (rotated) await setSessionCookie(rotated.token, rotated.expiresAt);
+  return Boolean(rotated);
+}
+
+// The password was typed moments ago to reach this stage: no need to ask again.
+export const startSetupAction = formAction({
+  guard: requireSetup,
+  schema: z.object({}),
+  handler: (_input, current) => beginEnrolment(current),
+});
+
+export const confirmSetupAction = formAction({
+  guard: requireSetup,
+  schema: z.object({ code: z.string().trim().min(1, { error: "Enter the code from your authenticator app." }).max(64) }),
+  async handler({ code }, current): Promise<FormState<EnrolmentFinish>> {
+    const result = await finishEnrolment(current, code);
+    if (result.status === "success" && !(await completeSignIn(current))) redirect("/login");
+    return result;
+  },
+});
+
+export const skipSetupAction = formAction({
+  guard: requireSetup,
+  schema: z.object({}),
+  async handler(_input, current) {
+    const { requirement } = twoFactorStateOfUser(getDb(), current.user.id);
+    if (requirement.level === "required" && !requirement.graceUntil) {
+      return { status: "error", message: "Your organisation requires two-factor authentication now: set it up to continue." };
+    }
+    recordAuditEvent(getDb(), {
+      type: "two_factor.setup_skipped",
+      organisationId: current.user.organisationId,
+      actorUserId: current.user.id,
+      targetUserId: current.user.id,
+      context: current.context,
+    });
+    if (!(await completeSignIn(current))) redirect("/login");
+    redirect("/");
+  },
+});

@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import { signOutAction } from "@/app/(auth)/actions";
+import { confirmSetupAction, skipSetupAction, startSetupAction } from "@/app/(auth)/login/setup/actions";
+import { SetupSkipForm } from "@/components/setup-skip-form";
+import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
+import { getDb } from "@/db";
+import { requireSession } from "@/lib/auth/guards";
+import { formatDateTime } from "@/lib/format";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+export const metadata: Metadata = { title: "Set up two-factor authentication" };
+
+export default async function SetupPage() {
+  const { user, organisation } = await requireSession("setup");
+  const { requirement } = twoFactorStateOfUser(getDb(), user.id);
+  const graceUntil = requirement.level === "required" ? requirement.graceUntil : null;
+  return (
+    <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+      <h1 className="text-xl font-semibold text-slate-900">Set up two-factor authentication</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        {organisation.name} requires a second step at sign-in for {user.email}. Set up an authenticator app on your phone to
+        continue.
+      </p>
+      {graceUntil ? (
+        <p className="mt-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          You can skip this until {formatDateTime(graceUntil)}; after that it is needed to sign in.
+        </p>
+      ) : null}
+      <div className="mt-6">
+        <TwoFactorEnableForm startAction={startSetupAction} confirmAction={confirmSetupAction} askPassword={false} doneHref="/" />
+      </div>
+      <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
+        {graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
+        <form action={signOutAction}>
+          <button type="submit" className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline">
+            Sign out
+          </button>
+        </form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+"use client";
+
+import { useActionState } from "react";
+import { updateSettingsAction } from "@/app/(app)/admin/settings/actions";
+import { SubmitButton } from "@/components/ui/button";
+import { Choice, ChoiceGroup } from "@/components/ui/choice";
+import { Field } from "@/components/ui/field";
+import { FormStatus } from "@/components/ui/form-status";
+import { initialFormState } from "@/lib/action";
+import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
+
+export type OrganisationSettings = {
+  twoFactorPolicy: "disabled" | "optional" | "required";
+  allowTotp: boolean;
+  allowCode: boolean;
+  allowDuo: boolean;
+  twoFactorGraceDays: number;
+  duoIntegrationKey: string | null;
+  duoSecretKeySaved: boolean;
+  duoApiHostname: string | null;
+  sessionDurationDays: number;
+};
+
+const POLICIES = [
+  { value: "disabled", label: "Disabled", hint: "No one is asked for a second factor." },
+  { value: "optional", label: "Optional", hint: "People choose; roles and per-user settings can still require it." },
+  { value: "required", label: "Required", hint: "Everyone must have a second factor." },
+] as const;
+
+export function OrganisationSettingsForm({ settings }: { settings: OrganisationSettings }) {
+  const [state, action] = useActionState(updateSettingsAction, initialFormState);
+  const value = (name: keyof OrganisationSettings) => state.values?.[name] ?? String(settings[name] ?? "");
+  return (
+    <form action={action} className="space-y-8" noValidate>
+      <FormStatus state={state} />
+      <ChoiceGroup legend="Two-factor authentication">
+        {POLICIES.map((policy) => (
+          <Choice
+            key={policy.value}
+            id={`policy-${policy.value}`}
+            type="radio"
+            name="twoFactorPolicy"
+            value={policy.value}
+            label={policy.label}
+            hint={policy.hint}
+            defaultChecked={settings.twoFactorPolicy === policy.value}
+          />
+        ))}
+      </ChoiceGroup>
+
+      <ChoiceGroup legend="Allowed methods" error={state.fieldErrors?.allowTotp}>
+        <Choice id="allow-totp" type="checkbox" name="allowTotp" label="Authenticator app (TOTP)" defaultChecked={settings.allowTotp} />
+        <Choice id="allow-code" type="checkbox" name="allowCode" label="SMS or email code" defaultChecked={settings.allowCode} />
+        <Choice id="allow-duo" type="checkbox" name="allowDuo" label="Duo" defaultChecked={settings.allowDuo} />
+      </ChoiceGroup>
+
+      <Field
+        label="Grace period (days)"
+        name="twoFactorGraceDays"
+        type="number"
+        inputMode="numeric"
+        min={0}
+        max={90}
+        hint="How long someone newly required to use 2FA may skip setting it up. 0: at their next sign-in."
+        defaultValue={value("twoFactorGraceDays")}
+        error={state.fieldErrors?.twoFactorGraceDays}
+        className="sm:max-w-xs"
+      />
+
+      <fieldset className="space-y-4">
+        <legend className="mb-2 text-sm font-semibold text-slate-900">Duo</legend>
+        <div className="grid gap-4 sm:grid-cols-3">
+          <Field label="Integration key" name="duoIntegrationKey" autoComplete="off" spellCheck={false} defaultValue={value("duoIntegrationKey")} error={state.fieldErrors?.duoIntegrationKey} />
+          <Field
+            label="Secret key"
+            name="duoSecretKey"
+            type="password"
+            autoComplete="off"
+            placeholder={settings.duoSecretKeySaved ? "Saved; type to replace" : ""}
+            hint={settings.duoSecretKeySaved ? "Stored encrypted and never shown again." : undefined}
+            error={state.fieldErrors?.duoSecretKey}
+          />
+          <Field label="API hostname" name="duoApiHostname" autoComplete="off" spellCheck={false} defaultValue={value("duoApiHostname")} error={state.fieldErrors?.duoApiHostname} />
+        </div>
+      </fieldset>
+
+      <Field
+        label="Session duration (days)"
+        name="sessionDurationDays"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={MAX_SESSION_DURATION_DAYS}
+        required
+        hint="How long a sign-in lasts before the person must sign in again. Applies to new sessions."
+        defaultValue={value("sessionDurationDays")}
+        error={state.fieldErrors?.sessionDurationDays}
+        className="sm:max-w-xs"
+      />
+      <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+    </form>
+  );
+}

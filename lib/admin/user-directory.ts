@@ -1,0 +1,149 @@
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db";
+import { organisations, roles, totpCredentials, userRoles, users, groupMembers, groupRoles } from "@/db/schema";
+import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
+import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
+
+export const USERS_PAGE_SIZE = 50;
+export const USER_SORTS = ["name", "email", "lastSignIn", "created"] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
+export type UserListQuery = { q: string; sort: UserSort; direction: "asc" | "desc"; page: number };
+
+export type UserListRow = {
+  id: number;
+  name: string;
+  email: string;
+  isApiAccount: boolean;
+  disabled: boolean;
+  lastSignInAt: Date | null;
+  twoFactorMethods: Array<"totp">;
+  requirement: Requirement["level"];
+  roles: string[];
+};
+
+const ORDER: Record<UserSort, SQL> = {
+  name: sql`${users.name} collate nocase`,
+  email: sql`${users.email} collate nocase`,
+  lastSignIn: sql`${users.lastSignInAt}`,
+  created: sql`${users.createdAt}`,
+};
+
+/**
+ * Case-insensitive prefix match on name or email, written as index ranges
+ * (not LIKE '%…%'), so a search reads only the matching slice of the
+ * organisation's users however many there are.
+ */
+function prefixMatch(q: string): SQL | undefined {
+  if (!q) return undefined;
+  const upper = `${q}\u{10FFFF}`;
+  return sql`((${users.name} collate nocase >= ${q} and ${users.name} collate nocase < ${upper})
+    or (${users.email} collate nocase >= ${q} and ${users.email} collate nocase < ${upper}))`;
+}
+
+/** One page of an organisation's users; `hasMore` instead of a total, which would need every row counted. */
+export function listUsers(db: Db, organisationId: number, query: UserListQuery, now = new Date()) {
+  const organisation = db
+    .select({ policy: organisations.twoFactorPolicy, graceDays: organisations.twoFactorGraceDays })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId))
+    .get()!;
+  const direction = query.direction === "desc" ? sql`desc` : sql`asc`;
+  const rows = db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      isApiAccount: users.isApiAccount,
+      disabledAt: users.disabledAt,
+      lastSignInAt: users.lastSignInAt,
+      userOverride: users.twoFactorRequirement,
+      requiredSince: users.twoFactorRequiredSince,
+      hasTotp: sql<number>`exists (select 1 from ${totpCredentials} where ${totpCredentials.userId} = ${users.id} and ${totpCredentials.confirmedAt} is not null)`,
+      roleRequires: roleRequiresTwoFactorSql(users.id),
+    })
+    .from(users)
+    .where(and(eq(users.organisationId, organisationId), prefixMatch(query.q)))
+    .orderBy(sql`${ORDER[query.sort]} ${direction}`, sql`${users.id} ${direction}`)
+    .limit(USERS_PAGE_SIZE + 1)
+    .offset((query.page - 1) * USERS_PAGE_SIZE)
+    .all();
+
+  const page = rows.slice(0, USERS_PAGE_SIZE);
+  const roleNames = rolesOfUsers(db, page.map((row) => row.id));
+  return {
+    hasMore: rows.length > USERS_PAGE_SIZE,
+    rows: page.map(
+      (row): UserListRow => ({
+        id: row.id,
+        name: row.name,
+        email: row.email,
+        isApiAccount: row.isApiAccount,
+        disabled: Boolean(row.disabledAt),
+        lastSignInAt: row.lastSignInAt,
+        twoFactorMethods: row.hasTotp ? ["totp"] : [],
+        requirement: effectiveTwoFactorRequirement({
+          isApiAccount: row.isApiAccount,
+          userOverride: row.userOverride,
+          roleRequiresTwoFactor: Boolean(row.roleRequires),
+          organisationPolicy: organisation.policy,
+          graceDays: organisation.graceDays,
+          requiredSince: row.requiredSince,
+          now,
+        }).level,
+        roles: roleNames.get(row.id) ?? [],
+      }),
+    ),
+  };
+}
+
+/** Role names per user, direct or through a group, for a page of users in one query. */
+function rolesOfUsers(db: Db, userIds: number[]): Map<number, string[]> {
+  if (userIds.length === 0) return new Map();
+  const direct = db
+    .select({ userId: userRoles.userId, name: roles.name })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .where(inArray(userRoles.userId, userIds));
+  const viaGroups = db
+    .select({ userId: groupMembers.userId, name: roles.name })
+    .from(groupMembers)
+    .innerJoin(groupRoles, eq(groupRoles.groupId, groupMembers.groupId))
+    .innerJoin(roles, eq(roles.id, groupRoles.roleId))
+    .where(inArray(groupMembers.userId, userIds));
+  const byUser = new Map<number, Set<string>>();
+  for (const { userId, name } of direct.union(viaGroups).all()) {
+    byUser.set(userId, (byUser.get(userId) ?? new Set()).add(name));
+  }
+  return new Map([...byUser].map(([userId, names]) => [userId, [...names].sort()]));
+}
+
+/**
+ * Users who can still administer the organisation: able to sign in to the web
+ * UI and holding "users:manage". Changes that would bring this to 0 are refused.
+ */
+export function countAdministrators(db: Pick<Db, "select">, organisationId: number): number {
+  const row = db
+    .select({ count: sql<number>`count(*)` })
+    .from(users)
+    .where(
+      and(
+        eq(users.organisationId, organisationId),
+        sql`${users.disabledAt} is null`,
+        eq(users.isApiAccount, false),
+        sql`exists (
+          select 1 from ${roles}, json_each(${roles.permissions}) as permission
+          where permission.value = 'users:manage' and ${roles.id} in (
+            select ${userRoles.roleId} from ${userRoles} where ${userRoles.userId} = ${users.id}
+            union
+            select ${groupRoles.roleId} from ${groupRoles}
+              join ${groupMembers} on ${groupMembers.groupId} = ${groupRoles.groupId}
+              where ${groupMembers.userId} = ${users.id}
+          )
+        )`,
+      ),
+    )
+    .get();
+  return row?.count ?? 0;
+}
+

@@ -1,0 +1,63 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
+import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
+
+export type UserTwoFactorState = { requirement: Requirement; hasFactor: boolean };
+
+/** SQL: whether any role the user holds, directly or through a group, requires 2FA. */
+export function roleRequiresTwoFactorSql(userId: unknown) {
+  return sql<number>`exists (
+    select 1 from ${roles} where ${roles.requireTwoFactor} = 1 and ${roles.id} in (
+      select ${userRoles.roleId} from ${userRoles} where ${userRoles.userId} = ${userId}
+      union
+      select ${groupRoles.roleId} from ${groupRoles}
+        join ${groupMembers} on ${groupMembers.groupId} = ${groupRoles.groupId}
+        where ${groupMembers.userId} = ${userId}
+    )
+  )`;
+}
+
+/** Gathers what the requirement rule needs about one user, and asks it. */
+export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
+  const row = db
+    .select({
+      isApiAccount: users.isApiAccount,
+      userOverride: users.twoFactorRequirement,
+      requiredSince: users.twoFactorRequiredSince,
+      organisationPolicy: organisations.twoFactorPolicy,
+      graceDays: organisations.twoFactorGraceDays,
+      roleRequiresTwoFactor: roleRequiresTwoFactorSql(users.id),
+    })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(eq(users.id, userId))
+    .get();
+  if (!row) return { requirement: { level: "disabled" }, hasFactor: false };
+  const requirement = effectiveTwoFactorRequirement({ ...row, roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor), now });
+  return { requirement, hasFactor: hasConfirmedAuthenticator(db, userId) };
+}
+
+/**
+ * Records when 2FA became required for a user (the start of their grace
+ * period), or clears it when it no longer is. Called at sign-in.
+ */
+export function recordRequiredSince(db: Db, userId: number, requirement: Requirement, now = new Date()): void {
+  if (requirement.level === "required") {
+    db.update(users)
+      .set({ twoFactorRequiredSince: now })
+      .where(sql`${users.id} = ${userId} and ${users.twoFactorRequiredSince} is null`)
+      .run();
+  } else {
+    db.update(users)
+      .set({ twoFactorRequiredSince: null })
+      .where(sql`${users.id} = ${userId} and ${users.twoFactorRequiredSince} is not null`)
+      .run();
+  }
+}
+
+/** Whether a user must set up a second factor before anything else: required, none yet, no grace left. */
+export function mustSetUpNow({ requirement, hasFactor }: UserTwoFactorState): boolean {
+  return requirement.level === "required" && !hasFactor && requirement.graceUntil === null;
+}
