@@ -1,38 +1,40 @@
 "use client";
 
 import { useActionState } from "react";
-import { SubmitButton } from "@/components/ui/button";
+import { SubmitButton, type ButtonVariant } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
 
 /**
- * One button acting on one row of a list (end this session, forget this
- * browser). The accessible name says which row, since every row's button
- * shows the same text.
+ * One button acting on one thing (end this session, forget this browser, sign
+ * this user out). In lists, the accessible name says which row, since every
+ * row's button shows the same text.
  */
 export function RowActionForm({
   action: serverAction,
-  field,
-  value,
+  fields,
   label,
   accessibleName,
   pendingLabel,
+  variant = "secondary",
 }: {
   action: (state: FormState, formData: FormData) => Promise<FormState>;
-  field: string;
-  value: string | number;
+  fields: Record<string, string | number>;
   label: string;
-  accessibleName: string;
+  accessibleName?: string;
   pendingLabel: string;
+  variant?: ButtonVariant;
 }) {
   const [state, action] = useActionState(serverAction, initialFormState);
   return (
     <form action={action} className="flex flex-col items-end gap-2">
-      <input type="hidden" name={field} value={value} />
-      <SubmitButton variant="secondary" aria-label={accessibleName} pendingLabel={pendingLabel}>
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <SubmitButton variant={variant} aria-label={accessibleName} pendingLabel={pendingLabel}>
         {label}
       </SubmitButton>
-      {state.status === "error" ? <FormStatus state={state} /> : null}
+      <FormStatus state={state} />
     </form>
   );
 }

@@ -181,13 +181,19 @@ test("disabling needs the password and a code, and wipes the secret, recovery co
   await expect(page).toHaveURL("/");
 });
 
-test("a new recovery code set replaces the old one", async ({ page, context, createUser, signInAs }) => {
+test("a new recovery code set needs the password and a code, and replaces the old one", async ({ page, context, db, createUser, signInAs }) => {
   const user = await createUser({ totp: true });
   await signInAs(context, user);
   await page.goto("/profile");
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await section.getByRole("button", { name: "Regenerate recovery codes" }).click();
   await section.getByLabel("Password", { exact: true }).fill(user.password);
+  // The password alone is not enough: otherwise a password and a session could mint new second factors.
+  await section.getByLabel("Code").fill("000000");
+  await section.getByRole("button", { name: "Regenerate recovery codes" }).click();
+  await expect(section.getByText("That code is not valid.")).toBeVisible();
+  await section.getByLabel("Password", { exact: true }).fill(user.password);
+  await section.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
   await section.getByRole("button", { name: "Regenerate recovery codes" }).click();
   const list = section.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
   await expect(list).toHaveCount(10);

@@ -30,6 +30,11 @@ function lockedUntil(db: Executor, { scope, key }: LimitKey, now: Date): Date | 
   return limiting ? new Date(limiting.createdAt.getTime() + FAILURE_WINDOW_MS) : null;
 }
 
+/** When `key` is locked now, the moment it unlocks; otherwise null. */
+export function lockedUntilNow(db: Executor, key: LimitKey, now = new Date()): Date | null {
+  return lockedUntil(db, key, now);
+}
+
 export type Attempt = { allowed: true; failureIds: number[] } | { allowed: false; retryAt: Date };
 
 /**

@@ -6,6 +6,7 @@ import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { matchTotpStep } from "@/lib/two-factor/totp";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 import { generateTotpSecret } from "@/lib/two-factor/totp";
+import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
 
 /** How long a started enrolment waits for its first code. */
 export const ENROLMENT_LIFETIME_MS = 30 * 60 * 1000;
@@ -35,14 +36,19 @@ export function startAuthenticatorEnrolment(
   const secretEncrypted = encryptSecret(secret, key);
   db.insert(totpCredentials)
     .values({ userId, secretEncrypted, createdAt: now })
-    .onConflictDoUpdate({ target: totpCredentials.userId, set: { secretEncrypted, createdAt: now, lastUsedStep: null } })
+    // Never over a confirmed secret, even if one was confirmed a moment ago.
+    .onConflictDoUpdate({
+      target: totpCredentials.userId,
+      set: { secretEncrypted, createdAt: now, lastUsedStep: null },
+      setWhere: isNull(totpCredentials.confirmedAt),
+    })
     .run();
   return { ok: true, secret };
 }
 
 export type EnrolmentConfirmation =
   | { ok: true; recoveryCodes: string[] }
-  | { ok: false; reason: "not_started" | "expired" | "wrong_code" };
+  | { ok: false; reason: "not_started" | "expired" | "wrong_code" | "locked" };
 
 /** Turns 2FA on once the user proves their app makes the right codes; returns the recovery codes to show once. */
 export async function confirmAuthenticatorEnrolment(
@@ -59,13 +65,26 @@ export async function confirmAuthenticatorEnrolment(
     .get();
   if (!pending) return { ok: false, reason: "not_started" };
   if (now.getTime() - pending.createdAt.getTime() > ENROLMENT_LIFETIME_MS) return { ok: false, reason: "expired" };
+  // Guesses against a pending secret count like guesses at sign-in.
+  const limitKey: LimitKey = { scope: "second_factor", key: String(userId) };
+  const attempt = beginAttempt(db, [limitKey], now);
+  if (!attempt.allowed) return { ok: false, reason: "locked" };
   const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, key), code, { now });
   if (step === null) return { ok: false, reason: "wrong_code" };
+  forgiveAttempt(db, attempt);
   return db.transaction((tx) => {
+    // Confirms exactly the secret the code was checked against, not one a
+    // restarted enrolment put there in the meantime.
     const confirmed = tx
       .update(totpCredentials)
       .set({ confirmedAt: now, lastUsedStep: step })
-      .where(and(eq(totpCredentials.userId, userId), isNull(totpCredentials.confirmedAt)))
+      .where(
+        and(
+          eq(totpCredentials.userId, userId),
+          isNull(totpCredentials.confirmedAt),
+          eq(totpCredentials.secretEncrypted, pending.secretEncrypted),
+        ),
+      )
       .run();
     if (confirmed.changes !== 1) return { ok: false, reason: "not_started" } as const;
     return { ok: true, recoveryCodes: replaceRecoveryCodes(tx, userId, key, now) } as const;

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { sessions } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
-import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { beginAttempt, forgiveAttempt, lockedUntilNow, type LimitKey } from "@/lib/auth/attempt-limiter";
 import type { RequestContext } from "@/lib/request-context";
 import { verifyAuthenticatorCode } from "@/lib/two-factor/authenticator";
 import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes";
@@ -12,9 +12,10 @@ export const CODES_PER_SESSION = 5;
 
 export type ChallengeResult =
   | { outcome: "verified"; method: "totp" | "recovery_code" }
-  | { outcome: "wrong"; attemptsLeft: number }
+  /** `lockedUntil`: this failure was the one that locked the user's second factor. */
+  | { outcome: "wrong"; attemptsLeft: number; lockedUntil: Date | null }
   /** This session used up its attempts and no longer exists. */
-  | { outcome: "session_ended" }
+  | { outcome: "session_ended"; lockedUntil: Date | null }
   /** Too many failures across sign-ins: the user's second factor is locked for a while. */
   | { outcome: "locked"; retryAt: Date };
 
@@ -79,9 +80,11 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
     .get();
   const failures = counted?.failures ?? CODES_PER_SESSION;
   audit("two_factor.failed", { failuresInSession: failures });
+  const lockedNow = lockedUntilNow(db, { scope: "second_factor", key: String(user.id) }, now);
+  if (lockedNow) audit("two_factor.locked");
   if (failures >= CODES_PER_SESSION) {
     db.delete(sessions).where(eq(sessions.tokenHash, input.sessionTokenHash)).run();
-    return { outcome: "session_ended" };
+    return { outcome: "session_ended", lockedUntil: lockedNow };
   }
-  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures };
+  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures, lockedUntil: lockedNow };
 }

@@ -5,6 +5,7 @@ import { organisations } from "@/db/schema";
 import type { FormState } from "@/lib/action";
 import { recordAuditEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
+import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { confirmAuthenticatorEnrolment, startAuthenticatorEnrolment } from "@/lib/two-factor/authenticator";
@@ -42,8 +43,11 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
         fieldErrors: { code: "That code is not valid. Check that your phone's clock is set automatically, then try the newest code." },
       };
     }
+    if (result.reason === "locked") return { status: "error", message: "Too many wrong codes. Try again in a few minutes." };
     return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };
   }
+  // Whoever may have held a session before 2FA was on must pass it now.
+  deleteSessionsOfUser(db, current.user.id, { exceptTokenHash: current.session.tokenHash });
   recordAuditEvent(db, {
     type: "two_factor.enabled",
     organisationId: current.user.organisationId,

@@ -50,6 +50,13 @@ describe("TOTP", () => {
     expect(await matchTotpStep(secret, totpCodeAt(secret, next), { now: next, afterStep: step })).toBe(step + 1);
   });
 
+  it("treats a code after a server clock step backwards as wrong, not as an error", async () => {
+    const secret = generateTotpSecret();
+    const now = new Date("2026-05-05T10:00:15Z");
+    const lastUsed = Math.floor(now.getTime() / 30_000) + 5;
+    expect(await matchTotpStep(secret, totpCodeAt(secret, now), { now, afterStep: lastUsed })).toBeNull();
+  });
+
   it("ignores spaces and dashes, and treats anything else as a wrong code", async () => {
     const secret = generateTotpSecret();
     const now = new Date();

@@ -40,11 +40,17 @@ export async function matchTotpStep(
 ): Promise<number | null> {
   const token = normaliseTotpCode(code);
   if (!token) return null;
+  const epoch = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  // otplib refuses an afterTimeStep beyond the window it checks; that happens
+  // only if the server clock stepped back, and then no step in the window is
+  // newer anyway: a wrong code, not a crash.
+  const lastStepInWindow = Math.floor(epoch / TOTP_PERIOD_SECONDS) + 1;
+  if (options.afterStep != null && options.afterStep >= lastStepInWindow) return null;
   const result = await verify({
     secret,
     token,
     period: TOTP_PERIOD_SECONDS,
-    epoch: Math.floor((options.now ?? new Date()).getTime() / 1000),
+    epoch,
     epochTolerance: TOTP_PERIOD_SECONDS,
     ...(options.afterStep != null ? { afterTimeStep: options.afterStep } : {}),
   });

@@ -161,15 +161,19 @@ describe("the sign-in challenge", () => {
 
   it("ends the half-signed-in session after five wrong codes", async () => {
     const { token } = halfSession();
-    for (let i = 1; i < CODES_PER_SESSION; i++) expect(await attempt(token, "000000")).toEqual({ outcome: "wrong", attemptsLeft: CODES_PER_SESSION - i });
-    expect(await attempt(token, "garbage")).toEqual({ outcome: "session_ended" });
+    for (let i = 1; i < CODES_PER_SESSION; i++) {
+      expect(await attempt(token, "000000")).toEqual({ outcome: "wrong", attemptsLeft: CODES_PER_SESSION - i, lockedUntil: null });
+    }
+    expect(await attempt(token, "garbage")).toEqual({ outcome: "session_ended", lockedUntil: null });
     expect(loadSession(db, token, now)).toBeNull();
   });
 
   it("locks the second factor after ten failures in fifteen minutes, across sign-ins, even for the right code", async () => {
     for (let i = 0; i < FAILURE_LIMIT; i++) {
       // A new sign-in each time: a new session does not reset the count.
-      await attempt(halfSession().token, "000000");
+      const result = await attempt(halfSession().token, "000000");
+      // The tenth failure is the one that locks, and says so (the user is emailed).
+      expect(result).toMatchObject({ outcome: "wrong", lockedUntil: i === FAILURE_LIMIT - 1 ? later(15 * 60 * 1000) : null });
     }
     const next = later(30_000);
     const result = await attempt(halfSession(next).token, totpCodeAt(secret, next), next);

@@ -75,8 +75,7 @@ export default async function ProfilePage() {
                           </div>
                           <RowActionForm
                             action={forgetBrowserAction}
-                            field="browser"
-                            value={browser.id}
+                            fields={{ browser: browser.id }}
                             label="Forget"
                             accessibleName={`Forget ${description}`}
                             pendingLabel="Forgetting…"
@@ -127,8 +126,7 @@ export default async function ProfilePage() {
                 {isCurrent ? null : (
                   <RowActionForm
                     action={endSessionAction}
-                    field="session"
-                    value={session.tokenHash}
+                    fields={{ session: session.tokenHash }}
                     label="End session"
                     accessibleName={`End session: ${browser}, signed in ${formatDateTime(session.createdAt)}`}
                     pendingLabel="Ending…"

@@ -16,6 +16,7 @@ import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-
 import { checkSecondFactorCode } from "@/lib/two-factor/challenge";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
+import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 
 const currentPassword = z
   .string()
@@ -54,16 +55,12 @@ export const disableTwoFactorAction = formAction({
   schema: z.object({ currentPassword, code }),
   async handler(input, current) {
     const db = getDb();
-    const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
+    const refusal = await confirmPasswordAndCode(current, input);
     if (refusal) return refusal;
-    const check = await checkSecondFactorCode(db, { userId: current.user.id, code: input.code, key: getEnv().APP_ENCRYPTION_KEY });
-    if (check.outcome === "locked") {
-      return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
-    }
-    if (check.outcome === "wrong") {
-      return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: "That code is not valid." } };
-    }
-    db.transaction((tx) => removeSecondFactors(tx, current.user.id));
+    db.transaction((tx) => {
+      removeSecondFactors(tx, current.user.id);
+      deleteSessionsOfUser(tx, current.user.id, { exceptTokenHash: current.session.tokenHash });
+    });
     audit("two_factor.disabled", current);
     await notifyUser(current.user, current.organisation, {
       subject: "two-factor authentication is off",
@@ -75,14 +72,29 @@ export const disableTwoFactorAction = formAction({
   },
 });
 
+/** The password and a code from the app: new recovery codes are second factors themselves. */
+async function confirmPasswordAndCode(current: CurrentSession, input: { currentPassword: string; code: string }): Promise<FormState | null> {
+  const db = getDb();
+  const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
+  if (refusal) return refusal;
+  const check = await checkSecondFactorCode(db, { userId: current.user.id, code: input.code, key: getEnv().APP_ENCRYPTION_KEY });
+  if (check.outcome === "locked") {
+    return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+  }
+  if (check.outcome === "wrong") {
+    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: "That code is not valid." } };
+  }
+  return null;
+}
+
 export const regenerateRecoveryCodesAction = formAction({
   guard: requireUser,
-  schema: z.object({ currentPassword }),
+  schema: z.object({ currentPassword, code }),
   async handler(input, current): Promise<FormState<{ recoveryCodes: string[] }>> {
     const db = getDb();
-    const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
-    if (refusal) return refusal;
     if (!hasConfirmedAuthenticator(db, current.user.id)) return { status: "error", message: "Two-factor authentication is off." };
+    const refusal = await confirmPasswordAndCode(current, input);
+    if (refusal) return refusal;
     const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, getEnv().APP_ENCRYPTION_KEY));
     audit("recovery_codes.regenerated", current);
     await notifyUser(current.user, current.organisation, {

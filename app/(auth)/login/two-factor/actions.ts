@@ -10,6 +10,7 @@ import { clearSessionCookie, setSessionCookie, setTrustedBrowserCookie } from "@
 import { requireSession } from "@/lib/auth/guards";
 import { rotateSession } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
+import { notifyUser } from "@/lib/messaging/notify";
 import { verifySecondFactor } from "@/lib/two-factor/challenge";
 import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
 
@@ -26,7 +27,7 @@ const challengeSchema = z.object({
 export const verifySecondFactorAction = formAction({
   guard: () => requireSession("password"),
   schema: challengeSchema,
-  async handler({ code, remember }, { user, session, context }) {
+  async handler({ code, remember }, { user, organisation, session, context }) {
     const db = getDb();
     const result = await verifySecondFactor(db, {
       user,
@@ -35,6 +36,17 @@ export const verifySecondFactorAction = formAction({
       key: getEnv().APP_ENCRYPTION_KEY,
       context,
     });
+    if (result.outcome !== "verified" && result.outcome !== "locked" && result.lockedUntil) {
+      // Someone knows the password and is guessing codes: the owner should know.
+      await notifyUser(user, organisation, {
+        subject: "failed sign-in attempts",
+        heading: "Someone is trying to sign in to your account",
+        paragraphs: [
+          "Your password was entered correctly, then the two-factor code was wrong 10 times, so the second step is locked for 15 minutes.",
+          "If this was not you, change your password now.",
+        ],
+      });
+    }
 
     switch (result.outcome) {
       case "locked": {

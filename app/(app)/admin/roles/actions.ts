@@ -1,0 +1,78 @@
+"use server";
+
+import { eq } from "drizzle-orm";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { roles } from "@/db/schema";
+import { formAction, type FormState } from "@/lib/action";
+import { findRole, permissionsFrom, roleNameTaken } from "@/lib/admin/access-model";
+import { keepingAnAdministrator, LastAdministratorError } from "@/lib/admin/user-admin";
+import { recordAuditEvent } from "@/lib/audit";
+import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
+
+const requireRoleAdmin = () => requirePermission("roles:manage");
+const name = z.string().trim().min(1, { error: "Enter a name." }).max(60, { error: "Use at most 60 characters." });
+const id = z.coerce.number().int().positive();
+const checkbox = z.literal("on").optional().transform(Boolean);
+
+function audit(type: "role.created" | "role.updated" | "role.deleted", current: CurrentSession, details: Record<string, string | number | boolean>) {
+  recordAuditEvent(getDb(), { type, organisationId: current.organisation.id, actorUserId: current.user.id, context: current.context, details });
+}
+
+function safely(current: CurrentSession, change: Parameters<typeof keepingAnAdministrator>[2]): FormState | null {
+  try {
+    keepingAnAdministrator(getDb(), current.organisation.id, change);
+    return null;
+  } catch (error) {
+    if (error instanceof LastAdministratorError) return { status: "error", message: error.message };
+    throw error;
+  }
+}
+
+export const createRoleAction = formAction({
+  guard: requireRoleAdmin,
+  schema: z.object({ name }),
+  echo: ["name"],
+  async handler(input, current) {
+    const db = getDb();
+    if (roleNameTaken(db, current.organisation.id, input.name)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A role with that name exists." } };
+    db.insert(roles).values({ organisationId: current.organisation.id, name: input.name }).run();
+    audit("role.created", current, { name: input.name });
+    revalidatePath("/admin/roles");
+    return { status: "success", message: `Role “${input.name}” created.` };
+  },
+});
+
+export const updateRoleAction = formAction({
+  guard: requireRoleAdmin,
+  schema: z.object({ role: id, name, requireTwoFactor: checkbox }).catchall(z.string().max(8)),
+  async handler(input, current) {
+    const db = getDb();
+    const role = findRole(db, current.organisation.id, input.role);
+    if (!role) return { status: "error", message: "That role does not exist." };
+    if (roleNameTaken(db, current.organisation.id, input.name, role.id)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A role with that name exists." } };
+    const permissions = permissionsFrom(input);
+    const refusal = safely(current, (tx) =>
+      tx.update(roles).set({ name: input.name, permissions, requireTwoFactor: input.requireTwoFactor }).where(eq(roles.id, role.id)).run(),
+    );
+    if (refusal) return refusal;
+    audit("role.updated", current, { role: role.id, name: input.name, permissions: permissions.join(","), requireTwoFactor: input.requireTwoFactor });
+    revalidatePath("/admin/roles");
+    return { status: "success", message: `Role “${input.name}” saved.` };
+  },
+});
+
+export const deleteRoleAction = formAction({
+  guard: requireRoleAdmin,
+  schema: z.object({ role: id }),
+  async handler(input, current) {
+    const role = findRole(getDb(), current.organisation.id, input.role);
+    if (!role) return { status: "error", message: "That role does not exist." };
+    const refusal = safely(current, (tx) => tx.delete(roles).where(eq(roles.id, role.id)).run());
+    if (refusal) return refusal;
+    audit("role.deleted", current, { role: role.id, name: role.name });
+    revalidatePath("/admin/roles");
+    return { status: "success", message: `Role “${role.name}” deleted.` };
+  },
+});

@@ -1,0 +1,175 @@
+"use server";
+
+import { eq } from "drizzle-orm";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { TWO_FACTOR_REQUIREMENTS, users } from "@/db/schema";
+import { formAction, type FormState } from "@/lib/action";
+import {
+  applyUserAccessChange,
+  findUserInOrganisation,
+  keepingAnAdministrator,
+  LastAdministratorError,
+  signOutUserEverywhere,
+} from "@/lib/admin/user-admin";
+import { recordAuditEvent, type AuditEventType } from "@/lib/audit";
+import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
+import { notifyUser } from "@/lib/messaging/notify";
+import { removeSecondFactors } from "@/lib/two-factor/authenticator";
+
+const requireUserAdmin = () => requirePermission("users:manage");
+const userId = z.coerce.number().int().positive();
+const checkbox = z.literal("on").optional().transform(Boolean);
+
+type Target = NonNullable<ReturnType<typeof findUserInOrganisation>>;
+
+/** Every action starts here: the user must be in the admin's own organisation. */
+function targetOf(current: CurrentSession, id: number): Target | null {
+  return findUserInOrganisation(getDb(), current.organisation.id, id);
+}
+
+const NOT_FOUND: FormState = { status: "error", message: "That user does not exist." };
+
+function audit(type: AuditEventType, current: CurrentSession, target: { id: number }, details?: Record<string, string | number | boolean>) {
+  recordAuditEvent(getDb(), {
+    type,
+    organisationId: current.organisation.id,
+    actorUserId: current.user.id,
+    targetUserId: target.id,
+    context: current.context,
+    details,
+  });
+}
+
+/** Runs a change that must leave an administrator behind, turning the refusal into a message. */
+function guarded(current: CurrentSession, change: Parameters<typeof keepingAnAdministrator>[2]): FormState | null {
+  try {
+    keepingAnAdministrator(getDb(), current.organisation.id, change);
+    return null;
+  } catch (error) {
+    if (error instanceof LastAdministratorError) return { status: "error", message: error.message };
+    throw error;
+  }
+}
+
+const idsWithPrefix = (input: Record<string, unknown>, prefix: string) =>
+  Object.keys(input)
+    .filter((key) => key.startsWith(prefix) && input[key] === "on")
+    .map((key) => Number(key.slice(prefix.length)))
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+
+export const updateUserAction = formAction({
+  guard: requireUserAdmin,
+  schema: z
+    .object({
+      user: userId,
+      requirement: z.enum(TWO_FACTOR_REQUIREMENTS, { error: "Choose a two-factor requirement." }),
+      apiAccount: checkbox,
+      twoFactorEnabled: checkbox,
+      // Present only when the checkbox could be unticked: its absence alone must never remove a factor.
+      twoFactorWasEnabled: checkbox,
+    })
+    // role-<id> and group-<id> checkboxes.
+    .catchall(z.string().max(8)),
+  async handler(input, current) {
+    const target = targetOf(current, input.user);
+    if (!target) return NOT_FOUND;
+    if (target.id === current.user.id && input.apiAccount) {
+      return { status: "error", message: "You cannot make your own account an API account: you would be locked out." };
+    }
+    const removeTwoFactor = input.twoFactorWasEnabled && !input.twoFactorEnabled && target.hasTotp;
+    const refusal = guarded(current, (tx) =>
+      applyUserAccessChange(tx, current.organisation.id, target.id, {
+        roleIds: idsWithPrefix(input, "role-"),
+        groupIds: idsWithPrefix(input, "group-"),
+        requirement: input.requirement,
+        isApiAccount: input.apiAccount,
+        removeTwoFactor,
+      }),
+    );
+    if (refusal) return refusal;
+
+    audit("user.updated", current, target, { requirement: input.requirement, apiAccount: input.apiAccount });
+    if (removeTwoFactor) {
+      audit("two_factor.disabled", current, target, { byAdministrator: true });
+      await notifyUser(target, current.organisation, {
+        subject: "two-factor authentication was turned off",
+        heading: "An administrator turned off your two-factor authentication",
+        paragraphs: [
+          `${current.user.name} turned off two-factor authentication for your account, for example because you lost your phone.`,
+          "Your authenticator app, recovery codes and remembered browsers no longer work. Set it up again from your profile.",
+        ],
+      });
+    }
+    if (input.requirement !== target.twoFactorRequirement) {
+      audit("two_factor.requirement_changed", current, target, { from: target.twoFactorRequirement, to: input.requirement });
+      await notifyUser(target, current.organisation, {
+        subject: "your two-factor requirement changed",
+        heading: "Your two-factor authentication requirement changed",
+        paragraphs: [`${current.user.name} changed it from “${target.twoFactorRequirement}” to “${input.requirement}”.`],
+      });
+    }
+    revalidatePath(`/admin/users/${target.id}`);
+    return { status: "success", message: "Saved." };
+  },
+});
+
+export const resetTwoFactorAction = formAction({
+  guard: requireUserAdmin,
+  schema: z.object({ user: userId }),
+  async handler(input, current) {
+    const target = targetOf(current, input.user);
+    if (!target) return NOT_FOUND;
+    const ended = getDb().transaction((tx) => {
+      removeSecondFactors(tx, target.id);
+      return signOutUserEverywhere(tx, target.id);
+    });
+    audit("two_factor.reset", current, target, { sessionsEnded: ended });
+    await notifyUser(target, current.organisation, {
+      subject: "two-factor authentication was reset",
+      heading: "An administrator reset your two-factor authentication",
+      paragraphs: [
+        `${current.user.name} reset two-factor authentication for your account and signed you out everywhere.`,
+        "Your authenticator app, recovery codes and remembered browsers no longer work; you will set them up again.",
+      ],
+    });
+    if (target.id === current.user.id) redirect("/login");
+    revalidatePath(`/admin/users/${target.id}`);
+    return { status: "success", message: "Two-factor authentication was reset and the user was signed out everywhere." };
+  },
+});
+
+export const signOutEverywhereAction = formAction({
+  guard: requireUserAdmin,
+  schema: z.object({ user: userId }),
+  async handler(input, current) {
+    const target = targetOf(current, input.user);
+    if (!target) return NOT_FOUND;
+    const ended = getDb().transaction((tx) => signOutUserEverywhere(tx, target.id));
+    audit("user.sessions_revoked", current, target, { sessionsEnded: ended });
+    if (target.id === current.user.id) redirect("/login");
+    revalidatePath(`/admin/users/${target.id}`);
+    return { status: "success", message: `Signed out of ${ended} session${ended === 1 ? "" : "s"}.` };
+  },
+});
+
+export const setAccountDisabledAction = formAction({
+  guard: requireUserAdmin,
+  schema: z.object({ user: userId, disabled: z.enum(["yes", "no"]) }),
+  async handler(input, current) {
+    const target = targetOf(current, input.user);
+    if (!target) return NOT_FOUND;
+    if (target.id === current.user.id) return { status: "error", message: "You cannot disable your own account." };
+    const disable = input.disabled === "yes";
+    const refusal = guarded(current, (tx) => {
+      tx.update(users).set({ disabledAt: disable ? new Date() : null }).where(eq(users.id, target.id)).run();
+      if (disable) signOutUserEverywhere(tx, target.id);
+    });
+    if (refusal) return refusal;
+    audit(disable ? "user.disabled" : "user.enabled", current, target);
+    revalidatePath(`/admin/users/${target.id}`);
+    return { status: "success", message: disable ? "The account is disabled and signed out." : "The account is enabled." };
+  },
+});

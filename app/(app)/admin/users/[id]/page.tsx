@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
+import { AdminUserForm } from "@/components/admin-user-form";
+import { RowActionForm } from "@/components/row-action-form";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db";
+import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
+import { findUserInOrganisation, rolesAndGroupsOf } from "@/lib/admin/user-admin";
+import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
+import { formatDateTime } from "@/lib/format";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+export const metadata: Metadata = { title: "User" };
+
+export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
+  const current = await requirePermission("users:read");
+  const id = z.coerce.number().int().positive().safeParse((await params).id);
+  const db = getDb();
+  // Another organisation's user is simply not found, like one that never existed.
+  const user = id.success ? findUserInOrganisation(db, current.organisation.id, id.data) : null;
+  if (!user) notFound();
+  const canManage = (await getCurrentPermissions(current.user.id)).has("users:manage");
+  const { roles, groups } = rolesAndGroupsOf(db, current.organisation.id);
+  const { requirement } = twoFactorStateOfUser(db, user.id);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/admin/users" className="text-sm font-medium text-brand-700 hover:underline">
+          ← All users
+        </Link>
+        <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{user.name}</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {user.email} · {user.disabledAt ? "Account disabled · " : ""}
+          {user.lastSignInAt ? `last signed in ${formatDateTime(user.lastSignInAt)}` : "never signed in"}
+        </p>
+      </div>
+      <Card
+        title="Access"
+        id="access"
+        description={`Two-factor authentication: ${user.hasTotp ? "on (authenticator app)" : "off"}; effective requirement: ${REQUIREMENT_LABELS[requirement.level]}.`}
+      >
+        <AdminUserForm user={user} roles={roles} groups={groups} canManage={canManage} />
+      </Card>
+      {canManage ? (
+        <Card title="Account actions" id="account-actions">
+          <div className="flex flex-wrap items-start gap-4 [&_form]:items-start">
+            <RowActionForm action={resetTwoFactorAction} fields={{ user: user.id }} label="Reset two-factor authentication" pendingLabel="Resetting…" />
+            <RowActionForm action={signOutEverywhereAction} fields={{ user: user.id }} label="Sign out everywhere" pendingLabel="Signing out…" />
+            {user.id === current.user.id ? null : (
+              <RowActionForm
+                action={setAccountDisabledAction}
+                fields={{ user: user.id, disabled: user.disabledAt ? "no" : "yes" }}
+                label={user.disabledAt ? "Enable account" : "Disable account"}
+                variant={user.disabledAt ? "secondary" : "danger"}
+                pendingLabel="Saving…"
+              />
+            )}
+          </div>
+          <p className="mt-4 text-xs text-slate-600">
+            Resetting clears the user’s authenticator, recovery codes and remembered browsers and signs them out, so they set up
+            again. Disabling an account signs it out and stops it signing in.
+          </p>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+"use client";
+
+import { useActionState } from "react";
+import { updateUserAction } from "@/app/(app)/admin/users/[id]/actions";
+import { SubmitButton } from "@/components/ui/button";
+import { Choice, ChoiceGroup } from "@/components/ui/choice";
+import { FormStatus } from "@/components/ui/form-status";
+import { initialFormState } from "@/lib/action";
+
+type Option = { id: number; name: string };
+
+const REQUIREMENTS = [
+  { value: "default", label: "Organisation default", hint: "Follow the roles and the organisation’s policy." },
+  { value: "required", label: "Required" },
+  { value: "optional", label: "Optional" },
+  { value: "disabled", label: "Disabled", hint: "Never ask this user for a second factor." },
+] as const;
+
+export function AdminUserForm({
+  user,
+  roles,
+  groups,
+  canManage,
+}: {
+  user: { id: number; twoFactorRequirement: string; isApiAccount: boolean; hasTotp: boolean; roleIds: number[]; groupIds: number[] };
+  roles: Array<Option & { requireTwoFactor: boolean }>;
+  groups: Option[];
+  canManage: boolean;
+}) {
+  const [state, action] = useActionState(updateUserAction, initialFormState);
+  return (
+    <form action={action} className="space-y-6" noValidate>
+      <FormStatus state={state} />
+      <input type="hidden" name="user" value={user.id} />
+      {/* A fieldset disables every control at once for admins who may only read. */}
+      <fieldset disabled={!canManage} className="space-y-6">
+        <div className="grid gap-6 sm:grid-cols-2">
+          <ChoiceGroup legend="Roles">
+            {roles.map((role) => (
+              <Choice
+                key={role.id}
+                id={`role-${role.id}`}
+                type="checkbox"
+                name={`role-${role.id}`}
+                label={role.name}
+                hint={role.requireTwoFactor ? "Requires two-factor authentication" : undefined}
+                defaultChecked={user.roleIds.includes(role.id)}
+              />
+            ))}
+          </ChoiceGroup>
+          <ChoiceGroup legend="Groups">
+            {groups.length === 0 ? <p className="text-sm text-slate-600">No groups yet.</p> : null}
+            {groups.map((group) => (
+              <Choice
+                key={group.id}
+                id={`group-${group.id}`}
+                type="checkbox"
+                name={`group-${group.id}`}
+                label={group.name}
+                defaultChecked={user.groupIds.includes(group.id)}
+              />
+            ))}
+          </ChoiceGroup>
+        </div>
+        <ChoiceGroup legend="Two-factor requirement">
+          {REQUIREMENTS.map((requirement) => (
+            <Choice
+              key={requirement.value}
+              id={`requirement-${requirement.value}`}
+              type="radio"
+              name="requirement"
+              value={requirement.value}
+              label={requirement.label}
+              hint={"hint" in requirement ? requirement.hint : undefined}
+              defaultChecked={user.twoFactorRequirement === requirement.value}
+            />
+          ))}
+        </ChoiceGroup>
+        <div className="space-y-3">
+          <Choice
+            id="two-factor-enabled"
+            type="checkbox"
+            name="twoFactorEnabled"
+            label="Two-factor authentication enabled"
+            hint={
+              user.hasTotp
+                ? "Untick to turn it off, for someone who lost their phone. Only the user can turn it on."
+                : "The user has not set up a second factor. Only they can turn it on."
+            }
+            defaultChecked={user.hasTotp}
+            disabled={!user.hasTotp}
+          />
+          {user.hasTotp ? <input type="hidden" name="twoFactorWasEnabled" value="on" /> : null}
+          <Choice
+            id="api-account"
+            type="checkbox"
+            name="apiAccount"
+            label="API account"
+            hint="For programs: exempt from two-factor authentication, and never able to sign in to this web interface."
+            defaultChecked={user.isApiAccount}
+          />
+        </div>
+        {canManage ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
+      </fieldset>
+    </form>
+  );
+}

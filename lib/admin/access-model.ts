@@ -1,0 +1,92 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { groupMembers, groupRoles, groups, PERMISSIONS, roles, users, type Permission } from "@/db/schema";
+
+/*
+ * Roles and groups of one organisation. Every function takes the
+ * organisation's id and touches nothing outside it.
+ */
+
+export function listRoles(db: Db, organisationId: number) {
+  return db
+    .select({
+      id: roles.id,
+      name: roles.name,
+      permissions: roles.permissions,
+      requireTwoFactor: roles.requireTwoFactor,
+      holders: sql<number>`(select count(*) from user_roles where user_roles.role_id = ${roles.id})`,
+    })
+    .from(roles)
+    .where(eq(roles.organisationId, organisationId))
+    .orderBy(sql`${roles.name} collate nocase`)
+    .all();
+}
+
+export function roleNameTaken(db: Executor, organisationId: number, name: string, exceptId?: number): boolean {
+  const existing = db
+    .select({ id: roles.id })
+    .from(roles)
+    .where(and(eq(roles.organisationId, organisationId), sql`lower(${roles.name}) = lower(${name})`))
+    .get();
+  return Boolean(existing && existing.id !== exceptId);
+}
+
+export function groupNameTaken(db: Executor, organisationId: number, name: string, exceptId?: number): boolean {
+  const existing = db
+    .select({ id: groups.id })
+    .from(groups)
+    .where(and(eq(groups.organisationId, organisationId), sql`lower(${groups.name}) = lower(${name})`))
+    .get();
+  return Boolean(existing && existing.id !== exceptId);
+}
+
+export function findRole(db: Executor, organisationId: number, roleId: number) {
+  return db.select().from(roles).where(and(eq(roles.id, roleId), eq(roles.organisationId, organisationId))).get() ?? null;
+}
+
+export function findGroup(db: Executor, organisationId: number, groupId: number) {
+  return db.select().from(groups).where(and(eq(groups.id, groupId), eq(groups.organisationId, organisationId))).get() ?? null;
+}
+
+export function permissionsFrom(input: Record<string, unknown>): Permission[] {
+  return PERMISSIONS.filter((permission) => input[`permission-${permission}`] === "on");
+}
+
+export function listGroups(db: Db, organisationId: number) {
+  const all = db.select().from(groups).where(eq(groups.organisationId, organisationId)).orderBy(sql`${groups.name} collate nocase`).all();
+  const ids = all.map((group) => group.id);
+  const members = ids.length
+    ? db
+        .select({ groupId: groupMembers.groupId, id: users.id, name: users.name, email: users.email })
+        .from(groupMembers)
+        .innerJoin(users, eq(users.id, groupMembers.userId))
+        .where(inArray(groupMembers.groupId, ids))
+        .orderBy(users.name)
+        .all()
+    : [];
+  const roleIds = ids.length ? db.select().from(groupRoles).where(inArray(groupRoles.groupId, ids)).all() : [];
+  return all.map((group) => ({
+    ...group,
+    members: members.filter((member) => member.groupId === group.id),
+    roleIds: roleIds.filter((row) => row.groupId === group.id).map((row) => row.roleId),
+  }));
+}
+
+/** Sets the roles a group carries, keeping only roles of the same organisation. */
+export function setGroupRoles(tx: Executor, organisationId: number, groupId: number, roleIds: number[]): void {
+  const own = roleIds.length
+    ? tx.select({ id: roles.id }).from(roles).where(and(eq(roles.organisationId, organisationId), inArray(roles.id, roleIds))).all()
+    : [];
+  tx.delete(groupRoles).where(eq(groupRoles.groupId, groupId)).run();
+  if (own.length) tx.insert(groupRoles).values(own.map(({ id }) => ({ groupId, roleId: id }))).run();
+}
+
+export function findUserByEmailInOrganisation(db: Db, organisationId: number, email: string) {
+  return (
+    db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(and(eq(users.organisationId, organisationId), sql`lower(${users.email}) = lower(${email.trim()})`))
+      .get() ?? null
+  );
+}

@@ -1,0 +1,91 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { groupMembers, groups, roles, userRoles, users, type TwoFactorRequirement } from "@/db/schema";
+import { deleteSessionsOfUser } from "@/lib/auth/sessions";
+import { countAdministrators } from "@/lib/admin/user-directory";
+import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
+import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
+
+/** Thrown inside a transaction to undo a change that would leave no administrator. */
+export class LastAdministratorError extends Error {
+  constructor() {
+    super("This would leave the organisation without an administrator who can sign in.");
+  }
+}
+
+/** Runs `change` and undoes it if the organisation would be left with no administrator. */
+export function keepingAnAdministrator<T>(db: Db, organisationId: number, change: (tx: Executor) => T): T {
+  return db.transaction((tx) => {
+    const result = change(tx);
+    if (countAdministrators(tx, organisationId) === 0) throw new LastAdministratorError();
+    return result;
+  });
+}
+
+/** A user of the admin's own organisation, or null: other organisations' users do not exist for this admin. */
+export function findUserInOrganisation(db: Db, organisationId: number, userId: number) {
+  const user = db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      isApiAccount: users.isApiAccount,
+      disabledAt: users.disabledAt,
+      twoFactorRequirement: users.twoFactorRequirement,
+      lastSignInAt: users.lastSignInAt,
+      createdAt: users.createdAt,
+      organisationId: users.organisationId,
+    })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
+    .get();
+  if (!user) return null;
+  return {
+    ...user,
+    roleIds: db.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId)).all().map((row) => row.id),
+    groupIds: db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId)).all().map((row) => row.id),
+    hasTotp: hasConfirmedAuthenticator(db, userId),
+  };
+}
+
+export function rolesAndGroupsOf(db: Db, organisationId: number) {
+  return {
+    roles: db.select({ id: roles.id, name: roles.name, requireTwoFactor: roles.requireTwoFactor }).from(roles).where(eq(roles.organisationId, organisationId)).orderBy(roles.name).all(),
+    groups: db.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.organisationId, organisationId)).orderBy(groups.name).all(),
+  };
+}
+
+export type UserAccessChange = {
+  roleIds: number[];
+  groupIds: number[];
+  requirement: TwoFactorRequirement;
+  isApiAccount: boolean;
+  removeTwoFactor: boolean;
+};
+
+/**
+ * Applies an admin's edit of one user. Role and group ids are kept only when
+ * they belong to the organisation, so a forged form cannot reach another's.
+ */
+export function applyUserAccessChange(tx: Executor, organisationId: number, userId: number, change: UserAccessChange) {
+  const ownRoleIds = change.roleIds.length
+    ? tx.select({ id: roles.id }).from(roles).where(and(eq(roles.organisationId, organisationId), inArray(roles.id, change.roleIds))).all().map((row) => row.id)
+    : [];
+  const ownGroupIds = change.groupIds.length
+    ? tx.select({ id: groups.id }).from(groups).where(and(eq(groups.organisationId, organisationId), inArray(groups.id, change.groupIds))).all().map((row) => row.id)
+    : [];
+  tx.update(users).set({ twoFactorRequirement: change.requirement, isApiAccount: change.isApiAccount }).where(eq(users.id, userId)).run();
+  tx.delete(userRoles).where(eq(userRoles.userId, userId)).run();
+  if (ownRoleIds.length) tx.insert(userRoles).values(ownRoleIds.map((roleId) => ({ userId, roleId }))).run();
+  tx.delete(groupMembers).where(eq(groupMembers.userId, userId)).run();
+  if (ownGroupIds.length) tx.insert(groupMembers).values(ownGroupIds.map((groupId) => ({ userId, groupId }))).run();
+  if (change.removeTwoFactor) removeSecondFactors(tx, userId);
+  // An API account may never use the web UI: whatever sessions it had end now.
+  if (change.isApiAccount) signOutUserEverywhere(tx, userId);
+}
+
+/** Ends every session and forgets every remembered browser of a user. */
+export function signOutUserEverywhere(tx: Executor, userId: number): number {
+  forgetTrustedBrowsersOfUser(tx, userId);
+  return deleteSessionsOfUser(tx, userId);
+}
