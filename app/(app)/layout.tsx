@@ -9,6 +9,14 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const nav: NavItem[] = [
     { href: "/", label: "Dashboard" },
     { href: "/profile", label: "Profile" },
+    ...(permissions.has("users:read") ? [{ href: "/admin/users", label: "Users" }] : []),
+    ...(permissions.has("roles:manage")
+      ? [
+          { href: "/admin/roles", label: "Roles" },
+          { href: "/admin/groups", label: "Groups" },
+        ]
+      : []),
+    ...(permissions.has("audit:read") ? [{ href: "/admin/audit", label: "Audit log" }] : []),
     ...(permissions.has("settings:manage") ? [{ href: "/admin/settings", label: "Settings" }] : []),
   ];
   return (

@@ -7,7 +7,8 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
       <header className="mb-8">
         <Logo />
       </header>
-      <main className="w-full max-w-sm">{children}</main>
+      {/* Enrolment (QR code beside the steps) needs more room than a sign-in form. */}
+      <main className="w-full max-w-sm has-[[data-wide]]:max-w-2xl">{children}</main>
     </div>
   );
 }

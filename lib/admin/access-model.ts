@@ -90,3 +90,11 @@ export function findUserByEmailInOrganisation(db: Db, organisationId: number, em
       .get() ?? null
   );
 }
+
+/** The ids of ticked `<prefix><id>` checkboxes in a submitted form. */
+export function idsFromCheckboxes(input: Record<string, unknown>, prefix: string): number[] {
+  return Object.keys(input)
+    .filter((key) => key.startsWith(prefix) && input[key] === "on")
+    .map((key) => Number(key.slice(prefix.length)))
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+}

@@ -5,9 +5,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { roles } from "@/db/schema";
-import { formAction, type FormState } from "@/lib/action";
+import { formAction } from "@/lib/action";
+import { changeKeepingAnAdministrator } from "@/lib/admin/guarded-change";
 import { findRole, permissionsFrom, roleNameTaken } from "@/lib/admin/access-model";
-import { keepingAnAdministrator, LastAdministratorError } from "@/lib/admin/user-admin";
 import { recordAuditEvent } from "@/lib/audit";
 import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
 
@@ -20,15 +20,6 @@ function audit(type: "role.created" | "role.updated" | "role.deleted", current: 
   recordAuditEvent(getDb(), { type, organisationId: current.organisation.id, actorUserId: current.user.id, context: current.context, details });
 }
 
-function safely(current: CurrentSession, change: Parameters<typeof keepingAnAdministrator>[2]): FormState | null {
-  try {
-    keepingAnAdministrator(getDb(), current.organisation.id, change);
-    return null;
-  } catch (error) {
-    if (error instanceof LastAdministratorError) return { status: "error", message: error.message };
-    throw error;
-  }
-}
 
 export const createRoleAction = formAction({
   guard: requireRoleAdmin,
@@ -53,7 +44,7 @@ export const updateRoleAction = formAction({
     if (!role) return { status: "error", message: "That role does not exist." };
     if (roleNameTaken(db, current.organisation.id, input.name, role.id)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A role with that name exists." } };
     const permissions = permissionsFrom(input);
-    const refusal = safely(current, (tx) =>
+    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) =>
       tx.update(roles).set({ name: input.name, permissions, requireTwoFactor: input.requireTwoFactor }).where(eq(roles.id, role.id)).run(),
     );
     if (refusal) return refusal;
@@ -69,7 +60,7 @@ export const deleteRoleAction = formAction({
   async handler(input, current) {
     const role = findRole(getDb(), current.organisation.id, input.role);
     if (!role) return { status: "error", message: "That role does not exist." };
-    const refusal = safely(current, (tx) => tx.delete(roles).where(eq(roles.id, role.id)).run());
+    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => tx.delete(roles).where(eq(roles.id, role.id)).run());
     if (refusal) return refusal;
     audit("role.deleted", current, { role: role.id, name: role.name });
     revalidatePath("/admin/roles");

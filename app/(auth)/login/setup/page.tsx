@@ -15,7 +15,7 @@ export default async function SetupPage() {
   const { requirement } = twoFactorStateOfUser(getDb(), user.id);
   const graceUntil = requirement.level === "required" ? requirement.graceUntil : null;
   return (
-    <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+    <div data-wide className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Set up two-factor authentication</h1>
       <p className="mt-1 text-sm text-slate-600">
         {organisation.name} requires a second step at sign-in for {user.email}. Set up an authenticator app on your phone to

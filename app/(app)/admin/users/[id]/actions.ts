@@ -7,11 +7,11 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { TWO_FACTOR_REQUIREMENTS, users } from "@/db/schema";
 import { formAction, type FormState } from "@/lib/action";
+import { idsFromCheckboxes } from "@/lib/admin/access-model";
+import { changeKeepingAnAdministrator } from "@/lib/admin/guarded-change";
 import {
   applyUserAccessChange,
   findUserInOrganisation,
-  keepingAnAdministrator,
-  LastAdministratorError,
   signOutUserEverywhere,
 } from "@/lib/admin/user-admin";
 import { recordAuditEvent, type AuditEventType } from "@/lib/audit";
@@ -43,22 +43,6 @@ function audit(type: AuditEventType, current: CurrentSession, target: { id: numb
   });
 }
 
-/** Runs a change that must leave an administrator behind, turning the refusal into a message. */
-function guarded(current: CurrentSession, change: Parameters<typeof keepingAnAdministrator>[2]): FormState | null {
-  try {
-    keepingAnAdministrator(getDb(), current.organisation.id, change);
-    return null;
-  } catch (error) {
-    if (error instanceof LastAdministratorError) return { status: "error", message: error.message };
-    throw error;
-  }
-}
-
-const idsWithPrefix = (input: Record<string, unknown>, prefix: string) =>
-  Object.keys(input)
-    .filter((key) => key.startsWith(prefix) && input[key] === "on")
-    .map((key) => Number(key.slice(prefix.length)))
-    .filter((id) => Number.isSafeInteger(id) && id > 0);
 
 export const updateUserAction = formAction({
   guard: requireUserAdmin,
@@ -80,10 +64,10 @@ export const updateUserAction = formAction({
       return { status: "error", message: "You cannot make your own account an API account: you would be locked out." };
     }
     const removeTwoFactor = input.twoFactorWasEnabled && !input.twoFactorEnabled && target.hasTotp;
-    const refusal = guarded(current, (tx) =>
+    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) =>
       applyUserAccessChange(tx, current.organisation.id, target.id, {
-        roleIds: idsWithPrefix(input, "role-"),
-        groupIds: idsWithPrefix(input, "group-"),
+        roleIds: idsFromCheckboxes(input, "role-"),
+        groupIds: idsFromCheckboxes(input, "group-"),
         requirement: input.requirement,
         isApiAccount: input.apiAccount,
         removeTwoFactor,
@@ -163,7 +147,7 @@ export const setAccountDisabledAction = formAction({
     if (!target) return NOT_FOUND;
     if (target.id === current.user.id) return { status: "error", message: "You cannot disable your own account." };
     const disable = input.disabled === "yes";
-    const refusal = guarded(current, (tx) => {
+    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => {
       tx.update(users).set({ disabledAt: disable ? new Date() : null }).where(eq(users.id, target.id)).run();
       if (disable) signOutUserEverywhere(tx, target.id);
     });

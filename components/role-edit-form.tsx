@@ -1,0 +1,51 @@
+"use client";
+
+import { useActionState } from "react";
+import { updateRoleAction } from "@/app/(app)/admin/roles/actions";
+import { SubmitButton } from "@/components/ui/button";
+import { Choice, ChoiceGroup } from "@/components/ui/choice";
+import { Field } from "@/components/ui/field";
+import { FormStatus } from "@/components/ui/form-status";
+import { initialFormState } from "@/lib/action";
+import type { Permission } from "@/db/schema";
+
+export function RoleEditForm({
+  role,
+  permissionLabels,
+}: {
+  role: { id: number; name: string; permissions: Permission[]; requireTwoFactor: boolean };
+  permissionLabels: Record<Permission, string>;
+}) {
+  const [state, action] = useActionState(updateRoleAction, initialFormState);
+  const field = (name: string) => `role-${role.id}-${name}`;
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormStatus state={state} />
+      <input type="hidden" name="role" value={role.id} />
+      <Field label="Name" id={field("name")} name="name" defaultValue={role.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
+      <ChoiceGroup legend="Permissions">
+        <div className="grid gap-2 sm:grid-cols-2">
+          {(Object.keys(permissionLabels) as Permission[]).map((permission) => (
+            <Choice
+              key={permission}
+              id={field(permission)}
+              type="checkbox"
+              name={`permission-${permission}`}
+              label={permissionLabels[permission]}
+              defaultChecked={role.permissions.includes(permission)}
+            />
+          ))}
+        </div>
+      </ChoiceGroup>
+      <Choice
+        id={field("require-two-factor")}
+        type="checkbox"
+        name="requireTwoFactor"
+        label="Require two-factor authentication"
+        hint="Everyone holding this role, directly or through a group, must use a second factor."
+        defaultChecked={role.requireTwoFactor}
+      />
+      <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+    </form>
+  );
+}
