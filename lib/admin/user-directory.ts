@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
-import { organisations, roles, totpCredentials, userRoles, users, groupMembers, groupRoles } from "@/db/schema";
+import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 
@@ -59,8 +59,8 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       lastSignInAt: users.lastSignInAt,
       userOverride: users.twoFactorRequirement,
       requiredSince: users.twoFactorRequiredSince,
-      hasTotp: sql<number>`exists (select 1 from ${totpCredentials} where ${totpCredentials.userId} = ${users.id} and ${totpCredentials.confirmedAt} is not null)`,
-      roleRequires: roleRequiresTwoFactorSql(users.id),
+      hasTotp: sql<number>`exists (select 1 from "totp_credentials" where "totp_credentials"."user_id" = "users"."id" and "totp_credentials"."confirmed_at" is not null)`,
+      roleRequires: roleRequiresTwoFactorSql,
     })
     .from(users)
     .where(and(eq(users.organisationId, organisationId), prefixMatch(query.q)))
@@ -131,14 +131,15 @@ export function countAdministrators(db: Pick<Db, "select">, organisationId: numb
         eq(users.organisationId, organisationId),
         sql`${users.disabledAt} is null`,
         eq(users.isApiAccount, false),
+        // Explicit table names: see roleRequiresTwoFactorSql.
         sql`exists (
-          select 1 from ${roles}, json_each(${roles.permissions}) as permission
-          where permission.value = 'users:manage' and ${roles.id} in (
-            select ${userRoles.roleId} from ${userRoles} where ${userRoles.userId} = ${users.id}
+          select 1 from "roles", json_each("roles"."permissions") as "permission"
+          where "permission"."value" = 'users:manage' and "roles"."id" in (
+            select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
             union
-            select ${groupRoles.roleId} from ${groupRoles}
-              join ${groupMembers} on ${groupMembers.groupId} = ${groupRoles.groupId}
-              where ${groupMembers.userId} = ${users.id}
+            select "group_roles"."role_id" from "group_roles"
+              join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
+              where "group_members"."user_id" = "users"."id"
           )
         )`,
       ),

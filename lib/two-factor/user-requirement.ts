@@ -1,23 +1,26 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
+import { organisations, users } from "@/db/schema";
 import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 
 export type UserTwoFactorState = { requirement: Requirement; hasFactor: boolean };
 
-/** SQL: whether any role the user holds, directly or through a group, requires 2FA. */
-export function roleRequiresTwoFactorSql(userId: unknown) {
-  return sql<number>`exists (
-    select 1 from ${roles} where ${roles.requireTwoFactor} = 1 and ${roles.id} in (
-      select ${userRoles.roleId} from ${userRoles} where ${userRoles.userId} = ${userId}
-      union
-      select ${groupRoles.roleId} from ${groupRoles}
-        join ${groupMembers} on ${groupMembers.groupId} = ${groupRoles.groupId}
-        where ${groupMembers.userId} = ${userId}
-    )
-  )`;
-}
+/**
+ * SQL: whether any role the user holds, directly or through a group, requires
+ * 2FA. For queries over `users`: written with explicit table names because
+ * Drizzle leaves columns unqualified in single-table selects, where an inner
+ * "id" would silently bind to the wrong table.
+ */
+export const roleRequiresTwoFactorSql = sql<number>`exists (
+  select 1 from "roles" where "roles"."require_two_factor" = 1 and "roles"."id" in (
+    select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
+    union
+    select "group_roles"."role_id" from "group_roles"
+      join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
+      where "group_members"."user_id" = "users"."id"
+  )
+)`;
 
 /** Gathers what the requirement rule needs about one user, and asks it. */
 export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
@@ -28,7 +31,7 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
       requiredSince: users.twoFactorRequiredSince,
       organisationPolicy: organisations.twoFactorPolicy,
       graceDays: organisations.twoFactorGraceDays,
-      roleRequiresTwoFactor: roleRequiresTwoFactorSql(users.id),
+      roleRequiresTwoFactor: roleRequiresTwoFactorSql,
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))

@@ -1,0 +1,79 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db";
+import { groupMembers, groupRoles, groups, organisations, roles, userRoles, users } from "@/db/schema";
+import { countAdministrators, listUsers } from "@/lib/admin/user-directory";
+import { applyUserAccessChange, keepingAnAdministrator, LastAdministratorError } from "@/lib/admin/user-admin";
+import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { insertUser, testDatabase } from "@/test/db";
+
+describe("administration", () => {
+  let db: Db;
+  let organisationId: number;
+  let adminRole: number;
+  let strictRole: number;
+  beforeEach(async () => {
+    db = testDatabase();
+    organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
+    adminRole = db.insert(roles).values({ organisationId, name: "Admin", permissions: ["users:manage"] }).returning().get().id;
+    strictRole = db.insert(roles).values({ organisationId, name: "Strict", requireTwoFactor: true }).returning().get().id;
+  });
+
+  it("requires 2FA of a user through a role their group carries", async () => {
+    const user = await insertUser(db, { organisationId });
+    expect(twoFactorStateOfUser(db, user.id).requirement.level).toBe("optional");
+    const group = db.insert(groups).values({ organisationId, name: "Ops" }).returning().get();
+    db.insert(groupRoles).values({ groupId: group.id, roleId: strictRole }).run();
+    db.insert(groupMembers).values({ groupId: group.id, userId: user.id }).run();
+    const state = twoFactorStateOfUser(db, user.id);
+    expect(state.requirement.level).toBe("required");
+    expect(mustSetUpNow(state)).toBe(true);
+  });
+
+  it("counts administrators who can sign in, whether they hold the role directly or through a group", async () => {
+    const direct = await insertUser(db, { organisationId });
+    db.insert(userRoles).values({ userId: direct.id, roleId: adminRole }).run();
+    expect(countAdministrators(db, organisationId)).toBe(1);
+    const viaGroup = await insertUser(db, { organisationId });
+    const group = db.insert(groups).values({ organisationId, name: "Admins" }).returning().get();
+    db.insert(groupRoles).values({ groupId: group.id, roleId: adminRole }).run();
+    db.insert(groupMembers).values({ groupId: group.id, userId: viaGroup.id }).run();
+    expect(countAdministrators(db, organisationId)).toBe(2);
+    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, viaGroup.id)).run();
+    db.update(users).set({ isApiAccount: true }).where(eq(users.id, direct.id)).run();
+    expect(countAdministrators(db, organisationId)).toBe(0);
+  });
+
+  it("refuses a change that would leave no administrator, and undoes it", async () => {
+    const admin = await insertUser(db, { organisationId });
+    db.insert(userRoles).values({ userId: admin.id, roleId: adminRole }).run();
+    expect(() =>
+      keepingAnAdministrator(db, organisationId, (tx) =>
+        applyUserAccessChange(tx, organisationId, admin.id, { roleIds: [], groupIds: [], requirement: "default", isApiAccount: false, removeTwoFactor: false }),
+      ),
+    ).toThrow(LastAdministratorError);
+    expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).all()).toHaveLength(1);
+  });
+
+  it("ignores roles and groups of another organisation in a forged edit", async () => {
+    const user = await insertUser(db, { organisationId });
+    const otherOrganisation = db.insert(organisations).values({ name: "Other" }).returning().get().id;
+    const foreignRole = db.insert(roles).values({ organisationId: otherOrganisation, name: "Theirs", permissions: ["users:manage"] }).returning().get().id;
+    applyUserAccessChange(db, organisationId, user.id, { roleIds: [foreignRole, strictRole], groupIds: [], requirement: "default", isApiAccount: false, removeTwoFactor: false });
+    expect(db.select().from(userRoles).where(eq(userRoles.userId, user.id)).all().map((row) => row.roleId)).toEqual([strictRole]);
+  });
+
+  it("lists users by name or email prefix, case-insensitively, a page at a time", async () => {
+    for (const name of ["Ada Lovelace", "alan Turing", "Grace Hopper", "Barbara Liskov"]) {
+      await insertUser(db, { organisationId, name, email: `${name.split(" ")[0]!.toLowerCase()}@example.com` });
+    }
+    const names = (q: string) => listUsers(db, organisationId, { q, sort: "name", direction: "asc", page: 1 }).rows.map((row) => row.name);
+    expect(names("a")).toEqual(["Ada Lovelace", "alan Turing"]);
+    expect(names("GRACE@")).toEqual(["Grace Hopper"]);
+    expect(names("zzz")).toEqual([]);
+    expect(names("%")).toEqual([]);
+    const page = listUsers(db, organisationId, { q: "", sort: "email", direction: "desc", page: 1 });
+    expect(page.rows.map((row) => row.email)[0]).toBe("grace@example.com");
+    expect(page.hasMore).toBe(false);
+  });
+});
