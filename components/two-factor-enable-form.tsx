@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState } from "react";
+import { startTransition, useActionState } from "react";
 import { RecoveryCodesList } from "@/components/recovery-codes-list";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -21,13 +21,13 @@ export function TwoFactorEnableForm({
   startAction,
   confirmAction,
   askPassword,
-  doneHref,
+  finishAction,
 }: {
   startAction: Action<EnrolmentStart>;
   confirmAction: Action<EnrolmentFinish>;
   askPassword: boolean;
-  /** Where to go once the codes are saved; without it the page refreshes. */
-  doneHref?: string;
+  /** What saving the codes completes (setup at sign-in); without it the page refreshes. */
+  finishAction?: () => Promise<void>;
 }) {
   const router = useRouter();
   const [started, start] = useActionState(startAction, initialFormState);
@@ -39,7 +39,10 @@ export function TwoFactorEnableForm({
         <p role="status" className="text-sm font-medium text-emerald-800">
           Two-factor authentication is on.
         </p>
-        <RecoveryCodesList codes={confirmed.data.recoveryCodes} onDone={() => (doneHref ? router.push(doneHref) : router.refresh())} />
+        <RecoveryCodesList
+          codes={confirmed.data.recoveryCodes}
+          onDone={() => (finishAction ? startTransition(() => finishAction()) : router.refresh())}
+        />
       </div>
     );
   }

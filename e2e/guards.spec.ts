@@ -126,8 +126,6 @@ async function postAction(baseURL: string, action: ServerAction, cookie?: string
 
 /** Actions anyone may call: the password step of signing in. */
 const PUBLIC_ACTIONS = new Set(["signInAction"]);
-/** What a half-signed-in session may do besides: the second factor, and giving up. */
-const HALF_SIGNED_IN_ACTIONS = new Set(["verifySecondFactorAction", "signOutAction"]);
 const PUBLIC_PAGES = new Set(["/login", "/dev/outbox"]);
 
 test("every server action refuses a caller with no session", async ({ baseURL }) => {
@@ -140,30 +138,44 @@ test("every server action refuses a caller with no session", async ({ baseURL })
   }
 });
 
-test("a half-signed-in session reaches no page and no action but the second-factor step", async ({ db, baseURL, createUser }) => {
-  const user = await createUser({ permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"], totp: true });
-  const { token } = createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } });
-  const cookie = `${sessionCookie(false).name}=${token}`;
+const HALF_SIGNED_IN = [
+  { stage: "password", home: "/login/two-factor", allowed: ["verifySecondFactorAction", "signOutAction"] },
+  { stage: "setup", home: "/login/setup", allowed: ["startSetupAction", "confirmSetupAction", "finishSetupAction", "skipSetupAction", "signOutAction"] },
+] as const;
 
-  const pages = allPages().filter((page) => !PUBLIC_PAGES.has(page) && page !== "/login/two-factor");
-  expect(pages.length).toBeGreaterThanOrEqual(3);
-  const context = await playwrightRequest.newContext({ baseURL });
-  for (const page of pages) {
-    const response = await context.get(page, { maxRedirects: 0, headers: { cookie, "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" } });
-    expect(response.status(), page).toBe(307);
-    expect(response.headers().location, page).toBe("/login/two-factor");
+for (const { stage, home, allowed } of HALF_SIGNED_IN) {
+  test(`a session in the ${stage} stage reaches no page and no action but ${home}`, async ({ db, baseURL, createUser }) => {
+    const user = await createUser({ permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"], totp: true });
+    const { token } = createSession(db, { userId: user.id, stage, context: { ip: null, userAgent: null } });
+    const cookie = `${sessionCookie(false).name}=${token}`;
+
+    const pages = allPages().filter((page) => !PUBLIC_PAGES.has(page) && page !== home);
+    expect(pages.length).toBeGreaterThanOrEqual(8);
+    const context = await playwrightRequest.newContext({ baseURL });
+    for (const page of pages) {
+      const response = await context.get(page, { maxRedirects: 0, headers: { cookie, "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" } });
+      expect(response.status(), page).toBe(307);
+      expect(response.headers().location, page).toBe(home);
+    }
+    await context.dispose();
+
+    const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name) && !(allowed as readonly string[]).includes(action.name));
+    expect(actions.length).toBeGreaterThanOrEqual(15);
+    for (const action of actions) {
+      const response = await postAction(baseURL!, action, cookie);
+      expect(redirectTarget(response), `${action.file} ${action.name}`).toBe(home);
+    }
+    // The session itself is untouched by all of that, and still only half signed in.
+    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => row.stage)).toEqual([stage]);
+  });
+}
+
+test("actions a half-signed-in session may use answer a malformed call with a form error, never a 500", async ({ db, baseURL, createUser }) => {
+  const user = await createUser({ totp: true });
+  for (const [stage, name] of [["password", "verifySecondFactorAction"], ["setup", "confirmSetupAction"]] as const) {
+    const { token } = createSession(db, { userId: user.id, stage, context: { ip: null, userAgent: null } });
+    const action = allServerActions().find((candidate) => candidate.name === name)!;
+    const response = await postAction(baseURL!, action, `${sessionCookie(false).name}=${token}`);
+    expect(response.status, name).toBe(200);
   }
-  await context.dispose();
-
-  const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name) && !HALF_SIGNED_IN_ACTIONS.has(action.name));
-  for (const action of actions) {
-    const response = await postAction(baseURL!, action, cookie);
-    expect(redirectTarget(response), `${action.file} ${action.name}`).toBe("/login/two-factor");
-  }
-  // The session itself is untouched by all of that, and still only half signed in.
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => row.stage)).toEqual(["password"]);
-
-  // And the few it may use behave: a malformed second-factor call is a 200 with an error, never a 500.
-  const verify = allServerActions().find((action) => action.name === "verifySecondFactorAction")!;
-  expect((await postAction(baseURL!, verify, cookie)).status).toBe(200);
 });

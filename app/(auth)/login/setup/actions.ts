@@ -9,6 +9,7 @@ import { setSessionCookie } from "@/lib/auth/cookies";
 import { requireSession, type CurrentSession } from "@/lib/auth/guards";
 import { rotateSession } from "@/lib/auth/sessions";
 import { beginEnrolment, finishEnrolment, type EnrolmentFinish } from "@/lib/two-factor/enrolment-flow";
+import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 const requireSetup = () => requireSession("setup");
@@ -27,15 +28,22 @@ export const startSetupAction = formAction({
   handler: (_input, current) => beginEnrolment(current),
 });
 
+// The session stays in setup until the user has seen their recovery codes:
+// changing the cookie now would re-render this page, which would redirect
+// away from the codes before they were saved.
 export const confirmSetupAction = formAction({
   guard: requireSetup,
   schema: z.object({ code: z.string().trim().min(1, { error: "Enter the code from your authenticator app." }).max(64) }),
-  async handler({ code }, current): Promise<FormState<EnrolmentFinish>> {
-    const result = await finishEnrolment(current, code);
-    if (result.status === "success" && !(await completeSignIn(current))) redirect("/login");
-    return result;
-  },
+  handler: ({ code }, current): Promise<FormState<EnrolmentFinish>> => finishEnrolment(current, code),
 });
+
+/** "I have saved my recovery codes": setup is done, the sign-in completes. */
+export async function finishSetupAction(): Promise<void> {
+  const current = await requireSetup();
+  if (!hasConfirmedAuthenticator(getDb(), current.user.id)) redirect("/login/setup");
+  if (!(await completeSignIn(current))) redirect("/login");
+  redirect("/");
+}
 
 export const skipSetupAction = formAction({
   guard: requireSetup,

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { signOutAction } from "@/app/(auth)/actions";
-import { confirmSetupAction, skipSetupAction, startSetupAction } from "@/app/(auth)/login/setup/actions";
+import { confirmSetupAction, finishSetupAction, skipSetupAction, startSetupAction } from "@/app/(auth)/login/setup/actions";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { getDb } from "@/db";
@@ -27,7 +27,7 @@ export default async function SetupPage() {
         </p>
       ) : null}
       <div className="mt-6">
-        <TwoFactorEnableForm startAction={startSetupAction} confirmAction={confirmSetupAction} askPassword={false} doneHref="/" />
+        <TwoFactorEnableForm startAction={startSetupAction} confirmAction={confirmSetupAction} askPassword={false} finishAction={finishSetupAction} />
       </div>
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}

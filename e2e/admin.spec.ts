@@ -1,0 +1,285 @@
+import { request as playwrightRequest, type Page } from "@playwright/test";
+import { and, eq } from "drizzle-orm";
+import { auditEvents, organisations, outbox, sessions, totpCredentials, userRoles, users, type Permission } from "@/db/schema";
+import { createSession } from "@/lib/auth/sessions";
+import { sessionCookie } from "@/lib/auth/cookie-definitions";
+import { totpCodeAt } from "@/lib/two-factor/totp";
+import { expect, failOnServerErrors, signInWithForm, test } from "./fixtures";
+import { allServerActions } from "./manifests";
+
+const ALL: Permission[] = ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"];
+
+/** Sets up an authenticator app wherever the enrolment is shown (/profile or /login/setup). */
+async function enrolAuthenticator(page: Page) {
+  await page.getByRole("button", { name: "Enable two-factor authentication" }).click();
+  const secret = (await page.getByLabel("Secret key").textContent())!.replaceAll(" ", "");
+  await page.getByLabel("Code").fill(totpCodeAt(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  return secret;
+}
+
+test("an admin requires 2FA through a role; a member of a group holding it must set up before anything else", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const noServerErrors = failOnServerErrors(page);
+  const admin = await createUser({ permissions: ALL });
+  const member = await createUser({ organisationId: admin.organisationId, name: "Mia Member" });
+  const alreadySignedIn = await createUser({ organisationId: admin.organisationId, name: "Sam Signedin" });
+  await signInAs(context, admin);
+
+  await page.goto("/admin/roles");
+  await page.getByLabel("Role name").fill("On call");
+  await page.getByRole("button", { name: "Create role" }).click();
+  await expect(page.getByText("Role “On call” created.")).toBeVisible();
+  const role = page.getByRole("region", { name: "On call" });
+  await role.getByLabel("Require two-factor authentication").check();
+  await role.getByRole("button", { name: "Save" }).click();
+  await expect(role.getByText("Role “On call” saved.")).toBeVisible();
+
+  await page.goto("/admin/groups");
+  await page.getByLabel("Group name").fill("Night shift");
+  await page.getByRole("button", { name: "Create group" }).click();
+  const group = page.getByRole("region", { name: "Night shift" });
+  await group.getByLabel("On call").check();
+  await group.getByRole("button", { name: "Save" }).click();
+  await expect(group.getByText("Group “Night shift” saved.")).toBeVisible();
+
+  // Someone already signed in when the group gets the role: their next request goes to setup.
+  const otherContext = await browser.newContext();
+  await signInAs(otherContext, alreadySignedIn);
+  const otherPage = await otherContext.newPage();
+  await otherPage.goto("/profile");
+  await expect(otherPage).toHaveURL("/profile");
+
+  for (const person of [member, alreadySignedIn]) {
+    await group.getByLabel("Member email").fill(person.email);
+    await group.getByRole("button", { name: "Add member" }).click();
+    await expect(group.getByText(`${person.name} added to Night shift.`)).toBeVisible();
+  }
+  await otherPage.reload();
+  await expect(otherPage).toHaveURL("/login/setup");
+  await otherContext.close();
+
+  const memberContext = await browser.newContext();
+  const memberPage = await memberContext.newPage();
+  await signInWithForm(memberPage, member);
+  await expect(memberPage).toHaveURL("/login/setup");
+  for (const path of ["/", "/profile"]) {
+    await memberPage.goto(path);
+    await expect(memberPage).toHaveURL("/login/setup");
+  }
+  await expect(memberPage.getByRole("button", { name: "Skip for now" })).toHaveCount(0);
+  await enrolAuthenticator(memberPage);
+  await memberPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  await expect(memberPage).toHaveURL("/");
+  await expect(memberPage.getByText("On: you sign in with a code from your authenticator app.")).toBeVisible();
+  expect(db.select().from(sessions).where(eq(sessions.userId, member.id)).all().map((row) => row.stage)).toEqual(["active"]);
+  await memberContext.close();
+  noServerErrors();
+});
+
+test("within the grace period a newly required user may skip setup, and is told until when", async ({ page, db, createUser }) => {
+  const user = await createUser();
+  db.update(organisations).set({ twoFactorPolicy: "required", twoFactorGraceDays: 7 }).where(eq(organisations.id, user.organisationId)).run();
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL("/login/setup");
+  await expect(page.getByText(/You can skip this until/)).toBeVisible();
+  await page.getByRole("button", { name: "Skip for now" }).click();
+  await expect(page).toHaveURL("/");
+  const since = db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, user.id)).get()!.since;
+  expect(since).not.toBeNull();
+
+  // Once the grace period is over, the open session is sent to setup on its next request.
+  db.update(users).set({ twoFactorRequiredSince: new Date(Date.now() - 8 * 86_400_000) }).where(eq(users.id, user.id)).run();
+  await page.reload();
+  await expect(page).toHaveURL("/login/setup");
+  await expect(page.getByRole("button", { name: "Skip for now" })).toHaveCount(0);
+});
+
+test("unticking “Two-factor authentication enabled” (lost phone) lets an optional user in without a code, and sends a required one to setup", async ({ page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL });
+  const optionalUser = await createUser({ organisationId: admin.organisationId, totp: true });
+  const requiredUser = await createUser({ organisationId: admin.organisationId, totp: true });
+  db.update(users).set({ twoFactorRequirement: "required" }).where(eq(users.id, requiredUser.id)).run();
+  await signInAs(context, admin);
+
+  for (const person of [optionalUser, requiredUser]) {
+    await page.goto(`/admin/users/${person.id}`);
+    const enabled = page.getByLabel("Two-factor authentication enabled");
+    await expect(enabled).toBeChecked();
+    await enabled.uncheck();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expect(page.getByLabel("Two-factor authentication enabled")).toBeDisabled();
+    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, person.id)).all()).toHaveLength(0);
+    expect(db.select().from(outbox).where(eq(outbox.to, person.email)).all().map((mail) => mail.subject)).toContainEqual(
+      expect.stringContaining("two-factor authentication was turned off"),
+    );
+  }
+
+  await context.clearCookies();
+  await signInWithForm(page, optionalUser);
+  await expect(page).toHaveURL("/");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signInWithForm(page, requiredUser);
+  await expect(page).toHaveURL("/login/setup");
+});
+
+test("“Reset two-factor authentication” and “Sign out everywhere” end the user's sessions on their next request", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL });
+  const user = await createUser({ organisationId: admin.organisationId, totp: true });
+  await signInAs(context, admin);
+  const userContext = await browser.newContext();
+  await signInAs(userContext, user);
+  const userPage = await userContext.newPage();
+  await userPage.goto("/");
+  await expect(userPage).toHaveURL("/");
+
+  await page.goto(`/admin/users/${user.id}`);
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page.getByText("Signed out of 1 session.")).toBeVisible();
+  await userPage.reload();
+  await expect(userPage).toHaveURL("/login");
+
+  await signInAs(userContext, user);
+  await page.getByRole("button", { name: "Reset two-factor authentication" }).click();
+  await expect(page.getByText("Two-factor authentication was reset and the user was signed out everywhere.")).toBeVisible();
+  await userPage.goto("/profile");
+  await expect(userPage).toHaveURL("/login");
+  expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(0);
+  const types = db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().map((row) => row.type);
+  expect(types).toEqual(expect.arrayContaining(["user.sessions_revoked", "two_factor.reset"]));
+  await userContext.close();
+});
+
+test("an admin cannot remove the last administrator, nor lock themselves out", async ({ page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL });
+  await signInAs(context, admin);
+  await page.goto(`/admin/users/${admin.id}`);
+  const ownRole = page.getByRole("group", { name: "Roles" }).getByRole("checkbox");
+  await ownRole.uncheck();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("This would leave the organisation without an administrator who can sign in.")).toBeVisible();
+  expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).all()).toHaveLength(1);
+
+  await page.reload();
+  await page.getByLabel("API account").check();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("You cannot make your own account an API account")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Disable account" })).toHaveCount(0);
+
+  await page.goto("/admin/roles");
+  const roleName = db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId;
+  await page.getByRole("button", { name: /^Delete role / }).first().click();
+  await expect(page.getByText("This would leave the organisation without an administrator who can sign in.")).toBeVisible();
+  expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId).toBe(roleName);
+});
+
+test("every admin action refuses a signed-in user without the permission", async ({ db, baseURL, createUser }) => {
+  const member = await createUser();
+  const { token } = createSession(db, { userId: member.id, stage: "active", context: { ip: null, userAgent: null } });
+  const adminActions = allServerActions().filter((action) => action.file.includes("/admin/"));
+  expect(adminActions.length).toBeGreaterThanOrEqual(12);
+  for (const action of adminActions) {
+    const context = await playwrightRequest.newContext({ baseURL });
+    const response = await context.post(action.page, {
+      headers: { "next-action": action.id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", cookie: `${sessionCookie(false).name}=${token}` },
+      data: "[]",
+      maxRedirects: 0,
+    });
+    expect(response.status(), `${action.file} ${action.name}`).toBe(403);
+    await context.dispose();
+  }
+});
+
+test("an admin of one organisation can neither see nor change a user of another", async ({ page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL });
+  const outsider = await createUser({ totp: true });
+  const colleague = await createUser({ organisationId: admin.organisationId });
+  await signInAs(context, admin);
+
+  const response = await page.goto(`/admin/users/${outsider.id}`);
+  expect(response?.status()).toBe(404);
+  await page.goto(`/admin/users?q=${encodeURIComponent(outsider.email)}`);
+  await expect(page.getByText(`No users match “${outsider.email}”.`)).toBeVisible();
+
+  // Replay a real save of a colleague, re-aimed at the outsider.
+  await page.goto(`/admin/users/${colleague.id}`);
+  await page.getByRole("radio", { name: "Disabled" }).check();
+  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const save = await posted;
+  await expect(page.getByText("Saved.")).toBeVisible();
+  const body = save.postDataBuffer()!.toString("latin1").replace(`\r\n\r\n${colleague.id}\r\n`, `\r\n\r\n${outsider.id}\r\n`);
+  expect(body).toContain(`\r\n\r\n${outsider.id}\r\n`);
+  const replay = await page.request.fetch(save.url(), { method: "POST", headers: save.headers(), data: Buffer.from(body, "latin1") });
+  expect(replay.status()).toBe(200);
+  expect(await replay.text()).toContain("That user does not exist.");
+  const untouched = db.select().from(users).where(eq(users.id, outsider.id)).get()!;
+  expect(untouched.twoFactorRequirement).toBe("default");
+  expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, outsider.id)).all()).toHaveLength(1);
+});
+
+test("the user list searches by name or email prefix and pages through results", async ({ page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL, name: "Zed Admin" });
+  for (let i = 0; i < 55; i++) await createUser({ organisationId: admin.organisationId, name: `Pat ${String(i).padStart(2, "0")}` });
+  await signInAs(context, admin);
+  await page.goto("/admin/users");
+  await page.getByLabel("Search").fill("pat");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL("/admin/users?q=pat");
+  const rows = page.getByRole("table").getByRole("row");
+  await expect(rows).toHaveCount(51);
+  await expect(rows.nth(1)).toContainText("Pat 00");
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(rows).toHaveCount(6);
+  await expect(rows.nth(5)).toContainText("Pat 54");
+  // The search stays; sorting by name again reverses the order and starts at page 1.
+  await page.getByRole("link", { name: "Name" }).click();
+  await expect(page).toHaveURL("/admin/users?q=pat&direction=desc");
+  await expect(rows.nth(1)).toContainText("Pat 54");
+  await page.goto("/admin/users?sort=email&direction=sideways&page=-4");
+  await expect(rows.nth(1)).toBeVisible();
+  expect(db.select().from(users).where(eq(users.organisationId, admin.organisationId)).all()).toHaveLength(56);
+});
+
+test("the audit log lists security events and filters them", async ({ page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL });
+  const user = await createUser({ organisationId: admin.organisationId });
+  await signInWithForm(page, { email: user.email, password: "wrong password" });
+  await expect(page.getByRole("status")).toHaveText("Incorrect email or password.");
+  await signInAs(context, admin);
+  await page.goto("/admin/audit");
+  await page.getByLabel("Type").selectOption("sign_in.failed");
+  await page.getByLabel("User email").fill(user.email);
+  await page.getByRole("button", { name: "Filter" }).click();
+  const rows = page.getByRole("table").getByRole("row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toContainText("sign_in.failed");
+  await expect(rows.nth(1)).toContainText(user.email);
+  await page.goto("/admin/audit?type=nonsense&from=not-a-date&before=-3");
+  await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  expect(db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed"))).all()).toHaveLength(1);
+});
+
+test("organisation settings: requiring 2FA for everyone sends users without a factor to setup", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL, totp: true });
+  const user = await createUser({ organisationId: admin.organisationId });
+  await signInAs(context, admin);
+  await page.goto("/admin/settings");
+  await page.getByRole("radio", { name: "Required" }).check();
+  await page.getByLabel("Authenticator app (TOTP)").uncheck();
+  await page.getByLabel("SMS or email code").uncheck();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Allow at least one method, or set two-factor authentication to Disabled.")).toBeVisible();
+  await page.getByRole("radio", { name: "Required" }).check();
+  await page.getByLabel("Authenticator app (TOTP)").check();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Settings saved.", { exact: false })).toBeVisible();
+  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe("required");
+
+  const userContext = await browser.newContext();
+  const userPage = await userContext.newPage();
+  await signInWithForm(userPage, user);
+  await expect(userPage).toHaveURL("/login/setup");
+  await userContext.close();
+});
