@@ -1,5 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { eq } from "drizzle-orm";
+import { users } from "@/db/schema";
 import { totpCodeAt } from "@/lib/two-factor/totp";
 import { expect, freshTotpCode, test } from "./fixtures";
 
@@ -70,5 +72,35 @@ test("the two-factor pages pass axe: challenge, enrolment, recovery codes, and t
   await section.getByLabel("Code").fill(totpCodeAt(secret));
   await section.getByRole("button", { name: "Turn on" }).click();
   await expect(section.getByRole("list", { name: "Recovery codes" })).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test("admin pages and the sign-in setup pass axe", async ({ page, context, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"] });
+  const colleague = await createUser({ organisationId: admin.organisationId, totp: true });
+  await signInAs(context, admin);
+  for (const path of ["/admin/users", `/admin/users/${colleague.id}`, "/admin/roles", "/admin/groups", "/admin/audit", "/admin/settings"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoAxeViolations(page);
+  }
+  await page.goto("/admin/roles");
+  await page.getByRole("button", { name: "Create role" }).click();
+  await expect(page.getByText("Enter a name.")).toBeVisible();
+  await expectNoAxeViolations(page);
+
+});
+
+test("the setup page passes axe", async ({ page, db, createUser }) => {
+  const user = await createUser();
+  db.update(users).set({ twoFactorRequirement: "required" }).where(eq(users.id, user.id)).run();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/login/setup");
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Enable two-factor authentication" }).click();
+  await expect(page.getByRole("img", { name: "QR code" })).toBeVisible();
   await expectNoAxeViolations(page);
 });
