@@ -30,15 +30,21 @@ const ORDER: Record<UserSort, SQL> = {
 };
 
 /**
- * Case-insensitive prefix match on name or email, written as index ranges
- * (not LIKE '%…%'), so a search reads only the matching slice of the
- * organisation's users however many there are.
+ * The users whose name or email starts with `q` (case-insensitively), as far
+ * as the page needs them. Each branch reads a range of its own index in the
+ * list's order and stops after `limit` rows, so a search costs the same with
+ * 100 users or 100,000, whether it matches nothing or thousands.
  */
-function prefixMatch(q: string): SQL | undefined {
-  if (!q) return undefined;
+function prefixCandidates(organisationId: number, q: string, order: SQL, limit: number): SQL {
   const upper = `${q}\u{10FFFF}`;
-  return sql`((${users.name} collate nocase >= ${q} and ${users.name} collate nocase < ${upper})
-    or (${users.email} collate nocase >= ${q} and ${users.email} collate nocase < ${upper}))`;
+  const branch = (column: "name" | "email") => sql`select "id" from (
+    select "users"."id" as "id" from "users"
+    where "users"."organisation_id" = ${organisationId}
+      and "users".${sql.identifier(column)} collate nocase >= ${q}
+      and "users".${sql.identifier(column)} collate nocase < ${upper}
+    order by ${order} limit ${limit}
+  )`;
+  return sql`${users.id} in (${branch("name")} union all ${branch("email")})`;
 }
 
 /** One page of an organisation's users; `hasMore` instead of a total, which would need every row counted. */
@@ -49,6 +55,8 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
     .where(eq(organisations.id, organisationId))
     .get()!;
   const direction = query.direction === "desc" ? sql`desc` : sql`asc`;
+  const order = sql`${ORDER[query.sort]} ${direction}, ${users.id} ${direction}`;
+  const offset = (query.page - 1) * USERS_PAGE_SIZE;
   const rows = db
     .select({
       id: users.id,
@@ -63,10 +71,16 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       roleRequires: roleRequiresTwoFactorSql,
     })
     .from(users)
-    .where(and(eq(users.organisationId, organisationId), prefixMatch(query.q)))
-    .orderBy(sql`${ORDER[query.sort]} ${direction}`, sql`${users.id} ${direction}`)
+    // A search's candidates are already the organisation's; naming the
+    // organisation again would tempt SQLite to walk its whole index instead.
+    .where(
+      query.q
+        ? prefixCandidates(organisationId, query.q, order, offset + USERS_PAGE_SIZE + 1)
+        : eq(users.organisationId, organisationId),
+    )
+    .orderBy(order)
     .limit(USERS_PAGE_SIZE + 1)
-    .offset((query.page - 1) * USERS_PAGE_SIZE)
+    .offset(offset)
     .all();
 
   const page = rows.slice(0, USERS_PAGE_SIZE);
