@@ -6,7 +6,9 @@ import { organisations } from "@/db/schema";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
 import { rolesOfUser } from "@/lib/auth/permissions";
+import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { twoFactorStatus } from "@/lib/two-factor/status";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -27,6 +29,7 @@ export default async function DashboardPage() {
   const organisation = db.select().from(organisations).where(eq(organisations.id, user.organisationId)).get()!;
   const heldRoles = rolesOfUser(db, user.id);
   const twoFactor = twoFactorStatus(db, user.id);
+  const { requirement } = twoFactorStateOfUser(db, user.id);
 
   return (
     <div className="space-y-6">
@@ -46,6 +49,7 @@ export default async function DashboardPage() {
           <dl className="divide-y divide-slate-100">
             <Detail term="Name">{organisation.name}</Detail>
             <Detail term="Two-factor policy">{POLICY_LABELS[organisation.twoFactorPolicy]}</Detail>
+            <Detail term="Two-factor for you">{REQUIREMENT_LABELS[requirement.level]}</Detail>
             <Detail term="Session length">{organisation.sessionDurationDays} days</Detail>
           </dl>
         </Card>
