@@ -64,3 +64,22 @@ export function recordAuditEvent(db: Db, event: AuditEventInput): void {
     })
     .run();
 }
+
+type Actor = { user: { id: number; organisationId: number }; context: RequestContext };
+
+/** An event done by a signed-in user (to themselves, or as an admin to `targetUserId`). */
+export function recordActorEvent(
+  db: Db,
+  actor: Actor,
+  type: AuditEventType,
+  options: { targetUserId?: number; details?: AuditEventInput["details"] } = {},
+): void {
+  recordAuditEvent(db, {
+    type,
+    organisationId: actor.user.organisationId,
+    actorUserId: actor.user.id,
+    targetUserId: options.targetUserId,
+    context: actor.context,
+    details: options.details,
+  });
+}

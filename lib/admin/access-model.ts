@@ -22,20 +22,12 @@ export function listRoles(db: Db, organisationId: number) {
     .all();
 }
 
-export function roleNameTaken(db: Executor, organisationId: number, name: string, exceptId?: number): boolean {
+/** Whether a role or group of that name (any case) exists in the organisation, other than `exceptId`. */
+export function nameTaken(db: Executor, table: typeof roles | typeof groups, organisationId: number, name: string, exceptId?: number): boolean {
   const existing = db
-    .select({ id: roles.id })
-    .from(roles)
-    .where(and(eq(roles.organisationId, organisationId), sql`lower(${roles.name}) = lower(${name})`))
-    .get();
-  return Boolean(existing && existing.id !== exceptId);
-}
-
-export function groupNameTaken(db: Executor, organisationId: number, name: string, exceptId?: number): boolean {
-  const existing = db
-    .select({ id: groups.id })
-    .from(groups)
-    .where(and(eq(groups.organisationId, organisationId), sql`lower(${groups.name}) = lower(${name})`))
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.organisationId, organisationId), sql`lower(${table.name}) = lower(${name})`))
     .get();
   return Boolean(existing && existing.id !== exceptId);
 }

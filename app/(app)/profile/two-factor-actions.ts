@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { recordAuditEvent, type AuditEventType } from "@/lib/audit";
+import { recordActorEvent } from "@/lib/audit";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { requireUser, type CurrentSession } from "@/lib/auth/guards";
@@ -27,10 +27,6 @@ const code = z
   .trim()
   .min(1, { error: "Enter the code from your authenticator app." })
   .max(64, { error: "That code is not valid." });
-
-function audit(type: AuditEventType, { user, context }: CurrentSession, details?: Record<string, number>) {
-  recordAuditEvent(getDb(), { type, organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, context, details });
-}
 
 export const startEnrolmentAction = formAction({
   guard: requireUser,
@@ -61,7 +57,7 @@ export const disableTwoFactorAction = formAction({
       removeSecondFactors(tx, current.user.id);
       deleteSessionsOfUser(tx, current.user.id, { exceptTokenHash: current.session.tokenHash });
     });
-    audit("two_factor.disabled", current);
+    recordActorEvent(getDb(), current, "two_factor.disabled", { targetUserId: current.user.id });
     await notifyUser(current.user, current.organisation, {
       subject: "two-factor authentication is off",
       heading: "Two-factor authentication was turned off",
@@ -96,7 +92,7 @@ export const regenerateRecoveryCodesAction = formAction({
     const refusal = await confirmPasswordAndCode(current, input);
     if (refusal) return refusal;
     const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, getEnv().APP_ENCRYPTION_KEY));
-    audit("recovery_codes.regenerated", current);
+    recordActorEvent(getDb(), current, "recovery_codes.regenerated", { targetUserId: current.user.id });
     await notifyUser(current.user, current.organisation, {
       subject: "new recovery codes",
       heading: "Your recovery codes were replaced",
@@ -112,7 +108,7 @@ export const forgetBrowserAction = formAction({
   schema: z.object({ browser: z.coerce.number().int().positive() }),
   async handler({ browser }, current) {
     if (!forgetTrustedBrowser(getDb(), current.user.id, browser)) return { status: "error", message: "That browser was already forgotten." };
-    audit("trusted_browser.forgotten", current, { count: 1 });
+    recordActorEvent(getDb(), current, "trusted_browser.forgotten", { targetUserId: current.user.id, details: { count: 1 } });
     revalidatePath("/profile");
     return { status: "success", message: "The browser will ask for a code at its next sign-in." };
   },
@@ -123,7 +119,7 @@ export const forgetAllBrowsersAction = formAction({
   schema: z.object({}),
   async handler(_input, current) {
     const count = forgetTrustedBrowsersOfUser(getDb(), current.user.id);
-    audit("trusted_browser.forgotten", current, { count });
+    recordActorEvent(getDb(), current, "trusted_browser.forgotten", { targetUserId: current.user.id, details: { count } });
     revalidatePath("/profile");
     return { status: "success", message: "Every browser will ask for a code at its next sign-in." };
   },

@@ -6,18 +6,14 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { groupMembers, groups } from "@/db/schema";
 import { formAction } from "@/lib/action";
-import { findGroup, findUserByEmailInOrganisation, groupNameTaken, idsFromCheckboxes, setGroupRoles } from "@/lib/admin/access-model";
+import { findGroup, findUserByEmailInOrganisation, idsFromCheckboxes, nameTaken, setGroupRoles } from "@/lib/admin/access-model";
 import { changeKeepingAnAdministrator } from "@/lib/admin/guarded-change";
-import { recordAuditEvent } from "@/lib/audit";
-import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
+import { recordActorEvent } from "@/lib/audit";
+import { requirePermission } from "@/lib/auth/guards";
 
 const requireGroupAdmin = () => requirePermission("roles:manage");
 const name = z.string().trim().min(1, { error: "Enter a name." }).max(60, { error: "Use at most 60 characters." });
 const id = z.coerce.number().int().positive();
-
-function audit(type: "group.created" | "group.updated" | "group.deleted", current: CurrentSession, details: Record<string, string | number>, targetUserId?: number) {
-  recordAuditEvent(getDb(), { type, organisationId: current.organisation.id, actorUserId: current.user.id, targetUserId, context: current.context, details });
-}
 
 export const createGroupAction = formAction({
   guard: requireGroupAdmin,
@@ -25,9 +21,9 @@ export const createGroupAction = formAction({
   echo: ["name"],
   async handler(input, current) {
     const db = getDb();
-    if (groupNameTaken(db, current.organisation.id, input.name)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A group with that name exists." } };
+    if (nameTaken(db, groups, current.organisation.id, input.name)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A group with that name exists." } };
     db.insert(groups).values({ organisationId: current.organisation.id, name: input.name }).run();
-    audit("group.created", current, { name: input.name });
+    recordActorEvent(getDb(), current, "group.created", { details: { name: input.name } });
     revalidatePath("/admin/groups");
     return { status: "success", message: `Group “${input.name}” created.` };
   },
@@ -40,14 +36,14 @@ export const updateGroupAction = formAction({
     const db = getDb();
     const group = findGroup(db, current.organisation.id, input.group);
     if (!group) return { status: "error", message: "That group does not exist." };
-    if (groupNameTaken(db, current.organisation.id, input.name, group.id)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A group with that name exists." } };
+    if (nameTaken(db, groups, current.organisation.id, input.name, group.id)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A group with that name exists." } };
     const roleIds = idsFromCheckboxes(input, "role-");
     const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => {
       tx.update(groups).set({ name: input.name }).where(eq(groups.id, group.id)).run();
       setGroupRoles(tx, current.organisation.id, group.id, roleIds);
     });
     if (refusal) return refusal;
-    audit("group.updated", current, { group: group.id, name: input.name, roles: roleIds.join(",") });
+    recordActorEvent(getDb(), current, "group.updated", { details: { group: group.id, name: input.name, roles: roleIds.join(",") } });
     revalidatePath("/admin/groups");
     return { status: "success", message: `Group “${input.name}” saved.` };
   },
@@ -64,7 +60,7 @@ export const addGroupMemberAction = formAction({
     const member = findUserByEmailInOrganisation(db, current.organisation.id, input.email);
     if (!member) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { email: "No one in your organisation has that email." } };
     db.insert(groupMembers).values({ groupId: group.id, userId: member.id }).onConflictDoNothing().run();
-    audit("group.updated", current, { group: group.id, added: member.id }, member.id);
+    recordActorEvent(getDb(), current, "group.updated", { targetUserId: member.id, details: { group: group.id, added: member.id } });
     revalidatePath("/admin/groups");
     return { status: "success", message: `${member.name} added to ${group.name}.` };
   },
@@ -80,7 +76,7 @@ export const removeGroupMemberAction = formAction({
       tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, input.user))).run(),
     );
     if (refusal) return refusal;
-    audit("group.updated", current, { group: group.id, removed: input.user }, input.user);
+    recordActorEvent(getDb(), current, "group.updated", { targetUserId: input.user, details: { group: group.id, removed: input.user } });
     revalidatePath("/admin/groups");
     return { status: "success", message: "Removed from the group." };
   },
@@ -94,7 +90,7 @@ export const deleteGroupAction = formAction({
     if (!group) return { status: "error", message: "That group does not exist." };
     const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => tx.delete(groups).where(eq(groups.id, group.id)).run());
     if (refusal) return refusal;
-    audit("group.deleted", current, { group: group.id, name: group.name });
+    recordActorEvent(getDb(), current, "group.deleted", { details: { group: group.id, name: group.name } });
     revalidatePath("/admin/groups");
     return { status: "success", message: `Group “${group.name}” deleted.` };
   },

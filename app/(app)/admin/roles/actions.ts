@@ -7,19 +7,14 @@ import { getDb } from "@/db";
 import { roles } from "@/db/schema";
 import { formAction } from "@/lib/action";
 import { changeKeepingAnAdministrator } from "@/lib/admin/guarded-change";
-import { findRole, permissionsFrom, roleNameTaken } from "@/lib/admin/access-model";
-import { recordAuditEvent } from "@/lib/audit";
-import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
+import { findRole, nameTaken, permissionsFrom } from "@/lib/admin/access-model";
+import { recordActorEvent } from "@/lib/audit";
+import { requirePermission } from "@/lib/auth/guards";
 
 const requireRoleAdmin = () => requirePermission("roles:manage");
 const name = z.string().trim().min(1, { error: "Enter a name." }).max(60, { error: "Use at most 60 characters." });
 const id = z.coerce.number().int().positive();
 const checkbox = z.literal("on").optional().transform(Boolean);
-
-function audit(type: "role.created" | "role.updated" | "role.deleted", current: CurrentSession, details: Record<string, string | number | boolean>) {
-  recordAuditEvent(getDb(), { type, organisationId: current.organisation.id, actorUserId: current.user.id, context: current.context, details });
-}
-
 
 export const createRoleAction = formAction({
   guard: requireRoleAdmin,
@@ -27,9 +22,9 @@ export const createRoleAction = formAction({
   echo: ["name"],
   async handler(input, current) {
     const db = getDb();
-    if (roleNameTaken(db, current.organisation.id, input.name)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A role with that name exists." } };
+    if (nameTaken(db, roles, current.organisation.id, input.name)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A role with that name exists." } };
     db.insert(roles).values({ organisationId: current.organisation.id, name: input.name }).run();
-    audit("role.created", current, { name: input.name });
+    recordActorEvent(getDb(), current, "role.created", { details: { name: input.name } });
     revalidatePath("/admin/roles");
     return { status: "success", message: `Role “${input.name}” created.` };
   },
@@ -42,13 +37,13 @@ export const updateRoleAction = formAction({
     const db = getDb();
     const role = findRole(db, current.organisation.id, input.role);
     if (!role) return { status: "error", message: "That role does not exist." };
-    if (roleNameTaken(db, current.organisation.id, input.name, role.id)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A role with that name exists." } };
+    if (nameTaken(db, roles, current.organisation.id, input.name, role.id)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A role with that name exists." } };
     const permissions = permissionsFrom(input);
     const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) =>
       tx.update(roles).set({ name: input.name, permissions, requireTwoFactor: input.requireTwoFactor }).where(eq(roles.id, role.id)).run(),
     );
     if (refusal) return refusal;
-    audit("role.updated", current, { role: role.id, name: input.name, permissions: permissions.join(","), requireTwoFactor: input.requireTwoFactor });
+    recordActorEvent(getDb(), current, "role.updated", { details: { role: role.id, name: input.name, permissions: permissions.join(","), requireTwoFactor: input.requireTwoFactor } });
     revalidatePath("/admin/roles");
     return { status: "success", message: `Role “${input.name}” saved.` };
   },
@@ -62,7 +57,7 @@ export const deleteRoleAction = formAction({
     if (!role) return { status: "error", message: "That role does not exist." };
     const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => tx.delete(roles).where(eq(roles.id, role.id)).run());
     if (refusal) return refusal;
-    audit("role.deleted", current, { role: role.id, name: role.name });
+    recordActorEvent(getDb(), current, "role.deleted", { details: { role: role.id, name: role.name } });
     revalidatePath("/admin/roles");
     return { status: "success", message: `Role “${role.name}” deleted.` };
   },

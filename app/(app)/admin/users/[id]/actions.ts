@@ -14,7 +14,7 @@ import {
   findUserInOrganisation,
   signOutUserEverywhere,
 } from "@/lib/admin/user-admin";
-import { recordAuditEvent, type AuditEventType } from "@/lib/audit";
+import { recordActorEvent } from "@/lib/audit";
 import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
 import { notifyUser } from "@/lib/messaging/notify";
 import { removeSecondFactors } from "@/lib/two-factor/authenticator";
@@ -31,17 +31,6 @@ function targetOf(current: CurrentSession, id: number): Target | null {
 }
 
 const NOT_FOUND: FormState = { status: "error", message: "That user does not exist." };
-
-function audit(type: AuditEventType, current: CurrentSession, target: { id: number }, details?: Record<string, string | number | boolean>) {
-  recordAuditEvent(getDb(), {
-    type,
-    organisationId: current.organisation.id,
-    actorUserId: current.user.id,
-    targetUserId: target.id,
-    context: current.context,
-    details,
-  });
-}
 
 
 export const updateUserAction = formAction({
@@ -75,9 +64,9 @@ export const updateUserAction = formAction({
     );
     if (refusal) return refusal;
 
-    audit("user.updated", current, target, { requirement: input.requirement, apiAccount: input.apiAccount });
+    recordActorEvent(getDb(), current, "user.updated", { targetUserId: target.id, details: { requirement: input.requirement, apiAccount: input.apiAccount } });
     if (removeTwoFactor) {
-      audit("two_factor.disabled", current, target, { byAdministrator: true });
+      recordActorEvent(getDb(), current, "two_factor.disabled", { targetUserId: target.id, details: { byAdministrator: true } });
       await notifyUser(target, current.organisation, {
         subject: "two-factor authentication was turned off",
         heading: "An administrator turned off your two-factor authentication",
@@ -88,7 +77,7 @@ export const updateUserAction = formAction({
       });
     }
     if (input.requirement !== target.twoFactorRequirement) {
-      audit("two_factor.requirement_changed", current, target, { from: target.twoFactorRequirement, to: input.requirement });
+      recordActorEvent(getDb(), current, "two_factor.requirement_changed", { targetUserId: target.id, details: { from: target.twoFactorRequirement, to: input.requirement } });
       await notifyUser(target, current.organisation, {
         subject: "your two-factor requirement changed",
         heading: "Your two-factor authentication requirement changed",
@@ -110,7 +99,7 @@ export const resetTwoFactorAction = formAction({
       removeSecondFactors(tx, target.id);
       return signOutUserEverywhere(tx, target.id);
     });
-    audit("two_factor.reset", current, target, { sessionsEnded: ended });
+    recordActorEvent(getDb(), current, "two_factor.reset", { targetUserId: target.id, details: { sessionsEnded: ended } });
     await notifyUser(target, current.organisation, {
       subject: "two-factor authentication was reset",
       heading: "An administrator reset your two-factor authentication",
@@ -132,7 +121,7 @@ export const signOutEverywhereAction = formAction({
     const target = targetOf(current, input.user);
     if (!target) return NOT_FOUND;
     const ended = getDb().transaction((tx) => signOutUserEverywhere(tx, target.id));
-    audit("user.sessions_revoked", current, target, { sessionsEnded: ended });
+    recordActorEvent(getDb(), current, "user.sessions_revoked", { targetUserId: target.id, details: { sessionsEnded: ended } });
     if (target.id === current.user.id) redirect("/login");
     revalidatePath(`/admin/users/${target.id}`);
     return { status: "success", message: `Signed out of ${ended} session${ended === 1 ? "" : "s"}.` };
@@ -152,7 +141,7 @@ export const setAccountDisabledAction = formAction({
       if (disable) signOutUserEverywhere(tx, target.id);
     });
     if (refusal) return refusal;
-    audit(disable ? "user.disabled" : "user.enabled", current, target);
+    recordActorEvent(getDb(), current, disable ? "user.disabled" : "user.enabled", { targetUserId: target.id });
     revalidatePath(`/admin/users/${target.id}`);
     return { status: "success", message: disable ? "The account is disabled and signed out." : "The account is enabled." };
   },
