@@ -5,7 +5,7 @@ import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { totpCodeAt } from "@/lib/two-factor/totp";
 import { expect, failOnServerErrors, signInWithForm, test } from "./fixtures";
-import { allServerActions } from "./manifests";
+import { allPages, allServerActions } from "./manifests";
 
 const ALL: Permission[] = ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"];
 
@@ -174,9 +174,17 @@ test("an admin cannot remove the last administrator, nor lock themselves out", a
   expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId).toBe(roleName);
 });
 
-test("every admin action refuses a signed-in user without the permission", async ({ db, baseURL, createUser }) => {
+test("every admin page and action refuses a signed-in user without the permission", async ({ db, baseURL, createUser }) => {
   const member = await createUser();
   const { token } = createSession(db, { userId: member.id, stage: "active", context: { ip: null, userAgent: null } });
+  const adminPages = allPages().filter((page) => page.startsWith("/admin/"));
+  expect(adminPages.length).toBeGreaterThanOrEqual(6);
+  const pages = await playwrightRequest.newContext({ baseURL });
+  for (const page of adminPages) {
+    const response = await pages.get(page, { headers: { cookie: `${sessionCookie(false).name}=${token}` }, maxRedirects: 0 });
+    expect(response.status(), page).toBe(403);
+  }
+  await pages.dispose();
   const adminActions = allServerActions().filter((action) => action.file.includes("/admin/"));
   expect(adminActions.length).toBeGreaterThanOrEqual(12);
   for (const action of adminActions) {

@@ -26,6 +26,9 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
   return loaded ? { ...loaded, token, context: requestContext(requestHeaders) } : null;
 });
 
+/** Whether 2FA is now required of a user who has no factor (asked once per request). */
+const setupOwed = cache(async (userId: number) => mustSetUpNow(twoFactorStateOfUser(getDb(), userId)));
+
 /** Where a session in the given stage belongs. */
 function homeOf(stage: SessionStage): string {
   if (stage === "password") return "/login/two-factor";
@@ -41,7 +44,7 @@ function homeOf(stage: SessionStage): string {
 export async function requireSession(stage: SessionStage): Promise<CurrentSession> {
   const current = await getCurrentSession();
   if (!current) redirect("/login");
-  if (current.session.stage === "active" && stage === "active" && mustSetUpNow(twoFactorStateOfUser(getDb(), current.user.id))) {
+  if (current.session.stage === "active" && stage === "active" && (await setupOwed(current.user.id))) {
     // 2FA became required while this session was open: no sign-out needed,
     // its next request goes to setup, and so does every one after it.
     demoteSessionToSetup(getDb(), current.session.tokenHash);
