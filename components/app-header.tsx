@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/(auth)/actions";
+import { SignOutButton } from "@/components/sign-out-button";
 import { Logo } from "@/components/ui/logo";
 
 export type NavItem = { href: string; label: string };
@@ -27,11 +27,7 @@ export function AppHeader({ userName, email, nav }: { userName: string; email: s
             <p className="text-sm font-medium text-slate-900">{userName}</p>
             <p className="text-xs text-slate-600">{email}</p>
           </div>
-          <form action={signOutAction}>
-            <button type="submit" className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
-              Sign out
-            </button>
-          </form>
+          <SignOutButton className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" />
         </div>
       </div>
     </header>

@@ -3,7 +3,7 @@ import QRCode from "qrcode";
 import { getDb } from "@/db";
 import { organisations } from "@/db/schema";
 import type { FormState } from "@/lib/action";
-import { recordAuditEvent } from "@/lib/audit";
+import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
@@ -48,13 +48,7 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
   }
   // Whoever may have held a session before 2FA was on must pass it now.
   deleteSessionsOfUser(db, current.user.id, { exceptTokenHash: current.session.tokenHash });
-  recordAuditEvent(db, {
-    type: "two_factor.enabled",
-    organisationId: current.user.organisationId,
-    actorUserId: current.user.id,
-    targetUserId: current.user.id,
-    context: current.context,
-  });
+  recordActorEvent(db, current, "two_factor.enabled", { targetUserId: current.user.id });
   await notifyUser(current.user, current.organisation, {
     subject: "two-factor authentication is on",
     heading: "Two-factor authentication is on",

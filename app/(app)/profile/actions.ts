@@ -6,7 +6,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { formAction } from "@/lib/action";
-import { recordAuditEvent } from "@/lib/audit";
+import { recordActorEvent } from "@/lib/audit";
 import { requireUser } from "@/lib/auth/guards";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { hashPassword } from "@/lib/auth/passwords";
@@ -19,23 +19,17 @@ export const updateProfileAction = formAction({
   guard: requireUser,
   schema: profileSchema,
   echo: ["name", "mobileNumber"],
-  async handler({ name, mobileNumber }, { user, context }) {
+  async handler({ name, mobileNumber }, current) {
+    const { user } = current;
     const db = getDb();
-    const current = db.select({ mobileNumber: users.mobileNumber }).from(users).where(eq(users.id, user.id)).get()!;
-    const mobileChanged = current.mobileNumber !== mobileNumber;
+    const stored = db.select({ mobileNumber: users.mobileNumber }).from(users).where(eq(users.id, user.id)).get()!;
+    const mobileChanged = stored.mobileNumber !== mobileNumber;
     db.update(users)
       // A new number must be proven before codes go to it.
       .set({ name, mobileNumber, ...(mobileChanged ? { mobileVerifiedAt: null } : {}) })
       .where(eq(users.id, user.id))
       .run();
-    recordAuditEvent(db, {
-      type: "profile.updated",
-      organisationId: user.organisationId,
-      actorUserId: user.id,
-      targetUserId: user.id,
-      context,
-      details: { mobileNumberChanged: mobileChanged },
-    });
+    recordActorEvent(db, current, "profile.updated", { targetUserId: user.id, details: { mobileNumberChanged: mobileChanged } });
     revalidatePath("/", "layout");
     return { status: "success", message: "Your details were saved." };
   },
@@ -44,7 +38,8 @@ export const updateProfileAction = formAction({
 export const changePasswordAction = formAction({
   guard: requireUser,
   schema: passwordChangeSchema,
-  async handler({ currentPassword, newPassword }, { user, organisation, session, context }) {
+  async handler({ currentPassword, newPassword }, current) {
+    const { user, organisation, session, context } = current;
     const db = getDb();
     const refusal = await confirmCurrentPassword(db, user, currentPassword, context);
     if (refusal) return refusal;
@@ -57,14 +52,7 @@ export const changePasswordAction = formAction({
       forgetTrustedBrowsersOfUser(tx, user.id);
       return deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
     });
-    recordAuditEvent(db, {
-      type: "password.changed",
-      organisationId: user.organisationId,
-      actorUserId: user.id,
-      targetUserId: user.id,
-      context,
-      details: { otherSessionsEnded: signedOut },
-    });
+    recordActorEvent(db, current, "password.changed", { targetUserId: user.id, details: { otherSessionsEnded: signedOut } });
     await notifyUser(user, organisation, {
       subject: "your password was changed",
       heading: "Your password was changed",
@@ -81,17 +69,12 @@ export const changePasswordAction = formAction({
 export const endSessionAction = formAction({
   guard: requireUser,
   schema: z.object({ session: z.string().min(1).max(100) }),
-  async handler({ session: tokenHash }, { user, session, context }) {
+  async handler({ session: tokenHash }, current) {
+    const { user, session } = current;
     if (tokenHash === session.tokenHash) return { status: "error", message: "Use “Sign out” to end this session." };
     const db = getDb();
     if (!deleteSessionOfUser(db, user.id, tokenHash)) return { status: "error", message: "That session has already ended." };
-    recordAuditEvent(db, {
-      type: "session.revoked",
-      organisationId: user.organisationId,
-      actorUserId: user.id,
-      targetUserId: user.id,
-      context,
-    });
+    recordActorEvent(db, current, "session.revoked", { targetUserId: user.id });
     revalidatePath("/profile");
     return { status: "success", message: "The session was signed out." };
   },

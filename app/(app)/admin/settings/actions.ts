@@ -9,7 +9,7 @@ import { organisations, TWO_FACTOR_POLICIES } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { formAction } from "@/lib/action";
-import { recordAuditEvent } from "@/lib/audit";
+import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { deleteSessionsOfOrganisation } from "@/lib/auth/sessions";
@@ -61,7 +61,8 @@ export const updateSettingsAction = formAction({
   guard: requireSettingsAdmin,
   schema: settingsSchema,
   echo: ["twoFactorGraceDays", "duoIntegrationKey", "duoApiHostname", "sessionDurationDays"],
-  async handler(input, { user, organisation, context }) {
+  async handler(input, current) {
+    const { organisation } = current;
     const db = getDb();
     const before = db.select().from(organisations).where(eq(organisations.id, organisation.id)).get()!;
     const storedDuoSecret = input.duoSecretKey
@@ -87,11 +88,11 @@ export const updateSettingsAction = formAction({
     };
     db.update(organisations).set(changes).where(eq(organisations.id, organisation.id)).run();
 
-    const audit = (type: "policy.updated" | "settings.updated", details: Record<string, string | number | boolean | null>) =>
-      recordAuditEvent(db, { type, organisationId: organisation.id, actorUserId: user.id, context, details });
-    if (before.twoFactorPolicy !== input.twoFactorPolicy) audit("policy.updated", { from: before.twoFactorPolicy, to: input.twoFactorPolicy });
+    if (before.twoFactorPolicy !== input.twoFactorPolicy) {
+      recordActorEvent(db, current, "policy.updated", { details: { from: before.twoFactorPolicy, to: input.twoFactorPolicy } });
+    }
     const { duoSecretKeyEncrypted, ...visibleChanges } = changes;
-    audit("settings.updated", { ...visibleChanges, duoSecretKeyChanged: Boolean(input.duoSecretKey) });
+    recordActorEvent(db, current, "settings.updated", { details: { ...visibleChanges, duoSecretKeyChanged: Boolean(input.duoSecretKey) } });
     revalidatePath("/admin/settings");
     return { status: "success", message: `Settings saved. New sessions will last ${input.sessionDurationDays} days.` };
   },
@@ -102,20 +103,15 @@ export const signOutAllUsersAction = formAction({
   schema: z.object({
     confirm: z.literal("yes", { error: "Tick the box to confirm that everyone, you included, will be signed out." }),
   }),
-  async handler(_input, { user, organisation, context }) {
+  async handler(_input, current) {
+    const { organisation } = current;
     const db = getDb();
     // A breach response: remembered browsers must ask for the second factor again too.
     const ended = db.transaction((tx) => {
       forgetTrustedBrowsersOfOrganisation(tx, organisation.id);
       return deleteSessionsOfOrganisation(tx, organisation.id);
     });
-    recordAuditEvent(db, {
-      type: "sessions.revoked_all",
-      organisationId: organisation.id,
-      actorUserId: user.id,
-      context,
-      details: { sessionsEnded: ended },
-    });
+    recordActorEvent(db, current, "sessions.revoked_all", { details: { sessionsEnded: ended } });
     // The admin's own session is gone too.
     redirect("/login");
   },

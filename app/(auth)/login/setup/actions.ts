@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { recordAuditEvent } from "@/lib/audit";
+import { recordActorEvent } from "@/lib/audit";
 import { setSessionCookie } from "@/lib/auth/cookies";
 import { requireSession, type CurrentSession } from "@/lib/auth/guards";
 import { rotateSession } from "@/lib/auth/sessions";
@@ -53,13 +53,7 @@ export const skipSetupAction = formAction({
     if (requirement.level === "required" && !requirement.graceUntil) {
       return { status: "error", message: "Your organisation requires two-factor authentication now: set it up to continue." };
     }
-    recordAuditEvent(getDb(), {
-      type: "two_factor.setup_skipped",
-      organisationId: current.user.organisationId,
-      actorUserId: current.user.id,
-      targetUserId: current.user.id,
-      context: current.context,
-    });
+    recordActorEvent(getDb(), current, "two_factor.setup_skipped", { targetUserId: current.user.id });
     if (!(await completeSignIn(current))) redirect("/login");
     redirect("/");
   },

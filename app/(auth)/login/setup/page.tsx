@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { signOutAction } from "@/app/(auth)/actions";
+import { SignOutButton } from "@/components/sign-out-button";
 import { confirmSetupAction, finishSetupAction, skipSetupAction, startSetupAction } from "@/app/(auth)/login/setup/actions";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
@@ -31,11 +31,7 @@ export default async function SetupPage() {
       </div>
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
-        <form action={signOutAction}>
-          <button type="submit" className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline">
-            Sign out
-          </button>
-        </form>
+        <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>
     </div>
   );

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { recordAuditEvent } from "@/lib/audit";
+import { recordActorEvent } from "@/lib/audit";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { clearSessionCookie, setSessionCookie, setTrustedBrowserCookie } from "@/lib/auth/cookies";
 import { requireSession } from "@/lib/auth/guards";
@@ -27,7 +27,8 @@ const challengeSchema = z.object({
 export const verifySecondFactorAction = formAction({
   guard: () => requireSession("password"),
   schema: challengeSchema,
-  async handler({ code, remember }, { user, organisation, session, context }) {
+  async handler({ code, remember }, current) {
+    const { user, organisation, session, context } = current;
     const db = getDb();
     const result = await verifySecondFactor(db, {
       user,
@@ -72,13 +73,7 @@ export const verifySecondFactorAction = formAction({
     if (remember) {
       const remembered = rememberBrowser(db, { userId: user.id, context });
       await setTrustedBrowserCookie(remembered.token, remembered.expiresAt);
-      recordAuditEvent(db, {
-        type: "trusted_browser.remembered",
-        organisationId: user.organisationId,
-        actorUserId: user.id,
-        targetUserId: user.id,
-        context,
-      });
+      recordActorEvent(db, current, "trusted_browser.remembered", { targetUserId: user.id });
     }
     redirect("/");
   },

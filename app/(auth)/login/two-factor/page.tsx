@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { signOutAction } from "@/app/(auth)/actions";
+import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
 import { requireSession } from "@/lib/auth/guards";
 
@@ -15,11 +15,9 @@ export default async function TwoFactorPage() {
         the code it shows for {user.email}.
       </p>
       <TwoFactorChallengeForm />
-      <form action={signOutAction} className="mt-4 border-t border-slate-100 pt-4 text-center">
-        <button type="submit" className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline">
-          Sign out
-        </button>
-      </form>
+      <div className="mt-4 border-t border-slate-100 pt-4 text-center">
+        <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
+      </div>
     </div>
   );
 }
