@@ -80,6 +80,11 @@ export const users = sqliteTable(
     twoFactorRequiredSince: timestamp("two_factor_required_since"),
     preferredTwoFactorMethod: text("preferred_two_factor_method", { enum: TWO_FACTOR_METHODS }),
     codeDelivery: text("code_delivery", { enum: CODE_DELIVERIES }).notNull().default("auto"),
+    /**
+     * When the user turned on codes by SMS or email themselves. Users who are
+     * required to use 2FA get codes without this, when the organisation allows them.
+     */
+    codesEnabledAt: timestamp("codes_enabled_at"),
     disabledAt: timestamp("disabled_at"),
     lastSignInAt: timestamp("last_sign_in_at"),
     createdAt: createdAt(),
@@ -289,6 +294,49 @@ export const apiTokens = sqliteTable(
   (t) => [index("api_tokens_user_idx").on(t.userId)],
 );
 
+export const ONE_TIME_CODE_PURPOSES = ["second_factor", "verify_mobile"] as const;
+export type OneTimeCodePurpose = (typeof ONE_TIME_CODE_PURPOSES)[number];
+
+/**
+ * Six-digit codes sent by SMS or email. Each row is also one send, so the
+ * send limits count rows: they are kept (used, voided or expired) until the
+ * longest limit window has passed, and are not tied to the session by a
+ * foreign key, so signing out and in again cannot wipe the count.
+ */
+export const oneTimeCodes = sqliteTable(
+  "one_time_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ONE_TIME_CODE_PURPOSES }).notNull(),
+    /** The one session the code was sent for; only that session can use it. */
+    sessionTokenHash: text("session_token_hash").notNull(),
+    /** HMAC-SHA256 under the server key: 10^6 codes are too few for a plain hash. */
+    codeHash: text("code_hash").notNull(),
+    /** The channel that carried the code (email after an SMS fallback). */
+    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    /** The E.164 number or email address it went to. */
+    destination: text("destination").notNull(),
+    /** Why an SMS was planned but the code went by email; null when it went as planned. */
+    fallbackReason: text("fallback_reason", { enum: ["sms_failed", "sms_limit"] }),
+    failures: integer("failures").notNull().default(0),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at").notNull(),
+    usedAt: timestamp("used_at"),
+    voidedAt: timestamp("voided_at"),
+  },
+  (t) => [
+    index("one_time_codes_session_idx").on(t.sessionTokenHash, t.purpose),
+    index("one_time_codes_user_time_idx").on(t.userId, t.createdAt),
+    index("one_time_codes_organisation_time_idx").on(t.organisationId, t.createdAt),
+  ],
+);
+
 /** Messages kept instead of sent while no email/SMS provider is configured (see /dev/outbox). */
 export const outbox = sqliteTable(
   "outbox",
@@ -311,3 +359,4 @@ export type Role = typeof roles.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
+export type OneTimeCode = typeof oneTimeCodes.$inferSelect;

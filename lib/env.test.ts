@@ -22,3 +22,25 @@ describe("environment", () => {
     expect(env.RESEND_API_KEY).toBeUndefined();
   });
 });
+
+describe("providers and the outbox", () => {
+  const production = { NODE_ENV: "production", AUTH_SECRET: secret, APP_ENCRYPTION_KEY: key } as const;
+
+  it("refuses half a provider's credentials", () => {
+    expect(() => loadEnv({ ...production, TWILIO_ACCOUNT_SID: "AC1", TWILIO_AUTH_TOKEN: "t" })).toThrow(/TWILIO_FROM/);
+    expect(() => loadEnv({ ...production, RESEND_API_KEY: "re_1" })).toThrow(/EMAIL_FROM/);
+    expect(loadEnv({ ...production, RESEND_API_KEY: "re_1", EMAIL_FROM: "Acme <no-reply@acme.test>" }).RESEND_API_KEY).toBe("re_1");
+  });
+
+  it("keeps the outbox private in production unless asked, and open in development", () => {
+    expect(loadEnv(production).OUTBOX_PUBLIC).toBe(false);
+    expect(loadEnv({ ...production, OUTBOX_PUBLIC: "1" }).OUTBOX_PUBLIC).toBe(true);
+    expect(loadEnv({ ...production, NODE_ENV: "development" }).OUTBOX_PUBLIC).toBe(true);
+  });
+
+  it("caps text messages per organisation per hour, 500 unless configured", () => {
+    expect(loadEnv(production).SMS_HOURLY_LIMIT).toBe(500);
+    expect(loadEnv({ ...production, SMS_HOURLY_LIMIT: "20" }).SMS_HOURLY_LIMIT).toBe(20);
+    expect(() => loadEnv({ ...production, SMS_HOURLY_LIMIT: "lots" })).toThrow(ConfigurationError);
+  });
+});

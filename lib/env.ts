@@ -24,9 +24,20 @@ const envSchema = z.object({
   TWILIO_ACCOUNT_SID: optionalText,
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_FROM: optionalText,
+  /** Test stand-ins (or an egress proxy) for the providers' APIs. */
+  TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Text messages one organisation may send per hour: a cap on SMS pumping. Codes go by email beyond it. */
+  SMS_HOURLY_LIMIT: z.coerce.number().int().min(0).default(500),
+  /** Whether /dev/outbox lists messages in production; always in development. */
+  OUTBOX_PUBLIC: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === "1" || value === "true")),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "AUTH_SECRET" | "APP_ENCRYPTION_KEY"> & {
+export type Env = Omit<z.infer<typeof envSchema>, "AUTH_SECRET" | "APP_ENCRYPTION_KEY" | "OUTBOX_PUBLIC"> & {
+  OUTBOX_PUBLIC: boolean;
   AUTH_SECRET: string;
   /** The decoded 32-byte key. */
   APP_ENCRYPTION_KEY: Buffer;
@@ -63,6 +74,17 @@ function resolveSecret(name: string, value: string | undefined, production: bool
   }
 }
 
+/** Half a provider's credentials is a typo, not a choice: say so instead of quietly using the outbox. */
+function checkProviders(env: z.infer<typeof envSchema>): void {
+  const twilio = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, env.TWILIO_FROM];
+  if (twilio.some(Boolean) && !twilio.every(Boolean)) {
+    throw new ConfigurationError("Twilio needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM, or none of them.");
+  }
+  if (Boolean(env.RESEND_API_KEY) !== Boolean(env.EMAIL_FROM)) {
+    throw new ConfigurationError("Resend needs both RESEND_API_KEY and EMAIL_FROM (a sender on your verified domain), or neither.");
+  }
+}
+
 function decodeEncryptionKey(value: string): Buffer {
   const key = Buffer.from(value, "base64");
   if (key.length !== 32) {
@@ -78,10 +100,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigurationError(`Invalid environment: ${problems.join("; ")}`);
   }
   const production = parsed.data.NODE_ENV === "production";
+  checkProviders(parsed.data);
   const authSecret = resolveSecret("AUTH_SECRET", parsed.data.AUTH_SECRET, production);
   if (authSecret.length < 32) throw new ConfigurationError("AUTH_SECRET must be at least 32 characters.");
   return {
     ...parsed.data,
+    // The outbox holds sign-in codes: in production it is readable only on purpose.
+    OUTBOX_PUBLIC: parsed.data.OUTBOX_PUBLIC ?? !production,
     AUTH_SECRET: authSecret,
     APP_ENCRYPTION_KEY: decodeEncryptionKey(
       resolveSecret("APP_ENCRYPTION_KEY", parsed.data.APP_ENCRYPTION_KEY, production),

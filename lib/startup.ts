@@ -2,7 +2,7 @@ import { getDb } from "@/db";
 import { formatDemoLogins, seedDemoOrganisation } from "@/db/seed";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { ConfigurationError, getEnv } from "@/lib/env";
-import { isOutboxActive } from "@/lib/messaging";
+import { isOutboxActive, isOutboxPublic } from "@/lib/messaging";
 
 /** Runs once when the server starts: configuration, schema, housekeeping, and the demo data in development. */
 export async function startServer(): Promise<void> {
@@ -15,7 +15,10 @@ export async function startServer(): Promise<void> {
       if (logins) console.log(formatDemoLogins(logins));
     } else if (isOutboxActive()) {
       console.warn(
-        "Twofold: no email/SMS provider is configured, so messages are kept in the outbox and listed at /dev/outbox. " +
+        "Twofold: no email and/or SMS provider is configured, so those messages (sign-in codes included) are kept in the " +
+          (isOutboxPublic()
+            ? "outbox and listed to anyone at /dev/outbox because OUTBOX_PUBLIC is set. "
+            : "outbox table and never delivered. ") +
           "Configure Resend and Twilio before real users sign in.",
       );
     }

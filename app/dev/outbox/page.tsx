@@ -4,15 +4,18 @@ import { getDb } from "@/db";
 import { Logo } from "@/components/ui/logo";
 import { allowAnyone } from "@/lib/auth/guards";
 import { formatDateTime } from "@/lib/format";
-import { isOutboxActive } from "@/lib/messaging";
+import { isOutboxPublic } from "@/lib/messaging";
 import { listOutbox } from "@/lib/messaging/outbox";
 
 export const metadata: Metadata = { title: "Outbox" };
 
-/** Open to anyone by design (CONTRACT.md), and only while no provider sends for real. */
+/**
+ * Open to anyone by design (CONTRACT.md), only while no provider sends for
+ * real, and in production only with OUTBOX_PUBLIC=1: it shows sign-in codes.
+ */
 export default async function OutboxPage() {
   await allowAnyone();
-  if (!isOutboxActive()) notFound();
+  if (!isOutboxPublic()) notFound();
   const messages = listOutbox(getDb());
   return (
     <main className="mx-auto max-w-3xl px-4 py-8 sm:px-6">

@@ -1,0 +1,33 @@
+import { Resend } from "resend";
+import { DeliveryError, PROVIDER_TIMEOUT_MS, type EmailTransport } from "@/lib/messaging/types";
+
+export type ResendOptions = {
+  apiKey: string;
+  /** "Acme <no-reply@acme.example>": a sender on a domain verified with Resend. */
+  from: string;
+  /** Where the API lives when not at api.resend.com: a stand-in in tests. */
+  baseUrl?: string;
+  timeoutMs?: number;
+};
+
+export function resendTransport(options: ResendOptions): EmailTransport {
+  const client = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  const timeoutMs = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
+  return {
+    name: "resend",
+    async sendEmail(message) {
+      const signal = AbortSignal.timeout(timeoutMs);
+      // The SDK reports failures, including network errors and aborts, as `error` rather than by throwing.
+      const { error } = await client.emails.send(
+        { from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html },
+        { signal },
+      );
+      if (!error) return;
+      if (signal.aborted) throw new DeliveryError("timeout", `Resend did not answer within ${timeoutMs} ms`);
+      const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : null;
+      const detail = `Resend ${status ?? "network"} ${error.name}: ${error.message}`;
+      const rejected = status !== null && status >= 400 && status < 500 && ![401, 403, 429].includes(status);
+      throw new DeliveryError(rejected ? "rejected" : "unavailable", detail);
+    },
+  };
+}

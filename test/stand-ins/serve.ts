@@ -1,0 +1,11 @@
+import { startResendStandIn } from "@/test/stand-ins/resend";
+import { startTwilioStandIn } from "@/test/stand-ins/twilio";
+
+/* Runs one stand-in as its own process, for Playwright: `tsx test/stand-ins/serve.ts twilio 4010`. */
+const [provider, port] = process.argv.slice(2);
+const start = provider === "twilio" ? startTwilioStandIn : provider === "resend" ? startResendStandIn : null;
+if (!start || !port) {
+  console.error("usage: serve.ts twilio|resend <port>");
+  process.exit(2);
+}
+void start(Number(port)).then((standIn) => console.log(`${provider} stand-in listening on ${standIn.url}`));
