@@ -17,6 +17,7 @@ export function RowActionForm({
   accessibleName,
   pendingLabel,
   variant = "secondary",
+  className = "flex flex-col items-end gap-2",
 }: {
   action: (state: FormState, formData: FormData) => Promise<FormState>;
   fields: Record<string, string | number>;
@@ -24,10 +25,11 @@ export function RowActionForm({
   accessibleName?: string;
   pendingLabel: string;
   variant?: ButtonVariant;
+  className?: string;
 }) {
   const [state, action] = useActionState(serverAction, initialFormState);
   return (
-    <form action={action} className="flex flex-col items-end gap-2">
+    <form action={action} className={className}>
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

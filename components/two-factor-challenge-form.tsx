@@ -7,30 +7,41 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 
-export function TwoFactorChallengeForm() {
+const HINTS = {
+  totp: "The 6-digit code your authenticator app shows now.",
+  code: "The 6-digit code we sent you.",
+  none: "One of your recovery codes.",
+} as const;
+
+/** `method`: which code the page asks for; null when only a recovery code can help. */
+export function TwoFactorChallengeForm({ method }: { method: "totp" | "code" | null }) {
   const [state, action] = useActionState(verifySecondFactorAction, initialFormState);
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>
       <FormStatus state={state} />
+      {method ? <input type="hidden" name="method" value={method} /> : null}
       <Field
         label="Code"
         name="code"
         autoComplete="one-time-code"
+        inputMode={method ? "numeric" : "text"}
         autoCapitalize="none"
         spellCheck={false}
         autoFocus
         required
-        hint="The 6-digit code your authenticator app shows now."
+        hint={HINTS[method ?? "none"]}
         error={state.fieldErrors?.code}
         className="[&_input]:text-lg [&_input]:tracking-widest"
       />
-      <details className="text-sm text-slate-700">
-        <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
-        <p className="mt-2">
-          Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>) in the Code
-          field instead. Each works once.
-        </p>
-      </details>
+      {method ? (
+        <details className="text-sm text-slate-700">
+          <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
+          <p className="mt-2">
+            Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>) in the Code
+            field instead. Each works once.
+          </p>
+        </details>
+      ) : null}
       <div className="flex items-center gap-3">
         <input id="remember" name="remember" type="checkbox" className="h-4 w-4 rounded border-slate-300 text-brand-600" />
         <label htmlFor="remember" className="text-sm text-slate-800">

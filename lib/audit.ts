@@ -37,6 +37,13 @@ export const AUDIT_EVENT_TYPES = [
   "recovery_codes.regenerated",
   "trusted_browser.remembered",
   "trusted_browser.forgotten",
+  "code.sent",
+  "code.refused",
+  "code.delivery_failed",
+  "two_factor.codes_enabled",
+  "two_factor.preferred_method_changed",
+  "mobile.verified",
+  "mobile.removed",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -11,6 +11,8 @@ import { signInSchema } from "@/lib/auth/sign-in-schema";
 import { isSecureRequest, readCookie, requestContext } from "@/lib/request-context";
 import { recordAuditEvent } from "@/lib/audit";
 import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
+import { sendCodeIfChallengeStartsWithIt } from "@/lib/two-factor/code-challenge";
+import { hashToken } from "@/lib/crypto";
 
 type Refusal = Exclude<PasswordSignInResult, { ok: true }>;
 
@@ -61,15 +63,17 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
       }),
     ],
     callbacks: {
-      jwt({ token, user, trigger }) {
+      async jwt({ token, user, trigger }) {
         if (trigger !== "signIn") return token;
         // A user who owes a second factor gets a half-signed-in session that
         // reaches nothing but /login/two-factor.
-        const { token: sessionToken } = createSession(getDb(), {
-          userId: Number(user.id),
-          stage: user.stage ?? "password",
-          context: user.context ?? { ip: null, userAgent: null },
-        });
+        const db = getDb();
+        const stage = user.stage ?? "password";
+        const context = user.context ?? { ip: null, userAgent: null };
+        const { token: sessionToken } = createSession(db, { userId: Number(user.id), stage, context });
+        if (stage === "password") {
+          await sendCodeIfChallengeStartsWithIt(db, { userId: Number(user.id), sessionTokenHash: hashToken(sessionToken), context });
+        }
         return { sessionToken };
       },
     },

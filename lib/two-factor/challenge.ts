@@ -5,51 +5,83 @@ import { recordAuditEvent } from "@/lib/audit";
 import { beginAttempt, forgiveAttempt, lockedUntilNow, type LimitKey } from "@/lib/auth/attempt-limiter";
 import type { RequestContext } from "@/lib/request-context";
 import { verifyAuthenticatorCode } from "@/lib/two-factor/authenticator";
+import type { SecondFactorMethod } from "@/lib/two-factor/methods";
+import { checkCode, liveCode } from "@/lib/two-factor/one-time-codes";
 import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes";
 
 /** Wrong codes one half-signed-in session may try before it is ended. */
 export const CODES_PER_SESSION = 5;
 
+export type VerifiedMethod = SecondFactorMethod | "recovery_code";
+/** Why a sent code was not accepted, beyond being wrong. */
+export type CodeProblem = "expired" | "no_code" | "voided" | null;
+
 export type ChallengeResult =
-  | { outcome: "verified"; method: "totp" | "recovery_code" }
+  | { outcome: "verified"; method: VerifiedMethod }
   /** `lockedUntil`: this failure was the one that locked the user's second factor. */
-  | { outcome: "wrong"; attemptsLeft: number; lockedUntil: Date | null }
+  | { outcome: "wrong"; attemptsLeft: number; lockedUntil: Date | null; codeProblem: CodeProblem }
   /** This session used up its attempts and no longer exists. */
   | { outcome: "session_ended"; lockedUntil: Date | null }
   /** Too many failures across sign-ins: the user's second factor is locked for a while. */
   | { outcome: "locked"; retryAt: Date };
 
 export type CodeCheck =
-  | { outcome: "verified"; method: "totp" | "recovery_code" }
-  | { outcome: "wrong" }
+  | { outcome: "verified"; method: VerifiedMethod }
+  | { outcome: "wrong"; codeProblem: CodeProblem }
   | { outcome: "locked"; retryAt: Date };
 
+type CodeInput = {
+  userId: number;
+  code: string;
+  /** Which code the user was asked for; a recovery code is recognised by its shape whatever this says. */
+  method: SecondFactorMethod;
+  /** The session a sent code is bound to. */
+  sessionTokenHash: string;
+  key: Buffer;
+  now?: Date;
+};
+
 /**
- * Checks an authenticator or recovery code under the user's second-factor
- * failure limit. Every place that accepts a code (signing in, turning 2FA off)
- * goes through here, so none can be used to guess faster.
+ * Checks an authenticator, sent or recovery code under the user's
+ * second-factor failure limit. Every place that accepts a code (signing in,
+ * turning 2FA off) goes through here, so none can be used to guess faster.
+ * Only the code the user was asked for is tried, so one guess is one guess.
  */
-export async function checkSecondFactorCode(
-  db: Db,
-  input: { userId: number; code: string; key: Buffer; now?: Date },
-): Promise<CodeCheck> {
+export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<CodeCheck> {
   const now = input.now ?? new Date();
   // Counted per user, not per session: signing in again does not reset it.
   const limitKey: LimitKey = { scope: "second_factor", key: String(input.userId) };
   const attempt = beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) return { outcome: "locked", retryAt: attempt.retryAt };
-  const method = normaliseRecoveryCode(input.code)
-    ? consumeRecoveryCode(db, input.userId, input.code, input.key, now) && "recovery_code"
-    : (await verifyAuthenticatorCode(db, input.userId, input.code, input.key, now)) && "totp";
-  if (!method) return { outcome: "wrong" };
+  let verified: VerifiedMethod | null = null;
+  let codeProblem: CodeProblem = null;
+  if (normaliseRecoveryCode(input.code)) {
+    if (consumeRecoveryCode(db, input.userId, input.code, input.key, now)) verified = "recovery_code";
+  } else if (input.method === "code") {
+    const check = checkCode(db, { ...input, purpose: "second_factor", now });
+    if (check.ok) verified = "code";
+    else codeProblem = check.reason === "wrong" ? (check.voided ? "voided" : null) : check.reason;
+  } else if (await verifyAuthenticatorCode(db, input.userId, input.code, input.key, now)) {
+    verified = "totp";
+  }
+  if (!verified) return { outcome: "wrong", codeProblem };
   forgiveAttempt(db, attempt, [limitKey]);
-  return { outcome: "verified", method };
+  return { outcome: "verified", method: verified };
+}
+
+/**
+ * For confirming a change while signed in: a code this session was just
+ * sent, if it is waiting for one, else the authenticator app.
+ */
+export function confirmationMethod(db: Db, userId: number, sessionTokenHash: string): SecondFactorMethod {
+  return liveCode(db, { userId, sessionTokenHash, purpose: "second_factor" }) ? "code" : "totp";
 }
 
 type ChallengeInput = {
   user: { id: number; organisationId: number };
   sessionTokenHash: string;
   code: string;
+  method: SecondFactorMethod;
   key: Buffer;
   context: RequestContext;
   now?: Date;
@@ -62,7 +94,14 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
   const audit = (type: Parameters<typeof recordAuditEvent>[1]["type"], details?: Record<string, string | number>) =>
     recordAuditEvent(db, { type, organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, context, details, at: now });
 
-  const check = await checkSecondFactorCode(db, { userId: user.id, code: input.code, key: input.key, now });
+  const check = await checkSecondFactorCode(db, {
+    userId: user.id,
+    code: input.code,
+    method: input.method,
+    sessionTokenHash: input.sessionTokenHash,
+    key: input.key,
+    now,
+  });
   if (check.outcome === "locked") {
     audit("two_factor.locked");
     return check;
@@ -86,5 +125,5 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
     db.delete(sessions).where(eq(sessions.tokenHash, input.sessionTokenHash)).run();
     return { outcome: "session_ended", lockedUntil: lockedNow };
   }
-  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures, lockedUntil: lockedNow };
+  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures, lockedUntil: lockedNow, codeProblem: check.codeProblem };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateTotpSecret, groupSecret, matchTotpStep, normaliseTotpCode, totpCodeAt, totpUri } from "@/lib/two-factor/totp";
+import { generateTotpSecret, groupSecret, matchTotpStep, normaliseSixDigitCode, totpCodeAt, totpUri } from "@/lib/two-factor/totp";
 
 // RFC 6238 appendix B: the SHA-1 seed "12345678901234567890" (ASCII), in base32.
 const RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -63,9 +63,9 @@ describe("TOTP", () => {
     const code = totpCodeAt(secret, now);
     expect(await matchTotpStep(secret, `${code.slice(0, 3)} ${code.slice(3)}`, { now })).not.toBeNull();
     expect(await matchTotpStep(secret, `${code.slice(0, 3)}-${code.slice(3)}`, { now })).not.toBeNull();
-    expect(normaliseTotpCode("12345a")).toBeNull();
-    expect(normaliseTotpCode("1234567")).toBeNull();
-    expect(normaliseTotpCode("")).toBeNull();
+    expect(normaliseSixDigitCode("12345a")).toBeNull();
+    expect(normaliseSixDigitCode("1234567")).toBeNull();
+    expect(normaliseSixDigitCode("")).toBeNull();
     expect(await matchTotpStep(secret, "'; drop table users; --", { now })).toBeNull();
     expect(await matchTotpStep(secret, "x".repeat(10_000), { now })).toBeNull();
   });

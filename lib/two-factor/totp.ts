@@ -23,7 +23,7 @@ export function groupSecret(secret: string): string {
 }
 
 /** Users type codes with spaces or dashes ("123 456"); anything else is not a code. */
-export function normaliseTotpCode(input: string): string | null {
+export function normaliseSixDigitCode(input: string): string | null {
   const digits = input.replace(/[\s-]/g, "");
   return /^\d{6}$/.test(digits) ? digits : null;
 }
@@ -38,7 +38,7 @@ export async function matchTotpStep(
   code: string,
   options: { now?: Date; afterStep?: number | null } = {},
 ): Promise<number | null> {
-  const token = normaliseTotpCode(code);
+  const token = normaliseSixDigitCode(code);
   if (!token) return null;
   const epoch = Math.floor((options.now ?? new Date()).getTime() / 1000);
   // otplib refuses an afterTimeStep beyond the window it checks; that happens

@@ -15,6 +15,7 @@ import {
   verifyAuthenticatorCode,
 } from "@/lib/two-factor/authenticator";
 import { CODES_PER_SESSION, verifySecondFactor } from "@/lib/two-factor/challenge";
+import { CODE_LIFETIME_MS, issueCode } from "@/lib/two-factor/one-time-codes";
 import { consumeRecoveryCode, RECOVERY_CODE_COUNT, remainingRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
 import { totpCodeAt } from "@/lib/two-factor/totp";
@@ -140,7 +141,7 @@ describe("the sign-in challenge", () => {
 
   const halfSession = (at = now) => createSession(db, { userId: user.id, stage: "password", context, now: at });
   const attempt = (token: string, code: string, at = now) =>
-    verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, key, context, now: at });
+    verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, method: "totp", key, context, now: at });
 
   it("asks for a second factor after the password, unless 2FA is disabled for the user or the organisation", () => {
     expect(stageAfterPassword(db, user.id, null, now)).toEqual({ stage: "password", rememberedBrowser: false });
@@ -162,7 +163,7 @@ describe("the sign-in challenge", () => {
   it("ends the half-signed-in session after five wrong codes", async () => {
     const { token } = halfSession();
     for (let i = 1; i < CODES_PER_SESSION; i++) {
-      expect(await attempt(token, "000000")).toEqual({ outcome: "wrong", attemptsLeft: CODES_PER_SESSION - i, lockedUntil: null });
+      expect(await attempt(token, "000000")).toEqual({ outcome: "wrong", attemptsLeft: CODES_PER_SESSION - i, lockedUntil: null, codeProblem: null });
     }
     expect(await attempt(token, "garbage")).toEqual({ outcome: "session_ended", lockedUntil: null });
     expect(loadSession(db, token, now)).toBeNull();
@@ -203,5 +204,69 @@ describe("the sign-in challenge", () => {
     const { token } = rememberBrowser(db, { userId: user.id, context, now });
     expect(JSON.stringify(db.select().from(trustedBrowsers).all())).not.toContain(token);
     expect(db.select().from(sessions).all()).toHaveLength(0);
+  });
+});
+
+describe("codes as a second factor", () => {
+  let db: Db;
+  let user: Awaited<ReturnType<typeof insertUser>>;
+  beforeEach(async () => {
+    db = testDatabase();
+    user = await insertUser(db, { twoFactorRequirement: "required" });
+  });
+
+  const halfSession = (at = now) => createSession(db, { userId: user.id, stage: "password", context, now: at });
+  const send = (token: string, at: Date) =>
+    issueCode(db, {
+      userId: user.id,
+      organisationId: user.organisationId,
+      sessionTokenHash: hashToken(token),
+      purpose: "second_factor",
+      plan: { channel: "email", destination: user.email, emailFallback: null },
+      smsHourlyLimit: 10,
+      key,
+      now: at,
+    });
+  const attempt = (token: string, code: string, at: Date) =>
+    verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, method: "code", key, context, now: at });
+
+  it("puts a required user without an app on codes, with no setup, when the organisation allows codes", () => {
+    expect(stageAfterPassword(db, user.id, null, now).stage).toBe("password");
+    db.update(organisations).set({ allowCode: false }).run();
+    expect(stageAfterPassword(db, user.id, null, now).stage).toBe("setup");
+    db.update(organisations).set({ allowCode: true }).run();
+    db.update(users).set({ twoFactorRequirement: "optional" }).where(eq(users.id, user.id)).run();
+    expect(stageAfterPassword(db, user.id, null, now).stage).toBe("active");
+    db.update(users).set({ codesEnabledAt: now }).where(eq(users.id, user.id)).run();
+    expect(stageAfterPassword(db, user.id, null, now).stage).toBe("password");
+  });
+
+  it("accepts the code sent to this session, and says when it has expired", async () => {
+    const { token } = halfSession();
+    const sent = send(token, now);
+    if (!sent.ok) throw new Error(sent.reason);
+    expect(await attempt(token, sent.code, later(CODE_LIFETIME_MS))).toMatchObject({ outcome: "wrong", codeProblem: "expired" });
+    const fresh = send(token, later(CODE_LIFETIME_MS));
+    if (!fresh.ok) throw new Error(fresh.reason);
+    expect(await attempt(token, fresh.code, later(CODE_LIFETIME_MS + 1000))).toEqual({ outcome: "verified", method: "code" });
+  });
+
+  it("counts wrong codes toward the lockout, which neither a new code nor a new sign-in resets", async () => {
+    const first = halfSession(now);
+    send(first.token, now);
+    for (let i = 0; i < CODES_PER_SESSION; i++) await attempt(first.token, "000000", now);
+    expect(loadSession(db, first.token, now)).toBeNull();
+
+    const second = halfSession(later(31_000));
+    send(second.token, later(31_000));
+    send(second.token, later(62_000)); // "Send a new code"
+    const results = [];
+    for (let i = 0; i < FAILURE_LIMIT - CODES_PER_SESSION; i++) results.push(await attempt(second.token, "000000", later(62_000)));
+    expect(results.at(-1)).toMatchObject({ outcome: "session_ended", lockedUntil: later(15 * 60 * 1000) });
+
+    const third = halfSession(later(93_000));
+    const sent = send(third.token, later(93_000));
+    if (!sent.ok) throw new Error(sent.reason);
+    expect(await attempt(third.token, sent.code, later(93_000))).toEqual({ outcome: "locked", retryAt: later(15 * 60 * 1000) });
   });
 });

@@ -2,9 +2,17 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations, users } from "@/db/schema";
 import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import { usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
+import type { TwoFactorMethod } from "@/db/schema";
 
-export type UserTwoFactorState = { requirement: Requirement; hasFactor: boolean };
+export type UserTwoFactorState = {
+  requirement: Requirement;
+  /** The second factors the user can use now (set up and allowed). */
+  methods: SecondFactorMethod[];
+  hasFactor: boolean;
+  preferredMethod: TwoFactorMethod | null;
+};
 
 /**
  * SQL: whether any role the user holds, directly or through a group, requires
@@ -32,14 +40,25 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
       organisationPolicy: organisations.twoFactorPolicy,
       graceDays: organisations.twoFactorGraceDays,
       roleRequiresTwoFactor: roleRequiresTwoFactorSql,
+      allowTotp: organisations.allowTotp,
+      allowCode: organisations.allowCode,
+      codesEnabledAt: users.codesEnabledAt,
+      preferredMethod: users.preferredTwoFactorMethod,
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(eq(users.id, userId))
     .get();
-  if (!row) return { requirement: { level: "disabled" }, hasFactor: false };
+  if (!row) return { requirement: { level: "disabled" }, methods: [], hasFactor: false, preferredMethod: null };
   const requirement = effectiveTwoFactorRequirement({ ...row, roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor), now });
-  return { requirement, hasFactor: hasConfirmedAuthenticator(db, userId) };
+  const methods = usableMethods({
+    allowTotp: row.allowTotp,
+    allowCode: row.allowCode,
+    hasAuthenticator: hasConfirmedAuthenticator(db, userId),
+    codesEnabled: row.codesEnabledAt !== null,
+    requirement,
+  });
+  return { requirement, methods, hasFactor: methods.length > 0, preferredMethod: row.preferredMethod };
 }
 
 /**

@@ -13,7 +13,7 @@ import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
-import { checkSecondFactorCode } from "@/lib/two-factor/challenge";
+import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/challenge";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
@@ -73,12 +73,20 @@ async function confirmPasswordAndCode(current: CurrentSession, input: { currentP
   const db = getDb();
   const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
   if (refusal) return refusal;
-  const check = await checkSecondFactorCode(db, { userId: current.user.id, code: input.code, key: getEnv().APP_ENCRYPTION_KEY });
+  const { user, session } = current;
+  const check = await checkSecondFactorCode(db, {
+    userId: user.id,
+    code: input.code,
+    method: confirmationMethod(db, user.id, session.tokenHash),
+    sessionTokenHash: session.tokenHash,
+    key: getEnv().APP_ENCRYPTION_KEY,
+  });
   if (check.outcome === "locked") {
     return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
   }
   if (check.outcome === "wrong") {
-    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: "That code is not valid." } };
+    const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
+    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: problem } };
   }
   return null;
 }

@@ -1,39 +1,66 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { formAction } from "@/lib/action";
+import { formAction, type FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { clearSessionCookie, setSessionCookie, setTrustedBrowserCookie } from "@/lib/auth/cookies";
-import { requireSession } from "@/lib/auth/guards";
+import { requireSession, type CurrentSession } from "@/lib/auth/guards";
 import { rotateSession } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
-import { verifySecondFactor } from "@/lib/two-factor/challenge";
+import { verifySecondFactor, type CodeProblem } from "@/lib/two-factor/challenge";
 import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
+import { sendSecondFactorCode } from "@/lib/two-factor/code-challenge";
+import type { SendOutcome } from "@/lib/two-factor/code-delivery";
+import { startingMethod } from "@/lib/two-factor/methods";
+import { liveCode } from "@/lib/two-factor/one-time-codes";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 const challengeSchema = z.object({
   code: z
     .string()
     .trim()
-    .min(1, { error: "Enter the code from your authenticator app, or a recovery code." })
+    .min(1, { error: "Enter the code, or a recovery code." })
     // Longer than any code with spaces: not worth verifying, and no attempt is spent on it.
     .max(64, { error: "That code is not valid." }),
+  // Which code the page asked for; checked against the user's methods below, never trusted.
+  method: z.enum(["totp", "code"]).optional(),
   remember: z.literal("on").optional(),
 });
 
+const requireChallenge = () => requireSession("password");
+
+function wrongCodeMessage(problem: CodeProblem, attemptsLeft: number): string {
+  const left = `${attemptsLeft} attempt${attemptsLeft === 1 ? "" : "s"} left.`;
+  switch (problem) {
+    case "expired":
+      return `That code has expired: send a new code. ${left}`;
+    case "voided":
+      return `That code was entered wrongly too many times: send a new code. ${left}`;
+    case "no_code":
+      return `No code is waiting for you: send a new code. ${left}`;
+    default:
+      return `That code is not valid. ${left}`;
+  }
+}
+
 export const verifySecondFactorAction = formAction({
-  guard: () => requireSession("password"),
+  guard: requireChallenge,
   schema: challengeSchema,
-  async handler({ code, remember }, current) {
+  async handler({ code, method: requested, remember }, current) {
     const { user, organisation, session, context } = current;
     const db = getDb();
+    const { methods, preferredMethod } = twoFactorStateOfUser(db, user.id);
+    const method = requested && methods.includes(requested) ? requested : (startingMethod(methods, preferredMethod) ?? "totp");
     const result = await verifySecondFactor(db, {
       user,
       sessionTokenHash: session.tokenHash,
       code,
+      method,
       key: getEnv().APP_ENCRYPTION_KEY,
       context,
     });
@@ -58,9 +85,7 @@ export const verifySecondFactorAction = formAction({
         return {
           status: "error",
           message: "Please correct the highlighted field.",
-          fieldErrors: {
-            code: `That code is not valid. ${result.attemptsLeft} attempt${result.attemptsLeft === 1 ? "" : "s"} left.`,
-          },
+          fieldErrors: { code: wrongCodeMessage(result.codeProblem, result.attemptsLeft) },
         };
       case "session_ended":
         await clearSessionCookie();
@@ -76,5 +101,62 @@ export const verifySecondFactorAction = formAction({
       recordActorEvent(db, current, "trusted_browser.remembered", { targetUserId: user.id });
     }
     redirect("/");
+  },
+});
+
+/** What the page says after a send was asked for; the code itself is never part of it. */
+function sendMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" }): FormState {
+  if (outcome.ok) {
+    if (outcome.fallback === "sms_failed") {
+      return { status: "success", message: `We could not send a text message, so we emailed a new code to ${outcome.maskedDestination}.` };
+    }
+    const how = outcome.channel === "sms" ? "by text message" : "by email";
+    return { status: "success", message: `We sent a new code ${how} to ${outcome.maskedDestination}.` };
+  }
+  switch (outcome.reason) {
+    case "cooldown": {
+      const seconds = Math.max(1, Math.ceil((outcome.retryAt.getTime() - Date.now()) / 1000));
+      return { status: "error", message: `Please wait ${seconds} second${seconds === 1 ? "" : "s"} before asking for another code.` };
+    }
+    case "too_many": {
+      const minutes = minutesUntil(outcome.retryAt);
+      return { status: "error", message: `Too many codes were sent. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}, or use another method.` };
+    }
+    case "not_allowed":
+      return { status: "error", message: "Your organisation does not allow codes by text message or email for your account." };
+    default:
+      return { status: "error", message: "We could not send a code just now. Try again in a moment, or use another method." };
+  }
+}
+
+async function sendCodeFor(current: CurrentSession): Promise<FormState> {
+  const outcome = await sendSecondFactorCode(getDb(), {
+    userId: current.user.id,
+    sessionTokenHash: current.session.tokenHash,
+    context: current.context,
+  });
+  // The page says where the code went: it must show the new code's destination.
+  if (outcome.ok) revalidatePath("/login/two-factor");
+  return sendMessage(outcome);
+}
+
+/** "Send a new code": voids the earlier code, under the cooldown and the send limits. */
+export const sendNewCodeAction = formAction({
+  guard: requireChallenge,
+  schema: z.object({}),
+  handler: (_input, current) => sendCodeFor(current),
+});
+
+/** From the authenticator app to a sent code: send one, then show the code step. */
+export const switchToCodeAction = formAction({
+  guard: requireChallenge,
+  schema: z.object({}),
+  async handler(_input, current) {
+    const waiting = liveCode(getDb(), { userId: current.user.id, sessionTokenHash: current.session.tokenHash, purpose: "second_factor" });
+    if (!waiting) {
+      const result = await sendCodeFor(current);
+      if (result.status === "error") return result;
+    }
+    redirect("/login/two-factor?method=code");
   },
 });

@@ -1,20 +1,105 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { sendNewCodeAction, switchToCodeAction } from "@/app/(auth)/login/two-factor/actions";
+import { RowActionForm } from "@/components/row-action-form";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
+import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
+import { codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/code-challenge";
+import { planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
+import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/methods";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
 
-export default async function TwoFactorPage() {
-  const { user } = await requireSession("password");
+function CodeStatus({ notice }: { notice: CodeNotice }) {
+  switch (notice.state) {
+    case "waiting": {
+      const expiry = <>It is valid for 2 minutes.</>;
+      if (notice.fallback === "sms_failed") {
+        return (
+          <>
+            We could not send a text message to your phone, so we emailed a 6-digit code to{" "}
+            <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong> instead. {expiry}
+          </>
+        );
+      }
+      if (notice.fallback === "sms_limit") {
+        return (
+          <>
+            Text messages are paused for your organisation for now, so we emailed a 6-digit code to{" "}
+            <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong>. {expiry}
+          </>
+        );
+      }
+      return (
+        <>
+          We sent a 6-digit code {notice.channel === "sms" ? "by text message" : "by email"} to{" "}
+          <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong>. {expiry}
+        </>
+      );
+    }
+    case "expired":
+      return <>Your code has expired. Send a new code to continue.</>;
+    case "used_up":
+      return <>Your code was entered wrongly too many times. Send a new code to continue.</>;
+    default:
+      return <>Send a code to continue.</>;
+  }
+}
+
+export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ method?: string | string[] }> }) {
+  const { user, session } = await requireSession("password");
+  const db = getDb();
+  const { methods, preferredMethod } = twoFactorStateOfUser(db, user.id);
+  const requested = (await searchParams).method;
+  const method = methods.find((candidate) => candidate === requested) ?? startingMethod(methods, preferredMethod);
+  const notice = method === "code" ? codeNotice(db, { userId: user.id, sessionTokenHash: session.tokenHash }) : null;
+  const otherMethods = methods.filter((candidate): candidate is SecondFactorMethod => candidate !== method);
+  const recipient = otherMethods.includes("code") ? codeRecipientOf(db, user.id) : null;
+  const codeChannel = recipient ? planSecondFactorDelivery(recipient).channel : null;
+
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Two-factor authentication</h1>
       <p className="mt-1 text-sm text-slate-600">
-        Signing in as <span className="font-medium text-slate-800">{user.email}</span>. Open your authenticator app and enter
-        the code it shows for {user.email}.
+        Signing in as <span className="font-medium text-slate-800">{user.email}</span>.{" "}
+        {method === "totp" ? <>Open your authenticator app and enter the code it shows for {user.email}.</> : null}
+        {notice ? <CodeStatus notice={notice} /> : null}
+        {method === null ? <>None of your second factors is allowed by your organisation now: use a recovery code, or ask your administrator.</> : null}
       </p>
-      <TwoFactorChallengeForm />
+      <TwoFactorChallengeForm key={method ?? "none"} method={method} />
+      {method === "code" ? (
+        <RowActionForm
+          action={sendNewCodeAction}
+          fields={{}}
+          label="Send a new code"
+          pendingLabel="Sending…"
+          variant="ghost"
+          className="mt-3 flex flex-col items-center gap-2"
+        />
+      ) : null}
+      {otherMethods.length > 0 ? (
+        <div className="mt-4 flex flex-col items-center gap-2 border-t border-slate-100 pt-4 text-sm">
+          <p className="text-slate-600">Other ways to sign in</p>
+          {otherMethods.includes("totp") ? (
+            <Link href="/login/two-factor?method=totp" className="font-medium text-brand-700 hover:underline">
+              Use your authenticator app instead
+            </Link>
+          ) : null}
+          {otherMethods.includes("code") ? (
+            <RowActionForm
+              action={switchToCodeAction}
+              fields={{}}
+              label={codeChannel === "sms" ? "Text me a code instead" : "Email me a code instead"}
+              pendingLabel="Sending…"
+              variant="ghost"
+              className="flex flex-col items-center gap-2"
+            />
+          ) : null}
+        </div>
+      ) : null}
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
         <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>

@@ -1,0 +1,89 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { organisations, users } from "@/db/schema";
+import type { RequestContext } from "@/lib/request-context";
+import { maskDestination, planSecondFactorDelivery, sendOneTimeCode, type CodeRecipient, type SendOutcome } from "@/lib/two-factor/code-delivery";
+import { startingMethod } from "@/lib/two-factor/methods";
+import { lastCodeOf, liveCode, type Channel } from "@/lib/two-factor/one-time-codes";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+/*
+ * Codes as a second factor at sign-in (and to confirm changes while signed
+ * in): sending one to the session that asked, and telling the page where it went.
+ */
+
+export function codeRecipientOf(db: Db, userId: number): (CodeRecipient & { organisationName: string }) | null {
+  return (
+    db
+      .select({
+        id: users.id,
+        organisationId: users.organisationId,
+        email: users.email,
+        name: users.name,
+        mobileNumber: users.mobileNumber,
+        mobileVerifiedAt: users.mobileVerifiedAt,
+        codeDelivery: users.codeDelivery,
+        organisationName: organisations.name,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(eq(users.id, userId))
+      .get() ?? null
+  );
+}
+
+type SessionInput = { userId: number; sessionTokenHash: string; context: RequestContext; now?: Date };
+
+/** Sends a second-factor code for this session, if codes are one of the user's methods. */
+export async function sendSecondFactorCode(db: Db, input: SessionInput): Promise<SendOutcome | { ok: false; reason: "not_allowed" }> {
+  const { methods } = twoFactorStateOfUser(db, input.userId, input.now);
+  const recipient = codeRecipientOf(db, input.userId);
+  if (!recipient || !methods.includes("code")) return { ok: false, reason: "not_allowed" };
+  return sendOneTimeCode(db, {
+    user: recipient,
+    organisation: { name: recipient.organisationName },
+    sessionTokenHash: input.sessionTokenHash,
+    purpose: "second_factor",
+    plan: planSecondFactorDelivery(recipient),
+    context: input.context,
+    now: input.now,
+  });
+}
+
+/**
+ * Right after the password: when the challenge will open on codes, the code
+ * is sent at once, so the user finds it waiting. Never throws: a failure
+ * leaves the page to offer "Send a new code".
+ */
+export async function sendCodeIfChallengeStartsWithIt(db: Db, input: SessionInput): Promise<void> {
+  try {
+    const { methods, preferredMethod } = twoFactorStateOfUser(db, input.userId, input.now);
+    if (startingMethod(methods, preferredMethod) === "code") await sendSecondFactorCode(db, input);
+  } catch (error) {
+    console.error("Twofold: could not send the sign-in code:", error);
+  }
+}
+
+export type CodeNotice =
+  | { state: "waiting"; channel: Channel; maskedDestination: string; fallback: "sms_failed" | "sms_limit" | null; expiresAt: Date }
+  | { state: "expired" | "used_up" }
+  | { state: "none" };
+
+/** Where the session's code went, for the page to say; never the code itself. */
+export function codeNotice(db: Db, binding: { userId: number; sessionTokenHash: string }, now = new Date()): CodeNotice {
+  const key = { ...binding, purpose: "second_factor" as const };
+  const live = liveCode(db, key, now);
+  if (live) {
+    return {
+      state: "waiting",
+      channel: live.channel,
+      maskedDestination: maskDestination(live.channel, live.destination),
+      fallback: live.fallbackReason,
+      expiresAt: live.expiresAt,
+    };
+  }
+  const last = lastCodeOf(db, key);
+  if (last?.voidedAt && last.failures > 0) return { state: "used_up" };
+  if (last && !last.voidedAt && !last.usedAt && last.expiresAt <= now) return { state: "expired" };
+  return { state: "none" };
+}
