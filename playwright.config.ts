@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { STAND_IN_ACCOUNT_SID, STAND_IN_AUTH_TOKEN } from "./test/stand-ins/twilio";
 
 /*
  * The config is evaluated again in every worker; values chosen once in the
@@ -15,12 +16,16 @@ function freePort(): string {
 }
 
 process.env.E2E_PORT ??= freePort();
+process.env.E2E_TWILIO_PORT ??= freePort();
+process.env.E2E_TWILIO_URL = `http://127.0.0.1:${process.env.E2E_TWILIO_PORT}`;
 process.env.E2E_DATABASE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twofold-e2e-")), "twofold.db");
 process.env.E2E_AUTH_SECRET ??= crypto.randomBytes(32).toString("base64");
 process.env.E2E_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
 
 const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
+/** Text messages go through the real Twilio SDK to a local stand-in; email stays in the outbox. */
+const twilioStandInUrl = process.env.E2E_TWILIO_URL;
 
 // Debian's Chromium where it exists (browsers cannot be downloaded on every machine);
 // elsewhere Playwright's own browser.
@@ -45,19 +50,32 @@ export default defineConfig({
       : {},
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    // The production build, made by `npm test` before Playwright starts.
-    command: `npx next start -H 127.0.0.1 -p ${port}`,
-    url: `${baseURL}/login`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: `file:${process.env.E2E_DATABASE}`,
-      AUTH_SECRET: process.env.E2E_AUTH_SECRET,
-      APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      command: `npx tsx test/stand-ins/serve.ts twilio ${process.env.E2E_TWILIO_PORT}`,
+      url: `${twilioStandInUrl}/_stand-in/received`,
+      timeout: 30_000,
+      reuseExistingServer: false,
     },
-  },
+    {
+      // The production build, made by `npm test` before Playwright starts.
+      command: `npx next start -H 127.0.0.1 -p ${port}`,
+      url: `${baseURL}/login`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        DATABASE_URL: `file:${process.env.E2E_DATABASE}`,
+        AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+        APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
+        NEXT_TELEMETRY_DISABLED: "1",
+        OUTBOX_PUBLIC: "1",
+        TWILIO_ACCOUNT_SID: STAND_IN_ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: STAND_IN_AUTH_TOKEN,
+        TWILIO_FROM: "+15005550006",
+        TWILIO_API_BASE_URL: twilioStandInUrl,
+      },
+    },
+  ],
 });

@@ -9,6 +9,12 @@ import { initialFormState } from "@/lib/action";
 
 type Option = { id: number; name: string };
 
+const CODE_DELIVERY_OPTIONS = [
+  { value: "auto", label: "Automatic", hint: "By text message when the user has a verified mobile number, else by email." },
+  { value: "sms", label: "SMS only", hint: "Needs a verified mobile number; still falls back to email when a text cannot be sent." },
+  { value: "email", label: "Email only", hint: "Never by text message." },
+] as const;
+
 const REQUIREMENTS = [
   { value: "default", label: "Organisation default", hint: "Follow the roles and the organisation’s policy." },
   { value: "required", label: "Required" },
@@ -22,7 +28,15 @@ export function AdminUserForm({
   groups,
   canManage,
 }: {
-  user: { id: number; twoFactorRequirement: string; isApiAccount: boolean; hasTotp: boolean; roleIds: number[]; groupIds: number[] };
+  user: {
+    id: number;
+    twoFactorRequirement: string;
+    codeDelivery: string;
+    isApiAccount: boolean;
+    hasOwnFactor: boolean;
+    roleIds: number[];
+    groupIds: number[];
+  };
   roles: Array<Option & { requireTwoFactor: boolean }>;
   groups: Option[];
   canManage: boolean;
@@ -76,6 +90,20 @@ export function AdminUserForm({
             />
           ))}
         </ChoiceGroup>
+        <ChoiceGroup legend="Code delivery">
+          {CODE_DELIVERY_OPTIONS.map((option) => (
+            <Choice
+              key={option.value}
+              id={`code-delivery-${option.value}`}
+              type="radio"
+              name="codeDelivery"
+              value={option.value}
+              label={option.label}
+              hint={option.hint}
+              defaultChecked={user.codeDelivery === option.value}
+            />
+          ))}
+        </ChoiceGroup>
         <div className="space-y-3">
           <Choice
             id="two-factor-enabled"
@@ -83,14 +111,14 @@ export function AdminUserForm({
             name="twoFactorEnabled"
             label="Two-factor authentication enabled"
             hint={
-              user.hasTotp
+              user.hasOwnFactor
                 ? "Untick to turn it off, for someone who lost their phone. Only the user can turn it on."
                 : "The user has not set up a second factor. Only they can turn it on."
             }
-            defaultChecked={user.hasTotp}
-            disabled={!user.hasTotp}
+            defaultChecked={user.hasOwnFactor}
+            disabled={!user.hasOwnFactor}
           />
-          {user.hasTotp ? <input type="hidden" name="twoFactorWasEnabled" value="on" /> : null}
+          {user.hasOwnFactor ? <input type="hidden" name="twoFactorWasEnabled" value="on" /> : null}
           <Choice
             id="api-account"
             type="checkbox"

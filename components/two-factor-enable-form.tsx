@@ -22,12 +22,15 @@ export function TwoFactorEnableForm({
   confirmAction,
   askPassword,
   finishAction,
+  label = "Enable two-factor authentication",
 }: {
   startAction: Action<EnrolmentStart>;
   confirmAction: Action<EnrolmentFinish>;
   askPassword: boolean;
   /** What saving the codes completes (setup at sign-in); without it the page refreshes. */
   finishAction?: () => Promise<void>;
+  /** The button that starts enrolling: another wording when 2FA is already on by other means. */
+  label?: string;
 }) {
   const router = useRouter();
   const [started, start] = useActionState(startAction, initialFormState);
@@ -37,7 +40,7 @@ export function TwoFactorEnableForm({
     return (
       <div className="space-y-4">
         <p role="status" className="text-sm font-medium text-emerald-800">
-          Two-factor authentication is on.
+          Your authenticator app is set up.
         </p>
         <RecoveryCodesList
           codes={confirmed.data.recoveryCodes}
@@ -86,13 +89,13 @@ export function TwoFactorEnableForm({
     return (
       <form action={start} className="space-y-4">
         <FormStatus state={started} />
-        <SubmitButton pendingLabel="Preparing…">Enable two-factor authentication</SubmitButton>
+        <SubmitButton pendingLabel="Preparing…">{label}</SubmitButton>
       </form>
     );
   }
 
   return (
-    <Reveal label="Enable two-factor authentication" variant="primary">
+    <Reveal label={label} variant="primary">
       {() => (
         <form action={start} className="space-y-4 sm:max-w-sm" noValidate>
           <p className="text-sm text-slate-700">Confirm it is you to start.</p>

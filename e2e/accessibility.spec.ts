@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
-import { users } from "@/db/schema";
+import { organisations } from "@/db/schema";
 import { totpCodeAt } from "@/lib/two-factor/totp";
 import { expect, freshTotpCode, test } from "./fixtures";
 
@@ -75,6 +75,29 @@ test("the two-factor pages pass axe: challenge, enrolment, recovery codes, and t
   await expectNoAxeViolations(page);
 });
 
+test("the code challenge and the profile's code and mobile forms pass axe", async ({ page, context, createUser, signInAs }) => {
+  const user = await createUser({ totp: true, columns: { twoFactorRequirement: "required", preferredTwoFactorMethod: "code" } });
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Send a new code" }).click();
+  await expect(page.getByText(/Please wait/)).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await context.clearCookies();
+  const optional = await createUser();
+  await signInAs(context, optional);
+  await page.goto("/profile");
+  await page.getByRole("button", { name: "Turn on codes by text message or email" }).click();
+  await page.getByRole("button", { name: "Add a mobile number" }).click();
+  await page.getByRole("button", { name: "Save mobile number" }).click();
+  await expect(page.getByText("Enter your current password.").first()).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
 test("admin pages and the sign-in setup pass axe", async ({ page, context, createUser, signInAs }) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"] });
   const colleague = await createUser({ organisationId: admin.organisationId, totp: true });
@@ -92,8 +115,8 @@ test("admin pages and the sign-in setup pass axe", async ({ page, context, creat
 });
 
 test("the setup page passes axe", async ({ page, db, createUser }) => {
-  const user = await createUser();
-  db.update(users).set({ twoFactorRequirement: "required" }).where(eq(users.id, user.id)).run();
+  const user = await createUser({ columns: { twoFactorRequirement: "required" } });
+  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);

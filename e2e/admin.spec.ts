@@ -24,6 +24,8 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
   const admin = await createUser({ permissions: ALL });
   const member = await createUser({ organisationId: admin.organisationId, name: "Mia Member" });
   const alreadySignedIn = await createUser({ organisationId: admin.organisationId, name: "Sam Signedin" });
+  // With codes allowed, required users would get codes without setup (see codes.spec.ts).
+  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, admin.organisationId)).run();
   await signInAs(context, admin);
 
   await page.goto("/admin/roles");
@@ -71,7 +73,7 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
   await enrolAuthenticator(memberPage);
   await memberPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(memberPage).toHaveURL("/");
-  await expect(memberPage.getByText("On: you sign in with a code from your authenticator app.")).toBeVisible();
+  await expect(memberPage.getByText("On: after your password, you enter a code from your authenticator app.")).toBeVisible();
   expect(db.select().from(sessions).where(eq(sessions.userId, member.id)).all().map((row) => row.stage)).toEqual(["active"]);
   await memberContext.close();
   noServerErrors();
@@ -79,7 +81,7 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
 
 test("within the grace period a newly required user may skip setup, and is told until when", async ({ page, db, createUser }) => {
   const user = await createUser();
-  db.update(organisations).set({ twoFactorPolicy: "required", twoFactorGraceDays: 7 }).where(eq(organisations.id, user.organisationId)).run();
+  db.update(organisations).set({ twoFactorPolicy: "required", twoFactorGraceDays: 7, allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/setup");
   await expect(page.getByText(/You can skip this until/)).toBeVisible();
@@ -95,7 +97,7 @@ test("within the grace period a newly required user may skip setup, and is told 
   await expect(page.getByRole("button", { name: "Skip for now" })).toHaveCount(0);
 });
 
-test("unticking “Two-factor authentication enabled” (lost phone) lets an optional user in without a code, and sends a required one to setup", async ({ page, context, db, createUser, signInAs }) => {
+test("unticking “Two-factor authentication enabled” (lost phone) lets an optional user in without a code, and puts a required one on emailed codes", async ({ page, context, db, createUser, signInAs }) => {
   const admin = await createUser({ permissions: ALL });
   const optionalUser = await createUser({ organisationId: admin.organisationId, totp: true });
   const requiredUser = await createUser({ organisationId: admin.organisationId, totp: true });
@@ -121,7 +123,8 @@ test("unticking “Two-factor authentication enabled” (lost phone) lets an opt
   await expect(page).toHaveURL("/");
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInWithForm(page, requiredUser);
-  await expect(page).toHaveURL("/login/setup");
+  await expect(page).toHaveURL("/login/two-factor");
+  await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
 });
 
 test("“Reset two-factor authentication” and “Sign out everywhere” end the user's sessions on their next request", async ({ browser, page, context, db, createUser, signInAs }) => {
@@ -281,6 +284,7 @@ test("organisation settings: requiring 2FA for everyone sends users without a fa
   await expect(page.getByText("Allow at least one method, or set two-factor authentication to Disabled.")).toBeVisible();
   await page.getByRole("radio", { name: "Required" }).check();
   await page.getByLabel("Authenticator app (TOTP)").check();
+  await page.getByLabel("SMS or email code").uncheck();
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Settings saved.", { exact: false })).toBeVisible();
   expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe("required");

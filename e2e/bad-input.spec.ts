@@ -32,13 +32,12 @@ test("the sign-in form answers bad input with clear messages", async ({ page, db
   noServerErrors();
 });
 
-test("the profile form refuses bad names and numbers, and keeps unicode and SQL-looking text literally", async ({ page, context, db, createUser, signInAs }) => {
+test("the profile forms refuse bad names and numbers, and keep unicode and SQL-looking text literally", async ({ page, context, db, createUser, signInAs }) => {
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser();
   await signInAs(context, user);
   await page.goto("/profile");
   const name = page.getByLabel("Name", { exact: true });
-  const mobile = page.getByLabel("Mobile number");
   const save = page.getByRole("button", { name: "Save details" });
 
   await name.fill("");
@@ -48,20 +47,24 @@ test("the profile form refuses bad names and numbers, and keeps unicode and SQL-
   await name.fill(HUGE);
   await save.click();
   await expect(page.getByText("Use at most 100 characters.")).toBeVisible();
-
-  await name.fill("Zoë");
-  await mobile.fill("call me maybe");
-  await save.click();
-  await expect(page.getByText("Enter a mobile number in international format, like +44 7911 123456.")).toBeVisible();
-  await expect(mobile).toHaveValue("call me maybe");
   expect(db.select().from(users).where(eq(users.id, user.id)).get()!.name).toBe(user.name);
 
   await name.fill(`Zoë 王 ${SQL}`);
-  await mobile.fill("+44 7911 123456");
   await save.click();
   await expect(page.getByText("Your details were saved.")).toBeVisible();
-  const saved = db.select().from(users).where(eq(users.id, user.id)).get()!;
-  expect(saved).toMatchObject({ name: `Zoë 王 ${SQL}`, mobileNumber: "+447911123456", mobileVerifiedAt: null });
+  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.name).toBe(`Zoë 王 ${SQL}`);
+
+  const mobileCard = page.getByRole("region", { name: "Mobile number" });
+  await mobileCard.getByRole("button", { name: "Add a mobile number" }).click();
+  const mobile = mobileCard.getByLabel("Mobile number");
+  for (const bad of ["call me maybe", "07911 123456", "+44 20 7946 0000", HUGE]) {
+    await mobile.fill(bad);
+    await mobileCard.getByLabel("Current password").fill(user.password);
+    await mobileCard.getByRole("button", { name: "Save mobile number" }).click();
+    await expect(mobileCard.getByText(/international format|not a mobile number/).last()).toBeVisible();
+    await expect(mobile).toHaveValue(bad === HUGE ? HUGE : bad);
+  }
+  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.mobileNumber).toBeNull();
   noServerErrors();
 });
 

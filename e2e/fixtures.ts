@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
-import { eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db";
-import { organisations, roles, totpCredentials, userRoles, users, type Permission } from "@/db/schema";
+import { oneTimeCodes, organisations, outbox, roles, totpCredentials, userRoles, users, type NewUser, type Permission } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/totp";
@@ -21,7 +21,14 @@ export type TestUser = {
   recoveryCodes?: string[];
 };
 
-type UserOptions = { permissions?: Permission[]; organisationId?: number; name?: string; totp?: boolean };
+type UserOptions = {
+  permissions?: Permission[];
+  organisationId?: number;
+  name?: string;
+  totp?: boolean;
+  /** Anything else about the user: a requirement, a verified mobile number… */
+  columns?: Partial<Pick<NewUser, "twoFactorRequirement" | "mobileNumber" | "mobileVerifiedAt" | "codeDelivery" | "codesEnabledAt" | "preferredTwoFactorMethod">>;
+};
 
 /** The key the e2e server encrypts with (playwright.config.ts). */
 export const encryptionKey = () => Buffer.from(process.env.E2E_ENCRYPTION_KEY!, "base64");
@@ -64,6 +71,7 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
           email: `${crypto.randomUUID()}@example.com`,
           name,
           passwordHash: await hashPassword(password),
+          ...options.columns,
         })
         .returning()
         .get();
@@ -130,4 +138,44 @@ export function failOnServerErrors(page: Page) {
     if (response.status() >= 500) errors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
   });
   return () => expect(errors, "server errors").toEqual([]);
+}
+
+/** The six-digit code in a message, as a user would read it. */
+export function codeIn(text: string): string {
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  if (!code) throw new Error(`no code in: ${text}`);
+  return code;
+}
+
+/** The emails the outbox holds for `to`, newest first. */
+export function outboxEmails(db: Db, to: string) {
+  return db.select().from(outbox).where(and(eq(outbox.to, to), eq(outbox.channel, "email"))).orderBy(desc(outbox.id)).all();
+}
+
+/** The text messages the Twilio stand-in received for `to`, oldest first. */
+export async function textMessagesTo(to: string): Promise<string[]> {
+  const response = await fetch(`${process.env.E2E_TWILIO_URL}/_stand-in/received?to=${encodeURIComponent(to)}`);
+  const received = (await response.json()) as Array<{ body: { Body: string } }>;
+  return received.map((message) => message.body.Body);
+}
+
+/** Makes the Twilio stand-in refuse, fail or hang for one number. */
+export async function setTwilioBehaviour(to: string, behaviour: "accept" | "reject" | "fail" | "hang") {
+  await fetch(`${process.env.E2E_TWILIO_URL}/_stand-in/behaviour`, { method: "POST", body: JSON.stringify({ to, behaviour }) });
+}
+
+/** A valid mobile number no test shares with another. */
+export function uniqueMobileNumber(): string {
+  return `+447400${String(crypto.randomInt(100_000, 999_999))}`;
+}
+
+/**
+ * Moves a user's sent codes `ms` into the past: the server's clock, as far as
+ * these codes know, has moved on (no test waits two minutes).
+ */
+export function ageCodes(db: Db, userId: number, ms: number) {
+  db.update(oneTimeCodes)
+    .set({ createdAt: sql`${oneTimeCodes.createdAt} - ${ms}`, expiresAt: sql`${oneTimeCodes.expiresAt} - ${ms}` })
+    .where(eq(oneTimeCodes.userId, userId))
+    .run();
 }

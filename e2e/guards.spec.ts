@@ -139,7 +139,7 @@ test("every server action refuses a caller with no session", async ({ baseURL })
 });
 
 const HALF_SIGNED_IN = [
-  { stage: "password", home: "/login/two-factor", allowed: ["verifySecondFactorAction", "signOutAction"] },
+  { stage: "password", home: "/login/two-factor", allowed: ["verifySecondFactorAction", "sendNewCodeAction", "switchToCodeAction", "signOutAction"] },
   { stage: "setup", home: "/login/setup", allowed: ["startSetupAction", "confirmSetupAction", "finishSetupAction", "skipSetupAction", "signOutAction"] },
 ] as const;
 

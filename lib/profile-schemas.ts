@@ -32,7 +32,7 @@ export const mobileNumberSchema = z
     return phone.number;
   });
 
-export const profileSchema = z.object({ name: nameSchema, mobileNumber: mobileNumberSchema });
+export const profileSchema = z.object({ name: nameSchema });
 
 export const newPasswordSchema = z
   .string()

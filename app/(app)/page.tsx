@@ -7,8 +7,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
 import { rolesOfUser } from "@/lib/auth/permissions";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
-import { twoFactorStatus } from "@/lib/two-factor/status";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { describeMethods, twoFactorStatus } from "@/lib/two-factor/status";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -29,7 +28,7 @@ export default async function DashboardPage() {
   const organisation = db.select().from(organisations).where(eq(organisations.id, user.organisationId)).get()!;
   const heldRoles = rolesOfUser(db, user.id);
   const twoFactor = twoFactorStatus(db, user.id);
-  const { requirement } = twoFactorStateOfUser(db, user.id);
+  const { requirement } = twoFactor;
 
   return (
     <div className="space-y-6">
@@ -62,7 +61,7 @@ export default async function DashboardPage() {
               className={`inline-block h-2.5 w-2.5 rounded-full ${twoFactor.enabled ? "bg-emerald-500" : "bg-amber-500"}`}
             />
             {twoFactor.enabled
-              ? "On: you sign in with a code from your authenticator app."
+              ? `On: after your password, you enter ${describeMethods(twoFactor.methods)}.`
               : "Off: your account is protected by your password alone."}
           </p>
           <Link href="/profile" className="text-sm font-medium text-brand-700 hover:underline">

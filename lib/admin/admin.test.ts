@@ -27,7 +27,11 @@ describe("administration", () => {
     db.insert(groupMembers).values({ groupId: group.id, userId: user.id }).run();
     const state = twoFactorStateOfUser(db, user.id);
     expect(state.requirement.level).toBe("required");
-    expect(mustSetUpNow(state)).toBe(true);
+    // Codes need no setup; without them, the user must set up an app now.
+    expect(state.methods).toEqual(["code"]);
+    expect(mustSetUpNow(state)).toBe(false);
+    db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, organisationId)).run();
+    expect(mustSetUpNow(twoFactorStateOfUser(db, user.id))).toBe(true);
   });
 
   it("counts administrators who can sign in, whether they hold the role directly or through a group", async () => {
@@ -49,7 +53,7 @@ describe("administration", () => {
     db.insert(userRoles).values({ userId: admin.id, roleId: adminRole }).run();
     expect(() =>
       keepingAnAdministrator(db, organisationId, (tx) =>
-        applyUserAccessChange(tx, organisationId, admin.id, { roleIds: [], groupIds: [], requirement: "default", isApiAccount: false, removeTwoFactor: false }),
+        applyUserAccessChange(tx, organisationId, admin.id, { roleIds: [], groupIds: [], requirement: "default", isApiAccount: false, codeDelivery: "auto", removeTwoFactor: false }),
       ),
     ).toThrow(LastAdministratorError);
     expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).all()).toHaveLength(1);
@@ -59,7 +63,7 @@ describe("administration", () => {
     const user = await insertUser(db, { organisationId });
     const otherOrganisation = db.insert(organisations).values({ name: "Other" }).returning().get().id;
     const foreignRole = db.insert(roles).values({ organisationId: otherOrganisation, name: "Theirs", permissions: ["users:manage"] }).returning().get().id;
-    applyUserAccessChange(db, organisationId, user.id, { roleIds: [foreignRole, strictRole], groupIds: [], requirement: "default", isApiAccount: false, removeTwoFactor: false });
+    applyUserAccessChange(db, organisationId, user.id, { roleIds: [foreignRole, strictRole], groupIds: [], requirement: "default", isApiAccount: false, codeDelivery: "auto", removeTwoFactor: false });
     expect(db.select().from(userRoles).where(eq(userRoles.userId, user.id)).all().map((row) => row.roleId)).toEqual([strictRole]);
   });
 

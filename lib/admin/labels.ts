@@ -6,5 +6,3 @@ export const REQUIREMENT_LABELS: Record<Requirement["level"], string> = {
   optional: "Optional",
   required: "Required",
 };
-
-export const METHOD_LABELS = { totp: "Authenticator app" } as const;

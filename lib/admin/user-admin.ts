@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { groupMembers, groups, roles, userRoles, users, type TwoFactorRequirement } from "@/db/schema";
+import { groupMembers, groups, roles, userRoles, users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { countAdministrators } from "@/lib/admin/user-directory";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
@@ -32,6 +32,10 @@ export function findUserInOrganisation(db: Db, organisationId: number, userId: n
       isApiAccount: users.isApiAccount,
       disabledAt: users.disabledAt,
       twoFactorRequirement: users.twoFactorRequirement,
+      codeDelivery: users.codeDelivery,
+      codesEnabledAt: users.codesEnabledAt,
+      mobileNumber: users.mobileNumber,
+      mobileVerifiedAt: users.mobileVerifiedAt,
       lastSignInAt: users.lastSignInAt,
       createdAt: users.createdAt,
       organisationId: users.organisationId,
@@ -40,11 +44,14 @@ export function findUserInOrganisation(db: Db, organisationId: number, userId: n
     .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
     .get();
   if (!user) return null;
+  const hasTotp = hasConfirmedAuthenticator(db, userId);
   return {
     ...user,
+    hasTotp,
+    /** Factors the user set up themselves, which an admin can remove. */
+    hasOwnFactor: hasTotp || user.codesEnabledAt !== null,
     roleIds: db.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId)).all().map((row) => row.id),
     groupIds: db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId)).all().map((row) => row.id),
-    hasTotp: hasConfirmedAuthenticator(db, userId),
   };
 }
 
@@ -60,6 +67,7 @@ export type UserAccessChange = {
   groupIds: number[];
   requirement: TwoFactorRequirement;
   isApiAccount: boolean;
+  codeDelivery: CodeDelivery;
   removeTwoFactor: boolean;
 };
 
@@ -74,7 +82,10 @@ export function applyUserAccessChange(tx: Executor, organisationId: number, user
   const ownGroupIds = change.groupIds.length
     ? tx.select({ id: groups.id }).from(groups).where(and(eq(groups.organisationId, organisationId), inArray(groups.id, change.groupIds))).all().map((row) => row.id)
     : [];
-  tx.update(users).set({ twoFactorRequirement: change.requirement, isApiAccount: change.isApiAccount }).where(eq(users.id, userId)).run();
+  tx.update(users)
+    .set({ twoFactorRequirement: change.requirement, isApiAccount: change.isApiAccount, codeDelivery: change.codeDelivery })
+    .where(eq(users.id, userId))
+    .run();
   tx.delete(userRoles).where(eq(userRoles.userId, userId)).run();
   if (ownRoleIds.length) tx.insert(userRoles).values(ownRoleIds.map((roleId) => ({ userId, roleId }))).run();
   tx.delete(groupMembers).where(eq(groupMembers.userId, userId)).run();

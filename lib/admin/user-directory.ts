@@ -2,6 +2,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
+import { usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 
 export const USERS_PAGE_SIZE = 50;
@@ -17,7 +18,7 @@ export type UserListRow = {
   isApiAccount: boolean;
   disabled: boolean;
   lastSignInAt: Date | null;
-  twoFactorMethods: Array<"totp">;
+  twoFactorMethods: SecondFactorMethod[];
   requirement: Requirement["level"];
   roles: string[];
 };
@@ -50,7 +51,12 @@ function prefixCandidates(organisationId: number, q: string, order: SQL, limit: 
 /** One page of an organisation's users; `hasMore` instead of a total, which would need every row counted. */
 export function listUsers(db: Db, organisationId: number, query: UserListQuery, now = new Date()) {
   const organisation = db
-    .select({ policy: organisations.twoFactorPolicy, graceDays: organisations.twoFactorGraceDays })
+    .select({
+      policy: organisations.twoFactorPolicy,
+      graceDays: organisations.twoFactorGraceDays,
+      allowTotp: organisations.allowTotp,
+      allowCode: organisations.allowCode,
+    })
     .from(organisations)
     .where(eq(organisations.id, organisationId))
     .get()!;
@@ -69,6 +75,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       requiredSince: users.twoFactorRequiredSince,
       hasTotp: sql<number>`exists (select 1 from "totp_credentials" where "totp_credentials"."user_id" = "users"."id" and "totp_credentials"."confirmed_at" is not null)`,
       roleRequires: roleRequiresTwoFactorSql,
+      codesEnabledAt: users.codesEnabledAt,
     })
     .from(users)
     // A search's candidates are already the organisation's; naming the
@@ -87,27 +94,34 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
   const roleNames = rolesOfUsers(db, page.map((row) => row.id));
   return {
     hasMore: rows.length > USERS_PAGE_SIZE,
-    rows: page.map(
-      (row): UserListRow => ({
+    rows: page.map((row): UserListRow => {
+      const requirement = effectiveTwoFactorRequirement({
+        isApiAccount: row.isApiAccount,
+        userOverride: row.userOverride,
+        roleRequiresTwoFactor: Boolean(row.roleRequires),
+        organisationPolicy: organisation.policy,
+        graceDays: organisation.graceDays,
+        requiredSince: row.requiredSince,
+        now,
+      });
+      return {
         id: row.id,
         name: row.name,
         email: row.email,
         isApiAccount: row.isApiAccount,
         disabled: Boolean(row.disabledAt),
         lastSignInAt: row.lastSignInAt,
-        twoFactorMethods: row.hasTotp ? ["totp"] : [],
-        requirement: effectiveTwoFactorRequirement({
-          isApiAccount: row.isApiAccount,
-          userOverride: row.userOverride,
-          roleRequiresTwoFactor: Boolean(row.roleRequires),
-          organisationPolicy: organisation.policy,
-          graceDays: organisation.graceDays,
-          requiredSince: row.requiredSince,
-          now,
-        }).level,
+        twoFactorMethods: usableMethods({
+          allowTotp: organisation.allowTotp,
+          allowCode: organisation.allowCode,
+          hasAuthenticator: Boolean(row.hasTotp),
+          codesEnabled: row.codesEnabledAt !== null,
+          requirement,
+        }),
+        requirement: requirement.level,
         roles: roleNames.get(row.id) ?? [],
-      }),
-    ),
+      };
+    }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, or, lt } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { recoveryCodes, totpCredentials } from "@/db/schema";
+import { recoveryCodes, totpCredentials, users } from "@/db/schema";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { matchTotpStep } from "@/lib/two-factor/totp";
@@ -119,9 +119,10 @@ export async function verifyAuthenticatorCode(db: Db, userId: number, code: stri
   return recorded.changes === 1;
 }
 
-/** Turns 2FA off: the secret, recovery codes and remembered browsers all go. */
+/** Turns 2FA off: the secret, recovery codes, codes by SMS/email and remembered browsers all go. */
 export function removeSecondFactors(db: Executor, userId: number): void {
   db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run();
+  db.update(users).set({ codesEnabledAt: null, preferredTwoFactorMethod: null }).where(eq(users.id, userId)).run();
   db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
   forgetTrustedBrowsersOfUser(db, userId);
 }

@@ -1,11 +1,42 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
+import { users } from "@/db/schema";
 import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import type { SecondFactorMethod } from "@/lib/two-factor/methods";
 import { remainingRecoveryCodes } from "@/lib/two-factor/recovery-codes";
+import { twoFactorStateOfUser, type UserTwoFactorState } from "@/lib/two-factor/user-requirement";
 
-export type TwoFactorStatus = { enabled: boolean; methods: Array<"totp">; recoveryCodesLeft: number };
+export type TwoFactorStatus = UserTwoFactorState & {
+  enabled: boolean;
+  hasAuthenticator: boolean;
+  /** The user turned codes on themselves (rather than getting them because 2FA is required). */
+  codesTurnedOn: boolean;
+  /** Whether "Disable two-factor authentication" has anything of the user's own to remove. */
+  canDisable: boolean;
+  recoveryCodesLeft: number;
+};
 
-/** Which second factors a user has confirmed, for the dashboard and profile. */
+/** Which second factors a user has and can use, for the dashboard and profile. */
 export function twoFactorStatus(db: Db, userId: number): TwoFactorStatus {
-  const methods: Array<"totp"> = hasConfirmedAuthenticator(db, userId) ? ["totp"] : [];
-  return { enabled: methods.length > 0, methods, recoveryCodesLeft: methods.length ? remainingRecoveryCodes(db, userId) : 0 };
+  const state = twoFactorStateOfUser(db, userId);
+  const hasAuthenticator = hasConfirmedAuthenticator(db, userId);
+  const { codesEnabledAt } = db.select({ codesEnabledAt: users.codesEnabledAt }).from(users).where(eq(users.id, userId)).get()!;
+  return {
+    ...state,
+    enabled: state.methods.length > 0,
+    hasAuthenticator,
+    codesTurnedOn: codesEnabledAt !== null,
+    canDisable: hasAuthenticator || codesEnabledAt !== null,
+    recoveryCodesLeft: hasAuthenticator ? remainingRecoveryCodes(db, userId) : 0,
+  };
+}
+
+const METHOD_PHRASES: Record<SecondFactorMethod, string> = {
+  totp: "a code from your authenticator app",
+  code: "a code we send by text message or email",
+};
+
+/** "a code from your authenticator app or a code we send by text message or email". */
+export function describeMethods(methods: SecondFactorMethod[]): string {
+  return methods.map((method) => METHOD_PHRASES[method]).join(" or ");
 }

@@ -18,18 +18,12 @@ import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 export const updateProfileAction = formAction({
   guard: requireUser,
   schema: profileSchema,
-  echo: ["name", "mobileNumber"],
-  async handler({ name, mobileNumber }, current) {
+  echo: ["name"],
+  async handler({ name }, current) {
     const { user } = current;
     const db = getDb();
-    const stored = db.select({ mobileNumber: users.mobileNumber }).from(users).where(eq(users.id, user.id)).get()!;
-    const mobileChanged = stored.mobileNumber !== mobileNumber;
-    db.update(users)
-      // A new number must be proven before codes go to it.
-      .set({ name, mobileNumber, ...(mobileChanged ? { mobileVerifiedAt: null } : {}) })
-      .where(eq(users.id, user.id))
-      .run();
-    recordActorEvent(db, current, "profile.updated", { targetUserId: user.id, details: { mobileNumberChanged: mobileChanged } });
+    db.update(users).set({ name }).where(eq(users.id, user.id)).run();
+    recordActorEvent(db, current, "profile.updated", { targetUserId: user.id });
     revalidatePath("/", "layout");
     return { status: "success", message: "Your details were saved." };
   },

@@ -1,9 +1,19 @@
 import type { Metadata } from "next";
 import { eq } from "drizzle-orm";
 import { endSessionAction } from "@/app/(app)/profile/actions";
-import { confirmEnrolmentAction, forgetBrowserAction, startEnrolmentAction } from "@/app/(app)/profile/two-factor-actions";
+import { confirmMobileChangeAction, startMobileChangeAction } from "@/app/(app)/profile/mobile-actions";
+import {
+  confirmCodesAction,
+  confirmEnrolmentAction,
+  forgetBrowserAction,
+  sendConfirmationCodeAction,
+  startCodesAction,
+  startEnrolmentAction,
+} from "@/app/(app)/profile/two-factor-actions";
+import { PreferredMethodForm } from "@/components/preferred-method-form";
+import { SentCodeForm } from "@/components/sent-code-form";
 import { getDb } from "@/db";
-import { users } from "@/db/schema";
+import { organisations } from "@/db/schema";
 import { PasswordChangeForm } from "@/components/password-change-form";
 import { ProfileUpdateForm } from "@/components/profile-update-form";
 import { RecoveryCodesRegenerateForm } from "@/components/recovery-codes-regenerate-form";
@@ -17,6 +27,10 @@ import { listSessionsOfUser } from "@/lib/auth/sessions";
 import { formatDateTime } from "@/lib/format";
 import { RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes";
 import { twoFactorStatus } from "@/lib/two-factor/status";
+import { codeRecipientOf } from "@/lib/two-factor/code-challenge";
+import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
+import { METHOD_LABELS, startingMethod } from "@/lib/two-factor/methods";
+import { formatPhone } from "@/lib/format";
 import { listTrustedBrowsers } from "@/lib/two-factor/trusted-browsers";
 import { describeUserAgent } from "@/lib/user-agent";
 
@@ -25,7 +39,14 @@ export const metadata: Metadata = { title: "Profile" };
 export default async function ProfilePage() {
   const { user, session: currentSession } = await requireUser();
   const db = getDb();
-  const details = db.select({ mobileNumber: users.mobileNumber }).from(users).where(eq(users.id, user.id)).get()!;
+  const organisation = db
+    .select({ allowTotp: organisations.allowTotp, allowCode: organisations.allowCode })
+    .from(organisations)
+    .where(eq(organisations.id, user.organisationId))
+    .get()!;
+  const recipient = codeRecipientOf(db, user.id)!;
+  const plan = planSecondFactorDelivery(recipient);
+  const codeDestination = `${plan.channel === "sms" ? "by text message" : "by email"} to ${maskDestination(plan.channel, plan.destination)}`;
   const sessions = listSessionsOfUser(db, user.id);
   const twoFactor = twoFactorStatus(db, user.id);
   const trustedBrowsers = twoFactor.enabled ? listTrustedBrowsers(db, user.id) : [];
@@ -35,25 +56,90 @@ export default async function ProfilePage() {
       <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Profile</h1>
 
       <Card title="Your details" id="details">
-        <ProfileUpdateForm name={user.name} email={user.email} mobileNumber={details.mobileNumber} />
+        <ProfileUpdateForm name={user.name} email={user.email} />
       </Card>
 
       <Card title="Two-factor authentication" id="two-factor" description="A second step at sign-in that a stolen password alone cannot pass.">
-        {twoFactor.enabled ? (
-          <div className="space-y-6">
-            <div className="space-y-1 text-sm text-slate-800">
-              <p className="flex items-center gap-2 font-medium">
-                <span aria-hidden="true" className="inline-block h-2.5 w-2.5 rounded-full bg-emerald-500" />
-                Two-factor authentication is on: authenticator app.
+        <div className="space-y-6">
+          <p className="flex items-center gap-2 text-sm font-medium text-slate-800">
+            <span aria-hidden="true" className={`inline-block h-2.5 w-2.5 rounded-full ${twoFactor.enabled ? "bg-emerald-500" : "bg-amber-500"}`} />
+            {twoFactor.enabled
+              ? `Two-factor authentication is on: ${twoFactor.methods.map((method) => METHOD_LABELS[method].toLowerCase()).join(", ")}.`
+              : "Two-factor authentication is off."}
+          </p>
+
+          <div className="space-y-3">
+            <h3 className="text-sm font-semibold text-slate-900">
+              Authenticator app
+            </h3>
+            {twoFactor.hasAuthenticator ? (
+              <>
+                <p className="text-sm text-slate-600">
+                  Set up. {twoFactor.recoveryCodesLeft} of {RECOVERY_CODE_COUNT} recovery codes left.
+                  {organisation.allowTotp ? "" : " Your organisation no longer allows authenticator apps, so it is not used at sign-in."}
+                </p>
+                <RecoveryCodesRegenerateForm />
+              </>
+            ) : organisation.allowTotp ? (
+              <TwoFactorEnableForm
+                startAction={startEnrolmentAction}
+                confirmAction={confirmEnrolmentAction}
+                askPassword
+                label={twoFactor.enabled ? "Set up an authenticator app" : "Enable two-factor authentication"}
+              />
+            ) : (
+              <p className="text-sm text-slate-600">Your organisation does not allow authenticator apps.</p>
+            )}
+          </div>
+
+          <div className="space-y-3">
+            <h3 className="text-sm font-semibold text-slate-900">
+              Codes by text message or email
+            </h3>
+            {twoFactor.methods.includes("code") ? (
+              <p className="text-sm text-slate-600">
+                On{twoFactor.codesTurnedOn ? "" : ", because your organisation requires two-factor authentication"}. Codes go{" "}
+                {codeDestination}.
               </p>
-              <p className="text-slate-600">
-                {twoFactor.recoveryCodesLeft} of {RECOVERY_CODE_COUNT} recovery codes left.
-              </p>
-            </div>
+            ) : organisation.allowCode ? (
+              <SentCodeForm
+                startAction={startCodesAction}
+                confirmAction={confirmCodesAction}
+                reveal={{ label: "Turn on codes by text message or email", variant: twoFactor.enabled ? "secondary" : "primary" }}
+                intro={`We will send a code ${codeDestination} to check it arrives. Confirm it is you first.`}
+                fields={[{ id: "codes-password", name: "currentPassword", label: "Password", type: "password", autoComplete: "current-password" }]}
+                startLabel="Send a code"
+                confirmLabel="Turn on codes"
+              />
+            ) : (
+              <p className="text-sm text-slate-600">Your organisation does not allow codes by text message or email.</p>
+            )}
+          </div>
+
+          {twoFactor.methods.length > 0 ? (
+            <PreferredMethodForm
+              options={twoFactor.methods.map((method) => ({ value: method, label: METHOD_LABELS[method] }))}
+              current={startingMethod(twoFactor.methods, twoFactor.preferredMethod) ?? twoFactor.methods[0]!}
+            />
+          ) : null}
+
+          {twoFactor.canDisable ? (
             <div className="flex flex-wrap items-start gap-3">
-              <RecoveryCodesRegenerateForm />
               <TwoFactorDisableForm />
+              {twoFactor.methods.includes("code") ? (
+                <RowActionForm
+                  action={sendConfirmationCodeAction}
+                  fields={{}}
+                  label="Send me a code"
+                  accessibleName="Send me a code to confirm a change"
+                  pendingLabel="Sending…"
+                  className="flex flex-col items-start gap-2"
+                />
+              ) : null}
             </div>
+          ) : null}
+
+          {twoFactor.enabled ? (
             <div>
               <h3 className="text-sm font-semibold text-slate-900">Remembered browsers</h3>
               <p className="mt-1 text-sm text-slate-600">These browsers skip the code at sign-in for 90 days; your password is still needed.</p>
@@ -88,16 +174,52 @@ export default async function ProfilePage() {
                 </>
               )}
             </div>
-          </div>
-        ) : (
-          <div className="space-y-4">
-            <p className="flex items-center gap-2 text-sm text-slate-800">
-              <span aria-hidden="true" className="inline-block h-2.5 w-2.5 rounded-full bg-amber-500" />
-              Two-factor authentication is off.
-            </p>
-            <TwoFactorEnableForm startAction={startEnrolmentAction} confirmAction={confirmEnrolmentAction} askPassword />
-          </div>
-        )}
+          ) : null}
+        </div>
+      </Card>
+
+      <Card
+        title="Mobile number"
+        id="mobile"
+        description="Sign-in codes go to it by text message once you have verified it. Changing it needs your password."
+      >
+        <div className="space-y-4">
+          <p className="text-sm text-slate-800">
+            {recipient.mobileNumber ? (
+              <>
+                Current: <span className="font-medium">{formatPhone(recipient.mobileNumber)}</span>{" "}
+                {recipient.mobileVerifiedAt ? (
+                  <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">Verified</span>
+                ) : (
+                  <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">Not verified</span>
+                )}
+              </>
+            ) : (
+              "No mobile number: codes come by email."
+            )}
+          </p>
+          <SentCodeForm
+            startAction={startMobileChangeAction}
+            confirmAction={confirmMobileChangeAction}
+            fields={[
+              {
+                id: "mobile-number",
+                name: "mobileNumber",
+                label: "Mobile number",
+                type: "tel",
+                autoComplete: "tel",
+                placeholder: "+44 7911 123456",
+                hint: recipient.mobileNumber
+                  ? "International format, starting with +. Leave it empty to remove your number."
+                  : "International format, starting with +.",
+              },
+              { id: "mobile-password", name: "currentPassword", label: "Current password", type: "password", autoComplete: "current-password" },
+            ]}
+            startLabel="Save mobile number"
+            confirmLabel="Verify number"
+            reveal={{ label: recipient.mobileNumber ? "Change mobile number" : "Add a mobile number" }}
+          />
+        </div>
       </Card>
 
       <Card title="Password" id="password" description="Changing it signs out your other sessions.">

@@ -17,6 +17,13 @@ import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/chal
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
+import { eq } from "drizzle-orm";
+import { organisations, users } from "@/db/schema";
+import { codeRecipientOf, sendSecondFactorCode } from "@/lib/two-factor/code-challenge";
+import { planSecondFactorDelivery, sendOneTimeCode } from "@/lib/two-factor/code-delivery";
+import { METHOD_LABELS } from "@/lib/two-factor/methods";
+import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/send-outcome-message";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 const currentPassword = z
   .string()
@@ -25,7 +32,7 @@ const currentPassword = z
 const code = z
   .string()
   .trim()
-  .min(1, { error: "Enter the code from your authenticator app." })
+  .min(1, { error: "Enter the code." })
   .max(64, { error: "That code is not valid." });
 
 export const startEnrolmentAction = formAction({
@@ -130,5 +137,93 @@ export const forgetAllBrowsersAction = formAction({
     recordActorEvent(getDb(), current, "trusted_browser.forgotten", { targetUserId: current.user.id, details: { count } });
     revalidatePath("/profile");
     return { status: "success", message: "Every browser will ask for a code at its next sign-in." };
+  },
+});
+
+/** Turning codes on: the password, then a code sent where codes will go, proving it arrives. */
+export const startCodesAction = formAction({
+  guard: requireUser,
+  schema: z.object({ currentPassword }),
+  async handler(input, current): Promise<FormState<CodeSent>> {
+    const db = getDb();
+    const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
+    if (refusal) return refusal;
+    const recipient = codeRecipientOf(db, current.user.id)!;
+    const { allowCode } = db.select({ allowCode: organisations.allowCode }).from(organisations).where(eq(organisations.id, current.organisation.id)).get()!;
+    if (!allowCode) return sendOutcomeMessage({ ok: false, reason: "not_allowed" });
+    return sendOutcomeMessage(
+      await sendOneTimeCode(db, {
+        user: recipient,
+        organisation: current.organisation,
+        sessionTokenHash: current.session.tokenHash,
+        purpose: "second_factor",
+        plan: planSecondFactorDelivery(recipient),
+        context: current.context,
+      }),
+    );
+  },
+});
+
+export const confirmCodesAction = formAction({
+  guard: requireUser,
+  schema: z.object({ code }),
+  async handler(input, current) {
+    const db = getDb();
+    const { user, session } = current;
+    const check = await checkSecondFactorCode(db, {
+      userId: user.id,
+      code: input.code,
+      method: "code",
+      sessionTokenHash: session.tokenHash,
+      key: getEnv().APP_ENCRYPTION_KEY,
+    });
+    if (check.outcome === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+    if (check.outcome !== "verified" || check.method !== "code") {
+      const problem = check.outcome === "wrong" && check.codeProblem ? "This code can no longer be used: start again for a new one." : "That code is not valid.";
+      return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { code: problem } };
+    }
+    db.transaction((tx) => {
+      tx.update(users).set({ codesEnabledAt: new Date() }).where(eq(users.id, user.id)).run();
+      // Whoever may have held a session before 2FA was on must pass it now.
+      deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
+    });
+    recordActorEvent(db, current, "two_factor.codes_enabled", { targetUserId: user.id });
+    await notifyUser(user, current.organisation, {
+      subject: "sign-in codes are on",
+      heading: "Codes by text message or email are on",
+      paragraphs: ["Signing in to your account now needs a code we send you as well as your password."],
+    });
+    revalidatePath("/", "layout");
+    return { status: "success", message: "Codes by text message or email are on." };
+  },
+});
+
+export const updatePreferredMethodAction = formAction({
+  guard: requireUser,
+  schema: z.object({ method: z.enum(["totp", "code"], { error: "Choose one of your methods." }) }),
+  async handler({ method }, current) {
+    const db = getDb();
+    if (!twoFactorStateOfUser(db, current.user.id).methods.includes(method)) {
+      return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { method: "Set this method up first." } };
+    }
+    db.update(users).set({ preferredTwoFactorMethod: method }).where(eq(users.id, current.user.id)).run();
+    recordActorEvent(db, current, "two_factor.preferred_method_changed", { targetUserId: current.user.id, details: { method } });
+    revalidatePath("/profile");
+    return { status: "success", message: `Sign-in will start with: ${METHOD_LABELS[method].toLowerCase()}.` };
+  },
+});
+
+/** A code to confirm turning 2FA off or replacing recovery codes, for users on codes. */
+export const sendConfirmationCodeAction = formAction({
+  guard: requireUser,
+  schema: z.object({}),
+  async handler(_input, current) {
+    const outcome = await sendSecondFactorCode(getDb(), {
+      userId: current.user.id,
+      sessionTokenHash: current.session.tokenHash,
+      context: current.context,
+    });
+    const { data: _sentTo, ...message } = sendOutcomeMessage(outcome);
+    return message;
   },
 });

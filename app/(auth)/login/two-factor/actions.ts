@@ -15,7 +15,7 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { verifySecondFactor, type CodeProblem } from "@/lib/two-factor/challenge";
 import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
 import { sendSecondFactorCode } from "@/lib/two-factor/code-challenge";
-import type { SendOutcome } from "@/lib/two-factor/code-delivery";
+import { sendOutcomeMessage } from "@/lib/two-factor/send-outcome-message";
 import { startingMethod } from "@/lib/two-factor/methods";
 import { liveCode } from "@/lib/two-factor/one-time-codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
@@ -104,31 +104,6 @@ export const verifySecondFactorAction = formAction({
   },
 });
 
-/** What the page says after a send was asked for; the code itself is never part of it. */
-function sendMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" }): FormState {
-  if (outcome.ok) {
-    if (outcome.fallback === "sms_failed") {
-      return { status: "success", message: `We could not send a text message, so we emailed a new code to ${outcome.maskedDestination}.` };
-    }
-    const how = outcome.channel === "sms" ? "by text message" : "by email";
-    return { status: "success", message: `We sent a new code ${how} to ${outcome.maskedDestination}.` };
-  }
-  switch (outcome.reason) {
-    case "cooldown": {
-      const seconds = Math.max(1, Math.ceil((outcome.retryAt.getTime() - Date.now()) / 1000));
-      return { status: "error", message: `Please wait ${seconds} second${seconds === 1 ? "" : "s"} before asking for another code.` };
-    }
-    case "too_many": {
-      const minutes = minutesUntil(outcome.retryAt);
-      return { status: "error", message: `Too many codes were sent. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}, or use another method.` };
-    }
-    case "not_allowed":
-      return { status: "error", message: "Your organisation does not allow codes by text message or email for your account." };
-    default:
-      return { status: "error", message: "We could not send a code just now. Try again in a moment, or use another method." };
-  }
-}
-
 async function sendCodeFor(current: CurrentSession): Promise<FormState> {
   const outcome = await sendSecondFactorCode(getDb(), {
     userId: current.user.id,
@@ -137,7 +112,8 @@ async function sendCodeFor(current: CurrentSession): Promise<FormState> {
   });
   // The page says where the code went: it must show the new code's destination.
   if (outcome.ok) revalidatePath("/login/two-factor");
-  return sendMessage(outcome);
+  const { data: _sentTo, ...message } = sendOutcomeMessage(outcome);
+  return message;
 }
 
 /** "Send a new code": voids the earlier code, under the cooldown and the send limits. */

@@ -5,7 +5,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { TWO_FACTOR_REQUIREMENTS, users } from "@/db/schema";
+import { CODE_DELIVERIES, TWO_FACTOR_REQUIREMENTS, users } from "@/db/schema";
 import { formAction, type FormState } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
 import { changeKeepingAnAdministrator } from "@/lib/admin/guarded-change";
@@ -39,6 +39,7 @@ export const updateUserAction = formAction({
     .object({
       user: userId,
       requirement: z.enum(TWO_FACTOR_REQUIREMENTS, { error: "Choose a two-factor requirement." }),
+      codeDelivery: z.enum(CODE_DELIVERIES, { error: "Choose how codes are delivered." }),
       apiAccount: checkbox,
       twoFactorEnabled: checkbox,
       // Present only when the checkbox could be unticked: its absence alone must never remove a factor.
@@ -52,19 +53,20 @@ export const updateUserAction = formAction({
     if (target.id === current.user.id && input.apiAccount) {
       return { status: "error", message: "You cannot make your own account an API account: you would be locked out." };
     }
-    const removeTwoFactor = input.twoFactorWasEnabled && !input.twoFactorEnabled && target.hasTotp;
+    const removeTwoFactor = input.twoFactorWasEnabled && !input.twoFactorEnabled && target.hasOwnFactor;
     const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) =>
       applyUserAccessChange(tx, current.organisation.id, target.id, {
         roleIds: idsFromCheckboxes(input, "role-"),
         groupIds: idsFromCheckboxes(input, "group-"),
         requirement: input.requirement,
         isApiAccount: input.apiAccount,
+        codeDelivery: input.codeDelivery,
         removeTwoFactor,
       }),
     );
     if (refusal) return refusal;
 
-    recordActorEvent(getDb(), current, "user.updated", { targetUserId: target.id, details: { requirement: input.requirement, apiAccount: input.apiAccount } });
+    recordActorEvent(getDb(), current, "user.updated", { targetUserId: target.id, details: { requirement: input.requirement, apiAccount: input.apiAccount, codeDelivery: input.codeDelivery } });
     if (removeTwoFactor) {
       recordActorEvent(getDb(), current, "two_factor.disabled", { targetUserId: target.id, details: { byAdministrator: true } });
       await notifyUser(target, current.organisation, {
@@ -72,7 +74,7 @@ export const updateUserAction = formAction({
         heading: "An administrator turned off your two-factor authentication",
         paragraphs: [
           `${current.user.name} turned off two-factor authentication for your account, for example because you lost your phone.`,
-          "Your authenticator app, recovery codes and remembered browsers no longer work. Set it up again from your profile.",
+          "Your authenticator app, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
         ],
       });
     }

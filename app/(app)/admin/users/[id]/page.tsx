@@ -10,7 +10,9 @@ import { getDb } from "@/db";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { findUserInOrganisation, rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatPhone } from "@/lib/format";
+import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
+import { METHOD_LABELS } from "@/lib/two-factor/methods";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 export const metadata: Metadata = { title: "User" };
@@ -24,7 +26,8 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   if (!user) notFound();
   const canManage = (await getCurrentPermissions(current.user.id)).has("users:manage");
   const { roles, groups } = rolesAndGroupsOf(db, current.organisation.id);
-  const { requirement } = twoFactorStateOfUser(db, user.id);
+  const { requirement, methods } = twoFactorStateOfUser(db, user.id);
+  const codePlan = planSecondFactorDelivery({ ...user, organisationId: current.organisation.id });
 
   return (
     <div className="space-y-6">
@@ -38,11 +41,28 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           {user.lastSignInAt ? `last signed in ${formatDateTime(user.lastSignInAt)}` : "never signed in"}
         </p>
       </div>
-      <Card
-        title="Access"
-        id="access"
-        description={`Two-factor authentication: ${user.hasTotp ? "on (authenticator app)" : "off"}; effective requirement: ${REQUIREMENT_LABELS[requirement.level]}.`}
-      >
+      <Card title="Two-factor methods" id="methods">
+        <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
+          <dt className="font-medium text-slate-700">Effective requirement</dt>
+          <dd className="text-slate-900">{REQUIREMENT_LABELS[requirement.level]}</dd>
+          <dt className="font-medium text-slate-700">Methods in use</dt>
+          <dd className="text-slate-900">
+            {methods.length === 0 ? "None" : methods.map((method) => METHOD_LABELS[method]).join(", ")}
+            {methods.includes("code") && !user.codesEnabledAt ? " (because two-factor authentication is required)" : ""}
+          </dd>
+          <dt className="font-medium text-slate-700">Authenticator app</dt>
+          <dd className="text-slate-900">{user.hasTotp ? "Set up" : "Not set up"}</dd>
+          <dt className="font-medium text-slate-700">Codes go</dt>
+          <dd className="text-slate-900">
+            {codePlan.channel === "sms" ? "By text message" : "By email"} to {maskDestination(codePlan.channel, codePlan.destination)}
+          </dd>
+          <dt className="font-medium text-slate-700">Mobile number</dt>
+          <dd className="text-slate-900">
+            {user.mobileNumber ? `${formatPhone(user.mobileNumber)} (${user.mobileVerifiedAt ? "verified" : "not verified"})` : "None"}
+          </dd>
+        </dl>
+      </Card>
+      <Card title="Access" id="access">
         <AdminUserForm user={user} roles={roles} groups={groups} canManage={canManage} />
       </Card>
       {canManage ? (

@@ -1,0 +1,33 @@
+import type { FormState } from "@/lib/action";
+import { minutesUntil } from "@/lib/auth/attempt-limiter";
+import type { SendOutcome } from "@/lib/two-factor/code-delivery";
+
+export type CodeSent = { sentTo: string };
+
+/** What a form says after a code was asked for; never the code itself. */
+export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" }): FormState<CodeSent> {
+  if (outcome.ok) {
+    const data = { sentTo: outcome.maskedDestination };
+    if (outcome.fallback === "sms_failed") {
+      return { status: "success", data, message: `We could not send a text message, so we emailed a code to ${outcome.maskedDestination}.` };
+    }
+    const how = outcome.channel === "sms" ? "by text message" : "by email";
+    return { status: "success", data, message: `We sent a code ${how} to ${outcome.maskedDestination}. It is valid for 2 minutes.` };
+  }
+  switch (outcome.reason) {
+    case "cooldown": {
+      const seconds = Math.max(1, Math.ceil((outcome.retryAt.getTime() - Date.now()) / 1000));
+      return { status: "error", message: `Please wait ${seconds} second${seconds === 1 ? "" : "s"} before asking for another code.` };
+    }
+    case "too_many": {
+      const minutes = minutesUntil(outcome.retryAt);
+      return { status: "error", message: `Too many codes were sent. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}, or use another method.` };
+    }
+    case "not_allowed":
+      return { status: "error", message: "Your organisation does not allow codes by text message or email for your account." };
+    case "sms_limit":
+      return { status: "error", message: "Too many text messages were sent from your organisation this hour. Try again later." };
+    default:
+      return { status: "error", message: "We could not send a code just now. Try again in a moment." };
+  }
+}
