@@ -170,6 +170,7 @@ test.describe("codes by text message", () => {
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
     expect(await textMessagesTo(mobileNumber)).toHaveLength(0);
+    expect(outboxEmails(db, user.email)).toHaveLength(1);
   });
 });
 
