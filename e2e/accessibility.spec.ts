@@ -91,7 +91,7 @@ test("the code challenge and the profile's code and mobile forms pass axe", asyn
   const optional = await createUser();
   await signInAs(context, optional);
   await page.goto("/profile");
-  await page.getByRole("button", { name: "Turn on codes by text message or email" }).click();
+  await page.getByRole("button", { name: "Set up codes by text message or email" }).click();
   await page.getByRole("button", { name: "Add a mobile number" }).click();
   await page.getByRole("button", { name: "Save mobile number" }).click();
   await expect(page.getByText("Enter your current password.").first()).toBeVisible();

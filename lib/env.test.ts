@@ -42,5 +42,11 @@ describe("providers and the outbox", () => {
     expect(loadEnv(production).SMS_HOURLY_LIMIT).toBe(500);
     expect(loadEnv({ ...production, SMS_HOURLY_LIMIT: "20" }).SMS_HOURLY_LIMIT).toBe(20);
     expect(() => loadEnv({ ...production, SMS_HOURLY_LIMIT: "lots" })).toThrow(ConfigurationError);
+    // Empty lines copied from .env.example mean "unset", not zero.
+    expect(loadEnv({ ...production, SMS_HOURLY_LIMIT: "", OUTBOX_PUBLIC: "", TWILIO_API_BASE_URL: "" })).toMatchObject({
+      SMS_HOURLY_LIMIT: 500,
+      OUTBOX_PUBLIC: false,
+      TWILIO_API_BASE_URL: undefined,
+    });
   });
 });

@@ -14,6 +14,10 @@ const optionalText = z
   .transform((value) => value || undefined)
   .optional();
 
+/** `NAME=` in an env file means "not set", as it does for the optional texts above. */
+const unsetWhenEmpty = <Schema extends z.ZodType>(schema: Schema) =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().trim().min(1).default("file:./data/twofold.db"),
@@ -25,15 +29,17 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_FROM: optionalText,
   /** Test stand-ins (or an egress proxy) for the providers' APIs. */
-  TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TWILIO_API_BASE_URL: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
+  RESEND_BASE_URL: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
   /** Text messages one organisation may send per hour: a cap on SMS pumping. Codes go by email beyond it. */
-  SMS_HOURLY_LIMIT: z.coerce.number().int().min(0).default(500),
+  SMS_HOURLY_LIMIT: unsetWhenEmpty(z.coerce.number().int().min(0).default(500)),
   /** Whether /dev/outbox lists messages in production; always in development. */
-  OUTBOX_PUBLIC: z
-    .enum(["0", "1", "true", "false"])
-    .optional()
-    .transform((value) => (value === undefined ? undefined : value === "1" || value === "true")),
+  OUTBOX_PUBLIC: unsetWhenEmpty(
+    z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .transform((value) => (value === undefined ? undefined : value === "1" || value === "true")),
+  ),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "AUTH_SECRET" | "APP_ENCRYPTION_KEY" | "OUTBOX_PUBLIC"> & {

@@ -132,15 +132,22 @@ function smsSentThisHour(db: Pick<Db, "select">, organisationId: number, now: Da
   return row?.sent ?? 0;
 }
 
-function liveCodeConditions(binding: CodeBinding, now: Date) {
+/** This user's codes for this session and purpose. */
+function boundTo(binding: CodeBinding) {
   return [
     eq(oneTimeCodes.sessionTokenHash, binding.sessionTokenHash),
     eq(oneTimeCodes.purpose, binding.purpose),
     eq(oneTimeCodes.userId, binding.userId),
-    isNull(oneTimeCodes.usedAt),
-    isNull(oneTimeCodes.voidedAt),
-    gt(oneTimeCodes.expiresAt, now),
   ];
+}
+
+/** Neither used nor voided: the code a session is waiting for, expired or not. */
+function pendingCodeConditions(binding: CodeBinding) {
+  return [...boundTo(binding), isNull(oneTimeCodes.usedAt), isNull(oneTimeCodes.voidedAt)];
+}
+
+function liveCodeConditions(binding: CodeBinding, now: Date) {
+  return [...pendingCodeConditions(binding), gt(oneTimeCodes.expiresAt, now)];
 }
 
 /** The SMS did not go: the code went by email instead. */
@@ -172,13 +179,7 @@ export function lastCodeOf(db: Db, binding: CodeBinding): OneTimeCode | null {
     db
       .select()
       .from(oneTimeCodes)
-      .where(
-        and(
-          eq(oneTimeCodes.sessionTokenHash, binding.sessionTokenHash),
-          eq(oneTimeCodes.purpose, binding.purpose),
-          eq(oneTimeCodes.userId, binding.userId),
-        ),
-      )
+      .where(and(...boundTo(binding)))
       .orderBy(desc(oneTimeCodes.id))
       .limit(1)
       .get() ?? null
@@ -199,15 +200,7 @@ export function checkCode(db: Db, input: CodeBinding & { code: string; key: Buff
   const pending = db
     .select()
     .from(oneTimeCodes)
-    .where(
-      and(
-        eq(oneTimeCodes.sessionTokenHash, input.sessionTokenHash),
-        eq(oneTimeCodes.purpose, input.purpose),
-        eq(oneTimeCodes.userId, input.userId),
-        isNull(oneTimeCodes.usedAt),
-        isNull(oneTimeCodes.voidedAt),
-      ),
-    )
+    .where(and(...pendingCodeConditions(input)))
     .orderBy(desc(oneTimeCodes.id))
     .limit(1)
     .get();

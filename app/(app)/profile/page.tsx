@@ -61,7 +61,8 @@ export default async function ProfilePage() {
 
       <Card title="Two-factor authentication" id="two-factor" description="A second step at sign-in that a stolen password alone cannot pass.">
         <div className="space-y-6">
-          <p className="flex items-center gap-2 text-sm font-medium text-slate-800">
+          {/* A status, so turning a method on or off is announced when the page updates. */}
+          <p role="status" className="flex items-center gap-2 text-sm font-medium text-slate-800">
             <span aria-hidden="true" className={`inline-block h-2.5 w-2.5 rounded-full ${twoFactor.enabled ? "bg-emerald-500" : "bg-amber-500"}`} />
             {twoFactor.enabled
               ? `Two-factor authentication is on: ${twoFactor.methods.map((method) => METHOD_LABELS[method].toLowerCase()).join(", ")}.`
@@ -105,11 +106,11 @@ export default async function ProfilePage() {
               <SentCodeForm
                 startAction={startCodesAction}
                 confirmAction={confirmCodesAction}
-                reveal={{ label: "Turn on codes by text message or email", variant: twoFactor.enabled ? "secondary" : "primary" }}
+                reveal={{ label: "Set up codes by text message or email", variant: twoFactor.enabled ? "secondary" : "primary" }}
                 intro={`We will send a code ${codeDestination} to check it arrives. Confirm it is you first.`}
                 fields={[{ id: "codes-password", name: "currentPassword", label: "Password", type: "password", autoComplete: "current-password" }]}
                 startLabel="Send a code"
-                confirmLabel="Turn on codes"
+                confirmLabel="Confirm code"
               />
             ) : (
               <p className="text-sm text-slate-600">Your organisation does not allow codes by text message or email.</p>
