@@ -294,7 +294,12 @@ export const apiTokens = sqliteTable(
   (t) => [index("api_tokens_user_idx").on(t.userId)],
 );
 
-export const ONE_TIME_CODE_PURPOSES = ["second_factor", "verify_mobile"] as const;
+/**
+ * `second_factor`: signing in, or confirming a change while signed in;
+ * `enable_codes`: proving codes arrive before turning them on;
+ * `verify_mobile`: proving a new number is the user's.
+ */
+export const ONE_TIME_CODE_PURPOSES = ["second_factor", "enable_codes", "verify_mobile"] as const;
 export type OneTimeCodePurpose = (typeof ONE_TIME_CODE_PURPOSES)[number];
 
 /**

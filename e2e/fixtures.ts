@@ -140,9 +140,9 @@ export function failOnServerErrors(page: Page) {
   return () => expect(errors, "server errors").toEqual([]);
 }
 
-/** The six-digit code in a message, as a user would read it. */
+/** The code in a message, as a user would read it: on a line of its own in an email, first in an SMS. */
 export function codeIn(text: string): string {
-  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  const code = (/^\s*(\d{6})\s*$/m.exec(text) ?? /^(\d{6}) is /.exec(text))?.[1];
   if (!code) throw new Error(`no code in: ${text}`);
   return code;
 }

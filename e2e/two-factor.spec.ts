@@ -67,7 +67,7 @@ test("a user enrols from the profile, signs in with a fresh code, and a reused c
   await page.getByLabel("Code").fill(`${code.slice(0, 3)} ${code.slice(3)}`);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL("/");
-  await expect(page.getByText("On: you sign in with a code from your authenticator app.")).toBeVisible();
+  await expect(page.getByText("On: after your password, you enter a code from your authenticator app.")).toBeVisible();
   // The session id changed when the second factor was passed.
   const activeToken = (await page.context().cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!.value;
   expect(activeToken).not.toBe(halfwayToken);

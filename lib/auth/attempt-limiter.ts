@@ -57,7 +57,8 @@ export function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Attemp
       return tx.insert(signInFailures).values({ scope, key, createdAt: now }).returning({ id: signInFailures.id }).get().id;
     });
     return { allowed: true, failureIds };
-  });
+    // Immediate: with several server processes, the check and the reservation must not interleave.
+  }, { behavior: "immediate" });
 }
 
 /** Takes back a successful attempt's provisional failures, and wipes the earlier failures of `clear`. */

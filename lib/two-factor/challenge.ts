@@ -7,6 +7,7 @@ import type { RequestContext } from "@/lib/request-context";
 import { verifyAuthenticatorCode } from "@/lib/two-factor/authenticator";
 import type { SecondFactorMethod } from "@/lib/two-factor/methods";
 import { checkCode, liveCode } from "@/lib/two-factor/one-time-codes";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes";
 
 /** Wrong codes one half-signed-in session may try before it is ended. */
@@ -71,10 +72,31 @@ export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<C
 
 /**
  * For confirming a change while signed in: a code this session was just
- * sent, if it is waiting for one, else the authenticator app.
+ * sent, when codes are one of the user's methods and one is waiting, else
+ * the authenticator app.
  */
 export function confirmationMethod(db: Db, userId: number, sessionTokenHash: string): SecondFactorMethod {
-  return liveCode(db, { userId, sessionTokenHash, purpose: "second_factor" }) ? "code" : "totp";
+  const codeWaiting = liveCode(db, { userId, sessionTokenHash, purpose: "second_factor" });
+  return codeWaiting && twoFactorStateOfUser(db, userId).methods.includes("code") ? "code" : "totp";
+}
+
+/**
+ * Checks a code sent for something other than signing in (turning codes on,
+ * verifying a mobile number) under the user's second-factor failure limit,
+ * so no form is a faster way to guess.
+ */
+export function checkSentCodeUnderLimit(
+  db: Db,
+  input: { userId: number; sessionTokenHash: string; purpose: "enable_codes" | "verify_mobile"; code: string; key: Buffer; now?: Date },
+): ReturnType<typeof checkCode> | { ok: false; reason: "locked"; retryAt: Date } {
+  const now = input.now ?? new Date();
+  const limitKey: LimitKey = { scope: "second_factor", key: String(input.userId) };
+  const attempt = beginAttempt(db, [limitKey], now);
+  if (!attempt.allowed) return { ok: false, reason: "locked", retryAt: attempt.retryAt };
+  const check = checkCode(db, { ...input, now });
+  // A right code takes back only its own provisional failure: it proves a mailbox or phone, not the second factor.
+  if (check.ok) forgiveAttempt(db, attempt);
+  return check;
 }
 
 type ChallengeInput = {

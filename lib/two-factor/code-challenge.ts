@@ -32,7 +32,14 @@ export function codeRecipientOf(db: Db, userId: number): (CodeRecipient & { orga
   );
 }
 
-type SessionInput = { userId: number; sessionTokenHash: string; context: RequestContext; now?: Date };
+type SessionInput = {
+  userId: number;
+  sessionTokenHash: string;
+  context: RequestContext;
+  /** Send by email whatever the user's delivery setting (to confirm a change while signed in). */
+  byEmail?: boolean;
+  now?: Date;
+};
 
 /** Sends a second-factor code for this session, if codes are one of the user's methods. */
 export async function sendSecondFactorCode(db: Db, input: SessionInput): Promise<SendOutcome | { ok: false; reason: "not_allowed" }> {
@@ -44,7 +51,7 @@ export async function sendSecondFactorCode(db: Db, input: SessionInput): Promise
     organisation: { name: recipient.organisationName },
     sessionTokenHash: input.sessionTokenHash,
     purpose: "second_factor",
-    plan: planSecondFactorDelivery(recipient),
+    plan: input.byEmail ? { channel: "email", destination: recipient.email, emailFallback: null } : planSecondFactorDelivery(recipient),
     context: input.context,
     now: input.now,
   });

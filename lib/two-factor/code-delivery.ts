@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { DeliveryError, sendEmail, sendSms, type EmailMessage, type SmsMessage } from "@/lib/messaging";
 import { notificationEmail } from "@/lib/messaging/email-template";
 import type { RequestContext } from "@/lib/request-context";
-import { issueCode, recordEmailFallback, voidCode, type Channel, type SendPlan } from "@/lib/two-factor/one-time-codes";
+import { issueCode, recordEmailFallback, voidCode, voidEarlierCodes, type Channel, type SendPlan } from "@/lib/two-factor/one-time-codes";
 
 /*
  * Sends one-time codes: by SMS to a verified mobile, by email otherwise, and
@@ -64,9 +64,9 @@ type SendInput = {
 /** The code leads the SMS, so phones can offer to fill it in. */
 function messagesFor(purpose: OneTimeCodePurpose, organisationName: string, name: string, code: string) {
   const sms =
-    purpose === "second_factor"
-      ? `${code} is your ${organisationName} verification code. It expires in 2 minutes. Never share it.`
-      : `${code} is your ${organisationName} code to confirm this mobile number. It expires in 2 minutes.`;
+    purpose === "verify_mobile"
+      ? `${code} is your ${organisationName} code to confirm this mobile number. It expires in 2 minutes.`
+      : `${code} is your ${organisationName} verification code. It expires in 2 minutes. Never share it.`;
   const email = {
     subject: `${organisationName}: your verification code`,
     ...notificationEmail({
@@ -152,6 +152,7 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
       return { ok: false, reason: "delivery_failed" };
     }
   }
+  voidEarlierCodes(db, { userId: user.id, sessionTokenHash: input.sessionTokenHash, purpose: input.purpose }, issued.id, now);
   audit("code.sent", { channel, ...(fallback ? { fallback } : {}) });
   return { ok: true, channel, maskedDestination: maskDestination(channel, destination), fallback };
 }

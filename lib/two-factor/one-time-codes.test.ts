@@ -10,6 +10,8 @@ import {
   SEND_WINDOW_MS,
   SENDS_PER_ACCOUNT,
   WRONG_ENTRIES_PER_CODE,
+  voidCode,
+  voidEarlierCodes,
   type IssueResult,
   type SendPlan,
 } from "@/lib/two-factor/one-time-codes";
@@ -73,11 +75,17 @@ describe("one-time codes", () => {
     expect(check(again.code, at(CODE_LIFETIME_MS + CODE_LIFETIME_MS - 1)).ok).toBe(true);
   });
 
-  it("voids the earlier code when a new one is sent", () => {
+  it("voids the earlier code once a new one is delivered, not before", () => {
     const first = issued(issue(start));
-    const second = issued(issue(at(RESEND_COOLDOWN_MS)));
-    if (first.code !== second.code) expect(check(first.code, at(RESEND_COOLDOWN_MS + 1)).ok).toBe(false);
-    expect(check(second.code, at(RESEND_COOLDOWN_MS + 2)).ok).toBe(true);
+    const undelivered = issued(issue(at(RESEND_COOLDOWN_MS)));
+    voidCode(db, undelivered.id, at(RESEND_COOLDOWN_MS));
+    expect(check(first.code, at(RESEND_COOLDOWN_MS + 1)).ok).toBe(true);
+
+    const third = issued(issue(at(2 * RESEND_COOLDOWN_MS)));
+    const fourth = issued(issue(at(3 * RESEND_COOLDOWN_MS)));
+    voidEarlierCodes(db, { userId: user.id, sessionTokenHash: session, purpose: "second_factor" }, fourth.id, at(3 * RESEND_COOLDOWN_MS));
+    if (third.code !== fourth.code) expect(check(third.code, at(3 * RESEND_COOLDOWN_MS + 1)).ok).toBe(false);
+    expect(check(fourth.code, at(3 * RESEND_COOLDOWN_MS + 2)).ok).toBe(true);
   });
 
   it("voids a code after five wrong entries, even if the right one follows", () => {

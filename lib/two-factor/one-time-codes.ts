@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, count, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { oneTimeCodes, type OneTimeCode, type OneTimeCodePurpose } from "@/db/schema";
 import { constantTimeEqual } from "@/lib/crypto";
@@ -58,7 +58,8 @@ export type IssueResult = ({ ok: true } & IssuedCode) | ({ ok: false } & IssueRe
  * cooldown and the per-account limit count every code the user was sent,
  * for any purpose and session; the organisation's SMS limit counts every
  * text message attempted. The row is the send: it is counted whether or not
- * delivery then succeeds. A new code voids the session's earlier ones.
+ * delivery then succeeds. Once delivered, it voids the session's earlier
+ * codes (`voidEarlierCodes`).
  */
 export function issueCode(
   db: Db,
@@ -87,10 +88,6 @@ export function issueCode(
       [channel, destination, fallbackReason] = ["email", input.plan.emailFallback, "sms_limit"];
     }
 
-    tx.update(oneTimeCodes)
-      .set({ voidedAt: now })
-      .where(and(...liveCodeConditions(input, now)))
-      .run();
     // Rows older than every window have done their counting.
     tx.delete(oneTimeCodes)
       .where(and(eq(oneTimeCodes.userId, input.userId), lt(oneTimeCodes.createdAt, new Date(now.getTime() - SMS_LIMIT_WINDOW_MS))))
@@ -113,7 +110,19 @@ export function issueCode(
       .returning({ id: oneTimeCodes.id })
       .get();
     return { ok: true, id, code, channel, destination, fallbackReason };
-  });
+    // Immediate: with several server processes, the limit check and the insert must not interleave.
+  }, { behavior: "immediate" });
+}
+
+/**
+ * A new code has been delivered: the session's earlier codes stop working.
+ * Not before delivery, so a failed send never costs the user a code that works.
+ */
+export function voidEarlierCodes(db: Db, binding: CodeBinding, keptId: number, now = new Date()): void {
+  db.update(oneTimeCodes)
+    .set({ voidedAt: now })
+    .where(and(...pendingCodeConditions(binding), ne(oneTimeCodes.id, keptId)))
+    .run();
 }
 
 function smsSentThisHour(db: Pick<Db, "select">, organisationId: number, now: Date): number {

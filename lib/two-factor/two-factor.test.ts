@@ -14,7 +14,8 @@ import {
   startAuthenticatorEnrolment,
   verifyAuthenticatorCode,
 } from "@/lib/two-factor/authenticator";
-import { CODES_PER_SESSION, verifySecondFactor } from "@/lib/two-factor/challenge";
+import { CODES_PER_SESSION, confirmationMethod, verifySecondFactor } from "@/lib/two-factor/challenge";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { CODE_LIFETIME_MS, issueCode } from "@/lib/two-factor/one-time-codes";
 import { consumeRecoveryCode, RECOVERY_CODE_COUNT, remainingRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
@@ -239,6 +240,31 @@ describe("codes as a second factor", () => {
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("active");
     db.update(users).set({ codesEnabledAt: now }).where(eq(users.id, user.id)).run();
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("password");
+  });
+
+  it("never offers codes as a quiet way around an app, nor drops an opted-in user to a password alone", async () => {
+    await enrolled(db, user.id);
+    // Required, with an app: codes only if the user turns them on.
+    expect(twoFactorStateOfUser(db, user.id, now).methods).toEqual(["totp"]);
+    db.update(users).set({ codesEnabledAt: now }).where(eq(users.id, user.id)).run();
+    expect(twoFactorStateOfUser(db, user.id, now).methods).toEqual(["totp", "code"]);
+    // An app keeps working when the organisation stops allowing new ones.
+    db.update(organisations).set({ allowTotp: false }).run();
+    expect(twoFactorStateOfUser(db, user.id, now).methods).toEqual(["totp", "code"]);
+
+    // An optional user who chose codes, when codes are then disallowed, must set up an app.
+    const optional = await insertUser(db, { organisationId: user.organisationId, codesEnabledAt: now });
+    db.update(organisations).set({ allowTotp: true, allowCode: false }).run();
+    expect(stageAfterPassword(db, optional.id, null, now).stage).toBe("setup");
+  });
+
+  it("confirms a change with a sent code only when codes are the user's method", async () => {
+    await enrolled(db, user.id);
+    const { token } = createSession(db, { userId: user.id, stage: "active", context });
+    send(token, new Date()); // a code this session could type, though codes are not the user's method
+    expect(confirmationMethod(db, user.id, hashToken(token))).toBe("totp");
+    db.update(users).set({ codesEnabledAt: now }).where(eq(users.id, user.id)).run();
+    expect(confirmationMethod(db, user.id, hashToken(token))).toBe("code");
   });
 
   it("accepts the code sent to this session, and says when it has expired", async () => {

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations, users } from "@/db/schema";
 import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
-import { usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
+import { lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 import type { TwoFactorMethod } from "@/db/schema";
 
@@ -11,6 +11,8 @@ export type UserTwoFactorState = {
   /** The second factors the user can use now (set up and allowed). */
   methods: SecondFactorMethod[];
   hasFactor: boolean;
+  /** The user's own factor is no longer allowed and they have no other: setup is owed. */
+  lostOwnFactor: boolean;
   preferredMethod: TwoFactorMethod | null;
 };
 
@@ -49,16 +51,17 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(eq(users.id, userId))
     .get();
-  if (!row) return { requirement: { level: "disabled" }, methods: [], hasFactor: false, preferredMethod: null };
+  if (!row) return { requirement: { level: "disabled" }, methods: [], hasFactor: false, lostOwnFactor: false, preferredMethod: null };
   const requirement = effectiveTwoFactorRequirement({ ...row, roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor), now });
-  const methods = usableMethods({
+  const methodsInput = {
     allowTotp: row.allowTotp,
     allowCode: row.allowCode,
     hasAuthenticator: hasConfirmedAuthenticator(db, userId),
     codesEnabled: row.codesEnabledAt !== null,
     requirement,
-  });
-  return { requirement, methods, hasFactor: methods.length > 0, preferredMethod: row.preferredMethod };
+  };
+  const methods = usableMethods(methodsInput);
+  return { requirement, methods, hasFactor: methods.length > 0, lostOwnFactor: lostOwnFactor(methodsInput), preferredMethod: row.preferredMethod };
 }
 
 /**
@@ -80,6 +83,6 @@ export function recordRequiredSince(db: Db, userId: number, requirement: Require
 }
 
 /** Whether a user must set up a second factor before anything else: required, none yet, no grace left. */
-export function mustSetUpNow({ requirement, hasFactor }: UserTwoFactorState): boolean {
-  return requirement.level === "required" && !hasFactor && requirement.graceUntil === null;
+export function mustSetUpNow({ requirement, hasFactor, lostOwnFactor }: UserTwoFactorState): boolean {
+  return (requirement.level === "required" && !hasFactor && requirement.graceUntil === null) || lostOwnFactor;
 }

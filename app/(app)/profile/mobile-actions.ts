@@ -15,7 +15,9 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { mobileNumberSchema } from "@/lib/profile-schemas";
 import { codeRecipientOf } from "@/lib/two-factor/code-challenge";
 import { maskPhone, sendOneTimeCode } from "@/lib/two-factor/code-delivery";
-import { checkCode, liveCode } from "@/lib/two-factor/one-time-codes";
+import { liveCode } from "@/lib/two-factor/one-time-codes";
+import { checkSentCodeUnderLimit } from "@/lib/two-factor/challenge";
+import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/send-outcome-message";
 
 /*
@@ -82,8 +84,9 @@ export const confirmMobileChangeAction = formAction({
     const { user, organisation, session } = current;
     const binding = { userId: user.id, sessionTokenHash: session.tokenHash, purpose: "verify_mobile" as const };
     const pending = liveCode(db, binding);
-    const check = checkCode(db, { ...binding, code, key: getEnv().APP_ENCRYPTION_KEY });
+    const check = checkSentCodeUnderLimit(db, { ...binding, code, key: getEnv().APP_ENCRYPTION_KEY });
     if (!check.ok) {
+      if (check.reason === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
       const problem =
         check.reason === "wrong" && !check.voided
           ? "That code is not valid."

@@ -77,7 +77,7 @@ export default async function ProfilePage() {
               <>
                 <p className="text-sm text-slate-600">
                   Set up. {twoFactor.recoveryCodesLeft} of {RECOVERY_CODE_COUNT} recovery codes left.
-                  {organisation.allowTotp ? "" : " Your organisation no longer allows authenticator apps, so it is not used at sign-in."}
+                  {organisation.allowTotp ? "" : " Your organisation no longer allows new authenticator apps; yours keeps working."}
                 </p>
                 <RecoveryCodesRegenerateForm />
               </>
@@ -131,8 +131,8 @@ export default async function ProfilePage() {
                 <RowActionForm
                   action={sendConfirmationCodeAction}
                   fields={{}}
-                  label="Send me a code"
-                  accessibleName="Send me a code to confirm a change"
+                  label="Email me a code"
+                  accessibleName="Email me a code to confirm turning two-factor authentication off"
                   pendingLabel="Sending…"
                   className="flex flex-col items-start gap-2"
                 />

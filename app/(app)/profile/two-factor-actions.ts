@@ -13,7 +13,7 @@ import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
-import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/challenge";
+import { checkSecondFactorCode, checkSentCodeUnderLimit, confirmationMethod } from "@/lib/two-factor/challenge";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
@@ -156,7 +156,7 @@ export const startCodesAction = formAction({
         user: recipient,
         organisation: current.organisation,
         sessionTokenHash: current.session.tokenHash,
-        purpose: "second_factor",
+        purpose: "enable_codes",
         plan: planSecondFactorDelivery(recipient),
         context: current.context,
       }),
@@ -170,16 +170,16 @@ export const confirmCodesAction = formAction({
   async handler(input, current) {
     const db = getDb();
     const { user, session } = current;
-    const check = await checkSecondFactorCode(db, {
+    const check = checkSentCodeUnderLimit(db, {
       userId: user.id,
-      code: input.code,
-      method: "code",
       sessionTokenHash: session.tokenHash,
+      purpose: "enable_codes",
+      code: input.code,
       key: getEnv().APP_ENCRYPTION_KEY,
     });
-    if (check.outcome === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
-    if (check.outcome !== "verified" || check.method !== "code") {
-      const problem = check.outcome === "wrong" && check.codeProblem ? "This code can no longer be used: start again for a new one." : "That code is not valid.";
+    if (!check.ok) {
+      if (check.reason === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+      const problem = check.reason === "wrong" && !check.voided ? "That code is not valid." : "This code can no longer be used: start again for a new one.";
       return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { code: problem } };
     }
     db.transaction((tx) => {
@@ -213,7 +213,11 @@ export const updatePreferredMethodAction = formAction({
   },
 });
 
-/** A code to confirm turning 2FA off or replacing recovery codes, for users on codes. */
+/**
+ * A code to confirm turning 2FA off, for users on codes. Always by email: a
+ * mobile number can be changed with the password alone, so a code texted to
+ * it proves less than the mailbox does.
+ */
 export const sendConfirmationCodeAction = formAction({
   guard: requireUser,
   schema: z.object({}),
@@ -222,6 +226,7 @@ export const sendConfirmationCodeAction = formAction({
       userId: current.user.id,
       sessionTokenHash: current.session.tokenHash,
       context: current.context,
+      byEmail: true,
     });
     const { data: _sentTo, ...message } = sendOutcomeMessage(outcome);
     return message;

@@ -50,7 +50,7 @@ export const skipSetupAction = formAction({
   schema: z.object({}),
   async handler(_input, current) {
     const { requirement } = twoFactorStateOfUser(getDb(), current.user.id);
-    if (requirement.level === "required" && !requirement.graceUntil) {
+    if (requirement.level !== "required" || !requirement.graceUntil) {
       return { status: "error", message: "Your organisation requires two-factor authentication now: set it up to continue." };
     }
     recordActorEvent(getDb(), current, "two_factor.setup_skipped", { targetUserId: current.user.id });
