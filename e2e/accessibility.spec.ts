@@ -76,7 +76,7 @@ test("the two-factor pages pass axe: challenge, enrolment, recovery codes, and t
 });
 
 test("the code challenge and the profile's code and mobile forms pass axe", async ({ page, context, createUser, signInAs }) => {
-  const user = await createUser({ totp: true, columns: { twoFactorRequirement: "required", preferredTwoFactorMethod: "code" } });
+  const user = await createUser({ totp: true, columns: { codesEnabledAt: new Date(), preferredTwoFactorMethod: "code" } });
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);

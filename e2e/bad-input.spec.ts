@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { organisations, users } from "@/db/schema";
-import { expect, failOnServerErrors, signInWithForm, test } from "./fixtures";
+import { expect, failOnServerErrors, signInWithForm, submitAndWait, test } from "./fixtures";
 
 const HUGE = "x".repeat(10_000);
 const SQL = "'; DROP TABLE users; --";
@@ -60,7 +60,7 @@ test("the profile forms refuse bad names and numbers, and keep unicode and SQL-l
   for (const bad of ["call me maybe", "07911 123456", "+44 20 7946 0000", HUGE]) {
     await mobile.fill(bad);
     await mobileCard.getByLabel("Current password").fill(user.password);
-    await mobileCard.getByRole("button", { name: "Save mobile number" }).click();
+    await submitAndWait(page, mobileCard.getByRole("button", { name: "Save mobile number" }));
     await expect(mobileCard.getByText(/international format|not a mobile number/).last()).toBeVisible();
     await expect(mobile).toHaveValue(bad === HUGE ? HUGE : bad);
   }

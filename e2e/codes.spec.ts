@@ -9,6 +9,7 @@ import {
   outboxEmails,
   setTwilioBehaviour,
   signInWithForm,
+  submitAndWait,
   test,
   textMessagesTo,
   uniqueMobileNumber,
@@ -100,11 +101,7 @@ test.describe("codes by email", () => {
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
     const status = page.getByRole("status").filter({ hasText: /./ }).last();
     // Each press waits for the server's answer, so the next one never overtakes it.
-    const press = () =>
-      Promise.all([
-        page.waitForResponse((response) => response.request().method() === "POST" && response.url().includes("/login/two-factor")),
-        page.getByRole("button", { name: "Send a new code" }).click(),
-      ]);
+    const press = () => submitAndWait(page, page.getByRole("button", { name: "Send a new code" }));
 
     // Within the 30-second cooldown, nothing more is sent however often it is pressed.
     for (let i = 0; i < 6; i++) {
@@ -235,7 +232,7 @@ test.describe("profile", () => {
 
     await mobile.getByLabel("Mobile number").fill("07911 123456");
     await mobile.getByLabel("Current password").fill(user.password);
-    await mobile.getByRole("button", { name: "Save mobile number" }).click();
+    await submitAndWait(page, mobile.getByRole("button", { name: "Save mobile number" }));
     await expect(mobile.getByText(/international format/).last()).toBeVisible();
 
     await mobile.getByLabel("Mobile number").fill(mobileNumber);

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db";
 import { oneTimeCodes, organisations, outbox, roles, totpCredentials, userRoles, users, type NewUser, type Permission } from "@/db/schema";
@@ -178,4 +178,12 @@ export function ageCodes(db: Db, userId: number, ms: number) {
     .set({ createdAt: sql`${oneTimeCodes.createdAt} - ${ms}`, expiresAt: sql`${oneTimeCodes.expiresAt} - ${ms}` })
     .where(eq(oneTimeCodes.userId, userId))
     .run();
+}
+
+/**
+ * Clicks a form's submit button and waits for the server's answer, so an
+ * assertion after it cannot pass on the previous submission's message.
+ */
+export async function submitAndWait(page: Page, button: Locator) {
+  await Promise.all([page.waitForResponse((response) => response.request().method() === "POST"), button.click()]);
 }
