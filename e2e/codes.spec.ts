@@ -270,3 +270,27 @@ test.describe("profile", () => {
     await expect(page.getByText(/^On\. Codes go by email to/)).toBeVisible();
   });
 });
+
+test("an administrator requires 2FA for one user, who then signs in with an emailed code and no setup", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ["users:read", "users:manage"] });
+  const user = await createUser({ organisationId: admin.organisationId });
+  await signInAs(context, admin);
+  await page.goto(`/admin/users/${user.id}`);
+  await expect(page.getByRole("region", { name: "Two-factor methods" })).toContainText("None");
+  await page.getByRole("radio", { name: "Required" }).check();
+  await page.getByRole("radio", { name: "Email only" }).check();
+  await submitAndWait(page, page.getByRole("button", { name: "Save", exact: true }));
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Two-factor methods" })).toContainText("Code by text message or email (because two-factor authentication is required)");
+
+  const userContext = await browser.newContext();
+  const userPage = await userContext.newPage();
+  await signInWithForm(userPage, user);
+  await expect(userPage).toHaveURL("/login/two-factor");
+  await expect(userPage.getByText(/We sent a 6-digit code by email/)).toBeVisible();
+  await userPage.getByLabel("Code").fill(codeIn(outboxEmails(db, user.email).find((mail) => /verification code/.test(mail.subject ?? ""))!.body));
+  await userPage.getByRole("button", { name: "Verify" }).click();
+  await expect(userPage).toHaveURL("/");
+  await userContext.close();
+});
