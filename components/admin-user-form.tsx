@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { updateUserAction } from "@/app/(app)/admin/users/[id]/actions";
 import { SubmitButton } from "@/components/ui/button";
-import { Choice, ChoiceGroup } from "@/components/ui/choice";
+import { Choice, ChoiceGroup, RadioGroup, type RadioOption } from "@/components/ui/choice";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 
@@ -15,12 +15,12 @@ const CODE_DELIVERY_OPTIONS = [
   { value: "email", label: "Email only", hint: "Never by text message." },
 ] as const;
 
-const REQUIREMENTS = [
+const REQUIREMENTS: readonly RadioOption[] = [
   { value: "default", label: "Organisation default", hint: "Follow the roles and the organisation’s policy." },
   { value: "required", label: "Required" },
   { value: "optional", label: "Optional" },
   { value: "disabled", label: "Disabled", hint: "Never ask this user for a second factor." },
-] as const;
+];
 
 export function AdminUserForm({
   user,
@@ -76,34 +76,8 @@ export function AdminUserForm({
             ))}
           </ChoiceGroup>
         </div>
-        <ChoiceGroup legend="Two-factor requirement">
-          {REQUIREMENTS.map((requirement) => (
-            <Choice
-              key={requirement.value}
-              id={`requirement-${requirement.value}`}
-              type="radio"
-              name="requirement"
-              value={requirement.value}
-              label={requirement.label}
-              hint={"hint" in requirement ? requirement.hint : undefined}
-              defaultChecked={user.twoFactorRequirement === requirement.value}
-            />
-          ))}
-        </ChoiceGroup>
-        <ChoiceGroup legend="Code delivery">
-          {CODE_DELIVERY_OPTIONS.map((option) => (
-            <Choice
-              key={option.value}
-              id={`code-delivery-${option.value}`}
-              type="radio"
-              name="codeDelivery"
-              value={option.value}
-              label={option.label}
-              hint={option.hint}
-              defaultChecked={user.codeDelivery === option.value}
-            />
-          ))}
-        </ChoiceGroup>
+        <RadioGroup legend="Two-factor requirement" name="requirement" options={REQUIREMENTS} defaultValue={user.twoFactorRequirement} />
+        <RadioGroup legend="Code delivery" name="codeDelivery" options={CODE_DELIVERY_OPTIONS} defaultValue={user.codeDelivery} />
         <div className="space-y-3">
           <Choice
             id="two-factor-enabled"

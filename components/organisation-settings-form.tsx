@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { updateSettingsAction } from "@/app/(app)/admin/settings/actions";
 import { SubmitButton } from "@/components/ui/button";
-import { Choice, ChoiceGroup } from "@/components/ui/choice";
+import { Choice, ChoiceGroup, RadioGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
@@ -33,20 +33,7 @@ export function OrganisationSettingsForm({ settings }: { settings: OrganisationS
   return (
     <form action={action} className="space-y-8" noValidate>
       <FormStatus state={state} />
-      <ChoiceGroup legend="Two-factor authentication">
-        {POLICIES.map((policy) => (
-          <Choice
-            key={policy.value}
-            id={`policy-${policy.value}`}
-            type="radio"
-            name="twoFactorPolicy"
-            value={policy.value}
-            label={policy.label}
-            hint={policy.hint}
-            defaultChecked={settings.twoFactorPolicy === policy.value}
-          />
-        ))}
-      </ChoiceGroup>
+      <RadioGroup legend="Two-factor authentication" name="twoFactorPolicy" options={POLICIES} defaultValue={settings.twoFactorPolicy} />
 
       <ChoiceGroup legend="Allowed methods" error={state.fieldErrors?.allowTotp}>
         <Choice id="allow-totp" type="checkbox" name="allowTotp" label="Authenticator app (TOTP)" defaultChecked={settings.allowTotp} />

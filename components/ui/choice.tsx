@@ -39,3 +39,35 @@ export function ChoiceGroup({ legend, error, children }: { legend: string; error
     </fieldset>
   );
 }
+
+export type RadioOption = { value: string; label: string; hint?: string };
+
+/** One radio per option, ids derived from the field name so several groups can share a page. */
+export function RadioGroup({
+  legend,
+  name,
+  options,
+  defaultValue,
+}: {
+  legend: string;
+  name: string;
+  options: readonly RadioOption[];
+  defaultValue: string;
+}) {
+  return (
+    <ChoiceGroup legend={legend}>
+      {options.map((option) => (
+        <Choice
+          key={option.value}
+          id={`${name}-${option.value}`}
+          type="radio"
+          name={name}
+          value={option.value}
+          label={option.label}
+          hint={option.hint}
+          defaultChecked={defaultValue === option.value}
+        />
+      ))}
+    </ChoiceGroup>
+  );
+}
