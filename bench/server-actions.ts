@@ -1,0 +1,36 @@
+import fs from "node:fs";
+import path from "node:path";
+
+/*
+ * Server actions called over raw HTTP exactly as the browser's React client
+ * calls them after a form submit, so the server runs the same code path
+ * (action decoding, the redirect and its render) as for a real user.
+ */
+
+type ReferenceManifest = { node: Record<string, { filename: string; exportedName: string }> };
+
+/** The id the production build gave an action, from its own manifest (as e2e/manifests.ts reads it). */
+export function serverActionId(file: string, exportedName: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(".next", "server", "server-reference-manifest.json"), "utf8")) as ReferenceManifest;
+  const found = Object.entries(manifest.node).find(([, action]) => action.filename === file && action.exportedName === exportedName);
+  if (!found) throw new Error(`No server action ${exportedName} in ${file} in the build`);
+  return found[0];
+}
+
+/**
+ * The body React's encodeReply makes for a `useActionState` form action,
+ * `action(previousState, formData)`: the form's fields under the prefix "_1_"
+ * and, last, the argument list as field "0" naming them "$K1". The order
+ * matters: the server decodes the list as soon as it arrives.
+ */
+export function formActionBody(fields: Record<string, string>, previousState: object = { status: "idle" }): FormData {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.append(`_1_${name}`, value);
+  body.append("0", JSON.stringify([previousState, "$K1"]));
+  return body;
+}
+
+/** The headers the browser sends with an action: which action, and that it wants the RSC answer. */
+export function actionHeaders(origin: string, actionId: string): Record<string, string> {
+  return { "next-action": actionId, accept: "text/x-component", origin, "user-agent": "Mozilla/5.0 (X11; Linux x86_64) twofold-bench" };
+}
