@@ -1,5 +1,6 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
+import { preparedQuery } from "@/db/prepared";
 import { organisations, sessions, users, type SessionStage } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
 import type { RequestContext } from "@/lib/request-context";
@@ -76,15 +77,9 @@ export function createSession(
   return { token, expiresAt };
 }
 
-/**
- * Resolves a cookie's token to its session, user and organisation, or null.
- * Expired sessions, and sessions of users who may no longer use the web UI
- * (disabled, or API accounts), are deleted on sight.
- */
-export function loadSession(db: Db, token: string, now = new Date()): LoadedSession | null {
-  if (!token) return null;
-  const tokenHash = hashToken(token);
-  const row = db
+// Every signed-in request runs this: prepared once (see preparedQuery).
+const sessionByTokenHash = preparedQuery((db) =>
+  db
     .select({
       session: {
         tokenHash: sessions.tokenHash,
@@ -114,8 +109,19 @@ export function loadSession(db: Db, token: string, now = new Date()): LoadedSess
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(sessions.tokenHash, tokenHash))
-    .get();
+    .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
+    .prepare(),
+);
+
+/**
+ * Resolves a cookie's token to its session, user and organisation, or null.
+ * Expired sessions, and sessions of users who may no longer use the web UI
+ * (disabled, or API accounts), are deleted on sight.
+ */
+export function loadSession(db: Db, token: string, now = new Date()): LoadedSession | null {
+  if (!token) return null;
+  const tokenHash = hashToken(token);
+  const row = sessionByTokenHash(db).get({ tokenHash });
   if (!row) return null;
 
   const { disabledAt, isApiAccount, ...user } = row.user;

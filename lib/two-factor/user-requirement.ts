@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { preparedQuery } from "@/db/prepared";
 import { organisations, users } from "@/db/schema";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 
 export type UserTwoFactorState = { requirement: Requirement; hasFactor: boolean };
@@ -22,9 +23,9 @@ export const roleRequiresTwoFactorSql = sql<number>`exists (
   )
 )`;
 
-/** Gathers what the requirement rule needs about one user, and asks it. */
-export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
-  const row = db
+// Asked on every signed-in request (the guards' setup check): prepared once (see preparedQuery).
+const twoFactorFactsOfUser = preparedQuery((db) =>
+  db
     .select({
       isApiAccount: users.isApiAccount,
       userOverride: users.twoFactorRequirement,
@@ -32,14 +33,21 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
       organisationPolicy: organisations.twoFactorPolicy,
       graceDays: organisations.twoFactorGraceDays,
       roleRequiresTwoFactor: roleRequiresTwoFactorSql,
+      hasFactor: hasConfirmedAuthenticatorSql,
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(users.id, userId))
-    .get();
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare(),
+);
+
+/** Gathers what the requirement rule needs about one user, and asks it. */
+export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
+  const row = twoFactorFactsOfUser(db).get({ userId });
   if (!row) return { requirement: { level: "disabled" }, hasFactor: false };
-  const requirement = effectiveTwoFactorRequirement({ ...row, roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor), now });
-  return { requirement, hasFactor: hasConfirmedAuthenticator(db, userId) };
+  const { hasFactor, ...facts } = row;
+  const requirement = effectiveTwoFactorRequirement({ ...facts, roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor), now });
+  return { requirement, hasFactor: Boolean(hasFactor) };
 }
 
 /**
