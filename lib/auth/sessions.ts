@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { preparedQuery } from "@/db/prepared";
-import { organisations, sessions, users, type SessionStage } from "@/db/schema";
+import { organisations, sessions, users, type SessionStage, type TwoFactorPolicy } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
 import type { RequestContext } from "@/lib/request-context";
 
@@ -34,7 +34,7 @@ export type SessionUser = {
   passwordChangedAt: Date | null;
 };
 
-export type SessionOrganisation = { id: number; name: string; sessionDurationDays: number };
+export type SessionOrganisation = { id: number; name: string; sessionDurationDays: number; twoFactorPolicy: TwoFactorPolicy };
 
 export type LoadedSession = { session: SessionView; user: SessionUser; organisation: SessionOrganisation };
 
@@ -104,6 +104,7 @@ const sessionByTokenHash = preparedQuery((db) =>
         id: organisations.id,
         name: organisations.name,
         sessionDurationDays: organisations.sessionDurationDays,
+        twoFactorPolicy: organisations.twoFactorPolicy,
       },
     })
     .from(sessions)
