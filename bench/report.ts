@@ -23,12 +23,14 @@ export type Row = {
 };
 
 export function targetMet(target: Target): boolean {
+  if (!Number.isFinite(target.ratio)) return false;
   return "atLeast" in target.bound ? target.ratio >= target.bound.atLeast : target.ratio <= target.bound.atMost;
 }
 
 function describeTarget(target: Target): string {
   const bound = "atLeast" in target.bound ? `≥ ${target.bound.atLeast.toFixed(2)}` : `≤ ${target.bound.atMost.toFixed(2)}`;
-  return `${target.ratio.toFixed(2)}× ${target.against} (target ${bound}: ${targetMet(target) ? "met" : "MISSED"})`;
+  const ratio = Number.isFinite(target.ratio) ? `${target.ratio.toFixed(2)}×` : "no ratio (a side completed nothing)";
+  return `${ratio} ${target.against} (target ${bound}: ${targetMet(target) ? "met" : "MISSED"})`;
 }
 
 const number = (value: number, digits = 0) => value.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });

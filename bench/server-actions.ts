@@ -19,18 +19,25 @@ export function serverActionId(file: string, exportedName: string): string {
 
 /**
  * The body React's encodeReply makes for a `useActionState` form action,
- * `action(previousState, formData)`: the form's fields under the prefix "_1_"
- * and, last, the argument list as field "0" naming them "$K1". The order
- * matters: the server decodes the list as soon as it arrives.
+ * `action(previousState, formData)`, as multipart/form-data: the form's
+ * fields under the prefix "_1_" and, last, the argument list as field "0"
+ * naming them "$K1". The order matters: the server decodes the list as soon
+ * as it arrives.
  */
-export function formActionBody(fields: Record<string, string>, previousState: object = { status: "idle" }): FormData {
-  const body = new FormData();
-  for (const [name, value] of Object.entries(fields)) body.append(`_1_${name}`, value);
-  body.append("0", JSON.stringify([previousState, "$K1"]));
-  return body;
+export function formActionBody(fields: Record<string, string>, previousState: object = { status: "idle" }): { body: Buffer; contentType: string } {
+  const boundary = `----twofoldbench${Math.random().toString(16).slice(2)}`;
+  const parts = [...Object.entries(fields).map(([name, value]) => [`_1_${name}`, value]), ["0", JSON.stringify([previousState, "$K1"])]];
+  const text = parts.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join("");
+  return { body: Buffer.from(`${text}--${boundary}--\r\n`), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** The headers the browser sends with an action: which action, and that it wants the RSC answer. */
 export function actionHeaders(origin: string, actionId: string): Record<string, string> {
-  return { "next-action": actionId, accept: "text/x-component", origin, "user-agent": "Mozilla/5.0 (X11; Linux x86_64) twofold-bench" };
+  return {
+    "next-action": actionId,
+    accept: "text/x-component",
+    "accept-encoding": "gzip",
+    origin,
+    "user-agent": "Mozilla/5.0 (X11; Linux x86_64) twofold-bench",
+  };
 }

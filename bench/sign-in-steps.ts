@@ -1,4 +1,5 @@
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
+import { post, type Answer } from "./http-client";
 import { actionHeaders, formActionBody, serverActionId } from "./server-actions";
 
 /*
@@ -21,8 +22,8 @@ export function signInActions(origin: string): SignInActions {
 
 export type StepResult = { ok: true; sessionToken: string } | { ok: false; status: number; reason: string };
 
-function sessionTokenOf(response: Response): string | undefined {
-  for (const cookie of response.headers.getSetCookie()) {
+function sessionTokenOf(answer: Answer): string | undefined {
+  for (const cookie of answer.headers["set-cookie"] ?? []) {
     const [pair] = cookie.split(";");
     const separator = pair!.indexOf("=");
     if (pair!.slice(0, separator) === SESSION_COOKIE && separator < pair!.length - 1) return pair!.slice(separator + 1);
@@ -30,43 +31,39 @@ function sessionTokenOf(response: Response): string | undefined {
   return undefined;
 }
 
-async function postAction(url: string, actionId: string, origin: string, fields: Record<string, string>, headers: Record<string, string>) {
-  const response = await fetch(url, {
-    method: "POST",
-    body: formActionBody(fields),
-    headers: { ...actionHeaders(origin, actionId), ...headers },
-    redirect: "manual",
-  });
-  // Read to the end, as the browser does, so the whole answer is in the time.
-  await response.arrayBuffer();
-  return response;
+function postAction(url: string, actionId: string, origin: string, fields: Record<string, string>, headers: Record<string, string>): Promise<Answer> {
+  const { body, contentType } = formActionBody(fields);
+  return post(url, { ...actionHeaders(origin, actionId), "content-type": contentType, ...headers }, body);
 }
+
+/** Where the action sent the browser: Next's x-action-redirect, "path;push". */
+const redirectOf = (answer: Answer) => String(answer.headers["x-action-redirect"] ?? "").split(";")[0] || undefined;
 
 /**
  * Email and password; `clientIp` stands for the address a reverse proxy would
  * append, one per virtual user as real users come from different addresses.
  */
 export async function submitPassword(actions: SignInActions, input: { email: string; password: string; clientIp: string }): Promise<StepResult> {
-  const response = await postAction(`${actions.origin}/login`, actions.passwordActionId, actions.origin, { email: input.email, password: input.password }, {
+  const answer = await postAction(`${actions.origin}/login`, actions.passwordActionId, actions.origin, { email: input.email, password: input.password }, {
     "x-forwarded-for": input.clientIp,
   });
-  const sessionToken = sessionTokenOf(response);
-  if (response.status !== 200) return { ok: false, status: response.status, reason: "status" };
-  if (!response.headers.get("x-action-redirect") || !sessionToken) return { ok: false, status: response.status, reason: "no redirect and session" };
+  const sessionToken = sessionTokenOf(answer);
+  if (answer.status !== 200) return { ok: false, status: answer.status, reason: "status" };
+  if (!redirectOf(answer) || !sessionToken) return { ok: false, status: answer.status, reason: "no redirect and session" };
   return { ok: true, sessionToken };
 }
 
 /** The authenticator code, from a half-signed-in session; success replaces the session with a new, active one. */
 export async function submitCode(actions: SignInActions, input: { sessionToken: string; code: string; clientIp: string }): Promise<StepResult> {
-  const response = await postAction(`${actions.origin}/login/two-factor`, actions.codeActionId, actions.origin, { code: input.code }, {
+  const answer = await postAction(`${actions.origin}/login/two-factor`, actions.codeActionId, actions.origin, { code: input.code }, {
     cookie: `${SESSION_COOKIE}=${input.sessionToken}`,
     "x-forwarded-for": input.clientIp,
   });
-  const sessionToken = sessionTokenOf(response);
-  if (response.status !== 200) return { ok: false, status: response.status, reason: "status" };
-  const redirect = response.headers.get("x-action-redirect")?.split(";")[0];
+  const sessionToken = sessionTokenOf(answer);
+  if (answer.status !== 200) return { ok: false, status: answer.status, reason: "status" };
+  const redirect = redirectOf(answer);
   if (redirect !== "/" || !sessionToken || sessionToken === input.sessionToken) {
-    return { ok: false, status: response.status, reason: `redirect ${redirect ?? "none"}` };
+    return { ok: false, status: answer.status, reason: `redirect ${redirect ?? "none"}` };
   }
   return { ok: true, sessionToken };
 }
