@@ -26,7 +26,7 @@ const PLAN = {
   codeStep: { virtualUsers: 16, seconds: 10, warmUpSeconds: 3 },
   // An admin's list is read by a few people at a time, not by a crowd.
   directory: { connections: 4, rounds: 3, seconds: 3, warmUpSeconds: 2 },
-  seed: { pageUsers: 64, signInUsers: 3_000, codeUsers: 10_000, directoryMembers: 100, largeDirectoryMembers: 100_000 },
+  seed: { pageUsers: 64, signInUsers: 3_000, codeUsers: 4_000, directoryMembers: 100, largeDirectoryMembers: 100_000 },
 };
 
 const SESSION_COOKIE = sessionCookie(false).name;
