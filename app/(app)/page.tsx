@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { organisations } from "@/db/schema";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
 import { rolesOfUser } from "@/lib/auth/permissions";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
-import { describeMethods, twoFactorStatus } from "@/lib/two-factor/status";
+import { describeMethods } from "@/lib/two-factor/status";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -23,12 +22,12 @@ function Detail({ term, children }: { term: string; children: React.ReactNode })
 }
 
 export default async function DashboardPage() {
-  const { user } = await requireUser();
+  // The organisation comes with the session: no query of its own.
+  const { user, organisation } = await requireUser();
   const db = getDb();
-  const organisation = db.select().from(organisations).where(eq(organisations.id, user.organisationId)).get()!;
   const heldRoles = rolesOfUser(db, user.id);
-  const twoFactor = twoFactorStatus(db, user.id);
-  const { requirement } = twoFactor;
+  // One query answers both what the rule requires of the user and which factors they can use.
+  const { requirement, methods, hasFactor } = twoFactorStateOfUser(db, user.id);
 
   return (
     <div className="space-y-6">
@@ -58,10 +57,10 @@ export default async function DashboardPage() {
           <p className="flex items-center gap-2 text-sm text-slate-800">
             <span
               aria-hidden="true"
-              className={`inline-block h-2.5 w-2.5 rounded-full ${twoFactor.enabled ? "bg-emerald-500" : "bg-amber-500"}`}
+              className={`inline-block h-2.5 w-2.5 rounded-full ${hasFactor ? "bg-emerald-500" : "bg-amber-500"}`}
             />
-            {twoFactor.enabled
-              ? `On: after your password, you enter ${describeMethods(twoFactor.methods)}.`
+            {hasFactor
+              ? `On: after your password, you enter ${describeMethods(methods)}.`
               : "Off: your account is protected by your password alone."}
           </p>
           <Link href="/profile" className="text-sm font-medium text-brand-700 hover:underline">

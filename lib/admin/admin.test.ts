@@ -80,4 +80,21 @@ describe("administration", () => {
     expect(page.rows.map((row) => row.email)[0]).toBe("grace@example.com");
     expect(page.hasMore).toBe(false);
   });
+
+  it("finds a common prefix in last sign-in order page by page, as a full sort would", () => {
+    // More matches than the list sorts whole, so the search walks the sign-in order instead.
+    const insert = db.$client.prepare("insert into users (organisation_id, email, name, last_sign_in_at) values (?, ?, ?, ?)");
+    for (let index = 0; index < 1_800; index++) {
+      const name = `${index % 3 === 0 ? "Other" : "Mia"} ${index}`;
+      insert.run(organisationId, `${name.replace(" ", ".").toLowerCase()}@example.com`, name, index % 7 === 0 ? null : (index * 7_919) % 100_000);
+    }
+    const everyMatch = db.$client
+      .prepare("select name from users where organisation_id = ? and name like 'mia%' order by last_sign_in_at desc, id desc")
+      .pluck()
+      .all(organisationId);
+    const pages = [1, 2, 17].map(
+      (page) => listUsers(db, organisationId, { q: "MIA", sort: "lastSignIn", direction: "desc", page }).rows.map((row) => row.name),
+    );
+    expect(pages).toEqual([everyMatch.slice(0, 50), everyMatch.slice(50, 100), everyMatch.slice(800, 850)]);
+  });
 });

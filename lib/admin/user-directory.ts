@@ -31,20 +31,58 @@ const ORDER: Record<UserSort, SQL> = {
 };
 
 /**
- * The users whose name or email starts with `q` (case-insensitively), as far
- * as the page needs them. Each branch reads a range of its own index in the
- * list's order and stops after `limit` rows, so a search costs the same with
- * 100 users or 100,000, whether it matches nothing or thousands.
+ * In the order of last sign-in or creation, a prefix matching more users than
+ * this is found by walking that order's index and keeping the matches: a
+ * prefix this common turns up a page within about page × 50 × users / this
+ * rows, where reading its whole range to sort it would read every match.
  */
-function prefixCandidates(organisationId: number, q: string, order: SQL, limit: number): SQL {
+const SORTABLE_MATCHES = 1000;
+
+type SearchColumn = "name" | "email";
+
+/** Whether at most SORTABLE_MATCHES users' `column` lies in [q, upper): read off the index, stopping early. */
+function fewMatches(db: Db, organisationId: number, column: SearchColumn, q: string, upper: string): boolean {
+  const { count } = db
+    .select({ count: sql<number>`count(*)` })
+    .from(
+      sql`(select 1 from "users" where "users"."organisation_id" = ${organisationId}
+        and "users".${sql.identifier(column)} collate nocase >= ${q}
+        and "users".${sql.identifier(column)} collate nocase < ${upper}
+        limit ${SORTABLE_MATCHES + 1})`,
+    )
+    .get()!;
+  return count <= SORTABLE_MATCHES;
+}
+
+/**
+ * The users whose name or email starts with `q` (case-insensitively), as far
+ * as the page needs them: at most `limit` per branch, in the list's order.
+ *
+ * A branch reads the prefix's range of its own index, which is already in the
+ * list's order when the list is sorted by that column. In name or email order
+ * the other branch sorts its range: names and emails go together, so walking
+ * one's order for the other's prefix would pass most users before the first
+ * match. In the order of last sign-in or creation, which has nothing to do
+ * with names, a common prefix walks that order instead (the unary `+` keeps
+ * SQLite off the prefix's index). A search thus costs about the same with 100
+ * users or 100,000, except a very common prefix across name and email order,
+ * which reads every match of the other column (see README, Performance).
+ */
+function prefixCandidates(db: Db, organisationId: number, query: UserListQuery, order: SQL, limit: number): SQL {
+  const { q } = query;
   const upper = `${q}\u{10FFFF}`;
-  const branch = (column: "name" | "email") => sql`select "id" from (
-    select "users"."id" as "id" from "users"
-    where "users"."organisation_id" = ${organisationId}
-      and "users".${sql.identifier(column)} collate nocase >= ${q}
-      and "users".${sql.identifier(column)} collate nocase < ${upper}
-    order by ${order} limit ${limit}
-  )`;
+  const alphabetical = query.sort === "name" || query.sort === "email";
+  const branch = (column: SearchColumn) => {
+    const readRange = alphabetical || fewMatches(db, organisationId, column, q, upper);
+    const value = readRange ? sql`"users".${sql.identifier(column)}` : sql`(+"users".${sql.identifier(column)})`;
+    return sql`select "id" from (
+      select "users"."id" as "id" from "users"
+      where "users"."organisation_id" = ${organisationId}
+        and ${value} collate nocase >= ${q}
+        and ${value} collate nocase < ${upper}
+      order by ${order} limit ${limit}
+    )`;
+  };
   return sql`${users.id} in (${branch("name")} union all ${branch("email")})`;
 }
 
@@ -82,7 +120,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
     // organisation again would tempt SQLite to walk its whole index instead.
     .where(
       query.q
-        ? prefixCandidates(organisationId, query.q, order, offset + USERS_PAGE_SIZE + 1)
+        ? prefixCandidates(db, organisationId, query, order, offset + USERS_PAGE_SIZE + 1)
         : eq(users.organisationId, organisationId),
     )
     .orderBy(order)

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { preparedQuery } from "@/db/prepared";
 import { groupMembers, groupRoles, roles, userRoles, type Permission } from "@/db/schema";
 
 export const PERMISSION_LABELS: Record<Permission, string> = {
@@ -10,22 +11,27 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   "audit:read": "Read the audit log",
 };
 
-/** Names of the roles a user holds, directly or through a group. */
-export function rolesOfUser(db: Db, userId: number) {
-  return db
+// Every signed-in page asks for the user's permissions: prepared once (see preparedQuery).
+const rolesOfUserQuery = preparedQuery((db) =>
+  db
     .select({ id: roles.id, name: roles.name, permissions: roles.permissions, requireTwoFactor: roles.requireTwoFactor })
     .from(roles)
     .where(
       sql`${roles.id} in (
-        select ${userRoles.roleId} from ${userRoles} where ${userRoles.userId} = ${userId}
+        select ${userRoles.roleId} from ${userRoles} where ${userRoles.userId} = ${sql.placeholder("userId")}
         union
         select ${groupRoles.roleId} from ${groupRoles}
           join ${groupMembers} on ${groupMembers.groupId} = ${groupRoles.groupId}
-          where ${groupMembers.userId} = ${userId}
+          where ${groupMembers.userId} = ${sql.placeholder("userId")}
       )`,
     )
     .orderBy(roles.name)
-    .all();
+    .prepare(),
+);
+
+/** Names of the roles a user holds, directly or through a group. */
+export function rolesOfUser(db: Db, userId: number) {
+  return rolesOfUserQuery(db).all({ userId });
 }
 
 export function permissionsOf(heldRoles: Array<{ permissions: Permission[] }>): Set<Permission> {

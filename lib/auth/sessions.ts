@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { organisations, sessions, users, type SessionStage } from "@/db/schema";
+import { preparedQuery } from "@/db/prepared";
+import { organisations, sessions, users, type SessionStage, type TwoFactorPolicy } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
 import type { RequestContext } from "@/lib/request-context";
 
@@ -33,7 +34,7 @@ export type SessionUser = {
   passwordChangedAt: Date | null;
 };
 
-export type SessionOrganisation = { id: number; name: string; sessionDurationDays: number };
+export type SessionOrganisation = { id: number; name: string; sessionDurationDays: number; twoFactorPolicy: TwoFactorPolicy };
 
 export type LoadedSession = { session: SessionView; user: SessionUser; organisation: SessionOrganisation };
 
@@ -76,15 +77,9 @@ export function createSession(
   return { token, expiresAt };
 }
 
-/**
- * Resolves a cookie's token to its session, user and organisation, or null.
- * Expired sessions, and sessions of users who may no longer use the web UI
- * (disabled, or API accounts), are deleted on sight.
- */
-export function loadSession(db: Db, token: string, now = new Date()): LoadedSession | null {
-  if (!token) return null;
-  const tokenHash = hashToken(token);
-  const row = db
+// Every signed-in request runs this: prepared once (see preparedQuery).
+const sessionByTokenHash = preparedQuery((db) =>
+  db
     .select({
       session: {
         tokenHash: sessions.tokenHash,
@@ -109,13 +104,25 @@ export function loadSession(db: Db, token: string, now = new Date()): LoadedSess
         id: organisations.id,
         name: organisations.name,
         sessionDurationDays: organisations.sessionDurationDays,
+        twoFactorPolicy: organisations.twoFactorPolicy,
       },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(sessions.tokenHash, tokenHash))
-    .get();
+    .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
+    .prepare(),
+);
+
+/**
+ * Resolves a cookie's token to its session, user and organisation, or null.
+ * Expired sessions, and sessions of users who may no longer use the web UI
+ * (disabled, or API accounts), are deleted on sight.
+ */
+export function loadSession(db: Db, token: string, now = new Date()): LoadedSession | null {
+  if (!token) return null;
+  const tokenHash = hashToken(token);
+  const row = sessionByTokenHash(db).get({ tokenHash });
   if (!row) return null;
 
   const { disabledAt, isApiAccount, ...user } = row.user;

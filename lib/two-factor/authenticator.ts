@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, or, lt } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, or, lt, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { recoveryCodes, totpCredentials, users } from "@/db/schema";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
@@ -20,6 +20,12 @@ export function hasConfirmedAuthenticator(db: Executor, userId: number): boolean
       .get(),
   );
 }
+
+/** SQL for queries over `users`: hasConfirmedAuthenticator for each row, in the same query. */
+export const hasConfirmedAuthenticatorSql = sql<number>`exists (
+  select 1 from "totp_credentials"
+  where "totp_credentials"."user_id" = "users"."id" and "totp_credentials"."confirmed_at" is not null
+)`;
 
 /**
  * Starts (or restarts) enrolment with a fresh secret, stored encrypted and

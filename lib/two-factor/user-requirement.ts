@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { preparedQuery } from "@/db/prepared";
 import { organisations, users } from "@/db/schema";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
 import { lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 import type { TwoFactorMethod } from "@/db/schema";
@@ -32,9 +33,9 @@ export const roleRequiresTwoFactorSql = sql<number>`exists (
   )
 )`;
 
-/** Gathers what the requirement rule needs about one user, and asks it. */
-export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
-  const row = db
+// Asked on every signed-in request (the guards' setup check): prepared once (see preparedQuery).
+const twoFactorFactsOfUser = preparedQuery((db) =>
+  db
     .select({
       isApiAccount: users.isApiAccount,
       userOverride: users.twoFactorRequirement,
@@ -46,17 +47,23 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
       allowCode: organisations.allowCode,
       codesEnabledAt: users.codesEnabledAt,
       preferredMethod: users.preferredTwoFactorMethod,
+      hasAuthenticator: hasConfirmedAuthenticatorSql,
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(users.id, userId))
-    .get();
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare(),
+);
+
+/** Gathers what the requirement rule needs about one user, and asks it. */
+export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
+  const row = twoFactorFactsOfUser(db).get({ userId });
   if (!row) return { requirement: { level: "disabled" }, methods: [], hasFactor: false, lostOwnFactor: false, preferredMethod: null };
   const requirement = effectiveTwoFactorRequirement({ ...row, roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor), now });
   const methodsInput = {
     allowTotp: row.allowTotp,
     allowCode: row.allowCode,
-    hasAuthenticator: hasConfirmedAuthenticator(db, userId),
+    hasAuthenticator: Boolean(row.hasAuthenticator),
     codesEnabled: row.codesEnabledAt !== null,
     requirement,
   };

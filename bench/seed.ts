@@ -1,0 +1,134 @@
+import type Database from "better-sqlite3";
+import { openDatabase, type Executor } from "@/db";
+import { organisations, roles, totpCredentials, userRoles, users } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/passwords";
+import { encryptSecret } from "@/lib/crypto";
+import { generateTotpSecret } from "@/lib/two-factor/totp";
+
+/*
+ * Fresh databases for one run, written straight through the app's own schema
+ * and helpers (so the server sees exactly what a real sign-up would leave),
+ * but in bulk: one transaction per database and one password hash for all.
+ */
+
+export const BENCH_PASSWORD = "bench-password-correct-horse";
+
+export type BenchUser = { id: number; email: string; totpSecret: string };
+
+export type MainSeed = {
+  organisationId: number;
+  /** Holds users:read; signs in to the 100-user directory. */
+  directoryAdmin: { id: number };
+  /** Signed in before the run, for the signed-in page. */
+  pageUsers: BenchUser[];
+  /** Each completes the password and code steps once. */
+  signInUsers: BenchUser[];
+  /** Each gets a half-signed-in session and submits one code. */
+  codeUsers: BenchUser[];
+};
+
+// Half the first names start with "M", so the search "m" fills a page in a
+// directory of 100 as well as of 100,000, and the two are compared on equal rows.
+const FIRST_NAMES = ["Maria", "Mark", "Martin", "Maya", "Mia", "Miles", "Mohamed", "Morgan", "Ada", "Ben", "Chloe", "David", "Ella", "Finn", "Grace", "Hugo"];
+const LAST_NAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Wright", "Walker", "Evans", "Thomas", "Roberts", "Khan", "Lewis", "Clarke", "Hughes", "Green", "Hall"];
+
+function directoryPerson(index: number, domain: string): { name: string; email: string } {
+  const first = FIRST_NAMES[index % FIRST_NAMES.length]!;
+  const last = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length]!;
+  return { name: `${first} ${last}`, email: `${first}.${last}.${String(index).padStart(6, "0")}@${domain}`.toLowerCase() };
+}
+
+/** The email of directory member `index`, which exists in every directory with more than `index` members. */
+export function directoryEmail(index: number): string {
+  return directoryPerson(index, "directory.test").email;
+}
+
+/** Users with a confirmed authenticator app whose secret the bench knows, to compute codes as the app would. */
+function insertTotpUsers(db: Executor, input: { organisationId: number; prefix: string; count: number; passwordHash: string; key: Buffer }): BenchUser[] {
+  const created: BenchUser[] = [];
+  for (let index = 0; index < input.count; index++) {
+    const email = `${input.prefix}-${String(index).padStart(5, "0")}@bench.test`;
+    const user = db
+      .insert(users)
+      .values({ organisationId: input.organisationId, email, name: `${input.prefix} ${index}`, passwordHash: input.passwordHash, passwordChangedAt: new Date() })
+      .returning({ id: users.id })
+      .get();
+    const totpSecret = generateTotpSecret();
+    db.insert(totpCredentials)
+      .values({ userId: user.id, secretEncrypted: encryptSecret(totpSecret, input.key), confirmedAt: new Date() })
+      .run();
+    created.push({ id: user.id, email, totpSecret });
+  }
+  return created;
+}
+
+/** An organisation of `members` plain users plus one admin who may read them. */
+function insertDirectory(
+  db: Executor,
+  client: Database.Database,
+  input: { name: string; members: number; passwordHash: string },
+): { organisationId: number; adminId: number } {
+  const organisation = db.insert(organisations).values({ name: input.name }).returning({ id: organisations.id }).get();
+  const role = db
+    .insert(roles)
+    .values({ organisationId: organisation.id, name: "Directory reader", permissions: ["users:read"] })
+    .returning({ id: roles.id })
+    .get();
+  const admin = db
+    .insert(users)
+    .values({ organisationId: organisation.id, email: `admin@${input.name.toLowerCase()}.test`, name: "Directory Admin", passwordHash: input.passwordHash })
+    .returning({ id: users.id })
+    .get();
+  db.insert(userRoles).values({ userId: admin.id, roleId: role.id }).run();
+  // One raw prepared statement on the same connection, inside the caller's
+  // transaction: 100,000 Drizzle builders would cost more than the inserts.
+  const insert = client.prepare(
+    "insert into users (organisation_id, email, name, password_hash, last_sign_in_at, created_at) values (?, ?, ?, ?, ?, ?)",
+  );
+  const start = Date.UTC(2024, 0, 1);
+  for (let index = 0; index < input.members; index++) {
+    const person = directoryPerson(index, "directory.test");
+    // Spread the sortable dates so "last sign-in" and "created" orders are not ties.
+    const signedIn = index % 3 === 0 ? null : start + ((index * 7919) % 31_536_000) * 1000;
+    insert.run(organisation.id, person.email, person.name, input.passwordHash, signedIn, start + index * 1000);
+  }
+  return { organisationId: organisation.id, adminId: admin.id };
+}
+
+export type MainSeedCounts = { pageUsers: number; signInUsers: number; codeUsers: number; directoryMembers: number };
+
+/**
+ * The database the main server runs on: the users who sign in during the run,
+ * and a separate organisation of `directoryMembers` for the small admin list.
+ */
+export async function seedMainDatabase(file: string, key: Buffer, counts: MainSeedCounts): Promise<MainSeed> {
+  const db = openDatabase(file);
+  try {
+    // One real hash at the app's parameters: every sign-in verifies at full cost.
+    const passwordHash = await hashPassword(BENCH_PASSWORD);
+    return db.transaction((tx) => {
+      const organisation = tx.insert(organisations).values({ name: "Bench" }).returning({ id: organisations.id }).get();
+      const common = { organisationId: organisation.id, passwordHash, key };
+      const pageUsers = insertTotpUsers(tx, { ...common, prefix: "page", count: counts.pageUsers });
+      const signInUsers = insertTotpUsers(tx, { ...common, prefix: "signin", count: counts.signInUsers });
+      const codeUsers = insertTotpUsers(tx, { ...common, prefix: "code", count: counts.codeUsers });
+      const directory = insertDirectory(tx, db.$client, { name: "Small", members: counts.directoryMembers, passwordHash });
+      return { organisationId: organisation.id, directoryAdmin: { id: directory.adminId }, pageUsers, signInUsers, codeUsers };
+    });
+  } finally {
+    db.$client.close();
+  }
+}
+
+/** The second database: one organisation of `members` users, for the large admin list. */
+export async function seedDirectoryDatabase(file: string, members: number): Promise<{ directoryAdmin: { id: number } }> {
+  const db = openDatabase(file);
+  try {
+    const passwordHash = await hashPassword(BENCH_PASSWORD);
+    // No ANALYZE: the app never runs one, so the planner sees what it sees in production.
+    const { adminId } = db.transaction((tx) => insertDirectory(tx, db.$client, { name: "Large", members, passwordHash }));
+    return { directoryAdmin: { id: adminId } };
+  } finally {
+    db.$client.close();
+  }
+}

@@ -1,0 +1,182 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/*
+ * The production server as an operator runs it (`next start`), on a free
+ * loopback port, with its output kept in a file for the error count.
+ */
+
+export type RunningServer = {
+  name: string;
+  origin: string;
+  pid: number;
+  logFile: string;
+  /** Peak resident memory (VmHWM) of the server and any child it started, in KiB. */
+  peakMemoryKiB: () => number;
+  /** CPU time (user + system, all threads) the server and its children have used so far, in ms. */
+  cpuMs: () => number;
+  /** Where its log ends now, to count what a measurement made it print. */
+  logOffset: () => number;
+  /** Lines the server logged since `offset` that report an error (Next's "⨯", any "Error:", SQLITE_BUSY). */
+  errorLinesSince: (offset: number) => string[];
+  stop: () => Promise<void>;
+};
+
+export type ServerOptions = {
+  name: string;
+  databaseFile: string;
+  authSecret: string;
+  encryptionKey: string;
+  logDirectory: string;
+  /** A folder for a V8 CPU profile of the server (`node --cpu-prof`), to find what a missed target spends its time on. */
+  cpuProfileDirectory?: string;
+};
+
+const STARTUP_TIMEOUT_MS = 60_000;
+const ERROR_LINE = /⨯|\bError:|SQLITE_BUSY/;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The process and its descendants, read from /proc: `next start` may serve from a child. */
+function processTree(rootPid: number): number[] {
+  const childrenOf = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name may hold spaces and parentheses; the parent pid follows its closing one.
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree: number[] = [];
+  const queue = [rootPid];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    tree.push(pid);
+    queue.push(...(childrenOf.get(pid) ?? []));
+  }
+  return tree;
+}
+
+function vmHwmKiB(pid: number): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, fields 14 and 15 of proc(5), in clock ticks.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitUntilServing(origin: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode} while starting`);
+    try {
+      const response = await fetch(`${origin}/login`, { redirect: "manual" });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`The server did not answer ${origin}/login within ${STARTUP_TIMEOUT_MS / 1000} s`);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  fs.mkdirSync(options.logDirectory, { recursive: true });
+  const logFile = path.join(options.logDirectory, `${options.name}.log`);
+  const log = fs.openSync(logFile, "w");
+  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+  const nodeFlags = options.cpuProfileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDirectory}`] : [];
+  const child = spawn(process.execPath, [...nodeFlags, nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: `file:${options.databaseFile}`,
+      AUTH_SECRET: options.authSecret,
+      APP_ENCRYPTION_KEY: options.encryptionKey,
+    },
+    stdio: ["ignore", log, log],
+  });
+  fs.closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Read before exit, when /proc still has them; the root pid is the one we started.
+  let lastPeak = 0;
+  const peakMemoryKiB = () => {
+    if (child.exitCode === null) lastPeak = Math.max(lastPeak, ...processTree(child.pid!).map(vmHwmKiB));
+    return lastPeak;
+  };
+
+  try {
+    await waitUntilServing(origin, child);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw new Error(`${(error as Error).message}; see ${logFile}`);
+  }
+
+  return {
+    name: options.name,
+    origin,
+    pid: child.pid!,
+    logFile,
+    peakMemoryKiB,
+    cpuMs: () => processTree(child.pid!).reduce((total, pid) => total + cpuMsOf(pid), 0),
+    logOffset: () => fs.statSync(logFile).size,
+    errorLinesSince(offset) {
+      const text = fs.readFileSync(logFile).subarray(offset).toString("utf8");
+      return text.split("\n").filter((line) => ERROR_LINE.test(line));
+    },
+    async stop() {
+      peakMemoryKiB();
+      if (child.exitCode !== null) return;
+      // SIGINT, like Ctrl-C: Node writes a --cpu-prof profile only on an orderly exit.
+      const children = processTree(child.pid!).slice(1);
+      child.kill("SIGINT");
+      for (const pid of children) {
+        try {
+          process.kill(pid, "SIGINT");
+        } catch {
+          // Already gone.
+        }
+      }
+      const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!stopped) {
+        child.kill("SIGKILL");
+        await exited;
+      }
+    },
+  };
+}
