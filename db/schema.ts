@@ -95,6 +95,13 @@ export const users = sqliteTable(
     // organisation: these let it read a range of an index instead of every user.
     index("users_organisation_name_nocase_idx").on(t.organisationId, sql`${t.name} collate nocase`),
     index("users_organisation_email_nocase_idx").on(t.organisationId, sql`${t.email} collate nocase`),
+    // An email-prefix search listed in name order sorts its matches by name:
+    // with the name in the index, a common prefix sorts index entries, not rows.
+    index("users_organisation_email_name_nocase_idx").on(
+      t.organisationId,
+      sql`${t.email} collate nocase`,
+      sql`${t.name} collate nocase`,
+    ),
     index("users_organisation_last_sign_in_idx").on(t.organisationId, t.lastSignInAt),
     index("users_organisation_created_idx").on(t.organisationId, t.createdAt),
   ],

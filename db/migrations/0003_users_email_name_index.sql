@@ -1,0 +1,1 @@
+CREATE INDEX `users_organisation_email_name_nocase_idx` ON `users` (`organisation_id`,"email" collate nocase,"name" collate nocase);
