@@ -2,6 +2,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
+import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
 import { usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 
@@ -111,7 +112,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       lastSignInAt: users.lastSignInAt,
       userOverride: users.twoFactorRequirement,
       requiredSince: users.twoFactorRequiredSince,
-      hasTotp: sql<number>`exists (select 1 from "totp_credentials" where "totp_credentials"."user_id" = "users"."id" and "totp_credentials"."confirmed_at" is not null)`,
+      hasTotp: hasConfirmedAuthenticatorSql,
       roleRequires: roleRequiresTwoFactorSql,
       codesEnabledAt: users.codesEnabledAt,
     })

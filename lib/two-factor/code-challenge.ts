@@ -72,7 +72,7 @@ export async function sendCodeIfChallengeStartsWithIt(db: Db, input: SessionInpu
 }
 
 export type CodeNotice =
-  | { state: "waiting"; channel: Channel; maskedDestination: string; fallback: "sms_failed" | "sms_limit" | null; expiresAt: Date }
+  | { state: "waiting"; channel: Channel; maskedDestination: string; fallback: "sms_failed" | "sms_limit" | null }
   | { state: "expired" | "used_up" }
   | { state: "none" };
 
@@ -86,7 +86,6 @@ export function codeNotice(db: Db, binding: { userId: number; sessionTokenHash: 
       channel: live.channel,
       maskedDestination: maskDestination(live.channel, live.destination),
       fallback: live.fallbackReason,
-      expiresAt: live.expiresAt,
     };
   }
   const last = lastCodeOf(db, key);

@@ -1,16 +1,10 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { users } from "@/db/schema";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
 import type { SecondFactorMethod } from "@/lib/two-factor/methods";
 import { remainingRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { twoFactorStateOfUser, type UserTwoFactorState } from "@/lib/two-factor/user-requirement";
 
 export type TwoFactorStatus = UserTwoFactorState & {
   enabled: boolean;
-  hasAuthenticator: boolean;
-  /** The user turned codes on themselves (rather than getting them because 2FA is required). */
-  codesTurnedOn: boolean;
   /** Whether "Disable two-factor authentication" has anything of the user's own to remove. */
   canDisable: boolean;
   recoveryCodesLeft: number;
@@ -19,15 +13,11 @@ export type TwoFactorStatus = UserTwoFactorState & {
 /** Which second factors a user has and can use, for the dashboard and profile. */
 export function twoFactorStatus(db: Db, userId: number): TwoFactorStatus {
   const state = twoFactorStateOfUser(db, userId);
-  const hasAuthenticator = hasConfirmedAuthenticator(db, userId);
-  const { codesEnabledAt } = db.select({ codesEnabledAt: users.codesEnabledAt }).from(users).where(eq(users.id, userId)).get()!;
   return {
     ...state,
-    enabled: state.methods.length > 0,
-    hasAuthenticator,
-    codesTurnedOn: codesEnabledAt !== null,
-    canDisable: hasAuthenticator || codesEnabledAt !== null,
-    recoveryCodesLeft: hasAuthenticator ? remainingRecoveryCodes(db, userId) : 0,
+    enabled: state.hasFactor,
+    canDisable: state.hasAuthenticator || state.codesTurnedOn,
+    recoveryCodesLeft: state.hasAuthenticator ? remainingRecoveryCodes(db, userId) : 0,
   };
 }
 

@@ -12,6 +12,9 @@ export type UserTwoFactorState = {
   /** The second factors the user can use now (set up and allowed). */
   methods: SecondFactorMethod[];
   hasFactor: boolean;
+  hasAuthenticator: boolean;
+  /** The user turned codes on themselves (rather than getting them because 2FA is required). */
+  codesTurnedOn: boolean;
   /** The user's own factor is no longer allowed and they have no other: setup is owed. */
   lostOwnFactor: boolean;
   preferredMethod: TwoFactorMethod | null;
@@ -58,7 +61,9 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
 /** Gathers what the requirement rule needs about one user, and asks it. */
 export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
   const row = twoFactorFactsOfUser(db).get({ userId });
-  if (!row) return { requirement: { level: "disabled" }, methods: [], hasFactor: false, lostOwnFactor: false, preferredMethod: null };
+  if (!row) {
+    return { requirement: { level: "disabled" }, methods: [], hasFactor: false, hasAuthenticator: false, codesTurnedOn: false, lostOwnFactor: false, preferredMethod: null };
+  }
   const requirement = effectiveTwoFactorRequirement({ ...row, roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor), now });
   const methodsInput = {
     allowTotp: row.allowTotp,
@@ -68,7 +73,15 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
     requirement,
   };
   const methods = usableMethods(methodsInput);
-  return { requirement, methods, hasFactor: methods.length > 0, lostOwnFactor: lostOwnFactor(methodsInput), preferredMethod: row.preferredMethod };
+  return {
+    requirement,
+    methods,
+    hasFactor: methods.length > 0,
+    hasAuthenticator: methodsInput.hasAuthenticator,
+    codesTurnedOn: methodsInput.codesEnabled,
+    lostOwnFactor: lostOwnFactor(methodsInput),
+    preferredMethod: row.preferredMethod,
+  };
 }
 
 /**

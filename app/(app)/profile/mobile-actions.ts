@@ -15,7 +15,6 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { mobileNumberSchema } from "@/lib/profile-schemas";
 import { codeRecipientOf } from "@/lib/two-factor/code-challenge";
 import { maskPhone, sendOneTimeCode } from "@/lib/two-factor/code-delivery";
-import { liveCode } from "@/lib/two-factor/one-time-codes";
 import { checkSentCodeUnderLimit } from "@/lib/two-factor/challenge";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/send-outcome-message";
@@ -83,7 +82,6 @@ export const confirmMobileChangeAction = formAction({
     const db = getDb();
     const { user, organisation, session } = current;
     const binding = { userId: user.id, sessionTokenHash: session.tokenHash, purpose: "verify_mobile" as const };
-    const pending = liveCode(db, binding);
     const check = checkSentCodeUnderLimit(db, { ...binding, code, key: getEnv().APP_ENCRYPTION_KEY });
     if (!check.ok) {
       if (check.reason === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
@@ -107,6 +105,6 @@ export const confirmMobileChangeAction = formAction({
       ],
     });
     revalidatePath("/profile");
-    return { status: "success", message: `${pending ? maskPhone(pending.destination) : "Your number"} is verified.` };
+    return { status: "success", message: `${maskPhone(check.destination)} is verified.` };
   },
 });

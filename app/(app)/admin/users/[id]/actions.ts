@@ -107,7 +107,7 @@ export const resetTwoFactorAction = formAction({
       heading: "An administrator reset your two-factor authentication",
       paragraphs: [
         `${current.user.name} reset two-factor authentication for your account and signed you out everywhere.`,
-        "Your authenticator app, recovery codes and remembered browsers no longer work; you will set them up again.",
+        "Your authenticator app, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
       ],
     });
     if (target.id === current.user.id) redirect("/login");
