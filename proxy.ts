@@ -1,7 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 
-const PUBLIC_PATHS = ["/login", "/dev/outbox"];
+/*
+ * Paths that answer visitors without a session themselves: sign-in steps,
+ * the identity provider's callback, invitations, setup links (which send a
+ * signed-out visitor to /login and back) and the API (JSON 401, not a redirect).
+ */
+const PUBLIC_PATHS = ["/login", "/dev/outbox", "/api/auth", "/api/v1", "/invite", "/setup"];
 
 /**
  * A convenience only: visitors without any session cookie go straight to

@@ -34,10 +34,19 @@ export type CodeDelivery = (typeof CODE_DELIVERIES)[number];
 
 /**
  * `password`: the second factor is still owed; `setup`: 2FA is required but
- * the user has none, so they must set one up; `active`: fully signed in.
+ * the user has none, so they must set one up; `email_setup`: the same, in an
+ * organisation that first sends a link to the user's mailbox (the session
+ * moves on to `setup` once that link is opened in it); `active`: fully signed in.
  */
-export const SESSION_STAGES = ["password", "setup", "active"] as const;
+export const SESSION_STAGES = ["password", "setup", "email_setup", "active"] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];
+
+/**
+ * How a user who must use 2FA but has no factor sets one up at sign-in:
+ * straight away on the screen, or through a link emailed to them first.
+ */
+export const REQUIRED_SETUP_FLOWS = ["on_screen", "emailed_link"] as const;
+export type RequiredSetupFlow = (typeof REQUIRED_SETUP_FLOWS)[number];
 
 export const organisations = sqliteTable("organisations", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -53,6 +62,7 @@ export const organisations = sqliteTable("organisations", {
   /** AES-256-GCM ciphertext (lib/crypto), never the plain secret. */
   duoSecretKeyEncrypted: text("duo_secret_key_encrypted"),
   duoApiHostname: text("duo_api_hostname"),
+  requiredSetupFlow: text("required_setup_flow", { enum: REQUIRED_SETUP_FLOWS }).notNull().default("on_screen"),
   createdAt: createdAt(),
 });
 
@@ -85,6 +95,15 @@ export const users = sqliteTable(
      * required to use 2FA get codes without this, when the organisation allows them.
      */
     codesEnabledAt: timestamp("codes_enabled_at"),
+    /** When the user first completed a Duo prompt: from then on Duo is one of their factors. */
+    duoEnabledAt: timestamp("duo_enabled_at"),
+    /**
+     * Set for people who sign in through the organisation's identity provider
+     * (OpenID Connect): they are identified by issuer and subject, never by
+     * email, and have no password.
+     */
+    ssoIssuer: text("sso_issuer"),
+    ssoSubject: text("sso_subject"),
     disabledAt: timestamp("disabled_at"),
     lastSignInAt: timestamp("last_sign_in_at"),
     createdAt: createdAt(),
@@ -104,6 +123,7 @@ export const users = sqliteTable(
     ),
     index("users_organisation_last_sign_in_idx").on(t.organisationId, t.lastSignInAt),
     index("users_organisation_created_idx").on(t.organisationId, t.createdAt),
+    uniqueIndex("users_sso_identity_unique").on(t.ssoIssuer, t.ssoSubject),
   ],
 );
 
@@ -293,12 +313,74 @@ export const apiTokens = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
+    /** SHA-256 of the token: it is shown once, when created, and never stored. */
     tokenHash: text("token_hash").notNull().unique(),
+    /** The token's first characters, so people can tell their tokens apart. */
+    hint: text("hint").notNull().default(""),
+    createdByUserId: integer("created_by_user_id").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at"),
     revokedAt: timestamp("revoked_at"),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * `invitation`: set name and password (7 days); `authenticator_setup`: an
+ * admin's "Send setup link", enrol an authenticator after signing in (24
+ * hours); `sign_in_setup`: the emailed step of a required setup at sign-in,
+ * usable only by the session that asked for it (24 hours).
+ */
+export const EMAIL_LINK_PURPOSES = ["invitation", "authenticator_setup", "sign_in_setup"] as const;
+export type EmailLinkPurpose = (typeof EMAIL_LINK_PURPOSES)[number];
+
+/** Single-use links sent by email; only the token's hash is stored. */
+export const emailLinks = sqliteTable(
+  "email_links",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: EMAIL_LINK_PURPOSES }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** For `sign_in_setup`: the half-signed-in session the link belongs to. */
+    sessionTokenHash: text("session_token_hash"),
+    createdByUserId: integer("created_by_user_id").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at").notNull(),
+    usedAt: timestamp("used_at"),
+    /** Replaced by a newer link, or withdrawn by an admin. */
+    revokedAt: timestamp("revoked_at"),
+  },
+  (t) => [index("email_links_user_purpose_idx").on(t.userId, t.purpose)],
+);
+
+/**
+ * A Duo Universal Prompt round trip in progress: the `state` sent to Duo
+ * (hashed), bound to the session that started it, usable once.
+ */
+export const duoAuthStates = sqliteTable(
+  "duo_auth_states",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionTokenHash: text("session_token_hash").notNull(),
+    stateHash: text("state_hash").notNull().unique(),
+    /** `sign_in`: the second factor of a sign-in; `enrol`: turning Duo on from the profile or setup. */
+    purpose: text("purpose", { enum: ["sign_in", "enrol"] }).notNull(),
+    /** "Remember this browser for 90 days" was ticked before leaving for Duo. */
+    rememberBrowser: integer("remember_browser", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at").notNull(),
+    usedAt: timestamp("used_at"),
+  },
+  (t) => [index("duo_auth_states_session_idx").on(t.sessionTokenHash)],
 );
 
 /**
@@ -372,3 +454,6 @@ export type Session = typeof sessions.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
 export type OneTimeCode = typeof oneTimeCodes.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type EmailLink = typeof emailLinks.$inferSelect;
+export type DuoAuthState = typeof duoAuthStates.$inferSelect;

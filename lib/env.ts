@@ -33,6 +33,19 @@ const envSchema = z.object({
   RESEND_BASE_URL: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
   /** Text messages one organisation may send per hour: a cap on SMS pumping. Codes go by email beyond it. */
   SMS_HOURLY_LIMIT: unsetWhenEmpty(z.coerce.number().int().min(0).default(500)),
+  /**
+   * The address people reach Twofold at, for links in emails. Never taken
+   * from the request's Host header, which a client can forge. Defaults to
+   * http://localhost:$PORT in development; production needs it to send links.
+   */
+  APP_URL: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
+  PORT: unsetWhenEmpty(z.coerce.number().int().min(1).max(65535).default(3000)),
+  /** An OpenID Connect identity provider: all three, or none (then no "Sign in with SSO"). */
+  OIDC_ISSUER: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  /** Requests one API token may make per minute. */
+  API_RATE_LIMIT_PER_MINUTE: unsetWhenEmpty(z.coerce.number().int().min(1).default(120)),
   /** Whether /dev/outbox lists messages in production; always in development. */
   OUTBOX_PUBLIC: unsetWhenEmpty(
     z
@@ -85,6 +98,10 @@ function checkProviders(env: z.infer<typeof envSchema>): void {
   const twilio = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, env.TWILIO_FROM];
   if (twilio.some(Boolean) && !twilio.every(Boolean)) {
     throw new ConfigurationError("Twilio needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM, or none of them.");
+  }
+  const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    throw new ConfigurationError("SSO needs all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none of them.");
   }
   if (Boolean(env.RESEND_API_KEY) !== Boolean(env.EMAIL_FROM)) {
     throw new ConfigurationError("Resend needs both RESEND_API_KEY and EMAIL_FROM (a sender on your verified domain), or neither.");

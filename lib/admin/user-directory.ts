@@ -115,6 +115,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       hasTotp: hasConfirmedAuthenticatorSql,
       roleRequires: roleRequiresTwoFactorSql,
       codesEnabledAt: users.codesEnabledAt,
+      ssoSubject: users.ssoSubject,
     })
     .from(users)
     // A search's candidates are already the organisation's; naming the
@@ -136,6 +137,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
     rows: page.map((row): UserListRow => {
       const requirement = effectiveTwoFactorRequirement({
         isApiAccount: row.isApiAccount,
+        isSsoUser: row.ssoSubject !== null,
         userOverride: row.userOverride,
         roleRequiresTwoFactor: Boolean(row.roleRequires),
         organisationPolicy: organisation.policy,

@@ -33,6 +33,7 @@ const setupOwed = cache(async (userId: number) => mustSetUpNow(twoFactorStateOfU
 function homeOf(stage: SessionStage): string {
   if (stage === "password") return "/login/two-factor";
   if (stage === "setup") return "/login/setup";
+  if (stage === "email_setup") return "/login/setup/email";
   return "/";
 }
 

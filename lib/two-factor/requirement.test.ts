@@ -6,6 +6,7 @@ const now = new Date("2026-09-01T00:00:00Z");
 const DAY = 86_400_000;
 const base: RequirementInput = {
   isApiAccount: false,
+  isSsoUser: false,
   userOverride: "default",
   roleRequiresTwoFactor: false,
   organisationPolicy: "optional",
@@ -51,6 +52,13 @@ describe("effectiveTwoFactorRequirement", () => {
     expect(effectiveTwoFactorRequirement({ ...base, organisationPolicy: "required", graceDays, requiredSince })).toEqual({
       level: "required",
       graceUntil,
+    });
+  });
+
+  it.each(TWO_FACTOR_POLICIES)("exempts SSO users, whose identity provider asks for the second factor (policy %s)", (organisationPolicy) => {
+    expect(effectiveTwoFactorRequirement({ ...base, isSsoUser: true, organisationPolicy, userOverride: "required", roleRequiresTwoFactor: true })).toEqual({
+      level: "exempt",
+      reason: "sso",
     });
   });
 

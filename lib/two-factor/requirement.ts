@@ -4,6 +4,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type RequirementInput = {
   isApiAccount: boolean;
+  /** Signs in through the organisation's identity provider, which owns the second factor. */
+  isSsoUser: boolean;
   /** The admin's per-user choice; "default" defers to roles and the organisation. */
   userOverride: TwoFactorRequirement;
   /** Whether any role the user holds, directly or through a group, requires 2FA. */
@@ -17,8 +19,11 @@ export type RequirementInput = {
 };
 
 export type Requirement =
-  /** API accounts never use the web UI, so they never see a second-factor step. */
-  | { level: "exempt" }
+  /**
+   * Never asked for a second factor by Twofold: API accounts never use the
+   * web UI, and SSO users' identity provider asks for its own.
+   */
+  | { level: "exempt"; reason: "api_account" | "sso" }
   /** No second-factor prompt at all. */
   | { level: "disabled" }
   | { level: "optional" }
@@ -30,9 +35,12 @@ export type Requirement =
  * and sign-in asks it. In order: API accounts are exempt; an organisation that
  * disables 2FA disables it for everyone; an admin's per-user choice beats roles
  * and policy; a role that requires 2FA beats an optional policy.
+ * SSO users are exempt on purpose: a second prompt after the identity
+ * provider's own would be the same factor asked twice.
  */
 export function effectiveTwoFactorRequirement(input: RequirementInput): Requirement {
-  if (input.isApiAccount) return { level: "exempt" };
+  if (input.isApiAccount) return { level: "exempt", reason: "api_account" };
+  if (input.isSsoUser) return { level: "exempt", reason: "sso" };
   if (input.organisationPolicy === "disabled") return { level: "disabled" };
   if (input.userOverride === "disabled") return { level: "disabled" };
   if (input.userOverride === "optional") return { level: "optional" };

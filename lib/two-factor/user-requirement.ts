@@ -41,6 +41,7 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
   db
     .select({
       isApiAccount: users.isApiAccount,
+      isSsoUser: sql<number>`"users"."sso_subject" is not null`,
       userOverride: users.twoFactorRequirement,
       requiredSince: users.twoFactorRequiredSince,
       organisationPolicy: organisations.twoFactorPolicy,
@@ -64,7 +65,12 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
   if (!row) {
     return { requirement: { level: "disabled" }, methods: [], hasFactor: false, hasAuthenticator: false, codesTurnedOn: false, lostOwnFactor: false, preferredMethod: null };
   }
-  const requirement = effectiveTwoFactorRequirement({ ...row, roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor), now });
+  const requirement = effectiveTwoFactorRequirement({
+    ...row,
+    isSsoUser: Boolean(row.isSsoUser),
+    roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor),
+    now,
+  });
   const methodsInput = {
     allowTotp: row.allowTotp,
     allowCode: row.allowCode,
