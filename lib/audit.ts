@@ -44,6 +44,8 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.preferred_method_changed",
   "mobile.verified",
   "mobile.removed",
+  "api_token.created",
+  "api_token.revoked",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

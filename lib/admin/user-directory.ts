@@ -10,7 +10,14 @@ export const USERS_PAGE_SIZE = 50;
 export const USER_SORTS = ["name", "email", "lastSignIn", "created"] as const;
 export type UserSort = (typeof USER_SORTS)[number];
 
-export type UserListQuery = { q: string; sort: UserSort; direction: "asc" | "desc"; page: number };
+export type UserListQuery = {
+  q: string;
+  sort: UserSort;
+  direction: "asc" | "desc";
+  page: number;
+  /** Users per page; the admin list's 50 unless the caller (the API) chooses. */
+  pageSize?: number;
+};
 
 export type UserListRow = {
   id: number;
@@ -101,7 +108,8 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
     .get()!;
   const direction = query.direction === "desc" ? sql`desc` : sql`asc`;
   const order = sql`${ORDER[query.sort]} ${direction}, ${users.id} ${direction}`;
-  const offset = (query.page - 1) * USERS_PAGE_SIZE;
+  const pageSize = query.pageSize ?? USERS_PAGE_SIZE;
+  const offset = (query.page - 1) * pageSize;
   const rows = db
     .select({
       id: users.id,
@@ -122,18 +130,18 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
     // organisation again would tempt SQLite to walk its whole index instead.
     .where(
       query.q
-        ? prefixCandidates(db, organisationId, query, order, offset + USERS_PAGE_SIZE + 1)
+        ? prefixCandidates(db, organisationId, query, order, offset + pageSize + 1)
         : eq(users.organisationId, organisationId),
     )
     .orderBy(order)
-    .limit(USERS_PAGE_SIZE + 1)
+    .limit(pageSize + 1)
     .offset(offset)
     .all();
 
-  const page = rows.slice(0, USERS_PAGE_SIZE);
+  const page = rows.slice(0, pageSize);
   const roleNames = rolesOfUsers(db, page.map((row) => row.id));
   return {
-    hasMore: rows.length > USERS_PAGE_SIZE,
+    hasMore: rows.length > pageSize,
     rows: page.map((row): UserListRow => {
       const requirement = effectiveTwoFactorRequirement({
         isApiAccount: row.isApiAccount,

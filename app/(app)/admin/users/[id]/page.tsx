@@ -4,11 +4,13 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { AdminUserForm } from "@/components/admin-user-form";
+import { ApiTokensCard } from "@/components/api-tokens-card";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { findUserInOrganisation, rolesAndGroupsOf } from "@/lib/admin/user-admin";
+import { listApiTokens } from "@/lib/api/tokens";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { formatDateTime, formatPhone } from "@/lib/format";
 import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
@@ -65,6 +67,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       <Card title="Access" id="access">
         <AdminUserForm user={user} roles={roles} groups={groups} canManage={canManage} />
       </Card>
+      {canManage ? <ApiTokensCard user={user} tokens={listApiTokens(db, user.id)} /> : null}
       {canManage ? (
         <Card title="Account actions" id="account-actions">
           <div className="flex flex-wrap items-start gap-4 [&_form]:items-start">

@@ -1,0 +1,22 @@
+import { getDb } from "@/db";
+import { apiMethodNotAllowed, apiRoute } from "@/lib/api/guard";
+import { apiJson } from "@/lib/api/responses";
+import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
+
+/** The API account the token belongs to. */
+export const GET = apiRoute((caller) => {
+  const permissions = [...permissionsOf(rolesOfUser(getDb(), caller.user.id))].sort();
+  return apiJson({
+    id: caller.user.id,
+    email: caller.user.email,
+    name: caller.user.name,
+    organisation: caller.organisation,
+    permissions,
+  });
+});
+
+const notAllowed = apiMethodNotAllowed("GET");
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;
