@@ -76,6 +76,8 @@ export default defineConfig({
         TWILIO_AUTH_TOKEN: STAND_IN_AUTH_TOKEN,
         TWILIO_FROM: "+15005550006",
         TWILIO_API_BASE_URL: twilioStandInUrl,
+        // Small enough for e2e/api.spec.ts to reach in a short loop; every other API test uses its own token.
+        API_RATE_LIMIT_PER_MINUTE: "30",
       },
     },
   ],
