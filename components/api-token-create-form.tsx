@@ -51,7 +51,7 @@ export function ApiTokenCreateForm({ userId }: { userId: number }) {
               readOnly
               value={created.token}
               onFocus={(event) => event.currentTarget.select()}
-              className="min-w-0 flex-1 font-mono"
+              className="min-w-0 flex-1 [&_input]:font-mono"
             />
             <button type="button" className={buttonClasses("secondary")} onClick={() => copy(created.token)}>
               Copy token

@@ -8,61 +8,64 @@ import { formatDateTime } from "@/lib/format";
 /** The "API tokens" section of a user's admin page: create (shown once), list, revoke. */
 export function ApiTokensCard({ user, tokens }: { user: { id: number; isApiAccount: boolean }; tokens: ApiTokenListItem[] }) {
   return (
-    <Card
-      title="API tokens"
-      id="api-tokens"
-      description={
-        user.isApiAccount
-          ? "Programs use a token with “Authorization: Bearer <token>” to call /api/v1 as this account."
-          : "API tokens are only for API accounts. Tick “API account” above and save to create tokens for this user."
-      }
-    >
+    <Card title="API tokens" id="api-tokens" description="Programs send a token as “Authorization: Bearer <token>” to call /api/v1 as this account.">
       <div className="space-y-6">
-        {user.isApiAccount ? <ApiTokenCreateForm userId={user.id} /> : null}
-        {tokens.length === 0 ? (
-          user.isApiAccount ? <p className="text-sm text-slate-600">No tokens yet.</p> : null
+        {user.isApiAccount ? (
+          <ApiTokenCreateForm userId={user.id} />
         ) : (
-          <>
-            {user.isApiAccount ? null : <p className="text-sm text-slate-600">These tokens open nothing while this user is not an API account.</p>}
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">API tokens of this user</caption>
-              <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase">
-                <tr>
-                  <th scope="col" className="py-2 pr-4 font-medium">Name</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Starts with</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Created</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Last used</th>
-                  <th scope="col" className="py-2 font-medium"><span className="sr-only">Status or action</span></th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {tokens.map((token) => (
-                  <tr key={token.id} className={token.revokedAt ? "text-slate-500" : "text-slate-900"}>
-                    <td className="py-2 pr-4 font-medium">{token.name}</td>
-                    <td className="py-2 pr-4 font-mono">{token.hint}…</td>
-                    <td className="py-2 pr-4">{formatDateTime(token.createdAt)}</td>
-                    <td className="py-2 pr-4">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
-                    <td className="py-2 text-right">
-                      {token.revokedAt ? (
-                        <span>Revoked {formatDateTime(token.revokedAt)}</span>
-                      ) : (
-                        <RowActionForm
-                          action={revokeApiTokenAction}
-                          fields={{ user: user.id, token: token.id }}
-                          label="Revoke"
-                          accessibleName={`Revoke ${token.name}`}
-                          pendingLabel="Revoking…"
-                          variant="danger"
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
+          <p className="text-sm text-slate-600">API tokens are only for API accounts. Tick “API account” above and save to create tokens for this user.</p>
         )}
+        {user.isApiAccount && tokens.length === 0 ? <p className="text-sm text-slate-600">No tokens yet.</p> : null}
+        {!user.isApiAccount && tokens.length > 0 ? (
+          <p className="text-sm text-slate-600">Its tokens below open nothing while this user is not an API account.</p>
+        ) : null}
+        {tokens.length > 0 ? <ApiTokensTable userId={user.id} tokens={tokens} /> : null}
       </div>
     </Card>
+  );
+}
+
+function ApiTokensTable({ userId, tokens }: { userId: number; tokens: ApiTokenListItem[] }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[36rem] text-left text-sm">
+        <caption className="sr-only">API tokens of this user</caption>
+        <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase">
+          <tr>
+            <th scope="col" className="py-2 pr-4 font-medium">Name</th>
+            <th scope="col" className="py-2 pr-4 font-medium">Starts with</th>
+            <th scope="col" className="py-2 pr-4 font-medium">Created</th>
+            <th scope="col" className="py-2 pr-4 font-medium">Last used</th>
+            <th scope="col" className="py-2 font-medium">
+              <span className="sr-only">Status or action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {tokens.map((token) => (
+            <tr key={token.id} className={token.revokedAt ? "text-slate-500" : "text-slate-900"}>
+              <td className="py-2 pr-4 font-medium">{token.name}</td>
+              <td className="py-2 pr-4 font-mono">{token.hint}…</td>
+              <td className="py-2 pr-4">{formatDateTime(token.createdAt)}</td>
+              <td className="py-2 pr-4">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
+              <td className="py-2 text-right">
+                {token.revokedAt ? (
+                  <span>Revoked {formatDateTime(token.revokedAt)}</span>
+                ) : (
+                  <RowActionForm
+                    action={revokeApiTokenAction}
+                    fields={{ user: userId, token: token.id }}
+                    label="Revoke"
+                    accessibleName={`Revoke ${token.name}`}
+                    pendingLabel="Revoking…"
+                    variant="danger"
+                  />
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
