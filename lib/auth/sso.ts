@@ -2,6 +2,7 @@ import type { Profile } from "next-auth";
 import type { OIDCConfig } from "next-auth/providers";
 import type { Env } from "@/lib/env";
 import type { SsoClaims, SsoRefusal } from "@/lib/auth/sso-identity";
+import type { Requirement } from "@/lib/two-factor/requirement";
 
 /** Auth.js's id for the organisation's identity provider: its callback is /api/auth/callback/sso. */
 export const SSO_PROVIDER_ID = "sso";
@@ -38,3 +39,12 @@ export function ssoClaimsOf(profile: Profile): SsoClaims | null {
 export function ssoRefusalReason(reason: SsoRefusal | "no_claims"): string {
   return `sso-${reason.replaceAll("_", "-")}`;
 }
+
+/** Whether the requirement rule exempted a user because their identity provider owns their second factor. */
+export function handledByIdentityProvider(requirement: Requirement): boolean {
+  return requirement.level === "exempt" && requirement.reason === "sso";
+}
+
+/** What the dashboard and profile tell SSO users about their password and second factor. */
+export const SSO_SECOND_FACTOR_NOTE =
+  "You sign in with SSO: your password and your second factor are handled by your organisation’s identity provider, not by Twofold.";
