@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { STAND_IN_ACCOUNT_SID, STAND_IN_AUTH_TOKEN } from "./test/stand-ins/twilio";
+import { OIDC_E2E_ORGANISATION_ID, OIDC_STAND_IN_CLIENT_ID, OIDC_STAND_IN_CLIENT_SECRET } from "./test/stand-ins/oidc-client";
 
 /*
  * The config is evaluated again in every worker; values chosen once in the
@@ -18,6 +19,8 @@ function freePort(): string {
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_TWILIO_PORT ??= freePort();
 process.env.E2E_TWILIO_URL = `http://127.0.0.1:${process.env.E2E_TWILIO_PORT}`;
+process.env.E2E_OIDC_PORT ??= freePort();
+process.env.E2E_OIDC_ISSUER = `http://127.0.0.1:${process.env.E2E_OIDC_PORT}`;
 process.env.E2E_DATABASE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twofold-e2e-")), "twofold.db");
 process.env.E2E_AUTH_SECRET ??= crypto.randomBytes(32).toString("base64");
 process.env.E2E_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
@@ -58,6 +61,13 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
+      // The organisation's identity provider for "Sign in with SSO": a real OpenID Connect provider.
+      command: `npx tsx test/stand-ins/serve.ts oidc ${process.env.E2E_OIDC_PORT} ${baseURL}`,
+      url: `${process.env.E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+    {
       // The production build, made by `npm test` before Playwright starts.
       command: `npx next start -H 127.0.0.1 -p ${port}`,
       url: `${baseURL}/login`,
@@ -78,6 +88,10 @@ export default defineConfig({
         TWILIO_API_BASE_URL: twilioStandInUrl,
         // Small enough for e2e/api.spec.ts to reach in a short loop; every other API test uses its own token.
         API_RATE_LIMIT_PER_MINUTE: "30",
+        OIDC_ISSUER: process.env.E2E_OIDC_ISSUER,
+        OIDC_CLIENT_ID: OIDC_STAND_IN_CLIENT_ID,
+        OIDC_CLIENT_SECRET: OIDC_STAND_IN_CLIENT_SECRET,
+        OIDC_ORGANISATION_ID: String(OIDC_E2E_ORGANISATION_ID),
       },
     },
   ],

@@ -13,7 +13,7 @@ async function expectNoAxeViolations(page: Page) {
 test("signed-out pages pass axe", async ({ page }) => {
   await page.goto("/login");
   await expectNoAxeViolations(page);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("Enter your email address.")).toBeVisible();
   await expectNoAxeViolations(page);
   await page.goto("/dev/outbox");
@@ -45,7 +45,7 @@ test("the two-factor pages pass axe: challenge, enrolment, recovery codes, and t
   await page.goto("/login");
   await page.getByLabel("Email").fill(withApp.email);
   await page.getByLabel("Password").fill(withApp.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/login/two-factor");
   await expectNoAxeViolations(page);
   await page.getByLabel("Code").fill("000000");
@@ -80,7 +80,7 @@ test("the code challenge and the profile's code and mobile forms pass axe", asyn
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
   await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Send a new code" }).click();
@@ -120,7 +120,7 @@ test("the setup page passes axe", async ({ page, db, createUser }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/login/setup");
   await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Enable two-factor authentication" }).click();

@@ -124,9 +124,10 @@ async function postAction(baseURL: string, action: ServerAction, cookie?: string
   return result;
 }
 
-/** Actions anyone may call: the password step of signing in. */
-const PUBLIC_ACTIONS = new Set(["signInAction"]);
-const PUBLIC_PAGES = new Set(["/login", "/dev/outbox"]);
+/** Actions anyone may call: the password step of signing in, and starting a sign-in with SSO. */
+const PUBLIC_ACTIONS = new Set(["signInAction", "signInWithSsoAction"]);
+/** "/api/auth/1" is Auth.js's route handler: only the identity provider's callback, 404 for anything else (sso.spec.ts). */
+const PUBLIC_PAGES = new Set(["/login", "/dev/outbox", "/api/auth/1"]);
 
 test("every server action refuses a caller with no session", async ({ baseURL }) => {
   const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name));

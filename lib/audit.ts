@@ -7,6 +7,7 @@ export const AUDIT_EVENT_TYPES = [
   "sign_in.failed",
   "sign_in.refused",
   "sign_in.throttled",
+  "sign_in.sso",
   "sign_out",
   "session.revoked",
   "password.changed",

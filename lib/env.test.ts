@@ -38,6 +38,14 @@ describe("providers and the outbox", () => {
     expect(loadEnv({ ...production, NODE_ENV: "development" }).OUTBOX_PUBLIC).toBe(true);
   });
 
+  it("takes SSO's organisation as a positive id, unset when empty", () => {
+    expect(loadEnv(production).OIDC_ORGANISATION_ID).toBeUndefined();
+    expect(loadEnv({ ...production, OIDC_ORGANISATION_ID: "" }).OIDC_ORGANISATION_ID).toBeUndefined();
+    expect(loadEnv({ ...production, OIDC_ORGANISATION_ID: "7" }).OIDC_ORGANISATION_ID).toBe(7);
+    expect(() => loadEnv({ ...production, OIDC_ORGANISATION_ID: "acme" })).toThrow(ConfigurationError);
+    expect(() => loadEnv({ ...production, OIDC_ISSUER: "https://idp.example.com" })).toThrow(/OIDC_CLIENT_ID/);
+  });
+
   it("caps text messages per organisation per hour, 500 unless configured", () => {
     expect(loadEnv(production).SMS_HOURLY_LIMIT).toBe(500);
     expect(loadEnv({ ...production, SMS_HOURLY_LIMIT: "20" }).SMS_HOURLY_LIMIT).toBe(20);

@@ -44,6 +44,11 @@ const envSchema = z.object({
   OIDC_ISSUER: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
   OIDC_CLIENT_ID: optionalText,
   OIDC_CLIENT_SECRET: optionalText,
+  /**
+   * The organisation people who first sign in with SSO join (their account is
+   * created then). Unset: the organisation with the lowest id, the first one created.
+   */
+  OIDC_ORGANISATION_ID: unsetWhenEmpty(z.coerce.number().int().positive().optional()),
   /** Requests one API token may make per minute. */
   API_RATE_LIMIT_PER_MINUTE: unsetWhenEmpty(z.coerce.number().int().min(1).default(120)),
   /** Whether /dev/outbox lists messages in production; always in development. */

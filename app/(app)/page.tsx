@@ -4,7 +4,8 @@ import { getDb } from "@/db";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
 import { rolesOfUser } from "@/lib/auth/permissions";
-import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
+import { requirementLabel } from "@/lib/admin/labels";
+import { handledByIdentityProvider, SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
 import { describeMethods } from "@/lib/two-factor/status";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -28,6 +29,7 @@ export default async function DashboardPage() {
   const heldRoles = rolesOfUser(db, user.id);
   // One query answers both what the rule requires of the user and which factors they can use.
   const { requirement, methods, hasFactor } = twoFactorStateOfUser(db, user.id);
+  const sso = handledByIdentityProvider(requirement);
 
   return (
     <div className="space-y-6">
@@ -47,7 +49,7 @@ export default async function DashboardPage() {
           <dl className="divide-y divide-slate-100">
             <Detail term="Name">{organisation.name}</Detail>
             <Detail term="Two-factor policy">{POLICY_LABELS[organisation.twoFactorPolicy]}</Detail>
-            <Detail term="Two-factor for you">{REQUIREMENT_LABELS[requirement.level]}</Detail>
+            <Detail term="Two-factor for you">{requirementLabel(requirement)}</Detail>
             <Detail term="Session length">{organisation.sessionDurationDays} days</Detail>
           </dl>
         </Card>
@@ -57,15 +59,19 @@ export default async function DashboardPage() {
           <p className="flex items-center gap-2 text-sm text-slate-800">
             <span
               aria-hidden="true"
-              className={`inline-block h-2.5 w-2.5 rounded-full ${hasFactor ? "bg-emerald-500" : "bg-amber-500"}`}
+              className={`inline-block h-2.5 w-2.5 rounded-full ${hasFactor || sso ? "bg-emerald-500" : "bg-amber-500"}`}
             />
-            {hasFactor
-              ? `On: after your password, you enter ${describeMethods(methods)}.`
-              : "Off: your account is protected by your password alone."}
+            {sso
+              ? SSO_SECOND_FACTOR_NOTE
+              : hasFactor
+                ? `On: after your password, you enter ${describeMethods(methods)}.`
+                : "Off: your account is protected by your password alone."}
           </p>
-          <Link href="/profile" className="text-sm font-medium text-brand-700 hover:underline">
-            Manage on your profile
-          </Link>
+          {sso ? null : (
+            <Link href="/profile" className="text-sm font-medium text-brand-700 hover:underline">
+              Manage on your profile
+            </Link>
+          )}
         </div>
       </Card>
     </div>

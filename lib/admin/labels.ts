@@ -6,3 +6,9 @@ export const REQUIREMENT_LABELS: Record<Requirement["level"], string> = {
   optional: "Optional",
   required: "Required",
 };
+
+/** The requirement as shown for one user: an exemption says why. */
+export function requirementLabel(requirement: Requirement): string {
+  if (requirement.level === "exempt" && requirement.reason === "sso") return "Exempt (signs in with SSO)";
+  return REQUIREMENT_LABELS[requirement.level];
+}

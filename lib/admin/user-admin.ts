@@ -39,6 +39,8 @@ export function findUserInOrganisation(db: Db, organisationId: number, userId: n
       lastSignInAt: users.lastSignInAt,
       createdAt: users.createdAt,
       organisationId: users.organisationId,
+      /** Set for users who sign in through the identity provider (SSO). */
+      ssoIssuer: users.ssoIssuer,
     })
     .from(users)
     .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))

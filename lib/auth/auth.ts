@@ -13,6 +13,8 @@ import { recordAuditEvent } from "@/lib/audit";
 import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
 import { sendCodeIfChallengeStartsWithIt } from "@/lib/two-factor/code-challenge";
 import { hashToken } from "@/lib/crypto";
+import { SSO_PROVIDER_ID, ssoClaimsOf, ssoProvider, ssoRefusalReason } from "@/lib/auth/sso";
+import { signInWithSso } from "@/lib/auth/sso-identity";
 
 type Refusal = Exclude<PasswordSignInResult, { ok: true }>;
 
@@ -30,7 +32,9 @@ export class SignInRefused extends CredentialsSignin {
  * request is checked against the database and deleting rows signs people out.
  */
 async function buildConfig(request: Request | undefined): Promise<NextAuthConfig> {
-  const secure = isSecureRequest(request?.headers ?? (await headers()));
+  const requestHeaders = request?.headers ?? (await headers());
+  const secure = isSecureRequest(requestHeaders);
+  const sso = ssoProvider(getEnv());
   return {
     secret: getEnv().AUTH_SECRET,
     trustHost: true,
@@ -61,8 +65,28 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
           return { id: String(result.user.id), email: result.user.email, name: result.user.name, context, stage };
         },
       }),
+      ...(sso ? [sso] : []),
     ],
     callbacks: {
+      /*
+       * The identity provider's user, known by the validated ID token, becomes
+       * a Twofold account here (by issuer and subject, never by email). A
+       * refusal goes back to /login with its reason. The provider owns the
+       * second factor, so the session starts fully signed in.
+       */
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== SSO_PROVIDER_ID) return true;
+        const claims = profile ? ssoClaimsOf(profile) : null;
+        if (!claims) return `/login?reason=${ssoRefusalReason("no_claims")}`;
+        const context = requestContext(requestHeaders);
+        const result = signInWithSso(getDb(), claims, { organisationId: getEnv().OIDC_ORGANISATION_ID, context });
+        if (!result.ok) return `/login?reason=${ssoRefusalReason(result.reason)}`;
+        // The jwt callback below receives this same object: from here on it names our account, not the provider's subject.
+        user.id = String(result.user.id);
+        user.stage = "active";
+        user.context = context;
+        return true;
+      },
       async jwt({ token, user, trigger }) {
         if (trigger !== "signIn") return token;
         // A user who owes a second factor gets a half-signed-in session that
@@ -104,4 +128,4 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
   };
 }
 
-export const { signIn, signOut } = NextAuth(buildConfig);
+export const { signIn, signOut, handlers } = NextAuth(buildConfig);

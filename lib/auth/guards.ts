@@ -8,6 +8,7 @@ import type { Permission, SessionStage } from "@/db/schema";
 import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/auth/sessions";
+import { signsInWithSso } from "@/lib/auth/sso-identity";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { isSecureRequest, requestContext, type RequestContext } from "@/lib/request-context";
 
@@ -58,6 +59,17 @@ export async function requireSession(stage: SessionStage): Promise<CurrentSessio
 /** A fully signed-in user: the guard of every ordinary page and action. */
 export function requireUser(): Promise<CurrentSession> {
   return requireSession("active");
+}
+
+/**
+ * A fully signed-in user with a Twofold password. SSO users get 403: their
+ * password and second factor belong to their identity provider, so nothing
+ * here may set a password or a factor for them, whatever a hand-made POST says.
+ */
+export async function requireLocalAccount(): Promise<CurrentSession> {
+  const current = await requireUser();
+  if (signsInWithSso(getDb(), current.user.id)) forbidden();
+  return current;
 }
 
 export const getCurrentPermissions = cache(async (userId: number): Promise<Set<Permission>> => {

@@ -76,6 +76,18 @@ describe("signing in with a password", () => {
     expect(await signInWithPassword(db, { email: passwordless.email, password: "", context })).toEqual({ ok: false, reason: "invalid" });
   });
 
+  it("gives an SSO user's email the wrong-password answer for any password, after one argon2 verification", async () => {
+    const ssoUser = await insertUser(db, { email: "sso-user@example.com", passwordHash: null, ssoIssuer: "https://idp.example.com", ssoSubject: "s-1" });
+    const verify = vi.spyOn(passwords, "verifyPassword");
+    // Even the password of the dummy hash unknown emails are checked against.
+    for (const password of ["", "anything", "twofold-dummy-password-for-timing"]) {
+      expect(await signInWithPassword(db, { email: ssoUser.email, password, context })).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect(verify).toHaveBeenCalledTimes(3);
+    verify.mockRestore();
+    expect(db.select().from(users).where(eq(users.id, ssoUser.id)).get()!.lastSignInAt).toBeNull();
+  });
+
   it("treats SQL-looking input as an ordinary wrong email", async () => {
     const result = await signInWithPassword(db, { email: "' OR 1=1 --@example.com", password: "' OR '1'='1", context });
     expect(result).toEqual({ ok: false, reason: "invalid" });

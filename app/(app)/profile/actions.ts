@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { formAction } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
-import { requireUser } from "@/lib/auth/guards";
+import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { hashPassword } from "@/lib/auth/passwords";
 import { deleteSessionOfUser, deleteSessionsOfUser } from "@/lib/auth/sessions";
@@ -30,7 +30,7 @@ export const updateProfileAction = formAction({
 });
 
 export const changePasswordAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: passwordChangeSchema,
   async handler({ currentPassword, newPassword }, current) {
     const { user, organisation, session, context } = current;

@@ -8,7 +8,7 @@ import { users } from "@/db/schema";
 import { formAction, type FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
-import { requireUser } from "@/lib/auth/guards";
+import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
@@ -31,7 +31,7 @@ const currentPassword = z
   .max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." });
 
 export const startMobileChangeAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ mobileNumber: mobileNumberSchema, currentPassword }),
   echo: ["mobileNumber"],
   async handler({ mobileNumber, currentPassword: password }, current): Promise<FormState<CodeSent>> {
@@ -76,7 +76,7 @@ export const startMobileChangeAction = formAction({
 });
 
 export const confirmMobileChangeAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ code: z.string().trim().min(1, { error: "Enter the code we texted you." }).max(64, { error: "That code is not valid." }) }),
   async handler({ code }, current) {
     const db = getDb();

@@ -23,6 +23,7 @@ import { TwoFactorDisableForm } from "@/components/two-factor-disable-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
+import { handledByIdentityProvider, SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
 import { listSessionsOfUser } from "@/lib/auth/sessions";
 import { formatDateTime } from "@/lib/format";
 import { RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes";
@@ -50,6 +51,8 @@ export default async function ProfilePage() {
   const sessions = listSessionsOfUser(db, user.id);
   const twoFactor = twoFactorStatus(db, user.id);
   const trustedBrowsers = twoFactor.enabled ? listTrustedBrowsers(db, user.id) : [];
+  // Nothing to set up here for SSO users: the actions refuse them too (requireLocalAccount).
+  const sso = handledByIdentityProvider(twoFactor.requirement);
 
   return (
     <div className="space-y-6">
@@ -60,6 +63,9 @@ export default async function ProfilePage() {
       </Card>
 
       <Card title="Two-factor authentication" id="two-factor" description="A second step at sign-in that a stolen password alone cannot pass.">
+        {sso ? (
+          <p className="text-sm text-slate-800">{SSO_SECOND_FACTOR_NOTE}</p>
+        ) : (
         <div className="space-y-6">
           {/* A status, so turning a method on or off is announced when the page updates. */}
           <p role="status" className="flex items-center gap-2 text-sm font-medium text-slate-800">
@@ -177,8 +183,10 @@ export default async function ProfilePage() {
             </div>
           ) : null}
         </div>
+        )}
       </Card>
 
+      {sso ? null : (
       <Card
         title="Mobile number"
         id="mobile"
@@ -222,10 +230,13 @@ export default async function ProfilePage() {
           />
         </div>
       </Card>
+      )}
 
-      <Card title="Password" id="password" description="Changing it signs out your other sessions.">
-        <PasswordChangeForm />
-      </Card>
+      {sso ? null : (
+        <Card title="Password" id="password" description="Changing it signs out your other sessions.">
+          <PasswordChangeForm />
+        </Card>
+      )}
 
       <Card title="Your sessions" id="sessions" description="Where you are signed in. End any session you do not recognise.">
         <ul className="divide-y divide-slate-100">

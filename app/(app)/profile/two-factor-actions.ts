@@ -7,7 +7,7 @@ import { formAction, type FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
-import { requireUser, type CurrentSession } from "@/lib/auth/guards";
+import { requireLocalAccount, type CurrentSession } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
@@ -36,7 +36,7 @@ const code = z
   .max(64, { error: "That code is not valid." });
 
 export const startEnrolmentAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ currentPassword }),
   async handler(input, current): Promise<FormState<EnrolmentStart>> {
     const refusal = await confirmCurrentPassword(getDb(), current.user, input.currentPassword, current.context);
@@ -48,13 +48,13 @@ export const startEnrolmentAction = formAction({
 // "on" state and lose the recovery codes, which are shown only this once. The
 // form refreshes the page when the user says they saved them.
 export const confirmEnrolmentAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ code }),
   handler: (input, current) => finishEnrolment(current, input.code),
 });
 
 export const disableTwoFactorAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ currentPassword, code }),
   async handler(input, current) {
     const db = getDb();
@@ -99,7 +99,7 @@ async function confirmPasswordAndCode(current: CurrentSession, input: { currentP
 }
 
 export const regenerateRecoveryCodesAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ currentPassword, code }),
   async handler(input, current): Promise<FormState<{ recoveryCodes: string[] }>> {
     const db = getDb();
@@ -119,7 +119,7 @@ export const regenerateRecoveryCodesAction = formAction({
 });
 
 export const forgetBrowserAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ browser: z.coerce.number().int().positive() }),
   async handler({ browser }, current) {
     if (!forgetTrustedBrowser(getDb(), current.user.id, browser)) return { status: "error", message: "That browser was already forgotten." };
@@ -130,7 +130,7 @@ export const forgetBrowserAction = formAction({
 });
 
 export const forgetAllBrowsersAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({}),
   async handler(_input, current) {
     const count = forgetTrustedBrowsersOfUser(getDb(), current.user.id);
@@ -142,7 +142,7 @@ export const forgetAllBrowsersAction = formAction({
 
 /** Turning codes on: the password, then a code sent where codes will go, proving it arrives. */
 export const startCodesAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ currentPassword }),
   async handler(input, current): Promise<FormState<CodeSent>> {
     const db = getDb();
@@ -165,7 +165,7 @@ export const startCodesAction = formAction({
 });
 
 export const confirmCodesAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ code }),
   async handler(input, current) {
     const db = getDb();
@@ -199,7 +199,7 @@ export const confirmCodesAction = formAction({
 });
 
 export const updatePreferredMethodAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({ method: z.enum(["totp", "code"], { error: "Choose one of your methods." }) }),
   async handler({ method }, current) {
     const db = getDb();
@@ -219,7 +219,7 @@ export const updatePreferredMethodAction = formAction({
  * it proves less than the mailbox does.
  */
 export const sendConfirmationCodeAction = formAction({
-  guard: requireUser,
+  guard: requireLocalAccount,
   schema: z.object({}),
   async handler(_input, current) {
     const outcome = await sendSecondFactorCode(getDb(), {

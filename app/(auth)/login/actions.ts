@@ -1,7 +1,11 @@
 "use server";
 
+import { AuthError } from "next-auth";
+import { z } from "zod";
 import { formAction } from "@/lib/action";
 import { signIn, SignInRefused } from "@/lib/auth/auth";
+import { SSO_PROVIDER_ID, ssoConfigured } from "@/lib/auth/sso";
+import { getEnv } from "@/lib/env";
 import { allowAnyone } from "@/lib/auth/guards";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
@@ -32,6 +36,24 @@ export const signInAction = formAction({
       // signIn redirects by throwing; only a refusal is ours to turn into a message.
       if (error instanceof SignInRefused) return { status: "error", message: refusalMessage(error.code) };
       throw error;
+    }
+    return { status: "success" };
+  },
+});
+
+/** Starts the OpenID Connect round trip; the identity provider's callback finishes it at /api/auth/callback/sso. */
+export const signInWithSsoAction = formAction({
+  guard: allowAnyone,
+  schema: z.object({}),
+  async handler() {
+    if (!ssoConfigured(getEnv())) return { status: "error", message: "Sign-in with SSO is not set up here." };
+    try {
+      await signIn(SSO_PROVIDER_ID, { redirectTo: "/" });
+    } catch (error) {
+      // signIn redirects by throwing; an Auth.js error means the provider's discovery document could not be used.
+      if (!(error instanceof AuthError)) throw error;
+      console.error(error);
+      return { status: "error", message: "Your identity provider cannot be reached right now. Try again in a moment." };
     }
     return { status: "success" };
   },

@@ -1,23 +1,46 @@
 import type { Metadata } from "next";
 import { CredentialsSignInForm } from "@/components/credentials-sign-in-form";
+import { SsoSignInForm } from "@/components/sso-sign-in-form";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
+import { ssoConfigured } from "@/lib/auth/sso";
+import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 /** Why a visitor was sent back here; only these fixed messages can be shown. */
 const NOTICES: Record<string, string> = {
   "too-many-codes": "Too many wrong codes. Sign in again to try once more.",
+  // Refused SSO sign-ins (lib/auth/sso.ts ssoRefusalReason).
+  "sso-email-taken": "An account with this email already exists. Ask an administrator for help.",
+  "sso-email-missing": "Your identity provider did not share your email address, which Twofold needs. Ask an administrator.",
+  "sso-email-unverified": "Your identity provider has not verified your email address. Verify it there, then try again.",
+  "sso-disabled": "This account has been disabled. Contact your administrator.",
+  "sso-api-account": "This is an API account: it can use the API but cannot sign in here.",
+  "sso-no-organisation": "Sign-in with SSO is not set up correctly. Ask an administrator.",
+  "sso-no-claims": "Your identity provider did not say who you are. Ask an administrator.",
 };
+
+/** Auth.js sends failed SSO round trips (cancelled, expired, tampered with) here with `error`; its codes are not for users. */
+const SSO_FAILED = "Sign-in with SSO did not complete. Try again, or ask an administrator if it keeps failing.";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await redirectIfSignedIn();
-  const { reason } = await searchParams;
-  const notice = typeof reason === "string" ? NOTICES[reason] : undefined;
+  const { reason, error } = await searchParams;
+  const notice = (typeof reason === "string" ? NOTICES[reason] : undefined) ?? (error ? SSO_FAILED : undefined);
+  const sso = ssoConfigured(getEnv());
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
       <p className="mt-1 text-sm text-slate-600">Use the email address and password of your organisation account.</p>
       <CredentialsSignInForm notice={notice} />
+      {sso ? (
+        <div className="mt-6">
+          <p className="mb-4 flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200">
+            or
+          </p>
+          <SsoSignInForm />
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { ApiTokensCard } from "@/components/api-tokens-card";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
+import { requirementLabel } from "@/lib/admin/labels";
 import { findUserInOrganisation, rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { listApiTokens } from "@/lib/api/tokens";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
@@ -45,8 +45,12 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       </div>
       <Card title="Two-factor methods" id="methods">
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
+          <dt className="font-medium text-slate-700">Signs in with</dt>
+          <dd className="text-slate-900">
+            {user.ssoIssuer ? `SSO through ${user.ssoIssuer}: no password here, and the identity provider asks for the second factor` : "Email and password"}
+          </dd>
           <dt className="font-medium text-slate-700">Effective requirement</dt>
-          <dd className="text-slate-900">{REQUIREMENT_LABELS[requirement.level]}</dd>
+          <dd className="text-slate-900">{requirementLabel(requirement)}</dd>
           <dt className="font-medium text-slate-700">Methods in use</dt>
           <dd className="text-slate-900">
             {methods.length === 0 ? "None" : methods.map((method) => METHOD_LABELS[method]).join(", ")}
@@ -71,7 +75,10 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       {canManage ? (
         <Card title="Account actions" id="account-actions">
           <div className="flex flex-wrap items-start gap-4 [&_form]:items-start">
-            <RowActionForm action={resetTwoFactorAction} fields={{ user: user.id }} label="Reset two-factor authentication" pendingLabel="Resetting…" />
+            {/* An SSO user's second factor is the identity provider's: nothing here to reset. */}
+            {user.ssoIssuer ? null : (
+              <RowActionForm action={resetTwoFactorAction} fields={{ user: user.id }} label="Reset two-factor authentication" pendingLabel="Resetting…" />
+            )}
             <RowActionForm action={signOutEverywhereAction} fields={{ user: user.id }} label="Sign out everywhere" pendingLabel="Signing out…" />
             {user.id === current.user.id ? null : (
               <RowActionForm

@@ -1,0 +1,25 @@
+import type { NextRequest } from "next/server";
+import { handlers } from "@/lib/auth/auth";
+import { allowAnyone } from "@/lib/auth/guards";
+import { SSO_PROVIDER_ID, ssoConfigured } from "@/lib/auth/sso";
+import { getEnv } from "@/lib/env";
+
+/*
+ * Auth.js's HTTP endpoints, limited to the one the SSO round trip needs: the
+ * identity provider sends the browser back to the callback (by GET, or by
+ * POST for form_post). Starting a sign-in, password sign-in and sign-out all
+ * go through our server actions, so every other Auth.js endpoint (signin,
+ * the credentials callback, csrf, session, providers, signout) answers 404.
+ */
+const SSO_CALLBACK_PATH = `/api/auth/callback/${SSO_PROVIDER_ID}`;
+
+async function handle(request: NextRequest, handler: (request: NextRequest) => Promise<Response>): Promise<Response> {
+  await allowAnyone();
+  if (request.nextUrl.pathname !== SSO_CALLBACK_PATH || !ssoConfigured(getEnv())) {
+    return Response.json({ error: "Not found" }, { status: 404 });
+  }
+  return handler(request);
+}
+
+export const GET = (request: NextRequest) => handle(request, handlers.GET);
+export const POST = (request: NextRequest) => handle(request, handlers.POST);

@@ -1,0 +1,214 @@
+import crypto from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
+import { request as playwrightRequest, type Page } from "@playwright/test";
+import { and, eq } from "drizzle-orm";
+import { auditEvents, organisations, sessions, users } from "@/db/schema";
+import { sessionCookie } from "@/lib/auth/cookie-definitions";
+import { createSession } from "@/lib/auth/sessions";
+import { OIDC_E2E_ORGANISATION_ID } from "@/test/stand-ins/oidc-client";
+import { expect, failOnServerErrors, signInWithForm, submitAndWait, test } from "./fixtures";
+import { allServerActions } from "./manifests";
+
+const issuer = () => process.env.E2E_OIDC_ISSUER!;
+const SSO_NOTE = /You sign in with SSO: your password and your second factor are handled by your organisation’s identity provider/;
+
+async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
+}
+
+/** Tells the identity provider what the ID token of `login` says. */
+async function setIdpAccount(login: string, claims: { email?: string | null; name?: string; email_verified?: boolean }) {
+  const response = await fetch(`${issuer()}/_stand-in/accounts/${encodeURIComponent(login)}`, { method: "POST", body: JSON.stringify(claims) });
+  expect(response.status).toBe(204);
+}
+
+/** "Sign in with SSO", then the identity provider's own login page, which sends the browser back to Twofold. */
+async function signInWithSso(page: Page, login: string) {
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with SSO" }).click();
+  await page.waitForURL((url) => url.href.startsWith(issuer()));
+  await page.getByPlaceholder("Enter any login").fill(login);
+  await page.getByPlaceholder("and password").fill("any password: the identity provider checks it, not Twofold");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.waitForURL((url) => !url.href.startsWith(issuer()));
+}
+
+const uniqueLogin = () => `sso-${crypto.randomUUID().slice(0, 8)}`;
+
+test.beforeAll(async ({ workerDb }) => {
+  // The organisation SSO users join (OIDC_ORGANISATION_ID), requiring 2FA of everyone.
+  workerDb
+    .insert(organisations)
+    .values({ id: OIDC_E2E_ORGANISATION_ID, name: "SSO Org", twoFactorPolicy: "required" })
+    .onConflictDoNothing()
+    .run();
+});
+
+test("Sign in with SSO goes through the identity provider to the dashboard, with no 2FA prompt though the organisation requires it", async ({ page, db }) => {
+  const expectNoServerErrors = failOnServerErrors(page);
+  const login = uniqueLogin();
+  await setIdpAccount(login, { email: `${login}@corp.example.com`, name: "Katherine Johnson", email_verified: true });
+  expect(db.select().from(organisations).where(eq(organisations.id, OIDC_E2E_ORGANISATION_ID)).get()!.twoFactorPolicy).toBe("required");
+
+  await page.goto("/login");
+  await expectNoAxeViolations(page);
+  await signInWithSso(page, login);
+
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "Welcome, Katherine Johnson" })).toBeVisible();
+  await expect(page.getByRole("main").getByText(`${login}@corp.example.com`)).toBeVisible();
+  await expect(page.getByText("Exempt (signs in with SSO)")).toBeVisible();
+  await expect(page.getByText(SSO_NOTE)).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Created just in time, known by issuer and subject, without a password, with one fully signed-in session.
+  const user = db.select().from(users).where(and(eq(users.ssoIssuer, issuer()), eq(users.ssoSubject, login))).get()!;
+  expect(user).toMatchObject({ organisationId: OIDC_E2E_ORGANISATION_ID, email: `${login}@corp.example.com`, passwordHash: null });
+  expect(user.lastSignInAt).not.toBeNull();
+  expect(db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([{ stage: "active" }]);
+  expect(db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all()).toEqual([{ type: "sign_in.sso" }]);
+
+  // Every page stays open: the guards never send an SSO user to setup.
+  await page.goto("/profile");
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  await expect(page.getByText(SSO_NOTE)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Enable two-factor authentication" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Set up codes by text message or email" })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Password" })).toHaveCount(0);
+  await expect(page.getByLabel("New password")).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Mobile number" })).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  expectNoServerErrors();
+});
+
+test("the profile's password and 2FA actions refuse an SSO user on the server, even posted by hand", async ({ page, db, baseURL }) => {
+  const login = uniqueLogin();
+  await signInWithSso(page, login);
+  await expect(page).toHaveURL(/\/$/);
+  const user = db.select().from(users).where(eq(users.ssoSubject, login)).get()!;
+  const { token } = createSession(db, { userId: user.id, stage: "active", context: { ip: null, userAgent: null } });
+  const refused = ["changePasswordAction", "startEnrolmentAction", "startCodesAction", "startMobileChangeAction"];
+  const actions = allServerActions().filter((action) => refused.includes(action.name));
+  expect(actions.map((action) => action.name).sort()).toEqual([...refused].sort());
+  const request = await playwrightRequest.newContext({ baseURL });
+  for (const action of actions) {
+    const form = new FormData();
+    form.set("currentPassword", "anything");
+    form.set("newPassword", "a brand new password for this SSO user");
+    form.set("mobileNumber", "+447400123456");
+    const response = await request.post(action.page, {
+      headers: { "next-action": action.id, accept: "text/x-component", cookie: `${sessionCookie(false).name}=${token}` },
+      multipart: form,
+      maxRedirects: 0,
+    });
+    expect(response.status(), action.name).toBe(403);
+  }
+  await request.dispose();
+  expect(db.select().from(users).where(eq(users.id, user.id)).get()).toMatchObject({ passwordHash: null, mobileNumber: null });
+});
+
+test("a second sign-in of the same subject with a changed email lands in the same account", async ({ browser, db }) => {
+  const login = uniqueLogin();
+  await setIdpAccount(login, { email: `${login}@old.example.com`, name: "Dorothy Vaughan" });
+  const first = await browser.newPage();
+  await signInWithSso(first, login);
+  await expect(first.getByRole("main").getByText(`${login}@old.example.com`)).toBeVisible();
+  await first.close();
+
+  await setIdpAccount(login, { email: `${login}@new.example.com`, name: "Dorothy J. Vaughan" });
+  const second = await browser.newPage();
+  await signInWithSso(second, login);
+  await expect(second.getByRole("heading", { name: "Welcome, Dorothy J. Vaughan" })).toBeVisible();
+  await expect(second.getByRole("main").getByText(`${login}@new.example.com`)).toBeVisible();
+  await second.close();
+
+  const accounts = db.select().from(users).where(eq(users.ssoSubject, login)).all();
+  expect(accounts.map((account) => account.email)).toEqual([`${login}@new.example.com`]);
+  expect(db.select().from(users).where(eq(users.email, `${login}@old.example.com`)).all()).toEqual([]);
+});
+
+test("an identity-provider account carrying a local user's email does not get that user's account", async ({ page, db, createUser }) => {
+  const victim = await createUser({ organisationId: OIDC_E2E_ORGANISATION_ID, totp: true });
+  const before = db.select().from(users).where(eq(users.id, victim.id)).get()!;
+  const attacker = uniqueLogin();
+  await setIdpAccount(attacker, { email: victim.email.toUpperCase(), name: "Mallory", email_verified: true });
+
+  await signInWithSso(page, attacker);
+  await expect(page).toHaveURL(/\/login\?reason=sso-email-taken$/);
+  await expect(page.getByRole("status").filter({ hasText: "An account with this email already exists. Ask an administrator for help." })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Nothing signed in, nothing created, nothing changed on the victim's account.
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login$/);
+  expect(db.select().from(users).where(eq(users.ssoSubject, attacker)).all()).toEqual([]);
+  expect(db.select().from(users).where(eq(users.id, victim.id)).get()).toEqual(before);
+  expect(db.select().from(sessions).where(eq(sessions.userId, victim.id)).all()).toEqual([]);
+  const refusal = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, victim.id), eq(auditEvents.type, "sign_in.refused"))).get();
+  expect(refusal?.details).toMatchObject({ reason: "sso_email_taken", subject: attacker });
+});
+
+test("an SSO user cannot fall back to a local password, whatever password is tried", async ({ page, browser, db }) => {
+  const login = uniqueLogin();
+  const ssoPage = await browser.newPage();
+  await signInWithSso(ssoPage, login);
+  await expect(ssoPage).toHaveURL(/\/$/);
+  await ssoPage.close();
+  const user = db.select().from(users).where(eq(users.ssoSubject, login)).get()!;
+
+  for (const password of ["wrong", "twofold-dummy-password-for-timing"]) {
+    await signInWithForm(page, { email: user.email, password });
+    await expect(page.getByText("Incorrect email or password.")).toBeVisible();
+    await expect(page).toHaveURL(/\/login$/);
+  }
+  // One SSO session from the sign-in above, and none from the password form.
+  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
+  const failures = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed"))).all();
+  expect(failures).toHaveLength(2);
+});
+
+test("a disabled SSO user is refused at the callback", async ({ page, browser, db }) => {
+  const login = uniqueLogin();
+  const first = await browser.newPage();
+  await signInWithSso(first, login);
+  await expect(first).toHaveURL(/\/$/);
+  await first.close();
+  db.update(users).set({ disabledAt: new Date() }).where(eq(users.ssoSubject, login)).run();
+
+  await signInWithSso(page, login);
+  await expect(page).toHaveURL(/\/login\?reason=sso-disabled$/);
+  await expect(page.getByText("This account has been disabled. Contact your administrator.")).toBeVisible();
+});
+
+test("Auth.js answers only the identity provider's callback: its other endpoints are 404", async ({ request, page }) => {
+  for (const path of ["/api/auth/session", "/api/auth/providers", "/api/auth/csrf", "/api/auth/signin/sso", "/api/auth/signout", "/api/auth/callback/credentials"]) {
+    expect((await request.get(path, { maxRedirects: 0 })).status(), path).toBe(404);
+    expect((await request.post(path, { maxRedirects: 0, form: { email: "a@example.com", password: "x" } })).status(), path).toBe(404);
+  }
+  // A callback nobody started (no state, no PKCE cookie) signs no one in.
+  await page.goto("/api/auth/callback/sso?code=forged&state=forged");
+  await expect(page).toHaveURL(/\/login\?error=/);
+  await expect(page.getByText("Sign-in with SSO did not complete.")).toBeVisible();
+});
+
+test("the admin user page says the user signs in with SSO and offers no 2FA reset", async ({ page, browser, context, db, createUser, signInAs }) => {
+  const login = uniqueLogin();
+  const ssoPage = await browser.newPage();
+  await signInWithSso(ssoPage, login);
+  await expect(ssoPage).toHaveURL(/\/$/);
+  await ssoPage.close();
+  const user = db.select().from(users).where(eq(users.ssoSubject, login)).get()!;
+  const admin = await createUser({ organisationId: OIDC_E2E_ORGANISATION_ID, permissions: ["users:read", "users:manage"], totp: true });
+  await signInAs(context, admin);
+
+  await page.goto(`/admin/users/${user.id}`);
+  await expect(page.getByText(`SSO through ${issuer()}`)).toBeVisible();
+  await expect(page.getByText("Exempt (signs in with SSO)")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Reset two-factor authentication" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Sign out everywhere" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await submitAndWait(page, page.getByRole("button", { name: "Sign out everywhere" }));
+  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([]);
+});

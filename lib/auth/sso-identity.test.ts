@@ -1,0 +1,120 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db";
+import { auditEvents, organisations, users } from "@/db/schema";
+import { signInWithSso, signsInWithSso, type SsoClaims } from "@/lib/auth/sso-identity";
+import { insertUser, testDatabase } from "@/test/db";
+
+const context = { ip: "198.51.100.7", userAgent: "test" };
+const ISSUER = "https://idp.example.com";
+
+describe("mapping an identity provider's user to an account", () => {
+  let db: Db;
+  let firstOrganisation: number;
+  beforeEach(() => {
+    db = testDatabase();
+    firstOrganisation = db.insert(organisations).values({ name: "First" }).returning().get().id;
+    db.insert(organisations).values({ name: "Second" }).run();
+  });
+
+  const claims = (overrides: Partial<SsoClaims> = {}): SsoClaims => ({
+    issuer: ISSUER,
+    subject: "subject-1",
+    email: "grace@example.com",
+    emailVerified: true,
+    name: "Grace Hopper",
+    ...overrides,
+  });
+  const userRow = (id: number) => db.select().from(users).where(eq(users.id, id)).get()!;
+  const audit = () => db.select({ type: auditEvents.type, details: auditEvents.details, targetUserId: auditEvents.targetUserId }).from(auditEvents).all();
+
+  it("creates the account at the first sign-in, in the first organisation, without a password", () => {
+    const result = signInWithSso(db, claims({ email: "  Grace@Example.COM " }), { context });
+    expect(result).toMatchObject({ ok: true, created: true, user: { organisationId: firstOrganisation } });
+    if (!result.ok) throw new Error("refused");
+    const row = userRow(result.user.id);
+    expect(row).toMatchObject({ email: "grace@example.com", name: "Grace Hopper", passwordHash: null, ssoIssuer: ISSUER, ssoSubject: "subject-1" });
+    expect(row.lastSignInAt).not.toBeNull();
+    expect(signsInWithSso(db, row.id)).toBe(true);
+    expect(audit()).toEqual([{ type: "sign_in.sso", details: { issuer: ISSUER, created: true }, targetUserId: row.id }]);
+  });
+
+  it("puts new users in the configured organisation", () => {
+    const second = db.select().from(organisations).where(eq(organisations.name, "Second")).get()!.id;
+    const result = signInWithSso(db, claims(), { organisationId: second, context });
+    expect(result).toMatchObject({ ok: true, user: { organisationId: second } });
+  });
+
+  it("refuses when the configured organisation does not exist", () => {
+    expect(signInWithSso(db, claims(), { organisationId: 999, context })).toEqual({ ok: false, reason: "no_organisation" });
+    expect(db.select().from(users).all()).toEqual([]);
+  });
+
+  it("finds the same account by issuer and subject and refreshes its name and email", () => {
+    const first = signInWithSso(db, claims(), { context });
+    const again = signInWithSso(db, claims({ email: "grace.hopper@example.com", name: "Rear Admiral Hopper" }), { context });
+    expect(again).toEqual({ ok: true, created: false, user: first.ok ? first.user : null });
+    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(userRow(first.ok ? first.user.id : 0)).toMatchObject({ email: "grace.hopper@example.com", name: "Rear Admiral Hopper" });
+  });
+
+  it("never matches by email: the same email from another subject or another issuer is another person", async () => {
+    signInWithSso(db, claims(), { context });
+    expect(signInWithSso(db, claims({ subject: "subject-2" }), { context })).toEqual({ ok: false, reason: "email_taken" });
+    expect(signInWithSso(db, claims({ issuer: "https://other-idp.example.com" }), { context })).toEqual({ ok: false, reason: "email_taken" });
+    expect(db.select().from(users).all()).toHaveLength(1);
+  });
+
+  it("refuses a new identity whose email belongs to a local account, and leaves that account alone", async () => {
+    const local = await insertUser(db, { email: "ada@example.com", organisationId: firstOrganisation });
+    const before = userRow(local.id);
+    const result = signInWithSso(db, claims({ email: "ADA@example.com" }), { context });
+    expect(result).toEqual({ ok: false, reason: "email_taken" });
+    expect(userRow(local.id)).toEqual(before);
+    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(audit()).toEqual([
+      { type: "sign_in.refused", targetUserId: local.id, details: { reason: "sso_email_taken", issuer: ISSUER, subject: "subject-1", email: "ada@example.com" } },
+    ]);
+  });
+
+  it("keeps an existing user's email when the new one belongs to another account", async () => {
+    const first = signInWithSso(db, claims(), { context });
+    await insertUser(db, { email: "ada@example.com", organisationId: firstOrganisation });
+    const again = signInWithSso(db, claims({ email: "ada@example.com" }), { context });
+    expect(again.ok).toBe(true);
+    expect(userRow(first.ok ? first.user.id : 0).email).toBe("grace@example.com");
+    expect(audit().at(-1)).toMatchObject({ type: "sign_in.sso", details: { emailKept: true } });
+  });
+
+  it("refuses a first sign-in without a usable email, or with one the provider says is unverified", () => {
+    expect(signInWithSso(db, claims({ email: undefined }), { context })).toEqual({ ok: false, reason: "email_missing" });
+    expect(signInWithSso(db, claims({ email: "not an email" }), { context })).toEqual({ ok: false, reason: "email_missing" });
+    expect(signInWithSso(db, claims({ emailVerified: false }), { context })).toEqual({ ok: false, reason: "email_unverified" });
+    expect(db.select().from(users).all()).toEqual([]);
+  });
+
+  it("refuses disabled users and API accounts, and records why", () => {
+    const first = signInWithSso(db, claims(), { context });
+    const id = first.ok ? first.user.id : 0;
+    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, id)).run();
+    expect(signInWithSso(db, claims(), { context })).toEqual({ ok: false, reason: "disabled" });
+    db.update(users).set({ disabledAt: null, isApiAccount: true }).where(eq(users.id, id)).run();
+    expect(signInWithSso(db, claims(), { context })).toEqual({ ok: false, reason: "api_account" });
+    expect(audit().slice(1).map((event) => [event.type, event.details?.reason, event.targetUserId])).toEqual([
+      ["sign_in.refused", "sso_disabled", id],
+      ["sign_in.refused", "sso_api_account", id],
+    ]);
+  });
+
+  it("uses the email as the name when the claim is missing, and strips control characters", () => {
+    const result = signInWithSso(db, claims({ name: undefined }), { context });
+    expect(userRow(result.ok ? result.user.id : 0).name).toBe("grace@example.com");
+    const other = signInWithSso(db, claims({ subject: "s3", email: "x@example.com", name: "Evil\u202eName\u0000" }), { context });
+    expect(userRow(other.ok ? other.user.id : 0).name).toBe("EvilName");
+  });
+
+  it("tells password users from SSO users", async () => {
+    const local = await insertUser(db, { organisationId: firstOrganisation });
+    expect(signsInWithSso(db, local.id)).toBe(false);
+  });
+});

@@ -1,0 +1,164 @@
+import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db, Executor } from "@/db";
+import { organisations, users } from "@/db/schema";
+import { recordAuditEvent } from "@/lib/audit";
+import { normaliseEmail } from "@/lib/auth/password-sign-in";
+import { NAME_MAX_LENGTH } from "@/lib/profile-schemas";
+import type { RequestContext } from "@/lib/request-context";
+
+/** What Twofold takes from the identity provider's validated ID token. */
+export type SsoClaims = {
+  issuer: string;
+  subject: string;
+  email?: unknown;
+  emailVerified?: unknown;
+  name?: unknown;
+};
+
+export type SsoRefusal = "email_missing" | "email_unverified" | "email_taken" | "disabled" | "api_account" | "no_organisation";
+
+export type SsoSignInResult =
+  | { ok: true; user: { id: number; organisationId: number }; created: boolean }
+  | { ok: false; reason: SsoRefusal };
+
+const emailSchema = z.email().max(254);
+
+function emailFrom(claim: unknown): string | null {
+  if (typeof claim !== "string") return null;
+  const parsed = emailSchema.safeParse(normaliseEmail(claim));
+  return parsed.success ? parsed.data : null;
+}
+
+/** The name to show: the claim, stripped of control characters and cut to our limit; else the email. */
+function nameFrom(claim: unknown, email: string): string {
+  const cleaned = typeof claim === "string" ? claim.replace(/[\p{Cc}\p{Cf}]/gu, "").trim().slice(0, NAME_MAX_LENGTH) : "";
+  return cleaned || email;
+}
+
+function emailBelongsToAnother(db: Executor, email: string, exceptUserId?: number): boolean {
+  const sameEmail = eq(sql`lower(${users.email})`, email);
+  return Boolean(
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(exceptUserId === undefined ? sameEmail : and(sameEmail, ne(users.id, exceptUserId)))
+      .get(),
+  );
+}
+
+/** The organisation new SSO users join: the configured one, or the first one created. */
+function organisationForNewUsers(db: Executor, configuredId: number | undefined): number | null {
+  const row = db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(configuredId === undefined ? undefined : eq(organisations.id, configuredId))
+    .orderBy(asc(organisations.id))
+    .limit(1)
+    .get();
+  return row?.id ?? null;
+}
+
+/** Whether a user signs in through the identity provider (and so has no password and no Twofold factor). */
+export function signsInWithSso(db: Db, userId: number): boolean {
+  return Boolean(
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, userId), sql`"users"."sso_subject" is not null`))
+      .get(),
+  );
+}
+
+/** A result with what its audit event needs. */
+type Outcome = {
+  result: SsoSignInResult;
+  organisationId: number | null;
+  /** The account concerned: the one signing in, or for `email_taken` the one holding that address. */
+  userId?: number;
+  details?: Record<string, string | boolean>;
+};
+
+function refused(reason: SsoRefusal, organisationId: number | null = null, userId?: number): Outcome {
+  return { result: { ok: false, reason }, organisationId, userId };
+}
+
+type SsoSignInOptions = { organisationId?: number; context: RequestContext; now?: Date };
+
+function resolveIdentity(tx: Executor, claims: SsoClaims, options: SsoSignInOptions, now: Date): Outcome {
+  const { issuer, subject } = claims;
+  const email = emailFrom(claims.email);
+  const existing = tx
+    .select({
+      id: users.id,
+      organisationId: users.organisationId,
+      email: users.email,
+      name: users.name,
+      disabledAt: users.disabledAt,
+      isApiAccount: users.isApiAccount,
+    })
+    .from(users)
+    .where(and(eq(users.ssoIssuer, issuer), eq(users.ssoSubject, subject)))
+    .get();
+
+  if (existing) {
+    if (existing.disabledAt) return refused("disabled", existing.organisationId, existing.id);
+    if (existing.isApiAccount) return refused("api_account", existing.organisationId, existing.id);
+    const newEmail = email && email !== existing.email && !emailBelongsToAnother(tx, email, existing.id) ? email : existing.email;
+    const newName = nameFrom(claims.name, newEmail);
+    tx.update(users).set({ email: newEmail, name: newName, lastSignInAt: now }).where(eq(users.id, existing.id)).run();
+    const details: Record<string, string | boolean> = { issuer, created: false };
+    if (newEmail !== existing.email) details.emailChanged = true;
+    if (email && newEmail !== email) details.emailKept = true;
+    if (newName !== existing.name) details.nameChanged = true;
+    const user = { id: existing.id, organisationId: existing.organisationId };
+    return { result: { ok: true, user, created: false }, organisationId: user.organisationId, userId: user.id, details };
+  }
+
+  if (!email) return refused("email_missing");
+  if (claims.emailVerified === false) return refused("email_unverified");
+  const organisationId = organisationForNewUsers(tx, options.organisationId);
+  if (organisationId === null) return refused("no_organisation");
+  const holder = tx
+    .select({ id: users.id, organisationId: users.organisationId })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email))
+    .get();
+  if (holder) return refused("email_taken", holder.organisationId, holder.id);
+
+  const created = tx
+    .insert(users)
+    .values({ organisationId, email, name: nameFrom(claims.name, email), passwordHash: null, ssoIssuer: issuer, ssoSubject: subject, lastSignInAt: now })
+    .returning({ id: users.id })
+    .get();
+  const user = { id: created.id, organisationId };
+  return { result: { ok: true, user, created: true }, organisationId, userId: user.id, details: { issuer, created: true } };
+}
+
+/**
+ * Maps an identity provider's user to a Twofold account, by issuer and
+ * subject only. The first sign-in creates the account; later ones refresh
+ * name and email from the claims. An email is never used to find an account:
+ * whoever controls an identity-provider account carrying someone's address
+ * must not get that person's Twofold account, so a new SSO identity whose
+ * email is already taken is refused, and an existing one keeps its old email
+ * rather than take another account's. Every outcome is audited.
+ */
+export function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptions): SsoSignInResult {
+  const now = options.now ?? new Date();
+  // One transaction: two first sign-ins of one subject cannot both create it.
+  const outcome = db.transaction((tx) => resolveIdentity(tx, claims, options, now));
+  const { result } = outcome;
+  recordAuditEvent(db, {
+    type: result.ok ? "sign_in.sso" : "sign_in.refused",
+    organisationId: outcome.organisationId,
+    actorUserId: result.ok ? result.user.id : null,
+    targetUserId: outcome.userId,
+    context: options.context,
+    details: result.ok
+      ? outcome.details
+      : { reason: `sso_${result.reason}`, issuer: claims.issuer, subject: claims.subject.slice(0, 255), email: emailFrom(claims.email) },
+    at: now,
+  });
+  return result;
+}

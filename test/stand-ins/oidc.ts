@@ -1,0 +1,110 @@
+import http from "node:http";
+import { Provider, type Configuration } from "oidc-provider";
+import { OIDC_STAND_IN_CLIENT_ID, OIDC_STAND_IN_CLIENT_SECRET } from "@/test/stand-ins/oidc-client";
+
+/*
+ * A real OpenID Connect provider (panva's oidc-provider, the certified
+ * implementation) on 127.0.0.1, standing in for an organisation's identity
+ * provider in e2e tests. Its development login page signs in whoever types a
+ * login (any password): the login is the subject. Tests choose what the ID
+ * token says about a subject (email, name) through a small control API, to
+ * play a user whose email changes or an attacker's account carrying someone
+ * else's address.
+ */
+
+export type StandInAccount = { email?: string | null; email_verified?: boolean; name?: string | null };
+
+export type OidcStandIn = { issuer: string; close(): Promise<void> };
+
+/** The claims of a login nobody configured: a plausible verified user named after it. */
+function defaultAccount(login: string): StandInAccount {
+  return { email: `${login}@idp.example.com`, email_verified: true, name: `IdP ${login}` };
+}
+
+function readJson(request: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  });
+}
+
+/** Starts the provider on `port` (fixed: the issuer URL contains it) for the app at `appUrl`. */
+export function startOidcStandIn(port: number, appUrl: string): Promise<OidcStandIn> {
+  const issuer = `http://127.0.0.1:${port}`;
+  const accounts = new Map<string, StandInAccount>();
+
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: OIDC_STAND_IN_CLIENT_ID,
+        client_secret: OIDC_STAND_IN_CLIENT_SECRET,
+        redirect_uris: [`${appUrl}/api/auth/callback/sso`],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    // Put the scopes' claims in the ID token, as most identity providers do for the code flow.
+    conformIdTokenClaims: false,
+    async findAccount(_ctx, sub) {
+      const account = accounts.get(sub) ?? defaultAccount(sub);
+      return {
+        accountId: sub,
+        async claims() {
+          const claims: Record<string, unknown> = { sub };
+          if (account.email) claims.email = account.email;
+          if (account.email_verified !== undefined) claims.email_verified = account.email_verified;
+          if (account.name) claims.name = account.name;
+          return claims as { sub: string };
+        },
+      };
+    },
+    // Twofold is a first-party client: consent is implied, so the only page is the login.
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      grant.addOIDCScope("openid email profile");
+      await grant.save();
+      return grant;
+    },
+    cookies: { keys: ["oidc-stand-in-cookie-key"] },
+    features: { devInteractions: { enabled: true } },
+  };
+  const provider = new Provider(issuer, configuration);
+  const handleOidc = provider.callback();
+
+  const server = http.createServer((request, response) => {
+    const path = new URL(request.url ?? "/", issuer).pathname;
+    // The control API: POST /_stand-in/accounts/{login} with the claims that subject's ID token carries.
+    const match = /^\/_stand-in\/accounts\/([^/]+)$/.exec(path);
+    if (match && request.method === "POST") {
+      readJson(request).then(
+        (body) => {
+          accounts.set(decodeURIComponent(match[1]!), body as StandInAccount);
+          response.writeHead(204).end();
+        },
+        () => response.writeHead(400).end(),
+      );
+      return;
+    }
+    if (path === "/_stand-in/health") {
+      response.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      return;
+    }
+    void handleOidc(request, response);
+  });
+
+  return new Promise((resolve) => {
+    server.listen(port, "127.0.0.1", () => {
+      resolve({ issuer, close: () => new Promise((done) => server.close(() => done())) });
+    });
+  });
+}
