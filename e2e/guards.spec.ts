@@ -124,9 +124,9 @@ async function postAction(baseURL: string, action: ServerAction, cookie?: string
   return result;
 }
 
-/** Actions anyone may call: the password step of signing in. */
-const PUBLIC_ACTIONS = new Set(["signInAction"]);
-const PUBLIC_PAGES = new Set(["/login", "/dev/outbox"]);
+/** Actions anyone may call: the password step of signing in, accepting an invitation (the link is the credential). */
+const PUBLIC_ACTIONS = new Set(["signInAction", "acceptInvitationAction"]);
+const PUBLIC_PAGES = new Set(["/login", "/dev/outbox", "/invite/1"]);
 
 test("every server action refuses a caller with no session", async ({ baseURL }) => {
   const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name));

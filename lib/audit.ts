@@ -44,6 +44,10 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.preferred_method_changed",
   "mobile.verified",
   "mobile.removed",
+  "invitation.sent",
+  "invitation.resent",
+  "invitation.withdrawn",
+  "invitation.accepted",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
