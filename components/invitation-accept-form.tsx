@@ -2,11 +2,11 @@
 
 import { useActionState } from "react";
 import { acceptInvitationAction } from "@/app/(auth)/invite/[token]/actions";
+import { NewPasswordFields } from "@/components/new-password-fields";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
-import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-policy";
 
 export function InvitationAcceptForm({ token, email }: { token: string; email: string }) {
   const [state, action] = useActionState(acceptInvitationAction, initialFormState);
@@ -17,16 +17,7 @@ export function InvitationAcceptForm({ token, email }: { token: string; email: s
       {/* For password managers: the account the new password belongs to. */}
       <input type="text" name="username" value={email} autoComplete="username" readOnly hidden />
       <Field label="Your name" name="name" autoComplete="name" required maxLength={100} defaultValue={state.values?.name} error={state.fieldErrors?.name} />
-      <Field
-        label="New password"
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint={`At least ${PASSWORD_MIN_LENGTH} characters. A passphrase is easiest to remember.`}
-        error={state.fieldErrors?.newPassword}
-      />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required error={state.fieldErrors?.confirmPassword} />
+      <NewPasswordFields errors={state.fieldErrors} />
       <SubmitButton className="w-full" pendingLabel="Accepting…">
         Accept invitation
       </SubmitButton>

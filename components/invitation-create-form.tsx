@@ -2,8 +2,8 @@
 
 import { useActionState } from "react";
 import { inviteAction } from "@/app/(app)/admin/users/invitation-actions";
+import { RoleGroupChoices } from "@/components/role-group-choices";
 import { SubmitButton } from "@/components/ui/button";
-import { Choice, ChoiceGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { Reveal } from "@/components/ui/reveal";
@@ -14,7 +14,6 @@ type Option = { id: number; name: string };
 /** "Invite people": one address, and the roles and groups the person starts with. */
 export function InvitationCreateForm({ roles, groups }: { roles: Array<Option & { requireTwoFactor: boolean }>; groups: Option[] }) {
   const [state, action] = useActionState(inviteAction, initialFormState);
-  const ticked = (name: string) => state.values?.[name] === "on";
   return (
     <Reveal label="Invite people" variant="primary">
       {(close) => (
@@ -38,35 +37,7 @@ export function InvitationCreateForm({ roles, groups }: { roles: Array<Option & 
             error={state.fieldErrors?.email}
             className="sm:max-w-sm"
           />
-          <div className="grid gap-6 sm:grid-cols-2">
-            <ChoiceGroup legend="Roles">
-              {roles.length === 0 ? <p className="text-sm text-slate-600">No roles yet.</p> : null}
-              {roles.map((role) => (
-                <Choice
-                  key={role.id}
-                  id={`invite-role-${role.id}`}
-                  type="checkbox"
-                  name={`role-${role.id}`}
-                  label={role.name}
-                  hint={role.requireTwoFactor ? "Requires two-factor authentication" : undefined}
-                  defaultChecked={ticked(`role-${role.id}`)}
-                />
-              ))}
-            </ChoiceGroup>
-            <ChoiceGroup legend="Groups">
-              {groups.length === 0 ? <p className="text-sm text-slate-600">No groups yet.</p> : null}
-              {groups.map((group) => (
-                <Choice
-                  key={group.id}
-                  id={`invite-group-${group.id}`}
-                  type="checkbox"
-                  name={`group-${group.id}`}
-                  label={group.name}
-                  defaultChecked={ticked(`group-${group.id}`)}
-                />
-              ))}
-            </ChoiceGroup>
-          </div>
+          <RoleGroupChoices roles={roles} groups={groups} idPrefix="invite-" isChecked={(kind, id) => state.values?.[`${kind}-${id}`] === "on"} />
           <div className="flex items-center gap-4">
             <SubmitButton pendingLabel="Sending…">Send invitation</SubmitButton>
             <button type="button" onClick={close} className="text-sm font-medium text-slate-700 hover:underline">

@@ -234,7 +234,7 @@ test("inviting needs users:manage: a reader sees no invite form, and the admin's
   // The same request, for another address, with the reader's session.
   const replayEmail = uniqueEmail("replayed");
   const body = captured.postDataBuffer()!.toString("latin1").replace(/first-[0-9a-f]{8}@example\.com/, replayEmail);
-  const headers = { ...captured.headers(), cookie: `${sessionCookie(false).name}=${readerToken}` };
+  const headers: Record<string, string> = { ...captured.headers(), cookie: `${sessionCookie(false).name}=${readerToken}` };
   delete headers["content-length"];
   const replayContext = await playwrightRequest.newContext({ baseURL });
   const response = await replayContext.fetch(captured.url(), { method: "POST", headers, data: Buffer.from(body, "latin1"), maxRedirects: 0 });
