@@ -3,7 +3,8 @@
 import { useActionState } from "react";
 import { updateUserAction } from "@/app/(app)/admin/users/[id]/actions";
 import { SubmitButton } from "@/components/ui/button";
-import { Choice, ChoiceGroup, RadioGroup, type RadioOption } from "@/components/ui/choice";
+import { RoleGroupChoices } from "@/components/role-group-choices";
+import { Choice, RadioGroup, type RadioOption } from "@/components/ui/choice";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 
@@ -48,34 +49,7 @@ export function AdminUserForm({
       <input type="hidden" name="user" value={user.id} />
       {/* A fieldset disables every control at once for admins who may only read. */}
       <fieldset disabled={!canManage} className="space-y-6">
-        <div className="grid gap-6 sm:grid-cols-2">
-          <ChoiceGroup legend="Roles">
-            {roles.map((role) => (
-              <Choice
-                key={role.id}
-                id={`role-${role.id}`}
-                type="checkbox"
-                name={`role-${role.id}`}
-                label={role.name}
-                hint={role.requireTwoFactor ? "Requires two-factor authentication" : undefined}
-                defaultChecked={user.roleIds.includes(role.id)}
-              />
-            ))}
-          </ChoiceGroup>
-          <ChoiceGroup legend="Groups">
-            {groups.length === 0 ? <p className="text-sm text-slate-600">No groups yet.</p> : null}
-            {groups.map((group) => (
-              <Choice
-                key={group.id}
-                id={`group-${group.id}`}
-                type="checkbox"
-                name={`group-${group.id}`}
-                label={group.name}
-                defaultChecked={user.groupIds.includes(group.id)}
-              />
-            ))}
-          </ChoiceGroup>
-        </div>
+        <RoleGroupChoices roles={roles} groups={groups} isChecked={(kind, id) => (kind === "role" ? user.roleIds : user.groupIds).includes(id)} />
         <RadioGroup legend="Two-factor requirement" name="requirement" options={REQUIREMENTS} defaultValue={user.twoFactorRequirement} />
         <RadioGroup legend="Code delivery" name="codeDelivery" options={CODE_DELIVERY_OPTIONS} defaultValue={user.codeDelivery} />
         <div className="space-y-3">

@@ -124,10 +124,13 @@ async function postAction(baseURL: string, action: ServerAction, cookie?: string
   return result;
 }
 
-/** Actions anyone may call: the password step of signing in, and starting a sign-in with SSO. */
-const PUBLIC_ACTIONS = new Set(["signInAction", "signInWithSsoAction"]);
+/**
+ * Actions anyone may call: the password step of signing in, starting a sign-in
+ * with SSO, and accepting an invitation (the link is the credential).
+ */
+const PUBLIC_ACTIONS = new Set(["signInAction", "signInWithSsoAction", "acceptInvitationAction"]);
 /** "/api/auth/1" is Auth.js's route handler: only the identity provider's callback, 404 for anything else (sso.spec.ts). */
-const PUBLIC_PAGES = new Set(["/login", "/dev/outbox", "/api/auth/1"]);
+const PUBLIC_PAGES = new Set(["/login", "/dev/outbox", "/api/auth/1", "/invite/1"]);
 
 test("every server action refuses a caller with no session", async ({ baseURL }) => {
   const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name));

@@ -47,6 +47,10 @@ export const AUDIT_EVENT_TYPES = [
   "mobile.removed",
   "api_token.created",
   "api_token.revoked",
+  "invitation.sent",
+  "invitation.resent",
+  "invitation.withdrawn",
+  "invitation.accepted",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

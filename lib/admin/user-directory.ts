@@ -5,6 +5,7 @@ import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-facto
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
 import { usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
+import { pendingInvitationSql } from "@/lib/invitations/pending";
 
 export const USERS_PAGE_SIZE = 50;
 export const USER_SORTS = ["name", "email", "lastSignIn", "created"] as const;
@@ -25,6 +26,8 @@ export type UserListRow = {
   email: string;
   isApiAccount: boolean;
   disabled: boolean;
+  /** Invited and not accepted yet. */
+  invited: boolean;
   lastSignInAt: Date | null;
   twoFactorMethods: SecondFactorMethod[];
   requirement: Requirement["level"];
@@ -124,6 +127,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       roleRequires: roleRequiresTwoFactorSql,
       codesEnabledAt: users.codesEnabledAt,
       ssoSubject: users.ssoSubject,
+      invited: pendingInvitationSql,
     })
     .from(users)
     // A search's candidates are already the organisation's; naming the
@@ -159,6 +163,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
         email: row.email,
         isApiAccount: row.isApiAccount,
         disabled: Boolean(row.disabledAt),
+        invited: Boolean(row.invited),
         lastSignInAt: row.lastSignInAt,
         twoFactorMethods: usableMethods({
           allowTotp: organisation.allowTotp,
@@ -197,7 +202,7 @@ function rolesOfUsers(db: Db, userIds: number[]): Map<number, string[]> {
 
 /**
  * Users who can still administer the organisation: able to sign in to the web
- * UI and holding "users:manage". Changes that would bring this to 0 are refused.
+ * UI (which a pending invitee cannot yet) and holding "users:manage". Changes that would bring this to 0 are refused.
  */
 export function countAdministrators(db: Pick<Db, "select">, organisationId: number): number {
   const row = db
@@ -208,6 +213,8 @@ export function countAdministrators(db: Pick<Db, "select">, organisationId: numb
         eq(users.organisationId, organisationId),
         sql`${users.disabledAt} is null`,
         eq(users.isApiAccount, false),
+        // Someone invited cannot sign in until they accept.
+        sql`not ${pendingInvitationSql}`,
         // Explicit table names: see roleRequiresTwoFactorSql.
         sql`exists (
           select 1 from "roles", json_each("roles"."permissions") as "permission"

@@ -5,7 +5,9 @@ import { getDb } from "@/db";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { METHOD_LABELS } from "@/lib/two-factor/methods";
 import { listUsers, USER_SORTS, type UserListQuery } from "@/lib/admin/user-directory";
-import { requirePermission } from "@/lib/auth/guards";
+import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
+import { InvitationCreateForm } from "@/components/invitation-create-form";
+import { rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Users" };
@@ -35,7 +37,8 @@ function href(query: UserListQuery, changes: Partial<UserListQuery>) {
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { organisation } = await requirePermission("users:read");
+  const { organisation, user } = await requirePermission("users:read");
+  const canInvite = (await getCurrentPermissions(user.id)).has("users:manage");
   const raw = await searchParams;
   const query: UserListQuery = querySchema.parse({
     q: typeof raw.q === "string" ? raw.q : undefined,
@@ -51,6 +54,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Users</h1>
         <p className="mt-1 text-sm text-slate-600">Everyone in {organisation.name}, and how they sign in.</p>
       </div>
+
+      {canInvite ? <InvitationCreateForm {...rolesAndGroupsOf(getDb(), organisation.id)} /> : null}
 
       <form role="search" action="/admin/users" className="flex flex-wrap items-end gap-3">
         <div>
@@ -112,6 +117,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   </Link>
                   {row.disabled ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Disabled</span> : null}
                   {row.isApiAccount ? <span className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 text-xs text-sky-800">API</span> : null}
+                  {row.invited ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">Invited</span> : null}
                 </td>
                 <td className="px-4 py-3 text-slate-700">{row.email}</td>
                 <td className="px-4 py-3 text-slate-700">

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
+import { InvitationStatus } from "@/components/invitation-status";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
@@ -43,6 +44,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           {user.lastSignInAt ? `last signed in ${formatDateTime(user.lastSignInAt)}` : "never signed in"}
         </p>
       </div>
+      <InvitationStatus organisationId={current.organisation.id} userId={user.id} canManage={canManage} />
       <Card title="Two-factor methods" id="methods">
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
           <dt className="font-medium text-slate-700">Signs in with</dt>

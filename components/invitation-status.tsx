@@ -1,0 +1,26 @@
+import { resendInvitationAction, withdrawInvitationAction } from "@/app/(app)/admin/users/invitation-actions";
+import { RowActionForm } from "@/components/row-action-form";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db";
+import { formatDateTime } from "@/lib/format";
+import { findPendingInvitation } from "@/lib/invitations/invitations";
+
+/** On a user's admin page: their invitation while it waits to be accepted, and what an admin can do about it. */
+export function InvitationStatus({ organisationId, userId, canManage }: { organisationId: number; userId: number; canManage: boolean }) {
+  const invitation = findPendingInvitation(getDb(), organisationId, userId);
+  if (!invitation) return null;
+  return (
+    <Card title="Invitation" id="invitation">
+      <p className="text-sm text-slate-800">
+        Invitation sent {formatDateTime(invitation.sentAt)}
+        {invitation.expired ? "; the link no longer works." : `, expires ${formatDateTime(invitation.expiresAt)}.`} They cannot sign in until they accept it.
+      </p>
+      {canManage ? (
+        <div className="mt-4 flex flex-wrap items-start gap-4 [&_form]:items-start">
+          <RowActionForm action={resendInvitationAction} fields={{ user: userId }} label="Resend invitation" pendingLabel="Sending…" />
+          <RowActionForm action={withdrawInvitationAction} fields={{ user: userId }} label="Withdraw invitation" variant="danger" pendingLabel="Withdrawing…" />
+        </div>
+      ) : null}
+    </Card>
+  );
+}

@@ -1,0 +1,244 @@
+import crypto from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
+import { request as playwrightRequest, type Page } from "@playwright/test";
+import { eq } from "drizzle-orm";
+import { emailLinks, groupMembers, groups, organisations, roles, sessions, userRoles, users } from "@/db/schema";
+import { sessionCookie } from "@/lib/auth/cookie-definitions";
+import { totpCodeAt } from "@/lib/two-factor/totp";
+import { expect, failOnServerErrors, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
+
+async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
+}
+
+const uniqueEmail = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+
+/** Fills "Invite people" on /admin/users and sends it. */
+async function invite(page: Page, email: string, choices: string[]) {
+  await page.goto("/admin/users");
+  await page.getByRole("button", { name: "Invite people" }).click();
+  const form = page.getByRole("form", { name: "Invite people" });
+  await form.getByLabel("Email address").fill(email);
+  for (const choice of choices) await form.getByLabel(choice, { exact: true }).check();
+  await submitAndWait(page, form.getByRole("button", { name: "Send invitation" }));
+  return form;
+}
+
+/** The link in the newest invitation email to `email`, as the invitee would click it. */
+function invitationLink(db: Parameters<typeof outboxEmails>[0], email: string): string {
+  const [mail] = outboxEmails(db, email);
+  const link = /(https?:\/\/\S+\/invite\/[\w-]+)/.exec(mail?.body ?? "")?.[1];
+  if (!link) throw new Error(`no invitation link for ${email}`);
+  return link;
+}
+
+async function acceptWith(page: Page, fields: { name: string; password: string; confirm?: string }) {
+  await page.getByLabel("Your name", { exact: true }).fill(fields.name);
+  await page.getByLabel("New password", { exact: true }).fill(fields.password);
+  await page.getByLabel("Confirm new password", { exact: true }).fill(fields.confirm ?? fields.password);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+}
+
+function setUpOrganisation(db: Parameters<typeof outboxEmails>[0], organisationId: number) {
+  // With codes allowed, a required user would get emailed codes without any setup.
+  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, organisationId)).run();
+  const tag = crypto.randomUUID().slice(0, 6);
+  const strict = db.insert(roles).values({ organisationId, name: `On call ${tag}`, requireTwoFactor: true }).returning().get();
+  const relaxed = db.insert(roles).values({ organisationId, name: `Reader ${tag}` }).returning().get();
+  const group = db.insert(groups).values({ organisationId, name: `Night shift ${tag}` }).returning().get();
+  return { strict, relaxed, group };
+}
+
+test("an invitee whose role requires 2FA sets a password, then must set up an authenticator before anything else", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const noServerErrors = failOnServerErrors(page);
+  const admin = await createUser({ permissions: ["users:read", "users:manage"], name: "Ada Admin" });
+  const organisation = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
+  const { strict, group } = setUpOrganisation(db, admin.organisationId);
+  await signInAs(context, admin);
+  const email = uniqueEmail("nina");
+
+  const form = await invite(page, email, [strict.name, group.name]);
+  await expect(form.getByRole("status")).toHaveText(`Invitation sent to ${email}.`);
+  await expectNoAxeViolations(page);
+
+  // The address is now taken: the field says so, and the ticked choices stay ticked.
+  await form.getByLabel("Email address").fill(email.toUpperCase());
+  await form.getByLabel(strict.name, { exact: true }).check();
+  await submitAndWait(page, form.getByRole("button", { name: "Send invitation" }));
+  await expect(form.getByLabel("Email address")).toHaveAccessibleDescription("This email address already has an account.");
+  await expect(form.getByLabel(strict.name, { exact: true })).toBeChecked();
+  await expectNoAxeViolations(page);
+
+  const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
+  expect(invitee.passwordHash).toBeNull();
+  await page.goto(`/admin/users?q=${encodeURIComponent(email)}`);
+  await expect(page.getByRole("row").filter({ hasText: email })).toContainText("Invited");
+
+  const [mail] = outboxEmails(db, email);
+  expect(mail!.subject).toContain(organisation.name);
+  expect(mail!.body).toContain("Ada Admin invited you");
+  const link = invitationLink(db, email);
+  expect(link.startsWith(`${new URL(page.url()).origin}/invite/`)).toBe(true);
+
+  // The invitee has no password yet: signing in is refused like any wrong password.
+  const inviteeContext = await browser.newContext();
+  const inviteePage = await inviteeContext.newPage();
+  const inviteeErrors = failOnServerErrors(inviteePage);
+  await signInWithForm(inviteePage, { email, password: "no password has been set yet" });
+  await expect(inviteePage.getByRole("status")).toHaveText("Incorrect email or password.");
+
+  // Opening the page twice (as a mail scanner and then the person) does not spend the link.
+  await inviteePage.goto(link);
+  await inviteePage.goto(link);
+  await expect(inviteePage.getByRole("heading", { name: `Join ${organisation.name}` })).toBeVisible();
+  await expect(inviteePage.getByText(email)).toBeVisible();
+  await expectNoAxeViolations(inviteePage);
+
+  await acceptWith(inviteePage, { name: "Nina Invitee", password: "a long enough passphrase", confirm: "a different long passphrase" });
+  await expect(inviteePage.getByLabel("Confirm new password", { exact: true })).toHaveAccessibleDescription("The two passwords do not match.");
+  await expect(inviteePage.getByRole("status")).toHaveText("Please correct the highlighted fields.");
+  await expect(inviteePage.getByLabel("Your name", { exact: true })).toHaveValue("Nina Invitee");
+  await expectNoAxeViolations(inviteePage);
+
+  await acceptWith(inviteePage, { name: "Nina Invitee", password: "short" });
+  await expect(inviteePage.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(/Use at least 12 characters\./);
+  expect(db.select().from(users).where(eq(users.id, invitee.id)).get()!.passwordHash).toBeNull();
+
+  await acceptWith(inviteePage, { name: "Nina Invitee", password: "a long enough passphrase" });
+  await expect(inviteePage).toHaveURL("/login/setup");
+  for (const path of ["/", "/profile", "/admin/users"]) {
+    await inviteePage.goto(path);
+    await expect(inviteePage).toHaveURL("/login/setup");
+  }
+  expect(db.select().from(sessions).where(eq(sessions.userId, invitee.id)).all().map((row) => row.stage)).toEqual(["setup"]);
+
+  await inviteePage.getByRole("button", { name: "Enable two-factor authentication" }).click();
+  const secret = (await inviteePage.getByLabel("Secret key").textContent())!.replaceAll(" ", "");
+  await inviteePage.getByLabel("Code").fill(totpCodeAt(secret));
+  await inviteePage.getByRole("button", { name: "Turn on" }).click();
+  await inviteePage.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  await expect(inviteePage).toHaveURL("/");
+  await expect(inviteePage.getByRole("heading", { name: "Welcome, Nina Invitee" })).toBeVisible();
+  await expect(inviteePage.getByText("On: after your password, you enter a code from your authenticator app.")).toBeVisible();
+  expect(db.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, invitee.id)).all()).toEqual([{ roleId: strict.id }]);
+  expect(db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, invitee.id)).all()).toEqual([{ groupId: group.id }]);
+
+  // The link worked once; a second browser gets the refusal page.
+  const replayContext = await browser.newContext();
+  const replayPage = await replayContext.newPage();
+  const response = await replayPage.goto(link);
+  expect(response?.status()).toBe(404);
+  await expect(replayPage.getByRole("heading", { name: "This invitation link cannot be used" })).toBeVisible();
+  await expect(replayPage.getByText("Ask your administrator")).toBeVisible();
+  await expectNoAxeViolations(replayPage);
+  await replayContext.close();
+
+  // Accepted: no longer shown as invited, and the password signs in (to the second factor).
+  await page.goto(`/admin/users/${invitee.id}`);
+  await expect(page.getByRole("heading", { name: "Invitation" })).toHaveCount(0);
+  await inviteePage.getByRole("button", { name: "Sign out" }).click();
+  await signInWithForm(inviteePage, { email, password: "a long enough passphrase" });
+  await expect(inviteePage).toHaveURL("/login/two-factor");
+  inviteeErrors();
+  await inviteeContext.close();
+  noServerErrors();
+});
+
+test("an invitation for a role without 2FA lands on the dashboard, signing out whoever this browser had signed in", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ["users:read", "users:manage"] });
+  const { relaxed } = setUpOrganisation(db, admin.organisationId);
+  await signInAs(context, admin);
+  const email = uniqueEmail("omar");
+  await invite(page, email, [relaxed.name]);
+  const link = invitationLink(db, email);
+
+  const sharedContext = await browser.newContext();
+  const sharedPage = await sharedContext.newPage();
+  const noServerErrors = failOnServerErrors(sharedPage);
+  const colleague = await createUser({ organisationId: admin.organisationId });
+  await signInAs(sharedContext, colleague);
+  await sharedPage.goto(link);
+  await expect(sharedPage.getByText(`This browser is signed in as ${colleague.email}.`)).toBeVisible();
+  await acceptWith(sharedPage, { name: "Omar Onboard", password: "correct horse battery staple" });
+  await expect(sharedPage).toHaveURL("/");
+  await expect(sharedPage.getByRole("heading", { name: "Welcome, Omar Onboard" })).toBeVisible();
+  await expect(sharedPage.getByText("Off: your account is protected by your password alone.")).toBeVisible();
+  expect(db.select().from(sessions).where(eq(sessions.userId, colleague.id)).all()).toHaveLength(0);
+  const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
+  expect(db.select().from(sessions).where(eq(sessions.userId, invitee.id)).all().map((row) => row.stage)).toEqual(["active"]);
+  noServerErrors();
+  await sharedContext.close();
+});
+
+test("an expired link is refused, resending replaces the link, and withdrawing deletes the invitee and kills the link", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const noServerErrors = failOnServerErrors(page);
+  const admin = await createUser({ permissions: ["users:read", "users:manage"] });
+  const { relaxed } = setUpOrganisation(db, admin.organisationId);
+  await signInAs(context, admin);
+  const email = uniqueEmail("pat");
+  await invite(page, email, [relaxed.name]);
+  const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
+  const firstLink = invitationLink(db, email);
+
+  // The page was opened while the link was good; the link expires before the form is sent.
+  const inviteeContext = await browser.newContext();
+  const inviteePage = await inviteeContext.newPage();
+  await inviteePage.goto(firstLink);
+  db.update(emailLinks).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(emailLinks.userId, invitee.id)).run();
+  await acceptWith(inviteePage, { name: "Pat Late", password: "correct horse battery staple" });
+  await expect(inviteePage.getByRole("status")).toHaveText("This invitation link can no longer be used. Ask your administrator to send you a new invitation.");
+  await expect(inviteePage).toHaveURL(firstLink);
+  expect(db.select().from(users).where(eq(users.id, invitee.id)).get()!.passwordHash).toBeNull();
+  await inviteePage.goto(firstLink);
+  await expect(inviteePage.getByRole("heading", { name: "This invitation link cannot be used" })).toBeVisible();
+
+  await page.goto(`/admin/users/${invitee.id}`);
+  const card = page.getByRole("region", { name: "Invitation" });
+  await expect(card).toContainText("the link no longer works");
+  await expectNoAxeViolations(page);
+  await submitAndWait(page, card.getByRole("button", { name: "Resend invitation" }));
+  await expect(card.getByRole("status").filter({ hasText: "A new invitation" })).toHaveText("A new invitation was sent. Earlier links no longer work.");
+  await expect(card).toContainText(/Invitation sent .*, expires /);
+  const secondLink = invitationLink(db, email);
+  expect(secondLink).not.toBe(firstLink);
+  await inviteePage.goto(secondLink);
+  await expect(inviteePage.getByRole("button", { name: "Accept invitation" })).toBeVisible();
+
+  await card.getByRole("button", { name: "Withdraw invitation" }).click();
+  await expect(page).toHaveURL("/admin/users");
+  expect(db.select().from(users).where(eq(users.id, invitee.id)).get()).toBeUndefined();
+  await acceptWith(inviteePage, { name: "Pat Withdrawn", password: "correct horse battery staple" });
+  await expect(inviteePage.getByRole("status")).toHaveText("This invitation link can no longer be used. Ask your administrator to send you a new invitation.");
+  await inviteePage.goto(secondLink);
+  await expect(inviteePage.getByRole("heading", { name: "This invitation link cannot be used" })).toBeVisible();
+  await inviteeContext.close();
+  noServerErrors();
+});
+
+test("inviting needs users:manage: a reader sees no invite form, and the admin's request replayed as the reader is refused", async ({ page, context, db, baseURL, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ["users:read", "users:manage"] });
+  const reader = await createUser({ organisationId: admin.organisationId, permissions: ["users:read"] });
+  const { relaxed } = setUpOrganisation(db, admin.organisationId);
+  await signInAs(context, admin);
+  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  await invite(page, uniqueEmail("first"), [relaxed.name]);
+  const captured = await posted;
+
+  await context.clearCookies();
+  const readerToken = await signInAs(context, reader);
+  await page.goto("/admin/users");
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Invite people" })).toHaveCount(0);
+
+  // The same request, for another address, with the reader's session.
+  const replayEmail = uniqueEmail("replayed");
+  const body = captured.postDataBuffer()!.toString("latin1").replace(/first-[0-9a-f]{8}@example\.com/, replayEmail);
+  const headers: Record<string, string> = { ...captured.headers(), cookie: `${sessionCookie(false).name}=${readerToken}` };
+  delete headers["content-length"];
+  const replayContext = await playwrightRequest.newContext({ baseURL });
+  const response = await replayContext.fetch(captured.url(), { method: "POST", headers, data: Buffer.from(body, "latin1"), maxRedirects: 0 });
+  expect(response.status()).toBe(403);
+  await replayContext.dispose();
+  expect(db.select().from(users).where(eq(users.email, replayEmail)).all()).toHaveLength(0);
+});

@@ -1,0 +1,155 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db";
+import { emailLinks, groupMembers, groups, organisations, roles, userRoles, users } from "@/db/schema";
+import { countAdministrators, listUsers } from "@/lib/admin/user-directory";
+import { signInWithPassword } from "@/lib/auth/password-sign-in";
+import { hashPassword, verifyPassword } from "@/lib/auth/passwords";
+import { hashToken } from "@/lib/crypto";
+import {
+  acceptInvitation,
+  createInvitation,
+  findPendingInvitation,
+  INVITATION_LIFETIME_MS,
+  issueInvitationLink,
+  openInvitation,
+  withdrawInvitation,
+} from "@/lib/invitations/invitations";
+import { insertUser, testDatabase } from "@/test/db";
+
+const context = { ip: "198.51.100.7", userAgent: "vitest" };
+
+describe("invitations", () => {
+  let db: Db;
+  let organisationId: number;
+  let adminId: number;
+  let adminRole: number;
+  let strictRole: number;
+  let ops: number;
+  let passwordHash: string;
+  beforeEach(async () => {
+    db = testDatabase();
+    organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
+    adminRole = db.insert(roles).values({ organisationId, name: "Admin", permissions: ["users:manage"] }).returning().get().id;
+    strictRole = db.insert(roles).values({ organisationId, name: "Strict", requireTwoFactor: true }).returning().get().id;
+    ops = db.insert(groups).values({ organisationId, name: "Ops" }).returning().get().id;
+    adminId = (await insertUser(db, { organisationId })).id;
+    db.insert(userRoles).values({ userId: adminId, roleId: adminRole }).run();
+    passwordHash ??= await hashPassword("a long enough passphrase");
+  });
+
+  const invite = (email: string, extra: Partial<Parameters<typeof createInvitation>[1]> = {}) =>
+    createInvitation(db, { organisationId, invitedByUserId: adminId, email, roleIds: [strictRole], groupIds: [ops], ...extra });
+
+  function invited(email = "New.Person@Example.com", extra: Partial<Parameters<typeof createInvitation>[1]> = {}) {
+    const result = invite(email, extra);
+    if (!result.ok) throw new Error(result.reason);
+    return result;
+  }
+
+  it("creates the user without a password, with their roles and groups, and a 7-day link stored only as a hash", () => {
+    const now = new Date("2030-01-01T00:00:00Z");
+    const { userId, token, expiresAt } = invited("New.Person@Example.com", { now });
+    const user = db.select().from(users).where(eq(users.id, userId)).get()!;
+    expect(user).toMatchObject({ organisationId, email: "new.person@example.com", name: "new.person", passwordHash: null });
+    expect(db.select().from(userRoles).where(eq(userRoles.userId, userId)).all().map((row) => row.roleId)).toEqual([strictRole]);
+    expect(db.select().from(groupMembers).where(eq(groupMembers.userId, userId)).all().map((row) => row.groupId)).toEqual([ops]);
+
+    expect(Buffer.from(token, "base64url")).toHaveLength(32);
+    const [link] = db.select().from(emailLinks).where(eq(emailLinks.userId, userId)).all();
+    expect(link).toMatchObject({ purpose: "invitation", tokenHash: hashToken(token), createdByUserId: adminId, usedAt: null, revokedAt: null });
+    expect(JSON.stringify(link)).not.toContain(token);
+    expect(expiresAt.getTime() - now.getTime()).toBe(INVITATION_LIFETIME_MS);
+    expect(openInvitation(db, token, now)).toEqual({ userId, email: "new.person@example.com", organisationId, organisationName: "Acme" });
+    expect(findPendingInvitation(db, organisationId, userId, now)).toMatchObject({ expired: false, expiresAt });
+  });
+
+  it("refuses an address already in use, in any case and in any organisation, and creates nothing", async () => {
+    const elsewhere = db.insert(organisations).values({ name: "Other" }).returning().get().id;
+    await insertUser(db, { organisationId: elsewhere, email: "taken@example.com" });
+    const before = db.select().from(users).all().length;
+    expect(invite("  TAKEN@example.com ")).toEqual({ ok: false, reason: "email_taken" });
+    invited("twice@example.com");
+    expect(invite("Twice@Example.com")).toEqual({ ok: false, reason: "email_taken" });
+    expect(db.select().from(users).all()).toHaveLength(before + 1);
+  });
+
+  it("refuses roles and groups of another organisation, and creates nothing", () => {
+    const elsewhere = db.insert(organisations).values({ name: "Other" }).returning().get().id;
+    const foreignRole = db.insert(roles).values({ organisationId: elsewhere, name: "Theirs", permissions: ["users:manage"] }).returning().get().id;
+    const foreignGroup = db.insert(groups).values({ organisationId: elsewhere, name: "Theirs" }).returning().get().id;
+    expect(invite("a@example.com", { roleIds: [strictRole, foreignRole] })).toEqual({ ok: false, reason: "unknown_role_or_group" });
+    expect(invite("a@example.com", { groupIds: [foreignGroup] })).toEqual({ ok: false, reason: "unknown_role_or_group" });
+    expect(invite("a@example.com", { roleIds: [999_999] })).toEqual({ ok: false, reason: "unknown_role_or_group" });
+    expect(db.select().from(users).where(eq(users.email, "a@example.com")).all()).toHaveLength(0);
+  });
+
+  it("accepts a link once: name and password set, then the link is spent", async () => {
+    const { userId, token } = invited();
+    const now = new Date();
+    expect(acceptInvitation(db, { token, name: "Nina New", passwordHash, now })).toEqual({ userId, organisationId });
+    const user = db.select().from(users).where(eq(users.id, userId)).get()!;
+    expect(user.name).toBe("Nina New");
+    expect(user.passwordChangedAt).toEqual(now);
+    expect(await verifyPassword(user.passwordHash, "a long enough passphrase")).toBe(true);
+
+    const otherHash = await hashPassword("somebody else's password");
+    expect(openInvitation(db, token)).toBeNull();
+    expect(acceptInvitation(db, { token, name: "Mallory", passwordHash: otherHash })).toBeNull();
+    expect(db.select().from(users).where(eq(users.id, userId)).get()).toMatchObject({ name: "Nina New", passwordHash: user.passwordHash });
+    expect(findPendingInvitation(db, organisationId, userId)).toBeNull();
+  });
+
+  it("refuses an expired link, and a link that was replaced by a newer one", () => {
+    const sent = new Date("2030-01-01T00:00:00Z");
+    const { userId, token } = invited("late@example.com", { now: sent });
+    const justBefore = new Date(sent.getTime() + INVITATION_LIFETIME_MS - 1);
+    const expired = new Date(sent.getTime() + INVITATION_LIFETIME_MS);
+    expect(openInvitation(db, token, justBefore)).not.toBeNull();
+    expect(openInvitation(db, token, expired)).toBeNull();
+    expect(acceptInvitation(db, { token, name: "Late", passwordHash, now: expired })).toBeNull();
+    expect(findPendingInvitation(db, organisationId, userId, expired)).toMatchObject({ expired: true });
+
+    const renewed = issueInvitationLink(db, { organisationId, userId, createdByUserId: adminId, now: expired });
+    expect(openInvitation(db, token, expired)).toBeNull();
+    expect(acceptInvitation(db, { token, name: "Late", passwordHash, now: expired })).toBeNull();
+    expect(acceptInvitation(db, { token: renewed.token, name: "Late", passwordHash, now: expired })).toEqual({ userId, organisationId });
+  });
+
+  it("refuses unknown and malformed tokens", () => {
+    invited();
+    expect(openInvitation(db, "")).toBeNull();
+    expect(openInvitation(db, "x".repeat(43))).toBeNull();
+    expect(openInvitation(db, "x".repeat(5000))).toBeNull();
+    expect(acceptInvitation(db, { token: "x".repeat(43), name: "Nobody", passwordHash })).toBeNull();
+  });
+
+  it("withdrawing deletes the invited user and their link, but never someone who already accepted", () => {
+    const first = invited("first@example.com");
+    expect(withdrawInvitation(db, organisationId, first.userId)).toEqual({ email: "first@example.com" });
+    expect(db.select().from(users).where(eq(users.id, first.userId)).get()).toBeUndefined();
+    expect(openInvitation(db, first.token)).toBeNull();
+
+    const second = invited("second@example.com");
+    acceptInvitation(db, { token: second.token, name: "Second", passwordHash });
+    expect(withdrawInvitation(db, organisationId, second.userId)).toBeNull();
+    expect(db.select().from(users).where(eq(users.id, second.userId)).get()).toBeDefined();
+
+    const elsewhere = db.insert(organisations).values({ name: "Other" }).returning().get().id;
+    const third = invited("third@example.com");
+    expect(withdrawInvitation(db, elsewhere, third.userId)).toBeNull();
+    expect(openInvitation(db, third.token)).not.toBeNull();
+  });
+
+  it("a pending invitee cannot sign in with a password, shows as invited, and does not count as an administrator", async () => {
+    const { userId } = invited("boss@example.com", { roleIds: [adminRole], groupIds: [] });
+    const attempt = await signInWithPassword(db, { email: "boss@example.com", password: "", context });
+    expect(attempt).toEqual({ ok: false, reason: "invalid" });
+    expect((await signInWithPassword(db, { email: "boss@example.com", password: "anything at all here", context })).ok).toBe(false);
+    expect(countAdministrators(db, organisationId)).toBe(1);
+    const row = listUsers(db, organisationId, { q: "boss", sort: "name", direction: "asc", page: 1 }).rows[0]!;
+    expect(row).toMatchObject({ id: userId, invited: true });
+    expect(listUsers(db, organisationId, { q: "", sort: "name", direction: "asc", page: 1 }).rows.find((r) => r.id === adminId)).toMatchObject({ invited: false });
+  });
+});
+

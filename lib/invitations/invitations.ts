@@ -1,0 +1,202 @@
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { emailLinks, organisations, users } from "@/db/schema";
+import { applyUserAccessChange, rolesAndGroupsOf } from "@/lib/admin/user-admin";
+import { normaliseEmail } from "@/lib/auth/password-sign-in";
+import { hashToken, randomToken } from "@/lib/crypto";
+import { pendingInvitationSql } from "@/lib/invitations/pending";
+import { NAME_MAX_LENGTH } from "@/lib/profile-schemas";
+
+/** How long an invitation link works. */
+export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** 256 random bits: the link is the only secret the invitee holds until they choose a password. */
+const INVITATION_TOKEN_BYTES = 32;
+
+export type CreateInvitationInput = {
+  organisationId: number;
+  invitedByUserId: number;
+  email: string;
+  roleIds: number[];
+  groupIds: number[];
+  now?: Date;
+};
+
+export type CreateInvitationResult =
+  | { ok: true; userId: number; email: string; token: string; expiresAt: Date }
+  | { ok: false; reason: "email_taken" | "unknown_role_or_group" };
+
+/** Until they choose a name, an invitee is called by the start of their address. */
+export function provisionalName(email: string): string {
+  return email.slice(0, email.indexOf("@")).slice(0, NAME_MAX_LENGTH) || email;
+}
+
+function emailInUse(db: Executor, email: string): boolean {
+  // Addresses are unique across organisations (users_email_unique), so any user counts.
+  return Boolean(db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).get());
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE";
+}
+
+/**
+ * Creates the invited user (no password yet) with the chosen roles and groups
+ * and their first link. Ids outside the organisation refuse the whole
+ * invitation: a forged form must not reach another organisation's roles, and
+ * an admin must not believe someone got a role they did not.
+ */
+export function createInvitation(db: Db, input: CreateInvitationInput): CreateInvitationResult {
+  const email = normaliseEmail(input.email);
+  const now = input.now ?? new Date();
+  const own = rolesAndGroupsOf(db, input.organisationId);
+  const ownRoleIds = new Set(own.roles.map((role) => role.id));
+  const ownGroupIds = new Set(own.groups.map((group) => group.id));
+  if (!input.roleIds.every((id) => ownRoleIds.has(id)) || !input.groupIds.every((id) => ownGroupIds.has(id))) {
+    return { ok: false, reason: "unknown_role_or_group" };
+  }
+  if (emailInUse(db, email)) return { ok: false, reason: "email_taken" };
+  try {
+    return db.transaction((tx) => {
+      const user = tx
+        .insert(users)
+        .values({ organisationId: input.organisationId, email, name: provisionalName(email), passwordHash: null, createdAt: now })
+        .returning({ id: users.id })
+        .get();
+      applyUserAccessChange(tx, input.organisationId, user.id, {
+        roleIds: input.roleIds,
+        groupIds: input.groupIds,
+        requirement: "default",
+        isApiAccount: false,
+        codeDelivery: "auto",
+        removeTwoFactor: false,
+      });
+      const link = issueInvitationLink(tx, { organisationId: input.organisationId, userId: user.id, createdByUserId: input.invitedByUserId, now });
+      return { ok: true as const, userId: user.id, email, ...link };
+    });
+  } catch (error) {
+    // Another request took the address between the check and the insert.
+    if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
+    throw error;
+  }
+}
+
+/** A new link for a user; every earlier invitation link of theirs stops working. */
+export function issueInvitationLink(
+  tx: Executor,
+  input: { organisationId: number; userId: number; createdByUserId: number; now?: Date },
+): { token: string; expiresAt: Date } {
+  const now = input.now ?? new Date();
+  revokeInvitationLinks(tx, input.userId, now);
+  const token = randomToken(INVITATION_TOKEN_BYTES);
+  const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS);
+  tx.insert(emailLinks)
+    .values({
+      organisationId: input.organisationId,
+      userId: input.userId,
+      purpose: "invitation",
+      tokenHash: hashToken(token),
+      createdByUserId: input.createdByUserId,
+      createdAt: now,
+      expiresAt,
+    })
+    .run();
+  return { token, expiresAt };
+}
+
+function revokeInvitationLinks(tx: Executor, userId: number, now: Date): void {
+  tx.update(emailLinks)
+    .set({ revokedAt: now })
+    .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "invitation"), isNull(emailLinks.usedAt), isNull(emailLinks.revokedAt)))
+    .run();
+}
+
+export type PendingInvitation = { email: string; sentAt: Date; expiresAt: Date; expired: boolean };
+
+/** The invitation a user of the organisation has not accepted yet, or null (accepted, or never invited). */
+export function findPendingInvitation(db: Executor, organisationId: number, userId: number, now = new Date()): PendingInvitation | null {
+  const user = db
+    .select({ email: users.email, pending: pendingInvitationSql })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
+    .get();
+  if (!user?.pending) return null;
+  const latest = db
+    .select({ sentAt: emailLinks.createdAt, expiresAt: emailLinks.expiresAt, revokedAt: emailLinks.revokedAt })
+    .from(emailLinks)
+    .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "invitation")))
+    .orderBy(desc(emailLinks.id))
+    .get();
+  if (!latest) return null;
+  return { email: user.email, sentAt: latest.sentAt, expiresAt: latest.expiresAt, expired: latest.expiresAt <= now || latest.revokedAt !== null };
+}
+
+/**
+ * Withdraws a pending invitation: its links stop working and the user, who
+ * never got a password, is deleted. Returns their address, or null when the
+ * user accepted in the meantime (then nothing changes).
+ */
+export function withdrawInvitation(db: Db, organisationId: number, userId: number, now = new Date()): { email: string } | null {
+  return db.transaction((tx) => {
+    if (!findPendingInvitation(tx, organisationId, userId, now)) return null;
+    revokeInvitationLinks(tx, userId, now);
+    return tx.delete(users).where(and(eq(users.id, userId), isNull(users.passwordHash))).returning({ email: users.email }).get() ?? null;
+  });
+}
+
+export type OpenInvitation = { userId: number; email: string; organisationId: number; organisationName: string };
+
+const validLinkCondition = (tokenHash: string, now: Date) =>
+  and(
+    eq(emailLinks.tokenHash, tokenHash),
+    eq(emailLinks.purpose, "invitation"),
+    isNull(emailLinks.usedAt),
+    isNull(emailLinks.revokedAt),
+    gt(emailLinks.expiresAt, now),
+  );
+
+/**
+ * What a link invites to, if it still can be accepted; null for an unknown,
+ * expired, revoked or used link alike. Only reads: opening the page (which
+ * mail scanners do) never spends the link.
+ */
+export function openInvitation(db: Db, token: string, now = new Date()): OpenInvitation | null {
+  if (!token || token.length > 128) return null;
+  return (
+    db
+      .select({ userId: users.id, email: users.email, organisationId: organisations.id, organisationName: organisations.name })
+      .from(emailLinks)
+      .innerJoin(users, eq(users.id, emailLinks.userId))
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(and(validLinkCondition(hashToken(token), now), isNull(users.passwordHash), isNull(users.disabledAt)))
+      .get() ?? null
+  );
+}
+
+/**
+ * Spends the link and gives the invitee their name and password, at most
+ * once: the link is marked used by a conditional update, so of two
+ * simultaneous acceptances only one finds it unused. Null if it cannot be used.
+ */
+export function acceptInvitation(
+  db: Db,
+  input: { token: string; name: string; passwordHash: string; now?: Date },
+): { userId: number; organisationId: number } | null {
+  const now = input.now ?? new Date();
+  if (!openInvitation(db, input.token, now)) return null;
+  return db.transaction((tx) => {
+    const link = tx
+      .update(emailLinks)
+      .set({ usedAt: now })
+      .where(validLinkCondition(hashToken(input.token), now))
+      .returning({ userId: emailLinks.userId, organisationId: emailLinks.organisationId })
+      .get();
+    if (!link) return null;
+    const updated = tx
+      .update(users)
+      .set({ name: input.name, passwordHash: input.passwordHash, passwordChangedAt: now, lastSignInAt: now })
+      .where(and(eq(users.id, link.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
+      .run().changes;
+    // Disabled or given a password in the meantime: the link is spent and nothing else changes.
+    return updated === 0 ? null : link;
+  });
+}
