@@ -44,6 +44,9 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.preferred_method_changed",
   "mobile.verified",
   "mobile.removed",
+  "setup_link.sent",
+  "setup_link.used",
+  "setup_link.delivery_failed",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
