@@ -5,6 +5,7 @@ import { z } from "zod";
 import { resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { AdminUserForm } from "@/components/admin-user-form";
 import { RowActionForm } from "@/components/row-action-form";
+import { SetupLinkCard } from "@/components/setup-link-card";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
@@ -86,6 +87,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           </p>
         </Card>
       ) : null}
+      {canManage ? <SetupLinkCard organisationId={current.organisation.id} userId={user.id} /> : null}
     </div>
   );
 }
