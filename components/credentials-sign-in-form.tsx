@@ -7,12 +7,14 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
 
-export function CredentialsSignInForm({ notice }: { notice?: string }) {
+/** `next`: a safe same-site path to return to once signed in (checked again by the action). */
+export function CredentialsSignInForm({ notice, next }: { notice?: string; next?: string | null }) {
   const initialState: FormState = notice ? { status: "error", message: notice } : initialFormState;
   const [state, action] = useActionState(signInAction, initialState);
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>
       <FormStatus state={state} />
+      {next ? <input type="hidden" name="next" value={next} /> : null}
       <Field
         label="Email"
         name="email"

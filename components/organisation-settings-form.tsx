@@ -15,6 +15,7 @@ export type OrganisationSettings = {
   allowCode: boolean;
   allowDuo: boolean;
   twoFactorGraceDays: number;
+  requiredSetupFlow: "on_screen" | "emailed_link";
   duoIntegrationKey: string | null;
   duoSecretKeySaved: boolean;
   duoApiHostname: string | null;
@@ -25,6 +26,15 @@ const POLICIES = [
   { value: "disabled", label: "Disabled", hint: "No one is asked for a second factor." },
   { value: "optional", label: "Optional", hint: "People choose; roles and per-user settings can still require it." },
   { value: "required", label: "Required", hint: "Everyone must have a second factor." },
+] as const;
+
+const SETUP_FLOWS = [
+  { value: "on_screen", label: "On screen, right after the password" },
+  {
+    value: "emailed_link",
+    label: "Through a link emailed to the user",
+    hint: "Proves they control their mailbox before a new factor is added; the link works once, in the browser that signed in.",
+  },
 ] as const;
 
 export function OrganisationSettingsForm({ settings }: { settings: OrganisationSettings }) {
@@ -53,6 +63,8 @@ export function OrganisationSettingsForm({ settings }: { settings: OrganisationS
         error={state.fieldErrors?.twoFactorGraceDays}
         className="sm:max-w-xs"
       />
+
+      <RadioGroup legend="Setting up at sign-in" name="requiredSetupFlow" options={SETUP_FLOWS} defaultValue={settings.requiredSetupFlow} />
 
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold text-slate-900">Duo</legend>

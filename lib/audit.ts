@@ -51,6 +51,9 @@ export const AUDIT_EVENT_TYPES = [
   "invitation.resent",
   "invitation.withdrawn",
   "invitation.accepted",
+  "setup_link.sent",
+  "setup_link.used",
+  "setup_link.delivery_failed",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -12,6 +12,7 @@ import { isSecureRequest, readCookie, requestContext } from "@/lib/request-conte
 import { recordAuditEvent } from "@/lib/audit";
 import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
 import { sendCodeIfChallengeStartsWithIt } from "@/lib/two-factor/code-challenge";
+import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/sign-in-setup-link";
 import { hashToken } from "@/lib/crypto";
 import { SSO_PROVIDER_ID, ssoClaimsOf, ssoProvider, ssoRefusalReason } from "@/lib/auth/sso";
 import { signInWithSso } from "@/lib/auth/sso-identity";
@@ -97,6 +98,10 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         const { token: sessionToken } = createSession(db, { userId: Number(user.id), stage, context });
         if (stage === "password") {
           await sendCodeIfChallengeStartsWithIt(db, { userId: Number(user.id), sessionTokenHash: hashToken(sessionToken), context });
+        }
+        // The link for setting up through email goes at once too, bound to this new session.
+        if (stage === "email_setup") {
+          await sendSignInSetupLinkQuietly(db, { userId: Number(user.id), sessionTokenHash: hashToken(sessionToken), context });
         }
         return { sessionToken };
       },

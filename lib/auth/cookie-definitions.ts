@@ -23,3 +23,8 @@ export function trustedBrowserCookie(secure: boolean) {
 
 /** The longest session an organisation may configure; the server enforces each session's own expiry. */
 export const MAX_SESSION_DURATION_DAYS = 365;
+
+/** Where to go once a sign-in that began at /login?next=… is complete, across its second-factor or setup steps. */
+export function nextPathCookie(secure: boolean) {
+  return cookie("twofold.next", secure);
+}

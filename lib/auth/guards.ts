@@ -11,6 +11,8 @@ import { demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/aut
 import { signsInWithSso } from "@/lib/auth/sso-identity";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { isSecureRequest, requestContext, type RequestContext } from "@/lib/request-context";
+import { setupStageOfUser } from "@/lib/two-factor/setup-flow";
+import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/sign-in-setup-link";
 
 export type CurrentSession = LoadedSession & {
   /** The raw cookie token, needed to rotate or end this very session. */
@@ -48,9 +50,14 @@ export async function requireSession(stage: SessionStage): Promise<CurrentSessio
   if (!current) redirect("/login");
   if (current.session.stage === "active" && stage === "active" && (await setupOwed(current.user.id))) {
     // 2FA became required while this session was open: no sign-out needed,
-    // its next request goes to setup, and so does every one after it.
-    demoteSessionToSetup(getDb(), current.session.tokenHash);
-    redirect(homeOf("setup"));
+    // its next request goes to setup (on screen, or first by email, as the
+    // organisation chose), and so does every one after it.
+    const setupStage = setupStageOfUser(getDb(), current.user.id);
+    demoteSessionToSetup(getDb(), current.session.tokenHash, setupStage);
+    if (setupStage === "email_setup") {
+      await sendSignInSetupLinkQuietly(getDb(), { userId: current.user.id, sessionTokenHash: current.session.tokenHash, context: current.context });
+    }
+    redirect(homeOf(setupStage));
   }
   if (current.session.stage !== stage) redirect(homeOf(current.session.stage));
   return current;

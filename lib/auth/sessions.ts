@@ -9,6 +9,8 @@ import type { RequestContext } from "@/lib/request-context";
 export const PASSWORD_STAGE_LIFETIME_MS = 10 * 60 * 1000;
 /** Setting up an authenticator app (installing it, scanning) takes longer than typing a code. */
 export const SETUP_STAGE_LIFETIME_MS = 30 * 60 * 1000;
+/** Waiting for the emailed setup link, which is valid as long: mail can be slow. */
+export const EMAIL_SETUP_STAGE_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** last_seen_at is informational: writing it at most once a minute keeps reads from becoming writes. */
 const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
@@ -41,6 +43,7 @@ export type LoadedSession = { session: SessionView; user: SessionUser; organisat
 function sessionLifetimeMs(stage: SessionStage, sessionDurationDays: number): number {
   if (stage === "password") return PASSWORD_STAGE_LIFETIME_MS;
   if (stage === "setup") return SETUP_STAGE_LIFETIME_MS;
+  if (stage === "email_setup") return EMAIL_SETUP_STAGE_LIFETIME_MS;
   return sessionDurationDays * DAY_MS;
 }
 
@@ -154,8 +157,8 @@ export function rotateSession(
 }
 
 /** Sends a signed-in session back to setup, when 2FA became required for a user without a factor. */
-export function demoteSessionToSetup(db: Db, tokenHash: string): void {
-  db.update(sessions).set({ stage: "setup" }).where(eq(sessions.tokenHash, tokenHash)).run();
+export function demoteSessionToSetup(db: Db, tokenHash: string, stage: "setup" | "email_setup" = "setup"): void {
+  db.update(sessions).set({ stage }).where(eq(sessions.tokenHash, tokenHash)).run();
 }
 
 export function deleteSession(db: Db, token: string): void {

@@ -1,5 +1,6 @@
 import type { Db } from "@/db";
 import type { SessionStage } from "@/db/schema";
+import { setupStageOfUser } from "@/lib/two-factor/setup-flow";
 import { isTrustedBrowser } from "@/lib/two-factor/trusted-browsers";
 import { recordRequiredSince, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -8,7 +9,8 @@ export type StageAfterPassword = { stage: SessionStage; rememberedBrowser: boole
 /**
  * Where a correct password leaves a user: owing a code (they have a factor),
  * owing a setup (2FA is required and they have none; within a grace period
- * they may skip it), or fully signed in (2FA disabled for them, optional and
+ * they may skip it; on screen or first through an emailed link, as their
+ * organisation chose), or fully signed in (2FA disabled for them, optional and
  * not set up, or a browser they asked us to remember).
  */
 export function stageAfterPassword(db: Db, userId: number, trustedBrowserToken: string | null, now = new Date()): StageAfterPassword {
@@ -19,5 +21,5 @@ export function stageAfterPassword(db: Db, userId: number, trustedBrowserToken: 
     if (isTrustedBrowser(db, userId, trustedBrowserToken, now)) return { stage: "active", rememberedBrowser: true };
     return { stage: "password", rememberedBrowser: false };
   }
-  return { stage: requirement.level === "required" || lostOwnFactor ? "setup" : "active", rememberedBrowser: false };
+  return { stage: requirement.level === "required" || lostOwnFactor ? setupStageOfUser(db, userId) : "active", rememberedBrowser: false };
 }

@@ -3,10 +3,12 @@
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { formAction } from "@/lib/action";
+import { rememberNextPath } from "@/lib/auth/after-sign-in";
 import { signIn, SignInRefused } from "@/lib/auth/auth";
 import { SSO_PROVIDER_ID, ssoConfigured } from "@/lib/auth/sso";
 import { getEnv } from "@/lib/env";
 import { allowAnyone } from "@/lib/auth/guards";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 
@@ -27,11 +29,14 @@ function refusalMessage(code: string): string {
 
 export const signInAction = formAction({
   guard: allowAnyone,
-  schema: signInSchema,
+  // `next`: where to go once signed in (from /login?next=…); an unsafe one is ignored, not an error.
+  schema: signInSchema.extend({ next: z.string().optional().transform(safeNextPath) }),
   echo: ["email"],
-  async handler({ email, password }) {
+  async handler({ email, password, next }) {
+    // Carried through the second-factor or setup steps, if there are any.
+    await rememberNextPath(next);
     try {
-      await signIn("credentials", { email, password, redirectTo: "/" });
+      await signIn("credentials", { email, password, redirectTo: next ?? "/" });
     } catch (error) {
       // signIn redirects by throwing; only a refusal is ours to turn into a message.
       if (error instanceof SignInRefused) return { status: "error", message: refusalMessage(error.code) };

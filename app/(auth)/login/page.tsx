@@ -4,6 +4,7 @@ import { SsoSignInForm } from "@/components/sso-sign-in-form";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { ssoConfigured } from "@/lib/auth/sso";
 import { getEnv } from "@/lib/env";
+import { safeNextPath } from "@/lib/auth/next-path";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -25,14 +26,14 @@ const SSO_FAILED = "Sign-in with SSO did not complete. Try again, or ask an admi
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await redirectIfSignedIn();
-  const { reason, error } = await searchParams;
+  const { reason, error, next } = await searchParams;
   const notice = (typeof reason === "string" ? NOTICES[reason] : undefined) ?? (error ? SSO_FAILED : undefined);
   const sso = ssoConfigured(getEnv());
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
       <p className="mt-1 text-sm text-slate-600">Use the email address and password of your organisation account.</p>
-      <CredentialsSignInForm notice={notice} />
+      <CredentialsSignInForm notice={notice} next={safeNextPath(next)} />
       {sso ? (
         <div className="mt-6">
           <p className="mb-4 flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200">

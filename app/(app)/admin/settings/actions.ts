@@ -5,7 +5,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { organisations, TWO_FACTOR_POLICIES } from "@/db/schema";
+import { organisations, REQUIRED_SETUP_FLOWS, TWO_FACTOR_POLICIES } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { formAction } from "@/lib/action";
@@ -30,6 +30,7 @@ const settingsSchema = z
       .int({ error: "Enter a whole number of days." })
       .min(0, { error: "Use 0 for no grace period." })
       .max(90, { error: "The grace period is at most 90 days." }),
+    requiredSetupFlow: z.enum(REQUIRED_SETUP_FLOWS, { error: "Choose how people set up two-factor authentication at sign-in." }),
     duoIntegrationKey: z
       .string()
       .trim()
@@ -81,6 +82,7 @@ export const updateSettingsAction = formAction({
       allowCode: input.allowCode,
       allowDuo: input.allowDuo,
       twoFactorGraceDays: input.twoFactorGraceDays,
+      requiredSetupFlow: input.requiredSetupFlow,
       duoIntegrationKey: input.duoIntegrationKey || null,
       duoApiHostname: input.duoApiHostname || null,
       duoSecretKeyEncrypted: storedDuoSecret,

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
+import { takeNextPath } from "@/lib/auth/after-sign-in";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { clearSessionCookie, setSessionCookie, setTrustedBrowserCookie } from "@/lib/auth/cookies";
 import { requireSession, type CurrentSession } from "@/lib/auth/guards";
@@ -100,7 +101,7 @@ export const verifySecondFactorAction = formAction({
       await setTrustedBrowserCookie(remembered.token, remembered.expiresAt);
       recordActorEvent(db, current, "trusted_browser.remembered", { targetUserId: user.id });
     }
-    redirect("/");
+    redirect(await takeNextPath());
   },
 });
 

@@ -7,6 +7,7 @@ import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
 import { InvitationStatus } from "@/components/invitation-status";
 import { RowActionForm } from "@/components/row-action-form";
+import { SetupLinkCard } from "@/components/setup-link-card";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { requirementLabel } from "@/lib/admin/labels";
@@ -98,6 +99,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           </p>
         </Card>
       ) : null}
+      {canManage ? <SetupLinkCard organisationId={current.organisation.id} userId={user.id} /> : null}
     </div>
   );
 }

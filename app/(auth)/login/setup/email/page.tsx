@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import { resendSetupLinkAction, skipEmailSetupAction } from "@/app/(auth)/login/setup/email/actions";
+import { signOutLinkClass } from "@/components/auth-message";
+import { RowActionForm } from "@/components/row-action-form";
+import { SetupSkipForm } from "@/components/setup-skip-form";
+import { SignOutButton } from "@/components/sign-out-button";
+import { getDb } from "@/db";
+import { requireSession } from "@/lib/auth/guards";
+import { liveEmailLinkOfSession } from "@/lib/email-links";
+import { formatDateTime } from "@/lib/format";
+import { maskEmail } from "@/lib/two-factor/code-delivery";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+export const metadata: Metadata = { title: "Check your email" };
+
+/** After the password, in organisations that set up 2FA through an emailed link. */
+export default async function EmailSetupPage() {
+  const { user, organisation, session } = await requireSession("email_setup");
+  const db = getDb();
+  const waiting = liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: session.tokenHash });
+  const { requirement } = twoFactorStateOfUser(db, user.id);
+  const graceUntil = requirement.level === "required" ? requirement.graceUntil : null;
+  const address = <strong className="font-medium text-slate-800">{maskEmail(user.email)}</strong>;
+  return (
+    <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+      <h1 className="text-xl font-semibold text-slate-900">Check your email</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        {organisation.name} requires a second step at sign-in for {user.email}. To set it up, you first confirm your email address.
+      </p>
+      <p className="mt-3 text-sm text-slate-600">
+        {waiting ? (
+          <>
+            We emailed a link to {address}. Open it in this browser to continue. It works once, for 24 hours.
+          </>
+        ) : (
+          <>No link is waiting for you. Send one to {address}, then open it in this browser.</>
+        )}
+      </p>
+      {graceUntil ? (
+        <p className="mt-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          You can skip this until {formatDateTime(graceUntil)}; after that it is needed to sign in.
+        </p>
+      ) : null}
+      <RowActionForm
+        action={resendSetupLinkAction}
+        fields={{}}
+        label="Send the link again"
+        pendingLabel="Sending…"
+        variant="secondary"
+        className="mt-6 flex flex-col items-center gap-2"
+      />
+      <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
+        {graceUntil ? <SetupSkipForm action={skipEmailSetupAction} /> : null}
+        <SignOutButton className={signOutLinkClass} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { nextPathCookie } from "@/lib/auth/cookie-definitions";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { isSecureRequest } from "@/lib/request-context";
+
+/** Long enough for a second factor or an on-screen setup; a stale one is cleared by the next sign-in. */
+const NEXT_PATH_COOKIE_MAX_AGE_S = 60 * 60;
+
+async function cookieDefinition() {
+  return nextPathCookie(isSecureRequest(await headers()));
+}
+
+/**
+ * At the password step: remembers where the sign-in should end (a safe
+ * `next`), or forgets an earlier one, so a sign-in never inherits another's.
+ */
+export async function rememberNextPath(next: string | null): Promise<void> {
+  const { name, options } = await cookieDefinition();
+  const jar = await cookies();
+  if (next) jar.set(name, next, { ...options, maxAge: NEXT_PATH_COOKIE_MAX_AGE_S });
+  else jar.set(name, "", { ...options, maxAge: 0 });
+}
+
+/**
+ * Where a sign-in that has just become complete (second factor verified,
+ * setup finished or skipped) goes: the remembered `next`, once, else the
+ * dashboard. Checked again here: a cookie is input like any other.
+ */
+export async function takeNextPath(): Promise<string> {
+  const { name, options } = await cookieDefinition();
+  const jar = await cookies();
+  const next = safeNextPath(jar.get(name)?.value);
+  if (jar.has(name)) jar.set(name, "", { ...options, maxAge: 0 });
+  return next ?? "/";
+}

@@ -1,0 +1,102 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db";
+import { emailLinks } from "@/db/schema";
+import { hashToken } from "@/lib/crypto";
+import {
+  consumeEmailLink,
+  createEmailLink,
+  findLiveEmailLink,
+  liveEmailLinkOfSession,
+  lookUpEmailLink,
+  revokeEmailLinks,
+  type EmailLinkSendLimits,
+} from "@/lib/email-links";
+import { insertUser, testDatabase } from "@/test/db";
+
+const now = new Date("2026-06-01T12:00:00Z");
+const later = (ms: number) => new Date(now.getTime() + ms);
+const HOUR = 60 * 60 * 1000;
+const limits: EmailLinkSendLimits = { cooldownMs: 30_000, perWindow: 3, windowMs: HOUR };
+
+describe("email links", () => {
+  let db: Db;
+  let user: { id: number; organisationId: number };
+  const create = (overrides: Partial<Parameters<typeof createEmailLink>[1]> = {}) => {
+    const created = createEmailLink(db, { organisationId: user.organisationId, userId: user.id, purpose: "authenticator_setup", lifetimeMs: 24 * HOUR, now, ...overrides });
+    if (!created.ok) throw new Error(created.reason);
+    return created;
+  };
+
+  beforeEach(async () => {
+    db = testDatabase();
+    user = await insertUser(db);
+  });
+
+  it("stores only the token's hash and finds the link by the token, for its own purpose only", () => {
+    const { token, link } = create();
+    const row = db.select().from(emailLinks).where(eq(emailLinks.id, link.id)).get()!;
+    expect(row.tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(findLiveEmailLink(db, "authenticator_setup", token, now)?.id).toBe(link.id);
+    expect(findLiveEmailLink(db, "invitation", token, now)).toBeNull();
+    expect(lookUpEmailLink(db, "authenticator_setup", `${token}x`, now)).toEqual({ state: "unknown" });
+    expect(lookUpEmailLink(db, "authenticator_setup", "", now)).toEqual({ state: "unknown" });
+    expect(lookUpEmailLink(db, "authenticator_setup", "a".repeat(500), now)).toEqual({ state: "unknown" });
+  });
+
+  it("is consumed once: the second use, even racing with a stale read, is refused", () => {
+    const { token, link } = create();
+    const read = findLiveEmailLink(db, "authenticator_setup", token, now)!;
+    expect(consumeEmailLink(db, read.id, later(1000))).toBe(true);
+    expect(consumeEmailLink(db, read.id, later(2000))).toBe(false);
+    expect(lookUpEmailLink(db, "authenticator_setup", token, later(3000))).toMatchObject({ state: "used", link: { id: link.id } });
+    expect(findLiveEmailLink(db, "authenticator_setup", token, later(3000))).toBeNull();
+  });
+
+  it("expires after its lifetime and cannot be consumed then", () => {
+    const { token, link } = create({ lifetimeMs: HOUR });
+    expect(lookUpEmailLink(db, "authenticator_setup", token, later(HOUR - 1)).state).toBe("live");
+    expect(lookUpEmailLink(db, "authenticator_setup", token, later(HOUR)).state).toBe("expired");
+    expect(consumeEmailLink(db, link.id, later(HOUR))).toBe(false);
+  });
+
+  it("revokes earlier unused links when asked, and a revoked link cannot be consumed", () => {
+    const first = create();
+    const used = create({ now: later(1) });
+    consumeEmailLink(db, used.link.id, later(2));
+    const second = create({ revokeEarlier: true, now: later(3) });
+    expect(lookUpEmailLink(db, "authenticator_setup", first.token, later(4)).state).toBe("revoked");
+    // A used link stays used: revoking does not rewrite history.
+    expect(lookUpEmailLink(db, "authenticator_setup", used.token, later(4)).state).toBe("used");
+    expect(lookUpEmailLink(db, "authenticator_setup", second.token, later(4)).state).toBe("live");
+    expect(consumeEmailLink(db, first.link.id, later(5))).toBe(false);
+  });
+
+  it("revokes only the purpose (and session) asked for", () => {
+    const setup = create();
+    const invitation = create({ purpose: "invitation" });
+    const sessionA = create({ purpose: "sign_in_setup", sessionTokenHash: "session-a" });
+    const sessionB = create({ purpose: "sign_in_setup", sessionTokenHash: "session-b" });
+    expect(revokeEmailLinks(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-a" }, now)).toBe(1);
+    expect(lookUpEmailLink(db, "sign_in_setup", sessionA.token, now).state).toBe("revoked");
+    expect(lookUpEmailLink(db, "sign_in_setup", sessionB.token, now).state).toBe("live");
+    expect(lookUpEmailLink(db, "authenticator_setup", setup.token, now).state).toBe("live");
+    expect(lookUpEmailLink(db, "invitation", invitation.token, now).state).toBe("live");
+    expect(liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-b" }, now)?.id).toBe(sessionB.link.id);
+    expect(liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-a" }, now)).toBeNull();
+  });
+
+  it("applies a cooldown and a cap per window to sends, counting used and revoked links too", () => {
+    const send = (at: Date) => createEmailLink(db, { organisationId: user.organisationId, userId: user.id, purpose: "sign_in_setup", lifetimeMs: HOUR, revokeEarlier: true, limits, now: at });
+    expect(send(now).ok).toBe(true);
+    expect(send(later(10_000))).toEqual({ ok: false, reason: "cooldown", retryAt: later(30_000) });
+    expect(send(later(30_000)).ok).toBe(true);
+    expect(send(later(60_000)).ok).toBe(true);
+    // Three sends within the hour: the fourth waits until the first leaves the window.
+    expect(send(later(120_000))).toEqual({ ok: false, reason: "too_many", retryAt: later(HOUR) });
+    expect(send(later(HOUR + 1)).ok).toBe(true);
+    // Another purpose has its own count.
+    expect(create({ now: later(HOUR + 2) }).ok).toBe(true);
+  });
+});

@@ -1,0 +1,185 @@
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { emailLinks, type EmailLinkPurpose } from "@/db/schema";
+import { hashToken, randomToken } from "@/lib/crypto";
+
+/*
+ * Single-use links sent by email (invitations, setup links): a random token
+ * in the link, only its SHA-256 in `email_links`, looked up by that hash and
+ * spent once by a conditional update, so two requests racing with the same
+ * link cannot both use it.
+ */
+
+export type EmailLink = typeof emailLinks.$inferSelect;
+
+/** 32 random bytes, like a session token: far beyond guessing. */
+const LINK_TOKEN_BYTES = 32;
+/** No real token is longer; anything longer is not worth hashing. */
+export const EMAIL_LINK_TOKEN_MAX_LENGTH = 128;
+
+/** How often one user may be sent a link for one purpose. */
+export type EmailLinkSendLimits = { cooldownMs: number; perWindow: number; windowMs: number };
+
+export type EmailLinkRefusal = { ok: false; reason: "cooldown" | "too_many"; retryAt: Date };
+export type CreatedEmailLink = { ok: true; token: string; link: EmailLink };
+
+/**
+ * Creates a link for `userId` and returns its token (for the email; never
+ * stored). With `limits`, refuses when the user was sent a link for this
+ * purpose too recently or too often: every row is one send, and rows are
+ * kept after use or revocation, so they count. With `revokeEarlier`, the
+ * user's earlier unused links for the purpose stop working (only one live
+ * link at a time).
+ */
+export function createEmailLink(
+  db: Db,
+  input: {
+    organisationId: number;
+    userId: number;
+    purpose: EmailLinkPurpose;
+    lifetimeMs: number;
+    sessionTokenHash?: string | null;
+    createdByUserId?: number | null;
+    revokeEarlier?: boolean;
+    limits?: EmailLinkSendLimits;
+    now?: Date;
+  },
+): CreatedEmailLink | EmailLinkRefusal {
+  const now = input.now ?? new Date();
+  return db.transaction(
+    (tx): CreatedEmailLink | EmailLinkRefusal => {
+      if (input.limits) {
+        const refusal = sendLimitRefusal(tx, input.userId, input.purpose, input.limits, now);
+        if (refusal) return refusal;
+      }
+      if (input.revokeEarlier) revokeEmailLinks(tx, { userId: input.userId, purpose: input.purpose }, now);
+      const token = randomToken(LINK_TOKEN_BYTES);
+      const link = tx
+        .insert(emailLinks)
+        .values({
+          organisationId: input.organisationId,
+          userId: input.userId,
+          purpose: input.purpose,
+          tokenHash: hashToken(token),
+          sessionTokenHash: input.sessionTokenHash ?? null,
+          createdByUserId: input.createdByUserId ?? null,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + input.lifetimeMs),
+        })
+        .returning()
+        .get();
+      return { ok: true, token, link };
+    },
+    // With several server processes, the limit check and the insert must not interleave.
+    { behavior: "immediate" },
+  );
+}
+
+function sendLimitRefusal(tx: Executor, userId: number, purpose: EmailLinkPurpose, limits: EmailLinkSendLimits, now: Date): EmailLinkRefusal | null {
+  const recent = tx
+    .select({ createdAt: emailLinks.createdAt })
+    .from(emailLinks)
+    .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, purpose), gt(emailLinks.createdAt, new Date(now.getTime() - limits.windowMs))))
+    .orderBy(desc(emailLinks.createdAt))
+    .limit(limits.perWindow)
+    .all();
+  const latest = recent[0];
+  if (latest && now.getTime() - latest.createdAt.getTime() < limits.cooldownMs) {
+    return { ok: false, reason: "cooldown", retryAt: new Date(latest.createdAt.getTime() + limits.cooldownMs) };
+  }
+  const oldestCounted = recent[limits.perWindow - 1];
+  if (oldestCounted) return { ok: false, reason: "too_many", retryAt: new Date(oldestCounted.createdAt.getTime() + limits.windowMs) };
+  return null;
+}
+
+export type EmailLinkState = "live" | "used" | "expired" | "revoked";
+export type EmailLinkLookup = { state: EmailLinkState; link: EmailLink } | { state: "unknown" };
+
+function stateOf(link: EmailLink, now: Date): EmailLinkState {
+  if (link.usedAt) return "used";
+  if (link.revokedAt) return "revoked";
+  if (link.expiresAt <= now) return "expired";
+  return "live";
+}
+
+/**
+ * The link a token names, for `purpose`, and whether it can still be used:
+ * pages say why a link does not work. A token for another purpose is unknown.
+ */
+export function lookUpEmailLink(db: Executor, purpose: EmailLinkPurpose, token: string, now = new Date()): EmailLinkLookup {
+  if (!token || token.length > EMAIL_LINK_TOKEN_MAX_LENGTH) return { state: "unknown" };
+  const link = linkByTokenHash(db, purpose, hashToken(token));
+  return link ? { state: stateOf(link, now), link } : { state: "unknown" };
+}
+
+function linkByTokenHash(db: Executor, purpose: EmailLinkPurpose, tokenHash: string): EmailLink | undefined {
+  return db
+    .select()
+    .from(emailLinks)
+    .where(and(eq(emailLinks.tokenHash, tokenHash), eq(emailLinks.purpose, purpose)))
+    .get();
+}
+
+/** The link a token names, only if it is unused, unrevoked and unexpired. */
+export function findLiveEmailLink(db: Executor, purpose: EmailLinkPurpose, token: string, now = new Date()): EmailLink | null {
+  const found = lookUpEmailLink(db, purpose, token, now);
+  return found.state === "live" ? found.link : null;
+}
+
+/**
+ * Spends a link. Only the request whose update changed the row wins: a used,
+ * revoked or expired link (checked again here, not trusted from an earlier
+ * read) is refused. Run it in the same transaction as what the link grants.
+ */
+export function consumeEmailLink(db: Executor, linkId: number, now = new Date()): boolean {
+  return (
+    db
+      .update(emailLinks)
+      .set({ usedAt: now })
+      .where(and(eq(emailLinks.id, linkId), isNull(emailLinks.usedAt), isNull(emailLinks.revokedAt), gt(emailLinks.expiresAt, now)))
+      .run().changes === 1
+  );
+}
+
+/** Withdraws a user's unused links for `purpose` (all of them, or one session's). Returns how many. */
+export function revokeEmailLinks(
+  db: Executor,
+  scope: { userId: number; purpose: EmailLinkPurpose; sessionTokenHash?: string },
+  now = new Date(),
+): number {
+  return db
+    .update(emailLinks)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(emailLinks.userId, scope.userId),
+        eq(emailLinks.purpose, scope.purpose),
+        isNull(emailLinks.usedAt),
+        isNull(emailLinks.revokedAt),
+        ...(scope.sessionTokenHash ? [eq(emailLinks.sessionTokenHash, scope.sessionTokenHash)] : []),
+      ),
+    )
+    .run().changes;
+}
+
+/** The newest link a session was sent for `purpose` that it could still use, if any. */
+export function liveEmailLinkOfSession(db: Db, input: { userId: number; purpose: EmailLinkPurpose; sessionTokenHash: string }, now = new Date()): EmailLink | null {
+  return (
+    db
+      .select()
+      .from(emailLinks)
+      .where(
+        and(
+          eq(emailLinks.userId, input.userId),
+          eq(emailLinks.purpose, input.purpose),
+          eq(emailLinks.sessionTokenHash, input.sessionTokenHash),
+          isNull(emailLinks.usedAt),
+          isNull(emailLinks.revokedAt),
+          gt(emailLinks.expiresAt, now),
+        ),
+      )
+      .orderBy(desc(emailLinks.id))
+      .limit(1)
+      .get() ?? null
+  );
+}
