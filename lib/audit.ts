@@ -44,6 +44,11 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.preferred_method_changed",
   "mobile.verified",
   "mobile.removed",
+  "two_factor.duo_enabled",
+  "two_factor.duo_disabled",
+  "duo.refused",
+  "duo.unreachable",
+  "duo.connection_tested",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
