@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { STAND_IN_ACCOUNT_SID, STAND_IN_AUTH_TOKEN } from "./test/stand-ins/twilio";
+import { makeSelfSignedCertificate } from "./test/stand-ins/duo";
 
 /*
  * The config is evaluated again in every worker; values chosen once in the
@@ -18,6 +19,10 @@ function freePort(): string {
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_TWILIO_PORT ??= freePort();
 process.env.E2E_TWILIO_URL = `http://127.0.0.1:${process.env.E2E_TWILIO_PORT}`;
+// Duo's stand-in speaks HTTPS with a certificate made now; the server trusts it through NODE_EXTRA_CA_CERTS.
+process.env.E2E_DUO_PORT ??= freePort();
+process.env.E2E_DUO_URL = `https://127.0.0.1:${process.env.E2E_DUO_PORT}`;
+process.env.E2E_DUO_CERT_DIR ??= makeSelfSignedCertificate();
 process.env.E2E_DATABASE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twofold-e2e-")), "twofold.db");
 process.env.E2E_AUTH_SECRET ??= crypto.randomBytes(32).toString("base64");
 process.env.E2E_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
@@ -58,6 +63,13 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
+      command: `npx tsx test/stand-ins/serve.ts duo ${process.env.E2E_DUO_PORT}`,
+      url: `${process.env.E2E_DUO_URL}/_stand-in/health`,
+      ignoreHTTPSErrors: true,
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+    {
       // The production build, made by `npm test` before Playwright starts.
       command: `npx next start -H 127.0.0.1 -p ${port}`,
       url: `${baseURL}/login`,
@@ -76,6 +88,7 @@ export default defineConfig({
         TWILIO_AUTH_TOKEN: STAND_IN_AUTH_TOKEN,
         TWILIO_FROM: "+15005550006",
         TWILIO_API_BASE_URL: twilioStandInUrl,
+        NODE_EXTRA_CA_CERTS: path.join(process.env.E2E_DUO_CERT_DIR, "cert.pem"),
       },
     },
   ],
