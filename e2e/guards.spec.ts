@@ -139,8 +139,8 @@ test("every server action refuses a caller with no session", async ({ baseURL })
 });
 
 const HALF_SIGNED_IN = [
-  { stage: "password", home: "/login/two-factor", allowed: ["verifySecondFactorAction", "sendNewCodeAction", "switchToCodeAction", "signOutAction"] },
-  { stage: "setup", home: "/login/setup", allowed: ["startSetupAction", "confirmSetupAction", "finishSetupAction", "skipSetupAction", "signOutAction"] },
+  { stage: "password", home: "/login/two-factor", allowed: ["verifySecondFactorAction", "sendNewCodeAction", "switchToCodeAction", "continueWithDuoAction", "signOutAction"] },
+  { stage: "setup", home: "/login/setup", allowed: ["startSetupAction", "confirmSetupAction", "finishSetupAction", "skipSetupAction", "startDuoSetupAction", "signOutAction"] },
 ] as const;
 
 for (const { stage, home, allowed } of HALF_SIGNED_IN) {

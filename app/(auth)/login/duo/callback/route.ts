@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import type { NextRequest } from "next/server";
-import { requireAnySession } from "@/lib/auth/guards";
+import { homeOf, requireAnySession } from "@/lib/auth/guards";
 import { finishDuoEnrolment } from "@/lib/duo/enrolment";
 import { finishDuoSignIn } from "@/lib/duo/finish-sign-in";
 
@@ -13,6 +13,8 @@ export async function GET(request: NextRequest) {
   const current = await requireAnySession();
   const params = request.nextUrl.searchParams;
   const answer = { state: params.get("state"), code: params.get("duo_code") };
+  // Nothing from Duo at all (a bookmark, a stray visit): nothing was attempted, so nothing is counted.
+  if (!answer.state && !answer.code) redirect(homeOf(current.session.stage));
   switch (current.session.stage) {
     case "password":
       redirect(await finishDuoSignIn(current, answer));
