@@ -6,6 +6,7 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { STAND_IN_ACCOUNT_SID, STAND_IN_AUTH_TOKEN } from "./test/stand-ins/twilio";
 import { OIDC_E2E_ORGANISATION_ID, OIDC_STAND_IN_CLIENT_ID, OIDC_STAND_IN_CLIENT_SECRET } from "./test/stand-ins/oidc-client";
+import { makeSelfSignedCertificate } from "./test/stand-ins/duo";
 
 /*
  * The config is evaluated again in every worker; values chosen once in the
@@ -21,6 +22,10 @@ process.env.E2E_TWILIO_PORT ??= freePort();
 process.env.E2E_TWILIO_URL = `http://127.0.0.1:${process.env.E2E_TWILIO_PORT}`;
 process.env.E2E_OIDC_PORT ??= freePort();
 process.env.E2E_OIDC_ISSUER = `http://127.0.0.1:${process.env.E2E_OIDC_PORT}`;
+// Duo's stand-in speaks HTTPS with a certificate made now; the server trusts it through NODE_EXTRA_CA_CERTS.
+process.env.E2E_DUO_PORT ??= freePort();
+process.env.E2E_DUO_URL = `https://127.0.0.1:${process.env.E2E_DUO_PORT}`;
+process.env.E2E_DUO_CERT_DIR ??= makeSelfSignedCertificate();
 process.env.E2E_DATABASE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twofold-e2e-")), "twofold.db");
 process.env.E2E_AUTH_SECRET ??= crypto.randomBytes(32).toString("base64");
 process.env.E2E_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
@@ -68,6 +73,14 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
+      // Duo's API over HTTPS, with the certificate made above.
+      command: `npx tsx test/stand-ins/serve.ts duo ${process.env.E2E_DUO_PORT}`,
+      url: `${process.env.E2E_DUO_URL}/_stand-in/health`,
+      ignoreHTTPSErrors: true,
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+    {
       // The production build, made by `npm test` before Playwright starts.
       command: `npx next start -H 127.0.0.1 -p ${port}`,
       url: `${baseURL}/login`,
@@ -92,6 +105,7 @@ export default defineConfig({
         OIDC_CLIENT_ID: OIDC_STAND_IN_CLIENT_ID,
         OIDC_CLIENT_SECRET: OIDC_STAND_IN_CLIENT_SECRET,
         OIDC_ORGANISATION_ID: String(OIDC_E2E_ORGANISATION_ID),
+        NODE_EXTRA_CA_CERTS: path.join(process.env.E2E_DUO_CERT_DIR, "cert.pem"),
       },
     },
   ],

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { updateSettingsAction } from "@/app/(app)/admin/settings/actions";
+import { DuoConnectionTest } from "@/components/duo-connection-test";
 import { SubmitButton } from "@/components/ui/button";
 import { Choice, ChoiceGroup, RadioGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
@@ -81,6 +82,7 @@ export function OrganisationSettingsForm({ settings }: { settings: OrganisationS
           />
           <Field label="API hostname" name="duoApiHostname" autoComplete="off" spellCheck={false} defaultValue={value("duoApiHostname")} error={state.fieldErrors?.duoApiHostname} />
         </div>
+        <DuoConnectionTest />
       </fieldset>
 
       <Field

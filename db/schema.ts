@@ -372,8 +372,11 @@ export const duoAuthStates = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     sessionTokenHash: text("session_token_hash").notNull(),
     stateHash: text("state_hash").notNull().unique(),
-    /** `sign_in`: the second factor of a sign-in; `enrol`: turning Duo on from the profile or setup. */
-    purpose: text("purpose", { enum: ["sign_in", "enrol"] }).notNull(),
+    /**
+     * `sign_in`: the second factor of a sign-in; `enrol`: turning Duo on from
+     * the profile or setup; `disable`: confirming turning Duo off.
+     */
+    purpose: text("purpose", { enum: ["sign_in", "enrol", "disable"] }).notNull(),
     /** "Remember this browser for 90 days" was ticked before leaving for Duo. */
     rememberBrowser: integer("remember_browser", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),

@@ -143,8 +143,18 @@ test("every server action refuses a caller with no session", async ({ baseURL })
 });
 
 const HALF_SIGNED_IN = [
-  { stage: "password", home: "/login/two-factor", allowed: ["verifySecondFactorAction", "sendNewCodeAction", "switchToCodeAction", "signOutAction"], alsoReaches: [] },
-  { stage: "setup", home: "/login/setup", allowed: ["startSetupAction", "confirmSetupAction", "finishSetupAction", "skipSetupAction", "signOutAction"], alsoReaches: [] },
+  {
+    stage: "password",
+    home: "/login/two-factor",
+    allowed: ["verifySecondFactorAction", "sendNewCodeAction", "switchToCodeAction", "continueWithDuoAction", "signOutAction"],
+    alsoReaches: [],
+  },
+  {
+    stage: "setup",
+    home: "/login/setup",
+    allowed: ["startSetupAction", "confirmSetupAction", "finishSetupAction", "skipSetupAction", "startDuoSetupAction", "signOutAction"],
+    alsoReaches: [],
+  },
   {
     stage: "email_setup",
     home: "/login/setup/email",

@@ -54,6 +54,11 @@ export const AUDIT_EVENT_TYPES = [
   "setup_link.sent",
   "setup_link.used",
   "setup_link.delivery_failed",
+  "two_factor.duo_enabled",
+  "two_factor.duo_disabled",
+  "duo.refused",
+  "duo.unreachable",
+  "duo.connection_tested",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

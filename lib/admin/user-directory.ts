@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
-import { usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
+import { duoAvailableIn, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 
@@ -105,6 +105,10 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       graceDays: organisations.twoFactorGraceDays,
       allowTotp: organisations.allowTotp,
       allowCode: organisations.allowCode,
+      allowDuo: organisations.allowDuo,
+      duoIntegrationKey: organisations.duoIntegrationKey,
+      duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
+      duoApiHostname: organisations.duoApiHostname,
     })
     .from(organisations)
     .where(eq(organisations.id, organisationId))
@@ -126,6 +130,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       hasTotp: hasConfirmedAuthenticatorSql,
       roleRequires: roleRequiresTwoFactorSql,
       codesEnabledAt: users.codesEnabledAt,
+      duoEnabledAt: users.duoEnabledAt,
       ssoSubject: users.ssoSubject,
       invited: pendingInvitationSql,
     })
@@ -170,6 +175,8 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
           allowCode: organisation.allowCode,
           hasAuthenticator: Boolean(row.hasTotp),
           codesEnabled: row.codesEnabledAt !== null,
+          duoAvailable: duoAvailableIn(organisation),
+          duoEnabled: row.duoEnabledAt !== null,
           requirement,
         }),
         requirement: requirement.level,

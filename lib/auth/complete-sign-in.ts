@@ -3,10 +3,8 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
-import { takeNextPath } from "@/lib/auth/after-sign-in";
-import { setSessionCookie } from "@/lib/auth/cookies";
 import type { CurrentSession } from "@/lib/auth/guards";
-import { rotateSession } from "@/lib/auth/sessions";
+import { completeSecondFactor } from "@/lib/two-factor/sign-in-completion";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 /**
@@ -14,10 +12,7 @@ import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
  * under a new id, and the browser goes where the sign-in was headed.
  */
 export async function completeSignIn(current: CurrentSession): Promise<never> {
-  const rotated = rotateSession(getDb(), current.session.tokenHash, { stage: "active", context: current.context });
-  if (!rotated) redirect("/login");
-  await setSessionCookie(rotated.token, rotated.expiresAt);
-  redirect(await takeNextPath());
+  redirect(await completeSecondFactor(current, false));
 }
 
 /** "Skip for now", from the on-screen or the emailed-link setup: only within the grace period. */

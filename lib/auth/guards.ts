@@ -33,7 +33,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
 const setupOwed = cache(async (userId: number) => mustSetUpNow(twoFactorStateOfUser(getDb(), userId)));
 
 /** Where a session in the given stage belongs. */
-function homeOf(stage: SessionStage): string {
+export function homeOf(stage: SessionStage): string {
   if (stage === "password") return "/login/two-factor";
   if (stage === "setup") return "/login/setup";
   if (stage === "email_setup") return "/login/setup/email";

@@ -125,10 +125,10 @@ export async function verifyAuthenticatorCode(db: Db, userId: number, code: stri
   return recorded.changes === 1;
 }
 
-/** Turns 2FA off: the secret, recovery codes, codes by SMS/email and remembered browsers all go. */
+/** Turns 2FA off: the secret, recovery codes, codes by SMS/email, Duo and remembered browsers all go. */
 export function removeSecondFactors(db: Executor, userId: number): void {
   db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run();
-  db.update(users).set({ codesEnabledAt: null, preferredTwoFactorMethod: null }).where(eq(users.id, userId)).run();
+  db.update(users).set({ codesEnabledAt: null, duoEnabledAt: null, preferredTwoFactorMethod: null }).where(eq(users.id, userId)).run();
   db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
   forgetTrustedBrowsersOfUser(db, userId);
 }

@@ -5,7 +5,7 @@ import { recordAuditEvent } from "@/lib/audit";
 import { beginAttempt, forgiveAttempt, lockedUntilNow, type LimitKey } from "@/lib/auth/attempt-limiter";
 import type { RequestContext } from "@/lib/request-context";
 import { verifyAuthenticatorCode } from "@/lib/two-factor/authenticator";
-import type { SecondFactorMethod } from "@/lib/two-factor/methods";
+import type { CodeMethod } from "@/lib/two-factor/methods";
 import { checkCode, liveCode } from "@/lib/two-factor/one-time-codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes";
@@ -13,7 +13,7 @@ import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/rec
 /** Wrong codes one half-signed-in session may try before it is ended. */
 export const CODES_PER_SESSION = 5;
 
-export type VerifiedMethod = SecondFactorMethod | "recovery_code";
+export type VerifiedMethod = CodeMethod | "recovery_code";
 /** Why a sent code was not accepted, beyond being wrong. */
 export type CodeProblem = "expired" | "no_code" | "voided" | null;
 
@@ -35,7 +35,7 @@ type CodeInput = {
   userId: number;
   code: string;
   /** Which code the user was asked for; a recovery code is recognised by its shape whatever this says. */
-  method: SecondFactorMethod;
+  method: CodeMethod;
   /** The session a sent code is bound to. */
   sessionTokenHash: string;
   key: Buffer;
@@ -75,7 +75,7 @@ export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<C
  * sent, when codes are one of the user's methods and one is waiting, else
  * the authenticator app.
  */
-export function confirmationMethod(db: Db, userId: number, sessionTokenHash: string): SecondFactorMethod {
+export function confirmationMethod(db: Db, userId: number, sessionTokenHash: string): CodeMethod {
   const codeWaiting = liveCode(db, { userId, sessionTokenHash, purpose: "second_factor" });
   return codeWaiting && twoFactorStateOfUser(db, userId).methods.includes("code") ? "code" : "totp";
 }
@@ -103,7 +103,7 @@ type ChallengeInput = {
   user: { id: number; organisationId: number };
   sessionTokenHash: string;
   code: string;
-  method: SecondFactorMethod;
+  method: CodeMethod;
   key: Buffer;
   context: RequestContext;
   now?: Date;
@@ -133,6 +133,24 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
     return check;
   }
 
+  return countFailedSecondFactor(db, { user, sessionTokenHash: input.sessionTokenHash, context, now, codeProblem: check.codeProblem });
+}
+
+export type FailureResult = Extract<ChallengeResult, { outcome: "wrong" | "session_ended" }>;
+
+/**
+ * One failed second factor in a half-signed-in session: a wrong code, or a
+ * Duo prompt that was denied or came back wrong. Counted in the session (it
+ * ends after CODES_PER_SESSION) and audited; the per-user lock is counted by
+ * the caller's beginAttempt, and reported here when this failure set it.
+ */
+export function countFailedSecondFactor(
+  db: Db,
+  input: { user: { id: number; organisationId: number }; sessionTokenHash: string; context: RequestContext; now: Date; codeProblem?: CodeProblem; details?: Record<string, string> },
+): FailureResult {
+  const { user, context, now } = input;
+  const audit = (type: Parameters<typeof recordAuditEvent>[1]["type"], details?: Record<string, string | number>) =>
+    recordAuditEvent(db, { type, organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, context, details, at: now });
   const counted = db
     .update(sessions)
     .set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })
@@ -140,12 +158,12 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
     .returning({ failures: sessions.secondFactorFailures })
     .get();
   const failures = counted?.failures ?? CODES_PER_SESSION;
-  audit("two_factor.failed", { failuresInSession: failures });
+  audit("two_factor.failed", { failuresInSession: failures, ...input.details });
   const lockedNow = lockedUntilNow(db, { scope: "second_factor", key: String(user.id) }, now);
   if (lockedNow) audit("two_factor.locked");
   if (failures >= CODES_PER_SESSION) {
     db.delete(sessions).where(eq(sessions.tokenHash, input.sessionTokenHash)).run();
     return { outcome: "session_ended", lockedUntil: lockedNow };
   }
-  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures, lockedUntil: lockedNow, codeProblem: check.codeProblem };
+  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures, lockedUntil: lockedNow, codeProblem: input.codeProblem ?? null };
 }

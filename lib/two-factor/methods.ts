@@ -1,13 +1,30 @@
 import type { TwoFactorMethod } from "@/db/schema";
 import type { Requirement } from "@/lib/two-factor/requirement";
 
-/** The second factors Twofold itself checks; Duo is added by its own integration. */
-export type SecondFactorMethod = Extract<TwoFactorMethod, "totp" | "code">;
+/** Every second factor: codes Twofold checks itself, and Duo's prompt, which Duo checks. */
+export type SecondFactorMethod = TwoFactorMethod;
+/** The methods proven by typing a code into Twofold. */
+export type CodeMethod = Extract<SecondFactorMethod, "totp" | "code">;
 
 export const METHOD_LABELS: Record<SecondFactorMethod, string> = {
   totp: "Authenticator app",
   code: "Code by text message or email",
+  duo: "Duo",
 };
+
+export function isCodeMethod(method: SecondFactorMethod | null | undefined): method is CodeMethod {
+  return method === "totp" || method === "code";
+}
+
+/** Duo can be used in the organisation: allowed, and its three settings are all saved. */
+export function duoAvailableIn(organisation: {
+  allowDuo: boolean;
+  duoIntegrationKey: string | null;
+  duoSecretKeyEncrypted: string | null;
+  duoApiHostname: string | null;
+}): boolean {
+  return organisation.allowDuo && Boolean(organisation.duoIntegrationKey && organisation.duoSecretKeyEncrypted && organisation.duoApiHostname);
+}
 
 export type MethodsInput = {
   allowTotp: boolean;
@@ -15,6 +32,10 @@ export type MethodsInput = {
   hasAuthenticator: boolean;
   /** The user turned codes on themselves. */
   codesEnabled: boolean;
+  /** The organisation allows Duo and has configured it (see duoAvailableIn). */
+  duoAvailable: boolean;
+  /** The user completed a Duo prompt to turn Duo on. */
+  duoEnabled: boolean;
   requirement: Requirement;
 };
 
@@ -27,22 +48,35 @@ export type MethodsInput = {
  *   They need no setup for a user who is required to use 2FA and has no app:
  *   everyone has an email address. A user with an app gets codes only by
  *   turning them on, so a mailbox is never a silent way around their app.
+ * - Duo needs the user to have turned it on (enrolment happens inside Duo)
+ *   and the organisation to allow and configure it: Twofold cannot ask Duo
+ *   without the keys. A Duo user, like an app user, gets codes only by
+ *   turning them on, so a mailbox is never a silent way around Duo either.
+ *   If Duo stops being usable and it was their only factor, lostOwnFactor
+ *   sends them to setup rather than letting a password alone in.
  */
 export function usableMethods(input: MethodsInput): SecondFactorMethod[] {
   const methods: SecondFactorMethod[] = [];
   if (input.hasAuthenticator) methods.push("totp");
-  const requiredWithoutApp = input.requirement.level === "required" && !input.hasAuthenticator;
-  if (input.allowCode && (input.codesEnabled || requiredWithoutApp)) methods.push("code");
+  const duoUsable = input.duoAvailable && input.duoEnabled;
+  const requiredWithoutOwnFactor = input.requirement.level === "required" && !input.hasAuthenticator && !duoUsable;
+  if (input.allowCode && (input.codesEnabled || requiredWithoutOwnFactor)) methods.push("code");
+  if (duoUsable) methods.push("duo");
   return methods;
 }
 
 /**
- * A user who turned codes on, has no app, and whose organisation has since
- * stopped allowing codes: they chose 2FA, so they set up an app rather than
- * fall back to a password alone.
+ * A user who turned codes or Duo on, and whose organisation has since stopped
+ * allowing (or configuring) every factor they have: they chose 2FA, so they
+ * set up another factor rather than fall back to a password alone.
  */
 export function lostOwnFactor(input: MethodsInput): boolean {
-  return input.codesEnabled && !input.allowCode && !input.hasAuthenticator && input.requirement.level !== "disabled" && input.requirement.level !== "exempt";
+  return (
+    (input.codesEnabled || input.duoEnabled) &&
+    usableMethods(input).length === 0 &&
+    input.requirement.level !== "disabled" &&
+    input.requirement.level !== "exempt"
+  );
 }
 
 /** The method the challenge opens with: the user's preferred one when usable, else the first. */

@@ -16,7 +16,7 @@ export function twoFactorStatus(db: Db, userId: number): TwoFactorStatus {
   return {
     ...state,
     enabled: state.hasFactor,
-    canDisable: state.hasAuthenticator || state.codesTurnedOn,
+    canDisable: state.hasAuthenticator || state.codesTurnedOn || state.duoTurnedOn,
     recoveryCodesLeft: state.hasAuthenticator ? remainingRecoveryCodes(db, userId) : 0,
   };
 }
@@ -24,6 +24,7 @@ export function twoFactorStatus(db: Db, userId: number): TwoFactorStatus {
 const METHOD_PHRASES: Record<SecondFactorMethod, string> = {
   totp: "a code from your authenticator app",
   code: "a code we send by text message or email",
+  duo: "an approval in Duo",
 };
 
 /** "a code from your authenticator app or a code we send by text message or email". */

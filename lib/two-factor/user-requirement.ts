@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { preparedQuery } from "@/db/prepared";
 import { organisations, users } from "@/db/schema";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
-import { lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
+import { duoAvailableIn, lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 import type { TwoFactorMethod } from "@/db/schema";
 
@@ -15,6 +15,10 @@ export type UserTwoFactorState = {
   hasAuthenticator: boolean;
   /** The user turned codes on themselves (rather than getting them because 2FA is required). */
   codesTurnedOn: boolean;
+  /** The user turned Duo on (whether or not the organisation allows it now). */
+  duoTurnedOn: boolean;
+  /** The organisation allows Duo and has configured it: the user may turn it on. */
+  duoAvailable: boolean;
   /** The user's own factor is no longer allowed and they have no other: setup is owed. */
   lostOwnFactor: boolean;
   preferredMethod: TwoFactorMethod | null;
@@ -50,6 +54,11 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
       allowTotp: organisations.allowTotp,
       allowCode: organisations.allowCode,
       codesEnabledAt: users.codesEnabledAt,
+      allowDuo: organisations.allowDuo,
+      duoIntegrationKey: organisations.duoIntegrationKey,
+      duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
+      duoApiHostname: organisations.duoApiHostname,
+      duoEnabledAt: users.duoEnabledAt,
       preferredMethod: users.preferredTwoFactorMethod,
       hasAuthenticator: hasConfirmedAuthenticatorSql,
     })
@@ -63,7 +72,17 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
 export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
   const row = twoFactorFactsOfUser(db).get({ userId });
   if (!row) {
-    return { requirement: { level: "disabled" }, methods: [], hasFactor: false, hasAuthenticator: false, codesTurnedOn: false, lostOwnFactor: false, preferredMethod: null };
+    return {
+      requirement: { level: "disabled" },
+      methods: [],
+      hasFactor: false,
+      hasAuthenticator: false,
+      codesTurnedOn: false,
+      duoTurnedOn: false,
+      duoAvailable: false,
+      lostOwnFactor: false,
+      preferredMethod: null,
+    };
   }
   const requirement = effectiveTwoFactorRequirement({
     ...row,
@@ -76,6 +95,8 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
     allowCode: row.allowCode,
     hasAuthenticator: Boolean(row.hasAuthenticator),
     codesEnabled: row.codesEnabledAt !== null,
+    duoAvailable: duoAvailableIn(row),
+    duoEnabled: row.duoEnabledAt !== null,
     requirement,
   };
   const methods = usableMethods(methodsInput);
@@ -85,6 +106,8 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
     hasFactor: methods.length > 0,
     hasAuthenticator: methodsInput.hasAuthenticator,
     codesTurnedOn: methodsInput.codesEnabled,
+    duoTurnedOn: methodsInput.duoEnabled,
+    duoAvailable: methodsInput.duoAvailable,
     lostOwnFactor: lostOwnFactor(methodsInput),
     preferredMethod: row.preferredMethod,
   };

@@ -10,6 +10,7 @@ import {
   startCodesAction,
   startEnrolmentAction,
 } from "@/app/(app)/profile/two-factor-actions";
+import { DuoProfileSection } from "@/components/duo-profile-section";
 import { PreferredMethodForm } from "@/components/preferred-method-form";
 import { SentCodeForm } from "@/components/sent-code-form";
 import { getDb } from "@/db";
@@ -34,11 +35,13 @@ import { METHOD_LABELS, startingMethod } from "@/lib/two-factor/methods";
 import { formatPhone } from "@/lib/format";
 import { listTrustedBrowsers } from "@/lib/two-factor/trusted-browsers";
 import { describeUserAgent } from "@/lib/user-agent";
+import { duoNoticeFrom } from "@/lib/duo/messages";
 
 export const metadata: Metadata = { title: "Profile" };
 
-export default async function ProfilePage() {
+export default async function ProfilePage({ searchParams }: { searchParams: Promise<{ duo?: string | string[] }> }) {
   const { user, session: currentSession } = await requireUser();
+  const duoNotice = duoNoticeFrom((await searchParams).duo);
   const db = getDb();
   const organisation = db
     .select({ allowTotp: organisations.allowTotp, allowCode: organisations.allowCode })
@@ -122,6 +125,13 @@ export default async function ProfilePage() {
               <p className="text-sm text-slate-600">Your organisation does not allow codes by text message or email.</p>
             )}
           </div>
+
+          <DuoProfileSection
+            turnedOn={twoFactor.duoTurnedOn}
+            usable={twoFactor.methods.includes("duo")}
+            available={twoFactor.duoAvailable}
+            notice={duoNotice}
+          />
 
           {twoFactor.methods.length > 0 ? (
             <PreferredMethodForm

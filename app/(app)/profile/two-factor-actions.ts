@@ -200,7 +200,7 @@ export const confirmCodesAction = formAction({
 
 export const updatePreferredMethodAction = formAction({
   guard: requireLocalAccount,
-  schema: z.object({ method: z.enum(["totp", "code"], { error: "Choose one of your methods." }) }),
+  schema: z.object({ method: z.enum(["totp", "code", "duo"], { error: "Choose one of your methods." }) }),
   async handler({ method }, current) {
     const db = getDb();
     if (!twoFactorStateOfUser(db, current.user.id).methods.includes(method)) {

@@ -14,6 +14,7 @@ import { requirePermission } from "@/lib/auth/guards";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { deleteSessionsOfOrganisation } from "@/lib/auth/sessions";
 import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/trusted-browsers";
+import { duoKeyFields } from "@/lib/duo/settings-schema";
 
 const requireSettingsAdmin = () => requirePermission("settings:manage");
 
@@ -31,22 +32,7 @@ const settingsSchema = z
       .min(0, { error: "Use 0 for no grace period." })
       .max(90, { error: "The grace period is at most 90 days." }),
     requiredSetupFlow: z.enum(REQUIRED_SETUP_FLOWS, { error: "Choose how people set up two-factor authentication at sign-in." }),
-    duoIntegrationKey: z
-      .string()
-      .trim()
-      .max(64)
-      .refine((key) => key === "" || /^[A-Z0-9]{20}$/.test(key), { error: "An integration key is 20 letters and digits, like DIWJ8X6AEYOR5OMC6TQ1." }),
-    duoSecretKey: z
-      .string()
-      .trim()
-      .max(128)
-      .refine((key) => key === "" || /^[A-Za-z0-9]{40}$/.test(key), { error: "A secret key is 40 letters and digits." }),
-    duoApiHostname: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .max(253)
-      .refine((host) => host === "" || /^[a-z0-9.-]+(:\d{1,5})?$/.test(host), { error: "Enter a host name, like api-xxxxxxxx.duosecurity.com." }),
+    ...duoKeyFields,
     sessionDurationDays: z.coerce
       .number({ error: "Enter a number of days." })
       .int({ error: "Enter a whole number of days." })

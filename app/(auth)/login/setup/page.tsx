@@ -1,18 +1,21 @@
 import type { Metadata } from "next";
 import { SignOutButton } from "@/components/sign-out-button";
 import { confirmSetupAction, finishSetupAction, skipSetupAction, startSetupAction } from "@/app/(auth)/login/setup/actions";
+import { DuoSetupChoice } from "@/components/duo-setup-choice";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
 import { formatDateTime } from "@/lib/format";
+import { duoNoticeFrom } from "@/lib/duo/messages";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 
-export default async function SetupPage() {
+export default async function SetupPage({ searchParams }: { searchParams: Promise<{ duo?: string | string[] }> }) {
   const { user, organisation } = await requireSession("setup");
-  const { requirement } = twoFactorStateOfUser(getDb(), user.id);
+  const { requirement, duoAvailable } = twoFactorStateOfUser(getDb(), user.id);
+  const duoNotice = duoNoticeFrom((await searchParams).duo);
   const graceUntil = requirement.level === "required" ? requirement.graceUntil : null;
   return (
     <div data-wide className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
@@ -29,6 +32,7 @@ export default async function SetupPage() {
       <div className="mt-6">
         <TwoFactorEnableForm startAction={startSetupAction} confirmAction={confirmSetupAction} askPassword={false} finishAction={finishSetupAction} />
       </div>
+      {duoAvailable ? <DuoSetupChoice notice={duoNotice} /> : null}
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
         <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />

@@ -5,19 +5,16 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { recordActorEvent } from "@/lib/audit";
-import { takeNextPath } from "@/lib/auth/after-sign-in";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
-import { clearSessionCookie, setSessionCookie, setTrustedBrowserCookie } from "@/lib/auth/cookies";
+import { clearSessionCookie } from "@/lib/auth/cookies";
 import { requireSession, type CurrentSession } from "@/lib/auth/guards";
-import { rotateSession } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
-import { notifyUser } from "@/lib/messaging/notify";
+import { warnOwnerOfLockout } from "@/lib/two-factor/lockout-notice";
 import { verifySecondFactor, type CodeProblem } from "@/lib/two-factor/challenge";
-import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
+import { completeSecondFactor } from "@/lib/two-factor/sign-in-completion";
 import { sendSecondFactorCode } from "@/lib/two-factor/code-challenge";
 import { sendOutcomeMessage } from "@/lib/two-factor/send-outcome-message";
-import { startingMethod } from "@/lib/two-factor/methods";
+import { isCodeMethod, startingMethod } from "@/lib/two-factor/methods";
 import { liveCode } from "@/lib/two-factor/one-time-codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -56,7 +53,9 @@ export const verifySecondFactorAction = formAction({
     const { user, organisation, session, context } = current;
     const db = getDb();
     const { methods, preferredMethod } = twoFactorStateOfUser(db, user.id);
-    const method = requested && methods.includes(requested) ? requested : (startingMethod(methods, preferredMethod) ?? "totp");
+    // A code typed while Duo is the starting method is for the user's first code method (or a recovery code).
+    const starting = startingMethod(methods, preferredMethod);
+    const method = requested && methods.includes(requested) ? requested : isCodeMethod(starting) ? starting : (methods.find(isCodeMethod) ?? "totp");
     const result = await verifySecondFactor(db, {
       user,
       sessionTokenHash: session.tokenHash,
@@ -65,17 +64,7 @@ export const verifySecondFactorAction = formAction({
       key: getEnv().APP_ENCRYPTION_KEY,
       context,
     });
-    if (result.outcome !== "verified" && result.outcome !== "locked" && result.lockedUntil) {
-      // Someone knows the password and is guessing codes: the owner should know.
-      await notifyUser(user, organisation, {
-        subject: "failed sign-in attempts",
-        heading: "Someone is trying to sign in to your account",
-        paragraphs: [
-          "Your password was entered correctly, then the two-factor code was wrong 10 times, so the second step is locked for 15 minutes.",
-          "If this was not you, change your password now.",
-        ],
-      });
-    }
+    if (result.outcome !== "verified" && result.outcome !== "locked" && result.lockedUntil) await warnOwnerOfLockout(user, organisation);
 
     switch (result.outcome) {
       case "locked": {
@@ -93,15 +82,7 @@ export const verifySecondFactorAction = formAction({
         redirect("/login?reason=too-many-codes");
     }
 
-    const rotated = rotateSession(db, session.tokenHash, { stage: "active", context });
-    if (!rotated) redirect("/login");
-    await setSessionCookie(rotated.token, rotated.expiresAt);
-    if (remember) {
-      const remembered = rememberBrowser(db, { userId: user.id, context });
-      await setTrustedBrowserCookie(remembered.token, remembered.expiresAt);
-      recordActorEvent(db, current, "trusted_browser.remembered", { targetUserId: user.id });
-    }
-    redirect(await takeNextPath());
+    redirect(await completeSecondFactor(current, Boolean(remember)));
   },
 });
 

@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { sendNewCodeAction, switchToCodeAction } from "@/app/(auth)/login/two-factor/actions";
 import { RowActionForm } from "@/components/row-action-form";
+import { DuoContinueForm } from "@/components/duo-continue-form";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
 import { codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/code-challenge";
 import { planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
+import { duoMessage, duoNoticeFrom } from "@/lib/duo/messages";
 import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -49,12 +52,16 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
   }
 }
 
-export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ method?: string | string[] }> }) {
+export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ method?: string | string[]; duo?: string | string[] }> }) {
   const { user, session } = await requireSession("password");
   const db = getDb();
   const { methods, preferredMethod } = twoFactorStateOfUser(db, user.id);
-  const requested = (await searchParams).method;
+  const params = await searchParams;
+  const requested = params.method;
   const method = methods.find((candidate) => candidate === requested) ?? startingMethod(methods, preferredMethod);
+  const duoNotice = duoNoticeFrom(params.duo);
+  // A sign-in that starts with Duo goes straight to Duo's prompt; coming back refused, or asking for Duo, shows this page.
+  if (method === "duo" && !requested && !duoNotice) redirect("/login/duo/start");
   const notice = method === "code" ? codeNotice(db, { userId: user.id, sessionTokenHash: session.tokenHash }) : null;
   const otherMethods = methods.filter((candidate): candidate is SecondFactorMethod => candidate !== method);
   const recipient = otherMethods.includes("code") ? codeRecipientOf(db, user.id) : null;
@@ -66,10 +73,16 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       <p className="mt-1 text-sm text-slate-600">
         Signing in as <span className="font-medium text-slate-800">{user.email}</span>.{" "}
         {method === "totp" ? <>Open your authenticator app and enter the code it shows for {user.email}.</> : null}
+        {method === "duo" ? <>Continue to Duo and approve the sign-in there.</> : null}
         {notice ? <CodeStatus notice={notice} /> : null}
         {method === null ? <>None of your second factors is allowed by your organisation now: use a recovery code, or ask your administrator.</> : null}
       </p>
-      <TwoFactorChallengeForm key={method ?? "none"} method={method} />
+      {duoNotice ? (
+        <p role="alert" className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {duoMessage(duoNotice)}
+        </p>
+      ) : null}
+      {method === "duo" ? <DuoContinueForm /> : <TwoFactorChallengeForm key={method ?? "none"} method={method} />}
       {method === "code" ? (
         <RowActionForm
           action={sendNewCodeAction}
@@ -86,6 +99,11 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
           {otherMethods.includes("totp") ? (
             <Link href="/login/two-factor?method=totp" className="font-medium text-brand-700 hover:underline">
               Use your authenticator app instead
+            </Link>
+          ) : null}
+          {otherMethods.includes("duo") ? (
+            <Link href="/login/two-factor?method=duo" className="font-medium text-brand-700 hover:underline">
+              Use Duo instead
             </Link>
           ) : null}
           {otherMethods.includes("code") ? (

@@ -1,0 +1,48 @@
+"use server";
+
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { organisations } from "@/db/schema";
+import { formAction } from "@/lib/action";
+import { appUrl } from "@/lib/app-url";
+import { recordActorEvent } from "@/lib/audit";
+import { requirePermission } from "@/lib/auth/guards";
+import { decryptSecret } from "@/lib/crypto";
+import { checkDuoConnection } from "@/lib/duo/client";
+import { DUO_CALLBACK_PATH } from "@/lib/duo/prompt";
+import { duoKeyFields } from "@/lib/duo/settings-schema";
+import { getEnv } from "@/lib/env";
+
+const RESULT_MESSAGES = {
+  connected: "Connected: Duo accepted these keys.",
+  wrong_keys: "Duo refused these keys. Check the integration key and the secret key.",
+  unreachable: "Cannot reach Duo. Check the API hostname, and that this server can reach it.",
+} as const;
+
+/**
+ * "Test connection": Duo's health check with the keys typed in the form, or
+ * the saved ones where a field is empty. Nothing is saved.
+ */
+export const testDuoConnectionAction = formAction({
+  guard: () => requirePermission("settings:manage"),
+  schema: z.object(duoKeyFields),
+  async handler(input, current) {
+    const db = getDb();
+    const saved = db
+      .select({ key: organisations.duoIntegrationKey, secret: organisations.duoSecretKeyEncrypted, host: organisations.duoApiHostname })
+      .from(organisations)
+      .where(eq(organisations.id, current.organisation.id))
+      .get()!;
+    const clientId = input.duoIntegrationKey || saved.key;
+    const clientSecret = input.duoSecretKey || (saved.secret ? decryptSecret(saved.secret, getEnv().APP_ENCRYPTION_KEY) : null);
+    const apiHost = input.duoApiHostname || saved.host;
+    if (!clientId || !clientSecret || !apiHost) {
+      return { status: "error", message: "Enter the integration key, secret key and API hostname first." };
+    }
+    const check = await checkDuoConnection({ clientId, clientSecret, apiHost }, appUrl(DUO_CALLBACK_PATH));
+    const result = check.ok ? "connected" : check.reason;
+    recordActorEvent(db, current, "duo.connection_tested", { details: { result, apiHost, typedSecret: Boolean(input.duoSecretKey) } });
+    return { status: check.ok ? "success" : "error", message: RESULT_MESSAGES[result] };
+  },
+});

@@ -1,0 +1,34 @@
+"use server";
+
+import { z } from "zod";
+import { getDb } from "@/db";
+import { formAction } from "@/lib/action";
+import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
+import { requireUser } from "@/lib/auth/guards";
+import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
+import { redirectToDuoPrompt } from "@/lib/duo/start-prompt";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+/** "Set up Duo": enrolment happens inside Duo; coming back approved turns Duo on. */
+export const startDuoEnrolmentAction = formAction({
+  guard: requireUser,
+  schema: z.object({}),
+  async handler(_input, current) {
+    if (twoFactorStateOfUser(getDb(), current.user.id).duoTurnedOn) return { status: "error", message: "Duo is already on." };
+    return redirectToDuoPrompt(current, "enrol");
+  },
+});
+
+/** "Turn off Duo": the password here, then an approval in Duo, as turning 2FA off needs the password and a code. */
+export const startDuoDisableAction = formAction({
+  guard: requireUser,
+  schema: z.object({
+    currentPassword: z.string().min(1, { error: "Enter your current password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),
+  }),
+  async handler({ currentPassword }, current) {
+    const db = getDb();
+    if (!twoFactorStateOfUser(db, current.user.id).duoTurnedOn) return { status: "error", message: "Duo is already off." };
+    const refusal = await confirmCurrentPassword(db, current.user, currentPassword, current.context);
+    return refusal ?? redirectToDuoPrompt(current, "disable");
+  },
+});

@@ -1,0 +1,20 @@
+"use server";
+
+import { z } from "zod";
+import { getDb } from "@/db";
+import { formAction } from "@/lib/action";
+import { requireSession } from "@/lib/auth/guards";
+import { redirectToDuoPrompt } from "@/lib/duo/start-prompt";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+/** "Continue with Duo": the prompt, carrying the "Remember this browser" choice in the stored state. */
+export const continueWithDuoAction = formAction({
+  guard: () => requireSession("password"),
+  schema: z.object({ remember: z.literal("on").optional() }),
+  async handler({ remember }, current) {
+    if (!twoFactorStateOfUser(getDb(), current.user.id).methods.includes("duo")) {
+      return { status: "error", message: "Duo is not one of your sign-in methods." };
+    }
+    return redirectToDuoPrompt(current, "sign_in", Boolean(remember));
+  },
+});

@@ -1,0 +1,26 @@
+"use client";
+
+import { useActionState } from "react";
+import { continueWithDuoAction } from "@/app/(auth)/login/two-factor/duo-actions";
+import { SubmitButton } from "@/components/ui/button";
+import { FormStatus } from "@/components/ui/form-status";
+import { initialFormState } from "@/lib/action";
+
+/** The Duo step of signing in: off to Duo's prompt, which sends the browser back here when done. */
+export function DuoContinueForm() {
+  const [state, action] = useActionState(continueWithDuoAction, initialFormState);
+  return (
+    <form action={action} className="mt-6 space-y-4" noValidate>
+      <FormStatus state={state} />
+      <div className="flex items-center gap-3">
+        <input id="remember" name="remember" type="checkbox" className="h-4 w-4 rounded border-slate-300 text-brand-600" />
+        <label htmlFor="remember" className="text-sm text-slate-800">
+          Remember this browser for 90 days
+        </label>
+      </div>
+      <SubmitButton className="w-full" pendingLabel="Opening Duo…">
+        Continue with Duo
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,340 @@
+import fs from "node:fs";
+import https from "node:https";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "@playwright/test";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { auditEvents, duoAuthStates, organisations, sessions, users } from "@/db/schema";
+import { encryptSecret } from "@/lib/crypto";
+import { duoStandInSecret, newDuoIntegrationKey, type DuoBehaviour } from "@/test/stand-ins/duo";
+import { encryptionKey, expect, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, test, type TestUser } from "./fixtures";
+
+/*
+ * Duo's Universal Prompt, end to end: the real Duo client in the server talks
+ * HTTPS to the local stand-in (trusted through NODE_EXTRA_CA_CERTS), and the
+ * browser follows every redirect: Twofold → Duo's prompt → Twofold.
+ */
+
+// The stand-in's certificate is self-signed: the browser is told to accept it (the server trusts it properly).
+test.use({ ignoreHTTPSErrors: true });
+
+const duoUrl = () => process.env.E2E_DUO_URL!;
+const duoHost = () => new URL(duoUrl()).host;
+const promptUrl = () => new RegExp(`^${duoUrl().replace(/[.]/g, "\\.")}/oauth/v1/authorize`);
+
+async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
+}
+
+/** Gives the organisation its own Duo integration at the stand-in, and allows Duo. */
+function configureDuo(db: Db, organisationId: number, columns: Partial<typeof organisations.$inferInsert> = {}): string {
+  const clientId = newDuoIntegrationKey();
+  db.update(organisations)
+    .set({
+      allowDuo: true,
+      duoIntegrationKey: clientId,
+      duoSecretKeyEncrypted: encryptSecret(duoStandInSecret(clientId), encryptionKey()),
+      duoApiHostname: duoHost(),
+      ...columns,
+    })
+    .where(eq(organisations.id, organisationId))
+    .run();
+  return clientId;
+}
+
+function turnDuoOn(db: Db, user: TestUser) {
+  db.update(users).set({ duoEnabledAt: new Date(), preferredTwoFactorMethod: "duo" }).where(eq(users.id, user.id)).run();
+}
+
+/** Makes the stand-in's API refuse (503) or never answer, for one integration only. */
+async function setDuoBehaviour(clientId: string, behaviour: DuoBehaviour) {
+  const ca = fs.readFileSync(path.join(process.env.E2E_DUO_CERT_DIR!, "cert.pem"));
+  await new Promise<void>((resolve, reject) => {
+    const request = https.request(`${duoUrl()}/_stand-in/behaviour`, { method: "POST", ca }, (response) => response.resume().on("end", resolve));
+    request.on("error", reject);
+    request.end(JSON.stringify({ clientId, behaviour }));
+  });
+}
+
+const stagesOf = (db: Db, user: TestUser) => db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => row.stage);
+const auditTypes = (db: Db, user: TestUser) =>
+  db.select({ type: auditEvents.type, details: auditEvents.details }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all();
+
+/** Approves (or denies) at the stand-in's prompt, and returns the callback URL Duo sent the browser to, without opening it. */
+async function answerWithoutReturning(page: Page, decision: "Approve" | "Deny"): Promise<string> {
+  let callback = "";
+  await page.route("**/login/duo/callback**", async (route) => {
+    callback = route.request().url();
+    await route.abort();
+  });
+  await page.getByRole("button", { name: decision }).click();
+  await expect.poll(() => callback).not.toBe("");
+  await page.unroute("**/login/duo/callback**");
+  return callback;
+}
+
+async function newBrowserPage(browser: Browser, clientIp: string) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, extraHTTPHeaders: { "x-forwarded-for": clientIp } });
+  return context.newPage();
+}
+
+test("an admin tests the Duo connection with typed keys (nothing saved), then with the saved secret; wrong keys and Duo down are told apart", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
+  const admin = await createUser({ permissions: ["settings:manage"] });
+  await signInAs(context, admin);
+  const checkServer = failOnServerErrors(page);
+  const clientId = newDuoIntegrationKey();
+  await page.goto("/admin/settings");
+  await page.getByLabel("Integration key").fill(clientId);
+  await page.getByLabel("Secret key").fill("x".repeat(40));
+  await page.getByLabel("API hostname").fill(duoHost());
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText("Duo refused these keys. Check the integration key and the secret key.")).toBeVisible();
+
+  await page.getByLabel("Secret key").fill(duoStandInSecret(clientId));
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText("Connected: Duo accepted these keys.")).toBeVisible();
+  // The typed keys stay in the form, and nothing was saved.
+  await expect(page.getByLabel("Integration key")).toHaveValue(clientId);
+  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.duoIntegrationKey).toBeNull();
+  await expectNoAxeViolations(page);
+
+  await page.getByRole("checkbox", { name: "Duo", exact: true }).check();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Settings saved")).toBeVisible();
+  const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
+  expect(saved.duoIntegrationKey).toBe(clientId);
+  expect(saved.duoSecretKeyEncrypted).not.toContain(duoStandInSecret(clientId));
+
+  // The secret field is empty now ("never shown again"): the test uses the saved one.
+  await page.reload();
+  await expect(page.getByLabel("Secret key")).toHaveValue("");
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText("Connected: Duo accepted these keys.")).toBeVisible();
+
+  await setDuoBehaviour(clientId, "down");
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText("Cannot reach Duo. Check the API hostname, and that this server can reach it.")).toBeVisible();
+
+  const tested = db
+    .select({ details: auditEvents.details })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo.connection_tested")))
+    .all();
+  expect(tested.map((event) => (event.details as { result: string }).result)).toEqual(["wrong_keys", "connected", "connected", "unreachable"]);
+  checkServer();
+});
+
+test("sign-in with Duo: straight to the prompt after the password, approved lands on the dashboard; the callback replayed is refused", async ({
+  page,
+  db,
+  browser,
+  clientIp,
+  createUser,
+}) => {
+  const user = await createUser();
+  configureDuo(db, user.organisationId);
+  turnDuoOn(db, user);
+  const checkServer = failOnServerErrors(page);
+
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL(promptUrl());
+  await expect(page.getByText(`Approve the sign-in of ${user.email}?`)).toBeVisible();
+  const callback = page.waitForRequest((request) => request.url().includes("/login/duo/callback"));
+  await page.getByRole("button", { name: "Approve" }).click();
+  const callbackUrl = (await callback).url();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByText("an approval in Duo")).toBeVisible();
+  expect(stagesOf(db, user)).toEqual(["active"]);
+  expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([{ method: "duo" }]);
+  expect(db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id)).get()!.usedAt).not.toBeNull();
+
+  // Opened again in the same browser: the state is used up, and belonged to the session the sign-in replaced.
+  await page.goto(callbackUrl);
+  await expect(page).toHaveURL(/\/profile\?duo=bad_state/);
+  await expect(page.getByRole("alert").filter({ hasText: "That Duo request could not be used" })).toBeVisible();
+
+  // Someone else who knows the password opens the same callback from their own half-signed-in session: refused.
+  const attacker = await newBrowserPage(browser, clientIp);
+  await signInWithForm(attacker, user);
+  await expect(attacker).toHaveURL(promptUrl());
+  await attacker.goto(callbackUrl);
+  await expect(attacker).toHaveURL("/login/two-factor?method=duo&duo=bad_state");
+  await expect(attacker.getByRole("alert")).toHaveText(/That Duo request could not be used/);
+  await attacker.goto("/");
+  await expect(attacker).toHaveURL(/\/login\/two-factor/);
+  expect(stagesOf(db, user).sort()).toEqual(["active", "password"]);
+  await attacker.context().close();
+  checkServer();
+});
+
+test("sign-in with Duo denied: refused with a clear message, still half signed in, counted as a failed second factor", async ({ page, db, createUser }) => {
+  const user = await createUser();
+  configureDuo(db, user.organisationId);
+  turnDuoOn(db, user);
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL(promptUrl());
+  await page.getByRole("button", { name: "Deny" }).click();
+  await expect(page).toHaveURL("/login/two-factor?method=duo&duo=denied");
+  await expect(page.getByRole("alert")).toHaveText("Duo did not approve this request. Try again, or use another way to sign in.");
+  await expect(page.getByRole("button", { name: "Continue with Duo" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 1]]);
+  expect(auditTypes(db, user).find((event) => event.type === "two_factor.failed")?.details).toMatchObject({ method: "duo", reason: "denied" });
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+
+  // "Continue with Duo" tries again, carrying "Remember this browser" through Duo; approved this time.
+  await page.goto("/login/two-factor?method=duo");
+  await page.getByLabel("Remember this browser for 90 days").check();
+  await page.getByRole("button", { name: "Continue with Duo" }).click();
+  await expect(page).toHaveURL(promptUrl());
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL("/");
+  expect(auditTypes(db, user).map((event) => event.type)).toContain("trusted_browser.remembered");
+});
+
+test("another user's Duo result is refused, and a state once tried cannot be used again", async ({ page, db, browser, clientIp, createUser }) => {
+  const ada = await createUser();
+  const bob = await createUser({ organisationId: ada.organisationId });
+  configureDuo(db, ada.organisationId);
+  turnDuoOn(db, ada);
+  turnDuoOn(db, bob);
+
+  // Bob approves his own sign-in; his code never reaches Twofold.
+  const bobsPage = await newBrowserPage(browser, clientIp);
+  await signInWithForm(bobsPage, bob);
+  await expect(bobsPage).toHaveURL(promptUrl());
+  const bobsCallback = new URL(await answerWithoutReturning(bobsPage, "Approve"));
+  await bobsPage.context().close();
+
+  // Ada's browser pairs her own state with Bob's code.
+  await signInWithForm(page, ada);
+  await expect(page).toHaveURL(promptUrl());
+  const adasCallback = new URL(await answerWithoutReturning(page, "Approve"));
+  const swapped = new URL(adasCallback);
+  swapped.searchParams.set("duo_code", bobsCallback.searchParams.get("duo_code")!);
+  await page.goto(swapped.toString());
+  await expect(page).toHaveURL("/login/two-factor?method=duo&duo=wrong_user");
+  await expect(page.getByRole("alert")).toHaveText("Duo's answer was for another account, so it was refused.");
+  expect(stagesOf(db, ada)).toEqual(["password"]);
+
+  // Her real answer now comes too late: the state was spent on the refused attempt.
+  await page.goto(adasCallback.toString());
+  await expect(page).toHaveURL("/login/two-factor?method=duo&duo=bad_state");
+  // A state made up by the visitor is refused the same way.
+  await page.goto(`/login/duo/callback?state=${"a".repeat(36)}&duo_code=${bobsCallback.searchParams.get("duo_code")}`);
+  await expect(page).toHaveURL("/login/two-factor?method=duo&duo=bad_state");
+  expect(db.select().from(sessions).where(eq(sessions.userId, ada.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 3]]);
+  expect(auditTypes(db, ada).filter((event) => event.type === "two_factor.failed").map((event) => (event.details as { reason: string }).reason)).toEqual([
+    "wrong_user",
+    "bad_state",
+    "bad_state",
+  ]);
+});
+
+test("Duo down: sign-in fails closed with a clear message, offers the other method, which works", async ({ page, db, createUser }) => {
+  const user = await createUser({ totp: true });
+  const clientId = configureDuo(db, user.organisationId);
+  turnDuoOn(db, user);
+  await setDuoBehaviour(clientId, "down");
+
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL("/login/two-factor?method=duo&duo=unreachable");
+  await expect(page.getByRole("alert")).toHaveText("Duo cannot be reached right now. Try again in a few minutes.");
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Continue with Duo" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Duo cannot be reached right now." })).toBeVisible();
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  expect(stagesOf(db, user)).toEqual(["password"]);
+  expect(auditTypes(db, user).map((event) => event.type)).toContain("duo.unreachable");
+
+  await page.goto("/login/two-factor?method=duo&duo=unreachable");
+  await page.getByRole("link", { name: "Use your authenticator app instead" }).click();
+  await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL("/");
+});
+
+test("Duo never answering: the start gives up within its time limit, and a Duo-only user stays out", async ({ page, db, createUser }) => {
+  const user = await createUser();
+  const clientId = configureDuo(db, user.organisationId);
+  turnDuoOn(db, user);
+  await setDuoBehaviour(clientId, "hang");
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL("/login/two-factor?method=duo&duo=unreachable", { timeout: 20_000 });
+  await expect(page.getByText("Other ways to sign in")).toHaveCount(0);
+  await expect(page.getByLabel("Code")).toHaveCount(0);
+  await page.goto("/profile");
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  expect(stagesOf(db, user)).toEqual(["password"]);
+});
+
+test("turning Duo on from the profile makes it the preferred method; turning it off needs the password and Duo", async ({ page, context, db, createUser, signInAs }) => {
+  const user = await createUser();
+  configureDuo(db, user.organisationId);
+  await signInAs(context, user);
+  await page.goto("/profile");
+  await page.getByRole("button", { name: "Set up Duo" }).click();
+  await expect(page).toHaveURL(promptUrl());
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/profile\?duo=enabled/);
+  await expect(page.getByText("Duo is on. Sign-in will start with Duo.")).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Two-factor authentication is on: duo." })).toBeVisible();
+  await expect(page.getByLabel("Preferred method")).toHaveValue("duo");
+  await expectNoAxeViolations(page);
+  const row = db.select().from(users).where(eq(users.id, user.id)).get()!;
+  expect(row.duoEnabledAt).not.toBeNull();
+  expect(row.preferredTwoFactorMethod).toBe("duo");
+  expect(outboxEmails(db, user.email).map((email) => email.subject)).toContainEqual(expect.stringContaining("Duo is on"));
+
+  await page.getByRole("button", { name: "Turn off Duo" }).click();
+  await page.getByLabel("Password", { exact: true }).fill("not my password");
+  await page.getByRole("button", { name: "Turn off Duo" }).click();
+  await expect(page.getByText("That is not your current password.").first()).toBeVisible();
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Turn off Duo" }).click();
+  await expect(page).toHaveURL(promptUrl());
+  await page.getByRole("button", { name: "Deny" }).click();
+  await expect(page).toHaveURL(/\/profile\?duo=denied/);
+  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).not.toBeNull();
+
+  await page.getByRole("button", { name: "Turn off Duo" }).click();
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Turn off Duo" }).click();
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/profile\?duo=disabled/);
+  await expect(page.getByText("Duo is off.", { exact: true })).toBeVisible();
+  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).toBeNull();
+});
+
+test("a required user without a factor may choose Duo at setup; the Duo round trip finishes the sign-in", async ({ page, db, createUser }) => {
+  const user = await createUser({ columns: { twoFactorRequirement: "required" } });
+  configureDuo(db, user.organisationId, { allowCode: false });
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL("/login/setup");
+  await expect(page.getByRole("heading", { name: "Or use Duo" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Set up Duo" }).click();
+  await expect(page).toHaveURL(promptUrl());
+  await page.getByRole("button", { name: "Deny" }).click();
+  await expect(page).toHaveURL("/login/setup?duo=denied");
+  await expect(page.getByRole("alert")).toHaveText(/Duo did not approve this request/);
+  expect(stagesOf(db, user)).toEqual(["setup"]);
+
+  await page.getByRole("button", { name: "Set up Duo" }).click();
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL("/");
+  expect(stagesOf(db, user)).toEqual(["active"]);
+  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).not.toBeNull();
+});

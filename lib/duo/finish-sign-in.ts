@@ -1,0 +1,58 @@
+import "server-only";
+import { getDb } from "@/db";
+import { recordActorEvent } from "@/lib/audit";
+import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { clearSessionCookie } from "@/lib/auth/cookies";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { finishDuoPrompt } from "@/lib/duo/prompt";
+import type { DuoNotice } from "@/lib/duo/messages";
+import { countFailedSecondFactor } from "@/lib/two-factor/challenge";
+import { warnOwnerOfLockout } from "@/lib/two-factor/lockout-notice";
+import { completeSecondFactor } from "@/lib/two-factor/sign-in-completion";
+
+const refused = (notice: DuoNotice) => `/login/two-factor?method=duo&duo=${notice}`;
+
+/**
+ * Duo's answer to a half-signed-in session. Counted like a code: it runs
+ * under the user's second-factor lock, and every refusal (denied, a bad or
+ * replayed state, a missing or bad code, another user's result) is a failed
+ * second factor in this session. Duo being unreachable is not the user's
+ * failure, but it is never a way in either. Returns where to go next.
+ */
+export async function finishDuoSignIn(current: CurrentSession, answer: { state: string | null; code: string | null }): Promise<string> {
+  const db = getDb();
+  const { user, organisation, session, context } = current;
+  const limitKey: LimitKey = { scope: "second_factor", key: String(user.id) };
+  const attempt = beginAttempt(db, [limitKey]);
+  if (!attempt.allowed) {
+    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id });
+    return refused("locked");
+  }
+
+  const result = await finishDuoPrompt(db, { user, sessionTokenHash: session.tokenHash, ...answer });
+  if (result.ok && result.purpose === "sign_in") {
+    forgiveAttempt(db, attempt, [limitKey]);
+    recordActorEvent(db, current, "two_factor.succeeded", { targetUserId: user.id, details: { method: "duo" } });
+    return completeSecondFactor(current, result.rememberBrowser);
+  }
+
+  const reason = result.ok ? "bad_state" : result.reason;
+  if (reason === "unreachable" || reason === "not_configured") {
+    forgiveAttempt(db, attempt);
+    recordActorEvent(db, current, "duo.unreachable", { targetUserId: user.id, details: { reason } });
+    return refused(reason);
+  }
+  const failure = countFailedSecondFactor(db, {
+    user,
+    sessionTokenHash: session.tokenHash,
+    context,
+    now: new Date(),
+    details: { method: "duo", reason },
+  });
+  if (failure.lockedUntil) await warnOwnerOfLockout(user, organisation);
+  if (failure.outcome === "session_ended") {
+    await clearSessionCookie();
+    return "/login?reason=too-many-codes";
+  }
+  return refused(reason);
+}

@@ -1,0 +1,33 @@
+import type { DuoRefusal } from "@/lib/duo/prompt";
+
+/*
+ * What the pages say after a Duo round trip. Only these fixed keys travel in
+ * the query string (`?duo=denied`), never text, so no link can put words of
+ * someone else's choosing on a Twofold page.
+ */
+export type DuoNotice = DuoRefusal | "locked" | "enabled" | "disabled";
+
+const MESSAGES: Record<DuoNotice, string> = {
+  denied: "Duo did not approve this request. Try again, or use another way to sign in.",
+  bad_state: "That Duo request could not be used: it expired, was already used, or was started in another browser. Start again.",
+  missing_code: "Duo's answer was incomplete, so it was refused. Start again.",
+  rejected: "Duo's answer could not be verified, so it was refused. Start again.",
+  wrong_user: "Duo's answer was for another account, so it was refused.",
+  unreachable: "Duo cannot be reached right now. Try again in a few minutes.",
+  not_configured: "Duo is not available for your organisation now. Ask your administrator.",
+  locked: "Too many failed attempts. Try again in 15 minutes.",
+  enabled: "Duo is on. Sign-in will start with Duo.",
+  disabled: "Duo is off.",
+};
+
+export function duoNoticeFrom(value: string | string[] | undefined): DuoNotice | null {
+  return typeof value === "string" && Object.hasOwn(MESSAGES, value) ? (value as DuoNotice) : null;
+}
+
+export function duoMessage(notice: DuoNotice): string {
+  return MESSAGES[notice];
+}
+
+export function isDuoSuccess(notice: DuoNotice): boolean {
+  return notice === "enabled" || notice === "disabled";
+}

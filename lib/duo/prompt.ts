@@ -1,0 +1,94 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { organisations } from "@/db/schema";
+import { appUrl } from "@/lib/app-url";
+import { decryptSecret } from "@/lib/crypto";
+import { getEnv } from "@/lib/env";
+import { classifyDuoError, createDuoClient, withinDuoTimeout, type DuoFailure, type DuoSettings } from "@/lib/duo/client";
+import { claimDuoState, storeDuoState, type DuoPurpose } from "@/lib/duo/states";
+import { duoAvailableIn } from "@/lib/two-factor/methods";
+
+/*
+ * One Duo Universal Prompt round trip: begin (health check, remember the
+ * state, Duo's URL) and finish (the state, then the code exchanged for the
+ * user's result). Callers guard the session and act on the outcome.
+ */
+
+/** Where Duo sends the browser back; built from APP_URL, never from the request. */
+export const DUO_CALLBACK_PATH = "/login/duo/callback";
+
+/** The organisation's Duo keys, when Duo is allowed and fully configured. */
+export function duoSettingsOf(db: Db, organisationId: number): DuoSettings | null {
+  const row = db
+    .select({
+      allowDuo: organisations.allowDuo,
+      duoIntegrationKey: organisations.duoIntegrationKey,
+      duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
+      duoApiHostname: organisations.duoApiHostname,
+    })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId))
+    .get();
+  if (!row || !duoAvailableIn(row)) return null;
+  return {
+    clientId: row.duoIntegrationKey!,
+    clientSecret: decryptSecret(row.duoSecretKeyEncrypted!, getEnv().APP_ENCRYPTION_KEY),
+    apiHost: row.duoApiHostname!,
+  };
+}
+
+type PromptUser = { id: number; email: string; organisationId: number };
+
+export type DuoStart = { ok: true; url: string } | { ok: false; reason: "not_configured" | "unreachable" };
+
+export async function beginDuoPrompt(
+  db: Db,
+  input: { user: PromptUser; sessionTokenHash: string; purpose: DuoPurpose; rememberBrowser: boolean },
+): Promise<DuoStart> {
+  const settings = duoSettingsOf(db, input.user.organisationId);
+  if (!settings) return { ok: false, reason: "not_configured" };
+  try {
+    const client = createDuoClient(settings, appUrl(DUO_CALLBACK_PATH));
+    // Duo's own advice: check health first, and never send a user to a Duo that is down.
+    await withinDuoTimeout(client.healthCheck());
+    const state = client.generateState();
+    storeDuoState(db, { userId: input.user.id, sessionTokenHash: input.sessionTokenHash, state, purpose: input.purpose, rememberBrowser: input.rememberBrowser });
+    return { ok: true, url: await client.createAuthUrl(input.user.email, state) };
+  } catch (error) {
+    console.error("Duo prompt could not start:", error instanceof Error ? error.message : error);
+    return { ok: false, reason: "unreachable" };
+  }
+}
+
+export type DuoRefusal = "bad_state" | "missing_code" | "denied" | "not_configured" | Exclude<DuoFailure, "wrong_keys">;
+
+export type DuoFinish =
+  | { ok: true; purpose: DuoPurpose; rememberBrowser: boolean }
+  /** `purpose` is null when the state was not this session's: nothing is known about what was attempted. */
+  | { ok: false; reason: DuoRefusal; purpose: DuoPurpose | null };
+
+export async function finishDuoPrompt(
+  db: Db,
+  input: { user: PromptUser; sessionTokenHash: string; state: string | null; code: string | null },
+): Promise<DuoFinish> {
+  const claimed = input.state ? claimDuoState(db, { state: input.state, sessionTokenHash: input.sessionTokenHash }) : null;
+  if (!claimed || claimed.userId !== input.user.id) return { ok: false, reason: "bad_state", purpose: null };
+  const { purpose } = claimed;
+  if (!input.code) return { ok: false, reason: "missing_code", purpose };
+  const settings = duoSettingsOf(db, input.user.organisationId);
+  if (!settings) return { ok: false, reason: "not_configured", purpose };
+  try {
+    const client = createDuoClient(settings, appUrl(DUO_CALLBACK_PATH));
+    // The client checks the id_token's signature, issuer, audience, expiry and that preferred_username is this user.
+    const result = await withinDuoTimeout(client.exchangeAuthorizationCodeFor2FAResult(input.code, input.user.email));
+    if (result.preferred_username !== input.user.email) return { ok: false, reason: "wrong_user", purpose };
+    if (result.auth_result?.status !== "allow") return { ok: false, reason: "denied", purpose };
+    return { ok: true, purpose, rememberBrowser: claimed.rememberBrowser };
+  } catch (error) {
+    const failure = classifyDuoError(error);
+    if (failure === "unreachable") console.error("Duo could not be reached:", error instanceof Error ? error.message : error);
+    // Keys Duo refuses at this point mean nothing came back that proves the user: a refusal.
+    return { ok: false, reason: failure === "wrong_keys" ? "rejected" : failure, purpose };
+  }
+}
