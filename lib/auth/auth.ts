@@ -14,6 +14,7 @@ import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
 import { sendCodeIfChallengeStartsWithIt } from "@/lib/two-factor/code-challenge";
 import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/sign-in-setup-link";
 import { hashToken } from "@/lib/crypto";
+import { appUrl } from "@/lib/app-url";
 import { SSO_PROVIDER_ID, ssoClaimsOf, ssoProvider, ssoRefusalReason } from "@/lib/auth/sso";
 import { signInWithSso } from "@/lib/auth/sso-identity";
 
@@ -36,6 +37,9 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
   const requestHeaders = request?.headers ?? (await headers());
   const secure = isSecureRequest(requestHeaders);
   const sso = ssoProvider(getEnv());
+  // Auth.js builds the callback URL, the redirect_uri the identity provider
+  // checks, from AUTH_URL, else from the request's Host header. Ours is APP_URL.
+  if (sso) process.env.AUTH_URL ??= appUrl("/");
   return {
     secret: getEnv().AUTH_SECRET,
     trustHost: true,
