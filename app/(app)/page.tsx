@@ -60,7 +60,7 @@ export default async function DashboardPage() {
               className={`inline-block h-2.5 w-2.5 rounded-full ${hasFactor ? "bg-emerald-500" : "bg-amber-500"}`}
             />
             {hasFactor
-              ? `On: after your password, you enter ${describeMethods(methods)}.`
+              ? `On: after your password, ${describeMethods(methods)}.`
               : "Off: your account is protected by your password alone."}
           </p>
           <Link href="/profile" className="text-sm font-medium text-brand-700 hover:underline">
