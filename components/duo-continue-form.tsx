@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { continueWithDuoAction } from "@/app/(auth)/login/two-factor/duo-actions";
+import { RememberBrowserChoice } from "@/components/remember-browser-choice";
 import { SubmitButton } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
@@ -12,12 +13,7 @@ export function DuoContinueForm() {
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>
       <FormStatus state={state} />
-      <div className="flex items-center gap-3">
-        <input id="remember" name="remember" type="checkbox" className="h-4 w-4 rounded border-slate-300 text-brand-600" />
-        <label htmlFor="remember" className="text-sm text-slate-800">
-          Remember this browser for 90 days
-        </label>
-      </div>
+      <RememberBrowserChoice />
       <SubmitButton className="w-full" pendingLabel="Opening Duo…">
         Continue with Duo
       </SubmitButton>

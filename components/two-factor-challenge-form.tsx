@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { verifySecondFactorAction } from "@/app/(auth)/login/two-factor/actions";
+import { RememberBrowserChoice } from "@/components/remember-browser-choice";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
@@ -42,12 +43,7 @@ export function TwoFactorChallengeForm({ method }: { method: "totp" | "code" | n
           </p>
         </details>
       ) : null}
-      <div className="flex items-center gap-3">
-        <input id="remember" name="remember" type="checkbox" className="h-4 w-4 rounded border-slate-300 text-brand-600" />
-        <label htmlFor="remember" className="text-sm text-slate-800">
-          Remember this browser for 90 days
-        </label>
-      </div>
+      <RememberBrowserChoice />
       <SubmitButton className="w-full" pendingLabel="Verifying…">
         Verify
       </SubmitButton>

@@ -151,7 +151,7 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   await page.getByRole("button", { name: "Approve" }).click();
   const callbackUrl = (await callback).url();
   await expect(page).toHaveURL("/");
-  await expect(page.getByText("an approval in Duo")).toBeVisible();
+  await expect(page.getByText("On: after your password, you approve the sign-in in Duo.")).toBeVisible();
   expect(stagesOf(db, user)).toEqual(["active"]);
   expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([{ method: "duo" }]);
   expect(db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id)).get()!.usedAt).not.toBeNull();

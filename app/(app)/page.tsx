@@ -64,7 +64,7 @@ export default async function DashboardPage() {
             {sso
               ? SSO_SECOND_FACTOR_NOTE
               : hasFactor
-                ? `On: after your password, you enter ${describeMethods(methods)}.`
+                ? `On: after your password, ${describeMethods(methods)}.`
                 : "Off: your account is protected by your password alone."}
           </p>
           {sso ? null : (

@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
-import { duoAvailableIn, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
+import { duoAvailabilityColumns, duoAvailableIn, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 
@@ -105,10 +105,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       graceDays: organisations.twoFactorGraceDays,
       allowTotp: organisations.allowTotp,
       allowCode: organisations.allowCode,
-      allowDuo: organisations.allowDuo,
-      duoIntegrationKey: organisations.duoIntegrationKey,
-      duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
-      duoApiHostname: organisations.duoApiHostname,
+      ...duoAvailabilityColumns,
     })
     .from(organisations)
     .where(eq(organisations.id, organisationId))

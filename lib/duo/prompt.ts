@@ -7,7 +7,7 @@ import { decryptSecret } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { classifyDuoError, createDuoClient, withinDuoTimeout, type DuoFailure, type DuoSettings } from "@/lib/duo/client";
 import { claimDuoState, storeDuoState, type DuoPurpose } from "@/lib/duo/states";
-import { duoAvailableIn } from "@/lib/two-factor/methods";
+import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/methods";
 
 /*
  * One Duo Universal Prompt round trip: begin (health check, remember the
@@ -21,12 +21,7 @@ export const DUO_CALLBACK_PATH = "/login/duo/callback";
 /** The organisation's Duo keys, when Duo is allowed and fully configured. */
 export function duoSettingsOf(db: Db, organisationId: number): DuoSettings | null {
   const row = db
-    .select({
-      allowDuo: organisations.allowDuo,
-      duoIntegrationKey: organisations.duoIntegrationKey,
-      duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
-      duoApiHostname: organisations.duoApiHostname,
-    })
+    .select(duoAvailabilityColumns)
     .from(organisations)
     .where(eq(organisations.id, organisationId))
     .get();

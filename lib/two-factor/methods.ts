@@ -1,4 +1,4 @@
-import type { TwoFactorMethod } from "@/db/schema";
+import { organisations, type TwoFactorMethod } from "@/db/schema";
 import type { Requirement } from "@/lib/two-factor/requirement";
 
 /** Every second factor: codes Twofold checks itself, and Duo's prompt, which Duo checks. */
@@ -15,6 +15,14 @@ export const METHOD_LABELS: Record<SecondFactorMethod, string> = {
 export function isCodeMethod(method: SecondFactorMethod | null | undefined): method is CodeMethod {
   return method === "totp" || method === "code";
 }
+
+/** The organisation columns duoAvailableIn reads, for selects. */
+export const duoAvailabilityColumns = {
+  allowDuo: organisations.allowDuo,
+  duoIntegrationKey: organisations.duoIntegrationKey,
+  duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
+  duoApiHostname: organisations.duoApiHostname,
+};
 
 /** Duo can be used in the organisation: allowed, and its three settings are all saved. */
 export function duoAvailableIn(organisation: {

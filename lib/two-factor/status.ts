@@ -22,12 +22,12 @@ export function twoFactorStatus(db: Db, userId: number): TwoFactorStatus {
 }
 
 const METHOD_PHRASES: Record<SecondFactorMethod, string> = {
-  totp: "a code from your authenticator app",
-  code: "a code we send by text message or email",
-  duo: "an approval in Duo",
+  totp: "you enter a code from your authenticator app",
+  code: "you enter a code we send by text message or email",
+  duo: "you approve the sign-in in Duo",
 };
 
-/** "a code from your authenticator app or a code we send by text message or email". */
+/** "you enter a code from your authenticator app or you approve the sign-in in Duo". */
 export function describeMethods(methods: SecondFactorMethod[]): string {
   return methods.map((method) => METHOD_PHRASES[method]).join(" or ");
 }

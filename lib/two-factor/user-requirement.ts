@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { preparedQuery } from "@/db/prepared";
 import { organisations, users } from "@/db/schema";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
-import { duoAvailableIn, lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
+import { duoAvailabilityColumns, duoAvailableIn, lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 import type { TwoFactorMethod } from "@/db/schema";
 
@@ -54,10 +54,7 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
       allowTotp: organisations.allowTotp,
       allowCode: organisations.allowCode,
       codesEnabledAt: users.codesEnabledAt,
-      allowDuo: organisations.allowDuo,
-      duoIntegrationKey: organisations.duoIntegrationKey,
-      duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
-      duoApiHostname: organisations.duoApiHostname,
+      ...duoAvailabilityColumns,
       duoEnabledAt: users.duoEnabledAt,
       preferredMethod: users.preferredTwoFactorMethod,
       hasAuthenticator: hasConfirmedAuthenticatorSql,
