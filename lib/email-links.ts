@@ -33,17 +33,7 @@ export type CreatedEmailLink = { ok: true; token: string; link: EmailLink };
  */
 export function createEmailLink(
   db: Db,
-  input: {
-    organisationId: number;
-    userId: number;
-    purpose: EmailLinkPurpose;
-    lifetimeMs: number;
-    sessionTokenHash?: string | null;
-    createdByUserId?: number | null;
-    revokeEarlier?: boolean;
-    limits?: EmailLinkSendLimits;
-    now?: Date;
-  },
+  input: NewEmailLink & { limits?: EmailLinkSendLimits },
 ): CreatedEmailLink | EmailLinkRefusal {
   const now = input.now ?? new Date();
   return db.transaction(
@@ -52,27 +42,44 @@ export function createEmailLink(
         const refusal = sendLimitRefusal(tx, input.userId, input.purpose, input.limits, now);
         if (refusal) return refusal;
       }
-      if (input.revokeEarlier) revokeEmailLinks(tx, { userId: input.userId, purpose: input.purpose }, now);
-      const token = randomToken(LINK_TOKEN_BYTES);
-      const link = tx
-        .insert(emailLinks)
-        .values({
-          organisationId: input.organisationId,
-          userId: input.userId,
-          purpose: input.purpose,
-          tokenHash: hashToken(token),
-          sessionTokenHash: input.sessionTokenHash ?? null,
-          createdByUserId: input.createdByUserId ?? null,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + input.lifetimeMs),
-        })
-        .returning()
-        .get();
-      return { ok: true, token, link };
+      return insertEmailLink(tx, { ...input, now });
     },
     // With several server processes, the limit check and the insert must not interleave.
     { behavior: "immediate" },
   );
+}
+
+type NewEmailLink = {
+  organisationId: number;
+  userId: number;
+  purpose: EmailLinkPurpose;
+  lifetimeMs: number;
+  sessionTokenHash?: string | null;
+  createdByUserId?: number | null;
+  revokeEarlier?: boolean;
+  now?: Date;
+};
+
+/** The insert behind createEmailLink, for callers already inside a transaction (an invitation creates its user too). */
+export function insertEmailLink(tx: Executor, input: NewEmailLink): CreatedEmailLink {
+  const now = input.now ?? new Date();
+  if (input.revokeEarlier) revokeEmailLinks(tx, { userId: input.userId, purpose: input.purpose }, now);
+  const token = randomToken(LINK_TOKEN_BYTES);
+  const link = tx
+    .insert(emailLinks)
+    .values({
+      organisationId: input.organisationId,
+      userId: input.userId,
+      purpose: input.purpose,
+      tokenHash: hashToken(token),
+      sessionTokenHash: input.sessionTokenHash ?? null,
+      createdByUserId: input.createdByUserId ?? null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + input.lifetimeMs),
+    })
+    .returning()
+    .get();
+  return { ok: true, token, link };
 }
 
 function sendLimitRefusal(tx: Executor, userId: number, purpose: EmailLinkPurpose, limits: EmailLinkSendLimits, now: Date): EmailLinkRefusal | null {

@@ -60,7 +60,7 @@ describe("invitations", () => {
     expect(link).toMatchObject({ purpose: "invitation", tokenHash: hashToken(token), createdByUserId: adminId, usedAt: null, revokedAt: null });
     expect(JSON.stringify(link)).not.toContain(token);
     expect(expiresAt.getTime() - now.getTime()).toBe(INVITATION_LIFETIME_MS);
-    expect(openInvitation(db, token, now)).toEqual({ userId, email: "new.person@example.com", organisationId, organisationName: "Acme" });
+    expect(openInvitation(db, token, now)).toMatchObject({ userId, email: "new.person@example.com", organisationId, organisationName: "Acme" });
     expect(findPendingInvitation(db, organisationId, userId, now)).toMatchObject({ expired: false, expiresAt });
   });
 

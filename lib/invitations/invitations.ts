@@ -1,16 +1,14 @@
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { emailLinks, organisations, users } from "@/db/schema";
 import { applyUserAccessChange, rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { normaliseEmail } from "@/lib/auth/password-sign-in";
-import { hashToken, randomToken } from "@/lib/crypto";
+import { consumeEmailLink, findLiveEmailLink, insertEmailLink, revokeEmailLinks } from "@/lib/email-links";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { NAME_MAX_LENGTH } from "@/lib/profile-schemas";
 
 /** How long an invitation link works. */
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
-/** 256 random bits: the link is the only secret the invitee holds until they choose a password. */
-const INVITATION_TOKEN_BYTES = 32;
 
 export type CreateInvitationInput = {
   organisationId: number;
@@ -85,29 +83,8 @@ export function issueInvitationLink(
   tx: Executor,
   input: { organisationId: number; userId: number; createdByUserId: number; now?: Date },
 ): { token: string; expiresAt: Date } {
-  const now = input.now ?? new Date();
-  revokeInvitationLinks(tx, input.userId, now);
-  const token = randomToken(INVITATION_TOKEN_BYTES);
-  const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS);
-  tx.insert(emailLinks)
-    .values({
-      organisationId: input.organisationId,
-      userId: input.userId,
-      purpose: "invitation",
-      tokenHash: hashToken(token),
-      createdByUserId: input.createdByUserId,
-      createdAt: now,
-      expiresAt,
-    })
-    .run();
-  return { token, expiresAt };
-}
-
-function revokeInvitationLinks(tx: Executor, userId: number, now: Date): void {
-  tx.update(emailLinks)
-    .set({ revokedAt: now })
-    .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "invitation"), isNull(emailLinks.usedAt), isNull(emailLinks.revokedAt)))
-    .run();
+  const { token, link } = insertEmailLink(tx, { ...input, purpose: "invitation", lifetimeMs: INVITATION_LIFETIME_MS, revokeEarlier: true });
+  return { token, expiresAt: link.expiresAt };
 }
 
 export type PendingInvitation = { email: string; sentAt: Date; expiresAt: Date; expired: boolean };
@@ -138,38 +115,28 @@ export function findPendingInvitation(db: Executor, organisationId: number, user
 export function withdrawInvitation(db: Db, organisationId: number, userId: number, now = new Date()): { email: string } | null {
   return db.transaction((tx) => {
     if (!findPendingInvitation(tx, organisationId, userId, now)) return null;
-    revokeInvitationLinks(tx, userId, now);
+    revokeEmailLinks(tx, { userId, purpose: "invitation" }, now);
     return tx.delete(users).where(and(eq(users.id, userId), isNull(users.passwordHash))).returning({ email: users.email }).get() ?? null;
   });
 }
 
 export type OpenInvitation = { userId: number; email: string; organisationId: number; organisationName: string };
 
-const validLinkCondition = (tokenHash: string, now: Date) =>
-  and(
-    eq(emailLinks.tokenHash, tokenHash),
-    eq(emailLinks.purpose, "invitation"),
-    isNull(emailLinks.usedAt),
-    isNull(emailLinks.revokedAt),
-    gt(emailLinks.expiresAt, now),
-  );
-
 /**
  * What a link invites to, if it still can be accepted; null for an unknown,
  * expired, revoked or used link alike. Only reads: opening the page (which
  * mail scanners do) never spends the link.
  */
-export function openInvitation(db: Db, token: string, now = new Date()): OpenInvitation | null {
-  if (!token || token.length > 128) return null;
-  return (
-    db
-      .select({ userId: users.id, email: users.email, organisationId: organisations.id, organisationName: organisations.name })
-      .from(emailLinks)
-      .innerJoin(users, eq(users.id, emailLinks.userId))
-      .innerJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(and(validLinkCondition(hashToken(token), now), isNull(users.passwordHash), isNull(users.disabledAt)))
-      .get() ?? null
-  );
+export function openInvitation(db: Executor, token: string, now = new Date()): (OpenInvitation & { linkId: number }) | null {
+  const link = findLiveEmailLink(db, "invitation", token, now);
+  if (!link) return null;
+  const invitee = db
+    .select({ userId: users.id, email: users.email, organisationId: organisations.id, organisationName: organisations.name })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(and(eq(users.id, link.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
+    .get();
+  return invitee ? { ...invitee, linkId: link.id } : null;
 }
 
 /**
@@ -182,21 +149,15 @@ export function acceptInvitation(
   input: { token: string; name: string; passwordHash: string; now?: Date },
 ): { userId: number; organisationId: number } | null {
   const now = input.now ?? new Date();
-  if (!openInvitation(db, input.token, now)) return null;
   return db.transaction((tx) => {
-    const link = tx
-      .update(emailLinks)
-      .set({ usedAt: now })
-      .where(validLinkCondition(hashToken(input.token), now))
-      .returning({ userId: emailLinks.userId, organisationId: emailLinks.organisationId })
-      .get();
-    if (!link) return null;
+    const invitation = openInvitation(tx, input.token, now);
+    if (!invitation || !consumeEmailLink(tx, invitation.linkId, now)) return null;
     const updated = tx
       .update(users)
       .set({ name: input.name, passwordHash: input.passwordHash, passwordChangedAt: now, lastSignInAt: now })
-      .where(and(eq(users.id, link.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
+      .where(and(eq(users.id, invitation.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
       .run().changes;
-    // Disabled or given a password in the meantime: the link is spent and nothing else changes.
-    return updated === 0 ? null : link;
+    // Given a password in the meantime: the link is spent and nothing else changes.
+    return updated === 0 ? null : { userId: invitation.userId, organisationId: invitation.organisationId };
   });
 }
