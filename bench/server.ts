@@ -128,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       DATABASE_URL: `file:${options.databaseFile}`,
       AUTH_SECRET: options.authSecret,
       APP_ENCRYPTION_KEY: options.encryptionKey,
+      APP_URL: origin,
     },
     stdio: ["ignore", log, log],
   });

@@ -16,9 +16,6 @@ export function ApiTokensCard({ user, tokens }: { user: { id: number; isApiAccou
           <p className="text-sm text-slate-600">API tokens are only for API accounts. Tick “API account” above and save to create tokens for this user.</p>
         )}
         {user.isApiAccount && tokens.length === 0 ? <p className="text-sm text-slate-600">No tokens yet.</p> : null}
-        {!user.isApiAccount && tokens.length > 0 ? (
-          <p className="text-sm text-slate-600">Its tokens below open nothing while this user is not an API account.</p>
-        ) : null}
         {tokens.length > 0 ? <ApiTokensTable userId={user.id} tokens={tokens} /> : null}
       </div>
     </Card>

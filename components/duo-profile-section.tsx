@@ -1,6 +1,5 @@
-import { startDuoEnrolmentAction } from "@/app/(app)/profile/duo-actions";
-import { DuoTurnOffForm } from "@/components/duo-turn-off-form";
-import { RowActionForm } from "@/components/row-action-form";
+import { startDuoDisableAction, startDuoEnrolmentAction } from "@/app/(app)/profile/duo-actions";
+import { DuoPasswordForm } from "@/components/duo-password-form";
 import { duoMessage, isDuoSuccess, type DuoNotice } from "@/lib/duo/messages";
 
 /** The Duo part of the profile's two-factor card. */
@@ -22,12 +21,12 @@ export function DuoProfileSection({ turnedOn, usable, available, notice }: { tur
           <p className="text-sm text-slate-600">
             On: you approve sign-ins in Duo.{usable ? "" : " Your organisation does not allow Duo now, so it is not asked for."}
           </p>
-          {usable ? <DuoTurnOffForm /> : null}
+          {usable ? <DuoPasswordForm action={startDuoDisableAction} label="Turn off Duo" danger /> : null}
         </>
       ) : (
         <>
           <p className="text-sm text-slate-600">Approve sign-ins with Duo. You set up your device in Duo&rsquo;s own pages.</p>
-          <RowActionForm action={startDuoEnrolmentAction} fields={{}} label="Set up Duo" pendingLabel="Opening Duo…" className="flex flex-col items-start gap-2" />
+          <DuoPasswordForm action={startDuoEnrolmentAction} label="Set up Duo" />
         </>
       )}
     </div>

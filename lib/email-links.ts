@@ -63,7 +63,12 @@ type NewEmailLink = {
 /** The insert behind createEmailLink, for callers already inside a transaction (an invitation creates its user too). */
 export function insertEmailLink(tx: Executor, input: NewEmailLink): CreatedEmailLink {
   const now = input.now ?? new Date();
-  if (input.revokeEarlier) revokeEmailLinks(tx, { userId: input.userId, purpose: input.purpose }, now);
+  // A link bound to a session replaces only that session's earlier ones: another
+  // sign-in (perhaps someone who knows the password) must not cancel this one's.
+  if (input.revokeEarlier) {
+    const sessionScope = input.sessionTokenHash ? { sessionTokenHash: input.sessionTokenHash } : {};
+    revokeEmailLinks(tx, { userId: input.userId, purpose: input.purpose, ...sessionScope }, now);
+  }
   const token = randomToken(LINK_TOKEN_BYTES);
   const link = tx
     .insert(emailLinks)

@@ -1,6 +1,7 @@
 import { getDb } from "@/db";
 import { formatDemoLogins, seedDemoOrganisation } from "@/db/seed";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
+import { appUrl } from "@/lib/app-url";
 import { ConfigurationError, getEnv } from "@/lib/env";
 import { isOutboxActive, isOutboxPublic } from "@/lib/messaging";
 
@@ -13,7 +14,11 @@ export async function startServer(): Promise<void> {
     if (env.NODE_ENV !== "production") {
       const logins = await seedDemoOrganisation(db);
       if (logins) console.log(formatDemoLogins(logins));
-    } else if (isOutboxActive()) {
+    } else {
+      // Invitations and setup links need it: say so now, not halfway through inviting someone.
+      appUrl("/");
+    }
+    if (env.NODE_ENV === "production" && isOutboxActive()) {
       console.warn(
         "Twofold: no email and/or SMS provider is configured, so those messages (sign-in codes included) are kept in the " +
           (isOutboxPublic()

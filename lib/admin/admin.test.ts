@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { groupMembers, groupRoles, groups, organisations, roles, userRoles, users } from "@/db/schema";
+import { apiTokens, groupMembers, groupRoles, groups, organisations, roles, userRoles, users } from "@/db/schema";
+import { authenticateApiToken, createApiToken } from "@/lib/api/tokens";
 import { countAdministrators, listUsers } from "@/lib/admin/user-directory";
-import { applyUserAccessChange, keepingAnAdministrator, LastAdministratorError } from "@/lib/admin/user-admin";
+import { applyUserAccessChange, keepingAnAdministrator, LastAdministratorError, type UserAccessChange } from "@/lib/admin/user-admin";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { insertUser, testDatabase } from "@/test/db";
 
@@ -57,6 +58,17 @@ describe("administration", () => {
       ),
     ).toThrow(LastAdministratorError);
     expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).all()).toHaveLength(1);
+  });
+
+  it("revokes an account's API tokens when it stops being an API account, so ticking the box again does not revive them", async () => {
+    const robot = await insertUser(db, { organisationId });
+    db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id)).run();
+    const { token } = createApiToken(db, { userId: robot.id, name: "CI", createdByUserId: null });
+    const change = { roleIds: [], groupIds: [], requirement: "default", codeDelivery: "auto", removeTwoFactor: false } satisfies Omit<UserAccessChange, "isApiAccount">;
+    applyUserAccessChange(db, organisationId, robot.id, { ...change, isApiAccount: false });
+    applyUserAccessChange(db, organisationId, robot.id, { ...change, isApiAccount: true });
+    expect(authenticateApiToken(db, token)).toBeNull();
+    expect(db.select().from(apiTokens).where(eq(apiTokens.userId, robot.id)).get()!.revokedAt).not.toBeNull();
   });
 
   it("ignores roles and groups of another organisation in a forged edit", async () => {

@@ -1,6 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { groupMembers, groups, roles, userRoles, users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
+import { apiTokens, groupMembers, groups, roles, userRoles, users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { countAdministrators } from "@/lib/admin/user-directory";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
@@ -34,6 +34,7 @@ export function findUserInOrganisation(db: Db, organisationId: number, userId: n
       twoFactorRequirement: users.twoFactorRequirement,
       codeDelivery: users.codeDelivery,
       codesEnabledAt: users.codesEnabledAt,
+      duoEnabledAt: users.duoEnabledAt,
       mobileNumber: users.mobileNumber,
       mobileVerifiedAt: users.mobileVerifiedAt,
       lastSignInAt: users.lastSignInAt,
@@ -51,7 +52,7 @@ export function findUserInOrganisation(db: Db, organisationId: number, userId: n
     ...user,
     hasTotp,
     /** Factors the user set up themselves, which an admin can remove. */
-    hasOwnFactor: hasTotp || user.codesEnabledAt !== null,
+    hasOwnFactor: hasTotp || user.codesEnabledAt !== null || user.duoEnabledAt !== null,
     roleIds: db.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId)).all().map((row) => row.id),
     groupIds: db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId)).all().map((row) => row.id),
   };
@@ -95,6 +96,17 @@ export function applyUserAccessChange(tx: Executor, organisationId: number, user
   if (change.removeTwoFactor) removeSecondFactors(tx, userId);
   // An API account may never use the web UI: whatever sessions it had end now.
   if (change.isApiAccount) signOutUserEverywhere(tx, userId);
+  // No longer an API account: its tokens die rather than wait, forgotten, for the box to be ticked again.
+  else revokeApiTokensOfUser(tx, userId);
+}
+
+/** Revokes every live API token of a user; returns how many. */
+export function revokeApiTokensOfUser(tx: Executor, userId: number, now = new Date()): number {
+  return tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .run().changes;
 }
 
 /** Ends every session and forgets every remembered browser of a user. */

@@ -13,6 +13,9 @@ describe("safeNextPath", () => {
   it.each([
     "//evil.example",
     "//evil.example/setup/x",
+    "/.//evil.example",
+    "/a/..//evil.example",
+    "/%2e//evil.example",
     "https://evil.example",
     "http:/evil.example",
     "javascript:alert(1)",

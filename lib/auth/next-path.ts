@@ -16,5 +16,7 @@ export function safeNextPath(value: unknown): string | null {
   // Belt and braces: whatever a URL parser makes of it must stay on our origin.
   const parsed = new URL(value, PLACEHOLDER_ORIGIN);
   if (parsed.origin !== PLACEHOLDER_ORIGIN) return null;
-  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  const path = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  // Normalising can make one again: "/.//evil.example" becomes "//evil.example".
+  return path.startsWith("//") ? null : path;
 }

@@ -10,6 +10,8 @@ import {
   deleteSessionOfUser,
   deleteSessionsOfOrganisation,
   deleteSessionsOfUser,
+  demoteSessionToSetup,
+  EMAIL_SETUP_STAGE_LIFETIME_MS,
   listSessionsOfUser,
   loadSession,
   PASSWORD_STAGE_LIFETIME_MS,
@@ -26,6 +28,14 @@ describe("sessions", () => {
   beforeEach(async () => {
     db = testDatabase();
     user = await insertUser(db);
+  });
+
+  it("shortens a session demoted to setup to a setup session's lifetime, never lengthening one", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    demoteSessionToSetup(db, hashToken(token), "email_setup", now);
+    expect(db.select().from(sessions).get()).toMatchObject({ stage: "email_setup", expiresAt: new Date(now.getTime() + EMAIL_SETUP_STAGE_LIFETIME_MS) });
+    demoteSessionToSetup(db, hashToken(token), "email_setup", new Date(now.getTime() + DAY / 2));
+    expect(db.select().from(sessions).get()!.expiresAt).toEqual(new Date(now.getTime() + EMAIL_SETUP_STAGE_LIFETIME_MS));
   });
 
   it("stores only the hash of a long random token, with an absolute expiry from the organisation", () => {

@@ -157,8 +157,14 @@ export function rotateSession(
 }
 
 /** Sends a signed-in session back to setup, when 2FA became required for a user without a factor. */
-export function demoteSessionToSetup(db: Db, tokenHash: string, stage: "setup" | "email_setup" = "setup"): void {
-  db.update(sessions).set({ stage }).where(eq(sessions.tokenHash, tokenHash)).run();
+export function demoteSessionToSetup(db: Db, tokenHash: string, stage: "setup" | "email_setup" = "setup", now = new Date()): void {
+  // A setup session lives no longer than one started at the password would:
+  // the demoted session must not keep its 90 days while half signed in.
+  const latest = new Date(now.getTime() + sessionLifetimeMs(stage, 0));
+  db.update(sessions)
+    .set({ stage, expiresAt: sql`min(${sessions.expiresAt}, ${latest.getTime()})` })
+    .where(eq(sessions.tokenHash, tokenHash))
+    .run();
 }
 
 export function deleteSession(db: Db, token: string): void {

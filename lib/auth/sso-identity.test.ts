@@ -86,11 +86,22 @@ describe("mapping an identity provider's user to an account", () => {
     expect(audit().at(-1)).toMatchObject({ type: "sign_in.sso", details: { emailKept: true } });
   });
 
-  it("refuses a first sign-in without a usable email, or with one the provider says is unverified", () => {
+  it("refuses a first sign-in without a usable email, or with one the provider does not say is verified", () => {
     expect(signInWithSso(db, claims({ email: undefined }), { context })).toEqual({ ok: false, reason: "email_missing" });
     expect(signInWithSso(db, claims({ email: "not an email" }), { context })).toEqual({ ok: false, reason: "email_missing" });
     expect(signInWithSso(db, claims({ emailVerified: false }), { context })).toEqual({ ok: false, reason: "email_unverified" });
+    expect(signInWithSso(db, claims({ emailVerified: undefined }), { context })).toEqual({ ok: false, reason: "email_unverified" });
     expect(db.select().from(users).all()).toEqual([]);
+  });
+
+  it("takes a changed email only when the provider says it is verified", () => {
+    const first = signInWithSso(db, claims(), { context });
+    const id = first.ok ? first.user.id : 0;
+    const before = userRow(id).email;
+    signInWithSso(db, claims({ email: "someone.else@example.com", emailVerified: undefined }), { context });
+    expect(userRow(id).email).toBe(before);
+    signInWithSso(db, claims({ email: "moved@example.com", emailVerified: true }), { context });
+    expect(userRow(id).email).toBe("moved@example.com");
   });
 
   it("refuses disabled users and API accounts, and records why", () => {

@@ -104,7 +104,10 @@ function resolveIdentity(tx: Executor, claims: SsoClaims, options: SsoSignInOpti
   if (existing) {
     if (existing.disabledAt) return refused("disabled", existing.organisationId, existing.id);
     if (existing.isApiAccount) return refused("api_account", existing.organisationId, existing.id);
-    const newEmail = email && email !== existing.email && !emailBelongsToAnother(tx, email, existing.id) ? email : existing.email;
+    // Only an address the provider verified replaces the one on file: an
+    // unverified one could be someone else's, who would then get our mail.
+    const verifiedEmail = claims.emailVerified === true ? email : null;
+    const newEmail = verifiedEmail && verifiedEmail !== existing.email && !emailBelongsToAnother(tx, verifiedEmail, existing.id) ? verifiedEmail : existing.email;
     const newName = nameFrom(claims.name, newEmail);
     tx.update(users).set({ email: newEmail, name: newName, lastSignInAt: now }).where(eq(users.id, existing.id)).run();
     const details: Record<string, string | boolean> = { issuer, created: false };
@@ -116,7 +119,9 @@ function resolveIdentity(tx: Executor, claims: SsoClaims, options: SsoSignInOpti
   }
 
   if (!email) return refused("email_missing");
-  if (claims.emailVerified === false) return refused("email_unverified");
+  // A provider that does not say the address is verified might hand out anyone's:
+  // holding it here would block that person's invitation and route their mail.
+  if (claims.emailVerified !== true) return refused("email_unverified");
   const organisationId = organisationForNewUsers(tx, options.organisationId);
   if (organisationId === null) return refused("no_organisation");
   const holder = tx

@@ -80,8 +80,9 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
     return completeSecondFactor(current, false);
   }
   const reason = result.ok ? "bad_state" : result.reason;
-  // Duo being down is nobody's failed attempt.
-  if (reason === "unreachable" || reason === "not_configured") forgiveAttempt(db, attempt);
+  // Duo being down is nobody's failed attempt, and neither is a state this
+  // session never stored (a page sending the browser here must not lock anyone).
+  if (reason === "unreachable" || reason === "not_configured" || result.purpose === null) forgiveAttempt(db, attempt);
   recordActorEvent(db, current, "duo.refused", { targetUserId: current.user.id, details: { reason, purpose: result.purpose ?? "unknown" } });
   return back(reason);
 }

@@ -37,6 +37,14 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
   }
 
   const reason = result.ok ? "bad_state" : result.reason;
+  if (!result.ok && result.purpose === null) {
+    // No state of this session: nothing was attempted with it (states are
+    // unguessable), and counting it would let any page that sends a victim's
+    // browser here lock their second factor.
+    forgiveAttempt(db, attempt);
+    recordActorEvent(db, current, "duo.refused", { targetUserId: user.id, details: { reason, purpose: "unknown" } });
+    return refused(reason);
+  }
   if (reason === "unreachable" || reason === "not_configured") {
     forgiveAttempt(db, attempt);
     recordActorEvent(db, current, "duo.unreachable", { targetUserId: user.id, details: { reason } });

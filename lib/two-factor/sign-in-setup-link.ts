@@ -30,8 +30,8 @@ export type LinkSendOutcome =
 type SessionInput = { userId: number; sessionTokenHash: string; context: RequestContext; now?: Date };
 
 /**
- * Sends a link bound to this session, under the send limits. Earlier unused
- * links of the user stop working: only the newest one does.
+ * Sends a link bound to this session, under the send limits. This session's
+ * earlier unused links stop working: only its newest one does.
  */
 export async function sendSignInSetupLink(db: Db, input: SessionInput): Promise<LinkSendOutcome> {
   const user = db

@@ -4,27 +4,36 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
-import { requireUser } from "@/lib/auth/guards";
+import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { redirectToDuoPrompt } from "@/lib/duo/start-prompt";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
-/** "Set up Duo": enrolment happens inside Duo; coming back approved turns Duo on. */
+const passwordSchema = z.object({
+  currentPassword: z.string().min(1, { error: "Enter your current password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),
+});
+
+/**
+ * "Set up Duo": the password first, as for an authenticator app (a stolen
+ * session must not bind the thief's phone), then enrolment inside Duo;
+ * coming back approved turns Duo on. SSO users' factor is their identity
+ * provider's: refused by the guard.
+ */
 export const startDuoEnrolmentAction = formAction({
-  guard: requireUser,
-  schema: z.object({}),
-  async handler(_input, current) {
-    if (twoFactorStateOfUser(getDb(), current.user.id).duoTurnedOn) return { status: "error", message: "Duo is already on." };
-    return redirectToDuoPrompt(current, "enrol");
+  guard: requireLocalAccount,
+  schema: passwordSchema,
+  async handler({ currentPassword }, current) {
+    const db = getDb();
+    if (twoFactorStateOfUser(db, current.user.id).duoTurnedOn) return { status: "error", message: "Duo is already on." };
+    const refusal = await confirmCurrentPassword(db, current.user, currentPassword, current.context);
+    return refusal ?? redirectToDuoPrompt(current, "enrol");
   },
 });
 
 /** "Turn off Duo": the password here, then an approval in Duo, as turning 2FA off needs the password and a code. */
 export const startDuoDisableAction = formAction({
-  guard: requireUser,
-  schema: z.object({
-    currentPassword: z.string().min(1, { error: "Enter your current password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),
-  }),
+  guard: requireLocalAccount,
+  schema: passwordSchema,
   async handler({ currentPassword }, current) {
     const db = getDb();
     if (!twoFactorStateOfUser(db, current.user.id).duoTurnedOn) return { status: "error", message: "Duo is already off." };
