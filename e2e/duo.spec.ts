@@ -28,6 +28,9 @@ async function expectNoAxeViolations(page: Page) {
   expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
 }
 
+/** The page's message about Duo (Next's route announcer is an alert too). */
+const duoNotice = (page: Page) => page.getByRole("alert").filter({ hasText: "Duo" });
+
 /** Gives the organisation its own Duo integration at the stand-in, and allows Duo. */
 function configureDuo(db: Db, organisationId: number, columns: Partial<typeof organisations.$inferInsert> = {}): string {
   const clientId = newDuoIntegrationKey();
@@ -65,13 +68,14 @@ const auditTypes = (db: Db, user: TestUser) =>
 /** Approves (or denies) at the stand-in's prompt, and returns the callback URL Duo sent the browser to, without opening it. */
 async function answerWithoutReturning(page: Page, decision: "Approve" | "Deny"): Promise<string> {
   let callback = "";
-  await page.route("**/login/duo/callback**", async (route) => {
-    callback = route.request().url();
-    await route.abort();
+  await page.route(`${duoUrl()}/_stand-in/decide`, async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    callback = response.headers().location ?? "";
+    await route.fulfill({ status: 200, contentType: "text/plain", body: "Held back by the test." });
   });
   await page.getByRole("button", { name: decision }).click();
   await expect.poll(() => callback).not.toBe("");
-  await page.unroute("**/login/duo/callback**");
+  await page.unroute(`${duoUrl()}/_stand-in/decide`);
   return callback;
 }
 
@@ -159,7 +163,7 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   // Opened again in the same browser: the state is used up, and belonged to the session the sign-in replaced.
   await page.goto(callbackUrl);
   await expect(page).toHaveURL(/\/profile\?duo=bad_state/);
-  await expect(page.getByRole("alert").filter({ hasText: "That Duo request could not be used" })).toBeVisible();
+  await expect(duoNotice(page).filter({ hasText: "That Duo request could not be used" })).toBeVisible();
 
   // Someone else who knows the password opens the same callback from their own half-signed-in session: refused.
   const attacker = await newBrowserPage(browser, clientIp);
@@ -167,7 +171,7 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   await expect(attacker).toHaveURL(promptUrl());
   await attacker.goto(callbackUrl);
   await expect(attacker).toHaveURL("/login/two-factor?method=duo&duo=bad_state");
-  await expect(attacker.getByRole("alert")).toHaveText(/That Duo request could not be used/);
+  await expect(duoNotice(attacker)).toHaveText(/That Duo request could not be used/);
   await attacker.goto("/");
   await expect(attacker).toHaveURL(/\/login\/two-factor/);
   expect(stagesOf(db, user).sort()).toEqual(["active", "password"]);
@@ -183,15 +187,17 @@ test("sign-in with Duo denied: refused with a clear message, still half signed i
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Deny" }).click();
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=denied");
-  await expect(page.getByRole("alert")).toHaveText("Duo did not approve this request. Try again, or use another way to sign in.");
+  await expect(duoNotice(page)).toHaveText("Duo did not approve this request. Try again, or use another way to sign in.");
   await expect(page.getByRole("button", { name: "Continue with Duo" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   await expectNoAxeViolations(page);
 
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 1]]);
   expect(auditTypes(db, user).find((event) => event.type === "two_factor.failed")?.details).toMatchObject({ method: "duo", reason: "denied" });
+  // Still half signed in: the dashboard sends the browser back to the second step, which opens Duo again.
   await page.goto("/");
-  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await expect(page).toHaveURL(promptUrl());
+  expect(stagesOf(db, user)).toEqual(["password"]);
 
   // "Continue with Duo" tries again, carrying "Remember this browser" through Duo; approved this time.
   await page.goto("/login/two-factor?method=duo");
@@ -225,7 +231,7 @@ test("another user's Duo result is refused, and a state once tried cannot be use
   swapped.searchParams.set("duo_code", bobsCallback.searchParams.get("duo_code")!);
   await page.goto(swapped.toString());
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=wrong_user");
-  await expect(page.getByRole("alert")).toHaveText("Duo's answer was for another account, so it was refused.");
+  await expect(duoNotice(page)).toHaveText("Duo's answer was for another account, so it was refused.");
   expect(stagesOf(db, ada)).toEqual(["password"]);
 
   // Her real answer now comes too late: the state was spent on the refused attempt.
@@ -250,7 +256,7 @@ test("Duo down: sign-in fails closed with a clear message, offers the other meth
 
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=unreachable");
-  await expect(page.getByRole("alert")).toHaveText("Duo cannot be reached right now. Try again in a few minutes.");
+  await expect(duoNotice(page)).toHaveText("Duo cannot be reached right now. Try again in a few minutes.");
   await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Continue with Duo" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Duo cannot be reached right now." })).toBeVisible();
@@ -305,10 +311,10 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   expect(outboxEmails(db, user.email).map((email) => email.subject)).toContainEqual(expect.stringContaining("Duo is on"));
 
   await page.getByRole("button", { name: "Turn off Duo" }).click();
-  await page.getByLabel("Password", { exact: true }).fill("not my password");
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill("not my password");
   await page.getByRole("button", { name: "Turn off Duo" }).click();
   await expect(page.getByText("That is not your current password.").first()).toBeVisible();
-  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Turn off Duo" }).click();
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Deny" }).click();
@@ -316,7 +322,7 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).not.toBeNull();
 
   await page.getByRole("button", { name: "Turn off Duo" }).click();
-  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Turn off Duo" }).click();
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(/\/profile\?duo=disabled/);
@@ -335,7 +341,7 @@ test("a required user without a factor may choose Duo at setup; the Duo round tr
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Deny" }).click();
   await expect(page).toHaveURL("/login/setup?duo=denied");
-  await expect(page.getByRole("alert")).toHaveText(/Duo did not approve this request/);
+  await expect(duoNotice(page)).toHaveText(/Duo did not approve this request/);
   expect(stagesOf(db, user)).toEqual(["setup"]);
 
   await page.getByRole("button", { name: "Set up Duo" }).click();
