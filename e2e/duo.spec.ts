@@ -293,10 +293,10 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   await page.goto("/profile");
   // The password first: a stolen session alone must not bind someone else's phone.
   await page.getByRole("button", { name: "Set up Duo" }).click();
-  await page.getByLabel("Password", { exact: true }).fill("not my password");
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill("not my password");
   await page.getByRole("button", { name: "Set up Duo" }).click();
   await expect(page.getByText("That is not your current password.").first()).toBeVisible();
-  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("textbox", { name: "Password", exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Set up Duo" }).click();
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Approve" }).click();

@@ -95,7 +95,7 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   expect(new URL(userPage.url()).searchParams.get("next")).toBe(path);
   await userPage.getByLabel("Email").fill(user.email);
   await userPage.getByLabel("Password").fill(user.password);
-  await userPage.getByRole("button", { name: "Sign in" }).click();
+  await userPage.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(userPage).toHaveURL(path);
   // The replaced link says so, and offers nothing.
   await expect(userPage.getByRole("heading", { name: "This setup link no longer works" })).toBeVisible();
@@ -153,7 +153,7 @@ test("/login honours a same-site next after the second factor, and ignores any o
   await page.goto("/login?next=/profile");
   await page.getByLabel("Email").fill(withApp.email);
   await page.getByLabel("Password").fill(withApp.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/login/two-factor");
   await page.getByLabel("Code").fill(await freshTotpCode(db, withApp, withApp.totpSecret!));
   await page.getByRole("button", { name: "Verify" }).click();
@@ -166,7 +166,7 @@ test("/login honours a same-site next after the second factor, and ignores any o
     await expect(page.locator('input[name="next"]')).toHaveCount(0);
     await page.getByLabel("Email").fill(plain.email);
     await page.getByLabel("Password").fill(plain.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL("/");
   }
 
@@ -180,7 +180,7 @@ test("/login honours a same-site next after the second factor, and ignores any o
   });
   await page.getByLabel("Email").fill(plain.email);
   await page.getByLabel("Password").fill(plain.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/");
 });
 
