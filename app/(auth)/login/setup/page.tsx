@@ -6,9 +6,9 @@ import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
-import { formatDateTime } from "@/lib/format";
 import { duoNoticeFrom } from "@/lib/duo/messages";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { SetupGraceNotice } from "@/components/setup-grace-notice";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 
@@ -16,7 +16,6 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
   const { user, organisation } = await requireSession("setup");
   const { requirement, duoAvailable } = twoFactorStateOfUser(getDb(), user.id);
   const duoNotice = duoNoticeFrom((await searchParams).duo);
-  const graceUntil = requirement.level === "required" ? requirement.graceUntil : null;
   return (
     <div data-wide className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Set up two-factor authentication</h1>
@@ -24,17 +23,13 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
         {organisation.name} requires a second step at sign-in for {user.email}. Set up an authenticator app on your phone to
         continue.
       </p>
-      {graceUntil ? (
-        <p className="mt-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          You can skip this until {formatDateTime(graceUntil)}; after that it is needed to sign in.
-        </p>
-      ) : null}
+      <SetupGraceNotice requirement={requirement} />
       <div className="mt-6">
         <TwoFactorEnableForm startAction={startSetupAction} confirmAction={confirmSetupAction} askPassword={false} finishAction={finishSetupAction} />
       </div>
       {duoAvailable ? <DuoSetupChoice notice={duoNotice} /> : null}
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
-        {graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
+        {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
         <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>
     </div>

@@ -7,9 +7,9 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
 import { liveEmailLinkOfSession } from "@/lib/email-links";
-import { formatDateTime } from "@/lib/format";
 import { maskEmail } from "@/lib/two-factor/code-delivery";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { SetupGraceNotice } from "@/components/setup-grace-notice";
 
 export const metadata: Metadata = { title: "Check your email" };
 
@@ -19,7 +19,6 @@ export default async function EmailSetupPage() {
   const db = getDb();
   const waiting = liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: session.tokenHash });
   const { requirement } = twoFactorStateOfUser(db, user.id);
-  const graceUntil = requirement.level === "required" ? requirement.graceUntil : null;
   const address = <strong className="font-medium text-slate-800">{maskEmail(user.email)}</strong>;
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
@@ -36,11 +35,7 @@ export default async function EmailSetupPage() {
           <>No link is waiting for you. Send one to {address}, then open it in this browser.</>
         )}
       </p>
-      {graceUntil ? (
-        <p className="mt-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          You can skip this until {formatDateTime(graceUntil)}; after that it is needed to sign in.
-        </p>
-      ) : null}
+      <SetupGraceNotice requirement={requirement} />
       <RowActionForm
         action={resendSetupLinkAction}
         fields={{}}
@@ -50,7 +45,7 @@ export default async function EmailSetupPage() {
         className="mt-6 flex flex-col items-center gap-2"
       />
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
-        {graceUntil ? <SetupSkipForm action={skipEmailSetupAction} /> : null}
+        {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipEmailSetupAction} /> : null}
         <SignOutButton className={signOutLinkClass} />
       </div>
     </div>
