@@ -158,7 +158,8 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   await expect(page.getByText("On: after your password, you approve the sign-in in Duo.")).toBeVisible();
   expect(stagesOf(db, user)).toEqual(["active"]);
   expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([{ method: "duo" }]);
-  expect(db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id)).get()!.usedAt).not.toBeNull();
+  // The state Duo returned is spent (the client router may have started a second round trip, left unused).
+  expect(db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id)).all().filter((state) => state.usedAt !== null)).toHaveLength(1);
 
   // Opened again in the same browser: the state is used up, and belonged to the session the sign-in replaced.
   await page.goto(callbackUrl);
