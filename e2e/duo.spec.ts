@@ -158,7 +158,8 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   await expect(page.getByText("On: after your password, you approve the sign-in in Duo.")).toBeVisible();
   expect(stagesOf(db, user)).toEqual(["active"]);
   expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([{ method: "duo" }]);
-  expect(db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id)).get()!.usedAt).not.toBeNull();
+  // The state Duo returned is spent (the client router may have started a second round trip, left unused).
+  expect(db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id)).all().filter((state) => state.usedAt !== null)).toHaveLength(1);
 
   // Opened again in the same browser: the state is used up, and belonged to the session the sign-in replaced.
   await page.goto(callbackUrl);
@@ -172,8 +173,9 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   await attacker.goto(callbackUrl);
   await expect(attacker).toHaveURL("/login/two-factor?method=duo&duo=bad_state");
   await expect(duoNotice(attacker)).toHaveText(/That Duo request could not be used/);
+  // Still half signed in: the dashboard sends them back to the second step, which is Duo's prompt again.
   await attacker.goto("/");
-  await expect(attacker).toHaveURL(/\/login\/two-factor/);
+  await expect(attacker).toHaveURL(promptUrl());
   expect(stagesOf(db, user).sort()).toEqual(["active", "password"]);
   await attacker.context().close();
   checkServer();
