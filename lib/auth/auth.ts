@@ -1,4 +1,5 @@
 import "server-only";
+import { Auth } from "@auth/core";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
@@ -137,4 +138,21 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
   };
 }
 
-export const { signIn, signOut, handlers } = NextAuth(buildConfig);
+export const { signIn, signOut } = NextAuth(buildConfig);
+
+/**
+ * Serves the identity provider's callback. Auth.js checks the code against
+ * the redirect_uri it sent, built from APP_URL: the request is handed to it
+ * at that address, because Next.js's own request object renames loopback
+ * hosts (127.0.0.1 becomes localhost) and a Host header is the client's to choose.
+ */
+export async function handleSsoCallback(request: Request): Promise<Response> {
+  const config = await buildConfig(request);
+  const { pathname, search } = new URL(request.url);
+  const canonical = new Request(new URL(`${pathname}${search}`, appUrl("/")), {
+    method: request.method,
+    headers: request.headers,
+    body: request.method === "POST" ? await request.arrayBuffer() : undefined,
+  });
+  return Auth(canonical, { ...config, basePath: "/api/auth" });
+}

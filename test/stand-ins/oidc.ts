@@ -79,6 +79,12 @@ export function startOidcStandIn(port: number, appUrl: string): Promise<OidcStan
     features: { devInteractions: { enabled: true } },
   };
   const provider = new Provider(issuer, configuration);
+  // A refused exchange says only "invalid_grant" to the client: the reason goes to the test's log.
+  const logError = (event: string) => (_ctx: unknown, error: Error & { error_detail?: string }) =>
+    console.error(`oidc stand-in ${event}: ${error.message} ${error.error_detail ?? ""}`);
+  provider.on("grant.error", logError("grant.error"));
+  provider.on("authorization.error", logError("authorization.error"));
+  provider.on("server_error", logError("server_error"));
   const handleOidc = provider.callback();
 
   const server = http.createServer((request, response) => {

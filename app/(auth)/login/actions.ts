@@ -1,7 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { z } from "zod";
+import { redirect } from "next/navigation";
 import { formAction } from "@/lib/action";
 import { rememberNextPath } from "@/lib/auth/after-sign-in";
 import { signIn, SignInRefused } from "@/lib/auth/auth";
@@ -46,20 +46,20 @@ export const signInAction = formAction({
   },
 });
 
-/** Starts the OpenID Connect round trip; the identity provider's callback finishes it at /api/auth/callback/sso. */
-export const signInWithSsoAction = formAction({
-  guard: allowAnyone,
-  schema: z.object({}),
-  async handler() {
-    if (!ssoConfigured(getEnv())) return { status: "error", message: "Sign-in with SSO is not set up here." };
-    try {
-      await signIn(SSO_PROVIDER_ID, { redirectTo: "/" });
-    } catch (error) {
-      // signIn redirects by throwing; an Auth.js error means the provider's discovery document could not be used.
-      if (!(error instanceof AuthError)) throw error;
-      console.error(error);
-      return { status: "error", message: "Your identity provider cannot be reached right now. Try again in a moment." };
-    }
-    return { status: "success" };
-  },
-});
+/**
+ * Starts the OpenID Connect round trip; the identity provider's callback
+ * finishes it at /api/auth/callback/sso. A failure comes back to /login as a
+ * notice, so the page keeps a single status region.
+ */
+export async function signInWithSsoAction(): Promise<void> {
+  await allowAnyone();
+  if (!ssoConfigured(getEnv())) redirect("/login?reason=sso-not-configured");
+  try {
+    await signIn(SSO_PROVIDER_ID, { redirectTo: "/" });
+  } catch (error) {
+    // signIn redirects by throwing; an Auth.js error means the provider's discovery document could not be used.
+    if (!(error instanceof AuthError)) throw error;
+    console.error(error);
+  }
+  redirect("/login?reason=sso-unreachable");
+}

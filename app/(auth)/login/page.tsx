@@ -19,6 +19,8 @@ const NOTICES: Record<string, string> = {
   "sso-api-account": "This is an API account: it can use the API but cannot sign in here.",
   "sso-no-organisation": "Sign-in with SSO is not set up correctly. Ask an administrator.",
   "sso-no-claims": "Your identity provider did not say who you are. Ask an administrator.",
+  "sso-unreachable": "Your identity provider cannot be reached right now. Try again in a moment.",
+  "sso-not-configured": "Sign-in with SSO is not set up here.",
 };
 
 /** Auth.js sends failed SSO round trips (cancelled, expired, tampered with) here with `error`; its codes are not for users. */

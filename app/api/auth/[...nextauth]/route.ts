@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { handlers } from "@/lib/auth/auth";
+import { handleSsoCallback } from "@/lib/auth/auth";
 import { allowAnyone } from "@/lib/auth/guards";
 import { SSO_PROVIDER_ID, ssoConfigured } from "@/lib/auth/sso";
 import { getEnv } from "@/lib/env";
@@ -13,13 +13,13 @@ import { getEnv } from "@/lib/env";
  */
 const SSO_CALLBACK_PATH = `/api/auth/callback/${SSO_PROVIDER_ID}`;
 
-async function handle(request: NextRequest, handler: (request: NextRequest) => Promise<Response>): Promise<Response> {
+async function handle(request: NextRequest): Promise<Response> {
   await allowAnyone();
   if (request.nextUrl.pathname !== SSO_CALLBACK_PATH || !ssoConfigured(getEnv())) {
     return Response.json({ error: "Not found" }, { status: 404 });
   }
-  return handler(request);
+  return handleSsoCallback(request);
 }
 
-export const GET = (request: NextRequest) => handle(request, handlers.GET);
-export const POST = (request: NextRequest) => handle(request, handlers.POST);
+export const GET = handle;
+export const POST = handle;
