@@ -2,6 +2,7 @@
 
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { formAction } from "@/lib/action";
 import { rememberNextPath } from "@/lib/auth/after-sign-in";
 import { signIn, SignInRefused } from "@/lib/auth/auth";
