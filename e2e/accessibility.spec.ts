@@ -1,14 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { organisations } from "@/db/schema";
 import { totpCodeAt } from "@/lib/two-factor/totp";
-import { expect, freshTotpCode, test } from "./fixtures";
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
-}
+import { expect, expectNoAxeViolations, freshTotpCode, test } from "./fixtures";
 
 test("signed-out pages pass axe", async ({ page }) => {
   await page.goto("/login");

@@ -1,18 +1,12 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { APIRequestContext, APIResponse, Page } from "@playwright/test";
+import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditEvents, sessions, users } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
-import { expect, signInWithForm, test, type TestUser } from "./fixtures";
+import { expect, expectNoAxeViolations, signInWithForm, test, type TestUser } from "./fixtures";
 import { allPages } from "./manifests";
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
-}
 
 function makeApiAccount(db: Db, user: TestUser): TestUser {
   db.update(users).set({ isApiAccount: true }).where(eq(users.id, user.id)).run();

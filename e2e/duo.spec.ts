@@ -1,14 +1,13 @@
 import fs from "node:fs";
 import https from "node:https";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditEvents, duoAuthStates, organisations, sessions, users } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto";
 import { duoStandInSecret, newDuoIntegrationKey, type DuoBehaviour } from "@/test/stand-ins/duo";
-import { encryptionKey, expect, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, test, type TestUser } from "./fixtures";
+import { encryptionKey, expect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, test, type TestUser } from "./fixtures";
 
 /*
  * Duo's Universal Prompt, end to end: the real Duo client in the server talks
@@ -22,11 +21,6 @@ test.use({ ignoreHTTPSErrors: true });
 const duoUrl = () => process.env.E2E_DUO_URL!;
 const duoHost = () => new URL(duoUrl()).host;
 const promptUrl = () => new RegExp(`^${duoUrl().replace(/[.]/g, "\\.")}/oauth/v1/authorize`);
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
-}
 
 /** The page's message about Duo (Next's route announcer is an alert too). */
 const duoNotice = (page: Page) => page.getByRole("alert").filter({ hasText: "Duo" });

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db";
@@ -106,6 +107,12 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
 });
 
 export { expect };
+
+/** axe's WCAG 2.1 A/AA rules and best practices: no violation on the page as it is now. */
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
+}
 
 /** Signs in through the real form. */
 export async function signInWithForm(page: Page, user: { email: string; password: string }) {

@@ -1,16 +1,10 @@
 import crypto from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { emailLinks, groupMembers, groups, organisations, roles, sessions, userRoles, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { totpCodeAt } from "@/lib/two-factor/totp";
-import { expect, failOnServerErrors, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
-}
+import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
 
 const uniqueEmail = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 

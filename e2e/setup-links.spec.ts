@@ -1,20 +1,14 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { auditEvents, emailLinks, organisations, sessions, totpCredentials, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
 import { totpCodeAt } from "@/lib/two-factor/totp";
-import { expect as baseExpect, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
+import { expect as baseExpect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
 
 // Long journeys through several browsers, on a machine that may be busy.
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 240_000 });
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
-}
 
 /** The link path in the newest email to `to`, as the user would click it. */
 function linkPathIn(db: Parameters<typeof outboxEmails>[0], to: string, pattern: RegExp): string {

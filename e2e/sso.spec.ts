@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
 import { request as playwrightRequest, type Browser, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
@@ -7,16 +6,11 @@ import { auditEvents, organisations, sessions, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
 import { OIDC_E2E_ORGANISATION_ID } from "@/test/stand-ins/oidc-client";
-import { expect, failOnServerErrors, signInWithForm, submitAndWait, test } from "./fixtures";
+import { expect, expectNoAxeViolations, failOnServerErrors, signInWithForm, submitAndWait, test } from "./fixtures";
 import { allServerActions } from "./manifests";
 
 const issuer = () => process.env.E2E_OIDC_ISSUER!;
 const SSO_NOTE = /You sign in with SSO: your password and your second factor are handled by your organisation’s identity provider/;
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
-}
 
 /** Tells the identity provider what the ID token of `login` says. */
 async function setIdpAccount(login: string, claims: { email?: string | null; name?: string; email_verified?: boolean }) {
