@@ -236,9 +236,13 @@ test("another user's Duo result is refused, and a state once tried cannot be use
   // A state made up by the visitor is refused the same way.
   await page.goto(`/login/duo/callback?state=${"a".repeat(36)}&duo_code=${bobsCallback.searchParams.get("duo_code")}`);
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=bad_state");
-  expect(db.select().from(sessions).where(eq(sessions.userId, ada.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 3]]);
+  // Only the answer that used a state of hers counts as a failed second factor: states are
+  // unguessable, and counting the others would let any page that sends her browser here lock her out.
+  expect(db.select().from(sessions).where(eq(sessions.userId, ada.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 1]]);
   expect(auditTypes(db, ada).filter((event) => event.type === "two_factor.failed").map((event) => (event.details as { reason: string }).reason)).toEqual([
     "wrong_user",
+  ]);
+  expect(auditTypes(db, ada).filter((event) => event.type === "duo.refused").map((event) => (event.details as { reason: string }).reason)).toEqual([
     "bad_state",
     "bad_state",
   ]);
