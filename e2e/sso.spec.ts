@@ -113,20 +113,27 @@ test("the profile's password and 2FA actions refuse an SSO user on the server, e
   expect(db.select().from(users).where(eq(users.id, user.id)).get()).toMatchObject({ passwordHash: null, mobileNumber: null });
 });
 
-test("a second sign-in of the same subject with a changed email lands in the same account", async ({ browser, db }) => {
+test("a second sign-in of the same subject with a changed, verified email lands in the same account", async ({ browser, db }) => {
   const login = uniqueLogin();
-  await setIdpAccount(login, { email: `${login}@old.example.com`, name: "Dorothy Vaughan" });
+  await setIdpAccount(login, { email: `${login}@old.example.com`, name: "Dorothy Vaughan", email_verified: true });
   const first = await browser.newPage();
   await signInWithSso(first, login);
   await expect(first.getByRole("main").getByText(`${login}@old.example.com`)).toBeVisible();
   await first.close();
 
-  await setIdpAccount(login, { email: `${login}@new.example.com`, name: "Dorothy J. Vaughan" });
+  await setIdpAccount(login, { email: `${login}@new.example.com`, name: "Dorothy J. Vaughan", email_verified: true });
   const second = await browser.newPage();
   await signInWithSso(second, login);
   await expect(second.getByRole("heading", { name: "Welcome, Dorothy J. Vaughan" })).toBeVisible();
   await expect(second.getByRole("main").getByText(`${login}@new.example.com`)).toBeVisible();
   await second.close();
+
+  // An address the provider has not verified could be anyone's: the account keeps the verified one.
+  await setIdpAccount(login, { email: `${login}@unverified.example.com`, name: "Dorothy J. Vaughan", email_verified: false });
+  const third = await browser.newPage();
+  await signInWithSso(third, login);
+  await expect(third.getByRole("main").getByText(`${login}@new.example.com`)).toBeVisible();
+  await third.close();
 
   const accounts = db.select().from(users).where(eq(users.ssoSubject, login)).all();
   expect(accounts.map((account) => account.email)).toEqual([`${login}@new.example.com`]);
