@@ -15,6 +15,7 @@ import {
   openInvitation,
   withdrawInvitation,
 } from "@/lib/invitations/invitations";
+import { setupLinkEligibility } from "@/lib/two-factor/authenticator-setup-link";
 import { insertUser, testDatabase } from "@/test/db";
 
 const context = { ip: "198.51.100.7", userAgent: "vitest" };
@@ -139,6 +140,14 @@ describe("invitations", () => {
     const third = invited("third@example.com");
     expect(withdrawInvitation(db, elsewhere, third.userId)).toBeNull();
     expect(openInvitation(db, third.token)).not.toBeNull();
+  });
+
+  it("is not offered a setup link until the invitation is accepted", async () => {
+    const created = invite("later@example.com");
+    const { userId, token } = created.ok ? created : { userId: 0, token: "" };
+    expect(setupLinkEligibility(db, organisationId, userId)).toMatchObject({ ok: false, reason: expect.stringContaining("has not accepted") });
+    acceptInvitation(db, { token, name: "Later", passwordHash });
+    expect(setupLinkEligibility(db, organisationId, userId).ok).toBe(true);
   });
 
   it("a pending invitee cannot sign in with a password, shows as invited, and does not count as an administrator", async () => {

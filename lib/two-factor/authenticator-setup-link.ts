@@ -4,6 +4,7 @@ import { organisations, users, type EmailLinkPurpose } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
 import { createEmailLink, revokeEmailLinks } from "@/lib/email-links";
 import { sendLinkEmail } from "@/lib/messaging/link-email";
+import { pendingInvitationSql } from "@/lib/invitations/pending";
 
 /*
  * "Send setup link": an admin emails a user a single-use link to a page
@@ -37,6 +38,7 @@ export function setupLinkEligibility(db: Db, organisationId: number, userId: num
       ssoSubject: users.ssoSubject,
       disabledAt: users.disabledAt,
       allowTotp: organisations.allowTotp,
+      invitationPending: pendingInvitationSql,
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
@@ -46,6 +48,9 @@ export function setupLinkEligibility(db: Db, organisationId: number, userId: num
   if (row.isApiAccount) return { ok: false, reason: "API accounts do not sign in here, so they set up no authenticator app." };
   if (row.ssoSubject) return { ok: false, reason: "This user signs in with SSO: their identity provider asks for their second factor." };
   if (row.disabledAt) return { ok: false, reason: "This account is disabled. Enable it before sending a setup link." };
+  if (row.invitationPending) {
+    return { ok: false, reason: "This person has not accepted their invitation yet; accepting it sets up two-factor authentication when it is required." };
+  }
   if (!row.allowTotp) return { ok: false, reason: "Your organisation does not allow authenticator apps (see Settings)." };
   const { id, email, name } = row;
   return { ok: true, user: { id, email, name, organisationId: row.organisationId } };

@@ -50,7 +50,11 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
           <dt className="font-medium text-slate-700">Signs in with</dt>
           <dd className="text-slate-900">
-            {user.ssoIssuer ? `SSO through ${user.ssoIssuer}: no password here, and the identity provider asks for the second factor` : "Email and password"}
+            {user.ssoIssuer
+              ? `SSO through ${user.ssoIssuer}: no password here, and the identity provider asks for the second factor`
+              : user.isApiAccount
+                ? "API tokens only: never this web interface"
+                : "Email and password"}
           </dd>
           <dt className="font-medium text-slate-700">Effective requirement</dt>
           <dd className="text-slate-900">{requirementLabel(requirement)}</dd>
