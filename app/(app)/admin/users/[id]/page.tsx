@@ -98,8 +98,10 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             )}
           </div>
           <p className="mt-4 text-xs text-slate-600">
-            Resetting clears the user’s authenticator, the sign-in codes they turned on, their recovery codes and remembered browsers and signs them out, so they set up
-            again. Disabling an account signs it out and stops it signing in.
+            {user.ssoIssuer
+              ? null
+              : "Resetting clears the user’s authenticator, Duo, the sign-in codes they turned on, their recovery codes and remembered browsers and signs them out, so they set up again. "}
+            Disabling an account signs it out and stops it signing in.
           </p>
         </Card>
       ) : null}
