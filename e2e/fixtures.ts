@@ -110,6 +110,10 @@ export { expect };
 
 /** axe's WCAG 2.1 A/AA rules and best practices: no violation on the page as it is now. */
 export async function expectNoAxeViolations(page: Page) {
+  // Next streams a page's metadata: after a server action re-renders it, the
+  // <title> can arrive a moment after the body. Wait for it (failing if it
+  // never comes) rather than let axe catch the page in between.
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
   expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
 }
