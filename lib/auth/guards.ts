@@ -8,10 +8,8 @@ import type { Permission, SessionStage } from "@/db/schema";
 import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/auth/sessions";
-import { signsInWithSso } from "@/lib/auth/sso-identity";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { isSecureRequest, requestContext, type RequestContext } from "@/lib/request-context";
-import { setupStageOfUser } from "@/lib/two-factor/setup-flow";
 import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/sign-in-setup-link";
 
 export type CurrentSession = LoadedSession & {
@@ -29,8 +27,8 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
   return loaded ? { ...loaded, token, context: requestContext(requestHeaders) } : null;
 });
 
-/** Whether 2FA is now required of a user who has no factor (asked once per request). */
-const setupOwed = cache(async (userId: number) => mustSetUpNow(twoFactorStateOfUser(getDb(), userId)));
+/** What the requirement rule says of a user now (asked once per request). */
+const twoFactorStateNow = cache(async (userId: number) => twoFactorStateOfUser(getDb(), userId));
 
 /** Where a session in the given stage belongs. */
 export function homeOf(stage: SessionStage): string {
@@ -48,11 +46,12 @@ export function homeOf(stage: SessionStage): string {
 export async function requireSession(stage: SessionStage): Promise<CurrentSession> {
   const current = await getCurrentSession();
   if (!current) redirect("/login");
-  if (current.session.stage === "active" && stage === "active" && (await setupOwed(current.user.id))) {
+  const state = current.session.stage === "active" && stage === "active" ? await twoFactorStateNow(current.user.id) : null;
+  if (state && mustSetUpNow(state)) {
     // 2FA became required while this session was open: no sign-out needed,
     // its next request goes to setup (on screen, or first by email, as the
     // organisation chose), and so does every one after it.
-    const setupStage = setupStageOfUser(getDb(), current.user.id);
+    const { setupStage } = state;
     demoteSessionToSetup(getDb(), current.session.tokenHash, setupStage);
     if (setupStage === "email_setup") {
       await sendSignInSetupLinkQuietly(getDb(), { userId: current.user.id, sessionTokenHash: current.session.tokenHash, context: current.context });
@@ -75,7 +74,8 @@ export function requireUser(): Promise<CurrentSession> {
  */
 export async function requireLocalAccount(): Promise<CurrentSession> {
   const current = await requireUser();
-  if (signsInWithSso(getDb(), current.user.id)) forbidden();
+  const { requirement } = await twoFactorStateNow(current.user.id);
+  if (requirement.level === "exempt" && requirement.reason === "sso") forbidden();
   return current;
 }
 

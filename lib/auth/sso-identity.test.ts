@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { auditEvents, organisations, users } from "@/db/schema";
-import { signInWithSso, signsInWithSso, type SsoClaims } from "@/lib/auth/sso-identity";
+import { signInWithSso, type SsoClaims } from "@/lib/auth/sso-identity";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { insertUser, testDatabase } from "@/test/db";
 
 const context = { ip: "198.51.100.7", userAgent: "test" };
@@ -35,7 +36,7 @@ describe("mapping an identity provider's user to an account", () => {
     const row = userRow(result.user.id);
     expect(row).toMatchObject({ email: "grace@example.com", name: "Grace Hopper", passwordHash: null, ssoIssuer: ISSUER, ssoSubject: "subject-1" });
     expect(row.lastSignInAt).not.toBeNull();
-    expect(signsInWithSso(db, row.id)).toBe(true);
+    expect(twoFactorStateOfUser(db, row.id).requirement).toEqual({ level: "exempt", reason: "sso" });
     expect(audit()).toEqual([{ type: "sign_in.sso", details: { issuer: ISSUER, created: true }, targetUserId: row.id }]);
   });
 
@@ -126,6 +127,6 @@ describe("mapping an identity provider's user to an account", () => {
 
   it("tells password users from SSO users", async () => {
     const local = await insertUser(db, { organisationId: firstOrganisation });
-    expect(signsInWithSso(db, local.id)).toBe(false);
+    expect(twoFactorStateOfUser(db, local.id).requirement).not.toMatchObject({ reason: "sso" });
   });
 });

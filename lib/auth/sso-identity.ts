@@ -59,17 +59,6 @@ function organisationForNewUsers(db: Executor, configuredId: number | undefined)
   return row?.id ?? null;
 }
 
-/** Whether a user signs in through the identity provider (and so has no password and no Twofold factor). */
-export function signsInWithSso(db: Db, userId: number): boolean {
-  return Boolean(
-    db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.id, userId), sql`"users"."sso_subject" is not null`))
-      .get(),
-  );
-}
-
 /** A result with what its audit event needs. */
 type Outcome = {
   result: SsoSignInResult;

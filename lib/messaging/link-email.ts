@@ -7,7 +7,8 @@ import { notificationEmail } from "@/lib/messaging/email-template";
  * the provider took the message; the caller says so and audits it.
  */
 export async function sendLinkEmail(input: {
-  to: { email: string; name: string };
+  /** Without a name (an invitee has not chosen one yet) the email has no greeting. */
+  to: { email: string; name?: string };
   organisationName: string;
   subject: string;
   heading: string;
@@ -24,7 +25,7 @@ export async function sendLinkEmail(input: {
       ...notificationEmail({
         organisationName: input.organisationName,
         heading: input.heading,
-        paragraphs: [`Hello ${input.to.name},`, ...input.intro, input.url, ...input.outro],
+        paragraphs: [...(input.to.name ? [`Hello ${input.to.name},`] : []), ...input.intro, input.url, ...input.outro],
       }),
     });
     return true;

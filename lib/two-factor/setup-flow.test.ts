@@ -5,7 +5,8 @@ import { organisations, totpCredentials, users } from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
 import { consumeEmailLink, createEmailLink } from "@/lib/email-links";
 import { hashToken } from "@/lib/crypto";
-import { setupStageFor, setupStageOfUser } from "@/lib/two-factor/setup-flow";
+import { setupStageFor } from "@/lib/two-factor/setup-flow";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
 import { checkSignInSetupLink } from "@/lib/two-factor/sign-in-setup-link";
 import { insertUser, testDatabase } from "@/test/db";
@@ -32,7 +33,7 @@ describe("the setup stage at sign-in", () => {
   it("sends a required user without a factor on screen by default, and by email when the organisation chose it", () => {
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("setup");
     db.update(organisations).set({ requiredSetupFlow: "emailed_link" }).where(eq(organisations.id, user.organisationId)).run();
-    expect(setupStageOfUser(db, user.id)).toBe("email_setup");
+    expect(twoFactorStateOfUser(db, user.id).setupStage).toBe("email_setup");
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("email_setup");
   });
 

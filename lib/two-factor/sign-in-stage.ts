@@ -1,6 +1,5 @@
 import type { Db } from "@/db";
 import type { SessionStage } from "@/db/schema";
-import { setupStageOfUser } from "@/lib/two-factor/setup-flow";
 import { isTrustedBrowser } from "@/lib/two-factor/trusted-browsers";
 import { recordRequiredSince, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -14,12 +13,12 @@ export type StageAfterPassword = { stage: SessionStage; rememberedBrowser: boole
  * not set up, or a browser they asked us to remember).
  */
 export function stageAfterPassword(db: Db, userId: number, trustedBrowserToken: string | null, now = new Date()): StageAfterPassword {
-  const { requirement, hasFactor, lostOwnFactor } = twoFactorStateOfUser(db, userId, now);
+  const { requirement, hasFactor, lostOwnFactor, setupStage } = twoFactorStateOfUser(db, userId, now);
   recordRequiredSince(db, userId, requirement, now);
   if (requirement.level === "disabled" || requirement.level === "exempt") return { stage: "active", rememberedBrowser: false };
   if (hasFactor) {
     if (isTrustedBrowser(db, userId, trustedBrowserToken, now)) return { stage: "active", rememberedBrowser: true };
     return { stage: "password", rememberedBrowser: false };
   }
-  return { stage: requirement.level === "required" || lostOwnFactor ? setupStageOfUser(db, userId) : "active", rememberedBrowser: false };
+  return { stage: requirement.level === "required" || lostOwnFactor ? setupStage : "active", rememberedBrowser: false };
 }

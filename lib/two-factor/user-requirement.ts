@@ -6,6 +6,7 @@ import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
 import { duoAvailabilityColumns, duoAvailableIn, lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
 import type { TwoFactorMethod } from "@/db/schema";
+import { setupStageFor, type SetupStage } from "@/lib/two-factor/setup-flow";
 
 export type UserTwoFactorState = {
   requirement: Requirement;
@@ -22,6 +23,8 @@ export type UserTwoFactorState = {
   /** The user's own factor is no longer allowed and they have no other: setup is owed. */
   lostOwnFactor: boolean;
   preferredMethod: TwoFactorMethod | null;
+  /** Where a setup owed at sign-in happens: on screen, or first through an emailed link. */
+  setupStage: SetupStage;
 };
 
 /**
@@ -53,6 +56,7 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
       roleRequiresTwoFactor: roleRequiresTwoFactorSql,
       allowTotp: organisations.allowTotp,
       allowCode: organisations.allowCode,
+      requiredSetupFlow: organisations.requiredSetupFlow,
       codesEnabledAt: users.codesEnabledAt,
       ...duoAvailabilityColumns,
       duoEnabledAt: users.duoEnabledAt,
@@ -79,6 +83,7 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
       duoAvailable: false,
       lostOwnFactor: false,
       preferredMethod: null,
+      setupStage: "setup",
     };
   }
   const requirement = effectiveTwoFactorRequirement({
@@ -107,6 +112,7 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
     duoAvailable: methodsInput.duoAvailable,
     lostOwnFactor: lostOwnFactor(methodsInput),
     preferredMethod: row.preferredMethod,
+    setupStage: setupStageFor(row.requiredSetupFlow),
   };
 }
 

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { completeSignIn, skipSetupDuringGrace } from "@/lib/auth/complete-sign-in";
+import { completeSignIn, skipSetupDuringGrace } from "@/lib/two-factor/sign-in-completion";
 import { requireSession } from "@/lib/auth/guards";
 import { beginEnrolment, finishEnrolment, type EnrolmentFinish } from "@/lib/two-factor/enrolment-flow";
 import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
-import { skipSetupDuringGrace } from "@/lib/auth/complete-sign-in";
+import { skipSetupDuringGrace } from "@/lib/two-factor/sign-in-completion";
 import { requireSession } from "@/lib/auth/guards";
 import { sendSignInSetupLink, type LinkSendOutcome } from "@/lib/two-factor/sign-in-setup-link";
 
