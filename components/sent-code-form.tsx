@@ -75,7 +75,10 @@ export function SentCodeForm({
       <FormStatus state={started} />
       {fields.map(({ defaultValue, ...field }, index) => (
         <Field
-          key={field.name}
+          // Keyed on the echoed value too: a refused value remounts the field
+          // with it, rather than relying on React's post-action form reset
+          // (which can restore the previous default) to show it.
+          key={`${field.name}:${started.values?.[field.name] ?? ""}`}
           {...field}
           autoFocus={Boolean(reveal) && index === 0}
           required={field.type === "password"}
