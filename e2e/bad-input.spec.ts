@@ -60,7 +60,11 @@ test("the profile forms refuse bad names and numbers, and keep unicode and SQL-l
   for (const bad of ["call me maybe", "07911 123456", "+44 20 7946 0000", HUGE]) {
     await mobile.fill(bad);
     await mobileCard.getByLabel("Current password").fill(user.password);
-    await submitAndWait(page, mobileCard.getByRole("button", { name: "Save mobile number" }));
+    const saveMobile = mobileCard.getByRole("button", { name: "Save mobile number" });
+    await submitAndWait(page, saveMobile);
+    // The response is in before React has committed it and reset the form: wait for the
+    // button to leave "Sending…", or the next fill can be undone by this submission's reset.
+    await expect(mobileCard.getByRole("button", { name: "Sending…" })).toHaveCount(0);
     await expect(mobileCard.getByText(/international format|not a mobile number/).last()).toBeVisible();
     await expect(mobile).toHaveValue(bad === HUGE ? HUGE : bad);
   }
