@@ -59,6 +59,7 @@ export const AUDIT_EVENT_TYPES = [
   "duo.refused",
   "duo.unreachable",
   "duo.connection_tested",
+  "access.refused",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

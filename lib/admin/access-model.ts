@@ -51,7 +51,7 @@ export function listGroups(db: Db, organisationId: number) {
     ? db
         .select({ groupId: groupMembers.groupId, id: users.id, name: users.name, email: users.email })
         .from(groupMembers)
-        .innerJoin(users, eq(users.id, groupMembers.userId))
+        .innerJoin(users, and(eq(users.id, groupMembers.userId), eq(users.organisationId, organisationId)))
         .where(inArray(groupMembers.groupId, ids))
         .orderBy(users.name)
         .all()

@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { apiTokens, groupMembers, groupRoles, groups, organisations, roles, userRoles, users } from "@/db/schema";
+import { apiTokens, groupMembers, groupRoles, groups, organisations, PERMISSIONS, roles, userRoles, users } from "@/db/schema";
 import { authenticateApiToken, createApiToken } from "@/lib/api/tokens";
-import { countAdministrators, listUsers } from "@/lib/admin/user-directory";
-import { applyUserAccessChange, keepingAnAdministrator, LastAdministratorError, type UserAccessChange } from "@/lib/admin/user-admin";
+import { countFullAdministrators, delegatedChange } from "@/lib/admin/delegated-change";
+import { listUsers } from "@/lib/admin/user-directory";
+import { applyUserAccessChange, type UserAccessChange } from "@/lib/admin/user-admin";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { insertUser, testDatabase } from "@/test/db";
 
@@ -16,7 +17,7 @@ describe("administration", () => {
   beforeEach(async () => {
     db = testDatabase();
     organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    adminRole = db.insert(roles).values({ organisationId, name: "Admin", permissions: ["users:manage"] }).returning().get().id;
+    adminRole = db.insert(roles).values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] }).returning().get().id;
     strictRole = db.insert(roles).values({ organisationId, name: "Strict", requireTwoFactor: true }).returning().get().id;
   });
 
@@ -35,29 +36,39 @@ describe("administration", () => {
     expect(mustSetUpNow(twoFactorStateOfUser(db, user.id))).toBe(true);
   });
 
-  it("counts administrators who can sign in, whether they hold the role directly or through a group", async () => {
+  it("counts full administrators who can sign in, whether they hold the role directly or through a group", async () => {
     const direct = await insertUser(db, { organisationId });
     db.insert(userRoles).values({ userId: direct.id, roleId: adminRole }).run();
-    expect(countAdministrators(db, organisationId)).toBe(1);
+    expect(countFullAdministrators(db, organisationId)).toBe(1);
     const viaGroup = await insertUser(db, { organisationId });
     const group = db.insert(groups).values({ organisationId, name: "Admins" }).returning().get();
     db.insert(groupRoles).values({ groupId: group.id, roleId: adminRole }).run();
     db.insert(groupMembers).values({ groupId: group.id, userId: viaGroup.id }).run();
-    expect(countAdministrators(db, organisationId)).toBe(2);
+    expect(countFullAdministrators(db, organisationId)).toBe(2);
     db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, viaGroup.id)).run();
     db.update(users).set({ isApiAccount: true }).where(eq(users.id, direct.id)).run();
-    expect(countAdministrators(db, organisationId)).toBe(0);
+    expect(countFullAdministrators(db, organisationId)).toBe(0);
   });
 
-  it("refuses a change that would leave no administrator, and undoes it", async () => {
+  it("refuses a change that would leave no full administrator, and undoes it", async () => {
     const admin = await insertUser(db, { organisationId });
     db.insert(userRoles).values({ userId: admin.id, roleId: adminRole }).run();
-    expect(() =>
-      keepingAnAdministrator(db, organisationId, (tx) =>
+    const outcome = delegatedChange(db, {
+      organisationId,
+      actorUserId: admin.id,
+      affected: { userIds: [admin.id] },
+      change: (tx) =>
         applyUserAccessChange(tx, organisationId, admin.id, { roleIds: [], groupIds: [], requirement: "default", isApiAccount: false, codeDelivery: "auto", removeTwoFactor: false }),
-      ),
-    ).toThrow(LastAdministratorError);
+    });
+    expect(outcome).toEqual({ ok: false, lastAdministrator: true });
     expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).all()).toHaveLength(1);
+  });
+
+  it("does not count a holder of users:manage alone as a full administrator", async () => {
+    const helpdesk = db.insert(roles).values({ organisationId, name: "Helpdesk", permissions: ["users:read", "users:manage"] }).returning().get().id;
+    const user = await insertUser(db, { organisationId });
+    db.insert(userRoles).values({ userId: user.id, roleId: helpdesk }).run();
+    expect(countFullAdministrators(db, organisationId)).toBe(0);
   });
 
   it("revokes an account's API tokens when it stops being an API account, so ticking the box again does not revive them", async () => {

@@ -44,8 +44,10 @@ export function listAuditEvents(db: Db, organisationId: number, filter: AuditFil
       target: { id: targets.id, name: targets.name, email: targets.email },
     })
     .from(auditEvents)
-    .leftJoin(actors, eq(actors.id, auditEvents.actorUserId))
-    .leftJoin(targets, eq(targets.id, auditEvents.targetUserId))
+    // Only people of the same organisation are named: an event that points
+    // elsewhere shows no one rather than another organisation's address.
+    .leftJoin(actors, and(eq(actors.id, auditEvents.actorUserId), eq(actors.organisationId, organisationId)))
+    .leftJoin(targets, and(eq(targets.id, auditEvents.targetUserId), eq(targets.organisationId, organisationId)))
     .where(and(...conditions))
     .orderBy(desc(auditEvents.id))
     .limit(AUDIT_PAGE_SIZE + 1)

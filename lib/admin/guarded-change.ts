@@ -1,17 +1,63 @@
-import { getDb, type Executor } from "@/db";
+import "server-only";
+import { forbidden } from "next/navigation";
+import { getDb } from "@/db";
 import type { FormState } from "@/lib/action";
-import { keepingAnAdministrator, LastAdministratorError } from "@/lib/admin/user-admin";
+import { delegatedChange, LAST_ADMINISTRATOR_MESSAGE, refusalToActOn, type Affected } from "@/lib/admin/delegated-change";
+import { OWN_ACCOUNT_REFUSAL, type Refusal } from "@/lib/admin/delegation";
+import { findUserInOrganisation } from "@/lib/admin/user-admin";
+import { recordActorEvent } from "@/lib/audit";
+import type { CurrentSession } from "@/lib/auth/guards";
+
+/*
+ * How admin actions obey lib/admin/delegation.ts. The pages never offer what
+ * the rules forbid, so a refused request was forged or replayed: it is
+ * audited (type "access.refused", for a full administrator to filter on) and
+ * answered 403. Ids of another organisation never get this far: they are
+ * "not found", with no audit row naming them.
+ */
+
+/** Records the refusal and answers 403. */
+export function refuse(current: CurrentSession, action: string, refusal: Refusal, targetUserId?: number): never {
+  recordActorEvent(getDb(), current, "access.refused", { targetUserId, details: { action, reason: refusal.reason } });
+  forbidden();
+}
+
+export type AdminTarget = NonNullable<ReturnType<typeof findUserInOrganisation>>;
 
 /**
- * Runs an admin's change in a transaction that is undone if it would leave the
- * organisation without an administrator; returns the message to show then.
+ * The user an admin action is about: null when they are not in the actor's
+ * organisation. `ownAccount: "refuse"` turns the actor's own account away:
+ * what it guards belongs on /profile, behind the password and a code.
  */
-export function changeKeepingAnAdministrator(organisationId: number, change: (tx: Executor) => unknown): FormState | null {
-  try {
-    keepingAnAdministrator(getDb(), organisationId, change);
-    return null;
-  } catch (error) {
-    if (error instanceof LastAdministratorError) return { status: "error", message: error.message };
-    throw error;
-  }
+export function adminTarget(current: CurrentSession, userId: number, action: string, options: { ownAccount: "refuse" | "allow" }): AdminTarget | null {
+  const target = findUserInOrganisation(getDb(), current.organisation.id, userId);
+  if (!target) return null;
+  if (options.ownAccount === "refuse" && target.id === current.user.id) refuse(current, action, OWN_ACCOUNT_REFUSAL, target.id);
+  return target;
+}
+
+/**
+ * Runs `change` for the actor under the delegation rules (see delegatedChange):
+ * the change's value, or the form error for leaving no full administrator;
+ * a refusal by the rules ends in 403.
+ */
+export function changeAsActor<T>(
+  current: CurrentSession,
+  action: string,
+  options: { affected: Affected; edited?: { roleId: number } | { groupId: number }; change: Parameters<typeof delegatedChange<T>>[1]["change"] },
+): { ok: true; value: T } | { ok: false; state: FormState } {
+  const outcome = delegatedChange(getDb(), { organisationId: current.organisation.id, actorUserId: current.user.id, ...options });
+  if (outcome.ok) return outcome;
+  if ("refusal" in outcome) refuse(current, action, outcome.refusal, options.affected.userIds?.[0]);
+  return { ok: false, state: { status: "error", message: LAST_ADMINISTRATOR_MESSAGE } };
+}
+
+/**
+ * For actions on a user that change no access (a token, a link, an email):
+ * the user of `adminTarget`, or 403 when they outrank the actor.
+ */
+export function withinRank(current: CurrentSession, target: AdminTarget, action: string): AdminTarget {
+  const refusal = refusalToActOn(getDb(), current.organisation.id, current.user.id, target.id);
+  if (refusal) refuse(current, action, refusal, target.id);
+  return target;
 }

@@ -2,25 +2,8 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { apiTokens, groupMembers, groups, roles, userRoles, users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
-import { countAdministrators } from "@/lib/admin/user-directory";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
-
-/** Thrown inside a transaction to undo a change that would leave no administrator. */
-export class LastAdministratorError extends Error {
-  constructor() {
-    super("This would leave the organisation without an administrator who can sign in.");
-  }
-}
-
-/** Runs `change` and undoes it if the organisation would be left with no administrator. */
-export function keepingAnAdministrator<T>(db: Db, organisationId: number, change: (tx: Executor) => T): T {
-  return db.transaction((tx) => {
-    const result = change(tx);
-    if (countAdministrators(tx, organisationId) === 0) throw new LastAdministratorError();
-    return result;
-  });
-}
 
 /** A user of the admin's own organisation, or null: other organisations' users do not exist for this admin. */
 export function findUserInOrganisation(db: Db, organisationId: number, userId: number) {

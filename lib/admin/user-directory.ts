@@ -145,7 +145,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
     .all();
 
   const page = rows.slice(0, pageSize);
-  const roleNames = rolesOfUsers(db, page.map((row) => row.id));
+  const roleNames = rolesOfUsers(db, organisationId, page.map((row) => row.id));
   return {
     hasMore: rows.length > pageSize,
     rows: page.map((row): UserListRow => {
@@ -183,56 +183,23 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
   };
 }
 
-/** Role names per user, direct or through a group, for a page of users in one query. */
-function rolesOfUsers(db: Db, userIds: number[]): Map<number, string[]> {
+/** Role names per user, direct or through a group, for a page of users in one query; only the organisation's roles count. */
+function rolesOfUsers(db: Db, organisationId: number, userIds: number[]): Map<number, string[]> {
   if (userIds.length === 0) return new Map();
   const direct = db
     .select({ userId: userRoles.userId, name: roles.name })
     .from(userRoles)
     .innerJoin(roles, eq(roles.id, userRoles.roleId))
-    .where(inArray(userRoles.userId, userIds));
+    .where(and(inArray(userRoles.userId, userIds), eq(roles.organisationId, organisationId)));
   const viaGroups = db
     .select({ userId: groupMembers.userId, name: roles.name })
     .from(groupMembers)
     .innerJoin(groupRoles, eq(groupRoles.groupId, groupMembers.groupId))
     .innerJoin(roles, eq(roles.id, groupRoles.roleId))
-    .where(inArray(groupMembers.userId, userIds));
+    .where(and(inArray(groupMembers.userId, userIds), eq(roles.organisationId, organisationId)));
   const byUser = new Map<number, Set<string>>();
   for (const { userId, name } of direct.union(viaGroups).all()) {
     byUser.set(userId, (byUser.get(userId) ?? new Set()).add(name));
   }
   return new Map([...byUser].map(([userId, names]) => [userId, [...names].sort()]));
 }
-
-/**
- * Users who can still administer the organisation: able to sign in to the web
- * UI (which a pending invitee cannot yet) and holding "users:manage". Changes that would bring this to 0 are refused.
- */
-export function countAdministrators(db: Pick<Db, "select">, organisationId: number): number {
-  const row = db
-    .select({ count: sql<number>`count(*)` })
-    .from(users)
-    .where(
-      and(
-        eq(users.organisationId, organisationId),
-        sql`${users.disabledAt} is null`,
-        eq(users.isApiAccount, false),
-        // Someone invited cannot sign in until they accept.
-        sql`not ${pendingInvitationSql}`,
-        // Explicit table names: see roleRequiresTwoFactorSql.
-        sql`exists (
-          select 1 from "roles", json_each("roles"."permissions") as "permission"
-          where "permission"."value" = 'users:manage' and "roles"."id" in (
-            select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
-            union
-            select "group_roles"."role_id" from "group_roles"
-              join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
-              where "group_members"."user_id" = "users"."id"
-          )
-        )`,
-      ),
-    )
-    .get();
-  return row?.count ?? 0;
-}
-

@@ -17,7 +17,9 @@ const rolesOfUserQuery = preparedQuery((db) =>
     .select({ id: roles.id, name: roles.name, permissions: roles.permissions, requireTwoFactor: roles.requireTwoFactor })
     .from(roles)
     .where(
-      sql`${roles.id} in (
+      // Only roles of the user's own organisation count, whatever a row points at.
+      sql`${roles.organisationId} = (select "users"."organisation_id" from "users" where "users"."id" = ${sql.placeholder("userId")})
+      and ${roles.id} in (
         select ${userRoles.roleId} from ${userRoles} where ${userRoles.userId} = ${sql.placeholder("userId")}
         union
         select ${groupRoles.roleId} from ${groupRoles}

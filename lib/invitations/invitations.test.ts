@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { emailLinks, groupMembers, groups, organisations, roles, userRoles, users } from "@/db/schema";
-import { countAdministrators, listUsers } from "@/lib/admin/user-directory";
+import { emailLinks, groupMembers, groups, organisations, PERMISSIONS, roles, userRoles, users } from "@/db/schema";
+import { countFullAdministrators } from "@/lib/admin/delegated-change";
+import { listUsers } from "@/lib/admin/user-directory";
 import { signInWithPassword } from "@/lib/auth/password-sign-in";
 import { hashPassword, verifyPassword } from "@/lib/auth/passwords";
 import { hashToken } from "@/lib/crypto";
@@ -31,7 +32,7 @@ describe("invitations", () => {
   beforeEach(async () => {
     db = testDatabase();
     organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    adminRole = db.insert(roles).values({ organisationId, name: "Admin", permissions: ["users:manage"] }).returning().get().id;
+    adminRole = db.insert(roles).values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] }).returning().get().id;
     strictRole = db.insert(roles).values({ organisationId, name: "Strict", requireTwoFactor: true }).returning().get().id;
     ops = db.insert(groups).values({ organisationId, name: "Ops" }).returning().get().id;
     adminId = (await insertUser(db, { organisationId })).id;
@@ -155,7 +156,7 @@ describe("invitations", () => {
     const attempt = await signInWithPassword(db, { email: "boss@example.com", password: "", context });
     expect(attempt).toEqual({ ok: false, reason: "invalid" });
     expect((await signInWithPassword(db, { email: "boss@example.com", password: "anything at all here", context })).ok).toBe(false);
-    expect(countAdministrators(db, organisationId)).toBe(1);
+    expect(countFullAdministrators(db, organisationId)).toBe(1);
     const row = listUsers(db, organisationId, { q: "boss", sort: "name", direction: "asc", page: 1 }).rows[0]!;
     expect(row).toMatchObject({ id: userId, invited: true });
     expect(listUsers(db, organisationId, { q: "", sort: "name", direction: "asc", page: 1 }).rows.find((r) => r.id === adminId)).toMatchObject({ invited: false });

@@ -7,7 +7,9 @@ import { getDb } from "@/db";
 import { groupMembers, groups } from "@/db/schema";
 import { formAction } from "@/lib/action";
 import { findGroup, findUserByEmailInOrganisation, idsFromCheckboxes, nameTaken, setGroupRoles } from "@/lib/admin/access-model";
-import { changeKeepingAnAdministrator } from "@/lib/admin/guarded-change";
+import { refusalToActOn } from "@/lib/admin/delegated-change";
+import { changeAsActor } from "@/lib/admin/guarded-change";
+import { findUserInOrganisation } from "@/lib/admin/user-admin";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
 
@@ -38,11 +40,16 @@ export const updateGroupAction = formAction({
     if (!group) return { status: "error", message: "That group does not exist." };
     if (nameTaken(db, groups, current.organisation.id, input.name, group.id)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A group with that name exists." } };
     const roleIds = idsFromCheckboxes(input, "role-");
-    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => {
-      tx.update(groups).set({ name: input.name }).where(eq(groups.id, group.id)).run();
-      setGroupRoles(tx, current.organisation.id, group.id, roleIds);
+    // Editing a group acts on all its members, and it may be given later: nothing in it beyond the actor's own.
+    const outcome = changeAsActor(current, "group.update", {
+      affected: { groupId: group.id },
+      edited: { groupId: group.id },
+      change: (tx) => {
+        tx.update(groups).set({ name: input.name }).where(eq(groups.id, group.id)).run();
+        setGroupRoles(tx, current.organisation.id, group.id, roleIds);
+      },
     });
-    if (refusal) return refusal;
+    if (!outcome.ok) return outcome.state;
     recordActorEvent(getDb(), current, "group.updated", { details: { group: group.id, name: input.name, roles: roleIds.join(",") } });
     revalidatePath("/admin/groups");
     return { status: "success", message: `Group “${input.name}” saved.` };
@@ -59,7 +66,16 @@ export const addGroupMemberAction = formAction({
     if (!group) return { status: "error", message: "That group does not exist." };
     const member = findUserByEmailInOrganisation(db, current.organisation.id, input.email);
     if (!member) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { email: "No one in your organisation has that email." } };
-    db.insert(groupMembers).values({ groupId: group.id, userId: member.id }).onConflictDoNothing().run();
+    // The address was typed, so the page could not rule this out beforehand: say so there.
+    if (refusalToActOn(db, current.organisation.id, current.user.id, member.id)) {
+      recordActorEvent(db, current, "access.refused", { targetUserId: member.id, details: { action: "group.add_member", reason: "above_rank" } });
+      return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { email: `${member.name} holds permissions you do not, so you cannot change their groups.` } };
+    }
+    const outcome = changeAsActor(current, "group.add_member", {
+      affected: { userIds: [member.id] },
+      change: (tx) => tx.insert(groupMembers).values({ groupId: group.id, userId: member.id }).onConflictDoNothing().run(),
+    });
+    if (!outcome.ok) return outcome.state;
     recordActorEvent(getDb(), current, "group.updated", { targetUserId: member.id, details: { group: group.id, added: member.id } });
     revalidatePath("/admin/groups");
     return { status: "success", message: `${member.name} added to ${group.name}.` };
@@ -72,11 +88,16 @@ export const removeGroupMemberAction = formAction({
   async handler(input, current) {
     const group = findGroup(getDb(), current.organisation.id, input.group);
     if (!group) return { status: "error", message: "That group does not exist." };
-    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) =>
-      tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, input.user))).run(),
-    );
-    if (refusal) return refusal;
-    recordActorEvent(getDb(), current, "group.updated", { targetUserId: input.user, details: { group: group.id, removed: input.user } });
+    // Another organisation's user is never named, not even in the audit log.
+    const member = findUserInOrganisation(getDb(), current.organisation.id, input.user);
+    if (!member) return { status: "error", message: "That person is not in this group." };
+    const outcome = changeAsActor(current, "group.remove_member", {
+      affected: { userIds: [member.id] },
+      change: (tx) => tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id))).run().changes,
+    });
+    if (!outcome.ok) return outcome.state;
+    if (outcome.value === 0) return { status: "error", message: "That person is not in this group." };
+    recordActorEvent(getDb(), current, "group.updated", { targetUserId: member.id, details: { group: group.id, removed: member.id } });
     revalidatePath("/admin/groups");
     return { status: "success", message: "Removed from the group." };
   },
@@ -88,8 +109,11 @@ export const deleteGroupAction = formAction({
   async handler(input, current) {
     const group = findGroup(getDb(), current.organisation.id, input.group);
     if (!group) return { status: "error", message: "That group does not exist." };
-    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => tx.delete(groups).where(eq(groups.id, group.id)).run());
-    if (refusal) return refusal;
+    const outcome = changeAsActor(current, "group.delete", {
+      affected: { groupId: group.id },
+      change: (tx) => tx.delete(groups).where(eq(groups.id, group.id)).run(),
+    });
+    if (!outcome.ok) return outcome.state;
     recordActorEvent(getDb(), current, "group.deleted", { details: { group: group.id, name: group.name } });
     revalidatePath("/admin/groups");
     return { status: "success", message: `Group “${group.name}” deleted.` };

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { roles } from "@/db/schema";
 import { formAction } from "@/lib/action";
-import { changeKeepingAnAdministrator } from "@/lib/admin/guarded-change";
+import { changeAsActor } from "@/lib/admin/guarded-change";
 import { findRole, nameTaken, permissionsFrom } from "@/lib/admin/access-model";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
@@ -39,10 +39,13 @@ export const updateRoleAction = formAction({
     if (!role) return { status: "error", message: "That role does not exist." };
     if (nameTaken(db, roles, current.organisation.id, input.name, role.id)) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { name: "A role with that name exists." } };
     const permissions = permissionsFrom(input);
-    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) =>
-      tx.update(roles).set({ name: input.name, permissions, requireTwoFactor: input.requireTwoFactor }).where(eq(roles.id, role.id)).run(),
-    );
-    if (refusal) return refusal;
+    // Editing a role acts on everyone who holds it, and it may be given later: nothing in it beyond the actor's own.
+    const outcome = changeAsActor(current, "role.update", {
+      affected: { roleId: role.id },
+      edited: { roleId: role.id },
+      change: (tx) => tx.update(roles).set({ name: input.name, permissions, requireTwoFactor: input.requireTwoFactor }).where(eq(roles.id, role.id)).run(),
+    });
+    if (!outcome.ok) return outcome.state;
     recordActorEvent(getDb(), current, "role.updated", { details: { role: role.id, name: input.name, permissions: permissions.join(","), requireTwoFactor: input.requireTwoFactor } });
     revalidatePath("/admin/roles");
     return { status: "success", message: `Role “${input.name}” saved.` };
@@ -55,8 +58,11 @@ export const deleteRoleAction = formAction({
   async handler(input, current) {
     const role = findRole(getDb(), current.organisation.id, input.role);
     if (!role) return { status: "error", message: "That role does not exist." };
-    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => tx.delete(roles).where(eq(roles.id, role.id)).run());
-    if (refusal) return refusal;
+    const outcome = changeAsActor(current, "role.delete", {
+      affected: { roleId: role.id },
+      change: (tx) => tx.delete(roles).where(eq(roles.id, role.id)).run(),
+    });
+    if (!outcome.ok) return outcome.state;
     recordActorEvent(getDb(), current, "role.deleted", { details: { role: role.id, name: role.name } });
     revalidatePath("/admin/roles");
     return { status: "success", message: `Role “${role.name}” deleted.` };

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
+import { refusalToGrant } from "@/lib/admin/delegated-change";
+import { adminTarget, refuse, withinRank } from "@/lib/admin/guarded-change";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
 import { sendInvitationEmail } from "@/lib/invitations/invitation-email";
@@ -35,19 +37,24 @@ export const inviteAction = formAction({
     .catchall(z.string().max(8)),
   echo: ["email"],
   async handler(input, current) {
+    const grant = { roleIds: idsFromCheckboxes(input, "role-"), groupIds: idsFromCheckboxes(input, "group-") };
+    // The page offers only roles and groups within the inviter's own permissions.
+    const refusal = refusalToGrant(getDb(), current.organisation.id, current.user.id, grant);
+    if (refusal) refuse(current, "invitation.send", refusal);
     const result = createInvitation(getDb(), {
       organisationId: current.organisation.id,
       invitedByUserId: current.user.id,
       email: input.email,
-      roleIds: idsFromCheckboxes(input, "role-"),
-      groupIds: idsFromCheckboxes(input, "group-"),
+      ...grant,
     });
     if (!result.ok) {
       if (result.reason === "email_taken") {
         return {
           status: "error",
           message: "Please correct the highlighted fields.",
-          fieldErrors: { email: "This email address already has an account." },
+          // The same words whether the address is a colleague's or belongs to
+          // another organisation on this server, which must not be revealed.
+          fieldErrors: { email: "This address cannot be invited. If they already use Twofold here, find them in the list of users." },
           // The form is reset after an action: keep the ticked roles and groups.
           values: Object.fromEntries(Object.entries(input).filter(([name, value]) => /^(role|group)-\d+$/.test(name) && value === "on").concat([["email", input.email]])),
         };
@@ -69,6 +76,9 @@ export const resendInvitationAction = formAction({
   async handler(input, current) {
     const db = getDb();
     const organisationId = current.organisation.id;
+    const target = adminTarget(current, input.user, "invitation.resend", { ownAccount: "allow" });
+    if (!target) return NOT_PENDING;
+    withinRank(current, target, "invitation.resend");
     // The check and the new link in one transaction: no link for someone who accepted in between.
     const sent = db.transaction((tx) => {
       const pending = findPendingInvitation(tx, organisationId, input.user);
@@ -89,6 +99,9 @@ export const withdrawInvitationAction = formAction({
   guard: requireUserAdmin,
   schema: z.object({ user: userId }),
   async handler(input, current) {
+    const target = adminTarget(current, input.user, "invitation.withdraw", { ownAccount: "allow" });
+    if (!target) return NOT_PENDING;
+    withinRank(current, target, "invitation.withdraw");
     const withdrawn = withdrawInvitation(getDb(), current.organisation.id, input.user);
     if (!withdrawn) return NOT_PENDING;
     // The user row is gone; the address keeps the event meaningful.

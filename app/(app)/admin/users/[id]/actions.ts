@@ -8,27 +8,16 @@ import { getDb } from "@/db";
 import { CODE_DELIVERIES, TWO_FACTOR_REQUIREMENTS, users } from "@/db/schema";
 import { formAction, type FormState } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
-import { changeKeepingAnAdministrator } from "@/lib/admin/guarded-change";
-import {
-  applyUserAccessChange,
-  findUserInOrganisation,
-  signOutUserEverywhere,
-} from "@/lib/admin/user-admin";
+import { adminTarget, changeAsActor } from "@/lib/admin/guarded-change";
+import { applyUserAccessChange, signOutUserEverywhere } from "@/lib/admin/user-admin";
 import { recordActorEvent } from "@/lib/audit";
-import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
+import { requirePermission } from "@/lib/auth/guards";
 import { notifyUser } from "@/lib/messaging/notify";
 import { removeSecondFactors } from "@/lib/two-factor/authenticator";
 
 const requireUserAdmin = () => requirePermission("users:manage");
 const userId = z.coerce.number().int().positive();
 const checkbox = z.literal("on").optional().transform(Boolean);
-
-type Target = NonNullable<ReturnType<typeof findUserInOrganisation>>;
-
-/** Every action starts here: the user must be in the admin's own organisation. */
-function targetOf(current: CurrentSession, id: number): Target | null {
-  return findUserInOrganisation(getDb(), current.organisation.id, id);
-}
 
 const NOT_FOUND: FormState = { status: "error", message: "That user does not exist." };
 
@@ -48,23 +37,23 @@ export const updateUserAction = formAction({
     // role-<id> and group-<id> checkboxes.
     .catchall(z.string().max(8)),
   async handler(input, current) {
-    const target = targetOf(current, input.user);
+    // Your own roles, requirement, factors and API status are managed on /profile.
+    const target = adminTarget(current, input.user, "user.update", { ownAccount: "refuse" });
     if (!target) return NOT_FOUND;
-    if (target.id === current.user.id && input.apiAccount) {
-      return { status: "error", message: "You cannot make your own account an API account: you would be locked out." };
-    }
     const removeTwoFactor = input.twoFactorWasEnabled && !input.twoFactorEnabled && target.hasOwnFactor;
-    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) =>
-      applyUserAccessChange(tx, current.organisation.id, target.id, {
-        roleIds: idsFromCheckboxes(input, "role-"),
-        groupIds: idsFromCheckboxes(input, "group-"),
-        requirement: input.requirement,
-        isApiAccount: input.apiAccount,
-        codeDelivery: input.codeDelivery,
-        removeTwoFactor,
-      }),
-    );
-    if (refusal) return refusal;
+    const outcome = changeAsActor(current, "user.update", {
+      affected: { userIds: [target.id] },
+      change: (tx) =>
+        applyUserAccessChange(tx, current.organisation.id, target.id, {
+          roleIds: idsFromCheckboxes(input, "role-"),
+          groupIds: idsFromCheckboxes(input, "group-"),
+          requirement: input.requirement,
+          isApiAccount: input.apiAccount,
+          codeDelivery: input.codeDelivery,
+          removeTwoFactor,
+        }),
+    });
+    if (!outcome.ok) return outcome.state;
 
     recordActorEvent(getDb(), current, "user.updated", { targetUserId: target.id, details: { requirement: input.requirement, apiAccount: input.apiAccount, codeDelivery: input.codeDelivery } });
     if (removeTwoFactor) {
@@ -95,12 +84,18 @@ export const resetTwoFactorAction = formAction({
   guard: requireUserAdmin,
   schema: z.object({ user: userId }),
   async handler(input, current) {
-    const target = targetOf(current, input.user);
+    // Your own factors are turned off on /profile, with your password and a code.
+    const target = adminTarget(current, input.user, "two_factor.reset", { ownAccount: "refuse" });
     if (!target) return NOT_FOUND;
-    const ended = getDb().transaction((tx) => {
-      removeSecondFactors(tx, target.id);
-      return signOutUserEverywhere(tx, target.id);
+    const outcome = changeAsActor(current, "two_factor.reset", {
+      affected: { userIds: [target.id] },
+      change: (tx) => {
+        removeSecondFactors(tx, target.id);
+        return signOutUserEverywhere(tx, target.id);
+      },
     });
+    if (!outcome.ok) return outcome.state;
+    const ended = outcome.value;
     recordActorEvent(getDb(), current, "two_factor.reset", { targetUserId: target.id, details: { sessionsEnded: ended } });
     await notifyUser(target, current.organisation, {
       subject: "two-factor authentication was reset",
@@ -110,7 +105,6 @@ export const resetTwoFactorAction = formAction({
         "Your authenticator app, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
       ],
     });
-    if (target.id === current.user.id) redirect("/login");
     revalidatePath(`/admin/users/${target.id}`);
     return { status: "success", message: "Two-factor authentication was reset and the user was signed out everywhere." };
   },
@@ -120,9 +114,15 @@ export const signOutEverywhereAction = formAction({
   guard: requireUserAdmin,
   schema: z.object({ user: userId }),
   async handler(input, current) {
-    const target = targetOf(current, input.user);
+    // Signing yourself out everywhere is harmless: allowed here as on /profile.
+    const target = adminTarget(current, input.user, "user.sign_out_everywhere", { ownAccount: "allow" });
     if (!target) return NOT_FOUND;
-    const ended = getDb().transaction((tx) => signOutUserEverywhere(tx, target.id));
+    const outcome = changeAsActor(current, "user.sign_out_everywhere", {
+      affected: { userIds: [target.id] },
+      change: (tx) => signOutUserEverywhere(tx, target.id),
+    });
+    if (!outcome.ok) return outcome.state;
+    const ended = outcome.value;
     recordActorEvent(getDb(), current, "user.sessions_revoked", { targetUserId: target.id, details: { sessionsEnded: ended } });
     if (target.id === current.user.id) redirect("/login");
     revalidatePath(`/admin/users/${target.id}`);
@@ -134,15 +134,17 @@ export const setAccountDisabledAction = formAction({
   guard: requireUserAdmin,
   schema: z.object({ user: userId, disabled: z.enum(["yes", "no"]) }),
   async handler(input, current) {
-    const target = targetOf(current, input.user);
+    const target = adminTarget(current, input.user, "user.disable", { ownAccount: "refuse" });
     if (!target) return NOT_FOUND;
-    if (target.id === current.user.id) return { status: "error", message: "You cannot disable your own account." };
     const disable = input.disabled === "yes";
-    const refusal = changeKeepingAnAdministrator(current.organisation.id, (tx) => {
-      tx.update(users).set({ disabledAt: disable ? new Date() : null }).where(eq(users.id, target.id)).run();
-      if (disable) signOutUserEverywhere(tx, target.id);
+    const outcome = changeAsActor(current, "user.disable", {
+      affected: { userIds: [target.id] },
+      change: (tx) => {
+        tx.update(users).set({ disabledAt: disable ? new Date() : null }).where(eq(users.id, target.id)).run();
+        if (disable) signOutUserEverywhere(tx, target.id);
+      },
     });
-    if (refusal) return refusal;
+    if (!outcome.ok) return outcome.state;
     recordActorEvent(getDb(), current, disable ? "user.disabled" : "user.enabled", { targetUserId: target.id });
     revalidatePath(`/admin/users/${target.id}`);
     return { status: "success", message: disable ? "The account is disabled and signed out." : "The account is enabled." };

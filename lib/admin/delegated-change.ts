@@ -1,0 +1,211 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { PERMISSIONS, roles, users, type Permission } from "@/db/schema";
+import { mayActOn, mayChangeAccess, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
+import { pendingInvitationSql } from "@/lib/invitations/pending";
+
+/*
+ * The database side of lib/admin/delegation.ts: who holds what in one
+ * organisation, and every change of roles, groups or memberships run so that
+ * it is undone when it breaks a delegation rule or leaves no full administrator.
+ */
+
+type Person = { roleIds: Set<number>; groupIds: Set<number> };
+
+/**
+ * The organisation's roles and, for everyone who holds at least one
+ * permission, the roles they hold (directly or through a group) and the
+ * groups they are in. People without permissions cannot outrank anyone, so
+ * they are left out: the snapshot stays small however many members there are.
+ */
+export type PrivilegeSnapshot = {
+  rolePermissions: Map<number, Permission[]>;
+  people: Map<number, Person>;
+};
+
+type LinkRow = { user_id: number; role_id: number | null; group_id: number | null };
+
+export function privilegeSnapshot(db: Executor, organisationId: number): PrivilegeSnapshot {
+  const rolePermissions = new Map(
+    db
+      .select({ id: roles.id, permissions: roles.permissions })
+      .from(roles)
+      .where(eq(roles.organisationId, organisationId))
+      .all()
+      .map((role) => [role.id, role.permissions] as const),
+  );
+  // Every link is checked against the organisation (roles, groups and users
+  // alike), so a row that somehow points elsewhere counts for nothing.
+  const links = db.all<LinkRow>(sql`
+    with "links" as (
+      select "user_roles"."user_id", "user_roles"."role_id", null as "group_id"
+        from "user_roles" join "roles" on "roles"."id" = "user_roles"."role_id"
+        where "roles"."organisation_id" = ${organisationId}
+      union all
+      select "group_members"."user_id", "roles"."id", "groups"."id"
+        from "group_members"
+        join "groups" on "groups"."id" = "group_members"."group_id" and "groups"."organisation_id" = ${organisationId}
+        left join "group_roles" on "group_roles"."group_id" = "groups"."id"
+        left join "roles" on "roles"."id" = "group_roles"."role_id" and "roles"."organisation_id" = ${organisationId}
+    )
+    select "links"."user_id", "links"."role_id", "links"."group_id" from "links"
+      join "users" on "users"."id" = "links"."user_id" and "users"."organisation_id" = ${organisationId}
+      where "links"."user_id" in (
+        select "user_id" from "links" join "roles" on "roles"."id" = "links"."role_id"
+          where json_array_length("roles"."permissions") > 0
+      )
+  `);
+  const people = new Map<number, Person>();
+  for (const link of links) {
+    const person = people.get(link.user_id) ?? { roleIds: new Set(), groupIds: new Set() };
+    if (link.role_id !== null) person.roleIds.add(link.role_id);
+    if (link.group_id !== null) person.groupIds.add(link.group_id);
+    people.set(link.user_id, person);
+  }
+  return { rolePermissions, people };
+}
+
+/** What the given roles carry together. */
+export function permissionsOfRoles(snapshot: PrivilegeSnapshot, roleIds: Iterable<number>): Set<Permission> {
+  const held = new Set<Permission>();
+  for (const roleId of roleIds) for (const permission of snapshot.rolePermissions.get(roleId) ?? []) held.add(permission);
+  return held;
+}
+
+/** A user's permissions: none for someone the snapshot does not list. */
+export function permissionsOfUser(snapshot: PrivilegeSnapshot, userId: number): Set<Permission> {
+  return permissionsOfRoles(snapshot, snapshot.people.get(userId)?.roleIds ?? []);
+}
+
+/** Who a change touches: named people, everyone holding a role, everyone in a group. */
+export type Affected = { userIds?: number[]; roleId?: number; groupId?: number };
+
+/** Everything the affected people hold, together. */
+export function permissionsOfAffected(snapshot: PrivilegeSnapshot, affected: Affected): Set<Permission> {
+  const held = new Set<Permission>();
+  for (const [userId, person] of snapshot.people) {
+    const touched =
+      affected.userIds?.includes(userId) ||
+      (affected.roleId !== undefined && person.roleIds.has(affected.roleId)) ||
+      (affected.groupId !== undefined && person.groupIds.has(affected.groupId));
+    if (touched) for (const permission of permissionsOfUser(snapshot, userId)) held.add(permission);
+  }
+  return held;
+}
+
+/**
+ * Enabled, non-API accounts that can sign in (a password or SSO, and not a
+ * pending invitation) and hold every permission, through this organisation's
+ * roles. The organisation must always keep one.
+ */
+export function countFullAdministrators(db: Pick<Db, "select">, organisationId: number): number {
+  const row = db
+    .select({ count: sql<number>`count(*)` })
+    .from(users)
+    .where(
+      and(
+        eq(users.organisationId, organisationId),
+        sql`${users.disabledAt} is null`,
+        eq(users.isApiAccount, false),
+        sql`("users"."password_hash" is not null or "users"."sso_subject" is not null)`,
+        sql`not ${pendingInvitationSql}`,
+        // Explicit table names: see roleRequiresTwoFactorSql.
+        sql`(
+          select count(distinct "permission"."value") from "roles", json_each("roles"."permissions") as "permission"
+          where "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (
+            select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
+            union
+            select "group_roles"."role_id" from "group_roles"
+              join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
+              where "group_members"."user_id" = "users"."id"
+          )
+        ) = ${PERMISSIONS.length}`,
+      ),
+    )
+    .get();
+  return row?.count ?? 0;
+}
+
+export const LAST_ADMINISTRATOR_MESSAGE = "This would leave the organisation without a full administrator who can sign in.";
+
+export type DelegatedOutcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal } | { ok: false; lastAdministrator: true };
+
+/** Carries an outcome out of a transaction, undoing it. */
+class Undo extends Error {
+  constructor(readonly outcome: DelegatedOutcome<never>) {
+    super("change undone");
+  }
+}
+
+/**
+ * Runs a change of roles, groups, memberships or account state, and undoes
+ * it when the actor may not make it (mayChangeAccess, on the people it
+ * affects before and after) or when it leaves no full administrator. Both
+ * are decided on what the transaction sees, so two racing changes cannot
+ * each pass on the other's stale state.
+ */
+export function delegatedChange<T>(
+  db: Db,
+  input: {
+    organisationId: number;
+    actorUserId: number;
+    affected: Affected;
+    /** The role or group being edited, whose new contents must be within the actor's permissions. */
+    edited?: { roleId: number } | { groupId: number };
+    change: (tx: Executor) => T;
+  },
+): DelegatedOutcome<T> {
+  try {
+    return db.transaction(
+      (tx) => {
+        const before = privilegeSnapshot(tx, input.organisationId);
+        const actor = permissionsOfUser(before, input.actorUserId);
+        const affectedBefore = permissionsOfAffected(before, input.affected);
+        const value = input.change(tx);
+        const after = privilegeSnapshot(tx, input.organisationId);
+        const refusal = mayChangeAccess({
+          actor,
+          affectedBefore,
+          affectedAfter: permissionsOfAffected(after, input.affected),
+          carried: carriedBy(tx, after, input.organisationId, input.edited),
+        });
+        if (refusal) throw new Undo({ ok: false, refusal });
+        if (countFullAdministrators(tx, input.organisationId) === 0) throw new Undo({ ok: false, lastAdministrator: true });
+        return { ok: true as const, value };
+      },
+      { behavior: "immediate" },
+    );
+  } catch (error) {
+    if (error instanceof Undo) return error.outcome;
+    throw error;
+  }
+}
+
+function carriedBy(tx: Executor, snapshot: PrivilegeSnapshot, organisationId: number, edited: { roleId: number } | { groupId: number } | undefined): PermissionSet {
+  if (!edited) return new Set();
+  if ("roleId" in edited) return permissionsOfRoles(snapshot, [edited.roleId]);
+  return permissionsOfRoles(snapshot, rolesOfGroup(tx, organisationId, edited.groupId));
+}
+
+/** The ids of the roles a group of the organisation carries. */
+export function rolesOfGroup(db: Executor, organisationId: number, groupId: number): number[] {
+  return db
+    .all<{ role_id: number }>(
+      sql`select "group_roles"."role_id" from "group_roles" join "groups" on "groups"."id" = "group_roles"."group_id"
+        where "groups"."id" = ${groupId} and "groups"."organisation_id" = ${organisationId}`,
+    )
+    .map((row) => row.role_id);
+}
+
+/** Whether `actorUserId` may act on `targetUserId` (both of the organisation): null, or why not. */
+export function refusalToActOn(db: Executor, organisationId: number, actorUserId: number, targetUserId: number): Refusal | null {
+  const snapshot = privilegeSnapshot(db, organisationId);
+  return mayActOn(permissionsOfUser(snapshot, actorUserId), permissionsOfUser(snapshot, targetUserId));
+}
+
+/** Whether `actorUserId` may give someone new these roles and groups (an invitation): null, or why not. */
+export function refusalToGrant(db: Executor, organisationId: number, actorUserId: number, grant: { roleIds: number[]; groupIds: number[] }): Refusal | null {
+  const snapshot = privilegeSnapshot(db, organisationId);
+  const roleIds = [...grant.roleIds, ...grant.groupIds.flatMap((groupId) => rolesOfGroup(db, organisationId, groupId))];
+  return mayChangeAccess({ actor: permissionsOfUser(snapshot, actorUserId), affectedBefore: new Set(), affectedAfter: permissionsOfRoles(snapshot, roleIds) });
+}
