@@ -3,12 +3,10 @@
 import { useActionState } from "react";
 import { updateUserAction } from "@/app/(app)/admin/users/[id]/actions";
 import { SubmitButton } from "@/components/ui/button";
-import { RoleGroupChoices } from "@/components/role-group-choices";
+import { RoleGroupChoices, type GrantOption } from "@/components/role-group-choices";
 import { Choice, RadioGroup, type RadioOption } from "@/components/ui/choice";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
-
-type Option = { id: number; name: string };
 
 const CODE_DELIVERY_OPTIONS = [
   { value: "auto", label: "Automatic", hint: "By text message when the user has a verified mobile number, else by email." },
@@ -38,8 +36,8 @@ export function AdminUserForm({
     roleIds: number[];
     groupIds: number[];
   };
-  roles: Array<Option & { requireTwoFactor: boolean }>;
-  groups: Option[];
+  roles: Array<GrantOption & { requireTwoFactor: boolean }>;
+  groups: GrantOption[];
   canManage: boolean;
 }) {
   const [state, action] = useActionState(updateUserAction, initialFormState);

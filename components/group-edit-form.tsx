@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { addGroupMemberAction, updateGroupAction } from "@/app/(app)/admin/groups/actions";
+import { grantHint, type GrantOption } from "@/components/role-group-choices";
 import { SubmitButton } from "@/components/ui/button";
 import { Choice, ChoiceGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
@@ -11,30 +12,36 @@ import { initialFormState } from "@/lib/action";
 export function GroupEditForm({
   group,
   roles,
+  editable,
 }: {
   group: { id: number; name: string; roleIds: number[] };
-  roles: Array<{ id: number; name: string; requireTwoFactor: boolean }>;
+  roles: Array<GrantOption & { requireTwoFactor: boolean }>;
+  /** False when the group carries, or its members hold, permissions the editor lacks. */
+  editable: boolean;
 }) {
   const [state, action] = useActionState(updateGroupAction, initialFormState);
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="group" value={group.id} />
-      <Field label="Name" id={`group-${group.id}-name`} name="name" defaultValue={group.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
-      <ChoiceGroup legend="Roles the group carries">
-        {roles.map((role) => (
-          <Choice
-            key={role.id}
-            id={`group-${group.id}-role-${role.id}`}
-            type="checkbox"
-            name={`role-${role.id}`}
-            label={role.name}
-            hint={role.requireTwoFactor ? "Requires two-factor authentication" : undefined}
-            defaultChecked={group.roleIds.includes(role.id)}
-          />
-        ))}
-      </ChoiceGroup>
-      <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+      <fieldset disabled={!editable} className="space-y-4">
+        <Field label="Name" id={`group-${group.id}-name`} name="name" defaultValue={group.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
+        <ChoiceGroup legend="Roles the group carries">
+          {roles.map((role) => (
+            <Choice
+              key={role.id}
+              id={`group-${group.id}-role-${role.id}`}
+              type="checkbox"
+              name={`role-${role.id}`}
+              label={role.name}
+              hint={grantHint(role, role.requireTwoFactor)}
+              defaultChecked={group.roleIds.includes(role.id)}
+              disabled={role.grantable === false}
+            />
+          ))}
+        </ChoiceGroup>
+        {editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
+      </fieldset>
     </form>
   );
 }

@@ -2,17 +2,15 @@
 
 import { useActionState } from "react";
 import { inviteAction } from "@/app/(app)/admin/users/invitation-actions";
-import { RoleGroupChoices } from "@/components/role-group-choices";
+import { RoleGroupChoices, type GrantOption } from "@/components/role-group-choices";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { Reveal } from "@/components/ui/reveal";
 import { initialFormState } from "@/lib/action";
 
-type Option = { id: number; name: string };
-
 /** "Invite people": one address, and the roles and groups the person starts with. */
-export function InvitationCreateForm({ roles, groups }: { roles: Array<Option & { requireTwoFactor: boolean }>; groups: Option[] }) {
+export function InvitationCreateForm({ roles, groups }: { roles: Array<GrantOption & { requireTwoFactor: boolean }>; groups: GrantOption[] }) {
   const [state, action] = useActionState(inviteAction, initialFormState);
   return (
     <Reveal label="Invite people" variant="primary">

@@ -12,9 +12,15 @@ import type { Permission } from "@/db/schema";
 export function RoleEditForm({
   role,
   permissionLabels,
+  heldPermissions,
+  editable,
 }: {
   role: { id: number; name: string; permissions: Permission[]; requireTwoFactor: boolean };
   permissionLabels: Record<Permission, string>;
+  /** The editor's own permissions: only these can be given (lib/admin/delegation.ts). */
+  heldPermissions: Permission[];
+  /** False when the role carries, or its holders hold, permissions the editor lacks. */
+  editable: boolean;
 }) {
   const [state, action] = useActionState(updateRoleAction, initialFormState);
   const field = (name: string) => `role-${role.id}-${name}`;
@@ -22,30 +28,34 @@ export function RoleEditForm({
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="role" value={role.id} />
-      <Field label="Name" id={field("name")} name="name" defaultValue={role.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
-      <ChoiceGroup legend="Permissions">
-        <div className="grid gap-2 sm:grid-cols-2">
-          {(Object.keys(permissionLabels) as Permission[]).map((permission) => (
-            <Choice
-              key={permission}
-              id={field(permission)}
-              type="checkbox"
-              name={`permission-${permission}`}
-              label={permissionLabels[permission]}
-              defaultChecked={role.permissions.includes(permission)}
-            />
-          ))}
-        </div>
-      </ChoiceGroup>
-      <Choice
-        id={field("require-two-factor")}
-        type="checkbox"
-        name="requireTwoFactor"
-        label="Require two-factor authentication"
-        hint="Everyone holding this role, directly or through a group, must use a second factor."
-        defaultChecked={role.requireTwoFactor}
-      />
-      <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+      <fieldset disabled={!editable} className="space-y-4">
+        <Field label="Name" id={field("name")} name="name" defaultValue={role.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
+        <ChoiceGroup legend="Permissions">
+          <div className="grid gap-2 sm:grid-cols-2">
+            {(Object.keys(permissionLabels) as Permission[]).map((permission) => (
+              <Choice
+                key={permission}
+                id={field(permission)}
+                type="checkbox"
+                name={`permission-${permission}`}
+                label={permissionLabels[permission]}
+                hint={heldPermissions.includes(permission) ? undefined : "You do not hold this permission, so you cannot give it"}
+                defaultChecked={role.permissions.includes(permission)}
+                disabled={!heldPermissions.includes(permission)}
+              />
+            ))}
+          </div>
+        </ChoiceGroup>
+        <Choice
+          id={field("require-two-factor")}
+          type="checkbox"
+          name="requireTwoFactor"
+          label="Require two-factor authentication"
+          hint="Everyone holding this role, directly or through a group, must use a second factor."
+          defaultChecked={role.requireTwoFactor}
+        />
+        {editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
+      </fieldset>
     </form>
   );
 }

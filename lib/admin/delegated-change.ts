@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { PERMISSIONS, roles, users, type Permission } from "@/db/schema";
-import { mayActOn, mayChangeAccess, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
+import { mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 
 /*
@@ -209,3 +209,33 @@ export function refusalToGrant(db: Executor, organisationId: number, actorUserId
   const roleIds = [...grant.roleIds, ...grant.groupIds.flatMap((groupId) => rolesOfGroup(db, organisationId, groupId))];
   return mayChangeAccess({ actor: permissionsOfUser(snapshot, actorUserId), affectedBefore: new Set(), affectedAfter: permissionsOfRoles(snapshot, roleIds) });
 }
+
+/**
+ * What an actor may do with each role, group and person of the organisation,
+ * for the admin pages to offer only that (the actions decide again).
+ */
+export function accessReach(db: Executor, organisationId: number, actorUserId: number) {
+  const snapshot = privilegeSnapshot(db, organisationId);
+  const actor = permissionsOfUser(snapshot, actorUserId);
+  const rolesByGroup = new Map<number, number[]>();
+  const links = db.all<{ group_id: number; role_id: number }>(
+    sql`select "group_roles"."group_id", "group_roles"."role_id" from "group_roles"
+      join "groups" on "groups"."id" = "group_roles"."group_id" where "groups"."organisation_id" = ${organisationId}`,
+  );
+  for (const link of links) rolesByGroup.set(link.group_id, [...(rolesByGroup.get(link.group_id) ?? []), link.role_id]);
+  const within = (permissions: Iterable<Permission>) => missingPermissions(actor, permissions).length === 0;
+  const mayGrantRole = (roleId: number) => within(permissionsOfRoles(snapshot, [roleId]));
+  const mayGrantGroup = (groupId: number) => within(permissionsOfRoles(snapshot, rolesByGroup.get(groupId) ?? []));
+  return {
+    actor,
+    /** The permissions someone holds, directly or through groups. */
+    permissionsOf: (userId: number) => permissionsOfUser(snapshot, userId),
+    mayActOn: (userId: number) => within(permissionsOfUser(snapshot, userId)),
+    mayGrantRole,
+    mayGrantGroup,
+    mayEditRole: (roleId: number) => mayGrantRole(roleId) && within(permissionsOfAffected(snapshot, { roleId })),
+    mayEditGroup: (groupId: number) => mayGrantGroup(groupId) && within(permissionsOfAffected(snapshot, { groupId })),
+  };
+}
+
+export type AccessReach = ReturnType<typeof accessReach>;

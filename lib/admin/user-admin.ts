@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { apiTokens, groupMembers, groups, roles, userRoles, users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
+import type { AccessReach } from "@/lib/admin/delegated-change";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
@@ -41,10 +42,13 @@ export function findUserInOrganisation(db: Db, organisationId: number, userId: n
   };
 }
 
-export function rolesAndGroupsOf(db: Db, organisationId: number) {
+/** The organisation's roles and groups; given an actor's reach, each says whether the actor may give it. */
+export function rolesAndGroupsOf(db: Db, organisationId: number, reach?: Pick<AccessReach, "mayGrantRole" | "mayGrantGroup">) {
+  const allRoles = db.select({ id: roles.id, name: roles.name, requireTwoFactor: roles.requireTwoFactor }).from(roles).where(eq(roles.organisationId, organisationId)).orderBy(roles.name).all();
+  const allGroups = db.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.organisationId, organisationId)).orderBy(groups.name).all();
   return {
-    roles: db.select({ id: roles.id, name: roles.name, requireTwoFactor: roles.requireTwoFactor }).from(roles).where(eq(roles.organisationId, organisationId)).orderBy(roles.name).all(),
-    groups: db.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.organisationId, organisationId)).orderBy(groups.name).all(),
+    roles: allRoles.map((role) => ({ ...role, grantable: reach ? reach.mayGrantRole(role.id) : true })),
+    groups: allGroups.map((group) => ({ ...group, grantable: reach ? reach.mayGrantGroup(group.id) : true })),
   };
 }
 

@@ -7,6 +7,7 @@ import { METHOD_LABELS } from "@/lib/two-factor/methods";
 import { listUsers, USER_SORTS, type UserListQuery } from "@/lib/admin/user-directory";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { InvitationCreateForm } from "@/components/invitation-create-form";
+import { accessReach } from "@/lib/admin/delegated-change";
 import { rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { formatDateTime } from "@/lib/format";
 
@@ -55,7 +56,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <p className="mt-1 text-sm text-slate-600">Everyone in {organisation.name}, and how they sign in.</p>
       </div>
 
-      {canInvite ? <InvitationCreateForm {...rolesAndGroupsOf(getDb(), organisation.id)} /> : null}
+      {canInvite ? <InvitationCreateForm {...rolesAndGroupsOf(getDb(), organisation.id, accessReach(getDb(), organisation.id, user.id))} /> : null}
 
       <form role="search" action="/admin/users" className="flex flex-wrap items-end gap-3">
         <div>

@@ -9,11 +9,15 @@ import { InvitationStatus } from "@/components/invitation-status";
 import { RowActionForm } from "@/components/row-action-form";
 import { SetupLinkCard } from "@/components/setup-link-card";
 import { Card } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/db";
+import { accessReach } from "@/lib/admin/delegated-change";
+import { missingPermissions } from "@/lib/admin/delegation";
 import { requirementLabel } from "@/lib/admin/labels";
 import { findUserInOrganisation, rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { listApiTokens } from "@/lib/api/tokens";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
+import { PERMISSION_LABELS } from "@/lib/auth/permissions";
 import { formatDateTime, formatPhone } from "@/lib/format";
 import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
 import { METHOD_LABELS } from "@/lib/two-factor/methods";
@@ -28,8 +32,13 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   // Another organisation's user is simply not found, like one that never existed.
   const user = id.success ? findUserInOrganisation(db, current.organisation.id, id.data) : null;
   if (!user) notFound();
-  const canManage = (await getCurrentPermissions(current.user.id)).has("users:manage");
-  const { roles, groups } = rolesAndGroupsOf(db, current.organisation.id);
+  const holdsUsersManage = (await getCurrentPermissions(current.user.id)).has("users:manage");
+  // What the actions will allow (lib/admin/delegation.ts): offer nothing else.
+  const reach = accessReach(db, current.organisation.id, current.user.id);
+  const isOwnAccount = user.id === current.user.id;
+  const canManage = holdsUsersManage && reach.mayActOn(user.id);
+  const canEditAccess = canManage && !isOwnAccount;
+  const { roles, groups } = rolesAndGroupsOf(db, current.organisation.id, reach);
   const { requirement, methods } = twoFactorStateOfUser(db, user.id);
   const codePlan = planSecondFactorDelivery({ ...user, organisationId: current.organisation.id });
 
@@ -45,6 +54,21 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           {user.lastSignInAt ? `last signed in ${formatDateTime(user.lastSignInAt)}` : "never signed in"}
         </p>
       </div>
+      {holdsUsersManage && isOwnAccount ? (
+        <Notice>
+          This is your own account. Another administrator changes your roles, groups and two-factor requirement; you manage your own two-factor authentication,
+          password and sessions on{" "}
+          <Link href="/profile" className="font-medium text-brand-700 underline">
+            your profile
+          </Link>
+          .
+        </Notice>
+      ) : null}
+      {holdsUsersManage && !canManage ? (
+        <Notice>
+          {user.name} holds permissions you do not ({missingPermissions(reach.actor, reach.permissionsOf(user.id)).map((permission) => PERMISSION_LABELS[permission].toLowerCase()).join(", ")}), so only an administrator who holds them can change this account.
+        </Notice>
+      ) : null}
       <InvitationStatus organisationId={current.organisation.id} userId={user.id} canManage={canManage} />
       <Card title="Two-factor methods" id="methods">
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
@@ -76,18 +100,18 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         </dl>
       </Card>
       <Card title="Access" id="access">
-        <AdminUserForm user={user} roles={roles} groups={groups} canManage={canManage} />
+        <AdminUserForm user={user} roles={roles} groups={groups} canManage={canEditAccess} />
       </Card>
       {canManage ? <ApiTokensCard user={user} tokens={listApiTokens(db, user.id)} /> : null}
       {canManage ? (
         <Card title="Account actions" id="account-actions">
           <div className="flex flex-wrap items-start gap-4 [&_form]:items-start">
             {/* An SSO user's second factor is the identity provider's: nothing here to reset. */}
-            {user.ssoIssuer ? null : (
+            {user.ssoIssuer || isOwnAccount ? null : (
               <RowActionForm action={resetTwoFactorAction} fields={{ user: user.id }} label="Reset two-factor authentication" pendingLabel="Resetting…" />
             )}
             <RowActionForm action={signOutEverywhereAction} fields={{ user: user.id }} label="Sign out everywhere" pendingLabel="Signing out…" />
-            {user.id === current.user.id ? null : (
+            {isOwnAccount ? null : (
               <RowActionForm
                 action={setAccountDisabledAction}
                 fields={{ user: user.id, disabled: user.disabledAt ? "no" : "yes" }}
