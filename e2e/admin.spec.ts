@@ -1,10 +1,10 @@
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { auditEvents, organisations, outbox, sessions, totpCredentials, userRoles, users, type Permission } from "@/db/schema";
+import { auditEvents, organisations, outbox, roles, sessions, totpCredentials, userRoles, users, type Permission } from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { totpCodeAt } from "@/lib/two-factor/totp";
-import { expect, failOnServerErrors, signInWithForm, test } from "./fixtures";
+import { expect, expectNoAxeViolations, failOnServerErrors, signInWithForm, test } from "./fixtures";
 import { allPages, allServerActions } from "./manifests";
 
 const ALL: Permission[] = ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"];
@@ -154,27 +154,26 @@ test("“Reset two-factor authentication” and “Sign out everywhere” end th
   await userContext.close();
 });
 
-test("an admin cannot remove the last administrator, nor lock themselves out", async ({ page, context, db, createUser, signInAs }) => {
+test("an admin's own user page is read-only, and the last full administrator cannot be removed", async ({ page, context, db, createUser, signInAs }) => {
   const admin = await createUser({ permissions: ALL });
   await signInAs(context, admin);
   await page.goto(`/admin/users/${admin.id}`);
-  const ownRole = page.getByRole("group", { name: "Roles" }).getByRole("checkbox");
-  await ownRole.uncheck();
-  await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByText("This would leave the organisation without an administrator who can sign in.")).toBeVisible();
-  expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).all()).toHaveLength(1);
-
-  await page.reload();
-  await page.getByLabel("API account").check();
-  await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByText("You cannot make your own account an API account")).toBeVisible();
+  // Your own access and 2FA are not changed from the admin pages (they belong on /profile).
+  await expect(page.getByText("This is your own account.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "your profile" })).toHaveAttribute("href", "/profile");
+  await expect(page.getByRole("group", { name: "Roles" }).getByRole("checkbox")).toBeDisabled();
+  await expect(page.getByLabel("API account")).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Disable account" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Reset two-factor authentication" })).toHaveCount(0);
 
+  // Deleting the role that makes them the only full administrator is refused, and undone.
   await page.goto("/admin/roles");
-  const roleName = db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId;
-  await page.getByRole("button", { name: /^Delete role / }).first().click();
-  await expect(page.getByText("This would leave the organisation without an administrator who can sign in.")).toBeVisible();
-  expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId).toBe(roleName);
+  const roleId = db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId;
+  const role = db.select().from(roles).where(eq(roles.id, roleId)).get()!;
+  await page.getByRole("button", { name: `Delete role ${role.name}` }).click();
+  await expect(page.getByText("This would leave the organisation without a full administrator who can sign in.")).toBeVisible();
+  expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId).toBe(roleId);
 });
 
 test("every admin page and action refuses a signed-in user without the permission", async ({ db, baseURL, createUser }) => {
@@ -293,5 +292,35 @@ test("organisation settings: requiring 2FA for everyone sends users without a fa
   const userPage = await userContext.newPage();
   await signInWithForm(userPage, user);
   await expect(userPage).toHaveURL("/login/setup");
+  await userContext.close();
+});
+
+test("a user's admin page lists their factors and sessions, and an admin can end one session", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL });
+  const user = await createUser({ organisationId: admin.organisationId, totp: true });
+  const userContext = await browser.newContext();
+  await signInAs(userContext, user);
+  const userPage = await userContext.newPage();
+  await userPage.goto("/profile");
+  await expect(userPage).toHaveURL("/profile");
+
+  await signInAs(context, admin);
+  await page.goto(`/admin/users/${user.id}`);
+  const factors = page.getByRole("table", { name: "Second factors the user set up" });
+  await expect(factors.getByRole("row", { name: /Authenticator app/ })).toContainText("Never");
+  await expect(factors.getByRole("row", { name: /Recovery codes \(10 left\)/ })).toBeVisible();
+  const sessionsCard = page.getByRole("region", { name: "Sessions" });
+  await expect(sessionsCard.getByRole("listitem")).toHaveCount(1);
+  await expect(sessionsCard).toContainText("198.18.0.1");
+  await expectNoAxeViolations(page);
+
+  await sessionsCard.getByRole("button", { name: /^End session/ }).click();
+  await expect(sessionsCard.getByText("The session was signed out.")).toBeVisible();
+  await expect(sessionsCard.getByText("The user is not signed in anywhere.")).toBeVisible();
+  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+  await userPage.reload();
+  await expect(userPage).toHaveURL("/login");
+  const audited = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "session.revoked"))).all();
+  expect(audited.map((event) => event.actorUserId)).toEqual([admin.id]);
   await userContext.close();
 });

@@ -60,9 +60,17 @@ test("an admin invites someone with roles and groups: the email carries the link
   await form.getByLabel("Email address").fill(email.toUpperCase());
   await form.getByLabel(strict.name, { exact: true }).check();
   await submitAndWait(page, form.getByRole("button", { name: "Send invitation" }));
-  await expect(form.getByLabel("Email address")).toHaveAccessibleDescription("This email address already has an account.");
+  const refused = "This address cannot be invited. If they already use Twofold here, find them in the list of users.";
+  await expect(form.getByLabel("Email address")).toHaveAccessibleDescription(refused);
   await expect(form.getByLabel(strict.name, { exact: true })).toBeChecked();
   await expectNoAxeViolations(page);
+
+  // An address of another organisation on this server gets the very same answer: nothing says where it lives.
+  const stranger = await createUser();
+  await form.getByLabel("Email address").fill(stranger.email);
+  await submitAndWait(page, form.getByRole("button", { name: "Send invitation" }));
+  await expect(form.getByLabel("Email address")).toHaveAccessibleDescription(refused);
+  expect(db.select().from(users).where(eq(users.email, stranger.email)).all().map((row) => row.organisationId)).toEqual([stranger.organisationId]);
 
   const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
   expect(invitee.passwordHash).toBeNull();

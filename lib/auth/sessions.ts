@@ -180,7 +180,7 @@ export function deleteSessionsOfUser(db: Executor, userId: number, options: { ex
 }
 
 /** Deletes one of a user's sessions by its hash; scoped to the user so nobody can end another's session. */
-export function deleteSessionOfUser(db: Db, userId: number, tokenHash: string): boolean {
+export function deleteSessionOfUser(db: Executor, userId: number, tokenHash: string): boolean {
   return (
     db
       .delete(sessions)

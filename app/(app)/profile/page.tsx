@@ -22,6 +22,7 @@ import { RowActionForm } from "@/components/row-action-form";
 import { TrustedBrowsersForgetAllForm } from "@/components/trusted-browser-forget-form";
 import { TwoFactorDisableForm } from "@/components/two-factor-disable-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
+import { SessionList } from "@/components/session-list";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
 import { handledByIdentityProvider, SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
@@ -249,37 +250,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
       )}
 
       <Card title="Your sessions" id="sessions" description="Where you are signed in. End any session you do not recognise.">
-        <ul className="divide-y divide-slate-100">
-          {sessions.map((session) => {
-            const browser = describeUserAgent(session.userAgent);
-            const isCurrent = session.tokenHash === currentSession.tokenHash;
-            return (
-              <li key={session.tokenHash} className="flex flex-wrap items-center justify-between gap-3 py-3">
-                <div>
-                  <p className="text-sm font-medium text-slate-900">
-                    {browser}
-                    {isCurrent ? (
-                      <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">This browser</span>
-                    ) : null}
-                  </p>
-                  <p className="text-xs text-slate-600">
-                    {session.ip ?? "Unknown address"} · signed in {formatDateTime(session.createdAt)} · last active{" "}
-                    {formatDateTime(session.lastSeenAt)}
-                  </p>
-                </div>
-                {isCurrent ? null : (
-                  <RowActionForm
-                    action={endSessionAction}
-                    fields={{ session: session.tokenHash }}
-                    label="End session"
-                    accessibleName={`End session: ${browser}, signed in ${formatDateTime(session.createdAt)}`}
-                    pendingLabel="Ending…"
-                  />
-                )}
-              </li>
-            );
-          })}
-        </ul>
+        <SessionList sessions={sessions} currentTokenHash={currentSession.tokenHash} endAction={endSessionAction} />
       </Card>
     </div>
   );

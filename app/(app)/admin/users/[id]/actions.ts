@@ -12,6 +12,7 @@ import { adminTarget, changeAsActor } from "@/lib/admin/guarded-change";
 import { applyUserAccessChange, signOutUserEverywhere } from "@/lib/admin/user-admin";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
+import { deleteSessionOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
 import { removeSecondFactors } from "@/lib/two-factor/authenticator";
 
@@ -148,5 +149,22 @@ export const setAccountDisabledAction = formAction({
     recordActorEvent(getDb(), current, disable ? "user.disabled" : "user.enabled", { targetUserId: target.id });
     revalidatePath(`/admin/users/${target.id}`);
     return { status: "success", message: disable ? "The account is disabled and signed out." : "The account is enabled." };
+  },
+});
+
+export const endUserSessionAction = formAction({
+  guard: requireUserAdmin,
+  schema: z.object({ user: userId, session: z.string().min(1).max(100) }),
+  async handler(input, current) {
+    const target = adminTarget(current, input.user, "session.end", { ownAccount: "allow" });
+    if (!target) return NOT_FOUND;
+    if (input.session === current.session.tokenHash) return { status: "error", message: "Use “Sign out” to end this session." };
+    // Scoped to the user: a session id of anyone else ends nothing.
+    const outcome = changeAsActor(current, "session.end", { affected: { userIds: [target.id] }, change: (tx) => deleteSessionOfUser(tx, target.id, input.session) });
+    if (!outcome.ok) return outcome.state;
+    if (!outcome.value) return { status: "error", message: "That session has already ended." };
+    recordActorEvent(getDb(), current, "session.revoked", { targetUserId: target.id, details: { byAdministrator: true } });
+    revalidatePath(`/admin/users/${target.id}`);
+    return { status: "success", message: "The session was signed out." };
   },
 });

@@ -2,22 +2,26 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
+import { endUserSessionAction, resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
 import { InvitationStatus } from "@/components/invitation-status";
 import { RowActionForm } from "@/components/row-action-form";
+import { SessionList } from "@/components/session-list";
 import { SetupLinkCard } from "@/components/setup-link-card";
+import { UserFactorsTable } from "@/components/user-factors-table";
 import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/db";
 import { accessReach } from "@/lib/admin/delegated-change";
 import { missingPermissions } from "@/lib/admin/delegation";
 import { requirementLabel } from "@/lib/admin/labels";
+import { factorsOfUser } from "@/lib/admin/user-factors";
 import { findUserInOrganisation, rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { listApiTokens } from "@/lib/api/tokens";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
+import { listSessionsOfUser } from "@/lib/auth/sessions";
 import { formatDateTime, formatPhone } from "@/lib/format";
 import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
 import { METHOD_LABELS } from "@/lib/two-factor/methods";
@@ -98,6 +102,18 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             {user.mobileNumber ? `${formatPhone(user.mobileNumber)} (${user.mobileVerifiedAt ? "verified" : "not verified"})` : "None"}
           </dd>
         </dl>
+      </Card>
+      <Card title="Factors" id="factors" description="The second factors the user set up, when each was added and last used.">
+        <UserFactorsTable factors={factorsOfUser(db, user.id)} />
+      </Card>
+      <Card title="Sessions" id="sessions" description="Where the user is signed in now.">
+        <SessionList
+          sessions={listSessionsOfUser(db, user.id)}
+          currentTokenHash={current.session.tokenHash}
+          endAction={canManage ? endUserSessionAction : undefined}
+          fields={{ user: user.id }}
+          emptyText="The user is not signed in anywhere."
+        />
       </Card>
       <Card title="Access" id="access">
         <AdminUserForm user={user} roles={roles} groups={groups} canManage={canEditAccess} />
