@@ -8,10 +8,10 @@ export type Organisation = typeof organisations.$inferSelect;
 /**
  * Creates an organisation with its built-in Administrator role: every
  * permission, and two-factor authentication required, because an account
- * that can change who must use 2FA has to be at least as protected as the
- * accounts it manages (NIST SP 800-63B-4 asks AAL2 of privileged accounts;
- * OWASP ASVS 5.0 V6 likewise). Run it inside the caller's transaction, so
- * the organisation never exists without the role.
+ * that decides who must use 2FA has to be at least as protected as the
+ * accounts it manages: two factors, as at AAL2 of NIST SP 800-63B-4 and in
+ * OWASP ASVS 5.0 V6 (6.3.3). Run it inside the caller's transaction, so the
+ * organisation never exists without the role.
  */
 export function createOrganisation(tx: Executor, name: string): { organisation: Organisation; administratorRoleId: number } {
   const organisation = tx.insert(organisations).values({ name }).returning().get();
