@@ -1,8 +1,12 @@
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { organisations, users } from "@/db/schema";
+import { organisations, PERMISSIONS, roles, users } from "@/db/schema";
 import { seedDemoOrganisation } from "@/db/seed";
 import { signInWithPassword } from "@/lib/auth/password-sign-in";
 import { userHasPermission } from "@/lib/auth/permissions";
+import { ADMINISTRATOR_ROLE_NAME } from "@/lib/organisations/create-organisation";
+import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { testDatabase } from "@/test/db";
 
 describe("demo seed", () => {
@@ -27,5 +31,27 @@ describe("demo seed", () => {
     expect(userHasPermission(db, alice.id, "settings:manage")).toBe(false);
     const dump = JSON.stringify(db.select().from(users).all());
     for (const login of logins) expect(dump).not.toContain(login.password);
+  });
+
+  it("requires 2FA of the demo Administrator, as of every organisation's built-in Administrator role, and keeps the other demo roles as they were", async () => {
+    const db = testDatabase();
+    await seedDemoOrganisation(db);
+    const acme = db.select().from(organisations).get()!;
+    const demoRoles = db.select().from(roles).where(eq(roles.organisationId, acme.id)).orderBy(roles.id).all();
+    expect(demoRoles.map((role) => [role.name, role.requireTwoFactor])).toEqual([
+      ["Administrator", true],
+      ["Auditor", false],
+      ["Engineer", true],
+      ["Member", false],
+    ]);
+    const administrator = db.select().from(roles).where(and(eq(roles.organisationId, acme.id), eq(roles.name, ADMINISTRATOR_ROLE_NAME))).get()!;
+    expect(administrator.permissions).toEqual([...PERMISSIONS]);
+
+    const ada = db.select().from(users).where(eq(users.email, "admin@acme.test")).get()!;
+    const state = twoFactorStateOfUser(db, ada.id);
+    expect(state.requirement.level).toBe("required");
+    // With the organisation's default settings, she is emailed a code after her password, without setup.
+    expect(state.methods).toEqual(["code"]);
+    expect(stageAfterPassword(db, ada.id, null).stage).toBe("password");
   });
 });

@@ -3,24 +3,21 @@ import type { Db } from "@/db";
 import { groupMembers, groupRoles, groups, organisations, roles, userRoles, users, type Permission } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { randomToken } from "@/lib/crypto";
+import { ADMINISTRATOR_ROLE_NAME, createOrganisation } from "@/lib/organisations/create-organisation";
 
 export const DEMO_ORGANISATION_NAME = "Acme";
 
 export type DemoLogin = { name: string; email: string; password: string; note: string };
 
+/** Besides the built-in Administrator role, which every organisation gets (and which requires 2FA). */
 const DEMO_ROLES: Array<{ name: string; permissions: Permission[]; requireTwoFactor: boolean }> = [
-  {
-    name: "Administrator",
-    permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
-    requireTwoFactor: false,
-  },
   { name: "Auditor", permissions: ["users:read", "audit:read"], requireTwoFactor: false },
   { name: "Engineer", permissions: [], requireTwoFactor: true },
   { name: "Member", permissions: [], requireTwoFactor: false },
 ];
 
 const DEMO_USERS = [
-  { name: "Ada Admin", email: "admin@acme.test", role: "Administrator", note: "administrator" },
+  { name: "Ada Admin", email: "admin@acme.test", role: ADMINISTRATOR_ROLE_NAME, note: "administrator, whose role requires 2FA" },
   { name: "Ben Auditor", email: "auditor@acme.test", role: "Auditor", note: "reads users and the audit log" },
   { name: "Alice Engineer", email: "alice@acme.test", group: "Engineering", note: "in Engineering, whose role requires 2FA" },
   { name: "Bob Member", email: "bob@acme.test", role: "Member", note: "ordinary member" },
@@ -43,13 +40,11 @@ export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> 
   );
 
   db.transaction((tx) => {
-    const organisation = tx.insert(organisations).values({ name: DEMO_ORGANISATION_NAME }).returning().get();
-    const roleIds = new Map(
-      DEMO_ROLES.map((role) => [
-        role.name,
-        tx.insert(roles).values({ ...role, organisationId: organisation.id }).returning().get().id,
-      ]),
-    );
+    const { organisation, administratorRoleId } = createOrganisation(tx, DEMO_ORGANISATION_NAME);
+    const roleIds = new Map([
+      [ADMINISTRATOR_ROLE_NAME, administratorRoleId],
+      ...DEMO_ROLES.map((role) => [role.name, tx.insert(roles).values({ ...role, organisationId: organisation.id }).returning().get().id] as const),
+    ]);
     const engineering = tx.insert(groups).values({ organisationId: organisation.id, name: "Engineering" }).returning().get();
     tx.insert(groupRoles).values({ groupId: engineering.id, roleId: roleIds.get("Engineer")! }).run();
 

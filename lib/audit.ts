@@ -1,4 +1,4 @@
-import type { Db } from "@/db";
+import type { Db, Executor } from "@/db";
 import { auditEvents } from "@/db/schema";
 import type { RequestContext } from "@/lib/request-context";
 
@@ -73,7 +73,7 @@ export type AuditEventInput = {
   at?: Date;
 };
 
-export function recordAuditEvent(db: Db, event: AuditEventInput): void {
+export function recordAuditEvent(db: Executor, event: AuditEventInput): void {
   db.insert(auditEvents)
     .values({
       type: event.type,

@@ -121,25 +121,42 @@ function decodeEncryptionKey(value: string): Buffer {
   return key;
 }
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(source);
+function parseEnvironment<Schema extends z.ZodType>(schema: Schema, source: NodeJS.ProcessEnv): z.infer<Schema> {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigurationError(`Invalid environment: ${problems.join("; ")}`);
   }
-  const production = parsed.data.NODE_ENV === "production";
-  checkProviders(parsed.data);
-  const authSecret = resolveSecret("AUTH_SECRET", parsed.data.AUTH_SECRET, production);
+  return parsed.data;
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = parseEnvironment(envSchema, source);
+  const production = parsed.NODE_ENV === "production";
+  checkProviders(parsed);
+  const authSecret = resolveSecret("AUTH_SECRET", parsed.AUTH_SECRET, production);
   if (authSecret.length < 32) throw new ConfigurationError("AUTH_SECRET must be at least 32 characters.");
   return {
-    ...parsed.data,
+    ...parsed,
     // The outbox holds sign-in codes: in production it is readable only on purpose.
-    OUTBOX_PUBLIC: parsed.data.OUTBOX_PUBLIC ?? !production,
+    OUTBOX_PUBLIC: parsed.OUTBOX_PUBLIC ?? !production,
     AUTH_SECRET: authSecret,
     APP_ENCRYPTION_KEY: decodeEncryptionKey(
-      resolveSecret("APP_ENCRYPTION_KEY", parsed.data.APP_ENCRYPTION_KEY, production),
+      resolveSecret("APP_ENCRYPTION_KEY", parsed.APP_ENCRYPTION_KEY, production),
     ),
   };
+}
+
+/** What links into Twofold are built from (lib/app-address). */
+export type AppAddressSettings = Pick<Env, "APP_URL" | "NODE_ENV" | "PORT">;
+
+/**
+ * Only the settings links are built from, for commands that print a link
+ * outside the server (`npm run admin:create`): they need no secrets, and must
+ * not generate any into ./data/ as loadEnv does in development.
+ */
+export function loadAppAddressSettings(source: NodeJS.ProcessEnv = process.env): AppAddressSettings {
+  return parseEnvironment(envSchema.pick({ APP_URL: true, NODE_ENV: true, PORT: true }), source);
 }
 
 let cached: Env | undefined;

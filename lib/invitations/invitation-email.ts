@@ -1,6 +1,7 @@
 import "server-only";
 import { appUrl } from "@/lib/app-url";
 import { formatDateTime } from "@/lib/format";
+import { invitationLinkPath } from "@/lib/invitations/invitations";
 import { sendLinkEmail } from "@/lib/messaging/link-email";
 
 /**
@@ -23,7 +24,7 @@ export function sendInvitationEmail(input: {
       `${input.invitedByName} invited you to sign in to ${input.organisationName} with Twofold.`,
       "To accept, open this link, then choose your name and a password:",
     ],
-    url: appUrl(`/invite/${input.token}`),
+    url: appUrl(invitationLinkPath(input.token)),
     outro: [
       `The link works once, until ${formatDateTime(input.expiresAt)}. If it has expired, ask your administrator for a new one.`,
       "If you did not expect this invitation, you can ignore this email.",

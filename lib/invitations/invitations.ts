@@ -28,7 +28,13 @@ export function provisionalName(email: string): string {
   return email.slice(0, email.indexOf("@")).slice(0, NAME_MAX_LENGTH) || email;
 }
 
-function emailInUse(db: Executor, email: string): boolean {
+/** The page an invitation link opens, where the person chooses their name and password. */
+export function invitationLinkPath(token: string): string {
+  return `/invite/${token}`;
+}
+
+/** Whether an account, in any organisation, has this (normalised) address. */
+export function emailInUse(db: Executor, email: string): boolean {
   // Addresses are unique across organisations (users_email_unique), so any user counts.
   return Boolean(db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).get());
 }
@@ -78,12 +84,17 @@ export function createInvitation(db: Db, input: CreateInvitationInput): CreateIn
   }
 }
 
-/** A new link for a user; every earlier invitation link of theirs stops working. */
+/**
+ * A new link for a user; every earlier invitation link of theirs stops
+ * working. `createdByUserId` is null when no one signed in sent it (the
+ * first administrator's, from `npm run admin:create`).
+ */
 export function issueInvitationLink(
   tx: Executor,
-  input: { organisationId: number; userId: number; createdByUserId: number; now?: Date },
+  input: { organisationId: number; userId: number; createdByUserId: number | null; lifetimeMs?: number; now?: Date },
 ): { token: string; expiresAt: Date } {
-  const { token, link } = insertEmailLink(tx, { ...input, purpose: "invitation", lifetimeMs: INVITATION_LIFETIME_MS, revokeEarlier: true });
+  const { lifetimeMs = INVITATION_LIFETIME_MS, ...owner } = input;
+  const { token, link } = insertEmailLink(tx, { ...owner, purpose: "invitation", lifetimeMs, revokeEarlier: true });
   return { token, expiresAt: link.expiresAt };
 }
 
