@@ -25,7 +25,7 @@ export function Field({ label, name, error, hint, id = name, className = "", ...
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
-        className={`mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none ${
+        className={`mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 disabled:bg-slate-50 disabled:text-slate-600 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none ${
           error ? "border-red-500" : "border-slate-300"
         }`}
         {...input}

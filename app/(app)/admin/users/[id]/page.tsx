@@ -91,8 +91,6 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             {methods.length === 0 ? "None" : methods.map((method) => METHOD_LABELS[method]).join(", ")}
             {methods.includes("code") && !user.codesEnabledAt ? " (because two-factor authentication is required)" : ""}
           </dd>
-          <dt className="font-medium text-slate-700">Authenticator app</dt>
-          <dd className="text-slate-900">{user.hasTotp ? "Set up" : "Not set up"}</dd>
           <dt className="font-medium text-slate-700">Codes go</dt>
           <dd className="text-slate-900">
             {codePlan.channel === "sms" ? "By text message" : "By email"} to {maskDestination(codePlan.channel, codePlan.destination)}
