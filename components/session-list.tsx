@@ -27,11 +27,12 @@ export function SessionList({
   if (sessions.length === 0) return <p className="text-sm text-slate-600">{emptyText}</p>;
   return (
     <ul className="divide-y divide-slate-100">
-      {sessions.map((session) => {
+      {sessions.map((session, index) => {
         const browser = describeUserAgent(session.userAgent);
         const isCurrent = session.tokenHash === currentTokenHash;
         return (
-          <li key={session.tokenHash} className="flex flex-wrap items-center justify-between gap-3 py-3">
+          // The session's id reaches the browser only in the form of someone allowed to end it.
+          <li key={`${session.createdAt.getTime()}-${index}`} className="flex flex-wrap items-center justify-between gap-3 py-3">
             <div>
               <p className="text-sm font-medium text-slate-900">
                 {browser}

@@ -8,6 +8,7 @@ import {
   permissionsOfUser,
   privilegeSnapshot,
   refusalToActOn,
+  refusalToActOnEveryone,
   refusalToGrant,
 } from "@/lib/admin/delegated-change";
 import { applyUserAccessChange } from "@/lib/admin/user-admin";
@@ -160,5 +161,52 @@ describe("changes made under the delegation rules", () => {
     expect(permissionsNow(helpdesk)).toEqual(["users:manage", "users:read"]);
     expect([...permissionsOf(rolesOfUser(db, helpdesk))].sort()).toEqual(["users:manage", "users:read"]);
     expect(refusalToActOn(db, organisationId, helpdesk, administrator)?.reason).toBe("above_rank");
+  });
+
+  it("an organisation without a full administrator (roles that predate a permission) can still act; only losing the last one is refused", async () => {
+    db.update(roles).set({ permissions: ["users:read", "users:manage", "roles:manage", "audit:read"] }).where(eq(roles.id, adminRole)).run();
+    expect(countFullAdministrators(db, organisationId)).toBe(0);
+    const member = await insertUser(db, { organisationId });
+    const disable = delegatedChange(db, {
+      organisationId,
+      actorUserId: administrator,
+      affected: { userIds: [member.id] },
+      change: (tx) => tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, member.id)).run(),
+    });
+    expect(disable.ok).toBe(true);
+  });
+
+  it("nobody stops their own roles requiring 2FA: not by unticking the role, leaving its group or deleting it", () => {
+    db.update(roles).set({ requireTwoFactor: true }).where(eq(roles.id, keeperRole)).run();
+    const untick = delegatedChange(db, {
+      organisationId,
+      actorUserId: roleKeeper,
+      affected: { roleId: keeperRole },
+      edited: { roleId: keeperRole },
+      change: (tx) => tx.update(roles).set({ requireTwoFactor: false }).where(eq(roles.id, keeperRole)).run(),
+    });
+    expect(untick).toEqual({ ok: false, ownTwoFactorLowered: true });
+    const strict = role("Strict", []);
+    db.update(roles).set({ requireTwoFactor: true }).where(eq(roles.id, strict)).run();
+    const team = db.insert(groups).values({ organisationId, name: "Team" }).returning().get().id;
+    db.insert(groupRoles).values({ groupId: team, roleId: strict }).run();
+    db.insert(groupMembers).values({ groupId: team, userId: administrator }).run();
+    db.update(roles).set({ requireTwoFactor: false }).where(eq(roles.id, adminRole)).run();
+    const leave = delegatedChange(db, {
+      organisationId,
+      actorUserId: administrator,
+      affected: { userIds: [administrator] },
+      change: (tx) => tx.delete(groupMembers).where(eq(groupMembers.userId, administrator)).run(),
+    });
+    expect(leave).toEqual({ ok: false, ownTwoFactorLowered: true });
+    expect(db.select().from(groupMembers).where(eq(groupMembers.userId, administrator)).all()).toHaveLength(1);
+    expect(db.select().from(roles).where(eq(roles.id, keeperRole)).get()!.requireTwoFactor).toBe(true);
+  });
+
+  it("only someone who may act on every member changes what applies to all of them", async () => {
+    const settingsOnly = await holder(role("Settings", ["settings:manage"]));
+    expect(refusalToActOnEveryone(db, organisationId, settingsOnly)?.reason).toBe("above_rank");
+    expect(refusalToActOnEveryone(db, organisationId, helpdesk)?.reason).toBe("above_rank");
+    expect(refusalToActOnEveryone(db, organisationId, administrator)).toBeNull();
   });
 });

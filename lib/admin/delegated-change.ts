@@ -3,6 +3,7 @@ import type { Db, Executor } from "@/db";
 import { PERMISSIONS, roles, users, type Permission } from "@/db/schema";
 import { mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
+import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 
 /*
  * The database side of lib/admin/delegation.ts: who holds what in one
@@ -117,6 +118,7 @@ export function countFullAdministrators(db: Pick<Db, "select">, organisationId: 
             union
             select "group_roles"."role_id" from "group_roles"
               join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
+              join "groups" on "groups"."id" = "group_roles"."group_id" and "groups"."organisation_id" = "users"."organisation_id"
               where "group_members"."user_id" = "users"."id"
           )
         ) = ${PERMISSIONS.length}`,
@@ -128,7 +130,12 @@ export function countFullAdministrators(db: Pick<Db, "select">, organisationId: 
 
 export const LAST_ADMINISTRATOR_MESSAGE = "This would leave the organisation without a full administrator who can sign in.";
 
-export type DelegatedOutcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal } | { ok: false; lastAdministrator: true };
+export type DelegatedOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; refusal: Refusal }
+  | { ok: false; lastAdministrator: true }
+  /** The change would stop the actor's own roles requiring 2FA: nobody lowers their own protection. */
+  | { ok: false; ownTwoFactorLowered: true };
 
 /** Carries an outcome out of a transaction, undoing it. */
 class Undo extends Error {
@@ -161,6 +168,8 @@ export function delegatedChange<T>(
         const before = privilegeSnapshot(tx, input.organisationId);
         const actor = permissionsOfUser(before, input.actorUserId);
         const affectedBefore = permissionsOfAffected(before, input.affected);
+        const administratorsBefore = countFullAdministrators(tx, input.organisationId);
+        const actorRequiredBefore = rolesRequireTwoFactor(tx, input.actorUserId);
         const value = input.change(tx);
         const after = privilegeSnapshot(tx, input.organisationId);
         const refusal = mayChangeAccess({
@@ -170,7 +179,10 @@ export function delegatedChange<T>(
           carried: carriedBy(tx, after, input.organisationId, input.edited),
         });
         if (refusal) throw new Undo({ ok: false, refusal });
-        if (countFullAdministrators(tx, input.organisationId) === 0) throw new Undo({ ok: false, lastAdministrator: true });
+        // An organisation that has no full administrator already (its roles
+        // predate a permission, say) can still act: only losing the last one is refused.
+        if (administratorsBefore > 0 && countFullAdministrators(tx, input.organisationId) === 0) throw new Undo({ ok: false, lastAdministrator: true });
+        if (actorRequiredBefore && !rolesRequireTwoFactor(tx, input.actorUserId)) throw new Undo({ ok: false, ownTwoFactorLowered: true });
         return { ok: true as const, value };
       },
       { behavior: "immediate" },
@@ -179,6 +191,12 @@ export function delegatedChange<T>(
     if (error instanceof Undo) return error.outcome;
     throw error;
   }
+}
+
+/** Whether a role the user holds, directly or through a group, requires 2FA. */
+function rolesRequireTwoFactor(db: Executor, userId: number): boolean {
+  const row = db.select({ required: roleRequiresTwoFactorSql }).from(users).where(eq(users.id, userId)).get();
+  return Boolean(row?.required);
 }
 
 function carriedBy(tx: Executor, snapshot: PrivilegeSnapshot, organisationId: number, edited: { roleId: number } | { groupId: number } | undefined): PermissionSet {
@@ -195,6 +213,17 @@ export function rolesOfGroup(db: Executor, organisationId: number, groupId: numb
         where "groups"."id" = ${groupId} and "groups"."organisation_id" = ${organisationId}`,
     )
     .map((row) => row.role_id);
+}
+
+/**
+ * Whether `actorUserId` may change what applies to everyone in the
+ * organisation (its 2FA policy, methods, Duo keys, signing everyone out):
+ * that acts on every member, so it needs the rank to act on each of them.
+ */
+export function refusalToActOnEveryone(db: Executor, organisationId: number, actorUserId: number): Refusal | null {
+  const snapshot = privilegeSnapshot(db, organisationId);
+  const everyone = new Set([...snapshot.people.keys()].flatMap((userId) => [...permissionsOfUser(snapshot, userId)]));
+  return mayActOn(permissionsOfUser(snapshot, actorUserId), everyone);
 }
 
 /** Whether `actorUserId` may act on `targetUserId` (both of the organisation): null, or why not. */

@@ -22,6 +22,8 @@ export function refuse(current: CurrentSession, action: string, refusal: Refusal
   forbidden();
 }
 
+const OWN_TWO_FACTOR_MESSAGE = "This would stop two-factor authentication being required of you. Another administrator can make that change.";
+
 export type AdminTarget = NonNullable<ReturnType<typeof findUserInOrganisation>>;
 
 /**
@@ -49,6 +51,11 @@ export function changeAsActor<T>(
   const outcome = delegatedChange(getDb(), { organisationId: current.organisation.id, actorUserId: current.user.id, ...options });
   if (outcome.ok) return outcome;
   if ("refusal" in outcome) refuse(current, action, outcome.refusal, options.affected.userIds?.[0]);
+  if ("ownTwoFactorLowered" in outcome) {
+    // The page offers this (a role's 2FA box), so it is a message there, and audited.
+    recordActorEvent(getDb(), current, "access.refused", { targetUserId: current.user.id, details: { action, reason: "own_two_factor" } });
+    return { ok: false, state: { status: "error", message: OWN_TWO_FACTOR_MESSAGE } };
+  }
   return { ok: false, state: { status: "error", message: LAST_ADMINISTRATOR_MESSAGE } };
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { preparedQuery } from "@/db/prepared";
-import { groupMembers, groupRoles, roles, userRoles, type Permission } from "@/db/schema";
+import { groupMembers, groupRoles, groups, roles, userRoles, type Permission } from "@/db/schema";
 
 export const PERMISSION_LABELS: Record<Permission, string> = {
   "users:read": "Read users",
@@ -24,6 +24,7 @@ const rolesOfUserQuery = preparedQuery((db) =>
         union
         select ${groupRoles.roleId} from ${groupRoles}
           join ${groupMembers} on ${groupMembers.groupId} = ${groupRoles.groupId}
+          join ${groups} on ${groups.id} = ${groupRoles.groupId} and ${groups.organisationId} = ${roles.organisationId}
           where ${groupMembers.userId} = ${sql.placeholder("userId")}
       )`,
     )

@@ -3,27 +3,36 @@ import { eq } from "drizzle-orm";
 import { OrganisationSettingsForm } from "@/components/organisation-settings-form";
 import { SignOutAllForm } from "@/components/sign-out-all-form";
 import { Card } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/db";
 import { organisations } from "@/db/schema";
+import { refusalToActOnEveryone } from "@/lib/admin/delegated-change";
 import { requirePermission } from "@/lib/auth/guards";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
-  const { organisation } = await requirePermission("settings:manage");
+  const { organisation, user } = await requirePermission("settings:manage");
   const { duoSecretKeyEncrypted, ...settings } = getDb().select().from(organisations).where(eq(organisations.id, organisation.id)).get()!;
+  // Settings act on everyone (see the actions): offer them only to someone who may act on everyone.
+  const mayChange = !refusalToActOnEveryone(getDb(), organisation.id, user.id);
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Settings</h1>
         <p className="mt-1 text-sm text-slate-600">How people of {organisation.name} sign in.</p>
       </div>
-      <Card title="Sign-in policy" id="policy">
-        <OrganisationSettingsForm settings={{ ...settings, duoSecretKeySaved: Boolean(duoSecretKeyEncrypted) }} />
-      </Card>
-      <Card title="Sign out all users" id="sign-out-all" description="Ends every session in the organisation at once, for example after a suspected breach.">
-        <SignOutAllForm />
-      </Card>
+      {mayChange ? null : (
+        <Notice>Settings apply to everyone, including people who hold permissions you do not: only an administrator who holds every permission they hold can change them.</Notice>
+      )}
+      <fieldset disabled={!mayChange} className="space-y-6">
+        <Card title="Sign-in policy" id="policy">
+          <OrganisationSettingsForm settings={{ ...settings, duoSecretKeySaved: Boolean(duoSecretKeyEncrypted) }} />
+        </Card>
+        <Card title="Sign out all users" id="sign-out-all" description="Ends every session in the organisation at once, for example after a suspected breach.">
+          <SignOutAllForm />
+        </Card>
+      </fieldset>
     </div>
   );
 }
