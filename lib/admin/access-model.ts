@@ -64,13 +64,14 @@ export function listGroups(db: Db, organisationId: number) {
   }));
 }
 
-/** Sets the roles a group carries, keeping only roles of the same organisation. */
-export function setGroupRoles(tx: Executor, organisationId: number, groupId: number, roleIds: number[]): void {
+/** Sets the roles a group carries, keeping only roles of the same organisation; returns the ids kept. */
+export function setGroupRoles(tx: Executor, organisationId: number, groupId: number, roleIds: number[]): number[] {
   const own = roleIds.length
     ? tx.select({ id: roles.id }).from(roles).where(and(eq(roles.organisationId, organisationId), inArray(roles.id, roleIds))).all()
     : [];
   tx.delete(groupRoles).where(eq(groupRoles.groupId, groupId)).run();
   if (own.length) tx.insert(groupRoles).values(own.map(({ id }) => ({ groupId, roleId: id }))).run();
+  return own.map(({ id }) => id);
 }
 
 export function findUserByEmailInOrganisation(db: Db, organisationId: number, email: string) {

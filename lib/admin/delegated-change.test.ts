@@ -209,4 +209,27 @@ describe("changes made under the delegation rules", () => {
     expect(refusalToActOnEveryone(db, organisationId, helpdesk)?.reason).toBe("above_rank");
     expect(refusalToActOnEveryone(db, organisationId, administrator)).toBeNull();
   });
+
+  it("a role keeper cannot delete a role or group carrying permissions they lack, even while nobody holds it", () => {
+    const breakGlass = role("Break glass", [...PERMISSIONS]);
+    const vault = db.insert(groups).values({ organisationId, name: "Vault" }).returning().get().id;
+    db.insert(groupRoles).values({ groupId: vault, roleId: breakGlass }).run();
+    const deleteGroup = delegatedChange(db, {
+      organisationId,
+      actorUserId: roleKeeper,
+      affected: { groupId: vault },
+      edited: { groupId: vault },
+      change: (tx) => tx.delete(groups).where(eq(groups.id, vault)).run(),
+    });
+    expect(deleteGroup).toMatchObject({ ok: false, refusal: { reason: "exceeds_grant" } });
+    const deleteRole = delegatedChange(db, {
+      organisationId,
+      actorUserId: roleKeeper,
+      affected: { roleId: breakGlass },
+      edited: { roleId: breakGlass },
+      change: (tx) => tx.delete(roles).where(eq(roles.id, breakGlass)).run(),
+    });
+    expect(deleteRole).toMatchObject({ ok: false, refusal: { reason: "exceeds_grant" } });
+    expect(db.select().from(roles).where(eq(roles.id, breakGlass)).all()).toHaveLength(1);
+  });
 });

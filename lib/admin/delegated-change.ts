@@ -157,7 +157,7 @@ export function delegatedChange<T>(
     organisationId: number;
     actorUserId: number;
     affected: Affected;
-    /** The role or group being edited, whose new contents must be within the actor's permissions. */
+    /** The role or group being edited or deleted, whose contents before and after must be within the actor's permissions. */
     edited?: { roleId: number } | { groupId: number };
     change: (tx: Executor) => T;
   },
@@ -170,13 +170,15 @@ export function delegatedChange<T>(
         const affectedBefore = permissionsOfAffected(before, input.affected);
         const administratorsBefore = countFullAdministrators(tx, input.organisationId);
         const actorRequiredBefore = rolesRequireTwoFactor(tx, input.actorUserId);
+        // Before and after: an edit may not take away, nor a deletion remove, what the actor could not give.
+        const carriedBefore = carriedBy(tx, before, input.organisationId, input.edited);
         const value = input.change(tx);
         const after = privilegeSnapshot(tx, input.organisationId);
         const refusal = mayChangeAccess({
           actor,
           affectedBefore,
           affectedAfter: permissionsOfAffected(after, input.affected),
-          carried: carriedBy(tx, after, input.organisationId, input.edited),
+          carried: new Set([...carriedBefore, ...carriedBy(tx, after, input.organisationId, input.edited)]),
         });
         if (refusal) throw new Undo({ ok: false, refusal });
         // An organisation that has no full administrator already (its roles

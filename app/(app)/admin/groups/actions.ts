@@ -46,11 +46,12 @@ export const updateGroupAction = formAction({
       edited: { groupId: group.id },
       change: (tx) => {
         tx.update(groups).set({ name: input.name }).where(eq(groups.id, group.id)).run();
-        setGroupRoles(tx, current.organisation.id, group.id, roleIds);
+        return setGroupRoles(tx, current.organisation.id, group.id, roleIds);
       },
     });
     if (!outcome.ok) return outcome.state;
-    recordActorEvent(getDb(), current, "group.updated", { details: { group: group.id, name: input.name, roles: roleIds.join(",") } });
+    // The roles it now carries, not what the form named: ids of elsewhere were dropped.
+    recordActorEvent(getDb(), current, "group.updated", { details: { group: group.id, name: input.name, roles: outcome.value.join(",") } });
     revalidatePath("/admin/groups");
     return { status: "success", message: `Group “${input.name}” saved.` };
   },
@@ -111,6 +112,7 @@ export const deleteGroupAction = formAction({
     if (!group) return { status: "error", message: "That group does not exist." };
     const outcome = changeAsActor(current, "group.delete", {
       affected: { groupId: group.id },
+      edited: { groupId: group.id },
       change: (tx) => tx.delete(groups).where(eq(groups.id, group.id)).run(),
     });
     if (!outcome.ok) return outcome.state;

@@ -60,6 +60,7 @@ export const deleteRoleAction = formAction({
     if (!role) return { status: "error", message: "That role does not exist." };
     const outcome = changeAsActor(current, "role.delete", {
       affected: { roleId: role.id },
+      edited: { roleId: role.id },
       change: (tx) => tx.delete(roles).where(eq(roles.id, role.id)).run(),
     });
     if (!outcome.ok) return outcome.state;
