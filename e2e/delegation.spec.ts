@@ -539,19 +539,59 @@ test("every admin action, forged by a lower administrator at a full administrato
   const actions = allServerActions().filter((action) => action.file.includes("/admin/"));
   expect(actions.length).toBeGreaterThanOrEqual(20);
   const notRefused: string[] = [];
+  // Each action is refused by a rule or guard (403) at least once, not only by its form's validation.
+  const forbidden = new Set<string>();
   for (const action of actions) {
     const url = action.page.replace(/\/1$/, `/${admin.id}`);
     for (const [variant, fields] of variants) {
-      const answer = await sendAction(page.request, shape, { action: action.id, url, fields });
+      // A name of its own for each harmless creation, so it cannot make the name "X" taken for the edits.
+      const sent = harmless.has(action.name) ? { ...fields, name: crypto.randomUUID().slice(0, 8) } : fields;
+      const answer = await sendAction(page.request, shape, { action: action.id, url, fields: sent });
       expect(answer.status, `${action.name} ${variant}`).toBeLessThan(500);
       if (!harmless.has(action.name) && !isRefusal(answer)) notRefused.push(`${action.name} ${variant}: ${describe(answer)}`);
+      if (answer.status === 403) forbidden.add(action.name);
     }
   }
   expect(notRefused).toEqual([]);
+  expect(actions.filter((action) => !harmless.has(action.name) && !forbidden.has(action.name)).map((action) => action.name)).toEqual([]);
   expect(snapshot()).toEqual(before);
 
   // The same forged request at someone within the deputy's rank does what it says: the rules, not the forgery, refused the rest.
   const control = await sendAction(page.request, shape, { action: actionId("setAccountDisabledAction"), url: `/admin/users/${member.id}`, fields: { user: member.id, disabled: "yes" } });
   expect(control.state).toMatchObject({ status: "success", message: "The account is disabled and signed out." });
   expect(db.select().from(users).where(and(eq(users.id, member.id), sql`${users.disabledAt} is not null`)).all()).toHaveLength(1);
+});
+
+test("a role or group carrying permissions the actor lacks cannot be deleted by a forged request, even while no one holds it", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
+  // Known bug: deleteRoleAction and deleteGroupAction weigh only the people holding the role or group, not
+  // what it carries, so a forged request deletes one the page says "only an administrator who holds them can
+  // change or delete". Remove this line once the actions refuse it.
+  test.fail(true, "deleteRoleAction and deleteGroupAction do not check what an unheld role or group carries");
+  const admin = await createUser({ permissions: ALL, name: "Ada Administrator" });
+  const breakGlass = db.insert(roles).values({ organisationId: admin.organisationId, name: "Break glass", permissions: ALL }).returning().get();
+  const standby = createGroup(db, admin.organisationId, "Standby administrators", { roleIds: [breakGlass.id] });
+  const manager = await createUser({ organisationId: admin.organisationId, permissions: ["roles:manage"], name: "Rory Roles" });
+  await signInAs(context, manager);
+
+  await page.goto("/admin/roles");
+  const breakGlassCard = page.getByRole("region", { name: "Break glass", exact: true });
+  await expect(breakGlassCard.getByText("only an administrator who holds them can change or delete it", { exact: false })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Delete role Break glass" })).toHaveCount(0);
+  // Deleting asks for confirmation in the page: forged from "Create role", which does not.
+  await page.getByLabel("Role name").fill("Scratch");
+  const createRole = await captureAction(page, () => page.getByRole("button", { name: "Create role" }).click());
+  await expect(page.getByText("Role “Scratch” created.")).toBeVisible();
+
+  // The group first, while it still carries the role.
+  const deleteGroup = await sendAction(page.request, createRole, { action: actionId("deleteGroupAction"), url: "/admin/groups", fields: { group: standby.id } });
+  const deleteRole = await sendAction(page.request, createRole, { action: actionId("deleteRoleAction"), fields: { role: breakGlass.id } });
+  expect(db.select().from(groups).where(eq(groups.id, standby.id)).all()).toHaveLength(1);
+  expect(db.select().from(roles).where(eq(roles.id, breakGlass.id)).all()).toHaveLength(1);
+  expect([deleteGroup.status, deleteRole.status]).toEqual([403, 403]);
 });
