@@ -116,7 +116,7 @@ function isRefusal(answer: ActionAnswer): boolean {
   return answer.status === 200 && !answer.redirect && answer.state?.status === "error" && answer.state.message !== "That request was not understood.";
 }
 
-function describe(answer: ActionAnswer): string {
+function summary(answer: ActionAnswer): string {
   return `${answer.status} ${answer.redirect ? `→ ${answer.redirect} ` : ""}${JSON.stringify(answer.state)}`;
 }
 
@@ -548,7 +548,7 @@ test("every admin action, forged by a lower administrator at a full administrato
       const sent = harmless.has(action.name) ? { ...fields, name: crypto.randomUUID().slice(0, 8) } : fields;
       const answer = await sendAction(page.request, shape, { action: action.id, url, fields: sent });
       expect(answer.status, `${action.name} ${variant}`).toBeLessThan(500);
-      if (!harmless.has(action.name) && !isRefusal(answer)) notRefused.push(`${action.name} ${variant}: ${describe(answer)}`);
+      if (!harmless.has(action.name) && !isRefusal(answer)) notRefused.push(`${action.name} ${variant}: ${summary(answer)}`);
       if (answer.status === 403) forbidden.add(action.name);
     }
   }
