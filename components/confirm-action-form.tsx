@@ -82,7 +82,7 @@ export function ConfirmActionForm({
           aria-labelledby={`${id}-title`}
           aria-describedby={`${id}-consequence`}
           onClose={() => trigger.current?.focus()}
-          className="m-auto w-full max-w-md rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/50"
+          className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/50"
         >
           <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
             {confirmation.title}
