@@ -1,6 +1,6 @@
 import { revokeApiTokenAction } from "@/app/(app)/admin/users/[id]/api-token-actions";
 import { ApiTokenCreateForm } from "@/components/api-token-create-form";
-import { RowActionForm } from "@/components/row-action-form";
+import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { Card } from "@/components/ui/card";
 import type { ApiTokenListItem } from "@/lib/api/tokens";
 import { formatDateTime } from "@/lib/format";
@@ -49,13 +49,18 @@ function ApiTokensTable({ userId, tokens }: { userId: number; tokens: ApiTokenLi
                 {token.revokedAt ? (
                   <span>Revoked {formatDateTime(token.revokedAt)}</span>
                 ) : (
-                  <RowActionForm
+                  <ConfirmActionForm
                     action={revokeApiTokenAction}
                     fields={{ user: userId, token: token.id }}
                     label="Revoke"
                     accessibleName={`Revoke ${token.name}`}
                     pendingLabel="Revoking…"
                     variant="danger"
+                    confirmation={{
+                      title: `Revoke the token “${token.name}”?`,
+                      consequence: "Programs that use it are refused from their next request. This cannot be undone.",
+                      confirmLabel: "Revoke",
+                    }}
                   />
                 )}
               </td>

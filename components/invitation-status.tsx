@@ -1,4 +1,5 @@
 import { resendInvitationAction, withdrawInvitationAction } from "@/app/(app)/admin/users/invitation-actions";
+import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
@@ -18,7 +19,18 @@ export function InvitationStatus({ organisationId, userId, canManage }: { organi
       {canManage ? (
         <div className="mt-4 flex flex-wrap items-start gap-4 [&_form]:items-start">
           <RowActionForm action={resendInvitationAction} fields={{ user: userId }} label="Resend invitation" pendingLabel="Sending…" />
-          <RowActionForm action={withdrawInvitationAction} fields={{ user: userId }} label="Withdraw invitation" variant="danger" pendingLabel="Withdrawing…" />
+          <ConfirmActionForm
+            action={withdrawInvitationAction}
+            fields={{ user: userId }}
+            label="Withdraw invitation"
+            variant="danger"
+            pendingLabel="Withdrawing…"
+            confirmation={{
+              title: `Withdraw the invitation to ${invitation.email}?`,
+              consequence: "The links sent to them stop working and their account, which was never used, is deleted.",
+              confirmLabel: "Withdraw",
+            }}
+          />
         </div>
       ) : null}
     </Card>

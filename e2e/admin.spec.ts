@@ -4,7 +4,7 @@ import { auditEvents, organisations, outbox, roles, sessions, totpCredentials, u
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { totpCodeAt } from "@/lib/two-factor/totp";
-import { expect, expectNoAxeViolations, failOnServerErrors, signInWithForm, test } from "./fixtures";
+import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, signInWithForm, test } from "./fixtures";
 import { allPages, allServerActions } from "./manifests";
 
 const ALL: Permission[] = ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"];
@@ -139,12 +139,14 @@ test("“Reset two-factor authentication” and “Sign out everywhere” end th
 
   await page.goto(`/admin/users/${user.id}`);
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await confirmInDialog(page, "Sign out");
   await expect(page.getByText("Signed out of 1 session.")).toBeVisible();
   await userPage.reload();
   await expect(userPage).toHaveURL("/login");
 
   await signInAs(userContext, user);
   await page.getByRole("button", { name: "Reset two-factor authentication" }).click();
+  await confirmInDialog(page, "Reset");
   await expect(page.getByText("Two-factor authentication was reset and the user was signed out everywhere.")).toBeVisible();
   await userPage.goto("/profile");
   await expect(userPage).toHaveURL("/login");
@@ -172,6 +174,7 @@ test("an admin's own user page is read-only, and the last full administrator can
   const roleId = db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId;
   const role = db.select().from(roles).where(eq(roles.id, roleId)).get()!;
   await page.getByRole("button", { name: `Delete role ${role.name}` }).click();
+  await confirmInDialog(page, "Delete");
   await expect(page.getByText("This would leave the organisation without a full administrator who can sign in.")).toBeVisible();
   expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId).toBe(roleId);
 });

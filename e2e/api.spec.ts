@@ -5,7 +5,7 @@ import { auditEvents, sessions, users } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
-import { expect, expectNoAxeViolations, signInWithForm, test, type TestUser } from "./fixtures";
+import { confirmInDialog, expect, expectNoAxeViolations, signInWithForm, test, type TestUser } from "./fixtures";
 import { allPages } from "./manifests";
 
 function makeApiAccount(db: Db, user: TestUser): TestUser {
@@ -99,6 +99,7 @@ test("an admin creates a token on the API account's page, sees it once, uses it,
   await expectNoAxeViolations(page);
 
   await section.getByRole("button", { name: "Revoke Nightly export" }).click();
+  await confirmInDialog(page, "Revoke");
   await expect(section.getByRole("row", { name: /Nightly export/ })).toContainText("Revoked");
   await expect(section.getByRole("button", { name: "Revoke Nightly export" })).toHaveCount(0);
   expect(db.select().from(auditEvents).where(and(eq(auditEvents.type, "api_token.revoked"), eq(auditEvents.targetUserId, robot.id))).all()).toHaveLength(1);

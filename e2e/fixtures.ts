@@ -192,6 +192,14 @@ export function ageCodes(db: Db, userId: number, ms: number) {
 }
 
 /**
+ * Goes ahead in the open confirmation dialog. Scoped to the dialog: a name
+ * like "Sign out" also matches "Sign out everywhere" and the header's button.
+ */
+export async function confirmInDialog(page: Page, confirmLabel: string) {
+  await submitAndWait(page, page.getByRole("dialog").getByRole("button", { name: confirmLabel, exact: true }));
+}
+
+/**
  * Clicks a form's submit button and waits for the server's answer, so an
  * assertion after it cannot pass on the previous submission's message.
  */

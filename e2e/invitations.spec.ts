@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { emailLinks, groupMembers, groups, organisations, roles, sessions, userRoles, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { totpCodeAt } from "@/lib/two-factor/totp";
-import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
+import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
 
 const uniqueEmail = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
@@ -231,6 +231,7 @@ test("an expired link is refused, resending replaces the link, and withdrawing d
   await expect(inviteePage.getByRole("button", { name: "Accept invitation" })).toBeVisible();
 
   await card.getByRole("button", { name: "Withdraw invitation" }).click();
+  await confirmInDialog(page, "Withdraw");
   await expect(page).toHaveURL("/admin/users");
   expect(db.select().from(users).where(eq(users.id, invitee.id)).get()).toBeUndefined();
   await acceptWith(inviteePage, { name: "Pat Withdrawn", password: "correct horse battery staple" });

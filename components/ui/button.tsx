@@ -1,6 +1,6 @@
 "use client";
 
-import type { ButtonHTMLAttributes } from "react";
+import type { ComponentProps } from "react";
 import { useFormStatus } from "react-dom";
 
 const variants = {
@@ -23,7 +23,7 @@ export function SubmitButton({
   variant = "primary",
   className = "",
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { pendingLabel?: string; variant?: ButtonVariant }) {
+}: ComponentProps<"button"> & { pendingLabel?: string; variant?: ButtonVariant }) {
   const { pending } = useFormStatus();
   return (
     <button type="submit" aria-disabled={pending} disabled={pending} className={buttonClasses(variant, className)} {...props}>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { createGroupAction, deleteGroupAction, removeGroupMemberAction } from "@/app/(app)/admin/groups/actions";
 import { GroupEditForm, GroupMemberAddForm } from "@/components/group-edit-form";
+import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { NameCreateForm } from "@/components/name-create-form";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
@@ -66,7 +67,19 @@ export default async function GroupsPage() {
           </div>
           {reach.mayEditGroup(group.id) ? (
             <div className="mt-4 border-t border-slate-100 pt-4">
-              <RowActionForm action={deleteGroupAction} fields={{ group: group.id }} label="Delete group" accessibleName={`Delete group ${group.name}`} variant="danger" pendingLabel="Deleting…" />
+              <ConfirmActionForm
+                action={deleteGroupAction}
+                fields={{ group: group.id }}
+                label="Delete group"
+                accessibleName={`Delete group ${group.name}`}
+                variant="danger"
+                pendingLabel="Deleting…"
+                confirmation={{
+                  title: `Delete the group “${group.name}”?`,
+                  consequence: "Its members stay, but lose the roles the group gives them. This cannot be undone.",
+                  confirmLabel: "Delete",
+                }}
+              />
             </div>
           ) : null}
         </Card>

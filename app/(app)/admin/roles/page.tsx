@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { createRoleAction, deleteRoleAction } from "@/app/(app)/admin/roles/actions";
+import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { NameCreateForm } from "@/components/name-create-form";
 import { RoleEditForm } from "@/components/role-edit-form";
-import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/db";
@@ -39,7 +39,19 @@ export default async function RolesPage() {
           <RoleEditForm role={role} permissionLabels={PERMISSION_LABELS} heldPermissions={heldPermissions} editable={reach.mayEditRole(role.id)} />
           {reach.mayEditRole(role.id) ? (
             <div className="mt-4 border-t border-slate-100 pt-4">
-              <RowActionForm action={deleteRoleAction} fields={{ role: role.id }} label="Delete role" accessibleName={`Delete role ${role.name}`} variant="danger" pendingLabel="Deleting…" />
+              <ConfirmActionForm
+                action={deleteRoleAction}
+                fields={{ role: role.id }}
+                label="Delete role"
+                accessibleName={`Delete role ${role.name}`}
+                variant="danger"
+                pendingLabel="Deleting…"
+                confirmation={{
+                  title: `Delete the role “${role.name}”?`,
+                  consequence: `Everyone who holds it, directly or through a group, loses its permissions${role.requireTwoFactor ? " and the two-factor requirement it sets" : ""}. This cannot be undone.`,
+                  confirmLabel: "Delete",
+                }}
+              />
             </div>
           ) : null}
         </Card>

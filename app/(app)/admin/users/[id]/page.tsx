@@ -5,8 +5,8 @@ import { z } from "zod";
 import { endUserSessionAction, resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
+import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { InvitationStatus } from "@/components/invitation-status";
-import { RowActionForm } from "@/components/row-action-form";
 import { SessionList } from "@/components/session-list";
 import { SetupLinkCard } from "@/components/setup-link-card";
 import { UserFactorsTable } from "@/components/user-factors-table";
@@ -122,16 +122,46 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           <div className="flex flex-wrap items-start gap-4 [&_form]:items-start">
             {/* An SSO user's second factor is the identity provider's: nothing here to reset. */}
             {user.ssoIssuer || isOwnAccount ? null : (
-              <RowActionForm action={resetTwoFactorAction} fields={{ user: user.id }} label="Reset two-factor authentication" pendingLabel="Resetting…" />
+              <ConfirmActionForm
+                action={resetTwoFactorAction}
+                fields={{ user: user.id }}
+                label="Reset two-factor authentication"
+                pendingLabel="Resetting…"
+                confirmation={{
+                  title: `Reset two-factor authentication for ${user.name}?`,
+                  consequence: "This clears their authenticator, Duo, the sign-in codes they turned on, their recovery codes and remembered browsers, and signs them out everywhere, so they set up again.",
+                  confirmLabel: "Reset",
+                }}
+              />
             )}
-            <RowActionForm action={signOutEverywhereAction} fields={{ user: user.id }} label="Sign out everywhere" pendingLabel="Signing out…" />
+            <ConfirmActionForm
+              action={signOutEverywhereAction}
+              fields={{ user: user.id }}
+              label="Sign out everywhere"
+              pendingLabel="Signing out…"
+              confirmation={{
+                title: `Sign ${user.name} out everywhere?`,
+                consequence: "Every session they have open, in any browser, ends at its next request. They can sign in again.",
+                confirmLabel: "Sign out",
+              }}
+            />
             {isOwnAccount ? null : (
-              <RowActionForm
+              // One instance for both labels, so "The account is disabled…" stays on screen after the switch; only disabling asks first.
+              <ConfirmActionForm
                 action={setAccountDisabledAction}
                 fields={{ user: user.id, disabled: user.disabledAt ? "no" : "yes" }}
                 label={user.disabledAt ? "Enable account" : "Disable account"}
                 variant={user.disabledAt ? "secondary" : "danger"}
                 pendingLabel="Saving…"
+                confirmation={
+                  user.disabledAt
+                    ? undefined
+                    : {
+                        title: `Disable ${user.name}’s account?`,
+                        consequence: "They are signed out everywhere and cannot sign in until the account is enabled again.",
+                        confirmLabel: "Disable",
+                      }
+                }
               />
             )}
           </div>
