@@ -1,6 +1,6 @@
+import { RowActionForm } from "@/components/row-action-form";
 import { revokeApiTokenAction } from "@/app/(app)/admin/users/[id]/api-token-actions";
 import { ApiTokenCreateForm } from "@/components/api-token-create-form";
-import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { Card } from "@/components/ui/card";
 import type { ApiTokenListItem } from "@/lib/api/tokens";
 import { formatDateTime } from "@/lib/format";
@@ -49,7 +49,7 @@ function ApiTokensTable({ userId, tokens }: { userId: number; tokens: ApiTokenLi
                 {token.revokedAt ? (
                   <span>Revoked {formatDateTime(token.revokedAt)}</span>
                 ) : (
-                  <ConfirmActionForm
+                  <RowActionForm
                     action={revokeApiTokenAction}
                     fields={{ user: userId, token: token.id }}
                     label="Revoke"

@@ -1,5 +1,4 @@
 import { resendInvitationAction, withdrawInvitationAction } from "@/app/(app)/admin/users/invitation-actions";
-import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
@@ -19,7 +18,7 @@ export function InvitationStatus({ organisationId, userId, canManage }: { organi
       {canManage ? (
         <div className="mt-4 flex flex-wrap items-start gap-4 [&_form]:items-start">
           <RowActionForm action={resendInvitationAction} fields={{ user: userId }} label="Resend invitation" pendingLabel="Sending…" />
-          <ConfirmActionForm
+          <RowActionForm
             action={withdrawInvitationAction}
             fields={{ user: userId }}
             label="Withdraw invitation"

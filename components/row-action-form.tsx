@@ -1,14 +1,28 @@
 "use client";
 
-import { useActionState } from "react";
-import { SubmitButton, type ButtonVariant } from "@/components/ui/button";
+import { useActionState, useEffect, useId, useRef } from "react";
+import { SubmitButton, buttonClasses, type ButtonVariant } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
+
+export type Confirmation = {
+  /** The question, naming the thing: "Delete the role “Auditor”?" */
+  title: string;
+  /** What happens if they go ahead, in one or two sentences. */
+  consequence: string;
+  /** Short and specific: "Delete", "Revoke". */
+  confirmLabel: string;
+};
 
 /**
  * One button acting on one thing (end this session, forget this browser, sign
  * this user out). In lists, the accessible name says which row, since every
  * row's button shows the same text.
+ *
+ * With a `confirmation`, for actions that are hard to undo, the button opens
+ * a modal dialog that asks first, with the safe choice focused. A page whose
+ * button turns from one kind into the other (Disable account ↔ Enable
+ * account) keeps one instance, so the answer to the last action stays on screen.
  */
 export function RowActionForm({
   action: serverAction,
@@ -17,6 +31,7 @@ export function RowActionForm({
   accessibleName,
   pendingLabel,
   variant = "secondary",
+  confirmation,
   className = "flex flex-col items-end gap-2",
 }: {
   action: (state: FormState, formData: FormData) => Promise<FormState>;
@@ -25,17 +40,70 @@ export function RowActionForm({
   accessibleName?: string;
   pendingLabel: string;
   variant?: ButtonVariant;
+  confirmation?: Confirmation;
   className?: string;
 }) {
   const [state, action] = useActionState(serverAction, initialFormState);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  const id = useId();
+
+  // The server has answered: the dialog has done its job, and the answer is
+  // shown beside the button. If the answer re-rendered the page without this
+  // dialog, focus fell to the page; put it back on the button.
+  useEffect(() => {
+    if (state === initialFormState) return;
+    if (dialog.current?.open) dialog.current.close();
+    else if (document.activeElement === document.body) trigger.current?.focus();
+  }, [state]);
+
+  function ask() {
+    dialog.current?.showModal();
+    cancel.current?.focus();
+  }
+
   return (
     <form action={action} className={className}>
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <SubmitButton variant={variant} aria-label={accessibleName} pendingLabel={pendingLabel}>
+      {/* One button element in both modes, so focus survives a switch between them. */}
+      <SubmitButton
+        ref={trigger}
+        type={confirmation ? "button" : "submit"}
+        onClick={confirmation ? ask : undefined}
+        variant={variant}
+        aria-label={accessibleName}
+        pendingLabel={pendingLabel}
+      >
         {label}
       </SubmitButton>
+      {confirmation ? (
+        <dialog
+          ref={dialog}
+          aria-labelledby={`${id}-title`}
+          aria-describedby={`${id}-consequence`}
+          onClose={() => trigger.current?.focus()}
+          className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/50"
+        >
+          <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
+            {confirmation.title}
+          </h2>
+          <p id={`${id}-consequence`} className="mt-2 text-sm text-slate-600">
+            {confirmation.consequence}
+          </p>
+          <div className="mt-6 flex flex-wrap justify-end gap-3">
+            <button ref={cancel} type="button" onClick={() => dialog.current?.close()} className={buttonClasses("secondary")}>
+              Cancel
+            </button>
+            {/* Only what is hard to undo asks first: going ahead is the dangerous choice. */}
+            <SubmitButton variant="danger" pendingLabel={pendingLabel}>
+              {confirmation.confirmLabel}
+            </SubmitButton>
+          </div>
+        </dialog>
+      ) : null}
       <FormStatus state={state} />
     </form>
   );

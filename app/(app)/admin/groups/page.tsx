@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { createGroupAction, deleteGroupAction, removeGroupMemberAction } from "@/app/(app)/admin/groups/actions";
 import { GroupEditForm, GroupMemberAddForm } from "@/components/group-edit-form";
-import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { NameCreateForm } from "@/components/name-create-form";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
@@ -67,7 +66,7 @@ export default async function GroupsPage() {
           </div>
           {reach.mayEditGroup(group.id) ? (
             <div className="mt-4 border-t border-slate-100 pt-4">
-              <ConfirmActionForm
+              <RowActionForm
                 action={deleteGroupAction}
                 fields={{ group: group.id }}
                 label="Delete group"

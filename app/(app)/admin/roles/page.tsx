@@ -1,6 +1,6 @@
+import { RowActionForm } from "@/components/row-action-form";
 import type { Metadata } from "next";
 import { createRoleAction, deleteRoleAction } from "@/app/(app)/admin/roles/actions";
-import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { NameCreateForm } from "@/components/name-create-form";
 import { RoleEditForm } from "@/components/role-edit-form";
 import { Card } from "@/components/ui/card";
@@ -39,7 +39,7 @@ export default async function RolesPage() {
           <RoleEditForm role={role} permissionLabels={PERMISSION_LABELS} heldPermissions={heldPermissions} editable={reach.mayEditRole(role.id)} />
           {reach.mayEditRole(role.id) ? (
             <div className="mt-4 border-t border-slate-100 pt-4">
-              <ConfirmActionForm
+              <RowActionForm
                 action={deleteRoleAction}
                 fields={{ role: role.id }}
                 label="Delete role"

@@ -1,3 +1,4 @@
+import { RowActionForm } from "@/components/row-action-form";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -5,7 +6,6 @@ import { z } from "zod";
 import { endUserSessionAction, resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
-import { ConfirmActionForm } from "@/components/confirm-action-form";
 import { InvitationStatus } from "@/components/invitation-status";
 import { SessionList } from "@/components/session-list";
 import { SetupLinkCard } from "@/components/setup-link-card";
@@ -122,7 +122,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           <div className="flex flex-wrap items-start gap-4 [&_form]:items-start">
             {/* An SSO user's second factor is the identity provider's: nothing here to reset. */}
             {user.ssoIssuer || isOwnAccount ? null : (
-              <ConfirmActionForm
+              <RowActionForm
                 action={resetTwoFactorAction}
                 fields={{ user: user.id }}
                 label="Reset two-factor authentication"
@@ -134,7 +134,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
                 }}
               />
             )}
-            <ConfirmActionForm
+            <RowActionForm
               action={signOutEverywhereAction}
               fields={{ user: user.id }}
               label="Sign out everywhere"
@@ -147,7 +147,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             />
             {isOwnAccount ? null : (
               // One instance for both labels, so "The account is disabled…" stays on screen after the switch; only disabling asks first.
-              <ConfirmActionForm
+              <RowActionForm
                 action={setAccountDisabledAction}
                 fields={{ user: user.id, disabled: user.disabledAt ? "no" : "yes" }}
                 label={user.disabledAt ? "Enable account" : "Disable account"}
