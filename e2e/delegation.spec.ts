@@ -22,6 +22,7 @@ import {
 } from "@/db/schema";
 import type { FormState } from "@/lib/action";
 import { createApiToken } from "@/lib/api/tokens";
+import { hashToken } from "@/lib/crypto";
 import { createSession } from "@/lib/auth/sessions";
 import { insertEmailLink } from "@/lib/email-links";
 import { expect, failOnServerErrors, test, type TestUser } from "./fixtures";
@@ -486,7 +487,7 @@ test("every admin action, forged by a lower administrator at a full administrato
   const admin = await createUser({ permissions: ALL, totp: true, name: "Ada Administrator" });
   const administrator = nameRoleOf(db, admin, "Administrator");
   const admins = createGroup(db, admin.organisationId, "Admins", { roleIds: [administrator.id], memberIds: [admin.id] });
-  createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } });
+  const adminSession = hashToken(createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } }).token);
   // A program with every permission: its token is worth stealing or revoking.
   const robot = await createUser({ organisationId: admin.organisationId, permissions: ALL, name: "Deploy robot" });
   const robotToken = makeApiAccount(db, robot);
@@ -532,6 +533,8 @@ test("every admin action, forged by a lower administrator at a full administrato
     ["with the administrator's email", { ...aimedAtAdmin, email: admin.email }],
     ["with a new address", { ...aimedAtAdmin, email: freshAddress() }],
     ["with the deputy's own email", { ...aimedAtAdmin, email: deputy.email }],
+    // A session id is longer than the role-<id> forms accept: on its own.
+    ["ending the administrator's session", { user: admin.id, session: adminSession }],
   ];
   // Making an empty role or group gives no one anything: allowed at any rank.
   const harmless = new Set(["createRoleAction", "createGroupAction"]);
