@@ -232,4 +232,13 @@ describe("changes made under the delegation rules", () => {
     expect(deleteRole).toMatchObject({ ok: false, refusal: { reason: "exceeds_grant" } });
     expect(db.select().from(roles).where(eq(roles.id, breakGlass)).all()).toHaveLength(1);
   });
+
+  it("a change aimed at someone withdrawn, or a group deleted, in the meantime is not found rather than a failed write", async () => {
+    const invitee = await insertUser(db, { organisationId });
+    db.delete(users).where(eq(users.id, invitee.id)).run();
+    const late = delegatedChange(db, { organisationId, actorUserId: administrator, affected: { userIds: [invitee.id] }, change: setRoles(invitee.id, [helpdeskRole]) });
+    expect(late).toEqual({ ok: false, notFound: true });
+    const gone = delegatedChange(db, { organisationId, actorUserId: administrator, affected: { groupId: 999_999 }, edited: { groupId: 999_999 }, change: () => "changed" });
+    expect(gone).toEqual({ ok: false, notFound: true });
+  });
 });

@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { PERMISSIONS, roles, users, type Permission } from "@/db/schema";
+import { groups, PERMISSIONS, roles, users, type Permission } from "@/db/schema";
 import { mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
@@ -135,7 +135,9 @@ export type DelegatedOutcome<T> =
   | { ok: false; refusal: Refusal }
   | { ok: false; lastAdministrator: true }
   /** The change would stop the actor's own roles requiring 2FA: nobody lowers their own protection. */
-  | { ok: false; ownTwoFactorLowered: true };
+  | { ok: false; ownTwoFactorLowered: true }
+  /** A named person, role or group left the organisation (or was deleted) since the request was read. */
+  | { ok: false; notFound: true };
 
 /** Carries an outcome out of a transaction, undoing it. */
 class Undo extends Error {
@@ -165,6 +167,7 @@ export function delegatedChange<T>(
   try {
     return db.transaction(
       (tx) => {
+        if (!stillThere(tx, input.organisationId, input.affected.userIds ?? [], input.edited)) throw new Undo({ ok: false, notFound: true });
         const before = privilegeSnapshot(tx, input.organisationId);
         const actor = permissionsOfUser(before, input.actorUserId);
         const affectedBefore = permissionsOfAffected(before, input.affected);
@@ -193,6 +196,18 @@ export function delegatedChange<T>(
     if (error instanceof Undo) return error.outcome;
     throw error;
   }
+}
+
+/** Whether the people, role or group a change names still exist in the organisation, as the transaction sees it. */
+function stillThere(tx: Executor, organisationId: number, userIds: number[], edited: { roleId: number } | { groupId: number } | undefined): boolean {
+  const people = userIds.length
+    ? tx.select({ id: users.id }).from(users).where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds))).all().length
+    : 0;
+  if (people !== new Set(userIds).size) return false;
+  if (!edited) return true;
+  const table = "roleId" in edited ? roles : groups;
+  const id = "roleId" in edited ? edited.roleId : edited.groupId;
+  return Boolean(tx.select({ id: table.id }).from(table).where(and(eq(table.id, id), eq(table.organisationId, organisationId))).get());
 }
 
 /** Whether a role the user holds, directly or through a group, requires 2FA. */

@@ -56,6 +56,7 @@ export function changeAsActor<T>(
     recordActorEvent(getDb(), current, "access.refused", { targetUserId: current.user.id, details: { action, reason: "own_two_factor" } });
     return { ok: false, state: { status: "error", message: OWN_TWO_FACTOR_MESSAGE } };
   }
+  if ("notFound" in outcome) return { ok: false, state: { status: "error", message: "That no longer exists: someone changed it in the meantime. Reload the page." } };
   return { ok: false, state: { status: "error", message: LAST_ADMINISTRATOR_MESSAGE } };
 }
 
