@@ -38,67 +38,70 @@ const SETUP_FLOWS = [
   },
 ] as const;
 
-export function OrganisationSettingsForm({ settings }: { settings: OrganisationSettings }) {
+/** `editable: false` shows the settings to someone who may not change them (see the settings actions). */
+export function OrganisationSettingsForm({ settings, editable = true }: { settings: OrganisationSettings; editable?: boolean }) {
   const [state, action] = useActionState(updateSettingsAction, initialFormState);
   const value = (name: keyof OrganisationSettings) => state.values?.[name] ?? String(settings[name] ?? "");
   return (
-    <form action={action} className="space-y-8" noValidate>
-      <FormStatus state={state} />
-      <RadioGroup legend="Two-factor authentication" name="twoFactorPolicy" options={POLICIES} defaultValue={settings.twoFactorPolicy} />
+    <form action={action} noValidate>
+      <fieldset disabled={!editable} className="space-y-8">
+        <FormStatus state={state} />
+        <RadioGroup legend="Two-factor authentication" name="twoFactorPolicy" options={POLICIES} defaultValue={settings.twoFactorPolicy} />
 
-      <ChoiceGroup legend="Allowed methods" error={state.fieldErrors?.allowTotp}>
-        <Choice id="allow-totp" type="checkbox" name="allowTotp" label="Authenticator app (TOTP)" defaultChecked={settings.allowTotp} />
-        <Choice id="allow-code" type="checkbox" name="allowCode" label="SMS or email code" defaultChecked={settings.allowCode} />
-        <Choice id="allow-duo" type="checkbox" name="allowDuo" label="Duo" defaultChecked={settings.allowDuo} />
-      </ChoiceGroup>
+        <ChoiceGroup legend="Allowed methods" error={state.fieldErrors?.allowTotp}>
+          <Choice id="allow-totp" type="checkbox" name="allowTotp" label="Authenticator app (TOTP)" defaultChecked={settings.allowTotp} />
+          <Choice id="allow-code" type="checkbox" name="allowCode" label="SMS or email code" defaultChecked={settings.allowCode} />
+          <Choice id="allow-duo" type="checkbox" name="allowDuo" label="Duo" defaultChecked={settings.allowDuo} />
+        </ChoiceGroup>
 
-      <Field
-        label="Grace period (days)"
-        name="twoFactorGraceDays"
-        type="number"
-        inputMode="numeric"
-        min={0}
-        max={90}
-        hint="How long someone newly required to use 2FA may skip setting it up. 0: at their next sign-in."
-        defaultValue={value("twoFactorGraceDays")}
-        error={state.fieldErrors?.twoFactorGraceDays}
-        className="sm:max-w-xs"
-      />
+        <Field
+          label="Grace period (days)"
+          name="twoFactorGraceDays"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={90}
+          hint="How long someone newly required to use 2FA may skip setting it up. 0: at their next sign-in."
+          defaultValue={value("twoFactorGraceDays")}
+          error={state.fieldErrors?.twoFactorGraceDays}
+          className="sm:max-w-xs"
+        />
 
-      <RadioGroup legend="Setting up at sign-in" name="requiredSetupFlow" options={SETUP_FLOWS} defaultValue={settings.requiredSetupFlow} />
+        <RadioGroup legend="Setting up at sign-in" name="requiredSetupFlow" options={SETUP_FLOWS} defaultValue={settings.requiredSetupFlow} />
 
-      <fieldset className="space-y-4">
-        <legend className="mb-2 text-sm font-semibold text-slate-900">Duo</legend>
-        <div className="grid gap-4 sm:grid-cols-3">
-          <Field label="Integration key" name="duoIntegrationKey" autoComplete="off" spellCheck={false} defaultValue={value("duoIntegrationKey")} error={state.fieldErrors?.duoIntegrationKey} />
-          <Field
-            label="Secret key"
-            name="duoSecretKey"
-            type="password"
-            autoComplete="off"
-            placeholder={settings.duoSecretKeySaved ? "Saved; type to replace" : ""}
-            hint={settings.duoSecretKeySaved ? "Stored encrypted and never shown again." : undefined}
-            error={state.fieldErrors?.duoSecretKey}
-          />
-          <Field label="API hostname" name="duoApiHostname" autoComplete="off" spellCheck={false} defaultValue={value("duoApiHostname")} error={state.fieldErrors?.duoApiHostname} />
-        </div>
-        <DuoConnectionTest />
+        <fieldset className="space-y-4">
+          <legend className="mb-2 text-sm font-semibold text-slate-900">Duo</legend>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field label="Integration key" name="duoIntegrationKey" autoComplete="off" spellCheck={false} defaultValue={value("duoIntegrationKey")} error={state.fieldErrors?.duoIntegrationKey} />
+            <Field
+              label="Secret key"
+              name="duoSecretKey"
+              type="password"
+              autoComplete="off"
+              placeholder={settings.duoSecretKeySaved ? "Saved; type to replace" : ""}
+              hint={settings.duoSecretKeySaved ? "Stored encrypted and never shown again." : undefined}
+              error={state.fieldErrors?.duoSecretKey}
+            />
+            <Field label="API hostname" name="duoApiHostname" autoComplete="off" spellCheck={false} defaultValue={value("duoApiHostname")} error={state.fieldErrors?.duoApiHostname} />
+          </div>
+          {editable ? <DuoConnectionTest /> : null}
+        </fieldset>
+
+        <Field
+          label="Session duration (days)"
+          name="sessionDurationDays"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={MAX_SESSION_DURATION_DAYS}
+          required
+          hint="How long a sign-in lasts before the person must sign in again. Applies to new sessions."
+          defaultValue={value("sessionDurationDays")}
+          error={state.fieldErrors?.sessionDurationDays}
+          className="sm:max-w-xs"
+        />
+        {editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
       </fieldset>
-
-      <Field
-        label="Session duration (days)"
-        name="sessionDurationDays"
-        type="number"
-        inputMode="numeric"
-        min={1}
-        max={MAX_SESSION_DURATION_DAYS}
-        required
-        hint="How long a sign-in lasts before the person must sign in again. Applies to new sessions."
-        defaultValue={value("sessionDurationDays")}
-        error={state.fieldErrors?.sessionDurationDays}
-        className="sm:max-w-xs"
-      />
-      <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
     </form>
   );
 }

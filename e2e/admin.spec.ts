@@ -168,6 +168,7 @@ test("an admin's own user page is read-only, and the last full administrator can
   await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Disable account" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Reset two-factor authentication" })).toHaveCount(0);
+  await expectNoAxeViolations(page);
 
   // Deleting the role that makes them the only full administrator is refused, and undone.
   await page.goto("/admin/roles");
@@ -326,4 +327,38 @@ test("a user's admin page lists their factors and sessions, and an admin can end
   const audited = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "session.revoked"))).all();
   expect(audited.map((event) => event.actorUserId)).toEqual([admin.id]);
   await userContext.close();
+});
+
+test("settings apply to everyone: a holder of settings:manage alone cannot change them over a full administrator", async ({ browser, page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ALL, totp: true });
+  const settingsOnly = await createUser({ organisationId: admin.organisationId, permissions: ["settings:manage"] });
+  await signInAs(context, admin);
+  await page.goto("/admin/settings");
+  await page.getByRole("radio", { name: "Required" }).check();
+  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const save = await posted;
+  await expect(page.getByText("Settings saved.", { exact: false })).toBeVisible();
+
+  const otherContext = await browser.newContext();
+  await signInAs(otherContext, settingsOnly);
+  const otherPage = await otherContext.newPage();
+  await otherPage.goto("/admin/settings");
+  await expect(otherPage.getByText("Settings apply to everyone, including people who hold permissions you do not")).toBeVisible();
+  await expect(otherPage.getByRole("radio", { name: "Disabled" })).toBeDisabled();
+  await expect(otherPage.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  await expect(otherPage.getByRole("button", { name: "Sign out all users" })).toHaveCount(0);
+  await expectNoAxeViolations(otherPage);
+
+  // The administrator's own request, replayed with the settings-only session, with the policy turned to Disabled.
+  const headers = { ...save.headers() };
+  delete headers.cookie;
+  const body = save.postDataBuffer()!.toString("latin1").replace(/\r\n\r\nrequired\r\n/, "\r\n\r\ndisabled\r\n");
+  expect(body).toContain("\r\n\r\ndisabled\r\n");
+  const replay = await otherContext.request.fetch(save.url(), { method: "POST", headers, data: Buffer.from(body, "latin1"), maxRedirects: 0 });
+  expect(replay.status()).toBe(403);
+  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe("required");
+  const refused = db.select().from(auditEvents).where(and(eq(auditEvents.actorUserId, settingsOnly.id), eq(auditEvents.type, "access.refused"))).all();
+  expect(refused.map((event) => event.details)).toEqual([{ action: "settings.update", reason: "above_rank" }]);
+  await otherContext.close();
 });

@@ -25,14 +25,14 @@ export default async function SettingsPage() {
       {mayChange ? null : (
         <Notice>Settings apply to everyone, including people who hold permissions you do not: only an administrator who holds every permission they hold can change them.</Notice>
       )}
-      <fieldset disabled={!mayChange} className="space-y-6">
-        <Card title="Sign-in policy" id="policy">
-          <OrganisationSettingsForm settings={{ ...settings, duoSecretKeySaved: Boolean(duoSecretKeyEncrypted) }} />
-        </Card>
+      <Card title="Sign-in policy" id="policy">
+        <OrganisationSettingsForm settings={{ ...settings, duoSecretKeySaved: Boolean(duoSecretKeyEncrypted) }} editable={mayChange} />
+      </Card>
+      {mayChange ? (
         <Card title="Sign out all users" id="sign-out-all" description="Ends every session in the organisation at once, for example after a suspected breach.">
           <SignOutAllForm />
         </Card>
-      </fieldset>
+      ) : null}
     </div>
   );
 }
