@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { groups, PERMISSIONS, roles, users, type Permission } from "@/db/schema";
-import { mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
+import { groups, roles, users, type Permission } from "@/db/schema";
+import { isFullAdministrator, mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 
@@ -35,26 +35,33 @@ export function privilegeSnapshot(db: Executor, organisationId: number): Privile
       .all()
       .map((role) => [role.id, role.permissions] as const),
   );
-  // Every link is checked against the organisation (roles, groups and users
-  // alike), so a row that somehow points elsewhere counts for nothing.
+  // Only people holding a role that carries a permission are read, found
+  // through the role indexes, so the cost follows the number of privileged
+  // people, not of members. Every link is checked against the organisation
+  // (roles, groups and users alike): a row pointing elsewhere counts for nothing.
   const links = db.all<LinkRow>(sql`
-    with "links" as (
-      select "user_roles"."user_id", "user_roles"."role_id", null as "group_id"
-        from "user_roles" join "roles" on "roles"."id" = "user_roles"."role_id"
-        where "roles"."organisation_id" = ${organisationId}
-      union all
-      select "group_members"."user_id", "roles"."id", "groups"."id"
-        from "group_members"
-        join "groups" on "groups"."id" = "group_members"."group_id" and "groups"."organisation_id" = ${organisationId}
-        left join "group_roles" on "group_roles"."group_id" = "groups"."id"
-        left join "roles" on "roles"."id" = "group_roles"."role_id" and "roles"."organisation_id" = ${organisationId}
+    with "privileged_roles" as (
+      select "id" from "roles" where "organisation_id" = ${organisationId} and json_array_length("permissions") > 0
+    ), "privileged" as (
+      select "user_id" from "user_roles" where "role_id" in (select "id" from "privileged_roles")
+      union
+      select "group_members"."user_id" from "group_roles"
+        join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
+        where "group_roles"."role_id" in (select "id" from "privileged_roles")
     )
-    select "links"."user_id", "links"."role_id", "links"."group_id" from "links"
-      join "users" on "users"."id" = "links"."user_id" and "users"."organisation_id" = ${organisationId}
-      where "links"."user_id" in (
-        select "user_id" from "links" join "roles" on "roles"."id" = "links"."role_id"
-          where json_array_length("roles"."permissions") > 0
-      )
+    select "user_roles"."user_id", "user_roles"."role_id", null as "group_id"
+      from "user_roles"
+      join "roles" on "roles"."id" = "user_roles"."role_id" and "roles"."organisation_id" = ${organisationId}
+      join "users" on "users"."id" = "user_roles"."user_id" and "users"."organisation_id" = ${organisationId}
+      where "user_roles"."user_id" in (select "user_id" from "privileged")
+    union all
+    select "group_members"."user_id", "roles"."id", "groups"."id"
+      from "group_members"
+      join "groups" on "groups"."id" = "group_members"."group_id" and "groups"."organisation_id" = ${organisationId}
+      join "users" on "users"."id" = "group_members"."user_id" and "users"."organisation_id" = ${organisationId}
+      left join "group_roles" on "group_roles"."group_id" = "groups"."id"
+      left join "roles" on "roles"."id" = "group_roles"."role_id" and "roles"."organisation_id" = ${organisationId}
+      where "group_members"."user_id" in (select "user_id" from "privileged")
   `);
   const people = new Map<number, Person>();
   for (const link of links) {
@@ -97,31 +104,23 @@ export function permissionsOfAffected(snapshot: PrivilegeSnapshot, affected: Aff
 /**
  * Enabled, non-API accounts that can sign in (a password or SSO, and not a
  * pending invitation) and hold every permission, through this organisation's
- * roles. The organisation must always keep one.
+ * roles. The organisation must always keep one. Read from the snapshot, so
+ * only the few privileged people are looked at, however many members there are.
  */
-export function countFullAdministrators(db: Pick<Db, "select">, organisationId: number): number {
+export function countFullAdministrators(db: Executor, organisationId: number, snapshot = privilegeSnapshot(db, organisationId)): number {
+  const holders = [...snapshot.people.keys()].filter((userId) => isFullAdministrator(permissionsOfUser(snapshot, userId)));
+  if (holders.length === 0) return 0;
   const row = db
     .select({ count: sql<number>`count(*)` })
     .from(users)
     .where(
       and(
         eq(users.organisationId, organisationId),
+        inArray(users.id, holders),
         sql`${users.disabledAt} is null`,
         eq(users.isApiAccount, false),
         sql`("users"."password_hash" is not null or "users"."sso_subject" is not null)`,
         sql`not ${pendingInvitationSql}`,
-        // Explicit table names: see roleRequiresTwoFactorSql.
-        sql`(
-          select count(distinct "permission"."value") from "roles", json_each("roles"."permissions") as "permission"
-          where "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (
-            select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
-            union
-            select "group_roles"."role_id" from "group_roles"
-              join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
-              join "groups" on "groups"."id" = "group_roles"."group_id" and "groups"."organisation_id" = "users"."organisation_id"
-              where "group_members"."user_id" = "users"."id"
-          )
-        ) = ${PERMISSIONS.length}`,
       ),
     )
     .get();
@@ -171,7 +170,7 @@ export function delegatedChange<T>(
         const before = privilegeSnapshot(tx, input.organisationId);
         const actor = permissionsOfUser(before, input.actorUserId);
         const affectedBefore = permissionsOfAffected(before, input.affected);
-        const administratorsBefore = countFullAdministrators(tx, input.organisationId);
+        const administratorsBefore = countFullAdministrators(tx, input.organisationId, before);
         const actorRequiredBefore = rolesRequireTwoFactor(tx, input.actorUserId);
         // Before and after: an edit may not take away, nor a deletion remove, what the actor could not give.
         const carriedBefore = carriedBy(tx, before, input.organisationId, input.edited);
@@ -186,7 +185,7 @@ export function delegatedChange<T>(
         if (refusal) throw new Undo({ ok: false, refusal });
         // An organisation that has no full administrator already (its roles
         // predate a permission, say) can still act: only losing the last one is refused.
-        if (administratorsBefore > 0 && countFullAdministrators(tx, input.organisationId) === 0) throw new Undo({ ok: false, lastAdministrator: true });
+        if (administratorsBefore > 0 && countFullAdministrators(tx, input.organisationId, after) === 0) throw new Undo({ ok: false, lastAdministrator: true });
         if (actorRequiredBefore && !rolesRequireTwoFactor(tx, input.actorUserId)) throw new Undo({ ok: false, ownTwoFactorLowered: true });
         return { ok: true as const, value };
       },
