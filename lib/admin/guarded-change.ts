@@ -28,13 +28,17 @@ export type AdminTarget = NonNullable<ReturnType<typeof findUserInOrganisation>>
 
 /**
  * The user an admin action is about: null when they are not in the actor's
- * organisation. `ownAccount: "refuse"` turns the actor's own account away:
- * what it guards belongs on /profile, behind the password and a code.
+ * organisation; 403 when they outrank the actor (every admin action on a
+ * user asks here, so none can forget the rank; changeAsActor decides again
+ * inside its transaction). `ownAccount: "refuse"` turns the actor's own
+ * account away: what it guards belongs on /profile, behind the password and a code.
  */
 export function adminTarget(current: CurrentSession, userId: number, action: string, options: { ownAccount: "refuse" | "allow" }): AdminTarget | null {
   const target = findUserInOrganisation(getDb(), current.organisation.id, userId);
   if (!target) return null;
   if (options.ownAccount === "refuse" && target.id === current.user.id) refuse(current, action, OWN_ACCOUNT_REFUSAL, target.id);
+  const refusal = refusalToActOn(getDb(), current.organisation.id, current.user.id, target.id);
+  if (refusal) refuse(current, action, refusal, target.id);
   return target;
 }
 
@@ -58,14 +62,4 @@ export function changeAsActor<T>(
   }
   if ("notFound" in outcome) return { ok: false, state: { status: "error", message: "That no longer exists: someone changed it in the meantime. Reload the page." } };
   return { ok: false, state: { status: "error", message: LAST_ADMINISTRATOR_MESSAGE } };
-}
-
-/**
- * For actions on a user that change no access (a token, a link, an email):
- * the user of `adminTarget`, or 403 when they outrank the actor.
- */
-export function withinRank(current: CurrentSession, target: AdminTarget, action: string): AdminTarget {
-  const refusal = refusalToActOn(getDb(), current.organisation.id, current.user.id, target.id);
-  if (refusal) refuse(current, action, refusal, target.id);
-  return target;
 }

@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
 import { refusalToGrant } from "@/lib/admin/delegated-change";
-import { adminTarget, refuse, withinRank } from "@/lib/admin/guarded-change";
+import { adminTarget, refuse } from "@/lib/admin/guarded-change";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
 import { sendInvitationEmail } from "@/lib/invitations/invitation-email";
@@ -78,7 +78,6 @@ export const resendInvitationAction = formAction({
     const organisationId = current.organisation.id;
     const target = adminTarget(current, input.user, "invitation.resend", { ownAccount: "allow" });
     if (!target) return NOT_PENDING;
-    withinRank(current, target, "invitation.resend");
     // The check and the new link in one transaction: no link for someone who accepted in between.
     const sent = db.transaction((tx) => {
       const pending = findPendingInvitation(tx, organisationId, input.user);
@@ -101,7 +100,6 @@ export const withdrawInvitationAction = formAction({
   async handler(input, current) {
     const target = adminTarget(current, input.user, "invitation.withdraw", { ownAccount: "allow" });
     if (!target) return NOT_PENDING;
-    withinRank(current, target, "invitation.withdraw");
     const withdrawn = withdrawInvitation(getDb(), current.organisation.id, input.user);
     if (!withdrawn) return NOT_PENDING;
     // The user row is gone; the address keeps the event meaningful.

