@@ -48,6 +48,13 @@ export type SessionStage = (typeof SESSION_STAGES)[number];
 export const REQUIRED_SETUP_FLOWS = ["on_screen", "emailed_link"] as const;
 export type RequiredSetupFlow = (typeof REQUIRED_SETUP_FLOWS)[number];
 
+/** 14 days: long enough not to bother people at their usual browser, short enough to end forgotten sessions. */
+export const DEFAULT_SESSION_IDLE_MINUTES = 14 * 24 * 60;
+
+/** `refuse`: a Duo bypass is not a second factor; `flag`: accept it, audited as a bypass. */
+export const DUO_BYPASS_ACTIONS = ["refuse", "flag"] as const;
+export type DuoBypassAction = (typeof DUO_BYPASS_ACTIONS)[number];
+
 export const organisations = sqliteTable("organisations", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull(),
@@ -63,6 +70,20 @@ export const organisations = sqliteTable("organisations", {
   duoSecretKeyEncrypted: text("duo_secret_key_encrypted"),
   duoApiHostname: text("duo_api_hostname"),
   requiredSetupFlow: text("required_setup_flow", { enum: REQUIRED_SETUP_FLOWS }).notNull().default("on_screen"),
+  /** Sessions idle this long are signed out at their next request (NIST SP 800-63B-4 §2.2.3). */
+  sessionIdleMinutes: integer("session_idle_minutes").notNull().default(DEFAULT_SESSION_IDLE_MINUTES),
+  /** Wrong passwords one (account, address) pair may send within the failure window. */
+  passwordFailureLimit: integer("password_failure_limit").notNull().default(10),
+  /** Wrong passwords for one account from everywhere before each further attempt is slowed down. */
+  accountFailureLimit: integer("account_failure_limit").notNull().default(100),
+  /** The window the failure limits count in, which is also how long a lock lasts. */
+  failureWindowMinutes: integer("failure_window_minutes").notNull().default(15),
+  /** Wrong second-factor codes one user may send within the failure window. */
+  secondFactorFailureLimit: integer("second_factor_failure_limit").notNull().default(10),
+  /** Consecutive wrong second-factor codes, however spread out, before the factor locks (NIST SP 800-63B-4 §3.2.2: at most 100). */
+  secondFactorLockoutLimit: integer("second_factor_lockout_limit").notNull().default(100),
+  /** What a Duo "allow" without a real factor (bypass, unenrolled user) does at sign-in. */
+  duoBypassAtSignIn: text("duo_bypass_at_sign_in", { enum: DUO_BYPASS_ACTIONS }).notNull().default("refuse"),
   createdAt: createdAt(),
 });
 
@@ -106,6 +127,12 @@ export const users = sqliteTable(
     ssoSubject: text("sso_subject"),
     disabledAt: timestamp("disabled_at"),
     lastSignInAt: timestamp("last_sign_in_at"),
+    /** Wrong second-factor codes since the last success, however spread out in time. */
+    secondFactorConsecutiveFailures: integer("second_factor_consecutive_failures").notNull().default(0),
+    /** Set when those reach the organisation's lockout limit: only a recovery code or an admin's "Unlock" clears it. */
+    secondFactorLockedAt: timestamp("second_factor_locked_at"),
+    /** Email "New sign-in to Twofold" when a browser not seen before signs in. */
+    signInAlerts: integer("sign_in_alerts", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [
@@ -264,8 +291,40 @@ export const sessions = sqliteTable(
     userAgent: text("user_agent"),
     /** Wrong second-factor codes typed in this half-signed-in session. */
     secondFactorFailures: integer("second_factor_failures").notNull().default(0),
+    /** The last time the user proved who they are in this session: signing in, or "Confirm access". */
+    authenticatedAt: timestamp("authenticated_at"),
   },
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * `pair`: one account from one address; `address`: an address (IPv6 by its
+ * /64); `account`: one account from everywhere; `second_factor`: one user's
+ * codes. (`ip` is the address scope's former name.)
+ */
+export const SIGN_IN_FAILURE_SCOPES = ["account", "ip", "pair", "address", "second_factor"] as const;
+export type SignInFailureScope = (typeof SIGN_IN_FAILURE_SCOPES)[number];
+
+/**
+ * Browsers that have completed a sign-in for an account: a long-lived device
+ * cookie's hash. They are let past the account-wide failure limit, so a
+ * stranger hammering an account cannot lock its owner out, and a sign-in from
+ * a browser not listed here sends "New sign-in to Twofold".
+ */
+export const knownBrowsers = sqliteTable(
+  "known_browsers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp("last_seen_at").notNull(),
+  },
+  (t) => [uniqueIndex("known_browsers_user_token_unique").on(t.userId, t.tokenHash)],
 );
 
 /**
@@ -276,7 +335,7 @@ export const signInFailures = sqliteTable(
   "sign_in_failures",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    scope: text("scope", { enum: ["account", "ip", "second_factor"] }).notNull(),
+    scope: text("scope", { enum: SIGN_IN_FAILURE_SCOPES }).notNull(),
     key: text("key").notNull(),
     createdAt: createdAt(),
   },
