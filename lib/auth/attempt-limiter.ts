@@ -1,18 +1,19 @@
 import { and, desc, eq, gt, inArray, lte, or } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { signInFailures } from "@/db/schema";
+import { signInFailures, type SignInFailureScope } from "@/db/schema";
 
-/** Ten failures within fifteen minutes lock a key, for passwords and second factors alike. */
+/** By default ten failures within fifteen minutes lock a key; organisations may set their own (within bounds). */
 export const FAILURE_LIMIT = 10;
 export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
-export type LimitKey = { scope: "account" | "ip" | "second_factor"; key: string };
+/** A counter of failures: `limit` of them within `windowMs` lock it until the oldest leaves the window. */
+export type LimitKey = { scope: SignInFailureScope; key: string; limit?: number; windowMs?: number };
 
 /**
  * When the key is locked, the moment it unlocks: the oldest of the last
  * LIMIT failures leaving the window brings the count back under the limit.
  */
-function lockedUntil(db: Executor, { scope, key }: LimitKey, now: Date): Date | null {
+function lockedUntil(db: Executor, { scope, key, limit = FAILURE_LIMIT, windowMs = FAILURE_WINDOW_MS }: LimitKey, now: Date): Date | null {
   const limiting = db
     .select({ createdAt: signInFailures.createdAt })
     .from(signInFailures)
@@ -20,14 +21,14 @@ function lockedUntil(db: Executor, { scope, key }: LimitKey, now: Date): Date | 
       and(
         eq(signInFailures.scope, scope),
         eq(signInFailures.key, key),
-        gt(signInFailures.createdAt, new Date(now.getTime() - FAILURE_WINDOW_MS)),
+        gt(signInFailures.createdAt, new Date(now.getTime() - windowMs)),
       ),
     )
     .orderBy(desc(signInFailures.createdAt))
     .limit(1)
-    .offset(FAILURE_LIMIT - 1)
+    .offset(limit - 1)
     .get();
-  return limiting ? new Date(limiting.createdAt.getTime() + FAILURE_WINDOW_MS) : null;
+  return limiting ? new Date(limiting.createdAt.getTime() + windowMs) : null;
 }
 
 /** When `key` is locked now, the moment it unlocks; otherwise null. */
@@ -49,8 +50,8 @@ export function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Attemp
     if (retryTimes.length > 0) {
       return { allowed: false, retryAt: new Date(Math.max(...retryTimes.map((time) => time.getTime()))) };
     }
-    const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS);
-    const failureIds = keys.map(({ scope, key }) => {
+    const failureIds = keys.map(({ scope, key, windowMs = FAILURE_WINDOW_MS }) => {
+      const windowStart = new Date(now.getTime() - windowMs);
       tx.delete(signInFailures)
         .where(and(eq(signInFailures.scope, scope), eq(signInFailures.key, key), lte(signInFailures.createdAt, windowStart)))
         .run();
