@@ -9,6 +9,7 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
+import { SESSION_IDLE_CHOICES } from "@/lib/auth/session-settings";
 
 export type OrganisationSettings = {
   twoFactorPolicy: "disabled" | "optional" | "required";
@@ -21,6 +22,7 @@ export type OrganisationSettings = {
   duoSecretKeySaved: boolean;
   duoApiHostname: string | null;
   sessionDurationDays: number;
+  sessionIdleMinutes: number;
 };
 
 const POLICIES = [
@@ -87,20 +89,63 @@ export function OrganisationSettingsForm({ settings, editable = true }: { settin
           {editable ? <DuoConnectionTest /> : null}
         </fieldset>
 
-        <Field
-          label="Session duration (days)"
-          name="sessionDurationDays"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={MAX_SESSION_DURATION_DAYS}
-          required
-          hint="How long a sign-in lasts before the person must sign in again. Applies to new sessions."
-          defaultValue={value("sessionDurationDays")}
-          error={state.fieldErrors?.sessionDurationDays}
-          className="sm:max-w-xs"
-        />
-        {editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
+        <fieldset className="space-y-4">
+          <legend className="text-sm font-semibold text-slate-900">Sessions</legend>
+          <Field
+            label="Session duration (days)"
+            name="sessionDurationDays"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_SESSION_DURATION_DAYS}
+            required
+            hint="How long a sign-in lasts before the person must sign in again. Applies to new sessions."
+            defaultValue={value("sessionDurationDays")}
+            error={state.fieldErrors?.sessionDurationDays}
+            className="sm:max-w-xs"
+          />
+          <div className="sm:max-w-xs">
+            <label htmlFor="session-idle" className="block text-sm font-medium text-slate-800">
+              Sign out after inactivity
+            </label>
+            <p id="session-idle-hint" className="mt-0.5 text-xs text-slate-600">
+              A session not used for this long is signed out at its next request. Applies to every session, open ones included.
+            </p>
+            <select
+              id="session-idle"
+              name="sessionIdleMinutes"
+              defaultValue={value("sessionIdleMinutes")}
+              aria-describedby={state.fieldErrors?.sessionIdleMinutes ? "session-idle-hint session-idle-error" : "session-idle-hint"}
+              aria-invalid={state.fieldErrors?.sessionIdleMinutes ? true : undefined}
+              className="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none"
+            >
+              {SESSION_IDLE_CHOICES.map((choice) => (
+                <option key={choice.minutes} value={choice.minutes}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+            {state.fieldErrors?.sessionIdleMinutes ? (
+              <p id="session-idle-error" className="mt-1 text-sm text-red-700">
+                {state.fieldErrors.sessionIdleMinutes}
+              </p>
+            ) : null}
+          </div>
+        </fieldset>
+        {editable ? (
+          <div>
+            {/* Save comes first: it is the button Enter presses. */}
+            <div className="flex flex-wrap items-center gap-3">
+              <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+              <SubmitButton variant="secondary" name="preset" value="nist_aal2" pendingLabel="Applying…" aria-describedby="nist-aal2-hint">
+                Apply NIST AAL2 preset
+              </SubmitButton>
+            </div>
+            <p id="nist-aal2-hint" className="mt-2 text-xs text-slate-600">
+              The NIST AAL2 preset saves the form with sessions that end after 24 hours and after 1 hour of inactivity (NIST SP 800-63B-4).
+            </p>
+          </div>
+        ) : null}
       </fieldset>
     </form>
   );

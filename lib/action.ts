@@ -1,8 +1,10 @@
 import type { z } from "zod";
+import { isRecentlyAuthenticated, type AuthenticatedSession } from "@/lib/auth/recent-authentication";
 
 /** What every form action returns: one shape, so every form renders errors the same accessible way. */
 export type FormState<Data = never> = {
-  status: "idle" | "error" | "success";
+  /** `reauthenticate`: nothing was done; the form sends the user to /confirm-access and resubmits on return. */
+  status: "idle" | "error" | "success" | "reauthenticate";
   message?: string;
   fieldErrors?: Record<string, string>;
   /** Non-secret values to put back in the form after an error, never passwords. */
@@ -12,6 +14,8 @@ export type FormState<Data = never> = {
 };
 
 export const initialFormState: FormState = { status: "idle" };
+
+export const REAUTHENTICATION_MESSAGE = "Confirm it's you to continue: you'll be back here straight after.";
 
 type FormSchema = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
 
@@ -31,6 +35,11 @@ function fieldsOf(formData: FormData): Record<string, string> {
  */
 export function formAction<Schema extends FormSchema, Guarded, Data = never>(options: {
   guard: () => Promise<Guarded>;
+  /**
+   * A sensitive change: refused with `reauthenticate` unless the session
+   * proved who it is within the last 15 minutes (lib/auth/recent-authentication.ts).
+   */
+  sensitive?: Guarded extends AuthenticatedSession ? boolean : never;
   schema: Schema;
   /** Fields safe to send back to the browser with an error. */
   echo?: readonly string[];
@@ -40,6 +49,10 @@ export function formAction<Schema extends FormSchema, Guarded, Data = never>(opt
     const guarded = await options.guard();
     // A hand-made POST can call an action with anything at all.
     if (!(formData instanceof FormData)) return { status: "error", message: "That request was not understood." };
+    // Checked before the input is even read: a stale session changes nothing, however well-formed its request.
+    if (options.sensitive && !isRecentlyAuthenticated(guarded as AuthenticatedSession)) {
+      return { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
+    }
     const fields = fieldsOf(formData);
     const values = Object.fromEntries((options.echo ?? []).map((name) => [name, fields[name] ?? ""]));
     const parsed = options.schema.safeParse(fields);

@@ -60,6 +60,8 @@ export const AUDIT_EVENT_TYPES = [
   "duo.unreachable",
   "duo.connection_tested",
   "access.refused",
+  "access.confirmed",
+  "access.confirmation_failed",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

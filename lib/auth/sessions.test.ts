@@ -14,8 +14,10 @@ import {
   EMAIL_SETUP_STAGE_LIFETIME_MS,
   listSessionsOfUser,
   loadSession,
+  markReauthenticated,
   PASSWORD_STAGE_LIFETIME_MS,
 } from "@/lib/auth/sessions";
+import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
 import { insertUser, testDatabase } from "@/test/db";
 
 const context = { ip: "192.0.2.7", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" };
@@ -47,6 +49,41 @@ describe("sessions", () => {
     expect(row.tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row).toMatchObject({ stage: "active", ip: context.ip, userAgent: context.userAgent, createdAt: now });
+  });
+
+  it("signs out a session idle past the organisation's inactivity limit at its next request, and no sooner", () => {
+    db.update(organisations).set({ sessionIdleMinutes: 60 }).run();
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    const minute = 60_000;
+    // Used after 59 minutes: still signed in, and the clock of inactivity starts again.
+    expect(loadSession(db, token, new Date(now.getTime() + 59 * minute))).not.toBeNull();
+    expect(loadSession(db, token, new Date(now.getTime() + 118 * minute))).not.toBeNull();
+    // Then an hour without a request: gone, and its row with it.
+    expect(loadSession(db, token, new Date(now.getTime() + 178 * minute))).toBeNull();
+    expect(db.select().from(sessions).all()).toHaveLength(0);
+  });
+
+  it("applies a shortened inactivity limit to sessions already open", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    expect(loadSession(db, token, new Date(now.getTime() + 2 * 60 * 60_000))).not.toBeNull();
+    db.update(organisations).set({ sessionIdleMinutes: 15 }).run();
+    expect(loadSession(db, token, new Date(now.getTime() + 2 * 60 * 60_000 + 15 * 60_000))).toBeNull();
+  });
+
+  it("counts a new full session as freshly authenticated for 15 minutes, and Confirm access renews it", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+    const loaded = () => loadSession(db, token, at(16))!;
+    expect(isRecentlyAuthenticated(loadSession(db, token, at(14))!, at(14))).toBe(true);
+    expect(isRecentlyAuthenticated(loaded(), at(16))).toBe(false);
+    markReauthenticated(db, hashToken(token), at(16));
+    expect(isRecentlyAuthenticated(loaded(), at(30))).toBe(true);
+    expect(isRecentlyAuthenticated(loaded(), at(31))).toBe(false);
+  });
+
+  it("never counts a half-signed-in session as authenticated", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "password", context, now });
+    expect(db.select().from(sessions).where(eq(sessions.tokenHash, hashToken(token))).get()!.authenticatedAt).toBeNull();
   });
 
   it("defaults to 90 days", () => {

@@ -26,6 +26,8 @@ export type SessionView = {
   ip: string | null;
   userAgent: string | null;
   secondFactorFailures: number;
+  /** The last time the user proved who they are here; null for sessions from before it was recorded. */
+  authenticatedAt: Date | null;
 };
 
 export type SessionUser = {
@@ -36,7 +38,13 @@ export type SessionUser = {
   passwordChangedAt: Date | null;
 };
 
-export type SessionOrganisation = { id: number; name: string; sessionDurationDays: number; twoFactorPolicy: TwoFactorPolicy };
+export type SessionOrganisation = {
+  id: number;
+  name: string;
+  sessionDurationDays: number;
+  sessionIdleMinutes: number;
+  twoFactorPolicy: TwoFactorPolicy;
+};
 
 export type LoadedSession = { session: SessionView; user: SessionUser; organisation: SessionOrganisation };
 
@@ -75,6 +83,8 @@ export function createSession(
       expiresAt,
       ip: input.context.ip,
       userAgent: input.context.userAgent,
+      // A full session starts at the moment its user finished proving who they are.
+      authenticatedAt: input.stage === "active" ? now : null,
     })
     .run();
   return { token, expiresAt };
@@ -93,6 +103,7 @@ const sessionByTokenHash = preparedQuery((db) =>
         ip: sessions.ip,
         userAgent: sessions.userAgent,
         secondFactorFailures: sessions.secondFactorFailures,
+        authenticatedAt: sessions.authenticatedAt,
       },
       user: {
         id: users.id,
@@ -107,6 +118,7 @@ const sessionByTokenHash = preparedQuery((db) =>
         id: organisations.id,
         name: organisations.name,
         sessionDurationDays: organisations.sessionDurationDays,
+        sessionIdleMinutes: organisations.sessionIdleMinutes,
         twoFactorPolicy: organisations.twoFactorPolicy,
       },
     })
@@ -118,9 +130,18 @@ const sessionByTokenHash = preparedQuery((db) =>
 );
 
 /**
+ * Whether a session has gone unused for longer than its organisation allows.
+ * Only full sessions idle out: a half-signed-in one has its own short expiry.
+ * NIST SP 800-63B-4 §2.2.3 (AAL2 inactivity timeout), ASVS 5.0 V7.3.1.
+ */
+export function isIdle(session: Pick<SessionView, "stage" | "lastSeenAt">, idleMinutes: number, now: Date): boolean {
+  return session.stage === "active" && now.getTime() - session.lastSeenAt.getTime() >= idleMinutes * 60_000;
+}
+
+/**
  * Resolves a cookie's token to its session, user and organisation, or null.
- * Expired sessions, and sessions of users who may no longer use the web UI
- * (disabled, or API accounts), are deleted on sight.
+ * Expired and idle sessions, and sessions of users who may no longer use the
+ * web UI (disabled, or API accounts), are deleted on sight.
  */
 export function loadSession(db: Db, token: string, now = new Date()): LoadedSession | null {
   if (!token) return null;
@@ -129,7 +150,8 @@ export function loadSession(db: Db, token: string, now = new Date()): LoadedSess
   if (!row) return null;
 
   const { disabledAt, isApiAccount, ...user } = row.user;
-  if (row.session.expiresAt <= now || disabledAt || isApiAccount) {
+  const idle = isIdle(row.session, row.organisation.sessionIdleMinutes, now);
+  if (row.session.expiresAt <= now || idle || disabledAt || isApiAccount) {
     db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
     return null;
   }
@@ -208,11 +230,17 @@ export function listSessionsOfUser(db: Db, userId: number, now = new Date()): Se
       ip: sessions.ip,
       userAgent: sessions.userAgent,
       secondFactorFailures: sessions.secondFactorFailures,
+      authenticatedAt: sessions.authenticatedAt,
     })
     .from(sessions)
     .where(and(eq(sessions.userId, userId), sql`${sessions.expiresAt} > ${now.getTime()}`))
     .orderBy(sql`${sessions.lastSeenAt} desc`)
     .all();
+}
+
+/** "Confirm access" succeeded: the session counts as freshly authenticated for the next few minutes. */
+export function markReauthenticated(db: Db, tokenHash: string, now = new Date()): void {
+  db.update(sessions).set({ authenticatedAt: now }).where(eq(sessions.tokenHash, tokenHash)).run();
 }
 
 /** Expired rows are refused on sight anyway; this keeps the table small. */

@@ -31,6 +31,7 @@ export const updateProfileAction = formAction({
 
 export const changePasswordAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: passwordChangeSchema,
   async handler({ currentPassword, newPassword }, current) {
     const { user, organisation, session, context } = current;

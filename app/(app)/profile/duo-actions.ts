@@ -21,6 +21,7 @@ const passwordSchema = z.object({
  */
 export const startDuoEnrolmentAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: passwordSchema,
   async handler({ currentPassword }, current) {
     const db = getDb();
@@ -33,6 +34,7 @@ export const startDuoEnrolmentAction = formAction({
 /** "Turn off Duo": the password here, then an approval in Duo, as turning 2FA off needs the password and a code. */
 export const startDuoDisableAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: passwordSchema,
   async handler({ currentPassword }, current) {
     const db = getDb();

@@ -32,6 +32,7 @@ const currentPassword = z
 
 export const startMobileChangeAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: z.object({ mobileNumber: mobileNumberSchema, currentPassword }),
   echo: ["mobileNumber"],
   async handler({ mobileNumber, currentPassword: password }, current): Promise<FormState<CodeSent>> {
@@ -77,6 +78,7 @@ export const startMobileChangeAction = formAction({
 
 export const confirmMobileChangeAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: z.object({ code: z.string().trim().min(1, { error: "Enter the code we texted you." }).max(64, { error: "That code is not valid." }) }),
   async handler({ code }, current) {
     const db = getDb();

@@ -37,6 +37,7 @@ const code = z
 
 export const startEnrolmentAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: z.object({ currentPassword }),
   async handler(input, current): Promise<FormState<EnrolmentStart>> {
     const refusal = await confirmCurrentPassword(getDb(), current.user, input.currentPassword, current.context);
@@ -49,12 +50,14 @@ export const startEnrolmentAction = formAction({
 // form refreshes the page when the user says they saved them.
 export const confirmEnrolmentAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: z.object({ code }),
   handler: (input, current) => finishEnrolment(current, input.code),
 });
 
 export const disableTwoFactorAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: z.object({ currentPassword, code }),
   async handler(input, current) {
     const db = getDb();
@@ -100,6 +103,7 @@ async function confirmPasswordAndCode(current: CurrentSession, input: { currentP
 
 export const regenerateRecoveryCodesAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: z.object({ currentPassword, code }),
   async handler(input, current): Promise<FormState<{ recoveryCodes: string[] }>> {
     const db = getDb();
@@ -143,6 +147,7 @@ export const forgetAllBrowsersAction = formAction({
 /** Turning codes on: the password, then a code sent where codes will go, proving it arrives. */
 export const startCodesAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: z.object({ currentPassword }),
   async handler(input, current): Promise<FormState<CodeSent>> {
     const db = getDb();
@@ -166,6 +171,7 @@ export const startCodesAction = formAction({
 
 export const confirmCodesAction = formAction({
   guard: requireLocalAccount,
+  sensitive: true,
   schema: z.object({ code }),
   async handler(input, current) {
     const db = getDb();

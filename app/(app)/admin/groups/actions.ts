@@ -19,6 +19,7 @@ const id = z.coerce.number().int().positive();
 
 export const createGroupAction = formAction({
   guard: requireGroupAdmin,
+  sensitive: true,
   schema: z.object({ name }),
   echo: ["name"],
   async handler(input, current) {
@@ -33,6 +34,7 @@ export const createGroupAction = formAction({
 
 export const updateGroupAction = formAction({
   guard: requireGroupAdmin,
+  sensitive: true,
   schema: z.object({ group: id, name }).catchall(z.string().max(8)),
   async handler(input, current) {
     const db = getDb();
@@ -59,6 +61,7 @@ export const updateGroupAction = formAction({
 
 export const addGroupMemberAction = formAction({
   guard: requireGroupAdmin,
+  sensitive: true,
   schema: z.object({ group: id, email: z.string().trim().min(1, { error: "Enter the member's email." }).max(254) }),
   echo: ["email"],
   async handler(input, current) {
@@ -85,6 +88,7 @@ export const addGroupMemberAction = formAction({
 
 export const removeGroupMemberAction = formAction({
   guard: requireGroupAdmin,
+  sensitive: true,
   schema: z.object({ group: id, user: id }),
   async handler(input, current) {
     const group = findGroup(getDb(), current.organisation.id, input.group);
@@ -106,6 +110,7 @@ export const removeGroupMemberAction = formAction({
 
 export const deleteGroupAction = formAction({
   guard: requireGroupAdmin,
+  sensitive: true,
   schema: z.object({ group: id }),
   async handler(input, current) {
     const group = findGroup(getDb(), current.organisation.id, input.group);

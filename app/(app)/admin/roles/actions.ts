@@ -18,6 +18,7 @@ const checkbox = z.literal("on").optional().transform(Boolean);
 
 export const createRoleAction = formAction({
   guard: requireRoleAdmin,
+  sensitive: true,
   schema: z.object({ name }),
   echo: ["name"],
   async handler(input, current) {
@@ -32,6 +33,7 @@ export const createRoleAction = formAction({
 
 export const updateRoleAction = formAction({
   guard: requireRoleAdmin,
+  sensitive: true,
   schema: z.object({ role: id, name, requireTwoFactor: checkbox }).catchall(z.string().max(8)),
   async handler(input, current) {
     const db = getDb();
@@ -54,6 +56,7 @@ export const updateRoleAction = formAction({
 
 export const deleteRoleAction = formAction({
   guard: requireRoleAdmin,
+  sensitive: true,
   schema: z.object({ role: id }),
   async handler(input, current) {
     const role = findRole(getDb(), current.organisation.id, input.role);

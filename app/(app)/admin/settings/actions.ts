@@ -15,6 +15,7 @@ import { refuse } from "@/lib/admin/guarded-change";
 import { requirePermission } from "@/lib/auth/guards";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { deleteSessionsOfOrganisation } from "@/lib/auth/sessions";
+import { describeIdleMinutes, isSessionIdleChoice, NIST_AAL2_SESSIONS } from "@/lib/auth/session-settings";
 import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/trusted-browsers";
 import { duoKeyFields } from "@/lib/duo/settings-schema";
 
@@ -51,6 +52,11 @@ const settingsSchema = z
       .int({ error: "Enter a whole number of days." })
       .min(1, { error: "Sessions last at least 1 day." })
       .max(MAX_SESSION_DURATION_DAYS, { error: `Sessions last at most ${MAX_SESSION_DURATION_DAYS} days.` }),
+    sessionIdleMinutes: z.coerce
+      .number({ error: "Choose how long a session may be idle." })
+      .refine(isSessionIdleChoice, { error: "Choose one of the listed inactivity times." }),
+    /** "Apply NIST AAL2 preset": the same save, with the AAL2 session limits. */
+    preset: z.literal("nist_aal2").optional(),
   })
   .refine((input) => input.twoFactorPolicy === "disabled" || input.allowTotp || input.allowCode || input.allowDuo, {
     error: "Allow at least one method, or set two-factor authentication to Disabled.",
@@ -59,8 +65,9 @@ const settingsSchema = z
 
 export const updateSettingsAction = formAction({
   guard: () => requireSettingsAdmin("settings.update"),
+  sensitive: true,
   schema: settingsSchema,
-  echo: ["twoFactorGraceDays", "duoIntegrationKey", "duoApiHostname", "sessionDurationDays"],
+  echo: ["twoFactorGraceDays", "duoIntegrationKey", "duoApiHostname", "sessionDurationDays", "sessionIdleMinutes"],
   async handler(input, current) {
     const { organisation } = current;
     const db = getDb();
@@ -85,7 +92,9 @@ export const updateSettingsAction = formAction({
       duoIntegrationKey: input.duoIntegrationKey || null,
       duoApiHostname: input.duoApiHostname || null,
       duoSecretKeyEncrypted: storedDuoSecret,
-      sessionDurationDays: input.sessionDurationDays,
+      ...(input.preset === "nist_aal2"
+        ? NIST_AAL2_SESSIONS
+        : { sessionDurationDays: input.sessionDurationDays, sessionIdleMinutes: input.sessionIdleMinutes }),
     };
     db.update(organisations).set(changes).where(eq(organisations.id, organisation.id)).run();
 
@@ -95,12 +104,17 @@ export const updateSettingsAction = formAction({
     const { duoSecretKeyEncrypted, ...visibleChanges } = changes;
     recordActorEvent(db, current, "settings.updated", { details: { ...visibleChanges, duoSecretKeyChanged: Boolean(input.duoSecretKey) } });
     revalidatePath("/admin/settings");
-    return { status: "success", message: `Settings saved. New sessions will last ${input.sessionDurationDays} days.` };
+    const days = changes.sessionDurationDays;
+    return {
+      status: "success",
+      message: `Settings saved. New sessions will last ${days} day${days === 1 ? "" : "s"}; sessions idle for ${describeIdleMinutes(changes.sessionIdleMinutes)} are signed out.`,
+    };
   },
 });
 
 export const signOutAllUsersAction = formAction({
   guard: () => requireSettingsAdmin("sessions.sign_out_all"),
+  sensitive: true,
   schema: z.object({
     confirm: z.literal("yes", { error: "Tick the box to confirm that everyone, you included, will be signed out." }),
   }),

@@ -24,6 +24,7 @@ function emailTo(current: CurrentSession, to: string, link: { token: string; exp
 
 export const inviteAction = formAction({
   guard: requireUserAdmin,
+  sensitive: true,
   schema: z
     .object({
       email: z
@@ -72,6 +73,7 @@ export const inviteAction = formAction({
 
 export const resendInvitationAction = formAction({
   guard: requireUserAdmin,
+  sensitive: true,
   schema: z.object({ user: userId }),
   async handler(input, current) {
     const db = getDb();

@@ -2,9 +2,13 @@
 
 import { z } from "zod";
 import { getDb } from "@/db";
-import { formAction, type FormState } from "@/lib/action";
+import { formAction, REAUTHENTICATION_MESSAGE, type FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
-import { requireUser, type CurrentSession } from "@/lib/auth/guards";
+import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
+import { requireLocalAccount, requireUser, type CurrentSession } from "@/lib/auth/guards";
+import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
+import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { consumeEmailLink, EMAIL_LINK_TOKEN_MAX_LENGTH, findLiveEmailLink, type EmailLink } from "@/lib/email-links";
 import { beginEnrolment, finishEnrolment, type EnrolmentFinish, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
 
@@ -26,11 +30,29 @@ function ownLiveLink(token: unknown, current: CurrentSession): EmailLink | null 
   return link && link.userId === current.user.id ? link : null;
 }
 
+/**
+ * The session alone does not bind a factor: the link's user types their
+ * password too, and someone who already has a factor confirms access with it
+ * first (NIST SP 800-63B-4 §4.1.2: binding an additional authenticator needs
+ * authentication at the AAL being bound).
+ */
 const start = (token: unknown) =>
   formAction({
-    guard: requireUser,
-    schema: z.object({}),
-    handler: async (_input, current): Promise<FormState<EnrolmentStart>> => (ownLiveLink(token, current) ? beginEnrolment(current) : LINK_UNUSABLE),
+    guard: requireLocalAccount,
+    schema: z.object({
+      currentPassword: z
+        .string()
+        .min(1, { error: "Enter your current password." })
+        .max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),
+    }),
+    async handler({ currentPassword }, current): Promise<FormState<EnrolmentStart>> {
+      if (!ownLiveLink(token, current)) return LINK_UNUSABLE;
+      if (twoFactorStateOfUser(getDb(), current.user.id).hasFactor && !isRecentlyAuthenticated(current)) {
+        return { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
+      }
+      const refusal = await confirmCurrentPassword(getDb(), current.user, currentPassword, current.context);
+      return refusal ?? beginEnrolment(current);
+    },
   });
 
 // The link is spent only once the app is confirmed: a wrong code leaves it usable.

@@ -73,7 +73,7 @@ export default async function SetupLinkPage({ params }: { params: Promise<{ toke
         <TwoFactorEnableForm
           startAction={startLinkSetupAction.bind(null, token)}
           confirmAction={confirmLinkSetupAction.bind(null, token)}
-          askPassword={false}
+          askPassword
         />
       </div>
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">{profileLink}</div>

@@ -25,6 +25,7 @@ const NOT_FOUND: FormState = { status: "error", message: "That user does not exi
 
 export const updateUserAction = formAction({
   guard: requireUserAdmin,
+  sensitive: true,
   schema: z
     .object({
       user: userId,
@@ -83,6 +84,7 @@ export const updateUserAction = formAction({
 
 export const resetTwoFactorAction = formAction({
   guard: requireUserAdmin,
+  sensitive: true,
   schema: z.object({ user: userId }),
   async handler(input, current) {
     // Your own factors are turned off on /profile, with your password and a code.
@@ -133,6 +135,7 @@ export const signOutEverywhereAction = formAction({
 
 export const setAccountDisabledAction = formAction({
   guard: requireUserAdmin,
+  sensitive: true,
   schema: z.object({ user: userId, disabled: z.enum(["yes", "no"]) }),
   async handler(input, current) {
     const target = adminTarget(current, input.user, "user.disable", { ownAccount: "refuse" });

@@ -17,6 +17,7 @@ export type CreatedApiToken = { name: string; token: string };
 
 export const createApiTokenAction = formAction({
   guard: requireUserAdmin,
+  sensitive: true,
   schema: z.object({
     user: id,
     name: z

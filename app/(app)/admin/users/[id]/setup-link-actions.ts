@@ -11,6 +11,7 @@ import { sendAuthenticatorSetupLink, setupLinkEligibility } from "@/lib/two-fact
 /** "Send setup link" on a user's admin page. The admin learns where it went, never the link or a secret. */
 export const sendSetupLinkAction = formAction({
   guard: () => requirePermission("users:manage"),
+  sensitive: true,
   schema: z.object({ user: z.coerce.number().int().positive() }),
   async handler(input, current) {
     const db = getDb();

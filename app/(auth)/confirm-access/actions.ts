@@ -1,0 +1,46 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { formAction } from "@/lib/action";
+import { signIn } from "@/lib/auth/auth";
+import { confirmAccess } from "@/lib/auth/confirm-access";
+import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
+import { handledByIdentityProvider, SSO_PROVIDER_ID } from "@/lib/auth/sso";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+const next = z.string().optional().transform(safeNextPath);
+
+export const confirmAccessAction = formAction({
+  guard: requireLocalAccount,
+  schema: z.object({
+    password: z.string().min(1, { error: "Enter your password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your password." }),
+    code: z.string().trim().max(64, { error: "That code is not valid." }).optional().default(""),
+    next,
+  }),
+  async handler(input, current) {
+    const refusal = await confirmAccess(current, input);
+    if (refusal) return refusal;
+    redirect(input.next ?? "/");
+  },
+});
+
+/**
+ * SSO users confirm at their identity provider, which must ask them to sign
+ * in again whatever session it has (OpenID Connect `prompt=login`,
+ * `max_age=0`); coming back starts a new, freshly authenticated session.
+ */
+export const confirmAccessWithSsoAction = formAction({
+  guard: requireUser,
+  schema: z.object({ next }),
+  async handler(input, current) {
+    if (!handledByIdentityProvider(twoFactorStateOfUser(getDb(), current.user.id).requirement)) {
+      return { status: "error", message: "Confirm with your password instead." };
+    }
+    await signIn(SSO_PROVIDER_ID, { redirectTo: input.next ?? "/" }, { prompt: "login", max_age: "0" });
+    return { status: "success" };
+  },
+});

@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import { sendConfirmationCodeAction } from "@/app/(app)/profile/two-factor-actions";
+import { ConfirmAccessForm, ConfirmAccessWithSsoForm } from "@/components/confirm-access-form";
+import { RowActionForm } from "@/components/row-action-form";
+import { getDb } from "@/db";
+import { requireUser } from "@/lib/auth/guards";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { handledByIdentityProvider } from "@/lib/auth/sso";
+import { liveCode } from "@/lib/two-factor/one-time-codes";
+import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+
+export const metadata: Metadata = { title: "Confirm access" };
+
+/** What to type in "Code", from the factors the user has. */
+function codeHintFor(methods: string[], codeWaiting: boolean): string {
+  if (codeWaiting) return "The 6-digit code we emailed you, or a recovery code.";
+  if (methods.includes("totp")) return "From your authenticator app, or a recovery code.";
+  if (methods.includes("code")) return "Send yourself a code below, or use a recovery code.";
+  return "One of your recovery codes.";
+}
+
+export default async function ConfirmAccessPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const { user, session } = await requireUser();
+  const db = getDb();
+  const next = safeNextPath((await searchParams).next);
+  const state = twoFactorStateOfUser(db, user.id);
+  const sso = handledByIdentityProvider(state.requirement);
+  const codeWaiting = Boolean(liveCode(db, { userId: user.id, sessionTokenHash: session.tokenHash, purpose: "second_factor" }));
+
+  return (
+    <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+      <h1 className="text-xl font-semibold text-slate-900">Confirm access</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        You are about to make a sensitive change as <span className="font-medium text-slate-800">{user.email}</span>.{" "}
+        {sso
+          ? "Sign in again at your organisation’s identity provider to continue."
+          : state.hasFactor
+            ? "Enter your password and a current second factor to continue."
+            : "Enter your password to continue."}{" "}
+        You won’t be asked again for 15 minutes.
+      </p>
+      {sso ? (
+        <ConfirmAccessWithSsoForm next={next} />
+      ) : (
+        <>
+          <ConfirmAccessForm next={next} codeHint={state.hasFactor ? codeHintFor(state.methods, codeWaiting) : null} />
+          {state.methods.includes("code") ? (
+            <div className="mt-6 border-t border-slate-100 pt-4">
+              <RowActionForm
+                action={sendConfirmationCodeAction}
+                fields={{}}
+                label={codeWaiting ? "Email me a new code" : "Email me a code"}
+                pendingLabel="Sending…"
+                className="flex flex-col items-start gap-2"
+              />
+            </div>
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}
