@@ -142,14 +142,14 @@ test("“Reset two-factor authentication” and “Sign out everywhere” end th
   await confirmInDialog(page, "Sign out");
   await expect(page.getByText("Signed out of 1 session.")).toBeVisible();
   await userPage.reload();
-  await expect(userPage).toHaveURL("/login");
+  await expect(userPage).toHaveURL("/login?reason=session-ended");
 
   await signInAs(userContext, user);
   await page.getByRole("button", { name: "Reset two-factor authentication" }).click();
   await confirmInDialog(page, "Reset");
   await expect(page.getByText("Two-factor authentication was reset and the user was signed out everywhere.")).toBeVisible();
   await userPage.goto("/profile");
-  await expect(userPage).toHaveURL("/login");
+  await expect(userPage).toHaveURL("/login?reason=session-ended");
   expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(0);
   const types = db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().map((row) => row.type);
   expect(types).toEqual(expect.arrayContaining(["user.sessions_revoked", "two_factor.reset"]));
@@ -323,7 +323,7 @@ test("a user's admin page lists their factors and sessions, and an admin can end
   await expect(sessionsCard.getByText("The user is not signed in anywhere.")).toBeVisible();
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
   await userPage.reload();
-  await expect(userPage).toHaveURL("/login");
+  await expect(userPage).toHaveURL("/login?reason=session-ended");
   const audited = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "session.revoked"))).all();
   expect(audited.map((event) => event.actorUserId)).toEqual([admin.id]);
   await userContext.close();

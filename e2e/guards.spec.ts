@@ -69,7 +69,8 @@ test("server actions refuse a direct POST without a session, or with one lacking
   for (const action of [saveSettings, updateProfile]) {
     for (const cookie of [undefined, `${sessionCookie(false).name}=made-up-token`]) {
       const response = await replay(action, baseURL!, cookie);
-      expect(redirectTarget(response)).toBe("/login");
+      // A cookie that finds no session is told the session ended; no cookie, just the sign-in page.
+      expect(redirectTarget(response)).toBe(cookie ? "/login?reason=session-ended" : "/login");
     }
   }
   expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(90);

@@ -11,7 +11,7 @@ test("deleting a user's session rows signs them out on their next request", asyn
 
   db.delete(sessions).where(eq(sessions.userId, user.id)).run();
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
-  await expect(page).toHaveURL("/login");
+  await expect(page).toHaveURL("/login?reason=session-ended");
 });
 
 test("an expired session is refused even though the browser still sends its cookie", async ({ page, context, db, createUser, signInAs }) => {
@@ -19,14 +19,14 @@ test("an expired session is refused even though the browser still sends its cook
   const token = await signInAs(context, user);
   db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.tokenHash, hashToken(token))).run();
   await page.goto("/");
-  await expect(page).toHaveURL("/login");
+  await expect(page).toHaveURL("/login?reason=session-ended");
   expect((await context.cookies()).some((cookie) => cookie.value === token)).toBe(true);
 });
 
 test("a made-up session cookie is worth nothing", async ({ page, context, baseURL }) => {
   await context.addCookies([{ name: "twofold.session", value: "forged-token", url: baseURL! }]);
   await page.goto("/profile");
-  await expect(page).toHaveURL("/login");
+  await expect(page).toHaveURL("/login?reason=session-ended");
 });
 
 test("a session lasts the organisation's session duration, fixed at sign-in", async ({ page, db, createUser }) => {
@@ -67,7 +67,7 @@ test("changing the password needs the current one, signs out other sessions and 
   await expect(page.getByRole("status").filter({ hasText: "Password changed." })).toContainText("1 other session was signed out");
 
   await otherPage.reload();
-  await expect(otherPage).toHaveURL("/login");
+  await expect(otherPage).toHaveURL("/login?reason=session-ended");
   await page.reload();
   await expect(page).toHaveURL("/profile");
 
@@ -96,7 +96,7 @@ test("a user ends one of their other sessions from the profile", async ({ browse
   await page.getByRole("button", { name: /^End session/ }).click();
   await expect(page.getByRole("button", { name: /^End session/ })).toHaveCount(0);
   await otherPage.reload();
-  await expect(otherPage).toHaveURL("/login");
+  await expect(otherPage).toHaveURL("/login?reason=session-ended");
   await elsewhere.close();
 });
 
@@ -120,7 +120,7 @@ test("“Sign out all users” ends every session of the organisation, the admin
 
   const colleaguePage = await colleagueContext.newPage();
   await colleaguePage.goto("/");
-  await expect(colleaguePage).toHaveURL("/login");
+  await expect(colleaguePage).toHaveURL("/login?reason=session-ended");
   const outsiderPage = await outsiderContext.newPage();
   await outsiderPage.goto("/");
   await expect(outsiderPage).toHaveURL("/");

@@ -18,6 +18,17 @@ export type CurrentSession = LoadedSession & {
   context: RequestContext;
 };
 
+/** Whether the browser sent a session cookie at all: one that finds no session means the session ended. */
+const hasSessionCookie = cache(async (): Promise<boolean> => {
+  const requestHeaders = await headers();
+  return Boolean((await cookies()).get(sessionCookie(isSecureRequest(requestHeaders)).name)?.value);
+});
+
+/** Where a request without a live session goes: with a word of why, when it had one that ended (idle, expired, revoked). */
+async function signInAgain(): Promise<never> {
+  redirect((await hasSessionCookie()) ? "/login?reason=session-ended" : "/login");
+}
+
 /** The request's session, looked up once per request. Never trust this without a guard below. */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
   const requestHeaders = await headers();
@@ -45,7 +56,7 @@ export function homeOf(stage: SessionStage): string {
  */
 export async function requireSession(stage: SessionStage): Promise<CurrentSession> {
   const current = await getCurrentSession();
-  if (!current) redirect("/login");
+  if (!current) return signInAgain();
   const state = current.session.stage === "active" && stage === "active" ? await twoFactorStateNow(current.user.id) : null;
   if (state && mustSetUpNow(state)) {
     // 2FA became required while this session was open: no sign-out needed,
