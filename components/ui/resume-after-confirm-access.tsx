@@ -97,6 +97,12 @@ export function ResumeAfterConfirmAccess({ state }: { state: FormState<unknown> 
     const pending = JSON.parse(stored) as Pending;
     if (Date.now() - pending.savedAt > PENDING_LIFETIME_MS) return;
     restore(form, pending);
+    // Passwords are never kept: a form that needs one waits for the user to type it.
+    const emptySecret = Array.from(form.querySelectorAll<HTMLInputElement>("input[type=password][required]")).find((input) => !input.value);
+    if (emptySecret) {
+      emptySecret.focus();
+      return;
+    }
     const submitter = pending.submitter
       ? Array.from(form.querySelectorAll<HTMLButtonElement>("button[name]")).find(
           (button) => button.name === pending.submitter![0] && button.value === pending.submitter![1],
