@@ -92,6 +92,7 @@ export function OrganisationSettingsForm({ settings, editable = true }: { settin
         <fieldset className="space-y-4">
           <legend className="text-sm font-semibold text-slate-900">Sessions</legend>
           <Field
+            key={settings.sessionDurationDays}
             label="Session duration (days)"
             name="sessionDurationDays"
             type="number"
@@ -112,6 +113,8 @@ export function OrganisationSettingsForm({ settings, editable = true }: { settin
               A session not used for this long is signed out at its next request. Applies to every session, open ones included.
             </p>
             <select
+              // Saved by the other button (the preset): show what was saved, not what the select had.
+              key={settings.sessionIdleMinutes}
               id="session-idle"
               name="sessionIdleMinutes"
               defaultValue={value("sessionIdleMinutes")}

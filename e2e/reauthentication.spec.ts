@@ -59,6 +59,7 @@ test("a user with a factor cannot change the mobile number or add codes with the
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByText("Enter a code.")).toBeVisible();
+  await page.getByLabel("Password").fill(user.password);
   await page.getByLabel("Code").fill("000000");
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByText("That code is not valid.")).toBeVisible();
@@ -66,7 +67,7 @@ test("a user with a factor cannot change the mobile number or add codes with the
   await confirmAccess(page, db, user);
 
   // Back where they were: the number is filled in again; only the password is typed once more.
-  await expect(page).toHaveURL("/profile");
+  await expect(page).toHaveURL(/\/profile(#access-confirmed)?$/);
   await mobile.getByRole("button", { name: "Add a mobile number" }).click();
   await expect(mobile.getByLabel("Mobile number")).toHaveValue(mobileNumber);
   await expect(mobile.getByLabel("Current password")).toBeFocused();
@@ -97,8 +98,15 @@ test("an administrator 16 minutes after signing in who changes the policy is ask
   await expect(page).toHaveURL(/\/confirm-access\?next=%2Fadmin%2Fsettings$/);
   expect(policy()).toBe("optional");
 
-  await confirmAccess(page, db, admin);
+  // Cancelling comes back with the choice still made, and sends nothing.
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await expect(page.getByRole("radio", { name: "Required" })).toBeChecked();
   await expect(page).toHaveURL("/admin/settings");
+  expect(policy()).toBe("optional");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+
+  await confirmAccess(page, db, admin);
+  await expect(page).toHaveURL(/\/admin\/settings(#access-confirmed)?$/);
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
   expect(policy()).toBe("required");
   await expect(page.getByRole("radio", { name: "Required" })).toBeChecked();

@@ -210,3 +210,29 @@ test("the admin user page says the user signs in with SSO and offers no 2FA rese
   await confirmInDialog(page, "Sign out");
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([]);
 });
+
+test("an SSO user confirms access at the identity provider, which must ask them to sign in again (prompt=login, max_age=0)", async ({ page, db }) => {
+  const login = uniqueLogin();
+  await signInWithSso(page, login);
+  await expect(page).toHaveURL(/\/$/);
+  const user = db.select().from(users).where(eq(users.ssoSubject, login)).get()!;
+  const longAgo = new Date(Date.now() - 60 * 60_000);
+  db.update(sessions).set({ authenticatedAt: longAgo, createdAt: longAgo }).where(eq(sessions.userId, user.id)).run();
+
+  await page.goto("/confirm-access?next=/profile");
+  await expect(page.getByRole("heading", { name: "Confirm access" })).toBeVisible();
+  await expect(page.getByLabel("Password")).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Confirm with SSO" }).click();
+  // The identity provider still has a session from the sign-in above: only prompt=login makes it ask again.
+  await page.waitForURL((url) => url.href.startsWith(issuer()));
+  const authorization = db.select().from(sessions).where(eq(sessions.userId, user.id)).all();
+  expect(authorization).toHaveLength(1);
+  await page.getByPlaceholder("Enter any login").fill(login);
+  await page.getByPlaceholder("and password").fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.waitForURL((url) => !url.href.startsWith(issuer()));
+  await expect(page).toHaveURL(/\/profile(#access-confirmed)?$/);
+  const fresh = db.select().from(sessions).where(eq(sessions.userId, user.id)).all().filter((session) => session.authenticatedAt! > longAgo);
+  expect(fresh).toHaveLength(1);
+});

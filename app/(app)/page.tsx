@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { describeIdleMinutes } from "@/lib/auth/session-settings";
 import Link from "next/link";
 import { getDb } from "@/db";
 import { Card } from "@/components/ui/card";
@@ -50,7 +51,10 @@ export default async function DashboardPage() {
             <Detail term="Name">{organisation.name}</Detail>
             <Detail term="Two-factor policy">{POLICY_LABELS[organisation.twoFactorPolicy]}</Detail>
             <Detail term="Two-factor for you">{requirementLabel(requirement)}</Detail>
-            <Detail term="Session length">{organisation.sessionDurationDays} days</Detail>
+            <Detail term="Session length">
+              {organisation.sessionDurationDays} day{organisation.sessionDurationDays === 1 ? "" : "s"}
+            </Detail>
+            <Detail term="Signed out after inactivity">{describeIdleMinutes(organisation.sessionIdleMinutes)}</Detail>
           </dl>
         </Card>
       </div>

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import { useRouter } from "next/navigation";
 import type { FormState } from "@/lib/action";
-import { confirmAccessPath } from "@/lib/auth/recent-authentication";
+import { ACCESS_CONFIRMED_FRAGMENT, confirmAccessPath } from "@/lib/auth/recent-authentication";
 
 /*
  * Sudo mode on the client. When a sensitive action answers `reauthenticate`,
@@ -97,6 +97,9 @@ export function ResumeAfterConfirmAccess({ state }: { state: FormState<unknown> 
     const pending = JSON.parse(stored) as Pending;
     if (Date.now() - pending.savedAt > PENDING_LIFETIME_MS) return;
     restore(form, pending);
+    // Back without confirming (Cancel, Back): what was typed is there again, and nothing is sent.
+    if (window.location.hash !== `#${ACCESS_CONFIRMED_FRAGMENT}`) return;
+    window.history.replaceState(window.history.state, "", `${window.location.pathname}${window.location.search}`);
     // Passwords are never kept: a form that needs one waits for the user to type it.
     const emptySecret = Array.from(form.querySelectorAll<HTMLInputElement>("input[type=password][required]")).find((input) => !input.value);
     if (emptySecret) {

@@ -26,3 +26,14 @@ export function isRecentlyAuthenticated(current: AuthenticatedSession, now = new
 export function confirmAccessPath(path: string | null): string {
   return path ? `/confirm-access?next=${encodeURIComponent(path)}` : "/confirm-access";
 }
+
+/**
+ * The fragment /confirm-access adds to the page it returns to: only then does
+ * that page's form resubmit what it kept. Leaving /confirm-access any other
+ * way (Cancel, Back) restores what was typed but submits nothing.
+ */
+export const ACCESS_CONFIRMED_FRAGMENT = "access-confirmed";
+
+export function returnAfterConfirmedAccess(path: string): string {
+  return `${path.split("#")[0]}#${ACCESS_CONFIRMED_FRAGMENT}`;
+}

@@ -9,6 +9,7 @@ import { confirmAccess } from "@/lib/auth/confirm-access";
 import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
+import { returnAfterConfirmedAccess } from "@/lib/auth/recent-authentication";
 import { handledByIdentityProvider, SSO_PROVIDER_ID } from "@/lib/auth/sso";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -24,7 +25,7 @@ export const confirmAccessAction = formAction({
   async handler(input, current) {
     const refusal = await confirmAccess(current, input);
     if (refusal) return refusal;
-    redirect(input.next ?? "/");
+    redirect(returnAfterConfirmedAccess(input.next ?? "/"));
   },
 });
 
@@ -40,7 +41,7 @@ export const confirmAccessWithSsoAction = formAction({
     if (!handledByIdentityProvider(twoFactorStateOfUser(getDb(), current.user.id).requirement)) {
       return { status: "error", message: "Confirm with your password instead." };
     }
-    await signIn(SSO_PROVIDER_ID, { redirectTo: input.next ?? "/" }, { prompt: "login", max_age: "0" });
+    await signIn(SSO_PROVIDER_ID, { redirectTo: returnAfterConfirmedAccess(input.next ?? "/") }, { prompt: "login", max_age: "0" });
     return { status: "success" };
   },
 });
