@@ -3,6 +3,7 @@ import type { Db, Executor } from "@/db";
 import { groups, roles, users, type Permission } from "@/db/schema";
 import { isFullAdministrator, mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
+import { recordRequirementChanges } from "@/lib/two-factor/requirement-starts";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 
 /*
@@ -175,6 +176,12 @@ export function delegatedChange<T>(
         // Before and after: an edit may not take away, nor a deletion remove, what the actor could not give.
         const carriedBefore = carriedBy(tx, before, input.organisationId, input.edited);
         const value = input.change(tx);
+        // A requirement to use 2FA that this change starts or ends is recorded
+        // with it, in this transaction: the grace period runs from now
+        // (lib/two-factor/requirement-starts.ts). A change naming people
+        // touches only them; a role or group, anyone of the organisation.
+        const named = input.affected.roleId === undefined && input.affected.groupId === undefined && input.edited === undefined;
+        recordRequirementChanges(tx, input.organisationId, named ? { userIds: input.affected.userIds ?? [] } : {});
         const after = privilegeSnapshot(tx, input.organisationId);
         const refusal = mayChangeAccess({
           actor,
