@@ -33,27 +33,54 @@ export function requiredSql(policy: TwoFactorPolicy): SQL {
 export type RequirementChanges = { started: number; ended: number };
 
 /**
- * Records the start of a requirement for everyone of the organisation it now
- * applies to and has no start yet, and clears it for everyone it no longer
- * applies to. `userIds` narrows it to the people a change named.
+ * Whom a change may have made newly required: named people, the holders of
+ * a role (directly or through a group), the members of a group, or anyone of
+ * the organisation (its policy). Ends are looked for among everyone who has a
+ * start, since a deleted role or group no longer says who held it.
  */
-export function recordRequirementChanges(tx: Executor, organisationId: number, options: { userIds?: number[]; now?: Date } = {}): RequirementChanges {
+export type RequirementScope = { userIds: number[] } | { roleId: number } | { groupId: number } | "organisation";
+
+function startScopeSql(scope: RequirementScope): SQL | undefined {
+  if (scope === "organisation") return undefined;
+  if ("userIds" in scope) return inArray(users.id, scope.userIds);
+  if ("roleId" in scope) {
+    return sql`"users"."id" in (
+      select "user_roles"."user_id" from "user_roles" where "user_roles"."role_id" = ${scope.roleId}
+      union
+      select "group_members"."user_id" from "group_roles"
+        join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
+        where "group_roles"."role_id" = ${scope.roleId}
+    )`;
+  }
+  return sql`"users"."id" in (select "group_members"."user_id" from "group_members" where "group_members"."group_id" = ${scope.groupId})`;
+}
+
+/**
+ * Records the start of a requirement for everyone in `scope` it now applies
+ * to and who has no start yet, and clears it for everyone of the
+ * organisation it no longer applies to. Two UPDATEs; the starts use the
+ * role and group indexes, so a role held by a few costs little however many
+ * members the organisation has.
+ */
+export function recordRequirementChanges(tx: Executor, organisationId: number, options: { scope?: RequirementScope; now?: Date } = {}): RequirementChanges {
   const now = options.now ?? new Date();
+  const scope = options.scope ?? "organisation";
   const organisation = tx.select({ policy: organisations.twoFactorPolicy }).from(organisations).where(eq(organisations.id, organisationId)).get();
   if (!organisation) return { started: 0, ended: 0 };
-  if (options.userIds && options.userIds.length === 0) return { started: 0, ended: 0 };
-  const scope = and(eq(users.organisationId, organisationId), options.userIds ? inArray(users.id, options.userIds) : undefined);
+  if (scope !== "organisation" && "userIds" in scope && scope.userIds.length === 0) return { started: 0, ended: 0 };
+  const inOrganisation = eq(users.organisationId, organisationId);
   const required = requiredSql(organisation.policy);
-  // The cheap column test first: most people's start is already as it should be.
+  // The cheap column tests first: most people's start is already as it should be.
   const started = tx
     .update(users)
     .set({ twoFactorRequiredSince: now })
-    .where(and(scope, isNull(users.twoFactorRequiredSince), required))
+    .where(and(inOrganisation, startScopeSql(scope), isNull(users.twoFactorRequiredSince), required))
     .run().changes;
+  const named = scope !== "organisation" && "userIds" in scope ? inArray(users.id, scope.userIds) : undefined;
   const ended = tx
     .update(users)
     .set({ twoFactorRequiredSince: null })
-    .where(and(scope, isNotNull(users.twoFactorRequiredSince), not(required)))
+    .where(and(inOrganisation, named, isNotNull(users.twoFactorRequiredSince), not(required)))
     .run().changes;
   return { started, ended };
 }
