@@ -21,6 +21,7 @@ export type OrganisationSettings = {
   duoIntegrationKey: string | null;
   duoSecretKeySaved: boolean;
   duoApiHostname: string | null;
+  duoBypassAtSignIn: "refuse" | "flag";
   sessionDurationDays: number;
   sessionIdleMinutes: number;
 };
@@ -31,24 +32,53 @@ const POLICIES = [
   { value: "required", label: "Required", hint: "Everyone must have a second factor." },
 ] as const;
 
+/** With the number of people who would stop being asked (see disabledPolicyNotice). */
+function policies(disabledNotice: string | null) {
+  return POLICIES.map((policy) => (policy.value === "disabled" && disabledNotice ? { ...policy, hint: `${policy.hint} ${disabledNotice}` } : policy));
+}
+
+// The trade-off, in a line each (NIST SP 800-63B-4 §4.1: binding a first
+// authenticator after a password alone lets whoever has the password bind theirs).
 const SETUP_FLOWS = [
-  { value: "on_screen", label: "On screen, right after the password" },
   {
     value: "emailed_link",
     label: "Through a link emailed to the user",
-    hint: "Proves they control their mailbox before a new factor is added; the link works once, in the browser that signed in.",
+    hint: "Safer: a password alone can never add a factor, since the link proves they control their mailbox. The link works once, in the browser that signed in. One more step for people.",
+  },
+  {
+    value: "on_screen",
+    label: "On screen, right after the password",
+    hint: "Quicker, but whoever knows someone's password and signs in first can add their own factor to that account.",
+  },
+] as const;
+
+const DUO_BYPASS_ACTIONS = [
+  { value: "refuse", label: "Refuse the sign-in" },
+  {
+    value: "flag",
+    label: "Allow it and flag it in the audit log",
+    hint: "Duo does this for people in bypass status, not enrolled in Duo, or on a network it trusts. Turning Duo on always needs a real factor.",
   },
 ] as const;
 
 /** `editable: false` shows the settings to someone who may not change them (see the settings actions). */
-export function OrganisationSettingsForm({ settings, editable = true }: { settings: OrganisationSettings; editable?: boolean }) {
+export function OrganisationSettingsForm({
+  settings,
+  editable = true,
+  disabledNotice = null,
+}: {
+  settings: OrganisationSettings;
+  editable?: boolean;
+  /** Who setting the policy to Disabled would stop asking, when anyone. */
+  disabledNotice?: string | null;
+}) {
   const [state, action] = useActionState(updateSettingsAction, initialFormState);
   const value = (name: keyof OrganisationSettings) => state.values?.[name] ?? String(settings[name] ?? "");
   return (
     <form action={action} noValidate>
       <fieldset disabled={!editable} className="space-y-8">
         <FormStatus state={state} />
-        <RadioGroup legend="Two-factor authentication" name="twoFactorPolicy" options={POLICIES} defaultValue={settings.twoFactorPolicy} />
+        <RadioGroup legend="Two-factor authentication" name="twoFactorPolicy" options={policies(disabledNotice)} defaultValue={settings.twoFactorPolicy} />
 
         <ChoiceGroup legend="Allowed methods" error={state.fieldErrors?.allowTotp}>
           <Choice id="allow-totp" type="checkbox" name="allowTotp" label="Authenticator app (TOTP)" defaultChecked={settings.allowTotp} />
@@ -87,6 +117,7 @@ export function OrganisationSettingsForm({ settings, editable = true }: { settin
             <Field label="API hostname" name="duoApiHostname" autoComplete="off" spellCheck={false} defaultValue={value("duoApiHostname")} error={state.fieldErrors?.duoApiHostname} />
           </div>
           {editable ? <DuoConnectionTest /> : null}
+          <RadioGroup legend="When Duo lets someone in without a second factor" name="duoBypassAtSignIn" options={DUO_BYPASS_ACTIONS} defaultValue={settings.duoBypassAtSignIn} />
         </fieldset>
 
         <fieldset className="space-y-4">

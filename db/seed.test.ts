@@ -53,5 +53,7 @@ describe("demo seed", () => {
     // With the organisation's default settings, she is emailed a code after her password, without setup.
     expect(state.methods).toEqual(["code"]);
     expect(stageAfterPassword(db, ada.id, null).stage).toBe("password");
+    // The demo keeps setup on screen (new organisations start with the emailed link).
+    expect(acme.requiredSetupFlow).toBe("on_screen");
   });
 });

@@ -45,6 +45,16 @@ function turnDuoOn(db: Db, user: TestUser) {
   db.update(users).set({ duoEnabledAt: new Date(), preferredTwoFactorMethod: "duo" }).where(eq(users.id, user.id)).run();
 }
 
+/** What the stand-in's Duo says it checked when the user approves (auth_context's reason and factor), for one integration only. */
+async function setDuoAnswer(clientId: string, reason: string, factor: string) {
+  const ca = fs.readFileSync(path.join(process.env.E2E_DUO_CERT_DIR!, "cert.pem"));
+  await new Promise<void>((resolve, reject) => {
+    const request = https.request(`${duoUrl()}/_stand-in/answer`, { method: "POST", ca }, (response) => response.resume().on("end", resolve));
+    request.on("error", reject);
+    request.end(JSON.stringify({ clientId, reason, factor }));
+  });
+}
+
 /** Makes the stand-in's API refuse (503) or never answer, for one integration only. */
 async function setDuoBehaviour(clientId: string, behaviour: DuoBehaviour) {
   const ca = fs.readFileSync(path.join(process.env.E2E_DUO_CERT_DIR!, "cert.pem"));
@@ -151,7 +161,9 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   await expect(page).toHaveURL("/");
   await expect(page.getByText("On: after your password, you approve the sign-in in Duo.")).toBeVisible();
   expect(stagesOf(db, user)).toEqual(["active"]);
-  expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([{ method: "duo" }]);
+  expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([
+    { method: "duo", duoFactor: "duo_push", duoReason: "user_approved" },
+  ]);
   // The state Duo returned is spent (the client router may have started a second round trip, left unused).
   expect(db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id)).all().filter((state) => state.usedAt !== null)).toHaveLength(1);
 
@@ -349,4 +361,97 @@ test("a required user without a factor may choose Duo at setup; the Duo round tr
   await expect(page).toHaveURL("/");
   expect(stagesOf(db, user)).toEqual(["active"]);
   expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).not.toBeNull();
+});
+
+test.describe("Duo's allow without a second factor", () => {
+  test("turning Duo on is refused when Duo lets the user through without a factor (bypass), and audited", async ({ page, context, db, createUser, signInAs }) => {
+    const user = await createUser();
+    const clientId = configureDuo(db, user.organisationId);
+    await setDuoAnswer(clientId, "bypass_user", "duo_push");
+    await signInAs(context, user);
+    await page.goto("/profile");
+    await page.getByRole("button", { name: "Set up Duo" }).click();
+    await page.getByRole("textbox", { name: "Password", exact: true }).fill(user.password);
+    await page.getByRole("button", { name: "Set up Duo" }).click();
+    await expect(page).toHaveURL(promptUrl());
+    await page.getByRole("button", { name: "Approve" }).click();
+    await expect(page).toHaveURL(/\/profile\?duo=no_factor/);
+    await expect(duoNotice(page)).toHaveText(/Duo let this through without asking for your phone or key/);
+    await expectNoAxeViolations(page);
+    expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).toBeNull();
+    expect(auditTypes(db, user).filter((event) => event.type === "duo.bypass_refused").map((event) => event.details)).toEqual([
+      { purpose: "enrol", duoReason: "bypass_user", duoFactor: "duo_push" },
+    ]);
+  });
+
+  test("at sign-in, an unenrolled user's allow is refused by default; not counted as a failed factor", async ({ page, db, createUser }) => {
+    const user = await createUser();
+    const clientId = configureDuo(db, user.organisationId);
+    turnDuoOn(db, user);
+    await setDuoAnswer(clientId, "allow_unenrolled_user", "not_available");
+    await signInWithForm(page, user);
+    await expect(page).toHaveURL(promptUrl());
+    await page.getByRole("button", { name: "Approve" }).click();
+    await expect(page).toHaveURL("/login/two-factor?method=duo&duo=no_factor");
+    await expect(duoNotice(page)).toHaveText(/Duo let this through without asking for your phone or key/);
+    await expectNoAxeViolations(page);
+    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 0]]);
+    expect(auditTypes(db, user).filter((event) => event.type === "duo.bypass_refused").map((event) => event.details)).toEqual([
+      { purpose: "sign_in", duoReason: "allow_unenrolled_user", duoFactor: "not_available" },
+    ]);
+    expect(auditTypes(db, user).map((event) => event.type)).not.toContain("two_factor.succeeded");
+  });
+
+  test("with 'Allow it and flag it', a bypassed user gets in and the audit log shows the flag; a real factor is recorded as such", async ({
+    page,
+    context,
+    db,
+    browser,
+    clientIp,
+    createUser,
+    signInAs,
+  }) => {
+    const admin = await createUser({ permissions: ["settings:manage", "audit:read"] });
+    const user = await createUser({ organisationId: admin.organisationId, name: "Bypassed Person" });
+    const clientId = configureDuo(db, admin.organisationId);
+    turnDuoOn(db, user);
+
+    // The administrator chooses to let Duo's bypasses in, flagged.
+    await signInAs(context, admin);
+    await page.goto("/admin/settings");
+    const choice = page.getByRole("group", { name: "When Duo lets someone in without a second factor" });
+    await expect(choice.getByRole("radio", { name: "Refuse the sign-in" })).toBeChecked();
+    await choice.getByRole("radio", { name: "Allow it and flag it in the audit log" }).check();
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByText("Settings saved")).toBeVisible();
+    expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.duoBypassAtSignIn).toBe("flag");
+
+    await setDuoAnswer(clientId, "bypass_user", "duo_push");
+    const userPage = await newBrowserPage(browser, clientIp);
+    await signInWithForm(userPage, user);
+    await expect(userPage).toHaveURL(promptUrl());
+    await userPage.getByRole("button", { name: "Approve" }).click();
+    await expect(userPage).toHaveURL("/");
+    expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([
+      { method: "duo", duoFactor: "duo_push", duoReason: "bypass_user", withoutSecondFactor: true },
+    ]);
+    await userPage.context().close();
+
+    await page.goto("/admin/audit");
+    await expect(page.getByRole("row").filter({ hasText: user.email }).filter({ hasText: "withoutSecondFactor: true" })).toHaveCount(1);
+
+    // A real factor: approved by push, recorded with its factor and no flag.
+    await setDuoAnswer(clientId, "user_approved", "phone_call");
+    const again = await newBrowserPage(browser, clientIp);
+    await signInWithForm(again, user);
+    await again.getByRole("button", { name: "Approve" }).click();
+    await expect(again).toHaveURL("/");
+    expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toContainEqual({
+      method: "duo",
+      duoFactor: "phone_call",
+      duoReason: "user_approved",
+    });
+    await again.context().close();
+  });
 });

@@ -58,6 +58,7 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.duo_disabled",
   "duo.refused",
   "duo.unreachable",
+  "duo.bypass_refused",
   "duo.connection_tested",
   "access.refused",
   "access.confirmed",

@@ -3,6 +3,7 @@ import type { Db, Executor } from "@/db";
 import { groups, roles, users, type Permission } from "@/db/schema";
 import { isFullAdministrator, mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
+import { recordRequirementChanges, type RequirementScope } from "@/lib/two-factor/requirement-starts";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
 
 /*
@@ -175,6 +176,11 @@ export function delegatedChange<T>(
         // Before and after: an edit may not take away, nor a deletion remove, what the actor could not give.
         const carriedBefore = carriedBy(tx, before, input.organisationId, input.edited);
         const value = input.change(tx);
+        // A requirement to use 2FA that this change starts or ends is recorded
+        // with it, in this transaction: the grace period runs from now
+        // (lib/two-factor/requirement-starts.ts). A change naming people
+        // reaches only them; a role or group, those who hold it.
+        recordRequirementChanges(tx, input.organisationId, { scope: requirementScopeOf(input.affected) });
         const after = privilegeSnapshot(tx, input.organisationId);
         const refusal = mayChangeAccess({
           actor,
@@ -195,6 +201,13 @@ export function delegatedChange<T>(
     if (error instanceof Undo) return error.outcome;
     throw error;
   }
+}
+
+/** Whom a change may newly require 2FA of (see recordRequirementChanges). */
+function requirementScopeOf(affected: Affected): RequirementScope {
+  if (affected.roleId !== undefined) return { roleId: affected.roleId };
+  if (affected.groupId !== undefined) return { groupId: affected.groupId };
+  return { userIds: affected.userIds ?? [] };
 }
 
 /** Whether the people, role or group a change names still exist in the organisation, as the transaction sees it. */

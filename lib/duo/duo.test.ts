@@ -3,6 +3,7 @@ import https from "node:https";
 import path from "node:path";
 import { Client } from "@duosecurity/duo_universal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { judgeDuoAnswer } from "@/lib/duo/auth-context";
 import { checkDuoConnection, classifyDuoError, createDuoClient, withinDuoTimeout } from "@/lib/duo/client";
 import { claimDuoState, DUO_STATE_LIFETIME_MS, storeDuoState } from "@/lib/duo/states";
 import { insertUser, testDatabase } from "@/test/db";
@@ -42,6 +43,14 @@ async function answerPrompt(authUrl: string, decision: "allow" | "deny"): Promis
   const decided = await get(`${standIn.url}/_stand-in/decide`, { method: "POST", body: `transaction=${transaction}&decision=${decision}` });
   expect(decided.status).toBe(302);
   return new URL(decided.location!);
+}
+
+async function setAnswer(clientId: string, reason: string, factor: string) {
+  await new Promise<void>((resolve, reject) => {
+    const request = https.request(`${standIn.url}/_stand-in/answer`, { method: "POST", ca: certificate }, (response) => response.resume().on("end", resolve));
+    request.on("error", reject);
+    request.end(JSON.stringify({ clientId, reason, factor }));
+  });
 }
 
 async function setBehaviour(clientId: string, behaviour: "up" | "down") {
@@ -100,6 +109,27 @@ describe("Duo round trip", () => {
     const other = createDuoClient(settingsFor(), REDIRECT);
     const error = await other.exchangeAuthorizationCodeFor2FAResult(back.searchParams.get("duo_code")!, "ada@example.com").then(() => null, (caught: unknown) => caught);
     expect(classifyDuoError(error)).toBe("rejected");
+  });
+});
+
+describe("Duo's auth_context, through the real client", () => {
+  it.each([
+    ["user_approved", "duo_push", "factor"],
+    ["valid_passcode", "passcode", "factor"],
+    ["bypass_user", "duo_push", "no_factor"],
+    ["allow_unenrolled_user", "not_available", "no_factor"],
+    ["allowed_by_policy", "not_available", "no_factor"],
+    ["trusted_network", "trusted_network", "no_factor"],
+    ["remembered_device", "remembered_device", "no_factor"],
+  ])("an approval for reason %s (factor %s) is judged %s", async (reason, factor, kind) => {
+    const settings = settingsFor();
+    await setAnswer(settings.clientId, reason, factor);
+    const client = createDuoClient(settings, REDIRECT);
+    const back = await answerPrompt(await client.createAuthUrl("ada@example.com", client.generateState()), "allow");
+    const result = await withinDuoTimeout(client.exchangeAuthorizationCodeFor2FAResult(back.searchParams.get("duo_code")!, "ada@example.com"));
+    expect(result.auth_result.status).toBe("allow");
+    expect([result.auth_context.reason, result.auth_context.factor]).toEqual([reason, factor]);
+    expect(judgeDuoAnswer(result).kind).toBe(kind);
   });
 });
 

@@ -8,7 +8,7 @@ import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
 import type { DuoNotice } from "@/lib/duo/messages";
-import { finishDuoPrompt } from "@/lib/duo/prompt";
+import { finishDuoPrompt, type DuoProof } from "@/lib/duo/prompt";
 import { completeSecondFactor } from "@/lib/two-factor/sign-in-completion";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
@@ -19,7 +19,7 @@ import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
  * a completed prompt, as turning 2FA off needs the password and a code).
  */
 
-async function turnDuoOn(current: CurrentSession): Promise<void> {
+async function turnDuoOn(current: CurrentSession, proof: DuoProof): Promise<void> {
   const db = getDb();
   const { user, session } = current;
   db.transaction((tx) => {
@@ -30,7 +30,7 @@ async function turnDuoOn(current: CurrentSession): Promise<void> {
     // Whoever may have held a session before Duo was on must pass it now.
     deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
-  recordActorEvent(db, current, "two_factor.duo_enabled", { targetUserId: user.id });
+  recordActorEvent(db, current, "two_factor.duo_enabled", { targetUserId: user.id, details: { duoFactor: proof.factor ?? "unknown" } });
   await notifyUser(user, current.organisation, {
     subject: "Duo is on",
     heading: "Duo is on for your account",
@@ -69,13 +69,25 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
   if (!attempt.allowed) return back("locked");
 
   const result = await finishDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, ...answer });
+  if (result.ok && !result.proof.usedFactor) {
+    // Duo let the user through without a factor (bypass status, not enrolled
+    // in Duo, a trusted network…): nothing shows they hold a Duo device, so
+    // Duo is not bound, nor turned off on the strength of it. Not the user's
+    // failed guess but Duo's configuration: not counted against them.
+    forgiveAttempt(db, attempt);
+    recordActorEvent(db, current, "duo.bypass_refused", {
+      targetUserId: current.user.id,
+      details: { purpose: result.purpose, duoReason: result.proof.reason, duoFactor: result.proof.factor ?? "none" },
+    });
+    return back("no_factor");
+  }
   if (result.ok && (result.purpose === "enrol" || (result.purpose === "disable" && !inSetup))) {
     forgiveAttempt(db, attempt);
     if (result.purpose === "disable") {
       await turnDuoOff(current);
       return back("disabled");
     }
-    await turnDuoOn(current);
+    await turnDuoOn(current, result.proof);
     if (!inSetup) return back("enabled");
     return completeSecondFactor(current, false);
   }

@@ -4,6 +4,7 @@ import { recordActorEvent } from "@/lib/audit";
 import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
 import { clearSessionCookie } from "@/lib/auth/cookies";
 import type { CurrentSession } from "@/lib/auth/guards";
+import { duoBypassAtSignIn } from "@/lib/duo/bypass-setting";
 import { finishDuoPrompt } from "@/lib/duo/prompt";
 import type { DuoNotice } from "@/lib/duo/messages";
 import { countFailedSecondFactor } from "@/lib/two-factor/challenge";
@@ -31,9 +32,22 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
 
   const result = await finishDuoPrompt(db, { user, sessionTokenHash: session.tokenHash, ...answer });
   if (result.ok && result.purpose === "sign_in") {
+    const { proof } = result;
+    const duoDetails = { method: "duo", duoFactor: proof.factor ?? "none", duoReason: proof.reason };
+    if (!proof.usedFactor && duoBypassAtSignIn(db, organisation.id) === "refuse") {
+      // Duo let them through without a factor (lib/duo/auth-context.ts), and
+      // the organisation does not accept that. Duo's configuration, not a
+      // guess: not counted as a failed second factor.
+      forgiveAttempt(db, attempt);
+      recordActorEvent(db, current, "duo.bypass_refused", { targetUserId: user.id, details: { purpose: "sign_in", duoReason: proof.reason, duoFactor: duoDetails.duoFactor } });
+      return refused("no_factor");
+    }
     forgiveAttempt(db, attempt, [limitKey]);
-    recordActorEvent(db, current, "two_factor.succeeded", { targetUserId: user.id, details: { method: "duo" } });
-    return completeSecondFactor(current, result.rememberBrowser);
+    // The organisation chose to let Duo's bypasses in: the sign-in says so, for the audit log to show.
+    const details = proof.usedFactor ? duoDetails : { ...duoDetails, withoutSecondFactor: true };
+    recordActorEvent(db, current, "two_factor.succeeded", { targetUserId: user.id, details });
+    // A remembered browser stands in for a second factor passed: never for one that was not.
+    return completeSecondFactor(current, result.rememberBrowser && proof.usedFactor);
   }
 
   const reason = result.ok ? "bad_state" : result.reason;

@@ -9,6 +9,7 @@ export type DuoNotice = DuoRefusal | "locked" | "enabled" | "disabled";
 
 const MESSAGES: Record<DuoNotice, string> = {
   denied: "Duo did not approve this request. Try again, or use another way to sign in.",
+  no_factor: "Duo let this through without asking for your phone or key, which is not enough here. Ask your administrator to set you up in Duo.",
   bad_state: "That Duo request could not be used: it expired, was already used, or was started in another browser. Start again.",
   missing_code: "Duo's answer was incomplete, so it was refused. Start again.",
   rejected: "Duo's answer could not be verified, so it was refused. Start again.",

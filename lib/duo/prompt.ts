@@ -6,6 +6,7 @@ import { appUrl } from "@/lib/app-url";
 import { decryptSecret } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { classifyDuoError, createDuoClient, withinDuoTimeout, type DuoFailure, type DuoSettings } from "@/lib/duo/client";
+import { judgeDuoAnswer } from "@/lib/duo/auth-context";
 import { claimDuoState, storeDuoState, type DuoPurpose } from "@/lib/duo/states";
 import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/methods";
 
@@ -56,10 +57,14 @@ export async function beginDuoPrompt(
   }
 }
 
-export type DuoRefusal = "bad_state" | "missing_code" | "denied" | "not_configured" | Exclude<DuoFailure, "wrong_keys">;
+export type DuoRefusal = "bad_state" | "missing_code" | "denied" | "no_factor" | "not_configured" | Exclude<DuoFailure, "wrong_keys">;
+
+/** What Duo said it checked (auth_context): the factor, and whether one was used at all (lib/duo/auth-context.ts). */
+export type DuoProof = { usedFactor: boolean; factor: string | null; reason: string };
 
 export type DuoFinish =
-  | { ok: true; purpose: DuoPurpose; rememberBrowser: boolean }
+  /** Duo said "allow"; callers decide what an allow without a factor (`proof.usedFactor` false) is worth. */
+  | { ok: true; purpose: DuoPurpose; rememberBrowser: boolean; proof: DuoProof }
   /** `purpose` is null when the state was not this session's: nothing is known about what was attempted. */
   | { ok: false; reason: DuoRefusal; purpose: DuoPurpose | null };
 
@@ -78,8 +83,10 @@ export async function finishDuoPrompt(
     // The client checks the id_token's signature, issuer, audience, expiry and that preferred_username is this user.
     const result = await withinDuoTimeout(client.exchangeAuthorizationCodeFor2FAResult(input.code, input.user.email));
     if (result.preferred_username !== input.user.email) return { ok: false, reason: "wrong_user", purpose };
-    if (result.auth_result?.status !== "allow") return { ok: false, reason: "denied", purpose };
-    return { ok: true, purpose, rememberBrowser: claimed.rememberBrowser };
+    const judgement = judgeDuoAnswer(result);
+    if (judgement.kind === "denied") return { ok: false, reason: "denied", purpose };
+    const proof = { usedFactor: judgement.kind === "factor", factor: judgement.factor, reason: judgement.reason };
+    return { ok: true, purpose, rememberBrowser: claimed.rememberBrowser, proof };
   } catch (error) {
     const failure = classifyDuoError(error);
     if (failure === "unreachable") console.error("Duo could not be reached:", error instanceof Error ? error.message : error);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DUO_BYPASS_ACTIONS } from "@/db/schema";
 
 /** The Duo fields of the organisation settings, shared by "Save" and "Test connection". */
 export const duoKeyFields = {
@@ -18,4 +19,9 @@ export const duoKeyFields = {
     .toLowerCase()
     .max(253)
     .refine((host) => host === "" || /^[a-z0-9.-]+(:\d{1,5})?$/.test(host), { error: "Enter a host name, like api-xxxxxxxx.duosecurity.com." }),
+};
+
+/** What a Duo "allow" without a second factor gets at sign-in (lib/duo/auth-context.ts); saved with the settings, not tested. */
+export const duoSignInFields = {
+  duoBypassAtSignIn: z.enum(DUO_BYPASS_ACTIONS, { error: "Choose what happens when Duo lets someone in without a second factor." }),
 };

@@ -89,6 +89,11 @@ describe("bootstrapping an organisation's first administrator", () => {
     expect(stageAfterPassword(db, result.userId, null).stage).not.toBe("active");
   });
 
+  it("starts a new organisation with setup at sign-in through an emailed link, so a password alone never binds a first factor", () => {
+    const result = bootstrapped(db, { email: "founder@example.com", organisationName: "Acme", now });
+    expect(db.select().from(organisations).where(eq(organisations.id, result.organisation.id)).get()!.requiredSetupFlow).toBe("emailed_link");
+  });
+
   it("refuses an address that has an account in any organisation, in any case, and writes nothing", async () => {
     const elsewhere = db.insert(organisations).values({ name: "Elsewhere" }).returning().get().id;
     await insertUser(db, { organisationId: elsewhere, email: "taken@example.com" });

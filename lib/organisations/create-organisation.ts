@@ -13,8 +13,15 @@ export type Organisation = typeof organisations.$inferSelect;
  * OWASP ASVS 5.0 V6 (6.3.3). Run it inside the caller's transaction, so the
  * organisation never exists without the role.
  */
-export function createOrganisation(tx: Executor, name: string): { organisation: Organisation; administratorRoleId: number } {
-  const organisation = tx.insert(organisations).values({ name }).returning().get();
+export function createOrganisation(
+  tx: Executor,
+  name: string,
+  settings: Pick<typeof organisations.$inferInsert, "requiredSetupFlow"> = {},
+): { organisation: Organisation; administratorRoleId: number } {
+  // Setting up at sign-in through an emailed link by default: a password alone
+  // never binds someone's first factor (NIST SP 800-63B-4 §4.1, binding: a
+  // stolen password must not let its holder add their own authenticator).
+  const organisation = tx.insert(organisations).values({ name, requiredSetupFlow: "emailed_link", ...settings }).returning().get();
   const administratorRoleId = tx
     .insert(roles)
     .values({ organisationId: organisation.id, name: ADMINISTRATOR_ROLE_NAME, permissions: [...PERMISSIONS], requireTwoFactor: true })

@@ -23,6 +23,14 @@ import path from "node:path";
 
 export type DuoBehaviour = "up" | "down" | "hang";
 
+/**
+ * What Duo says it checked when the user presses "Approve": `auth_context`'s
+ * reason and factor, set per integration by a test (POST /_stand-in/answer)
+ * to play a bypassed, unenrolled or trusted-network user. Default: a push approved.
+ */
+export type DuoAllowContext = { reason: string; factor: string };
+export const DUO_APPROVED_PUSH: DuoAllowContext = { reason: "user_approved", factor: "duo_push" };
+
 /** The secret key the stand-in expects for an integration key. */
 export function duoStandInSecret(clientId: string): string {
   return crypto.createHmac("sha256", "twofold duo stand-in").update(clientId).digest("hex").slice(0, 40);
@@ -70,7 +78,7 @@ function verifyJwt(token: string, secret: string, audience: string): Record<stri
 }
 
 type Pending = { clientId: string; redirectUri: string; state: string; username: string };
-type IssuedCode = { clientId: string; redirectUri: string; username: string; status: "allow" | "deny"; used: boolean };
+type IssuedCode = { clientId: string; redirectUri: string; username: string; status: "allow" | "deny"; context: DuoAllowContext; used: boolean };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -84,6 +92,7 @@ export type DuoStandIn = { url: string; close(): Promise<void> };
 
 export function startDuoStandIn(options: { port?: number; cert: string; key: string }): Promise<DuoStandIn> {
   const behaviours = new Map<string, DuoBehaviour>();
+  const allowContexts = new Map<string, DuoAllowContext>();
   const pending = new Map<string, Pending>();
   const codes = new Map<string, IssuedCode>();
   const hanging = new Set<http.ServerResponse>();
@@ -116,6 +125,11 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
         const { clientId, behaviour } = JSON.parse(body) as { clientId: string; behaviour: DuoBehaviour };
         behaviours.set(clientId, behaviour);
         return json(200, { clientId, behaviour });
+      }
+      if (url.pathname === "/_stand-in/answer" && request.method === "POST") {
+        const { clientId, reason, factor } = JSON.parse(body) as { clientId: string } & DuoAllowContext;
+        allowContexts.set(clientId, { reason, factor });
+        return json(200, { clientId, reason, factor });
       }
 
       if (url.pathname === "/oauth/v1/health_check" && request.method === "POST") {
@@ -151,7 +165,10 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
         if (!decided) return html(400, page("Duo: expired", "<h1>This request has expired</h1>"));
         pending.delete(form.transaction!);
         const code = crypto.randomBytes(24).toString("hex");
-        codes.set(code, { ...decided, status: form.decision === "allow" ? "allow" : "deny", used: false });
+        const allowed = form.decision === "allow";
+        // Duo's reasons for a denial from the authentication log; an approval carries what the test set.
+        const context = allowed ? (allowContexts.get(decided.clientId) ?? DUO_APPROVED_PUSH) : { reason: "user_cancelled", factor: "duo_push" };
+        codes.set(code, { ...decided, status: allowed ? "allow" : "deny", context, used: false });
         const back = new URL(decided.redirectUri);
         back.searchParams.set("state", decided.state);
         back.searchParams.set("duo_code", code);
@@ -179,7 +196,13 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
             auth_time: now,
             preferred_username: issued.username,
             auth_result: { result: issued.status, status: issued.status, status_msg: issued.status === "allow" ? "Login Successful" : "Login denied" },
-            auth_context: { result: issued.status, factor: "duo_push", user: { name: issued.username, key: null, groups: [] } },
+            auth_context: {
+              result: issued.status === "allow" ? "success" : "denied",
+              reason: issued.context.reason,
+              factor: issued.context.factor,
+              event_type: "authentication",
+              user: { name: issued.username, key: null, groups: [] },
+            },
           },
           duoStandInSecret(issued.clientId),
         );

@@ -2,6 +2,7 @@
 
 import { eq } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
+import { after } from "next/server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
@@ -16,8 +17,10 @@ import { requirePermission } from "@/lib/auth/guards";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { deleteSessionsOfOrganisation } from "@/lib/auth/sessions";
 import { describeIdleMinutes, isSessionIdleChoice, NIST_AAL2_SESSIONS } from "@/lib/auth/session-settings";
+import { countPeopleWithFactor, emailPeopleNoLongerAsked } from "@/lib/two-factor/policy-disabled-notice";
+import { recordRequirementChanges } from "@/lib/two-factor/requirement-starts";
 import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/trusted-browsers";
-import { duoKeyFields } from "@/lib/duo/settings-schema";
+import { duoKeyFields, duoSignInFields } from "@/lib/duo/settings-schema";
 
 /**
  * Settings apply to everyone, so changing them acts on everyone: it needs
@@ -47,6 +50,7 @@ const settingsSchema = z
       .max(90, { error: "The grace period is at most 90 days." }),
     requiredSetupFlow: z.enum(REQUIRED_SETUP_FLOWS, { error: "Choose how people set up two-factor authentication at sign-in." }),
     ...duoKeyFields,
+    ...duoSignInFields,
     sessionDurationDays: z.coerce
       .number({ error: "Enter a number of days." })
       .int({ error: "Enter a whole number of days." })
@@ -92,22 +96,32 @@ export const updateSettingsAction = formAction({
       duoIntegrationKey: input.duoIntegrationKey || null,
       duoApiHostname: input.duoApiHostname || null,
       duoSecretKeyEncrypted: storedDuoSecret,
+      duoBypassAtSignIn: input.duoBypassAtSignIn,
       ...(input.preset === "nist_aal2"
         ? NIST_AAL2_SESSIONS
         : { sessionDurationDays: input.sessionDurationDays, sessionIdleMinutes: input.sessionIdleMinutes }),
     };
-    db.update(organisations).set(changes).where(eq(organisations.id, organisation.id)).run();
+    // A policy that starts or ends a requirement does so now, for everyone it
+    // touches, in the same transaction (lib/two-factor/requirement-starts.ts).
+    db.transaction((tx) => {
+      tx.update(organisations).set(changes).where(eq(organisations.id, organisation.id)).run();
+      if (before.twoFactorPolicy !== input.twoFactorPolicy) recordRequirementChanges(tx, organisation.id);
+    });
 
     if (before.twoFactorPolicy !== input.twoFactorPolicy) {
       recordActorEvent(db, current, "policy.updated", { details: { from: before.twoFactorPolicy, to: input.twoFactorPolicy } });
     }
+    // Everyone who used 2FA is told it is off, after the response: one slow mail provider must not hold the save.
+    const toTell = before.twoFactorPolicy !== "disabled" && input.twoFactorPolicy === "disabled" ? countPeopleWithFactor(db, organisation.id) : 0;
+    if (toTell > 0) after(() => emailPeopleNoLongerAsked(getDb(), organisation, current.user.name));
     const { duoSecretKeyEncrypted, ...visibleChanges } = changes;
     recordActorEvent(db, current, "settings.updated", { details: { ...visibleChanges, duoSecretKeyChanged: Boolean(input.duoSecretKey) } });
     revalidatePath("/admin/settings");
+    const told = toTell > 0 ? ` ${toTell === 1 ? "1 person is" : `${toTell} people are`} being emailed that two-factor authentication is off.` : "";
     const days = changes.sessionDurationDays;
     return {
       status: "success",
-      message: `Settings saved. New sessions will last ${days} day${days === 1 ? "" : "s"}; sessions idle for ${describeIdleMinutes(changes.sessionIdleMinutes)} are signed out.`,
+      message: `Settings saved. New sessions will last ${days} day${days === 1 ? "" : "s"}; sessions idle for ${describeIdleMinutes(changes.sessionIdleMinutes)} are signed out.${told}`,
     };
   },
 });

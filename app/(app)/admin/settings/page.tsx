@@ -8,6 +8,7 @@ import { getDb } from "@/db";
 import { organisations } from "@/db/schema";
 import { refusalToActOnEveryone } from "@/lib/admin/delegated-change";
 import { requirePermission } from "@/lib/auth/guards";
+import { countPeopleWithFactor, disabledPolicyNotice } from "@/lib/two-factor/policy-disabled-notice";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -26,7 +27,11 @@ export default async function SettingsPage() {
         <Notice>Settings apply to everyone, including people who hold permissions you do not: only an administrator who holds every permission they hold can change them.</Notice>
       )}
       <Card title="Sign-in policy" id="policy">
-        <OrganisationSettingsForm settings={{ ...settings, duoSecretKeySaved: Boolean(duoSecretKeyEncrypted) }} editable={mayChange} />
+        <OrganisationSettingsForm
+          settings={{ ...settings, duoSecretKeySaved: Boolean(duoSecretKeyEncrypted) }}
+          editable={mayChange}
+          disabledNotice={settings.twoFactorPolicy === "disabled" ? null : disabledPolicyNotice(countPeopleWithFactor(getDb(), organisation.id))}
+        />
       </Card>
       {mayChange ? (
         <Card title="Sign out all users" id="sign-out-all" description="Ends every session in the organisation at once, for example after a suspected breach.">
