@@ -13,6 +13,8 @@ import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock";
+import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { checkSecondFactorCode, checkSentCodeUnderLimit, confirmationMethod } from "@/lib/two-factor/challenge";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
@@ -89,12 +91,19 @@ async function confirmPasswordAndCode(current: CurrentSession, input: { currentP
     key: getEnv().APP_ENCRYPTION_KEY,
   });
   if (check.outcome === "locked") {
+    if (!check.retryAt) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
     return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+  }
+  if (check.outcome === "wrong" && check.factorLocked) {
+    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "consecutive" } });
+    await announceFactorLock(db, user, current.organisation);
+    return { status: "error", message: FACTOR_LOCKED_MESSAGE };
   }
   if (check.outcome === "wrong") {
     const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
     return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: problem } };
   }
+  if (check.unlocked) recordActorEvent(db, current, "two_factor.unlocked", { targetUserId: user.id, details: { by: "recovery_code" } });
   return null;
 }
 
