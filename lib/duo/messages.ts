@@ -1,5 +1,5 @@
 import type { DuoRefusal } from "@/lib/duo/prompt";
-import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 
 /*
  * What the pages say after a Duo round trip. Only these fixed keys travel in

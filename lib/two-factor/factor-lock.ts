@@ -98,7 +98,3 @@ export function clearFactorFailures(db: Executor, userId: number): FactorLock | 
   db.update(users).set({ secondFactorConsecutiveFailures: 0, secondFactorLockedAt: null }).where(eq(users.id, userId)).run();
   return before;
 }
-
-/** What the sign-in says while the cap holds the second factor locked. */
-export const FACTOR_LOCKED_MESSAGE =
-  "Your second step is locked after too many wrong attempts. Sign in with one of your recovery codes, or ask an administrator to unlock it.";

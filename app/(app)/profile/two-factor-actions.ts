@@ -13,7 +13,7 @@ import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
-import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { checkSecondFactorCode, checkSentCodeUnderLimit, confirmationMethod } from "@/lib/two-factor/challenge";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";

@@ -1,7 +1,7 @@
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
 import { Notice } from "@/components/ui/notice";
-import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 
 /** The second step while the cap of consecutive failures holds it locked: only a recovery code is taken. */
 export function LockedChallenge({ email }: { email: string }) {
