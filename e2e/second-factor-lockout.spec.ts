@@ -19,6 +19,8 @@ test("wrong codes in a row lock the second factor; the user and administrators a
   createUser,
   signInAs,
 }) => {
+  // Two browsers, two pages checked by axe.
+  test.slow();
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const user = await createUser({ organisationId: admin.organisationId, totp: true });

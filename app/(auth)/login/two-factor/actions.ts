@@ -78,11 +78,8 @@ export const verifySecondFactorAction = formAction({
         return { status: "error", message: `Too many wrong codes. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
       }
       case "wrong":
-        if (result.factorLocked) {
-          // The page now shows the locked state (recovery code only).
-          revalidatePath("/login/two-factor");
-          return { status: "error", message: FACTOR_LOCKED_MESSAGE };
-        }
+        // Said here, in the form's live region; the page shows the locked state from its next load.
+        if (result.factorLocked) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
         return {
           status: "error",
           message: "Please correct the highlighted field.",

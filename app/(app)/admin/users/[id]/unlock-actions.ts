@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
@@ -36,7 +35,7 @@ export const unlockSecondFactorAction = formAction({
       heading: "Your second sign-in step was unlocked",
       paragraphs: [`${current.user.name} unlocked the second step of your sign-in. Your authenticator app, codes and Duo work again.`],
     });
-    revalidatePath(`/admin/users/${target.id}`);
+    // No revalidatePath: the card would vanish with this answer (see SecondFactorUnlockForm).
     return { status: "success", message: "Unlocked. The user can sign in with their second step again." };
   },
 });
