@@ -71,10 +71,10 @@ export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<C
   // Counted before it is checked, so a burst of concurrent guesses cannot pass the cap.
   // While locked, a recovery code is not counted: the lock is already there.
   const reservation = lock ? null : reserveFactorFailure(db, input.userId, now);
-  if (reservation && !reservation.ok) {
+  if (reservation && !reservation.ok && !isRecoveryCode) {
     // A concurrent request locked it in the meantime: this code is not checked.
     forgiveAttempt(db, attempt);
-    if (!isRecoveryCode) return { outcome: "locked", retryAt: null };
+    return { outcome: "locked", retryAt: null };
   }
   let verified: VerifiedMethod | null = null;
   let codeProblem: CodeProblem = null;

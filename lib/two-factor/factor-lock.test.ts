@@ -107,6 +107,15 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
     expect(secondFactorLock(db, user.id)?.failures).toBe(10);
   });
 
+  it("while locked, guessing recovery codes stays under the window limit", async () => {
+    db.update(users).set({ secondFactorConsecutiveFailures: 100, secondFactorLockedAt: start }).where(eq(users.id, user.id)).run();
+    for (let i = 0; i < 10; i++) expect(await check("aaaa-bbbb-cccc", at(i))).toEqual({ outcome: "wrong", codeProblem: null, factorLocked: false });
+    expect(await check(recoveryCodes[0]!, at(10))).toEqual({ outcome: "locked", retryAt: at(15 * 60_000) });
+    // Still locked by the cap, and the count did not grow past it.
+    expect(secondFactorLock(db, user.id)).toEqual({ lockedAt: start, failures: 100 });
+    expect(await check(recoveryCodes[0]!, at(15 * 60_000))).toMatchObject({ outcome: "verified", unlocked: true });
+  });
+
   it("uses the organisation's window limit", () => {
     db.update(organisations).set({ secondFactorFailureLimit: 5, failureWindowMinutes: 60 }).where(eq(organisations.id, user.organisationId)).run();
     expect(secondFactorLimitKey(db, user.id)).toEqual({ scope: "second_factor", key: String(user.id), limit: 5, windowMs: 60 * 60_000 });
