@@ -19,6 +19,7 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.succeeded",
   "two_factor.failed",
   "two_factor.locked",
+  "two_factor.unlocked",
   "two_factor.skipped_remembered_browser",
   "two_factor.setup_skipped",
   "two_factor.reset",

@@ -8,6 +8,8 @@ import type { CurrentSession } from "@/lib/auth/guards";
 import { markReauthenticated } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/challenge";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
+import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 /**
@@ -21,34 +23,56 @@ export function confirmationNeeds(userId: number): { code: boolean; duoOnly: boo
   return { code: hasFactor, duoOnly: hasFactor && methods.length > 0 && methods.every((method) => method === "duo") };
 }
 
+/**
+ * The password, then a current code when the user has a factor: for
+ * /confirm-access, and for turning 2FA off or replacing recovery codes, which
+ * ask for both on their own form. Returns the form error, or null.
+ */
+export async function confirmPasswordAndCode(
+  current: CurrentSession,
+  input: { password: string; code: string },
+  fields: { password: string; code: string } = { password: "currentPassword", code: "code" },
+): Promise<FormState | null> {
+  const db = getDb();
+  const refusal = await confirmCurrentPassword(db, current.user, input.password, current.context, fields.password);
+  if (refusal) return refusal;
+  const { user, session } = current;
+  if (!input.code) {
+    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [fields.code]: "Enter a code." } };
+  }
+  const check = await checkSecondFactorCode(db, {
+    userId: user.id,
+    code: input.code,
+    method: confirmationMethod(db, user.id, session.tokenHash),
+    sessionTokenHash: session.tokenHash,
+    key: getEnv().APP_ENCRYPTION_KEY,
+  });
+  if (check.outcome === "locked") {
+    if (!check.retryAt) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+    return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+  }
+  if (check.outcome === "wrong" && check.factorLocked) {
+    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "consecutive" } });
+    await announceFactorLock(db, user, current.organisation);
+    return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+  }
+  if (check.outcome === "wrong") {
+    const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
+    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [fields.code]: problem } };
+  }
+  if (check.unlocked) recordActorEvent(db, current, "two_factor.unlocked", { targetUserId: user.id, details: { by: "recovery_code" } });
+  return null;
+}
+
 /** "Confirm access": the password, then a current second factor when the user has one. */
 export async function confirmAccess(current: CurrentSession, input: { password: string; code: string }): Promise<FormState | null> {
   const db = getDb();
-  const failed = (reason: string, refusal: FormState): FormState => {
-    recordActorEvent(db, current, "access.confirmation_failed", { targetUserId: current.user.id, details: { reason } });
+  const refusal = confirmationNeeds(current.user.id).code
+    ? await confirmPasswordAndCode(current, input, { password: "password", code: "code" })
+    : await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
+  if (refusal) {
+    recordActorEvent(db, current, "access.confirmation_failed", { targetUserId: current.user.id });
     return refusal;
-  };
-  const passwordRefusal = await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
-  if (passwordRefusal) return failed("password", passwordRefusal);
-
-  if (confirmationNeeds(current.user.id).code) {
-    if (!input.code) {
-      return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: "Enter a code." } };
-    }
-    const check = await checkSecondFactorCode(db, {
-      userId: current.user.id,
-      code: input.code,
-      method: confirmationMethod(db, current.user.id, current.session.tokenHash),
-      sessionTokenHash: current.session.tokenHash,
-      key: getEnv().APP_ENCRYPTION_KEY,
-    });
-    if (check.outcome === "locked") {
-      return failed("locked", { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` });
-    }
-    if (check.outcome === "wrong") {
-      const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
-      return failed("code", { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: problem } });
-    }
   }
   markReauthenticated(db, current.session.tokenHash);
   recordActorEvent(db, current, "access.confirmed", { targetUserId: current.user.id });

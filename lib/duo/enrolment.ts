@@ -3,7 +3,8 @@ import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { recordActorEvent } from "@/lib/audit";
-import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { beginAttempt, forgiveAttempt } from "@/lib/auth/attempt-limiter";
+import { secondFactorLimitKey } from "@/lib/two-factor/factor-lock";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
@@ -64,7 +65,7 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
   const db = getDb();
   const inSetup = current.session.stage === "setup";
   const back = (notice: DuoNotice) => (inSetup ? `/login/setup?duo=${notice}` : `/profile?duo=${notice}#two-factor`);
-  const limitKey: LimitKey = { scope: "second_factor", key: String(current.user.id) };
+  const limitKey = secondFactorLimitKey(db, current.user.id);
   const attempt = beginAttempt(db, [limitKey]);
   if (!attempt.allowed) return back("locked");
 

@@ -1,13 +1,15 @@
 import "server-only";
 import { getDb } from "@/db";
 import { recordActorEvent } from "@/lib/audit";
-import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { beginAttempt, forgiveAttempt } from "@/lib/auth/attempt-limiter";
 import { clearSessionCookie } from "@/lib/auth/cookies";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { duoBypassAtSignIn } from "@/lib/duo/bypass-setting";
 import { finishDuoPrompt } from "@/lib/duo/prompt";
 import type { DuoNotice } from "@/lib/duo/messages";
 import { countFailedSecondFactor } from "@/lib/two-factor/challenge";
+import { clearFactorFailures, releaseFactorFailure, reserveFactorFailure, secondFactorLimitKey } from "@/lib/two-factor/factor-lock";
+import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { warnOwnerOfLockout } from "@/lib/two-factor/lockout-notice";
 import { completeSecondFactor } from "@/lib/two-factor/sign-in-completion";
 
@@ -23,11 +25,19 @@ const refused = (notice: DuoNotice) => `/login/two-factor?method=duo&duo=${notic
 export async function finishDuoSignIn(current: CurrentSession, answer: { state: string | null; code: string | null }): Promise<string> {
   const db = getDb();
   const { user, organisation, session, context } = current;
-  const limitKey: LimitKey = { scope: "second_factor", key: String(user.id) };
-  const attempt = beginAttempt(db, [limitKey]);
+  const now = new Date();
+  const limitKey = secondFactorLimitKey(db, user.id);
+  const attempt = beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) {
-    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id });
+    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "window" } });
     return refused("locked");
+  }
+  // A Duo answer counts towards the cap of consecutive failures like a code (see reserveFactorFailure).
+  const reservation = reserveFactorFailure(db, user.id, now);
+  if (!reservation.ok) {
+    forgiveAttempt(db, attempt);
+    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "consecutive" } });
+    return refused("factor_locked");
   }
 
   const result = await finishDuoPrompt(db, { user, sessionTokenHash: session.tokenHash, ...answer });
@@ -39,10 +49,12 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
       // the organisation does not accept that. Duo's configuration, not a
       // guess: not counted as a failed second factor.
       forgiveAttempt(db, attempt);
+      releaseFactorFailure(db, user.id, reservation);
       recordActorEvent(db, current, "duo.bypass_refused", { targetUserId: user.id, details: { purpose: "sign_in", duoReason: proof.reason, duoFactor: duoDetails.duoFactor } });
       return refused("no_factor");
     }
     forgiveAttempt(db, attempt, [limitKey]);
+    clearFactorFailures(db, user.id);
     // The organisation chose to let Duo's bypasses in: the sign-in says so, for the audit log to show.
     const details = proof.usedFactor ? duoDetails : { ...duoDetails, withoutSecondFactor: true };
     recordActorEvent(db, current, "two_factor.succeeded", { targetUserId: user.id, details });
@@ -56,11 +68,13 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
     // unguessable), and counting it would let any page that sends a victim's
     // browser here lock their second factor.
     forgiveAttempt(db, attempt);
+    releaseFactorFailure(db, user.id, reservation);
     recordActorEvent(db, current, "duo.refused", { targetUserId: user.id, details: { reason, purpose: "unknown" } });
     return refused(reason);
   }
   if (reason === "unreachable" || reason === "not_configured") {
     forgiveAttempt(db, attempt);
+    releaseFactorFailure(db, user.id, reservation);
     recordActorEvent(db, current, "duo.unreachable", { targetUserId: user.id, details: { reason } });
     return refused(reason);
   }
@@ -68,10 +82,13 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
     user,
     sessionTokenHash: session.tokenHash,
     context,
-    now: new Date(),
+    now,
+    factorLocked: reservation.locksIfWrong,
     details: { method: "duo", reason },
   });
-  if (failure.lockedUntil) await warnOwnerOfLockout(user, organisation);
+  if (failure.factorLocked) await announceFactorLock(db, user, organisation);
+  else if (failure.lockedUntil) await warnOwnerOfLockout(user, organisation);
+  if (failure.factorLocked) return refused("factor_locked");
   if (failure.outcome === "session_ended") {
     await clearSessionCookie();
     return "/login?reason=too-many-codes";

@@ -1,11 +1,12 @@
 import type { DuoRefusal } from "@/lib/duo/prompt";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 
 /*
  * What the pages say after a Duo round trip. Only these fixed keys travel in
  * the query string (`?duo=denied`), never text, so no link can put words of
  * someone else's choosing on a Twofold page.
  */
-export type DuoNotice = DuoRefusal | "locked" | "enabled" | "disabled";
+export type DuoNotice = DuoRefusal | "locked" | "factor_locked" | "enabled" | "disabled";
 
 const MESSAGES: Record<DuoNotice, string> = {
   denied: "Duo did not approve this request. Try again, or use another way to sign in.",
@@ -16,7 +17,8 @@ const MESSAGES: Record<DuoNotice, string> = {
   wrong_user: "Duo's answer was for another account, so it was refused.",
   unreachable: "Duo cannot be reached right now. Try again in a few minutes.",
   not_configured: "Duo is not available for your organisation now. Ask your administrator.",
-  locked: "Too many failed attempts. Try again in 15 minutes.",
+  locked: "Too many failed attempts. Try again later.",
+  factor_locked: FACTOR_LOCKED_MESSAGE,
   enabled: "Duo is on. Sign-in will start with Duo.",
   disabled: "Duo is off.",
 };

@@ -6,7 +6,8 @@ import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { matchTotpStep } from "@/lib/two-factor/totp";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 import { generateTotpSecret } from "@/lib/two-factor/totp";
-import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { beginAttempt, forgiveAttempt } from "@/lib/auth/attempt-limiter";
+import { secondFactorLimitKey } from "@/lib/two-factor/factor-lock";
 
 /** How long a started enrolment waits for its first code. */
 export const ENROLMENT_LIFETIME_MS = 30 * 60 * 1000;
@@ -72,7 +73,7 @@ export async function confirmAuthenticatorEnrolment(
   if (!pending) return { ok: false, reason: "not_started" };
   if (now.getTime() - pending.createdAt.getTime() > ENROLMENT_LIFETIME_MS) return { ok: false, reason: "expired" };
   // Guesses against a pending secret count like guesses at sign-in.
-  const limitKey: LimitKey = { scope: "second_factor", key: String(userId) };
+  const limitKey = secondFactorLimitKey(db, userId);
   const attempt = beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) return { ok: false, reason: "locked" };
   const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, key), code, { now });
@@ -128,7 +129,11 @@ export async function verifyAuthenticatorCode(db: Db, userId: number, code: stri
 /** Turns 2FA off: the secret, recovery codes, codes by SMS/email, Duo and remembered browsers all go. */
 export function removeSecondFactors(db: Executor, userId: number): void {
   db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run();
-  db.update(users).set({ codesEnabledAt: null, duoEnabledAt: null, preferredTwoFactorMethod: null }).where(eq(users.id, userId)).run();
+  // The lock of the factors that are gone goes with them: the next ones start with a clean count.
+  db.update(users)
+    .set({ codesEnabledAt: null, duoEnabledAt: null, preferredTwoFactorMethod: null, secondFactorConsecutiveFailures: 0, secondFactorLockedAt: null })
+    .where(eq(users.id, userId))
+    .run();
   db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
   forgetTrustedBrowsersOfUser(db, userId);
 }

@@ -2,9 +2,10 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { sessions } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
-import { beginAttempt, forgiveAttempt, lockedUntilNow, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { beginAttempt, forgiveAttempt, lockedUntilNow } from "@/lib/auth/attempt-limiter";
 import type { RequestContext } from "@/lib/request-context";
 import { verifyAuthenticatorCode } from "@/lib/two-factor/authenticator";
+import { clearFactorFailures, reserveFactorFailure, secondFactorLimitKey, secondFactorLock } from "@/lib/two-factor/factor-lock";
 import type { CodeMethod } from "@/lib/two-factor/methods";
 import { checkCode, liveCode } from "@/lib/two-factor/one-time-codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
@@ -19,17 +20,26 @@ export type CodeProblem = "expired" | "no_code" | "voided" | null;
 
 export type ChallengeResult =
   | { outcome: "verified"; method: VerifiedMethod }
-  /** `lockedUntil`: this failure was the one that locked the user's second factor. */
-  | { outcome: "wrong"; attemptsLeft: number; lockedUntil: Date | null; codeProblem: CodeProblem }
+  /**
+   * `lockedUntil`: this failure was the one that locked the user's second factor for a while;
+   * `factorLocked`: it reached the cap of consecutive failures and locked it until unlocked.
+   */
+  | { outcome: "wrong"; attemptsLeft: number; lockedUntil: Date | null; factorLocked: boolean; codeProblem: CodeProblem }
   /** This session used up its attempts and no longer exists. */
-  | { outcome: "session_ended"; lockedUntil: Date | null }
-  /** Too many failures across sign-ins: the user's second factor is locked for a while. */
-  | { outcome: "locked"; retryAt: Date };
+  | { outcome: "session_ended"; lockedUntil: Date | null; factorLocked: boolean }
+  /**
+   * The user's second factor is locked: until `retryAt` by the failure window,
+   * or (`retryAt: null`) by the cap, until a recovery code or an administrator unlocks it.
+   */
+  | { outcome: "locked"; retryAt: Date | null };
 
 export type CodeCheck =
-  | { outcome: "verified"; method: VerifiedMethod }
-  | { outcome: "wrong"; codeProblem: CodeProblem }
-  | { outcome: "locked"; retryAt: Date };
+  /** `unlocked`: a recovery code cleared the lock the cap had set. */
+  | { outcome: "verified"; method: VerifiedMethod; unlocked: boolean }
+  /** `factorLocked`: this wrong code reached the cap: the factor is now locked until unlocked. */
+  | { outcome: "wrong"; codeProblem: CodeProblem; factorLocked: boolean }
+  /** `retryAt: null`: locked by the cap until a recovery code or an administrator's "Unlock". */
+  | { outcome: "locked"; retryAt: Date | null };
 
 type CodeInput = {
   userId: number;
@@ -51,12 +61,24 @@ type CodeInput = {
 export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<CodeCheck> {
   const now = input.now ?? new Date();
   // Counted per user, not per session: signing in again does not reset it.
-  const limitKey: LimitKey = { scope: "second_factor", key: String(input.userId) };
+  const limitKey = secondFactorLimitKey(db, input.userId);
+  const isRecoveryCode = Boolean(normaliseRecoveryCode(input.code));
+  // Locked by the cap: only a recovery code is still checked (it is how the user gets back in).
+  const lock = secondFactorLock(db, input.userId);
+  if (lock && !isRecoveryCode) return { outcome: "locked", retryAt: null };
   const attempt = beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) return { outcome: "locked", retryAt: attempt.retryAt };
+  // Counted before it is checked, so a burst of concurrent guesses cannot pass the cap.
+  // While locked, a recovery code is not counted: the lock is already there.
+  const reservation = lock ? null : reserveFactorFailure(db, input.userId, now);
+  if (reservation && !reservation.ok && !isRecoveryCode) {
+    // A concurrent request locked it in the meantime: this code is not checked.
+    forgiveAttempt(db, attempt);
+    return { outcome: "locked", retryAt: null };
+  }
   let verified: VerifiedMethod | null = null;
   let codeProblem: CodeProblem = null;
-  if (normaliseRecoveryCode(input.code)) {
+  if (isRecoveryCode) {
     if (consumeRecoveryCode(db, input.userId, input.code, input.key, now)) verified = "recovery_code";
   } else if (input.method === "code") {
     const check = checkCode(db, { ...input, purpose: "second_factor", now });
@@ -65,9 +87,11 @@ export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<C
   } else if (await verifyAuthenticatorCode(db, input.userId, input.code, input.key, now)) {
     verified = "totp";
   }
-  if (!verified) return { outcome: "wrong", codeProblem };
+  if (!verified) return { outcome: "wrong", codeProblem, factorLocked: Boolean(reservation?.ok && reservation.locksIfWrong) };
   forgiveAttempt(db, attempt, [limitKey]);
-  return { outcome: "verified", method: verified };
+  // A success starts the count again; a recovery code also lifts the lock (NIST SP 800-63B-4 §3.2.2).
+  clearFactorFailures(db, input.userId);
+  return { outcome: "verified", method: verified, unlocked: lock !== null || Boolean(reservation && !reservation.ok) };
 }
 
 /**
@@ -90,8 +114,7 @@ export function checkSentCodeUnderLimit(
   input: { userId: number; sessionTokenHash: string; purpose: "enable_codes" | "verify_mobile"; code: string; key: Buffer; now?: Date },
 ): ReturnType<typeof checkCode> | { ok: false; reason: "locked"; retryAt: Date } {
   const now = input.now ?? new Date();
-  const limitKey: LimitKey = { scope: "second_factor", key: String(input.userId) };
-  const attempt = beginAttempt(db, [limitKey], now);
+  const attempt = beginAttempt(db, [secondFactorLimitKey(db, input.userId)], now);
   if (!attempt.allowed) return { ok: false, reason: "locked", retryAt: attempt.retryAt };
   const check = checkCode(db, { ...input, now });
   // A right code takes back only its own provisional failure: it proves a mailbox or phone, not the second factor.
@@ -125,15 +148,23 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
     now,
   });
   if (check.outcome === "locked") {
-    audit("two_factor.locked");
+    audit("two_factor.locked", { lock: check.retryAt ? "window" : "consecutive" });
     return check;
   }
   if (check.outcome === "verified") {
     audit(check.method === "recovery_code" ? "recovery_code.used" : "two_factor.succeeded", { method: check.method });
-    return check;
+    if (check.unlocked) audit("two_factor.unlocked", { by: "recovery_code" });
+    return { outcome: "verified", method: check.method };
   }
 
-  return countFailedSecondFactor(db, { user, sessionTokenHash: input.sessionTokenHash, context, now, codeProblem: check.codeProblem });
+  return countFailedSecondFactor(db, {
+    user,
+    sessionTokenHash: input.sessionTokenHash,
+    context,
+    now,
+    codeProblem: check.codeProblem,
+    factorLocked: check.factorLocked,
+  });
 }
 
 export type FailureResult = Extract<ChallengeResult, { outcome: "wrong" | "session_ended" }>;
@@ -146,7 +177,16 @@ export type FailureResult = Extract<ChallengeResult, { outcome: "wrong" | "sessi
  */
 export function countFailedSecondFactor(
   db: Db,
-  input: { user: { id: number; organisationId: number }; sessionTokenHash: string; context: RequestContext; now: Date; codeProblem?: CodeProblem; details?: Record<string, string> },
+  input: {
+    user: { id: number; organisationId: number };
+    sessionTokenHash: string;
+    context: RequestContext;
+    now: Date;
+    codeProblem?: CodeProblem;
+    /** This failure reached the cap of consecutive failures (see reserveFactorFailure). */
+    factorLocked: boolean;
+    details?: Record<string, string>;
+  },
 ): FailureResult {
   const { user, context, now } = input;
   const audit = (type: Parameters<typeof recordAuditEvent>[1]["type"], details?: Record<string, string | number>) =>
@@ -159,11 +199,13 @@ export function countFailedSecondFactor(
     .get();
   const failures = counted?.failures ?? CODES_PER_SESSION;
   audit("two_factor.failed", { failuresInSession: failures, ...input.details });
-  const lockedNow = lockedUntilNow(db, { scope: "second_factor", key: String(user.id) }, now);
-  if (lockedNow) audit("two_factor.locked");
+  const lockedNow = lockedUntilNow(db, secondFactorLimitKey(db, user.id), now);
+  const { factorLocked } = input;
+  if (factorLocked) audit("two_factor.locked", { lock: "consecutive" });
+  else if (lockedNow) audit("two_factor.locked", { lock: "window" });
   if (failures >= CODES_PER_SESSION) {
     db.delete(sessions).where(eq(sessions.tokenHash, input.sessionTokenHash)).run();
-    return { outcome: "session_ended", lockedUntil: lockedNow };
+    return { outcome: "session_ended", lockedUntil: lockedNow, factorLocked };
   }
-  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures, lockedUntil: lockedNow, codeProblem: input.codeProblem ?? null };
+  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures, lockedUntil: lockedNow, factorLocked, codeProblem: input.codeProblem ?? null };
 }

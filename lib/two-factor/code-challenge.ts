@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { organisations, users } from "@/db/schema";
 import type { RequestContext } from "@/lib/request-context";
 import { maskDestination, planSecondFactorDelivery, sendOneTimeCode, type CodeRecipient, type SendOutcome } from "@/lib/two-factor/code-delivery";
+import { secondFactorLock } from "@/lib/two-factor/factor-lock";
 import { startingMethod } from "@/lib/two-factor/methods";
 import { lastCodeOf, liveCode, type Channel } from "@/lib/two-factor/one-time-codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
@@ -42,10 +43,12 @@ type SessionInput = {
 };
 
 /** Sends a second-factor code for this session, if codes are one of the user's methods. */
-export async function sendSecondFactorCode(db: Db, input: SessionInput): Promise<SendOutcome | { ok: false; reason: "not_allowed" }> {
+export async function sendSecondFactorCode(db: Db, input: SessionInput): Promise<SendOutcome | { ok: false; reason: "not_allowed" | "factor_locked" }> {
   const { methods } = twoFactorStateOfUser(db, input.userId, input.now);
   const recipient = codeRecipientOf(db, input.userId);
   if (!recipient || !methods.includes("code")) return { ok: false, reason: "not_allowed" };
+  // A locked factor takes no code, so none is sent (nor paid for).
+  if (secondFactorLock(db, input.userId)) return { ok: false, reason: "factor_locked" };
   return sendOneTimeCode(db, {
     user: recipient,
     organisation: { name: recipient.organisationName },

@@ -7,7 +7,8 @@ export async function warnOwnerOfLockout(user: SessionUser, organisation: Sessio
     subject: "failed sign-in attempts",
     heading: "Someone is trying to sign in to your account",
     paragraphs: [
-      "Your password was entered correctly, then the second step failed 10 times, so it is locked for 15 minutes.",
+      // The numbers are the organisation's settings ("Sign-in protection"), so none is promised here.
+      "Your password was entered correctly, then the second step failed too many times, so it is paused for a while.",
       "If this was not you, change your password now.",
     ],
   });

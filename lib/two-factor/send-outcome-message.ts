@@ -1,3 +1,4 @@
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 import type { FormState } from "@/lib/action";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import type { SendOutcome } from "@/lib/two-factor/code-delivery";
@@ -5,7 +6,7 @@ import type { SendOutcome } from "@/lib/two-factor/code-delivery";
 export type CodeSent = { sentTo: string };
 
 /** What a form says after a code was asked for; never the code itself. */
-export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" }): FormState<CodeSent> {
+export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" | "factor_locked" }): FormState<CodeSent> {
   if (outcome.ok) {
     const data = { sentTo: outcome.maskedDestination };
     if (outcome.fallback === "sms_failed") {
@@ -25,6 +26,8 @@ export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "
     }
     case "not_allowed":
       return { status: "error", message: "Your organisation does not allow codes by text message or email for your account." };
+    case "factor_locked":
+      return { status: "error", message: FACTOR_LOCKED_MESSAGE };
     case "sms_limit":
       return { status: "error", message: "Too many text messages were sent from your organisation this hour. Try again later." };
     default:

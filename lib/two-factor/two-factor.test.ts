@@ -164,9 +164,9 @@ describe("the sign-in challenge", () => {
   it("ends the half-signed-in session after five wrong codes", async () => {
     const { token } = halfSession();
     for (let i = 1; i < CODES_PER_SESSION; i++) {
-      expect(await attempt(token, "000000")).toEqual({ outcome: "wrong", attemptsLeft: CODES_PER_SESSION - i, lockedUntil: null, codeProblem: null });
+      expect(await attempt(token, "000000")).toEqual({ outcome: "wrong", attemptsLeft: CODES_PER_SESSION - i, lockedUntil: null, factorLocked: false, codeProblem: null });
     }
-    expect(await attempt(token, "garbage")).toEqual({ outcome: "session_ended", lockedUntil: null });
+    expect(await attempt(token, "garbage")).toEqual({ outcome: "session_ended", lockedUntil: null, factorLocked: false });
     expect(loadSession(db, token, now)).toBeNull();
   });
 

@@ -9,6 +9,7 @@ import { formAction } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
+import { newPasswordProblem } from "@/lib/auth/new-password-check";
 import { hashPassword } from "@/lib/auth/passwords";
 import { deleteSessionOfUser, deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
@@ -36,6 +37,8 @@ export const changePasswordAction = formAction({
   async handler({ currentPassword, newPassword }, current) {
     const { user, organisation, session, context } = current;
     const db = getDb();
+    const problem = newPasswordProblem(newPassword, { email: user.email, name: user.name, organisationName: organisation.name });
+    if (problem) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { newPassword: problem } };
     const refusal = await confirmCurrentPassword(db, user, currentPassword, context);
     if (refusal) return refusal;
 

@@ -7,13 +7,14 @@ import { formAction, type FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
-import { requireLocalAccount, type CurrentSession } from "@/lib/auth/guards";
+import { confirmPasswordAndCode } from "@/lib/auth/confirm-access";
+import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
-import { checkSecondFactorCode, checkSentCodeUnderLimit, confirmationMethod } from "@/lib/two-factor/challenge";
+import { checkSentCodeUnderLimit } from "@/lib/two-factor/challenge";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
@@ -61,7 +62,7 @@ export const disableTwoFactorAction = formAction({
   schema: z.object({ currentPassword, code }),
   async handler(input, current) {
     const db = getDb();
-    const refusal = await confirmPasswordAndCode(current, input);
+    const refusal = await confirmPasswordAndCode(current, { password: input.currentPassword, code: input.code });
     if (refusal) return refusal;
     db.transaction((tx) => {
       removeSecondFactors(tx, current.user.id);
@@ -78,29 +79,6 @@ export const disableTwoFactorAction = formAction({
   },
 });
 
-/** The password and a code from the app: new recovery codes are second factors themselves. */
-async function confirmPasswordAndCode(current: CurrentSession, input: { currentPassword: string; code: string }): Promise<FormState | null> {
-  const db = getDb();
-  const refusal = await confirmCurrentPassword(db, current.user, input.currentPassword, current.context);
-  if (refusal) return refusal;
-  const { user, session } = current;
-  const check = await checkSecondFactorCode(db, {
-    userId: user.id,
-    code: input.code,
-    method: confirmationMethod(db, user.id, session.tokenHash),
-    sessionTokenHash: session.tokenHash,
-    key: getEnv().APP_ENCRYPTION_KEY,
-  });
-  if (check.outcome === "locked") {
-    return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
-  }
-  if (check.outcome === "wrong") {
-    const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
-    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { code: problem } };
-  }
-  return null;
-}
-
 export const regenerateRecoveryCodesAction = formAction({
   guard: requireLocalAccount,
   sensitive: true,
@@ -108,7 +86,7 @@ export const regenerateRecoveryCodesAction = formAction({
   async handler(input, current): Promise<FormState<{ recoveryCodes: string[] }>> {
     const db = getDb();
     if (!hasConfirmedAuthenticator(db, current.user.id)) return { status: "error", message: "Two-factor authentication is off." };
-    const refusal = await confirmPasswordAndCode(current, input);
+    const refusal = await confirmPasswordAndCode(current, { password: input.currentPassword, code: input.code });
     if (refusal) return refusal;
     const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, getEnv().APP_ENCRYPTION_KEY));
     recordActorEvent(getDb(), current, "recovery_codes.regenerated", { targetUserId: current.user.id });

@@ -11,9 +11,7 @@ import { encryptSecret } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { formAction } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
-import { refusalToActOnEveryone } from "@/lib/admin/delegated-change";
-import { refuse } from "@/lib/admin/guarded-change";
-import { requirePermission } from "@/lib/auth/guards";
+import { requireSettingsAdmin } from "@/lib/admin/settings-admin";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { deleteSessionsOfOrganisation } from "@/lib/auth/sessions";
 import { describeIdleMinutes, isSessionIdleChoice, NIST_AAL2_SESSIONS } from "@/lib/auth/session-settings";
@@ -21,19 +19,6 @@ import { countPeopleWithFactor, emailPeopleNoLongerAsked } from "@/lib/two-facto
 import { recordRequirementChanges } from "@/lib/two-factor/requirement-starts";
 import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/trusted-browsers";
 import { duoKeyFields, duoSignInFields } from "@/lib/duo/settings-schema";
-
-/**
- * Settings apply to everyone, so changing them acts on everyone: it needs
- * the rank to act on each member (lib/admin/delegation.ts), or a holder of
- * settings:manage alone could turn off the 2FA that administrators' roles
- * require, or sign them out.
- */
-async function requireSettingsAdmin(action: string) {
-  const current = await requirePermission("settings:manage");
-  const refusal = refusalToActOnEveryone(getDb(), current.organisation.id, current.user.id);
-  if (refusal) refuse(current, action, refusal);
-  return current;
-}
 
 const checkbox = z.literal("on").optional().transform(Boolean);
 

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { eq } from "drizzle-orm";
+import { SignInProtectionForm } from "@/app/(app)/admin/settings/_components/sign-in-protection-form";
 import { OrganisationSettingsForm } from "@/components/organisation-settings-form";
 import { SignOutAllForm } from "@/components/sign-out-all-form";
 import { Card } from "@/components/ui/card";
@@ -9,6 +10,7 @@ import { organisations } from "@/db/schema";
 import { refusalToActOnEveryone } from "@/lib/admin/delegated-change";
 import { requirePermission } from "@/lib/auth/guards";
 import { countPeopleWithFactor, disabledPolicyNotice } from "@/lib/two-factor/policy-disabled-notice";
+import { signInProtectionOf } from "@/lib/organisations/sign-in-protection";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -33,6 +35,7 @@ export default async function SettingsPage() {
           disabledNotice={settings.twoFactorPolicy === "disabled" ? null : disabledPolicyNotice(countPeopleWithFactor(getDb(), organisation.id))}
         />
       </Card>
+      <SignInProtectionForm settings={signInProtectionOf(settings)} editable={mayChange} />
       {mayChange ? (
         <Card title="Sign out all users" id="sign-out-all" description="Ends every session in the organisation at once, for example after a suspected breach.">
           <SignOutAllForm />

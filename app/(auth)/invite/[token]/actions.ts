@@ -7,6 +7,7 @@ import { formAction, type FormState } from "@/lib/action";
 import { recordActorEvent, recordAuditEvent } from "@/lib/audit";
 import { setSessionCookie } from "@/lib/auth/cookies";
 import { allowAnyone, getCurrentSession } from "@/lib/auth/guards";
+import { newPasswordProblem } from "@/lib/auth/new-password-check";
 import { hashPassword } from "@/lib/auth/passwords";
 import { createSession, deleteSession } from "@/lib/auth/sessions";
 import { hashToken } from "@/lib/crypto";
@@ -37,7 +38,10 @@ export const acceptInvitationAction = formAction({
   async handler({ token, name, newPassword }) {
     const db = getDb();
     // Checked before hashing, so that nobody without a live link makes the server run argon2.
-    if (!openInvitation(db, token)) return LINK_UNUSABLE;
+    const invitation = openInvitation(db, token);
+    if (!invitation) return LINK_UNUSABLE;
+    const problem = newPasswordProblem(newPassword, { email: invitation.email, name, organisationName: invitation.organisationName });
+    if (problem) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { newPassword: problem } };
     const accepted = acceptInvitation(db, { token, name, passwordHash: await hashPassword(newPassword) });
     if (!accepted) return LINK_UNUSABLE;
 

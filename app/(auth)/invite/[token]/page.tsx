@@ -28,7 +28,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
           This browser is signed in as {current.user.email}. Accepting signs that account out here.
         </p>
       ) : null}
-      <InvitationAcceptForm token={token} email={invitation.email} />
+      <InvitationAcceptForm token={token} email={invitation.email} organisationName={invitation.organisationName} />
     </div>
   );
 }

@@ -9,6 +9,8 @@ import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { clearSessionCookie } from "@/lib/auth/cookies";
 import { requireSession, type CurrentSession } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
+import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { warnOwnerOfLockout } from "@/lib/two-factor/lockout-notice";
 import { verifySecondFactor, type CodeProblem } from "@/lib/two-factor/challenge";
 import { completeSecondFactor } from "@/lib/two-factor/sign-in-completion";
@@ -64,14 +66,20 @@ export const verifySecondFactorAction = formAction({
       key: getEnv().APP_ENCRYPTION_KEY,
       context,
     });
-    if (result.outcome !== "verified" && result.outcome !== "locked" && result.lockedUntil) await warnOwnerOfLockout(user, organisation);
+    if (result.outcome !== "verified" && result.outcome !== "locked") {
+      if (result.factorLocked) await announceFactorLock(db, user, organisation);
+      else if (result.lockedUntil) await warnOwnerOfLockout(user, organisation);
+    }
 
     switch (result.outcome) {
       case "locked": {
+        if (!result.retryAt) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
         const minutes = minutesUntil(result.retryAt);
         return { status: "error", message: `Too many wrong codes. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
       }
       case "wrong":
+        // Said here, in the form's live region; the page shows the locked state from its next load.
+        if (result.factorLocked) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
         return {
           status: "error",
           message: "Please correct the highlighted field.",

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { LockedChallenge } from "@/app/(auth)/login/two-factor/_components/locked-challenge";
 import { sendNewCodeAction, switchToCodeAction } from "@/app/(auth)/login/two-factor/actions";
 import { RowActionForm } from "@/components/row-action-form";
 import { DuoContinueForm } from "@/components/duo-continue-form";
@@ -11,6 +12,7 @@ import { requireSession } from "@/lib/auth/guards";
 import { codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/code-challenge";
 import { planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
 import { duoMessage, duoNoticeFrom } from "@/lib/duo/messages";
+import { secondFactorLock } from "@/lib/two-factor/factor-lock";
 import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -55,6 +57,7 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
 export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ method?: string | string[]; duo?: string | string[] }> }) {
   const { user, session } = await requireSession("password");
   const db = getDb();
+  if (secondFactorLock(db, user.id)) return <LockedChallenge email={user.email} />;
   const { methods, preferredMethod } = twoFactorStateOfUser(db, user.id);
   const params = await searchParams;
   const requested = params.method;

@@ -7,6 +7,7 @@ import { endUserSessionAction, resetTwoFactorAction, setAccountDisabledAction, s
 import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
 import { InvitationStatus } from "@/components/invitation-status";
+import { SecondFactorLockCard } from "@/components/second-factor-lock-card";
 import { SessionList } from "@/components/session-list";
 import { SetupLinkCard } from "@/components/setup-link-card";
 import { UserFactorsTable } from "@/components/user-factors-table";
@@ -24,6 +25,7 @@ import { PERMISSION_LABELS } from "@/lib/auth/permissions";
 import { listSessionsOfUser } from "@/lib/auth/sessions";
 import { formatDateTime, formatPhone } from "@/lib/format";
 import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
+import { secondFactorLock } from "@/lib/two-factor/factor-lock";
 import { METHOD_LABELS } from "@/lib/two-factor/methods";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -74,6 +76,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         </Notice>
       ) : null}
       <InvitationStatus organisationId={current.organisation.id} userId={user.id} canManage={canManage} />
+      <SecondFactorLockCard userId={user.id} lock={secondFactorLock(db, user.id)} canUnlock={canManage && !isOwnAccount} />
       <Card title="Two-factor methods" id="methods">
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
           <dt className="font-medium text-slate-700">Signs in with</dt>

@@ -1,0 +1,21 @@
+import { SignOutButton } from "@/components/sign-out-button";
+import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
+import { Notice } from "@/components/ui/notice";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
+
+/** The second step while the cap of consecutive failures holds it locked: only a recovery code is taken. */
+export function LockedChallenge({ email }: { email: string }) {
+  return (
+    <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+      <h1 className="text-xl font-semibold text-slate-900">Two-factor authentication</h1>
+      <p className="mt-1 mb-4 text-sm text-slate-600">
+        Signing in as <span className="font-medium text-slate-800">{email}</span>.
+      </p>
+      <Notice>{FACTOR_LOCKED_MESSAGE}</Notice>
+      <TwoFactorChallengeForm method={null} />
+      <div className="mt-4 border-t border-slate-100 pt-4 text-center">
+        <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { SecondFactorUnlockForm } from "@/components/second-factor-unlock-form";
+import { Card } from "@/components/ui/card";
+import { formatDateTime } from "@/lib/format";
+import type { FactorLock } from "@/lib/two-factor/factor-lock";
+
+/** On the admin user page while the user's second step is locked: since when, after how many wrong attempts, and "Unlock". */
+export function SecondFactorLockCard({ userId, lock, canUnlock }: { userId: number; lock: FactorLock | null; canUnlock: boolean }) {
+  if (!lock) return null;
+  const description = `Locked since ${formatDateTime(lock.lockedAt)}, after ${lock.failures} wrong attempts in a row. The user can still sign in with a recovery code.`;
+  return (
+    <Card title="Second step locked" id="second-factor-lock">
+      {canUnlock ? <SecondFactorUnlockForm userId={userId} description={description} /> : <p className="text-sm text-slate-700">{description}</p>}
+    </Card>
+  );
+}
