@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { confirmAccessAction, confirmAccessWithSsoAction } from "@/app/(auth)/confirm-access/actions";
+import { confirmAccessAction, confirmAccessWithDuoAction, confirmAccessWithSsoAction } from "@/app/(auth)/confirm-access/actions";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
@@ -45,6 +45,27 @@ export function ConfirmAccessWithSsoForm({ next }: { next: string | null }) {
       <FormStatus state={state} />
       {next ? <input type="hidden" name="next" value={next} /> : null}
       <SubmitButton pendingLabel="Opening your identity provider…">Confirm with SSO</SubmitButton>
+    </form>
+  );
+}
+
+/** People whose second factor is Duo: the password, then an approval in Duo. */
+export function ConfirmAccessWithDuoForm({ next, idPrefix = "duo" }: { next: string | null; idPrefix?: string }) {
+  const [state, action] = useActionState(confirmAccessWithDuoAction, initialFormState);
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormStatus state={state} />
+      {next ? <input type="hidden" name="next" value={next} /> : null}
+      <Field
+        label="Password"
+        id={`${idPrefix}-password`}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={state.fieldErrors?.password}
+      />
+      <SubmitButton pendingLabel="Opening Duo…">Continue with Duo</SubmitButton>
     </form>
   );
 }

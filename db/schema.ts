@@ -433,9 +433,10 @@ export const duoAuthStates = sqliteTable(
     stateHash: text("state_hash").notNull().unique(),
     /**
      * `sign_in`: the second factor of a sign-in; `enrol`: turning Duo on from
-     * the profile or setup; `disable`: confirming turning Duo off.
+     * the profile or setup; `disable`: confirming turning Duo off;
+     * `confirm`: the second factor of "Confirm access" (/confirm-access).
      */
-    purpose: text("purpose", { enum: ["sign_in", "enrol", "disable"] }).notNull(),
+    purpose: text("purpose", { enum: ["sign_in", "enrol", "disable", "confirm"] }).notNull(),
     /** "Remember this browser for 90 days" was ticked before leaving for Duo. */
     rememberBrowser: integer("remember_browser", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),

@@ -455,3 +455,34 @@ test.describe("Duo's allow without a second factor", () => {
     await again.context().close();
   });
 });
+
+test("a Duo user confirms access with the password and an approval in Duo, then returns to finish the change; a bypass does not confirm", async ({ page, context, db, createUser, signInAs }) => {
+  const user = await createUser();
+  const clientId = configureDuo(db, user.organisationId);
+  turnDuoOn(db, user);
+  await signInAs(context, user);
+  const longAgo = new Date(Date.now() - 60 * 60_000);
+  db.update(sessions).set({ authenticatedAt: longAgo, createdAt: longAgo }).where(eq(sessions.userId, user.id)).run();
+  const authenticatedAt = () => db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)).get()!.at!;
+
+  await page.goto(`/confirm-access?next=${encodeURIComponent("/profile")}`);
+  await expect(page.getByRole("heading", { name: "Confirm access" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Duo lets a bypassed user through without a factor: that confirms nothing.
+  await setDuoAnswer(clientId, "bypass_user", "");
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Continue with Duo" }).click();
+  await expect(page).toHaveURL(promptUrl());
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/confirm-access\?duo=no_factor&next=%2Fprofile$/);
+  expect(authenticatedAt()).toEqual(longAgo);
+
+  await setDuoAnswer(clientId, "user_approved", "duo_push");
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Continue with Duo" }).click();
+  await expect(page).toHaveURL(promptUrl());
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/profile#access-confirmed$/);
+  expect(authenticatedAt().getTime()).toBeGreaterThan(Date.now() - 60_000);
+});

@@ -34,3 +34,9 @@ export async function takeNextPath(): Promise<string> {
   if (jar.has(name)) jar.set(name, "", { ...options, maxAge: 0 });
   return next ?? "/";
 }
+
+/** The remembered `next`, left in place: for a step that may still be retried. */
+export async function peekNextPath(): Promise<string | null> {
+  const { name } = await cookieDefinition();
+  return safeNextPath((await cookies()).get(name)?.value);
+}

@@ -5,6 +5,8 @@ import { recordActorEvent } from "@/lib/audit";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import type { CurrentSession } from "@/lib/auth/guards";
+import { takeNextPath } from "@/lib/auth/after-sign-in";
+import { returnAfterConfirmedAccess } from "@/lib/auth/recent-authentication";
 import { markReauthenticated } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/challenge";
@@ -18,9 +20,8 @@ import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
  * (NIST SP 800-63B-4 §2.2.3: re-authentication at AAL2 uses both factors,
  * or the bound authenticator; ASVS 5.0 V7.5.3).
  */
-export function confirmationNeeds(userId: number): { code: boolean; duoOnly: boolean } {
-  const { hasFactor, methods } = twoFactorStateOfUser(getDb(), userId);
-  return { code: hasFactor, duoOnly: hasFactor && methods.length > 0 && methods.every((method) => method === "duo") };
+export function confirmationNeeds(userId: number): { code: boolean } {
+  return { code: twoFactorStateOfUser(getDb(), userId).hasFactor };
 }
 
 /**
@@ -64,6 +65,22 @@ export async function confirmPasswordAndCode(
   return null;
 }
 
+function accessConfirmed(current: CurrentSession): void {
+  const db = getDb();
+  markReauthenticated(db, current.session.tokenHash);
+  recordActorEvent(db, current, "access.confirmed", { targetUserId: current.user.id });
+}
+
+/**
+ * Duo approved the "Confirm access" this session started after its password
+ * was checked (and lib/duo/auth-context.ts saw a real factor): back to the
+ * page the user came from, which finishes what they asked.
+ */
+export async function finishConfirmAccessWithDuo(current: CurrentSession): Promise<string> {
+  accessConfirmed(current);
+  return returnAfterConfirmedAccess(await takeNextPath());
+}
+
 /** "Confirm access": the password, then a current second factor when the user has one. */
 export async function confirmAccess(current: CurrentSession, input: { password: string; code: string }): Promise<FormState | null> {
   const db = getDb();
@@ -74,7 +91,6 @@ export async function confirmAccess(current: CurrentSession, input: { password: 
     recordActorEvent(db, current, "access.confirmation_failed", { targetUserId: current.user.id });
     return refusal;
   }
-  markReauthenticated(db, current.session.tokenHash);
-  recordActorEvent(db, current, "access.confirmed", { targetUserId: current.user.id });
+  accessConfirmed(current);
   return null;
 }

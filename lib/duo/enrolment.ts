@@ -4,7 +4,9 @@ import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { recordActorEvent } from "@/lib/audit";
 import { beginAttempt, forgiveAttempt } from "@/lib/auth/attempt-limiter";
-import { secondFactorLimitKey } from "@/lib/two-factor/factor-lock";
+import { peekNextPath } from "@/lib/auth/after-sign-in";
+import { finishConfirmAccessWithDuo } from "@/lib/auth/confirm-access";
+import { clearFactorFailures, secondFactorLimitKey } from "@/lib/two-factor/factor-lock";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
@@ -64,12 +66,17 @@ async function turnDuoOff(current: CurrentSession): Promise<void> {
 export async function finishDuoEnrolment(current: CurrentSession, answer: { state: string | null; code: string | null }): Promise<string> {
   const db = getDb();
   const inSetup = current.session.stage === "setup";
-  const back = (notice: DuoNotice) => (inSetup ? `/login/setup?duo=${notice}` : `/profile?duo=${notice}#two-factor`);
+  let back = (notice: DuoNotice) => (inSetup ? `/login/setup?duo=${notice}` : `/profile?duo=${notice}#two-factor`);
   const limitKey = secondFactorLimitKey(db, current.user.id);
   const attempt = beginAttempt(db, [limitKey]);
   if (!attempt.allowed) return back("locked");
 
   const result = await finishDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, ...answer });
+  // A "Confirm access" that did not work goes back to try again, still headed for the same page.
+  if (result.purpose === "confirm" && !inSetup) {
+    const next = await peekNextPath();
+    back = (notice) => `/confirm-access?duo=${notice}${next ? `&next=${encodeURIComponent(next)}` : ""}`;
+  }
   if (result.ok && !result.proof.usedFactor) {
     // Duo let the user through without a factor (bypass status, not enrolled
     // in Duo, a trusted network…): nothing shows they hold a Duo device, so
@@ -81,6 +88,11 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
       details: { purpose: result.purpose, duoReason: result.proof.reason, duoFactor: result.proof.factor ?? "none" },
     });
     return back("no_factor");
+  }
+  if (result.ok && result.purpose === "confirm" && !inSetup) {
+    forgiveAttempt(db, attempt, [limitKey]);
+    clearFactorFailures(db, current.user.id);
+    return finishConfirmAccessWithDuo(current);
   }
   if (result.ok && (result.purpose === "enrol" || (result.purpose === "disable" && !inSetup))) {
     forgiveAttempt(db, attempt);

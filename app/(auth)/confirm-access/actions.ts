@@ -5,7 +5,10 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
 import { signIn } from "@/lib/auth/auth";
+import { rememberNextPath } from "@/lib/auth/after-sign-in";
 import { confirmAccess } from "@/lib/auth/confirm-access";
+import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
+import { redirectToDuoPrompt } from "@/lib/duo/start-prompt";
 import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
@@ -26,6 +29,27 @@ export const confirmAccessAction = formAction({
     const refusal = await confirmAccess(current, input);
     if (refusal) return refusal;
     redirect(returnAfterConfirmedAccess(input.next ?? "/"));
+  },
+});
+
+/**
+ * For people whose second factor is Duo: the password here, then an approval
+ * in Duo; coming back (lib/duo/enrolment.ts) confirms access and returns to
+ * `next`, which waits in the same cookie a sign-in's `next` does.
+ */
+export const confirmAccessWithDuoAction = formAction({
+  guard: requireLocalAccount,
+  schema: z.object({
+    password: z.string().min(1, { error: "Enter your password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your password." }),
+    next,
+  }),
+  async handler(input, current) {
+    const db = getDb();
+    if (!twoFactorStateOfUser(db, current.user.id).methods.includes("duo")) return { status: "error", message: "Duo is not one of your methods." };
+    const refusal = await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
+    if (refusal) return refusal;
+    await rememberNextPath(input.next);
+    return redirectToDuoPrompt(current, "confirm");
   },
 });
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { sendConfirmationCodeAction } from "@/app/(app)/profile/two-factor-actions";
-import { ConfirmAccessForm, ConfirmAccessWithSsoForm } from "@/components/confirm-access-form";
+import { ConfirmAccessForm, ConfirmAccessWithDuoForm, ConfirmAccessWithSsoForm } from "@/components/confirm-access-form";
+import { duoMessage, duoNoticeFrom } from "@/lib/duo/messages";
 import { RowActionForm } from "@/components/row-action-form";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/guards";
@@ -19,12 +20,15 @@ function codeHintFor(methods: string[], codeWaiting: boolean): string {
   return "One of your recovery codes.";
 }
 
-export default async function ConfirmAccessPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+export default async function ConfirmAccessPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; duo?: string | string[] }> }) {
   const { user, session } = await requireUser();
   const db = getDb();
-  const next = safeNextPath((await searchParams).next);
+  const params = await searchParams;
+  const next = safeNextPath(params.next);
+  const duoNotice = duoNoticeFrom(params.duo);
   const state = twoFactorStateOfUser(db, user.id);
   const sso = handledByIdentityProvider(state.requirement);
+  const onlyDuo = state.methods.length > 0 && state.methods.every((method) => method === "duo");
   const codeWaiting = Boolean(liveCode(db, { userId: user.id, sessionTokenHash: session.tokenHash, purpose: "second_factor" }));
 
   return (
@@ -39,8 +43,17 @@ export default async function ConfirmAccessPage({ searchParams }: { searchParams
             : "Enter your password to continue."}{" "}
         You won’t be asked again for 15 minutes.
       </p>
+      {duoNotice ? (
+        <p role="alert" className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {duoMessage(duoNotice)}
+        </p>
+      ) : null}
       {sso ? (
         <ConfirmAccessWithSsoForm next={next} />
+      ) : onlyDuo ? (
+        <div className="mt-6">
+          <ConfirmAccessWithDuoForm next={next} />
+        </div>
       ) : (
         <>
           <ConfirmAccessForm next={next} codeHint={state.hasFactor ? codeHintFor(state.methods, codeWaiting) : null} />
@@ -54,6 +67,16 @@ export default async function ConfirmAccessPage({ searchParams }: { searchParams
                 className="flex flex-col items-start gap-2"
               />
             </div>
+          ) : null}
+          {state.methods.includes("duo") ? (
+            <section aria-labelledby="confirm-with-duo" className="mt-6 border-t border-slate-100 pt-4">
+              <h2 id="confirm-with-duo" className="text-sm font-semibold text-slate-900">
+                Or confirm with Duo
+              </h2>
+              <div className="mt-3">
+                <ConfirmAccessWithDuoForm next={next} />
+              </div>
+            </section>
           ) : null}
         </>
       )}
