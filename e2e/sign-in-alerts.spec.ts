@@ -1,6 +1,11 @@
+import crypto from "node:crypto";
 import type { Browser } from "@playwright/test";
+import { eq } from "drizzle-orm";
 import { expect, expectNoAxeViolations, outboxEmails, signInWithForm, test, type TestUser } from "./fixtures";
 import type { Db } from "@/db";
+import { knownBrowsers, organisations, users } from "@/db/schema";
+import { knownBrowserCookie } from "@/lib/auth/cookie-definitions";
+import { OIDC_E2E_ORGANISATION_ID } from "@/test/stand-ins/oidc-client";
 
 const FIREFOX_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
@@ -101,4 +106,30 @@ test("an administrator sees a user's recent sign-ins, failures included", async 
   await expectNoAxeViolations(page);
   await recent.screenshot({ path: test.info().outputPath("admin-recent-sign-ins.png") });
   void db;
+});
+
+test("signing in with SSO makes the browser known too", async ({ browser, db }) => {
+  db.insert(organisations).values({ id: OIDC_E2E_ORGANISATION_ID, name: "SSO Org", twoFactorPolicy: "required" }).onConflictDoNothing().run();
+  const issuer = process.env.E2E_OIDC_ISSUER!;
+  const login = `sso-${crypto.randomUUID().slice(0, 8)}`;
+  const claims = { email: `${login}@corp.example.com`, name: "Grace Known", email_verified: true };
+  expect((await fetch(`${issuer}/_stand-in/accounts/${login}`, { method: "POST", body: JSON.stringify(claims) })).status).toBe(204);
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with SSO" }).click();
+  await page.waitForURL((url) => url.href.startsWith(issuer));
+  await page.getByPlaceholder("Enter any login").fill(login);
+  await page.getByPlaceholder("and password").fill("checked by the identity provider");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.waitForURL((url) => !url.href.startsWith(issuer));
+  await expect(page).toHaveURL(/\/$/);
+
+  const user = db.select().from(users).where(eq(users.ssoSubject, login)).get()!;
+  expect(db.select().from(knownBrowsers).where(eq(knownBrowsers.userId, user.id)).all()).toHaveLength(1);
+  const device = (await context.cookies()).find((cookie) => cookie.name === knownBrowserCookie(false).name);
+  expect(device).toMatchObject({ httpOnly: true });
+  expect(device!.expires * 1000 - Date.now()).toBeGreaterThan(360 * 24 * 60 * 60 * 1000);
+  await context.close();
 });
