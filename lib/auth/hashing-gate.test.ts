@@ -33,7 +33,7 @@ describe("proxy.ts under a flood of password hashing", () => {
 
   it("answers 503 with Retry-After to server actions that would hash while the queue is full", async () => {
     const flood = floodTheQueue({ concurrency: 1, queueLimit: 2 });
-    for (const path of ["/login", "/login/reset/abc", "/invite/abc", "/confirm-access", "/profile"]) {
+    for (const path of ["/login", "/login/reset/abc", "/invite/abc", "/setup/abc", "/confirm-access", "/profile"]) {
       const response = proxy(serverAction(path));
       expect(response.status, path).toBe(503);
       expect(Number(response.headers.get("retry-after")), path).toBeGreaterThanOrEqual(1);

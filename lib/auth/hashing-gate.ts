@@ -2,10 +2,17 @@ import { hashingQueueRefusal } from "@/lib/auth/hashing-queue";
 
 /**
  * Pages whose server actions hash or verify a password: signing in, a reset
- * or invitation setting one, confirming access, and the profile (changing the
- * password, steps that ask for it).
+ * or invitation setting one, a setup link asking for it, confirming access,
+ * and the profile (changing the password, steps that ask for it).
  */
-const HASHING_PATHS = [/^\/login$/, /^\/login\/reset\/[^/]+$/, /^\/invite\/[^/]+$/, /^\/confirm-access$/, /^\/profile$/];
+const HASHING_PATHS = [
+  /^\/login$/,
+  /^\/login\/reset\/[^/]+$/,
+  /^\/invite\/[^/]+$/,
+  /^\/setup\/[^/]+$/,
+  /^\/confirm-access$/,
+  /^\/profile$/,
+];
 
 /**
  * For proxy.ts: a 503 with Retry-After for a server-action POST that would
