@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
+import { hashingBusyResponse } from "@/lib/auth/hashing-gate";
 
 /*
  * Paths that answer visitors without a session themselves: sign-in steps,
@@ -15,6 +16,8 @@ const PUBLIC_PATHS = ["/login", "/dev/outbox", "/api/auth", "/api/v1", "/invite"
  */
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
+  if (busy) return busy;
   if (PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`))) return NextResponse.next();
   const hasSessionCookie = request.cookies.has(sessionCookie(true).name) || request.cookies.has(sessionCookie(false).name);
   if (hasSessionCookie) return NextResponse.next();
@@ -22,6 +25,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not static files, images, or server actions posted to public pages.
+  // Pages and the server actions posted to them; not static files or images.
   matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
 };

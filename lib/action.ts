@@ -1,3 +1,4 @@
+import { busyMessage, HashingBusy } from "@/lib/auth/hashing-busy";
 import type { z } from "zod";
 import { isRecentlyAuthenticated, type AuthenticatedSession } from "@/lib/auth/recent-authentication";
 
@@ -64,7 +65,14 @@ export function formAction<Schema extends FormSchema, Guarded, Data = never>(opt
       }
       return { status: "error", message: "Please correct the highlighted fields.", fieldErrors, values };
     }
-    const result = await options.handler(parsed.data, guarded);
+    let result: FormState<Data>;
+    try {
+      result = await options.handler(parsed.data, guarded);
+    } catch (error) {
+      // The hashing queue is full (lib/auth/hashing-queue.ts): a moment's wait, not a failure.
+      if (!(error instanceof HashingBusy)) throw error;
+      result = { status: "error", message: busyMessage(error.retryAfterSeconds) };
+    }
     return result.status === "error" ? { values, ...result } : result;
   };
 }

@@ -6,75 +6,168 @@ import {
   FAILURE_WINDOW_MS,
   forgiveAttempt,
   minutesUntil,
+  SLOW_DOWN_MAX_DELAY_MS,
+  slowDownDelayMs,
+  waitText,
   type LimitKey,
 } from "@/lib/auth/attempt-limiter";
+import { ADDRESS_FAILURE_LIMIT, DEFAULT_FAILURE_LIMITS, passwordLimitKeys } from "@/lib/auth/password-sign-in";
 import { testDatabase } from "@/test/db";
 
 const start = new Date("2026-01-01T12:00:00Z");
 const at = (ms: number) => new Date(start.getTime() + ms);
 
-/** The keys a password attempt counts against, as checkPassword builds them. */
-function keysOf({ email, ip }: { email: string; ip: string | null }): LimitKey[] {
-  return ip ? [{ scope: "account", key: email }, { scope: "ip", key: ip }] : [{ scope: "account", key: email }];
+/** The keys a password attempt counts against, as checkPassword builds them with the default limits. */
+function keysOf({ email, ip, knownBrowser = false }: { email: string; ip: string | null; knownBrowser?: boolean }): LimitKey[] {
+  return passwordLimitKeys({ email, ip, knownBrowser, limits: DEFAULT_FAILURE_LIMITS });
 }
 
-const beginSignInAttempt = (db: Db, keys: { email: string; ip: string | null }, now?: Date) => beginAttempt(db, keysOf(keys), now);
+type Who = { email: string; ip: string | null; knownBrowser?: boolean };
+const attempt = (db: Db, who: Who, now: Date = start) => beginAttempt(db, keysOf(who), now);
 
-function fail(db: Db, keys: { email: string; ip: string | null }, times: number, now = start) {
-  for (let i = 0; i < times; i++) expect(beginSignInAttempt(db, keys, now).allowed).toBe(true);
+function fail(db: Db, who: Who, times: number, now = start) {
+  for (let i = 0; i < times; i++) expect(attempt(db, who, now).allowed).toBe(true);
 }
 
-describe("attempt limits (as used for passwords)", () => {
+describe("password attempt limits", () => {
   let db: Db;
   beforeEach(() => {
     db = testDatabase();
   });
 
-  it("allows ten failures of one account, then refuses for fifteen minutes", () => {
-    fail(db, { email: "a@example.com", ip: "198.51.100.1" }, FAILURE_LIMIT);
-    const refused = beginSignInAttempt(db, { email: "a@example.com", ip: "198.51.100.2" }, at(1000));
-    expect(refused).toEqual({ allowed: false, retryAt: at(FAILURE_WINDOW_MS) });
+  it("locks one account from one address after ten failures, for fifteen minutes", () => {
+    const guesser = { email: "a@example.com", ip: "198.51.100.1" };
+    fail(db, guesser, FAILURE_LIMIT);
+    const refused = attempt(db, guesser, at(1000));
+    expect(refused).toEqual({ allowed: false, retryAt: at(FAILURE_WINDOW_MS), limitedBy: "pair" });
     expect(minutesUntil((refused as { retryAt: Date }).retryAt, at(1000))).toBe(15);
-    expect(beginSignInAttempt(db, { email: "a@example.com", ip: null }, at(FAILURE_WINDOW_MS - 1)).allowed).toBe(false);
-    expect(beginSignInAttempt(db, { email: "a@example.com", ip: null }, at(FAILURE_WINDOW_MS)).allowed).toBe(true);
+    expect(attempt(db, guesser, at(FAILURE_WINDOW_MS - 1)).allowed).toBe(false);
+    expect(attempt(db, guesser, at(FAILURE_WINDOW_MS)).allowed).toBe(true);
   });
 
-  it("counts failures per IP across accounts", () => {
-    for (let i = 0; i < FAILURE_LIMIT; i++) fail(db, { email: `user${i}@example.com`, ip: "203.0.113.9" }, 1);
-    expect(beginSignInAttempt(db, { email: "fresh@example.com", ip: "203.0.113.9" }, start).allowed).toBe(false);
-    expect(beginSignInAttempt(db, { email: "fresh@example.com", ip: "203.0.113.10" }, start).allowed).toBe(true);
+  it("a pair's lock does not reach the same account from another address, nor other accounts from that address", () => {
+    fail(db, { email: "a@example.com", ip: "198.51.100.1" }, FAILURE_LIMIT);
+    expect(attempt(db, { email: "a@example.com", ip: "198.51.100.2" }).allowed).toBe(true);
+    expect(attempt(db, { email: "colleague@example.com", ip: "198.51.100.1" }).allowed).toBe(true);
   });
 
-  it("unlocks when the oldest of the last ten failures leaves the window", () => {
-    const keys = { email: "b@example.com", ip: null };
-    fail(db, keys, 1, start);
-    fail(db, keys, FAILURE_LIMIT - 1, at(5 * 60 * 1000));
-    expect(beginSignInAttempt(db, keys, at(6 * 60 * 1000))).toEqual({ allowed: false, retryAt: at(FAILURE_WINDOW_MS) });
-    expect(beginSignInAttempt(db, keys, at(FAILURE_WINDOW_MS)).allowed).toBe(true);
+  it("unlocks a pair when the oldest of its last ten failures leaves the window", () => {
+    const who = { email: "b@example.com", ip: "192.0.2.8" };
+    fail(db, who, 1, start);
+    fail(db, who, FAILURE_LIMIT - 1, at(5 * 60 * 1000));
+    expect(attempt(db, who, at(6 * 60 * 1000))).toMatchObject({ allowed: false, retryAt: at(FAILURE_WINDOW_MS), limitedBy: "pair" });
+    expect(attempt(db, who, at(FAILURE_WINDOW_MS)).allowed).toBe(true);
   });
 
-  it("forgives a successful attempt and the account's earlier failures, but not the IP's", () => {
-    const keys = { email: "c@example.com", ip: "192.0.2.1" };
-    fail(db, keys, FAILURE_LIMIT - 1);
-    const attempt = beginSignInAttempt(db, keys, start);
-    if (!attempt.allowed) throw new Error("expected the tenth attempt to be allowed");
-    forgiveAttempt(db, attempt, [{ scope: "account", key: keys.email }]);
-    fail(db, { email: keys.email, ip: "192.0.2.2" }, FAILURE_LIMIT);
-    // The IP kept its nine failures: one more locks it.
-    fail(db, { email: "other@example.com", ip: "192.0.2.1" }, 1);
-    expect(beginSignInAttempt(db, { email: "third@example.com", ip: "192.0.2.1" }, start).allowed).toBe(false);
+  it("locks an address spraying guesses over many accounts once it reaches the address limit", () => {
+    for (let i = 0; i < ADDRESS_FAILURE_LIMIT; i++) fail(db, { email: `user${i}@example.com`, ip: "203.0.113.9" }, 1);
+    expect(attempt(db, { email: "fresh@example.com", ip: "203.0.113.9" })).toMatchObject({ allowed: false, limitedBy: "address" });
+    expect(attempt(db, { email: "fresh@example.com", ip: "203.0.113.10" }).allowed).toBe(true);
+  });
+
+  it("an office behind one address can mistype many times, across people, without being locked", () => {
+    for (let person = 0; person < 30; person++) fail(db, { email: `staff${person}@example.com`, ip: "198.51.100.200" }, 3);
+    expect(attempt(db, { email: "staff0@example.com", ip: "198.51.100.200" }).allowed).toBe(true);
+  });
+
+  it("counts an IPv6 /64 as one address, so a client cannot hop through its own addresses", () => {
+    for (let i = 0; i < FAILURE_LIMIT; i++) fail(db, { email: "v6@example.com", ip: `2001:db8:1:2::${(i + 1).toString(16)}` }, 1);
+    expect(attempt(db, { email: "v6@example.com", ip: "2001:db8:1:2:ffff::1" })).toMatchObject({ allowed: false, limitedBy: "pair" });
+    expect(attempt(db, { email: "v6@example.com", ip: "2001:db8:1:3::1" }).allowed).toBe(true);
+  });
+
+  describe("the account from everywhere", () => {
+    const accountLimit = DEFAULT_FAILURE_LIMITS.accountFailureLimit;
+    /** Failures from as many addresses, so no pair or address limit is reached. */
+    function failFromEverywhere(count: number, now: Date, offset = 0) {
+      for (let i = 0; i < count; i++) fail(db, { email: "alice@example.com", ip: `10.${(offset + i) >> 8}.${(offset + i) & 255}.1` }, 1, now);
+    }
+
+    it("slows down past its limit with a delay that doubles from one second, and never locks", () => {
+      failFromEverywhere(accountLimit, start);
+      const next = { email: "alice@example.com", ip: "172.16.0.1" };
+      // The 100th failure is at `start`: the next attempt waits one second.
+      expect(attempt(db, next, start)).toEqual({ allowed: false, retryAt: at(1000), limitedBy: "account" });
+      expect(attempt(db, next, at(1000)).allowed).toBe(true);
+      // Now 101 failures, the last at +1 s: two seconds more.
+      expect(attempt(db, next, at(2000))).toEqual({ allowed: false, retryAt: at(3000), limitedBy: "account" });
+      expect(attempt(db, next, at(3000)).allowed).toBe(true);
+      expect(attempt(db, next, at(3000 + 3999))).toMatchObject({ allowed: false, retryAt: at(7000) });
+    });
+
+    it("caps the delay at fifteen minutes: however long a stranger keeps at it, the owner can always try again", () => {
+      expect([0, 1, 2, 3, 9, 10, 11, 500].map((extra) => slowDownDelayMs(accountLimit + extra, accountLimit))).toEqual([
+        1000, 2000, 4000, 8000, 512_000, 900_000, 900_000, 900_000,
+      ]);
+      expect(slowDownDelayMs(accountLimit - 1, accountLimit)).toBe(0);
+      // A stranger who tries again the moment each delay ends, for a whole day.
+      failFromEverywhere(accountLimit, start);
+      let now = start;
+      let guesses = 0;
+      const day = 24 * 60 * 60 * 1000;
+      while (now.getTime() < start.getTime() + day) {
+        const next = attempt(db, { email: "alice@example.com", ip: `172.16.${guesses >> 8}.${guesses & 255}` }, now);
+        if (next.allowed) guesses++;
+        else {
+          expect(next.retryAt.getTime() - now.getTime()).toBeLessThanOrEqual(SLOW_DOWN_MAX_DELAY_MS);
+          now = next.retryAt;
+        }
+      }
+      // Four an hour once the cap is reached (after ten quick doublings), not a hundred every fifteen minutes.
+      expect(guesses).toBeGreaterThan(24 * 4 - 4);
+      expect(guesses).toBeLessThan(24 * 4 + 12);
+      const owner = { email: "alice@example.com", ip: "192.0.2.200" };
+      const refused = attempt(db, owner, now);
+      const retryAt = refused.allowed ? now : refused.retryAt;
+      expect(retryAt.getTime() - now.getTime()).toBeLessThanOrEqual(SLOW_DOWN_MAX_DELAY_MS);
+      expect(attempt(db, owner, retryAt).allowed).toBe(true);
+    });
+
+    it("lets a browser that signed in to the account before past the slow-down, but not past its own pair limit", () => {
+      failFromEverywhere(accountLimit, start);
+      const ownersBrowser = { email: "alice@example.com", ip: "192.0.2.44", knownBrowser: true };
+      expect(attempt(db, { ...ownersBrowser, knownBrowser: false })).toMatchObject({ allowed: false, limitedBy: "account" });
+      fail(db, ownersBrowser, FAILURE_LIMIT);
+      expect(attempt(db, ownersBrowser)).toMatchObject({ allowed: false, limitedBy: "pair" });
+    });
+  });
+
+  it("forgives a success and its pair's earlier failures, but not the address's", () => {
+    const who = { email: "c@example.com", ip: "192.0.2.1" };
+    fail(db, who, FAILURE_LIMIT - 1);
+    const success = attempt(db, who);
+    if (!success.allowed) throw new Error("expected the tenth attempt to be allowed");
+    forgiveAttempt(db, success, keysOf(who).filter((key) => key.scope === "pair"));
+    fail(db, who, FAILURE_LIMIT);
+    expect(attempt(db, who).allowed).toBe(false);
+    const addressCount = db.$client.prepare("select count(*) as n from sign_in_failures where scope = 'address' and key = ?").get("192.0.2.1") as { n: number };
+    expect(addressCount.n).toBe(2 * FAILURE_LIMIT - 1);
   });
 
   it("survives a restart: the count lives in the database", () => {
     fail(db, { email: "d@example.com", ip: null }, FAILURE_LIMIT);
-    const rows = db.$client.prepare("select count(*) as n from sign_in_failures where key = ?").get("d@example.com") as { n: number };
+    const rows = db.$client.prepare("select count(*) as n from sign_in_failures where scope = 'pair' and key = ?").get("unknown d@example.com") as {
+      n: number;
+    };
     expect(rows.n).toBe(FAILURE_LIMIT);
+    expect(attempt(db, { email: "d@example.com", ip: null }).allowed).toBe(false);
   });
 
   it("locks a user's second factor independently of their password", () => {
     const secondFactor: LimitKey[] = [{ scope: "second_factor", key: "42" }];
     for (let i = 0; i < FAILURE_LIMIT; i++) expect(beginAttempt(db, secondFactor, start).allowed).toBe(true);
     expect(beginAttempt(db, secondFactor, start).allowed).toBe(false);
-    expect(beginSignInAttempt(db, { email: "42", ip: null }, start).allowed).toBe(true);
+    expect(attempt(db, { email: "42", ip: null }, start).allowed).toBe(true);
+  });
+
+  it.each([
+    [999, "1 second"],
+    [30_000, "30 seconds"],
+    [59_001, "1 minute"],
+    [60_000, "1 minute"],
+    [61_000, "2 minutes"],
+    [FAILURE_WINDOW_MS, "15 minutes"],
+  ])("says a wait of %i ms as “%s”", (ms, text) => {
+    expect(waitText(at(ms), start)).toBe(text);
   });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, lte, or } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, lte, or } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { signInFailures, type SignInFailureScope } from "@/db/schema";
 
@@ -6,14 +6,56 @@ import { signInFailures, type SignInFailureScope } from "@/db/schema";
 export const FAILURE_LIMIT = 10;
 export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
-/** A counter of failures: `limit` of them within `windowMs` lock it until the oldest leaves the window. */
-export type LimitKey = { scope: SignInFailureScope; key: string; limit?: number; windowMs?: number };
+/**
+ * A counter of failures: `limit` of them within `windowMs` lock it until the
+ * oldest leaves the window. A `slowDown` key never locks: past its limit, each
+ * further attempt waits a delay that doubles with every failure, from one
+ * second up to SLOW_DOWN_MAX_DELAY_MS, counted from the last failure.
+ */
+export type LimitKey = { scope: SignInFailureScope; key: string; limit?: number; windowMs?: number; slowDown?: boolean };
+
+export const SLOW_DOWN_FIRST_DELAY_MS = 1000;
+/** Fifteen minutes: an attacker gets four guesses an hour at most, and the owner can always try again. */
+export const SLOW_DOWN_MAX_DELAY_MS = 15 * 60 * 1000;
+
+/** The wait before the next attempt once a slow-down key has `failures` failures in its window (`limit` or more). */
+export function slowDownDelayMs(failures: number, limit: number): number {
+  if (failures < limit) return 0;
+  return Math.min(SLOW_DOWN_MAX_DELAY_MS, SLOW_DOWN_FIRST_DELAY_MS * 2 ** Math.min(failures - limit, 30));
+}
+
+/**
+ * When a slow-down key may next be tried, if not now: NIST SP 800-63B-4
+ * §3.2.2 lets a verifier slow attempts down instead of locking, which a
+ * stranger cannot turn into a denial of service against the owner.
+ */
+function slowedUntil(db: Executor, { scope, key, limit = FAILURE_LIMIT, windowMs = FAILURE_WINDOW_MS }: LimitKey, now: Date): Date | null {
+  const inWindow = and(
+    eq(signInFailures.scope, scope),
+    eq(signInFailures.key, key),
+    gt(signInFailures.createdAt, new Date(now.getTime() - windowMs)),
+  );
+  const failures = db.select({ count: count() }).from(signInFailures).where(inWindow).get()?.count ?? 0;
+  if (failures < limit) return null;
+  const last = db
+    .select({ createdAt: signInFailures.createdAt })
+    .from(signInFailures)
+    .where(inWindow)
+    .orderBy(desc(signInFailures.createdAt))
+    .limit(1)
+    .get();
+  if (!last) return null;
+  const until = new Date(last.createdAt.getTime() + slowDownDelayMs(failures, limit));
+  return until > now ? until : null;
+}
 
 /**
  * When the key is locked, the moment it unlocks: the oldest of the last
  * LIMIT failures leaving the window brings the count back under the limit.
  */
-function lockedUntil(db: Executor, { scope, key, limit = FAILURE_LIMIT, windowMs = FAILURE_WINDOW_MS }: LimitKey, now: Date): Date | null {
+function lockedUntil(db: Executor, limitKey: LimitKey, now: Date): Date | null {
+  if (limitKey.slowDown) return slowedUntil(db, limitKey, now);
+  const { scope, key, limit = FAILURE_LIMIT, windowMs = FAILURE_WINDOW_MS } = limitKey;
   const limiting = db
     .select({ createdAt: signInFailures.createdAt })
     .from(signInFailures)
@@ -36,7 +78,8 @@ export function lockedUntilNow(db: Executor, key: LimitKey, now = new Date()): D
   return lockedUntil(db, key, now);
 }
 
-export type Attempt = { allowed: true; failureIds: number[] } | { allowed: false; retryAt: Date };
+/** A refusal names the key that refused it (the one that stays closed longest), for the audit log. */
+export type Attempt = { allowed: true; failureIds: number[] } | { allowed: false; retryAt: Date; limitedBy: SignInFailureScope };
 
 /**
  * Checks the limits and, if the attempt may go ahead, counts it as a failure
@@ -46,10 +89,12 @@ export type Attempt = { allowed: true; failureIds: number[] } | { allowed: false
  */
 export function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Attempt {
   return db.transaction((tx) => {
-    const retryTimes = keys.map((key) => lockedUntil(tx, key, now)).filter((time): time is Date => time !== null);
-    if (retryTimes.length > 0) {
-      return { allowed: false, retryAt: new Date(Math.max(...retryTimes.map((time) => time.getTime()))) };
+    let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
+    for (const key of keys) {
+      const retryAt = lockedUntil(tx, key, now);
+      if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
     }
+    if (refusal) return { allowed: false as const, ...refusal };
     const failureIds = keys.map(({ scope, key, windowMs = FAILURE_WINDOW_MS }) => {
       const windowStart = new Date(now.getTime() - windowMs);
       tx.delete(signInFailures)
@@ -72,6 +117,14 @@ export function forgiveAttempt(db: Db, attempt: { failureIds: number[] }, clear:
         .run();
     }
   });
+}
+
+/** "Try again in …": seconds under a minute, minutes otherwise (rounded up, so never "0"). */
+export function waitText(time: Date, now = new Date()): string {
+  const seconds = Math.max(1, Math.ceil((time.getTime() - now.getTime()) / 1000));
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = minutesUntil(time, now);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
 export function minutesUntil(time: Date, now = new Date()): number {

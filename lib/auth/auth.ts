@@ -6,7 +6,8 @@ import { headers } from "next/headers";
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
 import { signInWithPassword, type PasswordSignInResult } from "@/lib/auth/password-sign-in";
-import { MAX_SESSION_DURATION_DAYS, sessionCookie, trustedBrowserCookie } from "@/lib/auth/cookie-definitions";
+import { knownBrowserCookie, MAX_SESSION_DURATION_DAYS, sessionCookie, trustedBrowserCookie } from "@/lib/auth/cookie-definitions";
+import { noteFullSignIn } from "@/lib/auth/full-sign-in";
 import { createSession, deleteSession, loadSession } from "@/lib/auth/sessions";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
 import { isSecureRequest, readCookie, requestContext } from "@/lib/request-context";
@@ -25,7 +26,12 @@ type Refusal = Exclude<PasswordSignInResult, { ok: true }>;
 export class SignInRefused extends CredentialsSignin {
   constructor(refusal: Refusal | { ok: false; reason: "invalid_input" }) {
     super();
-    this.code = refusal.reason === "throttled" ? `throttled:${refusal.retryAt.getTime()}` : refusal.reason;
+    this.code =
+      refusal.reason === "throttled"
+        ? `throttled:${refusal.retryAt.getTime()}`
+        : refusal.reason === "busy"
+          ? `busy:${refusal.retryAfterSeconds}`
+          : refusal.reason;
   }
 }
 
@@ -55,9 +61,11 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
           if (!parsed.success) throw new SignInRefused({ ok: false, reason: "invalid_input" });
           const db = getDb();
           const context = requestContext(authorizeRequest.headers);
-          const result = await signInWithPassword(db, { ...parsed.data, context });
-          if (!result.ok) throw new SignInRefused(result);
+          // Auth.js hands authorize() the action's request, cookies included: a known browser skips the account-wide slow-down.
           const trustedToken = readCookie(authorizeRequest.headers, trustedBrowserCookie(secure).name);
+          const deviceToken = readCookie(authorizeRequest.headers, knownBrowserCookie(secure).name);
+          const result = await signInWithPassword(db, { ...parsed.data, context, deviceToken, trustedToken });
+          if (!result.ok) throw new SignInRefused(result);
           const { stage, rememberedBrowser } = stageAfterPassword(db, result.user.id, trustedToken);
           if (rememberedBrowser) {
             recordAuditEvent(db, {
@@ -101,6 +109,8 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         const stage = user.stage ?? "password";
         const context = user.context ?? { ip: null, userAgent: null };
         const { token: sessionToken } = createSession(db, { userId: Number(user.id), stage, context });
+        // Signed in fully at once (no second factor owed, a remembered browser, SSO).
+        if (stage === "active") await noteFullSignIn(db, { userId: Number(user.id), context });
         if (stage === "password") {
           await sendCodeIfChallengeStartsWithIt(db, { userId: Number(user.id), sessionTokenHash: hashToken(sessionToken), context });
         }

@@ -28,3 +28,12 @@ export const MAX_SESSION_DURATION_DAYS = 365;
 export function nextPathCookie(secure: boolean) {
   return cookie("twofold.next", secure);
 }
+
+/**
+ * A browser that completed a sign-in: a random device token kept for a year
+ * (hashed per account in `known_browsers`). It lets its owner past the
+ * account-wide slow-down and decides when to send "New sign-in to Twofold".
+ */
+export function knownBrowserCookie(secure: boolean) {
+  return cookie("twofold.device", secure);
+}

@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db";
-import { auditEvents, users } from "@/db/schema";
+import { auditEvents, organisations, signInFailures, users } from "@/db/schema";
+import { HashingBusy } from "@/lib/auth/hashing-queue";
+import { recordKnownBrowser } from "@/lib/auth/known-browsers";
 import * as passwords from "@/lib/auth/passwords";
 import { signInWithPassword } from "@/lib/auth/password-sign-in";
 import { FAILURE_LIMIT } from "@/lib/auth/attempt-limiter";
@@ -51,13 +53,54 @@ describe("signing in with a password", () => {
     expect(unknown / known).toBeLessThan(2);
   });
 
-  it("locks the account after ten failures, even for the right password", async () => {
+  it("locks one address out of an account after ten failures, even for the right password, and audits which limit", async () => {
     for (let i = 0; i < FAILURE_LIMIT; i++) {
-      await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context: { ip: `192.0.2.${i}`, userAgent: null } });
+      await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context });
     }
     const result = await signInWithPassword(db, { email: "ada@example.com", password: user.password, context });
     expect(result).toMatchObject({ ok: false, reason: "throttled" });
-    expect(auditTypes().at(-1)).toBe("sign_in.throttled");
+    const throttled = db.select().from(auditEvents).all().at(-1)!;
+    expect(throttled).toMatchObject({ type: "sign_in.throttled", targetUserId: user.id });
+    expect(throttled.details).toMatchObject({ limit: "pair", knownBrowser: false });
+    // The owner, elsewhere, is not locked out by it.
+    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context: { ip: "192.0.2.99", userAgent: "x" } })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it("uses the organisation's own password failure limit", async () => {
+    db.update(organisations).set({ passwordFailureLimit: 3 }).where(eq(organisations.id, user.organisationId)).run();
+    for (let i = 0; i < 3; i++) await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context });
+    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toMatchObject({ reason: "throttled" });
+  });
+
+  it("a stranger's failures from many addresses slow the account down, but not the owner's known browser", async () => {
+    db.update(organisations).set({ accountFailureLimit: 5 }).where(eq(organisations.id, user.organisationId)).run();
+    const now = new Date();
+    for (let i = 0; i < 8; i++) {
+      await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context: { ip: `203.0.113.${i}`, userAgent: null } }, now);
+    }
+    const fromNewBrowser = await signInWithPassword(db, { email: "ada@example.com", password: user.password, context }, now);
+    expect(fromNewBrowser).toMatchObject({ ok: false, reason: "throttled" });
+    expect(db.select().from(auditEvents).all().at(-1)!.details).toMatchObject({ limit: "account" });
+
+    const { token } = recordKnownBrowser(db, { userId: user.id, token: null, context });
+    const fromKnownBrowser = await signInWithPassword(db, { email: "ada@example.com", password: user.password, context, deviceToken: token }, now);
+    expect(fromKnownBrowser).toMatchObject({ ok: true });
+    // Another account's device token is worth nothing here.
+    const other = await insertUser(db, { email: "other@example.com" });
+    const othersToken = recordKnownBrowser(db, { userId: other.id, token: null, context }).token;
+    expect(
+      await signInWithPassword(db, { email: "ada@example.com", password: user.password, context, deviceToken: othersToken }, now),
+    ).toMatchObject({ ok: false, reason: "throttled" });
+  });
+
+  it("answers busy, without counting a failure, when the hashing queue is full", async () => {
+    const verify = vi.spyOn(passwords, "verifyPassword").mockRejectedValue(new HashingBusy(3));
+    const result = await signInWithPassword(db, { email: "ada@example.com", password: "whatever", context });
+    verify.mockRestore();
+    expect(result).toEqual({ ok: false, reason: "busy", retryAfterSeconds: 3 });
+    expect(db.select().from(signInFailures).all()).toEqual([]);
   });
 
   it("refuses disabled accounts and API accounts, telling only someone who knows the password", async () => {

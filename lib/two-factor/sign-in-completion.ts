@@ -5,6 +5,7 @@ import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { setSessionCookie, setTrustedBrowserCookie } from "@/lib/auth/cookies";
 import type { CurrentSession } from "@/lib/auth/guards";
+import { noteFullSignIn } from "@/lib/auth/full-sign-in";
 import { takeNextPath } from "@/lib/auth/after-sign-in";
 import { rotateSession } from "@/lib/auth/sessions";
 import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
@@ -21,6 +22,7 @@ export async function completeSecondFactor(current: CurrentSession, remember: bo
   const rotated = rotateSession(db, current.session.tokenHash, { stage: "active", context: current.context });
   if (!rotated) return "/login";
   await setSessionCookie(rotated.token, rotated.expiresAt);
+  await noteFullSignIn(db, { userId: current.user.id, context: current.context });
   if (remember) {
     const remembered = rememberBrowser(db, { userId: current.user.id, context: current.context });
     await setTrustedBrowserCookie(remembered.token, remembered.expiresAt);

@@ -10,6 +10,7 @@ import {
   startCodesAction,
   startEnrolmentAction,
 } from "@/app/(app)/profile/two-factor-actions";
+import { SignInAlertsCard } from "@/app/(app)/profile/_components/sign-in-alerts-card";
 import { DuoProfileSection } from "@/components/duo-profile-section";
 import { PreferredMethodForm } from "@/components/preferred-method-form";
 import { SentCodeForm } from "@/components/sent-code-form";
@@ -248,6 +249,8 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           <PasswordChangeForm />
         </Card>
       )}
+
+      <SignInAlertsCard userId={user.id} />
 
       <Card title="Your sessions" id="sessions" description="Where you are signed in. End any session you do not recognise.">
         <SessionList sessions={sessions} currentTokenHash={currentSession.tokenHash} endAction={endSessionAction} />

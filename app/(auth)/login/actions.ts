@@ -11,13 +11,14 @@ import { getEnv } from "@/lib/env";
 import { allowAnyone } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
-import { minutesUntil } from "@/lib/auth/attempt-limiter";
+import { waitText } from "@/lib/auth/attempt-limiter";
+import { busyMessage } from "@/lib/auth/hashing-queue";
 
 function refusalMessage(code: string): string {
   if (code.startsWith("throttled:")) {
-    const minutes = minutesUntil(new Date(Number(code.slice("throttled:".length))));
-    return `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+    return `Too many failed sign-ins. Try again in ${waitText(new Date(Number(code.slice("throttled:".length))))}.`;
   }
+  if (code.startsWith("busy:")) return busyMessage(Number(code.slice("busy:".length)) || 1);
   switch (code) {
     case "disabled":
       return "This account has been disabled. Contact your administrator.";

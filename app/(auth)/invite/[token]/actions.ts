@@ -7,6 +7,7 @@ import { formAction, type FormState } from "@/lib/action";
 import { recordActorEvent, recordAuditEvent } from "@/lib/audit";
 import { setSessionCookie } from "@/lib/auth/cookies";
 import { allowAnyone, getCurrentSession } from "@/lib/auth/guards";
+import { noteFullSignIn } from "@/lib/auth/full-sign-in";
 import { newPasswordProblem } from "@/lib/auth/new-password-check";
 import { hashPassword } from "@/lib/auth/passwords";
 import { createSession, deleteSession } from "@/lib/auth/sessions";
@@ -52,6 +53,7 @@ export const acceptInvitationAction = formAction({
     const sessionStage = stage === "email_setup" ? "setup" : stage;
     const session = createSession(db, { userId: accepted.userId, stage: sessionStage, context });
     await setSessionCookie(session.token, session.expiresAt);
+    if (sessionStage === "active") await noteFullSignIn(db, { userId: accepted.userId, context });
     recordAuditEvent(db, {
       type: "invitation.accepted",
       organisationId: accepted.organisationId,

@@ -18,7 +18,7 @@ const FIELDS: Array<{ name: keyof SignInProtection; label: string; hint: string 
   {
     name: "accountFailureLimit",
     label: "Wrong passwords per account before slowing down",
-    hint: `From all addresses together. Past it, each attempt is slowed down instead of the account being locked, so a stranger cannot lock anyone out. ${B.accountFailureLimit.min}–${B.accountFailureLimit.max}; default ${B.accountFailureLimit.default}.`,
+    hint: `From all addresses together, counted over 24 hours (a shorter window would let a patient guesser start afresh every few minutes). Past it, each attempt is slowed down instead of the account being locked, so a stranger cannot lock anyone out. ${B.accountFailureLimit.min}–${B.accountFailureLimit.max}; default ${B.accountFailureLimit.default}.`,
   },
   {
     name: "secondFactorFailureLimit",
@@ -28,7 +28,7 @@ const FIELDS: Array<{ name: keyof SignInProtection; label: string; hint: string 
   {
     name: "failureWindowMinutes",
     label: "Failure window (minutes)",
-    hint: `The time the limits above count in, and how long a wait lasts. ${B.failureWindowMinutes.min}–${B.failureWindowMinutes.max}; default ${B.failureWindowMinutes.default}.`,
+    hint: `The time the per-address and per-user limits count in, and how long a wait lasts. ${B.failureWindowMinutes.min}–${B.failureWindowMinutes.max}; default ${B.failureWindowMinutes.default}.`,
   },
   {
     name: "secondFactorLockoutLimit",

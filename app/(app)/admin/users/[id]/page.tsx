@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { endUserSessionAction, resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
+import { RecentSignIns } from "@/app/(app)/admin/users/[id]/_components/recent-sign-ins";
 import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
 import { InvitationStatus } from "@/components/invitation-status";
@@ -116,6 +117,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           emptyText="The user is not signed in anywhere."
         />
       </Card>
+      <RecentSignIns organisationId={current.organisation.id} userId={user.id} />
       <Card title="Access" id="access">
         <AdminUserForm user={user} roles={roles} groups={groups} canManage={canEditAccess} />
       </Card>

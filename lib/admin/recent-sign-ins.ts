@@ -1,0 +1,52 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db";
+import { auditEvents } from "@/db/schema";
+import { describeUserAgent } from "@/lib/user-agent";
+
+/** Audit events that are a step of signing in, and how an administrator reads each. */
+const SIGN_IN_RESULTS: Record<string, string> = {
+  "sign_in.succeeded": "Password accepted",
+  "sign_in.sso": "Signed in with SSO",
+  "sign_in.failed": "Wrong password",
+  "sign_in.throttled": "Too many attempts: refused",
+  "sign_in.refused": "Refused",
+  "two_factor.succeeded": "Second step passed",
+  "two_factor.skipped_remembered_browser": "Second step skipped: remembered browser",
+  "two_factor.failed": "Second step failed",
+  "two_factor.locked": "Second step locked",
+  "duo.refused": "Duo refused",
+};
+
+export type RecentSignIn = { id: number; at: Date; result: string; failed: boolean; address: string; browser: string };
+
+/**
+ * A user's last sign-in events, newest first: successes, failures,
+ * throttling and refusals, second steps. Only the viewer's organisation's
+ * events are read, so an id from elsewhere shows nothing.
+ */
+export function recentSignInsOfUser(db: Db, organisationId: number, userId: number, limit = 10): RecentSignIn[] {
+  return db
+    .select({ id: auditEvents.id, type: auditEvents.type, createdAt: auditEvents.createdAt, ip: auditEvents.ip, userAgent: auditEvents.userAgent, details: auditEvents.details })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.organisationId, organisationId),
+        eq(auditEvents.targetUserId, userId),
+        inArray(auditEvents.type, Object.keys(SIGN_IN_RESULTS)),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(limit)
+    .all()
+    .map((event) => {
+      const reason = typeof event.details?.reason === "string" ? event.details.reason.replaceAll("_", " ") : null;
+      return {
+        id: event.id,
+        at: event.createdAt,
+        result: event.type === "sign_in.refused" && reason ? `Refused: ${reason}` : SIGN_IN_RESULTS[event.type]!,
+        failed: !["sign_in.succeeded", "sign_in.sso", "two_factor.succeeded", "two_factor.skipped_remembered_browser"].includes(event.type),
+        address: event.ip ?? "Unknown",
+        browser: describeUserAgent(event.userAgent),
+      };
+    });
+}

@@ -1,0 +1,34 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { after } from "next/server";
+import type { Db } from "@/db";
+import { knownBrowserCookie } from "@/lib/auth/cookie-definitions";
+import { KNOWN_BROWSER_LIFETIME_MS, recordKnownBrowser } from "@/lib/auth/known-browsers";
+import { sendNewSignInAlert } from "@/lib/auth/new-sign-in-alert";
+import { isSecureRequest, type RequestContext } from "@/lib/request-context";
+
+/**
+ * Every full sign-in ends here (password only, after the second factor or
+ * setup, a remembered browser, SSO): the browser gets its device cookie and
+ * becomes known to the account. A browser new to an account that has signed
+ * in elsewhere before sets off "New sign-in to Twofold". The very first
+ * browser of an account does not: at that point there is nothing to compare
+ * with, and after an upgrade every existing account would otherwise alert
+ * from its usual browser, teaching people to ignore the alert.
+ */
+export async function noteFullSignIn(db: Db, input: { userId: number; context: RequestContext; now?: Date }): Promise<void> {
+  const now = input.now ?? new Date();
+  const jar = await cookies();
+  const { name, options } = knownBrowserCookie(isSecureRequest(await headers()));
+  const recorded = recordKnownBrowser(db, { userId: input.userId, token: jar.get(name)?.value, context: input.context, now });
+  jar.set(name, recorded.token, { ...options, expires: new Date(now.getTime() + KNOWN_BROWSER_LIFETIME_MS) });
+  if (!recorded.isNew || !recorded.accountHadOthers) return;
+  // After the response: a slow or failing mail provider must not hold up or break the sign-in.
+  after(async () => {
+    try {
+      await sendNewSignInAlert(db, { userId: input.userId, context: input.context, at: now });
+    } catch (error) {
+      console.error("Twofold: could not send the new sign-in alert:", error instanceof Error ? error.message : error);
+    }
+  });
+}
