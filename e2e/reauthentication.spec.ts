@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Page } from "@playwright/test";
 import type { Db } from "@/db";
-import { auditEvents, organisations, sessions } from "@/db/schema";
+import { auditEvents, organisations, sessions, users } from "@/db/schema";
 import { hashToken } from "@/lib/crypto";
-import { expect, expectNoAxeViolations, freshTotpCode, test, textMessagesTo, uniqueMobileNumber, type TestUser } from "./fixtures";
+import { expect, expectNoAxeViolations, freshTotpCode, signInWithForm, test, textMessagesTo, uniqueMobileNumber, type TestUser } from "./fixtures";
 
 /** Makes the session look as if its user signed in `minutes` ago, without waiting. */
 function ageAuthentication(db: Db, token: string, minutes: number) {
@@ -145,4 +145,41 @@ test("the NIST AAL2 preset sets 24-hour sessions that end after an hour of inact
   expect({ days: saved.sessionDurationDays, idle: saved.sessionIdleMinutes }).toEqual({ days: 1, idle: 60 });
   await expect(page.getByLabel("Sign out after inactivity")).toHaveValue("60");
   await expectNoAxeViolations(page);
+});
+
+test("a sign-in that a remembered browser let through with the password alone must still confirm access with a code", async ({ page, db, createUser }) => {
+  const user = await createUser({ totp: true });
+  await signInWithForm(page, user);
+  await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
+  await page.getByLabel("Remember this browser for 90 days").check();
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL("/");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  // The thief's case: the remembered browser's cookie and the password, no second factor.
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL("/");
+  await page.goto("/profile");
+  const mobile = page.getByRole("region", { name: "Mobile number" });
+  await mobile.getByRole("button", { name: "Add a mobile number" }).click();
+  await mobile.getByLabel("Mobile number").fill(uniqueMobileNumber());
+  await mobile.getByLabel("Current password").fill(user.password);
+  await mobile.getByRole("button", { name: "Save mobile number" }).click();
+  await expect(page).toHaveURL(/\/confirm-access\?next=%2Fprofile$/);
+  await expect(page.getByLabel("Code")).toBeVisible();
+});
+
+test("a session that has not proved who it is recently is signed out, not sent to on-screen setup, when 2FA becomes required", async ({ page, context, db, createUser, signInAs }) => {
+  const user = await createUser();
+  const token = await signInAs(context, user);
+  await page.goto("/profile");
+  await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+
+  ageAuthentication(db, token, 20);
+  db.update(users).set({ twoFactorRequirement: "required" }).where(eq(users.id, user.id)).run();
+  await page.goto("/profile");
+  await expect(page).toHaveURL("/login?reason=setup-required");
+  await expect(page.getByRole("status")).toContainText("Sign in again to set it up.");
+  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
 });

@@ -7,6 +7,12 @@ declare module "next-auth" {
     context?: RequestContext;
     /** Whether the password completed the sign-in or a second factor is still owed. */
     stage?: SessionStage;
+    /**
+     * When the user last proved who they are, if not now: a remembered
+     * browser's sign-in skipped the second factor, and an identity provider
+     * says when it last authenticated the user (`auth_time`).
+     */
+    authenticatedAt?: Date;
   }
 }
 

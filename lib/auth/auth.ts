@@ -19,6 +19,7 @@ import { hashToken } from "@/lib/crypto";
 import { appUrl } from "@/lib/app-url";
 import { SSO_PROVIDER_ID, ssoClaimsOf, ssoProvider, ssoRefusalReason } from "@/lib/auth/sso";
 import { signInWithSso } from "@/lib/auth/sso-identity";
+import { NEVER_REAUTHENTICATED } from "@/lib/auth/recent-authentication";
 
 type Refusal = Exclude<PasswordSignInResult, { ok: true }>;
 
@@ -76,7 +77,18 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
               context,
             });
           }
-          return { id: String(result.user.id), email: result.user.email, name: result.user.name, context, stage };
+          return {
+            id: String(result.user.id),
+            email: result.user.email,
+            name: result.user.name,
+            context,
+            stage,
+            // The password alone opened this session: it never counts as a recent
+            // re-authentication, so "Confirm access" still asks for a factor
+            // (a stolen remembered-browser cookie plus a phished password must
+            // not bind the thief's factor).
+            ...(rememberedBrowser ? { authenticatedAt: NEVER_REAUTHENTICATED } : {}),
+          };
         },
       }),
       ...(sso ? [sso] : []),
@@ -99,6 +111,9 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         user.id = String(result.user.id);
         user.stage = "active";
         user.context = context;
+        // prompt=login and max_age=0 are requests an identity provider may ignore: what counts is when it says it authenticated the user.
+        const authTime = typeof profile?.auth_time === "number" ? new Date(profile.auth_time * 1000) : null;
+        if (authTime && authTime.getTime() <= Date.now()) user.authenticatedAt = authTime;
         return true;
       },
       async jwt({ token, user, trigger }) {
@@ -108,7 +123,7 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         const db = getDb();
         const stage = user.stage ?? "password";
         const context = user.context ?? { ip: null, userAgent: null };
-        const { token: sessionToken } = createSession(db, { userId: Number(user.id), stage, context });
+        const { token: sessionToken } = createSession(db, { userId: Number(user.id), stage, context, authenticatedAt: user.authenticatedAt });
         // Signed in fully at once (no second factor owed, a remembered browser, SSO).
         if (stage === "active") await noteFullSignIn(db, { userId: Number(user.id), context });
         if (stage === "password") {

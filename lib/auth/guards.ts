@@ -7,7 +7,8 @@ import { getDb } from "@/db";
 import type { Permission, SessionStage } from "@/db/schema";
 import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
-import { demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/auth/sessions";
+import { deleteSession, demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/auth/sessions";
+import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { isSecureRequest, requestContext, type RequestContext } from "@/lib/request-context";
 import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/sign-in-setup-link";
@@ -63,6 +64,14 @@ export async function requireSession(stage: SessionStage): Promise<CurrentSessio
     // its next request goes to setup (on screen, or first by email, as the
     // organisation chose), and so does every one after it.
     const { setupStage } = state;
+    // On screen, setup binds a factor with nothing but this session: only a
+    // session that proved who it is recently may do that. An older one (a
+    // cookie left open for weeks, or stolen) signs in again first
+    // (NIST SP 800-63B-4 §4.1.2). The emailed link proves the mailbox instead.
+    if (setupStage === "setup" && !isRecentlyAuthenticated(current)) {
+      deleteSession(getDb(), current.token);
+      redirect("/login?reason=setup-required");
+    }
     demoteSessionToSetup(getDb(), current.session.tokenHash, setupStage);
     if (setupStage === "email_setup") {
       await sendSignInSetupLinkQuietly(getDb(), { userId: current.user.id, sessionTokenHash: current.session.tokenHash, context: current.context });

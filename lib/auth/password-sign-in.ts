@@ -132,15 +132,21 @@ export async function checkPassword(
     password: string;
     /** This browser signed in to this account before (lib/auth/known-browsers.ts): it skips the account-wide slow-down. */
     knownBrowser?: boolean;
+    /** Limits only this caller can reach (a signed-in user's own), forgiven by a correct password like the pair's. */
+    ownKeys?: LimitKey[];
   },
   now = new Date(),
 ): Promise<PasswordCheck> {
-  const keys = passwordLimitKeys({
-    email: input.email,
-    ip: input.ip,
-    knownBrowser: input.knownBrowser ?? false,
-    limits: failureLimitsForEmail(db, input.email),
-  });
+  const ownKeys = input.ownKeys ?? [];
+  const keys = [
+    ...passwordLimitKeys({
+      email: input.email,
+      ip: input.ip,
+      knownBrowser: input.knownBrowser ?? false,
+      limits: failureLimitsForEmail(db, input.email),
+    }),
+    ...ownKeys,
+  ];
   const attempt = beginAttempt(db, keys, now);
   if (!attempt.allowed) return { outcome: "throttled", retryAt: attempt.retryAt, limitedBy: attempt.limitedBy };
   let correct: boolean;
@@ -154,7 +160,7 @@ export async function checkPassword(
   if (!correct) return { outcome: "wrong" };
   // This pair's earlier failures are forgiven. The address's and the account's
   // are not: they may be a stranger's, whom the owner's success must not reset.
-  forgiveAttempt(db, attempt, keys.filter((key) => key.scope === "pair"));
+  forgiveAttempt(db, attempt, [...keys.filter((key) => key.scope === "pair"), ...ownKeys]);
   return { outcome: "correct" };
 }
 

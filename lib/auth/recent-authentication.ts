@@ -10,6 +10,9 @@
  */
 export const REAUTHENTICATION_WINDOW_MS = 15 * 60 * 1000;
 
+/** For sessions opened without a full authentication (a remembered browser's password-only sign-in). */
+export const NEVER_REAUTHENTICATED = new Date(0);
+
 export type AuthenticatedSession = { session: { authenticatedAt: Date | null; createdAt: Date } };
 
 /** A session from before authenticatedAt existed counts from its creation, which was its sign-in. */

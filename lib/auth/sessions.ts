@@ -61,7 +61,7 @@ function sessionLifetimeMs(stage: SessionStage, sessionDurationDays: number): nu
  */
 export function createSession(
   db: Executor,
-  input: { userId: number; stage: SessionStage; context: RequestContext; now?: Date },
+  input: { userId: number; stage: SessionStage; context: RequestContext; now?: Date; authenticatedAt?: Date },
 ): { token: string; expiresAt: Date } {
   const now = input.now ?? new Date();
   const organisation = db
@@ -84,7 +84,7 @@ export function createSession(
       ip: input.context.ip,
       userAgent: input.context.userAgent,
       // A full session starts at the moment its user finished proving who they are.
-      authenticatedAt: input.stage === "active" ? now : null,
+      authenticatedAt: input.stage === "active" ? (input.authenticatedAt ?? now) : null,
     })
     .run();
   return { token, expiresAt };

@@ -6,7 +6,7 @@ import { recordActorEvent } from "@/lib/audit";
 import { beginAttempt, forgiveAttempt } from "@/lib/auth/attempt-limiter";
 import { peekNextPath } from "@/lib/auth/after-sign-in";
 import { finishConfirmAccessWithDuo } from "@/lib/auth/confirm-access";
-import { clearFactorFailures, secondFactorLimitKey } from "@/lib/two-factor/factor-lock";
+import { clearFactorFailures, secondFactorLimitKey, secondFactorLock } from "@/lib/two-factor/factor-lock";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
@@ -91,6 +91,8 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
   }
   if (result.ok && result.purpose === "confirm" && !inSetup) {
     forgiveAttempt(db, attempt, [limitKey]);
+    // A factor locked by wrong codes in a row opens only with a recovery code or an administrator's Unlock.
+    if (secondFactorLock(db, current.user.id)) return back("factor_locked");
     clearFactorFailures(db, current.user.id);
     return finishConfirmAccessWithDuo(current);
   }

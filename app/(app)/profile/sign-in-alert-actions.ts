@@ -11,6 +11,8 @@ import { setSignInAlerts } from "@/lib/auth/sign-in-alert-preference";
 /** "Email me when a new browser signs in to my account": the user's own choice, for their own account only. */
 export const saveSignInAlertsAction = formAction({
   guard: requireUser,
+  // Switching alerts off is what a thief with a stolen cookie would do first.
+  sensitive: true,
   // An unchecked checkbox sends nothing.
   schema: z.object({ signInAlerts: z.literal("on").optional() }),
   async handler({ signInAlerts }, current) {

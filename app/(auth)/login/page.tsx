@@ -11,6 +11,7 @@ export const metadata: Metadata = { title: "Sign in" };
 /** Why a visitor was sent back here; only these fixed messages can be shown. */
 const NOTICES: Record<string, string> = {
   "too-many-codes": "Too many wrong codes. Sign in again to try once more.",
+  "setup-required": "Your organisation now requires two-factor authentication. Sign in again to set it up.",
   "session-ended": "Your session has ended: it was signed out, ran out of time, or was left unused. Sign in again to continue.",
   // Refused SSO sign-ins (lib/auth/sso.ts ssoRefusalReason).
   "sso-email-taken": "An account with this email already exists. Ask an administrator for help.",
