@@ -18,8 +18,13 @@ function linkPathIn(db: Parameters<typeof outboxEmails>[0], to: string, pattern:
   return url;
 }
 
-async function enrolFromShownSecret(page: Page) {
+/** `password`: the setup link's page asks for it, so the session alone binds nothing. */
+async function enrolFromShownSecret(page: Page, password?: string) {
   await page.getByRole("button", { name: "Enable two-factor authentication" }).click();
+  if (password) {
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Continue" }).click();
+  }
   await expect(page.getByRole("img", { name: "QR code" })).toBeVisible();
   const secret = (await page.getByLabel("Secret key").textContent())!.replaceAll(" ", "");
   await page.getByLabel("Code").fill(totpCodeAt(secret));
@@ -100,7 +105,7 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   await expectNoAxeViolations(userPage);
   // Merely showing the page spent nothing.
   expect(setupLinkOf(db, user.id).usedAt).toBeNull();
-  await enrolFromShownSecret(userPage);
+  await enrolFromShownSecret(userPage, user.password);
   await userPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(userPage.getByRole("heading", { name: "Your authenticator app is set up" })).toBeVisible();
   await expectNoAxeViolations(userPage);
