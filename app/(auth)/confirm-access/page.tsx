@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { sendConfirmationCodeAction } from "@/app/(app)/profile/two-factor-actions";
 import { ConfirmAccessForm, ConfirmAccessWithDuoForm, ConfirmAccessWithSsoForm } from "@/components/confirm-access-form";
-import { duoMessage, duoNoticeFrom } from "@/lib/duo/messages";
+import { DuoNoticeAlert } from "@/components/duo-notice";
+import { duoNoticeFrom } from "@/lib/duo/messages";
 import { RowActionForm } from "@/components/row-action-form";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/guards";
@@ -43,11 +44,7 @@ export default async function ConfirmAccessPage({ searchParams }: { searchParams
             : "Enter your password to continue."}{" "}
         You won’t be asked again for 15 minutes.
       </p>
-      {duoNotice ? (
-        <p role="alert" className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {duoMessage(duoNotice)}
-        </p>
-      ) : null}
+      <DuoNoticeAlert notice={duoNotice} />
       {sso ? (
         <ConfirmAccessWithSsoForm next={next} />
       ) : onlyDuo ? (

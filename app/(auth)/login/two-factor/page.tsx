@@ -11,7 +11,8 @@ import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
 import { codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/code-challenge";
 import { planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
-import { duoMessage, duoNoticeFrom } from "@/lib/duo/messages";
+import { DuoNoticeAlert } from "@/components/duo-notice";
+import { duoNoticeFrom } from "@/lib/duo/messages";
 import { secondFactorLock } from "@/lib/two-factor/factor-lock";
 import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
@@ -80,11 +81,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
         {notice ? <CodeStatus notice={notice} /> : null}
         {method === null ? <>None of your second factors is allowed by your organisation now: use a recovery code, or ask your administrator.</> : null}
       </p>
-      {duoNotice ? (
-        <p role="alert" className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {duoMessage(duoNotice)}
-        </p>
-      ) : null}
+      <DuoNoticeAlert notice={duoNotice} />
       {method === "duo" ? <DuoContinueForm /> : <TwoFactorChallengeForm key={method ?? "none"} method={method} />}
       {method === "code" ? (
         <RowActionForm
