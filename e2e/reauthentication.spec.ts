@@ -177,7 +177,9 @@ test("a session that has not proved who it is recently is signed out, not sent t
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
 
   ageAuthentication(db, token, 20);
-  db.update(users).set({ twoFactorRequirement: "required" }).where(eq(users.id, user.id)).run();
+  // Without codes allowed, a required user without an authenticator app has a setup to do.
+  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
+  db.update(users).set({ twoFactorRequirement: "required", twoFactorRequiredSince: new Date() }).where(eq(users.id, user.id)).run();
   await page.goto("/profile");
   await expect(page).toHaveURL("/login?reason=setup-required");
   await expect(page.getByRole("status")).toContainText("Sign in again to set it up.");
