@@ -436,6 +436,8 @@ test.describe("Duo's allow without a second factor", () => {
     expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([
       { method: "duo", duoFactor: "duo_push", duoReason: "bypass_user", withoutSecondFactor: true },
     ]);
+    // Let in, but never counted as a recent re-authentication: sensitive changes ask to confirm access first.
+    expect(db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)).get()!.at).toEqual(new Date(0));
     await userPage.context().close();
 
     await page.goto("/admin/audit");

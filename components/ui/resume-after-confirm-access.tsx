@@ -29,9 +29,13 @@ function storageKey(form: HTMLFormElement): string {
   return `${STORAGE_PREFIX}${window.location.pathname}${window.location.search}#${position}:${[...new Set(names)].join(",")}`;
 }
 
+/** Never kept: passwords, and one-time codes (a recovery code must not sit in storage; a stale code is no use anyway). */
 function isSecret(form: HTMLFormElement, name: string): boolean {
   const element = form.elements.namedItem(name);
-  return element instanceof HTMLInputElement && (element.type === "password" || element.type === "file");
+  return (
+    element instanceof HTMLInputElement &&
+    (element.type === "password" || element.type === "file" || element.autocomplete === "one-time-code")
+  );
 }
 
 function savedSubmission(form: HTMLFormElement, submitter: HTMLElement | null): Pending {

@@ -170,7 +170,7 @@ export function loadSession(db: Db, token: string, now = new Date()): LoadedSess
 export function rotateSession(
   db: Db,
   oldTokenHash: string,
-  input: { stage: SessionStage; context: RequestContext; now?: Date },
+  input: { stage: SessionStage; context: RequestContext; now?: Date; authenticatedAt?: Date },
 ): { token: string; expiresAt: Date } | null {
   return db.transaction((tx) => {
     const old = tx.delete(sessions).where(eq(sessions.tokenHash, oldTokenHash)).returning({ userId: sessions.userId }).get();

@@ -59,7 +59,7 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
     const details = proof.usedFactor ? duoDetails : { ...duoDetails, withoutSecondFactor: true };
     recordActorEvent(db, current, "two_factor.succeeded", { targetUserId: user.id, details });
     // A remembered browser stands in for a second factor passed: never for one that was not.
-    return completeSecondFactor(current, result.rememberBrowser && proof.usedFactor);
+    return completeSecondFactor(current, result.rememberBrowser && proof.usedFactor, proof.usedFactor);
   }
 
   const reason = result.ok ? "bad_state" : result.reason;

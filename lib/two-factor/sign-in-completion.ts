@@ -7,6 +7,7 @@ import { setSessionCookie, setTrustedBrowserCookie } from "@/lib/auth/cookies";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { noteFullSignIn } from "@/lib/auth/full-sign-in";
 import { takeNextPath } from "@/lib/auth/after-sign-in";
+import { NEVER_REAUTHENTICATED } from "@/lib/auth/recent-authentication";
 import { rotateSession } from "@/lib/auth/sessions";
 import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
@@ -17,9 +18,18 @@ import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
  * browser is remembered if the user asked. Returns where the browser goes
  * next: where the sign-in was headed, or /login when the session is gone.
  */
-export async function completeSecondFactor(current: CurrentSession, remember: boolean): Promise<string> {
+export async function completeSecondFactor(
+  current: CurrentSession,
+  remember: boolean,
+  /** False when the organisation let a Duo bypass in: signed in, but it never counts as a recent re-authentication. */
+  secondFactorProven = true,
+): Promise<string> {
   const db = getDb();
-  const rotated = rotateSession(db, current.session.tokenHash, { stage: "active", context: current.context });
+  const rotated = rotateSession(db, current.session.tokenHash, {
+    stage: "active",
+    context: current.context,
+    ...(secondFactorProven ? {} : { authenticatedAt: NEVER_REAUTHENTICATED }),
+  });
   if (!rotated) return "/login";
   await setSessionCookie(rotated.token, rotated.expiresAt);
   await noteFullSignIn(db, { userId: current.user.id, context: current.context });
