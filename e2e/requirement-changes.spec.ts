@@ -50,8 +50,11 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   // Unticked again: the requirement ends, and so does its recorded start.
   await region.getByLabel("Require two-factor authentication").uncheck();
   await region.getByRole("button", { name: "Save" }).click();
+  // The first save's "saved" may still be on screen: wait for the database instead.
+  await expect
+    .poll(() => db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)).get()!.since)
+    .toBeNull();
   await expect(region.getByText("Role “Support” saved.")).toBeVisible();
-  expect(db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)).get()!.since).toBeNull();
   await memberContext.close();
   noServerErrors();
 });
