@@ -302,7 +302,18 @@ export const sessions = sqliteTable(
  * /64); `account`: one account from everywhere; `second_factor`: one user's
  * codes. (`ip` is the address scope's former name.)
  */
-export const SIGN_IN_FAILURE_SCOPES = ["account", "ip", "pair", "address", "second_factor"] as const;
+export const SIGN_IN_FAILURE_SCOPES = [
+  "account",
+  "ip",
+  "pair",
+  "address",
+  "second_factor",
+  /** "Send reset link" requests (not failures): from one address, and for one typed email. */
+  "reset_address",
+  "reset_account",
+  /** "I can't use any of my methods" requests of one user. */
+  "recovery_request",
+] as const;
 export type SignInFailureScope = (typeof SIGN_IN_FAILURE_SCOPES)[number];
 
 /**
@@ -388,9 +399,11 @@ export const apiTokens = sqliteTable(
  * `invitation`: set name and password (7 days); `authenticator_setup`: an
  * admin's "Send setup link", enrol an authenticator after signing in (24
  * hours); `sign_in_setup`: the emailed step of a required setup at sign-in,
- * usable only by the session that asked for it (24 hours).
+ * usable only by the session that asked for it (24 hours); `password_reset`:
+ * choose a new password, asked for at /login/forgot or sent by an admin (30
+ * minutes).
  */
-export const EMAIL_LINK_PURPOSES = ["invitation", "authenticator_setup", "sign_in_setup"] as const;
+export const EMAIL_LINK_PURPOSES = ["invitation", "authenticator_setup", "sign_in_setup", "password_reset"] as const;
 export type EmailLinkPurpose = (typeof EMAIL_LINK_PURPOSES)[number];
 
 /** Single-use links sent by email; only the token's hash is stored. */
@@ -520,3 +533,39 @@ export type OneTimeCode = typeof oneTimeCodes.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type EmailLink = typeof emailLinks.$inferSelect;
 export type DuoAuthState = typeof duoAuthStates.$inferSelect;
+
+export const RECOVERY_REQUEST_STATES = ["pending", "resolved", "dismissed"] as const;
+export type RecoveryRequestState = (typeof RECOVERY_REQUEST_STATES)[number];
+
+/**
+ * "I can't use any of my methods": a user who passed the password step but
+ * has lost every second factor asks the organisation's administrators for
+ * help. The request changes nothing by itself; an administrator verifies the
+ * person by their own means, then resets two-factor authentication
+ * (`resolved`) or dismisses it. A pending request older than
+ * RECOVERY_REQUEST_LIFETIME_MS (lib/recovery/requests.ts) counts as expired.
+ */
+export const recoveryRequests = sqliteTable(
+  "recovery_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    state: text("state", { enum: RECOVERY_REQUEST_STATES }).notNull().default("pending"),
+    /** Where the request came from, for the administrator who checks it. */
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at").notNull(),
+    closedAt: timestamp("closed_at"),
+    closedByUserId: integer("closed_by_user_id").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("recovery_requests_organisation_state_idx").on(t.organisationId, t.state, t.createdAt),
+    index("recovery_requests_user_idx").on(t.userId, t.createdAt),
+  ],
+);

@@ -64,6 +64,14 @@ export const AUDIT_EVENT_TYPES = [
   "access.refused",
   "access.confirmed",
   "access.confirmation_failed",
+  "password_reset.requested",
+  "password_reset.sent",
+  "password_reset.delivery_failed",
+  "password_reset.completed",
+  "recovery_request.created",
+  "recovery_request.dismissed",
+  "recovery_request.resolved",
+  "recovery_request.expired",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
