@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState } from "react";
 import { signInAction } from "@/app/(auth)/login/actions";
 import { SubmitButton } from "@/components/ui/button";
@@ -7,9 +8,11 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
 
+export type SignInNotice = { status: "error" | "success"; message: string };
+
 /** `next`: a safe same-site path to return to once signed in (checked again by the action). */
-export function CredentialsSignInForm({ notice, next }: { notice?: string; next?: string | null }) {
-  const initialState: FormState = notice ? { status: "error", message: notice } : initialFormState;
+export function CredentialsSignInForm({ notice, next }: { notice?: SignInNotice; next?: string | null }) {
+  const initialState: FormState = notice ?? initialFormState;
   const [state, action] = useActionState(signInAction, initialState);
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>
@@ -35,6 +38,11 @@ export function CredentialsSignInForm({ notice, next }: { notice?: string; next?
       <SubmitButton className="w-full" pendingLabel="Signing in…">
         Sign in
       </SubmitButton>
+      <p className="text-center text-sm">
+        <Link href="/login/forgot" className="font-medium text-brand-700 hover:underline">
+          Forgot your password?
+        </Link>
+      </p>
     </form>
   );
 }

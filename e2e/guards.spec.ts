@@ -127,11 +127,12 @@ async function postAction(baseURL: string, action: ServerAction, cookie?: string
 
 /**
  * Actions anyone may call: the password step of signing in, starting a sign-in
- * with SSO, and accepting an invitation (the link is the credential).
+ * with SSO, accepting an invitation and setting a new password through a
+ * reset link (the link is the credential), and asking for a reset link.
  */
-const PUBLIC_ACTIONS = new Set(["signInAction", "signInWithSsoAction", "acceptInvitationAction"]);
+const PUBLIC_ACTIONS = new Set(["signInAction", "signInWithSsoAction", "acceptInvitationAction", "requestPasswordResetAction", "resetPasswordAction"]);
 /** "/api/auth/1" is Auth.js's route handler: only the identity provider's callback, 404 for anything else (sso.spec.ts). */
-const PUBLIC_PAGES = new Set(["/login", "/dev/outbox", "/api/auth/1", "/invite/1"]);
+const PUBLIC_PAGES = new Set(["/login", "/dev/outbox", "/api/auth/1", "/invite/1", "/login/reset/1"]);
 
 test("every server action refuses a caller with no session", async ({ baseURL }) => {
   const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name));

@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import { describeIdleMinutes } from "@/lib/auth/session-settings";
 import Link from "next/link";
 import { getDb } from "@/db";
+import { RecoveryCodesLowNotice } from "@/components/recovery-codes-low-notice";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
 import { rolesOfUser } from "@/lib/auth/permissions";
 import { requirementLabel } from "@/lib/admin/labels";
 import { handledByIdentityProvider, SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
+import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
 import { describeMethods } from "@/lib/two-factor/status";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
@@ -31,6 +33,7 @@ export default async function DashboardPage() {
   // One query answers both what the rule requires of the user and which factors they can use.
   const { requirement, methods, hasFactor } = twoFactorStateOfUser(db, user.id);
   const sso = handledByIdentityProvider(requirement);
+  const recoveryCodes = recoveryCodeSupply(db, user.id);
 
   return (
     <div className="space-y-6">
@@ -59,6 +62,11 @@ export default async function DashboardPage() {
         </Card>
       </div>
       <Card title="Two-factor authentication" id="two-factor">
+        {recoveryCodes.runningLow && hasFactor ? (
+          <div className="mb-4">
+            <RecoveryCodesLowNotice left={recoveryCodes.left} linkToProfile />
+          </div>
+        ) : null}
         <div className="flex flex-wrap items-center justify-between gap-4">
           <p className="flex items-center gap-2 text-sm text-slate-800">
             <span

@@ -10,6 +10,8 @@ import { returnAfterConfirmedAccess } from "@/lib/auth/recent-authentication";
 import { markReauthenticated } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/challenge";
+import { tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-code-notice";
+import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
 import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
@@ -62,6 +64,10 @@ export async function confirmPasswordAndCode(
     return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [fields.code]: problem } };
   }
   if (check.unlocked) recordActorEvent(db, current, "two_factor.unlocked", { targetUserId: user.id, details: { by: "recovery_code" } });
+  if (check.method === "recovery_code") {
+    recordActorEvent(db, current, "recovery_code.used", { targetUserId: user.id, details: { method: "recovery_code", for: "confirmation" } });
+    await tellOwnerRecoveryCodeUsed(user, current.organisation, recoveryCodeSupply(db, user.id).left);
+  }
   return null;
 }
 

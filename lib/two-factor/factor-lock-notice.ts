@@ -27,7 +27,8 @@ async function tellUserOfLock(user: Person, organisation: { name: string }, fail
     heading: "Your second sign-in step is locked",
     paragraphs: [
       `Your password was entered correctly, then the second step failed ${failures} times in a row, so it is locked.`,
-      "To sign in, use one of your recovery codes, or ask an administrator to unlock it. Then change your password: someone else may know it.",
+      "To sign in, use one of your recovery codes, or ask an administrator to unlock it.",
+      `Someone else may know your password: reset it at ${appUrl("/login/forgot")}`,
     ],
   });
 }

@@ -1,3 +1,4 @@
+import { appUrl } from "@/lib/app-url";
 import type { SessionOrganisation, SessionUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
 
@@ -9,7 +10,8 @@ export async function warnOwnerOfLockout(user: SessionUser, organisation: Sessio
     paragraphs: [
       // The numbers are the organisation's settings ("Sign-in protection"), so none is promised here.
       "Your password was entered correctly, then the second step failed too many times, so it is paused for a while.",
-      "If this was not you, change your password now.",
+      // Signing in is paused, so "change your password" on the profile is out of reach: the reset link is not.
+      `If this was not you, someone knows your password: reset it now at ${appUrl("/login/forgot")}`,
     ],
   });
 }

@@ -61,3 +61,18 @@ export function remainingRecoveryCodes(db: Db, userId: number): number {
     .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
     .all().length;
 }
+
+/** At or below this many unused codes, the profile, the dashboard and the recovery-code sign-in say so. */
+export const FEW_RECOVERY_CODES_LEFT = 3;
+
+/**
+ * How many unused recovery codes a user has, and whether that is few enough
+ * to warn about. Only users who were given codes (with an authenticator app)
+ * are warned: the others never had any to run out of.
+ */
+export function recoveryCodeSupply(db: Db, userId: number): { issued: boolean; left: number; runningLow: boolean } {
+  const rows = db.select({ usedAt: recoveryCodes.usedAt }).from(recoveryCodes).where(eq(recoveryCodes.userId, userId)).all();
+  const left = rows.filter((row) => row.usedAt === null).length;
+  const issued = rows.length > 0;
+  return { issued, left, runningLow: issued && left <= FEW_RECOVERY_CODES_LEFT };
+}

@@ -18,6 +18,7 @@ import { getDb } from "@/db";
 import { organisations } from "@/db/schema";
 import { PasswordChangeForm } from "@/components/password-change-form";
 import { ProfileUpdateForm } from "@/components/profile-update-form";
+import { RecoveryCodesLowNotice } from "@/components/recovery-codes-low-notice";
 import { RecoveryCodesRegenerateForm } from "@/components/recovery-codes-regenerate-form";
 import { RowActionForm } from "@/components/row-action-form";
 import { TrustedBrowsersForgetAllForm } from "@/components/trusted-browser-forget-form";
@@ -29,7 +30,7 @@ import { requireUser } from "@/lib/auth/guards";
 import { handledByIdentityProvider, SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
 import { listSessionsOfUser } from "@/lib/auth/sessions";
 import { formatDateTime } from "@/lib/format";
-import { RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes";
+import { FEW_RECOVERY_CODES_LEFT, RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes";
 import { twoFactorStatus } from "@/lib/two-factor/status";
 import { codeRecipientOf } from "@/lib/two-factor/code-challenge";
 import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
@@ -86,6 +87,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
             </h3>
             {twoFactor.hasAuthenticator ? (
               <>
+                {twoFactor.recoveryCodesLeft <= FEW_RECOVERY_CODES_LEFT ? <RecoveryCodesLowNotice left={twoFactor.recoveryCodesLeft} /> : null}
                 <p className="text-sm text-slate-600">
                   Set up. {twoFactor.recoveryCodesLeft} of {RECOVERY_CODE_COUNT} recovery codes left.
                   {organisation.allowTotp ? "" : " Your organisation no longer allows new authenticator apps; yours keeps working."}

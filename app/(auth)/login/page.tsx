@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { CredentialsSignInForm } from "@/components/credentials-sign-in-form";
+import { CredentialsSignInForm, type SignInNotice } from "@/components/credentials-sign-in-form";
 import { SsoSignInForm } from "@/components/sso-sign-in-form";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { ssoConfigured } from "@/lib/auth/sso";
@@ -25,13 +25,27 @@ const NOTICES: Record<string, string> = {
   "sso-not-configured": "Sign-in with SSO is not set up here.",
 };
 
+/** Good news after a step done elsewhere. */
+const SUCCESS_NOTICES: Record<string, string> = {
+  "password-reset": "Your password was changed and every session was signed out. Sign in with your new password.",
+};
+
+/** Only the fixed messages above: `reason` is whatever the address says ("constructor" included). */
+function noticeFor(reason: string | string[] | undefined, ssoError: boolean): SignInNotice | undefined {
+  const known = (messages: Record<string, string>) => (typeof reason === "string" && Object.hasOwn(messages, reason) ? messages[reason] : undefined);
+  const success = known(SUCCESS_NOTICES);
+  if (success) return { status: "success", message: success };
+  const problem = known(NOTICES) ?? (ssoError ? SSO_FAILED : undefined);
+  return problem ? { status: "error", message: problem } : undefined;
+}
+
 /** Auth.js sends failed SSO round trips (cancelled, expired, tampered with) here with `error`; its codes are not for users. */
 const SSO_FAILED = "Sign-in with SSO did not complete. Try again, or ask an administrator if it keeps failing.";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await redirectIfSignedIn();
   const { reason, error, next } = await searchParams;
-  const notice = (typeof reason === "string" ? NOTICES[reason] : undefined) ?? (error ? SSO_FAILED : undefined);
+  const notice = noticeFor(reason, Boolean(error));
   const sso = ssoConfigured(getEnv());
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">

@@ -18,6 +18,8 @@ import { sendSecondFactorCode } from "@/lib/two-factor/code-challenge";
 import { sendOutcomeMessage } from "@/lib/two-factor/send-outcome-message";
 import { isCodeMethod, startingMethod } from "@/lib/two-factor/methods";
 import { liveCode } from "@/lib/two-factor/one-time-codes";
+import { recoveryCodeUsedPath, tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-code-notice";
+import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 const challengeSchema = z.object({
@@ -90,7 +92,11 @@ export const verifySecondFactorAction = formAction({
         redirect("/login?reason=too-many-codes");
     }
 
-    redirect(await completeSecondFactor(current, Boolean(remember)));
+    const next = await completeSecondFactor(current, Boolean(remember));
+    if (result.method !== "recovery_code" || next === "/login") redirect(next);
+    // A lost factor, probably: tell the owner, and offer to set up a new one before anything else.
+    await tellOwnerRecoveryCodeUsed(user, organisation, recoveryCodeSupply(db, user.id).left);
+    redirect(recoveryCodeUsedPath(next));
   },
 });
 

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { endUserSessionAction, resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
+import { PasswordResetCard } from "@/app/(app)/admin/users/[id]/_components/password-reset-card";
 import { RecentSignIns } from "@/app/(app)/admin/users/[id]/_components/recent-sign-ins";
 import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
@@ -179,6 +180,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         </Card>
       ) : null}
       {canManage ? <SetupLinkCard organisationId={current.organisation.id} userId={user.id} /> : null}
+      {canManage ? <PasswordResetCard organisationId={current.organisation.id} userId={user.id} /> : null}
     </div>
   );
 }

@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { buttonClasses } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db";
+import { requireUser } from "@/lib/auth/guards";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { codesLeftText } from "@/lib/two-factor/recovery-code-notice";
+import { FEW_RECOVERY_CODES_LEFT, recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
+
+export const metadata: Metadata = { title: "You signed in with a recovery code" };
+
+/** Where a sign-in with a recovery code lands: the codes left, and the way to a new factor. */
+export default async function RecoveryCodeUsedPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const { user } = await requireUser();
+  const { left } = recoveryCodeSupply(getDb(), user.id);
+  const next = safeNextPath((await searchParams).next) ?? "/";
+  return (
+    <div className="mx-auto max-w-2xl">
+      <Card title="You signed in with a recovery code" id="recovery-code-used">
+        <div className="space-y-3 text-sm text-slate-700">
+          <p className={left <= FEW_RECOVERY_CODES_LEFT ? "font-medium text-amber-900" : "font-medium text-slate-900"}>{codesLeftText(left)}</p>
+          <p>Each recovery code works once. We emailed you that one was used, so you would know if it was not you.</p>
+          <p>
+            If you lost your phone or authenticator app, turn it off and set up a new method now, then create new recovery codes, so that whoever finds
+            the old one cannot use it.
+          </p>
+        </div>
+        <div className="mt-6 flex flex-wrap items-center gap-3">
+          <Link href="/profile#two-factor" className={buttonClasses("primary")}>
+            Set up a new method now
+          </Link>
+          <Link href={next} className={buttonClasses("secondary")}>
+            Not now
+          </Link>
+        </div>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,187 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Db } from "@/db";
+import { auditEvents, emailLinks, organisations, sessions, trustedBrowsers, users } from "@/db/schema";
+import {
+  issuePasswordResetLink,
+  openPasswordReset,
+  PASSWORD_RESET_LIFETIME_MS,
+  requestPasswordReset,
+  resetAccountOfUser,
+  resetPasswordWithLink,
+  RESET_REQUESTS_PER_ACCOUNT,
+  RESET_REQUESTS_PER_ADDRESS,
+} from "@/lib/auth/password-reset";
+import { verifyPassword } from "@/lib/auth/passwords";
+import { createSession } from "@/lib/auth/sessions";
+import { hashToken } from "@/lib/crypto";
+import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
+import { insertUser, testDatabase } from "@/test/db";
+
+// What would leave the building: every email, captured instead of sent.
+const sent = vi.hoisted(() => [] as { to: string; subject: string; text: string }[]);
+vi.mock("@/lib/messaging", () => ({
+  sendEmail: async (message: { to: string; subject: string; text: string }) => {
+    sent.push(message);
+  },
+}));
+vi.mock("@/lib/app-url", () => ({ appUrl: (path: string) => `https://twofold.example${path}` }));
+
+const context = { ip: "198.51.100.7", userAgent: "vitest" };
+const NEW_PASSWORD = "a brand new passphrase for me";
+
+function tokenFromEmail(to: string): string {
+  const email = sent.filter((message) => message.to === to).at(-1);
+  const match = email?.text.match(/https:\/\/twofold\.example\/login\/reset\/([A-Za-z0-9_-]+)/);
+  if (!match?.[1]) throw new Error(`no reset link was sent to ${to}`);
+  return match[1];
+}
+
+describe("password reset", () => {
+  let db: Db;
+  let user: Awaited<ReturnType<typeof insertUser>>;
+
+  beforeEach(async () => {
+    sent.length = 0;
+    db = testDatabase();
+    const organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
+    user = await insertUser(db, { organisationId, email: "ada@example.com", name: "Ada" });
+  });
+
+  async function requestFor(email: string, at = new Date(), ip = context.ip) {
+    const outcome = requestPasswordReset(db, { email, context: { ...context, ip } }, at);
+    if (outcome.outcome === "accepted") await outcome.deliver();
+    return outcome;
+  }
+
+  it("emails a link built from APP_URL whose token is stored only as its hash", async () => {
+    await requestFor("  ADA@example.com ");
+    const token = tokenFromEmail("ada@example.com");
+    const rows = db.select().from(emailLinks).where(eq(emailLinks.userId, user.id)).all();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.purpose).toBe("password_reset");
+    expect(rows[0]!.tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(rows[0]!.expiresAt.getTime() - rows[0]!.createdAt.getTime()).toBe(PASSWORD_RESET_LIFETIME_MS);
+  });
+
+  it("answers an unknown address exactly like a known one, and sends it nothing", async () => {
+    const unknown = await requestFor("nobody@example.com");
+    const known = await requestFor("ada@example.com");
+    expect(unknown.outcome).toBe("accepted");
+    expect(known.outcome).toBe("accepted");
+    expect(sent.map((message) => message.to)).toEqual(["ada@example.com"]);
+  });
+
+  it("tells SSO users and API accounts by email that their password is not managed here", async () => {
+    const organisationId = user.organisationId;
+    await insertUser(db, { organisationId, email: "sso@example.com", passwordHash: null, ssoIssuer: "https://idp.example", ssoSubject: "s1" });
+    await insertUser(db, { organisationId, email: "robot@example.com", isApiAccount: true });
+    await requestFor("sso@example.com");
+    await requestFor("robot@example.com");
+    expect(sent.find((message) => message.to === "sso@example.com")?.text).toMatch(/not managed by Twofold/);
+    expect(sent.find((message) => message.to === "robot@example.com")?.text).toMatch(/API account/);
+    expect(db.select().from(emailLinks).all()).toHaveLength(0);
+  });
+
+  it("sends one typed email at most RESET_REQUESTS_PER_ACCOUNT links an hour, answering as usual", async () => {
+    const at = new Date("2026-11-29T10:00:00Z");
+    for (let i = 0; i < RESET_REQUESTS_PER_ACCOUNT + 3; i++) {
+      // From many addresses: the limit is the mailbox's, not the requester's.
+      const outcome = await requestFor("ada@example.com", new Date(at.getTime() + i * 1000), `203.0.113.${i + 1}`);
+      expect(outcome.outcome).toBe("accepted");
+    }
+    expect(sent).toHaveLength(RESET_REQUESTS_PER_ACCOUNT);
+    // An hour later, the mailbox may be sent a link again.
+    await requestFor("ada@example.com", new Date(at.getTime() + 61 * 60 * 1000));
+    expect(sent).toHaveLength(RESET_REQUESTS_PER_ACCOUNT + 1);
+  });
+
+  it("stops one address asking for many accounts", async () => {
+    const at = new Date("2026-11-29T10:00:00Z");
+    for (let i = 0; i < RESET_REQUESTS_PER_ADDRESS; i++) {
+      expect((await requestFor(`someone${i}@example.com`, at)).outcome).toBe("accepted");
+    }
+    const refused = await requestFor("ada@example.com", at);
+    expect(refused.outcome).toBe("throttled");
+    expect(sent).toHaveLength(0);
+    // Another address is not held back by this one.
+    expect((await requestFor("ada@example.com", at, "192.0.2.44")).outcome).toBe("accepted");
+  });
+
+  it("sets the password once, however many submissions of one link race (20 in parallel)", async () => {
+    await requestFor("ada@example.com");
+    const token = tokenFromEmail("ada@example.com");
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => resetPasswordWithLink(db, { token, newPassword: `${NEW_PASSWORD} ${i}`, context })),
+    );
+    const winners = results.flatMap((result, i) => (result.ok ? [i] : []));
+    expect(winners).toHaveLength(1);
+    expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.reason === "unusable")).toBe(true);
+    const stored = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get()!;
+    expect(await verifyPassword(stored.passwordHash, `${NEW_PASSWORD} ${winners[0]}`)).toBe(true);
+    expect(db.select().from(auditEvents).where(eq(auditEvents.type, "password_reset.completed")).all()).toHaveLength(1);
+  });
+
+  it("refuses a spent link, and one past its 30 minutes", async () => {
+    const sentAt = new Date("2026-11-29T10:00:00Z");
+    const account = resetAccountOfUser(db, user.organisationId, user.id)!;
+    await issuePasswordResetLink(db, { account, context, now: sentAt });
+    const token = tokenFromEmail("ada@example.com");
+    const justBefore = new Date(sentAt.getTime() + PASSWORD_RESET_LIFETIME_MS - 1);
+    const atExpiry = new Date(sentAt.getTime() + PASSWORD_RESET_LIFETIME_MS);
+    expect(openPasswordReset(db, token, justBefore).state).toBe("live");
+    expect(openPasswordReset(db, token, atExpiry)).toEqual({ state: "unusable", expired: true });
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context }, atExpiry)).toEqual({ ok: false, reason: "unusable" });
+
+    await issuePasswordResetLink(db, { account, context, now: atExpiry });
+    const fresh = tokenFromEmail("ada@example.com");
+    expect((await resetPasswordWithLink(db, { token: fresh, newPassword: NEW_PASSWORD, context }, atExpiry)).ok).toBe(true);
+    expect(await resetPasswordWithLink(db, { token: fresh, newPassword: `${NEW_PASSWORD} again`, context }, atExpiry)).toEqual({ ok: false, reason: "unusable" });
+    expect(openPasswordReset(db, fresh, atExpiry)).toEqual({ state: "unusable", expired: false });
+  });
+
+  it("a newer link replaces the earlier one", async () => {
+    await requestFor("ada@example.com");
+    const first = tokenFromEmail("ada@example.com");
+    await requestFor("ada@example.com");
+    expect(openPasswordReset(db, first).state).toBe("unusable");
+    expect(openPasswordReset(db, tokenFromEmail("ada@example.com")).state).toBe("live");
+  });
+
+  it("ends every session and remembered browser of the account, and tells the owner", async () => {
+    createSession(db, { userId: user.id, stage: "active", context });
+    createSession(db, { userId: user.id, stage: "password", context });
+    rememberBrowser(db, { userId: user.id, context });
+    await requestFor("ada@example.com");
+    const result = await resetPasswordWithLink(db, { token: tokenFromEmail("ada@example.com"), newPassword: NEW_PASSWORD, context });
+    expect(result).toMatchObject({ ok: true, sessionsEnded: 2 });
+    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+    expect(db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)).all()).toHaveLength(0);
+    expect(sent.at(-1)).toMatchObject({ to: "ada@example.com", subject: "Acme: your password was changed" });
+  });
+
+  it("refuses a weak password without spending the link", async () => {
+    await requestFor("ada@example.com");
+    const token = tokenFromEmail("ada@example.com");
+    const weak = await resetPasswordWithLink(db, { token, newPassword: "password1234", context });
+    expect(weak).toMatchObject({ ok: false, reason: "weak_password" });
+    expect(openPasswordReset(db, token).state).toBe("live");
+  });
+
+  it("a link stops working when the account is disabled before it is used", async () => {
+    await requestFor("ada@example.com");
+    const token = tokenFromEmail("ada@example.com");
+    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({ ok: false, reason: "unusable" });
+  });
+
+  it("limits how often an administrator can send a user reset links", async () => {
+    const account = resetAccountOfUser(db, user.organisationId, user.id)!;
+    const admin = { id: user.id, name: "Grace" };
+    const at = new Date("2026-11-29T10:00:00Z");
+    expect(await issuePasswordResetLink(db, { account, context, sentBy: admin, now: at })).toEqual({ ok: true });
+    expect(await issuePasswordResetLink(db, { account, context, sentBy: admin, now: new Date(at.getTime() + 1000) })).toMatchObject({ ok: false, reason: "cooldown" });
+    expect(sent.at(-1)?.text).toContain("Grace, an administrator of Acme");
+  });
+});
