@@ -20,7 +20,7 @@ import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
  * account's email address, asked for at /login/forgot or sent by an
  * administrator. The link only lets its holder choose a new password: the
  * second factor is still asked at the next sign-in (NIST SP 800-63B-4
- * §4.2.1: recovery of one factor must not bypass the other), and every
+ * §4.2, ASVS 5.0 V6.4.3: recovering one factor must not bypass the other), and every
  * session and remembered browser of the account ends.
  */
 

@@ -5,7 +5,7 @@ import { notifyUser } from "@/lib/messaging/notify";
 /**
  * Template "RecoveryCodeUsed": a recovery code is the last resort of a lost
  * factor, or a sign that someone has the password and the printed codes
- * (NIST SP 800-63B-4 §4.2.2: notify the subscriber when a recovery
+ * (NIST SP 800-63B-4 §4.2, ASVS 5.0 V6.3.6: notify the subscriber when a recovery
  * authenticator is used). The owner hears of every use.
  */
 export async function tellOwnerRecoveryCodeUsed(user: { email: string; name: string }, organisation: { name: string }, codesLeft: number): Promise<void> {

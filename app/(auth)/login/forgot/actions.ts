@@ -12,7 +12,7 @@ import { emailSchema } from "@/lib/auth/sign-in-schema";
 import { requestContext } from "@/lib/request-context";
 
 /** The one answer, whether or not the address has an account (ASVS 5.0 V6.3.8). */
-export const RESET_REQUESTED_MESSAGE =
+const RESET_REQUESTED_MESSAGE =
   "If an account uses that address, we have sent it a link to choose a new password. It works once, for 30 minutes. Check your spam folder if it does not arrive.";
 
 // Public: the person has forgotten the only thing that would sign them in.

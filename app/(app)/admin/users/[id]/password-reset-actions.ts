@@ -13,7 +13,7 @@ const NOT_FOUND = { status: "error", message: "That user does not exist." } as c
 /**
  * "Send password reset link": the same single-use link as /login/forgot,
  * emailed to the user. The administrator never sets or sees a password (ASVS
- * 5.0 V6.4.2), and the user's second factor stays as it is.
+ * 5.0 V6.4.6), and the user's second factor stays as it is.
  */
 export const sendPasswordResetLinkAction = formAction({
   guard: () => requirePermission("users:manage"),
