@@ -3,7 +3,6 @@
 import { useActionState, useId } from "react";
 import { requestRecoveryAction } from "@/app/(auth)/login/two-factor/recovery-actions";
 import { SubmitButton } from "@/components/ui/button";
-import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 import { RECOVERY_BUTTON_HINT, RECOVERY_BUTTON_LABEL, RECOVERY_NEXT_STEPS, recoveryRequestPendingSince } from "@/lib/recovery/messages";
 
@@ -34,7 +33,14 @@ export function RecoveryRequestForm({ pending }: { pending: { createdAt: Date; e
         <SubmitButton variant="ghost" pendingLabel="Sending…" aria-describedby={pending ? undefined : `${id}-hint`}>
           {RECOVERY_BUTTON_LABEL}
         </SubmitButton>
-        <FormStatus state={state} />
+        {/* A live region without role="status": the challenge form's own status stays the page's only one. */}
+        <div aria-live="polite" aria-atomic="true" className="w-full text-center">
+          {state.message ? (
+            <p className={`rounded-lg border px-3 py-2 ${state.status === "error" ? "border-red-200 bg-red-50 text-red-800" : "border-emerald-200 bg-emerald-50 text-emerald-800"}`}>
+              {state.message}
+            </p>
+          ) : null}
+        </div>
       </form>
     </div>
   );
