@@ -26,6 +26,7 @@ test("a user who lost their authenticator asks for help; an administrator resets
   createUser,
   signInAs,
   clientIp,
+  baseURL,
 }) => {
   test.slow();
   const noServerErrors = failOnServerErrors(page);
@@ -57,10 +58,12 @@ test("a user who lost their authenticator asks for help; an administrator resets
     expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(1);
   });
 
+  let emailedLink = "";
   await test.step("the administrator and the user are emailed once", async () => {
     const toAdmin = outboxEmails(db, admin.email).filter((mail) => mail.subject?.includes(ADMIN_SUBJECT));
     expect(toAdmin).toHaveLength(1);
-    expect(toAdmin[0]!.body).toContain(`/admin/users/${user.id}`);
+    emailedLink = /https?:\/\/\S+\/admin\/users\/\d+/.exec(toAdmin[0]!.body)?.[0] ?? "";
+    expect(emailedLink).toBe(`${baseURL}/admin/users/${user.id}`);
     expect(toAdmin[0]!.body).toContain(user.email);
     const toUser = outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("you asked for help signing in"));
     expect(toUser).toHaveLength(1);
@@ -92,6 +95,9 @@ test("a user who lost their authenticator asks for help; an administrator resets
   });
 
   await test.step("the reset asks for a reason, refuses a blank one, and records it", async () => {
+    // The emailed link leads to the same page.
+    await adminPage.goto(emailedLink);
+    await expect(adminPage.getByRole("region", { name: "Recovery request" })).toBeVisible();
     await adminPage.getByRole("button", { name: "Reset two-factor authentication" }).click();
     const dialog = adminPage.getByRole("dialog");
     const reason = dialog.getByLabel("Reason");
