@@ -1,6 +1,12 @@
 import { formatDateTime } from "@/lib/format";
 import { waitText } from "@/lib/auth/attempt-limiter";
 
+/** "3 hours" past the hour (the limit's window is a day), else the limiter's minutes. */
+function waitFor(retryAt: Date, now: Date): string {
+  const hours = Math.ceil((retryAt.getTime() - now.getTime()) / 3_600_000);
+  return hours > 1 ? `${hours} hours` : waitText(retryAt, now);
+}
+
 /* Every word a user reads about recovery requests, in one place. */
 
 export const RECOVERY_BUTTON_LABEL = "I can't use any of my methods";
@@ -28,5 +34,5 @@ export function recoveryRequestPendingSince(createdAt: Date, expiresAt: Date): s
 }
 
 export function recoveryRequestLimited(retryAt: Date, now = new Date()): string {
-  return `You have asked for help too many times today. Try again in ${waitText(retryAt, now)}, or contact your administrator directly.`;
+  return `You have asked for help too many times today. Try again in ${waitFor(retryAt, now)}, or contact your administrator directly.`;
 }

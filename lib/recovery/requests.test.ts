@@ -16,6 +16,7 @@ import {
   RECOVERY_REQUEST_LIFETIME_MS,
   resolvePendingRequests,
 } from "@/lib/recovery/requests";
+import { recoveryRequestLimited } from "@/lib/recovery/messages";
 import { insertUser, testDatabase } from "@/test/db";
 
 const start = new Date("2026-06-01T12:00:00Z");
@@ -215,4 +216,12 @@ describe("one pending request per user across server processes", () => {
     expect(db.select().from(auditEvents).all().filter((event) => event.type === "recovery_request.created")).toHaveLength(1);
     db.$client.close();
   }, 60_000);
+});
+
+describe("the words of a refused request", () => {
+  it("says how long to wait in hours, or minutes near the end", () => {
+    expect(recoveryRequestLimited(at(21 * HOUR), start)).toBe("You have asked for help too many times today. Try again in 21 hours, or contact your administrator directly.");
+    expect(recoveryRequestLimited(at(90 * 60 * 1000), start)).toContain("Try again in 2 hours,");
+    expect(recoveryRequestLimited(at(50 * 60 * 1000), start)).toContain("Try again in 50 minutes,");
+  });
 });
