@@ -15,7 +15,7 @@ export async function tellAdministratorOfRecoveryRequest(admin: Administrator, u
     heading: "Someone asks for help signing in",
     paragraphs: [
       `${user.name} (${user.email}) entered their password and said they cannot use any of their two-factor methods, on ${formatDateTime(request.createdAt)} from ${request.ip ?? "an unknown address"} (${describeUserAgent(request.userAgent)}).`,
-      // The password alone proves nothing: whoever knows it can press the button (NIST SP 800-63B-4 §4.2.1).
+      // The password alone proves nothing: whoever knows it can press the button (OWASP ASVS 5.0 V6.4.4).
       "Before you do anything, check it is really them by your own means: call them on a number you already know, or see them in person. Do not reply to this email to check.",
       `If it is them, press “Reset two-factor authentication” on their page, and give the reason: ${appUrl(`/admin/users/${user.id}`)}`,
       `If it is not them, dismiss the request there and tell them: someone knows their password. The request expires on ${formatDateTime(request.expiresAt)}.`,

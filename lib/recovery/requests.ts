@@ -9,10 +9,10 @@ import type { RequestContext } from "@/lib/request-context";
  * "I can't use any of my methods": a user who passed the password step asks
  * the organisation's administrators for help. A request grants nothing by
  * itself: an administrator checks the person by their own means and then
- * resets two-factor authentication (or dismisses the request). Recovering
- * from a lost authenticator without weakening it is NIST SP 800-63B-4 §4.2.1
- * (account recovery needs the help of someone who verifies the subscriber;
- * it never skips the factor on the strength of the password alone).
+ * resets two-factor authentication (or dismisses the request). The password
+ * alone never replaces a lost factor: OWASP ASVS 5.0 V6.4.4 wants the person
+ * proofed again first, here by an administrator who knows them (NIST SP
+ * 800-63B-4 §4.2, account recovery).
  *
  * States: 'pending' until resolved (by a reset) or dismissed. A pending
  * request whose expiresAt has passed is expired: it is no longer listed, and
