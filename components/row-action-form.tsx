@@ -12,6 +12,11 @@ export type Confirmation = {
   consequence: string;
   /** Short and specific: "Delete", "Revoke". */
   confirmLabel: string;
+  /**
+   * A required text field in the dialog, sent as `reason` (recorded in the
+   * audit log, for example); the server's schema checks it again.
+   */
+  reason?: { label: string; hint?: string; maxLength?: number };
 };
 
 /**
@@ -47,16 +52,20 @@ export function RowActionForm({
   const trigger = useRef<HTMLButtonElement>(null);
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
+  const reasonField = useRef<HTMLTextAreaElement>(null);
   const id = useId();
+  const reasonError = confirmation?.reason ? state.fieldErrors?.reason : undefined;
 
   // The server has answered: the dialog has done its job, and the answer is
   // shown beside the button. If the answer re-rendered the page without this
   // dialog, focus fell to the page; put it back on the button.
   useEffect(() => {
     if (state === initialFormState) return;
-    if (dialog.current?.open) dialog.current.close();
+    // The reason was refused: keep the dialog open on the field, with the error beside it.
+    if (reasonError && dialog.current?.open) reasonField.current?.focus();
+    else if (dialog.current?.open) dialog.current.close();
     else if (document.activeElement === document.body) trigger.current?.focus();
-  }, [state]);
+  }, [state, reasonError]);
 
   function ask() {
     dialog.current?.showModal();
@@ -93,6 +102,39 @@ export function RowActionForm({
           <p id={`${id}-consequence`} className="mt-2 text-sm text-slate-600">
             {confirmation.consequence}
           </p>
+          {confirmation.reason ? (
+            <div className="mt-4">
+              <label htmlFor={`${id}-reason`} className="block text-sm font-medium text-slate-800">
+                {confirmation.reason.label}
+              </label>
+              {confirmation.reason.hint ? (
+                <p id={`${id}-reason-hint`} className="mt-0.5 text-xs text-slate-600">
+                  {confirmation.reason.hint}
+                </p>
+              ) : null}
+              <textarea
+                ref={reasonField}
+                id={`${id}-reason`}
+                name="reason"
+                required
+                rows={3}
+                maxLength={confirmation.reason.maxLength ?? 500}
+                aria-invalid={reasonError ? true : undefined}
+                aria-describedby={[confirmation.reason.hint ? `${id}-reason-hint` : null, reasonError ? `${id}-reason-error` : null].filter(Boolean).join(" ") || undefined}
+                className={`mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none ${
+                  reasonError ? "border-red-500" : "border-slate-300"
+                }`}
+              />
+              {/* Inside the dialog: while it is open, the page behind it (and its live region) is inert. */}
+              <div aria-live="polite">
+                {reasonError ? (
+                  <p id={`${id}-reason-error`} className="mt-1 text-sm text-red-700">
+                    {reasonError}
+                  </p>
+                ) : null}
+              </div>
+            </div>
+          ) : null}
           <div className="mt-6 flex flex-wrap justify-end gap-3">
             <button ref={cancel} type="button" onClick={() => dialog.current?.close()} className={buttonClasses("secondary")}>
               Cancel

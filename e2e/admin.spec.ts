@@ -146,6 +146,7 @@ test("“Reset two-factor authentication” and “Sign out everywhere” end th
 
   await signInAs(userContext, user);
   await page.getByRole("button", { name: "Reset two-factor authentication" }).click();
+  await page.getByRole("dialog").getByLabel("Reason").fill("Lost phone; checked by video call.");
   await confirmInDialog(page, "Reset");
   await expect(page.getByText("Two-factor authentication was reset and the user was signed out everywhere.")).toBeVisible();
   await userPage.goto("/profile");

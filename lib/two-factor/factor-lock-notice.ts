@@ -1,24 +1,12 @@
 import "server-only";
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { users } from "@/db/schema";
-import { permissionsOfUser, privilegeSnapshot } from "@/lib/admin/delegated-change";
+import { administratorsWhoMayActOn } from "@/lib/admin/user-administrators";
 import { appUrl } from "@/lib/app-url";
 import { notifyUser } from "@/lib/messaging/notify";
 
 type Person = { id: number; email: string; name: string };
-
-/** The people who can press "Unlock": enabled members holding users:manage. */
-function userAdministrators(db: Db, organisationId: number): Person[] {
-  const snapshot = privilegeSnapshot(db, organisationId);
-  const ids = [...snapshot.people.keys()].filter((id) => permissionsOfUser(snapshot, id).has("users:manage"));
-  if (ids.length === 0) return [];
-  return db
-    .select({ id: users.id, email: users.email, name: users.name })
-    .from(users)
-    .where(and(eq(users.organisationId, organisationId), inArray(users.id, ids), isNull(users.disabledAt)))
-    .all();
-}
 
 /** Template "SecondFactorLocked": to the user whose second step the cap locked. */
 async function tellUserOfLock(user: Person, organisation: { name: string }, failures: number): Promise<void> {
@@ -52,7 +40,6 @@ async function tellAdministratorOfLock(admin: Person, user: Person, organisation
 export async function announceFactorLock(db: Db, user: Person & { organisationId: number }, organisation: { name: string }): Promise<void> {
   const failures = db.select({ failures: users.secondFactorConsecutiveFailures }).from(users).where(eq(users.id, user.id)).get()?.failures ?? 0;
   await tellUserOfLock(user, organisation, failures);
-  for (const admin of userAdministrators(db, user.organisationId)) {
-    if (admin.id !== user.id) await tellAdministratorOfLock(admin, user, organisation, failures);
-  }
+  // Only those who can press "Unlock" for this user are told.
+  for (const admin of administratorsWhoMayActOn(db, user.organisationId, user.id)) await tellAdministratorOfLock(admin, user, organisation, failures);
 }

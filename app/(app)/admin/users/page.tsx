@@ -7,6 +7,7 @@ import { METHOD_LABELS } from "@/lib/two-factor/methods";
 import { listUsers, USER_SORTS, type UserListQuery } from "@/lib/admin/user-directory";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { InvitationCreateForm } from "@/components/invitation-create-form";
+import { RecoveryRequestsCard } from "@/app/(app)/admin/users/_components/recovery-requests-card";
 import { accessReach } from "@/lib/admin/delegated-change";
 import { rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { formatDateTime } from "@/lib/format";
@@ -55,6 +56,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Users</h1>
         <p className="mt-1 text-sm text-slate-600">Everyone in {organisation.name}, and how they sign in.</p>
       </div>
+
+      <RecoveryRequestsCard organisationId={organisation.id} />
 
       {canInvite ? <InvitationCreateForm {...rolesAndGroupsOf(getDb(), organisation.id, accessReach(getDb(), organisation.id, user.id))} /> : null}
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { LockedChallenge } from "@/app/(auth)/login/two-factor/_components/locked-challenge";
+import { RecoveryRequestSection } from "@/app/(auth)/login/two-factor/_components/recovery-request";
 import { sendNewCodeAction, switchToCodeAction } from "@/app/(auth)/login/two-factor/actions";
 import { RowActionForm } from "@/components/row-action-form";
 import { DuoContinueForm } from "@/components/duo-continue-form";
@@ -58,7 +59,7 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
 export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ method?: string | string[]; duo?: string | string[] }> }) {
   const { user, session } = await requireSession("password");
   const db = getDb();
-  if (secondFactorLock(db, user.id)) return <LockedChallenge email={user.email} />;
+  if (secondFactorLock(db, user.id)) return <LockedChallenge email={user.email} organisationId={user.organisationId} userId={user.id} />;
   const { methods, preferredMethod } = twoFactorStateOfUser(db, user.id);
   const params = await searchParams;
   const requested = params.method;
@@ -118,6 +119,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
           ) : null}
         </div>
       ) : null}
+      <RecoveryRequestSection organisationId={user.organisationId} userId={user.id} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
         <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>

@@ -14,6 +14,8 @@ import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
 import { deleteSessionOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
+import { resetReasonSchema } from "@/lib/admin/reset-reason";
+import { noticeExpiredRequests, resolvePendingRequests } from "@/lib/recovery/requests";
 import { removeSecondFactors } from "@/lib/two-factor/authenticator";
 
 const requireUserAdmin = () => requirePermission("users:manage");
@@ -85,26 +87,40 @@ export const updateUserAction = formAction({
 export const resetTwoFactorAction = formAction({
   guard: requireUserAdmin,
   sensitive: true,
-  schema: z.object({ user: userId }),
+  // The reason is checked after the target: a forged request about someone
+  // out of reach is refused as such, whatever it carries.
+  schema: z.object({ user: userId, reason: z.string().optional() }),
   async handler(input, current) {
     // Your own factors are turned off on /profile, with your password and a code.
     const target = adminTarget(current, input.user, "two_factor.reset", { ownAccount: "refuse" });
     if (!target) return NOT_FOUND;
+    const reason = resetReasonSchema.safeParse(input.reason);
+    if (!reason.success) {
+      return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { reason: reason.error.issues[0]?.message ?? "Give a reason." } };
+    }
     const outcome = changeAsActor(current, "two_factor.reset", {
       affected: { userIds: [target.id] },
       change: (tx) => {
         removeSecondFactors(tx, target.id);
-        return signOutUserEverywhere(tx, target.id);
+        // A reset answers the user's recovery requests: closed with it, in this transaction.
+        noticeExpiredRequests(tx, current.organisation.id);
+        const resolved = resolvePendingRequests(tx, { organisationId: current.organisation.id, userId: target.id, closedByUserId: current.user.id });
+        return { ended: signOutUserEverywhere(tx, target.id), resolved };
       },
     });
     if (!outcome.ok) return outcome.state;
-    const ended = outcome.value;
-    recordActorEvent(getDb(), current, "two_factor.reset", { targetUserId: target.id, details: { sessionsEnded: ended } });
+    const { ended, resolved } = outcome.value;
+    recordActorEvent(getDb(), current, "two_factor.reset", {
+      targetUserId: target.id,
+      details: { sessionsEnded: ended, reason: reason.data, recoveryRequestsResolved: resolved.length },
+    });
+    for (const request of resolved) recordActorEvent(getDb(), current, "recovery_request.resolved", { targetUserId: target.id, details: { requestId: request.id } });
     await notifyUser(target, current.organisation, {
       subject: "two-factor authentication was reset",
       heading: "An administrator reset your two-factor authentication",
       paragraphs: [
         `${current.user.name} reset two-factor authentication for your account and signed you out everywhere.`,
+        `The reason they gave: “${reason.data}”`,
         "Your authenticator app, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
       ],
     });

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { endUserSessionAction, resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { PasswordResetCard } from "@/app/(app)/admin/users/[id]/_components/password-reset-card";
 import { RecentSignIns } from "@/app/(app)/admin/users/[id]/_components/recent-sign-ins";
+import { RecoveryRequestCard } from "@/app/(app)/admin/users/[id]/_components/recovery-request-card";
+import { RESET_REASON_MAX_LENGTH } from "@/lib/admin/reset-reason";
 import { AdminUserForm } from "@/components/admin-user-form";
 import { ApiTokensCard } from "@/components/api-tokens-card";
 import { InvitationStatus } from "@/components/invitation-status";
@@ -78,6 +80,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         </Notice>
       ) : null}
       <InvitationStatus organisationId={current.organisation.id} userId={user.id} canManage={canManage} />
+      <RecoveryRequestCard organisationId={current.organisation.id} user={user} canDismiss={canManage && !isOwnAccount} canReset={canManage && !isOwnAccount && !user.ssoIssuer} />
       <SecondFactorLockCard userId={user.id} lock={secondFactorLock(db, user.id)} canUnlock={canManage && !isOwnAccount} />
       <Card title="Two-factor methods" id="methods">
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
@@ -137,6 +140,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
                   title: `Reset two-factor authentication for ${user.name}?`,
                   consequence: "This clears their authenticator, Duo, the sign-in codes they turned on, their recovery codes and remembered browsers, and signs them out everywhere, so they set up again.",
                   confirmLabel: "Reset",
+                  reason: { label: "Reason", hint: "Why, and how you checked it was really them. Kept in the audit log and emailed to the user.", maxLength: RESET_REASON_MAX_LENGTH },
                 }}
               />
             )}

@@ -1,10 +1,11 @@
+import { RecoveryRequestSection } from "@/app/(auth)/login/two-factor/_components/recovery-request";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
 import { Notice } from "@/components/ui/notice";
 import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 
 /** The second step while the cap of consecutive failures holds it locked: only a recovery code is taken. */
-export function LockedChallenge({ email }: { email: string }) {
+export function LockedChallenge({ email, organisationId, userId }: { email: string; organisationId: number; userId: number }) {
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Two-factor authentication</h1>
@@ -13,6 +14,7 @@ export function LockedChallenge({ email }: { email: string }) {
       </p>
       <Notice>{FACTOR_LOCKED_MESSAGE}</Notice>
       <TwoFactorChallengeForm method={null} />
+      <RecoveryRequestSection organisationId={organisationId} userId={userId} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
         <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>

@@ -1,0 +1,38 @@
+import { formatDateTime } from "@/lib/format";
+import { waitText } from "@/lib/auth/attempt-limiter";
+
+/** "3 hours" past the hour (the limit's window is a day), else the limiter's minutes. */
+function waitFor(retryAt: Date, now: Date): string {
+  const hours = Math.ceil((retryAt.getTime() - now.getTime()) / 3_600_000);
+  return hours > 1 ? `${hours} hours` : waitText(retryAt, now);
+}
+
+/* Every word a user reads about recovery requests, in one place. */
+
+export const RECOVERY_BUTTON_LABEL = "I can't use any of my methods";
+
+/** Under the button, before it is pressed: what it does, and that it does nothing on its own. */
+export const RECOVERY_BUTTON_HINT = "Lost your phone or security key, and have no recovery code? Ask your administrator for help.";
+
+export const RECOVERY_NEXT_STEPS = [
+  "An administrator will contact you to check it is really you.",
+  "Then they will reset your two-factor authentication.",
+  "You will then sign in with your password and set up a new method.",
+  "Nothing changes until then: your methods keep working if you find them.",
+] as const;
+
+export function recoveryRequestSent(): string {
+  return "Your request was sent to your administrators.";
+}
+
+export function recoveryRequestAlreadySent(createdAt: Date): string {
+  return `You already asked for help on ${formatDateTime(createdAt)}. We did not send it again.`;
+}
+
+export function recoveryRequestPendingSince(createdAt: Date, expiresAt: Date): string {
+  return `You asked your administrators for help on ${formatDateTime(createdAt)}. The request expires on ${formatDateTime(expiresAt)}.`;
+}
+
+export function recoveryRequestLimited(retryAt: Date, now = new Date()): string {
+  return `You have asked for help too many times today. Try again in ${waitFor(retryAt, now)}, or contact your administrator directly.`;
+}

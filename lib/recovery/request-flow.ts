@@ -1,0 +1,26 @@
+import "server-only";
+import { getDb } from "@/db";
+import type { FormState } from "@/lib/action";
+import { administratorsWhoMayActOn } from "@/lib/admin/user-administrators";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { recoveryRequestAlreadySent, recoveryRequestLimited, recoveryRequestSent } from "@/lib/recovery/messages";
+import { tellAdministratorOfRecoveryRequest, tellUserOfRecoveryRequest } from "@/lib/recovery/request-notices";
+import { openRecoveryRequest } from "@/lib/recovery/requests";
+
+/**
+ * "I can't use any of my methods", for a half-signed-in session: opens the
+ * request and, only when it is new, emails the administrators who may reset
+ * this user and the user. Changes nothing about the account.
+ */
+export async function requestRecoveryFlow(current: CurrentSession): Promise<FormState> {
+  const db = getDb();
+  const { user, organisation } = current;
+  const opened = openRecoveryRequest(db, { organisationId: organisation.id, userId: user.id, context: current.context });
+  if (opened.outcome === "limited") return { status: "error", message: recoveryRequestLimited(opened.retryAt) };
+  if (opened.outcome === "already_pending") return { status: "success", message: recoveryRequestAlreadySent(opened.request.createdAt) };
+  for (const admin of administratorsWhoMayActOn(db, organisation.id, user.id)) {
+    await tellAdministratorOfRecoveryRequest(admin, user, opened.request, organisation);
+  }
+  await tellUserOfRecoveryRequest(user, opened.request, organisation);
+  return { status: "success", message: recoveryRequestSent() };
+}

@@ -1,0 +1,242 @@
+import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { recoveryRequests, users } from "@/db/schema";
+import { recordAuditEvent } from "@/lib/audit";
+import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
+import type { RequestContext } from "@/lib/request-context";
+
+/*
+ * "I can't use any of my methods": a user who passed the password step asks
+ * the organisation's administrators for help. A request grants nothing by
+ * itself: an administrator checks the person by their own means and then
+ * resets two-factor authentication (or dismisses the request). The password
+ * alone never replaces a lost factor: OWASP ASVS 5.0 V6.4.4 wants the person
+ * proofed again first, here by an administrator who knows them (NIST SP
+ * 800-63B-4 §4.2, account recovery).
+ *
+ * States: 'pending' until resolved (by a reset) or dismissed. A pending
+ * request whose expiresAt has passed is expired: it is no longer listed, and
+ * the first time it is noticed its closedAt is set (closedByUserId stays
+ * null) and `recovery_request.expired` recorded, once.
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A request waits a week for an administrator: long enough for a weekend, short enough that a stale one does not linger. */
+export const RECOVERY_REQUEST_LIFETIME_MS = 7 * DAY_MS;
+
+/**
+ * Three requests a day per account: someone who knows the password but not
+ * the factor cannot flood the administrators' mailboxes (OWASP ASVS 5.0
+ * V2.4.1, anti-automation). A request that is already pending costs nothing.
+ */
+export const RECOVERY_REQUESTS_PER_DAY = 3;
+
+export function recoveryRequestLimitKey(userId: number): LimitKey {
+  return { scope: "recovery_request", key: `user:${userId}`, limit: RECOVERY_REQUESTS_PER_DAY, windowMs: DAY_MS };
+}
+
+export type RecoveryRequest = {
+  id: number;
+  userId: number;
+  createdAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+};
+
+export type PendingRecoveryRequest = RecoveryRequest & { name: string; email: string };
+
+const requestColumns = {
+  id: recoveryRequests.id,
+  userId: recoveryRequests.userId,
+  createdAt: recoveryRequests.createdAt,
+  expiresAt: recoveryRequests.expiresAt,
+  ip: recoveryRequests.ip,
+  userAgent: recoveryRequests.userAgent,
+};
+
+/** Pending and not yet expired at `now`. */
+function isLive(now: Date) {
+  return and(eq(recoveryRequests.state, "pending"), gt(recoveryRequests.expiresAt, now));
+}
+
+/** The user's pending, unexpired request, if any (there is at most one). */
+export function pendingRequestOfUser(db: Executor, organisationId: number, userId: number, now = new Date()): RecoveryRequest | null {
+  return (
+    db
+      .select(requestColumns)
+      .from(recoveryRequests)
+      .where(and(eq(recoveryRequests.organisationId, organisationId), eq(recoveryRequests.userId, userId), isLive(now)))
+      .orderBy(desc(recoveryRequests.createdAt))
+      .get() ?? null
+  );
+}
+
+/** The organisation's pending, unexpired requests, oldest first: the one waiting longest is dealt with first. */
+export function pendingRecoveryRequests(db: Executor, organisationId: number, now = new Date(), limit = 100): PendingRecoveryRequest[] {
+  return db
+    .select({ ...requestColumns, name: users.name, email: users.email })
+    .from(recoveryRequests)
+    .innerJoin(users, and(eq(users.id, recoveryRequests.userId), eq(users.organisationId, organisationId)))
+    .where(and(eq(recoveryRequests.organisationId, organisationId), isLive(now)))
+    .orderBy(recoveryRequests.createdAt, recoveryRequests.id)
+    .limit(limit)
+    .all();
+}
+
+/**
+ * Marks the organisation's pending requests that expired before `now` as
+ * noticed and records `recovery_request.expired` for each, once: the
+ * conditional update only matches a request whose expiry nobody noticed yet,
+ * so two sweeps at once record it once between them. Returns how many.
+ */
+export function noticeExpiredRequests(db: Executor, organisationId: number, now = new Date()): number {
+  const expired = db
+    .update(recoveryRequests)
+    .set({ closedAt: now })
+    .where(
+      and(
+        eq(recoveryRequests.organisationId, organisationId),
+        eq(recoveryRequests.state, "pending"),
+        lte(recoveryRequests.expiresAt, now),
+        isNull(recoveryRequests.closedAt),
+      ),
+    )
+    .returning({ id: recoveryRequests.id, userId: recoveryRequests.userId, createdAt: recoveryRequests.createdAt })
+    .all();
+  for (const request of expired) {
+    recordAuditEvent(db, {
+      type: "recovery_request.expired",
+      organisationId,
+      targetUserId: request.userId,
+      details: { requestId: request.id, requestedAt: request.createdAt.toISOString() },
+      at: now,
+    });
+  }
+  return expired.length;
+}
+
+/**
+ * Inserts a pending request unless the user already has one, in one
+ * statement: whatever the caller checked before, two requests racing here
+ * (even from two server processes) leave one pending row. Null when one was
+ * already pending.
+ */
+export function insertPendingRequest(
+  db: Executor,
+  input: { organisationId: number; userId: number; context: RequestContext },
+  now = new Date(),
+): RecoveryRequest | null {
+  const expiresAt = new Date(now.getTime() + RECOVERY_REQUEST_LIFETIME_MS);
+  const inserted = db.get<{ id: number } | undefined>(sql`
+    insert into "recovery_requests" ("organisation_id", "user_id", "state", "ip", "user_agent", "created_at", "expires_at")
+    select ${input.organisationId}, ${input.userId}, 'pending', ${input.context.ip}, ${input.context.userAgent}, ${now.getTime()}, ${expiresAt.getTime()}
+    where not exists (
+      select 1 from "recovery_requests"
+      where "user_id" = ${input.userId} and "state" = 'pending' and "expires_at" > ${now.getTime()}
+    )
+    returning "id"
+  `);
+  if (!inserted) return null;
+  return { id: inserted.id, userId: input.userId, createdAt: now, expiresAt, ip: input.context.ip, userAgent: input.context.userAgent };
+}
+
+export type OpenedRecoveryRequest =
+  | { outcome: "created"; request: RecoveryRequest }
+  | { outcome: "already_pending"; request: RecoveryRequest }
+  | { outcome: "limited"; retryAt: Date };
+
+/**
+ * "I can't use any of my methods" for `userId`: a new pending request,
+ * audited as `recovery_request.created`; the one already pending; or a
+ * refusal past the daily limit. Sending the emails is the caller's job, and
+ * only for "created", so a second press emails nobody.
+ */
+export function openRecoveryRequest(
+  db: Db,
+  input: { organisationId: number; userId: number; context: RequestContext },
+  now = new Date(),
+): OpenedRecoveryRequest {
+  const pending = db.transaction(
+    (tx) => {
+      noticeExpiredRequests(tx, input.organisationId, now);
+      return pendingRequestOfUser(tx, input.organisationId, input.userId, now);
+    },
+    { behavior: "immediate" },
+  );
+  if (pending) return { outcome: "already_pending", request: pending };
+
+  const attempt = beginAttempt(db, [recoveryRequestLimitKey(input.userId)], now);
+  if (!attempt.allowed) {
+    // Refused by the limit, but a request that raced in meanwhile still stands.
+    const raced = pendingRequestOfUser(db, input.organisationId, input.userId, now);
+    return raced ? { outcome: "already_pending", request: raced } : { outcome: "limited", retryAt: attempt.retryAt };
+  }
+
+  const created = db.transaction(
+    (tx) => {
+      const request = insertPendingRequest(tx, input, now);
+      if (request) {
+        recordAuditEvent(tx, {
+          type: "recovery_request.created",
+          organisationId: input.organisationId,
+          actorUserId: input.userId,
+          targetUserId: input.userId,
+          context: input.context,
+          details: { requestId: request.id, expiresAt: request.expiresAt.toISOString() },
+          at: now,
+        });
+      }
+      return request;
+    },
+    { behavior: "immediate" },
+  );
+  if (created) return { outcome: "created", request: created };
+  // Another press won the race: that one counts against the limit, not this one.
+  forgiveAttempt(db, attempt);
+  const winner = pendingRequestOfUser(db, input.organisationId, input.userId, now);
+  if (!winner) throw new Error("recovery request vanished between insert and read");
+  return { outcome: "already_pending", request: winner };
+}
+
+/**
+ * Dismisses one pending request of `userId` in the organisation: null when
+ * there is no such request (another organisation's, someone else's, already
+ * closed or expired), so a forged id changes nothing.
+ */
+export function dismissPendingRequest(
+  db: Executor,
+  input: { organisationId: number; userId: number; requestId: number; closedByUserId: number },
+  now = new Date(),
+): RecoveryRequest | null {
+  return (
+    db
+      .update(recoveryRequests)
+      .set({ state: "dismissed", closedAt: now, closedByUserId: input.closedByUserId })
+      .where(
+        and(
+          eq(recoveryRequests.id, input.requestId),
+          eq(recoveryRequests.organisationId, input.organisationId),
+          eq(recoveryRequests.userId, input.userId),
+          isLive(now),
+        ),
+      )
+      .returning(requestColumns)
+      .get() ?? null
+  );
+}
+
+/** Marks every pending request of `userId` resolved (a reset of their 2FA answered it); returns them. */
+export function resolvePendingRequests(
+  db: Executor,
+  input: { organisationId: number; userId: number; closedByUserId: number },
+  now = new Date(),
+): RecoveryRequest[] {
+  return db
+    .update(recoveryRequests)
+    .set({ state: "resolved", closedAt: now, closedByUserId: input.closedByUserId })
+    .where(and(eq(recoveryRequests.organisationId, input.organisationId), eq(recoveryRequests.userId, input.userId), isLive(now)))
+    .returning(requestColumns)
+    .all();
+}
