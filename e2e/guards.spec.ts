@@ -149,7 +149,7 @@ const HALF_SIGNED_IN = [
   {
     stage: "password",
     home: "/login/two-factor",
-    allowed: ["verifySecondFactorAction", "sendNewCodeAction", "switchToCodeAction", "continueWithDuoAction", "signOutAction"],
+    allowed: ["verifySecondFactorAction", "sendNewCodeAction", "switchToCodeAction", "continueWithDuoAction", "requestRecoveryAction", "signOutAction"],
     alsoReaches: [],
   },
   {
