@@ -27,8 +27,11 @@ async function resetPathFor(db: Db, to: string, previous?: string): Promise<stri
 }
 
 async function askForReset(page: Page, email: string) {
+  const button = page.getByRole("button", { name: "Send reset link" });
   await page.getByLabel("Email").fill(email);
-  await submitAndWait(page, page.getByRole("button", { name: "Send reset link" }));
+  await submitAndWait(page, button);
+  // The answer is in once the form is idle again (and reset): typing earlier would be wiped.
+  await expect(button).toBeEnabled();
 }
 
 async function chooseNewPassword(page: Page, password: string, confirm = password) {

@@ -16,10 +16,11 @@ export default async function RecoveryCodeUsedPage({ searchParams }: { searchPar
   const { left } = recoveryCodeSupply(getDb(), user.id);
   const next = safeNextPath((await searchParams).next) ?? "/";
   return (
-    <div className="mx-auto max-w-2xl">
-      <Card title="You signed in with a recovery code" id="recovery-code-used">
+    <div className="mx-auto max-w-2xl space-y-6">
+      <h1 className="text-2xl font-semibold tracking-tight text-slate-900">You signed in with a recovery code</h1>
+      <Card title={codesLeftText(left)} id="recovery-code-used">
         <div className="space-y-3 text-sm text-slate-700">
-          <p className={left <= FEW_RECOVERY_CODES_LEFT ? "font-medium text-amber-900" : "font-medium text-slate-900"}>{codesLeftText(left)}</p>
+          {left <= FEW_RECOVERY_CODES_LEFT ? <p className="font-medium text-amber-900">That is few: create new ones before you run out.</p> : null}
           <p>Each recovery code works once. We emailed you that one was used, so you would know if it was not you.</p>
           <p>
             If you lost your phone or authenticator app, turn it off and set up a new method now, then create new recovery codes, so that whoever finds
