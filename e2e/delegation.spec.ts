@@ -523,6 +523,8 @@ test("every admin action, forged by a lower administrator at a full administrato
     twoFactorWasEnabled: "on",
     apiAccount: "on",
     confirm: "yes",
+    request: 1,
+    reason: "Forged",
     [`role-${administrator.id}`]: "on",
     [`group-${admins.id}`]: "on",
     "permission-settings:manage": "on",

@@ -102,7 +102,8 @@ test("a recovery code still signs in while the second factor is locked, and lift
   await expect(page.getByLabel("Code")).toHaveAccessibleDescription("One of your recovery codes.");
   await page.getByLabel("Code").fill(user.recoveryCodes![0]!);
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page).toHaveURL("/");
+  // Signed in, on the page that offers a new factor (a recovery code usually means a lost one).
+  await expect(page).toHaveURL("/recovery-code-used");
   expect(lockState(db, user.id)).toEqual({ failures: 0, lockedAt: null });
   const unlocked = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked"))).all();
   expect(unlocked.map((event) => event.details)).toEqual([{ by: "recovery_code" }]);
