@@ -107,7 +107,7 @@ test("a recovery code works once", async ({ page, db, createUser }) => {
   await page.getByText("Use a recovery code").click();
   await page.getByLabel("Code").fill(` ${recoveryCode.toUpperCase().replaceAll("-", " ")} `);
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page).toHaveURL("/");
+  await expect(page).toHaveURL("/recovery-code-used");
   await page.goto("/profile");
   await expect(page.getByText("9 of 10 recovery codes left.")).toBeVisible();
 
@@ -207,7 +207,7 @@ test("a new recovery code set needs the password and a code, and replaces the ol
   await expect(page.getByText("That code is not valid. 4 attempts left.")).toBeVisible();
   await page.getByLabel("Code").fill(fresh[0]!);
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page).toHaveURL("/");
+  await expect(page).toHaveURL("/recovery-code-used");
 });
 
 test("twenty simultaneous submissions of one valid code: exactly one signs in", async ({ page, db, baseURL, createUser }) => {
