@@ -53,6 +53,8 @@ type ResetAccount = {
   organisationId: number;
   organisationName: string;
   eligibility: ResetEligibility;
+  /** When the password last changed, by any means: a link sent before then is stale. */
+  passwordChangedAt: Date | null;
 };
 
 function accountWhere(db: Db, where: SQL | undefined): ResetAccount | null {
@@ -64,6 +66,7 @@ function accountWhere(db: Db, where: SQL | undefined): ResetAccount | null {
       organisationId: users.organisationId,
       organisationName: organisations.name,
       passwordHash: users.passwordHash,
+      passwordChangedAt: users.passwordChangedAt,
       ssoSubject: users.ssoSubject,
       isApiAccount: users.isApiAccount,
       disabledAt: users.disabledAt,
@@ -233,6 +236,10 @@ export function openPasswordReset(db: Db, token: string, now = new Date()): Open
   const account = resetAccountOfUser(db, found.link.organisationId, found.link.userId);
   // The account changed since the link was sent (disabled, made an API account): the link is dead.
   if (!account || account.eligibility !== "local") return { state: "unusable", expired: false };
+  // The password was changed since (on the profile, say, after a sign-in with the old one): a link
+  // asked for before then, perhaps by whoever prompted the change, must not undo it (ASVS 5.0 V7.4.3's
+  // reasoning: a credential change ends what the old state handed out).
+  if (account.passwordChangedAt && found.link.createdAt < account.passwordChangedAt) return { state: "unusable", expired: false };
   return { state: "live", linkId: found.link.id, account };
 }
 
