@@ -14,6 +14,7 @@ import {
 } from "@/lib/auth/password-reset";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { createSession } from "@/lib/auth/sessions";
+import { applyUserAccessChange, signOutUserEverywhere } from "@/lib/admin/user-admin";
 import { hashToken } from "@/lib/crypto";
 import { createEmailLink } from "@/lib/email-links";
 import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
@@ -191,6 +192,28 @@ describe("password reset", () => {
     // A link sent after the change works as usual.
     await issuePasswordResetLink(db, { account, context, now: later });
     expect(openPasswordReset(db, tokenFromEmail("ada@example.com"), later).state).toBe("live");
+  });
+
+  it("a link stays dead when a disabled account is enabled again", async () => {
+    await requestFor("ada@example.com");
+    const token = tokenFromEmail("ada@example.com");
+    // What setAccountDisabledAction does, then its undo a few minutes later.
+    db.transaction((tx) => {
+      tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+      signOutUserEverywhere(tx, user.id);
+    });
+    db.update(users).set({ disabledAt: null }).where(eq(users.id, user.id)).run();
+    expect(openPasswordReset(db, token).state).toBe("unusable");
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({ ok: false, reason: "unusable" });
+  });
+
+  it("a link stays dead when an account made an API account is made a person again", async () => {
+    await requestFor("ada@example.com");
+    const token = tokenFromEmail("ada@example.com");
+    const change = { roleIds: [], groupIds: [], requirement: "default", codeDelivery: "auto", removeTwoFactor: false } as const;
+    db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: true }));
+    db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: false }));
+    expect(openPasswordReset(db, token).state).toBe("unusable");
   });
 
   it("a reset leaves a locked second factor locked", async () => {
