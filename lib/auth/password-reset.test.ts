@@ -14,7 +14,7 @@ import {
 } from "@/lib/auth/password-reset";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { createSession } from "@/lib/auth/sessions";
-import { applyUserAccessChange, signOutUserEverywhere } from "@/lib/admin/user-admin";
+import { applyUserAccessChange, signOutUserEverywhere, type UserAccessChange } from "@/lib/admin/user-admin";
 import { hashToken } from "@/lib/crypto";
 import { createEmailLink } from "@/lib/email-links";
 import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
@@ -210,7 +210,7 @@ describe("password reset", () => {
   it("a link stays dead when an account made an API account is made a person again", async () => {
     await requestFor("ada@example.com");
     const token = tokenFromEmail("ada@example.com");
-    const change = { roleIds: [], groupIds: [], requirement: "default", codeDelivery: "auto", removeTwoFactor: false } as const;
+    const change: Omit<UserAccessChange, "isApiAccount"> = { roleIds: [], groupIds: [], requirement: "default", codeDelivery: "auto", removeTwoFactor: false };
     db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: true }));
     db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: false }));
     expect(openPasswordReset(db, token).state).toBe("unusable");
