@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { hashingBusyResponse } from "@/lib/auth/hashing-gate";
+import { hasMalformedEscape } from "@/lib/malformed-path";
 
 /*
  * Paths that answer visitors without a session themselves: sign-in steps,
@@ -16,6 +17,8 @@ const PUBLIC_PATHS = ["/login", "/dev/outbox", "/api/auth", "/api/v1", "/invite"
  */
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  // Next.js would answer "/login/reset/%ZZ" with a 500: it is the client's mistake.
+  if (hasMalformedEscape(pathname)) return new NextResponse("Bad request", { status: 400 });
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
   if (busy) return busy;
   if (PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`))) return NextResponse.next();

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { apiTokens, groupMembers, groups, roles, userRoles, users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
 import type { AccessReach } from "@/lib/admin/delegated-change";
+import { withdrawPasswordResetLinks } from "@/lib/auth/password-reset";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
@@ -96,8 +97,12 @@ export function revokeApiTokensOfUser(tx: Executor, userId: number, now = new Da
     .run().changes;
 }
 
-/** Ends every session and forgets every remembered browser of a user. */
+/**
+ * Ends every session, forgets every remembered browser and withdraws every
+ * unused password reset link of a user: whoever was in, or on the way in, is out.
+ */
 export function signOutUserEverywhere(tx: Executor, userId: number): number {
   forgetTrustedBrowsersOfUser(tx, userId);
+  withdrawPasswordResetLinks(tx, userId);
   return deleteSessionsOfUser(tx, userId);
 }

@@ -14,7 +14,9 @@ import {
 } from "@/lib/auth/password-reset";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { createSession } from "@/lib/auth/sessions";
+import { applyUserAccessChange, signOutUserEverywhere, type UserAccessChange } from "@/lib/admin/user-admin";
 import { hashToken } from "@/lib/crypto";
+import { createEmailLink } from "@/lib/email-links";
 import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
 import { insertUser, testDatabase } from "@/test/db";
 
@@ -174,6 +176,60 @@ describe("password reset", () => {
     const token = tokenFromEmail("ada@example.com");
     db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
     expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({ ok: false, reason: "unusable" });
+  });
+
+  it("a link sent before the password was changed another way (on the profile) no longer works", async () => {
+    const sentAt = new Date("2026-11-29T10:00:00Z");
+    const account = resetAccountOfUser(db, user.organisationId, user.id)!;
+    await issuePasswordResetLink(db, { account, context, now: sentAt });
+    const token = tokenFromEmail("ada@example.com");
+    // What changePasswordAction writes: the owner (or whoever signed in) chose a new password ten minutes later.
+    const changedAt = new Date(sentAt.getTime() + 10 * 60 * 1000);
+    db.update(users).set({ passwordHash: "changed elsewhere", passwordChangedAt: changedAt }).where(eq(users.id, user.id)).run();
+    const later = new Date(changedAt.getTime() + 60 * 1000);
+    expect(openPasswordReset(db, token, later)).toEqual({ state: "unusable", expired: false });
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context }, later)).toEqual({ ok: false, reason: "unusable" });
+    // A link sent after the change works as usual.
+    await issuePasswordResetLink(db, { account, context, now: later });
+    expect(openPasswordReset(db, tokenFromEmail("ada@example.com"), later).state).toBe("live");
+  });
+
+  it("a link stays dead when a disabled account is enabled again", async () => {
+    await requestFor("ada@example.com");
+    const token = tokenFromEmail("ada@example.com");
+    // What setAccountDisabledAction does, then its undo a few minutes later.
+    db.transaction((tx) => {
+      tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+      signOutUserEverywhere(tx, user.id);
+    });
+    db.update(users).set({ disabledAt: null }).where(eq(users.id, user.id)).run();
+    expect(openPasswordReset(db, token).state).toBe("unusable");
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({ ok: false, reason: "unusable" });
+  });
+
+  it("a link stays dead when an account made an API account is made a person again", async () => {
+    await requestFor("ada@example.com");
+    const token = tokenFromEmail("ada@example.com");
+    const change: Omit<UserAccessChange, "isApiAccount"> = { roleIds: [], groupIds: [], requirement: "default", codeDelivery: "auto", removeTwoFactor: false };
+    db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: true }));
+    db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: false }));
+    expect(openPasswordReset(db, token).state).toBe("unusable");
+  });
+
+  it("a reset leaves a locked second factor locked", async () => {
+    const lockedAt = new Date("2026-11-29T09:00:00Z");
+    db.update(users).set({ secondFactorLockedAt: lockedAt, secondFactorConsecutiveFailures: 100 }).where(eq(users.id, user.id)).run();
+    await requestFor("ada@example.com");
+    expect((await resetPasswordWithLink(db, { token: tokenFromEmail("ada@example.com"), newPassword: NEW_PASSWORD, context })).ok).toBe(true);
+    const after = db.select({ lockedAt: users.secondFactorLockedAt, failures: users.secondFactorConsecutiveFailures }).from(users).where(eq(users.id, user.id)).get();
+    expect(after).toEqual({ lockedAt, failures: 100 });
+  });
+
+  it("a token of another purpose (invitation, setup link) opens nothing here", async () => {
+    const other = createEmailLink(db, { organisationId: user.organisationId, userId: user.id, purpose: "authenticator_setup", lifetimeMs: PASSWORD_RESET_LIFETIME_MS });
+    if (!other.ok) throw new Error("no link");
+    expect(openPasswordReset(db, other.token)).toEqual({ state: "unusable", expired: false });
+    expect(await resetPasswordWithLink(db, { token: other.token, newPassword: NEW_PASSWORD, context })).toEqual({ ok: false, reason: "unusable" });
   });
 
   it("limits how often an administrator can send a user reset links", async () => {

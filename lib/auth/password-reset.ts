@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db";
+import type { Db, Executor } from "@/db";
 import { organisations, users, type EmailLinkPurpose } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
 import { recordAuditEvent } from "@/lib/audit";
@@ -53,6 +53,8 @@ type ResetAccount = {
   organisationId: number;
   organisationName: string;
   eligibility: ResetEligibility;
+  /** When the password last changed, by any means: a link sent before then is stale. */
+  passwordChangedAt: Date | null;
 };
 
 function accountWhere(db: Db, where: SQL | undefined): ResetAccount | null {
@@ -64,6 +66,7 @@ function accountWhere(db: Db, where: SQL | undefined): ResetAccount | null {
       organisationId: users.organisationId,
       organisationName: organisations.name,
       passwordHash: users.passwordHash,
+      passwordChangedAt: users.passwordChangedAt,
       ssoSubject: users.ssoSubject,
       isApiAccount: users.isApiAccount,
       disabledAt: users.disabledAt,
@@ -233,7 +236,21 @@ export function openPasswordReset(db: Db, token: string, now = new Date()): Open
   const account = resetAccountOfUser(db, found.link.organisationId, found.link.userId);
   // The account changed since the link was sent (disabled, made an API account): the link is dead.
   if (!account || account.eligibility !== "local") return { state: "unusable", expired: false };
+  // The password was changed since (on the profile, say, after a sign-in with the old one): a link
+  // asked for before then, perhaps by whoever prompted the change, must not undo it (ASVS 5.0 V7.4.3's
+  // reasoning: a credential change ends what the old state handed out).
+  if (account.passwordChangedAt && found.link.createdAt < account.passwordChangedAt) return { state: "unusable", expired: false };
   return { state: "live", linkId: found.link.id, account };
+}
+
+/**
+ * Withdraws the user's unused reset links, when an administrator ends their
+ * access (disables them, makes them an API account, signs them out
+ * everywhere). Refusing such an account when a link is used is not enough:
+ * enabling it again within the 30 minutes would bring the link back.
+ */
+export function withdrawPasswordResetLinks(tx: Executor, userId: number, now = new Date()): number {
+  return revokeEmailLinks(tx, { userId, purpose: PURPOSE }, now);
 }
 
 export type ResetResult =
