@@ -100,6 +100,12 @@ export const users = sqliteTable(
     /** argon2id PHC string; null for accounts that cannot use a password (SSO, pending invitation). */
     passwordHash: text("password_hash"),
     passwordChangedAt: timestamp("password_changed_at"),
+    /**
+     * Set when the password is reset through an emailed link; cleared when a
+     * sign-in completes. Until then the mailbox has just proved the password,
+     * so it may not also be the second factor: no code goes by email.
+     */
+    passwordResetByEmailAt: timestamp("password_reset_by_email_at"),
     /** E.164, e.g. +447700900123. */
     mobileNumber: text("mobile_number"),
     mobileVerifiedAt: timestamp("mobile_verified_at"),

@@ -220,3 +220,27 @@ test("signing in with a recovery code leads to the new-factor offer and an email
   await expect(page.getByText("You have 2 recovery codes left.")).toBeVisible();
   noServerErrors();
 });
+
+test("whoever reads the mailbox cannot pass both steps: after a reset by email, no sign-in code goes to that mailbox", async ({ page, db, createUser }) => {
+  const noServerErrors = failOnServerErrors(page);
+  // Sign-in codes by email are this user's second factor.
+  const user = await createUser({ columns: { codesEnabledAt: new Date(), codeDelivery: "email" } });
+  await page.goto("/login/forgot");
+  await askForReset(page, user.email);
+  await page.goto(await resetPathFor(db, user.email));
+  const newPassword = `copper ${crypto.randomBytes(6).toString("hex")} window garden`;
+  await chooseNewPassword(page, newPassword);
+  await expect(page).toHaveURL(/\/login\?reason=password-reset$/);
+  const emailsBefore = outboxEmails(db, user.email).length;
+
+  await signInWithForm(page, { email: user.email, password: newPassword });
+  await expect(page).toHaveURL(/\/login\/two-factor$/);
+  await expect(page.getByText("Your password was just reset through a link sent to your email")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send a new code" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "I can't use any of my methods" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  // No code reached the mailbox: only the "password was changed" notice came before.
+  expect(outboxEmails(db, user.email).slice(0, outboxEmails(db, user.email).length - emailsBefore).filter((email) => /^\s*\d{6}\s*$/m.test(email.body ?? ""))).toEqual([]);
+  noServerErrors();
+});
+

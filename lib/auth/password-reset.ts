@@ -280,7 +280,8 @@ export async function resetPasswordWithLink(
   const sessionsEnded = db.transaction(
     (tx) => {
       if (!consumeEmailLink(tx, opened.linkId, now)) return null;
-      tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, account.id)).run();
+      // The mailbox has just proved the password: until a sign-in completes, it cannot be the second factor too.
+      tx.update(users).set({ passwordHash, passwordChangedAt: now, passwordResetByEmailAt: now }).where(eq(users.id, account.id)).run();
       revokeEmailLinks(tx, { userId: account.id, purpose: PURPOSE }, now);
       forgetTrustedBrowsersOfUser(tx, account.id);
       return deleteSessionsOfUser(tx, account.id);

@@ -5,8 +5,12 @@ import type { SendOutcome } from "@/lib/two-factor/code-delivery";
 
 export type CodeSent = { sentTo: string };
 
+/** Why no code goes by email right after a reset through an emailed link (see signInCodePlan). */
+export const CODES_BARRED_BY_RESET_MESSAGE =
+  "Your password was just reset through a link sent to your email, so a code sent to that same email cannot finish signing in. Use another method or a recovery code, or ask your administrator for help.";
+
 /** What a form says after a code was asked for; never the code itself. */
-export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" | "factor_locked" }): FormState<CodeSent> {
+export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" | "factor_locked" | "barred_by_reset" }): FormState<CodeSent> {
   if (outcome.ok) {
     const data = { sentTo: outcome.maskedDestination };
     if (outcome.fallback === "sms_failed") {
@@ -28,6 +32,8 @@ export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "
       return { status: "error", message: "Your organisation does not allow codes by text message or email for your account." };
     case "factor_locked":
       return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+    case "barred_by_reset":
+      return { status: "error", message: CODES_BARRED_BY_RESET_MESSAGE };
     case "sms_limit":
       return { status: "error", message: "Too many text messages were sent from your organisation this hour. Try again later." };
     default:

@@ -1,6 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
+import { users } from "@/db/schema";
 import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { setSessionCookie, setTrustedBrowserCookie } from "@/lib/auth/cookies";
@@ -31,6 +33,8 @@ export async function completeSecondFactor(
     ...(secondFactorProven ? {} : { authenticatedAt: NEVER_REAUTHENTICATED }),
   });
   if (!rotated) return "/login";
+  // A sign-in completed: emailed codes are a second factor again (see signInCodePlan).
+  db.update(users).set({ passwordResetByEmailAt: null }).where(eq(users.id, current.user.id)).run();
   await setSessionCookie(rotated.token, rotated.expiresAt);
   await noteFullSignIn(db, { userId: current.user.id, context: current.context });
   if (remember) {

@@ -14,13 +14,12 @@ import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { warnOwnerOfLockout } from "@/lib/two-factor/lockout-notice";
 import { verifySecondFactor, type CodeProblem } from "@/lib/two-factor/challenge";
 import { completeSecondFactor } from "@/lib/two-factor/sign-in-completion";
-import { sendSecondFactorCode } from "@/lib/two-factor/code-challenge";
+import { challengeMethods, sendSecondFactorCode } from "@/lib/two-factor/code-challenge";
 import { sendOutcomeMessage } from "@/lib/two-factor/send-outcome-message";
 import { isCodeMethod, startingMethod } from "@/lib/two-factor/methods";
 import { liveCode } from "@/lib/two-factor/one-time-codes";
 import { recoveryCodeUsedPath, tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-code-notice";
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 
 const challengeSchema = z.object({
   code: z
@@ -56,7 +55,7 @@ export const verifySecondFactorAction = formAction({
   async handler({ code, method: requested, remember }, current) {
     const { user, organisation, session, context } = current;
     const db = getDb();
-    const { methods, preferredMethod } = twoFactorStateOfUser(db, user.id);
+    const { methods, preferredMethod } = challengeMethods(db, user.id);
     // A code typed while Duo is the starting method is for the user's first code method (or a recovery code).
     const starting = startingMethod(methods, preferredMethod);
     const method = requested && methods.includes(requested) ? requested : isCodeMethod(starting) ? starting : (methods.find(isCodeMethod) ?? "totp");

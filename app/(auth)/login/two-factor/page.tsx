@@ -5,18 +5,19 @@ import { LockedChallenge } from "@/app/(auth)/login/two-factor/_components/locke
 import { RecoveryRequestSection } from "@/app/(auth)/login/two-factor/_components/recovery-request";
 import { sendNewCodeAction, switchToCodeAction } from "@/app/(auth)/login/two-factor/actions";
 import { RowActionForm } from "@/components/row-action-form";
+import { Notice } from "@/components/ui/notice";
 import { DuoContinueForm } from "@/components/duo-continue-form";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
-import { codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/code-challenge";
+import { challengeMethods, codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/code-challenge";
 import { planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
 import { DuoNoticeAlert } from "@/components/duo-notice";
 import { duoNoticeFrom } from "@/lib/duo/messages";
 import { secondFactorLock } from "@/lib/two-factor/factor-lock";
 import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/methods";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { CODES_BARRED_BY_RESET_MESSAGE } from "@/lib/two-factor/send-outcome-message";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
 
@@ -60,7 +61,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
   const { user, session } = await requireSession("password");
   const db = getDb();
   if (secondFactorLock(db, user.id)) return <LockedChallenge email={user.email} organisationId={user.organisationId} userId={user.id} />;
-  const { methods, preferredMethod } = twoFactorStateOfUser(db, user.id);
+  const { methods, preferredMethod, codesBarredByReset } = challengeMethods(db, user.id);
   const params = await searchParams;
   const requested = params.method;
   const method = methods.find((candidate) => candidate === requested) ?? startingMethod(methods, preferredMethod);
@@ -80,8 +81,13 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
         {method === "totp" ? <>Open your authenticator app and enter the code it shows for {user.email}.</> : null}
         {method === "duo" ? <>Continue to Duo and approve the sign-in there.</> : null}
         {notice ? <CodeStatus notice={notice} /> : null}
-        {method === null ? <>None of your second factors is allowed by your organisation now: use a recovery code, or ask your administrator.</> : null}
+        {method === null && !codesBarredByReset ? <>None of your second factors is allowed by your organisation now: use a recovery code, or ask your administrator.</> : null}
       </p>
+      {codesBarredByReset ? (
+        <div className="mt-4">
+          <Notice>{CODES_BARRED_BY_RESET_MESSAGE}</Notice>
+        </div>
+      ) : null}
       <DuoNoticeAlert notice={duoNotice} />
       {method === "duo" ? <DuoContinueForm /> : <TwoFactorChallengeForm key={method ?? "none"} method={method} />}
       {method === "code" ? (

@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `password_reset_by_email_at` integer;
