@@ -11,6 +11,7 @@ test("screens", async ({ page, browser, context, db, createUser, signInAs }) => 
   await page.getByLabel("Email").fill(user.email);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("status").first()).toContainText("If an account");
+  await page.waitForTimeout(1500);
   await page.screenshot({ path: "/tmp/shots/forgot-sent.png", fullPage: true });
   await expect.poll(() => outboxEmails(db, user.email).length).toBeGreaterThan(0);
   const path = /(\/login\/reset\/[A-Za-z0-9_-]+)/.exec(outboxEmails(db, user.email)[0]!.body ?? "")![1]!;
