@@ -21,7 +21,12 @@ export const RECOVERY_NEXT_STEPS = [
   "Nothing changes until then: your methods keep working if you find them.",
 ] as const;
 
-export function recoveryRequestSent(): string {
+/** `administratorsAsked`: how many administrators who may reset this account were emailed. */
+export function recoveryRequestSent(administratorsAsked: number): string {
+  if (administratorsAsked === 0) {
+    // Say so rather than promise help that no one here can give (the user may be the only full administrator).
+    return "Your request was recorded, but no administrator here can reset your account. Contact your organisation's IT support directly.";
+  }
   return "Your request was sent to your administrators.";
 }
 

@@ -18,9 +18,10 @@ export async function requestRecoveryFlow(current: CurrentSession): Promise<Form
   const opened = openRecoveryRequest(db, { organisationId: organisation.id, userId: user.id, context: current.context });
   if (opened.outcome === "limited") return { status: "error", message: recoveryRequestLimited(opened.retryAt) };
   if (opened.outcome === "already_pending") return { status: "success", message: recoveryRequestAlreadySent(opened.request.createdAt) };
-  for (const admin of administratorsWhoMayActOn(db, organisation.id, user.id)) {
+  const administrators = administratorsWhoMayActOn(db, organisation.id, user.id);
+  for (const admin of administrators) {
     await tellAdministratorOfRecoveryRequest(admin, user, opened.request, organisation);
   }
   await tellUserOfRecoveryRequest(user, opened.request, organisation);
-  return { status: "success", message: recoveryRequestSent() };
+  return { status: "success", message: recoveryRequestSent(administrators.length) };
 }
