@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { emailLinks, type EmailLinkPurpose } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
@@ -18,7 +18,13 @@ const LINK_TOKEN_BYTES = 32;
 export const EMAIL_LINK_TOKEN_MAX_LENGTH = 128;
 
 /** How often one user may be sent a link for one purpose. */
-export type EmailLinkSendLimits = { cooldownMs: number; perWindow: number; windowMs: number };
+export type EmailLinkSendLimits = {
+  cooldownMs: number;
+  perWindow: number;
+  windowMs: number;
+  /** Count only links an administrator sent, so that strangers asking at /login/forgot cannot use up an administrator's sends. */
+  sentByAdministrators?: boolean;
+};
 
 export type EmailLinkRefusal = { ok: false; reason: "cooldown" | "too_many"; retryAt: Date };
 export type CreatedEmailLink = { ok: true; token: string; link: EmailLink };
@@ -91,7 +97,14 @@ function sendLimitRefusal(tx: Executor, userId: number, purpose: EmailLinkPurpos
   const recent = tx
     .select({ createdAt: emailLinks.createdAt })
     .from(emailLinks)
-    .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, purpose), gt(emailLinks.createdAt, new Date(now.getTime() - limits.windowMs))))
+    .where(
+      and(
+        eq(emailLinks.userId, userId),
+        eq(emailLinks.purpose, purpose),
+        gt(emailLinks.createdAt, new Date(now.getTime() - limits.windowMs)),
+        ...(limits.sentByAdministrators ? [isNotNull(emailLinks.createdByUserId)] : []),
+      ),
+    )
     .orderBy(desc(emailLinks.createdAt))
     .limit(limits.perWindow)
     .all();

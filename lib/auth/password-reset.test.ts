@@ -240,4 +240,11 @@ describe("password reset", () => {
     expect(await issuePasswordResetLink(db, { account, context, sentBy: admin, now: new Date(at.getTime() + 1000) })).toMatchObject({ ok: false, reason: "cooldown" });
     expect(sent.at(-1)?.text).toContain("Grace, an administrator of Acme");
   });
+
+  it("a stranger flooding /login/forgot does not use up the administrator's sends", async () => {
+    const at = new Date("2026-11-29T10:00:00Z");
+    for (let i = 0; i < RESET_REQUESTS_PER_ACCOUNT + 2; i++) await requestFor("ada@example.com", new Date(at.getTime() + i * 1000), `203.0.113.${i + 1}`);
+    const account = resetAccountOfUser(db, user.organisationId, user.id)!;
+    expect(await issuePasswordResetLink(db, { account, context, sentBy: { id: user.id, name: "Grace" }, now: new Date(at.getTime() + 60_000) })).toEqual({ ok: true });
+  });
 });

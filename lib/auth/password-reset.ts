@@ -37,8 +37,13 @@ export const RESET_REQUESTS_PER_ADDRESS = 20;
 export const RESET_REQUESTS_PER_ACCOUNT = 5;
 export const RESET_REQUEST_WINDOW_MS = 60 * 60 * 1000;
 
-/** An administrator's "Send password reset link": counted with every reset link the user was sent. */
-export const ADMIN_RESET_LINK_LIMITS: EmailLinkSendLimits = { cooldownMs: 60 * 1000, perWindow: RESET_REQUESTS_PER_ACCOUNT, windowMs: RESET_REQUEST_WINDOW_MS };
+/** An administrator's "Send password reset link": counted apart from /login/forgot, which a stranger may have flooded. */
+export const ADMIN_RESET_LINK_LIMITS: EmailLinkSendLimits = {
+  cooldownMs: 60 * 1000,
+  perWindow: RESET_REQUESTS_PER_ACCOUNT,
+  windowMs: RESET_REQUEST_WINDOW_MS,
+  sentByAdministrators: true,
+};
 
 /**
  * Who may reset a password here: a local account that can sign in. The
