@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { apiTokens, groupMembers, groups, roles, userRoles, users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
 import type { AccessReach } from "@/lib/admin/delegated-change";
-import { withdrawPasswordResetLinks } from "@/lib/auth/password-reset";
+import { withdrawPasswordResetLinks } from "@/lib/auth/password-reset-links";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";

@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
+import type { Db } from "@/db";
 import { organisations, users, type EmailLinkPurpose } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
 import { recordAuditEvent } from "@/lib/audit";
@@ -246,16 +246,6 @@ export function openPasswordReset(db: Db, token: string, now = new Date()): Open
   // reasoning: a credential change ends what the old state handed out).
   if (account.passwordChangedAt && found.link.createdAt < account.passwordChangedAt) return { state: "unusable", expired: false };
   return { state: "live", linkId: found.link.id, account };
-}
-
-/**
- * Withdraws the user's unused reset links, when an administrator ends their
- * access (disables them, makes them an API account, signs them out
- * everywhere). Refusing such an account when a link is used is not enough:
- * enabling it again within the 30 minutes would bring the link back.
- */
-export function withdrawPasswordResetLinks(tx: Executor, userId: number, now = new Date()): number {
-  return revokeEmailLinks(tx, { userId, purpose: PURPOSE }, now);
 }
 
 export type ResetResult =
