@@ -52,6 +52,9 @@ export type RequiredSetupFlow = (typeof REQUIRED_SETUP_FLOWS)[number];
 export const DEFAULT_SESSION_IDLE_MINUTES = 14 * 24 * 60;
 
 /** `refuse`: a Duo bypass is not a second factor; `flag`: accept it, audited as a bypass. */
+/** ASVS 5.0 V16.4: audit logs are kept long enough to investigate; one year unless the organisation says otherwise. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
+
 export const DUO_BYPASS_ACTIONS = ["refuse", "flag"] as const;
 export type DuoBypassAction = (typeof DUO_BYPASS_ACTIONS)[number];
 
@@ -84,6 +87,8 @@ export const organisations = sqliteTable("organisations", {
   secondFactorLockoutLimit: integer("second_factor_lockout_limit").notNull().default(100),
   /** What a Duo "allow" without a real factor (bypass, unenrolled user) does at sign-in. */
   duoBypassAtSignIn: text("duo_bypass_at_sign_in", { enum: DUO_BYPASS_ACTIONS }).notNull().default("refuse"),
+  /** Days audit events are kept before the retention job deletes them (at least a year by default). */
+  auditRetentionDays: integer("audit_retention_days").notNull().default(DEFAULT_AUDIT_RETENTION_DAYS),
   createdAt: createdAt(),
 });
 
@@ -319,6 +324,8 @@ export const SIGN_IN_FAILURE_SCOPES = [
   "reset_account",
   /** "I can't use any of my methods" requests of one user. */
   "recovery_request",
+  /** Duo "Test connection" presses of one organisation (each is an outbound call). */
+  "duo_connection_test",
 ] as const;
 export type SignInFailureScope = (typeof SIGN_IN_FAILURE_SCOPES)[number];
 

@@ -1,0 +1,1 @@
+ALTER TABLE `organisations` ADD `audit_retention_days` integer DEFAULT 365 NOT NULL;
