@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { bodyLimitFor, bodyTooLargeResponse, readBodyWithin, ROUTE_HANDLER_BODY_LIMIT_BYTES, withBoundedBody } from "@/lib/body-limit";
+
+function chunkedStream(chunks: number, chunkSize: number): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent === chunks) return controller.close();
+      sent++;
+      controller.enqueue(new Uint8Array(chunkSize).fill(65));
+    },
+  });
+  return { stream, pulled: () => sent };
+}
+
+describe("body limits", () => {
+  it("gives route handlers a smaller limit than server actions", () => {
+    expect(bodyLimitFor("/api/auth/callback/oidc")).toBe(64 * 1024);
+    expect(bodyLimitFor("/api/v1/users")).toBe(64 * 1024);
+    expect(bodyLimitFor("/login/duo/callback")).toBe(64 * 1024);
+    expect(bodyLimitFor("/login")).toBe(100 * 1024);
+  });
+
+  it("refuses a declared Content-Length over the limit with a 413, before reading", async () => {
+    const headers = (length: string) => new Headers({ "content-length": length });
+    const refused = bodyTooLargeResponse({ pathname: "/api/v1/users", headers: headers(String(64 * 1024 + 1)) });
+    expect(refused?.status).toBe(413);
+    expect(await refused?.text()).toBe("That request is too large.");
+    expect(bodyTooLargeResponse({ pathname: "/api/v1/users", headers: headers(String(64 * 1024)) })).toBeNull();
+    expect(bodyTooLargeResponse({ pathname: "/login", headers: headers(String(90 * 1024)) })).toBeNull();
+    expect(bodyTooLargeResponse({ pathname: "/login", headers: headers("99999999999999999999") })?.status).toBe(413);
+    expect(bodyTooLargeResponse({ pathname: "/login", headers: new Headers() })).toBeNull();
+  });
+
+  it("stops reading a chunked body as soon as it passes the limit", async () => {
+    const { stream, pulled } = chunkedStream(10_000, 1024);
+    expect(await readBodyWithin(stream, ROUTE_HANDLER_BODY_LIMIT_BYTES)).toBeNull();
+    expect(pulled()).toBeLessThanOrEqual(66);
+  });
+
+  it("reads a body within the limit whole", async () => {
+    const { stream } = chunkedStream(3, 1000);
+    expect((await readBodyWithin(stream, ROUTE_HANDLER_BODY_LIMIT_BYTES))?.byteLength).toBe(3000);
+    expect((await readBodyWithin(null, 10))?.byteLength).toBe(0);
+  });
+
+  it("hands a route handler the same request, body buffered, or a 413", async () => {
+    const small = await withBoundedBody(new Request("http://localhost/api/auth/callback/oidc", { method: "POST", body: "code=abc&state=xyz" }));
+    expect(small).toBeInstanceOf(Request);
+    expect(await (small as Request).text()).toBe("code=abc&state=xyz");
+    const { stream } = chunkedStream(100, 1024);
+    const large = await withBoundedBody(new Request("http://localhost/api/auth/callback/oidc", { method: "POST", body: stream, duplex: "half" } as RequestInit));
+    expect(large).toBeInstanceOf(Response);
+    expect((large as Response).status).toBe(413);
+  });
+});
