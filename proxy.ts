@@ -13,26 +13,18 @@ import { newNonce, securityHeaders } from "@/lib/security-headers";
  */
 const PUBLIC_PATHS = ["/login", "/dev/outbox", "/api/auth", "/api/v1", "/invite", "/setup"];
 
-let warnedAboutForwardedFor = false;
-
 /**
  * With TRUSTED_PROXIES=0 nobody in front of us writes X-Forwarded-For, so any
  * such header came from the client. `next start` keeps a header it receives
  * and fills in the socket's address only when there is none (`??=` in
  * next/dist/server/base-server.js, Next.js 16.4): dropping the client's copy
- * here makes Next.js write the real address.
+ * here makes Next.js write the real address. (Next.js also fills the header in
+ * before this runs, so its presence here says nothing about a proxy: no
+ * warning can tell a forgery from a forgotten setting.)
  */
 function dropClientForwardedFor(requestHeaders: Headers): void {
-  if (!requestHeaders.has("x-forwarded-for") && !requestHeaders.has("x-real-ip")) return;
   requestHeaders.delete("x-forwarded-for");
   requestHeaders.delete("x-real-ip");
-  if (!warnedAboutForwardedFor) {
-    warnedAboutForwardedFor = true;
-    console.warn(
-      "Twofold: a request came with X-Forwarded-For, which is ignored because TRUSTED_PROXIES is 0. " +
-        "If Twofold runs behind a reverse proxy, set TRUSTED_PROXIES (README: Running behind a reverse proxy).",
-    );
-  }
 }
 
 function withHeaders<T extends Response>(response: T, headers: Record<string, string>): T {

@@ -8,7 +8,7 @@ import { allServerActions } from "./manifests";
  * where it is read. Never a 500.
  */
 
-const ROUTE_HANDLERS = ["/api/auth/callback/oidc", "/api/v1/users", "/api/v1/no-such-endpoint", "/login/duo/callback"];
+const ROUTE_HANDLERS = ["/api/auth/callback/sso", "/api/v1/users", "/api/v1/no-such-endpoint", "/login/duo/callback"];
 
 /** Sends `total` bytes in 16 KiB chunks with no Content-Length, stopping when the server answers. */
 function postChunked(baseURL: string, path: string, total: number, headers: Record<string, string> = {}): Promise<number> {
@@ -61,7 +61,7 @@ test("a chunked body over the limit gets a 4xx, never a 500", async ({ baseURL }
     expect(status, path).toBeLessThan(500);
   }
   // The SSO callback reads its body: it stops at the limit and says why.
-  expect(await postChunked(baseURL!, "/api/auth/callback/oidc", 1024 * 1024)).toBe(413);
+  expect(await postChunked(baseURL!, "/api/auth/callback/sso", 1024 * 1024)).toBe(413);
   // A server action: Next.js's own limit (experimental.serverActions.bodySizeLimit).
   const signIn = allServerActions().find((action) => action.name === "signInAction")!;
   const status = await postChunked(baseURL!, "/login", 1024 * 1024, { "next-action": signIn.id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" });

@@ -15,7 +15,7 @@ function chunkedStream(chunks: number, chunkSize: number): { stream: ReadableStr
 
 describe("body limits", () => {
   it("gives route handlers a smaller limit than server actions", () => {
-    expect(bodyLimitFor("/api/auth/callback/oidc")).toBe(64 * 1024);
+    expect(bodyLimitFor("/api/auth/callback/sso")).toBe(64 * 1024);
     expect(bodyLimitFor("/api/v1/users")).toBe(64 * 1024);
     expect(bodyLimitFor("/login/duo/callback")).toBe(64 * 1024);
     expect(bodyLimitFor("/login")).toBe(100 * 1024);
@@ -45,11 +45,11 @@ describe("body limits", () => {
   });
 
   it("hands a route handler the same request, body buffered, or a 413", async () => {
-    const small = await withBoundedBody(new Request("http://localhost/api/auth/callback/oidc", { method: "POST", body: "code=abc&state=xyz" }));
+    const small = await withBoundedBody(new Request("http://localhost/api/auth/callback/sso", { method: "POST", body: "code=abc&state=xyz" }));
     expect(small).toBeInstanceOf(Request);
     expect(await (small as Request).text()).toBe("code=abc&state=xyz");
     const { stream } = chunkedStream(100, 1024);
-    const large = await withBoundedBody(new Request("http://localhost/api/auth/callback/oidc", { method: "POST", body: stream, duplex: "half" } as RequestInit));
+    const large = await withBoundedBody(new Request("http://localhost/api/auth/callback/sso", { method: "POST", body: stream, duplex: "half" } as RequestInit));
     expect(large).toBeInstanceOf(Response);
     expect((large as Response).status).toBe(413);
   });
