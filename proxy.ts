@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { cookiesAreSecure, sessionCookie } from "@/lib/auth/cookie-definitions";
 import { hashingBusyResponse } from "@/lib/auth/hashing-gate";
-import { bodyTooLargeResponse } from "@/lib/body-limit";
+import { bodyLimitResponse } from "@/lib/body-limit";
 import { getEdgeSettings } from "@/lib/env";
 import { hasMalformedEscape } from "@/lib/malformed-path";
 import { newNonce, securityHeaders } from "@/lib/security-headers";
@@ -47,8 +47,8 @@ export function proxy(request: NextRequest) {
 
   // Next.js would answer "/login/reset/%ZZ" with a 500: it is the client's mistake.
   if (hasMalformedEscape(pathname)) return withHeaders(new NextResponse("Bad request", { status: 400 }), headers);
-  const tooLarge = bodyTooLargeResponse({ pathname, headers: request.headers });
-  if (tooLarge) return withHeaders(tooLarge, headers);
+  const refusedBody = bodyLimitResponse({ pathname, headers: request.headers });
+  if (refusedBody) return withHeaders(refusedBody, headers);
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
   if (busy) return withHeaders(busy, headers);
 

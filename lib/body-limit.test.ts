@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bodyLimitFor, bodyTooLargeResponse, readBodyWithin, ROUTE_HANDLER_BODY_LIMIT_BYTES, withBoundedBody } from "@/lib/body-limit";
+import { bodyLimitFor, bodyLimitResponse, readBodyWithin, ROUTE_HANDLER_BODY_LIMIT_BYTES, withBoundedBody } from "@/lib/body-limit";
 
 function chunkedStream(chunks: number, chunkSize: number): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let sent = 0;
@@ -23,13 +23,21 @@ describe("body limits", () => {
 
   it("refuses a declared Content-Length over the limit with a 413, before reading", async () => {
     const headers = (length: string) => new Headers({ "content-length": length });
-    const refused = bodyTooLargeResponse({ pathname: "/api/v1/users", headers: headers(String(64 * 1024 + 1)) });
+    const refused = bodyLimitResponse({ pathname: "/api/v1/users", headers: headers(String(64 * 1024 + 1)) });
     expect(refused?.status).toBe(413);
     expect(await refused?.text()).toBe("That request is too large.");
-    expect(bodyTooLargeResponse({ pathname: "/api/v1/users", headers: headers(String(64 * 1024)) })).toBeNull();
-    expect(bodyTooLargeResponse({ pathname: "/login", headers: headers(String(90 * 1024)) })).toBeNull();
-    expect(bodyTooLargeResponse({ pathname: "/login", headers: headers("99999999999999999999") })?.status).toBe(413);
-    expect(bodyTooLargeResponse({ pathname: "/login", headers: new Headers() })).toBeNull();
+    expect(bodyLimitResponse({ pathname: "/api/v1/users", headers: headers(String(64 * 1024)) })).toBeNull();
+    expect(bodyLimitResponse({ pathname: "/login", headers: headers(String(90 * 1024)) })).toBeNull();
+    expect(bodyLimitResponse({ pathname: "/login", headers: headers("99999999999999999999") })?.status).toBe(413);
+    expect(bodyLimitResponse({ pathname: "/login", headers: new Headers() })).toBeNull();
+  });
+
+  it("asks for a Content-Length on a page or server action, and leaves chunked route-handler bodies to the bounded reader", () => {
+    const chunked = new Headers({ "transfer-encoding": "chunked" });
+    expect(bodyLimitResponse({ pathname: "/login", headers: chunked })?.status).toBe(411);
+    expect(bodyLimitResponse({ pathname: "/admin/settings", headers: chunked })?.status).toBe(411);
+    expect(bodyLimitResponse({ pathname: "/api/auth/callback/sso", headers: chunked })).toBeNull();
+    expect(bodyLimitResponse({ pathname: "/api/v1/users", headers: chunked })).toBeNull();
   });
 
   it("stops reading a chunked body as soon as it passes the limit", async () => {

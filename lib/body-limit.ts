@@ -21,25 +21,37 @@ export const SERVER_ACTION_BODY_LIMIT_BYTES = 100 * 1024;
 /** Route handlers of ours: Auth.js (the SSO callback), the API and Duo's callback. */
 const ROUTE_HANDLER_PATHS = [/^\/api\//, /^\/login\/duo\/(callback|start)$/];
 
+function isRouteHandler(pathname: string): boolean {
+  return ROUTE_HANDLER_PATHS.some((path) => path.test(pathname));
+}
+
 export function bodyLimitFor(pathname: string): number {
-  return ROUTE_HANDLER_PATHS.some((path) => path.test(pathname)) ? ROUTE_HANDLER_BODY_LIMIT_BYTES : SERVER_ACTION_BODY_LIMIT_BYTES;
+  return isRouteHandler(pathname) ? ROUTE_HANDLER_BODY_LIMIT_BYTES : SERVER_ACTION_BODY_LIMIT_BYTES;
 }
 
 const TOO_LARGE_MESSAGE = "That request is too large.";
 
+const PLAIN_TEXT = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" };
+
 function tooLarge(): Response {
-  return new Response(TOO_LARGE_MESSAGE, { status: 413, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(TOO_LARGE_MESSAGE, { status: 413, headers: PLAIN_TEXT });
 }
 
 /**
  * For proxy.ts: a 413 for a request whose Content-Length says its body is
  * over the limit for its path, before anything reads it. A body without
- * Content-Length (chunked) is bounded where it is read: readBodyWithin below,
- * and Next.js's own limit for server actions.
+ * Content-Length (chunked) is bounded where a route handler reads it
+ * (readBodyWithin below). Pages and their server actions get a 411 for one:
+ * browsers always send the length of a form or an action's body, and Next.js
+ * answers an action body over its own limit with a 500, not a 413.
  */
-export function bodyTooLargeResponse(request: { pathname: string; headers: Headers }): Response | null {
+export function bodyLimitResponse(request: { pathname: string; headers: Headers }): Response | null {
   const declared = request.headers.get("content-length");
-  if (declared === null || !/^\d+$/.test(declared.trim())) return null;
+  if (declared === null) {
+    if (!request.headers.has("transfer-encoding") || isRouteHandler(request.pathname)) return null;
+    return new Response("Send the request with a Content-Length.", { status: 411, headers: PLAIN_TEXT });
+  }
+  if (!/^\d+$/.test(declared.trim())) return null;
   return Number(declared) > bodyLimitFor(request.pathname) ? tooLarge() : null;
 }
 
