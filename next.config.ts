@@ -19,6 +19,8 @@ const nextConfig: NextConfig = {
     authInterrupts: true,
     // Our forms send a few kilobytes; the 1 MB default lets a stranger make every action buffer a megabyte (lib/body-limit).
     serverActions: { bodySizeLimit: SERVER_ACTION_BODY_LIMIT },
+    // With proxy.ts present Next.js buffers each request body for it (10 MB by default) before it answers, even a 413.
+    proxyClientMaxBodySize: SERVER_ACTION_BODY_LIMIT,
   },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
