@@ -25,6 +25,7 @@ import { planSecondFactorDelivery, sendOneTimeCode } from "@/lib/two-factor/code
 import { METHOD_LABELS } from "@/lib/two-factor/methods";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/send-outcome-message";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
 
 const currentPassword = z
   .string()
@@ -88,7 +89,7 @@ export const regenerateRecoveryCodesAction = formAction({
     if (!hasConfirmedAuthenticator(db, current.user.id)) return { status: "error", message: "Two-factor authentication is off." };
     const refusal = await confirmPasswordAndCode(current, { password: input.currentPassword, code: input.code });
     if (refusal) return refusal;
-    const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, getEnv().APP_ENCRYPTION_KEY));
+    const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, appKeyRing()));
     recordActorEvent(getDb(), current, "recovery_codes.regenerated", { targetUserId: current.user.id });
     await notifyUser(current.user, current.organisation, {
       subject: "new recovery codes",
@@ -159,7 +160,7 @@ export const confirmCodesAction = formAction({
       sessionTokenHash: session.tokenHash,
       purpose: "enable_codes",
       code: input.code,
-      key: getEnv().APP_ENCRYPTION_KEY,
+      keys: appKeyRing(),
     });
     if (!check.ok) {
       if (check.reason === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };

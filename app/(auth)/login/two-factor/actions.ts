@@ -20,6 +20,7 @@ import { isCodeMethod, startingMethod } from "@/lib/two-factor/methods";
 import { liveCode } from "@/lib/two-factor/one-time-codes";
 import { recoveryCodeUsedPath, tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-code-notice";
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
 
 const challengeSchema = z.object({
   code: z
@@ -64,7 +65,7 @@ export const verifySecondFactorAction = formAction({
       sessionTokenHash: session.tokenHash,
       code,
       method,
-      key: getEnv().APP_ENCRYPTION_KEY,
+      keys: appKeyRing(),
       context,
     });
     if (result.outcome !== "verified" && result.outcome !== "locked") {
