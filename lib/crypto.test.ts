@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { constantTimeEqual, hashToken, randomToken } from "@/lib/crypto";
 

@@ -8,7 +8,6 @@ import type { CurrentSession } from "@/lib/auth/guards";
 import { takeNextPath } from "@/lib/auth/after-sign-in";
 import { returnAfterConfirmedAccess } from "@/lib/auth/recent-authentication";
 import { markReauthenticated } from "@/lib/auth/sessions";
-import { getEnv } from "@/lib/env";
 import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/challenge";
 import { tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-code-notice";
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";

@@ -3,7 +3,6 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
-import { getEnv } from "@/lib/env";
 import { classifyDuoError, createDuoClient, withinDuoTimeout, type DuoFailure, type DuoSettings } from "@/lib/duo/client";
 import { judgeDuoAnswer } from "@/lib/duo/auth-context";
 import { claimDuoState, storeDuoState, type DuoPurpose } from "@/lib/duo/states";

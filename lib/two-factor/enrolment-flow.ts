@@ -6,7 +6,6 @@ import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
-import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { confirmAuthenticatorEnrolment, startAuthenticatorEnrolment } from "@/lib/two-factor/authenticator";
 import { groupSecret, totpUri } from "@/lib/two-factor/totp";

@@ -10,7 +10,6 @@ import { recordActorEvent } from "@/lib/audit";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
-import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { mobileNumberSchema } from "@/lib/profile-schemas";
 import { codeRecipientOf } from "@/lib/two-factor/code-challenge";

@@ -10,7 +10,6 @@ import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { confirmPasswordAndCode } from "@/lib/auth/confirm-access";
 import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
-import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";

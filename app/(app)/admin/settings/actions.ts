@@ -7,7 +7,6 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { organisations, REQUIRED_SETUP_FLOWS, TWO_FACTOR_POLICIES } from "@/db/schema";
-import { getEnv } from "@/lib/env";
 import { formAction } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { requireSettingsAdmin } from "@/lib/admin/settings-admin";

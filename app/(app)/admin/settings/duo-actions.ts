@@ -11,7 +11,6 @@ import { requirePermission } from "@/lib/auth/guards";
 import { checkDuoConnection } from "@/lib/duo/client";
 import { DUO_CALLBACK_PATH } from "@/lib/duo/prompt";
 import { duoKeyFields } from "@/lib/duo/settings-schema";
-import { getEnv } from "@/lib/env";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { duoSecretKeyBinding } from "@/lib/keys/bindings";
 import { decryptSecret } from "@/lib/keys/secrets";

@@ -8,7 +8,6 @@ import { formAction, type FormState } from "@/lib/action";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { clearSessionCookie } from "@/lib/auth/cookies";
 import { requireSession, type CurrentSession } from "@/lib/auth/guards";
-import { getEnv } from "@/lib/env";
 import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { warnOwnerOfLockout } from "@/lib/two-factor/lockout-notice";
