@@ -67,7 +67,7 @@ export type OpenedSecret = {
 /** Decrypts, and says under which key and format it was stored: what `npm run keys:rekey` needs. */
 export function openSecret(stored: string, binding: SecretBinding, ring: KeyRing): OpenedSecret {
   const parts = stored.split(".");
-  if (parts[0] === "v2" && parts.length === 6) {
+  if (parts[0] === "v2" && parts.length === 5) {
     const key = ring.byId(parts[1]!);
     if (!key) throw new UnreadableSecretError(`Encrypted under key id ${parts[1]}, which is not in the key ring.`);
     const decoded = decodeParts(parts.slice(2));
