@@ -55,7 +55,9 @@ function print(report: RekeyReport, ring: KeyRing, write: boolean): void {
     lines.push(`  from before key ids (under whichever key was APP_ENCRYPTION_KEY then): ${describeDependency(legacy)}`);
   }
   for (const unknown of report.unknownKeyIds) {
-    lines.push(`  key ${unknown.keyId}, not in the ring: ${plural(unknown.hashes, "code")} that can no longer be checked`);
+    lines.push(
+      `  key ${unknown.keyId}, not in the ring: ${plural(unknown.hashes, "code")} that can no longer be checked. Put that key back in the ring, or those users sign in another way and make new recovery codes.`,
+    );
   }
 
   const older = report.keys.filter((status) => !status.newest);

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { oneTimeCodes, organisations, recoveryCodes, totpCredentials } from "@/db/schema";
+import { organisations, recoveryCodes, totpCredentials } from "@/db/schema";
 import { duoSecretKeyBinding, totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing } from "@/lib/keys/key-ring";
 import { rekeyStoredSecrets } from "@/lib/keys/rekey";
