@@ -78,6 +78,9 @@ describe("rotating from key A to key B", () => {
     expect(await verifyAuthenticatorCode(db, modern.id, totpCodeAt(modern.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(duoSecret(ringBA)).toBe("duo-client-secret");
+    // Hashed under A, with a key id or from before key ids: checked only while A is in the ring.
+    expect(consumeRecoveryCode(db, modern.id, modern.recoveryCodes[0]!, ringB, at(60))).toBe(false);
+    expect(consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringB, at(60))).toBe(false);
     expect(consumeRecoveryCode(db, modern.id, modern.recoveryCodes[0]!, ringBA, at(60))).toBe(true);
     expect(consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringBA, at(60))).toBe(true);
     expect(checkCode(db, { userId: modern.id, sessionTokenHash: "session", purpose: "second_factor", code: sentCode, keys: ringBA, now: at(60) }).ok).toBe(true);
