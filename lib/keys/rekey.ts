@@ -1,7 +1,6 @@
 import { and, count, countDistinct, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { oneTimeCodes, recoveryCodes } from "@/db/schema";
-import { keyIdOfHash } from "@/lib/keys/keyed-hash";
 import type { KeyRing, RingKey } from "@/lib/keys/key-ring";
 import { encryptSecret, openSecret, UnreadableSecretError } from "@/lib/keys/secrets";
 import { storedSecretColumns, type StoredSecretColumn } from "@/lib/keys/stored-secrets";
@@ -71,46 +70,46 @@ function rekeyColumn(db: Db, column: StoredSecretColumn, ring: KeyRing, write: b
 
 const empty = (): KeyDependency => ({ ciphertexts: 0, recoveryCodes: 0, recoveryCodeUsers: 0, oneTimeCodes: 0 });
 
-function hashDependencies(db: Db, now: Date) {
+/** The key id a stored hash names ("h2.<key id>.<digest>"), in SQL; null for a hash from before key ids. */
+const keyIdIn = (column: typeof recoveryCodes.codeHash | typeof oneTimeCodes.codeHash) =>
+  sql<string | null>`case when ${column} like 'h2.%.%' then substr(${column}, 4, instr(substr(${column}, 4), '.') - 1) end`;
+
+function dependencies(db: Db, ring: KeyRing, now: Date): Map<string | null, KeyDependency> {
   const byKeyId = new Map<string | null, KeyDependency>();
   const at = (keyId: string | null) => byKeyId.get(keyId) ?? byKeyId.set(keyId, empty()).get(keyId)!;
-  // Grouped in SQL by the hash's prefix ("h2.<key id>."), so a large table is not read into memory.
-  const prefix = (column: typeof recoveryCodes.codeHash | typeof oneTimeCodes.codeHash) =>
-    sql<string>`case when ${column} like 'h2.%' then substr(${column}, 1, instr(substr(${column}, 4), '.') + 3) else '' end`;
+  // Grouped in SQL, so a large table is not read into memory.
   const recovery = db
-    .select({ prefix: prefix(recoveryCodes.codeHash), codes: count(), users: countDistinct(recoveryCodes.userId) })
+    .select({ keyId: keyIdIn(recoveryCodes.codeHash), codes: count(), users: countDistinct(recoveryCodes.userId) })
     .from(recoveryCodes)
     .where(isNull(recoveryCodes.usedAt))
-    .groupBy(prefix(recoveryCodes.codeHash))
+    .groupBy(keyIdIn(recoveryCodes.codeHash))
     .all();
   for (const row of recovery) {
-    const entry = at(keyIdOfHash(`${row.prefix}x`));
-    entry.recoveryCodes += row.codes;
-    entry.recoveryCodeUsers += row.users;
+    at(row.keyId).recoveryCodes += row.codes;
+    at(row.keyId).recoveryCodeUsers += row.users;
   }
   const oneTime = db
-    .select({ prefix: prefix(oneTimeCodes.codeHash), codes: count() })
+    .select({ keyId: keyIdIn(oneTimeCodes.codeHash), codes: count() })
     .from(oneTimeCodes)
     .where(and(isNull(oneTimeCodes.usedAt), isNull(oneTimeCodes.voidedAt), gt(oneTimeCodes.expiresAt, now)))
-    .groupBy(prefix(oneTimeCodes.codeHash))
+    .groupBy(keyIdIn(oneTimeCodes.codeHash))
     .all();
-  for (const row of oneTime) at(keyIdOfHash(`${row.prefix}x`)).oneTimeCodes += row.codes;
-  return byKeyId;
-}
-
-/** Which stored data depends on which key, without changing anything. */
-function keyDependencies(db: Db, ring: KeyRing, now: Date): Omit<RekeyReport, "columns"> {
-  const byKeyId = hashDependencies(db, now);
+  for (const row of oneTime) at(row.keyId).oneTimeCodes += row.codes;
   for (const column of storedSecretColumns) {
     for (const row of column.rows(db)) {
       try {
-        const { key } = openSecret(row.stored, column.binding(row.id), ring);
-        (byKeyId.get(key.id) ?? byKeyId.set(key.id, empty()).get(key.id)!).ciphertexts++;
+        at(openSecret(row.stored, column.binding(row.id), ring).key.id).ciphertexts++;
       } catch (error) {
         if (!(error instanceof UnreadableSecretError)) throw error;
       }
     }
   }
+  return byKeyId;
+}
+
+/** Which stored data depends on which key, without changing anything. */
+function keyDependencies(db: Db, ring: KeyRing, now: Date): Omit<RekeyReport, "columns"> {
+  const byKeyId = dependencies(db, ring, now);
   const { ciphertexts: _none, ...withoutKeyId } = byKeyId.get(null) ?? empty();
   const legacyHashes = withoutKeyId.recoveryCodes + withoutKeyId.oneTimeCodes;
   const keys = ring.keys.map((key): KeyStatus => {

@@ -71,8 +71,8 @@ export function openSecret(stored: string, binding: SecretBinding, ring: KeyRing
     const key = ring.byId(parts[1]!);
     if (!key) throw new UnreadableSecretError(`Encrypted under key id ${parts[1]}, which is not in the key ring.`);
     const decoded = decodeParts(parts.slice(2));
-    const plaintext = decoded && open(key.encryption, decoded[0]!, decoded[1]!, decoded[2]!, associatedData(key.id, binding));
-    if (plaintext === null || plaintext === undefined) throw new UnreadableSecretError("The ciphertext failed authentication.");
+    const plaintext = decoded ? open(key.encryption, decoded[0]!, decoded[1]!, decoded[2]!, associatedData(key.id, binding)) : null;
+    if (plaintext === null) throw new UnreadableSecretError("The ciphertext failed authentication.");
     return { plaintext, key, upToDate: key === ring.current };
   }
   if (parts[0] === "v1" && parts.length === 4) {
