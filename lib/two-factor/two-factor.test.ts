@@ -23,6 +23,7 @@ import { totpCodeAt } from "@/lib/two-factor/totp";
 import { forgetTrustedBrowsersOfUser, isTrustedBrowser, rememberBrowser, TRUSTED_BROWSER_LIFETIME_MS } from "@/lib/two-factor/trusted-browsers";
 import { insertUser, testDatabase } from "@/test/db";
 import { createKeyRing } from "@/lib/keys/key-ring";
+import { UnreadableSecretError } from "@/lib/keys/secrets";
 
 const keys = createKeyRing([crypto.randomBytes(32)]);
 const context = { ip: "192.0.2.1", userAgent: "test" };
@@ -106,6 +107,15 @@ describe("authenticator codes", () => {
     expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, now), keys, now)).toBe(false); // spent by enrolment
     expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, next), keys, next)).toBe(true);
     expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, next), keys, next)).toBe(false);
+  });
+
+  it("does not decrypt a secret copied into another user's row: the attacker's app gets nothing there", async () => {
+    const victim = await insertUser(db, { organisationId: user.organisationId });
+    await enrolled(db, victim.id);
+    const attackers = db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()!;
+    db.update(totpCredentials).set({ secretEncrypted: attackers.secretEncrypted }).where(eq(totpCredentials.userId, victim.id)).run();
+    const next = later(30_000);
+    await expect(verifyAuthenticatorCode(db, victim.id, totpCodeAt(secret, next), keys, next)).rejects.toThrow(UnreadableSecretError);
   });
 
   it("lets exactly one of twenty simultaneous submissions of one code through", async () => {
