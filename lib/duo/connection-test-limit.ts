@@ -12,7 +12,7 @@ import { beginAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
 export const CONNECTION_TESTS_PER_WINDOW = 10;
 export const CONNECTION_TEST_WINDOW_MS = 10 * 60 * 1000;
 
-function connectionTestKey(organisationId: number): LimitKey {
+export function connectionTestKey(organisationId: number): LimitKey {
   return { scope: "duo_connection_test", key: `organisation:${organisationId}`, limit: CONNECTION_TESTS_PER_WINDOW, windowMs: CONNECTION_TEST_WINDOW_MS };
 }
 
