@@ -250,7 +250,7 @@ test("OIDC_ALLOWED_DOMAINS: a first sign-in from a domain not on the list, or a 
   for (const domain of ["outsider.example.org", "sub.corp.example.com"]) {
     const login = uniqueLogin();
     await setIdpAccount(login, { email: `${login}@${domain}`, name: "Outsider", email_verified: true });
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     const expectNoServerErrors = failOnServerErrors(page);
     await signInWithSso(page, login);
     await expect(page).toHaveURL(/\/login\?reason=sso-domain-not-allowed$/);
@@ -261,7 +261,7 @@ test("OIDC_ALLOWED_DOMAINS: a first sign-in from a domain not on the list, or a 
     expect(db.select().from(users).where(eq(users.ssoSubject, login)).all()).toEqual([]);
     expect(refusalsOf(db, login)).toEqual([{ targetUserId: null, details: expect.objectContaining({ reason: "sso_domain_not_allowed", email: `${login}@${domain}` }) }]);
     expectNoServerErrors();
-    await page.close();
+    await page.context().close();
   }
 });
 
@@ -275,14 +275,14 @@ test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets 
   await test.step("no amr, or a password alone: refused, no session, audited", async () => {
     for (const amr of [undefined, ["pwd"]]) {
       await setIdpAccount(login, { email: user.email, name: user.name, email_verified: true, ...(amr ? { amr } : {}) });
-      const page = await browser.newPage();
+      const page = await (await browser.newContext()).newPage();
       await signInWithSso(page, login);
       await expect(page).toHaveURL(/\/login\?reason=sso-mfa-required$/);
       await expect(
         page.getByRole("status").filter({ hasText: "Administrators must use multi-factor authentication at the identity provider. Sign in there with a second factor, then try again." }),
       ).toBeVisible();
       await expectNoAxeViolations(page);
-      await page.close();
+      await page.context().close();
     }
     expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(sessionsBefore);
     expect(refusalsOf(db, login).map((event) => [event.targetUserId, (event.details as { reason: string; amr: string }).reason, (event.details as { amr: string }).amr])).toEqual([
@@ -293,11 +293,11 @@ test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets 
 
   await test.step("a password and a one-time code: in", async () => {
     await setIdpAccount(login, { email: user.email, name: user.name, email_verified: true, amr: ["pwd", "otp"] });
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     await signInWithSso(page, login);
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByText(SSO_NOTE)).toBeVisible();
-    await page.close();
+    await page.context().close();
     expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(sessionsBefore + 1);
   });
 });

@@ -51,7 +51,8 @@ export function startOidcStandIn(port: number, appUrl: string): Promise<OidcStan
         response_types: ["code"],
       },
     ],
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    // amr with openid: the provider masks ID token claims by scope, and identity providers that assert amr put it in every ID token.
+    claims: { openid: ["sub", "amr"], email: ["email", "email_verified"], profile: ["name"] },
     // Put the scopes' claims in the ID token, as most identity providers do for the code flow.
     conformIdTokenClaims: false,
     async findAccount(_ctx, sub) {
