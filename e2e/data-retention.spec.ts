@@ -22,7 +22,7 @@ test("an administrator sets how long audit events are kept; a value out of range
   const days = card.getByLabel("Keep audit events for (days)");
   const save = card.getByRole("button", { name: "Save audit log setting" });
   await expect(days).toHaveValue("365");
-  await expect(days).toHaveAccessibleDescription(/From 90 days to 3650 \(ten years\); default 365\./);
+  await expect(days).toHaveAccessibleDescription(/90 to 3650 days \(ten years\); default 365\./);
 
   await test.step("too short: refused, announced, and what was typed stays", async () => {
     await days.fill("30");

@@ -56,6 +56,9 @@ describe("the outbox in production is an explicit choice", () => {
     expect(warning).toBe(
       "Twofold: OUTBOX_IN_PRODUCTION is set and SMS has no provider (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM), so those messages are kept in the outbox table: sign-in codes and links are stored in the database and never delivered. Configure the providers before real users sign in.",
     );
+    expect(checkOutboxInProduction(loadEnv({ ...production, OUTBOX_IN_PRODUCTION: "1" }))).toMatch(
+      /^Twofold: OUTBOX_IN_PRODUCTION is set and email has no provider \(set RESEND_API_KEY and EMAIL_FROM\); SMS has no provider /,
+    );
     expect(checkOutboxInProduction(loadEnv({ ...production, OUTBOX_IN_PRODUCTION: "1", OUTBOX_PUBLIC: "1" }))).toMatch(
       /listed to anyone at \/dev\/outbox because OUTBOX_PUBLIC is set/,
     );

@@ -21,7 +21,7 @@ const PROVIDER_VARIABLES: Record<Channel, string> = {
   sms: "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM",
 };
 
-const CHANNEL_NAMES: Record<Channel, string> = { email: "Email", sms: "SMS" };
+const CHANNEL_NAMES: Record<Channel, string> = { email: "email", sms: "SMS" };
 
 /** The channels whose messages go to the outbox: those without a provider's credentials. */
 export function outboxChannels(env: Omit<ProviderSettings, "NODE_ENV" | "OUTBOX_IN_PRODUCTION" | "OUTBOX_PUBLIC">): Channel[] {
@@ -44,8 +44,9 @@ export function checkOutboxInProduction(env: ProviderSettings): string | null {
   const channels = outboxChannels(env);
   if (env.NODE_ENV !== "production" || channels.length === 0) return null;
   if (!env.OUTBOX_IN_PRODUCTION) {
+    const problem = missingProviders(channels);
     throw new ConfigurationError(
-      `${missingProviders(channels)}. Configure the provider, or set OUTBOX_IN_PRODUCTION=1 to keep those messages in the ` +
+      `${problem.charAt(0).toUpperCase()}${problem.slice(1)}. Configure the provider, or set OUTBOX_IN_PRODUCTION=1 to keep those messages in the ` +
         "outbox table instead: sign-in codes and links are then stored in the database and never delivered.",
     );
   }

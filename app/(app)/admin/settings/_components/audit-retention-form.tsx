@@ -25,8 +25,8 @@ export function AuditRetentionForm({ days, editable }: { days: number; editable:
             min={B.min}
             max={B.max}
             required
-            className="max-w-xs"
-            hint={`From ${B.min} days to ${B.max} (ten years); default ${B.default}. A shorter time deletes older events at the next hourly clean-up.`}
+            className="max-w-md"
+            hint={`${B.min} to ${B.max} days (ten years); default ${B.default}. Shortening it deletes the older events within the hour.`}
             defaultValue={state.values?.auditRetentionDays ?? String(days)}
             error={state.fieldErrors?.auditRetentionDays}
           />
