@@ -5,9 +5,10 @@ import type { Browser, Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditEvents, duoAuthStates, organisations, sessions, users } from "@/db/schema";
-import { encryptSecret } from "@/lib/crypto";
+import { duoSecretKeyBinding } from "@/lib/keys/bindings";
+import { encryptSecret } from "@/lib/keys/secrets";
 import { duoStandInSecret, newDuoIntegrationKey, type DuoBehaviour } from "@/test/stand-ins/duo";
-import { encryptionKey, expect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, test, type TestUser } from "./fixtures";
+import { expect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, keyRing, signInWithForm, test, type TestUser } from "./fixtures";
 
 /*
  * Duo's Universal Prompt, end to end: the real Duo client in the server talks
@@ -32,7 +33,7 @@ function configureDuo(db: Db, organisationId: number, columns: Partial<typeof or
     .set({
       allowDuo: true,
       duoIntegrationKey: clientId,
-      duoSecretKeyEncrypted: encryptSecret(duoStandInSecret(clientId), encryptionKey()),
+      duoSecretKeyEncrypted: encryptSecret(duoStandInSecret(clientId), duoSecretKeyBinding(organisationId), keyRing()),
       duoApiHostname: duoHost(),
       ...columns,
     })

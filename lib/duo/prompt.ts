@@ -3,12 +3,13 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
-import { decryptSecret } from "@/lib/crypto";
-import { getEnv } from "@/lib/env";
 import { classifyDuoError, createDuoClient, withinDuoTimeout, type DuoFailure, type DuoSettings } from "@/lib/duo/client";
 import { judgeDuoAnswer } from "@/lib/duo/auth-context";
 import { claimDuoState, storeDuoState, type DuoPurpose } from "@/lib/duo/states";
 import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/methods";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { duoSecretKeyBinding } from "@/lib/keys/bindings";
+import { decryptSecret } from "@/lib/keys/secrets";
 
 /*
  * One Duo Universal Prompt round trip: begin (health check, remember the
@@ -29,7 +30,7 @@ export function duoSettingsOf(db: Db, organisationId: number): DuoSettings | nul
   if (!row || !duoAvailableIn(row)) return null;
   return {
     clientId: row.duoIntegrationKey!,
-    clientSecret: decryptSecret(row.duoSecretKeyEncrypted!, getEnv().APP_ENCRYPTION_KEY),
+    clientSecret: decryptSecret(row.duoSecretKeyEncrypted!, duoSecretKeyBinding(organisationId), appKeyRing()),
     apiHost: row.duoApiHostname!,
   };
 }

@@ -6,6 +6,8 @@ import { DeliveryError, sendEmail, sendSms, type EmailMessage, type SmsMessage }
 import { notificationEmail } from "@/lib/messaging/email-template";
 import type { RequestContext } from "@/lib/request-context";
 import { issueCode, recordEmailFallback, voidCode, voidEarlierCodes, type Channel, type SendPlan } from "@/lib/two-factor/one-time-codes";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import type { KeyRing } from "@/lib/keys/key-ring";
 import { describeErrorForLog } from "@/lib/messaging/redact";
 
 /*
@@ -88,13 +90,13 @@ function messagesFor(purpose: OneTimeCodePurpose, organisationName: string, name
 export type DeliveryServices = {
   sendEmail: (message: EmailMessage) => Promise<void>;
   sendSms: (message: SmsMessage) => Promise<void>;
-  key: Buffer;
+  keys: KeyRing;
   smsHourlyLimit: number;
 };
 
 function configuredServices(): DeliveryServices {
   const env = getEnv();
-  return { sendEmail, sendSms, key: env.APP_ENCRYPTION_KEY, smsHourlyLimit: env.SMS_HOURLY_LIMIT };
+  return { sendEmail, sendSms, keys: appKeyRing(), smsHourlyLimit: env.SMS_HOURLY_LIMIT };
 }
 
 export async function sendOneTimeCode(db: Db, input: SendInput, services = configuredServices()): Promise<SendOutcome> {
@@ -118,7 +120,7 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
     purpose: input.purpose,
     plan: input.plan,
     smsHourlyLimit: services.smsHourlyLimit,
-    key: services.key,
+    keys: services.keys,
     now,
   });
   if (!issued.ok) {

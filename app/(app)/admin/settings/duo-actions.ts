@@ -8,11 +8,12 @@ import { formAction } from "@/lib/action";
 import { appUrl } from "@/lib/app-url";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
-import { decryptSecret } from "@/lib/crypto";
 import { checkDuoConnection } from "@/lib/duo/client";
 import { DUO_CALLBACK_PATH } from "@/lib/duo/prompt";
 import { duoKeyFields } from "@/lib/duo/settings-schema";
-import { getEnv } from "@/lib/env";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { duoSecretKeyBinding } from "@/lib/keys/bindings";
+import { decryptSecret } from "@/lib/keys/secrets";
 
 const RESULT_MESSAGES = {
   connected: "Connected: Duo accepted these keys.",
@@ -35,7 +36,7 @@ export const testDuoConnectionAction = formAction({
       .where(eq(organisations.id, current.organisation.id))
       .get()!;
     const clientId = input.duoIntegrationKey || saved.key;
-    const clientSecret = input.duoSecretKey || (saved.secret ? decryptSecret(saved.secret, getEnv().APP_ENCRYPTION_KEY) : null);
+    const clientSecret = input.duoSecretKey || (saved.secret ? decryptSecret(saved.secret, duoSecretKeyBinding(current.organisation.id), appKeyRing()) : null);
     const apiHost = input.duoApiHostname || saved.host;
     if (!clientId || !clientSecret || !apiHost) {
       return { status: "error", message: "Enter the integration key, secret key and API hostname first." };
