@@ -23,6 +23,7 @@ test("an administrator sets how long audit events are kept; a value out of range
   const save = card.getByRole("button", { name: "Save audit log setting" });
   await expect(days).toHaveValue("365");
   await expect(days).toHaveAccessibleDescription(/90 to 3650 days \(ten years\); default 365\./);
+  await expectNoAxeViolations(page);
 
   await test.step("too short: refused, announced, and what was typed stays", async () => {
     await days.fill("30");
@@ -72,7 +73,8 @@ test("someone without settings:manage cannot change how long audit events are ke
   expect(db.select().from(organisations).where(eq(organisations.id, member.organisationId)).get()!.auditRetentionDays).toBe(365);
 });
 
-test("the production server refuses to start when a channel has no provider, unless OUTBOX_IN_PRODUCTION=1", async () => {
+// The other half, starting with OUTBOX_IN_PRODUCTION=1 and a warning, is the server every spec runs against (playwright.config.ts).
+test("the production server refuses to start when a channel has no provider and OUTBOX_IN_PRODUCTION is unset", async () => {
   test.setTimeout(90_000);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "twofold-outbox-refusal-"));
   const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", "0"], {
