@@ -94,6 +94,8 @@ export default defineConfig({
         APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
         NEXT_TELEMETRY_DISABLED: "1",
         OUTBOX_PUBLIC: "1",
+        // No Resend stand-in: email stays in the outbox, which production refuses without this.
+        OUTBOX_IN_PRODUCTION: "1",
         APP_URL: baseURL,
         TWILIO_ACCOUNT_SID: STAND_IN_ACCOUNT_SID,
         TWILIO_AUTH_TOKEN: STAND_IN_AUTH_TOKEN,

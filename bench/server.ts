@@ -129,6 +129,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       AUTH_SECRET: options.authSecret,
       APP_ENCRYPTION_KEY: options.encryptionKey,
       APP_URL: origin,
+      // No providers: messages stay in the outbox, which production refuses without this.
+      OUTBOX_IN_PRODUCTION: "1",
     },
     stdio: ["ignore", log, log],
   });

@@ -103,6 +103,17 @@ const envSchema = z.object({
     }),
   /** Requests one API token may make per minute. */
   API_RATE_LIMIT_PER_MINUTE: unsetWhenEmpty(z.coerce.number().int().min(1).default(120)),
+  /**
+   * `1`: in production, a channel without a provider keeps its messages in the
+   * outbox table (sign-in codes and links stored in the database) instead of
+   * the server refusing to start. Unset: production needs both providers.
+   */
+  OUTBOX_IN_PRODUCTION: unsetWhenEmpty(
+    z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .transform((value) => value === "1" || value === "true"),
+  ),
   /** Whether /dev/outbox lists messages in production; always in development. */
   OUTBOX_PUBLIC: unsetWhenEmpty(
     z
