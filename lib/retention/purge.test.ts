@@ -17,6 +17,7 @@ import {
 } from "@/db/schema";
 import { ACCOUNT_FAILURE_WINDOW_MS, ADDRESS_FAILURE_WINDOW_MS } from "@/lib/auth/password-sign-in";
 import { FAILURE_WINDOW_MS } from "@/lib/auth/attempt-limiter";
+import { CONNECTION_TEST_WINDOW_MS } from "@/lib/duo/connection-test-limit";
 import { RESET_REQUEST_WINDOW_MS } from "@/lib/auth/password-reset";
 import { SIGN_IN_PROTECTION_BOUNDS } from "@/lib/organisations/sign-in-protection";
 import { recoveryRequestLimitKey } from "@/lib/recovery/requests";
@@ -92,6 +93,7 @@ describe("each kind removes what is old and keeps what is live", () => {
       RESET_REQUEST_WINDOW_MS,
       SIGN_IN_PROTECTION_BOUNDS.failureWindowMinutes.max * MINUTE,
       recoveryRequestLimitKey(1).windowMs!,
+      CONNECTION_TEST_WINDOW_MS,
     ]) {
       expect(SIGN_IN_FAILURE_KEEP_MS).toBeGreaterThanOrEqual(window);
     }
