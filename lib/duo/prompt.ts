@@ -11,6 +11,7 @@ import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/methods
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { duoSecretKeyBinding } from "@/lib/keys/bindings";
 import { getEnv } from "@/lib/env";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 import { decryptSecret } from "@/lib/keys/secrets";
 
 /*
@@ -70,7 +71,7 @@ export async function beginDuoPrompt(
     storeDuoState(db, { userId: input.user.id, sessionTokenHash: input.sessionTokenHash, state, purpose: input.purpose, rememberBrowser: input.rememberBrowser });
     return { ok: true, url: await client.createAuthUrl(input.user.email, state) };
   } catch (error) {
-    console.error("Duo prompt could not start:", error instanceof Error ? error.message : error);
+    console.error("Duo prompt could not start:", describeErrorForLog(error));
     return { ok: false, reason: "unreachable" };
   }
 }
@@ -108,7 +109,7 @@ export async function finishDuoPrompt(
     return { ok: true, purpose, rememberBrowser: claimed.rememberBrowser, proof };
   } catch (error) {
     const failure = classifyDuoError(error);
-    if (failure === "unreachable") console.error("Duo could not be reached:", error instanceof Error ? error.message : error);
+    if (failure === "unreachable") console.error("Duo could not be reached:", describeErrorForLog(error));
     // Keys Duo refuses at this point mean nothing came back that proves the user: a refusal.
     return { ok: false, reason: failure === "wrong_keys" ? "rejected" : failure, purpose };
   }
