@@ -117,3 +117,27 @@ describe("providers and the outbox", () => {
     }
   });
 });
+
+describe("Duo hosts and SSO rules", () => {
+  const production = { NODE_ENV: "production", AUTH_SECRET: secret, APP_ENCRYPTION_KEY: key } as const;
+
+  it("reads DUO_ALLOWED_API_HOSTS as exact hosts, and names a bad entry", () => {
+    expect(loadEnv(production).DUO_ALLOWED_API_HOSTS).toEqual([]);
+    expect(loadEnv({ ...production, DUO_ALLOWED_API_HOSTS: "127.0.0.1:8443, Duo.Internal" }).DUO_ALLOWED_API_HOSTS).toEqual(["127.0.0.1:8443", "duo.internal"]);
+    expect(() => loadEnv({ ...production, DUO_ALLOWED_API_HOSTS: "https://duo.internal" })).toThrow(/DUO_ALLOWED_API_HOSTS: "https:\/\/duo.internal" is not a host name/);
+  });
+
+  it("reads OIDC_ALLOWED_DOMAINS, and names a wildcard or an address", () => {
+    expect(loadEnv(production).OIDC_ALLOWED_DOMAINS).toEqual([]);
+    expect(loadEnv({ ...production, OIDC_ALLOWED_DOMAINS: "Example.com, @example.org" }).OIDC_ALLOWED_DOMAINS).toEqual(["example.com", "example.org"]);
+    expect(() => loadEnv({ ...production, OIDC_ALLOWED_DOMAINS: "*.example.com" })).toThrow(/OIDC_ALLOWED_DOMAINS: "\*.example.com" is not an email domain/);
+    expect(() => loadEnv({ ...production, OIDC_ALLOWED_DOMAINS: "ada@example.com" })).toThrow(ConfigurationError);
+  });
+
+  it("takes OIDC_REQUIRE_MFA_FOR_ADMINS as 1 or 0, off when unset", () => {
+    expect(loadEnv(production).OIDC_REQUIRE_MFA_FOR_ADMINS).toBe(false);
+    expect(loadEnv({ ...production, OIDC_REQUIRE_MFA_FOR_ADMINS: "" }).OIDC_REQUIRE_MFA_FOR_ADMINS).toBe(false);
+    expect(loadEnv({ ...production, OIDC_REQUIRE_MFA_FOR_ADMINS: "1" }).OIDC_REQUIRE_MFA_FOR_ADMINS).toBe(true);
+    expect(() => loadEnv({ ...production, OIDC_REQUIRE_MFA_FOR_ADMINS: "yes" })).toThrow(/OIDC_REQUIRE_MFA_FOR_ADMINS: Use 1/);
+  });
+});

@@ -2,6 +2,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseAllowedEmailDomains } from "@/lib/auth/sso-domains";
+import { parseDuoAllowedHosts } from "@/lib/duo/api-host";
 import type { ConfiguredKey } from "@/lib/keys/key-ring";
 import { parseTrustedProxies } from "@/lib/trusted-proxies";
 
@@ -72,8 +74,61 @@ const envSchema = z.object({
    * created then). Unset: the organisation with the lowest id, the first one created.
    */
   OIDC_ORGANISATION_ID: unsetWhenEmpty(z.coerce.number().int().positive().optional()),
+  /**
+   * Email domains SSO may create accounts for (comma-separated, exact match).
+   * Unset: any domain. Accounts already linked keep signing in.
+   */
+  OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseAllowedEmailDomains(value);
+      if (parsed.ok) return parsed.domains;
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `"${parsed.entry}" is not an email domain. List domains separated by commas, like example.com,example.org (no wildcards; list each subdomain you mean).`,
+      });
+      return z.NEVER;
+    }),
+  /** `1`: users holding any admin permission may sign in with SSO only if the ID token's amr shows multi-factor authentication. */
+  OIDC_REQUIRE_MFA_FOR_ADMINS: unsetWhenEmpty(
+    z
+      .enum(["0", "1", "true", "false"], { error: "Use 1 to require multi-factor authentication at the identity provider for administrators, or 0." })
+      .optional()
+      .transform((value) => value === "1" || value === "true"),
+  ),
+  /**
+   * Hosts besides Duo's own (api-….duosecurity.com, api-….duofederal.com) that
+   * may be saved as Duo's API hostname: exact, comma-separated, optionally
+   * host:port. For a test stand-in or an egress proxy; unset in most deployments.
+   */
+  DUO_ALLOWED_API_HOSTS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseDuoAllowedHosts(value);
+      if (parsed.ok) return parsed.hosts;
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `"${parsed.entry}" is not a host name. List host names or host:port, separated by commas, like duo-proxy.internal:8443 (no scheme, path or wildcard).`,
+      });
+      return z.NEVER;
+    }),
   /** Requests one API token may make per minute. */
   API_RATE_LIMIT_PER_MINUTE: unsetWhenEmpty(z.coerce.number().int().min(1).default(120)),
+  /**
+   * `1`: in production, a channel without a provider keeps its messages in the
+   * outbox table (sign-in codes and links stored in the database) instead of
+   * the server refusing to start. Unset: production needs both providers.
+   */
+  OUTBOX_IN_PRODUCTION: unsetWhenEmpty(
+    z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .transform((value) => value === "1" || value === "true"),
+  ),
   /** Whether /dev/outbox lists messages in production; always in development. */
   OUTBOX_PUBLIC: unsetWhenEmpty(
     z

@@ -8,6 +8,7 @@ import type { RequestContext } from "@/lib/request-context";
 import { issueCode, recordEmailFallback, voidCode, voidEarlierCodes, type Channel, type SendPlan } from "@/lib/two-factor/one-time-codes";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import type { KeyRing } from "@/lib/keys/key-ring";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 
 /*
  * Sends one-time codes: by SMS to a verified mobile, by email otherwise, and
@@ -165,6 +166,6 @@ function describeFailure(error: unknown): { failure: string; detail: string } {
     return { failure: error.failure, detail: error.detail.slice(0, 200) };
   }
   // Not a provider's answer (the outbox's database write, say): still fall back, and keep the details in the log.
-  console.error("Twofold: a code could not be delivered:", error);
+  console.error("Twofold: a code could not be delivered:", describeErrorForLog(error));
   return { failure: "unavailable", detail: error instanceof Error ? error.name : "unknown" };
 }
