@@ -97,6 +97,8 @@ export default defineConfig({
         // No Resend stand-in: email stays in the outbox, which production refuses without this.
         OUTBOX_IN_PRODUCTION: "1",
         APP_URL: baseURL,
+        // The tests play the reverse proxy: each sends the X-Forwarded-For entry it wants to appear to come from.
+        TRUSTED_PROXIES: "1",
         TWILIO_ACCOUNT_SID: STAND_IN_ACCOUNT_SID,
         TWILIO_AUTH_TOKEN: STAND_IN_AUTH_TOKEN,
         TWILIO_FROM: "+15005550006",

@@ -1,7 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { sessionCookie } from "@/lib/auth/cookie-definitions";
+import { cookiesAreSecure, sessionCookie } from "@/lib/auth/cookie-definitions";
 import { hashingBusyResponse } from "@/lib/auth/hashing-gate";
+import { bodyLimitResponse } from "@/lib/body-limit";
+import { getEdgeSettings } from "@/lib/env";
 import { hasMalformedEscape } from "@/lib/malformed-path";
+import { newNonce, securityHeaders } from "@/lib/security-headers";
 
 /*
  * Paths that answer visitors without a session themselves: sign-in steps,
@@ -11,23 +14,57 @@ import { hasMalformedEscape } from "@/lib/malformed-path";
 const PUBLIC_PATHS = ["/login", "/dev/outbox", "/api/auth", "/api/v1", "/invite", "/setup"];
 
 /**
- * A convenience only: visitors without any session cookie go straight to
- * /login instead of rendering a page that would redirect them anyway. It
- * never decides who is signed in; every page and action checks that itself.
+ * With TRUSTED_PROXIES=0 nobody in front of us writes X-Forwarded-For, so any
+ * such header came from the client. `next start` keeps a header it receives
+ * and fills in the socket's address only when there is none (`??=` in
+ * next/dist/server/base-server.js, Next.js 16.4): dropping the client's copy
+ * here makes Next.js write the real address. (Next.js also fills the header in
+ * before this runs, so its presence here says nothing about a proxy: no
+ * warning can tell a forgery from a forgotten setting.)
+ */
+function dropClientForwardedFor(requestHeaders: Headers): void {
+  requestHeaders.delete("x-forwarded-for");
+  requestHeaders.delete("x-real-ip");
+}
+
+function withHeaders<T extends Response>(response: T, headers: Record<string, string>): T {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+/**
+ * Runs before every page, action and route handler: the per-response
+ * Content-Security-Policy nonce and HSTS, the body-size limit, and a
+ * convenience: visitors without any session cookie go straight to /login
+ * instead of rendering a page that would redirect them anyway. It never
+ * decides who is signed in; every page and action checks that itself.
  */
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  const settings = getEdgeSettings();
+  const nonce = newNonce();
+  const headers = securityHeaders({ nonce, appUrl: settings.APP_URL, development: settings.NODE_ENV === "development" });
+
   // Next.js would answer "/login/reset/%ZZ" with a 500: it is the client's mistake.
-  if (hasMalformedEscape(pathname)) return new NextResponse("Bad request", { status: 400 });
+  if (hasMalformedEscape(pathname)) return withHeaders(new NextResponse("Bad request", { status: 400 }), headers);
+  const refusedBody = bodyLimitResponse({ pathname, headers: request.headers });
+  if (refusedBody) return withHeaders(refusedBody, headers);
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
-  if (busy) return busy;
-  if (PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`))) return NextResponse.next();
-  const hasSessionCookie = request.cookies.has(sessionCookie(true).name) || request.cookies.has(sessionCookie(false).name);
-  if (hasSessionCookie) return NextResponse.next();
-  return NextResponse.redirect(new URL("/login", request.url));
+  if (busy) return withHeaders(busy, headers);
+
+  const isPublic = PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`));
+  const hasSessionCookie = request.cookies.has(sessionCookie(cookiesAreSecure(settings)).name);
+  if (!isPublic && !hasSessionCookie) return withHeaders(NextResponse.redirect(new URL("/login", request.url)), headers);
+
+  // Next.js reads the nonce for its own scripts from the request's policy header.
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]!);
+  if (settings.TRUSTED_PROXIES.kind === "hops" && settings.TRUSTED_PROXIES.hops === 0) dropClientForwardedFor(requestHeaders);
+  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), headers);
 }
 
 export const config = {
-  // Pages and the server actions posted to them; not static files or images.
+  // Pages, the server actions posted to them, route handlers and prefetches
+  // (whose answers are pages too); not static files or images, which run no script.
   matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
 };

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -9,7 +10,14 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: "#4f46e5" };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/*
+ * Every page is rendered for its request, never prerendered at build time:
+ * Next.js gives its scripts the nonce of the request's Content-Security-Policy
+ * (proxy.ts), and a prerendered page's scripts would have none and be blocked.
+ * This includes the "not found" page, which would otherwise be static.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">{children}</body>

@@ -129,6 +129,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       AUTH_SECRET: options.authSecret,
       APP_ENCRYPTION_KEY: options.encryptionKey,
       APP_URL: origin,
+      // The bench plays the reverse proxy: each virtual user sends its own X-Forwarded-For (bench/sign-in-steps.ts).
+      TRUSTED_PROXIES: "1",
       // No providers: messages stay in the outbox, which production refuses without this.
       OUTBOX_IN_PRODUCTION: "1",
     },

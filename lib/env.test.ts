@@ -106,6 +106,16 @@ describe("providers and the outbox", () => {
       TWILIO_API_BASE_URL: undefined,
     });
   });
+
+  it("reads TRUSTED_PROXIES as hops or ranges, 0 when unset, and stops at start on anything else", () => {
+    expect(loadEnv(production).TRUSTED_PROXIES).toEqual({ kind: "hops", hops: 0 });
+    expect(loadEnv({ ...production, TRUSTED_PROXIES: "1" }).TRUSTED_PROXIES).toEqual({ kind: "hops", hops: 1 });
+    expect(loadEnv({ ...production, TRUSTED_PROXIES: "10.0.0.0/8, fd00::/8" }).TRUSTED_PROXIES).toMatchObject({ kind: "ranges" });
+    for (const wrong of ["yes", "10.0.0.0/40", "-1", "1,2"]) {
+      expect(() => loadEnv({ ...production, TRUSTED_PROXIES: wrong }), wrong).toThrow(ConfigurationError);
+      expect(() => loadEnv({ ...production, TRUSTED_PROXIES: wrong }), wrong).toThrow(/TRUSTED_PROXIES: must be the number of reverse proxies/);
+    }
+  });
 });
 
 describe("Duo hosts and SSO rules", () => {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseAllowedEmailDomains } from "@/lib/auth/sso-domains";
 import { parseDuoAllowedHosts } from "@/lib/duo/api-host";
 import type { ConfiguredKey } from "@/lib/keys/key-ring";
+import { parseTrustedProxies } from "@/lib/trusted-proxies";
 
 /** A misconfiguration that must stop the server with a message an operator can act on. */
 export class ConfigurationError extends Error {
@@ -50,6 +51,20 @@ const envSchema = z.object({
    */
   APP_URL: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
   PORT: unsetWhenEmpty(z.coerce.number().int().min(1).max(65535).default(3000)),
+  /**
+   * The reverse proxies in front of Twofold, which decide the client address
+   * (lib/trusted-proxies): a count of hops or a list of CIDRs. Unset: 0, no
+   * proxy, because `next start` passes a client's own X-Forwarded-For through.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const parsed = parseTrustedProxies(value);
+      if (parsed.ok) return parsed.value;
+      context.addIssue({ code: "custom", message: parsed.message });
+      return z.NEVER;
+    }),
   /** An OpenID Connect identity provider: all three, or none (then no "Sign in with SSO"). */
   OIDC_ISSUER: unsetWhenEmpty(z.url({ protocol: /^https?$/ }).optional()),
   OIDC_CLIENT_ID: optionalText,
@@ -258,6 +273,16 @@ export type AppAddressSettings = Pick<Env, "APP_URL" | "NODE_ENV" | "PORT">;
  */
 export function loadAppAddressSettings(source: NodeJS.ProcessEnv = process.env): AppAddressSettings {
   return parseEnvironment(envSchema.pick({ APP_URL: true, NODE_ENV: true, PORT: true }), source);
+}
+
+/** What proxy.ts and the request helpers need: no secrets, so nothing is generated into ./data/. */
+export type EdgeSettings = Pick<Env, "APP_URL" | "NODE_ENV" | "PORT" | "TRUSTED_PROXIES">;
+
+let cachedEdge: EdgeSettings | undefined;
+
+export function getEdgeSettings(): EdgeSettings {
+  cachedEdge ??= parseEnvironment(envSchema.pick({ APP_URL: true, NODE_ENV: true, PORT: true, TRUSTED_PROXIES: true }), process.env);
+  return cachedEdge;
 }
 
 let cached: Env | undefined;

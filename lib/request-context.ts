@@ -1,25 +1,19 @@
+import { getEdgeSettings } from "@/lib/env";
+import { clientAddress, type TrustedProxies } from "@/lib/trusted-proxies";
+
 const USER_AGENT_MAX_LENGTH = 512;
 
 /**
- * The client's address as seen by the nearest reverse proxy: the right-most
- * X-Forwarded-For entry is the one that proxy appended, so the client cannot
- * choose it. Next.js sets the header from the socket when no proxy did.
+ * The client's address: the X-Forwarded-For entry TRUSTED_PROXIES says our
+ * own proxies wrote (lib/trusted-proxies). Without a proxy, proxy.ts drops a
+ * client's own header, so Next.js writes the socket's address there instead.
  */
-export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for");
-  const candidate = forwarded?.split(",").at(-1)?.trim() || headers.get("x-real-ip")?.trim();
-  if (!candidate) return null;
-  const unwrapped = candidate.startsWith("::ffff:") ? candidate.slice("::ffff:".length) : candidate;
-  return unwrapped.slice(0, 64);
+export function clientIp(headers: Headers, trusted: TrustedProxies = getEdgeSettings().TRUSTED_PROXIES): string | null {
+  return clientAddress(headers.get("x-forwarded-for"), trusted)?.slice(0, 64) ?? null;
 }
 
 export function clientUserAgent(headers: Headers): string | null {
   return headers.get("user-agent")?.slice(0, USER_AGENT_MAX_LENGTH) || null;
-}
-
-/** Whether the browser reached us over HTTPS (directly or through a TLS-terminating proxy). */
-export function isSecureRequest(headers: Headers): boolean {
-  return headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
 }
 
 export type RequestContext = { ip: string | null; userAgent: string | null };

@@ -1,14 +1,14 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { cookies } from "next/headers";
 import { nextPathCookie } from "@/lib/auth/cookie-definitions";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { isSecureRequest } from "@/lib/request-context";
+import { secureCookies } from "@/lib/auth/secure-cookies";
 
 /** Long enough for a second factor or an on-screen setup; a stale one is cleared by the next sign-in. */
 const NEXT_PATH_COOKIE_MAX_AGE_S = 60 * 60;
 
 async function cookieDefinition() {
-  return nextPathCookie(isSecureRequest(await headers()));
+  return nextPathCookie(secureCookies());
 }
 
 /**

@@ -10,7 +10,8 @@ import { knownBrowserCookie, MAX_SESSION_DURATION_DAYS, sessionCookie, trustedBr
 import { noteFullSignIn } from "@/lib/auth/full-sign-in";
 import { createSession, deleteSession, loadSession } from "@/lib/auth/sessions";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
-import { isSecureRequest, readCookie, requestContext } from "@/lib/request-context";
+import { readCookie, requestContext } from "@/lib/request-context";
+import { secureCookies } from "@/lib/auth/secure-cookies";
 import { recordAuditEvent } from "@/lib/audit";
 import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
 import { sendCodeIfChallengeStartsWithIt } from "@/lib/two-factor/code-challenge";
@@ -43,7 +44,7 @@ export class SignInRefused extends CredentialsSignin {
  */
 async function buildConfig(request: Request | undefined): Promise<NextAuthConfig> {
   const requestHeaders = request?.headers ?? (await headers());
-  const secure = isSecureRequest(requestHeaders);
+  const secure = secureCookies();
   const sso = ssoProvider(getEnv());
   // Auth.js builds the callback URL, the redirect_uri the identity provider
   // checks, from AUTH_URL, else from the request's Host header. Ours is APP_URL.
@@ -51,6 +52,8 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
   return {
     secret: getEnv().AUTH_SECRET,
     trustHost: true,
+    // Auth.js's own cookies (state, PKCE, nonce of the SSO round trip) follow APP_URL too, not the request's scheme.
+    useSecureCookies: secure,
     pages: { signIn: "/login", error: "/login" },
     session: { strategy: "jwt", maxAge: MAX_SESSION_DURATION_DAYS * 24 * 60 * 60 },
     cookies: { sessionToken: sessionCookie(secure) },

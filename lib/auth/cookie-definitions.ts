@@ -5,6 +5,22 @@
  * by a sibling domain or over plain HTTP.
  */
 
+/**
+ * Whether our cookies are `Secure` with the `__Host-` prefix: when APP_URL,
+ * the address people reach Twofold at, is https. Never from the request's
+ * X-Forwarded-Proto, which any client can send (OWASP ASVS 5.0 V3.3.1: Secure
+ * and __Host- for cookies of a site served over HTTPS). Development without
+ * APP_URL runs on http://localhost, where a Secure cookie would be lost.
+ */
+export function cookiesAreSecure(settings: { APP_URL?: string | undefined }): boolean {
+  if (!settings.APP_URL) return false;
+  try {
+    return new URL(settings.APP_URL).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
 function cookie(baseName: string, secure: boolean) {
   return {
     name: secure ? `__Host-${baseName}` : baseName,

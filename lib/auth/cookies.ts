@@ -1,10 +1,10 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { cookies } from "next/headers";
 import { sessionCookie, trustedBrowserCookie } from "@/lib/auth/cookie-definitions";
-import { isSecureRequest } from "@/lib/request-context";
+import { secureCookies } from "@/lib/auth/secure-cookies";
 
 async function secure(): Promise<boolean> {
-  return isSecureRequest(await headers());
+  return secureCookies();
 }
 
 /** Points the browser at a (new) session; for rotation after the second factor. */

@@ -1,11 +1,12 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { cookies } from "next/headers";
 import { after } from "next/server";
 import type { Db } from "@/db";
 import { knownBrowserCookie } from "@/lib/auth/cookie-definitions";
 import { KNOWN_BROWSER_LIFETIME_MS, recordKnownBrowser } from "@/lib/auth/known-browsers";
 import { sendNewSignInAlert } from "@/lib/auth/new-sign-in-alert";
-import { isSecureRequest, type RequestContext } from "@/lib/request-context";
+import type { RequestContext } from "@/lib/request-context";
+import { secureCookies } from "@/lib/auth/secure-cookies";
 
 /**
  * Every full sign-in ends here (password only, after the second factor or
@@ -19,7 +20,7 @@ import { isSecureRequest, type RequestContext } from "@/lib/request-context";
 export async function noteFullSignIn(db: Db, input: { userId: number; context: RequestContext; now?: Date }): Promise<void> {
   const now = input.now ?? new Date();
   const jar = await cookies();
-  const { name, options } = knownBrowserCookie(isSecureRequest(await headers()));
+  const { name, options } = knownBrowserCookie(secureCookies());
   const recorded = recordKnownBrowser(db, { userId: input.userId, token: jar.get(name)?.value, context: input.context, now });
   jar.set(name, recorded.token, { ...options, expires: new Date(now.getTime() + KNOWN_BROWSER_LIFETIME_MS) });
   if (!recorded.isNew || !recorded.accountHadOthers) return;

@@ -10,7 +10,8 @@ import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { deleteSession, demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/auth/sessions";
 import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
-import { isSecureRequest, requestContext, type RequestContext } from "@/lib/request-context";
+import { requestContext, type RequestContext } from "@/lib/request-context";
+import { secureCookies } from "@/lib/auth/secure-cookies";
 import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/sign-in-setup-link";
 
 export type CurrentSession = LoadedSession & {
@@ -21,8 +22,7 @@ export type CurrentSession = LoadedSession & {
 
 /** Whether the browser sent a session cookie at all: one that finds no session means the session ended. */
 const hasSessionCookie = cache(async (): Promise<boolean> => {
-  const requestHeaders = await headers();
-  return Boolean((await cookies()).get(sessionCookie(isSecureRequest(requestHeaders)).name)?.value);
+  return Boolean((await cookies()).get(sessionCookie(secureCookies()).name)?.value);
 });
 
 /** Where a request without a live session goes: with a word of why, when it had one that ended (idle, expired, revoked). */
@@ -33,7 +33,7 @@ async function signInAgain(): Promise<never> {
 /** The request's session, looked up once per request. Never trust this without a guard below. */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
   const requestHeaders = await headers();
-  const token = (await cookies()).get(sessionCookie(isSecureRequest(requestHeaders)).name)?.value;
+  const token = (await cookies()).get(sessionCookie(secureCookies()).name)?.value;
   if (!token) return null;
   const loaded = loadSession(getDb(), token);
   return loaded ? { ...loaded, token, context: requestContext(requestHeaders) } : null;

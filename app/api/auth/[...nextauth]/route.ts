@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { handleSsoCallback } from "@/lib/auth/auth";
+import { withBoundedBody } from "@/lib/body-limit";
 import { allowAnyone } from "@/lib/auth/guards";
 import { SSO_PROVIDER_ID, ssoConfigured } from "@/lib/auth/sso";
 import { getEnv } from "@/lib/env";
@@ -18,7 +19,10 @@ async function handle(request: NextRequest): Promise<Response> {
   if (request.nextUrl.pathname !== SSO_CALLBACK_PATH || !ssoConfigured(getEnv())) {
     return Response.json({ error: "Not found" }, { status: 404 });
   }
-  return handleSsoCallback(request);
+  // proxy.ts refused an oversized Content-Length; a chunked body is read here within the same limit.
+  const bounded = await withBoundedBody(request);
+  if (bounded instanceof Response) return bounded;
+  return handleSsoCallback(bounded);
 }
 
 export const GET = handle;

@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
-import { SIGN_IN_PROTECTION_BOUNDS as B, type SignInProtection } from "@/lib/organisations/sign-in-protection";
+import { SIGN_IN_PROTECTION_BOUNDS as B, type SignInProtection } from "@/lib/organisations/sign-in-protection-bounds";
 
 const FIELDS: Array<{ name: keyof SignInProtection; label: string; hint: string }> = [
   {
