@@ -305,6 +305,8 @@ export type HostileResult = {
   byCaller: Record<string, number>;
   statuses: Record<string, number>;
   fiveHundreds: Failure[];
+  /** 503 + Retry-After from the hashing queue: designed behaviour under overload, not an error. */
+  busy: number;
   transportErrors: Array<{ index: number; target: string; error: string }>;
   oversized: Array<{ target: string; bytes: number; status: number | string }>;
   seconds: number;
@@ -347,9 +349,12 @@ async function sendAndRecord(origin: string, built: BuiltRequest, index: number,
   result.byCaller[built.caller] = (result.byCaller[built.caller] ?? 0) + 1;
   try {
     const answer = await sendRaw(origin, built.request);
-    const bucket = answer.status === 0 ? "no status line" : `${Math.floor(answer.status / 100)}xx`;
     result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
-    void bucket;
+    // The hashing queue's "busy" (proxy.ts: 503 with Retry-After) is designed behaviour, counted apart.
+    if (answer.status === 503 && answer.headers["retry-after"] && answer.body.startsWith("Twofold is busy")) {
+      result.busy++;
+      return answer.status;
+    }
     if (answer.status >= 500 || answer.status === 0) {
       fs.mkdirSync(replayDirectory, { recursive: true });
       const bodyFile = path.join(replayDirectory, `request-${index}.body`);
@@ -389,6 +394,7 @@ export async function runHostileInput(
     byCaller: {},
     statuses: {},
     fiveHundreds: [],
+    busy: 0,
     transportErrors: [],
     oversized: [],
     seconds: 0,
