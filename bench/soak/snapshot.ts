@@ -101,7 +101,7 @@ const columnRules = new Map<string, ColumnRule[]>(
         name: column.name,
         columnType: column.columnType,
         enumValues: (column as { enumValues?: readonly string[] }).enumValues?.length ? (column as { enumValues: readonly string[] }).enumValues : undefined,
-        json: (column as { mode?: string }).mode === "json",
+        json: column.columnType.endsWith("Json"),
       })),
     ];
   }),
