@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { hashingBusyResponse } from "@/lib/auth/hashing-gate";
 import { hasMalformedEscape } from "@/lib/malformed-path";
+import { serverActionRefusal } from "@/lib/server-action-request";
 
 /*
  * Paths that answer visitors without a session themselves: sign-in steps,
@@ -19,6 +20,9 @@ export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   // Next.js would answer "/login/reset/%ZZ" with a 500: it is the client's mistake.
   if (hasMalformedEscape(pathname)) return new NextResponse("Bad request", { status: 400 });
+  // A cross-site or oversized server-action post: Next.js would answer 500 (lib/server-action-request.ts).
+  const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers });
+  if (refusal) return new NextResponse(refusal.message, { status: refusal.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
   if (busy) return busy;
   if (PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`))) return NextResponse.next();
