@@ -73,7 +73,7 @@ async function passwordStep(work: Workload, user: SoakUser): Promise<string | nu
   const actions = soakActions();
   const answer = await postAction(work.origin, "/login", actions.password, { email: user.email, password: SOAK_PASSWORD }, { clientIp: clientIp(user) });
   if (answer.status >= 500) work.fiveHundreds.count++;
-  return answer.redirect === "/login/two-factor" && answer.sessionToken ? answer.sessionToken : null;
+  return answer.status === 200 && answer.redirect && answer.sessionToken ? answer.sessionToken : null;
 }
 
 async function codeStep(work: Workload, user: SoakUser, halfToken: string, code: string): Promise<string | null> {

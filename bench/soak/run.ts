@@ -14,6 +14,7 @@ import { writeResults } from "../report";
 import { startServer, type RunningServer } from "../server";
 import { runCrashes, type CrashResult } from "./crash";
 import { runHostileInput, targetCounts, type HostileResult } from "./hostile";
+import { causeOf, errorsByDigest, splitWarnings } from "./log-causes";
 import { runLoad, type LoadResult } from "./load";
 import { seedCrashDatabase, seedHostileDatabase, seedLoadDatabase } from "./seed";
 import { judgeDiff, SNAPSHOTTED_TABLES, takeSnapshot, type DiffReport } from "./snapshot";
@@ -51,7 +52,13 @@ function freshSecrets(): Secrets {
   return { authSecret: crypto.randomBytes(32).toString("base64"), encryptionKey: key.toString("base64"), key };
 }
 
-type HostilePhase = HostileResult & { serverErrorLines: string[]; database: DiffReport & { integrity: string }; targets: ReturnType<typeof targetCounts>; pass: boolean };
+type HostilePhase = HostileResult & {
+  serverErrorLines: string[];
+  /** Next.js's warnings for action ids this build does not have (400/404/409 by design), counted apart from errors. */
+  unrecognisedActionWarnings: number;
+  /** Each 5xx's cause, read from the log by its digest. */
+  fiveHundredCauses: Record<string, number>;
+  database: DiffReport & { integrity: string }; targets: ReturnType<typeof targetCounts>; pass: boolean };
 
 async function hostilePhase(workDirectory: string, seedNumber: number, inputs: number): Promise<HostilePhase> {
   const secrets = freshSecrets();
@@ -78,12 +85,26 @@ async function hostilePhase(workDirectory: string, seedNumber: number, inputs: n
     );
     // Work the server queued (emails, audit) lands within moments of the last answer.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const serverErrorLines = server.errorLinesSince(offset);
+    const { errors: serverErrorLines, unrecognisedActionWarnings } = splitWarnings(server.errorLinesSince(offset));
+    const byDigest = errorsByDigest(server.logFile, offset);
+    const fiveHundredCauses: Record<string, number> = {};
+    for (const failure of result.fiveHundreds) {
+      const cause = `${failure.status}: ${causeOf(failure.answer, byDigest)}`;
+      fiveHundredCauses[cause] = (fiveHundredCauses[cause] ?? 0) + 1;
+    }
     const after = takeSnapshot(db.$client);
     const judged = judgeDiff(before, after, { bystanderOrganisationId: seed.bystander.organisationId, ignoreSessions: harnessSessions });
     const integrity = String(db.$client.pragma("integrity_check", { simple: true }));
     const pass = result.fiveHundreds.length === 0 && result.transportErrors.length === 0 && serverErrorLines.length === 0 && judged.violations.length === 0 && integrity === "ok";
-    return { ...result, serverErrorLines, database: { ...judged, integrity }, targets: targetCounts(), pass };
+    return {
+      ...result,
+      serverErrorLines,
+      unrecognisedActionWarnings: unrecognisedActionWarnings.length,
+      fiveHundredCauses,
+      database: { ...judged, integrity },
+      targets: targetCounts(),
+      pass,
+    };
   } finally {
     db.$client.close();
     await server?.stop();
@@ -141,7 +162,7 @@ function summary(results: { hostile?: HostilePhase; load?: LoadPhase; crash?: Cr
     const changed = Object.entries(hostile.database.changes).map(([table, change]) => `${table} +${change.inserted}/~${change.updated}/-${change.deleted}`);
     lines.push(
       `| Hostile input | ${n(hostile.inputs)} inputs (${n(hostile.byTarget.actions)} to ${hostile.targets.actions} server actions, ${n(hostile.byTarget.routeHandlers)} to ${hostile.targets.routeHandlers} route-handler paths, ${n(hostile.byTarget.pages)} to ${hostile.targets.pages} pages, ${hostile.byTarget.oversized} oversized); ` +
-        `${hostile.fiveHundreds.length} answers ≥ 500 (plus ${hostile.busy} busy 503s with Retry-After), ${hostile.transportErrors.length} without an answer, ${hostile.serverErrorLines.length} server log errors, ` +
+        `${hostile.fiveHundreds.length} answers ≥ 500 (plus ${hostile.busy} busy 503s with Retry-After), ${hostile.transportErrors.length} without an answer, ${hostile.serverErrorLines.length} server log errors (plus ${hostile.unrecognisedActionWarnings} Next.js warnings for unknown action ids), ` +
         `${hostile.database.violations.length} illegitimate database changes (legitimate: ${changed.length ? changed.join(", ") : "none"}), integrity ${hostile.database.integrity} | ${verdict(hostile.pass)} |`,
     );
   }
@@ -212,6 +233,7 @@ async function main() {
   for (const failure of hostile?.fiveHundreds.slice(0, 10) ?? []) {
     console.log(`\n${failure.status} from ${failure.target} as ${failure.caller} (${failure.bodyKind}), request #${failure.index}; replay with:\n  ${failure.curl}\n  answer: ${failure.answer.slice(0, 200)}`);
   }
+  if (hostile?.fiveHundreds.length) console.log(`\n5xx by cause:\n${Object.entries(hostile.fiveHundredCauses).map(([cause, count]) => `  ${count} × ${cause}`).join("\n")}`);
   for (const error of hostile?.transportErrors.slice(0, 5) ?? []) console.log(`no answer from ${error.target} (request #${error.index}): ${error.error}`);
   for (const violation of hostile?.database.violations.slice(0, 10) ?? []) console.log(`database: ${violation.table}: ${violation.rule}: ${JSON.stringify(violation.row).slice(0, 300)}`);
   for (const line of [...(hostile?.serverErrorLines ?? []), ...(load?.serverErrorLines ?? []), ...(crash?.startupErrorLines ?? []), ...(crash?.workloadServerErrors ?? [])].slice(0, 15)) console.log(`server log: ${line.slice(0, 300)}`);

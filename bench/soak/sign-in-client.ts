@@ -17,12 +17,33 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 export type ActionAnswer = { status: number; headers: http.IncomingHttpHeaders; body: string; sessionToken?: string; redirect?: string };
 
-export function postAction(
+/**
+ * Posts once, and once more only if a kept-alive socket turned out closed
+ * before anything was answered (the server ends idle connections after a few
+ * seconds; Node's documentation recommends exactly this retry, keyed on
+ * `request.reusedSocket`): the server never saw that first attempt.
+ */
+export async function postAction(
   origin: string,
   page: string,
   actionId: string,
   fields: Record<string, string>,
   options: { cookie?: string; clientIp?: string } = {},
+): Promise<ActionAnswer> {
+  try {
+    return await postOnce(origin, page, actionId, fields, options);
+  } catch (error) {
+    if (!(error as { reusedSocket?: boolean }).reusedSocket) throw error;
+    return postOnce(origin, page, actionId, fields, options);
+  }
+}
+
+function postOnce(
+  origin: string,
+  page: string,
+  actionId: string,
+  fields: Record<string, string>,
+  options: { cookie?: string; clientIp?: string },
 ): Promise<ActionAnswer> {
   const { body, contentType } = formActionBody(fields);
   const headers: Record<string, string> = { ...actionHeaders(origin, actionId), "content-type": contentType, "content-length": String(body.length) };
@@ -45,7 +66,10 @@ export function postAction(
       response.on("error", reject);
     });
     request.setTimeout(120_000, () => request.destroy(new Error("no answer within 120 s")));
-    request.on("error", reject);
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      const stale = request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE");
+      reject(Object.assign(error, { reusedSocket: stale }));
+    });
     request.end(body);
   });
 }
