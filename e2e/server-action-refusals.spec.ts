@@ -31,12 +31,13 @@ test("a server action posted from another site, or with a forged host, is refuse
   const context = await playwrightRequest.newContext({ baseURL });
   const action = profileAction();
   const { body, contentType } = profileBody("Renamed Cross-Site");
-  for (const headers of [
+  const crossSite: Array<Record<string, string>> = [
     { origin: "https://evil.example" },
     { origin: "null" },
     { origin: "https://a.example, https://b.example" },
     { origin: baseURL!, "x-forwarded-host": "evil.example" },
-  ]) {
+  ];
+  for (const headers of crossSite) {
     const response = await context.post("/profile", {
       headers: { cookie: `${sessionCookie(false).name}=${token}`, "next-action": action.id, accept: "text/x-component", "content-type": contentType, ...headers },
       data: body,

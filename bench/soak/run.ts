@@ -23,9 +23,9 @@ const DEFAULT_SEED = 15;
 
 /** Sized for under 10 minutes on 2 cores after the build. */
 const PLAN = {
-  hostile: { inputs: 12_000, concurrency: 8, oversized: 12 },
+  hostile: { inputs: 10_000, concurrency: 8, oversized: 12 },
   load: { virtualUsers: 64, seconds: 60, maxRetriesPerStep: 30, seed: { totp: 3_000, email: 1_500 } },
-  crash: { cycles: 30, timeBudgetSeconds: 210, workers: 8, killAfterMs: [300, 3_000] as [number, number], seed: { spenders: 1_000, email: 400, enrollees: 400 } },
+  crash: { cycles: 30, timeBudgetSeconds: 150, workers: 8, killAfterMs: [300, 3_000] as [number, number], seed: { spenders: 1_000, email: 400, enrollees: 400 } },
 };
 
 function argument(name: string): string | undefined {

@@ -74,14 +74,17 @@ function postOnce(
   });
 }
 
-/** Every action the soak drives, by the build's ids. */
-export function soakActions() {
-  return {
+type SoakActions = { password: string; code: string; startEnrolment: string; confirmEnrolment: string };
+let cachedActions: SoakActions | undefined;
+
+/** Every action the soak drives, by the build's ids (read from the manifest once). */
+export function soakActions(): SoakActions {
+  return (cachedActions ??= {
     password: serverActionId("app/(auth)/login/actions.ts", "signInAction"),
     code: serverActionId("app/(auth)/login/two-factor/actions.ts", "verifySecondFactorAction"),
     startEnrolment: serverActionId("app/(app)/profile/two-factor-actions.ts", "startEnrolmentAction"),
     confirmEnrolment: serverActionId("app/(app)/profile/two-factor-actions.ts", "confirmEnrolmentAction"),
-  };
+  });
 }
 
 /** "Twofold is busy. Try again in N seconds." in a form state, or a 503 with Retry-After from proxy.ts. */
