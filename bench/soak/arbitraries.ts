@@ -53,7 +53,6 @@ const LOADED_STRINGS = [
   "true",
   "null",
   "undefined",
-  "[object Object]",
   "__proto__",
   "constructor",
   "prototype",

@@ -297,7 +297,7 @@ function buildRequest(target: Target, shape: Shape, context: Context): BuiltRequ
   return { request: { method: shape.pick % 5 === 0 ? "HEAD" : "GET", path: `${target.path}${shape.pathTail}`, headers }, target: target.path, caller: caller.kind, bodyKind: "page" };
 }
 
-export type Failure = { index: number; status: number; target: string; caller: string; bodyKind: string; curl: string; bodyFile: string; answer: string };
+export type Failure = { index: number; status: number; method: string; target: string; caller: string; bodyKind: string; curl: string; bodyFile: string; answer: string };
 
 export type HostileResult = {
   inputs: number;
@@ -362,6 +362,7 @@ async function sendAndRecord(origin: string, built: BuiltRequest, index: number,
       result.fiveHundreds.push({
         index,
         status: answer.status,
+        method: built.request.method,
         target: built.target,
         caller: built.caller,
         bodyKind: built.bodyKind,

@@ -39,3 +39,16 @@ export function causeOf(answer: string, byDigest: Map<string, string>): string {
   if (digest && byDigest.has(digest)) return byDigest.get(digest)!.replace(/"[^"]{20,}"/g, '"…"');
   return answer.replace(/\s+/g, " ").slice(0, 60) || "empty answer";
 }
+
+/**
+ * Causes that lie in Next.js's or React's own decoding of the request, before
+ * any code of the app runs: busboy refusing a multipart part header, React's
+ * decodeReply meeting an argument list that is not a list or holds references
+ * to nothing, and undici's Request refusing the TRACE method.
+ */
+const FRAMEWORK_CAUSES =
+  /Malformed part header|CreateListFromArrayLike|reading 'length'|reading 'id'|reading 'arrayBuffer'|temporary client reference|Invalid forward reference|cyclic thenables|Referenced Blob|Connection closed|TRACE/;
+
+export function isFrameworkCause(cause: string): boolean {
+  return FRAMEWORK_CAUSES.test(cause);
+}

@@ -1,4 +1,5 @@
 import net from "node:net";
+import zlib from "node:zlib";
 
 /*
  * Requests written byte for byte on a fresh socket: Node's http client
@@ -35,6 +36,7 @@ export function sendRaw(origin: string, request: RawRequest): Promise<RawAnswer>
     const socket = net.connect({ host: url.hostname, port: Number(url.port) });
     const chunks: Buffer[] = [];
     let settled = false;
+    let lastError: Error | undefined;
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
@@ -45,9 +47,10 @@ export function sendRaw(origin: string, request: RawRequest): Promise<RawAnswer>
     socket.setTimeout(TIMEOUT_MS, () => finish(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
     socket.on("data", (chunk) => chunks.push(chunk));
     socket.on("end", () => finish());
-    socket.on("close", () => finish(new Error("connection closed without an answer")));
-    // The server may answer (413, 400) and close before the whole body is written: that is an answer, not an error.
-    socket.on("error", (error) => finish(error));
+    // The server may answer (413, 431) and close before the whole body is written: the write fails,
+    // but the answer may still be readable, so only "close" decides.
+    socket.on("error", (error) => (lastError = error));
+    socket.on("close", () => finish(lastError ?? new Error("connection closed without an answer")));
     socket.write(bytes);
   });
 }
@@ -62,9 +65,36 @@ function parseAnswer(raw: Buffer, ms: number): RawAnswer {
     const colon = line.indexOf(":");
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  // Kept short: enough to see a form error or an error page's first words.
-  const body = headerEnd < 0 ? "" : raw.subarray(headerEnd + 4, headerEnd + 4 + 4096).toString("utf8");
+  // Kept short: enough to see a form error, an error page's first words, or an error's digest.
+  const body = headerEnd < 0 ? "" : readableBody(raw.subarray(headerEnd + 4), headers).subarray(0, 4096).toString("utf8");
   return { status, headers, body, ms };
+}
+
+/** The body as the client would read it: de-chunked and decompressed (hostile headers ask for gzip, br, zstd). */
+function readableBody(raw: Buffer, headers: Record<string, string>): Buffer {
+  let body = raw;
+  if (headers["transfer-encoding"]?.includes("chunked")) {
+    const parts: Buffer[] = [];
+    let offset = 0;
+    while (offset < body.length) {
+      const lineEnd = body.indexOf("\r\n", offset);
+      if (lineEnd < 0) break;
+      const size = parseInt(body.subarray(offset, lineEnd).toString("latin1"), 16);
+      if (!Number.isFinite(size) || size === 0) break;
+      parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+      offset = lineEnd + 2 + size + 2;
+    }
+    body = Buffer.concat(parts);
+  }
+  try {
+    const encoding = headers["content-encoding"];
+    if (encoding === "gzip") return zlib.gunzipSync(body);
+    if (encoding === "br") return zlib.brotliDecompressSync(body);
+    if (encoding === "deflate") return zlib.inflateSync(body);
+  } catch {
+    // A truncated or odd body: show it as it came.
+  }
+  return body;
 }
 
 /** The request as a curl command line, to replay a failure by hand (the body goes to a file beside it). */

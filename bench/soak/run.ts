@@ -2,7 +2,8 @@
 // then three phases against the production server on 127.0.0.1, each with a
 // verdict: hostile input, load, crashes. `-- --seed N` varies the generated
 // input and the kill moments (default fixed, so a run is reproducible);
-// `-- --phase hostile|load|crash` runs one phase; `-- --inputs N` sets phase 1's count.
+// `-- --phase hostile|load|crash` runs one phase; `-- --inputs N` sets phase 1's
+// count and `-- --cycles N` phase 3's.
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -14,7 +15,7 @@ import { writeResults } from "../report";
 import { startServer, type RunningServer } from "../server";
 import { runCrashes, type CrashResult } from "./crash";
 import { runHostileInput, targetCounts, type HostileResult } from "./hostile";
-import { causeOf, errorsByDigest, splitWarnings } from "./log-causes";
+import { causeOf, errorsByDigest, isFrameworkCause, splitWarnings } from "./log-causes";
 import { runLoad, type LoadResult } from "./load";
 import { seedCrashDatabase, seedHostileDatabase, seedLoadDatabase } from "./seed";
 import { judgeDiff, SNAPSHOTTED_TABLES, takeSnapshot, type DiffReport } from "./snapshot";
@@ -25,7 +26,7 @@ const DEFAULT_SEED = 15;
 const PLAN = {
   hostile: { inputs: 10_000, concurrency: 8, oversized: 12 },
   load: { virtualUsers: 64, seconds: 60, maxRetriesPerStep: 30, seed: { totp: 3_000, email: 1_500 } },
-  crash: { cycles: 30, timeBudgetSeconds: 150, workers: 8, killAfterMs: [300, 3_000] as [number, number], seed: { spenders: 1_000, email: 400, enrollees: 400 } },
+  crash: { cycles: 30, timeBudgetSeconds: 180, workers: 8, killAfterMs: [1_500, 9_000] as [number, number], seed: { spenders: 1_000, email: 400, enrollees: 400 } },
 };
 
 function argument(name: string): string | undefined {
@@ -89,7 +90,9 @@ async function hostilePhase(workDirectory: string, seedNumber: number, inputs: n
     const byDigest = errorsByDigest(server.logFile, offset);
     const fiveHundredCauses: Record<string, number> = {};
     for (const failure of result.fiveHundreds) {
-      const cause = `${failure.status}: ${causeOf(failure.answer, byDigest)}`;
+      const plain = causeOf(failure.answer, byDigest);
+      // Next's plain "Internal Server Error" for TRACE: undici's Request refuses the method before any route code runs.
+      const cause = `${failure.status}: ${failure.method === "TRACE" && plain.startsWith("Internal Server Error") ? "TRACE method refused by Node's Request (logged: 'TRACE' HTTP method is unsupported)" : plain}`;
       fiveHundredCauses[cause] = (fiveHundredCauses[cause] ?? 0) + 1;
     }
     const after = takeSnapshot(db.$client);
@@ -135,7 +138,7 @@ async function loadPhase(workDirectory: string): Promise<LoadPhase> {
 
 type CrashPhase = CrashResult & { pass: boolean };
 
-async function crashPhase(workDirectory: string, seedNumber: number): Promise<CrashPhase> {
+async function crashPhase(workDirectory: string, seedNumber: number, cycles: number): Promise<CrashPhase> {
   const secrets = freshSecrets();
   const databaseFile = path.join(workDirectory, "crash.db");
   const seed = await seedCrashDatabase(databaseFile, secrets.key, PLAN.crash.seed);
@@ -145,12 +148,15 @@ async function crashPhase(workDirectory: string, seedNumber: number): Promise<Cr
     databaseFile,
     key: secrets.key,
     seed,
-    plan: { ...PLAN.crash, seed: seedNumber },
+    plan: { ...PLAN.crash, cycles, seed: seedNumber },
     log,
   });
   const pass = result.cycles > 0 && result.inconsistencies.length === 0 && result.startupErrorLines.length === 0 && result.workloadServerErrors.length === 0 && result.answersAtLeast500 === 0;
   return { ...result, pass };
 }
+
+const frameworkFiveHundreds = (hostile: HostilePhase) =>
+  Object.entries(hostile.fiveHundredCauses).reduce((total, [cause, count]) => total + (isFrameworkCause(cause) ? count : 0), 0);
 
 const verdict = (pass: boolean | undefined) => (pass === undefined ? "not run" : pass ? "PASS" : "FAIL");
 const n = (value: number) => value.toLocaleString("en-GB");
@@ -162,8 +168,8 @@ function summary(results: { hostile?: HostilePhase; load?: LoadPhase; crash?: Cr
     const changed = Object.entries(hostile.database.changes).map(([table, change]) => `${table} +${change.inserted}/~${change.updated}/-${change.deleted}`);
     lines.push(
       `| Hostile input | ${n(hostile.inputs)} inputs (${n(hostile.byTarget.actions)} to ${hostile.targets.actions} server actions, ${n(hostile.byTarget.routeHandlers)} to ${hostile.targets.routeHandlers} route-handler paths, ${n(hostile.byTarget.pages)} to ${hostile.targets.pages} pages, ${hostile.byTarget.oversized} oversized); ` +
-        `${hostile.fiveHundreds.length} answers ≥ 500 (plus ${hostile.busy} busy 503s with Retry-After), ${hostile.transportErrors.length} without an answer, ${hostile.serverErrorLines.length} server log errors (plus ${hostile.unrecognisedActionWarnings} Next.js warnings for unknown action ids), ` +
-        `${hostile.database.violations.length} illegitimate database changes (legitimate: ${changed.length ? changed.join(", ") : "none"}), integrity ${hostile.database.integrity} | ${verdict(hostile.pass)} |`,
+        `${hostile.fiveHundreds.length} answers ≥ 500 (${frameworkFiveHundreds(hostile)} of them in Next.js's or React's own request decoding, before app code; plus ${hostile.busy} busy 503s with Retry-After), ${hostile.transportErrors.length} without an answer, ${hostile.serverErrorLines.length} server log errors (plus ${hostile.unrecognisedActionWarnings} Next.js warnings for unknown action ids), ` +
+        `${hostile.database.violations.length} illegitimate database changes (legitimate, rows +inserted/~updated/-deleted: ${changed.length ? changed.join(", ") : "none"}; ${hostile.database.replacementCharacters} stored values hold U+FFFD), integrity ${hostile.database.integrity} | ${verdict(hostile.pass)} |`,
     );
   }
   if (load) {
@@ -189,6 +195,7 @@ async function main() {
   const seedNumber = Number(argument("seed") ?? DEFAULT_SEED);
   const inputs = Number(argument("inputs") ?? PLAN.hostile.inputs);
   const only = argument("phase");
+  const cycles = Number(argument("cycles") ?? PLAN.crash.cycles);
   if (!Number.isSafeInteger(seedNumber) || !Number.isSafeInteger(inputs) || inputs < 1) throw new Error("--seed and --inputs take whole numbers");
   if (only && !["hostile", "load", "crash"].includes(only)) throw new Error("--phase is one of hostile, load, crash");
 
@@ -204,7 +211,7 @@ async function main() {
   const soakStarted = performance.now();
   if (!only || only === "hostile") results.hostile = await hostilePhase(workDirectory, seedNumber, inputs);
   if (!only || only === "load") results.load = await loadPhase(workDirectory);
-  if (!only || only === "crash") results.crash = await crashPhase(workDirectory, seedNumber);
+  if (!only || only === "crash") results.crash = await crashPhase(workDirectory, seedNumber, cycles);
   const finishedAt = new Date();
   const wallSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000);
   const soakSeconds = Math.round((performance.now() - soakStarted) / 1000);

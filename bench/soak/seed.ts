@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { openDatabase, type Db } from "@/db";
 import { groups, organisations, PERMISSIONS, roles, totpCredentials, userRoles, users } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
@@ -77,6 +78,7 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
   const db = openDatabase(file);
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
+    const bystanderPasswordHash = await hashPassword(crypto.randomBytes(24).toString("base64url"));
     return db.transaction((tx) => {
       const organisationId = tx.insert(organisations).values({ name: "Soak" }).returning({ id: organisations.id }).get().id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, key };
@@ -96,7 +98,8 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
       const apiToken = createApiToken(tx as unknown as Db, { userId: apiAccount.id, name: "soak", createdByUserId: admin.id }).token;
 
       const bystanderId = tx.insert(organisations).values({ name: "Bystander" }).returning({ id: organisations.id }).get().id;
-      const other = { ...common, organisationId: bystanderId };
+      // A password no request of the run knows: signing in as a bystander would be a legitimate change.
+      const other = { ...common, organisationId: bystanderId, passwordHash: bystanderPasswordHash };
       const bystanderAdmin = totpUser(other, "admin@bystander.test");
       const bystanderMember = emailCodeUser(other, "member@bystander.test");
       const bystanderRole = tx.insert(roles).values({ organisationId: bystanderId, name: "Everything", permissions: [...PERMISSIONS] }).returning({ id: roles.id }).get();

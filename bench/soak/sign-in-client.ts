@@ -1,4 +1,5 @@
 import http from "node:http";
+import zlib from "node:zlib";
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { outbox } from "@/db/schema";
@@ -61,7 +62,16 @@ function postOnce(
           if (pair!.slice(0, separator) === SESSION_COOKIE && separator < pair!.length - 1) sessionToken = pair!.slice(separator + 1);
         }
         const redirect = String(response.headers["x-action-redirect"] ?? "").split(";")[0] || undefined;
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8"), sessionToken, redirect });
+        // Asked for gzip, as a browser does; read the text as the browser would.
+        const raw = Buffer.concat(chunks);
+        const encoding = response.headers["content-encoding"];
+        let body: string;
+        try {
+          body = (encoding === "gzip" ? zlib.gunzipSync(raw) : encoding === "br" ? zlib.brotliDecompressSync(raw) : raw).toString("utf8");
+        } catch {
+          body = raw.toString("utf8");
+        }
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body, sessionToken, redirect });
       });
       response.on("error", reject);
     });

@@ -9,17 +9,24 @@ import * as schema from "@/db/schema";
  * What counts as a change valid input could make (legitimate):
  *  - anything in audit_events, sign_in_failures and outbox (not snapshotted:
  *    they exist to record attempts, failures and messages);
+ *  - a password-reset link for a bystander's email (anyone may ask "send me a
+ *    reset link" for any address: the link goes to the address's owner);
  *  - any row of the fuzzed organisation changed in a way that leaves every
  *    column within its type (see `columnProblem`): a member of that
  *    organisation with the right session may rename themselves "<script>",
  *    and an admin may edit roles; that is what valid input does.
  * What never is (a violation):
- *  - a row of the bystander organisation inserted, changed or deleted;
+ *  - any other row of the bystander organisation inserted, changed or
+ *    deleted (its users' password is one no request of the run knows);
  *  - a stored value outside its column's type: an enum column holding a
  *    value not in its enum, an integer, timestamp or boolean column holding
  *    a float, text or out-of-range value, a JSON permission list holding an
- *    unknown permission, text holding NUL, U+FFFD (the trace of invalid
- *    UTF-8 or a lone surrogate), "[object Object]", or over 4,096 characters.
+ *    unknown permission, text holding NUL, "[object Object]" (an object
+ *    where a string was expected, coerced; the generator never sends those
+ *    words as text), or over 4,096 characters.
+ * U+FFFD is not a violation: invalid UTF-8 (a lone surrogate sent as bytes)
+ * is decoded to it, as browsers and every web server do, and a user may type
+ * it; the count of stored values holding it is reported all the same.
  */
 
 type Row = Record<string, unknown>;
@@ -127,7 +134,6 @@ export function columnProblem(rule: ColumnRule, value: unknown): string | null {
     }
     if (INTEGER_LIKE.has(rule.columnType) && rule.columnType !== "SQLiteCustomColumn") return `${rule.name} holds text in an integer column`;
     if (value.includes("\u0000")) return `${rule.name} holds NUL`;
-    if (value.includes("\uFFFD")) return `${rule.name} holds U+FFFD (invalid UTF-8 or a lone surrogate reached storage)`;
     if (value.includes("[object Object]")) return `${rule.name} holds "[object Object]"`;
     if (value.length > MAX_TEXT) return `${rule.name} holds ${value.length} characters`;
     return null;
@@ -165,6 +171,8 @@ export type DiffReport = {
   /** Per table: rows inserted, deleted, and updated (with which columns). */
   changes: Record<string, { inserted: number; deleted: number; updated: number; columns: Record<string, number> }>;
   violations: Violation[];
+  /** Stored values holding U+FFFD (see above): reported, not a violation. */
+  replacementCharacters: number;
 };
 
 /**
@@ -176,6 +184,7 @@ export function judgeDiff(before: Snapshot, after: Snapshot, options: { bystande
   const lookups = lookupsOf(before);
   const changes: DiffReport["changes"] = {};
   const violations: Violation[] = [];
+  let replacementCharacters = 0;
   for (const [table, diff] of diffs) {
     const relevant = (row: Row) => !(table === "sessions" && options.ignoreSessions.has(row.token_hash as string));
     const inserted = diff.inserted.filter(relevant);
@@ -185,17 +194,19 @@ export function judgeDiff(before: Snapshot, after: Snapshot, options: { bystande
     for (const change of updated) for (const column of change.columns) columns[column] = (columns[column] ?? 0) + 1;
     if (inserted.length + deleted.length + updated.length) changes[table] = { inserted: inserted.length, deleted: deleted.length, updated: updated.length, columns };
 
-    for (const row of [...inserted, ...deleted, ...updated.map((change) => change.after)]) {
+    const resetLink = (row: Row) => table === "email_links" && row.purpose === "password_reset";
+    for (const row of [...inserted.filter((row) => !resetLink(row)), ...deleted, ...updated.map((change) => change.after)]) {
       if (organisationOf(table, row, lookups) === options.bystanderOrganisationId) violations.push({ table, rule: "a row of the bystander organisation changed", row });
     }
     // Every value now stored, not only the changed ones: a bad value is a bad value whoever wrote it.
     const rules = columnRules.get(table) ?? [];
     for (const row of after.get(table)?.values() ?? []) {
+      for (const value of Object.values(row)) if (typeof value === "string" && value.includes("\uFFFD")) replacementCharacters++;
       for (const rule of rules) {
         const problem = columnProblem(rule, row[rule.name]);
         if (problem) violations.push({ table, rule: problem, row });
       }
     }
   }
-  return { changes, violations };
+  return { changes, violations, replacementCharacters };
 }
