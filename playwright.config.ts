@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { STAND_IN_ACCOUNT_SID, STAND_IN_AUTH_TOKEN } from "./test/stand-ins/twilio";
-import { OIDC_E2E_ORGANISATION_ID, OIDC_STAND_IN_CLIENT_ID, OIDC_STAND_IN_CLIENT_SECRET } from "./test/stand-ins/oidc-client";
+import { E2E_SSO_ALLOWED_DOMAINS, OIDC_E2E_ORGANISATION_ID, OIDC_STAND_IN_CLIENT_ID, OIDC_STAND_IN_CLIENT_SECRET } from "./test/stand-ins/oidc-client";
 import { makeSelfSignedCertificate } from "./test/stand-ins/duo";
 
 /*
@@ -94,6 +94,8 @@ export default defineConfig({
         APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
         NEXT_TELEMETRY_DISABLED: "1",
         OUTBOX_PUBLIC: "1",
+        // No Resend stand-in: email stays in the outbox, which production refuses without this.
+        OUTBOX_IN_PRODUCTION: "1",
         APP_URL: baseURL,
         TWILIO_ACCOUNT_SID: STAND_IN_ACCOUNT_SID,
         TWILIO_AUTH_TOKEN: STAND_IN_AUTH_TOKEN,
@@ -105,6 +107,11 @@ export default defineConfig({
         OIDC_CLIENT_ID: OIDC_STAND_IN_CLIENT_ID,
         OIDC_CLIENT_SECRET: OIDC_STAND_IN_CLIENT_SECRET,
         OIDC_ORGANISATION_ID: String(OIDC_E2E_ORGANISATION_ID),
+        // The domains the SSO specs sign up with (createUser's example.com for the address-taken case); any other is refused.
+        OIDC_ALLOWED_DOMAINS: E2E_SSO_ALLOWED_DOMAINS.join(","),
+        OIDC_REQUIRE_MFA_FOR_ADMINS: "1",
+        // Duo's stand-in is not one of Duo's hosts: the operator's allow-list lets Twofold call it.
+        DUO_ALLOWED_API_HOSTS: `127.0.0.1:${process.env.E2E_DUO_PORT}`,
         NODE_EXTRA_CA_CERTS: path.join(process.env.E2E_DUO_CERT_DIR, "cert.pem"),
       },
     },

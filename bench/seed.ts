@@ -2,7 +2,9 @@ import type Database from "better-sqlite3";
 import { openDatabase, type Executor } from "@/db";
 import { organisations, roles, totpCredentials, userRoles, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
-import { encryptSecret } from "@/lib/crypto";
+import { totpSecretBinding } from "@/lib/keys/bindings";
+import { createKeyRing, type KeyRing } from "@/lib/keys/key-ring";
+import { encryptSecret } from "@/lib/keys/secrets";
 import { generateTotpSecret } from "@/lib/two-factor/totp";
 
 /*
@@ -44,7 +46,7 @@ export function directoryEmail(index: number): string {
 }
 
 /** Users with a confirmed authenticator app whose secret the bench knows, to compute codes as the app would. */
-function insertTotpUsers(db: Executor, input: { organisationId: number; prefix: string; count: number; passwordHash: string; key: Buffer }): BenchUser[] {
+function insertTotpUsers(db: Executor, input: { organisationId: number; prefix: string; count: number; passwordHash: string; keys: KeyRing }): BenchUser[] {
   const created: BenchUser[] = [];
   for (let index = 0; index < input.count; index++) {
     const email = `${input.prefix}-${String(index).padStart(5, "0")}@bench.test`;
@@ -55,7 +57,7 @@ function insertTotpUsers(db: Executor, input: { organisationId: number; prefix: 
       .get();
     const totpSecret = generateTotpSecret();
     db.insert(totpCredentials)
-      .values({ userId: user.id, secretEncrypted: encryptSecret(totpSecret, input.key), confirmedAt: new Date() })
+      .values({ userId: user.id, secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), input.keys), confirmedAt: new Date() })
       .run();
     created.push({ id: user.id, email, totpSecret });
   }
@@ -108,7 +110,7 @@ export async function seedMainDatabase(file: string, key: Buffer, counts: MainSe
     const passwordHash = await hashPassword(BENCH_PASSWORD);
     return db.transaction((tx) => {
       const organisation = tx.insert(organisations).values({ name: "Bench" }).returning({ id: organisations.id }).get();
-      const common = { organisationId: organisation.id, passwordHash, key };
+      const common = { organisationId: organisation.id, passwordHash, keys: createKeyRing([key]) };
       const pageUsers = insertTotpUsers(tx, { ...common, prefix: "page", count: counts.pageUsers });
       const signInUsers = insertTotpUsers(tx, { ...common, prefix: "signin", count: counts.signInUsers });
       const codeUsers = insertTotpUsers(tx, { ...common, prefix: "code", count: counts.codeUsers });

@@ -133,7 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       AUTH_SECRET: options.authSecret,
       APP_ENCRYPTION_KEY: options.encryptionKey,
       APP_URL: origin,
-      // No email or SMS provider: codes go to the outbox, where the bench and the soak read them (issue 15 makes that an explicit choice).
+      // No providers: messages stay in the outbox, which production refuses without this.
       OUTBOX_IN_PRODUCTION: "1",
     },
     stdio: ["ignore", log, log],

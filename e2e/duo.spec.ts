@@ -4,10 +4,13 @@ import path from "node:path";
 import type { Browser, Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { auditEvents, duoAuthStates, organisations, sessions, users } from "@/db/schema";
-import { encryptSecret } from "@/lib/crypto";
+import { auditEvents, duoAuthStates, organisations, sessions, signInFailures, users } from "@/db/schema";
+import { DUO_API_HOST_REFUSED } from "@/lib/duo/api-host";
+import { connectionTestKey } from "@/lib/duo/connection-test-limit";
+import { duoSecretKeyBinding } from "@/lib/keys/bindings";
+import { encryptSecret } from "@/lib/keys/secrets";
 import { duoStandInSecret, newDuoIntegrationKey, type DuoBehaviour } from "@/test/stand-ins/duo";
-import { encryptionKey, expect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, test, type TestUser } from "./fixtures";
+import { expect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, keyRing, signInWithForm, test, type TestUser } from "./fixtures";
 
 /*
  * Duo's Universal Prompt, end to end: the real Duo client in the server talks
@@ -32,7 +35,7 @@ function configureDuo(db: Db, organisationId: number, columns: Partial<typeof or
     .set({
       allowDuo: true,
       duoIntegrationKey: clientId,
-      duoSecretKeyEncrypted: encryptSecret(duoStandInSecret(clientId), encryptionKey()),
+      duoSecretKeyEncrypted: encryptSecret(duoStandInSecret(clientId), duoSecretKeyBinding(organisationId), keyRing()),
       duoApiHostname: duoHost(),
       ...columns,
     })
@@ -138,6 +141,78 @@ test("an admin tests the Duo connection with typed keys (nothing saved), then wi
     .all();
   expect(tested.map((event) => (event.details as { result: string }).result)).toEqual(["wrong_keys", "connected", "connected", "unreachable"]);
   checkServer();
+});
+
+test("the API hostname takes only Duo's own hosts or the operator's allow-list: a look-alike is refused before anything is called or saved", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
+  const admin = await createUser({ permissions: ["settings:manage"] });
+  await signInAs(context, admin);
+  const checkServer = failOnServerErrors(page);
+  const clientId = newDuoIntegrationKey();
+  await page.goto("/admin/settings");
+  await page.getByLabel("Integration key").fill(clientId);
+  await page.getByLabel("Secret key").fill(duoStandInSecret(clientId));
+  // The stand-in's own address behind a Duo-looking name: refused by "Test connection"…
+  await page.getByLabel("API hostname").fill(`api-1234abcd.duosecurity.com.${duoHost()}`);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("status").filter({ hasText: DUO_API_HOST_REFUSED })).toBeVisible();
+  await expectNoAxeViolations(page);
+  // …and by "Save", on the field itself.
+  await page.getByLabel("API hostname").fill("localhost");
+  await page.getByRole("checkbox", { name: "Duo", exact: true }).check();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByLabel("API hostname")).toHaveAccessibleDescription(new RegExp(DUO_API_HOST_REFUSED.slice(0, 40)));
+  await expectNoAxeViolations(page);
+  const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
+  expect(saved).toMatchObject({ duoApiHostname: null, allowDuo: false });
+  // Refused at the form: no connection test was made, so none is recorded or counted.
+  expect(db.select().from(auditEvents).where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo.connection_tested"))).all()).toEqual([]);
+  checkServer();
+});
+
+test("Test connection is limited per organisation: the press over the limit is refused with when to try again", async ({ page, context, db, createUser, signInAs }) => {
+  const admin = await createUser({ permissions: ["settings:manage"] });
+  await signInAs(context, admin);
+  const clientId = configureDuo(db, admin.organisationId);
+  // Nine presses already made in the last minutes (each is a call out); the tenth is allowed, the eleventh is not.
+  const { scope, key } = connectionTestKey(admin.organisationId);
+  for (let press = 0; press < 9; press++) db.insert(signInFailures).values({ scope, key, createdAt: new Date() }).run();
+  await page.goto("/admin/settings");
+  await expect(page.getByLabel("Integration key")).toHaveValue(clientId);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText("Connected: Duo accepted these keys.")).toBeVisible();
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Too many connection tests. Try again in 10 minutes." })).toBeVisible();
+  await expectNoAxeViolations(page);
+  const tested = db
+    .select({ details: auditEvents.details })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo.connection_tested")))
+    .all();
+  expect(tested.map((event) => (event.details as { result: string }).result)).toEqual(["connected", "rate_limited"]);
+});
+
+test("a hostname saved before the rule, and not allowed now, is refused at sign-in with a clear message and never called", async ({ page, db, createUser }) => {
+  const user = await createUser({ totp: true });
+  configureDuo(db, user.organisationId, { duoApiHostname: "api-1234abcd.duosecurity.com.evil.test" });
+  turnDuoOn(db, user);
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL("/login/two-factor?method=duo&duo=host_not_allowed");
+  await expect(duoNotice(page)).toHaveText("Duo is set up with an API hostname this server does not allow. Ask your administrator to check Duo's settings.");
+  await expectNoAxeViolations(page);
+  // Not the user's failed attempt: nothing counted against their second factor.
+  expect(auditTypes(db, user).filter((event) => event.type === "two_factor.failed")).toEqual([]);
+  expect(auditTypes(db, user).find((event) => event.type === "duo.unreachable")?.details).toMatchObject({ reason: "host_not_allowed" });
+  // The other method still works.
+  await page.getByRole("link", { name: "Use your authenticator app instead" }).click();
+  await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL("/");
 });
 
 test("sign-in with Duo: straight to the prompt after the password, approved lands on the dashboard; the callback replayed is refused", async ({

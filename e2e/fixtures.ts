@@ -4,7 +4,9 @@ import { test as base, expect, type BrowserContext, type Locator, type Page } fr
 import { and, desc, eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db";
 import { oneTimeCodes, organisations, outbox, roles, totpCredentials, userRoles, users, type NewUser, type Permission } from "@/db/schema";
-import { encryptSecret } from "@/lib/crypto";
+import { totpSecretBinding } from "@/lib/keys/bindings";
+import { createKeyRing, type KeyRing } from "@/lib/keys/key-ring";
+import { encryptSecret } from "@/lib/keys/secrets";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/totp";
 import { hashPassword } from "@/lib/auth/passwords";
@@ -33,6 +35,8 @@ type UserOptions = {
 
 /** The key the e2e server encrypts with (playwright.config.ts). */
 export const encryptionKey = () => Buffer.from(process.env.E2E_ENCRYPTION_KEY!, "base64");
+/** The e2e server's key ring: that one key. */
+export const keyRing = (): KeyRing => createKeyRing([encryptionKey()]);
 
 type Fixtures = {
   db: Db;
@@ -88,9 +92,9 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
       if (options.totp) {
         created.totpSecret = generateTotpSecret();
         db.insert(totpCredentials)
-          .values({ userId: user.id, secretEncrypted: encryptSecret(created.totpSecret, encryptionKey()), confirmedAt: new Date() })
+          .values({ userId: user.id, secretEncrypted: encryptSecret(created.totpSecret, totpSecretBinding(user.id), keyRing()), confirmedAt: new Date() })
           .run();
-        created.recoveryCodes = replaceRecoveryCodes(db, user.id, encryptionKey());
+        created.recoveryCodes = replaceRecoveryCodes(db, user.id, keyRing());
       }
       return created;
     });

@@ -36,6 +36,7 @@ test.beforeAll(async () => {
       APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
       APP_URL: baseURL,
       OUTBOX_PUBLIC: "1",
+      OUTBOX_IN_PRODUCTION: "1",
       NEXT_TELEMETRY_DISABLED: "1",
       HASH_CONCURRENCY: "1",
       HASH_QUEUE_LIMIT: "0",

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { request as playwrightRequest, type Browser, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { auditEvents, organisations, sessions, users } from "@/db/schema";
+import { auditEvents, organisations, roles, sessions, userRoles, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
 import { OIDC_E2E_ORGANISATION_ID } from "@/test/stand-ins/oidc-client";
@@ -13,7 +13,7 @@ const issuer = () => process.env.E2E_OIDC_ISSUER!;
 const SSO_NOTE = /You sign in with SSO: your password and your second factor are handled by your organisation’s identity provider/;
 
 /** Tells the identity provider what the ID token of `login` says. */
-async function setIdpAccount(login: string, claims: { email?: string | null; name?: string; email_verified?: boolean }) {
+async function setIdpAccount(login: string, claims: { email?: string | null; name?: string; email_verified?: boolean; amr?: string[] }) {
   const response = await fetch(`${issuer()}/_stand-in/accounts/${encodeURIComponent(login)}`, { method: "POST", body: JSON.stringify(claims) });
   expect(response.status).toBe(204);
 }
@@ -235,4 +235,69 @@ test("an SSO user confirms access at the identity provider, which must ask them 
   await expect(page).toHaveURL(/\/profile(#access-confirmed)?$/);
   const fresh = db.select().from(sessions).where(eq(sessions.userId, user.id)).all().filter((session) => session.authenticatedAt! > longAgo);
   expect(fresh).toHaveLength(1);
+});
+
+/** The refusals recorded for an identity-provider subject (no account may exist to hang them on). */
+const refusalsOf = (db: Db, login: string) =>
+  db
+    .select({ details: auditEvents.details, targetUserId: auditEvents.targetUserId })
+    .from(auditEvents)
+    .where(eq(auditEvents.type, "sign_in.refused"))
+    .all()
+    .filter((event) => (event.details as { subject?: string } | null)?.subject === login);
+
+test("OIDC_ALLOWED_DOMAINS: a first sign-in from a domain not on the list, or a subdomain of one on it, is refused and creates nothing", async ({ browser, db }) => {
+  for (const domain of ["outsider.example.org", "sub.corp.example.com"]) {
+    const login = uniqueLogin();
+    await setIdpAccount(login, { email: `${login}@${domain}`, name: "Outsider", email_verified: true });
+    const page = await (await browser.newContext()).newPage();
+    const expectNoServerErrors = failOnServerErrors(page);
+    await signInWithSso(page, login);
+    await expect(page).toHaveURL(/\/login\?reason=sso-domain-not-allowed$/);
+    await expect(page.getByRole("status").filter({ hasText: "Twofold does not create accounts for your email domain. Ask an administrator." })).toBeVisible();
+    await expectNoAxeViolations(page);
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/login$/);
+    expect(db.select().from(users).where(eq(users.ssoSubject, login)).all()).toEqual([]);
+    expect(refusalsOf(db, login)).toEqual([{ targetUserId: null, details: expect.objectContaining({ reason: "sso_domain_not_allowed", email: `${login}@${domain}` }) }]);
+    expectNoServerErrors();
+    await page.context().close();
+  }
+});
+
+test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets in only when the identity provider asserts multi-factor (amr)", async ({ browser, db }) => {
+  const user = await firstSsoSignIn(browser, db);
+  const login = user.ssoSubject!;
+  const role = db.insert(roles).values({ organisationId: OIDC_E2E_ORGANISATION_ID, name: `Auditors ${login}`, permissions: ["audit:read"] }).returning().get();
+  db.insert(userRoles).values({ userId: user.id, roleId: role.id }).run();
+  const sessionsBefore = db.select().from(sessions).where(eq(sessions.userId, user.id)).all().length;
+
+  await test.step("no amr, or a password alone: refused, no session, audited", async () => {
+    for (const amr of [undefined, ["pwd"]]) {
+      await setIdpAccount(login, { email: user.email, name: user.name, email_verified: true, ...(amr ? { amr } : {}) });
+      const page = await (await browser.newContext()).newPage();
+      await signInWithSso(page, login);
+      await expect(page).toHaveURL(/\/login\?reason=sso-mfa-required$/);
+      await expect(
+        page.getByRole("status").filter({ hasText: "Administrators must use multi-factor authentication at the identity provider. Sign in there with a second factor, then try again." }),
+      ).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    }
+    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(sessionsBefore);
+    expect(refusalsOf(db, login).map((event) => [event.targetUserId, (event.details as { reason: string; amr: string }).reason, (event.details as { amr: string }).amr])).toEqual([
+      [user.id, "sso_mfa_required", "(none)"],
+      [user.id, "sso_mfa_required", "pwd"],
+    ]);
+  });
+
+  await test.step("a password and a one-time code: in", async () => {
+    await setIdpAccount(login, { email: user.email, name: user.name, email_verified: true, amr: ["pwd", "otp"] });
+    const page = await (await browser.newContext()).newPage();
+    await signInWithSso(page, login);
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByText(SSO_NOTE)).toBeVisible();
+    await page.context().close();
+    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(sessionsBefore + 1);
+  });
 });

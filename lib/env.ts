@@ -2,6 +2,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseAllowedEmailDomains } from "@/lib/auth/sso-domains";
+import { parseDuoAllowedHosts } from "@/lib/duo/api-host";
+import type { ConfiguredKey } from "@/lib/keys/key-ring";
 
 /** A misconfiguration that must stop the server with a message an operator can act on. */
 export class ConfigurationError extends Error {
@@ -23,6 +26,13 @@ const envSchema = z.object({
   DATABASE_URL: z.string().trim().min(1).default("file:./data/twofold.db"),
   AUTH_SECRET: optionalText,
   APP_ENCRYPTION_KEY: optionalText,
+  /**
+   * Key rotation: comma-separated keys (each `openssl rand -base64 32`), newest
+   * first. The ring is these, then APP_ENCRYPTION_KEY, a key listed twice kept
+   * once; its first key encrypts and hashes everything new, the others only
+   * read data not yet moved by `npm run keys:rekey` (lib/keys).
+   */
+  APP_ENCRYPTION_KEYS: optionalText,
   RESEND_API_KEY: optionalText,
   EMAIL_FROM: optionalText,
   TWILIO_ACCOUNT_SID: optionalText,
@@ -49,8 +59,61 @@ const envSchema = z.object({
    * created then). Unset: the organisation with the lowest id, the first one created.
    */
   OIDC_ORGANISATION_ID: unsetWhenEmpty(z.coerce.number().int().positive().optional()),
+  /**
+   * Email domains SSO may create accounts for (comma-separated, exact match).
+   * Unset: any domain. Accounts already linked keep signing in.
+   */
+  OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseAllowedEmailDomains(value);
+      if (parsed.ok) return parsed.domains;
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `"${parsed.entry}" is not an email domain. List domains separated by commas, like example.com,example.org (no wildcards; list each subdomain you mean).`,
+      });
+      return z.NEVER;
+    }),
+  /** `1`: users holding any admin permission may sign in with SSO only if the ID token's amr shows multi-factor authentication. */
+  OIDC_REQUIRE_MFA_FOR_ADMINS: unsetWhenEmpty(
+    z
+      .enum(["0", "1", "true", "false"], { error: "Use 1 to require multi-factor authentication at the identity provider for administrators, or 0." })
+      .optional()
+      .transform((value) => value === "1" || value === "true"),
+  ),
+  /**
+   * Hosts besides Duo's own (api-….duosecurity.com, api-….duofederal.com) that
+   * may be saved as Duo's API hostname: exact, comma-separated, optionally
+   * host:port. For a test stand-in or an egress proxy; unset in most deployments.
+   */
+  DUO_ALLOWED_API_HOSTS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseDuoAllowedHosts(value);
+      if (parsed.ok) return parsed.hosts;
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `"${parsed.entry}" is not a host name. List host names or host:port, separated by commas, like duo-proxy.internal:8443 (no scheme, path or wildcard).`,
+      });
+      return z.NEVER;
+    }),
   /** Requests one API token may make per minute. */
   API_RATE_LIMIT_PER_MINUTE: unsetWhenEmpty(z.coerce.number().int().min(1).default(120)),
+  /**
+   * `1`: in production, a channel without a provider keeps its messages in the
+   * outbox table (sign-in codes and links stored in the database) instead of
+   * the server refusing to start. Unset: production needs both providers.
+   */
+  OUTBOX_IN_PRODUCTION: unsetWhenEmpty(
+    z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .transform((value) => value === "1" || value === "true"),
+  ),
   /** Whether /dev/outbox lists messages in production; always in development. */
   OUTBOX_PUBLIC: unsetWhenEmpty(
     z
@@ -60,11 +123,11 @@ const envSchema = z.object({
   ),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "AUTH_SECRET" | "APP_ENCRYPTION_KEY" | "OUTBOX_PUBLIC"> & {
+export type Env = Omit<z.infer<typeof envSchema>, "AUTH_SECRET" | "APP_ENCRYPTION_KEY" | "APP_ENCRYPTION_KEYS" | "OUTBOX_PUBLIC"> & {
   OUTBOX_PUBLIC: boolean;
   AUTH_SECRET: string;
-  /** The decoded 32-byte key. */
-  APP_ENCRYPTION_KEY: Buffer;
+  /** The key ring, decoded, newest first (loadEncryptionKeys); lib/keys/app-key-ring builds on it. */
+  APP_ENCRYPTION_KEYS: readonly ConfiguredKey[];
 };
 
 const SECRETS_DIRECTORY = path.resolve("data");
@@ -113,12 +176,50 @@ function checkProviders(env: z.infer<typeof envSchema>): void {
   }
 }
 
-function decodeEncryptionKey(value: string): Buffer {
-  const key = Buffer.from(value, "base64");
-  if (key.length !== 32) {
-    throw new ConfigurationError("APP_ENCRYPTION_KEY must be 32 bytes encoded as base64 (openssl rand -base64 32).");
-  }
+const KEY_HINT = "32 bytes encoded as base64 (openssl rand -base64 32)";
+// Buffer.from(…, "base64") skips characters it does not know: a stray quote or space would silently change the key.
+const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+)$/;
+
+/** One key; the message names where it was set and never repeats its value. */
+function decodeEncryptionKey(value: string, problem: string): Buffer {
+  const key = BASE64.test(value) ? Buffer.from(value, "base64") : Buffer.alloc(0);
+  if (key.length !== 32) throw new ConfigurationError(problem);
   return key;
+}
+
+function parseKeyList(list: string): ConfiguredKey[] {
+  const entries = list.split(",");
+  return entries.map((entry, index) => {
+    const source = `APP_ENCRYPTION_KEYS entry ${index + 1}`;
+    const where = `${source} (of ${entries.length})`;
+    const value = entry.trim();
+    const problem = value
+      ? `${where} is not ${KEY_HINT}. List the keys newest first, separated by commas.`
+      : `${where} is empty. List the keys newest first, separated by commas, with no empty entries.`;
+    return { key: decodeEncryptionKey(value, problem), source };
+  });
+}
+
+const encryptionKeySchema = envSchema.pick({ NODE_ENV: true, APP_ENCRYPTION_KEY: true, APP_ENCRYPTION_KEYS: true });
+
+/**
+ * The encryption key ring, newest first: APP_ENCRYPTION_KEYS in order, then
+ * APP_ENCRYPTION_KEY (a key given twice is kept once, by lib/keys/key-ring).
+ * With neither set, production stops, and development reads or generates
+ * ./data/app-encryption-key as APP_ENCRYPTION_KEY.
+ */
+export function loadEncryptionKeys(source: NodeJS.ProcessEnv = process.env): ConfiguredKey[] {
+  const parsed = parseEnvironment(encryptionKeySchema, source);
+  const listed = parsed.APP_ENCRYPTION_KEYS ? parseKeyList(parsed.APP_ENCRYPTION_KEYS) : [];
+  if (!parsed.APP_ENCRYPTION_KEY && listed.length > 0) return listed;
+  if (!parsed.APP_ENCRYPTION_KEY && parsed.NODE_ENV === "production") {
+    throw new ConfigurationError(
+      "APP_ENCRYPTION_KEY is not set (nor APP_ENCRYPTION_KEYS). Production needs it in the environment; generate one with: openssl rand -base64 32",
+    );
+  }
+  const single = resolveSecret("APP_ENCRYPTION_KEY", parsed.APP_ENCRYPTION_KEY, false);
+  const key = decodeEncryptionKey(single, `APP_ENCRYPTION_KEY must be ${KEY_HINT}.`);
+  return [...listed, { key, source: "APP_ENCRYPTION_KEY" }];
 }
 
 function parseEnvironment<Schema extends z.ZodType>(schema: Schema, source: NodeJS.ProcessEnv): z.infer<Schema> {
@@ -136,14 +237,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   checkProviders(parsed);
   const authSecret = resolveSecret("AUTH_SECRET", parsed.AUTH_SECRET, production);
   if (authSecret.length < 32) throw new ConfigurationError("AUTH_SECRET must be at least 32 characters.");
+  // The key texts stay here: the rest of the server sees only the decoded ring.
+  const { APP_ENCRYPTION_KEY: _key, APP_ENCRYPTION_KEYS: _keys, ...settings } = parsed;
   return {
-    ...parsed,
+    ...settings,
     // The outbox holds sign-in codes: in production it is readable only on purpose.
     OUTBOX_PUBLIC: parsed.OUTBOX_PUBLIC ?? !production,
     AUTH_SECRET: authSecret,
-    APP_ENCRYPTION_KEY: decodeEncryptionKey(
-      resolveSecret("APP_ENCRYPTION_KEY", parsed.APP_ENCRYPTION_KEY, production),
-    ),
+    APP_ENCRYPTION_KEYS: loadEncryptionKeys(source),
   };
 }
 

@@ -1,16 +1,17 @@
 import { getDb } from "@/db";
 import { formatDemoLogins, seedDemoOrganisation } from "@/db/seed";
-import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { appUrl } from "@/lib/app-url";
 import { ConfigurationError, getEnv } from "@/lib/env";
-import { isOutboxActive, isOutboxPublic } from "@/lib/messaging";
+import { checkOutboxInProduction } from "@/lib/messaging/outbox-choice";
+import { startRetentionSchedule } from "@/lib/retention/schedule";
 
 /** Runs once when the server starts: configuration, schema, housekeeping, and the demo data in development. */
 export async function startServer(): Promise<void> {
   try {
     const env = getEnv();
+    // Before the database: a production server without providers stops here unless OUTBOX_IN_PRODUCTION says otherwise.
+    const outboxWarning = checkOutboxInProduction(env);
     const db = getDb();
-    deleteExpiredSessions(db);
     if (env.NODE_ENV !== "production") {
       const logins = await seedDemoOrganisation(db);
       if (logins) console.log(formatDemoLogins(logins));
@@ -18,15 +19,8 @@ export async function startServer(): Promise<void> {
       // Invitations and setup links need it: say so now, not halfway through inviting someone.
       appUrl("/");
     }
-    if (env.NODE_ENV === "production" && isOutboxActive()) {
-      console.warn(
-        "Twofold: no email and/or SMS provider is configured, so those messages (sign-in codes included) are kept in the " +
-          (isOutboxPublic()
-            ? "outbox and listed to anyone at /dev/outbox because OUTBOX_PUBLIC is set. "
-            : "outbox table and never delivered. ") +
-          "Configure Resend and Twilio before real users sign in.",
-      );
-    }
+    if (outboxWarning) console.warn(outboxWarning);
+    startRetentionSchedule(db);
   } catch (error) {
     if (error instanceof ConfigurationError) {
       console.error(`Twofold cannot start: ${error.message}`);

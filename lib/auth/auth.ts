@@ -105,7 +105,13 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         const claims = profile ? ssoClaimsOf(profile) : null;
         if (!claims) return `/login?reason=${ssoRefusalReason("no_claims")}`;
         const context = requestContext(requestHeaders);
-        const result = signInWithSso(getDb(), claims, { organisationId: getEnv().OIDC_ORGANISATION_ID, context });
+        const env = getEnv();
+        const result = signInWithSso(getDb(), claims, {
+          organisationId: env.OIDC_ORGANISATION_ID,
+          allowedDomains: env.OIDC_ALLOWED_DOMAINS,
+          requireMfaForAdmins: env.OIDC_REQUIRE_MFA_FOR_ADMINS,
+          context,
+        });
         if (!result.ok) return `/login?reason=${ssoRefusalReason(result.reason)}`;
         // The jwt callback below receives this same object: from here on it names our account, not the provider's subject.
         user.id = String(result.user.id);

@@ -8,13 +8,13 @@ import type { CurrentSession } from "@/lib/auth/guards";
 import { takeNextPath } from "@/lib/auth/after-sign-in";
 import { returnAfterConfirmedAccess } from "@/lib/auth/recent-authentication";
 import { markReauthenticated } from "@/lib/auth/sessions";
-import { getEnv } from "@/lib/env";
 import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/challenge";
 import { tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-code-notice";
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
 import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
 
 /**
  * Whether the user has a factor they can prove here with a code. A user with
@@ -48,7 +48,7 @@ export async function confirmPasswordAndCode(
     code: input.code,
     method: confirmationMethod(db, user.id, session.tokenHash),
     sessionTokenHash: session.tokenHash,
-    key: getEnv().APP_ENCRYPTION_KEY,
+    keys: appKeyRing(),
   });
   if (check.outcome === "locked") {
     if (!check.retryAt) return { status: "error", message: FACTOR_LOCKED_MESSAGE };

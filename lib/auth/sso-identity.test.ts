@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { auditEvents, organisations, users } from "@/db/schema";
+import { auditEvents, groupMembers, groupRoles, groups, organisations, roles, userRoles, users } from "@/db/schema";
 import { signInWithSso, type SsoClaims } from "@/lib/auth/sso-identity";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { insertUser, testDatabase } from "@/test/db";
@@ -128,5 +128,90 @@ describe("mapping an identity provider's user to an account", () => {
   it("tells password users from SSO users", async () => {
     const local = await insertUser(db, { organisationId: firstOrganisation });
     expect(twoFactorStateOfUser(db, local.id).requirement).not.toMatchObject({ reason: "sso" });
+  });
+
+  describe("OIDC_ALLOWED_DOMAINS", () => {
+    const allowedDomains = ["example.com"];
+
+    it("creates accounts only for listed domains, exactly: no subdomains, no look-alikes, never a row for the others", () => {
+      for (const email of ["ada@example.org", "ada@sales.example.com", "ada@example.com.evil.test", "ada@notexample.com"]) {
+        expect(signInWithSso(db, claims({ subject: email, email }), { allowedDomains, context })).toEqual({ ok: false, reason: "domain_not_allowed" });
+      }
+      expect(db.select().from(users).all()).toEqual([]);
+      expect(audit().map((event) => event.details?.reason)).toEqual(Array(4).fill("sso_domain_not_allowed"));
+      expect(audit()[0]).toEqual({
+        type: "sign_in.refused",
+        targetUserId: null,
+        details: { reason: "sso_domain_not_allowed", issuer: ISSUER, subject: "ada@example.org", email: "ada@example.org" },
+      });
+      expect(signInWithSso(db, claims({ email: "Ada@EXAMPLE.com" }), { allowedDomains, context })).toMatchObject({ ok: true, created: true });
+    });
+
+    it("does not reveal to an unlisted domain that an address has an account", async () => {
+      await insertUser(db, { email: "ada@example.org", organisationId: firstOrganisation });
+      expect(signInWithSso(db, claims({ email: "ada@example.org" }), { allowedDomains, context })).toEqual({ ok: false, reason: "domain_not_allowed" });
+    });
+
+    it("lets accounts already linked keep signing in, and keeps their address if the provider moves it outside the list", () => {
+      const first = signInWithSso(db, claims({ email: "grace@example.org" }), { context });
+      const id = first.ok ? first.user.id : 0;
+      expect(signInWithSso(db, claims({ email: "grace@example.org" }), { allowedDomains, context })).toMatchObject({ ok: true, created: false });
+      signInWithSso(db, claims({ email: "grace@elsewhere.test" }), { allowedDomains, context });
+      expect(userRow(id).email).toBe("grace@example.org");
+      signInWithSso(db, claims({ email: "grace@example.com" }), { allowedDomains, context });
+      expect(userRow(id).email).toBe("grace@example.com");
+    });
+  });
+
+  describe("OIDC_REQUIRE_MFA_FOR_ADMINS", () => {
+    const requireMfaForAdmins = true;
+    let userId: number;
+    beforeEach(() => {
+      const first = signInWithSso(db, claims(), { context });
+      userId = first.ok ? first.user.id : 0;
+    });
+    const grantRole = (permissions: Array<"users:read" | "audit:read" | "settings:manage">) => {
+      const role = db.insert(roles).values({ organisationId: firstOrganisation, name: `r${Math.random()}`, permissions }).returning().get().id;
+      db.insert(userRoles).values({ userId, roleId: role }).run();
+      return role;
+    };
+
+    it("refuses an administrator whose token does not show multi-factor authentication, changing nothing, and records the amr", () => {
+      grantRole(["audit:read"]);
+      const before = userRow(userId);
+      for (const amr of [undefined, ["pwd"], ["otp", "sms"], "mfa"]) {
+        expect(signInWithSso(db, claims({ name: "Changed", amr }), { requireMfaForAdmins, context })).toEqual({ ok: false, reason: "mfa_required" });
+      }
+      expect(userRow(userId)).toEqual(before);
+      expect(audit().slice(1).map((event) => [event.type, event.details?.reason, event.details?.amr, event.targetUserId])).toEqual([
+        ["sign_in.refused", "sso_mfa_required", "(none)", userId],
+        ["sign_in.refused", "sso_mfa_required", "pwd", userId],
+        ["sign_in.refused", "sso_mfa_required", "otp sms", userId],
+        ["sign_in.refused", "sso_mfa_required", "(none)", userId],
+      ]);
+    });
+
+    it("lets an administrator in with mfa, or two kinds of factor", () => {
+      grantRole(["settings:manage"]);
+      expect(signInWithSso(db, claims({ amr: ["mfa"] }), { requireMfaForAdmins, context })).toMatchObject({ ok: true });
+      expect(signInWithSso(db, claims({ amr: ["pwd", "hwk"] }), { requireMfaForAdmins, context })).toMatchObject({ ok: true });
+    });
+
+    it("counts permissions held through a group", () => {
+      const role = db.insert(roles).values({ organisationId: firstOrganisation, name: "Readers", permissions: ["users:read"] }).returning().get().id;
+      const group = db.insert(groups).values({ organisationId: firstOrganisation, name: "Helpdesk" }).returning().get().id;
+      db.insert(groupRoles).values({ groupId: group, roleId: role }).run();
+      db.insert(groupMembers).values({ groupId: group, userId }).run();
+      expect(signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toEqual({ ok: false, reason: "mfa_required" });
+    });
+
+    it("leaves users without admin permissions alone, and does nothing when the option is off", () => {
+      expect(signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toMatchObject({ ok: true });
+      const roleWithoutPermissions = db.insert(roles).values({ organisationId: firstOrganisation, name: "Staff", permissions: [] }).returning().get().id;
+      db.insert(userRoles).values({ userId, roleId: roleWithoutPermissions }).run();
+      expect(signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toMatchObject({ ok: true });
+      grantRole(["users:read"]);
+      expect(signInWithSso(db, claims({ amr: ["pwd"] }), { context })).toMatchObject({ ok: true });
+    });
   });
 });

@@ -4,6 +4,9 @@ import type { Db, Executor } from "@/db";
 import { organisations, users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import { normaliseEmail } from "@/lib/auth/password-sign-in";
+import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
+import { emailDomainAllowed } from "@/lib/auth/sso-domains";
+import { amrForAudit, assertsMultiFactor } from "@/lib/auth/sso-mfa";
 import { NAME_MAX_LENGTH } from "@/lib/profile-schemas";
 import type { RequestContext } from "@/lib/request-context";
 
@@ -14,9 +17,19 @@ export type SsoClaims = {
   email?: unknown;
   emailVerified?: unknown;
   name?: unknown;
+  /** How the provider says it authenticated the user (RFC 8176), for OIDC_REQUIRE_MFA_FOR_ADMINS. */
+  amr?: unknown;
 };
 
-export type SsoRefusal = "email_missing" | "email_unverified" | "email_taken" | "disabled" | "api_account" | "no_organisation";
+export type SsoRefusal =
+  | "email_missing"
+  | "email_unverified"
+  | "email_taken"
+  | "disabled"
+  | "api_account"
+  | "no_organisation"
+  | "domain_not_allowed"
+  | "mfa_required";
 
 export type SsoSignInResult =
   | { ok: true; user: { id: number; organisationId: number }; created: boolean }
@@ -68,13 +81,31 @@ type Outcome = {
   details?: Record<string, string | boolean>;
 };
 
-function refused(reason: SsoRefusal, organisationId: number | null = null, userId?: number): Outcome {
-  return { result: { ok: false, reason }, organisationId, userId };
+function refused(reason: SsoRefusal, organisationId: number | null = null, userId?: number, details?: Record<string, string>): Outcome {
+  return { result: { ok: false, reason }, organisationId, userId, details };
 }
 
-type SsoSignInOptions = { organisationId?: number; context: RequestContext; now?: Date };
+type SsoSignInOptions = {
+  organisationId?: number;
+  /** OIDC_ALLOWED_DOMAINS: the only email domains a first sign-in may create an account for; empty allows any. */
+  allowedDomains?: readonly string[];
+  /** OIDC_REQUIRE_MFA_FOR_ADMINS: holders of any admin permission need an amr showing multi-factor authentication. */
+  requireMfaForAdmins?: boolean;
+  context: RequestContext;
+  now?: Date;
+};
 
-function resolveIdentity(tx: Executor, claims: SsoClaims, options: SsoSignInOptions, now: Date): Outcome {
+/**
+ * Every permission Twofold has is an administrator's, so holding any (by a
+ * role or through a group) makes a user an administrator here. Read on the
+ * transaction's connection (SQLite runs it synchronously on the same one).
+ */
+function holdsAdminPermission(db: Db, userId: number): boolean {
+  return permissionsOf(rolesOfUser(db, userId)).size > 0;
+}
+
+function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSignInOptions, now: Date): Outcome {
+  const allowedDomains = options.allowedDomains ?? [];
   const { issuer, subject } = claims;
   const email = emailFrom(claims.email);
   const existing = tx
@@ -93,9 +124,15 @@ function resolveIdentity(tx: Executor, claims: SsoClaims, options: SsoSignInOpti
   if (existing) {
     if (existing.disabledAt) return refused("disabled", existing.organisationId, existing.id);
     if (existing.isApiAccount) return refused("api_account", existing.organisationId, existing.id);
+    // Checked before anything is updated: a refused sign-in changes nothing.
+    if (options.requireMfaForAdmins && !assertsMultiFactor(claims.amr) && holdsAdminPermission(db, existing.id)) {
+      return refused("mfa_required", existing.organisationId, existing.id, { amr: amrForAudit(claims.amr) });
+    }
     // Only an address the provider verified replaces the one on file: an
     // unverified one could be someone else's, who would then get our mail.
-    const verifiedEmail = claims.emailVerified === true ? email : null;
+    // Nor one outside OIDC_ALLOWED_DOMAINS: the list says which addresses
+    // Twofold takes from the provider, for new and existing accounts alike.
+    const verifiedEmail = claims.emailVerified === true && email && emailDomainAllowed(email, allowedDomains) ? email : null;
     const newEmail = verifiedEmail && verifiedEmail !== existing.email && !emailBelongsToAnother(tx, verifiedEmail, existing.id) ? verifiedEmail : existing.email;
     const newName = nameFrom(claims.name, newEmail);
     tx.update(users).set({ email: newEmail, name: newName, lastSignInAt: now }).where(eq(users.id, existing.id)).run();
@@ -111,6 +148,9 @@ function resolveIdentity(tx: Executor, claims: SsoClaims, options: SsoSignInOpti
   // A provider that does not say the address is verified might hand out anyone's:
   // holding it here would block that person's invitation and route their mail.
   if (claims.emailVerified !== true) return refused("email_unverified");
+  // Before the search for the address's holder, so a domain that may not
+  // sign up here cannot learn which of its addresses have an account.
+  if (!emailDomainAllowed(email, allowedDomains)) return refused("domain_not_allowed");
   const organisationId = organisationForNewUsers(tx, options.organisationId);
   if (organisationId === null) return refused("no_organisation");
   const holder = tx
@@ -141,7 +181,7 @@ function resolveIdentity(tx: Executor, claims: SsoClaims, options: SsoSignInOpti
 export function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptions): SsoSignInResult {
   const now = options.now ?? new Date();
   // One transaction: two first sign-ins of one subject cannot both create it.
-  const outcome = db.transaction((tx) => resolveIdentity(tx, claims, options, now));
+  const outcome = db.transaction((tx) => resolveIdentity(db, tx, claims, options, now));
   const { result } = outcome;
   recordAuditEvent(db, {
     type: result.ok ? "sign_in.sso" : "sign_in.refused",
@@ -151,7 +191,7 @@ export function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptio
     context: options.context,
     details: result.ok
       ? outcome.details
-      : { reason: `sso_${result.reason}`, issuer: claims.issuer, subject: claims.subject.slice(0, 255), email: emailFrom(claims.email) },
+      : { reason: `sso_${result.reason}`, issuer: claims.issuer, subject: claims.subject.slice(0, 255), email: emailFrom(claims.email), ...outcome.details },
     at: now,
   });
   return result;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import https from "node:https";
 import { Client, DuoException, constants } from "@duosecurity/duo_universal";
+import { isAllowedDuoApiHost } from "@/lib/duo/api-host";
 
 /*
  * Duo's official client, with two things it lacks: a time limit on its calls
@@ -39,7 +40,18 @@ function extraCaCertificates(): string[] {
   return extraCertificates;
 }
 
-export function createDuoClient(settings: DuoSettings, redirectUrl: string): Client {
+/** The API hostname is not one of Duo's, nor on the operator's DUO_ALLOWED_API_HOSTS: nothing was sent to it. */
+export class DuoApiHostRefused extends Error {
+  override name = "DuoApiHostRefused";
+}
+
+/**
+ * `allowedHosts` is DUO_ALLOWED_API_HOSTS. The host rule is checked here,
+ * where the host becomes a URL, so no caller can reach a host the rule
+ * refuses, whether typed now or saved before the rule existed.
+ */
+export function createDuoClient(settings: DuoSettings, redirectUrl: string, allowedHosts: readonly string[]): Client {
+  if (!isAllowedDuoApiHost(settings.apiHost, allowedHosts)) throw new DuoApiHostRefused(`Duo API hostname not allowed: ${JSON.stringify(settings.apiHost)}`);
   const client = new Client({ ...settings, redirectUrl });
   const internals = (client as unknown as ClientInternals).axios;
   if (internals) {
@@ -76,18 +88,18 @@ export function classifyDuoError(error: unknown): DuoFailure {
   return "rejected";
 }
 
-export type ConnectionCheck = { ok: true } | { ok: false; reason: "unreachable" | "wrong_keys" };
+export type ConnectionCheck = { ok: true } | { ok: false; reason: "unreachable" | "wrong_keys" | "host_not_allowed" };
 
 /**
  * Duo's health check, which proves both that Duo answers and that it accepts
  * the keys (the request is signed with the secret key).
  */
-export async function checkDuoConnection(settings: DuoSettings, redirectUrl: string): Promise<ConnectionCheck> {
+export async function checkDuoConnection(settings: DuoSettings, redirectUrl: string, allowedHosts: readonly string[]): Promise<ConnectionCheck> {
   let client: Client;
   try {
-    client = createDuoClient(settings, redirectUrl);
-  } catch {
-    return { ok: false, reason: "wrong_keys" };
+    client = createDuoClient(settings, redirectUrl, allowedHosts);
+  } catch (error) {
+    return { ok: false, reason: error instanceof DuoApiHostRefused ? "host_not_allowed" : "wrong_keys" };
   }
   try {
     await withinDuoTimeout(client.healthCheck());

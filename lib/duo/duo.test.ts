@@ -4,7 +4,7 @@ import path from "node:path";
 import { Client } from "@duosecurity/duo_universal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { judgeDuoAnswer } from "@/lib/duo/auth-context";
-import { checkDuoConnection, classifyDuoError, createDuoClient, withinDuoTimeout } from "@/lib/duo/client";
+import { checkDuoConnection, classifyDuoError, createDuoClient, DuoApiHostRefused, withinDuoTimeout } from "@/lib/duo/client";
 import { claimDuoState, DUO_STATE_LIFETIME_MS, storeDuoState } from "@/lib/duo/states";
 import { insertUser, testDatabase } from "@/test/db";
 import { duoStandInSecret, makeSelfSignedCertificate, newDuoIntegrationKey, startDuoStandIn, type DuoStandIn } from "@/test/stand-ins/duo";
@@ -23,6 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => standIn.close());
 
+/** The stand-in is reachable only because it is on the allow-list, as DUO_ALLOWED_API_HOSTS puts it in e2e. */
+const standInHosts = () => [new URL(standIn.url).host];
 const settingsFor = (clientId = newDuoIntegrationKey()) => ({ clientId, clientSecret: duoStandInSecret(clientId), apiHost: new URL(standIn.url).host });
 
 /** What a browser does at the prompt: open Duo's URL, press a button, and read where Duo sends it back. */
@@ -64,11 +66,20 @@ async function setBehaviour(clientId: string, behaviour: "up" | "down") {
 describe("Duo connection check", () => {
   it("is connected with the right keys, refused with a wrong secret, unreachable when Duo is down or absent", async () => {
     const settings = settingsFor();
-    expect(await checkDuoConnection(settings, REDIRECT)).toEqual({ ok: true });
-    expect(await checkDuoConnection({ ...settings, clientSecret: "x".repeat(40) }, REDIRECT)).toEqual({ ok: false, reason: "wrong_keys" });
+    expect(await checkDuoConnection(settings, REDIRECT, standInHosts())).toEqual({ ok: true });
+    expect(await checkDuoConnection({ ...settings, clientSecret: "x".repeat(40) }, REDIRECT, standInHosts())).toEqual({ ok: false, reason: "wrong_keys" });
     await setBehaviour(settings.clientId, "down");
-    expect(await checkDuoConnection(settings, REDIRECT)).toEqual({ ok: false, reason: "unreachable" });
-    expect(await checkDuoConnection({ ...settings, apiHost: "127.0.0.1:9" }, REDIRECT)).toEqual({ ok: false, reason: "unreachable" });
+    expect(await checkDuoConnection(settings, REDIRECT, standInHosts())).toEqual({ ok: false, reason: "unreachable" });
+    expect(await checkDuoConnection({ ...settings, apiHost: "127.0.0.1:9" }, REDIRECT, ["127.0.0.1:9"])).toEqual({ ok: false, reason: "unreachable" });
+  });
+
+  it("never calls a host that is neither Duo's nor on the allow-list: the stand-in, up and with the right keys, is refused unasked", async () => {
+    const settings = settingsFor();
+    const before = standIn.apiCalls();
+    expect(await checkDuoConnection(settings, REDIRECT, [])).toEqual({ ok: false, reason: "host_not_allowed" });
+    expect(await checkDuoConnection(settings, REDIRECT, ["127.0.0.1"])).toEqual({ ok: false, reason: "host_not_allowed" });
+    expect(() => createDuoClient(settings, REDIRECT, [])).toThrow(DuoApiHostRefused);
+    expect(standIn.apiCalls()).toBe(before);
   });
 
   it("needs the extra certificate: the plain client, with only Duo's pinned roots, cannot reach the stand-in", async () => {
@@ -81,7 +92,7 @@ describe("Duo connection check", () => {
 describe("Duo round trip", () => {
   it("approves the user who approved, and refuses a replayed code, another user's result and a denial", async () => {
     const settings = settingsFor();
-    const client = createDuoClient(settings, REDIRECT);
+    const client = createDuoClient(settings, REDIRECT, standInHosts());
     const state = client.generateState();
     const back = await answerPrompt(await client.createAuthUrl("ada@example.com", state), "allow");
     expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
@@ -104,9 +115,9 @@ describe("Duo round trip", () => {
   });
 
   it("refuses a code exchanged by another integration", async () => {
-    const client = createDuoClient(settingsFor(), REDIRECT);
+    const client = createDuoClient(settingsFor(), REDIRECT, standInHosts());
     const back = await answerPrompt(await client.createAuthUrl("ada@example.com", client.generateState()), "allow");
-    const other = createDuoClient(settingsFor(), REDIRECT);
+    const other = createDuoClient(settingsFor(), REDIRECT, standInHosts());
     const error = await other.exchangeAuthorizationCodeFor2FAResult(back.searchParams.get("duo_code")!, "ada@example.com").then(() => null, (caught: unknown) => caught);
     expect(classifyDuoError(error)).toBe("rejected");
   });
@@ -124,7 +135,7 @@ describe("Duo's auth_context, through the real client", () => {
   ])("an approval for reason %s (factor %s) is judged %s", async (reason, factor, kind) => {
     const settings = settingsFor();
     await setAnswer(settings.clientId, reason, factor);
-    const client = createDuoClient(settings, REDIRECT);
+    const client = createDuoClient(settings, REDIRECT, standInHosts());
     const back = await answerPrompt(await client.createAuthUrl("ada@example.com", client.generateState()), "allow");
     const result = await withinDuoTimeout(client.exchangeAuthorizationCodeFor2FAResult(back.searchParams.get("duo_code")!, "ada@example.com"));
     expect(result.auth_result.status).toBe("allow");

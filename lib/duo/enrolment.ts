@@ -109,7 +109,7 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
   const reason = result.ok ? "bad_state" : result.reason;
   // Duo being down is nobody's failed attempt, and neither is a state this
   // session never stored (a page sending the browser here must not lock anyone).
-  if (reason === "unreachable" || reason === "not_configured" || result.purpose === null) forgiveAttempt(db, attempt);
+  if (reason === "unreachable" || reason === "not_configured" || reason === "host_not_allowed" || result.purpose === null) forgiveAttempt(db, attempt);
   recordActorEvent(db, current, "duo.refused", { targetUserId: current.user.id, details: { reason, purpose: result.purpose ?? "unknown" } });
   return back(reason);
 }

@@ -72,7 +72,8 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
     recordActorEvent(db, current, "duo.refused", { targetUserId: user.id, details: { reason, purpose: "unknown" } });
     return refused(reason);
   }
-  if (reason === "unreachable" || reason === "not_configured") {
+  // Duo down, or set up in a way this server refuses to call: nobody's failed attempt.
+  if (reason === "unreachable" || reason === "not_configured" || reason === "host_not_allowed") {
     forgiveAttempt(db, attempt);
     releaseFactorFailure(db, user.id, reservation);
     recordActorEvent(db, current, "duo.unreachable", { targetUserId: user.id, details: { reason } });

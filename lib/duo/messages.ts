@@ -17,6 +17,7 @@ const MESSAGES: Record<DuoNotice, string> = {
   wrong_user: "Duo's answer was for another account, so it was refused.",
   unreachable: "Duo cannot be reached right now. Try again in a few minutes.",
   not_configured: "Duo is not available for your organisation now. Ask your administrator.",
+  host_not_allowed: "Duo is set up with an API hostname this server does not allow. Ask your administrator to check Duo's settings.",
   locked: "Too many failed attempts. Try again later.",
   factor_locked: FACTOR_LOCKED_MESSAGE,
   enabled: "Duo is on. Sign-in will start with Duo.",

@@ -3,12 +3,16 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
-import { decryptSecret } from "@/lib/crypto";
-import { getEnv } from "@/lib/env";
 import { classifyDuoError, createDuoClient, withinDuoTimeout, type DuoFailure, type DuoSettings } from "@/lib/duo/client";
 import { judgeDuoAnswer } from "@/lib/duo/auth-context";
+import { isAllowedDuoApiHost } from "@/lib/duo/api-host";
 import { claimDuoState, storeDuoState, type DuoPurpose } from "@/lib/duo/states";
 import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/methods";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { duoSecretKeyBinding } from "@/lib/keys/bindings";
+import { getEnv } from "@/lib/env";
+import { describeErrorForLog } from "@/lib/messaging/redact";
+import { decryptSecret } from "@/lib/keys/secrets";
 
 /*
  * One Duo Universal Prompt round trip: begin (health check, remember the
@@ -29,14 +33,28 @@ export function duoSettingsOf(db: Db, organisationId: number): DuoSettings | nul
   if (!row || !duoAvailableIn(row)) return null;
   return {
     clientId: row.duoIntegrationKey!,
-    clientSecret: decryptSecret(row.duoSecretKeyEncrypted!, getEnv().APP_ENCRYPTION_KEY),
+    clientSecret: decryptSecret(row.duoSecretKeyEncrypted!, duoSecretKeyBinding(organisationId), appKeyRing()),
     apiHost: row.duoApiHostname!,
   };
 }
 
 type PromptUser = { id: number; email: string; organisationId: number };
 
-export type DuoStart = { ok: true; url: string } | { ok: false; reason: "not_configured" | "unreachable" };
+export type DuoStart = { ok: true; url: string } | { ok: false; reason: "not_configured" | "unreachable" | "host_not_allowed" };
+
+/**
+ * A hostname saved before DUO_ALLOWED_API_HOSTS existed (or before the
+ * operator removed it from the list) is refused, never called: the operator
+ * reads why in the log, the user a plain message.
+ */
+function hostRefused(settings: DuoSettings, organisationId: number): boolean {
+  const allowedHosts = getEnv().DUO_ALLOWED_API_HOSTS;
+  if (isAllowedDuoApiHost(settings.apiHost, allowedHosts)) return false;
+  console.error(
+    `Duo not called for organisation ${organisationId}: its API hostname ${JSON.stringify(settings.apiHost)} is not Duo's and not in DUO_ALLOWED_API_HOSTS. Fix it in Admin → Settings, or add it to DUO_ALLOWED_API_HOSTS.`,
+  );
+  return true;
+}
 
 export async function beginDuoPrompt(
   db: Db,
@@ -44,20 +62,21 @@ export async function beginDuoPrompt(
 ): Promise<DuoStart> {
   const settings = duoSettingsOf(db, input.user.organisationId);
   if (!settings) return { ok: false, reason: "not_configured" };
+  if (hostRefused(settings, input.user.organisationId)) return { ok: false, reason: "host_not_allowed" };
   try {
-    const client = createDuoClient(settings, appUrl(DUO_CALLBACK_PATH));
+    const client = createDuoClient(settings, appUrl(DUO_CALLBACK_PATH), getEnv().DUO_ALLOWED_API_HOSTS);
     // Duo's own advice: check health first, and never send a user to a Duo that is down.
     await withinDuoTimeout(client.healthCheck());
     const state = client.generateState();
     storeDuoState(db, { userId: input.user.id, sessionTokenHash: input.sessionTokenHash, state, purpose: input.purpose, rememberBrowser: input.rememberBrowser });
     return { ok: true, url: await client.createAuthUrl(input.user.email, state) };
   } catch (error) {
-    console.error("Duo prompt could not start:", error instanceof Error ? error.message : error);
+    console.error("Duo prompt could not start:", describeErrorForLog(error));
     return { ok: false, reason: "unreachable" };
   }
 }
 
-export type DuoRefusal = "bad_state" | "missing_code" | "denied" | "no_factor" | "not_configured" | Exclude<DuoFailure, "wrong_keys">;
+export type DuoRefusal = "bad_state" | "missing_code" | "denied" | "no_factor" | "not_configured" | "host_not_allowed" | Exclude<DuoFailure, "wrong_keys">;
 
 /** What Duo said it checked (auth_context): the factor, and whether one was used at all (lib/duo/auth-context.ts). */
 export type DuoProof = { usedFactor: boolean; factor: string | null; reason: string };
@@ -78,8 +97,9 @@ export async function finishDuoPrompt(
   if (!input.code) return { ok: false, reason: "missing_code", purpose };
   const settings = duoSettingsOf(db, input.user.organisationId);
   if (!settings) return { ok: false, reason: "not_configured", purpose };
+  if (hostRefused(settings, input.user.organisationId)) return { ok: false, reason: "host_not_allowed", purpose };
   try {
-    const client = createDuoClient(settings, appUrl(DUO_CALLBACK_PATH));
+    const client = createDuoClient(settings, appUrl(DUO_CALLBACK_PATH), getEnv().DUO_ALLOWED_API_HOSTS);
     // The client checks the id_token's signature, issuer, audience, expiry and that preferred_username is this user.
     const result = await withinDuoTimeout(client.exchangeAuthorizationCodeFor2FAResult(input.code, input.user.email));
     if (result.preferred_username !== input.user.email) return { ok: false, reason: "wrong_user", purpose };
@@ -89,7 +109,7 @@ export async function finishDuoPrompt(
     return { ok: true, purpose, rememberBrowser: claimed.rememberBrowser, proof };
   } catch (error) {
     const failure = classifyDuoError(error);
-    if (failure === "unreachable") console.error("Duo could not be reached:", error instanceof Error ? error.message : error);
+    if (failure === "unreachable") console.error("Duo could not be reached:", describeErrorForLog(error));
     // Keys Duo refuses at this point mean nothing came back that proves the user: a refusal.
     return { ok: false, reason: failure === "wrong_keys" ? "rejected" : failure, purpose };
   }

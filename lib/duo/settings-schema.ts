@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { DUO_BYPASS_ACTIONS } from "@/db/schema";
+import { DUO_API_HOST_REFUSED, isAllowedDuoApiHost } from "@/lib/duo/api-host";
+import { getEnv } from "@/lib/env";
 
 /** The Duo fields of the organisation settings, shared by "Save" and "Test connection". */
 export const duoKeyFields = {
@@ -18,7 +20,8 @@ export const duoKeyFields = {
     .trim()
     .toLowerCase()
     .max(253)
-    .refine((host) => host === "" || /^[a-z0-9.-]+(:\d{1,5})?$/.test(host), { error: "Enter a host name, like api-xxxxxxxx.duosecurity.com." }),
+    // Duo's own hosts, or one the operator listed in DUO_ALLOWED_API_HOSTS (lib/duo/api-host.ts).
+    .refine((host) => host === "" || isAllowedDuoApiHost(host, getEnv().DUO_ALLOWED_API_HOSTS), { error: DUO_API_HOST_REFUSED }),
 };
 
 /** What a Duo "allow" without a second factor gets at sign-in (lib/duo/auth-context.ts); saved with the settings, not tested. */

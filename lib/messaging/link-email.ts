@@ -1,5 +1,6 @@
 import { sendEmail } from "@/lib/messaging";
 import { notificationEmail } from "@/lib/messaging/email-template";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 
 /**
  * Emails someone a single-use link: the address on a line of its own, so
@@ -30,7 +31,7 @@ export async function sendLinkEmail(input: {
     });
     return true;
   } catch (error) {
-    console.error(`Twofold: could not send the "${input.subject}" email:`, error instanceof Error ? error.message : error);
+    console.error(`Twofold: could not send the "${input.subject}" email:`, describeErrorForLog(error));
     return false;
   }
 }

@@ -1,5 +1,6 @@
 import { sendEmail } from "@/lib/messaging";
 import { notificationEmail } from "@/lib/messaging/email-template";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 
 /**
  * Tells a user by email about a change to their account's security. The
@@ -22,6 +23,6 @@ export async function notifyUser(
       }),
     });
   } catch (error) {
-    console.error(`Twofold: could not send the "${message.subject}" notification:`, error instanceof Error ? error.message : error);
+    console.error(`Twofold: could not send the "${message.subject}" notification:`, describeErrorForLog(error));
   }
 }

@@ -54,6 +54,9 @@ describe("Twilio transport", () => {
     const error = await failureOf(transport().sendSms({ to: "+447700900103", body: "x" }));
     expect(error.failure).toBe("rejected");
     expect(error.detail).toMatch(/21211/);
+    // Twilio quotes the number; the log and the audit log must not.
+    expect(error.detail).toBe("Twilio 400 21211: The 'To' number [phone number] is not a valid phone number.");
+    expect(error.message).not.toContain("7700900103");
   });
 
   it("reports a provider failure (5xx) and bad credentials as unavailable, not as the number's fault", async () => {
@@ -104,7 +107,11 @@ describe("Resend transport", () => {
 
   it("reports a refused address (422) as rejected", async () => {
     standIn.setBehaviour("bad@example.com", "reject");
-    expect((await failureOf(transport().sendEmail(email("bad@example.com")))).failure).toBe("rejected");
+    const error = await failureOf(transport().sendEmail(email("bad@example.com")));
+    expect(error.failure).toBe("rejected");
+    // The stand-in quotes the address, as a provider may; the log and the audit log must not.
+    expect(error.detail).toBe("Resend 422 validation_error: Invalid `to` field: [email address].");
+    expect(error.message).not.toContain("bad@example.com");
   });
 
   it("reports a provider failure (5xx) and a wrong key as unavailable", async () => {

@@ -1,3 +1,5 @@
+import { redactContactDetails } from "@/lib/messaging/redact";
+
 export type EmailMessage = { to: string; subject: string; text: string; html: string };
 export type SmsMessage = { to: string; body: string };
 
@@ -13,12 +15,20 @@ export type DeliveryFailure = "rejected" | "unavailable" | "timeout";
 
 export class DeliveryError extends Error {
   override name = "DeliveryError";
+  /**
+   * The provider's own words, for the server log and the audit log; never
+   * shown to users. Phone numbers and email addresses are taken out here, where
+   * every provider's error passes, so no caller can log them by mistake.
+   */
+  readonly detail: string;
+
   constructor(
     readonly failure: DeliveryFailure,
-    /** The provider's own words, for the server log and the audit log; never shown to users. */
-    readonly detail: string,
+    detail: string,
   ) {
-    super(`${failure}: ${detail}`);
+    const redacted = redactContactDetails(detail);
+    super(`${failure}: ${redacted}`);
+    this.detail = redacted;
   }
 }
 

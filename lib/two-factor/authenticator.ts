@@ -1,7 +1,9 @@
 import { and, eq, isNotNull, isNull, or, lt, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { recoveryCodes, totpCredentials, users } from "@/db/schema";
-import { decryptSecret, encryptSecret } from "@/lib/crypto";
+import { totpSecretBinding } from "@/lib/keys/bindings";
+import type { KeyRing } from "@/lib/keys/key-ring";
+import { decryptSecret, encryptSecret } from "@/lib/keys/secrets";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { matchTotpStep } from "@/lib/two-factor/totp";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
@@ -35,12 +37,12 @@ export const hasConfirmedAuthenticatorSql = sql<number>`exists (
 export function startAuthenticatorEnrolment(
   db: Db,
   userId: number,
-  key: Buffer,
+  keys: KeyRing,
   now = new Date(),
 ): { ok: true; secret: string } | { ok: false; reason: "already_enabled" } {
   if (hasConfirmedAuthenticator(db, userId)) return { ok: false, reason: "already_enabled" };
   const secret = generateTotpSecret();
-  const secretEncrypted = encryptSecret(secret, key);
+  const secretEncrypted = encryptSecret(secret, totpSecretBinding(userId), keys);
   db.insert(totpCredentials)
     .values({ userId, secretEncrypted, createdAt: now })
     // Never over a confirmed secret, even if one was confirmed a moment ago.
@@ -62,7 +64,7 @@ export async function confirmAuthenticatorEnrolment(
   db: Db,
   userId: number,
   code: string,
-  key: Buffer,
+  keys: KeyRing,
   now = new Date(),
 ): Promise<EnrolmentConfirmation> {
   const pending = db
@@ -76,7 +78,7 @@ export async function confirmAuthenticatorEnrolment(
   const limitKey = secondFactorLimitKey(db, userId);
   const attempt = beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) return { ok: false, reason: "locked" };
-  const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, key), code, { now });
+  const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, totpSecretBinding(userId), keys), code, { now });
   if (step === null) return { ok: false, reason: "wrong_code" };
   forgiveAttempt(db, attempt);
   return db.transaction((tx) => {
@@ -94,7 +96,7 @@ export async function confirmAuthenticatorEnrolment(
       )
       .run();
     if (confirmed.changes !== 1) return { ok: false, reason: "not_started" } as const;
-    return { ok: true, recoveryCodes: replaceRecoveryCodes(tx, userId, key, now) } as const;
+    return { ok: true, recoveryCodes: replaceRecoveryCodes(tx, userId, keys, now) } as const;
   });
 }
 
@@ -103,14 +105,14 @@ export async function confirmAuthenticatorEnrolment(
  * step. Recording the step is a compare-and-set, so two requests racing with
  * one valid code cannot both pass.
  */
-export async function verifyAuthenticatorCode(db: Db, userId: number, code: string, key: Buffer, now = new Date()): Promise<boolean> {
+export async function verifyAuthenticatorCode(db: Db, userId: number, code: string, keys: KeyRing, now = new Date()): Promise<boolean> {
   const credential = db
     .select()
     .from(totpCredentials)
     .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
     .get();
   if (!credential) return false;
-  const step = await matchTotpStep(decryptSecret(credential.secretEncrypted, key), code, { now, afterStep: credential.lastUsedStep });
+  const step = await matchTotpStep(decryptSecret(credential.secretEncrypted, totpSecretBinding(userId), keys), code, { now, afterStep: credential.lastUsedStep });
   if (step === null) return false;
   const recorded = db
     .update(totpCredentials)

@@ -10,6 +10,7 @@ import type { CodeMethod } from "@/lib/two-factor/methods";
 import { checkCode, liveCode } from "@/lib/two-factor/one-time-codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
 import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes";
+import type { KeyRing } from "@/lib/keys/key-ring";
 
 /** Wrong codes one half-signed-in session may try before it is ended. */
 export const CODES_PER_SESSION = 5;
@@ -48,7 +49,7 @@ type CodeInput = {
   method: CodeMethod;
   /** The session a sent code is bound to. */
   sessionTokenHash: string;
-  key: Buffer;
+  keys: KeyRing;
   now?: Date;
 };
 
@@ -79,12 +80,12 @@ export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<C
   let verified: VerifiedMethod | null = null;
   let codeProblem: CodeProblem = null;
   if (isRecoveryCode) {
-    if (consumeRecoveryCode(db, input.userId, input.code, input.key, now)) verified = "recovery_code";
+    if (consumeRecoveryCode(db, input.userId, input.code, input.keys, now)) verified = "recovery_code";
   } else if (input.method === "code") {
     const check = checkCode(db, { ...input, purpose: "second_factor", now });
     if (check.ok) verified = "code";
     else codeProblem = check.reason === "wrong" ? (check.voided ? "voided" : null) : check.reason;
-  } else if (await verifyAuthenticatorCode(db, input.userId, input.code, input.key, now)) {
+  } else if (await verifyAuthenticatorCode(db, input.userId, input.code, input.keys, now)) {
     verified = "totp";
   }
   if (!verified) return { outcome: "wrong", codeProblem, factorLocked: Boolean(reservation?.ok && reservation.locksIfWrong) };
@@ -111,7 +112,7 @@ export function confirmationMethod(db: Db, userId: number, sessionTokenHash: str
  */
 export function checkSentCodeUnderLimit(
   db: Db,
-  input: { userId: number; sessionTokenHash: string; purpose: "enable_codes" | "verify_mobile"; code: string; key: Buffer; now?: Date },
+  input: { userId: number; sessionTokenHash: string; purpose: "enable_codes" | "verify_mobile"; code: string; keys: KeyRing; now?: Date },
 ): ReturnType<typeof checkCode> | { ok: false; reason: "locked"; retryAt: Date } {
   const now = input.now ?? new Date();
   const attempt = beginAttempt(db, [secondFactorLimitKey(db, input.userId)], now);
@@ -127,7 +128,7 @@ type ChallengeInput = {
   sessionTokenHash: string;
   code: string;
   method: CodeMethod;
-  key: Buffer;
+  keys: KeyRing;
   context: RequestContext;
   now?: Date;
 };
@@ -144,7 +145,7 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
     code: input.code,
     method: input.method,
     sessionTokenHash: input.sessionTokenHash,
-    key: input.key,
+    keys: input.keys,
     now,
   });
   if (check.outcome === "locked") {

@@ -7,6 +7,7 @@ import { secondFactorLock } from "@/lib/two-factor/factor-lock";
 import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/methods";
 import { lastCodeOf, liveCode, type Channel, type SendPlan } from "@/lib/two-factor/one-time-codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 
 /*
  * Codes as a second factor at sign-in (and to confirm changes while signed
@@ -100,7 +101,7 @@ export async function sendCodeIfChallengeStartsWithIt(db: Db, input: SessionInpu
     const { methods, preferredMethod } = challengeMethods(db, input.userId, input.now);
     if (startingMethod(methods, preferredMethod) === "code") await sendSecondFactorCode(db, input);
   } catch (error) {
-    console.error("Twofold: could not send the sign-in code:", error);
+    console.error("Twofold: could not send the sign-in code:", describeErrorForLog(error));
   }
 }
 

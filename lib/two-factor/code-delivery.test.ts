@@ -9,8 +9,9 @@ import { checkCode } from "@/lib/two-factor/one-time-codes";
 import type { StandIn } from "@/test/stand-ins/provider-stand-in";
 import { startTwilioStandIn, STAND_IN_ACCOUNT_SID, STAND_IN_AUTH_TOKEN } from "@/test/stand-ins/twilio";
 import { insertUser, testDatabase } from "@/test/db";
+import { createKeyRing } from "@/lib/keys/key-ring";
 
-const key = crypto.randomBytes(32);
+const keys = createKeyRing([crypto.randomBytes(32)]);
 const context = { ip: "192.0.2.1", userAgent: "test" };
 
 describe("where a code goes", () => {
@@ -57,7 +58,7 @@ describe("sending a code through the real Twilio SDK, with the email fallback", 
   const services = () => {
     const twilio = twilioTransport({ accountSid: STAND_IN_ACCOUNT_SID, authToken: STAND_IN_AUTH_TOKEN, from: "+15005550006", baseUrl: standIn.url, timeoutMs: 300 });
     const box = outboxTransport(() => db);
-    return { sendSms: twilio.sendSms, sendEmail: box.sendEmail, key, smsHourlyLimit: 100 };
+    return { sendSms: twilio.sendSms, sendEmail: box.sendEmail, keys, smsHourlyLimit: 100 };
   };
   const send = () =>
     sendOneTimeCode(
@@ -73,7 +74,7 @@ describe("sending a code through the real Twilio SDK, with the email fallback", 
     const [sms] = standIn.received.filter((r) => r.to === user.mobileNumber);
     const code = codeIn(String(sms?.body.Body));
     expect(sms?.body.Body).toMatch(/^\d{6} is your Acme verification code\. It expires in 2 minutes\./);
-    expect(checkCode(db, { userId: user.id, sessionTokenHash: "s1", purpose: "second_factor", code, key }).ok).toBe(true);
+    expect(checkCode(db, { userId: user.id, sessionTokenHash: "s1", purpose: "second_factor", code, keys }).ok).toBe(true);
     expect(db.select().from(outbox).all()).toHaveLength(0);
     expect(auditTypes()).toEqual([["code.sent", "sms", null]]);
   });
@@ -85,7 +86,7 @@ describe("sending a code through the real Twilio SDK, with the email fallback", 
       const [email] = db.select().from(outbox).all();
       expect(email).toMatchObject({ channel: "email", to: "ada@example.com", subject: "Acme: your verification code" });
       expect(email?.html).toContain(codeIn(email!.body));
-      expect(checkCode(db, { userId: user.id, sessionTokenHash: "s1", purpose: "second_factor", code: codeIn(email!.body), key }).ok).toBe(true);
+      expect(checkCode(db, { userId: user.id, sessionTokenHash: "s1", purpose: "second_factor", code: codeIn(email!.body), keys }).ok).toBe(true);
       expect(auditTypes()).toEqual([
         ["code.delivery_failed", "sms", failure],
         ["code.sent", "email", null],

@@ -6,6 +6,9 @@ import { DeliveryError, sendEmail, sendSms, type EmailMessage, type SmsMessage }
 import { notificationEmail } from "@/lib/messaging/email-template";
 import type { RequestContext } from "@/lib/request-context";
 import { issueCode, recordEmailFallback, voidCode, voidEarlierCodes, type Channel, type SendPlan } from "@/lib/two-factor/one-time-codes";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import type { KeyRing } from "@/lib/keys/key-ring";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 
 /*
  * Sends one-time codes: by SMS to a verified mobile, by email otherwise, and
@@ -87,13 +90,13 @@ function messagesFor(purpose: OneTimeCodePurpose, organisationName: string, name
 export type DeliveryServices = {
   sendEmail: (message: EmailMessage) => Promise<void>;
   sendSms: (message: SmsMessage) => Promise<void>;
-  key: Buffer;
+  keys: KeyRing;
   smsHourlyLimit: number;
 };
 
 function configuredServices(): DeliveryServices {
   const env = getEnv();
-  return { sendEmail, sendSms, key: env.APP_ENCRYPTION_KEY, smsHourlyLimit: env.SMS_HOURLY_LIMIT };
+  return { sendEmail, sendSms, keys: appKeyRing(), smsHourlyLimit: env.SMS_HOURLY_LIMIT };
 }
 
 export async function sendOneTimeCode(db: Db, input: SendInput, services = configuredServices()): Promise<SendOutcome> {
@@ -117,7 +120,7 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
     purpose: input.purpose,
     plan: input.plan,
     smsHourlyLimit: services.smsHourlyLimit,
-    key: services.key,
+    keys: services.keys,
     now,
   });
   if (!issued.ok) {
@@ -163,6 +166,6 @@ function describeFailure(error: unknown): { failure: string; detail: string } {
     return { failure: error.failure, detail: error.detail.slice(0, 200) };
   }
   // Not a provider's answer (the outbox's database write, say): still fall back, and keep the details in the log.
-  console.error("Twofold: a code could not be delivered:", error);
+  console.error("Twofold: a code could not be delivered:", describeErrorForLog(error));
   return { failure: "unavailable", detail: error instanceof Error ? error.name : "unknown" };
 }

@@ -19,7 +19,7 @@ vi.mock("@/lib/messaging", () => ({
   },
 }));
 vi.mock("@/lib/app-url", () => ({ appUrl: (path: string) => `https://twofold.example${path}` }));
-vi.mock("@/lib/env", () => ({ getEnv: () => ({ APP_ENCRYPTION_KEY: Buffer.alloc(32, 7), SMS_HOURLY_LIMIT: 500 }) }));
+vi.mock("@/lib/env", () => ({ getEnv: () => ({ APP_ENCRYPTION_KEYS: [{ key: Buffer.alloc(32, 7), source: "APP_ENCRYPTION_KEY" }], SMS_HOURLY_LIMIT: 500 }) }));
 
 const context = { ip: "198.51.100.7", userAgent: "vitest" };
 const MOBILE = "+447700900123";

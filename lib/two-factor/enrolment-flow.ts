@@ -6,10 +6,10 @@ import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
-import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { confirmAuthenticatorEnrolment, startAuthenticatorEnrolment } from "@/lib/two-factor/authenticator";
 import { groupSecret, totpUri } from "@/lib/two-factor/totp";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
 
 /*
  * Enrolling an authenticator app, shared by /profile (signed in) and
@@ -24,7 +24,7 @@ export async function beginEnrolment({ user, organisation }: CurrentSession): Pr
   const db = getDb();
   const { allowTotp } = db.select({ allowTotp: organisations.allowTotp }).from(organisations).where(eq(organisations.id, organisation.id)).get()!;
   if (!allowTotp) return { status: "error", message: "Your organisation does not allow authenticator apps." };
-  const started = startAuthenticatorEnrolment(db, user.id, getEnv().APP_ENCRYPTION_KEY);
+  const started = startAuthenticatorEnrolment(db, user.id, appKeyRing());
   if (!started.ok) return { status: "error", message: "Two-factor authentication is already on." };
   // The issuer and account name the entry in the app: "Acme (ada@acme.test)".
   const uri = totpUri({ issuer: organisation.name || "Twofold", account: user.email, secret: started.secret });
@@ -34,7 +34,7 @@ export async function beginEnrolment({ user, organisation }: CurrentSession): Pr
 
 export async function finishEnrolment(current: CurrentSession, code: string): Promise<FormState<EnrolmentFinish>> {
   const db = getDb();
-  const result = await confirmAuthenticatorEnrolment(db, current.user.id, code, getEnv().APP_ENCRYPTION_KEY);
+  const result = await confirmAuthenticatorEnrolment(db, current.user.id, code, appKeyRing());
   if (!result.ok) {
     if (result.reason === "wrong_code") {
       return {

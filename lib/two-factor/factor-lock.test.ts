@@ -10,16 +10,17 @@ import { totpCodeAt } from "@/lib/two-factor/totp";
 import { createSession } from "@/lib/auth/sessions";
 import { hashToken } from "@/lib/crypto";
 import { insertUser, testDatabase } from "@/test/db";
+import { createKeyRing } from "@/lib/keys/key-ring";
 
-const key = crypto.randomBytes(32);
+const keys = createKeyRing([crypto.randomBytes(32)]);
 const start = new Date("2026-06-01T12:00:10Z");
 const HOUR = 60 * 60 * 1000;
 const at = (ms: number) => new Date(start.getTime() + ms);
 
 async function enrolled(db: Db, userId: number) {
-  const started = startAuthenticatorEnrolment(db, userId, key, start);
+  const started = startAuthenticatorEnrolment(db, userId, keys, start);
   if (!started.ok) throw new Error("could not start");
-  const confirmed = await confirmAuthenticatorEnrolment(db, userId, totpCodeAt(started.secret, start), key, start);
+  const confirmed = await confirmAuthenticatorEnrolment(db, userId, totpCodeAt(started.secret, start), keys, start);
   if (!confirmed.ok) throw new Error(confirmed.reason);
   return { secret: started.secret, recoveryCodes: confirmed.recoveryCodes };
 }
@@ -36,7 +37,7 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
   let secret: string;
   let recoveryCodes: string[];
   const check = (code: string, now: Date) =>
-    checkSecondFactorCode(db, { userId: user.id, code, method: "totp", sessionTokenHash: "s", key, now });
+    checkSecondFactorCode(db, { userId: user.id, code, method: "totp", sessionTokenHash: "s", keys, now });
 
   beforeEach(async () => {
     db = testDatabase();
@@ -126,7 +127,7 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
     const context = { ip: "192.0.2.1", userAgent: "test" };
     const signIn = async (code: string, now: Date) => {
       const { token } = createSession(db, { userId: user.id, stage: "password", context, now });
-      return verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, method: "totp", key, context, now });
+      return verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, method: "totp", keys, context, now });
     };
     for (let i = 0; i < 9; i++) await signIn(wrongCode(secret, at(i * HOUR)), at(i * HOUR));
     expect(await signIn(wrongCode(secret, at(9 * HOUR)), at(9 * HOUR))).toMatchObject({ outcome: "wrong", factorLocked: true });

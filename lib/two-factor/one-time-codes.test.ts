@@ -17,8 +17,9 @@ import {
   type SendPlan,
 } from "@/lib/two-factor/one-time-codes";
 import { insertUser, testDatabase } from "@/test/db";
+import { createKeyRing } from "@/lib/keys/key-ring";
 
-const key = crypto.randomBytes(32);
+const keys = createKeyRing([crypto.randomBytes(32)]);
 const start = new Date("2026-06-01T12:00:00Z");
 const at = (ms: number) => new Date(start.getTime() + ms);
 const byEmail: SendPlan = { channel: "email", destination: "ada@example.com", emailFallback: null };
@@ -46,12 +47,12 @@ describe("one-time codes", () => {
       purpose: "second_factor",
       plan: byEmail,
       smsHourlyLimit: 100,
-      key,
+      keys,
       now,
       ...overrides,
     });
   const check = (code: string, now: Date, sessionTokenHash = session) =>
-    checkCode(db, { userId: user.id, sessionTokenHash, purpose: "second_factor", code, key, now });
+    checkCode(db, { userId: user.id, sessionTokenHash, purpose: "second_factor", code, keys, now });
 
   it("makes six random digits, stores only a keyed hash, and accepts the code once", () => {
     const { code } = issued(issue(start));
@@ -65,7 +66,7 @@ describe("one-time codes", () => {
   it("works only for the session it was sent to, and only for its purpose", () => {
     const { code } = issued(issue(start));
     expect(check(code, at(1000), "session-b")).toMatchObject({ ok: false, reason: "no_code" });
-    expect(checkCode(db, { userId: user.id, sessionTokenHash: session, purpose: "verify_mobile", code, key, now: at(1000) }).ok).toBe(false);
+    expect(checkCode(db, { userId: user.id, sessionTokenHash: session, purpose: "verify_mobile", code, keys, now: at(1000) }).ok).toBe(false);
     expect(check(code, at(1000)).ok).toBe(true);
   });
 
@@ -117,7 +118,7 @@ describe("one-time codes", () => {
   it("caps text messages per organisation per hour, then sends codes by email, or refuses when email will not do", async () => {
     const colleagues = await Promise.all([1, 2, 3].map(() => insertUser(db, { organisationId: user.organisationId })));
     const sendSms = (userId: number, plan: SendPlan) =>
-      issueCode(db, { userId, organisationId: user.organisationId, sessionTokenHash: `s${userId}`, purpose: "second_factor", plan, smsHourlyLimit: 2, key, now: start });
+      issueCode(db, { userId, organisationId: user.organisationId, sessionTokenHash: `s${userId}`, purpose: "second_factor", plan, smsHourlyLimit: 2, keys, now: start });
     expect(issued(sendSms(colleagues[0]!.id, bySms)).channel).toBe("sms");
     expect(issued(sendSms(colleagues[1]!.id, bySms)).channel).toBe("sms");
     expect(issued(sendSms(colleagues[2]!.id, bySms))).toMatchObject({ channel: "email", destination: "ada@example.com", fallbackReason: "sms_limit" });

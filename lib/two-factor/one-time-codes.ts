@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import { and, count, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { oneTimeCodes, type OneTimeCode, type OneTimeCodePurpose } from "@/db/schema";
-import { constantTimeEqual } from "@/lib/crypto";
+import { keyedHash, verifyKeyedHash } from "@/lib/keys/keyed-hash";
+import type { KeyRing } from "@/lib/keys/key-ring";
 import { normaliseSixDigitCode } from "@/lib/two-factor/totp";
 
 /*
@@ -26,8 +27,8 @@ export function generateCode(): string {
 }
 
 /** Keyed and bound to the session and purpose: a leaked table gives nothing to test a million guesses against. */
-function hashCode(key: Buffer, { sessionTokenHash, purpose }: CodeBinding, code: string): string {
-  return crypto.createHmac("sha256", key).update(`one-time-code:${purpose}:${sessionTokenHash}:${code}`).digest("base64url");
+function hashInput({ sessionTokenHash, purpose }: CodeBinding, code: string): string {
+  return `one-time-code:${purpose}:${sessionTokenHash}:${code}`;
 }
 
 export type SendPlan = {
@@ -63,7 +64,7 @@ export type IssueResult = ({ ok: true } & IssuedCode) | ({ ok: false } & IssueRe
  */
 export function issueCode(
   db: Db,
-  input: CodeBinding & { organisationId: number; plan: SendPlan; smsHourlyLimit: number; key: Buffer; now?: Date },
+  input: CodeBinding & { organisationId: number; plan: SendPlan; smsHourlyLimit: number; keys: KeyRing; now?: Date },
 ): IssueResult {
   const now = input.now ?? new Date();
   return db.transaction((tx): IssueResult => {
@@ -100,7 +101,7 @@ export function issueCode(
         organisationId: input.organisationId,
         purpose: input.purpose,
         sessionTokenHash: input.sessionTokenHash,
-        codeHash: hashCode(input.key, input, code),
+        codeHash: keyedHash(input.keys, "one-time-code", hashInput(input, code)),
         channel,
         destination,
         fallbackReason,
@@ -204,7 +205,7 @@ export type CodeCheck =
  * is conditional, so two requests racing with the right code cannot both
  * pass; a wrong entry counts against the code, and the fifth voids it.
  */
-export function checkCode(db: Db, input: CodeBinding & { code: string; key: Buffer; now?: Date }): CodeCheck {
+export function checkCode(db: Db, input: CodeBinding & { code: string; keys: KeyRing; now?: Date }): CodeCheck {
   const now = input.now ?? new Date();
   const pending = db
     .select()
@@ -217,7 +218,7 @@ export function checkCode(db: Db, input: CodeBinding & { code: string; key: Buff
   if (pending.expiresAt <= now) return { ok: false, reason: "expired", voided: false };
 
   const code = normaliseSixDigitCode(input.code);
-  if (code && constantTimeEqual(hashCode(input.key, input, code), pending.codeHash)) {
+  if (code && verifyKeyedHash(input.keys, "one-time-code", hashInput(input, code), pending.codeHash)) {
     const spent = db
       .update(oneTimeCodes)
       .set({ usedAt: now })

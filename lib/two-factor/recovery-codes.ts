@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { recoveryCodes } from "@/db/schema";
+import { keyedHash, keyedHashCandidates } from "@/lib/keys/keyed-hash";
+import type { KeyRing } from "@/lib/keys/key-ring";
 
 export const RECOVERY_CODE_COUNT = 10;
 // No 0/o, 1/l/i: codes are read off paper. 12 characters of 31 carry 59 bits.
@@ -19,36 +21,40 @@ export function normaliseRecoveryCode(input: string): string | null {
   return code.length === CODE_LENGTH && [...code].every((character) => ALPHABET.includes(character)) ? code : null;
 }
 
+const hashInput = (normalisedCode: string) => `recovery-code:${normalisedCode}`;
+
 /**
  * Keyed with the server's secret: a copy of the database alone is not enough
- * to search the codes offline.
+ * to search the codes offline. Under the ring's newest key, named in the hash.
  */
-export function hashRecoveryCode(normalisedCode: string, key: Buffer): string {
-  return crypto.createHmac("sha256", key).update(`recovery-code:${normalisedCode}`).digest("base64url");
+export function hashRecoveryCode(normalisedCode: string, keys: KeyRing): string {
+  return keyedHash(keys, "recovery-code", hashInput(normalisedCode));
 }
 
 /** Replaces a user's codes with a new set and returns them, to be shown once. */
-export function replaceRecoveryCodes(db: Executor, userId: number, key: Buffer, now = new Date()): string[] {
+export function replaceRecoveryCodes(db: Executor, userId: number, keys: KeyRing, now = new Date()): string[] {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
   db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
   db.insert(recoveryCodes)
-    .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseRecoveryCode(code)!, key), createdAt: now })))
+    .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseRecoveryCode(code)!, keys), createdAt: now })))
     .run();
   return codes;
 }
 
 /**
  * Spends a recovery code. The conditional update is atomic, so one code
- * cannot be spent twice, however many requests race for it.
+ * cannot be spent twice, however many requests race for it. A set issued
+ * under an older key in the ring, or before key ids, still works until used
+ * or replaced: it cannot be re-hashed without the codes themselves.
  */
-export function consumeRecoveryCode(db: Db, userId: number, input: string, key: Buffer, now = new Date()): boolean {
+export function consumeRecoveryCode(db: Db, userId: number, input: string, keys: KeyRing, now = new Date()): boolean {
   const code = normaliseRecoveryCode(input);
   if (!code) return false;
   const spent = db
     .update(recoveryCodes)
     .set({ usedAt: now })
     .where(
-      and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashRecoveryCode(code, key)), isNull(recoveryCodes.usedAt)),
+      and(eq(recoveryCodes.userId, userId), inArray(recoveryCodes.codeHash, keyedHashCandidates(keys, "recovery-code", hashInput(code))), isNull(recoveryCodes.usedAt)),
     )
     .run();
   return spent.changes === 1;

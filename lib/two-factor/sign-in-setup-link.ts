@@ -7,6 +7,7 @@ import { sendLinkEmail } from "@/lib/messaging/link-email";
 import type { RequestContext } from "@/lib/request-context";
 import { appUrl } from "@/lib/app-url";
 import { maskEmail } from "@/lib/two-factor/code-delivery";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 
 /*
  * The emailed step of a required setup at sign-in (organisations whose
@@ -79,7 +80,7 @@ export async function sendSignInSetupLinkQuietly(db: Db, input: SessionInput): P
   try {
     await sendSignInSetupLink(db, input);
   } catch (error) {
-    console.error("Twofold: could not send the sign-in setup link:", error);
+    console.error("Twofold: could not send the sign-in setup link:", describeErrorForLog(error));
   }
 }
 

@@ -22,16 +22,18 @@ import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
 import { totpCodeAt } from "@/lib/two-factor/totp";
 import { forgetTrustedBrowsersOfUser, isTrustedBrowser, rememberBrowser, TRUSTED_BROWSER_LIFETIME_MS } from "@/lib/two-factor/trusted-browsers";
 import { insertUser, testDatabase } from "@/test/db";
+import { createKeyRing } from "@/lib/keys/key-ring";
+import { UnreadableSecretError } from "@/lib/keys/secrets";
 
-const key = crypto.randomBytes(32);
+const keys = createKeyRing([crypto.randomBytes(32)]);
 const context = { ip: "192.0.2.1", userAgent: "test" };
 const now = new Date("2026-06-01T12:00:10Z");
 const later = (ms: number) => new Date(now.getTime() + ms);
 
 async function enrolled(db: Db, userId: number) {
-  const started = startAuthenticatorEnrolment(db, userId, key, now);
+  const started = startAuthenticatorEnrolment(db, userId, keys, now);
   if (!started.ok) throw new Error("could not start");
-  const confirmed = await confirmAuthenticatorEnrolment(db, userId, totpCodeAt(started.secret, now), key, now);
+  const confirmed = await confirmAuthenticatorEnrolment(db, userId, totpCodeAt(started.secret, now), keys, now);
   if (!confirmed.ok) throw new Error(confirmed.reason);
   return { secret: started.secret, recoveryCodes: confirmed.recoveryCodes };
 }
@@ -45,7 +47,7 @@ describe("authenticator enrolment", () => {
   });
 
   it("keeps the secret encrypted and unconfirmed until a valid code arrives", async () => {
-    const started = startAuthenticatorEnrolment(db, user.id, key, now);
+    const started = startAuthenticatorEnrolment(db, user.id, keys, now);
     if (!started.ok) throw new Error("could not start");
     const row = db.select().from(totpCredentials).get()!;
     expect(row.confirmedAt).toBeNull();
@@ -54,18 +56,18 @@ describe("authenticator enrolment", () => {
     expect(hasConfirmedAuthenticator(db, user.id)).toBe(false);
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("active");
 
-    expect(await confirmAuthenticatorEnrolment(db, user.id, "000000", key, now)).toEqual({ ok: false, reason: "wrong_code" });
-    const confirmed = await confirmAuthenticatorEnrolment(db, user.id, totpCodeAt(started.secret, now), key, now);
+    expect(await confirmAuthenticatorEnrolment(db, user.id, "000000", keys, now)).toEqual({ ok: false, reason: "wrong_code" });
+    const confirmed = await confirmAuthenticatorEnrolment(db, user.id, totpCodeAt(started.secret, now), keys, now);
     expect(confirmed.ok && confirmed.recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
     expect(hasConfirmedAuthenticator(db, user.id)).toBe(true);
-    expect(startAuthenticatorEnrolment(db, user.id, key, now)).toEqual({ ok: false, reason: "already_enabled" });
+    expect(startAuthenticatorEnrolment(db, user.id, keys, now)).toEqual({ ok: false, reason: "already_enabled" });
   });
 
   it("lets a started enrolment expire", async () => {
-    const started = startAuthenticatorEnrolment(db, user.id, key, now);
+    const started = startAuthenticatorEnrolment(db, user.id, keys, now);
     if (!started.ok) throw new Error("could not start");
     const tooLate = later(ENROLMENT_LIFETIME_MS + 1000);
-    expect(await confirmAuthenticatorEnrolment(db, user.id, totpCodeAt(started.secret, tooLate), key, tooLate)).toEqual({
+    expect(await confirmAuthenticatorEnrolment(db, user.id, totpCodeAt(started.secret, tooLate), keys, tooLate)).toEqual({
       ok: false,
       reason: "expired",
     });
@@ -102,15 +104,24 @@ describe("authenticator codes", () => {
 
   it("accepts each 30-second step once", async () => {
     const next = later(30_000);
-    expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, now), key, now)).toBe(false); // spent by enrolment
-    expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, next), key, next)).toBe(true);
-    expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, next), key, next)).toBe(false);
+    expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, now), keys, now)).toBe(false); // spent by enrolment
+    expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, next), keys, next)).toBe(true);
+    expect(await verifyAuthenticatorCode(db, user.id, totpCodeAt(secret, next), keys, next)).toBe(false);
+  });
+
+  it("does not decrypt a secret copied into another user's row: the attacker's app gets nothing there", async () => {
+    const victim = await insertUser(db, { organisationId: user.organisationId });
+    await enrolled(db, victim.id);
+    const attackers = db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()!;
+    db.update(totpCredentials).set({ secretEncrypted: attackers.secretEncrypted }).where(eq(totpCredentials.userId, victim.id)).run();
+    const next = later(30_000);
+    await expect(verifyAuthenticatorCode(db, victim.id, totpCodeAt(secret, next), keys, next)).rejects.toThrow(UnreadableSecretError);
   });
 
   it("lets exactly one of twenty simultaneous submissions of one code through", async () => {
     const next = later(30_000);
     const code = totpCodeAt(secret, next);
-    const results = await Promise.all(Array.from({ length: 20 }, () => verifyAuthenticatorCode(db, user.id, code, key, next)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => verifyAuthenticatorCode(db, user.id, code, keys, next)));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
@@ -119,13 +130,13 @@ describe("authenticator codes", () => {
     const other = await insertUser(db2);
     const { recoveryCodes: codes } = await enrolled(db2, other.id);
     const typed = ` ${codes[0]!.toUpperCase().replaceAll("-", " ")} `;
-    expect(consumeRecoveryCode(db2, other.id, typed, key, now)).toBe(true);
-    expect(consumeRecoveryCode(db2, other.id, codes[0]!, key, now)).toBe(false);
+    expect(consumeRecoveryCode(db2, other.id, typed, keys, now)).toBe(true);
+    expect(consumeRecoveryCode(db2, other.id, codes[0]!, keys, now)).toBe(false);
     expect(remainingRecoveryCodes(db2, other.id)).toBe(RECOVERY_CODE_COUNT - 1);
     // A code is worthless for another user, and under another server key.
     const stranger = await insertUser(db2, { organisationId: other.organisationId });
-    expect(consumeRecoveryCode(db2, stranger.id, codes[1]!, key, now)).toBe(false);
-    expect(consumeRecoveryCode(db2, other.id, codes[1]!, crypto.randomBytes(32), now)).toBe(false);
+    expect(consumeRecoveryCode(db2, stranger.id, codes[1]!, keys, now)).toBe(false);
+    expect(consumeRecoveryCode(db2, other.id, codes[1]!, createKeyRing([crypto.randomBytes(32)]), now)).toBe(false);
   });
 });
 
@@ -142,7 +153,7 @@ describe("the sign-in challenge", () => {
 
   const halfSession = (at = now) => createSession(db, { userId: user.id, stage: "password", context, now: at });
   const attempt = (token: string, code: string, at = now) =>
-    verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, method: "totp", key, context, now: at });
+    verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, method: "totp", keys, context, now: at });
 
   it("asks for a second factor after the password, unless 2FA is disabled for the user or the organisation", () => {
     expect(stageAfterPassword(db, user.id, null, now)).toEqual({ stage: "password", rememberedBrowser: false });
@@ -225,11 +236,11 @@ describe("codes as a second factor", () => {
       purpose: "second_factor",
       plan: { channel: "email", destination: user.email, emailFallback: null },
       smsHourlyLimit: 10,
-      key,
+      keys,
       now: at,
     });
   const attempt = (token: string, code: string, at: Date) =>
-    verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, method: "code", key, context, now: at });
+    verifySecondFactor(db, { user, sessionTokenHash: hashToken(token), code, method: "code", keys, context, now: at });
 
   it("puts a required user without an app on codes, with no setup, when the organisation allows codes", () => {
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("password");

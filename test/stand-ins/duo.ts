@@ -88,7 +88,7 @@ function page(title: string, body: string): string {
 </head><body><main>${body}</main></body></html>`;
 }
 
-export type DuoStandIn = { url: string; close(): Promise<void> };
+export type DuoStandIn = { url: string; apiCalls(): number; close(): Promise<void> };
 
 export function startDuoStandIn(options: { port?: number; cert: string; key: string }): Promise<DuoStandIn> {
   const behaviours = new Map<string, DuoBehaviour>();
@@ -96,6 +96,8 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
   const pending = new Map<string, Pending>();
   const codes = new Map<string, IssuedCode>();
   const hanging = new Set<http.ServerResponse>();
+  /** Calls to Duo's API (not the control endpoints): tests check that a refused host is never called. */
+  let apiCalls = 0;
 
   const server = https.createServer({ cert: options.cert, key: options.key }, (request, response) => {
     const chunks: Buffer[] = [];
@@ -120,7 +122,9 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
       const assertionValid = (endpoint: string) =>
         Boolean(form.client_id && form.client_assertion && verifyJwt(form.client_assertion, duoStandInSecret(form.client_id), `${base}${endpoint}`)?.iss === form.client_id);
 
+      if (url.pathname.startsWith("/oauth/")) apiCalls += 1;
       if (url.pathname === "/_stand-in/health") return json(200, { ok: true });
+      if (url.pathname === "/_stand-in/calls") return json(200, { apiCalls });
       if (url.pathname === "/_stand-in/behaviour" && request.method === "POST") {
         const { clientId, behaviour } = JSON.parse(body) as { clientId: string; behaviour: DuoBehaviour };
         behaviours.set(clientId, behaviour);
@@ -217,6 +221,7 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `https://127.0.0.1:${port}`,
+        apiCalls: () => apiCalls,
         close: () =>
           new Promise((done) => {
             for (const response of hanging) response.destroy();

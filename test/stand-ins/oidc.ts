@@ -7,12 +7,13 @@ import { OIDC_STAND_IN_CLIENT_ID, OIDC_STAND_IN_CLIENT_SECRET } from "@/test/sta
  * implementation) on 127.0.0.1, standing in for an organisation's identity
  * provider in e2e tests. Its development login page signs in whoever types a
  * login (any password): the login is the subject. Tests choose what the ID
- * token says about a subject (email, name) through a small control API, to
- * play a user whose email changes or an attacker's account carrying someone
- * else's address.
+ * token says about a subject (email, name, amr) through a small control API,
+ * to play a user whose email changes, an attacker's account carrying someone
+ * else's address, or a sign-in with or without a second factor.
  */
 
-export type StandInAccount = { email?: string | null; email_verified?: boolean; name?: string | null };
+/** `amr`: how the provider says it signed this login in (RFC 8176), put in the ID token; absent unless set. */
+export type StandInAccount = { email?: string | null; email_verified?: boolean; name?: string | null; amr?: string[] };
 
 export type OidcStandIn = { issuer: string; close(): Promise<void> };
 
@@ -50,7 +51,8 @@ export function startOidcStandIn(port: number, appUrl: string): Promise<OidcStan
         response_types: ["code"],
       },
     ],
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    // amr with openid: the provider masks ID token claims by scope, and identity providers that assert amr put it in every ID token.
+    claims: { openid: ["sub", "amr"], email: ["email", "email_verified"], profile: ["name"] },
     // Put the scopes' claims in the ID token, as most identity providers do for the code flow.
     conformIdTokenClaims: false,
     async findAccount(_ctx, sub) {
@@ -85,6 +87,15 @@ export function startOidcStandIn(port: number, appUrl: string): Promise<OidcStan
   provider.on("grant.error", logError("grant.error"));
   provider.on("authorization.error", logError("authorization.error"));
   provider.on("server_error", logError("server_error"));
+  // The development login page finishes with only the account id; the
+  // provider puts the login's amr in the ID token when the result carries it.
+  const finishInteraction = provider.interactionFinished.bind(provider);
+  provider.interactionFinished = (req, res, result, options) => {
+    const login = result.login as { accountId?: string; amr?: string[] } | undefined;
+    const amr = login?.accountId ? accounts.get(login.accountId)?.amr : undefined;
+    if (login && amr) login.amr = amr;
+    return finishInteraction(req, res, result, options);
+  };
   const handleOidc = provider.callback();
 
   const server = http.createServer((request, response) => {

@@ -19,7 +19,7 @@ export function startResendStandIn(port = 0): Promise<StandIn> {
       recipient: to,
       parsed: email,
       reply: (behaviour) => {
-        if (behaviour === "reject") return { status: 422, body: { statusCode: 422, name: "validation_error", message: "Invalid `to` field." } };
+        if (behaviour === "reject") return { status: 422, body: { statusCode: 422, name: "validation_error", message: `Invalid \`to\` field: ${to}.` } };
         if (behaviour === "fail") return { status: 500, body: { statusCode: 500, name: "internal_server_error", message: "Unexpected error." } };
         return { status: 200, body: { id: crypto.randomUUID() } };
       },

@@ -10,7 +10,6 @@ import { recordActorEvent } from "@/lib/audit";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
-import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { mobileNumberSchema } from "@/lib/profile-schemas";
 import { codeRecipientOf } from "@/lib/two-factor/code-challenge";
@@ -18,6 +17,7 @@ import { maskPhone, sendOneTimeCode } from "@/lib/two-factor/code-delivery";
 import { checkSentCodeUnderLimit } from "@/lib/two-factor/challenge";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/send-outcome-message";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
 
 /*
  * A new mobile number is used for codes only once the user has typed a code
@@ -84,7 +84,7 @@ export const confirmMobileChangeAction = formAction({
     const db = getDb();
     const { user, organisation, session } = current;
     const binding = { userId: user.id, sessionTokenHash: session.tokenHash, purpose: "verify_mobile" as const };
-    const check = checkSentCodeUnderLimit(db, { ...binding, code, key: getEnv().APP_ENCRYPTION_KEY });
+    const check = checkSentCodeUnderLimit(db, { ...binding, code, keys: appKeyRing() });
     if (!check.ok) {
       if (check.reason === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
       const problem =

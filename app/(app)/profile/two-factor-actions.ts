@@ -10,7 +10,6 @@ import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { confirmPasswordAndCode } from "@/lib/auth/confirm-access";
 import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
-import { getEnv } from "@/lib/env";
 import { notifyUser } from "@/lib/messaging/notify";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
@@ -25,6 +24,7 @@ import { planSecondFactorDelivery, sendOneTimeCode } from "@/lib/two-factor/code
 import { METHOD_LABELS } from "@/lib/two-factor/methods";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/send-outcome-message";
 import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
 
 const currentPassword = z
   .string()
@@ -88,7 +88,7 @@ export const regenerateRecoveryCodesAction = formAction({
     if (!hasConfirmedAuthenticator(db, current.user.id)) return { status: "error", message: "Two-factor authentication is off." };
     const refusal = await confirmPasswordAndCode(current, { password: input.currentPassword, code: input.code });
     if (refusal) return refusal;
-    const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, getEnv().APP_ENCRYPTION_KEY));
+    const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, appKeyRing()));
     recordActorEvent(getDb(), current, "recovery_codes.regenerated", { targetUserId: current.user.id });
     await notifyUser(current.user, current.organisation, {
       subject: "new recovery codes",
@@ -159,7 +159,7 @@ export const confirmCodesAction = formAction({
       sessionTokenHash: session.tokenHash,
       purpose: "enable_codes",
       code: input.code,
-      key: getEnv().APP_ENCRYPTION_KEY,
+      keys: appKeyRing(),
     });
     if (!check.ok) {
       if (check.reason === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };

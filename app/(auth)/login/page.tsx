@@ -20,6 +20,9 @@ const NOTICES: Record<string, string> = {
   "sso-disabled": "This account has been disabled. Contact your administrator.",
   "sso-api-account": "This is an API account: it can use the API but cannot sign in here.",
   "sso-no-organisation": "Sign-in with SSO is not set up correctly. Ask an administrator.",
+  "sso-domain-not-allowed": "Twofold does not create accounts for your email domain. Ask an administrator.",
+  "sso-mfa-required":
+    "Administrators must use multi-factor authentication at the identity provider. Sign in there with a second factor, then try again.",
   "sso-no-claims": "Your identity provider did not say who you are. Ask an administrator.",
   "sso-unreachable": "Your identity provider cannot be reached right now. Try again in a moment.",
   "sso-not-configured": "Sign-in with SSO is not set up here.",

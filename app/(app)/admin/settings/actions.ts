@@ -7,8 +7,6 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { organisations, REQUIRED_SETUP_FLOWS, TWO_FACTOR_POLICIES } from "@/db/schema";
-import { encryptSecret } from "@/lib/crypto";
-import { getEnv } from "@/lib/env";
 import { formAction } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { requireSettingsAdmin } from "@/lib/admin/settings-admin";
@@ -19,6 +17,9 @@ import { countPeopleWithFactor, emailPeopleNoLongerAsked } from "@/lib/two-facto
 import { recordRequirementChanges } from "@/lib/two-factor/requirement-starts";
 import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/trusted-browsers";
 import { duoKeyFields, duoSignInFields } from "@/lib/duo/settings-schema";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { duoSecretKeyBinding } from "@/lib/keys/bindings";
+import { encryptSecret } from "@/lib/keys/secrets";
 
 const checkbox = z.literal("on").optional().transform(Boolean);
 
@@ -62,7 +63,7 @@ export const updateSettingsAction = formAction({
     const db = getDb();
     const before = db.select().from(organisations).where(eq(organisations.id, organisation.id)).get()!;
     const storedDuoSecret = input.duoSecretKey
-      ? encryptSecret(input.duoSecretKey, getEnv().APP_ENCRYPTION_KEY)
+      ? encryptSecret(input.duoSecretKey, duoSecretKeyBinding(organisation.id), appKeyRing())
       : before.duoSecretKeyEncrypted;
     if (input.allowDuo && !(input.duoIntegrationKey && input.duoApiHostname && storedDuoSecret)) {
       return {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { eq } from "drizzle-orm";
+import { AuditRetentionForm } from "@/app/(app)/admin/settings/_components/audit-retention-form";
 import { SignInProtectionForm } from "@/app/(app)/admin/settings/_components/sign-in-protection-form";
 import { OrganisationSettingsForm } from "@/components/organisation-settings-form";
 import { SignOutAllForm } from "@/components/sign-out-all-form";
@@ -36,6 +37,7 @@ export default async function SettingsPage() {
         />
       </Card>
       <SignInProtectionForm settings={signInProtectionOf(settings)} editable={mayChange} />
+      <AuditRetentionForm days={settings.auditRetentionDays} editable={mayChange} />
       {mayChange ? (
         <Card title="Sign out all users" id="sign-out-all" description="Ends every session in the organisation at once, for example after a suspected breach.">
           <SignOutAllForm />

@@ -8,7 +8,6 @@ import { formAction, type FormState } from "@/lib/action";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { clearSessionCookie } from "@/lib/auth/cookies";
 import { requireSession, type CurrentSession } from "@/lib/auth/guards";
-import { getEnv } from "@/lib/env";
 import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
 import { announceFactorLock } from "@/lib/two-factor/factor-lock-notice";
 import { warnOwnerOfLockout } from "@/lib/two-factor/lockout-notice";
@@ -20,6 +19,7 @@ import { isCodeMethod, startingMethod } from "@/lib/two-factor/methods";
 import { liveCode } from "@/lib/two-factor/one-time-codes";
 import { recoveryCodeUsedPath, tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-code-notice";
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
 
 const challengeSchema = z.object({
   code: z
@@ -64,7 +64,7 @@ export const verifySecondFactorAction = formAction({
       sessionTokenHash: session.tokenHash,
       code,
       method,
-      key: getEnv().APP_ENCRYPTION_KEY,
+      keys: appKeyRing(),
       context,
     });
     if (result.outcome !== "verified" && result.outcome !== "locked") {

@@ -1,0 +1,48 @@
+import { and, eq, isNotNull } from "drizzle-orm";
+import type { Executor } from "@/db";
+import { organisations, totpCredentials } from "@/db/schema";
+import { duoSecretKeyBinding, totpSecretBinding, type SecretBinding } from "@/lib/keys/bindings";
+
+/**
+ * Every column that holds a ciphertext (lib/keys/secrets), with how each row
+ * is bound: what `npm run keys:rekey` walks. A new encrypted column belongs here.
+ */
+export type StoredSecretColumn = {
+  /** table.column, as the re-key command reports it. */
+  name: string;
+  rows(db: Executor): { id: number; stored: string }[];
+  binding(id: number): SecretBinding;
+  /** Replaces `from` with `to`, only if the row still holds `from`: a secret changed meanwhile is left alone. */
+  replace(db: Executor, id: number, from: string, to: string): boolean;
+};
+
+export const storedSecretColumns: readonly StoredSecretColumn[] = [
+  {
+    name: "organisations.duo_secret_key_encrypted",
+    rows: (db) =>
+      db
+        .select({ id: organisations.id, stored: organisations.duoSecretKeyEncrypted })
+        .from(organisations)
+        .where(isNotNull(organisations.duoSecretKeyEncrypted))
+        .all()
+        .map((row) => ({ id: row.id, stored: row.stored! })),
+    binding: duoSecretKeyBinding,
+    replace: (db, id, from, to) =>
+      db
+        .update(organisations)
+        .set({ duoSecretKeyEncrypted: to })
+        .where(and(eq(organisations.id, id), eq(organisations.duoSecretKeyEncrypted, from)))
+        .run().changes === 1,
+  },
+  {
+    name: "totp_credentials.secret_encrypted",
+    rows: (db) => db.select({ id: totpCredentials.userId, stored: totpCredentials.secretEncrypted }).from(totpCredentials).all(),
+    binding: totpSecretBinding,
+    replace: (db, id, from, to) =>
+      db
+        .update(totpCredentials)
+        .set({ secretEncrypted: to })
+        .where(and(eq(totpCredentials.userId, id), eq(totpCredentials.secretEncrypted, from)))
+        .run().changes === 1,
+  },
+];

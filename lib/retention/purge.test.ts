@@ -1,0 +1,258 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db";
+import {
+  auditEvents,
+  duoAuthStates,
+  emailLinks,
+  knownBrowsers,
+  oneTimeCodes,
+  organisations,
+  outbox,
+  recoveryRequests,
+  sessions,
+  signInFailures,
+  trustedBrowsers,
+  users,
+} from "@/db/schema";
+import { ACCOUNT_FAILURE_WINDOW_MS, ADDRESS_FAILURE_WINDOW_MS } from "@/lib/auth/password-sign-in";
+import { FAILURE_WINDOW_MS } from "@/lib/auth/attempt-limiter";
+import { CONNECTION_TEST_WINDOW_MS } from "@/lib/duo/connection-test-limit";
+import { RESET_REQUEST_WINDOW_MS } from "@/lib/auth/password-reset";
+import { SIGN_IN_PROTECTION_BOUNDS } from "@/lib/organisations/sign-in-protection";
+import { recoveryRequestLimitKey } from "@/lib/recovery/requests";
+import {
+  EMAIL_LINK_KEEP_MS,
+  formatPurgeCounts,
+  ONE_TIME_CODE_KEEP_MS,
+  purgeClosedRecoveryRequests,
+  purgeExpiredData,
+  purgeExpiredDuoStates,
+  purgeExpiredEmailLinks,
+  purgeExpiredOneTimeCodes,
+  purgeExpiredSessions,
+  purgeExpiredTrustedBrowsers,
+  purgeForgottenKnownBrowsers,
+  purgeOldAuditEvents,
+  purgeOldOutboxMessages,
+  purgeSignInFailures,
+  SIGN_IN_FAILURE_KEEP_MS,
+} from "@/lib/retention/purge";
+import { SIGN_IN_SETUP_LINK_LIMITS } from "@/lib/two-factor/sign-in-setup-link";
+import { SEND_WINDOW_MS, SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/one-time-codes";
+import { insertUser, testDatabase } from "@/test/db";
+
+const now = new Date("2026-11-29T06:00:00Z");
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const ago = (ms: number) => new Date(now.getTime() - ms);
+const later = (ms: number) => new Date(now.getTime() + ms);
+
+let db: Db;
+let user: Awaited<ReturnType<typeof insertUser>>;
+
+beforeEach(async () => {
+  db = testDatabase();
+  user = await insertUser(db);
+});
+
+/** The ids (or other key) left in a table, to compare with what was inserted. */
+const left = <Row>(rows: Row[], key: (row: Row) => unknown) => rows.map(key).sort();
+
+describe("each kind removes what is old and keeps what is live", () => {
+  it("sessions: gone at their expiry, kept the moment before", () => {
+    const session = (tokenHash: string, expiresAt: Date) =>
+      db.insert(sessions).values({ tokenHash, userId: user.id, stage: "active", lastSeenAt: ago(HOUR), expiresAt }).run();
+    session("expired", ago(1));
+    session("expires-now", now);
+    session("live", later(1));
+    expect(purgeExpiredSessions(db, now)).toBe(2);
+    expect(left(db.select().from(sessions).all(), (row) => row.tokenHash)).toEqual(["live"]);
+  });
+
+  it("sign-in failure counters: kept for two days, beyond the longest window that counts them", () => {
+    for (const [key, createdAt] of [
+      ["three days", ago(3 * DAY)],
+      ["two days", ago(2 * DAY)],
+      ["a day", ago(DAY)],
+      ["a minute", ago(MINUTE)],
+    ] as const) {
+      db.insert(signInFailures).values({ scope: "account", key, createdAt }).run();
+    }
+    expect(purgeSignInFailures(db, now)).toBe(2);
+    expect(left(db.select().from(signInFailures).all(), (row) => row.key)).toEqual(["a day", "a minute"]);
+  });
+
+  it("keeps failure counters for at least every window that counts them", () => {
+    expect(SIGN_IN_FAILURE_KEEP_MS).toBe(2 * DAY);
+    for (const window of [
+      FAILURE_WINDOW_MS,
+      ADDRESS_FAILURE_WINDOW_MS,
+      ACCOUNT_FAILURE_WINDOW_MS,
+      RESET_REQUEST_WINDOW_MS,
+      SIGN_IN_PROTECTION_BOUNDS.failureWindowMinutes.max * MINUTE,
+      recoveryRequestLimitKey(1).windowMs!,
+      CONNECTION_TEST_WINDOW_MS,
+    ]) {
+      expect(SIGN_IN_FAILURE_KEEP_MS).toBeGreaterThanOrEqual(window);
+    }
+  });
+
+  it("remembered browsers: gone at their expiry", () => {
+    const browser = (tokenHash: string, expiresAt: Date) =>
+      db.insert(trustedBrowsers).values({ userId: user.id, tokenHash, expiresAt }).run();
+    browser("expired", ago(1));
+    browser("live", later(DAY));
+    expect(purgeExpiredTrustedBrowsers(db, now)).toBe(1);
+    expect(left(db.select().from(trustedBrowsers).all(), (row) => row.tokenHash)).toEqual(["live"]);
+  });
+
+  it("known browsers: forgotten after a year unseen", () => {
+    const browser = (tokenHash: string, lastSeenAt: Date) => db.insert(knownBrowsers).values({ userId: user.id, tokenHash, lastSeenAt }).run();
+    browser("a year and a day", ago(366 * DAY));
+    browser("last month", ago(30 * DAY));
+    expect(purgeForgottenKnownBrowsers(db, now)).toBe(1);
+    expect(left(db.select().from(knownBrowsers).all(), (row) => row.tokenHash)).toEqual(["last month"]);
+  });
+
+  it("email links: gone a day past expiry, spent or not; an unaccepted invitation stays, since it marks the person invited", async () => {
+    const invitee = await insertUser(db, { organisationId: user.organisationId });
+    db.update(users).set({ passwordHash: null }).where(eq(users.id, invitee.id)).run();
+    const link = (tokenHash: string, values: Partial<typeof emailLinks.$inferInsert>) =>
+      db
+        .insert(emailLinks)
+        .values({ organisationId: user.organisationId, userId: user.id, purpose: "password_reset", tokenHash, expiresAt: later(HOUR), ...values })
+        .run();
+    link("expired two days ago", { expiresAt: ago(2 * DAY) });
+    link("used, expired two days ago", { expiresAt: ago(2 * DAY), usedAt: ago(3 * DAY) });
+    link("expired an hour ago", { expiresAt: ago(HOUR) });
+    link("used a minute ago, live", { usedAt: ago(MINUTE) });
+    link("live", {});
+    link("unaccepted invitation, expired a week ago", { userId: invitee.id, purpose: "invitation", expiresAt: ago(7 * DAY) });
+    link("accepted invitation, expired a week ago", { purpose: "invitation", expiresAt: ago(7 * DAY), usedAt: ago(10 * DAY) });
+    expect(purgeExpiredEmailLinks(db, now)).toBe(3);
+    expect(left(db.select().from(emailLinks).all(), (row) => row.tokenHash)).toEqual([
+      "expired an hour ago",
+      "live",
+      "unaccepted invitation, expired a week ago",
+      "used a minute ago, live",
+    ]);
+  });
+
+  it("keeps links for at least the send-limit window that counts them", () => {
+    expect(EMAIL_LINK_KEEP_MS).toBeGreaterThanOrEqual(SIGN_IN_SETUP_LINK_LIMITS.windowMs);
+    expect(EMAIL_LINK_KEEP_MS).toBeGreaterThanOrEqual(RESET_REQUEST_WINDOW_MS);
+  });
+
+  it("one-time codes: gone once expired and older than the hourly SMS window that counts them", () => {
+    const code = (codeHash: string, createdAt: Date, expiresAt: Date) =>
+      db
+        .insert(oneTimeCodes)
+        .values({
+          userId: user.id,
+          organisationId: user.organisationId,
+          purpose: "second_factor",
+          sessionTokenHash: "s",
+          codeHash,
+          channel: "sms",
+          destination: "+15551234567",
+          createdAt,
+          expiresAt,
+        })
+        .run();
+    code("two hours old", ago(2 * HOUR), ago(2 * HOUR - 2 * MINUTE));
+    code("expired, still counted", ago(30 * MINUTE), ago(28 * MINUTE));
+    code("live", ago(MINUTE), later(MINUTE));
+    expect(purgeExpiredOneTimeCodes(db, now)).toBe(1);
+    expect(left(db.select().from(oneTimeCodes).all(), (row) => row.codeHash)).toEqual(["expired, still counted", "live"]);
+    expect(ONE_TIME_CODE_KEEP_MS).toBeGreaterThanOrEqual(Math.max(SEND_WINDOW_MS, SMS_LIMIT_WINDOW_MS));
+  });
+
+  it("Duo states: gone at their expiry", () => {
+    const state = (stateHash: string, expiresAt: Date) =>
+      db.insert(duoAuthStates).values({ userId: user.id, sessionTokenHash: "s", stateHash, purpose: "sign_in", expiresAt }).run();
+    state("expired", ago(1));
+    state("live", later(MINUTE));
+    expect(purgeExpiredDuoStates(db, now)).toBe(1);
+    expect(left(db.select().from(duoAuthStates).all(), (row) => row.stateHash)).toEqual(["live"]);
+  });
+
+  it("recovery requests: closed ones go after a month; one that expired unnoticed is noticed (and audited) first, not swallowed", () => {
+    const request = (values: Partial<typeof recoveryRequests.$inferInsert>) =>
+      db
+        .insert(recoveryRequests)
+        .values({ organisationId: user.organisationId, userId: user.id, expiresAt: later(DAY), ...values })
+        .returning({ id: recoveryRequests.id })
+        .get().id;
+    const dismissedLongAgo = request({ state: "dismissed", createdAt: ago(40 * DAY), expiresAt: ago(33 * DAY), closedAt: ago(31 * DAY) });
+    const resolvedLastWeek = request({ state: "resolved", createdAt: ago(8 * DAY), closedAt: ago(7 * DAY) });
+    const expiredUnnoticed = request({ createdAt: ago(60 * DAY), expiresAt: ago(53 * DAY) });
+    const pending = request({ createdAt: ago(DAY) });
+    expect(purgeClosedRecoveryRequests(db, now)).toBe(1);
+    expect(left(db.select().from(recoveryRequests).all(), (row) => row.id)).toEqual([resolvedLastWeek, expiredUnnoticed, pending].sort());
+    const noticed = db.select().from(recoveryRequests).where(eq(recoveryRequests.id, expiredUnnoticed)).get()!;
+    expect(noticed.closedAt).toEqual(now);
+    const expiredEvents = db.select().from(auditEvents).where(eq(auditEvents.type, "recovery_request.expired")).all();
+    expect(expiredEvents.map((event) => event.details?.requestId)).toEqual([expiredUnnoticed]);
+    expect(dismissedLongAgo).toBeGreaterThan(0);
+
+    // A month after it was noticed, it goes too, and the audit event stays; the request pending today has expired by then, and is noticed in turn.
+    expect(purgeClosedRecoveryRequests(db, new Date(now.getTime() + 31 * DAY))).toBe(2);
+    expect(left(db.select().from(recoveryRequests).all(), (row) => row.id)).toEqual([pending]);
+    const laterEvents = db.select().from(auditEvents).where(eq(auditEvents.type, "recovery_request.expired")).all();
+    expect(laterEvents.map((event) => event.details?.requestId)).toEqual([expiredUnnoticed, pending]);
+  });
+
+  it("outbox: messages go after a day", () => {
+    const message = (body: string, createdAt: Date) => db.insert(outbox).values({ channel: "email", to: "a@example.com", body, createdAt }).run();
+    message("yesterday and a minute", ago(DAY + MINUTE));
+    message("this morning", ago(2 * HOUR));
+    expect(purgeOldOutboxMessages(db, now)).toBe(1);
+    expect(left(db.select().from(outbox).all(), (row) => row.body)).toEqual(["this morning"]);
+  });
+
+  it("audit events: each organisation's retention; events of no organisation after the default year", async () => {
+    const shortKeeper = db.insert(organisations).values({ name: "Short", auditRetentionDays: 90 }).returning().get().id;
+    const event = (type: string, organisationId: number | null, createdAt: Date) => db.insert(auditEvents).values({ type, organisationId, createdAt }).run();
+    event("default org, 364 days", user.organisationId, ago(364 * DAY));
+    event("default org, 366 days", user.organisationId, ago(366 * DAY));
+    event("90-day org, 89 days", shortKeeper, ago(89 * DAY));
+    event("90-day org, 91 days", shortKeeper, ago(91 * DAY));
+    event("no org, 364 days", null, ago(364 * DAY));
+    event("no org, 366 days", null, ago(366 * DAY));
+    expect(purgeOldAuditEvents(db, now)).toBe(3);
+    expect(left(db.select().from(auditEvents).all(), (row) => row.type)).toEqual(["90-day org, 89 days", "default org, 364 days", "no org, 364 days"]);
+  });
+});
+
+describe("purgeExpiredData", () => {
+  it("counts every kind, and a second run at the same moment removes nothing more", () => {
+    db.insert(sessions).values({ tokenHash: "old", userId: user.id, stage: "active", lastSeenAt: ago(DAY), expiresAt: ago(1) }).run();
+    db.insert(outbox).values({ channel: "sms", to: "+15551234567", body: "123456", createdAt: ago(2 * DAY) }).run();
+    db.insert(auditEvents).values({ type: "old", organisationId: user.organisationId, createdAt: ago(400 * DAY) }).run();
+    const first = purgeExpiredData(db, now);
+    expect(first).toEqual({
+      sessions: 1,
+      signInFailures: 0,
+      trustedBrowsers: 0,
+      knownBrowsers: 0,
+      emailLinks: 0,
+      oneTimeCodes: 0,
+      duoStates: 0,
+      recoveryRequests: 0,
+      outbox: 1,
+      auditEvents: 1,
+    });
+    expect(formatPurgeCounts(first)).toBe("sessions 1, outbox 1, auditEvents 1");
+    expect(formatPurgeCounts(purgeExpiredData(db, now))).toBe("nothing");
+  });
+
+  it("removes more rows than one batch holds", () => {
+    const rows = Array.from({ length: 2500 }, (_, index) => ({ scope: "address" as const, key: `k${index}`, createdAt: ago(3 * DAY) }));
+    for (let start = 0; start < rows.length; start += 500) db.insert(signInFailures).values(rows.slice(start, start + 500)).run();
+    db.insert(signInFailures).values({ scope: "address", key: "recent", createdAt: ago(MINUTE) }).run();
+    expect(purgeSignInFailures(db, now)).toBe(2500);
+    expect(db.select().from(signInFailures).all().map((row) => row.key)).toEqual(["recent"]);
+  });
+});

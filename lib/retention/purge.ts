@@ -1,0 +1,194 @@
+import { and, eq, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Db } from "@/db";
+import {
+  auditEvents,
+  DEFAULT_AUDIT_RETENTION_DAYS,
+  duoAuthStates,
+  emailLinks,
+  knownBrowsers,
+  oneTimeCodes,
+  organisations,
+  outbox,
+  recoveryRequests,
+  signInFailures,
+  trustedBrowsers,
+} from "@/db/schema";
+import { KNOWN_BROWSER_LIFETIME_MS } from "@/lib/auth/known-browsers";
+import { deleteExpiredSessions } from "@/lib/auth/sessions";
+import { noticeExpiredRequests } from "@/lib/recovery/requests";
+import { SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/one-time-codes";
+
+/*
+ * What Twofold keeps, and for how long (OWASP ASVS 5.0 14.2.7: sensitive
+ * personal information is deleted on a schedule once it is out of date;
+ * 16.1.1: how long logs are kept is documented). Every kind has its own
+ * function; purgeExpiredData runs them all. Each deletes only rows that no
+ * rule can still read, so running it twice, or from several server
+ * processes at once, removes nothing more and breaks nothing.
+ */
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Failure counters matter only inside the longest limit window that counts
+ * them: a day (the account-wide slow-down, the longest organisation failure
+ * window, recovery requests). Kept twice that, so no window ever misses one;
+ * purge.test.ts checks this against every window.
+ */
+export const SIGN_IN_FAILURE_KEEP_MS = 2 * DAY_MS;
+
+/**
+ * A spent, withdrawn or expired link is useless, but kept a day past its
+ * expiry so the page still says "expired" or "already used" rather than
+ * "unknown", and so the send limits (an hour at most) count it.
+ */
+export const EMAIL_LINK_KEEP_MS = DAY_MS;
+
+/** Sent codes count towards the send limits (the longest is the organisation's hourly SMS cap) until that window has passed. */
+export const ONE_TIME_CODE_KEEP_MS = SMS_LIMIT_WINDOW_MS;
+
+/** A closed (resolved, dismissed or expired) recovery request stays a month for the administrators; the audit log keeps the story. */
+export const RECOVERY_REQUEST_KEEP_MS = 30 * DAY_MS;
+
+/**
+ * The outbox holds live sign-in codes and links. In development people read
+ * them within minutes; a day leaves time to come back to an invitation. In
+ * production (OUTBOX_IN_PRODUCTION) it is the same: nothing there is meant to last.
+ */
+export const OUTBOX_KEEP_MS = DAY_MS;
+
+/** Rows deleted per statement: a big first purge never holds SQLite's write lock for long. */
+const BATCH_SIZE = 1000;
+
+function deleteInBatches(db: Db, table: SQLiteTable, where: SQL | undefined): number {
+  let total = 0;
+  for (;;) {
+    const { changes } = db.run(sql`delete from ${table} where rowid in (select rowid from ${table} where ${where} limit ${BATCH_SIZE})`);
+    total += changes;
+    if (changes < BATCH_SIZE) return total;
+  }
+}
+
+const before = (now: Date, ms: number) => new Date(now.getTime() - ms);
+
+/** Sessions past their absolute expiry: refused on sight already. */
+export function purgeExpiredSessions(db: Db, now: Date): number {
+  return deleteExpiredSessions(db, now);
+}
+
+export function purgeSignInFailures(db: Db, now: Date): number {
+  return deleteInBatches(db, signInFailures, lte(signInFailures.createdAt, before(now, SIGN_IN_FAILURE_KEEP_MS)));
+}
+
+/** "Remember this browser" rows past their 90 days. */
+export function purgeExpiredTrustedBrowsers(db: Db, now: Date): number {
+  return deleteInBatches(db, trustedBrowsers, lte(trustedBrowsers.expiresAt, now));
+}
+
+/** Browsers not seen for a year are no longer "known": the next sign-in from one sends the new sign-in alert, as it would anyway. */
+export function purgeForgottenKnownBrowsers(db: Db, now: Date): number {
+  return deleteInBatches(db, knownBrowsers, lte(knownBrowsers.lastSeenAt, before(now, KNOWN_BROWSER_LIFETIME_MS)));
+}
+
+/**
+ * Links a day past expiry (a used or withdrawn link expires on its own
+ * schedule too). Except the invitation of someone who has not accepted:
+ * that row is what marks them "invited" (lib/invitations/pending.ts).
+ */
+export function purgeExpiredEmailLinks(db: Db, now: Date): number {
+  const awaitingAcceptance = sql`(${emailLinks.purpose} = 'invitation' and exists (
+    select 1 from "users" where "users"."id" = ${emailLinks.userId} and "users"."password_hash" is null
+  ))`;
+  return deleteInBatches(db, emailLinks, and(lte(emailLinks.expiresAt, before(now, EMAIL_LINK_KEEP_MS)), sql`not ${awaitingAcceptance}`));
+}
+
+/** Codes that are expired and older than every send-limit window that counts them. */
+export function purgeExpiredOneTimeCodes(db: Db, now: Date): number {
+  return deleteInBatches(db, oneTimeCodes, and(lte(oneTimeCodes.expiresAt, now), lte(oneTimeCodes.createdAt, before(now, ONE_TIME_CODE_KEEP_MS))));
+}
+
+/** Duo round trips that can no longer come back (five minutes). */
+export function purgeExpiredDuoStates(db: Db, now: Date): number {
+  return deleteInBatches(db, duoAuthStates, lte(duoAuthStates.expiresAt, now));
+}
+
+/**
+ * Requests closed a month ago. A pending request that expired unnoticed is
+ * noticed first (closed, and `recovery_request.expired` audited), so purging
+ * never swallows that event; it is then deleted a month later like the rest.
+ */
+export function purgeClosedRecoveryRequests(db: Db, now: Date): number {
+  const unnoticed = db
+    .selectDistinct({ organisationId: recoveryRequests.organisationId })
+    .from(recoveryRequests)
+    .where(and(eq(recoveryRequests.state, "pending"), lte(recoveryRequests.expiresAt, now), isNull(recoveryRequests.closedAt)))
+    .all();
+  for (const { organisationId } of unnoticed) {
+    db.transaction((tx) => noticeExpiredRequests(tx, organisationId, now));
+  }
+  return deleteInBatches(
+    db,
+    recoveryRequests,
+    and(isNotNull(recoveryRequests.closedAt), lte(recoveryRequests.closedAt, before(now, RECOVERY_REQUEST_KEEP_MS))),
+  );
+}
+
+export function purgeOldOutboxMessages(db: Db, now: Date): number {
+  return deleteInBatches(db, outbox, lte(outbox.createdAt, before(now, OUTBOX_KEEP_MS)));
+}
+
+/**
+ * Audit events older than their organisation's `auditRetentionDays`; events
+ * tied to no organisation (a failed sign-in for an unknown email) after the
+ * default year. One organisation at a time, along the (organisation, time) index.
+ */
+export function purgeOldAuditEvents(db: Db, now: Date): number {
+  const retention = db.select({ id: organisations.id, days: organisations.auditRetentionDays }).from(organisations).all();
+  let total = 0;
+  for (const { id, days } of retention) {
+    total += deleteInBatches(db, auditEvents, and(eq(auditEvents.organisationId, id), lt(auditEvents.createdAt, before(now, days * DAY_MS))));
+  }
+  total += deleteInBatches(
+    db,
+    auditEvents,
+    and(isNull(auditEvents.organisationId), lt(auditEvents.createdAt, before(now, DEFAULT_AUDIT_RETENTION_DAYS * DAY_MS))),
+  );
+  return total;
+}
+
+export type PurgeCounts = {
+  sessions: number;
+  signInFailures: number;
+  trustedBrowsers: number;
+  knownBrowsers: number;
+  emailLinks: number;
+  oneTimeCodes: number;
+  duoStates: number;
+  recoveryRequests: number;
+  outbox: number;
+  auditEvents: number;
+};
+
+/** Runs every purge at `now`; returns how many rows of each kind went. */
+export function purgeExpiredData(db: Db, now: Date): PurgeCounts {
+  return {
+    sessions: purgeExpiredSessions(db, now),
+    signInFailures: purgeSignInFailures(db, now),
+    trustedBrowsers: purgeExpiredTrustedBrowsers(db, now),
+    knownBrowsers: purgeForgottenKnownBrowsers(db, now),
+    emailLinks: purgeExpiredEmailLinks(db, now),
+    oneTimeCodes: purgeExpiredOneTimeCodes(db, now),
+    duoStates: purgeExpiredDuoStates(db, now),
+    recoveryRequests: purgeClosedRecoveryRequests(db, now),
+    outbox: purgeOldOutboxMessages(db, now),
+    auditEvents: purgeOldAuditEvents(db, now),
+  };
+}
+
+/** "sessions 3, outbox 12" for the log, or "nothing" when no row went. */
+export function formatPurgeCounts(counts: PurgeCounts): string {
+  const removed = Object.entries(counts).filter(([, count]) => count > 0);
+  return removed.length ? removed.map(([kind, count]) => `${kind} ${count}`).join(", ") : "nothing";
+}
