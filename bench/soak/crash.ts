@@ -3,7 +3,10 @@ import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db";
 import { auditEvents, oneTimeCodes, recoveryCodes, sessions, totpCredentials } from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
-import { decryptSecret, hashToken } from "@/lib/crypto";
+import { hashToken } from "@/lib/crypto";
+import { totpSecretBinding } from "@/lib/keys/bindings";
+import { createKeyRing, type KeyRing } from "@/lib/keys/key-ring";
+import { decryptSecret } from "@/lib/keys/secrets";
 import { hashRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes";
 import { TOTP_PERIOD_SECONDS, totpCodeAt } from "@/lib/two-factor/totp";
 import { startServer, type RunningServer, type ServerOptions } from "../server";
@@ -193,6 +196,7 @@ function databaseChecks(db: Db, seed: CrashSeed): string[] {
 /** Checks that each change a client saw accepted survived the crash. */
 function observedChecks(db: Db, key: Buffer, observed: Observed[]): string[] {
   const problems: string[] = [];
+  const keys: KeyRing = createKeyRing([key]);
   for (const item of observed) {
     if (item.kind !== "enrolment") {
       const session = db.select().from(sessions).where(eq(sessions.tokenHash, hashToken(item.sessionToken))).get();
@@ -211,7 +215,7 @@ function observedChecks(db: Db, key: Buffer, observed: Observed[]): string[] {
       if (!credential || (credential.lastUsedStep ?? -1) < item.step) problems.push(`totp sign-in of user ${item.userId}: step ${item.step} not recorded as used (the code would work again)`);
     }
     if (item.kind === "recovery code") {
-      const hash = hashRecoveryCode(normaliseRecoveryCode(item.code)!, key);
+      const hash = hashRecoveryCode(normaliseRecoveryCode(item.code)!, keys);
       const row = db.select().from(recoveryCodes).where(and(eq(recoveryCodes.userId, item.userId), eq(recoveryCodes.codeHash, hash))).get();
       if (row && !row.usedAt) problems.push(`recovery code of user ${item.userId}: accepted, yet unused in the database (it would work again)`);
     }
@@ -226,9 +230,9 @@ function observedChecks(db: Db, key: Buffer, observed: Observed[]): string[] {
     if (item.kind === "enrolment") {
       const credential = db.select().from(totpCredentials).where(eq(totpCredentials.userId, item.userId)).get();
       if (!credential?.confirmedAt) problems.push(`enrolment of user ${item.userId}: the client saw it confirmed, the database has no confirmed authenticator`);
-      else if (decryptSecret(credential.secretEncrypted, key) !== item.secret) problems.push(`enrolment of user ${item.userId}: stored secret differs from the one shown`);
+      else if (decryptSecret(credential.secretEncrypted, totpSecretBinding(item.userId), keys) !== item.secret) problems.push(`enrolment of user ${item.userId}: stored secret differs from the one shown`);
       const stored = new Set(db.select({ hash: recoveryCodes.codeHash }).from(recoveryCodes).where(eq(recoveryCodes.userId, item.userId)).all().map((row) => row.hash));
-      const shown = item.recoveryCodes.map((code) => hashRecoveryCode(normaliseRecoveryCode(code)!, key));
+      const shown = item.recoveryCodes.map((code) => hashRecoveryCode(normaliseRecoveryCode(code)!, keys));
       if (stored.size !== shown.length || shown.some((hash) => !stored.has(hash))) problems.push(`enrolment of user ${item.userId}: ${stored.size} stored recovery codes for ${shown.length} shown`);
     }
   }

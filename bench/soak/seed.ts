@@ -3,7 +3,9 @@ import { openDatabase, type Db } from "@/db";
 import { groups, organisations, PERMISSIONS, roles, totpCredentials, userRoles, users } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
 import { hashPassword } from "@/lib/auth/passwords";
-import { encryptSecret } from "@/lib/crypto";
+import { totpSecretBinding } from "@/lib/keys/bindings";
+import { createKeyRing, type KeyRing } from "@/lib/keys/key-ring";
+import { encryptSecret } from "@/lib/keys/secrets";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
 import { generateTotpSecret } from "@/lib/two-factor/totp";
 
@@ -17,7 +19,7 @@ export const SOAK_PASSWORD = "soak-password-correct-horse";
 
 export type SoakUser = { id: number; email: string; totpSecret?: string };
 
-type Common = { db: Db; organisationId: number; passwordHash: string; key: Buffer };
+type Common = { db: Db; organisationId: number; passwordHash: string; keys: KeyRing };
 
 /** A user who signs in with an authenticator app, with recovery codes issued (and kept, to spend). */
 function totpUser(
@@ -26,15 +28,17 @@ function totpUser(
   extra: Partial<typeof users.$inferInsert> = {},
   withRecoveryCodes = true,
 ): SoakUser & { totpSecret: string; recoveryCodes: string[] } {
-  const { db, organisationId, passwordHash, key } = common;
+  const { db, organisationId, passwordHash, keys } = common;
   const user = db
     .insert(users)
     .values({ organisationId, email, name: email.split("@")[0]!, passwordHash, passwordChangedAt: new Date(), ...extra })
     .returning({ id: users.id })
     .get();
   const totpSecret = generateTotpSecret();
-  db.insert(totpCredentials).values({ userId: user.id, secretEncrypted: encryptSecret(totpSecret, key), confirmedAt: new Date() }).run();
-  const recoveryCodes = withRecoveryCodes ? replaceRecoveryCodes(db, user.id, key) : [];
+  db.insert(totpCredentials)
+    .values({ userId: user.id, secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), keys), confirmedAt: new Date() })
+    .run();
+  const recoveryCodes = withRecoveryCodes ? replaceRecoveryCodes(db, user.id, keys) : [];
   return { id: user.id, email, totpSecret, recoveryCodes };
 }
 
@@ -81,7 +85,7 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
     const bystanderPasswordHash = await hashPassword(crypto.randomBytes(24).toString("base64url"));
     return db.transaction((tx) => {
       const organisationId = tx.insert(organisations).values({ name: "Soak" }).returning({ id: organisations.id }).get().id;
-      const common = { db: tx as unknown as Db, organisationId, passwordHash, key };
+      const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const admin = totpUser(common, "admin@soak.test");
       const member = totpUser(common, "member@soak.test");
       const target = totpUser(common, "target@soak.test", { mobileNumber: "+447700900123", mobileVerifiedAt: new Date() });
@@ -129,7 +133,7 @@ export async function seedLoadDatabase(file: string, key: Buffer, counts: { totp
     const passwordHash = await hashPassword(SOAK_PASSWORD);
     return db.transaction((tx) => {
       const organisationId = tx.insert(organisations).values({ name: "Load" }).returning({ id: organisations.id }).get().id;
-      const common = { db: tx as unknown as Db, organisationId, passwordHash, key };
+      const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const totpUsers = Array.from({ length: counts.totp }, (_, index) => {
         // No recovery codes: the load phase spends none, and issuing thousands would slow the seeding.
         const { recoveryCodes: _codes, ...user } = totpUser(common, `totp-${String(index).padStart(5, "0")}@load.test`, {}, false);
@@ -160,7 +164,7 @@ export async function seedCrashDatabase(file: string, key: Buffer, counts: { spe
     const passwordHash = await hashPassword(SOAK_PASSWORD);
     return db.transaction((tx) => {
       const organisationId = tx.insert(organisations).values({ name: "Crash" }).returning({ id: organisations.id }).get().id;
-      const common = { db: tx as unknown as Db, organisationId, passwordHash, key };
+      const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const pad = (index: number) => String(index).padStart(4, "0");
       return {
         organisationId,

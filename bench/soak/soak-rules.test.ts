@@ -5,7 +5,13 @@ import crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "@/db";
 import { wtf8, noScriptForm } from "./bodies";
-import { seedHostileDatabase, type HostileSeed } from "./seed";
+import { totpCredentials } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { totpSecretBinding } from "@/lib/keys/bindings";
+import { createKeyRing } from "@/lib/keys/key-ring";
+import { decryptSecret } from "@/lib/keys/secrets";
+import { consumeRecoveryCode } from "@/lib/two-factor/recovery-codes";
+import { seedCrashDatabase, seedHostileDatabase, type HostileSeed } from "./seed";
 import { judgeDiff, takeSnapshot } from "./snapshot";
 
 describe("wtf8: what a hand-made client can send", () => {
@@ -91,5 +97,26 @@ describe("the soak's rules for database changes hostile input may cause", () => 
       new Set(["h"]),
     );
     expect(report.changes.sessions).toBeUndefined();
+  });
+});
+
+describe("the soak's seeds, as the app reads them", () => {
+  it("stores TOTP secrets and recovery codes the app's own key ring opens and spends", async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "soak-seed-"));
+    const key = crypto.randomBytes(32);
+    const file = path.join(directory, "crash.db");
+    const seed = await seedCrashDatabase(file, key, { spenders: 1, email: 1, enrollees: 1 });
+    const db = openDatabase(file);
+    try {
+      const spender = seed.spenders[0]!;
+      const stored = db.select().from(totpCredentials).where(eq(totpCredentials.userId, spender.id)).get()!;
+      const keys = createKeyRing([key]);
+      expect(decryptSecret(stored.secretEncrypted, totpSecretBinding(spender.id), keys)).toBe(spender.totpSecret);
+      expect(consumeRecoveryCode(db, spender.id, spender.recoveryCodes[0]!, keys)).toBe(true);
+      expect(consumeRecoveryCode(db, spender.id, spender.recoveryCodes[0]!, keys)).toBe(false);
+    } finally {
+      db.$client.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
