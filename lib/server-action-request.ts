@@ -8,7 +8,7 @@
  *    refused by checking where they come from).
  *  - a body declared larger than Next's server-action limit (1 MB by
  *    default): Next reads it, then throws "Body exceeded 1 MB limit" as a 500.
- *    Refused before it is read: 413. OWASP ASVS 5.0 V2.4.1 / V4.x (size limits).
+ *    Refused before it is read: 413. OWASP ASVS 5.0 V2.4.1 (limits on resource-hungry requests).
  * Which posts count is Next's own rule (server-action-request-meta.js): a
  * POST with a Next-Action header, or any multipart/form-data or urlencoded
  * POST (a form posted without JavaScript).
