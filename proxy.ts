@@ -5,6 +5,7 @@ import { bodyLimitResponse } from "@/lib/body-limit";
 import { getEdgeSettings } from "@/lib/env";
 import { hasMalformedEscape } from "@/lib/malformed-path";
 import { newNonce, securityHeaders } from "@/lib/security-headers";
+import { serverActionRefusal } from "@/lib/server-action-request";
 
 /*
  * Paths that answer visitors without a session themselves: sign-in steps,
@@ -49,6 +50,9 @@ export function proxy(request: NextRequest) {
   if (hasMalformedEscape(pathname)) return withHeaders(new NextResponse("Bad request", { status: 400 }), headers);
   const refusedBody = bodyLimitResponse({ pathname, headers: request.headers });
   if (refusedBody) return withHeaders(refusedBody, headers);
+  // A cross-site server-action post: Next.js would answer 500 (lib/server-action-request.ts).
+  const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers });
+  if (refusal) return withHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "Content-Type": "text/plain; charset=utf-8" } }), headers);
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
   if (busy) return withHeaders(busy, headers);
 

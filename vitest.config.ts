@@ -11,7 +11,7 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "proxy.test.ts"],
+    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts", "proxy.test.ts"],
     // argon2 at OWASP parameters takes tens of milliseconds per hash.
     testTimeout: 20_000,
   },

@@ -50,12 +50,12 @@ export function markdownTable(rows: Row[]): string {
   return lines.join("\n");
 }
 
-/** bench/results/<UTC date and time>.json; returns the path. */
-export function writeResults(record: object, now = new Date()): string {
+/** bench/results/<prefix><UTC date and time>.json (the soak's prefix is "soak-"); returns the path. */
+export function writeResults(record: object, now = new Date(), prefix = ""): string {
   const directory = path.join("bench", "results");
   fs.mkdirSync(directory, { recursive: true });
   const stamp = now.toISOString().slice(0, 16).replace(":", "");
-  const file = path.join(directory, `${stamp}Z.json`);
+  const file = path.join(directory, `${prefix}${stamp}Z.json`);
   // Written whole or not at all: a run stopped half-way leaves only the .tmp (ignored by git).
   fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
   fs.renameSync(`${file}.tmp`, file);

@@ -23,6 +23,8 @@ export type RunningServer = {
   /** Lines the server logged since `offset` that report an error (Next's "⨯", any "Error:", SQLITE_BUSY). */
   errorLinesSince: (offset: number) => string[];
   stop: () => Promise<void>;
+  /** `kill -9` of the whole process group, as a power cut or the OOM killer would: no shutdown code runs. */
+  killGroup: () => Promise<void>;
 };
 
 export type ServerOptions = {
@@ -33,6 +35,8 @@ export type ServerOptions = {
   logDirectory: string;
   /** A folder for a V8 CPU profile of the server (`node --cpu-prof`), to find what a missed target spends its time on. */
   cpuProfileDirectory?: string;
+  /** Start it in a process group of its own, so `killGroup` can crash it and every child at once (the soak's crash phase). */
+  processGroup?: boolean;
 };
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -135,6 +139,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       OUTBOX_IN_PRODUCTION: "1",
     },
     stdio: ["ignore", log, log],
+    detached: options.processGroup ?? false,
   });
   fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -163,6 +168,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     errorLinesSince(offset) {
       const text = fs.readFileSync(logFile).subarray(offset).toString("utf8");
       return text.split("\n").filter((line) => ERROR_LINE.test(line));
+    },
+    async killGroup() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(options.processGroup ? -child.pid! : child.pid!, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      await exited;
     },
     async stop() {
       peakMemoryKiB();
