@@ -19,51 +19,51 @@ function forwardedRequestHeaders(response: Response): Record<string, string | nu
 describe("proxy.ts", () => {
   it("puts one fresh nonce on the response's policy and on the request Next.js renders from", async () => {
     const proxy = await proxyWith({ APP_URL: "https://twofold.example.com", NODE_ENV: "production" });
-    const response = proxy(new NextRequest("http://127.0.0.1:3000/login"));
+    const response = await proxy(new NextRequest("http://127.0.0.1:3000/login"));
     const policy = response.headers.get("content-security-policy")!;
     expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]+={0,2}' 'strict-dynamic';/);
     expect(forwardedRequestHeaders(response)["content-security-policy"]).toBe(policy);
     expect(response.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
-    const again = proxy(new NextRequest("http://127.0.0.1:3000/login"));
+    const again = await proxy(new NextRequest("http://127.0.0.1:3000/login"));
     expect(again.headers.get("content-security-policy")).not.toBe(policy);
   });
 
   it("never sends HSTS when APP_URL is http, whatever X-Forwarded-Proto claims", async () => {
     const proxy = await proxyWith({ APP_URL: "http://localhost:3000", NODE_ENV: "production" });
-    const response = proxy(new NextRequest("http://localhost:3000/login", { headers: { "x-forwarded-proto": "https" } }));
+    const response = await proxy(new NextRequest("http://localhost:3000/login", { headers: { "x-forwarded-proto": "https" } }));
     expect(response.headers.get("strict-transport-security")).toBeNull();
     expect(response.headers.get("content-security-policy")).not.toContain("upgrade-insecure-requests");
   });
 
   it("with no trusted proxy, drops the client's own X-Forwarded-For so Next.js writes the socket's address", async () => {
     const proxy = await proxyWith({ APP_URL: "http://localhost:3000", NODE_ENV: "production", TRUSTED_PROXIES: "0" });
-    const headers = forwardedRequestHeaders(proxy(new NextRequest("http://localhost:3000/login", { headers: { "x-forwarded-for": "6.6.6.6", "x-real-ip": "6.6.6.6" } })));
+    const headers = forwardedRequestHeaders(await proxy(new NextRequest("http://localhost:3000/login", { headers: { "x-forwarded-for": "6.6.6.6", "x-real-ip": "6.6.6.6" } })));
     expect(headers).not.toHaveProperty("x-forwarded-for");
     expect(headers).not.toHaveProperty("x-real-ip");
   });
 
   it("with a trusted proxy, passes X-Forwarded-For on for clientIp to read", async () => {
     const proxy = await proxyWith({ APP_URL: "http://localhost:3000", NODE_ENV: "production", TRUSTED_PROXIES: "1" });
-    const headers = forwardedRequestHeaders(proxy(new NextRequest("http://localhost:3000/login", { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.7" } })));
+    const headers = forwardedRequestHeaders(await proxy(new NextRequest("http://localhost:3000/login", { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.7" } })));
     expect(headers["x-forwarded-for"]).toBe("6.6.6.6, 203.0.113.7");
   });
 
   it("looks for the session cookie by the name APP_URL gives it, not by the request's scheme", async () => {
     const proxy = await proxyWith({ APP_URL: "https://twofold.example.com", NODE_ENV: "production" });
-    const withPlainName = proxy(new NextRequest("https://twofold.example.com/profile", { headers: { cookie: "twofold.session=abc", "x-forwarded-proto": "http" } }));
+    const withPlainName = await proxy(new NextRequest("https://twofold.example.com/profile", { headers: { cookie: "twofold.session=abc", "x-forwarded-proto": "http" } }));
     expect(withPlainName.status).toBe(307);
     expect(withPlainName.headers.get("location")).toBe("https://twofold.example.com/login");
-    const withHostName = proxy(new NextRequest("https://twofold.example.com/profile", { headers: { cookie: "__Host-twofold.session=abc" } }));
+    const withHostName = await proxy(new NextRequest("https://twofold.example.com/profile", { headers: { cookie: "__Host-twofold.session=abc" } }));
     expect(withHostName.headers.get("x-middleware-next")).toBe("1");
     expect(withPlainName.headers.get("content-security-policy")).toContain("'nonce-");
   });
 
   it("refuses oversized bodies, and chunked ones to a page, before Next.js reads them", async () => {
     const proxy = await proxyWith({ APP_URL: "http://localhost:3000", NODE_ENV: "production" });
-    const post = (path: string, headers: Record<string, string>) => proxy(new NextRequest(`http://localhost:3000${path}`, { method: "POST", headers }));
-    expect(post("/api/v1/users", { "content-length": String(65 * 1024) }).status).toBe(413);
-    expect(post("/login", { "content-length": String(101 * 1024), "next-action": "x" }).status).toBe(413);
-    expect(post("/login", { "transfer-encoding": "chunked", "next-action": "x" }).status).toBe(411);
-    expect(post("/login", { "content-length": "2000", "next-action": "x" }).headers.get("x-middleware-next")).toBe("1");
+    const post = async (path: string, headers: Record<string, string>) => proxy(new NextRequest(`http://localhost:3000${path}`, { method: "POST", headers }));
+    expect((await post("/api/v1/users", { "content-length": String(65 * 1024) })).status).toBe(413);
+    expect((await post("/login", { "content-length": String(101 * 1024), "next-action": "x" })).status).toBe(413);
+    expect((await post("/login", { "transfer-encoding": "chunked", "next-action": "x" })).status).toBe(411);
+    expect((await post("/login", { "content-length": "2000", "next-action": "x" })).headers.get("x-middleware-next")).toBe("1");
   });
 });

@@ -5,7 +5,8 @@ import { bodyLimitResponse } from "@/lib/body-limit";
 import { getEdgeSettings } from "@/lib/env";
 import { hasMalformedEscape } from "@/lib/malformed-path";
 import { newNonce, securityHeaders } from "@/lib/security-headers";
-import { serverActionRefusal } from "@/lib/server-action-request";
+import { actionBodyProblem } from "@/lib/action-body";
+import { isPossibleServerAction, serverActionRefusal } from "@/lib/server-action-request";
 
 /*
  * Paths that answer visitors without a session themselves: sign-in steps,
@@ -40,7 +41,7 @@ function withHeaders<T extends Response>(response: T, headers: Record<string, st
  * instead of rendering a page that would redirect them anyway. It never
  * decides who is signed in; every page and action checks that itself.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const settings = getEdgeSettings();
   const nonce = newNonce();
@@ -53,6 +54,15 @@ export function proxy(request: NextRequest) {
   // A cross-site server-action post: Next.js would answer 500 (lib/server-action-request.ts).
   const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers });
   if (refusal) return withHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "Content-Type": "text/plain; charset=utf-8" } }), headers);
+  if (isPossibleServerAction({ method: request.method, pathname, headers: request.headers })) {
+    // Within the body limit above; Next.js hands the proxy its own copy of the body.
+    const problem = actionBodyProblem({
+      contentType: request.headers.get("content-type") ?? "",
+      body: Buffer.from(await request.arrayBuffer()).toString("latin1"),
+      hasActionHeader: request.headers.has("next-action"),
+    });
+    if (problem) return withHeaders(new NextResponse(`Bad request: ${problem}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }), headers);
+  }
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
   if (busy) return withHeaders(busy, headers);
 

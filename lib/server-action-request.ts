@@ -14,7 +14,7 @@
 
 type RequestLike = { method: string; pathname: string; headers: Headers };
 
-function isPossibleServerAction({ method, pathname, headers }: RequestLike): boolean {
+export function isPossibleServerAction({ method, pathname, headers }: RequestLike): boolean {
   // Route handlers (the API, Auth.js's callbacks, which an identity provider may post to cross-site) are not pages: no actions there.
   if (method !== "POST" || pathname === "/api" || pathname.startsWith("/api/")) return false;
   const contentType = headers.get("content-type") ?? "";

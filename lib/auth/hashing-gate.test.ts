@@ -34,23 +34,23 @@ describe("proxy.ts under a flood of password hashing", () => {
   it("answers 503 with Retry-After to server actions that would hash while the queue is full", async () => {
     const flood = floodTheQueue({ concurrency: 1, queueLimit: 2 });
     for (const path of ["/login", "/login/reset/abc", "/invite/abc", "/setup/abc", "/confirm-access", "/profile"]) {
-      const response = proxy(serverAction(path));
+      const response = await proxy(serverAction(path));
       expect(response.status, path).toBe(503);
       expect(Number(response.headers.get("retry-after")), path).toBeGreaterThanOrEqual(1);
       expect(await response.text()).toContain("Twofold is busy");
     }
     await flood.release();
     // Drained: the same request goes through again.
-    expect(proxy(serverAction("/login")).status).not.toBe(503);
+    expect((await proxy(serverAction("/login"))).status).not.toBe(503);
   });
 
   it("lets through what does not hash: pages, other actions, and everything while the queue has room", async () => {
-    expect(proxy(serverAction("/login")).status).not.toBe(503);
+    expect((await proxy(serverAction("/login"))).status).not.toBe(503);
     const flood = floodTheQueue({ concurrency: 1, queueLimit: 0 });
-    expect(proxy(serverAction("/login", { method: "GET", action: false })).status).not.toBe(503);
-    expect(proxy(serverAction("/login", { action: false })).status).not.toBe(503);
-    expect(proxy(serverAction("/login/two-factor")).status).not.toBe(503);
-    expect(proxy(serverAction("/admin/users")).status).not.toBe(503);
+    expect((await proxy(serverAction("/login", { method: "GET", action: false }))).status).not.toBe(503);
+    expect((await proxy(serverAction("/login", { action: false }))).status).not.toBe(503);
+    expect((await proxy(serverAction("/login/two-factor"))).status).not.toBe(503);
+    expect((await proxy(serverAction("/admin/users"))).status).not.toBe(503);
     await flood.release();
   });
 });
