@@ -3,6 +3,7 @@ import { cookiesAreSecure, sessionCookie } from "@/lib/auth/cookie-definitions";
 import { hashingBusyResponse } from "@/lib/auth/hashing-gate";
 import { bodyLimitResponse } from "@/lib/body-limit";
 import { getEdgeSettings } from "@/lib/env";
+import { forwardedOrigin, setForwardedOrigin } from "@/lib/forwarded-origin";
 import { hasMalformedEscape } from "@/lib/malformed-path";
 import { newNonce, securityHeaders } from "@/lib/security-headers";
 import { serverActionRefusal } from "@/lib/server-action-request";
@@ -51,7 +52,8 @@ export function proxy(request: NextRequest) {
   const refusedBody = bodyLimitResponse({ pathname, headers: request.headers });
   if (refusedBody) return withHeaders(refusedBody, headers);
   // A cross-site server-action post: Next.js would answer 500 (lib/server-action-request.ts).
-  const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers });
+  const origin = forwardedOrigin(settings.APP_URL, request.nextUrl);
+  const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers, expectedHost: origin.host });
   if (refusal) return withHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "Content-Type": "text/plain; charset=utf-8" } }), headers);
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
   if (busy) return withHeaders(busy, headers);
@@ -63,6 +65,8 @@ export function proxy(request: NextRequest) {
   // Next.js reads the nonce for its own scripts from the request's policy header.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]!);
+  // Never the client's X-Forwarded-Proto/Host: Auth.js and Next.js build URLs and check Origins from them (lib/forwarded-origin).
+  setForwardedOrigin(requestHeaders, origin);
   if (settings.TRUSTED_PROXIES.kind === "hops" && settings.TRUSTED_PROXIES.hops === 0) dropClientForwardedFor(requestHeaders);
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), headers);
 }
