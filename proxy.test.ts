@@ -65,6 +65,13 @@ describe("proxy.ts", () => {
     const headers = forwardedRequestHeaders(proxy(new NextRequest("http://localhost:3000/profile", { headers: hostile })));
     expect(headers["x-forwarded-proto"]).toBe("http");
     expect(headers["x-forwarded-host"]).toBe("localhost:3000");
+    // Browsing by another name (127.0.0.1, a LAN address): the Host the browser sent, which its Origin matches.
+    const byAddress = forwardedRequestHeaders(proxy(new NextRequest("http://localhost:3000/profile", { headers: { ...hostile, host: "127.0.0.1:3000" } })));
+    expect(byAddress["x-forwarded-host"]).toBe("127.0.0.1:3000");
+    for (const host of ["evil.example@127.0.0.1:3000", "a, b", "x/y"]) {
+      const refused = forwardedRequestHeaders(proxy(new NextRequest("http://localhost:3000/profile", { headers: { ...hostile, host } })));
+      expect(refused["x-forwarded-host"]).toBe("localhost:3000");
+    }
   });
 
   it("refuses a server action whose Origin is not APP_URL's, as Next.js (comparing with the host proxy.ts hands it) would", async () => {

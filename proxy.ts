@@ -52,7 +52,7 @@ export function proxy(request: NextRequest) {
   const refusedBody = bodyLimitResponse({ pathname, headers: request.headers });
   if (refusedBody) return withHeaders(refusedBody, headers);
   // A cross-site server-action post: Next.js would answer 500 (lib/server-action-request.ts).
-  const origin = forwardedOrigin(settings.APP_URL, request.nextUrl);
+  const origin = forwardedOrigin(settings.APP_URL, request.nextUrl, request.headers.get("host"));
   const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers, expectedHost: origin.host });
   if (refusal) return withHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "Content-Type": "text/plain; charset=utf-8" } }), headers);
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });

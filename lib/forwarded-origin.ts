@@ -13,21 +13,34 @@
 
 export type ForwardedOrigin = { proto: "http" | "https"; host: string };
 
+/** The Host header when it is a plain host[:port] (no user, path or list), as URL parsing would write it; else null. */
+function plainHost(host: string | null): string | null {
+  if (!host) return null;
+  try {
+    const parsed = new URL(`http://${host}`);
+    return parsed.host === host.toLowerCase() && parsed.username === "" && parsed.pathname === "/" ? parsed.host : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * APP_URL's scheme and host when it is set (production needs it). Without it
- * (development), the address Next.js parsed the request's own URL from: always
- * a valid URL, never a forwarded header taken as it came.
+ * (development): the request's Host header if it is a plain host, as the
+ * browser's Origin will match it (Next.js's own URL names the address it
+ * listens on, "localhost" or "0.0.0.0"), else that URL's host; the scheme
+ * Next.js worked out. Never a forwarded header taken as it came.
  */
-export function forwardedOrigin(appUrl: string | undefined, requestUrl: URL): ForwardedOrigin {
-  let url = requestUrl;
+export function forwardedOrigin(appUrl: string | undefined, requestUrl: URL, hostHeader: string | null = null): ForwardedOrigin {
   if (appUrl) {
     try {
-      url = new URL(appUrl);
+      const url = new URL(appUrl);
+      return { proto: url.protocol === "https:" ? "https" : "http", host: url.host };
     } catch {
       // lib/env.ts refuses an APP_URL that is not a URL; the request's own is the fallback.
     }
   }
-  return { proto: url.protocol === "https:" ? "https" : "http", host: url.host };
+  return { proto: requestUrl.protocol === "https:" ? "https" : "http", host: plainHost(hostHeader) ?? requestUrl.host };
 }
 
 /** Overwrites the forwarded scheme and host on the request Next.js and Auth.js go on to read. */
