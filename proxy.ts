@@ -3,6 +3,7 @@ import { cookiesAreSecure, sessionCookie } from "@/lib/auth/cookie-definitions";
 import { hashingBusyResponse } from "@/lib/auth/hashing-gate";
 import { bodyLimitResponse } from "@/lib/body-limit";
 import { getEdgeSettings } from "@/lib/env";
+import { forwardedOrigin, setForwardedOrigin } from "@/lib/forwarded-origin";
 import { hasMalformedEscape } from "@/lib/malformed-path";
 import { newNonce, securityHeaders } from "@/lib/security-headers";
 import { actionBodyProblem } from "@/lib/action-body";
@@ -52,7 +53,8 @@ export async function proxy(request: NextRequest) {
   const refusedBody = bodyLimitResponse({ pathname, headers: request.headers });
   if (refusedBody) return withHeaders(refusedBody, headers);
   // A cross-site server-action post: Next.js would answer 500 (lib/server-action-request.ts).
-  const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers });
+  const origin = forwardedOrigin(settings.APP_URL, request.nextUrl, request.headers.get("host"));
+  const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers, expectedHost: origin.host });
   if (refusal) return withHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "Content-Type": "text/plain; charset=utf-8" } }), headers);
   if (isPossibleServerAction({ method: request.method, pathname, headers: request.headers })) {
     // Within the body limit above; Next.js hands the proxy its own copy of the body.
@@ -73,6 +75,8 @@ export async function proxy(request: NextRequest) {
   // Next.js reads the nonce for its own scripts from the request's policy header.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]!);
+  // Never the client's X-Forwarded-Proto/Host: Auth.js and Next.js build URLs and check Origins from them (lib/forwarded-origin).
+  setForwardedOrigin(requestHeaders, origin);
   if (settings.TRUSTED_PROXIES.kind === "hops" && settings.TRUSTED_PROXIES.hops === 0) dropClientForwardedFor(requestHeaders);
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), headers);
 }

@@ -275,6 +275,11 @@ export function loadAppAddressSettings(source: NodeJS.ProcessEnv = process.env):
   return parseEnvironment(envSchema.pick({ APP_URL: true, NODE_ENV: true, PORT: true }), source);
 }
 
+/** OIDC_REQUIRE_MFA_FOR_ADMINS alone, for the access changes that sign out SSO users made administrators (lib/admin/sso-admin-promotion.ts); read at each change, no secrets. */
+export function ssoAdminsNeedMfa(source: NodeJS.ProcessEnv = process.env): boolean {
+  return parseEnvironment(envSchema.pick({ OIDC_REQUIRE_MFA_FOR_ADMINS: true }), source).OIDC_REQUIRE_MFA_FOR_ADMINS ?? false;
+}
+
 /** What proxy.ts and the request helpers need: no secrets, so nothing is generated into ./data/. */
 export type EdgeSettings = Pick<Env, "APP_URL" | "NODE_ENV" | "PORT" | "TRUSTED_PROXIES">;
 

@@ -12,7 +12,13 @@
  * POST (a form posted without JavaScript).
  */
 
-type RequestLike = { method: string; pathname: string; headers: Headers };
+type RequestLike = {
+  method: string;
+  pathname: string;
+  headers: Headers;
+  /** The host proxy.ts tells Next.js the request came to (lib/forwarded-origin: APP_URL's); by default the client's own headers'. */
+  expectedHost?: string;
+};
 
 export function isPossibleServerAction({ method, pathname, headers }: RequestLike): boolean {
   // Route handlers (the API, Auth.js's callbacks, which an identity provider may post to cross-site) are not pages: no actions there.
@@ -28,7 +34,7 @@ function expectedHost(headers: Headers): string | null {
 }
 
 /** Whether the Origin names another site than the one the request came to; an absent Origin is let through, as Next does. */
-export function isCrossOrigin(headers: Headers): boolean {
+export function isCrossOrigin(headers: Headers, expected: string | null = expectedHost(headers)): boolean {
   const origin = headers.get("origin");
   if (origin === null) return false;
   let host: string;
@@ -38,13 +44,13 @@ export function isCrossOrigin(headers: Headers): boolean {
     // "null" (a sandboxed frame, a privacy redirect) and anything unparsable.
     return true;
   }
-  return host === "" || host !== expectedHost(headers);
+  return host === "" || host !== expected;
 }
 
 export type ActionRefusal = { status: 403; message: string };
 
 export function serverActionRefusal(request: RequestLike): ActionRefusal | null {
   if (!isPossibleServerAction(request)) return null;
-  if (isCrossOrigin(request.headers)) return { status: 403, message: "This request came from another site and was refused." };
+  if (isCrossOrigin(request.headers, request.expectedHost ?? expectedHost(request.headers))) return { status: 403, message: "This request came from another site and was refused." };
   return null;
 }

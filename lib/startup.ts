@@ -2,6 +2,8 @@ import { getDb } from "@/db";
 import { formatDemoLogins, seedDemoOrganisation } from "@/db/seed";
 import { appUrl } from "@/lib/app-url";
 import { ConfigurationError, getEnv } from "@/lib/env";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { upgradeV1Secrets } from "@/lib/keys/rekey";
 import { checkOutboxInProduction } from "@/lib/messaging/outbox-choice";
 import { startRetentionSchedule } from "@/lib/retention/schedule";
 
@@ -12,6 +14,9 @@ export async function startServer(): Promise<void> {
     // Before the database: a production server without providers stops here unless OUTBOX_IN_PRODUCTION says otherwise.
     const outboxWarning = checkOutboxInProduction(env);
     const db = getDb();
+    // The server reads only row-bound v2 ciphertexts: values from before key rings are upgraded before any request (lib/keys/secrets.ts).
+    const upgraded = upgradeV1Secrets(db, appKeyRing()).reduce((sum, column) => sum + column.rekeyed, 0);
+    if (upgraded > 0) console.log(`Twofold: ${upgraded} secret(s) from before key rings re-encrypted as v2, bound to their rows.`);
     if (env.NODE_ENV !== "production") {
       const logins = await seedDemoOrganisation(db);
       if (logins) console.log(formatDemoLogins(logins));

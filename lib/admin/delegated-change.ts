@@ -2,6 +2,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { groups, roles, users, type Permission } from "@/db/schema";
 import { isFullAdministrator, mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
+import { signOutSsoUsersNewlyAdmin } from "@/lib/admin/sso-admin-promotion";
+import { ssoAdminsNeedMfa } from "@/lib/env";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { recordRequirementChanges, type RequirementScope } from "@/lib/two-factor/requirement-starts";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
@@ -193,6 +195,11 @@ export function delegatedChange<T>(
         // predate a permission, say) can still act: only losing the last one is refused.
         if (administratorsBefore > 0 && countFullAdministrators(tx, input.organisationId, after) === 0) throw new Undo({ ok: false, lastAdministrator: true });
         if (actorRequiredBefore && !rolesRequireTwoFactor(tx, input.actorUserId)) throw new Undo({ ok: false, ownTwoFactorLowered: true });
+        // Sessions opened without the identity provider's MFA must not become an administrator's (lib/admin/sso-admin-promotion.ts).
+        if (ssoAdminsNeedMfa()) {
+          const newlyAdmin = [...after.people.keys()].filter((userId) => permissionsOfUser(after, userId).size > 0 && permissionsOfUser(before, userId).size === 0);
+          signOutSsoUsersNewlyAdmin(tx, { organisationId: input.organisationId, actorUserId: input.actorUserId, newlyAdmin });
+        }
         return { ok: true as const, value };
       },
       { behavior: "immediate" },

@@ -5,7 +5,7 @@ import type { Db } from "@/db";
 import { organisations, recoveryCodes, totpCredentials } from "@/db/schema";
 import { duoSecretKeyBinding, totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing } from "@/lib/keys/key-ring";
-import { rekeyStoredSecrets } from "@/lib/keys/rekey";
+import { rekeyStoredSecrets, upgradeV1Secrets } from "@/lib/keys/rekey";
 import { decryptSecret, encryptSecret } from "@/lib/keys/secrets";
 import { startAuthenticatorEnrolment, confirmAuthenticatorEnrolment, verifyAuthenticatorCode } from "@/lib/two-factor/authenticator";
 import { checkCode, CODE_LIFETIME_MS, issueCode } from "@/lib/two-factor/one-time-codes";
@@ -74,7 +74,22 @@ describe("rotating from key A to key B", () => {
     return decryptSecret(row.duoSecretKeyEncrypted!, duoSecretKeyBinding(row.id), ring);
   };
 
+  it("at start, upgrades only the v1 values to v2 bound to their row; the server refuses v1 until then", async () => {
+    const v1Row = () => db.select().from(totpCredentials).where(eq(totpCredentials.userId, legacy.id)).get()!.secretEncrypted;
+    const modernBefore = db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)).get()!.secretEncrypted;
+    await expect(verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).rejects.toThrow(/v1/);
+    expect(upgradeV1Secrets(db, ringBA)).toEqual([
+      { name: "organisations.duo_secret_key_encrypted", total: 0, rekeyed: 0, current: 0, unreadable: [] },
+      { name: "totp_credentials.secret_encrypted", total: 1, rekeyed: 1, current: 0, unreadable: [] },
+    ]);
+    expect(v1Row()).toMatch(new RegExp(`^v2\\.${ringB.current.id}\\.`));
+    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)).get()!.secretEncrypted).toBe(modernBefore);
+    expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).toBe(true);
+    expect(upgradeV1Secrets(db, ringBA)[1]).toMatchObject({ total: 0, rekeyed: 0 });
+  });
+
   it("reads everything written under A, old formats included, once the ring is [B, A]", async () => {
+    upgradeV1Secrets(db, ringBA);
     expect(await verifyAuthenticatorCode(db, modern.id, totpCodeAt(modern.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(duoSecret(ringBA)).toBe("duo-client-secret");

@@ -45,16 +45,22 @@ export type RekeyReport = {
   unknownKeyIds: { keyId: string; hashes: number }[];
 };
 
-function rekeyColumn(db: Db, column: StoredSecretColumn, ring: KeyRing, write: boolean): ColumnReport {
+/** Which stored values a pass re-encrypts: all that are not v2 under the newest key, or only the v1 ones. */
+type Pass = "all" | "v1";
+
+const isV1 = (stored: string) => stored.startsWith("v1.");
+
+function rekeyColumn(db: Db, column: StoredSecretColumn, ring: KeyRing, write: boolean, pass: Pass = "all"): ColumnReport {
   // One transaction per column; "immediate" takes the write lock first, so no request interleaves.
   return db.transaction(
     (tx) => {
       const report: ColumnReport = { name: column.name, total: 0, rekeyed: 0, current: 0, unreadable: [] };
       for (const row of column.rows(tx)) {
+        if (pass === "v1" && !isV1(row.stored)) continue;
         report.total++;
         const binding = column.binding(row.id);
         try {
-          const opened = openSecret(row.stored, binding, ring);
+          const opened = openSecret(row.stored, binding, ring, { acceptV1: true });
           if (opened.upToDate) report.current++;
           else if (!write || column.replace(tx, row.id, row.stored, encryptSecret(opened.plaintext, binding, ring))) report.rekeyed++;
         } catch (error) {
@@ -98,7 +104,7 @@ function dependencies(db: Db, ring: KeyRing, now: Date): Map<string | null, KeyD
   for (const column of storedSecretColumns) {
     for (const row of column.rows(db)) {
       try {
-        at(openSecret(row.stored, column.binding(row.id), ring).key.id).ciphertexts++;
+        at(openSecret(row.stored, column.binding(row.id), ring, { acceptV1: true }).key.id).ciphertexts++;
       } catch (error) {
         if (!(error instanceof UnreadableSecretError)) throw error;
       }
@@ -133,4 +139,15 @@ function keyDependencies(db: Db, ring: KeyRing, now: Date): Omit<RekeyReport, "c
 export function rekeyStoredSecrets(db: Db, ring: KeyRing, { write = true, now = new Date() } = {}): RekeyReport {
   const columns = storedSecretColumns.map((column) => rekeyColumn(db, column, ring, write));
   return { columns, ...keyDependencies(db, ring, now) };
+}
+
+/**
+ * Run when the server starts, before any request: re-encrypts the v1 values
+ * (from before key rings, bound to no row) as v2 under the newest key and
+ * bound to their row, since the server itself reads only v2
+ * (lib/keys/secrets.ts OpenOptions). v2 values under older keys are left for
+ * `npm run keys:rekey`, which the operator runs once every server has the new ring.
+ */
+export function upgradeV1Secrets(db: Db, ring: KeyRing): ColumnReport[] {
+  return storedSecretColumns.map((column) => rekeyColumn(db, column, ring, true, "v1"));
 }

@@ -99,12 +99,20 @@ describe("rotation", () => {
     expect(() => decryptSecret(underB, alice, ringA)).toThrow(UnreadableSecretError);
   });
 
-  it("still reads a legacy v1 value (raw key, no associated data) while its key is anywhere in the ring", () => {
+  it("the upgrade still reads a legacy v1 value (raw key, no associated data) while its key is anywhere in the ring", () => {
     const legacy = legacyV1(secret, keyA);
-    expect(decryptSecret(legacy, alice, ringA)).toBe(secret);
-    expect(openSecret(legacy, alice, createKeyRing([keyB, keyA]))).toMatchObject({ plaintext: secret, upToDate: false });
-    expect(() => decryptSecret(legacy, alice, createKeyRing([keyB]))).toThrow(UnreadableSecretError);
+    const upgrade = { acceptV1: true };
+    expect(openSecret(legacy, alice, ringA, upgrade).plaintext).toBe(secret);
+    expect(openSecret(legacy, alice, createKeyRing([keyB, keyA]), upgrade)).toMatchObject({ plaintext: secret, upToDate: false });
+    expect(() => openSecret(legacy, alice, createKeyRing([keyB]), upgrade)).toThrow(UnreadableSecretError);
     const tampered = withPart(legacy, 3, (part) => Buffer.from(part.map((byte, index) => (index === 0 ? byte ^ 1 : byte))));
-    expect(() => decryptSecret(tampered, alice, ringA)).toThrow(UnreadableSecretError);
+    expect(() => openSecret(tampered, alice, ringA, upgrade)).toThrow(UnreadableSecretError);
+  });
+
+  it("the server refuses a v1 value: it is bound to no row, so one copied in from another row or an old backup would hand over that secret", () => {
+    // The attacker with write access to the database: their own authenticator secret, written as v1 before the upgrade, pasted into Bob's row.
+    const mallorysOldRow = legacyV1("MALLORYKNOWSTHISSECRETXXXXXXXXXX", keyA);
+    expect(() => decryptSecret(mallorysOldRow, totpSecretBinding(2), ringA)).toThrow(UnreadableSecretError);
+    expect(() => decryptSecret(mallorysOldRow, alice, createKeyRing([keyB, keyA]))).toThrow(/v1/);
   });
 });

@@ -7,7 +7,7 @@ import type { KeyRing, RingKey } from "@/lib/keys/key-ring";
  *
  *   v2.<key id>.<iv>.<tag>.<ciphertext>   written now: the key derived for secrets from the ring key <key id>,
  *                                         associated data binding it to its table, column and row
- *   v1.<iv>.<tag>.<ciphertext>            read only: the configured key itself, no associated data
+ *   v1.<iv>.<tag>.<ciphertext>            read only to upgrade it to v2: the configured key itself, no associated data
  *
  * Each part is base64url. Both versions require a 16-byte tag: Node accepts a
  * truncated tag unless told its length, and a 4-byte tag can be forged by trial.
@@ -64,8 +64,20 @@ export type OpenedSecret = {
   upToDate: boolean;
 };
 
+export type OpenOptions = {
+  /**
+   * Read v1 too: only for upgrading stored values to v2 (lib/keys/rekey.ts,
+   * at start and in `npm run keys:rekey`). A v1 value is bound to no row, so
+   * the server itself never reads one: whoever can write to the database
+   * could otherwise paste an old v1 value (their own authenticator secret,
+   * from a backup or from before the upgrade) into someone else's row and
+   * have it accepted as theirs, which v2's associated data exists to prevent.
+   */
+  acceptV1?: boolean;
+};
+
 /** Decrypts, and says under which key and format it was stored: what `npm run keys:rekey` needs. */
-export function openSecret(stored: string, binding: SecretBinding, ring: KeyRing): OpenedSecret {
+export function openSecret(stored: string, binding: SecretBinding, ring: KeyRing, { acceptV1 = false }: OpenOptions = {}): OpenedSecret {
   const parts = stored.split(".");
   if (parts[0] === "v2" && parts.length === 5) {
     const key = ring.byId(parts[1]!);
@@ -76,6 +88,7 @@ export function openSecret(stored: string, binding: SecretBinding, ring: KeyRing
     return { plaintext, key, upToDate: key === ring.current };
   }
   if (parts[0] === "v1" && parts.length === 4) {
+    if (!acceptV1) throw new UnreadableSecretError("A v1 ciphertext, bound to no row: the server reads only v2 (v1 values are upgraded when it starts).");
     const decoded = decodeParts(parts.slice(1));
     // v1 names no key: try each, as the key it was written under may be an older one now.
     for (const key of decoded ? ring.keys : []) {

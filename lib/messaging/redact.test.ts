@@ -20,6 +20,12 @@ describe("redactContactDetails", () => {
     ["sending to Bob <bob@example.org> failed", "sending to Bob <[email address]> failed"],
     ["GET https://api.example.com/v1/users?email=carol%40example.com", "GET https://api.example.com/v1/users?email=[email address]"],
     ["both bob@example.org and +15551234567", "both [email address] and [phone number]"],
+    // Gaps an attacker's sign-up or a provider's quote could use: national numbers in two groups, addresses in other scripts.
+    ["UK mobile 07700 900123 refused", "UK mobile [phone number] refused"],
+    ["Festnetz 0170-1234567", "Festnetz [phone number]"],
+    ["to josé@exämple.com failed", "to [email address] failed"],
+    ["to müller@example.de failed", "to [email address] failed"],
+    ["to 用户@例子.中国 failed", "to [email address] failed"],
   ])("takes the contact details out of %j", (input, expected) => {
     expect(redactContactDetails(input)).toBe(expected);
   });

@@ -12,14 +12,20 @@
 export const REDACTED_EMAIL = "[email address]";
 export const REDACTED_PHONE = "[phone number]";
 
-/** Local part (an apostrophe inside it, as in o'neil, but not a quote around it), "@" (or "%40" in a URL), and a domain of at least two labels. */
-const EMAIL = /[A-Za-z0-9._%+-][A-Za-z0-9._%+'-]*(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+/**
+ * Local part (an apostrophe inside it, as in o'neil, but not a quote around it), "@" (or "%40" in a URL), and a domain of at least two labels.
+ * Letters and digits of any script (\p{L}, \p{N}, with combining marks): "müller@example.de" must not leave "mü" behind, nor "josé@exämple.com" stay whole.
+ */
+const EMAIL = /[\p{L}\p{M}\p{N}._%+-][\p{L}\p{M}\p{N}._%+'-]*(?:@|%40)[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?)+/gu;
 
 /** "+" then digits with spaces, dots, dashes or brackets between: counted as a number when it has 7–15 digits (E.164). */
 const INTERNATIONAL = /(?<![\w+])\+\d[\d\s().-]*\d/g;
 
 /** A national number written in groups: "(555) 123-4567", "555-123-4567", "020 7946 0958". Not a date (its last group is short) nor an IP address. */
 const GROUPED = /(?<![\w+.])(?:\(\d{2,5}\)\s?|\d{2,5}[\s.-])\d{2,4}[\s.-]\d{3,4}(?![\w]|\.\d)/g;
+
+/** A national number in two groups after its trunk 0: "07700 900123" (UK mobile), "0170-1234567". */
+const TRUNK_TWO_GROUPS = /(?<![\w+.])0\d{2,4}[\s.-]\d{5,8}(?![\w]|\.\d)/g;
 
 /** A national number written without spaces: 8 to 15 digits standing alone. */
 const BARE = /(?<![\w+.])\d{8,15}(?![\w]|\.\d)/g;
@@ -32,6 +38,7 @@ export function redactContactDetails(text: string): string {
     .replace(EMAIL, REDACTED_EMAIL)
     .replace(INTERNATIONAL, (match) => (digitCount(match) >= 7 && digitCount(match) <= 15 ? REDACTED_PHONE : match))
     .replace(GROUPED, REDACTED_PHONE)
+    .replace(TRUNK_TWO_GROUPS, REDACTED_PHONE)
     .replace(BARE, REDACTED_PHONE);
 }
 

@@ -34,6 +34,7 @@ import {
   purgeExpiredTrustedBrowsers,
   purgeForgottenKnownBrowsers,
   purgeOldAuditEvents,
+  AUDIT_RETENTION_SHORTENING_DELAY_DAYS,
   purgeOldOutboxMessages,
   purgeSignInFailures,
   SIGN_IN_FAILURE_KEEP_MS,
@@ -223,6 +224,42 @@ describe("each kind removes what is old and keeps what is live", () => {
     event("no org, 366 days", null, ago(366 * DAY));
     expect(purgeOldAuditEvents(db, now)).toBe(3);
     expect(left(db.select().from(auditEvents).all(), (row) => row.type)).toEqual(["90-day org, 89 days", "default org, 364 days", "no org, 364 days"]);
+  });
+});
+
+describe("purgeOldAuditEvents after the retention was shortened", () => {
+  // An administrator who shortens the retention must not erase older evidence at the next hourly purge:
+  // the longer period still holds for AUDIT_RETENTION_SHORTENING_DELAY_DAYS, while other administrators can see the change and undo it.
+  const shortened = (organisationId: number, from: number, to: number, at: Date) => {
+    db.update(organisations).set({ auditRetentionDays: to }).where(eq(organisations.id, organisationId)).run();
+    db.insert(auditEvents)
+      .values({ type: "settings.updated", organisationId, details: { section: "audit_retention", auditRetentionDays: to, previousAuditRetentionDays: from }, createdAt: at })
+      .run();
+  };
+
+  it("keeps the longer period for the delay after a shortening, then applies the shorter one", () => {
+    db.insert(auditEvents).values({ type: "evidence, 200 days", organisationId: user.organisationId, createdAt: ago(200 * DAY) }).run();
+    shortened(user.organisationId, 365, 90, ago(HOUR));
+    expect(purgeOldAuditEvents(db, now)).toBe(0);
+    expect(purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS - 1) * DAY))).toBe(0);
+    expect(purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS + 1) * DAY))).toBe(1);
+  });
+
+  it("shortening twice in a row keeps the longest of the recent periods", () => {
+    db.insert(auditEvents).values({ type: "evidence, 300 days", organisationId: user.organisationId, createdAt: ago(300 * DAY) }).run();
+    shortened(user.organisationId, 365, 200, ago(2 * HOUR));
+    shortened(user.organisationId, 200, 90, ago(HOUR));
+    expect(purgeOldAuditEvents(db, now)).toBe(0);
+  });
+
+  it("another organisation's change, or another section's, changes nothing", () => {
+    const other = db.insert(organisations).values({ name: "Other", auditRetentionDays: 90 }).returning().get().id;
+    db.insert(auditEvents).values({ type: "evidence, 100 days", organisationId: other, createdAt: ago(100 * DAY) }).run();
+    db.insert(auditEvents)
+      .values({ type: "settings.updated", organisationId: user.organisationId, details: { section: "audit_retention", auditRetentionDays: 90, previousAuditRetentionDays: 3650 }, createdAt: ago(HOUR) })
+      .run();
+    db.insert(auditEvents).values({ type: "settings.updated", organisationId: other, details: { section: "policy", previousAuditRetentionDays: 3650 }, createdAt: ago(HOUR) }).run();
+    expect(purgeOldAuditEvents(db, now)).toBe(1);
   });
 });
 

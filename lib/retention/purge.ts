@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db";
 import {
@@ -140,6 +140,41 @@ export function purgeOldOutboxMessages(db: Db, now: Date): number {
 }
 
 /**
+ * A shorter audit retention takes effect this many days after it is saved.
+ * Otherwise an administrator (or whoever took over their session) could erase
+ * months of evidence within the hour; this way the change sits in the audit
+ * log, where other administrators can see it and undo it, before anything it
+ * would delete goes (OWASP ASVS 5.0 16.4.2: logs are protected from deletion).
+ */
+export const AUDIT_RETENTION_SHORTENING_DELAY_DAYS = 30;
+
+/**
+ * The organisation's retention, or the longest it had during the delay: read
+ * from the "settings.updated" events the retention setting records (no
+ * column needed, and the event itself outlives the delay, as the shortest
+ * retention is 90 days).
+ */
+function effectiveAuditRetentionDays(db: Db, organisationId: number, days: number, now: Date): number {
+  const changes = db
+    .select({ details: auditEvents.details })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.organisationId, organisationId),
+        eq(auditEvents.type, "settings.updated"),
+        gte(auditEvents.createdAt, before(now, AUDIT_RETENTION_SHORTENING_DELAY_DAYS * DAY_MS)),
+      ),
+    )
+    .all();
+  let longest = days;
+  for (const { details } of changes) {
+    const previous = details?.section === "audit_retention" ? details.previousAuditRetentionDays : undefined;
+    if (typeof previous === "number" && Number.isFinite(previous)) longest = Math.max(longest, previous);
+  }
+  return longest;
+}
+
+/**
  * Audit events older than their organisation's `auditRetentionDays`; events
  * tied to no organisation (a failed sign-in for an unknown email) after the
  * default year. One organisation at a time, along the (organisation, time) index.
@@ -148,7 +183,8 @@ export function purgeOldAuditEvents(db: Db, now: Date): number {
   const retention = db.select({ id: organisations.id, days: organisations.auditRetentionDays }).from(organisations).all();
   let total = 0;
   for (const { id, days } of retention) {
-    total += deleteInBatches(db, auditEvents, and(eq(auditEvents.organisationId, id), lt(auditEvents.createdAt, before(now, days * DAY_MS))));
+    const keptDays = effectiveAuditRetentionDays(db, id, days, now);
+    total += deleteInBatches(db, auditEvents, and(eq(auditEvents.organisationId, id), lt(auditEvents.createdAt, before(now, keptDays * DAY_MS))));
   }
   total += deleteInBatches(
     db,

@@ -8,6 +8,7 @@ import { formAction } from "@/lib/action";
 import { requireSettingsAdmin } from "@/lib/admin/settings-admin";
 import { recordActorEvent } from "@/lib/audit";
 import { auditRetentionSchema } from "@/lib/organisations/audit-retention";
+import { AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/retention/purge";
 
 /**
  * "Keep audit events for (days)": guarded like every setting, and sensitive,
@@ -28,6 +29,8 @@ export const updateAuditRetentionAction = formAction({
       details: { section: "audit_retention", auditRetentionDays, previousAuditRetentionDays: before.auditRetentionDays },
     });
     revalidatePath("/admin/settings");
-    return { status: "success", message: `Saved. Audit events are kept for ${auditRetentionDays} days.` };
+    // lib/retention/purge.ts keeps the longer period for a while after a shortening: say so.
+    const delay = auditRetentionDays < before.auditRetentionDays ? ` Older events are deleted only from ${AUDIT_RETENTION_SHORTENING_DELAY_DAYS} days from now.` : "";
+    return { status: "success", message: `Saved. Audit events are kept for ${auditRetentionDays} days.${delay}` };
   },
 });
