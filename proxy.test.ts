@@ -52,7 +52,7 @@ describe("proxy.ts", () => {
     // A hostile "https,http" made Auth.js's signOut() throw "Invalid URL" (a 500 in the soak); a forged host chose its redirects' host.
     const proxy = await proxyWith({ APP_URL: "https://twofold.example.com", NODE_ENV: "production", TRUSTED_PROXIES: "1" });
     const hostile = { cookie: "__Host-twofold.session=abc", "x-forwarded-proto": "https,http", "x-forwarded-host": "evil.example, twofold.example.com" };
-    const headers = forwardedRequestHeaders(proxy(new NextRequest("http://127.0.0.1:3000/profile", { headers: hostile })));
+    const headers = forwardedRequestHeaders(await proxy(new NextRequest("http://127.0.0.1:3000/profile", { headers: hostile })));
     expect(headers["x-forwarded-proto"]).toBe("https");
     expect(headers["x-forwarded-host"]).toBe("twofold.example.com");
     // What @auth/core's createActionURL builds from them parses.
@@ -62,14 +62,14 @@ describe("proxy.ts", () => {
   it("without APP_URL (development), hands on the request's own scheme and host, not the forwarded ones", async () => {
     const proxy = await proxyWith({ APP_URL: "", NODE_ENV: "development" });
     const hostile = { cookie: "twofold.session=abc", "x-forwarded-proto": "javascript", "x-forwarded-host": "a b/c" };
-    const headers = forwardedRequestHeaders(proxy(new NextRequest("http://localhost:3000/profile", { headers: hostile })));
+    const headers = forwardedRequestHeaders(await proxy(new NextRequest("http://localhost:3000/profile", { headers: hostile })));
     expect(headers["x-forwarded-proto"]).toBe("http");
     expect(headers["x-forwarded-host"]).toBe("localhost:3000");
     // Browsing by another name (127.0.0.1, a LAN address): the Host the browser sent, which its Origin matches.
-    const byAddress = forwardedRequestHeaders(proxy(new NextRequest("http://localhost:3000/profile", { headers: { ...hostile, host: "127.0.0.1:3000" } })));
+    const byAddress = forwardedRequestHeaders(await proxy(new NextRequest("http://localhost:3000/profile", { headers: { ...hostile, host: "127.0.0.1:3000" } })));
     expect(byAddress["x-forwarded-host"]).toBe("127.0.0.1:3000");
     for (const host of ["evil.example@127.0.0.1:3000", "a, b", "x/y"]) {
-      const refused = forwardedRequestHeaders(proxy(new NextRequest("http://localhost:3000/profile", { headers: { ...hostile, host } })));
+      const refused = forwardedRequestHeaders(await proxy(new NextRequest("http://localhost:3000/profile", { headers: { ...hostile, host } })));
       expect(refused["x-forwarded-host"]).toBe("localhost:3000");
     }
   });
@@ -79,8 +79,8 @@ describe("proxy.ts", () => {
     const post = (headers: Record<string, string>) =>
       proxy(new NextRequest("http://127.0.0.1:3000/login", { method: "POST", headers: { "next-action": "x", "content-length": "10", ...headers } }));
     // The client's own X-Forwarded-Host no longer makes a cross-site Origin look same-site.
-    expect(post({ origin: "https://evil.example", host: "127.0.0.1:3000", "x-forwarded-host": "evil.example" }).status).toBe(403);
-    expect(post({ origin: "https://twofold.example.com", host: "127.0.0.1:3000" }).headers.get("x-middleware-next")).toBe("1");
+    expect((await post({ origin: "https://evil.example", host: "127.0.0.1:3000", "x-forwarded-host": "evil.example" })).status).toBe(403);
+    expect((await post({ origin: "https://twofold.example.com", host: "127.0.0.1:3000" })).headers.get("x-middleware-next")).toBe("1");
   });
 
   it("looks for the session cookie by the name APP_URL gives it, not by the request's scheme", async () => {
