@@ -1,9 +1,11 @@
+import { DEFAULT_AUDIT_RETENTION_DAYS } from "@/db/schema";
 import { describe, expect, it } from "vitest";
 import { AUDIT_RETENTION_BOUNDS, auditRetentionSchema } from "@/lib/organisations/audit-retention";
 
 describe("audit retention setting", () => {
   it("defaults to a year, within 90 days to ten years", () => {
     expect(AUDIT_RETENTION_BOUNDS).toEqual({ min: 90, max: 3650, default: 365 });
+    expect(AUDIT_RETENTION_BOUNDS.default).toBe(DEFAULT_AUDIT_RETENTION_DAYS);
   });
 
   it.each([

@@ -1,16 +1,8 @@
 import { z } from "zod";
-import { DEFAULT_AUDIT_RETENTION_DAYS } from "@/db/schema";
 
-/*
- * How long an organisation keeps its audit events (lib/retention/purge.ts
- * deletes older ones every hour). OWASP ASVS 5.0 sets no number: 16.1.1 asks
- * that how long logs are kept be documented, 16.3 that they serve
- * investigations, 14.2.7 that personal data be deleted once out of date.
- * The floor of 90 days lets an investigation always reach back a quarter
- * (an account takeover is often found weeks later); the ceiling of ten years
- * keeps the number sane. The default stays a year.
- */
-export const AUDIT_RETENTION_BOUNDS = { min: 90, max: 3650, default: DEFAULT_AUDIT_RETENTION_DAYS } as const;
+import { AUDIT_RETENTION_BOUNDS } from "@/lib/organisations/audit-retention-bounds";
+
+export { AUDIT_RETENTION_BOUNDS };
 
 const { min, max } = AUDIT_RETENTION_BOUNDS;
 

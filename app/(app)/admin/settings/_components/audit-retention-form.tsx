@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
-import { AUDIT_RETENTION_BOUNDS as B } from "@/lib/organisations/audit-retention";
+import { AUDIT_RETENTION_BOUNDS as B } from "@/lib/organisations/audit-retention-bounds";
 
 /** `editable: false` shows the setting to someone who may not change it, like the other settings forms. */
 export function AuditRetentionForm({ days, editable }: { days: number; editable: boolean }) {
