@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "@/db";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
+import { bodyLimitFor } from "@/lib/body-limit";
 import { createSession } from "@/lib/auth/sessions";
 import { hashToken } from "@/lib/crypto";
 import type { SessionStage } from "@/db/schema";
@@ -297,6 +298,9 @@ function buildRequest(target: Target, shape: Shape, context: Context): BuiltRequ
   return { request: { method: shape.pick % 5 === 0 ? "HEAD" : "GET", path: `${target.path}${shape.pathTail}`, headers }, target: target.path, caller: caller.kind, bodyKind: "page" };
 }
 
+/** Node's default --max-http-header-size: past it the server answers 431 without reading on. */
+const NODE_MAX_HEADER_BYTES = 16 * 1024;
+
 export type Failure = { index: number; status: number; method: string; target: string; caller: string; bodyKind: string; curl: string; bodyFile: string; answer: string };
 
 export type HostileResult = {
@@ -308,6 +312,13 @@ export type HostileResult = {
   /** 503 + Retry-After from the hashing queue: designed behaviour under overload, not an error. */
   busy: number;
   transportErrors: Array<{ index: number; target: string; error: string }>;
+  /**
+   * Requests whose body was over the path's limit (lib/body-limit) or whose
+   * headers were over Node's 16 KiB: the server answers 413 or 431 and closes
+   * without reading the rest, so the client's write can fail with a reset
+   * that discards the answer. A refusal, not a fault; counted apart.
+   */
+  resetWhileSendingOversized: Array<{ index: number; target: string; error: string; bodyBytes: number; headerBytes: number }>;
   oversized: Array<{ target: string; bytes: number; status: number | string }>;
   seconds: number;
 };
@@ -373,8 +384,16 @@ async function sendAndRecord(origin: string, built: BuiltRequest, index: number,
     }
     return answer.status;
   } catch (error) {
-    result.transportErrors.push({ index, target: built.target, error: (error as Error).message });
-    return (error as Error).message;
+    const message = (error as Error).message;
+    const bodyBytes = built.request.body?.length ?? 0;
+    const headerBytes = built.request.headers.reduce((total, [name, value]) => total + name.length + value.length + 4, 0);
+    const oversized = bodyBytes > bodyLimitFor(built.request.path.split("?")[0]!) || headerBytes > NODE_MAX_HEADER_BYTES;
+    if (/^write (ECONNRESET|EPIPE)$/.test(message) && oversized) {
+      result.resetWhileSendingOversized.push({ index, target: built.target, error: message, bodyBytes, headerBytes });
+    } else {
+      result.transportErrors.push({ index, target: built.target, error: message });
+    }
+    return message;
   }
 }
 
@@ -397,6 +416,7 @@ export async function runHostileInput(
     fiveHundreds: [],
     busy: 0,
     transportErrors: [],
+    resetWhileSendingOversized: [],
     oversized: [],
     seconds: 0,
   };
