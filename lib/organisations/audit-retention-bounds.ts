@@ -14,3 +14,13 @@
  * db/schema would bring Drizzle into the page.
  */
 export const AUDIT_RETENTION_BOUNDS = { min: 90, max: 3650, default: 365 } as const;
+
+/**
+ * A shorter audit retention takes effect this many days after it is saved
+ * (lib/retention/purge.ts). Otherwise an administrator (or whoever took over
+ * their session) could erase months of evidence within the hour; this way the
+ * change sits in the audit log, where other administrators can see it and undo
+ * it, before anything it would delete goes (OWASP ASVS 5.0 16.4.2: logs are
+ * protected from deletion).
+ */
+export const AUDIT_RETENTION_SHORTENING_DELAY_DAYS = 30;

@@ -1,3 +1,4 @@
+import { AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit-retention-bounds";
 import { and, eq, gte, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db";
@@ -139,14 +140,8 @@ export function purgeOldOutboxMessages(db: Db, now: Date): number {
   return deleteInBatches(db, outbox, lte(outbox.createdAt, before(now, OUTBOX_KEEP_MS)));
 }
 
-/**
- * A shorter audit retention takes effect this many days after it is saved.
- * Otherwise an administrator (or whoever took over their session) could erase
- * months of evidence within the hour; this way the change sits in the audit
- * log, where other administrators can see it and undo it, before anything it
- * would delete goes (OWASP ASVS 5.0 16.4.2: logs are protected from deletion).
- */
-export const AUDIT_RETENTION_SHORTENING_DELAY_DAYS = 30;
+// The settings form in the browser says how long the delay is, so it lives beside the bounds.
+export { AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit-retention-bounds";
 
 /**
  * The organisation's retention, or the longest it had during the delay: read

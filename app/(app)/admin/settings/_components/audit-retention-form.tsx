@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
-import { AUDIT_RETENTION_BOUNDS as B } from "@/lib/organisations/audit-retention-bounds";
+import { AUDIT_RETENTION_BOUNDS as B, AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit-retention-bounds";
 
 /** `editable: false` shows the setting to someone who may not change it, like the other settings forms. */
 export function AuditRetentionForm({ days, editable }: { days: number; editable: boolean }) {
@@ -26,7 +26,7 @@ export function AuditRetentionForm({ days, editable }: { days: number; editable:
             max={B.max}
             required
             className="max-w-md"
-            hint={`${B.min} to ${B.max} days (ten years); default ${B.default}. Shortening it deletes the older events within the hour.`}
+            hint={`${B.min} to ${B.max} days (ten years); default ${B.default}. Shortening it deletes older events only ${AUDIT_RETENTION_SHORTENING_DELAY_DAYS} days after you save.`}
             defaultValue={state.values?.auditRetentionDays ?? String(days)}
             error={state.fieldErrors?.auditRetentionDays}
           />
