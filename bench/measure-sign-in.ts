@@ -1,6 +1,6 @@
 import type { Db } from "@/db";
 import { createSession } from "@/lib/auth/sessions";
-import { totpCodeAt } from "@/lib/two-factor/totp";
+import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { runClosedLoop, type IterationOutcome } from "./closed-loop";
 import { runHashing, HASHES_IN_FLIGHT } from "./hash-limit";
 import { measurePair } from "./pairs";

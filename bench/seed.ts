@@ -5,7 +5,7 @@ import { hashPassword } from "@/lib/auth/passwords";
 import { totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing, type KeyRing } from "@/lib/keys/key-ring";
 import { encryptSecret } from "@/lib/keys/secrets";
-import { generateTotpSecret } from "@/lib/two-factor/totp";
+import { generateTotpSecret } from "@/lib/two-factor/authenticator-app/totp";
 
 /*
  * Fresh databases for one run, written straight through the app's own schema

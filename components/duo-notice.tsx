@@ -1,4 +1,4 @@
-import { duoMessage, type DuoNotice } from "@/lib/duo/messages";
+import { duoMessage, type DuoNotice } from "@/lib/two-factor/duo/messages";
 
 /** What came of a Duo round trip that sent the browser back here refused. */
 export function DuoNoticeAlert({ notice }: { notice: DuoNotice | null }) {

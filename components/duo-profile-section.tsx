@@ -1,6 +1,6 @@
 import { startDuoDisableAction, startDuoEnrolmentAction } from "@/app/(app)/profile/duo-actions";
 import { DuoPasswordForm } from "@/components/duo-password-form";
-import { duoMessage, isDuoSuccess, type DuoNotice } from "@/lib/duo/messages";
+import { duoMessage, isDuoSuccess, type DuoNotice } from "@/lib/two-factor/duo/messages";
 
 /** The Duo part of the profile's two-factor card. */
 export function DuoProfileSection({ turnedOn, usable, available, notice }: { turnedOn: boolean; usable: boolean; available: boolean; notice: DuoNotice | null }) {

@@ -1,6 +1,6 @@
 import { startDuoSetupAction } from "@/app/(auth)/login/setup/duo-actions";
 import { RowActionForm } from "@/components/row-action-form";
-import { duoMessage, type DuoNotice } from "@/lib/duo/messages";
+import { duoMessage, type DuoNotice } from "@/lib/two-factor/duo/messages";
 
 /** At required setup, when the organisation allows Duo: Duo instead of an authenticator app. */
 export function DuoSetupChoice({ notice }: { notice: DuoNotice | null }) {

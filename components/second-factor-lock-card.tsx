@@ -1,7 +1,7 @@
 import { SecondFactorUnlockForm } from "@/components/second-factor-unlock-form";
 import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/format";
-import type { FactorLock } from "@/lib/two-factor/factor-lock";
+import type { FactorLock } from "@/lib/two-factor/sign-in/factor-lock";
 
 /** On the admin user page while the user's second step is locked: since when, after how many wrong attempts, and "Unlock". */
 export function SecondFactorLockCard({ userId, lock, canUnlock }: { userId: number; lock: FactorLock | null; canUnlock: boolean }) {

@@ -6,7 +6,7 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { Reveal } from "@/components/ui/reveal";
 import { initialFormState, type FormState } from "@/lib/action";
-import type { CodeSent } from "@/lib/two-factor/send-outcome-message";
+import type { CodeSent } from "@/lib/two-factor/sent-codes/send-outcome-message";
 
 type Action<Data> = (state: FormState<Data>, formData: FormData) => Promise<FormState<Data>>;
 

@@ -1,5 +1,5 @@
 import { formatDateTime } from "@/lib/format";
-import type { Requirement } from "@/lib/two-factor/requirement";
+import type { Requirement } from "@/lib/two-factor/policy/requirement";
 
 /** On the setup steps of a sign-in: until when setup may still be skipped, if it may. */
 export function SetupGraceNotice({ requirement }: { requirement: Requirement }) {

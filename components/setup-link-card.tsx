@@ -2,7 +2,7 @@ import { sendSetupLinkAction } from "@/app/(app)/admin/users/[id]/setup-link-act
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
-import { setupLinkEligibility } from "@/lib/two-factor/authenticator-setup-link";
+import { setupLinkEligibility } from "@/lib/two-factor/authenticator-app/setup-link";
 
 /** "Send setup link" on a user's admin page, or why it is not offered. */
 export function SetupLinkCard({ organisationId, userId }: { organisationId: number; userId: number }) {

@@ -8,7 +8,7 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { Reveal } from "@/components/ui/reveal";
 import { initialFormState, type FormState } from "@/lib/action";
-import type { EnrolmentFinish, EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
+import type { EnrolmentFinish, EnrolmentStart } from "@/lib/flows/authenticator-enrolment";
 
 type Action<Data> = (state: FormState<Data>, formData: FormData) => Promise<FormState<Data>>;
 

@@ -5,8 +5,8 @@ import { seedDemoOrganisation } from "@/db/seed";
 import { signInWithPassword } from "@/lib/auth/password-sign-in";
 import { userHasPermission } from "@/lib/auth/permissions";
 import { ADMINISTRATOR_ROLE_NAME } from "@/lib/organisations/create-organisation";
-import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { stageAfterPassword } from "@/lib/two-factor/sign-in/stage-after-password";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { testDatabase } from "@/test/db";
 
 describe("demo seed", () => {

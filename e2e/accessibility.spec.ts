@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { organisations } from "@/db/schema";
-import { totpCodeAt } from "@/lib/two-factor/totp";
+import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { expect, expectNoAxeViolations, freshTotpCode, test } from "./fixtures";
 
 test("signed-out pages pass axe", async ({ page }) => {

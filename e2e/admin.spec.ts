@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { auditEvents, organisations, outbox, roles, sessions, totpCredentials, userRoles, users, type Permission } from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
-import { totpCodeAt } from "@/lib/two-factor/totp";
+import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, signInWithForm, test } from "./fixtures";
 import { allPages, allServerActions } from "./manifests";
 

@@ -7,8 +7,8 @@ import { oneTimeCodes, organisations, outbox, roles, totpCredentials, userRoles,
 import { totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing, type KeyRing } from "@/lib/keys/key-ring";
 import { encryptSecret } from "@/lib/keys/secrets";
-import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
-import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/totp";
+import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes/codes";
+import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { hashPassword } from "@/lib/auth/passwords";
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";

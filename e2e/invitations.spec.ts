@@ -3,7 +3,7 @@ import { request as playwrightRequest, type Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { emailLinks, groupMembers, groups, organisations, roles, sessions, userRoles, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
-import { totpCodeAt } from "@/lib/two-factor/totp";
+import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
 
 const uniqueEmail = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.com`;

@@ -5,7 +5,7 @@ import type { Db } from "@/db";
 import { auditEvents, emailLinks, recoveryCodes, sessions, users } from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
 import { hashToken } from "@/lib/crypto";
-import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
+import { rememberBrowser } from "@/lib/two-factor/sign-in/trusted-browsers";
 import { expect as baseExpect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
 
 const expect = baseExpect.configure({ timeout: 20_000 });

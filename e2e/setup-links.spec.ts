@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { auditEvents, emailLinks, organisations, sessions, totpCredentials, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
-import { totpCodeAt } from "@/lib/two-factor/totp";
+import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { expect as baseExpect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
 
 // Long journeys through several browsers, on a machine that may be busy.

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { auditEvents, outbox, recoveryCodes, sessions, totpCredentials, trustedBrowsers } from "@/db/schema";
-import { totpCodeAt } from "@/lib/two-factor/totp";
+import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import type { Db } from "@/db";
 import { createSession } from "@/lib/auth/sessions";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseAllowedEmailDomains } from "@/lib/auth/sso-domains";
-import { parseDuoAllowedHosts } from "@/lib/duo/api-host";
+import { parseDuoAllowedHosts } from "@/lib/two-factor/duo/api-host";
 import type { ConfiguredKey } from "@/lib/keys/key-ring";
 import { parseTrustedProxies } from "@/lib/trusted-proxies";
 

@@ -8,9 +8,9 @@ import { requireUser } from "@/lib/auth/guards";
 import { rolesOfUser } from "@/lib/auth/permissions";
 import { requirementLabel } from "@/lib/admin/labels";
 import { handledByIdentityProvider, SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
-import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
-import { describeMethods } from "@/lib/two-factor/status";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
+import { describeMethods } from "@/lib/two-factor/policy/status";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 export const metadata: Metadata = { title: "Dashboard" };
 

@@ -6,7 +6,7 @@ import { bodyLimitFor } from "@/lib/body-limit";
 import { createSession } from "@/lib/auth/sessions";
 import { hashToken } from "@/lib/crypto";
 import type { SessionStage } from "@/db/schema";
-import { totpCodeAt } from "@/lib/two-factor/totp";
+import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { allPages, allServerActions, type ServerAction } from "../../e2e/manifests";
 import {
   fc,

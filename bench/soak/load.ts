@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditEvents, sessions } from "@/db/schema";
-import { totpCodeAt } from "@/lib/two-factor/totp";
+import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { busyRetryAfter, newestCodeFor, postAction, SESSION_COOKIE, sleep, soakActions, type ActionAnswer } from "./sign-in-client";
 import { SOAK_PASSWORD, type LoadSeed, type SoakUser } from "./seed";
 

@@ -6,8 +6,8 @@ import { hashPassword } from "@/lib/auth/passwords";
 import { totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing, type KeyRing } from "@/lib/keys/key-ring";
 import { encryptSecret } from "@/lib/keys/secrets";
-import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
-import { generateTotpSecret } from "@/lib/two-factor/totp";
+import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes/codes";
+import { generateTotpSecret } from "@/lib/two-factor/authenticator-app/totp";
 
 /*
  * Fresh databases for the soak, written through the app's schema and helpers

@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import { totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing } from "@/lib/keys/key-ring";
 import { decryptSecret } from "@/lib/keys/secrets";
-import { consumeRecoveryCode } from "@/lib/two-factor/recovery-codes";
+import { consumeRecoveryCode } from "@/lib/two-factor/recovery-codes/codes";
 import { seedCrashDatabase, seedHostileDatabase, type HostileSeed } from "./seed";
 import { judgeDiff, takeSnapshot } from "./snapshot";
 

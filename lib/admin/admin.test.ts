@@ -6,7 +6,7 @@ import { authenticateApiToken, createApiToken } from "@/lib/api/tokens";
 import { countFullAdministrators, delegatedChange } from "@/lib/admin/delegated-change";
 import { listUsers } from "@/lib/admin/user-directory";
 import { applyUserAccessChange, type UserAccessChange } from "@/lib/admin/user-admin";
-import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { insertUser, testDatabase } from "@/test/db";
 
 describe("administration", () => {

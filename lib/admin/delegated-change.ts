@@ -5,8 +5,8 @@ import { isFullAdministrator, mayActOn, mayChangeAccess, missingPermissions, typ
 import { signOutSsoUsersNewlyAdmin } from "@/lib/admin/sso-admin-promotion";
 import { ssoAdminsNeedMfa } from "@/lib/env";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
-import { recordRequirementChanges, type RequirementScope } from "@/lib/two-factor/requirement-starts";
-import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
+import { recordRequirementChanges, type RequirementScope } from "@/lib/two-factor/policy/requirement-starts";
+import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 
 /*
  * The database side of lib/admin/delegation.ts: who holds what in one

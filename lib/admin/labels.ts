@@ -1,4 +1,4 @@
-import type { Requirement } from "@/lib/two-factor/requirement";
+import type { Requirement } from "@/lib/two-factor/policy/requirement";
 
 export const REQUIREMENT_LABELS: Record<Requirement["level"], string> = {
   exempt: "Exempt (API account)",

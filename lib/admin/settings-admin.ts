@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/db";
 import { refusalToActOnEveryone } from "@/lib/admin/delegated-change";
-import { refuse } from "@/lib/admin/guarded-change";
+import { refuse } from "@/lib/flows/admin-change";
 import { requirePermission } from "@/lib/auth/guards";
 
 /**

@@ -4,8 +4,8 @@ import { apiTokens, groupMembers, groups, roles, userRoles, users, type CodeDeli
 import type { AccessReach } from "@/lib/admin/delegated-change";
 import { withdrawPasswordResetLinks } from "@/lib/auth/password-reset-links";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
-import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator";
-import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
+import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
+import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/sign-in/trusted-browsers";
 
 /** A user of the admin's own organisation, or null: other organisations' users do not exist for this admin. */
 export function findUserInOrganisation(db: Db, organisationId: number, userId: number) {

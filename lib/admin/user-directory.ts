@@ -1,10 +1,10 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
-import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/requirement";
-import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator";
-import { duoAvailabilityColumns, duoAvailableIn, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/methods";
-import { roleRequiresTwoFactorSql } from "@/lib/two-factor/user-requirement";
+import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/policy/requirement";
+import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
+import { duoAvailabilityColumns, duoAvailableIn, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
+import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 
 export const USERS_PAGE_SIZE = 50;

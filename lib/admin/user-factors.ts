@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { duoAuthStates, oneTimeCodes, recoveryCodes, totpCredentials, users } from "@/db/schema";
-import { TOTP_PERIOD_SECONDS } from "@/lib/two-factor/totp";
+import { TOTP_PERIOD_SECONDS } from "@/lib/two-factor/authenticator-app/totp";
 
 export type FactorView = {
   kind: "totp" | "code" | "duo" | "recovery_codes";

@@ -9,10 +9,10 @@ import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { deleteSession, demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/auth/sessions";
 import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
-import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { requestContext, type RequestContext } from "@/lib/request-context";
 import { secureCookies } from "@/lib/auth/secure-cookies";
-import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/sign-in-setup-link";
+import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/required-setup/email-setup-link";
 
 export type CurrentSession = LoadedSession & {
   /** The raw cookie token, needed to rotate or end this very session. */

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { knownBrowsers } from "@/db/schema";
 import { isKnownBrowser, KNOWN_BROWSER_LIFETIME_MS, recordKnownBrowser } from "@/lib/auth/known-browsers";
-import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
+import { rememberBrowser } from "@/lib/two-factor/sign-in/trusted-browsers";
 import { insertUser, testDatabase } from "@/test/db";
 
 const context = { ip: "198.51.100.5", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0" };

@@ -17,7 +17,7 @@ import { createSession } from "@/lib/auth/sessions";
 import { applyUserAccessChange, signOutUserEverywhere, type UserAccessChange } from "@/lib/admin/user-admin";
 import { hashToken } from "@/lib/crypto";
 import { createEmailLink } from "@/lib/email-links";
-import { rememberBrowser } from "@/lib/two-factor/trusted-browsers";
+import { rememberBrowser } from "@/lib/two-factor/sign-in/trusted-browsers";
 import { insertUser, testDatabase } from "@/test/db";
 
 // What would leave the building: every email, captured instead of sent.

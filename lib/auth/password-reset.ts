@@ -13,7 +13,7 @@ import { consumeEmailLink, createEmailLink, lookUpEmailLink, revokeEmailLinks, t
 import { sendLinkEmail } from "@/lib/messaging/link-email";
 import { notifyUser } from "@/lib/messaging/notify";
 import type { RequestContext } from "@/lib/request-context";
-import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
+import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/sign-in/trusted-browsers";
 
 /*
  * A forgotten password, reset through a single-use link sent to the

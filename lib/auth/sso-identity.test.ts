@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { auditEvents, groupMembers, groupRoles, groups, organisations, roles, userRoles, users } from "@/db/schema";
 import { signInWithSso, type SsoClaims } from "@/lib/auth/sso-identity";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { insertUser, testDatabase } from "@/test/db";
 
 const context = { ip: "198.51.100.7", userAgent: "test" };

@@ -2,7 +2,7 @@ import type { Profile } from "next-auth";
 import type { OIDCConfig } from "next-auth/providers";
 import type { Env } from "@/lib/env";
 import type { SsoClaims, SsoRefusal } from "@/lib/auth/sso-identity";
-import type { Requirement } from "@/lib/two-factor/requirement";
+import type { Requirement } from "@/lib/two-factor/policy/requirement";
 
 /** Auth.js's id for the organisation's identity provider: its callback is /api/auth/callback/sso. */
 export const SSO_PROVIDER_ID = "sso";

@@ -16,7 +16,7 @@ import {
   openInvitation,
   withdrawInvitation,
 } from "@/lib/invitations/invitations";
-import { setupLinkEligibility } from "@/lib/two-factor/authenticator-setup-link";
+import { setupLinkEligibility } from "@/lib/two-factor/authenticator-app/setup-link";
 import { insertUser, testDatabase } from "@/test/db";
 
 const context = { ip: "198.51.100.7", userAgent: "vitest" };

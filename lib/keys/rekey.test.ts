@@ -7,10 +7,10 @@ import { duoSecretKeyBinding, totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing } from "@/lib/keys/key-ring";
 import { rekeyStoredSecrets, upgradeV1Secrets } from "@/lib/keys/rekey";
 import { decryptSecret, encryptSecret } from "@/lib/keys/secrets";
-import { startAuthenticatorEnrolment, confirmAuthenticatorEnrolment, verifyAuthenticatorCode } from "@/lib/two-factor/authenticator";
-import { checkCode, CODE_LIFETIME_MS, issueCode } from "@/lib/two-factor/one-time-codes";
-import { consumeRecoveryCode, replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes";
-import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/totp";
+import { startAuthenticatorEnrolment, confirmAuthenticatorEnrolment, verifyAuthenticatorCode } from "@/lib/two-factor/authenticator-app/credentials";
+import { checkCode, CODE_LIFETIME_MS, issueCode } from "@/lib/two-factor/sent-codes/codes";
+import { consumeRecoveryCode, replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes/codes";
+import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { insertUser, testDatabase } from "@/test/db";
 
 const keyA = crypto.randomBytes(32);

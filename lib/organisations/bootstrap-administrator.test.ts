@@ -8,8 +8,8 @@ import { hashPassword } from "@/lib/auth/passwords";
 import { hashToken } from "@/lib/crypto";
 import { acceptInvitation, openInvitation } from "@/lib/invitations/invitations";
 import { bootstrapAdministrator, bootstrapAdministratorSchema } from "@/lib/organisations/bootstrap-administrator";
-import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { stageAfterPassword } from "@/lib/two-factor/sign-in/stage-after-password";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { insertUser, testDatabase } from "@/test/db";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -17,7 +17,7 @@ import {
 } from "@/db/schema";
 import { ACCOUNT_FAILURE_WINDOW_MS, ADDRESS_FAILURE_WINDOW_MS } from "@/lib/auth/password-sign-in";
 import { FAILURE_WINDOW_MS } from "@/lib/auth/attempt-limiter";
-import { CONNECTION_TEST_WINDOW_MS } from "@/lib/duo/connection-test-limit";
+import { CONNECTION_TEST_WINDOW_MS } from "@/lib/two-factor/duo/connection-test-limit";
 import { RESET_REQUEST_WINDOW_MS } from "@/lib/auth/password-reset";
 import { SIGN_IN_PROTECTION_BOUNDS } from "@/lib/organisations/sign-in-protection";
 import { recoveryRequestLimitKey } from "@/lib/recovery/requests";
@@ -39,8 +39,8 @@ import {
   purgeSignInFailures,
   SIGN_IN_FAILURE_KEEP_MS,
 } from "@/lib/retention/purge";
-import { SIGN_IN_SETUP_LINK_LIMITS } from "@/lib/two-factor/sign-in-setup-link";
-import { SEND_WINDOW_MS, SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/one-time-codes";
+import { SIGN_IN_SETUP_LINK_LIMITS } from "@/lib/two-factor/required-setup/email-setup-link";
+import { SEND_WINDOW_MS, SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/sent-codes/codes";
 import { insertUser, testDatabase } from "@/test/db";
 
 const now = new Date("2026-11-29T06:00:00Z");

@@ -18,7 +18,7 @@ import {
 import { KNOWN_BROWSER_LIFETIME_MS } from "@/lib/auth/known-browsers";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { noticeExpiredRequests } from "@/lib/recovery/requests";
-import { SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/one-time-codes";
+import { SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/sent-codes/codes";
 
 /*
  * What Twofold keeps, and for how long (OWASP ASVS 5.0 14.2.7: sensitive

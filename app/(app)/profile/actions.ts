@@ -14,7 +14,7 @@ import { hashPassword } from "@/lib/auth/passwords";
 import { deleteSessionOfUser, deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
 import { passwordChangeSchema, profileSchema } from "@/lib/profile-schemas";
-import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/trusted-browsers";
+import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/sign-in/trusted-browsers";
 
 export const updateProfileAction = formAction({
   guard: requireUser,

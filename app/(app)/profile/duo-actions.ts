@@ -6,8 +6,8 @@ import { formAction } from "@/lib/action";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
-import { redirectToDuoPrompt } from "@/lib/duo/start-prompt";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { redirectToDuoPrompt } from "@/lib/flows/duo-prompt";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 const passwordSchema = z.object({
   currentPassword: z.string().min(1, { error: "Enter your current password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),

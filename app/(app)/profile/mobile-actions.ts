@@ -12,11 +12,11 @@ import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { notifyUser } from "@/lib/messaging/notify";
 import { mobileNumberSchema } from "@/lib/profile-schemas";
-import { codeRecipientOf } from "@/lib/two-factor/code-challenge";
-import { maskPhone, sendOneTimeCode } from "@/lib/two-factor/code-delivery";
-import { checkSentCodeUnderLimit } from "@/lib/two-factor/challenge";
+import { codeRecipientOf } from "@/lib/two-factor/sent-codes/sign-in-recipient";
+import { maskPhone, sendOneTimeCode } from "@/lib/two-factor/sent-codes/delivery";
+import { checkSentCodeUnderLimit } from "@/lib/two-factor/sign-in/second-factor-check";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
-import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/send-outcome-message";
+import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/sent-codes/send-outcome-message";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 
 /*

@@ -30,15 +30,15 @@ import { requireUser } from "@/lib/auth/guards";
 import { handledByIdentityProvider, SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
 import { listSessionsOfUser } from "@/lib/auth/sessions";
 import { formatDateTime } from "@/lib/format";
-import { FEW_RECOVERY_CODES_LEFT, RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes";
-import { twoFactorStatus } from "@/lib/two-factor/status";
-import { codeRecipientOf } from "@/lib/two-factor/code-challenge";
-import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
-import { METHOD_LABELS, startingMethod } from "@/lib/two-factor/methods";
+import { FEW_RECOVERY_CODES_LEFT, RECOVERY_CODE_COUNT } from "@/lib/two-factor/recovery-codes/codes";
+import { twoFactorStatus } from "@/lib/two-factor/policy/status";
+import { codeRecipientOf } from "@/lib/two-factor/sent-codes/sign-in-recipient";
+import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/sent-codes/delivery";
+import { METHOD_LABELS, startingMethod } from "@/lib/two-factor/policy/methods";
 import { formatPhone } from "@/lib/format";
-import { listTrustedBrowsers } from "@/lib/two-factor/trusted-browsers";
+import { listTrustedBrowsers } from "@/lib/two-factor/sign-in/trusted-browsers";
 import { describeUserAgent } from "@/lib/user-agent";
-import { duoNoticeFrom } from "@/lib/duo/messages";
+import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
 
 export const metadata: Metadata = { title: "Profile" };
 

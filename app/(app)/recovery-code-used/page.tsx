@@ -5,8 +5,8 @@ import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { codesLeftText } from "@/lib/two-factor/recovery-code-notice";
-import { FEW_RECOVERY_CODES_LEFT, recoveryCodeSupply } from "@/lib/two-factor/recovery-codes";
+import { codesLeftText } from "@/lib/two-factor/recovery-codes/used-notice";
+import { FEW_RECOVERY_CODES_LEFT, recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
 
 export const metadata: Metadata = { title: "You signed in with a recovery code" };
 

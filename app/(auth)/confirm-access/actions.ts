@@ -5,16 +5,16 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
 import { signIn } from "@/lib/auth/auth";
-import { rememberNextPath } from "@/lib/auth/after-sign-in";
-import { confirmAccess } from "@/lib/auth/confirm-access";
+import { rememberNextPath } from "@/lib/flows/return-path-cookie";
+import { confirmAccess } from "@/lib/flows/confirm-access";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
-import { redirectToDuoPrompt } from "@/lib/duo/start-prompt";
+import { redirectToDuoPrompt } from "@/lib/flows/duo-prompt";
 import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { returnAfterConfirmedAccess } from "@/lib/auth/recent-authentication";
 import { handledByIdentityProvider, SSO_PROVIDER_ID } from "@/lib/auth/sso";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 const next = z.string().optional().transform(safeNextPath);
 
@@ -34,7 +34,7 @@ export const confirmAccessAction = formAction({
 
 /**
  * For people whose second factor is Duo: the password here, then an approval
- * in Duo; coming back (lib/duo/enrolment.ts) confirms access and returns to
+ * in Duo; coming back (lib/two-factor/duo/enrolment.ts) confirms access and returns to
  * `next`, which waits in the same cookie a sign-in's `next` does.
  */
 export const confirmAccessWithDuoAction = formAction({

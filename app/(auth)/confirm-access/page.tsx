@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { sendConfirmationCodeAction } from "@/app/(app)/profile/two-factor-actions";
 import { ConfirmAccessForm, ConfirmAccessWithDuoForm, ConfirmAccessWithSsoForm } from "@/components/confirm-access-form";
 import { DuoNoticeAlert } from "@/components/duo-notice";
-import { duoNoticeFrom } from "@/lib/duo/messages";
+import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
 import { RowActionForm } from "@/components/row-action-form";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { handledByIdentityProvider } from "@/lib/auth/sso";
-import { liveCode } from "@/lib/two-factor/one-time-codes";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { liveCode } from "@/lib/two-factor/sent-codes/codes";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 export const metadata: Metadata = { title: "Confirm access" };
 

@@ -4,7 +4,7 @@ import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formAction } from "@/lib/action";
-import { rememberNextPath } from "@/lib/auth/after-sign-in";
+import { rememberNextPath } from "@/lib/flows/return-path-cookie";
 import { signIn, SignInRefused } from "@/lib/auth/auth";
 import { SSO_PROVIDER_ID, ssoConfigured } from "@/lib/auth/sso";
 import { getEnv } from "@/lib/env";

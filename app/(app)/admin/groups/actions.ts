@@ -8,7 +8,7 @@ import { groupMembers, groups } from "@/db/schema";
 import { formAction } from "@/lib/action";
 import { findGroup, findUserByEmailInOrganisation, idsFromCheckboxes, nameTaken, setGroupRoles } from "@/lib/admin/access-model";
 import { refusalToActOn } from "@/lib/admin/delegated-change";
-import { changeAsActor } from "@/lib/admin/guarded-change";
+import { changeAsActor } from "@/lib/flows/admin-change";
 import { findUserInOrganisation } from "@/lib/admin/user-admin";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { roles } from "@/db/schema";
 import { formAction } from "@/lib/action";
-import { changeAsActor } from "@/lib/admin/guarded-change";
+import { changeAsActor } from "@/lib/flows/admin-change";
 import { findRole, nameTaken, permissionsFrom } from "@/lib/admin/access-model";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";

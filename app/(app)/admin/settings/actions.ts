@@ -13,10 +13,10 @@ import { requireSettingsAdmin } from "@/lib/admin/settings-admin";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { deleteSessionsOfOrganisation } from "@/lib/auth/sessions";
 import { describeIdleMinutes, isSessionIdleChoice, NIST_AAL2_SESSIONS } from "@/lib/auth/session-settings";
-import { countPeopleWithFactor, emailPeopleNoLongerAsked } from "@/lib/two-factor/policy-disabled-notice";
-import { recordRequirementChanges } from "@/lib/two-factor/requirement-starts";
-import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/trusted-browsers";
-import { duoKeyFields, duoSignInFields } from "@/lib/duo/settings-schema";
+import { countPeopleWithFactor, emailPeopleNoLongerAsked } from "@/lib/two-factor/policy/disabled-notice";
+import { recordRequirementChanges } from "@/lib/two-factor/policy/requirement-starts";
+import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/sign-in/trusted-browsers";
+import { duoKeyFields, duoSignInFields } from "@/lib/two-factor/duo/settings-schema";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { duoSecretKeyBinding } from "@/lib/keys/bindings";
 import { encryptSecret } from "@/lib/keys/secrets";
@@ -88,7 +88,7 @@ export const updateSettingsAction = formAction({
         : { sessionDurationDays: input.sessionDurationDays, sessionIdleMinutes: input.sessionIdleMinutes }),
     };
     // A policy that starts or ends a requirement does so now, for everyone it
-    // touches, in the same transaction (lib/two-factor/requirement-starts.ts).
+    // touches, in the same transaction (lib/two-factor/policy/requirement-starts.ts).
     db.transaction((tx) => {
       tx.update(organisations).set(changes).where(eq(organisations.id, organisation.id)).run();
       if (before.twoFactorPolicy !== input.twoFactorPolicy) recordRequirementChanges(tx, organisation.id);

@@ -9,10 +9,10 @@ import { appUrl } from "@/lib/app-url";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
 import { waitText } from "@/lib/auth/attempt-limiter";
-import { checkDuoConnection } from "@/lib/duo/client";
-import { beginConnectionTest } from "@/lib/duo/connection-test-limit";
-import { DUO_CALLBACK_PATH } from "@/lib/duo/prompt";
-import { duoKeyFields } from "@/lib/duo/settings-schema";
+import { checkDuoConnection } from "@/lib/two-factor/duo/client";
+import { beginConnectionTest } from "@/lib/two-factor/duo/connection-test-limit";
+import { DUO_CALLBACK_PATH } from "@/lib/two-factor/duo/prompt";
+import { duoKeyFields } from "@/lib/two-factor/duo/settings-schema";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { duoSecretKeyBinding } from "@/lib/keys/bindings";
 import { getEnv } from "@/lib/env";
@@ -29,7 +29,7 @@ const RESULT_MESSAGES = {
  * "Test connection": Duo's health check with the keys typed in the form, or
  * the saved ones where a field is empty. Nothing is saved. Each press that
  * would call out counts against the organisation's limit
- * (lib/duo/connection-test-limit.ts).
+ * (lib/two-factor/duo/connection-test-limit.ts).
  */
 export const testDuoConnectionAction = formAction({
   guard: () => requirePermission("settings:manage"),

@@ -10,7 +10,7 @@ import { getDb } from "@/db";
 import { organisations } from "@/db/schema";
 import { refusalToActOnEveryone } from "@/lib/admin/delegated-change";
 import { requirePermission } from "@/lib/auth/guards";
-import { countPeopleWithFactor, disabledPolicyNotice } from "@/lib/two-factor/policy-disabled-notice";
+import { countPeopleWithFactor, disabledPolicyNotice } from "@/lib/two-factor/policy/disabled-notice";
 import { signInProtectionOf } from "@/lib/organisations/sign-in-protection";
 
 export const metadata: Metadata = { title: "Settings" };

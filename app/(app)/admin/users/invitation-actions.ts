@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
 import { refusalToGrant } from "@/lib/admin/delegated-change";
-import { adminTarget, refuse } from "@/lib/admin/guarded-change";
+import { adminTarget, refuse } from "@/lib/flows/admin-change";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
 import { sendInvitationEmail } from "@/lib/invitations/invitation-email";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
-import { METHOD_LABELS } from "@/lib/two-factor/methods";
+import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 import { listUsers, USER_SORTS, type UserListQuery } from "@/lib/admin/user-directory";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { InvitationCreateForm } from "@/components/invitation-create-form";

@@ -5,9 +5,9 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
 import { recordActorEvent, recordAuditEvent } from "@/lib/audit";
-import { setSessionCookie } from "@/lib/auth/cookies";
+import { setSessionCookie } from "@/lib/flows/session-cookies";
 import { allowAnyone, getCurrentSession } from "@/lib/auth/guards";
-import { noteFullSignIn } from "@/lib/auth/full-sign-in";
+import { noteFullSignIn } from "@/lib/flows/full-sign-in";
 import { newPasswordProblem } from "@/lib/auth/new-password-check";
 import { hashPassword } from "@/lib/auth/passwords";
 import { createSession, deleteSession } from "@/lib/auth/sessions";
@@ -15,8 +15,8 @@ import { hashToken } from "@/lib/crypto";
 import { acceptInvitationSchema } from "@/lib/invitations/accept-schema";
 import { acceptInvitation, openInvitation } from "@/lib/invitations/invitations";
 import { requestContext } from "@/lib/request-context";
-import { sendCodeIfChallengeStartsWithIt } from "@/lib/two-factor/code-challenge";
-import { stageAfterPassword } from "@/lib/two-factor/sign-in-stage";
+import { sendCodeIfChallengeStartsWithIt } from "@/lib/two-factor/sent-codes/sign-in-recipient";
+import { stageAfterPassword } from "@/lib/two-factor/sign-in/stage-after-password";
 
 const LINK_UNUSABLE: FormState = {
   status: "error",

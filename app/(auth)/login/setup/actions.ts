@@ -4,10 +4,10 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { completeSignIn, skipSetupDuringGrace } from "@/lib/two-factor/sign-in-completion";
+import { completeSignIn, skipSetupDuringGrace } from "@/lib/flows/sign-in-completion";
 import { requireSession } from "@/lib/auth/guards";
-import { beginEnrolment, finishEnrolment, type EnrolmentFinish } from "@/lib/two-factor/enrolment-flow";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import { beginEnrolment, finishEnrolment, type EnrolmentFinish } from "@/lib/flows/authenticator-enrolment";
+import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator-app/credentials";
 
 const requireSetup = () => requireSession("setup");
 

@@ -6,8 +6,8 @@ import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
-import { duoNoticeFrom } from "@/lib/duo/messages";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { SetupGraceNotice } from "@/components/setup-grace-notice";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };

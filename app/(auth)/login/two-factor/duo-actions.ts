@@ -4,8 +4,8 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
 import { requireSession } from "@/lib/auth/guards";
-import { redirectToDuoPrompt } from "@/lib/duo/start-prompt";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { redirectToDuoPrompt } from "@/lib/flows/duo-prompt";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 /** "Continue with Duo": the prompt, carrying the "Remember this browser" choice in the stored state. */
 export const continueWithDuoAction = formAction({

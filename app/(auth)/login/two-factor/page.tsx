@@ -11,13 +11,13 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
-import { challengeMethods, codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/code-challenge";
-import { planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
+import { challengeMethods, codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
+import { planSecondFactorDelivery } from "@/lib/two-factor/sent-codes/delivery";
 import { DuoNoticeAlert } from "@/components/duo-notice";
-import { duoNoticeFrom } from "@/lib/duo/messages";
-import { secondFactorLock } from "@/lib/two-factor/factor-lock";
-import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/methods";
-import { CODES_BARRED_BY_RESET_MESSAGE } from "@/lib/two-factor/send-outcome-message";
+import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
+import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
+import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
+import { CODES_BARRED_BY_RESET_MESSAGE } from "@/lib/two-factor/sent-codes/send-outcome-message";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
 

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { formAction } from "@/lib/action";
 import { requireSession } from "@/lib/auth/guards";
-import { requestRecoveryFlow } from "@/lib/recovery/request-flow";
+import { requestRecoveryFlow } from "@/lib/flows/recovery-request";
 
 /**
  * "I can't use any of my methods": only a half-signed-in session (the

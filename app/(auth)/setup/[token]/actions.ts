@@ -8,9 +8,9 @@ import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { requireLocalAccount, requireUser, type CurrentSession } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { consumeEmailLink, EMAIL_LINK_TOKEN_MAX_LENGTH, findLiveEmailLink, type EmailLink } from "@/lib/email-links";
-import { beginEnrolment, finishEnrolment, type EnrolmentFinish, type EnrolmentStart } from "@/lib/two-factor/enrolment-flow";
+import { beginEnrolment, finishEnrolment, type EnrolmentFinish, type EnrolmentStart } from "@/lib/flows/authenticator-enrolment";
 
 /*
  * Enrolling through an admin's setup link (/setup/<token>). The page binds

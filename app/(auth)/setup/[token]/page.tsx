@@ -7,7 +7,7 @@ import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { getDb } from "@/db";
 import { getCurrentSession, requireUser } from "@/lib/auth/guards";
 import { lookUpEmailLink } from "@/lib/email-links";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator";
+import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator-app/credentials";
 
 export const metadata: Metadata = { title: "Set up your authenticator app" };
 

@@ -8,7 +8,7 @@ import { getDb } from "@/db";
 import { CODE_DELIVERIES, TWO_FACTOR_REQUIREMENTS, users } from "@/db/schema";
 import { formAction, type FormState } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
-import { adminTarget, changeAsActor } from "@/lib/admin/guarded-change";
+import { adminTarget, changeAsActor } from "@/lib/flows/admin-change";
 import { applyUserAccessChange, signOutUserEverywhere } from "@/lib/admin/user-admin";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
@@ -16,7 +16,7 @@ import { deleteSessionOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
 import { resetReasonSchema } from "@/lib/admin/reset-reason";
 import { noticeExpiredRequests, resolvePendingRequests } from "@/lib/recovery/requests";
-import { removeSecondFactors } from "@/lib/two-factor/authenticator";
+import { removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
 
 const requireUserAdmin = () => requirePermission("users:manage");
 const userId = z.coerce.number().int().positive();

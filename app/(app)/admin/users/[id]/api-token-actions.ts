@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { adminTarget } from "@/lib/admin/guarded-change";
+import { adminTarget } from "@/lib/flows/admin-change";
 import { API_TOKEN_NAME_MAX_LENGTH, createApiToken, revokeApiToken } from "@/lib/api/tokens";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";

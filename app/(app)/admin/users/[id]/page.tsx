@@ -28,10 +28,10 @@ import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
 import { listSessionsOfUser } from "@/lib/auth/sessions";
 import { formatDateTime, formatPhone } from "@/lib/format";
-import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/code-delivery";
-import { secondFactorLock } from "@/lib/two-factor/factor-lock";
-import { METHOD_LABELS } from "@/lib/two-factor/methods";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { maskDestination, planSecondFactorDelivery } from "@/lib/two-factor/sent-codes/delivery";
+import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
+import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 export const metadata: Metadata = { title: "User" };
 

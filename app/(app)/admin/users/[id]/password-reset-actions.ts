@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { adminTarget } from "@/lib/admin/guarded-change";
+import { adminTarget } from "@/lib/flows/admin-change";
 import { waitText } from "@/lib/auth/attempt-limiter";
 import { requirePermission } from "@/lib/auth/guards";
 import { adminResetRefusal, issuePasswordResetLink, resetAccountOfUser } from "@/lib/auth/password-reset";

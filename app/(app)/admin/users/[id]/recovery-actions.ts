@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { adminTarget, changeAsActor } from "@/lib/admin/guarded-change";
+import { adminTarget, changeAsActor } from "@/lib/flows/admin-change";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
 import { dismissPendingRequest } from "@/lib/recovery/requests";

@@ -3,10 +3,10 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { adminTarget } from "@/lib/admin/guarded-change";
+import { adminTarget } from "@/lib/flows/admin-change";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
-import { sendAuthenticatorSetupLink, setupLinkEligibility } from "@/lib/two-factor/authenticator-setup-link";
+import { sendAuthenticatorSetupLink, setupLinkEligibility } from "@/lib/two-factor/authenticator-app/setup-link";
 
 /** "Send setup link" on a user's admin page. The admin learns where it went, never the link or a secret. */
 export const sendSetupLinkAction = formAction({

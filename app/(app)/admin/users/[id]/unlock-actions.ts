@@ -3,11 +3,11 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { adminTarget, changeAsActor } from "@/lib/admin/guarded-change";
+import { adminTarget, changeAsActor } from "@/lib/flows/admin-change";
 import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
 import { notifyUser } from "@/lib/messaging/notify";
-import { clearFactorFailures } from "@/lib/two-factor/factor-lock";
+import { clearFactorFailures } from "@/lib/two-factor/sign-in/factor-lock";
 
 /**
  * "Unlock": lifts the lock the cap of consecutive wrong codes set

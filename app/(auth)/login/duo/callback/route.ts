@@ -1,8 +1,8 @@
 import { redirect } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { homeOf, requireAnySession } from "@/lib/auth/guards";
-import { finishDuoEnrolment } from "@/lib/duo/enrolment";
-import { finishDuoSignIn } from "@/lib/duo/finish-sign-in";
+import { finishDuoEnrolment } from "@/lib/two-factor/duo/enrolment";
+import { finishDuoSignIn } from "@/lib/two-factor/duo/finish-sign-in";
 
 /**
  * Where Duo sends the browser back with `state` and `duo_code`. The state

@@ -2,8 +2,8 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { recordActorEvent } from "@/lib/audit";
 import { requireSession } from "@/lib/auth/guards";
-import { beginDuoPrompt } from "@/lib/duo/prompt";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { beginDuoPrompt } from "@/lib/two-factor/duo/prompt";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 /**
  * Right after the password, for a user whose sign-in starts with Duo: off to

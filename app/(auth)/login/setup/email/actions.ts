@@ -5,9 +5,9 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
 import { minutesUntil } from "@/lib/auth/attempt-limiter";
-import { skipSetupDuringGrace } from "@/lib/two-factor/sign-in-completion";
+import { skipSetupDuringGrace } from "@/lib/flows/sign-in-completion";
 import { requireSession } from "@/lib/auth/guards";
-import { sendSignInSetupLink, type LinkSendOutcome } from "@/lib/two-factor/sign-in-setup-link";
+import { sendSignInSetupLink, type LinkSendOutcome } from "@/lib/two-factor/required-setup/email-setup-link";
 
 const requireEmailSetup = () => requireSession("email_setup");
 

@@ -7,8 +7,8 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
 import { liveEmailLinkOfSession } from "@/lib/email-links";
-import { maskEmail } from "@/lib/two-factor/code-delivery";
-import { twoFactorStateOfUser } from "@/lib/two-factor/user-requirement";
+import { maskEmail } from "@/lib/two-factor/sent-codes/delivery";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { SetupGraceNotice } from "@/components/setup-grace-notice";
 
 export const metadata: Metadata = { title: "Check your email" };

@@ -2,7 +2,7 @@ import { RecoveryRequestSection } from "@/app/(auth)/login/two-factor/_component
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
 import { Notice } from "@/components/ui/notice";
-import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/factor-lock-message";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-message";
 
 /** The second step while the cap of consecutive failures holds it locked: only a recovery code is taken. */
 export function LockedChallenge({ email, organisationId, userId }: { email: string; organisationId: number; userId: number }) {

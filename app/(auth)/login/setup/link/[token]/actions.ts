@@ -5,11 +5,11 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
-import { setSessionCookie } from "@/lib/auth/cookies";
+import { setSessionCookie } from "@/lib/flows/session-cookies";
 import { requireSession } from "@/lib/auth/guards";
 import { rotateSession } from "@/lib/auth/sessions";
 import { consumeEmailLink, EMAIL_LINK_TOKEN_MAX_LENGTH } from "@/lib/email-links";
-import { checkSignInSetupLink } from "@/lib/two-factor/sign-in-setup-link";
+import { checkSignInSetupLink } from "@/lib/two-factor/required-setup/email-setup-link";
 
 /**
  * The emailed link, opened in the session it was sent for: spent once, and

@@ -6,7 +6,7 @@ import { RowActionForm } from "@/components/row-action-form";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getDb } from "@/db";
 import { getCurrentSession, requireSession } from "@/lib/auth/guards";
-import { checkSignInSetupLink } from "@/lib/two-factor/sign-in-setup-link";
+import { checkSignInSetupLink } from "@/lib/two-factor/required-setup/email-setup-link";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 

@@ -1,0 +1,58 @@
+import { eq } from "drizzle-orm";
+import QRCode from "qrcode";
+import { getDb } from "@/db";
+import { organisations } from "@/db/schema";
+import type { FormState } from "@/lib/action";
+import { recordActorEvent } from "@/lib/audit";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { deleteSessionsOfUser } from "@/lib/auth/sessions";
+import { notifyUser } from "@/lib/messaging/notify";
+import { confirmAuthenticatorEnrolment, startAuthenticatorEnrolment } from "@/lib/two-factor/authenticator-app/credentials";
+import { groupSecret, totpUri } from "@/lib/two-factor/authenticator-app/totp";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+
+/*
+ * Enrolling an authenticator app, shared by /profile (signed in) and
+ * /login/setup (required at sign-in). Callers guard and, on the profile,
+ * re-check the password first.
+ */
+
+export type EnrolmentStart = { qrCode: string; secret: string };
+export type EnrolmentFinish = { recoveryCodes: string[] };
+
+export async function beginEnrolment({ user, organisation }: CurrentSession): Promise<FormState<EnrolmentStart>> {
+  const db = getDb();
+  const { allowTotp } = db.select({ allowTotp: organisations.allowTotp }).from(organisations).where(eq(organisations.id, organisation.id)).get()!;
+  if (!allowTotp) return { status: "error", message: "Your organisation does not allow authenticator apps." };
+  const started = startAuthenticatorEnrolment(db, user.id, appKeyRing());
+  if (!started.ok) return { status: "error", message: "Two-factor authentication is already on." };
+  // The issuer and account name the entry in the app: "Acme (ada@acme.test)".
+  const uri = totpUri({ issuer: organisation.name || "Twofold", account: user.email, secret: started.secret });
+  const qrCode = await QRCode.toDataURL(uri, { margin: 1, width: 240, errorCorrectionLevel: "M" });
+  return { status: "success", data: { qrCode, secret: groupSecret(started.secret) } };
+}
+
+export async function finishEnrolment(current: CurrentSession, code: string): Promise<FormState<EnrolmentFinish>> {
+  const db = getDb();
+  const result = await confirmAuthenticatorEnrolment(db, current.user.id, code, appKeyRing());
+  if (!result.ok) {
+    if (result.reason === "wrong_code") {
+      return {
+        status: "error",
+        message: "Please correct the highlighted field.",
+        fieldErrors: { code: "That code is not valid. Check that your phone's clock is set automatically, then try the newest code." },
+      };
+    }
+    if (result.reason === "locked") return { status: "error", message: "Too many wrong codes. Try again in a few minutes." };
+    return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };
+  }
+  // Whoever may have held a session before 2FA was on must pass it now.
+  deleteSessionsOfUser(db, current.user.id, { exceptTokenHash: current.session.tokenHash });
+  recordActorEvent(db, current, "two_factor.enabled", { targetUserId: current.user.id });
+  await notifyUser(current.user, current.organisation, {
+    subject: "two-factor authentication is on",
+    heading: "Two-factor authentication is on",
+    paragraphs: ["Signing in to your account now needs a code from your authenticator app as well as your password."],
+  });
+  return { status: "success", data: { recoveryCodes: result.recoveryCodes } };
+}

@@ -1,0 +1,102 @@
+import "server-only";
+import { getDb } from "@/db";
+import type { FormState } from "@/lib/action";
+import { recordActorEvent } from "@/lib/audit";
+import { minutesUntil } from "@/lib/auth/attempt-limiter";
+import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { takeNextPath } from "@/lib/flows/return-path-cookie";
+import { returnAfterConfirmedAccess } from "@/lib/auth/recent-authentication";
+import { markReauthenticated } from "@/lib/auth/sessions";
+import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/sign-in/second-factor-check";
+import { tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-codes/used-notice";
+import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
+import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-message";
+import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+
+/**
+ * Whether the user has a factor they can prove here with a code. A user with
+ * a factor always needs it: the password alone never re-authenticates them
+ * (NIST SP 800-63B-4 §2.2.3: re-authentication at AAL2 uses both factors,
+ * or the bound authenticator; ASVS 5.0 V7.5.3).
+ */
+export function confirmationNeeds(userId: number): { code: boolean } {
+  return { code: twoFactorStateOfUser(getDb(), userId).hasFactor };
+}
+
+/**
+ * The password, then a current code when the user has a factor: for
+ * /confirm-access, and for turning 2FA off or replacing recovery codes, which
+ * ask for both on their own form. Returns the form error, or null.
+ */
+export async function confirmPasswordAndCode(
+  current: CurrentSession,
+  input: { password: string; code: string },
+  fields: { password: string; code: string } = { password: "currentPassword", code: "code" },
+): Promise<FormState | null> {
+  const db = getDb();
+  const refusal = await confirmCurrentPassword(db, current.user, input.password, current.context, fields.password);
+  if (refusal) return refusal;
+  const { user, session } = current;
+  if (!input.code) {
+    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [fields.code]: "Enter a code." } };
+  }
+  const check = await checkSecondFactorCode(db, {
+    userId: user.id,
+    code: input.code,
+    method: confirmationMethod(db, user.id, session.tokenHash),
+    sessionTokenHash: session.tokenHash,
+    keys: appKeyRing(),
+  });
+  if (check.outcome === "locked") {
+    if (!check.retryAt) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+    return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+  }
+  if (check.outcome === "wrong" && check.factorLocked) {
+    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "consecutive" } });
+    await announceFactorLock(db, user, current.organisation);
+    return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+  }
+  if (check.outcome === "wrong") {
+    const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
+    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [fields.code]: problem } };
+  }
+  if (check.unlocked) recordActorEvent(db, current, "two_factor.unlocked", { targetUserId: user.id, details: { by: "recovery_code" } });
+  if (check.method === "recovery_code") {
+    recordActorEvent(db, current, "recovery_code.used", { targetUserId: user.id, details: { method: "recovery_code", for: "confirmation" } });
+    await tellOwnerRecoveryCodeUsed(user, current.organisation, recoveryCodeSupply(db, user.id).left);
+  }
+  return null;
+}
+
+function accessConfirmed(current: CurrentSession): void {
+  const db = getDb();
+  markReauthenticated(db, current.session.tokenHash);
+  recordActorEvent(db, current, "access.confirmed", { targetUserId: current.user.id });
+}
+
+/**
+ * Duo approved the "Confirm access" this session started after its password
+ * was checked (and lib/duo/auth-context.ts saw a real factor): back to the
+ * page the user came from, which finishes what they asked.
+ */
+export async function finishConfirmAccessWithDuo(current: CurrentSession): Promise<string> {
+  accessConfirmed(current);
+  return returnAfterConfirmedAccess(await takeNextPath());
+}
+
+/** "Confirm access": the password, then a current second factor when the user has one. */
+export async function confirmAccess(current: CurrentSession, input: { password: string; code: string }): Promise<FormState | null> {
+  const db = getDb();
+  const refusal = confirmationNeeds(current.user.id).code
+    ? await confirmPasswordAndCode(current, input, { password: "password", code: "code" })
+    : await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
+  if (refusal) {
+    recordActorEvent(db, current, "access.confirmation_failed", { targetUserId: current.user.id });
+    return refusal;
+  }
+  accessConfirmed(current);
+  return null;
+}

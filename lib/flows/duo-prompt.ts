@@ -1,0 +1,20 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { getDb } from "@/db";
+import type { FormState } from "@/lib/action";
+import { recordActorEvent } from "@/lib/audit";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { duoMessage } from "@/lib/two-factor/duo/messages";
+import { beginDuoPrompt } from "@/lib/two-factor/duo/prompt";
+import type { DuoPurpose } from "@/lib/two-factor/duo/states";
+
+/** For the server actions that start a Duo round trip: off to Duo, or a plain message when Duo cannot be used now. */
+export async function redirectToDuoPrompt(current: CurrentSession, purpose: DuoPurpose, rememberBrowser = false): Promise<FormState> {
+  const db = getDb();
+  const started = await beginDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, purpose, rememberBrowser });
+  if (!started.ok) {
+    recordActorEvent(db, current, "duo.unreachable", { targetUserId: current.user.id, details: { reason: started.reason, purpose } });
+    return { status: "error", message: duoMessage(started.reason) };
+  }
+  redirect(started.url);
+}

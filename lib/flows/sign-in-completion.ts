@@ -1,0 +1,64 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { users } from "@/db/schema";
+import type { FormState } from "@/lib/action";
+import { recordActorEvent } from "@/lib/audit";
+import { setSessionCookie, setTrustedBrowserCookie } from "@/lib/flows/session-cookies";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { noteFullSignIn } from "@/lib/flows/full-sign-in";
+import { takeNextPath } from "@/lib/flows/return-path-cookie";
+import { NEVER_REAUTHENTICATED } from "@/lib/auth/recent-authentication";
+import { rotateSession } from "@/lib/auth/sessions";
+import { rememberBrowser } from "@/lib/two-factor/sign-in/trusted-browsers";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+
+/**
+ * The second factor passed (a code, a Duo prompt) or setup finished: the
+ * half-signed-in session is replaced by a full one under a new id, and the
+ * browser is remembered if the user asked. Returns where the browser goes
+ * next: where the sign-in was headed, or /login when the session is gone.
+ */
+export async function completeSecondFactor(
+  current: CurrentSession,
+  remember: boolean,
+  /** False when the organisation let a Duo bypass in: signed in, but it never counts as a recent re-authentication. */
+  secondFactorProven = true,
+): Promise<string> {
+  const db = getDb();
+  const rotated = rotateSession(db, current.session.tokenHash, {
+    stage: "active",
+    context: current.context,
+    ...(secondFactorProven ? {} : { authenticatedAt: NEVER_REAUTHENTICATED }),
+  });
+  if (!rotated) return "/login";
+  // A sign-in completed: emailed codes are a second factor again (see signInCodePlan).
+  db.update(users).set({ passwordResetByEmailAt: null }).where(eq(users.id, current.user.id)).run();
+  await setSessionCookie(rotated.token, rotated.expiresAt);
+  await noteFullSignIn(db, { userId: current.user.id, context: current.context });
+  if (remember) {
+    const remembered = rememberBrowser(db, { userId: current.user.id, context: current.context });
+    await setTrustedBrowserCookie(remembered.token, remembered.expiresAt);
+    recordActorEvent(db, current, "trusted_browser.remembered", { targetUserId: current.user.id });
+  }
+  return takeNextPath();
+}
+
+/**
+ * Setup finished or skipped: the half-signed-in session becomes a full one,
+ * under a new id, and the browser goes where the sign-in was headed.
+ */
+export async function completeSignIn(current: CurrentSession): Promise<never> {
+  redirect(await completeSecondFactor(current, false));
+}
+
+/** "Skip for now", from the on-screen or the emailed-link setup: only within the grace period. */
+export async function skipSetupDuringGrace(current: CurrentSession): Promise<FormState> {
+  const { requirement } = twoFactorStateOfUser(getDb(), current.user.id);
+  if (requirement.level !== "required" || !requirement.graceUntil) {
+    return { status: "error", message: "Your organisation requires two-factor authentication now: set it up to continue." };
+  }
+  recordActorEvent(getDb(), current, "two_factor.setup_skipped", { targetUserId: current.user.id });
+  return completeSignIn(current);
+}

@@ -1,0 +1,140 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { preparedQuery } from "@/db/prepared";
+import { organisations, users } from "@/db/schema";
+import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
+import { duoAvailabilityColumns, duoAvailableIn, lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
+import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/policy/requirement";
+import type { TwoFactorMethod } from "@/db/schema";
+import { setupStageFor, type SetupStage } from "@/lib/two-factor/required-setup/setup-stage";
+
+export type UserTwoFactorState = {
+  requirement: Requirement;
+  /** The second factors the user can use now (set up and allowed). */
+  methods: SecondFactorMethod[];
+  hasFactor: boolean;
+  hasAuthenticator: boolean;
+  /** The user turned codes on themselves (rather than getting them because 2FA is required). */
+  codesTurnedOn: boolean;
+  /** The user turned Duo on (whether or not the organisation allows it now). */
+  duoTurnedOn: boolean;
+  /** The organisation allows Duo and has configured it: the user may turn it on. */
+  duoAvailable: boolean;
+  /** The user's own factor is no longer allowed and they have no other: setup is owed. */
+  lostOwnFactor: boolean;
+  preferredMethod: TwoFactorMethod | null;
+  /** Where a setup owed at sign-in happens: on screen, or first through an emailed link. */
+  setupStage: SetupStage;
+};
+
+/**
+ * SQL: whether any role the user holds, directly or through a group, requires
+ * 2FA. For queries over `users`: written with explicit table names because
+ * Drizzle leaves columns unqualified in single-table selects, where an inner
+ * "id" would silently bind to the wrong table.
+ */
+export const roleRequiresTwoFactorSql = sql<number>`exists (
+  select 1 from "roles" where "roles"."require_two_factor" = 1 and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (
+    select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
+    union
+    select "group_roles"."role_id" from "group_roles"
+      join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
+      where "group_members"."user_id" = "users"."id"
+  )
+)`;
+
+// Asked on every signed-in request (the guards' setup check): prepared once (see preparedQuery).
+const twoFactorFactsOfUser = preparedQuery((db) =>
+  db
+    .select({
+      isApiAccount: users.isApiAccount,
+      isSsoUser: sql<number>`"users"."sso_subject" is not null`,
+      userOverride: users.twoFactorRequirement,
+      requiredSince: users.twoFactorRequiredSince,
+      organisationPolicy: organisations.twoFactorPolicy,
+      graceDays: organisations.twoFactorGraceDays,
+      roleRequiresTwoFactor: roleRequiresTwoFactorSql,
+      allowTotp: organisations.allowTotp,
+      allowCode: organisations.allowCode,
+      requiredSetupFlow: organisations.requiredSetupFlow,
+      codesEnabledAt: users.codesEnabledAt,
+      ...duoAvailabilityColumns,
+      duoEnabledAt: users.duoEnabledAt,
+      preferredMethod: users.preferredTwoFactorMethod,
+      hasAuthenticator: hasConfirmedAuthenticatorSql,
+    })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare(),
+);
+
+/** Gathers what the requirement rule needs about one user, and asks it. */
+export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
+  const row = twoFactorFactsOfUser(db).get({ userId });
+  if (!row) {
+    return {
+      requirement: { level: "disabled" },
+      methods: [],
+      hasFactor: false,
+      hasAuthenticator: false,
+      codesTurnedOn: false,
+      duoTurnedOn: false,
+      duoAvailable: false,
+      lostOwnFactor: false,
+      preferredMethod: null,
+      setupStage: "setup",
+    };
+  }
+  const requirement = effectiveTwoFactorRequirement({
+    ...row,
+    isSsoUser: Boolean(row.isSsoUser),
+    roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor),
+    now,
+  });
+  const methodsInput = {
+    allowTotp: row.allowTotp,
+    allowCode: row.allowCode,
+    hasAuthenticator: Boolean(row.hasAuthenticator),
+    codesEnabled: row.codesEnabledAt !== null,
+    duoAvailable: duoAvailableIn(row),
+    duoEnabled: row.duoEnabledAt !== null,
+    requirement,
+  };
+  const methods = usableMethods(methodsInput);
+  return {
+    requirement,
+    methods,
+    hasFactor: methods.length > 0,
+    hasAuthenticator: methodsInput.hasAuthenticator,
+    codesTurnedOn: methodsInput.codesEnabled,
+    duoTurnedOn: methodsInput.duoEnabled,
+    duoAvailable: methodsInput.duoAvailable,
+    lostOwnFactor: lostOwnFactor(methodsInput),
+    preferredMethod: row.preferredMethod,
+    setupStage: setupStageFor(row.requiredSetupFlow),
+  };
+}
+
+/**
+ * Records when 2FA became required for a user (the start of their grace
+ * period), or clears it when it no longer is. Called at sign-in.
+ */
+export function recordRequiredSince(db: Db, userId: number, requirement: Requirement, now = new Date()): void {
+  if (requirement.level === "required") {
+    db.update(users)
+      .set({ twoFactorRequiredSince: now })
+      .where(sql`${users.id} = ${userId} and ${users.twoFactorRequiredSince} is null`)
+      .run();
+  } else {
+    db.update(users)
+      .set({ twoFactorRequiredSince: null })
+      .where(sql`${users.id} = ${userId} and ${users.twoFactorRequiredSince} is not null`)
+      .run();
+  }
+}
+
+/** Whether a user must set up a second factor before anything else: required, none yet, no grace left. */
+export function mustSetUpNow({ requirement, hasFactor, lostOwnFactor }: UserTwoFactorState): boolean {
+  return (requirement.level === "required" && !hasFactor && requirement.graceUntil === null) || lostOwnFactor;
+}
