@@ -1,9 +1,10 @@
-import { signOutAction } from "@/app/(auth)/actions";
-
-/** "Sign out": from the app header, and from the second-factor and setup steps, where it is the only way back. */
-export function SignOutButton({ className }: { className: string }) {
+/**
+ * "Sign out": from the app header, and from the second-factor and setup steps, where it is the only way back.
+ * The caller passes the server action, so shared components never import a route's actions.
+ */
+export function SignOutButton({ action, className }: { action: () => Promise<void>; className: string }) {
   return (
-    <form action={signOutAction}>
+    <form action={action}>
       <button type="submit" className={className}>
         Sign out
       </button>

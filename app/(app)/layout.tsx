@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { AppHeader, type NavItem } from "@/components/app-header";
+import { AppHeader, type NavItem } from "@/app/(app)/_components/app-header";
 import { getCurrentPermissions, requireUser } from "@/lib/auth/guards";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {

@@ -11,18 +11,18 @@ import {
   startEnrolmentAction,
 } from "@/app/(app)/profile/two-factor-actions";
 import { SignInAlertsCard } from "@/app/(app)/profile/_components/sign-in-alerts-card";
-import { DuoProfileSection } from "@/components/duo-profile-section";
-import { PreferredMethodForm } from "@/components/preferred-method-form";
-import { SentCodeForm } from "@/components/sent-code-form";
+import { DuoProfileSection } from "@/app/(app)/profile/_components/duo-profile-section";
+import { PreferredMethodForm } from "@/app/(app)/profile/_components/preferred-method-form";
+import { SentCodeForm } from "@/app/(app)/profile/_components/sent-code-form";
 import { getDb } from "@/db";
 import { organisations } from "@/db/schema";
-import { PasswordChangeForm } from "@/components/password-change-form";
-import { ProfileUpdateForm } from "@/components/profile-update-form";
+import { PasswordChangeForm } from "@/app/(app)/profile/_components/password-change-form";
+import { ProfileUpdateForm } from "@/app/(app)/profile/_components/profile-update-form";
 import { RecoveryCodesLowNotice } from "@/components/recovery-codes-low-notice";
-import { RecoveryCodesRegenerateForm } from "@/components/recovery-codes-regenerate-form";
+import { RecoveryCodesRegenerateForm } from "@/app/(app)/profile/_components/recovery-codes-regenerate-form";
 import { RowActionForm } from "@/components/row-action-form";
-import { TrustedBrowsersForgetAllForm } from "@/components/trusted-browser-forget-form";
-import { TwoFactorDisableForm } from "@/components/two-factor-disable-form";
+import { TrustedBrowsersForgetAllForm } from "@/app/(app)/profile/_components/trusted-browser-forget-form";
+import { TwoFactorDisableForm } from "@/app/(app)/profile/_components/two-factor-disable-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { SessionList } from "@/components/session-list";
 import { Card } from "@/components/ui/card";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { sendConfirmationCodeAction } from "@/app/(app)/profile/two-factor-actions";
-import { ConfirmAccessForm, ConfirmAccessWithDuoForm, ConfirmAccessWithSsoForm } from "@/components/confirm-access-form";
+import { ConfirmAccessForm, ConfirmAccessWithDuoForm, ConfirmAccessWithSsoForm } from "@/app/(auth)/confirm-access/_components/confirm-access-form";
 import { DuoNoticeAlert } from "@/components/duo-notice";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
 import { RowActionForm } from "@/components/row-action-form";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { CredentialsSignInForm, type SignInNotice } from "@/components/credentials-sign-in-form";
-import { SsoSignInForm } from "@/components/sso-sign-in-form";
+import { CredentialsSignInForm, type SignInNotice } from "@/app/(auth)/login/_components/credentials-sign-in-form";
+import { SsoSignInForm } from "@/app/(auth)/login/_components/sso-sign-in-form";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { ssoConfigured } from "@/lib/auth/sso";
 import { getEnv } from "@/lib/env";

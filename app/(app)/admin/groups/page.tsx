@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { createGroupAction, deleteGroupAction, removeGroupMemberAction } from "@/app/(app)/admin/groups/actions";
-import { GroupEditForm, GroupMemberAddForm } from "@/components/group-edit-form";
+import { GroupEditForm, GroupMemberAddForm } from "@/app/(app)/admin/groups/_components/group-edit-form";
 import { NameCreateForm } from "@/components/name-create-form";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";

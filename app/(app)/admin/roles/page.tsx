@@ -2,7 +2,7 @@ import { RowActionForm } from "@/components/row-action-form";
 import type { Metadata } from "next";
 import { createRoleAction, deleteRoleAction } from "@/app/(app)/admin/roles/actions";
 import { NameCreateForm } from "@/components/name-create-form";
-import { RoleEditForm } from "@/components/role-edit-form";
+import { RoleEditForm } from "@/app/(app)/admin/roles/_components/role-edit-form";
 import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/db";

@@ -6,7 +6,7 @@ import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 import { listUsers, USER_SORTS, type UserListQuery } from "@/lib/admin/user-directory";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
-import { InvitationCreateForm } from "@/components/invitation-create-form";
+import { InvitationCreateForm } from "@/app/(app)/admin/users/_components/invitation-create-form";
 import { RecoveryRequestsCard } from "@/app/(app)/admin/users/_components/recovery-requests-card";
 import { accessReach } from "@/lib/admin/delegated-change";
 import { rolesAndGroupsOf } from "@/lib/admin/user-admin";

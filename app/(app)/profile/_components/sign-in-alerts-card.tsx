@@ -1,4 +1,4 @@
-import { SignInAlertsForm } from "@/components/sign-in-alerts-form";
+import { SignInAlertsForm } from "@/app/(app)/profile/_components/sign-in-alerts-form";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { signInAlertsOn } from "@/lib/auth/sign-in-alert-preference";

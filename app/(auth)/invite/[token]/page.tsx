@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { InvitationAcceptForm } from "@/components/invitation-accept-form";
+import { InvitationAcceptForm } from "@/app/(auth)/invite/[token]/_components/invitation-accept-form";
 import { getDb } from "@/db";
 import { allowAnyone, getCurrentSession } from "@/lib/auth/guards";
 import { openInvitation } from "@/lib/invitations/invitations";

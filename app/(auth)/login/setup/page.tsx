@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
+import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
 import { confirmSetupAction, finishSetupAction, skipSetupAction, startSetupAction } from "@/app/(auth)/login/setup/actions";
-import { DuoSetupChoice } from "@/components/duo-setup-choice";
+import { DuoSetupChoice } from "@/app/(auth)/login/setup/_components/duo-setup-choice";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
 import { getDb } from "@/db";
@@ -30,7 +31,7 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
       {duoAvailable ? <DuoSetupChoice notice={duoNotice} /> : null}
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
-        <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
+        <SignOutButton action={signOutAction} className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>
     </div>
   );

@@ -6,9 +6,10 @@ import { RecoveryRequestSection } from "@/app/(auth)/login/two-factor/_component
 import { sendNewCodeAction, switchToCodeAction } from "@/app/(auth)/login/two-factor/actions";
 import { RowActionForm } from "@/components/row-action-form";
 import { Notice } from "@/components/ui/notice";
-import { DuoContinueForm } from "@/components/duo-continue-form";
+import { DuoContinueForm } from "@/app/(auth)/login/two-factor/_components/duo-continue-form";
+import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
-import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
+import { TwoFactorChallengeForm } from "@/app/(auth)/login/two-factor/_components/two-factor-challenge-form";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
 import { challengeMethods, codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
@@ -127,7 +128,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       ) : null}
       <RecoveryRequestSection organisationId={user.organisationId} userId={user.id} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
-        <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
+        <SignOutButton action={signOutAction} className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>
     </div>
   );

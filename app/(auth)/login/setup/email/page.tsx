@@ -3,6 +3,7 @@ import { resendSetupLinkAction, skipEmailSetupAction } from "@/app/(auth)/login/
 import { signOutLinkClass } from "@/components/auth-message";
 import { RowActionForm } from "@/components/row-action-form";
 import { SetupSkipForm } from "@/components/setup-skip-form";
+import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
@@ -46,7 +47,7 @@ export default async function EmailSetupPage() {
       />
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipEmailSetupAction} /> : null}
-        <SignOutButton className={signOutLinkClass} />
+        <SignOutButton action={signOutAction} className={signOutLinkClass} />
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import { RecoveryRequestSection } from "@/app/(auth)/login/two-factor/_components/recovery-request";
+import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
-import { TwoFactorChallengeForm } from "@/components/two-factor-challenge-form";
+import { TwoFactorChallengeForm } from "@/app/(auth)/login/two-factor/_components/two-factor-challenge-form";
 import { Notice } from "@/components/ui/notice";
 import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-message";
 
@@ -16,7 +17,7 @@ export function LockedChallenge({ email, organisationId, userId }: { email: stri
       <TwoFactorChallengeForm method={null} />
       <RecoveryRequestSection organisationId={organisationId} userId={userId} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
-        <SignOutButton className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
+        <SignOutButton action={signOutAction} className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>
     </div>
   );

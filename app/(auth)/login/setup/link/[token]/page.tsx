@@ -3,6 +3,7 @@ import Link from "next/link";
 import { continueWithSetupLinkAction } from "@/app/(auth)/login/setup/link/[token]/actions";
 import { AuthMessage, authLinkClass, signOutLinkClass } from "@/components/auth-message";
 import { RowActionForm } from "@/components/row-action-form";
+import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getDb } from "@/db";
 import { getCurrentSession, requireSession } from "@/lib/auth/guards";
@@ -47,7 +48,7 @@ export default async function SignInSetupLinkPage({ params }: { params: Promise<
             <Link href="/login/setup/email" className={authLinkClass}>
               Send a new link
             </Link>
-            <SignOutButton className={signOutLinkClass} />
+            <SignOutButton action={signOutAction} className={signOutLinkClass} />
           </>
         }
       >
@@ -56,7 +57,7 @@ export default async function SignInSetupLinkPage({ params }: { params: Promise<
     );
   }
   return (
-    <AuthMessage title="Your email address is confirmed" actions={<SignOutButton className={signOutLinkClass} />}>
+    <AuthMessage title="Your email address is confirmed" actions={<SignOutButton action={signOutAction} className={signOutLinkClass} />}>
       <p>Signing in as {user.email}. Next, set up an authenticator app on your phone to finish signing in.</p>
       <RowActionForm
         action={continueWithSetupLinkAction}

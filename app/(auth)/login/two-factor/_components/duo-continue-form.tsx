@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { continueWithDuoAction } from "@/app/(auth)/login/two-factor/duo-actions";
-import { RememberBrowserChoice } from "@/components/remember-browser-choice";
+import { RememberBrowserChoice } from "@/app/(auth)/login/two-factor/_components/remember-browser-choice";
 import { SubmitButton } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";

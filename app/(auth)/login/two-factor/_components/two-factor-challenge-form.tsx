@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { verifySecondFactorAction } from "@/app/(auth)/login/two-factor/actions";
-import { RememberBrowserChoice } from "@/components/remember-browser-choice";
+import { RememberBrowserChoice } from "@/app/(auth)/login/two-factor/_components/remember-browser-choice";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";

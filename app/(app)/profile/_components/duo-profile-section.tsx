@@ -1,5 +1,5 @@
 import { startDuoDisableAction, startDuoEnrolmentAction } from "@/app/(app)/profile/duo-actions";
-import { DuoPasswordForm } from "@/components/duo-password-form";
+import { DuoPasswordForm } from "@/app/(app)/profile/_components/duo-password-form";
 import { duoMessage, isDuoSuccess, type DuoNotice } from "@/lib/two-factor/duo/messages";
 
 /** The Duo part of the profile's two-factor card. */

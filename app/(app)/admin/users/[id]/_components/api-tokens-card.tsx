@@ -1,6 +1,6 @@
 import { RowActionForm } from "@/components/row-action-form";
 import { revokeApiTokenAction } from "@/app/(app)/admin/users/[id]/api-token-actions";
-import { ApiTokenCreateForm } from "@/components/api-token-create-form";
+import { ApiTokenCreateForm } from "@/app/(app)/admin/users/[id]/_components/api-token-create-form";
 import { Card } from "@/components/ui/card";
 import type { ApiTokenListItem } from "@/lib/api/tokens";
 import { formatDateTime } from "@/lib/format";

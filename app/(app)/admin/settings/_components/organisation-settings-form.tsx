@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { updateSettingsAction } from "@/app/(app)/admin/settings/actions";
-import { DuoConnectionTest } from "@/components/duo-connection-test";
+import { DuoConnectionTest } from "@/app/(app)/admin/settings/_components/duo-connection-test";
 import { SubmitButton } from "@/components/ui/button";
 import { Choice, ChoiceGroup, RadioGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";

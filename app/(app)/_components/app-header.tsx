@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
 import { Logo } from "@/components/ui/logo";
 
@@ -27,7 +28,7 @@ export function AppHeader({ userName, email, nav }: { userName: string; email: s
             <p className="text-sm font-medium text-slate-900">{userName}</p>
             <p className="text-xs text-slate-600">{email}</p>
           </div>
-          <SignOutButton className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" />
+          <SignOutButton action={signOutAction} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" />
         </div>
       </div>
     </header>

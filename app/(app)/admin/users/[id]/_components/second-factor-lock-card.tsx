@@ -1,4 +1,4 @@
-import { SecondFactorUnlockForm } from "@/components/second-factor-unlock-form";
+import { SecondFactorUnlockForm } from "@/app/(app)/admin/users/[id]/_components/second-factor-unlock-form";
 import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/format";
 import type { FactorLock } from "@/lib/two-factor/sign-in/factor-lock";
