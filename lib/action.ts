@@ -1,6 +1,7 @@
 import { busyMessage, HashingBusy } from "@/lib/auth/hashing-busy";
 import type { z } from "zod";
 import { isRecentlyAuthenticated, type AuthenticatedSession } from "@/lib/auth/recent-authentication";
+import { fieldErrors as formFieldErrors, messages } from "@/lib/messages";
 
 /** What every form action returns: one shape, so every form renders errors the same accessible way. */
 export type FormState<Data = never> = {
@@ -49,7 +50,7 @@ export function formAction<Schema extends FormSchema, Guarded, Data = never>(opt
   return async function action(_previous: FormState<Data>, formData: FormData): Promise<FormState<Data>> {
     const guarded = await options.guard();
     // A hand-made POST can call an action with anything at all.
-    if (!(formData instanceof FormData)) return { status: "error", message: "That request was not understood." };
+    if (!(formData instanceof FormData)) return { status: "error", message: messages.notUnderstood };
     // Checked before the input is even read: a stale session changes nothing, however well-formed its request.
     if (options.sensitive && !isRecentlyAuthenticated(guarded as AuthenticatedSession)) {
       return { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
@@ -63,7 +64,7 @@ export function formAction<Schema extends FormSchema, Guarded, Data = never>(opt
         const field = String(issue.path[0] ?? "form");
         fieldErrors[field] ??= issue.message;
       }
-      return { status: "error", message: "Please correct the highlighted fields.", fieldErrors, values };
+      return formFieldErrors<Data>(fieldErrors, values);
     }
     let result: FormState<Data>;
     try {
