@@ -6,6 +6,7 @@ import { formAction } from "@/lib/action";
 import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
 import { newPasswordProblem } from "@/lib/auth/new-password-check";
 import { changeOwnPassword, confirmOwnPassword, endOwnSession, updateOwnName } from "@/lib/data/profile";
+import { fieldError } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
 import { passwordChangeSchema, profileSchema } from "@/lib/profile-schemas";
 
@@ -27,7 +28,7 @@ export const changePasswordAction = formAction({
   async handler({ currentPassword, newPassword }, current) {
     const { user, organisation } = current;
     const problem = newPasswordProblem(newPassword, { email: user.email, name: user.name, organisationName: organisation.name });
-    if (problem) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { newPassword: problem } };
+    if (problem) return fieldError("newPassword", problem);
     const refusal = await confirmOwnPassword(current, currentPassword);
     if (refusal) return refusal;
 

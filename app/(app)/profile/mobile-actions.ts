@@ -8,7 +8,7 @@ import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { confirmOwnPassword } from "@/lib/data/profile";
 import { checkOwnSentCode } from "@/lib/data/profile-factors";
 import { ownMobile, removeOwnMobile, sendMobileVerificationCode, setOwnVerifiedMobile } from "@/lib/data/profile-mobile";
-import { minutesUntil } from "@/lib/auth/attempt-limiter";
+import { fieldError, messages } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
 import { mobileNumberSchema } from "@/lib/profile-schemas";
 import { maskPhone } from "@/lib/two-factor/sent-codes/delivery";
@@ -70,12 +70,12 @@ export const confirmMobileChangeAction = formAction({
     const { user, organisation } = current;
     const check = await checkOwnSentCode(current, "verify_mobile", code);
     if (!check.ok) {
-      if (check.reason === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+      if (check.reason === "locked") return { status: "error", message: messages.tooManyWrongCodes(check.retryAt) };
       const problem =
         check.reason === "wrong" && !check.voided
           ? "That code is not valid."
           : "This code can no longer be used: enter your number again to get a new one.";
-      return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { code: problem } };
+      return fieldError("code", problem);
     }
     const previous = await setOwnVerifiedMobile(current, check.destination);
     // The owner of the old number, who may not be the one who just changed it, hears about it.

@@ -20,7 +20,7 @@ import {
 } from "@/lib/data/profile-factors";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/flows/authenticator-enrolment";
 import { confirmPasswordAndCode } from "@/lib/flows/confirm-access";
-import { minutesUntil } from "@/lib/auth/attempt-limiter";
+import { fieldError, messages } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/sent-codes/send-outcome-message";
@@ -131,9 +131,9 @@ export const confirmCodesAction = formAction({
   async handler(input, current) {
     const check = await checkOwnSentCode(current, "enable_codes", input.code);
     if (!check.ok) {
-      if (check.reason === "locked") return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+      if (check.reason === "locked") return { status: "error", message: messages.tooManyWrongCodes(check.retryAt) };
       const problem = check.reason === "wrong" && !check.voided ? "That code is not valid." : "This code can no longer be used: start again for a new one.";
-      return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { code: problem } };
+      return fieldError("code", problem);
     }
     await turnOnOwnCodes(current);
     await notifyUser(current.user, current.organisation, {
@@ -150,7 +150,7 @@ export const updatePreferredMethodAction = formAction({
   guard: requireLocalAccount,
   schema: z.object({ method: z.enum(["totp", "code", "duo"], { error: "Choose one of your methods." }) }),
   async handler({ method }, current) {
-    if (!(await setOwnPreferredMethod(current, method))) return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { method: "Set this method up first." } };
+    if (!(await setOwnPreferredMethod(current, method))) return fieldError("method", "Set this method up first.");
     revalidatePath("/profile");
     return { status: "success", message: `Sign-in will start with: ${METHOD_LABELS[method].toLowerCase()}.` };
   },
