@@ -17,7 +17,7 @@ export function SessionList({
   fields = {},
   emptyText = "No active sessions.",
 }: {
-  sessions: SessionView[];
+  sessions: Array<Pick<SessionView, "tokenHash" | "createdAt" | "lastSeenAt" | "ip" | "userAgent">>;
   currentTokenHash?: string;
   endAction?: (state: FormState, formData: FormData) => Promise<FormState>;
   /** Hidden fields the action needs besides the session, such as the user's id. */

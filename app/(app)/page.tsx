@@ -1,16 +1,13 @@
 import type { Metadata } from "next";
 import { describeIdleMinutes } from "@/lib/auth/session-settings";
 import Link from "next/link";
-import { getDb } from "@/db";
 import { RecoveryCodesLowNotice } from "@/components/recovery-codes-low-notice";
 import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
-import { rolesOfUser } from "@/lib/auth/permissions";
 import { requirementLabel } from "@/lib/admin/labels";
 import { handledByIdentityProvider, SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
-import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
+import { dashboardOf } from "@/lib/data/home";
 import { describeMethods } from "@/lib/two-factor/policy/status";
-import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -27,13 +24,10 @@ function Detail({ term, children }: { term: string; children: React.ReactNode })
 
 export default async function DashboardPage() {
   // The organisation comes with the session: no query of its own.
-  const { user, organisation } = await requireUser();
-  const db = getDb();
-  const heldRoles = rolesOfUser(db, user.id);
-  // One query answers both what the rule requires of the user and which factors they can use.
-  const { requirement, methods, hasFactor } = twoFactorStateOfUser(db, user.id);
+  const current = await requireUser();
+  const { user, organisation } = current;
+  const { roleNames, requirement, methods, hasFactor, recoveryCodes } = await dashboardOf(current);
   const sso = handledByIdentityProvider(requirement);
-  const recoveryCodes = recoveryCodeSupply(db, user.id);
 
   return (
     <div className="space-y-6">
@@ -46,7 +40,7 @@ export default async function DashboardPage() {
           <dl className="divide-y divide-slate-100">
             <Detail term="Name">{user.name}</Detail>
             <Detail term="Email">{user.email}</Detail>
-            <Detail term="Roles">{heldRoles.length ? heldRoles.map((role) => role.name).join(", ") : "None"}</Detail>
+            <Detail term="Roles">{roleNames.length ? roleNames.join(", ") : "None"}</Detail>
           </dl>
         </Card>
         <Card title="Organisation" id="organisation">

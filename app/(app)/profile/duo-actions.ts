@@ -1,13 +1,12 @@
 "use server";
 
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
+import { confirmOwnPassword } from "@/lib/data/profile";
+import { ownDuoTurnedOn } from "@/lib/data/profile-factors";
 import { redirectToDuoPrompt } from "@/lib/flows/duo-prompt";
-import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 const passwordSchema = z.object({
   currentPassword: z.string().min(1, { error: "Enter your current password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),
@@ -24,9 +23,8 @@ export const startDuoEnrolmentAction = formAction({
   sensitive: true,
   schema: passwordSchema,
   async handler({ currentPassword }, current) {
-    const db = getDb();
-    if (twoFactorStateOfUser(db, current.user.id).duoTurnedOn) return { status: "error", message: "Duo is already on." };
-    const refusal = await confirmCurrentPassword(db, current.user, currentPassword, current.context);
+    if (await ownDuoTurnedOn(current)) return { status: "error", message: "Duo is already on." };
+    const refusal = await confirmOwnPassword(current, currentPassword);
     return refusal ?? redirectToDuoPrompt(current, "enrol");
   },
 });
@@ -37,9 +35,8 @@ export const startDuoDisableAction = formAction({
   sensitive: true,
   schema: passwordSchema,
   async handler({ currentPassword }, current) {
-    const db = getDb();
-    if (!twoFactorStateOfUser(db, current.user.id).duoTurnedOn) return { status: "error", message: "Duo is already off." };
-    const refusal = await confirmCurrentPassword(db, current.user, currentPassword, current.context);
+    if (!(await ownDuoTurnedOn(current))) return { status: "error", message: "Duo is already off." };
+    const refusal = await confirmOwnPassword(current, currentPassword);
     return refusal ?? redirectToDuoPrompt(current, "disable");
   },
 });

@@ -2,11 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { recordActorEvent } from "@/lib/audit";
 import { requireUser } from "@/lib/auth/guards";
-import { setSignInAlerts } from "@/lib/auth/sign-in-alert-preference";
+import { saveOwnSignInAlerts } from "@/lib/data/profile";
 
 /** "Email me when a new browser signs in to my account": the user's own choice, for their own account only. */
 export const saveSignInAlertsAction = formAction({
@@ -17,9 +15,7 @@ export const saveSignInAlertsAction = formAction({
   schema: z.object({ signInAlerts: z.literal("on").optional() }),
   async handler({ signInAlerts }, current) {
     const on = signInAlerts === "on";
-    const db = getDb();
-    setSignInAlerts(db, current.user.id, on);
-    recordActorEvent(db, current, "profile.updated", { targetUserId: current.user.id, details: { signInAlerts: on } });
+    await saveOwnSignInAlerts(current, on);
     revalidatePath("/profile");
     return { status: "success", message: on ? "We will email you when a new browser signs in." : "Sign-in alerts are off." };
   },

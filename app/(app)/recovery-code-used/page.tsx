@@ -2,18 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button-classes";
 import { Card } from "@/components/ui/card";
-import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/guards";
+import { ownRecoveryCodesLeft } from "@/lib/data/home";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { codesLeftText } from "@/lib/two-factor/recovery-codes/used-notice";
-import { FEW_RECOVERY_CODES_LEFT, recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
+import { FEW_RECOVERY_CODES_LEFT } from "@/lib/two-factor/recovery-codes/codes";
 
 export const metadata: Metadata = { title: "You signed in with a recovery code" };
 
 /** Where a sign-in with a recovery code lands: the codes left, and the way to a new factor. */
 export default async function RecoveryCodeUsedPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
-  const { user } = await requireUser();
-  const { left } = recoveryCodeSupply(getDb(), user.id);
+  const left = await ownRecoveryCodesLeft(await requireUser());
   const next = safeNextPath((await searchParams).next) ?? "/";
   return (
     <div className="mx-auto max-w-2xl space-y-6">
