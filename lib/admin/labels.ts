@@ -1,3 +1,5 @@
+/** The choices the user form offers, as the database stores them: the forms validate against these. */
+export { CODE_DELIVERIES, TWO_FACTOR_REQUIREMENTS } from "@/db/schema";
 import type { Requirement } from "@/lib/two-factor/policy/requirement";
 
 export const REQUIREMENT_LABELS: Record<Requirement["level"], string> = {

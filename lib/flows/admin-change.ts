@@ -63,3 +63,20 @@ export function changeAsActor<T>(
   if ("notFound" in outcome) return { ok: false, state: { status: "error", message: "That no longer exists: someone changed it in the meantime. Reload the page." } };
   return { ok: false, state: { status: "error", message: LAST_ADMINISTRATOR_MESSAGE } };
 }
+
+/** The words for an id that is not a user of the actor's organisation: the same as for one that never existed. */
+export const USER_NOT_FOUND: FormState = { status: "error", message: "That user does not exist." };
+
+/**
+ * Why an admin change on a user was not made: the user is not in the actor's
+ * organisation, or the delegation rules said no in words meant for the form
+ * (changeAsActor). A refusal that is a forgery never gets here: it is a 403.
+ */
+export type Unchanged = { ok: false; reason: "not_found" } | { ok: false; reason: "rules"; state: FormState };
+
+export const notInOrganisation: Unchanged = { ok: false, reason: "not_found" };
+
+/** The form state an action answers for an unchanged outcome. */
+export function unchangedState(outcome: Unchanged): FormState {
+  return outcome.reason === "not_found" ? USER_NOT_FOUND : outcome.state;
+}

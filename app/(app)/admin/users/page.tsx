@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
-import { listUsers, USER_SORTS, type UserListQuery } from "@/lib/admin/user-directory";
+import { USER_SORTS, type UserListQuery } from "@/lib/admin/user-directory";
+import { grantChoicesOf, pendingRecoveryRequestsOf, usersOfOrganisation } from "@/lib/data/admin-users-list";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { InvitationCreateForm } from "@/app/(app)/admin/users/_components/invitation-create-form";
 import { RecoveryRequestsCard } from "@/app/(app)/admin/users/_components/recovery-requests-card";
-import { accessReach } from "@/lib/admin/delegated-change";
-import { rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Users" };
@@ -39,8 +37,9 @@ function href(query: UserListQuery, changes: Partial<UserListQuery>) {
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { organisation, user } = await requirePermission("users:read");
-  const canInvite = (await getCurrentPermissions(user.id)).has("users:manage");
+  const current = await requirePermission("users:read");
+  const { organisation } = current;
+  const canInvite = (await getCurrentPermissions(current.user.id)).has("users:manage");
   const raw = await searchParams;
   const query: UserListQuery = querySchema.parse({
     q: typeof raw.q === "string" ? raw.q : undefined,
@@ -48,7 +47,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     direction: raw.direction,
     page: raw.page,
   });
-  const { rows, hasMore } = listUsers(getDb(), organisation.id, query);
+  const { rows, hasMore } = await usersOfOrganisation(current, query);
+  const recoveryRequests = await pendingRecoveryRequestsOf(current);
+  const grantChoices = canInvite ? await grantChoicesOf(current) : null;
 
   return (
     <div className="space-y-6">
@@ -57,9 +58,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <p className="mt-1 text-sm text-slate-600">Everyone in {organisation.name}, and how they sign in.</p>
       </div>
 
-      <RecoveryRequestsCard organisationId={organisation.id} />
+      <RecoveryRequestsCard requests={recoveryRequests} />
 
-      {canInvite ? <InvitationCreateForm {...rolesAndGroupsOf(getDb(), organisation.id, accessReach(getDb(), organisation.id, user.id))} /> : null}
+      {grantChoices ? <InvitationCreateForm {...grantChoices} /> : null}
 
       <form role="search" action="/admin/users" className="flex flex-wrap items-end gap-3">
         <div>

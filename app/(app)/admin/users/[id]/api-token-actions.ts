@@ -2,12 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { adminTarget } from "@/lib/flows/admin-change";
-import { API_TOKEN_NAME_MAX_LENGTH, createApiToken, revokeApiToken } from "@/lib/api/tokens";
-import { recordActorEvent } from "@/lib/audit";
+import { API_TOKEN_NAME_MAX_LENGTH } from "@/lib/api/tokens";
 import { requirePermission } from "@/lib/auth/guards";
+import { createApiTokenFor, revokeApiTokenOf } from "@/lib/data/admin-user-api-tokens";
+import { USER_NOT_FOUND } from "@/lib/flows/admin-change";
 
 const requireUserAdmin = () => requirePermission("users:manage");
 const id = z.coerce.number().int().positive();
@@ -28,14 +27,10 @@ export const createApiTokenAction = formAction({
   }),
   echo: ["name"],
   async handler(input, current): Promise<FormState<CreatedApiToken>> {
-    // Only a user of the admin's own organisation; another's does not exist here.
-    const target = adminTarget(current, input.user, "api_token.create", { ownAccount: "allow" });
-    if (!target) return { status: "error", message: "That user does not exist." };
-    if (!target.isApiAccount) return { status: "error", message: "Tokens can be created only for API accounts." };
-    const created = createApiToken(getDb(), { userId: target.id, name: input.name, createdByUserId: current.user.id });
-    recordActorEvent(getDb(), current, "api_token.created", { targetUserId: target.id, details: { tokenId: created.id, name: input.name, hint: created.hint } });
-    revalidatePath(`/admin/users/${target.id}`);
-    return { status: "success", message: `Token “${input.name}” created.`, data: { name: input.name, token: created.token } };
+    const created = await createApiTokenFor(current, { userId: input.user, name: input.name });
+    if (!created.ok) return created.reason === "not_found" ? USER_NOT_FOUND : { status: "error", message: "Tokens can be created only for API accounts." };
+    revalidatePath(`/admin/users/${input.user}`);
+    return { status: "success", message: `Token “${created.name}” created.`, data: { name: created.name, token: created.token } };
   },
 });
 
@@ -43,12 +38,9 @@ export const revokeApiTokenAction = formAction({
   guard: requireUserAdmin,
   schema: z.object({ user: id, token: id }),
   async handler(input, current) {
-    const target = adminTarget(current, input.user, "api_token.revoke", { ownAccount: "allow" });
-    if (!target) return { status: "error", message: "That user does not exist." };
-    const revoked = revokeApiToken(getDb(), { userId: target.id, tokenId: input.token });
-    if (!revoked) return { status: "error", message: "That token does not exist or is already revoked." };
-    recordActorEvent(getDb(), current, "api_token.revoked", { targetUserId: target.id, details: { tokenId: input.token, name: revoked.name } });
-    revalidatePath(`/admin/users/${target.id}`);
+    const revoked = await revokeApiTokenOf(current, { userId: input.user, tokenId: input.token });
+    if (!revoked.ok) return revoked.reason === "not_found" ? USER_NOT_FOUND : { status: "error", message: "That token does not exist or is already revoked." };
+    revalidatePath(`/admin/users/${input.user}`);
     return { status: "success", message: `Token “${revoked.name}” revoked.` };
   },
 });

@@ -1,14 +1,11 @@
 "use server";
 
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { adminTarget } from "@/lib/flows/admin-change";
-import { waitText } from "@/lib/auth/attempt-limiter";
 import { requirePermission } from "@/lib/auth/guards";
-import { adminResetRefusal, issuePasswordResetLink, resetAccountOfUser } from "@/lib/auth/password-reset";
-
-const NOT_FOUND = { status: "error", message: "That user does not exist." } as const;
+import { sendPasswordResetLink } from "@/lib/data/admin-user-links";
+import { USER_NOT_FOUND } from "@/lib/flows/admin-change";
+import { inMinutes } from "@/lib/messages";
 
 /**
  * "Send password reset link": the same single-use link as /login/forgot,
@@ -19,16 +16,17 @@ export const sendPasswordResetLinkAction = formAction({
   guard: () => requirePermission("users:manage"),
   schema: z.object({ user: z.coerce.number().int().positive() }),
   async handler(input, current) {
-    const db = getDb();
-    // Another organisation's user is not found; one who outranks the actor is refused (403, audited).
-    if (!adminTarget(current, input.user, "password_reset.send", { ownAccount: "allow" })) return NOT_FOUND;
-    const account = resetAccountOfUser(db, current.organisation.id, input.user);
-    if (!account) return NOT_FOUND;
-    const refusal = adminResetRefusal(account);
-    if (refusal) return { status: "error", message: refusal };
-    const sent = await issuePasswordResetLink(db, { account, context: current.context, sentBy: current.user });
-    if (sent.ok) return { status: "success", message: `Password reset link sent to ${account.email}. It works once, for 30 minutes.` };
-    if (sent.reason === "delivery_failed") return { status: "error", message: `The email to ${account.email} could not be sent. Try again in a moment.` };
-    return { status: "error", message: `A reset link was sent to ${account.email} recently. Try again in ${waitText(sent.retryAt ?? new Date())}.` };
+    const sent = await sendPasswordResetLink(current, input.user);
+    if (sent.ok) return { status: "success", message: `Password reset link sent to ${sent.email}. It works once, for 30 minutes.` };
+    switch (sent.reason) {
+      case "not_found":
+        return USER_NOT_FOUND;
+      case "refused":
+        return { status: "error", message: sent.message };
+      case "delivery_failed":
+        return { status: "error", message: `The email to ${sent.email} could not be sent. Try again in a moment.` };
+      case "too_soon":
+        return { status: "error", message: `A reset link was sent to ${sent.email} recently. Try again in ${inMinutes(sent.retryAt)}.` };
+    }
   },
 });

@@ -1,12 +1,10 @@
 "use server";
 
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { adminTarget, changeAsActor } from "@/lib/flows/admin-change";
-import { recordActorEvent } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
-import { dismissPendingRequest } from "@/lib/recovery/requests";
+import { dismissRecoveryRequest } from "@/lib/data/admin-user-changes";
+import { unchangedState } from "@/lib/flows/admin-change";
 
 const id = z.coerce.number().int().positive();
 
@@ -19,17 +17,8 @@ export const dismissRecoveryRequestAction = formAction({
   guard: () => requirePermission("users:manage"),
   schema: z.object({ user: id, request: id }),
   async handler(input, current) {
-    // Your own request is for another administrator to answer.
-    const target = adminTarget(current, input.user, "recovery_request.dismiss", { ownAccount: "refuse" });
-    if (!target) return { status: "error", message: "That user does not exist." };
-    const outcome = changeAsActor(current, "recovery_request.dismiss", {
-      affected: { userIds: [target.id] },
-      // Scoped to this user in this organisation: another request id dismisses nothing.
-      change: (tx) => dismissPendingRequest(tx, { organisationId: current.organisation.id, userId: target.id, requestId: input.request, closedByUserId: current.user.id }),
-    });
-    if (!outcome.ok) return outcome.state;
-    if (!outcome.value) return { status: "error", message: "That request is no longer pending." };
-    recordActorEvent(getDb(), current, "recovery_request.dismissed", { targetUserId: target.id, details: { requestId: outcome.value.id } });
+    const result = await dismissRecoveryRequest(current, { userId: input.user, requestId: input.request });
+    if (!result.ok) return result.reason === "not_pending" ? { status: "error", message: "That request is no longer pending." } : unchangedState(result);
     // No revalidatePath: the card would vanish with this answer (see RecoveryRequestDismissForm).
     return { status: "success", message: "The request was dismissed. The user can ask again if they still need help." };
   },

@@ -1,18 +1,16 @@
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
-import { getDb } from "@/db";
 import { formatDateTime } from "@/lib/format";
-import { pendingRecoveryRequests } from "@/lib/recovery/requests";
+import type { PendingRecoveryRequestRow } from "@/lib/data/admin-users-list";
 import { describeUserAgent } from "@/lib/user-agent";
 
 /**
  * The organisation's pending "I can't use any of my methods" requests, oldest
  * first, each linking to the user's page where it is answered. Nothing when
- * there are none. The page's guard (users:read) and `organisationId` (the
- * actor's) decide what is listed.
+ * there are none. The page's guard (users:read) and the actor's organisation
+ * (lib/data/admin-users-list.ts) decide what is listed.
  */
-export function RecoveryRequestsCard({ organisationId }: { organisationId: number }) {
-  const requests = pendingRecoveryRequests(getDb(), organisationId);
+export function RecoveryRequestsCard({ requests }: { requests: PendingRecoveryRequestRow[] }) {
   if (requests.length === 0) return null;
   return (
     <Card

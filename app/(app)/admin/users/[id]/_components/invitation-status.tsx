@@ -1,13 +1,11 @@
 import { resendInvitationAction, withdrawInvitationAction } from "@/app/(app)/admin/users/invitation-actions";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
-import { getDb } from "@/db";
 import { formatDateTime } from "@/lib/format";
-import { findPendingInvitation } from "@/lib/invitations/invitations";
+import type { PendingInvitation } from "@/lib/invitations/invitations";
 
 /** On a user's admin page: their invitation while it waits to be accepted, and what an admin can do about it. */
-export function InvitationStatus({ organisationId, userId, canManage }: { organisationId: number; userId: number; canManage: boolean }) {
-  const invitation = findPendingInvitation(getDb(), organisationId, userId);
+export function InvitationStatus({ userId, invitation, canManage }: { userId: number; invitation: PendingInvitation | null; canManage: boolean }) {
   if (!invitation) return null;
   return (
     <Card title="Invitation" id="invitation">

@@ -1,14 +1,9 @@
 import { sendPasswordResetLinkAction } from "@/app/(app)/admin/users/[id]/password-reset-actions";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
-import { getDb } from "@/db";
-import { adminResetRefusal, resetAccountOfUser } from "@/lib/auth/password-reset";
 
-/** "Send password reset link" on a user's admin page, or why it is not offered. The page has checked users:manage and rank. */
-export function PasswordResetCard({ organisationId, userId }: { organisationId: number; userId: number }) {
-  const account = resetAccountOfUser(getDb(), organisationId, userId);
-  if (!account) return null;
-  const refusal = adminResetRefusal(account);
+/** "Send password reset link" on a user's admin page, or why it is not offered (`refusal`). The page has checked users:manage and rank. */
+export function PasswordResetCard({ userId, refusal }: { userId: number; refusal: string | null }) {
   return (
     <Card
       title="Password"

@@ -1,11 +1,9 @@
 import { Card } from "@/components/ui/card";
-import { getDb } from "@/db";
-import { recentSignInsOfUser } from "@/lib/admin/recent-sign-ins";
+import type { RecentSignIn } from "@/lib/admin/recent-sign-ins";
 import { formatDateTime } from "@/lib/format";
 
 /** The user's last sign-in attempts, from the audit log; the page has checked users:read and the organisation. */
-export function RecentSignIns({ organisationId, userId }: { organisationId: number; userId: number }) {
-  const events = recentSignInsOfUser(getDb(), organisationId, userId);
+export function RecentSignIns({ events }: { events: RecentSignIn[] }) {
   return (
     <Card title="Recent sign-ins" id="recent-sign-ins" description="The last ten sign-in attempts, successful or not. Times are in UTC.">
       {events.length === 0 ? (

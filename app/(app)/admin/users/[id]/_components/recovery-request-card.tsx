@@ -1,8 +1,7 @@
 import { RecoveryRequestDismissForm } from "@/app/(app)/admin/users/[id]/_components/recovery-request-dismiss-form";
 import { Card } from "@/components/ui/card";
-import { getDb } from "@/db";
 import { formatDateTime } from "@/lib/format";
-import { pendingRequestOfUser } from "@/lib/recovery/requests";
+import type { RecoveryRequest } from "@/lib/recovery/requests";
 import { describeUserAgent } from "@/lib/user-agent";
 
 /**
@@ -11,17 +10,16 @@ import { describeUserAgent } from "@/lib/user-agent";
  * the reset is. Nothing here changes the account.
  */
 export function RecoveryRequestCard({
-  organisationId,
   user,
+  request,
   canDismiss,
   canReset,
 }: {
-  organisationId: number;
   user: { id: number; name: string };
+  request: RecoveryRequest | null;
   canDismiss: boolean;
   canReset: boolean;
 }) {
-  const request = pendingRequestOfUser(getDb(), organisationId, user.id);
   if (!request) return null;
   const details = (
     <>

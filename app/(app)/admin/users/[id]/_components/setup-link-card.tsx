@@ -1,19 +1,17 @@
 import { sendSetupLinkAction } from "@/app/(app)/admin/users/[id]/setup-link-actions";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
-import { getDb } from "@/db";
-import { setupLinkEligibility } from "@/lib/two-factor/authenticator-app/setup-link";
+import type { AdminUserDetail } from "@/lib/data/admin-user-detail";
 
 /** "Send setup link" on a user's admin page, or why it is not offered. */
-export function SetupLinkCard({ organisationId, userId }: { organisationId: number; userId: number }) {
-  const eligibility = setupLinkEligibility(getDb(), organisationId, userId);
+export function SetupLinkCard({ userId, setupLink }: { userId: number; setupLink: NonNullable<AdminUserDetail["managed"]>["setupLink"] }) {
   return (
     <Card
       title="Authenticator setup link"
       id="setup-link"
       description="Emails the user a link, valid once for 24 hours, to a page where they sign in and set up their authenticator app. You never see their secret; a new link replaces any earlier one."
     >
-      {eligibility.ok ? (
+      {setupLink.offered ? (
         <RowActionForm
           action={sendSetupLinkAction}
           fields={{ user: userId }}
@@ -22,7 +20,7 @@ export function SetupLinkCard({ organisationId, userId }: { organisationId: numb
           className="flex flex-col items-start gap-2"
         />
       ) : (
-        <p className="text-sm text-slate-600">{eligibility.reason}</p>
+        <p className="text-sm text-slate-600">{setupLink.reason}</p>
       )}
     </Card>
   );

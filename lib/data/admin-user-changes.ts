@@ -1,0 +1,215 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
+import { resetReasonSchema } from "@/lib/admin/reset-reason";
+import { applyUserAccessChange, signOutUserEverywhere } from "@/lib/admin/user-admin";
+import { recordActorEvent } from "@/lib/audit";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { deleteSessionOfUser } from "@/lib/auth/sessions";
+import { adminTarget, changeAsActor, notInOrganisation, type Unchanged } from "@/lib/flows/admin-change";
+import { notifyUser } from "@/lib/messaging/notify";
+import { dismissPendingRequest, noticeExpiredRequests, resolvePendingRequests } from "@/lib/recovery/requests";
+import { removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
+import { clearFactorFailures } from "@/lib/two-factor/sign-in/factor-lock";
+
+/*
+ * The changes an administrator makes to one user from their admin page. Each
+ * asks adminTarget first: an id outside the actor's organisation is "not
+ * found", one who outranks the actor is refused with a 403 (audited), and
+ * changeAsActor decides the delegation rules again inside the transaction.
+ */
+
+type Done<T = object> = { ok: true } & T;
+
+export type UserAccessInput = {
+  userId: number;
+  roleIds: number[];
+  groupIds: number[];
+  requirement: TwoFactorRequirement;
+  codeDelivery: CodeDelivery;
+  isApiAccount: boolean;
+  /** Whether the form's box could be unticked, and is: its absence alone must never remove a factor. */
+  turnOffTwoFactor: boolean;
+};
+
+/** Roles, groups, requirement, code delivery and API status; turning two-factor off when asked. Not for the actor's own account. */
+export async function updateUserAccess(current: CurrentSession, input: UserAccessInput): Promise<Done | Unchanged> {
+  // Your own roles, requirement, factors and API status are managed on /profile.
+  const target = adminTarget(current, input.userId, "user.update", { ownAccount: "refuse" });
+  if (!target) return notInOrganisation;
+  const removeTwoFactor = input.turnOffTwoFactor && target.hasOwnFactor;
+  const outcome = changeAsActor(current, "user.update", {
+    affected: { userIds: [target.id] },
+    change: (tx) =>
+      applyUserAccessChange(tx, current.organisation.id, target.id, {
+        roleIds: input.roleIds,
+        groupIds: input.groupIds,
+        requirement: input.requirement,
+        isApiAccount: input.isApiAccount,
+        codeDelivery: input.codeDelivery,
+        removeTwoFactor,
+      }),
+  });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+
+  recordActorEvent(getDb(), current, "user.updated", { targetUserId: target.id, details: { requirement: input.requirement, apiAccount: input.isApiAccount, codeDelivery: input.codeDelivery } });
+  if (removeTwoFactor) {
+    recordActorEvent(getDb(), current, "two_factor.disabled", { targetUserId: target.id, details: { byAdministrator: true } });
+    await notifyUser(target, current.organisation, {
+      subject: "two-factor authentication was turned off",
+      heading: "An administrator turned off your two-factor authentication",
+      paragraphs: [
+        `${current.user.name} turned off two-factor authentication for your account, for example because you lost your phone.`,
+        "Your authenticator app, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
+      ],
+    });
+  }
+  if (input.requirement !== target.twoFactorRequirement) {
+    recordActorEvent(getDb(), current, "two_factor.requirement_changed", { targetUserId: target.id, details: { from: target.twoFactorRequirement, to: input.requirement } });
+    await notifyUser(target, current.organisation, {
+      subject: "your two-factor requirement changed",
+      heading: "Your two-factor authentication requirement changed",
+      paragraphs: [`${current.user.name} changed it from “${target.twoFactorRequirement}” to “${input.requirement}”.`],
+    });
+  }
+  return { ok: true };
+}
+
+/**
+ * Clears the user's second factors, answers their recovery requests and signs
+ * them out everywhere. The reason is checked after the target: a forged
+ * request about someone out of reach is refused as such, whatever it carries.
+ */
+export async function resetTwoFactor(
+  current: CurrentSession,
+  input: { userId: number; reason: string | undefined },
+): Promise<Done | Unchanged | { ok: false; reason: "invalid_reason"; error: string }> {
+  // Your own factors are turned off on /profile, with your password and a code.
+  const target = adminTarget(current, input.userId, "two_factor.reset", { ownAccount: "refuse" });
+  if (!target) return notInOrganisation;
+  const reason = resetReasonSchema.safeParse(input.reason);
+  if (!reason.success) return { ok: false, reason: "invalid_reason", error: reason.error.issues[0]?.message ?? "Give a reason." };
+  const outcome = changeAsActor(current, "two_factor.reset", {
+    affected: { userIds: [target.id] },
+    change: (tx) => {
+      removeSecondFactors(tx, target.id);
+      // A reset answers the user's recovery requests: closed with it, in this transaction.
+      noticeExpiredRequests(tx, current.organisation.id);
+      const resolved = resolvePendingRequests(tx, { organisationId: current.organisation.id, userId: target.id, closedByUserId: current.user.id });
+      return { ended: signOutUserEverywhere(tx, target.id), resolved };
+    },
+  });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+  const { ended, resolved } = outcome.value;
+  recordActorEvent(getDb(), current, "two_factor.reset", {
+    targetUserId: target.id,
+    details: { sessionsEnded: ended, reason: reason.data, recoveryRequestsResolved: resolved.length },
+  });
+  for (const request of resolved) recordActorEvent(getDb(), current, "recovery_request.resolved", { targetUserId: target.id, details: { requestId: request.id } });
+  await notifyUser(target, current.organisation, {
+    subject: "two-factor authentication was reset",
+    heading: "An administrator reset your two-factor authentication",
+    paragraphs: [
+      `${current.user.name} reset two-factor authentication for your account and signed you out everywhere.`,
+      `The reason they gave: “${reason.data}”`,
+      "Your authenticator app, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
+    ],
+  });
+  return { ok: true };
+}
+
+/** Ends every session of the user; signing yourself out everywhere is harmless, so allowed here as on /profile. */
+export async function signOutEverywhere(current: CurrentSession, userId: number): Promise<Done<{ ended: number; ownAccount: boolean }> | Unchanged> {
+  const target = adminTarget(current, userId, "user.sign_out_everywhere", { ownAccount: "allow" });
+  if (!target) return notInOrganisation;
+  const outcome = changeAsActor(current, "user.sign_out_everywhere", {
+    affected: { userIds: [target.id] },
+    change: (tx) => signOutUserEverywhere(tx, target.id),
+  });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+  recordActorEvent(getDb(), current, "user.sessions_revoked", { targetUserId: target.id, details: { sessionsEnded: outcome.value } });
+  return { ok: true, ended: outcome.value, ownAccount: target.id === current.user.id };
+}
+
+/** Disables (and signs out) or enables the account. Not for the actor's own account. */
+export async function setAccountDisabled(current: CurrentSession, input: { userId: number; disable: boolean }): Promise<Done | Unchanged> {
+  const target = adminTarget(current, input.userId, "user.disable", { ownAccount: "refuse" });
+  if (!target) return notInOrganisation;
+  const { disable } = input;
+  const outcome = changeAsActor(current, "user.disable", {
+    affected: { userIds: [target.id] },
+    change: (tx) => {
+      tx.update(users).set({ disabledAt: disable ? new Date() : null }).where(eq(users.id, target.id)).run();
+      if (disable) signOutUserEverywhere(tx, target.id);
+    },
+  });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+  recordActorEvent(getDb(), current, disable ? "user.disabled" : "user.enabled", { targetUserId: target.id });
+  return { ok: true };
+}
+
+/** Ends one session of the user, named by its id from their admin page; never the actor's current one. */
+export async function endSessionOfUser(
+  current: CurrentSession,
+  input: { userId: number; sessionId: string },
+): Promise<Done | Unchanged | { ok: false; reason: "current_session" } | { ok: false; reason: "already_ended" }> {
+  const target = adminTarget(current, input.userId, "session.end", { ownAccount: "allow" });
+  if (!target) return notInOrganisation;
+  if (input.sessionId === current.session.tokenHash) return { ok: false, reason: "current_session" };
+  // Scoped to the user: a session id of anyone else ends nothing.
+  const outcome = changeAsActor(current, "session.end", { affected: { userIds: [target.id] }, change: (tx) => deleteSessionOfUser(tx, target.id, input.sessionId) });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+  if (!outcome.value) return { ok: false, reason: "already_ended" };
+  recordActorEvent(getDb(), current, "session.revoked", { targetUserId: target.id, details: { byAdministrator: true } });
+  return { ok: true };
+}
+
+/**
+ * Lifts the lock the cap of consecutive wrong codes set (NIST SP 800-63B-4
+ * §3.2.2), under the same permission and rank checks as resetting two-factor
+ * authentication. `wasLocked` is false when there was nothing to lift.
+ */
+export async function unlockSecondFactor(current: CurrentSession, userId: number): Promise<Done<{ wasLocked: boolean }> | Unchanged> {
+  // Your own second step is unlocked with one of your recovery codes.
+  const target = adminTarget(current, userId, "two_factor.unlock", { ownAccount: "refuse" });
+  if (!target) return notInOrganisation;
+  const outcome = changeAsActor(current, "two_factor.unlock", {
+    affected: { userIds: [target.id] },
+    change: (tx) => clearFactorFailures(tx, target.id),
+  });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+  const cleared = outcome.value;
+  if (!cleared) return { ok: true, wasLocked: false };
+  recordActorEvent(getDb(), current, "two_factor.unlocked", { targetUserId: target.id, details: { by: "administrator", failures: cleared.failures } });
+  // Template "SecondFactorUnlocked".
+  await notifyUser(target, current.organisation, {
+    subject: "your second sign-in step was unlocked",
+    heading: "Your second sign-in step was unlocked",
+    paragraphs: [`${current.user.name} unlocked the second step of your sign-in. Your authenticator app, codes and Duo work again.`],
+  });
+  return { ok: true, wasLocked: true };
+}
+
+/**
+ * "Dismiss request": the administrator could not confirm it was really the
+ * user (or it was not them). Under the same permission and rank checks as the
+ * reset it would otherwise lead to.
+ */
+export async function dismissRecoveryRequest(
+  current: CurrentSession,
+  input: { userId: number; requestId: number },
+): Promise<Done | Unchanged | { ok: false; reason: "not_pending" }> {
+  // Your own request is for another administrator to answer.
+  const target = adminTarget(current, input.userId, "recovery_request.dismiss", { ownAccount: "refuse" });
+  if (!target) return notInOrganisation;
+  const outcome = changeAsActor(current, "recovery_request.dismiss", {
+    affected: { userIds: [target.id] },
+    // Scoped to this user in this organisation: another request id dismisses nothing.
+    change: (tx) => dismissPendingRequest(tx, { organisationId: current.organisation.id, userId: target.id, requestId: input.requestId, closedByUserId: current.user.id }),
+  });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+  if (!outcome.value) return { ok: false, reason: "not_pending" };
+  recordActorEvent(getDb(), current, "recovery_request.dismissed", { targetUserId: target.id, details: { requestId: outcome.value.id } });
+  return { ok: true };
+}
