@@ -172,7 +172,7 @@ test("an invitation for a role without 2FA lands on the dashboard, signing out w
   // Mistakes are announced next to their fields and in the form's status, and change nothing.
   await acceptWith(sharedPage, { name: "Omar Onboard", password: "a long enough passphrase", confirm: "a different long passphrase" });
   await expect(sharedPage.getByLabel("Confirm new password", { exact: true })).toHaveAccessibleDescription("The two passwords do not match.");
-  await expect(sharedPage.getByRole("status")).toHaveText("Please correct the highlighted fields.");
+  await expect(sharedPage.getByRole("status")).toHaveText("Please correct the highlighted field.");
   await expect(sharedPage.getByLabel("Your name", { exact: true })).toHaveValue("Omar Onboard");
   await expectNoAxeViolations(sharedPage);
   await acceptWith(sharedPage, { name: "Omar Onboard", password: "short" });
