@@ -294,3 +294,70 @@ test("a session already open when setup by email becomes owed goes to the email 
   await expect(page.getByText(/We emailed a link to/)).toBeVisible();
   expect(outboxEmails(db, user.email)[0]?.body).toMatch(/\/login\/setup\/link\/[A-Za-z0-9_-]+/);
 });
+
+test("rendering a page sends and changes nothing: the setup route it redirects to demotes the session and sends one link, however often it is asked", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+  baseURL,
+}) => {
+  const user = await createUser();
+  const bystander = await createUser({ organisationId: user.organisationId });
+  await signInAs(context, user);
+  await page.goto("/profile");
+  await expect(page).toHaveURL("/profile");
+  db.update(organisations).set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" }).where(eq(organisations.id, user.organisationId)).run();
+  const stageOf = (userId: number) => db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, userId)).all().map((row) => row.stage);
+
+  await test.step("two quick requests for a page only redirect to the setup route", async () => {
+    const answers = await Promise.all([context.request.get("/profile", { maxRedirects: 0 }), context.request.get("/", { maxRedirects: 0 })]);
+    for (const answer of answers) {
+      expect(answer.status()).toBe(307);
+      expect(answer.headers().location).toMatch(/\/login\/setup\/start$/);
+    }
+    expect(outboxEmails(db, user.email)).toHaveLength(0);
+    expect(stageOf(user.id)).toEqual(["active"]);
+  });
+
+  await test.step("the route sends exactly one link, even asked twice at once", async () => {
+    const answers = await Promise.all([1, 2].map(() => context.request.get("/login/setup/start", { maxRedirects: 0 })));
+    for (const answer of answers) expect(answer.headers().location).toMatch(/\/login\/setup\/email$/);
+    expect(outboxEmails(db, user.email)).toHaveLength(1);
+    expect(stageOf(user.id)).toEqual(["email_setup"]);
+  });
+
+  await test.step("the route changes nothing for a visitor without a session, or a session that owes no setup", async () => {
+    const signedOut = await browser.newContext({ baseURL });
+    const answer = await signedOut.request.get("/login/setup/start", { maxRedirects: 0 });
+    expect(answer.headers().location).toMatch(/\/login$/);
+    await signedOut.close();
+
+    // A bystander for whom 2FA is optional goes home, untouched.
+    db.update(users).set({ twoFactorRequirement: "optional" }).where(eq(users.id, bystander.id)).run();
+    const bystanderContext = await browser.newContext({ baseURL });
+    await signInAs(bystanderContext, bystander);
+    const home = await bystanderContext.request.get("/login/setup/start", { maxRedirects: 0 });
+    expect(home.headers().location).toMatch(/^(https?:\/\/[^/]+)?\/$/);
+    expect(stageOf(bystander.id)).toEqual(["active"]);
+    expect(outboxEmails(db, bystander.email)).toHaveLength(0);
+    await bystanderContext.close();
+  });
+});
+
+test("a server action whose guard finds setup owed goes through the setup route to the email step", async ({ page, context, db, createUser, signInAs }) => {
+  const noServerErrors = failOnServerErrors(page);
+  const user = await createUser();
+  await signInAs(context, user);
+  await page.goto("/profile");
+  const card = page.getByRole("region", { name: "Sign-in alerts" });
+  await expect(card.getByRole("button", { name: "Save", exact: true })).toBeVisible();
+  db.update(organisations).set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" }).where(eq(organisations.id, user.organisationId)).run();
+  await card.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL("/login/setup/email");
+  await expect(page.getByText(/We emailed a link to/)).toBeVisible();
+  expect(outboxEmails(db, user.email)).toHaveLength(1);
+  noServerErrors();
+});

@@ -7,12 +7,10 @@ import { getDb } from "@/db";
 import type { Permission, SessionStage } from "@/db/schema";
 import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
-import { deleteSession, demoteSessionToSetup, loadSession, type LoadedSession } from "@/lib/auth/sessions";
-import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
+import { loadSession, type LoadedSession } from "@/lib/auth/sessions";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { requestContext, type RequestContext } from "@/lib/request-context";
 import { secureCookies } from "@/lib/auth/secure-cookies";
-import { sendSignInSetupLinkQuietly } from "@/lib/two-factor/required-setup/email-setup-link";
 
 export type CurrentSession = LoadedSession & {
   /** The raw cookie token, needed to rotate or end this very session. */
@@ -42,6 +40,9 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
 /** What the requirement rule says of a user now (asked once per request). */
 const twoFactorStateNow = cache(async (userId: number) => twoFactorStateOfUser(getDb(), userId));
 
+/** Where the guards send a fully signed-in session that must set up 2FA now. */
+export const REQUIRED_SETUP_START_PATH = "/login/setup/start";
+
 /** Where a session in the given stage belongs. */
 export function homeOf(stage: SessionStage): string {
   if (stage === "password") return "/login/two-factor";
@@ -59,25 +60,10 @@ export async function requireSession(stage: SessionStage): Promise<CurrentSessio
   const current = await getCurrentSession();
   if (!current) return signInAgain();
   const state = current.session.stage === "active" && stage === "active" ? await twoFactorStateNow(current.user.id) : null;
-  if (state && mustSetUpNow(state)) {
-    // 2FA became required while this session was open: no sign-out needed,
-    // its next request goes to setup (on screen, or first by email, as the
-    // organisation chose), and so does every one after it.
-    const { setupStage } = state;
-    // On screen, setup binds a factor with nothing but this session: only a
-    // session that proved who it is recently may do that. An older one (a
-    // cookie left open for weeks, or stolen) signs in again first
-    // (NIST SP 800-63B-4 §4.1.2). The emailed link proves the mailbox instead.
-    if (setupStage === "setup" && !isRecentlyAuthenticated(current)) {
-      deleteSession(getDb(), current.token);
-      redirect("/login?reason=setup-required");
-    }
-    demoteSessionToSetup(getDb(), current.session.tokenHash, setupStage);
-    if (setupStage === "email_setup") {
-      await sendSignInSetupLinkQuietly(getDb(), { userId: current.user.id, sessionTokenHash: current.session.tokenHash, context: current.context });
-    }
-    redirect(homeOf(setupStage));
-  }
+  // 2FA became required while this session was open. A guard only decides:
+  // the route there demotes the session (or ends it) and sends any link,
+  // never a page while it renders (app/(auth)/login/setup/start/route.ts).
+  if (state && mustSetUpNow(state)) redirect(REQUIRED_SETUP_START_PATH);
   if (current.session.stage !== stage) redirect(homeOf(current.session.stage));
   return current;
 }

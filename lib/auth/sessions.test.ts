@@ -34,10 +34,19 @@ describe("sessions", () => {
 
   it("shortens a session demoted to setup to a setup session's lifetime, never lengthening one", () => {
     const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
-    demoteSessionToSetup(db, hashToken(token), "email_setup", now);
+    expect(demoteSessionToSetup(db, hashToken(token), "email_setup", now)).toBe(true);
     expect(db.select().from(sessions).get()).toMatchObject({ stage: "email_setup", expiresAt: new Date(now.getTime() + EMAIL_SETUP_STAGE_LIFETIME_MS) });
     demoteSessionToSetup(db, hashToken(token), "email_setup", new Date(now.getTime() + DAY / 2));
     expect(db.select().from(sessions).get()!.expiresAt).toEqual(new Date(now.getTime() + EMAIL_SETUP_STAGE_LIFETIME_MS));
+  });
+
+  it("demotes a session only while it is active, so of two racing requests only one sends it to setup", () => {
+    const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
+    expect(demoteSessionToSetup(db, hashToken(token), "email_setup", now)).toBe(true);
+    expect(demoteSessionToSetup(db, hashToken(token), "setup", now)).toBe(false);
+    expect(db.select().from(sessions).get()!.stage).toBe("email_setup");
+    const half = createSession(db, { userId: user.id, stage: "password", context, now });
+    expect(demoteSessionToSetup(db, hashToken(half.token), "setup", now)).toBe(false);
   });
 
   it("stores only the hash of a long random token, with an absolute expiry from the organisation", () => {

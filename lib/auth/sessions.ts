@@ -178,15 +178,22 @@ export function rotateSession(
   });
 }
 
-/** Sends a signed-in session back to setup, when 2FA became required for a user without a factor. */
-export function demoteSessionToSetup(db: Db, tokenHash: string, stage: "setup" | "email_setup" = "setup", now = new Date()): void {
+/**
+ * Sends a signed-in session back to setup, when 2FA became required for a
+ * user without a factor. Only an active session is demoted: of two requests
+ * racing to demote it, one wins (true) and the other changes nothing (false).
+ */
+export function demoteSessionToSetup(db: Db, tokenHash: string, stage: "setup" | "email_setup" = "setup", now = new Date()): boolean {
   // A setup session lives no longer than one started at the password would:
   // the demoted session must not keep its 90 days while half signed in.
   const latest = new Date(now.getTime() + sessionLifetimeMs(stage, 0));
-  db.update(sessions)
-    .set({ stage, expiresAt: sql`min(${sessions.expiresAt}, ${latest.getTime()})` })
-    .where(eq(sessions.tokenHash, tokenHash))
-    .run();
+  return (
+    db
+      .update(sessions)
+      .set({ stage, expiresAt: sql`min(${sessions.expiresAt}, ${latest.getTime()})` })
+      .where(and(eq(sessions.tokenHash, tokenHash), eq(sessions.stage, "active")))
+      .run().changes === 1
+  );
 }
 
 export function deleteSession(db: Db, token: string): void {

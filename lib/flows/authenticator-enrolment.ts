@@ -10,6 +10,7 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { confirmAuthenticatorEnrolment, startAuthenticatorEnrolment } from "@/lib/two-factor/authenticator-app/credentials";
 import { groupSecret, totpUri } from "@/lib/two-factor/authenticator-app/totp";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { fieldError } from "@/lib/messages";
 
 /*
  * Enrolling an authenticator app, shared by /profile (signed in) and
@@ -37,11 +38,7 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
   const result = await confirmAuthenticatorEnrolment(db, current.user.id, code, appKeyRing());
   if (!result.ok) {
     if (result.reason === "wrong_code") {
-      return {
-        status: "error",
-        message: "Please correct the highlighted field.",
-        fieldErrors: { code: "That code is not valid. Check that your phone's clock is set automatically, then try the newest code." },
-      };
+      return fieldError("code", "That code is not valid. Check that your phone's clock is set automatically, then try the newest code.");
     }
     if (result.reason === "locked") return { status: "error", message: "Too many wrong codes. Try again in a few minutes." };
     return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };

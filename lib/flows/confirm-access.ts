@@ -2,7 +2,6 @@ import "server-only";
 import { getDb } from "@/db";
 import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
-import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { takeNextPath } from "@/lib/flows/return-path-cookie";
@@ -15,6 +14,7 @@ import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-mess
 import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { fieldError, messages } from "@/lib/messages";
 
 /**
  * Whether the user has a factor they can prove here with a code. A user with
@@ -41,7 +41,7 @@ export async function confirmPasswordAndCode(
   if (refusal) return refusal;
   const { user, session } = current;
   if (!input.code) {
-    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [fields.code]: "Enter a code." } };
+    return fieldError(fields.code, "Enter a code.");
   }
   const check = await checkSecondFactorCode(db, {
     userId: user.id,
@@ -52,7 +52,7 @@ export async function confirmPasswordAndCode(
   });
   if (check.outcome === "locked") {
     if (!check.retryAt) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
-    return { status: "error", message: `Too many wrong codes. Try again in ${minutesUntil(check.retryAt)} minutes.` };
+    return { status: "error", message: messages.tooManyWrongCodes(check.retryAt) };
   }
   if (check.outcome === "wrong" && check.factorLocked) {
     recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "consecutive" } });
@@ -61,7 +61,7 @@ export async function confirmPasswordAndCode(
   }
   if (check.outcome === "wrong") {
     const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
-    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [fields.code]: problem } };
+    return fieldError(fields.code, problem);
   }
   if (check.unlocked) recordActorEvent(db, current, "two_factor.unlocked", { targetUserId: user.id, details: { by: "recovery_code" } });
   if (check.method === "recovery_code") {

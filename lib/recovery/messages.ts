@@ -1,10 +1,10 @@
 import { formatDateTime } from "@/lib/format";
-import { waitText } from "@/lib/auth/attempt-limiter";
+import { inMinutes } from "@/lib/messages";
 
 /** "3 hours" past the hour (the limit's window is a day), else the limiter's minutes. */
 function waitFor(retryAt: Date, now: Date): string {
   const hours = Math.ceil((retryAt.getTime() - now.getTime()) / 3_600_000);
-  return hours > 1 ? `${hours} hours` : waitText(retryAt, now);
+  return hours > 1 ? `${hours} hours` : inMinutes(retryAt, now);
 }
 
 /* Every word a user reads about recovery requests, in one place. */

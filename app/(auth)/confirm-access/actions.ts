@@ -2,19 +2,17 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
 import { signIn } from "@/lib/auth/auth";
 import { rememberNextPath } from "@/lib/flows/return-path-cookie";
 import { confirmAccess } from "@/lib/flows/confirm-access";
-import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import { redirectToDuoPrompt } from "@/lib/flows/duo-prompt";
 import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { returnAfterConfirmedAccess } from "@/lib/auth/recent-authentication";
-import { handledByIdentityProvider, SSO_PROVIDER_ID } from "@/lib/auth/sso";
-import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { SSO_PROVIDER_ID } from "@/lib/auth/sso";
+import { confirmsAtIdentityProvider, confirmPasswordForDuo, hasDuo } from "@/lib/data/sign-in";
 
 const next = z.string().optional().transform(safeNextPath);
 
@@ -44,9 +42,8 @@ export const confirmAccessWithDuoAction = formAction({
     next,
   }),
   async handler(input, current) {
-    const db = getDb();
-    if (!twoFactorStateOfUser(db, current.user.id).methods.includes("duo")) return { status: "error", message: "Duo is not one of your methods." };
-    const refusal = await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
+    if (!(await hasDuo(current))) return { status: "error", message: "Duo is not one of your methods." };
+    const refusal = await confirmPasswordForDuo(current, input.password);
     if (refusal) return refusal;
     await rememberNextPath(input.next);
     return redirectToDuoPrompt(current, "confirm");
@@ -62,7 +59,7 @@ export const confirmAccessWithSsoAction = formAction({
   guard: requireUser,
   schema: z.object({ next }),
   async handler(input, current) {
-    if (!handledByIdentityProvider(twoFactorStateOfUser(getDb(), current.user.id).requirement)) {
+    if (!(await confirmsAtIdentityProvider(current))) {
       return { status: "error", message: "Confirm with your password instead." };
     }
     await signIn(SSO_PROVIDER_ID, { redirectTo: returnAfterConfirmedAccess(input.next ?? "/") }, { prompt: "login", max_age: "0" });

@@ -4,12 +4,9 @@ import { ConfirmAccessForm, ConfirmAccessWithDuoForm, ConfirmAccessWithSsoForm }
 import { DuoNoticeAlert } from "@/components/duo-notice";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
 import { RowActionForm } from "@/components/row-action-form";
-import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { handledByIdentityProvider } from "@/lib/auth/sso";
-import { liveCode } from "@/lib/two-factor/sent-codes/codes";
-import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { confirmAccessScreen } from "@/lib/data/sign-in";
 
 export const metadata: Metadata = { title: "Confirm access" };
 
@@ -22,15 +19,14 @@ function codeHintFor(methods: string[], codeWaiting: boolean): string {
 }
 
 export default async function ConfirmAccessPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; duo?: string | string[] }> }) {
-  const { user, session } = await requireUser();
-  const db = getDb();
+  const current = await requireUser();
+  const { user } = current;
   const params = await searchParams;
   const next = safeNextPath(params.next);
   const duoNotice = duoNoticeFrom(params.duo);
-  const state = twoFactorStateOfUser(db, user.id);
-  const sso = handledByIdentityProvider(state.requirement);
+  const state = await confirmAccessScreen(current);
+  const { sso, codeWaiting } = state;
   const onlyDuo = state.methods.length > 0 && state.methods.every((method) => method === "duo");
-  const codeWaiting = Boolean(liveCode(db, { userId: user.id, sessionTokenHash: session.tokenHash, purpose: "second_factor" }));
 
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">

@@ -11,12 +11,12 @@ import { getEnv } from "@/lib/env";
 import { allowAnyone } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
-import { waitText } from "@/lib/auth/attempt-limiter";
 import { busyMessage } from "@/lib/auth/hashing-queue";
+import { inMinutes } from "@/lib/messages";
 
 function refusalMessage(code: string): string {
   if (code.startsWith("throttled:")) {
-    return `Too many failed sign-ins. Try again in ${waitText(new Date(Number(code.slice("throttled:".length))))}.`;
+    return `Too many failed sign-ins. Try again in ${inMinutes(new Date(Number(code.slice("throttled:".length))))}.`;
   }
   if (code.startsWith("busy:")) return busyMessage(Number(code.slice("busy:".length)) || 1);
   switch (code) {

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { getDb } from "@/db";
 import { Logo } from "@/components/ui/logo";
 import { allowAnyone } from "@/lib/auth/guards";
 import { formatDateTime } from "@/lib/format";
 import { isOutboxPublic } from "@/lib/messaging";
-import { listOutbox } from "@/lib/messaging/outbox";
+import { newestOutboxMessages } from "@/lib/data/outbox";
 
 export const metadata: Metadata = { title: "Outbox" };
 
@@ -16,7 +15,7 @@ export const metadata: Metadata = { title: "Outbox" };
 export default async function OutboxPage() {
   await allowAnyone();
   if (!isOutboxPublic()) notFound();
-  const messages = listOutbox(getDb());
+  const messages = await newestOutboxMessages();
   return (
     <main className="mx-auto max-w-3xl px-4 py-8 sm:px-6">
       <header>

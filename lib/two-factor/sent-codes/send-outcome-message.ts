@@ -1,6 +1,6 @@
 import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-message";
 import type { FormState } from "@/lib/action";
-import { minutesUntil } from "@/lib/auth/attempt-limiter";
+import { inMinutes } from "@/lib/messages";
 import type { SendOutcome } from "@/lib/two-factor/sent-codes/delivery";
 
 export type CodeSent = { sentTo: string };
@@ -24,10 +24,8 @@ export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "
       const seconds = Math.max(1, Math.ceil((outcome.retryAt.getTime() - Date.now()) / 1000));
       return { status: "error", message: `Please wait ${seconds} second${seconds === 1 ? "" : "s"} before asking for another code.` };
     }
-    case "too_many": {
-      const minutes = minutesUntil(outcome.retryAt);
-      return { status: "error", message: `Too many codes were sent. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}, or use another method.` };
-    }
+    case "too_many":
+      return { status: "error", message: `Too many codes were sent. Try again in ${inMinutes(outcome.retryAt)}, or use another method.` };
     case "not_allowed":
       return { status: "error", message: "Your organisation does not allow codes by text message or email for your account." };
     case "factor_locked":

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { InvitationAcceptForm } from "@/app/(auth)/invite/[token]/_components/invitation-accept-form";
-import { getDb } from "@/db";
 import { allowAnyone, getCurrentSession } from "@/lib/auth/guards";
-import { openInvitation } from "@/lib/invitations/invitations";
+import { viewInvitation } from "@/lib/data/invitation-acceptance";
 
 // The token is in the address: never hand it to another site as a referrer.
 export const metadata: Metadata = { title: "Accept your invitation", referrer: "no-referrer" };
@@ -12,7 +11,7 @@ export const metadata: Metadata = { title: "Accept your invitation", referrer: "
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   await allowAnyone();
   const { token } = await params;
-  const invitation = openInvitation(getDb(), token);
+  const invitation = await viewInvitation(token);
   // Unknown, expired, withdrawn or used: one answer, which tells a guesser nothing.
   if (!invitation) notFound();
   const current = await getCurrentSession();

@@ -3,12 +3,11 @@
 import { headers } from "next/headers";
 import { after } from "next/server";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
-import { waitText } from "@/lib/auth/attempt-limiter";
 import { allowAnyone } from "@/lib/auth/guards";
-import { requestPasswordReset } from "@/lib/auth/password-reset";
 import { emailSchema } from "@/lib/auth/sign-in-schema";
+import { requestPasswordResetLink } from "@/lib/data/password-reset";
+import { inMinutes } from "@/lib/messages";
 import { requestContext } from "@/lib/request-context";
 
 /** The one answer, whether or not the address has an account (ASVS 5.0 V6.3.8). */
@@ -21,9 +20,9 @@ export const requestPasswordResetAction = formAction({
   schema: z.object({ email: emailSchema }),
   echo: ["email"],
   async handler({ email }) {
-    const outcome = requestPasswordReset(getDb(), { email, context: requestContext(await headers()) });
+    const outcome = await requestPasswordResetLink(email, requestContext(await headers()));
     if (outcome.outcome === "throttled") {
-      return { status: "error", message: `Too many reset requests from your network. Try again in ${waitText(outcome.retryAt)}.` };
+      return { status: "error", message: `Too many reset requests from your network. Try again in ${inMinutes(outcome.retryAt)}.` };
     }
     // Creating the link and sending the email wait until the answer has gone, so its timing says nothing about the account.
     after(outcome.deliver);

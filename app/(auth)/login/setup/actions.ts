@@ -2,12 +2,11 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
 import { completeSignIn, skipSetupDuringGrace } from "@/lib/flows/sign-in-completion";
 import { requireSession } from "@/lib/auth/guards";
 import { beginEnrolment, finishEnrolment, type EnrolmentFinish } from "@/lib/flows/authenticator-enrolment";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator-app/credentials";
+import { hasAuthenticatorApp } from "@/lib/data/required-setup";
 
 const requireSetup = () => requireSession("setup");
 
@@ -30,7 +29,7 @@ export const confirmSetupAction = formAction({
 /** "I have saved my recovery codes": setup is done, the sign-in completes. */
 export async function finishSetupAction(): Promise<void> {
   const current = await requireSetup();
-  if (!hasConfirmedAuthenticator(getDb(), current.user.id)) redirect("/login/setup");
+  if (!(await hasAuthenticatorApp(current))) redirect("/login/setup");
   await completeSignIn(current);
 }
 

@@ -5,17 +5,17 @@ import { confirmSetupAction, finishSetupAction, skipSetupAction, startSetupActio
 import { DuoSetupChoice } from "@/app/(auth)/login/setup/_components/duo-setup-choice";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
-import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
-import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { setupScreen } from "@/lib/data/required-setup";
 import { SetupGraceNotice } from "@/components/setup-grace-notice";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 
 export default async function SetupPage({ searchParams }: { searchParams: Promise<{ duo?: string | string[] }> }) {
-  const { user, organisation } = await requireSession("setup");
-  const { requirement, duoAvailable } = twoFactorStateOfUser(getDb(), user.id);
+  const current = await requireSession("setup");
+  const { user, organisation } = current;
+  const { requirement, duoAvailable } = await setupScreen(current);
   const duoNotice = duoNoticeFrom((await searchParams).duo);
   return (
     <div data-wide className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">

@@ -10,14 +10,11 @@ import { DuoContinueForm } from "@/app/(auth)/login/two-factor/_components/duo-c
 import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/app/(auth)/login/two-factor/_components/two-factor-challenge-form";
-import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
-import { challengeMethods, codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
-import { planSecondFactorDelivery } from "@/lib/two-factor/sent-codes/delivery";
+import { secondFactorScreen } from "@/lib/data/sign-in";
+import type { CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
 import { DuoNoticeAlert } from "@/components/duo-notice";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
-import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
-import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
 import { CODES_BARRED_BY_RESET_MESSAGE } from "@/lib/two-factor/sent-codes/send-outcome-message";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
@@ -59,20 +56,16 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
 }
 
 export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ method?: string | string[]; duo?: string | string[] }> }) {
-  const { user, session } = await requireSession("password");
-  const db = getDb();
-  if (secondFactorLock(db, user.id)) return <LockedChallenge email={user.email} organisationId={user.organisationId} userId={user.id} />;
-  const { methods, preferredMethod, codesBarredByReset } = challengeMethods(db, user.id);
+  const current = await requireSession("password");
+  const { user } = current;
   const params = await searchParams;
   const requested = params.method;
-  const method = methods.find((candidate) => candidate === requested) ?? startingMethod(methods, preferredMethod);
+  const screen = await secondFactorScreen(current, requested);
+  if (screen.locked) return <LockedChallenge current={current} />;
+  const { method, otherMethods, codesBarredByReset, notice, codeChannel } = screen;
   const duoNotice = duoNoticeFrom(params.duo);
   // A sign-in that starts with Duo goes straight to Duo's prompt; coming back refused, or asking for Duo, shows this page.
   if (method === "duo" && !requested && !duoNotice) redirect("/login/duo/start");
-  const notice = method === "code" ? codeNotice(db, { userId: user.id, sessionTokenHash: session.tokenHash }) : null;
-  const otherMethods = methods.filter((candidate): candidate is SecondFactorMethod => candidate !== method);
-  const recipient = otherMethods.includes("code") ? codeRecipientOf(db, user.id) : null;
-  const codeChannel = recipient ? planSecondFactorDelivery(recipient).channel : null;
 
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
@@ -126,7 +119,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
           ) : null}
         </div>
       ) : null}
-      <RecoveryRequestSection organisationId={user.organisationId} userId={user.id} />
+      <RecoveryRequestSection current={current} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
         <SignOutButton action={signOutAction} className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>

@@ -4,10 +4,8 @@ import { forbidden, redirect } from "next/navigation";
 import { confirmLinkSetupAction, startLinkSetupAction } from "@/app/(auth)/setup/[token]/actions";
 import { AuthMessage, authLinkClass } from "@/components/auth-message";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
-import { getDb } from "@/db";
 import { getCurrentSession, requireUser } from "@/lib/auth/guards";
-import { lookUpEmailLink } from "@/lib/email-links";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator-app/credentials";
+import { viewSetupLink } from "@/lib/data/setup-links";
 
 export const metadata: Metadata = { title: "Set up your authenticator app" };
 
@@ -25,9 +23,9 @@ const profileLink = (
 export default async function SetupLinkPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   if (!(await getCurrentSession())) redirect(`/login?next=/setup/${encodeURIComponent(token)}`);
-  const { user } = await requireUser();
-  const db = getDb();
-  const found = lookUpEmailLink(db, "authenticator_setup", token);
+  const current = await requireUser();
+  const { user } = current;
+  const found = await viewSetupLink(current, token);
 
   if (found.state === "unknown") {
     return (
@@ -36,9 +34,9 @@ export default async function SetupLinkPage({ params }: { params: Promise<{ toke
       </AuthMessage>
     );
   }
-  if (found.link.userId !== user.id) forbidden();
+  if (found.state === "not_yours") forbidden();
 
-  const hasAuthenticator = hasConfirmedAuthenticator(db, user.id);
+  const { hasAuthenticator } = found;
   if (found.state === "used" && hasAuthenticator) {
     return (
       <AuthMessage title="Your authenticator app is set up" actions={profileLink}>

@@ -1,11 +1,10 @@
-import { getDb } from "@/db";
 import { apiMethodNotAllowed, apiRoute } from "@/lib/api/guard";
 import { apiJson } from "@/lib/api/responses";
-import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
+import { permissionsOfCaller } from "@/lib/data/api";
 
 /** The API account the token belongs to. */
-export const GET = apiRoute((caller) => {
-  const permissions = [...permissionsOf(rolesOfUser(getDb(), caller.user.id))].sort();
+export const GET = apiRoute(async (caller) => {
+  const permissions = await permissionsOfCaller(caller);
   return apiJson({
     id: caller.user.id,
     email: caller.user.email,

@@ -1,25 +1,25 @@
-import { getDb } from "@/db";
-import { listUsers } from "@/lib/admin/user-directory";
 import { apiMethodNotAllowed, apiRoute } from "@/lib/api/guard";
 import { parsePagination } from "@/lib/api/pagination";
 import { apiError, apiJson } from "@/lib/api/responses";
-import { userHasPermission } from "@/lib/auth/permissions";
+import { callerMayReadUsers, usersPageForCaller } from "@/lib/data/api";
+
+const forbidden = () =>
+  apiError(403, "forbidden", "This API account may not read users: give it a role with the users:read permission (“Read users”).");
 
 /**
  * The caller's organisation's users, oldest first (so a new user never
  * shifts the pages already read), by `page` and `per_page`.
  */
-export const GET = apiRoute((caller, request) => {
-  const db = getDb();
-  if (!userHasPermission(db, caller.user.id, "users:read")) {
-    return apiError(403, "forbidden", "This API account may not read users: give it a role with the users:read permission (“Read users”).");
-  }
+export const GET = apiRoute(async (caller, request) => {
+  if (!(await callerMayReadUsers(caller))) return forbidden();
   const pagination = parsePagination(request.nextUrl.searchParams);
   if (!pagination.ok) return apiError(400, "invalid_parameter", `Invalid parameter "${pagination.parameter}": ${pagination.message}`);
   const { page, perPage } = pagination.value;
-  const { rows, hasMore } = listUsers(db, caller.organisation.id, { q: "", sort: "created", direction: "asc", page, pageSize: perPage });
+  const listed = await usersPageForCaller(caller, { page, perPage });
+  if (!listed) return forbidden();
+  const { users, hasMore } = listed;
   return apiJson({
-    users: rows.map((user) => ({
+    users: users.map((user) => ({
       id: user.id,
       email: user.email,
       name: user.name,

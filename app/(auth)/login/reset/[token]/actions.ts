@@ -3,11 +3,11 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction } from "@/lib/action";
 import { allowAnyone } from "@/lib/auth/guards";
-import { resetPasswordWithLink } from "@/lib/auth/password-reset";
+import { resetPasswordThroughLink } from "@/lib/data/password-reset";
 import { EMAIL_LINK_TOKEN_MAX_LENGTH } from "@/lib/email-links";
+import { fieldError } from "@/lib/messages";
 import { newPasswordSchema } from "@/lib/profile-schemas";
 import { requestContext } from "@/lib/request-context";
 
@@ -24,9 +24,9 @@ export const resetPasswordAction = formAction({
   guard: allowAnyone,
   schema: resetSchema,
   async handler({ token, newPassword }) {
-    const result = await resetPasswordWithLink(getDb(), { token, newPassword, context: requestContext(await headers()) });
+    const result = await resetPasswordThroughLink(token, newPassword, requestContext(await headers()));
     if (!result.ok) {
-      if (result.reason === "weak_password") return { status: "error", message: "Please correct the highlighted field.", fieldErrors: { newPassword: result.problem } };
+      if (result.reason === "weak_password") return fieldError("newPassword", result.problem);
       return { status: "error", message: "This link can no longer be used: it was used already, or it expired. Ask for a new one." };
     }
     // Signed in as usual from here: the password, then the second factor.

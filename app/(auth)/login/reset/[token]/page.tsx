@@ -2,9 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ResetPasswordForm } from "@/app/(auth)/login/reset/[token]/_components/reset-password-form";
 import { AuthMessage, authLinkClass } from "@/components/auth-message";
-import { getDb } from "@/db";
 import { allowAnyone } from "@/lib/auth/guards";
-import { openPasswordReset } from "@/lib/auth/password-reset";
+import { viewPasswordResetLink } from "@/lib/data/password-reset";
 
 // The token is in the address: never hand it to another site as a referrer.
 export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
@@ -13,7 +12,7 @@ export const metadata: Metadata = { title: "Choose a new password", referrer: "n
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   await allowAnyone();
   const { token } = await params;
-  const opened = openPasswordReset(getDb(), token);
+  const opened = await viewPasswordResetLink(token);
   if (opened.state !== "live") {
     return (
       <AuthMessage

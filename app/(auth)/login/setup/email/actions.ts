@@ -2,12 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { formAction, type FormState } from "@/lib/action";
-import { minutesUntil } from "@/lib/auth/attempt-limiter";
 import { skipSetupDuringGrace } from "@/lib/flows/sign-in-completion";
 import { requireSession } from "@/lib/auth/guards";
-import { sendSignInSetupLink, type LinkSendOutcome } from "@/lib/two-factor/required-setup/email-setup-link";
+import { resendSignInSetupLink } from "@/lib/data/required-setup";
+import { inMinutes } from "@/lib/messages";
+import type { LinkSendOutcome } from "@/lib/two-factor/required-setup/email-setup-link";
 
 const requireEmailSetup = () => requireSession("email_setup");
 
@@ -18,10 +18,8 @@ function sendOutcomeMessage(outcome: LinkSendOutcome): FormState {
       const seconds = Math.max(1, Math.ceil((outcome.retryAt.getTime() - Date.now()) / 1000));
       return { status: "error", message: `Please wait ${seconds} second${seconds === 1 ? "" : "s"} before asking for another link.` };
     }
-    case "too_many": {
-      const minutes = minutesUntil(outcome.retryAt);
-      return { status: "error", message: `Too many links were sent. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
-    }
+    case "too_many":
+      return { status: "error", message: `Too many links were sent. Try again in ${inMinutes(outcome.retryAt)}.` };
     default:
       return { status: "error", message: "We could not send the email just now. Try again in a moment." };
   }
@@ -32,11 +30,7 @@ export const resendSetupLinkAction = formAction({
   guard: requireEmailSetup,
   schema: z.object({}),
   async handler(_input, current) {
-    const outcome = await sendSignInSetupLink(getDb(), {
-      userId: current.user.id,
-      sessionTokenHash: current.session.tokenHash,
-      context: current.context,
-    });
+    const outcome = await resendSignInSetupLink(current);
     // The page says whether a link is waiting.
     if (outcome.ok) revalidatePath("/login/setup/email");
     return sendOutcomeMessage(outcome);

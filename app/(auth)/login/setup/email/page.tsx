@@ -5,21 +5,18 @@ import { RowActionForm } from "@/components/row-action-form";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
-import { getDb } from "@/db";
 import { requireSession } from "@/lib/auth/guards";
-import { liveEmailLinkOfSession } from "@/lib/email-links";
 import { maskEmail } from "@/lib/two-factor/sent-codes/delivery";
-import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { emailSetupScreen } from "@/lib/data/required-setup";
 import { SetupGraceNotice } from "@/components/setup-grace-notice";
 
 export const metadata: Metadata = { title: "Check your email" };
 
 /** After the password, in organisations that set up 2FA through an emailed link. */
 export default async function EmailSetupPage() {
-  const { user, organisation, session } = await requireSession("email_setup");
-  const db = getDb();
-  const waiting = liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: session.tokenHash });
-  const { requirement } = twoFactorStateOfUser(db, user.id);
+  const current = await requireSession("email_setup");
+  const { user, organisation } = current;
+  const { requirement, linkWaiting } = await emailSetupScreen(current);
   const address = <strong className="font-medium text-slate-800">{maskEmail(user.email)}</strong>;
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
@@ -28,7 +25,7 @@ export default async function EmailSetupPage() {
         {organisation.name} requires a second step at sign-in for {user.email}. To set it up, you first confirm your email address.
       </p>
       <p className="mt-3 text-sm text-slate-600">
-        {waiting ? (
+        {linkWaiting ? (
           <>
             We emailed a link to {address}. Open it in this browser to continue. It works once, for 24 hours.
           </>

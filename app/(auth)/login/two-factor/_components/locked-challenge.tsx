@@ -3,10 +3,12 @@ import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/app/(auth)/login/two-factor/_components/two-factor-challenge-form";
 import { Notice } from "@/components/ui/notice";
+import type { CurrentSession } from "@/lib/auth/guards";
 import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-message";
 
 /** The second step while the cap of consecutive failures holds it locked: only a recovery code is taken. */
-export function LockedChallenge({ email, organisationId, userId }: { email: string; organisationId: number; userId: number }) {
+export function LockedChallenge({ current }: { current: CurrentSession }) {
+  const { email } = current.user;
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Two-factor authentication</h1>
@@ -15,7 +17,7 @@ export function LockedChallenge({ email, organisationId, userId }: { email: stri
       </p>
       <Notice>{FACTOR_LOCKED_MESSAGE}</Notice>
       <TwoFactorChallengeForm method={null} />
-      <RecoveryRequestSection organisationId={organisationId} userId={userId} />
+      <RecoveryRequestSection current={current} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
         <SignOutButton action={signOutAction} className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
       </div>

@@ -5,9 +5,8 @@ import { AuthMessage, authLinkClass, signOutLinkClass } from "@/components/auth-
 import { RowActionForm } from "@/components/row-action-form";
 import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
-import { getDb } from "@/db";
 import { getCurrentSession, requireSession } from "@/lib/auth/guards";
-import { checkSignInSetupLink } from "@/lib/two-factor/required-setup/email-setup-link";
+import { signInSetupLinkState } from "@/lib/data/required-setup";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 
@@ -36,10 +35,11 @@ export default async function SignInSetupLinkPage({ params }: { params: Promise<
   const signedIn = await getCurrentSession();
   if (!signedIn || signedIn.session.stage === "active") return <OtherBrowser />;
   // A session on another step of signing in belongs on that step.
-  const { user, session } = await requireSession("email_setup");
-  const check = checkSignInSetupLink(getDb(), token, { userId: user.id, tokenHash: session.tokenHash });
-  if (!check.ok && check.reason === "other_session") return <OtherBrowser />;
-  if (!check.ok) {
+  const current = await requireSession("email_setup");
+  const { user } = current;
+  const state = await signInSetupLinkState(current, token);
+  if (state === "other_session") return <OtherBrowser />;
+  if (state === "invalid") {
     return (
       <AuthMessage
         title="This link no longer works"

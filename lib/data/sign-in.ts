@@ -1,0 +1,122 @@
+import "server-only";
+import { getDb } from "@/db";
+import { recordActorEvent } from "@/lib/audit";
+import type { FormState } from "@/lib/action";
+import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { deleteSession } from "@/lib/auth/sessions";
+import { handledByIdentityProvider } from "@/lib/auth/sso";
+import { pendingRequestOfUser } from "@/lib/recovery/requests";
+import { beginDuoPrompt } from "@/lib/two-factor/duo/prompt";
+import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
+import type { Requirement } from "@/lib/two-factor/policy/requirement";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { liveCode } from "@/lib/two-factor/sent-codes/codes";
+import { planSecondFactorDelivery } from "@/lib/two-factor/sent-codes/delivery";
+import { challengeMethods, codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
+import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
+
+/*
+ * What the sign-in steps read and write: signing out, the second step's
+ * screen, Duo's start, confirming access. Each function takes the session
+ * it acts for and reads only that session's own user.
+ */
+
+/** Signs this session out, with its audit event; the cookie is the caller's. */
+export async function endCurrentSession(current: CurrentSession, reason?: "invitation_accepted"): Promise<void> {
+  const db = getDb();
+  deleteSession(db, current.token);
+  recordActorEvent(db, current, "sign_out", { targetUserId: current.user.id, ...(reason ? { details: { reason } } : {}) });
+}
+
+/** Whether Duo is one of the user's second factors now. */
+export async function hasDuo(current: CurrentSession): Promise<boolean> {
+  return twoFactorStateOfUser(getDb(), current.user.id).methods.includes("duo");
+}
+
+/**
+ * Right after the password, for a sign-in that starts with Duo: where to go
+ * next (Duo's prompt, or back to the second step, with why).
+ */
+export async function duoSignInStartPath(current: CurrentSession): Promise<string> {
+  const db = getDb();
+  if (!twoFactorStateOfUser(db, current.user.id).methods.includes("duo")) return "/login/two-factor";
+  const started = await beginDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, purpose: "sign_in", rememberBrowser: false });
+  if (!started.ok) {
+    recordActorEvent(db, current, "duo.unreachable", { targetUserId: current.user.id, details: { reason: started.reason } });
+    return `/login/two-factor?method=duo&duo=${started.reason}`;
+  }
+  return started.url;
+}
+
+export type SecondFactorScreen =
+  | { locked: true }
+  | {
+      locked: false;
+      /** The method shown, or null when none of the user's factors is allowed now. */
+      method: SecondFactorMethod | null;
+      otherMethods: SecondFactorMethod[];
+      codesBarredByReset: boolean;
+      /** Where a sent code went, when the code step is shown. */
+      notice: CodeNotice | null;
+      /** How "send me a code instead" would send it, when that is offered. */
+      codeChannel: "sms" | "email" | null;
+    };
+
+/** The second step of signing in as `requested` (a query parameter, trusted only when it is one of the user's methods). */
+export async function secondFactorScreen(current: CurrentSession, requested: string | string[] | undefined): Promise<SecondFactorScreen> {
+  const db = getDb();
+  const { user, session } = current;
+  if (secondFactorLock(db, user.id)) return { locked: true };
+  const { methods, preferredMethod, codesBarredByReset } = challengeMethods(db, user.id);
+  const method = methods.find((candidate) => candidate === requested) ?? startingMethod(methods, preferredMethod);
+  const notice = method === "code" ? codeNotice(db, { userId: user.id, sessionTokenHash: session.tokenHash }) : null;
+  const otherMethods = methods.filter((candidate): candidate is SecondFactorMethod => candidate !== method);
+  const recipient = otherMethods.includes("code") ? codeRecipientOf(db, user.id) : null;
+  const codeChannel = recipient ? planSecondFactorDelivery(recipient).channel : null;
+  return { locked: false, method, otherMethods, codesBarredByReset, notice, codeChannel };
+}
+
+export type PendingRecoveryRequest = { createdAt: Date; expiresAt: Date };
+
+/** The user's own recovery request awaiting an administrator, if any. */
+export async function pendingRecoveryRequest(current: CurrentSession): Promise<PendingRecoveryRequest | null> {
+  const pending = pendingRequestOfUser(getDb(), current.user.organisationId, current.user.id);
+  return pending ? { createdAt: pending.createdAt, expiresAt: pending.expiresAt } : null;
+}
+
+export type ConfirmAccessScreen = {
+  /** Confirmed at the organisation's identity provider. */
+  sso: boolean;
+  hasFactor: boolean;
+  methods: SecondFactorMethod[];
+  /** A code sent to this session is waiting to be typed. */
+  codeWaiting: boolean;
+};
+
+/** What /confirm-access offers this session's user. */
+export async function confirmAccessScreen(current: CurrentSession): Promise<ConfirmAccessScreen> {
+  const db = getDb();
+  const state = twoFactorStateOfUser(db, current.user.id);
+  return {
+    sso: handledByIdentityProvider(state.requirement),
+    hasFactor: state.hasFactor,
+    methods: state.methods,
+    codeWaiting: Boolean(liveCode(db, { userId: current.user.id, sessionTokenHash: current.session.tokenHash, purpose: "second_factor" })),
+  };
+}
+
+/** The password, before confirming access with Duo: the form error, or null (with the attempt limit of every password check). */
+export async function confirmPasswordForDuo(current: CurrentSession, password: string): Promise<FormState | null> {
+  return confirmCurrentPassword(getDb(), current.user, password, current.context, "password");
+}
+
+/** Whether the user confirms access at their identity provider rather than here. */
+export async function confirmsAtIdentityProvider(current: CurrentSession): Promise<boolean> {
+  return handledByIdentityProvider(twoFactorStateOfUser(getDb(), current.user.id).requirement);
+}
+
+/** The user's requirement now, for the setup steps' grace notice. */
+export async function twoFactorRequirement(current: CurrentSession): Promise<Requirement> {
+  return twoFactorStateOfUser(getDb(), current.user.id).requirement;
+}
