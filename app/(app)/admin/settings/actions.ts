@@ -6,57 +6,24 @@ import { after } from "next/server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { organisations, REQUIRED_SETUP_FLOWS, TWO_FACTOR_POLICIES } from "@/db/schema";
+import { organisations } from "@/db/schema";
 import { formAction } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import { requireSettingsAdmin } from "@/lib/admin/settings-admin";
-import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { deleteSessionsOfOrganisation } from "@/lib/auth/sessions";
-import { describeIdleMinutes, isSessionIdleChoice, NIST_AAL2_SESSIONS } from "@/lib/auth/session-settings";
+import { describeIdleMinutes, NIST_AAL2_SESSIONS } from "@/lib/auth/session-settings";
 import { countPeopleWithFactor, emailPeopleNoLongerAsked } from "@/lib/two-factor/policy/disabled-notice";
 import { recordRequirementChanges } from "@/lib/two-factor/policy/requirement-starts";
 import { forgetTrustedBrowsersOfOrganisation } from "@/lib/two-factor/sign-in/trusted-browsers";
-import { duoKeyFields, duoSignInFields } from "@/lib/two-factor/duo/settings-schema";
+import { organisationSettingsSchema } from "@/lib/organisations/settings-schema";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { duoSecretKeyBinding } from "@/lib/keys/bindings";
 import { encryptSecret } from "@/lib/keys/secrets";
 
-const checkbox = z.literal("on").optional().transform(Boolean);
-
-const settingsSchema = z
-  .object({
-    twoFactorPolicy: z.enum(TWO_FACTOR_POLICIES, { error: "Choose Disabled, Optional or Required." }),
-    allowTotp: checkbox,
-    allowCode: checkbox,
-    allowDuo: checkbox,
-    twoFactorGraceDays: z.coerce
-      .number({ error: "Enter a number of days." })
-      .int({ error: "Enter a whole number of days." })
-      .min(0, { error: "Use 0 for no grace period." })
-      .max(90, { error: "The grace period is at most 90 days." }),
-    requiredSetupFlow: z.enum(REQUIRED_SETUP_FLOWS, { error: "Choose how people set up two-factor authentication at sign-in." }),
-    ...duoKeyFields,
-    ...duoSignInFields,
-    sessionDurationDays: z.coerce
-      .number({ error: "Enter a number of days." })
-      .int({ error: "Enter a whole number of days." })
-      .min(1, { error: "Sessions last at least 1 day." })
-      .max(MAX_SESSION_DURATION_DAYS, { error: `Sessions last at most ${MAX_SESSION_DURATION_DAYS} days.` }),
-    sessionIdleMinutes: z.coerce
-      .number({ error: "Choose how long a session may be idle." })
-      .refine(isSessionIdleChoice, { error: "Choose one of the listed inactivity times." }),
-    /** "Apply NIST AAL2 preset": the same save, with the AAL2 session limits. */
-    preset: z.literal("nist_aal2").optional(),
-  })
-  .refine((input) => input.twoFactorPolicy === "disabled" || input.allowTotp || input.allowCode || input.allowDuo, {
-    error: "Allow at least one method, or set two-factor authentication to Disabled.",
-    path: ["allowTotp"],
-  });
-
 export const updateSettingsAction = formAction({
   guard: () => requireSettingsAdmin("settings.update"),
   sensitive: true,
-  schema: settingsSchema,
+  schema: organisationSettingsSchema,
   echo: ["twoFactorGraceDays", "duoIntegrationKey", "duoApiHostname", "sessionDurationDays", "sessionIdleMinutes"],
   async handler(input, current) {
     const { organisation } = current;
