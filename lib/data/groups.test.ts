@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type * as DbModule from "@/db";
 import type { Db } from "@/db";
 import { auditEvents, groupMembers, groups, organisations, PERMISSIONS, roles, userRoles } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
-vi.mock("@/db", async (original) => ({ ...(await original<typeof import("@/db")>()), getDb: () => db }));
+vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
 
 const { addGroupMember, deleteGroup, removeGroupMember, updateGroup } = await import("@/lib/data/groups");
 const { deleteRole, updateRole } = await import("@/lib/data/roles");

@@ -1,12 +1,13 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type * as DbModule from "@/db";
 import type { Db } from "@/db";
 import { auditEvents, organisations, PERMISSIONS, roles, userRoles } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
-vi.mock("@/db", async (original) => ({ ...(await original<typeof import("@/db")>()), getDb: () => db }));
+vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
 
 const { getSettingsPage, saveAuditRetention } = await import("@/lib/data/organisation-settings");
 
