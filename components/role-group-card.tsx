@@ -1,8 +1,28 @@
 import type { ReactNode } from "react";
+import { NameCreateForm } from "@/components/name-create-form";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import type { FormState } from "@/lib/action";
+
+type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
+
+/** The roles page or the groups page: its heading, a form to create one, then a card each (`children`). */
+export function RoleGroupPage({ kind, intro, createAction, children }: { kind: "role" | "group"; intro: string; createAction: FormAction; children: ReactNode }) {
+  const Kind = kind === "role" ? "Role" : "Group";
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{Kind}s</h1>
+        <p className="mt-1 text-sm text-slate-600">{intro}</p>
+      </div>
+      <Card title={`New ${kind}`} id={`new-${kind}`}>
+        <NameCreateForm action={createAction} label={`${Kind} name`} submitLabel={`Create ${kind}`} />
+      </Card>
+      {children}
+    </div>
+  );
+}
 
 /**
  * One role or one group on its admin page: why it cannot be changed when it is
@@ -25,7 +45,7 @@ export function RoleGroupCard({
   editable: boolean;
   /** Shown when not editable: who can change it instead. */
   outOfReach: string;
-  deleteAction: (state: FormState, formData: FormData) => Promise<FormState>;
+  deleteAction: FormAction;
   deleteConsequence: string;
   children: ReactNode;
 }) {

@@ -2,10 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { createGroupAction, deleteGroupAction, removeGroupMemberAction } from "@/app/(app)/admin/groups/actions";
 import { GroupEditForm, GroupMemberAddForm } from "@/app/(app)/admin/groups/_components/group-edit-form";
-import { NameCreateForm } from "@/components/name-create-form";
-import { RoleGroupCard } from "@/components/role-group-card";
+import { RoleGroupCard, RoleGroupPage } from "@/components/role-group-card";
 import { RowActionForm } from "@/components/row-action-form";
-import { Card } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guards";
 import { getGroupsPage } from "@/lib/data/groups";
 import { plural } from "@/lib/messages";
@@ -17,14 +15,7 @@ const OUT_OF_REACH = "This group carries permissions you do not hold, or some of
 export default async function GroupsPage() {
   const { groups, roles } = await getGroupsPage(await requirePermission("roles:manage"));
   return (
-    <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Groups</h1>
-        <p className="mt-1 text-sm text-slate-600">Teams of people; every member holds the roles their group carries.</p>
-      </div>
-      <Card title="New group" id="new-group">
-        <NameCreateForm action={createGroupAction} label="Group name" submitLabel="Create group" />
-      </Card>
+    <RoleGroupPage kind="group" intro="Teams of people; every member holds the roles their group carries." createAction={createGroupAction}>
       {groups.map((group) => (
         <RoleGroupCard
           key={group.id}
@@ -64,6 +55,6 @@ export default async function GroupsPage() {
           </div>
         </RoleGroupCard>
       ))}
-    </div>
+    </RoleGroupPage>
   );
 }

@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
 import { createRoleAction, deleteRoleAction } from "@/app/(app)/admin/roles/actions";
-import { NameCreateForm } from "@/components/name-create-form";
 import { RoleEditForm } from "@/app/(app)/admin/roles/_components/role-edit-form";
-import { RoleGroupCard } from "@/components/role-group-card";
-import { Card } from "@/components/ui/card";
+import { RoleGroupCard, RoleGroupPage } from "@/components/role-group-card";
 import { requirePermission } from "@/lib/auth/guards";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
 import { getRolesPage } from "@/lib/data/roles";
@@ -16,14 +14,7 @@ const OUT_OF_REACH = "This role carries permissions you do not hold, or people w
 export default async function RolesPage() {
   const { roles, heldPermissions } = await getRolesPage(await requirePermission("roles:manage"));
   return (
-    <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Roles</h1>
-        <p className="mt-1 text-sm text-slate-600">What people may do, and whether they must use two-factor authentication.</p>
-      </div>
-      <Card title="New role" id="new-role">
-        <NameCreateForm action={createRoleAction} label="Role name" submitLabel="Create role" />
-      </Card>
+    <RoleGroupPage kind="role" intro="What people may do, and whether they must use two-factor authentication." createAction={createRoleAction}>
       {roles.map((role) => (
         <RoleGroupCard
           key={role.id}
@@ -38,6 +29,6 @@ export default async function RolesPage() {
           <RoleEditForm role={role} permissionLabels={PERMISSION_LABELS} heldPermissions={heldPermissions} />
         </RoleGroupCard>
       ))}
-    </div>
+    </RoleGroupPage>
   );
 }
