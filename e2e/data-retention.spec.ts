@@ -28,7 +28,7 @@ test("an administrator sets how long audit events are kept; a value out of range
   await test.step("too short: refused, announced, and what was typed stays", async () => {
     await days.fill("30");
     await submitAndWait(page, save);
-    await expect(card.getByRole("status")).toHaveText("Please correct the highlighted fields.");
+    await expect(card.getByRole("status")).toHaveText("Please correct the highlighted field.");
     await expect(days).toHaveAccessibleDescription(/Keep audit events for at least 90 days, so there is time to look into what happened\./);
     await expect(days).toHaveAttribute("aria-invalid", "true");
     await expect(days).toHaveValue("30");
