@@ -31,14 +31,3 @@ export const signInProtectionSchema = z
     error: "Use at least as many as the wrong codes allowed within the failure window.",
     path: ["secondFactorLockoutLimit"],
   });
-
-/** Only the limits, for the form: the page holds the whole organisation row. */
-export function signInProtectionOf(row: SignInProtection): SignInProtection {
-  return {
-    passwordFailureLimit: row.passwordFailureLimit,
-    accountFailureLimit: row.accountFailureLimit,
-    secondFactorFailureLimit: row.secondFactorFailureLimit,
-    failureWindowMinutes: row.failureWindowMinutes,
-    secondFactorLockoutLimit: row.secondFactorLockoutLimit,
-  };
-}

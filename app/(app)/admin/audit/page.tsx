@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { listAuditEvents, type AuditFilter } from "@/lib/admin/audit-log";
 import { AUDIT_EVENT_TYPES } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guards";
+import { getAuditLogPage, type AuditFilter } from "@/lib/data/audit-log";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -36,7 +35,7 @@ function describeDetails(details: Record<string, unknown> | null): string {
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { organisation } = await requirePermission("audit:read");
+  const current = await requirePermission("audit:read");
   const raw = await searchParams;
   const single = (key: string) => (typeof raw[key] === "string" && raw[key] !== "" ? raw[key] : undefined);
   const parsed = filterSchema.parse({
@@ -48,7 +47,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     before: single("before"),
   });
   const filter: AuditFilter = { ...parsed, to: parsed.to ? new Date(parsed.to.getTime() + 86_399_999) : undefined };
-  const { rows, nextBefore } = listAuditEvents(getDb(), organisation.id, filter);
+  const { events, nextBefore } = await getAuditLogPage(current, filter);
   const nextParams = new URLSearchParams(
     Object.entries({ user: single("user"), actor: single("actor"), type: parsed.type, from: single("from"), to: single("to") }).filter(
       (entry): entry is [string, string] => Boolean(entry[1]),
@@ -59,7 +58,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Audit log</h1>
-        <p className="mt-1 text-sm text-slate-600">Every security event in {organisation.name}, newest first.</p>
+        <p className="mt-1 text-sm text-slate-600">Every security event in {current.organisation.name}, newest first.</p>
       </div>
       <form role="search" action="/admin/audit" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6">
         <div>
@@ -116,19 +115,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            {rows.map((row) => (
+            {events.map((row) => (
               <tr key={row.id}>
                 <td className="whitespace-nowrap px-4 py-3 text-slate-700">{formatDateTime(row.createdAt)}</td>
                 <td className="px-4 py-3 font-mono text-xs text-slate-900">{row.type}</td>
-                <td className="px-4 py-3 text-slate-700">{row.actor?.email ?? "—"}</td>
-                <td className="px-4 py-3 text-slate-700">{row.target?.email ?? "—"}</td>
+                <td className="px-4 py-3 text-slate-700">{row.actorEmail ?? "—"}</td>
+                <td className="px-4 py-3 text-slate-700">{row.targetEmail ?? "—"}</td>
                 <td className="px-4 py-3 text-slate-700">{row.ip ?? "—"}</td>
                 <td className="max-w-md break-words px-4 py-3 text-xs text-slate-600">{describeDetails(row.details)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        {rows.length === 0 ? <p className="p-6 text-center text-sm text-slate-600">No events match.</p> : null}
+        {events.length === 0 ? <p className="p-6 text-center text-sm text-slate-600">No events match.</p> : null}
       </div>
       {nextBefore ? (
         <nav aria-label="Pages" className="text-right text-sm">

@@ -2,44 +2,33 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { createGroupAction, deleteGroupAction, removeGroupMemberAction } from "@/app/(app)/admin/groups/actions";
 import { GroupEditForm, GroupMemberAddForm } from "@/app/(app)/admin/groups/_components/group-edit-form";
-import { NameCreateForm } from "@/components/name-create-form";
+import { RoleGroupCard, RoleGroupPage } from "@/components/role-group-card";
 import { RowActionForm } from "@/components/row-action-form";
-import { Card } from "@/components/ui/card";
-import { Notice } from "@/components/ui/notice";
-import { getDb } from "@/db";
-import { listGroups, listRoles } from "@/lib/admin/access-model";
-import { accessReach } from "@/lib/admin/delegated-change";
 import { requirePermission } from "@/lib/auth/guards";
+import { getGroupsPage } from "@/lib/data/groups";
+import { plural } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "Groups" };
 
 const OUT_OF_REACH = "This group carries permissions you do not hold, or some of its members hold them: only an administrator who holds them can change or delete it.";
 
 export default async function GroupsPage() {
-  const { organisation, user } = await requirePermission("roles:manage");
-  const db = getDb();
-  const groups = listGroups(db, organisation.id);
-  // What the actions will allow (lib/admin/delegation.ts): offer nothing else.
-  const reach = accessReach(db, organisation.id, user.id);
-  const roles = listRoles(db, organisation.id).map((role) => ({ ...role, grantable: reach.mayGrantRole(role.id) }));
+  const { groups, roles } = await getGroupsPage(await requirePermission("roles:manage"));
   return (
-    <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Groups</h1>
-        <p className="mt-1 text-sm text-slate-600">Teams of people; every member holds the roles their group carries.</p>
-      </div>
-      <Card title="New group" id="new-group">
-        <NameCreateForm action={createGroupAction} label="Group name" submitLabel="Create group" />
-      </Card>
+    <RoleGroupPage kind="group" intro="Teams of people; every member holds the roles their group carries." createAction={createGroupAction}>
       {groups.map((group) => (
-        <Card key={group.id} title={group.name} id={`group-${group.id}`} description={`${group.members.length} member${group.members.length === 1 ? "" : "s"}`}>
-          {reach.mayEditGroup(group.id) ? null : (
-            <div className="mb-4">
-              <Notice>{OUT_OF_REACH}</Notice>
-            </div>
-          )}
+        <RoleGroupCard
+          key={group.id}
+          kind="group"
+          item={group}
+          description={plural(group.members.length, "member")}
+          editable={group.editable}
+          outOfReach={OUT_OF_REACH}
+          deleteAction={deleteGroupAction}
+          deleteConsequence="Its members stay, but lose the roles the group gives them. This cannot be undone."
+        >
           <div className="grid gap-8 lg:grid-cols-2">
-            <GroupEditForm group={group} roles={roles} editable={reach.mayEditGroup(group.id)} />
+            <GroupEditForm group={group} roles={roles} />
             <div className="space-y-4">
               <h3 className="text-sm font-semibold text-slate-900">Members</h3>
               {group.members.length === 0 ? <p className="text-sm text-slate-600">No members yet.</p> : null}
@@ -49,7 +38,7 @@ export default async function GroupsPage() {
                     <Link href={`/admin/users/${member.id}`} className="text-sm text-brand-700 hover:underline">
                       {member.name} <span className="text-slate-600">({member.email})</span>
                     </Link>
-                    {reach.mayActOn(member.id) ? (
+                    {member.removable ? (
                       <RowActionForm
                         action={removeGroupMemberAction}
                         fields={{ group: group.id, user: member.id }}
@@ -61,28 +50,11 @@ export default async function GroupsPage() {
                   </li>
                 ))}
               </ul>
-              {reach.mayGrantGroup(group.id) ? <GroupMemberAddForm group={group} /> : null}
+              {group.mayAddMembers ? <GroupMemberAddForm group={group} /> : null}
             </div>
           </div>
-          {reach.mayEditGroup(group.id) ? (
-            <div className="mt-4 border-t border-slate-100 pt-4">
-              <RowActionForm
-                action={deleteGroupAction}
-                fields={{ group: group.id }}
-                label="Delete group"
-                accessibleName={`Delete group ${group.name}`}
-                variant="danger"
-                pendingLabel="Deleting…"
-                confirmation={{
-                  title: `Delete the group “${group.name}”?`,
-                  consequence: "Its members stay, but lose the roles the group gives them. This cannot be undone.",
-                  confirmLabel: "Delete",
-                }}
-              />
-            </div>
-          ) : null}
-        </Card>
+        </RoleGroupCard>
       ))}
-    </div>
+    </RoleGroupPage>
   );
 }

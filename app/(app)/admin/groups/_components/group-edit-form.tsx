@@ -8,23 +8,22 @@ import { Choice, ChoiceGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
+import type { GroupSummary } from "@/lib/data/groups";
 
 export function GroupEditForm({
   group,
   roles,
-  editable,
 }: {
-  group: { id: number; name: string; roleIds: number[] };
+  /** `editable` is false when the group carries, or its members hold, permissions the editor lacks. */
+  group: Pick<GroupSummary, "id" | "name" | "roleIds" | "editable">;
   roles: Array<GrantOption & { requireTwoFactor: boolean }>;
-  /** False when the group carries, or its members hold, permissions the editor lacks. */
-  editable: boolean;
 }) {
   const [state, action] = useActionState(updateGroupAction, initialFormState);
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="group" value={group.id} />
-      <fieldset disabled={!editable} className="space-y-4">
+      <fieldset disabled={!group.editable} className="space-y-4">
         <Field label="Name" id={`group-${group.id}-name`} name="name" defaultValue={group.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
         <ChoiceGroup legend="Roles the group carries">
           {roles.map((role) => (
@@ -40,7 +39,7 @@ export function GroupEditForm({
             />
           ))}
         </ChoiceGroup>
-        {editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
+        {group.editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
       </fieldset>
     </form>
   );

@@ -7,20 +7,18 @@ import { Choice, ChoiceGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
-import type { Permission } from "@/db/schema";
+import type { Permission, RoleSummary } from "@/lib/data/roles";
 
 export function RoleEditForm({
   role,
   permissionLabels,
   heldPermissions,
-  editable,
 }: {
-  role: { id: number; name: string; permissions: Permission[]; requireTwoFactor: boolean };
+  /** `editable` is false when the role carries, or its holders hold, permissions the editor lacks. */
+  role: Pick<RoleSummary, "id" | "name" | "permissions" | "requireTwoFactor" | "editable">;
   permissionLabels: Record<Permission, string>;
   /** The editor's own permissions: only these can be given (lib/admin/delegation.ts). */
   heldPermissions: Permission[];
-  /** False when the role carries, or its holders hold, permissions the editor lacks. */
-  editable: boolean;
 }) {
   const [state, action] = useActionState(updateRoleAction, initialFormState);
   const field = (name: string) => `role-${role.id}-${name}`;
@@ -28,7 +26,7 @@ export function RoleEditForm({
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="role" value={role.id} />
-      <fieldset disabled={!editable} className="space-y-4">
+      <fieldset disabled={!role.editable} className="space-y-4">
         <Field label="Name" id={field("name")} name="name" defaultValue={role.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
         <ChoiceGroup legend="Permissions">
           <div className="grid gap-2 sm:grid-cols-2">
@@ -54,7 +52,7 @@ export function RoleEditForm({
           hint="Everyone holding this role, directly or through a group, must use a second factor."
           defaultChecked={role.requireTwoFactor}
         />
-        {editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
+        {role.editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
       </fieldset>
     </form>
   );

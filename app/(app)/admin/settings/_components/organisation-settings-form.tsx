@@ -10,21 +10,7 @@ import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { SESSION_IDLE_CHOICES } from "@/lib/auth/session-settings";
-
-export type OrganisationSettings = {
-  twoFactorPolicy: "disabled" | "optional" | "required";
-  allowTotp: boolean;
-  allowCode: boolean;
-  allowDuo: boolean;
-  twoFactorGraceDays: number;
-  requiredSetupFlow: "on_screen" | "emailed_link";
-  duoIntegrationKey: string | null;
-  duoSecretKeySaved: boolean;
-  duoApiHostname: string | null;
-  duoBypassAtSignIn: "refuse" | "flag";
-  sessionDurationDays: number;
-  sessionIdleMinutes: number;
-};
+import type { OrganisationSettings } from "@/lib/data/organisation-settings";
 
 const POLICIES = [
   { value: "disabled", label: "Disabled", hint: "No one is asked for a second factor." },
