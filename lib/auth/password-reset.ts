@@ -215,7 +215,7 @@ export async function issuePasswordResetLink(
   });
   if (!delivered) revokeEmailLinks(db, { userId: account.id, purpose: PURPOSE }, now);
   recordAuditEvent(db, {
-    type: delivered ? "password_reset.sent" : "password_reset.delivery_failed",
+    type: delivered ? "password_reset.sent" : "password_reset.undelivered",
     organisationId: account.organisationId,
     actorUserId: sentBy?.id ?? null,
     targetUserId: account.id,

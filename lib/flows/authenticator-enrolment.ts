@@ -48,7 +48,7 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
   }
   // Whoever may have held a session before 2FA was on must pass it now.
   deleteSessionsOfUser(db, current.user.id, { exceptTokenHash: current.session.tokenHash });
-  recordActorEvent(db, current, "two_factor.enabled", { targetUserId: current.user.id });
+  recordActorEvent(db, current, "authenticator_app.enabled", { targetUserId: current.user.id });
   await notifyUser(current.user, current.organisation, {
     subject: "two-factor authentication is on",
     heading: "Two-factor authentication is on",

@@ -94,7 +94,7 @@ export async function confirmAccess(current: CurrentSession, input: { password: 
     ? await confirmPasswordAndCode(current, input, { password: "password", code: "code" })
     : await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
   if (refusal) {
-    recordActorEvent(db, current, "access.confirmation_failed", { targetUserId: current.user.id });
+    recordActorEvent(db, current, "access_confirmation.failed", { targetUserId: current.user.id });
     return refusal;
   }
   accessConfirmed(current);
