@@ -2,8 +2,9 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { users } from "@/db/schema";
 import type { FormState } from "@/lib/action";
-import { FAILURE_LIMIT, FAILURE_WINDOW_MS, waitText, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { FAILURE_LIMIT, FAILURE_WINDOW_MS, type LimitKey } from "@/lib/auth/attempt-limiter";
 import { checkPassword } from "@/lib/auth/password-sign-in";
+import { messages } from "@/lib/messages";
 import type { RequestContext } from "@/lib/request-context";
 
 /** 10 wrong passwords in 15 minutes from a signed-in session, wherever it is used from. */
@@ -38,7 +39,7 @@ export async function confirmCurrentPassword(
     ownKeys: [signedInPasswordKey(user.id)],
   });
   if (check.outcome === "throttled") {
-    return { status: "error", message: `Too many wrong passwords. Try again in ${waitText(check.retryAt)}.` };
+    return { status: "error", message: messages.tooManyWrongPasswords(check.retryAt) };
   }
   if (check.outcome === "wrong") {
     return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [field]: "That is not your current password." } };
