@@ -10,6 +10,7 @@ import { clearFactorFailures, secondFactorLimitKey, secondFactorLock } from "@/l
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
+import { duoDisabled, duoEnabled } from "@/lib/messaging/security-emails";
 import type { DuoNotice } from "@/lib/two-factor/duo/messages";
 import { finishDuoPrompt, type DuoProof } from "@/lib/two-factor/duo/prompt";
 import { completeSecondFactor } from "@/lib/flows/sign-in-completion";
@@ -34,11 +35,7 @@ async function turnDuoOn(current: CurrentSession, proof: DuoProof): Promise<void
     deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
   recordActorEvent(db, current, "duo.enabled", { targetUserId: user.id, details: { duoFactor: proof.factor ?? "unknown" } });
-  await notifyUser(user, current.organisation, {
-    subject: "Duo is on",
-    heading: "Duo is on for your account",
-    paragraphs: ["Signing in to your account now asks you to approve it in Duo after your password."],
-  });
+  await notifyUser(user, current.organisation, duoEnabled());
 }
 
 async function turnDuoOff(current: CurrentSession): Promise<void> {
@@ -51,11 +48,7 @@ async function turnDuoOff(current: CurrentSession): Promise<void> {
   // With no factor left, 2FA is off: remembered browsers must not outlive it.
   if (!twoFactorStateOfUser(db, user.id).hasFactor) forgetTrustedBrowsersOfUser(db, user.id);
   recordActorEvent(db, current, "duo.disabled", { targetUserId: user.id });
-  await notifyUser(user, current.organisation, {
-    subject: "Duo is off",
-    heading: "Duo was turned off for your account",
-    paragraphs: ["Duo is no longer asked for when you sign in."],
-  });
+  await notifyUser(user, current.organisation, duoDisabled());
 }
 
 /**
