@@ -153,7 +153,7 @@ test("“Reset two-factor authentication” and “Sign out everywhere” end th
   await expect(userPage).toHaveURL("/login?reason=session-ended");
   expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(0);
   const types = db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().map((row) => row.type);
-  expect(types).toEqual(expect.arrayContaining(["user.sessions_revoked", "two_factor.reset"]));
+  expect(types).toEqual(expect.arrayContaining(["user_sessions.revoked", "two_factor.reset"]));
   await userContext.close();
 });
 

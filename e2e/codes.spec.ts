@@ -164,7 +164,7 @@ test.describe("codes by text message", () => {
     await signInWithForm(page, user);
     await expect(page.getByText(/We could not send a text message to your phone, so we emailed a 6-digit code to .+ instead\./)).toBeVisible();
     const code = codeIn(outboxEmails(db, user.email)[0]!.body);
-    const failure = db.select().from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().find((e) => e.type === "code.delivery_failed");
+    const failure = db.select().from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().find((e) => e.type === "code.undelivered");
     expect(failure?.details).toMatchObject({ channel: "sms", failure: "unavailable" });
     await page.getByLabel("Code").fill(code);
     await page.getByRole("button", { name: "Verify" }).click();

@@ -137,7 +137,7 @@ test("an admin tests the Duo connection with typed keys (nothing saved), then wi
   const tested = db
     .select({ details: auditEvents.details })
     .from(auditEvents)
-    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo.connection_tested")))
+    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")))
     .all();
   expect(tested.map((event) => (event.details as { result: string }).result)).toEqual(["wrong_keys", "connected", "connected", "unreachable"]);
   checkServer();
@@ -171,7 +171,7 @@ test("the API hostname takes only Duo's own hosts or the operator's allow-list: 
   const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
   expect(saved).toMatchObject({ duoApiHostname: null, allowDuo: false });
   // Refused at the form: no connection test was made, so none is recorded or counted.
-  expect(db.select().from(auditEvents).where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo.connection_tested"))).all()).toEqual([]);
+  expect(db.select().from(auditEvents).where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested"))).all()).toEqual([]);
   checkServer();
 });
 
@@ -192,7 +192,7 @@ test("Test connection is limited per organisation: the press over the limit is r
   const tested = db
     .select({ details: auditEvents.details })
     .from(auditEvents)
-    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo.connection_tested")))
+    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")))
     .all();
   expect(tested.map((event) => (event.details as { result: string }).result)).toEqual(["connected", "rate_limited"]);
 });
@@ -207,7 +207,7 @@ test("a hostname saved before the rule, and not allowed now, is refused at sign-
   await expectNoAxeViolations(page);
   // Not the user's failed attempt: nothing counted against their second factor.
   expect(auditTypes(db, user).filter((event) => event.type === "two_factor.failed")).toEqual([]);
-  expect(auditTypes(db, user).find((event) => event.type === "duo.unreachable")?.details).toMatchObject({ reason: "host_not_allowed" });
+  expect(auditTypes(db, user).find((event) => event.type === "duo_connection.failed")?.details).toMatchObject({ reason: "host_not_allowed" });
   // The other method still works.
   await page.getByRole("link", { name: "Use your authenticator app instead" }).click();
   await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
@@ -350,7 +350,7 @@ test("Duo down: sign-in fails closed with a clear message, offers the other meth
   await page.goto("/");
   await expect(page).toHaveURL(/\/login\/two-factor/);
   expect(stagesOf(db, user)).toEqual(["password"]);
-  expect(auditTypes(db, user).map((event) => event.type)).toContain("duo.unreachable");
+  expect(auditTypes(db, user).map((event) => event.type)).toContain("duo_connection.failed");
 
   await page.goto("/login/two-factor?method=duo&duo=unreachable");
   await page.getByRole("link", { name: "Use your authenticator app instead" }).click();
@@ -454,7 +454,7 @@ test.describe("Duo's allow without a second factor", () => {
     await expect(duoNotice(page)).toHaveText(/Duo let this through without asking for your phone or key/);
     await expectNoAxeViolations(page);
     expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).toBeNull();
-    expect(auditTypes(db, user).filter((event) => event.type === "duo.bypass_refused").map((event) => event.details)).toEqual([
+    expect(auditTypes(db, user).filter((event) => event.type === "duo_bypass.refused").map((event) => event.details)).toEqual([
       { purpose: "enrol", duoReason: "bypass_user", duoFactor: "duo_push" },
     ]);
   });
@@ -471,7 +471,7 @@ test.describe("Duo's allow without a second factor", () => {
     await expect(duoNotice(page)).toHaveText(/Duo let this through without asking for your phone or key/);
     await expectNoAxeViolations(page);
     expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 0]]);
-    expect(auditTypes(db, user).filter((event) => event.type === "duo.bypass_refused").map((event) => event.details)).toEqual([
+    expect(auditTypes(db, user).filter((event) => event.type === "duo_bypass.refused").map((event) => event.details)).toEqual([
       { purpose: "sign_in", duoReason: "allow_unenrolled_user", duoFactor: "not_available" },
     ]);
     expect(auditTypes(db, user).map((event) => event.type)).not.toContain("two_factor.succeeded");

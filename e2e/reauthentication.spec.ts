@@ -77,7 +77,7 @@ test("a user with a factor cannot change the mobile number or add codes with the
   expect(await textMessagesTo(mobileNumber)).toHaveLength(1);
 
   const confirmed = db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().map((row) => row.type);
-  expect(confirmed).toEqual(expect.arrayContaining(["access.confirmation_failed", "access.confirmed"]));
+  expect(confirmed).toEqual(expect.arrayContaining(["access_confirmation.failed", "access.confirmed"]));
 });
 
 test("an administrator 16 minutes after signing in who changes the policy is asked to confirm access, and the change happens after confirming", async ({

@@ -18,7 +18,7 @@ test("a user signs in with email and password, sees the dashboard and signs out"
   await expect(page).toHaveURL("/login");
 
   const types = db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all();
-  expect(types.map((row) => row.type)).toEqual(["sign_in.succeeded", "sign_out"]);
+  expect(types.map((row) => row.type)).toEqual(["sign_in.succeeded", "session.ended"]);
 });
 
 test("the email is matched case-insensitively", async ({ page, createUser }) => {

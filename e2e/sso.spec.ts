@@ -72,7 +72,7 @@ test("Sign in with SSO goes through the identity provider to the dashboard, with
   expect(user).toMatchObject({ organisationId: OIDC_E2E_ORGANISATION_ID, email: `${login}@corp.example.com`, passwordHash: null });
   expect(user.lastSignInAt).not.toBeNull();
   expect(db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([{ stage: "active" }]);
-  expect(db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all()).toEqual([{ type: "sign_in.sso" }]);
+  expect(db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all()).toEqual([{ type: "sso_sign_in.succeeded" }]);
 
   // Every page stays open: the guards never send an SSO user to setup.
   await page.goto("/profile");

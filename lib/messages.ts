@@ -13,8 +13,24 @@ export function inMinutes(time: Date, now = new Date()): string {
   return plural(Math.ceil(seconds / 60), "minute");
 }
 
+/** Whole minutes until `time`, rounded up, at least 1. */
+export function minutesUntil(time: Date, now = new Date()): number {
+  return Math.max(1, Math.ceil((time.getTime() - now.getTime()) / 60_000));
+}
+
+/** "1 second", "42 seconds": rounded up, so never "0". */
+function inSeconds(time: Date, now: Date): string {
+  return plural(Math.max(1, Math.ceil((time.getTime() - now.getTime()) / 1000)), "second");
+}
+
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** "You have 3 recovery codes left.": on the profile, after a recovery-code sign-in, and in its email. */
+export function codesLeftText(codesLeft: number): string {
+  if (codesLeft === 0) return "You have no recovery codes left.";
+  return `You have ${plural(codesLeft, "recovery code")} left.`;
 }
 
 export const messages = {
@@ -25,7 +41,46 @@ export const messages = {
   tooManyWrongCodesSignInAgain: "Too many wrong codes. Sign in again to try once more.",
   tooManyWrongPasswords: (retryAt: Date, now = new Date()) =>
     `Too many wrong passwords. Try again in ${inMinutes(retryAt, now)}.`,
+  /** While the cap of consecutive failures holds the second factor locked (lib/two-factor/sign-in/factor-lock.ts). */
+  secondStepLocked:
+    "Your second step is locked after too many wrong attempts. Sign in with one of your recovery codes, or ask an administrator to unlock it.",
+
+  // Sending a code (lib/two-factor/sent-codes/send-outcome-message.ts); never the code itself.
+  codeSent: (channel: "sms" | "email", maskedDestination: string) =>
+    `We sent a code ${channel === "sms" ? "by text message" : "by email"} to ${maskedDestination}. It is valid for 2 minutes.`,
+  codeEmailedInstead: (maskedDestination: string) =>
+    `We could not send a text message, so we emailed a code to ${maskedDestination}.`,
+  waitBeforeAnotherCode: (retryAt: Date, now = new Date()) => `Please wait ${inSeconds(retryAt, now)} before asking for another code.`,
+  tooManyCodesSent: (retryAt: Date, now = new Date()) =>
+    `Too many codes were sent. Try again in ${plural(minutesUntil(retryAt, now), "minute")}, or use another method.`,
+  codesNotAllowed: "Your organisation does not allow codes by text message or email for your account.",
+  /** Why no code goes by email right after a reset through an emailed link (see signInCodePlan). */
+  codesBarredByReset:
+    "Your password was just reset through a link sent to your email, so a code sent to that same email cannot finish signing in. Use another method or a recovery code, or ask your administrator for help.",
+  organisationSmsLimitReached: "Too many text messages were sent from your organisation this hour. Try again later.",
+  codeNotSent: "We could not send a code just now. Try again in a moment.",
 } as const;
+
+/**
+ * What the pages say after a Duo round trip, by notice (lib/two-factor/duo/messages.ts). Only
+ * these keys travel in the query string (`?duo=denied`), never text.
+ */
+export const duoNotices = {
+  denied: "Duo did not approve this request. Try again, or use another way to sign in.",
+  no_factor: "Duo let this through without asking for your phone or key, which is not enough here. Ask your administrator to set you up in Duo.",
+  bad_state: "That Duo request could not be used: it expired, was already used, or was started in another browser. Start again.",
+  missing_code: "Duo's answer was incomplete, so it was refused. Start again.",
+  rejected: "Duo's answer could not be verified, so it was refused. Start again.",
+  wrong_user: "Duo's answer was for another account, so it was refused.",
+  unreachable: "Duo cannot be reached right now. Try again in a few minutes.",
+  not_configured: "Duo is not available for your organisation now. Ask your administrator.",
+  host_not_allowed: "Duo is set up with an API hostname this server does not allow. Ask your administrator to check Duo's settings.",
+  locked: "Too many failed attempts. Try again later.",
+  factor_locked: messages.secondStepLocked,
+  enabled: "Duo is on. Sign-in will start with Duo.",
+  disabled: "Duo is off.",
+} as const;
+
 
 /** A form error tied to fields: the summary counts them, each field gets its own words. */
 export function fieldErrors<Data = never>(

@@ -6,12 +6,12 @@ import { describeUserAgent } from "@/lib/user-agent";
 /** Audit events that are a step of signing in, and how an administrator reads each. */
 const SIGN_IN_RESULTS: Record<string, string> = {
   "sign_in.succeeded": "Password accepted",
-  "sign_in.sso": "Signed in with SSO",
+  "sso_sign_in.succeeded": "Signed in with SSO",
   "sign_in.failed": "Wrong password",
   "sign_in.throttled": "Too many attempts: refused",
   "sign_in.refused": "Refused",
   "two_factor.succeeded": "Second step passed",
-  "two_factor.skipped_remembered_browser": "Second step skipped: remembered browser",
+  "two_factor.skipped": "Second step skipped: remembered browser",
   "two_factor.failed": "Second step failed",
   "two_factor.locked": "Second step locked",
   "duo.refused": "Duo refused",
@@ -44,7 +44,7 @@ export function recentSignInsOfUser(db: Db, organisationId: number, userId: numb
         id: event.id,
         at: event.createdAt,
         result: event.type === "sign_in.refused" && reason ? `Refused: ${reason}` : SIGN_IN_RESULTS[event.type]!,
-        failed: !["sign_in.succeeded", "sign_in.sso", "two_factor.succeeded", "two_factor.skipped_remembered_browser"].includes(event.type),
+        failed: !["sign_in.succeeded", "sso_sign_in.succeeded", "two_factor.succeeded", "two_factor.skipped"].includes(event.type),
         address: event.ip ?? "Unknown",
         browser: describeUserAgent(event.userAgent),
       };

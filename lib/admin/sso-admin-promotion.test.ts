@@ -53,7 +53,7 @@ describe("an SSO user given their first admin permission", () => {
     expect(sessionsOf(promoted)).toBe(0);
     expect(sessionsOf(administrator)).toBe(1);
     const event = db.select().from(auditEvents).where(eq(auditEvents.targetUserId, promoted)).get();
-    expect(event).toMatchObject({ type: "user.sessions_revoked", actorUserId: administrator, details: { reason: "sso_admin_needs_mfa" } });
+    expect(event).toMatchObject({ type: "user_sessions.revoked", actorUserId: administrator, details: { reason: "sso_admin_needs_mfa" } });
   });
 
   it("through a group, or a role that gains a permission, too", async () => {

@@ -32,7 +32,7 @@ export function signOutSsoUsersNewlyAdmin(tx: Executor, input: { organisationId:
   for (const userId of ssoUsers) {
     signOutUserEverywhere(tx, userId);
     recordAuditEvent(tx, {
-      type: "user.sessions_revoked",
+      type: "user_sessions.revoked",
       organisationId: input.organisationId,
       actorUserId: input.actorUserId,
       targetUserId: userId,

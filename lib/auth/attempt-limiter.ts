@@ -119,14 +119,5 @@ export function forgiveAttempt(db: Db, attempt: { failureIds: number[] }, clear:
   });
 }
 
-/** "Try again in …": seconds under a minute, minutes otherwise (rounded up, so never "0"). */
-export function waitText(time: Date, now = new Date()): string {
-  const seconds = Math.max(1, Math.ceil((time.getTime() - now.getTime()) / 1000));
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = minutesUntil(time, now);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-}
-
-export function minutesUntil(time: Date, now = new Date()): number {
-  return Math.max(1, Math.ceil((time.getTime() - now.getTime()) / 60_000));
-}
+// The words of a wait live in lib/messages.ts; these names stay until app/ imports them from there.
+export { inMinutes as waitText, minutesUntil } from "@/lib/messages";

@@ -73,7 +73,7 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
           const { stage, rememberedBrowser } = stageAfterPassword(db, result.user.id, trustedToken);
           if (rememberedBrowser) {
             recordAuditEvent(db, {
-              type: "two_factor.skipped_remembered_browser",
+              type: "two_factor.skipped",
               organisationId: result.user.organisationId,
               actorUserId: result.user.id,
               targetUserId: result.user.id,

@@ -12,6 +12,7 @@ import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { consumeEmailLink, createEmailLink, lookUpEmailLink, revokeEmailLinks, type EmailLinkSendLimits } from "@/lib/email-links";
 import { sendLinkEmail } from "@/lib/messaging/link-email";
 import { notifyUser } from "@/lib/messaging/notify";
+import { passwordResetCompleted, passwordResetLink, passwordResetUnavailable } from "@/lib/messaging/security-emails";
 import type { RequestContext } from "@/lib/request-context";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/sign-in/trusted-browsers";
 
@@ -161,17 +162,7 @@ async function deliverResetRequest(db: Db, account: ResetAccount, context: Reque
     await issuePasswordResetLink(db, { account, context, now });
     return;
   }
-  await notifyUser(account, { name: account.organisationName }, noResetNotice(account.eligibility));
-}
-
-function noResetNotice(eligibility: Exclude<ResetEligibility, "local">) {
-  const forgot = {
-    sso: "Your account signs in with SSO, through your organisation's identity provider, so its password is not managed by Twofold. Reset it with your identity provider.",
-    api_account: "Your account is an API account: it uses API tokens and has no password to reset here.",
-    disabled: "Your account is disabled, so its password cannot be reset. Contact your administrator.",
-    invitation_pending: "You have not accepted your invitation yet, so there is no password to reset. Use the link in your invitation email, or ask your administrator for a new invitation.",
-  }[eligibility];
-  return { subject: "password reset requested", heading: "Someone asked to reset your password", paragraphs: ["Someone asked to reset the password of your account.", forgot] };
+  await notifyUser(account, { name: account.organisationName }, passwordResetUnavailable({ reason: account.eligibility }));
 }
 
 /**
@@ -200,22 +191,11 @@ export async function issuePasswordResetLink(
   const delivered = await sendLinkEmail({
     to: account,
     organisationName: account.organisationName,
-    subject: "reset your password",
-    heading: "Reset your password",
-    intro: [
-      sentBy
-        ? `${sentBy.name}, an administrator of ${account.organisationName}, sent you this link to choose a new password for your account.`
-        : `Someone asked to reset the password of your ${account.organisationName} account. To choose a new password, open this link:`,
-    ],
-    url: appUrl(passwordResetPath(created.token)),
-    outro: [
-      "The link works once and expires in 30 minutes. After the reset, you still sign in with your second factor as usual.",
-      "If you did not ask for this, ignore this email: your password stays as it is.",
-    ],
+    ...passwordResetLink({ organisationName: account.organisationName, sentByName: sentBy?.name ?? null, url: appUrl(passwordResetPath(created.token)) }),
   });
   if (!delivered) revokeEmailLinks(db, { userId: account.id, purpose: PURPOSE }, now);
   recordAuditEvent(db, {
-    type: delivered ? "password_reset.sent" : "password_reset.delivery_failed",
+    type: delivered ? "password_reset.sent" : "password_reset.undelivered",
     organisationId: account.organisationId,
     actorUserId: sentBy?.id ?? null,
     targetUserId: account.id,
@@ -293,13 +273,6 @@ export async function resetPasswordWithLink(
     details: { sessionsEnded },
     at: now,
   });
-  await notifyUser(account, { name: account.organisationName }, {
-    subject: "your password was changed",
-    heading: "Your password was changed",
-    paragraphs: [
-      `The password of your ${account.organisationName} account was reset through a link sent to this address. Every session was signed out and remembered browsers were forgotten.`,
-      "Your two-factor authentication is unchanged: you still need it to sign in.",
-    ],
-  });
+  await notifyUser(account, { name: account.organisationName }, passwordResetCompleted({ organisationName: account.organisationName }));
   return { ok: true, account, sessionsEnded };
 }

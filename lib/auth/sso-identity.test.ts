@@ -37,7 +37,7 @@ describe("mapping an identity provider's user to an account", () => {
     expect(row).toMatchObject({ email: "grace@example.com", name: "Grace Hopper", passwordHash: null, ssoIssuer: ISSUER, ssoSubject: "subject-1" });
     expect(row.lastSignInAt).not.toBeNull();
     expect(twoFactorStateOfUser(db, row.id).requirement).toEqual({ level: "exempt", reason: "sso" });
-    expect(audit()).toEqual([{ type: "sign_in.sso", details: { issuer: ISSUER, created: true }, targetUserId: row.id }]);
+    expect(audit()).toEqual([{ type: "sso_sign_in.succeeded", details: { issuer: ISSUER, created: true }, targetUserId: row.id }]);
   });
 
   it("puts new users in the configured organisation", () => {
@@ -84,7 +84,7 @@ describe("mapping an identity provider's user to an account", () => {
     const again = signInWithSso(db, claims({ email: "ada@example.com" }), { context });
     expect(again.ok).toBe(true);
     expect(userRow(first.ok ? first.user.id : 0).email).toBe("grace@example.com");
-    expect(audit().at(-1)).toMatchObject({ type: "sign_in.sso", details: { emailKept: true } });
+    expect(audit().at(-1)).toMatchObject({ type: "sso_sign_in.succeeded", details: { emailKept: true } });
   });
 
   it("refuses a first sign-in without a usable email, or with one the provider does not say is verified", () => {

@@ -184,7 +184,7 @@ export function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptio
   const outcome = db.transaction((tx) => resolveIdentity(db, tx, claims, options, now));
   const { result } = outcome;
   recordAuditEvent(db, {
-    type: result.ok ? "sign_in.sso" : "sign_in.refused",
+    type: result.ok ? "sso_sign_in.succeeded" : "sign_in.refused",
     organisationId: outcome.organisationId,
     actorUserId: result.ok ? result.user.id : null,
     targetUserId: outcome.userId,

@@ -66,7 +66,7 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
     });
   }
   if (input.requirement !== target.twoFactorRequirement) {
-    recordActorEvent(getDb(), current, "two_factor.requirement_changed", { targetUserId: target.id, details: { from: target.twoFactorRequirement, to: input.requirement } });
+    recordActorEvent(getDb(), current, "two_factor_requirement.changed", { targetUserId: target.id, details: { from: target.twoFactorRequirement, to: input.requirement } });
     await notifyUser(target, current.organisation, {
       subject: "your two-factor requirement changed",
       heading: "Your two-factor authentication requirement changed",
@@ -128,7 +128,7 @@ export async function signOutEverywhere(current: CurrentSession, userId: number)
     change: (tx) => signOutUserEverywhere(tx, target.id),
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
-  recordActorEvent(getDb(), current, "user.sessions_revoked", { targetUserId: target.id, details: { sessionsEnded: outcome.value } });
+  recordActorEvent(getDb(), current, "user_sessions.revoked", { targetUserId: target.id, details: { sessionsEnded: outcome.value } });
   return { ok: true, ended: outcome.value, ownAccount: target.id === current.user.id };
 }
 

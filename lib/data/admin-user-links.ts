@@ -43,7 +43,7 @@ export async function sendSetupLink(current: CurrentSession, userId: number): Pr
   if (!eligibility.ok) return { ok: false, reason: "refused", message: eligibility.reason };
   const { user } = eligibility;
   const sent = await sendAuthenticatorSetupLink(db, { user, organisationName: current.organisation.name, admin: current.user });
-  recordActorEvent(db, current, sent ? "setup_link.sent" : "setup_link.delivery_failed", {
+  recordActorEvent(db, current, sent ? "setup_link.sent" : "setup_link.undelivered", {
     targetUserId: user.id,
     details: { purpose: "authenticator_setup" },
   });

@@ -154,7 +154,7 @@ export async function signOutEveryone(current: CurrentSession): Promise<number> 
     forgetTrustedBrowsersOfOrganisation(tx, current.organisation.id);
     return deleteSessionsOfOrganisation(tx, current.organisation.id);
   });
-  recordActorEvent(db, current, "sessions.revoked_all", { details: { sessionsEnded: ended } });
+  recordActorEvent(db, current, "organisation_sessions.revoked", { details: { sessionsEnded: ended } });
   return ended;
 }
 
@@ -217,11 +217,11 @@ export async function testDuoConnection(current: CurrentSession, typed: DuoKeys)
   if (!clientId || !clientSecret || !apiHost) return { result: "missing_keys" };
   const started = beginConnectionTest(db, organisationId);
   if (!started.allowed) {
-    recordActorEvent(db, current, "duo.connection_tested", { details: { result: "rate_limited", apiHost } });
+    recordActorEvent(db, current, "duo_connection.tested", { details: { result: "rate_limited", apiHost } });
     return { result: "rate_limited", retryAt: started.retryAt };
   }
   const check = await checkDuoConnection({ clientId, clientSecret, apiHost }, appUrl(DUO_CALLBACK_PATH), getEnv().DUO_ALLOWED_API_HOSTS);
   const result = check.ok ? "connected" : check.reason;
-  recordActorEvent(db, current, "duo.connection_tested", { details: { result, apiHost, typedSecret: Boolean(typed.duoSecretKey) } });
+  recordActorEvent(db, current, "duo_connection.tested", { details: { result, apiHost, typedSecret: Boolean(typed.duoSecretKey) } });
   return { result };
 }

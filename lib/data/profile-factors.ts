@@ -150,7 +150,7 @@ export async function turnOnOwnCodes(current: CurrentSession): Promise<void> {
     // Whoever may have held a session before 2FA was on must pass it now.
     deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
-  recordActorEvent(db, current, "two_factor.codes_enabled", { targetUserId: user.id });
+  recordActorEvent(db, current, "sign_in_codes.enabled", { targetUserId: user.id });
 }
 
 /** Sign-in starts with `method`; false when the user cannot use that method. */
@@ -158,7 +158,7 @@ export async function setOwnPreferredMethod(current: CurrentSession, method: Sec
   const db = getDb();
   if (!twoFactorStateOfUser(db, current.user.id).methods.includes(method)) return false;
   db.update(users).set({ preferredTwoFactorMethod: method }).where(eq(users.id, current.user.id)).run();
-  recordActorEvent(db, current, "two_factor.preferred_method_changed", { targetUserId: current.user.id, details: { method } });
+  recordActorEvent(db, current, "preferred_method.changed", { targetUserId: current.user.id, details: { method } });
   return true;
 }
 

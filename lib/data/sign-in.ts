@@ -26,7 +26,7 @@ import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
 export async function endCurrentSession(current: CurrentSession, reason?: "invitation_accepted"): Promise<void> {
   const db = getDb();
   deleteSession(db, current.token);
-  recordActorEvent(db, current, "sign_out", { targetUserId: current.user.id, ...(reason ? { details: { reason } } : {}) });
+  recordActorEvent(db, current, "session.ended", { targetUserId: current.user.id, ...(reason ? { details: { reason } } : {}) });
 }
 
 /** Whether Duo is one of the user's second factors now. */
@@ -43,7 +43,7 @@ export async function duoSignInStartPath(current: CurrentSession): Promise<strin
   if (!twoFactorStateOfUser(db, current.user.id).methods.includes("duo")) return "/login/two-factor";
   const started = await beginDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, purpose: "sign_in", rememberBrowser: false });
   if (!started.ok) {
-    recordActorEvent(db, current, "duo.unreachable", { targetUserId: current.user.id, details: { reason: started.reason } });
+    recordActorEvent(db, current, "duo_connection.failed", { targetUserId: current.user.id, details: { reason: started.reason } });
     return `/login/two-factor?method=duo&duo=${started.reason}`;
   }
   return started.url;

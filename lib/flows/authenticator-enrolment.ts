@@ -7,6 +7,7 @@ import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
+import { twoFactorEnabled } from "@/lib/messaging/security-emails";
 import { confirmAuthenticatorEnrolment, startAuthenticatorEnrolment } from "@/lib/two-factor/authenticator-app/credentials";
 import { groupSecret, totpUri } from "@/lib/two-factor/authenticator-app/totp";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
@@ -45,11 +46,7 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
   }
   // Whoever may have held a session before 2FA was on must pass it now.
   deleteSessionsOfUser(db, current.user.id, { exceptTokenHash: current.session.tokenHash });
-  recordActorEvent(db, current, "two_factor.enabled", { targetUserId: current.user.id });
-  await notifyUser(current.user, current.organisation, {
-    subject: "two-factor authentication is on",
-    heading: "Two-factor authentication is on",
-    paragraphs: ["Signing in to your account now needs a code from your authenticator app as well as your password."],
-  });
+  recordActorEvent(db, current, "authenticator_app.enabled", { targetUserId: current.user.id });
+  await notifyUser(current.user, current.organisation, twoFactorEnabled());
   return { status: "success", data: { recoveryCodes: result.recoveryCodes } };
 }

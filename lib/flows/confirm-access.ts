@@ -10,7 +10,6 @@ import { markReauthenticated } from "@/lib/auth/sessions";
 import { checkSecondFactorCode, confirmationMethod } from "@/lib/two-factor/sign-in/second-factor-check";
 import { tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-codes/used-notice";
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
-import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-message";
 import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
@@ -51,13 +50,13 @@ export async function confirmPasswordAndCode(
     keys: appKeyRing(),
   });
   if (check.outcome === "locked") {
-    if (!check.retryAt) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+    if (!check.retryAt) return { status: "error", message: messages.secondStepLocked };
     return { status: "error", message: messages.tooManyWrongCodes(check.retryAt) };
   }
   if (check.outcome === "wrong" && check.factorLocked) {
     recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "consecutive" } });
     await announceFactorLock(db, user, current.organisation);
-    return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+    return { status: "error", message: messages.secondStepLocked };
   }
   if (check.outcome === "wrong") {
     const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
@@ -94,7 +93,7 @@ export async function confirmAccess(current: CurrentSession, input: { password: 
     ? await confirmPasswordAndCode(current, input, { password: "password", code: "code" })
     : await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
   if (refusal) {
-    recordActorEvent(db, current, "access.confirmation_failed", { targetUserId: current.user.id });
+    recordActorEvent(db, current, "access_confirmation.failed", { targetUserId: current.user.id });
     return refusal;
   }
   accessConfirmed(current);

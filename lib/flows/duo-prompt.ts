@@ -13,7 +13,7 @@ export async function redirectToDuoPrompt(current: CurrentSession, purpose: DuoP
   const db = getDb();
   const started = await beginDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, purpose, rememberBrowser });
   if (!started.ok) {
-    recordActorEvent(db, current, "duo.unreachable", { targetUserId: current.user.id, details: { reason: started.reason, purpose } });
+    recordActorEvent(db, current, "duo_connection.failed", { targetUserId: current.user.id, details: { reason: started.reason, purpose } });
     return { status: "error", message: duoMessage(started.reason) };
   }
   redirect(started.url);

@@ -59,6 +59,6 @@ export async function skipSetupDuringGrace(current: CurrentSession): Promise<For
   if (requirement.level !== "required" || !requirement.graceUntil) {
     return { status: "error", message: "Your organisation requires two-factor authentication now: set it up to continue." };
   }
-  recordActorEvent(getDb(), current, "two_factor.setup_skipped", { targetUserId: current.user.id });
+  recordActorEvent(getDb(), current, "two_factor_setup.skipped", { targetUserId: current.user.id });
   return completeSignIn(current);
 }

@@ -1,13 +1,17 @@
 import { formatDateTime } from "@/lib/format";
-import { inMinutes } from "@/lib/messages";
+import { inMinutes, plural } from "@/lib/messages";
 
-/** "3 hours" past the hour (the limit's window is a day), else the limiter's minutes. */
+/** "3 hours" past the hour (the limit's window is a day), else minutes. */
 function waitFor(retryAt: Date, now: Date): string {
   const hours = Math.ceil((retryAt.getTime() - now.getTime()) / 3_600_000);
-  return hours > 1 ? `${hours} hours` : inMinutes(retryAt, now);
+  return hours > 1 ? plural(hours, "hour") : inMinutes(retryAt, now);
 }
 
-/* Every word a user reads about recovery requests, in one place. */
+/*
+ * Every word a user reads about recovery requests, in one place: the recovery part of the
+ * catalogue (lib/messages.ts), apart because it formats dates (lib/format carries a phone-number
+ * library that the catalogue, importable from the browser, should not).
+ */
 
 export const RECOVERY_BUTTON_LABEL = "I can't use any of my methods";
 

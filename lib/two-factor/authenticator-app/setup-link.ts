@@ -4,6 +4,7 @@ import { organisations, users, type EmailLinkPurpose } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
 import { createEmailLink, revokeEmailLinks } from "@/lib/email-links";
 import { sendLinkEmail } from "@/lib/messaging/link-email";
+import { authenticatorSetupLink } from "@/lib/messaging/security-emails";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 
 /*
@@ -77,11 +78,7 @@ export async function sendAuthenticatorSetupLink(
   const delivered = await sendLinkEmail({
     to: input.user,
     organisationName: input.organisationName,
-    subject: "set up your authenticator app",
-    heading: "Set up two-factor authentication",
-    intro: [`${input.admin.name} asked you to set up an authenticator app for your ${input.organisationName} account. Open this link, sign in, and follow the steps:`],
-    url: appUrl(authenticatorSetupLinkPath(created.token)),
-    outro: ["The link works once and expires in 24 hours.", "If you did not expect this, contact your administrator."],
+    ...authenticatorSetupLink({ organisationName: input.organisationName, adminName: input.admin.name, url: appUrl(authenticatorSetupLinkPath(created.token)) }),
   });
   if (!delivered) revokeEmailLinks(db, { userId: input.user.id, purpose: PURPOSE });
   return delivered;

@@ -10,6 +10,7 @@ import { clearFactorFailures, secondFactorLimitKey, secondFactorLock } from "@/l
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
+import { duoDisabled, duoEnabled } from "@/lib/messaging/security-emails";
 import type { DuoNotice } from "@/lib/two-factor/duo/messages";
 import { finishDuoPrompt, type DuoProof } from "@/lib/two-factor/duo/prompt";
 import { completeSecondFactor } from "@/lib/flows/sign-in-completion";
@@ -33,12 +34,8 @@ async function turnDuoOn(current: CurrentSession, proof: DuoProof): Promise<void
     // Whoever may have held a session before Duo was on must pass it now.
     deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
-  recordActorEvent(db, current, "two_factor.duo_enabled", { targetUserId: user.id, details: { duoFactor: proof.factor ?? "unknown" } });
-  await notifyUser(user, current.organisation, {
-    subject: "Duo is on",
-    heading: "Duo is on for your account",
-    paragraphs: ["Signing in to your account now asks you to approve it in Duo after your password."],
-  });
+  recordActorEvent(db, current, "duo.enabled", { targetUserId: user.id, details: { duoFactor: proof.factor ?? "unknown" } });
+  await notifyUser(user, current.organisation, duoEnabled());
 }
 
 async function turnDuoOff(current: CurrentSession): Promise<void> {
@@ -50,12 +47,8 @@ async function turnDuoOff(current: CurrentSession): Promise<void> {
     .run();
   // With no factor left, 2FA is off: remembered browsers must not outlive it.
   if (!twoFactorStateOfUser(db, user.id).hasFactor) forgetTrustedBrowsersOfUser(db, user.id);
-  recordActorEvent(db, current, "two_factor.duo_disabled", { targetUserId: user.id });
-  await notifyUser(user, current.organisation, {
-    subject: "Duo is off",
-    heading: "Duo was turned off for your account",
-    paragraphs: ["Duo is no longer asked for when you sign in."],
-  });
+  recordActorEvent(db, current, "duo.disabled", { targetUserId: user.id });
+  await notifyUser(user, current.organisation, duoDisabled());
 }
 
 /**
@@ -83,7 +76,7 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
     // Duo is not bound, nor turned off on the strength of it. Not the user's
     // failed guess but Duo's configuration: not counted against them.
     forgiveAttempt(db, attempt);
-    recordActorEvent(db, current, "duo.bypass_refused", {
+    recordActorEvent(db, current, "duo_bypass.refused", {
       targetUserId: current.user.id,
       details: { purpose: result.purpose, duoReason: result.proof.reason, duoFactor: result.proof.factor ?? "none" },
     });

@@ -50,7 +50,7 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
       // guess: not counted as a failed second factor.
       forgiveAttempt(db, attempt);
       releaseFactorFailure(db, user.id, reservation);
-      recordActorEvent(db, current, "duo.bypass_refused", { targetUserId: user.id, details: { purpose: "sign_in", duoReason: proof.reason, duoFactor: duoDetails.duoFactor } });
+      recordActorEvent(db, current, "duo_bypass.refused", { targetUserId: user.id, details: { purpose: "sign_in", duoReason: proof.reason, duoFactor: duoDetails.duoFactor } });
       return refused("no_factor");
     }
     forgiveAttempt(db, attempt, [limitKey]);
@@ -76,7 +76,7 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
   if (reason === "unreachable" || reason === "not_configured" || reason === "host_not_allowed") {
     forgiveAttempt(db, attempt);
     releaseFactorFailure(db, user.id, reservation);
-    recordActorEvent(db, current, "duo.unreachable", { targetUserId: user.id, details: { reason } });
+    recordActorEvent(db, current, "duo_connection.failed", { targetUserId: user.id, details: { reason } });
     return refused(reason);
   }
   const failure = countFailedSecondFactor(db, {

@@ -2,6 +2,7 @@ import { and, eq, gt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { users } from "@/db/schema";
 import { notifyUser } from "@/lib/messaging/notify";
+import { twoFactorTurnedOffForOrganisation } from "@/lib/messaging/security-emails";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
 
 /*
@@ -37,18 +38,6 @@ export function disabledPolicyNotice(count: number): string | null {
   return `${who} will no longer be asked for it, including anyone set to “Required” on their own page. They will be emailed.`;
 }
 
-/** The named template of the email (one per security email). */
-export function twoFactorTurnedOffForOrganisation(actorName: string) {
-  return {
-    subject: "Two-factor authentication turned off for your organisation",
-    heading: "Two-factor authentication was turned off for your organisation",
-    paragraphs: [
-      `${actorName} turned off two-factor authentication for everyone in your organisation. Signing in now asks only for your password.`,
-      "Your authenticator app, codes and Duo stay set up, and will be asked for again if it is turned back on.",
-    ],
-  };
-}
-
 /** Emails at once, per batch: a provider is not flooded, and a large organisation does not hold one connection per person. */
 const BATCH_SIZE = 20;
 
@@ -59,7 +48,7 @@ const BATCH_SIZE = 20;
  * page at a time by id, so memory stays small however large the organisation.
  */
 export async function emailPeopleNoLongerAsked(db: Db, organisation: { id: number; name: string }, actorName: string): Promise<number> {
-  const message = twoFactorTurnedOffForOrganisation(actorName);
+  const message = twoFactorTurnedOffForOrganisation({ actorName });
   let emailed = 0;
   let afterId = 0;
   for (;;) {

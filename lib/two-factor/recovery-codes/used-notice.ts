@@ -1,29 +1,15 @@
 import "server-only";
-import { appUrl } from "@/lib/app-url";
 import { notifyUser } from "@/lib/messaging/notify";
+import { recoveryCodeUsed } from "@/lib/messaging/security-emails";
 
-/**
- * Template "RecoveryCodeUsed": a recovery code is the last resort of a lost
- * factor, or a sign that someone has the password and the printed codes
- * (NIST SP 800-63B-4 §4.2, ASVS 5.0 V6.3.6: notify the subscriber when a recovery
- * authenticator is used). The owner hears of every use.
- */
+/** Template recoveryCodeUsed: the owner hears of every use of a recovery code. */
 export async function tellOwnerRecoveryCodeUsed(user: { email: string; name: string }, organisation: { name: string }, codesLeft: number): Promise<void> {
-  await notifyUser(user, organisation, {
-    subject: "a recovery code was used",
-    heading: "A recovery code was used on your account",
-    paragraphs: [
-      `One of your recovery codes was just used. ${codesLeftText(codesLeft)}`,
-      `If you lost your phone or authenticator app, set up a new method and create new recovery codes on your profile: ${appUrl("/profile")}`,
-      `If it was not you, someone has your password and a recovery code: reset your password at ${appUrl("/login/forgot")}`,
-    ],
-  });
+  await notifyUser(user, organisation, recoveryCodeUsed({ codesLeft }));
 }
 
-export function codesLeftText(codesLeft: number): string {
-  if (codesLeft === 0) return "You have no recovery codes left.";
-  return `You have ${codesLeft} recovery code${codesLeft === 1 ? "" : "s"} left.`;
-}
+// Moved to lib/messages.ts; kept until app/(app)/recovery-code-used/page.tsx and
+// components/recovery-codes-low-notice.tsx import it from there.
+export { codesLeftText } from "@/lib/messages";
 
 /** The page a recovery-code sign-in lands on, carrying where the sign-in was headed. */
 export function recoveryCodeUsedPath(next: string): string {

@@ -4,6 +4,7 @@ import { organisations, users, type EmailLinkPurpose } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import { createEmailLink, lookUpEmailLink, type EmailLink, type EmailLinkSendLimits } from "@/lib/email-links";
 import { sendLinkEmail } from "@/lib/messaging/link-email";
+import { signInSetupLink } from "@/lib/messaging/security-emails";
 import type { RequestContext } from "@/lib/request-context";
 import { appUrl } from "@/lib/app-url";
 import { maskEmail } from "@/lib/two-factor/sent-codes/delivery";
@@ -56,16 +57,10 @@ export async function sendSignInSetupLink(db: Db, input: SessionInput): Promise<
   const delivered = await sendLinkEmail({
     to: user,
     organisationName: user.organisationName,
-    subject: "set up two-factor authentication",
-    heading: "Finish signing in: set up two-factor authentication",
-    intro: [
-      `${user.organisationName} requires a second step at sign-in. To set it up, open this link in the browser where you just signed in:`,
-    ],
-    url: appUrl(signInSetupLinkPath(created.token)),
-    outro: ["The link works once, only in that browser, and expires in 24 hours.", "If you did not just sign in, change your password and tell your administrator."],
+    ...signInSetupLink({ organisationName: user.organisationName, url: appUrl(signInSetupLinkPath(created.token)) }),
   });
   recordAuditEvent(db, {
-    type: delivered ? "setup_link.sent" : "setup_link.delivery_failed",
+    type: delivered ? "setup_link.sent" : "setup_link.undelivered",
     organisationId: user.organisationId,
     actorUserId: user.id,
     targetUserId: user.id,

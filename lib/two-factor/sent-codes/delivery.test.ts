@@ -88,7 +88,7 @@ describe("sending a code through the real Twilio SDK, with the email fallback", 
       expect(email?.html).toContain(codeIn(email!.body));
       expect(checkCode(db, { userId: user.id, sessionTokenHash: "s1", purpose: "second_factor", code: codeIn(email!.body), keys }).ok).toBe(true);
       expect(auditTypes()).toEqual([
-        ["code.delivery_failed", "sms", failure],
+        ["code.undelivered", "sms", failure],
         ["code.sent", "email", null],
       ]);
       expect(db.select().from(oneTimeCodes).get()).toMatchObject({ channel: "email", fallbackReason: "sms_failed" });

@@ -102,7 +102,7 @@ function configuredServices(): DeliveryServices {
 export async function sendOneTimeCode(db: Db, input: SendInput, services = configuredServices()): Promise<SendOutcome> {
   const { user, context } = input;
   const now = input.now ?? new Date();
-  const audit = (type: "code.sent" | "code.refused" | "code.delivery_failed", details: Record<string, string>) =>
+  const audit = (type: "code.sent" | "code.refused" | "code.undelivered", details: Record<string, string>) =>
     recordAuditEvent(db, {
       type,
       organisationId: user.organisationId,
@@ -136,7 +136,7 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
       await services.sendSms({ to: issued.destination, body: messages.sms });
     } catch (error) {
       const failure = describeFailure(error);
-      audit("code.delivery_failed", { channel: "sms", ...failure });
+      audit("code.undelivered", { channel: "sms", ...failure });
       if (!input.plan.emailFallback) {
         voidCode(db, issued.id, now);
         return { ok: false, reason: "delivery_failed" };
@@ -150,7 +150,7 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
     try {
       await services.sendEmail({ to: destination, ...messages.email });
     } catch (error) {
-      audit("code.delivery_failed", { channel: "email", ...describeFailure(error) });
+      audit("code.undelivered", { channel: "email", ...describeFailure(error) });
       voidCode(db, issued.id, now);
       return { ok: false, reason: "delivery_failed" };
     }

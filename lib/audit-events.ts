@@ -1,0 +1,88 @@
+/**
+ * Every audit event name, in one place. The rule: `noun.past_participle`. The noun is what the
+ * event is about (what changed, or what was attempted), singular unless it is a set acted on as
+ * one (`recovery_codes`, `user_sessions`); after the dot comes only what happened to it, in the
+ * past tense (`duo.enabled`, not `two_factor.duo_enabled`; `code.undelivered`, not
+ * `code.delivery_failed`). Renaming one means a migration that rewrites stored rows (see
+ * db/migrations/0009_audit_event_names.sql).
+ */
+export const AUDIT_EVENT_LABELS = {
+  "sign_in.succeeded": "Password accepted",
+  "sign_in.failed": "Wrong password",
+  "sign_in.refused": "Sign-in refused",
+  "sign_in.throttled": "Sign-in refused: too many attempts",
+  "sso_sign_in.succeeded": "Signed in with SSO",
+  "session.ended": "Signed out",
+  "session.revoked": "Session ended",
+  "user_sessions.revoked": "Every session of a user ended",
+  "organisation_sessions.revoked": "Everyone signed out",
+  "password.changed": "Password changed",
+  "profile.updated": "Profile updated",
+  "settings.updated": "Settings updated",
+  "policy.updated": "Two-factor policy updated",
+  "two_factor.succeeded": "Second step passed",
+  "two_factor.failed": "Second step failed",
+  "two_factor.skipped": "Second step skipped: remembered browser",
+  "two_factor.locked": "Second step locked",
+  "two_factor.unlocked": "Second step unlocked",
+  "two_factor.disabled": "Two-factor authentication turned off",
+  "two_factor.reset": "Two-factor authentication reset",
+  "two_factor_setup.skipped": "Two-factor setup skipped",
+  "two_factor_requirement.changed": "Two-factor requirement changed",
+  "preferred_method.changed": "Preferred second step changed",
+  "authenticator_app.enabled": "Authenticator app turned on",
+  "sign_in_codes.enabled": "Sign-in codes turned on",
+  "duo.enabled": "Duo turned on",
+  "duo.disabled": "Duo turned off",
+  "duo.refused": "Duo refused",
+  "duo_connection.failed": "Duo could not be reached",
+  "duo_connection.tested": "Duo connection tested",
+  "duo_bypass.refused": "Duo bypass refused",
+  "recovery_code.used": "Recovery code used",
+  "recovery_codes.regenerated": "Recovery codes replaced",
+  "trusted_browser.remembered": "Browser remembered",
+  "trusted_browser.forgotten": "Browser forgotten",
+  "code.sent": "Code sent",
+  "code.refused": "Code refused",
+  "code.undelivered": "Code could not be delivered",
+  "mobile.verified": "Mobile number verified",
+  "mobile.removed": "Mobile number removed",
+  "role.created": "Role created",
+  "role.updated": "Role updated",
+  "role.deleted": "Role deleted",
+  "group.created": "Group created",
+  "group.updated": "Group updated",
+  "group.deleted": "Group deleted",
+  "user.updated": "User updated",
+  "user.disabled": "User disabled",
+  "user.enabled": "User enabled",
+  "api_token.created": "API token created",
+  "api_token.revoked": "API token revoked",
+  "invitation.sent": "Invitation sent",
+  "invitation.resent": "Invitation sent again",
+  "invitation.withdrawn": "Invitation withdrawn",
+  "invitation.accepted": "Invitation accepted",
+  "setup_link.sent": "Setup link sent",
+  "setup_link.used": "Setup link used",
+  "setup_link.undelivered": "Setup link could not be delivered",
+  "access.refused": "Access refused",
+  "access.confirmed": "Password confirmed for a sensitive action",
+  "access_confirmation.failed": "Password confirmation failed",
+  "password_reset.requested": "Password reset requested",
+  "password_reset.sent": "Password reset link sent",
+  "password_reset.undelivered": "Password reset link could not be delivered",
+  "password_reset.completed": "Password reset",
+  "recovery_request.created": "Help signing in requested",
+  "recovery_request.dismissed": "Help request dismissed",
+  "recovery_request.resolved": "Help request resolved",
+  "recovery_request.expired": "Help request expired",
+} as const satisfies Record<string, string>;
+
+export type AuditEventName = keyof typeof AUDIT_EVENT_LABELS;
+
+export const AUDIT_EVENT_NAMES = Object.keys(AUDIT_EVENT_LABELS) as [AuditEventName, ...AuditEventName[]];
+
+/** How an administrator reads a stored name; a name from before a rename shows as stored. */
+export function auditEventLabel(name: string): string {
+  return (AUDIT_EVENT_LABELS as Record<string, string>)[name] ?? name;
+}
