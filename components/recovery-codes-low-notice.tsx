@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
-import { codesLeftText } from "@/lib/two-factor/recovery-codes/used-notice";
+import { codesLeftText } from "@/lib/messages";
 
 /** Shown on the dashboard and the profile when a user's recovery codes run low (see recoveryCodeSupply). */
 export function RecoveryCodesLowNotice({ left, linkToProfile = false }: { left: number; linkToProfile?: boolean }) {

@@ -5,7 +5,6 @@ import type { RequestContext } from "@/lib/request-context";
 
 // The names and their rule live in lib/audit-events.ts.
 // Kept until app/(app)/admin/audit/page.tsx imports AUDIT_EVENT_NAMES from there.
-export { AUDIT_EVENT_NAMES as AUDIT_EVENT_TYPES } from "@/lib/audit-events";
 
 export type AuditEventInput = {
   type: AuditEventName;

@@ -5,12 +5,11 @@ import {
   FAILURE_LIMIT,
   FAILURE_WINDOW_MS,
   forgiveAttempt,
-  minutesUntil,
   SLOW_DOWN_MAX_DELAY_MS,
   slowDownDelayMs,
-  waitText,
   type LimitKey,
 } from "@/lib/auth/attempt-limiter";
+import { inMinutes as waitText, minutesUntil } from "@/lib/messages";
 import { ADDRESS_FAILURE_LIMIT, DEFAULT_FAILURE_LIMITS, passwordLimitKeys } from "@/lib/auth/password-sign-in";
 import { testDatabase } from "@/test/db";
 

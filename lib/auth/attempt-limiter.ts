@@ -120,4 +120,3 @@ export function forgiveAttempt(db: Db, attempt: { failureIds: number[] }, clear:
 }
 
 // The words of a wait live in lib/messages.ts; these names stay until app/ imports them from there.
-export { inMinutes as waitText, minutesUntil } from "@/lib/messages";

@@ -12,6 +12,7 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { dismissPendingRequest, noticeExpiredRequests, resolvePendingRequests } from "@/lib/recovery/requests";
 import { removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
 import { clearFactorFailures } from "@/lib/two-factor/sign-in/factor-lock";
+import { secondFactorUnlocked, twoFactorDisabledByAdministrator, twoFactorRequirementChanged, twoFactorReset } from "@/lib/messaging/security-emails";
 
 /*
  * The changes an administrator makes to one user from their admin page. Each
@@ -56,22 +57,11 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
   recordActorEvent(getDb(), current, "user.updated", { targetUserId: target.id, details: { requirement: input.requirement, apiAccount: input.isApiAccount, codeDelivery: input.codeDelivery } });
   if (removeTwoFactor) {
     recordActorEvent(getDb(), current, "two_factor.disabled", { targetUserId: target.id, details: { byAdministrator: true } });
-    await notifyUser(target, current.organisation, {
-      subject: "two-factor authentication was turned off",
-      heading: "An administrator turned off your two-factor authentication",
-      paragraphs: [
-        `${current.user.name} turned off two-factor authentication for your account, for example because you lost your phone.`,
-        "Your authenticator app, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
-      ],
-    });
+    await notifyUser(target, current.organisation, twoFactorDisabledByAdministrator({ actorName: current.user.name }));
   }
   if (input.requirement !== target.twoFactorRequirement) {
     recordActorEvent(getDb(), current, "two_factor_requirement.changed", { targetUserId: target.id, details: { from: target.twoFactorRequirement, to: input.requirement } });
-    await notifyUser(target, current.organisation, {
-      subject: "your two-factor requirement changed",
-      heading: "Your two-factor authentication requirement changed",
-      paragraphs: [`${current.user.name} changed it from “${target.twoFactorRequirement}” to “${input.requirement}”.`],
-    });
+    await notifyUser(target, current.organisation, twoFactorRequirementChanged({ actorName: current.user.name, from: target.twoFactorRequirement, to: input.requirement }));
   }
   return { ok: true };
 }
@@ -107,15 +97,7 @@ export async function resetTwoFactor(
     details: { sessionsEnded: ended, reason: reason.data, recoveryRequestsResolved: resolved.length },
   });
   for (const request of resolved) recordActorEvent(getDb(), current, "recovery_request.resolved", { targetUserId: target.id, details: { requestId: request.id } });
-  await notifyUser(target, current.organisation, {
-    subject: "two-factor authentication was reset",
-    heading: "An administrator reset your two-factor authentication",
-    paragraphs: [
-      `${current.user.name} reset two-factor authentication for your account and signed you out everywhere.`,
-      `The reason they gave: “${reason.data}”`,
-      "Your authenticator app, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
-    ],
-  });
+  await notifyUser(target, current.organisation, twoFactorReset({ actorName: current.user.name, reason: reason.data }));
   return { ok: true };
 }
 
@@ -183,11 +165,7 @@ export async function unlockSecondFactor(current: CurrentSession, userId: number
   if (!cleared) return { ok: true, wasLocked: false };
   recordActorEvent(getDb(), current, "two_factor.unlocked", { targetUserId: target.id, details: { by: "administrator", failures: cleared.failures } });
   // Template "SecondFactorUnlocked".
-  await notifyUser(target, current.organisation, {
-    subject: "your second sign-in step was unlocked",
-    heading: "Your second sign-in step was unlocked",
-    paragraphs: [`${current.user.name} unlocked the second step of your sign-in. Your authenticator app, codes and Duo work again.`],
-  });
+  await notifyUser(target, current.organisation, secondFactorUnlocked({ actorName: current.user.name }));
   return { ok: true, wasLocked: true };
 }
 

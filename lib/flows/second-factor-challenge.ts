@@ -14,7 +14,6 @@ import { recoveryCodeUsedPath, tellOwnerRecoveryCodeUsed } from "@/lib/two-facto
 import { liveCode } from "@/lib/two-factor/sent-codes/codes";
 import { sendOutcomeMessage } from "@/lib/two-factor/sent-codes/send-outcome-message";
 import { challengeMethods, sendSecondFactorCode } from "@/lib/two-factor/sent-codes/sign-in-recipient";
-import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-message";
 import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
 import { warnOwnerOfLockout } from "@/lib/two-factor/sign-in/lockout-notice";
 import { verifySecondFactor, type CodeProblem } from "@/lib/two-factor/sign-in/second-factor-check";
@@ -66,11 +65,11 @@ export async function verifySecondFactorStep(
 
   switch (result.outcome) {
     case "locked":
-      if (!result.retryAt) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+      if (!result.retryAt) return { status: "error", message: messages.secondStepLocked };
       return { status: "error", message: messages.tooManyWrongCodes(result.retryAt) };
     case "wrong":
       // Said here, in the form's live region; the page shows the locked state from its next load.
-      if (result.factorLocked) return { status: "error", message: FACTOR_LOCKED_MESSAGE };
+      if (result.factorLocked) return { status: "error", message: messages.secondStepLocked };
       return fieldError("code", wrongCodeMessage(result.codeProblem, result.attemptsLeft));
     case "session_ended":
       await clearSessionCookie();

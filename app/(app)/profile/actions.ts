@@ -9,6 +9,7 @@ import { changeOwnPassword, confirmOwnPassword, endOwnSession, updateOwnName } f
 import { fieldError } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
 import { passwordChangeSchema, profileSchema } from "@/lib/profile-schemas";
+import { passwordChanged } from "@/lib/messaging/security-emails";
 
 export const updateProfileAction = formAction({
   guard: requireUser,
@@ -33,11 +34,7 @@ export const changePasswordAction = formAction({
     if (refusal) return refusal;
 
     const signedOut = await changeOwnPassword(current, newPassword);
-    await notifyUser(user, organisation, {
-      subject: "your password was changed",
-      heading: "Your password was changed",
-      paragraphs: [`The password of your ${organisation.name} account was just changed, and your other sessions were signed out.`],
-    });
+    await notifyUser(user, organisation, passwordChanged({ organisationName: organisation.name }));
     revalidatePath("/profile");
     return {
       status: "success",

@@ -13,6 +13,7 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { mobileNumberSchema } from "@/lib/profile-schemas";
 import { maskPhone } from "@/lib/two-factor/sent-codes/delivery";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/sent-codes/send-outcome-message";
+import { mobileNumberChanged, mobileNumberRemoved } from "@/lib/messaging/security-emails";
 
 /*
  * A new mobile number is used for codes only once the user has typed a code
@@ -38,11 +39,7 @@ export const startMobileChangeAction = formAction({
     if (mobileNumber === null) {
       const removed = await removeOwnMobile(current);
       if (!removed) return { status: "error", message: "You have no mobile number to remove." };
-      await notifyUser(user, organisation, {
-        subject: "mobile number removed",
-        heading: "Your mobile number was removed",
-        paragraphs: [`${maskPhone(removed)} no longer receives sign-in codes for your account; they will come by email.`],
-      });
+      await notifyUser(user, organisation, mobileNumberRemoved({ maskedNumber: maskPhone(removed) }));
       revalidatePath("/profile");
       return { status: "success", message: "Your mobile number was removed. Codes will come by email." };
     }
@@ -79,15 +76,7 @@ export const confirmMobileChangeAction = formAction({
     }
     const previous = await setOwnVerifiedMobile(current, check.destination);
     // The owner of the old number, who may not be the one who just changed it, hears about it.
-    await notifyUser(user, organisation, {
-      subject: "new mobile number",
-      heading: "Your mobile number was changed",
-      paragraphs: [
-        previous
-          ? `Sign-in codes by text message now go to ${maskPhone(check.destination)} instead of ${maskPhone(previous)}.`
-          : `Sign-in codes by text message now go to ${maskPhone(check.destination)}.`,
-      ],
-    });
+    await notifyUser(user, organisation, mobileNumberChanged({ maskedNumber: maskPhone(check.destination), previousMaskedNumber: previous ? maskPhone(previous) : null }));
     revalidatePath("/profile");
     return { status: "success", message: `${maskPhone(check.destination)} is verified.` };
   },

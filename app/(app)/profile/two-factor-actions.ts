@@ -24,6 +24,7 @@ import { fieldError, messages } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/sent-codes/send-outcome-message";
+import { recoveryCodesReplaced, signInCodesEnabled, twoFactorDisabled } from "@/lib/messaging/security-emails";
 
 const currentPassword = z
   .string()
@@ -63,11 +64,7 @@ export const disableTwoFactorAction = formAction({
     const refusal = await confirmPasswordAndCode(current, { password: input.currentPassword, code: input.code });
     if (refusal) return refusal;
     await disableOwnTwoFactor(current);
-    await notifyUser(current.user, current.organisation, {
-      subject: "two-factor authentication is off",
-      heading: "Two-factor authentication was turned off",
-      paragraphs: ["Your authenticator app, recovery codes and remembered browsers no longer work for your account."],
-    });
+    await notifyUser(current.user, current.organisation, twoFactorDisabled());
     revalidatePath("/", "layout");
     return { status: "success", message: "Two-factor authentication is off." };
   },
@@ -82,11 +79,7 @@ export const regenerateRecoveryCodesAction = formAction({
     const refusal = await confirmPasswordAndCode(current, { password: input.currentPassword, code: input.code });
     if (refusal) return refusal;
     const recoveryCodes = await regenerateOwnRecoveryCodes(current);
-    await notifyUser(current.user, current.organisation, {
-      subject: "new recovery codes",
-      heading: "Your recovery codes were replaced",
-      paragraphs: ["A new set of recovery codes was made for your account. The old codes no longer work."],
-    });
+    await notifyUser(current.user, current.organisation, recoveryCodesReplaced());
     revalidatePath("/profile");
     return { status: "success", data: { recoveryCodes } };
   },
@@ -136,11 +129,7 @@ export const confirmCodesAction = formAction({
       return fieldError("code", problem);
     }
     await turnOnOwnCodes(current);
-    await notifyUser(current.user, current.organisation, {
-      subject: "sign-in codes are on",
-      heading: "Codes by text message or email are on",
-      paragraphs: ["Signing in to your account now needs a code we send you as well as your password."],
-    });
+    await notifyUser(current.user, current.organisation, signInCodesEnabled());
     revalidatePath("/", "layout");
     return { status: "success", message: "Codes by text message or email are on." };
   },

@@ -5,7 +5,7 @@ import { Card } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/guards";
 import { ownRecoveryCodesLeft } from "@/lib/data/home";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { codesLeftText } from "@/lib/two-factor/recovery-codes/used-notice";
+import { codesLeftText } from "@/lib/messages";
 import { FEW_RECOVERY_CODES_LEFT } from "@/lib/two-factor/recovery-codes/codes";
 
 export const metadata: Metadata = { title: "You signed in with a recovery code" };

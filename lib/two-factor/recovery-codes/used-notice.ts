@@ -9,7 +9,6 @@ export async function tellOwnerRecoveryCodeUsed(user: { email: string; name: str
 
 // Moved to lib/messages.ts; kept until app/(app)/recovery-code-used/page.tsx and
 // components/recovery-codes-low-notice.tsx import it from there.
-export { codesLeftText } from "@/lib/messages";
 
 /** The page a recovery-code sign-in lands on, carrying where the sign-in was headed. */
 export function recoveryCodeUsedPath(next: string): string {

@@ -5,7 +5,6 @@ import type { SendOutcome } from "@/lib/two-factor/sent-codes/delivery";
 export type CodeSent = { sentTo: string };
 
 // The words are messages.codesBarredByReset; this name stays until app/ imports them from lib/messages.ts.
-export const CODES_BARRED_BY_RESET_MESSAGE = messages.codesBarredByReset;
 
 /** What a form says after a code was asked for; never the code itself. */
 export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" | "factor_locked" | "barred_by_reset" }): FormState<CodeSent> {

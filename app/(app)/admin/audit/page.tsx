@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { AUDIT_EVENT_TYPES } from "@/lib/audit";
+import { AUDIT_EVENT_NAMES } from "@/lib/audit-events";
 import { requirePermission } from "@/lib/auth/guards";
 import { getAuditLogPage, type AuditFilter } from "@/lib/data/audit-log";
 import { formatDateTime } from "@/lib/format";
@@ -18,7 +18,7 @@ const day = z
 const filterSchema = z.object({
   user: z.string().trim().max(254).optional().catch(undefined),
   actor: z.string().trim().max(254).optional().catch(undefined),
-  type: z.enum(AUDIT_EVENT_TYPES).optional().catch(undefined),
+  type: z.enum(AUDIT_EVENT_NAMES).optional().catch(undefined),
   from: day.optional().catch(undefined),
   to: day.optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
@@ -73,7 +73,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <label htmlFor="filter-type" className="text-sm font-medium text-slate-800">Type</label>
           <select id="filter-type" name="type" defaultValue={parsed.type ?? ""} className={inputClass}>
             <option value="">All events</option>
-            {AUDIT_EVENT_TYPES.map((type) => (
+            {AUDIT_EVENT_NAMES.map((type) => (
               <option key={type} value={type}>
                 {type}
               </option>

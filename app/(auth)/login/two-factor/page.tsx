@@ -15,7 +15,7 @@ import { secondFactorScreen } from "@/lib/data/sign-in";
 import type { CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
 import { DuoNoticeAlert } from "@/components/duo-notice";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
-import { CODES_BARRED_BY_RESET_MESSAGE } from "@/lib/two-factor/sent-codes/send-outcome-message";
+import { messages } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
 
@@ -79,7 +79,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       </p>
       {codesBarredByReset ? (
         <div className="mt-4">
-          <Notice>{CODES_BARRED_BY_RESET_MESSAGE}</Notice>
+          <Notice>{messages.codesBarredByReset}</Notice>
         </div>
       ) : null}
       <DuoNoticeAlert notice={duoNotice} />

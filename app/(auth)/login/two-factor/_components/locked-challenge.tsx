@@ -4,7 +4,7 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/app/(auth)/login/two-factor/_components/two-factor-challenge-form";
 import { Notice } from "@/components/ui/notice";
 import type { CurrentSession } from "@/lib/auth/guards";
-import { FACTOR_LOCKED_MESSAGE } from "@/lib/two-factor/sign-in/factor-lock-message";
+import { messages } from "@/lib/messages";
 
 /** The second step while the cap of consecutive failures holds it locked: only a recovery code is taken. */
 export function LockedChallenge({ current }: { current: CurrentSession }) {
@@ -15,7 +15,7 @@ export function LockedChallenge({ current }: { current: CurrentSession }) {
       <p className="mt-1 mb-4 text-sm text-slate-600">
         Signing in as <span className="font-medium text-slate-800">{email}</span>.
       </p>
-      <Notice>{FACTOR_LOCKED_MESSAGE}</Notice>
+      <Notice>{messages.secondStepLocked}</Notice>
       <TwoFactorChallengeForm method={null} />
       <RecoveryRequestSection current={current} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
