@@ -127,16 +127,20 @@ describe("effectiveTwoFactorRequirement", () => {
     },
   );
 
-  type GraceRow = [
-    why: string,
-    input: Partial<RequirementInput>,
-    expected: Requirement,
-  ];
+  type GraceRow = [why: string, input: Partial<RequirementInput>, expected: Requirement];
 
   /** Grace: newly required users may skip setup for `graceDays` counted from when 2FA became required. */
   const GRACE: GraceRow[] = [
-    ["not yet recorded: counts from now", { graceDays: 7, requiredSince: null }, { level: "required", graceUntil: daysFromNow(7) }],
-    ["required 3 days ago", { graceDays: 7, requiredSince: daysFromNow(-3) }, { level: "required", graceUntil: daysFromNow(4) }],
+    [
+      "not yet recorded: counts from now",
+      { graceDays: 7, requiredSince: null },
+      { level: "required", graceUntil: daysFromNow(7) },
+    ],
+    [
+      "required 3 days ago",
+      { graceDays: 7, requiredSince: daysFromNow(-3) },
+      { level: "required", graceUntil: daysFromNow(4) },
+    ],
     ["grace ends exactly now: none left", { graceDays: 7, requiredSince: daysFromNow(-7) }, REQUIRED_NOW],
     ["grace long over", { graceDays: 7, requiredSince: daysFromNow(-30) }, REQUIRED_NOW],
     ["no grace configured", { graceDays: 0, requiredSince: daysFromNow(-1) }, REQUIRED_NOW],
@@ -157,7 +161,11 @@ describe("effectiveTwoFactorRequirement", () => {
     ["optional policy", { organisationPolicy: "optional", graceDays: 7, requiredSince: daysFromNow(-1) }, OPTIONAL],
     ["admin made it optional", { userOverride: "optional", graceDays: 7, requiredSince: null }, OPTIONAL],
     ["admin disabled it", { userOverride: "disabled", graceDays: 7, requiredSince: null }, DISABLED],
-    ["organisation disabled it", { organisationPolicy: "disabled", roleRequiresTwoFactor: true, graceDays: 7 }, DISABLED],
+    [
+      "organisation disabled it",
+      { organisationPolicy: "disabled", roleRequiresTwoFactor: true, graceDays: 7 },
+      DISABLED,
+    ],
   ];
 
   it.each(GRACE)("grace: %s", (_why, input, expected) => {
