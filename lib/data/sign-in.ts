@@ -9,7 +9,6 @@ import { handledByIdentityProvider } from "@/lib/auth/sso";
 import { pendingRequestOfUser } from "@/lib/recovery/requests";
 import { beginDuoPrompt } from "@/lib/two-factor/duo/prompt";
 import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
-import type { Requirement } from "@/lib/two-factor/policy/requirement";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { liveCode } from "@/lib/two-factor/sent-codes/codes";
 import { planSecondFactorDelivery } from "@/lib/two-factor/sent-codes/delivery";
@@ -114,9 +113,4 @@ export async function confirmPasswordForDuo(current: CurrentSession, password: s
 /** Whether the user confirms access at their identity provider rather than here. */
 export async function confirmsAtIdentityProvider(current: CurrentSession): Promise<boolean> {
   return handledByIdentityProvider(twoFactorStateOfUser(getDb(), current.user.id).requirement);
-}
-
-/** The user's requirement now, for the setup steps' grace notice. */
-export async function twoFactorRequirement(current: CurrentSession): Promise<Requirement> {
-  return twoFactorStateOfUser(getDb(), current.user.id).requirement;
 }
