@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -17,13 +17,6 @@ const text = (file: string) => readFileSync(path.join(root, file), "utf8");
 /** Where repository paths start; anything else in backticks (routes, commands, values) is not a path. */
 const PATH_PREFIXES = ["app/", "bench/", "components/", "db/", "docs/", "e2e/", "lib/", "scripts/", "test/", "types/"];
 const ROOT_FILES = /^(proxy(\.test)?\.ts|instrumentation\.ts|[a-z]+\.config\.(ts|mjs)|package\.json|README\.md|\.env\.example)$/;
-
-/**
- * Folders the docs name before they exist: being built in another branch of
- * the same issue. The last test fails once one exists, so the entry is removed
- * and the path is checked like any other.
- */
-const NOT_YET = new Set(["lib/data/"]);
 
 /** A path as written, or the folder before its first placeholder (`bench/results/<date>.json` names `bench/results/`). */
 function checkablePath(span: string): string | null {
@@ -88,7 +81,7 @@ function entryPointRows(): Array<{ file: string; guards: string[] }> {
 
 describe("the docs name what exists", () => {
   it.each(docs)("every repository path written in backticks in %s exists", (file) => {
-    const missing = pathsIn(file).filter((span) => !NOT_YET.has(span) && !existsSync(path.join(root, span)));
+    const missing = pathsIn(file).filter((span) => !existsSync(path.join(root, span)));
     expect(missing).toEqual([]);
   });
 
@@ -114,10 +107,5 @@ describe("the docs name what exists", () => {
       guards.filter((guard) => !text(file).includes(guard)).map((guard) => `${file}: ${guard}`),
     );
     expect(wrong).toEqual([]);
-  });
-
-  it("a folder awaited in NOT_YET does not exist yet (once it does, remove it from NOT_YET)", () => {
-    const arrived = [...NOT_YET].filter((span) => existsSync(path.join(root, span)) && statSync(path.join(root, span)).isDirectory());
-    expect(arrived).toEqual([]);
   });
 });
