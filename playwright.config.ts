@@ -5,7 +5,12 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { STAND_IN_ACCOUNT_SID, STAND_IN_AUTH_TOKEN } from "./test/stand-ins/twilio";
-import { E2E_SSO_ALLOWED_DOMAINS, OIDC_E2E_ORGANISATION_ID, OIDC_STAND_IN_CLIENT_ID, OIDC_STAND_IN_CLIENT_SECRET } from "./test/stand-ins/oidc-client";
+import {
+  E2E_SSO_ALLOWED_DOMAINS,
+  OIDC_E2E_ORGANISATION_ID,
+  OIDC_STAND_IN_CLIENT_ID,
+  OIDC_STAND_IN_CLIENT_SECRET,
+} from "./test/stand-ins/oidc-client";
 import { makeSelfSignedCertificate } from "./test/stand-ins/duo";
 
 /*
@@ -13,7 +18,8 @@ import { makeSelfSignedCertificate } from "./test/stand-ins/duo";
  * main process are passed down through the environment so all agree.
  */
 function freePort(): string {
-  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
   return execFileSync(process.execPath, ["-e", script]).toString().trim();
 }
 
@@ -37,7 +43,8 @@ const twilioStandInUrl = process.env.E2E_TWILIO_URL;
 
 // Debian's Chromium where it exists (browsers cannot be downloaded on every machine);
 // elsewhere Playwright's own browser.
-const chromiumPath = process.env.CHROMIUM_PATH || (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const chromiumPath =
+  process.env.CHROMIUM_PATH || (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 export default defineConfig({
   testDir: "e2e",

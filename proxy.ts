@@ -46,7 +46,11 @@ export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const settings = getEdgeSettings();
   const nonce = newNonce();
-  const headers = securityHeaders({ nonce, appUrl: settings.APP_URL, development: settings.NODE_ENV === "development" });
+  const headers = securityHeaders({
+    nonce,
+    appUrl: settings.APP_URL,
+    development: settings.NODE_ENV === "development",
+  });
 
   // Next.js would answer "/login/reset/%ZZ" with a 500: it is the client's mistake.
   if (hasMalformedEscape(pathname)) return withHeaders(new NextResponse("Bad request", { status: 400 }), headers);
@@ -54,8 +58,20 @@ export async function proxy(request: NextRequest) {
   if (refusedBody) return withHeaders(refusedBody, headers);
   // A cross-site server-action post: Next.js would answer 500 (lib/server-action-request.ts).
   const origin = forwardedOrigin(settings.APP_URL, request.nextUrl, request.headers.get("host"));
-  const refusal = serverActionRefusal({ method: request.method, pathname, headers: request.headers, expectedHost: origin.host });
-  if (refusal) return withHeaders(new NextResponse(refusal.message, { status: refusal.status, headers: { "Content-Type": "text/plain; charset=utf-8" } }), headers);
+  const refusal = serverActionRefusal({
+    method: request.method,
+    pathname,
+    headers: request.headers,
+    expectedHost: origin.host,
+  });
+  if (refusal)
+    return withHeaders(
+      new NextResponse(refusal.message, {
+        status: refusal.status,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      }),
+      headers,
+    );
   if (isPossibleServerAction({ method: request.method, pathname, headers: request.headers })) {
     // Within the body limit above; Next.js hands the proxy its own copy of the body.
     const problem = actionBodyProblem({
@@ -63,21 +79,30 @@ export async function proxy(request: NextRequest) {
       body: Buffer.from(await request.arrayBuffer()).toString("latin1"),
       hasActionHeader: request.headers.has("next-action"),
     });
-    if (problem) return withHeaders(new NextResponse(`Bad request: ${problem}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }), headers);
+    if (problem)
+      return withHeaders(
+        new NextResponse(`Bad request: ${problem}.`, {
+          status: 400,
+          headers: { "Content-Type": "text/plain; charset=utf-8" },
+        }),
+        headers,
+      );
   }
   const busy = hashingBusyResponse({ method: request.method, pathname, headers: request.headers });
   if (busy) return withHeaders(busy, headers);
 
   const isPublic = PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`));
   const hasSessionCookie = request.cookies.has(sessionCookie(cookiesAreSecure(settings)).name);
-  if (!isPublic && !hasSessionCookie) return withHeaders(NextResponse.redirect(new URL("/login", request.url)), headers);
+  if (!isPublic && !hasSessionCookie)
+    return withHeaders(NextResponse.redirect(new URL("/login", request.url)), headers);
 
   // Next.js reads the nonce for its own scripts from the request's policy header.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]!);
   // Never the client's X-Forwarded-Proto/Host: Auth.js and Next.js build URLs and check Origins from them (lib/forwarded-origin).
   setForwardedOrigin(requestHeaders, origin);
-  if (settings.TRUSTED_PROXIES.kind === "hops" && settings.TRUSTED_PROXIES.hops === 0) dropClientForwardedFor(requestHeaders);
+  if (settings.TRUSTED_PROXIES.kind === "hops" && settings.TRUSTED_PROXIES.hops === 0)
+    dropClientForwardedFor(requestHeaders);
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), headers);
 }
 

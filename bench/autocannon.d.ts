@@ -1,6 +1,15 @@
 // autocannon ships no types; these cover the part of its API the bench uses.
 declare module "autocannon" {
-  type Histogram = { average: number; mean: number; stddev: number; min: number; max: number; p50: number; p90: number; p99: number };
+  type Histogram = {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    p50: number;
+    p90: number;
+    p99: number;
+  };
 
   export type Client = { setHeaders: (headers: Record<string, string>) => void };
 
@@ -32,7 +41,10 @@ declare module "autocannon" {
 
   /** A running benchmark: awaitable for its result, and an emitter of each response. */
   export type Instance = PromiseLike<Result> & {
-    on(event: "response", listener: (client: Client, statusCode: number, bytes: number, milliseconds: number) => void): Instance;
+    on(
+      event: "response",
+      listener: (client: Client, statusCode: number, bytes: number, milliseconds: number) => void,
+    ): Instance;
     on(event: "reqError", listener: (error: Error) => void): Instance;
   };
 

@@ -14,11 +14,15 @@ export type Answer = { status: number; headers: http.IncomingHttpHeaders };
 /** POSTs `body` and reads the answer to its end (as a browser would), keeping only status and headers. */
 export function post(url: string, headers: Record<string, string>, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: "POST", agent, headers: { ...headers, "content-length": String(body.length) } }, (response) => {
-      response.on("data", () => {});
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
-      response.on("error", reject);
-    });
+    const request = http.request(
+      url,
+      { method: "POST", agent, headers: { ...headers, "content-length": String(body.length) } },
+      (response) => {
+        response.on("data", () => {});
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+        response.on("error", reject);
+      },
+    );
     request.on("error", reject);
     request.end(body);
   });

@@ -18,9 +18,9 @@ export type Directory = { server: RunningServer; sessionCookie: string; members:
 const QUERIES = [
   { label: "list, page 1", path: "/admin/users" },
   { label: "list, page turn to 2", path: "/admin/users?page=2" },
-  { label: "search \"m\" (half match)", path: "/admin/users?q=m" },
+  { label: 'search "m" (half match)', path: "/admin/users?q=m" },
   { label: "search one email", path: `/admin/users?q=${encodeURIComponent(directoryEmail(42))}` },
-  { label: "search \"m\", sorted by last sign-in", path: "/admin/users?q=m&sort=lastSignIn&direction=desc" },
+  { label: 'search "m", sorted by last sign-in', path: "/admin/users?q=m&sort=lastSignIn&direction=desc" },
 ];
 
 export async function measureDirectory(small: Directory, large: Directory, plan: DirectoryPlan): Promise<Row[]> {
@@ -33,7 +33,8 @@ export async function measureDirectory(small: Directory, large: Directory, plan:
   // The large directory's server has just started, and neither has served
   // these pages yet: each page a while on both, before anything counts.
   for (const query of QUERIES) {
-    for (const directory of [large, small]) await runPageLoad({ ...load(directory, query.path), seconds: plan.warmUpSeconds });
+    for (const directory of [large, small])
+      await runPageLoad({ ...load(directory, query.path), seconds: plan.warmUpSeconds });
   }
   for (const query of QUERIES) {
     const { measured, baseline } = await measurePair(
@@ -53,13 +54,21 @@ export async function measureDirectory(small: Directory, large: Directory, plan:
     const smallSummary = baseline.summary();
     const sizes = (members: number) => members.toLocaleString("en-GB");
     rows.push(
-      { measurement: `Admin users, ${query.label}, ${sizes(small.members)} users`, unit: "req/s", summary: smallSummary },
+      {
+        measurement: `Admin users, ${query.label}, ${sizes(small.members)} users`,
+        unit: "req/s",
+        summary: smallSummary,
+      },
       {
         measurement: `Admin users, ${query.label}, ${sizes(large.members)} users`,
         unit: "req/s",
         summary: largeSummary,
         // Time per page is the inverse of pages per second at the same concurrency.
-        target: { ratio: smallSummary.perSecond / largeSummary.perSecond, against: `${sizes(small.members)}-user time`, bound: { atMost: 1.2 } },
+        target: {
+          ratio: smallSummary.perSecond / largeSummary.perSecond,
+          against: `${sizes(small.members)}-user time`,
+          bound: { atMost: 1.2 },
+        },
       },
     );
   }

@@ -15,7 +15,11 @@ export async function measurePages(server: RunningServer, sessionCookies: string
   const rows: Row[] = [];
   const { origin } = server;
   for (const connections of plan.connections) {
-    const signedIn = { url: `${origin}/`, connections, cookieOfConnection: (index: number) => sessionCookies[index % sessionCookies.length]! };
+    const signedIn = {
+      url: `${origin}/`,
+      connections,
+      cookieOfConnection: (index: number) => sessionCookies[index % sessionCookies.length]!,
+    };
     const signedOut = { url: `${origin}/login`, connections };
     const { measured, baseline } = await measurePair(
       plan.rounds,
@@ -38,7 +42,11 @@ export async function measurePages(server: RunningServer, sessionCookies: string
         measurement: `GET / signed in, ${connections} conn`,
         unit: "req/s",
         summary: signedInSummary,
-        target: { ratio: signedInSummary.perSecond / signedOutSummary.perSecond, against: "/login", bound: { atLeast: 0.9 } },
+        target: {
+          ratio: signedInSummary.perSecond / signedOutSummary.perSecond,
+          against: "/login",
+          bound: { atLeast: 0.9 },
+        },
       },
     );
   }

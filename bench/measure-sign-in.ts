@@ -20,7 +20,13 @@ import { signInActions, submitCode, submitPassword, type StepResult } from "./si
  * accounts prepared for it as well as by time.
  */
 
-export type SignInPlan = { virtualUsers: number; rounds: number; seconds: number; hashSeconds: number; warmUpSeconds: number };
+export type SignInPlan = {
+  virtualUsers: number;
+  rounds: number;
+  seconds: number;
+  hashSeconds: number;
+  warmUpSeconds: number;
+};
 export type CodeStepPlan = { virtualUsers: number; seconds: number; warmUpSeconds: number };
 
 /** The address a reverse proxy would report for virtual user `index` (TEST-NET-2 style, never contacted). */
@@ -45,7 +51,11 @@ function ownCpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-export async function measureSignIn(server: RunningServer, users: BenchUser[], plan: SignInPlan): Promise<SignInResult> {
+export async function measureSignIn(
+  server: RunningServer,
+  users: BenchUser[],
+  plan: SignInPlan,
+): Promise<SignInResult> {
   const actions = signInActions(server.origin);
   const nextUser = queue(users);
   let completedSignIns = 0;
@@ -57,7 +67,11 @@ export async function measureSignIn(server: RunningServer, users: BenchUser[], p
     const password = await submitPassword(actions, { email: user.email, password: BENCH_PASSWORD, clientIp });
     if (!password.ok) return outcomeOf(password);
     // What the user's app shows now; computed here as the app would, not read from the server.
-    const code = await submitCode(actions, { sessionToken: password.sessionToken, code: totpCodeAt(user.totpSecret), clientIp });
+    const code = await submitCode(actions, {
+      sessionToken: password.sessionToken,
+      code: totpCodeAt(user.totpSecret),
+      clientIp,
+    });
     if (code.ok) completedSignIns++;
     return outcomeOf(code);
   };
@@ -68,8 +82,16 @@ export async function measureSignIn(server: RunningServer, users: BenchUser[], p
 
   const { measured, baseline } = await measurePair(
     plan.rounds,
-    { warmUp: () => signInFor(plan.warmUpSeconds), round: (samples) => signInFor(plan.seconds, samples), cpuMs: server.cpuMs },
-    { warmUp: () => runHashing(plan.warmUpSeconds), round: (samples) => runHashing(plan.hashSeconds, samples), cpuMs: ownCpuMs },
+    {
+      warmUp: () => signInFor(plan.warmUpSeconds),
+      round: (samples) => signInFor(plan.seconds, samples),
+      cpuMs: server.cpuMs,
+    },
+    {
+      warmUp: () => runHashing(plan.warmUpSeconds),
+      round: (samples) => runHashing(plan.hashSeconds, samples),
+      cpuMs: ownCpuMs,
+    },
   );
   const signIns = measured.summary();
   const hashes = baseline.summary();
@@ -77,7 +99,11 @@ export async function measureSignIn(server: RunningServer, users: BenchUser[], p
     completedSignIns,
     exhausted,
     rows: [
-      { measurement: `argon2id verify alone, ${HASHES_IN_FLIGHT} in flight, 1 process`, unit: "hashes/s", summary: hashes },
+      {
+        measurement: `argon2id verify alone, ${HASHES_IN_FLIGHT} in flight, 1 process`,
+        unit: "hashes/s",
+        summary: hashes,
+      },
       {
         measurement: `Full sign-in (password + code), ${plan.virtualUsers} users`,
         unit: "sign-ins/s",
@@ -90,11 +116,18 @@ export async function measureSignIn(server: RunningServer, users: BenchUser[], p
 }
 
 /** Half-signed-in sessions (password done, code owed), one per user, as the password step leaves them. */
-export function prepareHalfSignedInSessions(db: Db, users: BenchUser[]): Array<{ user: BenchUser; sessionToken: string }> {
+export function prepareHalfSignedInSessions(
+  db: Db,
+  users: BenchUser[],
+): Array<{ user: BenchUser; sessionToken: string }> {
   return db.transaction((tx) =>
     users.map((user, index) => ({
       user,
-      sessionToken: createSession(tx, { userId: user.id, stage: "password", context: { ip: clientIpOf(index), userAgent: "twofold-bench" } }).token,
+      sessionToken: createSession(tx, {
+        userId: user.id,
+        stage: "password",
+        context: { ip: clientIpOf(index), userAgent: "twofold-bench" },
+      }).token,
     })),
   );
 }
@@ -109,13 +142,20 @@ export async function measureCodeStep(
   const codeOnce = async (virtualUser: number): Promise<IterationOutcome | "exhausted"> => {
     const prepared = nextSession();
     if (!prepared) return "exhausted";
-    const step = await submitCode(actions, { sessionToken: prepared.sessionToken, code: totpCodeAt(prepared.user.totpSecret), clientIp: clientIpOf(virtualUser) });
+    const step = await submitCode(actions, {
+      sessionToken: prepared.sessionToken,
+      code: totpCodeAt(prepared.user.totpSecret),
+      clientIp: clientIpOf(virtualUser),
+    });
     return outcomeOf(step);
   };
   await runClosedLoop({ virtualUsers: plan.virtualUsers, seconds: plan.warmUpSeconds, iteration: codeOnce });
   const samples = new Samples();
   const cpuBefore = server.cpuMs();
-  const { exhausted } = await runClosedLoop({ virtualUsers: plan.virtualUsers, seconds: plan.seconds, iteration: codeOnce }, samples);
+  const { exhausted } = await runClosedLoop(
+    { virtualUsers: plan.virtualUsers, seconds: plan.seconds, iteration: codeOnce },
+    samples,
+  );
   samples.addCpuTime(server.cpuMs() - cpuBefore);
   return {
     exhausted,

@@ -22,7 +22,11 @@ export async function timedRound(side: Side, samples: Samples): Promise<void> {
   samples.addCpuTime(side.cpuMs() - before);
 }
 
-export async function measurePair(rounds: number, measured: Side, baseline: Side): Promise<{ measured: Samples; baseline: Samples }> {
+export async function measurePair(
+  rounds: number,
+  measured: Side,
+  baseline: Side,
+): Promise<{ measured: Samples; baseline: Samples }> {
   const samples = { measured: new Samples(), baseline: new Samples() };
   await measured.warmUp();
   await baseline.warmUp();

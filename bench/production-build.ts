@@ -10,7 +10,20 @@ import path from "node:path";
  * build made by anything else (`npm test`, `npm run build`) is rebuilt once.
  */
 
-const BUILD_INPUTS = ["app", "components", "lib", "db", "public", "types", "proxy.ts", "instrumentation.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "db",
+  "public",
+  "types",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
 const FINGERPRINT_FILE = path.join(".next", "bench-source-fingerprint");
 
 function filesUnder(entry: string): string[] {
@@ -24,14 +37,18 @@ function filesUnder(entry: string): string[] {
 
 function sourceFingerprint(): string {
   const hash = crypto.createHash("sha256");
-  for (const file of BUILD_INPUTS.flatMap(filesUnder).sort()) hash.update(file).update("\0").update(fs.readFileSync(file)).update("\0");
+  for (const file of BUILD_INPUTS.flatMap(filesUnder).sort())
+    hash.update(file).update("\0").update(fs.readFileSync(file)).update("\0");
   return hash.digest("hex");
 }
 
 /** Builds the production app unless `.next` was built from exactly these sources; says which it did. */
 export function ensureProductionBuild(): "built" | "up to date" {
   const fingerprint = sourceFingerprint();
-  const built = fs.existsSync(path.join(".next", "BUILD_ID")) && fs.existsSync(FINGERPRINT_FILE) && fs.readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint;
+  const built =
+    fs.existsSync(path.join(".next", "BUILD_ID")) &&
+    fs.existsSync(FINGERPRINT_FILE) &&
+    fs.readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint;
   if (built) return "up to date";
   const result = spawnSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], {
     stdio: "inherit",

@@ -28,12 +28,14 @@ export function targetMet(target: Target): boolean {
 }
 
 function describeTarget(target: Target): string {
-  const bound = "atLeast" in target.bound ? `≥ ${target.bound.atLeast.toFixed(2)}` : `≤ ${target.bound.atMost.toFixed(2)}`;
+  const bound =
+    "atLeast" in target.bound ? `≥ ${target.bound.atLeast.toFixed(2)}` : `≤ ${target.bound.atMost.toFixed(2)}`;
   const ratio = Number.isFinite(target.ratio) ? `${target.ratio.toFixed(2)}×` : "no ratio (a side completed nothing)";
   return `${ratio} ${target.against} (target ${bound}: ${targetMet(target) ? "met" : "MISSED"})`;
 }
 
-const number = (value: number, digits = 0) => value.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const number = (value: number, digits = 0) =>
+  value.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export function markdownTable(rows: Row[]): string {
   const lines = [

@@ -45,7 +45,10 @@ function gitCommit(): string | null {
 }
 
 /** Runs `measure` and collects what the servers logged as errors meanwhile. */
-async function watchingServerLogs<Result>(servers: RunningServer[], measure: () => Promise<Result>): Promise<{ result: Result; serverErrors: string[] }> {
+async function watchingServerLogs<Result>(
+  servers: RunningServer[],
+  measure: () => Promise<Result>,
+): Promise<{ result: Result; serverErrors: string[] }> {
   const offsets = servers.map((server) => server.logOffset());
   const result = await measure();
   return { result, serverErrors: servers.flatMap((server, index) => server.errorLinesSince(offsets[index]!)) };
@@ -60,7 +63,10 @@ async function main() {
   const mainDatabase = path.join(workDirectory, "main.db");
   const largeDatabase = path.join(workDirectory, "directory-100000.db");
   const encryptionKey = crypto.randomBytes(32);
-  const secrets = { authSecret: crypto.randomBytes(32).toString("base64"), encryptionKey: encryptionKey.toString("base64") };
+  const secrets = {
+    authSecret: crypto.randomBytes(32).toString("base64"),
+    encryptionKey: encryptionKey.toString("base64"),
+  };
   const serverOptions = (name: string, databaseFile: string) => ({
     name,
     databaseFile,
@@ -84,7 +90,10 @@ async function main() {
     log(`server on ${server.origin} (pid ${server.pid})`);
 
     // Signed in beforehand, as the dashboard's visitors were long before they load it.
-    const pageCookies = seed.pageUsers.map((user) => `${SESSION_COOKIE}=${createSession(db, { userId: user.id, stage: "active", context: localContext }).token}`);
+    const pageCookies = seed.pageUsers.map(
+      (user) =>
+        `${SESSION_COOKIE}=${createSession(db, { userId: user.id, stage: "active", context: localContext }).token}`,
+    );
     log("1/4 signed-in page against signed-out page");
     const pages = await watchingServerLogs(servers, () => measurePages(server, pageCookies, PLAN.pages));
     rows.push(...pages.result);
@@ -94,7 +103,10 @@ async function main() {
     const signIn = await watchingServerLogs(servers, () => measureSignIn(server, seed.signInUsers, PLAN.signIn));
     rows.push(...signIn.result.rows);
     serverErrors.signIn = signIn.serverErrors;
-    const activeAfterSignIn = countActiveSessionsOf(db, seed.signInUsers.map((user) => user.id));
+    const activeAfterSignIn = countActiveSessionsOf(
+      db,
+      seed.signInUsers.map((user) => user.id),
+    );
 
     log("3/4 code step alone");
     const halfSignedIn = prepareHalfSignedInSessions(db, seed.codeUsers);
@@ -102,24 +114,40 @@ async function main() {
     rows.push(...codeStep.result.rows);
     serverErrors.codeStep = codeStep.serverErrors;
 
-    log(`4/4 admin user list: ${PLAN.seed.directoryMembers} against ${PLAN.seed.largeDirectoryMembers.toLocaleString("en-GB")} users`);
+    log(
+      `4/4 admin user list: ${PLAN.seed.directoryMembers} against ${PLAN.seed.largeDirectoryMembers.toLocaleString("en-GB")} users`,
+    );
     const largeServer = await startServer(serverOptions("directory-100000", largeDatabase));
     servers.push(largeServer);
     const largeDb = openDatabase(largeDatabase);
-    const largeAdminToken = createSession(largeDb, { userId: large.directoryAdmin.id, stage: "active", context: localContext }).token;
+    const largeAdminToken = createSession(largeDb, {
+      userId: large.directoryAdmin.id,
+      stage: "active",
+      context: localContext,
+    }).token;
     largeDb.$client.close();
-    const smallAdminToken = createSession(db, { userId: seed.directoryAdmin.id, stage: "active", context: localContext }).token;
+    const smallAdminToken = createSession(db, {
+      userId: seed.directoryAdmin.id,
+      stage: "active",
+      context: localContext,
+    }).token;
     const directory = await watchingServerLogs(servers, () =>
       measureDirectory(
         { server, sessionCookie: `${SESSION_COOKIE}=${smallAdminToken}`, members: PLAN.seed.directoryMembers },
-        { server: largeServer, sessionCookie: `${SESSION_COOKIE}=${largeAdminToken}`, members: PLAN.seed.largeDirectoryMembers },
+        {
+          server: largeServer,
+          sessionCookie: `${SESSION_COOKIE}=${largeAdminToken}`,
+          members: PLAN.seed.largeDirectoryMembers,
+        },
         PLAN.directory,
       ),
     );
     rows.push(...directory.result);
     serverErrors.directory = directory.serverErrors;
 
-    const memory = Object.fromEntries(servers.map((running) => [running.name, Math.round(running.peakMemoryKiB() / 1024)]));
+    const memory = Object.fromEntries(
+      servers.map((running) => [running.name, Math.round(running.peakMemoryKiB() / 1024)]),
+    );
     const finishedAt = new Date();
     const table = markdownTable(rows);
     const errorLines = Object.values(serverErrors).flat();
@@ -131,7 +159,12 @@ async function main() {
       finishedAt,
       wallSeconds,
       commit: gitCommit(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg() },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        node: process.version,
+        loadAverageAtEnd: os.loadavg(),
+      },
       plan: PLAN,
       rows,
       peakServerMemoryMiB: memory,
@@ -141,10 +174,21 @@ async function main() {
       table,
     });
     console.log(`\n${table}\n`);
-    console.log(`Peak server memory (VmHWM): ${Object.entries(memory).map(([name, mib]) => `${name} ${mib} MiB`).join(", ")}`);
-    console.log(`Server log: ${errorLines.length} error lines${errorLines.length ? `:\n  ${errorLines.slice(0, 10).join("\n  ")}` : " (no 5xx, no SQLITE_BUSY)"}`);
+    console.log(
+      `Peak server memory (VmHWM): ${Object.entries(memory)
+        .map(([name, mib]) => `${name} ${mib} MiB`)
+        .join(", ")}`,
+    );
+    console.log(
+      `Server log: ${errorLines.length} error lines${errorLines.length ? `:\n  ${errorLines.slice(0, 10).join("\n  ")}` : " (no 5xx, no SQLITE_BUSY)"}`,
+    );
     console.log(`Sign-ins checked: ${verified}`);
-    console.log(`Load average at the end (1, 5, 15 min): ${os.loadavg().map((load) => load.toFixed(2)).join(", ")} on ${os.cpus().length} cores`);
+    console.log(
+      `Load average at the end (1, 5, 15 min): ${os
+        .loadavg()
+        .map((load) => load.toFixed(2))
+        .join(", ")} on ${os.cpus().length} cores`,
+    );
     console.log(`Targets missed: ${missed.length ? missed.join("; ") : "none"}`);
     console.log(`Wall time ${Math.floor(wallSeconds / 60)} min ${wallSeconds % 60} s; results in ${file}`);
     if (cpuProfile) log(`CPU profiles in ${path.join(workDirectory, "profiles")} (written when the servers stop)`);

@@ -50,7 +50,8 @@ export class Samples {
 
   summary(): Summary {
     const sorted = Float64Array.from(this.latencies).sort();
-    const percentile = (fraction: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]! : 0);
+    const percentile = (fraction: number) =>
+      sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]! : 0;
     const seconds = this.measuredMs / 1000;
     return {
       perSecond: seconds > 0 ? this.succeeded / seconds : 0,

@@ -31,13 +31,54 @@ export type MainSeed = {
 
 // Half the first names start with "M", so the search "m" fills a page in a
 // directory of 100 as well as of 100,000, and the two are compared on equal rows.
-const FIRST_NAMES = ["Maria", "Mark", "Martin", "Maya", "Mia", "Miles", "Mohamed", "Morgan", "Ada", "Ben", "Chloe", "David", "Ella", "Finn", "Grace", "Hugo"];
-const LAST_NAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Wright", "Walker", "Evans", "Thomas", "Roberts", "Khan", "Lewis", "Clarke", "Hughes", "Green", "Hall"];
+const FIRST_NAMES = [
+  "Maria",
+  "Mark",
+  "Martin",
+  "Maya",
+  "Mia",
+  "Miles",
+  "Mohamed",
+  "Morgan",
+  "Ada",
+  "Ben",
+  "Chloe",
+  "David",
+  "Ella",
+  "Finn",
+  "Grace",
+  "Hugo",
+];
+const LAST_NAMES = [
+  "Smith",
+  "Jones",
+  "Taylor",
+  "Brown",
+  "Williams",
+  "Wilson",
+  "Johnson",
+  "Davies",
+  "Patel",
+  "Wright",
+  "Walker",
+  "Evans",
+  "Thomas",
+  "Roberts",
+  "Khan",
+  "Lewis",
+  "Clarke",
+  "Hughes",
+  "Green",
+  "Hall",
+];
 
 function directoryPerson(index: number, domain: string): { name: string; email: string } {
   const first = FIRST_NAMES[index % FIRST_NAMES.length]!;
   const last = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length]!;
-  return { name: `${first} ${last}`, email: `${first}.${last}.${String(index).padStart(6, "0")}@${domain}`.toLowerCase() };
+  return {
+    name: `${first} ${last}`,
+    email: `${first}.${last}.${String(index).padStart(6, "0")}@${domain}`.toLowerCase(),
+  };
 }
 
 /** The email of directory member `index`, which exists in every directory with more than `index` members. */
@@ -46,18 +87,31 @@ export function directoryEmail(index: number): string {
 }
 
 /** Users with a confirmed authenticator app whose secret the bench knows, to compute codes as the app would. */
-function insertTotpUsers(db: Executor, input: { organisationId: number; prefix: string; count: number; passwordHash: string; keys: KeyRing }): BenchUser[] {
+function insertTotpUsers(
+  db: Executor,
+  input: { organisationId: number; prefix: string; count: number; passwordHash: string; keys: KeyRing },
+): BenchUser[] {
   const created: BenchUser[] = [];
   for (let index = 0; index < input.count; index++) {
     const email = `${input.prefix}-${String(index).padStart(5, "0")}@bench.test`;
     const user = db
       .insert(users)
-      .values({ organisationId: input.organisationId, email, name: `${input.prefix} ${index}`, passwordHash: input.passwordHash, passwordChangedAt: new Date() })
+      .values({
+        organisationId: input.organisationId,
+        email,
+        name: `${input.prefix} ${index}`,
+        passwordHash: input.passwordHash,
+        passwordChangedAt: new Date(),
+      })
       .returning({ id: users.id })
       .get();
     const totpSecret = generateTotpSecret();
     db.insert(totpCredentials)
-      .values({ userId: user.id, secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), input.keys), confirmedAt: new Date() })
+      .values({
+        userId: user.id,
+        secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), input.keys),
+        confirmedAt: new Date(),
+      })
       .run();
     created.push({ id: user.id, email, totpSecret });
   }
@@ -78,7 +132,12 @@ function insertDirectory(
     .get();
   const admin = db
     .insert(users)
-    .values({ organisationId: organisation.id, email: `admin@${input.name.toLowerCase()}.test`, name: "Directory Admin", passwordHash: input.passwordHash })
+    .values({
+      organisationId: organisation.id,
+      email: `admin@${input.name.toLowerCase()}.test`,
+      name: "Directory Admin",
+      passwordHash: input.passwordHash,
+    })
     .returning({ id: users.id })
     .get();
   db.insert(userRoles).values({ userId: admin.id, roleId: role.id }).run();
@@ -114,8 +173,18 @@ export async function seedMainDatabase(file: string, key: Buffer, counts: MainSe
       const pageUsers = insertTotpUsers(tx, { ...common, prefix: "page", count: counts.pageUsers });
       const signInUsers = insertTotpUsers(tx, { ...common, prefix: "signin", count: counts.signInUsers });
       const codeUsers = insertTotpUsers(tx, { ...common, prefix: "code", count: counts.codeUsers });
-      const directory = insertDirectory(tx, db.$client, { name: "Small", members: counts.directoryMembers, passwordHash });
-      return { organisationId: organisation.id, directoryAdmin: { id: directory.adminId }, pageUsers, signInUsers, codeUsers };
+      const directory = insertDirectory(tx, db.$client, {
+        name: "Small",
+        members: counts.directoryMembers,
+        passwordHash,
+      });
+      return {
+        organisationId: organisation.id,
+        directoryAdmin: { id: directory.adminId },
+        pageUsers,
+        signInUsers,
+        codeUsers,
+      };
     });
   } finally {
     db.$client.close();
@@ -123,12 +192,17 @@ export async function seedMainDatabase(file: string, key: Buffer, counts: MainSe
 }
 
 /** The second database: one organisation of `members` users, for the large admin list. */
-export async function seedDirectoryDatabase(file: string, members: number): Promise<{ directoryAdmin: { id: number } }> {
+export async function seedDirectoryDatabase(
+  file: string,
+  members: number,
+): Promise<{ directoryAdmin: { id: number } }> {
   const db = openDatabase(file);
   try {
     const passwordHash = await hashPassword(BENCH_PASSWORD);
     // No ANALYZE: the app never runs one, so the planner sees what it sees in production.
-    const { adminId } = db.transaction((tx) => insertDirectory(tx, db.$client, { name: "Large", members, passwordHash }));
+    const { adminId } = db.transaction((tx) =>
+      insertDirectory(tx, db.$client, { name: "Large", members, passwordHash }),
+    );
     return { directoryAdmin: { id: adminId } };
   } finally {
     db.$client.close();

@@ -11,8 +11,12 @@ type ReferenceManifest = { node: Record<string, { filename: string; exportedName
 
 /** The id the production build gave an action, from its own manifest (as e2e/manifests.ts reads it). */
 export function serverActionId(file: string, exportedName: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(".next", "server", "server-reference-manifest.json"), "utf8")) as ReferenceManifest;
-  const found = Object.entries(manifest.node).find(([, action]) => action.filename === file && action.exportedName === exportedName);
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(".next", "server", "server-reference-manifest.json"), "utf8"),
+  ) as ReferenceManifest;
+  const found = Object.entries(manifest.node).find(
+    ([, action]) => action.filename === file && action.exportedName === exportedName,
+  );
   if (!found) throw new Error(`No server action ${exportedName} in ${file} in the build`);
   return found[0];
 }
@@ -24,10 +28,18 @@ export function serverActionId(file: string, exportedName: string): string {
  * naming them "$K1". The order matters: the server decodes the list as soon
  * as it arrives.
  */
-export function formActionBody(fields: Record<string, string>, previousState: object = { status: "idle" }): { body: Buffer; contentType: string } {
+export function formActionBody(
+  fields: Record<string, string>,
+  previousState: object = { status: "idle" },
+): { body: Buffer; contentType: string } {
   const boundary = `----twofoldbench${Math.random().toString(16).slice(2)}`;
-  const parts = [...Object.entries(fields).map(([name, value]) => [`_1_${name}`, value]), ["0", JSON.stringify([previousState, "$K1"])]];
-  const text = parts.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join("");
+  const parts = [
+    ...Object.entries(fields).map(([name, value]) => [`_1_${name}`, value]),
+    ["0", JSON.stringify([previousState, "$K1"])],
+  ];
+  const text = parts
+    .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+    .join("");
   return { body: Buffer.from(`${text}--${boundary}--\r\n`), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 

@@ -31,7 +31,13 @@ function sessionTokenOf(answer: Answer): string | undefined {
   return undefined;
 }
 
-function postAction(url: string, actionId: string, origin: string, fields: Record<string, string>, headers: Record<string, string>): Promise<Answer> {
+function postAction(
+  url: string,
+  actionId: string,
+  origin: string,
+  fields: Record<string, string>,
+  headers: Record<string, string>,
+): Promise<Answer> {
   const { body, contentType } = formActionBody(fields);
   return post(url, { ...actionHeaders(origin, actionId), "content-type": contentType, ...headers }, body);
 }
@@ -43,22 +49,41 @@ const redirectOf = (answer: Answer) => String(answer.headers["x-action-redirect"
  * Email and password; `clientIp` stands for the address a reverse proxy would
  * append, one per virtual user as real users come from different addresses.
  */
-export async function submitPassword(actions: SignInActions, input: { email: string; password: string; clientIp: string }): Promise<StepResult> {
-  const answer = await postAction(`${actions.origin}/login`, actions.passwordActionId, actions.origin, { email: input.email, password: input.password }, {
-    "x-forwarded-for": input.clientIp,
-  });
+export async function submitPassword(
+  actions: SignInActions,
+  input: { email: string; password: string; clientIp: string },
+): Promise<StepResult> {
+  const answer = await postAction(
+    `${actions.origin}/login`,
+    actions.passwordActionId,
+    actions.origin,
+    { email: input.email, password: input.password },
+    {
+      "x-forwarded-for": input.clientIp,
+    },
+  );
   const sessionToken = sessionTokenOf(answer);
   if (answer.status !== 200) return { ok: false, status: answer.status, reason: "status" };
-  if (!redirectOf(answer) || !sessionToken) return { ok: false, status: answer.status, reason: "no redirect and session" };
+  if (!redirectOf(answer) || !sessionToken)
+    return { ok: false, status: answer.status, reason: "no redirect and session" };
   return { ok: true, sessionToken };
 }
 
 /** The authenticator code, from a half-signed-in session; success replaces the session with a new, active one. */
-export async function submitCode(actions: SignInActions, input: { sessionToken: string; code: string; clientIp: string }): Promise<StepResult> {
-  const answer = await postAction(`${actions.origin}/login/two-factor`, actions.codeActionId, actions.origin, { code: input.code }, {
-    cookie: `${SESSION_COOKIE}=${input.sessionToken}`,
-    "x-forwarded-for": input.clientIp,
-  });
+export async function submitCode(
+  actions: SignInActions,
+  input: { sessionToken: string; code: string; clientIp: string },
+): Promise<StepResult> {
+  const answer = await postAction(
+    `${actions.origin}/login/two-factor`,
+    actions.codeActionId,
+    actions.origin,
+    { code: input.code },
+    {
+      cookie: `${SESSION_COOKIE}=${input.sessionToken}`,
+      "x-forwarded-for": input.clientIp,
+    },
+  );
   const sessionToken = sessionTokenOf(answer);
   if (answer.status !== 200) return { ok: false, status: answer.status, reason: "status" };
   const redirect = redirectOf(answer);

@@ -21,7 +21,15 @@ export function NameCreateForm({
     <form action={action} className="space-y-3" noValidate>
       <FormStatus state={state} />
       <div className="flex flex-wrap items-end gap-3">
-        <Field label={label} name="name" id={`create-${submitLabel.replaceAll(" ", "-").toLowerCase()}`} required defaultValue={state.values?.name} error={state.fieldErrors?.name} className="w-72" />
+        <Field
+          label={label}
+          name="name"
+          id={`create-${submitLabel.replaceAll(" ", "-").toLowerCase()}`}
+          required
+          defaultValue={state.values?.name}
+          error={state.fieldErrors?.name}
+          className="w-72"
+        />
         <SubmitButton pendingLabel="Creating…">{submitLabel}</SubmitButton>
       </div>
     </form>

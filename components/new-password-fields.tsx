@@ -37,7 +37,14 @@ export function NewPasswordFields({ errors, userInputs }: { errors?: Record<stri
         />
         <PasswordStrengthMeter password={password} userInputs={userInputs} id="newPassword-strength" />
       </div>
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required error={errors?.confirmPassword} />
+      <Field
+        label="Confirm new password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors?.confirmPassword}
+      />
     </>
   );
 }

@@ -12,16 +12,18 @@ let estimator: Promise<Estimate> | null = null;
  * keystroke, never with the page, and once for every meter on it.
  */
 function loadEstimator(): Promise<Estimate> {
-  estimator ??= Promise.all([import("@zxcvbn-ts/core"), import("@zxcvbn-ts/language-common"), import("@zxcvbn-ts/language-en")]).then(
-    ([core, common, english]) => {
-      const zxcvbn = new core.ZxcvbnFactory({
-        dictionary: { ...common.dictionary, ...english.dictionary },
-        graphs: common.adjacencyGraphs,
-        translations: english.translations,
-      });
-      return (password, userInputs) => zxcvbn.check(password, userInputs).score;
-    },
-  );
+  estimator ??= Promise.all([
+    import("@zxcvbn-ts/core"),
+    import("@zxcvbn-ts/language-common"),
+    import("@zxcvbn-ts/language-en"),
+  ]).then(([core, common, english]) => {
+    const zxcvbn = new core.ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...english.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: english.translations,
+    });
+    return (password, userInputs) => zxcvbn.check(password, userInputs).score;
+  });
   return estimator;
 }
 
@@ -40,7 +42,15 @@ const SETTLE_MS = 400;
  * A guide while choosing a password (OWASP ASVS 5.0 V6.2.7 asks for one);
  * the server decides, and says why it refuses (lib/auth/new-password-check.ts).
  */
-export function PasswordStrengthMeter({ password, userInputs = [], id }: { password: string; userInputs?: string[]; id: string }) {
+export function PasswordStrengthMeter({
+  password,
+  userInputs = [],
+  id,
+}: {
+  password: string;
+  userInputs?: string[];
+  id: string;
+}) {
   const [score, setScore] = useState<number | null>(null);
   const inputsKey = userInputs.join("\n");
 
@@ -66,7 +76,10 @@ export function PasswordStrengthMeter({ password, userInputs = [], id }: { passw
     <div className="mt-2">
       <div className="flex gap-1" aria-hidden="true" hidden={!password}>
         {[1, 2, 3, 4].map((segment) => (
-          <span key={segment} className={`h-1.5 flex-1 rounded-full ${segment <= filled ? (level?.bar ?? "bg-red-600") : "bg-slate-200"}`} />
+          <span
+            key={segment}
+            className={`h-1.5 flex-1 rounded-full ${segment <= filled ? (level?.bar ?? "bg-red-600") : "bg-slate-200"}`}
+          />
         ))}
       </div>
       <p id={id} aria-live="polite" className="mt-1 text-xs text-slate-700">

@@ -29,7 +29,10 @@ export function RecoveryCodesList({ codes, onDone }: { codes: string[]; onDone: 
           They let you sign in if you lose your phone. Each works once, and they will not be shown again.
         </p>
       </div>
-      <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-4 font-mono text-sm text-slate-900 sm:grid-cols-5">
+      <ul
+        aria-label="Recovery codes"
+        className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-4 font-mono text-sm text-slate-900 sm:grid-cols-5"
+      >
         {codes.map((code) => (
           <li key={code}>{code}</li>
         ))}

@@ -8,7 +8,17 @@ import type { FormState } from "@/lib/action";
 type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
 
 /** The roles page or the groups page: its heading, a form to create one, then a card each (`children`). */
-export function RoleGroupPage({ kind, intro, createAction, children }: { kind: "role" | "group"; intro: string; createAction: FormAction; children: ReactNode }) {
+export function RoleGroupPage({
+  kind,
+  intro,
+  createAction,
+  children,
+}: {
+  kind: "role" | "group";
+  intro: string;
+  createAction: FormAction;
+  children: ReactNode;
+}) {
   const Kind = kind === "role" ? "Role" : "Group";
   return (
     <div className="space-y-6">
@@ -66,7 +76,11 @@ export function RoleGroupCard({
             accessibleName={`Delete ${kind} ${item.name}`}
             variant="danger"
             pendingLabel="Deleting…"
-            confirmation={{ title: `Delete the ${kind} “${item.name}”?`, consequence: deleteConsequence, confirmLabel: "Delete" }}
+            confirmation={{
+              title: `Delete the ${kind} “${item.name}”?`,
+              consequence: deleteConsequence,
+              confirmLabel: "Delete",
+            }}
           />
         </div>
       ) : null}

@@ -8,7 +8,10 @@ export const BEYOND_YOUR_PERMISSIONS = "Carries permissions you do not hold";
 
 /** The line under a role's or group's checkbox: why it cannot be given, and whether it requires 2FA. */
 export function grantHint(option: GrantOption, requireTwoFactor = false): string | undefined {
-  const notes = [option.grantable === false ? BEYOND_YOUR_PERMISSIONS : null, requireTwoFactor ? "Requires two-factor authentication" : null];
+  const notes = [
+    option.grantable === false ? BEYOND_YOUR_PERMISSIONS : null,
+    requireTwoFactor ? "Requires two-factor authentication" : null,
+  ];
   return notes.filter(Boolean).join(". ") || undefined;
 }
 

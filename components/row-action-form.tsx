@@ -120,7 +120,11 @@ export function RowActionForm({
                 rows={3}
                 maxLength={confirmation.reason.maxLength ?? 500}
                 aria-invalid={reasonError ? true : undefined}
-                aria-describedby={[confirmation.reason.hint ? `${id}-reason-hint` : null, reasonError ? `${id}-reason-error` : null].filter(Boolean).join(" ") || undefined}
+                aria-describedby={
+                  [confirmation.reason.hint ? `${id}-reason-hint` : null, reasonError ? `${id}-reason-error` : null]
+                    .filter(Boolean)
+                    .join(" ") || undefined
+                }
                 className={`mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none ${
                   reasonError ? "border-red-500" : "border-slate-300"
                 }`}
@@ -136,7 +140,12 @@ export function RowActionForm({
             </div>
           ) : null}
           <div className="mt-6 flex flex-wrap justify-end gap-3">
-            <button ref={cancel} type="button" onClick={() => dialog.current?.close()} className={buttonClasses("secondary")}>
+            <button
+              ref={cancel}
+              type="button"
+              onClick={() => dialog.current?.close()}
+              className={buttonClasses("secondary")}
+            >
               Cancel
             </button>
             {/* Only what is hard to undo asks first: going ahead is the dangerous choice. */}

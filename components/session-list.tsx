@@ -32,14 +32,22 @@ export function SessionList({
         const isCurrent = session.tokenHash === currentTokenHash;
         return (
           // The session's id reaches the browser only in the form of someone allowed to end it.
-          <li key={`${session.createdAt.getTime()}-${index}`} className="flex flex-wrap items-center justify-between gap-3 py-3">
+          <li
+            key={`${session.createdAt.getTime()}-${index}`}
+            className="flex flex-wrap items-center justify-between gap-3 py-3"
+          >
             <div>
               <p className="text-sm font-medium text-slate-900">
                 {browser}
-                {isCurrent ? <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">This browser</span> : null}
+                {isCurrent ? (
+                  <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">
+                    This browser
+                  </span>
+                ) : null}
               </p>
               <p className="text-xs text-slate-600">
-                {session.ip ?? "Unknown address"} · signed in {formatDateTime(session.createdAt)} · last active {formatDateTime(session.lastSeenAt)}
+                {session.ip ?? "Unknown address"} · signed in {formatDateTime(session.createdAt)} · last active{" "}
+                {formatDateTime(session.lastSeenAt)}
               </p>
             </div>
             {isCurrent || !endAction ? null : (

@@ -4,7 +4,11 @@ import { useActionState } from "react";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
 
-export function SetupSkipForm({ action: skipAction }: { action: (state: FormState, formData: FormData) => Promise<FormState> }) {
+export function SetupSkipForm({
+  action: skipAction,
+}: {
+  action: (state: FormState, formData: FormData) => Promise<FormState>;
+}) {
   const [state, action] = useActionState(skipAction, initialFormState);
   return (
     <form action={action}>

@@ -55,7 +55,13 @@ export function TwoFactorEnableForm({
       <div className="grid gap-6 md:grid-cols-[auto_1fr]">
         {/* A data: URL made on the server; next/image has nothing to optimise. */}
         {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img src={started.data.qrCode} alt="QR code" width={200} height={200} className="rounded-lg border border-slate-200" />
+        <img
+          src={started.data.qrCode}
+          alt="QR code"
+          width={200}
+          height={200}
+          className="rounded-lg border border-slate-200"
+        />
         <div className="space-y-4">
           <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700">
             <li>Scan the QR code with your authenticator app (Google Authenticator, 1Password, Authy, …).</li>
@@ -67,7 +73,9 @@ export function TwoFactorEnableForm({
             </li>
             <li>Type the 6-digit code the app shows.</li>
           </ol>
-          <p className="text-xs text-slate-600">Codes depend on the time: your phone’s clock must be set automatically.</p>
+          <p className="text-xs text-slate-600">
+            Codes depend on the time: your phone’s clock must be set automatically.
+          </p>
           <form action={confirm} className="space-y-4 sm:max-w-xs" noValidate>
             <FormStatus state={confirmed} />
             <Field

@@ -61,7 +61,9 @@ describe("0009_audit_event_names", () => {
 
     migrate(db, { migrationsFolder: MIGRATIONS });
 
-    const types = (client.prepare("select type from audit_events order by id").all() as { type: string }[]).map((row) => row.type);
+    const types = (client.prepare("select type from audit_events order by id").all() as { type: string }[]).map(
+      (row) => row.type,
+    );
     expect(types).toEqual([
       "sso_sign_in.succeeded",
       "session.ended",

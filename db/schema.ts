@@ -209,13 +209,7 @@ export const trustedBrowsers = sqliteTable(
   (t) => [index("trusted_browsers_user_idx").on(t.userId)],
 );
 
-export const PERMISSIONS = [
-  "users:read",
-  "users:manage",
-  "roles:manage",
-  "settings:manage",
-  "audit:read",
-] as const;
+export const PERMISSIONS = ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const roles = sqliteTable(
@@ -400,7 +394,9 @@ export const apiTokens = sqliteTable(
     tokenHash: text("token_hash").notNull().unique(),
     /** The token's first characters, so people can tell their tokens apart. */
     hint: text("hint").notNull().default(""),
-    createdByUserId: integer("created_by_user_id").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+    createdByUserId: integer("created_by_user_id").references((): AnySQLiteColumn => users.id, {
+      onDelete: "set null",
+    }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at"),
     revokedAt: timestamp("revoked_at"),
@@ -434,7 +430,9 @@ export const emailLinks = sqliteTable(
     tokenHash: text("token_hash").notNull().unique(),
     /** For `sign_in_setup`: the half-signed-in session the link belongs to. */
     sessionTokenHash: text("session_token_hash"),
-    createdByUserId: integer("created_by_user_id").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+    createdByUserId: integer("created_by_user_id").references((): AnySQLiteColumn => users.id, {
+      onDelete: "set null",
+    }),
     createdAt: createdAt(),
     expiresAt: timestamp("expires_at").notNull(),
     usedAt: timestamp("used_at"),

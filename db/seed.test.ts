@@ -19,7 +19,11 @@ describe("demo seed", () => {
     expect(db.select().from(users).all()).toHaveLength(logins!.length);
 
     const admin = logins!.find((login) => login.email === "admin@acme.test")!;
-    const result = await signInWithPassword(db, { email: admin.email, password: admin.password, context: { ip: null, userAgent: null } });
+    const result = await signInWithPassword(db, {
+      email: admin.email,
+      password: admin.password,
+      context: { ip: null, userAgent: null },
+    });
     if (!result.ok) throw new Error(`seeded admin could not sign in: ${result.reason}`);
     expect(userHasPermission(db, result.user.id, "settings:manage")).toBe(true);
   });
@@ -27,7 +31,11 @@ describe("demo seed", () => {
   it("gives group members the group's roles, and no one a stored plain password", async () => {
     const db = testDatabase();
     const logins = (await seedDemoOrganisation(db))!;
-    const alice = db.select().from(users).all().find((user) => user.email === "alice@acme.test")!;
+    const alice = db
+      .select()
+      .from(users)
+      .all()
+      .find((user) => user.email === "alice@acme.test")!;
     expect(userHasPermission(db, alice.id, "settings:manage")).toBe(false);
     const dump = JSON.stringify(db.select().from(users).all());
     for (const login of logins) expect(dump).not.toContain(login.password);
@@ -44,7 +52,11 @@ describe("demo seed", () => {
       ["Engineer", true],
       ["Member", false],
     ]);
-    const administrator = db.select().from(roles).where(and(eq(roles.organisationId, acme.id), eq(roles.name, ADMINISTRATOR_ROLE_NAME))).get()!;
+    const administrator = db
+      .select()
+      .from(roles)
+      .where(and(eq(roles.organisationId, acme.id), eq(roles.name, ADMINISTRATOR_ROLE_NAME)))
+      .get()!;
     expect(administrator.permissions).toEqual([...PERMISSIONS]);
 
     const ada = db.select().from(users).where(eq(users.email, "admin@acme.test")).get()!;

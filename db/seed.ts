@@ -17,9 +17,19 @@ const DEMO_ROLES: Array<{ name: string; permissions: Permission[]; requireTwoFac
 ];
 
 const DEMO_USERS = [
-  { name: "Ada Admin", email: "admin@acme.test", role: ADMINISTRATOR_ROLE_NAME, note: "administrator, whose role requires 2FA" },
+  {
+    name: "Ada Admin",
+    email: "admin@acme.test",
+    role: ADMINISTRATOR_ROLE_NAME,
+    note: "administrator, whose role requires 2FA",
+  },
   { name: "Ben Auditor", email: "auditor@acme.test", role: "Auditor", note: "reads users and the audit log" },
-  { name: "Alice Engineer", email: "alice@acme.test", group: "Engineering", note: "in Engineering, whose role requires 2FA" },
+  {
+    name: "Alice Engineer",
+    email: "alice@acme.test",
+    group: "Engineering",
+    note: "in Engineering, whose role requires 2FA",
+  },
   { name: "Bob Member", email: "bob@acme.test", role: "Member", note: "ordinary member" },
 ] as const;
 
@@ -29,7 +39,11 @@ const DEMO_USERS = [
  * shown only this once), or null when there was nothing to do.
  */
 export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> {
-  const existing = db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, DEMO_ORGANISATION_NAME)).get();
+  const existing = db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.name, DEMO_ORGANISATION_NAME))
+    .get();
   if (existing) return null;
 
   const logins = await Promise.all(
@@ -41,13 +55,31 @@ export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> 
 
   db.transaction((tx) => {
     // The demo shows setup on screen, right after the password: quicker to try out. New organisations start with the emailed link.
-    const { organisation, administratorRoleId } = createOrganisation(tx, DEMO_ORGANISATION_NAME, { requiredSetupFlow: "on_screen" });
+    const { organisation, administratorRoleId } = createOrganisation(tx, DEMO_ORGANISATION_NAME, {
+      requiredSetupFlow: "on_screen",
+    });
     const roleIds = new Map([
       [ADMINISTRATOR_ROLE_NAME, administratorRoleId],
-      ...DEMO_ROLES.map((role) => [role.name, tx.insert(roles).values({ ...role, organisationId: organisation.id }).returning().get().id] as const),
+      ...DEMO_ROLES.map(
+        (role) =>
+          [
+            role.name,
+            tx
+              .insert(roles)
+              .values({ ...role, organisationId: organisation.id })
+              .returning()
+              .get().id,
+          ] as const,
+      ),
     ]);
-    const engineering = tx.insert(groups).values({ organisationId: organisation.id, name: "Engineering" }).returning().get();
-    tx.insert(groupRoles).values({ groupId: engineering.id, roleId: roleIds.get("Engineer")! }).run();
+    const engineering = tx
+      .insert(groups)
+      .values({ organisationId: organisation.id, name: "Engineering" })
+      .returning()
+      .get();
+    tx.insert(groupRoles)
+      .values({ groupId: engineering.id, roleId: roleIds.get("Engineer")! })
+      .run();
 
     for (const login of logins) {
       const user = tx
@@ -61,7 +93,10 @@ export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> 
         })
         .returning()
         .get();
-      if ("role" in login) tx.insert(userRoles).values({ userId: user.id, roleId: roleIds.get(login.role)! }).run();
+      if ("role" in login)
+        tx.insert(userRoles)
+          .values({ userId: user.id, roleId: roleIds.get(login.role)! })
+          .run();
       if ("group" in login) tx.insert(groupMembers).values({ groupId: engineering.id, userId: user.id }).run();
     }
   });
@@ -71,7 +106,9 @@ export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> 
 
 export function formatDemoLogins(logins: DemoLogin[]): string {
   const width = Math.max(...logins.map((login) => login.email.length));
-  const lines = logins.map((login) => `  ${login.email.padEnd(width)}  ${login.password}   ${login.name}, ${login.note}`);
+  const lines = logins.map(
+    (login) => `  ${login.email.padEnd(width)}  ${login.password}   ${login.name}, ${login.note}`,
+  );
   return [
     "",
     `Demo organisation "${DEMO_ORGANISATION_NAME}" created. Its logins (shown only this once):`,

@@ -33,7 +33,13 @@ test("the 403 page passes axe", async ({ page, context, createUser, signInAs }) 
   await expectNoAxeViolations(page);
 });
 
-test("the two-factor pages pass axe: challenge, enrolment, recovery codes, and the profile with 2FA on", async ({ page, context, db, createUser, signInAs }) => {
+test("the two-factor pages pass axe: challenge, enrolment, recovery codes, and the profile with 2FA on", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const withApp = await createUser({ totp: true });
   await page.goto("/login");
   await page.getByLabel("Email").fill(withApp.email);
@@ -68,8 +74,16 @@ test("the two-factor pages pass axe: challenge, enrolment, recovery codes, and t
   await expectNoAxeViolations(page);
 });
 
-test("the code challenge and the profile's code and mobile forms pass axe", async ({ page, context, createUser, signInAs }) => {
-  const user = await createUser({ totp: true, columns: { codesEnabledAt: new Date(), preferredTwoFactorMethod: "code" } });
+test("the code challenge and the profile's code and mobile forms pass axe", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
+  const user = await createUser({
+    totp: true,
+    columns: { codesEnabledAt: new Date(), preferredTwoFactorMethod: "code" },
+  });
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
@@ -92,10 +106,19 @@ test("the code challenge and the profile's code and mobile forms pass axe", asyn
 });
 
 test("admin pages and the sign-in setup pass axe", async ({ page, context, createUser, signInAs }) => {
-  const admin = await createUser({ permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"] });
+  const admin = await createUser({
+    permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
+  });
   const colleague = await createUser({ organisationId: admin.organisationId, totp: true });
   await signInAs(context, admin);
-  for (const path of ["/admin/users", `/admin/users/${colleague.id}`, "/admin/roles", "/admin/groups", "/admin/audit", "/admin/settings"]) {
+  for (const path of [
+    "/admin/users",
+    `/admin/users/${colleague.id}`,
+    "/admin/roles",
+    "/admin/groups",
+    "/admin/audit",
+    "/admin/settings",
+  ]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expectNoAxeViolations(page);
@@ -104,7 +127,6 @@ test("admin pages and the sign-in setup pass axe", async ({ page, context, creat
   await page.getByRole("button", { name: "Create role" }).click();
   await expect(page.getByText("Enter a name.")).toBeVisible();
   await expectNoAxeViolations(page);
-
 });
 
 test("the setup page passes axe", async ({ page, db, createUser }) => {

@@ -1,6 +1,16 @@
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { auditEvents, organisations, outbox, roles, sessions, totpCredentials, userRoles, users, type Permission } from "@/db/schema";
+import {
+  auditEvents,
+  organisations,
+  outbox,
+  roles,
+  sessions,
+  totpCredentials,
+  userRoles,
+  users,
+  type Permission,
+} from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
@@ -19,7 +29,14 @@ async function enrolAuthenticator(page: Page) {
   return secret;
 }
 
-test("an admin requires 2FA through a role; a member of a group holding it must set up before anything else", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("an admin requires 2FA through a role; a member of a group holding it must set up before anything else", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ALL });
   const member = await createUser({ organisationId: admin.organisationId, name: "Mia Member" });
@@ -73,31 +90,57 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
   await enrolAuthenticator(memberPage);
   await memberPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(memberPage).toHaveURL("/");
-  await expect(memberPage.getByText("On: after your password, you enter a code from your authenticator app.")).toBeVisible();
-  expect(db.select().from(sessions).where(eq(sessions.userId, member.id)).all().map((row) => row.stage)).toEqual(["active"]);
+  await expect(
+    memberPage.getByText("On: after your password, you enter a code from your authenticator app."),
+  ).toBeVisible();
+  expect(
+    db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, member.id))
+      .all()
+      .map((row) => row.stage),
+  ).toEqual(["active"]);
   await memberContext.close();
   noServerErrors();
 });
 
-test("within the grace period a newly required user may skip setup, and is told until when", async ({ page, db, createUser }) => {
+test("within the grace period a newly required user may skip setup, and is told until when", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser();
-  db.update(organisations).set({ twoFactorPolicy: "required", twoFactorGraceDays: 7, allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
+  db.update(organisations)
+    .set({ twoFactorPolicy: "required", twoFactorGraceDays: 7, allowCode: false })
+    .where(eq(organisations.id, user.organisationId))
+    .run();
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/setup");
   await expect(page.getByText(/You can skip this until/)).toBeVisible();
   await page.getByRole("button", { name: "Skip for now" }).click();
   await expect(page).toHaveURL("/");
-  const since = db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, user.id)).get()!.since;
+  const since = db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, user.id)).get()!
+    .since;
   expect(since).not.toBeNull();
 
   // Once the grace period is over, the open session is sent to setup on its next request.
-  db.update(users).set({ twoFactorRequiredSince: new Date(Date.now() - 8 * 86_400_000) }).where(eq(users.id, user.id)).run();
+  db.update(users)
+    .set({ twoFactorRequiredSince: new Date(Date.now() - 8 * 86_400_000) })
+    .where(eq(users.id, user.id))
+    .run();
   await page.reload();
   await expect(page).toHaveURL("/login/setup");
   await expect(page.getByRole("button", { name: "Skip for now" })).toHaveCount(0);
 });
 
-test("unticking “Two-factor authentication enabled” (lost phone) lets an optional user in without a code, and puts a required one on emailed codes", async ({ page, context, db, createUser, signInAs }) => {
+test("unticking “Two-factor authentication enabled” (lost phone) lets an optional user in without a code, and puts a required one on emailed codes", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL });
   const optionalUser = await createUser({ organisationId: admin.organisationId, totp: true });
   const requiredUser = await createUser({ organisationId: admin.organisationId, totp: true });
@@ -113,9 +156,14 @@ test("unticking “Two-factor authentication enabled” (lost phone) lets an opt
     await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
     await expect(page.getByLabel("Two-factor authentication enabled")).toBeDisabled();
     expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, person.id)).all()).toHaveLength(0);
-    expect(db.select().from(outbox).where(eq(outbox.to, person.email)).all().map((mail) => mail.subject)).toContainEqual(
-      expect.stringContaining("two-factor authentication was turned off"),
-    );
+    expect(
+      db
+        .select()
+        .from(outbox)
+        .where(eq(outbox.to, person.email))
+        .all()
+        .map((mail) => mail.subject),
+    ).toContainEqual(expect.stringContaining("two-factor authentication was turned off"));
   }
 
   await context.clearCookies();
@@ -127,7 +175,14 @@ test("unticking “Two-factor authentication enabled” (lost phone) lets an opt
   await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
 });
 
-test("“Reset two-factor authentication” and “Sign out everywhere” end the user's sessions on their next request", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("“Reset two-factor authentication” and “Sign out everywhere” end the user's sessions on their next request", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL });
   const user = await createUser({ organisationId: admin.organisationId, totp: true });
   await signInAs(context, admin);
@@ -148,16 +203,29 @@ test("“Reset two-factor authentication” and “Sign out everywhere” end th
   await page.getByRole("button", { name: "Reset two-factor authentication" }).click();
   await page.getByRole("dialog").getByLabel("Reason").fill("Lost phone; checked by video call.");
   await confirmInDialog(page, "Reset");
-  await expect(page.getByText("Two-factor authentication was reset and the user was signed out everywhere.")).toBeVisible();
+  await expect(
+    page.getByText("Two-factor authentication was reset and the user was signed out everywhere."),
+  ).toBeVisible();
   await userPage.goto("/profile");
   await expect(userPage).toHaveURL("/login?reason=session-ended");
   expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(0);
-  const types = db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().map((row) => row.type);
+  const types = db
+    .select({ type: auditEvents.type })
+    .from(auditEvents)
+    .where(eq(auditEvents.targetUserId, user.id))
+    .all()
+    .map((row) => row.type);
   expect(types).toEqual(expect.arrayContaining(["user_sessions.revoked", "two_factor.reset"]));
   await userContext.close();
 });
 
-test("an admin's own user page is read-only, and the last full administrator cannot be removed", async ({ page, context, db, createUser, signInAs }) => {
+test("an admin's own user page is read-only, and the last full administrator cannot be removed", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL });
   await signInAs(context, admin);
   await page.goto(`/admin/users/${admin.id}`);
@@ -177,18 +245,27 @@ test("an admin's own user page is read-only, and the last full administrator can
   const role = db.select().from(roles).where(eq(roles.id, roleId)).get()!;
   await page.getByRole("button", { name: `Delete role ${role.name}` }).click();
   await confirmInDialog(page, "Delete");
-  await expect(page.getByText("This would leave the organisation without a full administrator who can sign in.")).toBeVisible();
+  await expect(
+    page.getByText("This would leave the organisation without a full administrator who can sign in."),
+  ).toBeVisible();
   expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId).toBe(roleId);
 });
 
-test("every admin page and action refuses a signed-in user without the permission", async ({ db, baseURL, createUser }) => {
+test("every admin page and action refuses a signed-in user without the permission", async ({
+  db,
+  baseURL,
+  createUser,
+}) => {
   const member = await createUser();
   const { token } = createSession(db, { userId: member.id, stage: "active", context: { ip: null, userAgent: null } });
   const adminPages = allPages().filter((page) => page.startsWith("/admin/"));
   expect(adminPages.length).toBeGreaterThanOrEqual(6);
   const pages = await playwrightRequest.newContext({ baseURL });
   for (const page of adminPages) {
-    const response = await pages.get(page, { headers: { cookie: `${sessionCookie(false).name}=${token}` }, maxRedirects: 0 });
+    const response = await pages.get(page, {
+      headers: { cookie: `${sessionCookie(false).name}=${token}` },
+      maxRedirects: 0,
+    });
     expect(response.status(), page).toBe(403);
   }
   await pages.dispose();
@@ -197,7 +274,12 @@ test("every admin page and action refuses a signed-in user without the permissio
   for (const action of adminActions) {
     const context = await playwrightRequest.newContext({ baseURL });
     const response = await context.post(action.page, {
-      headers: { "next-action": action.id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", cookie: `${sessionCookie(false).name}=${token}` },
+      headers: {
+        "next-action": action.id,
+        "content-type": "text/plain;charset=UTF-8",
+        accept: "text/x-component",
+        cookie: `${sessionCookie(false).name}=${token}`,
+      },
       data: "[]",
       maxRedirects: 0,
     });
@@ -206,7 +288,13 @@ test("every admin page and action refuses a signed-in user without the permissio
   }
 });
 
-test("an admin of one organisation can neither see nor change a user of another", async ({ page, context, db, createUser, signInAs }) => {
+test("an admin of one organisation can neither see nor change a user of another", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL });
   const outsider = await createUser({ totp: true });
   const colleague = await createUser({ organisationId: admin.organisationId });
@@ -220,13 +308,22 @@ test("an admin of one organisation can neither see nor change a user of another"
   // Replay a real save of a colleague, re-aimed at the outsider.
   await page.goto(`/admin/users/${colleague.id}`);
   await page.getByRole("radio", { name: "Disabled" }).check();
-  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  const posted = page.waitForRequest(
+    (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
+  );
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const save = await posted;
   await expect(page.getByText("Saved.")).toBeVisible();
-  const body = save.postDataBuffer()!.toString("latin1").replace(`\r\n\r\n${colleague.id}\r\n`, `\r\n\r\n${outsider.id}\r\n`);
+  const body = save
+    .postDataBuffer()!
+    .toString("latin1")
+    .replace(`\r\n\r\n${colleague.id}\r\n`, `\r\n\r\n${outsider.id}\r\n`);
   expect(body).toContain(`\r\n\r\n${outsider.id}\r\n`);
-  const replay = await page.request.fetch(save.url(), { method: "POST", headers: save.headers(), data: Buffer.from(body, "latin1") });
+  const replay = await page.request.fetch(save.url(), {
+    method: "POST",
+    headers: save.headers(),
+    data: Buffer.from(body, "latin1"),
+  });
   expect(replay.status()).toBe(200);
   expect(await replay.text()).toContain("That user does not exist.");
   const untouched = db.select().from(users).where(eq(users.id, outsider.id)).get()!;
@@ -234,9 +331,16 @@ test("an admin of one organisation can neither see nor change a user of another"
   expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, outsider.id)).all()).toHaveLength(1);
 });
 
-test("the user list searches by name or email prefix and pages through results", async ({ page, context, db, createUser, signInAs }) => {
+test("the user list searches by name or email prefix and pages through results", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL, name: "Zed Admin" });
-  for (let i = 0; i < 55; i++) await createUser({ organisationId: admin.organisationId, name: `Pat ${String(i).padStart(2, "0")}` });
+  for (let i = 0; i < 55; i++)
+    await createUser({ organisationId: admin.organisationId, name: `Pat ${String(i).padStart(2, "0")}` });
   await signInAs(context, admin);
   await page.goto("/admin/users");
   await page.getByLabel("Search").fill("pat");
@@ -273,10 +377,23 @@ test("the audit log lists security events and filters them", async ({ page, cont
   await expect(rows.nth(1)).toContainText(user.email);
   await page.goto("/admin/audit?type=nonsense&from=not-a-date&before=-3");
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
-  expect(db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed"))).all()).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed")))
+      .all(),
+  ).toHaveLength(1);
 });
 
-test("organisation settings: requiring 2FA for everyone sends users without a factor to setup", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("organisation settings: requiring 2FA for everyone sends users without a factor to setup", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL, totp: true });
   const user = await createUser({ organisationId: admin.organisationId });
   await signInAs(context, admin);
@@ -285,13 +402,17 @@ test("organisation settings: requiring 2FA for everyone sends users without a fa
   await page.getByLabel("Authenticator app (TOTP)").uncheck();
   await page.getByLabel("SMS or email code").uncheck();
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByText("Allow at least one method, or set two-factor authentication to Disabled.")).toBeVisible();
+  await expect(
+    page.getByText("Allow at least one method, or set two-factor authentication to Disabled."),
+  ).toBeVisible();
   await page.getByRole("radio", { name: "Required" }).check();
   await page.getByLabel("Authenticator app (TOTP)").check();
   await page.getByLabel("SMS or email code").uncheck();
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Settings saved.", { exact: false })).toBeVisible();
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe("required");
+  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe(
+    "required",
+  );
 
   const userContext = await browser.newContext();
   const userPage = await userContext.newPage();
@@ -300,7 +421,14 @@ test("organisation settings: requiring 2FA for everyone sends users without a fa
   await userContext.close();
 });
 
-test("a user's admin page lists their factors and sessions, and an admin can end one session", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("a user's admin page lists their factors and sessions, and an admin can end one session", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL });
   const user = await createUser({ organisationId: admin.organisationId, totp: true });
   const userContext = await browser.newContext();
@@ -325,18 +453,31 @@ test("a user's admin page lists their factors and sessions, and an admin can end
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
   await userPage.reload();
   await expect(userPage).toHaveURL("/login?reason=session-ended");
-  const audited = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "session.revoked"))).all();
+  const audited = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "session.revoked")))
+    .all();
   expect(audited.map((event) => event.actorUserId)).toEqual([admin.id]);
   await userContext.close();
 });
 
-test("settings apply to everyone: a holder of settings:manage alone cannot change them over a full administrator", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("settings apply to everyone: a holder of settings:manage alone cannot change them over a full administrator", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL, totp: true });
   const settingsOnly = await createUser({ organisationId: admin.organisationId, permissions: ["settings:manage"] });
   await signInAs(context, admin);
   await page.goto("/admin/settings");
   await page.getByRole("radio", { name: "Required" }).check();
-  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  const posted = page.waitForRequest(
+    (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
+  );
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const save = await posted;
   await expect(page.getByText("Settings saved.", { exact: false })).toBeVisible();
@@ -345,7 +486,9 @@ test("settings apply to everyone: a holder of settings:manage alone cannot chang
   await signInAs(otherContext, settingsOnly);
   const otherPage = await otherContext.newPage();
   await otherPage.goto("/admin/settings");
-  await expect(otherPage.getByText("Settings apply to everyone, including people who hold permissions you do not")).toBeVisible();
+  await expect(
+    otherPage.getByText("Settings apply to everyone, including people who hold permissions you do not"),
+  ).toBeVisible();
   await expect(otherPage.getByRole("radio", { name: "Disabled" })).toBeDisabled();
   await expect(otherPage.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
   await expect(otherPage.getByRole("button", { name: "Sign out all users" })).toHaveCount(0);
@@ -354,12 +497,26 @@ test("settings apply to everyone: a holder of settings:manage alone cannot chang
   // The administrator's own request, replayed with the settings-only session, with the policy turned to Disabled.
   const headers = { ...save.headers() };
   delete headers.cookie;
-  const body = save.postDataBuffer()!.toString("latin1").replace(/\r\n\r\nrequired\r\n/, "\r\n\r\ndisabled\r\n");
+  const body = save
+    .postDataBuffer()!
+    .toString("latin1")
+    .replace(/\r\n\r\nrequired\r\n/, "\r\n\r\ndisabled\r\n");
   expect(body).toContain("\r\n\r\ndisabled\r\n");
-  const replay = await otherContext.request.fetch(save.url(), { method: "POST", headers, data: Buffer.from(body, "latin1"), maxRedirects: 0 });
+  const replay = await otherContext.request.fetch(save.url(), {
+    method: "POST",
+    headers,
+    data: Buffer.from(body, "latin1"),
+    maxRedirects: 0,
+  });
   expect(replay.status()).toBe(403);
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe("required");
-  const refused = db.select().from(auditEvents).where(and(eq(auditEvents.actorUserId, settingsOnly.id), eq(auditEvents.type, "access.refused"))).all();
+  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe(
+    "required",
+  );
+  const refused = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.actorUserId, settingsOnly.id), eq(auditEvents.type, "access.refused")))
+    .all();
   expect(refused.map((event) => event.details)).toEqual([{ action: "settings.update", reason: "above_rank" }]);
   await otherContext.close();
 });

@@ -40,7 +40,10 @@ async function expectUnauthorized(response: APIResponse, code = "unauthenticated
 }
 
 async function allUsersByPage(request: APIRequestContext, token: string, perPage: number) {
-  const pages: Array<{ users: Array<{ id: number }>; pagination: { page: number; perPage: number; hasMore: boolean; nextPage: number | null } }> = [];
+  const pages: Array<{
+    users: Array<{ id: number }>;
+    pagination: { page: number; perPage: number; hasMore: boolean; nextPage: number | null };
+  }> = [];
   for (let page = 1; page <= 10; page++) {
     const response = await request.get(`/api/v1/users?page=${page}&per_page=${perPage}`, { headers: bearer(token) });
     expect(response.status()).toBe(200);
@@ -52,9 +55,19 @@ async function allUsersByPage(request: APIRequestContext, token: string, perPage
   return pages;
 }
 
-test("an admin creates a token on the API account's page, sees it once, uses it, and revokes it", async ({ page, context, db, request, createUser, signInAs }) => {
+test("an admin creates a token on the API account's page, sees it once, uses it, and revokes it", async ({
+  page,
+  context,
+  db,
+  request,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
-  const robot = makeApiAccount(db, await createUser({ organisationId: admin.organisationId, permissions: ["users:read"], name: "Billing robot" }));
+  const robot = makeApiAccount(
+    db,
+    await createUser({ organisationId: admin.organisationId, permissions: ["users:read"], name: "Billing robot" }),
+  );
   await signInAs(context, admin);
   await page.goto(`/admin/users/${robot.id}`);
 
@@ -74,7 +87,13 @@ test("an admin creates a token on the API account's page, sees it once, uses it,
   await expect(row).toContainText(`${token.slice(0, 8)}…`);
   await expect(row).toContainText("Never");
   await expectNoAxeViolations(page);
-  expect(db.select().from(auditEvents).where(and(eq(auditEvents.type, "api_token.created"), eq(auditEvents.targetUserId, robot.id))).all()).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.type, "api_token.created"), eq(auditEvents.targetUserId, robot.id)))
+      .all(),
+  ).toHaveLength(1);
 
   // Shown once: after a reload the page no longer holds the token anywhere.
   await page.reload();
@@ -102,11 +121,22 @@ test("an admin creates a token on the API account's page, sees it once, uses it,
   await confirmInDialog(page, "Revoke");
   await expect(section.getByRole("row", { name: /Nightly export/ })).toContainText("Revoked");
   await expect(section.getByRole("button", { name: "Revoke Nightly export" })).toHaveCount(0);
-  expect(db.select().from(auditEvents).where(and(eq(auditEvents.type, "api_token.revoked"), eq(auditEvents.targetUserId, robot.id))).all()).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.type, "api_token.revoked"), eq(auditEvents.targetUserId, robot.id)))
+      .all(),
+  ).toHaveLength(1);
   await expectUnauthorized(await request.get("/api/v1/me", { headers: bearer(token) }), "invalid_token");
 });
 
-test("a person's page says tokens are only for API accounts and offers none", async ({ page, context, createUser, signInAs }) => {
+test("a person's page says tokens are only for API accounts and offers none", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const person = await createUser({ organisationId: admin.organisationId });
   await signInAs(context, admin);
@@ -137,7 +167,9 @@ test("/api/v1/users pages through the caller's organisation only", async ({ db, 
     [1, false],
   ]);
   const listed = pages.flatMap((page) => page.users);
-  expect(listed.map((user) => user.id).sort((a, b) => a - b)).toEqual([robot.id, ...colleagues.map((user) => user.id)].sort((a, b) => a - b));
+  expect(listed.map((user) => user.id).sort((a, b) => a - b)).toEqual(
+    [robot.id, ...colleagues.map((user) => user.id)].sort((a, b) => a - b),
+  );
   expect(listed.map((user) => user.id)).not.toContain(outsider.id);
 
   const whole = await request.get("/api/v1/users", { headers: bearer(token) });
@@ -152,20 +184,44 @@ test("/api/v1/users pages through the caller's organisation only", async ({ db, 
     twoFactor: { requirement: "optional", enabled: true, methods: ["totp"] },
     lastSignInAt: null,
   });
-  expect(body.users.find((user) => user.id === colleagues[3]!.id)).toMatchObject({ disabled: true, twoFactor: { enabled: false, methods: [] } });
-  expect(body.users.find((user) => user.id === robot.id)).toMatchObject({ isApiAccount: true, twoFactor: { requirement: "exempt" } });
+  expect(body.users.find((user) => user.id === colleagues[3]!.id)).toMatchObject({
+    disabled: true,
+    twoFactor: { enabled: false, methods: [] },
+  });
+  expect(body.users.find((user) => user.id === robot.id)).toMatchObject({
+    isApiAccount: true,
+    twoFactor: { requirement: "exempt" },
+  });
   expect(JSON.stringify(body)).not.toMatch(/password|hash|secret/i);
 
   // Bad parameters: 400, naming the parameter.
-  for (const [query, parameter] of [["page=0", "page"], ["page=abc", "page"], ["page=2.5", "page"], ["per_page=1000", "per_page"], ["per_page=-3", "per_page"]]) {
-    const message = await expectApiError(await request.get(`/api/v1/users?${query}`, { headers: bearer(token) }), 400, "invalid_parameter");
+  for (const [query, parameter] of [
+    ["page=0", "page"],
+    ["page=abc", "page"],
+    ["page=2.5", "page"],
+    ["per_page=1000", "per_page"],
+    ["per_page=-3", "per_page"],
+  ]) {
+    const message = await expectApiError(
+      await request.get(`/api/v1/users?${query}`, { headers: bearer(token) }),
+      400,
+      "invalid_parameter",
+    );
     expect(message).toContain(`"${parameter}"`);
   }
 });
 
-test("passwords, sessions and revoked or orphaned tokens never open the API", async ({ db, baseURL, request, createUser }) => {
+test("passwords, sessions and revoked or orphaned tokens never open the API", async ({
+  db,
+  baseURL,
+  request,
+  createUser,
+}) => {
   const person = await createUser({ permissions: ["users:read", "users:manage"] });
-  const robot = makeApiAccount(db, await createUser({ organisationId: person.organisationId, permissions: ["users:read"] }));
+  const robot = makeApiAccount(
+    db,
+    await createUser({ organisationId: person.organisationId, permissions: ["users:read"] }),
+  );
   const basic = (user: TestUser) => `Basic ${Buffer.from(`${user.email}:${user.password}`).toString("base64")}`;
 
   for (const path of ["/api/v1/me", "/api/v1/users"]) {
@@ -187,7 +243,10 @@ test("passwords, sessions and revoked or orphaned tokens never open the API", as
   for (const stage of ["active", "password"] as const) {
     const { token } = createSession(db, { userId: person.id, stage, context: { ip: null, userAgent: null } });
     for (const path of apiRoutes) {
-      const response = await request.get(`${baseURL}${path}`, { headers: { cookie: `${sessionCookie(false).name}=${token}` }, maxRedirects: 0 });
+      const response = await request.get(`${baseURL}${path}`, {
+        headers: { cookie: `${sessionCookie(false).name}=${token}` },
+        maxRedirects: 0,
+      });
       await expectUnauthorized(response);
     }
   }
@@ -207,7 +266,11 @@ test("an API account without users:read may read itself but not the users", asyn
   const me = await request.get("/api/v1/me", { headers: bearer(token) });
   expect(me.status()).toBe(200);
   expect(await me.json()).toMatchObject({ id: robot.id, permissions: [] });
-  const message = await expectApiError(await request.get("/api/v1/users", { headers: bearer(token) }), 403, "forbidden");
+  const message = await expectApiError(
+    await request.get("/api/v1/users", { headers: bearer(token) }),
+    403,
+    "forbidden",
+  );
   expect(message).toContain("users:read");
 });
 
@@ -222,12 +285,20 @@ test("unknown paths and methods get JSON 404 and 405", async ({ db, request, cre
     await expectApiError(response, 405, "method_not_allowed");
     expect(response.headers().allow).toBe("GET");
   }
-  await expectApiError(await request.post("/api/v1/users", { headers: bearer(token), data: { name: "x" } }), 405, "method_not_allowed");
+  await expectApiError(
+    await request.post("/api/v1/users", { headers: bearer(token), data: { name: "x" } }),
+    405,
+    "method_not_allowed",
+  );
   // Without a token, nothing about the API is told but how to authenticate.
   await expectUnauthorized(await request.get("/api/v1/nothing-here"));
 });
 
-test("each token is rate-limited on its own: 429 with Retry-After past the limit", async ({ db, request, createUser }) => {
+test("each token is rate-limited on its own: 429 with Retry-After past the limit", async ({
+  db,
+  request,
+  createUser,
+}) => {
   const robot = makeApiAccount(db, await createUser());
   const token = tokenFor(db, robot, "busy");
   const statuses: number[] = [];

@@ -32,7 +32,13 @@ test("the sign-in form answers bad input with clear messages", async ({ page, db
   noServerErrors();
 });
 
-test("the profile forms refuse bad names and numbers, and keep unicode and SQL-looking text literally", async ({ page, context, db, createUser, signInAs }) => {
+test("the profile forms refuse bad names and numbers, and keep unicode and SQL-looking text literally", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser();
   await signInAs(context, user);
@@ -72,7 +78,12 @@ test("the profile forms refuse bad names and numbers, and keep unicode and SQL-l
   noServerErrors();
 });
 
-test("the password form refuses bad input without changing the password", async ({ page, context, createUser, signInAs }) => {
+test("the password form refuses bad input without changing the password", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser();
   await signInAs(context, user);
@@ -103,7 +114,13 @@ test("the password form refuses bad input without changing the password", async 
   noServerErrors();
 });
 
-test("the session duration refuses what is not a sensible number of days", async ({ page, context, db, createUser, signInAs }) => {
+test("the session duration refuses what is not a sensible number of days", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["settings:manage"] });
   await signInAs(context, admin);
@@ -119,6 +136,8 @@ test("the session duration refuses what is not a sensible number of days", async
     await save.click();
     await expect(page.getByText(message)).toBeVisible();
   }
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(90);
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+  ).toBe(90);
   noServerErrors();
 });

@@ -23,7 +23,11 @@ import {
 const required = { twoFactorRequirement: "required" } as const;
 
 test.describe("codes by email", () => {
-  test("a required user without an app signs in with the code read from the outbox", async ({ page, db, createUser }) => {
+  test("a required user without an app signs in with the code read from the outbox", async ({
+    page,
+    db,
+    createUser,
+  }) => {
     const noServerErrors = failOnServerErrors(page);
     const user = await createUser({ columns: required });
     await signInWithForm(page, user);
@@ -46,14 +50,23 @@ test.describe("codes by email", () => {
     noServerErrors();
   });
 
-  test("the outbox page lists the email with its code, in development-style setups", async ({ page, db, createUser }) => {
+  test("the outbox page lists the email with its code, in development-style setups", async ({
+    page,
+    db,
+    createUser,
+  }) => {
     const user = await createUser({ columns: required });
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
     const code = codeIn(outboxEmails(db, user.email)[0]!.body);
     const outboxPage = await page.context().newPage();
     await outboxPage.goto("/dev/outbox");
-    await expect(outboxPage.getByRole("article").filter({ hasText: `to ${user.email}` }).first()).toContainText(code);
+    await expect(
+      outboxPage
+        .getByRole("article")
+        .filter({ hasText: `to ${user.email}` })
+        .first(),
+    ).toContainText(code);
   });
 
   test("an expired code is refused, and a new one works", async ({ page, db, createUser }) => {
@@ -101,7 +114,11 @@ test.describe("codes by email", () => {
     await expect(page).toHaveURL(/\/$/);
   });
 
-  test("floods of Send a new code stop at the cooldown and at five per account, as the outbox count shows", async ({ page, db, createUser }) => {
+  test("floods of Send a new code stop at the cooldown and at five per account, as the outbox count shows", async ({
+    page,
+    db,
+    createUser,
+  }) => {
     const user = await createUser({ columns: required });
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
@@ -138,7 +155,9 @@ test.describe("codes by text message", () => {
     const mobileNumber = uniqueMobileNumber();
     const user = await createUser({ columns: { ...required, mobileNumber, mobileVerifiedAt: new Date() } });
     await signInWithForm(page, user);
-    await expect(page.getByText(`We sent a 6-digit code by text message to •••• ${mobileNumber.slice(-4)}.`)).toBeVisible();
+    await expect(
+      page.getByText(`We sent a 6-digit code by text message to •••• ${mobileNumber.slice(-4)}.`),
+    ).toBeVisible();
     const [sms] = await textMessagesTo(mobileNumber);
     expect(sms).toMatch(/^\d{6} is your .+ verification code\. It expires in 2 minutes\./);
     expect(outboxEmails(db, user.email)).toHaveLength(0);
@@ -162,9 +181,16 @@ test.describe("codes by text message", () => {
     await setTwilioBehaviour(mobileNumber, "fail");
     const user = await createUser({ columns: { ...required, mobileNumber, mobileVerifiedAt: new Date() } });
     await signInWithForm(page, user);
-    await expect(page.getByText(/We could not send a text message to your phone, so we emailed a 6-digit code to .+ instead\./)).toBeVisible();
+    await expect(
+      page.getByText(/We could not send a text message to your phone, so we emailed a 6-digit code to .+ instead\./),
+    ).toBeVisible();
     const code = codeIn(outboxEmails(db, user.email)[0]!.body);
-    const failure = db.select().from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().find((e) => e.type === "code.undelivered");
+    const failure = db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.targetUserId, user.id))
+      .all()
+      .find((e) => e.type === "code.undelivered");
     expect(failure?.details).toMatchObject({ channel: "sms", failure: "unavailable" });
     await page.getByLabel("Code").fill(code);
     await page.getByRole("button", { name: "Verify" }).click();
@@ -172,9 +198,15 @@ test.describe("codes by text message", () => {
     noServerErrors();
   });
 
-  test("an administrator's Email only sends codes by email despite a verified mobile", async ({ page, db, createUser }) => {
+  test("an administrator's Email only sends codes by email despite a verified mobile", async ({
+    page,
+    db,
+    createUser,
+  }) => {
     const mobileNumber = uniqueMobileNumber();
-    const user = await createUser({ columns: { ...required, mobileNumber, mobileVerifiedAt: new Date(), codeDelivery: "email" } });
+    const user = await createUser({
+      columns: { ...required, mobileNumber, mobileVerifiedAt: new Date(), codeDelivery: "email" },
+    });
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
     expect(await textMessagesTo(mobileNumber)).toHaveLength(0);
@@ -211,7 +243,10 @@ test.describe("choosing a method", () => {
   });
 
   test("no switch to codes when the organisation does not allow them", async ({ page, db, createUser }) => {
-    const user = await createUser({ totp: true, columns: { codesEnabledAt: new Date(), preferredTwoFactorMethod: "code" } });
+    const user = await createUser({
+      totp: true,
+      columns: { codesEnabledAt: new Date(), preferredTwoFactorMethod: "code" },
+    });
     db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
     await signInWithForm(page, user);
     await expect(page.getByText(/Open your authenticator app/)).toBeVisible();
@@ -221,7 +256,12 @@ test.describe("choosing a method", () => {
 });
 
 test.describe("profile", () => {
-  test("a new mobile number is used only once a code sent to it is typed; the change needs the password and is emailed", async ({ page, db, createUser, signInAs }) => {
+  test("a new mobile number is used only once a code sent to it is typed; the change needs the password and is emailed", async ({
+    page,
+    db,
+    createUser,
+    signInAs,
+  }) => {
     const user = await createUser({ columns: required });
     await signInAs(page.context(), user);
     await page.goto("/profile");
@@ -244,7 +284,9 @@ test.describe("profile", () => {
     await mobile.getByLabel("Mobile number").fill(mobileNumber);
     await mobile.getByLabel("Current password").fill(user.password);
     await mobile.getByRole("button", { name: "Save mobile number" }).click();
-    await expect(mobile.getByText(`We sent a code by text message to •••• ${mobileNumber.slice(-4)}. It is valid for 2 minutes.`)).toBeVisible();
+    await expect(
+      mobile.getByText(`We sent a code by text message to •••• ${mobileNumber.slice(-4)}. It is valid for 2 minutes.`),
+    ).toBeVisible();
     const [sms] = await textMessagesTo(mobileNumber);
     await mobile.getByLabel("Code").fill(codeIn(sms!));
     await mobile.getByRole("button", { name: "Verify number" }).click();
@@ -257,7 +299,9 @@ test.describe("profile", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     ageCodes(db, user.id, 31_000);
     await signInWithForm(page, user);
-    await expect(page.getByText(`We sent a 6-digit code by text message to •••• ${mobileNumber.slice(-4)}.`)).toBeVisible();
+    await expect(
+      page.getByText(`We sent a 6-digit code by text message to •••• ${mobileNumber.slice(-4)}.`),
+    ).toBeVisible();
   });
 
   test("an optional user turns codes on with a code that reached them", async ({ page, db, createUser, signInAs }) => {
@@ -277,7 +321,14 @@ test.describe("profile", () => {
   });
 });
 
-test("an administrator requires 2FA for one user, who then signs in with an emailed code and no setup", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("an administrator requires 2FA for one user, who then signs in with an emailed code and no setup", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const user = await createUser({ organisationId: admin.organisationId });
   await signInAs(context, admin);
@@ -288,14 +339,18 @@ test("an administrator requires 2FA for one user, who then signs in with an emai
   await submitAndWait(page, page.getByRole("button", { name: "Save", exact: true }));
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await page.reload();
-  await expect(page.getByRole("region", { name: "Two-factor methods" })).toContainText("Code by text message or email (because two-factor authentication is required)");
+  await expect(page.getByRole("region", { name: "Two-factor methods" })).toContainText(
+    "Code by text message or email (because two-factor authentication is required)",
+  );
 
   const userContext = await browser.newContext();
   const userPage = await userContext.newPage();
   await signInWithForm(userPage, user);
   await expect(userPage).toHaveURL("/login/two-factor");
   await expect(userPage.getByText(/We sent a 6-digit code by email/)).toBeVisible();
-  await userPage.getByLabel("Code").fill(codeIn(outboxEmails(db, user.email).find((mail) => /verification code/.test(mail.subject ?? ""))!.body));
+  await userPage
+    .getByLabel("Code")
+    .fill(codeIn(outboxEmails(db, user.email).find((mail) => /verification code/.test(mail.subject ?? ""))!.body));
   await userPage.getByRole("button", { name: "Verify" }).click();
   await expect(userPage).toHaveURL("/");
   await userContext.close();

@@ -4,10 +4,17 @@ import { expect, expectNoAxeViolations, test } from "./fixtures";
 
 const ALL: Permission[] = ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"];
 
-test("“Disable account” asks first in a dialog: Escape changes nothing, and the keyboard alone can confirm", async ({ page, context, db, createUser, signInAs }) => {
+test("“Disable account” asks first in a dialog: Escape changes nothing, and the keyboard alone can confirm", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ALL });
   const member = await createUser({ organisationId: admin.organisationId, name: "Ada Member" });
-  const disabledAt = () => db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, member.id)).get()!.disabledAt;
+  const disabledAt = () =>
+    db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, member.id)).get()!.disabledAt;
   await signInAs(context, admin);
   await page.goto(`/admin/users/${member.id}`);
   const disable = page.getByRole("button", { name: "Disable account" });
@@ -17,7 +24,9 @@ test("“Disable account” asks first in a dialog: Escape changes nothing, and 
   await test.step("the dialog is announced with its question and consequence, and Escape leaves the account alone", async () => {
     await disable.click();
     await expect(dialog).toBeVisible();
-    await expect(dialog).toHaveAccessibleDescription("They are signed out everywhere and cannot sign in until the account is enabled again.");
+    await expect(dialog).toHaveAccessibleDescription(
+      "They are signed out everywhere and cannot sign in until the account is enabled again.",
+    );
     await expect(cancel).toBeFocused();
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
@@ -38,7 +47,10 @@ test("“Disable account” asks first in a dialog: Escape changes nothing, and 
     await expect(cancel).toBeFocused();
     await page.keyboard.press("Tab");
     await expect(dialog.getByRole("button", { name: "Disable", exact: true })).toBeFocused();
-    await Promise.all([page.waitForResponse((response) => response.request().method() === "POST"), page.keyboard.press("Enter")]);
+    await Promise.all([
+      page.waitForResponse((response) => response.request().method() === "POST"),
+      page.keyboard.press("Enter"),
+    ]);
     await expect(page.getByRole("status").filter({ hasText: "The account is disabled and signed out." })).toBeVisible();
     await expect(dialog).toBeHidden();
     expect(disabledAt()).not.toBeNull();
@@ -49,7 +61,11 @@ test("“Disable account” asks first in a dialog: Escape changes nothing, and 
 
 test("“Delete role” cancelled in its dialog leaves the role", async ({ page, context, db, createUser, signInAs }) => {
   const admin = await createUser({ permissions: ALL });
-  const auditor = db.insert(roles).values({ organisationId: admin.organisationId, name: "Auditor", permissions: ["audit:read"] }).returning().get();
+  const auditor = db
+    .insert(roles)
+    .values({ organisationId: admin.organisationId, name: "Auditor", permissions: ["audit:read"] })
+    .returning()
+    .get();
   await signInAs(context, admin);
   await page.goto("/admin/roles");
   const trigger = page.getByRole("button", { name: "Delete role Auditor" });

@@ -29,11 +29,15 @@ test("an administrator sets how long audit events are kept; a value out of range
     await days.fill("30");
     await submitAndWait(page, save);
     await expect(card.getByRole("status")).toHaveText("Please correct the highlighted field.");
-    await expect(days).toHaveAccessibleDescription(/Keep audit events for at least 90 days, so there is time to look into what happened\./);
+    await expect(days).toHaveAccessibleDescription(
+      /Keep audit events for at least 90 days, so there is time to look into what happened\./,
+    );
     await expect(days).toHaveAttribute("aria-invalid", "true");
     await expect(days).toHaveValue("30");
     await expectNoAxeViolations(page);
-    expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.auditRetentionDays).toBe(365);
+    expect(
+      db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.auditRetentionDays,
+    ).toBe(365);
   });
 
   await test.step("too long, or not a whole number: refused the same way", async () => {
@@ -49,7 +53,9 @@ test("an administrator sets how long audit events are kept; a value out of range
     await expect(card.getByRole("status")).toHaveText("Saved. Audit events are kept for 730 days.");
     await expect(days).not.toHaveAttribute("aria-invalid", "true");
     await expectNoAxeViolations(page);
-    expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.auditRetentionDays).toBe(730);
+    expect(
+      db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.auditRetentionDays,
+    ).toBe(730);
     const audited = db
       .select()
       .from(auditEvents)
@@ -59,40 +65,54 @@ test("an administrator sets how long audit events are kept; a value out of range
       [admin.id, { section: "audit_retention", auditRetentionDays: 730, previousAuditRetentionDays: 365 }],
     ]);
     await page.reload();
-    await expect(page.getByRole("region", { name: "Audit log" }).getByLabel("Keep audit events for (days)")).toHaveValue("730");
+    await expect(
+      page.getByRole("region", { name: "Audit log" }).getByLabel("Keep audit events for (days)"),
+    ).toHaveValue("730");
   });
   noServerErrors();
 });
 
-test("someone without settings:manage cannot change how long audit events are kept", async ({ page, context, db, createUser, signInAs }) => {
+test("someone without settings:manage cannot change how long audit events are kept", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const member = await createUser({ permissions: ["users:read"] });
   await signInAs(context, member);
   const response = await page.goto("/admin/settings");
   expect(response!.status()).toBeGreaterThanOrEqual(400);
   await expect(page.getByLabel("Keep audit events for (days)")).toHaveCount(0);
-  expect(db.select().from(organisations).where(eq(organisations.id, member.organisationId)).get()!.auditRetentionDays).toBe(365);
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, member.organisationId)).get()!.auditRetentionDays,
+  ).toBe(365);
 });
 
 // The other half, starting with OUTBOX_IN_PRODUCTION=1 and a warning, is the server every spec runs against (playwright.config.ts).
 test("the production server refuses to start when a channel has no provider and OUTBOX_IN_PRODUCTION is unset", async () => {
   test.setTimeout(90_000);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "twofold-outbox-refusal-"));
-  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", "0"], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: `file:${path.join(directory, "twofold.db")}`,
-      AUTH_SECRET: crypto.randomBytes(32).toString("base64"),
-      APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
-      APP_URL: "https://twofold.example.com",
-      TWILIO_ACCOUNT_SID: "AC1",
-      TWILIO_AUTH_TOKEN: "t",
-      TWILIO_FROM: "+15005550006",
+  const child = spawn(
+    process.execPath,
+    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", "0"],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: `file:${path.join(directory, "twofold.db")}`,
+        AUTH_SECRET: crypto.randomBytes(32).toString("base64"),
+        APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
+        APP_URL: "https://twofold.example.com",
+        TWILIO_ACCOUNT_SID: "AC1",
+        TWILIO_AUTH_TOKEN: "t",
+        TWILIO_FROM: "+15005550006",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));

@@ -51,10 +51,14 @@ type CapturedAction = {
 
 /** Runs `submit` in the page and decodes the server-action POST the browser made. */
 async function captureAction(page: Page, submit: () => Promise<unknown>): Promise<CapturedAction> {
-  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  const posted = page.waitForRequest(
+    (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
+  );
   const [request] = await Promise.all([posted, submit()]);
   const headers = request.headers();
-  const form = await new Response(new Uint8Array(request.postDataBuffer() ?? []), { headers: { "content-type": headers["content-type"]! } }).formData();
+  const form = await new Response(new Uint8Array(request.postDataBuffer() ?? []), {
+    headers: { "content-type": headers["content-type"]! },
+  }).formData();
   const parts = [...form.entries()].map(([name, value]) => [name, String(value)] as const);
   const argumentsPart = parts.find(([name]) => name === "0")?.[1] ?? "";
   const formId = /"\$K(\w+)"/.exec(argumentsPart)?.[1];
@@ -70,7 +74,11 @@ async function captureAction(page: Page, submit: () => Promise<unknown>): Promis
   );
   return {
     url: request.url(),
-    headers: { accept: headers.accept!, "next-action": headers["next-action"]!, "next-router-state-tree": headers["next-router-state-tree"]! },
+    headers: {
+      accept: headers.accept!,
+      "next-action": headers["next-action"]!,
+      "next-router-state-tree": headers["next-router-state-tree"]!,
+    },
     argumentsPart,
     fieldPrefix,
     fields,
@@ -83,7 +91,11 @@ type ActionAnswer = { status: number; state?: FormState; redirect?: string };
  * Sends a POST shaped like `shape` with the session of `request`, to another
  * action (`action`, an id) or address when given, carrying exactly `fields`.
  */
-async function sendAction(request: APIRequestContext, shape: CapturedAction, target: { fields: Fields; action?: string; url?: string }): Promise<ActionAnswer> {
+async function sendAction(
+  request: APIRequestContext,
+  shape: CapturedAction,
+  target: { fields: Fields; action?: string; url?: string },
+): Promise<ActionAnswer> {
   const form = new FormData();
   for (const [name, value] of Object.entries(target.fields)) form.append(`${shape.fieldPrefix}${name}`, String(value));
   // Last, as browsers send it: the server builds the form from the parts received before its arguments.
@@ -93,7 +105,11 @@ async function sendAction(request: APIRequestContext, shape: CapturedAction, tar
     multipart: form,
     maxRedirects: 0,
   });
-  return { status: response.status(), state: formStateIn(await response.text()), redirect: response.headers()["x-action-redirect"] };
+  return {
+    status: response.status(),
+    state: formStateIn(await response.text()),
+    redirect: response.headers()["x-action-redirect"],
+  };
 }
 
 /** The form state in an action's RSC answer: row 0 points at it (`"a":"$@1"`). */
@@ -114,7 +130,12 @@ function formStateIn(body: string): FormState | undefined {
 function isRefusal(answer: ActionAnswer): boolean {
   if (answer.status === 403) return true;
   // A form the server could not decode at all would prove nothing about the rules.
-  return answer.status === 200 && !answer.redirect && answer.state?.status === "error" && answer.state.message !== "That request was not understood.";
+  return (
+    answer.status === 200 &&
+    !answer.redirect &&
+    answer.state?.status === "error" &&
+    answer.state.message !== "That request was not understood."
+  );
 }
 
 function summary(answer: ActionAnswer): string {
@@ -129,11 +150,20 @@ function actionId(name: string): string {
 
 /** The role createUser made for `user`, renamed so pages show a meaningful name. */
 function nameRoleOf(db: Db, user: TestUser, name: string) {
-  const { roleId } = db.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, user.id)).get()!;
+  const { roleId } = db
+    .select({ roleId: userRoles.roleId })
+    .from(userRoles)
+    .where(eq(userRoles.userId, user.id))
+    .get()!;
   return db.update(roles).set({ name }).where(eq(roles.id, roleId)).returning().get();
 }
 
-function createGroup(db: Db, organisationId: number, name: string, contents: { roleIds?: number[]; memberIds?: number[] } = {}) {
+function createGroup(
+  db: Db,
+  organisationId: number,
+  name: string,
+  contents: { roleIds?: number[]; memberIds?: number[] } = {},
+) {
   const group = db.insert(groups).values({ organisationId, name }).returning().get();
   for (const roleId of contents.roleIds ?? []) db.insert(groupRoles).values({ groupId: group.id, roleId }).run();
   for (const userId of contents.memberIds ?? []) db.insert(groupMembers).values({ groupId: group.id, userId }).run();
@@ -148,37 +178,90 @@ function makeApiAccount(db: Db, user: TestUser) {
 const freshAddress = () => `${crypto.randomUUID()}@example.com`;
 
 function rolesHeldDirectly(db: Db, userId: number): number[] {
-  return db.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId)).orderBy(userRoles.roleId).all().map((row) => row.id);
+  return db
+    .select({ id: userRoles.roleId })
+    .from(userRoles)
+    .where(eq(userRoles.userId, userId))
+    .orderBy(userRoles.roleId)
+    .all()
+    .map((row) => row.id);
 }
 
 function membersOf(db: Db, groupId: number): number[] {
-  return db.select({ id: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, groupId)).orderBy(groupMembers.userId).all().map((row) => row.id);
+  return db
+    .select({ id: groupMembers.userId })
+    .from(groupMembers)
+    .where(eq(groupMembers.groupId, groupId))
+    .orderBy(groupMembers.userId)
+    .all()
+    .map((row) => row.id);
 }
 
 function rolesCarriedBy(db: Db, groupId: number): number[] {
-  return db.select({ id: groupRoles.roleId }).from(groupRoles).where(eq(groupRoles.groupId, groupId)).orderBy(groupRoles.roleId).all().map((row) => row.id);
+  return db
+    .select({ id: groupRoles.roleId })
+    .from(groupRoles)
+    .where(eq(groupRoles.groupId, groupId))
+    .orderBy(groupRoles.roleId)
+    .all()
+    .map((row) => row.id);
 }
 
 /** Everything about a user an administrator could change: compared before and after an attack. */
 function accountState(db: Db, userId: number) {
-  const groupIds = db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId)).orderBy(groupMembers.groupId).all().map((row) => row.id);
+  const groupIds = db
+    .select({ id: groupMembers.groupId })
+    .from(groupMembers)
+    .where(eq(groupMembers.userId, userId))
+    .orderBy(groupMembers.groupId)
+    .all()
+    .map((row) => row.id);
   const roleIds = rolesHeldDirectly(db, userId);
   return {
     account: db.select().from(users).where(eq(users.id, userId)).get(),
     roles: roleIds.length ? db.select().from(roles).where(inArray(roles.id, roleIds)).orderBy(roles.id).all() : [],
     groups: groupIds.map((groupId) => ({ groupId, roleIds: rolesCarriedBy(db, groupId) })),
     authenticator: db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).get() ?? null,
-    recoveryCodes: db.select({ id: recoveryCodes.id, usedAt: recoveryCodes.usedAt }).from(recoveryCodes).where(eq(recoveryCodes.userId, userId)).orderBy(recoveryCodes.id).all(),
-    trustedBrowsers: db.select({ id: trustedBrowsers.id }).from(trustedBrowsers).where(eq(trustedBrowsers.userId, userId)).all(),
-    sessions: db.select({ tokenHash: sessions.tokenHash, stage: sessions.stage }).from(sessions).where(eq(sessions.userId, userId)).orderBy(sessions.tokenHash).all(),
-    apiTokens: db.select({ id: apiTokens.id, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(apiTokens.id).all(),
-    emailLinks: db.select({ id: emailLinks.id, revokedAt: emailLinks.revokedAt }).from(emailLinks).where(eq(emailLinks.userId, userId)).orderBy(emailLinks.id).all(),
+    recoveryCodes: db
+      .select({ id: recoveryCodes.id, usedAt: recoveryCodes.usedAt })
+      .from(recoveryCodes)
+      .where(eq(recoveryCodes.userId, userId))
+      .orderBy(recoveryCodes.id)
+      .all(),
+    trustedBrowsers: db
+      .select({ id: trustedBrowsers.id })
+      .from(trustedBrowsers)
+      .where(eq(trustedBrowsers.userId, userId))
+      .all(),
+    sessions: db
+      .select({ tokenHash: sessions.tokenHash, stage: sessions.stage })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(sessions.tokenHash)
+      .all(),
+    apiTokens: db
+      .select({ id: apiTokens.id, revokedAt: apiTokens.revokedAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, userId))
+      .orderBy(apiTokens.id)
+      .all(),
+    emailLinks: db
+      .select({ id: emailLinks.id, revokedAt: emailLinks.revokedAt })
+      .from(emailLinks)
+      .where(eq(emailLinks.userId, userId))
+      .orderBy(emailLinks.id)
+      .all(),
   };
 }
 
 /** Everything stored about an organisation's people, roles, groups and audit log. */
 function organisationState(db: Db, organisationId: number) {
-  const people = db.select({ id: users.id, email: users.email }).from(users).where(eq(users.organisationId, organisationId)).orderBy(users.id).all();
+  const people = db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(eq(users.organisationId, organisationId))
+    .orderBy(users.id)
+    .all();
   return {
     organisation: db.select().from(organisations).where(eq(organisations.id, organisationId)).get(),
     people: people.map((person) => ({
@@ -193,7 +276,11 @@ function organisationState(db: Db, organisationId: number) {
       .orderBy(groups.id)
       .all()
       .map((group) => ({ ...group, roleIds: rolesCarriedBy(db, group.id), memberIds: membersOf(db, group.id) })),
-    auditEvents: db.select({ count: sql<number>`count(*)` }).from(auditEvents).where(eq(auditEvents.organisationId, organisationId)).get()!.count,
+    auditEvents: db
+      .select({ count: sql<number>`count(*)` })
+      .from(auditEvents)
+      .where(eq(auditEvents.organisationId, organisationId))
+      .get()!.count,
   };
 }
 
@@ -209,7 +296,12 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
   const admin = await createUser({ permissions: ALL, totp: true, name: "Ada Administrator" });
   const administrator = nameRoleOf(db, admin, "Administrator");
   const member = await createUser({ organisationId: admin.organisationId, name: "Mel Member" });
-  const helpdesk = await createUser({ organisationId: admin.organisationId, permissions: ["users:read", "users:manage"], totp: true, name: "Hal Helpdesk" });
+  const helpdesk = await createUser({
+    organisationId: admin.organisationId,
+    permissions: ["users:read", "users:manage"],
+    totp: true,
+    name: "Hal Helpdesk",
+  });
   const helpdeskRole = nameRoleOf(db, helpdesk, "Helpdesk");
   createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } });
   await signInAs(context, helpdesk);
@@ -231,8 +323,13 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
     await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
 
     // Nothing granted: only "not on yourself" stands in the way of this one.
-    expect((await sendAction(page.request, save, { fields: { ...asOwnAccount, requirement: "disabled" } })).status).toBe(403);
-    expect((await sendAction(page.request, save, { fields: { ...asOwnAccount, [`role-${administrator.id}`]: "on" } })).status).toBe(403);
+    expect(
+      (await sendAction(page.request, save, { fields: { ...asOwnAccount, requirement: "disabled" } })).status,
+    ).toBe(403);
+    expect(
+      (await sendAction(page.request, save, { fields: { ...asOwnAccount, [`role-${administrator.id}`]: "on" } }))
+        .status,
+    ).toBe(403);
     expect(accountState(db, helpdesk.id)).toEqual(ownAccountBefore);
   });
 
@@ -260,7 +357,9 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
     await expect(page.getByText(`Invitation sent to ${firstAddress}.`)).toBeVisible();
 
     const secondAddress = freshAddress();
-    const forged = await sendAction(page.request, invitation, { fields: { ...invitation.fields, email: secondAddress, [`role-${administrator.id}`]: "on" } });
+    const forged = await sendAction(page.request, invitation, {
+      fields: { ...invitation.fields, email: secondAddress, [`role-${administrator.id}`]: "on" },
+    });
     expect(forged.status).toBe(403);
     expect(db.select().from(users).where(eq(users.email, secondAddress)).all()).toEqual([]);
     expect(db.select().from(outbox).where(eq(outbox.to, secondAddress)).all()).toEqual([]);
@@ -269,7 +368,13 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
   await test.step("the full administrator's page offers no account actions, and forged ones are refused", async () => {
     await page.goto(`/admin/users/${admin.id}`);
     await expect(page.getByText(`${admin.name} holds permissions you do not (`)).toBeVisible();
-    for (const button of ["Save", "Reset two-factor authentication", "Sign out everywhere", "Disable account", "Send setup link"]) {
+    for (const button of [
+      "Save",
+      "Reset two-factor authentication",
+      "Sign out everywhere",
+      "Disable account",
+      "Send setup link",
+    ]) {
       await expect(page.getByRole("button", { name: button, exact: true })).toHaveCount(0);
     }
 
@@ -284,13 +389,28 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
     const attempts = [
       // Keeping their role, turning off their second factor and their requirement: no grant at all, only rank forbids it.
       await sendAction(page.request, save, {
-        fields: { ...save.fields, user: admin.id, [`role-${administrator.id}`]: "on", requirement: "disabled", twoFactorWasEnabled: "on" },
+        fields: {
+          ...save.fields,
+          user: admin.id,
+          [`role-${administrator.id}`]: "on",
+          requirement: "disabled",
+          twoFactorWasEnabled: "on",
+        },
       }),
       await sendAction(page.request, setupLink, { fields: { user: admin.id } }),
       // These buttons would ask for confirmation in the page: forged with the setup link's shape.
-      await sendAction(page.request, setupLink, { action: actionId("resetTwoFactorAction"), fields: { user: admin.id } }),
-      await sendAction(page.request, setupLink, { action: actionId("setAccountDisabledAction"), fields: { user: admin.id, disabled: "yes" } }),
-      await sendAction(page.request, setupLink, { action: actionId("signOutEverywhereAction"), fields: { user: admin.id } }),
+      await sendAction(page.request, setupLink, {
+        action: actionId("resetTwoFactorAction"),
+        fields: { user: admin.id },
+      }),
+      await sendAction(page.request, setupLink, {
+        action: actionId("setAccountDisabledAction"),
+        fields: { user: admin.id, disabled: "yes" },
+      }),
+      await sendAction(page.request, setupLink, {
+        action: actionId("signOutEverywhereAction"),
+        fields: { user: admin.id },
+      }),
     ];
     expect(attempts.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403]);
     expect(accountState(db, admin.id)).toEqual(adminBefore);
@@ -328,10 +448,17 @@ test("a role manager can neither give their role a permission they lack, nor att
   const admin = await createUser({ permissions: ALL, name: "Ada Administrator" });
   const administrator = nameRoleOf(db, admin, "Administrator");
   const member = await createUser({ organisationId: admin.organisationId, name: "Mel Member" });
-  const manager = await createUser({ organisationId: admin.organisationId, permissions: ["roles:manage"], name: "Rory Roles" });
+  const manager = await createUser({
+    organisationId: admin.organisationId,
+    permissions: ["roles:manage"],
+    name: "Rory Roles",
+  });
   const managerRole = nameRoleOf(db, manager, "Role managers");
   const ops = createGroup(db, admin.organisationId, "Ops", { memberIds: [manager.id] });
-  const admins = createGroup(db, admin.organisationId, "Admins", { roleIds: [administrator.id], memberIds: [admin.id] });
+  const admins = createGroup(db, admin.organisationId, "Admins", {
+    roleIds: [administrator.id],
+    memberIds: [admin.id],
+  });
   await signInAs(context, manager);
 
   await test.step("their own role: a permission they lack is offered disabled, and a forged one is refused", async () => {
@@ -339,15 +466,21 @@ test("a role manager can neither give their role a permission they lack, nor att
     const ownRole = page.getByRole("region", { name: "Role managers", exact: true });
     await expect(ownRole.getByRole("checkbox", { name: "Manage roles and groups" })).toBeEnabled();
     await expect(ownRole.getByRole("checkbox", { name: "Manage settings" })).toBeDisabled();
-    await expect(ownRole.getByRole("checkbox", { name: "Manage settings" })).toHaveAccessibleDescription(/You do not hold this permission/);
+    await expect(ownRole.getByRole("checkbox", { name: "Manage settings" })).toHaveAccessibleDescription(
+      /You do not hold this permission/,
+    );
     const administratorRole = page.getByRole("region", { name: "Administrator", exact: true });
-    await expect(administratorRole.getByText("This role carries permissions you do not hold", { exact: false })).toBeVisible();
+    await expect(
+      administratorRole.getByText("This role carries permissions you do not hold", { exact: false }),
+    ).toBeVisible();
     await expect(administratorRole.getByRole("button", { name: "Save" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Delete role Administrator" })).toHaveCount(0);
 
     const saveRole = await captureAction(page, () => ownRole.getByRole("button", { name: "Save" }).click());
     await expect(ownRole.getByText("Role “Role managers” saved.")).toBeVisible();
-    const forged = await sendAction(page.request, saveRole, { fields: { ...saveRole.fields, "permission-settings:manage": "on" } });
+    const forged = await sendAction(page.request, saveRole, {
+      fields: { ...saveRole.fields, "permission-settings:manage": "on" },
+    });
     expect(forged.status).toBe(403);
     expect(db.select().from(roles).where(eq(roles.id, managerRole.id)).get()!.permissions).toEqual(["roles:manage"]);
   });
@@ -361,7 +494,9 @@ test("a role manager can neither give their role a permission they lack, nor att
 
     const saveGroup = await captureAction(page, () => opsCard.getByRole("button", { name: "Save" }).click());
     await expect(opsCard.getByText("Group “Ops” saved.")).toBeVisible();
-    const forged = await sendAction(page.request, saveGroup, { fields: { ...saveGroup.fields, [`role-${administrator.id}`]: "on" } });
+    const forged = await sendAction(page.request, saveGroup, {
+      fields: { ...saveGroup.fields, [`role-${administrator.id}`]: "on" },
+    });
     expect(forged.status).toBe(403);
     expect(rolesCarriedBy(db, ops.id)).toEqual([]);
   });
@@ -369,7 +504,9 @@ test("a role manager can neither give their role a permission they lack, nor att
   await test.step("the group carrying Administrator offers no “Add member”, and a forged one adding themselves is refused", async () => {
     const opsCard = page.getByRole("region", { name: "Ops", exact: true });
     const adminsCard = page.getByRole("region", { name: "Admins", exact: true });
-    await expect(adminsCard.getByText("This group carries permissions you do not hold", { exact: false })).toBeVisible();
+    await expect(
+      adminsCard.getByText("This group carries permissions you do not hold", { exact: false }),
+    ).toBeVisible();
     await expect(adminsCard.getByRole("button", { name: "Add member" })).toHaveCount(0);
     await expect(adminsCard.getByRole("button", { name: "Save" })).toHaveCount(0);
     // The administrator outranks them: no "Remove" either.
@@ -380,7 +517,9 @@ test("a role manager can neither give their role a permission they lack, nor att
     await opsCard.getByLabel("Member email").fill(member.email);
     const addMember = await captureAction(page, () => opsCard.getByRole("button", { name: "Add member" }).click());
     await expect(opsCard.getByText(`${member.name} added to Ops.`)).toBeVisible();
-    const forged = await sendAction(page.request, addMember, { fields: { ...addMember.fields, group: admins.id, email: manager.email } });
+    const forged = await sendAction(page.request, addMember, {
+      fields: { ...addMember.fields, group: admins.id, email: manager.email },
+    });
     expect(forged.status).toBe(403);
     expect(membersOf(db, admins.id)).toEqual([admin.id]);
     expect(membersOf(db, ops.id)).toEqual([member.id, manager.id].sort((a, b) => a - b));
@@ -402,9 +541,20 @@ test("an administrator of one organisation replaying admin actions with another'
   const groupB = createGroup(db, adminB.organisationId, "Everyone", { roleIds: [roleB.id], memberIds: [memberB.id] });
   const apiAccountB = await createUser({ organisationId: adminB.organisationId });
   const tokenB = makeApiAccount(db, apiAccountB);
-  const inviteeB = db.insert(users).values({ organisationId: adminB.organisationId, email: freshAddress(), name: "invitee", passwordHash: null }).returning().get();
-  insertEmailLink(db, { organisationId: adminB.organisationId, userId: inviteeB.id, purpose: "invitation", lifetimeMs: 86_400_000, createdByUserId: adminB.id });
-  for (const person of [adminB, memberB]) createSession(db, { userId: person.id, stage: "active", context: { ip: null, userAgent: null } });
+  const inviteeB = db
+    .insert(users)
+    .values({ organisationId: adminB.organisationId, email: freshAddress(), name: "invitee", passwordHash: null })
+    .returning()
+    .get();
+  insertEmailLink(db, {
+    organisationId: adminB.organisationId,
+    userId: inviteeB.id,
+    purpose: "invitation",
+    lifetimeMs: 86_400_000,
+    createdByUserId: adminB.id,
+  });
+  for (const person of [adminB, memberB])
+    createSession(db, { userId: person.id, stage: "active", context: { ip: null, userAgent: null } });
   const emailsOfB = [adminB.email, memberB.email, apiAccountB.email, inviteeB.email];
 
   // Organisation A: its full administrator, a member and a group.
@@ -417,45 +567,110 @@ test("an administrator of one organisation replaying admin actions with another'
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
   const before = organisationState(db, adminB.organisationId);
-  const lastAuditEventBefore = db.select({ id: sql<number>`max(${auditEvents.id})` }).from(auditEvents).get()!.id;
+  const lastAuditEventBefore = db
+    .select({ id: sql<number>`max(${auditEvents.id})` })
+    .from(auditEvents)
+    .get()!.id;
 
   const notFound: Array<{ action: string; fields: Fields; says: string }> = [
-    { action: "updateUserAction", fields: { user: memberB.id, requirement: "disabled", codeDelivery: "email", twoFactorWasEnabled: "on" }, says: "That user does not exist." },
+    {
+      action: "updateUserAction",
+      fields: { user: memberB.id, requirement: "disabled", codeDelivery: "email", twoFactorWasEnabled: "on" },
+      says: "That user does not exist.",
+    },
     { action: "resetTwoFactorAction", fields: { user: memberB.id }, says: "That user does not exist." },
     { action: "signOutEverywhereAction", fields: { user: adminB.id }, says: "That user does not exist." },
-    { action: "setAccountDisabledAction", fields: { user: adminB.id, disabled: "yes" }, says: "That user does not exist." },
+    {
+      action: "setAccountDisabledAction",
+      fields: { user: adminB.id, disabled: "yes" },
+      says: "That user does not exist.",
+    },
     { action: "sendSetupLinkAction", fields: { user: memberB.id }, says: "That user does not exist." },
-    { action: "createApiTokenAction", fields: { user: apiAccountB.id, name: "stolen" }, says: "That user does not exist." },
-    { action: "revokeApiTokenAction", fields: { user: apiAccountB.id, token: tokenB.id }, says: "That user does not exist." },
+    {
+      action: "createApiTokenAction",
+      fields: { user: apiAccountB.id, name: "stolen" },
+      says: "That user does not exist.",
+    },
+    {
+      action: "revokeApiTokenAction",
+      fields: { user: apiAccountB.id, token: tokenB.id },
+      says: "That user does not exist.",
+    },
     // Their own account, someone else's token.
-    { action: "revokeApiTokenAction", fields: { user: adminA.id, token: tokenB.id }, says: "That token does not exist or is already revoked." },
+    {
+      action: "revokeApiTokenAction",
+      fields: { user: adminA.id, token: tokenB.id },
+      says: "That token does not exist or is already revoked.",
+    },
     { action: "resendInvitationAction", fields: { user: inviteeB.id }, says: "This user has no invitation waiting" },
     { action: "withdrawInvitationAction", fields: { user: inviteeB.id }, says: "This user has no invitation waiting" },
-    { action: "inviteAction", fields: { email: freshAddress(), [`role-${roleB.id}`]: "on" }, says: "A chosen role or group does not exist any more." },
-    { action: "inviteAction", fields: { email: freshAddress(), [`group-${groupB.id}`]: "on" }, says: "A chosen role or group does not exist any more." },
-    { action: "updateRoleAction", fields: { role: roleB.id, name: "Taken over", "permission-users:read": "on" }, says: "That role does not exist." },
+    {
+      action: "inviteAction",
+      fields: { email: freshAddress(), [`role-${roleB.id}`]: "on" },
+      says: "A chosen role or group does not exist any more.",
+    },
+    {
+      action: "inviteAction",
+      fields: { email: freshAddress(), [`group-${groupB.id}`]: "on" },
+      says: "A chosen role or group does not exist any more.",
+    },
+    {
+      action: "updateRoleAction",
+      fields: { role: roleB.id, name: "Taken over", "permission-users:read": "on" },
+      says: "That role does not exist.",
+    },
     { action: "deleteRoleAction", fields: { role: roleB.id }, says: "That role does not exist." },
-    { action: "updateGroupAction", fields: { group: groupB.id, name: "Taken over" }, says: "That group does not exist." },
+    {
+      action: "updateGroupAction",
+      fields: { group: groupB.id, name: "Taken over" },
+      says: "That group does not exist.",
+    },
     { action: "deleteGroupAction", fields: { group: groupB.id }, says: "That group does not exist." },
-    { action: "addGroupMemberAction", fields: { group: groupB.id, email: adminA.email }, says: "That group does not exist." },
-    { action: "addGroupMemberAction", fields: { group: groupA.id, email: memberB.email }, says: "No one in your organisation has that email." },
-    { action: "removeGroupMemberAction", fields: { group: groupB.id, user: memberB.id }, says: "That group does not exist." },
-    { action: "removeGroupMemberAction", fields: { group: groupA.id, user: memberB.id }, says: "That person is not in this group." },
+    {
+      action: "addGroupMemberAction",
+      fields: { group: groupB.id, email: adminA.email },
+      says: "That group does not exist.",
+    },
+    {
+      action: "addGroupMemberAction",
+      fields: { group: groupA.id, email: memberB.email },
+      says: "No one in your organisation has that email.",
+    },
+    {
+      action: "removeGroupMemberAction",
+      fields: { group: groupB.id, user: memberB.id },
+      says: "That group does not exist.",
+    },
+    {
+      action: "removeGroupMemberAction",
+      fields: { group: groupA.id, user: memberB.id },
+      says: "That person is not in this group.",
+    },
   ];
   for (const { action, fields, says } of notFound) {
-    const url = allServerActions().find((candidate) => candidate.name === action)!.page.replace(/\/1$/, `/${memberA.id}`);
+    const url = allServerActions()
+      .find((candidate) => candidate.name === action)!
+      .page.replace(/\/1$/, `/${memberA.id}`);
     const answer = await sendAction(page.request, save, { action: actionId(action), url, fields });
     expect(answer.status, `${action} ${JSON.stringify(fields)}`).toBe(200);
     expect(answer.state?.status, action).toBe("error");
-    expect(`${answer.state?.message} ${Object.values(answer.state?.fieldErrors ?? {}).join(" ")}`, action).toContain(says);
+    expect(`${answer.state?.message} ${Object.values(answer.state?.fieldErrors ?? {}).join(" ")}`, action).toContain(
+      says,
+    );
   }
 
   // B's role and group ticked on A's own member and group: saved without them.
-  const mixed = await sendAction(page.request, save, { fields: { ...save.fields, [`role-${roleB.id}`]: "on", [`group-${groupB.id}`]: "on" } });
+  const mixed = await sendAction(page.request, save, {
+    fields: { ...save.fields, [`role-${roleB.id}`]: "on", [`group-${groupB.id}`]: "on" },
+  });
   expect(mixed.state?.status).toBe("success");
   expect(rolesHeldDirectly(db, memberA.id)).toEqual([]);
   const groupUrl = "/admin/groups";
-  const groupSave = await sendAction(page.request, save, { action: actionId("updateGroupAction"), url: groupUrl, fields: { group: groupA.id, name: "Team A", [`role-${roleB.id}`]: "on" } });
+  const groupSave = await sendAction(page.request, save, {
+    action: actionId("updateGroupAction"),
+    url: groupUrl,
+    fields: { group: groupA.id, name: "Team A", [`role-${roleB.id}`]: "on" },
+  });
   expect(groupSave.state?.status).toBe("success");
   expect(rolesCarriedBy(db, groupA.id)).toEqual([]);
 
@@ -467,7 +682,11 @@ test("an administrator of one organisation replaying admin actions with another'
     .where(and(eq(auditEvents.organisationId, adminA.organisationId), sql`${auditEvents.id} > ${lastAuditEventBefore}`))
     .all();
   expect(newAuditOfA.map((event) => event.type).sort()).toEqual(["group.updated", "user.updated"]);
-  expect(newAuditOfA.filter((event) => idsOfB.includes(event.targetUserId ?? -1) || idsOfB.includes(event.actorUserId ?? -1))).toEqual([]);
+  expect(
+    newAuditOfA.filter(
+      (event) => idsOfB.includes(event.targetUserId ?? -1) || idsOfB.includes(event.actorUserId ?? -1),
+    ),
+  ).toEqual([]);
 
   await page.goto("/admin/audit");
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
@@ -486,8 +705,13 @@ test("every admin action, forged by a lower administrator at a full administrato
   test.setTimeout(180_000);
   const admin = await createUser({ permissions: ALL, totp: true, name: "Ada Administrator" });
   const administrator = nameRoleOf(db, admin, "Administrator");
-  const admins = createGroup(db, admin.organisationId, "Admins", { roleIds: [administrator.id], memberIds: [admin.id] });
-  const adminSession = hashToken(createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } }).token);
+  const admins = createGroup(db, admin.organisationId, "Admins", {
+    roleIds: [administrator.id],
+    memberIds: [admin.id],
+  });
+  const adminSession = hashToken(
+    createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } }).token,
+  );
   // A program with every permission: its token is worth stealing or revoking.
   const robot = await createUser({ organisationId: admin.organisationId, permissions: ALL, name: "Deploy robot" });
   const robotToken = makeApiAccount(db, robot);
@@ -504,7 +728,11 @@ test("every admin action, forged by a lower administrator at a full administrato
   const shape = await captureAction(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
-  const snapshot = () => ({ admin: accountState(db, admin.id), robot: accountState(db, robot.id), adminsGroup: rolesCarriedBy(db, admins.id) });
+  const snapshot = () => ({
+    admin: accountState(db, admin.id),
+    robot: accountState(db, robot.id),
+    adminsGroup: rolesCarriedBy(db, admins.id),
+  });
   const before = snapshot();
   expect(before.admin.sessions).toHaveLength(1);
   expect(before.admin.authenticator).not.toBeNull();
@@ -553,18 +781,31 @@ test("every admin action, forged by a lower administrator at a full administrato
       const sent = harmless.has(action.name) ? { ...fields, name: crypto.randomUUID().slice(0, 8) } : fields;
       const answer = await sendAction(page.request, shape, { action: action.id, url, fields: sent });
       expect(answer.status, `${action.name} ${variant}`).toBeLessThan(500);
-      if (!harmless.has(action.name) && !isRefusal(answer)) notRefused.push(`${action.name} ${variant}: ${summary(answer)}`);
+      if (!harmless.has(action.name) && !isRefusal(answer))
+        notRefused.push(`${action.name} ${variant}: ${summary(answer)}`);
       if (answer.status === 403) forbidden.add(action.name);
     }
   }
   expect(notRefused).toEqual([]);
-  expect(actions.filter((action) => !harmless.has(action.name) && !forbidden.has(action.name)).map((action) => action.name)).toEqual([]);
+  expect(
+    actions.filter((action) => !harmless.has(action.name) && !forbidden.has(action.name)).map((action) => action.name),
+  ).toEqual([]);
   expect(snapshot()).toEqual(before);
 
   // The same forged request at someone within the deputy's rank does what it says: the rules, not the forgery, refused the rest.
-  const control = await sendAction(page.request, shape, { action: actionId("setAccountDisabledAction"), url: `/admin/users/${member.id}`, fields: { user: member.id, disabled: "yes" } });
+  const control = await sendAction(page.request, shape, {
+    action: actionId("setAccountDisabledAction"),
+    url: `/admin/users/${member.id}`,
+    fields: { user: member.id, disabled: "yes" },
+  });
   expect(control.state).toMatchObject({ status: "success", message: "The account is disabled and signed out." });
-  expect(db.select().from(users).where(and(eq(users.id, member.id), sql`${users.disabledAt} is not null`)).all()).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, member.id), sql`${users.disabledAt} is not null`))
+      .all(),
+  ).toHaveLength(1);
 });
 
 test("a role or group carrying permissions the actor lacks cannot be deleted by a forged request, even while no one holds it", async ({
@@ -575,14 +816,24 @@ test("a role or group carrying permissions the actor lacks cannot be deleted by 
   signInAs,
 }) => {
   const admin = await createUser({ permissions: ALL, name: "Ada Administrator" });
-  const breakGlass = db.insert(roles).values({ organisationId: admin.organisationId, name: "Break glass", permissions: ALL }).returning().get();
+  const breakGlass = db
+    .insert(roles)
+    .values({ organisationId: admin.organisationId, name: "Break glass", permissions: ALL })
+    .returning()
+    .get();
   const standby = createGroup(db, admin.organisationId, "Standby administrators", { roleIds: [breakGlass.id] });
-  const manager = await createUser({ organisationId: admin.organisationId, permissions: ["roles:manage"], name: "Rory Roles" });
+  const manager = await createUser({
+    organisationId: admin.organisationId,
+    permissions: ["roles:manage"],
+    name: "Rory Roles",
+  });
   await signInAs(context, manager);
 
   await page.goto("/admin/roles");
   const breakGlassCard = page.getByRole("region", { name: "Break glass", exact: true });
-  await expect(breakGlassCard.getByText("only an administrator who holds them can change or delete it", { exact: false })).toBeVisible();
+  await expect(
+    breakGlassCard.getByText("only an administrator who holds them can change or delete it", { exact: false }),
+  ).toBeVisible();
   await expect(page.getByRole("button", { name: "Delete role Break glass" })).toHaveCount(0);
   // Deleting asks for confirmation in the page: forged from "Create role", which does not.
   await page.getByLabel("Role name").fill("Scratch");
@@ -590,8 +841,15 @@ test("a role or group carrying permissions the actor lacks cannot be deleted by 
   await expect(page.getByText("Role “Scratch” created.")).toBeVisible();
 
   // The group first, while it still carries the role.
-  const deleteGroup = await sendAction(page.request, createRole, { action: actionId("deleteGroupAction"), url: "/admin/groups", fields: { group: standby.id } });
-  const deleteRole = await sendAction(page.request, createRole, { action: actionId("deleteRoleAction"), fields: { role: breakGlass.id } });
+  const deleteGroup = await sendAction(page.request, createRole, {
+    action: actionId("deleteGroupAction"),
+    url: "/admin/groups",
+    fields: { group: standby.id },
+  });
+  const deleteRole = await sendAction(page.request, createRole, {
+    action: actionId("deleteRoleAction"),
+    fields: { role: breakGlass.id },
+  });
   expect(db.select().from(groups).where(eq(groups.id, standby.id)).all()).toHaveLength(1);
   expect(db.select().from(roles).where(eq(roles.id, breakGlass.id)).all()).toHaveLength(1);
   expect([deleteGroup.status, deleteRole.status]).toEqual([403, 403]);

@@ -10,7 +10,17 @@ import { connectionTestKey } from "@/lib/two-factor/duo/connection-test-limit";
 import { duoSecretKeyBinding } from "@/lib/keys/bindings";
 import { encryptSecret } from "@/lib/keys/secrets";
 import { duoStandInSecret, newDuoIntegrationKey, type DuoBehaviour } from "@/test/stand-ins/duo";
-import { expect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, keyRing, signInWithForm, test, type TestUser } from "./fixtures";
+import {
+  expect,
+  expectNoAxeViolations,
+  failOnServerErrors,
+  freshTotpCode,
+  outboxEmails,
+  keyRing,
+  signInWithForm,
+  test,
+  type TestUser,
+} from "./fixtures";
 
 /*
  * Duo's Universal Prompt, end to end: the real Duo client in the server talks
@@ -29,7 +39,11 @@ const promptUrl = () => new RegExp(`^${duoUrl().replace(/[.]/g, "\\.")}/oauth/v1
 const duoNotice = (page: Page) => page.getByRole("alert").filter({ hasText: "Duo" });
 
 /** Gives the organisation its own Duo integration at the stand-in, and allows Duo. */
-function configureDuo(db: Db, organisationId: number, columns: Partial<typeof organisations.$inferInsert> = {}): string {
+function configureDuo(
+  db: Db,
+  organisationId: number,
+  columns: Partial<typeof organisations.$inferInsert> = {},
+): string {
   const clientId = newDuoIntegrationKey();
   db.update(organisations)
     .set({
@@ -45,14 +59,19 @@ function configureDuo(db: Db, organisationId: number, columns: Partial<typeof or
 }
 
 function turnDuoOn(db: Db, user: TestUser) {
-  db.update(users).set({ duoEnabledAt: new Date(), preferredTwoFactorMethod: "duo" }).where(eq(users.id, user.id)).run();
+  db.update(users)
+    .set({ duoEnabledAt: new Date(), preferredTwoFactorMethod: "duo" })
+    .where(eq(users.id, user.id))
+    .run();
 }
 
 /** What the stand-in's Duo says it checked when the user approves (auth_context's reason and factor), for one integration only. */
 async function setDuoAnswer(clientId: string, reason: string, factor: string) {
   const ca = fs.readFileSync(path.join(process.env.E2E_DUO_CERT_DIR!, "cert.pem"));
   await new Promise<void>((resolve, reject) => {
-    const request = https.request(`${duoUrl()}/_stand-in/answer`, { method: "POST", ca }, (response) => response.resume().on("end", resolve));
+    const request = https.request(`${duoUrl()}/_stand-in/answer`, { method: "POST", ca }, (response) =>
+      response.resume().on("end", resolve),
+    );
     request.on("error", reject);
     request.end(JSON.stringify({ clientId, reason, factor }));
   });
@@ -62,15 +81,27 @@ async function setDuoAnswer(clientId: string, reason: string, factor: string) {
 async function setDuoBehaviour(clientId: string, behaviour: DuoBehaviour) {
   const ca = fs.readFileSync(path.join(process.env.E2E_DUO_CERT_DIR!, "cert.pem"));
   await new Promise<void>((resolve, reject) => {
-    const request = https.request(`${duoUrl()}/_stand-in/behaviour`, { method: "POST", ca }, (response) => response.resume().on("end", resolve));
+    const request = https.request(`${duoUrl()}/_stand-in/behaviour`, { method: "POST", ca }, (response) =>
+      response.resume().on("end", resolve),
+    );
     request.on("error", reject);
     request.end(JSON.stringify({ clientId, behaviour }));
   });
 }
 
-const stagesOf = (db: Db, user: TestUser) => db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => row.stage);
+const stagesOf = (db: Db, user: TestUser) =>
+  db
+    .select({ stage: sessions.stage })
+    .from(sessions)
+    .where(eq(sessions.userId, user.id))
+    .all()
+    .map((row) => row.stage);
 const auditTypes = (db: Db, user: TestUser) =>
-  db.select({ type: auditEvents.type, details: auditEvents.details }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all();
+  db
+    .select({ type: auditEvents.type, details: auditEvents.details })
+    .from(auditEvents)
+    .where(eq(auditEvents.targetUserId, user.id))
+    .all();
 
 /** Approves (or denies) at the stand-in's prompt, and returns the callback URL Duo sent the browser to, without opening it. */
 async function answerWithoutReturning(page: Page, decision: "Approve" | "Deny"): Promise<string> {
@@ -87,7 +118,10 @@ async function answerWithoutReturning(page: Page, decision: "Approve" | "Deny"):
 }
 
 async function newBrowserPage(browser: Browser, clientIp: string) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, extraHTTPHeaders: { "x-forwarded-for": clientIp } });
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    extraHTTPHeaders: { "x-forwarded-for": clientIp },
+  });
   return context.newPage();
 }
 
@@ -114,7 +148,9 @@ test("an admin tests the Duo connection with typed keys (nothing saved), then wi
   await expect(page.getByText("Connected: Duo accepted these keys.")).toBeVisible();
   // The typed keys stay in the form, and nothing was saved.
   await expect(page.getByLabel("Integration key")).toHaveValue(clientId);
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.duoIntegrationKey).toBeNull();
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.duoIntegrationKey,
+  ).toBeNull();
   await expectNoAxeViolations(page);
 
   await page.getByRole("checkbox", { name: "Duo", exact: true }).check();
@@ -132,14 +168,21 @@ test("an admin tests the Duo connection with typed keys (nothing saved), then wi
 
   await setDuoBehaviour(clientId, "down");
   await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByText("Cannot reach Duo. Check the API hostname, and that this server can reach it.")).toBeVisible();
+  await expect(
+    page.getByText("Cannot reach Duo. Check the API hostname, and that this server can reach it."),
+  ).toBeVisible();
 
   const tested = db
     .select({ details: auditEvents.details })
     .from(auditEvents)
     .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")))
     .all();
-  expect(tested.map((event) => (event.details as { result: string }).result)).toEqual(["wrong_keys", "connected", "connected", "unreachable"]);
+  expect(tested.map((event) => (event.details as { result: string }).result)).toEqual([
+    "wrong_keys",
+    "connected",
+    "connected",
+    "unreachable",
+  ]);
   checkServer();
 });
 
@@ -166,16 +209,30 @@ test("the API hostname takes only Duo's own hosts or the operator's allow-list: 
   await page.getByLabel("API hostname").fill("localhost");
   await page.getByRole("checkbox", { name: "Duo", exact: true }).check();
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByLabel("API hostname")).toHaveAccessibleDescription(new RegExp(DUO_API_HOST_REFUSED.slice(0, 40)));
+  await expect(page.getByLabel("API hostname")).toHaveAccessibleDescription(
+    new RegExp(DUO_API_HOST_REFUSED.slice(0, 40)),
+  );
   await expectNoAxeViolations(page);
   const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
   expect(saved).toMatchObject({ duoApiHostname: null, allowDuo: false });
   // Refused at the form: no connection test was made, so none is recorded or counted.
-  expect(db.select().from(auditEvents).where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested"))).all()).toEqual([]);
+  expect(
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")))
+      .all(),
+  ).toEqual([]);
   checkServer();
 });
 
-test("Test connection is limited per organisation: the press over the limit is refused with when to try again", async ({ page, context, db, createUser, signInAs }) => {
+test("Test connection is limited per organisation: the press over the limit is refused with when to try again", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["settings:manage"] });
   await signInAs(context, admin);
   const clientId = configureDuo(db, admin.organisationId);
@@ -187,7 +244,9 @@ test("Test connection is limited per organisation: the press over the limit is r
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByText("Connected: Duo accepted these keys.")).toBeVisible();
   await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Too many connection tests. Try again in 10 minutes." })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Too many connection tests. Try again in 10 minutes." }),
+  ).toBeVisible();
   await expectNoAxeViolations(page);
   const tested = db
     .select({ details: auditEvents.details })
@@ -197,17 +256,25 @@ test("Test connection is limited per organisation: the press over the limit is r
   expect(tested.map((event) => (event.details as { result: string }).result)).toEqual(["connected", "rate_limited"]);
 });
 
-test("a hostname saved before the rule, and not allowed now, is refused at sign-in with a clear message and never called", async ({ page, db, createUser }) => {
+test("a hostname saved before the rule, and not allowed now, is refused at sign-in with a clear message and never called", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser({ totp: true });
   configureDuo(db, user.organisationId, { duoApiHostname: "api-1234abcd.duosecurity.com.evil.test" });
   turnDuoOn(db, user);
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=host_not_allowed");
-  await expect(duoNotice(page)).toHaveText("Duo is set up with an API hostname this server does not allow. Ask your administrator to check Duo's settings.");
+  await expect(duoNotice(page)).toHaveText(
+    "Duo is set up with an API hostname this server does not allow. Ask your administrator to check Duo's settings.",
+  );
   await expectNoAxeViolations(page);
   // Not the user's failed attempt: nothing counted against their second factor.
   expect(auditTypes(db, user).filter((event) => event.type === "two_factor.failed")).toEqual([]);
-  expect(auditTypes(db, user).find((event) => event.type === "duo_connection.failed")?.details).toMatchObject({ reason: "host_not_allowed" });
+  expect(auditTypes(db, user).find((event) => event.type === "duo_connection.failed")?.details).toMatchObject({
+    reason: "host_not_allowed",
+  });
   // The other method still works.
   await page.getByRole("link", { name: "Use your authenticator app instead" }).click();
   await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
@@ -236,11 +303,20 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   await expect(page).toHaveURL("/");
   await expect(page.getByText("On: after your password, you approve the sign-in in Duo.")).toBeVisible();
   expect(stagesOf(db, user)).toEqual(["active"]);
-  expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([
-    { method: "duo", duoFactor: "duo_push", duoReason: "user_approved" },
-  ]);
+  expect(
+    auditTypes(db, user)
+      .filter((event) => event.type === "two_factor.succeeded")
+      .map((event) => event.details),
+  ).toEqual([{ method: "duo", duoFactor: "duo_push", duoReason: "user_approved" }]);
   // The state Duo returned is spent (the client router may have started a second round trip, left unused).
-  expect(db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id)).all().filter((state) => state.usedAt !== null)).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(duoAuthStates)
+      .where(eq(duoAuthStates.userId, user.id))
+      .all()
+      .filter((state) => state.usedAt !== null),
+  ).toHaveLength(1);
 
   // Opened again in the same browser: the state is used up, and belonged to the session the sign-in replaced.
   await page.goto(callbackUrl);
@@ -262,7 +338,11 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   checkServer();
 });
 
-test("sign-in with Duo denied: refused with a clear message, still half signed in, counted as a failed second factor", async ({ page, db, createUser }) => {
+test("sign-in with Duo denied: refused with a clear message, still half signed in, counted as a failed second factor", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser();
   configureDuo(db, user.organisationId);
   turnDuoOn(db, user);
@@ -270,13 +350,25 @@ test("sign-in with Duo denied: refused with a clear message, still half signed i
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Deny" }).click();
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=denied");
-  await expect(duoNotice(page)).toHaveText("Duo did not approve this request. Try again, or use another way to sign in.");
+  await expect(duoNotice(page)).toHaveText(
+    "Duo did not approve this request. Try again, or use another way to sign in.",
+  );
   await expect(page.getByRole("button", { name: "Continue with Duo" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   await expectNoAxeViolations(page);
 
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 1]]);
-  expect(auditTypes(db, user).find((event) => event.type === "two_factor.failed")?.details).toMatchObject({ method: "duo", reason: "denied" });
+  expect(
+    db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, user.id))
+      .all()
+      .map((row) => [row.stage, row.secondFactorFailures]),
+  ).toEqual([["password", 1]]);
+  expect(auditTypes(db, user).find((event) => event.type === "two_factor.failed")?.details).toMatchObject({
+    method: "duo",
+    reason: "denied",
+  });
   // Still half signed in: the dashboard sends the browser back to the second step, which opens Duo again.
   await page.goto("/");
   await expect(page).toHaveURL(promptUrl());
@@ -292,7 +384,13 @@ test("sign-in with Duo denied: refused with a clear message, still half signed i
   expect(auditTypes(db, user).map((event) => event.type)).toContain("trusted_browser.remembered");
 });
 
-test("another user's Duo result is refused, and a state once tried cannot be used again", async ({ page, db, browser, clientIp, createUser }) => {
+test("another user's Duo result is refused, and a state once tried cannot be used again", async ({
+  page,
+  db,
+  browser,
+  clientIp,
+  createUser,
+}) => {
   const ada = await createUser();
   const bob = await createUser({ organisationId: ada.organisationId });
   configureDuo(db, ada.organisationId);
@@ -325,17 +423,31 @@ test("another user's Duo result is refused, and a state once tried cannot be use
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=bad_state");
   // Only the answer that used a state of hers counts as a failed second factor: states are
   // unguessable, and counting the others would let any page that sends her browser here lock her out.
-  expect(db.select().from(sessions).where(eq(sessions.userId, ada.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 1]]);
-  expect(auditTypes(db, ada).filter((event) => event.type === "two_factor.failed").map((event) => (event.details as { reason: string }).reason)).toEqual([
-    "wrong_user",
-  ]);
-  expect(auditTypes(db, ada).filter((event) => event.type === "duo.refused").map((event) => (event.details as { reason: string }).reason)).toEqual([
-    "bad_state",
-    "bad_state",
-  ]);
+  expect(
+    db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, ada.id))
+      .all()
+      .map((row) => [row.stage, row.secondFactorFailures]),
+  ).toEqual([["password", 1]]);
+  expect(
+    auditTypes(db, ada)
+      .filter((event) => event.type === "two_factor.failed")
+      .map((event) => (event.details as { reason: string }).reason),
+  ).toEqual(["wrong_user"]);
+  expect(
+    auditTypes(db, ada)
+      .filter((event) => event.type === "duo.refused")
+      .map((event) => (event.details as { reason: string }).reason),
+  ).toEqual(["bad_state", "bad_state"]);
 });
 
-test("Duo down: sign-in fails closed with a clear message, offers the other method, which works", async ({ page, db, createUser }) => {
+test("Duo down: sign-in fails closed with a clear message, offers the other method, which works", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser({ totp: true });
   const clientId = configureDuo(db, user.organisationId);
   turnDuoOn(db, user);
@@ -359,7 +471,11 @@ test("Duo down: sign-in fails closed with a clear message, offers the other meth
   await expect(page).toHaveURL("/");
 });
 
-test("Duo never answering: the start gives up within its time limit, and a Duo-only user stays out", async ({ page, db, createUser }) => {
+test("Duo never answering: the start gives up within its time limit, and a Duo-only user stays out", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser();
   const clientId = configureDuo(db, user.organisationId);
   turnDuoOn(db, user);
@@ -373,7 +489,13 @@ test("Duo never answering: the start gives up within its time limit, and a Duo-o
   expect(stagesOf(db, user)).toEqual(["password"]);
 });
 
-test("turning Duo on from the profile makes it the preferred method; turning it off needs the password and Duo", async ({ page, context, db, createUser, signInAs }) => {
+test("turning Duo on from the profile makes it the preferred method; turning it off needs the password and Duo", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser();
   configureDuo(db, user.organisationId);
   await signInAs(context, user);
@@ -395,7 +517,9 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   const row = db.select().from(users).where(eq(users.id, user.id)).get()!;
   expect(row.duoEnabledAt).not.toBeNull();
   expect(row.preferredTwoFactorMethod).toBe("duo");
-  expect(outboxEmails(db, user.email).map((email) => email.subject)).toContainEqual(expect.stringContaining("Duo is on"));
+  expect(outboxEmails(db, user.email).map((email) => email.subject)).toContainEqual(
+    expect.stringContaining("Duo is on"),
+  );
 
   await page.getByRole("button", { name: "Turn off Duo" }).click();
   await page.getByRole("textbox", { name: "Password", exact: true }).fill("not my password");
@@ -417,7 +541,11 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).toBeNull();
 });
 
-test("a required user without a factor may choose Duo at setup; the Duo round trip finishes the sign-in", async ({ page, db, createUser }) => {
+test("a required user without a factor may choose Duo at setup; the Duo round trip finishes the sign-in", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser({ columns: { twoFactorRequirement: "required" } });
   configureDuo(db, user.organisationId, { allowCode: false });
   await signInWithForm(page, user);
@@ -439,7 +567,13 @@ test("a required user without a factor may choose Duo at setup; the Duo round tr
 });
 
 test.describe("Duo's allow without a second factor", () => {
-  test("turning Duo on is refused when Duo lets the user through without a factor (bypass), and audited", async ({ page, context, db, createUser, signInAs }) => {
+  test("turning Duo on is refused when Duo lets the user through without a factor (bypass), and audited", async ({
+    page,
+    context,
+    db,
+    createUser,
+    signInAs,
+  }) => {
     const user = await createUser();
     const clientId = configureDuo(db, user.organisationId);
     await setDuoAnswer(clientId, "bypass_user", "duo_push");
@@ -454,12 +588,18 @@ test.describe("Duo's allow without a second factor", () => {
     await expect(duoNotice(page)).toHaveText(/Duo let this through without asking for your phone or key/);
     await expectNoAxeViolations(page);
     expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).toBeNull();
-    expect(auditTypes(db, user).filter((event) => event.type === "duo_bypass.refused").map((event) => event.details)).toEqual([
-      { purpose: "enrol", duoReason: "bypass_user", duoFactor: "duo_push" },
-    ]);
+    expect(
+      auditTypes(db, user)
+        .filter((event) => event.type === "duo_bypass.refused")
+        .map((event) => event.details),
+    ).toEqual([{ purpose: "enrol", duoReason: "bypass_user", duoFactor: "duo_push" }]);
   });
 
-  test("at sign-in, an unenrolled user's allow is refused by default; not counted as a failed factor", async ({ page, db, createUser }) => {
+  test("at sign-in, an unenrolled user's allow is refused by default; not counted as a failed factor", async ({
+    page,
+    db,
+    createUser,
+  }) => {
     const user = await createUser();
     const clientId = configureDuo(db, user.organisationId);
     turnDuoOn(db, user);
@@ -470,10 +610,19 @@ test.describe("Duo's allow without a second factor", () => {
     await expect(page).toHaveURL("/login/two-factor?method=duo&duo=no_factor");
     await expect(duoNotice(page)).toHaveText(/Duo let this through without asking for your phone or key/);
     await expectNoAxeViolations(page);
-    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => [row.stage, row.secondFactorFailures])).toEqual([["password", 0]]);
-    expect(auditTypes(db, user).filter((event) => event.type === "duo_bypass.refused").map((event) => event.details)).toEqual([
-      { purpose: "sign_in", duoReason: "allow_unenrolled_user", duoFactor: "not_available" },
-    ]);
+    expect(
+      db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, user.id))
+        .all()
+        .map((row) => [row.stage, row.secondFactorFailures]),
+    ).toEqual([["password", 0]]);
+    expect(
+      auditTypes(db, user)
+        .filter((event) => event.type === "duo_bypass.refused")
+        .map((event) => event.details),
+    ).toEqual([{ purpose: "sign_in", duoReason: "allow_unenrolled_user", duoFactor: "not_available" }]);
     expect(auditTypes(db, user).map((event) => event.type)).not.toContain("two_factor.succeeded");
   });
 
@@ -500,7 +649,9 @@ test.describe("Duo's allow without a second factor", () => {
     await expectNoAxeViolations(page);
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByText("Settings saved")).toBeVisible();
-    expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.duoBypassAtSignIn).toBe("flag");
+    expect(
+      db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.duoBypassAtSignIn,
+    ).toBe("flag");
 
     await setDuoAnswer(clientId, "bypass_user", "duo_push");
     const userPage = await newBrowserPage(browser, clientIp);
@@ -508,15 +659,21 @@ test.describe("Duo's allow without a second factor", () => {
     await expect(userPage).toHaveURL(promptUrl());
     await userPage.getByRole("button", { name: "Approve" }).click();
     await expect(userPage).toHaveURL("/");
-    expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toEqual([
-      { method: "duo", duoFactor: "duo_push", duoReason: "bypass_user", withoutSecondFactor: true },
-    ]);
+    expect(
+      auditTypes(db, user)
+        .filter((event) => event.type === "two_factor.succeeded")
+        .map((event) => event.details),
+    ).toEqual([{ method: "duo", duoFactor: "duo_push", duoReason: "bypass_user", withoutSecondFactor: true }]);
     // Let in, but never counted as a recent re-authentication: sensitive changes ask to confirm access first.
-    expect(db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)).get()!.at).toEqual(new Date(0));
+    expect(
+      db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)).get()!.at,
+    ).toEqual(new Date(0));
     await userPage.context().close();
 
     await page.goto("/admin/audit");
-    await expect(page.getByRole("row").filter({ hasText: user.email }).filter({ hasText: "withoutSecondFactor: true" })).toHaveCount(1);
+    await expect(
+      page.getByRole("row").filter({ hasText: user.email }).filter({ hasText: "withoutSecondFactor: true" }),
+    ).toHaveCount(1);
 
     // A real factor: approved by push, recorded with its factor and no flag.
     await setDuoAnswer(clientId, "user_approved", "phone_call");
@@ -524,7 +681,11 @@ test.describe("Duo's allow without a second factor", () => {
     await signInWithForm(again, user);
     await again.getByRole("button", { name: "Approve" }).click();
     await expect(again).toHaveURL("/");
-    expect(auditTypes(db, user).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details)).toContainEqual({
+    expect(
+      auditTypes(db, user)
+        .filter((event) => event.type === "two_factor.succeeded")
+        .map((event) => event.details),
+    ).toContainEqual({
       method: "duo",
       duoFactor: "phone_call",
       duoReason: "user_approved",
@@ -533,14 +694,21 @@ test.describe("Duo's allow without a second factor", () => {
   });
 });
 
-test("a Duo user confirms access with the password and an approval in Duo, then returns to finish the change; a bypass does not confirm", async ({ page, context, db, createUser, signInAs }) => {
+test("a Duo user confirms access with the password and an approval in Duo, then returns to finish the change; a bypass does not confirm", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser();
   const clientId = configureDuo(db, user.organisationId);
   turnDuoOn(db, user);
   await signInAs(context, user);
   const longAgo = new Date(Date.now() - 60 * 60_000);
   db.update(sessions).set({ authenticatedAt: longAgo, createdAt: longAgo }).where(eq(sessions.userId, user.id)).run();
-  const authenticatedAt = () => db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)).get()!.at!;
+  const authenticatedAt = () =>
+    db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)).get()!.at!;
 
   await page.goto(`/confirm-access?next=${encodeURIComponent("/profile")}`);
   await expect(page.getByRole("heading", { name: "Confirm access" })).toBeVisible();

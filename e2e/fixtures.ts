@@ -3,7 +3,17 @@ import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "@/db";
-import { oneTimeCodes, organisations, outbox, roles, totpCredentials, userRoles, users, type NewUser, type Permission } from "@/db/schema";
+import {
+  oneTimeCodes,
+  organisations,
+  outbox,
+  roles,
+  totpCredentials,
+  userRoles,
+  users,
+  type NewUser,
+  type Permission,
+} from "@/db/schema";
 import { totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing, type KeyRing } from "@/lib/keys/key-ring";
 import { encryptSecret } from "@/lib/keys/secrets";
@@ -30,7 +40,17 @@ type UserOptions = {
   name?: string;
   totp?: boolean;
   /** Anything else about the user: a requirement, a verified mobile number… */
-  columns?: Partial<Pick<NewUser, "twoFactorRequirement" | "mobileNumber" | "mobileVerifiedAt" | "codeDelivery" | "codesEnabledAt" | "preferredTwoFactorMethod">>;
+  columns?: Partial<
+    Pick<
+      NewUser,
+      | "twoFactorRequirement"
+      | "mobileNumber"
+      | "mobileVerifiedAt"
+      | "codeDelivery"
+      | "codesEnabledAt"
+      | "preferredTwoFactorMethod"
+    >
+  >;
 };
 
 /** The key the e2e server encrypts with (playwright.config.ts). */
@@ -66,7 +86,12 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
   createUser: async ({ db }, use) => {
     await use(async (options = {}) => {
       const organisationId =
-        options.organisationId ?? db.insert(organisations).values({ name: `Org ${crypto.randomUUID().slice(0, 8)}` }).returning().get().id;
+        options.organisationId ??
+        db
+          .insert(organisations)
+          .values({ name: `Org ${crypto.randomUUID().slice(0, 8)}` })
+          .returning()
+          .get().id;
       const password = `pw-${crypto.randomBytes(9).toString("base64url")}`;
       const name = options.name ?? `Test ${crypto.randomUUID().slice(0, 6)}`;
       const user = db
@@ -92,7 +117,11 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
       if (options.totp) {
         created.totpSecret = generateTotpSecret();
         db.insert(totpCredentials)
-          .values({ userId: user.id, secretEncrypted: encryptSecret(created.totpSecret, totpSecretBinding(user.id), keyRing()), confirmedAt: new Date() })
+          .values({
+            userId: user.id,
+            secretEncrypted: encryptSecret(created.totpSecret, totpSecretBinding(user.id), keyRing()),
+            confirmedAt: new Date(),
+          })
           .run();
         created.recoveryCodes = replaceRecoveryCodes(db, user.id, keyRing());
       }
@@ -102,7 +131,11 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
 
   signInAs: async ({ db, baseURL }, use) => {
     await use(async (context, user) => {
-      const { token } = createSession(db, { userId: user.id, stage: "active", context: { ip: "198.18.0.1", userAgent: "e2e" } });
+      const { token } = createSession(db, {
+        userId: user.id,
+        stage: "active",
+        context: { ip: "198.18.0.1", userAgent: "e2e" },
+      });
       const cookie = sessionCookie(false);
       await context.addCookies([{ name: cookie.name, value: token, url: baseURL!, httpOnly: true, sameSite: "Lax" }]);
       return token;
@@ -121,8 +154,12 @@ export async function expectNoAxeViolations(page: Page) {
   // A button that has just stopped being busy fades back to its colour
   // (transition-colors): measured mid-fade, its contrast is not what anyone reads.
   await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== "running"));
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  expect(
+    results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`),
+  ).toEqual([]);
 }
 
 /** Signs in through the real form. */
@@ -140,7 +177,11 @@ export async function signInWithForm(page: Page, user: { email: string; password
  */
 export async function freshTotpCode(db: Db, user: { id: number }, secret: string): Promise<string> {
   for (;;) {
-    const last = db.select({ step: totpCredentials.lastUsedStep }).from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()?.step;
+    const last = db
+      .select({ step: totpCredentials.lastUsedStep })
+      .from(totpCredentials)
+      .where(eq(totpCredentials.userId, user.id))
+      .get()?.step;
     const now = Date.now();
     const currentStep = Math.floor(now / 30_000);
     const step = Math.max(currentStep, (last ?? -1) + 1);
@@ -167,7 +208,12 @@ export function codeIn(text: string): string {
 
 /** The emails the outbox holds for `to`, newest first. */
 export function outboxEmails(db: Db, to: string) {
-  return db.select().from(outbox).where(and(eq(outbox.to, to), eq(outbox.channel, "email"))).orderBy(desc(outbox.id)).all();
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.to, to), eq(outbox.channel, "email")))
+    .orderBy(desc(outbox.id))
+    .all();
 }
 
 /** The text messages the Twilio stand-in received for `to`, oldest first. */
@@ -179,7 +225,10 @@ export async function textMessagesTo(to: string): Promise<string[]> {
 
 /** Makes the Twilio stand-in refuse, fail or hang for one number. */
 export async function setTwilioBehaviour(to: string, behaviour: "accept" | "reject" | "fail" | "hang") {
-  await fetch(`${process.env.E2E_TWILIO_URL}/_stand-in/behaviour`, { method: "POST", body: JSON.stringify({ to, behaviour }) });
+  await fetch(`${process.env.E2E_TWILIO_URL}/_stand-in/behaviour`, {
+    method: "POST",
+    body: JSON.stringify({ to, behaviour }),
+  });
 }
 
 /** A valid mobile number no test shares with another. */

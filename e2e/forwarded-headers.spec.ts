@@ -7,9 +7,18 @@ import { expect, failOnServerErrors, signInWithForm, test } from "./fixtures";
  * server action's Origin with the forged host. proxy.ts now hands on
  * APP_URL's scheme and host (lib/forwarded-origin.ts).
  */
-test.use({ extraHTTPHeaders: { "x-forwarded-for": "198.18.200.7", "x-forwarded-proto": "https,http", "x-forwarded-host": "evil.example, also.evil" } });
+test.use({
+  extraHTTPHeaders: {
+    "x-forwarded-for": "198.18.200.7",
+    "x-forwarded-proto": "https,http",
+    "x-forwarded-host": "evil.example, also.evil",
+  },
+});
 
-test("signing in and out works, with no 5xx, whatever X-Forwarded-Proto and X-Forwarded-Host the client sends", async ({ page, createUser }) => {
+test("signing in and out works, with no 5xx, whatever X-Forwarded-Proto and X-Forwarded-Host the client sends", async ({
+  page,
+  createUser,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser();
   await signInWithForm(page, user);

@@ -8,7 +8,9 @@ import { allPages, allServerActions, type ServerAction } from "./manifests";
 
 /** Runs `submit` in the page and returns the server-action POST it made, to replay as someone else. */
 async function captureAction(page: Page, submit: () => Promise<void>): Promise<Request> {
-  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  const posted = page.waitForRequest(
+    (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
+  );
   await submit();
   return posted;
 }
@@ -73,7 +75,9 @@ test("server actions refuse a direct POST without a session, or with one lacking
       expect(redirectTarget(response)).toBe(cookie ? "/login?reason=session-ended" : "/login");
     }
   }
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(90);
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+  ).toBe(90);
   expect(db.select().from(users).where(eq(users.id, admin.id)).get()!.name).toBe(admin.name);
 
   // With a member's session: the settings action answers 403 and changes nothing.
@@ -81,13 +85,17 @@ test("server actions refuse a direct POST without a session, or with one lacking
   const memberCookie = `${sessionCookie(false).name}=${token}`;
   const forbidden = await replay(saveSettings, baseURL!, memberCookie);
   expect(forbidden.status).toBe(403);
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(90);
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+  ).toBe(90);
 
   // A half-signed-in session (password done, second factor owed) is refused too.
   const halfway = createSession(db, { userId: admin.id, stage: "password", context: { ip: null, userAgent: null } });
   const halfwayResponse = await replay(saveSettings, baseURL!, `${sessionCookie(false).name}=${halfway.token}`);
   expect(redirectTarget(halfwayResponse)).toBe("/login/two-factor");
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(90);
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+  ).toBe(90);
 
   // The member's own profile action still works for the member: the guard, not the replay, made the difference.
   const ownUpdate = await replay(updateProfile, baseURL!, memberCookie);
@@ -96,7 +104,12 @@ test("server actions refuse a direct POST without a session, or with one lacking
   expect(db.select().from(users).where(eq(users.id, admin.id)).get()!.name).toBe(admin.name);
 });
 
-test("a member without the permission gets a 403 page for admin settings and no link to it", async ({ page, context, createUser, signInAs }) => {
+test("a member without the permission gets a 403 page for admin settings and no link to it", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
   await signInAs(context, await createUser());
   await page.goto("/");
   await expect(page.getByRole("link", { name: "Settings" })).toHaveCount(0);
@@ -130,7 +143,13 @@ async function postAction(baseURL: string, action: ServerAction, cookie?: string
  * with SSO, accepting an invitation and setting a new password through a
  * reset link (the link is the credential), and asking for a reset link.
  */
-const PUBLIC_ACTIONS = new Set(["signInAction", "signInWithSsoAction", "acceptInvitationAction", "requestPasswordResetAction", "resetPasswordAction"]);
+const PUBLIC_ACTIONS = new Set([
+  "signInAction",
+  "signInWithSsoAction",
+  "acceptInvitationAction",
+  "requestPasswordResetAction",
+  "resetPasswordAction",
+]);
 /** "/api/auth/1" is Auth.js's route handler: only the identity provider's callback, 404 for anything else (sso.spec.ts). */
 const PUBLIC_PAGES = new Set(["/login", "/dev/outbox", "/api/auth/1", "/invite/1", "/login/reset/1"]);
 
@@ -149,13 +168,27 @@ const HALF_SIGNED_IN = [
   {
     stage: "password",
     home: "/login/two-factor",
-    allowed: ["verifySecondFactorAction", "sendNewCodeAction", "switchToCodeAction", "continueWithDuoAction", "requestRecoveryAction", "signOutAction"],
+    allowed: [
+      "verifySecondFactorAction",
+      "sendNewCodeAction",
+      "switchToCodeAction",
+      "continueWithDuoAction",
+      "requestRecoveryAction",
+      "signOutAction",
+    ],
     alsoReaches: [],
   },
   {
     stage: "setup",
     home: "/login/setup",
-    allowed: ["startSetupAction", "confirmSetupAction", "finishSetupAction", "skipSetupAction", "startDuoSetupAction", "signOutAction"],
+    allowed: [
+      "startSetupAction",
+      "confirmSetupAction",
+      "finishSetupAction",
+      "skipSetupAction",
+      "startDuoSetupAction",
+      "signOutAction",
+    ],
     alsoReaches: [],
   },
   {
@@ -168,38 +201,69 @@ const HALF_SIGNED_IN = [
 ] as const;
 
 for (const { stage, home, allowed, alsoReaches } of HALF_SIGNED_IN) {
-  test(`a session in the ${stage} stage reaches no page and no action but ${home}`, async ({ db, baseURL, createUser }) => {
-    const user = await createUser({ permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"], totp: true });
+  test(`a session in the ${stage} stage reaches no page and no action but ${home}`, async ({
+    db,
+    baseURL,
+    createUser,
+  }) => {
+    const user = await createUser({
+      permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
+      totp: true,
+    });
     const { token } = createSession(db, { userId: user.id, stage, context: { ip: null, userAgent: null } });
     const cookie = `${sessionCookie(false).name}=${token}`;
 
     // The API answers for itself: a token or a JSON 401, never a session (e2e/api.spec.ts).
     const pages = allPages().filter(
-      (page) => !PUBLIC_PAGES.has(page) && page !== home && !page.startsWith("/api/v1/") && !(alsoReaches as readonly string[]).includes(page),
+      (page) =>
+        !PUBLIC_PAGES.has(page) &&
+        page !== home &&
+        !page.startsWith("/api/v1/") &&
+        !(alsoReaches as readonly string[]).includes(page),
     );
     expect(pages.length).toBeGreaterThanOrEqual(8);
     const context = await playwrightRequest.newContext({ baseURL });
     for (const page of pages) {
-      const response = await context.get(page, { maxRedirects: 0, headers: { cookie, "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" } });
+      const response = await context.get(page, {
+        maxRedirects: 0,
+        headers: { cookie, "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" },
+      });
       expect(response.status(), page).toBe(307);
       expect(response.headers().location, page).toBe(home);
     }
     await context.dispose();
 
-    const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name) && !(allowed as readonly string[]).includes(action.name));
+    const actions = allServerActions().filter(
+      (action) => !PUBLIC_ACTIONS.has(action.name) && !(allowed as readonly string[]).includes(action.name),
+    );
     expect(actions.length).toBeGreaterThanOrEqual(15);
     for (const action of actions) {
       const response = await postAction(baseURL!, action, cookie);
       expect(redirectTarget(response), `${action.file} ${action.name}`).toBe(home);
     }
     // The session itself is untouched by all of that, and still only half signed in.
-    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => row.stage)).toEqual([stage]);
+    expect(
+      db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, user.id))
+        .all()
+        .map((row) => row.stage),
+    ).toEqual([stage]);
   });
 }
 
-test("actions a half-signed-in session may use answer a malformed call with a form error, never a 500", async ({ db, baseURL, createUser }) => {
+test("actions a half-signed-in session may use answer a malformed call with a form error, never a 500", async ({
+  db,
+  baseURL,
+  createUser,
+}) => {
   const user = await createUser({ totp: true });
-  for (const [stage, name] of [["password", "verifySecondFactorAction"], ["setup", "confirmSetupAction"], ["email_setup", "continueWithSetupLinkAction"]] as const) {
+  for (const [stage, name] of [
+    ["password", "verifySecondFactorAction"],
+    ["setup", "confirmSetupAction"],
+    ["email_setup", "continueWithSetupLinkAction"],
+  ] as const) {
     const { token } = createSession(db, { userId: user.id, stage, context: { ip: null, userAgent: null } });
     const action = allServerActions().find((candidate) => candidate.name === name)!;
     const response = await postAction(baseURL!, action, `${sessionCookie(false).name}=${token}`);

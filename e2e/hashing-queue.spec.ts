@@ -46,7 +46,10 @@ test.beforeAll(async () => {
   });
   for (let waited = 0; ; waited += 500) {
     if (waited > 90_000) throw new Error("the small-queue server did not start");
-    const ready = await fetch(`${baseURL}/login`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${baseURL}/login`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -57,7 +60,9 @@ test.afterAll(() => {
   if (server?.pid) process.kill(-server.pid, "SIGTERM");
 });
 
-test("a flood of sign-ins gets 503 with Retry-After once the hashing queue is full, and the server recovers", async ({ browser }) => {
+test("a flood of sign-ins gets 503 with Retry-After once the hashing queue is full, and the server recovers", async ({
+  browser,
+}) => {
   // The sign-in action's request as the browser sends it, to replay with other emails.
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
@@ -70,7 +75,10 @@ test("a flood of sign-ins gets 503 with Retry-After once the hashing queue is fu
   ]);
   await expect(page.getByRole("status")).toHaveText("Incorrect email or password.");
   const body = signInRequest.postData()!;
-  const headers = { "next-action": signInRequest.headers()["next-action"]!, "content-type": signInRequest.headers()["content-type"]! };
+  const headers = {
+    "next-action": signInRequest.headers()["next-action"]!,
+    "content-type": signInRequest.headers()["content-type"]!,
+  };
   await context.close();
 
   const api = await playwrightRequest.newContext({ baseURL });

@@ -4,7 +4,16 @@ import { eq } from "drizzle-orm";
 import { emailLinks, groupMembers, groups, organisations, roles, sessions, userRoles, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
-import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
+import {
+  confirmInDialog,
+  expect,
+  expectNoAxeViolations,
+  failOnServerErrors,
+  outboxEmails,
+  signInWithForm,
+  submitAndWait,
+  test,
+} from "./fixtures";
 
 const uniqueEmail = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
@@ -38,13 +47,32 @@ function setUpOrganisation(db: Parameters<typeof outboxEmails>[0], organisationI
   // With codes allowed, a required user would get emailed codes without any setup.
   db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, organisationId)).run();
   const tag = crypto.randomUUID().slice(0, 6);
-  const strict = db.insert(roles).values({ organisationId, name: `On call ${tag}`, requireTwoFactor: true }).returning().get();
-  const relaxed = db.insert(roles).values({ organisationId, name: `Reader ${tag}` }).returning().get();
-  const group = db.insert(groups).values({ organisationId, name: `Night shift ${tag}` }).returning().get();
+  const strict = db
+    .insert(roles)
+    .values({ organisationId, name: `On call ${tag}`, requireTwoFactor: true })
+    .returning()
+    .get();
+  const relaxed = db
+    .insert(roles)
+    .values({ organisationId, name: `Reader ${tag}` })
+    .returning()
+    .get();
+  const group = db
+    .insert(groups)
+    .values({ organisationId, name: `Night shift ${tag}` })
+    .returning()
+    .get();
   return { strict, relaxed, group };
 }
 
-test("an admin invites someone with roles and groups: the email carries the link, the list shows them as invited, a taken address is refused", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("an admin invites someone with roles and groups: the email carries the link, the list shows them as invited, a taken address is refused", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"], name: "Ada Admin" });
   const organisation = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
@@ -70,12 +98,23 @@ test("an admin invites someone with roles and groups: the email carries the link
   await form.getByLabel("Email address").fill(stranger.email);
   await submitAndWait(page, form.getByRole("button", { name: "Send invitation" }));
   await expect(form.getByLabel("Email address")).toHaveAccessibleDescription(refused);
-  expect(db.select().from(users).where(eq(users.email, stranger.email)).all().map((row) => row.organisationId)).toEqual([stranger.organisationId]);
+  expect(
+    db
+      .select()
+      .from(users)
+      .where(eq(users.email, stranger.email))
+      .all()
+      .map((row) => row.organisationId),
+  ).toEqual([stranger.organisationId]);
 
   const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
   expect(invitee.passwordHash).toBeNull();
-  expect(db.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, invitee.id)).all()).toEqual([{ roleId: strict.id }]);
-  expect(db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, invitee.id)).all()).toEqual([{ groupId: group.id }]);
+  expect(db.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, invitee.id)).all()).toEqual(
+    [{ roleId: strict.id }],
+  );
+  expect(
+    db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, invitee.id)).all(),
+  ).toEqual([{ groupId: group.id }]);
   await page.goto(`/admin/users?q=${encodeURIComponent(email)}`);
   await expect(page.getByRole("row").filter({ hasText: email })).toContainText("Invited");
 
@@ -96,7 +135,14 @@ test("an admin invites someone with roles and groups: the email carries the link
   noServerErrors();
 });
 
-test("an invitee whose role requires 2FA sets a password, then must set up an authenticator before anything else", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("an invitee whose role requires 2FA sets a password, then must set up an authenticator before anything else", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const organisation = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
@@ -124,7 +170,14 @@ test("an invitee whose role requires 2FA sets a password, then must set up an au
     await inviteePage.goto(path);
     await expect(inviteePage).toHaveURL("/login/setup");
   }
-  expect(db.select().from(sessions).where(eq(sessions.userId, invitee.id)).all().map((row) => row.stage)).toEqual(["setup"]);
+  expect(
+    db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, invitee.id))
+      .all()
+      .map((row) => row.stage),
+  ).toEqual(["setup"]);
 
   await inviteePage.getByRole("button", { name: "Enable two-factor authentication" }).click();
   const secret = (await inviteePage.getByLabel("Secret key").textContent())!.replaceAll(" ", "");
@@ -133,7 +186,9 @@ test("an invitee whose role requires 2FA sets a password, then must set up an au
   await inviteePage.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(inviteePage).toHaveURL("/");
   await expect(inviteePage.getByRole("heading", { name: "Welcome, Nina Invitee" })).toBeVisible();
-  await expect(inviteePage.getByText("On: after your password, you enter a code from your authenticator app.")).toBeVisible();
+  await expect(
+    inviteePage.getByText("On: after your password, you enter a code from your authenticator app."),
+  ).toBeVisible();
 
   // The link worked once; a second browser gets the refusal page.
   const replayContext = await browser.newContext();
@@ -153,7 +208,14 @@ test("an invitee whose role requires 2FA sets a password, then must set up an au
   noServerErrors();
 });
 
-test("an invitation for a role without 2FA lands on the dashboard, signing out whoever this browser had signed in", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("an invitation for a role without 2FA lands on the dashboard, signing out whoever this browser had signed in", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const { relaxed } = setUpOrganisation(db, admin.organisationId);
   await signInAs(context, admin);
@@ -170,13 +232,21 @@ test("an invitation for a role without 2FA lands on the dashboard, signing out w
   await expect(sharedPage.getByText(`This browser is signed in as ${colleague.email}.`)).toBeVisible();
 
   // Mistakes are announced next to their fields and in the form's status, and change nothing.
-  await acceptWith(sharedPage, { name: "Omar Onboard", password: "a long enough passphrase", confirm: "a different long passphrase" });
-  await expect(sharedPage.getByLabel("Confirm new password", { exact: true })).toHaveAccessibleDescription("The two passwords do not match.");
+  await acceptWith(sharedPage, {
+    name: "Omar Onboard",
+    password: "a long enough passphrase",
+    confirm: "a different long passphrase",
+  });
+  await expect(sharedPage.getByLabel("Confirm new password", { exact: true })).toHaveAccessibleDescription(
+    "The two passwords do not match.",
+  );
   await expect(sharedPage.getByRole("status")).toHaveText("Please correct the highlighted field.");
   await expect(sharedPage.getByLabel("Your name", { exact: true })).toHaveValue("Omar Onboard");
   await expectNoAxeViolations(sharedPage);
   await acceptWith(sharedPage, { name: "Omar Onboard", password: "short" });
-  await expect(sharedPage.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(/Use at least 12 characters\./);
+  await expect(sharedPage.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(
+    /Use at least 12 characters\./,
+  );
   expect(db.select().from(users).where(eq(users.email, email)).get()!.passwordHash).toBeNull();
   expect(db.select().from(sessions).where(eq(sessions.userId, colleague.id)).all()).toHaveLength(1);
 
@@ -186,7 +256,14 @@ test("an invitation for a role without 2FA lands on the dashboard, signing out w
   await expect(sharedPage.getByText("Off: your account is protected by your password alone.")).toBeVisible();
   expect(db.select().from(sessions).where(eq(sessions.userId, colleague.id)).all()).toHaveLength(0);
   const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
-  expect(db.select().from(sessions).where(eq(sessions.userId, invitee.id)).all().map((row) => row.stage)).toEqual(["active"]);
+  expect(
+    db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, invitee.id))
+      .all()
+      .map((row) => row.stage),
+  ).toEqual(["active"]);
 
   // From now on the chosen password is theirs to sign in with.
   await sharedPage.getByRole("button", { name: "Sign out" }).click();
@@ -196,7 +273,14 @@ test("an invitation for a role without 2FA lands on the dashboard, signing out w
   await sharedContext.close();
 });
 
-test("an expired link is refused, resending replaces the link, and withdrawing deletes the invitee and kills the link", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("an expired link is refused, resending replaces the link, and withdrawing deletes the invitee and kills the link", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const { relaxed } = setUpOrganisation(db, admin.organisationId);
@@ -210,9 +294,14 @@ test("an expired link is refused, resending replaces the link, and withdrawing d
   const inviteeContext = await browser.newContext();
   const inviteePage = await inviteeContext.newPage();
   await inviteePage.goto(firstLink);
-  db.update(emailLinks).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(emailLinks.userId, invitee.id)).run();
+  db.update(emailLinks)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(emailLinks.userId, invitee.id))
+    .run();
   await acceptWith(inviteePage, { name: "Pat Late", password: "correct horse battery staple" });
-  await expect(inviteePage.getByRole("status")).toHaveText("This invitation link can no longer be used. Ask your administrator to send you a new invitation.");
+  await expect(inviteePage.getByRole("status")).toHaveText(
+    "This invitation link can no longer be used. Ask your administrator to send you a new invitation.",
+  );
   await expect(inviteePage).toHaveURL(firstLink);
   expect(db.select().from(users).where(eq(users.id, invitee.id)).get()!.passwordHash).toBeNull();
   await inviteePage.goto(firstLink);
@@ -223,7 +312,9 @@ test("an expired link is refused, resending replaces the link, and withdrawing d
   await expect(card).toContainText("the link no longer works");
   await expectNoAxeViolations(page);
   await submitAndWait(page, card.getByRole("button", { name: "Resend invitation" }));
-  await expect(card.getByRole("status").filter({ hasText: "A new invitation" })).toHaveText("A new invitation was sent. Earlier links no longer work.");
+  await expect(card.getByRole("status").filter({ hasText: "A new invitation" })).toHaveText(
+    "A new invitation was sent. Earlier links no longer work.",
+  );
   await expect(card).toContainText(/Invitation sent .*, expires /);
   const secondLink = invitationLink(db, email);
   expect(secondLink).not.toBe(firstLink);
@@ -235,19 +326,30 @@ test("an expired link is refused, resending replaces the link, and withdrawing d
   await expect(page).toHaveURL("/admin/users");
   expect(db.select().from(users).where(eq(users.id, invitee.id)).get()).toBeUndefined();
   await acceptWith(inviteePage, { name: "Pat Withdrawn", password: "correct horse battery staple" });
-  await expect(inviteePage.getByRole("status")).toHaveText("This invitation link can no longer be used. Ask your administrator to send you a new invitation.");
+  await expect(inviteePage.getByRole("status")).toHaveText(
+    "This invitation link can no longer be used. Ask your administrator to send you a new invitation.",
+  );
   await inviteePage.goto(secondLink);
   await expect(inviteePage.getByRole("heading", { name: "This invitation link cannot be used" })).toBeVisible();
   await inviteeContext.close();
   noServerErrors();
 });
 
-test("inviting needs users:manage: a reader sees no invite form, and the admin's request replayed as the reader is refused", async ({ page, context, db, baseURL, createUser, signInAs }) => {
+test("inviting needs users:manage: a reader sees no invite form, and the admin's request replayed as the reader is refused", async ({
+  page,
+  context,
+  db,
+  baseURL,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const reader = await createUser({ organisationId: admin.organisationId, permissions: ["users:read"] });
   const { relaxed } = setUpOrganisation(db, admin.organisationId);
   await signInAs(context, admin);
-  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  const posted = page.waitForRequest(
+    (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
+  );
   await invite(page, uniqueEmail("first"), [relaxed.name]);
   const captured = await posted;
 
@@ -259,11 +361,22 @@ test("inviting needs users:manage: a reader sees no invite form, and the admin's
 
   // The same request, for another address, with the reader's session.
   const replayEmail = uniqueEmail("replayed");
-  const body = captured.postDataBuffer()!.toString("latin1").replace(/first-[0-9a-f]{8}@example\.com/, replayEmail);
-  const headers: Record<string, string> = { ...captured.headers(), cookie: `${sessionCookie(false).name}=${readerToken}` };
+  const body = captured
+    .postDataBuffer()!
+    .toString("latin1")
+    .replace(/first-[0-9a-f]{8}@example\.com/, replayEmail);
+  const headers: Record<string, string> = {
+    ...captured.headers(),
+    cookie: `${sessionCookie(false).name}=${readerToken}`,
+  };
   delete headers["content-length"];
   const replayContext = await playwrightRequest.newContext({ baseURL });
-  const response = await replayContext.fetch(captured.url(), { method: "POST", headers, data: Buffer.from(body, "latin1"), maxRedirects: 0 });
+  const response = await replayContext.fetch(captured.url(), {
+    method: "POST",
+    headers,
+    data: Buffer.from(body, "latin1"),
+    maxRedirects: 0,
+  });
   expect(response.status()).toBe(403);
   await replayContext.dispose();
   expect(db.select().from(users).where(eq(users.email, replayEmail)).all()).toHaveLength(0);

@@ -9,14 +9,20 @@ import path from "node:path";
 export type ServerAction = { id: string; name: string; file: string; page: string };
 
 export function allServerActions(): ServerAction[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(".next", "server", "server-reference-manifest.json"), "utf8")) as {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(".next", "server", "server-reference-manifest.json"), "utf8"),
+  ) as {
     node: Record<string, { workers: Record<string, unknown>; filename: string; exportedName: string }>;
   };
   return Object.entries(manifest.node).map(([id, action]) => ({
     id,
     name: action.exportedName,
     file: action.filename,
-    page: routeOf(Object.keys(action.workers)[0]!.replace(/^app/, "").replace(/\/page$/, "")),
+    page: routeOf(
+      Object.keys(action.workers)[0]!
+        .replace(/^app/, "")
+        .replace(/\/page$/, ""),
+    ),
   }));
 }
 
@@ -31,7 +37,10 @@ function routeOf(segmentPath: string): string {
 }
 
 export function allPages(): string[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(fs.readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8")) as Record<
+    string,
+    string
+  >;
   return Object.values(manifest)
     .filter((route) => !route.startsWith("/_"))
     .map(routeOf);

@@ -4,7 +4,8 @@ import { users } from "@/db/schema";
 import { createEmailLink } from "@/lib/email-links";
 import { expect, expectNoAxeViolations, failOnServerErrors, submitAndWait, test } from "./fixtures";
 
-const COMMON = "This password is one of the most common passwords, so it would be guessed quickly. Choose another: a few unrelated words make a strong one.";
+const COMMON =
+  "This password is one of the most common passwords, so it would be guessed quickly. Choose another: a few unrelated words make a strong one.";
 const PERSONAL = "Don't use your email address, your name or your organisation's name in your password.";
 
 test("a common password and the user's own email address are refused as a new password on /profile, with the reason; the meter reads the strength", async ({
@@ -48,8 +49,17 @@ test("an invitee cannot choose a common password or their own email address", as
   const noServerErrors = failOnServerErrors(page);
   const colleague = await createUser();
   const email = `invitee-${crypto.randomUUID().slice(0, 8)}@example.com`;
-  const invitee = db.insert(users).values({ organisationId: colleague.organisationId, email, name: email, passwordHash: null }).returning().get();
-  const created = createEmailLink(db, { purpose: "invitation", userId: invitee.id, organisationId: colleague.organisationId, lifetimeMs: 60 * 60 * 1000 });
+  const invitee = db
+    .insert(users)
+    .values({ organisationId: colleague.organisationId, email, name: email, passwordHash: null })
+    .returning()
+    .get();
+  const created = createEmailLink(db, {
+    purpose: "invitation",
+    userId: invitee.id,
+    organisationId: colleague.organisationId,
+    lifetimeMs: 60 * 60 * 1000,
+  });
   if (!created.ok) throw new Error("no invitation link");
   await page.goto(`/invite/${created.token}`);
 

@@ -6,7 +6,16 @@ import { auditEvents, emailLinks, recoveryCodes, sessions, users } from "@/db/sc
 import { createSession } from "@/lib/auth/sessions";
 import { hashToken } from "@/lib/crypto";
 import { rememberBrowser } from "@/lib/two-factor/sign-in/trusted-browsers";
-import { expect as baseExpect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
+import {
+  expect as baseExpect,
+  expectNoAxeViolations,
+  failOnServerErrors,
+  freshTotpCode,
+  outboxEmails,
+  signInWithForm,
+  submitAndWait,
+  test,
+} from "./fixtures";
 
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 180_000 });
@@ -72,7 +81,11 @@ test("forgot password: the same answer for any address, a single-use link, every
   const path = await resetPathFor(db, user.email);
   const token = path.slice("/login/reset/".length);
   // Only the hash is stored.
-  const link = db.select().from(emailLinks).where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "password_reset"))).get()!;
+  const link = db
+    .select()
+    .from(emailLinks)
+    .where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "password_reset")))
+    .get()!;
   expect(link.tokenHash).toBe(hashToken(token));
 
   // Opening the link (as a mail scanner would, twice) spends nothing.
@@ -97,7 +110,13 @@ test("forgot password: the same answer for any address, a single-use link, every
   // Every session and remembered browser ended; the owner is told; it is audited.
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
   expect(outboxEmails(db, user.email).some((email) => email.subject?.endsWith("your password was changed"))).toBe(true);
-  expect(db.select().from(auditEvents).where(and(eq(auditEvents.type, "password_reset.completed"), eq(auditEvents.targetUserId, user.id))).all()).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.type, "password_reset.completed"), eq(auditEvents.targetUserId, user.id)))
+      .all(),
+  ).toHaveLength(1);
 
   // The link is spent.
   await page.goto(path);
@@ -139,7 +158,10 @@ test("SSO users and API accounts are told by email that their password is not ma
   createUser,
 }) => {
   const sso = await createUser();
-  db.update(users).set({ passwordHash: null, ssoIssuer: "https://idp.example", ssoSubject: crypto.randomUUID() }).where(eq(users.id, sso.id)).run();
+  db.update(users)
+    .set({ passwordHash: null, ssoIssuer: "https://idp.example", ssoSubject: crypto.randomUUID() })
+    .where(eq(users.id, sso.id))
+    .run();
   const robot = await createUser();
   db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id)).run();
   await page.goto("/login/forgot");
@@ -149,7 +171,14 @@ test("SSO users and API accounts are told by email that their password is not ma
   }
   await expect.poll(() => outboxEmails(db, sso.email)[0]?.body ?? "").toContain("not managed by Twofold");
   await expect.poll(() => outboxEmails(db, robot.email)[0]?.body ?? "").toContain("API account");
-  expect(db.select().from(emailLinks).where(eq(emailLinks.purpose, "password_reset")).all().filter((row) => [sso.id, robot.id].includes(row.userId))).toEqual([]);
+  expect(
+    db
+      .select()
+      .from(emailLinks)
+      .where(eq(emailLinks.purpose, "password_reset"))
+      .all()
+      .filter((row) => [sso.id, robot.id].includes(row.userId)),
+  ).toEqual([]);
 });
 
 test("one network asking for many resets is told to wait", async ({ page, createUser }) => {
@@ -162,7 +191,14 @@ test("one network asking for many resets is told to wait", async ({ page, create
   await expect(page.getByRole("status").first()).toContainText("Too many reset requests from your network.");
 });
 
-test("an administrator's reset link works once; the administrator never sees it", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("an administrator's reset link works once; the administrator never sees it", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const user = await createUser({ organisationId: admin.organisationId, name: "Hana Helped" });
@@ -205,14 +241,24 @@ test("signing in with a recovery code leads to the new-factor offer and an email
   await expect(page.getByRole("heading", { name: "You signed in with a recovery code" })).toBeVisible();
   await expect(page.getByText("You have 9 recovery codes left.")).toBeVisible();
   await expectNoAxeViolations(page);
-  await expect.poll(() => outboxEmails(db, user.email).find((email) => email.subject?.endsWith("a recovery code was used"))?.body ?? "").toContain("9 recovery codes left");
+  await expect
+    .poll(
+      () =>
+        outboxEmails(db, user.email).find((email) => email.subject?.endsWith("a recovery code was used"))?.body ?? "",
+    )
+    .toContain("9 recovery codes left");
 
   await page.getByRole("link", { name: "Set up a new method now" }).click();
   await expect(page).toHaveURL(/\/profile#two-factor$/);
 
   // Down to two codes: the dashboard and the profile say so.
-  const unused = db.select({ id: recoveryCodes.id }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id), isNull(recoveryCodes.usedAt))).all();
-  for (const { id } of unused.slice(0, 7)) db.update(recoveryCodes).set({ usedAt: new Date() }).where(eq(recoveryCodes.id, id)).run();
+  const unused = db
+    .select({ id: recoveryCodes.id })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, user.id), isNull(recoveryCodes.usedAt)))
+    .all();
+  for (const { id } of unused.slice(0, 7))
+    db.update(recoveryCodes).set({ usedAt: new Date() }).where(eq(recoveryCodes.id, id)).run();
   await page.goto("/");
   await expect(page.getByText("You have 2 recovery codes left.")).toBeVisible();
   await expectNoAxeViolations(page);
@@ -221,7 +267,11 @@ test("signing in with a recovery code leads to the new-factor offer and an email
   noServerErrors();
 });
 
-test("whoever reads the mailbox cannot pass both steps: after a reset by email, no sign-in code goes to that mailbox", async ({ page, db, createUser }) => {
+test("whoever reads the mailbox cannot pass both steps: after a reset by email, no sign-in code goes to that mailbox", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   // Sign-in codes by email are this user's second factor.
   const user = await createUser({ columns: { codesEnabledAt: new Date(), codeDelivery: "email" } });
@@ -240,7 +290,10 @@ test("whoever reads the mailbox cannot pass both steps: after a reset by email, 
   await expect(page.getByRole("button", { name: "I can't use any of my methods" })).toBeVisible();
   await expectNoAxeViolations(page);
   // No code reached the mailbox: only the "password was changed" notice came before.
-  expect(outboxEmails(db, user.email).slice(0, outboxEmails(db, user.email).length - emailsBefore).filter((email) => /^\s*\d{6}\s*$/m.test(email.body ?? ""))).toEqual([]);
+  expect(
+    outboxEmails(db, user.email)
+      .slice(0, outboxEmails(db, user.email).length - emailsBefore)
+      .filter((email) => /^\s*\d{6}\s*$/m.test(email.body ?? "")),
+  ).toEqual([]);
   noServerErrors();
 });
-

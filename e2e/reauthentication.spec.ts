@@ -3,12 +3,24 @@ import type { Page } from "@playwright/test";
 import type { Db } from "@/db";
 import { auditEvents, organisations, sessions, users } from "@/db/schema";
 import { hashToken } from "@/lib/crypto";
-import { expect, expectNoAxeViolations, freshTotpCode, signInWithForm, test, textMessagesTo, uniqueMobileNumber, type TestUser } from "./fixtures";
+import {
+  expect,
+  expectNoAxeViolations,
+  freshTotpCode,
+  signInWithForm,
+  test,
+  textMessagesTo,
+  uniqueMobileNumber,
+  type TestUser,
+} from "./fixtures";
 
 /** Makes the session look as if its user signed in `minutes` ago, without waiting. */
 function ageAuthentication(db: Db, token: string, minutes: number) {
   const then = new Date(Date.now() - minutes * 60_000);
-  db.update(sessions).set({ authenticatedAt: then, createdAt: then }).where(eq(sessions.tokenHash, hashToken(token))).run();
+  db.update(sessions)
+    .set({ authenticatedAt: then, createdAt: then })
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .run();
 }
 
 async function confirmAccess(page: Page, db: Db, user: TestUser) {
@@ -18,14 +30,23 @@ async function confirmAccess(page: Page, db: Db, user: TestUser) {
   await page.getByRole("button", { name: "Confirm" }).click();
 }
 
-test("a session idle past the organisation's inactivity setting is sent to /login on its next request", async ({ page, context, db, createUser, signInAs }) => {
+test("a session idle past the organisation's inactivity setting is sent to /login on its next request", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser();
   db.update(organisations).set({ sessionIdleMinutes: 15 }).where(eq(organisations.id, user.organisationId)).run();
   const token = await signInAs(context, user);
   await page.goto("/profile");
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
 
-  db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 16 * 60_000) }).where(eq(sessions.tokenHash, hashToken(token))).run();
+  db.update(sessions)
+    .set({ lastSeenAt: new Date(Date.now() - 16 * 60_000) })
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .run();
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page).toHaveURL("/login?reason=session-ended");
   await expect(page.getByRole("status")).toContainText("Your session has ended");
@@ -73,10 +94,17 @@ test("a user with a factor cannot change the mobile number or add codes with the
   await expect(mobile.getByLabel("Current password")).toBeFocused();
   await mobile.getByLabel("Current password").fill(user.password);
   await mobile.getByRole("button", { name: "Save mobile number" }).click();
-  await expect(mobile.getByText(`We sent a code by text message to •••• ${mobileNumber.slice(-4)}. It is valid for 2 minutes.`)).toBeVisible();
+  await expect(
+    mobile.getByText(`We sent a code by text message to •••• ${mobileNumber.slice(-4)}. It is valid for 2 minutes.`),
+  ).toBeVisible();
   expect(await textMessagesTo(mobileNumber)).toHaveLength(1);
 
-  const confirmed = db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().map((row) => row.type);
+  const confirmed = db
+    .select({ type: auditEvents.type })
+    .from(auditEvents)
+    .where(eq(auditEvents.targetUserId, user.id))
+    .all()
+    .map((row) => row.type);
   expect(confirmed).toEqual(expect.arrayContaining(["access_confirmation.failed", "access.confirmed"]));
 });
 
@@ -87,10 +115,14 @@ test("an administrator 16 minutes after signing in who changes the policy is ask
   createUser,
   signInAs,
 }) => {
-  const admin = await createUser({ totp: true, permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"] });
+  const admin = await createUser({
+    totp: true,
+    permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
+  });
   const token = await signInAs(context, admin);
   ageAuthentication(db, token, 16);
-  const policy = () => db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy;
+  const policy = () =>
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy;
 
   await page.goto("/admin/settings");
   await page.getByRole("radio", { name: "Required" }).check();
@@ -112,18 +144,32 @@ test("an administrator 16 minutes after signing in who changes the policy is ask
   await expect(page.getByRole("radio", { name: "Required" })).toBeChecked();
 });
 
-test("a replayed admin change from a session that has not confirmed access recently changes nothing", async ({ page, context, db, createUser, signInAs }) => {
-  const admin = await createUser({ totp: true, permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"] });
+test("a replayed admin change from a session that has not confirmed access recently changes nothing", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
+  const admin = await createUser({
+    totp: true,
+    permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
+  });
   const token = await signInAs(context, admin);
   await page.goto("/admin/settings");
-  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  const posted = page.waitForRequest(
+    (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
+  );
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const request = await posted;
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
 
   // The same request, a stolen cookie's worth of time later, asking for a week-long idle timeout.
   ageAuthentication(db, token, 16);
-  const body = request.postDataBuffer()!.toString("latin1").replace(/(name="[^"]*sessionIdleMinutes"\r\n\r\n)\d+/, "$110080");
+  const body = request
+    .postDataBuffer()!
+    .toString("latin1")
+    .replace(/(name="[^"]*sessionIdleMinutes"\r\n\r\n)\d+/, "$110080");
   expect(body).toContain("10080");
   const replayed = await page.request.fetch(request.url(), {
     method: "POST",
@@ -132,22 +178,38 @@ test("a replayed admin change from a session that has not confirmed access recen
   });
   expect(replayed.status()).toBe(200);
   expect(await replayed.text()).toContain("reauthenticate");
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionIdleMinutes).toBe(20160);
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionIdleMinutes,
+  ).toBe(20160);
 });
 
-test("the NIST AAL2 preset sets 24-hour sessions that end after an hour of inactivity, in one click", async ({ page, context, db, createUser, signInAs }) => {
-  const admin = await createUser({ permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"] });
+test("the NIST AAL2 preset sets 24-hour sessions that end after an hour of inactivity, in one click", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
+  const admin = await createUser({
+    permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
+  });
   await signInAs(context, admin);
   await page.goto("/admin/settings");
   await page.getByRole("button", { name: "Apply NIST AAL2 preset" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toContainText("1 day; sessions idle for 1 hour are signed out");
+  await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toContainText(
+    "1 day; sessions idle for 1 hour are signed out",
+  );
   const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
   expect({ days: saved.sessionDurationDays, idle: saved.sessionIdleMinutes }).toEqual({ days: 1, idle: 60 });
   await expect(page.getByLabel("Sign out after inactivity")).toHaveValue("60");
   await expectNoAxeViolations(page);
 });
 
-test("a sign-in that a remembered browser let through with the password alone must still confirm access with a code", async ({ page, db, createUser }) => {
+test("a sign-in that a remembered browser let through with the password alone must still confirm access with a code", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser({ totp: true });
   await signInWithForm(page, user);
   await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
@@ -170,7 +232,13 @@ test("a sign-in that a remembered browser let through with the password alone mu
   await expect(page.getByLabel("Code")).toBeVisible();
 });
 
-test("a session that has not proved who it is recently is signed out, not sent to on-screen setup, when 2FA becomes required", async ({ page, context, db, createUser, signInAs }) => {
+test("a session that has not proved who it is recently is signed out, not sent to on-screen setup, when 2FA becomes required", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser();
   const token = await signInAs(context, user);
   await page.goto("/profile");
@@ -179,7 +247,10 @@ test("a session that has not proved who it is recently is signed out, not sent t
   ageAuthentication(db, token, 20);
   // Without codes allowed, a required user without an authenticator app has a setup to do.
   db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
-  db.update(users).set({ twoFactorRequirement: "required", twoFactorRequiredSince: new Date() }).where(eq(users.id, user.id)).run();
+  db.update(users)
+    .set({ twoFactorRequirement: "required", twoFactorRequiredSince: new Date() })
+    .where(eq(users.id, user.id))
+    .run();
   await page.goto("/profile");
   await expect(page).toHaveURL("/login?reason=setup-required");
   await expect(page.getByRole("status")).toContainText("Sign in again to set it up.");

@@ -22,7 +22,11 @@ test("hand-made reset addresses answer 4xx or the unusable-link page, never 500"
 });
 
 test("the forgot-password page with odd query strings still renders", async ({ request }) => {
-  for (const path of ["/login/forgot?email=%ZZ", "/login/forgot?x=" + "b".repeat(4000), "/recovery-code-used?next=%ZZ"]) {
+  for (const path of [
+    "/login/forgot?email=%ZZ",
+    "/login/forgot?x=" + "b".repeat(4000),
+    "/recovery-code-used?next=%ZZ",
+  ]) {
     const response = await request.get(path, { maxRedirects: 0 });
     expect(response.status(), path).toBeLessThan(500);
   }

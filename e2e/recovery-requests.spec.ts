@@ -2,15 +2,28 @@ import { and, eq } from "drizzle-orm";
 import type { Page } from "@playwright/test";
 import { auditEvents, PERMISSIONS, recoveryRequests, totpCredentials, users } from "@/db/schema";
 import type { Db } from "@/db";
-import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
+import {
+  expect,
+  expectNoAxeViolations,
+  failOnServerErrors,
+  outboxEmails,
+  signInWithForm,
+  submitAndWait,
+  test,
+} from "./fixtures";
 
 const ALL = [...PERMISSIONS];
 const BUTTON = "I can't use any of my methods";
 const ADMIN_SUBJECT = "cannot use their two-factor methods";
 
 const eventsOf = (db: Db, userId: number, type: string) =>
-  db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, userId), eq(auditEvents.type, type))).all();
-const requestsOf = (db: Db, userId: number) => db.select().from(recoveryRequests).where(eq(recoveryRequests.userId, userId)).all();
+  db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetUserId, userId), eq(auditEvents.type, type)))
+    .all();
+const requestsOf = (db: Db, userId: number) =>
+  db.select().from(recoveryRequests).where(eq(recoveryRequests.userId, userId)).all();
 
 async function askForHelp(page: Page, user: { email: string; password: string }) {
   await signInWithForm(page, user);
@@ -65,7 +78,9 @@ test("a user who lost their authenticator asks for help; an administrator resets
     emailedLink = /https?:\/\/\S+\/admin\/users\/\d+/.exec(toAdmin[0]!.body)?.[0] ?? "";
     expect(emailedLink).toBe(`${baseURL}/admin/users/${user.id}`);
     expect(toAdmin[0]!.body).toContain(user.email);
-    const toUser = outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("you asked for help signing in"));
+    const toUser = outboxEmails(db, user.email).filter((mail) =>
+      mail.subject?.includes("you asked for help signing in"),
+    );
     expect(toUser).toHaveLength(1);
     expect(toUser[0]!.body).toContain("If it was not you, someone knows your password.");
   });
@@ -89,7 +104,10 @@ test("a user who lost their authenticator asks for help; an administrator resets
     const request = adminPage.getByRole("region", { name: "Recovery request" });
     await expect(request).toContainText(clientIp);
     await expect(request.getByRole("button", { name: "Dismiss request" })).toBeVisible();
-    await expect(request.getByRole("link", { name: "“Reset two-factor authentication”" })).toHaveAttribute("href", "#account-actions");
+    await expect(request.getByRole("link", { name: "“Reset two-factor authentication”" })).toHaveAttribute(
+      "href",
+      "#account-actions",
+    );
     await expectNoAxeViolations(adminPage);
     await adminPage.screenshot({ path: "test-results/recovery-admin-user.png", fullPage: true });
   });
@@ -115,14 +133,23 @@ test("a user who lost their authenticator asks for help; an administrator resets
 
     await reason.fill("Lost phone; checked by a call to her desk number.");
     await submitAndWait(adminPage, dialog.getByRole("button", { name: "Reset", exact: true }));
-    await expect(adminPage.getByText("Two-factor authentication was reset and the user was signed out everywhere.")).toBeVisible();
+    await expect(
+      adminPage.getByText("Two-factor authentication was reset and the user was signed out everywhere."),
+    ).toBeVisible();
     await expect(adminPage.getByRole("dialog")).toHaveCount(0);
 
     const [reset] = eventsOf(db, user.id, "two_factor.reset");
-    expect(reset?.details).toMatchObject({ reason: "Lost phone; checked by a call to her desk number.", recoveryRequestsResolved: 1 });
+    expect(reset?.details).toMatchObject({
+      reason: "Lost phone; checked by a call to her desk number.",
+      recoveryRequestsResolved: 1,
+    });
     expect(eventsOf(db, user.id, "recovery_request.resolved")).toHaveLength(1);
-    expect(requestsOf(db, user.id)).toEqual([expect.objectContaining({ state: "resolved", closedByUserId: admin.id, closedAt: expect.any(Date) })]);
-    const told = outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("two-factor authentication was reset"));
+    expect(requestsOf(db, user.id)).toEqual([
+      expect.objectContaining({ state: "resolved", closedByUserId: admin.id, closedAt: expect.any(Date) }),
+    ]);
+    const told = outboxEmails(db, user.email).filter((mail) =>
+      mail.subject?.includes("two-factor authentication was reset"),
+    );
     expect(told).toHaveLength(1);
     expect(told[0]!.body).toContain("Lost phone; checked by a call to her desk number.");
 
@@ -153,18 +180,33 @@ test("a helpdesk administrator who cannot act on a full administrator is not ask
   test.slow();
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ALL, name: "Ada Admin" });
-  const helpdesk = await createUser({ organisationId: admin.organisationId, permissions: ["users:read", "users:manage"], name: "Hal Helpdesk" });
-  const requester = await createUser({ organisationId: admin.organisationId, permissions: ALL, totp: true, name: "Frank Fulladmin" });
+  const helpdesk = await createUser({
+    organisationId: admin.organisationId,
+    permissions: ["users:read", "users:manage"],
+    name: "Hal Helpdesk",
+  });
+  const requester = await createUser({
+    organisationId: admin.organisationId,
+    permissions: ALL,
+    totp: true,
+    name: "Frank Fulladmin",
+  });
 
   await test.step("the full administrator asks for help, also from the locked challenge", async () => {
     await askForHelp(page, requester);
-    db.update(users).set({ secondFactorLockedAt: new Date(), secondFactorConsecutiveFailures: 100 }).where(eq(users.id, requester.id)).run();
+    db.update(users)
+      .set({ secondFactorLockedAt: new Date(), secondFactorConsecutiveFailures: 100 })
+      .where(eq(users.id, requester.id))
+      .run();
     await page.reload();
     await expect(page.getByText("Your second step is locked")).toBeVisible();
     await expect(page.getByRole("button", { name: BUTTON })).toBeVisible();
     await expect(page.getByRole("region", { name: "What happens next" })).toBeVisible();
     await expectNoAxeViolations(page);
-    db.update(users).set({ secondFactorLockedAt: null, secondFactorConsecutiveFailures: 0 }).where(eq(users.id, requester.id)).run();
+    db.update(users)
+      .set({ secondFactorLockedAt: null, secondFactorConsecutiveFailures: 0 })
+      .where(eq(users.id, requester.id))
+      .run();
   });
 
   await test.step("only the administrator who may reset them is emailed", async () => {
@@ -178,10 +220,14 @@ test("a helpdesk administrator who cannot act on a full administrator is not ask
 
   await test.step("the helpdesk administrator sees the request listed, but no button for it", async () => {
     await helpdeskPage.goto("/admin/users");
-    await expect(helpdeskPage.getByRole("region", { name: "Recovery requests" }).getByRole("link", { name: requester.name })).toBeVisible();
+    await expect(
+      helpdeskPage.getByRole("region", { name: "Recovery requests" }).getByRole("link", { name: requester.name }),
+    ).toBeVisible();
     await helpdeskPage.goto(`/admin/users/${requester.id}`);
     const request = helpdeskPage.getByRole("region", { name: "Recovery request" });
-    await expect(request).toContainText("Only an administrator who holds all of their permissions can reset their two-factor authentication.");
+    await expect(request).toContainText(
+      "Only an administrator who holds all of their permissions can reset their two-factor authentication.",
+    );
     await expect(helpdeskPage.getByRole("button", { name: "Dismiss request" })).toHaveCount(0);
     await expect(helpdeskPage.getByRole("button", { name: "Reset two-factor authentication" })).toHaveCount(0);
     await expectNoAxeViolations(helpdeskPage);
@@ -195,10 +241,16 @@ test("a helpdesk administrator who cannot act on a full administrator is not ask
   await test.step("the full administrator dismisses it: audited, no longer pending, nothing else changed", async () => {
     await adminPage.goto(`/admin/users/${requester.id}`);
     await submitAndWait(adminPage, adminPage.getByRole("button", { name: "Dismiss request" }));
-    await expect(adminPage.getByText("The request was dismissed. The user can ask again if they still need help.")).toBeVisible();
+    await expect(
+      adminPage.getByText("The request was dismissed. The user can ask again if they still need help."),
+    ).toBeVisible();
     await expectNoAxeViolations(adminPage);
-    expect(requestsOf(db, requester.id)).toEqual([expect.objectContaining({ state: "dismissed", closedByUserId: admin.id })]);
-    expect(eventsOf(db, requester.id, "recovery_request.dismissed")).toEqual([expect.objectContaining({ actorUserId: admin.id })]);
+    expect(requestsOf(db, requester.id)).toEqual([
+      expect.objectContaining({ state: "dismissed", closedByUserId: admin.id }),
+    ]);
+    expect(eventsOf(db, requester.id, "recovery_request.dismissed")).toEqual([
+      expect.objectContaining({ actorUserId: admin.id }),
+    ]);
     expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, requester.id)).all()).toHaveLength(1);
 
     await adminPage.reload();

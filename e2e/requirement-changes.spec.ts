@@ -22,7 +22,10 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   const admin = await createUser({ permissions: ALL });
   const member = await createUser({ organisationId: admin.organisationId, name: "Rita Roleholder" });
   // No codes (they need no setup) and no grace period.
-  db.update(organisations).set({ allowCode: false, twoFactorGraceDays: 0 }).where(eq(organisations.id, admin.organisationId)).run();
+  db.update(organisations)
+    .set({ allowCode: false, twoFactorGraceDays: 0 })
+    .where(eq(organisations.id, admin.organisationId))
+    .run();
   const role = db.insert(roles).values({ organisationId: admin.organisationId, name: "Support" }).returning().get();
   db.insert(userRoles).values({ userId: member.id, roleId: role.id }).run();
 
@@ -39,7 +42,8 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   const changedAt = Date.now();
   await region.getByRole("button", { name: "Save" }).click();
   await expect(region.getByText("Role “Support” saved.")).toBeVisible();
-  const since = db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)).get()!.since;
+  const since = db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)).get()!
+    .since;
   expect(since).not.toBeNull();
   expect(Math.abs(since!.getTime() - changedAt)).toBeLessThan(30_000);
 
@@ -52,26 +56,40 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   await region.getByRole("button", { name: "Save" }).click();
   // The first save's "saved" may still be on screen: wait for the database instead.
   await expect
-    .poll(() => db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)).get()!.since)
+    .poll(
+      () => db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)).get()!.since,
+    )
     .toBeNull();
   await expect(region.getByText("Role “Support” saved.")).toBeVisible();
   await memberContext.close();
   noServerErrors();
 });
 
-test("setting the policy to Disabled says how many people use 2FA, and emails them after saving", async ({ page, context, db, createUser, signInAs }) => {
+test("setting the policy to Disabled says how many people use 2FA, and emails them after saving", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ALL });
   const withApp = await createUser({ organisationId: admin.organisationId, totp: true });
   const withCodes = await createUser({ organisationId: admin.organisationId, columns: { codesEnabledAt: new Date() } });
-  const requiredWithApp = await createUser({ organisationId: admin.organisationId, totp: true, columns: { twoFactorRequirement: "required" } });
+  const requiredWithApp = await createUser({
+    organisationId: admin.organisationId,
+    totp: true,
+    columns: { twoFactorRequirement: "required" },
+  });
   const withoutFactor = await createUser({ organisationId: admin.organisationId });
   const elsewhere = await createUser({ totp: true });
   await signInAs(context, admin);
 
   await page.goto("/admin/settings");
   const disabled = page.getByRole("radio", { name: "Disabled" });
-  await expect(disabled).toHaveAccessibleDescription(/3 people who use two-factor authentication will no longer be asked for it/);
+  await expect(disabled).toHaveAccessibleDescription(
+    /3 people who use two-factor authentication will no longer be asked for it/,
+  );
   await expect(disabled).toHaveAccessibleDescription(/including anyone set to “Required”/);
   await expectNoAxeViolations(page);
 
@@ -86,7 +104,9 @@ test("setting the policy to Disabled says how many people use 2FA, and emails th
       .toContainEqual(expect.stringContaining("Two-factor authentication turned off for your organisation"));
   }
   for (const person of [withoutFactor, elsewhere, admin]) {
-    expect(outboxEmails(db, person.email).map((email) => email.subject)).not.toContainEqual(expect.stringContaining("turned off for your organisation"));
+    expect(outboxEmails(db, person.email).map((email) => email.subject)).not.toContainEqual(
+      expect.stringContaining("turned off for your organisation"),
+    );
   }
   // Disabled now: the notice is not shown again.
   await page.reload();

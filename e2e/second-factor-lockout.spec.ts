@@ -1,16 +1,33 @@
 import { and, eq } from "drizzle-orm";
 import { auditEvents, organisations, users } from "@/db/schema";
-import { expect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, signInWithForm, submitAndWait, test, outboxEmails } from "./fixtures";
+import {
+  expect,
+  expectNoAxeViolations,
+  failOnServerErrors,
+  freshTotpCode,
+  signInWithForm,
+  submitAndWait,
+  test,
+  outboxEmails,
+} from "./fixtures";
 
-const LOCKED = "Your second step is locked after too many wrong attempts. Sign in with one of your recovery codes, or ask an administrator to unlock it.";
+const LOCKED =
+  "Your second step is locked after too many wrong attempts. Sign in with one of your recovery codes, or ask an administrator to unlock it.";
 
 /** An organisation that locks the second factor after 10 wrong codes in a row, with a generous window so only the cap stands in the way. */
 function lockAfterTen(db: Parameters<typeof outboxEmails>[0], organisationId: number) {
-  db.update(organisations).set({ secondFactorLockoutLimit: 10, secondFactorFailureLimit: 100 }).where(eq(organisations.id, organisationId)).run();
+  db.update(organisations)
+    .set({ secondFactorLockoutLimit: 10, secondFactorFailureLimit: 100 })
+    .where(eq(organisations.id, organisationId))
+    .run();
 }
 
 const lockState = (db: Parameters<typeof outboxEmails>[0], userId: number) =>
-  db.select({ failures: users.secondFactorConsecutiveFailures, lockedAt: users.secondFactorLockedAt }).from(users).where(eq(users.id, userId)).get()!;
+  db
+    .select({ failures: users.secondFactorConsecutiveFailures, lockedAt: users.secondFactorLockedAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get()!;
 
 test("wrong codes in a row lock the second factor; the user and administrators are emailed; the administrator's Unlock lets the user in", async ({
   browser,
@@ -51,13 +68,21 @@ test("wrong codes in a row lock the second factor; the user and administrators a
   });
 
   await test.step("the user and the administrator are emailed once", async () => {
-    const toUser = outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("second sign-in step is locked"));
+    const toUser = outboxEmails(db, user.email).filter((mail) =>
+      mail.subject?.includes("second sign-in step is locked"),
+    );
     expect(toUser).toHaveLength(1);
     expect(toUser[0]!.body).toContain("failed 10 times in a row");
-    const toAdmin = outboxEmails(db, admin.email).filter((mail) => mail.subject?.includes("second sign-in step is locked"));
+    const toAdmin = outboxEmails(db, admin.email).filter((mail) =>
+      mail.subject?.includes("second sign-in step is locked"),
+    );
     expect(toAdmin).toHaveLength(1);
     expect(toAdmin[0]!.body).toContain(`/admin/users/${user.id}`);
-    const locked = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.locked"))).all();
+    const locked = db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.locked")))
+      .all();
     expect(locked.map((event) => event.details)).toContainEqual({ lock: "consecutive" });
   });
 
@@ -75,8 +100,14 @@ test("wrong codes in a row lock the second factor; the user and administrators a
     expect(lockState(db, user.id)).toEqual({ failures: 0, lockedAt: null });
     await adminPage.reload();
     await expect(adminPage.getByRole("region", { name: "Second step locked" })).toHaveCount(0);
-    const unlocked = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked"))).all();
-    expect(unlocked.map((event) => [event.actorUserId, event.details])).toEqual([[admin.id, { by: "administrator", failures: 10 }]]);
+    const unlocked = db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked")))
+      .all();
+    expect(unlocked.map((event) => [event.actorUserId, event.details])).toEqual([
+      [admin.id, { by: "administrator", failures: 10 }],
+    ]);
     expect(outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("was unlocked"))).toHaveLength(1);
     adminErrors();
     await adminContext.close();
@@ -91,11 +122,18 @@ test("wrong codes in a row lock the second factor; the user and administrators a
   noServerErrors();
 });
 
-test("a recovery code still signs in while the second factor is locked, and lifts the lock", async ({ page, db, createUser }) => {
+test("a recovery code still signs in while the second factor is locked, and lifts the lock", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser({ totp: true });
   lockAfterTen(db, user.organisationId);
-  db.update(users).set({ secondFactorConsecutiveFailures: 10, secondFactorLockedAt: new Date() }).where(eq(users.id, user.id)).run();
+  db.update(users)
+    .set({ secondFactorConsecutiveFailures: 10, secondFactorLockedAt: new Date() })
+    .where(eq(users.id, user.id))
+    .run();
 
   await signInWithForm(page, user);
   await expect(page.getByText(LOCKED)).toBeVisible();
@@ -105,12 +143,22 @@ test("a recovery code still signs in while the second factor is locked, and lift
   // Signed in, on the page that offers a new factor (a recovery code usually means a lost one).
   await expect(page).toHaveURL("/recovery-code-used");
   expect(lockState(db, user.id)).toEqual({ failures: 0, lockedAt: null });
-  const unlocked = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked"))).all();
+  const unlocked = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked")))
+    .all();
   expect(unlocked.map((event) => event.details)).toEqual([{ by: "recovery_code" }]);
   noServerErrors();
 });
 
-test("an administrator sets the sign-in protection limits; nonsense is refused with a reason", async ({ page, context, db, createUser, signInAs }) => {
+test("an administrator sets the sign-in protection limits; nonsense is refused with a reason", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["settings:manage"] });
   await signInAs(context, admin);
@@ -132,10 +180,20 @@ test("an administrator sets the sign-in protection limits; nonsense is refused w
   await lockout.fill("20");
   await card.getByLabel("Failure window (minutes)").fill("30");
   await submitAndWait(page, save);
-  await expect(card.getByRole("status")).toHaveText("Sign-in protection saved. The new limits apply from the next attempt.");
+  await expect(card.getByRole("status")).toHaveText(
+    "Sign-in protection saved. The new limits apply from the next attempt.",
+  );
   const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
-  expect([saved.secondFactorLockoutLimit, saved.failureWindowMinutes, saved.passwordFailureLimit]).toEqual([20, 30, 10]);
-  const audited = db.select().from(auditEvents).where(and(eq(auditEvents.organisationId, admin.organisationId), eq(auditEvents.type, "settings.updated"))).all();
-  expect(audited.map((event) => event.details)).toEqual([{ section: "sign_in_protection", secondFactorLockoutLimit: 20, failureWindowMinutes: 30 }]);
+  expect([saved.secondFactorLockoutLimit, saved.failureWindowMinutes, saved.passwordFailureLimit]).toEqual([
+    20, 30, 10,
+  ]);
+  const audited = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.organisationId, admin.organisationId), eq(auditEvents.type, "settings.updated")))
+    .all();
+  expect(audited.map((event) => event.details)).toEqual([
+    { section: "sign_in_protection", secondFactorLockoutLimit: 20, failureWindowMinutes: 30 },
+  ]);
   noServerErrors();
 });

@@ -21,7 +21,14 @@ function nonceOf(policy: string | undefined): string {
 }
 
 function expectStrictPolicy(policy: string, where: string) {
-  for (const directive of ["default-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'", "img-src 'self' data: blob:"]) {
+  for (const directive of [
+    "default-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "img-src 'self' data: blob:",
+  ]) {
     expect(policy, where).toContain(directive);
   }
   expect(policy, where).not.toContain("unsafe-eval");
@@ -43,7 +50,11 @@ function scriptNonces(html: string): (string | null)[] {
   return [...html.matchAll(/<script\b[^>]*>/g)].map((tag) => /\snonce="([^"]*)"/.exec(tag[0])?.[1] ?? null);
 }
 
-test("every page and route handler sends a fresh CSP nonce, on all its scripts, and the other security headers", async ({ db, baseURL, createUser }) => {
+test("every page and route handler sends a fresh CSP nonce, on all its scripts, and the other security headers", async ({
+  db,
+  baseURL,
+  createUser,
+}) => {
   const admin = await createUser({ permissions: [...PERMISSIONS], totp: true });
   const { token } = createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } });
   const pages = [...allPages(), "/no-such-page"];
@@ -80,7 +91,9 @@ async function watchForViolations(page: Page): Promise<string[]> {
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
       (window as unknown as { cspViolations: string[] }).cspViolations ??= [];
-      (window as unknown as { cspViolations: string[] }).cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+      (window as unknown as { cspViolations: string[] }).cspViolations.push(
+        `${event.violatedDirective} ${event.blockedURI}`,
+      );
     });
   });
   page.on("console", (message) => {
@@ -93,23 +106,40 @@ async function watchForViolations(page: Page): Promise<string[]> {
 async function expectHydratedWithoutViolations(page: Page, path: string, problems: string[]) {
   await page.goto(path);
   // React marks the elements it has hydrated; a page whose scripts were blocked never gets there.
-  await page.waitForFunction(() => Object.keys(document.body).some((key) => key.startsWith("__reactFiber$")), undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => Object.keys(document.body).some((key) => key.startsWith("__reactFiber$")),
+    undefined,
+    { timeout: 15_000 },
+  );
   const violations = await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? []);
   expect([...violations, ...problems], path).toEqual([]);
 }
 
-test("key pages hydrate with no CSP violation in the browser", async ({ page, browser, context, createUser, signInAs }) => {
+test("key pages hydrate with no CSP violation in the browser", async ({
+  page,
+  browser,
+  context,
+  createUser,
+  signInAs,
+}) => {
   const visitor = await browser.newPage();
   const visitorProblems = await watchForViolations(visitor);
-  for (const path of ["/login", "/login/forgot", "/no-such-page"]) await expectHydratedWithoutViolations(visitor, path, visitorProblems);
+  for (const path of ["/login", "/login/forgot", "/no-such-page"])
+    await expectHydratedWithoutViolations(visitor, path, visitorProblems);
   await visitor.close();
 
   const problems = await watchForViolations(page);
   await signInAs(context, await createUser({ permissions: [...PERMISSIONS], totp: true }));
-  for (const path of ["/", "/profile", "/admin/users", "/admin/settings", "/admin/audit"]) await expectHydratedWithoutViolations(page, path, problems);
+  for (const path of ["/", "/profile", "/admin/users", "/admin/settings", "/admin/audit"])
+    await expectHydratedWithoutViolations(page, path, problems);
 });
 
-test("every page of the build hydrates for a signed-in administrator with no CSP violation", async ({ page, context, createUser, signInAs }) => {
+test("every page of the build hydrates for a signed-in administrator with no CSP violation", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
   const problems = await watchForViolations(page);
   await signInAs(context, await createUser({ permissions: [...PERMISSIONS], totp: true }));
   // Route handlers answer JSON or redirect elsewhere: their headers are checked above.

@@ -21,11 +21,17 @@ function profileBody(name: string) {
     ["_1_name", name],
     ["0", JSON.stringify([{ status: "idle" }, "$K1"])],
   ];
-  const text = parts.map(([field, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`).join("");
+  const text = parts
+    .map(([field, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`)
+    .join("");
   return { body: Buffer.from(`${text}--${boundary}--\r\n`), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-test("a server action posted from another site, forged host or not, is refused with a 403 and changes nothing", async ({ db, baseURL, createUser }) => {
+test("a server action posted from another site, forged host or not, is refused with a 403 and changes nothing", async ({
+  db,
+  baseURL,
+  createUser,
+}) => {
   const user = await createUser();
   const { token } = createSession(db, { userId: user.id, stage: "active", context: { ip: null, userAgent: null } });
   const context = await playwrightRequest.newContext({ baseURL });
@@ -40,7 +46,13 @@ test("a server action posted from another site, forged host or not, is refused w
   ];
   for (const headers of crossSite) {
     const response = await context.post("/profile", {
-      headers: { cookie: `${sessionCookie(false).name}=${token}`, "next-action": action.id, accept: "text/x-component", "content-type": contentType, ...headers },
+      headers: {
+        cookie: `${sessionCookie(false).name}=${token}`,
+        "next-action": action.id,
+        accept: "text/x-component",
+        "content-type": contentType,
+        ...headers,
+      },
       data: body,
       maxRedirects: 0,
     });
@@ -49,7 +61,14 @@ test("a server action posted from another site, forged host or not, is refused w
   expect(db.select().from(users).where(eq(users.id, user.id)).get()!.name).toBe(user.name);
   // The same post from the app's own origin goes through: the origin made the difference (a client's X-Forwarded-Host is ignored).
   const own = await context.post("/profile", {
-    headers: { cookie: `${sessionCookie(false).name}=${token}`, "next-action": action.id, accept: "text/x-component", "content-type": contentType, origin: baseURL!, "x-forwarded-host": "evil.example" },
+    headers: {
+      cookie: `${sessionCookie(false).name}=${token}`,
+      "next-action": action.id,
+      accept: "text/x-component",
+      "content-type": contentType,
+      origin: baseURL!,
+      "x-forwarded-host": "evil.example",
+    },
     data: body,
     maxRedirects: 0,
   });

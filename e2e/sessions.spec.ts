@@ -3,7 +3,13 @@ import { organisations, outbox, sessions } from "@/db/schema";
 import { hashToken } from "@/lib/crypto";
 import { expect, signInWithForm, test } from "./fixtures";
 
-test("deleting a user's session rows signs them out on their next request", async ({ page, context, db, createUser, signInAs }) => {
+test("deleting a user's session rows signs them out on their next request", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser();
   await signInAs(context, user);
   await page.goto("/profile");
@@ -14,10 +20,19 @@ test("deleting a user's session rows signs them out on their next request", asyn
   await expect(page).toHaveURL("/login?reason=session-ended");
 });
 
-test("an expired session is refused even though the browser still sends its cookie", async ({ page, context, db, createUser, signInAs }) => {
+test("an expired session is refused even though the browser still sends its cookie", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser();
   const token = await signInAs(context, user);
-  db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.tokenHash, hashToken(token))).run();
+  db.update(sessions)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .run();
   await page.goto("/");
   await expect(page).toHaveURL("/login?reason=session-ended");
   expect((await context.cookies()).some((cookie) => cookie.value === token)).toBe(true);
@@ -43,7 +58,12 @@ test("a session lasts the organisation's session duration, fixed at sign-in", as
   expect(session.userAgent).toContain("Chrome");
 });
 
-test("changing the password needs the current one, signs out other sessions and emails the user", async ({ browser, page, db, createUser }) => {
+test("changing the password needs the current one, signs out other sessions and emails the user", async ({
+  browser,
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser();
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/");
@@ -64,7 +84,9 @@ test("changing the password needs the current one, signs out other sessions and 
   await page.getByLabel("New password", { exact: true }).fill("a completely new passphrase");
   await page.getByLabel("Confirm new password").fill("a completely new passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Password changed." })).toContainText("1 other session was signed out");
+  await expect(page.getByRole("status").filter({ hasText: "Password changed." })).toContainText(
+    "1 other session was signed out",
+  );
 
   await otherPage.reload();
   await expect(otherPage).toHaveURL("/login?reason=session-ended");
@@ -88,7 +110,13 @@ test("changing the password needs the current one, signs out other sessions and 
   await elsewhere.close();
 });
 
-test("a user ends one of their other sessions from the profile", async ({ browser, page, context, createUser, signInAs }) => {
+test("a user ends one of their other sessions from the profile", async ({
+  browser,
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser();
   await signInAs(context, user);
   const elsewhere = await browser.newContext();
@@ -106,7 +134,13 @@ test("a user ends one of their other sessions from the profile", async ({ browse
   await elsewhere.close();
 });
 
-test("“Sign out all users” ends every session of the organisation, the admin's too, and no other's", async ({ browser, page, context, createUser, signInAs }) => {
+test("“Sign out all users” ends every session of the organisation, the admin's too, and no other's", async ({
+  browser,
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["settings:manage"] });
   const colleague = await createUser({ organisationId: admin.organisationId });
   const outsider = await createUser();
@@ -140,6 +174,10 @@ test("an admin sets the session duration for new sessions", async ({ page, conte
   await page.goto("/admin/settings");
   await page.getByLabel("Session duration (days)").fill("30");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByRole("status").first()).toHaveText("Settings saved. New sessions will last 30 days; sessions idle for 14 days are signed out.");
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays).toBe(30);
+  await expect(page.getByRole("status").first()).toHaveText(
+    "Settings saved. New sessions will last 30 days; sessions idle for 14 days are signed out.",
+  );
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+  ).toBe(30);
 });

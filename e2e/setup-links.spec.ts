@@ -4,7 +4,16 @@ import { auditEvents, emailLinks, organisations, sessions, totpCredentials, user
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
 import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
-import { expect as baseExpect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, outboxEmails, signInWithForm, submitAndWait, test } from "./fixtures";
+import {
+  expect as baseExpect,
+  expectNoAxeViolations,
+  failOnServerErrors,
+  freshTotpCode,
+  outboxEmails,
+  signInWithForm,
+  submitAndWait,
+  test,
+} from "./fixtures";
 
 // Long journeys through several browsers, on a machine that may be busy.
 const expect = baseExpect.configure({ timeout: 20_000 });
@@ -33,7 +42,12 @@ async function enrolFromShownSecret(page: Page, password?: string) {
 }
 
 const setupLinkOf = (db: Parameters<typeof outboxEmails>[0], userId: number) =>
-  db.select().from(emailLinks).where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "authenticator_setup"))).orderBy(desc(emailLinks.id)).get()!;
+  db
+    .select()
+    .from(emailLinks)
+    .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "authenticator_setup")))
+    .orderBy(desc(emailLinks.id))
+    .get()!;
 
 test("an admin sends a setup link; the signed-out user signs in through it, comes back and enrols; it works once and only for them", async ({
   browser,
@@ -66,7 +80,11 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   await expect(page.locator("body")).not.toContainText(token);
   await expect(page.getByLabel("Secret key")).toHaveCount(0);
   expect(setupLinkOf(db, user.id).tokenHash).not.toContain(token);
-  const sent = db.select().from(auditEvents).where(and(eq(auditEvents.type, "setup_link.sent"), eq(auditEvents.targetUserId, user.id))).get();
+  const sent = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.type, "setup_link.sent"), eq(auditEvents.targetUserId, user.id)))
+    .get();
   expect(sent?.actorUserId).toBe(admin.id);
 
   // A second link replaces the first.
@@ -109,9 +127,17 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   await userPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(userPage.getByRole("heading", { name: "Your authenticator app is set up" })).toBeVisible();
   await expectNoAxeViolations(userPage);
-  expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()?.confirmedAt).toBeInstanceOf(Date);
+  expect(
+    db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()?.confirmedAt,
+  ).toBeInstanceOf(Date);
   expect(setupLinkOf(db, user.id).usedAt).toBeInstanceOf(Date);
-  expect(db.select().from(auditEvents).where(and(eq(auditEvents.type, "setup_link.used"), eq(auditEvents.targetUserId, user.id))).get()).toBeTruthy();
+  expect(
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.type, "setup_link.used"), eq(auditEvents.targetUserId, user.id)))
+      .get(),
+  ).toBeTruthy();
 
   // The link cannot be used again: no enrolment is offered, whoever opens it.
   await userPage.goto(newerPath);
@@ -131,7 +157,13 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   noServerErrors();
 });
 
-test("a user who already has an authenticator app is told so by a setup link", async ({ page, context, db, createUser, signInAs }) => {
+test("a user who already has an authenticator app is told so by a setup link", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const user = await createUser({ organisationId: admin.organisationId, totp: true });
   await signInAs(context, admin);
@@ -147,7 +179,11 @@ test("a user who already has an authenticator app is told so by a setup link", a
   expect(setupLinkOf(db, user.id).usedAt).toBeNull();
 });
 
-test("/login honours a same-site next after the second factor, and ignores any other", async ({ page, db, createUser }) => {
+test("/login honours a same-site next after the second factor, and ignores any other", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const withApp = await createUser({ totp: true });
   await page.goto("/login?next=/profile");
   await page.getByLabel("Email").fill(withApp.email);
@@ -194,7 +230,10 @@ test("setup through an emailed link at sign-in: check your email, only this brow
 }) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["settings:manage"] });
-  const user = await createUser({ organisationId: admin.organisationId, columns: { twoFactorRequirement: "required" } });
+  const user = await createUser({
+    organisationId: admin.organisationId,
+    columns: { twoFactorRequirement: "required" },
+  });
   // With codes allowed, required users would get codes without setup.
   db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, admin.organisationId)).run();
 
@@ -206,8 +245,14 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
   await expectNoAxeViolations(page);
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.requiredSetupFlow).toBe("emailed_link");
-  const saved = db.select().from(auditEvents).where(and(eq(auditEvents.type, "settings.updated"), eq(auditEvents.actorUserId, admin.id))).get();
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.requiredSetupFlow,
+  ).toBe("emailed_link");
+  const saved = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.type, "settings.updated"), eq(auditEvents.actorUserId, admin.id)))
+    .get();
   expect(saved?.details?.requiredSetupFlow).toBe("emailed_link");
 
   const userContext = await browser.newContext();
@@ -227,14 +272,30 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   const otherBrowser = await browser.newContext();
   const otherPage = await otherBrowser.newPage();
   await otherPage.goto(firstLink);
-  await expect(otherPage.getByRole("heading", { name: "Open this link in the browser where you signed in" })).toBeVisible();
+  await expect(
+    otherPage.getByRole("heading", { name: "Open this link in the browser where you signed in" }),
+  ).toBeVisible();
   await expectNoAxeViolations(otherPage);
-  const otherSession = createSession(db, { userId: user.id, stage: "email_setup", context: { ip: null, userAgent: null } });
-  await otherBrowser.addCookies([{ name: sessionCookie(false).name, value: otherSession.token, url: baseURL!, httpOnly: true, sameSite: "Lax" }]);
+  const otherSession = createSession(db, {
+    userId: user.id,
+    stage: "email_setup",
+    context: { ip: null, userAgent: null },
+  });
+  await otherBrowser.addCookies([
+    { name: sessionCookie(false).name, value: otherSession.token, url: baseURL!, httpOnly: true, sameSite: "Lax" },
+  ]);
   await otherPage.goto(firstLink);
-  await expect(otherPage.getByRole("heading", { name: "Open this link in the browser where you signed in" })).toBeVisible();
+  await expect(
+    otherPage.getByRole("heading", { name: "Open this link in the browser where you signed in" }),
+  ).toBeVisible();
   await expect(otherPage.getByRole("button", { name: "Continue to set up" })).toHaveCount(0);
-  const linksOfUser = () => db.select().from(emailLinks).where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "sign_in_setup"))).orderBy(emailLinks.id).all();
+  const linksOfUser = () =>
+    db
+      .select()
+      .from(emailLinks)
+      .where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "sign_in_setup")))
+      .orderBy(emailLinks.id)
+      .all();
   expect(linksOfUser().map((link) => link.usedAt)).toEqual([null]);
 
   // "Send the link again" waits out the cooldown, then replaces the link.
@@ -244,9 +305,14 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   await submitAndWait(userPage, userPage.getByRole("button", { name: "Send the link again" }));
   await expect(userPage.getByText(/Please wait \d+ seconds? before asking for another link\./)).toBeVisible();
   expect(outboxEmails(db, user.email)).toHaveLength(1);
-  db.update(emailLinks).set({ createdAt: sql`${emailLinks.createdAt} - 31000` }).where(eq(emailLinks.userId, user.id)).run();
+  db.update(emailLinks)
+    .set({ createdAt: sql`${emailLinks.createdAt} - 31000` })
+    .where(eq(emailLinks.userId, user.id))
+    .run();
   await submitAndWait(userPage, userPage.getByRole("button", { name: "Send the link again" }));
-  await expect(userPage.getByText(`We sent a new link to ${user.email.slice(0, 1)}•••@example.com. Earlier links no longer work.`)).toBeVisible();
+  await expect(
+    userPage.getByText(`We sent a new link to ${user.email.slice(0, 1)}•••@example.com. Earlier links no longer work.`),
+  ).toBeVisible();
   await expectNoAxeViolations(userPage);
   const secondLink = linkPathIn(db, user.email, /\/login\/setup\/link\/[A-Za-z0-9_-]+/);
   expect(secondLink).not.toBe(firstLink);
@@ -256,7 +322,9 @@ test("setup through an emailed link at sign-in: check your email, only this brow
 
   // Refused in the other browser, the new link still works where the user signed in.
   await otherPage.goto(secondLink);
-  await expect(otherPage.getByRole("heading", { name: "Open this link in the browser where you signed in" })).toBeVisible();
+  await expect(
+    otherPage.getByRole("heading", { name: "Open this link in the browser where you signed in" }),
+  ).toBeVisible();
   await userPage.goto(secondLink);
   await expect(userPage.getByRole("heading", { name: "Your email address is confirmed" })).toBeVisible();
   await expectNoAxeViolations(userPage);
@@ -268,9 +336,17 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   await enrolFromShownSecret(userPage);
   await userPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(userPage).toHaveURL("/");
-  await expect(userPage.getByText("On: after your password, you enter a code from your authenticator app.")).toBeVisible();
+  await expect(
+    userPage.getByText("On: after your password, you enter a code from your authenticator app."),
+  ).toBeVisible();
   expect(linksOfUser().at(-1)!.usedAt).toBeInstanceOf(Date);
-  expect(db.select().from(sessions).where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active"))).all()).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active")))
+      .all(),
+  ).toHaveLength(1);
 
   // Spent: it does not work anywhere any more.
   await otherPage.goto(secondLink);
@@ -283,12 +359,21 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   noServerErrors();
 });
 
-test("a session already open when setup by email becomes owed goes to the email step, with a link sent", async ({ page, context, db, createUser, signInAs }) => {
+test("a session already open when setup by email becomes owed goes to the email step, with a link sent", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser();
   await signInAs(context, user);
   await page.goto("/profile");
   await expect(page).toHaveURL("/profile");
-  db.update(organisations).set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" }).where(eq(organisations.id, user.organisationId)).run();
+  db.update(organisations)
+    .set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" })
+    .where(eq(organisations.id, user.organisationId))
+    .run();
   await page.goto("/profile");
   await expect(page).toHaveURL("/login/setup/email");
   await expect(page.getByText(/We emailed a link to/)).toBeVisible();
@@ -309,11 +394,23 @@ test("rendering a page sends and changes nothing: the setup route it redirects t
   await signInAs(context, user);
   await page.goto("/profile");
   await expect(page).toHaveURL("/profile");
-  db.update(organisations).set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" }).where(eq(organisations.id, user.organisationId)).run();
-  const stageOf = (userId: number) => db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, userId)).all().map((row) => row.stage);
+  db.update(organisations)
+    .set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" })
+    .where(eq(organisations.id, user.organisationId))
+    .run();
+  const stageOf = (userId: number) =>
+    db
+      .select({ stage: sessions.stage })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .all()
+      .map((row) => row.stage);
 
   await test.step("two quick requests for a page only redirect to the setup route", async () => {
-    const answers = await Promise.all([context.request.get("/profile", { maxRedirects: 0 }), context.request.get("/", { maxRedirects: 0 })]);
+    const answers = await Promise.all([
+      context.request.get("/profile", { maxRedirects: 0 }),
+      context.request.get("/", { maxRedirects: 0 }),
+    ]);
     for (const answer of answers) {
       expect(answer.status()).toBe(307);
       expect(answer.headers().location).toMatch(/\/login\/setup\/start$/);
@@ -347,14 +444,23 @@ test("rendering a page sends and changes nothing: the setup route it redirects t
   });
 });
 
-test("a server action whose guard finds setup owed goes through the setup route to the email step", async ({ page, context, db, createUser, signInAs }) => {
+test("a server action whose guard finds setup owed goes through the setup route to the email step", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser();
   await signInAs(context, user);
   await page.goto("/profile");
   const card = page.getByRole("region", { name: "Sign-in alerts" });
   await expect(card.getByRole("button", { name: "Save", exact: true })).toBeVisible();
-  db.update(organisations).set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" }).where(eq(organisations.id, user.organisationId)).run();
+  db.update(organisations)
+    .set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" })
+    .where(eq(organisations.id, user.organisationId))
+    .run();
   await card.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page).toHaveURL("/login/setup/email");
   await expect(page.getByText(/We emailed a link to/)).toBeVisible();

@@ -9,7 +9,8 @@ import { OIDC_E2E_ORGANISATION_ID } from "@/test/stand-ins/oidc-client";
 
 const FIREFOX_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
-const newSignInAlerts = (db: Db, user: TestUser) => outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("New sign-in to Twofold"));
+const newSignInAlerts = (db: Db, user: TestUser) =>
+  outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("New sign-in to Twofold"));
 
 /** A browser of its own (its own cookies), from its own address. */
 async function signInFromNewBrowser(browser: Browser, user: TestUser, address: string, userAgent?: string) {
@@ -80,10 +81,20 @@ test("a sign-in from a new browser emails the owner; the same browser again does
   await laptop.context.close();
 });
 
-test("an administrator sees a user's recent sign-ins, failures included", async ({ browser, page, context, db, createUser, signInAs }) => {
+test("an administrator sees a user's recent sign-ins, failures included", async ({
+  browser,
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const admin = await createUser({ permissions: ["users:read"] });
   const member = await createUser({ organisationId: admin.organisationId, name: "Mo Member" });
-  const members = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.77" }, userAgent: FIREFOX_ON_LINUX });
+  const members = await browser.newContext({
+    extraHTTPHeaders: { "x-forwarded-for": "203.0.113.77" },
+    userAgent: FIREFOX_ON_LINUX,
+  });
   const memberPage = await members.newPage();
   await signInWithForm(memberPage, { email: member.email, password: "not it" });
   await expect(memberPage.getByRole("status")).toHaveText("Incorrect email or password.");
@@ -109,11 +120,16 @@ test("an administrator sees a user's recent sign-ins, failures included", async 
 });
 
 test("signing in with SSO makes the browser known too", async ({ browser, db }) => {
-  db.insert(organisations).values({ id: OIDC_E2E_ORGANISATION_ID, name: "SSO Org", twoFactorPolicy: "required" }).onConflictDoNothing().run();
+  db.insert(organisations)
+    .values({ id: OIDC_E2E_ORGANISATION_ID, name: "SSO Org", twoFactorPolicy: "required" })
+    .onConflictDoNothing()
+    .run();
   const issuer = process.env.E2E_OIDC_ISSUER!;
   const login = `sso-${crypto.randomUUID().slice(0, 8)}`;
   const claims = { email: `${login}@corp.example.com`, name: "Grace Known", email_verified: true };
-  expect((await fetch(`${issuer}/_stand-in/accounts/${login}`, { method: "POST", body: JSON.stringify(claims) })).status).toBe(204);
+  expect(
+    (await fetch(`${issuer}/_stand-in/accounts/${login}`, { method: "POST", body: JSON.stringify(claims) })).status,
+  ).toBe(204);
 
   const context = await browser.newContext();
   const page = await context.newPage();

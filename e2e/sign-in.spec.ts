@@ -17,7 +17,11 @@ test("a user signs in with email and password, sees the dashboard and signs out"
   await page.goto("/");
   await expect(page).toHaveURL("/login");
 
-  const types = db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all();
+  const types = db
+    .select({ type: auditEvents.type })
+    .from(auditEvents)
+    .where(eq(auditEvents.targetUserId, user.id))
+    .all();
   expect(types.map((row) => row.type)).toEqual(["sign_in.succeeded", "session.ended"]);
 });
 
@@ -56,7 +60,12 @@ test("an API account cannot sign in to the web UI", async ({ page, db, createUse
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
 });
 
-test("pages send visitors without a session to /login, and /login sends signed-in users home", async ({ page, context, createUser, signInAs }) => {
+test("pages send visitors without a session to /login, and /login sends signed-in users home", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
   for (const path of ["/", "/profile", "/admin/settings"]) {
     await page.goto(path);
     await expect(page).toHaveURL("/login");

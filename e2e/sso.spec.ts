@@ -10,11 +10,18 @@ import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, sig
 import { allServerActions } from "./manifests";
 
 const issuer = () => process.env.E2E_OIDC_ISSUER!;
-const SSO_NOTE = /You sign in with SSO: your password and your second factor are handled by your organisation’s identity provider/;
+const SSO_NOTE =
+  /You sign in with SSO: your password and your second factor are handled by your organisation’s identity provider/;
 
 /** Tells the identity provider what the ID token of `login` says. */
-async function setIdpAccount(login: string, claims: { email?: string | null; name?: string; email_verified?: boolean; amr?: string[] }) {
-  const response = await fetch(`${issuer()}/_stand-in/accounts/${encodeURIComponent(login)}`, { method: "POST", body: JSON.stringify(claims) });
+async function setIdpAccount(
+  login: string,
+  claims: { email?: string | null; name?: string; email_verified?: boolean; amr?: string[] },
+) {
+  const response = await fetch(`${issuer()}/_stand-in/accounts/${encodeURIComponent(login)}`, {
+    method: "POST",
+    body: JSON.stringify(claims),
+  });
   expect(response.status).toBe(204);
 }
 
@@ -50,11 +57,16 @@ test.beforeAll(async ({ workerDb }) => {
     .run();
 });
 
-test("Sign in with SSO goes through the identity provider to the dashboard, with no 2FA prompt though the organisation requires it", async ({ page, db }) => {
+test("Sign in with SSO goes through the identity provider to the dashboard, with no 2FA prompt though the organisation requires it", async ({
+  page,
+  db,
+}) => {
   const expectNoServerErrors = failOnServerErrors(page);
   const login = uniqueLogin();
   await setIdpAccount(login, { email: `${login}@corp.example.com`, name: "Katherine Johnson", email_verified: true });
-  expect(db.select().from(organisations).where(eq(organisations.id, OIDC_E2E_ORGANISATION_ID)).get()!.twoFactorPolicy).toBe("required");
+  expect(
+    db.select().from(organisations).where(eq(organisations.id, OIDC_E2E_ORGANISATION_ID)).get()!.twoFactorPolicy,
+  ).toBe("required");
 
   await page.goto("/login");
   await expectNoAxeViolations(page);
@@ -68,11 +80,23 @@ test("Sign in with SSO goes through the identity provider to the dashboard, with
   await expectNoAxeViolations(page);
 
   // Created just in time, known by issuer and subject, without a password, with one fully signed-in session.
-  const user = db.select().from(users).where(and(eq(users.ssoIssuer, issuer()), eq(users.ssoSubject, login))).get()!;
-  expect(user).toMatchObject({ organisationId: OIDC_E2E_ORGANISATION_ID, email: `${login}@corp.example.com`, passwordHash: null });
+  const user = db
+    .select()
+    .from(users)
+    .where(and(eq(users.ssoIssuer, issuer()), eq(users.ssoSubject, login)))
+    .get()!;
+  expect(user).toMatchObject({
+    organisationId: OIDC_E2E_ORGANISATION_ID,
+    email: `${login}@corp.example.com`,
+    passwordHash: null,
+  });
   expect(user.lastSignInAt).not.toBeNull();
-  expect(db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([{ stage: "active" }]);
-  expect(db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all()).toEqual([{ type: "sso_sign_in.succeeded" }]);
+  expect(db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([
+    { stage: "active" },
+  ]);
+  expect(
+    db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all(),
+  ).toEqual([{ type: "sso_sign_in.succeeded" }]);
 
   // Every page stays open: the guards never send an SSO user to setup.
   await page.goto("/profile");
@@ -88,7 +112,12 @@ test("Sign in with SSO goes through the identity provider to the dashboard, with
   expectNoServerErrors();
 });
 
-test("the profile's password and 2FA actions refuse an SSO user on the server, even posted by hand", async ({ browser, db, baseURL, createUser }) => {
+test("the profile's password and 2FA actions refuse an SSO user on the server, even posted by hand", async ({
+  browser,
+  db,
+  baseURL,
+  createUser,
+}) => {
   const user = await firstSsoSignIn(browser, db);
   const local = await createUser();
   const cookieOf = (userId: number) =>
@@ -100,7 +129,12 @@ test("the profile's password and 2FA actions refuse an SSO user on the server, e
   // The guard runs before the action reads any input: a call with no arguments shows what it makes of the session.
   const post = (action: (typeof actions)[number], cookie: string) =>
     request.post(action.page, {
-      headers: { "next-action": action.id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", cookie },
+      headers: {
+        "next-action": action.id,
+        "content-type": "text/plain;charset=UTF-8",
+        accept: "text/x-component",
+        cookie,
+      },
       data: "[]",
       maxRedirects: 0,
     });
@@ -110,10 +144,16 @@ test("the profile's password and 2FA actions refuse an SSO user on the server, e
     expect((await post(action, cookieOf(local.id))).status(), action.name).toBe(200);
   }
   await request.dispose();
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()).toMatchObject({ passwordHash: null, mobileNumber: null });
+  expect(db.select().from(users).where(eq(users.id, user.id)).get()).toMatchObject({
+    passwordHash: null,
+    mobileNumber: null,
+  });
 });
 
-test("a second sign-in of the same subject with a changed, verified email lands in the same account", async ({ browser, db }) => {
+test("a second sign-in of the same subject with a changed, verified email lands in the same account", async ({
+  browser,
+  db,
+}) => {
   const login = uniqueLogin();
   await setIdpAccount(login, { email: `${login}@old.example.com`, name: "Dorothy Vaughan", email_verified: true });
   const first = await browser.newPage();
@@ -129,7 +169,11 @@ test("a second sign-in of the same subject with a changed, verified email lands 
   await second.close();
 
   // An address the provider has not verified could be anyone's: the account keeps the verified one.
-  await setIdpAccount(login, { email: `${login}@unverified.example.com`, name: "Dorothy J. Vaughan", email_verified: false });
+  await setIdpAccount(login, {
+    email: `${login}@unverified.example.com`,
+    name: "Dorothy J. Vaughan",
+    email_verified: false,
+  });
   const third = await browser.newPage();
   await signInWithSso(third, login);
   await expect(third.getByRole("main").getByText(`${login}@new.example.com`)).toBeVisible();
@@ -137,10 +181,20 @@ test("a second sign-in of the same subject with a changed, verified email lands 
 
   const accounts = db.select().from(users).where(eq(users.ssoSubject, login)).all();
   expect(accounts.map((account) => account.email)).toEqual([`${login}@new.example.com`]);
-  expect(db.select().from(users).where(eq(users.email, `${login}@old.example.com`)).all()).toEqual([]);
+  expect(
+    db
+      .select()
+      .from(users)
+      .where(eq(users.email, `${login}@old.example.com`))
+      .all(),
+  ).toEqual([]);
 });
 
-test("an identity-provider account carrying a local user's email does not get that user's account", async ({ page, db, createUser }) => {
+test("an identity-provider account carrying a local user's email does not get that user's account", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const victim = await createUser({ organisationId: OIDC_E2E_ORGANISATION_ID, totp: true });
   const before = db.select().from(users).where(eq(users.id, victim.id)).get()!;
   const attacker = uniqueLogin();
@@ -148,7 +202,11 @@ test("an identity-provider account carrying a local user's email does not get th
 
   await signInWithSso(page, attacker);
   await expect(page).toHaveURL(/\/login\?reason=sso-email-taken$/);
-  await expect(page.getByRole("status").filter({ hasText: "An account with this email already exists. Ask an administrator for help." })).toBeVisible();
+  await expect(
+    page
+      .getByRole("status")
+      .filter({ hasText: "An account with this email already exists. Ask an administrator for help." }),
+  ).toBeVisible();
   await expectNoAxeViolations(page);
 
   // Nothing signed in, nothing created, nothing changed on the victim's account.
@@ -157,7 +215,11 @@ test("an identity-provider account carrying a local user's email does not get th
   expect(db.select().from(users).where(eq(users.ssoSubject, attacker)).all()).toEqual([]);
   expect(db.select().from(users).where(eq(users.id, victim.id)).get()).toEqual(before);
   expect(db.select().from(sessions).where(eq(sessions.userId, victim.id)).all()).toEqual([]);
-  const refusal = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, victim.id), eq(auditEvents.type, "sign_in.refused"))).get();
+  const refusal = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetUserId, victim.id), eq(auditEvents.type, "sign_in.refused")))
+    .get();
   expect(refusal?.details).toMatchObject({ reason: "sso_email_taken", subject: attacker });
 });
 
@@ -171,7 +233,11 @@ test("an SSO user cannot fall back to a local password, whatever password is tri
   }
   // One SSO session from the sign-in above, and none from the password form.
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
-  const failures = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed"))).all();
+  const failures = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed")))
+    .all();
   expect(failures).toHaveLength(2);
 });
 
@@ -184,10 +250,23 @@ test("a disabled SSO user is refused at the callback", async ({ page, browser, d
   await expect(page.getByText("This account has been disabled. Contact your administrator.")).toBeVisible();
 });
 
-test("Auth.js answers only the identity provider's callback: its other endpoints are 404", async ({ request, page }) => {
-  for (const path of ["/api/auth/session", "/api/auth/providers", "/api/auth/csrf", "/api/auth/signin/sso", "/api/auth/signout", "/api/auth/callback/credentials"]) {
+test("Auth.js answers only the identity provider's callback: its other endpoints are 404", async ({
+  request,
+  page,
+}) => {
+  for (const path of [
+    "/api/auth/session",
+    "/api/auth/providers",
+    "/api/auth/csrf",
+    "/api/auth/signin/sso",
+    "/api/auth/signout",
+    "/api/auth/callback/credentials",
+  ]) {
     expect((await request.get(path, { maxRedirects: 0 })).status(), path).toBe(404);
-    expect((await request.post(path, { maxRedirects: 0, form: { email: "a@example.com", password: "x" } })).status(), path).toBe(404);
+    expect(
+      (await request.post(path, { maxRedirects: 0, form: { email: "a@example.com", password: "x" } })).status(),
+      path,
+    ).toBe(404);
   }
   // A callback nobody started (no state, no PKCE cookie) signs no one in.
   await page.goto("/api/auth/callback/sso?code=forged&state=forged");
@@ -195,9 +274,20 @@ test("Auth.js answers only the identity provider's callback: its other endpoints
   await expect(page.getByText("Sign-in with SSO did not complete.")).toBeVisible();
 });
 
-test("the admin user page says the user signs in with SSO and offers no 2FA reset", async ({ page, browser, context, db, createUser, signInAs }) => {
+test("the admin user page says the user signs in with SSO and offers no 2FA reset", async ({
+  page,
+  browser,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await firstSsoSignIn(browser, db);
-  const admin = await createUser({ organisationId: OIDC_E2E_ORGANISATION_ID, permissions: ["users:read", "users:manage"], totp: true });
+  const admin = await createUser({
+    organisationId: OIDC_E2E_ORGANISATION_ID,
+    permissions: ["users:read", "users:manage"],
+    totp: true,
+  });
   await signInAs(context, admin);
 
   await page.goto(`/admin/users/${user.id}`);
@@ -211,7 +301,10 @@ test("the admin user page says the user signs in with SSO and offers no 2FA rese
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([]);
 });
 
-test("an SSO user confirms access at the identity provider, which must ask them to sign in again (prompt=login, max_age=0)", async ({ page, db }) => {
+test("an SSO user confirms access at the identity provider, which must ask them to sign in again (prompt=login, max_age=0)", async ({
+  page,
+  db,
+}) => {
   const login = uniqueLogin();
   await signInWithSso(page, login);
   await expect(page).toHaveURL(/\/$/);
@@ -233,7 +326,12 @@ test("an SSO user confirms access at the identity provider, which must ask them 
   await page.getByRole("button", { name: "Sign-in" }).click();
   await page.waitForURL((url) => !url.href.startsWith(issuer()));
   await expect(page).toHaveURL(/\/profile(#access-confirmed)?$/);
-  const fresh = db.select().from(sessions).where(eq(sessions.userId, user.id)).all().filter((session) => session.authenticatedAt! > longAgo);
+  const fresh = db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.userId, user.id))
+    .all()
+    .filter((session) => session.authenticatedAt! > longAgo);
   expect(fresh).toHaveLength(1);
 });
 
@@ -246,7 +344,10 @@ const refusalsOf = (db: Db, login: string) =>
     .all()
     .filter((event) => (event.details as { subject?: string } | null)?.subject === login);
 
-test("OIDC_ALLOWED_DOMAINS: a first sign-in from a domain not on the list, or a subdomain of one on it, is refused and creates nothing", async ({ browser, db }) => {
+test("OIDC_ALLOWED_DOMAINS: a first sign-in from a domain not on the list, or a subdomain of one on it, is refused and creates nothing", async ({
+  browser,
+  db,
+}) => {
   for (const domain of ["outsider.example.org", "sub.corp.example.com"]) {
     const login = uniqueLogin();
     await setIdpAccount(login, { email: `${login}@${domain}`, name: "Outsider", email_verified: true });
@@ -254,21 +355,37 @@ test("OIDC_ALLOWED_DOMAINS: a first sign-in from a domain not on the list, or a 
     const expectNoServerErrors = failOnServerErrors(page);
     await signInWithSso(page, login);
     await expect(page).toHaveURL(/\/login\?reason=sso-domain-not-allowed$/);
-    await expect(page.getByRole("status").filter({ hasText: "Twofold does not create accounts for your email domain. Ask an administrator." })).toBeVisible();
+    await expect(
+      page
+        .getByRole("status")
+        .filter({ hasText: "Twofold does not create accounts for your email domain. Ask an administrator." }),
+    ).toBeVisible();
     await expectNoAxeViolations(page);
     await page.goto("/");
     await expect(page).toHaveURL(/\/login$/);
     expect(db.select().from(users).where(eq(users.ssoSubject, login)).all()).toEqual([]);
-    expect(refusalsOf(db, login)).toEqual([{ targetUserId: null, details: expect.objectContaining({ reason: "sso_domain_not_allowed", email: `${login}@${domain}` }) }]);
+    expect(refusalsOf(db, login)).toEqual([
+      {
+        targetUserId: null,
+        details: expect.objectContaining({ reason: "sso_domain_not_allowed", email: `${login}@${domain}` }),
+      },
+    ]);
     expectNoServerErrors();
     await page.context().close();
   }
 });
 
-test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets in only when the identity provider asserts multi-factor (amr)", async ({ browser, db }) => {
+test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets in only when the identity provider asserts multi-factor (amr)", async ({
+  browser,
+  db,
+}) => {
   const user = await firstSsoSignIn(browser, db);
   const login = user.ssoSubject!;
-  const role = db.insert(roles).values({ organisationId: OIDC_E2E_ORGANISATION_ID, name: `Auditors ${login}`, permissions: ["audit:read"] }).returning().get();
+  const role = db
+    .insert(roles)
+    .values({ organisationId: OIDC_E2E_ORGANISATION_ID, name: `Auditors ${login}`, permissions: ["audit:read"] })
+    .returning()
+    .get();
   db.insert(userRoles).values({ userId: user.id, roleId: role.id }).run();
   const sessionsBefore = db.select().from(sessions).where(eq(sessions.userId, user.id)).all().length;
 
@@ -279,13 +396,22 @@ test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets 
       await signInWithSso(page, login);
       await expect(page).toHaveURL(/\/login\?reason=sso-mfa-required$/);
       await expect(
-        page.getByRole("status").filter({ hasText: "Administrators must use multi-factor authentication at the identity provider. Sign in there with a second factor, then try again." }),
+        page.getByRole("status").filter({
+          hasText:
+            "Administrators must use multi-factor authentication at the identity provider. Sign in there with a second factor, then try again.",
+        }),
       ).toBeVisible();
       await expectNoAxeViolations(page);
       await page.context().close();
     }
     expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(sessionsBefore);
-    expect(refusalsOf(db, login).map((event) => [event.targetUserId, (event.details as { reason: string; amr: string }).reason, (event.details as { amr: string }).amr])).toEqual([
+    expect(
+      refusalsOf(db, login).map((event) => [
+        event.targetUserId,
+        (event.details as { reason: string; amr: string }).reason,
+        (event.details as { amr: string }).amr,
+      ]),
+    ).toEqual([
       [user.id, "sso_mfa_required", "(none)"],
       [user.id, "sso_mfa_required", "pwd"],
     ]);

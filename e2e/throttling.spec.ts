@@ -2,7 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { auditEvents, organisations } from "@/db/schema";
 import { expect, freshTotpCode, signInWithForm, test } from "./fixtures";
 
-test("ten wrong passwords from one address lock that address out of the account, not the owner elsewhere", async ({ browser, page, createUser }) => {
+test("ten wrong passwords from one address lock that address out of the account, not the owner elsewhere", async ({
+  browser,
+  page,
+  createUser,
+}) => {
   const user = await createUser();
   for (let attempt = 1; attempt <= 10; attempt++) {
     await signInWithForm(page, { email: user.email, password: `wrong guess ${attempt}` });
@@ -20,7 +24,10 @@ test("ten wrong passwords from one address lock that address out of the account,
   await elsewhere.close();
 });
 
-test("failures for many accounts from one address do not lock out a colleague behind the same address", async ({ page, createUser }) => {
+test("failures for many accounts from one address do not lock out a colleague behind the same address", async ({
+  page,
+  createUser,
+}) => {
   const user = await createUser();
   for (let attempt = 1; attempt <= 12; attempt++) {
     await signInWithForm(page, { email: `nobody-${attempt}@example.com`, password: "guess" });
@@ -59,7 +66,9 @@ test("A stranger sends wrong passwords for Alice from 20 addresses; Alice still 
       await strangerPage.setExtraHTTPHeaders({ "x-forwarded-for": `203.0.113.${address}` });
       await signInWithForm(strangerPage, { email: alice.email, password: `guess ${address}` });
       const status = strangerPage.getByRole("status");
-      await expect(status).toHaveText(/Incorrect email or password\.|Too many failed sign-ins\. Try again in \d+ (seconds?|minutes?)\./);
+      await expect(status).toHaveText(
+        /Incorrect email or password\.|Too many failed sign-ins\. Try again in \d+ (seconds?|minutes?)\./,
+      );
       answers.push((await status.textContent()) ?? "");
     }
   });

@@ -17,7 +17,11 @@ async function signInRemembering(page: Page, db: Db, user: TestUser) {
   await expect(page).toHaveURL("/");
 }
 
-test("a user enrols from the profile, signs in with a fresh code, and a reused code is refused", async ({ page, db, createUser }) => {
+test("a user enrols from the profile, signs in with a fresh code, and a reused code is refused", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser();
   await signInWithForm(page, user);
@@ -52,9 +56,14 @@ test("a user enrols from the profile, signs in with a fresh code, and a reused c
   await section.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(section.getByText("Two-factor authentication is on: authenticator app.")).toBeVisible();
   await expect(section.getByText("10 of 10 recovery codes left.")).toBeVisible();
-  expect(db.select().from(outbox).where(eq(outbox.to, user.email)).all().map((mail) => mail.subject)).toContainEqual(
-    expect.stringContaining("two-factor authentication is on"),
-  );
+  expect(
+    db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.to, user.email))
+      .all()
+      .map((mail) => mail.subject),
+  ).toContainEqual(expect.stringContaining("two-factor authentication is on"));
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInWithForm(page, user);
@@ -71,7 +80,14 @@ test("a user enrols from the profile, signs in with a fresh code, and a reused c
   // The session id changed when the second factor was passed.
   const activeToken = (await page.context().cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!.value;
   expect(activeToken).not.toBe(halfwayToken);
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all().map((row) => row.stage)).toEqual(["active"]);
+  expect(
+    db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, user.id))
+      .all()
+      .map((row) => row.stage),
+  ).toEqual(["active"]);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInWithForm(page, user);
@@ -89,14 +105,20 @@ test("five wrong codes end the half-signed-in session", async ({ page, db, creat
   for (let attempt = 1; attempt <= 4; attempt++) {
     await page.getByLabel("Code").fill("000000");
     await page.getByRole("button", { name: "Verify" }).click();
-    await expect(page.getByText(`That code is not valid. ${5 - attempt} attempt${5 - attempt === 1 ? "" : "s"} left.`)).toBeVisible();
+    await expect(
+      page.getByText(`That code is not valid. ${5 - attempt} attempt${5 - attempt === 1 ? "" : "s"} left.`),
+    ).toBeVisible();
   }
   await page.getByLabel("Code").fill("not a code at all");
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL("/login?reason=too-many-codes");
   await expect(page.getByRole("status")).toHaveText("Too many wrong codes. Sign in again to try once more.");
   expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
-  const failures = db.select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.failed"))).all();
+  const failures = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.failed")))
+    .all();
   expect(failures).toHaveLength(5);
 });
 
@@ -116,17 +138,30 @@ test("a recovery code works once", async ({ page, db, createUser }) => {
   await page.getByLabel("Code").fill(recoveryCode);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByText("That code is not valid. 4 attempts left.")).toBeVisible();
-  expect(db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).all().filter((code) => code.usedAt)).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(recoveryCodes)
+      .where(eq(recoveryCodes.userId, user.id))
+      .all()
+      .filter((code) => code.usedAt),
+  ).toHaveLength(1);
 });
 
-test("“Remember this browser” skips the code at the next sign-in, until the browser is forgotten", async ({ page, db, createUser }) => {
+test("“Remember this browser” skips the code at the next sign-in, until the browser is forgotten", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser({ totp: true });
   await signInRemembering(page, db, user);
   const trusted = (await page.context().cookies()).find((cookie) => cookie.name === "twofold.trusted")!;
   expect(trusted.httpOnly).toBe(true);
   expect(trusted.sameSite).toBe("Lax");
   expect((trusted.expires * 1000 - Date.now()) / 86_400_000).toBeCloseTo(90, 0);
-  expect(db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)).get()!.tokenHash).not.toBe(trusted.value);
+  expect(db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)).get()!.tokenHash).not.toBe(
+    trusted.value,
+  );
 
   await page.getByRole("button", { name: "Sign out" }).click();
   // The password is still needed: a wrong one is refused as ever.
@@ -152,7 +187,11 @@ test("a remembered browser is worth nothing to another user", async ({ page, db,
   await expect(page).toHaveURL("/login/two-factor");
 });
 
-test("disabling needs the password and a code, and wipes the secret, recovery codes and remembered browsers", async ({ page, db, createUser }) => {
+test("disabling needs the password and a code, and wipes the secret, recovery codes and remembered browsers", async ({
+  page,
+  db,
+  createUser,
+}) => {
   const user = await createUser({ totp: true });
   await signInRemembering(page, db, user);
 
@@ -173,15 +212,26 @@ test("disabling needs the password and a code, and wipes the secret, recovery co
   expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(0);
   expect(db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).all()).toHaveLength(0);
   expect(db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)).all()).toHaveLength(0);
-  expect(db.select().from(outbox).where(eq(outbox.to, user.email)).all().map((mail) => mail.subject)).toContainEqual(
-    expect.stringContaining("two-factor authentication is off"),
-  );
+  expect(
+    db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.to, user.email))
+      .all()
+      .map((mail) => mail.subject),
+  ).toContainEqual(expect.stringContaining("two-factor authentication is off"));
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/");
 });
 
-test("a new recovery code set needs the password and a code, and replaces the old one", async ({ page, context, db, createUser, signInAs }) => {
+test("a new recovery code set needs the password and a code, and replaces the old one", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
   const user = await createUser({ totp: true });
   await signInAs(context, user);
   await page.goto("/profile");
@@ -210,19 +260,33 @@ test("a new recovery code set needs the password and a code, and replaces the ol
   await expect(page).toHaveURL("/recovery-code-used");
 });
 
-test("twenty simultaneous submissions of one valid code: exactly one signs in", async ({ page, db, baseURL, createUser }) => {
+test("twenty simultaneous submissions of one valid code: exactly one signs in", async ({
+  page,
+  db,
+  baseURL,
+  createUser,
+}) => {
   const user = await createUser({ totp: true });
   // One real submission, to learn the request the browser makes.
   await signInWithForm(page, user);
   await page.getByLabel("Code").fill("000000");
-  const posted = page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"]));
+  const posted = page.waitForRequest(
+    (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
+  );
   await page.getByRole("button", { name: "Verify" }).click();
   const template = await posted;
 
   const code = await freshTotpCode(db, user, user.totpSecret!);
-  const body = template.postDataBuffer()!.toString("latin1").replace('"000000"', JSON.stringify(code)).replace("\r\n\r\n000000\r\n", `\r\n\r\n${code}\r\n`);
+  const body = template
+    .postDataBuffer()!
+    .toString("latin1")
+    .replace('"000000"', JSON.stringify(code))
+    .replace("\r\n\r\n000000\r\n", `\r\n\r\n${code}\r\n`);
   expect(body).toContain(code);
-  const tokens = Array.from({ length: 20 }, () => createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } }).token);
+  const tokens = Array.from(
+    { length: 20 },
+    () => createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } }).token,
+  );
   const headers = { ...template.headers() };
   delete headers.cookie;
 
@@ -242,5 +306,11 @@ test("twenty simultaneous submissions of one valid code: exactly one signs in", 
   );
   expect(responses.filter((response) => response.redirect === "/")).toHaveLength(1);
   expect(responses.filter((response) => response.status >= 500)).toHaveLength(0);
-  expect(db.select().from(sessions).where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active"))).all()).toHaveLength(1);
+  expect(
+    db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active")))
+      .all(),
+  ).toHaveLength(1);
 });

@@ -7,28 +7,50 @@ const CONTENT_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
 /** A multipart body as a browser writes it, read as latin1 the way proxy.ts reads it. */
 function multipart(parts: { name: string; value: string; extraHeader?: string }[]): string {
   const encoded = parts.map(
-    ({ name, value, extraHeader }) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${extraHeader ?? ""}\r\n\r\n${value}\r\n`,
+    ({ name, value, extraHeader }) =>
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${extraHeader ?? ""}\r\n\r\n${value}\r\n`,
   );
   return Buffer.from(`${encoded.join("")}--${BOUNDARY}--\r\n`, "utf8").toString("latin1");
 }
 
-const check = (body: string, hasActionHeader = true, contentType = CONTENT_TYPE) => actionBodyProblem({ contentType, body, hasActionHeader });
+const check = (body: string, hasActionHeader = true, contentType = CONTENT_TYPE) =>
+  actionBodyProblem({ contentType, body, hasActionHeader });
 
 describe("server-action bodies Next.js or React would answer with a 500", () => {
   it("lets through what React's client writes for a form action: a form state and a FormData", () => {
     const body = multipart([
       { name: "1_email", value: "zoë@example.com" },
       { name: "1_code", value: "123456" },
-      { name: "0", value: JSON.stringify([{ message: "$$5 off", errors: { code: ["Wrong code"] }, at: "$D2026-11-29T05:00:00.000Z" }, "$K1"]) },
+      {
+        name: "0",
+        value: JSON.stringify([
+          { message: "$$5 off", errors: { code: ["Wrong code"] }, at: "$D2026-11-29T05:00:00.000Z" },
+          "$K1",
+        ]),
+      },
     ]);
     expect(check(body)).toBeNull();
     expect(check(multipart([{ name: "0", value: '["$K1"]' }]))).toBeNull();
-    expect(check(multipart([{ name: "0", value: '["token-from-bind",{"message":"$undefined","n":"$n12","x":"$NaN","el":"$T"},"$K1"]' }]))).toBeNull();
+    expect(
+      check(
+        multipart([
+          { name: "0", value: '["token-from-bind",{"message":"$undefined","n":"$n12","x":"$NaN","el":"$T"},"$K1"]' },
+        ]),
+      ),
+    ).toBeNull();
   });
 
   it("lets through a call with plain arguments sent as text/plain, and a form posted without JavaScript", () => {
     expect(check('["a", 1, null]', true, "text/plain;charset=UTF-8")).toBeNull();
-    expect(check(multipart([{ name: "$ACTION_ID_7f00", value: "" }, { name: "email", value: "a@b.c" }]), false)).toBeNull();
+    expect(
+      check(
+        multipart([
+          { name: "$ACTION_ID_7f00", value: "" },
+          { name: "email", value: "a@b.c" },
+        ]),
+        false,
+      ),
+    ).toBeNull();
   });
 
   it.each([

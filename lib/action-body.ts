@@ -84,15 +84,22 @@ export function isWellFormedArgumentList(json: string): boolean {
  * says whether it names an action in `Next-Action` (a call from React) rather
  * than a form posted without JavaScript.
  */
-export function actionBodyProblem(input: { contentType: string; body: string; hasActionHeader: boolean }): ActionBodyProblem | null {
+export function actionBodyProblem(input: {
+  contentType: string;
+  body: string;
+  hasActionHeader: boolean;
+}): ActionBodyProblem | null {
   const { contentType, body, hasActionHeader } = input;
   if (/^multipart\/form-data/i.test(contentType)) {
     const boundary = boundaryOf(contentType);
     const parts = boundary ? multipartParts(body, boundary) : null;
-    if (!parts || parts.some((part) => part.headerLines.some((line) => !PART_HEADER_LINE.test(line)))) return "malformed part header";
+    if (!parts || parts.some((part) => part.headerLines.some((line) => !PART_HEADER_LINE.test(line))))
+      return "malformed part header";
     if (!hasActionHeader) return null;
     const root = parts.find((part) => partName(part) === "0");
-    return root && isWellFormedArgumentList(Buffer.from(root.content, "latin1").toString("utf8")) ? null : "malformed argument list";
+    return root && isWellFormedArgumentList(Buffer.from(root.content, "latin1").toString("utf8"))
+      ? null
+      : "malformed argument list";
   }
   if (hasActionHeader && /^text\/plain/i.test(contentType)) {
     return isWellFormedArgumentList(Buffer.from(body, "latin1").toString("utf8")) ? null : "malformed argument list";

@@ -3,11 +3,18 @@ import { z } from "zod";
 import { formAction, initialFormState } from "@/lib/action";
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-const sessionAuthenticated = (at: Date | null, createdAt = minutesAgo(60)) => ({ session: { authenticatedAt: at, createdAt } });
+const sessionAuthenticated = (at: Date | null, createdAt = minutesAgo(60)) => ({
+  session: { authenticatedAt: at, createdAt },
+});
 
 function sensitiveAction(guarded: ReturnType<typeof sessionAuthenticated>) {
   const handler = vi.fn(async () => ({ status: "success" as const, message: "Changed." }));
-  const action = formAction({ guard: async () => guarded, sensitive: true, schema: z.object({ name: z.string() }), handler });
+  const action = formAction({
+    guard: async () => guarded,
+    sensitive: true,
+    schema: z.object({ name: z.string() }),
+    handler,
+  });
   return { action, handler };
 }
 

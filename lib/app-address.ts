@@ -7,7 +7,9 @@ import { ConfigurationError, type AppAddressSettings } from "@/lib/env";
  * that run outside Next.js call it with loadAppAddressSettings().
  */
 export function appUrlFrom(settings: AppAddressSettings, path: string): string {
-  const base = settings.APP_URL ?? (settings.NODE_ENV === "production" ? undefined : `http://localhost:${settings.PORT}`);
-  if (!base) throw new ConfigurationError("APP_URL is not set: Twofold needs its public address to put links in emails.");
+  const base =
+    settings.APP_URL ?? (settings.NODE_ENV === "production" ? undefined : `http://localhost:${settings.PORT}`);
+  if (!base)
+    throw new ConfigurationError("APP_URL is not set: Twofold needs its public address to put links in emails.");
   return new URL(path, base).toString();
 }

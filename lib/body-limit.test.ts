@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { bodyLimitFor, bodyLimitResponse, readBodyWithin, ROUTE_HANDLER_BODY_LIMIT_BYTES, withBoundedBody } from "@/lib/body-limit";
+import {
+  bodyLimitFor,
+  bodyLimitResponse,
+  readBodyWithin,
+  ROUTE_HANDLER_BODY_LIMIT_BYTES,
+  withBoundedBody,
+} from "@/lib/body-limit";
 
-function chunkedStream(chunks: number, chunkSize: number): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
+function chunkedStream(
+  chunks: number,
+  chunkSize: number,
+): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let sent = 0;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -53,11 +62,19 @@ describe("body limits", () => {
   });
 
   it("hands a route handler the same request, body buffered, or a 413", async () => {
-    const small = await withBoundedBody(new Request("http://localhost/api/auth/callback/sso", { method: "POST", body: "code=abc&state=xyz" }));
+    const small = await withBoundedBody(
+      new Request("http://localhost/api/auth/callback/sso", { method: "POST", body: "code=abc&state=xyz" }),
+    );
     expect(small).toBeInstanceOf(Request);
     expect(await (small as Request).text()).toBe("code=abc&state=xyz");
     const { stream } = chunkedStream(100, 1024);
-    const large = await withBoundedBody(new Request("http://localhost/api/auth/callback/sso", { method: "POST", body: stream, duplex: "half" } as RequestInit));
+    const large = await withBoundedBody(
+      new Request("http://localhost/api/auth/callback/sso", {
+        method: "POST",
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+    );
     expect(large).toBeInstanceOf(Response);
     expect((large as Response).status).toBe(413);
   });

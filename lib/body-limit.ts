@@ -59,7 +59,10 @@ export function bodyLimitResponse(request: { pathname: string; headers: Headers 
  * Reads a body, stopping as soon as it passes `limit` bytes, so a chunked
  * body of any length costs at most `limit` bytes of memory. Null when over.
  */
-export async function readBodyWithin(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function readBodyWithin(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!body) return new Uint8Array(new ArrayBuffer(0));
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

@@ -23,7 +23,14 @@ describe("email links", () => {
   let db: Db;
   let user: { id: number; organisationId: number };
   const create = (overrides: Partial<Parameters<typeof createEmailLink>[1]> = {}) => {
-    const created = createEmailLink(db, { organisationId: user.organisationId, userId: user.id, purpose: "authenticator_setup", lifetimeMs: 24 * HOUR, now, ...overrides });
+    const created = createEmailLink(db, {
+      organisationId: user.organisationId,
+      userId: user.id,
+      purpose: "authenticator_setup",
+      lifetimeMs: 24 * HOUR,
+      now,
+      ...overrides,
+    });
     if (!created.ok) throw new Error(created.reason);
     return created;
   };
@@ -50,7 +57,10 @@ describe("email links", () => {
     const read = findLiveEmailLink(db, "authenticator_setup", token, now)!;
     expect(consumeEmailLink(db, read.id, later(1000))).toBe(true);
     expect(consumeEmailLink(db, read.id, later(2000))).toBe(false);
-    expect(lookUpEmailLink(db, "authenticator_setup", token, later(3000))).toMatchObject({ state: "used", link: { id: link.id } });
+    expect(lookUpEmailLink(db, "authenticator_setup", token, later(3000))).toMatchObject({
+      state: "used",
+      link: { id: link.id },
+    });
     expect(findLiveEmailLink(db, "authenticator_setup", token, later(3000))).toBeNull();
   });
 
@@ -78,17 +88,32 @@ describe("email links", () => {
     const invitation = create({ purpose: "invitation" });
     const sessionA = create({ purpose: "sign_in_setup", sessionTokenHash: "session-a" });
     const sessionB = create({ purpose: "sign_in_setup", sessionTokenHash: "session-b" });
-    expect(revokeEmailLinks(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-a" }, now)).toBe(1);
+    expect(
+      revokeEmailLinks(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-a" }, now),
+    ).toBe(1);
     expect(lookUpEmailLink(db, "sign_in_setup", sessionA.token, now).state).toBe("revoked");
     expect(lookUpEmailLink(db, "sign_in_setup", sessionB.token, now).state).toBe("live");
     expect(lookUpEmailLink(db, "authenticator_setup", setup.token, now).state).toBe("live");
     expect(lookUpEmailLink(db, "invitation", invitation.token, now).state).toBe("live");
-    expect(liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-b" }, now)?.id).toBe(sessionB.link.id);
-    expect(liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-a" }, now)).toBeNull();
+    expect(
+      liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-b" }, now)?.id,
+    ).toBe(sessionB.link.id);
+    expect(
+      liveEmailLinkOfSession(db, { userId: user.id, purpose: "sign_in_setup", sessionTokenHash: "session-a" }, now),
+    ).toBeNull();
   });
 
   it("applies a cooldown and a cap per window to sends, counting used and revoked links too", () => {
-    const send = (at: Date) => createEmailLink(db, { organisationId: user.organisationId, userId: user.id, purpose: "sign_in_setup", lifetimeMs: HOUR, revokeEarlier: true, limits, now: at });
+    const send = (at: Date) =>
+      createEmailLink(db, {
+        organisationId: user.organisationId,
+        userId: user.id,
+        purpose: "sign_in_setup",
+        lifetimeMs: HOUR,
+        revokeEarlier: true,
+        limits,
+        now: at,
+      });
     expect(send(now).ok).toBe(true);
     expect(send(later(10_000))).toEqual({ ok: false, reason: "cooldown", retryAt: later(30_000) });
     expect(send(later(30_000)).ok).toBe(true);

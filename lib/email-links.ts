@@ -93,7 +93,13 @@ export function insertEmailLink(tx: Executor, input: NewEmailLink): CreatedEmail
   return { ok: true, token, link };
 }
 
-function sendLimitRefusal(tx: Executor, userId: number, purpose: EmailLinkPurpose, limits: EmailLinkSendLimits, now: Date): EmailLinkRefusal | null {
+function sendLimitRefusal(
+  tx: Executor,
+  userId: number,
+  purpose: EmailLinkPurpose,
+  limits: EmailLinkSendLimits,
+  now: Date,
+): EmailLinkRefusal | null {
   const recent = tx
     .select({ createdAt: emailLinks.createdAt })
     .from(emailLinks)
@@ -113,7 +119,8 @@ function sendLimitRefusal(tx: Executor, userId: number, purpose: EmailLinkPurpos
     return { ok: false, reason: "cooldown", retryAt: new Date(latest.createdAt.getTime() + limits.cooldownMs) };
   }
   const oldestCounted = recent[limits.perWindow - 1];
-  if (oldestCounted) return { ok: false, reason: "too_many", retryAt: new Date(oldestCounted.createdAt.getTime() + limits.windowMs) };
+  if (oldestCounted)
+    return { ok: false, reason: "too_many", retryAt: new Date(oldestCounted.createdAt.getTime() + limits.windowMs) };
   return null;
 }
 
@@ -131,7 +138,12 @@ function stateOf(link: EmailLink, now: Date): EmailLinkState {
  * The link a token names, for `purpose`, and whether it can still be used:
  * pages say why a link does not work. A token for another purpose is unknown.
  */
-export function lookUpEmailLink(db: Executor, purpose: EmailLinkPurpose, token: string, now = new Date()): EmailLinkLookup {
+export function lookUpEmailLink(
+  db: Executor,
+  purpose: EmailLinkPurpose,
+  token: string,
+  now = new Date(),
+): EmailLinkLookup {
   if (!token || token.length > EMAIL_LINK_TOKEN_MAX_LENGTH) return { state: "unknown" };
   const link = linkByTokenHash(db, purpose, hashToken(token));
   return link ? { state: stateOf(link, now), link } : { state: "unknown" };
@@ -146,7 +158,12 @@ function linkByTokenHash(db: Executor, purpose: EmailLinkPurpose, tokenHash: str
 }
 
 /** The link a token names, only if it is unused, unrevoked and unexpired. */
-export function findLiveEmailLink(db: Executor, purpose: EmailLinkPurpose, token: string, now = new Date()): EmailLink | null {
+export function findLiveEmailLink(
+  db: Executor,
+  purpose: EmailLinkPurpose,
+  token: string,
+  now = new Date(),
+): EmailLink | null {
   const found = lookUpEmailLink(db, purpose, token, now);
   return found.state === "live" ? found.link : null;
 }
@@ -161,7 +178,14 @@ export function consumeEmailLink(db: Executor, linkId: number, now = new Date())
     db
       .update(emailLinks)
       .set({ usedAt: now })
-      .where(and(eq(emailLinks.id, linkId), isNull(emailLinks.usedAt), isNull(emailLinks.revokedAt), gt(emailLinks.expiresAt, now)))
+      .where(
+        and(
+          eq(emailLinks.id, linkId),
+          isNull(emailLinks.usedAt),
+          isNull(emailLinks.revokedAt),
+          gt(emailLinks.expiresAt, now),
+        ),
+      )
       .run().changes === 1
   );
 }
@@ -188,7 +212,11 @@ export function revokeEmailLinks(
 }
 
 /** The newest link a session was sent for `purpose` that it could still use, if any. */
-export function liveEmailLinkOfSession(db: Db, input: { userId: number; purpose: EmailLinkPurpose; sessionTokenHash: string }, now = new Date()): EmailLink | null {
+export function liveEmailLinkOfSession(
+  db: Db,
+  input: { userId: number; purpose: EmailLinkPurpose; sessionTokenHash: string },
+  now = new Date(),
+): EmailLink | null {
   return (
     db
       .select()

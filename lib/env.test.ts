@@ -12,7 +12,9 @@ describe("environment", () => {
   });
 
   it("refuses an encryption key that is not 32 bytes", () => {
-    expect(() => loadEnv({ NODE_ENV: "production", AUTH_SECRET: secret, APP_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(/32 bytes/);
+    expect(() => loadEnv({ NODE_ENV: "production", AUTH_SECRET: secret, APP_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(
+      /32 bytes/,
+    );
   });
 
   it("decodes the key and applies defaults", () => {
@@ -29,7 +31,8 @@ describe("encryption key ring (APP_ENCRYPTION_KEYS, then APP_ENCRYPTION_KEY)", (
   const keyB = crypto.randomBytes(32).toString("base64");
   const keyC = crypto.randomBytes(32).toString("base64");
   const production = { NODE_ENV: "production", AUTH_SECRET: secret } as const;
-  const ring = (source: NodeJS.ProcessEnv) => loadEncryptionKeys(source).map((entry) => [entry.key.toString("base64"), entry.source]);
+  const ring = (source: NodeJS.ProcessEnv) =>
+    loadEncryptionKeys(source).map((entry) => [entry.key.toString("base64"), entry.source]);
 
   it("puts APP_ENCRYPTION_KEYS first, newest first, then APP_ENCRYPTION_KEY", () => {
     expect(ring({ ...production, APP_ENCRYPTION_KEYS: ` ${keyB} , ${keyC}`, APP_ENCRYPTION_KEY: key })).toEqual([
@@ -38,8 +41,12 @@ describe("encryption key ring (APP_ENCRYPTION_KEYS, then APP_ENCRYPTION_KEY)", (
       [key, "APP_ENCRYPTION_KEY"],
     ]);
     expect(ring({ ...production, APP_ENCRYPTION_KEYS: keyB })).toEqual([[keyB, "APP_ENCRYPTION_KEYS entry 1"]]);
-    expect(ring({ ...production, APP_ENCRYPTION_KEY: key, APP_ENCRYPTION_KEYS: "" })).toEqual([[key, "APP_ENCRYPTION_KEY"]]);
-    expect(loadEnv({ ...production, APP_ENCRYPTION_KEYS: `${keyB},${key}`, APP_ENCRYPTION_KEY: key }).APP_ENCRYPTION_KEYS).toHaveLength(3);
+    expect(ring({ ...production, APP_ENCRYPTION_KEY: key, APP_ENCRYPTION_KEYS: "" })).toEqual([
+      [key, "APP_ENCRYPTION_KEY"],
+    ]);
+    expect(
+      loadEnv({ ...production, APP_ENCRYPTION_KEYS: `${keyB},${key}`, APP_ENCRYPTION_KEY: key }).APP_ENCRYPTION_KEYS,
+    ).toHaveLength(3);
   });
 
   it("names the variable and the position of a bad entry, and never repeats a key", () => {
@@ -53,22 +60,28 @@ describe("encryption key ring (APP_ENCRYPTION_KEYS, then APP_ENCRYPTION_KEY)", (
       }
       throw new Error("accepted");
     };
-    expect(refusal({ ...production, APP_ENCRYPTION_KEYS: `${keyB},${short}` })).toMatch(/^APP_ENCRYPTION_KEYS entry 2 \(of 2\) is not 32 bytes encoded as base64/);
-    expect(refusal({ ...production, APP_ENCRYPTION_KEYS: `${keyB},,${keyC}` })).toMatch(/^APP_ENCRYPTION_KEYS entry 2 \(of 3\) is empty/);
+    expect(refusal({ ...production, APP_ENCRYPTION_KEYS: `${keyB},${short}` })).toMatch(
+      /^APP_ENCRYPTION_KEYS entry 2 \(of 2\) is not 32 bytes encoded as base64/,
+    );
+    expect(refusal({ ...production, APP_ENCRYPTION_KEYS: `${keyB},,${keyC}` })).toMatch(
+      /^APP_ENCRYPTION_KEYS entry 2 \(of 3\) is empty/,
+    );
     expect(refusal({ ...production, APP_ENCRYPTION_KEYS: `${keyB},` })).toMatch(/entry 2 \(of 2\) is empty/);
     // Characters base64 does not know would be skipped silently and change the key: refused instead.
     const quoted = `"${keyC}"`;
     expect(refusal({ ...production, APP_ENCRYPTION_KEYS: quoted })).toMatch(/entry 1 \(of 1\)/);
-    expect(refusal({ ...production, APP_ENCRYPTION_KEYS: keyB, APP_ENCRYPTION_KEY: `${key.slice(0, 20)} ${key.slice(20)}` })).toMatch(
-      /^APP_ENCRYPTION_KEY must be 32 bytes/,
-    );
+    expect(
+      refusal({ ...production, APP_ENCRYPTION_KEYS: keyB, APP_ENCRYPTION_KEY: `${key.slice(0, 20)} ${key.slice(20)}` }),
+    ).toMatch(/^APP_ENCRYPTION_KEY must be 32 bytes/);
     expect(refusal({ ...production, APP_ENCRYPTION_KEYS: `${keyB};${keyC}` })).not.toContain(keyB);
     expect(refusal(production)).toMatch(/APP_ENCRYPTION_KEY is not set \(nor APP_ENCRYPTION_KEYS\)/);
   });
 
   it("accepts base64url keys as well", () => {
     const url = Buffer.from(keyB, "base64").toString("base64url");
-    expect(loadEncryptionKeys({ ...production, APP_ENCRYPTION_KEY: url })[0]!.key.equals(Buffer.from(keyB, "base64"))).toBe(true);
+    expect(
+      loadEncryptionKeys({ ...production, APP_ENCRYPTION_KEY: url })[0]!.key.equals(Buffer.from(keyB, "base64")),
+    ).toBe(true);
   });
 });
 
@@ -78,7 +91,9 @@ describe("providers and the outbox", () => {
   it("refuses half a provider's credentials", () => {
     expect(() => loadEnv({ ...production, TWILIO_ACCOUNT_SID: "AC1", TWILIO_AUTH_TOKEN: "t" })).toThrow(/TWILIO_FROM/);
     expect(() => loadEnv({ ...production, RESEND_API_KEY: "re_1" })).toThrow(/EMAIL_FROM/);
-    expect(loadEnv({ ...production, RESEND_API_KEY: "re_1", EMAIL_FROM: "Acme <no-reply@acme.test>" }).RESEND_API_KEY).toBe("re_1");
+    expect(
+      loadEnv({ ...production, RESEND_API_KEY: "re_1", EMAIL_FROM: "Acme <no-reply@acme.test>" }).RESEND_API_KEY,
+    ).toBe("re_1");
   });
 
   it("keeps the outbox private in production unless asked, and open in development", () => {
@@ -110,10 +125,14 @@ describe("providers and the outbox", () => {
   it("reads TRUSTED_PROXIES as hops or ranges, 0 when unset, and stops at start on anything else", () => {
     expect(loadEnv(production).TRUSTED_PROXIES).toEqual({ kind: "hops", hops: 0 });
     expect(loadEnv({ ...production, TRUSTED_PROXIES: "1" }).TRUSTED_PROXIES).toEqual({ kind: "hops", hops: 1 });
-    expect(loadEnv({ ...production, TRUSTED_PROXIES: "10.0.0.0/8, fd00::/8" }).TRUSTED_PROXIES).toMatchObject({ kind: "ranges" });
+    expect(loadEnv({ ...production, TRUSTED_PROXIES: "10.0.0.0/8, fd00::/8" }).TRUSTED_PROXIES).toMatchObject({
+      kind: "ranges",
+    });
     for (const wrong of ["yes", "10.0.0.0/40", "-1", "1,2"]) {
       expect(() => loadEnv({ ...production, TRUSTED_PROXIES: wrong }), wrong).toThrow(ConfigurationError);
-      expect(() => loadEnv({ ...production, TRUSTED_PROXIES: wrong }), wrong).toThrow(/TRUSTED_PROXIES: must be the number of reverse proxies/);
+      expect(() => loadEnv({ ...production, TRUSTED_PROXIES: wrong }), wrong).toThrow(
+        /TRUSTED_PROXIES: must be the number of reverse proxies/,
+      );
     }
   });
 });
@@ -123,14 +142,23 @@ describe("Duo hosts and SSO rules", () => {
 
   it("reads DUO_ALLOWED_API_HOSTS as exact hosts, and names a bad entry", () => {
     expect(loadEnv(production).DUO_ALLOWED_API_HOSTS).toEqual([]);
-    expect(loadEnv({ ...production, DUO_ALLOWED_API_HOSTS: "127.0.0.1:8443, Duo.Internal" }).DUO_ALLOWED_API_HOSTS).toEqual(["127.0.0.1:8443", "duo.internal"]);
-    expect(() => loadEnv({ ...production, DUO_ALLOWED_API_HOSTS: "https://duo.internal" })).toThrow(/DUO_ALLOWED_API_HOSTS: "https:\/\/duo.internal" is not a host name/);
+    expect(
+      loadEnv({ ...production, DUO_ALLOWED_API_HOSTS: "127.0.0.1:8443, Duo.Internal" }).DUO_ALLOWED_API_HOSTS,
+    ).toEqual(["127.0.0.1:8443", "duo.internal"]);
+    expect(() => loadEnv({ ...production, DUO_ALLOWED_API_HOSTS: "https://duo.internal" })).toThrow(
+      /DUO_ALLOWED_API_HOSTS: "https:\/\/duo.internal" is not a host name/,
+    );
   });
 
   it("reads OIDC_ALLOWED_DOMAINS, and names a wildcard or an address", () => {
     expect(loadEnv(production).OIDC_ALLOWED_DOMAINS).toEqual([]);
-    expect(loadEnv({ ...production, OIDC_ALLOWED_DOMAINS: "Example.com, @example.org" }).OIDC_ALLOWED_DOMAINS).toEqual(["example.com", "example.org"]);
-    expect(() => loadEnv({ ...production, OIDC_ALLOWED_DOMAINS: "*.example.com" })).toThrow(/OIDC_ALLOWED_DOMAINS: "\*.example.com" is not an email domain/);
+    expect(loadEnv({ ...production, OIDC_ALLOWED_DOMAINS: "Example.com, @example.org" }).OIDC_ALLOWED_DOMAINS).toEqual([
+      "example.com",
+      "example.org",
+    ]);
+    expect(() => loadEnv({ ...production, OIDC_ALLOWED_DOMAINS: "*.example.com" })).toThrow(
+      /OIDC_ALLOWED_DOMAINS: "\*.example.com" is not an email domain/,
+    );
     expect(() => loadEnv({ ...production, OIDC_ALLOWED_DOMAINS: "ada@example.com" })).toThrow(ConfigurationError);
   });
 
@@ -138,6 +166,8 @@ describe("Duo hosts and SSO rules", () => {
     expect(loadEnv(production).OIDC_REQUIRE_MFA_FOR_ADMINS).toBe(false);
     expect(loadEnv({ ...production, OIDC_REQUIRE_MFA_FOR_ADMINS: "" }).OIDC_REQUIRE_MFA_FOR_ADMINS).toBe(false);
     expect(loadEnv({ ...production, OIDC_REQUIRE_MFA_FOR_ADMINS: "1" }).OIDC_REQUIRE_MFA_FOR_ADMINS).toBe(true);
-    expect(() => loadEnv({ ...production, OIDC_REQUIRE_MFA_FOR_ADMINS: "yes" })).toThrow(/OIDC_REQUIRE_MFA_FOR_ADMINS: Use 1/);
+    expect(() => loadEnv({ ...production, OIDC_REQUIRE_MFA_FOR_ADMINS: "yes" })).toThrow(
+      /OIDC_REQUIRE_MFA_FOR_ADMINS: Use 1/,
+    );
   });
 });

@@ -94,7 +94,9 @@ const envSchema = z.object({
   /** `1`: users holding any admin permission may sign in with SSO only if the ID token's amr shows multi-factor authentication. */
   OIDC_REQUIRE_MFA_FOR_ADMINS: unsetWhenEmpty(
     z
-      .enum(["0", "1", "true", "false"], { error: "Use 1 to require multi-factor authentication at the identity provider for administrators, or 0." })
+      .enum(["0", "1", "true", "false"], {
+        error: "Use 1 to require multi-factor authentication at the identity provider for administrators, or 0.",
+      })
       .optional()
       .transform((value) => value === "1" || value === "true"),
   ),
@@ -138,7 +140,10 @@ const envSchema = z.object({
   ),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "AUTH_SECRET" | "APP_ENCRYPTION_KEY" | "APP_ENCRYPTION_KEYS" | "OUTBOX_PUBLIC"> & {
+export type Env = Omit<
+  z.infer<typeof envSchema>,
+  "AUTH_SECRET" | "APP_ENCRYPTION_KEY" | "APP_ENCRYPTION_KEYS" | "OUTBOX_PUBLIC"
+> & {
   OUTBOX_PUBLIC: boolean;
   AUTH_SECRET: string;
   /** The key ring, decoded, newest first (loadEncryptionKeys); lib/keys/app-key-ring builds on it. */
@@ -180,14 +185,20 @@ function resolveSecret(name: string, value: string | undefined, production: bool
 function checkProviders(env: z.infer<typeof envSchema>): void {
   const twilio = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, env.TWILIO_FROM];
   if (twilio.some(Boolean) && !twilio.every(Boolean)) {
-    throw new ConfigurationError("Twilio needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM, or none of them.");
+    throw new ConfigurationError(
+      "Twilio needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM, or none of them.",
+    );
   }
   const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
   if (oidc.some(Boolean) && !oidc.every(Boolean)) {
-    throw new ConfigurationError("SSO needs all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none of them.");
+    throw new ConfigurationError(
+      "SSO needs all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none of them.",
+    );
   }
   if (Boolean(env.RESEND_API_KEY) !== Boolean(env.EMAIL_FROM)) {
-    throw new ConfigurationError("Resend needs both RESEND_API_KEY and EMAIL_FROM (a sender on your verified domain), or neither.");
+    throw new ConfigurationError(
+      "Resend needs both RESEND_API_KEY and EMAIL_FROM (a sender on your verified domain), or neither.",
+    );
   }
 }
 
@@ -277,7 +288,9 @@ export function loadAppAddressSettings(source: NodeJS.ProcessEnv = process.env):
 
 /** OIDC_REQUIRE_MFA_FOR_ADMINS alone, for the access changes that sign out SSO users made administrators (lib/admin/sso-admin-promotion.ts); read at each change, no secrets. */
 export function ssoAdminsNeedMfa(source: NodeJS.ProcessEnv = process.env): boolean {
-  return parseEnvironment(envSchema.pick({ OIDC_REQUIRE_MFA_FOR_ADMINS: true }), source).OIDC_REQUIRE_MFA_FOR_ADMINS ?? false;
+  return (
+    parseEnvironment(envSchema.pick({ OIDC_REQUIRE_MFA_FOR_ADMINS: true }), source).OIDC_REQUIRE_MFA_FOR_ADMINS ?? false
+  );
 }
 
 /** What proxy.ts and the request helpers need: no secrets, so nothing is generated into ./data/. */
@@ -286,7 +299,10 @@ export type EdgeSettings = Pick<Env, "APP_URL" | "NODE_ENV" | "PORT" | "TRUSTED_
 let cachedEdge: EdgeSettings | undefined;
 
 export function getEdgeSettings(): EdgeSettings {
-  cachedEdge ??= parseEnvironment(envSchema.pick({ APP_URL: true, NODE_ENV: true, PORT: true, TRUSTED_PROXIES: true }), process.env);
+  cachedEdge ??= parseEnvironment(
+    envSchema.pick({ APP_URL: true, NODE_ENV: true, PORT: true, TRUSTED_PROXIES: true }),
+    process.env,
+  );
   return cachedEdge;
 }
 

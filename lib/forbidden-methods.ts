@@ -17,7 +17,11 @@ type Emit = http.Server["emit"];
 
 export function answerForbiddenMethod(request: http.IncomingMessage, response: http.ServerResponse): boolean {
   if (!FORBIDDEN_METHODS.has(request.method ?? "")) return false;
-  response.writeHead(405, { Allow: "GET, HEAD, POST", "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+  response.writeHead(405, {
+    Allow: "GET, HEAD, POST",
+    "Content-Type": "text/plain; charset=utf-8",
+    Connection: "close",
+  });
   response.end("Method not allowed.");
   return true;
 }
@@ -30,7 +34,8 @@ export function refuseForbiddenMethods(): void {
   installed = true;
   const emit: Emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === "request" && answerForbiddenMethod(args[0] as http.IncomingMessage, args[1] as http.ServerResponse)) return true;
+    if (event === "request" && answerForbiddenMethod(args[0] as http.IncomingMessage, args[1] as http.ServerResponse))
+      return true;
     return emit.apply(this, [event, ...args] as Parameters<Emit>);
   } as Emit;
 }

@@ -31,7 +31,11 @@ function plainHost(host: string | null): string | null {
  * listens on, "localhost" or "0.0.0.0"), else that URL's host; the scheme
  * Next.js worked out. Never a forwarded header taken as it came.
  */
-export function forwardedOrigin(appUrl: string | undefined, requestUrl: URL, hostHeader: string | null = null): ForwardedOrigin {
+export function forwardedOrigin(
+  appUrl: string | undefined,
+  requestUrl: URL,
+  hostHeader: string | null = null,
+): ForwardedOrigin {
   if (appUrl) {
     try {
       const url = new URL(appUrl);

@@ -56,7 +56,11 @@ describe("waits and counts read as people say them", () => {
   ])("%i recovery codes left: %s", (left, text) => expect(codesLeftText(left)).toBe(text));
 
   it("says what a code was sent by", () => {
-    expect(messages.codeSent("sms", "•••107")).toBe("We sent a code by text message to •••107. It is valid for 2 minutes.");
-    expect(messages.codeSent("email", "a•••@acme.test")).toBe("We sent a code by email to a•••@acme.test. It is valid for 2 minutes.");
+    expect(messages.codeSent("sms", "•••107")).toBe(
+      "We sent a code by text message to •••107. It is valid for 2 minutes.",
+    );
+    expect(messages.codeSent("email", "a•••@acme.test")).toBe(
+      "We sent a code by email to a•••@acme.test. It is valid for 2 minutes.",
+    );
   });
 });

@@ -37,7 +37,8 @@ export const messages = {
   notUnderstood: "That request was not understood.",
   correctHighlighted: (fieldCount: number) =>
     fieldCount === 1 ? "Please correct the highlighted field." : "Please correct the highlighted fields.",
-  tooManyWrongCodes: (retryAt: Date, now = new Date()) => `Too many wrong codes. Try again in ${inMinutes(retryAt, now)}.`,
+  tooManyWrongCodes: (retryAt: Date, now = new Date()) =>
+    `Too many wrong codes. Try again in ${inMinutes(retryAt, now)}.`,
   tooManyWrongCodesSignInAgain: "Too many wrong codes. Sign in again to try once more.",
   tooManyWrongPasswords: (retryAt: Date, now = new Date()) =>
     `Too many wrong passwords. Try again in ${inMinutes(retryAt, now)}.`,
@@ -50,7 +51,8 @@ export const messages = {
     `We sent a code ${channel === "sms" ? "by text message" : "by email"} to ${maskedDestination}. It is valid for 2 minutes.`,
   codeEmailedInstead: (maskedDestination: string) =>
     `We could not send a text message, so we emailed a code to ${maskedDestination}.`,
-  waitBeforeAnotherCode: (retryAt: Date, now = new Date()) => `Please wait ${inSeconds(retryAt, now)} before asking for another code.`,
+  waitBeforeAnotherCode: (retryAt: Date, now = new Date()) =>
+    `Please wait ${inSeconds(retryAt, now)} before asking for another code.`,
   tooManyCodesSent: (retryAt: Date, now = new Date()) =>
     `Too many codes were sent. Try again in ${plural(minutesUntil(retryAt, now), "minute")}, or use another method.`,
   codesNotAllowed: "Your organisation does not allow codes by text message or email for your account.",
@@ -67,20 +69,22 @@ export const messages = {
  */
 export const duoNotices = {
   denied: "Duo did not approve this request. Try again, or use another way to sign in.",
-  no_factor: "Duo let this through without asking for your phone or key, which is not enough here. Ask your administrator to set you up in Duo.",
-  bad_state: "That Duo request could not be used: it expired, was already used, or was started in another browser. Start again.",
+  no_factor:
+    "Duo let this through without asking for your phone or key, which is not enough here. Ask your administrator to set you up in Duo.",
+  bad_state:
+    "That Duo request could not be used: it expired, was already used, or was started in another browser. Start again.",
   missing_code: "Duo's answer was incomplete, so it was refused. Start again.",
   rejected: "Duo's answer could not be verified, so it was refused. Start again.",
   wrong_user: "Duo's answer was for another account, so it was refused.",
   unreachable: "Duo cannot be reached right now. Try again in a few minutes.",
   not_configured: "Duo is not available for your organisation now. Ask your administrator.",
-  host_not_allowed: "Duo is set up with an API hostname this server does not allow. Ask your administrator to check Duo's settings.",
+  host_not_allowed:
+    "Duo is set up with an API hostname this server does not allow. Ask your administrator to check Duo's settings.",
   locked: "Too many failed attempts. Try again later.",
   factor_locked: messages.secondStepLocked,
   enabled: "Duo is on. Sign-in will start with Duo.",
   disabled: "Duo is off.",
 } as const;
-
 
 /** A form error tied to fields: the summary counts them, each field gets its own words. */
 export function fieldErrors<Data = never>(
@@ -88,10 +92,19 @@ export function fieldErrors<Data = never>(
   values?: Record<string, string>,
 ): FormState<Data> {
   const count = Object.keys(errors).length;
-  return { status: "error", message: messages.correctHighlighted(count), fieldErrors: errors, ...(values ? { values } : {}) };
+  return {
+    status: "error",
+    message: messages.correctHighlighted(count),
+    fieldErrors: errors,
+    ...(values ? { values } : {}),
+  };
 }
 
 /** The common case: one field is wrong. */
-export function fieldError<Data = never>(field: string, text: string, values?: Record<string, string>): FormState<Data> {
+export function fieldError<Data = never>(
+  field: string,
+  text: string,
+  values?: Record<string, string>,
+): FormState<Data> {
   return fieldErrors<Data>({ [field]: text }, values);
 }

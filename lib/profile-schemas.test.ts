@@ -22,10 +22,18 @@ describe("profile input", () => {
   });
 
   it("requires a long enough, confirmed, new password", () => {
-    const valid = { currentPassword: "old password!!", newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" };
+    const valid = {
+      currentPassword: "old password!!",
+      newPassword: "a brand new passphrase",
+      confirmPassword: "a brand new passphrase",
+    };
     expect(passwordChangeSchema.safeParse(valid).success).toBe(true);
-    expect(passwordChangeSchema.safeParse({ ...valid, confirmPassword: "different" }).error?.issues[0]?.path).toEqual(["confirmPassword"]);
-    expect(passwordChangeSchema.safeParse({ ...valid, newPassword: "short", confirmPassword: "short" }).success).toBe(false);
+    expect(passwordChangeSchema.safeParse({ ...valid, confirmPassword: "different" }).error?.issues[0]?.path).toEqual([
+      "confirmPassword",
+    ]);
+    expect(passwordChangeSchema.safeParse({ ...valid, newPassword: "short", confirmPassword: "short" }).success).toBe(
+      false,
+    );
     const huge = "x".repeat(10_000);
     expect(passwordChangeSchema.safeParse({ ...valid, newPassword: huge, confirmPassword: huge }).success).toBe(false);
   });

@@ -21,7 +21,10 @@ export const mobileNumberSchema = z
     if (!value) return null;
     const phone = value.startsWith("+") ? parsePhoneNumberFromString(value) : undefined;
     if (!phone?.isValid()) {
-      context.addIssue({ code: "custom", message: "Enter a mobile number in international format, like +44 7911 123456." });
+      context.addIssue({
+        code: "custom",
+        message: "Enter a mobile number in international format, like +44 7911 123456.",
+      });
       return z.NEVER;
     }
     const type = phone.getType();

@@ -5,12 +5,20 @@ const nonce = "bm9uY2Utbm9uY2Utbm9uY2U=";
 
 describe("security headers", () => {
   it("sends HSTS only when APP_URL is https", () => {
-    expect(securityHeaders({ nonce, appUrl: "https://twofold.example.com", development: false })["Strict-Transport-Security"]).toBe(
-      "max-age=63072000; includeSubDomains",
+    expect(
+      securityHeaders({ nonce, appUrl: "https://twofold.example.com", development: false })[
+        "Strict-Transport-Security"
+      ],
+    ).toBe("max-age=63072000; includeSubDomains");
+    expect(securityHeaders({ nonce, appUrl: "http://twofold.example.com", development: false })).not.toHaveProperty(
+      "Strict-Transport-Security",
     );
-    expect(securityHeaders({ nonce, appUrl: "http://twofold.example.com", development: false })).not.toHaveProperty("Strict-Transport-Security");
-    expect(securityHeaders({ nonce, appUrl: undefined, development: true })).not.toHaveProperty("Strict-Transport-Security");
-    expect(securityHeaders({ nonce, appUrl: "not a url", development: false })).not.toHaveProperty("Strict-Transport-Security");
+    expect(securityHeaders({ nonce, appUrl: undefined, development: true })).not.toHaveProperty(
+      "Strict-Transport-Security",
+    );
+    expect(securityHeaders({ nonce, appUrl: "not a url", development: false })).not.toHaveProperty(
+      "Strict-Transport-Security",
+    );
   });
 
   it("is a strict nonce policy in production", () => {

@@ -24,7 +24,11 @@ export function isPossibleServerAction({ method, pathname, headers }: RequestLik
   // Route handlers (the API, Auth.js's callbacks, which an identity provider may post to cross-site) are not pages: no actions there.
   if (method !== "POST" || pathname === "/api" || pathname.startsWith("/api/")) return false;
   const contentType = headers.get("content-type") ?? "";
-  return headers.has("next-action") || contentType.startsWith("multipart/form-data") || contentType === "application/x-www-form-urlencoded";
+  return (
+    headers.has("next-action") ||
+    contentType.startsWith("multipart/form-data") ||
+    contentType === "application/x-www-form-urlencoded"
+  );
 }
 
 /** The host Next compares the Origin with: the first X-Forwarded-Host entry if any, else Host (action-handler.js parseHostHeader). */
@@ -51,6 +55,7 @@ export type ActionRefusal = { status: 403; message: string };
 
 export function serverActionRefusal(request: RequestLike): ActionRefusal | null {
   if (!isPossibleServerAction(request)) return null;
-  if (isCrossOrigin(request.headers, request.expectedHost ?? expectedHost(request.headers))) return { status: 403, message: "This request came from another site and was refused." };
+  if (isCrossOrigin(request.headers, request.expectedHost ?? expectedHost(request.headers)))
+    return { status: 403, message: "This request came from another site and was refused." };
   return null;
 }

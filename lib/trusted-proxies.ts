@@ -19,7 +19,8 @@ const MAX_HOPS = 10;
 
 export type ParsedTrustedProxies = { ok: true; value: TrustedProxies } | { ok: false; message: string };
 
-const HELP = "must be the number of reverse proxies in front of Twofold (0, 1, 2…) or a comma-separated list of their addresses or CIDR ranges (such as 10.0.0.0/8, fd00::/8)";
+const HELP =
+  "must be the number of reverse proxies in front of Twofold (0, 1, 2…) or a comma-separated list of their addresses or CIDR ranges (such as 10.0.0.0/8, fd00::/8)";
 
 /** Reads the operator's setting; unset means 0 (see README "Running behind a reverse proxy"). */
 export function parseTrustedProxies(raw: string | undefined): ParsedTrustedProxies {

@@ -53,7 +53,8 @@ function main(args: string[]): ExitCode {
     return 0;
   }
   const parsed = bootstrapAdministratorSchema.safeParse(options);
-  if (!parsed.success) return refuse(parsed.error.issues.map((issue) => issue.message).join("\nadmin:create: "), { usage: true });
+  if (!parsed.success)
+    return refuse(parsed.error.issues.map((issue) => issue.message).join("\nadmin:create: "), { usage: true });
 
   let settings: AppAddressSettings;
   try {
@@ -74,7 +75,9 @@ function main(args: string[]): ExitCode {
   }
 
   if (!settings.APP_URL) {
-    console.error(`admin:create: APP_URL is not set, so the link below starts with ${appUrlFrom(settings, "/")}; set APP_URL to the address people use.`);
+    console.error(
+      `admin:create: APP_URL is not set, so the link below starts with ${appUrlFrom(settings, "/")}; set APP_URL to the address people use.`,
+    );
   }
   console.log(
     [

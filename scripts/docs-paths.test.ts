@@ -10,13 +10,19 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..");
 
-const docs = ["README.md", ...readdirSync(path.join(root, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
+const docs = [
+  "README.md",
+  ...readdirSync(path.join(root, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => `docs/${name}`),
+];
 
 const text = (file: string) => readFileSync(path.join(root, file), "utf8");
 
 /** Where repository paths start; anything else in backticks (routes, commands, values) is not a path. */
 const PATH_PREFIXES = ["app/", "bench/", "components/", "db/", "docs/", "e2e/", "lib/", "scripts/", "test/", "types/"];
-const ROOT_FILES = /^(proxy(\.test)?\.ts|instrumentation\.ts|[a-z]+\.config\.(ts|mjs)|package\.json|README\.md|\.env\.example)$/;
+const ROOT_FILES =
+  /^(proxy(\.test)?\.ts|instrumentation\.ts|[a-z]+\.config\.(ts|mjs)|package\.json|README\.md|\.env\.example)$/;
 
 /** A path as written, or the folder before its first placeholder (`bench/results/<date>.json` names `bench/results/`). */
 function checkablePath(span: string): string | null {
@@ -52,7 +58,10 @@ function entryPointFiles(): string[] {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const relative = `${dir}/${entry.name}`;
       if (entry.isDirectory()) walk(relative);
-      else if (/^(page\.tsx|route\.ts)$/.test(entry.name) || (/\.tsx?$/.test(entry.name) && /^\s*["']use server["']/m.test(text(relative)))) {
+      else if (
+        /^(page\.tsx|route\.ts)$/.test(entry.name) ||
+        (/\.tsx?$/.test(entry.name) && /^\s*["']use server["']/m.test(text(relative)))
+      ) {
         found.push(relative);
       }
     }
@@ -65,7 +74,7 @@ function entryPointFiles(): string[] {
 function entryPointRows(): Array<{ file: string; guards: string[] }> {
   const readme = text("README.md");
   const start = readme.indexOf("### Entry points");
-  expect(start, "README.md has a section \"### Entry points\"").toBeGreaterThan(-1);
+  expect(start, 'README.md has a section "### Entry points"').toBeGreaterThan(-1);
   const section = readme.slice(start).split(/\n#{2,3} /)[0]!;
   return section
     .split("\n")
@@ -74,7 +83,9 @@ function entryPointRows(): Array<{ file: string; guards: string[] }> {
       const cells = line.split(" | ");
       const file = /`([^`]+)`/.exec(cells[0]!)![1]!;
       // Only the calls (`requireUser`, `requirePermission("users:read")`); paths and permissions in the cell are explanations.
-      const guards = [...(cells[2] ?? "").matchAll(/`([^`]+)`/g)].map((match) => match[1]!).filter((span) => /^[a-z][A-Za-z]*(\(.*\))?$/.test(span));
+      const guards = [...(cells[2] ?? "").matchAll(/`([^`]+)`/g)]
+        .map((match) => match[1]!)
+        .filter((span) => /^[a-z][A-Za-z]*(\(.*\))?$/.test(span));
       return { file, guards };
     });
 }

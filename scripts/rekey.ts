@@ -37,22 +37,34 @@ function describeDependency(dependency: Omit<KeyDependency, "ciphertexts"> & { c
 function print(report: RekeyReport, ring: KeyRing, write: boolean): void {
   const lines = ["Key ring, newest first:"];
   ring.keys.forEach((key, index) => {
-    lines.push(`  ${index + 1}. key ${key.id} (${key.source})${key === ring.current ? ": new data is written under this key" : ""}`);
+    lines.push(
+      `  ${index + 1}. key ${key.id} (${key.source})${key === ring.current ? ": new data is written under this key" : ""}`,
+    );
   });
-  lines.push("", write ? `Encrypted secrets, now under key ${ring.current.id}:` : `Encrypted secrets (dry run: nothing written):`);
+  lines.push(
+    "",
+    write ? `Encrypted secrets, now under key ${ring.current.id}:` : `Encrypted secrets (dry run: nothing written):`,
+  );
   for (const column of report.columns) {
     const verb = write ? "re-encrypted" : "to re-encrypt";
-    lines.push(`  ${column.name}: ${column.rekeyed} ${verb}, ${column.current} already current, ${column.total} in all`);
+    lines.push(
+      `  ${column.name}: ${column.rekeyed} ${verb}, ${column.current} already current, ${column.total} in all`,
+    );
     if (column.unreadable.length > 0) {
-      lines.push(`    ${plural(column.unreadable.length, "row")} no key in the ring can read (ids ${column.unreadable.join(", ")}): left as they are`);
+      lines.push(
+        `    ${plural(column.unreadable.length, "row")} no key in the ring can read (ids ${column.unreadable.join(", ")}): left as they are`,
+      );
     }
   }
 
   lines.push("", "Keyed hashes (they cannot be re-keyed without the codes, which are never stored):");
-  for (const status of report.keys) lines.push(`  key ${status.key.id}: ${describeDependency({ ...status, ciphertexts: 0 })}`);
+  for (const status of report.keys)
+    lines.push(`  key ${status.key.id}: ${describeDependency({ ...status, ciphertexts: 0 })}`);
   const legacy = report.withoutKeyId;
   if (legacy.recoveryCodes + legacy.oneTimeCodes > 0) {
-    lines.push(`  from before key ids (under whichever key was APP_ENCRYPTION_KEY then): ${describeDependency(legacy)}`);
+    lines.push(
+      `  from before key ids (under whichever key was APP_ENCRYPTION_KEY then): ${describeDependency(legacy)}`,
+    );
   }
   for (const unknown of report.unknownKeyIds) {
     lines.push(
@@ -86,7 +98,11 @@ function print(report: RekeyReport, ring: KeyRing, write: boolean): void {
 function main(args: string[]): ExitCode {
   let options: { "dry-run"?: boolean; help?: boolean };
   try {
-    options = parseArgs({ args, options: { "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }).values;
+    options = parseArgs({
+      args,
+      options: { "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    }).values;
   } catch (error) {
     console.error(`keys:rekey: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 1;

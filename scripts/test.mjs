@@ -24,7 +24,13 @@ let failed = 0;
 let ok = true;
 
 fs.rmSync("test-results/unit.json", { force: true });
-const unitStatus = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile=test-results/unit.json"]);
+const unitStatus = run("npx", [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  "--outputFile=test-results/unit.json",
+]);
 const unit = readJson("test-results/unit.json");
 passed += unit?.numPassedTests ?? 0;
 failed += unit?.numFailedTests ?? 0;

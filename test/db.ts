@@ -9,7 +9,10 @@ export function testDatabase(): Db {
 
 export async function insertUser(
   db: Db,
-  { password = "correct horse battery staple", ...columns }: Partial<typeof users.$inferInsert> & { password?: string } = {},
+  {
+    password = "correct horse battery staple",
+    ...columns
+  }: Partial<typeof users.$inferInsert> & { password?: string } = {},
 ): Promise<{ id: number; organisationId: number; email: string; password: string }> {
   const organisationId =
     columns.organisationId ?? db.insert(organisations).values({ name: "Test Org" }).returning().get().id;

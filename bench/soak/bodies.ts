@@ -13,20 +13,32 @@ export function wtf8(text: string): Buffer {
   const bytes: number[] = [];
   for (const char of text) {
     const unit = char.charCodeAt(0);
-    if (char.length === 1 && unit >= 0xd800 && unit <= 0xdfff) bytes.push(0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f));
+    if (char.length === 1 && unit >= 0xd800 && unit <= 0xdfff)
+      bytes.push(0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f));
     else bytes.push(...Buffer.from(char, "utf8"));
   }
   return Buffer.from(bytes);
 }
 
-export type Part = { name: string; value: string } | { name: string; filename: string; content: string; contentType?: string };
+export type Part =
+  { name: string; value: string } | { name: string; filename: string; content: string; contentType?: string };
 
-export function multipart(parts: Part[], boundary = `----twofoldsoak${Math.random().toString(16).slice(2)}`): { body: Buffer; contentType: string } {
+export function multipart(
+  parts: Part[],
+  boundary = `----twofoldsoak${Math.random().toString(16).slice(2)}`,
+): { body: Buffer; contentType: string } {
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    const disposition = "filename" in part ? `form-data; name="${part.name}"; filename="${part.filename.replace(/["\r\n]/g, "_")}"` : `form-data; name="${part.name}"`;
+    const disposition =
+      "filename" in part
+        ? `form-data; name="${part.name}"; filename="${part.filename.replace(/["\r\n]/g, "_")}"`
+        : `form-data; name="${part.name}"`;
     const type = "filename" in part ? `\r\nContent-Type: ${part.contentType ?? "application/octet-stream"}` : "";
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: `, "latin1"), wtf8(disposition), Buffer.from(`${type}\r\n\r\n`, "latin1"));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: `, "latin1"),
+      wtf8(disposition),
+      Buffer.from(`${type}\r\n\r\n`, "latin1"),
+    );
     chunks.push(wtf8("filename" in part ? part.content : part.value), Buffer.from("\r\n"));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
@@ -39,7 +51,10 @@ export function multipart(parts: Part[], boundary = `----twofoldsoak${Math.rando
  * them "$K1" (see bench/server-actions.ts). `argumentList` replaces that list
  * to send JSON where FormData is expected.
  */
-export function formActionParts(fields: Part[], argumentList: string = JSON.stringify([{ status: "idle" }, "$K1"])): Part[] {
+export function formActionParts(
+  fields: Part[],
+  argumentList: string = JSON.stringify([{ status: "idle" }, "$K1"]),
+): Part[] {
   return [...fields.map((part) => ({ ...part, name: `_1_${part.name}` })), { name: "0", value: argumentList }];
 }
 
@@ -53,6 +68,8 @@ export function noScriptForm(actionId: string, fields: Array<[string, string]>, 
       return [...wtf8(text)].map((byte) => `%${byte.toString(16).padStart(2, "0").toUpperCase()}`).join("");
     }
   };
-  const pairs = [[`$ACTION_ID_${actionId}`, ""], ...fields].map(([name, value]) => `${encode(name!)}=${encode(value!)}`);
+  const pairs = [[`$ACTION_ID_${actionId}`, ""], ...fields].map(
+    ([name, value]) => `${encode(name!)}=${encode(value!)}`,
+  );
   return Buffer.from(pairs.join("&") + rawTail, "latin1");
 }

@@ -26,7 +26,13 @@ type Observed =
   | { kind: "one-time code"; userId: number; sessionToken: string; halfToken: string }
   | { kind: "enrolment"; userId: number; secret: string; recoveryCodes: string[] };
 
-export type CrashPlan = { cycles: number; timeBudgetSeconds: number; workers: number; killAfterMs: [number, number]; seed: number };
+export type CrashPlan = {
+  cycles: number;
+  timeBudgetSeconds: number;
+  workers: number;
+  killAfterMs: [number, number];
+  seed: number;
+};
 
 export type CrashResult = {
   cycles: number;
@@ -68,23 +74,49 @@ class Pools {
   }
 }
 
-type Workload = { origin: string; db: Db; key: Buffer; pools: Pools; observed: Observed[]; fiveHundreds: { count: number }; stop: { now: boolean } };
+type Workload = {
+  origin: string;
+  db: Db;
+  key: Buffer;
+  pools: Pools;
+  observed: Observed[];
+  fiveHundreds: { count: number };
+  stop: { now: boolean };
+};
 
 const clientIp = (user: { id: number }) => `198.19.${Math.floor(user.id / 250) % 250}.${(user.id % 250) + 1}`;
 
 async function passwordStep(work: Workload, user: SoakUser): Promise<string | null> {
   const actions = soakActions();
-  const answer = await postAction(work.origin, "/login", actions.password, { email: user.email, password: SOAK_PASSWORD }, { clientIp: clientIp(user) });
+  const answer = await postAction(
+    work.origin,
+    "/login",
+    actions.password,
+    { email: user.email, password: SOAK_PASSWORD },
+    { clientIp: clientIp(user) },
+  );
   if (answer.status >= 500) work.fiveHundreds.count++;
   return answer.status === 200 && answer.redirect && answer.sessionToken ? answer.sessionToken : null;
 }
 
 async function codeStep(work: Workload, user: SoakUser, halfToken: string, code: string): Promise<string | null> {
   const actions = soakActions();
-  const answer = await postAction(work.origin, "/login/two-factor", actions.code, { code }, { cookie: `${SESSION_COOKIE}=${halfToken}`, clientIp: clientIp(user) });
+  const answer = await postAction(
+    work.origin,
+    "/login/two-factor",
+    actions.code,
+    { code },
+    { cookie: `${SESSION_COOKIE}=${halfToken}`, clientIp: clientIp(user) },
+  );
   if (answer.status >= 500) work.fiveHundreds.count++;
   // A recovery code sends the browser on to set up a new factor; anything but the challenge again is a completed sign-in.
-  if (!answer.redirect || answer.redirect.startsWith("/login") || !answer.sessionToken || answer.sessionToken === halfToken) return null;
+  if (
+    !answer.redirect ||
+    answer.redirect.startsWith("/login") ||
+    !answer.sessionToken ||
+    answer.sessionToken === halfToken
+  )
+    return null;
   return answer.sessionToken;
 }
 
@@ -133,17 +165,34 @@ async function enrolment(work: Workload): Promise<boolean> {
   if (!user) return false;
   const actions = soakActions();
   // Signed in moments ago, as the profile's "sensitive" actions require; made in the database to spend the time on the enrolment.
-  const { token } = createSession(work.db, { userId: user.id, stage: "active", context: { ip: "127.0.0.1", userAgent: "twofold-soak" } });
+  const { token } = createSession(work.db, {
+    userId: user.id,
+    stage: "active",
+    context: { ip: "127.0.0.1", userAgent: "twofold-soak" },
+  });
   const cookie = `${SESSION_COOKIE}=${token}`;
-  const started = await postAction(work.origin, "/profile", actions.startEnrolment, { currentPassword: SOAK_PASSWORD }, { cookie, clientIp: clientIp(user) });
+  const started = await postAction(
+    work.origin,
+    "/profile",
+    actions.startEnrolment,
+    { currentPassword: SOAK_PASSWORD },
+    { cookie, clientIp: clientIp(user) },
+  );
   if (started.status >= 500) work.fiveHundreds.count++;
   const grouped = /"secret":"([A-Z2-7 ]+)"/.exec(started.body)?.[1];
   if (!grouped) return true;
   const secret = grouped.replace(/ /g, "");
-  const confirmed = await postAction(work.origin, "/profile", actions.confirmEnrolment, { code: totpCodeAt(secret) }, { cookie, clientIp: clientIp(user) });
+  const confirmed = await postAction(
+    work.origin,
+    "/profile",
+    actions.confirmEnrolment,
+    { code: totpCodeAt(secret) },
+    { cookie, clientIp: clientIp(user) },
+  );
   if (confirmed.status >= 500) work.fiveHundreds.count++;
   const codes = /"recoveryCodes":(\[[^\]]*\])/.exec(confirmed.body)?.[1];
-  if (codes) work.observed.push({ kind: "enrolment", userId: user.id, secret, recoveryCodes: JSON.parse(codes) as string[] });
+  if (codes)
+    work.observed.push({ kind: "enrolment", userId: user.id, secret, recoveryCodes: JSON.parse(codes) as string[] });
   return true;
 }
 
@@ -172,7 +221,9 @@ function databaseChecks(db: Db, seed: CrashSeed): string[] {
   if (integrity !== "ok") problems.push(`integrity_check: ${String(integrity)}`);
   const foreignKeys = db.$client.pragma("foreign_key_check") as unknown[];
   if (foreignKeys.length) problems.push(`foreign_key_check: ${JSON.stringify(foreignKeys.slice(0, 5))}`);
-  const orphanSessions = db.$client.prepare("select count(*) as n from sessions s left join users u on u.id = s.user_id where u.id is null").get() as { n: number };
+  const orphanSessions = db.$client
+    .prepare("select count(*) as n from sessions s left join users u on u.id = s.user_id where u.id is null")
+    .get() as { n: number };
   if (orphanSessions.n) problems.push(`${orphanSessions.n} sessions without their user`);
   // A confirmed authenticator without its recovery codes, or recovery codes without a confirmed factor, among users who enrolled during the run.
   const enrolleeIds = seed.enrollees.map((user) => user.id);
@@ -185,10 +236,14 @@ function databaseChecks(db: Db, seed: CrashSeed): string[] {
     )
     .all(low, high) as Array<{ id: number; confirmed: number | null; codes: number }>;
   for (const row of halfEnrolled) {
-    if (row.confirmed && row.codes === 0) problems.push(`user ${row.id}: confirmed authenticator without recovery codes`);
-    if (!row.confirmed && row.codes > 0) problems.push(`user ${row.id}: ${row.codes} recovery codes without a confirmed authenticator`);
+    if (row.confirmed && row.codes === 0)
+      problems.push(`user ${row.id}: confirmed authenticator without recovery codes`);
+    if (!row.confirmed && row.codes > 0)
+      problems.push(`user ${row.id}: ${row.codes} recovery codes without a confirmed authenticator`);
   }
-  const badStages = db.$client.prepare("select count(*) as n from sessions where stage not in ('password','setup','email_setup','active')").get() as { n: number };
+  const badStages = db.$client
+    .prepare("select count(*) as n from sessions where stage not in ('password','setup','email_setup','active')")
+    .get() as { n: number };
   if (badStages.n) problems.push(`${badStages.n} sessions in an unknown stage`);
   return problems;
 }
@@ -199,25 +254,45 @@ function observedChecks(db: Db, key: Buffer, observed: Observed[]): string[] {
   const keys: KeyRing = createKeyRing([key]);
   for (const item of observed) {
     if (item.kind !== "enrolment") {
-      const session = db.select().from(sessions).where(eq(sessions.tokenHash, hashToken(item.sessionToken))).get();
+      const session = db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, hashToken(item.sessionToken)))
+        .get();
       // Sessions end by design (a later sign-in of the same user never ends another's); only a missing one the client saw is a loss.
       if (!session) problems.push(`${item.kind} of user ${item.userId}: the full session the client received is gone`);
-      else if (session.stage !== "active") problems.push(`${item.kind} of user ${item.userId}: session stage ${session.stage}`);
+      else if (session.stage !== "active")
+        problems.push(`${item.kind} of user ${item.userId}: session stage ${session.stage}`);
       const audited = db
         .select({ count: sql<number>`count(*)` })
         .from(auditEvents)
-        .where(and(eq(auditEvents.targetUserId, item.userId), sql`${auditEvents.type} in ('two_factor.succeeded', 'recovery_code.used')`))
+        .where(
+          and(
+            eq(auditEvents.targetUserId, item.userId),
+            sql`${auditEvents.type} in ('two_factor.succeeded', 'recovery_code.used')`,
+          ),
+        )
         .get()!.count;
       if (!audited) problems.push(`${item.kind} of user ${item.userId}: no audit event for the completed sign-in`);
     }
     if (item.kind === "totp sign-in") {
       const credential = db.select().from(totpCredentials).where(eq(totpCredentials.userId, item.userId)).get();
-      if (!credential || (credential.lastUsedStep ?? -1) < item.step) problems.push(`totp sign-in of user ${item.userId}: step ${item.step} not recorded as used (the code would work again)`);
+      if (!credential || (credential.lastUsedStep ?? -1) < item.step)
+        problems.push(
+          `totp sign-in of user ${item.userId}: step ${item.step} not recorded as used (the code would work again)`,
+        );
     }
     if (item.kind === "recovery code") {
       const hash = hashRecoveryCode(normaliseRecoveryCode(item.code)!, keys);
-      const row = db.select().from(recoveryCodes).where(and(eq(recoveryCodes.userId, item.userId), eq(recoveryCodes.codeHash, hash))).get();
-      if (row && !row.usedAt) problems.push(`recovery code of user ${item.userId}: accepted, yet unused in the database (it would work again)`);
+      const row = db
+        .select()
+        .from(recoveryCodes)
+        .where(and(eq(recoveryCodes.userId, item.userId), eq(recoveryCodes.codeHash, hash)))
+        .get();
+      if (row && !row.usedAt)
+        problems.push(
+          `recovery code of user ${item.userId}: accepted, yet unused in the database (it would work again)`,
+        );
     }
     if (item.kind === "one-time code") {
       const used = db
@@ -225,21 +300,43 @@ function observedChecks(db: Db, key: Buffer, observed: Observed[]): string[] {
         .from(oneTimeCodes)
         .where(and(eq(oneTimeCodes.sessionTokenHash, hashToken(item.halfToken)), isNotNull(oneTimeCodes.usedAt)))
         .get()!.count;
-      if (!used) problems.push(`one-time code of user ${item.userId}: accepted, yet not marked used (it would work again)`);
+      if (!used)
+        problems.push(`one-time code of user ${item.userId}: accepted, yet not marked used (it would work again)`);
     }
     if (item.kind === "enrolment") {
       const credential = db.select().from(totpCredentials).where(eq(totpCredentials.userId, item.userId)).get();
-      if (!credential?.confirmedAt) problems.push(`enrolment of user ${item.userId}: the client saw it confirmed, the database has no confirmed authenticator`);
-      else if (decryptSecret(credential.secretEncrypted, totpSecretBinding(item.userId), keys) !== item.secret) problems.push(`enrolment of user ${item.userId}: stored secret differs from the one shown`);
-      const stored = new Set(db.select({ hash: recoveryCodes.codeHash }).from(recoveryCodes).where(eq(recoveryCodes.userId, item.userId)).all().map((row) => row.hash));
+      if (!credential?.confirmedAt)
+        problems.push(
+          `enrolment of user ${item.userId}: the client saw it confirmed, the database has no confirmed authenticator`,
+        );
+      else if (decryptSecret(credential.secretEncrypted, totpSecretBinding(item.userId), keys) !== item.secret)
+        problems.push(`enrolment of user ${item.userId}: stored secret differs from the one shown`);
+      const stored = new Set(
+        db
+          .select({ hash: recoveryCodes.codeHash })
+          .from(recoveryCodes)
+          .where(eq(recoveryCodes.userId, item.userId))
+          .all()
+          .map((row) => row.hash),
+      );
       const shown = item.recoveryCodes.map((code) => hashRecoveryCode(normaliseRecoveryCode(code)!, keys));
-      if (stored.size !== shown.length || shown.some((hash) => !stored.has(hash))) problems.push(`enrolment of user ${item.userId}: ${stored.size} stored recovery codes for ${shown.length} shown`);
+      if (stored.size !== shown.length || shown.some((hash) => !stored.has(hash)))
+        problems.push(
+          `enrolment of user ${item.userId}: ${stored.size} stored recovery codes for ${shown.length} shown`,
+        );
     }
   }
   return problems;
 }
 
-export async function runCrashes(options: { serverOptions: ServerOptions; databaseFile: string; key: Buffer; seed: CrashSeed; plan: CrashPlan; log: (line: string) => void }): Promise<CrashResult> {
+export async function runCrashes(options: {
+  serverOptions: ServerOptions;
+  databaseFile: string;
+  key: Buffer;
+  seed: CrashSeed;
+  plan: CrashPlan;
+  log: (line: string) => void;
+}): Promise<CrashResult> {
   const { plan, seed, key } = options;
   const started = performance.now();
   const next = random(plan.seed);
@@ -263,7 +360,11 @@ export async function runCrashes(options: { serverOptions: ServerOptions; databa
         options.log(`crash phase: time budget of ${plan.timeBudgetSeconds} s reached after ${cycle - 1} cycles`);
         break;
       }
-      server = await startServer({ ...options.serverOptions, name: `crash-${String(cycle).padStart(2, "0")}`, processGroup: true });
+      server = await startServer({
+        ...options.serverOptions,
+        name: `crash-${String(cycle).padStart(2, "0")}`,
+        processGroup: true,
+      });
       // Starting over the crashed database must be clean: nothing in the log but the usual banner.
       const startup = server.errorLinesSince(0);
       result.startupErrorLines.push(...startup.map((line) => `cycle ${cycle}: ${line}`));
@@ -287,14 +388,20 @@ export async function runCrashes(options: { serverOptions: ServerOptions; databa
 
       // The database as the crash left it, opened as the server opens it (WAL recovery included).
       const check = openDatabase(options.databaseFile);
-      const problems = [...databaseChecks(check, seed), ...observedChecks(check, key, observed), ...observedChecks(check, key, allObserved).map((text) => `(earlier cycle) ${text}`)];
+      const problems = [
+        ...databaseChecks(check, seed),
+        ...observedChecks(check, key, observed),
+        ...observedChecks(check, key, allObserved).map((text) => `(earlier cycle) ${text}`),
+      ];
       check.$client.close();
       result.integrity.checks++;
       result.inconsistencies.push(...problems.map((text) => `cycle ${cycle}: ${text}`));
       for (const item of observed) result.observed[item.kind]++;
       allObserved.push(...observed);
       result.cycles = cycle;
-      options.log(`crash cycle ${cycle}: killed after ${killAfter} ms, ${observed.length} changes seen committed, ${problems.length} inconsistencies`);
+      options.log(
+        `crash cycle ${cycle}: killed after ${killAfter} ms, ${observed.length} changes seen committed, ${problems.length} inconsistencies`,
+      );
       server = null;
     }
     // One last start: the server must come up cleanly after the last crash too.

@@ -39,25 +39,84 @@ const SESSION_COOKIE = sessionCookie(false).name;
  * `fieldsOfAction` keeps those an action's own files mention).
  */
 export const FIELD_NAMES = [
-  "accountFailureLimit", "actor", "allowCode", "allowDuo", "allowTotp", "apiAccount", "auditRetentionDays", "browser", "code", "codeDelivery",
-  "confirm", "confirmPassword", "currentPassword", "direction", "disabled", "duoApiHostname", "duoBypassAtSignIn", "duoIntegrationKey", "duoSecretKey",
-  "email", "failureWindowMinutes", "from", "group", "key", "method", "mobileNumber", "name", "newPassword", "next", "organisation", "password",
-  "passwordFailureLimit", "preset", "q", "reason", "remember", "request", "requiredSetupFlow", "requireTwoFactor", "requirement", "role",
-  "secondFactorFailureLimit", "secondFactorLockoutLimit", "session", "sessionDurationDays", "sessionIdleMinutes", "signInAlerts", "sort", "to",
-  "token", "twoFactorEnabled", "twoFactorGraceDays", "twoFactorPolicy", "twoFactorWasEnabled", "type", "user", "username",
-  "users:read", "users:manage", "roles:manage", "settings:manage", "audit:read",
+  "accountFailureLimit",
+  "actor",
+  "allowCode",
+  "allowDuo",
+  "allowTotp",
+  "apiAccount",
+  "auditRetentionDays",
+  "browser",
+  "code",
+  "codeDelivery",
+  "confirm",
+  "confirmPassword",
+  "currentPassword",
+  "direction",
+  "disabled",
+  "duoApiHostname",
+  "duoBypassAtSignIn",
+  "duoIntegrationKey",
+  "duoSecretKey",
+  "email",
+  "failureWindowMinutes",
+  "from",
+  "group",
+  "key",
+  "method",
+  "mobileNumber",
+  "name",
+  "newPassword",
+  "next",
+  "organisation",
+  "password",
+  "passwordFailureLimit",
+  "preset",
+  "q",
+  "reason",
+  "remember",
+  "request",
+  "requiredSetupFlow",
+  "requireTwoFactor",
+  "requirement",
+  "role",
+  "secondFactorFailureLimit",
+  "secondFactorLockoutLimit",
+  "session",
+  "sessionDurationDays",
+  "sessionIdleMinutes",
+  "signInAlerts",
+  "sort",
+  "to",
+  "token",
+  "twoFactorEnabled",
+  "twoFactorGraceDays",
+  "twoFactorPolicy",
+  "twoFactorWasEnabled",
+  "type",
+  "user",
+  "username",
+  "users:read",
+  "users:manage",
+  "roles:manage",
+  "settings:manage",
+  "audit:read",
 ];
 
 /** Fields an action reads: the known field names its own file, or its page's folder, mentions. */
 function fieldsOfAction(action: ServerAction): string[] {
   const sources = [action.file];
   const folder = path.dirname(action.file);
-  for (const entry of fs.readdirSync(folder)) if (/\.(tsx?)$/.test(entry) && !entry.endsWith(".test.ts")) sources.push(path.join(folder, entry));
+  for (const entry of fs.readdirSync(folder))
+    if (/\.(tsx?)$/.test(entry) && !entry.endsWith(".test.ts")) sources.push(path.join(folder, entry));
   const text = sources.map((file) => fs.readFileSync(file, "utf8")).join("\n");
   return FIELD_NAMES.filter((name) => new RegExp(`["'\\s{(,]${name.replace(":", "\\:")}["'\\s:,)}=]`).test(text));
 }
 
-export type Caller = { kind: "anonymous" | "made-up cookie" | "password stage" | "setup stage" | "email_setup stage" | "member" | "admin"; cookie?: string };
+export type Caller = {
+  kind: "anonymous" | "made-up cookie" | "password stage" | "setup stage" | "email_setup stage" | "member" | "admin";
+  cookie?: string;
+};
 
 type Context = { origin: string; db: Db; seed: HostileSeed; harnessSessions: Set<string> };
 
@@ -72,10 +131,15 @@ const STAGE_OF: Record<string, { stage: SessionStage; who: "member" | "admin" | 
 /** A fresh session of that kind, made in the database as a sign-in would leave it (so no request wastes time signing in). */
 function callerOf(kind: Caller["kind"], context: Context): Caller & { userId?: number } {
   if (kind === "anonymous") return { kind };
-  if (kind === "made-up cookie") return { kind, cookie: `${SESSION_COOKIE}=made-up-${Math.random().toString(36).slice(2)}` };
+  if (kind === "made-up cookie")
+    return { kind, cookie: `${SESSION_COOKIE}=made-up-${Math.random().toString(36).slice(2)}` };
   const { stage, who } = STAGE_OF[kind]!;
   const user = context.seed[who];
-  const { token } = createSession(context.db, { userId: user.id, stage, context: { ip: "127.0.0.1", userAgent: "twofold-soak" } });
+  const { token } = createSession(context.db, {
+    userId: user.id,
+    stage,
+    context: { ip: "127.0.0.1", userAgent: "twofold-soak" },
+  });
   context.harnessSessions.add(hashToken(token));
   return { kind, cookie: `${SESSION_COOKIE}=${token}`, userId: user.id };
 }
@@ -87,7 +151,13 @@ function plausibleValue(field: string, context: Context, userId: number | undefi
   const totpSecret = [seed.admin, seed.member, seed.target].find((user) => user.id === userId)?.totpSecret;
   switch (field) {
     case "email":
-      return choose(["member@soak.test", "target@soak.test", "admin@bystander.test", "nobody@soak.test", "new-person@soak.test"]);
+      return choose([
+        "member@soak.test",
+        "target@soak.test",
+        "admin@bystander.test",
+        "nobody@soak.test",
+        "new-person@soak.test",
+      ]);
     case "password":
     case "currentPassword":
       return SOAK_PASSWORD;
@@ -157,16 +227,32 @@ function pageOf(action: ServerAction, seed: HostileSeed): string {
 
 /** Route handlers from the build, with concrete paths for their dynamic segments. */
 export function routeHandlerPaths(): string[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(fs.readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8")) as Record<
+    string,
+    string
+  >;
   const routes = Object.entries(manifest)
     .filter(([file]) => file.endsWith("/route"))
     .map(([, route]) => route.replace(/\/\([^)]*\)/g, ""));
   const concrete = new Set<string>();
   for (const route of routes) {
     if (route.includes("[...nextauth]")) {
-      for (const tail of ["session", "csrf", "providers", "signin", "signout", "callback/sso", "callback/credentials", "signin/sso", "error", "x"]) concrete.add(route.replace("[...nextauth]", tail));
+      for (const tail of [
+        "session",
+        "csrf",
+        "providers",
+        "signin",
+        "signout",
+        "callback/sso",
+        "callback/credentials",
+        "signin/sso",
+        "error",
+        "x",
+      ])
+        concrete.add(route.replace("[...nextauth]", tail));
     } else if (route.includes("[[...path]]")) {
-      for (const tail of ["", "x", "users/1", "me/../users"]) concrete.add(route.replace("/[[...path]]", tail ? `/${tail}` : ""));
+      for (const tail of ["", "x", "users/1", "me/../users"])
+        concrete.add(route.replace("/[[...path]]", tail ? `/${tail}` : ""));
     } else if (!route.startsWith("/_")) {
       concrete.add(route);
     }
@@ -180,7 +266,11 @@ export type Target =
   | { type: "page"; path: string };
 
 export function allTargets(): Target[] {
-  const actions = allServerActions().map((action) => ({ type: "action" as const, action, fields: fieldsOfAction(action) }));
+  const actions = allServerActions().map((action) => ({
+    type: "action" as const,
+    action,
+    fields: fieldsOfAction(action),
+  }));
   const routes = routeHandlerPaths().map((route) => ({ type: "route" as const, path: route }));
   const pages = allPages()
     .filter((page) => !page.startsWith("/api/"))
@@ -189,7 +279,17 @@ export function allTargets(): Target[] {
 }
 
 /** The sessions that reach a target: every stage, so the guard's refusal is not all that is tested. */
-const CALLER_KINDS: Caller["kind"][] = ["anonymous", "made-up cookie", "password stage", "setup stage", "email_setup stage", "member", "admin", "admin", "member"];
+const CALLER_KINDS: Caller["kind"][] = [
+  "anonymous",
+  "made-up cookie",
+  "password stage",
+  "setup stage",
+  "email_setup stage",
+  "member",
+  "admin",
+  "admin",
+  "member",
+];
 
 /** One generated request: everything random in it comes from fast-check, sampled with (seed, index). */
 type Shape = {
@@ -227,7 +327,14 @@ const shapeArbitrary: fc.Arbitrary<Shape> = fc.record({
     fc.constant("valid"),
     fc.constant("none"),
     hostileString.map((text) => `Bearer ${text}`),
-    fc.constantFrom("Bearer", "Bearer ", "Basic Zm9vOmJhcg==", "bearer tfk_", "Bearer tfk_" + "A".repeat(5_000), "Bearer tfk_%00"),
+    fc.constantFrom(
+      "Bearer",
+      "Bearer ",
+      "Basic Zm9vOmJhcg==",
+      "bearer tfk_",
+      "Bearer tfk_" + "A".repeat(5_000),
+      "Bearer tfk_%00",
+    ),
   ),
 });
 
@@ -235,15 +342,26 @@ export type BuiltRequest = { request: RawRequest; target: string; caller: Caller
 
 function buildRequest(target: Target, shape: Shape, context: Context): BuiltRequest {
   const caller = callerOf(CALLER_KINDS[shape.callerIndex % CALLER_KINDS.length]!, context);
-  const cookie = shape.useHostileCookie && shape.bodyKind % 3 === 0 ? `${caller.cookie ? `${caller.cookie}; ` : ""}${shape.cookie}` : caller.cookie;
+  const cookie =
+    shape.useHostileCookie && shape.bodyKind % 3 === 0
+      ? `${caller.cookie ? `${caller.cookie}; ` : ""}${shape.cookie}`
+      : caller.cookie;
   const headers: Array<[string, string]> = [];
   if (cookie) headers.push(["cookie", cookie]);
   headers.push(["user-agent", "Mozilla/5.0 twofold-soak"], ...shape.headers);
 
   if (target.type === "action") {
     const { action, fields } = target;
-    const actionId = shape.actionIdVariant < 95 ? action.id : shape.actionIdVariant < 97 ? "0".repeat(42) : shape.actionIdVariant < 99 ? `${action.id}%00` : "x".repeat(5_000);
-    const origin = shape.originVariant < 95 ? context.origin : shape.originVariant < 98 ? "https://evil.example" : "null";
+    const actionId =
+      shape.actionIdVariant < 95
+        ? action.id
+        : shape.actionIdVariant < 97
+          ? "0".repeat(42)
+          : shape.actionIdVariant < 99
+            ? `${action.id}%00`
+            : "x".repeat(5_000);
+    const origin =
+      shape.originVariant < 95 ? context.origin : shape.originVariant < 98 ? "https://evil.example" : "null";
     headers.push(["next-action", actionId], ["accept", "text/x-component"], ["origin", origin]);
     const parts: Part[] = [];
     const valuePairs: Array<[string, string]> = [];
@@ -277,7 +395,12 @@ function buildRequest(target: Target, shape: Shape, context: Context): BuiltRequ
       contentType = "application/x-www-form-urlencoded";
     }
     headers.push(["content-type", contentType]);
-    return { request: { method: "POST", path: pageOf(action, context.seed), headers, body }, target: `${action.name} (${action.file})`, caller: caller.kind, bodyKind };
+    return {
+      request: { method: "POST", path: pageOf(action, context.seed), headers, body },
+      target: `${action.name} (${action.file})`,
+      caller: caller.kind,
+      bodyKind,
+    };
   }
 
   if (target.type === "route") {
@@ -286,22 +409,47 @@ function buildRequest(target: Target, shape: Shape, context: Context): BuiltRequ
     const withBody = shape.routeBody && !["GET", "HEAD"].includes(shape.method);
     if (withBody) headers.push(["content-type", shape.routeBody!.contentType]);
     // Half the time the plain path with hostile query and headers, half with a hostile tail on the path itself.
-    const suffix = shape.pick % 2 === 0 ? shape.pathTail : shape.pathTail.startsWith("?") ? shape.pathTail : `?state=${encodeURIComponent(shape.pathTail)}&duo_code=x`;
+    const suffix =
+      shape.pick % 2 === 0
+        ? shape.pathTail
+        : shape.pathTail.startsWith("?")
+          ? shape.pathTail
+          : `?state=${encodeURIComponent(shape.pathTail)}&duo_code=x`;
     return {
-      request: { method: shape.method, path: `${target.path}${suffix}`, headers, body: withBody ? shape.routeBody!.body : undefined },
+      request: {
+        method: shape.method,
+        path: `${target.path}${suffix}`,
+        headers,
+        body: withBody ? shape.routeBody!.body : undefined,
+      },
       target: target.path,
       caller: caller.kind,
       bodyKind: withBody ? shape.routeBody!.contentType : "no body",
     };
   }
 
-  return { request: { method: shape.pick % 5 === 0 ? "HEAD" : "GET", path: `${target.path}${shape.pathTail}`, headers }, target: target.path, caller: caller.kind, bodyKind: "page" };
+  return {
+    request: { method: shape.pick % 5 === 0 ? "HEAD" : "GET", path: `${target.path}${shape.pathTail}`, headers },
+    target: target.path,
+    caller: caller.kind,
+    bodyKind: "page",
+  };
 }
 
 /** Node's default --max-http-header-size: past it the server answers 431 without reading on. */
 const NODE_MAX_HEADER_BYTES = 16 * 1024;
 
-export type Failure = { index: number; status: number; method: string; target: string; caller: string; bodyKind: string; curl: string; bodyFile: string; answer: string };
+export type Failure = {
+  index: number;
+  status: number;
+  method: string;
+  target: string;
+  caller: string;
+  bodyKind: string;
+  curl: string;
+  bodyFile: string;
+  answer: string;
+};
 
 export type HostileResult = {
   inputs: number;
@@ -318,13 +466,25 @@ export type HostileResult = {
    * without reading the rest, so the client's write can fail with a reset
    * that discards the answer. A refusal, not a fault; counted apart.
    */
-  resetWhileSendingOversized: Array<{ index: number; target: string; error: string; bodyBytes: number; headerBytes: number }>;
+  resetWhileSendingOversized: Array<{
+    index: number;
+    target: string;
+    error: string;
+    bodyBytes: number;
+    headerBytes: number;
+  }>;
   oversized: Array<{ target: string; bytes: number; status: number | string }>;
   seconds: number;
 };
 
 /** An oversized multipart body for a form action (Next's default server-action limit is 1 MB). */
-async function sendOversized(context: Context, targets: Target[], count: number, replayDirectory: string, result: HostileResult) {
+async function sendOversized(
+  context: Context,
+  targets: Target[],
+  count: number,
+  replayDirectory: string,
+  result: HostileResult,
+) {
   const actions = targets.filter((target): target is Extract<Target, { type: "action" }> => target.type === "action");
   const routes = targets.filter((target): target is Extract<Target, { type: "route" }> => target.type === "route");
   for (let index = 0; index < count; index++) {
@@ -335,7 +495,17 @@ async function sendOversized(context: Context, targets: Target[], count: number,
       const action = actions[(index * 7) % actions.length]!.action;
       const { body, contentType } = multipart(formActionParts([{ name: "name", value: "A".repeat(bytes) }]));
       built = {
-        request: { method: "POST", path: pageOf(action, context.seed), headers: [["cookie", admin.cookie!], ["next-action", action.id], ["origin", context.origin], ["content-type", contentType]], body },
+        request: {
+          method: "POST",
+          path: pageOf(action, context.seed),
+          headers: [
+            ["cookie", admin.cookie!],
+            ["next-action", action.id],
+            ["origin", context.origin],
+            ["content-type", contentType],
+          ],
+          body,
+        },
         target: `${action.name} (${action.file})`,
         caller: "admin",
         bodyKind: `oversized multipart ${bytes / 1024 / 1024} MiB`,
@@ -343,7 +513,16 @@ async function sendOversized(context: Context, targets: Target[], count: number,
     } else {
       const route = routes[index % routes.length]!;
       built = {
-        request: { method: "POST", path: route.path, headers: [["authorization", `Bearer ${context.seed.apiToken}`], ["cookie", admin.cookie!], ["content-type", "application/json"]], body: Buffer.alloc(bytes, 0x41) },
+        request: {
+          method: "POST",
+          path: route.path,
+          headers: [
+            ["authorization", `Bearer ${context.seed.apiToken}`],
+            ["cookie", admin.cookie!],
+            ["content-type", "application/json"],
+          ],
+          body: Buffer.alloc(bytes, 0x41),
+        },
         target: route.path,
         caller: "admin",
         bodyKind: `oversized body ${bytes / 1024 / 1024} MiB`,
@@ -355,7 +534,13 @@ async function sendOversized(context: Context, targets: Target[], count: number,
   }
 }
 
-async function sendAndRecord(origin: string, built: BuiltRequest, index: number, replayDirectory: string, result: HostileResult): Promise<number | string> {
+async function sendAndRecord(
+  origin: string,
+  built: BuiltRequest,
+  index: number,
+  replayDirectory: string,
+  result: HostileResult,
+): Promise<number | string> {
   result.inputs++;
   result.byCaller[built.caller] = (result.byCaller[built.caller] ?? 0) + 1;
   try {
@@ -386,8 +571,12 @@ async function sendAndRecord(origin: string, built: BuiltRequest, index: number,
   } catch (error) {
     const message = (error as Error).message;
     const bodyBytes = built.request.body?.length ?? 0;
-    const headerBytes = built.request.headers.reduce((total, [name, value]) => total + name.length + value.length + 4, 0);
-    const oversized = bodyBytes > bodyLimitFor(built.request.path.split("?")[0]!) || headerBytes > NODE_MAX_HEADER_BYTES;
+    const headerBytes = built.request.headers.reduce(
+      (total, [name, value]) => total + name.length + value.length + 4,
+      0,
+    );
+    const oversized =
+      bodyBytes > bodyLimitFor(built.request.path.split("?")[0]!) || headerBytes > NODE_MAX_HEADER_BYTES;
     if (/^write (ECONNRESET|EPIPE)$/.test(message) && oversized) {
       result.resetWhileSendingOversized.push({ index, target: built.target, error: message, bodyBytes, headerBytes });
     } else {
@@ -404,7 +593,14 @@ async function sendAndRecord(origin: string, built: BuiltRequest, index: number,
  */
 export async function runHostileInput(
   context: Context,
-  plan: { inputs: number; concurrency: number; oversized: number; seed: number; replayDirectory: string; onProgress?: (done: number) => void },
+  plan: {
+    inputs: number;
+    concurrency: number;
+    oversized: number;
+    seed: number;
+    replayDirectory: string;
+    onProgress?: (done: number) => void;
+  },
 ): Promise<HostileResult> {
   const started = performance.now();
   const targets = allTargets();

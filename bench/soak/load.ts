@@ -2,7 +2,15 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditEvents, sessions } from "@/db/schema";
 import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
-import { busyRetryAfter, newestCodeFor, postAction, SESSION_COOKIE, sleep, soakActions, type ActionAnswer } from "./sign-in-client";
+import {
+  busyRetryAfter,
+  newestCodeFor,
+  postAction,
+  SESSION_COOKIE,
+  sleep,
+  soakActions,
+  type ActionAnswer,
+} from "./sign-in-client";
 import { SOAK_PASSWORD, type LoadSeed, type SoakUser } from "./seed";
 
 /*
@@ -75,7 +83,8 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
       if (retryAfter === null) return answer;
       if (answer.status === 503) result.busyAnswers.status503++;
       else result.busyAnswers.inForm++;
-      if (result.busyAnswers.retryAfterSecondsSeen.length < 20) result.busyAnswers.retryAfterSecondsSeen.push(retryAfter);
+      if (result.busyAnswers.retryAfterSecondsSeen.length < 20)
+        result.busyAnswers.retryAfterSecondsSeen.push(retryAfter);
       await sleep(retryAfter * 1000);
     }
     return null;
@@ -94,7 +103,15 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
       result.attempted++;
       const begun = performance.now();
       try {
-        const password = await stepWithRetries(() => postAction(origin, "/login", actions.password, { email: account.user.email, password: SOAK_PASSWORD }, { clientIp }));
+        const password = await stepWithRetries(() =>
+          postAction(
+            origin,
+            "/login",
+            actions.password,
+            { email: account.user.email, password: SOAK_PASSWORD },
+            { clientIp },
+          ),
+        );
         if (!password) {
           fail("password step: still busy after the retries");
           continue;
@@ -118,12 +135,19 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
           }
         }
         const cookie = `${SESSION_COOKIE}=${password.sessionToken}`;
-        const step = await stepWithRetries(() => postAction(origin, "/login/two-factor", actions.code, { code: code! }, { cookie, clientIp }));
+        const step = await stepWithRetries(() =>
+          postAction(origin, "/login/two-factor", actions.code, { code: code! }, { cookie, clientIp }),
+        );
         if (!step) {
           fail("code step: still busy after the retries");
           continue;
         }
-        if (step.status !== 200 || step.redirect !== "/" || !step.sessionToken || step.sessionToken === password.sessionToken) {
+        if (
+          step.status !== 200 ||
+          step.redirect !== "/" ||
+          !step.sessionToken ||
+          step.sessionToken === password.sessionToken
+        ) {
           fail(`code step: ${step.status} ${step.redirect ?? "no redirect"}`);
           continue;
         }
@@ -140,7 +164,11 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   result.signInsPerSecond = Math.round((result.completed / elapsed) * 10) / 10;
-  result.latencyMs = { p50: Math.round(percentile(latencies, 0.5)), p95: Math.round(percentile(latencies, 0.95)), max: Math.round(latencies.at(-1) ?? 0) };
+  result.latencyMs = {
+    p50: Math.round(percentile(latencies, 0.5)),
+    p95: Math.round(percentile(latencies, 0.95)),
+    max: Math.round(latencies.at(-1) ?? 0),
+  };
 
   // The server's own record: a full session and a "two_factor.succeeded" event for each completed sign-in, no more, no fewer.
   const allUsers = accounts.map((account) => account.user.id);
@@ -149,7 +177,11 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
   let passwordAudits = 0;
   for (let start = 0; start < allUsers.length; start += 500) {
     const slice = allUsers.slice(start, start + 500);
-    activeSessions += db.select({ count: sql<number>`count(*)` }).from(sessions).where(and(inArray(sessions.userId, slice), eq(sessions.stage, "active"))).get()!.count;
+    activeSessions += db
+      .select({ count: sql<number>`count(*)` })
+      .from(sessions)
+      .where(and(inArray(sessions.userId, slice), eq(sessions.stage, "active")))
+      .get()!.count;
     audits += db
       .select({ count: sql<number>`count(*)` })
       .from(auditEvents)
@@ -161,6 +193,11 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
       .where(and(inArray(auditEvents.targetUserId, slice), eq(auditEvents.type, "sign_in.succeeded")))
       .get()!.count;
   }
-  result.check = { activeSessions, auditEvents: audits, passwordAuditEvents: passwordAudits, ok: activeSessions === result.completed && audits === result.completed };
+  result.check = {
+    activeSessions,
+    auditEvents: audits,
+    passwordAuditEvents: passwordAudits,
+    ok: activeSessions === result.completed && audits === result.completed,
+  };
   return result;
 }

@@ -11,7 +11,8 @@ import fs from "node:fs";
  * build (a page left open across a deploy sends one): answered 400/404/409
  * by design, and printed as "Error: …" because it warns with an Error object.
  */
-const NEXT_UNRECOGNISED_ACTION = /Failed to find Server Action|The Server Reference ID did not match the expected format/;
+const NEXT_UNRECOGNISED_ACTION =
+  /Failed to find Server Action|The Server Reference ID did not match the expected format/;
 
 export function splitWarnings(lines: string[]): { errors: string[]; unrecognisedActionWarnings: string[] } {
   return {

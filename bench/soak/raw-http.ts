@@ -66,7 +66,12 @@ function parseAnswer(raw: Buffer, ms: number): RawAnswer {
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   // Kept short: enough to see a form error, an error page's first words, or an error's digest.
-  const body = headerEnd < 0 ? "" : readableBody(raw.subarray(headerEnd + 4), headers).subarray(0, 4096).toString("utf8");
+  const body =
+    headerEnd < 0
+      ? ""
+      : readableBody(raw.subarray(headerEnd + 4), headers)
+          .subarray(0, 4096)
+          .toString("utf8");
   return { status, headers, body, ms };
 }
 
@@ -101,7 +106,11 @@ function readableBody(raw: Buffer, headers: Record<string, string>): Buffer {
 export function curlOf(origin: string, request: RawRequest, bodyFile?: string): string {
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
   const parts = ["curl", "-sS", "-i", "--path-as-is", "-X", request.method];
-  for (const [name, value] of request.headers) parts.push("-H", quote(`${name}: ${value.length > 300 ? `${value.slice(0, 300)}…(${value.length} bytes)` : value}`));
+  for (const [name, value] of request.headers)
+    parts.push(
+      "-H",
+      quote(`${name}: ${value.length > 300 ? `${value.slice(0, 300)}…(${value.length} bytes)` : value}`),
+    );
   if (request.body && bodyFile) parts.push("--data-binary", `@${bodyFile}`);
   parts.push(quote(`${origin}${request.path}`));
   return parts.join(" ");

@@ -26,7 +26,13 @@ const DEFAULT_SEED = 15;
 const PLAN = {
   hostile: { inputs: 10_000, concurrency: 8, oversized: 12 },
   load: { virtualUsers: 64, seconds: 60, maxRetriesPerStep: 30, seed: { totp: 3_000, email: 1_500 } },
-  crash: { cycles: 30, timeBudgetSeconds: 180, workers: 8, killAfterMs: [1_500, 9_000] as [number, number], seed: { spenders: 1_000, email: 400, enrollees: 400 } },
+  crash: {
+    cycles: 30,
+    timeBudgetSeconds: 180,
+    workers: 8,
+    killAfterMs: [1_500, 9_000] as [number, number],
+    seed: { spenders: 1_000, email: 400, enrollees: 400 },
+  },
 };
 
 function argument(name: string): string | undefined {
@@ -59,7 +65,10 @@ type HostilePhase = HostileResult & {
   unrecognisedActionWarnings: number;
   /** Each 5xx's cause, read from the log by its digest. */
   fiveHundredCauses: Record<string, number>;
-  database: DiffReport & { integrity: string }; targets: ReturnType<typeof targetCounts>; pass: boolean };
+  database: DiffReport & { integrity: string };
+  targets: ReturnType<typeof targetCounts>;
+  pass: boolean;
+};
 
 async function hostilePhase(workDirectory: string, seedNumber: number, inputs: number): Promise<HostilePhase> {
   const secrets = freshSecrets();
@@ -69,7 +78,9 @@ async function hostilePhase(workDirectory: string, seedNumber: number, inputs: n
   let server: RunningServer | null = null;
   try {
     server = await startServer({ name: "hostile", databaseFile, ...secrets, logDirectory: workDirectory });
-    log(`1/3 hostile input: ${inputs.toLocaleString("en-GB")} requests + ${PLAN.hostile.oversized} oversized bodies, seed ${seedNumber}, server ${server.origin}`);
+    log(
+      `1/3 hostile input: ${inputs.toLocaleString("en-GB")} requests + ${PLAN.hostile.oversized} oversized bodies, seed ${seedNumber}, server ${server.origin}`,
+    );
     const before = takeSnapshot(db.$client);
     const offset = server.logOffset();
     const harnessSessions = new Set<string>();
@@ -96,9 +107,17 @@ async function hostilePhase(workDirectory: string, seedNumber: number, inputs: n
       fiveHundredCauses[cause] = (fiveHundredCauses[cause] ?? 0) + 1;
     }
     const after = takeSnapshot(db.$client);
-    const judged = judgeDiff(before, after, { bystanderOrganisationId: seed.bystander.organisationId, ignoreSessions: harnessSessions });
+    const judged = judgeDiff(before, after, {
+      bystanderOrganisationId: seed.bystander.organisationId,
+      ignoreSessions: harnessSessions,
+    });
     const integrity = String(db.$client.pragma("integrity_check", { simple: true }));
-    const pass = result.fiveHundreds.length === 0 && result.transportErrors.length === 0 && serverErrorLines.length === 0 && judged.violations.length === 0 && integrity === "ok";
+    const pass =
+      result.fiveHundreds.length === 0 &&
+      result.transportErrors.length === 0 &&
+      serverErrorLines.length === 0 &&
+      judged.violations.length === 0 &&
+      integrity === "ok";
     return {
       ...result,
       serverErrorLines,
@@ -124,11 +143,18 @@ async function loadPhase(workDirectory: string): Promise<LoadPhase> {
   let server: RunningServer | null = null;
   try {
     server = await startServer({ name: "load", databaseFile, ...secrets, logDirectory: workDirectory });
-    log(`2/3 load: ${PLAN.load.virtualUsers} virtual users signing in for ${PLAN.load.seconds} s, server ${server.origin}`);
+    log(
+      `2/3 load: ${PLAN.load.virtualUsers} virtual users signing in for ${PLAN.load.seconds} s, server ${server.origin}`,
+    );
     const offset = server.logOffset();
     const result = await runLoad(server.origin, db, seed, PLAN.load);
     const serverErrorLines = server.errorLinesSince(offset);
-    const pass = result.errors === 0 && result.completed > 0 && result.check.ok && serverErrorLines.length === 0 && !result.exhausted;
+    const pass =
+      result.errors === 0 &&
+      result.completed > 0 &&
+      result.check.ok &&
+      serverErrorLines.length === 0 &&
+      !result.exhausted;
     return { ...result, serverErrorLines, pass };
   } finally {
     db.$client.close();
@@ -142,7 +168,9 @@ async function crashPhase(workDirectory: string, seedNumber: number, cycles: num
   const secrets = freshSecrets();
   const databaseFile = path.join(workDirectory, "crash.db");
   const seed = await seedCrashDatabase(databaseFile, secrets.key, PLAN.crash.seed);
-  log(`3/3 crashes: up to ${PLAN.crash.cycles} cycles of start, work, kill -9 (within ${PLAN.crash.timeBudgetSeconds} s)`);
+  log(
+    `3/3 crashes: up to ${PLAN.crash.cycles} cycles of start, work, kill -9 (within ${PLAN.crash.timeBudgetSeconds} s)`,
+  );
   const result = await runCrashes({
     serverOptions: { name: "crash", databaseFile, ...secrets, logDirectory: path.join(workDirectory, "crash-logs") },
     databaseFile,
@@ -151,21 +179,36 @@ async function crashPhase(workDirectory: string, seedNumber: number, cycles: num
     plan: { ...PLAN.crash, cycles, seed: seedNumber },
     log,
   });
-  const pass = result.cycles > 0 && result.inconsistencies.length === 0 && result.startupErrorLines.length === 0 && result.workloadServerErrors.length === 0 && result.answersAtLeast500 === 0;
+  const pass =
+    result.cycles > 0 &&
+    result.inconsistencies.length === 0 &&
+    result.startupErrorLines.length === 0 &&
+    result.workloadServerErrors.length === 0 &&
+    result.answersAtLeast500 === 0;
   return { ...result, pass };
 }
 
 const frameworkFiveHundreds = (hostile: HostilePhase) =>
-  Object.entries(hostile.fiveHundredCauses).reduce((total, [cause, count]) => total + (isFrameworkCause(cause) ? count : 0), 0);
+  Object.entries(hostile.fiveHundredCauses).reduce(
+    (total, [cause, count]) => total + (isFrameworkCause(cause) ? count : 0),
+    0,
+  );
 
 const verdict = (pass: boolean | undefined) => (pass === undefined ? "not run" : pass ? "PASS" : "FAIL");
 const n = (value: number) => value.toLocaleString("en-GB");
 
-function summary(results: { hostile?: HostilePhase; load?: LoadPhase; crash?: CrashPhase }, wallSeconds: number, buildNote: string, seedNumber: number): string {
+function summary(
+  results: { hostile?: HostilePhase; load?: LoadPhase; crash?: CrashPhase },
+  wallSeconds: number,
+  buildNote: string,
+  seedNumber: number,
+): string {
   const { hostile, load, crash } = results;
   const lines = ["| Phase | Figures | Verdict |", "| --- | --- | ---: |"];
   if (hostile) {
-    const changed = Object.entries(hostile.database.changes).map(([table, change]) => `${table} +${change.inserted}/~${change.updated}/-${change.deleted}`);
+    const changed = Object.entries(hostile.database.changes).map(
+      ([table, change]) => `${table} +${change.inserted}/~${change.updated}/-${change.deleted}`,
+    );
     lines.push(
       `| Hostile input | ${n(hostile.inputs)} inputs (${n(hostile.byTarget.actions)} to ${hostile.targets.actions} server actions, ${n(hostile.byTarget.routeHandlers)} to ${hostile.targets.routeHandlers} route-handler paths, ${n(hostile.byTarget.pages)} to ${hostile.targets.pages} pages, ${hostile.byTarget.oversized} oversized); ` +
         `${hostile.fiveHundreds.length} answers ≥ 500 (${frameworkFiveHundreds(hostile)} of them in Next.js's or React's own request decoding, before app code; plus ${hostile.busy} busy 503s with Retry-After), ${hostile.transportErrors.length} without an answer (plus ${hostile.resetWhileSendingOversized.length} oversized requests refused while still being sent, whose answer the reset discarded), ${hostile.serverErrorLines.length} server log errors (plus ${hostile.unrecognisedActionWarnings} Next.js warnings for unknown action ids), ` +
@@ -180,14 +223,19 @@ function summary(results: { hostile?: HostilePhase; load?: LoadPhase; crash?: Cr
     );
   }
   if (crash) {
-    const seen = Object.entries(crash.observed).map(([kind, count]) => `${count} ${kind}`).join(", ");
+    const seen = Object.entries(crash.observed)
+      .map(([kind, count]) => `${count} ${kind}`)
+      .join(", ");
     lines.push(
       `| Crashes | ${crash.cycles} cycles of kill -9 (after ${Math.min(...crash.killedAfterMs)}–${Math.max(...crash.killedAfterMs)} ms of work); changes the client saw committed: ${seen}; ` +
         `${crash.inconsistencies.length} inconsistencies, ${crash.integrity.checks} integrity and foreign-key checks, ${crash.startupErrorLines.length} startup errors, ${crash.answersAtLeast500} answers ≥ 500 | ${verdict(crash.pass)} |`,
     );
   }
   const minutes = `${Math.floor(wallSeconds / 60)} min ${wallSeconds % 60} s`;
-  return `${lines.join("\n")}\n\nSeed ${seedNumber}; wall time ${minutes} (${buildNote}); ${os.cpus().length} cores, load average at the end ${os.loadavg().map((load) => load.toFixed(2)).join(", ")}.`;
+  return `${lines.join("\n")}\n\nSeed ${seedNumber}; wall time ${minutes} (${buildNote}); ${os.cpus().length} cores, load average at the end ${os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(", ")}.`;
 }
 
 async function main() {
@@ -196,7 +244,8 @@ async function main() {
   const inputs = Number(argument("inputs") ?? PLAN.hostile.inputs);
   const only = argument("phase");
   const cycles = Number(argument("cycles") ?? PLAN.crash.cycles);
-  if (!Number.isSafeInteger(seedNumber) || !Number.isSafeInteger(inputs) || inputs < 1) throw new Error("--seed and --inputs take whole numbers");
+  if (!Number.isSafeInteger(seedNumber) || !Number.isSafeInteger(inputs) || inputs < 1)
+    throw new Error("--seed and --inputs take whole numbers");
   if (only && !["hostile", "load", "crash"].includes(only)) throw new Error("--phase is one of hostile, load, crash");
 
   const buildStarted = performance.now();
@@ -226,7 +275,12 @@ async function main() {
       build: { built, seconds: buildSeconds },
       commit: gitCommit(),
       seed: seedNumber,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg() },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        node: process.version,
+        loadAverageAtEnd: os.loadavg(),
+      },
       plan: PLAN,
       snapshottedTables: SNAPSHOTTED_TABLES,
       results,
@@ -238,15 +292,33 @@ async function main() {
 
   const { hostile, load, crash } = results;
   for (const failure of hostile?.fiveHundreds.slice(0, 10) ?? []) {
-    console.log(`\n${failure.status} from ${failure.target} as ${failure.caller} (${failure.bodyKind}), request #${failure.index}; replay with:\n  ${failure.curl}\n  answer: ${failure.answer.slice(0, 200)}`);
+    console.log(
+      `\n${failure.status} from ${failure.target} as ${failure.caller} (${failure.bodyKind}), request #${failure.index}; replay with:\n  ${failure.curl}\n  answer: ${failure.answer.slice(0, 200)}`,
+    );
   }
-  if (hostile?.fiveHundreds.length) console.log(`\n5xx by cause:\n${Object.entries(hostile.fiveHundredCauses).map(([cause, count]) => `  ${count} × ${cause}`).join("\n")}`);
-  for (const error of hostile?.transportErrors.slice(0, 5) ?? []) console.log(`no answer from ${error.target} (request #${error.index}): ${error.error}`);
-  for (const violation of hostile?.database.violations.slice(0, 10) ?? []) console.log(`database: ${violation.table}: ${violation.rule}: ${JSON.stringify(violation.row).slice(0, 300)}`);
-  for (const line of [...(hostile?.serverErrorLines ?? []), ...(load?.serverErrorLines ?? []), ...(crash?.startupErrorLines ?? []), ...(crash?.workloadServerErrors ?? [])].slice(0, 15)) console.log(`server log: ${line.slice(0, 300)}`);
+  if (hostile?.fiveHundreds.length)
+    console.log(
+      `\n5xx by cause:\n${Object.entries(hostile.fiveHundredCauses)
+        .map(([cause, count]) => `  ${count} × ${cause}`)
+        .join("\n")}`,
+    );
+  for (const error of hostile?.transportErrors.slice(0, 5) ?? [])
+    console.log(`no answer from ${error.target} (request #${error.index}): ${error.error}`);
+  for (const violation of hostile?.database.violations.slice(0, 10) ?? [])
+    console.log(`database: ${violation.table}: ${violation.rule}: ${JSON.stringify(violation.row).slice(0, 300)}`);
+  for (const line of [
+    ...(hostile?.serverErrorLines ?? []),
+    ...(load?.serverErrorLines ?? []),
+    ...(crash?.startupErrorLines ?? []),
+    ...(crash?.workloadServerErrors ?? []),
+  ].slice(0, 15))
+    console.log(`server log: ${line.slice(0, 300)}`);
   if (load && load.errors) console.log(`load errors: ${JSON.stringify(load.errorReasons)}`);
   for (const text of crash?.inconsistencies.slice(0, 15) ?? []) console.log(`crash: ${text}`);
-  if (hostile) console.log(`\nOversized bodies: ${hostile.oversized.map((entry) => `${entry.bytes / 1024 / 1024} MiB → ${entry.status}`).join(", ")}`);
+  if (hostile)
+    console.log(
+      `\nOversized bodies: ${hostile.oversized.map((entry) => `${entry.bytes / 1024 / 1024} MiB → ${entry.status}`).join(", ")}`,
+    );
   console.log(`\n${table}\n`);
   console.log(`Results in ${file}`);
 

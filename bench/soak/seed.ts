@@ -31,12 +31,23 @@ function totpUser(
   const { db, organisationId, passwordHash, keys } = common;
   const user = db
     .insert(users)
-    .values({ organisationId, email, name: email.split("@")[0]!, passwordHash, passwordChangedAt: new Date(), ...extra })
+    .values({
+      organisationId,
+      email,
+      name: email.split("@")[0]!,
+      passwordHash,
+      passwordChangedAt: new Date(),
+      ...extra,
+    })
     .returning({ id: users.id })
     .get();
   const totpSecret = generateTotpSecret();
   db.insert(totpCredentials)
-    .values({ userId: user.id, secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), keys), confirmedAt: new Date() })
+    .values({
+      userId: user.id,
+      secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), keys),
+      confirmedAt: new Date(),
+    })
     .run();
   const recoveryCodes = withRecoveryCodes ? replaceRecoveryCodes(db, user.id, keys) : [];
   return { id: user.id, email, totpSecret, recoveryCodes };
@@ -47,7 +58,15 @@ function emailCodeUser(common: Common, email: string): SoakUser {
   const { db, organisationId, passwordHash } = common;
   const user = db
     .insert(users)
-    .values({ organisationId, email, name: email.split("@")[0]!, passwordHash, passwordChangedAt: new Date(), codesEnabledAt: new Date(), codeDelivery: "email" })
+    .values({
+      organisationId,
+      email,
+      name: email.split("@")[0]!,
+      passwordHash,
+      passwordChangedAt: new Date(),
+      codesEnabledAt: new Date(),
+      codeDelivery: "email",
+    })
     .returning({ id: users.id })
     .get();
   return { id: user.id, email };
@@ -84,12 +103,23 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
     const passwordHash = await hashPassword(SOAK_PASSWORD);
     const bystanderPasswordHash = await hashPassword(crypto.randomBytes(24).toString("base64url"));
     return db.transaction((tx) => {
-      const organisationId = tx.insert(organisations).values({ name: "Soak" }).returning({ id: organisations.id }).get().id;
+      const organisationId = tx
+        .insert(organisations)
+        .values({ name: "Soak" })
+        .returning({ id: organisations.id })
+        .get().id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const admin = totpUser(common, "admin@soak.test");
       const member = totpUser(common, "member@soak.test");
-      const target = totpUser(common, "target@soak.test", { mobileNumber: "+447700900123", mobileVerifiedAt: new Date() });
-      const role = tx.insert(roles).values({ organisationId, name: "Everything", permissions: [...PERMISSIONS] }).returning({ id: roles.id }).get();
+      const target = totpUser(common, "target@soak.test", {
+        mobileNumber: "+447700900123",
+        mobileVerifiedAt: new Date(),
+      });
+      const role = tx
+        .insert(roles)
+        .values({ organisationId, name: "Everything", permissions: [...PERMISSIONS] })
+        .returning({ id: roles.id })
+        .get();
       tx.insert(userRoles).values({ userId: admin.id, roleId: role.id }).run();
       const group = tx.insert(groups).values({ organisationId, name: "Soakers" }).returning({ id: groups.id }).get();
       const apiAccount = tx
@@ -97,16 +127,32 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
         .values({ organisationId, email: "api@soak.test", name: "API", isApiAccount: true })
         .returning({ id: users.id })
         .get();
-      const readers = tx.insert(roles).values({ organisationId, name: "Readers", permissions: ["users:read"] }).returning({ id: roles.id }).get();
+      const readers = tx
+        .insert(roles)
+        .values({ organisationId, name: "Readers", permissions: ["users:read"] })
+        .returning({ id: roles.id })
+        .get();
       tx.insert(userRoles).values({ userId: apiAccount.id, roleId: readers.id }).run();
-      const apiToken = createApiToken(tx as unknown as Db, { userId: apiAccount.id, name: "soak", createdByUserId: admin.id }).token;
+      const apiToken = createApiToken(tx as unknown as Db, {
+        userId: apiAccount.id,
+        name: "soak",
+        createdByUserId: admin.id,
+      }).token;
 
-      const bystanderId = tx.insert(organisations).values({ name: "Bystander" }).returning({ id: organisations.id }).get().id;
+      const bystanderId = tx
+        .insert(organisations)
+        .values({ name: "Bystander" })
+        .returning({ id: organisations.id })
+        .get().id;
       // A password no request of the run knows: signing in as a bystander would be a legitimate change.
       const other = { ...common, organisationId: bystanderId, passwordHash: bystanderPasswordHash };
       const bystanderAdmin = totpUser(other, "admin@bystander.test");
       const bystanderMember = emailCodeUser(other, "member@bystander.test");
-      const bystanderRole = tx.insert(roles).values({ organisationId: bystanderId, name: "Everything", permissions: [...PERMISSIONS] }).returning({ id: roles.id }).get();
+      const bystanderRole = tx
+        .insert(roles)
+        .values({ organisationId: bystanderId, name: "Everything", permissions: [...PERMISSIONS] })
+        .returning({ id: roles.id })
+        .get();
       tx.insert(userRoles).values({ userId: bystanderAdmin.id, roleId: bystanderRole.id }).run();
       return {
         organisationId,
@@ -127,19 +173,34 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
 export type LoadSeed = { totpUsers: Array<SoakUser & { totpSecret: string }>; emailUsers: SoakUser[] };
 
 /** Phase 2: accounts used once each (a TOTP code is accepted once per 30-second step and user). */
-export async function seedLoadDatabase(file: string, key: Buffer, counts: { totp: number; email: number }): Promise<LoadSeed> {
+export async function seedLoadDatabase(
+  file: string,
+  key: Buffer,
+  counts: { totp: number; email: number },
+): Promise<LoadSeed> {
   const db = openDatabase(file);
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
     return db.transaction((tx) => {
-      const organisationId = tx.insert(organisations).values({ name: "Load" }).returning({ id: organisations.id }).get().id;
+      const organisationId = tx
+        .insert(organisations)
+        .values({ name: "Load" })
+        .returning({ id: organisations.id })
+        .get().id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const totpUsers = Array.from({ length: counts.totp }, (_, index) => {
         // No recovery codes: the load phase spends none, and issuing thousands would slow the seeding.
-        const { recoveryCodes: _codes, ...user } = totpUser(common, `totp-${String(index).padStart(5, "0")}@load.test`, {}, false);
+        const { recoveryCodes: _codes, ...user } = totpUser(
+          common,
+          `totp-${String(index).padStart(5, "0")}@load.test`,
+          {},
+          false,
+        );
         return user;
       });
-      const emailUsers = Array.from({ length: counts.email }, (_, index) => emailCodeUser(common, `email-${String(index).padStart(5, "0")}@load.test`));
+      const emailUsers = Array.from({ length: counts.email }, (_, index) =>
+        emailCodeUser(common, `email-${String(index).padStart(5, "0")}@load.test`),
+      );
       return { totpUsers, emailUsers };
     });
   } finally {
@@ -158,19 +219,33 @@ export type CrashSeed = {
 };
 
 /** Phase 3: one database kept across every crash cycle, with enough accounts for all of them. */
-export async function seedCrashDatabase(file: string, key: Buffer, counts: { spenders: number; email: number; enrollees: number }): Promise<CrashSeed> {
+export async function seedCrashDatabase(
+  file: string,
+  key: Buffer,
+  counts: { spenders: number; email: number; enrollees: number },
+): Promise<CrashSeed> {
   const db = openDatabase(file);
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
     return db.transaction((tx) => {
-      const organisationId = tx.insert(organisations).values({ name: "Crash" }).returning({ id: organisations.id }).get().id;
+      const organisationId = tx
+        .insert(organisations)
+        .values({ name: "Crash" })
+        .returning({ id: organisations.id })
+        .get().id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const pad = (index: number) => String(index).padStart(4, "0");
       return {
         organisationId,
-        spenders: Array.from({ length: counts.spenders }, (_, index) => totpUser(common, `spender-${pad(index)}@crash.test`)),
-        emailUsers: Array.from({ length: counts.email }, (_, index) => emailCodeUser(common, `email-${pad(index)}@crash.test`)),
-        enrollees: Array.from({ length: counts.enrollees }, (_, index) => plainUser(common, `enrol-${pad(index)}@crash.test`)),
+        spenders: Array.from({ length: counts.spenders }, (_, index) =>
+          totpUser(common, `spender-${pad(index)}@crash.test`),
+        ),
+        emailUsers: Array.from({ length: counts.email }, (_, index) =>
+          emailCodeUser(common, `email-${pad(index)}@crash.test`),
+        ),
+        enrollees: Array.from({ length: counts.enrollees }, (_, index) =>
+          plainUser(common, `enrol-${pad(index)}@crash.test`),
+        ),
       };
     });
   } finally {

@@ -16,7 +16,13 @@ import { formActionBody, actionHeaders, serverActionId } from "../server-actions
 export const SESSION_COOKIE = sessionCookie(false).name;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-export type ActionAnswer = { status: number; headers: http.IncomingHttpHeaders; body: string; sessionToken?: string; redirect?: string };
+export type ActionAnswer = {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  sessionToken?: string;
+  redirect?: string;
+};
 
 /**
  * Posts once, and once more only if a kept-alive socket turned out closed
@@ -47,7 +53,11 @@ function postOnce(
   options: { cookie?: string; clientIp?: string },
 ): Promise<ActionAnswer> {
   const { body, contentType } = formActionBody(fields);
-  const headers: Record<string, string> = { ...actionHeaders(origin, actionId), "content-type": contentType, "content-length": String(body.length) };
+  const headers: Record<string, string> = {
+    ...actionHeaders(origin, actionId),
+    "content-type": contentType,
+    "content-length": String(body.length),
+  };
   if (options.cookie) headers.cookie = options.cookie;
   if (options.clientIp) headers["x-forwarded-for"] = options.clientIp;
   return new Promise((resolve, reject) => {
@@ -59,7 +69,8 @@ function postOnce(
         for (const cookie of response.headers["set-cookie"] ?? []) {
           const [pair] = cookie.split(";");
           const separator = pair!.indexOf("=");
-          if (pair!.slice(0, separator) === SESSION_COOKIE && separator < pair!.length - 1) sessionToken = pair!.slice(separator + 1);
+          if (pair!.slice(0, separator) === SESSION_COOKIE && separator < pair!.length - 1)
+            sessionToken = pair!.slice(separator + 1);
         }
         const redirect = String(response.headers["x-action-redirect"] ?? "").split(";")[0] || undefined;
         // Asked for gzip, as a browser does; read the text as the browser would.
@@ -67,7 +78,9 @@ function postOnce(
         const encoding = response.headers["content-encoding"];
         let body: string;
         try {
-          body = (encoding === "gzip" ? zlib.gunzipSync(raw) : encoding === "br" ? zlib.brotliDecompressSync(raw) : raw).toString("utf8");
+          body = (
+            encoding === "gzip" ? zlib.gunzipSync(raw) : encoding === "br" ? zlib.brotliDecompressSync(raw) : raw
+          ).toString("utf8");
         } catch {
           body = raw.toString("utf8");
         }

@@ -65,7 +65,11 @@ export function takeSnapshot(client: Database.Database): Snapshot {
   return snapshot;
 }
 
-export type TableDiff = { inserted: Row[]; deleted: Row[]; updated: Array<{ before: Row; after: Row; columns: string[] }> };
+export type TableDiff = {
+  inserted: Row[];
+  deleted: Row[];
+  updated: Array<{ before: Row; after: Row; columns: string[] }>;
+};
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): Map<string, TableDiff> {
   const diffs = new Map<string, TableDiff>();
@@ -92,7 +96,13 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-const INTEGER_LIKE = new Set(["SQLiteInteger", "SQLiteTimestamp", "SQLiteBoolean", "SQLiteTimestampMs", "SQLiteCustomColumn"]);
+const INTEGER_LIKE = new Set([
+  "SQLiteInteger",
+  "SQLiteTimestamp",
+  "SQLiteBoolean",
+  "SQLiteTimestampMs",
+  "SQLiteCustomColumn",
+]);
 const MAX_TEXT = 4_096;
 // Millisecond timestamps between 2000 and 2100; the app's own `timestamp` type stores milliseconds.
 const TIME_RANGE = [Date.UTC(2000, 0, 1), Date.UTC(2100, 0, 1)] as const;
@@ -107,7 +117,9 @@ const columnRules = new Map<string, ColumnRule[]>(
       config.columns.map((column) => ({
         name: column.name,
         columnType: column.columnType,
-        enumValues: (column as { enumValues?: readonly string[] }).enumValues?.length ? (column as { enumValues: readonly string[] }).enumValues : undefined,
+        enumValues: (column as { enumValues?: readonly string[] }).enumValues?.length
+          ? (column as { enumValues: readonly string[] }).enumValues
+          : undefined,
         json: column.columnType.endsWith("Json"),
       })),
     ];
@@ -117,13 +129,19 @@ const columnRules = new Map<string, ColumnRule[]>(
 /** Why a stored value could not have come from valid input, or null when it could. */
 export function columnProblem(rule: ColumnRule, value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (rule.enumValues) return rule.enumValues.includes(value as string) ? null : `${rule.name} = ${JSON.stringify(value)} is not one of ${rule.enumValues.join(", ")}`;
+  if (rule.enumValues)
+    return rule.enumValues.includes(value as string)
+      ? null
+      : `${rule.name} = ${JSON.stringify(value)} is not one of ${rule.enumValues.join(", ")}`;
   if (typeof value === "string") {
     if (rule.json) {
       if (rule.name === "permissions") {
         try {
           const parsed = JSON.parse(value) as unknown;
-          if (!Array.isArray(parsed) || parsed.some((entry) => !(schema.PERMISSIONS as readonly string[]).includes(entry as string))) {
+          if (
+            !Array.isArray(parsed) ||
+            parsed.some((entry) => !(schema.PERMISSIONS as readonly string[]).includes(entry as string))
+          ) {
             return `${rule.name} holds ${value.slice(0, 80)}`;
           }
         } catch {
@@ -132,7 +150,8 @@ export function columnProblem(rule: ColumnRule, value: unknown): string | null {
       }
       return null;
     }
-    if (INTEGER_LIKE.has(rule.columnType) && rule.columnType !== "SQLiteCustomColumn") return `${rule.name} holds text in an integer column`;
+    if (INTEGER_LIKE.has(rule.columnType) && rule.columnType !== "SQLiteCustomColumn")
+      return `${rule.name} holds text in an integer column`;
     if (value.includes("\u0000")) return `${rule.name} holds NUL`;
     if (value.includes("[object Object]")) return `${rule.name} holds "[object Object]"`;
     if (value.length > MAX_TEXT) return `${rule.name} holds ${value.length} characters`;
@@ -140,8 +159,10 @@ export function columnProblem(rule: ColumnRule, value: unknown): string | null {
   }
   if (typeof value === "number") {
     if (!Number.isInteger(value)) return `${rule.name} = ${value} is not an integer`;
-    if (rule.columnType === "SQLiteBoolean" && value !== 0 && value !== 1) return `${rule.name} = ${value} is not a boolean`;
-    if (rule.columnType === "SQLiteTimestamp" && (value < TIME_RANGE[0] || value > TIME_RANGE[1])) return `${rule.name} = ${value} is not a plausible time`;
+    if (rule.columnType === "SQLiteBoolean" && value !== 0 && value !== 1)
+      return `${rule.name} = ${value} is not a boolean`;
+    if (rule.columnType === "SQLiteTimestamp" && (value < TIME_RANGE[0] || value > TIME_RANGE[1]))
+      return `${rule.name} = ${value} is not a plausible time`;
     if (rule.columnType === "SQLiteText") return `${rule.name} holds a number in a text column`;
     return null;
   }
@@ -153,7 +174,11 @@ export function columnProblem(rule: ColumnRule, value: unknown): string | null {
 export type Violation = { table: string; rule: string; row: Row };
 
 /** Which organisation a row belongs to, through its own columns or its user, role or group. */
-function organisationOf(table: string, row: Row, lookups: { userOrg: Map<number, number>; roleOrg: Map<number, number>; groupOrg: Map<number, number> }): number | undefined {
+function organisationOf(
+  table: string,
+  row: Row,
+  lookups: { userOrg: Map<number, number>; roleOrg: Map<number, number>; groupOrg: Map<number, number> },
+): number | undefined {
   if (table === "organisations") return row.id as number;
   if (typeof row.organisation_id === "number") return row.organisation_id;
   if (typeof row.user_id === "number") return lookups.userOrg.get(row.user_id);
@@ -163,7 +188,8 @@ function organisationOf(table: string, row: Row, lookups: { userOrg: Map<number,
 }
 
 function lookupsOf(snapshot: Snapshot) {
-  const map = (table: string) => new Map([...(snapshot.get(table)?.values() ?? [])].map((row) => [row.id as number, row.organisation_id as number]));
+  const map = (table: string) =>
+    new Map([...(snapshot.get(table)?.values() ?? [])].map((row) => [row.id as number, row.organisation_id as number]));
   return { userOrg: map("users"), roleOrg: map("roles"), groupOrg: map("groups") };
 }
 
@@ -179,7 +205,11 @@ export type DiffReport = {
  * Applies the rules above. `ignoreSessions` are the token hashes of sessions
  * the soak itself created (it signs its virtual users in straight in the database).
  */
-export function judgeDiff(before: Snapshot, after: Snapshot, options: { bystanderOrganisationId: number; ignoreSessions: Set<string> }): DiffReport {
+export function judgeDiff(
+  before: Snapshot,
+  after: Snapshot,
+  options: { bystanderOrganisationId: number; ignoreSessions: Set<string> },
+): DiffReport {
   const diffs = diffSnapshots(before, after);
   const lookups = lookupsOf(before);
   const changes: DiffReport["changes"] = {};
@@ -192,16 +222,23 @@ export function judgeDiff(before: Snapshot, after: Snapshot, options: { bystande
     const updated = diff.updated.filter((change) => relevant(change.before));
     const columns: Record<string, number> = {};
     for (const change of updated) for (const column of change.columns) columns[column] = (columns[column] ?? 0) + 1;
-    if (inserted.length + deleted.length + updated.length) changes[table] = { inserted: inserted.length, deleted: deleted.length, updated: updated.length, columns };
+    if (inserted.length + deleted.length + updated.length)
+      changes[table] = { inserted: inserted.length, deleted: deleted.length, updated: updated.length, columns };
 
     const resetLink = (row: Row) => table === "email_links" && row.purpose === "password_reset";
-    for (const row of [...inserted.filter((row) => !resetLink(row)), ...deleted, ...updated.map((change) => change.after)]) {
-      if (organisationOf(table, row, lookups) === options.bystanderOrganisationId) violations.push({ table, rule: "a row of the bystander organisation changed", row });
+    for (const row of [
+      ...inserted.filter((row) => !resetLink(row)),
+      ...deleted,
+      ...updated.map((change) => change.after),
+    ]) {
+      if (organisationOf(table, row, lookups) === options.bystanderOrganisationId)
+        violations.push({ table, rule: "a row of the bystander organisation changed", row });
     }
     // Every value now stored, not only the changed ones: a bad value is a bad value whoever wrote it.
     const rules = columnRules.get(table) ?? [];
     for (const row of after.get(table)?.values() ?? []) {
-      for (const value of Object.values(row)) if (typeof value === "string" && value.includes("\uFFFD")) replacementCharacters++;
+      for (const value of Object.values(row))
+        if (typeof value === "string" && value.includes("\uFFFD")) replacementCharacters++;
       for (const rule of rules) {
         const problem = columnProblem(rule, row[rule.name]);
         if (problem) violations.push({ table, rule: problem, row });

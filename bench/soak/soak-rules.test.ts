@@ -43,7 +43,10 @@ describe("the soak's rules for database changes hostile input may cause", () => 
   const judge = (change: () => void, ignoreSessions = new Set<string>()) => {
     const before = takeSnapshot(db.$client);
     change();
-    return judgeDiff(before, takeSnapshot(db.$client), { bystanderOrganisationId: seed.bystander.organisationId, ignoreSessions });
+    return judgeDiff(before, takeSnapshot(db.$client), {
+      bystanderOrganisationId: seed.bystander.organisationId,
+      ignoreSessions,
+    });
   };
 
   it("accepts what valid input does: a member renamed to markup, an admin's role edited", () => {
@@ -56,7 +59,9 @@ describe("the soak's rules for database changes hostile input may cause", () => 
   });
 
   it("counts U+FFFD (invalid UTF-8 decoded, or typed) without calling it a violation", () => {
-    const report = judge(() => db.$client.prepare("update users set name = ? where id = ?").run("Ada \uFFFD", seed.member.id));
+    const report = judge(() =>
+      db.$client.prepare("update users set name = ? where id = ?").run("Ada \uFFFD", seed.member.id),
+    );
     expect(report.violations).toEqual([]);
     expect(report.replacementCharacters).toBe(1);
   });
@@ -64,28 +69,36 @@ describe("the soak's rules for database changes hostile input may cause", () => 
   it("lets anyone ask for a bystander's reset link, and nothing else", () => {
     const report = judge(() =>
       db.$client
-        .prepare("insert into email_links (organisation_id, user_id, purpose, token_hash, expires_at, created_at) values (?, ?, 'password_reset', 'x', ?, ?)")
+        .prepare(
+          "insert into email_links (organisation_id, user_id, purpose, token_hash, expires_at, created_at) values (?, ?, 'password_reset', 'x', ?, ?)",
+        )
         .run(seed.bystander.organisationId, seed.bystander.userIds[0], Date.now() + 3_600_000, Date.now()),
     );
     expect(report.violations).toEqual([]);
   });
 
   it("refuses any change to the bystander organisation", () => {
-    const report = judge(() => db.$client.prepare("update users set name = 'x' where id = ?").run(seed.bystander.userIds[0]));
-    expect(report.violations.map((violation) => violation.rule)).toEqual(["a row of the bystander organisation changed"]);
+    const report = judge(() =>
+      db.$client.prepare("update users set name = 'x' where id = ?").run(seed.bystander.userIds[0]),
+    );
+    expect(report.violations.map((violation) => violation.rule)).toEqual([
+      "a row of the bystander organisation changed",
+    ]);
   });
 
   it("refuses values outside their column's type: NUL, an unknown enum value, an unknown permission, a float", () => {
     const report = judge(() => {
       db.$client.prepare("update users set name = ? where id = ?").run("a\u0000b", seed.member.id);
       db.$client.prepare("update users set name = ? where id = ?").run("[object Object]", seed.target.id);
-      db.$client.prepare("update organisations set two_factor_policy = 'sometimes', session_duration_days = 1.5 where id = ?").run(seed.organisationId);
+      db.$client
+        .prepare("update organisations set two_factor_policy = 'sometimes', session_duration_days = 1.5 where id = ?")
+        .run(seed.organisationId);
       db.$client.prepare("update roles set permissions = ? where id = ?").run('["everything"]', seed.roleId);
     });
     expect(report.violations.map((violation) => violation.rule).sort()).toEqual([
       'name holds "[object Object]"',
       "name holds NUL",
-      "permissions holds [\"everything\"]",
+      'permissions holds ["everything"]',
       "session_duration_days = 1.5 is not an integer",
       'two_factor_policy = "sometimes" is not one of disabled, optional, required',
     ]);
@@ -93,7 +106,12 @@ describe("the soak's rules for database changes hostile input may cause", () => 
 
   it("leaves out the sessions the soak itself made", () => {
     const report = judge(
-      () => db.$client.prepare("insert into sessions (token_hash, user_id, stage, created_at, last_seen_at, expires_at) values ('h', ?, 'active', ?, ?, ?)").run(seed.member.id, Date.now(), Date.now(), Date.now() + 60_000),
+      () =>
+        db.$client
+          .prepare(
+            "insert into sessions (token_hash, user_id, stage, created_at, last_seen_at, expires_at) values ('h', ?, 'active', ?, ?, ?)",
+          )
+          .run(seed.member.id, Date.now(), Date.now(), Date.now() + 60_000),
       new Set(["h"]),
     );
     expect(report.changes.sessions).toBeUndefined();

@@ -16,7 +16,13 @@ export function SubmitButton({
 }: ComponentProps<"button"> & { pendingLabel?: string; variant?: ButtonVariant }) {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" aria-disabled={pending} disabled={pending} className={buttonClasses(variant, className)} {...props}>
+    <button
+      type="submit"
+      aria-disabled={pending}
+      disabled={pending}
+      className={buttonClasses(variant, className)}
+      {...props}
+    >
       {pending && pendingLabel ? pendingLabel : children}
     </button>
   );

@@ -15,7 +15,10 @@ export function Card({
 }) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
-    <section aria-labelledby={id ? `${id}-title` : undefined} className="rounded-xl border border-slate-200 bg-white shadow-sm">
+    <section
+      aria-labelledby={id ? `${id}-title` : undefined}
+      className="rounded-xl border border-slate-200 bg-white shadow-sm"
+    >
       <header className="border-b border-slate-100 px-5 py-4 sm:px-6">
         <Heading id={id ? `${id}-title` : undefined} className="text-base font-semibold text-slate-900">
           {title}

@@ -6,7 +6,12 @@ export function Choice({
   hint,
   id,
   ...input
-}: InputHTMLAttributes<HTMLInputElement> & { label: ReactNode; hint?: string; id: string; type: "checkbox" | "radio" }) {
+}: InputHTMLAttributes<HTMLInputElement> & {
+  label: ReactNode;
+  hint?: string;
+  id: string;
+  type: "checkbox" | "radio";
+}) {
   return (
     <div className="flex items-start gap-3">
       <input

@@ -60,7 +60,12 @@ function restore(form: HTMLFormElement, pending: Pending) {
   const values = new Map<string, string[]>();
   for (const [name, value] of pending.fields) values.set(name, [...(values.get(name) ?? []), value]);
   for (const field of Array.from(form.elements)) {
-    if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement || field instanceof HTMLSelectElement)) continue;
+    if (!(
+      field instanceof HTMLInputElement ||
+      field instanceof HTMLTextAreaElement ||
+      field instanceof HTMLSelectElement
+    ))
+      continue;
     if (!field.name || field.name.startsWith("$ACTION") || isSecret(form, field.name)) continue;
     const wanted = values.get(field.name);
     if (field instanceof HTMLInputElement && (field.type === "checkbox" || field.type === "radio")) {
@@ -105,7 +110,9 @@ export function ResumeAfterConfirmAccess({ state }: { state: FormState<unknown> 
     if (window.location.hash !== `#${ACCESS_CONFIRMED_FRAGMENT}`) return;
     window.history.replaceState(window.history.state, "", `${window.location.pathname}${window.location.search}`);
     // Passwords are never kept: a form that needs one waits for the user to type it.
-    const emptySecret = Array.from(form.querySelectorAll<HTMLInputElement>("input[type=password][required]")).find((input) => !input.value);
+    const emptySecret = Array.from(form.querySelectorAll<HTMLInputElement>("input[type=password][required]")).find(
+      (input) => !input.value,
+    );
     if (emptySecret) {
       emptySecret.focus();
       return;

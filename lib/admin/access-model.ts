@@ -23,7 +23,13 @@ export function listRoles(db: Db, organisationId: number) {
 }
 
 /** Whether a role or group of that name (any case) exists in the organisation, other than `exceptId`. */
-export function nameTaken(db: Executor, table: typeof roles | typeof groups, organisationId: number, name: string, exceptId?: number): boolean {
+export function nameTaken(
+  db: Executor,
+  table: typeof roles | typeof groups,
+  organisationId: number,
+  name: string,
+  exceptId?: number,
+): boolean {
   const existing = db
     .select({ id: table.id })
     .from(table)
@@ -33,11 +39,23 @@ export function nameTaken(db: Executor, table: typeof roles | typeof groups, org
 }
 
 export function findRole(db: Executor, organisationId: number, roleId: number) {
-  return db.select().from(roles).where(and(eq(roles.id, roleId), eq(roles.organisationId, organisationId))).get() ?? null;
+  return (
+    db
+      .select()
+      .from(roles)
+      .where(and(eq(roles.id, roleId), eq(roles.organisationId, organisationId)))
+      .get() ?? null
+  );
 }
 
 export function findGroup(db: Executor, organisationId: number, groupId: number) {
-  return db.select().from(groups).where(and(eq(groups.id, groupId), eq(groups.organisationId, organisationId))).get() ?? null;
+  return (
+    db
+      .select()
+      .from(groups)
+      .where(and(eq(groups.id, groupId), eq(groups.organisationId, organisationId)))
+      .get() ?? null
+  );
 }
 
 export function permissionsFrom(input: Record<string, unknown>): Permission[] {
@@ -45,7 +63,12 @@ export function permissionsFrom(input: Record<string, unknown>): Permission[] {
 }
 
 export function listGroups(db: Db, organisationId: number) {
-  const all = db.select().from(groups).where(eq(groups.organisationId, organisationId)).orderBy(sql`${groups.name} collate nocase`).all();
+  const all = db
+    .select()
+    .from(groups)
+    .where(eq(groups.organisationId, organisationId))
+    .orderBy(sql`${groups.name} collate nocase`)
+    .all();
   const ids = all.map((group) => group.id);
   const members = ids.length
     ? db
@@ -67,10 +90,17 @@ export function listGroups(db: Db, organisationId: number) {
 /** Sets the roles a group carries, keeping only roles of the same organisation; returns the ids kept. */
 export function setGroupRoles(tx: Executor, organisationId: number, groupId: number, roleIds: number[]): number[] {
   const own = roleIds.length
-    ? tx.select({ id: roles.id }).from(roles).where(and(eq(roles.organisationId, organisationId), inArray(roles.id, roleIds))).all()
+    ? tx
+        .select({ id: roles.id })
+        .from(roles)
+        .where(and(eq(roles.organisationId, organisationId), inArray(roles.id, roleIds)))
+        .all()
     : [];
   tx.delete(groupRoles).where(eq(groupRoles.groupId, groupId)).run();
-  if (own.length) tx.insert(groupRoles).values(own.map(({ id }) => ({ groupId, roleId: id }))).run();
+  if (own.length)
+    tx.insert(groupRoles)
+      .values(own.map(({ id }) => ({ groupId, roleId: id })))
+      .run();
   return own.map(({ id }) => id);
 }
 

@@ -1,7 +1,17 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { groupMembers, groupRoles, groups, organisations, PERMISSIONS, roles, userRoles, users, type Permission } from "@/db/schema";
+import {
+  groupMembers,
+  groupRoles,
+  groups,
+  organisations,
+  PERMISSIONS,
+  roles,
+  userRoles,
+  users,
+  type Permission,
+} from "@/db/schema";
 import {
   countFullAdministrators,
   delegatedChange,
@@ -25,13 +35,15 @@ describe("changes made under the delegation rules", () => {
   let helpdeskRole: number;
   let keeperRole: number;
 
-  const role = (name: string, permissions: Permission[]) => db.insert(roles).values({ organisationId, name, permissions }).returning().get().id;
+  const role = (name: string, permissions: Permission[]) =>
+    db.insert(roles).values({ organisationId, name, permissions }).returning().get().id;
   const holder = async (roleId: number) => {
     const user = await insertUser(db, { organisationId });
     db.insert(userRoles).values({ userId: user.id, roleId }).run();
     return user.id;
   };
-  const permissionsNow = (userId: number) => [...permissionsOfUser(privilegeSnapshot(db, organisationId), userId)].sort();
+  const permissionsNow = (userId: number) =>
+    [...permissionsOfUser(privilegeSnapshot(db, organisationId), userId)].sort();
 
   beforeEach(async () => {
     db = testDatabase();
@@ -44,24 +56,47 @@ describe("changes made under the delegation rules", () => {
     roleKeeper = await holder(keeperRole);
   });
 
-  const setRoles = (userId: number, roleIds: number[]) => (tx: Parameters<Parameters<typeof delegatedChange>[1]["change"]>[0]) =>
-    applyUserAccessChange(tx, organisationId, userId, { roleIds, groupIds: [], requirement: "default", isApiAccount: false, codeDelivery: "auto", removeTwoFactor: false });
+  const setRoles =
+    (userId: number, roleIds: number[]) => (tx: Parameters<Parameters<typeof delegatedChange>[1]["change"]>[0]) =>
+      applyUserAccessChange(tx, organisationId, userId, {
+        roleIds,
+        groupIds: [],
+        requirement: "default",
+        isApiAccount: false,
+        codeDelivery: "auto",
+        removeTwoFactor: false,
+      });
 
   it("a helpdesk user who ticks Administrator on their own account is refused, and nothing changes", () => {
-    const outcome = delegatedChange(db, { organisationId, actorUserId: helpdesk, affected: { userIds: [helpdesk] }, change: setRoles(helpdesk, [helpdeskRole, adminRole]) });
+    const outcome = delegatedChange(db, {
+      organisationId,
+      actorUserId: helpdesk,
+      affected: { userIds: [helpdesk] },
+      change: setRoles(helpdesk, [helpdeskRole, adminRole]),
+    });
     expect(outcome).toMatchObject({ ok: false, refusal: { reason: "exceeds_grant" } });
     expect(permissionsNow(helpdesk)).toEqual(["users:manage", "users:read"]);
   });
 
   it("a helpdesk user cannot strip the real administrator, who outranks them", () => {
-    const outcome = delegatedChange(db, { organisationId, actorUserId: helpdesk, affected: { userIds: [administrator] }, change: setRoles(administrator, []) });
+    const outcome = delegatedChange(db, {
+      organisationId,
+      actorUserId: helpdesk,
+      affected: { userIds: [administrator] },
+      change: setRoles(administrator, []),
+    });
     expect(outcome).toMatchObject({ ok: false, refusal: { reason: "above_rank" } });
     expect(permissionsNow(administrator)).toEqual([...PERMISSIONS].sort());
   });
 
   it("a helpdesk user may give a member the helpdesk role", async () => {
     const member = await insertUser(db, { organisationId });
-    const outcome = delegatedChange(db, { organisationId, actorUserId: helpdesk, affected: { userIds: [member.id] }, change: setRoles(member.id, [helpdeskRole]) });
+    const outcome = delegatedChange(db, {
+      organisationId,
+      actorUserId: helpdesk,
+      affected: { userIds: [member.id] },
+      change: setRoles(member.id, [helpdeskRole]),
+    });
     expect(outcome.ok).toBe(true);
     expect(permissionsNow(member.id)).toEqual(["users:manage", "users:read"]);
   });
@@ -72,7 +107,12 @@ describe("changes made under the delegation rules", () => {
       actorUserId: roleKeeper,
       affected: { roleId: keeperRole },
       edited: { roleId: keeperRole },
-      change: (tx) => tx.update(roles).set({ permissions: ["roles:manage", "settings:manage"] }).where(eq(roles.id, keeperRole)).run(),
+      change: (tx) =>
+        tx
+          .update(roles)
+          .set({ permissions: ["roles:manage", "settings:manage"] })
+          .where(eq(roles.id, keeperRole))
+          .run(),
     });
     expect(outcome).toMatchObject({ ok: false, refusal: { reason: "exceeds_grant" } });
     expect(db.select().from(roles).where(eq(roles.id, keeperRole)).get()!.permissions).toEqual(["roles:manage"]);
@@ -85,7 +125,12 @@ describe("changes made under the delegation rules", () => {
       actorUserId: roleKeeper,
       affected: { roleId: empty },
       edited: { roleId: empty },
-      change: (tx) => tx.update(roles).set({ permissions: ["users:manage"] }).where(eq(roles.id, empty)).run(),
+      change: (tx) =>
+        tx
+          .update(roles)
+          .set({ permissions: ["users:manage"] })
+          .where(eq(roles.id, empty))
+          .run(),
     });
     expect(outcome).toMatchObject({ ok: false, refusal: { reason: "exceeds_grant" } });
   });
@@ -133,7 +178,12 @@ describe("changes made under the delegation rules", () => {
   it("two full administrators may act on each other, but the last one cannot be removed", async () => {
     const second = await holder(adminRole);
     expect(refusalToActOn(db, organisationId, second, administrator)).toBeNull();
-    const demote = delegatedChange(db, { organisationId, actorUserId: second, affected: { userIds: [administrator] }, change: setRoles(administrator, []) });
+    const demote = delegatedChange(db, {
+      organisationId,
+      actorUserId: second,
+      affected: { userIds: [administrator] },
+      change: setRoles(administrator, []),
+    });
     expect(demote.ok).toBe(true);
     const last = delegatedChange(db, {
       organisationId,
@@ -149,13 +199,26 @@ describe("changes made under the delegation rules", () => {
     const admins = db.insert(groups).values({ organisationId, name: "Admins" }).returning().get().id;
     db.insert(groupRoles).values({ groupId: admins, roleId: adminRole }).run();
     expect(refusalToGrant(db, organisationId, helpdesk, { roleIds: [helpdeskRole], groupIds: [] })).toBeNull();
-    expect(refusalToGrant(db, organisationId, helpdesk, { roleIds: [adminRole], groupIds: [] })?.reason).toBe("exceeds_grant");
-    expect(refusalToGrant(db, organisationId, helpdesk, { roleIds: [], groupIds: [admins] })?.reason).toBe("exceeds_grant");
+    expect(refusalToGrant(db, organisationId, helpdesk, { roleIds: [adminRole], groupIds: [] })?.reason).toBe(
+      "exceeds_grant",
+    );
+    expect(refusalToGrant(db, organisationId, helpdesk, { roleIds: [], groupIds: [admins] })?.reason).toBe(
+      "exceeds_grant",
+    );
   });
 
   it("roles of another organisation count for nothing, however a row points at them", async () => {
     const elsewhere = db.insert(organisations).values({ name: "Elsewhere" }).returning().get().id;
-    const foreignRole = db.insert(roles).values({ organisationId: elsewhere, name: "Administrator", permissions: [...PERMISSIONS], requireTwoFactor: true }).returning().get().id;
+    const foreignRole = db
+      .insert(roles)
+      .values({
+        organisationId: elsewhere,
+        name: "Administrator",
+        permissions: [...PERMISSIONS],
+        requireTwoFactor: true,
+      })
+      .returning()
+      .get().id;
     // A row no action can write (actions keep only the organisation's roles), made by hand.
     db.insert(userRoles).values({ userId: helpdesk, roleId: foreignRole }).run();
     expect(permissionsNow(helpdesk)).toEqual(["users:manage", "users:read"]);
@@ -164,7 +227,10 @@ describe("changes made under the delegation rules", () => {
   });
 
   it("an organisation without a full administrator (roles that predate a permission) can still act; only losing the last one is refused", async () => {
-    db.update(roles).set({ permissions: ["users:read", "users:manage", "roles:manage", "audit:read"] }).where(eq(roles.id, adminRole)).run();
+    db.update(roles)
+      .set({ permissions: ["users:read", "users:manage", "roles:manage", "audit:read"] })
+      .where(eq(roles.id, adminRole))
+      .run();
     expect(countFullAdministrators(db, organisationId)).toBe(0);
     const member = await insertUser(db, { organisationId });
     const disable = delegatedChange(db, {
@@ -236,9 +302,20 @@ describe("changes made under the delegation rules", () => {
   it("a change aimed at someone withdrawn, or a group deleted, in the meantime is not found rather than a failed write", async () => {
     const invitee = await insertUser(db, { organisationId });
     db.delete(users).where(eq(users.id, invitee.id)).run();
-    const late = delegatedChange(db, { organisationId, actorUserId: administrator, affected: { userIds: [invitee.id] }, change: setRoles(invitee.id, [helpdeskRole]) });
+    const late = delegatedChange(db, {
+      organisationId,
+      actorUserId: administrator,
+      affected: { userIds: [invitee.id] },
+      change: setRoles(invitee.id, [helpdeskRole]),
+    });
     expect(late).toEqual({ ok: false, notFound: true });
-    const gone = delegatedChange(db, { organisationId, actorUserId: administrator, affected: { groupId: 999_999 }, edited: { groupId: 999_999 }, change: () => "changed" });
+    const gone = delegatedChange(db, {
+      organisationId,
+      actorUserId: administrator,
+      affected: { groupId: 999_999 },
+      edited: { groupId: 999_999 },
+      change: () => "changed",
+    });
     expect(gone).toEqual({ ok: false, notFound: true });
   });
 });

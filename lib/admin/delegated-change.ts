@@ -1,7 +1,14 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { groups, roles, users, type Permission } from "@/db/schema";
-import { isFullAdministrator, mayActOn, mayChangeAccess, missingPermissions, type PermissionSet, type Refusal } from "@/lib/admin/delegation";
+import {
+  isFullAdministrator,
+  mayActOn,
+  mayChangeAccess,
+  missingPermissions,
+  type PermissionSet,
+  type Refusal,
+} from "@/lib/admin/delegation";
 import { signOutSsoUsersNewlyAdmin } from "@/lib/admin/sso-admin-promotion";
 import { ssoAdminsNeedMfa } from "@/lib/env";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
@@ -79,7 +86,8 @@ export function privilegeSnapshot(db: Executor, organisationId: number): Privile
 /** What the given roles carry together. */
 export function permissionsOfRoles(snapshot: PrivilegeSnapshot, roleIds: Iterable<number>): Set<Permission> {
   const held = new Set<Permission>();
-  for (const roleId of roleIds) for (const permission of snapshot.rolePermissions.get(roleId) ?? []) held.add(permission);
+  for (const roleId of roleIds)
+    for (const permission of snapshot.rolePermissions.get(roleId) ?? []) held.add(permission);
   return held;
 }
 
@@ -110,8 +118,14 @@ export function permissionsOfAffected(snapshot: PrivilegeSnapshot, affected: Aff
  * roles. The organisation must always keep one. Read from the snapshot, so
  * only the few privileged people are looked at, however many members there are.
  */
-export function countFullAdministrators(db: Executor, organisationId: number, snapshot = privilegeSnapshot(db, organisationId)): number {
-  const holders = [...snapshot.people.keys()].filter((userId) => isFullAdministrator(permissionsOfUser(snapshot, userId)));
+export function countFullAdministrators(
+  db: Executor,
+  organisationId: number,
+  snapshot = privilegeSnapshot(db, organisationId),
+): number {
+  const holders = [...snapshot.people.keys()].filter((userId) =>
+    isFullAdministrator(permissionsOfUser(snapshot, userId)),
+  );
   if (holders.length === 0) return 0;
   const row = db
     .select({ count: sql<number>`count(*)` })
@@ -130,7 +144,8 @@ export function countFullAdministrators(db: Executor, organisationId: number, sn
   return row?.count ?? 0;
 }
 
-export const LAST_ADMINISTRATOR_MESSAGE = "This would leave the organisation without a full administrator who can sign in.";
+export const LAST_ADMINISTRATOR_MESSAGE =
+  "This would leave the organisation without a full administrator who can sign in.";
 
 export type DelegatedOutcome<T> =
   | { ok: true; value: T }
@@ -169,7 +184,8 @@ export function delegatedChange<T>(
   try {
     return db.transaction(
       (tx) => {
-        if (!stillThere(tx, input.organisationId, input.affected.userIds ?? [], input.edited)) throw new Undo({ ok: false, notFound: true });
+        if (!stillThere(tx, input.organisationId, input.affected.userIds ?? [], input.edited))
+          throw new Undo({ ok: false, notFound: true });
         const before = privilegeSnapshot(tx, input.organisationId);
         const actor = permissionsOfUser(before, input.actorUserId);
         const affectedBefore = permissionsOfAffected(before, input.affected);
@@ -193,12 +209,20 @@ export function delegatedChange<T>(
         if (refusal) throw new Undo({ ok: false, refusal });
         // An organisation that has no full administrator already (its roles
         // predate a permission, say) can still act: only losing the last one is refused.
-        if (administratorsBefore > 0 && countFullAdministrators(tx, input.organisationId, after) === 0) throw new Undo({ ok: false, lastAdministrator: true });
-        if (actorRequiredBefore && !rolesRequireTwoFactor(tx, input.actorUserId)) throw new Undo({ ok: false, ownTwoFactorLowered: true });
+        if (administratorsBefore > 0 && countFullAdministrators(tx, input.organisationId, after) === 0)
+          throw new Undo({ ok: false, lastAdministrator: true });
+        if (actorRequiredBefore && !rolesRequireTwoFactor(tx, input.actorUserId))
+          throw new Undo({ ok: false, ownTwoFactorLowered: true });
         // Sessions opened without the identity provider's MFA must not become an administrator's (lib/admin/sso-admin-promotion.ts).
         if (ssoAdminsNeedMfa()) {
-          const newlyAdmin = [...after.people.keys()].filter((userId) => permissionsOfUser(after, userId).size > 0 && permissionsOfUser(before, userId).size === 0);
-          signOutSsoUsersNewlyAdmin(tx, { organisationId: input.organisationId, actorUserId: input.actorUserId, newlyAdmin });
+          const newlyAdmin = [...after.people.keys()].filter(
+            (userId) => permissionsOfUser(after, userId).size > 0 && permissionsOfUser(before, userId).size === 0,
+          );
+          signOutSsoUsersNewlyAdmin(tx, {
+            organisationId: input.organisationId,
+            actorUserId: input.actorUserId,
+            newlyAdmin,
+          });
         }
         return { ok: true as const, value };
       },
@@ -218,15 +242,30 @@ function requirementScopeOf(affected: Affected): RequirementScope {
 }
 
 /** Whether the people, role or group a change names still exist in the organisation, as the transaction sees it. */
-function stillThere(tx: Executor, organisationId: number, userIds: number[], edited: { roleId: number } | { groupId: number } | undefined): boolean {
+function stillThere(
+  tx: Executor,
+  organisationId: number,
+  userIds: number[],
+  edited: { roleId: number } | { groupId: number } | undefined,
+): boolean {
   const people = userIds.length
-    ? tx.select({ id: users.id }).from(users).where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds))).all().length
+    ? tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds)))
+        .all().length
     : 0;
   if (people !== new Set(userIds).size) return false;
   if (!edited) return true;
   const table = "roleId" in edited ? roles : groups;
   const id = "roleId" in edited ? edited.roleId : edited.groupId;
-  return Boolean(tx.select({ id: table.id }).from(table).where(and(eq(table.id, id), eq(table.organisationId, organisationId))).get());
+  return Boolean(
+    tx
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.id, id), eq(table.organisationId, organisationId)))
+      .get(),
+  );
 }
 
 /** Whether a role the user holds, directly or through a group, requires 2FA. */
@@ -235,7 +274,12 @@ function rolesRequireTwoFactor(db: Executor, userId: number): boolean {
   return Boolean(row?.required);
 }
 
-function carriedBy(tx: Executor, snapshot: PrivilegeSnapshot, organisationId: number, edited: { roleId: number } | { groupId: number } | undefined): PermissionSet {
+function carriedBy(
+  tx: Executor,
+  snapshot: PrivilegeSnapshot,
+  organisationId: number,
+  edited: { roleId: number } | { groupId: number } | undefined,
+): PermissionSet {
   if (!edited) return new Set();
   if ("roleId" in edited) return permissionsOfRoles(snapshot, [edited.roleId]);
   return permissionsOfRoles(snapshot, rolesOfGroup(tx, organisationId, edited.groupId));
@@ -263,16 +307,30 @@ export function refusalToActOnEveryone(db: Executor, organisationId: number, act
 }
 
 /** Whether `actorUserId` may act on `targetUserId` (both of the organisation): null, or why not. */
-export function refusalToActOn(db: Executor, organisationId: number, actorUserId: number, targetUserId: number): Refusal | null {
+export function refusalToActOn(
+  db: Executor,
+  organisationId: number,
+  actorUserId: number,
+  targetUserId: number,
+): Refusal | null {
   const snapshot = privilegeSnapshot(db, organisationId);
   return mayActOn(permissionsOfUser(snapshot, actorUserId), permissionsOfUser(snapshot, targetUserId));
 }
 
 /** Whether `actorUserId` may give someone new these roles and groups (an invitation): null, or why not. */
-export function refusalToGrant(db: Executor, organisationId: number, actorUserId: number, grant: { roleIds: number[]; groupIds: number[] }): Refusal | null {
+export function refusalToGrant(
+  db: Executor,
+  organisationId: number,
+  actorUserId: number,
+  grant: { roleIds: number[]; groupIds: number[] },
+): Refusal | null {
   const snapshot = privilegeSnapshot(db, organisationId);
   const roleIds = [...grant.roleIds, ...grant.groupIds.flatMap((groupId) => rolesOfGroup(db, organisationId, groupId))];
-  return mayChangeAccess({ actor: permissionsOfUser(snapshot, actorUserId), affectedBefore: new Set(), affectedAfter: permissionsOfRoles(snapshot, roleIds) });
+  return mayChangeAccess({
+    actor: permissionsOfUser(snapshot, actorUserId),
+    affectedBefore: new Set(),
+    affectedAfter: permissionsOfRoles(snapshot, roleIds),
+  });
 }
 
 /**

@@ -34,31 +34,76 @@ describe("act only at or below your rank", () => {
 
 describe("grant only what you hold", () => {
   // actor; everyone affected before; after; what the edited role or group carries; outcome.
-  const table: Array<[string, Permission[], Permission[], Permission[], Permission[], "allowed" | "above_rank" | "exceeds_grant"]> = [
+  const table: Array<
+    [string, Permission[], Permission[], Permission[], Permission[], "allowed" | "above_rank" | "exceeds_grant"]
+  > = [
     ["a helpdesk user ticks Administrator on their own account", HELPDESK, HELPDESK, FULL, [], "exceeds_grant"],
     ["a helpdesk user gives a member the helpdesk role", HELPDESK, MEMBER, HELPDESK, [], "allowed"],
     ["a helpdesk user gives a member Administrator", HELPDESK, MEMBER, FULL, [], "exceeds_grant"],
     ["a helpdesk user removes a full administrator's role", HELPDESK, FULL, MEMBER, [], "above_rank"],
-    ["a role keeper adds users:manage to a role they hold", ROLE_KEEPER, ROLE_KEEPER, ["roles:manage", "users:manage"], ["roles:manage", "users:manage"], "exceeds_grant"],
-    ["a role keeper adds settings:manage to a role nobody holds", ROLE_KEEPER, MEMBER, MEMBER, ["settings:manage"], "exceeds_grant"],
-    ["a role keeper attaches Administrator to a group they are in", ROLE_KEEPER, ROLE_KEEPER, FULL, FULL, "exceeds_grant"],
-    ["a role keeper adds themselves to a group carrying Administrator", ROLE_KEEPER, ROLE_KEEPER, FULL, [], "exceeds_grant"],
+    [
+      "a role keeper adds users:manage to a role they hold",
+      ROLE_KEEPER,
+      ROLE_KEEPER,
+      ["roles:manage", "users:manage"],
+      ["roles:manage", "users:manage"],
+      "exceeds_grant",
+    ],
+    [
+      "a role keeper adds settings:manage to a role nobody holds",
+      ROLE_KEEPER,
+      MEMBER,
+      MEMBER,
+      ["settings:manage"],
+      "exceeds_grant",
+    ],
+    [
+      "a role keeper attaches Administrator to a group they are in",
+      ROLE_KEEPER,
+      ROLE_KEEPER,
+      FULL,
+      FULL,
+      "exceeds_grant",
+    ],
+    [
+      "a role keeper adds themselves to a group carrying Administrator",
+      ROLE_KEEPER,
+      ROLE_KEEPER,
+      FULL,
+      [],
+      "exceeds_grant",
+    ],
     ["a role keeper edits a role that a full administrator holds", ROLE_KEEPER, FULL, FULL, MEMBER, "above_rank"],
     ["a role keeper makes a members' role require 2FA", ROLE_KEEPER, MEMBER, MEMBER, MEMBER, "allowed"],
     ["a role keeper gives their own permission to a new role", ROLE_KEEPER, MEMBER, MEMBER, ROLE_KEEPER, "allowed"],
     ["a full administrator makes someone a full administrator", FULL, MEMBER, FULL, FULL, "allowed"],
     ["a full administrator removes their own roles", FULL, FULL, MEMBER, [], "allowed"],
-    ["anyone removes a permission from a role only they hold", HELPDESK, HELPDESK, ["users:read"], ["users:read"], "allowed"],
+    [
+      "anyone removes a permission from a role only they hold",
+      HELPDESK,
+      HELPDESK,
+      ["users:read"],
+      ["users:read"],
+      "allowed",
+    ],
   ];
   it.each(table)("%s", (_name, actor, before, after, carried, expected) => {
-    const refusal = mayChangeAccess({ actor: set(actor), affectedBefore: set(before), affectedAfter: set(after), carried: set(carried) });
+    const refusal = mayChangeAccess({
+      actor: set(actor),
+      affectedBefore: set(before),
+      affectedAfter: set(after),
+      carried: set(carried),
+    });
     expect(refusal?.reason ?? "allowed").toBe(expected);
   });
 });
 
 describe("permission sets", () => {
   it("names what the actor lacks in the catalogue's order", () => {
-    expect(missingPermissions(set(HELPDESK), ["audit:read", "settings:manage", "users:read"])).toEqual(["settings:manage", "audit:read"]);
+    expect(missingPermissions(set(HELPDESK), ["audit:read", "settings:manage", "users:read"])).toEqual([
+      "settings:manage",
+      "audit:read",
+    ]);
     expect(missingPermissions(set(FULL), FULL)).toEqual([]);
   });
 

@@ -41,7 +41,10 @@ export function isFullAdministrator(permissions: PermissionSet): boolean {
  */
 export function mayActOn(actor: PermissionSet, target: PermissionSet): Refusal | null {
   if (missingPermissions(actor, target).length === 0) return null;
-  return { reason: "above_rank", message: "This person holds permissions you do not, so you cannot change their account." };
+  return {
+    reason: "above_rank",
+    message: "This person holds permissions you do not, so you cannot change their account.",
+  };
 }
 
 /**
@@ -50,7 +53,8 @@ export function mayActOn(actor: PermissionSet, target: PermissionSet): Refusal |
  */
 export const OWN_ACCOUNT_REFUSAL: Refusal = {
   reason: "own_account",
-  message: "You cannot change your own access or two-factor authentication here. Manage your own account on your profile.",
+  message:
+    "You cannot change your own access or two-factor authentication here. Manage your own account on your profile.",
 };
 
 export type AccessChange = {
@@ -73,7 +77,10 @@ export type AccessChange = {
  */
 export function mayChangeAccess(change: AccessChange): Refusal | null {
   if (missingPermissions(change.actor, change.affectedBefore).length > 0) {
-    return { reason: "above_rank", message: "This affects people who hold permissions you do not, so you cannot make this change." };
+    return {
+      reason: "above_rank",
+      message: "This affects people who hold permissions you do not, so you cannot make this change.",
+    };
   }
   const exceeding = missingPermissions(change.actor, [...change.affectedAfter, ...(change.carried ?? [])]);
   if (exceeding.length > 0) {

@@ -4,13 +4,20 @@ import { recordAuditEvent } from "@/lib/audit";
 import { recentSignInsOfUser } from "@/lib/admin/recent-sign-ins";
 import { insertUser, testDatabase } from "@/test/db";
 
-const firefox = { ip: "203.0.113.5", userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" };
+const firefox = {
+  ip: "203.0.113.5",
+  userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+};
 
 describe("a user's recent sign-ins, for the admin user page", () => {
   it("lists the last sign-in events newest first, failures included, and nothing else", async () => {
     const db = testDatabase();
     const user = await insertUser(db);
-    const event = (type: Parameters<typeof recordAuditEvent>[1]["type"], minute: number, details?: Record<string, string>) =>
+    const event = (
+      type: Parameters<typeof recordAuditEvent>[1]["type"],
+      minute: number,
+      details?: Record<string, string>,
+    ) =>
       recordAuditEvent(db, {
         type,
         organisationId: user.organisationId,
@@ -26,7 +33,14 @@ describe("a user's recent sign-ins, for the admin user page", () => {
     event("sign_in.succeeded", 4);
     event("two_factor.failed", 5);
     event("two_factor.succeeded", 6);
-    expect(recentSignInsOfUser(db, user.organisationId, user.id).map(({ result, failed, address, browser }) => [result, failed, address, browser])).toEqual([
+    expect(
+      recentSignInsOfUser(db, user.organisationId, user.id).map(({ result, failed, address, browser }) => [
+        result,
+        failed,
+        address,
+        browser,
+      ]),
+    ).toEqual([
       ["Second step passed", false, "203.0.113.5", "Firefox on Linux"],
       ["Second step failed", true, "203.0.113.5", "Firefox on Linux"],
       ["Password accepted", false, "203.0.113.5", "Firefox on Linux"],
@@ -41,7 +55,12 @@ describe("a user's recent sign-ins, for the admin user page", () => {
     const db = testDatabase();
     const user = await insertUser(db);
     const otherOrganisation = db.insert(organisations).values({ name: "Other" }).returning().get().id;
-    recordAuditEvent(db, { type: "sign_in.succeeded", organisationId: user.organisationId, targetUserId: user.id, context: firefox });
+    recordAuditEvent(db, {
+      type: "sign_in.succeeded",
+      organisationId: user.organisationId,
+      targetUserId: user.id,
+      context: firefox,
+    });
     expect(recentSignInsOfUser(db, otherOrganisation, user.id)).toEqual([]);
     expect(recentSignInsOfUser(db, user.organisationId, user.id)).toHaveLength(1);
   });

@@ -26,7 +26,14 @@ export type RecentSignIn = { id: number; at: Date; result: string; failed: boole
  */
 export function recentSignInsOfUser(db: Db, organisationId: number, userId: number, limit = 10): RecentSignIn[] {
   return db
-    .select({ id: auditEvents.id, type: auditEvents.type, createdAt: auditEvents.createdAt, ip: auditEvents.ip, userAgent: auditEvents.userAgent, details: auditEvents.details })
+    .select({
+      id: auditEvents.id,
+      type: auditEvents.type,
+      createdAt: auditEvents.createdAt,
+      ip: auditEvents.ip,
+      userAgent: auditEvents.userAgent,
+      details: auditEvents.details,
+    })
     .from(auditEvents)
     .where(
       and(
@@ -44,7 +51,9 @@ export function recentSignInsOfUser(db: Db, organisationId: number, userId: numb
         id: event.id,
         at: event.createdAt,
         result: event.type === "sign_in.refused" && reason ? `Refused: ${reason}` : SIGN_IN_RESULTS[event.type]!,
-        failed: !["sign_in.succeeded", "sso_sign_in.succeeded", "two_factor.succeeded", "two_factor.skipped"].includes(event.type),
+        failed: !["sign_in.succeeded", "sso_sign_in.succeeded", "two_factor.succeeded", "two_factor.skipped"].includes(
+          event.type,
+        ),
         address: event.ip ?? "Unknown",
         browser: describeUserAgent(event.userAgent),
       };

@@ -1,7 +1,18 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db";
-import { auditEvents, groupMembers, groupRoles, groups, organisations, PERMISSIONS, roles, sessions, userRoles, users } from "@/db/schema";
+import {
+  auditEvents,
+  groupMembers,
+  groupRoles,
+  groups,
+  organisations,
+  PERMISSIONS,
+  roles,
+  sessions,
+  userRoles,
+  users,
+} from "@/db/schema";
 import { delegatedChange } from "@/lib/admin/delegated-change";
 import { createSession } from "@/lib/auth/sessions";
 import { insertUser, testDatabase } from "@/test/db";
@@ -23,7 +34,10 @@ describe("an SSO user given their first admin permission", () => {
   const sessionsOf = (userId: number) => db.select().from(sessions).where(eq(sessions.userId, userId)).all().length;
   const ssoUser = async () => {
     const user = await insertUser(db, { organisationId });
-    db.update(users).set({ passwordHash: null, ssoIssuer: "https://idp.example", ssoSubject: `sub-${user.id}` }).where(eq(users.id, user.id)).run();
+    db.update(users)
+      .set({ passwordHash: null, ssoIssuer: "https://idp.example", ssoSubject: `sub-${user.id}` })
+      .where(eq(users.id, user.id))
+      .run();
     createSession(db, { userId: user.id, stage: "active", context: { ip: null, userAgent: null } });
     return user.id;
   };
@@ -38,7 +52,11 @@ describe("an SSO user given their first admin permission", () => {
   beforeEach(async () => {
     db = testDatabase();
     organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    adminRole = db.insert(roles).values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] }).returning().get().id;
+    adminRole = db
+      .insert(roles)
+      .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
+      .returning()
+      .get().id;
     emptyRole = db.insert(roles).values({ organisationId, name: "Staff", permissions: [] }).returning().get().id;
     administrator = (await insertUser(db, { organisationId })).id;
     db.insert(userRoles).values({ userId: administrator, roleId: adminRole }).run();
@@ -53,7 +71,11 @@ describe("an SSO user given their first admin permission", () => {
     expect(sessionsOf(promoted)).toBe(0);
     expect(sessionsOf(administrator)).toBe(1);
     const event = db.select().from(auditEvents).where(eq(auditEvents.targetUserId, promoted)).get();
-    expect(event).toMatchObject({ type: "user_sessions.revoked", actorUserId: administrator, details: { reason: "sso_admin_needs_mfa" } });
+    expect(event).toMatchObject({
+      type: "user_sessions.revoked",
+      actorUserId: administrator,
+      details: { reason: "sso_admin_needs_mfa" },
+    });
   });
 
   it("through a group, or a role that gains a permission, too", async () => {
@@ -62,7 +84,12 @@ describe("an SSO user given their first admin permission", () => {
     const holder = await ssoUser();
     const groupId = db.insert(groups).values({ organisationId, name: "Ops" }).returning().get().id;
     db.insert(groupRoles).values({ groupId, roleId: adminRole }).run();
-    const joined = delegatedChange(db, { organisationId, actorUserId: administrator, affected: { userIds: [member] }, change: (tx) => tx.insert(groupMembers).values({ groupId, userId: member }).run() });
+    const joined = delegatedChange(db, {
+      organisationId,
+      actorUserId: administrator,
+      affected: { userIds: [member] },
+      change: (tx) => tx.insert(groupMembers).values({ groupId, userId: member }).run(),
+    });
     expect(joined).toMatchObject({ ok: true });
     expect(sessionsOf(member)).toBe(0);
     db.insert(userRoles).values({ userId: holder, roleId: emptyRole }).run();
@@ -71,7 +98,12 @@ describe("an SSO user given their first admin permission", () => {
       actorUserId: administrator,
       affected: { roleId: emptyRole },
       edited: { roleId: emptyRole },
-      change: (tx) => tx.update(roles).set({ permissions: ["users:read"] }).where(eq(roles.id, emptyRole)).run(),
+      change: (tx) =>
+        tx
+          .update(roles)
+          .set({ permissions: ["users:read"] })
+          .where(eq(roles.id, emptyRole))
+          .run(),
     });
     expect(edited).toMatchObject({ ok: true });
     expect(sessionsOf(holder)).toBe(0);

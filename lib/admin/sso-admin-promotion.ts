@@ -21,12 +21,21 @@ import { signOutUserEverywhere } from "@/lib/admin/user-admin";
  * first admin permission), in the change's transaction, and audits each.
  * Returns whom it signed out.
  */
-export function signOutSsoUsersNewlyAdmin(tx: Executor, input: { organisationId: number; actorUserId: number; newlyAdmin: number[] }): number[] {
+export function signOutSsoUsersNewlyAdmin(
+  tx: Executor,
+  input: { organisationId: number; actorUserId: number; newlyAdmin: number[] },
+): number[] {
   if (input.newlyAdmin.length === 0) return [];
   const ssoUsers = tx
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.organisationId, input.organisationId), inArray(users.id, input.newlyAdmin), isNotNull(users.ssoSubject)))
+    .where(
+      and(
+        eq(users.organisationId, input.organisationId),
+        inArray(users.id, input.newlyAdmin),
+        isNotNull(users.ssoSubject),
+      ),
+    )
     .all()
     .map((row) => row.id);
   for (const userId of ssoUsers) {

@@ -1,6 +1,15 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { apiTokens, groupMembers, groups, roles, userRoles, users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
+import {
+  apiTokens,
+  groupMembers,
+  groups,
+  roles,
+  userRoles,
+  users,
+  type CodeDelivery,
+  type TwoFactorRequirement,
+} from "@/db/schema";
 import type { AccessReach } from "@/lib/admin/delegated-change";
 import { withdrawPasswordResetLinks } from "@/lib/auth/password-reset-links";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
@@ -38,15 +47,39 @@ export function findUserInOrganisation(db: Db, organisationId: number, userId: n
     hasTotp,
     /** Factors the user set up themselves, which an admin can remove. */
     hasOwnFactor: hasTotp || user.codesEnabledAt !== null || user.duoEnabledAt !== null,
-    roleIds: db.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId)).all().map((row) => row.id),
-    groupIds: db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId)).all().map((row) => row.id),
+    roleIds: db
+      .select({ id: userRoles.roleId })
+      .from(userRoles)
+      .where(eq(userRoles.userId, userId))
+      .all()
+      .map((row) => row.id),
+    groupIds: db
+      .select({ id: groupMembers.groupId })
+      .from(groupMembers)
+      .where(eq(groupMembers.userId, userId))
+      .all()
+      .map((row) => row.id),
   };
 }
 
 /** The organisation's roles and groups; given an actor's reach, each says whether the actor may give it. */
-export function rolesAndGroupsOf(db: Db, organisationId: number, reach?: Pick<AccessReach, "mayGrantRole" | "mayGrantGroup">) {
-  const allRoles = db.select({ id: roles.id, name: roles.name, requireTwoFactor: roles.requireTwoFactor }).from(roles).where(eq(roles.organisationId, organisationId)).orderBy(roles.name).all();
-  const allGroups = db.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.organisationId, organisationId)).orderBy(groups.name).all();
+export function rolesAndGroupsOf(
+  db: Db,
+  organisationId: number,
+  reach?: Pick<AccessReach, "mayGrantRole" | "mayGrantGroup">,
+) {
+  const allRoles = db
+    .select({ id: roles.id, name: roles.name, requireTwoFactor: roles.requireTwoFactor })
+    .from(roles)
+    .where(eq(roles.organisationId, organisationId))
+    .orderBy(roles.name)
+    .all();
+  const allGroups = db
+    .select({ id: groups.id, name: groups.name })
+    .from(groups)
+    .where(eq(groups.organisationId, organisationId))
+    .orderBy(groups.name)
+    .all();
   return {
     roles: allRoles.map((role) => ({ ...role, grantable: reach ? reach.mayGrantRole(role.id) : true })),
     groups: allGroups.map((group) => ({ ...group, grantable: reach ? reach.mayGrantGroup(group.id) : true })),
@@ -68,19 +101,39 @@ export type UserAccessChange = {
  */
 export function applyUserAccessChange(tx: Executor, organisationId: number, userId: number, change: UserAccessChange) {
   const ownRoleIds = change.roleIds.length
-    ? tx.select({ id: roles.id }).from(roles).where(and(eq(roles.organisationId, organisationId), inArray(roles.id, change.roleIds))).all().map((row) => row.id)
+    ? tx
+        .select({ id: roles.id })
+        .from(roles)
+        .where(and(eq(roles.organisationId, organisationId), inArray(roles.id, change.roleIds)))
+        .all()
+        .map((row) => row.id)
     : [];
   const ownGroupIds = change.groupIds.length
-    ? tx.select({ id: groups.id }).from(groups).where(and(eq(groups.organisationId, organisationId), inArray(groups.id, change.groupIds))).all().map((row) => row.id)
+    ? tx
+        .select({ id: groups.id })
+        .from(groups)
+        .where(and(eq(groups.organisationId, organisationId), inArray(groups.id, change.groupIds)))
+        .all()
+        .map((row) => row.id)
     : [];
   tx.update(users)
-    .set({ twoFactorRequirement: change.requirement, isApiAccount: change.isApiAccount, codeDelivery: change.codeDelivery })
+    .set({
+      twoFactorRequirement: change.requirement,
+      isApiAccount: change.isApiAccount,
+      codeDelivery: change.codeDelivery,
+    })
     .where(eq(users.id, userId))
     .run();
   tx.delete(userRoles).where(eq(userRoles.userId, userId)).run();
-  if (ownRoleIds.length) tx.insert(userRoles).values(ownRoleIds.map((roleId) => ({ userId, roleId }))).run();
+  if (ownRoleIds.length)
+    tx.insert(userRoles)
+      .values(ownRoleIds.map((roleId) => ({ userId, roleId })))
+      .run();
   tx.delete(groupMembers).where(eq(groupMembers.userId, userId)).run();
-  if (ownGroupIds.length) tx.insert(groupMembers).values(ownGroupIds.map((groupId) => ({ userId, groupId }))).run();
+  if (ownGroupIds.length)
+    tx.insert(groupMembers)
+      .values(ownGroupIds.map((groupId) => ({ userId, groupId })))
+      .run();
   if (change.removeTwoFactor) removeSecondFactors(tx, userId);
   // An API account may never use the web UI: whatever sessions it had end now.
   if (change.isApiAccount) signOutUserEverywhere(tx, userId);

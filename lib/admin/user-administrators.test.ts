@@ -8,10 +8,18 @@ import { insertUser, testDatabase } from "@/test/db";
 describe("who is asked for help with a user's account", () => {
   let db: Db;
   let organisationId: number;
-  const role = (permissions: Permission[]) => db.insert(roles).values({ organisationId, name: `Role ${Math.random()}`, permissions }).returning().get().id;
+  const role = (permissions: Permission[]) =>
+    db
+      .insert(roles)
+      .values({ organisationId, name: `Role ${Math.random()}`, permissions })
+      .returning()
+      .get().id;
   const person = async (name: string, permissions: Permission[], columns: Partial<typeof users.$inferInsert> = {}) => {
     const user = await insertUser(db, { organisationId, name, ...columns });
-    if (permissions.length) db.insert(userRoles).values({ userId: user.id, roleId: role(permissions) }).run();
+    if (permissions.length)
+      db.insert(userRoles)
+        .values({ userId: user.id, roleId: role(permissions) })
+        .run();
     return user.id;
   };
 
@@ -31,7 +39,8 @@ describe("who is asked for help with a user's account", () => {
     member = await person("Member", []);
   });
 
-  const names = (targetUserId: number) => administratorsWhoMayActOn(db, organisationId, targetUserId).map((admin) => admin.name);
+  const names = (targetUserId: number) =>
+    administratorsWhoMayActOn(db, organisationId, targetUserId).map((admin) => admin.name);
 
   it("asks everyone holding users:manage who may act on a member, and nobody else", () => {
     expect(names(member)).toEqual(["Administrator", "Second administrator", "Helpdesk"]);
@@ -47,9 +56,19 @@ describe("who is asked for help with a user's account", () => {
     db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, secondAdministrator)).run();
     await person("API admin", [...PERMISSIONS], { isApiAccount: true });
     const invited = await person("Invited admin", [...PERMISSIONS], { passwordHash: null });
-    db.insert(emailLinks).values({ organisationId, userId: invited, purpose: "invitation", tokenHash: "invitation-hash", expiresAt: new Date(Date.now() + 86_400_000) }).run();
+    db.insert(emailLinks)
+      .values({
+        organisationId,
+        userId: invited,
+        purpose: "invitation",
+        tokenHash: "invitation-hash",
+        expiresAt: new Date(Date.now() + 86_400_000),
+      })
+      .run();
     const elsewhere = await insertUser(db, { name: "Elsewhere" });
-    db.insert(userRoles).values({ userId: elsewhere.id, roleId: role([...PERMISSIONS]) }).run();
+    db.insert(userRoles)
+      .values({ userId: elsewhere.id, roleId: role([...PERMISSIONS]) })
+      .run();
     expect(names(member)).toEqual(["Administrator", "Helpdesk"]);
   });
 });

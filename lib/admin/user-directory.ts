@@ -3,7 +3,12 @@ import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/policy/requirement";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
-import { duoAvailabilityColumns, duoAvailableIn, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
+import {
+  duoAvailabilityColumns,
+  duoAvailableIn,
+  usableMethods,
+  type SecondFactorMethod,
+} from "@/lib/two-factor/policy/methods";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 
@@ -145,7 +150,11 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
     .all();
 
   const page = rows.slice(0, pageSize);
-  const roleNames = rolesOfUsers(db, organisationId, page.map((row) => row.id));
+  const roleNames = rolesOfUsers(
+    db,
+    organisationId,
+    page.map((row) => row.id),
+  );
   return {
     hasMore: rows.length > pageSize,
     rows: page.map((row): UserListRow => {

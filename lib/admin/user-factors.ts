@@ -28,10 +28,15 @@ export function factorsOfUser(db: Db, userId: number): FactorView[] {
   if (totp?.confirmedAt) {
     const lastUsedAt = totp.lastUsedStep === null ? null : new Date(totp.lastUsedStep * TOTP_PERIOD_SECONDS * 1000);
     // The step recorded at enrolment is the confirming code's (up to one step ahead of the clock), not a sign-in.
-    const usedSinceEnrolment = lastUsedAt && lastUsedAt.getTime() > totp.confirmedAt.getTime() + TOTP_PERIOD_SECONDS * 1000;
+    const usedSinceEnrolment =
+      lastUsedAt && lastUsedAt.getTime() > totp.confirmedAt.getTime() + TOTP_PERIOD_SECONDS * 1000;
     factors.push({ kind: "totp", addedAt: totp.confirmedAt, lastUsedAt: usedSinceEnrolment ? lastUsedAt : null });
   }
-  const user = db.select({ codesEnabledAt: users.codesEnabledAt, duoEnabledAt: users.duoEnabledAt }).from(users).where(eq(users.id, userId)).get();
+  const user = db
+    .select({ codesEnabledAt: users.codesEnabledAt, duoEnabledAt: users.duoEnabledAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
   if (user?.codesEnabledAt) {
     const used = db
       .select({ at: sql<number | null>`max(${oneTimeCodes.usedAt})` })

@@ -11,7 +11,9 @@ const USAGE = `Send an API token in the Authorization header: "Authorization: Be
 /** RFC 6750: a 401 names the scheme; `error` only when a token was actually presented. */
 function unauthenticated(message: string, presentedToken: boolean): Response {
   const challenge = presentedToken ? 'Bearer realm="twofold", error="invalid_token"' : 'Bearer realm="twofold"';
-  return apiError(401, presentedToken ? "invalid_token" : "unauthenticated", message, { "WWW-Authenticate": challenge });
+  return apiError(401, presentedToken ? "invalid_token" : "unauthenticated", message, {
+    "WWW-Authenticate": challenge,
+  });
 }
 
 type Credentials = { token: string } | { refusal: Response };
@@ -26,7 +28,9 @@ function credentialsOf(request: Request): Credentials {
   if (!header) return { refusal: unauthenticated(`No API token was sent. ${USAGE}`, false) };
   const [scheme = "", token, ...rest] = header.split(/\s+/);
   if (scheme.toLowerCase() === "basic") {
-    return { refusal: unauthenticated(`Basic authentication is not accepted: passwords never open the API. ${USAGE}`, false) };
+    return {
+      refusal: unauthenticated(`Basic authentication is not accepted: passwords never open the API. ${USAGE}`, false),
+    };
   }
   if (scheme.toLowerCase() !== "bearer" || !token || rest.length > 0) {
     return { refusal: unauthenticated(`The Authorization header is malformed. ${USAGE}`, false) };
@@ -67,15 +71,23 @@ export function apiRoute(handler: ApiHandler) {
       if ("refusal" in credentials) return credentials.refusal;
       const caller = authenticateApiToken(getDb(), credentials.token);
       if (!caller) {
-        return unauthenticated("This API token is not valid: it is unknown or revoked, or its account is disabled or no longer an API account.", true);
+        return unauthenticated(
+          "This API token is not valid: it is unknown or revoked, or its account is disabled or no longer an API account.",
+          true,
+        );
       }
       const decision = limiter().hit(caller.tokenId);
       const headers = rateLimitHeaders(decision);
       if (!decision.allowed) {
-        return apiError(429, "rate_limited", `Too many requests: this token may make ${decision.limit} a minute. Try again in ${decision.resetSeconds} seconds.`, {
-          ...headers,
-          "Retry-After": String(decision.resetSeconds),
-        });
+        return apiError(
+          429,
+          "rate_limited",
+          `Too many requests: this token may make ${decision.limit} a minute. Try again in ${decision.resetSeconds} seconds.`,
+          {
+            ...headers,
+            "Retry-After": String(decision.resetSeconds),
+          },
+        );
       }
       const response = await handler(caller, request);
       for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
@@ -90,6 +102,8 @@ export function apiRoute(handler: ApiHandler) {
 /** For the methods a path does not support: authenticated like any request, then 405 with `Allow`. */
 export function apiMethodNotAllowed(...allowed: string[]) {
   return apiRoute((_caller, request) =>
-    apiError(405, "method_not_allowed", `${request.method} is not supported here; use ${allowed.join(" or ")}.`, { Allow: allowed.join(", ") }),
+    apiError(405, "method_not_allowed", `${request.method} is not supported here; use ${allowed.join(" or ")}.`, {
+      Allow: allowed.join(", "),
+    }),
   );
 }

@@ -11,7 +11,13 @@ const positiveInteger = (name: string, max: number) =>
     .string()
     .regex(/^\d{1,7}$/, `${name} must be a whole number from 1 to ${max}.`)
     .transform(Number)
-    .pipe(z.number().int().min(1, `${name} must be a whole number from 1 to ${max}.`).max(max, `${name} must be a whole number from 1 to ${max}.`));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, `${name} must be a whole number from 1 to ${max}.`)
+        .max(max, `${name} must be a whole number from 1 to ${max}.`),
+    );
 
 const paginationSchema = z.object({
   page: positiveInteger("page", MAX_PAGE).default(1),
@@ -21,7 +27,9 @@ const paginationSchema = z.object({
 export type Pagination = { page: number; perPage: number };
 
 /** `page` and `per_page` from a query string, or the first bad parameter's name and why. */
-export function parsePagination(params: URLSearchParams): { ok: true; value: Pagination } | { ok: false; parameter: string; message: string } {
+export function parsePagination(
+  params: URLSearchParams,
+): { ok: true; value: Pagination } | { ok: false; parameter: string; message: string } {
   const parsed = paginationSchema.safeParse({
     page: params.get("page") ?? undefined,
     per_page: params.get("per_page") ?? undefined,

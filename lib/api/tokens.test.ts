@@ -2,7 +2,14 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { apiTokens, users } from "@/db/schema";
-import { API_TOKEN_PREFIX, authenticateApiToken, createApiToken, listApiTokens, NotAnApiAccountError, revokeApiToken } from "@/lib/api/tokens";
+import {
+  API_TOKEN_PREFIX,
+  authenticateApiToken,
+  createApiToken,
+  listApiTokens,
+  NotAnApiAccountError,
+  revokeApiToken,
+} from "@/lib/api/tokens";
 import { hashToken } from "@/lib/crypto";
 import { insertUser, testDatabase } from "@/test/db";
 
@@ -24,7 +31,15 @@ describe("API tokens", () => {
     expect(created.token).toMatch(new RegExp(`^${API_TOKEN_PREFIX}[A-Za-z0-9_-]{43}$`));
     expect(Buffer.from(created.token.slice(API_TOKEN_PREFIX.length), "base64url")).toHaveLength(32);
     const row = db.select().from(apiTokens).where(eq(apiTokens.id, created.id)).get()!;
-    expect(row).toMatchObject({ userId: account.id, name: "CI", createdByUserId: admin.id, tokenHash: hashToken(created.token), createdAt: now, lastUsedAt: null, revokedAt: null });
+    expect(row).toMatchObject({
+      userId: account.id,
+      name: "CI",
+      createdByUserId: admin.id,
+      tokenHash: hashToken(created.token),
+      createdAt: now,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     expect(row.hint).toBe(created.token.slice(0, 8));
     expect(created.token.startsWith(row.hint)).toBe(true);
     expect(JSON.stringify(row)).not.toContain(created.token);
@@ -32,29 +47,45 @@ describe("API tokens", () => {
   });
 
   it("gives every token a different value and hint", () => {
-    const tokens = Array.from({ length: 20 }, (_, index) => createApiToken(db, { userId: account.id, name: `t${index}`, createdByUserId: null }));
+    const tokens = Array.from({ length: 20 }, (_, index) =>
+      createApiToken(db, { userId: account.id, name: `t${index}`, createdByUserId: null }),
+    );
     expect(new Set(tokens.map((token) => token.token)).size).toBe(20);
     expect(new Set(tokens.map((token) => token.hint)).size).toBeGreaterThan(15);
   });
 
   it("refuses to create a token for a user who is not an API account", () => {
-    expect(() => createApiToken(db, { userId: admin.id, name: "Nope", createdByUserId: admin.id })).toThrow(NotAnApiAccountError);
+    expect(() => createApiToken(db, { userId: admin.id, name: "Nope", createdByUserId: admin.id })).toThrow(
+      NotAnApiAccountError,
+    );
     expect(db.select().from(apiTokens).all()).toEqual([]);
   });
 
   it("authenticates the exact token, finding it by hash, and returns the account and organisation", () => {
     const { token, id } = createApiToken(db, { userId: account.id, name: "CI", createdByUserId: admin.id });
     const caller = authenticateApiToken(db, token, now);
-    expect(caller).toMatchObject({ tokenId: id, user: { id: account.id, email: account.email, name: "Billing sync", organisationId: account.organisationId }, organisation: { id: account.organisationId, name: "Test Org" } });
+    expect(caller).toMatchObject({
+      tokenId: id,
+      user: { id: account.id, email: account.email, name: "Billing sync", organisationId: account.organisationId },
+      organisation: { id: account.organisationId, name: "Test Org" },
+    });
     const last = token.at(-1) === "A" ? "B" : "A";
-    for (const wrong of [token.slice(0, -1) + last, token.slice(API_TOKEN_PREFIX.length), `${token}x`, hashToken(token), "", account.password]) {
+    for (const wrong of [
+      token.slice(0, -1) + last,
+      token.slice(API_TOKEN_PREFIX.length),
+      `${token}x`,
+      hashToken(token),
+      "",
+      account.password,
+    ]) {
       expect(authenticateApiToken(db, wrong, now), wrong).toBeNull();
     }
   });
 
   it("records the last use at most once a minute", () => {
     const { token, id } = createApiToken(db, { userId: account.id, name: "CI", createdByUserId: null });
-    const lastUsed = () => db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.id, id)).get()!.at;
+    const lastUsed = () =>
+      db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.id, id)).get()!.at;
     expect(lastUsed()).toBeNull();
     authenticateApiToken(db, token, now);
     expect(lastUsed()).toEqual(now);
@@ -66,8 +97,20 @@ describe("API tokens", () => {
 
   it("opens nothing once revoked, and revokes only the account's own active token", () => {
     const { token, id } = createApiToken(db, { userId: account.id, name: "CI", createdByUserId: null });
-    const otherUser = db.insert(users).values({ organisationId: account.organisationId, email: "robot2@example.com", name: "Robot 2", isApiAccount: true }).returning().get();
-    const other = { userId: otherUser.id, ...createApiToken(db, { userId: otherUser.id, name: "Other", createdByUserId: null }) };
+    const otherUser = db
+      .insert(users)
+      .values({
+        organisationId: account.organisationId,
+        email: "robot2@example.com",
+        name: "Robot 2",
+        isApiAccount: true,
+      })
+      .returning()
+      .get();
+    const other = {
+      userId: otherUser.id,
+      ...createApiToken(db, { userId: otherUser.id, name: "Other", createdByUserId: null }),
+    };
     expect(revokeApiToken(db, { userId: other.userId, tokenId: id, now })).toBeNull();
     expect(authenticateApiToken(db, token, now)).not.toBeNull();
     expect(revokeApiToken(db, { userId: account.id, tokenId: id, now })).toEqual({ name: "CI" });

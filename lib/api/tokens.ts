@@ -54,7 +54,14 @@ export function createApiToken(
   return { token, id: row.id, hint };
 }
 
-export type ApiTokenListItem = { id: number; name: string; hint: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+export type ApiTokenListItem = {
+  id: number;
+  name: string;
+  hint: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
 
 /** A user's tokens, newest first, revoked ones included (the page marks them). Never the hash. */
 export function listApiTokens(db: Db, userId: number): ApiTokenListItem[] {
@@ -74,7 +81,10 @@ export function listApiTokens(db: Db, userId: number): ApiTokenListItem[] {
 }
 
 /** Revokes one of `userId`'s tokens; returns its name, or null when there is no such active token. */
-export function revokeApiToken(db: Db, input: { userId: number; tokenId: number; now?: Date }): { name: string } | null {
+export function revokeApiToken(
+  db: Db,
+  input: { userId: number; tokenId: number; now?: Date },
+): { name: string } | null {
   return (
     db
       .update(apiTokens)

@@ -17,7 +17,15 @@ const start = new Date("2026-01-01T12:00:00Z");
 const at = (ms: number) => new Date(start.getTime() + ms);
 
 /** The keys a password attempt counts against, as checkPassword builds them with the default limits. */
-function keysOf({ email, ip, knownBrowser = false }: { email: string; ip: string | null; knownBrowser?: boolean }): LimitKey[] {
+function keysOf({
+  email,
+  ip,
+  knownBrowser = false,
+}: {
+  email: string;
+  ip: string | null;
+  knownBrowser?: boolean;
+}): LimitKey[] {
   return passwordLimitKeys({ email, ip, knownBrowser, limits: DEFAULT_FAILURE_LIMITS });
 }
 
@@ -54,24 +62,36 @@ describe("password attempt limits", () => {
     const who = { email: "b@example.com", ip: "192.0.2.8" };
     fail(db, who, 1, start);
     fail(db, who, FAILURE_LIMIT - 1, at(5 * 60 * 1000));
-    expect(attempt(db, who, at(6 * 60 * 1000))).toMatchObject({ allowed: false, retryAt: at(FAILURE_WINDOW_MS), limitedBy: "pair" });
+    expect(attempt(db, who, at(6 * 60 * 1000))).toMatchObject({
+      allowed: false,
+      retryAt: at(FAILURE_WINDOW_MS),
+      limitedBy: "pair",
+    });
     expect(attempt(db, who, at(FAILURE_WINDOW_MS)).allowed).toBe(true);
   });
 
   it("locks an address spraying guesses over many accounts once it reaches the address limit", () => {
     for (let i = 0; i < ADDRESS_FAILURE_LIMIT; i++) fail(db, { email: `user${i}@example.com`, ip: "203.0.113.9" }, 1);
-    expect(attempt(db, { email: "fresh@example.com", ip: "203.0.113.9" })).toMatchObject({ allowed: false, limitedBy: "address" });
+    expect(attempt(db, { email: "fresh@example.com", ip: "203.0.113.9" })).toMatchObject({
+      allowed: false,
+      limitedBy: "address",
+    });
     expect(attempt(db, { email: "fresh@example.com", ip: "203.0.113.10" }).allowed).toBe(true);
   });
 
   it("an office behind one address can mistype many times, across people, without being locked", () => {
-    for (let person = 0; person < 30; person++) fail(db, { email: `staff${person}@example.com`, ip: "198.51.100.200" }, 3);
+    for (let person = 0; person < 30; person++)
+      fail(db, { email: `staff${person}@example.com`, ip: "198.51.100.200" }, 3);
     expect(attempt(db, { email: "staff0@example.com", ip: "198.51.100.200" }).allowed).toBe(true);
   });
 
   it("counts an IPv6 /64 as one address, so a client cannot hop through its own addresses", () => {
-    for (let i = 0; i < FAILURE_LIMIT; i++) fail(db, { email: "v6@example.com", ip: `2001:db8:1:2::${(i + 1).toString(16)}` }, 1);
-    expect(attempt(db, { email: "v6@example.com", ip: "2001:db8:1:2:ffff::1" })).toMatchObject({ allowed: false, limitedBy: "pair" });
+    for (let i = 0; i < FAILURE_LIMIT; i++)
+      fail(db, { email: "v6@example.com", ip: `2001:db8:1:2::${(i + 1).toString(16)}` }, 1);
+    expect(attempt(db, { email: "v6@example.com", ip: "2001:db8:1:2:ffff::1" })).toMatchObject({
+      allowed: false,
+      limitedBy: "pair",
+    });
     expect(attempt(db, { email: "v6@example.com", ip: "2001:db8:1:3::1" }).allowed).toBe(true);
   });
 
@@ -79,7 +99,8 @@ describe("password attempt limits", () => {
     const accountLimit = DEFAULT_FAILURE_LIMITS.accountFailureLimit;
     /** Failures from as many addresses, so no pair or address limit is reached. */
     function failFromEverywhere(count: number, now: Date, offset = 0) {
-      for (let i = 0; i < count; i++) fail(db, { email: "alice@example.com", ip: `10.${(offset + i) >> 8}.${(offset + i) & 255}.1` }, 1, now);
+      for (let i = 0; i < count; i++)
+        fail(db, { email: "alice@example.com", ip: `10.${(offset + i) >> 8}.${(offset + i) & 255}.1` }, 1, now);
     }
 
     it("slows down past its limit with a delay that doubles from one second, and never locks", () => {
@@ -125,7 +146,10 @@ describe("password attempt limits", () => {
     it("lets a browser that signed in to the account before past the slow-down, but not past its own pair limit", () => {
       failFromEverywhere(accountLimit, start);
       const ownersBrowser = { email: "alice@example.com", ip: "192.0.2.44", knownBrowser: true };
-      expect(attempt(db, { ...ownersBrowser, knownBrowser: false })).toMatchObject({ allowed: false, limitedBy: "account" });
+      expect(attempt(db, { ...ownersBrowser, knownBrowser: false })).toMatchObject({
+        allowed: false,
+        limitedBy: "account",
+      });
       fail(db, ownersBrowser, FAILURE_LIMIT);
       expect(attempt(db, ownersBrowser)).toMatchObject({ allowed: false, limitedBy: "pair" });
     });
@@ -136,16 +160,24 @@ describe("password attempt limits", () => {
     fail(db, who, FAILURE_LIMIT - 1);
     const success = attempt(db, who);
     if (!success.allowed) throw new Error("expected the tenth attempt to be allowed");
-    forgiveAttempt(db, success, keysOf(who).filter((key) => key.scope === "pair"));
+    forgiveAttempt(
+      db,
+      success,
+      keysOf(who).filter((key) => key.scope === "pair"),
+    );
     fail(db, who, FAILURE_LIMIT);
     expect(attempt(db, who).allowed).toBe(false);
-    const addressCount = db.$client.prepare("select count(*) as n from sign_in_failures where scope = 'address' and key = ?").get("192.0.2.1") as { n: number };
+    const addressCount = db.$client
+      .prepare("select count(*) as n from sign_in_failures where scope = 'address' and key = ?")
+      .get("192.0.2.1") as { n: number };
     expect(addressCount.n).toBe(2 * FAILURE_LIMIT - 1);
   });
 
   it("survives a restart: the count lives in the database", () => {
     fail(db, { email: "d@example.com", ip: null }, FAILURE_LIMIT);
-    const rows = db.$client.prepare("select count(*) as n from sign_in_failures where scope = 'pair' and key = ?").get("unknown d@example.com") as {
+    const rows = db.$client
+      .prepare("select count(*) as n from sign_in_failures where scope = 'pair' and key = ?")
+      .get("unknown d@example.com") as {
       n: number;
     };
     expect(rows.n).toBe(FAILURE_LIMIT);

@@ -12,7 +12,13 @@ export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
  * further attempt waits a delay that doubles with every failure, from one
  * second up to SLOW_DOWN_MAX_DELAY_MS, counted from the last failure.
  */
-export type LimitKey = { scope: SignInFailureScope; key: string; limit?: number; windowMs?: number; slowDown?: boolean };
+export type LimitKey = {
+  scope: SignInFailureScope;
+  key: string;
+  limit?: number;
+  windowMs?: number;
+  slowDown?: boolean;
+};
 
 export const SLOW_DOWN_FIRST_DELAY_MS = 1000;
 /** Fifteen minutes: an attacker gets four guesses an hour at most, and the owner can always try again. */
@@ -29,7 +35,11 @@ export function slowDownDelayMs(failures: number, limit: number): number {
  * §3.2.2 lets a verifier slow attempts down instead of locking, which a
  * stranger cannot turn into a denial of service against the owner.
  */
-function slowedUntil(db: Executor, { scope, key, limit = FAILURE_LIMIT, windowMs = FAILURE_WINDOW_MS }: LimitKey, now: Date): Date | null {
+function slowedUntil(
+  db: Executor,
+  { scope, key, limit = FAILURE_LIMIT, windowMs = FAILURE_WINDOW_MS }: LimitKey,
+  now: Date,
+): Date | null {
   const inWindow = and(
     eq(signInFailures.scope, scope),
     eq(signInFailures.key, key),
@@ -79,7 +89,8 @@ export function lockedUntilNow(db: Executor, key: LimitKey, now = new Date()): D
 }
 
 /** A refusal names the key that refused it (the one that stays closed longest), for the audit log. */
-export type Attempt = { allowed: true; failureIds: number[] } | { allowed: false; retryAt: Date; limitedBy: SignInFailureScope };
+export type Attempt =
+  { allowed: true; failureIds: number[] } | { allowed: false; retryAt: Date; limitedBy: SignInFailureScope };
 
 /**
  * Checks the limits and, if the attempt may go ahead, counts it as a failure
@@ -88,29 +99,43 @@ export type Attempt = { allowed: true; failureIds: number[] } | { allowed: false
  * attempt takes its failure back with `forgiveAttempt`.
  */
 export function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Attempt {
-  return db.transaction((tx) => {
-    let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
-    for (const key of keys) {
-      const retryAt = lockedUntil(tx, key, now);
-      if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
-    }
-    if (refusal) return { allowed: false as const, ...refusal };
-    const failureIds = keys.map(({ scope, key, windowMs = FAILURE_WINDOW_MS }) => {
-      const windowStart = new Date(now.getTime() - windowMs);
-      tx.delete(signInFailures)
-        .where(and(eq(signInFailures.scope, scope), eq(signInFailures.key, key), lte(signInFailures.createdAt, windowStart)))
-        .run();
-      return tx.insert(signInFailures).values({ scope, key, createdAt: now }).returning({ id: signInFailures.id }).get().id;
-    });
-    return { allowed: true, failureIds };
-    // Immediate: with several server processes, the check and the reservation must not interleave.
-  }, { behavior: "immediate" });
+  return db.transaction(
+    (tx) => {
+      let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
+      for (const key of keys) {
+        const retryAt = lockedUntil(tx, key, now);
+        if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
+      }
+      if (refusal) return { allowed: false as const, ...refusal };
+      const failureIds = keys.map(({ scope, key, windowMs = FAILURE_WINDOW_MS }) => {
+        const windowStart = new Date(now.getTime() - windowMs);
+        tx.delete(signInFailures)
+          .where(
+            and(
+              eq(signInFailures.scope, scope),
+              eq(signInFailures.key, key),
+              lte(signInFailures.createdAt, windowStart),
+            ),
+          )
+          .run();
+        return tx
+          .insert(signInFailures)
+          .values({ scope, key, createdAt: now })
+          .returning({ id: signInFailures.id })
+          .get().id;
+      });
+      return { allowed: true, failureIds };
+      // Immediate: with several server processes, the check and the reservation must not interleave.
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** Takes back a successful attempt's provisional failures, and wipes the earlier failures of `clear`. */
 export function forgiveAttempt(db: Db, attempt: { failureIds: number[] }, clear: LimitKey[] = []): void {
   db.transaction((tx) => {
-    if (attempt.failureIds.length) tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.failureIds)).run();
+    if (attempt.failureIds.length)
+      tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.failureIds)).run();
     if (clear.length) {
       tx.delete(signInFailures)
         .where(or(...clear.map(({ scope, key }) => and(eq(signInFailures.scope, scope), eq(signInFailures.key, key)))))

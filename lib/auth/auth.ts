@@ -6,7 +6,12 @@ import { headers } from "next/headers";
 import { getDb } from "@/db";
 import { getEnv } from "@/lib/env";
 import { signInWithPassword, type PasswordSignInResult } from "@/lib/auth/password-sign-in";
-import { knownBrowserCookie, MAX_SESSION_DURATION_DAYS, sessionCookie, trustedBrowserCookie } from "@/lib/auth/cookie-definitions";
+import {
+  knownBrowserCookie,
+  MAX_SESSION_DURATION_DAYS,
+  sessionCookie,
+  trustedBrowserCookie,
+} from "@/lib/auth/cookie-definitions";
 import { noteFullSignIn } from "@/lib/flows/full-sign-in";
 import { createSession, deleteSession, loadSession } from "@/lib/auth/sessions";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
@@ -132,15 +137,28 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         const db = getDb();
         const stage = user.stage ?? "password";
         const context = user.context ?? { ip: null, userAgent: null };
-        const { token: sessionToken } = createSession(db, { userId: Number(user.id), stage, context, authenticatedAt: user.authenticatedAt });
+        const { token: sessionToken } = createSession(db, {
+          userId: Number(user.id),
+          stage,
+          context,
+          authenticatedAt: user.authenticatedAt,
+        });
         // Signed in fully at once (no second factor owed, a remembered browser, SSO).
         if (stage === "active") await noteFullSignIn(db, { userId: Number(user.id), context });
         if (stage === "password") {
-          await sendCodeIfChallengeStartsWithIt(db, { userId: Number(user.id), sessionTokenHash: hashToken(sessionToken), context });
+          await sendCodeIfChallengeStartsWithIt(db, {
+            userId: Number(user.id),
+            sessionTokenHash: hashToken(sessionToken),
+            context,
+          });
         }
         // The link for setting up through email goes at once too, bound to this new session.
         if (stage === "email_setup") {
-          await sendSignInSetupLinkQuietly(db, { userId: Number(user.id), sessionTokenHash: hashToken(sessionToken), context });
+          await sendSignInSetupLinkQuietly(db, {
+            userId: Number(user.id),
+            sessionTokenHash: hashToken(sessionToken),
+            context,
+          });
         }
         return { sessionToken };
       },

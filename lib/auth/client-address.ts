@@ -26,5 +26,7 @@ function ipv6Groups(address: string): string[] {
   const headGroups = head ? head.split(":") : [];
   const restGroups = rest ? rest.split(":") : [];
   const missing = rest === undefined ? 0 : 8 - headGroups.length - restGroups.length;
-  return [...headGroups, ...Array<string>(missing).fill("0"), ...restGroups].map((group) => parseInt(group || "0", 16).toString(16));
+  return [...headGroups, ...Array<string>(missing).fill("0"), ...restGroups].map((group) =>
+    parseInt(group || "0", 16).toString(16),
+  );
 }

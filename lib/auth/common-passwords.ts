@@ -20,7 +20,8 @@ function loadCommonPasswords(): Set<string> {
   const kept = new Set<string>();
   for (const entry of entries) {
     const password = entry.trim();
-    if (password.length >= PASSWORD_MIN_LENGTH && password.length <= PASSWORD_MAX_LENGTH) kept.add(password.toLowerCase());
+    if (password.length >= PASSWORD_MIN_LENGTH && password.length <= PASSWORD_MAX_LENGTH)
+      kept.add(password.toLowerCase());
   }
   return kept;
 }

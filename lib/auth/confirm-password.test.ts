@@ -17,9 +17,12 @@ describe("confirming the password from a signed-in session", () => {
   it("forgives the session's own failures once the right password comes", async () => {
     const db = testDatabase();
     const user = await insertUser(db);
-    for (let i = 1; i <= 9; i++) await confirmCurrentPassword(db, user, `typo ${i}`, { ip: `203.0.113.${i}`, userAgent: null });
+    for (let i = 1; i <= 9; i++)
+      await confirmCurrentPassword(db, user, `typo ${i}`, { ip: `203.0.113.${i}`, userAgent: null });
     expect(await confirmCurrentPassword(db, user, user.password, { ip: "198.51.100.1", userAgent: null })).toBeNull();
-    expect(await confirmCurrentPassword(db, user, "one more typo", { ip: "198.51.100.2", userAgent: null })).not.toBeNull();
+    expect(
+      await confirmCurrentPassword(db, user, "one more typo", { ip: "198.51.100.2", userAgent: null }),
+    ).not.toBeNull();
     expect(await confirmCurrentPassword(db, user, user.password, { ip: "198.51.100.3", userAgent: null })).toBeNull();
   });
 });

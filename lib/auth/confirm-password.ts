@@ -24,7 +24,11 @@ export async function confirmCurrentPassword(
   context: RequestContext,
   field = "currentPassword",
 ): Promise<FormState<never> | null> {
-  const { passwordHash } = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get()!;
+  const { passwordHash } = db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, user.id))
+    .get()!;
   // Signed in already: this browser completed a sign-in, so like a known browser it skips the
   // account-wide slow-down a stranger may have set off (its own per-address limit still applies).
   const check = await checkPassword(db, {
@@ -42,7 +46,11 @@ export async function confirmCurrentPassword(
     return { status: "error", message: messages.tooManyWrongPasswords(check.retryAt) };
   }
   if (check.outcome === "wrong") {
-    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [field]: "That is not your current password." } };
+    return {
+      status: "error",
+      message: "Please correct the highlighted fields.",
+      fieldErrors: { [field]: "That is not your current password." },
+    };
   }
   return null;
 }

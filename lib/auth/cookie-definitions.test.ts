@@ -18,6 +18,9 @@ describe("secure cookies follow APP_URL", () => {
       name: "__Host-twofold.session",
       options: { secure: true, httpOnly: true, path: "/" },
     });
-    expect(sessionCookie(cookiesAreSecure({ APP_URL: "http://localhost:3000" }))).toMatchObject({ name: "twofold.session", options: { secure: false } });
+    expect(sessionCookie(cookiesAreSecure({ APP_URL: "http://localhost:3000" }))).toMatchObject({
+      name: "twofold.session",
+      options: { secure: false },
+    });
   });
 });

@@ -59,7 +59,8 @@ export function homeOf(stage: SessionStage): string {
 export async function requireSession(stage: SessionStage): Promise<CurrentSession> {
   const current = await getCurrentSession();
   if (!current) return signInAgain();
-  const state = current.session.stage === "active" && stage === "active" ? await twoFactorStateNow(current.user.id) : null;
+  const state =
+    current.session.stage === "active" && stage === "active" ? await twoFactorStateNow(current.user.id) : null;
   // 2FA became required while this session was open. A guard only decides:
   // the route there demotes the session (or ends it) and sends any link,
   // never a page while it renders (app/(auth)/login/setup/start/route.ts).

@@ -10,4 +10,3 @@ export class HashingBusy extends Error {
 export function busyMessage(retryAfterSeconds: number): string {
   return `Twofold is busy. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}.`;
 }
-

@@ -30,6 +30,10 @@ export function hashingBusyResponse(request: { method: string; pathname: string;
   if (!refusal) return null;
   return new Response("Twofold is busy. Try again in a few seconds.", {
     status: 503,
-    headers: { "Retry-After": String(refusal.retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    headers: {
+      "Retry-After": String(refusal.retryAfterSeconds),
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "no-store",
+    },
   });
 }

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { HashingBusy, HashingQueue, hashingQueueOptionsFromEnv, hashingQueueRefusal, hashingQueue } from "@/lib/auth/hashing-queue";
+import {
+  HashingBusy,
+  HashingQueue,
+  hashingQueueOptionsFromEnv,
+  hashingQueueRefusal,
+  hashingQueue,
+} from "@/lib/auth/hashing-queue";
 
 /** A job that finishes when the test says so. */
 function held<T = string>() {
@@ -58,7 +64,10 @@ describe("the password hashing queue", () => {
   });
 
   it("reads its size from the environment, with documented defaults", () => {
-    expect(hashingQueueOptionsFromEnv({ HASH_CONCURRENCY: "3", HASH_QUEUE_LIMIT: "0" })).toEqual({ concurrency: 3, queueLimit: 0 });
+    expect(hashingQueueOptionsFromEnv({ HASH_CONCURRENCY: "3", HASH_QUEUE_LIMIT: "0" })).toEqual({
+      concurrency: 3,
+      queueLimit: 0,
+    });
     const defaults = hashingQueueOptionsFromEnv({});
     expect(defaults.queueLimit).toBe(32);
     expect(defaults.concurrency).toBeGreaterThanOrEqual(1);

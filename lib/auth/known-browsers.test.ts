@@ -24,7 +24,12 @@ describe("known browsers", () => {
     const second = recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
     expect(second).toMatchObject({ isNew: true, accountHadOthers: true });
     expect(second.token).not.toBe(first.token);
-    const again = recordKnownBrowser(db, { userId: alice.id, token: first.token, context, now: new Date(start.getTime() + 5000) });
+    const again = recordKnownBrowser(db, {
+      userId: alice.id,
+      token: first.token,
+      context,
+      now: new Date(start.getTime() + 5000),
+    });
     expect(again).toEqual({ token: first.token, isNew: false, accountHadOthers: true });
     const rows = db.select().from(knownBrowsers).all();
     expect(rows).toHaveLength(2);
@@ -44,16 +49,25 @@ describe("known browsers", () => {
 
   it("a remembered browser counts as known while its 90 days last", () => {
     const remembered = rememberBrowser(db, { userId: alice.id, context, now: start });
-    expect(isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: remembered.token }, start)).toBe(true);
-    expect(isKnownBrowser(db, { userId: bob.id, deviceToken: null, trustedToken: remembered.token }, start)).toBe(false);
-    expect(isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: remembered.token }, remembered.expiresAt)).toBe(false);
+    expect(isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: remembered.token }, start)).toBe(
+      true,
+    );
+    expect(isKnownBrowser(db, { userId: bob.id, deviceToken: null, trustedToken: remembered.token }, start)).toBe(
+      false,
+    );
+    expect(
+      isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: remembered.token }, remembered.expiresAt),
+    ).toBe(false);
   });
 
   it("forgets a browser not seen for a year", () => {
     const { token } = recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
     const later = new Date(start.getTime() + KNOWN_BROWSER_LIFETIME_MS + 1);
     expect(isKnownBrowser(db, { userId: alice.id, deviceToken: token, trustedToken: null }, later)).toBe(false);
-    expect(recordKnownBrowser(db, { userId: alice.id, token, context, now: later })).toMatchObject({ isNew: true, accountHadOthers: false });
+    expect(recordKnownBrowser(db, { userId: alice.id, token, context, now: later })).toMatchObject({
+      isNew: true,
+      accountHadOthers: false,
+    });
   });
 
   it("nothing is known without a token, whatever is stored", () => {

@@ -69,7 +69,9 @@ export function recordKnownBrowser(
 ): RecordedBrowser {
   const now = input.now ?? new Date();
   const lifetimeStart = new Date(now.getTime() - KNOWN_BROWSER_LIFETIME_MS);
-  db.delete(knownBrowsers).where(and(eq(knownBrowsers.userId, input.userId), lt(knownBrowsers.lastSeenAt, lifetimeStart))).run();
+  db.delete(knownBrowsers)
+    .where(and(eq(knownBrowsers.userId, input.userId), lt(knownBrowsers.lastSeenAt, lifetimeStart)))
+    .run();
   const token = input.token && input.token.length <= 128 ? input.token : randomToken(32);
   const seen = db
     .update(knownBrowsers)
@@ -78,7 +80,12 @@ export function recordKnownBrowser(
     .run();
   if (seen.changes > 0) return { token, isNew: false, accountHadOthers: true };
   const accountHadOthers = Boolean(
-    db.select({ id: knownBrowsers.id }).from(knownBrowsers).where(eq(knownBrowsers.userId, input.userId)).limit(1).get(),
+    db
+      .select({ id: knownBrowsers.id })
+      .from(knownBrowsers)
+      .where(eq(knownBrowsers.userId, input.userId))
+      .limit(1)
+      .get(),
   );
   db.insert(knownBrowsers)
     .values({

@@ -3,7 +3,8 @@ import { newPasswordProblem } from "@/lib/auth/new-password-check";
 
 const alice = { email: "alice.smith@example.com", name: "Alice Smith", organisationName: "Acme Widgets" };
 
-const COMMON = "This password is one of the most common passwords, so it would be guessed quickly. Choose another: a few unrelated words make a strong one.";
+const COMMON =
+  "This password is one of the most common passwords, so it would be guessed quickly. Choose another: a few unrelated words make a strong one.";
 const PERSONAL = "Don't use your email address, your name or your organisation's name in your password.";
 
 describe("which new passwords are refused, and why", () => {

@@ -1,6 +1,12 @@
 import "server-only";
 import { isCommonPassword } from "@/lib/auth/common-passwords";
-import { containsPersonalDetails, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_REFUSALS, type PasswordContext } from "@/lib/auth/password-policy";
+import {
+  containsPersonalDetails,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  PASSWORD_REFUSALS,
+  type PasswordContext,
+} from "@/lib/auth/password-policy";
 
 /**
  * The one place that decides whether someone may choose a password

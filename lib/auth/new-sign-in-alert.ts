@@ -11,14 +11,26 @@ import type { RequestContext } from "@/lib/request-context";
  * suspicious authentication). A failure to send is logged by notifyUser,
  * never raised: the sign-in has already happened.
  */
-export async function sendNewSignInAlert(db: Executor, input: { userId: number; context: RequestContext; at: Date }): Promise<void> {
+export async function sendNewSignInAlert(
+  db: Executor,
+  input: { userId: number; context: RequestContext; at: Date },
+): Promise<void> {
   const row = db
-    .select({ email: users.email, name: users.name, signInAlerts: users.signInAlerts, organisationName: organisations.name })
+    .select({
+      email: users.email,
+      name: users.name,
+      signInAlerts: users.signInAlerts,
+      organisationName: organisations.name,
+    })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(eq(users.id, input.userId))
     .get();
   if (!row?.signInAlerts) return;
   // notifyUser puts the organisation in front: "Acme: New sign-in to Twofold", like every security email.
-  await notifyUser({ email: row.email, name: row.name }, { name: row.organisationName }, newSignIn({ context: input.context, at: input.at }));
+  await notifyUser(
+    { email: row.email, name: row.name },
+    { name: row.organisationName },
+    newSignIn({ context: input.context, at: input.at }),
+  );
 }

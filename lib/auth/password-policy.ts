@@ -12,8 +12,13 @@ const MIN_PERSONAL_PART_LENGTH = 4;
 /** The words of the user's email local part, name and organisation name that a password must not contain. */
 export function personalParts({ email, name, organisationName }: PasswordContext): string[] {
   const localPart = email ? (email.split("@")[0] ?? "") : "";
-  const candidates = [localPart, ...[localPart, name ?? "", organisationName ?? ""].flatMap((text) => text.split(/[^\p{L}\p{N}]+/u))];
-  return [...new Set(candidates.map((part) => part.toLowerCase()).filter((part) => part.length >= MIN_PERSONAL_PART_LENGTH))];
+  const candidates = [
+    localPart,
+    ...[localPart, name ?? "", organisationName ?? ""].flatMap((text) => text.split(/[^\p{L}\p{N}]+/u)),
+  ];
+  return [
+    ...new Set(candidates.map((part) => part.toLowerCase()).filter((part) => part.length >= MIN_PERSONAL_PART_LENGTH)),
+  ];
 }
 
 /** NIST SP 800-63B-4 §3.1.1.2 / ASVS 5.0 V6.2.11: context-specific words (the user's name, email, the service) are refused. */
@@ -26,6 +31,7 @@ export function containsPersonalDetails(password: string, context: PasswordConte
 export const PASSWORD_REFUSALS = {
   tooShort: `Use at least ${PASSWORD_MIN_LENGTH} characters.`,
   tooLong: `Use at most ${PASSWORD_MAX_LENGTH} characters.`,
-  common: "This password is one of the most common passwords, so it would be guessed quickly. Choose another: a few unrelated words make a strong one.",
+  common:
+    "This password is one of the most common passwords, so it would be guessed quickly. Choose another: a few unrelated words make a strong one.",
   personal: "Don't use your email address, your name or your organisation's name in your password.",
 } as const;

@@ -77,7 +77,13 @@ describe("password reset", () => {
 
   it("tells SSO users and API accounts by email that their password is not managed here", async () => {
     const organisationId = user.organisationId;
-    await insertUser(db, { organisationId, email: "sso@example.com", passwordHash: null, ssoIssuer: "https://idp.example", ssoSubject: "s1" });
+    await insertUser(db, {
+      organisationId,
+      email: "sso@example.com",
+      passwordHash: null,
+      ssoIssuer: "https://idp.example",
+      ssoSubject: "s1",
+    });
     await insertUser(db, { organisationId, email: "robot@example.com", isApiAccount: true });
     await requestFor("sso@example.com");
     await requestFor("robot@example.com");
@@ -115,11 +121,15 @@ describe("password reset", () => {
     await requestFor("ada@example.com");
     const token = tokenFromEmail("ada@example.com");
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => resetPasswordWithLink(db, { token, newPassword: `${NEW_PASSWORD} ${i}`, context })),
+      Array.from({ length: 20 }, (_, i) =>
+        resetPasswordWithLink(db, { token, newPassword: `${NEW_PASSWORD} ${i}`, context }),
+      ),
     );
     const winners = results.flatMap((result, i) => (result.ok ? [i] : []));
     expect(winners).toHaveLength(1);
-    expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.reason === "unusable")).toBe(true);
+    expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.reason === "unusable")).toBe(
+      true,
+    );
     const stored = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get()!;
     expect(await verifyPassword(stored.passwordHash, `${NEW_PASSWORD} ${winners[0]}`)).toBe(true);
     expect(db.select().from(auditEvents).where(eq(auditEvents.type, "password_reset.completed")).all()).toHaveLength(1);
@@ -134,12 +144,19 @@ describe("password reset", () => {
     const atExpiry = new Date(sentAt.getTime() + PASSWORD_RESET_LIFETIME_MS);
     expect(openPasswordReset(db, token, justBefore).state).toBe("live");
     expect(openPasswordReset(db, token, atExpiry)).toEqual({ state: "unusable", expired: true });
-    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context }, atExpiry)).toEqual({ ok: false, reason: "unusable" });
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context }, atExpiry)).toEqual({
+      ok: false,
+      reason: "unusable",
+    });
 
     await issuePasswordResetLink(db, { account, context, now: atExpiry });
     const fresh = tokenFromEmail("ada@example.com");
-    expect((await resetPasswordWithLink(db, { token: fresh, newPassword: NEW_PASSWORD, context }, atExpiry)).ok).toBe(true);
-    expect(await resetPasswordWithLink(db, { token: fresh, newPassword: `${NEW_PASSWORD} again`, context }, atExpiry)).toEqual({ ok: false, reason: "unusable" });
+    expect((await resetPasswordWithLink(db, { token: fresh, newPassword: NEW_PASSWORD, context }, atExpiry)).ok).toBe(
+      true,
+    );
+    expect(
+      await resetPasswordWithLink(db, { token: fresh, newPassword: `${NEW_PASSWORD} again`, context }, atExpiry),
+    ).toEqual({ ok: false, reason: "unusable" });
     expect(openPasswordReset(db, fresh, atExpiry)).toEqual({ state: "unusable", expired: false });
   });
 
@@ -156,7 +173,11 @@ describe("password reset", () => {
     createSession(db, { userId: user.id, stage: "password", context });
     rememberBrowser(db, { userId: user.id, context });
     await requestFor("ada@example.com");
-    const result = await resetPasswordWithLink(db, { token: tokenFromEmail("ada@example.com"), newPassword: NEW_PASSWORD, context });
+    const result = await resetPasswordWithLink(db, {
+      token: tokenFromEmail("ada@example.com"),
+      newPassword: NEW_PASSWORD,
+      context,
+    });
     expect(result).toMatchObject({ ok: true, sessionsEnded: 2 });
     expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
     expect(db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)).all()).toHaveLength(0);
@@ -175,7 +196,10 @@ describe("password reset", () => {
     await requestFor("ada@example.com");
     const token = tokenFromEmail("ada@example.com");
     db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
-    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({ ok: false, reason: "unusable" });
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({
+      ok: false,
+      reason: "unusable",
+    });
   });
 
   it("a link sent before the password was changed another way (on the profile) no longer works", async () => {
@@ -185,10 +209,16 @@ describe("password reset", () => {
     const token = tokenFromEmail("ada@example.com");
     // What changePasswordAction writes: the owner (or whoever signed in) chose a new password ten minutes later.
     const changedAt = new Date(sentAt.getTime() + 10 * 60 * 1000);
-    db.update(users).set({ passwordHash: "changed elsewhere", passwordChangedAt: changedAt }).where(eq(users.id, user.id)).run();
+    db.update(users)
+      .set({ passwordHash: "changed elsewhere", passwordChangedAt: changedAt })
+      .where(eq(users.id, user.id))
+      .run();
     const later = new Date(changedAt.getTime() + 60 * 1000);
     expect(openPasswordReset(db, token, later)).toEqual({ state: "unusable", expired: false });
-    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context }, later)).toEqual({ ok: false, reason: "unusable" });
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context }, later)).toEqual({
+      ok: false,
+      reason: "unusable",
+    });
     // A link sent after the change works as usual.
     await issuePasswordResetLink(db, { account, context, now: later });
     expect(openPasswordReset(db, tokenFromEmail("ada@example.com"), later).state).toBe("live");
@@ -204,13 +234,22 @@ describe("password reset", () => {
     });
     db.update(users).set({ disabledAt: null }).where(eq(users.id, user.id)).run();
     expect(openPasswordReset(db, token).state).toBe("unusable");
-    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({ ok: false, reason: "unusable" });
+    expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({
+      ok: false,
+      reason: "unusable",
+    });
   });
 
   it("a link stays dead when an account made an API account is made a person again", async () => {
     await requestFor("ada@example.com");
     const token = tokenFromEmail("ada@example.com");
-    const change: Omit<UserAccessChange, "isApiAccount"> = { roleIds: [], groupIds: [], requirement: "default", codeDelivery: "auto", removeTwoFactor: false };
+    const change: Omit<UserAccessChange, "isApiAccount"> = {
+      roleIds: [],
+      groupIds: [],
+      requirement: "default",
+      codeDelivery: "auto",
+      removeTwoFactor: false,
+    };
     db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: true }));
     db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: false }));
     expect(openPasswordReset(db, token).state).toBe("unusable");
@@ -218,18 +257,41 @@ describe("password reset", () => {
 
   it("a reset leaves a locked second factor locked", async () => {
     const lockedAt = new Date("2026-11-29T09:00:00Z");
-    db.update(users).set({ secondFactorLockedAt: lockedAt, secondFactorConsecutiveFailures: 100 }).where(eq(users.id, user.id)).run();
+    db.update(users)
+      .set({ secondFactorLockedAt: lockedAt, secondFactorConsecutiveFailures: 100 })
+      .where(eq(users.id, user.id))
+      .run();
     await requestFor("ada@example.com");
-    expect((await resetPasswordWithLink(db, { token: tokenFromEmail("ada@example.com"), newPassword: NEW_PASSWORD, context })).ok).toBe(true);
-    const after = db.select({ lockedAt: users.secondFactorLockedAt, failures: users.secondFactorConsecutiveFailures }).from(users).where(eq(users.id, user.id)).get();
+    expect(
+      (
+        await resetPasswordWithLink(db, {
+          token: tokenFromEmail("ada@example.com"),
+          newPassword: NEW_PASSWORD,
+          context,
+        })
+      ).ok,
+    ).toBe(true);
+    const after = db
+      .select({ lockedAt: users.secondFactorLockedAt, failures: users.secondFactorConsecutiveFailures })
+      .from(users)
+      .where(eq(users.id, user.id))
+      .get();
     expect(after).toEqual({ lockedAt, failures: 100 });
   });
 
   it("a token of another purpose (invitation, setup link) opens nothing here", async () => {
-    const other = createEmailLink(db, { organisationId: user.organisationId, userId: user.id, purpose: "authenticator_setup", lifetimeMs: PASSWORD_RESET_LIFETIME_MS });
+    const other = createEmailLink(db, {
+      organisationId: user.organisationId,
+      userId: user.id,
+      purpose: "authenticator_setup",
+      lifetimeMs: PASSWORD_RESET_LIFETIME_MS,
+    });
     if (!other.ok) throw new Error("no link");
     expect(openPasswordReset(db, other.token)).toEqual({ state: "unusable", expired: false });
-    expect(await resetPasswordWithLink(db, { token: other.token, newPassword: NEW_PASSWORD, context })).toEqual({ ok: false, reason: "unusable" });
+    expect(await resetPasswordWithLink(db, { token: other.token, newPassword: NEW_PASSWORD, context })).toEqual({
+      ok: false,
+      reason: "unusable",
+    });
   });
 
   it("limits how often an administrator can send a user reset links", async () => {
@@ -237,14 +299,24 @@ describe("password reset", () => {
     const admin = { id: user.id, name: "Grace" };
     const at = new Date("2026-11-29T10:00:00Z");
     expect(await issuePasswordResetLink(db, { account, context, sentBy: admin, now: at })).toEqual({ ok: true });
-    expect(await issuePasswordResetLink(db, { account, context, sentBy: admin, now: new Date(at.getTime() + 1000) })).toMatchObject({ ok: false, reason: "cooldown" });
+    expect(
+      await issuePasswordResetLink(db, { account, context, sentBy: admin, now: new Date(at.getTime() + 1000) }),
+    ).toMatchObject({ ok: false, reason: "cooldown" });
     expect(sent.at(-1)?.text).toContain("Grace, an administrator of Acme");
   });
 
   it("a stranger flooding /login/forgot does not use up the administrator's sends", async () => {
     const at = new Date("2026-11-29T10:00:00Z");
-    for (let i = 0; i < RESET_REQUESTS_PER_ACCOUNT + 2; i++) await requestFor("ada@example.com", new Date(at.getTime() + i * 1000), `203.0.113.${i + 1}`);
+    for (let i = 0; i < RESET_REQUESTS_PER_ACCOUNT + 2; i++)
+      await requestFor("ada@example.com", new Date(at.getTime() + i * 1000), `203.0.113.${i + 1}`);
     const account = resetAccountOfUser(db, user.organisationId, user.id)!;
-    expect(await issuePasswordResetLink(db, { account, context, sentBy: { id: user.id, name: "Grace" }, now: new Date(at.getTime() + 60_000) })).toEqual({ ok: true });
+    expect(
+      await issuePasswordResetLink(db, {
+        account,
+        context,
+        sentBy: { id: user.id, name: "Grace" },
+        now: new Date(at.getTime() + 60_000),
+      }),
+    ).toEqual({ ok: true });
   });
 });

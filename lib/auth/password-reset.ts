@@ -9,7 +9,13 @@ import { newPasswordProblem } from "@/lib/auth/new-password-check";
 import { normaliseEmail } from "@/lib/auth/password-sign-in";
 import { hashPassword } from "@/lib/auth/passwords";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
-import { consumeEmailLink, createEmailLink, lookUpEmailLink, revokeEmailLinks, type EmailLinkSendLimits } from "@/lib/email-links";
+import {
+  consumeEmailLink,
+  createEmailLink,
+  lookUpEmailLink,
+  revokeEmailLinks,
+  type EmailLinkSendLimits,
+} from "@/lib/email-links";
 import { sendLinkEmail } from "@/lib/messaging/link-email";
 import { notifyUser } from "@/lib/messaging/notify";
 import { passwordResetCompleted, passwordResetLink, passwordResetUnavailable } from "@/lib/messaging/security-emails";
@@ -121,8 +127,21 @@ export function adminResetRefusal(account: ResetAccount): string | null {
 }
 
 export function resetRequestLimitKeys(email: string, ip: string | null): LimitKey[] {
-  const keys: LimitKey[] = [{ scope: "reset_account", key: normaliseEmail(email), limit: RESET_REQUESTS_PER_ACCOUNT, windowMs: RESET_REQUEST_WINDOW_MS }];
-  if (ip) keys.push({ scope: "reset_address", key: addressKey(ip), limit: RESET_REQUESTS_PER_ADDRESS, windowMs: RESET_REQUEST_WINDOW_MS });
+  const keys: LimitKey[] = [
+    {
+      scope: "reset_account",
+      key: normaliseEmail(email),
+      limit: RESET_REQUESTS_PER_ACCOUNT,
+      windowMs: RESET_REQUEST_WINDOW_MS,
+    },
+  ];
+  if (ip)
+    keys.push({
+      scope: "reset_address",
+      key: addressKey(ip),
+      limit: RESET_REQUESTS_PER_ADDRESS,
+      windowMs: RESET_REQUEST_WINDOW_MS,
+    });
   return keys;
 }
 
@@ -139,14 +158,21 @@ export type ResetRequestOutcome =
  * emailing it happen in `deliver`, which the caller runs after the response
  * has gone. An address over its own limit is answered as usual and sent nothing.
  */
-export function requestPasswordReset(db: Db, input: { email: string; context: RequestContext }, now = new Date()): ResetRequestOutcome {
+export function requestPasswordReset(
+  db: Db,
+  input: { email: string; context: RequestContext },
+  now = new Date(),
+): ResetRequestOutcome {
   const attempt = beginAttempt(db, resetRequestLimitKeys(input.email, input.context.ip), now);
   const account = resetAccountByEmail(db, input.email);
   if (!attempt.allowed) {
     if (attempt.limitedBy === "reset_address") return { outcome: "throttled", retryAt: attempt.retryAt };
     return { outcome: "accepted", deliver: async () => {} };
   }
-  return { outcome: "accepted", deliver: () => (account ? deliverResetRequest(db, account, input.context, now) : Promise.resolve()) };
+  return {
+    outcome: "accepted",
+    deliver: () => (account ? deliverResetRequest(db, account, input.context, now) : Promise.resolve()),
+  };
 }
 
 async function deliverResetRequest(db: Db, account: ResetAccount, context: RequestContext, now: Date): Promise<void> {
@@ -162,7 +188,11 @@ async function deliverResetRequest(db: Db, account: ResetAccount, context: Reque
     await issuePasswordResetLink(db, { account, context, now });
     return;
   }
-  await notifyUser(account, { name: account.organisationName }, passwordResetUnavailable({ reason: account.eligibility }));
+  await notifyUser(
+    account,
+    { name: account.organisationName },
+    passwordResetUnavailable({ reason: account.eligibility }),
+  );
 }
 
 /**
@@ -191,7 +221,11 @@ export async function issuePasswordResetLink(
   const delivered = await sendLinkEmail({
     to: account,
     organisationName: account.organisationName,
-    ...passwordResetLink({ organisationName: account.organisationName, sentByName: sentBy?.name ?? null, url: appUrl(passwordResetPath(created.token)) }),
+    ...passwordResetLink({
+      organisationName: account.organisationName,
+      sentByName: sentBy?.name ?? null,
+      url: appUrl(passwordResetPath(created.token)),
+    }),
   });
   if (!delivered) revokeEmailLinks(db, { userId: account.id, purpose: PURPOSE }, now);
   recordAuditEvent(db, {
@@ -224,7 +258,8 @@ export function openPasswordReset(db: Db, token: string, now = new Date()): Open
   // The password was changed since (on the profile, say, after a sign-in with the old one): a link
   // asked for before then, perhaps by whoever prompted the change, must not undo it (ASVS 5.0 V7.4.3's
   // reasoning: a credential change ends what the old state handed out).
-  if (account.passwordChangedAt && found.link.createdAt < account.passwordChangedAt) return { state: "unusable", expired: false };
+  if (account.passwordChangedAt && found.link.createdAt < account.passwordChangedAt)
+    return { state: "unusable", expired: false };
   return { state: "live", linkId: found.link.id, account };
 }
 
@@ -249,14 +284,21 @@ export async function resetPasswordWithLink(
   const opened = openPasswordReset(db, input.token, now);
   if (opened.state !== "live") return { ok: false, reason: "unusable" };
   const { account } = opened;
-  const problem = newPasswordProblem(input.newPassword, { email: account.email, name: account.name, organisationName: account.organisationName });
+  const problem = newPasswordProblem(input.newPassword, {
+    email: account.email,
+    name: account.name,
+    organisationName: account.organisationName,
+  });
   if (problem) return { ok: false, reason: "weak_password", problem };
   const passwordHash = await hashPassword(input.newPassword);
   const sessionsEnded = db.transaction(
     (tx) => {
       if (!consumeEmailLink(tx, opened.linkId, now)) return null;
       // The mailbox has just proved the password: until a sign-in completes, it cannot be the second factor too.
-      tx.update(users).set({ passwordHash, passwordChangedAt: now, passwordResetByEmailAt: now }).where(eq(users.id, account.id)).run();
+      tx.update(users)
+        .set({ passwordHash, passwordChangedAt: now, passwordResetByEmailAt: now })
+        .where(eq(users.id, account.id))
+        .run();
       revokeEmailLinks(tx, { userId: account.id, purpose: PURPOSE }, now);
       forgetTrustedBrowsersOfUser(tx, account.id);
       return deleteSessionsOfUser(tx, account.id);
@@ -273,6 +315,10 @@ export async function resetPasswordWithLink(
     details: { sessionsEnded },
     at: now,
   });
-  await notifyUser(account, { name: account.organisationName }, passwordResetCompleted({ organisationName: account.organisationName }));
+  await notifyUser(
+    account,
+    { name: account.organisationName },
+    passwordResetCompleted({ organisationName: account.organisationName }),
+  );
   return { ok: true, account, sessionsEnded };
 }

@@ -19,7 +19,12 @@ describe("signing in with a password", () => {
     user = await insertUser(db, { email: "ada@example.com" });
   });
 
-  const auditTypes = () => db.select({ type: auditEvents.type }).from(auditEvents).all().map((row) => row.type);
+  const auditTypes = () =>
+    db
+      .select({ type: auditEvents.type })
+      .from(auditEvents)
+      .all()
+      .map((row) => row.type);
 
   it("accepts the right password, case-insensitively on the email, and audits it", async () => {
     const result = await signInWithPassword(db, { email: "  ADA@Example.com ", password: user.password, context });
@@ -43,7 +48,8 @@ describe("signing in with a password", () => {
   it("takes about as long for an unknown email as for a wrong password", async () => {
     const time = async (email: string) => {
       const started = performance.now();
-      for (let i = 0; i < 3; i++) await signInWithPassword(db, { email, password: "nope", context: { ip: null, userAgent: null } });
+      for (let i = 0; i < 3; i++)
+        await signInWithPassword(db, { email, password: "nope", context: { ip: null, userAgent: null } });
       return performance.now() - started;
     };
     await time("warm-up@example.com");
@@ -63,35 +69,60 @@ describe("signing in with a password", () => {
     expect(throttled).toMatchObject({ type: "sign_in.throttled", targetUserId: user.id });
     expect(throttled.details).toMatchObject({ limit: "pair", knownBrowser: false });
     // The owner, elsewhere, is not locked out by it.
-    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context: { ip: "192.0.2.99", userAgent: "x" } })).toMatchObject({
+    expect(
+      await signInWithPassword(db, {
+        email: "ada@example.com",
+        password: user.password,
+        context: { ip: "192.0.2.99", userAgent: "x" },
+      }),
+    ).toMatchObject({
       ok: true,
     });
   });
 
   it("uses the organisation's own password failure limit", async () => {
     db.update(organisations).set({ passwordFailureLimit: 3 }).where(eq(organisations.id, user.organisationId)).run();
-    for (let i = 0; i < 3; i++) await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context });
-    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toMatchObject({ reason: "throttled" });
+    for (let i = 0; i < 3; i++)
+      await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context });
+    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toMatchObject({
+      reason: "throttled",
+    });
   });
 
   it("a stranger's failures from many addresses slow the account down, but not the owner's known browser", async () => {
     db.update(organisations).set({ accountFailureLimit: 5 }).where(eq(organisations.id, user.organisationId)).run();
     const now = new Date();
     for (let i = 0; i < 8; i++) {
-      await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context: { ip: `203.0.113.${i}`, userAgent: null } }, now);
+      await signInWithPassword(
+        db,
+        { email: "ada@example.com", password: `guess ${i}`, context: { ip: `203.0.113.${i}`, userAgent: null } },
+        now,
+      );
     }
-    const fromNewBrowser = await signInWithPassword(db, { email: "ada@example.com", password: user.password, context }, now);
+    const fromNewBrowser = await signInWithPassword(
+      db,
+      { email: "ada@example.com", password: user.password, context },
+      now,
+    );
     expect(fromNewBrowser).toMatchObject({ ok: false, reason: "throttled" });
     expect(db.select().from(auditEvents).all().at(-1)!.details).toMatchObject({ limit: "account" });
 
     const { token } = recordKnownBrowser(db, { userId: user.id, token: null, context });
-    const fromKnownBrowser = await signInWithPassword(db, { email: "ada@example.com", password: user.password, context, deviceToken: token }, now);
+    const fromKnownBrowser = await signInWithPassword(
+      db,
+      { email: "ada@example.com", password: user.password, context, deviceToken: token },
+      now,
+    );
     expect(fromKnownBrowser).toMatchObject({ ok: true });
     // Another account's device token is worth nothing here.
     const other = await insertUser(db, { email: "other@example.com" });
     const othersToken = recordKnownBrowser(db, { userId: other.id, token: null, context }).token;
     expect(
-      await signInWithPassword(db, { email: "ada@example.com", password: user.password, context, deviceToken: othersToken }, now),
+      await signInWithPassword(
+        db,
+        { email: "ada@example.com", password: user.password, context, deviceToken: othersToken },
+        now,
+      ),
     ).toMatchObject({ ok: false, reason: "throttled" });
   });
 
@@ -105,8 +136,14 @@ describe("signing in with a password", () => {
 
   it("refuses disabled accounts and API accounts, telling only someone who knows the password", async () => {
     db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
-    expect(await signInWithPassword(db, { email: "ada@example.com", password: "wrong", context })).toEqual({ ok: false, reason: "invalid" });
-    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toEqual({ ok: false, reason: "disabled" });
+    expect(await signInWithPassword(db, { email: "ada@example.com", password: "wrong", context })).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+    expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toEqual({
+      ok: false,
+      reason: "disabled",
+    });
     db.update(users).set({ disabledAt: null, isApiAccount: true }).where(eq(users.id, user.id)).run();
     expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toEqual({
       ok: false,
@@ -116,15 +153,26 @@ describe("signing in with a password", () => {
 
   it("refuses accounts without a password", async () => {
     const passwordless = await insertUser(db, { email: "sso@example.com", passwordHash: null });
-    expect(await signInWithPassword(db, { email: passwordless.email, password: "", context })).toEqual({ ok: false, reason: "invalid" });
+    expect(await signInWithPassword(db, { email: passwordless.email, password: "", context })).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 
   it("gives an SSO user's email the wrong-password answer for any password, after one argon2 verification", async () => {
-    const ssoUser = await insertUser(db, { email: "sso-user@example.com", passwordHash: null, ssoIssuer: "https://idp.example.com", ssoSubject: "s-1" });
+    const ssoUser = await insertUser(db, {
+      email: "sso-user@example.com",
+      passwordHash: null,
+      ssoIssuer: "https://idp.example.com",
+      ssoSubject: "s-1",
+    });
     const verify = vi.spyOn(passwords, "verifyPassword");
     // Even the password of the dummy hash unknown emails are checked against.
     for (const password of ["", "anything", "twofold-dummy-password-for-timing"]) {
-      expect(await signInWithPassword(db, { email: ssoUser.email, password, context })).toEqual({ ok: false, reason: "invalid" });
+      expect(await signInWithPassword(db, { email: ssoUser.email, password, context })).toEqual({
+        ok: false,
+        reason: "invalid",
+      });
     }
     expect(verify).toHaveBeenCalledTimes(3);
     verify.mockRestore();

@@ -66,7 +66,11 @@ export const ACCOUNT_FAILURE_WINDOW_MS = 24 * 60 * 60 * 1000;
 export type FailureLimits = { passwordFailureLimit: number; accountFailureLimit: number; failureWindowMinutes: number };
 
 /** The organisation defaults (db/schema.ts), also used for emails no account has. */
-export const DEFAULT_FAILURE_LIMITS: FailureLimits = { passwordFailureLimit: 10, accountFailureLimit: 100, failureWindowMinutes: 15 };
+export const DEFAULT_FAILURE_LIMITS: FailureLimits = {
+  passwordFailureLimit: 10,
+  accountFailureLimit: 100,
+  failureWindowMinutes: 15,
+};
 
 /**
  * The failure limits for an email: its organisation's, or the defaults. One
@@ -99,12 +103,20 @@ export function failureLimitsForEmail(db: Db, email: string): FailureLimits {
  *   limit, and the owner is delayed, not shut out. A browser that signed in
  *   to this account before skips it.
  */
-export function passwordLimitKeys(input: { email: string; ip: string | null; knownBrowser: boolean; limits: FailureLimits }): LimitKey[] {
+export function passwordLimitKeys(input: {
+  email: string;
+  ip: string | null;
+  knownBrowser: boolean;
+  limits: FailureLimits;
+}): LimitKey[] {
   const email = normaliseEmail(input.email);
   const windowMs = input.limits.failureWindowMinutes * 60 * 1000;
   const address = input.ip ? addressKey(input.ip) : "unknown";
-  const keys: LimitKey[] = [{ scope: "pair", key: `${address} ${email}`, limit: input.limits.passwordFailureLimit, windowMs }];
-  if (input.ip) keys.push({ scope: "address", key: address, limit: ADDRESS_FAILURE_LIMIT, windowMs: ADDRESS_FAILURE_WINDOW_MS });
+  const keys: LimitKey[] = [
+    { scope: "pair", key: `${address} ${email}`, limit: input.limits.passwordFailureLimit, windowMs },
+  ];
+  if (input.ip)
+    keys.push({ scope: "address", key: address, limit: ADDRESS_FAILURE_LIMIT, windowMs: ADDRESS_FAILURE_WINDOW_MS });
   if (!input.knownBrowser) {
     keys.push({
       scope: "account",
@@ -182,7 +194,11 @@ export async function signInWithPassword(
   const user = findUserByEmail(db, email);
   const organisationId = user?.organisationId ?? null;
   // Asked for unknown emails too (of user 0, who never exists), so both take the same path.
-  const knownBrowser = isKnownBrowser(db, { userId: user?.id ?? 0, deviceToken: input.deviceToken, trustedToken: input.trustedToken }, now);
+  const knownBrowser = isKnownBrowser(
+    db,
+    { userId: user?.id ?? 0, deviceToken: input.deviceToken, trustedToken: input.trustedToken },
+    now,
+  );
 
   let check: PasswordCheck;
   try {

@@ -6,7 +6,11 @@ describe("password hashing", () => {
     const hash = await hashPassword("correct horse battery staple");
     const [, algorithm, , parameters] = hash.split("$");
     expect(algorithm).toBe("argon2id");
-    expect(Object.fromEntries(parameters!.split(",").map((pair) => pair.split("=")))).toEqual({ m: "19456", t: "2", p: "1" });
+    expect(Object.fromEntries(parameters!.split(",").map((pair) => pair.split("=")))).toEqual({
+      m: "19456",
+      t: "2",
+      p: "1",
+    });
     expect(passwordNeedsRehash(hash)).toBe(false);
   });
 

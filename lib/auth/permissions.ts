@@ -14,7 +14,12 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
 // Every signed-in page asks for the user's permissions: prepared once (see preparedQuery).
 const rolesOfUserQuery = preparedQuery((db) =>
   db
-    .select({ id: roles.id, name: roles.name, permissions: roles.permissions, requireTwoFactor: roles.requireTwoFactor })
+    .select({
+      id: roles.id,
+      name: roles.name,
+      permissions: roles.permissions,
+      requireTwoFactor: roles.requireTwoFactor,
+    })
     .from(roles)
     .where(
       // Only roles of the user's own organisation count, whatever a row points at.

@@ -20,7 +20,10 @@ export function isSessionIdleChoice(minutes: number): boolean {
 }
 
 export function describeIdleMinutes(minutes: number): string {
-  return SESSION_IDLE_CHOICES.find((choice) => choice.minutes === minutes)?.label.replace(" (default)", "") ?? `${minutes} minutes`;
+  return (
+    SESSION_IDLE_CHOICES.find((choice) => choice.minutes === minutes)?.label.replace(" (default)", "") ??
+    `${minutes} minutes`
+  );
 }
 
 /**

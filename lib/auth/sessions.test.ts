@@ -35,9 +35,14 @@ describe("sessions", () => {
   it("shortens a session demoted to setup to a setup session's lifetime, never lengthening one", () => {
     const { token } = createSession(db, { userId: user.id, stage: "active", context, now });
     expect(demoteSessionToSetup(db, hashToken(token), "email_setup", now)).toBe(true);
-    expect(db.select().from(sessions).get()).toMatchObject({ stage: "email_setup", expiresAt: new Date(now.getTime() + EMAIL_SETUP_STAGE_LIFETIME_MS) });
+    expect(db.select().from(sessions).get()).toMatchObject({
+      stage: "email_setup",
+      expiresAt: new Date(now.getTime() + EMAIL_SETUP_STAGE_LIFETIME_MS),
+    });
     demoteSessionToSetup(db, hashToken(token), "email_setup", new Date(now.getTime() + DAY / 2));
-    expect(db.select().from(sessions).get()!.expiresAt).toEqual(new Date(now.getTime() + EMAIL_SETUP_STAGE_LIFETIME_MS));
+    expect(db.select().from(sessions).get()!.expiresAt).toEqual(
+      new Date(now.getTime() + EMAIL_SETUP_STAGE_LIFETIME_MS),
+    );
   });
 
   it("demotes a session only while it is active, so of two racing requests only one sends it to setup", () => {
@@ -92,7 +97,13 @@ describe("sessions", () => {
 
   it("never counts a half-signed-in session as authenticated", () => {
     const { token } = createSession(db, { userId: user.id, stage: "password", context, now });
-    expect(db.select().from(sessions).where(eq(sessions.tokenHash, hashToken(token))).get()!.authenticatedAt).toBeNull();
+    expect(
+      db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, hashToken(token)))
+        .get()!.authenticatedAt,
+    ).toBeNull();
   });
 
   it("defaults to 90 days", () => {

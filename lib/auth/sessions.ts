@@ -173,7 +173,11 @@ export function rotateSession(
   input: { stage: SessionStage; context: RequestContext; now?: Date; authenticatedAt?: Date },
 ): { token: string; expiresAt: Date } | null {
   return db.transaction((tx) => {
-    const old = tx.delete(sessions).where(eq(sessions.tokenHash, oldTokenHash)).returning({ userId: sessions.userId }).get();
+    const old = tx
+      .delete(sessions)
+      .where(eq(sessions.tokenHash, oldTokenHash))
+      .returning({ userId: sessions.userId })
+      .get();
     return old ? createSession(tx, { userId: old.userId, ...input }) : null;
   });
 }
@@ -183,7 +187,12 @@ export function rotateSession(
  * user without a factor. Only an active session is demoted: of two requests
  * racing to demote it, one wins (true) and the other changes nothing (false).
  */
-export function demoteSessionToSetup(db: Db, tokenHash: string, stage: "setup" | "email_setup" = "setup", now = new Date()): boolean {
+export function demoteSessionToSetup(
+  db: Db,
+  tokenHash: string,
+  stage: "setup" | "email_setup" = "setup",
+  now = new Date(),
+): boolean {
   // A setup session lives no longer than one started at the password would:
   // the demoted session must not keep its 90 days while half signed in.
   const latest = new Date(now.getTime() + sessionLifetimeMs(stage, 0));
@@ -197,7 +206,9 @@ export function demoteSessionToSetup(db: Db, tokenHash: string, stage: "setup" |
 }
 
 export function deleteSession(db: Db, token: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).run();
+  db.delete(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .run();
 }
 
 /** Signs a user out everywhere, optionally keeping the session they act from. */
@@ -221,7 +232,9 @@ export function deleteSessionOfUser(db: Executor, userId: number, tokenHash: str
 export function deleteSessionsOfOrganisation(db: Executor, organisationId: number): number {
   return db
     .delete(sessions)
-    .where(sql`${sessions.userId} in (select ${users.id} from ${users} where ${users.organisationId} = ${organisationId})`)
+    .where(
+      sql`${sessions.userId} in (select ${users.id} from ${users} where ${users.organisationId} = ${organisationId})`,
+    )
     .run().changes;
 }
 

@@ -32,14 +32,23 @@ describe("which email domains SSO may create accounts for", () => {
 
 describe("reading OIDC_ALLOWED_DOMAINS", () => {
   it("takes comma-separated domains, lower-cased, an optional @ dropped", () => {
-    expect(parseAllowedEmailDomains(" Example.com, @corp.example.org ,,")).toEqual({ ok: true, domains: ["example.com", "corp.example.org"] });
+    expect(parseAllowedEmailDomains(" Example.com, @corp.example.org ,,")).toEqual({
+      ok: true,
+      domains: ["example.com", "corp.example.org"],
+    });
     expect(parseAllowedEmailDomains(undefined)).toEqual({ ok: true, domains: [] });
   });
 
-  it.each(["*.example.com", "ada@example.com", "https://example.com", "example.com.", "localhost", "exa mple.com", "example.com/x", ".example.com"])(
-    "refuses %j and names it",
-    (entry) => {
-      expect(parseAllowedEmailDomains(`example.com,${entry}`)).toEqual({ ok: false, entry });
-    },
-  );
+  it.each([
+    "*.example.com",
+    "ada@example.com",
+    "https://example.com",
+    "example.com.",
+    "localhost",
+    "exa mple.com",
+    "example.com/x",
+    ".example.com",
+  ])("refuses %j and names it", (entry) => {
+    expect(parseAllowedEmailDomains(`example.com,${entry}`)).toEqual({ ok: false, entry });
+  });
 });

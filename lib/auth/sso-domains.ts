@@ -17,7 +17,9 @@ const DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0
  * Internationalised domains are written in their ASCII (xn--) form, as
  * they appear in the email claim.
  */
-export function parseAllowedEmailDomains(value: string | undefined): { ok: true; domains: string[] } | { ok: false; entry: string } {
+export function parseAllowedEmailDomains(
+  value: string | undefined,
+): { ok: true; domains: string[] } | { ok: false; entry: string } {
   const domains: string[] = [];
   for (const raw of (value ?? "").split(",")) {
     const entry = raw.trim().toLowerCase().replace(/^@/, "");

@@ -27,17 +27,29 @@ describe("mapping an identity provider's user to an account", () => {
     ...overrides,
   });
   const userRow = (id: number) => db.select().from(users).where(eq(users.id, id)).get()!;
-  const audit = () => db.select({ type: auditEvents.type, details: auditEvents.details, targetUserId: auditEvents.targetUserId }).from(auditEvents).all();
+  const audit = () =>
+    db
+      .select({ type: auditEvents.type, details: auditEvents.details, targetUserId: auditEvents.targetUserId })
+      .from(auditEvents)
+      .all();
 
   it("creates the account at the first sign-in, in the first organisation, without a password", () => {
     const result = signInWithSso(db, claims({ email: "  Grace@Example.COM " }), { context });
     expect(result).toMatchObject({ ok: true, created: true, user: { organisationId: firstOrganisation } });
     if (!result.ok) throw new Error("refused");
     const row = userRow(result.user.id);
-    expect(row).toMatchObject({ email: "grace@example.com", name: "Grace Hopper", passwordHash: null, ssoIssuer: ISSUER, ssoSubject: "subject-1" });
+    expect(row).toMatchObject({
+      email: "grace@example.com",
+      name: "Grace Hopper",
+      passwordHash: null,
+      ssoIssuer: ISSUER,
+      ssoSubject: "subject-1",
+    });
     expect(row.lastSignInAt).not.toBeNull();
     expect(twoFactorStateOfUser(db, row.id).requirement).toEqual({ level: "exempt", reason: "sso" });
-    expect(audit()).toEqual([{ type: "sso_sign_in.succeeded", details: { issuer: ISSUER, created: true }, targetUserId: row.id }]);
+    expect(audit()).toEqual([
+      { type: "sso_sign_in.succeeded", details: { issuer: ISSUER, created: true }, targetUserId: row.id },
+    ]);
   });
 
   it("puts new users in the configured organisation", () => {
@@ -47,22 +59,36 @@ describe("mapping an identity provider's user to an account", () => {
   });
 
   it("refuses when the configured organisation does not exist", () => {
-    expect(signInWithSso(db, claims(), { organisationId: 999, context })).toEqual({ ok: false, reason: "no_organisation" });
+    expect(signInWithSso(db, claims(), { organisationId: 999, context })).toEqual({
+      ok: false,
+      reason: "no_organisation",
+    });
     expect(db.select().from(users).all()).toEqual([]);
   });
 
   it("finds the same account by issuer and subject and refreshes its name and email", () => {
     const first = signInWithSso(db, claims(), { context });
-    const again = signInWithSso(db, claims({ email: "grace.hopper@example.com", name: "Rear Admiral Hopper" }), { context });
+    const again = signInWithSso(db, claims({ email: "grace.hopper@example.com", name: "Rear Admiral Hopper" }), {
+      context,
+    });
     expect(again).toEqual({ ok: true, created: false, user: first.ok ? first.user : null });
     expect(db.select().from(users).all()).toHaveLength(1);
-    expect(userRow(first.ok ? first.user.id : 0)).toMatchObject({ email: "grace.hopper@example.com", name: "Rear Admiral Hopper" });
+    expect(userRow(first.ok ? first.user.id : 0)).toMatchObject({
+      email: "grace.hopper@example.com",
+      name: "Rear Admiral Hopper",
+    });
   });
 
   it("never matches by email: the same email from another subject or another issuer is another person", async () => {
     signInWithSso(db, claims(), { context });
-    expect(signInWithSso(db, claims({ subject: "subject-2" }), { context })).toEqual({ ok: false, reason: "email_taken" });
-    expect(signInWithSso(db, claims({ issuer: "https://other-idp.example.com" }), { context })).toEqual({ ok: false, reason: "email_taken" });
+    expect(signInWithSso(db, claims({ subject: "subject-2" }), { context })).toEqual({
+      ok: false,
+      reason: "email_taken",
+    });
+    expect(signInWithSso(db, claims({ issuer: "https://other-idp.example.com" }), { context })).toEqual({
+      ok: false,
+      reason: "email_taken",
+    });
     expect(db.select().from(users).all()).toHaveLength(1);
   });
 
@@ -74,7 +100,11 @@ describe("mapping an identity provider's user to an account", () => {
     expect(userRow(local.id)).toEqual(before);
     expect(db.select().from(users).all()).toHaveLength(1);
     expect(audit()).toEqual([
-      { type: "sign_in.refused", targetUserId: local.id, details: { reason: "sso_email_taken", issuer: ISSUER, subject: "subject-1", email: "ada@example.com" } },
+      {
+        type: "sign_in.refused",
+        targetUserId: local.id,
+        details: { reason: "sso_email_taken", issuer: ISSUER, subject: "subject-1", email: "ada@example.com" },
+      },
     ]);
   });
 
@@ -88,10 +118,22 @@ describe("mapping an identity provider's user to an account", () => {
   });
 
   it("refuses a first sign-in without a usable email, or with one the provider does not say is verified", () => {
-    expect(signInWithSso(db, claims({ email: undefined }), { context })).toEqual({ ok: false, reason: "email_missing" });
-    expect(signInWithSso(db, claims({ email: "not an email" }), { context })).toEqual({ ok: false, reason: "email_missing" });
-    expect(signInWithSso(db, claims({ emailVerified: false }), { context })).toEqual({ ok: false, reason: "email_unverified" });
-    expect(signInWithSso(db, claims({ emailVerified: undefined }), { context })).toEqual({ ok: false, reason: "email_unverified" });
+    expect(signInWithSso(db, claims({ email: undefined }), { context })).toEqual({
+      ok: false,
+      reason: "email_missing",
+    });
+    expect(signInWithSso(db, claims({ email: "not an email" }), { context })).toEqual({
+      ok: false,
+      reason: "email_missing",
+    });
+    expect(signInWithSso(db, claims({ emailVerified: false }), { context })).toEqual({
+      ok: false,
+      reason: "email_unverified",
+    });
+    expect(signInWithSso(db, claims({ emailVerified: undefined }), { context })).toEqual({
+      ok: false,
+      reason: "email_unverified",
+    });
     expect(db.select().from(users).all()).toEqual([]);
   });
 
@@ -112,7 +154,11 @@ describe("mapping an identity provider's user to an account", () => {
     expect(signInWithSso(db, claims(), { context })).toEqual({ ok: false, reason: "disabled" });
     db.update(users).set({ disabledAt: null, isApiAccount: true }).where(eq(users.id, id)).run();
     expect(signInWithSso(db, claims(), { context })).toEqual({ ok: false, reason: "api_account" });
-    expect(audit().slice(1).map((event) => [event.type, event.details?.reason, event.targetUserId])).toEqual([
+    expect(
+      audit()
+        .slice(1)
+        .map((event) => [event.type, event.details?.reason, event.targetUserId]),
+    ).toEqual([
       ["sign_in.refused", "sso_disabled", id],
       ["sign_in.refused", "sso_api_account", id],
     ]);
@@ -121,7 +167,9 @@ describe("mapping an identity provider's user to an account", () => {
   it("uses the email as the name when the claim is missing, and strips control characters", () => {
     const result = signInWithSso(db, claims({ name: undefined }), { context });
     expect(userRow(result.ok ? result.user.id : 0).name).toBe("grace@example.com");
-    const other = signInWithSso(db, claims({ subject: "s3", email: "x@example.com", name: "Evil\u202eName\u0000" }), { context });
+    const other = signInWithSso(db, claims({ subject: "s3", email: "x@example.com", name: "Evil\u202eName\u0000" }), {
+      context,
+    });
     expect(userRow(other.ok ? other.user.id : 0).name).toBe("EvilName");
   });
 
@@ -134,28 +182,50 @@ describe("mapping an identity provider's user to an account", () => {
     const allowedDomains = ["example.com"];
 
     it("creates accounts only for listed domains, exactly: no subdomains, no look-alikes, never a row for the others", () => {
-      for (const email of ["ada@example.org", "ada@sales.example.com", "ada@example.com.evil.test", "ada@notexample.com"]) {
-        expect(signInWithSso(db, claims({ subject: email, email }), { allowedDomains, context })).toEqual({ ok: false, reason: "domain_not_allowed" });
+      for (const email of [
+        "ada@example.org",
+        "ada@sales.example.com",
+        "ada@example.com.evil.test",
+        "ada@notexample.com",
+      ]) {
+        expect(signInWithSso(db, claims({ subject: email, email }), { allowedDomains, context })).toEqual({
+          ok: false,
+          reason: "domain_not_allowed",
+        });
       }
       expect(db.select().from(users).all()).toEqual([]);
       expect(audit().map((event) => event.details?.reason)).toEqual(Array(4).fill("sso_domain_not_allowed"));
       expect(audit()[0]).toEqual({
         type: "sign_in.refused",
         targetUserId: null,
-        details: { reason: "sso_domain_not_allowed", issuer: ISSUER, subject: "ada@example.org", email: "ada@example.org" },
+        details: {
+          reason: "sso_domain_not_allowed",
+          issuer: ISSUER,
+          subject: "ada@example.org",
+          email: "ada@example.org",
+        },
       });
-      expect(signInWithSso(db, claims({ email: "Ada@EXAMPLE.com" }), { allowedDomains, context })).toMatchObject({ ok: true, created: true });
+      expect(signInWithSso(db, claims({ email: "Ada@EXAMPLE.com" }), { allowedDomains, context })).toMatchObject({
+        ok: true,
+        created: true,
+      });
     });
 
     it("does not reveal to an unlisted domain that an address has an account", async () => {
       await insertUser(db, { email: "ada@example.org", organisationId: firstOrganisation });
-      expect(signInWithSso(db, claims({ email: "ada@example.org" }), { allowedDomains, context })).toEqual({ ok: false, reason: "domain_not_allowed" });
+      expect(signInWithSso(db, claims({ email: "ada@example.org" }), { allowedDomains, context })).toEqual({
+        ok: false,
+        reason: "domain_not_allowed",
+      });
     });
 
     it("lets accounts already linked keep signing in, and keeps their address if the provider moves it outside the list", () => {
       const first = signInWithSso(db, claims({ email: "grace@example.org" }), { context });
       const id = first.ok ? first.user.id : 0;
-      expect(signInWithSso(db, claims({ email: "grace@example.org" }), { allowedDomains, context })).toMatchObject({ ok: true, created: false });
+      expect(signInWithSso(db, claims({ email: "grace@example.org" }), { allowedDomains, context })).toMatchObject({
+        ok: true,
+        created: false,
+      });
       signInWithSso(db, claims({ email: "grace@elsewhere.test" }), { allowedDomains, context });
       expect(userRow(id).email).toBe("grace@example.org");
       signInWithSso(db, claims({ email: "grace@example.com" }), { allowedDomains, context });
@@ -171,7 +241,11 @@ describe("mapping an identity provider's user to an account", () => {
       userId = first.ok ? first.user.id : 0;
     });
     const grantRole = (permissions: Array<"users:read" | "audit:read" | "settings:manage">) => {
-      const role = db.insert(roles).values({ organisationId: firstOrganisation, name: `r${Math.random()}`, permissions }).returning().get().id;
+      const role = db
+        .insert(roles)
+        .values({ organisationId: firstOrganisation, name: `r${Math.random()}`, permissions })
+        .returning()
+        .get().id;
       db.insert(userRoles).values({ userId, roleId: role }).run();
       return role;
     };
@@ -180,10 +254,17 @@ describe("mapping an identity provider's user to an account", () => {
       grantRole(["audit:read"]);
       const before = userRow(userId);
       for (const amr of [undefined, ["pwd"], ["otp", "sms"], "mfa"]) {
-        expect(signInWithSso(db, claims({ name: "Changed", amr }), { requireMfaForAdmins, context })).toEqual({ ok: false, reason: "mfa_required" });
+        expect(signInWithSso(db, claims({ name: "Changed", amr }), { requireMfaForAdmins, context })).toEqual({
+          ok: false,
+          reason: "mfa_required",
+        });
       }
       expect(userRow(userId)).toEqual(before);
-      expect(audit().slice(1).map((event) => [event.type, event.details?.reason, event.details?.amr, event.targetUserId])).toEqual([
+      expect(
+        audit()
+          .slice(1)
+          .map((event) => [event.type, event.details?.reason, event.details?.amr, event.targetUserId]),
+      ).toEqual([
         ["sign_in.refused", "sso_mfa_required", "(none)", userId],
         ["sign_in.refused", "sso_mfa_required", "pwd", userId],
         ["sign_in.refused", "sso_mfa_required", "otp sms", userId],
@@ -194,20 +275,37 @@ describe("mapping an identity provider's user to an account", () => {
     it("lets an administrator in with mfa, or two kinds of factor", () => {
       grantRole(["settings:manage"]);
       expect(signInWithSso(db, claims({ amr: ["mfa"] }), { requireMfaForAdmins, context })).toMatchObject({ ok: true });
-      expect(signInWithSso(db, claims({ amr: ["pwd", "hwk"] }), { requireMfaForAdmins, context })).toMatchObject({ ok: true });
+      expect(signInWithSso(db, claims({ amr: ["pwd", "hwk"] }), { requireMfaForAdmins, context })).toMatchObject({
+        ok: true,
+      });
     });
 
     it("counts permissions held through a group", () => {
-      const role = db.insert(roles).values({ organisationId: firstOrganisation, name: "Readers", permissions: ["users:read"] }).returning().get().id;
-      const group = db.insert(groups).values({ organisationId: firstOrganisation, name: "Helpdesk" }).returning().get().id;
+      const role = db
+        .insert(roles)
+        .values({ organisationId: firstOrganisation, name: "Readers", permissions: ["users:read"] })
+        .returning()
+        .get().id;
+      const group = db
+        .insert(groups)
+        .values({ organisationId: firstOrganisation, name: "Helpdesk" })
+        .returning()
+        .get().id;
       db.insert(groupRoles).values({ groupId: group, roleId: role }).run();
       db.insert(groupMembers).values({ groupId: group, userId }).run();
-      expect(signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toEqual({ ok: false, reason: "mfa_required" });
+      expect(signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toEqual({
+        ok: false,
+        reason: "mfa_required",
+      });
     });
 
     it("leaves users without admin permissions alone, and does nothing when the option is off", () => {
       expect(signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toMatchObject({ ok: true });
-      const roleWithoutPermissions = db.insert(roles).values({ organisationId: firstOrganisation, name: "Staff", permissions: [] }).returning().get().id;
+      const roleWithoutPermissions = db
+        .insert(roles)
+        .values({ organisationId: firstOrganisation, name: "Staff", permissions: [] })
+        .returning()
+        .get().id;
       db.insert(userRoles).values({ userId, roleId: roleWithoutPermissions }).run();
       expect(signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toMatchObject({ ok: true });
       grantRole(["users:read"]);

@@ -32,8 +32,7 @@ export type SsoRefusal =
   | "mfa_required";
 
 export type SsoSignInResult =
-  | { ok: true; user: { id: number; organisationId: number }; created: boolean }
-  | { ok: false; reason: SsoRefusal };
+  { ok: true; user: { id: number; organisationId: number }; created: boolean } | { ok: false; reason: SsoRefusal };
 
 const emailSchema = z.email().max(254);
 
@@ -45,7 +44,13 @@ function emailFrom(claim: unknown): string | null {
 
 /** The name to show: the claim, stripped of control characters and cut to our limit; else the email. */
 function nameFrom(claim: unknown, email: string): string {
-  const cleaned = typeof claim === "string" ? claim.replace(/[\p{Cc}\p{Cf}]/gu, "").trim().slice(0, NAME_MAX_LENGTH) : "";
+  const cleaned =
+    typeof claim === "string"
+      ? claim
+          .replace(/[\p{Cc}\p{Cf}]/gu, "")
+          .trim()
+          .slice(0, NAME_MAX_LENGTH)
+      : "";
   return cleaned || email;
 }
 
@@ -81,7 +86,12 @@ type Outcome = {
   details?: Record<string, string | boolean>;
 };
 
-function refused(reason: SsoRefusal, organisationId: number | null = null, userId?: number, details?: Record<string, string>): Outcome {
+function refused(
+  reason: SsoRefusal,
+  organisationId: number | null = null,
+  userId?: number,
+  details?: Record<string, string>,
+): Outcome {
   return { result: { ok: false, reason }, organisationId, userId, details };
 }
 
@@ -132,8 +142,12 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
     // unverified one could be someone else's, who would then get our mail.
     // Nor one outside OIDC_ALLOWED_DOMAINS: the list says which addresses
     // Twofold takes from the provider, for new and existing accounts alike.
-    const verifiedEmail = claims.emailVerified === true && email && emailDomainAllowed(email, allowedDomains) ? email : null;
-    const newEmail = verifiedEmail && verifiedEmail !== existing.email && !emailBelongsToAnother(tx, verifiedEmail, existing.id) ? verifiedEmail : existing.email;
+    const verifiedEmail =
+      claims.emailVerified === true && email && emailDomainAllowed(email, allowedDomains) ? email : null;
+    const newEmail =
+      verifiedEmail && verifiedEmail !== existing.email && !emailBelongsToAnother(tx, verifiedEmail, existing.id)
+        ? verifiedEmail
+        : existing.email;
     const newName = nameFrom(claims.name, newEmail);
     tx.update(users).set({ email: newEmail, name: newName, lastSignInAt: now }).where(eq(users.id, existing.id)).run();
     const details: Record<string, string | boolean> = { issuer, created: false };
@@ -141,7 +155,12 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
     if (email && newEmail !== email) details.emailKept = true;
     if (newName !== existing.name) details.nameChanged = true;
     const user = { id: existing.id, organisationId: existing.organisationId };
-    return { result: { ok: true, user, created: false }, organisationId: user.organisationId, userId: user.id, details };
+    return {
+      result: { ok: true, user, created: false },
+      organisationId: user.organisationId,
+      userId: user.id,
+      details,
+    };
   }
 
   if (!email) return refused("email_missing");
@@ -162,11 +181,24 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
 
   const created = tx
     .insert(users)
-    .values({ organisationId, email, name: nameFrom(claims.name, email), passwordHash: null, ssoIssuer: issuer, ssoSubject: subject, lastSignInAt: now })
+    .values({
+      organisationId,
+      email,
+      name: nameFrom(claims.name, email),
+      passwordHash: null,
+      ssoIssuer: issuer,
+      ssoSubject: subject,
+      lastSignInAt: now,
+    })
     .returning({ id: users.id })
     .get();
   const user = { id: created.id, organisationId };
-  return { result: { ok: true, user, created: true }, organisationId, userId: user.id, details: { issuer, created: true } };
+  return {
+    result: { ok: true, user, created: true },
+    organisationId,
+    userId: user.id,
+    details: { issuer, created: true },
+  };
 }
 
 /**
@@ -191,7 +223,13 @@ export function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptio
     context: options.context,
     details: result.ok
       ? outcome.details
-      : { reason: `sso_${result.reason}`, issuer: claims.issuer, subject: claims.subject.slice(0, 255), email: emailFrom(claims.email), ...outcome.details },
+      : {
+          reason: `sso_${result.reason}`,
+          issuer: claims.issuer,
+          subject: claims.subject.slice(0, 255),
+          email: emailFrom(claims.email),
+          ...outcome.details,
+        },
     at: now,
   });
   return result;

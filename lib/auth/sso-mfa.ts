@@ -49,6 +49,9 @@ export function assertsMultiFactor(amr: unknown): boolean {
 /** The amr values to keep in an audit event: strings only, short, at most a few. */
 export function amrForAudit(amr: unknown): string {
   if (!Array.isArray(amr)) return "(none)";
-  const methods = amr.filter((method): method is string => typeof method === "string").slice(0, 8).map((method) => method.slice(0, 16));
+  const methods = amr
+    .filter((method): method is string => typeof method === "string")
+    .slice(0, 8)
+    .map((method) => method.slice(0, 16));
   return methods.length ? methods.join(" ") : "(none)";
 }

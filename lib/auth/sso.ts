@@ -32,7 +32,14 @@ export function ssoProvider(env: Env): OIDCConfig<Profile> | null {
 export function ssoClaimsOf(profile: Profile): SsoClaims | null {
   const { iss, sub } = profile;
   if (typeof iss !== "string" || typeof sub !== "string" || !iss || !sub) return null;
-  return { issuer: iss, subject: sub, email: profile.email, emailVerified: profile.email_verified, name: profile.name, amr: profile.amr };
+  return {
+    issuer: iss,
+    subject: sub,
+    email: profile.email,
+    emailVerified: profile.email_verified,
+    name: profile.name,
+    amr: profile.amr,
+  };
 }
 
 /** `/login?reason=…` keys for refused SSO sign-ins; the page maps them to fixed messages. */

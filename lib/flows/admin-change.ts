@@ -2,7 +2,12 @@ import "server-only";
 import { forbidden } from "next/navigation";
 import { getDb } from "@/db";
 import type { FormState } from "@/lib/action";
-import { delegatedChange, LAST_ADMINISTRATOR_MESSAGE, refusalToActOn, type Affected } from "@/lib/admin/delegated-change";
+import {
+  delegatedChange,
+  LAST_ADMINISTRATOR_MESSAGE,
+  refusalToActOn,
+  type Affected,
+} from "@/lib/admin/delegated-change";
 import { OWN_ACCOUNT_REFUSAL, type Refusal } from "@/lib/admin/delegation";
 import { findUserInOrganisation } from "@/lib/admin/user-admin";
 import { recordActorEvent } from "@/lib/audit";
@@ -22,7 +27,8 @@ export function refuse(current: CurrentSession, action: string, refusal: Refusal
   forbidden();
 }
 
-const OWN_TWO_FACTOR_MESSAGE = "This would stop two-factor authentication being required of you. Another administrator can make that change.";
+const OWN_TWO_FACTOR_MESSAGE =
+  "This would stop two-factor authentication being required of you. Another administrator can make that change.";
 
 export type AdminTarget = NonNullable<ReturnType<typeof findUserInOrganisation>>;
 
@@ -33,10 +39,16 @@ export type AdminTarget = NonNullable<ReturnType<typeof findUserInOrganisation>>
  * inside its transaction). `ownAccount: "refuse"` turns the actor's own
  * account away: what it guards belongs on /profile, behind the password and a code.
  */
-export function adminTarget(current: CurrentSession, userId: number, action: string, options: { ownAccount: "refuse" | "allow" }): AdminTarget | null {
+export function adminTarget(
+  current: CurrentSession,
+  userId: number,
+  action: string,
+  options: { ownAccount: "refuse" | "allow" },
+): AdminTarget | null {
   const target = findUserInOrganisation(getDb(), current.organisation.id, userId);
   if (!target) return null;
-  if (options.ownAccount === "refuse" && target.id === current.user.id) refuse(current, action, OWN_ACCOUNT_REFUSAL, target.id);
+  if (options.ownAccount === "refuse" && target.id === current.user.id)
+    refuse(current, action, OWN_ACCOUNT_REFUSAL, target.id);
   const refusal = refusalToActOn(getDb(), current.organisation.id, current.user.id, target.id);
   if (refusal) refuse(current, action, refusal, target.id);
   return target;
@@ -50,17 +62,35 @@ export function adminTarget(current: CurrentSession, userId: number, action: str
 export function changeAsActor<T>(
   current: CurrentSession,
   action: string,
-  options: { affected: Affected; edited?: { roleId: number } | { groupId: number }; change: Parameters<typeof delegatedChange<T>>[1]["change"] },
+  options: {
+    affected: Affected;
+    edited?: { roleId: number } | { groupId: number };
+    change: Parameters<typeof delegatedChange<T>>[1]["change"];
+  },
 ): { ok: true; value: T } | { ok: false; state: FormState } {
-  const outcome = delegatedChange(getDb(), { organisationId: current.organisation.id, actorUserId: current.user.id, ...options });
+  const outcome = delegatedChange(getDb(), {
+    organisationId: current.organisation.id,
+    actorUserId: current.user.id,
+    ...options,
+  });
   if (outcome.ok) return outcome;
   if ("refusal" in outcome) refuse(current, action, outcome.refusal, options.affected.userIds?.[0]);
   if ("ownTwoFactorLowered" in outcome) {
     // The page offers this (a role's 2FA box), so it is a message there, and audited.
-    recordActorEvent(getDb(), current, "access.refused", { targetUserId: current.user.id, details: { action, reason: "own_two_factor" } });
+    recordActorEvent(getDb(), current, "access.refused", {
+      targetUserId: current.user.id,
+      details: { action, reason: "own_two_factor" },
+    });
     return { ok: false, state: { status: "error", message: OWN_TWO_FACTOR_MESSAGE } };
   }
-  if ("notFound" in outcome) return { ok: false, state: { status: "error", message: "That no longer exists: someone changed it in the meantime. Reload the page." } };
+  if ("notFound" in outcome)
+    return {
+      ok: false,
+      state: {
+        status: "error",
+        message: "That no longer exists: someone changed it in the meantime. Reload the page.",
+      },
+    };
   return { ok: false, state: { status: "error", message: LAST_ADMINISTRATOR_MESSAGE } };
 }
 

@@ -8,7 +8,10 @@ import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { notifyUser } from "@/lib/messaging/notify";
 import { twoFactorEnabled } from "@/lib/messaging/security-emails";
-import { confirmAuthenticatorEnrolment, startAuthenticatorEnrolment } from "@/lib/two-factor/authenticator-app/credentials";
+import {
+  confirmAuthenticatorEnrolment,
+  startAuthenticatorEnrolment,
+} from "@/lib/two-factor/authenticator-app/credentials";
 import { groupSecret, totpUri } from "@/lib/two-factor/authenticator-app/totp";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { fieldError } from "@/lib/messages";
@@ -24,7 +27,11 @@ export type EnrolmentFinish = { recoveryCodes: string[] };
 
 export async function beginEnrolment({ user, organisation }: CurrentSession): Promise<FormState<EnrolmentStart>> {
   const db = getDb();
-  const { allowTotp } = db.select({ allowTotp: organisations.allowTotp }).from(organisations).where(eq(organisations.id, organisation.id)).get()!;
+  const { allowTotp } = db
+    .select({ allowTotp: organisations.allowTotp })
+    .from(organisations)
+    .where(eq(organisations.id, organisation.id))
+    .get()!;
   if (!allowTotp) return { status: "error", message: "Your organisation does not allow authenticator apps." };
   const started = startAuthenticatorEnrolment(db, user.id, appKeyRing());
   if (!started.ok) return { status: "error", message: "Two-factor authentication is already on." };
@@ -39,9 +46,13 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
   const result = await confirmAuthenticatorEnrolment(db, current.user.id, code, appKeyRing());
   if (!result.ok) {
     if (result.reason === "wrong_code") {
-      return fieldError("code", "That code is not valid. Check that your phone's clock is set automatically, then try the newest code.");
+      return fieldError(
+        "code",
+        "That code is not valid. Check that your phone's clock is set automatically, then try the newest code.",
+      );
     }
-    if (result.reason === "locked") return { status: "error", message: "Too many wrong codes. Try again in a few minutes." };
+    if (result.reason === "locked")
+      return { status: "error", message: "Too many wrong codes. Try again in a few minutes." };
     return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };
   }
   // Whoever may have held a session before 2FA was on must pass it now.

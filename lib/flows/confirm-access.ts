@@ -59,12 +59,17 @@ export async function confirmPasswordAndCode(
     return { status: "error", message: messages.secondStepLocked };
   }
   if (check.outcome === "wrong") {
-    const problem = check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
+    const problem =
+      check.codeProblem === "expired" ? "That code has expired: send a new one." : "That code is not valid.";
     return fieldError(fields.code, problem);
   }
-  if (check.unlocked) recordActorEvent(db, current, "two_factor.unlocked", { targetUserId: user.id, details: { by: "recovery_code" } });
+  if (check.unlocked)
+    recordActorEvent(db, current, "two_factor.unlocked", { targetUserId: user.id, details: { by: "recovery_code" } });
   if (check.method === "recovery_code") {
-    recordActorEvent(db, current, "recovery_code.used", { targetUserId: user.id, details: { method: "recovery_code", for: "confirmation" } });
+    recordActorEvent(db, current, "recovery_code.used", {
+      targetUserId: user.id,
+      details: { method: "recovery_code", for: "confirmation" },
+    });
     await tellOwnerRecoveryCodeUsed(user, current.organisation, recoveryCodeSupply(db, user.id).left);
   }
   return null;
@@ -87,7 +92,10 @@ export async function finishConfirmAccessWithDuo(current: CurrentSession): Promi
 }
 
 /** "Confirm access": the password, then a current second factor when the user has one. */
-export async function confirmAccess(current: CurrentSession, input: { password: string; code: string }): Promise<FormState | null> {
+export async function confirmAccess(
+  current: CurrentSession,
+  input: { password: string; code: string },
+): Promise<FormState | null> {
   const db = getDb();
   const refusal = confirmationNeeds(current.user.id).code
     ? await confirmPasswordAndCode(current, input, { password: "password", code: "code" })

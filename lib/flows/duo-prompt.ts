@@ -9,11 +9,23 @@ import { beginDuoPrompt } from "@/lib/two-factor/duo/prompt";
 import type { DuoPurpose } from "@/lib/two-factor/duo/states";
 
 /** For the server actions that start a Duo round trip: off to Duo, or a plain message when Duo cannot be used now. */
-export async function redirectToDuoPrompt(current: CurrentSession, purpose: DuoPurpose, rememberBrowser = false): Promise<FormState> {
+export async function redirectToDuoPrompt(
+  current: CurrentSession,
+  purpose: DuoPurpose,
+  rememberBrowser = false,
+): Promise<FormState> {
   const db = getDb();
-  const started = await beginDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, purpose, rememberBrowser });
+  const started = await beginDuoPrompt(db, {
+    user: current.user,
+    sessionTokenHash: current.session.tokenHash,
+    purpose,
+    rememberBrowser,
+  });
   if (!started.ok) {
-    recordActorEvent(db, current, "duo_connection.failed", { targetUserId: current.user.id, details: { reason: started.reason, purpose } });
+    recordActorEvent(db, current, "duo_connection.failed", {
+      targetUserId: current.user.id,
+      details: { reason: started.reason, purpose },
+    });
     return { status: "error", message: duoMessage(started.reason) };
   }
   redirect(started.url);

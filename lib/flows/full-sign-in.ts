@@ -17,11 +17,19 @@ import { secureCookies } from "@/lib/auth/secure-cookies";
  * with, and after an upgrade every existing account would otherwise alert
  * from its usual browser, teaching people to ignore the alert.
  */
-export async function noteFullSignIn(db: Db, input: { userId: number; context: RequestContext; now?: Date }): Promise<void> {
+export async function noteFullSignIn(
+  db: Db,
+  input: { userId: number; context: RequestContext; now?: Date },
+): Promise<void> {
   const now = input.now ?? new Date();
   const jar = await cookies();
   const { name, options } = knownBrowserCookie(secureCookies());
-  const recorded = recordKnownBrowser(db, { userId: input.userId, token: jar.get(name)?.value, context: input.context, now });
+  const recorded = recordKnownBrowser(db, {
+    userId: input.userId,
+    token: jar.get(name)?.value,
+    context: input.context,
+    now,
+  });
   jar.set(name, recorded.token, { ...options, expires: new Date(now.getTime() + KNOWN_BROWSER_LIFETIME_MS) });
   if (!recorded.isNew || !recorded.accountHadOthers) return;
   // After the response: a slow or failing mail provider must not hold up or break the sign-in.

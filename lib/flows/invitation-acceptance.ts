@@ -33,13 +33,21 @@ async function signOutCurrentSession(): Promise<void> {
  * Accepting an invitation: the invitee's name and password, then a session
  * at whichever sign-in step they owe, and on to it.
  */
-export async function acceptInvitationAndSignIn(input: { token: string; name: string; newPassword: string }): Promise<FormState> {
+export async function acceptInvitationAndSignIn(input: {
+  token: string;
+  name: string;
+  newPassword: string;
+}): Promise<FormState> {
   const { token, name, newPassword } = input;
   const db = getDb();
   // Checked before hashing, so that nobody without a live link makes the server run argon2.
   const invitation = openInvitation(db, token);
   if (!invitation) return LINK_UNUSABLE;
-  const problem = newPasswordProblem(newPassword, { email: invitation.email, name, organisationName: invitation.organisationName });
+  const problem = newPasswordProblem(newPassword, {
+    email: invitation.email,
+    name,
+    organisationName: invitation.organisationName,
+  });
   if (problem) return fieldError("newPassword", problem);
   const accepted = acceptInvitation(db, { token, name, passwordHash: await hashPassword(newPassword) });
   if (!accepted) return LINK_UNUSABLE;
@@ -61,7 +69,11 @@ export async function acceptInvitationAndSignIn(input: { token: string; name: st
     details: { stage: sessionStage },
   });
   if (sessionStage === "password") {
-    await sendCodeIfChallengeStartsWithIt(db, { userId: accepted.userId, sessionTokenHash: hashToken(session.token), context });
+    await sendCodeIfChallengeStartsWithIt(db, {
+      userId: accepted.userId,
+      sessionTokenHash: hashToken(session.token),
+      context,
+    });
   }
   // The guards send a session that still owes setup or a code to its step.
   redirect("/");

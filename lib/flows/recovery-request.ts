@@ -15,9 +15,14 @@ import { openRecoveryRequest } from "@/lib/recovery/requests";
 export async function requestRecoveryFlow(current: CurrentSession): Promise<FormState> {
   const db = getDb();
   const { user, organisation } = current;
-  const opened = openRecoveryRequest(db, { organisationId: organisation.id, userId: user.id, context: current.context });
+  const opened = openRecoveryRequest(db, {
+    organisationId: organisation.id,
+    userId: user.id,
+    context: current.context,
+  });
   if (opened.outcome === "limited") return { status: "error", message: recoveryRequestLimited(opened.retryAt) };
-  if (opened.outcome === "already_pending") return { status: "success", message: recoveryRequestAlreadySent(opened.request.createdAt) };
+  if (opened.outcome === "already_pending")
+    return { status: "success", message: recoveryRequestAlreadySent(opened.request.createdAt) };
   const administrators = administratorsWhoMayActOn(db, organisation.id, user.id);
   for (const admin of administrators) {
     await tellAdministratorOfRecoveryRequest(admin, user, opened.request, organisation);

@@ -49,7 +49,12 @@ export async function verifySecondFactorStep(
   // A code typed while Duo is the starting method is for the user's first code method (or a recovery code).
   const starting = startingMethod(methods, preferredMethod);
   const { requested } = input;
-  const method = requested && methods.includes(requested) ? requested : isCodeMethod(starting) ? starting : (methods.find(isCodeMethod) ?? "totp");
+  const method =
+    requested && methods.includes(requested)
+      ? requested
+      : isCodeMethod(starting)
+        ? starting
+        : (methods.find(isCodeMethod) ?? "totp");
   const result = await verifySecondFactor(db, {
     user,
     sessionTokenHash: session.tokenHash,
@@ -98,7 +103,11 @@ export async function sendSecondFactorCodeStep(current: CurrentSession): Promise
 
 /** From the authenticator app to a sent code: send one (unless one is waiting), then show the code step. */
 export async function switchToSentCode(current: CurrentSession): Promise<FormState> {
-  const waiting = liveCode(getDb(), { userId: current.user.id, sessionTokenHash: current.session.tokenHash, purpose: "second_factor" });
+  const waiting = liveCode(getDb(), {
+    userId: current.user.id,
+    sessionTokenHash: current.session.tokenHash,
+    purpose: "second_factor",
+  });
   if (!waiting) {
     const result = await sendSecondFactorCodeStep(current);
     if (result.status === "error") return result;

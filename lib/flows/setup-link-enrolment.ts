@@ -7,7 +7,12 @@ import { confirmCurrentPassword } from "@/lib/auth/confirm-password";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
 import { consumeEmailLink, EMAIL_LINK_TOKEN_MAX_LENGTH, findLiveEmailLink } from "@/lib/email-links";
-import { beginEnrolment, finishEnrolment, type EnrolmentFinish, type EnrolmentStart } from "@/lib/flows/authenticator-enrolment";
+import {
+  beginEnrolment,
+  finishEnrolment,
+  type EnrolmentFinish,
+  type EnrolmentStart,
+} from "@/lib/flows/authenticator-enrolment";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 /*
@@ -18,7 +23,8 @@ import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 const LINK_UNUSABLE: FormState = {
   status: "error",
-  message: "This setup link can no longer be used. Ask your administrator for a new one, or set up two-factor authentication from your profile.",
+  message:
+    "This setup link can no longer be used. Ask your administrator for a new one, or set up two-factor authentication from your profile.",
 };
 
 function ownLiveLinkId(token: unknown, current: CurrentSession): number | null {
@@ -34,7 +40,11 @@ function ownLiveLinkId(token: unknown, current: CurrentSession): number | null {
  * first (NIST SP 800-63B-4 §4.1.2: binding an additional authenticator needs
  * authentication at the AAL being bound).
  */
-export async function startSetupLinkEnrolment(current: CurrentSession, token: unknown, currentPassword: string): Promise<FormState<EnrolmentStart>> {
+export async function startSetupLinkEnrolment(
+  current: CurrentSession,
+  token: unknown,
+  currentPassword: string,
+): Promise<FormState<EnrolmentStart>> {
   if (ownLiveLinkId(token, current) === null) return LINK_UNUSABLE;
   if (twoFactorStateOfUser(getDb(), current.user.id).hasFactor && !isRecentlyAuthenticated(current)) {
     return { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
@@ -44,13 +54,20 @@ export async function startSetupLinkEnrolment(current: CurrentSession, token: un
 }
 
 /** The link is spent only once the app is confirmed: a wrong code leaves it usable. */
-export async function finishSetupLinkEnrolment(current: CurrentSession, token: unknown, code: string): Promise<FormState<EnrolmentFinish>> {
+export async function finishSetupLinkEnrolment(
+  current: CurrentSession,
+  token: unknown,
+  code: string,
+): Promise<FormState<EnrolmentFinish>> {
   const linkId = ownLiveLinkId(token, current);
   if (linkId === null) return LINK_UNUSABLE;
   const finished = await finishEnrolment(current, code);
   if (finished.status === "success") {
     consumeEmailLink(getDb(), linkId);
-    recordActorEvent(getDb(), current, "setup_link.used", { targetUserId: current.user.id, details: { purpose: "authenticator_setup" } });
+    recordActorEvent(getDb(), current, "setup_link.used", {
+      targetUserId: current.user.id,
+      details: { purpose: "authenticator_setup" },
+    });
   }
   return finished;
 }

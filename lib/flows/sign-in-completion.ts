@@ -57,7 +57,10 @@ export async function completeSignIn(current: CurrentSession): Promise<never> {
 export async function skipSetupDuringGrace(current: CurrentSession): Promise<FormState> {
   const { requirement } = twoFactorStateOfUser(getDb(), current.user.id);
   if (requirement.level !== "required" || !requirement.graceUntil) {
-    return { status: "error", message: "Your organisation requires two-factor authentication now: set it up to continue." };
+    return {
+      status: "error",
+      message: "Your organisation requires two-factor authentication now: set it up to continue.",
+    };
   }
   recordActorEvent(getDb(), current, "two_factor_setup.skipped", { targetUserId: current.user.id });
   return completeSignIn(current);

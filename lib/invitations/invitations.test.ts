@@ -32,8 +32,16 @@ describe("invitations", () => {
   beforeEach(async () => {
     db = testDatabase();
     organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    adminRole = db.insert(roles).values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] }).returning().get().id;
-    strictRole = db.insert(roles).values({ organisationId, name: "Strict", requireTwoFactor: true }).returning().get().id;
+    adminRole = db
+      .insert(roles)
+      .values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] })
+      .returning()
+      .get().id;
+    strictRole = db
+      .insert(roles)
+      .values({ organisationId, name: "Strict", requireTwoFactor: true })
+      .returning()
+      .get().id;
     ops = db.insert(groups).values({ organisationId, name: "Ops" }).returning().get().id;
     adminId = (await insertUser(db, { organisationId })).id;
     db.insert(userRoles).values({ userId: adminId, roleId: adminRole }).run();
@@ -41,7 +49,14 @@ describe("invitations", () => {
   });
 
   const invite = (email: string, extra: Partial<Parameters<typeof createInvitation>[1]> = {}) =>
-    createInvitation(db, { organisationId, invitedByUserId: adminId, email, roleIds: [strictRole], groupIds: [ops], ...extra });
+    createInvitation(db, {
+      organisationId,
+      invitedByUserId: adminId,
+      email,
+      roleIds: [strictRole],
+      groupIds: [ops],
+      ...extra,
+    });
 
   function invited(email = "New.Person@Example.com", extra: Partial<Parameters<typeof createInvitation>[1]> = {}) {
     const result = invite(email, extra);
@@ -53,16 +68,46 @@ describe("invitations", () => {
     const now = new Date("2030-01-01T00:00:00Z");
     const { userId, token, expiresAt } = invited("New.Person@Example.com", { now });
     const user = db.select().from(users).where(eq(users.id, userId)).get()!;
-    expect(user).toMatchObject({ organisationId, email: "new.person@example.com", name: "new.person", passwordHash: null });
-    expect(db.select().from(userRoles).where(eq(userRoles.userId, userId)).all().map((row) => row.roleId)).toEqual([strictRole]);
-    expect(db.select().from(groupMembers).where(eq(groupMembers.userId, userId)).all().map((row) => row.groupId)).toEqual([ops]);
+    expect(user).toMatchObject({
+      organisationId,
+      email: "new.person@example.com",
+      name: "new.person",
+      passwordHash: null,
+    });
+    expect(
+      db
+        .select()
+        .from(userRoles)
+        .where(eq(userRoles.userId, userId))
+        .all()
+        .map((row) => row.roleId),
+    ).toEqual([strictRole]);
+    expect(
+      db
+        .select()
+        .from(groupMembers)
+        .where(eq(groupMembers.userId, userId))
+        .all()
+        .map((row) => row.groupId),
+    ).toEqual([ops]);
 
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
     const [link] = db.select().from(emailLinks).where(eq(emailLinks.userId, userId)).all();
-    expect(link).toMatchObject({ purpose: "invitation", tokenHash: hashToken(token), createdByUserId: adminId, usedAt: null, revokedAt: null });
+    expect(link).toMatchObject({
+      purpose: "invitation",
+      tokenHash: hashToken(token),
+      createdByUserId: adminId,
+      usedAt: null,
+      revokedAt: null,
+    });
     expect(JSON.stringify(link)).not.toContain(token);
     expect(expiresAt.getTime() - now.getTime()).toBe(INVITATION_LIFETIME_MS);
-    expect(openInvitation(db, token, now)).toMatchObject({ userId, email: "new.person@example.com", organisationId, organisationName: "Acme" });
+    expect(openInvitation(db, token, now)).toMatchObject({
+      userId,
+      email: "new.person@example.com",
+      organisationId,
+      organisationName: "Acme",
+    });
     expect(findPendingInvitation(db, organisationId, userId, now)).toMatchObject({ expired: false, expiresAt });
   });
 
@@ -78,10 +123,20 @@ describe("invitations", () => {
 
   it("refuses roles and groups of another organisation, and creates nothing", () => {
     const elsewhere = db.insert(organisations).values({ name: "Other" }).returning().get().id;
-    const foreignRole = db.insert(roles).values({ organisationId: elsewhere, name: "Theirs", permissions: ["users:manage"] }).returning().get().id;
+    const foreignRole = db
+      .insert(roles)
+      .values({ organisationId: elsewhere, name: "Theirs", permissions: ["users:manage"] })
+      .returning()
+      .get().id;
     const foreignGroup = db.insert(groups).values({ organisationId: elsewhere, name: "Theirs" }).returning().get().id;
-    expect(invite("a@example.com", { roleIds: [strictRole, foreignRole] })).toEqual({ ok: false, reason: "unknown_role_or_group" });
-    expect(invite("a@example.com", { groupIds: [foreignGroup] })).toEqual({ ok: false, reason: "unknown_role_or_group" });
+    expect(invite("a@example.com", { roleIds: [strictRole, foreignRole] })).toEqual({
+      ok: false,
+      reason: "unknown_role_or_group",
+    });
+    expect(invite("a@example.com", { groupIds: [foreignGroup] })).toEqual({
+      ok: false,
+      reason: "unknown_role_or_group",
+    });
     expect(invite("a@example.com", { roleIds: [999_999] })).toEqual({ ok: false, reason: "unknown_role_or_group" });
     expect(db.select().from(users).where(eq(users.email, "a@example.com")).all()).toHaveLength(0);
   });
@@ -98,7 +153,10 @@ describe("invitations", () => {
     const otherHash = await hashPassword("somebody else's password");
     expect(openInvitation(db, token)).toBeNull();
     expect(acceptInvitation(db, { token, name: "Mallory", passwordHash: otherHash })).toBeNull();
-    expect(db.select().from(users).where(eq(users.id, userId)).get()).toMatchObject({ name: "Nina New", passwordHash: user.passwordHash });
+    expect(db.select().from(users).where(eq(users.id, userId)).get()).toMatchObject({
+      name: "Nina New",
+      passwordHash: user.passwordHash,
+    });
     expect(findPendingInvitation(db, organisationId, userId)).toBeNull();
   });
 
@@ -115,7 +173,10 @@ describe("invitations", () => {
     const renewed = issueInvitationLink(db, { organisationId, userId, createdByUserId: adminId, now: expired });
     expect(openInvitation(db, token, expired)).toBeNull();
     expect(acceptInvitation(db, { token, name: "Late", passwordHash, now: expired })).toBeNull();
-    expect(acceptInvitation(db, { token: renewed.token, name: "Late", passwordHash, now: expired })).toEqual({ userId, organisationId });
+    expect(acceptInvitation(db, { token: renewed.token, name: "Late", passwordHash, now: expired })).toEqual({
+      userId,
+      organisationId,
+    });
   });
 
   it("refuses unknown and malformed tokens", () => {
@@ -146,7 +207,10 @@ describe("invitations", () => {
   it("is not offered a setup link until the invitation is accepted", async () => {
     const created = invite("later@example.com");
     const { userId, token } = created.ok ? created : { userId: 0, token: "" };
-    expect(setupLinkEligibility(db, organisationId, userId)).toMatchObject({ ok: false, reason: expect.stringContaining("has not accepted") });
+    expect(setupLinkEligibility(db, organisationId, userId)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("has not accepted"),
+    });
     acceptInvitation(db, { token, name: "Later", passwordHash });
     expect(setupLinkEligibility(db, organisationId, userId).ok).toBe(true);
   });
@@ -155,11 +219,16 @@ describe("invitations", () => {
     const { userId } = invited("boss@example.com", { roleIds: [adminRole], groupIds: [] });
     const attempt = await signInWithPassword(db, { email: "boss@example.com", password: "", context });
     expect(attempt).toEqual({ ok: false, reason: "invalid" });
-    expect((await signInWithPassword(db, { email: "boss@example.com", password: "anything at all here", context })).ok).toBe(false);
+    expect(
+      (await signInWithPassword(db, { email: "boss@example.com", password: "anything at all here", context })).ok,
+    ).toBe(false);
     expect(countFullAdministrators(db, organisationId)).toBe(1);
     const row = listUsers(db, organisationId, { q: "boss", sort: "name", direction: "asc", page: 1 }).rows[0]!;
     expect(row).toMatchObject({ id: userId, invited: true });
-    expect(listUsers(db, organisationId, { q: "", sort: "name", direction: "asc", page: 1 }).rows.find((r) => r.id === adminId)).toMatchObject({ invited: false });
+    expect(
+      listUsers(db, organisationId, { q: "", sort: "name", direction: "asc", page: 1 }).rows.find(
+        (r) => r.id === adminId,
+      ),
+    ).toMatchObject({ invited: false });
   });
 });
-

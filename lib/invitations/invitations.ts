@@ -36,7 +36,13 @@ export function invitationLinkPath(token: string): string {
 /** Whether an account, in any organisation, has this (normalised) address. */
 export function emailInUse(db: Executor, email: string): boolean {
   // Addresses are unique across organisations (users_email_unique), so any user counts.
-  return Boolean(db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).get());
+  return Boolean(
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`)
+      .get(),
+  );
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -63,7 +69,13 @@ export function createInvitation(db: Db, input: CreateInvitationInput): CreateIn
     return db.transaction((tx) => {
       const user = tx
         .insert(users)
-        .values({ organisationId: input.organisationId, email, name: provisionalName(email), passwordHash: null, createdAt: now })
+        .values({
+          organisationId: input.organisationId,
+          email,
+          name: provisionalName(email),
+          passwordHash: null,
+          createdAt: now,
+        })
         .returning({ id: users.id })
         .get();
       applyUserAccessChange(tx, input.organisationId, user.id, {
@@ -74,7 +86,12 @@ export function createInvitation(db: Db, input: CreateInvitationInput): CreateIn
         codeDelivery: "auto",
         removeTwoFactor: false,
       });
-      const link = issueInvitationLink(tx, { organisationId: input.organisationId, userId: user.id, createdByUserId: input.invitedByUserId, now });
+      const link = issueInvitationLink(tx, {
+        organisationId: input.organisationId,
+        userId: user.id,
+        createdByUserId: input.invitedByUserId,
+        now,
+      });
       return { ok: true as const, userId: user.id, email, ...link };
     });
   } catch (error) {
@@ -101,7 +118,12 @@ export function issueInvitationLink(
 export type PendingInvitation = { email: string; sentAt: Date; expiresAt: Date; expired: boolean };
 
 /** The invitation a user of the organisation has not accepted yet, or null (accepted, or never invited). */
-export function findPendingInvitation(db: Executor, organisationId: number, userId: number, now = new Date()): PendingInvitation | null {
+export function findPendingInvitation(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+  now = new Date(),
+): PendingInvitation | null {
   const user = db
     .select({ email: users.email, pending: pendingInvitationSql })
     .from(users)
@@ -115,7 +137,12 @@ export function findPendingInvitation(db: Executor, organisationId: number, user
     .orderBy(desc(emailLinks.id))
     .get();
   if (!latest) return null;
-  return { email: user.email, sentAt: latest.sentAt, expiresAt: latest.expiresAt, expired: latest.expiresAt <= now || latest.revokedAt !== null };
+  return {
+    email: user.email,
+    sentAt: latest.sentAt,
+    expiresAt: latest.expiresAt,
+    expired: latest.expiresAt <= now || latest.revokedAt !== null,
+  };
 }
 
 /**
@@ -123,11 +150,22 @@ export function findPendingInvitation(db: Executor, organisationId: number, user
  * never got a password, is deleted. Returns their address, or null when the
  * user accepted in the meantime (then nothing changes).
  */
-export function withdrawInvitation(db: Db, organisationId: number, userId: number, now = new Date()): { email: string } | null {
+export function withdrawInvitation(
+  db: Db,
+  organisationId: number,
+  userId: number,
+  now = new Date(),
+): { email: string } | null {
   return db.transaction((tx) => {
     if (!findPendingInvitation(tx, organisationId, userId, now)) return null;
     revokeEmailLinks(tx, { userId, purpose: "invitation" }, now);
-    return tx.delete(users).where(and(eq(users.id, userId), isNull(users.passwordHash))).returning({ email: users.email }).get() ?? null;
+    return (
+      tx
+        .delete(users)
+        .where(and(eq(users.id, userId), isNull(users.passwordHash)))
+        .returning({ email: users.email })
+        .get() ?? null
+    );
   });
 }
 
@@ -138,11 +176,20 @@ export type OpenInvitation = { userId: number; email: string; organisationId: nu
  * expired, revoked or used link alike. Only reads: opening the page (which
  * mail scanners do) never spends the link.
  */
-export function openInvitation(db: Executor, token: string, now = new Date()): (OpenInvitation & { linkId: number }) | null {
+export function openInvitation(
+  db: Executor,
+  token: string,
+  now = new Date(),
+): (OpenInvitation & { linkId: number }) | null {
   const link = findLiveEmailLink(db, "invitation", token, now);
   if (!link) return null;
   const invitee = db
-    .select({ userId: users.id, email: users.email, organisationId: organisations.id, organisationName: organisations.name })
+    .select({
+      userId: users.id,
+      email: users.email,
+      organisationId: organisations.id,
+      organisationName: organisations.name,
+    })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(and(eq(users.id, link.userId), isNull(users.passwordHash), isNull(users.disabledAt)))

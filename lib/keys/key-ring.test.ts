@@ -18,9 +18,15 @@ describe("key ring", () => {
   });
 
   it("derives with HKDF-SHA256 under fixed labels, so the same key gives the same keys after a restart", () => {
-    const expected = Buffer.from(crypto.hkdfSync("sha256", keyA, Buffer.alloc(0), "twofold/aes-256-gcm/secrets/v2", 32));
+    const expected = Buffer.from(
+      crypto.hkdfSync("sha256", keyA, Buffer.alloc(0), "twofold/aes-256-gcm/secrets/v2", 32),
+    );
     expect(createKeyRing([keyA]).current.encryption.equals(expected)).toBe(true);
-    expect(createKeyRing([keyA]).current.hmac("one-time-code").equals(createKeyRing([keyA]).current.hmac("one-time-code"))).toBe(true);
+    expect(
+      createKeyRing([keyA])
+        .current.hmac("one-time-code")
+        .equals(createKeyRing([keyA]).current.hmac("one-time-code")),
+    ).toBe(true);
     // Different keys give different derived keys.
     expect(createKeyRing([keyB]).current.encryption.equals(expected)).toBe(false);
   });
@@ -33,7 +39,8 @@ describe("key ring", () => {
     // Not a slice of the key, nor of any derived key, in any encoding.
     const ring = createKeyRing([keyA]);
     for (const material of [keyA, ring.current.encryption, ring.current.hmac("recovery-code")]) {
-      for (const encoding of ["base64", "base64url", "hex"] as const) expect(material.toString(encoding)).not.toContain(id);
+      for (const encoding of ["base64", "base64url", "hex"] as const)
+        expect(material.toString(encoding)).not.toContain(id);
     }
   });
 

@@ -93,6 +93,7 @@ export function createKeyRing(configured: readonly (Buffer | ConfiguredKey)[]): 
   const [current] = keys;
   if (!current) throw new Error("A key ring needs at least one key.");
   const byId = new Map(keys.map((key) => [key.id, key]));
-  if (byId.size !== keys.length) throw new Error("Two different encryption keys have the same key id; generate a new key.");
+  if (byId.size !== keys.length)
+    throw new Error("Two different encryption keys have the same key id; generate a new key.");
   return { current, keys, byId: (id) => byId.get(id) };
 }

@@ -29,7 +29,9 @@ describe("keyed hashes", () => {
     expect(verifyKeyedHash(ringA, "recovery-code", `${message}x`, stored)).toBe(false);
     expect(verifyKeyedHash(createKeyRing([keyB]), "recovery-code", message, stored)).toBe(false);
     // Relabelled with B's id, A's digest does not verify.
-    expect(verifyKeyedHash(ringBA, "recovery-code", message, stored.replace(ringA.current.id, ringBA.current.id))).toBe(false);
+    expect(verifyKeyedHash(ringBA, "recovery-code", message, stored.replace(ringA.current.id, ringBA.current.id))).toBe(
+      false,
+    );
   });
 
   it("still verify a legacy hash without key id under any key in the ring, and no other", () => {

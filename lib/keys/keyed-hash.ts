@@ -34,7 +34,10 @@ export function keyedHash(ring: KeyRing, purpose: HmacPurpose, message: string):
  * user's set). Lookups by an HMAC value leak nothing useful through timing.
  */
 export function keyedHashCandidates(ring: KeyRing, purpose: HmacPurpose, message: string): string[] {
-  return [...ring.keys.map((key) => hashUnder(key, purpose, message)), ...ring.keys.map((key) => digest(key.legacy, message))];
+  return [
+    ...ring.keys.map((key) => hashUnder(key, purpose, message)),
+    ...ring.keys.map((key) => digest(key.legacy, message)),
+  ];
 }
 
 /** Whether `stored` is the hash of `message`, checked with the key it names (OWASP ASVS 5.0 V11.2.4: constant-time). */

@@ -7,7 +7,11 @@ import { duoSecretKeyBinding, totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing } from "@/lib/keys/key-ring";
 import { rekeyStoredSecrets, upgradeV1Secrets } from "@/lib/keys/rekey";
 import { decryptSecret, encryptSecret } from "@/lib/keys/secrets";
-import { startAuthenticatorEnrolment, confirmAuthenticatorEnrolment, verifyAuthenticatorCode } from "@/lib/two-factor/authenticator-app/credentials";
+import {
+  startAuthenticatorEnrolment,
+  confirmAuthenticatorEnrolment,
+  verifyAuthenticatorCode,
+} from "@/lib/two-factor/authenticator-app/credentials";
 import { checkCode, CODE_LIFETIME_MS, issueCode } from "@/lib/two-factor/sent-codes/codes";
 import { consumeRecoveryCode, replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes/codes";
 import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
@@ -28,7 +32,8 @@ function legacyV1(plaintext: string, key: Buffer): string {
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return ["v1", ...[iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString("base64url"))].join(".");
 }
-const legacyRecoveryHash = (code: string, key: Buffer) => crypto.createHmac("sha256", key).update(`recovery-code:${code}`).digest("base64url");
+const legacyRecoveryHash = (code: string, key: Buffer) =>
+  crypto.createHmac("sha256", key).update(`recovery-code:${code}`).digest("base64url");
 
 describe("rotating from key A to key B", () => {
   let db: Db;
@@ -48,11 +53,17 @@ describe("rotating from key A to key B", () => {
     // Enrolled before key rings: v1 secret and un-prefixed hashes under the raw key A.
     const old = await insertUser(db, { organisationId: user.organisationId });
     const secret = generateTotpSecret();
-    db.insert(totpCredentials).values({ userId: old.id, secretEncrypted: legacyV1(secret, keyA), confirmedAt: start }).run();
-    db.insert(recoveryCodes).values({ userId: old.id, codeHash: legacyRecoveryHash("abcdefghjkmn", keyA), createdAt: start }).run();
+    db.insert(totpCredentials)
+      .values({ userId: old.id, secretEncrypted: legacyV1(secret, keyA), confirmedAt: start })
+      .run();
+    db.insert(recoveryCodes)
+      .values({ userId: old.id, codeHash: legacyRecoveryHash("abcdefghjkmn", keyA), createdAt: start })
+      .run();
     legacy = { id: old.id, secret, recoveryCode: "abcd-efgh-jkmn" };
     db.update(organisations)
-      .set({ duoSecretKeyEncrypted: encryptSecret("duo-client-secret", duoSecretKeyBinding(user.organisationId), ringA) })
+      .set({
+        duoSecretKeyEncrypted: encryptSecret("duo-client-secret", duoSecretKeyBinding(user.organisationId), ringA),
+      })
       .where(eq(organisations.id, user.organisationId))
       .run();
     const sent = issueCode(db, {
@@ -75,15 +86,21 @@ describe("rotating from key A to key B", () => {
   };
 
   it("at start, upgrades only the v1 values to v2 bound to their row; the server refuses v1 until then", async () => {
-    const v1Row = () => db.select().from(totpCredentials).where(eq(totpCredentials.userId, legacy.id)).get()!.secretEncrypted;
-    const modernBefore = db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)).get()!.secretEncrypted;
-    await expect(verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).rejects.toThrow(/v1/);
+    const v1Row = () =>
+      db.select().from(totpCredentials).where(eq(totpCredentials.userId, legacy.id)).get()!.secretEncrypted;
+    const modernBefore = db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)).get()!
+      .secretEncrypted;
+    await expect(
+      verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60)),
+    ).rejects.toThrow(/v1/);
     expect(upgradeV1Secrets(db, ringBA)).toEqual([
       { name: "organisations.duo_secret_key_encrypted", total: 0, rekeyed: 0, current: 0, unreadable: [] },
       { name: "totp_credentials.secret_encrypted", total: 1, rekeyed: 1, current: 0, unreadable: [] },
     ]);
     expect(v1Row()).toMatch(new RegExp(`^v2\\.${ringB.current.id}\\.`));
-    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)).get()!.secretEncrypted).toBe(modernBefore);
+    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)).get()!.secretEncrypted).toBe(
+      modernBefore,
+    );
     expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(upgradeV1Secrets(db, ringBA)[1]).toMatchObject({ total: 0, rekeyed: 0 });
   });
@@ -98,7 +115,16 @@ describe("rotating from key A to key B", () => {
     expect(consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringB, at(60))).toBe(false);
     expect(consumeRecoveryCode(db, modern.id, modern.recoveryCodes[0]!, ringBA, at(60))).toBe(true);
     expect(consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringBA, at(60))).toBe(true);
-    expect(checkCode(db, { userId: modern.id, sessionTokenHash: "session", purpose: "second_factor", code: sentCode, keys: ringBA, now: at(60) }).ok).toBe(true);
+    expect(
+      checkCode(db, {
+        userId: modern.id,
+        sessionTokenHash: "session",
+        purpose: "second_factor",
+        code: sentCode,
+        keys: ringBA,
+        now: at(60),
+      }).ok,
+    ).toBe(true);
     // Without A, none of it can be read.
     expect(() => duoSecret(ringB)).toThrow();
   });
@@ -109,7 +135,11 @@ describe("rotating from key A to key B", () => {
       { name: "organisations.duo_secret_key_encrypted", total: 1, rekeyed: 1, current: 0, unreadable: [] },
       { name: "totp_credentials.secret_encrypted", total: 2, rekeyed: 2, current: 0, unreadable: [] },
     ]);
-    const stored = db.select().from(totpCredentials).all().map((row) => row.secretEncrypted);
+    const stored = db
+      .select()
+      .from(totpCredentials)
+      .all()
+      .map((row) => row.secretEncrypted);
     expect(stored.every((value) => value.startsWith(`v2.${ringB.current.id}.`))).toBe(true);
 
     const second = rekeyStoredSecrets(db, ringBA, { now: at(10) });
@@ -117,7 +147,13 @@ describe("rotating from key A to key B", () => {
       { rekeyed: 0, current: 1 },
       { rekeyed: 0, current: 2 },
     ]);
-    expect(db.select().from(totpCredentials).all().map((row) => row.secretEncrypted)).toEqual(stored);
+    expect(
+      db
+        .select()
+        .from(totpCredentials)
+        .all()
+        .map((row) => row.secretEncrypted),
+    ).toEqual(stored);
 
     expect(duoSecret(ringB)).toBe("duo-client-secret");
     expect(await verifyAuthenticatorCode(db, modern.id, totpCodeAt(modern.secret, at(60)), ringB, at(60))).toBe(true);
@@ -132,7 +168,14 @@ describe("rotating from key A to key B", () => {
     const report = rekeyStoredSecrets(db, ringBA, { now: at(10) });
     const [b, a] = report.keys;
     expect(b).toMatchObject({ newest: true, ciphertexts: 3, recoveryCodes: 0, oneTimeCodes: 0, removable: false });
-    expect(a).toMatchObject({ newest: false, ciphertexts: 0, recoveryCodes: 10, recoveryCodeUsers: 1, oneTimeCodes: 1, removable: false });
+    expect(a).toMatchObject({
+      newest: false,
+      ciphertexts: 0,
+      recoveryCodes: 10,
+      recoveryCodeUsers: 1,
+      oneTimeCodes: 1,
+      removable: false,
+    });
     expect(report.withoutKeyId).toEqual({ recoveryCodes: 1, recoveryCodeUsers: 1, oneTimeCodes: 0 });
 
     // The code expires; both users make new recovery codes, now under B.

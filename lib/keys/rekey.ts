@@ -50,7 +50,13 @@ type Pass = "all" | "v1";
 
 const isV1 = (stored: string) => stored.startsWith("v1.");
 
-function rekeyColumn(db: Db, column: StoredSecretColumn, ring: KeyRing, write: boolean, pass: Pass = "all"): ColumnReport {
+function rekeyColumn(
+  db: Db,
+  column: StoredSecretColumn,
+  ring: KeyRing,
+  write: boolean,
+  pass: Pass = "all",
+): ColumnReport {
   // One transaction per column; "immediate" takes the write lock first, so no request interleaves.
   return db.transaction(
     (tx) => {
@@ -62,7 +68,8 @@ function rekeyColumn(db: Db, column: StoredSecretColumn, ring: KeyRing, write: b
         try {
           const opened = openSecret(row.stored, binding, ring, { acceptV1: true });
           if (opened.upToDate) report.current++;
-          else if (!write || column.replace(tx, row.id, row.stored, encryptSecret(opened.plaintext, binding, ring))) report.rekeyed++;
+          else if (!write || column.replace(tx, row.id, row.stored, encryptSecret(opened.plaintext, binding, ring)))
+            report.rekeyed++;
         } catch (error) {
           if (!(error instanceof UnreadableSecretError)) throw error;
           report.unreadable.push(row.id);
@@ -78,7 +85,9 @@ const empty = (): KeyDependency => ({ ciphertexts: 0, recoveryCodes: 0, recovery
 
 /** The key id a stored hash names ("h2.<key id>.<digest>"), in SQL; null for a hash from before key ids. */
 const keyIdIn = (column: typeof recoveryCodes.codeHash | typeof oneTimeCodes.codeHash) =>
-  sql<string | null>`case when ${column} like 'h2.%.%' then substr(${column}, 4, instr(substr(${column}, 4), '.') - 1) end`;
+  sql<
+    string | null
+  >`case when ${column} like 'h2.%.%' then substr(${column}, 4, instr(substr(${column}, 4), '.') - 1) end`;
 
 function dependencies(db: Db, ring: KeyRing, now: Date): Map<string | null, KeyDependency> {
   const byKeyId = new Map<string | null, KeyDependency>();

@@ -15,7 +15,9 @@ function legacyV1(plaintext: string, key: Buffer): string {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v1", iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+  return ["v1", iv, cipher.getAuthTag(), ciphertext]
+    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+    .join(".");
 }
 
 /** Replaces one dot-separated part of a stored value. */
@@ -40,7 +42,9 @@ describe("secrets at rest (AES-256-GCM v2)", () => {
 
   it("encrypts under the derived key, not the configured one", () => {
     const [, , iv, tag, ciphertext] = encryptSecret(secret, alice, ringA).split(".");
-    const underMaster = crypto.createDecipheriv("aes-256-gcm", keyA, Buffer.from(iv!, "base64url"), { authTagLength: 16 });
+    const underMaster = crypto.createDecipheriv("aes-256-gcm", keyA, Buffer.from(iv!, "base64url"), {
+      authTagLength: 16,
+    });
     underMaster.setAAD(Buffer.from(`v2.${ringA.current.id}|${alice}`));
     underMaster.setAuthTag(Buffer.from(tag!, "base64url"));
     underMaster.update(Buffer.from(ciphertext!, "base64url"));
@@ -50,12 +54,30 @@ describe("secrets at rest (AES-256-GCM v2)", () => {
   it("refuses a truncated tag (4 or 12 bytes) that Node would otherwise check only in part", () => {
     const stored = encryptSecret(secret, alice, ringA);
     for (const bytes of [4, 12, 15]) {
-      expect(() => decryptSecret(withPart(stored, 3, (tag) => tag.subarray(0, bytes)), alice, ringA)).toThrow(UnreadableSecretError);
+      expect(() =>
+        decryptSecret(
+          withPart(stored, 3, (tag) => tag.subarray(0, bytes)),
+          alice,
+          ringA,
+        ),
+      ).toThrow(UnreadableSecretError);
     }
     const legacy = legacyV1(secret, keyA);
-    expect(() => decryptSecret(withPart(legacy, 2, (tag) => tag.subarray(0, 4)), alice, ringA)).toThrow(UnreadableSecretError);
+    expect(() =>
+      decryptSecret(
+        withPart(legacy, 2, (tag) => tag.subarray(0, 4)),
+        alice,
+        ringA,
+      ),
+    ).toThrow(UnreadableSecretError);
     // A longer tag is no better.
-    expect(() => decryptSecret(withPart(stored, 3, (tag) => Buffer.concat([tag, Buffer.alloc(1)])), alice, ringA)).toThrow(UnreadableSecretError);
+    expect(() =>
+      decryptSecret(
+        withPart(stored, 3, (tag) => Buffer.concat([tag, Buffer.alloc(1)])),
+        alice,
+        ringA,
+      ),
+    ).toThrow(UnreadableSecretError);
   });
 
   it("binds each ciphertext to its row and column: copied to another row or column, it does not decrypt", () => {
@@ -71,11 +93,14 @@ describe("secrets at rest (AES-256-GCM v2)", () => {
   it("refuses tampering with the ciphertext, the IV, the tag, the key id or the version", () => {
     const stored = encryptSecret(secret, alice, ringA);
     const flip = (part: Buffer) => Buffer.from(part.map((byte, index) => (index === 0 ? byte ^ 1 : byte)));
-    for (const index of [2, 3, 4]) expect(() => decryptSecret(withPart(stored, index, flip), alice, ringA)).toThrow(UnreadableSecretError);
+    for (const index of [2, 3, 4])
+      expect(() => decryptSecret(withPart(stored, index, flip), alice, ringA)).toThrow(UnreadableSecretError);
     const otherKey = createKeyRing([keyB]);
     const ringBA = createKeyRing([keyB, keyA]);
     // Relabelled with another key id in the ring: that key cannot open it.
-    expect(() => decryptSecret(stored.replace(ringA.current.id, otherKey.current.id), alice, ringBA)).toThrow(UnreadableSecretError);
+    expect(() => decryptSecret(stored.replace(ringA.current.id, otherKey.current.id), alice, ringBA)).toThrow(
+      UnreadableSecretError,
+    );
     expect(() => decryptSecret(stored.replace(/^v2/, "v3"), alice, ringA)).toThrow(/Unrecognised/);
     expect(() => decryptSecret(`${stored}.extra`, alice, ringA)).toThrow(UnreadableSecretError);
     expect(() => decryptSecret(stored.replace(/\.([^.]+)$/, ".%%%"), alice, ringA)).toThrow(UnreadableSecretError);
@@ -92,7 +117,11 @@ describe("rotation", () => {
   it("reads data under key A with the ring [B, A], and writes new data under B", () => {
     const underA = encryptSecret(secret, alice, ringA);
     const ringBA = createKeyRing([keyB, keyA]);
-    expect(openSecret(underA, alice, ringBA)).toMatchObject({ plaintext: secret, upToDate: false, key: { id: ringA.current.id } });
+    expect(openSecret(underA, alice, ringBA)).toMatchObject({
+      plaintext: secret,
+      upToDate: false,
+      key: { id: ringA.current.id },
+    });
     const underB = encryptSecret(secret, alice, ringBA);
     expect(underB.split(".")[1]).toBe(ringBA.current.id);
     expect(openSecret(underB, alice, ringBA)).toMatchObject({ plaintext: secret, upToDate: true });
@@ -103,9 +132,14 @@ describe("rotation", () => {
     const legacy = legacyV1(secret, keyA);
     const upgrade = { acceptV1: true };
     expect(openSecret(legacy, alice, ringA, upgrade).plaintext).toBe(secret);
-    expect(openSecret(legacy, alice, createKeyRing([keyB, keyA]), upgrade)).toMatchObject({ plaintext: secret, upToDate: false });
+    expect(openSecret(legacy, alice, createKeyRing([keyB, keyA]), upgrade)).toMatchObject({
+      plaintext: secret,
+      upToDate: false,
+    });
     expect(() => openSecret(legacy, alice, createKeyRing([keyB]), upgrade)).toThrow(UnreadableSecretError);
-    const tampered = withPart(legacy, 3, (part) => Buffer.from(part.map((byte, index) => (index === 0 ? byte ^ 1 : byte))));
+    const tampered = withPart(legacy, 3, (part) =>
+      Buffer.from(part.map((byte, index) => (index === 0 ? byte ^ 1 : byte))),
+    );
     expect(() => openSecret(tampered, alice, ringA, upgrade)).toThrow(UnreadableSecretError);
   });
 

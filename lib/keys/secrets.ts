@@ -77,18 +77,28 @@ export type OpenOptions = {
 };
 
 /** Decrypts, and says under which key and format it was stored: what `npm run keys:rekey` needs. */
-export function openSecret(stored: string, binding: SecretBinding, ring: KeyRing, { acceptV1 = false }: OpenOptions = {}): OpenedSecret {
+export function openSecret(
+  stored: string,
+  binding: SecretBinding,
+  ring: KeyRing,
+  { acceptV1 = false }: OpenOptions = {},
+): OpenedSecret {
   const parts = stored.split(".");
   if (parts[0] === "v2" && parts.length === 5) {
     const key = ring.byId(parts[1]!);
     if (!key) throw new UnreadableSecretError(`Encrypted under key id ${parts[1]}, which is not in the key ring.`);
     const decoded = decodeParts(parts.slice(2));
-    const plaintext = decoded ? open(key.encryption, decoded[0]!, decoded[1]!, decoded[2]!, associatedData(key.id, binding)) : null;
+    const plaintext = decoded
+      ? open(key.encryption, decoded[0]!, decoded[1]!, decoded[2]!, associatedData(key.id, binding))
+      : null;
     if (plaintext === null) throw new UnreadableSecretError("The ciphertext failed authentication.");
     return { plaintext, key, upToDate: key === ring.current };
   }
   if (parts[0] === "v1" && parts.length === 4) {
-    if (!acceptV1) throw new UnreadableSecretError("A v1 ciphertext, bound to no row: the server reads only v2 (v1 values are upgraded when it starts).");
+    if (!acceptV1)
+      throw new UnreadableSecretError(
+        "A v1 ciphertext, bound to no row: the server reads only v2 (v1 values are upgraded when it starts).",
+      );
     const decoded = decodeParts(parts.slice(1));
     // v1 names no key: try each, as the key it was written under may be an older one now.
     for (const key of decoded ? ring.keys : []) {

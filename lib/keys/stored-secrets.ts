@@ -36,7 +36,8 @@ export const storedSecretColumns: readonly StoredSecretColumn[] = [
   },
   {
     name: "totp_credentials.secret_encrypted",
-    rows: (db) => db.select({ id: totpCredentials.userId, stored: totpCredentials.secretEncrypted }).from(totpCredentials).all(),
+    rows: (db) =>
+      db.select({ id: totpCredentials.userId, stored: totpCredentials.secretEncrypted }).from(totpCredentials).all(),
     binding: totpSecretBinding,
     replace: (db, id, from, to) =>
       db

@@ -19,7 +19,11 @@ export async function notifyUser(
       ...notificationEmail({
         organisationName: organisation.name,
         heading: message.heading,
-        paragraphs: [`Hello ${user.name},`, ...message.paragraphs, "If this was not you, contact your administrator straight away."],
+        paragraphs: [
+          `Hello ${user.name},`,
+          ...message.paragraphs,
+          "If this was not you, contact your administrator straight away.",
+        ],
       }),
     });
   } catch (error) {

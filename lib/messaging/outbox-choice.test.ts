@@ -31,7 +31,11 @@ describe("the outbox in production is an explicit choice", () => {
     ["production, no providers, OUTBOX_IN_PRODUCTION=true", { ...production, OUTBOX_IN_PRODUCTION: "true" }, "warn"],
     ["production, no providers, OUTBOX_IN_PRODUCTION=0", { ...production, OUTBOX_IN_PRODUCTION: "0" }, "refuse"],
     ["production, no providers, OUTBOX_IN_PRODUCTION empty", { ...production, OUTBOX_IN_PRODUCTION: "" }, "refuse"],
-    ["production, both providers, OUTBOX_IN_PRODUCTION=1", { ...production, ...resend, ...twilio, OUTBOX_IN_PRODUCTION: "1" }, "start"],
+    [
+      "production, both providers, OUTBOX_IN_PRODUCTION=1",
+      { ...production, ...resend, ...twilio, OUTBOX_IN_PRODUCTION: "1" },
+      "start",
+    ],
     ["development, no providers", { ...production, NODE_ENV: "development" }, "start"],
     ["test, no providers", { ...production, NODE_ENV: "test" }, "start"],
   ] as const)("%s: %s", (_, source, expected) => {

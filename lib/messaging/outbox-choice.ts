@@ -13,7 +13,14 @@ export type Channel = "email" | "sms";
 
 type ProviderSettings = Pick<
   Env,
-  "NODE_ENV" | "RESEND_API_KEY" | "EMAIL_FROM" | "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_FROM" | "OUTBOX_IN_PRODUCTION" | "OUTBOX_PUBLIC"
+  | "NODE_ENV"
+  | "RESEND_API_KEY"
+  | "EMAIL_FROM"
+  | "TWILIO_ACCOUNT_SID"
+  | "TWILIO_AUTH_TOKEN"
+  | "TWILIO_FROM"
+  | "OUTBOX_IN_PRODUCTION"
+  | "OUTBOX_PUBLIC"
 >;
 
 const PROVIDER_VARIABLES: Record<Channel, string> = {
@@ -24,7 +31,9 @@ const PROVIDER_VARIABLES: Record<Channel, string> = {
 const CHANNEL_NAMES: Record<Channel, string> = { email: "email", sms: "SMS" };
 
 /** The channels whose messages go to the outbox: those without a provider's credentials. */
-export function outboxChannels(env: Omit<ProviderSettings, "NODE_ENV" | "OUTBOX_IN_PRODUCTION" | "OUTBOX_PUBLIC">): Channel[] {
+export function outboxChannels(
+  env: Omit<ProviderSettings, "NODE_ENV" | "OUTBOX_IN_PRODUCTION" | "OUTBOX_PUBLIC">,
+): Channel[] {
   const channels: Channel[] = [];
   if (!(env.RESEND_API_KEY && env.EMAIL_FROM)) channels.push("email");
   if (!(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM)) channels.push("sms");
@@ -32,7 +41,9 @@ export function outboxChannels(env: Omit<ProviderSettings, "NODE_ENV" | "OUTBOX_
 }
 
 function missingProviders(channels: Channel[]): string {
-  return channels.map((channel) => `${CHANNEL_NAMES[channel]} has no provider (set ${PROVIDER_VARIABLES[channel]})`).join("; ");
+  return channels
+    .map((channel) => `${CHANNEL_NAMES[channel]} has no provider (set ${PROVIDER_VARIABLES[channel]})`)
+    .join("; ");
 }
 
 /**

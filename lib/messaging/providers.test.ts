@@ -37,9 +37,15 @@ describe("Twilio transport", () => {
     await transport().sendSms({ to: "+447700900101", body: "Your Acme sign-in code is 123456." });
     const [request] = standIn.received.filter((r) => r.to === "+447700900101");
     expect(request?.path).toBe(`/2010-04-01/Accounts/${STAND_IN_ACCOUNT_SID}/Messages.json`);
-    expect(request?.body).toEqual({ To: "+447700900101", From: "+15005550006", Body: "Your Acme sign-in code is 123456." });
+    expect(request?.body).toEqual({
+      To: "+447700900101",
+      From: "+15005550006",
+      Body: "Your Acme sign-in code is 123456.",
+    });
     expect(request?.headers["content-type"]).toMatch(/application\/x-www-form-urlencoded/);
-    expect(request?.headers.authorization).toBe(`Basic ${Buffer.from(`${STAND_IN_ACCOUNT_SID}:${STAND_IN_AUTH_TOKEN}`).toString("base64")}`);
+    expect(request?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${STAND_IN_ACCOUNT_SID}:${STAND_IN_AUTH_TOKEN}`).toString("base64")}`,
+    );
   });
 
   it("sends through a Messaging Service when TWILIO_FROM is one", async () => {
@@ -62,7 +68,9 @@ describe("Twilio transport", () => {
   it("reports a provider failure (5xx) and bad credentials as unavailable, not as the number's fault", async () => {
     standIn.setBehaviour("+447700900104", "fail");
     expect((await failureOf(transport().sendSms({ to: "+447700900104", body: "x" }))).failure).toBe("unavailable");
-    expect((await failureOf(transport({ authToken: "wrong" }).sendSms({ to: "+447700900105", body: "x" }))).failure).toBe("unavailable");
+    expect(
+      (await failureOf(transport({ authToken: "wrong" }).sendSms({ to: "+447700900105", body: "x" }))).failure,
+    ).toBe("unavailable");
   });
 
   it("gives up on a provider that does not answer, in about the configured time", async () => {
@@ -75,7 +83,12 @@ describe("Twilio transport", () => {
   it("reports an unreachable provider as unavailable", async () => {
     const closed = await startTwilioStandIn();
     await closed.close();
-    const unreachable = twilioTransport({ accountSid: STAND_IN_ACCOUNT_SID, authToken: STAND_IN_AUTH_TOKEN, from: "+15005550006", baseUrl: closed.url });
+    const unreachable = twilioTransport({
+      accountSid: STAND_IN_ACCOUNT_SID,
+      authToken: STAND_IN_AUTH_TOKEN,
+      from: "+15005550006",
+      baseUrl: closed.url,
+    });
     expect((await failureOf(unreachable.sendSms({ to: "+447700900107", body: "x" }))).failure).toBe("unavailable");
   });
 });
@@ -89,7 +102,12 @@ describe("Resend transport", () => {
 
   const transport = (apiKey = STAND_IN_RESEND_KEY) =>
     resendTransport({ apiKey, from: "Acme <no-reply@acme.test>", baseUrl: standIn.url, timeoutMs: 400 });
-  const email = (to: string) => ({ to, subject: "Acme: your sign-in code", text: "Your code is 123456.", html: "<p>Your code is 123456.</p>" });
+  const email = (to: string) => ({
+    to,
+    subject: "Acme: your sign-in code",
+    text: "Your code is 123456.",
+    html: "<p>Your code is 123456.</p>",
+  });
 
   it("sends a JSON email with a text and an HTML part and the API key as a bearer token", async () => {
     await transport().sendEmail(email("ok@example.com"));

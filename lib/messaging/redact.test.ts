@@ -4,21 +4,42 @@ import { describeErrorForLog, redactContactDetails } from "@/lib/messaging/redac
 describe("redactContactDetails", () => {
   it.each([
     // Twilio's own words, as its API returns them.
-    ["The 'To' number +15551234567 is not a valid phone number.", "The 'To' number [phone number] is not a valid phone number."],
-    ["Twilio 400 21211: Invalid 'To' Phone Number: +447700900123", "Twilio 400 21211: Invalid 'To' Phone Number: [phone number]"],
-    ["The 'To' number 5551234567 is not a valid phone number.", "The 'To' number [phone number] is not a valid phone number."],
-    ["Twilio 400 21614: 'To' number +1 (555) 123-4567 is not a mobile number", "Twilio 400 21614: 'To' number [phone number] is not a mobile number"],
+    [
+      "The 'To' number +15551234567 is not a valid phone number.",
+      "The 'To' number [phone number] is not a valid phone number.",
+    ],
+    [
+      "Twilio 400 21211: Invalid 'To' Phone Number: +447700900123",
+      "Twilio 400 21211: Invalid 'To' Phone Number: [phone number]",
+    ],
+    [
+      "The 'To' number 5551234567 is not a valid phone number.",
+      "The 'To' number [phone number] is not a valid phone number.",
+    ],
+    [
+      "Twilio 400 21614: 'To' number +1 (555) 123-4567 is not a mobile number",
+      "Twilio 400 21614: 'To' number [phone number] is not a mobile number",
+    ],
     ["to +44 20 7946 0958 failed", "to [phone number] failed"],
     ["to +33.6.12.34.56.78 failed", "to [phone number] failed"],
     ["call (555) 123-4567 or 555-123-4567 or 555.123.4567", "call [phone number] or [phone number] or [phone number]"],
     ["UK number 020 7946 0958", "UK number [phone number]"],
     ["Danish 12345678", "Danish [phone number]"],
     // Resend's.
-    ["Resend 422 validation_error: Invalid `to` field: alice.o'neil@example.com", "Resend 422 validation_error: Invalid `to` field: [email address]"],
+    [
+      "Resend 422 validation_error: Invalid `to` field: alice.o'neil@example.com",
+      "Resend 422 validation_error: Invalid `to` field: [email address]",
+    ],
     ["'To' field: 'frank@example.com'", "'To' field: '[email address]'"],
-    ["Resend 422 validation_error: Invalid `to` field: alice+2fa@mail.example.co.uk.", "Resend 422 validation_error: Invalid `to` field: [email address]."],
+    [
+      "Resend 422 validation_error: Invalid `to` field: alice+2fa@mail.example.co.uk.",
+      "Resend 422 validation_error: Invalid `to` field: [email address].",
+    ],
     ["sending to Bob <bob@example.org> failed", "sending to Bob <[email address]> failed"],
-    ["GET https://api.example.com/v1/users?email=carol%40example.com", "GET https://api.example.com/v1/users?email=[email address]"],
+    [
+      "GET https://api.example.com/v1/users?email=carol%40example.com",
+      "GET https://api.example.com/v1/users?email=[email address]",
+    ],
     ["both bob@example.org and +15551234567", "both [email address] and [phone number]"],
     // Gaps an attacker's sign-up or a provider's quote could use: national numbers in two groups, addresses in other scripts.
     ["UK mobile 07700 900123 refused", "UK mobile [phone number] refused"],

@@ -16,7 +16,8 @@ export const REDACTED_PHONE = "[phone number]";
  * Local part (an apostrophe inside it, as in o'neil, but not a quote around it), "@" (or "%40" in a URL), and a domain of at least two labels.
  * Letters and digits of any script (\p{L}, \p{N}, with combining marks): "müller@example.de" must not leave "mü" behind, nor "josé@exämple.com" stay whole.
  */
-const EMAIL = /[\p{L}\p{M}\p{N}._%+-][\p{L}\p{M}\p{N}._%+'-]*(?:@|%40)[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?)+/gu;
+const EMAIL =
+  /[\p{L}\p{M}\p{N}._%+-][\p{L}\p{M}\p{N}._%+'-]*(?:@|%40)[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?)+/gu;
 
 /** "+" then digits with spaces, dots, dashes or brackets between: counted as a number when it has 7–15 digits (E.164). */
 const INTERNATIONAL = /(?<![\w+])\+\d[\d\s().-]*\d/g;

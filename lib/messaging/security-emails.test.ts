@@ -88,7 +88,9 @@ describe("security emails", () => {
         "subject": "a recovery code was used",
       }
     `);
-    expect(emails.recoveryCodeUsed({ codesLeft: 0 }).paragraphs[0]).toBe("One of your recovery codes was just used. You have no recovery codes left.");
+    expect(emails.recoveryCodeUsed({ codesLeft: 0 }).paragraphs[0]).toBe(
+      "One of your recovery codes was just used. You have no recovery codes left.",
+    );
   });
   it("twoFactorDisabledByAdministrator", () => {
     expect(emails.twoFactorDisabledByAdministrator({ actorName: "Ada" })).toMatchInlineSnapshot(`
@@ -103,7 +105,8 @@ describe("security emails", () => {
     `);
   });
   it("twoFactorRequirementChanged", () => {
-    expect(emails.twoFactorRequirementChanged({ actorName: "Ada", from: "default", to: "required" })).toMatchInlineSnapshot(`
+    expect(emails.twoFactorRequirementChanged({ actorName: "Ada", from: "default", to: "required" }))
+      .toMatchInlineSnapshot(`
       {
         "heading": "Your two-factor authentication requirement changed",
         "paragraphs": [
@@ -114,7 +117,8 @@ describe("security emails", () => {
     `);
   });
   it("twoFactorReset", () => {
-    expect(emails.twoFactorReset({ actorName: "Ada", reason: "Lost her phone; checked by video call" })).toMatchInlineSnapshot(`
+    expect(emails.twoFactorReset({ actorName: "Ada", reason: "Lost her phone; checked by video call" }))
+      .toMatchInlineSnapshot(`
       {
         "heading": "An administrator reset your two-factor authentication",
         "paragraphs": [
@@ -202,7 +206,9 @@ describe("security emails", () => {
         "subject": "Alice cannot use their two-factor methods",
       }
     `);
-    expect(emails.recoveryRequestForAdministrator({ user, request: { ...request, ip: null } }).paragraphs[0]).toContain("from an unknown address");
+    expect(emails.recoveryRequestForAdministrator({ user, request: { ...request, ip: null } }).paragraphs[0]).toContain(
+      "from an unknown address",
+    );
   });
   it("recoveryRequestCreated", () => {
     expect(emails.recoveryRequestCreated({ request: { createdAt: at } })).toMatchInlineSnapshot(`
@@ -220,7 +226,8 @@ describe("security emails", () => {
   it("newSignIn: browser, system, address and time (labelled UTC), and a link to the sessions", () => {
     const context = {
       ip: "203.0.113.7",
-      userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+      userAgent:
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
     };
     expect(emails.newSignIn({ context, at })).toMatchInlineSnapshot(`
       {
@@ -261,7 +268,11 @@ describe("security emails", () => {
     `);
   });
   it("passwordResetUnavailable, one reason per kind of account", () => {
-    expect((["sso", "api_account", "disabled", "invitation_pending"] as const).map((reason) => emails.passwordResetUnavailable({ reason }))).toMatchInlineSnapshot(`
+    expect(
+      (["sso", "api_account", "disabled", "invitation_pending"] as const).map((reason) =>
+        emails.passwordResetUnavailable({ reason }),
+      ),
+    ).toMatchInlineSnapshot(`
       [
         {
           "heading": "Someone asked to reset your password",
@@ -310,7 +321,8 @@ describe("security emails", () => {
     `);
   });
   it("mobileNumberChanged", () => {
-    expect(emails.mobileNumberChanged({ maskedNumber: "•••• •••107", previousMaskedNumber: "•••• •••999" })).toMatchInlineSnapshot(`
+    expect(emails.mobileNumberChanged({ maskedNumber: "•••• •••107", previousMaskedNumber: "•••• •••999" }))
+      .toMatchInlineSnapshot(`
       {
         "heading": "Your mobile number was changed",
         "paragraphs": [
@@ -343,7 +355,8 @@ describe("security emails", () => {
     ]);
   });
   it("invitation", () => {
-    expect(emails.invitation({ organisationName: "Acme", invitedByName: "Ada", expiresAt: at, url })).toMatchInlineSnapshot(`
+    expect(emails.invitation({ organisationName: "Acme", invitedByName: "Ada", expiresAt: at, url }))
+      .toMatchInlineSnapshot(`
       {
         "heading": "Ada invited you to Acme",
         "intro": [

@@ -159,7 +159,10 @@ export function secondFactorLocked(input: { failures: number }): SecurityEmail {
 }
 
 /** To each administrator who can unlock it. */
-export function secondFactorLockedForAdministrator(input: { user: { id: number; email: string; name: string }; failures: number }): SecurityEmail {
+export function secondFactorLockedForAdministrator(input: {
+  user: { id: number; email: string; name: string };
+  failures: number;
+}): SecurityEmail {
   const { user } = input;
   return {
     subject: `${user.name}'s second sign-in step is locked`,
@@ -175,7 +178,9 @@ export function secondFactorUnlocked(input: { actorName: string }): SecurityEmai
   return {
     subject: "your second sign-in step was unlocked",
     heading: "Your second sign-in step was unlocked",
-    paragraphs: [`${input.actorName} unlocked the second step of your sign-in. Your authenticator app, codes and Duo work again.`],
+    paragraphs: [
+      `${input.actorName} unlocked the second step of your sign-in. Your authenticator app, codes and Duo work again.`,
+    ],
   };
 }
 
@@ -235,7 +240,9 @@ export function passwordChanged(input: { organisationName: string }): SecurityEm
   return {
     subject: "your password was changed",
     heading: "Your password was changed",
-    paragraphs: [`The password of your ${input.organisationName} account was just changed, and your other sessions were signed out.`],
+    paragraphs: [
+      `The password of your ${input.organisationName} account was just changed, and your other sessions were signed out.`,
+    ],
   };
 }
 
@@ -278,7 +285,10 @@ export function mobileNumberRemoved(input: { maskedNumber: string }): SecurityEm
 }
 
 /** To the account, which the owner of the old number may not be the one who changed. */
-export function mobileNumberChanged(input: { maskedNumber: string; previousMaskedNumber: string | null }): SecurityEmail {
+export function mobileNumberChanged(input: {
+  maskedNumber: string;
+  previousMaskedNumber: string | null;
+}): SecurityEmail {
   return {
     subject: "new mobile number",
     heading: "Your mobile number was changed",
@@ -292,7 +302,11 @@ export function mobileNumberChanged(input: { maskedNumber: string; previousMaske
 
 // Link emails.
 
-export function passwordResetLink(input: { organisationName: string; sentByName: string | null; url: string }): LinkEmail {
+export function passwordResetLink(input: {
+  organisationName: string;
+  sentByName: string | null;
+  url: string;
+}): LinkEmail {
   return {
     subject: "reset your password",
     heading: "Reset your password",
@@ -309,7 +323,12 @@ export function passwordResetLink(input: { organisationName: string; sentByName:
   };
 }
 
-export function invitation(input: { organisationName: string; invitedByName: string; expiresAt: Date; url: string }): LinkEmail {
+export function invitation(input: {
+  organisationName: string;
+  invitedByName: string;
+  expiresAt: Date;
+  url: string;
+}): LinkEmail {
   return {
     subject: "you are invited to Twofold",
     heading: `${input.invitedByName} invited you to ${input.organisationName}`,
@@ -334,7 +353,10 @@ export function signInSetupLink(input: { organisationName: string; url: string }
       `${input.organisationName} requires a second step at sign-in. To set it up, open this link in the browser where you just signed in:`,
     ],
     url: input.url,
-    outro: ["The link works once, only in that browser, and expires in 24 hours.", "If you did not just sign in, change your password and tell your administrator."],
+    outro: [
+      "The link works once, only in that browser, and expires in 24 hours.",
+      "If you did not just sign in, change your password and tell your administrator.",
+    ],
   };
 }
 
@@ -343,7 +365,9 @@ export function authenticatorSetupLink(input: { organisationName: string; adminN
   return {
     subject: "set up your authenticator app",
     heading: "Set up two-factor authentication",
-    intro: [`${input.adminName} asked you to set up an authenticator app for your ${input.organisationName} account. Open this link, sign in, and follow the steps:`],
+    intro: [
+      `${input.adminName} asked you to set up an authenticator app for your ${input.organisationName} account. Open this link, sign in, and follow the steps:`,
+    ],
     url: input.url,
     outro: ["The link works once and expires in 24 hours.", "If you did not expect this, contact your administrator."],
   };

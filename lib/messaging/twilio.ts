@@ -36,7 +36,8 @@ function failureOf(error: unknown): DeliveryError {
   const status = typeof error === "object" && error && "status" in error ? Number(error.status) : NaN;
   const code = typeof error === "object" && error && "code" in error ? String(error.code) : "";
   const message = error instanceof Error ? error.message : String(error);
-  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(message)) return new DeliveryError("timeout", message);
+  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(message))
+    return new DeliveryError("timeout", message);
   if (status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429) {
     return new DeliveryError("rejected", `Twilio ${status} ${code}: ${message}`);
   }

@@ -24,6 +24,8 @@ describe("audit retention setting", () => {
     [undefined, { error: "Enter a number of days." }],
   ])("%j → %j", (typed, expected) => {
     const parsed = auditRetentionSchema.safeParse({ auditRetentionDays: typed });
-    expect(parsed.success ? { ok: parsed.data.auditRetentionDays } : { error: parsed.error.issues[0]!.message }).toEqual(expected);
+    expect(
+      parsed.success ? { ok: parsed.data.auditRetentionDays } : { error: parsed.error.issues[0]!.message },
+    ).toEqual(expected);
   });
 });

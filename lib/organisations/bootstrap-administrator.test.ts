@@ -16,7 +16,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Every row of every table, to show that a refusal wrote nothing at all. */
 function everyRow(db: Db): Record<string, unknown[]> {
-  const tables = db.$client.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>;
+  const tables = db.$client
+    .prepare("select name from sqlite_master where type = 'table' order by name")
+    .all() as Array<{ name: string }>;
   return Object.fromEntries(tables.map(({ name }) => [name, db.$client.prepare(`select * from "${name}"`).all()]));
 }
 
@@ -41,20 +43,42 @@ describe("bootstrapping an organisation's first administrator", () => {
     expect(result.email).toBe("founder@example.com");
 
     const role = db.select().from(roles).where(eq(roles.id, result.administratorRoleId)).get()!;
-    expect(role).toMatchObject({ organisationId: result.organisation.id, name: "Administrator", requireTwoFactor: true });
+    expect(role).toMatchObject({
+      organisationId: result.organisation.id,
+      name: "Administrator",
+      requireTwoFactor: true,
+    });
     expect(role.permissions).toEqual([...PERMISSIONS]);
     expect(db.select().from(roles).where(eq(roles.organisationId, result.organisation.id)).all()).toHaveLength(1);
 
     const user = db.select().from(users).where(eq(users.id, result.userId)).get()!;
-    expect(user).toMatchObject({ organisationId: result.organisation.id, email: "founder@example.com", passwordHash: null, disabledAt: null });
-    expect(db.select().from(userRoles).where(eq(userRoles.userId, user.id)).all()).toEqual([{ userId: user.id, roleId: role.id }]);
+    expect(user).toMatchObject({
+      organisationId: result.organisation.id,
+      email: "founder@example.com",
+      passwordHash: null,
+      disabledAt: null,
+    });
+    expect(db.select().from(userRoles).where(eq(userRoles.userId, user.id)).all()).toEqual([
+      { userId: user.id, roleId: role.id },
+    ]);
     for (const permission of PERMISSIONS) expect(userHasPermission(db, user.id, permission)).toBe(true);
 
     const [link] = db.select().from(emailLinks).where(eq(emailLinks.userId, user.id)).all();
-    expect(link).toMatchObject({ purpose: "invitation", tokenHash: hashToken(result.token), createdByUserId: null, usedAt: null });
+    expect(link).toMatchObject({
+      purpose: "invitation",
+      tokenHash: hashToken(result.token),
+      createdByUserId: null,
+      usedAt: null,
+    });
     expect(JSON.stringify(everyRow(db))).not.toContain(result.token);
     expect(db.select().from(auditEvents).all()).toMatchObject([
-      { type: "invitation.sent", organisationId: result.organisation.id, actorUserId: null, targetUserId: user.id, details: { via: "admin:create" } },
+      {
+        type: "invitation.sent",
+        organisationId: result.organisation.id,
+        actorUserId: null,
+        targetUserId: user.id,
+        details: { via: "admin:create" },
+      },
     ]);
   });
 
@@ -63,20 +87,28 @@ describe("bootstrapping an organisation's first administrator", () => {
     expect(first.expiresAt.getTime() - now.getTime()).toBe(DAY_MS);
     const justBefore = new Date(now.getTime() + DAY_MS - 1);
     const expired = new Date(now.getTime() + DAY_MS);
-    expect(openInvitation(db, first.token, justBefore)).toMatchObject({ userId: first.userId, organisationName: "First" });
+    expect(openInvitation(db, first.token, justBefore)).toMatchObject({
+      userId: first.userId,
+      organisationName: "First",
+    });
     expect(openInvitation(db, first.token, expired)).toBeNull();
     expect(acceptInvitation(db, { token: first.token, name: "Too Late", passwordHash, now: expired })).toBeNull();
     expect(db.select().from(users).where(eq(users.id, first.userId)).get()!.passwordHash).toBeNull();
 
     const second = bootstrapped(db, { email: "second@example.com", organisationName: "Second", now });
     const acceptedAt = new Date(now.getTime() + 60_000);
-    expect(acceptInvitation(db, { token: second.token, name: "Grace Founder", passwordHash, now: acceptedAt })).toEqual({
-      userId: second.userId,
-      organisationId: second.organisation.id,
-    });
+    expect(acceptInvitation(db, { token: second.token, name: "Grace Founder", passwordHash, now: acceptedAt })).toEqual(
+      {
+        userId: second.userId,
+        organisationId: second.organisation.id,
+      },
+    );
     expect(openInvitation(db, second.token, acceptedAt)).toBeNull();
     expect(acceptInvitation(db, { token: second.token, name: "Mallory", passwordHash, now: acceptedAt })).toBeNull();
-    expect(db.select().from(users).where(eq(users.id, second.userId)).get()).toMatchObject({ name: "Grace Founder", passwordHash });
+    expect(db.select().from(users).where(eq(users.id, second.userId)).get()).toMatchObject({
+      name: "Grace Founder",
+      passwordHash,
+    });
   });
 
   it("leaves an accepted administrator who must use 2FA at sign-in, and who counts as the organisation's full administrator", () => {
@@ -91,14 +123,19 @@ describe("bootstrapping an organisation's first administrator", () => {
 
   it("starts a new organisation with setup at sign-in through an emailed link, so a password alone never binds a first factor", () => {
     const result = bootstrapped(db, { email: "founder@example.com", organisationName: "Acme", now });
-    expect(db.select().from(organisations).where(eq(organisations.id, result.organisation.id)).get()!.requiredSetupFlow).toBe("emailed_link");
+    expect(
+      db.select().from(organisations).where(eq(organisations.id, result.organisation.id)).get()!.requiredSetupFlow,
+    ).toBe("emailed_link");
   });
 
   it("refuses an address that has an account in any organisation, in any case, and writes nothing", async () => {
     const elsewhere = db.insert(organisations).values({ name: "Elsewhere" }).returning().get().id;
     await insertUser(db, { organisationId: elsewhere, email: "taken@example.com" });
     const before = everyRow(db);
-    expect(bootstrapAdministrator(db, { email: " TAKEN@Example.com", organisationName: "Brand New", now })).toEqual({ ok: false, reason: "email_taken" });
+    expect(bootstrapAdministrator(db, { email: " TAKEN@Example.com", organisationName: "Brand New", now })).toEqual({
+      ok: false,
+      reason: "email_taken",
+    });
     expect(everyRow(db)).toEqual(before);
   });
 
@@ -109,7 +146,9 @@ describe("bootstrapping an organisation's first administrator", () => {
       ok: false,
       reason: "organisation_exists",
     });
-    expect(bootstrapAdministrator(db, { email: "other@example.com", organisationName: "  ÆRØ SHIPPING ", now })).toEqual({
+    expect(
+      bootstrapAdministrator(db, { email: "other@example.com", organisationName: "  ÆRØ SHIPPING ", now }),
+    ).toEqual({
       ok: false,
       reason: "organisation_exists",
     });
@@ -119,13 +158,29 @@ describe("bootstrapping an organisation's first administrator", () => {
 
 describe("the command's options", () => {
   const cases: Array<[string, Record<string, unknown>, string | { email: string; organisation: string }]> = [
-    ["both given", { email: " you@example.com ", organisation: " Acme " }, { email: "you@example.com", organisation: "Acme" }],
+    [
+      "both given",
+      { email: " you@example.com ", organisation: " Acme " },
+      { email: "you@example.com", organisation: "Acme" },
+    ],
     ["no email", { organisation: "Acme" }, "--email is missing: give the administrator's email address."],
     ["not an email", { email: "you", organisation: "Acme" }, "--email must be an email address, like you@example.com."],
     ["no organisation", { email: "you@example.com" }, "--organisation is missing: give the organisation's name."],
-    ["a blank organisation", { email: "you@example.com", organisation: "   " }, "--organisation is empty: give the organisation's name."],
-    ["a 101-character organisation", { email: "you@example.com", organisation: "x".repeat(101) }, "--organisation must be at most 100 characters."],
-    ["a control character", { email: "you@example.com", organisation: "Acme\u0007" }, "--organisation must be letters, spaces and punctuation only."],
+    [
+      "a blank organisation",
+      { email: "you@example.com", organisation: "   " },
+      "--organisation is empty: give the organisation's name.",
+    ],
+    [
+      "a 101-character organisation",
+      { email: "you@example.com", organisation: "x".repeat(101) },
+      "--organisation must be at most 100 characters.",
+    ],
+    [
+      "a control character",
+      { email: "you@example.com", organisation: "Acme\u0007" },
+      "--organisation must be letters, spaces and punctuation only.",
+    ],
   ];
 
   it.each(cases)("%s", (_name, options, expected) => {

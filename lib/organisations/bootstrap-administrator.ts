@@ -31,7 +31,9 @@ export const bootstrapAdministratorSchema = z.object({
     .min(1, { error: "--organisation is empty: give the organisation's name." })
     .max(NAME_MAX_LENGTH, { error: `--organisation must be at most ${NAME_MAX_LENGTH} characters.` })
     // Control characters would garble emails and logs, as in people's names.
-    .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), { error: "--organisation must be letters, spaces and punctuation only." }),
+    .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), {
+      error: "--organisation must be letters, spaces and punctuation only.",
+    }),
 });
 
 export type BootstrapAdministratorInput = { email: string; organisationName: string; now?: Date };
@@ -77,7 +79,13 @@ export function bootstrapAdministrator(db: Db, input: BootstrapAdministratorInpu
       const { organisation, administratorRoleId } = createOrganisation(tx, organisationName);
       const user = tx
         .insert(users)
-        .values({ organisationId: organisation.id, email, name: provisionalName(email), passwordHash: null, createdAt: now })
+        .values({
+          organisationId: organisation.id,
+          email,
+          name: provisionalName(email),
+          passwordHash: null,
+          createdAt: now,
+        })
         .returning({ id: users.id })
         .get();
       tx.insert(userRoles).values({ userId: user.id, roleId: administratorRoleId }).run();

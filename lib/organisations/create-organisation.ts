@@ -21,10 +21,19 @@ export function createOrganisation(
   // Setting up at sign-in through an emailed link by default: a password alone
   // never binds someone's first factor (NIST SP 800-63B-4 §4.1, binding: a
   // stolen password must not let its holder add their own authenticator).
-  const organisation = tx.insert(organisations).values({ name, requiredSetupFlow: "emailed_link", ...settings }).returning().get();
+  const organisation = tx
+    .insert(organisations)
+    .values({ name, requiredSetupFlow: "emailed_link", ...settings })
+    .returning()
+    .get();
   const administratorRoleId = tx
     .insert(roles)
-    .values({ organisationId: organisation.id, name: ADMINISTRATOR_ROLE_NAME, permissions: [...PERMISSIONS], requireTwoFactor: true })
+    .values({
+      organisationId: organisation.id,
+      name: ADMINISTRATOR_ROLE_NAME,
+      permissions: [...PERMISSIONS],
+      requireTwoFactor: true,
+    })
     .returning({ id: roles.id })
     .get().id;
   return { organisation, administratorRoleId };

@@ -18,7 +18,9 @@ export const organisationSettingsSchema = z
       .int({ error: "Enter a whole number of days." })
       .min(0, { error: "Use 0 for no grace period." })
       .max(90, { error: "The grace period is at most 90 days." }),
-    requiredSetupFlow: z.enum(REQUIRED_SETUP_FLOWS, { error: "Choose how people set up two-factor authentication at sign-in." }),
+    requiredSetupFlow: z.enum(REQUIRED_SETUP_FLOWS, {
+      error: "Choose how people set up two-factor authentication at sign-in.",
+    }),
     ...duoKeyFields,
     ...duoSignInFields,
     sessionDurationDays: z.coerce

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { signInProtectionSchema } from "@/lib/organisations/sign-in-protection";
 
-const defaults = { passwordFailureLimit: "10", accountFailureLimit: "100", secondFactorFailureLimit: "10", failureWindowMinutes: "15", secondFactorLockoutLimit: "100" };
+const defaults = {
+  passwordFailureLimit: "10",
+  accountFailureLimit: "100",
+  secondFactorFailureLimit: "10",
+  failureWindowMinutes: "15",
+  secondFactorLockoutLimit: "100",
+};
 
 /** The first error for the changed field, or "ok". */
 function verdict(change: Partial<typeof defaults>): string {
@@ -25,7 +31,10 @@ describe("sign-in protection settings stay within safe bounds", () => {
     [{ failureWindowMinutes: "1441" }, "Use at most 1440 minutes."],
     [{ secondFactorLockoutLimit: "9" }, "Use at least 10 wrong codes."],
     [{ secondFactorLockoutLimit: "101" }, "Use at most 100 wrong codes."],
-    [{ secondFactorFailureLimit: "50", secondFactorLockoutLimit: "40" }, "Use at least as many as the wrong codes allowed within the failure window."],
+    [
+      { secondFactorFailureLimit: "50", secondFactorLockoutLimit: "40" },
+      "Use at least as many as the wrong codes allowed within the failure window.",
+    ],
   ])("%o → %s", (change, expected) => {
     expect(verdict(change)).toBe(expected);
   });

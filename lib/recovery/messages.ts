@@ -16,7 +16,8 @@ function waitFor(retryAt: Date, now: Date): string {
 export const RECOVERY_BUTTON_LABEL = "I can't use any of my methods";
 
 /** Under the button, before it is pressed: what it does, and that it does nothing on its own. */
-export const RECOVERY_BUTTON_HINT = "Lost your phone or security key, and have no recovery code? Ask your administrator for help.";
+export const RECOVERY_BUTTON_HINT =
+  "Lost your phone or security key, and have no recovery code? Ask your administrator for help.";
 
 export const RECOVERY_NEXT_STEPS = [
   "An administrator will contact you to check it is really you.",

@@ -7,11 +7,20 @@ import type { RecoveryRequest } from "@/lib/recovery/requests";
 type Person = { id: number; email: string; name: string };
 
 /** Template recoveryRequestForAdministrator: to each administrator who may reset this user. */
-export async function tellAdministratorOfRecoveryRequest(admin: Administrator, user: Person, request: RecoveryRequest, organisation: { name: string }): Promise<void> {
+export async function tellAdministratorOfRecoveryRequest(
+  admin: Administrator,
+  user: Person,
+  request: RecoveryRequest,
+  organisation: { name: string },
+): Promise<void> {
   await notifyUser(admin, organisation, recoveryRequestForAdministrator({ user, request }));
 }
 
 /** Template recoveryRequestCreated: to the user, in case it was not them. */
-export async function tellUserOfRecoveryRequest(user: Person, request: RecoveryRequest, organisation: { name: string }): Promise<void> {
+export async function tellUserOfRecoveryRequest(
+  user: Person,
+  request: RecoveryRequest,
+  organisation: { name: string },
+): Promise<void> {
   await notifyUser(user, organisation, recoveryRequestCreated({ request }));
 }

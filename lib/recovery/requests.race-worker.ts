@@ -21,7 +21,13 @@ Atomics.add(flag, 1, 1);
 Atomics.wait(flag, 0, 0);
 const outcomes: string[] = [];
 for (let i = 0; i < presses; i++) {
-  outcomes.push(openRecoveryRequest(db, { organisationId, userId, context: { ip: "203.0.113.7", userAgent: "race" } }, new Date(now)).outcome);
+  outcomes.push(
+    openRecoveryRequest(
+      db,
+      { organisationId, userId, context: { ip: "203.0.113.7", userAgent: "race" } },
+      new Date(now),
+    ).outcome,
+  );
 }
 db.$client.close();
 parentPort?.postMessage(outcomes);

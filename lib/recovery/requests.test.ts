@@ -26,14 +26,19 @@ const at = (ms: number) => new Date(start.getTime() + ms);
 const context = { ip: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0" };
 
 function eventsOf(db: Db, type: string) {
-  return db.select().from(auditEvents).all().filter((event) => event.type === type);
+  return db
+    .select()
+    .from(auditEvents)
+    .all()
+    .filter((event) => event.type === type);
 }
 
 describe("recovery requests (“I can't use any of my methods”)", () => {
   let db: Db;
   let user: Awaited<ReturnType<typeof insertUser>>;
   let admin: Awaited<ReturnType<typeof insertUser>>;
-  const open = (now: Date, who = user) => openRecoveryRequest(db, { organisationId: who.organisationId, userId: who.id, context }, now);
+  const open = (now: Date, who = user) =>
+    openRecoveryRequest(db, { organisationId: who.organisationId, userId: who.id, context }, now);
 
   beforeEach(async () => {
     db = testDatabase();
@@ -45,13 +50,31 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
     const opened = open(start);
     expect(opened).toEqual({
       outcome: "created",
-      request: { id: expect.any(Number), userId: user.id, createdAt: start, expiresAt: at(7 * DAY), ip: context.ip, userAgent: context.userAgent },
+      request: {
+        id: expect.any(Number),
+        userId: user.id,
+        createdAt: start,
+        expiresAt: at(7 * DAY),
+        ip: context.ip,
+        userAgent: context.userAgent,
+      },
     });
     const row = db.select().from(recoveryRequests).get()!;
-    expect(row).toMatchObject({ organisationId: user.organisationId, userId: user.id, state: "pending", closedAt: null, closedByUserId: null });
+    expect(row).toMatchObject({
+      organisationId: user.organisationId,
+      userId: user.id,
+      state: "pending",
+      closedAt: null,
+      closedByUserId: null,
+    });
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(RECOVERY_REQUEST_LIFETIME_MS);
     const [created] = eventsOf(db, "recovery_request.created");
-    expect(created).toMatchObject({ organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, ip: context.ip });
+    expect(created).toMatchObject({
+      organisationId: user.organisationId,
+      actorUserId: user.id,
+      targetUserId: user.id,
+      ip: context.ip,
+    });
     expect(created?.details).toMatchObject({ requestId: row.id });
   });
 
@@ -68,15 +91,23 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
   it("the insert itself refuses a second pending request, whatever the caller checked first", () => {
     const first = insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, start);
     expect(first).not.toBeNull();
-    expect(insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, at(1))).toBeNull();
+    expect(
+      insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, at(1)),
+    ).toBeNull();
     // Once the first has expired, a new one may be pending.
-    expect(insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, at(7 * DAY))).not.toBeNull();
+    expect(
+      insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, at(7 * DAY)),
+    ).not.toBeNull();
     // Another user is not affected by this user's request.
-    expect(insertPendingRequest(db, { organisationId: admin.organisationId, userId: admin.id, context }, at(1))).not.toBeNull();
+    expect(
+      insertPendingRequest(db, { organisationId: admin.organisationId, userId: admin.id, context }, at(1)),
+    ).not.toBeNull();
   });
 
   it("20 presses at once, interleaved on one connection, leave exactly one pending request", async () => {
-    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => Promise.resolve().then(() => open(at(i)).outcome)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => Promise.resolve().then(() => open(at(i)).outcome)),
+    );
     expect(outcomes.filter((outcome) => outcome === "created")).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === "already_pending")).toHaveLength(19);
     expect(db.select().from(recoveryRequests).all()).toHaveLength(1);
@@ -112,7 +143,18 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
       const opened = open(at(hour * HOUR));
       expect(opened.outcome).toBe("created");
       if (opened.outcome !== "created") return;
-      expect(dismissPendingRequest(db, { organisationId: user.organisationId, userId: user.id, requestId: opened.request.id, closedByUserId: admin.id }, at(hour * HOUR + 1))).not.toBeNull();
+      expect(
+        dismissPendingRequest(
+          db,
+          {
+            organisationId: user.organisationId,
+            userId: user.id,
+            requestId: opened.request.id,
+            closedByUserId: admin.id,
+          },
+          at(hour * HOUR + 1),
+        ),
+      ).not.toBeNull();
     }
     const fourth = open(at(3 * HOUR));
     expect(fourth).toEqual({ outcome: "limited", retryAt: at(DAY) });
@@ -135,33 +177,102 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
     });
 
     it("another organisation cannot dismiss or resolve it", () => {
-      expect(dismissPendingRequest(db, { organisationId: stranger.organisationId, userId: user.id, requestId, closedByUserId: stranger.id }, at(HOUR))).toBeNull();
-      expect(resolvePendingRequests(db, { organisationId: stranger.organisationId, userId: user.id, closedByUserId: stranger.id }, at(HOUR))).toEqual([]);
+      expect(
+        dismissPendingRequest(
+          db,
+          { organisationId: stranger.organisationId, userId: user.id, requestId, closedByUserId: stranger.id },
+          at(HOUR),
+        ),
+      ).toBeNull();
+      expect(
+        resolvePendingRequests(
+          db,
+          { organisationId: stranger.organisationId, userId: user.id, closedByUserId: stranger.id },
+          at(HOUR),
+        ),
+      ).toEqual([]);
       expect(pendingRecoveryRequests(db, stranger.organisationId, at(HOUR))).toEqual([]);
       expect(db.select().from(recoveryRequests).get()).toMatchObject({ state: "pending", closedAt: null });
     });
 
     it("a request id named with another user dismisses nothing", () => {
-      expect(dismissPendingRequest(db, { organisationId: user.organisationId, userId: admin.id, requestId, closedByUserId: admin.id }, at(HOUR))).toBeNull();
+      expect(
+        dismissPendingRequest(
+          db,
+          { organisationId: user.organisationId, userId: admin.id, requestId, closedByUserId: admin.id },
+          at(HOUR),
+        ),
+      ).toBeNull();
       expect(db.select().from(recoveryRequests).get()?.state).toBe("pending");
     });
 
     it("dismissing closes it once, by whom and when; an expired one cannot be dismissed", () => {
-      expect(dismissPendingRequest(db, { organisationId: user.organisationId, userId: user.id, requestId, closedByUserId: admin.id }, at(HOUR))).toMatchObject({ id: requestId });
-      expect(db.select().from(recoveryRequests).get()).toMatchObject({ state: "dismissed", closedAt: at(HOUR), closedByUserId: admin.id });
-      expect(dismissPendingRequest(db, { organisationId: user.organisationId, userId: user.id, requestId, closedByUserId: admin.id }, at(2 * HOUR))).toBeNull();
+      expect(
+        dismissPendingRequest(
+          db,
+          { organisationId: user.organisationId, userId: user.id, requestId, closedByUserId: admin.id },
+          at(HOUR),
+        ),
+      ).toMatchObject({ id: requestId });
+      expect(db.select().from(recoveryRequests).get()).toMatchObject({
+        state: "dismissed",
+        closedAt: at(HOUR),
+        closedByUserId: admin.id,
+      });
+      expect(
+        dismissPendingRequest(
+          db,
+          { organisationId: user.organisationId, userId: user.id, requestId, closedByUserId: admin.id },
+          at(2 * HOUR),
+        ),
+      ).toBeNull();
 
       const again = open(at(3 * HOUR));
       if (again.outcome !== "created") throw new Error("not created");
-      expect(dismissPendingRequest(db, { organisationId: user.organisationId, userId: user.id, requestId: again.request.id, closedByUserId: admin.id }, at(3 * HOUR + 7 * DAY))).toBeNull();
+      expect(
+        dismissPendingRequest(
+          db,
+          {
+            organisationId: user.organisationId,
+            userId: user.id,
+            requestId: again.request.id,
+            closedByUserId: admin.id,
+          },
+          at(3 * HOUR + 7 * DAY),
+        ),
+      ).toBeNull();
     });
 
     it("resolving marks the user's pending request resolved, listed no more", () => {
-      expect(pendingRecoveryRequests(db, user.organisationId, at(HOUR)).map((request) => [request.userId, request.name, request.email])).toEqual([[user.id, "Lost Phone", user.email]]);
-      expect(resolvePendingRequests(db, { organisationId: user.organisationId, userId: user.id, closedByUserId: admin.id }, at(HOUR)).map((request) => request.id)).toEqual([requestId]);
-      expect(db.select().from(recoveryRequests).where(and(eq(recoveryRequests.id, requestId))).get()).toMatchObject({ state: "resolved", closedAt: at(HOUR), closedByUserId: admin.id });
+      expect(
+        pendingRecoveryRequests(db, user.organisationId, at(HOUR)).map((request) => [
+          request.userId,
+          request.name,
+          request.email,
+        ]),
+      ).toEqual([[user.id, "Lost Phone", user.email]]);
+      expect(
+        resolvePendingRequests(
+          db,
+          { organisationId: user.organisationId, userId: user.id, closedByUserId: admin.id },
+          at(HOUR),
+        ).map((request) => request.id),
+      ).toEqual([requestId]);
+      expect(
+        db
+          .select()
+          .from(recoveryRequests)
+          .where(and(eq(recoveryRequests.id, requestId)))
+          .get(),
+      ).toMatchObject({ state: "resolved", closedAt: at(HOUR), closedByUserId: admin.id });
       expect(pendingRecoveryRequests(db, user.organisationId, at(HOUR))).toEqual([]);
-      expect(resolvePendingRequests(db, { organisationId: user.organisationId, userId: user.id, closedByUserId: admin.id }, at(2 * HOUR))).toEqual([]);
+      expect(
+        resolvePendingRequests(
+          db,
+          { organisationId: user.organisationId, userId: user.id, closedByUserId: admin.id },
+          at(2 * HOUR),
+        ),
+      ).toEqual([]);
     });
   });
 });
@@ -186,10 +297,13 @@ describe("one pending request per user across server processes", () => {
       { length: 5 },
       () =>
         // A plain Node thread: tsx compiles the worker's TypeScript (and resolves "@/") as Vitest does here.
-        new Worker(`import("tsx/esm/api").then(({ tsImport }) => tsImport(${JSON.stringify(workerFile)}, ${JSON.stringify(workerFile)}))`, {
-          eval: true,
-          workerData: { file, organisationId, userId: user.id, presses: 4, barrier, now: start.getTime() },
-        }),
+        new Worker(
+          `import("tsx/esm/api").then(({ tsImport }) => tsImport(${JSON.stringify(workerFile)}, ${JSON.stringify(workerFile)}))`,
+          {
+            eval: true,
+            workerData: { file, organisationId, userId: user.id, presses: 4, barrier, now: start.getTime() },
+          },
+        ),
     );
     const results = workers.map(
       (worker) =>
@@ -211,16 +325,26 @@ describe("one pending request per user across server processes", () => {
 
     expect(outcomes).toHaveLength(20);
     expect(outcomes.filter((outcome) => outcome === "created")).toHaveLength(1);
-    expect(outcomes.filter((outcome) => outcome !== "created").every((outcome) => outcome === "already_pending")).toBe(true);
+    expect(outcomes.filter((outcome) => outcome !== "created").every((outcome) => outcome === "already_pending")).toBe(
+      true,
+    );
     expect(db.select().from(recoveryRequests).all()).toHaveLength(1);
-    expect(db.select().from(auditEvents).all().filter((event) => event.type === "recovery_request.created")).toHaveLength(1);
+    expect(
+      db
+        .select()
+        .from(auditEvents)
+        .all()
+        .filter((event) => event.type === "recovery_request.created"),
+    ).toHaveLength(1);
     db.$client.close();
   }, 60_000);
 });
 
 describe("the words of a refused request", () => {
   it("says how long to wait in hours, or minutes near the end", () => {
-    expect(recoveryRequestLimited(at(21 * HOUR), start)).toBe("You have asked for help too many times today. Try again in 21 hours, or contact your administrator directly.");
+    expect(recoveryRequestLimited(at(21 * HOUR), start)).toBe(
+      "You have asked for help too many times today. Try again in 21 hours, or contact your administrator directly.",
+    );
     expect(recoveryRequestLimited(at(90 * 60 * 1000), start)).toContain("Try again in 2 hours,");
     expect(recoveryRequestLimited(at(50 * 60 * 1000), start)).toContain("Try again in 50 minutes,");
   });

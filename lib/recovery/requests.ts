@@ -62,7 +62,12 @@ function isLive(now: Date) {
 }
 
 /** The user's pending, unexpired request, if any (there is at most one). */
-export function pendingRequestOfUser(db: Executor, organisationId: number, userId: number, now = new Date()): RecoveryRequest | null {
+export function pendingRequestOfUser(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+  now = new Date(),
+): RecoveryRequest | null {
   return (
     db
       .select(requestColumns)
@@ -74,7 +79,12 @@ export function pendingRequestOfUser(db: Executor, organisationId: number, userI
 }
 
 /** The organisation's pending, unexpired requests, oldest first: the one waiting longest is dealt with first. */
-export function pendingRecoveryRequests(db: Executor, organisationId: number, now = new Date(), limit = 100): PendingRecoveryRequest[] {
+export function pendingRecoveryRequests(
+  db: Executor,
+  organisationId: number,
+  now = new Date(),
+  limit = 100,
+): PendingRecoveryRequest[] {
   return db
     .select({ ...requestColumns, name: users.name, email: users.email })
     .from(recoveryRequests)
@@ -139,7 +149,14 @@ export function insertPendingRequest(
     returning "id"
   `);
   if (!inserted) return null;
-  return { id: inserted.id, userId: input.userId, createdAt: now, expiresAt, ip: input.context.ip, userAgent: input.context.userAgent };
+  return {
+    id: inserted.id,
+    userId: input.userId,
+    createdAt: now,
+    expiresAt,
+    ip: input.context.ip,
+    userAgent: input.context.userAgent,
+  };
 }
 
 export type OpenedRecoveryRequest =
@@ -236,7 +253,13 @@ export function resolvePendingRequests(
   return db
     .update(recoveryRequests)
     .set({ state: "resolved", closedAt: now, closedByUserId: input.closedByUserId })
-    .where(and(eq(recoveryRequests.organisationId, input.organisationId), eq(recoveryRequests.userId, input.userId), isLive(now)))
+    .where(
+      and(
+        eq(recoveryRequests.organisationId, input.organisationId),
+        eq(recoveryRequests.userId, input.userId),
+        isLive(now),
+      ),
+    )
     .returning(requestColumns)
     .all();
 }

@@ -64,7 +64,10 @@ const left = <Row>(rows: Row[], key: (row: Row) => unknown) => rows.map(key).sor
 describe("each kind removes what is old and keeps what is live", () => {
   it("sessions: gone at their expiry, kept the moment before", () => {
     const session = (tokenHash: string, expiresAt: Date) =>
-      db.insert(sessions).values({ tokenHash, userId: user.id, stage: "active", lastSeenAt: ago(HOUR), expiresAt }).run();
+      db
+        .insert(sessions)
+        .values({ tokenHash, userId: user.id, stage: "active", lastSeenAt: ago(HOUR), expiresAt })
+        .run();
     session("expired", ago(1));
     session("expires-now", now);
     session("live", later(1));
@@ -110,7 +113,8 @@ describe("each kind removes what is old and keeps what is live", () => {
   });
 
   it("known browsers: forgotten after a year unseen", () => {
-    const browser = (tokenHash: string, lastSeenAt: Date) => db.insert(knownBrowsers).values({ userId: user.id, tokenHash, lastSeenAt }).run();
+    const browser = (tokenHash: string, lastSeenAt: Date) =>
+      db.insert(knownBrowsers).values({ userId: user.id, tokenHash, lastSeenAt }).run();
     browser("a year and a day", ago(366 * DAY));
     browser("last month", ago(30 * DAY));
     expect(purgeForgottenKnownBrowsers(db, now)).toBe(1);
@@ -123,15 +127,30 @@ describe("each kind removes what is old and keeps what is live", () => {
     const link = (tokenHash: string, values: Partial<typeof emailLinks.$inferInsert>) =>
       db
         .insert(emailLinks)
-        .values({ organisationId: user.organisationId, userId: user.id, purpose: "password_reset", tokenHash, expiresAt: later(HOUR), ...values })
+        .values({
+          organisationId: user.organisationId,
+          userId: user.id,
+          purpose: "password_reset",
+          tokenHash,
+          expiresAt: later(HOUR),
+          ...values,
+        })
         .run();
     link("expired two days ago", { expiresAt: ago(2 * DAY) });
     link("used, expired two days ago", { expiresAt: ago(2 * DAY), usedAt: ago(3 * DAY) });
     link("expired an hour ago", { expiresAt: ago(HOUR) });
     link("used a minute ago, live", { usedAt: ago(MINUTE) });
     link("live", {});
-    link("unaccepted invitation, expired a week ago", { userId: invitee.id, purpose: "invitation", expiresAt: ago(7 * DAY) });
-    link("accepted invitation, expired a week ago", { purpose: "invitation", expiresAt: ago(7 * DAY), usedAt: ago(10 * DAY) });
+    link("unaccepted invitation, expired a week ago", {
+      userId: invitee.id,
+      purpose: "invitation",
+      expiresAt: ago(7 * DAY),
+    });
+    link("accepted invitation, expired a week ago", {
+      purpose: "invitation",
+      expiresAt: ago(7 * DAY),
+      usedAt: ago(10 * DAY),
+    });
     expect(purgeExpiredEmailLinks(db, now)).toBe(3);
     expect(left(db.select().from(emailLinks).all(), (row) => row.tokenHash)).toEqual([
       "expired an hour ago",
@@ -166,13 +185,19 @@ describe("each kind removes what is old and keeps what is live", () => {
     code("expired, still counted", ago(30 * MINUTE), ago(28 * MINUTE));
     code("live", ago(MINUTE), later(MINUTE));
     expect(purgeExpiredOneTimeCodes(db, now)).toBe(1);
-    expect(left(db.select().from(oneTimeCodes).all(), (row) => row.codeHash)).toEqual(["expired, still counted", "live"]);
+    expect(left(db.select().from(oneTimeCodes).all(), (row) => row.codeHash)).toEqual([
+      "expired, still counted",
+      "live",
+    ]);
     expect(ONE_TIME_CODE_KEEP_MS).toBeGreaterThanOrEqual(Math.max(SEND_WINDOW_MS, SMS_LIMIT_WINDOW_MS));
   });
 
   it("Duo states: gone at their expiry", () => {
     const state = (stateHash: string, expiresAt: Date) =>
-      db.insert(duoAuthStates).values({ userId: user.id, sessionTokenHash: "s", stateHash, purpose: "sign_in", expiresAt }).run();
+      db
+        .insert(duoAuthStates)
+        .values({ userId: user.id, sessionTokenHash: "s", stateHash, purpose: "sign_in", expiresAt })
+        .run();
     state("expired", ago(1));
     state("live", later(MINUTE));
     expect(purgeExpiredDuoStates(db, now)).toBe(1);
@@ -186,12 +211,19 @@ describe("each kind removes what is old and keeps what is live", () => {
         .values({ organisationId: user.organisationId, userId: user.id, expiresAt: later(DAY), ...values })
         .returning({ id: recoveryRequests.id })
         .get().id;
-    const dismissedLongAgo = request({ state: "dismissed", createdAt: ago(40 * DAY), expiresAt: ago(33 * DAY), closedAt: ago(31 * DAY) });
+    const dismissedLongAgo = request({
+      state: "dismissed",
+      createdAt: ago(40 * DAY),
+      expiresAt: ago(33 * DAY),
+      closedAt: ago(31 * DAY),
+    });
     const resolvedLastWeek = request({ state: "resolved", createdAt: ago(8 * DAY), closedAt: ago(7 * DAY) });
     const expiredUnnoticed = request({ createdAt: ago(60 * DAY), expiresAt: ago(53 * DAY) });
     const pending = request({ createdAt: ago(DAY) });
     expect(purgeClosedRecoveryRequests(db, now)).toBe(1);
-    expect(left(db.select().from(recoveryRequests).all(), (row) => row.id)).toEqual([resolvedLastWeek, expiredUnnoticed, pending].sort());
+    expect(left(db.select().from(recoveryRequests).all(), (row) => row.id)).toEqual(
+      [resolvedLastWeek, expiredUnnoticed, pending].sort(),
+    );
     const noticed = db.select().from(recoveryRequests).where(eq(recoveryRequests.id, expiredUnnoticed)).get()!;
     expect(noticed.closedAt).toEqual(now);
     const expiredEvents = db.select().from(auditEvents).where(eq(auditEvents.type, "recovery_request.expired")).all();
@@ -206,7 +238,8 @@ describe("each kind removes what is old and keeps what is live", () => {
   });
 
   it("outbox: messages go after a day", () => {
-    const message = (body: string, createdAt: Date) => db.insert(outbox).values({ channel: "email", to: "a@example.com", body, createdAt }).run();
+    const message = (body: string, createdAt: Date) =>
+      db.insert(outbox).values({ channel: "email", to: "a@example.com", body, createdAt }).run();
     message("yesterday and a minute", ago(DAY + MINUTE));
     message("this morning", ago(2 * HOUR));
     expect(purgeOldOutboxMessages(db, now)).toBe(1);
@@ -215,7 +248,8 @@ describe("each kind removes what is old and keeps what is live", () => {
 
   it("audit events: each organisation's retention; events of no organisation after the default year", async () => {
     const shortKeeper = db.insert(organisations).values({ name: "Short", auditRetentionDays: 90 }).returning().get().id;
-    const event = (type: string, organisationId: number | null, createdAt: Date) => db.insert(auditEvents).values({ type, organisationId, createdAt }).run();
+    const event = (type: string, organisationId: number | null, createdAt: Date) =>
+      db.insert(auditEvents).values({ type, organisationId, createdAt }).run();
     event("default org, 364 days", user.organisationId, ago(364 * DAY));
     event("default org, 366 days", user.organisationId, ago(366 * DAY));
     event("90-day org, 89 days", shortKeeper, ago(89 * DAY));
@@ -223,7 +257,11 @@ describe("each kind removes what is old and keeps what is live", () => {
     event("no org, 364 days", null, ago(364 * DAY));
     event("no org, 366 days", null, ago(366 * DAY));
     expect(purgeOldAuditEvents(db, now)).toBe(3);
-    expect(left(db.select().from(auditEvents).all(), (row) => row.type)).toEqual(["90-day org, 89 days", "default org, 364 days", "no org, 364 days"]);
+    expect(left(db.select().from(auditEvents).all(), (row) => row.type)).toEqual([
+      "90-day org, 89 days",
+      "default org, 364 days",
+      "no org, 364 days",
+    ]);
   });
 });
 
@@ -233,20 +271,33 @@ describe("purgeOldAuditEvents after the retention was shortened", () => {
   const shortened = (organisationId: number, from: number, to: number, at: Date) => {
     db.update(organisations).set({ auditRetentionDays: to }).where(eq(organisations.id, organisationId)).run();
     db.insert(auditEvents)
-      .values({ type: "settings.updated", organisationId, details: { section: "audit_retention", auditRetentionDays: to, previousAuditRetentionDays: from }, createdAt: at })
+      .values({
+        type: "settings.updated",
+        organisationId,
+        details: { section: "audit_retention", auditRetentionDays: to, previousAuditRetentionDays: from },
+        createdAt: at,
+      })
       .run();
   };
 
   it("keeps the longer period for the delay after a shortening, then applies the shorter one", () => {
-    db.insert(auditEvents).values({ type: "evidence, 200 days", organisationId: user.organisationId, createdAt: ago(200 * DAY) }).run();
+    db.insert(auditEvents)
+      .values({ type: "evidence, 200 days", organisationId: user.organisationId, createdAt: ago(200 * DAY) })
+      .run();
     shortened(user.organisationId, 365, 90, ago(HOUR));
     expect(purgeOldAuditEvents(db, now)).toBe(0);
-    expect(purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS - 1) * DAY))).toBe(0);
-    expect(purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS + 1) * DAY))).toBe(1);
+    expect(purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS - 1) * DAY))).toBe(
+      0,
+    );
+    expect(purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS + 1) * DAY))).toBe(
+      1,
+    );
   });
 
   it("shortening twice in a row keeps the longest of the recent periods", () => {
-    db.insert(auditEvents).values({ type: "evidence, 300 days", organisationId: user.organisationId, createdAt: ago(300 * DAY) }).run();
+    db.insert(auditEvents)
+      .values({ type: "evidence, 300 days", organisationId: user.organisationId, createdAt: ago(300 * DAY) })
+      .run();
     shortened(user.organisationId, 365, 200, ago(2 * HOUR));
     shortened(user.organisationId, 200, 90, ago(HOUR));
     expect(purgeOldAuditEvents(db, now)).toBe(0);
@@ -254,20 +305,40 @@ describe("purgeOldAuditEvents after the retention was shortened", () => {
 
   it("another organisation's change, or another section's, changes nothing", () => {
     const other = db.insert(organisations).values({ name: "Other", auditRetentionDays: 90 }).returning().get().id;
-    db.insert(auditEvents).values({ type: "evidence, 100 days", organisationId: other, createdAt: ago(100 * DAY) }).run();
     db.insert(auditEvents)
-      .values({ type: "settings.updated", organisationId: user.organisationId, details: { section: "audit_retention", auditRetentionDays: 90, previousAuditRetentionDays: 3650 }, createdAt: ago(HOUR) })
+      .values({ type: "evidence, 100 days", organisationId: other, createdAt: ago(100 * DAY) })
       .run();
-    db.insert(auditEvents).values({ type: "settings.updated", organisationId: other, details: { section: "policy", previousAuditRetentionDays: 3650 }, createdAt: ago(HOUR) }).run();
+    db.insert(auditEvents)
+      .values({
+        type: "settings.updated",
+        organisationId: user.organisationId,
+        details: { section: "audit_retention", auditRetentionDays: 90, previousAuditRetentionDays: 3650 },
+        createdAt: ago(HOUR),
+      })
+      .run();
+    db.insert(auditEvents)
+      .values({
+        type: "settings.updated",
+        organisationId: other,
+        details: { section: "policy", previousAuditRetentionDays: 3650 },
+        createdAt: ago(HOUR),
+      })
+      .run();
     expect(purgeOldAuditEvents(db, now)).toBe(1);
   });
 });
 
 describe("purgeExpiredData", () => {
   it("counts every kind, and a second run at the same moment removes nothing more", () => {
-    db.insert(sessions).values({ tokenHash: "old", userId: user.id, stage: "active", lastSeenAt: ago(DAY), expiresAt: ago(1) }).run();
-    db.insert(outbox).values({ channel: "sms", to: "+15551234567", body: "123456", createdAt: ago(2 * DAY) }).run();
-    db.insert(auditEvents).values({ type: "old", organisationId: user.organisationId, createdAt: ago(400 * DAY) }).run();
+    db.insert(sessions)
+      .values({ tokenHash: "old", userId: user.id, stage: "active", lastSeenAt: ago(DAY), expiresAt: ago(1) })
+      .run();
+    db.insert(outbox)
+      .values({ channel: "sms", to: "+15551234567", body: "123456", createdAt: ago(2 * DAY) })
+      .run();
+    db.insert(auditEvents)
+      .values({ type: "old", organisationId: user.organisationId, createdAt: ago(400 * DAY) })
+      .run();
     const first = purgeExpiredData(db, now);
     expect(first).toEqual({
       sessions: 1,
@@ -286,10 +357,25 @@ describe("purgeExpiredData", () => {
   });
 
   it("removes more rows than one batch holds", () => {
-    const rows = Array.from({ length: 2500 }, (_, index) => ({ scope: "address" as const, key: `k${index}`, createdAt: ago(3 * DAY) }));
-    for (let start = 0; start < rows.length; start += 500) db.insert(signInFailures).values(rows.slice(start, start + 500)).run();
-    db.insert(signInFailures).values({ scope: "address", key: "recent", createdAt: ago(MINUTE) }).run();
+    const rows = Array.from({ length: 2500 }, (_, index) => ({
+      scope: "address" as const,
+      key: `k${index}`,
+      createdAt: ago(3 * DAY),
+    }));
+    for (let start = 0; start < rows.length; start += 500)
+      db.insert(signInFailures)
+        .values(rows.slice(start, start + 500))
+        .run();
+    db.insert(signInFailures)
+      .values({ scope: "address", key: "recent", createdAt: ago(MINUTE) })
+      .run();
     expect(purgeSignInFailures(db, now)).toBe(2500);
-    expect(db.select().from(signInFailures).all().map((row) => row.key)).toEqual(["recent"]);
+    expect(
+      db
+        .select()
+        .from(signInFailures)
+        .all()
+        .map((row) => row.key),
+    ).toEqual(["recent"]);
   });
 });

@@ -66,7 +66,9 @@ const BATCH_SIZE = 1000;
 function deleteInBatches(db: Db, table: SQLiteTable, where: SQL | undefined): number {
   let total = 0;
   for (;;) {
-    const { changes } = db.run(sql`delete from ${table} where rowid in (select rowid from ${table} where ${where} limit ${BATCH_SIZE})`);
+    const { changes } = db.run(
+      sql`delete from ${table} where rowid in (select rowid from ${table} where ${where} limit ${BATCH_SIZE})`,
+    );
     total += changes;
     if (changes < BATCH_SIZE) return total;
   }
@@ -102,12 +104,20 @@ export function purgeExpiredEmailLinks(db: Db, now: Date): number {
   const awaitingAcceptance = sql`(${emailLinks.purpose} = 'invitation' and exists (
     select 1 from "users" where "users"."id" = ${emailLinks.userId} and "users"."password_hash" is null
   ))`;
-  return deleteInBatches(db, emailLinks, and(lte(emailLinks.expiresAt, before(now, EMAIL_LINK_KEEP_MS)), sql`not ${awaitingAcceptance}`));
+  return deleteInBatches(
+    db,
+    emailLinks,
+    and(lte(emailLinks.expiresAt, before(now, EMAIL_LINK_KEEP_MS)), sql`not ${awaitingAcceptance}`),
+  );
 }
 
 /** Codes that are expired and older than every send-limit window that counts them. */
 export function purgeExpiredOneTimeCodes(db: Db, now: Date): number {
-  return deleteInBatches(db, oneTimeCodes, and(lte(oneTimeCodes.expiresAt, now), lte(oneTimeCodes.createdAt, before(now, ONE_TIME_CODE_KEEP_MS))));
+  return deleteInBatches(
+    db,
+    oneTimeCodes,
+    and(lte(oneTimeCodes.expiresAt, now), lte(oneTimeCodes.createdAt, before(now, ONE_TIME_CODE_KEEP_MS))),
+  );
 }
 
 /** Duo round trips that can no longer come back (five minutes). */
@@ -124,7 +134,13 @@ export function purgeClosedRecoveryRequests(db: Db, now: Date): number {
   const unnoticed = db
     .selectDistinct({ organisationId: recoveryRequests.organisationId })
     .from(recoveryRequests)
-    .where(and(eq(recoveryRequests.state, "pending"), lte(recoveryRequests.expiresAt, now), isNull(recoveryRequests.closedAt)))
+    .where(
+      and(
+        eq(recoveryRequests.state, "pending"),
+        lte(recoveryRequests.expiresAt, now),
+        isNull(recoveryRequests.closedAt),
+      ),
+    )
     .all();
   for (const { organisationId } of unnoticed) {
     db.transaction((tx) => noticeExpiredRequests(tx, organisationId, now));
@@ -175,16 +191,26 @@ function effectiveAuditRetentionDays(db: Db, organisationId: number, days: numbe
  * default year. One organisation at a time, along the (organisation, time) index.
  */
 export function purgeOldAuditEvents(db: Db, now: Date): number {
-  const retention = db.select({ id: organisations.id, days: organisations.auditRetentionDays }).from(organisations).all();
+  const retention = db
+    .select({ id: organisations.id, days: organisations.auditRetentionDays })
+    .from(organisations)
+    .all();
   let total = 0;
   for (const { id, days } of retention) {
     const keptDays = effectiveAuditRetentionDays(db, id, days, now);
-    total += deleteInBatches(db, auditEvents, and(eq(auditEvents.organisationId, id), lt(auditEvents.createdAt, before(now, keptDays * DAY_MS))));
+    total += deleteInBatches(
+      db,
+      auditEvents,
+      and(eq(auditEvents.organisationId, id), lt(auditEvents.createdAt, before(now, keptDays * DAY_MS))),
+    );
   }
   total += deleteInBatches(
     db,
     auditEvents,
-    and(isNull(auditEvents.organisationId), lt(auditEvents.createdAt, before(now, DEFAULT_AUDIT_RETENTION_DAYS * DAY_MS))),
+    and(
+      isNull(auditEvents.organisationId),
+      lt(auditEvents.createdAt, before(now, DEFAULT_AUDIT_RETENTION_DAYS * DAY_MS)),
+    ),
   );
   return total;
 }

@@ -17,7 +17,11 @@ describe("the retention schedule", () => {
   });
 
   it("purges at start and then every hour, on one unref'd timer however often it is started", () => {
-    const dayOld = (body: string) => db.insert(outbox).values({ channel: "sms", to: "+15551234567", body, createdAt: new Date(Date.now() - 25 * 60 * 60 * 1000) }).run();
+    const dayOld = (body: string) =>
+      db
+        .insert(outbox)
+        .values({ channel: "sms", to: "+15551234567", body, createdAt: new Date(Date.now() - 25 * 60 * 60 * 1000) })
+        .run();
     const setInterval = vi.spyOn(globalThis, "setInterval");
     dayOld("before start");
     startRetentionSchedule(db);

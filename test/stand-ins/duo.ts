@@ -46,8 +46,19 @@ export function makeSelfSignedCertificate(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "twofold-duo-cert-"));
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
-      .concat(["-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")]),
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ].concat(["-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")]),
     { stdio: "ignore" },
   );
   return dir;
@@ -78,7 +89,14 @@ function verifyJwt(token: string, secret: string, audience: string): Record<stri
 }
 
 type Pending = { clientId: string; redirectUri: string; state: string; username: string };
-type IssuedCode = { clientId: string; redirectUri: string; username: string; status: "allow" | "deny"; context: DuoAllowContext; used: boolean };
+type IssuedCode = {
+  clientId: string;
+  redirectUri: string;
+  username: string;
+  status: "allow" | "deny";
+  context: DuoAllowContext;
+  used: boolean;
+};
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -107,12 +125,20 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
       const url = new URL(request.url ?? "/", "https://stand-in");
       const base = `https://${request.headers.host}`;
       const form = Object.fromEntries(new URLSearchParams(body));
-      const json = (status: number, payload: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
-      const html = (status: number, content: string) => response.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(content);
+      const json = (status: number, payload: unknown) =>
+        response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+      const html = (status: number, content: string) =>
+        response.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(content);
       /** Duo's API being down or silent, for one integration; false when it answers. */
       const unavailable = (clientId: string | undefined) => {
         const behaviour = behaviours.get(clientId ?? "") ?? "up";
-        if (behaviour === "down") json(503, { stat: "FAIL", code: 50301, message: "Service Unavailable", message_detail: "Down for the test." });
+        if (behaviour === "down")
+          json(503, {
+            stat: "FAIL",
+            code: 50301,
+            message: "Service Unavailable",
+            message_detail: "Down for the test.",
+          });
         if (behaviour === "hang") {
           hanging.add(response);
           response.on("close", () => hanging.delete(response));
@@ -120,7 +146,12 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
         return behaviour !== "up";
       };
       const assertionValid = (endpoint: string) =>
-        Boolean(form.client_id && form.client_assertion && verifyJwt(form.client_assertion, duoStandInSecret(form.client_id), `${base}${endpoint}`)?.iss === form.client_id);
+        Boolean(
+          form.client_id &&
+          form.client_assertion &&
+          verifyJwt(form.client_assertion, duoStandInSecret(form.client_id), `${base}${endpoint}`)?.iss ===
+            form.client_id,
+        );
 
       if (url.pathname.startsWith("/oauth/")) apiCalls += 1;
       if (url.pathname === "/_stand-in/health") return json(200, { ok: true });
@@ -139,7 +170,12 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
       if (url.pathname === "/oauth/v1/health_check" && request.method === "POST") {
         if (unavailable(form.client_id)) return;
         if (!assertionValid("/oauth/v1/health_check")) {
-          return json(400, { stat: "FAIL", code: 40002, message: "invalid_client", message_detail: "The client assertion is invalid." });
+          return json(400, {
+            stat: "FAIL",
+            code: 40002,
+            message: "invalid_client",
+            message_detail: "The client assertion is invalid.",
+          });
         }
         return json(200, { stat: "OK", response: { timestamp: Math.floor(Date.now() / 1000) } });
       }
@@ -148,8 +184,17 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
         const clientId = url.searchParams.get("client_id") ?? "";
         const redirectUri = url.searchParams.get("redirect_uri") ?? "";
         const claims = verifyJwt(url.searchParams.get("request") ?? "", duoStandInSecret(clientId), base);
-        if (!claims || claims.client_id !== clientId || claims.redirect_uri !== redirectUri || typeof claims.state !== "string" || typeof claims.duo_uname !== "string") {
-          return html(400, page("Duo: bad request", "<h1>Bad request</h1><p>The authorization request did not verify.</p>"));
+        if (
+          !claims ||
+          claims.client_id !== clientId ||
+          claims.redirect_uri !== redirectUri ||
+          typeof claims.state !== "string" ||
+          typeof claims.duo_uname !== "string"
+        ) {
+          return html(
+            400,
+            page("Duo: bad request", "<h1>Bad request</h1><p>The authorization request did not verify.</p>"),
+          );
         }
         const transaction = crypto.randomBytes(16).toString("hex");
         pending.set(transaction, { clientId, redirectUri, state: claims.state, username: claims.duo_uname });
@@ -171,7 +216,9 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
         const code = crypto.randomBytes(24).toString("hex");
         const allowed = form.decision === "allow";
         // Duo's reasons for a denial from the authentication log; an approval carries what the test set.
-        const context = allowed ? (allowContexts.get(decided.clientId) ?? DUO_APPROVED_PUSH) : { reason: "user_cancelled", factor: "duo_push" };
+        const context = allowed
+          ? (allowContexts.get(decided.clientId) ?? DUO_APPROVED_PUSH)
+          : { reason: "user_cancelled", factor: "duo_push" };
         codes.set(code, { ...decided, status: allowed ? "allow" : "deny", context, used: false });
         const back = new URL(decided.redirectUri);
         back.searchParams.set("state", decided.state);
@@ -181,12 +228,24 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
 
       if (url.pathname === "/oauth/v1/token" && request.method === "POST") {
         if (unavailable(form.client_id)) return;
-        if (!assertionValid("/oauth/v1/token") || form.client_assertion_type !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+        if (
+          !assertionValid("/oauth/v1/token") ||
+          form.client_assertion_type !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        ) {
           return json(400, { error: "invalid_client", error_description: "The client assertion is invalid." });
         }
         const issued = codes.get(form.code ?? "");
-        if (form.grant_type !== "authorization_code" || !issued || issued.used || issued.clientId !== form.client_id || issued.redirectUri !== form.redirect_uri) {
-          return json(400, { error: "invalid_grant", error_description: "The code is invalid, used, or for another client." });
+        if (
+          form.grant_type !== "authorization_code" ||
+          !issued ||
+          issued.used ||
+          issued.clientId !== form.client_id ||
+          issued.redirectUri !== form.redirect_uri
+        ) {
+          return json(400, {
+            error: "invalid_grant",
+            error_description: "The code is invalid, used, or for another client.",
+          });
         }
         issued.used = true;
         const now = Math.floor(Date.now() / 1000);
@@ -199,7 +258,11 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
             exp: now + 300,
             auth_time: now,
             preferred_username: issued.username,
-            auth_result: { result: issued.status, status: issued.status, status_msg: issued.status === "allow" ? "Login Successful" : "Login denied" },
+            auth_result: {
+              result: issued.status,
+              status: issued.status,
+              status_msg: issued.status === "allow" ? "Login Successful" : "Login denied",
+            },
             auth_context: {
               result: issued.status === "allow" ? "success" : "denied",
               reason: issued.context.reason,
@@ -210,7 +273,12 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
           },
           duoStandInSecret(issued.clientId),
         );
-        return json(200, { id_token: idToken, access_token: crypto.randomBytes(16).toString("hex"), expires_in: 3600, token_type: "Bearer" });
+        return json(200, {
+          id_token: idToken,
+          access_token: crypto.randomBytes(16).toString("hex"),
+          expires_in: 3600,
+          token_type: "Bearer",
+        });
       }
       json(404, { stat: "FAIL", message: "Not found" });
     });
@@ -237,5 +305,9 @@ export function startDuoStandIn(options: { port?: number; cert: string; key: str
 export function startDuoStandInFromEnv(port: number): Promise<DuoStandIn> {
   const dir = process.env.E2E_DUO_CERT_DIR;
   if (!dir) throw new Error("E2E_DUO_CERT_DIR is not set");
-  return startDuoStandIn({ port, cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"), key: fs.readFileSync(path.join(dir, "key.pem"), "utf8") });
+  return startDuoStandIn({
+    port,
+    cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"),
+    key: fs.readFileSync(path.join(dir, "key.pem"), "utf8"),
+  });
 }

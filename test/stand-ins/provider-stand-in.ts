@@ -25,10 +25,12 @@ export type StandIn = {
 };
 
 type Reply = { status: number; body: unknown };
-export type Route = (request: { method: string; path: string; headers: http.IncomingHttpHeaders; body: string }) =>
-  | { recipient: string; parsed: Record<string, unknown>; reply: (behaviour: Behaviour) => Reply }
-  | Reply
-  | null;
+export type Route = (request: {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}) => { recipient: string; parsed: Record<string, unknown>; reply: (behaviour: Behaviour) => Reply } | Reply | null;
 
 function send(response: http.ServerResponse, { status, body }: Reply): void {
   response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));

@@ -13,7 +13,12 @@ const starters: Record<string, (port: number) => Promise<{ url: string }>> = {
   twilio: startTwilioStandIn,
   resend: startResendStandIn,
   duo: startDuoStandInFromEnv,
-  ...(appUrl ? { oidc: (standInPort: number) => startOidcStandIn(standInPort, appUrl).then((standIn) => ({ url: standIn.issuer })) } : {}),
+  ...(appUrl
+    ? {
+        oidc: (standInPort: number) =>
+          startOidcStandIn(standInPort, appUrl).then((standIn) => ({ url: standIn.issuer })),
+      }
+    : {}),
 };
 const start = provider ? starters[provider] : undefined;
 if (!start || !port) {

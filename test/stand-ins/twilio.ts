@@ -14,7 +14,8 @@ export function startTwilioStandIn(port = 0): Promise<StandIn> {
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
     if (!match || method !== "POST") return null;
     const expected = `Basic ${Buffer.from(`${STAND_IN_ACCOUNT_SID}:${STAND_IN_AUTH_TOKEN}`).toString("base64")}`;
-    if (headers.authorization !== expected || match[1] !== STAND_IN_ACCOUNT_SID) return error(401, 20003, "Authenticate");
+    if (headers.authorization !== expected || match[1] !== STAND_IN_ACCOUNT_SID)
+      return error(401, 20003, "Authenticate");
     const form = Object.fromEntries(new URLSearchParams(body));
     if (!form.To || !form.Body || !(form.From || form.MessagingServiceSid)) {
       return error(400, 21604, "A 'To', 'Body' and 'From' or 'MessagingServiceSid' are required.");

@@ -16,7 +16,10 @@ export function AppHeader({ userName, email, nav }: { userName: string; email: s
           <ul className="flex gap-1">
             {nav.map((item) => (
               <li key={item.href}>
-                <Link href={item.href} className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900">
+                <Link
+                  href={item.href}
+                  className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+                >
                   {item.label}
                 </Link>
               </li>
@@ -28,7 +31,10 @@ export function AppHeader({ userName, email, nav }: { userName: string; email: s
             <p className="text-sm font-medium text-slate-900">{userName}</p>
             <p className="text-xs text-slate-600">{email}</p>
           </div>
-          <SignOutButton action={signOutAction} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" />
+          <SignOutButton
+            action={signOutAction}
+            className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+          />
         </div>
       </div>
     </header>

@@ -28,7 +28,11 @@ export const changePasswordAction = formAction({
   schema: passwordChangeSchema,
   async handler({ currentPassword, newPassword }, current) {
     const { user, organisation } = current;
-    const problem = newPasswordProblem(newPassword, { email: user.email, name: user.name, organisationName: organisation.name });
+    const problem = newPasswordProblem(newPassword, {
+      email: user.email,
+      name: user.name,
+      organisationName: organisation.name,
+    });
     if (problem) return fieldError("newPassword", problem);
     const refusal = await confirmOwnPassword(current, currentPassword);
     if (refusal) return refusal;
@@ -38,7 +42,10 @@ export const changePasswordAction = formAction({
     revalidatePath("/profile");
     return {
       status: "success",
-      message: signedOut > 0 ? `Password changed. ${signedOut} other session${signedOut === 1 ? " was" : "s were"} signed out.` : "Password changed.",
+      message:
+        signedOut > 0
+          ? `Password changed. ${signedOut} other session${signedOut === 1 ? " was" : "s were"} signed out.`
+          : "Password changed.",
     };
   },
 });
@@ -47,8 +54,10 @@ export const endSessionAction = formAction({
   guard: requireUser,
   schema: z.object({ session: z.string().min(1).max(100) }),
   async handler({ session: tokenHash }, current) {
-    if (tokenHash === current.session.tokenHash) return { status: "error", message: "Use “Sign out” to end this session." };
-    if (!(await endOwnSession(current, tokenHash))) return { status: "error", message: "That session has already ended." };
+    if (tokenHash === current.session.tokenHash)
+      return { status: "error", message: "Use “Sign out” to end this session." };
+    if (!(await endOwnSession(current, tokenHash)))
+      return { status: "error", message: "That session has already ended." };
     revalidatePath("/profile");
     return { status: "success", message: "The session was signed out." };
   },

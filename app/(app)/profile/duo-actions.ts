@@ -9,7 +9,10 @@ import { ownDuoTurnedOn } from "@/lib/data/profile-factors";
 import { redirectToDuoPrompt } from "@/lib/flows/duo-prompt";
 
 const passwordSchema = z.object({
-  currentPassword: z.string().min(1, { error: "Enter your current password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),
+  currentPassword: z
+    .string()
+    .min(1, { error: "Enter your current password." })
+    .max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),
 });
 
 /**

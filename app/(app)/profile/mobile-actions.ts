@@ -7,7 +7,12 @@ import { requireLocalAccount } from "@/lib/auth/guards";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { confirmOwnPassword } from "@/lib/data/profile";
 import { checkOwnSentCode } from "@/lib/data/profile-factors";
-import { ownMobile, removeOwnMobile, sendMobileVerificationCode, setOwnVerifiedMobile } from "@/lib/data/profile-mobile";
+import {
+  ownMobile,
+  removeOwnMobile,
+  sendMobileVerificationCode,
+  setOwnVerifiedMobile,
+} from "@/lib/data/profile-mobile";
 import { fieldError, messages } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
 import { mobileNumberSchema } from "@/lib/profile-schemas";
@@ -45,7 +50,11 @@ export const startMobileChangeAction = formAction({
     }
     const stored = await ownMobile(current);
     if (mobileNumber === stored.mobileNumber && stored.verified) {
-      return { status: "error", message: "That is already your verified mobile number.", fieldErrors: { mobileNumber: "Enter a different number." } };
+      return {
+        status: "error",
+        message: "That is already your verified mobile number.",
+        fieldErrors: { mobileNumber: "Enter a different number." },
+      };
     }
     const outcome = await sendMobileVerificationCode(current, mobileNumber);
     if (!outcome.ok && outcome.reason === "delivery_failed") {
@@ -62,7 +71,13 @@ export const startMobileChangeAction = formAction({
 export const confirmMobileChangeAction = formAction({
   guard: requireLocalAccount,
   sensitive: true,
-  schema: z.object({ code: z.string().trim().min(1, { error: "Enter the code we texted you." }).max(64, { error: "That code is not valid." }) }),
+  schema: z.object({
+    code: z
+      .string()
+      .trim()
+      .min(1, { error: "Enter the code we texted you." })
+      .max(64, { error: "That code is not valid." }),
+  }),
   async handler({ code }, current) {
     const { user, organisation } = current;
     const check = await checkOwnSentCode(current, "verify_mobile", code);
@@ -76,7 +91,14 @@ export const confirmMobileChangeAction = formAction({
     }
     const previous = await setOwnVerifiedMobile(current, check.destination);
     // The owner of the old number, who may not be the one who just changed it, hears about it.
-    await notifyUser(user, organisation, mobileNumberChanged({ maskedNumber: maskPhone(check.destination), previousMaskedNumber: previous ? maskPhone(previous) : null }));
+    await notifyUser(
+      user,
+      organisation,
+      mobileNumberChanged({
+        maskedNumber: maskPhone(check.destination),
+        previousMaskedNumber: previous ? maskPhone(previous) : null,
+      }),
+    );
     revalidatePath("/profile");
     return { status: "success", message: `${maskPhone(check.destination)} is verified.` };
   },

@@ -17,6 +17,9 @@ export const saveSignInAlertsAction = formAction({
     const on = signInAlerts === "on";
     await saveOwnSignInAlerts(current, on);
     revalidatePath("/profile");
-    return { status: "success", message: on ? "We will email you when a new browser signs in." : "Sign-in alerts are off." };
+    return {
+      status: "success",
+      message: on ? "We will email you when a new browser signs in." : "Sign-in alerts are off.",
+    };
   },
 });

@@ -30,11 +30,7 @@ const currentPassword = z
   .string()
   .min(1, { error: "Enter your current password." })
   .max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." });
-const code = z
-  .string()
-  .trim()
-  .min(1, { error: "Enter the code." })
-  .max(64, { error: "That code is not valid." });
+const code = z.string().trim().min(1, { error: "Enter the code." }).max(64, { error: "That code is not valid." });
 
 export const startEnrolmentAction = formAction({
   guard: requireLocalAccount,
@@ -89,7 +85,8 @@ export const forgetBrowserAction = formAction({
   guard: requireLocalAccount,
   schema: z.object({ browser: z.coerce.number().int().positive() }),
   async handler({ browser }, current) {
-    if (!(await forgetOwnBrowser(current, browser))) return { status: "error", message: "That browser was already forgotten." };
+    if (!(await forgetOwnBrowser(current, browser)))
+      return { status: "error", message: "That browser was already forgotten." };
     revalidatePath("/profile");
     return { status: "success", message: "The browser will ask for a code at its next sign-in." };
   },
@@ -125,7 +122,10 @@ export const confirmCodesAction = formAction({
     const check = await checkOwnSentCode(current, "enable_codes", input.code);
     if (!check.ok) {
       if (check.reason === "locked") return { status: "error", message: messages.tooManyWrongCodes(check.retryAt) };
-      const problem = check.reason === "wrong" && !check.voided ? "That code is not valid." : "This code can no longer be used: start again for a new one.";
+      const problem =
+        check.reason === "wrong" && !check.voided
+          ? "That code is not valid."
+          : "This code can no longer be used: start again for a new one.";
       return fieldError("code", problem);
     }
     await turnOnOwnCodes(current);

@@ -19,7 +19,10 @@ const next = z.string().optional().transform(safeNextPath);
 export const confirmAccessAction = formAction({
   guard: requireLocalAccount,
   schema: z.object({
-    password: z.string().min(1, { error: "Enter your password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your password." }),
+    password: z
+      .string()
+      .min(1, { error: "Enter your password." })
+      .max(PASSWORD_MAX_LENGTH, { error: "That is not your password." }),
     code: z.string().trim().max(64, { error: "That code is not valid." }).optional().default(""),
     next,
   }),
@@ -38,7 +41,10 @@ export const confirmAccessAction = formAction({
 export const confirmAccessWithDuoAction = formAction({
   guard: requireLocalAccount,
   schema: z.object({
-    password: z.string().min(1, { error: "Enter your password." }).max(PASSWORD_MAX_LENGTH, { error: "That is not your password." }),
+    password: z
+      .string()
+      .min(1, { error: "Enter your password." })
+      .max(PASSWORD_MAX_LENGTH, { error: "That is not your password." }),
     next,
   }),
   async handler(input, current) {
@@ -62,7 +68,11 @@ export const confirmAccessWithSsoAction = formAction({
     if (!(await confirmsAtIdentityProvider(current))) {
       return { status: "error", message: "Confirm with your password instead." };
     }
-    await signIn(SSO_PROVIDER_ID, { redirectTo: returnAfterConfirmedAccess(input.next ?? "/") }, { prompt: "login", max_age: "0" });
+    await signIn(
+      SSO_PROVIDER_ID,
+      { redirectTo: returnAfterConfirmedAccess(input.next ?? "/") },
+      { prompt: "login", max_age: "0" },
+    );
     return { status: "success" };
   },
 });

@@ -1,6 +1,10 @@
 import type { Metadata } from "next";
 import { sendConfirmationCodeAction } from "@/app/(app)/profile/two-factor-actions";
-import { ConfirmAccessForm, ConfirmAccessWithDuoForm, ConfirmAccessWithSsoForm } from "@/app/(auth)/confirm-access/_components/confirm-access-form";
+import {
+  ConfirmAccessForm,
+  ConfirmAccessWithDuoForm,
+  ConfirmAccessWithSsoForm,
+} from "@/app/(auth)/confirm-access/_components/confirm-access-form";
 import { DuoNoticeAlert } from "@/components/duo-notice";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
 import { RowActionForm } from "@/components/row-action-form";
@@ -18,7 +22,11 @@ function codeHintFor(methods: string[], codeWaiting: boolean): string {
   return "One of your recovery codes.";
 }
 
-export default async function ConfirmAccessPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; duo?: string | string[] }> }) {
+export default async function ConfirmAccessPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string | string[]; duo?: string | string[] }>;
+}) {
   const current = await requireUser();
   const { user } = current;
   const params = await searchParams;

@@ -12,11 +12,14 @@ export const metadata: Metadata = { title: "Sign in" };
 const NOTICES: Record<string, string> = {
   "too-many-codes": "Too many wrong codes. Sign in again to try once more.",
   "setup-required": "Your organisation now requires two-factor authentication. Sign in again to set it up.",
-  "session-ended": "Your session has ended: it was signed out, ran out of time, or was left unused. Sign in again to continue.",
+  "session-ended":
+    "Your session has ended: it was signed out, ran out of time, or was left unused. Sign in again to continue.",
   // Refused SSO sign-ins (lib/auth/sso.ts ssoRefusalReason).
   "sso-email-taken": "An account with this email already exists. Ask an administrator for help.",
-  "sso-email-missing": "Your identity provider did not share your email address, which Twofold needs. Ask an administrator.",
-  "sso-email-unverified": "Your identity provider has not verified your email address. Verify it there, then try again.",
+  "sso-email-missing":
+    "Your identity provider did not share your email address, which Twofold needs. Ask an administrator.",
+  "sso-email-unverified":
+    "Your identity provider has not verified your email address. Verify it there, then try again.",
   "sso-disabled": "This account has been disabled. Contact your administrator.",
   "sso-api-account": "This is an API account: it can use the API but cannot sign in here.",
   "sso-no-organisation": "Sign-in with SSO is not set up correctly. Ask an administrator.",
@@ -35,7 +38,8 @@ const SUCCESS_NOTICES: Record<string, string> = {
 
 /** Only the fixed messages above: `reason` is whatever the address says ("constructor" included). */
 function noticeFor(reason: string | string[] | undefined, ssoError: boolean): SignInNotice | undefined {
-  const known = (messages: Record<string, string>) => (typeof reason === "string" && Object.hasOwn(messages, reason) ? messages[reason] : undefined);
+  const known = (messages: Record<string, string>) =>
+    typeof reason === "string" && Object.hasOwn(messages, reason) ? messages[reason] : undefined;
   const success = known(SUCCESS_NOTICES);
   if (success) return { status: "success", message: success };
   const problem = known(NOTICES) ?? (ssoError ? SSO_FAILED : undefined);
@@ -45,7 +49,11 @@ function noticeFor(reason: string | string[] | undefined, ssoError: boolean): Si
 /** Auth.js sends failed SSO round trips (cancelled, expired, tampered with) here with `error`; its codes are not for users. */
 const SSO_FAILED = "Sign-in with SSO did not complete. Try again, or ask an administrator if it keeps failing.";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await redirectIfSignedIn();
   const { reason, error, next } = await searchParams;
   const notice = noticeFor(reason, Boolean(error));

@@ -56,8 +56,7 @@ export function startAuthenticatorEnrolment(
 }
 
 export type EnrolmentConfirmation =
-  | { ok: true; recoveryCodes: string[] }
-  | { ok: false; reason: "not_started" | "expired" | "wrong_code" | "locked" };
+  { ok: true; recoveryCodes: string[] } | { ok: false; reason: "not_started" | "expired" | "wrong_code" | "locked" };
 
 /** Turns 2FA on once the user proves their app makes the right codes; returns the recovery codes to show once. */
 export async function confirmAuthenticatorEnrolment(
@@ -78,7 +77,9 @@ export async function confirmAuthenticatorEnrolment(
   const limitKey = secondFactorLimitKey(db, userId);
   const attempt = beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) return { ok: false, reason: "locked" };
-  const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, totpSecretBinding(userId), keys), code, { now });
+  const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, totpSecretBinding(userId), keys), code, {
+    now,
+  });
   if (step === null) return { ok: false, reason: "wrong_code" };
   forgiveAttempt(db, attempt);
   return db.transaction((tx) => {
@@ -105,14 +106,23 @@ export async function confirmAuthenticatorEnrolment(
  * step. Recording the step is a compare-and-set, so two requests racing with
  * one valid code cannot both pass.
  */
-export async function verifyAuthenticatorCode(db: Db, userId: number, code: string, keys: KeyRing, now = new Date()): Promise<boolean> {
+export async function verifyAuthenticatorCode(
+  db: Db,
+  userId: number,
+  code: string,
+  keys: KeyRing,
+  now = new Date(),
+): Promise<boolean> {
   const credential = db
     .select()
     .from(totpCredentials)
     .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
     .get();
   if (!credential) return false;
-  const step = await matchTotpStep(decryptSecret(credential.secretEncrypted, totpSecretBinding(userId), keys), code, { now, afterStep: credential.lastUsedStep });
+  const step = await matchTotpStep(decryptSecret(credential.secretEncrypted, totpSecretBinding(userId), keys), code, {
+    now,
+    afterStep: credential.lastUsedStep,
+  });
   if (step === null) return false;
   const recorded = db
     .update(totpCredentials)
@@ -133,7 +143,13 @@ export function removeSecondFactors(db: Executor, userId: number): void {
   db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run();
   // The lock of the factors that are gone goes with them: the next ones start with a clean count.
   db.update(users)
-    .set({ codesEnabledAt: null, duoEnabledAt: null, preferredTwoFactorMethod: null, secondFactorConsecutiveFailures: 0, secondFactorLockedAt: null })
+    .set({
+      codesEnabledAt: null,
+      duoEnabledAt: null,
+      preferredTwoFactorMethod: null,
+      secondFactorConsecutiveFailures: 0,
+      secondFactorLockedAt: null,
+    })
     .where(eq(users.id, userId))
     .run();
   db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();

@@ -46,13 +46,20 @@ export function setupLinkEligibility(db: Db, organisationId: number, userId: num
     .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
     .get();
   if (!row) return { ok: false, reason: "That user does not exist." };
-  if (row.isApiAccount) return { ok: false, reason: "API accounts do not sign in here, so they set up no authenticator app." };
-  if (row.ssoSubject) return { ok: false, reason: "This user signs in with SSO: their identity provider asks for their second factor." };
+  if (row.isApiAccount)
+    return { ok: false, reason: "API accounts do not sign in here, so they set up no authenticator app." };
+  if (row.ssoSubject)
+    return { ok: false, reason: "This user signs in with SSO: their identity provider asks for their second factor." };
   if (row.disabledAt) return { ok: false, reason: "This account is disabled. Enable it before sending a setup link." };
   if (row.invitationPending) {
-    return { ok: false, reason: "This person has not accepted their invitation yet; accepting it sets up two-factor authentication when it is required." };
+    return {
+      ok: false,
+      reason:
+        "This person has not accepted their invitation yet; accepting it sets up two-factor authentication when it is required.",
+    };
   }
-  if (!row.allowTotp) return { ok: false, reason: "Your organisation does not allow authenticator apps (see Settings)." };
+  if (!row.allowTotp)
+    return { ok: false, reason: "Your organisation does not allow authenticator apps (see Settings)." };
   const { id, email, name } = row;
   return { ok: true, user: { id, email, name, organisationId: row.organisationId } };
 }
@@ -78,7 +85,11 @@ export async function sendAuthenticatorSetupLink(
   const delivered = await sendLinkEmail({
     to: input.user,
     organisationName: input.organisationName,
-    ...authenticatorSetupLink({ organisationName: input.organisationName, adminName: input.admin.name, url: appUrl(authenticatorSetupLinkPath(created.token)) }),
+    ...authenticatorSetupLink({
+      organisationName: input.organisationName,
+      adminName: input.admin.name,
+      url: appUrl(authenticatorSetupLinkPath(created.token)),
+    }),
   });
   if (!delivered) revokeEmailLinks(db, { userId: input.user.id, purpose: PURPOSE });
   return delivered;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { generateTotpSecret, groupSecret, matchTotpStep, normaliseSixDigitCode, totpCodeAt, totpUri } from "@/lib/two-factor/authenticator-app/totp";
+import {
+  generateTotpSecret,
+  groupSecret,
+  matchTotpStep,
+  normaliseSixDigitCode,
+  totpCodeAt,
+  totpUri,
+} from "@/lib/two-factor/authenticator-app/totp";
 
 // RFC 6238 appendix B: the SHA-1 seed "12345678901234567890" (ASCII), in base32.
 const RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

@@ -19,7 +19,8 @@
 const DUO_OWN_HOST = /^api-[a-z0-9]{1,32}\.(duosecurity|duofederal)\.com$/;
 
 /** An operator's entry: a host name or IPv4 address, optionally with a port. IPv6 literals are not supported. */
-const ALLOW_LIST_ENTRY = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/;
+const ALLOW_LIST_ENTRY =
+  /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/;
 
 /**
  * Reads DUO_ALLOWED_API_HOSTS: comma-separated, each entry exactly the text
@@ -27,13 +28,16 @@ const ALLOW_LIST_ENTRY = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[
  * Returns the entries, or the first entry that is not a plain host so the
  * operator can be told which one to fix.
  */
-export function parseDuoAllowedHosts(value: string | undefined): { ok: true; hosts: string[] } | { ok: false; entry: string } {
+export function parseDuoAllowedHosts(
+  value: string | undefined,
+): { ok: true; hosts: string[] } | { ok: false; entry: string } {
   const hosts: string[] = [];
   for (const raw of (value ?? "").split(",")) {
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
     const port = entry.includes(":") ? Number(entry.slice(entry.indexOf(":") + 1)) : null;
-    if (!ALLOW_LIST_ENTRY.test(entry) || (port !== null && (port < 1 || port > 65535))) return { ok: false, entry: raw.trim() };
+    if (!ALLOW_LIST_ENTRY.test(entry) || (port !== null && (port < 1 || port > 65535)))
+      return { ok: false, entry: raw.trim() };
     hosts.push(entry);
   }
   return { ok: true, hosts };

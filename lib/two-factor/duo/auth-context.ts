@@ -42,9 +42,11 @@ export function judgeDuoAnswer(answer: DuoAnswer): DuoJudgement {
   if (answer.auth_result?.status !== "allow") return { kind: "denied" };
   const context = answer.auth_context ?? {};
   // A success whose context says otherwise is not a success.
-  if (context.result !== undefined && context.result !== "success" && context.result !== "allow") return { kind: "denied" };
+  if (context.result !== undefined && context.result !== "success" && context.result !== "allow")
+    return { kind: "denied" };
   const reason = typeof context.reason === "string" && context.reason ? context.reason : "unknown";
   const factor = typeof context.factor === "string" ? context.factor : null;
-  if (FACTOR_REASONS.has(reason) && factor !== null && !NOT_A_FACTOR.has(factor)) return { kind: "factor", factor, reason };
+  if (FACTOR_REASONS.has(reason) && factor !== null && !NOT_A_FACTOR.has(factor))
+    return { kind: "factor", factor, reason };
   return { kind: "no_factor", factor, reason };
 }

@@ -5,6 +5,10 @@ import { organisations, type DuoBypassAction } from "@/db/schema";
 
 /** What the organisation does with a Duo "allow" without a second factor at sign-in: refuse it (the default) or let it in, flagged. */
 export function duoBypassAtSignIn(db: Db, organisationId: number): DuoBypassAction {
-  const row = db.select({ action: organisations.duoBypassAtSignIn }).from(organisations).where(eq(organisations.id, organisationId)).get();
+  const row = db
+    .select({ action: organisations.duoBypassAtSignIn })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId))
+    .get();
   return row?.action === "flag" ? "flag" : "refuse";
 }

@@ -51,7 +51,8 @@ export class DuoApiHostRefused extends Error {
  * refuses, whether typed now or saved before the rule existed.
  */
 export function createDuoClient(settings: DuoSettings, redirectUrl: string, allowedHosts: readonly string[]): Client {
-  if (!isAllowedDuoApiHost(settings.apiHost, allowedHosts)) throw new DuoApiHostRefused(`Duo API hostname not allowed: ${JSON.stringify(settings.apiHost)}`);
+  if (!isAllowedDuoApiHost(settings.apiHost, allowedHosts))
+    throw new DuoApiHostRefused(`Duo API hostname not allowed: ${JSON.stringify(settings.apiHost)}`);
   const client = new Client({ ...settings, redirectUrl });
   const internals = (client as unknown as ClientInternals).axios;
   if (internals) {
@@ -94,7 +95,11 @@ export type ConnectionCheck = { ok: true } | { ok: false; reason: "unreachable" 
  * Duo's health check, which proves both that Duo answers and that it accepts
  * the keys (the request is signed with the secret key).
  */
-export async function checkDuoConnection(settings: DuoSettings, redirectUrl: string, allowedHosts: readonly string[]): Promise<ConnectionCheck> {
+export async function checkDuoConnection(
+  settings: DuoSettings,
+  redirectUrl: string,
+  allowedHosts: readonly string[],
+): Promise<ConnectionCheck> {
   let client: Client;
   try {
     client = createDuoClient(settings, redirectUrl, allowedHosts);

@@ -10,7 +10,8 @@ describe("the Duo connection test limit", () => {
   it("allows ten presses in ten minutes per organisation, then says when the next one is allowed", () => {
     const db = testDatabase();
     const organisation = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    for (let press = 0; press < 10; press++) expect(beginConnectionTest(db, organisation, at(press * 1000))).toEqual({ allowed: true });
+    for (let press = 0; press < 10; press++)
+      expect(beginConnectionTest(db, organisation, at(press * 1000))).toEqual({ allowed: true });
     // The eleventh waits until the first press leaves the ten-minute window.
     expect(beginConnectionTest(db, organisation, at(30_000))).toEqual({ allowed: false, retryAt: at(10 * 60_000) });
     // A refused press is not counted: the wait does not grow by pressing on.

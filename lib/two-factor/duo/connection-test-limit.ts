@@ -13,7 +13,12 @@ export const CONNECTION_TESTS_PER_WINDOW = 10;
 export const CONNECTION_TEST_WINDOW_MS = 10 * 60 * 1000;
 
 export function connectionTestKey(organisationId: number): LimitKey {
-  return { scope: "duo_connection_test", key: `organisation:${organisationId}`, limit: CONNECTION_TESTS_PER_WINDOW, windowMs: CONNECTION_TEST_WINDOW_MS };
+  return {
+    scope: "duo_connection_test",
+    key: `organisation:${organisationId}`,
+    limit: CONNECTION_TESTS_PER_WINDOW,
+    windowMs: CONNECTION_TEST_WINDOW_MS,
+  };
 }
 
 /**
@@ -21,7 +26,11 @@ export function connectionTestKey(organisationId: number): LimitKey {
  * says when the next is allowed. Counted in the same transaction as the
  * check, so a burst of presses cannot all slip through.
  */
-export function beginConnectionTest(db: Db, organisationId: number, now = new Date()): { allowed: true } | { allowed: false; retryAt: Date } {
+export function beginConnectionTest(
+  db: Db,
+  organisationId: number,
+  now = new Date(),
+): { allowed: true } | { allowed: false; retryAt: Date } {
   const attempt = beginAttempt(db, [connectionTestKey(organisationId)], now);
   return attempt.allowed ? { allowed: true } : { allowed: false, retryAt: attempt.retryAt };
 }

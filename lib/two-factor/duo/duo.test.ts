@@ -4,10 +4,22 @@ import path from "node:path";
 import { Client } from "@duosecurity/duo_universal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { judgeDuoAnswer } from "@/lib/two-factor/duo/auth-context";
-import { checkDuoConnection, classifyDuoError, createDuoClient, DuoApiHostRefused, withinDuoTimeout } from "@/lib/two-factor/duo/client";
+import {
+  checkDuoConnection,
+  classifyDuoError,
+  createDuoClient,
+  DuoApiHostRefused,
+  withinDuoTimeout,
+} from "@/lib/two-factor/duo/client";
 import { claimDuoState, DUO_STATE_LIFETIME_MS, storeDuoState } from "@/lib/two-factor/duo/states";
 import { insertUser, testDatabase } from "@/test/db";
-import { duoStandInSecret, makeSelfSignedCertificate, newDuoIntegrationKey, startDuoStandIn, type DuoStandIn } from "@/test/stand-ins/duo";
+import {
+  duoStandInSecret,
+  makeSelfSignedCertificate,
+  newDuoIntegrationKey,
+  startDuoStandIn,
+  type DuoStandIn,
+} from "@/test/stand-ins/duo";
 
 /* The real Duo Universal client against the local HTTPS stand-in, trusted only through NODE_EXTRA_CA_CERTS. */
 
@@ -25,31 +37,50 @@ afterAll(() => standIn.close());
 
 /** The stand-in is reachable only because it is on the allow-list, as DUO_ALLOWED_API_HOSTS puts it in e2e. */
 const standInHosts = () => [new URL(standIn.url).host];
-const settingsFor = (clientId = newDuoIntegrationKey()) => ({ clientId, clientSecret: duoStandInSecret(clientId), apiHost: new URL(standIn.url).host });
+const settingsFor = (clientId = newDuoIntegrationKey()) => ({
+  clientId,
+  clientSecret: duoStandInSecret(clientId),
+  apiHost: new URL(standIn.url).host,
+});
 
 /** What a browser does at the prompt: open Duo's URL, press a button, and read where Duo sends it back. */
 async function answerPrompt(authUrl: string, decision: "allow" | "deny"): Promise<URL> {
   const get = (url: string, init?: { method: string; body: string }) =>
     new Promise<{ status: number; location?: string; body: string }>((resolve, reject) => {
-      const request = https.request(url, { method: init?.method ?? "GET", ca: certificate, headers: init ? { "content-type": "application/x-www-form-urlencoded" } : {} }, (response) => {
-        let body = "";
-        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, location: response.headers.location, body }));
-      });
+      const request = https.request(
+        url,
+        {
+          method: init?.method ?? "GET",
+          ca: certificate,
+          headers: init ? { "content-type": "application/x-www-form-urlencoded" } : {},
+        },
+        (response) => {
+          let body = "";
+          response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          response.on("end", () =>
+            resolve({ status: response.statusCode ?? 0, location: response.headers.location, body }),
+          );
+        },
+      );
       request.on("error", reject);
       request.end(init?.body);
     });
   const prompt = await get(authUrl);
   expect(prompt.status).toBe(200);
   const transaction = /name="transaction" value="([0-9a-f]+)"/.exec(prompt.body)![1]!;
-  const decided = await get(`${standIn.url}/_stand-in/decide`, { method: "POST", body: `transaction=${transaction}&decision=${decision}` });
+  const decided = await get(`${standIn.url}/_stand-in/decide`, {
+    method: "POST",
+    body: `transaction=${transaction}&decision=${decision}`,
+  });
   expect(decided.status).toBe(302);
   return new URL(decided.location!);
 }
 
 async function setAnswer(clientId: string, reason: string, factor: string) {
   await new Promise<void>((resolve, reject) => {
-    const request = https.request(`${standIn.url}/_stand-in/answer`, { method: "POST", ca: certificate }, (response) => response.resume().on("end", resolve));
+    const request = https.request(`${standIn.url}/_stand-in/answer`, { method: "POST", ca: certificate }, (response) =>
+      response.resume().on("end", resolve),
+    );
     request.on("error", reject);
     request.end(JSON.stringify({ clientId, reason, factor }));
   });
@@ -57,7 +88,11 @@ async function setAnswer(clientId: string, reason: string, factor: string) {
 
 async function setBehaviour(clientId: string, behaviour: "up" | "down") {
   await new Promise<void>((resolve, reject) => {
-    const request = https.request(`${standIn.url}/_stand-in/behaviour`, { method: "POST", ca: certificate }, (response) => response.resume().on("end", resolve));
+    const request = https.request(
+      `${standIn.url}/_stand-in/behaviour`,
+      { method: "POST", ca: certificate },
+      (response) => response.resume().on("end", resolve),
+    );
     request.on("error", reject);
     request.end(JSON.stringify({ clientId, behaviour }));
   });
@@ -67,24 +102,36 @@ describe("Duo connection check", () => {
   it("is connected with the right keys, refused with a wrong secret, unreachable when Duo is down or absent", async () => {
     const settings = settingsFor();
     expect(await checkDuoConnection(settings, REDIRECT, standInHosts())).toEqual({ ok: true });
-    expect(await checkDuoConnection({ ...settings, clientSecret: "x".repeat(40) }, REDIRECT, standInHosts())).toEqual({ ok: false, reason: "wrong_keys" });
+    expect(await checkDuoConnection({ ...settings, clientSecret: "x".repeat(40) }, REDIRECT, standInHosts())).toEqual({
+      ok: false,
+      reason: "wrong_keys",
+    });
     await setBehaviour(settings.clientId, "down");
     expect(await checkDuoConnection(settings, REDIRECT, standInHosts())).toEqual({ ok: false, reason: "unreachable" });
-    expect(await checkDuoConnection({ ...settings, apiHost: "127.0.0.1:9" }, REDIRECT, ["127.0.0.1:9"])).toEqual({ ok: false, reason: "unreachable" });
+    expect(await checkDuoConnection({ ...settings, apiHost: "127.0.0.1:9" }, REDIRECT, ["127.0.0.1:9"])).toEqual({
+      ok: false,
+      reason: "unreachable",
+    });
   });
 
   it("never calls a host that is neither Duo's nor on the allow-list: the stand-in, up and with the right keys, is refused unasked", async () => {
     const settings = settingsFor();
     const before = standIn.apiCalls();
     expect(await checkDuoConnection(settings, REDIRECT, [])).toEqual({ ok: false, reason: "host_not_allowed" });
-    expect(await checkDuoConnection(settings, REDIRECT, ["127.0.0.1"])).toEqual({ ok: false, reason: "host_not_allowed" });
+    expect(await checkDuoConnection(settings, REDIRECT, ["127.0.0.1"])).toEqual({
+      ok: false,
+      reason: "host_not_allowed",
+    });
     expect(() => createDuoClient(settings, REDIRECT, [])).toThrow(DuoApiHostRefused);
     expect(standIn.apiCalls()).toBe(before);
   });
 
   it("needs the extra certificate: the plain client, with only Duo's pinned roots, cannot reach the stand-in", async () => {
     const plain = new Client({ ...settingsFor(), redirectUrl: REDIRECT });
-    const error = await plain.healthCheck().then(() => null, (caught: unknown) => caught);
+    const error = await plain.healthCheck().then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(classifyDuoError(error)).toBe("unreachable");
   });
 });
@@ -102,15 +149,26 @@ describe("Duo round trip", () => {
     expect(result.auth_result.status).toBe("allow");
     expect(result.preferred_username).toBe("ada@example.com");
 
-    const replay = await client.exchangeAuthorizationCodeFor2FAResult(code, "ada@example.com").then(() => null, (caught: unknown) => caught);
+    const replay = await client.exchangeAuthorizationCodeFor2FAResult(code, "ada@example.com").then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(classifyDuoError(replay)).toBe("rejected");
 
     const bobs = await answerPrompt(await client.createAuthUrl("bob@example.com", client.generateState()), "allow");
-    const swapped = await client.exchangeAuthorizationCodeFor2FAResult(bobs.searchParams.get("duo_code")!, "ada@example.com").then(() => null, (caught: unknown) => caught);
+    const swapped = await client
+      .exchangeAuthorizationCodeFor2FAResult(bobs.searchParams.get("duo_code")!, "ada@example.com")
+      .then(
+        () => null,
+        (caught: unknown) => caught,
+      );
     expect(classifyDuoError(swapped)).toBe("wrong_user");
 
     const denied = await answerPrompt(await client.createAuthUrl("ada@example.com", client.generateState()), "deny");
-    const deniedResult = await client.exchangeAuthorizationCodeFor2FAResult(denied.searchParams.get("duo_code")!, "ada@example.com");
+    const deniedResult = await client.exchangeAuthorizationCodeFor2FAResult(
+      denied.searchParams.get("duo_code")!,
+      "ada@example.com",
+    );
     expect(deniedResult.auth_result.status).toBe("deny");
   });
 
@@ -118,7 +176,12 @@ describe("Duo round trip", () => {
     const client = createDuoClient(settingsFor(), REDIRECT, standInHosts());
     const back = await answerPrompt(await client.createAuthUrl("ada@example.com", client.generateState()), "allow");
     const other = createDuoClient(settingsFor(), REDIRECT, standInHosts());
-    const error = await other.exchangeAuthorizationCodeFor2FAResult(back.searchParams.get("duo_code")!, "ada@example.com").then(() => null, (caught: unknown) => caught);
+    const error = await other
+      .exchangeAuthorizationCodeFor2FAResult(back.searchParams.get("duo_code")!, "ada@example.com")
+      .then(
+        () => null,
+        (caught: unknown) => caught,
+      );
     expect(classifyDuoError(error)).toBe("rejected");
   });
 });
@@ -137,7 +200,9 @@ describe("Duo's auth_context, through the real client", () => {
     await setAnswer(settings.clientId, reason, factor);
     const client = createDuoClient(settings, REDIRECT, standInHosts());
     const back = await answerPrompt(await client.createAuthUrl("ada@example.com", client.generateState()), "allow");
-    const result = await withinDuoTimeout(client.exchangeAuthorizationCodeFor2FAResult(back.searchParams.get("duo_code")!, "ada@example.com"));
+    const result = await withinDuoTimeout(
+      client.exchangeAuthorizationCodeFor2FAResult(back.searchParams.get("duo_code")!, "ada@example.com"),
+    );
     expect(result.auth_result.status).toBe("allow");
     expect([result.auth_context.reason, result.auth_context.factor]).toEqual([reason, factor]);
     expect(judgeDuoAnswer(result).kind).toBe(kind);
@@ -149,12 +214,30 @@ describe("Duo states", () => {
     const db = testDatabase();
     const user = await insertUser(db);
     const now = new Date();
-    storeDuoState(db, { userId: user.id, sessionTokenHash: "session-a", state: "state-1", purpose: "sign_in", rememberBrowser: true, now });
+    storeDuoState(db, {
+      userId: user.id,
+      sessionTokenHash: "session-a",
+      state: "state-1",
+      purpose: "sign_in",
+      rememberBrowser: true,
+      now,
+    });
     expect(claimDuoState(db, { state: "state-1", sessionTokenHash: "session-b", now })).toBeNull();
-    expect(claimDuoState(db, { state: "state-1", sessionTokenHash: "session-a", now })).toEqual({ userId: user.id, purpose: "sign_in", rememberBrowser: true });
+    expect(claimDuoState(db, { state: "state-1", sessionTokenHash: "session-a", now })).toEqual({
+      userId: user.id,
+      purpose: "sign_in",
+      rememberBrowser: true,
+    });
     expect(claimDuoState(db, { state: "state-1", sessionTokenHash: "session-a", now })).toBeNull();
 
-    storeDuoState(db, { userId: user.id, sessionTokenHash: "session-a", state: "state-2", purpose: "enrol", rememberBrowser: false, now });
+    storeDuoState(db, {
+      userId: user.id,
+      sessionTokenHash: "session-a",
+      state: "state-2",
+      purpose: "enrol",
+      rememberBrowser: false,
+      now,
+    });
     const late = new Date(now.getTime() + DUO_STATE_LIFETIME_MS + 1);
     expect(claimDuoState(db, { state: "state-2", sessionTokenHash: "session-a", now: late })).toBeNull();
     // Only the hash is stored.

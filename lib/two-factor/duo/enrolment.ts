@@ -34,7 +34,10 @@ async function turnDuoOn(current: CurrentSession, proof: DuoProof): Promise<void
     // Whoever may have held a session before Duo was on must pass it now.
     deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
-  recordActorEvent(db, current, "duo.enabled", { targetUserId: user.id, details: { duoFactor: proof.factor ?? "unknown" } });
+  recordActorEvent(db, current, "duo.enabled", {
+    targetUserId: user.id,
+    details: { duoFactor: proof.factor ?? "unknown" },
+  });
   await notifyUser(user, current.organisation, duoEnabled());
 }
 
@@ -42,7 +45,10 @@ async function turnDuoOff(current: CurrentSession): Promise<void> {
   const db = getDb();
   const { user } = current;
   db.update(users)
-    .set({ duoEnabledAt: null, preferredTwoFactorMethod: sql`case when ${users.preferredTwoFactorMethod} = 'duo' then null else ${users.preferredTwoFactorMethod} end` })
+    .set({
+      duoEnabledAt: null,
+      preferredTwoFactorMethod: sql`case when ${users.preferredTwoFactorMethod} = 'duo' then null else ${users.preferredTwoFactorMethod} end`,
+    })
     .where(eq(users.id, user.id))
     .run();
   // With no factor left, 2FA is off: remembered browsers must not outlive it.
@@ -56,7 +62,10 @@ async function turnDuoOff(current: CurrentSession): Promise<void> {
  * or a signed-in one (turning Duo on or off from the profile). Under the
  * user's second-factor lock like every check of a factor. Returns where to go.
  */
-export async function finishDuoEnrolment(current: CurrentSession, answer: { state: string | null; code: string | null }): Promise<string> {
+export async function finishDuoEnrolment(
+  current: CurrentSession,
+  answer: { state: string | null; code: string | null },
+): Promise<string> {
   const db = getDb();
   const inSetup = current.session.stage === "setup";
   let back = (notice: DuoNotice) => (inSetup ? `/login/setup?duo=${notice}` : `/profile?duo=${notice}#two-factor`);
@@ -64,7 +73,11 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
   const attempt = beginAttempt(db, [limitKey]);
   if (!attempt.allowed) return back("locked");
 
-  const result = await finishDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, ...answer });
+  const result = await finishDuoPrompt(db, {
+    user: current.user,
+    sessionTokenHash: current.session.tokenHash,
+    ...answer,
+  });
   // A "Confirm access" that did not work goes back to try again, still headed for the same page.
   if (result.purpose === "confirm" && !inSetup) {
     const next = await peekNextPath();
@@ -102,7 +115,16 @@ export async function finishDuoEnrolment(current: CurrentSession, answer: { stat
   const reason = result.ok ? "bad_state" : result.reason;
   // Duo being down is nobody's failed attempt, and neither is a state this
   // session never stored (a page sending the browser here must not lock anyone).
-  if (reason === "unreachable" || reason === "not_configured" || reason === "host_not_allowed" || result.purpose === null) forgiveAttempt(db, attempt);
-  recordActorEvent(db, current, "duo.refused", { targetUserId: current.user.id, details: { reason, purpose: result.purpose ?? "unknown" } });
+  if (
+    reason === "unreachable" ||
+    reason === "not_configured" ||
+    reason === "host_not_allowed" ||
+    result.purpose === null
+  )
+    forgiveAttempt(db, attempt);
+  recordActorEvent(db, current, "duo.refused", {
+    targetUserId: current.user.id,
+    details: { reason, purpose: result.purpose ?? "unknown" },
+  });
   return back(reason);
 }

@@ -8,7 +8,12 @@ import { duoBypassAtSignIn } from "@/lib/two-factor/duo/bypass-setting";
 import { finishDuoPrompt } from "@/lib/two-factor/duo/prompt";
 import type { DuoNotice } from "@/lib/two-factor/duo/messages";
 import { countFailedSecondFactor } from "@/lib/two-factor/sign-in/second-factor-check";
-import { clearFactorFailures, releaseFactorFailure, reserveFactorFailure, secondFactorLimitKey } from "@/lib/two-factor/sign-in/factor-lock";
+import {
+  clearFactorFailures,
+  releaseFactorFailure,
+  reserveFactorFailure,
+  secondFactorLimitKey,
+} from "@/lib/two-factor/sign-in/factor-lock";
 import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
 import { warnOwnerOfLockout } from "@/lib/two-factor/sign-in/lockout-notice";
 import { completeSecondFactor } from "@/lib/flows/sign-in-completion";
@@ -22,7 +27,10 @@ const refused = (notice: DuoNotice) => `/login/two-factor?method=duo&duo=${notic
  * second factor in this session. Duo being unreachable is not the user's
  * failure, but it is never a way in either. Returns where to go next.
  */
-export async function finishDuoSignIn(current: CurrentSession, answer: { state: string | null; code: string | null }): Promise<string> {
+export async function finishDuoSignIn(
+  current: CurrentSession,
+  answer: { state: string | null; code: string | null },
+): Promise<string> {
   const db = getDb();
   const { user, organisation, session, context } = current;
   const now = new Date();
@@ -50,7 +58,10 @@ export async function finishDuoSignIn(current: CurrentSession, answer: { state: 
       // guess: not counted as a failed second factor.
       forgiveAttempt(db, attempt);
       releaseFactorFailure(db, user.id, reservation);
-      recordActorEvent(db, current, "duo_bypass.refused", { targetUserId: user.id, details: { purpose: "sign_in", duoReason: proof.reason, duoFactor: duoDetails.duoFactor } });
+      recordActorEvent(db, current, "duo_bypass.refused", {
+        targetUserId: user.id,
+        details: { purpose: "sign_in", duoReason: proof.reason, duoFactor: duoDetails.duoFactor },
+      });
       return refused("no_factor");
     }
     forgiveAttempt(db, attempt, [limitKey]);

@@ -3,7 +3,13 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
-import { classifyDuoError, createDuoClient, withinDuoTimeout, type DuoFailure, type DuoSettings } from "@/lib/two-factor/duo/client";
+import {
+  classifyDuoError,
+  createDuoClient,
+  withinDuoTimeout,
+  type DuoFailure,
+  type DuoSettings,
+} from "@/lib/two-factor/duo/client";
 import { judgeDuoAnswer } from "@/lib/two-factor/duo/auth-context";
 import { isAllowedDuoApiHost } from "@/lib/two-factor/duo/api-host";
 import { claimDuoState, storeDuoState, type DuoPurpose } from "@/lib/two-factor/duo/states";
@@ -25,11 +31,7 @@ export const DUO_CALLBACK_PATH = "/login/duo/callback";
 
 /** The organisation's Duo keys, when Duo is allowed and fully configured. */
 export function duoSettingsOf(db: Db, organisationId: number): DuoSettings | null {
-  const row = db
-    .select(duoAvailabilityColumns)
-    .from(organisations)
-    .where(eq(organisations.id, organisationId))
-    .get();
+  const row = db.select(duoAvailabilityColumns).from(organisations).where(eq(organisations.id, organisationId)).get();
   if (!row || !duoAvailableIn(row)) return null;
   return {
     clientId: row.duoIntegrationKey!,
@@ -40,7 +42,8 @@ export function duoSettingsOf(db: Db, organisationId: number): DuoSettings | nul
 
 type PromptUser = { id: number; email: string; organisationId: number };
 
-export type DuoStart = { ok: true; url: string } | { ok: false; reason: "not_configured" | "unreachable" | "host_not_allowed" };
+export type DuoStart =
+  { ok: true; url: string } | { ok: false; reason: "not_configured" | "unreachable" | "host_not_allowed" };
 
 /**
  * A hostname saved before DUO_ALLOWED_API_HOSTS existed (or before the
@@ -68,7 +71,13 @@ export async function beginDuoPrompt(
     // Duo's own advice: check health first, and never send a user to a Duo that is down.
     await withinDuoTimeout(client.healthCheck());
     const state = client.generateState();
-    storeDuoState(db, { userId: input.user.id, sessionTokenHash: input.sessionTokenHash, state, purpose: input.purpose, rememberBrowser: input.rememberBrowser });
+    storeDuoState(db, {
+      userId: input.user.id,
+      sessionTokenHash: input.sessionTokenHash,
+      state,
+      purpose: input.purpose,
+      rememberBrowser: input.rememberBrowser,
+    });
     return { ok: true, url: await client.createAuthUrl(input.user.email, state) };
   } catch (error) {
     console.error("Duo prompt could not start:", describeErrorForLog(error));
@@ -76,7 +85,14 @@ export async function beginDuoPrompt(
   }
 }
 
-export type DuoRefusal = "bad_state" | "missing_code" | "denied" | "no_factor" | "not_configured" | "host_not_allowed" | Exclude<DuoFailure, "wrong_keys">;
+export type DuoRefusal =
+  | "bad_state"
+  | "missing_code"
+  | "denied"
+  | "no_factor"
+  | "not_configured"
+  | "host_not_allowed"
+  | Exclude<DuoFailure, "wrong_keys">;
 
 /** What Duo said it checked (auth_context): the factor, and whether one was used at all (lib/duo/auth-context.ts). */
 export type DuoProof = { usedFactor: boolean; factor: string | null; reason: string };
@@ -91,7 +107,9 @@ export async function finishDuoPrompt(
   db: Db,
   input: { user: PromptUser; sessionTokenHash: string; state: string | null; code: string | null },
 ): Promise<DuoFinish> {
-  const claimed = input.state ? claimDuoState(db, { state: input.state, sessionTokenHash: input.sessionTokenHash }) : null;
+  const claimed = input.state
+    ? claimDuoState(db, { state: input.state, sessionTokenHash: input.sessionTokenHash })
+    : null;
   if (!claimed || claimed.userId !== input.user.id) return { ok: false, reason: "bad_state", purpose: null };
   const { purpose } = claimed;
   if (!input.code) return { ok: false, reason: "missing_code", purpose };

@@ -15,7 +15,14 @@ export type DuoPurpose = DuoAuthState["purpose"];
  */
 export function storeDuoState(
   db: Db,
-  input: { userId: number; sessionTokenHash: string; state: string; purpose: DuoPurpose; rememberBrowser: boolean; now?: Date },
+  input: {
+    userId: number;
+    sessionTokenHash: string;
+    state: string;
+    purpose: DuoPurpose;
+    rememberBrowser: boolean;
+    now?: Date;
+  },
 ): void {
   const now = input.now ?? new Date();
   // Round trips never finished are of no further use.
@@ -42,7 +49,10 @@ export type ClaimedDuoState = Pick<DuoAuthState, "userId" | "purpose" | "remembe
  * expired and was not used before. One conditional update: of two requests
  * racing with the same state, exactly one wins; a replay finds it used.
  */
-export function claimDuoState(db: Db, input: { state: string; sessionTokenHash: string; now?: Date }): ClaimedDuoState | null {
+export function claimDuoState(
+  db: Db,
+  input: { state: string; sessionTokenHash: string; now?: Date },
+): ClaimedDuoState | null {
   const now = input.now ?? new Date();
   return (
     db
@@ -56,7 +66,11 @@ export function claimDuoState(db: Db, input: { state: string; sessionTokenHash: 
           gt(duoAuthStates.expiresAt, now),
         ),
       )
-      .returning({ userId: duoAuthStates.userId, purpose: duoAuthStates.purpose, rememberBrowser: duoAuthStates.rememberBrowser })
+      .returning({
+        userId: duoAuthStates.userId,
+        purpose: duoAuthStates.purpose,
+        rememberBrowser: duoAuthStates.rememberBrowser,
+      })
       .get() ?? null
   );
 }

@@ -10,7 +10,11 @@ describe("who the Disabled policy would stop asking", () => {
     const elsewhere = db.insert(organisations).values({ name: "Elsewhere" }).returning().get().id;
     let n = 0;
     const person = (columns: Partial<typeof users.$inferInsert> = {}) =>
-      db.insert(users).values({ organisationId, email: `p${n++}@example.com`, name: "P", passwordHash: "x", ...columns }).returning().get().id;
+      db
+        .insert(users)
+        .values({ organisationId, email: `p${n++}@example.com`, name: "P", passwordHash: "x", ...columns })
+        .returning()
+        .get().id;
     const withApp = person();
     db.insert(totpCredentials).values({ userId: withApp, secretEncrypted: "x", confirmedAt: new Date() }).run();
     const unconfirmedApp = person();
@@ -27,8 +31,14 @@ describe("who the Disabled policy would stop asking", () => {
 
   it.each([
     [0, null],
-    [1, "1 person who uses two-factor authentication will no longer be asked for it, including anyone set to “Required” on their own page. They will be emailed."],
-    [3, "3 people who use two-factor authentication will no longer be asked for it, including anyone set to “Required” on their own page. They will be emailed."],
+    [
+      1,
+      "1 person who uses two-factor authentication will no longer be asked for it, including anyone set to “Required” on their own page. They will be emailed.",
+    ],
+    [
+      3,
+      "3 people who use two-factor authentication will no longer be asked for it, including anyone set to “Required” on their own page. They will be emailed.",
+    ],
   ])("says so for %i", (count, expected) => {
     expect(disabledPolicyNotice(count)).toBe(expected);
   });

@@ -27,13 +27,20 @@ function peopleWithFactorSql(organisationId: number) {
 
 /** How many people setting the policy to Disabled would stop asking: one aggregate query. */
 export function countPeopleWithFactor(db: Db, organisationId: number): number {
-  return db.select({ count: sql<number>`count(*)` }).from(users).where(peopleWithFactorSql(organisationId)).get()?.count ?? 0;
+  return (
+    db
+      .select({ count: sql<number>`count(*)` })
+      .from(users)
+      .where(peopleWithFactorSql(organisationId))
+      .get()?.count ?? 0
+  );
 }
 
 /** The words beside "Disabled" on the settings page, or null when there is nobody to tell about. */
 export function disabledPolicyNotice(count: number): string | null {
   if (count === 0) return null;
-  const who = count === 1 ? "1 person who uses two-factor authentication" : `${count} people who use two-factor authentication`;
+  const who =
+    count === 1 ? "1 person who uses two-factor authentication" : `${count} people who use two-factor authentication`;
   // True of effectiveTwoFactorRequirement: the policy comes before the per-person choice.
   return `${who} will no longer be asked for it, including anyone set to “Required” on their own page. They will be emailed.`;
 }
@@ -47,7 +54,11 @@ const BATCH_SIZE = 20;
  * email is logged (notifyUser logs each one), never undone. Reads people a
  * page at a time by id, so memory stays small however large the organisation.
  */
-export async function emailPeopleNoLongerAsked(db: Db, organisation: { id: number; name: string }, actorName: string): Promise<number> {
+export async function emailPeopleNoLongerAsked(
+  db: Db,
+  organisation: { id: number; name: string },
+  actorName: string,
+): Promise<number> {
   const message = twoFactorTurnedOffForOrganisation({ actorName });
   let emailed = 0;
   let afterId = 0;

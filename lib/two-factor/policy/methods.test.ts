@@ -16,9 +16,17 @@ describe("Duo in the methods rule", () => {
   it.each([
     ["turned on and available", { duoEnabled: true }, ["duo"]],
     ["available but never turned on", {}, []],
-    ["turned on, but the organisation stopped allowing or configuring it", { duoEnabled: true, duoAvailable: false }, []],
+    [
+      "turned on, but the organisation stopped allowing or configuring it",
+      { duoEnabled: true, duoAvailable: false },
+      [],
+    ],
     ["required, with Duo: no silent codes around it", { duoEnabled: true, requirement: required }, ["duo"]],
-    ["required, Duo no longer available: codes take over", { duoEnabled: true, duoAvailable: false, requirement: required }, ["code"]],
+    [
+      "required, Duo no longer available: codes take over",
+      { duoEnabled: true, duoAvailable: false, requirement: required },
+      ["code"],
+    ],
     ["with an app and Duo", { duoEnabled: true, hasAuthenticator: true }, ["totp", "duo"]],
     ["codes turned on and Duo", { duoEnabled: true, codesEnabled: true }, ["code", "duo"]],
   ] as const)("%s", (_name, overrides, expected) => {
@@ -29,7 +37,9 @@ describe("Duo in the methods rule", () => {
     expect(lostOwnFactor({ ...base, duoEnabled: true, duoAvailable: false })).toBe(true);
     expect(lostOwnFactor({ ...base, duoEnabled: true, duoAvailable: false, hasAuthenticator: true })).toBe(false);
     expect(lostOwnFactor({ ...base, duoEnabled: true })).toBe(false);
-    expect(lostOwnFactor({ ...base, duoEnabled: true, duoAvailable: false, requirement: { level: "disabled" } })).toBe(false);
+    expect(lostOwnFactor({ ...base, duoEnabled: true, duoAvailable: false, requirement: { level: "disabled" } })).toBe(
+      false,
+    );
     // Unchanged for codes: turned on, then disallowed, with no app.
     expect(lostOwnFactor({ ...base, codesEnabled: true, allowCode: false })).toBe(true);
   });

@@ -31,7 +31,10 @@ export function duoAvailableIn(organisation: {
   duoSecretKeyEncrypted: string | null;
   duoApiHostname: string | null;
 }): boolean {
-  return organisation.allowDuo && Boolean(organisation.duoIntegrationKey && organisation.duoSecretKeyEncrypted && organisation.duoApiHostname);
+  return (
+    organisation.allowDuo &&
+    Boolean(organisation.duoIntegrationKey && organisation.duoSecretKeyEncrypted && organisation.duoApiHostname)
+  );
 }
 
 export type MethodsInput = {
@@ -88,6 +91,9 @@ export function lostOwnFactor(input: MethodsInput): boolean {
 }
 
 /** The method the challenge opens with: the user's preferred one when usable, else the first. */
-export function startingMethod(methods: SecondFactorMethod[], preferred: TwoFactorMethod | null): SecondFactorMethod | null {
+export function startingMethod(
+  methods: SecondFactorMethod[],
+  preferred: TwoFactorMethod | null,
+): SecondFactorMethod | null {
   return methods.find((method) => method === preferred) ?? methods[0] ?? null;
 }

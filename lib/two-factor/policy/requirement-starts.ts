@@ -26,7 +26,8 @@ import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 export function requiredSql(policy: TwoFactorPolicy): SQL {
   const exempt = sql`("users"."is_api_account" = 1 or "users"."sso_subject" is not null)`;
   if (policy === "disabled") return sql`0`;
-  if (policy === "required") return sql`(not ${exempt} and "users"."two_factor_requirement" in ('default', 'required'))`;
+  if (policy === "required")
+    return sql`(not ${exempt} and "users"."two_factor_requirement" in ('default', 'required'))`;
   return sql`(not ${exempt} and ("users"."two_factor_requirement" = 'required' or ("users"."two_factor_requirement" = 'default' and ${roleRequiresTwoFactorSql})))`;
 }
 
@@ -62,10 +63,18 @@ function startScopeSql(scope: RequirementScope): SQL | undefined {
  * role and group indexes, so a role held by a few costs little however many
  * members the organisation has.
  */
-export function recordRequirementChanges(tx: Executor, organisationId: number, options: { scope?: RequirementScope; now?: Date } = {}): RequirementChanges {
+export function recordRequirementChanges(
+  tx: Executor,
+  organisationId: number,
+  options: { scope?: RequirementScope; now?: Date } = {},
+): RequirementChanges {
   const now = options.now ?? new Date();
   const scope = options.scope ?? "organisation";
-  const organisation = tx.select({ policy: organisations.twoFactorPolicy }).from(organisations).where(eq(organisations.id, organisationId)).get();
+  const organisation = tx
+    .select({ policy: organisations.twoFactorPolicy })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId))
+    .get();
   if (!organisation) return { started: 0, ended: 0 };
   if (scope !== "organisation" && "userIds" in scope && scope.userIds.length === 0) return { started: 0, ended: 0 };
   const inOrganisation = eq(users.organisationId, organisationId);

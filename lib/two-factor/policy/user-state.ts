@@ -3,7 +3,13 @@ import type { Db } from "@/db";
 import { preparedQuery } from "@/db/prepared";
 import { organisations, users } from "@/db/schema";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
-import { duoAvailabilityColumns, duoAvailableIn, lostOwnFactor, usableMethods, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
+import {
+  duoAvailabilityColumns,
+  duoAvailableIn,
+  lostOwnFactor,
+  usableMethods,
+  type SecondFactorMethod,
+} from "@/lib/two-factor/policy/methods";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/policy/requirement";
 import type { TwoFactorMethod } from "@/db/schema";
 import { setupStageFor, type SetupStage } from "@/lib/two-factor/required-setup/setup-stage";

@@ -36,7 +36,9 @@ export function replaceRecoveryCodes(db: Executor, userId: number, keys: KeyRing
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
   db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
   db.insert(recoveryCodes)
-    .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseRecoveryCode(code)!, keys), createdAt: now })))
+    .values(
+      codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseRecoveryCode(code)!, keys), createdAt: now })),
+    )
     .run();
   return codes;
 }
@@ -54,7 +56,11 @@ export function consumeRecoveryCode(db: Db, userId: number, input: string, keys:
     .update(recoveryCodes)
     .set({ usedAt: now })
     .where(
-      and(eq(recoveryCodes.userId, userId), inArray(recoveryCodes.codeHash, keyedHashCandidates(keys, "recovery-code", hashInput(code))), isNull(recoveryCodes.usedAt)),
+      and(
+        eq(recoveryCodes.userId, userId),
+        inArray(recoveryCodes.codeHash, keyedHashCandidates(keys, "recovery-code", hashInput(code))),
+        isNull(recoveryCodes.usedAt),
+      ),
     )
     .run();
   return spent.changes === 1;
@@ -77,7 +83,11 @@ export const FEW_RECOVERY_CODES_LEFT = 3;
  * are warned: the others never had any to run out of.
  */
 export function recoveryCodeSupply(db: Db, userId: number): { issued: boolean; left: number; runningLow: boolean } {
-  const rows = db.select({ usedAt: recoveryCodes.usedAt }).from(recoveryCodes).where(eq(recoveryCodes.userId, userId)).all();
+  const rows = db
+    .select({ usedAt: recoveryCodes.usedAt })
+    .from(recoveryCodes)
+    .where(eq(recoveryCodes.userId, userId))
+    .all();
   const left = rows.filter((row) => row.usedAt === null).length;
   const issued = rows.length > 0;
   return { issued, left, runningLow: issued && left <= FEW_RECOVERY_CODES_LEFT };

@@ -3,7 +3,11 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { recoveryCodeUsed } from "@/lib/messaging/security-emails";
 
 /** Template recoveryCodeUsed: the owner hears of every use of a recovery code. */
-export async function tellOwnerRecoveryCodeUsed(user: { email: string; name: string }, organisation: { name: string }, codesLeft: number): Promise<void> {
+export async function tellOwnerRecoveryCodeUsed(
+  user: { email: string; name: string },
+  organisation: { name: string },
+  codesLeft: number,
+): Promise<void> {
   await notifyUser(user, organisation, recoveryCodeUsed({ codesLeft }));
 }
 

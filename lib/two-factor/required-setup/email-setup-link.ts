@@ -20,7 +20,11 @@ import { describeErrorForLog } from "@/lib/messaging/redact";
 const PURPOSE: EmailLinkPurpose = "sign_in_setup";
 export const SIGN_IN_SETUP_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** Like codes: a pause between sends and a cap, so the page cannot be used to flood a mailbox. */
-export const SIGN_IN_SETUP_LINK_LIMITS: EmailLinkSendLimits = { cooldownMs: 30 * 1000, perWindow: 5, windowMs: 60 * 60 * 1000 };
+export const SIGN_IN_SETUP_LINK_LIMITS: EmailLinkSendLimits = {
+  cooldownMs: 30 * 1000,
+  perWindow: 5,
+  windowMs: 60 * 60 * 1000,
+};
 
 export const signInSetupLinkPath = (token: string) => `/login/setup/link/${token}`;
 
@@ -37,7 +41,13 @@ type SessionInput = { userId: number; sessionTokenHash: string; context: Request
  */
 export async function sendSignInSetupLink(db: Db, input: SessionInput): Promise<LinkSendOutcome> {
   const user = db
-    .select({ id: users.id, email: users.email, name: users.name, organisationId: users.organisationId, organisationName: organisations.name })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      organisationId: users.organisationId,
+      organisationName: organisations.name,
+    })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(eq(users.id, input.userId))
@@ -86,9 +96,15 @@ export type SignInSetupLinkCheck = { ok: true; link: EmailLink } | { ok: false; 
  * opened in another browser or session is refused and left unused, so the
  * browser that signed in can still use it.
  */
-export function checkSignInSetupLink(db: Db, token: string, session: { userId: number; tokenHash: string }, now = new Date()): SignInSetupLinkCheck {
+export function checkSignInSetupLink(
+  db: Db,
+  token: string,
+  session: { userId: number; tokenHash: string },
+  now = new Date(),
+): SignInSetupLinkCheck {
   const found = lookUpEmailLink(db, PURPOSE, token, now);
   if (found.state !== "live") return { ok: false, reason: "invalid" };
-  if (found.link.userId !== session.userId || found.link.sessionTokenHash !== session.tokenHash) return { ok: false, reason: "other_session" };
+  if (found.link.userId !== session.userId || found.link.sessionTokenHash !== session.tokenHash)
+    return { ok: false, reason: "other_session" };
   return { ok: true, link: found.link };
 }

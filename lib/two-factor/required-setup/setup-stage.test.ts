@@ -32,13 +32,19 @@ describe("the setup stage at sign-in", () => {
 
   it("sends a required user without a factor on screen by default, and by email when the organisation chose it", () => {
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("setup");
-    db.update(organisations).set({ requiredSetupFlow: "emailed_link" }).where(eq(organisations.id, user.organisationId)).run();
+    db.update(organisations)
+      .set({ requiredSetupFlow: "emailed_link" })
+      .where(eq(organisations.id, user.organisationId))
+      .run();
     expect(twoFactorStateOfUser(db, user.id).setupStage).toBe("email_setup");
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("email_setup");
   });
 
   it("does not change anything for users who owe no setup", async () => {
-    db.update(organisations).set({ requiredSetupFlow: "emailed_link" }).where(eq(organisations.id, user.organisationId)).run();
+    db.update(organisations)
+      .set({ requiredSetupFlow: "emailed_link" })
+      .where(eq(organisations.id, user.organisationId))
+      .run();
     db.insert(totpCredentials).values({ userId: user.id, secretEncrypted: "x", confirmedAt: now }).run();
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("password");
     const optional = await insertUser(db, { organisationId: user.organisationId });
@@ -60,11 +66,27 @@ describe("the setup stage at sign-in", () => {
     });
     if (!created.ok) throw new Error("not created");
     const stranger = await insertUser(db, { organisationId: user.organisationId });
-    expect(checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(other.token) }, now)).toEqual({ ok: false, reason: "other_session" });
-    expect(checkSignInSetupLink(db, created.token, { userId: stranger.id, tokenHash: hashToken(own.token) }, now)).toEqual({ ok: false, reason: "other_session" });
-    expect(checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, now)).toMatchObject({ ok: true });
-    expect(checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, new Date(now.getTime() + 60_000))).toEqual({ ok: false, reason: "invalid" });
+    expect(
+      checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(other.token) }, now),
+    ).toEqual({ ok: false, reason: "other_session" });
+    expect(
+      checkSignInSetupLink(db, created.token, { userId: stranger.id, tokenHash: hashToken(own.token) }, now),
+    ).toEqual({ ok: false, reason: "other_session" });
+    expect(
+      checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, now),
+    ).toMatchObject({ ok: true });
+    expect(
+      checkSignInSetupLink(
+        db,
+        created.token,
+        { userId: user.id, tokenHash: hashToken(own.token) },
+        new Date(now.getTime() + 60_000),
+      ),
+    ).toEqual({ ok: false, reason: "invalid" });
     consumeEmailLink(db, created.link.id, now);
-    expect(checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, now)).toEqual({ ok: false, reason: "invalid" });
+    expect(checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, now)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 });

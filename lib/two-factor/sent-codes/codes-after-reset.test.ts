@@ -9,7 +9,10 @@ import { challengeMethods, sendSecondFactorCode } from "@/lib/two-factor/sent-co
 import { insertUser, testDatabase } from "@/test/db";
 
 // Everything that would leave the building, captured.
-const sent = vi.hoisted(() => ({ emails: [] as { to: string; text: string }[], texts: [] as { to: string; body: string }[] }));
+const sent = vi.hoisted(() => ({
+  emails: [] as { to: string; text: string }[],
+  texts: [] as { to: string; body: string }[],
+}));
 vi.mock("@/lib/messaging", () => ({
   sendEmail: async (message: { to: string; text: string }) => {
     sent.emails.push(message);
@@ -19,7 +22,12 @@ vi.mock("@/lib/messaging", () => ({
   },
 }));
 vi.mock("@/lib/app-url", () => ({ appUrl: (path: string) => `https://twofold.example${path}` }));
-vi.mock("@/lib/env", () => ({ getEnv: () => ({ APP_ENCRYPTION_KEYS: [{ key: Buffer.alloc(32, 7), source: "APP_ENCRYPTION_KEY" }], SMS_HOURLY_LIMIT: 500 }) }));
+vi.mock("@/lib/env", () => ({
+  getEnv: () => ({
+    APP_ENCRYPTION_KEYS: [{ key: Buffer.alloc(32, 7), source: "APP_ENCRYPTION_KEY" }],
+    SMS_HOURLY_LIMIT: 500,
+  }),
+}));
 
 const context = { ip: "198.51.100.7", userAgent: "vitest" };
 const MOBILE = "+447700900123";
@@ -37,20 +45,38 @@ describe("sign-in codes after a password reset through an emailed link", () => {
     sent.emails.length = 0;
     sent.texts.length = 0;
     db = testDatabase();
-    const organisationId = db.insert(organisations).values({ name: "Acme", twoFactorPolicy: "required" }).returning().get().id;
-    userId = (await insertUser(db, { organisationId, email: "ada@example.com", name: "Ada", codesEnabledAt: new Date(), codeDelivery: "auto" })).id;
+    const organisationId = db
+      .insert(organisations)
+      .values({ name: "Acme", twoFactorPolicy: "required" })
+      .returning()
+      .get().id;
+    userId = (
+      await insertUser(db, {
+        organisationId,
+        email: "ada@example.com",
+        name: "Ada",
+        codesEnabledAt: new Date(),
+        codeDelivery: "auto",
+      })
+    ).id;
   });
 
   async function resetThroughTheMailbox() {
     const outcome = requestPasswordReset(db, { email: "ada@example.com", context });
     if (outcome.outcome === "accepted") await outcome.deliver();
     const token = /\/login\/reset\/([A-Za-z0-9_-]+)/.exec(sent.emails.at(-1)?.text ?? "")?.[1] ?? "";
-    expect((await resetPasswordWithLink(db, { token, newPassword: "the attacker's own passphrase", context })).ok).toBe(true);
+    expect((await resetPasswordWithLink(db, { token, newPassword: "the attacker's own passphrase", context })).ok).toBe(
+      true,
+    );
     sent.emails.length = 0;
   }
 
   const askForCode = () =>
-    sendSecondFactorCode(db, { userId, sessionTokenHash: hashToken(createSession(db, { userId, stage: "password", context }).token), context });
+    sendSecondFactorCode(db, {
+      userId,
+      sessionTokenHash: hashToken(createSession(db, { userId, stage: "password", context }).token),
+      context,
+    });
 
   it("sends no code to the mailbox that just reset the password, and the challenge does not offer codes", async () => {
     await resetThroughTheMailbox();

@@ -66,7 +66,10 @@ describe("one-time codes", () => {
   it("works only for the session it was sent to, and only for its purpose", () => {
     const { code } = issued(issue(start));
     expect(check(code, at(1000), "session-b")).toMatchObject({ ok: false, reason: "no_code" });
-    expect(checkCode(db, { userId: user.id, sessionTokenHash: session, purpose: "verify_mobile", code, keys, now: at(1000) }).ok).toBe(false);
+    expect(
+      checkCode(db, { userId: user.id, sessionTokenHash: session, purpose: "verify_mobile", code, keys, now: at(1000) })
+        .ok,
+    ).toBe(false);
     expect(check(code, at(1000)).ok).toBe(true);
   });
 
@@ -85,7 +88,12 @@ describe("one-time codes", () => {
 
     const third = issued(issue(at(2 * RESEND_COOLDOWN_MS)));
     const fourth = issued(issue(at(3 * RESEND_COOLDOWN_MS)));
-    voidEarlierCodes(db, { userId: user.id, sessionTokenHash: session, purpose: "second_factor" }, fourth.id, at(3 * RESEND_COOLDOWN_MS));
+    voidEarlierCodes(
+      db,
+      { userId: user.id, sessionTokenHash: session, purpose: "second_factor" },
+      fourth.id,
+      at(3 * RESEND_COOLDOWN_MS),
+    );
     const voided = db.select().from(oneTimeCodes).where(eq(oneTimeCodes.id, third.id)).get()!;
     expect(voided.voidedAt).toEqual(at(3 * RESEND_COOLDOWN_MS));
     expect(check(fourth.code, at(3 * RESEND_COOLDOWN_MS + 2)).ok).toBe(true);
@@ -102,7 +110,11 @@ describe("one-time codes", () => {
 
   it("keeps 30 seconds between sends", () => {
     issued(issue(start));
-    expect(issue(at(RESEND_COOLDOWN_MS - 1))).toEqual({ ok: false, reason: "cooldown", retryAt: at(RESEND_COOLDOWN_MS) });
+    expect(issue(at(RESEND_COOLDOWN_MS - 1))).toEqual({
+      ok: false,
+      reason: "cooldown",
+      retryAt: at(RESEND_COOLDOWN_MS),
+    });
     expect(issue(at(RESEND_COOLDOWN_MS)).ok).toBe(true);
   });
 
@@ -118,10 +130,23 @@ describe("one-time codes", () => {
   it("caps text messages per organisation per hour, then sends codes by email, or refuses when email will not do", async () => {
     const colleagues = await Promise.all([1, 2, 3].map(() => insertUser(db, { organisationId: user.organisationId })));
     const sendSms = (userId: number, plan: SendPlan) =>
-      issueCode(db, { userId, organisationId: user.organisationId, sessionTokenHash: `s${userId}`, purpose: "second_factor", plan, smsHourlyLimit: 2, keys, now: start });
+      issueCode(db, {
+        userId,
+        organisationId: user.organisationId,
+        sessionTokenHash: `s${userId}`,
+        purpose: "second_factor",
+        plan,
+        smsHourlyLimit: 2,
+        keys,
+        now: start,
+      });
     expect(issued(sendSms(colleagues[0]!.id, bySms)).channel).toBe("sms");
     expect(issued(sendSms(colleagues[1]!.id, bySms)).channel).toBe("sms");
-    expect(issued(sendSms(colleagues[2]!.id, bySms))).toMatchObject({ channel: "email", destination: "ada@example.com", fallbackReason: "sms_limit" });
+    expect(issued(sendSms(colleagues[2]!.id, bySms))).toMatchObject({
+      channel: "email",
+      destination: "ada@example.com",
+      fallbackReason: "sms_limit",
+    });
     expect(sendSms(user.id, { ...bySms, emailFallback: null })).toEqual({ ok: false, reason: "sms_limit" });
   });
 });

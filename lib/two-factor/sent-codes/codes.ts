@@ -67,52 +67,66 @@ export function issueCode(
   input: CodeBinding & { organisationId: number; plan: SendPlan; smsHourlyLimit: number; keys: KeyRing; now?: Date },
 ): IssueResult {
   const now = input.now ?? new Date();
-  return db.transaction((tx): IssueResult => {
-    const recentSends = tx
-      .select({ createdAt: oneTimeCodes.createdAt })
-      .from(oneTimeCodes)
-      .where(and(eq(oneTimeCodes.userId, input.userId), gt(oneTimeCodes.createdAt, new Date(now.getTime() - SEND_WINDOW_MS))))
-      .orderBy(desc(oneTimeCodes.createdAt))
-      .limit(SENDS_PER_ACCOUNT)
-      .all();
-    const latest = recentSends[0];
-    if (latest && now.getTime() - latest.createdAt.getTime() < RESEND_COOLDOWN_MS) {
-      return { ok: false, reason: "cooldown", retryAt: new Date(latest.createdAt.getTime() + RESEND_COOLDOWN_MS) };
-    }
-    const oldestCounted = recentSends[SENDS_PER_ACCOUNT - 1];
-    if (oldestCounted) return { ok: false, reason: "too_many", retryAt: new Date(oldestCounted.createdAt.getTime() + SEND_WINDOW_MS) };
+  return db.transaction(
+    (tx): IssueResult => {
+      const recentSends = tx
+        .select({ createdAt: oneTimeCodes.createdAt })
+        .from(oneTimeCodes)
+        .where(
+          and(
+            eq(oneTimeCodes.userId, input.userId),
+            gt(oneTimeCodes.createdAt, new Date(now.getTime() - SEND_WINDOW_MS)),
+          ),
+        )
+        .orderBy(desc(oneTimeCodes.createdAt))
+        .limit(SENDS_PER_ACCOUNT)
+        .all();
+      const latest = recentSends[0];
+      if (latest && now.getTime() - latest.createdAt.getTime() < RESEND_COOLDOWN_MS) {
+        return { ok: false, reason: "cooldown", retryAt: new Date(latest.createdAt.getTime() + RESEND_COOLDOWN_MS) };
+      }
+      const oldestCounted = recentSends[SENDS_PER_ACCOUNT - 1];
+      if (oldestCounted)
+        return { ok: false, reason: "too_many", retryAt: new Date(oldestCounted.createdAt.getTime() + SEND_WINDOW_MS) };
 
-    let { channel, destination } = input.plan;
-    let fallbackReason: IssuedCode["fallbackReason"] = null;
-    if (channel === "sms" && smsSentThisHour(tx, input.organisationId, now) >= input.smsHourlyLimit) {
-      if (!input.plan.emailFallback) return { ok: false, reason: "sms_limit" };
-      [channel, destination, fallbackReason] = ["email", input.plan.emailFallback, "sms_limit"];
-    }
+      let { channel, destination } = input.plan;
+      let fallbackReason: IssuedCode["fallbackReason"] = null;
+      if (channel === "sms" && smsSentThisHour(tx, input.organisationId, now) >= input.smsHourlyLimit) {
+        if (!input.plan.emailFallback) return { ok: false, reason: "sms_limit" };
+        [channel, destination, fallbackReason] = ["email", input.plan.emailFallback, "sms_limit"];
+      }
 
-    // Rows older than every window have done their counting.
-    tx.delete(oneTimeCodes)
-      .where(and(eq(oneTimeCodes.userId, input.userId), lt(oneTimeCodes.createdAt, new Date(now.getTime() - SMS_LIMIT_WINDOW_MS))))
-      .run();
-    const code = generateCode();
-    const { id } = tx
-      .insert(oneTimeCodes)
-      .values({
-        userId: input.userId,
-        organisationId: input.organisationId,
-        purpose: input.purpose,
-        sessionTokenHash: input.sessionTokenHash,
-        codeHash: keyedHash(input.keys, "one-time-code", hashInput(input, code)),
-        channel,
-        destination,
-        fallbackReason,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS),
-      })
-      .returning({ id: oneTimeCodes.id })
-      .get();
-    return { ok: true, id, code, channel, destination, fallbackReason };
-    // Immediate: with several server processes, the limit check and the insert must not interleave.
-  }, { behavior: "immediate" });
+      // Rows older than every window have done their counting.
+      tx.delete(oneTimeCodes)
+        .where(
+          and(
+            eq(oneTimeCodes.userId, input.userId),
+            lt(oneTimeCodes.createdAt, new Date(now.getTime() - SMS_LIMIT_WINDOW_MS)),
+          ),
+        )
+        .run();
+      const code = generateCode();
+      const { id } = tx
+        .insert(oneTimeCodes)
+        .values({
+          userId: input.userId,
+          organisationId: input.organisationId,
+          purpose: input.purpose,
+          sessionTokenHash: input.sessionTokenHash,
+          codeHash: keyedHash(input.keys, "one-time-code", hashInput(input, code)),
+          channel,
+          destination,
+          fallbackReason,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS),
+        })
+        .returning({ id: oneTimeCodes.id })
+        .get();
+      return { ok: true, id, code, channel, destination, fallbackReason };
+      // Immediate: with several server processes, the limit check and the insert must not interleave.
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /**
@@ -162,7 +176,10 @@ function liveCodeConditions(binding: CodeBinding, now: Date) {
 
 /** The SMS did not go: the code went by email instead. */
 export function recordEmailFallback(db: Db, id: number, email: string): void {
-  db.update(oneTimeCodes).set({ channel: "email", destination: email, fallbackReason: "sms_failed" }).where(eq(oneTimeCodes.id, id)).run();
+  db.update(oneTimeCodes)
+    .set({ channel: "email", destination: email, fallbackReason: "sms_failed" })
+    .where(eq(oneTimeCodes.id, id))
+    .run();
 }
 
 /** Delivery failed on every channel: the code can never be typed, so it must not be checked either. */

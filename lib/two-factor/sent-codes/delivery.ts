@@ -5,7 +5,14 @@ import { getEnv } from "@/lib/env";
 import { DeliveryError, sendEmail, sendSms, type EmailMessage, type SmsMessage } from "@/lib/messaging";
 import { notificationEmail } from "@/lib/messaging/email-template";
 import type { RequestContext } from "@/lib/request-context";
-import { issueCode, recordEmailFallback, voidCode, voidEarlierCodes, type Channel, type SendPlan } from "@/lib/two-factor/sent-codes/codes";
+import {
+  issueCode,
+  recordEmailFallback,
+  voidCode,
+  voidEarlierCodes,
+  type Channel,
+  type SendPlan,
+} from "@/lib/two-factor/sent-codes/codes";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import type { KeyRing } from "@/lib/keys/key-ring";
 import { describeErrorForLog } from "@/lib/messaging/redact";
@@ -145,7 +152,8 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
       [channel, fallback] = ["email", "sms_failed"];
     }
   }
-  const destination = channel === "sms" ? issued.destination : fallback ? input.plan.emailFallback! : issued.destination;
+  const destination =
+    channel === "sms" ? issued.destination : fallback ? input.plan.emailFallback! : issued.destination;
   if (channel === "email") {
     try {
       await services.sendEmail({ to: destination, ...messages.email });
@@ -155,7 +163,12 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
       return { ok: false, reason: "delivery_failed" };
     }
   }
-  voidEarlierCodes(db, { userId: user.id, sessionTokenHash: input.sessionTokenHash, purpose: input.purpose }, issued.id, now);
+  voidEarlierCodes(
+    db,
+    { userId: user.id, sessionTokenHash: input.sessionTokenHash, purpose: input.purpose },
+    issued.id,
+    now,
+  );
   audit("code.sent", { channel, ...(fallback ? { fallback } : {}) });
   return { ok: true, channel, maskedDestination: maskDestination(channel, destination), fallback };
 }

@@ -7,7 +7,9 @@ export type CodeSent = { sentTo: string };
 // The words are messages.codesBarredByReset; this name stays until app/ imports them from lib/messages.ts.
 
 /** What a form says after a code was asked for; never the code itself. */
-export function sendOutcomeMessage(outcome: SendOutcome | { ok: false; reason: "not_allowed" | "factor_locked" | "barred_by_reset" }): FormState<CodeSent> {
+export function sendOutcomeMessage(
+  outcome: SendOutcome | { ok: false; reason: "not_allowed" | "factor_locked" | "barred_by_reset" },
+): FormState<CodeSent> {
   if (outcome.ok) {
     const data = { sentTo: outcome.maskedDestination };
     if (outcome.fallback === "sms_failed") {

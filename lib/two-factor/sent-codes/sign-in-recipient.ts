@@ -2,7 +2,13 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations, users } from "@/db/schema";
 import type { RequestContext } from "@/lib/request-context";
-import { maskDestination, planSecondFactorDelivery, sendOneTimeCode, type CodeRecipient, type SendOutcome } from "@/lib/two-factor/sent-codes/delivery";
+import {
+  maskDestination,
+  planSecondFactorDelivery,
+  sendOneTimeCode,
+  type CodeRecipient,
+  type SendOutcome,
+} from "@/lib/two-factor/sent-codes/delivery";
 import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
 import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
 import { lastCodeOf, liveCode, type Channel, type SendPlan } from "@/lib/two-factor/sent-codes/codes";
@@ -45,18 +51,28 @@ export function codeRecipientOf(db: Db, userId: number): SignInCodeRecipient | n
  * text message may still go, without its fallback to email.
  */
 export function signInCodePlan(recipient: SignInCodeRecipient, byEmail = false): SendPlan | null {
-  const plan: SendPlan = byEmail ? { channel: "email", destination: recipient.email, emailFallback: null } : planSecondFactorDelivery(recipient);
+  const plan: SendPlan = byEmail
+    ? { channel: "email", destination: recipient.email, emailFallback: null }
+    : planSecondFactorDelivery(recipient);
   if (!recipient.passwordResetByEmailAt) return plan;
   return plan.channel === "email" ? null : { ...plan, emailFallback: null };
 }
 
 /** The methods the sign-in challenge offers: the user's, less codes that could only go to a mailbox that just reset the password. */
-export function challengeMethods(db: Db, userId: number, now?: Date): { methods: SecondFactorMethod[]; preferredMethod: SecondFactorMethod | null; codesBarredByReset: boolean } {
+export function challengeMethods(
+  db: Db,
+  userId: number,
+  now?: Date,
+): { methods: SecondFactorMethod[]; preferredMethod: SecondFactorMethod | null; codesBarredByReset: boolean } {
   const { methods, preferredMethod } = twoFactorStateOfUser(db, userId, now);
   if (!methods.includes("code")) return { methods, preferredMethod, codesBarredByReset: false };
   const recipient = codeRecipientOf(db, userId);
   if (recipient && signInCodePlan(recipient)) return { methods, preferredMethod, codesBarredByReset: false };
-  return { methods: methods.filter((method) => method !== "code"), preferredMethod: preferredMethod === "code" ? null : preferredMethod, codesBarredByReset: true };
+  return {
+    methods: methods.filter((method) => method !== "code"),
+    preferredMethod: preferredMethod === "code" ? null : preferredMethod,
+    codesBarredByReset: true,
+  };
 }
 
 type SessionInput = {
@@ -111,7 +127,11 @@ export type CodeNotice =
   | { state: "none" };
 
 /** Where the session's code went, for the page to say; never the code itself. */
-export function codeNotice(db: Db, binding: { userId: number; sessionTokenHash: string }, now = new Date()): CodeNotice {
+export function codeNotice(
+  db: Db,
+  binding: { userId: number; sessionTokenHash: string },
+  now = new Date(),
+): CodeNotice {
   const key = { ...binding, purpose: "second_factor" as const };
   const live = liveCode(db, key, now);
   if (live) {

@@ -12,8 +12,14 @@ type Person = { id: number; email: string; name: string };
  * Sent once, by the request whose failure set the lock (reserveFactorFailure
  * makes exactly one request the one that reaches the cap).
  */
-export async function announceFactorLock(db: Db, user: Person & { organisationId: number }, organisation: { name: string }): Promise<void> {
-  const failures = db.select({ failures: users.secondFactorConsecutiveFailures }).from(users).where(eq(users.id, user.id)).get()?.failures ?? 0;
+export async function announceFactorLock(
+  db: Db,
+  user: Person & { organisationId: number },
+  organisation: { name: string },
+): Promise<void> {
+  const failures =
+    db.select({ failures: users.secondFactorConsecutiveFailures }).from(users).where(eq(users.id, user.id)).get()
+      ?.failures ?? 0;
   await notifyUser(user, organisation, secondFactorLocked({ failures }));
   // Only those who can press "Unlock" for this user are told.
   for (const admin of administratorsWhoMayActOn(db, user.organisationId, user.id)) {

@@ -48,8 +48,7 @@ export function secondFactorLock(db: Executor, userId: number): FactorLock | nul
 
 export type FailureReservation =
   /** `locksIfWrong`: this try is the one that reached the cap; if it fails, the factor is now locked. */
-  | { ok: true; failures: number; locksIfWrong: boolean }
-  | { ok: false; locked: true };
+  { ok: true; failures: number; locksIfWrong: boolean } | { ok: false; locked: true };
 
 /**
  * Counts a try at the second factor as a consecutive failure BEFORE it is
@@ -79,7 +78,11 @@ export function reserveFactorFailure(db: Executor, userId: number, now: Date): F
  * this session never stored): gives back what reserveFactorFailure counted,
  * and the lock it set, if any.
  */
-export function releaseFactorFailure(db: Executor, userId: number, reservation: Extract<FailureReservation, { ok: true }>): void {
+export function releaseFactorFailure(
+  db: Executor,
+  userId: number,
+  reservation: Extract<FailureReservation, { ok: true }>,
+): void {
   db.update(users)
     .set({
       secondFactorConsecutiveFailures: sql`max(0, ${users.secondFactorConsecutiveFailures} - 1)`,
@@ -95,6 +98,9 @@ export function releaseFactorFailure(db: Executor, userId: number, reservation: 
  */
 export function clearFactorFailures(db: Executor, userId: number): FactorLock | null {
   const before = secondFactorLock(db, userId);
-  db.update(users).set({ secondFactorConsecutiveFailures: 0, secondFactorLockedAt: null }).where(eq(users.id, userId)).run();
+  db.update(users)
+    .set({ secondFactorConsecutiveFailures: 0, secondFactorLockedAt: null })
+    .where(eq(users.id, userId))
+    .run();
   return before;
 }

@@ -2,7 +2,15 @@ import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { auditEvents, organisations, recoveryCodes, sessions, totpCredentials, trustedBrowsers, users } from "@/db/schema";
+import {
+  auditEvents,
+  organisations,
+  recoveryCodes,
+  sessions,
+  totpCredentials,
+  trustedBrowsers,
+  users,
+} from "@/db/schema";
 import { FAILURE_LIMIT } from "@/lib/auth/attempt-limiter";
 import { createSession, loadSession } from "@/lib/auth/sessions";
 import { hashToken } from "@/lib/crypto";
@@ -14,13 +22,26 @@ import {
   startAuthenticatorEnrolment,
   verifyAuthenticatorCode,
 } from "@/lib/two-factor/authenticator-app/credentials";
-import { CODES_PER_SESSION, confirmationMethod, verifySecondFactor } from "@/lib/two-factor/sign-in/second-factor-check";
+import {
+  CODES_PER_SESSION,
+  confirmationMethod,
+  verifySecondFactor,
+} from "@/lib/two-factor/sign-in/second-factor-check";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { CODE_LIFETIME_MS, issueCode } from "@/lib/two-factor/sent-codes/codes";
-import { consumeRecoveryCode, RECOVERY_CODE_COUNT, remainingRecoveryCodes } from "@/lib/two-factor/recovery-codes/codes";
+import {
+  consumeRecoveryCode,
+  RECOVERY_CODE_COUNT,
+  remainingRecoveryCodes,
+} from "@/lib/two-factor/recovery-codes/codes";
 import { stageAfterPassword } from "@/lib/two-factor/sign-in/stage-after-password";
 import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
-import { forgetTrustedBrowsersOfUser, isTrustedBrowser, rememberBrowser, TRUSTED_BROWSER_LIFETIME_MS } from "@/lib/two-factor/sign-in/trusted-browsers";
+import {
+  forgetTrustedBrowsersOfUser,
+  isTrustedBrowser,
+  rememberBrowser,
+  TRUSTED_BROWSER_LIFETIME_MS,
+} from "@/lib/two-factor/sign-in/trusted-browsers";
 import { insertUser, testDatabase } from "@/test/db";
 import { createKeyRing } from "@/lib/keys/key-ring";
 import { UnreadableSecretError } from "@/lib/keys/secrets";
@@ -56,7 +77,10 @@ describe("authenticator enrolment", () => {
     expect(hasConfirmedAuthenticator(db, user.id)).toBe(false);
     expect(stageAfterPassword(db, user.id, null, now).stage).toBe("active");
 
-    expect(await confirmAuthenticatorEnrolment(db, user.id, "000000", keys, now)).toEqual({ ok: false, reason: "wrong_code" });
+    expect(await confirmAuthenticatorEnrolment(db, user.id, "000000", keys, now)).toEqual({
+      ok: false,
+      reason: "wrong_code",
+    });
     const confirmed = await confirmAuthenticatorEnrolment(db, user.id, totpCodeAt(started.secret, now), keys, now);
     expect(confirmed.ok && confirmed.recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
     expect(hasConfirmedAuthenticator(db, user.id)).toBe(true);
@@ -67,7 +91,9 @@ describe("authenticator enrolment", () => {
     const started = startAuthenticatorEnrolment(db, user.id, keys, now);
     if (!started.ok) throw new Error("could not start");
     const tooLate = later(ENROLMENT_LIFETIME_MS + 1000);
-    expect(await confirmAuthenticatorEnrolment(db, user.id, totpCodeAt(started.secret, tooLate), keys, tooLate)).toEqual({
+    expect(
+      await confirmAuthenticatorEnrolment(db, user.id, totpCodeAt(started.secret, tooLate), keys, tooLate),
+    ).toEqual({
       ok: false,
       reason: "expired",
     });
@@ -113,15 +139,22 @@ describe("authenticator codes", () => {
     const victim = await insertUser(db, { organisationId: user.organisationId });
     await enrolled(db, victim.id);
     const attackers = db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()!;
-    db.update(totpCredentials).set({ secretEncrypted: attackers.secretEncrypted }).where(eq(totpCredentials.userId, victim.id)).run();
+    db.update(totpCredentials)
+      .set({ secretEncrypted: attackers.secretEncrypted })
+      .where(eq(totpCredentials.userId, victim.id))
+      .run();
     const next = later(30_000);
-    await expect(verifyAuthenticatorCode(db, victim.id, totpCodeAt(secret, next), keys, next)).rejects.toThrow(UnreadableSecretError);
+    await expect(verifyAuthenticatorCode(db, victim.id, totpCodeAt(secret, next), keys, next)).rejects.toThrow(
+      UnreadableSecretError,
+    );
   });
 
   it("lets exactly one of twenty simultaneous submissions of one code through", async () => {
     const next = later(30_000);
     const code = totpCodeAt(secret, next);
-    const results = await Promise.all(Array.from({ length: 20 }, () => verifyAuthenticatorCode(db, user.id, code, keys, next)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => verifyAuthenticatorCode(db, user.id, code, keys, next)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
@@ -166,18 +199,36 @@ describe("the sign-in challenge", () => {
 
   it("verifies a code or a recovery code, and audits it", async () => {
     const next = later(30_000);
-    expect(await attempt(halfSession().token, totpCodeAt(secret, next), next)).toEqual({ outcome: "verified", method: "totp" });
+    expect(await attempt(halfSession().token, totpCodeAt(secret, next), next)).toEqual({
+      outcome: "verified",
+      method: "totp",
+    });
     expect(await attempt(halfSession().token, codes[0]!)).toEqual({ outcome: "verified", method: "recovery_code" });
-    const types = db.select({ type: auditEvents.type }).from(auditEvents).orderBy(auditEvents.id).all().map((row) => row.type);
+    const types = db
+      .select({ type: auditEvents.type })
+      .from(auditEvents)
+      .orderBy(auditEvents.id)
+      .all()
+      .map((row) => row.type);
     expect(types).toEqual(["two_factor.succeeded", "recovery_code.used"]);
   });
 
   it("ends the half-signed-in session after five wrong codes", async () => {
     const { token } = halfSession();
     for (let i = 1; i < CODES_PER_SESSION; i++) {
-      expect(await attempt(token, "000000")).toEqual({ outcome: "wrong", attemptsLeft: CODES_PER_SESSION - i, lockedUntil: null, factorLocked: false, codeProblem: null });
+      expect(await attempt(token, "000000")).toEqual({
+        outcome: "wrong",
+        attemptsLeft: CODES_PER_SESSION - i,
+        lockedUntil: null,
+        factorLocked: false,
+        codeProblem: null,
+      });
     }
-    expect(await attempt(token, "garbage")).toEqual({ outcome: "session_ended", lockedUntil: null, factorLocked: false });
+    expect(await attempt(token, "garbage")).toEqual({
+      outcome: "session_ended",
+      lockedUntil: null,
+      factorLocked: false,
+    });
     expect(loadSession(db, token, now)).toBeNull();
   });
 
@@ -186,13 +237,18 @@ describe("the sign-in challenge", () => {
       // A new sign-in each time: a new session does not reset the count.
       const result = await attempt(halfSession().token, "000000");
       // The tenth failure is the one that locks, and says so (the user is emailed).
-      expect(result).toMatchObject({ outcome: "wrong", lockedUntil: i === FAILURE_LIMIT - 1 ? later(15 * 60 * 1000) : null });
+      expect(result).toMatchObject({
+        outcome: "wrong",
+        lockedUntil: i === FAILURE_LIMIT - 1 ? later(15 * 60 * 1000) : null,
+      });
     }
     const next = later(30_000);
     const result = await attempt(halfSession(next).token, totpCodeAt(secret, next), next);
     expect(result).toEqual({ outcome: "locked", retryAt: later(15 * 60 * 1000) });
     const afterLock = later(15 * 60 * 1000);
-    expect((await attempt(halfSession(afterLock).token, totpCodeAt(secret, afterLock), afterLock)).outcome).toBe("verified");
+    expect((await attempt(halfSession(afterLock).token, totpCodeAt(secret, afterLock), afterLock)).outcome).toBe(
+      "verified",
+    );
   });
 
   it("does not let a locked user's right code spend anything", async () => {
@@ -282,10 +338,16 @@ describe("codes as a second factor", () => {
     const { token } = halfSession();
     const sent = send(token, now);
     if (!sent.ok) throw new Error(sent.reason);
-    expect(await attempt(token, sent.code, later(CODE_LIFETIME_MS))).toMatchObject({ outcome: "wrong", codeProblem: "expired" });
+    expect(await attempt(token, sent.code, later(CODE_LIFETIME_MS))).toMatchObject({
+      outcome: "wrong",
+      codeProblem: "expired",
+    });
     const fresh = send(token, later(CODE_LIFETIME_MS));
     if (!fresh.ok) throw new Error(fresh.reason);
-    expect(await attempt(token, fresh.code, later(CODE_LIFETIME_MS + 1000))).toEqual({ outcome: "verified", method: "code" });
+    expect(await attempt(token, fresh.code, later(CODE_LIFETIME_MS + 1000))).toEqual({
+      outcome: "verified",
+      method: "code",
+    });
   });
 
   it("counts wrong codes toward the lockout, which neither a new code nor a new sign-in resets", async () => {
@@ -298,12 +360,16 @@ describe("codes as a second factor", () => {
     send(second.token, later(31_000));
     send(second.token, later(62_000)); // "Send a new code"
     const results = [];
-    for (let i = 0; i < FAILURE_LIMIT - CODES_PER_SESSION; i++) results.push(await attempt(second.token, "000000", later(62_000)));
+    for (let i = 0; i < FAILURE_LIMIT - CODES_PER_SESSION; i++)
+      results.push(await attempt(second.token, "000000", later(62_000)));
     expect(results.at(-1)).toMatchObject({ outcome: "session_ended", lockedUntil: later(15 * 60 * 1000) });
 
     const third = halfSession(later(93_000));
     const sent = send(third.token, later(93_000));
     if (!sent.ok) throw new Error(sent.reason);
-    expect(await attempt(third.token, sent.code, later(93_000))).toEqual({ outcome: "locked", retryAt: later(15 * 60 * 1000) });
+    expect(await attempt(third.token, sent.code, later(93_000))).toEqual({
+      outcome: "locked",
+      retryAt: later(15 * 60 * 1000),
+    });
   });
 });

@@ -5,7 +5,12 @@ import { recordAuditEvent } from "@/lib/audit";
 import { beginAttempt, forgiveAttempt, lockedUntilNow } from "@/lib/auth/attempt-limiter";
 import type { RequestContext } from "@/lib/request-context";
 import { verifyAuthenticatorCode } from "@/lib/two-factor/authenticator-app/credentials";
-import { clearFactorFailures, reserveFactorFailure, secondFactorLimitKey, secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
+import {
+  clearFactorFailures,
+  reserveFactorFailure,
+  secondFactorLimitKey,
+  secondFactorLock,
+} from "@/lib/two-factor/sign-in/factor-lock";
 import type { CodeMethod } from "@/lib/two-factor/policy/methods";
 import { checkCode, liveCode } from "@/lib/two-factor/sent-codes/codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
@@ -25,7 +30,13 @@ export type ChallengeResult =
    * `lockedUntil`: this failure was the one that locked the user's second factor for a while;
    * `factorLocked`: it reached the cap of consecutive failures and locked it until unlocked.
    */
-  | { outcome: "wrong"; attemptsLeft: number; lockedUntil: Date | null; factorLocked: boolean; codeProblem: CodeProblem }
+  | {
+      outcome: "wrong";
+      attemptsLeft: number;
+      lockedUntil: Date | null;
+      factorLocked: boolean;
+      codeProblem: CodeProblem;
+    }
   /** This session used up its attempts and no longer exists. */
   | { outcome: "session_ended"; lockedUntil: Date | null; factorLocked: boolean }
   /**
@@ -88,7 +99,8 @@ export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<C
   } else if (await verifyAuthenticatorCode(db, input.userId, input.code, input.keys, now)) {
     verified = "totp";
   }
-  if (!verified) return { outcome: "wrong", codeProblem, factorLocked: Boolean(reservation?.ok && reservation.locksIfWrong) };
+  if (!verified)
+    return { outcome: "wrong", codeProblem, factorLocked: Boolean(reservation?.ok && reservation.locksIfWrong) };
   forgiveAttempt(db, attempt, [limitKey]);
   // A success starts the count again; a recovery code also lifts the lock (NIST SP 800-63B-4 §3.2.2).
   clearFactorFailures(db, input.userId);
@@ -112,7 +124,14 @@ export function confirmationMethod(db: Db, userId: number, sessionTokenHash: str
  */
 export function checkSentCodeUnderLimit(
   db: Db,
-  input: { userId: number; sessionTokenHash: string; purpose: "enable_codes" | "verify_mobile"; code: string; keys: KeyRing; now?: Date },
+  input: {
+    userId: number;
+    sessionTokenHash: string;
+    purpose: "enable_codes" | "verify_mobile";
+    code: string;
+    keys: KeyRing;
+    now?: Date;
+  },
 ): ReturnType<typeof checkCode> | { ok: false; reason: "locked"; retryAt: Date } {
   const now = input.now ?? new Date();
   const attempt = beginAttempt(db, [secondFactorLimitKey(db, input.userId)], now);
@@ -138,7 +157,15 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
   const { user, context } = input;
   const now = input.now ?? new Date();
   const audit = (type: Parameters<typeof recordAuditEvent>[1]["type"], details?: Record<string, string | number>) =>
-    recordAuditEvent(db, { type, organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, context, details, at: now });
+    recordAuditEvent(db, {
+      type,
+      organisationId: user.organisationId,
+      actorUserId: user.id,
+      targetUserId: user.id,
+      context,
+      details,
+      at: now,
+    });
 
   const check = await checkSecondFactorCode(db, {
     userId: user.id,
@@ -191,7 +218,15 @@ export function countFailedSecondFactor(
 ): FailureResult {
   const { user, context, now } = input;
   const audit = (type: Parameters<typeof recordAuditEvent>[1]["type"], details?: Record<string, string | number>) =>
-    recordAuditEvent(db, { type, organisationId: user.organisationId, actorUserId: user.id, targetUserId: user.id, context, details, at: now });
+    recordAuditEvent(db, {
+      type,
+      organisationId: user.organisationId,
+      actorUserId: user.id,
+      targetUserId: user.id,
+      context,
+      details,
+      at: now,
+    });
   const counted = db
     .update(sessions)
     .set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })
@@ -208,5 +243,11 @@ export function countFailedSecondFactor(
     db.delete(sessions).where(eq(sessions.tokenHash, input.sessionTokenHash)).run();
     return { outcome: "session_ended", lockedUntil: lockedNow, factorLocked };
   }
-  return { outcome: "wrong", attemptsLeft: CODES_PER_SESSION - failures, lockedUntil: lockedNow, factorLocked, codeProblem: input.codeProblem ?? null };
+  return {
+    outcome: "wrong",
+    attemptsLeft: CODES_PER_SESSION - failures,
+    lockedUntil: lockedNow,
+    factorLocked,
+    codeProblem: input.codeProblem ?? null,
+  };
 }

@@ -31,13 +31,22 @@ export function rememberBrowser(
  * Whether `token` remembers this browser for `userId`. The server enforces
  * the expiry, and a token is worth nothing to any other user.
  */
-export function isTrustedBrowser(db: Executor, userId: number, token: string | null | undefined, now = new Date()): boolean {
+export function isTrustedBrowser(
+  db: Executor,
+  userId: number,
+  token: string | null | undefined,
+  now = new Date(),
+): boolean {
   if (!token) return false;
   const used = db
     .update(trustedBrowsers)
     .set({ lastUsedAt: now })
     .where(
-      and(eq(trustedBrowsers.tokenHash, hashToken(token)), eq(trustedBrowsers.userId, userId), gt(trustedBrowsers.expiresAt, now)),
+      and(
+        eq(trustedBrowsers.tokenHash, hashToken(token)),
+        eq(trustedBrowsers.userId, userId),
+        gt(trustedBrowsers.expiresAt, now),
+      ),
     )
     .run();
   return used.changes === 1;
@@ -61,7 +70,12 @@ export function listTrustedBrowsers(db: Executor, userId: number, now = new Date
 
 /** Forgets one remembered browser; scoped to the user so no one can forget another's. */
 export function forgetTrustedBrowser(db: Executor, userId: number, id: number): boolean {
-  return db.delete(trustedBrowsers).where(and(eq(trustedBrowsers.userId, userId), eq(trustedBrowsers.id, id))).run().changes > 0;
+  return (
+    db
+      .delete(trustedBrowsers)
+      .where(and(eq(trustedBrowsers.userId, userId), eq(trustedBrowsers.id, id)))
+      .run().changes > 0
+  );
 }
 
 /** Every remembered browser of a user stops working: on reset, disable, password change, sign-out everywhere. */
@@ -72,6 +86,11 @@ export function forgetTrustedBrowsersOfUser(db: Executor, userId: number): numbe
 export function forgetTrustedBrowsersOfOrganisation(db: Executor, organisationId: number): number {
   return db
     .delete(trustedBrowsers)
-    .where(inArray(trustedBrowsers.userId, db.select({ id: users.id }).from(users).where(eq(users.organisationId, organisationId))))
+    .where(
+      inArray(
+        trustedBrowsers.userId,
+        db.select({ id: users.id }).from(users).where(eq(users.organisationId, organisationId)),
+      ),
+    )
     .run().changes;
 }

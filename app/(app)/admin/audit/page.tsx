@@ -34,7 +34,11 @@ function describeDetails(details: Record<string, unknown> | null): string {
     .join(", ");
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const current = await requirePermission("audit:read");
   const raw = await searchParams;
   const single = (key: string) => (typeof raw[key] === "string" && raw[key] !== "" ? raw[key] : undefined);
@@ -49,28 +53,44 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filter: AuditFilter = { ...parsed, to: parsed.to ? new Date(parsed.to.getTime() + 86_399_999) : undefined };
   const { events, nextBefore } = await getAuditLogPage(current, filter);
   const nextParams = new URLSearchParams(
-    Object.entries({ user: single("user"), actor: single("actor"), type: parsed.type, from: single("from"), to: single("to") }).filter(
-      (entry): entry is [string, string] => Boolean(entry[1]),
-    ),
+    Object.entries({
+      user: single("user"),
+      actor: single("actor"),
+      type: parsed.type,
+      from: single("from"),
+      to: single("to"),
+    }).filter((entry): entry is [string, string] => Boolean(entry[1])),
   );
 
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Audit log</h1>
-        <p className="mt-1 text-sm text-slate-600">Every security event in {current.organisation.name}, newest first.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Every security event in {current.organisation.name}, newest first.
+        </p>
       </div>
-      <form role="search" action="/admin/audit" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6">
+      <form
+        role="search"
+        action="/admin/audit"
+        className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6"
+      >
         <div>
-          <label htmlFor="filter-user" className="text-sm font-medium text-slate-800">User email</label>
+          <label htmlFor="filter-user" className="text-sm font-medium text-slate-800">
+            User email
+          </label>
           <input id="filter-user" name="user" type="search" defaultValue={parsed.user} className={inputClass} />
         </div>
         <div>
-          <label htmlFor="filter-actor" className="text-sm font-medium text-slate-800">Actor email</label>
+          <label htmlFor="filter-actor" className="text-sm font-medium text-slate-800">
+            Actor email
+          </label>
           <input id="filter-actor" name="actor" type="search" defaultValue={parsed.actor} className={inputClass} />
         </div>
         <div>
-          <label htmlFor="filter-type" className="text-sm font-medium text-slate-800">Type</label>
+          <label htmlFor="filter-type" className="text-sm font-medium text-slate-800">
+            Type
+          </label>
           <select id="filter-type" name="type" defaultValue={parsed.type ?? ""} className={inputClass}>
             <option value="">All events</option>
             {AUDIT_EVENT_NAMES.map((type) => (
@@ -81,15 +101,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </select>
         </div>
         <div>
-          <label htmlFor="filter-from" className="text-sm font-medium text-slate-800">From</label>
+          <label htmlFor="filter-from" className="text-sm font-medium text-slate-800">
+            From
+          </label>
           <input id="filter-from" name="from" type="date" defaultValue={single("from")} className={inputClass} />
         </div>
         <div>
-          <label htmlFor="filter-to" className="text-sm font-medium text-slate-800">To</label>
+          <label htmlFor="filter-to" className="text-sm font-medium text-slate-800">
+            To
+          </label>
           <input id="filter-to" name="to" type="date" defaultValue={single("to")} className={inputClass} />
         </div>
         <div className="flex items-end">
-          <button type="submit" className="w-full rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          <button
+            type="submit"
+            className="w-full rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+          >
             Filter
           </button>
         </div>
@@ -106,12 +133,24 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <caption className="sr-only">Audit events, newest first</caption>
           <thead className="bg-slate-50 text-left text-slate-700">
             <tr>
-              <th scope="col" className="px-4 py-3 font-semibold">When</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Event</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Actor</th>
-              <th scope="col" className="px-4 py-3 font-semibold">User</th>
-              <th scope="col" className="px-4 py-3 font-semibold">IP address</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Details</th>
+              <th scope="col" className="px-4 py-3 font-semibold">
+                When
+              </th>
+              <th scope="col" className="px-4 py-3 font-semibold">
+                Event
+              </th>
+              <th scope="col" className="px-4 py-3 font-semibold">
+                Actor
+              </th>
+              <th scope="col" className="px-4 py-3 font-semibold">
+                User
+              </th>
+              <th scope="col" className="px-4 py-3 font-semibold">
+                IP address
+              </th>
+              <th scope="col" className="px-4 py-3 font-semibold">
+                Details
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -122,7 +161,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="px-4 py-3 text-slate-700">{row.actorEmail ?? "—"}</td>
                 <td className="px-4 py-3 text-slate-700">{row.targetEmail ?? "—"}</td>
                 <td className="px-4 py-3 text-slate-700">{row.ip ?? "—"}</td>
-                <td className="max-w-md break-words px-4 py-3 text-xs text-slate-600">{describeDetails(row.details)}</td>
+                <td className="max-w-md break-words px-4 py-3 text-xs text-slate-600">
+                  {describeDetails(row.details)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -131,7 +172,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
       {nextBefore ? (
         <nav aria-label="Pages" className="text-right text-sm">
-          <Link href={`/admin/audit?${new URLSearchParams([...nextParams, ["before", String(nextBefore)]])}`} className="font-medium text-brand-700 hover:underline">
+          <Link
+            href={`/admin/audit?${new URLSearchParams([...nextParams, ["before", String(nextBefore)]])}`}
+            className="font-medium text-brand-700 hover:underline"
+          >
             Older events
           </Link>
         </nav>

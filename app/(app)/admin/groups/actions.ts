@@ -5,7 +5,14 @@ import { z } from "zod";
 import { formAction, type FormState } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
 import { requirePermission } from "@/lib/auth/guards";
-import { addGroupMember, createGroup, deleteGroup, removeGroupMember, updateGroup, type GroupWrite } from "@/lib/data/groups";
+import {
+  addGroupMember,
+  createGroup,
+  deleteGroup,
+  removeGroupMember,
+  updateGroup,
+  type GroupWrite,
+} from "@/lib/data/groups";
 import { fieldError } from "@/lib/messages";
 
 const requireGroupAdmin = () => requirePermission("roles:manage");
@@ -22,7 +29,10 @@ function notDone(outcome: Extract<GroupWrite, { ok: false }>): FormState {
     case "no_such_email":
       return fieldError("email", "No one in your organisation has that email.");
     case "above_rank":
-      return fieldError("email", `${outcome.memberName} holds permissions you do not, so you cannot change their groups.`);
+      return fieldError(
+        "email",
+        `${outcome.memberName} holds permissions you do not, so you cannot change their groups.`,
+      );
     case "not_member":
       return { status: "error", message: "That person is not in this group." };
     case "not_found":
@@ -48,7 +58,11 @@ export const updateGroupAction = formAction({
   sensitive: true,
   schema: z.object({ group: id, name }).catchall(z.string().max(8)),
   async handler(input, current) {
-    const outcome = await updateGroup(current, { groupId: input.group, name: input.name, roleIds: idsFromCheckboxes(input, "role-") });
+    const outcome = await updateGroup(current, {
+      groupId: input.group,
+      name: input.name,
+      roleIds: idsFromCheckboxes(input, "role-"),
+    });
     if (!outcome.ok) return notDone(outcome);
     revalidatePath("/admin/groups");
     return { status: "success", message: `Group “${input.name}” saved.` };

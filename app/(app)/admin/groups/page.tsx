@@ -10,12 +10,17 @@ import { plural } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "Groups" };
 
-const OUT_OF_REACH = "This group carries permissions you do not hold, or some of its members hold them: only an administrator who holds them can change or delete it.";
+const OUT_OF_REACH =
+  "This group carries permissions you do not hold, or some of its members hold them: only an administrator who holds them can change or delete it.";
 
 export default async function GroupsPage() {
   const { groups, roles } = await getGroupsPage(await requirePermission("roles:manage"));
   return (
-    <RoleGroupPage kind="group" intro="Teams of people; every member holds the roles their group carries." createAction={createGroupAction}>
+    <RoleGroupPage
+      kind="group"
+      intro="Teams of people; every member holds the roles their group carries."
+      createAction={createGroupAction}
+    >
       {groups.map((group) => (
         <RoleGroupCard
           key={group.id}

@@ -38,7 +38,12 @@ export const updateRoleAction = formAction({
   sensitive: true,
   schema: z.object({ role: id, name, requireTwoFactor: checkbox }).catchall(z.string().max(8)),
   async handler(input, current) {
-    const outcome = await updateRole(current, { roleId: input.role, name: input.name, permissions: permissionsFrom(input), requireTwoFactor: input.requireTwoFactor });
+    const outcome = await updateRole(current, {
+      roleId: input.role,
+      name: input.name,
+      permissions: permissionsFrom(input),
+      requireTwoFactor: input.requireTwoFactor,
+    });
     if (!outcome.ok) return notDone(outcome);
     revalidatePath("/admin/roles");
     return { status: "success", message: `Role “${input.name}” saved.` };

@@ -9,12 +9,17 @@ import { plural } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "Roles" };
 
-const OUT_OF_REACH = "This role carries permissions you do not hold, or people who hold it do: only an administrator who holds them can change or delete it.";
+const OUT_OF_REACH =
+  "This role carries permissions you do not hold, or people who hold it do: only an administrator who holds them can change or delete it.";
 
 export default async function RolesPage() {
   const { roles, heldPermissions } = await getRolesPage(await requirePermission("roles:manage"));
   return (
-    <RoleGroupPage kind="role" intro="What people may do, and whether they must use two-factor authentication." createAction={createRoleAction}>
+    <RoleGroupPage
+      kind="role"
+      intro="What people may do, and whether they must use two-factor authentication."
+      createAction={createRoleAction}
+    >
       {roles.map((role) => (
         <RoleGroupCard
           key={role.id}

@@ -28,7 +28,10 @@ export const updateSettingsAction = formAction({
     // Everyone who used 2FA is told it is off, after the response: one slow mail provider must not hold the save.
     if (saved.peopleToTell > 0) after(() => tellPeopleTwoFactorIsOff(current));
     revalidatePath("/admin/settings");
-    const told = saved.peopleToTell > 0 ? ` ${saved.peopleToTell === 1 ? "1 person is" : `${saved.peopleToTell} people are`} being emailed that two-factor authentication is off.` : "";
+    const told =
+      saved.peopleToTell > 0
+        ? ` ${saved.peopleToTell === 1 ? "1 person is" : `${saved.peopleToTell} people are`} being emailed that two-factor authentication is off.`
+        : "";
     return {
       status: "success",
       message: `Settings saved. New sessions will last ${plural(saved.sessionDurationDays, "day")}; sessions idle for ${describeIdleMinutes(saved.sessionIdleMinutes)} are signed out.${told}`,

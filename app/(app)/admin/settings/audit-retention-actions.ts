@@ -21,7 +21,10 @@ export const updateAuditRetentionAction = formAction({
     if (!saved) return { status: "success", message: "Nothing to change." };
     revalidatePath("/admin/settings");
     // lib/retention/purge.ts keeps the longer period for a while after a shortening: say so.
-    const delay = auditRetentionDays < saved.previousDays ? ` Older events are deleted only from ${AUDIT_RETENTION_SHORTENING_DELAY_DAYS} days from now.` : "";
+    const delay =
+      auditRetentionDays < saved.previousDays
+        ? ` Older events are deleted only from ${AUDIT_RETENTION_SHORTENING_DELAY_DAYS} days from now.`
+        : "";
     return { status: "success", message: `Saved. Audit events are kept for ${auditRetentionDays} days.${delay}` };
   },
 });

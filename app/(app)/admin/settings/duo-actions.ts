@@ -11,7 +11,8 @@ const RESULT_MESSAGES = {
   connected: "Connected: Duo accepted these keys.",
   wrong_keys: "Duo refused these keys. Check the integration key and the secret key.",
   unreachable: "Cannot reach Duo. Check the API hostname, and that this server can reach it.",
-  host_not_allowed: "This API hostname is not Duo's. Enter the one from your Duo application, like api-1a2b3c4d.duosecurity.com.",
+  host_not_allowed:
+    "This API hostname is not Duo's. Enter the one from your Duo application, like api-1a2b3c4d.duosecurity.com.",
 } as const;
 
 /**
@@ -24,8 +25,10 @@ export const testDuoConnectionAction = formAction({
   schema: z.object(duoKeyFields),
   async handler(input, current) {
     const test = await testDuoConnection(current, input);
-    if (test.result === "missing_keys") return { status: "error", message: "Enter the integration key, secret key and API hostname first." };
-    if (test.result === "rate_limited") return { status: "error", message: `Too many connection tests. Try again in ${inMinutes(test.retryAt)}.` };
+    if (test.result === "missing_keys")
+      return { status: "error", message: "Enter the integration key, secret key and API hostname first." };
+    if (test.result === "rate_limited")
+      return { status: "error", message: `Too many connection tests. Try again in ${inMinutes(test.retryAt)}.` };
     return { status: test.result === "connected" ? "success" : "error", message: RESULT_MESSAGES[test.result] };
   },
 });

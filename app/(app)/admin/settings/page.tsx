@@ -14,7 +14,8 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const current = await requirePermission("settings:manage");
   // mayChange: settings act on everyone (see the actions), so they are offered only to someone who may act on everyone.
-  const { settings, signInProtection, auditRetentionDays, mayChange, peopleWithFactor } = await getSettingsPage(current);
+  const { settings, signInProtection, auditRetentionDays, mayChange, peopleWithFactor } =
+    await getSettingsPage(current);
   return (
     <div className="space-y-6">
       <div>
@@ -22,15 +23,26 @@ export default async function SettingsPage() {
         <p className="mt-1 text-sm text-slate-600">How people of {current.organisation.name} sign in.</p>
       </div>
       {mayChange ? null : (
-        <Notice>Settings apply to everyone, including people who hold permissions you do not: only an administrator who holds every permission they hold can change them.</Notice>
+        <Notice>
+          Settings apply to everyone, including people who hold permissions you do not: only an administrator who holds
+          every permission they hold can change them.
+        </Notice>
       )}
       <Card title="Sign-in policy" id="policy">
-        <OrganisationSettingsForm settings={settings} editable={mayChange} disabledNotice={peopleWithFactor === null ? null : disabledPolicyNotice(peopleWithFactor)} />
+        <OrganisationSettingsForm
+          settings={settings}
+          editable={mayChange}
+          disabledNotice={peopleWithFactor === null ? null : disabledPolicyNotice(peopleWithFactor)}
+        />
       </Card>
       <SignInProtectionForm settings={signInProtection} editable={mayChange} />
       <AuditRetentionForm days={auditRetentionDays} editable={mayChange} />
       {mayChange ? (
-        <Card title="Sign out all users" id="sign-out-all" description="Ends every session in the organisation at once, for example after a suspected breach.">
+        <Card
+          title="Sign out all users"
+          id="sign-out-all"
+          description="Ends every session in the organisation at once, for example after a suspected breach."
+        >
           <SignOutAllForm />
         </Card>
       ) : null}

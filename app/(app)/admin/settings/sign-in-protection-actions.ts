@@ -4,7 +4,11 @@ import { revalidatePath } from "next/cache";
 import { formAction } from "@/lib/action";
 import { requireSettingsAdmin } from "@/lib/admin/settings-admin";
 import { saveSignInProtection } from "@/lib/data/organisation-settings";
-import { SIGN_IN_PROTECTION_BOUNDS, signInProtectionSchema, type SignInProtection } from "@/lib/organisations/sign-in-protection";
+import {
+  SIGN_IN_PROTECTION_BOUNDS,
+  signInProtectionSchema,
+  type SignInProtection,
+} from "@/lib/organisations/sign-in-protection";
 
 const FIELDS = Object.keys(SIGN_IN_PROTECTION_BOUNDS) as Array<keyof SignInProtection>;
 

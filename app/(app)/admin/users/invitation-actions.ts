@@ -12,7 +12,10 @@ import { fieldError } from "@/lib/messages";
 const requireUserAdmin = () => requirePermission("users:manage");
 const userId = z.coerce.number().int().positive();
 
-const NOT_PENDING: FormState = { status: "error", message: "This user has no invitation waiting: they may have accepted it already." };
+const NOT_PENDING: FormState = {
+  status: "error",
+  message: "This user has no invitation waiting: they may have accepted it already.",
+};
 
 export const inviteAction = formAction({
   guard: requireUserAdmin,
@@ -31,7 +34,11 @@ export const inviteAction = formAction({
   echo: ["email"],
   async handler(input, current) {
     // The page offers only roles and groups within the inviter's own permissions.
-    const result = await inviteUser(current, { email: input.email, roleIds: idsFromCheckboxes(input, "role-"), groupIds: idsFromCheckboxes(input, "group-") });
+    const result = await inviteUser(current, {
+      email: input.email,
+      roleIds: idsFromCheckboxes(input, "role-"),
+      groupIds: idsFromCheckboxes(input, "group-"),
+    });
     if (!result.ok) {
       if (result.reason === "email_taken") {
         return fieldError(
@@ -40,15 +47,25 @@ export const inviteAction = formAction({
           // another organisation on this server, which must not be revealed.
           "This address cannot be invited. If they already use Twofold here, find them in the list of users.",
           // The form is reset after an action: keep the ticked roles and groups.
-          Object.fromEntries(Object.entries(input).filter(([name, value]) => /^(role|group)-\d+$/.test(name) && value === "on").concat([["email", input.email]])),
+          Object.fromEntries(
+            Object.entries(input)
+              .filter(([name, value]) => /^(role|group)-\d+$/.test(name) && value === "on")
+              .concat([["email", input.email]]),
+          ),
         );
       }
-      return { status: "error", message: "A chosen role or group does not exist any more. Reload the page and try again." };
+      return {
+        status: "error",
+        message: "A chosen role or group does not exist any more. Reload the page and try again.",
+      };
     }
     revalidatePath("/admin/users");
     return result.delivered
       ? { status: "success", message: `Invitation sent to ${result.email}.` }
-      : { status: "error", message: `The invitation for ${result.email} was created but the email could not be sent. Open their page to resend it.` };
+      : {
+          status: "error",
+          message: `The invitation for ${result.email} was created but the email could not be sent. Open their page to resend it.`,
+        };
   },
 });
 
@@ -62,7 +79,11 @@ export const resendInvitationAction = formAction({
     revalidatePath(`/admin/users/${input.user}`);
     return result.delivered
       ? { status: "success", message: "A new invitation was sent. Earlier links no longer work." }
-      : { status: "error", message: "A new link was made but the email could not be sent. Earlier links no longer work; try again later." };
+      : {
+          status: "error",
+          message:
+            "A new link was made but the email could not be sent. Earlier links no longer work; try again later.",
+        };
   },
 });
 

@@ -36,7 +36,11 @@ function href(query: UserListQuery, changes: Partial<UserListQuery>) {
   return `/admin/users${search ? `?${search}` : ""}`;
 }
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const current = await requirePermission("users:read");
   const { organisation } = current;
   const canInvite = (await getCurrentPermissions(current.user.id)).has("users:manage");
@@ -78,7 +82,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </div>
         {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
         {query.direction !== "asc" ? <input type="hidden" name="direction" value={query.direction} /> : null}
-        <button type="submit" className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+        <button
+          type="submit"
+          className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+        >
           Search
         </button>
       </form>
@@ -94,7 +101,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 return (
                   <th key={column.sort} scope="col" aria-sort={ariaSort} className="px-4 py-3 font-semibold">
                     <Link
-                      href={href(query, { sort: column.sort, direction: active && query.direction === "asc" ? "desc" : "asc", page: 1 })}
+                      href={href(query, {
+                        sort: column.sort,
+                        direction: active && query.direction === "asc" ? "desc" : "asc",
+                        page: 1,
+                      })}
                       className="hover:underline"
                     >
                       {column.label}
@@ -103,11 +114,30 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   </th>
                 );
               })}
-              <th scope="col" className="px-4 py-3 font-semibold">Two-factor</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Requirement</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Roles</th>
-              <th scope="col" aria-sort={query.sort === "lastSignIn" ? (query.direction === "asc" ? "ascending" : "descending") : undefined} className="px-4 py-3 font-semibold">
-                <Link href={href(query, { sort: "lastSignIn", direction: query.sort === "lastSignIn" && query.direction === "desc" ? "asc" : "desc", page: 1 })} className="hover:underline">
+              <th scope="col" className="px-4 py-3 font-semibold">
+                Two-factor
+              </th>
+              <th scope="col" className="px-4 py-3 font-semibold">
+                Requirement
+              </th>
+              <th scope="col" className="px-4 py-3 font-semibold">
+                Roles
+              </th>
+              <th
+                scope="col"
+                aria-sort={
+                  query.sort === "lastSignIn" ? (query.direction === "asc" ? "ascending" : "descending") : undefined
+                }
+                className="px-4 py-3 font-semibold"
+              >
+                <Link
+                  href={href(query, {
+                    sort: "lastSignIn",
+                    direction: query.sort === "lastSignIn" && query.direction === "desc" ? "asc" : "desc",
+                    page: 1,
+                  })}
+                  className="hover:underline"
+                >
                   Last sign-in
                 </Link>
               </th>
@@ -120,22 +150,34 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <Link href={`/admin/users/${row.id}`} className="text-brand-700 hover:underline">
                     {row.name}
                   </Link>
-                  {row.disabled ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Disabled</span> : null}
-                  {row.isApiAccount ? <span className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 text-xs text-sky-800">API</span> : null}
-                  {row.invited ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">Invited</span> : null}
+                  {row.disabled ? (
+                    <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Disabled</span>
+                  ) : null}
+                  {row.isApiAccount ? (
+                    <span className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 text-xs text-sky-800">API</span>
+                  ) : null}
+                  {row.invited ? (
+                    <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">Invited</span>
+                  ) : null}
                 </td>
                 <td className="px-4 py-3 text-slate-700">{row.email}</td>
                 <td className="px-4 py-3 text-slate-700">
-                  {row.twoFactorMethods.length ? `On: ${row.twoFactorMethods.map((method) => METHOD_LABELS[method]).join(", ")}` : "Off"}
+                  {row.twoFactorMethods.length
+                    ? `On: ${row.twoFactorMethods.map((method) => METHOD_LABELS[method]).join(", ")}`
+                    : "Off"}
                 </td>
                 <td className="px-4 py-3 text-slate-700">{REQUIREMENT_LABELS[row.requirement]}</td>
                 <td className="px-4 py-3 text-slate-700">{row.roles.join(", ") || "—"}</td>
-                <td className="px-4 py-3 text-slate-700">{row.lastSignInAt ? formatDateTime(row.lastSignInAt) : "Never"}</td>
+                <td className="px-4 py-3 text-slate-700">
+                  {row.lastSignInAt ? formatDateTime(row.lastSignInAt) : "Never"}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        {rows.length === 0 ? <p className="p-6 text-center text-sm text-slate-600">No users match “{query.q}”.</p> : null}
+        {rows.length === 0 ? (
+          <p className="p-6 text-center text-sm text-slate-600">No users match “{query.q}”.</p>
+        ) : null}
       </div>
 
       <nav aria-label="Pages" className="flex items-center justify-between text-sm">

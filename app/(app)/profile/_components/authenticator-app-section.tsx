@@ -12,10 +12,14 @@ export function AuthenticatorAppSection({ twoFactor }: { twoFactor: OwnTwoFactor
       <h3 className="text-sm font-semibold text-slate-900">Authenticator app</h3>
       {twoFactor.hasAuthenticator ? (
         <>
-          {twoFactor.recoveryCodesLeft <= FEW_RECOVERY_CODES_LEFT ? <RecoveryCodesLowNotice left={twoFactor.recoveryCodesLeft} /> : null}
+          {twoFactor.recoveryCodesLeft <= FEW_RECOVERY_CODES_LEFT ? (
+            <RecoveryCodesLowNotice left={twoFactor.recoveryCodesLeft} />
+          ) : null}
           <p className="text-sm text-slate-600">
             Set up. {twoFactor.recoveryCodesLeft} of {RECOVERY_CODE_COUNT} recovery codes left.
-            {twoFactor.allowTotp ? "" : " Your organisation no longer allows new authenticator apps; yours keeps working."}
+            {twoFactor.allowTotp
+              ? ""
+              : " Your organisation no longer allows new authenticator apps; yours keeps working."}
           </p>
           <RecoveryCodesRegenerateForm />
         </>

@@ -14,12 +14,24 @@ type PasswordAction = (state: FormState, formData: FormData) => Promise<FormStat
  * Duo. Both change how the account signs in, so a stolen session alone must
  * not be enough to bind someone else's phone or to drop the factor.
  */
-export function DuoPasswordForm({ action, label, danger = false }: { action: PasswordAction; label: string; danger?: boolean }) {
+export function DuoPasswordForm({
+  action,
+  label,
+  danger = false,
+}: {
+  action: PasswordAction;
+  label: string;
+  danger?: boolean;
+}) {
   const [state, formAction] = useActionState(action, initialFormState);
   return (
     <Reveal label={label} variant={danger ? "secondary" : "primary"}>
       {(close) => (
-        <form action={formAction} className={`space-y-4 rounded-lg border p-4 sm:max-w-sm ${danger ? "border-red-200" : "border-slate-200"}`} noValidate>
+        <form
+          action={formAction}
+          className={`space-y-4 rounded-lg border p-4 sm:max-w-sm ${danger ? "border-red-200" : "border-slate-200"}`}
+          noValidate
+        >
           <p className="text-sm text-slate-700">Confirm with your password, then approve in Duo.</p>
           <FormStatus state={state} />
           <Field

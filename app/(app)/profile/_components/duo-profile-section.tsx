@@ -3,7 +3,17 @@ import { DuoPasswordForm } from "@/app/(app)/profile/_components/duo-password-fo
 import { duoMessage, isDuoSuccess, type DuoNotice } from "@/lib/two-factor/duo/messages";
 
 /** The Duo part of the profile's two-factor card. */
-export function DuoProfileSection({ turnedOn, usable, available, notice }: { turnedOn: boolean; usable: boolean; available: boolean; notice: DuoNotice | null }) {
+export function DuoProfileSection({
+  turnedOn,
+  usable,
+  available,
+  notice,
+}: {
+  turnedOn: boolean;
+  usable: boolean;
+  available: boolean;
+  notice: DuoNotice | null;
+}) {
   if (!turnedOn && !available) return null;
   return (
     <div className="space-y-3">
@@ -19,13 +29,16 @@ export function DuoProfileSection({ turnedOn, usable, available, notice }: { tur
       {turnedOn ? (
         <>
           <p className="text-sm text-slate-600">
-            On: you approve sign-ins in Duo.{usable ? "" : " Your organisation does not allow Duo now, so it is not asked for."}
+            On: you approve sign-ins in Duo.
+            {usable ? "" : " Your organisation does not allow Duo now, so it is not asked for."}
           </p>
           {usable ? <DuoPasswordForm action={startDuoDisableAction} label="Turn off Duo" danger /> : null}
         </>
       ) : (
         <>
-          <p className="text-sm text-slate-600">Approve sign-ins with Duo. You set up your device in Duo&rsquo;s own pages.</p>
+          <p className="text-sm text-slate-600">
+            Approve sign-ins with Duo. You set up your device in Duo&rsquo;s own pages.
+          </p>
           <DuoPasswordForm action={startDuoEnrolmentAction} label="Set up Duo" />
         </>
       )}

@@ -18,9 +18,13 @@ export function MobileSection({ mobile }: { mobile: OwnMobile }) {
             <>
               Current: <span className="font-medium">{formatPhone(mobile.mobileNumber)}</span>{" "}
               {mobile.verified ? (
-                <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">Verified</span>
+                <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">
+                  Verified
+                </span>
               ) : (
-                <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">Not verified</span>
+                <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">
+                  Not verified
+                </span>
               )}
             </>
           ) : (
@@ -42,7 +46,13 @@ export function MobileSection({ mobile }: { mobile: OwnMobile }) {
                 ? "International format, starting with +. Leave it empty to remove your number."
                 : "International format, starting with +.",
             },
-            { id: "mobile-password", name: "currentPassword", label: "Current password", type: "password", autoComplete: "current-password" },
+            {
+              id: "mobile-password",
+              name: "currentPassword",
+              label: "Current password",
+              type: "password",
+              autoComplete: "current-password",
+            },
           ]}
           startLabel="Save mobile number"
           confirmLabel="Verify number"

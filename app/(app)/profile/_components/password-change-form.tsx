@@ -13,7 +13,14 @@ export function PasswordChangeForm() {
   return (
     <form action={action} className="space-y-4 sm:max-w-sm" noValidate>
       <FormStatus state={state} />
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={state.fieldErrors?.currentPassword} />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={state.fieldErrors?.currentPassword}
+      />
       <NewPasswordFields errors={state.fieldErrors} />
       <SubmitButton pendingLabel="Changing…">Change password</SubmitButton>
     </form>

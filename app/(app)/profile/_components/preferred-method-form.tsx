@@ -6,7 +6,13 @@ import { SubmitButton } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 
-export function PreferredMethodForm({ options, current }: { options: Array<{ value: string; label: string }>; current: string }) {
+export function PreferredMethodForm({
+  options,
+  current,
+}: {
+  options: Array<{ value: string; label: string }>;
+  current: string;
+}) {
   const [state, action] = useActionState(updatePreferredMethodAction, initialFormState);
   const error = state.fieldErrors?.method;
   return (

@@ -13,8 +13,23 @@ export function ProfileUpdateForm({ name, email }: { name: string; email: string
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Name" name="name" autoComplete="name" required defaultValue={state.values?.name ?? name} error={state.fieldErrors?.name} />
-        <Field label="Email" name="email" type="email" value={email} readOnly disabled hint="Ask an administrator to change it." />
+        <Field
+          label="Name"
+          name="name"
+          autoComplete="name"
+          required
+          defaultValue={state.values?.name ?? name}
+          error={state.fieldErrors?.name}
+        />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={email}
+          readOnly
+          disabled
+          hint="Ask an administrator to change it."
+        />
       </div>
       <SubmitButton pendingLabel="Saving…">Save details</SubmitButton>
     </form>

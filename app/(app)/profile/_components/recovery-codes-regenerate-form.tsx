@@ -18,10 +18,29 @@ export function RecoveryCodesRegenerateForm() {
           <RecoveryCodesList codes={state.data.recoveryCodes} onDone={close} />
         ) : (
           <form action={action} className="space-y-4 sm:max-w-sm" noValidate>
-            <p className="text-sm text-slate-700">Your current recovery codes will stop working. Confirm with your password and a code from your app.</p>
+            <p className="text-sm text-slate-700">
+              Your current recovery codes will stop working. Confirm with your password and a code from your app.
+            </p>
             <FormStatus state={state} />
-            <Field label="Password" id="regenerate-password" name="currentPassword" type="password" autoComplete="current-password" autoFocus required error={state.fieldErrors?.currentPassword} />
-            <Field label="Code" id="regenerate-code" name="code" autoComplete="one-time-code" required hint="From your authenticator app." error={state.fieldErrors?.code} />
+            <Field
+              label="Password"
+              id="regenerate-password"
+              name="currentPassword"
+              type="password"
+              autoComplete="current-password"
+              autoFocus
+              required
+              error={state.fieldErrors?.currentPassword}
+            />
+            <Field
+              label="Code"
+              id="regenerate-code"
+              name="code"
+              autoComplete="one-time-code"
+              required
+              hint="From your authenticator app."
+              error={state.fieldErrors?.code}
+            />
             <SubmitButton pendingLabel="Regenerating…">Regenerate recovery codes</SubmitButton>
           </form>
         )

@@ -18,9 +18,20 @@ export function SentCodesSection({ twoFactor }: { twoFactor: OwnTwoFactor }) {
         <SentCodeForm
           startAction={startCodesAction}
           confirmAction={confirmCodesAction}
-          reveal={{ label: "Set up codes by text message or email", variant: twoFactor.enabled ? "secondary" : "primary" }}
+          reveal={{
+            label: "Set up codes by text message or email",
+            variant: twoFactor.enabled ? "secondary" : "primary",
+          }}
           intro={`We will send a code ${codeDestination} to check it arrives. Confirm it is you first.`}
-          fields={[{ id: "codes-password", name: "currentPassword", label: "Password", type: "password", autoComplete: "current-password" }]}
+          fields={[
+            {
+              id: "codes-password",
+              name: "currentPassword",
+              label: "Password",
+              type: "password",
+              autoComplete: "current-password",
+            },
+          ]}
           startLabel="Send a code"
           confirmLabel="Confirm code"
         />

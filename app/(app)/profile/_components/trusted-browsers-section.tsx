@@ -10,7 +10,9 @@ export function TrustedBrowsersSection({ browsers }: { browsers: OwnTrustedBrows
   return (
     <div>
       <h3 className="text-sm font-semibold text-slate-900">Remembered browsers</h3>
-      <p className="mt-1 text-sm text-slate-600">These browsers skip the code at sign-in for 90 days; your password is still needed.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        These browsers skip the code at sign-in for 90 days; your password is still needed.
+      </p>
       {browsers.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600">No browser is remembered.</p>
       ) : (

@@ -2,7 +2,11 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { confirmAccessAction, confirmAccessWithDuoAction, confirmAccessWithSsoAction } from "@/app/(auth)/confirm-access/actions";
+import {
+  confirmAccessAction,
+  confirmAccessWithDuoAction,
+  confirmAccessWithSsoAction,
+} from "@/app/(auth)/confirm-access/actions";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
@@ -15,7 +19,15 @@ export function ConfirmAccessForm({ next, codeHint }: { next: string | null; cod
     <form action={action} className="mt-6 space-y-4" noValidate>
       <FormStatus state={state} />
       {next ? <input type="hidden" name="next" value={next} /> : null}
-      <Field label="Password" name="password" type="password" autoComplete="current-password" autoFocus required error={state.fieldErrors?.password} />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        autoFocus
+        required
+        error={state.fieldErrors?.password}
+      />
       {codeHint !== null ? (
         <Field
           label="Code"

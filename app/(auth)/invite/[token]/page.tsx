@@ -19,8 +19,9 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Join {invitation.organisationName}</h1>
       <p className="mt-1 text-sm text-slate-600">
-        You were invited to sign in to {invitation.organisationName} as <strong className="font-medium text-slate-900">{invitation.email}</strong>. Choose your name and a
-        password to accept.
+        You were invited to sign in to {invitation.organisationName} as{" "}
+        <strong className="font-medium text-slate-900">{invitation.email}</strong>. Choose your name and a password to
+        accept.
       </p>
       {current ? (
         <p className="mt-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">

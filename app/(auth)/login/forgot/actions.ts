@@ -22,7 +22,10 @@ export const requestPasswordResetAction = formAction({
   async handler({ email }) {
     const outcome = await requestPasswordResetLink(email, requestContext(await headers()));
     if (outcome.outcome === "throttled") {
-      return { status: "error", message: `Too many reset requests from your network. Try again in ${inMinutes(outcome.retryAt)}.` };
+      return {
+        status: "error",
+        message: `Too many reset requests from your network. Try again in ${inMinutes(outcome.retryAt)}.`,
+      };
     }
     // Creating the link and sending the email wait until the answer has gone, so its timing says nothing about the account.
     after(outcome.deliver);

@@ -22,7 +22,9 @@ export const startSetupAction = formAction({
 // away from the codes before they were saved.
 export const confirmSetupAction = formAction({
   guard: requireSetup,
-  schema: z.object({ code: z.string().trim().min(1, { error: "Enter the code from your authenticator app." }).max(64) }),
+  schema: z.object({
+    code: z.string().trim().min(1, { error: "Enter the code from your authenticator app." }).max(64),
+  }),
   handler: ({ code }, current): Promise<FormState<EnrolmentFinish>> => finishEnrolment(current, code),
 });
 

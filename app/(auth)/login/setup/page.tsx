@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
 import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
-import { confirmSetupAction, finishSetupAction, skipSetupAction, startSetupAction } from "@/app/(auth)/login/setup/actions";
+import {
+  confirmSetupAction,
+  finishSetupAction,
+  skipSetupAction,
+  startSetupAction,
+} from "@/app/(auth)/login/setup/actions";
 import { DuoSetupChoice } from "@/app/(auth)/login/setup/_components/duo-setup-choice";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
@@ -21,17 +26,25 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
     <div data-wide className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Set up two-factor authentication</h1>
       <p className="mt-1 text-sm text-slate-600">
-        {organisation.name} requires a second step at sign-in for {user.email}. Set up an authenticator app on your phone to
-        continue.
+        {organisation.name} requires a second step at sign-in for {user.email}. Set up an authenticator app on your
+        phone to continue.
       </p>
       <SetupGraceNotice requirement={requirement} />
       <div className="mt-6">
-        <TwoFactorEnableForm startAction={startSetupAction} confirmAction={confirmSetupAction} askPassword={false} finishAction={finishSetupAction} />
+        <TwoFactorEnableForm
+          startAction={startSetupAction}
+          confirmAction={confirmSetupAction}
+          askPassword={false}
+          finishAction={finishSetupAction}
+        />
       </div>
       {duoAvailable ? <DuoSetupChoice notice={duoNotice} /> : null}
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
-        <SignOutButton action={signOutAction} className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
+        <SignOutButton
+          action={signOutAction}
+          className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline"
+        />
       </div>
     </div>
   );

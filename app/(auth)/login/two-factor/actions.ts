@@ -3,7 +3,11 @@
 import { z } from "zod";
 import { formAction } from "@/lib/action";
 import { requireSession } from "@/lib/auth/guards";
-import { sendSecondFactorCodeStep, switchToSentCode, verifySecondFactorStep } from "@/lib/flows/second-factor-challenge";
+import {
+  sendSecondFactorCodeStep,
+  switchToSentCode,
+  verifySecondFactorStep,
+} from "@/lib/flows/second-factor-challenge";
 
 const challengeSchema = z.object({
   code: z
@@ -22,7 +26,8 @@ const requireChallenge = () => requireSession("password");
 export const verifySecondFactorAction = formAction({
   guard: requireChallenge,
   schema: challengeSchema,
-  handler: ({ code, method, remember }, current) => verifySecondFactorStep(current, { code, requested: method, remember: Boolean(remember) }),
+  handler: ({ code, method, remember }, current) =>
+    verifySecondFactorStep(current, { code, requested: method, remember: Boolean(remember) }),
 });
 
 /** "Send a new code": voids the earlier code, under the cooldown and the send limits. */

@@ -55,7 +55,11 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
   }
 }
 
-export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ method?: string | string[]; duo?: string | string[] }> }) {
+export default async function TwoFactorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ method?: string | string[]; duo?: string | string[] }>;
+}) {
   const current = await requireSession("password");
   const { user } = current;
   const params = await searchParams;
@@ -75,7 +79,12 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
         {method === "totp" ? <>Open your authenticator app and enter the code it shows for {user.email}.</> : null}
         {method === "duo" ? <>Continue to Duo and approve the sign-in there.</> : null}
         {notice ? <CodeStatus notice={notice} /> : null}
-        {method === null && !codesBarredByReset ? <>None of your second factors is allowed by your organisation now: use a recovery code, or ask your administrator.</> : null}
+        {method === null && !codesBarredByReset ? (
+          <>
+            None of your second factors is allowed by your organisation now: use a recovery code, or ask your
+            administrator.
+          </>
+        ) : null}
       </p>
       {codesBarredByReset ? (
         <div className="mt-4">
@@ -121,7 +130,10 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       ) : null}
       <RecoveryRequestSection current={current} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
-        <SignOutButton action={signOutAction} className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline" />
+        <SignOutButton
+          action={signOutAction}
+          className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline"
+        />
       </div>
     </div>
   );

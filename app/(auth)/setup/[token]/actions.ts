@@ -24,14 +24,24 @@ const start = (token: unknown) =>
 const confirm = (token: unknown) =>
   formAction({
     guard: requireUser,
-    schema: z.object({ code: z.string().trim().min(1, { error: "Enter the code from your authenticator app." }).max(64) }),
+    schema: z.object({
+      code: z.string().trim().min(1, { error: "Enter the code from your authenticator app." }).max(64),
+    }),
     handler: ({ code }, current) => finishSetupLinkEnrolment(current, token, code),
   });
 
-export async function startLinkSetupAction(token: string, previous: FormState<EnrolmentStart>, formData: FormData): Promise<FormState<EnrolmentStart>> {
+export async function startLinkSetupAction(
+  token: string,
+  previous: FormState<EnrolmentStart>,
+  formData: FormData,
+): Promise<FormState<EnrolmentStart>> {
   return start(token)(previous, formData);
 }
 
-export async function confirmLinkSetupAction(token: string, previous: FormState<EnrolmentFinish>, formData: FormData): Promise<FormState<EnrolmentFinish>> {
+export async function confirmLinkSetupAction(
+  token: string,
+  previous: FormState<EnrolmentFinish>,
+  formData: FormData,
+): Promise<FormState<EnrolmentFinish>> {
   return confirm(token)(previous, formData);
 }

@@ -30,7 +30,10 @@ export default async function SetupLinkPage({ params }: { params: Promise<{ toke
   if (found.state === "unknown") {
     return (
       <AuthMessage title="This setup link does not work" actions={profileLink}>
-        <p>Check that you opened the whole link from the email. If it still does not work, ask your administrator for a new one.</p>
+        <p>
+          Check that you opened the whole link from the email. If it still does not work, ask your administrator for a
+          new one.
+        </p>
       </AuthMessage>
     );
   }
@@ -41,12 +44,19 @@ export default async function SetupLinkPage({ params }: { params: Promise<{ toke
     return (
       <AuthMessage title="Your authenticator app is set up" actions={profileLink}>
         <p>Signing in to {user.email} now needs a code from your authenticator app as well as your password.</p>
-        <p>This link has been used and no longer works. Your profile shows your two-factor settings and recovery codes.</p>
+        <p>
+          This link has been used and no longer works. Your profile shows your two-factor settings and recovery codes.
+        </p>
       </AuthMessage>
     );
   }
   if (found.state !== "live") {
-    const why = found.state === "expired" ? "It has expired: links work for 24 hours." : found.state === "used" ? "It has already been used." : "A newer link was sent, or it was withdrawn.";
+    const why =
+      found.state === "expired"
+        ? "It has expired: links work for 24 hours."
+        : found.state === "used"
+          ? "It has already been used."
+          : "A newer link was sent, or it was withdrawn.";
     return (
       <AuthMessage title="This setup link no longer works" actions={profileLink}>
         <p>{why} Ask your administrator for a new one, or set up two-factor authentication from your profile.</p>
@@ -56,7 +66,10 @@ export default async function SetupLinkPage({ params }: { params: Promise<{ toke
   if (hasAuthenticator) {
     return (
       <AuthMessage title="You already have an authenticator app" actions={profileLink}>
-        <p>Two-factor authentication with an authenticator app is already on for {user.email}. To change it, use your profile.</p>
+        <p>
+          Two-factor authentication with an authenticator app is already on for {user.email}. To change it, use your
+          profile.
+        </p>
       </AuthMessage>
     );
   }
@@ -65,7 +78,8 @@ export default async function SetupLinkPage({ params }: { params: Promise<{ toke
     <div data-wide className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Set up your authenticator app</h1>
       <p className="mt-1 text-sm text-slate-600">
-        Your administrator asked you to set up two-factor authentication for {user.email}. Have your phone ready with an authenticator app.
+        Your administrator asked you to set up two-factor authentication for {user.email}. Have your phone ready with an
+        authenticator app.
       </p>
       <div className="mt-6">
         <TwoFactorEnableForm

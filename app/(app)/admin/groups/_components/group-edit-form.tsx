@@ -24,7 +24,15 @@ export function GroupEditForm({
       <FormStatus state={state} />
       <input type="hidden" name="group" value={group.id} />
       <fieldset disabled={!group.editable} className="space-y-4">
-        <Field label="Name" id={`group-${group.id}-name`} name="name" defaultValue={group.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
+        <Field
+          label="Name"
+          id={`group-${group.id}-name`}
+          name="name"
+          defaultValue={group.name}
+          required
+          error={state.fieldErrors?.name}
+          className="sm:max-w-xs"
+        />
         <ChoiceGroup legend="Roles the group carries">
           {roles.map((role) => (
             <Choice
@@ -52,7 +60,15 @@ export function GroupMemberAddForm({ group }: { group: { id: number; name: strin
       <FormStatus state={state} />
       <input type="hidden" name="group" value={group.id} />
       <div className="flex flex-wrap items-end gap-3">
-        <Field label="Member email" id={`group-${group.id}-email`} name="email" type="email" defaultValue={state.values?.email} error={state.fieldErrors?.email} className="w-72" />
+        <Field
+          label="Member email"
+          id={`group-${group.id}-email`}
+          name="email"
+          type="email"
+          defaultValue={state.values?.email}
+          error={state.fieldErrors?.email}
+          className="w-72"
+        />
         <SubmitButton variant="secondary" pendingLabel="Adding…">
           Add member
         </SubmitButton>

@@ -27,7 +27,15 @@ export function RoleEditForm({
       <FormStatus state={state} />
       <input type="hidden" name="role" value={role.id} />
       <fieldset disabled={!role.editable} className="space-y-4">
-        <Field label="Name" id={field("name")} name="name" defaultValue={role.name} required error={state.fieldErrors?.name} className="sm:max-w-xs" />
+        <Field
+          label="Name"
+          id={field("name")}
+          name="name"
+          defaultValue={role.name}
+          required
+          error={state.fieldErrors?.name}
+          className="sm:max-w-xs"
+        />
         <ChoiceGroup legend="Permissions">
           <div className="grid gap-2 sm:grid-cols-2">
             {(Object.keys(permissionLabels) as Permission[]).map((permission) => (
@@ -37,7 +45,11 @@ export function RoleEditForm({
                 type="checkbox"
                 name={`permission-${permission}`}
                 label={permissionLabels[permission]}
-                hint={heldPermissions.includes(permission) ? undefined : "You do not hold this permission, so you cannot give it"}
+                hint={
+                  heldPermissions.includes(permission)
+                    ? undefined
+                    : "You do not hold this permission, so you cannot give it"
+                }
                 defaultChecked={role.permissions.includes(permission)}
                 disabled={!heldPermissions.includes(permission)}
               />

@@ -7,13 +7,20 @@ import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
-import { AUDIT_RETENTION_BOUNDS as B, AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit-retention-bounds";
+import {
+  AUDIT_RETENTION_BOUNDS as B,
+  AUDIT_RETENTION_SHORTENING_DELAY_DAYS,
+} from "@/lib/organisations/audit-retention-bounds";
 
 /** `editable: false` shows the setting to someone who may not change it, like the other settings forms. */
 export function AuditRetentionForm({ days, editable }: { days: number; editable: boolean }) {
   const [state, action] = useActionState(updateAuditRetentionAction, initialFormState);
   return (
-    <Card title="Audit log" id="audit-retention" description="How long the audit log keeps what happened. Older events are deleted every hour.">
+    <Card
+      title="Audit log"
+      id="audit-retention"
+      description="How long the audit log keeps what happened. Older events are deleted every hour."
+    >
       <form action={action} noValidate>
         <fieldset disabled={!editable} className="space-y-5">
           <FormStatus state={state} />

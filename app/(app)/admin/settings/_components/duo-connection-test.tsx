@@ -24,7 +24,13 @@ export function DuoConnectionTest() {
   const fieldError = Object.values(state.fieldErrors ?? {})[0];
   return (
     <div className="space-y-2">
-      <button type="button" onClick={run} disabled={pending} aria-disabled={pending} className={buttonClasses("secondary")}>
+      <button
+        type="button"
+        onClick={run}
+        disabled={pending}
+        aria-disabled={pending}
+        className={buttonClasses("secondary")}
+      >
         {pending ? "Testing…" : "Test connection"}
       </button>
       <FormStatus state={fieldError ? { ...state, message: `${state.message ?? ""} ${fieldError}`.trim() } : state} />

@@ -20,7 +20,9 @@ const POLICIES = [
 
 /** With the number of people who would stop being asked (see disabledPolicyNotice). */
 function policies(disabledNotice: string | null) {
-  return POLICIES.map((policy) => (policy.value === "disabled" && disabledNotice ? { ...policy, hint: `${policy.hint} ${disabledNotice}` } : policy));
+  return POLICIES.map((policy) =>
+    policy.value === "disabled" && disabledNotice ? { ...policy, hint: `${policy.hint} ${disabledNotice}` } : policy,
+  );
 }
 
 // The trade-off, in a line each (NIST SP 800-63B-4 §4.1: binding a first
@@ -64,11 +66,28 @@ export function OrganisationSettingsForm({
     <form action={action} noValidate>
       <fieldset disabled={!editable} className="space-y-8">
         <FormStatus state={state} />
-        <RadioGroup legend="Two-factor authentication" name="twoFactorPolicy" options={policies(disabledNotice)} defaultValue={settings.twoFactorPolicy} />
+        <RadioGroup
+          legend="Two-factor authentication"
+          name="twoFactorPolicy"
+          options={policies(disabledNotice)}
+          defaultValue={settings.twoFactorPolicy}
+        />
 
         <ChoiceGroup legend="Allowed methods" error={state.fieldErrors?.allowTotp}>
-          <Choice id="allow-totp" type="checkbox" name="allowTotp" label="Authenticator app (TOTP)" defaultChecked={settings.allowTotp} />
-          <Choice id="allow-code" type="checkbox" name="allowCode" label="SMS or email code" defaultChecked={settings.allowCode} />
+          <Choice
+            id="allow-totp"
+            type="checkbox"
+            name="allowTotp"
+            label="Authenticator app (TOTP)"
+            defaultChecked={settings.allowTotp}
+          />
+          <Choice
+            id="allow-code"
+            type="checkbox"
+            name="allowCode"
+            label="SMS or email code"
+            defaultChecked={settings.allowCode}
+          />
           <Choice id="allow-duo" type="checkbox" name="allowDuo" label="Duo" defaultChecked={settings.allowDuo} />
         </ChoiceGroup>
 
@@ -85,12 +104,24 @@ export function OrganisationSettingsForm({
           className="sm:max-w-xs"
         />
 
-        <RadioGroup legend="Setting up at sign-in" name="requiredSetupFlow" options={SETUP_FLOWS} defaultValue={settings.requiredSetupFlow} />
+        <RadioGroup
+          legend="Setting up at sign-in"
+          name="requiredSetupFlow"
+          options={SETUP_FLOWS}
+          defaultValue={settings.requiredSetupFlow}
+        />
 
         <fieldset className="space-y-4">
           <legend className="mb-2 text-sm font-semibold text-slate-900">Duo</legend>
           <div className="grid gap-4 sm:grid-cols-3">
-            <Field label="Integration key" name="duoIntegrationKey" autoComplete="off" spellCheck={false} defaultValue={value("duoIntegrationKey")} error={state.fieldErrors?.duoIntegrationKey} />
+            <Field
+              label="Integration key"
+              name="duoIntegrationKey"
+              autoComplete="off"
+              spellCheck={false}
+              defaultValue={value("duoIntegrationKey")}
+              error={state.fieldErrors?.duoIntegrationKey}
+            />
             <Field
               label="Secret key"
               name="duoSecretKey"
@@ -100,10 +131,22 @@ export function OrganisationSettingsForm({
               hint={settings.duoSecretKeySaved ? "Stored encrypted and never shown again." : undefined}
               error={state.fieldErrors?.duoSecretKey}
             />
-            <Field label="API hostname" name="duoApiHostname" autoComplete="off" spellCheck={false} defaultValue={value("duoApiHostname")} error={state.fieldErrors?.duoApiHostname} />
+            <Field
+              label="API hostname"
+              name="duoApiHostname"
+              autoComplete="off"
+              spellCheck={false}
+              defaultValue={value("duoApiHostname")}
+              error={state.fieldErrors?.duoApiHostname}
+            />
           </div>
           {editable ? <DuoConnectionTest /> : null}
-          <RadioGroup legend="When Duo lets someone in without a second factor" name="duoBypassAtSignIn" options={DUO_BYPASS_ACTIONS} defaultValue={settings.duoBypassAtSignIn} />
+          <RadioGroup
+            legend="When Duo lets someone in without a second factor"
+            name="duoBypassAtSignIn"
+            options={DUO_BYPASS_ACTIONS}
+            defaultValue={settings.duoBypassAtSignIn}
+          />
         </fieldset>
 
         <fieldset className="space-y-4">
@@ -127,7 +170,8 @@ export function OrganisationSettingsForm({
               Sign out after inactivity
             </label>
             <p id="session-idle-hint" className="mt-0.5 text-xs text-slate-600">
-              A session not used for this long is signed out at its next request. Applies to every session, open ones included.
+              A session not used for this long is signed out at its next request. Applies to every session, open ones
+              included.
             </p>
             <select
               // Saved by the other button (the preset): show what was saved, not what the select had.
@@ -135,7 +179,9 @@ export function OrganisationSettingsForm({
               id="session-idle"
               name="sessionIdleMinutes"
               defaultValue={value("sessionIdleMinutes")}
-              aria-describedby={state.fieldErrors?.sessionIdleMinutes ? "session-idle-hint session-idle-error" : "session-idle-hint"}
+              aria-describedby={
+                state.fieldErrors?.sessionIdleMinutes ? "session-idle-hint session-idle-error" : "session-idle-hint"
+              }
               aria-invalid={state.fieldErrors?.sessionIdleMinutes ? true : undefined}
               className="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none"
             >
@@ -157,12 +203,19 @@ export function OrganisationSettingsForm({
             {/* Save comes first: it is the button Enter presses. */}
             <div className="flex flex-wrap items-center gap-3">
               <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
-              <SubmitButton variant="secondary" name="preset" value="nist_aal2" pendingLabel="Applying…" aria-describedby="nist-aal2-hint">
+              <SubmitButton
+                variant="secondary"
+                name="preset"
+                value="nist_aal2"
+                pendingLabel="Applying…"
+                aria-describedby="nist-aal2-hint"
+              >
                 Apply NIST AAL2 preset
               </SubmitButton>
             </div>
             <p id="nist-aal2-hint" className="mt-2 text-xs text-slate-600">
-              The NIST AAL2 preset saves the form with sessions that end after 24 hours and after 1 hour of inactivity (NIST SP 800-63B-4).
+              The NIST AAL2 preset saves the form with sessions that end after 24 hours and after 1 hour of inactivity
+              (NIST SP 800-63B-4).
             </p>
           </div>
         ) : null}

@@ -7,7 +7,13 @@ import { CODE_DELIVERIES, TWO_FACTOR_REQUIREMENTS } from "@/lib/admin/labels";
 import { formAction } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
 import { requirePermission } from "@/lib/auth/guards";
-import { endSessionOfUser, resetTwoFactor, setAccountDisabled, signOutEverywhere, updateUserAccess } from "@/lib/data/admin-user-changes";
+import {
+  endSessionOfUser,
+  resetTwoFactor,
+  setAccountDisabled,
+  signOutEverywhere,
+  updateUserAccess,
+} from "@/lib/data/admin-user-changes";
 import { unchangedState } from "@/lib/flows/admin-change";
 import { fieldError, plural } from "@/lib/messages";
 
@@ -54,9 +60,13 @@ export const resetTwoFactorAction = formAction({
   schema: z.object({ user: userId, reason: z.string().optional() }),
   async handler(input, current) {
     const result = await resetTwoFactor(current, { userId: input.user, reason: input.reason });
-    if (!result.ok) return result.reason === "invalid_reason" ? fieldError("reason", result.error) : unchangedState(result);
+    if (!result.ok)
+      return result.reason === "invalid_reason" ? fieldError("reason", result.error) : unchangedState(result);
     revalidatePath(`/admin/users/${input.user}`);
-    return { status: "success", message: "Two-factor authentication was reset and the user was signed out everywhere." };
+    return {
+      status: "success",
+      message: "Two-factor authentication was reset and the user was signed out everywhere.",
+    };
   },
 });
 
@@ -81,7 +91,10 @@ export const setAccountDisabledAction = formAction({
     const result = await setAccountDisabled(current, { userId: input.user, disable });
     if (!result.ok) return unchangedState(result);
     revalidatePath(`/admin/users/${input.user}`);
-    return { status: "success", message: disable ? "The account is disabled and signed out." : "The account is enabled." };
+    return {
+      status: "success",
+      message: disable ? "The account is disabled and signed out." : "The account is enabled.",
+    };
   },
 });
 
@@ -91,7 +104,8 @@ export const endUserSessionAction = formAction({
   async handler(input, current) {
     const result = await endSessionOfUser(current, { userId: input.user, sessionId: input.session });
     if (!result.ok) {
-      if (result.reason === "current_session") return { status: "error", message: "Use “Sign out” to end this session." };
+      if (result.reason === "current_session")
+        return { status: "error", message: "Use “Sign out” to end this session." };
       if (result.reason === "already_ended") return { status: "error", message: "That session has already ended." };
       return unchangedState(result);
     }

@@ -28,9 +28,16 @@ export const createApiTokenAction = formAction({
   echo: ["name"],
   async handler(input, current): Promise<FormState<CreatedApiToken>> {
     const created = await createApiTokenFor(current, { userId: input.user, name: input.name });
-    if (!created.ok) return created.reason === "not_found" ? USER_NOT_FOUND : { status: "error", message: "Tokens can be created only for API accounts." };
+    if (!created.ok)
+      return created.reason === "not_found"
+        ? USER_NOT_FOUND
+        : { status: "error", message: "Tokens can be created only for API accounts." };
     revalidatePath(`/admin/users/${input.user}`);
-    return { status: "success", message: `Token “${created.name}” created.`, data: { name: created.name, token: created.token } };
+    return {
+      status: "success",
+      message: `Token “${created.name}” created.`,
+      data: { name: created.name, token: created.token },
+    };
   },
 });
 
@@ -39,7 +46,10 @@ export const revokeApiTokenAction = formAction({
   schema: z.object({ user: id, token: id }),
   async handler(input, current) {
     const revoked = await revokeApiTokenOf(current, { userId: input.user, tokenId: input.token });
-    if (!revoked.ok) return revoked.reason === "not_found" ? USER_NOT_FOUND : { status: "error", message: "That token does not exist or is already revoked." };
+    if (!revoked.ok)
+      return revoked.reason === "not_found"
+        ? USER_NOT_FOUND
+        : { status: "error", message: "That token does not exist or is already revoked." };
     revalidatePath(`/admin/users/${input.user}`);
     return { status: "success", message: `Token “${revoked.name}” revoked.` };
   },

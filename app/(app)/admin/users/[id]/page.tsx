@@ -23,7 +23,11 @@ export const metadata: Metadata = { title: "User" };
 
 export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
   const current = await requirePermission("users:read");
-  const id = z.coerce.number().int().positive().safeParse((await params).id);
+  const id = z.coerce
+    .number()
+    .int()
+    .positive()
+    .safeParse((await params).id);
   // Another organisation's user is simply not found, like one that never existed.
   const detail = id.success ? await adminUserDetail(current, id.data) : null;
   if (!detail) notFound();
@@ -35,10 +39,24 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
     <div className="space-y-6">
       <UserHeading user={user} abilities={abilities} />
       <InvitationStatus userId={user.id} invitation={detail.invitation} canManage={canManage} />
-      <RecoveryRequestCard user={user} request={detail.recoveryRequest} canDismiss={canManage && !isOwnAccount} canReset={canManage && !isOwnAccount && !user.ssoIssuer} />
+      <RecoveryRequestCard
+        user={user}
+        request={detail.recoveryRequest}
+        canDismiss={canManage && !isOwnAccount}
+        canReset={canManage && !isOwnAccount && !user.ssoIssuer}
+      />
       <SecondFactorLockCard userId={user.id} lock={detail.lock} canUnlock={canManage && !isOwnAccount} />
-      <TwoFactorMethodsCard user={user} requirement={detail.requirement} methods={detail.methods} codes={detail.codes} />
-      <Card title="Factors" id="factors" description="The second factors the user set up, when each was added and last used.">
+      <TwoFactorMethodsCard
+        user={user}
+        requirement={detail.requirement}
+        methods={detail.methods}
+        codes={detail.codes}
+      />
+      <Card
+        title="Factors"
+        id="factors"
+        description="The second factors the user set up, when each was added and last used."
+      >
         <UserFactorsTable factors={detail.factors} />
       </Card>
       <Card title="Sessions" id="sessions" description="Where the user is signed in now.">
@@ -52,14 +70,21 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       </Card>
       <RecentSignIns events={detail.recentSignIns} />
       <Card title="Access" id="access">
-        <AdminUserForm user={user} roles={detail.grantChoices.roles} groups={detail.grantChoices.groups} canManage={canManage && !isOwnAccount} />
+        <AdminUserForm
+          user={user}
+          roles={detail.grantChoices.roles}
+          groups={detail.grantChoices.groups}
+          canManage={canManage && !isOwnAccount}
+        />
       </Card>
       {managed ? (
         <>
           <ApiTokensCard user={user} tokens={managed.apiTokens} />
           <AccountActionsCard user={user} isOwnAccount={isOwnAccount} />
           <SetupLinkCard userId={user.id} setupLink={managed.setupLink} />
-          {managed.passwordReset ? <PasswordResetCard userId={user.id} refusal={managed.passwordReset.refusal} /> : null}
+          {managed.passwordReset ? (
+            <PasswordResetCard userId={user.id} refusal={managed.passwordReset.refusal} />
+          ) : null}
         </>
       ) : null}
     </div>

@@ -17,7 +17,11 @@ export const sendPasswordResetLinkAction = formAction({
   schema: z.object({ user: z.coerce.number().int().positive() }),
   async handler(input, current) {
     const sent = await sendPasswordResetLink(current, input.user);
-    if (sent.ok) return { status: "success", message: `Password reset link sent to ${sent.email}. It works once, for 30 minutes.` };
+    if (sent.ok)
+      return {
+        status: "success",
+        message: `Password reset link sent to ${sent.email}. It works once, for 30 minutes.`,
+      };
     switch (sent.reason) {
       case "not_found":
         return USER_NOT_FOUND;
@@ -26,7 +30,10 @@ export const sendPasswordResetLinkAction = formAction({
       case "delivery_failed":
         return { status: "error", message: `The email to ${sent.email} could not be sent. Try again in a moment.` };
       case "too_soon":
-        return { status: "error", message: `A reset link was sent to ${sent.email} recently. Try again in ${inMinutes(sent.retryAt)}.` };
+        return {
+          status: "error",
+          message: `A reset link was sent to ${sent.email} recently. Try again in ${inMinutes(sent.retryAt)}.`,
+        };
     }
   },
 });

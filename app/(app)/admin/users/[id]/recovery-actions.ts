@@ -18,7 +18,10 @@ export const dismissRecoveryRequestAction = formAction({
   schema: z.object({ user: id, request: id }),
   async handler(input, current) {
     const result = await dismissRecoveryRequest(current, { userId: input.user, requestId: input.request });
-    if (!result.ok) return result.reason === "not_pending" ? { status: "error", message: "That request is no longer pending." } : unchangedState(result);
+    if (!result.ok)
+      return result.reason === "not_pending"
+        ? { status: "error", message: "That request is no longer pending." }
+        : unchangedState(result);
     // No revalidatePath: the card would vanish with this answer (see RecoveryRequestDismissForm).
     return { status: "success", message: "The request was dismissed. The user can ask again if they still need help." };
   },

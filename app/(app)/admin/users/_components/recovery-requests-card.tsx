@@ -23,17 +23,28 @@ export function RecoveryRequestsCard({ requests }: { requests: PendingRecoveryRe
           <caption className="sr-only">Pending recovery requests, oldest first</caption>
           <thead className="text-left text-slate-700">
             <tr>
-              <th scope="col" className="py-2 pr-4 font-semibold">Name</th>
-              <th scope="col" className="py-2 pr-4 font-semibold">Email</th>
-              <th scope="col" className="py-2 pr-4 font-semibold">Asked</th>
-              <th scope="col" className="py-2 font-semibold">From</th>
+              <th scope="col" className="py-2 pr-4 font-semibold">
+                Name
+              </th>
+              <th scope="col" className="py-2 pr-4 font-semibold">
+                Email
+              </th>
+              <th scope="col" className="py-2 pr-4 font-semibold">
+                Asked
+              </th>
+              <th scope="col" className="py-2 font-semibold">
+                From
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {requests.map((request) => (
               <tr key={request.id}>
                 <td className="py-2 pr-4 font-medium">
-                  <Link href={`/admin/users/${request.userId}#recovery-request`} className="text-brand-700 hover:underline">
+                  <Link
+                    href={`/admin/users/${request.userId}#recovery-request`}
+                    className="text-brand-700 hover:underline"
+                  >
                     {request.name}
                   </Link>
                 </td>

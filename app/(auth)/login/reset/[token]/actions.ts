@@ -17,7 +17,10 @@ const resetSchema = z
     newPassword: newPasswordSchema,
     confirmPassword: z.string(),
   })
-  .refine((input) => input.newPassword === input.confirmPassword, { error: "The two passwords do not match.", path: ["confirmPassword"] });
+  .refine((input) => input.newPassword === input.confirmPassword, {
+    error: "The two passwords do not match.",
+    path: ["confirmPassword"],
+  });
 
 // Public: the emailed link is the credential, and it grants only a new password, never a session.
 export const resetPasswordAction = formAction({
@@ -27,7 +30,10 @@ export const resetPasswordAction = formAction({
     const result = await resetPasswordThroughLink(token, newPassword, requestContext(await headers()));
     if (!result.ok) {
       if (result.reason === "weak_password") return fieldError("newPassword", result.problem);
-      return { status: "error", message: "This link can no longer be used: it was used already, or it expired. Ask for a new one." };
+      return {
+        status: "error",
+        message: "This link can no longer be used: it was used already, or it expired. Ask for a new one.",
+      };
     }
     // Signed in as usual from here: the password, then the second factor.
     redirect("/login?reason=password-reset");

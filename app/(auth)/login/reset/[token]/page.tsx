@@ -37,10 +37,14 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Choose a new password</h1>
       <p className="mt-1 text-sm text-slate-600">
-        For <strong className="font-medium text-slate-900">{account.email}</strong> at {account.organisationName}. Every session of the account will be
-        signed out; you then sign in with the new password and your second factor.
+        For <strong className="font-medium text-slate-900">{account.email}</strong> at {account.organisationName}. Every
+        session of the account will be signed out; you then sign in with the new password and your second factor.
       </p>
-      <ResetPasswordForm token={token} email={account.email} userInputs={[account.email, account.name, account.organisationName]} />
+      <ResetPasswordForm
+        token={token}
+        email={account.email}
+        userInputs={[account.email, account.name, account.organisationName]}
+      />
     </div>
   );
 }

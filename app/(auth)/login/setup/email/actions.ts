@@ -12,11 +12,18 @@ import type { LinkSendOutcome } from "@/lib/two-factor/required-setup/email-setu
 const requireEmailSetup = () => requireSession("email_setup");
 
 function sendOutcomeMessage(outcome: LinkSendOutcome): FormState {
-  if (outcome.ok) return { status: "success", message: `We sent a new link to ${outcome.maskedEmail}. Earlier links no longer work.` };
+  if (outcome.ok)
+    return {
+      status: "success",
+      message: `We sent a new link to ${outcome.maskedEmail}. Earlier links no longer work.`,
+    };
   switch (outcome.reason) {
     case "cooldown": {
       const seconds = Math.max(1, Math.ceil((outcome.retryAt.getTime() - Date.now()) / 1000));
-      return { status: "error", message: `Please wait ${seconds} second${seconds === 1 ? "" : "s"} before asking for another link.` };
+      return {
+        status: "error",
+        message: `Please wait ${seconds} second${seconds === 1 ? "" : "s"} before asking for another link.`,
+      };
     }
     case "too_many":
       return { status: "error", message: `Too many links were sent. Try again in ${inMinutes(outcome.retryAt)}.` };

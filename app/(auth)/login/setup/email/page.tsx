@@ -22,13 +22,12 @@ export default async function EmailSetupPage() {
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Check your email</h1>
       <p className="mt-1 text-sm text-slate-600">
-        {organisation.name} requires a second step at sign-in for {user.email}. To set it up, you first confirm your email address.
+        {organisation.name} requires a second step at sign-in for {user.email}. To set it up, you first confirm your
+        email address.
       </p>
       <p className="mt-3 text-sm text-slate-600">
         {linkWaiting ? (
-          <>
-            We emailed a link to {address}. Open it in this browser to continue. It works once, for 24 hours.
-          </>
+          <>We emailed a link to {address}. Open it in this browser to continue. It works once, for 24 hours.</>
         ) : (
           <>No link is waiting for you. Send one to {address}, then open it in this browser.</>
         )}
@@ -43,7 +42,9 @@ export default async function EmailSetupPage() {
         className="mt-6 flex flex-col items-center gap-2"
       />
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
-        {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipEmailSetupAction} /> : null}
+        {requirement.level === "required" && requirement.graceUntil ? (
+          <SetupSkipForm action={skipEmailSetupAction} />
+        ) : null}
         <SignOutButton action={signOutAction} className={signOutLinkClass} />
       </div>
     </div>

@@ -4,7 +4,12 @@ import { useActionState, useId } from "react";
 import { requestRecoveryAction } from "@/app/(auth)/login/two-factor/recovery-actions";
 import { SubmitButton } from "@/components/ui/button";
 import { initialFormState } from "@/lib/action";
-import { RECOVERY_BUTTON_HINT, RECOVERY_BUTTON_LABEL, RECOVERY_NEXT_STEPS, recoveryRequestPendingSince } from "@/lib/recovery/messages";
+import {
+  RECOVERY_BUTTON_HINT,
+  RECOVERY_BUTTON_LABEL,
+  RECOVERY_NEXT_STEPS,
+  recoveryRequestPendingSince,
+} from "@/lib/recovery/messages";
 
 /** The button, and once a request is pending, what happens next in plain words. */
 export function RecoveryRequestForm({ pending }: { pending: { createdAt: Date; expiresAt: Date } | null }) {
@@ -13,7 +18,10 @@ export function RecoveryRequestForm({ pending }: { pending: { createdAt: Date; e
   return (
     <div className="mt-4 border-t border-slate-100 pt-4 text-sm">
       {pending ? (
-        <section aria-labelledby={`${id}-next`} className="mb-4 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sky-950">
+        <section
+          aria-labelledby={`${id}-next`}
+          className="mb-4 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sky-950"
+        >
           <h2 id={`${id}-next`} className="font-semibold">
             What happens next
           </h2>
@@ -36,7 +44,9 @@ export function RecoveryRequestForm({ pending }: { pending: { createdAt: Date; e
         {/* A live region without role="status": the challenge form's own status stays the page's only one. */}
         <div aria-live="polite" aria-atomic="true" className="w-full text-center">
           {state.message ? (
-            <p className={`rounded-lg border px-3 py-2 ${state.status === "error" ? "border-red-200 bg-red-50 text-red-800" : "border-emerald-200 bg-emerald-50 text-emerald-800"}`}>
+            <p
+              className={`rounded-lg border px-3 py-2 ${state.status === "error" ? "border-red-200 bg-red-50 text-red-800" : "border-emerald-200 bg-emerald-50 text-emerald-800"}`}
+            >
               {state.message}
             </p>
           ) : null}

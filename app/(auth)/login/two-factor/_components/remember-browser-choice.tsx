@@ -2,7 +2,12 @@
 export function RememberBrowserChoice() {
   return (
     <div className="flex items-center gap-3">
-      <input id="remember" name="remember" type="checkbox" className="h-4 w-4 rounded border-slate-300 text-brand-600" />
+      <input
+        id="remember"
+        name="remember"
+        type="checkbox"
+        className="h-4 w-4 rounded border-slate-300 text-brand-600"
+      />
       <label htmlFor="remember" className="text-sm text-slate-800">
         Remember this browser for 90 days
       </label>

@@ -38,8 +38,8 @@ export function TwoFactorChallengeForm({ method }: { method: "totp" | "code" | n
         <details className="text-sm text-slate-700">
           <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
           <p className="mt-2">
-            Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>) in the Code
-            field instead. Each works once.
+            Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>) in
+            the Code field instead. Each works once.
           </p>
         </details>
       ) : null}

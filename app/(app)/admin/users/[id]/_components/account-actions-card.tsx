@@ -1,5 +1,9 @@
 import { RowActionForm } from "@/components/row-action-form";
-import { resetTwoFactorAction, setAccountDisabledAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
+import {
+  resetTwoFactorAction,
+  setAccountDisabledAction,
+  signOutEverywhereAction,
+} from "@/app/(app)/admin/users/[id]/actions";
 import { Card } from "@/components/ui/card";
 import { RESET_REASON_MAX_LENGTH } from "@/lib/admin/reset-reason";
 import type { AdminUserView } from "@/lib/data/admin-user-detail";
@@ -18,9 +22,14 @@ export function AccountActionsCard({ user, isOwnAccount }: { user: AdminUserView
             pendingLabel="Resetting…"
             confirmation={{
               title: `Reset two-factor authentication for ${user.name}?`,
-              consequence: "This clears their authenticator, Duo, the sign-in codes they turned on, their recovery codes and remembered browsers, and signs them out everywhere, so they set up again.",
+              consequence:
+                "This clears their authenticator, Duo, the sign-in codes they turned on, their recovery codes and remembered browsers, and signs them out everywhere, so they set up again.",
               confirmLabel: "Reset",
-              reason: { label: "Reason", hint: "Why, and how you checked it was really them. Kept in the audit log and emailed to the user.", maxLength: RESET_REASON_MAX_LENGTH },
+              reason: {
+                label: "Reason",
+                hint: "Why, and how you checked it was really them. Kept in the audit log and emailed to the user.",
+                maxLength: RESET_REASON_MAX_LENGTH,
+              },
             }}
           />
         )}
@@ -31,7 +40,8 @@ export function AccountActionsCard({ user, isOwnAccount }: { user: AdminUserView
           pendingLabel="Signing out…"
           confirmation={{
             title: `Sign ${user.name} out everywhere?`,
-            consequence: "Every session they have open, in any browser, ends at its next request. They can sign in again.",
+            consequence:
+              "Every session they have open, in any browser, ends at its next request. They can sign in again.",
             confirmLabel: "Sign out",
           }}
         />
@@ -48,7 +58,8 @@ export function AccountActionsCard({ user, isOwnAccount }: { user: AdminUserView
                 ? undefined
                 : {
                     title: `Disable ${user.name}’s account?`,
-                    consequence: "They are signed out everywhere and cannot sign in until the account is enabled again.",
+                    consequence:
+                      "They are signed out everywhere and cannot sign in until the account is enabled again.",
                     confirmLabel: "Disable",
                   }
             }

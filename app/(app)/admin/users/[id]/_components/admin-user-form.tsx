@@ -9,8 +9,16 @@ import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 
 const CODE_DELIVERY_OPTIONS = [
-  { value: "auto", label: "Automatic", hint: "By text message when the user has a verified mobile number, else by email." },
-  { value: "sms", label: "SMS only", hint: "Needs a verified mobile number; still falls back to email when a text cannot be sent." },
+  {
+    value: "auto",
+    label: "Automatic",
+    hint: "By text message when the user has a verified mobile number, else by email.",
+  },
+  {
+    value: "sms",
+    label: "SMS only",
+    hint: "Needs a verified mobile number; still falls back to email when a text cannot be sent.",
+  },
   { value: "email", label: "Email only", hint: "Never by text message." },
 ] as const;
 
@@ -47,9 +55,23 @@ export function AdminUserForm({
       <input type="hidden" name="user" value={user.id} />
       {/* A fieldset disables every control at once for admins who may only read. */}
       <fieldset disabled={!canManage} className="space-y-6">
-        <RoleGroupChoices roles={roles} groups={groups} isChecked={(kind, id) => (kind === "role" ? user.roleIds : user.groupIds).includes(id)} />
-        <RadioGroup legend="Two-factor requirement" name="requirement" options={REQUIREMENTS} defaultValue={user.twoFactorRequirement} />
-        <RadioGroup legend="Code delivery" name="codeDelivery" options={CODE_DELIVERY_OPTIONS} defaultValue={user.codeDelivery} />
+        <RoleGroupChoices
+          roles={roles}
+          groups={groups}
+          isChecked={(kind, id) => (kind === "role" ? user.roleIds : user.groupIds).includes(id)}
+        />
+        <RadioGroup
+          legend="Two-factor requirement"
+          name="requirement"
+          options={REQUIREMENTS}
+          defaultValue={user.twoFactorRequirement}
+        />
+        <RadioGroup
+          legend="Code delivery"
+          name="codeDelivery"
+          options={CODE_DELIVERY_OPTIONS}
+          defaultValue={user.codeDelivery}
+        />
         <div className="space-y-3">
           <Choice
             id="two-factor-enabled"

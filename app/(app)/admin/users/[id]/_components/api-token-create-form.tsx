@@ -42,7 +42,10 @@ export function ApiTokenCreateForm({ userId }: { userId: number }) {
       {created ? (
         <div className="space-y-3 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
           <p className="font-medium">Copy the token “{created.name}” now: it will not be shown again.</p>
-          <p>Only its hash is kept. Send it as “Authorization: Bearer &lt;token&gt;”. If it is lost, revoke it and create another.</p>
+          <p>
+            Only its hash is kept. Send it as “Authorization: Bearer &lt;token&gt;”. If it is lost, revoke it and create
+            another.
+          </p>
           <div className="flex flex-wrap items-end gap-3">
             <Field
               label="New API token"

@@ -6,14 +6,26 @@ import type { ApiTokenListItem } from "@/lib/api/tokens";
 import { formatDateTime } from "@/lib/format";
 
 /** The "API tokens" section of a user's admin page: create (shown once), list, revoke. */
-export function ApiTokensCard({ user, tokens }: { user: { id: number; isApiAccount: boolean }; tokens: ApiTokenListItem[] }) {
+export function ApiTokensCard({
+  user,
+  tokens,
+}: {
+  user: { id: number; isApiAccount: boolean };
+  tokens: ApiTokenListItem[];
+}) {
   return (
-    <Card title="API tokens" id="api-tokens" description="Programs send a token as “Authorization: Bearer <token>” to call /api/v1 as this account.">
+    <Card
+      title="API tokens"
+      id="api-tokens"
+      description="Programs send a token as “Authorization: Bearer <token>” to call /api/v1 as this account."
+    >
       <div className="space-y-6">
         {user.isApiAccount ? (
           <ApiTokenCreateForm userId={user.id} />
         ) : (
-          <p className="text-sm text-slate-600">API tokens are only for API accounts. Tick “API account” above and save to create tokens for this user.</p>
+          <p className="text-sm text-slate-600">
+            API tokens are only for API accounts. Tick “API account” above and save to create tokens for this user.
+          </p>
         )}
         {user.isApiAccount && tokens.length === 0 ? <p className="text-sm text-slate-600">No tokens yet.</p> : null}
         {tokens.length > 0 ? <ApiTokensTable userId={user.id} tokens={tokens} /> : null}
@@ -29,10 +41,18 @@ function ApiTokensTable({ userId, tokens }: { userId: number; tokens: ApiTokenLi
         <caption className="sr-only">API tokens of this user</caption>
         <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase">
           <tr>
-            <th scope="col" className="py-2 pr-4 font-medium">Name</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Starts with</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Created</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Last used</th>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              Name
+            </th>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              Starts with
+            </th>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              Created
+            </th>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              Last used
+            </th>
             <th scope="col" className="py-2 font-medium">
               <span className="sr-only">Status or action</span>
             </th>

@@ -5,17 +5,31 @@ import { formatDateTime } from "@/lib/format";
 import type { PendingInvitation } from "@/lib/invitations/invitations";
 
 /** On a user's admin page: their invitation while it waits to be accepted, and what an admin can do about it. */
-export function InvitationStatus({ userId, invitation, canManage }: { userId: number; invitation: PendingInvitation | null; canManage: boolean }) {
+export function InvitationStatus({
+  userId,
+  invitation,
+  canManage,
+}: {
+  userId: number;
+  invitation: PendingInvitation | null;
+  canManage: boolean;
+}) {
   if (!invitation) return null;
   return (
     <Card title="Invitation" id="invitation">
       <p className="text-sm text-slate-800">
         Invitation sent {formatDateTime(invitation.sentAt)}
-        {invitation.expired ? "; the link no longer works." : `, expires ${formatDateTime(invitation.expiresAt)}.`} They cannot sign in until they accept it.
+        {invitation.expired ? "; the link no longer works." : `, expires ${formatDateTime(invitation.expiresAt)}.`} They
+        cannot sign in until they accept it.
       </p>
       {canManage ? (
         <div className="mt-4 flex flex-wrap items-start gap-4 [&_form]:items-start">
-          <RowActionForm action={resendInvitationAction} fields={{ user: userId }} label="Resend invitation" pendingLabel="Sending…" />
+          <RowActionForm
+            action={resendInvitationAction}
+            fields={{ user: userId }}
+            label="Resend invitation"
+            pendingLabel="Sending…"
+          />
           <RowActionForm
             action={withdrawInvitationAction}
             fields={{ user: userId }}

@@ -5,7 +5,11 @@ import { formatDateTime } from "@/lib/format";
 /** The user's last sign-in attempts, from the audit log; the page has checked users:read and the organisation. */
 export function RecentSignIns({ events }: { events: RecentSignIn[] }) {
   return (
-    <Card title="Recent sign-ins" id="recent-sign-ins" description="The last ten sign-in attempts, successful or not. Times are in UTC.">
+    <Card
+      title="Recent sign-ins"
+      id="recent-sign-ins"
+      description="The last ten sign-in attempts, successful or not. Times are in UTC."
+    >
       {events.length === 0 ? (
         <p className="text-sm text-slate-600">No sign-in attempts yet.</p>
       ) : (
@@ -14,10 +18,18 @@ export function RecentSignIns({ events }: { events: RecentSignIn[] }) {
             <caption className="sr-only">Recent sign-in attempts</caption>
             <thead className="text-xs uppercase tracking-wide text-slate-600">
               <tr>
-                <th scope="col" className="py-2 pr-4 font-medium">Time</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Result</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Address</th>
-                <th scope="col" className="py-2 font-medium">Browser</th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Time
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Result
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Address
+                </th>
+                <th scope="col" className="py-2 font-medium">
+                  Browser
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">

@@ -23,7 +23,9 @@ export function RecoveryRequestCard({
   if (!request) return null;
   const details = (
     <>
-      <p className="text-sm text-slate-700">{user.name} entered their password and said they cannot use any of their two-factor methods.</p>
+      <p className="text-sm text-slate-700">
+        {user.name} entered their password and said they cannot use any of their two-factor methods.
+      </p>
       <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
         <dt className="font-medium text-slate-700">Asked</dt>
         <dd className="text-slate-900">{formatDateTime(request.createdAt)}</dd>
@@ -37,7 +39,8 @@ export function RecoveryRequestCard({
       <p className="mt-3 text-sm text-slate-700">
         {canReset ? (
           <>
-            Check it is really them by your own means: call them on a number you already know, or see them in person. Then use{" "}
+            Check it is really them by your own means: call them on a number you already know, or see them in person.
+            Then use{" "}
             <a href="#account-actions" className="font-medium text-brand-700 underline">
               “Reset two-factor authentication”
             </a>{" "}

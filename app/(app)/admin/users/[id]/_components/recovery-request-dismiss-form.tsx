@@ -11,7 +11,15 @@ import { initialFormState } from "@/lib/action";
  * "Unlock", the page is not re-rendered (the card would vanish and its answer
  * with it): once dismissed, the answer replaces the details and the button.
  */
-export function RecoveryRequestDismissForm({ userId, requestId, details }: { userId: number; requestId: number; details: ReactNode }) {
+export function RecoveryRequestDismissForm({
+  userId,
+  requestId,
+  details,
+}: {
+  userId: number;
+  requestId: number;
+  details: ReactNode;
+}) {
   const [state, action] = useActionState(dismissRecoveryRequestAction, initialFormState);
   const done = state.status === "success";
   const answer = useRef<HTMLDivElement>(null);

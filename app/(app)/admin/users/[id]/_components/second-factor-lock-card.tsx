@@ -4,12 +4,24 @@ import { formatDateTime } from "@/lib/format";
 import type { FactorLock } from "@/lib/two-factor/sign-in/factor-lock";
 
 /** On the admin user page while the user's second step is locked: since when, after how many wrong attempts, and "Unlock". */
-export function SecondFactorLockCard({ userId, lock, canUnlock }: { userId: number; lock: FactorLock | null; canUnlock: boolean }) {
+export function SecondFactorLockCard({
+  userId,
+  lock,
+  canUnlock,
+}: {
+  userId: number;
+  lock: FactorLock | null;
+  canUnlock: boolean;
+}) {
   if (!lock) return null;
   const description = `Locked since ${formatDateTime(lock.lockedAt)}, after ${lock.failures} wrong attempts in a row. The user can still sign in with a recovery code.`;
   return (
     <Card title="Second step locked" id="second-factor-lock">
-      {canUnlock ? <SecondFactorUnlockForm userId={userId} description={description} /> : <p className="text-sm text-slate-700">{description}</p>}
+      {canUnlock ? (
+        <SecondFactorUnlockForm userId={userId} description={description} />
+      ) : (
+        <p className="text-sm text-slate-700">{description}</p>
+      )}
     </Card>
   );
 }

@@ -4,7 +4,13 @@ import { Card } from "@/components/ui/card";
 import type { AdminUserDetail } from "@/lib/data/admin-user-detail";
 
 /** "Send setup link" on a user's admin page, or why it is not offered. */
-export function SetupLinkCard({ userId, setupLink }: { userId: number; setupLink: NonNullable<AdminUserDetail["managed"]>["setupLink"] }) {
+export function SetupLinkCard({
+  userId,
+  setupLink,
+}: {
+  userId: number;
+  setupLink: NonNullable<AdminUserDetail["managed"]>["setupLink"];
+}) {
   return (
     <Card
       title="Authenticator setup link"

@@ -5,7 +5,12 @@ import { formatPhone } from "@/lib/format";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 
 /** How the user signs in, what is required of them, and where their codes go. */
-export function TwoFactorMethodsCard({ user, requirement, methods, codes }: Pick<AdminUserDetail, "user" | "requirement" | "methods" | "codes">) {
+export function TwoFactorMethodsCard({
+  user,
+  requirement,
+  methods,
+  codes,
+}: Pick<AdminUserDetail, "user" | "requirement" | "methods" | "codes">) {
   return (
     <Card title="Two-factor methods" id="methods">
       <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
@@ -30,7 +35,9 @@ export function TwoFactorMethodsCard({ user, requirement, methods, codes }: Pick
         </dd>
         <dt className="font-medium text-slate-700">Mobile number</dt>
         <dd className="text-slate-900">
-          {user.mobileNumber ? `${formatPhone(user.mobileNumber)} (${user.mobileVerifiedAt ? "verified" : "not verified"})` : "None"}
+          {user.mobileNumber
+            ? `${formatPhone(user.mobileNumber)} (${user.mobileVerifiedAt ? "verified" : "not verified"})`
+            : "None"}
         </dd>
       </dl>
     </Card>

@@ -17,9 +17,15 @@ export function UserFactorsTable({ factors }: { factors: FactorView[] }) {
         <caption className="sr-only">Second factors the user set up</caption>
         <thead className="text-slate-700">
           <tr>
-            <th scope="col" className="py-2 pr-4 font-semibold">Factor</th>
-            <th scope="col" className="py-2 pr-4 font-semibold">Added</th>
-            <th scope="col" className="py-2 font-semibold">Last used</th>
+            <th scope="col" className="py-2 pr-4 font-semibold">
+              Factor
+            </th>
+            <th scope="col" className="py-2 pr-4 font-semibold">
+              Added
+            </th>
+            <th scope="col" className="py-2 font-semibold">
+              Last used
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -27,7 +33,9 @@ export function UserFactorsTable({ factors }: { factors: FactorView[] }) {
             <tr key={factor.kind}>
               <th scope="row" className="py-2 pr-4 font-medium text-slate-900">
                 {FACTOR_LABELS[factor.kind]}
-                {factor.remaining === undefined ? null : <span className="font-normal text-slate-600"> ({factor.remaining} left)</span>}
+                {factor.remaining === undefined ? null : (
+                  <span className="font-normal text-slate-600"> ({factor.remaining} left)</span>
+                )}
               </th>
               <td className="py-2 pr-4 text-slate-700">{formatDateTime(factor.addedAt)}</td>
               <td className="py-2 text-slate-700">{factor.lastUsedAt ? formatDateTime(factor.lastUsedAt) : "Never"}</td>

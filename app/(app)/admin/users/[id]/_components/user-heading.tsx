@@ -21,8 +21,8 @@ export function UserHeading({ user, abilities }: { user: AdminUserView; abilitie
       </div>
       {holdsUsersManage && isOwnAccount ? (
         <Notice>
-          This is your own account. Another administrator changes your roles, groups and two-factor requirement; you manage your own two-factor authentication,
-          password and sessions on{" "}
+          This is your own account. Another administrator changes your roles, groups and two-factor requirement; you
+          manage your own two-factor authentication, password and sessions on{" "}
           <Link href="/profile" className="font-medium text-brand-700 underline">
             your profile
           </Link>
@@ -31,7 +31,9 @@ export function UserHeading({ user, abilities }: { user: AdminUserView; abilitie
       ) : null}
       {holdsUsersManage && !canManage ? (
         <Notice>
-          {user.name} holds permissions you do not ({abilities.missingPermissions.map((permission) => PERMISSION_LABELS[permission].toLowerCase()).join(", ")}), so only an administrator who holds them can change this account.
+          {user.name} holds permissions you do not (
+          {abilities.missingPermissions.map((permission) => PERMISSION_LABELS[permission].toLowerCase()).join(", ")}),
+          so only an administrator who holds them can change this account.
         </Notice>
       ) : null}
     </>

@@ -9,7 +9,15 @@ import { SubmitButton } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 
-export function ResetPasswordForm({ token, email, userInputs }: { token: string; email: string; userInputs: string[] }) {
+export function ResetPasswordForm({
+  token,
+  email,
+  userInputs,
+}: {
+  token: string;
+  email: string;
+  userInputs: string[];
+}) {
   const [state, action] = useActionState(resetPasswordAction, initialFormState);
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>

@@ -14,8 +14,8 @@ function OtherBrowser() {
   return (
     <AuthMessage title="Open this link in the browser where you signed in">
       <p>
-        This link works only in the browser, and the sign-in, that asked for it. Open it there, or sign in again in this browser to be sent a new
-        link.
+        This link works only in the browser, and the sign-in, that asked for it. Open it there, or sign in again in this
+        browser to be sent a new link.
       </p>
       <p>
         <Link href="/login" className={authLinkClass}>
@@ -52,12 +52,17 @@ export default async function SignInSetupLinkPage({ params }: { params: Promise<
           </>
         }
       >
-        <p>It has expired, has already been used, or a newer link was sent. Use the newest email, or send a new link.</p>
+        <p>
+          It has expired, has already been used, or a newer link was sent. Use the newest email, or send a new link.
+        </p>
       </AuthMessage>
     );
   }
   return (
-    <AuthMessage title="Your email address is confirmed" actions={<SignOutButton action={signOutAction} className={signOutLinkClass} />}>
+    <AuthMessage
+      title="Your email address is confirmed"
+      actions={<SignOutButton action={signOutAction} className={signOutLinkClass} />}
+    >
       <p>Signing in as {user.email}. Next, set up an authenticator app on your phone to finish signing in.</p>
       <RowActionForm
         action={continueWithSetupLinkAction}
