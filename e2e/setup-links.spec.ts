@@ -19,6 +19,14 @@ import {
 const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 240_000 });
 
+/** While the user is signed in, their organisation starts requiring 2FA, set up by emailed link. */
+function oweSetupByEmail(db: Parameters<typeof outboxEmails>[0], organisationId: number): void {
+  db.update(organisations)
+    .set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" })
+    .where(eq(organisations.id, organisationId))
+    .run();
+}
+
 /** The link path in the newest email to `to`, as the user would click it. */
 function linkPathIn(db: Parameters<typeof outboxEmails>[0], to: string, pattern: RegExp): string {
   const body = outboxEmails(db, to)[0]?.body ?? "";
@@ -370,10 +378,7 @@ test("a session already open when setup by email becomes owed goes to the email 
   await signInAs(context, user);
   await page.goto("/profile");
   await expect(page).toHaveURL("/profile");
-  db.update(organisations)
-    .set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" })
-    .where(eq(organisations.id, user.organisationId))
-    .run();
+  oweSetupByEmail(db, user.organisationId);
   await page.goto("/profile");
   await expect(page).toHaveURL("/login/setup/email");
   await expect(page.getByText(/We emailed a link to/)).toBeVisible();
@@ -394,10 +399,7 @@ test("rendering a page sends and changes nothing: the setup route it redirects t
   await signInAs(context, user);
   await page.goto("/profile");
   await expect(page).toHaveURL("/profile");
-  db.update(organisations)
-    .set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" })
-    .where(eq(organisations.id, user.organisationId))
-    .run();
+  oweSetupByEmail(db, user.organisationId);
   const stageOf = (userId: number) =>
     db
       .select({ stage: sessions.stage })
@@ -457,10 +459,7 @@ test("a server action whose guard finds setup owed goes through the setup route 
   await page.goto("/profile");
   const card = page.getByRole("region", { name: "Sign-in alerts" });
   await expect(card.getByRole("button", { name: "Save", exact: true })).toBeVisible();
-  db.update(organisations)
-    .set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" })
-    .where(eq(organisations.id, user.organisationId))
-    .run();
+  oweSetupByEmail(db, user.organisationId);
   await card.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page).toHaveURL("/login/setup/email");
   await expect(page.getByText(/We emailed a link to/)).toBeVisible();

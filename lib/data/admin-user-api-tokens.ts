@@ -16,7 +16,10 @@ export async function createApiTokenFor(
   if (!target) return { ok: false, reason: "not_found" };
   if (!target.isApiAccount) return { ok: false, reason: "not_api_account" };
   const created = createApiToken(getDb(), { userId: target.id, name: input.name, createdByUserId: current.user.id });
-  recordActorEvent(getDb(), current, "api_token.created", { targetUserId: target.id, details: { tokenId: created.id, name: input.name, hint: created.hint } });
+  recordActorEvent(getDb(), current, "api_token.created", {
+    targetUserId: target.id,
+    details: { tokenId: created.id, name: input.name, hint: created.hint },
+  });
   return { ok: true, name: input.name, token: created.token };
 }
 
@@ -29,6 +32,9 @@ export async function revokeApiTokenOf(
   if (!target) return { ok: false, reason: "not_found" };
   const revoked = revokeApiToken(getDb(), { userId: target.id, tokenId: input.tokenId });
   if (!revoked) return { ok: false, reason: "not_revocable" };
-  recordActorEvent(getDb(), current, "api_token.revoked", { targetUserId: target.id, details: { tokenId: input.tokenId, name: revoked.name } });
+  recordActorEvent(getDb(), current, "api_token.revoked", {
+    targetUserId: target.id,
+    details: { tokenId: input.tokenId, name: revoked.name },
+  });
   return { ok: true, name: revoked.name };
 }

@@ -25,7 +25,11 @@ async function organisation(name: string) {
   const admin = await insertUser(db, { organisationId, name: `${name} admin` });
   const member = await insertUser(db, { organisationId, name: `${name} member` });
   const api = await insertUser(db, { organisationId, name: `${name} api`, isApiAccount: true });
-  const roleId = db.insert(roles).values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] }).returning().get().id;
+  const roleId = db
+    .insert(roles)
+    .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
+    .returning()
+    .get().id;
   db.insert(userRoles).values({ userId: admin.id, roleId }).run();
   const adminSession = createSession(db, { userId: admin.id, stage: "active", context });
   createSession(db, { userId: member.id, stage: "active", context });
@@ -38,7 +42,13 @@ async function organisation(name: string) {
     token: adminSession.token,
     context,
   };
-  return { current: current as unknown as CurrentSession, member, api, tokenId: token.id, requestId: request.outcome === "opened" ? request.request.id : 0 };
+  return {
+    current: current as unknown as CurrentSession,
+    member,
+    api,
+    tokenId: token.id,
+    requestId: request.outcome === "created" ? request.request.id : 0,
+  };
 }
 
 describe("admin changes to a user take the user id only from the actor's organisation", () => {
@@ -64,30 +74,75 @@ describe("admin changes to a user take the user id only from the actor's organis
         turnOffTwoFactor: true,
       }),
     ).toEqual(notFound);
-    expect(await changes.resetTwoFactor(acme.current, { userId: other.member.id, reason: "Lost phone, checked by video call" })).toEqual(notFound);
+    expect(
+      await changes.resetTwoFactor(acme.current, {
+        userId: other.member.id,
+        reason: "Lost phone, checked by video call",
+      }),
+    ).toEqual(notFound);
     expect(await changes.signOutEverywhere(acme.current, other.member.id)).toEqual(notFound);
-    expect(await changes.setAccountDisabled(acme.current, { userId: other.member.id, disable: true })).toEqual(notFound);
-    expect(await changes.endSessionOfUser(acme.current, { userId: other.member.id, sessionId: memberSession })).toEqual(notFound);
+    expect(await changes.setAccountDisabled(acme.current, { userId: other.member.id, disable: true })).toEqual(
+      notFound,
+    );
+    expect(await changes.endSessionOfUser(acme.current, { userId: other.member.id, sessionId: memberSession })).toEqual(
+      notFound,
+    );
     // The actor's own member, with the other organisation's session id: scoped to the member, so nothing ends.
-    expect(await changes.endSessionOfUser(acme.current, { userId: acme.member.id, sessionId: memberSession })).toEqual({ ok: false, reason: "already_ended" });
+    expect(await changes.endSessionOfUser(acme.current, { userId: acme.member.id, sessionId: memberSession })).toEqual({
+      ok: false,
+      reason: "already_ended",
+    });
     expect(await changes.unlockSecondFactor(acme.current, other.member.id)).toEqual(notFound);
-    expect(await changes.dismissRecoveryRequest(acme.current, { userId: other.member.id, requestId: other.requestId })).toEqual(notFound);
-    expect(await changes.dismissRecoveryRequest(acme.current, { userId: acme.member.id, requestId: other.requestId })).toEqual({ ok: false, reason: "not_pending" });
+    expect(
+      await changes.dismissRecoveryRequest(acme.current, { userId: other.member.id, requestId: other.requestId }),
+    ).toEqual(notFound);
+    expect(
+      await changes.dismissRecoveryRequest(acme.current, { userId: acme.member.id, requestId: other.requestId }),
+    ).toEqual({ ok: false, reason: "not_pending" });
     expect(await tokens.createApiTokenFor(acme.current, { userId: other.api.id, name: "stolen" })).toEqual(notFound);
-    expect(await tokens.revokeApiTokenOf(acme.current, { userId: other.api.id, tokenId: other.tokenId })).toEqual(notFound);
-    expect(await tokens.revokeApiTokenOf(acme.current, { userId: acme.api.id, tokenId: other.tokenId })).toEqual({ ok: false, reason: "not_revocable" });
+    expect(await tokens.revokeApiTokenOf(acme.current, { userId: other.api.id, tokenId: other.tokenId })).toEqual(
+      notFound,
+    );
+    expect(await tokens.revokeApiTokenOf(acme.current, { userId: acme.api.id, tokenId: other.tokenId })).toEqual({
+      ok: false,
+      reason: "not_revocable",
+    });
     expect(await links.sendPasswordResetLink(acme.current, other.member.id)).toEqual(notFound);
     expect(await links.sendSetupLink(acme.current, other.member.id)).toMatchObject({ ok: false, reason: "refused" });
-    expect(await invitations.resendInvitation(acme.current, other.member.id)).toEqual({ ok: false, reason: "not_pending" });
-    expect(await invitations.withdrawInvitation(acme.current, other.member.id)).toEqual({ ok: false, reason: "not_pending" });
+    expect(await invitations.resendInvitation(acme.current, other.member.id)).toEqual({
+      ok: false,
+      reason: "not_pending",
+    });
+    expect(await invitations.withdrawInvitation(acme.current, other.member.id)).toEqual({
+      ok: false,
+      reason: "not_pending",
+    });
 
-    const elsewhere = db.select().from(users).all().filter((user) => user.organisationId === other.current.organisation.id);
+    const elsewhere = db
+      .select()
+      .from(users)
+      .all()
+      .filter((user) => user.organisationId === other.current.organisation.id);
     expect(elsewhere).toHaveLength(3);
-    expect(elsewhere.every((user) => user.disabledAt === null && !(user.name === "Elsewhere member" && user.isApiAccount))).toBe(true);
+    expect(
+      elsewhere.every((user) => user.disabledAt === null && !(user.name === "Elsewhere member" && user.isApiAccount)),
+    ).toBe(true);
     expect(listSessionsOfUser(db, other.member.id)).toHaveLength(1);
-    expect(db.select().from(apiTokens).all().filter((token) => token.revokedAt !== null)).toEqual([]);
+    expect(
+      db
+        .select()
+        .from(apiTokens)
+        .all()
+        .filter((token) => token.revokedAt !== null),
+    ).toEqual([]);
     expect(db.select().from(sessions).all()).toHaveLength(4);
-    const named = db.select().from(auditEvents).all().filter((event) => event.actorUserId === acme.current.user.id);
-    expect(named.filter((event) => event.targetUserId !== null && elsewhere.some((user) => user.id === event.targetUserId))).toEqual([]);
+    const named = db
+      .select()
+      .from(auditEvents)
+      .all()
+      .filter((event) => event.actorUserId === acme.current.user.id);
+    expect(
+      named.filter((event) => event.targetUserId !== null && elsewhere.some((user) => user.id === event.targetUserId)),
+    ).toEqual([]);
   });
 });

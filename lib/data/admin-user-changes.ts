@@ -12,7 +12,12 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { dismissPendingRequest, noticeExpiredRequests, resolvePendingRequests } from "@/lib/recovery/requests";
 import { removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
 import { clearFactorFailures } from "@/lib/two-factor/sign-in/factor-lock";
-import { secondFactorUnlocked, twoFactorDisabledByAdministrator, twoFactorRequirementChanged, twoFactorReset } from "@/lib/messaging/security-emails";
+import {
+  secondFactorUnlocked,
+  twoFactorDisabledByAdministrator,
+  twoFactorRequirementChanged,
+  twoFactorReset,
+} from "@/lib/messaging/security-emails";
 
 /*
  * The changes an administrator makes to one user from their admin page. Each
@@ -54,14 +59,31 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
 
-  recordActorEvent(getDb(), current, "user.updated", { targetUserId: target.id, details: { requirement: input.requirement, apiAccount: input.isApiAccount, codeDelivery: input.codeDelivery } });
+  recordActorEvent(getDb(), current, "user.updated", {
+    targetUserId: target.id,
+    details: { requirement: input.requirement, apiAccount: input.isApiAccount, codeDelivery: input.codeDelivery },
+  });
   if (removeTwoFactor) {
-    recordActorEvent(getDb(), current, "two_factor.disabled", { targetUserId: target.id, details: { byAdministrator: true } });
+    recordActorEvent(getDb(), current, "two_factor.disabled", {
+      targetUserId: target.id,
+      details: { byAdministrator: true },
+    });
     await notifyUser(target, current.organisation, twoFactorDisabledByAdministrator({ actorName: current.user.name }));
   }
   if (input.requirement !== target.twoFactorRequirement) {
-    recordActorEvent(getDb(), current, "two_factor_requirement.changed", { targetUserId: target.id, details: { from: target.twoFactorRequirement, to: input.requirement } });
-    await notifyUser(target, current.organisation, twoFactorRequirementChanged({ actorName: current.user.name, from: target.twoFactorRequirement, to: input.requirement }));
+    recordActorEvent(getDb(), current, "two_factor_requirement.changed", {
+      targetUserId: target.id,
+      details: { from: target.twoFactorRequirement, to: input.requirement },
+    });
+    await notifyUser(
+      target,
+      current.organisation,
+      twoFactorRequirementChanged({
+        actorName: current.user.name,
+        from: target.twoFactorRequirement,
+        to: input.requirement,
+      }),
+    );
   }
   return { ok: true };
 }
@@ -79,14 +101,19 @@ export async function resetTwoFactor(
   const target = adminTarget(current, input.userId, "two_factor.reset", { ownAccount: "refuse" });
   if (!target) return notInOrganisation;
   const reason = resetReasonSchema.safeParse(input.reason);
-  if (!reason.success) return { ok: false, reason: "invalid_reason", error: reason.error.issues[0]?.message ?? "Give a reason." };
+  if (!reason.success)
+    return { ok: false, reason: "invalid_reason", error: reason.error.issues[0]?.message ?? "Give a reason." };
   const outcome = changeAsActor(current, "two_factor.reset", {
     affected: { userIds: [target.id] },
     change: (tx) => {
       removeSecondFactors(tx, target.id);
       // A reset answers the user's recovery requests: closed with it, in this transaction.
       noticeExpiredRequests(tx, current.organisation.id);
-      const resolved = resolvePendingRequests(tx, { organisationId: current.organisation.id, userId: target.id, closedByUserId: current.user.id });
+      const resolved = resolvePendingRequests(tx, {
+        organisationId: current.organisation.id,
+        userId: target.id,
+        closedByUserId: current.user.id,
+      });
       return { ended: signOutUserEverywhere(tx, target.id), resolved };
     },
   });
@@ -96,13 +123,20 @@ export async function resetTwoFactor(
     targetUserId: target.id,
     details: { sessionsEnded: ended, reason: reason.data, recoveryRequestsResolved: resolved.length },
   });
-  for (const request of resolved) recordActorEvent(getDb(), current, "recovery_request.resolved", { targetUserId: target.id, details: { requestId: request.id } });
+  for (const request of resolved)
+    recordActorEvent(getDb(), current, "recovery_request.resolved", {
+      targetUserId: target.id,
+      details: { requestId: request.id },
+    });
   await notifyUser(target, current.organisation, twoFactorReset({ actorName: current.user.name, reason: reason.data }));
   return { ok: true };
 }
 
 /** Ends every session of the user; signing yourself out everywhere is harmless, so allowed here as on /profile. */
-export async function signOutEverywhere(current: CurrentSession, userId: number): Promise<Done<{ ended: number; ownAccount: boolean }> | Unchanged> {
+export async function signOutEverywhere(
+  current: CurrentSession,
+  userId: number,
+): Promise<Done<{ ended: number; ownAccount: boolean }> | Unchanged> {
   const target = adminTarget(current, userId, "user.sign_out_everywhere", { ownAccount: "allow" });
   if (!target) return notInOrganisation;
   const outcome = changeAsActor(current, "user.sign_out_everywhere", {
@@ -110,19 +144,28 @@ export async function signOutEverywhere(current: CurrentSession, userId: number)
     change: (tx) => signOutUserEverywhere(tx, target.id),
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
-  recordActorEvent(getDb(), current, "user_sessions.revoked", { targetUserId: target.id, details: { sessionsEnded: outcome.value } });
+  recordActorEvent(getDb(), current, "user_sessions.revoked", {
+    targetUserId: target.id,
+    details: { sessionsEnded: outcome.value },
+  });
   return { ok: true, ended: outcome.value, ownAccount: target.id === current.user.id };
 }
 
 /** Disables (and signs out) or enables the account. Not for the actor's own account. */
-export async function setAccountDisabled(current: CurrentSession, input: { userId: number; disable: boolean }): Promise<Done | Unchanged> {
+export async function setAccountDisabled(
+  current: CurrentSession,
+  input: { userId: number; disable: boolean },
+): Promise<Done | Unchanged> {
   const target = adminTarget(current, input.userId, "user.disable", { ownAccount: "refuse" });
   if (!target) return notInOrganisation;
   const { disable } = input;
   const outcome = changeAsActor(current, "user.disable", {
     affected: { userIds: [target.id] },
     change: (tx) => {
-      tx.update(users).set({ disabledAt: disable ? new Date() : null }).where(eq(users.id, target.id)).run();
+      tx.update(users)
+        .set({ disabledAt: disable ? new Date() : null })
+        .where(eq(users.id, target.id))
+        .run();
       if (disable) signOutUserEverywhere(tx, target.id);
     },
   });
@@ -140,10 +183,16 @@ export async function endSessionOfUser(
   if (!target) return notInOrganisation;
   if (input.sessionId === current.session.tokenHash) return { ok: false, reason: "current_session" };
   // Scoped to the user: a session id of anyone else ends nothing.
-  const outcome = changeAsActor(current, "session.end", { affected: { userIds: [target.id] }, change: (tx) => deleteSessionOfUser(tx, target.id, input.sessionId) });
+  const outcome = changeAsActor(current, "session.end", {
+    affected: { userIds: [target.id] },
+    change: (tx) => deleteSessionOfUser(tx, target.id, input.sessionId),
+  });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
   if (!outcome.value) return { ok: false, reason: "already_ended" };
-  recordActorEvent(getDb(), current, "session.revoked", { targetUserId: target.id, details: { byAdministrator: true } });
+  recordActorEvent(getDb(), current, "session.revoked", {
+    targetUserId: target.id,
+    details: { byAdministrator: true },
+  });
   return { ok: true };
 }
 
@@ -152,7 +201,10 @@ export async function endSessionOfUser(
  * §3.2.2), under the same permission and rank checks as resetting two-factor
  * authentication. `wasLocked` is false when there was nothing to lift.
  */
-export async function unlockSecondFactor(current: CurrentSession, userId: number): Promise<Done<{ wasLocked: boolean }> | Unchanged> {
+export async function unlockSecondFactor(
+  current: CurrentSession,
+  userId: number,
+): Promise<Done<{ wasLocked: boolean }> | Unchanged> {
   // Your own second step is unlocked with one of your recovery codes.
   const target = adminTarget(current, userId, "two_factor.unlock", { ownAccount: "refuse" });
   if (!target) return notInOrganisation;
@@ -163,7 +215,10 @@ export async function unlockSecondFactor(current: CurrentSession, userId: number
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
   const cleared = outcome.value;
   if (!cleared) return { ok: true, wasLocked: false };
-  recordActorEvent(getDb(), current, "two_factor.unlocked", { targetUserId: target.id, details: { by: "administrator", failures: cleared.failures } });
+  recordActorEvent(getDb(), current, "two_factor.unlocked", {
+    targetUserId: target.id,
+    details: { by: "administrator", failures: cleared.failures },
+  });
   // Template "SecondFactorUnlocked".
   await notifyUser(target, current.organisation, secondFactorUnlocked({ actorName: current.user.name }));
   return { ok: true, wasLocked: true };
@@ -184,10 +239,19 @@ export async function dismissRecoveryRequest(
   const outcome = changeAsActor(current, "recovery_request.dismiss", {
     affected: { userIds: [target.id] },
     // Scoped to this user in this organisation: another request id dismisses nothing.
-    change: (tx) => dismissPendingRequest(tx, { organisationId: current.organisation.id, userId: target.id, requestId: input.requestId, closedByUserId: current.user.id }),
+    change: (tx) =>
+      dismissPendingRequest(tx, {
+        organisationId: current.organisation.id,
+        userId: target.id,
+        requestId: input.requestId,
+        closedByUserId: current.user.id,
+      }),
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
   if (!outcome.value) return { ok: false, reason: "not_pending" };
-  recordActorEvent(getDb(), current, "recovery_request.dismissed", { targetUserId: target.id, details: { requestId: outcome.value.id } });
+  recordActorEvent(getDb(), current, "recovery_request.dismissed", {
+    targetUserId: target.id,
+    details: { requestId: outcome.value.id },
+  });
   return { ok: true };
 }

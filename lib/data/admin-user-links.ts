@@ -20,10 +20,14 @@ export type LinkNotSent =
  * administrator never sets or sees a password (ASVS 5.0 V6.4.6), and the
  * user's second factor stays as it is.
  */
-export async function sendPasswordResetLink(current: CurrentSession, userId: number): Promise<{ ok: true; email: string } | LinkNotSent> {
+export async function sendPasswordResetLink(
+  current: CurrentSession,
+  userId: number,
+): Promise<{ ok: true; email: string } | LinkNotSent> {
   const db = getDb();
   // Another organisation's user is not found; one who outranks the actor is refused (403, audited).
-  if (!adminTarget(current, userId, "password_reset.send", { ownAccount: "allow" })) return { ok: false, reason: "not_found" };
+  if (!adminTarget(current, userId, "password_reset.send", { ownAccount: "allow" }))
+    return { ok: false, reason: "not_found" };
   const account = resetAccountOfUser(db, current.organisation.id, userId);
   if (!account) return { ok: false, reason: "not_found" };
   const refusal = adminResetRefusal(account);
@@ -35,14 +39,21 @@ export async function sendPasswordResetLink(current: CurrentSession, userId: num
 }
 
 /** "Send setup link": a link to set up an authenticator app; a new one replaces any earlier one. */
-export async function sendSetupLink(current: CurrentSession, userId: number): Promise<{ ok: true; email: string } | Exclude<LinkNotSent, { reason: "not_found" | "too_soon" }>> {
+export async function sendSetupLink(
+  current: CurrentSession,
+  userId: number,
+): Promise<{ ok: true; email: string } | Exclude<LinkNotSent, { reason: "not_found" | "too_soon" }>> {
   const db = getDb();
   // Outranking users are refused here; the eligibility below answers the rest, other organisations' users included.
   adminTarget(current, userId, "setup_link.send", { ownAccount: "allow" });
   const eligibility = setupLinkEligibility(db, current.organisation.id, userId);
   if (!eligibility.ok) return { ok: false, reason: "refused", message: eligibility.reason };
   const { user } = eligibility;
-  const sent = await sendAuthenticatorSetupLink(db, { user, organisationName: current.organisation.name, admin: current.user });
+  const sent = await sendAuthenticatorSetupLink(db, {
+    user,
+    organisationName: current.organisation.name,
+    admin: current.user,
+  });
   recordActorEvent(db, current, sent ? "setup_link.sent" : "setup_link.undelivered", {
     targetUserId: user.id,
     details: { purpose: "authenticator_setup" },

@@ -37,13 +37,15 @@ export type PendingRecoveryRequestRow = {
 
 /** The organisation's pending "I can't use any of my methods" requests, oldest first. */
 export async function pendingRecoveryRequestsOf(current: CurrentSession): Promise<PendingRecoveryRequestRow[]> {
-  return pendingRecoveryRequests(getDb(), current.organisation.id).map(({ id, userId, name, email, createdAt, ip, userAgent }) => ({
-    id,
-    userId,
-    name,
-    email,
-    createdAt,
-    ip,
-    userAgent,
-  }));
+  return pendingRecoveryRequests(getDb(), current.organisation.id).map(
+    ({ id, userId, name, email, createdAt, ip, userAgent }) => ({
+      id,
+      userId,
+      name,
+      email,
+      createdAt,
+      ip,
+      userAgent,
+    }),
+  );
 }

@@ -31,10 +31,19 @@ export async function callerMayReadUsers(caller: ApiCaller): Promise<boolean> {
 }
 
 /** One page of the caller's organisation's users, oldest first; null without the users:read permission. */
-export async function usersPageForCaller(caller: ApiCaller, pagination: { page: number; perPage: number }): Promise<{ users: ApiUser[]; hasMore: boolean } | null> {
+export async function usersPageForCaller(
+  caller: ApiCaller,
+  pagination: { page: number; perPage: number },
+): Promise<{ users: ApiUser[]; hasMore: boolean } | null> {
   const db = getDb();
   if (!userHasPermission(db, caller.user.id, "users:read")) return null;
-  const { rows, hasMore } = listUsers(db, caller.organisation.id, { q: "", sort: "created", direction: "asc", page: pagination.page, pageSize: pagination.perPage });
+  const { rows, hasMore } = listUsers(db, caller.organisation.id, {
+    q: "",
+    sort: "created",
+    direction: "asc",
+    page: pagination.page,
+    pageSize: pagination.perPage,
+  });
   return {
     hasMore,
     users: rows.map(({ id, email, name, isApiAccount, disabled, requirement, twoFactorMethods, lastSignInAt }) => ({

@@ -16,7 +16,10 @@ export type AuditLogEvent = {
   targetEmail: string | null;
 };
 
-export type AuditLogPage = { events: AuditLogEvent[]; /** The `before` of the next page; null on the last. */ nextBefore: number | null };
+export type AuditLogPage = {
+  events: AuditLogEvent[];
+  /** The `before` of the next page; null on the last. */ nextBefore: number | null;
+};
 
 /** One page of the actor's organisation's audit log, newest first. */
 export async function getAuditLogPage(current: CurrentSession, filter: AuditFilter): Promise<AuditLogPage> {

@@ -16,11 +16,19 @@ async function organisation(name: string) {
   const organisationId = db.insert(organisations).values({ name }).returning().get().id;
   const admin = await insertUser(db, { organisationId, name: `${name} admin` });
   const member = await insertUser(db, { organisationId, name: `${name} member` });
-  const roleId = db.insert(roles).values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] }).returning().get().id;
+  const roleId = db
+    .insert(roles)
+    .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
+    .returning()
+    .get().id;
   db.insert(userRoles).values({ userId: admin.id, roleId }).run();
   const groupId = db.insert(groups).values({ organisationId, name: "Team" }).returning().get().id;
   db.insert(groupMembers).values({ groupId, userId: member.id }).run();
-  const current = { user: { id: admin.id, organisationId, name: `${name} admin` }, organisation: { id: organisationId, name }, context: { ip: null, userAgent: null } };
+  const current = {
+    user: { id: admin.id, organisationId, name: `${name} admin` },
+    organisation: { id: organisationId, name },
+    context: { ip: null, userAgent: null },
+  };
   return { current: current as unknown as CurrentSession, roleId, groupId, member };
 }
 
@@ -33,16 +41,47 @@ describe("role and group writes take ids only from the actor's organisation", ()
     const acme = await organisation("Acme");
     const other = await organisation("Elsewhere");
 
-    expect(await updateRole(acme.current, { roleId: other.roleId, name: "Taken over", permissions: [], requireTwoFactor: false })).toEqual({ ok: false, reason: "not_found" });
+    expect(
+      await updateRole(acme.current, {
+        roleId: other.roleId,
+        name: "Taken over",
+        permissions: [],
+        requireTwoFactor: false,
+      }),
+    ).toEqual({ ok: false, reason: "not_found" });
     expect(await deleteRole(acme.current, other.roleId)).toEqual({ ok: false, reason: "not_found" });
-    expect(await updateGroup(acme.current, { groupId: other.groupId, name: "Taken over", roleIds: [] })).toEqual({ ok: false, reason: "not_found" });
+    expect(await updateGroup(acme.current, { groupId: other.groupId, name: "Taken over", roleIds: [] })).toEqual({
+      ok: false,
+      reason: "not_found",
+    });
     expect(await deleteGroup(acme.current, other.groupId)).toEqual({ ok: false, reason: "not_found" });
-    expect(await addGroupMember(acme.current, { groupId: acme.groupId, email: other.member.email })).toEqual({ ok: false, reason: "no_such_email" });
-    expect(await removeGroupMember(acme.current, { groupId: acme.groupId, userId: other.member.id })).toEqual({ ok: false, reason: "not_member" });
-    expect(await removeGroupMember(acme.current, { groupId: other.groupId, userId: other.member.id })).toEqual({ ok: false, reason: "not_found" });
+    expect(await addGroupMember(acme.current, { groupId: acme.groupId, email: other.member.email })).toEqual({
+      ok: false,
+      reason: "no_such_email",
+    });
+    expect(await removeGroupMember(acme.current, { groupId: acme.groupId, userId: other.member.id })).toEqual({
+      ok: false,
+      reason: "not_member",
+    });
+    expect(await removeGroupMember(acme.current, { groupId: other.groupId, userId: other.member.id })).toEqual({
+      ok: false,
+      reason: "not_found",
+    });
 
-    expect(db.select().from(roles).all().map((role) => role.name)).toEqual(["Administrator", "Administrator"]);
-    expect(db.select().from(groups).all().map((group) => group.name)).toEqual(["Team", "Team"]);
+    expect(
+      db
+        .select()
+        .from(roles)
+        .all()
+        .map((role) => role.name),
+    ).toEqual(["Administrator", "Administrator"]);
+    expect(
+      db
+        .select()
+        .from(groups)
+        .all()
+        .map((group) => group.name),
+    ).toEqual(["Team", "Team"]);
     expect(db.select().from(groupMembers).all()).toHaveLength(2);
     expect(db.select().from(auditEvents).all()).toEqual([]);
   });
@@ -51,8 +90,13 @@ describe("role and group writes take ids only from the actor's organisation", ()
     const acme = await organisation("Acme");
     const other = await organisation("Elsewhere");
 
-    expect(await updateGroup(acme.current, { groupId: acme.groupId, name: "Team", roleIds: [acme.roleId, other.roleId] })).toEqual({ ok: true });
+    expect(
+      await updateGroup(acme.current, { groupId: acme.groupId, name: "Team", roleIds: [acme.roleId, other.roleId] }),
+    ).toEqual({ ok: true });
     const [event] = db.select().from(auditEvents).all();
-    expect(event).toMatchObject({ type: "group.updated", details: { group: acme.groupId, name: "Team", roles: String(acme.roleId) } });
+    expect(event).toMatchObject({
+      type: "group.updated",
+      details: { group: acme.groupId, name: "Team", roles: String(acme.roleId) },
+    });
   });
 });

@@ -2,7 +2,14 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { groupMembers, groups } from "@/db/schema";
-import { findGroup, findUserByEmailInOrganisation, listGroups, listRoles, nameTaken, setGroupRoles } from "@/lib/admin/access-model";
+import {
+  findGroup,
+  findUserByEmailInOrganisation,
+  listGroups,
+  listRoles,
+  nameTaken,
+  setGroupRoles,
+} from "@/lib/admin/access-model";
 import { accessReach, refusalToActOn } from "@/lib/admin/delegated-change";
 import { findUserInOrganisation } from "@/lib/admin/user-admin";
 import { recordActorEvent } from "@/lib/audit";
@@ -16,7 +23,12 @@ import { changeAsActor } from "@/lib/flows/admin-change";
  * elsewhere is "not found" and never named, not even in the audit log.
  */
 
-export type GroupMember = { id: number; name: string; email: string; /** The actor may take them out (lib/admin/delegation.ts). */ removable: boolean };
+export type GroupMember = {
+  id: number;
+  name: string;
+  email: string;
+  /** The actor may take them out (lib/admin/delegation.ts). */ removable: boolean;
+};
 
 export type GroupSummary = {
   id: number;
@@ -48,11 +60,19 @@ export async function getGroupsPage(current: CurrentSession): Promise<GroupsPage
       editable: reach.mayEditGroup(group.id),
       mayAddMembers: reach.mayGrantGroup(group.id),
     })),
-    roles: listRoles(db, organisationId).map(({ id, name, requireTwoFactor }) => ({ id, name, requireTwoFactor, grantable: reach.mayGrantRole(id) })),
+    roles: listRoles(db, organisationId).map(({ id, name, requireTwoFactor }) => ({
+      id,
+      name,
+      requireTwoFactor,
+      grantable: reach.mayGrantRole(id),
+    })),
   };
 }
 
-export type GroupWrite<T = object> = AccessWrite<T> | { ok: false; reason: "no_such_email" | "not_member" } | { ok: false; reason: "above_rank"; memberName: string };
+export type GroupWrite<T = object> =
+  | AccessWrite<T>
+  | { ok: false; reason: "no_such_email" | "not_member" }
+  | { ok: false; reason: "above_rank"; memberName: string };
 
 export async function createGroup(current: CurrentSession, name: string): Promise<GroupWrite> {
   const db = getDb();
@@ -63,7 +83,10 @@ export async function createGroup(current: CurrentSession, name: string): Promis
 }
 
 /** Renames the group and sets the roles it carries; roles of another organisation are dropped. */
-export async function updateGroup(current: CurrentSession, input: { groupId: number; name: string; roleIds: number[] }): Promise<GroupWrite> {
+export async function updateGroup(
+  current: CurrentSession,
+  input: { groupId: number; name: string; roleIds: number[] },
+): Promise<GroupWrite> {
   const db = getDb();
   const organisationId = current.organisation.id;
   const group = findGroup(db, organisationId, input.groupId);
@@ -80,11 +103,16 @@ export async function updateGroup(current: CurrentSession, input: { groupId: num
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
   // The roles it now carries, not what the form named: ids of elsewhere were dropped.
-  recordActorEvent(db, current, "group.updated", { details: { group: group.id, name: input.name, roles: outcome.value.join(",") } });
+  recordActorEvent(db, current, "group.updated", {
+    details: { group: group.id, name: input.name, roles: outcome.value.join(",") },
+  });
   return { ok: true };
 }
 
-export async function addGroupMember(current: CurrentSession, input: { groupId: number; email: string }): Promise<GroupWrite<{ memberName: string; groupName: string }>> {
+export async function addGroupMember(
+  current: CurrentSession,
+  input: { groupId: number; email: string },
+): Promise<GroupWrite<{ memberName: string; groupName: string }>> {
   const db = getDb();
   const organisationId = current.organisation.id;
   const group = findGroup(db, organisationId, input.groupId);
@@ -93,19 +121,29 @@ export async function addGroupMember(current: CurrentSession, input: { groupId: 
   if (!member) return { ok: false, reason: "no_such_email" };
   // The address was typed, so the page could not rule this out beforehand: the form says so.
   if (refusalToActOn(db, organisationId, current.user.id, member.id)) {
-    recordActorEvent(db, current, "access.refused", { targetUserId: member.id, details: { action: "group.add_member", reason: "above_rank" } });
+    recordActorEvent(db, current, "access.refused", {
+      targetUserId: member.id,
+      details: { action: "group.add_member", reason: "above_rank" },
+    });
     return { ok: false, reason: "above_rank", memberName: member.name };
   }
   const outcome = changeAsActor(current, "group.add_member", {
     affected: { userIds: [member.id] },
-    change: (tx) => tx.insert(groupMembers).values({ groupId: group.id, userId: member.id }).onConflictDoNothing().run(),
+    change: (tx) =>
+      tx.insert(groupMembers).values({ groupId: group.id, userId: member.id }).onConflictDoNothing().run(),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
-  recordActorEvent(db, current, "group.updated", { targetUserId: member.id, details: { group: group.id, added: member.id } });
+  recordActorEvent(db, current, "group.updated", {
+    targetUserId: member.id,
+    details: { group: group.id, added: member.id },
+  });
   return { ok: true, memberName: member.name, groupName: group.name };
 }
 
-export async function removeGroupMember(current: CurrentSession, input: { groupId: number; userId: number }): Promise<GroupWrite> {
+export async function removeGroupMember(
+  current: CurrentSession,
+  input: { groupId: number; userId: number },
+): Promise<GroupWrite> {
   const db = getDb();
   const group = findGroup(db, current.organisation.id, input.groupId);
   if (!group) return { ok: false, reason: "not_found" };
@@ -113,11 +151,18 @@ export async function removeGroupMember(current: CurrentSession, input: { groupI
   if (!member) return { ok: false, reason: "not_member" };
   const outcome = changeAsActor(current, "group.remove_member", {
     affected: { userIds: [member.id] },
-    change: (tx) => tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id))).run().changes,
+    change: (tx) =>
+      tx
+        .delete(groupMembers)
+        .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id)))
+        .run().changes,
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
   if (outcome.value === 0) return { ok: false, reason: "not_member" };
-  recordActorEvent(db, current, "group.updated", { targetUserId: member.id, details: { group: group.id, removed: member.id } });
+  recordActorEvent(db, current, "group.updated", {
+    targetUserId: member.id,
+    details: { group: group.id, removed: member.id },
+  });
   return { ok: true };
 }
 

@@ -22,7 +22,13 @@ export async function dashboardOf(current: CurrentSession): Promise<Dashboard> {
   // One query answers both what the rule requires of the user and which factors they can use.
   const { requirement, methods, hasFactor } = twoFactorStateOfUser(db, userId);
   const { left, runningLow } = recoveryCodeSupply(db, userId);
-  return { roleNames: rolesOfUser(db, userId).map((role) => role.name), requirement, methods, hasFactor, recoveryCodes: { left, runningLow } };
+  return {
+    roleNames: rolesOfUser(db, userId).map((role) => role.name),
+    requirement,
+    methods,
+    hasFactor,
+    recoveryCodes: { left, runningLow },
+  };
 }
 
 /** How many unused recovery codes the signed-in user has left. */

@@ -5,12 +5,22 @@ import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { adminTarget, refuse } from "@/lib/flows/admin-change";
 import { sendInvitationEmail } from "@/lib/invitations/invitation-email";
-import { createInvitation, findPendingInvitation, issueInvitationLink, withdrawInvitation as deleteInvitedUser } from "@/lib/invitations/invitations";
+import {
+  createInvitation,
+  findPendingInvitation,
+  issueInvitationLink,
+  withdrawInvitation as deleteInvitedUser,
+} from "@/lib/invitations/invitations";
 
 /* Invitations an administrator sends, resends and withdraws, always into and within the actor's own organisation. */
 
 function emailTo(current: CurrentSession, to: string, link: { token: string; expiresAt: Date }): Promise<boolean> {
-  return sendInvitationEmail({ to, ...link, organisationName: current.organisation.name, invitedByName: current.user.name });
+  return sendInvitationEmail({
+    to,
+    ...link,
+    organisationName: current.organisation.name,
+    invitedByName: current.user.name,
+  });
 }
 
 /**
@@ -21,7 +31,9 @@ function emailTo(current: CurrentSession, to: string, link: { token: string; exp
 export async function inviteUser(
   current: CurrentSession,
   input: { email: string; roleIds: number[]; groupIds: number[] },
-): Promise<{ ok: true; email: string; delivered: boolean } | { ok: false; reason: "email_taken" | "unknown_role_or_group" }> {
+): Promise<
+  { ok: true; email: string; delivered: boolean } | { ok: false; reason: "email_taken" | "unknown_role_or_group" }
+> {
   const grant = { roleIds: input.roleIds, groupIds: input.groupIds };
   const refusal = refusalToGrant(getDb(), current.organisation.id, current.user.id, grant);
   if (refusal) refuse(current, "invitation.send", refusal);
@@ -33,30 +45,47 @@ export async function inviteUser(
   });
   if (!result.ok) return result;
   const delivered = await emailTo(current, result.email, result);
-  recordActorEvent(getDb(), current, "invitation.sent", { targetUserId: result.userId, details: { email: result.email, delivered } });
+  recordActorEvent(getDb(), current, "invitation.sent", {
+    targetUserId: result.userId,
+    details: { email: result.email, delivered },
+  });
   return { ok: true, email: result.email, delivered };
 }
 
 /** A new link for a pending invitation (earlier ones stop working), emailed; `not_pending` when accepted or never sent. */
-export async function resendInvitation(current: CurrentSession, userId: number): Promise<{ ok: true; delivered: boolean } | { ok: false; reason: "not_pending" }> {
+export async function resendInvitation(
+  current: CurrentSession,
+  userId: number,
+): Promise<{ ok: true; delivered: boolean } | { ok: false; reason: "not_pending" }> {
   const db = getDb();
   const organisationId = current.organisation.id;
-  if (!adminTarget(current, userId, "invitation.resend", { ownAccount: "allow" })) return { ok: false, reason: "not_pending" };
+  if (!adminTarget(current, userId, "invitation.resend", { ownAccount: "allow" }))
+    return { ok: false, reason: "not_pending" };
   // The check and the new link in one transaction: no link for someone who accepted in between.
   const sent = db.transaction((tx) => {
     const pending = findPendingInvitation(tx, organisationId, userId);
     if (!pending) return null;
-    return { email: pending.email, ...issueInvitationLink(tx, { organisationId, userId, createdByUserId: current.user.id }) };
+    return {
+      email: pending.email,
+      ...issueInvitationLink(tx, { organisationId, userId, createdByUserId: current.user.id }),
+    };
   });
   if (!sent) return { ok: false, reason: "not_pending" };
   const delivered = await emailTo(current, sent.email, sent);
-  recordActorEvent(db, current, "invitation.resent", { targetUserId: userId, details: { email: sent.email, delivered } });
+  recordActorEvent(db, current, "invitation.resent", {
+    targetUserId: userId,
+    details: { email: sent.email, delivered },
+  });
   return { ok: true, delivered };
 }
 
 /** Withdraws a pending invitation: its links stop working and the never-used account is deleted. */
-export async function withdrawInvitation(current: CurrentSession, userId: number): Promise<{ ok: true } | { ok: false; reason: "not_pending" }> {
-  if (!adminTarget(current, userId, "invitation.withdraw", { ownAccount: "allow" })) return { ok: false, reason: "not_pending" };
+export async function withdrawInvitation(
+  current: CurrentSession,
+  userId: number,
+): Promise<{ ok: true } | { ok: false; reason: "not_pending" }> {
+  if (!adminTarget(current, userId, "invitation.withdraw", { ownAccount: "allow" }))
+    return { ok: false, reason: "not_pending" };
   const withdrawn = deleteInvitedUser(getDb(), current.organisation.id, userId);
   if (!withdrawn) return { ok: false, reason: "not_pending" };
   // The user row is gone; the address keeps the event meaningful.

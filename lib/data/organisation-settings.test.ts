@@ -14,9 +14,17 @@ const { getSettingsPage, saveAuditRetention } = await import("@/lib/data/organis
 const SECRET = "stored-ciphertext-of-the-duo-secret";
 
 async function administrator(organisationName: string): Promise<CurrentSession> {
-  const organisationId = db.insert(organisations).values({ name: organisationName, duoSecretKeyEncrypted: SECRET }).returning().get().id;
+  const organisationId = db
+    .insert(organisations)
+    .values({ name: organisationName, duoSecretKeyEncrypted: SECRET })
+    .returning()
+    .get().id;
   const user = await insertUser(db, { organisationId, name: "Ada" });
-  const roleId = db.insert(roles).values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] }).returning().get().id;
+  const roleId = db
+    .insert(roles)
+    .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
+    .returning()
+    .get().id;
   db.insert(userRoles).values({ userId: user.id, roleId }).run();
   return {
     user: { id: user.id, organisationId, name: "Ada" },
@@ -41,7 +49,11 @@ describe("the settings data of /admin/settings", () => {
     const actor = await administrator("Acme");
     const other = await administrator("Elsewhere");
     const retention = (organisationId: number) =>
-      db.select({ days: organisations.auditRetentionDays }).from(organisations).where(eq(organisations.id, organisationId)).get()!.days;
+      db
+        .select({ days: organisations.auditRetentionDays })
+        .from(organisations)
+        .where(eq(organisations.id, organisationId))
+        .get()!.days;
     const otherBefore = retention(other.organisation.id);
 
     expect(await saveAuditRetention(actor, otherBefore + 30)).toEqual({ previousDays: otherBefore });

@@ -83,10 +83,24 @@ export async function getSettingsPage(current: CurrentSession): Promise<Settings
     .from(organisations)
     .where(byId(organisationId))
     .get()!;
-  const { passwordFailureLimit, accountFailureLimit, secondFactorFailureLimit, failureWindowMinutes, secondFactorLockoutLimit, auditRetentionDays, ...settings } = row;
+  const {
+    passwordFailureLimit,
+    accountFailureLimit,
+    secondFactorFailureLimit,
+    failureWindowMinutes,
+    secondFactorLockoutLimit,
+    auditRetentionDays,
+    ...settings
+  } = row;
   return {
     settings,
-    signInProtection: { passwordFailureLimit, accountFailureLimit, secondFactorFailureLimit, failureWindowMinutes, secondFactorLockoutLimit },
+    signInProtection: {
+      passwordFailureLimit,
+      accountFailureLimit,
+      secondFactorFailureLimit,
+      failureWindowMinutes,
+      secondFactorLockoutLimit,
+    },
     auditRetentionDays,
     mayChange: !refusalToActOnEveryone(db, organisationId, current.user.id),
     peopleWithFactor: settings.twoFactorPolicy === "disabled" ? null : countPeopleWithFactor(db, organisationId),
@@ -103,18 +117,25 @@ export type SettingsSaved =
  * (lib/two-factor/policy/requirement-starts.ts). `peopleToTell`: who used
  * 2FA, when this turned it off (see tellPeopleTwoFactorIsOff).
  */
-export async function saveOrganisationSettings(current: CurrentSession, input: OrganisationSettingsInput): Promise<SettingsSaved> {
+export async function saveOrganisationSettings(
+  current: CurrentSession,
+  input: OrganisationSettingsInput,
+): Promise<SettingsSaved> {
   const { organisation } = current;
   const db = getDb();
   const before = db
-    .select({ twoFactorPolicy: organisations.twoFactorPolicy, duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted })
+    .select({
+      twoFactorPolicy: organisations.twoFactorPolicy,
+      duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
+    })
     .from(organisations)
     .where(byId(organisation.id))
     .get()!;
   const storedDuoSecret = input.duoSecretKey
     ? encryptSecret(input.duoSecretKey, duoSecretKeyBinding(organisation.id), appKeyRing())
     : before.duoSecretKeyEncrypted;
-  if (input.allowDuo && !(input.duoIntegrationKey && input.duoApiHostname && storedDuoSecret)) return { ok: false, reason: "duo_incomplete" };
+  if (input.allowDuo && !(input.duoIntegrationKey && input.duoApiHostname && storedDuoSecret))
+    return { ok: false, reason: "duo_incomplete" };
   const changes = {
     twoFactorPolicy: input.twoFactorPolicy,
     allowTotp: input.allowTotp,
@@ -135,11 +156,24 @@ export async function saveOrganisationSettings(current: CurrentSession, input: O
     tx.update(organisations).set(changes).where(byId(organisation.id)).run();
     if (policyChanged) recordRequirementChanges(tx, organisation.id);
   });
-  if (policyChanged) recordActorEvent(db, current, "policy.updated", { details: { from: before.twoFactorPolicy, to: input.twoFactorPolicy } });
-  const peopleToTell = before.twoFactorPolicy !== "disabled" && input.twoFactorPolicy === "disabled" ? countPeopleWithFactor(db, organisation.id) : 0;
+  if (policyChanged)
+    recordActorEvent(db, current, "policy.updated", {
+      details: { from: before.twoFactorPolicy, to: input.twoFactorPolicy },
+    });
+  const peopleToTell =
+    before.twoFactorPolicy !== "disabled" && input.twoFactorPolicy === "disabled"
+      ? countPeopleWithFactor(db, organisation.id)
+      : 0;
   const { duoSecretKeyEncrypted, ...visibleChanges } = changes;
-  recordActorEvent(db, current, "settings.updated", { details: { ...visibleChanges, duoSecretKeyChanged: Boolean(input.duoSecretKey) } });
-  return { ok: true, sessionDurationDays: changes.sessionDurationDays, sessionIdleMinutes: changes.sessionIdleMinutes, peopleToTell };
+  recordActorEvent(db, current, "settings.updated", {
+    details: { ...visibleChanges, duoSecretKeyChanged: Boolean(input.duoSecretKey) },
+  });
+  return {
+    ok: true,
+    sessionDurationDays: changes.sessionDurationDays,
+    sessionIdleMinutes: changes.sessionIdleMinutes,
+    peopleToTell,
+  };
 }
 
 /** Emails everyone who used 2FA that it is off; run after the response, so one slow mail provider does not hold the save. */
@@ -172,7 +206,9 @@ export async function saveSignInProtection(current: CurrentSession, input: SignI
     .from(organisations)
     .where(byId(current.organisation.id))
     .get()!;
-  const changed = Object.fromEntries(SIGN_IN_PROTECTION_FIELDS.filter((field) => before[field] !== input[field]).map((field) => [field, input[field]]));
+  const changed = Object.fromEntries(
+    SIGN_IN_PROTECTION_FIELDS.filter((field) => before[field] !== input[field]).map((field) => [field, input[field]]),
+  );
   if (Object.keys(changed).length === 0) return false;
   db.update(organisations).set(input).where(byId(current.organisation.id)).run();
   recordActorEvent(db, current, "settings.updated", { details: { section: "sign_in_protection", ...changed } });
@@ -180,9 +216,16 @@ export async function saveSignInProtection(current: CurrentSession, input: SignI
 }
 
 /** Saves how long audit events are kept; null when nothing changed, else the period it replaced. */
-export async function saveAuditRetention(current: CurrentSession, auditRetentionDays: number): Promise<{ previousDays: number } | null> {
+export async function saveAuditRetention(
+  current: CurrentSession,
+  auditRetentionDays: number,
+): Promise<{ previousDays: number } | null> {
   const db = getDb();
-  const before = db.select({ auditRetentionDays: organisations.auditRetentionDays }).from(organisations).where(byId(current.organisation.id)).get()!;
+  const before = db
+    .select({ auditRetentionDays: organisations.auditRetentionDays })
+    .from(organisations)
+    .where(byId(current.organisation.id))
+    .get()!;
   if (before.auditRetentionDays === auditRetentionDays) return null;
   db.update(organisations).set({ auditRetentionDays }).where(byId(current.organisation.id)).run();
   recordActorEvent(db, current, "settings.updated", {
@@ -207,12 +250,18 @@ export async function testDuoConnection(current: CurrentSession, typed: DuoKeys)
   const db = getDb();
   const organisationId = current.organisation.id;
   const saved = db
-    .select({ key: organisations.duoIntegrationKey, secret: organisations.duoSecretKeyEncrypted, host: organisations.duoApiHostname })
+    .select({
+      key: organisations.duoIntegrationKey,
+      secret: organisations.duoSecretKeyEncrypted,
+      host: organisations.duoApiHostname,
+    })
     .from(organisations)
     .where(byId(organisationId))
     .get()!;
   const clientId = typed.duoIntegrationKey || saved.key;
-  const clientSecret = typed.duoSecretKey || (saved.secret ? decryptSecret(saved.secret, duoSecretKeyBinding(organisationId), appKeyRing()) : null);
+  const clientSecret =
+    typed.duoSecretKey ||
+    (saved.secret ? decryptSecret(saved.secret, duoSecretKeyBinding(organisationId), appKeyRing()) : null);
   const apiHost = typed.duoApiHostname || saved.host;
   if (!clientId || !clientSecret || !apiHost) return { result: "missing_keys" };
   const started = beginConnectionTest(db, organisationId);
@@ -220,8 +269,14 @@ export async function testDuoConnection(current: CurrentSession, typed: DuoKeys)
     recordActorEvent(db, current, "duo_connection.tested", { details: { result: "rate_limited", apiHost } });
     return { result: "rate_limited", retryAt: started.retryAt };
   }
-  const check = await checkDuoConnection({ clientId, clientSecret, apiHost }, appUrl(DUO_CALLBACK_PATH), getEnv().DUO_ALLOWED_API_HOSTS);
+  const check = await checkDuoConnection(
+    { clientId, clientSecret, apiHost },
+    appUrl(DUO_CALLBACK_PATH),
+    getEnv().DUO_ALLOWED_API_HOSTS,
+  );
   const result = check.ok ? "connected" : check.reason;
-  recordActorEvent(db, current, "duo_connection.tested", { details: { result, apiHost, typedSecret: Boolean(typed.duoSecretKey) } });
+  recordActorEvent(db, current, "duo_connection.tested", {
+    details: { result, apiHost, typedSecret: Boolean(typed.duoSecretKey) },
+  });
   return { result };
 }

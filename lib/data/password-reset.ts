@@ -1,6 +1,11 @@
 import "server-only";
 import { getDb } from "@/db";
-import { openPasswordReset, requestPasswordReset, resetPasswordWithLink, type ResetRequestOutcome } from "@/lib/auth/password-reset";
+import {
+  openPasswordReset,
+  requestPasswordReset,
+  resetPasswordWithLink,
+  type ResetRequestOutcome,
+} from "@/lib/auth/password-reset";
 import type { RequestContext } from "@/lib/request-context";
 
 /* "Forgot your password?": the emailed link is the credential, and it grants only a new password, never a session. */
@@ -22,10 +27,15 @@ export async function viewPasswordResetLink(token: string): Promise<PasswordRese
   return { state: "live", account: { email, name, organisationName } };
 }
 
-export type PasswordResetResult = { ok: true } | { ok: false; reason: "unusable" } | { ok: false; reason: "weak_password"; problem: string };
+export type PasswordResetResult =
+  { ok: true } | { ok: false; reason: "unusable" } | { ok: false; reason: "weak_password"; problem: string };
 
 /** Sets the new password through a live link, which it spends; every session of the account ends. */
-export async function resetPasswordThroughLink(token: string, newPassword: string, context: RequestContext): Promise<PasswordResetResult> {
+export async function resetPasswordThroughLink(
+  token: string,
+  newPassword: string,
+  context: RequestContext,
+): Promise<PasswordResetResult> {
   const result = await resetPasswordWithLink(getDb(), { token, newPassword, context });
   return result.ok ? { ok: true } : result;
 }

@@ -11,10 +11,19 @@ import type { SecondFactorMethod } from "@/lib/two-factor/policy/methods";
 import { twoFactorStatus, type TwoFactorStatus } from "@/lib/two-factor/policy/status";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes/codes";
-import { maskDestination, planSecondFactorDelivery, sendOneTimeCode, type SendOutcome } from "@/lib/two-factor/sent-codes/delivery";
+import {
+  maskDestination,
+  planSecondFactorDelivery,
+  sendOneTimeCode,
+  type SendOutcome,
+} from "@/lib/two-factor/sent-codes/delivery";
 import { codeRecipientOf, sendSecondFactorCode } from "@/lib/two-factor/sent-codes/sign-in-recipient";
 import { checkSentCodeUnderLimit } from "@/lib/two-factor/sign-in/second-factor-check";
-import { forgetTrustedBrowser, forgetTrustedBrowsersOfUser, listTrustedBrowsers } from "@/lib/two-factor/sign-in/trusted-browsers";
+import {
+  forgetTrustedBrowser,
+  forgetTrustedBrowsersOfUser,
+  listTrustedBrowsers,
+} from "@/lib/two-factor/sign-in/trusted-browsers";
 
 /*
  * The signed-in user's own second factors, as the profile's "Two-factor
@@ -71,7 +80,12 @@ export async function ownTwoFactor(current: CurrentSession): Promise<OwnTwoFacto
 }
 
 export async function ownTrustedBrowsers(current: CurrentSession): Promise<OwnTrustedBrowser[]> {
-  return listTrustedBrowsers(getDb(), current.user.id).map(({ id, userAgent, createdAt, lastUsedAt }) => ({ id, userAgent, createdAt, lastUsedAt }));
+  return listTrustedBrowsers(getDb(), current.user.id).map(({ id, userAgent, createdAt, lastUsedAt }) => ({
+    id,
+    userAgent,
+    createdAt,
+    lastUsedAt,
+  }));
 }
 
 export async function ownDuoTurnedOn(current: CurrentSession): Promise<boolean> {
@@ -115,10 +129,16 @@ export async function forgetAllOwnBrowsers(current: CurrentSession): Promise<voi
 }
 
 /** Turning codes on: a code sent where codes will go, unless the organisation no longer allows codes. */
-export async function sendEnableCodesCode(current: CurrentSession): Promise<SendOutcome | { ok: false; reason: "not_allowed" }> {
+export async function sendEnableCodesCode(
+  current: CurrentSession,
+): Promise<SendOutcome | { ok: false; reason: "not_allowed" }> {
   const db = getDb();
   const recipient = codeRecipientOf(db, current.user.id)!;
-  const { allowCode } = db.select({ allowCode: organisations.allowCode }).from(organisations).where(eq(organisations.id, current.organisation.id)).get()!;
+  const { allowCode } = db
+    .select({ allowCode: organisations.allowCode })
+    .from(organisations)
+    .where(eq(organisations.id, current.organisation.id))
+    .get()!;
   if (!allowCode) return { ok: false, reason: "not_allowed" };
   return sendOneTimeCode(db, {
     user: recipient,
@@ -131,7 +151,11 @@ export async function sendEnableCodesCode(current: CurrentSession): Promise<Send
 }
 
 /** Checks a code sent to this session for `purpose`, under the second-factor failure limit. */
-export async function checkOwnSentCode(current: CurrentSession, purpose: "enable_codes" | "verify_mobile", code: string) {
+export async function checkOwnSentCode(
+  current: CurrentSession,
+  purpose: "enable_codes" | "verify_mobile",
+  code: string,
+) {
   return checkSentCodeUnderLimit(getDb(), {
     userId: current.user.id,
     sessionTokenHash: current.session.tokenHash,

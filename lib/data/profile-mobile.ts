@@ -47,6 +47,9 @@ export async function setOwnVerifiedMobile(current: CurrentSession, mobileNumber
   const db = getDb();
   const previous = codeRecipientOf(db, current.user.id)!.mobileNumber;
   db.update(users).set({ mobileNumber, mobileVerifiedAt: new Date() }).where(eq(users.id, current.user.id)).run();
-  recordActorEvent(db, current, "mobile.verified", { targetUserId: current.user.id, details: { replacedNumber: Boolean(previous) } });
+  recordActorEvent(db, current, "mobile.verified", {
+    targetUserId: current.user.id,
+    details: { replacedNumber: Boolean(previous) },
+  });
   return previous;
 }

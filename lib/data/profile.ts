@@ -43,7 +43,10 @@ export async function changeOwnPassword(current: CurrentSession, newPassword: st
     forgetTrustedBrowsersOfUser(tx, user.id);
     return deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
-  recordActorEvent(db, current, "password.changed", { targetUserId: user.id, details: { otherSessionsEnded: signedOut } });
+  recordActorEvent(db, current, "password.changed", {
+    targetUserId: user.id,
+    details: { otherSessionsEnded: signedOut },
+  });
   return signedOut;
 }
 

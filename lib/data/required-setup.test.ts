@@ -13,14 +13,29 @@ const { startRequiredSetup } = await import("@/lib/data/required-setup");
 
 const context = { ip: null, userAgent: null };
 
-async function signedIn(options: { flow: "on_screen" | "emailed_link"; policy?: "optional" | "required"; authenticatedAt?: Date }) {
+async function signedIn(options: {
+  flow: "on_screen" | "emailed_link";
+  policy?: "optional" | "required";
+  authenticatedAt?: Date;
+}) {
   const organisationId = db
     .insert(organisations)
-    .values({ name: "Acme", twoFactorPolicy: options.policy ?? "required", requiredSetupFlow: options.flow, allowTotp: true, allowCode: false })
+    .values({
+      name: "Acme",
+      twoFactorPolicy: options.policy ?? "required",
+      requiredSetupFlow: options.flow,
+      allowTotp: true,
+      allowCode: false,
+    })
     .returning()
     .get().id;
   const user = await insertUser(db, { organisationId });
-  const { token } = createSession(db, { userId: user.id, stage: "active", context, authenticatedAt: options.authenticatedAt });
+  const { token } = createSession(db, {
+    userId: user.id,
+    stage: "active",
+    context,
+    authenticatedAt: options.authenticatedAt,
+  });
   const current = () => ({ ...loadSession(db, token)!, token, context }) as CurrentSession;
   return { user, token, current };
 }
@@ -51,7 +66,10 @@ describe("startRequiredSetup (/login/setup/start)", () => {
   });
 
   it("ends an old session instead of letting it bind a factor on screen", async () => {
-    const { token, current } = await signedIn({ flow: "on_screen", authenticatedAt: new Date(Date.now() - 24 * 60 * 60 * 1000) });
+    const { token, current } = await signedIn({
+      flow: "on_screen",
+      authenticatedAt: new Date(Date.now() - 24 * 60 * 60 * 1000),
+    });
     expect(await startRequiredSetup(current())).toBe("/login?reason=setup-required");
     expect(stageOf(token)).toBeNull();
   });

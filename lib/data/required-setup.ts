@@ -45,7 +45,11 @@ export async function startRequiredSetup(current: CurrentSession): Promise<strin
   // Of two requests racing here, only the one that demoted the session sends the link.
   const demoted = demoteSessionToSetup(db, current.session.tokenHash, setupStage);
   if (demoted && setupStage === "email_setup") {
-    await sendSignInSetupLinkQuietly(db, { userId: current.user.id, sessionTokenHash: current.session.tokenHash, context: current.context });
+    await sendSignInSetupLinkQuietly(db, {
+      userId: current.user.id,
+      sessionTokenHash: current.session.tokenHash,
+      context: current.context,
+    });
   }
   return homeOf(setupStage);
 }
@@ -68,18 +72,29 @@ export type EmailSetupScreen = { requirement: Requirement; linkWaiting: boolean 
 /** /login/setup/email: whether a link sent to this session is still waiting, and the requirement. */
 export async function emailSetupScreen(current: CurrentSession): Promise<EmailSetupScreen> {
   const db = getDb();
-  const waiting = liveEmailLinkOfSession(db, { userId: current.user.id, purpose: "sign_in_setup", sessionTokenHash: current.session.tokenHash });
+  const waiting = liveEmailLinkOfSession(db, {
+    userId: current.user.id,
+    purpose: "sign_in_setup",
+    sessionTokenHash: current.session.tokenHash,
+  });
   const { requirement } = twoFactorStateOfUser(db, current.user.id);
   return { requirement, linkWaiting: Boolean(waiting) };
 }
 
 /** "Send the link again": a new link for this session, under the cooldown and the hourly cap. */
 export async function resendSignInSetupLink(current: CurrentSession): Promise<LinkSendOutcome> {
-  return sendSignInSetupLink(getDb(), { userId: current.user.id, sessionTokenHash: current.session.tokenHash, context: current.context });
+  return sendSignInSetupLink(getDb(), {
+    userId: current.user.id,
+    sessionTokenHash: current.session.tokenHash,
+    context: current.context,
+  });
 }
 
 /** Whether `token` is a live setup link of this very session; reading it changes nothing. */
-export async function signInSetupLinkState(current: CurrentSession, token: string): Promise<"live" | "invalid" | "other_session"> {
+export async function signInSetupLinkState(
+  current: CurrentSession,
+  token: string,
+): Promise<"live" | "invalid" | "other_session"> {
   const check = checkSignInSetupLink(getDb(), token, { userId: current.user.id, tokenHash: current.session.tokenHash });
   return check.ok ? "live" : check.reason;
 }
@@ -97,7 +112,10 @@ export async function spendSignInSetupLink(current: CurrentSession, token: strin
   const check = checkSignInSetupLink(db, token, { userId: current.user.id, tokenHash: current.session.tokenHash });
   if (!check.ok) return { ok: false, reason: check.reason };
   if (!consumeEmailLink(db, check.link.id)) return { ok: false, reason: "just_used" };
-  recordActorEvent(db, current, "setup_link.used", { targetUserId: current.user.id, details: { purpose: "sign_in_setup" } });
+  recordActorEvent(db, current, "setup_link.used", {
+    targetUserId: current.user.id,
+    details: { purpose: "sign_in_setup" },
+  });
   const rotated = rotateSession(db, current.session.tokenHash, { stage: "setup", context: current.context });
   if (!rotated) return { ok: false, reason: "session_ended" };
   return { ok: true, token: rotated.token, expiresAt: rotated.expiresAt };

@@ -32,7 +32,10 @@ export type RolesPage = { roles: RoleSummary[]; /** Only these can be given. */ 
 export async function getRolesPage(current: CurrentSession): Promise<RolesPage> {
   const db = getDb();
   const reach = accessReach(db, current.organisation.id, current.user.id);
-  const summaries = listRoles(db, current.organisation.id).map((role) => ({ ...role, editable: reach.mayEditRole(role.id) }));
+  const summaries = listRoles(db, current.organisation.id).map((role) => ({
+    ...role,
+    editable: reach.mayEditRole(role.id),
+  }));
   return { roles: summaries, heldPermissions: [...reach.actor] };
 }
 
@@ -40,7 +43,10 @@ export async function getRolesPage(current: CurrentSession): Promise<RolesPage> 
  * What a write answers: done, or why not. `refused` carries the form state
  * of a change the delegation rules turned down (see changeAsActor).
  */
-export type AccessWrite<T = object> = ({ ok: true } & T) | { ok: false; reason: "not_found" | "name_taken" } | { ok: false; reason: "refused"; state: FormState };
+export type AccessWrite<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; reason: "not_found" | "name_taken" }
+  | { ok: false; reason: "refused"; state: FormState };
 
 export async function createRole(current: CurrentSession, name: string): Promise<AccessWrite> {
   const db = getDb();
@@ -66,7 +72,9 @@ export async function updateRole(
     change: (tx) => tx.update(roles).set({ name, permissions, requireTwoFactor }).where(eq(roles.id, role.id)).run(),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
-  recordActorEvent(db, current, "role.updated", { details: { role: role.id, name, permissions: permissions.join(","), requireTwoFactor } });
+  recordActorEvent(db, current, "role.updated", {
+    details: { role: role.id, name, permissions: permissions.join(","), requireTwoFactor },
+  });
   return { ok: true };
 }
 

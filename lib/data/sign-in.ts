@@ -12,7 +12,12 @@ import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { liveCode } from "@/lib/two-factor/sent-codes/codes";
 import { planSecondFactorDelivery } from "@/lib/two-factor/sent-codes/delivery";
-import { challengeMethods, codeNotice, codeRecipientOf, type CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
+import {
+  challengeMethods,
+  codeNotice,
+  codeRecipientOf,
+  type CodeNotice,
+} from "@/lib/two-factor/sent-codes/sign-in-recipient";
 import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
 
 /*
@@ -25,7 +30,10 @@ import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
 export async function endCurrentSession(current: CurrentSession, reason?: "invitation_accepted"): Promise<void> {
   const db = getDb();
   deleteSession(db, current.token);
-  recordActorEvent(db, current, "session.ended", { targetUserId: current.user.id, ...(reason ? { details: { reason } } : {}) });
+  recordActorEvent(db, current, "session.ended", {
+    targetUserId: current.user.id,
+    ...(reason ? { details: { reason } } : {}),
+  });
 }
 
 /** Whether Duo is one of the user's second factors now. */
@@ -40,9 +48,17 @@ export async function hasDuo(current: CurrentSession): Promise<boolean> {
 export async function duoSignInStartPath(current: CurrentSession): Promise<string> {
   const db = getDb();
   if (!twoFactorStateOfUser(db, current.user.id).methods.includes("duo")) return "/login/two-factor";
-  const started = await beginDuoPrompt(db, { user: current.user, sessionTokenHash: current.session.tokenHash, purpose: "sign_in", rememberBrowser: false });
+  const started = await beginDuoPrompt(db, {
+    user: current.user,
+    sessionTokenHash: current.session.tokenHash,
+    purpose: "sign_in",
+    rememberBrowser: false,
+  });
   if (!started.ok) {
-    recordActorEvent(db, current, "duo_connection.failed", { targetUserId: current.user.id, details: { reason: started.reason } });
+    recordActorEvent(db, current, "duo_connection.failed", {
+      targetUserId: current.user.id,
+      details: { reason: started.reason },
+    });
     return `/login/two-factor?method=duo&duo=${started.reason}`;
   }
   return started.url;
@@ -63,7 +79,10 @@ export type SecondFactorScreen =
     };
 
 /** The second step of signing in as `requested` (a query parameter, trusted only when it is one of the user's methods). */
-export async function secondFactorScreen(current: CurrentSession, requested: string | string[] | undefined): Promise<SecondFactorScreen> {
+export async function secondFactorScreen(
+  current: CurrentSession,
+  requested: string | string[] | undefined,
+): Promise<SecondFactorScreen> {
   const db = getDb();
   const { user, session } = current;
   if (secondFactorLock(db, user.id)) return { locked: true };
@@ -101,7 +120,9 @@ export async function confirmAccessScreen(current: CurrentSession): Promise<Conf
     sso: handledByIdentityProvider(state.requirement),
     hasFactor: state.hasFactor,
     methods: state.methods,
-    codeWaiting: Boolean(liveCode(db, { userId: current.user.id, sessionTokenHash: current.session.tokenHash, purpose: "second_factor" })),
+    codeWaiting: Boolean(
+      liveCode(db, { userId: current.user.id, sessionTokenHash: current.session.tokenHash, purpose: "second_factor" }),
+    ),
   };
 }
 

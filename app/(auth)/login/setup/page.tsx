@@ -41,10 +41,7 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
       {duoAvailable ? <DuoSetupChoice notice={duoNotice} /> : null}
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
-        <SignOutButton
-          action={signOutAction}
-          className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline"
-        />
+        <SignOutButton action={signOutAction} />
       </div>
     </div>
   );

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { resendSetupLinkAction, skipEmailSetupAction } from "@/app/(auth)/login/setup/email/actions";
-import { signOutLinkClass } from "@/components/auth-message";
 import { RowActionForm } from "@/components/row-action-form";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { signOutAction } from "@/app/(auth)/actions";
@@ -45,7 +44,7 @@ export default async function EmailSetupPage() {
         {requirement.level === "required" && requirement.graceUntil ? (
           <SetupSkipForm action={skipEmailSetupAction} />
         ) : null}
-        <SignOutButton action={signOutAction} className={signOutLinkClass} />
+        <SignOutButton action={signOutAction} />
       </div>
     </div>
   );

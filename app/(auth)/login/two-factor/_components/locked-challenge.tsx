@@ -19,10 +19,7 @@ export function LockedChallenge({ current }: { current: CurrentSession }) {
       <TwoFactorChallengeForm method={null} />
       <RecoveryRequestSection current={current} />
       <div className="mt-4 border-t border-slate-100 pt-4 text-center">
-        <SignOutButton
-          action={signOutAction}
-          className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline"
-        />
+        <SignOutButton action={signOutAction} />
       </div>
     </div>
   );

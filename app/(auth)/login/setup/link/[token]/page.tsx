@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { continueWithSetupLinkAction } from "@/app/(auth)/login/setup/link/[token]/actions";
-import { AuthMessage, authLinkClass, signOutLinkClass } from "@/components/auth-message";
+import { AuthMessage, authLinkClass } from "@/components/auth-message";
 import { RowActionForm } from "@/components/row-action-form";
 import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -48,7 +48,7 @@ export default async function SignInSetupLinkPage({ params }: { params: Promise<
             <Link href="/login/setup/email" className={authLinkClass}>
               Send a new link
             </Link>
-            <SignOutButton action={signOutAction} className={signOutLinkClass} />
+            <SignOutButton action={signOutAction} />
           </>
         }
       >
@@ -59,10 +59,7 @@ export default async function SignInSetupLinkPage({ params }: { params: Promise<
     );
   }
   return (
-    <AuthMessage
-      title="Your email address is confirmed"
-      actions={<SignOutButton action={signOutAction} className={signOutLinkClass} />}
-    >
+    <AuthMessage title="Your email address is confirmed" actions={<SignOutButton action={signOutAction} />}>
       <p>Signing in as {user.email}. Next, set up an authenticator app on your phone to finish signing in.</p>
       <RowActionForm
         action={continueWithSetupLinkAction}
