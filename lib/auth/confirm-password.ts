@@ -4,7 +4,7 @@ import { users } from "@/db/schema";
 import type { FormState } from "@/lib/action";
 import { FAILURE_LIMIT, FAILURE_WINDOW_MS, type LimitKey } from "@/lib/auth/attempt-limiter";
 import { checkPassword } from "@/lib/auth/password-sign-in";
-import { messages } from "@/lib/messages";
+import { fieldError, messages } from "@/lib/messages";
 import type { RequestContext } from "@/lib/request-context";
 
 /** 10 wrong passwords in 15 minutes from a signed-in session, wherever it is used from. */
@@ -46,11 +46,7 @@ export async function confirmCurrentPassword(
     return { status: "error", message: messages.tooManyWrongPasswords(check.retryAt) };
   }
   if (check.outcome === "wrong") {
-    return {
-      status: "error",
-      message: "Please correct the highlighted fields.",
-      fieldErrors: { [field]: "That is not your current password." },
-    };
+    return fieldError(field, "That is not your current password.");
   }
   return null;
 }

@@ -14,7 +14,7 @@ import {
 } from "@/lib/two-factor/authenticator-app/credentials";
 import { groupSecret, totpUri } from "@/lib/two-factor/authenticator-app/totp";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
-import { fieldError } from "@/lib/messages";
+import { fieldError, messages } from "@/lib/messages";
 
 /*
  * Enrolling an authenticator app, shared by /profile (signed in) and
@@ -51,8 +51,7 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
         "That code is not valid. Check that your phone's clock is set automatically, then try the newest code.",
       );
     }
-    if (result.reason === "locked")
-      return { status: "error", message: "Too many wrong codes. Try again in a few minutes." };
+    if (result.reason === "locked") return { status: "error", message: messages.tooManyWrongCodes(result.retryAt) };
     return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };
   }
   // Whoever may have held a session before 2FA was on must pass it now.

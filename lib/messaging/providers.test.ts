@@ -30,7 +30,7 @@ describe("Twilio transport", () => {
       authToken: overrides.authToken ?? STAND_IN_AUTH_TOKEN,
       from: overrides.from ?? "+15005550006",
       baseUrl: standIn.url,
-      timeoutMs: 400,
+      timeoutMs: 2_000,
     });
 
   it("sends the message Twilio expects: form fields, basic auth, to the account's Messages resource", async () => {
@@ -101,7 +101,7 @@ describe("Resend transport", () => {
   afterAll(() => standIn.close());
 
   const transport = (apiKey = STAND_IN_RESEND_KEY) =>
-    resendTransport({ apiKey, from: "Acme <no-reply@acme.test>", baseUrl: standIn.url, timeoutMs: 400 });
+    resendTransport({ apiKey, from: "Acme <no-reply@acme.test>", baseUrl: standIn.url, timeoutMs: 2_000 });
   const email = (to: string) => ({
     to,
     subject: "Acme: your sign-in code",

@@ -5,12 +5,13 @@ import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { ssoConfigured } from "@/lib/auth/sso";
 import { getEnv } from "@/lib/env";
 import { safeNextPath } from "@/lib/auth/next-path";
+import { messages } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 /** Why a visitor was sent back here; only these fixed messages can be shown. */
 const NOTICES: Record<string, string> = {
-  "too-many-codes": "Too many wrong codes. Sign in again to try once more.",
+  "too-many-codes": messages.tooManyWrongCodesSignInAgain,
   "setup-required": "Your organisation now requires two-factor authentication. Sign in again to set it up.",
   "session-ended":
     "Your session has ended: it was signed out, ran out of time, or was left unused. Sign in again to continue.",

@@ -56,7 +56,9 @@ export function startAuthenticatorEnrolment(
 }
 
 export type EnrolmentConfirmation =
-  { ok: true; recoveryCodes: string[] } | { ok: false; reason: "not_started" | "expired" | "wrong_code" | "locked" };
+  | { ok: true; recoveryCodes: string[] }
+  | { ok: false; reason: "not_started" | "expired" | "wrong_code" }
+  | { ok: false; reason: "locked"; retryAt: Date };
 
 /** Turns 2FA on once the user proves their app makes the right codes; returns the recovery codes to show once. */
 export async function confirmAuthenticatorEnrolment(
@@ -76,7 +78,7 @@ export async function confirmAuthenticatorEnrolment(
   // Guesses against a pending secret count like guesses at sign-in.
   const limitKey = secondFactorLimitKey(db, userId);
   const attempt = beginAttempt(db, [limitKey], now);
-  if (!attempt.allowed) return { ok: false, reason: "locked" };
+  if (!attempt.allowed) return { ok: false, reason: "locked", retryAt: attempt.retryAt };
   const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, totpSecretBinding(userId), keys), code, {
     now,
   });
