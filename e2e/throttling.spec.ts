@@ -2,6 +2,10 @@ import { and, eq } from "drizzle-orm";
 import { auditEvents, organisations } from "@/db/schema";
 import { expect, freshTotpCode, signInWithForm, test } from "./fixtures";
 
+// Each journey makes twenty or more password checks (argon2 at OWASP parameters) and waits out slow-downs:
+// on a busy two-core machine that can pass a minute.
+test.describe.configure({ timeout: 120_000 });
+
 test("ten wrong passwords from one address lock that address out of the account, not the owner elsewhere", async ({
   browser,
   page,
