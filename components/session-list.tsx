@@ -2,6 +2,8 @@ import { RowActionForm } from "@/components/row-action-form";
 import type { FormState } from "@/lib/action";
 import type { SessionView } from "@/lib/auth/sessions";
 import { formatDateTime } from "@/lib/format";
+import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
+import { LocalTime } from "@/components/ui/local-time";
 import { describeUserAgent } from "@/lib/user-agent";
 
 /**
@@ -10,7 +12,7 @@ import { describeUserAgent } from "@/lib/user-agent";
  * page for theirs. The current session is marked and has no button: "Sign
  * out" ends it.
  */
-export function SessionList({
+export async function SessionList({
   sessions,
   currentTokenHash,
   endAction,
@@ -24,6 +26,7 @@ export function SessionList({
   fields?: Record<string, string | number>;
   emptyText?: string;
 }) {
+  const timeZone = await viewerTimeZone();
   if (sessions.length === 0) return <p className="text-sm text-slate-600">{emptyText}</p>;
   return (
     <ul className="divide-y divide-slate-100">
@@ -46,8 +49,8 @@ export function SessionList({
                 ) : null}
               </p>
               <p className="text-xs text-slate-600">
-                {session.ip ?? "Unknown address"} · signed in {formatDateTime(session.createdAt)} · last active{" "}
-                {formatDateTime(session.lastSeenAt)}
+                {session.ip ?? "Unknown address"} · signed in <LocalTime date={session.createdAt} /> · last active{" "}
+                <LocalTime date={session.lastSeenAt} />
               </p>
             </div>
             {isCurrent || !endAction ? null : (
@@ -55,7 +58,7 @@ export function SessionList({
                 action={endAction}
                 fields={{ ...fields, session: session.tokenHash }}
                 label="End session"
-                accessibleName={`End session: ${browser}, signed in ${formatDateTime(session.createdAt)}`}
+                accessibleName={`End session: ${browser}, signed in ${formatDateTime(session.createdAt, timeZone)}`}
                 pendingLabel="Ending…"
               />
             )}

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Logo } from "@/components/ui/logo";
 import { allowAnyone } from "@/lib/auth/guards";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 import { isOutboxPublic } from "@/lib/messaging";
 import { newestOutboxMessages } from "@/lib/data/outbox";
 
@@ -45,8 +45,7 @@ export default async function OutboxPage() {
                     <span className="mr-2 rounded bg-slate-100 px-1.5 py-0.5 font-medium uppercase text-slate-700">
                       {message.channel}
                     </span>
-                    to {message.to} ·{" "}
-                    <time dateTime={message.createdAt.toISOString()}>{formatDateTime(message.createdAt)}</time>
+                    to {message.to} · <LocalTime date={message.createdAt} />
                   </p>
                 </header>
                 <pre className="mt-3 whitespace-pre-wrap break-words font-sans text-sm text-slate-800">

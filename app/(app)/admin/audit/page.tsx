@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AUDIT_EVENT_NAMES } from "@/lib/audit-events";
 import { requirePermission } from "@/lib/auth/guards";
 import { getAuditLogPage, type AuditFilter } from "@/lib/data/audit-log";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -156,7 +156,9 @@ export default async function AuditPage({
           <tbody className="divide-y divide-slate-100">
             {events.map((row) => (
               <tr key={row.id}>
-                <td className="whitespace-nowrap px-4 py-3 text-slate-700">{formatDateTime(row.createdAt)}</td>
+                <td className="whitespace-nowrap px-4 py-3 text-slate-700">
+                  <LocalTime date={row.createdAt} />
+                </td>
                 <td className="px-4 py-3 font-mono text-xs text-slate-900">{row.type}</td>
                 <td className="px-4 py-3 text-slate-700">{row.actorEmail ?? "—"}</td>
                 <td className="px-4 py-3 text-slate-700">{row.targetEmail ?? "—"}</td>

@@ -8,7 +8,7 @@ import { grantChoicesOf, pendingRecoveryRequestsOf, usersOfOrganisation } from "
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { InvitationCreateForm } from "@/app/(app)/admin/users/_components/invitation-create-form";
 import { RecoveryRequestsCard } from "@/app/(app)/admin/users/_components/recovery-requests-card";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -169,7 +169,7 @@ export default async function UsersPage({
                 <td className="px-4 py-3 text-slate-700">{REQUIREMENT_LABELS[row.requirement]}</td>
                 <td className="px-4 py-3 text-slate-700">{row.roles.join(", ") || "—"}</td>
                 <td className="px-4 py-3 text-slate-700">
-                  {row.lastSignInAt ? formatDateTime(row.lastSignInAt) : "Never"}
+                  {row.lastSignInAt ? <LocalTime date={row.lastSignInAt} /> : "Never"}
                 </td>
               </tr>
             ))}

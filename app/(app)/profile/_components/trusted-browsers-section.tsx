@@ -3,10 +3,13 @@ import { TrustedBrowsersForgetAllForm } from "@/app/(app)/profile/_components/tr
 import { RowActionForm } from "@/components/row-action-form";
 import type { OwnTrustedBrowser } from "@/lib/data/profile-factors";
 import { formatDateTime } from "@/lib/format";
+import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
+import { LocalTime } from "@/components/ui/local-time";
 import { describeUserAgent } from "@/lib/user-agent";
 
 /** "Remembered browsers": each can be forgotten, or all at once. */
-export function TrustedBrowsersSection({ browsers }: { browsers: OwnTrustedBrowser[] }) {
+export async function TrustedBrowsersSection({ browsers }: { browsers: OwnTrustedBrowser[] }) {
+  const timeZone = await viewerTimeZone();
   return (
     <div>
       <h3 className="text-sm font-semibold text-slate-900">Remembered browsers</h3>
@@ -19,14 +22,14 @@ export function TrustedBrowsersSection({ browsers }: { browsers: OwnTrustedBrows
         <>
           <ul className="mt-2 divide-y divide-slate-100">
             {browsers.map((browser) => {
-              const description = `${describeUserAgent(browser.userAgent)}, remembered ${formatDateTime(browser.createdAt)}`;
+              const description = `${describeUserAgent(browser.userAgent)}, remembered ${formatDateTime(browser.createdAt, timeZone)}`;
               return (
                 <li key={browser.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
                   <div>
                     <p className="text-sm font-medium text-slate-900">{describeUserAgent(browser.userAgent)}</p>
                     <p className="text-xs text-slate-600">
-                      Remembered {formatDateTime(browser.createdAt)} · last used{" "}
-                      {browser.lastUsedAt ? formatDateTime(browser.lastUsedAt) : "never"}
+                      Remembered <LocalTime date={browser.createdAt} /> · last used{" "}
+                      {browser.lastUsedAt ? <LocalTime date={browser.lastUsedAt} /> : "never"}
                     </p>
                   </div>
                   <RowActionForm

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 import type { PendingRecoveryRequestRow } from "@/lib/data/admin-users-list";
 import { describeUserAgent } from "@/lib/user-agent";
 
@@ -49,7 +49,9 @@ export function RecoveryRequestsCard({ requests }: { requests: PendingRecoveryRe
                   </Link>
                 </td>
                 <td className="py-2 pr-4 text-slate-700">{request.email}</td>
-                <td className="py-2 pr-4 text-slate-700">{formatDateTime(request.createdAt)}</td>
+                <td className="py-2 pr-4 text-slate-700">
+                  <LocalTime date={request.createdAt} />
+                </td>
                 <td className="py-2 text-slate-700">
                   {request.ip ?? "Unknown address"} · {describeUserAgent(request.userAgent)}
                 </td>

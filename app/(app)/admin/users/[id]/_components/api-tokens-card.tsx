@@ -3,7 +3,7 @@ import { revokeApiTokenAction } from "@/app/(app)/admin/users/[id]/api-token-act
 import { ApiTokenCreateForm } from "@/app/(app)/admin/users/[id]/_components/api-token-create-form";
 import { Card } from "@/components/ui/card";
 import type { ApiTokenListItem } from "@/lib/api/tokens";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 
 /** The "API tokens" section of a user's admin page: create (shown once), list, revoke. */
 export function ApiTokensCard({
@@ -63,11 +63,15 @@ function ApiTokensTable({ userId, tokens }: { userId: number; tokens: ApiTokenLi
             <tr key={token.id} className={token.revokedAt ? "text-slate-500" : "text-slate-900"}>
               <td className="py-2 pr-4 font-medium">{token.name}</td>
               <td className="py-2 pr-4 font-mono">{token.hint}…</td>
-              <td className="py-2 pr-4">{formatDateTime(token.createdAt)}</td>
-              <td className="py-2 pr-4">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
+              <td className="py-2 pr-4">
+                <LocalTime date={token.createdAt} />
+              </td>
+              <td className="py-2 pr-4">{token.lastUsedAt ? <LocalTime date={token.lastUsedAt} /> : "Never"}</td>
               <td className="py-2 text-right">
                 {token.revokedAt ? (
-                  <span>Revoked {formatDateTime(token.revokedAt)}</span>
+                  <span>
+                    Revoked <LocalTime date={token.revokedAt} />
+                  </span>
                 ) : (
                   <RowActionForm
                     action={revokeApiTokenAction}

@@ -1,7 +1,7 @@
 import { resendInvitationAction, withdrawInvitationAction } from "@/app/(app)/admin/users/invitation-actions";
 import { RowActionForm } from "@/components/row-action-form";
 import { Card } from "@/components/ui/card";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 import type { PendingInvitation } from "@/lib/invitations/invitations";
 
 /** On a user's admin page: their invitation while it waits to be accepted, and what an admin can do about it. */
@@ -18,9 +18,15 @@ export function InvitationStatus({
   return (
     <Card title="Invitation" id="invitation">
       <p className="text-sm text-slate-800">
-        Invitation sent {formatDateTime(invitation.sentAt)}
-        {invitation.expired ? "; the link no longer works." : `, expires ${formatDateTime(invitation.expiresAt)}.`} They
-        cannot sign in until they accept it.
+        Invitation sent <LocalTime date={invitation.sentAt} />
+        {invitation.expired ? (
+          "; the link no longer works."
+        ) : (
+          <>
+            , expires <LocalTime date={invitation.expiresAt} />.
+          </>
+        )}{" "}
+        They cannot sign in until they accept it.
       </p>
       {canManage ? (
         <div className="mt-4 flex flex-wrap items-start gap-4 [&_form]:items-start">

@@ -1,6 +1,6 @@
 import { Card } from "@/components/ui/card";
 import type { RecentSignIn } from "@/lib/admin/recent-sign-ins";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 
 /** The user's last sign-in attempts, from the audit log; the page has checked users:read and the organisation. */
 export function RecentSignIns({ events }: { events: RecentSignIn[] }) {
@@ -35,7 +35,9 @@ export function RecentSignIns({ events }: { events: RecentSignIn[] }) {
             <tbody className="divide-y divide-slate-100">
               {events.map((event) => (
                 <tr key={event.id}>
-                  <td className="py-2 pr-4 whitespace-nowrap text-slate-800">{formatDateTime(event.at)}</td>
+                  <td className="py-2 pr-4 whitespace-nowrap text-slate-800">
+                    <LocalTime date={event.at} />
+                  </td>
                   <td className={`py-2 pr-4 ${event.failed ? "text-red-800" : "text-emerald-800"}`}>{event.result}</td>
                   <td className="py-2 pr-4 font-mono text-xs text-slate-800">{event.address}</td>
                   <td className="py-2 text-slate-800">{event.browser}</td>

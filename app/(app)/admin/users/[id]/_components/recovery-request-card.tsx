@@ -1,6 +1,6 @@
 import { RecoveryRequestDismissForm } from "@/app/(app)/admin/users/[id]/_components/recovery-request-dismiss-form";
 import { Card } from "@/components/ui/card";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 import type { RecoveryRequest } from "@/lib/recovery/requests";
 import { describeUserAgent } from "@/lib/user-agent";
 
@@ -28,13 +28,17 @@ export function RecoveryRequestCard({
       </p>
       <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
         <dt className="font-medium text-slate-700">Asked</dt>
-        <dd className="text-slate-900">{formatDateTime(request.createdAt)}</dd>
+        <dd className="text-slate-900">
+          <LocalTime date={request.createdAt} />
+        </dd>
         <dt className="font-medium text-slate-700">From address</dt>
         <dd className="text-slate-900">{request.ip ?? "Unknown"}</dd>
         <dt className="font-medium text-slate-700">Browser</dt>
         <dd className="text-slate-900">{describeUserAgent(request.userAgent)}</dd>
         <dt className="font-medium text-slate-700">Expires</dt>
-        <dd className="text-slate-900">{formatDateTime(request.expiresAt)}</dd>
+        <dd className="text-slate-900">
+          <LocalTime date={request.expiresAt} />
+        </dd>
       </dl>
       <p className="mt-3 text-sm text-slate-700">
         {canReset ? (

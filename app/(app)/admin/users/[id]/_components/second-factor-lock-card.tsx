@@ -1,10 +1,11 @@
 import { SecondFactorUnlockForm } from "@/app/(app)/admin/users/[id]/_components/second-factor-unlock-form";
 import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/format";
+import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 import type { FactorLock } from "@/lib/two-factor/sign-in/factor-lock";
 
 /** On the admin user page while the user's second step is locked: since when, after how many wrong attempts, and "Unlock". */
-export function SecondFactorLockCard({
+export async function SecondFactorLockCard({
   userId,
   lock,
   canUnlock,
@@ -13,8 +14,9 @@ export function SecondFactorLockCard({
   lock: FactorLock | null;
   canUnlock: boolean;
 }) {
+  const timeZone = await viewerTimeZone();
   if (!lock) return null;
-  const description = `Locked since ${formatDateTime(lock.lockedAt)}, after ${lock.failures} wrong attempts in a row. The user can still sign in with a recovery code.`;
+  const description = `Locked since ${formatDateTime(lock.lockedAt, timeZone)}, after ${lock.failures} wrong attempts in a row. The user can still sign in with a recovery code.`;
   return (
     <Card title="Second step locked" id="second-factor-lock">
       {canUnlock ? (

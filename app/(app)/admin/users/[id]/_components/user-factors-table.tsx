@@ -1,5 +1,5 @@
 import type { FactorView } from "@/lib/admin/user-factors";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 
 const FACTOR_LABELS: Record<FactorView["kind"], string> = {
   totp: "Authenticator app",
@@ -37,8 +37,12 @@ export function UserFactorsTable({ factors }: { factors: FactorView[] }) {
                   <span className="font-normal text-slate-600"> ({factor.remaining} left)</span>
                 )}
               </th>
-              <td className="py-2 pr-4 text-slate-700">{formatDateTime(factor.addedAt)}</td>
-              <td className="py-2 text-slate-700">{factor.lastUsedAt ? formatDateTime(factor.lastUsedAt) : "Never"}</td>
+              <td className="py-2 pr-4 text-slate-700">
+                <LocalTime date={factor.addedAt} />
+              </td>
+              <td className="py-2 text-slate-700">
+                {factor.lastUsedAt ? <LocalTime date={factor.lastUsedAt} /> : "Never"}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
 import type { AdminUserAbilities, AdminUserView } from "@/lib/data/admin-user-detail";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
-import { formatDateTime } from "@/lib/format";
+import { LocalTime } from "@/components/ui/local-time";
 
 /** The top of a user's admin page: who, and why the actor may not change what they see. */
 export function UserHeading({ user, abilities }: { user: AdminUserView; abilities: AdminUserAbilities }) {
@@ -16,7 +16,13 @@ export function UserHeading({ user, abilities }: { user: AdminUserView; abilitie
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{user.name}</h1>
         <p className="mt-1 text-sm text-slate-600">
           {user.email} · {user.disabledAt ? "Account disabled · " : ""}
-          {user.lastSignInAt ? `last signed in ${formatDateTime(user.lastSignInAt)}` : "never signed in"}
+          {user.lastSignInAt ? (
+            <>
+              last signed in <LocalTime date={user.lastSignInAt} />
+            </>
+          ) : (
+            "never signed in"
+          )}
         </p>
       </div>
       {holdsUsersManage && isOwnAccount ? (
