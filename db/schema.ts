@@ -111,6 +111,11 @@ export const users = sqliteTable(
      * so it may not also be the second factor: no code goes by email.
      */
     passwordResetByEmailAt: timestamp("password_reset_by_email_at"),
+    /**
+     * The IANA time zone of the browser of their last completed sign-in
+     * ("Europe/Paris"), so emails state times as they live them; null: UTC.
+     */
+    timeZone: text("time_zone"),
     /** E.164, e.g. +447700900123. */
     mobileNumber: text("mobile_number"),
     mobileVerifiedAt: timestamp("mobile_verified_at"),
@@ -399,6 +404,8 @@ export const apiTokens = sqliteTable(
     }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at"),
+    /** Chosen when created; null: the token works until revoked. */
+    expiresAt: timestamp("expires_at"),
     revokedAt: timestamp("revoked_at"),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId)],
