@@ -8,7 +8,7 @@ const COOKIE = "tz";
 /**
  * Tells the server the browser's time zone, so times render in it. The first
  * page a browser ever loads shows UTC (labelled); it is re-rendered once the
- * zone is known, and never again unless the zone changes (travel).
+ * zone is known (unless it is UTC), and again only when the zone changes (travel).
  */
 export function TimeZoneCookie() {
   const router = useRouter();
@@ -22,7 +22,9 @@ export function TimeZoneCookie() {
     if (current === encodeURIComponent(zone)) return;
     const secure = location.protocol === "https:" ? "; Secure" : "";
     document.cookie = `${COOKIE}=${encodeURIComponent(zone)}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
-    router.refresh();
+    // The server rendered in the zone it knew (UTC without a cookie): re-render only if that was wrong.
+    const renderedIn = current ? decodeURIComponent(current) : "UTC";
+    if (renderedIn !== zone) router.refresh();
   }, [router]);
   return null;
 }
