@@ -23,8 +23,16 @@ export function TimeZoneCookie() {
     const secure = location.protocol === "https:" ? "; Secure" : "";
     document.cookie = `${COOKIE}=${encodeURIComponent(zone)}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
     // The server rendered in the zone it knew (UTC without a cookie): re-render only if that was wrong.
-    const renderedIn = current ? decodeURIComponent(current) : "UTC";
+    const renderedIn = current === undefined ? "UTC" : safeDecode(current);
     if (renderedIn !== zone) router.refresh();
   }, [router]);
   return null;
+}
+
+function safeDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
