@@ -37,9 +37,7 @@ describe("audit event details as an administrator reads them", () => {
   });
 
   it("groups, their roles and members by name; an id that no longer resolves by number", () => {
-    expect(
-      describeAuditDetails("group.updated", { group: 7, roles: "3,4,99", previousRoles: "" }, names, {}),
-    ).toEqual([
+    expect(describeAuditDetails("group.updated", { group: 7, roles: "3,4,99", previousRoles: "" }, names, {})).toEqual([
       { label: "Group", after: "Night shift" },
       { label: "Roles", before: "none", after: "Helpdesk, Auditors, #99" },
     ]);

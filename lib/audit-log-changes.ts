@@ -71,7 +71,8 @@ export function referencedIds(detailsOfPage: Array<AuditDetails | null>): Record
   const found: Record<ReferenceKind, Set<number>> = { role: new Set(), group: new Set(), user: new Set() };
   for (const details of detailsOfPage) {
     for (const [key, value] of Object.entries(details ?? {})) {
-      const kind = REFERENCE_KEYS[key] ?? REFERENCE_KEYS[key.replace(/^previous(.)/, (_, c: string) => c.toLowerCase())];
+      const kind =
+        REFERENCE_KEYS[key] ?? REFERENCE_KEYS[key.replace(/^previous(.)/, (_, c: string) => c.toLowerCase())];
       if (kind) for (const id of idsIn(value)) found[kind].add(id);
     }
   }
@@ -98,9 +99,7 @@ export function describeAuditDetails(
       const ids = idsIn(value);
       if (ids.length === 0) return "none";
       const single = (kind === "role" && key === "role") || (kind === "group" && key === "group");
-      return ids
-        .map((id) => names[kind].get(id) ?? (single && recordedName ? recordedName : `#${id}`))
-        .join(", ");
+      return ids.map((id) => names[kind].get(id) ?? (single && recordedName ? recordedName : `#${id}`)).join(", ");
     }
     if (key === "permissions" && typeof value === "string")
       return value === ""

@@ -36,7 +36,9 @@ describe("the audit log's filter from the address", () => {
 
   it("keeps every filter in the address of the next page", () => {
     const { values } = parseAuditFilter({ user: "ana", area: "users", type: "user.disabled", to: "2026-01-02" }, "UTC");
-    expect(auditLogHref(values, 40)).toBe("/admin/audit?user=ana&to=2026-01-02&area=users&type=user.disabled&before=40");
+    expect(auditLogHref(values, 40)).toBe(
+      "/admin/audit?user=ana&to=2026-01-02&area=users&type=user.disabled&before=40",
+    );
     expect(auditLogHref({ ...values, user: "", to: "", areas: [], types: [] })).toBe("/admin/audit");
   });
 });

@@ -90,7 +90,9 @@ export function parseAuditFilter(raw: SearchParams, timeZone: string): ParsedAud
     from: first(raw, "from"),
     to: first(raw, "to"),
     userId: first(raw, "userId"),
-    areas: [...new Set(all(raw, "area").filter(isAuditArea))].sort((a, b) => areaOrder.indexOf(a) - areaOrder.indexOf(b)),
+    areas: [...new Set(all(raw, "area").filter(isAuditArea))].sort(
+      (a, b) => areaOrder.indexOf(a) - areaOrder.indexOf(b),
+    ),
     types: [...new Set(all(raw, "type").filter((type) => KNOWN_TYPES.has(type)))],
   };
   const errors: ParsedAuditFilter["errors"] = {};
@@ -122,7 +124,8 @@ export function parseAuditFilter(raw: SearchParams, timeZone: string): ParsedAud
 /** The address of the log with these values (and an optional page), empty ones left out. */
 export function auditLogHref(values: AuditFilterValues, before?: number): string {
   const params = new URLSearchParams();
-  for (const key of ["user", "actor", "from", "to", "userId"] as const) if (values[key]) params.append(key, values[key]);
+  for (const key of ["user", "actor", "from", "to", "userId"] as const)
+    if (values[key]) params.append(key, values[key]);
   for (const area of values.areas) params.append("area", area);
   for (const type of values.types) params.append("type", type);
   if (before) params.append("before", String(before));

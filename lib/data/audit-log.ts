@@ -32,7 +32,9 @@ export type AuditLogPage = {
 };
 
 function person(row: { id: number | null; name: string | null; email: string | null } | null): AuditPerson | null {
-  return row?.id != null && row.name != null && row.email != null ? { id: row.id, name: row.name, email: row.email } : null;
+  return row?.id != null && row.name != null && row.email != null
+    ? { id: row.id, name: row.name, email: row.email }
+    : null;
 }
 
 /** One page of the actor's organisation's audit log, newest first. */

@@ -20,7 +20,8 @@ function Change({ change }: { change: AuditChange }) {
       <span className="font-medium text-slate-700">{change.label}:</span>{" "}
       {change.before !== undefined ? (
         <>
-          <span className="text-slate-600">{change.before}</span> → <span className="text-slate-900">{change.after}</span>
+          <span className="text-slate-600">{change.before}</span> →{" "}
+          <span className="text-slate-900">{change.after}</span>
         </>
       ) : (
         <span className="text-slate-900">{change.after}</span>
@@ -100,7 +101,9 @@ export function AuditTable({ events }: { events: AuditLogEvent[] }) {
             <tr key={row.id}>
               <td className="px-4 py-3 text-slate-700">
                 <LocalTime date={row.createdAt} />
-                {row.ip ? <span className="mt-0.5 block font-mono text-xs break-all text-slate-600">{row.ip}</span> : null}
+                {row.ip ? (
+                  <span className="mt-0.5 block font-mono text-xs break-all text-slate-600">{row.ip}</span>
+                ) : null}
               </td>
               <td className="px-4 py-3">
                 <span className="block text-slate-900">{row.label}</span>
