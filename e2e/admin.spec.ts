@@ -49,6 +49,7 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
   await page.getByLabel("Role name").fill("On call");
   await page.getByRole("button", { name: "Create role" }).click();
   // A new role opens on its own page, where what it allows is chosen.
+  await expect(page).toHaveURL(/\/admin\/roles\/\d+\?created=1$/, { timeout: 15_000 });
   await expect(page.getByText("Role “On call” created.")).toBeVisible();
   const role = page.getByRole("region", { name: "Permissions and two-factor" });
   await role.getByLabel("Require two-factor authentication").check();

@@ -35,6 +35,12 @@ const KEY_LABELS: Record<string, string> = {
   requireTwoFactor: "Requires two-factor",
   apiAccount: "API account",
   duoSecretKeyChanged: "Duo secret key changed",
+  twoFactorPolicy: "Two-factor policy",
+  twoFactorGraceDays: "Two-factor grace days",
+  allowTotp: "Authenticator app allowed",
+  allowCode: "Codes by text or email allowed",
+  allowDuo: "Duo allowed",
+  duoApiHostname: "Duo API hostname",
 };
 
 /** What `from` → `to` is about, by event; any other event reads it as "Changed". */

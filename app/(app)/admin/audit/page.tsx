@@ -46,7 +46,8 @@ export default async function AuditPage({
           )}
         </p>
       ) : null}
-      <AuditFilterForm values={values} errors={errors} active={active} />
+      {/* Keyed by the address: after "Clear filters" (a client-side navigation) the form starts afresh, not as last typed. */}
+      <AuditFilterForm key={auditLogHref(values)} values={values} errors={errors} active={active} />
       {problems.length > 0 ? (
         <div role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
           {problems.map((problem) => (

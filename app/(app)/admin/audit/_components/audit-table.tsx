@@ -68,14 +68,15 @@ export function AuditTable({ events }: { events: AuditLogEvent[] }) {
       aria-label="Audit events"
       className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm focus:ring-2 focus:ring-brand-500/30 focus:outline-none"
     >
-      <table className="w-full min-w-[52rem] table-fixed divide-y divide-slate-200 text-sm">
+      <table className="w-full min-w-[56rem] table-fixed divide-y divide-slate-200 text-sm">
         <caption className="sr-only">Audit events, newest first</caption>
         <colgroup>
-          <col className="w-40" />
-          <col className="w-56" />
-          <col className="w-48" />
-          <col className="w-48" />
-          <col />
+          {/* Shares, not lengths: the details get a third of whatever width there is. */}
+          <col className="w-[14%]" />
+          <col className="w-[19%]" />
+          <col className="w-[17%]" />
+          <col className="w-[17%]" />
+          <col className="w-[33%]" />
         </colgroup>
         <thead className="bg-slate-50 text-left text-slate-700">
           <tr>

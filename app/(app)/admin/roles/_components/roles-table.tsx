@@ -26,7 +26,8 @@ export function RolesTable({
       aria-label="Roles"
       className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm focus:ring-2 focus:ring-brand-500/30 focus:outline-none"
     >
-      <table className="w-full min-w-[34rem] divide-y divide-slate-200 text-sm">
+      {/* On a phone the 2FA column folds under the name, so the table fits without scrolling. */}
+      <table className="w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">Roles, by name</caption>
         <thead className="bg-slate-50 text-left text-slate-700">
           <tr>
@@ -36,7 +37,7 @@ export function RolesTable({
             <th scope="col" className="px-4 py-3 font-semibold">
               Permissions
             </th>
-            <th scope="col" className="px-4 py-3 font-semibold">
+            <th scope="col" className="hidden px-4 py-3 font-semibold sm:table-cell">
               Two-factor
             </th>
             <th scope="col" className="px-4 py-3 text-right font-semibold">
@@ -48,16 +49,21 @@ export function RolesTable({
           {roles.map((role) => (
             <tr key={role.id}>
               <th scope="row" className="px-4 py-3 text-left font-medium">
-                <Link href={`/admin/roles/${role.id}`} className="text-brand-700 hover:underline">
+                <Link href={`/admin/roles/${role.id}`} className="break-words text-brand-700 hover:underline">
                   {role.name}
                 </Link>
+                {role.requireTwoFactor ? (
+                  <span className="mt-1 block sm:hidden">
+                    <RequiresTwoFactorBadge />
+                  </span>
+                ) : null}
               </th>
               <td className="px-4 py-3 text-slate-700">
                 {role.permissions.length === 0
                   ? "None"
                   : role.permissions.map((permission) => permissionLabels[permission]).join(", ")}
               </td>
-              <td className="px-4 py-3">
+              <td className="hidden px-4 py-3 sm:table-cell">
                 {role.requireTwoFactor ? (
                   <RequiresTwoFactorBadge />
                 ) : (
