@@ -28,7 +28,7 @@ export function NameCreateForm({
           required
           defaultValue={state.values?.name}
           error={state.fieldErrors?.name}
-          className="w-72"
+          className="w-full sm:w-72"
         />
         <SubmitButton pendingLabel="Creating…">{submitLabel}</SubmitButton>
       </div>

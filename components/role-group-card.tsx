@@ -7,16 +7,19 @@ import type { FormState } from "@/lib/action";
 
 type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
 
-/** The roles page or the groups page: its heading, a form to create one, then a card each (`children`). */
+/** The roles page or the groups page: its heading, the result of the last action, a form to create one, then the list (`children`). */
 export function RoleGroupPage({
   kind,
   intro,
   createAction,
+  notice,
   children,
 }: {
   kind: "role" | "group";
   intro: string;
   createAction: FormAction;
+  /** What the action that led here did, at the top where the eye lands after it. */
+  notice?: ReactNode;
   children: ReactNode;
 }) {
   const Kind = kind === "role" ? "Role" : "Group";
@@ -26,6 +29,7 @@ export function RoleGroupPage({
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{Kind}s</h1>
         <p className="mt-1 text-sm text-slate-600">{intro}</p>
       </div>
+      {notice ? <div role="status">{notice}</div> : null}
       <Card title={`New ${kind}`} id={`new-${kind}`}>
         <NameCreateForm action={createAction} label={`${Kind} name`} submitLabel={`Create ${kind}`} />
       </Card>

@@ -48,8 +48,10 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
   await page.goto("/admin/roles");
   await page.getByLabel("Role name").fill("On call");
   await page.getByRole("button", { name: "Create role" }).click();
+  // A new role opens on its own page, where what it allows is chosen.
+  await expect(page).toHaveURL(/\/admin\/roles\/\d+\?created=1$/, { timeout: 15_000 });
   await expect(page.getByText("Role “On call” created.")).toBeVisible();
-  const role = page.getByRole("region", { name: "On call" });
+  const role = page.getByRole("region", { name: "Permissions and two-factor" });
   await role.getByLabel("Require two-factor authentication").check();
   await role.getByRole("button", { name: "Save" }).click();
   await expect(role.getByText("Role “On call” saved.")).toBeVisible();
@@ -240,9 +242,9 @@ test("an admin's own user page is read-only, and the last full administrator can
   await expectNoAxeViolations(page);
 
   // Deleting the role that makes them the only full administrator is refused, and undone.
-  await page.goto("/admin/roles");
   const roleId = db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId;
   const role = db.select().from(roles).where(eq(roles.id, roleId)).get()!;
+  await page.goto(`/admin/roles/${roleId}`);
   await page.getByRole("button", { name: `Delete role ${role.name}` }).click();
   await confirmInDialog(page, "Delete");
   await expect(
@@ -368,8 +370,10 @@ test("the audit log lists security events and filters them", async ({ page, cont
   await expect(page.getByRole("status")).toHaveText("Incorrect email or password.");
   await signInAs(context, admin);
   await page.goto("/admin/audit");
-  await page.getByLabel("Type").selectOption("sign_in.failed");
-  await page.getByLabel("User email").fill(user.email);
+  await page.getByRole("checkbox", { name: "Sign-in", exact: true }).check();
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByRole("checkbox", { name: "Wrong password" }).check();
+  await page.getByLabel("User", { exact: true }).fill(user.email);
   await page.getByRole("button", { name: "Filter" }).click();
   const rows = page.getByRole("table").getByRole("row");
   await expect(rows).toHaveCount(2);

@@ -67,7 +67,7 @@ test("“Delete role” cancelled in its dialog leaves the role", async ({ page,
     .returning()
     .get();
   await signInAs(context, admin);
-  await page.goto("/admin/roles");
+  await page.goto(`/admin/roles/${auditor.id}`);
   const trigger = page.getByRole("button", { name: "Delete role Auditor" });
   const dialog = page.getByRole("dialog", { name: "Delete the role “Auditor”?" });
 

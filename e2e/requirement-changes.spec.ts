@@ -36,8 +36,8 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   await expect(memberPage).toHaveURL("/profile");
 
   await signInAs(context, admin);
-  await page.goto("/admin/roles");
-  const region = page.getByRole("region", { name: "Support" });
+  await page.goto(`/admin/roles/${role.id}`);
+  const region = page.getByRole("region", { name: "Permissions and two-factor" });
   await region.getByLabel("Require two-factor authentication").check();
   const changedAt = Date.now();
   await region.getByRole("button", { name: "Save" }).click();

@@ -1,18 +1,22 @@
-import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db";
-import { auditEvents, users } from "@/db/schema";
+import { auditEvents, groups, roles, users } from "@/db/schema";
+import type { ReferenceKind, ResolvedNames } from "@/lib/audit-log-changes";
 
 export const AUDIT_PAGE_SIZE = 50;
 
 export type AuditFilter = {
-  /** Email of the user the event was about. */
+  /** Part of the name or email of the user the event was about. */
   user?: string;
-  /** Email of who did it. */
+  /** Part of the name or email of who did it. */
   actor?: string;
-  type?: string;
+  /** Events of these types only (an area is its list of types); undefined: every type. */
+  types?: string[];
+  /** Events where this user is the actor or the target. */
+  userId?: number;
   from?: Date;
-  /** Inclusive: the whole of that day. */
+  /** Exclusive. */
   to?: Date;
   /** Events older than this id: the next page. */
   before?: number;
@@ -21,16 +25,24 @@ export type AuditFilter = {
 const actors = alias(users, "actors");
 const targets = alias(users, "targets");
 
+/** `text` anywhere in the value, case-insensitive, with `%`, `_` and `\` meaning themselves. */
+function contains(columns: SQL[], text: string): SQL {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+  return or(...columns.map((column) => sql`lower(${column}) like ${pattern} escape '\\'`))!;
+}
+
 /** One page of an organisation's audit log, newest first, filtered. Paged by id, so page turns cost the same at any depth. */
 export function listAuditEvents(db: Db, organisationId: number, filter: AuditFilter) {
   const conditions: Array<SQL | undefined> = [
     eq(auditEvents.organisationId, organisationId),
-    filter.type ? eq(auditEvents.type, filter.type) : undefined,
+    filter.types ? inArray(auditEvents.type, filter.types) : undefined,
     filter.from ? gte(auditEvents.createdAt, filter.from) : undefined,
-    filter.to ? lte(auditEvents.createdAt, filter.to) : undefined,
+    filter.to ? lt(auditEvents.createdAt, filter.to) : undefined,
     filter.before ? lt(auditEvents.id, filter.before) : undefined,
-    filter.user ? sql`lower(${targets.email}) = lower(${filter.user})` : undefined,
-    filter.actor ? sql`lower(${actors.email}) = lower(${filter.actor})` : undefined,
+    filter.user ? contains([sql`${targets.email}`, sql`${targets.name}`], filter.user) : undefined,
+    filter.actor ? contains([sql`${actors.email}`, sql`${actors.name}`], filter.actor) : undefined,
+    // Through the joins, which name only people of this organisation: an id of elsewhere matches nothing.
+    filter.userId ? or(eq(actors.id, filter.userId), eq(targets.id, filter.userId)) : undefined,
   ];
   const rows = db
     .select({
@@ -54,4 +66,48 @@ export function listAuditEvents(db: Db, organisationId: number, filter: AuditFil
     .all();
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   return { rows: page, nextBefore: rows.length > AUDIT_PAGE_SIZE ? page.at(-1)!.id : null };
+}
+
+/** The names behind ids in a page's details: one query per kind, and only the organisation's own. */
+export function namesOf(db: Db, organisationId: number, ids: Record<ReferenceKind, Set<number>>): ResolvedNames {
+  const roleIds = [...ids.role];
+  const groupIds = [...ids.group];
+  const userIds = [...ids.user];
+  const roleRows = roleIds.length
+    ? db
+        .select({ id: roles.id, name: roles.name })
+        .from(roles)
+        .where(and(eq(roles.organisationId, organisationId), inArray(roles.id, roleIds)))
+        .all()
+    : [];
+  const groupRows = groupIds.length
+    ? db
+        .select({ id: groups.id, name: groups.name })
+        .from(groups)
+        .where(and(eq(groups.organisationId, organisationId), inArray(groups.id, groupIds)))
+        .all()
+    : [];
+  const userRows = userIds.length
+    ? db
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds)))
+        .all()
+    : [];
+  return {
+    role: new Map(roleRows.map((row) => [row.id, row.name])),
+    group: new Map(groupRows.map((row) => [row.id, row.name])),
+    user: new Map(userRows.map((row) => [row.id, `${row.name} (${row.email})`])),
+  };
+}
+
+/** A user of the organisation, for naming whose events a page shows; null for anyone else. */
+export function auditSubject(db: Db, organisationId: number, userId: number) {
+  return (
+    db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
+      .get() ?? null
+  );
 }

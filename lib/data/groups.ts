@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { groupMembers, groups } from "@/db/schema";
+import { groupMembers, groupRoles, groups } from "@/db/schema";
 import {
   findGroup,
   findUserByEmailInOrganisation,
@@ -77,8 +77,12 @@ export type GroupWrite<T = object> =
 export async function createGroup(current: CurrentSession, name: string): Promise<GroupWrite> {
   const db = getDb();
   if (nameTaken(db, groups, current.organisation.id, name)) return { ok: false, reason: "name_taken" };
-  db.insert(groups).values({ organisationId: current.organisation.id, name }).run();
-  recordActorEvent(db, current, "group.created", { details: { name } });
+  const created = db
+    .insert(groups)
+    .values({ organisationId: current.organisation.id, name })
+    .returning({ id: groups.id })
+    .get();
+  recordActorEvent(db, current, "group.created", { details: { group: created.id, name } });
   return { ok: true };
 }
 
@@ -92,6 +96,12 @@ export async function updateGroup(
   const group = findGroup(db, organisationId, input.groupId);
   if (!group) return { ok: false, reason: "not_found" };
   if (nameTaken(db, groups, organisationId, input.name, group.id)) return { ok: false, reason: "name_taken" };
+  const rolesBefore = db
+    .select({ roleId: groupRoles.roleId })
+    .from(groupRoles)
+    .where(eq(groupRoles.groupId, group.id))
+    .all()
+    .map((row) => row.roleId);
   // Editing a group acts on all its members, and it may be given later: nothing in it beyond the actor's own.
   const outcome = changeAsActor(current, "group.update", {
     affected: { groupId: group.id },
@@ -103,8 +113,17 @@ export async function updateGroup(
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
   // The roles it now carries, not what the form named: ids of elsewhere were dropped.
+  // Before → after for what changed (lib/audit-log-changes.ts reads the pairs).
+  const rolesNow = outcome.value.toSorted((a, b) => a - b).join(",");
+  const rolesWere = rolesBefore.toSorted((a, b) => a - b).join(",");
   recordActorEvent(db, current, "group.updated", {
-    details: { group: group.id, name: input.name, roles: outcome.value.join(",") },
+    details: {
+      group: group.id,
+      name: input.name,
+      ...(group.name === input.name ? {} : { previousName: group.name }),
+      roles: rolesNow,
+      ...(rolesWere === rolesNow ? {} : { previousRoles: rolesWere }),
+    },
   });
   return { ok: true };
 }

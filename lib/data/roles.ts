@@ -1,13 +1,14 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { roles, type Permission } from "@/db/schema";
+import { auditEvents, PERMISSIONS, roles, type Permission } from "@/db/schema";
 import { findRole, listRoles, nameTaken } from "@/lib/admin/access-model";
 import { accessReach } from "@/lib/admin/delegated-change";
 import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { changeAsActor } from "@/lib/flows/admin-change";
+import { holderCounts, holdersOf, type RoleHolder } from "@/lib/data/role-holders";
 
 /*
  * Roles of the actor's organisation (/admin/roles). Every role id from the
@@ -21,7 +22,7 @@ export type RoleSummary = {
   name: string;
   permissions: Permission[];
   requireTwoFactor: boolean;
-  /** People who hold it directly. */
+  /** People who hold it, directly or through a group, each once. */
   holders: number;
   /** False when it carries, or its holders hold, permissions the actor lacks (lib/admin/delegation.ts). */
   editable: boolean;
@@ -32,11 +33,59 @@ export type RolesPage = { roles: RoleSummary[]; /** Only these can be given. */ 
 export async function getRolesPage(current: CurrentSession): Promise<RolesPage> {
   const db = getDb();
   const reach = accessReach(db, current.organisation.id, current.user.id);
+  const counts = holderCounts(db, current.organisation.id);
   const summaries = listRoles(db, current.organisation.id).map((role) => ({
     ...role,
+    holders: counts.get(role.id) ?? 0,
     editable: reach.mayEditRole(role.id),
   }));
   return { roles: summaries, heldPermissions: [...reach.actor] };
+}
+
+export type { RoleHolder };
+
+export type RolePage = { role: RoleSummary; holderList: RoleHolder[]; heldPermissions: Permission[] };
+
+/** One role of the actor's organisation with who holds it; null for an id of elsewhere or none. */
+export async function getRolePage(current: CurrentSession, roleId: number): Promise<RolePage | null> {
+  const db = getDb();
+  const role = findRole(db, current.organisation.id, roleId);
+  if (!role) return null;
+  const reach = accessReach(db, current.organisation.id, current.user.id);
+  const holderList = holdersOf(db, current.organisation.id, role.id);
+  return {
+    role: {
+      id: role.id,
+      name: role.name,
+      permissions: role.permissions,
+      requireTwoFactor: role.requireTwoFactor,
+      holders: holderList.length,
+      editable: reach.mayEditRole(role.id),
+    },
+    holderList,
+    heldPermissions: [...reach.actor],
+  };
+}
+
+/**
+ * The name of a role of the organisation the audit log says was deleted, for
+ * the message on the roles page after a deletion; null for any other id.
+ */
+export async function deletedRoleName(current: CurrentSession, roleId: number): Promise<string | null> {
+  const event = getDb()
+    .select({ details: auditEvents.details })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.organisationId, current.organisation.id),
+        eq(auditEvents.type, "role.deleted"),
+        sql`json_extract(${auditEvents.details}, '$.role') = ${roleId}`,
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .get();
+  const name = event?.details?.name;
+  return typeof name === "string" ? name : null;
 }
 
 /**
@@ -48,12 +97,16 @@ export type AccessWrite<T = object> =
   | { ok: false; reason: "not_found" | "name_taken" }
   | { ok: false; reason: "refused"; state: FormState };
 
-export async function createRole(current: CurrentSession, name: string): Promise<AccessWrite> {
+export async function createRole(current: CurrentSession, name: string): Promise<AccessWrite<{ roleId: number }>> {
   const db = getDb();
   if (nameTaken(db, roles, current.organisation.id, name)) return { ok: false, reason: "name_taken" };
-  db.insert(roles).values({ organisationId: current.organisation.id, name }).run();
-  recordActorEvent(db, current, "role.created", { details: { name } });
-  return { ok: true };
+  const created = db
+    .insert(roles)
+    .values({ organisationId: current.organisation.id, name })
+    .returning({ id: roles.id })
+    .get();
+  recordActorEvent(db, current, "role.created", { details: { role: created.id, name } });
+  return { ok: true, roleId: created.id };
 }
 
 export async function updateRole(
@@ -72,8 +125,26 @@ export async function updateRole(
     change: (tx) => tx.update(roles).set({ name, permissions, requireTwoFactor }).where(eq(roles.id, role.id)).run(),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
+  // What changed, before and after (read as "before → after" in the audit log, lib/audit-log-changes.ts).
+  const was = {
+    name: role.name,
+    // In the form's order, so a role stored in another order does not read as changed.
+    permissions: PERMISSIONS.filter((permission) => role.permissions.includes(permission)).join(","),
+    requireTwoFactor: role.requireTwoFactor,
+  };
+  const now = { name, permissions: permissions.join(","), requireTwoFactor };
+  const changed = (Object.keys(now) as Array<keyof typeof now>).filter((key) => was[key] !== now[key]);
   recordActorEvent(db, current, "role.updated", {
-    details: { role: role.id, name, permissions: permissions.join(","), requireTwoFactor },
+    details: {
+      role: role.id,
+      name,
+      ...Object.fromEntries(
+        changed.flatMap((key) => [
+          [key, now[key]],
+          [`previous${key.charAt(0).toUpperCase()}${key.slice(1)}`, was[key]],
+        ]),
+      ),
+    },
   });
   return { ok: true };
 }

@@ -40,7 +40,11 @@ export default async function GroupsPage() {
               <ul className="divide-y divide-slate-100">
                 {group.members.map((member) => (
                   <li key={member.id} className="flex items-center justify-between gap-3 py-2">
-                    <Link href={`/admin/users/${member.id}`} className="text-sm text-brand-700 hover:underline">
+                    {/* min-w-0: a long address wraps instead of pushing "Remove" off a phone's screen. */}
+                    <Link
+                      href={`/admin/users/${member.id}`}
+                      className="min-w-0 text-sm break-words text-brand-700 hover:underline"
+                    >
                       {member.name} <span className="text-slate-600">({member.email})</span>
                     </Link>
                     {member.removable ? (

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formAction, type FormState } from "@/lib/action";
 import { permissionsFrom } from "@/lib/admin/access-model";
@@ -29,7 +30,8 @@ export const createRoleAction = formAction({
     const outcome = await createRole(current, input.name);
     if (!outcome.ok) return notDone(outcome);
     revalidatePath("/admin/roles");
-    return { status: "success", message: `Role “${input.name}” created.` };
+    // A new role allows nothing yet: its page is where that is chosen.
+    redirect(`/admin/roles/${outcome.roleId}?created=1`);
   },
 });
 
@@ -46,6 +48,7 @@ export const updateRoleAction = formAction({
     });
     if (!outcome.ok) return notDone(outcome);
     revalidatePath("/admin/roles");
+    revalidatePath(`/admin/roles/${input.role}`);
     return { status: "success", message: `Role “${input.name}” saved.` };
   },
 });
@@ -58,6 +61,7 @@ export const deleteRoleAction = formAction({
     const outcome = await deleteRole(current, input.role);
     if (!outcome.ok) return notDone(outcome);
     revalidatePath("/admin/roles");
-    return { status: "success", message: `Role “${outcome.name}” deleted.` };
+    // Back to the table, which says so: the role's page is gone, and no other "Delete role" is under the pointer.
+    redirect(`/admin/roles?deleted=${input.role}`);
   },
 });

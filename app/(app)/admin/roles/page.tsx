@@ -1,39 +1,37 @@
 import type { Metadata } from "next";
-import { createRoleAction, deleteRoleAction } from "@/app/(app)/admin/roles/actions";
-import { RoleEditForm } from "@/app/(app)/admin/roles/_components/role-edit-form";
-import { RoleGroupCard, RoleGroupPage } from "@/components/role-group-card";
+import { createRoleAction } from "@/app/(app)/admin/roles/actions";
+import { RolesTable } from "@/app/(app)/admin/roles/_components/roles-table";
+import { RoleGroupPage } from "@/components/role-group-card";
 import { requirePermission } from "@/lib/auth/guards";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
-import { getRolesPage } from "@/lib/data/roles";
-import { plural } from "@/lib/messages";
+import { deletedRoleName, getRolesPage } from "@/lib/data/roles";
 
 export const metadata: Metadata = { title: "Roles" };
 
-const OUT_OF_REACH =
-  "This role carries permissions you do not hold, or people who hold it do: only an administrator who holds them can change or delete it.";
-
-export default async function RolesPage() {
-  const { roles, heldPermissions } = await getRolesPage(await requirePermission("roles:manage"));
+export default async function RolesPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const current = await requirePermission("roles:manage");
+  const { roles } = await getRolesPage(current);
+  // After a deletion (the role's page sends people here): named from the audit log, never from the address.
+  const deletedId = Number((await searchParams).deleted);
+  const deleted = Number.isSafeInteger(deletedId) && deletedId > 0 ? await deletedRoleName(current, deletedId) : null;
   return (
     <RoleGroupPage
       kind="role"
-      intro="What people may do, and whether they must use two-factor authentication."
+      intro="What people may do, and whether they must use two-factor authentication. Open a role to change it."
       createAction={createRoleAction}
+      notice={
+        deleted ? (
+          <p className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+            Role “{deleted}” deleted.
+          </p>
+        ) : null
+      }
     >
-      {roles.map((role) => (
-        <RoleGroupCard
-          key={role.id}
-          kind="role"
-          item={role}
-          description={plural(role.holders, "direct holder")}
-          editable={role.editable}
-          outOfReach={OUT_OF_REACH}
-          deleteAction={deleteRoleAction}
-          deleteConsequence={`Everyone who holds it, directly or through a group, loses its permissions${role.requireTwoFactor ? " and the two-factor requirement it sets" : ""}. This cannot be undone.`}
-        >
-          <RoleEditForm role={role} permissionLabels={PERMISSION_LABELS} heldPermissions={heldPermissions} />
-        </RoleGroupCard>
-      ))}
+      <RolesTable roles={roles} permissionLabels={PERMISSION_LABELS} />
     </RoleGroupPage>
   );
 }

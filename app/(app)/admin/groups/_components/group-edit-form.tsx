@@ -67,7 +67,7 @@ export function GroupMemberAddForm({ group }: { group: { id: number; name: strin
           type="email"
           defaultValue={state.values?.email}
           error={state.fieldErrors?.email}
-          className="w-72"
+          className="w-full sm:w-72"
         />
         <SubmitButton variant="secondary" pendingLabel="Adding…">
           Add member
