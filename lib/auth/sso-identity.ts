@@ -149,7 +149,8 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
         ? verifiedEmail
         : existing.email;
     const newName = nameFrom(claims.name, newEmail);
-    tx.update(users).set({ email: newEmail, name: newName, lastSignInAt: now }).where(eq(users.id, existing.id)).run();
+    // "Last sign-in" is set when the session is created (lib/auth/sign-in-completed.ts), like every other sign-in's.
+    tx.update(users).set({ email: newEmail, name: newName }).where(eq(users.id, existing.id)).run();
     const details: Record<string, string | boolean> = { issuer, created: false };
     if (newEmail !== existing.email) details.emailChanged = true;
     if (email && newEmail !== email) details.emailKept = true;
@@ -188,7 +189,6 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
       passwordHash: null,
       ssoIssuer: issuer,
       ssoSubject: subject,
-      lastSignInAt: now,
     })
     .returning({ id: users.id })
     .get();

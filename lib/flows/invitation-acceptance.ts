@@ -59,7 +59,7 @@ export async function acceptInvitationAndSignIn(input: {
   const sessionStage = stage === "email_setup" ? "setup" : stage;
   const session = createSession(db, { userId: accepted.userId, stage: sessionStage, context });
   await setSessionCookie(session.token, session.expiresAt);
-  if (sessionStage === "active") await noteFullSignIn(db, { userId: accepted.userId, context });
+  if (sessionStage === "active") await noteFullSignIn(db, { userId: accepted.userId, context, via: "invitation" });
   recordAuditEvent(db, {
     type: "invitation.accepted",
     organisationId: accepted.organisationId,

@@ -81,7 +81,10 @@ export async function verifySecondFactorStep(
       redirect("/login?reason=too-many-codes");
   }
 
-  const next = await completeSecondFactor(current, input.remember);
+  const next = await completeSecondFactor(current, input.remember, true, {
+    via: "second_factor",
+    method: result.method,
+  });
   if (result.method !== "recovery_code" || next === "/login") redirect(next);
   // A lost factor, probably: tell the owner, and offer to set up a new one before anything else.
   await tellOwnerRecoveryCodeUsed(user, organisation, recoveryCodeSupply(db, user.id).left);
