@@ -135,3 +135,19 @@ export async function confirmPasswordForDuo(current: CurrentSession, password: s
 export async function confirmsAtIdentityProvider(current: CurrentSession): Promise<boolean> {
   return handledByIdentityProvider(twoFactorStateOfUser(getDb(), current.user.id).requirement);
 }
+
+/** What the welcome after an accepted invitation names as the next step. */
+export type WelcomeNextStep = "set_up_authenticator" | "may_turn_on" | "none";
+
+/**
+ * The next step for someone just signed in for the first time: an
+ * authenticator app when emailed codes are all they have (the fallback of a
+ * required 2FA), turning 2FA on when it is theirs to choose, else nothing.
+ */
+export async function welcomeNextStep(current: CurrentSession): Promise<WelcomeNextStep> {
+  const { requirement, methods, codesTurnedOn } = twoFactorStateOfUser(getDb(), current.user.id);
+  if (handledByIdentityProvider(requirement)) return "none";
+  if (methods.length === 1 && methods[0] === "code" && !codesTurnedOn) return "set_up_authenticator";
+  if (methods.length === 0 && requirement.level === "optional") return "may_turn_on";
+  return "none";
+}

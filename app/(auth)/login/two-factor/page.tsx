@@ -26,7 +26,8 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
       if (notice.fallback === "sms_failed") {
         return (
           <>
-            We could not send a text message to your phone, so we emailed a 6-digit code to{" "}
+            We could not send a text message to your phone, so we emailed a{" "}
+            <span className="whitespace-nowrap">6-digit</span> code to{" "}
             <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong> instead. {expiry}
           </>
         );
@@ -34,14 +35,16 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
       if (notice.fallback === "sms_limit") {
         return (
           <>
-            Text messages are paused for your organisation for now, so we emailed a 6-digit code to{" "}
+            Text messages are paused for your organisation for now, so we emailed a{" "}
+            <span className="whitespace-nowrap">6-digit</span> code to{" "}
             <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong>. {expiry}
           </>
         );
       }
       return (
         <>
-          We sent a 6-digit code {notice.channel === "sms" ? "by text message" : "by email"} to{" "}
+          We sent a <span className="whitespace-nowrap">6-digit</span> code{" "}
+          {notice.channel === "sms" ? "by text message" : "by email"} to{" "}
           <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong>. {expiry}
         </>
       );

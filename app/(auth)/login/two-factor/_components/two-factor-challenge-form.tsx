@@ -8,9 +8,10 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 
+// "6‑digit" with a non-breaking hyphen (U+2011): a narrow screen never breaks it as "6-/digit".
 const HINTS = {
-  totp: "The 6-digit code your authenticator app shows now.",
-  code: "The 6-digit code we sent you.",
+  totp: "The 6\u2011digit code your authenticator app shows now.",
+  code: "The 6\u2011digit code we sent you.",
   none: "One of your recovery codes.",
 } as const;
 
