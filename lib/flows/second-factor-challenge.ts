@@ -68,6 +68,11 @@ export async function verifySecondFactorStep(
     else if (result.lockedUntil) await warnOwnerOfLockout(user, organisation);
   }
 
+  // This failure paused the second step, or it already was: the page shows the paused state (and its countdown) now.
+  if ((result.outcome === "locked" && result.retryAt) || (result.outcome === "wrong" && result.lockedUntil)) {
+    revalidatePath("/login/two-factor");
+  }
+
   switch (result.outcome) {
     case "locked":
       if (!result.retryAt) return { status: "error", message: messages.secondStepLocked };

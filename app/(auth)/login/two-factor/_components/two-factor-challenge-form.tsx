@@ -15,39 +15,50 @@ const HINTS = {
   none: "One of your recovery codes.",
 } as const;
 
-/** `method`: which code the page asks for; null when only a recovery code can help. */
-export function TwoFactorChallengeForm({ method }: { method: "totp" | "code" | null }) {
+/**
+ * `method`: which code the page asks for; null when only a recovery code can help.
+ * `disabled`: while the second step is paused, nothing can be typed or sent.
+ */
+export function TwoFactorChallengeForm({
+  method,
+  disabled = false,
+}: {
+  method: "totp" | "code" | null;
+  disabled?: boolean;
+}) {
   const [state, action] = useActionState(verifySecondFactorAction, initialFormState);
   return (
-    <form action={action} className="mt-6 space-y-4" noValidate>
-      <FormStatus state={state} />
-      {method ? <input type="hidden" name="method" value={method} /> : null}
-      <Field
-        label="Code"
-        name="code"
-        autoComplete="one-time-code"
-        inputMode={method ? "numeric" : "text"}
-        autoCapitalize="none"
-        spellCheck={false}
-        autoFocus
-        required
-        hint={HINTS[method ?? "none"]}
-        error={state.fieldErrors?.code}
-        className="[&_input]:text-lg [&_input]:tracking-widest"
-      />
-      {method ? (
-        <details className="text-sm text-slate-700">
-          <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
-          <p className="mt-2">
-            Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>) in
-            the Code field instead. Each works once.
-          </p>
-        </details>
-      ) : null}
-      <RememberBrowserChoice />
-      <SubmitButton className="w-full" pendingLabel="Verifying…">
-        Verify
-      </SubmitButton>
+    <form action={action} className="mt-6" noValidate>
+      <fieldset disabled={disabled} className="space-y-4 disabled:opacity-60">
+        <FormStatus state={state} />
+        {method ? <input type="hidden" name="method" value={method} /> : null}
+        <Field
+          label="Code"
+          name="code"
+          autoComplete="one-time-code"
+          inputMode={method ? "numeric" : "text"}
+          autoCapitalize="none"
+          spellCheck={false}
+          autoFocus={!disabled}
+          required
+          hint={HINTS[method ?? "none"]}
+          error={state.fieldErrors?.code}
+          className="[&_input]:text-lg [&_input]:tracking-widest"
+        />
+        {method ? (
+          <details className="text-sm text-slate-700">
+            <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
+            <p className="mt-2">
+              Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>)
+              in the Code field instead. Each works once.
+            </p>
+          </details>
+        ) : null}
+        <RememberBrowserChoice />
+        <SubmitButton className="w-full" pendingLabel="Verifying…">
+          Verify
+        </SubmitButton>
+      </fieldset>
     </form>
   );
 }
