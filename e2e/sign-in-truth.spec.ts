@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db";
 import { auditEvents, organisations, signInFailures, users } from "@/db/schema";
 import {
   expect,
@@ -11,14 +12,14 @@ import {
 } from "./fixtures";
 
 /** The window limit of the second step: three wrong codes in fifteen minutes pause it. */
-function pauseAfterThree(db: Parameters<typeof auditTypesOf>[0], organisationId: number) {
+function pauseAfterThree(db: Db, organisationId: number) {
   db.update(organisations)
     .set({ secondFactorFailureLimit: 3, failureWindowMinutes: 15 })
     .where(eq(organisations.id, organisationId))
     .run();
 }
 
-function auditTypesOf(db: import("@/db").Db, userId: number): string[] {
+function auditTypesOf(db: Db, userId: number): string[] {
   return db
     .select({ type: auditEvents.type })
     .from(auditEvents)

@@ -114,7 +114,7 @@ function holdsAdminPermission(db: Db, userId: number): boolean {
   return permissionsOf(rolesOfUser(db, userId)).size > 0;
 }
 
-function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSignInOptions, now: Date): Outcome {
+function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSignInOptions): Outcome {
   const allowedDomains = options.allowedDomains ?? [];
   const { issuer, subject } = claims;
   const email = emailFrom(claims.email);
@@ -213,7 +213,7 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
 export function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptions): SsoSignInResult {
   const now = options.now ?? new Date();
   // One transaction: two first sign-ins of one subject cannot both create it.
-  const outcome = db.transaction((tx) => resolveIdentity(db, tx, claims, options, now));
+  const outcome = db.transaction((tx) => resolveIdentity(db, tx, claims, options));
   const { result } = outcome;
   recordAuditEvent(db, {
     type: result.ok ? "sso_sign_in.succeeded" : "sign_in.refused",
