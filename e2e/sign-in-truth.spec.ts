@@ -142,3 +142,28 @@ test("the second step locked by wrong codes in a row is its own state: only a re
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: test.info().outputPath("two-factor-locked-390.png"), fullPage: true });
 });
+
+test("the sign-in pages fit a phone: nothing wider than 390 px, axe clean", async ({ page, createUser }) => {
+  const user = await createUser({ totp: true });
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize(size);
+    await page.goto("/login");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: test.info().outputPath(`login-${size.width}.png`), fullPage: true });
+  }
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize(size);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: test.info().outputPath(`two-factor-${size.width}.png`), fullPage: true });
+  }
+});
