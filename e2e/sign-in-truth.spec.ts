@@ -105,14 +105,14 @@ test("a right password then wrong codes until paused: last sign-in stays 'Never'
 });
 
 test("the browser's time zone is kept at a completed sign-in, not at the password step", async ({
-  page,
-  context,
+  browser,
   db,
   createUser,
-  baseURL,
 }) => {
   const user = await createUser({ totp: true });
-  await context.addCookies([{ name: "tz", value: encodeURIComponent("Europe/Paris"), url: baseURL! }]);
+  // The browser in Paris: the page tells the server its zone (components/time-zone-cookie.tsx).
+  const context = await browser.newContext({ timezoneId: "Europe/Paris" });
+  const page = await context.newPage();
   await signInWithForm(page, user);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   expect(db.select().from(users).where(eq(users.id, user.id)).get()!.timeZone).toBeNull();
@@ -120,6 +120,7 @@ test("the browser's time zone is kept at a completed sign-in, not at the passwor
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL("/");
   expect(db.select().from(users).where(eq(users.id, user.id)).get()!.timeZone).toBe("Europe/Paris");
+  await context.close();
 });
 
 test("the second step locked by wrong codes in a row is its own state: only a recovery code or the administrator, no countdown", async ({

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { verifySecondFactorAction } from "@/app/(auth)/login/two-factor/actions";
 import { RememberBrowserChoice } from "@/app/(auth)/login/two-factor/_components/remember-browser-choice";
-import { SubmitButton } from "@/components/ui/button";
+import { buttonClasses, SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
@@ -29,7 +29,7 @@ export function TwoFactorChallengeForm({
   const [state, action] = useActionState(verifySecondFactorAction, initialFormState);
   return (
     <form action={action} className="mt-6" noValidate>
-      <fieldset disabled={disabled} className="space-y-4 disabled:opacity-60">
+      <fieldset disabled={disabled} className="space-y-4">
         <FormStatus state={state} />
         {method ? <input type="hidden" name="method" value={method} /> : null}
         <Field
@@ -55,9 +55,16 @@ export function TwoFactorChallengeForm({
           </details>
         ) : null}
         <RememberBrowserChoice />
-        <SubmitButton className="w-full" pendingLabel="Verifying…">
-          Verify
-        </SubmitButton>
+        {disabled ? (
+          // Disabled by its own attribute, not only the fieldset's, so assistive technology and axe know it is.
+          <button type="submit" disabled className={buttonClasses("primary", "w-full")}>
+            Verify
+          </button>
+        ) : (
+          <SubmitButton className="w-full" pendingLabel="Verifying…">
+            Verify
+          </SubmitButton>
+        )}
       </fieldset>
     </form>
   );
