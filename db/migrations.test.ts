@@ -84,9 +84,34 @@ describe("0009_audit_event_names", () => {
       "code.undelivered",
       "setup_link.undelivered",
       "password_reset.undelivered",
-      "sign_in.succeeded",
+      // Renamed again by 0011_sign_in_events.
+      "sign_in.password_verified",
       "two_factor.disabled",
     ]);
+    for (const type of types) expect(AUDIT_EVENT_NAMES).toContain(type);
+    client.close();
+  });
+});
+
+describe("0011_sign_in_events", () => {
+  it("renames the stored password step to sign_in.password_verified, and leaves the rest alone", () => {
+    const client = new Database(":memory:");
+    const db = drizzle(client);
+    const before = migrationsBefore("0011_sign_in_events");
+    try {
+      migrate(db, { migrationsFolder: before });
+    } finally {
+      fs.rmSync(before, { recursive: true, force: true });
+    }
+    const insert = client.prepare("insert into audit_events (type, organisation_id) values (?, null)");
+    for (const type of ["sign_in.succeeded", "sso_sign_in.succeeded", "two_factor.succeeded"]) insert.run(type);
+
+    migrate(db, { migrationsFolder: MIGRATIONS });
+
+    const types = (client.prepare("select type from audit_events order by id").all() as { type: string }[]).map(
+      (row) => row.type,
+    );
+    expect(types).toEqual(["sign_in.password_verified", "sso_sign_in.succeeded", "two_factor.succeeded"]);
     for (const type of types) expect(AUDIT_EVENT_NAMES).toContain(type);
     client.close();
   });

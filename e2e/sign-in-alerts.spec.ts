@@ -107,12 +107,13 @@ test("an administrator sees a user's recent sign-ins, failures included", async 
   const recent = page.getByRole("region", { name: "Recent sign-ins" });
   await expect(recent.getByRole("heading", { name: "Recent sign-ins" })).toBeVisible();
   const rows = recent.getByRole("row");
-  // A header row, then newest first.
-  await expect(rows).toHaveCount(3);
-  await expect(rows.nth(1)).toContainText("Password accepted");
+  // A header row, then newest first: the completed sign-in, its password step, the wrong password.
+  await expect(rows).toHaveCount(4);
+  await expect(rows.nth(1)).toContainText("Signed in");
+  await expect(rows.nth(2)).toContainText("Password accepted");
   await expect(rows.nth(1)).toContainText("203.0.113.77");
   await expect(rows.nth(1)).toContainText("Firefox on Linux");
-  await expect(rows.nth(2)).toContainText("Wrong password");
+  await expect(rows.nth(3)).toContainText("Wrong password");
   await expect(rows.nth(1)).toContainText("UTC");
   await expectNoAxeViolations(page);
   await recent.screenshot({ path: test.info().outputPath("admin-recent-sign-ins.png") });

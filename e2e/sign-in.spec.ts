@@ -22,7 +22,7 @@ test("a user signs in with email and password, sees the dashboard and signs out"
     .from(auditEvents)
     .where(eq(auditEvents.targetUserId, user.id))
     .all();
-  expect(types.map((row) => row.type)).toEqual(["sign_in.succeeded", "session.ended"]);
+  expect(types.map((row) => row.type)).toEqual(["sign_in.password_verified", "sign_in.completed", "session.ended"]);
 });
 
 test("the email is matched case-insensitively", async ({ page, createUser }) => {

@@ -5,7 +5,11 @@ describe("audit event names", () => {
   it("all follow noun.past_participle", () => {
     // The part after the dot is one past participle: "-ed", or one of the irregular ones in use.
     const irregular = new Set(["sent", "resent", "reset", "forgotten", "withdrawn"]);
+    // The one name with an object after the dot, agreed for issue 17: the password is a step of the
+    // sign-in, not a thing that changed, and "Sign-in" groups by the noun before the dot.
+    const agreedExceptions = new Set(["sign_in.password_verified"]);
     const offenders = AUDIT_EVENT_NAMES.filter((name) => {
+      if (agreedExceptions.has(name)) return false;
       const match = /^([a-z]+(?:_[a-z]+)*)\.([a-z]+)$/.exec(name);
       return !match || !(match[2]!.endsWith("ed") || irregular.has(match[2]!));
     });

@@ -7,7 +7,10 @@
  * db/migrations/0009_audit_event_names.sql).
  */
 export const AUDIT_EVENT_LABELS = {
-  "sign_in.succeeded": "Password accepted",
+  // The password passed; a second step may still be owed. Stored as `sign_in.succeeded` before 0011.
+  "sign_in.password_verified": "Password accepted",
+  // The session is fully signed in (details.via says how): "last sign-in" is this event's time.
+  "sign_in.completed": "Signed in",
   "sign_in.failed": "Wrong password",
   "sign_in.refused": "Sign-in refused",
   "sign_in.throttled": "Sign-in refused: too many attempts",

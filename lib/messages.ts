@@ -40,6 +40,11 @@ export const messages = {
   tooManyWrongCodes: (retryAt: Date, now = new Date()) =>
     `Too many wrong codes. Try again in ${inMinutes(retryAt, now)}.`,
   tooManyWrongCodesSignInAgain: "Too many wrong codes. Sign in again to try once more.",
+  /** /login/two-factor while the failure window holds the second factor back (`until`: in the reader's zone). */
+  secondStepPaused: (until: string) =>
+    `Too many wrong codes: for your security, the second step is paused until ${until}.`,
+  secondStepPausedCountdown: (minutes: number) => `You can try again in about ${plural(minutes, "minute")}.`,
+  secondStepPausedOver: "You can try again now.",
   tooManyWrongPasswords: (retryAt: Date, now = new Date()) =>
     `Too many wrong passwords. Try again in ${inMinutes(retryAt, now)}.`,
   /** While the cap of consecutive failures holds the second factor locked (lib/two-factor/sign-in/factor-lock.ts). */

@@ -1,5 +1,6 @@
 import type { SessionStage } from "@/db/schema";
 import type { RequestContext } from "@/lib/request-context";
+import type { SignInCompletion } from "@/lib/auth/sign-in-completed";
 
 declare module "next-auth" {
   interface User {
@@ -7,6 +8,8 @@ declare module "next-auth" {
     context?: RequestContext;
     /** Whether the password completed the sign-in or a second factor is still owed. */
     stage?: SessionStage;
+    /** When `stage` is "active": how the sign-in completed at once, for the audit log. */
+    completion?: Extract<SignInCompletion, "password" | "remembered_browser" | "sso">;
     /**
      * When the user last proved who they are, if not now: a remembered
      * browser's sign-in skipped the second factor, and an identity provider

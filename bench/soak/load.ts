@@ -190,7 +190,7 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
     passwordAudits += db
       .select({ count: sql<number>`count(*)` })
       .from(auditEvents)
-      .where(and(inArray(auditEvents.targetUserId, slice), eq(auditEvents.type, "sign_in.succeeded")))
+      .where(and(inArray(auditEvents.targetUserId, slice), eq(auditEvents.type, "sign_in.password_verified")))
       .get()!.count;
   }
   result.check = {

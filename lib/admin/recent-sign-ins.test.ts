@@ -30,9 +30,10 @@ describe("a user's recent sign-ins, for the admin user page", () => {
     event("sign_in.throttled", 1, { limit: "pair" });
     event("profile.updated", 2);
     event("sign_in.refused", 3, { reason: "disabled" });
-    event("sign_in.succeeded", 4);
+    event("sign_in.password_verified", 4);
     event("two_factor.failed", 5);
     event("two_factor.succeeded", 6);
+    event("sign_in.completed", 7);
     expect(
       recentSignInsOfUser(db, user.organisationId, user.id).map(({ result, failed, address, browser }) => [
         result,
@@ -41,6 +42,7 @@ describe("a user's recent sign-ins, for the admin user page", () => {
         browser,
       ]),
     ).toEqual([
+      ["Signed in", false, "203.0.113.5", "Firefox on Linux"],
       ["Second step passed", false, "203.0.113.5", "Firefox on Linux"],
       ["Second step failed", true, "203.0.113.5", "Firefox on Linux"],
       ["Password accepted", false, "203.0.113.5", "Firefox on Linux"],
@@ -56,7 +58,7 @@ describe("a user's recent sign-ins, for the admin user page", () => {
     const user = await insertUser(db);
     const otherOrganisation = db.insert(organisations).values({ name: "Other" }).returning().get().id;
     recordAuditEvent(db, {
-      type: "sign_in.succeeded",
+      type: "sign_in.password_verified",
       organisationId: user.organisationId,
       targetUserId: user.id,
       context: firefox,

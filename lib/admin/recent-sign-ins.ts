@@ -5,7 +5,8 @@ import { describeUserAgent } from "@/lib/user-agent";
 
 /** Audit events that are a step of signing in, and how an administrator reads each. */
 const SIGN_IN_RESULTS: Record<string, string> = {
-  "sign_in.succeeded": "Password accepted",
+  "sign_in.password_verified": "Password accepted",
+  "sign_in.completed": "Signed in",
   "sso_sign_in.succeeded": "Signed in with SSO",
   "sign_in.failed": "Wrong password",
   "sign_in.throttled": "Too many attempts: refused",
@@ -51,9 +52,13 @@ export function recentSignInsOfUser(db: Db, organisationId: number, userId: numb
         id: event.id,
         at: event.createdAt,
         result: event.type === "sign_in.refused" && reason ? `Refused: ${reason}` : SIGN_IN_RESULTS[event.type]!,
-        failed: !["sign_in.succeeded", "sso_sign_in.succeeded", "two_factor.succeeded", "two_factor.skipped"].includes(
-          event.type,
-        ),
+        failed: ![
+          "sign_in.password_verified",
+          "sign_in.completed",
+          "sso_sign_in.succeeded",
+          "two_factor.succeeded",
+          "two_factor.skipped",
+        ].includes(event.type),
         address: event.ip ?? "Unknown",
         browser: describeUserAgent(event.userAgent),
       };

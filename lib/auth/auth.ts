@@ -91,6 +91,7 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
             name: result.user.name,
             context,
             stage,
+            completion: rememberedBrowser ? "remembered_browser" : "password",
             // The password alone opened this session: it never counts as a recent
             // re-authentication, so "Confirm access" still asks for a factor
             // (a stolen remembered-browser cookie plus a phished password must
@@ -124,6 +125,7 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         // The jwt callback below receives this same object: from here on it names our account, not the provider's subject.
         user.id = String(result.user.id);
         user.stage = "active";
+        user.completion = "sso";
         user.context = context;
         // prompt=login and max_age=0 are requests an identity provider may ignore: what counts is when it says it authenticated the user.
         const authTime = typeof profile?.auth_time === "number" ? new Date(profile.auth_time * 1000) : null;
@@ -144,7 +146,10 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
           authenticatedAt: user.authenticatedAt,
         });
         // Signed in fully at once (no second factor owed, a remembered browser, SSO).
-        if (stage === "active") await noteFullSignIn(db, { userId: Number(user.id), context });
+        if (stage === "active") {
+          const via = user.completion ?? "password";
+          await noteFullSignIn(db, { userId: Number(user.id), context, via });
+        }
         if (stage === "password") {
           await sendCodeIfChallengeStartsWithIt(db, {
             userId: Number(user.id),

@@ -20,6 +20,7 @@ export async function sendNewSignInAlert(
       email: users.email,
       name: users.name,
       signInAlerts: users.signInAlerts,
+      timeZone: users.timeZone,
       organisationName: organisations.name,
     })
     .from(users)
@@ -31,6 +32,6 @@ export async function sendNewSignInAlert(
   await notifyUser(
     { email: row.email, name: row.name },
     { name: row.organisationName },
-    newSignIn({ context: input.context, at: input.at }),
+    newSignIn({ context: input.context, at: input.at, timeZone: row.timeZone ?? "UTC" }),
   );
 }

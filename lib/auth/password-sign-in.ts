@@ -249,12 +249,10 @@ export async function signInWithPassword(
 
   const upgradedHash =
     user.passwordHash && passwordNeedsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
-  db.update(users)
-    .set({ lastSignInAt: now, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) })
-    .where(eq(users.id, user.id))
-    .run();
+  if (upgradedHash) db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id)).run();
+  // Only the password passed: "last sign-in" moves when the sign-in completes (lib/auth/sign-in-completed.ts).
   recordAuditEvent(db, {
-    type: "sign_in.succeeded",
+    type: "sign_in.password_verified",
     organisationId,
     actorUserId: user.id,
     targetUserId: user.id,

@@ -45,7 +45,8 @@ describe("mapping an identity provider's user to an account", () => {
       ssoIssuer: ISSUER,
       ssoSubject: "subject-1",
     });
-    expect(row.lastSignInAt).not.toBeNull();
+    // Set when the session is created, with sign_in.completed (lib/auth/sign-in-completed.ts).
+    expect(row.lastSignInAt).toBeNull();
     expect(twoFactorStateOfUser(db, row.id).requirement).toEqual({ level: "exempt", reason: "sso" });
     expect(audit()).toEqual([
       { type: "sso_sign_in.succeeded", details: { issuer: ISSUER, created: true }, targetUserId: row.id },

@@ -114,7 +114,7 @@ function holdsAdminPermission(db: Db, userId: number): boolean {
   return permissionsOf(rolesOfUser(db, userId)).size > 0;
 }
 
-function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSignInOptions, now: Date): Outcome {
+function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSignInOptions): Outcome {
   const allowedDomains = options.allowedDomains ?? [];
   const { issuer, subject } = claims;
   const email = emailFrom(claims.email);
@@ -149,7 +149,8 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
         ? verifiedEmail
         : existing.email;
     const newName = nameFrom(claims.name, newEmail);
-    tx.update(users).set({ email: newEmail, name: newName, lastSignInAt: now }).where(eq(users.id, existing.id)).run();
+    // "Last sign-in" is set when the session is created (lib/auth/sign-in-completed.ts), like every other sign-in's.
+    tx.update(users).set({ email: newEmail, name: newName }).where(eq(users.id, existing.id)).run();
     const details: Record<string, string | boolean> = { issuer, created: false };
     if (newEmail !== existing.email) details.emailChanged = true;
     if (email && newEmail !== email) details.emailKept = true;
@@ -188,7 +189,6 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
       passwordHash: null,
       ssoIssuer: issuer,
       ssoSubject: subject,
-      lastSignInAt: now,
     })
     .returning({ id: users.id })
     .get();
@@ -213,7 +213,7 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
 export function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptions): SsoSignInResult {
   const now = options.now ?? new Date();
   // One transaction: two first sign-ins of one subject cannot both create it.
-  const outcome = db.transaction((tx) => resolveIdentity(db, tx, claims, options, now));
+  const outcome = db.transaction((tx) => resolveIdentity(db, tx, claims, options));
   const { result } = outcome;
   recordAuditEvent(db, {
     type: result.ok ? "sso_sign_in.succeeded" : "sign_in.refused",

@@ -18,7 +18,8 @@ import {
   codeRecipientOf,
   type CodeNotice,
 } from "@/lib/two-factor/sent-codes/sign-in-recipient";
-import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
+import { secondFactorLimitKey, secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
+import { lockedUntilNow } from "@/lib/auth/attempt-limiter";
 
 /*
  * What the sign-in steps read and write: signing out, the second step's
@@ -65,7 +66,10 @@ export async function duoSignInStartPath(current: CurrentSession): Promise<strin
 }
 
 export type SecondFactorScreen =
-  | { locked: true }
+  /** Locked by the cap of consecutive failures: only a recovery code or an administrator opens it. */
+  | { locked: "until_unlocked" }
+  /** Held back by the failure window until `until`: nothing is checked before then, not even a recovery code. */
+  | { locked: "for_a_while"; until: Date }
   | {
       locked: false;
       /** The method shown, or null when none of the user's factors is allowed now. */
@@ -85,7 +89,9 @@ export async function secondFactorScreen(
 ): Promise<SecondFactorScreen> {
   const db = getDb();
   const { user, session } = current;
-  if (secondFactorLock(db, user.id)) return { locked: true };
+  if (secondFactorLock(db, user.id)) return { locked: "until_unlocked" };
+  const until = lockedUntilNow(db, secondFactorLimitKey(db, user.id));
+  if (until) return { locked: "for_a_while", until };
   const { methods, preferredMethod, codesBarredByReset } = challengeMethods(db, user.id);
   const method = methods.find((candidate) => candidate === requested) ?? startingMethod(methods, preferredMethod);
   const notice = method === "code" ? codeNotice(db, { userId: user.id, sessionTokenHash: session.tokenHash }) : null;
@@ -134,4 +140,20 @@ export async function confirmPasswordForDuo(current: CurrentSession, password: s
 /** Whether the user confirms access at their identity provider rather than here. */
 export async function confirmsAtIdentityProvider(current: CurrentSession): Promise<boolean> {
   return handledByIdentityProvider(twoFactorStateOfUser(getDb(), current.user.id).requirement);
+}
+
+/** What the welcome after an accepted invitation names as the next step. */
+export type WelcomeNextStep = "set_up_authenticator" | "may_turn_on" | "none";
+
+/**
+ * The next step for someone just signed in for the first time: an
+ * authenticator app when emailed codes are all they have (the fallback of a
+ * required 2FA), turning 2FA on when it is theirs to choose, else nothing.
+ */
+export async function welcomeNextStep(current: CurrentSession): Promise<WelcomeNextStep> {
+  const { requirement, methods, codesTurnedOn } = twoFactorStateOfUser(getDb(), current.user.id);
+  if (handledByIdentityProvider(requirement)) return "none";
+  if (methods.length === 1 && methods[0] === "code" && !codesTurnedOn) return "set_up_authenticator";
+  if (methods.length === 0 && requirement.level === "optional") return "may_turn_on";
+  return "none";
 }

@@ -5,13 +5,16 @@ import type { Db } from "@/db";
 import { knownBrowserCookie } from "@/lib/auth/cookie-definitions";
 import { KNOWN_BROWSER_LIFETIME_MS, recordKnownBrowser } from "@/lib/auth/known-browsers";
 import { sendNewSignInAlert } from "@/lib/auth/new-sign-in-alert";
+import { recordSignInCompleted, type SignInCompletion } from "@/lib/auth/sign-in-completed";
+import { TIME_ZONE_COOKIE, viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 import type { RequestContext } from "@/lib/request-context";
 import { secureCookies } from "@/lib/auth/secure-cookies";
 
 /**
  * Every full sign-in ends here (password only, after the second factor or
- * setup, a remembered browser, SSO): the browser gets its device cookie and
- * becomes known to the account. A browser new to an account that has signed
+ * setup, a remembered browser, SSO, an accepted invitation): the sign-in is
+ * recorded as completed ("last sign-in", the browser's time zone), and the
+ * browser gets its device cookie and becomes known to the account. A browser new to an account that has signed
  * in elsewhere before sets off "New sign-in to Twofold". The very first
  * browser of an account does not: at that point there is nothing to compare
  * with, and after an upgrade every existing account would otherwise alert
@@ -19,10 +22,20 @@ import { secureCookies } from "@/lib/auth/secure-cookies";
  */
 export async function noteFullSignIn(
   db: Db,
-  input: { userId: number; context: RequestContext; now?: Date },
+  input: { userId: number; context: RequestContext; via: SignInCompletion; method?: string; now?: Date },
 ): Promise<void> {
   const now = input.now ?? new Date();
   const jar = await cookies();
+  // Only a zone the browser told (the cookie, validated): without one the user's stored zone stays.
+  const timeZone = jar.has(TIME_ZONE_COOKIE) ? await viewerTimeZone() : null;
+  recordSignInCompleted(db, {
+    userId: input.userId,
+    context: input.context,
+    via: input.via,
+    method: input.method,
+    timeZone,
+    now,
+  });
   const { name, options } = knownBrowserCookie(secureCookies());
   const recorded = recordKnownBrowser(db, {
     userId: input.userId,

@@ -13,6 +13,7 @@ import { endCurrentSession } from "@/lib/data/sign-in";
 import { noteFullSignIn } from "@/lib/flows/full-sign-in";
 import { setSessionCookie } from "@/lib/flows/session-cookies";
 import { acceptInvitation, openInvitation } from "@/lib/invitations/invitations";
+import { stageAfterInvitation } from "@/lib/invitations/first-sign-in";
 import { fieldError } from "@/lib/messages";
 import { requestContext } from "@/lib/request-context";
 import { sendCodeIfChallengeStartsWithIt } from "@/lib/two-factor/sent-codes/sign-in-recipient";
@@ -54,12 +55,11 @@ export async function acceptInvitationAndSignIn(input: {
 
   await signOutCurrentSession();
   const context = requestContext(await headers());
-  const { stage } = stageAfterPassword(db, accepted.userId, null);
-  // Opening the emailed link already proved the mailbox: no second email first.
-  const sessionStage = stage === "email_setup" ? "setup" : stage;
+  // Opening the emailed link already proved the mailbox: no second email first (see stageAfterInvitation).
+  const sessionStage = stageAfterInvitation(db, accepted.userId, stageAfterPassword(db, accepted.userId, null).stage);
   const session = createSession(db, { userId: accepted.userId, stage: sessionStage, context });
   await setSessionCookie(session.token, session.expiresAt);
-  if (sessionStage === "active") await noteFullSignIn(db, { userId: accepted.userId, context });
+  if (sessionStage === "active") await noteFullSignIn(db, { userId: accepted.userId, context, via: "invitation" });
   recordAuditEvent(db, {
     type: "invitation.accepted",
     organisationId: accepted.organisationId,
@@ -75,6 +75,8 @@ export async function acceptInvitationAndSignIn(input: {
       context,
     });
   }
-  // The guards send a session that still owes setup or a code to its step.
+  // A welcome that names the next step; the guards send a session that still owes a code to its step.
+  if (sessionStage === "active") redirect("/welcome");
+  if (sessionStage === "setup") redirect("/login/setup?welcome=1");
   redirect("/");
 }

@@ -6,6 +6,7 @@ import type { CurrentSession } from "@/lib/auth/guards";
 import { recoveryRequestAlreadySent, recoveryRequestLimited, recoveryRequestSent } from "@/lib/recovery/messages";
 import { tellAdministratorOfRecoveryRequest, tellUserOfRecoveryRequest } from "@/lib/recovery/request-notices";
 import { openRecoveryRequest } from "@/lib/recovery/requests";
+import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 
 /**
  * "I can't use any of my methods", for a half-signed-in session: opens the
@@ -22,11 +23,11 @@ export async function requestRecoveryFlow(current: CurrentSession): Promise<Form
   });
   if (opened.outcome === "limited") return { status: "error", message: recoveryRequestLimited(opened.retryAt) };
   if (opened.outcome === "already_pending")
-    return { status: "success", message: recoveryRequestAlreadySent(opened.request.createdAt) };
+    return { status: "success", message: recoveryRequestAlreadySent(opened.request.createdAt, await viewerTimeZone()) };
   const administrators = administratorsWhoMayActOn(db, organisation.id, user.id);
   for (const admin of administrators) {
-    await tellAdministratorOfRecoveryRequest(admin, user, opened.request, organisation);
+    await tellAdministratorOfRecoveryRequest(db, admin, user, opened.request, organisation);
   }
-  await tellUserOfRecoveryRequest(user, opened.request, organisation);
+  await tellUserOfRecoveryRequest(db, user, opened.request, organisation);
   return { status: "success", message: recoveryRequestSent(administrators.length) };
 }

@@ -68,6 +68,11 @@ export async function verifySecondFactorStep(
     else if (result.lockedUntil) await warnOwnerOfLockout(user, organisation);
   }
 
+  // This failure paused the second step, or it already was: the page shows the paused state (and its countdown) now.
+  if ((result.outcome === "locked" && result.retryAt) || (result.outcome === "wrong" && result.lockedUntil)) {
+    revalidatePath("/login/two-factor");
+  }
+
   switch (result.outcome) {
     case "locked":
       if (!result.retryAt) return { status: "error", message: messages.secondStepLocked };
@@ -81,7 +86,10 @@ export async function verifySecondFactorStep(
       redirect("/login?reason=too-many-codes");
   }
 
-  const next = await completeSecondFactor(current, input.remember);
+  const next = await completeSecondFactor(current, input.remember, true, {
+    via: "second_factor",
+    method: result.method,
+  });
   if (result.method !== "recovery_code" || next === "/login") redirect(next);
   // A lost factor, probably: tell the owner, and offer to set up a new one before anything else.
   await tellOwnerRecoveryCodeUsed(user, organisation, recoveryCodeSupply(db, user.id).left);

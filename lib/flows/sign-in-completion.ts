@@ -8,6 +8,7 @@ import { recordActorEvent } from "@/lib/audit";
 import { setSessionCookie, setTrustedBrowserCookie } from "@/lib/flows/session-cookies";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { noteFullSignIn } from "@/lib/flows/full-sign-in";
+import type { SignInCompletion } from "@/lib/auth/sign-in-completed";
 import { takeNextPath } from "@/lib/flows/return-path-cookie";
 import { NEVER_REAUTHENTICATED } from "@/lib/auth/recent-authentication";
 import { rotateSession } from "@/lib/auth/sessions";
@@ -25,6 +26,8 @@ export async function completeSecondFactor(
   remember: boolean,
   /** False when the organisation let a Duo bypass in: signed in, but it never counts as a recent re-authentication. */
   secondFactorProven = true,
+  /** For the audit log: how the sign-in completed, and with which factor. */
+  completion: { via: SignInCompletion; method?: string } = { via: "second_factor" },
 ): Promise<string> {
   const db = getDb();
   const rotated = rotateSession(db, current.session.tokenHash, {
@@ -36,7 +39,7 @@ export async function completeSecondFactor(
   // A sign-in completed: emailed codes are a second factor again (see signInCodePlan).
   db.update(users).set({ passwordResetByEmailAt: null }).where(eq(users.id, current.user.id)).run();
   await setSessionCookie(rotated.token, rotated.expiresAt);
-  await noteFullSignIn(db, { userId: current.user.id, context: current.context });
+  await noteFullSignIn(db, { userId: current.user.id, context: current.context, ...completion });
   if (remember) {
     const remembered = rememberBrowser(db, { userId: current.user.id, context: current.context });
     await setTrustedBrowserCookie(remembered.token, remembered.expiresAt);
@@ -49,8 +52,11 @@ export async function completeSecondFactor(
  * Setup finished or skipped: the half-signed-in session becomes a full one,
  * under a new id, and the browser goes where the sign-in was headed.
  */
-export async function completeSignIn(current: CurrentSession): Promise<never> {
-  redirect(await completeSecondFactor(current, false));
+export async function completeSignIn(
+  current: CurrentSession,
+  via: Extract<SignInCompletion, "setup" | "setup_skipped"> = "setup",
+): Promise<never> {
+  redirect(await completeSecondFactor(current, false, true, { via }));
 }
 
 /** "Skip for now", from the on-screen or the emailed-link setup: only within the grace period. */
@@ -63,5 +69,5 @@ export async function skipSetupDuringGrace(current: CurrentSession): Promise<For
     };
   }
   recordActorEvent(getDb(), current, "two_factor_setup.skipped", { targetUserId: current.user.id });
-  return completeSignIn(current);
+  return completeSignIn(current, "setup_skipped");
 }

@@ -212,7 +212,7 @@ export function acceptInvitation(
     if (!invitation || !consumeEmailLink(tx, invitation.linkId, now)) return null;
     const updated = tx
       .update(users)
-      .set({ name: input.name, passwordHash: input.passwordHash, passwordChangedAt: now, lastSignInAt: now })
+      .set({ name: input.name, passwordHash: input.passwordHash, passwordChangedAt: now })
       .where(and(eq(users.id, invitation.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
       .run().changes;
     // Given a password in the meantime: the link is spent and nothing else changes.

@@ -156,12 +156,16 @@ describe("security emails", () => {
     `);
     expect(email.paragraphs.join(" ")).not.toContain("If this was not you");
   });
-  it("secondFactorLocked", () => {
-    expect(emails.secondFactorLocked({ failures: 10 })).toMatchInlineSnapshot(`
+  it("secondFactorLocked, which says it is locked once (the heading), not again in the text", () => {
+    const email = emails.secondFactorLocked({ failures: 10 });
+    expect([email.heading, ...email.paragraphs].join(" ").match(/is locked/g)).toHaveLength(1);
+    const forAdministrator = emails.secondFactorLockedForAdministrator({ user, failures: 10 });
+    expect([forAdministrator.heading, ...forAdministrator.paragraphs].join(" ").match(/is locked/g)).toHaveLength(1);
+    expect(email).toMatchInlineSnapshot(`
       {
         "heading": "Your second sign-in step is locked",
         "paragraphs": [
-          "Your password was entered correctly, then the second step failed 10 times in a row, so it is locked.",
+          "Your password was entered correctly, then the second step failed 10 times in a row.",
           "To sign in, use one of your recovery codes, or ask an administrator to unlock it.",
           "Someone else may know your password: reset it at https://twofold.example.com/login/forgot",
         ],
@@ -174,7 +178,7 @@ describe("security emails", () => {
       {
         "heading": "A user's second sign-in step is locked",
         "paragraphs": [
-          "The second step of Alice (alice@acme.test) failed 10 times in a row after a correct password, so it is locked.",
+          "The second step of Alice (alice@acme.test) failed 10 times in a row after a correct password.",
           "Check with them that it was really them, then press “Unlock” on their page: https://twofold.example.com/admin/users/7",
         ],
         "subject": "Alice's second sign-in step is locked",
@@ -194,7 +198,7 @@ describe("security emails", () => {
   });
   it("recoveryRequestForAdministrator", () => {
     const request = { createdAt: at, expiresAt: new Date("2026-11-29T23:05:00Z"), ip: "203.0.113.7", userAgent: null };
-    expect(emails.recoveryRequestForAdministrator({ user, request })).toMatchInlineSnapshot(`
+    expect(emails.recoveryRequestForAdministrator({ user, request, timeZone: "UTC" })).toMatchInlineSnapshot(`
       {
         "heading": "Someone asks for help signing in",
         "paragraphs": [
@@ -206,12 +210,13 @@ describe("security emails", () => {
         "subject": "Alice cannot use their two-factor methods",
       }
     `);
-    expect(emails.recoveryRequestForAdministrator({ user, request: { ...request, ip: null } }).paragraphs[0]).toContain(
-      "from an unknown address",
-    );
+    expect(
+      emails.recoveryRequestForAdministrator({ user, request: { ...request, ip: null }, timeZone: "UTC" })
+        .paragraphs[0],
+    ).toContain("from an unknown address");
   });
   it("recoveryRequestCreated", () => {
-    expect(emails.recoveryRequestCreated({ request: { createdAt: at } })).toMatchInlineSnapshot(`
+    expect(emails.recoveryRequestCreated({ request: { createdAt: at }, timeZone: "UTC" })).toMatchInlineSnapshot(`
       {
         "heading": "You asked for help signing in",
         "paragraphs": [
@@ -223,26 +228,26 @@ describe("security emails", () => {
       }
     `);
   });
-  it("newSignIn: browser, system, address and time (labelled UTC), and a link to the sessions", () => {
+  it("newSignIn: browser, system, address and time in the reader's zone (named), and a link to the sessions", () => {
     const context = {
       ip: "203.0.113.7",
       userAgent:
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
     };
-    expect(emails.newSignIn({ context, at })).toMatchInlineSnapshot(`
+    expect(emails.newSignIn({ context, at, timeZone: "Europe/Paris" })).toMatchInlineSnapshot(`
       {
         "heading": "New sign-in to your account",
         "paragraphs": [
           "Your account was just signed in to from a browser it has not used before:",
-          "Browser: Chrome 131. System: Windows 10. Address: 203.0.113.7. Time: 28 Nov 2026, 23:05 UTC (Coordinated Universal Time).",
+          "Browser: Chrome 131. System: Windows 10. Address: 203.0.113.7. Time: 29 Nov 2026, 00:05 CET.",
           "If this was you, there is nothing to do. If not, end that session and change your password: https://twofold.example.com/profile#sessions",
         ],
         "subject": "New sign-in to Twofold",
       }
     `);
-    expect(emails.newSignIn({ context: { ip: null, userAgent: null }, at: new Date(0) }).paragraphs[1]).toContain(
-      "Browser: Unknown browser. System: Unknown system. Address: unknown.",
-    );
+    expect(
+      emails.newSignIn({ context: { ip: null, userAgent: null }, at: new Date(0), timeZone: "UTC" }).paragraphs[1],
+    ).toContain("Browser: Unknown browser. System: Unknown system. Address: unknown. Time: 1 Jan 1970, 00:00 UTC.");
   });
   it("passwordChanged", () => {
     expect(emails.passwordChanged({ organisationName: "Acme" })).toMatchInlineSnapshot(`

@@ -151,7 +151,8 @@ export function secondFactorLocked(input: { failures: number }): SecurityEmail {
     subject: "your second sign-in step is locked",
     heading: "Your second sign-in step is locked",
     paragraphs: [
-      `Your password was entered correctly, then the second step failed ${input.failures} times in a row, so it is locked.`,
+      // Not "so it is locked": the heading says that, right above.
+      `Your password was entered correctly, then the second step failed ${input.failures} times in a row.`,
       "To sign in, use one of your recovery codes, or ask an administrator to unlock it.",
       `Someone else may know your password: reset it at ${appUrl("/login/forgot")}`,
     ],
@@ -168,7 +169,7 @@ export function secondFactorLockedForAdministrator(input: {
     subject: `${user.name}'s second sign-in step is locked`,
     heading: "A user's second sign-in step is locked",
     paragraphs: [
-      `The second step of ${user.name} (${user.email}) failed ${input.failures} times in a row after a correct password, so it is locked.`,
+      `The second step of ${user.name} (${user.email}) failed ${input.failures} times in a row after a correct password.`,
       `Check with them that it was really them, then press “Unlock” on their page: ${appUrl(`/admin/users/${user.id}`)}`,
     ],
   };
@@ -189,28 +190,30 @@ export function secondFactorUnlocked(input: { actorName: string }): SecurityEmai
 export function recoveryRequestForAdministrator(input: {
   user: { id: number; email: string; name: string };
   request: { createdAt: Date; expiresAt: Date; ip: string | null; userAgent: string | null };
+  /** The administrator's own zone (lib/messaging/recipient-time-zone.ts). */
+  timeZone: string;
 }): SecurityEmail {
-  const { user, request } = input;
+  const { user, request, timeZone } = input;
   return {
     subject: `${user.name} cannot use their two-factor methods`,
     heading: "Someone asks for help signing in",
     paragraphs: [
-      `${user.name} (${user.email}) entered their password and said they cannot use any of their two-factor methods, on ${formatDateTime(request.createdAt)} from ${request.ip ?? "an unknown address"} (${describeUserAgent(request.userAgent)}).`,
+      `${user.name} (${user.email}) entered their password and said they cannot use any of their two-factor methods, on ${formatDateTime(request.createdAt, timeZone)} from ${request.ip ?? "an unknown address"} (${describeUserAgent(request.userAgent)}).`,
       // The password alone proves nothing: whoever knows it can press the button (OWASP ASVS 5.0 V6.4.4).
       "Before you do anything, check it is really them by your own means: call them on a number you already know, or see them in person. Do not reply to this email to check.",
       `If it is them, press “Reset two-factor authentication” on their page, and give the reason: ${appUrl(`/admin/users/${user.id}`)}`,
-      `If it is not them, dismiss the request there and tell them: someone knows their password. The request expires on ${formatDateTime(request.expiresAt)}.`,
+      `If it is not them, dismiss the request there and tell them: someone knows their password. The request expires on ${formatDateTime(request.expiresAt, timeZone)}.`,
     ],
   };
 }
 
 /** To the user, in case it was not them. */
-export function recoveryRequestCreated(input: { request: { createdAt: Date } }): SecurityEmail {
+export function recoveryRequestCreated(input: { request: { createdAt: Date }; timeZone: string }): SecurityEmail {
   return {
     subject: "you asked for help signing in",
     heading: "You asked for help signing in",
     paragraphs: [
-      `On ${formatDateTime(input.request.createdAt)}, after your password was entered correctly, someone said they cannot use any of your two-factor methods and asked your administrators for help.`,
+      `On ${formatDateTime(input.request.createdAt, input.timeZone)}, after your password was entered correctly, someone said they cannot use any of your two-factor methods and asked your administrators for help.`,
       "If that was you: an administrator will contact you to check it is really you, then reset your two-factor authentication. Nothing changes until then.",
       "If it was not you, someone knows your password. Contact your administrator now so they can dismiss the request.",
     ],
@@ -220,14 +223,14 @@ export function recoveryRequestCreated(input: { request: { createdAt: Date } }):
 // Sign-in alerts.
 
 /** Browser, system, address and time of a sign-in from a new browser, and where to end the session (ASVS 5.0 V6.3.7). */
-export function newSignIn(input: { context: RequestContext; at: Date }): SecurityEmail {
+export function newSignIn(input: { context: RequestContext; at: Date; timeZone: string }): SecurityEmail {
   const { browser, os } = describeBrowserAndOs(input.context.userAgent);
   return {
     subject: "New sign-in to Twofold",
     heading: "New sign-in to your account",
     paragraphs: [
       "Your account was just signed in to from a browser it has not used before:",
-      `Browser: ${browser}. System: ${os}. Address: ${input.context.ip ?? "unknown"}. Time: ${formatDateTime(input.at)} (Coordinated Universal Time).`,
+      `Browser: ${browser}. System: ${os}. Address: ${input.context.ip ?? "unknown"}. Time: ${formatDateTime(input.at, input.timeZone)}.`,
       `If this was you, there is nothing to do. If not, end that session and change your password: ${appUrl("/profile#sessions")}`,
     ],
   };

@@ -35,12 +35,13 @@ export function recoveryRequestSent(administratorsAsked: number): string {
   return "Your request was sent to your administrators.";
 }
 
-export function recoveryRequestAlreadySent(createdAt: Date): string {
-  return `You already asked for help on ${formatDateTime(createdAt)}. We did not send it again.`;
+/** `timeZone`: the reader's (lib/flows/viewer-time-zone.ts), named in the text; UTC when unknown. */
+export function recoveryRequestAlreadySent(createdAt: Date, timeZone = "UTC"): string {
+  return `You already asked for help on ${formatDateTime(createdAt, timeZone)}. We did not send it again.`;
 }
 
-export function recoveryRequestPendingSince(createdAt: Date, expiresAt: Date): string {
-  return `You asked your administrators for help on ${formatDateTime(createdAt)}. The request expires on ${formatDateTime(expiresAt)}.`;
+export function recoveryRequestPendingSince(createdAt: Date, expiresAt: Date, timeZone = "UTC"): string {
+  return `You asked your administrators for help on ${formatDateTime(createdAt, timeZone)}. The request expires on ${formatDateTime(expiresAt, timeZone)}.`;
 }
 
 export function recoveryRequestLimited(retryAt: Date, now = new Date()): string {

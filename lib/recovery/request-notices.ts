@@ -1,4 +1,6 @@
 import "server-only";
+import type { Executor } from "@/db";
+import { recipientTimeZone } from "@/lib/messaging/recipient-time-zone";
 import type { Administrator } from "@/lib/admin/user-administrators";
 import { notifyUser } from "@/lib/messaging/notify";
 import { recoveryRequestCreated, recoveryRequestForAdministrator } from "@/lib/messaging/security-emails";
@@ -8,19 +10,25 @@ type Person = { id: number; email: string; name: string };
 
 /** Template recoveryRequestForAdministrator: to each administrator who may reset this user. */
 export async function tellAdministratorOfRecoveryRequest(
+  db: Executor,
   admin: Administrator,
   user: Person,
   request: RecoveryRequest,
   organisation: { name: string },
 ): Promise<void> {
-  await notifyUser(admin, organisation, recoveryRequestForAdministrator({ user, request }));
+  await notifyUser(
+    admin,
+    organisation,
+    recoveryRequestForAdministrator({ user, request, timeZone: recipientTimeZone(db, admin.id) }),
+  );
 }
 
 /** Template recoveryRequestCreated: to the user, in case it was not them. */
 export async function tellUserOfRecoveryRequest(
+  db: Executor,
   user: Person,
   request: RecoveryRequest,
   organisation: { name: string },
 ): Promise<void> {
-  await notifyUser(user, organisation, recoveryRequestCreated({ request }));
+  await notifyUser(user, organisation, recoveryRequestCreated({ request, timeZone: recipientTimeZone(db, user.id) }));
 }

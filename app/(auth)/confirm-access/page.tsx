@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Confirm access" };
 
 /** What to type in "Code", from the factors the user has. */
 function codeHintFor(methods: string[], codeWaiting: boolean): string {
-  if (codeWaiting) return "The 6-digit code we emailed you, or a recovery code.";
+  if (codeWaiting) return "The 6\u2011digit code we emailed you, or a recovery code.";
   if (methods.includes("totp")) return "From your authenticator app, or a recovery code.";
   if (methods.includes("code")) return "Send yourself a code below, or use a recovery code.";
   return "One of your recovery codes.";

@@ -110,7 +110,7 @@ export async function finishDuoEnrolment(
     }
     await turnDuoOn(current, result.proof);
     if (!inSetup) return back("enabled");
-    return completeSecondFactor(current, false);
+    return completeSecondFactor(current, false, true, { via: "setup", method: "duo" });
   }
   const reason = result.ok ? "bad_state" : result.reason;
   // Duo being down is nobody's failed attempt, and neither is a state this

@@ -70,7 +70,10 @@ export async function finishDuoSignIn(
     const details = proof.usedFactor ? duoDetails : { ...duoDetails, withoutSecondFactor: true };
     recordActorEvent(db, current, "two_factor.succeeded", { targetUserId: user.id, details });
     // A remembered browser stands in for a second factor passed: never for one that was not.
-    return completeSecondFactor(current, result.rememberBrowser && proof.usedFactor, proof.usedFactor);
+    return completeSecondFactor(current, result.rememberBrowser && proof.usedFactor, proof.usedFactor, {
+      via: "second_factor",
+      method: proof.usedFactor ? "duo" : "duo_bypass",
+    });
   }
 
   const reason = result.ok ? "bad_state" : result.reason;

@@ -17,13 +17,25 @@ import { SetupGraceNotice } from "@/components/setup-grace-notice";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 
-export default async function SetupPage({ searchParams }: { searchParams: Promise<{ duo?: string | string[] }> }) {
+export default async function SetupPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ duo?: string | string[]; welcome?: string | string[] }>;
+}) {
   const current = await requireSession("setup");
   const { user, organisation } = current;
   const { requirement, duoAvailable } = await setupScreen(current);
-  const duoNotice = duoNoticeFrom((await searchParams).duo);
+  const params = await searchParams;
+  const duoNotice = duoNoticeFrom(params.duo);
+  // Right after an accepted invitation: greet the newcomer, and name this page as their next step.
+  const welcome = params.welcome === "1";
   return (
     <div data-wide className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+      {welcome ? (
+        <p className="mb-2 text-sm font-medium text-emerald-800">
+          Welcome, {user.name}. Your account is ready. Next: set up two-factor authentication.
+        </p>
+      ) : null}
       <h1 className="text-xl font-semibold text-slate-900">Set up two-factor authentication</h1>
       <p className="mt-1 text-sm text-slate-600">
         {organisation.name} requires a second step at sign-in for {user.email}. Set up an authenticator app on your

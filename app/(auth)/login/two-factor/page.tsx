@@ -26,7 +26,8 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
       if (notice.fallback === "sms_failed") {
         return (
           <>
-            We could not send a text message to your phone, so we emailed a 6-digit code to{" "}
+            We could not send a text message to your phone, so we emailed a{" "}
+            <span className="whitespace-nowrap">6-digit</span> code to{" "}
             <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong> instead. {expiry}
           </>
         );
@@ -34,14 +35,16 @@ function CodeStatus({ notice }: { notice: CodeNotice }) {
       if (notice.fallback === "sms_limit") {
         return (
           <>
-            Text messages are paused for your organisation for now, so we emailed a 6-digit code to{" "}
+            Text messages are paused for your organisation for now, so we emailed a{" "}
+            <span className="whitespace-nowrap">6-digit</span> code to{" "}
             <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong>. {expiry}
           </>
         );
       }
       return (
         <>
-          We sent a 6-digit code {notice.channel === "sms" ? "by text message" : "by email"} to{" "}
+          We sent a <span className="whitespace-nowrap">6-digit</span> code{" "}
+          {notice.channel === "sms" ? "by text message" : "by email"} to{" "}
           <strong className="font-medium text-slate-800">{notice.maskedDestination}</strong>. {expiry}
         </>
       );
@@ -65,7 +68,8 @@ export default async function TwoFactorPage({
   const params = await searchParams;
   const requested = params.method;
   const screen = await secondFactorScreen(current, requested);
-  if (screen.locked) return <LockedChallenge current={current} />;
+  if (screen.locked === "until_unlocked") return <LockedChallenge current={current} until={null} />;
+  if (screen.locked === "for_a_while") return <LockedChallenge current={current} until={screen.until} />;
   const { method, otherMethods, codesBarredByReset, notice, codeChannel } = screen;
   const duoNotice = duoNoticeFrom(params.duo);
   // A sign-in that starts with Duo goes straight to Duo's prompt; coming back refused, or asking for Duo, shows this page.
@@ -75,7 +79,7 @@ export default async function TwoFactorPage({
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">Two-factor authentication</h1>
       <p className="mt-1 text-sm text-slate-600">
-        Signing in as <span className="font-medium text-slate-800">{user.email}</span>.{" "}
+        Signing in as <span className="font-medium break-all text-slate-800">{user.email}</span>.{" "}
         {method === "totp" ? <>Open your authenticator app and enter the code it shows for {user.email}.</> : null}
         {method === "duo" ? <>Continue to Duo and approve the sign-in there.</> : null}
         {notice ? <CodeStatus notice={notice} /> : null}

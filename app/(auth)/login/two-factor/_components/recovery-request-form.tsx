@@ -4,20 +4,15 @@ import { useActionState, useId } from "react";
 import { requestRecoveryAction } from "@/app/(auth)/login/two-factor/recovery-actions";
 import { SubmitButton } from "@/components/ui/button";
 import { initialFormState } from "@/lib/action";
-import {
-  RECOVERY_BUTTON_HINT,
-  RECOVERY_BUTTON_LABEL,
-  RECOVERY_NEXT_STEPS,
-  recoveryRequestPendingSince,
-} from "@/lib/recovery/messages";
+import { RECOVERY_BUTTON_HINT, RECOVERY_BUTTON_LABEL, RECOVERY_NEXT_STEPS } from "@/lib/recovery/messages";
 
-/** The button, and once a request is pending, what happens next in plain words. */
-export function RecoveryRequestForm({ pending }: { pending: { createdAt: Date; expiresAt: Date } | null }) {
+/** The button, and once a request is pending (`pendingSince`: when, in words), what happens next in plain words. */
+export function RecoveryRequestForm({ pendingSince }: { pendingSince: string | null }) {
   const [state, action] = useActionState(requestRecoveryAction, initialFormState);
   const id = useId();
   return (
     <div className="mt-4 border-t border-slate-100 pt-4 text-sm">
-      {pending ? (
+      {pendingSince ? (
         <section
           aria-labelledby={`${id}-next`}
           className="mb-4 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sky-950"
@@ -30,7 +25,7 @@ export function RecoveryRequestForm({ pending }: { pending: { createdAt: Date; e
               <li key={step}>{step}</li>
             ))}
           </ol>
-          <p className="mt-2">{recoveryRequestPendingSince(pending.createdAt, pending.expiresAt)}</p>
+          <p className="mt-2">{pendingSince}</p>
         </section>
       ) : (
         <p id={`${id}-hint`} className="mb-2 text-center text-slate-600">
@@ -38,7 +33,11 @@ export function RecoveryRequestForm({ pending }: { pending: { createdAt: Date; e
         </p>
       )}
       <form action={action} className="flex flex-col items-center gap-2">
-        <SubmitButton variant="ghost" pendingLabel="Sending…" aria-describedby={pending ? undefined : `${id}-hint`}>
+        <SubmitButton
+          variant="ghost"
+          pendingLabel="Sending…"
+          aria-describedby={pendingSince ? undefined : `${id}-hint`}
+        >
           {RECOVERY_BUTTON_LABEL}
         </SubmitButton>
         {/* A live region without role="status": the challenge form's own status stays the page's only one. */}

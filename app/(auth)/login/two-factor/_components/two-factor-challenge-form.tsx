@@ -3,50 +3,69 @@
 import { useActionState } from "react";
 import { verifySecondFactorAction } from "@/app/(auth)/login/two-factor/actions";
 import { RememberBrowserChoice } from "@/app/(auth)/login/two-factor/_components/remember-browser-choice";
-import { SubmitButton } from "@/components/ui/button";
+import { buttonClasses, SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
 
+// "6‑digit" with a non-breaking hyphen (U+2011): a narrow screen never breaks it as "6-/digit".
 const HINTS = {
-  totp: "The 6-digit code your authenticator app shows now.",
-  code: "The 6-digit code we sent you.",
+  totp: "The 6\u2011digit code your authenticator app shows now.",
+  code: "The 6\u2011digit code we sent you.",
   none: "One of your recovery codes.",
 } as const;
 
-/** `method`: which code the page asks for; null when only a recovery code can help. */
-export function TwoFactorChallengeForm({ method }: { method: "totp" | "code" | null }) {
+/**
+ * `method`: which code the page asks for; null when only a recovery code can help.
+ * `disabled`: while the second step is paused, nothing can be typed or sent.
+ */
+export function TwoFactorChallengeForm({
+  method,
+  disabled = false,
+}: {
+  method: "totp" | "code" | null;
+  disabled?: boolean;
+}) {
   const [state, action] = useActionState(verifySecondFactorAction, initialFormState);
   return (
-    <form action={action} className="mt-6 space-y-4" noValidate>
-      <FormStatus state={state} />
-      {method ? <input type="hidden" name="method" value={method} /> : null}
-      <Field
-        label="Code"
-        name="code"
-        autoComplete="one-time-code"
-        inputMode={method ? "numeric" : "text"}
-        autoCapitalize="none"
-        spellCheck={false}
-        autoFocus
-        required
-        hint={HINTS[method ?? "none"]}
-        error={state.fieldErrors?.code}
-        className="[&_input]:text-lg [&_input]:tracking-widest"
-      />
-      {method ? (
-        <details className="text-sm text-slate-700">
-          <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
-          <p className="mt-2">
-            Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>) in
-            the Code field instead. Each works once.
-          </p>
-        </details>
-      ) : null}
-      <RememberBrowserChoice />
-      <SubmitButton className="w-full" pendingLabel="Verifying…">
-        Verify
-      </SubmitButton>
+    <form action={action} className="mt-6" noValidate>
+      <fieldset disabled={disabled} className="space-y-4">
+        <FormStatus state={state} />
+        {method ? <input type="hidden" name="method" value={method} /> : null}
+        <Field
+          label="Code"
+          name="code"
+          autoComplete="one-time-code"
+          inputMode={method ? "numeric" : "text"}
+          autoCapitalize="none"
+          spellCheck={false}
+          autoFocus={!disabled}
+          required
+          hint={HINTS[method ?? "none"]}
+          error={state.fieldErrors?.code}
+          className="[&_input]:text-lg [&_input]:tracking-widest"
+        />
+        {method ? (
+          <details className="text-sm text-slate-700">
+            <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
+            <p className="mt-2">
+              Lost your phone? Type one of your recovery codes (like <span className="font-mono">abcd-efgh-jkmn</span>)
+              in the Code field instead. Each works once.
+            </p>
+          </details>
+        ) : null}
+        <RememberBrowserChoice />
+        {disabled ? (
+          // Disabled by its own attribute, not only the fieldset's, so assistive technology and axe know it is.
+          <button type="submit" disabled className={buttonClasses("primary", "w-full")}>
+            Verify
+          </button>
+        ) : (
+          <SubmitButton className="w-full" pendingLabel="Verifying…">
+            Verify
+          </SubmitButton>
+        )}
+      </fieldset>
     </form>
   );
 }

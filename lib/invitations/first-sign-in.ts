@@ -1,0 +1,34 @@
+import type { Db } from "@/db";
+import type { SessionStage } from "@/db/schema";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { planSecondFactorDelivery } from "@/lib/two-factor/sent-codes/delivery";
+import { codeRecipientOf } from "@/lib/two-factor/sent-codes/sign-in-recipient";
+
+/**
+ * The session an accepted invitation opens, from the stage the password
+ * alone would leave (stageAfterPassword).
+ *
+ * Opening the invitation link proved the mailbox a moment ago: the link is a
+ * single-use secret sent to that address, as an emailed code is, spent in the
+ * same request that set the password. So when the only second factor the
+ * invitee would be asked for is a code by email (the fallback of someone
+ * required to use 2FA with nothing set up), another emailed code proves
+ * nothing the link did not: it counts as that first sign-in's email proof.
+ * Never weaker than the policy: an emailed code is then the most the policy
+ * asks (NIST SP 800-63B-4 does not count email as an out-of-band authenticator
+ * at all; the organisation chose to accept it, and the link is the same proof
+ * of the same mailbox). An authenticator app, a verified mobile number or Duo
+ * are proofs the link is not, so those are still asked for; and only this
+ * first sign-in: every later one asks for a code as usual.
+ *
+ * A setup owed by email (a link first) is set up on screen instead, for the
+ * same reason: the mailbox is proven.
+ */
+export function stageAfterInvitation(db: Db, userId: number, stage: SessionStage): SessionStage {
+  if (stage === "email_setup") return "setup";
+  if (stage !== "password") return stage;
+  const { methods } = twoFactorStateOfUser(db, userId);
+  if (methods.length !== 1 || methods[0] !== "code") return stage;
+  const recipient = codeRecipientOf(db, userId);
+  return recipient && planSecondFactorDelivery(recipient).channel === "email" ? "active" : stage;
+}
