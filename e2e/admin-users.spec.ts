@@ -167,7 +167,11 @@ test.describe("a user's admin page", () => {
     await confirmInDialog(page, "Disable");
     await expect(page.getByRole("status").filter({ hasText: "The account is disabled and signed out." })).toBeVisible();
     // The same spot now holds "Enable account": clicking it twice, as a hurried double click would, only asks.
-    await page.mouse.dblclick(place.x + place.width / 2, place.y + place.height / 2);
+    const enable = page.getByRole("button", { name: "Enable account" });
+    const moved = (await enable.boundingBox())!;
+    // It sits where the pointer is: the row keeps the button in its place.
+    expect(Math.abs(moved.y - place.y)).toBeLessThan(8);
+    await enable.dblclick();
     await expect(page.getByRole("dialog", { name: "Enable Dora Double’s account?" })).toBeVisible();
     await page.keyboard.press("Escape");
     expect(disabledAt()).not.toBeNull();
@@ -347,6 +351,8 @@ test("each state of a user's page and the list passes axe and fits a phone", asy
   createUser,
   signInAs,
 }) => {
+  // Ten pages, each checked by axe.
+  test.setTimeout(240_000);
   const admin = await createUser({ permissions: ADMIN });
   const organisationId = admin.organisationId;
   const withFactors = await createUser({ organisationId, totp: true, name: "Fay Factors" });

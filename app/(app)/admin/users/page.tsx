@@ -142,7 +142,8 @@ export default async function UsersPage({
         </button>
       </form>
 
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      {/* Scrolls inside its own box; the containment keeps a wide table from widening the page on a phone. */}
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm [contain:inline-size]">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">
             Users, sorted by {SORTABLE[query.sort as keyof typeof SORTABLE]?.label.toLowerCase() ?? "date created"}{" "}
@@ -178,7 +179,7 @@ export default async function UsersPage({
                     {row.invited ? <span className={`${BADGE} bg-amber-100 text-amber-900`}>Invited</span> : null}
                   </div>
                 </td>
-                <td className="px-4 py-3 break-all text-slate-700">{row.email}</td>
+                <td className="px-4 py-3 whitespace-nowrap text-slate-700">{row.email}</td>
                 <td className="px-4 py-3 text-slate-700">
                   <TwoFactorCell row={row} />
                 </td>

@@ -42,7 +42,8 @@ export function ApiTokensCard({
 function ApiTokensTable({ userId, tokens }: { userId: number; tokens: ApiTokenListItem[] }) {
   const now = new Date();
   return (
-    <div className="overflow-x-auto">
+    // Scrolls inside its own box; the containment keeps the table from widening the page on a phone.
+    <div className="overflow-x-auto [contain:inline-size]">
       <table className="w-full min-w-[36rem] text-left text-sm">
         <caption className="sr-only">API tokens of this user</caption>
         <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase">

@@ -13,7 +13,7 @@ export function RecentSignIns({ events }: { events: RecentSignIn[] }) {
       {events.length === 0 ? (
         <p className="text-sm text-slate-600">No sign-in attempts yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto [contain:inline-size]">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Recent sign-in attempts</caption>
             <thead className="text-xs uppercase tracking-wide text-slate-600">
