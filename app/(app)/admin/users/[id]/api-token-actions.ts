@@ -27,7 +27,8 @@ export const createApiTokenAction = formAction({
       .trim()
       .min(1, "Enter a name for the token, such as the program that will use it.")
       .max(API_TOKEN_NAME_MAX_LENGTH, `Keep the name under ${API_TOKEN_NAME_MAX_LENGTH} characters.`),
-    expires: z.enum(TOKEN_EXPIRY_CHOICES, { error: "Choose when the token expires." }),
+    // Absent (a client from before expiry existed): never, as createApiToken's default; anything else is refused.
+    expires: z.enum(TOKEN_EXPIRY_CHOICES, { error: "Choose when the token expires." }).default("never"),
     expiresOn: z.string().trim().max(20, "Enter the date as a day, month and year.").optional(),
   }),
   echo: ["name", "expires", "expiresOn"],
