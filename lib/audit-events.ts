@@ -59,6 +59,7 @@ export const AUDIT_EVENT_LABELS = {
   "user.updated": "User updated",
   "user.disabled": "User disabled",
   "user.enabled": "User enabled",
+  "api_account.created": "API account created",
   "api_token.created": "API token created",
   "api_token.revoked": "API token revoked",
   "invitation.sent": "Invitation sent",

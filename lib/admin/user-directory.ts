@@ -11,6 +11,7 @@ import {
 } from "@/lib/two-factor/policy/methods";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
+import { twoFactorEnrolment, type TwoFactorEnrolment } from "@/lib/admin/two-factor-enrolment";
 
 export const USERS_PAGE_SIZE = 50;
 export const USER_SORTS = ["name", "email", "lastSignIn", "created"] as const;
@@ -35,6 +36,8 @@ export type UserListRow = {
   invited: boolean;
   lastSignInAt: Date | null;
   twoFactorMethods: SecondFactorMethod[];
+  /** The factors the user set up, apart from the automatic fallback. */
+  enrolment: TwoFactorEnrolment;
   requirement: Requirement["level"];
   roles: string[];
 };
@@ -132,6 +135,8 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
       hasTotp: hasConfirmedAuthenticatorSql,
       roleRequires: roleRequiresTwoFactorSql,
       codesEnabledAt: users.codesEnabledAt,
+      mobileVerifiedAt: users.mobileVerifiedAt,
+      codeDelivery: users.codeDelivery,
       duoEnabledAt: users.duoEnabledAt,
       ssoSubject: users.ssoSubject,
       invited: pendingInvitationSql,
@@ -168,6 +173,15 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
         requiredSince: row.requiredSince,
         now,
       });
+      const methods = usableMethods({
+        allowTotp: organisation.allowTotp,
+        allowCode: organisation.allowCode,
+        hasAuthenticator: Boolean(row.hasTotp),
+        codesEnabled: row.codesEnabledAt !== null,
+        duoAvailable: duoAvailableIn(organisation),
+        duoEnabled: row.duoEnabledAt !== null,
+        requirement,
+      });
       return {
         id: row.id,
         name: row.name,
@@ -176,14 +190,12 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
         disabled: Boolean(row.disabledAt),
         invited: Boolean(row.invited),
         lastSignInAt: row.lastSignInAt,
-        twoFactorMethods: usableMethods({
-          allowTotp: organisation.allowTotp,
-          allowCode: organisation.allowCode,
-          hasAuthenticator: Boolean(row.hasTotp),
+        twoFactorMethods: methods,
+        enrolment: twoFactorEnrolment({
+          methods,
           codesEnabled: row.codesEnabledAt !== null,
-          duoAvailable: duoAvailableIn(organisation),
-          duoEnabled: row.duoEnabledAt !== null,
-          requirement,
+          mobileVerified: row.mobileVerifiedAt !== null,
+          codeDelivery: row.codeDelivery,
         }),
         requirement: requirement.level,
         roles: roleNames.get(row.id) ?? [],

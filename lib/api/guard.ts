@@ -72,7 +72,7 @@ export function apiRoute(handler: ApiHandler) {
       const caller = authenticateApiToken(getDb(), credentials.token);
       if (!caller) {
         return unauthenticated(
-          "This API token is not valid: it is unknown or revoked, or its account is disabled or no longer an API account.",
+          "This API token is not valid: it is unknown, revoked or expired, or its account is disabled or no longer an API account.",
           true,
         );
       }

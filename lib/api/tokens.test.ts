@@ -140,4 +140,17 @@ describe("API tokens", () => {
     ]);
     expect(listApiTokens(db, admin.id)).toEqual([]);
   });
+  it("opens nothing from the instant it expires, like a revoked token, and lists its expiry", () => {
+    const expiresAt = later(60_000);
+    const expiring = createApiToken(db, { userId: account.id, name: "Nightly", createdByUserId: null, expiresAt, now });
+    const lasting = createApiToken(db, { userId: account.id, name: "Forever", createdByUserId: null, now });
+    expect(authenticateApiToken(db, expiring.token, later(59_999))?.tokenId).toBe(expiring.id);
+    expect(authenticateApiToken(db, expiring.token, expiresAt)).toBeNull();
+    expect(authenticateApiToken(db, expiring.token, later(86_400_000))).toBeNull();
+    expect(authenticateApiToken(db, lasting.token, later(86_400_000 * 3650))?.tokenId).toBe(lasting.id);
+    expect(listApiTokens(db, account.id).map((token) => [token.name, token.expiresAt])).toEqual([
+      ["Forever", null],
+      ["Nightly", expiresAt],
+    ]);
+  });
 });

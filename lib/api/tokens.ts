@@ -33,7 +33,14 @@ export class NotAnApiAccountError extends Error {
  */
 export function createApiToken(
   db: Db,
-  input: { userId: number; name: string; createdByUserId: number | null; now?: Date },
+  input: {
+    userId: number;
+    name: string;
+    createdByUserId: number | null;
+    /** From then on the token opens nothing; null or absent: until revoked. */
+    expiresAt?: Date | null;
+    now?: Date;
+  },
 ): { token: string; id: number; hint: string } {
   const owner = db.select({ isApiAccount: users.isApiAccount }).from(users).where(eq(users.id, input.userId)).get();
   if (!owner?.isApiAccount) throw new NotAnApiAccountError();
@@ -47,6 +54,7 @@ export function createApiToken(
       tokenHash: hashToken(token),
       hint,
       createdByUserId: input.createdByUserId,
+      expiresAt: input.expiresAt ?? null,
       ...(input.now ? { createdAt: input.now } : {}),
     })
     .returning({ id: apiTokens.id })
@@ -60,6 +68,7 @@ export type ApiTokenListItem = {
   hint: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  expiresAt: Date | null;
   revokedAt: Date | null;
 };
 
@@ -72,6 +81,7 @@ export function listApiTokens(db: Db, userId: number): ApiTokenListItem[] {
       hint: apiTokens.hint,
       createdAt: apiTokens.createdAt,
       lastUsedAt: apiTokens.lastUsedAt,
+      expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,
     })
     .from(apiTokens)
@@ -107,6 +117,7 @@ const tokenByHash = preparedQuery((db) =>
     .select({
       tokenId: apiTokens.id,
       revokedAt: apiTokens.revokedAt,
+      expiresAt: apiTokens.expiresAt,
       lastUsedAt: apiTokens.lastUsedAt,
       user: { id: users.id, email: users.email, name: users.name, organisationId: users.organisationId },
       disabledAt: users.disabledAt,
@@ -124,15 +135,21 @@ const tokenByHash = preparedQuery((db) =>
  * The API account a presented token belongs to, or null. The token is found
  * by its SHA-256: comparing hashes of a 256-bit random token through an index
  * leaks nothing useful by timing, unlike comparing the tokens themselves.
- * Revoked tokens, and tokens of accounts that are disabled or are no longer
- * API accounts, open nothing.
+ * Revoked or expired tokens, and tokens of accounts that are disabled or are
+ * no longer API accounts, open nothing.
  */
 export function authenticateApiToken(db: Db, token: string, now = new Date()): ApiCaller | null {
   if (!TOKEN_SHAPE.test(token)) return null;
   const row = tokenByHash(db).get({ tokenHash: hashToken(token) });
   if (!row || row.revokedAt || row.disabledAt || !row.isApiAccount) return null;
+  if (isExpired(row.expiresAt, now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run();
   }
   return { tokenId: row.tokenId, user: row.user, organisation: row.organisation };
+}
+
+/** A token expires at the instant named, not a moment after: the same rule for the API and the list. */
+export function isExpired(expiresAt: Date | null, now: Date): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= now.getTime();
 }

@@ -10,15 +10,25 @@ import { adminTarget } from "@/lib/flows/admin-change";
 /** The token itself is in this answer only: it is never stored, only its hash. */
 export async function createApiTokenFor(
   current: CurrentSession,
-  input: { userId: number; name: string },
+  input: { userId: number; name: string; expiresAt: Date | null },
 ): Promise<{ ok: true; name: string; token: string } | { ok: false; reason: "not_found" | "not_api_account" }> {
   const target = adminTarget(current, input.userId, "api_token.create", { ownAccount: "allow" });
   if (!target) return { ok: false, reason: "not_found" };
   if (!target.isApiAccount) return { ok: false, reason: "not_api_account" };
-  const created = createApiToken(getDb(), { userId: target.id, name: input.name, createdByUserId: current.user.id });
+  const created = createApiToken(getDb(), {
+    userId: target.id,
+    name: input.name,
+    createdByUserId: current.user.id,
+    expiresAt: input.expiresAt,
+  });
   recordActorEvent(getDb(), current, "api_token.created", {
     targetUserId: target.id,
-    details: { tokenId: created.id, name: input.name, hint: created.hint },
+    details: {
+      tokenId: created.id,
+      name: input.name,
+      hint: created.hint,
+      expiresAt: input.expiresAt ? input.expiresAt.toISOString() : null,
+    },
   });
   return { ok: true, name: input.name, token: created.token };
 }

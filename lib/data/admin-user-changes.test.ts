@@ -99,7 +99,9 @@ describe("admin changes to a user take the user id only from the actor's organis
     expect(
       await changes.dismissRecoveryRequest(acme.current, { userId: acme.member.id, requestId: other.requestId }),
     ).toEqual({ ok: false, reason: "not_pending" });
-    expect(await tokens.createApiTokenFor(acme.current, { userId: other.api.id, name: "stolen" })).toEqual(notFound);
+    expect(
+      await tokens.createApiTokenFor(acme.current, { userId: other.api.id, name: "stolen", expiresAt: null }),
+    ).toEqual(notFound);
     expect(await tokens.revokeApiTokenOf(acme.current, { userId: other.api.id, tokenId: other.tokenId })).toEqual(
       notFound,
     );

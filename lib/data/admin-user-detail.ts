@@ -46,6 +46,8 @@ export type AdminUserAbilities = {
   canManage: boolean;
   /** The permissions the user holds and the actor lacks; empty when the actor may act on them. */
   missingPermissions: Permission[];
+  /** May open the audit log, where "View this user's events" leads. */
+  canReadAudit: boolean;
 };
 
 export type AdminUserDetail = {
@@ -78,7 +80,8 @@ export async function adminUserDetail(current: CurrentSession, userId: number): 
   // Another organisation's user is simply not found, like one that never existed.
   const found = findUserInOrganisation(db, organisationId, userId);
   if (!found) return null;
-  const holdsUsersManage = (await getCurrentPermissions(current.user.id)).has("users:manage");
+  const permissions = await getCurrentPermissions(current.user.id);
+  const holdsUsersManage = permissions.has("users:manage");
   const reach = accessReach(db, organisationId, current.user.id);
   const mayActOn = reach.mayActOn(found.id);
   const canManage = holdsUsersManage && mayActOn;
@@ -107,6 +110,7 @@ export async function adminUserDetail(current: CurrentSession, userId: number): 
       holdsUsersManage,
       canManage,
       missingPermissions: mayActOn ? [] : missingPermissions(reach.actor, reach.permissionsOf(found.id)),
+      canReadAudit: permissions.has("audit:read"),
     },
     grantChoices: rolesAndGroupsOf(db, organisationId, reach),
     requirement,

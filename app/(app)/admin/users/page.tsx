@@ -3,9 +3,11 @@ import Link from "next/link";
 import { z } from "zod";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
-import { USER_SORTS, type UserListQuery } from "@/lib/admin/user-directory";
+import { FALLBACK_LABELS } from "@/lib/admin/two-factor-enrolment";
+import { USER_SORTS, type UserListQuery, type UserListRow, type UserSort } from "@/lib/admin/user-directory";
 import { grantChoicesOf, pendingRecoveryRequestsOf, usersOfOrganisation } from "@/lib/data/admin-users-list";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
+import { ApiAccountCreateForm } from "@/app/(app)/admin/users/_components/api-account-create-form";
 import { InvitationCreateForm } from "@/app/(app)/admin/users/_components/invitation-create-form";
 import { RecoveryRequestsCard } from "@/app/(app)/admin/users/_components/recovery-requests-card";
 import { LocalTime } from "@/components/ui/local-time";
@@ -20,10 +22,55 @@ const querySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 
-const COLUMNS = [
-  { sort: "name", label: "Name" },
-  { sort: "email", label: "Email" },
-] as const;
+/** The sortable columns; `first` is the direction a first click sorts in (latest sign-ins first). */
+const SORTABLE = {
+  name: { label: "Name", first: "asc", asc: "A to Z", desc: "Z to A" },
+  email: { label: "Email", first: "asc", asc: "A to Z", desc: "Z to A" },
+  lastSignIn: { label: "Last sign-in", first: "desc", asc: "oldest first", desc: "newest first" },
+} as const satisfies Partial<Record<UserSort, { label: string; first: "asc" | "desc"; asc: string; desc: string }>>;
+
+/**
+ * A sortable column's header: aria-sort says how the list is sorted now, an
+ * arrow shows it, and the link's name says what clicking will do.
+ */
+function SortHeader({ query, sort }: { query: UserListQuery; sort: keyof typeof SORTABLE }) {
+  const column = SORTABLE[sort];
+  const active = query.sort === sort;
+  const next = active ? (query.direction === "asc" ? "desc" : "asc") : column.first;
+  return (
+    <th
+      scope="col"
+      aria-sort={active ? (query.direction === "asc" ? "ascending" : "descending") : undefined}
+      className="px-4 py-3 font-semibold whitespace-nowrap"
+    >
+      <Link
+        href={href(query, { sort, direction: next, page: 1 })}
+        aria-label={`${column.label}: sort ${column[next]}`}
+        className="inline-flex items-center gap-1 hover:underline"
+      >
+        {column.label}
+        <span aria-hidden="true" className={active ? "text-slate-900" : "text-slate-400"}>
+          {active ? (query.direction === "asc" ? "▲" : "▼") : "↕"}
+        </span>
+      </Link>
+    </th>
+  );
+}
+
+/** Factors the user set up, or the codes a required user gets without setting anything up, told apart. */
+function TwoFactorCell({ row }: { row: UserListRow }) {
+  const { enrolled, fallback } = row.enrolment;
+  if (enrolled.length > 0) return <>On: {enrolled.map((method) => METHOD_LABELS[method]).join(", ")}</>;
+  if (fallback)
+    return (
+      <span className="inline-block rounded bg-amber-50 px-1.5 py-0.5 text-xs whitespace-nowrap text-amber-900 ring-1 ring-amber-200">
+        {FALLBACK_LABELS[fallback]}
+      </span>
+    );
+  return <>Off</>;
+}
+
+const BADGE = "inline-block rounded px-1.5 py-0.5 text-xs whitespace-nowrap";
 
 function href(query: UserListQuery, changes: Partial<UserListQuery>) {
   const next = { ...query, ...changes };
@@ -64,10 +111,15 @@ export default async function UsersPage({
 
       <RecoveryRequestsCard requests={recoveryRequests} />
 
-      {grantChoices ? <InvitationCreateForm {...grantChoices} /> : null}
+      {grantChoices ? (
+        <div className="flex flex-wrap items-start gap-3">
+          <InvitationCreateForm {...grantChoices} />
+          <ApiAccountCreateForm {...grantChoices} />
+        </div>
+      ) : null}
 
       <form role="search" action="/admin/users" className="flex flex-wrap items-end gap-3">
-        <div>
+        <div className="min-w-0 flex-1 sm:flex-none">
           <label htmlFor="q" className="block text-sm font-medium text-slate-800">
             Search
           </label>
@@ -77,7 +129,7 @@ export default async function UsersPage({
             type="search"
             defaultValue={query.q}
             placeholder="Start of a name or email"
-            className="mt-1 w-72 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none"
+            className="mt-1 w-full max-w-72 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none"
           />
         </div>
         {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
@@ -90,30 +142,17 @@ export default async function UsersPage({
         </button>
       </form>
 
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      {/* Scrolls inside its own box; the containment keeps a wide table from widening the page on a phone. */}
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm [contain:inline-size]">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Users, sorted by {query.sort}</caption>
+          <caption className="sr-only">
+            Users, sorted by {SORTABLE[query.sort as keyof typeof SORTABLE]?.label.toLowerCase() ?? "date created"}{" "}
+            {query.sort in SORTABLE ? SORTABLE[query.sort as keyof typeof SORTABLE][query.direction] : ""}
+          </caption>
           <thead className="bg-slate-50 text-left text-slate-700">
             <tr>
-              {COLUMNS.map((column) => {
-                const active = query.sort === column.sort;
-                const ariaSort = active ? (query.direction === "asc" ? "ascending" : "descending") : undefined;
-                return (
-                  <th key={column.sort} scope="col" aria-sort={ariaSort} className="px-4 py-3 font-semibold">
-                    <Link
-                      href={href(query, {
-                        sort: column.sort,
-                        direction: active && query.direction === "asc" ? "desc" : "asc",
-                        page: 1,
-                      })}
-                      className="hover:underline"
-                    >
-                      {column.label}
-                      {active ? <span aria-hidden="true">{query.direction === "asc" ? " ▲" : " ▼"}</span> : null}
-                    </Link>
-                  </th>
-                );
-              })}
+              <SortHeader query={query} sort="name" />
+              <SortHeader query={query} sort="email" />
               <th scope="col" className="px-4 py-3 font-semibold">
                 Two-factor
               </th>
@@ -123,52 +162,30 @@ export default async function UsersPage({
               <th scope="col" className="px-4 py-3 font-semibold">
                 Roles
               </th>
-              <th
-                scope="col"
-                aria-sort={
-                  query.sort === "lastSignIn" ? (query.direction === "asc" ? "ascending" : "descending") : undefined
-                }
-                className="px-4 py-3 font-semibold"
-              >
-                <Link
-                  href={href(query, {
-                    sort: "lastSignIn",
-                    direction: query.sort === "lastSignIn" && query.direction === "desc" ? "asc" : "desc",
-                    page: 1,
-                  })}
-                  className="hover:underline"
-                >
-                  Last sign-in
-                </Link>
-              </th>
+              <SortHeader query={query} sort="lastSignIn" />
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {rows.map((row) => (
               <tr key={row.id} className="hover:bg-slate-50">
                 <td className="px-4 py-3 font-medium text-slate-900">
-                  <Link href={`/admin/users/${row.id}`} className="text-brand-700 hover:underline">
-                    {row.name}
-                  </Link>
-                  {row.disabled ? (
-                    <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Disabled</span>
-                  ) : null}
-                  {row.isApiAccount ? (
-                    <span className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 text-xs text-sky-800">API</span>
-                  ) : null}
-                  {row.invited ? (
-                    <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">Invited</span>
-                  ) : null}
+                  {/* Badges wrap under the name on a phone instead of squashing. */}
+                  <div className="flex min-w-40 flex-wrap items-center gap-x-2 gap-y-1">
+                    <Link href={`/admin/users/${row.id}`} className="text-brand-700 hover:underline">
+                      {row.name}
+                    </Link>
+                    {row.disabled ? <span className={`${BADGE} bg-slate-200 text-slate-700`}>Disabled</span> : null}
+                    {row.isApiAccount ? <span className={`${BADGE} bg-sky-100 text-sky-800`}>API</span> : null}
+                    {row.invited ? <span className={`${BADGE} bg-amber-100 text-amber-900`}>Invited</span> : null}
+                  </div>
                 </td>
-                <td className="px-4 py-3 text-slate-700">{row.email}</td>
+                <td className="px-4 py-3 whitespace-nowrap text-slate-700">{row.email}</td>
                 <td className="px-4 py-3 text-slate-700">
-                  {row.twoFactorMethods.length
-                    ? `On: ${row.twoFactorMethods.map((method) => METHOD_LABELS[method]).join(", ")}`
-                    : "Off"}
+                  <TwoFactorCell row={row} />
                 </td>
                 <td className="px-4 py-3 text-slate-700">{REQUIREMENT_LABELS[row.requirement]}</td>
                 <td className="px-4 py-3 text-slate-700">{row.roles.join(", ") || "—"}</td>
-                <td className="px-4 py-3 text-slate-700">
+                <td className="px-4 py-3 whitespace-nowrap text-slate-700">
                   {row.lastSignInAt ? <LocalTime date={row.lastSignInAt} /> : "Never"}
                 </td>
               </tr>

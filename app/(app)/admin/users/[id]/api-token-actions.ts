@@ -3,10 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { formAction, type FormState } from "@/lib/action";
+import { TOKEN_EXPIRY_CHOICES, tokenExpiry } from "@/lib/api/token-expiry";
 import { API_TOKEN_NAME_MAX_LENGTH } from "@/lib/api/tokens";
 import { requirePermission } from "@/lib/auth/guards";
 import { createApiTokenFor, revokeApiTokenOf } from "@/lib/data/admin-user-api-tokens";
 import { USER_NOT_FOUND } from "@/lib/flows/admin-change";
+import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
+import { fieldError } from "@/lib/messages";
 
 const requireUserAdmin = () => requirePermission("users:manage");
 const id = z.coerce.number().int().positive();
@@ -24,10 +27,25 @@ export const createApiTokenAction = formAction({
       .trim()
       .min(1, "Enter a name for the token, such as the program that will use it.")
       .max(API_TOKEN_NAME_MAX_LENGTH, `Keep the name under ${API_TOKEN_NAME_MAX_LENGTH} characters.`),
+    // Absent (a client from before expiry existed): never, as createApiToken's default; anything else is refused.
+    expires: z.enum(TOKEN_EXPIRY_CHOICES, { error: "Choose when the token expires." }).default("never"),
+    expiresOn: z.string().trim().max(20, "Enter the date as a day, month and year.").optional(),
   }),
-  echo: ["name"],
+  echo: ["name", "expires", "expiresOn"],
   async handler(input, current): Promise<FormState<CreatedApiToken>> {
-    const created = await createApiTokenFor(current, { userId: input.user, name: input.name });
+    // A date is a day where the admin lives: the token works until that day ends there.
+    const expiry = tokenExpiry({ choice: input.expires, date: input.expiresOn }, new Date(), await viewerTimeZone());
+    if (!expiry.ok)
+      return fieldError("expiresOn", expiry.error, {
+        name: input.name,
+        expires: input.expires,
+        expiresOn: input.expiresOn ?? "",
+      });
+    const created = await createApiTokenFor(current, {
+      userId: input.user,
+      name: input.name,
+      expiresAt: expiry.expiresAt,
+    });
     if (!created.ok)
       return created.reason === "not_found"
         ? USER_NOT_FOUND

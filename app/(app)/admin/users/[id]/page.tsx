@@ -1,27 +1,43 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { endUserSessionAction } from "@/app/(app)/admin/users/[id]/actions";
+import { endUserSessionAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { AccountActionsCard } from "@/app/(app)/admin/users/[id]/_components/account-actions-card";
 import { AdminUserForm } from "@/app/(app)/admin/users/[id]/_components/admin-user-form";
 import { ApiTokensCard } from "@/app/(app)/admin/users/[id]/_components/api-tokens-card";
+import { DetailsCard } from "@/app/(app)/admin/users/[id]/_components/details-card";
 import { InvitationStatus } from "@/app/(app)/admin/users/[id]/_components/invitation-status";
 import { PasswordResetCard } from "@/app/(app)/admin/users/[id]/_components/password-reset-card";
 import { RecentSignIns } from "@/app/(app)/admin/users/[id]/_components/recent-sign-ins";
 import { RecoveryRequestCard } from "@/app/(app)/admin/users/[id]/_components/recovery-request-card";
 import { SecondFactorLockCard } from "@/app/(app)/admin/users/[id]/_components/second-factor-lock-card";
 import { SetupLinkCard } from "@/app/(app)/admin/users/[id]/_components/setup-link-card";
+import { Subsection } from "@/app/(app)/admin/users/[id]/_components/subsection";
 import { TwoFactorMethodsCard } from "@/app/(app)/admin/users/[id]/_components/two-factor-methods-card";
 import { UserFactorsTable } from "@/app/(app)/admin/users/[id]/_components/user-factors-table";
 import { UserHeading } from "@/app/(app)/admin/users/[id]/_components/user-heading";
+import { RowActionForm } from "@/components/row-action-form";
 import { SessionList } from "@/components/session-list";
 import { Card } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
 import { requirePermission } from "@/lib/auth/guards";
 import { adminUserDetail } from "@/lib/data/admin-user-detail";
 
 export const metadata: Metadata = { title: "User" };
 
-export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
+/*
+ * Laid out like Keycloak's user page: details, access, two-factor, sessions
+ * and recent events, then whatever is hard to undo in a "Danger zone". What
+ * cannot apply to this user is not shown at all.
+ */
+export default async function AdminUserPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const current = await requirePermission("users:read");
   const id = z.coerce
     .number()
@@ -34,10 +50,15 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   const { user, abilities, managed } = detail;
   // What the actions will allow (lib/admin/delegation.ts): offer nothing else.
   const { canManage, isOwnAccount } = abilities;
+  const invited = detail.invitation !== null;
+  // Someone who signs in here with a password, and has joined: the only kind a reset link or setup link can help.
+  const signsInHere = !user.isApiAccount && !user.ssoIssuer && !invited;
+  const justCreated = (await searchParams).created === "api-account" && user.isApiAccount;
 
   return (
     <div className="space-y-6">
       <UserHeading user={user} abilities={abilities} />
+      {justCreated ? <Notice>API account created. Create a token for the program under “API tokens”.</Notice> : null}
       <InvitationStatus userId={user.id} invitation={detail.invitation} canManage={canManage} />
       <RecoveryRequestCard
         user={user}
@@ -45,31 +66,14 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         canDismiss={canManage && !isOwnAccount}
         canReset={canManage && !isOwnAccount && !user.ssoIssuer}
       />
-      <SecondFactorLockCard userId={user.id} lock={detail.lock} canUnlock={canManage && !isOwnAccount} />
-      <TwoFactorMethodsCard
-        user={user}
-        requirement={detail.requirement}
-        methods={detail.methods}
-        codes={detail.codes}
-      />
-      <Card
-        title="Factors"
-        id="factors"
-        description="The second factors the user set up, when each was added and last used."
-      >
-        <UserFactorsTable factors={detail.factors} />
-      </Card>
-      <Card title="Sessions" id="sessions" description="Where the user is signed in now.">
-        <SessionList
-          sessions={detail.sessions}
-          currentTokenHash={current.session.tokenHash}
-          endAction={canManage ? endUserSessionAction : undefined}
-          fields={{ user: user.id }}
-          emptyText="The user is not signed in anywhere."
-        />
-      </Card>
-      <RecentSignIns events={detail.recentSignIns} />
-      <Card title="Access" id="access">
+
+      <DetailsCard user={user} invited={invited}>
+        {managed?.passwordReset && signsInHere ? (
+          <PasswordResetCard userId={user.id} refusal={managed.passwordReset.refusal} />
+        ) : null}
+      </DetailsCard>
+
+      <Card title="Access" id="access" description="Roles and groups, and what this user is asked for at sign-in.">
         <AdminUserForm
           user={user}
           roles={detail.grantChoices.roles}
@@ -77,16 +81,79 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           canManage={canManage && !isOwnAccount}
         />
       </Card>
-      {managed ? (
-        <>
-          <ApiTokensCard user={user} tokens={managed.apiTokens} />
-          <AccountActionsCard user={user} isOwnAccount={isOwnAccount} />
-          <SetupLinkCard userId={user.id} setupLink={managed.setupLink} />
-          {managed.passwordReset ? (
-            <PasswordResetCard userId={user.id} refusal={managed.passwordReset.refusal} />
+
+      {managed ? <ApiTokensCard user={user} tokens={managed.apiTokens} /> : null}
+
+      {user.isApiAccount ? null : (
+        <Card title="Two-factor" id="two-factor">
+          <div className="space-y-8">
+            {detail.lock ? (
+              <div className="rounded-lg border border-amber-200 bg-amber-50 p-4">
+                <SecondFactorLockCard userId={user.id} lock={detail.lock} canUnlock={canManage && !isOwnAccount} />
+              </div>
+            ) : null}
+            <TwoFactorMethodsCard
+              user={user}
+              requirement={detail.requirement}
+              methods={detail.methods}
+              codes={detail.codes}
+            />
+            <Subsection
+              id="factors"
+              title="Factors"
+              description="The second factors the user set up, when each was added and last used."
+            >
+              <UserFactorsTable factors={detail.factors} />
+            </Subsection>
+            {managed && signsInHere ? <SetupLinkCard userId={user.id} setupLink={managed.setupLink} /> : null}
+          </div>
+        </Card>
+      )}
+
+      {user.isApiAccount ? null : (
+        <Card title="Sessions" id="sessions" description="Where the user is signed in now.">
+          <div className="space-y-4">
+            <SessionList
+              sessions={detail.sessions}
+              currentTokenHash={current.session.tokenHash}
+              endAction={canManage ? endUserSessionAction : undefined}
+              fields={{ user: user.id }}
+              emptyText="The user is not signed in anywhere."
+            />
+            {managed ? (
+              <RowActionForm
+                action={signOutEverywhereAction}
+                fields={{ user: user.id }}
+                label="Sign out everywhere"
+                pendingLabel="Signing out…"
+                className="flex flex-col items-start gap-2"
+                confirmation={{
+                  title: `Sign ${user.name} out everywhere?`,
+                  consequence:
+                    "Every session they have open, in any browser, ends at its next request. They can sign in again.",
+                  confirmLabel: "Sign out",
+                }}
+              />
+            ) : null}
+          </div>
+        </Card>
+      )}
+
+      <Card title="Recent events" id="recent-events">
+        <div className="space-y-4">
+          {user.isApiAccount ? null : <RecentSignIns events={detail.recentSignIns} />}
+          {abilities.canReadAudit ? (
+            <Link
+              href={`/admin/audit?userId=${user.id}`}
+              className="inline-block text-sm font-medium text-brand-700 hover:underline"
+            >
+              View this user’s events
+            </Link>
           ) : null}
-        </>
-      ) : null}
+        </div>
+      </Card>
+
+      {managed ? <AccountActionsCard user={user} isOwnAccount={isOwnAccount} invited={invited} /> : null}
     </div>
   );
 }

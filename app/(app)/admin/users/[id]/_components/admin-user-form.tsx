@@ -49,12 +49,23 @@ export function AdminUserForm({
   canManage: boolean;
 }) {
   const [state, action] = useActionState(updateUserAction, initialFormState);
+  // The boxes start from the stored values. When those change (this Save, or
+  // another action such as a reset), the fields are rebuilt from them: an
+  // uncontrolled checkbox would otherwise keep showing what it showed before.
+  // The form itself, and so the answer beside Save, stays.
+  const version = [
+    user.twoFactorRequirement,
+    user.codeDelivery,
+    user.isApiAccount,
+    user.hasOwnFactor,
+    user.roleIds.join(","),
+    user.groupIds.join(","),
+  ].join("|");
   return (
     <form action={action} className="space-y-6" noValidate>
-      <FormStatus state={state} />
       <input type="hidden" name="user" value={user.id} />
       {/* A fieldset disables every control at once for admins who may only read. */}
-      <fieldset disabled={!canManage} className="space-y-6">
+      <fieldset key={version} disabled={!canManage} className="space-y-6">
         <RoleGroupChoices
           roles={roles}
           groups={groups}
@@ -96,8 +107,16 @@ export function AdminUserForm({
             defaultChecked={user.isApiAccount}
           />
         </div>
-        {canManage ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
       </fieldset>
+      {canManage ? (
+        // The answer beside the button, where the eye is after pressing it.
+        <div className="flex flex-wrap items-center gap-3">
+          <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+          <FormStatus state={state} />
+        </div>
+      ) : (
+        <FormStatus state={state} />
+      )}
     </form>
   );
 }

@@ -2,10 +2,14 @@ import { RowActionForm } from "@/components/row-action-form";
 import { revokeApiTokenAction } from "@/app/(app)/admin/users/[id]/api-token-actions";
 import { ApiTokenCreateForm } from "@/app/(app)/admin/users/[id]/_components/api-token-create-form";
 import { Card } from "@/components/ui/card";
-import type { ApiTokenListItem } from "@/lib/api/tokens";
+import { isExpired, type ApiTokenListItem } from "@/lib/api/tokens";
 import { LocalTime } from "@/components/ui/local-time";
 
-/** The "API tokens" section of a user's admin page: create (shown once), list, revoke. */
+/**
+ * The "API tokens" section of an API account's admin page: create (shown
+ * once), list, revoke. Not shown for anyone else, unless they kept tokens from
+ * when they were an API account: those can still be revoked.
+ */
 export function ApiTokensCard({
   user,
   tokens,
@@ -13,6 +17,7 @@ export function ApiTokensCard({
   user: { id: number; isApiAccount: boolean };
   tokens: ApiTokenListItem[];
 }) {
+  if (!user.isApiAccount && tokens.length === 0) return null;
   return (
     <Card
       title="API tokens"
@@ -24,7 +29,7 @@ export function ApiTokensCard({
           <ApiTokenCreateForm userId={user.id} />
         ) : (
           <p className="text-sm text-slate-600">
-            API tokens are only for API accounts. Tick “API account” above and save to create tokens for this user.
+            These tokens open nothing while this user is not an API account. Revoke the ones no longer needed.
           </p>
         )}
         {user.isApiAccount && tokens.length === 0 ? <p className="text-sm text-slate-600">No tokens yet.</p> : null}
@@ -35,8 +40,10 @@ export function ApiTokensCard({
 }
 
 function ApiTokensTable({ userId, tokens }: { userId: number; tokens: ApiTokenListItem[] }) {
+  const now = new Date();
   return (
-    <div className="overflow-x-auto">
+    // Scrolls inside its own box; the containment keeps the table from widening the page on a phone.
+    <div className="overflow-x-auto [contain:inline-size]">
       <table className="w-full min-w-[36rem] text-left text-sm">
         <caption className="sr-only">API tokens of this user</caption>
         <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase">
@@ -53,43 +60,58 @@ function ApiTokensTable({ userId, tokens }: { userId: number; tokens: ApiTokenLi
             <th scope="col" className="py-2 pr-4 font-medium">
               Last used
             </th>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              Expires
+            </th>
             <th scope="col" className="py-2 font-medium">
               <span className="sr-only">Status or action</span>
             </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {tokens.map((token) => (
-            <tr key={token.id} className={token.revokedAt ? "text-slate-500" : "text-slate-900"}>
-              <td className="py-2 pr-4 font-medium">{token.name}</td>
-              <td className="py-2 pr-4 font-mono">{token.hint}…</td>
-              <td className="py-2 pr-4">
-                <LocalTime date={token.createdAt} />
-              </td>
-              <td className="py-2 pr-4">{token.lastUsedAt ? <LocalTime date={token.lastUsedAt} /> : "Never"}</td>
-              <td className="py-2 text-right">
-                {token.revokedAt ? (
-                  <span>
-                    Revoked <LocalTime date={token.revokedAt} />
-                  </span>
-                ) : (
-                  <RowActionForm
-                    action={revokeApiTokenAction}
-                    fields={{ user: userId, token: token.id }}
-                    label="Revoke"
-                    accessibleName={`Revoke ${token.name}`}
-                    pendingLabel="Revoking…"
-                    variant="danger"
-                    confirmation={{
-                      title: `Revoke the token “${token.name}”?`,
-                      consequence: "Programs that use it are refused from their next request. This cannot be undone.",
-                      confirmLabel: "Revoke",
-                    }}
-                  />
-                )}
-              </td>
-            </tr>
-          ))}
+          {tokens.map((token) => {
+            const expired = isExpired(token.expiresAt, now);
+            return (
+              <tr key={token.id} className={token.revokedAt || expired ? "text-slate-500" : "text-slate-900"}>
+                <td className="py-2 pr-4 font-medium">{token.name}</td>
+                <td className="py-2 pr-4 font-mono">{token.hint}…</td>
+                <td className="py-2 pr-4">
+                  <LocalTime date={token.createdAt} />
+                </td>
+                <td className="py-2 pr-4">{token.lastUsedAt ? <LocalTime date={token.lastUsedAt} /> : "Never"}</td>
+                <td className="py-2 pr-4">
+                  {token.expiresAt === null ? (
+                    "Never"
+                  ) : expired ? (
+                    <span className="font-medium text-red-800">Expired</span>
+                  ) : (
+                    <LocalTime date={token.expiresAt} />
+                  )}
+                </td>
+                <td className="py-2 text-right">
+                  {token.revokedAt ? (
+                    <span>
+                      Revoked <LocalTime date={token.revokedAt} />
+                    </span>
+                  ) : (
+                    <RowActionForm
+                      action={revokeApiTokenAction}
+                      fields={{ user: userId, token: token.id }}
+                      label="Revoke"
+                      accessibleName={`Revoke ${token.name}`}
+                      pendingLabel="Revoking…"
+                      variant="danger"
+                      confirmation={{
+                        title: `Revoke the token “${token.name}”?`,
+                        consequence: "Programs that use it are refused from their next request. This cannot be undone.",
+                        confirmLabel: "Revoke",
+                      }}
+                    />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

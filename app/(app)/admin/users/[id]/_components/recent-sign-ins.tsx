@@ -1,19 +1,19 @@
-import { Card } from "@/components/ui/card";
+import { Subsection } from "@/app/(app)/admin/users/[id]/_components/subsection";
 import type { RecentSignIn } from "@/lib/admin/recent-sign-ins";
 import { LocalTime } from "@/components/ui/local-time";
 
 /** The user's last sign-in attempts, from the audit log; the page has checked users:read and the organisation. */
 export function RecentSignIns({ events }: { events: RecentSignIn[] }) {
   return (
-    <Card
+    <Subsection
       title="Recent sign-ins"
       id="recent-sign-ins"
-      description="The last ten sign-in attempts, successful or not. Times are in UTC."
+      description="The last ten sign-in attempts, successful or not."
     >
       {events.length === 0 ? (
         <p className="text-sm text-slate-600">No sign-in attempts yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto [contain:inline-size]">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Recent sign-in attempts</caption>
             <thead className="text-xs uppercase tracking-wide text-slate-600">
@@ -47,6 +47,6 @@ export function RecentSignIns({ events }: { events: RecentSignIn[] }) {
           </table>
         </div>
       )}
-    </Card>
+    </Subsection>
   );
 }

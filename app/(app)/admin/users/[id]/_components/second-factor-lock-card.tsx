@@ -1,5 +1,5 @@
 import { SecondFactorUnlockForm } from "@/app/(app)/admin/users/[id]/_components/second-factor-unlock-form";
-import { Card } from "@/components/ui/card";
+import { Subsection } from "@/app/(app)/admin/users/[id]/_components/subsection";
 import { formatDateTime } from "@/lib/format";
 import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 import type { FactorLock } from "@/lib/two-factor/sign-in/factor-lock";
@@ -18,12 +18,12 @@ export async function SecondFactorLockCard({
   if (!lock) return null;
   const description = `Locked since ${formatDateTime(lock.lockedAt, timeZone)}, after ${lock.failures} wrong attempts in a row. The user can still sign in with a recovery code.`;
   return (
-    <Card title="Second step locked" id="second-factor-lock">
+    <Subsection title="Second step locked" id="second-factor-lock">
       {canUnlock ? (
         <SecondFactorUnlockForm userId={userId} description={description} />
       ) : (
         <p className="text-sm text-slate-700">{description}</p>
       )}
-    </Card>
+    </Subsection>
   );
 }

@@ -1,6 +1,6 @@
 import { sendSetupLinkAction } from "@/app/(app)/admin/users/[id]/setup-link-actions";
 import { RowActionForm } from "@/components/row-action-form";
-import { Card } from "@/components/ui/card";
+import { Subsection } from "@/app/(app)/admin/users/[id]/_components/subsection";
 import type { AdminUserDetail } from "@/lib/data/admin-user-detail";
 
 /** "Send setup link" on a user's admin page, or why it is not offered. */
@@ -12,7 +12,7 @@ export function SetupLinkCard({
   setupLink: NonNullable<AdminUserDetail["managed"]>["setupLink"];
 }) {
   return (
-    <Card
+    <Subsection
       title="Authenticator setup link"
       id="setup-link"
       description="Emails the user a link, valid once for 24 hours, to a page where they sign in and set up their authenticator app. You never see their secret; a new link replaces any earlier one."
@@ -28,6 +28,6 @@ export function SetupLinkCard({
       ) : (
         <p className="text-sm text-slate-600">{setupLink.reason}</p>
       )}
-    </Card>
+    </Subsection>
   );
 }

@@ -1,10 +1,10 @@
-import { Card } from "@/components/ui/card";
+import { Subsection } from "@/app/(app)/admin/users/[id]/_components/subsection";
 import { requirementLabel } from "@/lib/admin/labels";
 import type { AdminUserDetail } from "@/lib/data/admin-user-detail";
 import { formatPhone } from "@/lib/format";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 
-/** How the user signs in, what is required of them, and where their codes go. */
+/** What is required of the user, what they can use, and where their codes go. */
 export function TwoFactorMethodsCard({
   user,
   requirement,
@@ -12,16 +12,8 @@ export function TwoFactorMethodsCard({
   codes,
 }: Pick<AdminUserDetail, "user" | "requirement" | "methods" | "codes">) {
   return (
-    <Card title="Two-factor methods" id="methods">
+    <Subsection title="Two-factor methods" id="methods">
       <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
-        <dt className="font-medium text-slate-700">Signs in with</dt>
-        <dd className="text-slate-900">
-          {user.ssoIssuer
-            ? `SSO through ${user.ssoIssuer}: no password here, and the identity provider asks for the second factor`
-            : user.isApiAccount
-              ? "API tokens only: never this web interface"
-              : "Email and password"}
-        </dd>
         <dt className="font-medium text-slate-700">Effective requirement</dt>
         <dd className="text-slate-900">{requirementLabel(requirement)}</dd>
         <dt className="font-medium text-slate-700">Methods in use</dt>
@@ -40,6 +32,6 @@ export function TwoFactorMethodsCard({
             : "None"}
         </dd>
       </dl>
-    </Card>
+    </Subsection>
   );
 }

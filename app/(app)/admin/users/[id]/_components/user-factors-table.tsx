@@ -12,7 +12,7 @@ const FACTOR_LABELS: Record<FactorView["kind"], string> = {
 export function UserFactorsTable({ factors }: { factors: FactorView[] }) {
   if (factors.length === 0) return <p className="text-sm text-slate-600">The user has not set up a second factor.</p>;
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto [contain:inline-size]">
       <table className="min-w-full text-left text-sm">
         <caption className="sr-only">Second factors the user set up</caption>
         <thead className="text-slate-700">

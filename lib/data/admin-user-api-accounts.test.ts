@@ -1,0 +1,81 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type * as DbModule from "@/db";
+import type { Db } from "@/db";
+import { auditEvents, emailLinks, organisations, outbox, roles, userRoles, users } from "@/db/schema";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { insertUser, testDatabase } from "@/test/db";
+
+let db: Db;
+vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
+// refuse() ends in Next's forbidden(): here, a recognisable throw.
+vi.mock("next/navigation", () => ({
+  forbidden: () => {
+    throw new Error("403");
+  },
+}));
+
+const { createApiAccountFor } = await import("@/lib/data/admin-user-api-accounts");
+
+/** An actor holding `permissions` through one role, and the organisation's roles. */
+async function setUp() {
+  const organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
+  const role = (name: string, permissions: Array<"users:read" | "users:manage" | "settings:manage">) =>
+    db.insert(roles).values({ organisationId, name, permissions }).returning().get().id;
+  const userAdmin = role("User admin", ["users:read", "users:manage"]);
+  const reader = role("Reader", ["users:read"]);
+  const settings = role("Settings", ["settings:manage"]);
+  const actor = await insertUser(db, { organisationId, name: "Ada" });
+  db.insert(userRoles).values({ userId: actor.id, roleId: userAdmin }).run();
+  const current = {
+    user: { id: actor.id, organisationId, name: "Ada", email: actor.email },
+    organisation: { id: organisationId, name: "Acme" },
+    session: { tokenHash: "x" },
+    context: { ip: null, userAgent: null },
+  } as unknown as CurrentSession;
+  return { organisationId, current, roles: { userAdmin, reader, settings } };
+}
+
+describe("createApiAccountFor", () => {
+  beforeEach(() => {
+    db = testDatabase();
+  });
+
+  it("creates an API account in the actor's organisation, with no password, no invitation and no email, audited", async () => {
+    const { organisationId, current, roles: ids } = await setUp();
+    const { id } = await createApiAccountFor(current, { name: "Billing sync", roleIds: [ids.reader], groupIds: [] });
+    const account = db.select().from(users).where(eq(users.id, id)).get()!;
+    expect(account).toMatchObject({ organisationId, name: "Billing sync", isApiAccount: true, passwordHash: null });
+    expect(account.email).toMatch(/^billing-sync\.[0-9a-f]{8}@api-accounts\.invalid$/);
+    expect(db.select().from(userRoles).where(eq(userRoles.userId, id)).all()).toEqual([
+      { userId: id, roleId: ids.reader },
+    ]);
+    expect(db.select().from(emailLinks).where(eq(emailLinks.userId, id)).all()).toEqual([]);
+    expect(db.select().from(outbox).all()).toEqual([]);
+    const events = db.select().from(auditEvents).where(eq(auditEvents.type, "api_account.created")).all();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorUserId: current.user.id, targetUserId: id });
+    expect(events[0]!.details).toMatchObject({ name: "Billing sync", roles: "Reader", groups: "" });
+  });
+
+  it("refuses, with 403 and an audit row, a role carrying permissions the actor does not hold", async () => {
+    const { current, roles: ids } = await setUp();
+    await expect(
+      createApiAccountFor(current, { name: "Sneaky", roleIds: [ids.settings], groupIds: [] }),
+    ).rejects.toThrow("403");
+    expect(db.select().from(users).where(eq(users.name, "Sneaky")).all()).toEqual([]);
+    expect(db.select().from(auditEvents).where(eq(auditEvents.type, "access.refused")).all()).toHaveLength(1);
+  });
+
+  it("never puts the account in another organisation's roles", async () => {
+    const { current } = await setUp();
+    const otherOrganisation = db.insert(organisations).values({ name: "Other" }).returning().get().id;
+    const foreign = db
+      .insert(roles)
+      .values({ organisationId: otherOrganisation, name: "Foreign", permissions: [] })
+      .returning()
+      .get().id;
+    const { id } = await createApiAccountFor(current, { name: "Robot", roleIds: [foreign], groupIds: [] });
+    expect(db.select().from(userRoles).where(eq(userRoles.userId, id)).all()).toEqual([]);
+  });
+});

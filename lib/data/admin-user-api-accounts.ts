@@ -1,0 +1,42 @@
+import "server-only";
+import { getDb } from "@/db";
+import { createApiAccount } from "@/lib/admin/api-accounts";
+import { refusalToGrant } from "@/lib/admin/delegated-change";
+import { rolesAndGroupsOf } from "@/lib/admin/user-admin";
+import { recordActorEvent } from "@/lib/audit";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { refuse } from "@/lib/flows/admin-change";
+
+/**
+ * "New API account": a service account in the actor's organisation, with
+ * roles and groups the actor may give (lib/admin/delegation.ts). Anything
+ * beyond is a forgery, since the form offers only those: 403, audited.
+ */
+export async function createApiAccountFor(
+  current: CurrentSession,
+  input: { name: string; roleIds: number[]; groupIds: number[] },
+): Promise<{ id: number }> {
+  const db = getDb();
+  const organisationId = current.organisation.id;
+  const grant = { roleIds: input.roleIds, groupIds: input.groupIds };
+  const refusal = refusalToGrant(db, organisationId, current.user.id, grant);
+  if (refusal) refuse(current, "api_account.create", refusal);
+  const created = db.transaction((tx) => createApiAccount(tx, { organisationId, name: input.name, ...grant }));
+  // Names, not ids, so the audit log reads as what happened.
+  const { roles, groups } = rolesAndGroupsOf(db, organisationId);
+  const namesOf = (all: Array<{ id: number; name: string }>, ids: number[]) =>
+    all
+      .filter((item) => ids.includes(item.id))
+      .map((item) => item.name)
+      .join(", ");
+  recordActorEvent(db, current, "api_account.created", {
+    targetUserId: created.id,
+    details: {
+      name: input.name,
+      email: created.email,
+      roles: namesOf(roles, input.roleIds),
+      groups: namesOf(groups, input.groupIds),
+    },
+  });
+  return { id: created.id };
+}
