@@ -32,7 +32,13 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Profile</h1>
       <AccountSection name={user.name} email={user.email} />
-      <TwoFactorSection twoFactor={twoFactor} trustedBrowsers={trustedBrowsers} duoNotice={duoNotice} sso={sso} />
+      <TwoFactorSection
+        twoFactor={twoFactor}
+        trustedBrowsers={trustedBrowsers}
+        duoNotice={duoNotice}
+        hasMobile={mobile.mobileNumber !== null}
+        sso={sso}
+      />
       {sso ? null : <MobileSection mobile={mobile} />}
       {sso ? null : <PasswordSection />}
       <SignInAlertsCard on={signInAlertsOn} />

@@ -34,6 +34,7 @@ export function SentCodeForm({
   startLabel,
   confirmLabel,
   reveal,
+  done = false,
 }: {
   startAction: Action<CodeSent>;
   confirmAction: Action<never>;
@@ -42,16 +43,22 @@ export function SentCodeForm({
   startLabel: string;
   confirmLabel: string;
   /** Show a button that opens the form, rather than the form itself. */
-  reveal?: { label: string; variant?: ButtonVariant };
+  reveal?: { label: string; accessibleName?: string; variant?: ButtonVariant };
+  /**
+   * The change is in place (the page re-rendered after it): offer nothing,
+   * but keep the answer to the change just made on screen.
+   */
+  done?: boolean;
 }) {
   const [started, start] = useActionState(startAction, initialFormState);
   const [confirmed, confirm] = useActionState(confirmAction, initialFormState);
 
   if (confirmed.status === "success") return <FormStatus state={confirmed} />;
+  if (done) return null;
 
   if (started.data) {
     return (
-      <form action={confirm} className="space-y-4 sm:max-w-sm" noValidate>
+      <form data-expanded action={confirm} className="space-y-4 sm:max-w-sm" noValidate>
         <FormStatus state={confirmed.status === "error" ? confirmed : started} />
         <Field
           label="Code"
@@ -61,7 +68,7 @@ export function SentCodeForm({
           autoComplete="one-time-code"
           autoFocus
           required
-          hint={`The 6-digit code we sent to ${started.data.sentTo}.`}
+          hint={`The 6‑digit code we sent to ${started.data.sentTo}.`}
           error={confirmed.fieldErrors?.code}
         />
         <SubmitButton pendingLabel="Checking…">{confirmLabel}</SubmitButton>
@@ -70,7 +77,7 @@ export function SentCodeForm({
   }
 
   const form = (
-    <form action={start} className="space-y-4 sm:max-w-sm" noValidate>
+    <form data-expanded action={start} className="space-y-4 sm:max-w-sm" noValidate>
       {intro ? <p className="text-sm text-slate-700">{intro}</p> : null}
       <FormStatus state={started} />
       {fields.map(({ defaultValue, ...field }, index) => (
@@ -90,7 +97,7 @@ export function SentCodeForm({
     </form>
   );
   return reveal ? (
-    <Reveal label={reveal.label} variant={reveal.variant}>
+    <Reveal label={reveal.label} accessibleName={reveal.accessibleName} variant={reveal.variant}>
       {() => form}
     </Reveal>
   ) : (
