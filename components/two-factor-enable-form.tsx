@@ -22,8 +22,8 @@ type Props = {
   finishAction?: () => Promise<void>;
   /** The button that starts enrolling: another wording when 2FA is already on by other means. */
   label?: string;
-  /** The button's fuller name for screen readers, when `label` is short ("Set up"). */
-  accessibleName?: string;
+  /** Words after a short `label` ("Set up") that only screen readers hear. */
+  labelContext?: string;
   variant?: ButtonVariant;
   /**
    * The app is already set up (the profile re-renders as soon as it is): the
@@ -58,7 +58,7 @@ function Enrolment({
   confirmAction,
   askPassword,
   label = "Enable two-factor authentication",
-  accessibleName,
+  labelContext,
   variant = "primary",
   configured = false,
   onSaved,
@@ -153,7 +153,7 @@ function Enrolment({
   }
 
   return (
-    <Reveal label={label} accessibleName={accessibleName} variant={variant}>
+    <Reveal label={label} labelContext={labelContext} variant={variant}>
       {() => (
         <form data-expanded action={start} className="space-y-4 sm:max-w-sm" noValidate>
           <p className="text-sm text-slate-700">Confirm it is you to start.</p>

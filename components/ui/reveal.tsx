@@ -9,21 +9,22 @@ import { buttonClasses, type ButtonVariant } from "@/components/ui/button";
  */
 export function Reveal({
   label,
-  accessibleName,
+  labelContext,
   variant = "secondary",
   children,
 }: {
   label: string;
-  /** A fuller name for screen readers, containing `label` ("Set up" → "Set up Duo"), where the context shows the rest. */
-  accessibleName?: string;
+  /** Words after `label` that only screen readers hear, where the row shows them: "Set up" + "Duo". */
+  labelContext?: string;
   variant?: ButtonVariant;
   children: (close: () => void) => ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   if (open) return <>{children(() => setOpen(false))}</>;
   return (
-    <button type="button" aria-label={accessibleName} className={buttonClasses(variant)} onClick={() => setOpen(true)}>
+    <button type="button" className={buttonClasses(variant)} onClick={() => setOpen(true)}>
       {label}
+      {labelContext ? <span className="sr-only"> {labelContext}</span> : null}
     </button>
   );
 }

@@ -46,7 +46,7 @@ export function AuthenticatorAppRow({ twoFactor, preferred }: { twoFactor: OwnTw
           configured={hasAuthenticator}
           // With nothing on yet, this is how two-factor authentication starts.
           label={enabled ? "Set up" : "Enable two-factor authentication"}
-          accessibleName={enabled ? "Set up an authenticator app" : undefined}
+          labelContext={enabled ? "an authenticator app" : undefined}
           variant={enabled ? "secondary" : "primary"}
         />
       ) : null}

@@ -38,13 +38,10 @@ export function PreferredMethodControl({
   return (
     <form action={action} className="flex flex-col items-start gap-2">
       <input type="hidden" name="method" value={method} />
-      <SubmitButton
-        variant="secondary"
-        pendingLabel="Saving…"
-        // Starts with the words shown, and names the method: every row has this button.
-        aria-label={`Make preferred method: ${label}`}
-      >
+      <SubmitButton variant="secondary" pendingLabel="Saving…">
         Make preferred
+        {/* Every configured row has this button: its name says which method. */}
+        <span className="sr-only"> method: {label}</span>
       </SubmitButton>
       <FormStatus state={state} />
     </form>

@@ -12,7 +12,7 @@ import { initialFormState } from "@/lib/action";
 export function RecoveryCodesRegenerateForm() {
   const [state, action] = useActionState(regenerateRecoveryCodesAction, initialFormState);
   return (
-    <Reveal label="Regenerate" accessibleName="Regenerate recovery codes">
+    <Reveal label="Regenerate" labelContext="recovery codes">
       {(close) =>
         state.data ? (
           <div data-expanded>

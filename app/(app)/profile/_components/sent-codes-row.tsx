@@ -51,7 +51,7 @@ export function SentCodesRow({
       {usable && preferred !== null ? (
         <PreferredMethodControl method="code" label={METHOD_LABELS.code} preferred={preferred} />
       ) : null}
-      {usable || twoFactor.allowCode ? (
+      {usable ? (
         <Link href="#mobile" className={buttonClasses("ghost")}>
           {hasMobile ? "Change number" : "Use a mobile number"}
         </Link>
@@ -63,8 +63,9 @@ export function SentCodesRow({
           done={usable}
           reveal={{
             label: "Set up",
-            accessibleName: "Set up codes by text message or email",
-            variant: twoFactor.enabled ? "secondary" : "primary",
+            labelContext: "codes by text message or email",
+            // Secondary even with nothing on: the authenticator app's button is the one to start with.
+            variant: "secondary",
           }}
           intro={`We will send a code ${codeDestination} to check it arrives. Confirm it is you first.`}
           fields={[

@@ -28,7 +28,7 @@ export function TwoFactorDisableForm({ offerEmailedCode }: { offerEmailedCode: b
             <RowActionForm
               action={sendConfirmationCodeAction}
               fields={{}}
-              label="Email me a code for this"
+              label="Email me a code"
               accessibleName="Email me a code to confirm turning two-factor authentication off"
               pendingLabel="Sending…"
               className="flex flex-col items-start gap-2"

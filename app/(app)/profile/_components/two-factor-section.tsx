@@ -10,6 +10,9 @@ import { SSO_SECOND_FACTOR_NOTE } from "@/lib/auth/sso";
 import type { DuoNotice } from "@/lib/two-factor/duo/messages";
 import { METHOD_LABELS, startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
 
+// Boxed from a tablet up; on a phone the card's own box is enough, and the rows get the width.
+const ROW_LIST = "mt-3 sm:rounded-lg sm:border sm:border-slate-200 sm:px-4 sm:py-4";
+
 type Props = {
   twoFactor: OwnTwoFactor;
   trustedBrowsers: OwnTrustedBrowser[];
@@ -51,7 +54,7 @@ export function TwoFactorSection({ twoFactor, trustedBrowsers, duoNotice, hasMob
           </p>
           <div>
             <h3 className="text-sm font-semibold text-slate-900">Two-factor methods</h3>
-            <ul className="mt-3 divide-y divide-slate-100 rounded-lg border border-slate-200 px-4 py-4">
+            <ul className={`divide-y divide-slate-100 ${ROW_LIST}`}>
               <AuthenticatorAppRow twoFactor={twoFactor} preferred={preferred("totp")} />
               <SentCodesRow twoFactor={twoFactor} preferred={preferred("code")} hasMobile={hasMobile} />
               <DuoRow twoFactor={twoFactor} preferred={preferred("duo")} notice={duoNotice} />
@@ -59,7 +62,7 @@ export function TwoFactorSection({ twoFactor, trustedBrowsers, duoNotice, hasMob
           </div>
           <div>
             <h3 className="text-sm font-semibold text-slate-900">Recovery options</h3>
-            <ul className="mt-3 rounded-lg border border-slate-200 px-4 py-4">
+            <ul className={ROW_LIST}>
               <RecoveryCodesRow twoFactor={twoFactor} />
             </ul>
           </div>
