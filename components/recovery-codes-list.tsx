@@ -1,17 +1,11 @@
 "use client";
 
-import { useState } from "react";
+import { CopyButton } from "@/components/copy-button";
 import { buttonClasses } from "@/components/ui/button";
 
 /** Recovery codes, shown once, with ways to keep them. */
 export function RecoveryCodesList({ codes, onDone }: { codes: string[]; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
   const text = `Twofold recovery codes. Each works once.\n\n${codes.join("\n")}\n`;
-
-  async function copy() {
-    await navigator.clipboard.writeText(text);
-    setCopied(true);
-  }
 
   function download() {
     const link = document.createElement("a");
@@ -38,18 +32,13 @@ export function RecoveryCodesList({ codes, onDone }: { codes: string[]; onDone: 
         ))}
       </ul>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="button" className={buttonClasses("secondary")} onClick={copy}>
-          Copy
-        </button>
         <button type="button" className={buttonClasses("secondary")} onClick={download}>
           Download
         </button>
         <button type="button" className={buttonClasses("primary")} onClick={onDone}>
           I have saved my recovery codes
         </button>
-        <p aria-live="polite" className="text-sm text-emerald-700">
-          {copied ? "Copied to the clipboard." : ""}
-        </p>
+        <CopyButton text={text} label="Copy" />
       </div>
     </div>
   );

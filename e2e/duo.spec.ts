@@ -512,7 +512,13 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   await expect(page).toHaveURL(/\/profile\?duo=enabled/);
   await expect(page.getByText("Duo is on. Sign-in will start with Duo.")).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "Two-factor authentication is on: duo." })).toBeVisible();
-  await expect(page.getByLabel("Preferred method")).toHaveValue("duo");
+  // Duo is the only method: its row says it is configured, with no choice of preferred method to make.
+  const duoRow = page
+    .getByRole("region", { name: "Two-factor authentication" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: "Duo", exact: true }) });
+  await expect(duoRow.getByText("Configured", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: /preferred method/i })).toHaveCount(0);
   await expectNoAxeViolations(page);
   const row = db.select().from(users).where(eq(users.id, user.id)).get()!;
   expect(row.duoEnabledAt).not.toBeNull();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { codesLeftText, fieldError, fieldErrors, inMinutes, messages } from "@/lib/messages";
+import {
+  codesLeftText,
+  fieldError,
+  fieldErrors,
+  inMinutes,
+  messages,
+  otherSessionsSignedOutText,
+} from "@/lib/messages";
 
 const now = new Date("2026-01-01T00:00:00Z");
 const later = (ms: number) => new Date(now.getTime() + ms);
@@ -63,4 +70,12 @@ describe("waits and counts read as people say them", () => {
       "We sent a code by email to a•••@acme.test. It is valid for 2 minutes.",
     );
   });
+});
+
+describe("otherSessionsSignedOutText", () => {
+  it.each([
+    [0, ""],
+    [1, "Your other session was signed out."],
+    [3, "Your other 3 sessions were signed out."],
+  ])("%i sessions ended: %s", (count, text) => expect(otherSessionsSignedOutText(count)).toBe(text));
 });

@@ -33,6 +33,12 @@ export function codesLeftText(codesLeft: number): string {
   return `You have ${plural(codesLeft, "recovery code")} left.`;
 }
 
+/** After turning 2FA on ended the user's sessions elsewhere: "Your other 2 sessions were signed out." */
+export function otherSessionsSignedOutText(count: number): string {
+  if (count === 0) return "";
+  return count === 1 ? "Your other session was signed out." : `Your other ${count} sessions were signed out.`;
+}
+
 export const messages = {
   notUnderstood: "That request was not understood.",
   correctHighlighted: (fieldCount: number) =>

@@ -1,18 +1,57 @@
 import { describe, expect, it } from "vitest";
-import { mobileNumberSchema, passwordChangeSchema, profileSchema } from "@/lib/profile-schemas";
+import type { CountryCode } from "libphonenumber-js/max";
+import {
+  mobileNumberChangeSchema,
+  parseMobileNumber,
+  passwordChangeSchema,
+  profileSchema,
+} from "@/lib/profile-schemas";
+
+const FORMAT =
+  "Enter a mobile number as you dial it in the country chosen, or in international format, like +44 7911 123456.";
 
 describe("profile input", () => {
-  it("normalises mobile numbers to E.164 and allows none", () => {
-    expect(mobileNumberSchema.parse("+44 7911 123456")).toBe("+447911123456");
-    expect(mobileNumberSchema.parse(" ")).toBeNull();
+  it.each([
+    ["+44 7911 123456", "GB", "+447911123456"],
+    ["+44 7911 123456", "US", "+447911123456"],
+    ["07911 123456", "GB", "+447911123456"],
+    ["0044 7911 123456", "GB", "+447911123456"],
+    ["(201) 555-0123", "US", "+12015550123"],
+    [" ", "GB", null],
+  ])("reads %s with the country %s as %s", (typed, country, stored) => {
+    expect(parseMobileNumber(typed, country as CountryCode)).toEqual({ ok: true, number: stored });
   });
 
-  it.each(["07700 900123", "+44 20 7946 0000", "+1 555", "'; drop table users; --", "x".repeat(10_000)])(
-    "refuses %s as a mobile number",
-    (mobileNumber) => {
-      expect(mobileNumberSchema.safeParse(mobileNumber).success).toBe(false);
-    },
-  );
+  it.each([
+    ["07911 123456", null, "Choose the number’s country, or start with + and its code."],
+    ["07911 123456", "US", FORMAT],
+    ["07700 900123", "GB", "That is not a mobile number in use: check it."],
+    ["+44 20 7946 0123", "GB", "That is not a mobile number: text messages cannot reach it."],
+    ["020 3123 4567", "GB", "That is not a mobile number: text messages cannot reach it."],
+    ["+1 555", "GB", FORMAT],
+    ["'; drop table users; --", "GB", FORMAT],
+  ])("refuses %s with the country %s: %s", (typed, country, message) => {
+    expect(parseMobileNumber(typed, country as CountryCode | null)).toEqual({ ok: false, message });
+  });
+
+  it("ties a refused number to the field, whatever else the form holds", () => {
+    const base = { currentPassword: "secret", country: "GB" };
+    expect(mobileNumberChangeSchema.parse({ ...base, mobileNumber: "07911 123456" })).toEqual({
+      mobileNumber: "+447911123456",
+      currentPassword: "secret",
+    });
+    for (const input of [
+      { ...base, mobileNumber: "x".repeat(10_000) },
+      { ...base, mobileNumber: "07911 123456", country: "Narnia" },
+      { ...base, mobileNumber: "07911 123456", country: "XX" },
+    ]) {
+      const result = mobileNumberChangeSchema.safeParse(input);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => issue.path[0])).toEqual([
+        input.country === base.country ? "mobileNumber" : "country",
+      ]);
+    }
+  });
 
   it("accepts unicode names and refuses empty, overlong or control-character ones", () => {
     expect(profileSchema.parse({ name: "  Zoë Ångström 王 " }).name).toBe("Zoë Ångström 王");

@@ -1,6 +1,7 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-policy";
+import { asPhoneCountry } from "@/lib/phone-countries";
 
 export const NAME_MAX_LENGTH = 100;
 
@@ -12,27 +13,62 @@ export const nameSchema = z
   // Control characters have no place in a name and would garble emails and logs.
   .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), { error: "Use letters, spaces and punctuation only." });
 
-/** Empty means no number; anything else must be a real mobile number in international format, kept as E.164. */
-export const mobileNumberSchema = z
+const MOBILE_FORMAT_MESSAGE =
+  "Enter a mobile number as you dial it in the country chosen, or in international format, like +44 7911 123456.";
+
+export const currentPasswordSchema = z
   .string()
-  .trim()
-  .max(32, { error: "Enter a mobile number in international format, like +44 7911 123456." })
-  .transform((value, context) => {
-    if (!value) return null;
-    const phone = value.startsWith("+") ? parsePhoneNumberFromString(value) : undefined;
-    if (!phone?.isValid()) {
-      context.addIssue({
-        code: "custom",
-        message: "Enter a mobile number in international format, like +44 7911 123456.",
-      });
+  .min(1, { error: "Enter your current password." })
+  .max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." });
+
+type ParsedMobile = { ok: true; number: string | null } | { ok: false; message: string };
+
+/**
+ * A mobile number typed as people write it: the national way for the chosen
+ * country ("07911 123456" in the United Kingdom) or international ("+44 7911
+ * 123456", whatever the country). Empty means no number. Kept as E.164.
+ */
+export function parseMobileNumber(value: string, country: CountryCode | null): ParsedMobile {
+  const typed = value.trim();
+  if (!typed) return { ok: true, number: null };
+  const international = typed.startsWith("+");
+  if (!international && !country)
+    return { ok: false, message: "Choose the number’s country, or start with + and its code." };
+  const phone = parsePhoneNumberFromString(typed, international ? undefined : (country ?? undefined));
+  if (!phone) return { ok: false, message: MOBILE_FORMAT_MESSAGE };
+  if (!phone.isValid()) {
+    // The right length but no such number (a range never issued, or kept for films): say so, not "wrong format".
+    return {
+      ok: false,
+      message: phone.isPossible() ? "That is not a mobile number in use: check it." : MOBILE_FORMAT_MESSAGE,
+    };
+  }
+  const type = phone.getType();
+  if (type && type !== "MOBILE" && type !== "FIXED_LINE_OR_MOBILE") {
+    return { ok: false, message: "That is not a mobile number: text messages cannot reach it." };
+  }
+  return { ok: true, number: phone.number };
+}
+
+/** "Mobile number" and its "Country", with the password that changing them needs. */
+export const mobileNumberChangeSchema = z
+  .object({
+    mobileNumber: z.string().max(32, { error: MOBILE_FORMAT_MESSAGE }),
+    country: z.string().max(8, { error: "Choose a country from the list." }).optional(),
+    currentPassword: currentPasswordSchema,
+  })
+  .transform(({ mobileNumber, country, currentPassword }, context) => {
+    const countryCode = asPhoneCountry(country);
+    if (country && !countryCode) {
+      context.addIssue({ code: "custom", path: ["country"], message: "Choose a country from the list." });
       return z.NEVER;
     }
-    const type = phone.getType();
-    if (type && type !== "MOBILE" && type !== "FIXED_LINE_OR_MOBILE") {
-      context.addIssue({ code: "custom", message: "That is not a mobile number: text messages cannot reach it." });
+    const parsed = parseMobileNumber(mobileNumber, countryCode);
+    if (!parsed.ok) {
+      context.addIssue({ code: "custom", path: ["mobileNumber"], message: parsed.message });
       return z.NEVER;
     }
-    return phone.number;
+    return { mobileNumber: parsed.number, currentPassword };
   });
 
 export const profileSchema = z.object({ name: nameSchema });
@@ -44,10 +80,7 @@ export const newPasswordSchema = z
 
 export const passwordChangeSchema = z
   .object({
-    currentPassword: z
-      .string()
-      .min(1, { error: "Enter your current password." })
-      .max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." }),
+    currentPassword: currentPasswordSchema,
     newPassword: newPasswordSchema,
     confirmPassword: z.string(),
   })

@@ -9,10 +9,13 @@ import { buttonClasses, type ButtonVariant } from "@/components/ui/button";
  */
 export function Reveal({
   label,
+  labelContext,
   variant = "secondary",
   children,
 }: {
   label: string;
+  /** Words after `label` that only screen readers hear, where the row shows them: "Set up" + "Duo". */
+  labelContext?: string;
   variant?: ButtonVariant;
   children: (close: () => void) => ReactNode;
 }) {
@@ -21,6 +24,7 @@ export function Reveal({
   return (
     <button type="button" className={buttonClasses(variant)} onClick={() => setOpen(true)}>
       {label}
+      {labelContext ? <span className="sr-only"> {labelContext}</span> : null}
     </button>
   );
 }

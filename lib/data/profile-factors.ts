@@ -165,16 +165,20 @@ export async function checkOwnSentCode(
   });
 }
 
-/** Codes are on once a code arrived; other sessions end, as whoever held them must now pass 2FA. */
-export async function turnOnOwnCodes(current: CurrentSession): Promise<void> {
+/**
+ * Codes are on once a code arrived; other sessions end, as whoever held them
+ * must now pass 2FA. Returns how many ended, so the user is told.
+ */
+export async function turnOnOwnCodes(current: CurrentSession): Promise<number> {
   const db = getDb();
   const { user, session } = current;
-  db.transaction((tx) => {
+  const ended = db.transaction((tx) => {
     tx.update(users).set({ codesEnabledAt: new Date() }).where(eq(users.id, user.id)).run();
     // Whoever may have held a session before 2FA was on must pass it now.
-    deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
+    return deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
   recordActorEvent(db, current, "sign_in_codes.enabled", { targetUserId: user.id });
+  return ended;
 }
 
 /** Sign-in starts with `method`; false when the user cannot use that method. */

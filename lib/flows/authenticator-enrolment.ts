@@ -22,8 +22,13 @@ import { fieldError, messages } from "@/lib/messages";
  * re-check the password first.
  */
 
-export type EnrolmentStart = { qrCode: string; secret: string };
-export type EnrolmentFinish = { recoveryCodes: string[] };
+/**
+ * `uri` is the otpauth:// link the QR code encodes: on a phone, where the QR
+ * code cannot be scanned by the phone showing it, the link opens the app.
+ */
+export type EnrolmentStart = { qrCode: string; secret: string; uri: string };
+/** `otherSessionsEnded`: sessions elsewhere that turning 2FA on signed out, so the user is told. */
+export type EnrolmentFinish = { recoveryCodes: string[]; otherSessionsEnded: number };
 
 export async function beginEnrolment({ user, organisation }: CurrentSession): Promise<FormState<EnrolmentStart>> {
   const db = getDb();
@@ -38,7 +43,7 @@ export async function beginEnrolment({ user, organisation }: CurrentSession): Pr
   // The issuer and account name the entry in the app: "Acme (ada@acme.test)".
   const uri = totpUri({ issuer: organisation.name || "Twofold", account: user.email, secret: started.secret });
   const qrCode = await QRCode.toDataURL(uri, { margin: 1, width: 240, errorCorrectionLevel: "M" });
-  return { status: "success", data: { qrCode, secret: groupSecret(started.secret) } };
+  return { status: "success", data: { qrCode, secret: groupSecret(started.secret), uri } };
 }
 
 export async function finishEnrolment(current: CurrentSession, code: string): Promise<FormState<EnrolmentFinish>> {
@@ -55,8 +60,8 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
     return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };
   }
   // Whoever may have held a session before 2FA was on must pass it now.
-  deleteSessionsOfUser(db, current.user.id, { exceptTokenHash: current.session.tokenHash });
+  const otherSessionsEnded = deleteSessionsOfUser(db, current.user.id, { exceptTokenHash: current.session.tokenHash });
   recordActorEvent(db, current, "authenticator_app.enabled", { targetUserId: current.user.id });
   await notifyUser(current.user, current.organisation, twoFactorEnabled());
-  return { status: "success", data: { recoveryCodes: result.recoveryCodes } };
+  return { status: "success", data: { recoveryCodes: result.recoveryCodes, otherSessionsEnded } };
 }

@@ -4,7 +4,6 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { formAction, type FormState } from "@/lib/action";
 import { requireLocalAccount } from "@/lib/auth/guards";
-import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { confirmOwnPassword } from "@/lib/data/profile";
 import { checkOwnSentCode } from "@/lib/data/profile-factors";
 import {
@@ -15,7 +14,7 @@ import {
 } from "@/lib/data/profile-mobile";
 import { fieldError, messages } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
-import { mobileNumberSchema } from "@/lib/profile-schemas";
+import { mobileNumberChangeSchema } from "@/lib/profile-schemas";
 import { maskPhone } from "@/lib/two-factor/sent-codes/delivery";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/sent-codes/send-outcome-message";
 import { mobileNumberChanged, mobileNumberRemoved } from "@/lib/messaging/security-emails";
@@ -26,16 +25,11 @@ import { mobileNumberChanged, mobileNumberRemoved } from "@/lib/messaging/securi
  * and the account's email hears about it.
  */
 
-const currentPassword = z
-  .string()
-  .min(1, { error: "Enter your current password." })
-  .max(PASSWORD_MAX_LENGTH, { error: "That is not your current password." });
-
 export const startMobileChangeAction = formAction({
   guard: requireLocalAccount,
   sensitive: true,
-  schema: z.object({ mobileNumber: mobileNumberSchema, currentPassword }),
-  echo: ["mobileNumber"],
+  schema: mobileNumberChangeSchema,
+  echo: ["mobileNumber", "country"],
   async handler({ mobileNumber, currentPassword: password }, current): Promise<FormState<CodeSent>> {
     const { user, organisation } = current;
     const refusal = await confirmOwnPassword(current, password);

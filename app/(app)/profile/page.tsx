@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { AccountSection } from "@/app/(app)/profile/_components/account-section";
 import { MobileSection } from "@/app/(app)/profile/_components/mobile-section";
 import { PasswordSection } from "@/app/(app)/profile/_components/password-section";
@@ -10,6 +11,7 @@ import { handledByIdentityProvider } from "@/lib/auth/sso";
 import { listOwnSessions, ownSignInAlertsOn } from "@/lib/data/profile";
 import { ownTrustedBrowsers, ownTwoFactor } from "@/lib/data/profile-factors";
 import { ownMobile } from "@/lib/data/profile-mobile";
+import { defaultPhoneCountry } from "@/lib/phone-countries";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
 
 export const metadata: Metadata = { title: "Profile" };
@@ -27,13 +29,23 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
   const trustedBrowsers = twoFactor.enabled ? await ownTrustedBrowsers(current) : [];
   // Nothing to set up here for SSO users: the actions refuse them too (requireLocalAccount).
   const sso = handledByIdentityProvider(twoFactor.requirement);
+  const defaultCountry = defaultPhoneCountry({
+    storedNumber: mobile.mobileNumber,
+    acceptLanguage: (await headers()).get("accept-language"),
+  });
 
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Profile</h1>
       <AccountSection name={user.name} email={user.email} />
-      <TwoFactorSection twoFactor={twoFactor} trustedBrowsers={trustedBrowsers} duoNotice={duoNotice} sso={sso} />
-      {sso ? null : <MobileSection mobile={mobile} />}
+      <TwoFactorSection
+        twoFactor={twoFactor}
+        trustedBrowsers={trustedBrowsers}
+        duoNotice={duoNotice}
+        hasMobile={mobile.mobileNumber !== null}
+        sso={sso}
+      />
+      {sso ? null : <MobileSection mobile={mobile} defaultCountry={defaultCountry} />}
       {sso ? null : <PasswordSection />}
       <SignInAlertsCard on={signInAlertsOn} />
       <SessionsSection sessions={sessions} currentTokenHash={session.tokenHash} />

@@ -20,7 +20,7 @@ import {
 } from "@/lib/data/profile-factors";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/flows/authenticator-enrolment";
 import { confirmPasswordAndCode } from "@/lib/flows/confirm-access";
-import { fieldError, messages } from "@/lib/messages";
+import { fieldError, messages, otherSessionsSignedOutText } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/sent-codes/send-outcome-message";
@@ -42,14 +42,17 @@ export const startEnrolmentAction = formAction({
   },
 });
 
-// No revalidation after confirming: the page would swap the enrolment for the
-// "on" state and lose the recovery codes, which are shown only this once. The
-// form refreshes the page when the user says they saved them.
+// The page re-renders at once, so the card says 2FA is on above the new
+// recovery codes; the enrolment form stays mounted to keep showing them.
 export const confirmEnrolmentAction = formAction({
   guard: requireLocalAccount,
   sensitive: true,
   schema: z.object({ code }),
-  handler: (input, current) => finishEnrolment(current, input.code),
+  async handler(input, current) {
+    const finished = await finishEnrolment(current, input.code);
+    if (finished.status === "success") revalidatePath("/", "layout");
+    return finished;
+  },
 });
 
 export const disableTwoFactorAction = formAction({
@@ -128,10 +131,11 @@ export const confirmCodesAction = formAction({
           : "This code can no longer be used: start again for a new one.";
       return fieldError("code", problem);
     }
-    await turnOnOwnCodes(current);
+    const otherSessionsEnded = await turnOnOwnCodes(current);
     await notifyUser(current.user, current.organisation, signInCodesEnabled());
     revalidatePath("/", "layout");
-    return { status: "success", message: "Codes by text message or email are on." };
+    const message = `Codes by text message or email are on. ${otherSessionsSignedOutText(otherSessionsEnded)}`;
+    return { status: "success", message: message.trim() };
   },
 });
 

@@ -28,6 +28,7 @@ export function DuoPasswordForm({
     <Reveal label={label} variant={danger ? "secondary" : "primary"}>
       {(close) => (
         <form
+          data-expanded
           action={formAction}
           className={`space-y-4 rounded-lg border p-4 sm:max-w-sm ${danger ? "border-red-200" : "border-slate-200"}`}
           noValidate

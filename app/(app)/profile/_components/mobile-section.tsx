@@ -3,9 +3,10 @@ import { SentCodeForm } from "@/app/(app)/profile/_components/sent-code-form";
 import { Card } from "@/components/ui/card";
 import type { OwnMobile } from "@/lib/data/profile-mobile";
 import { formatPhone } from "@/lib/format";
+import { phoneCountries } from "@/lib/phone-countries";
 
 /** "Mobile number": where codes by text message go, once a code sent to it was typed back. */
-export function MobileSection({ mobile }: { mobile: OwnMobile }) {
+export function MobileSection({ mobile, defaultCountry }: { mobile: OwnMobile; defaultCountry: string }) {
   return (
     <Card
       title="Mobile number"
@@ -40,11 +41,8 @@ export function MobileSection({ mobile }: { mobile: OwnMobile }) {
               name: "mobileNumber",
               label: "Mobile number",
               type: "tel",
-              autoComplete: "tel",
-              placeholder: "+44 7911 123456",
-              hint: mobile.mobileNumber
-                ? "International format, starting with +. Leave it empty to remove your number."
-                : "International format, starting with +.",
+              hint: `As you dial it at home, or starting with + and the country code.${mobile.mobileNumber ? " Leave it empty to remove your number." : ""}`,
+              phone: { countries: phoneCountries(), country: defaultCountry },
             },
             {
               id: "mobile-password",

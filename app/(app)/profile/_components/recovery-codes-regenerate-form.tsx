@@ -12,12 +12,14 @@ import { initialFormState } from "@/lib/action";
 export function RecoveryCodesRegenerateForm() {
   const [state, action] = useActionState(regenerateRecoveryCodesAction, initialFormState);
   return (
-    <Reveal label="Regenerate recovery codes">
+    <Reveal label="Regenerate" labelContext="recovery codes">
       {(close) =>
         state.data ? (
-          <RecoveryCodesList codes={state.data.recoveryCodes} onDone={close} />
+          <div data-expanded>
+            <RecoveryCodesList codes={state.data.recoveryCodes} onDone={close} />
+          </div>
         ) : (
-          <form action={action} className="space-y-4 sm:max-w-sm" noValidate>
+          <form data-expanded action={action} className="space-y-4 sm:max-w-sm" noValidate>
             <p className="text-sm text-slate-700">
               Your current recovery codes will stop working. Confirm with your password and a code from your app.
             </p>
