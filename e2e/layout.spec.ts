@@ -99,3 +99,17 @@ test("/favicon.ico and the app icon are served", async ({ request }) => {
   const icon = await request.get("/icon.svg");
   expect(icon.status()).toBe(200);
 });
+
+test("the dashboard's two-factor status dot stays round on a phone", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
+  await signInAs(context, await createUser());
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/");
+  const dot = page.getByRole("region", { name: "Two-factor authentication" }).locator("span.rounded-full");
+  const box = (await dot.boundingBox())!;
+  expect(box.width).toBe(box.height);
+});
