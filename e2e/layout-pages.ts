@@ -81,6 +81,11 @@ export async function walkEveryPage(walk: PageWalk) {
   ] as const) {
     await show(page, visit, path, name);
   }
+  // An answer at the bottom of a long form: where it lands after "Save".
+  await page.goto("/admin/settings");
+  await submitAndWait(page, page.getByRole("button", { name: "Save", exact: true }));
+  await expect(page.getByText(/^Settings saved/)).toBeInViewport();
+  await visit(page, "admin-settings-saved");
 
   // An invitation, sent from the users page and opened signed out, as the invitee would.
   await show(page, visit, "/admin/users", "admin-users");
