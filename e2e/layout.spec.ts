@@ -10,7 +10,7 @@ test("every page fits a phone's width and passes axe at 1280x800 and 390x844", a
   db,
   createUser,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const admin = await createUser({
     permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
     totp: true,
