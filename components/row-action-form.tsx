@@ -155,7 +155,14 @@ export function RowActionForm({
           </div>
         </dialog>
       ) : null}
-      <FormStatus state={state} />
+      {/*
+        As wide as the form and no wider (w-0 min-w-full): the form's width is the
+        button's, so an answer appearing below it wraps instead of widening the
+        form and pushing the buttons beside it out of their row.
+      */}
+      <div className="w-0 min-w-full">
+        <FormStatus state={state} />
+      </div>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
-import { AppHeader, type NavItem } from "@/app/(app)/_components/app-header";
+import { AppHeader } from "@/app/(app)/_components/app-header";
+import type { NavItem } from "@/app/(app)/_components/main-nav";
 import { getCurrentPermissions, requireUser } from "@/lib/auth/guards";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {

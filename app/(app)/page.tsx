@@ -65,7 +65,7 @@ export default async function DashboardPage() {
           <p className="flex items-center gap-2 text-sm text-slate-800">
             <span
               aria-hidden="true"
-              className={`inline-block h-2.5 w-2.5 rounded-full ${hasFactor || sso ? "bg-emerald-500" : "bg-amber-500"}`}
+              className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ${hasFactor || sso ? "bg-emerald-500" : "bg-amber-500"}`}
             />
             {sso
               ? SSO_SECOND_FACTOR_NOTE

@@ -15,7 +15,20 @@ export const updateSettingsAction = formAction({
   guard: () => requireSettingsAdmin("settings.update"),
   sensitive: true,
   schema: organisationSettingsSchema,
-  echo: ["twoFactorGraceDays", "duoIntegrationKey", "duoApiHostname", "sessionDurationDays", "sessionIdleMinutes"],
+  // Everything but the Duo secret, so a refused save shows what was submitted (checkboxes: "on" or "").
+  echo: [
+    "twoFactorPolicy",
+    "allowTotp",
+    "allowCode",
+    "allowDuo",
+    "twoFactorGraceDays",
+    "requiredSetupFlow",
+    "duoIntegrationKey",
+    "duoApiHostname",
+    "duoBypassAtSignIn",
+    "sessionDurationDays",
+    "sessionIdleMinutes",
+  ],
   async handler(input, current) {
     const saved = await saveOrganisationSettings(current, input);
     if (!saved.ok) {

@@ -5,7 +5,7 @@ import { updateAuditRetentionAction } from "@/app/(app)/admin/settings/audit-ret
 import { SubmitButton } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
-import { FormStatus } from "@/components/ui/form-status";
+import { SubmitRow } from "@/components/ui/submit-row";
 import { initialFormState } from "@/lib/action";
 import {
   AUDIT_RETENTION_BOUNDS as B,
@@ -23,7 +23,6 @@ export function AuditRetentionForm({ days, editable }: { days: number; editable:
     >
       <form action={action} noValidate>
         <fieldset disabled={!editable} className="space-y-5">
-          <FormStatus state={state} />
           <Field
             label="Keep audit events for (days)"
             name="auditRetentionDays"
@@ -37,7 +36,11 @@ export function AuditRetentionForm({ days, editable }: { days: number; editable:
             defaultValue={state.values?.auditRetentionDays ?? String(days)}
             error={state.fieldErrors?.auditRetentionDays}
           />
-          {editable ? <SubmitButton pendingLabel="Saving…">Save audit log setting</SubmitButton> : null}
+          {editable ? (
+            <SubmitRow state={state}>
+              <SubmitButton pendingLabel="Saving…">Save audit log setting</SubmitButton>
+            </SubmitRow>
+          ) : null}
         </fieldset>
       </form>
     </Card>

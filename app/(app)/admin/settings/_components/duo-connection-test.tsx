@@ -21,7 +21,8 @@ export function DuoConnectionTest() {
     const fields = new FormData(form);
     startTransition(() => test(fields));
   };
-  const fieldError = Object.values(state.fieldErrors ?? {})[0];
+  // The test highlights no field, so "Please correct the highlighted field" would point at nothing: say what is wrong.
+  const fieldError = Object.values(state.fieldErrors ?? {}).join(" ");
   return (
     <div className="space-y-2">
       <button
@@ -33,7 +34,7 @@ export function DuoConnectionTest() {
       >
         {pending ? "Testing…" : "Test connection"}
       </button>
-      <FormStatus state={fieldError ? { ...state, message: `${state.message ?? ""} ${fieldError}`.trim() } : state} />
+      <FormStatus state={fieldError ? { ...state, message: fieldError } : state} />
     </div>
   );
 }

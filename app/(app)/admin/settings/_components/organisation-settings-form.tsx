@@ -6,7 +6,7 @@ import { DuoConnectionTest } from "@/app/(app)/admin/settings/_components/duo-co
 import { SubmitButton } from "@/components/ui/button";
 import { Choice, ChoiceGroup, RadioGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
-import { FormStatus } from "@/components/ui/form-status";
+import { SubmitRow } from "@/components/ui/submit-row";
 import { initialFormState } from "@/lib/action";
 import { MAX_SESSION_DURATION_DAYS } from "@/lib/auth/cookie-definitions";
 import { SESSION_IDLE_CHOICES } from "@/lib/auth/session-settings";
@@ -61,16 +61,19 @@ export function OrganisationSettingsForm({
   disabledNotice?: string | null;
 }) {
   const [state, action] = useActionState(updateSettingsAction, initialFormState);
-  const value = (name: keyof OrganisationSettings) => state.values?.[name] ?? String(settings[name] ?? "");
+  // After a refused save the form shows what was submitted, not the saved settings it would contradict.
+  const submitted = state.values;
+  const value = (name: keyof OrganisationSettings) => submitted?.[name] ?? String(settings[name] ?? "");
+  const ticked = (name: "allowTotp" | "allowCode" | "allowDuo") =>
+    submitted ? submitted[name] === "on" : settings[name];
   return (
     <form action={action} noValidate>
       <fieldset disabled={!editable} className="space-y-8">
-        <FormStatus state={state} />
         <RadioGroup
           legend="Two-factor authentication"
           name="twoFactorPolicy"
           options={policies(disabledNotice)}
-          defaultValue={settings.twoFactorPolicy}
+          defaultValue={value("twoFactorPolicy")}
         />
 
         <ChoiceGroup legend="Allowed methods" error={state.fieldErrors?.allowTotp}>
@@ -79,16 +82,16 @@ export function OrganisationSettingsForm({
             type="checkbox"
             name="allowTotp"
             label="Authenticator app (TOTP)"
-            defaultChecked={settings.allowTotp}
+            defaultChecked={ticked("allowTotp")}
           />
           <Choice
             id="allow-code"
             type="checkbox"
             name="allowCode"
             label="SMS or email code"
-            defaultChecked={settings.allowCode}
+            defaultChecked={ticked("allowCode")}
           />
-          <Choice id="allow-duo" type="checkbox" name="allowDuo" label="Duo" defaultChecked={settings.allowDuo} />
+          <Choice id="allow-duo" type="checkbox" name="allowDuo" label="Duo" defaultChecked={ticked("allowDuo")} />
         </ChoiceGroup>
 
         <Field
@@ -108,7 +111,7 @@ export function OrganisationSettingsForm({
           legend="Setting up at sign-in"
           name="requiredSetupFlow"
           options={SETUP_FLOWS}
-          defaultValue={settings.requiredSetupFlow}
+          defaultValue={value("requiredSetupFlow")}
         />
 
         <fieldset className="space-y-4">
@@ -145,7 +148,7 @@ export function OrganisationSettingsForm({
             legend="When Duo lets someone in without a second factor"
             name="duoBypassAtSignIn"
             options={DUO_BYPASS_ACTIONS}
-            defaultValue={settings.duoBypassAtSignIn}
+            defaultValue={value("duoBypassAtSignIn")}
           />
         </fieldset>
 
@@ -199,25 +202,27 @@ export function OrganisationSettingsForm({
           </div>
         </fieldset>
         {editable ? (
-          <div>
+          <SubmitRow
+            state={state}
+            note={
+              <p id="nist-aal2-hint" className="text-xs text-slate-600">
+                The NIST AAL2 preset saves the form with sessions that end after 24 hours and after 1 hour of inactivity
+                (NIST SP 800-63B-4).
+              </p>
+            }
+          >
             {/* Save comes first: it is the button Enter presses. */}
-            <div className="flex flex-wrap items-center gap-3">
-              <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
-              <SubmitButton
-                variant="secondary"
-                name="preset"
-                value="nist_aal2"
-                pendingLabel="Applying…"
-                aria-describedby="nist-aal2-hint"
-              >
-                Apply NIST AAL2 preset
-              </SubmitButton>
-            </div>
-            <p id="nist-aal2-hint" className="mt-2 text-xs text-slate-600">
-              The NIST AAL2 preset saves the form with sessions that end after 24 hours and after 1 hour of inactivity
-              (NIST SP 800-63B-4).
-            </p>
-          </div>
+            <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+            <SubmitButton
+              variant="secondary"
+              name="preset"
+              value="nist_aal2"
+              pendingLabel="Applying…"
+              aria-describedby="nist-aal2-hint"
+            >
+              Apply NIST AAL2 preset
+            </SubmitButton>
+          </SubmitRow>
         ) : null}
       </fieldset>
     </form>

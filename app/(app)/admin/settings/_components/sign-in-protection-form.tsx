@@ -5,7 +5,7 @@ import { updateSignInProtectionAction } from "@/app/(app)/admin/settings/sign-in
 import { SubmitButton } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
-import { FormStatus } from "@/components/ui/form-status";
+import { SubmitRow } from "@/components/ui/submit-row";
 import { initialFormState } from "@/lib/action";
 import { SIGN_IN_PROTECTION_BOUNDS as B, type SignInProtection } from "@/lib/organisations/sign-in-protection-bounds";
 
@@ -48,7 +48,6 @@ export function SignInProtectionForm({ settings, editable }: { settings: SignInP
     >
       <form action={action} noValidate>
         <fieldset disabled={!editable} className="space-y-5">
-          <FormStatus state={state} />
           <div className="grid gap-5 sm:grid-cols-2">
             {FIELDS.map(({ name, label, hint }) => (
               <Field
@@ -66,7 +65,11 @@ export function SignInProtectionForm({ settings, editable }: { settings: SignInP
               />
             ))}
           </div>
-          {editable ? <SubmitButton pendingLabel="Saving…">Save sign-in protection</SubmitButton> : null}
+          {editable ? (
+            <SubmitRow state={state}>
+              <SubmitButton pendingLabel="Saving…">Save sign-in protection</SubmitButton>
+            </SubmitRow>
+          ) : null}
         </fieldset>
       </form>
     </Card>
