@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, isTimeZone } from "@/lib/format";
+import { canonicalTimeZone, formatDateTime } from "@/lib/format";
 
 describe("formatDateTime", () => {
   const winter = new Date("2026-11-29T10:35:00Z");
@@ -17,12 +17,17 @@ describe("formatDateTime", () => {
   });
 });
 
-describe("isTimeZone", () => {
+describe("canonicalTimeZone", () => {
   it("accepts IANA names and refuses anything else", () => {
-    expect(isTimeZone("America/New_York")).toBe(true);
-    expect(isTimeZone("")).toBe(false);
-    expect(isTimeZone("<script>")).toBe(false);
-    expect(isTimeZone(undefined)).toBe(false);
-    expect(isTimeZone("A".repeat(200))).toBe(false);
+    expect(canonicalTimeZone("America/New_York")).toBe("America/New_York");
+    expect(canonicalTimeZone("")).toBeNull();
+    expect(canonicalTimeZone("<script>")).toBeNull();
+    expect(canonicalTimeZone(undefined)).toBeNull();
+    expect(canonicalTimeZone("A".repeat(200))).toBeNull();
+  });
+
+  it("spells every capitalisation one way, so a flood of spellings is one zone", () => {
+    expect(canonicalTimeZone("eUrOpE/pArIs")).toBe("Europe/Paris");
+    expect(formatDateTime(new Date("2026-11-29T10:35:00Z"), "eUrOpE/pArIs")).toBe("29 Nov 2026, 11:35 CET");
   });
 });

@@ -1,5 +1,10 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 
+/*
+ * One formatter per zone the runtime knows, keyed by its canonical name: a
+ * cookie spelled "eUrOpE/pArIs" reuses "Europe/Paris" rather than growing the
+ * cache, which is therefore bounded by the IANA list (about 600 names).
+ */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
@@ -19,14 +24,16 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** An IANA zone name the runtime knows ("Europe/Paris"); anything else is refused, never thrown on. */
-export function isTimeZone(value: unknown): value is string {
-  if (typeof value !== "string" || value.length === 0 || value.length > 64) return false;
+/**
+ * The canonical IANA name of a zone the runtime knows ("europe/paris" →
+ * "Europe/Paris"); null for anything else, never thrown on.
+ */
+export function canonicalTimeZone(value: unknown): string | null {
+  if (typeof value !== "string" || value.length === 0 || value.length > 64) return null;
   try {
-    new Intl.DateTimeFormat("en-GB", { timeZone: value });
-    return true;
+    return new Intl.DateTimeFormat("en-GB", { timeZone: value }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -35,7 +42,7 @@ export function isTimeZone(value: unknown): value is string {
  * it can never be mistaken for another. Without a known zone, UTC.
  */
 export function formatDateTime(date: Date, timeZone = "UTC"): string {
-  return formatterFor(isTimeZone(timeZone) ? timeZone : "UTC").format(date);
+  return formatterFor(canonicalTimeZone(timeZone) ?? "UTC").format(date);
 }
 
 /** "+447911123456" → "+44 7911 123456", as people write it. */

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
-import { isTimeZone } from "@/lib/format";
+import { canonicalTimeZone } from "@/lib/format";
 import type { RequestContext } from "@/lib/request-context";
 
 /** How a session became fully signed in, for the audit log. */
@@ -37,7 +37,7 @@ export function recordSignInCompleted(
   },
 ): void {
   const now = input.now ?? new Date();
-  const timeZone = isTimeZone(input.timeZone) ? input.timeZone : undefined;
+  const timeZone = canonicalTimeZone(input.timeZone);
   const user = db
     .update(users)
     .set({ lastSignInAt: now, ...(timeZone ? { timeZone } : {}) })

@@ -6,7 +6,7 @@ import { knownBrowserCookie } from "@/lib/auth/cookie-definitions";
 import { KNOWN_BROWSER_LIFETIME_MS, recordKnownBrowser } from "@/lib/auth/known-browsers";
 import { sendNewSignInAlert } from "@/lib/auth/new-sign-in-alert";
 import { recordSignInCompleted, type SignInCompletion } from "@/lib/auth/sign-in-completed";
-import { TIME_ZONE_COOKIE, viewerTimeZone } from "@/lib/flows/viewer-time-zone";
+import { toldTimeZone } from "@/lib/flows/viewer-time-zone";
 import type { RequestContext } from "@/lib/request-context";
 import { secureCookies } from "@/lib/auth/secure-cookies";
 
@@ -25,9 +25,9 @@ export async function noteFullSignIn(
   input: { userId: number; context: RequestContext; via: SignInCompletion; method?: string; now?: Date },
 ): Promise<void> {
   const now = input.now ?? new Date();
+  // Only a zone the browser told (the cookie, validated): without one, or with a malformed one, the stored zone stays.
+  const timeZone = await toldTimeZone();
   const jar = await cookies();
-  // Only a zone the browser told (the cookie, validated): without one the user's stored zone stays.
-  const timeZone = jar.has(TIME_ZONE_COOKIE) ? await viewerTimeZone() : null;
   recordSignInCompleted(db, {
     userId: input.userId,
     context: input.context,

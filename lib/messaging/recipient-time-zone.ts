@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { users } from "@/db/schema";
-import { isTimeZone } from "@/lib/format";
+import { canonicalTimeZone } from "@/lib/format";
 
 /**
  * The zone an email's times are written in for this recipient: the one their
@@ -10,5 +10,5 @@ import { isTimeZone } from "@/lib/format";
  */
 export function recipientTimeZone(db: Executor, userId: number): string {
   const stored = db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId)).get()?.timeZone;
-  return isTimeZone(stored) ? stored : "UTC";
+  return canonicalTimeZone(stored) ?? "UTC";
 }
