@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CountryCode } from "libphonenumber-js/max";
 import {
+  displayNameSchema,
   mobileNumberChangeSchema,
   parseMobileNumber,
   passwordChangeSchema,
@@ -75,5 +76,20 @@ describe("profile input", () => {
     );
     const huge = "x".repeat(10_000);
     expect(passwordChangeSchema.safeParse({ ...valid, newPassword: huge, confirmPassword: huge }).success).toBe(false);
+  });
+});
+
+describe("display names", () => {
+  const apiAccountName = displayNameSchema("Enter a name, such as the program that will use this account.");
+
+  it("refuses a right-to-left override that makes one name read as another", () => {
+    expect(apiAccountName.safeParse("Billing\u202Enimda").success).toBe(false);
+    expect(apiAccountName.safeParse("Billing sync").data).toBe("Billing sync");
+  });
+
+  it("says what to enter when empty", () => {
+    expect(apiAccountName.safeParse("  ").error?.issues[0]?.message).toBe(
+      "Enter a name, such as the program that will use this account.",
+    );
   });
 });

@@ -1,17 +1,24 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-policy";
+import { NAME_MAX_LENGTH } from "@/lib/name-limits";
 import { asPhoneCountry } from "@/lib/phone-countries";
 
-export const NAME_MAX_LENGTH = 100;
+/** A display name (a person's, an API account's): `whenEmpty` says what to enter. */
+export function displayNameSchema(whenEmpty: string) {
+  return (
+    z
+      .string()
+      .trim()
+      .min(1, { error: whenEmpty })
+      .max(NAME_MAX_LENGTH, { error: `Use at most ${NAME_MAX_LENGTH} characters.` })
+      // Control and format characters (bidirectional overrides among them) have no place in a
+      // name: they would garble emails and logs, or make one name read as another.
+      .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), { error: "Use letters, spaces and punctuation only." })
+  );
+}
 
-export const nameSchema = z
-  .string()
-  .trim()
-  .min(1, { error: "Enter your name." })
-  .max(NAME_MAX_LENGTH, { error: `Use at most ${NAME_MAX_LENGTH} characters.` })
-  // Control characters have no place in a name and would garble emails and logs.
-  .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), { error: "Use letters, spaces and punctuation only." });
+export const nameSchema = displayNameSchema("Enter your name.");
 
 const MOBILE_FORMAT_MESSAGE =
   "Enter a mobile number as you dial it in the country chosen, or in international format, like +44 7911 123456.";

@@ -3,8 +3,6 @@ import type { Executor } from "@/db";
 import { users } from "@/db/schema";
 import { applyUserAccessChange } from "@/lib/admin/user-admin";
 
-export const API_ACCOUNT_NAME_MAX_LENGTH = 100;
-
 /**
  * Addresses under ".invalid" (RFC 2606) can never receive mail: an API
  * account needs a unique address for the users table, never a mailbox.

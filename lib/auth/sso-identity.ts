@@ -7,7 +7,7 @@ import { normaliseEmail } from "@/lib/auth/password-sign-in";
 import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
 import { emailDomainAllowed } from "@/lib/auth/sso-domains";
 import { amrForAudit, assertsMultiFactor } from "@/lib/auth/sso-mfa";
-import { NAME_MAX_LENGTH } from "@/lib/profile-schemas";
+import { NAME_MAX_LENGTH } from "@/lib/name-limits";
 import type { RequestContext } from "@/lib/request-context";
 
 /** What Twofold takes from the identity provider's validated ID token. */

@@ -5,6 +5,7 @@ import type { Db } from "@/db";
 import { auditEvents, emailLinks, organisations, outbox, roles, userRoles, users } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { insertUser, testDatabase } from "@/test/db";
+import { getAuditLogPage } from "@/lib/data/audit-log";
 
 let db: Db;
 vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
@@ -55,7 +56,11 @@ describe("createApiAccountFor", () => {
     const events = db.select().from(auditEvents).where(eq(auditEvents.type, "api_account.created")).all();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorUserId: current.user.id, targetUserId: id });
-    expect(events[0]!.details).toMatchObject({ name: "Billing sync", roles: "Reader", groups: "" });
+    expect(events[0]!.details).toMatchObject({ name: "Billing sync", roles: String(ids.reader), groups: "" });
+    // The log reads the grant by name, as any admin reviewing it would see it.
+    const { events: logged } = await getAuditLogPage(current, {});
+    const created = logged.find((event) => event.type === "api_account.created")!;
+    expect(created.changes).toContainEqual(expect.objectContaining({ after: "Reader" }));
   });
 
   it("refuses, with 403 and an audit row, a role carrying permissions the actor does not hold", async () => {

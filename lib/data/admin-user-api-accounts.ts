@@ -22,20 +22,20 @@ export async function createApiAccountFor(
   const refusal = refusalToGrant(db, organisationId, current.user.id, grant);
   if (refusal) refuse(current, "api_account.create", refusal);
   const created = db.transaction((tx) => createApiAccount(tx, { organisationId, name: input.name, ...grant }));
-  // Names, not ids, so the audit log reads as what happened.
+  // The ids actually given (this organisation's): the audit log shows them by name (lib/audit-log-changes.ts).
   const { roles, groups } = rolesAndGroupsOf(db, organisationId);
-  const namesOf = (all: Array<{ id: number; name: string }>, ids: number[]) =>
+  const idsAmong = (all: Array<{ id: number }>, ids: number[]) =>
     all
       .filter((item) => ids.includes(item.id))
-      .map((item) => item.name)
-      .join(", ");
+      .map((item) => item.id)
+      .join(",");
   recordActorEvent(db, current, "api_account.created", {
     targetUserId: created.id,
     details: {
       name: input.name,
       email: created.email,
-      roles: namesOf(roles, input.roleIds),
-      groups: namesOf(groups, input.groupIds),
+      roles: idsAmong(roles, input.roleIds),
+      groups: idsAmong(groups, input.groupIds),
     },
   });
   return { id: created.id };

@@ -5,7 +5,7 @@ import { applyUserAccessChange, rolesAndGroupsOf } from "@/lib/admin/user-admin"
 import { normaliseEmail } from "@/lib/auth/password-sign-in";
 import { consumeEmailLink, findLiveEmailLink, insertEmailLink, revokeEmailLinks } from "@/lib/email-links";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
-import { NAME_MAX_LENGTH } from "@/lib/profile-schemas";
+import { NAME_MAX_LENGTH } from "@/lib/name-limits";
 
 /** How long an invitation link works. */
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;

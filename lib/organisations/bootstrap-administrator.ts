@@ -6,7 +6,7 @@ import { normaliseEmail } from "@/lib/auth/password-sign-in";
 import { EMAIL_MAX_LENGTH } from "@/lib/auth/sign-in-schema";
 import { emailInUse, issueInvitationLink, provisionalName } from "@/lib/invitations/invitations";
 import { createOrganisation } from "@/lib/organisations/create-organisation";
-import { NAME_MAX_LENGTH } from "@/lib/profile-schemas";
+import { NAME_MAX_LENGTH } from "@/lib/name-limits";
 
 /*
  * The first administrator of a production organisation (`npm run admin:create`).

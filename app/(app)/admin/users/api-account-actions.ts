@@ -5,22 +5,16 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formAction } from "@/lib/action";
 import { idsFromCheckboxes } from "@/lib/admin/access-model";
-import { API_ACCOUNT_NAME_MAX_LENGTH } from "@/lib/admin/api-accounts";
 import { requirePermission } from "@/lib/auth/guards";
 import { createApiAccountFor } from "@/lib/data/admin-user-api-accounts";
+import { displayNameSchema } from "@/lib/profile-schemas";
 
 export const createApiAccountAction = formAction({
   guard: () => requirePermission("users:manage"),
   sensitive: true,
   schema: z
     .object({
-      name: z
-        .string()
-        .trim()
-        .min(1, { error: "Enter a name, such as the program that will use this account." })
-        .max(API_ACCOUNT_NAME_MAX_LENGTH, {
-          error: `Keep the name under ${API_ACCOUNT_NAME_MAX_LENGTH} characters.`,
-        }),
+      name: displayNameSchema("Enter a name, such as the program that will use this account."),
     })
     // role-<id> and group-<id> checkboxes.
     .catchall(z.string().max(8)),

@@ -8,7 +8,7 @@ import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { Reveal } from "@/components/ui/reveal";
 import { initialFormState } from "@/lib/action";
-import { API_ACCOUNT_NAME_MAX_LENGTH } from "@/lib/admin/api-accounts";
+import { NAME_MAX_LENGTH } from "@/lib/name-limits";
 
 /** "New API account": a service account for a program, made directly; no invitation goes to a bot's address. */
 export function ApiAccountCreateForm({
@@ -44,7 +44,7 @@ export function ApiAccountCreateForm({
             autoComplete="off"
             autoFocus
             required
-            maxLength={API_ACCOUNT_NAME_MAX_LENGTH}
+            maxLength={NAME_MAX_LENGTH}
             hint="Say which program uses it, such as “Billing sync”."
             defaultValue={state.values?.name}
             error={state.fieldErrors?.name}
