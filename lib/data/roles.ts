@@ -44,7 +44,12 @@ export async function getRolesPage(current: CurrentSession): Promise<RolesPage> 
 
 export type { RoleHolder };
 
-export type RolePage = { role: RoleSummary; holderList: RoleHolder[]; heldPermissions: Permission[] };
+export type RolePage = {
+  role: RoleSummary;
+  /** Null when the actor may not read users (`users:read`): they see only the count. */
+  holderList: RoleHolder[] | null;
+  heldPermissions: Permission[];
+};
 
 /** One role of the actor's organisation with who holds it; null for an id of elsewhere or none. */
 export async function getRolePage(current: CurrentSession, roleId: number): Promise<RolePage | null> {
@@ -53,6 +58,8 @@ export async function getRolePage(current: CurrentSession, roleId: number): Prom
   if (!role) return null;
   const reach = accessReach(db, current.organisation.id, current.user.id);
   const holderList = holdersOf(db, current.organisation.id, role.id);
+  // Who holds it is a list of people: shown only to those who may read users; others see how many.
+  const mayReadUsers = reach.actor.has("users:read");
   return {
     role: {
       id: role.id,
@@ -62,7 +69,7 @@ export async function getRolePage(current: CurrentSession, roleId: number): Prom
       holders: holderList.length,
       editable: reach.mayEditRole(role.id),
     },
-    holderList,
+    holderList: mayReadUsers ? holderList : null,
     heldPermissions: [...reach.actor],
   };
 }

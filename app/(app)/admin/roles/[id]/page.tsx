@@ -62,7 +62,14 @@ export default async function RolePage({
         <RoleEditForm role={role} permissionLabels={PERMISSION_LABELS} heldPermissions={heldPermissions} />
       </Card>
       <Card title="Holders" id="holders" description="Everyone who holds this role, and how.">
-        <RoleHolders holders={holderList} />
+        {holderList ? (
+          <RoleHolders holders={holderList} />
+        ) : (
+          <p className="text-sm text-slate-600">
+            {role.holders === 1 ? "1 person holds" : `${role.holders} people hold`} this role. Seeing who needs the
+            permission to read users.
+          </p>
+        )}
       </Card>
       {role.editable ? (
         <Card title="Delete this role" id="delete-role">
