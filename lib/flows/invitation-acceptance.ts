@@ -56,7 +56,7 @@ export async function acceptInvitationAndSignIn(input: {
   await signOutCurrentSession();
   const context = requestContext(await headers());
   // Opening the emailed link already proved the mailbox: no second email first (see stageAfterInvitation).
-  const sessionStage = stageAfterInvitation(db, accepted.userId, stageAfterPassword(db, accepted.userId, null).stage);
+  const sessionStage = stageAfterInvitation(db, accepted, stageAfterPassword(db, accepted.userId, null).stage);
   const session = createSession(db, { userId: accepted.userId, stage: sessionStage, context });
   await setSessionCookie(session.token, session.expiresAt);
   if (sessionStage === "active") await noteFullSignIn(db, { userId: accepted.userId, context, via: "invitation" });

@@ -21,10 +21,24 @@ import { codeRecipientOf } from "@/lib/two-factor/sent-codes/sign-in-recipient";
  * are proofs the link is not, so those are still asked for; and only this
  * first sign-in: every later one asks for a code as usual.
  *
+ * Only a fresh link counts. An emailed code lives 2 minutes; an invitation
+ * lives 7 days, time enough to land in a proxy's log, a browser's history or
+ * a mail gateway's link scanner. After a day the invitee proves the mailbox
+ * again with a code, as at any sign-in.
+ *
  * A setup owed by email (a link first) is set up on screen instead, for the
  * same reason: the mailbox is proven.
  */
-export function stageAfterInvitation(db: Db, userId: number, stage: SessionStage): SessionStage {
+export const INVITATION_EMAIL_PROOF_MS = 24 * 60 * 60 * 1000;
+
+export function stageAfterInvitation(
+  db: Db,
+  input: { userId: number; sentAt: Date; now?: Date },
+  stage: SessionStage,
+): SessionStage {
+  const { userId } = input;
+  const fresh = (input.now ?? new Date()).getTime() - input.sentAt.getTime() <= INVITATION_EMAIL_PROOF_MS;
+  if (!fresh) return stage;
   if (stage === "email_setup") return "setup";
   if (stage !== "password") return stage;
   const { methods } = twoFactorStateOfUser(db, userId);

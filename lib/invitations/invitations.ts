@@ -180,7 +180,7 @@ export function openInvitation(
   db: Executor,
   token: string,
   now = new Date(),
-): (OpenInvitation & { linkId: number }) | null {
+): (OpenInvitation & { linkId: number; sentAt: Date }) | null {
   const link = findLiveEmailLink(db, "invitation", token, now);
   if (!link) return null;
   const invitee = db
@@ -194,7 +194,7 @@ export function openInvitation(
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(and(eq(users.id, link.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
     .get();
-  return invitee ? { ...invitee, linkId: link.id } : null;
+  return invitee ? { ...invitee, linkId: link.id, sentAt: link.createdAt } : null;
 }
 
 /**
@@ -205,7 +205,7 @@ export function openInvitation(
 export function acceptInvitation(
   db: Db,
   input: { token: string; name: string; passwordHash: string; now?: Date },
-): { userId: number; organisationId: number } | null {
+): { userId: number; organisationId: number; sentAt: Date } | null {
   const now = input.now ?? new Date();
   return db.transaction((tx) => {
     const invitation = openInvitation(tx, input.token, now);
@@ -216,6 +216,8 @@ export function acceptInvitation(
       .where(and(eq(users.id, invitation.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
       .run().changes;
     // Given a password in the meantime: the link is spent and nothing else changes.
-    return updated === 0 ? null : { userId: invitation.userId, organisationId: invitation.organisationId };
+    return updated === 0
+      ? null
+      : { userId: invitation.userId, organisationId: invitation.organisationId, sentAt: invitation.sentAt };
   });
 }
