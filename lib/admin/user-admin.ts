@@ -99,7 +99,27 @@ export type UserAccessChange = {
  * Applies an admin's edit of one user. Role and group ids are kept only when
  * they belong to the organisation, so a forged form cannot reach another's.
  */
-export function applyUserAccessChange(tx: Executor, organisationId: number, userId: number, change: UserAccessChange) {
+export function applyUserAccessChange(
+  tx: Executor,
+  organisationId: number,
+  userId: number,
+  change: UserAccessChange,
+): { previous: { roleIds: number[]; groupIds: number[] }; roleIds: number[]; groupIds: number[] } {
+  // What they held before, for the audit log's before → after.
+  const previous = {
+    roleIds: tx
+      .select({ id: userRoles.roleId })
+      .from(userRoles)
+      .where(eq(userRoles.userId, userId))
+      .all()
+      .map((row) => row.id),
+    groupIds: tx
+      .select({ id: groupMembers.groupId })
+      .from(groupMembers)
+      .where(eq(groupMembers.userId, userId))
+      .all()
+      .map((row) => row.id),
+  };
   const ownRoleIds = change.roleIds.length
     ? tx
         .select({ id: roles.id })
@@ -139,6 +159,7 @@ export function applyUserAccessChange(tx: Executor, organisationId: number, user
   if (change.isApiAccount) signOutUserEverywhere(tx, userId);
   // No longer an API account: its tokens die rather than wait, forgotten, for the box to be ticked again.
   else revokeApiTokensOfUser(tx, userId);
+  return { previous, roleIds: ownRoleIds, groupIds: ownGroupIds };
 }
 
 /** Revokes every live API token of a user; returns how many. */

@@ -148,3 +148,35 @@ describe("admin changes to a user take the user id only from the actor's organis
     ).toEqual([]);
   });
 });
+
+describe("the audit log of a change to someone's access", () => {
+  beforeEach(() => {
+    db = testDatabase();
+  });
+
+  it("records the roles given and taken, before → after, and reads them by name", async () => {
+    const acme = await organisation("Acme");
+    const readerId = db
+      .insert(roles)
+      .values({ organisationId: acme.current.organisation.id, name: "Reader", permissions: ["users:read"] })
+      .returning()
+      .get().id;
+    const access = {
+      userId: acme.member.id,
+      groupIds: [],
+      requirement: "default" as const,
+      codeDelivery: "auto" as const,
+      isApiAccount: false,
+      turnOffTwoFactor: false,
+    };
+    await changes.updateUserAccess(acme.current, { ...access, roleIds: [readerId] });
+    const { getAuditLogPage } = await import("@/lib/data/audit-log");
+    const granted = (await getAuditLogPage(acme.current, { types: ["user.updated"] })).events[0]!;
+    expect(granted.changes).toContainEqual(expect.objectContaining({ before: "none", after: "Reader" }));
+
+    // Saving again without a change to roles records none.
+    await changes.updateUserAccess(acme.current, { ...access, roleIds: [readerId] });
+    const unchanged = (await getAuditLogPage(acme.current, { types: ["user.updated"] })).events[0]!;
+    expect(unchanged.changes.some((change) => change.after === "Reader")).toBe(false);
+  });
+});

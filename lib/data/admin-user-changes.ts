@@ -59,9 +59,22 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
 
+  // Roles and groups are authorization changes (ASVS V16.3.2): recorded before → after, read by name in the log.
+  const access = outcome.value;
+  const sameIds = (a: number[], b: number[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
   recordActorEvent(getDb(), current, "user.updated", {
     targetUserId: target.id,
-    details: { requirement: input.requirement, apiAccount: input.isApiAccount, codeDelivery: input.codeDelivery },
+    details: {
+      requirement: input.requirement,
+      apiAccount: input.isApiAccount,
+      codeDelivery: input.codeDelivery,
+      ...(sameIds(access.previous.roleIds, access.roleIds)
+        ? {}
+        : { roles: access.roleIds.join(","), previousRoles: access.previous.roleIds.join(",") }),
+      ...(sameIds(access.previous.groupIds, access.groupIds)
+        ? {}
+        : { groups: access.groupIds.join(","), previousGroups: access.previous.groupIds.join(",") }),
+    },
   });
   if (removeTwoFactor) {
     recordActorEvent(getDb(), current, "two_factor.disabled", {
