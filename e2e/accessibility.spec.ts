@@ -23,7 +23,7 @@ test("signed-in pages pass axe", async ({ page, context, createUser, signInAs })
     await expectNoAxeViolations(page);
   }
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByRole("status").first()).toContainText("Settings saved");
+  await expect(page.getByRole("status").filter({ hasText: "Settings saved" })).toBeVisible();
   await expectNoAxeViolations(page);
 });
 

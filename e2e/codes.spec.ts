@@ -317,7 +317,7 @@ test.describe("profile", () => {
     await expect(page.getByText("Two-factor authentication is on: code by text message or email.")).toBeVisible();
     await page.reload();
     await expect(page.getByText("Two-factor authentication is on: code by text message or email.")).toBeVisible();
-    await expect(page.getByText(/^On\. Codes go by email to/)).toBeVisible();
+    await expect(page.getByText(/^Codes go by email to/)).toBeVisible();
   });
 });
 

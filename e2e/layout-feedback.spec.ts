@@ -95,23 +95,24 @@ test("an answer appearing below one button does not move the buttons beside it",
   signInAs,
 }) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
-  const colleague = await createUser({ organisationId: admin.organisationId });
   await signInAs(context, admin);
   for (const viewport of VIEWPORTS) {
+    const colleague = await createUser({ organisationId: admin.organisationId });
     await page.setViewportSize(viewport);
     await page.goto(`/admin/users/${colleague.id}`);
-    const card = page.getByRole("region", { name: "Account actions" });
-    const neighbour = card.getByRole("button", { name: "Disable account" });
-    const trigger = card.getByRole("button", { name: "Sign out everywhere" });
+    const card = page.getByRole("region", { name: "Danger zone" });
+    const neighbour = card.getByRole("button", { name: "Reset two-factor authentication" });
+    // One button, whose label turns to "Enable account" once the answer comes.
+    const trigger = card.getByRole("button", { name: /^(Disable|Enable) account$/ });
     // Where it is beside the button that answers, whatever scrolls or grows elsewhere on the page.
     const place = async () => {
       const [mine, theirs] = [(await neighbour.boundingBox())!, (await trigger.boundingBox())!];
-      // Sideways only: where the buttons stack on a phone, the answer opens between the rows.
+      // Sideways only: the rows stack, and the answer opens below its own button.
       return { dx: mine.x - theirs.x, width: mine.width };
     };
     const before = await place();
     await trigger.click();
-    await confirmInDialog(page, "Sign out");
+    await confirmInDialog(page, "Disable");
     await expect(card.getByRole("status").filter({ hasText: /\S/ })).toBeVisible();
     expect(await place()).toEqual(before);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);

@@ -36,6 +36,11 @@ function routeOf(segmentPath: string): string {
   return route || "/";
 }
 
+/**
+ * Every page and route handler of the build. Not the icons (app/favicon.ico,
+ * app/icon.svg): Next.js serves them as static files, public by design and
+ * with no HTML to protect (e2e/layout.spec.ts checks they answer).
+ */
 export function allPages(): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8")) as Record<
     string,
@@ -43,5 +48,6 @@ export function allPages(): string[] {
   >;
   return Object.values(manifest)
     .filter((route) => !route.startsWith("/_"))
-    .map(routeOf);
+    .map(routeOf)
+    .filter((route) => !/^\/(favicon\.ico|icon\.svg)$/.test(route));
 }

@@ -174,9 +174,11 @@ test("an admin sets the session duration for new sessions", async ({ page, conte
   await page.goto("/admin/settings");
   await page.getByLabel("Session duration (days)").fill("30");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByRole("status").first()).toHaveText(
-    "Settings saved. New sessions will last 30 days; sessions idle for 14 days are signed out.",
-  );
+  await expect(
+    page.getByRole("status").filter({
+      hasText: "Settings saved. New sessions will last 30 days; sessions idle for 14 days are signed out.",
+    }),
+  ).toBeVisible();
   expect(
     db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
   ).toBe(30);

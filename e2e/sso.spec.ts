@@ -96,7 +96,7 @@ test("Sign in with SSO goes through the identity provider to the dashboard, with
   ]);
   expect(
     db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all(),
-  ).toEqual([{ type: "sso_sign_in.succeeded" }]);
+  ).toEqual([{ type: "sso_sign_in.succeeded" }, { type: "sign_in.completed" }]);
 
   // Every page stays open: the guards never send an SSO user to setup.
   await page.goto("/profile");
