@@ -97,12 +97,12 @@ describe("bootstrapping an organisation's first administrator", () => {
 
     const second = bootstrapped(db, { email: "second@example.com", organisationName: "Second", now });
     const acceptedAt = new Date(now.getTime() + 60_000);
-    expect(acceptInvitation(db, { token: second.token, name: "Grace Founder", passwordHash, now: acceptedAt })).toEqual(
-      {
-        userId: second.userId,
-        organisationId: second.organisation.id,
-      },
-    );
+    expect(
+      acceptInvitation(db, { token: second.token, name: "Grace Founder", passwordHash, now: acceptedAt }),
+    ).toMatchObject({
+      userId: second.userId,
+      organisationId: second.organisation.id,
+    });
     expect(openInvitation(db, second.token, acceptedAt)).toBeNull();
     expect(acceptInvitation(db, { token: second.token, name: "Mallory", passwordHash, now: acceptedAt })).toBeNull();
     expect(db.select().from(users).where(eq(users.id, second.userId)).get()).toMatchObject({
