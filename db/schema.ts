@@ -587,3 +587,38 @@ export const recoveryRequests = sqliteTable(
     index("recovery_requests_user_idx").on(t.userId, t.createdAt),
   ],
 );
+
+/**
+ * The API's per-token request counter, shared by every server process and
+ * instance (lib/api/rate-limit.ts): one row per token, a fixed window that
+ * restarts when a request arrives after it ended.
+ */
+export const apiRateLimits = sqliteTable("api_rate_limits", {
+  tokenId: integer("token_id")
+    .primaryKey()
+    .references(() => apiTokens.id, { onDelete: "cascade" }),
+  windowStartedAt: timestamp("window_started_at").notNull(),
+  count: integer("count").notNull(),
+});
+
+/**
+ * Each running server process, so that one started with different secrets or
+ * a different build than those still running is noticed at start
+ * (lib/deployment/instance-agreement.ts). Fingerprints are HMACs keyed by the
+ * secret: they tell whether two secrets are equal and nothing else.
+ */
+export const instances = sqliteTable(
+  "instances",
+  {
+    id: text("id").primaryKey(),
+    hostname: text("hostname").notNull(),
+    pid: integer("pid").notNull(),
+    startedAt: timestamp("started_at").notNull(),
+    lastSeenAt: timestamp("last_seen_at").notNull(),
+    authSecretFingerprint: text("auth_secret_fingerprint").notNull(),
+    encryptionKeyFingerprint: text("encryption_key_fingerprint").notNull(),
+    serverActionsKeyFingerprint: text("server_actions_key_fingerprint").notNull(),
+    buildId: text("build_id").notNull(),
+  },
+  (t) => [index("instances_last_seen_idx").on(t.lastSeenAt)],
+);
