@@ -116,18 +116,20 @@ export async function measureSignIn(
 }
 
 /** Half-signed-in sessions (password done, code owed), one per user, as the password step leaves them. */
-export function prepareHalfSignedInSessions(
+export async function prepareHalfSignedInSessions(
   db: Db,
   users: BenchUser[],
-): Array<{ user: BenchUser; sessionToken: string }> {
-  return db.transaction((tx) =>
-    users.map((user, index) => ({
+): Promise<Array<{ user: BenchUser; sessionToken: string }>> {
+  return await db.transaction((tx) =>
+    users.map(async (user, index) => ({
       user,
-      sessionToken: createSession(tx, {
-        userId: user.id,
-        stage: "password",
-        context: { ip: clientIpOf(index), userAgent: "twofold-bench" },
-      }).token,
+      sessionToken: (
+        await createSession(tx, {
+          userId: user.id,
+          stage: "password",
+          context: { ip: clientIpOf(index), userAgent: "twofold-bench" },
+        })
+      ).token,
     })),
   );
 }

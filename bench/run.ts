@@ -91,8 +91,8 @@ async function main() {
 
     // Signed in beforehand, as the dashboard's visitors were long before they load it.
     const pageCookies = seed.pageUsers.map(
-      (user) =>
-        `${SESSION_COOKIE}=${createSession(db, { userId: user.id, stage: "active", context: localContext }).token}`,
+      async (user) =>
+        `${SESSION_COOKIE}=${(await createSession(db, { userId: user.id, stage: "active", context: localContext })).token}`,
     );
     log("1/4 signed-in page against signed-out page");
     const pages = await watchingServerLogs(servers, () => measurePages(server, pageCookies, PLAN.pages));
@@ -103,13 +103,13 @@ async function main() {
     const signIn = await watchingServerLogs(servers, () => measureSignIn(server, seed.signInUsers, PLAN.signIn));
     rows.push(...signIn.result.rows);
     serverErrors.signIn = signIn.serverErrors;
-    const activeAfterSignIn = countActiveSessionsOf(
+    const activeAfterSignIn = await countActiveSessionsOf(
       db,
       seed.signInUsers.map((user) => user.id),
     );
 
     log("3/4 code step alone");
-    const halfSignedIn = prepareHalfSignedInSessions(db, seed.codeUsers);
+    const halfSignedIn = await prepareHalfSignedInSessions(db, seed.codeUsers);
     const codeStep = await watchingServerLogs(servers, () => measureCodeStep(server, halfSignedIn, PLAN.codeStep));
     rows.push(...codeStep.result.rows);
     serverErrors.codeStep = codeStep.serverErrors;
@@ -120,17 +120,21 @@ async function main() {
     const largeServer = await startServer(serverOptions("directory-100000", largeDatabase));
     servers.push(largeServer);
     const largeDb = openDatabase(largeDatabase);
-    const largeAdminToken = createSession(largeDb, {
-      userId: large.directoryAdmin.id,
-      stage: "active",
-      context: localContext,
-    }).token;
+    const largeAdminToken = (
+      await createSession(largeDb, {
+        userId: large.directoryAdmin.id,
+        stage: "active",
+        context: localContext,
+      })
+    ).token;
     largeDb.$client.close();
-    const smallAdminToken = createSession(db, {
-      userId: seed.directoryAdmin.id,
-      stage: "active",
-      context: localContext,
-    }).token;
+    const smallAdminToken = (
+      await createSession(db, {
+        userId: seed.directoryAdmin.id,
+        stage: "active",
+        context: localContext,
+      })
+    ).token;
     const directory = await watchingServerLogs(servers, () =>
       measureDirectory(
         { server, sessionCookie: `${SESSION_COOKIE}=${smallAdminToken}`, members: PLAN.seed.directoryMembers },

@@ -87,60 +87,63 @@ export function directoryEmail(index: number): string {
 }
 
 /** Users with a confirmed authenticator app whose secret the bench knows, to compute codes as the app would. */
-function insertTotpUsers(
+async function insertTotpUsers(
   db: Executor,
   input: { organisationId: number; prefix: string; count: number; passwordHash: string; keys: KeyRing },
-): BenchUser[] {
+): Promise<BenchUser[]> {
   const created: BenchUser[] = [];
   for (let index = 0; index < input.count; index++) {
     const email = `${input.prefix}-${String(index).padStart(5, "0")}@bench.test`;
-    const user = db
-      .insert(users)
-      .values({
-        organisationId: input.organisationId,
-        email,
-        name: `${input.prefix} ${index}`,
-        passwordHash: input.passwordHash,
-        passwordChangedAt: new Date(),
-      })
-      .returning({ id: users.id })
-      .get();
+    const user = (
+      await db
+        .insert(users)
+        .values({
+          organisationId: input.organisationId,
+          email,
+          name: `${input.prefix} ${index}`,
+          passwordHash: input.passwordHash,
+          passwordChangedAt: new Date(),
+        })
+        .returning({ id: users.id })
+    )[0];
     const totpSecret = generateTotpSecret();
-    db.insert(totpCredentials)
-      .values({
-        userId: user.id,
-        secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), input.keys),
-        confirmedAt: new Date(),
-      })
-      .run();
+    await db.insert(totpCredentials).values({
+      userId: user.id,
+      secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), input.keys),
+      confirmedAt: new Date(),
+    });
     created.push({ id: user.id, email, totpSecret });
   }
   return created;
 }
 
 /** An organisation of `members` plain users plus one admin who may read them. */
-function insertDirectory(
+async function insertDirectory(
   db: Executor,
   client: Database.Database,
   input: { name: string; members: number; passwordHash: string },
-): { organisationId: number; adminId: number } {
-  const organisation = db.insert(organisations).values({ name: input.name }).returning({ id: organisations.id }).get();
-  const role = db
-    .insert(roles)
-    .values({ organisationId: organisation.id, name: "Directory reader", permissions: ["users:read"] })
-    .returning({ id: roles.id })
-    .get();
-  const admin = db
-    .insert(users)
-    .values({
-      organisationId: organisation.id,
-      email: `admin@${input.name.toLowerCase()}.test`,
-      name: "Directory Admin",
-      passwordHash: input.passwordHash,
-    })
-    .returning({ id: users.id })
-    .get();
-  db.insert(userRoles).values({ userId: admin.id, roleId: role.id }).run();
+): Promise<{ organisationId: number; adminId: number }> {
+  const organisation = (
+    await db.insert(organisations).values({ name: input.name }).returning({ id: organisations.id })
+  )[0];
+  const role = (
+    await db
+      .insert(roles)
+      .values({ organisationId: organisation.id, name: "Directory reader", permissions: ["users:read"] })
+      .returning({ id: roles.id })
+  )[0];
+  const admin = (
+    await db
+      .insert(users)
+      .values({
+        organisationId: organisation.id,
+        email: `admin@${input.name.toLowerCase()}.test`,
+        name: "Directory Admin",
+        passwordHash: input.passwordHash,
+      })
+      .returning({ id: users.id })
+  )[0];
+  await db.insert(userRoles).values({ userId: admin.id, roleId: role.id });
   // One raw prepared statement on the same connection, inside the caller's
   // transaction: 100,000 Drizzle builders would cost more than the inserts.
   const insert = client.prepare(
@@ -167,13 +170,15 @@ export async function seedMainDatabase(file: string, key: Buffer, counts: MainSe
   try {
     // One real hash at the app's parameters: every sign-in verifies at full cost.
     const passwordHash = await hashPassword(BENCH_PASSWORD);
-    return db.transaction((tx) => {
-      const organisation = tx.insert(organisations).values({ name: "Bench" }).returning({ id: organisations.id }).get();
+    return db.transaction(async (tx) => {
+      const organisation = (
+        await tx.insert(organisations).values({ name: "Bench" }).returning({ id: organisations.id })
+      )[0];
       const common = { organisationId: organisation.id, passwordHash, keys: createKeyRing([key]) };
-      const pageUsers = insertTotpUsers(tx, { ...common, prefix: "page", count: counts.pageUsers });
-      const signInUsers = insertTotpUsers(tx, { ...common, prefix: "signin", count: counts.signInUsers });
-      const codeUsers = insertTotpUsers(tx, { ...common, prefix: "code", count: counts.codeUsers });
-      const directory = insertDirectory(tx, db.$client, {
+      const pageUsers = await insertTotpUsers(tx, { ...common, prefix: "page", count: counts.pageUsers });
+      const signInUsers = await insertTotpUsers(tx, { ...common, prefix: "signin", count: counts.signInUsers });
+      const codeUsers = await insertTotpUsers(tx, { ...common, prefix: "code", count: counts.codeUsers });
+      const directory = await insertDirectory(tx, db.$client, {
         name: "Small",
         members: counts.directoryMembers,
         passwordHash,
@@ -200,8 +205,8 @@ export async function seedDirectoryDatabase(
   try {
     const passwordHash = await hashPassword(BENCH_PASSWORD);
     // No ANALYZE: the app never runs one, so the planner sees what it sees in production.
-    const { adminId } = db.transaction((tx) =>
-      insertDirectory(tx, db.$client, { name: "Large", members, passwordHash }),
+    const { adminId } = await db.transaction(
+      async (tx) => await insertDirectory(tx, db.$client, { name: "Large", members, passwordHash }),
     );
     return { directoryAdmin: { id: adminId } };
   } finally {

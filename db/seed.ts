@@ -39,11 +39,9 @@ const DEMO_USERS = [
  * shown only this once), or null when there was nothing to do.
  */
 export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> {
-  const existing = db
-    .select({ id: organisations.id })
-    .from(organisations)
-    .where(eq(organisations.name, DEMO_ORGANISATION_NAME))
-    .get();
+  const existing = (
+    await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, DEMO_ORGANISATION_NAME))
+  )[0];
   if (existing) return null;
 
   const logins = await Promise.all(
@@ -53,51 +51,46 @@ export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> 
     }),
   );
 
-  db.transaction((tx) => {
+  await db.transaction(async (tx) => {
     // The demo shows setup on screen, right after the password: quicker to try out. New organisations start with the emailed link.
-    const { organisation, administratorRoleId } = createOrganisation(tx, DEMO_ORGANISATION_NAME, {
+    const { organisation, administratorRoleId } = await createOrganisation(tx, DEMO_ORGANISATION_NAME, {
       requiredSetupFlow: "on_screen",
     });
     const roleIds = new Map([
       [ADMINISTRATOR_ROLE_NAME, administratorRoleId],
       ...DEMO_ROLES.map(
-        (role) =>
+        async (role) =>
           [
             role.name,
-            tx
-              .insert(roles)
-              .values({ ...role, organisationId: organisation.id })
-              .returning()
-              .get().id,
+            (
+              await tx
+                .insert(roles)
+                .values({ ...role, organisationId: organisation.id })
+                .returning()
+            )[0].id,
           ] as const,
       ),
     ]);
-    const engineering = tx
-      .insert(groups)
-      .values({ organisationId: organisation.id, name: "Engineering" })
-      .returning()
-      .get();
-    tx.insert(groupRoles)
-      .values({ groupId: engineering.id, roleId: roleIds.get("Engineer")! })
-      .run();
+    const engineering = (
+      await tx.insert(groups).values({ organisationId: organisation.id, name: "Engineering" }).returning()
+    )[0];
+    await tx.insert(groupRoles).values({ groupId: engineering.id, roleId: roleIds.get("Engineer")! });
 
     for (const login of logins) {
-      const user = tx
-        .insert(users)
-        .values({
-          organisationId: organisation.id,
-          email: login.email,
-          name: login.name,
-          passwordHash: login.passwordHash,
-          passwordChangedAt: new Date(),
-        })
-        .returning()
-        .get();
-      if ("role" in login)
-        tx.insert(userRoles)
-          .values({ userId: user.id, roleId: roleIds.get(login.role)! })
-          .run();
-      if ("group" in login) tx.insert(groupMembers).values({ groupId: engineering.id, userId: user.id }).run();
+      const user = (
+        await tx
+          .insert(users)
+          .values({
+            organisationId: organisation.id,
+            email: login.email,
+            name: login.name,
+            passwordHash: login.passwordHash,
+            passwordChangedAt: new Date(),
+          })
+          .returning()
+      )[0];
+      if ("role" in login) await tx.insert(userRoles).values({ userId: user.id, roleId: roleIds.get(login.role)! });
+      if ("group" in login) await tx.insert(groupMembers).values({ groupId: engineering.id, userId: user.id });
     }
   });
 

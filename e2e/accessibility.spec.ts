@@ -131,7 +131,7 @@ test("admin pages and the sign-in setup pass axe", async ({ page, context, creat
 
 test("the setup page passes axe", async ({ page, db, createUser }) => {
   const user = await createUser({ columns: { twoFactorRequirement: "required" } });
-  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
+  await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId));
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);

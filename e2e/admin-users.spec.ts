@@ -84,7 +84,7 @@ test.describe("the users list", () => {
     const admin = await createUser({ permissions: ADMIN });
     const tag = `ph${Date.now().toString(36)}`;
     const disabled = await createUser({ organisationId: admin.organisationId, name: `${tag} Disabled Person` });
-    db.update(users).set({ disabledAt: new Date(), isApiAccount: true }).where(eq(users.id, disabled.id)).run();
+    await db.update(users).set({ disabledAt: new Date(), isApiAccount: true }).where(eq(users.id, disabled.id));
     await signInAs(context, admin);
     await page.goto(`/admin/users?q=${tag}`);
 
@@ -156,8 +156,8 @@ test.describe("a user's admin page", () => {
   }) => {
     const admin = await createUser({ permissions: ADMIN });
     const user = await createUser({ organisationId: admin.organisationId, name: "Dora Double" });
-    const disabledAt = () =>
-      db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, user.id)).get()!.disabledAt;
+    const disabledAt = async () =>
+      (await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, user.id)))[0]!.disabledAt;
     await signInAs(context, admin);
     await page.goto(`/admin/users/${user.id}`);
 
@@ -170,10 +170,10 @@ test.describe("a user's admin page", () => {
     await enable.dblclick();
     await expect(page.getByRole("dialog", { name: "Enable Dora Double’s account?" })).toBeVisible();
     await page.keyboard.press("Escape");
-    expect(disabledAt()).not.toBeNull();
+    expect(await disabledAt()).not.toBeNull();
     await page.reload();
     await expect(page.getByRole("button", { name: "Enable account" })).toBeVisible();
-    expect(disabledAt()).not.toBeNull();
+    expect(await disabledAt()).not.toBeNull();
   });
 
   test("is laid out in sections, links to the user's events, and offers only what applies", async ({
@@ -203,7 +203,7 @@ test.describe("a user's admin page", () => {
     });
 
     await test.step("someone invited who has not joined: nothing to reset, no reset link", async () => {
-      const invited = createInvitation(db, {
+      const invited = await createInvitation(db, {
         organisationId: admin.organisationId,
         invitedByUserId: admin.id,
         email: `invitee-${Date.now()}@example.com`,
@@ -230,20 +230,22 @@ test.describe("API accounts", () => {
     signInAs,
   }) => {
     const admin = await createUser({ permissions: ADMIN });
-    const reader = db
-      .insert(roles)
-      .values({ organisationId: admin.organisationId, name: `Reader ${Date.now()}`, permissions: ["users:read"] })
-      .returning()
-      .get();
-    const strongest = db
-      .insert(roles)
-      .values({
-        organisationId: admin.organisationId,
-        name: `Owner ${Date.now()}`,
-        permissions: ["users:read", "users:manage", "settings:manage"],
-      })
-      .returning()
-      .get();
+    const reader = (
+      await db
+        .insert(roles)
+        .values({ organisationId: admin.organisationId, name: `Reader ${Date.now()}`, permissions: ["users:read"] })
+        .returning()
+    )[0];
+    const strongest = (
+      await db
+        .insert(roles)
+        .values({
+          organisationId: admin.organisationId,
+          name: `Owner ${Date.now()}`,
+          permissions: ["users:read", "users:manage", "settings:manage"],
+        })
+        .returning()
+    )[0];
     await signInAs(context, admin);
     await page.goto("/admin/users");
     await page.getByRole("button", { name: "New API account" }).click();
@@ -258,7 +260,7 @@ test.describe("API accounts", () => {
 
     await expect(page).toHaveURL(/\/admin\/users\/\d+\?created=api-account#api-tokens$/);
     const id = Number(/\/admin\/users\/(\d+)/.exec(page.url())![1]);
-    const account = db.select().from(users).where(eq(users.id, id)).get()!;
+    const account = (await db.select().from(users).where(eq(users.id, id)))[0]!;
     expect(account).toMatchObject({
       organisationId: admin.organisationId,
       name: "Billing sync",
@@ -266,11 +268,10 @@ test.describe("API accounts", () => {
       passwordHash: null,
     });
     expect(account.email).toMatch(/^billing-sync\.[0-9a-f]{8}@api-accounts\.invalid$/);
-    const created = db
+    const created = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.type, "api_account.created"), eq(auditEvents.targetUserId, id)))
-      .all();
+      .where(and(eq(auditEvents.type, "api_account.created"), eq(auditEvents.targetUserId, id)));
     expect(created).toHaveLength(1);
     expect(created[0]!.actorUserId).toBe(admin.id);
     await expect(page.getByText("API account created.")).toBeVisible();
@@ -291,7 +292,7 @@ test.describe("API accounts", () => {
   }) => {
     const admin = await createUser({ permissions: ADMIN });
     const robot = await createUser({ organisationId: admin.organisationId, name: "Expiring robot" });
-    db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id)).run();
+    await db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id));
     await signInAs(context, admin);
     await page.goto(`/admin/users/${robot.id}`);
     const section = page.getByRole("region", { name: "API tokens" });
@@ -306,7 +307,7 @@ test.describe("API accounts", () => {
     await section.getByLabel("Expires").selectOption("In 30 days");
     await submitAndWait(page, section.getByRole("button", { name: "Create token" }));
     const token = await section.getByLabel("New API token").inputValue();
-    const stored = db.select().from(apiTokens).where(eq(apiTokens.name, "Monthly report")).get()!;
+    const stored = (await db.select().from(apiTokens).where(eq(apiTokens.name, "Monthly report")))[0]!;
     const days = (stored.expiresAt!.getTime() - stored.createdAt.getTime()) / 86_400_000;
     expect(Math.round(days)).toBe(30);
     const row = section.getByRole("row", { name: /Monthly report/ });
@@ -314,10 +315,10 @@ test.describe("API accounts", () => {
     expect((await request.get("/api/v1/me", { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
 
     // A month later, as far as the token knows.
-    db.update(apiTokens)
+    await db
+      .update(apiTokens)
       .set({ expiresAt: new Date(Date.now() - 1000) })
-      .where(eq(apiTokens.id, stored.id))
-      .run();
+      .where(eq(apiTokens.id, stored.id));
     const refused = await request.get("/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
     expect(refused.status()).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("invalid_token");
@@ -325,7 +326,7 @@ test.describe("API accounts", () => {
     await expect(section.getByRole("row", { name: /Monthly report/ })).toContainText("Expired");
 
     // One made without a choice of date never expires.
-    const forever = createApiToken(db, { userId: robot.id, name: "Forever", createdByUserId: null });
+    const forever = await createApiToken(db, { userId: robot.id, name: "Forever", createdByUserId: null });
     expect((await request.get("/api/v1/me", { headers: { authorization: `Bearer ${forever.token}` } })).status()).toBe(
       200,
     );
@@ -353,19 +354,19 @@ test("each state of a user's page and the list passes axe and fits a phone", asy
   const organisationId = admin.organisationId;
   const withFactors = await createUser({ organisationId, totp: true, name: "Fay Factors" });
   const locked = await createUser({ organisationId, totp: true, name: "Lou Locked" });
-  db.update(users)
+  await db
+    .update(users)
     .set({ secondFactorLockedAt: new Date(), secondFactorConsecutiveFailures: 10 })
-    .where(eq(users.id, locked.id))
-    .run();
+    .where(eq(users.id, locked.id));
   const robot = await createUser({ organisationId, name: "Robbie Robot" });
-  db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id)).run();
-  createApiToken(db, {
+  await db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id));
+  await createApiToken(db, {
     userId: robot.id,
     name: "Deploy",
     createdByUserId: null,
     expiresAt: new Date(Date.now() + 864e5),
   });
-  const invited = createInvitation(db, {
+  const invited = await createInvitation(db, {
     organisationId,
     invitedByUserId: admin.id,
     email: `axe-invitee-${Date.now()}@example.com`,

@@ -42,7 +42,7 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
   const member = await createUser({ organisationId: admin.organisationId, name: "Mia Member" });
   const alreadySignedIn = await createUser({ organisationId: admin.organisationId, name: "Sam Signedin" });
   // With codes allowed, required users would get codes without setup (see codes.spec.ts).
-  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, admin.organisationId)).run();
+  await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, admin.organisationId));
   await signInAs(context, admin);
 
   await page.goto("/admin/roles");
@@ -95,14 +95,9 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
   await expect(
     memberPage.getByText("On: after your password, you enter a code from your authenticator app."),
   ).toBeVisible();
-  expect(
-    db
-      .select()
-      .from(sessions)
-      .where(eq(sessions.userId, member.id))
-      .all()
-      .map((row) => row.stage),
-  ).toEqual(["active"]);
+  expect((await db.select().from(sessions).where(eq(sessions.userId, member.id))).map((row) => row.stage)).toEqual([
+    "active",
+  ]);
   await memberContext.close();
   noServerErrors();
 });
@@ -113,24 +108,24 @@ test("within the grace period a newly required user may skip setup, and is told 
   createUser,
 }) => {
   const user = await createUser();
-  db.update(organisations)
+  await db
+    .update(organisations)
     .set({ twoFactorPolicy: "required", twoFactorGraceDays: 7, allowCode: false })
-    .where(eq(organisations.id, user.organisationId))
-    .run();
+    .where(eq(organisations.id, user.organisationId));
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/setup");
   await expect(page.getByText(/You can skip this until/)).toBeVisible();
   await page.getByRole("button", { name: "Skip for now" }).click();
   await expect(page).toHaveURL("/");
-  const since = db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, user.id)).get()!
+  const since = (await db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, user.id)))[0]!
     .since;
   expect(since).not.toBeNull();
 
   // Once the grace period is over, the open session is sent to setup on its next request.
-  db.update(users)
+  await db
+    .update(users)
     .set({ twoFactorRequiredSince: new Date(Date.now() - 8 * 86_400_000) })
-    .where(eq(users.id, user.id))
-    .run();
+    .where(eq(users.id, user.id));
   await page.reload();
   await expect(page).toHaveURL("/login/setup");
   await expect(page.getByRole("button", { name: "Skip for now" })).toHaveCount(0);
@@ -146,7 +141,7 @@ test("unticking “Two-factor authentication enabled” (lost phone) lets an opt
   const admin = await createUser({ permissions: ALL });
   const optionalUser = await createUser({ organisationId: admin.organisationId, totp: true });
   const requiredUser = await createUser({ organisationId: admin.organisationId, totp: true });
-  db.update(users).set({ twoFactorRequirement: "required" }).where(eq(users.id, requiredUser.id)).run();
+  await db.update(users).set({ twoFactorRequirement: "required" }).where(eq(users.id, requiredUser.id));
   await signInAs(context, admin);
 
   for (const person of [optionalUser, requiredUser]) {
@@ -157,14 +152,9 @@ test("unticking “Two-factor authentication enabled” (lost phone) lets an opt
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
     await expect(page.getByLabel("Two-factor authentication enabled")).toBeDisabled();
-    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, person.id)).all()).toHaveLength(0);
+    expect(await db.select().from(totpCredentials).where(eq(totpCredentials.userId, person.id))).toHaveLength(0);
     expect(
-      db
-        .select()
-        .from(outbox)
-        .where(eq(outbox.to, person.email))
-        .all()
-        .map((mail) => mail.subject),
+      (await db.select().from(outbox).where(eq(outbox.to, person.email))).map((mail) => mail.subject),
     ).toContainEqual(expect.stringContaining("two-factor authentication was turned off"));
   }
 
@@ -210,13 +200,10 @@ test("“Reset two-factor authentication” and “Sign out everywhere” end th
   ).toBeVisible();
   await userPage.goto("/profile");
   await expect(userPage).toHaveURL("/login?reason=session-ended");
-  expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(0);
-  const types = db
-    .select({ type: auditEvents.type })
-    .from(auditEvents)
-    .where(eq(auditEvents.targetUserId, user.id))
-    .all()
-    .map((row) => row.type);
+  expect(await db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id))).toHaveLength(0);
+  const types = (
+    await db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id))
+  ).map((row) => row.type);
   expect(types).toEqual(expect.arrayContaining(["user_sessions.revoked", "two_factor.reset"]));
   await userContext.close();
 });
@@ -242,15 +229,15 @@ test("an admin's own user page is read-only, and the last full administrator can
   await expectNoAxeViolations(page);
 
   // Deleting the role that makes them the only full administrator is refused, and undone.
-  const roleId = db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId;
-  const role = db.select().from(roles).where(eq(roles.id, roleId)).get()!;
+  const roleId = (await db.select().from(userRoles).where(eq(userRoles.userId, admin.id)))[0]!.roleId;
+  const role = (await db.select().from(roles).where(eq(roles.id, roleId)))[0]!;
   await page.goto(`/admin/roles/${roleId}`);
   await page.getByRole("button", { name: `Delete role ${role.name}` }).click();
   await confirmInDialog(page, "Delete");
   await expect(
     page.getByText("This would leave the organisation without a full administrator who can sign in."),
   ).toBeVisible();
-  expect(db.select().from(userRoles).where(eq(userRoles.userId, admin.id)).get()!.roleId).toBe(roleId);
+  expect((await db.select().from(userRoles).where(eq(userRoles.userId, admin.id)))[0]!.roleId).toBe(roleId);
 });
 
 test("every admin page and action refuses a signed-in user without the permission", async ({
@@ -259,7 +246,11 @@ test("every admin page and action refuses a signed-in user without the permissio
   createUser,
 }) => {
   const member = await createUser();
-  const { token } = createSession(db, { userId: member.id, stage: "active", context: { ip: null, userAgent: null } });
+  const { token } = await createSession(db, {
+    userId: member.id,
+    stage: "active",
+    context: { ip: null, userAgent: null },
+  });
   const adminPages = allPages().filter((page) => page.startsWith("/admin/"));
   expect(adminPages.length).toBeGreaterThanOrEqual(6);
   const pages = await playwrightRequest.newContext({ baseURL });
@@ -328,9 +319,9 @@ test("an admin of one organisation can neither see nor change a user of another"
   });
   expect(replay.status()).toBe(200);
   expect(await replay.text()).toContain("That user does not exist.");
-  const untouched = db.select().from(users).where(eq(users.id, outsider.id)).get()!;
+  const untouched = (await db.select().from(users).where(eq(users.id, outsider.id)))[0]!;
   expect(untouched.twoFactorRequirement).toBe("default");
-  expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, outsider.id)).all()).toHaveLength(1);
+  expect(await db.select().from(totpCredentials).where(eq(totpCredentials.userId, outsider.id))).toHaveLength(1);
 });
 
 test("the user list searches by name or email prefix and pages through results", async ({
@@ -360,7 +351,7 @@ test("the user list searches by name or email prefix and pages through results",
   await expect(rows.nth(1)).toContainText("Pat 54");
   await page.goto("/admin/users?sort=email&direction=sideways&page=-4");
   await expect(rows.nth(1)).toBeVisible();
-  expect(db.select().from(users).where(eq(users.organisationId, admin.organisationId)).all()).toHaveLength(56);
+  expect(await db.select().from(users).where(eq(users.organisationId, admin.organisationId))).toHaveLength(56);
 });
 
 test("the audit log lists security events and filters them", async ({ page, context, db, createUser, signInAs }) => {
@@ -382,11 +373,10 @@ test("the audit log lists security events and filters them", async ({ page, cont
   await page.goto("/admin/audit?type=nonsense&from=not-a-date&before=-3");
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
   expect(
-    db
+    await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed")))
-      .all(),
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed"))),
   ).toHaveLength(1);
 });
 
@@ -414,9 +404,9 @@ test("organisation settings: requiring 2FA for everyone sends users without a fa
   await page.getByLabel("SMS or email code").uncheck();
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Settings saved.", { exact: false })).toBeVisible();
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe(
-    "required",
-  );
+  expect(
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.twoFactorPolicy,
+  ).toBe("required");
 
   const userContext = await browser.newContext();
   const userPage = await userContext.newPage();
@@ -454,14 +444,13 @@ test("a user's admin page lists their factors and sessions, and an admin can end
   await sessionsCard.getByRole("button", { name: /^End session/ }).click();
   // The ended session leaves the list (and its row's status with it).
   await expect(sessionsCard.getByText("The user is not signed in anywhere.")).toBeVisible();
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
   await userPage.reload();
   await expect(userPage).toHaveURL("/login?reason=session-ended");
-  const audited = db
+  const audited = await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "session.revoked")))
-    .all();
+    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "session.revoked")));
   expect(audited.map((event) => event.actorUserId)).toEqual([admin.id]);
   await userContext.close();
 });
@@ -513,14 +502,13 @@ test("settings apply to everyone: a holder of settings:manage alone cannot chang
     maxRedirects: 0,
   });
   expect(replay.status()).toBe(403);
-  expect(db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy).toBe(
-    "required",
-  );
-  const refused = db
+  expect(
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.twoFactorPolicy,
+  ).toBe("required");
+  const refused = await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.actorUserId, settingsOnly.id), eq(auditEvents.type, "access.refused")))
-    .all();
+    .where(and(eq(auditEvents.actorUserId, settingsOnly.id), eq(auditEvents.type, "access.refused")));
   expect(refused.map((event) => event.details)).toEqual([{ action: "settings.update", reason: "above_rank" }]);
   await otherContext.close();
 });

@@ -8,14 +8,14 @@ import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { confirmInDialog, expect, expectNoAxeViolations, signInWithForm, test, type TestUser } from "./fixtures";
 import { allPages } from "./manifests";
 
-function makeApiAccount(db: Db, user: TestUser): TestUser {
-  db.update(users).set({ isApiAccount: true }).where(eq(users.id, user.id)).run();
+async function makeApiAccount(db: Db, user: TestUser): Promise<TestUser> {
+  await db.update(users).set({ isApiAccount: true }).where(eq(users.id, user.id));
   return user;
 }
 
 /** A token of its own for each test, so no test spends another's rate limit. */
-function tokenFor(db: Db, user: TestUser, name = "e2e"): string {
-  return createApiToken(db, { userId: user.id, name, createdByUserId: null }).token;
+async function tokenFor(db: Db, user: TestUser, name = "e2e"): Promise<string> {
+  return (await createApiToken(db, { userId: user.id, name, createdByUserId: null })).token;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -64,7 +64,7 @@ test("an admin creates a token on the API account's page, sees it once, uses it,
   signInAs,
 }) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
-  const robot = makeApiAccount(
+  const robot = await makeApiAccount(
     db,
     await createUser({ organisationId: admin.organisationId, permissions: ["users:read"], name: "Billing robot" }),
   );
@@ -88,11 +88,10 @@ test("an admin creates a token on the API account's page, sees it once, uses it,
   await expect(row).toContainText("Never");
   await expectNoAxeViolations(page);
   expect(
-    db
+    await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.type, "api_token.created"), eq(auditEvents.targetUserId, robot.id)))
-      .all(),
+      .where(and(eq(auditEvents.type, "api_token.created"), eq(auditEvents.targetUserId, robot.id))),
   ).toHaveLength(1);
 
   // Shown once: after a reload the page no longer holds the token anywhere.
@@ -122,11 +121,10 @@ test("an admin creates a token on the API account's page, sees it once, uses it,
   await expect(section.getByRole("row", { name: /Nightly export/ })).toContainText("Revoked");
   await expect(section.getByRole("button", { name: "Revoke Nightly export" })).toHaveCount(0);
   expect(
-    db
+    await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.type, "api_token.revoked"), eq(auditEvents.targetUserId, robot.id)))
-      .all(),
+      .where(and(eq(auditEvents.type, "api_token.revoked"), eq(auditEvents.targetUserId, robot.id))),
   ).toHaveLength(1);
   await expectUnauthorized(await request.get("/api/v1/me", { headers: bearer(token) }), "invalid_token");
 });
@@ -149,16 +147,16 @@ test("a person's page offers no API tokens: the section is for API accounts only
 });
 
 test("/api/v1/users pages through the caller's organisation only", async ({ db, request, createUser }) => {
-  const robot = makeApiAccount(db, await createUser({ permissions: ["users:read"] }));
+  const robot = await makeApiAccount(db, await createUser({ permissions: ["users:read"] }));
   const colleagues = [
     await createUser({ organisationId: robot.organisationId, totp: true }),
     await createUser({ organisationId: robot.organisationId }),
     await createUser({ organisationId: robot.organisationId }),
     await createUser({ organisationId: robot.organisationId }),
   ];
-  db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, colleagues[3]!.id)).run();
+  await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, colleagues[3]!.id));
   const outsider = await createUser({ permissions: ["users:read"] });
-  const token = tokenFor(db, robot);
+  const token = await tokenFor(db, robot);
 
   const pages = await allUsersByPage(request, token, 2);
   expect(pages.map((page) => [page.users.length, page.pagination.hasMore])).toEqual([
@@ -218,7 +216,7 @@ test("passwords, sessions and revoked or orphaned tokens never open the API", as
   createUser,
 }) => {
   const person = await createUser({ permissions: ["users:read", "users:manage"] });
-  const robot = makeApiAccount(
+  const robot = await makeApiAccount(
     db,
     await createUser({ organisationId: person.organisationId, permissions: ["users:read"] }),
   );
@@ -241,7 +239,7 @@ test("passwords, sessions and revoked or orphaned tokens never open the API", as
   const apiRoutes = allPages().filter((page) => page.startsWith("/api/v1/"));
   expect(apiRoutes).toEqual(expect.arrayContaining(["/api/v1/me", "/api/v1/users"]));
   for (const stage of ["active", "password"] as const) {
-    const { token } = createSession(db, { userId: person.id, stage, context: { ip: null, userAgent: null } });
+    const { token } = await createSession(db, { userId: person.id, stage, context: { ip: null, userAgent: null } });
     for (const path of apiRoutes) {
       const response = await request.get(`${baseURL}${path}`, {
         headers: { cookie: `${sessionCookie(false).name}=${token}` },
@@ -252,17 +250,17 @@ test("passwords, sessions and revoked or orphaned tokens never open the API", as
   }
 
   // A token stops working when its account is disabled or stops being an API account.
-  const token = tokenFor(db, robot);
+  const token = await tokenFor(db, robot);
   expect((await request.get("/api/v1/me", { headers: bearer(token) })).status()).toBe(200);
-  db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, robot.id)).run();
+  await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, robot.id));
   await expectUnauthorized(await request.get("/api/v1/me", { headers: bearer(token) }), "invalid_token");
-  db.update(users).set({ disabledAt: null, isApiAccount: false }).where(eq(users.id, robot.id)).run();
+  await db.update(users).set({ disabledAt: null, isApiAccount: false }).where(eq(users.id, robot.id));
   await expectUnauthorized(await request.get("/api/v1/me", { headers: bearer(token) }), "invalid_token");
 });
 
 test("an API account without users:read may read itself but not the users", async ({ db, request, createUser }) => {
-  const robot = makeApiAccount(db, await createUser());
-  const token = tokenFor(db, robot);
+  const robot = await makeApiAccount(db, await createUser());
+  const token = await tokenFor(db, robot);
   const me = await request.get("/api/v1/me", { headers: bearer(token) });
   expect(me.status()).toBe(200);
   expect(await me.json()).toMatchObject({ id: robot.id, permissions: [] });
@@ -275,8 +273,8 @@ test("an API account without users:read may read itself but not the users", asyn
 });
 
 test("unknown paths and methods get JSON 404 and 405", async ({ db, request, createUser }) => {
-  const robot = makeApiAccount(db, await createUser({ permissions: ["users:read"] }));
-  const token = tokenFor(db, robot);
+  const robot = await makeApiAccount(db, await createUser({ permissions: ["users:read"] }));
+  const token = await tokenFor(db, robot);
   for (const path of ["/api/v1", "/api/v1/nothing-here", "/api/v1/users/1", "/api/v1/me/extra"]) {
     await expectApiError(await request.get(path, { headers: bearer(token) }), 404, "not_found");
   }
@@ -299,8 +297,8 @@ test("each token is rate-limited on its own: 429 with Retry-After past the limit
   request,
   createUser,
 }) => {
-  const robot = makeApiAccount(db, await createUser());
-  const token = tokenFor(db, robot, "busy");
+  const robot = await makeApiAccount(db, await createUser());
+  const token = await tokenFor(db, robot, "busy");
   const statuses: number[] = [];
   let refused: APIResponse | undefined;
   // The e2e server allows 30 a minute (playwright.config.ts); 40 tries at most.
@@ -325,16 +323,16 @@ test("each token is rate-limited on its own: 429 with Retry-After past the limit
   expect(refused!.headers()["ratelimit-reset"]).toBe(String(retryAfter));
 
   // Another token of the same account has its own allowance.
-  expect((await request.get("/api/v1/me", { headers: bearer(tokenFor(db, robot, "quiet")) })).status()).toBe(200);
+  expect((await request.get("/api/v1/me", { headers: bearer(await tokenFor(db, robot, "quiet")) })).status()).toBe(200);
 });
 
 test("an API account cannot sign in to the web UI, even with tokens", async ({ page, db, createUser }) => {
-  const robot = makeApiAccount(db, await createUser());
-  tokenFor(db, robot);
+  const robot = await makeApiAccount(db, await createUser());
+  await tokenFor(db, robot);
   await signInWithForm(page, robot);
   await expect(page).toHaveURL("/login");
   await expect(page.getByRole("status")).toContainText("API account");
-  expect(db.select().from(sessions).where(eq(sessions.userId, robot.id)).all()).toHaveLength(0);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, robot.id))).toHaveLength(0);
   await page.goto("/");
   await expect(page).toHaveURL("/login");
 });

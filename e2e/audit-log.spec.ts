@@ -19,17 +19,15 @@ type Event = {
   details?: Record<string, string | number | boolean | null>;
 };
 
-function record(db: Db, organisationId: number, event: Event) {
-  db.insert(auditEvents)
-    .values({
-      organisationId,
-      type: event.type,
-      actorUserId: event.actor?.id ?? null,
-      targetUserId: event.target?.id ?? null,
-      details: event.details ?? null,
-      ip: "203.0.113.7",
-    })
-    .run();
+async function record(db: Db, organisationId: number, event: Event) {
+  await db.insert(auditEvents).values({
+    organisationId,
+    type: event.type,
+    actorUserId: event.actor?.id ?? null,
+    targetUserId: event.target?.id ?? null,
+    details: event.details ?? null,
+    ip: "203.0.113.7",
+  });
 }
 
 const eventRows = (page: Page) => page.getByRole("region", { name: "Audit events" }).getByRole("row");
@@ -51,11 +49,11 @@ test("the audit log filters by area and type chips, part of a name or an address
   const ana = await createUser({ organisationId: admin.organisationId, name: "Ana Lima" });
   const bob = await createUser({ organisationId: admin.organisationId, name: "Bob Stone" });
   const org = admin.organisationId;
-  record(db, org, { type: "sign_in.failed", target: ana, details: { reason: "wrong_password" } });
-  record(db, org, { type: "sign_in.failed", target: bob, details: { reason: "wrong_password" } });
-  record(db, org, { type: "user.disabled", actor: admin, target: ana });
-  record(db, org, { type: "user.disabled", actor: admin, target: bob });
-  record(db, org, { type: "code.sent", target: ana });
+  await record(db, org, { type: "sign_in.failed", target: ana, details: { reason: "wrong_password" } });
+  await record(db, org, { type: "sign_in.failed", target: bob, details: { reason: "wrong_password" } });
+  await record(db, org, { type: "user.disabled", actor: admin, target: ana });
+  await record(db, org, { type: "user.disabled", actor: admin, target: bob });
+  await record(db, org, { type: "code.sent", target: ana });
   await signInAs(context, admin);
   await page.goto("/admin/audit");
 
@@ -127,12 +125,12 @@ test("one person's events: as actor or target, only of this organisation; a bad 
   const bob = await createUser({ organisationId: admin.organisationId, name: "Bob Stone" });
   const stranger = await createUser({ name: "Stranger Elsewhere" });
   const org = admin.organisationId;
-  record(db, org, { type: "password.changed", actor: ana, target: ana });
-  record(db, org, { type: "user.disabled", actor: admin, target: ana });
-  record(db, org, { type: "group.updated", actor: ana, target: bob });
-  record(db, org, { type: "user.disabled", actor: admin, target: bob });
+  await record(db, org, { type: "password.changed", actor: ana, target: ana });
+  await record(db, org, { type: "user.disabled", actor: admin, target: ana });
+  await record(db, org, { type: "group.updated", actor: ana, target: bob });
+  await record(db, org, { type: "user.disabled", actor: admin, target: bob });
   // A row pointing at someone of another organisation: never theirs to see, never named.
-  record(db, org, { type: "user.enabled", actor: stranger, target: stranger });
+  await record(db, org, { type: "user.enabled", actor: stranger, target: stranger });
   await signInAs(context, admin);
 
   await page.goto(`/admin/audit?userId=${ana.id}`);
@@ -181,14 +179,12 @@ test("a page of events keeps its filter; the table fits at 1280 px and scrolls i
   test.setTimeout(120_000);
   const admin = await createUser({ permissions: ALL, name: "Ada Admin" });
   const ana = await createUser({ organisationId: admin.organisationId, name: "Ana Lima" });
-  const night = db
-    .insert(groups)
-    .values({ organisationId: admin.organisationId, name: "Night shift" })
-    .returning()
-    .get();
-  for (let i = 0; i < 55; i++) record(db, admin.organisationId, { type: "code.sent", target: ana });
+  const night = (
+    await db.insert(groups).values({ organisationId: admin.organisationId, name: "Night shift" }).returning()
+  )[0];
+  for (let i = 0; i < 55; i++) await record(db, admin.organisationId, { type: "code.sent", target: ana });
   // Long details: they wrap or fold, and never widen the table.
-  record(db, admin.organisationId, {
+  await record(db, admin.organisationId, {
     type: "group.updated",
     actor: admin,
     target: ana,

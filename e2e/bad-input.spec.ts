@@ -28,7 +28,7 @@ test("the sign-in form answers bad input with clear messages", async ({ page, db
     await expect(page).toHaveURL("/login");
   }
   // The SQL-looking input was only ever data: the table is intact.
-  expect(db.select().from(users).all().length).toBeGreaterThan(0);
+  expect((await db.select().from(users)).length).toBeGreaterThan(0);
   noServerErrors();
 });
 
@@ -53,12 +53,12 @@ test("the profile forms refuse bad names and numbers, and keep unicode and SQL-l
   await name.fill(HUGE);
   await save.click();
   await expect(page.getByText("Use at most 100 characters.")).toBeVisible();
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.name).toBe(user.name);
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.name).toBe(user.name);
 
   await name.fill(`Zoë 王 ${SQL}`);
   await save.click();
   await expect(page.getByText("Your details were saved.")).toBeVisible();
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.name).toBe(`Zoë 王 ${SQL}`);
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.name).toBe(`Zoë 王 ${SQL}`);
 
   const mobileCard = page.getByRole("region", { name: "Mobile number" });
   await mobileCard.getByRole("button", { name: "Add a mobile number" }).click();
@@ -76,7 +76,7 @@ test("the profile forms refuse bad names and numbers, and keep unicode and SQL-l
     await expect(mobileCard.getByText(/international format|not a mobile number/).last()).toBeVisible();
     await expect(mobile).toHaveValue(bad === HUGE ? HUGE : bad);
   }
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.mobileNumber).toBeNull();
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.mobileNumber).toBeNull();
   noServerErrors();
 });
 
@@ -139,7 +139,7 @@ test("the session duration refuses what is not a sensible number of days", async
     await expect(page.getByText(message)).toBeVisible();
   }
   expect(
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.sessionDurationDays,
   ).toBe(90);
   noServerErrors();
 });

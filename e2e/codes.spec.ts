@@ -35,7 +35,7 @@ test.describe("codes by email", () => {
     const masked = `${user.email[0]}•••@example.com`;
     await expect(page.getByText(`We sent a 6-digit code by email to ${masked}.`)).toBeVisible();
 
-    const [email] = outboxEmails(db, user.email);
+    const [email] = await outboxEmails(db, user.email);
     expect(email?.subject).toMatch(/: your verification code$/);
     const code = codeIn(email!.body);
     expect(email?.html).toContain(code);
@@ -58,7 +58,7 @@ test.describe("codes by email", () => {
     const user = await createUser({ columns: required });
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
-    const code = codeIn(outboxEmails(db, user.email)[0]!.body);
+    const code = codeIn((await outboxEmails(db, user.email))[0]!.body);
     const outboxPage = await page.context().newPage();
     await outboxPage.goto("/dev/outbox");
     await expect(
@@ -73,8 +73,8 @@ test.describe("codes by email", () => {
     const user = await createUser({ columns: required });
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
-    const expired = codeIn(outboxEmails(db, user.email)[0]!.body);
-    ageCodes(db, user.id, 2 * 60 * 1000 + 1000);
+    const expired = codeIn((await outboxEmails(db, user.email))[0]!.body);
+    await ageCodes(db, user.id, 2 * 60 * 1000 + 1000);
 
     await page.getByLabel("Code").fill(expired);
     await page.getByRole("button", { name: "Verify" }).click();
@@ -82,7 +82,7 @@ test.describe("codes by email", () => {
 
     await page.getByRole("button", { name: "Send a new code" }).click();
     await expect(page.getByRole("status").getByText(/We sent a code by email to/)).toBeVisible();
-    const fresh = codeIn(outboxEmails(db, user.email)[0]!.body);
+    const fresh = codeIn((await outboxEmails(db, user.email))[0]!.body);
     await page.getByLabel("Code").fill(fresh);
     await page.getByRole("button", { name: "Verify" }).click();
     await expect(page).toHaveURL(/\/$/);
@@ -92,17 +92,17 @@ test.describe("codes by email", () => {
     const user = await createUser({ columns: required });
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
-    const first = codeIn(outboxEmails(db, user.email)[0]!.body);
-    ageCodes(db, user.id, 31_000); // past the 30-second cooldown
+    const first = codeIn((await outboxEmails(db, user.email))[0]!.body);
+    await ageCodes(db, user.id, 31_000); // past the 30-second cooldown
 
     await submitAndWait(page, page.getByRole("button", { name: "Send a new code" }));
     await expect(page.getByRole("status").getByText(/We sent a code by email/)).toBeVisible();
-    let second = codeIn(outboxEmails(db, user.email)[0]!.body);
+    let second = codeIn((await outboxEmails(db, user.email))[0]!.body);
     // Two random codes are equal one time in a million: then ask once more, so the test always means something.
     if (second === first) {
-      ageCodes(db, user.id, 31_000);
+      await ageCodes(db, user.id, 31_000);
       await submitAndWait(page, page.getByRole("button", { name: "Send a new code" }));
-      second = codeIn(outboxEmails(db, user.email)[0]!.body);
+      second = codeIn((await outboxEmails(db, user.email))[0]!.body);
     }
     expect(second).not.toBe(first);
 
@@ -131,22 +131,22 @@ test.describe("codes by email", () => {
       await press();
       await expect(status).toHaveText(/Please wait \d+ seconds? before asking for another code\./);
     }
-    expect(outboxEmails(db, user.email)).toHaveLength(1);
+    expect(await outboxEmails(db, user.email)).toHaveLength(1);
 
     // Past each cooldown, sends go on until five in fifteen minutes, then stop.
     for (let i = 0; i < 6; i++) {
-      ageCodes(db, user.id, 31_000);
+      await ageCodes(db, user.id, 31_000);
       await press();
       await expect(status).toHaveText(/We sent a code by email|Too many codes were sent/);
     }
     await expect(status).toHaveText(/Too many codes were sent\. Try again in \d+ minutes?, or use another method\./);
-    expect(outboxEmails(db, user.email)).toHaveLength(5);
+    expect(await outboxEmails(db, user.email)).toHaveLength(5);
 
     // Signing in again does not reset it.
     await page.getByRole("button", { name: "Sign out" }).click();
     await signInWithForm(page, user);
     await expect(page.getByText("Send a code to continue.")).toBeVisible();
-    expect(outboxEmails(db, user.email)).toHaveLength(5);
+    expect(await outboxEmails(db, user.email)).toHaveLength(5);
   });
 });
 
@@ -160,7 +160,7 @@ test.describe("codes by text message", () => {
     ).toBeVisible();
     const [sms] = await textMessagesTo(mobileNumber);
     expect(sms).toMatch(/^\d{6} is your .+ verification code\. It expires in 2 minutes\./);
-    expect(outboxEmails(db, user.email)).toHaveLength(0);
+    expect(await outboxEmails(db, user.email)).toHaveLength(0);
     await page.getByLabel("Code").fill(codeIn(sms!));
     await page.getByRole("button", { name: "Verify" }).click();
     await expect(page).toHaveURL(/\/$/);
@@ -172,7 +172,7 @@ test.describe("codes by text message", () => {
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
     expect(await textMessagesTo(mobileNumber)).toHaveLength(0);
-    expect(outboxEmails(db, user.email)).toHaveLength(1);
+    expect(await outboxEmails(db, user.email)).toHaveLength(1);
   });
 
   test("when Twilio fails, the code arrives by email and the page says so", async ({ page, db, createUser }) => {
@@ -184,13 +184,10 @@ test.describe("codes by text message", () => {
     await expect(
       page.getByText(/We could not send a text message to your phone, so we emailed a 6-digit code to .+ instead\./),
     ).toBeVisible();
-    const code = codeIn(outboxEmails(db, user.email)[0]!.body);
-    const failure = db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.targetUserId, user.id))
-      .all()
-      .find((e) => e.type === "code.undelivered");
+    const code = codeIn((await outboxEmails(db, user.email))[0]!.body);
+    const failure = (await db.select().from(auditEvents).where(eq(auditEvents.targetUserId, user.id))).find(
+      (e) => e.type === "code.undelivered",
+    );
     expect(failure?.details).toMatchObject({ channel: "sms", failure: "unavailable" });
     await page.getByLabel("Code").fill(code);
     await page.getByRole("button", { name: "Verify" }).click();
@@ -210,7 +207,7 @@ test.describe("codes by text message", () => {
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
     expect(await textMessagesTo(mobileNumber)).toHaveLength(0);
-    expect(outboxEmails(db, user.email)).toHaveLength(1);
+    expect(await outboxEmails(db, user.email)).toHaveLength(1);
   });
 });
 
@@ -219,7 +216,7 @@ test.describe("choosing a method", () => {
     const user = await createUser({ totp: true, columns: { codesEnabledAt: new Date() } });
     await signInWithForm(page, user);
     await expect(page.getByText(/Open your authenticator app/)).toBeVisible();
-    expect(outboxEmails(db, user.email)).toHaveLength(0);
+    expect(await outboxEmails(db, user.email)).toHaveLength(0);
 
     await page.getByRole("button", { name: "Email me a code instead" }).click();
     await expect(page).toHaveURL(/method=code/);
@@ -235,7 +232,7 @@ test.describe("choosing a method", () => {
     await page.getByRole("button", { name: "Make preferred method: Code by text message or email" }).click();
     await expect(page.getByText("Sign-in will start with: code by text message or email.")).toBeVisible();
     await page.getByRole("button", { name: "Sign out" }).click();
-    ageCodes(db, user.id, 31_000); // past the cooldown of the code sent a moment ago
+    await ageCodes(db, user.id, 31_000); // past the cooldown of the code sent a moment ago
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
     await expect(page.getByRole("link", { name: "Use your authenticator app instead" })).toBeVisible();
@@ -246,11 +243,11 @@ test.describe("choosing a method", () => {
       totp: true,
       columns: { codesEnabledAt: new Date(), preferredTwoFactorMethod: "code" },
     });
-    db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
+    await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId));
     await signInWithForm(page, user);
     await expect(page.getByText(/Open your authenticator app/)).toBeVisible();
     await expect(page.getByRole("button", { name: /me a code instead/ })).toHaveCount(0);
-    expect(db.select().from(oneTimeCodes).where(eq(oneTimeCodes.userId, user.id)).all()).toHaveLength(0);
+    expect(await db.select().from(oneTimeCodes).where(eq(oneTimeCodes.userId, user.id))).toHaveLength(0);
   });
 });
 
@@ -293,11 +290,11 @@ test.describe("profile", () => {
     await expect(mobile.getByText(`•••• ${mobileNumber.slice(-4)} is verified.`)).toBeVisible();
     await page.reload();
     await expect(mobile.getByText("Verified", { exact: true })).toBeVisible();
-    expect(outboxEmails(db, user.email)[0]?.subject).toMatch(/new mobile number$/);
+    expect((await outboxEmails(db, user.email))[0]?.subject).toMatch(/new mobile number$/);
 
     // Codes now go by text message.
     await page.getByRole("button", { name: "Sign out" }).click();
-    ageCodes(db, user.id, 31_000);
+    await ageCodes(db, user.id, 31_000);
     await signInWithForm(page, user);
     await expect(
       page.getByText(`We sent a 6-digit code by text message to •••• ${mobileNumber.slice(-4)}.`),
@@ -312,7 +309,7 @@ test.describe("profile", () => {
     await page.locator("#codes-password").fill(user.password);
     await page.getByRole("button", { name: "Send a code" }).click();
     await expect(page.getByText(/We sent a code by email to/)).toBeVisible();
-    await page.getByLabel("Code").fill(codeIn(outboxEmails(db, user.email)[0]!.body));
+    await page.getByLabel("Code").fill(codeIn((await outboxEmails(db, user.email))[0]!.body));
     await page.getByRole("button", { name: "Confirm code" }).click();
     await expect(page.getByText("Two-factor authentication is on: code by text message or email.")).toBeVisible();
     await page.reload();
@@ -350,7 +347,9 @@ test("an administrator requires 2FA for one user, who then signs in with an emai
   await expect(userPage.getByText(/We sent a 6-digit code by email/)).toBeVisible();
   await userPage
     .getByLabel("Code")
-    .fill(codeIn(outboxEmails(db, user.email).find((mail) => /verification code/.test(mail.subject ?? ""))!.body));
+    .fill(
+      codeIn((await outboxEmails(db, user.email)).find((mail) => /verification code/.test(mail.subject ?? ""))!.body),
+    );
   await userPage.getByRole("button", { name: "Verify" }).click();
   await expect(userPage).toHaveURL("/");
   await userContext.close();

@@ -13,8 +13,8 @@ test("“Disable account” asks first in a dialog: Escape changes nothing, and 
 }) => {
   const admin = await createUser({ permissions: ALL });
   const member = await createUser({ organisationId: admin.organisationId, name: "Ada Member" });
-  const disabledAt = () =>
-    db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, member.id)).get()!.disabledAt;
+  const disabledAt = async () =>
+    (await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, member.id)))[0]!.disabledAt;
   await signInAs(context, admin);
   await page.goto(`/admin/users/${member.id}`);
   const disable = page.getByRole("button", { name: "Disable account" });
@@ -31,7 +31,7 @@ test("“Disable account” asks first in a dialog: Escape changes nothing, and 
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
     await expect(disable).toBeFocused();
-    expect(disabledAt()).toBeNull();
+    expect(await disabledAt()).toBeNull();
   });
 
   await test.step("the open dialog passes axe", async () => {
@@ -53,7 +53,7 @@ test("“Disable account” asks first in a dialog: Escape changes nothing, and 
     ]);
     await expect(page.getByRole("status").filter({ hasText: "The account is disabled and signed out." })).toBeVisible();
     await expect(dialog).toBeHidden();
-    expect(disabledAt()).not.toBeNull();
+    expect(await disabledAt()).not.toBeNull();
     // Focus is back on the same button, which now offers the way back.
     await expect(page.getByRole("button", { name: "Enable account" })).toBeFocused();
   });
@@ -61,11 +61,12 @@ test("“Disable account” asks first in a dialog: Escape changes nothing, and 
 
 test("“Delete role” cancelled in its dialog leaves the role", async ({ page, context, db, createUser, signInAs }) => {
   const admin = await createUser({ permissions: ALL });
-  const auditor = db
-    .insert(roles)
-    .values({ organisationId: admin.organisationId, name: "Auditor", permissions: ["audit:read"] })
-    .returning()
-    .get();
+  const auditor = (
+    await db
+      .insert(roles)
+      .values({ organisationId: admin.organisationId, name: "Auditor", permissions: ["audit:read"] })
+      .returning()
+  )[0];
   await signInAs(context, admin);
   await page.goto(`/admin/roles/${auditor.id}`);
   const trigger = page.getByRole("button", { name: "Delete role Auditor" });
@@ -77,6 +78,6 @@ test("“Delete role” cancelled in its dialog leaves the role", async ({ page,
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
   await expect(trigger).toBeFocused();
-  expect(db.select().from(roles).where(eq(roles.id, auditor.id)).get()).toBeDefined();
+  expect((await db.select().from(roles).where(eq(roles.id, auditor.id)))[0]).toBeDefined();
   await expect(page.getByRole("heading", { name: "Auditor", exact: true })).toBeVisible();
 });

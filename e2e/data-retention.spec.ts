@@ -36,7 +36,7 @@ test("an administrator sets how long audit events are kept; a value out of range
     await expect(days).toHaveValue("30");
     await expectNoAxeViolations(page);
     expect(
-      db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.auditRetentionDays,
+      (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.auditRetentionDays,
     ).toBe(365);
   });
 
@@ -54,13 +54,12 @@ test("an administrator sets how long audit events are kept; a value out of range
     await expect(days).not.toHaveAttribute("aria-invalid", "true");
     await expectNoAxeViolations(page);
     expect(
-      db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.auditRetentionDays,
+      (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.auditRetentionDays,
     ).toBe(730);
-    const audited = db
+    const audited = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.organisationId, admin.organisationId), eq(auditEvents.type, "settings.updated")))
-      .all();
+      .where(and(eq(auditEvents.organisationId, admin.organisationId), eq(auditEvents.type, "settings.updated")));
     expect(audited.map((event) => [event.actorUserId, event.details])).toEqual([
       [admin.id, { section: "audit_retention", auditRetentionDays: 730, previousAuditRetentionDays: 365 }],
     ]);
@@ -85,7 +84,7 @@ test("someone without settings:manage cannot change how long audit events are ke
   expect(response!.status()).toBeGreaterThanOrEqual(400);
   await expect(page.getByLabel("Keep audit events for (days)")).toHaveCount(0);
   expect(
-    db.select().from(organisations).where(eq(organisations.id, member.organisationId)).get()!.auditRetentionDays,
+    (await db.select().from(organisations).where(eq(organisations.id, member.organisationId)))[0]!.auditRetentionDays,
   ).toBe(365);
 });
 

@@ -149,138 +149,131 @@ function actionId(name: string): string {
 }
 
 /** The role createUser made for `user`, renamed so pages show a meaningful name. */
-function nameRoleOf(db: Db, user: TestUser, name: string) {
-  const { roleId } = db
-    .select({ roleId: userRoles.roleId })
-    .from(userRoles)
-    .where(eq(userRoles.userId, user.id))
-    .get()!;
-  return db.update(roles).set({ name }).where(eq(roles.id, roleId)).returning().get();
+async function nameRoleOf(db: Db, user: TestUser, name: string) {
+  const { roleId } = (
+    await db.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, user.id))
+  )[0]!;
+  return (await db.update(roles).set({ name }).where(eq(roles.id, roleId)).returning())[0];
 }
 
-function createGroup(
+async function createGroup(
   db: Db,
   organisationId: number,
   name: string,
   contents: { roleIds?: number[]; memberIds?: number[] } = {},
 ) {
-  const group = db.insert(groups).values({ organisationId, name }).returning().get();
-  for (const roleId of contents.roleIds ?? []) db.insert(groupRoles).values({ groupId: group.id, roleId }).run();
-  for (const userId of contents.memberIds ?? []) db.insert(groupMembers).values({ groupId: group.id, userId }).run();
+  const group = (await db.insert(groups).values({ organisationId, name }).returning())[0];
+  for (const roleId of contents.roleIds ?? []) await db.insert(groupRoles).values({ groupId: group.id, roleId });
+  for (const userId of contents.memberIds ?? []) await db.insert(groupMembers).values({ groupId: group.id, userId });
   return group;
 }
 
-function makeApiAccount(db: Db, user: TestUser) {
-  db.update(users).set({ isApiAccount: true }).where(eq(users.id, user.id)).run();
+async function makeApiAccount(db: Db, user: TestUser) {
+  await db.update(users).set({ isApiAccount: true }).where(eq(users.id, user.id));
   return createApiToken(db, { userId: user.id, name: "deploy", createdByUserId: null });
 }
 
 const freshAddress = () => `${crypto.randomUUID()}@example.com`;
 
-function rolesHeldDirectly(db: Db, userId: number): number[] {
-  return db
-    .select({ id: userRoles.roleId })
-    .from(userRoles)
-    .where(eq(userRoles.userId, userId))
-    .orderBy(userRoles.roleId)
-    .all()
-    .map((row) => row.id);
+async function rolesHeldDirectly(db: Db, userId: number): Promise<number[]> {
+  return (
+    await db
+      .select({ id: userRoles.roleId })
+      .from(userRoles)
+      .where(eq(userRoles.userId, userId))
+      .orderBy(userRoles.roleId)
+  ).map((row) => row.id);
 }
 
-function membersOf(db: Db, groupId: number): number[] {
-  return db
-    .select({ id: groupMembers.userId })
-    .from(groupMembers)
-    .where(eq(groupMembers.groupId, groupId))
-    .orderBy(groupMembers.userId)
-    .all()
-    .map((row) => row.id);
+async function membersOf(db: Db, groupId: number): Promise<number[]> {
+  return (
+    await db
+      .select({ id: groupMembers.userId })
+      .from(groupMembers)
+      .where(eq(groupMembers.groupId, groupId))
+      .orderBy(groupMembers.userId)
+  ).map((row) => row.id);
 }
 
-function rolesCarriedBy(db: Db, groupId: number): number[] {
-  return db
-    .select({ id: groupRoles.roleId })
-    .from(groupRoles)
-    .where(eq(groupRoles.groupId, groupId))
-    .orderBy(groupRoles.roleId)
-    .all()
-    .map((row) => row.id);
+async function rolesCarriedBy(db: Db, groupId: number): Promise<number[]> {
+  return (
+    await db
+      .select({ id: groupRoles.roleId })
+      .from(groupRoles)
+      .where(eq(groupRoles.groupId, groupId))
+      .orderBy(groupRoles.roleId)
+  ).map((row) => row.id);
 }
 
 /** Everything about a user an administrator could change: compared before and after an attack. */
-function accountState(db: Db, userId: number) {
-  const groupIds = db
-    .select({ id: groupMembers.groupId })
-    .from(groupMembers)
-    .where(eq(groupMembers.userId, userId))
-    .orderBy(groupMembers.groupId)
-    .all()
-    .map((row) => row.id);
-  const roleIds = rolesHeldDirectly(db, userId);
+async function accountState(db: Db, userId: number) {
+  const groupIds = (
+    await db
+      .select({ id: groupMembers.groupId })
+      .from(groupMembers)
+      .where(eq(groupMembers.userId, userId))
+      .orderBy(groupMembers.groupId)
+  ).map((row) => row.id);
+  const roleIds = await rolesHeldDirectly(db, userId);
   return {
-    account: db.select().from(users).where(eq(users.id, userId)).get(),
-    roles: roleIds.length ? db.select().from(roles).where(inArray(roles.id, roleIds)).orderBy(roles.id).all() : [],
-    groups: groupIds.map((groupId) => ({ groupId, roleIds: rolesCarriedBy(db, groupId) })),
-    authenticator: db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).get() ?? null,
-    recoveryCodes: db
+    account: (await db.select().from(users).where(eq(users.id, userId)))[0],
+    roles: roleIds.length ? await db.select().from(roles).where(inArray(roles.id, roleIds)).orderBy(roles.id) : [],
+    groups: groupIds.map(async (groupId) => ({ groupId, roleIds: await rolesCarriedBy(db, groupId) })),
+    authenticator: (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId)))[0] ?? null,
+    recoveryCodes: await db
       .select({ id: recoveryCodes.id, usedAt: recoveryCodes.usedAt })
       .from(recoveryCodes)
       .where(eq(recoveryCodes.userId, userId))
-      .orderBy(recoveryCodes.id)
-      .all(),
-    trustedBrowsers: db
+      .orderBy(recoveryCodes.id),
+    trustedBrowsers: await db
       .select({ id: trustedBrowsers.id })
       .from(trustedBrowsers)
-      .where(eq(trustedBrowsers.userId, userId))
-      .all(),
-    sessions: db
+      .where(eq(trustedBrowsers.userId, userId)),
+    sessions: await db
       .select({ tokenHash: sessions.tokenHash, stage: sessions.stage })
       .from(sessions)
       .where(eq(sessions.userId, userId))
-      .orderBy(sessions.tokenHash)
-      .all(),
-    apiTokens: db
+      .orderBy(sessions.tokenHash),
+    apiTokens: await db
       .select({ id: apiTokens.id, revokedAt: apiTokens.revokedAt })
       .from(apiTokens)
       .where(eq(apiTokens.userId, userId))
-      .orderBy(apiTokens.id)
-      .all(),
-    emailLinks: db
+      .orderBy(apiTokens.id),
+    emailLinks: await db
       .select({ id: emailLinks.id, revokedAt: emailLinks.revokedAt })
       .from(emailLinks)
       .where(eq(emailLinks.userId, userId))
-      .orderBy(emailLinks.id)
-      .all(),
+      .orderBy(emailLinks.id),
   };
 }
 
 /** Everything stored about an organisation's people, roles, groups and audit log. */
-function organisationState(db: Db, organisationId: number) {
-  const people = db
+async function organisationState(db: Db, organisationId: number) {
+  const people = await db
     .select({ id: users.id, email: users.email })
     .from(users)
     .where(eq(users.organisationId, organisationId))
-    .orderBy(users.id)
-    .all();
+    .orderBy(users.id);
   return {
-    organisation: db.select().from(organisations).where(eq(organisations.id, organisationId)).get(),
-    people: people.map((person) => ({
-      ...accountState(db, person.id),
-      emailsReceived: db.select({ id: outbox.id }).from(outbox).where(eq(outbox.to, person.email)).all().length,
+    organisation: (await db.select().from(organisations).where(eq(organisations.id, organisationId)))[0],
+    people: people.map(async (person) => ({
+      ...(await accountState(db, person.id)),
+      emailsReceived: (await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.to, person.email))).length,
     })),
-    roles: db.select().from(roles).where(eq(roles.organisationId, organisationId)).orderBy(roles.id).all(),
-    groups: db
-      .select()
-      .from(groups)
-      .where(eq(groups.organisationId, organisationId))
-      .orderBy(groups.id)
-      .all()
-      .map((group) => ({ ...group, roleIds: rolesCarriedBy(db, group.id), memberIds: membersOf(db, group.id) })),
-    auditEvents: db
-      .select({ count: sql<number>`count(*)` })
-      .from(auditEvents)
-      .where(eq(auditEvents.organisationId, organisationId))
-      .get()!.count,
+    roles: await db.select().from(roles).where(eq(roles.organisationId, organisationId)).orderBy(roles.id),
+    groups: (await db.select().from(groups).where(eq(groups.organisationId, organisationId)).orderBy(groups.id)).map(
+      async (group) => ({
+        ...group,
+        roleIds: await rolesCarriedBy(db, group.id),
+        memberIds: await membersOf(db, group.id),
+      }),
+    ),
+    auditEvents: (
+      await db
+        .select({ count: sql<number>`count(*)` })
+        .from(auditEvents)
+        .where(eq(auditEvents.organisationId, organisationId))
+    )[0]!.count,
   };
 }
 
@@ -294,7 +287,7 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
 }) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ALL, totp: true, name: "Ada Administrator" });
-  const administrator = nameRoleOf(db, admin, "Administrator");
+  const administrator = await nameRoleOf(db, admin, "Administrator");
   const member = await createUser({ organisationId: admin.organisationId, name: "Mel Member" });
   const helpdesk = await createUser({
     organisationId: admin.organisationId,
@@ -302,15 +295,15 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
     totp: true,
     name: "Hal Helpdesk",
   });
-  const helpdeskRole = nameRoleOf(db, helpdesk, "Helpdesk");
-  createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } });
+  const helpdeskRole = await nameRoleOf(db, helpdesk, "Helpdesk");
+  await createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } });
   await signInAs(context, helpdesk);
 
   // A real "Save" of a member's access, the request every forged one below is made from.
   await page.goto(`/admin/users/${member.id}`);
   const save = await captureAction(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
-  const ownAccountBefore = accountState(db, helpdesk.id);
+  const ownAccountBefore = await accountState(db, helpdesk.id);
   const asOwnAccount = { ...save.fields, user: helpdesk.id, [`role-${helpdeskRole.id}`]: "on" };
 
   await test.step("their own page offers nothing to change and points to /profile; a forged save of it is refused", async () => {
@@ -330,7 +323,7 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
       (await sendAction(page.request, save, { fields: { ...asOwnAccount, [`role-${administrator.id}`]: "on" } }))
         .status,
     ).toBe(403);
-    expect(accountState(db, helpdesk.id)).toEqual(ownAccountBefore);
+    expect(await accountState(db, helpdesk.id)).toEqual(ownAccountBefore);
   });
 
   await test.step("unticking their own “Two-factor authentication enabled” is refused, and their authenticator stays", async () => {
@@ -338,8 +331,8 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
     // The form says the box was ticked (a hidden field) and leaves the box out: unticked.
     const untick = await sendAction(page.request, save, { fields: { ...asOwnAccount, twoFactorWasEnabled: "on" } });
     expect(untick.status).toBe(403);
-    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, helpdesk.id)).all()).toHaveLength(1);
-    expect(accountState(db, helpdesk.id)).toEqual(ownAccountBefore);
+    expect(await db.select().from(totpCredentials).where(eq(totpCredentials.userId, helpdesk.id))).toHaveLength(1);
+    expect(await accountState(db, helpdesk.id)).toEqual(ownAccountBefore);
   });
 
   await test.step("an invitation cannot carry the Administrator role", async () => {
@@ -361,8 +354,8 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
       fields: { ...invitation.fields, email: secondAddress, [`role-${administrator.id}`]: "on" },
     });
     expect(forged.status).toBe(403);
-    expect(db.select().from(users).where(eq(users.email, secondAddress)).all()).toEqual([]);
-    expect(db.select().from(outbox).where(eq(outbox.to, secondAddress)).all()).toEqual([]);
+    expect(await db.select().from(users).where(eq(users.email, secondAddress))).toEqual([]);
+    expect(await db.select().from(outbox).where(eq(outbox.to, secondAddress))).toEqual([]);
   });
 
   await test.step("the full administrator's page offers no account actions, and forged ones are refused", async () => {
@@ -382,7 +375,7 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
     const setupLink = await captureAction(page, () => page.getByRole("button", { name: "Send setup link" }).click());
     await expect(page.getByText(`Setup link sent to ${member.email}`)).toBeVisible();
 
-    const adminBefore = accountState(db, admin.id);
+    const adminBefore = await accountState(db, admin.id);
     expect(adminBefore.authenticator?.confirmedAt).toBeTruthy();
     expect(adminBefore.sessions).toHaveLength(1);
     expect(adminBefore.account?.disabledAt).toBeNull();
@@ -413,7 +406,7 @@ test("a helpdesk user (read and manage users) finds no way up: not through their
       }),
     ];
     expect(attempts.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403]);
-    expect(accountState(db, admin.id)).toEqual(adminBefore);
+    expect(await accountState(db, admin.id)).toEqual(adminBefore);
   });
 
   await test.step("settings stay out of reach, and a full administrator sees every refusal in the audit log", async () => {
@@ -445,16 +438,16 @@ test("a role manager can neither give their role a permission they lack, nor att
   signInAs,
 }) => {
   const admin = await createUser({ permissions: ALL, name: "Ada Administrator" });
-  const administrator = nameRoleOf(db, admin, "Administrator");
+  const administrator = await nameRoleOf(db, admin, "Administrator");
   const member = await createUser({ organisationId: admin.organisationId, name: "Mel Member" });
   const manager = await createUser({
     organisationId: admin.organisationId,
     permissions: ["roles:manage"],
     name: "Rory Roles",
   });
-  const managerRole = nameRoleOf(db, manager, "Role managers");
-  const ops = createGroup(db, admin.organisationId, "Ops", { memberIds: [manager.id] });
-  const admins = createGroup(db, admin.organisationId, "Admins", {
+  const managerRole = await nameRoleOf(db, manager, "Role managers");
+  const ops = await createGroup(db, admin.organisationId, "Ops", { memberIds: [manager.id] });
+  const admins = await createGroup(db, admin.organisationId, "Admins", {
     roleIds: [administrator.id],
     memberIds: [admin.id],
   });
@@ -479,7 +472,9 @@ test("a role manager can neither give their role a permission they lack, nor att
       fields: { ...saveRole.fields, "permission-settings:manage": "on" },
     });
     expect(forged.status).toBe(403);
-    expect(db.select().from(roles).where(eq(roles.id, managerRole.id)).get()!.permissions).toEqual(["roles:manage"]);
+    expect((await db.select().from(roles).where(eq(roles.id, managerRole.id)))[0]!.permissions).toEqual([
+      "roles:manage",
+    ]);
   });
 
   await test.step("their own group: the Administrator role is offered disabled, and a forged one is refused", async () => {
@@ -495,7 +490,7 @@ test("a role manager can neither give their role a permission they lack, nor att
       fields: { ...saveGroup.fields, [`role-${administrator.id}`]: "on" },
     });
     expect(forged.status).toBe(403);
-    expect(rolesCarriedBy(db, ops.id)).toEqual([]);
+    expect(await rolesCarriedBy(db, ops.id)).toEqual([]);
   });
 
   await test.step("the group carrying Administrator offers no “Add member”, and a forged one adding themselves is refused", async () => {
@@ -518,8 +513,8 @@ test("a role manager can neither give their role a permission they lack, nor att
       fields: { ...addMember.fields, group: admins.id, email: manager.email },
     });
     expect(forged.status).toBe(403);
-    expect(membersOf(db, admins.id)).toEqual([admin.id]);
-    expect(membersOf(db, ops.id)).toEqual([member.id, manager.id].sort((a, b) => a - b));
+    expect(await membersOf(db, admins.id)).toEqual([admin.id]);
+    expect(await membersOf(db, ops.id)).toEqual([member.id, manager.id].sort((a, b) => a - b));
   });
 });
 
@@ -533,17 +528,21 @@ test("an administrator of one organisation replaying admin actions with another'
   const noServerErrors = failOnServerErrors(page);
   // Organisation B: a full administrator, a member in a group, an API account with a token, a pending invitation.
   const adminB = await createUser({ permissions: ALL, totp: true });
-  const roleB = nameRoleOf(db, adminB, "Administrator");
+  const roleB = await nameRoleOf(db, adminB, "Administrator");
   const memberB = await createUser({ organisationId: adminB.organisationId, totp: true });
-  const groupB = createGroup(db, adminB.organisationId, "Everyone", { roleIds: [roleB.id], memberIds: [memberB.id] });
+  const groupB = await createGroup(db, adminB.organisationId, "Everyone", {
+    roleIds: [roleB.id],
+    memberIds: [memberB.id],
+  });
   const apiAccountB = await createUser({ organisationId: adminB.organisationId });
-  const tokenB = makeApiAccount(db, apiAccountB);
-  const inviteeB = db
-    .insert(users)
-    .values({ organisationId: adminB.organisationId, email: freshAddress(), name: "invitee", passwordHash: null })
-    .returning()
-    .get();
-  insertEmailLink(db, {
+  const tokenB = await makeApiAccount(db, apiAccountB);
+  const inviteeB = (
+    await db
+      .insert(users)
+      .values({ organisationId: adminB.organisationId, email: freshAddress(), name: "invitee", passwordHash: null })
+      .returning()
+  )[0];
+  await insertEmailLink(db, {
     organisationId: adminB.organisationId,
     userId: inviteeB.id,
     purpose: "invitation",
@@ -551,23 +550,20 @@ test("an administrator of one organisation replaying admin actions with another'
     createdByUserId: adminB.id,
   });
   for (const person of [adminB, memberB])
-    createSession(db, { userId: person.id, stage: "active", context: { ip: null, userAgent: null } });
+    await createSession(db, { userId: person.id, stage: "active", context: { ip: null, userAgent: null } });
   const emailsOfB = [adminB.email, memberB.email, apiAccountB.email, inviteeB.email];
 
   // Organisation A: its full administrator, a member and a group.
   const adminA = await createUser({ permissions: ALL });
   const memberA = await createUser({ organisationId: adminA.organisationId });
-  const groupA = createGroup(db, adminA.organisationId, "Team A");
+  const groupA = await createGroup(db, adminA.organisationId, "Team A");
   await signInAs(context, adminA);
   await page.goto(`/admin/users/${memberA.id}`);
   const save = await captureAction(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
-  const before = organisationState(db, adminB.organisationId);
-  const lastAuditEventBefore = db
-    .select({ id: sql<number>`max(${auditEvents.id})` })
-    .from(auditEvents)
-    .get()!.id;
+  const before = await organisationState(db, adminB.organisationId);
+  const lastAuditEventBefore = (await db.select({ id: sql<number>`max(${auditEvents.id})` }).from(auditEvents))[0]!.id;
 
   const notFound: Array<{ action: string; fields: Fields; says: string }> = [
     {
@@ -661,7 +657,7 @@ test("an administrator of one organisation replaying admin actions with another'
     fields: { ...save.fields, [`role-${roleB.id}`]: "on", [`group-${groupB.id}`]: "on" },
   });
   expect(mixed.state?.status).toBe("success");
-  expect(rolesHeldDirectly(db, memberA.id)).toEqual([]);
+  expect(await rolesHeldDirectly(db, memberA.id)).toEqual([]);
   const groupUrl = "/admin/groups";
   const groupSave = await sendAction(page.request, save, {
     action: actionId("updateGroupAction"),
@@ -669,15 +665,16 @@ test("an administrator of one organisation replaying admin actions with another'
     fields: { group: groupA.id, name: "Team A", [`role-${roleB.id}`]: "on" },
   });
   expect(groupSave.state?.status).toBe("success");
-  expect(rolesCarriedBy(db, groupA.id)).toEqual([]);
+  expect(await rolesCarriedBy(db, groupA.id)).toEqual([]);
 
-  expect(organisationState(db, adminB.organisationId)).toEqual(before);
+  expect(await organisationState(db, adminB.organisationId)).toEqual(before);
   const idsOfB = before.people.map((person) => person.account!.id);
-  const newAuditOfA = db
+  const newAuditOfA = await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.organisationId, adminA.organisationId), sql`${auditEvents.id} > ${lastAuditEventBefore}`))
-    .all();
+    .where(
+      and(eq(auditEvents.organisationId, adminA.organisationId), sql`${auditEvents.id} > ${lastAuditEventBefore}`),
+    );
   expect(newAuditOfA.map((event) => event.type).sort()).toEqual(["group.updated", "user.updated"]);
   expect(
     newAuditOfA.filter(
@@ -701,17 +698,17 @@ test("every admin action, forged by a lower administrator at a full administrato
 }) => {
   test.setTimeout(180_000);
   const admin = await createUser({ permissions: ALL, totp: true, name: "Ada Administrator" });
-  const administrator = nameRoleOf(db, admin, "Administrator");
-  const admins = createGroup(db, admin.organisationId, "Admins", {
+  const administrator = await nameRoleOf(db, admin, "Administrator");
+  const admins = await createGroup(db, admin.organisationId, "Admins", {
     roleIds: [administrator.id],
     memberIds: [admin.id],
   });
   const adminSession = hashToken(
-    createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } }).token,
+    (await createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } })).token,
   );
   // A program with every permission: its token is worth stealing or revoking.
   const robot = await createUser({ organisationId: admin.organisationId, permissions: ALL, name: "Deploy robot" });
-  const robotToken = makeApiAccount(db, robot);
+  const robotToken = await makeApiAccount(db, robot);
   const member = await createUser({ organisationId: admin.organisationId, name: "Mel Member" });
   const deputy = await createUser({
     organisationId: admin.organisationId,
@@ -725,12 +722,12 @@ test("every admin action, forged by a lower administrator at a full administrato
   const shape = await captureAction(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
-  const snapshot = () => ({
-    admin: accountState(db, admin.id),
-    robot: accountState(db, robot.id),
-    adminsGroup: rolesCarriedBy(db, admins.id),
+  const snapshot = async () => ({
+    admin: await accountState(db, admin.id),
+    robot: await accountState(db, robot.id),
+    adminsGroup: await rolesCarriedBy(db, admins.id),
   });
-  const before = snapshot();
+  const before = await snapshot();
   expect(before.admin.sessions).toHaveLength(1);
   expect(before.admin.authenticator).not.toBeNull();
   expect(before.robot.apiTokens).toEqual([{ id: robotToken.id, revokedAt: null }]);
@@ -787,7 +784,7 @@ test("every admin action, forged by a lower administrator at a full administrato
   expect(
     actions.filter((action) => !harmless.has(action.name) && !forbidden.has(action.name)).map((action) => action.name),
   ).toEqual([]);
-  expect(snapshot()).toEqual(before);
+  expect(await snapshot()).toEqual(before);
 
   // The same forged request at someone within the deputy's rank does what it says: the rules, not the forgery, refused the rest.
   const control = await sendAction(page.request, shape, {
@@ -797,11 +794,10 @@ test("every admin action, forged by a lower administrator at a full administrato
   });
   expect(control.state).toMatchObject({ status: "success", message: "The account is disabled and signed out." });
   expect(
-    db
+    await db
       .select()
       .from(users)
-      .where(and(eq(users.id, member.id), sql`${users.disabledAt} is not null`))
-      .all(),
+      .where(and(eq(users.id, member.id), sql`${users.disabledAt} is not null`)),
   ).toHaveLength(1);
 });
 
@@ -813,12 +809,13 @@ test("a role or group carrying permissions the actor lacks cannot be deleted by 
   signInAs,
 }) => {
   const admin = await createUser({ permissions: ALL, name: "Ada Administrator" });
-  const breakGlass = db
-    .insert(roles)
-    .values({ organisationId: admin.organisationId, name: "Break glass", permissions: ALL })
-    .returning()
-    .get();
-  const standby = createGroup(db, admin.organisationId, "Standby administrators", { roleIds: [breakGlass.id] });
+  const breakGlass = (
+    await db
+      .insert(roles)
+      .values({ organisationId: admin.organisationId, name: "Break glass", permissions: ALL })
+      .returning()
+  )[0];
+  const standby = await createGroup(db, admin.organisationId, "Standby administrators", { roleIds: [breakGlass.id] });
   const manager = await createUser({
     organisationId: admin.organisationId,
     permissions: ["roles:manage"],
@@ -847,7 +844,7 @@ test("a role or group carrying permissions the actor lacks cannot be deleted by 
     action: actionId("deleteRoleAction"),
     fields: { role: breakGlass.id },
   });
-  expect(db.select().from(groups).where(eq(groups.id, standby.id)).all()).toHaveLength(1);
-  expect(db.select().from(roles).where(eq(roles.id, breakGlass.id)).all()).toHaveLength(1);
+  expect(await db.select().from(groups).where(eq(groups.id, standby.id))).toHaveLength(1);
+  expect(await db.select().from(roles).where(eq(roles.id, breakGlass.id))).toHaveLength(1);
   expect([deleteGroup.status, deleteRole.status]).toEqual([403, 403]);
 });

@@ -39,13 +39,14 @@ const promptUrl = () => new RegExp(`^${duoUrl().replace(/[.]/g, "\\.")}/oauth/v1
 const duoNotice = (page: Page) => page.getByRole("alert").filter({ hasText: "Duo" });
 
 /** Gives the organisation its own Duo integration at the stand-in, and allows Duo. */
-function configureDuo(
+async function configureDuo(
   db: Db,
   organisationId: number,
   columns: Partial<typeof organisations.$inferInsert> = {},
-): string {
+): Promise<string> {
   const clientId = newDuoIntegrationKey();
-  db.update(organisations)
+  await db
+    .update(organisations)
     .set({
       allowDuo: true,
       duoIntegrationKey: clientId,
@@ -53,16 +54,15 @@ function configureDuo(
       duoApiHostname: duoHost(),
       ...columns,
     })
-    .where(eq(organisations.id, organisationId))
-    .run();
+    .where(eq(organisations.id, organisationId));
   return clientId;
 }
 
-function turnDuoOn(db: Db, user: TestUser) {
-  db.update(users)
+async function turnDuoOn(db: Db, user: TestUser) {
+  await db
+    .update(users)
     .set({ duoEnabledAt: new Date(), preferredTwoFactorMethod: "duo" })
-    .where(eq(users.id, user.id))
-    .run();
+    .where(eq(users.id, user.id));
 }
 
 /** What the stand-in's Duo says it checked when the user approves (auth_context's reason and factor), for one integration only. */
@@ -89,19 +89,15 @@ async function setDuoBehaviour(clientId: string, behaviour: DuoBehaviour) {
   });
 }
 
-const stagesOf = (db: Db, user: TestUser) =>
-  db
-    .select({ stage: sessions.stage })
-    .from(sessions)
-    .where(eq(sessions.userId, user.id))
-    .all()
-    .map((row) => row.stage);
-const auditTypes = (db: Db, user: TestUser) =>
-  db
+const stagesOf = async (db: Db, user: TestUser) =>
+  (await db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id))).map(
+    (row) => row.stage,
+  );
+const auditTypes = async (db: Db, user: TestUser) =>
+  await db
     .select({ type: auditEvents.type, details: auditEvents.details })
     .from(auditEvents)
-    .where(eq(auditEvents.targetUserId, user.id))
-    .all();
+    .where(eq(auditEvents.targetUserId, user.id));
 
 /** Approves (or denies) at the stand-in's prompt, and returns the callback URL Duo sent the browser to, without opening it. */
 async function answerWithoutReturning(page: Page, decision: "Approve" | "Deny"): Promise<string> {
@@ -149,14 +145,14 @@ test("an admin tests the Duo connection with typed keys (nothing saved), then wi
   // The typed keys stay in the form, and nothing was saved.
   await expect(page.getByLabel("Integration key")).toHaveValue(clientId);
   expect(
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.duoIntegrationKey,
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.duoIntegrationKey,
   ).toBeNull();
   await expectNoAxeViolations(page);
 
   await page.getByRole("checkbox", { name: "Duo", exact: true }).check();
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Settings saved")).toBeVisible();
-  const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
+  const saved = (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!;
   expect(saved.duoIntegrationKey).toBe(clientId);
   expect(saved.duoSecretKeyEncrypted).not.toContain(duoStandInSecret(clientId));
 
@@ -172,11 +168,10 @@ test("an admin tests the Duo connection with typed keys (nothing saved), then wi
     page.getByText("Cannot reach Duo. Check the API hostname, and that this server can reach it."),
   ).toBeVisible();
 
-  const tested = db
+  const tested = await db
     .select({ details: auditEvents.details })
     .from(auditEvents)
-    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")))
-    .all();
+    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")));
   expect(tested.map((event) => (event.details as { result: string }).result)).toEqual([
     "wrong_keys",
     "connected",
@@ -213,15 +208,14 @@ test("the API hostname takes only Duo's own hosts or the operator's allow-list: 
     new RegExp(DUO_API_HOST_REFUSED.slice(0, 40)),
   );
   await expectNoAxeViolations(page);
-  const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
+  const saved = (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!;
   expect(saved).toMatchObject({ duoApiHostname: null, allowDuo: false });
   // Refused at the form: no connection test was made, so none is recorded or counted.
   expect(
-    db
+    await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")))
-      .all(),
+      .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested"))),
   ).toEqual([]);
   checkServer();
 });
@@ -235,10 +229,10 @@ test("Test connection is limited per organisation: the press over the limit is r
 }) => {
   const admin = await createUser({ permissions: ["settings:manage"] });
   await signInAs(context, admin);
-  const clientId = configureDuo(db, admin.organisationId);
+  const clientId = await configureDuo(db, admin.organisationId);
   // Nine presses already made in the last minutes (each is a call out); the tenth is allowed, the eleventh is not.
   const { scope, key } = connectionTestKey(admin.organisationId);
-  for (let press = 0; press < 9; press++) db.insert(signInFailures).values({ scope, key, createdAt: new Date() }).run();
+  for (let press = 0; press < 9; press++) await db.insert(signInFailures).values({ scope, key, createdAt: new Date() });
   await page.goto("/admin/settings");
   await expect(page.getByLabel("Integration key")).toHaveValue(clientId);
   await page.getByRole("button", { name: "Test connection" }).click();
@@ -248,11 +242,10 @@ test("Test connection is limited per organisation: the press over the limit is r
     page.getByRole("status").filter({ hasText: "Too many connection tests. Try again in 10 minutes." }),
   ).toBeVisible();
   await expectNoAxeViolations(page);
-  const tested = db
+  const tested = await db
     .select({ details: auditEvents.details })
     .from(auditEvents)
-    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")))
-    .all();
+    .where(and(eq(auditEvents.actorUserId, admin.id), eq(auditEvents.type, "duo_connection.tested")));
   expect(tested.map((event) => (event.details as { result: string }).result)).toEqual(["connected", "rate_limited"]);
 });
 
@@ -262,8 +255,8 @@ test("a hostname saved before the rule, and not allowed now, is refused at sign-
   createUser,
 }) => {
   const user = await createUser({ totp: true });
-  configureDuo(db, user.organisationId, { duoApiHostname: "api-1234abcd.duosecurity.com.evil.test" });
-  turnDuoOn(db, user);
+  await configureDuo(db, user.organisationId, { duoApiHostname: "api-1234abcd.duosecurity.com.evil.test" });
+  await turnDuoOn(db, user);
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=host_not_allowed");
   await expect(duoNotice(page)).toHaveText(
@@ -271,8 +264,8 @@ test("a hostname saved before the rule, and not allowed now, is refused at sign-
   );
   await expectNoAxeViolations(page);
   // Not the user's failed attempt: nothing counted against their second factor.
-  expect(auditTypes(db, user).filter((event) => event.type === "two_factor.failed")).toEqual([]);
-  expect(auditTypes(db, user).find((event) => event.type === "duo_connection.failed")?.details).toMatchObject({
+  expect((await auditTypes(db, user)).filter((event) => event.type === "two_factor.failed")).toEqual([]);
+  expect((await auditTypes(db, user)).find((event) => event.type === "duo_connection.failed")?.details).toMatchObject({
     reason: "host_not_allowed",
   });
   // The other method still works.
@@ -290,8 +283,8 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   createUser,
 }) => {
   const user = await createUser();
-  configureDuo(db, user.organisationId);
-  turnDuoOn(db, user);
+  await configureDuo(db, user.organisationId);
+  await turnDuoOn(db, user);
   const checkServer = failOnServerErrors(page);
 
   await signInWithForm(page, user);
@@ -302,20 +295,15 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   const callbackUrl = (await callback).url();
   await expect(page).toHaveURL("/");
   await expect(page.getByText("On: after your password, you approve the sign-in in Duo.")).toBeVisible();
-  expect(stagesOf(db, user)).toEqual(["active"]);
+  expect(await stagesOf(db, user)).toEqual(["active"]);
   expect(
-    auditTypes(db, user)
-      .filter((event) => event.type === "two_factor.succeeded")
-      .map((event) => event.details),
+    (await auditTypes(db, user)).filter((event) => event.type === "two_factor.succeeded").map((event) => event.details),
   ).toEqual([{ method: "duo", duoFactor: "duo_push", duoReason: "user_approved" }]);
   // The state Duo returned is spent (the client router may have started a second round trip, left unused).
   expect(
-    db
-      .select()
-      .from(duoAuthStates)
-      .where(eq(duoAuthStates.userId, user.id))
-      .all()
-      .filter((state) => state.usedAt !== null),
+    (await db.select().from(duoAuthStates).where(eq(duoAuthStates.userId, user.id))).filter(
+      (state) => state.usedAt !== null,
+    ),
   ).toHaveLength(1);
 
   // Opened again in the same browser: the state is used up, and belonged to the session the sign-in replaced.
@@ -333,7 +321,7 @@ test("sign-in with Duo: straight to the prompt after the password, approved land
   // Still half signed in: the dashboard sends them back to the second step, which is Duo's prompt again.
   await attacker.goto("/");
   await expect(attacker).toHaveURL(promptUrl());
-  expect(stagesOf(db, user).sort()).toEqual(["active", "password"]);
+  expect((await stagesOf(db, user)).sort()).toEqual(["active", "password"]);
   await attacker.context().close();
   checkServer();
 });
@@ -344,8 +332,8 @@ test("sign-in with Duo denied: refused with a clear message, still half signed i
   createUser,
 }) => {
   const user = await createUser();
-  configureDuo(db, user.organisationId);
-  turnDuoOn(db, user);
+  await configureDuo(db, user.organisationId);
+  await turnDuoOn(db, user);
   await signInWithForm(page, user);
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Deny" }).click();
@@ -358,21 +346,19 @@ test("sign-in with Duo denied: refused with a clear message, still half signed i
   await expectNoAxeViolations(page);
 
   expect(
-    db
-      .select()
-      .from(sessions)
-      .where(eq(sessions.userId, user.id))
-      .all()
-      .map((row) => [row.stage, row.secondFactorFailures]),
+    (await db.select().from(sessions).where(eq(sessions.userId, user.id))).map((row) => [
+      row.stage,
+      row.secondFactorFailures,
+    ]),
   ).toEqual([["password", 1]]);
-  expect(auditTypes(db, user).find((event) => event.type === "two_factor.failed")?.details).toMatchObject({
+  expect((await auditTypes(db, user)).find((event) => event.type === "two_factor.failed")?.details).toMatchObject({
     method: "duo",
     reason: "denied",
   });
   // Still half signed in: the dashboard sends the browser back to the second step, which opens Duo again.
   await page.goto("/");
   await expect(page).toHaveURL(promptUrl());
-  expect(stagesOf(db, user)).toEqual(["password"]);
+  expect(await stagesOf(db, user)).toEqual(["password"]);
 
   // "Continue with Duo" tries again, carrying "Remember this browser" through Duo; approved this time.
   await page.goto("/login/two-factor?method=duo");
@@ -381,7 +367,7 @@ test("sign-in with Duo denied: refused with a clear message, still half signed i
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL("/");
-  expect(auditTypes(db, user).map((event) => event.type)).toContain("trusted_browser.remembered");
+  expect((await auditTypes(db, user)).map((event) => event.type)).toContain("trusted_browser.remembered");
 });
 
 test("another user's Duo result is refused, and a state once tried cannot be used again", async ({
@@ -393,9 +379,9 @@ test("another user's Duo result is refused, and a state once tried cannot be use
 }) => {
   const ada = await createUser();
   const bob = await createUser({ organisationId: ada.organisationId });
-  configureDuo(db, ada.organisationId);
-  turnDuoOn(db, ada);
-  turnDuoOn(db, bob);
+  await configureDuo(db, ada.organisationId);
+  await turnDuoOn(db, ada);
+  await turnDuoOn(db, bob);
 
   // Bob approves his own sign-in; his code never reaches Twofold.
   const bobsPage = await newBrowserPage(browser, clientIp);
@@ -413,7 +399,7 @@ test("another user's Duo result is refused, and a state once tried cannot be use
   await page.goto(swapped.toString());
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=wrong_user");
   await expect(duoNotice(page)).toHaveText("Duo's answer was for another account, so it was refused.");
-  expect(stagesOf(db, ada)).toEqual(["password"]);
+  expect(await stagesOf(db, ada)).toEqual(["password"]);
 
   // Her real answer now comes too late: the state was spent on the refused attempt.
   await page.goto(adasCallback.toString());
@@ -424,20 +410,18 @@ test("another user's Duo result is refused, and a state once tried cannot be use
   // Only the answer that used a state of hers counts as a failed second factor: states are
   // unguessable, and counting the others would let any page that sends her browser here lock her out.
   expect(
-    db
-      .select()
-      .from(sessions)
-      .where(eq(sessions.userId, ada.id))
-      .all()
-      .map((row) => [row.stage, row.secondFactorFailures]),
+    (await db.select().from(sessions).where(eq(sessions.userId, ada.id))).map((row) => [
+      row.stage,
+      row.secondFactorFailures,
+    ]),
   ).toEqual([["password", 1]]);
   expect(
-    auditTypes(db, ada)
+    (await auditTypes(db, ada))
       .filter((event) => event.type === "two_factor.failed")
       .map((event) => (event.details as { reason: string }).reason),
   ).toEqual(["wrong_user"]);
   expect(
-    auditTypes(db, ada)
+    (await auditTypes(db, ada))
       .filter((event) => event.type === "duo.refused")
       .map((event) => (event.details as { reason: string }).reason),
   ).toEqual(["bad_state", "bad_state"]);
@@ -449,8 +433,8 @@ test("Duo down: sign-in fails closed with a clear message, offers the other meth
   createUser,
 }) => {
   const user = await createUser({ totp: true });
-  const clientId = configureDuo(db, user.organisationId);
-  turnDuoOn(db, user);
+  const clientId = await configureDuo(db, user.organisationId);
+  await turnDuoOn(db, user);
   await setDuoBehaviour(clientId, "down");
 
   await signInWithForm(page, user);
@@ -461,8 +445,8 @@ test("Duo down: sign-in fails closed with a clear message, offers the other meth
   await expect(page.getByRole("status").filter({ hasText: "Duo cannot be reached right now." })).toBeVisible();
   await page.goto("/");
   await expect(page).toHaveURL(/\/login\/two-factor/);
-  expect(stagesOf(db, user)).toEqual(["password"]);
-  expect(auditTypes(db, user).map((event) => event.type)).toContain("duo_connection.failed");
+  expect(await stagesOf(db, user)).toEqual(["password"]);
+  expect((await auditTypes(db, user)).map((event) => event.type)).toContain("duo_connection.failed");
 
   await page.goto("/login/two-factor?method=duo&duo=unreachable");
   await page.getByRole("link", { name: "Use your authenticator app instead" }).click();
@@ -477,8 +461,8 @@ test("Duo never answering: the start gives up within its time limit, and a Duo-o
   createUser,
 }) => {
   const user = await createUser();
-  const clientId = configureDuo(db, user.organisationId);
-  turnDuoOn(db, user);
+  const clientId = await configureDuo(db, user.organisationId);
+  await turnDuoOn(db, user);
   await setDuoBehaviour(clientId, "hang");
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/two-factor?method=duo&duo=unreachable", { timeout: 20_000 });
@@ -486,7 +470,7 @@ test("Duo never answering: the start gives up within its time limit, and a Duo-o
   await expect(page.getByLabel("Code")).toHaveCount(0);
   await page.goto("/profile");
   await expect(page).toHaveURL(/\/login\/two-factor/);
-  expect(stagesOf(db, user)).toEqual(["password"]);
+  expect(await stagesOf(db, user)).toEqual(["password"]);
 });
 
 test("turning Duo on from the profile makes it the preferred method; turning it off needs the password and Duo", async ({
@@ -497,7 +481,7 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   signInAs,
 }) => {
   const user = await createUser();
-  configureDuo(db, user.organisationId);
+  await configureDuo(db, user.organisationId);
   await signInAs(context, user);
   await page.goto("/profile");
   // The password first: a stolen session alone must not bind someone else's phone.
@@ -520,10 +504,10 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   await expect(duoRow.getByText("Configured", { exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: /preferred method/i })).toHaveCount(0);
   await expectNoAxeViolations(page);
-  const row = db.select().from(users).where(eq(users.id, user.id)).get()!;
+  const row = (await db.select().from(users).where(eq(users.id, user.id)))[0]!;
   expect(row.duoEnabledAt).not.toBeNull();
   expect(row.preferredTwoFactorMethod).toBe("duo");
-  expect(outboxEmails(db, user.email).map((email) => email.subject)).toContainEqual(
+  expect((await outboxEmails(db, user.email)).map((email) => email.subject)).toContainEqual(
     expect.stringContaining("Duo is on"),
   );
 
@@ -536,7 +520,7 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Deny" }).click();
   await expect(page).toHaveURL(/\/profile\?duo=denied/);
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).not.toBeNull();
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.duoEnabledAt).not.toBeNull();
 
   await page.getByRole("button", { name: "Turn off Duo" }).click();
   await page.getByRole("textbox", { name: "Password", exact: true }).fill(user.password);
@@ -544,7 +528,7 @@ test("turning Duo on from the profile makes it the preferred method; turning it 
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(/\/profile\?duo=disabled/);
   await expect(page.getByText("Duo is off.", { exact: true })).toBeVisible();
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).toBeNull();
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.duoEnabledAt).toBeNull();
 });
 
 test("a required user without a factor may choose Duo at setup; the Duo round trip finishes the sign-in", async ({
@@ -553,7 +537,7 @@ test("a required user without a factor may choose Duo at setup; the Duo round tr
   createUser,
 }) => {
   const user = await createUser({ columns: { twoFactorRequirement: "required" } });
-  configureDuo(db, user.organisationId, { allowCode: false });
+  await configureDuo(db, user.organisationId, { allowCode: false });
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/setup");
   await expect(page.getByRole("heading", { name: "Or use Duo" })).toBeVisible();
@@ -563,13 +547,13 @@ test("a required user without a factor may choose Duo at setup; the Duo round tr
   await page.getByRole("button", { name: "Deny" }).click();
   await expect(page).toHaveURL("/login/setup?duo=denied");
   await expect(duoNotice(page)).toHaveText(/Duo did not approve this request/);
-  expect(stagesOf(db, user)).toEqual(["setup"]);
+  expect(await stagesOf(db, user)).toEqual(["setup"]);
 
   await page.getByRole("button", { name: "Set up Duo" }).click();
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL("/");
-  expect(stagesOf(db, user)).toEqual(["active"]);
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).not.toBeNull();
+  expect(await stagesOf(db, user)).toEqual(["active"]);
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.duoEnabledAt).not.toBeNull();
 });
 
 test.describe("Duo's allow without a second factor", () => {
@@ -581,7 +565,7 @@ test.describe("Duo's allow without a second factor", () => {
     signInAs,
   }) => {
     const user = await createUser();
-    const clientId = configureDuo(db, user.organisationId);
+    const clientId = await configureDuo(db, user.organisationId);
     await setDuoAnswer(clientId, "bypass_user", "duo_push");
     await signInAs(context, user);
     await page.goto("/profile");
@@ -593,11 +577,9 @@ test.describe("Duo's allow without a second factor", () => {
     await expect(page).toHaveURL(/\/profile\?duo=no_factor/);
     await expect(duoNotice(page)).toHaveText(/Duo let this through without asking for your phone or key/);
     await expectNoAxeViolations(page);
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()!.duoEnabledAt).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.duoEnabledAt).toBeNull();
     expect(
-      auditTypes(db, user)
-        .filter((event) => event.type === "duo_bypass.refused")
-        .map((event) => event.details),
+      (await auditTypes(db, user)).filter((event) => event.type === "duo_bypass.refused").map((event) => event.details),
     ).toEqual([{ purpose: "enrol", duoReason: "bypass_user", duoFactor: "duo_push" }]);
   });
 
@@ -607,8 +589,8 @@ test.describe("Duo's allow without a second factor", () => {
     createUser,
   }) => {
     const user = await createUser();
-    const clientId = configureDuo(db, user.organisationId);
-    turnDuoOn(db, user);
+    const clientId = await configureDuo(db, user.organisationId);
+    await turnDuoOn(db, user);
     await setDuoAnswer(clientId, "allow_unenrolled_user", "not_available");
     await signInWithForm(page, user);
     await expect(page).toHaveURL(promptUrl());
@@ -617,19 +599,15 @@ test.describe("Duo's allow without a second factor", () => {
     await expect(duoNotice(page)).toHaveText(/Duo let this through without asking for your phone or key/);
     await expectNoAxeViolations(page);
     expect(
-      db
-        .select()
-        .from(sessions)
-        .where(eq(sessions.userId, user.id))
-        .all()
-        .map((row) => [row.stage, row.secondFactorFailures]),
+      (await db.select().from(sessions).where(eq(sessions.userId, user.id))).map((row) => [
+        row.stage,
+        row.secondFactorFailures,
+      ]),
     ).toEqual([["password", 0]]);
     expect(
-      auditTypes(db, user)
-        .filter((event) => event.type === "duo_bypass.refused")
-        .map((event) => event.details),
+      (await auditTypes(db, user)).filter((event) => event.type === "duo_bypass.refused").map((event) => event.details),
     ).toEqual([{ purpose: "sign_in", duoReason: "allow_unenrolled_user", duoFactor: "not_available" }]);
-    expect(auditTypes(db, user).map((event) => event.type)).not.toContain("two_factor.succeeded");
+    expect((await auditTypes(db, user)).map((event) => event.type)).not.toContain("two_factor.succeeded");
   });
 
   test("with 'Allow it and flag it', a bypassed user gets in and the audit log shows the flag; a real factor is recorded as such", async ({
@@ -643,8 +621,8 @@ test.describe("Duo's allow without a second factor", () => {
   }) => {
     const admin = await createUser({ permissions: ["settings:manage", "audit:read"] });
     const user = await createUser({ organisationId: admin.organisationId, name: "Bypassed Person" });
-    const clientId = configureDuo(db, admin.organisationId);
-    turnDuoOn(db, user);
+    const clientId = await configureDuo(db, admin.organisationId);
+    await turnDuoOn(db, user);
 
     // The administrator chooses to let Duo's bypasses in, flagged.
     await signInAs(context, admin);
@@ -656,7 +634,7 @@ test.describe("Duo's allow without a second factor", () => {
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByText("Settings saved")).toBeVisible();
     expect(
-      db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.duoBypassAtSignIn,
+      (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.duoBypassAtSignIn,
     ).toBe("flag");
 
     await setDuoAnswer(clientId, "bypass_user", "duo_push");
@@ -666,13 +644,13 @@ test.describe("Duo's allow without a second factor", () => {
     await userPage.getByRole("button", { name: "Approve" }).click();
     await expect(userPage).toHaveURL("/");
     expect(
-      auditTypes(db, user)
+      (await auditTypes(db, user))
         .filter((event) => event.type === "two_factor.succeeded")
         .map((event) => event.details),
     ).toEqual([{ method: "duo", duoFactor: "duo_push", duoReason: "bypass_user", withoutSecondFactor: true }]);
     // Let in, but never counted as a recent re-authentication: sensitive changes ask to confirm access first.
     expect(
-      db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)).get()!.at,
+      (await db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)))[0]!.at,
     ).toEqual(new Date(0));
     await userPage.context().close();
 
@@ -688,7 +666,7 @@ test.describe("Duo's allow without a second factor", () => {
     await again.getByRole("button", { name: "Approve" }).click();
     await expect(again).toHaveURL("/");
     expect(
-      auditTypes(db, user)
+      (await auditTypes(db, user))
         .filter((event) => event.type === "two_factor.succeeded")
         .map((event) => event.details),
     ).toContainEqual({
@@ -708,13 +686,13 @@ test("a Duo user confirms access with the password and an approval in Duo, then 
   signInAs,
 }) => {
   const user = await createUser();
-  const clientId = configureDuo(db, user.organisationId);
-  turnDuoOn(db, user);
+  const clientId = await configureDuo(db, user.organisationId);
+  await turnDuoOn(db, user);
   await signInAs(context, user);
   const longAgo = new Date(Date.now() - 60 * 60_000);
-  db.update(sessions).set({ authenticatedAt: longAgo, createdAt: longAgo }).where(eq(sessions.userId, user.id)).run();
-  const authenticatedAt = () =>
-    db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)).get()!.at!;
+  await db.update(sessions).set({ authenticatedAt: longAgo, createdAt: longAgo }).where(eq(sessions.userId, user.id));
+  const authenticatedAt = async () =>
+    (await db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.userId, user.id)))[0]!.at!;
 
   await page.goto(`/confirm-access?next=${encodeURIComponent("/profile")}`);
   await expect(page.getByRole("heading", { name: "Confirm access" })).toBeVisible();
@@ -727,7 +705,7 @@ test("a Duo user confirms access with the password and an approval in Duo, then 
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(/\/confirm-access\?duo=no_factor&next=%2Fprofile$/);
-  expect(authenticatedAt()).toEqual(longAgo);
+  expect(await authenticatedAt()).toEqual(longAgo);
 
   await setDuoAnswer(clientId, "user_approved", "duo_push");
   await page.getByLabel("Password").fill(user.password);
@@ -735,5 +713,5 @@ test("a Duo user confirms access with the password and an approval in Duo, then 
   await expect(page).toHaveURL(promptUrl());
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(/\/profile#access-confirmed$/);
-  expect(authenticatedAt().getTime()).toBeGreaterThan(Date.now() - 60_000);
+  expect((await authenticatedAt()).getTime()).toBeGreaterThan(Date.now() - 60_000);
 });

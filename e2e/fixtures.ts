@@ -87,43 +87,48 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
     await use(async (options = {}) => {
       const organisationId =
         options.organisationId ??
-        db
-          .insert(organisations)
-          .values({ name: `Org ${crypto.randomUUID().slice(0, 8)}` })
-          .returning()
-          .get().id;
+        (
+          await db
+            .insert(organisations)
+            .values({ name: `Org ${crypto.randomUUID().slice(0, 8)}` })
+            .returning()
+        )[0].id;
       const password = `pw-${crypto.randomBytes(9).toString("base64url")}`;
       const name = options.name ?? `Test ${crypto.randomUUID().slice(0, 6)}`;
-      const user = db
-        .insert(users)
-        .values({
-          organisationId,
-          email: `${crypto.randomUUID()}@example.com`,
-          name,
-          passwordHash: await hashPassword(password),
-          ...options.columns,
-        })
-        .returning()
-        .get();
-      if (options.permissions?.length) {
-        const role = db
-          .insert(roles)
-          .values({ organisationId, name: `Role ${crypto.randomUUID().slice(0, 8)}`, permissions: options.permissions })
+      const user = (
+        await db
+          .insert(users)
+          .values({
+            organisationId,
+            email: `${crypto.randomUUID()}@example.com`,
+            name,
+            passwordHash: await hashPassword(password),
+            ...options.columns,
+          })
           .returning()
-          .get();
-        db.insert(userRoles).values({ userId: user.id, roleId: role.id }).run();
+      )[0];
+      if (options.permissions?.length) {
+        const role = (
+          await db
+            .insert(roles)
+            .values({
+              organisationId,
+              name: `Role ${crypto.randomUUID().slice(0, 8)}`,
+              permissions: options.permissions,
+            })
+            .returning()
+        )[0];
+        await db.insert(userRoles).values({ userId: user.id, roleId: role.id });
       }
       const created: TestUser = { id: user.id, organisationId, email: user.email, name, password };
       if (options.totp) {
         created.totpSecret = generateTotpSecret();
-        db.insert(totpCredentials)
-          .values({
-            userId: user.id,
-            secretEncrypted: encryptSecret(created.totpSecret, totpSecretBinding(user.id), keyRing()),
-            confirmedAt: new Date(),
-          })
-          .run();
-        created.recoveryCodes = replaceRecoveryCodes(db, user.id, keyRing());
+        await db.insert(totpCredentials).values({
+          userId: user.id,
+          secretEncrypted: encryptSecret(created.totpSecret, totpSecretBinding(user.id), keyRing()),
+          confirmedAt: new Date(),
+        });
+        created.recoveryCodes = await replaceRecoveryCodes(db, user.id, keyRing());
       }
       return created;
     });
@@ -131,7 +136,7 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
 
   signInAs: async ({ db, baseURL }, use) => {
     await use(async (context, user) => {
-      const { token } = createSession(db, {
+      const { token } = await createSession(db, {
         userId: user.id,
         stage: "active",
         context: { ip: "198.18.0.1", userAgent: "e2e" },
@@ -177,11 +182,12 @@ export async function signInWithForm(page: Page, user: { email: string; password
  */
 export async function freshTotpCode(db: Db, user: { id: number }, secret: string): Promise<string> {
   for (;;) {
-    const last = db
-      .select({ step: totpCredentials.lastUsedStep })
-      .from(totpCredentials)
-      .where(eq(totpCredentials.userId, user.id))
-      .get()?.step;
+    const last = (
+      await db
+        .select({ step: totpCredentials.lastUsedStep })
+        .from(totpCredentials)
+        .where(eq(totpCredentials.userId, user.id))
+    )[0]?.step;
     const now = Date.now();
     const currentStep = Math.floor(now / 30_000);
     const step = Math.max(currentStep, (last ?? -1) + 1);
@@ -207,13 +213,12 @@ export function codeIn(text: string): string {
 }
 
 /** The emails the outbox holds for `to`, newest first. */
-export function outboxEmails(db: Db, to: string) {
-  return db
+export async function outboxEmails(db: Db, to: string) {
+  return await db
     .select()
     .from(outbox)
     .where(and(eq(outbox.to, to), eq(outbox.channel, "email")))
-    .orderBy(desc(outbox.id))
-    .all();
+    .orderBy(desc(outbox.id));
 }
 
 /** The text messages the Twilio stand-in received for `to`, oldest first. */
@@ -240,11 +245,11 @@ export function uniqueMobileNumber(): string {
  * Moves a user's sent codes `ms` into the past: the server's clock, as far as
  * these codes know, has moved on (no test waits two minutes).
  */
-export function ageCodes(db: Db, userId: number, ms: number) {
-  db.update(oneTimeCodes)
+export async function ageCodes(db: Db, userId: number, ms: number) {
+  await db
+    .update(oneTimeCodes)
     .set({ createdAt: sql`${oneTimeCodes.createdAt} - ${ms}`, expiresAt: sql`${oneTimeCodes.expiresAt} - ${ms}` })
-    .where(eq(oneTimeCodes.userId, userId))
-    .run();
+    .where(eq(oneTimeCodes.userId, userId));
 }
 
 /**

@@ -58,13 +58,13 @@ test("server actions refuse a direct POST without a session, or with one lacking
   await page.getByLabel("Session duration (days)").fill("12");
   const saveSettings = await captureAction(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
   await expect(page.getByText("Settings saved.")).toBeVisible();
-  db.update(organisations).set({ sessionDurationDays: 90 }).where(eq(organisations.id, admin.organisationId)).run();
+  await db.update(organisations).set({ sessionDurationDays: 90 }).where(eq(organisations.id, admin.organisationId));
 
   await page.goto("/profile");
   await page.getByLabel("Name", { exact: true }).fill("Renamed By Replay");
   const updateProfile = await captureAction(page, () => page.getByRole("button", { name: "Save details" }).click());
   await expect(page.getByText("Your details were saved.")).toBeVisible();
-  db.update(users).set({ name: admin.name }).where(eq(users.id, admin.id)).run();
+  await db.update(users).set({ name: admin.name }).where(eq(users.id, admin.id));
 
   // Without any session cookie proxy.ts turns the request away; with a made-up
   // one it lets it through, and the action's own guard refuses it.
@@ -76,32 +76,40 @@ test("server actions refuse a direct POST without a session, or with one lacking
     }
   }
   expect(
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.sessionDurationDays,
   ).toBe(90);
-  expect(db.select().from(users).where(eq(users.id, admin.id)).get()!.name).toBe(admin.name);
+  expect((await db.select().from(users).where(eq(users.id, admin.id)))[0]!.name).toBe(admin.name);
 
   // With a member's session: the settings action answers 403 and changes nothing.
-  const { token } = createSession(db, { userId: member.id, stage: "active", context: { ip: null, userAgent: null } });
+  const { token } = await createSession(db, {
+    userId: member.id,
+    stage: "active",
+    context: { ip: null, userAgent: null },
+  });
   const memberCookie = `${sessionCookie(false).name}=${token}`;
   const forbidden = await replay(saveSettings, baseURL!, memberCookie);
   expect(forbidden.status).toBe(403);
   expect(
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.sessionDurationDays,
   ).toBe(90);
 
   // A half-signed-in session (password done, second factor owed) is refused too.
-  const halfway = createSession(db, { userId: admin.id, stage: "password", context: { ip: null, userAgent: null } });
+  const halfway = await createSession(db, {
+    userId: admin.id,
+    stage: "password",
+    context: { ip: null, userAgent: null },
+  });
   const halfwayResponse = await replay(saveSettings, baseURL!, `${sessionCookie(false).name}=${halfway.token}`);
   expect(redirectTarget(halfwayResponse)).toBe("/login/two-factor");
   expect(
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.sessionDurationDays,
   ).toBe(90);
 
   // The member's own profile action still works for the member: the guard, not the replay, made the difference.
   const ownUpdate = await replay(updateProfile, baseURL!, memberCookie);
   expect(ownUpdate.status).toBe(200);
-  expect(db.select().from(users).where(eq(users.id, member.id)).get()!.name).toBe("Renamed By Replay");
-  expect(db.select().from(users).where(eq(users.id, admin.id)).get()!.name).toBe(admin.name);
+  expect((await db.select().from(users).where(eq(users.id, member.id)))[0]!.name).toBe("Renamed By Replay");
+  expect((await db.select().from(users).where(eq(users.id, admin.id)))[0]!.name).toBe(admin.name);
 });
 
 test("a member without the permission gets a 403 page for admin settings and no link to it", async ({
@@ -210,7 +218,7 @@ for (const { stage, home, allowed, alsoReaches } of HALF_SIGNED_IN) {
       permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
       totp: true,
     });
-    const { token } = createSession(db, { userId: user.id, stage, context: { ip: null, userAgent: null } });
+    const { token } = await createSession(db, { userId: user.id, stage, context: { ip: null, userAgent: null } });
     const cookie = `${sessionCookie(false).name}=${token}`;
 
     // The API answers for itself: a token or a JSON 401, never a session (e2e/api.spec.ts).
@@ -242,14 +250,9 @@ for (const { stage, home, allowed, alsoReaches } of HALF_SIGNED_IN) {
       expect(redirectTarget(response), `${action.file} ${action.name}`).toBe(home);
     }
     // The session itself is untouched by all of that, and still only half signed in.
-    expect(
-      db
-        .select()
-        .from(sessions)
-        .where(eq(sessions.userId, user.id))
-        .all()
-        .map((row) => row.stage),
-    ).toEqual([stage]);
+    expect((await db.select().from(sessions).where(eq(sessions.userId, user.id))).map((row) => row.stage)).toEqual([
+      stage,
+    ]);
   });
 }
 
@@ -264,7 +267,7 @@ test("actions a half-signed-in session may use answer a malformed call with a fo
     ["setup", "confirmSetupAction"],
     ["email_setup", "continueWithSetupLinkAction"],
   ] as const) {
-    const { token } = createSession(db, { userId: user.id, stage, context: { ip: null, userAgent: null } });
+    const { token } = await createSession(db, { userId: user.id, stage, context: { ip: null, userAgent: null } });
     const action = allServerActions().find((candidate) => candidate.name === name)!;
     const response = await postAction(baseURL!, action, `${sessionCookie(false).name}=${token}`);
     expect(response.status, name).toBe(200);

@@ -29,8 +29,8 @@ async function invite(page: Page, email: string, choices: string[]) {
 }
 
 /** The link in the newest invitation email to `email`, as the invitee would click it. */
-function invitationLink(db: Parameters<typeof outboxEmails>[0], email: string): string {
-  const [mail] = outboxEmails(db, email);
+async function invitationLink(db: Parameters<typeof outboxEmails>[0], email: string): Promise<string> {
+  const [mail] = await outboxEmails(db, email);
   const link = /(https?:\/\/\S+\/invite\/[\w-]+)/.exec(mail?.body ?? "")?.[1];
   if (!link) throw new Error(`no invitation link for ${email}`);
   return link;
@@ -43,25 +43,28 @@ async function acceptWith(page: Page, fields: { name: string; password: string; 
   await page.getByRole("button", { name: "Accept invitation" }).click();
 }
 
-function setUpOrganisation(db: Parameters<typeof outboxEmails>[0], organisationId: number) {
+async function setUpOrganisation(db: Parameters<typeof outboxEmails>[0], organisationId: number) {
   // With codes allowed, a required user would get emailed codes without any setup.
-  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, organisationId)).run();
+  await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, organisationId));
   const tag = crypto.randomUUID().slice(0, 6);
-  const strict = db
-    .insert(roles)
-    .values({ organisationId, name: `On call ${tag}`, requireTwoFactor: true })
-    .returning()
-    .get();
-  const relaxed = db
-    .insert(roles)
-    .values({ organisationId, name: `Reader ${tag}` })
-    .returning()
-    .get();
-  const group = db
-    .insert(groups)
-    .values({ organisationId, name: `Night shift ${tag}` })
-    .returning()
-    .get();
+  const strict = (
+    await db
+      .insert(roles)
+      .values({ organisationId, name: `On call ${tag}`, requireTwoFactor: true })
+      .returning()
+  )[0];
+  const relaxed = (
+    await db
+      .insert(roles)
+      .values({ organisationId, name: `Reader ${tag}` })
+      .returning()
+  )[0];
+  const group = (
+    await db
+      .insert(groups)
+      .values({ organisationId, name: `Night shift ${tag}` })
+      .returning()
+  )[0];
   return { strict, relaxed, group };
 }
 
@@ -75,8 +78,8 @@ test("an admin invites someone with roles and groups: the email carries the link
 }) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"], name: "Ada Admin" });
-  const organisation = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
-  const { strict, group } = setUpOrganisation(db, admin.organisationId);
+  const organisation = (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!;
+  const { strict, group } = await setUpOrganisation(db, admin.organisationId);
   await signInAs(context, admin);
   const email = uniqueEmail("nina");
 
@@ -99,30 +102,25 @@ test("an admin invites someone with roles and groups: the email carries the link
   await submitAndWait(page, form.getByRole("button", { name: "Send invitation" }));
   await expect(form.getByLabel("Email address")).toHaveAccessibleDescription(refused);
   expect(
-    db
-      .select()
-      .from(users)
-      .where(eq(users.email, stranger.email))
-      .all()
-      .map((row) => row.organisationId),
+    (await db.select().from(users).where(eq(users.email, stranger.email))).map((row) => row.organisationId),
   ).toEqual([stranger.organisationId]);
 
-  const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
+  const invitee = (await db.select().from(users).where(eq(users.email, email)))[0]!;
   expect(invitee.passwordHash).toBeNull();
-  expect(db.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, invitee.id)).all()).toEqual(
+  expect(await db.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, invitee.id))).toEqual(
     [{ roleId: strict.id }],
   );
   expect(
-    db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, invitee.id)).all(),
+    await db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, invitee.id)),
   ).toEqual([{ groupId: group.id }]);
   await page.goto(`/admin/users?q=${encodeURIComponent(email)}`);
   await expect(page.getByRole("row").filter({ hasText: email })).toContainText("Invited");
 
-  const mails = outboxEmails(db, email);
+  const mails = await outboxEmails(db, email);
   expect(mails).toHaveLength(1);
   expect(mails[0]!.subject).toContain(organisation.name);
   expect(mails[0]!.body).toContain("Ada Admin invited you");
-  expect(invitationLink(db, email).startsWith(`${new URL(page.url()).origin}/invite/`)).toBe(true);
+  expect((await invitationLink(db, email)).startsWith(`${new URL(page.url()).origin}/invite/`)).toBe(true);
 
   // The invitee has no password yet: signing in is refused like any wrong password.
   const inviteeContext = await browser.newContext();
@@ -145,13 +143,13 @@ test("an invitee whose role requires 2FA sets a password, then must set up an au
 }) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
-  const organisation = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
-  const { strict, group } = setUpOrganisation(db, admin.organisationId);
+  const organisation = (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!;
+  const { strict, group } = await setUpOrganisation(db, admin.organisationId);
   await signInAs(context, admin);
   const email = uniqueEmail("nina");
   await invite(page, email, [strict.name, group.name]);
-  const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
-  const link = invitationLink(db, email);
+  const invitee = (await db.select().from(users).where(eq(users.email, email)))[0]!;
+  const link = await invitationLink(db, email);
 
   const inviteeContext = await browser.newContext();
   const inviteePage = await inviteeContext.newPage();
@@ -174,14 +172,9 @@ test("an invitee whose role requires 2FA sets a password, then must set up an au
     await inviteePage.goto(path);
     await expect(inviteePage).toHaveURL("/login/setup");
   }
-  expect(
-    db
-      .select()
-      .from(sessions)
-      .where(eq(sessions.userId, invitee.id))
-      .all()
-      .map((row) => row.stage),
-  ).toEqual(["setup"]);
+  expect((await db.select().from(sessions).where(eq(sessions.userId, invitee.id))).map((row) => row.stage)).toEqual([
+    "setup",
+  ]);
 
   await inviteePage.getByRole("button", { name: "Enable two-factor authentication" }).click();
   const secret = (await inviteePage.getByLabel("Secret key").textContent())!.replaceAll(" ", "");
@@ -221,11 +214,11 @@ test("an invitation for a role without 2FA lands on the dashboard, signing out w
   signInAs,
 }) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
-  const { relaxed } = setUpOrganisation(db, admin.organisationId);
+  const { relaxed } = await setUpOrganisation(db, admin.organisationId);
   await signInAs(context, admin);
   const email = uniqueEmail("omar");
   await invite(page, email, [relaxed.name]);
-  const link = invitationLink(db, email);
+  const link = await invitationLink(db, email);
 
   const sharedContext = await browser.newContext();
   const sharedPage = await sharedContext.newPage();
@@ -251,8 +244,8 @@ test("an invitation for a role without 2FA lands on the dashboard, signing out w
   await expect(sharedPage.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(
     /Use at least 12 characters\./,
   );
-  expect(db.select().from(users).where(eq(users.email, email)).get()!.passwordHash).toBeNull();
-  expect(db.select().from(sessions).where(eq(sessions.userId, colleague.id)).all()).toHaveLength(1);
+  expect((await db.select().from(users).where(eq(users.email, email)))[0]!.passwordHash).toBeNull();
+  expect(await db.select().from(sessions).where(eq(sessions.userId, colleague.id))).toHaveLength(1);
 
   await acceptWith(sharedPage, { name: "Omar Onboard", password: "correct horse battery staple" });
   await expect(sharedPage).toHaveURL("/welcome");
@@ -262,16 +255,11 @@ test("an invitation for a role without 2FA lands on the dashboard, signing out w
   await sharedPage.getByRole("link", { name: /dashboard/ }).click();
   await expect(sharedPage).toHaveURL("/");
   await expect(sharedPage.getByText("Off: your account is protected by your password alone.")).toBeVisible();
-  expect(db.select().from(sessions).where(eq(sessions.userId, colleague.id)).all()).toHaveLength(0);
-  const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
-  expect(
-    db
-      .select()
-      .from(sessions)
-      .where(eq(sessions.userId, invitee.id))
-      .all()
-      .map((row) => row.stage),
-  ).toEqual(["active"]);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, colleague.id))).toHaveLength(0);
+  const invitee = (await db.select().from(users).where(eq(users.email, email)))[0]!;
+  expect((await db.select().from(sessions).where(eq(sessions.userId, invitee.id))).map((row) => row.stage)).toEqual([
+    "active",
+  ]);
 
   // From now on the chosen password is theirs to sign in with.
   await sharedPage.getByRole("button", { name: "Sign out" }).click();
@@ -291,27 +279,27 @@ test("an expired link is refused, resending replaces the link, and withdrawing d
 }) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
-  const { relaxed } = setUpOrganisation(db, admin.organisationId);
+  const { relaxed } = await setUpOrganisation(db, admin.organisationId);
   await signInAs(context, admin);
   const email = uniqueEmail("pat");
   await invite(page, email, [relaxed.name]);
-  const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
-  const firstLink = invitationLink(db, email);
+  const invitee = (await db.select().from(users).where(eq(users.email, email)))[0]!;
+  const firstLink = await invitationLink(db, email);
 
   // The page was opened while the link was good; the link expires before the form is sent.
   const inviteeContext = await browser.newContext();
   const inviteePage = await inviteeContext.newPage();
   await inviteePage.goto(firstLink);
-  db.update(emailLinks)
+  await db
+    .update(emailLinks)
     .set({ expiresAt: new Date(Date.now() - 1000) })
-    .where(eq(emailLinks.userId, invitee.id))
-    .run();
+    .where(eq(emailLinks.userId, invitee.id));
   await acceptWith(inviteePage, { name: "Pat Late", password: "correct horse battery staple" });
   await expect(inviteePage.getByRole("status")).toHaveText(
     "This invitation link can no longer be used. Ask your administrator to send you a new invitation.",
   );
   await expect(inviteePage).toHaveURL(firstLink);
-  expect(db.select().from(users).where(eq(users.id, invitee.id)).get()!.passwordHash).toBeNull();
+  expect((await db.select().from(users).where(eq(users.id, invitee.id)))[0]!.passwordHash).toBeNull();
   await inviteePage.goto(firstLink);
   await expect(inviteePage.getByRole("heading", { name: "This invitation link cannot be used" })).toBeVisible();
 
@@ -324,7 +312,7 @@ test("an expired link is refused, resending replaces the link, and withdrawing d
     "A new invitation was sent. Earlier links no longer work.",
   );
   await expect(card).toContainText(/Invitation sent .*, expires /);
-  const secondLink = invitationLink(db, email);
+  const secondLink = await invitationLink(db, email);
   expect(secondLink).not.toBe(firstLink);
   await inviteePage.goto(secondLink);
   await expect(inviteePage.getByRole("button", { name: "Accept invitation" })).toBeVisible();
@@ -332,7 +320,7 @@ test("an expired link is refused, resending replaces the link, and withdrawing d
   await card.getByRole("button", { name: "Withdraw invitation" }).click();
   await confirmInDialog(page, "Withdraw");
   await expect(page).toHaveURL("/admin/users");
-  expect(db.select().from(users).where(eq(users.id, invitee.id)).get()).toBeUndefined();
+  expect((await db.select().from(users).where(eq(users.id, invitee.id)))[0]).toBeUndefined();
   await acceptWith(inviteePage, { name: "Pat Withdrawn", password: "correct horse battery staple" });
   await expect(inviteePage.getByRole("status")).toHaveText(
     "This invitation link can no longer be used. Ask your administrator to send you a new invitation.",
@@ -353,7 +341,7 @@ test("inviting needs users:manage: a reader sees no invite form, and the admin's
 }) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const reader = await createUser({ organisationId: admin.organisationId, permissions: ["users:read"] });
-  const { relaxed } = setUpOrganisation(db, admin.organisationId);
+  const { relaxed } = await setUpOrganisation(db, admin.organisationId);
   await signInAs(context, admin);
   const posted = page.waitForRequest(
     (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
@@ -387,7 +375,7 @@ test("inviting needs users:manage: a reader sees no invite form, and the admin's
   });
   expect(response.status()).toBe(403);
   await replayContext.dispose();
-  expect(db.select().from(users).where(eq(users.email, replayEmail)).all()).toHaveLength(0);
+  expect(await db.select().from(users).where(eq(users.email, replayEmail))).toHaveLength(0);
 });
 
 test("an invitee whose only second step would be an emailed code is signed in by the accepted link, welcomed with the next step, and asked for a code from the next sign-in on", async ({
@@ -399,13 +387,13 @@ test("an invitee whose only second step would be an emailed code is signed in by
   signInAs,
 }) => {
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
-  const { strict } = setUpOrganisation(db, admin.organisationId);
+  const { strict } = await setUpOrganisation(db, admin.organisationId);
   // Codes allowed: a required invitee with nothing set up gets emailed codes (the fallback) as their second step.
-  db.update(organisations).set({ allowCode: true }).where(eq(organisations.id, admin.organisationId)).run();
+  await db.update(organisations).set({ allowCode: true }).where(eq(organisations.id, admin.organisationId));
   await signInAs(context, admin);
   const email = uniqueEmail("ana");
   await invite(page, email, [strict.name]);
-  const link = invitationLink(db, email);
+  const link = await invitationLink(db, email);
 
   const inviteeContext = await browser.newContext();
   const inviteePage = await inviteeContext.newPage();
@@ -424,17 +412,12 @@ test("an invitee whose only second step would be an emailed code is signed in by
       "/profile#two-factor",
     );
     await expectNoAxeViolations(inviteePage);
-    expect(outboxEmails(db, email).map((mail) => mail.subject)).toEqual([expect.stringContaining("invited")]);
-    const invitee = db.select().from(users).where(eq(users.email, email)).get()!;
+    expect((await outboxEmails(db, email)).map((mail) => mail.subject)).toEqual([expect.stringContaining("invited")]);
+    const invitee = (await db.select().from(users).where(eq(users.email, email)))[0]!;
     expect(invitee.lastSignInAt).not.toBeNull();
-    expect(
-      db
-        .select()
-        .from(sessions)
-        .where(eq(sessions.userId, invitee.id))
-        .all()
-        .map((row) => row.stage),
-    ).toEqual(["active"]);
+    expect((await db.select().from(sessions).where(eq(sessions.userId, invitee.id))).map((row) => row.stage)).toEqual([
+      "active",
+    ]);
   });
 
   await test.step("the next sign-in asks for the emailed code as usual", async () => {

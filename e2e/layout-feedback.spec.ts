@@ -37,10 +37,10 @@ test("a refused settings save shows what was submitted, not the saved settings i
   signInAs,
 }) => {
   const admin = await createUser({ permissions: ["settings:manage"] });
-  db.update(organisations)
+  await db
+    .update(organisations)
     .set({ twoFactorPolicy: "optional", allowTotp: true, allowCode: true, twoFactorGraceDays: 0 })
-    .where(eq(organisations.id, admin.organisationId))
-    .run();
+    .where(eq(organisations.id, admin.organisationId));
   await signInAs(context, admin);
   await page.goto("/admin/settings");
   const policy = page.getByRole("region", { name: "Sign-in policy" });

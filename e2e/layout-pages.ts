@@ -94,7 +94,7 @@ export async function walkEveryPage(walk: PageWalk) {
   const form = page.getByRole("form", { name: "Invite people" });
   await form.getByLabel("Email address").fill(invitee);
   await submitAndWait(page, form.getByRole("button", { name: "Send invitation" }));
-  const link = /https?:\/\/\S+(\/invite\/[\w-]+)/.exec(outboxEmails(db, invitee)[0]?.body ?? "")?.[1];
+  const link = /https?:\/\/\S+(\/invite\/[\w-]+)/.exec((await outboxEmails(db, invitee))[0]?.body ?? "")?.[1];
   expect(link, "invitation link").toBeTruthy();
   await page.context().close();
   const invited = await fresh();

@@ -20,7 +20,7 @@ test("every page fits a phone's width and passes axe at 1280x800 and 390x844", a
   const colleague = await createUser({ organisationId: admin.organisationId, totp: true });
   const member = await createUser({ organisationId: admin.organisationId });
   const needsSetup = await createUser({ columns: { twoFactorRequirement: "required" } });
-  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, needsSetup.organisationId)).run();
+  await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, needsSetup.organisationId));
 
   await walkEveryPage({
     browser,

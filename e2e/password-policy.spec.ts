@@ -41,7 +41,7 @@ test("a common password and the user's own email address are refused as a new pa
   await expect(page.locator("#newPassword-strength")).toHaveText(/^Strength: (good|strong)$/);
   await newPassword.fill("short");
   await expect(page.locator("#newPassword-strength")).toHaveText("Strength: too short");
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.passwordChangedAt).toBeNull();
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.passwordChangedAt).toBeNull();
   noServerErrors();
 });
 
@@ -49,12 +49,13 @@ test("an invitee cannot choose a common password or their own email address", as
   const noServerErrors = failOnServerErrors(page);
   const colleague = await createUser();
   const email = `invitee-${crypto.randomUUID().slice(0, 8)}@example.com`;
-  const invitee = db
-    .insert(users)
-    .values({ organisationId: colleague.organisationId, email, name: email, passwordHash: null })
-    .returning()
-    .get();
-  const created = createEmailLink(db, {
+  const invitee = (
+    await db
+      .insert(users)
+      .values({ organisationId: colleague.organisationId, email, name: email, passwordHash: null })
+      .returning()
+  )[0];
+  const created = await createEmailLink(db, {
     purpose: "invitation",
     userId: invitee.id,
     organisationId: colleague.organisationId,
@@ -76,6 +77,6 @@ test("an invitee cannot choose a common password or their own email address", as
     await expect(newPassword).toHaveAccessibleDescription(new RegExp(reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     await expectNoAxeViolations(page);
   }
-  expect(db.select().from(users).where(eq(users.id, invitee.id)).get()!.passwordHash).toBeNull();
+  expect((await db.select().from(users).where(eq(users.id, invitee.id)))[0]!.passwordHash).toBeNull();
   noServerErrors();
 });

@@ -26,8 +26,9 @@ const RESET_ANSWER = /If an account uses that address, we have sent it a link to
 async function resetPathFor(db: Db, to: string, previous?: string): Promise<string> {
   let path = "";
   await expect
-    .poll(() => {
-      const body = outboxEmails(db, to).find((email) => email.subject?.endsWith("reset your password"))?.body ?? "";
+    .poll(async () => {
+      const body =
+        (await outboxEmails(db, to)).find((email) => email.subject?.endsWith("reset your password"))?.body ?? "";
       path = /https?:\/\/\S+(\/login\/reset\/[A-Za-z0-9_-]+)/.exec(body)?.[1] ?? "";
       return path && path !== previous ? path : "";
     })
@@ -57,8 +58,8 @@ test("forgot password: the same answer for any address, a single-use link, every
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser({ totp: true, name: "Rosa Reset" });
   // Elsewhere, someone (perhaps whoever knows the old password) is signed in and remembered.
-  createSession(db, { userId: user.id, stage: "active", context: { ip: "203.0.113.9", userAgent: "elsewhere" } });
-  rememberBrowser(db, { userId: user.id, context: { ip: "203.0.113.9", userAgent: "elsewhere" } });
+  await createSession(db, { userId: user.id, stage: "active", context: { ip: "203.0.113.9", userAgent: "elsewhere" } });
+  await rememberBrowser(db, { userId: user.id, context: { ip: "203.0.113.9", userAgent: "elsewhere" } });
 
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
@@ -81,11 +82,12 @@ test("forgot password: the same answer for any address, a single-use link, every
   const path = await resetPathFor(db, user.email);
   const token = path.slice("/login/reset/".length);
   // Only the hash is stored.
-  const link = db
-    .select()
-    .from(emailLinks)
-    .where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "password_reset")))
-    .get()!;
+  const link = (
+    await db
+      .select()
+      .from(emailLinks)
+      .where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "password_reset")))
+  )[0]!;
   expect(link.tokenHash).toBe(hashToken(token));
 
   // Opening the link (as a mail scanner would, twice) spends nothing.
@@ -108,14 +110,15 @@ test("forgot password: the same answer for any address, a single-use link, every
   await expectNoAxeViolations(page);
 
   // Every session and remembered browser ended; the owner is told; it is audited.
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
-  expect(outboxEmails(db, user.email).some((email) => email.subject?.endsWith("your password was changed"))).toBe(true);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
   expect(
-    db
+    (await outboxEmails(db, user.email)).some((email) => email.subject?.endsWith("your password was changed")),
+  ).toBe(true);
+  expect(
+    await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.type, "password_reset.completed"), eq(auditEvents.targetUserId, user.id)))
-      .all(),
+      .where(and(eq(auditEvents.type, "password_reset.completed"), eq(auditEvents.targetUserId, user.id))),
   ).toHaveLength(1);
 
   // The link is spent.
@@ -141,10 +144,10 @@ test("an expired reset link is refused, and says how to get a new one", async ({
   await askForReset(page, user.email);
   const path = await resetPathFor(db, user.email);
   // The link's 30 minutes have passed.
-  db.update(emailLinks)
+  await db
+    .update(emailLinks)
     .set({ expiresAt: sql`${emailLinks.createdAt} - 1` })
-    .where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "password_reset")))
-    .run();
+    .where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "password_reset")));
   await page.goto(path);
   await expect(page.getByRole("heading", { name: "This link can no longer be used" })).toBeVisible();
   await expect(page.getByText("Password reset links work for 30 minutes, and this one has expired.")).toBeVisible();
@@ -158,26 +161,23 @@ test("SSO users and API accounts are told by email that their password is not ma
   createUser,
 }) => {
   const sso = await createUser();
-  db.update(users)
+  await db
+    .update(users)
     .set({ passwordHash: null, ssoIssuer: "https://idp.example", ssoSubject: crypto.randomUUID() })
-    .where(eq(users.id, sso.id))
-    .run();
+    .where(eq(users.id, sso.id));
   const robot = await createUser();
-  db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id)).run();
+  await db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id));
   await page.goto("/login/forgot");
   for (const account of [sso, robot]) {
     await askForReset(page, account.email);
     await expect(page.getByRole("status").first()).toContainText(RESET_ANSWER);
   }
-  await expect.poll(() => outboxEmails(db, sso.email)[0]?.body ?? "").toContain("not managed by Twofold");
-  await expect.poll(() => outboxEmails(db, robot.email)[0]?.body ?? "").toContain("API account");
+  await expect.poll(async () => (await outboxEmails(db, sso.email))[0]?.body ?? "").toContain("not managed by Twofold");
+  await expect.poll(async () => (await outboxEmails(db, robot.email))[0]?.body ?? "").toContain("API account");
   expect(
-    db
-      .select()
-      .from(emailLinks)
-      .where(eq(emailLinks.purpose, "password_reset"))
-      .all()
-      .filter((row) => [sso.id, robot.id].includes(row.userId)),
+    (await db.select().from(emailLinks).where(eq(emailLinks.purpose, "password_reset"))).filter((row) =>
+      [sso.id, robot.id].includes(row.userId),
+    ),
   ).toEqual([]);
 });
 
@@ -209,7 +209,7 @@ test("an administrator's reset link works once; the administrator never sees it"
   await expectNoAxeViolations(page);
   const path = await resetPathFor(db, user.email);
   await expect(page.locator("body")).not.toContainText(path.slice("/login/reset/".length));
-  expect(outboxEmails(db, user.email)[0]!.body).toContain(`${admin.name}, an administrator of`);
+  expect((await outboxEmails(db, user.email))[0]!.body).toContain(`${admin.name}, an administrator of`);
 
   // A second press straight away is held back, and says so.
   await submitAndWait(page, page.getByRole("button", { name: "Send password reset link" }));
@@ -243,8 +243,9 @@ test("signing in with a recovery code leads to the new-factor offer and an email
   await expectNoAxeViolations(page);
   await expect
     .poll(
-      () =>
-        outboxEmails(db, user.email).find((email) => email.subject?.endsWith("a recovery code was used"))?.body ?? "",
+      async () =>
+        (await outboxEmails(db, user.email)).find((email) => email.subject?.endsWith("a recovery code was used"))
+          ?.body ?? "",
     )
     .toContain("9 recovery codes left");
 
@@ -252,13 +253,12 @@ test("signing in with a recovery code leads to the new-factor offer and an email
   await expect(page).toHaveURL(/\/profile#two-factor$/);
 
   // Down to two codes: the dashboard and the profile say so.
-  const unused = db
+  const unused = await db
     .select({ id: recoveryCodes.id })
     .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.userId, user.id), isNull(recoveryCodes.usedAt)))
-    .all();
+    .where(and(eq(recoveryCodes.userId, user.id), isNull(recoveryCodes.usedAt)));
   for (const { id } of unused.slice(0, 7))
-    db.update(recoveryCodes).set({ usedAt: new Date() }).where(eq(recoveryCodes.id, id)).run();
+    await db.update(recoveryCodes).set({ usedAt: new Date() }).where(eq(recoveryCodes.id, id));
   await page.goto("/");
   await expect(page.getByText("You have 2 recovery codes left.")).toBeVisible();
   await expectNoAxeViolations(page);
@@ -281,7 +281,7 @@ test("whoever reads the mailbox cannot pass both steps: after a reset by email, 
   const newPassword = `copper ${crypto.randomBytes(6).toString("hex")} window garden`;
   await chooseNewPassword(page, newPassword);
   await expect(page).toHaveURL(/\/login\?reason=password-reset$/);
-  const emailsBefore = outboxEmails(db, user.email).length;
+  const emailsBefore = (await outboxEmails(db, user.email)).length;
 
   await signInWithForm(page, { email: user.email, password: newPassword });
   await expect(page).toHaveURL(/\/login\/two-factor$/);
@@ -291,8 +291,8 @@ test("whoever reads the mailbox cannot pass both steps: after a reset by email, 
   await expectNoAxeViolations(page);
   // No code reached the mailbox: only the "password was changed" notice came before.
   expect(
-    outboxEmails(db, user.email)
-      .slice(0, outboxEmails(db, user.email).length - emailsBefore)
+    (await outboxEmails(db, user.email))
+      .slice(0, (await outboxEmails(db, user.email)).length - emailsBefore)
       .filter((email) => /^\s*\d{6}\s*$/m.test(email.body ?? "")),
   ).toEqual([]);
   noServerErrors();

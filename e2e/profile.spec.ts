@@ -59,7 +59,7 @@ test("right after the app is turned on, the card says so above the new recovery 
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const user = await createUser();
   // A session elsewhere, which turning 2FA on must end.
-  createSession(db, { userId: user.id, stage: "active", context: { ip: "198.18.0.9", userAgent: "elsewhere" } });
+  await createSession(db, { userId: user.id, stage: "active", context: { ip: "198.18.0.9", userAgent: "elsewhere" } });
   await signInAs(context, user);
   await page.goto("/profile");
 
@@ -149,7 +149,7 @@ test("with two methods, the preferred one has a badge and another is made prefer
   await expect(codes.getByText("Sign-in will start with: code by text message or email.")).toBeVisible();
   await expect(app.getByText("Preferred", { exact: true })).toHaveCount(0);
   await expect(app.getByRole("button", { name: "Make preferred method: Authenticator app" })).toBeVisible();
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.preferredTwoFactorMethod).toBe("code");
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.preferredTwoFactorMethod).toBe("code");
   await expectNoAxeViolations(page);
 });
 
@@ -182,15 +182,15 @@ test("codes that nobody set up read “Email fallback only”, and the emailed c
 
 test("Duo's row, when the organisation allows it", async ({ page, context, db, createUser, signInAs }) => {
   const user = await createUser({ totp: true });
-  db.update(organisations)
+  await db
+    .update(organisations)
     .set({
       allowDuo: true,
       duoIntegrationKey: "DIXXXXXXXXXXXXXXXXXX",
       duoSecretKeyEncrypted: encryptSecret("x".repeat(40), duoSecretKeyBinding(user.organisationId), keyRing()),
       duoApiHostname: "api-12345678.duosecurity.com",
     })
-    .where(eq(organisations.id, user.organisationId))
-    .run();
+    .where(eq(organisations.id, user.organisationId));
   await signInAs(context, user);
   await page.goto("/profile");
   const duo = row(page, "Duo");
@@ -233,7 +233,7 @@ test("a mobile number typed the national way, with its country, is stored and sh
   await mobileCard.getByLabel("Code").fill(codeIn(sms!));
   await mobileCard.getByRole("button", { name: "Verify number" }).click();
   await expect(mobileCard.getByText(`•••• ${international.slice(-4)} is verified.`)).toBeVisible();
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.mobileNumber).toBe(international);
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.mobileNumber).toBe(international);
   await page.reload();
   await expect(
     mobileCard.getByText(`+44 ${international.slice(3, 7)} ${international.slice(7)}`, { exact: true }),

@@ -15,12 +15,12 @@ import {
 } from "./fixtures";
 
 /** Makes the session look as if its user signed in `minutes` ago, without waiting. */
-function ageAuthentication(db: Db, token: string, minutes: number) {
+async function ageAuthentication(db: Db, token: string, minutes: number) {
   const then = new Date(Date.now() - minutes * 60_000);
-  db.update(sessions)
+  await db
+    .update(sessions)
     .set({ authenticatedAt: then, createdAt: then })
-    .where(eq(sessions.tokenHash, hashToken(token)))
-    .run();
+    .where(eq(sessions.tokenHash, hashToken(token)));
 }
 
 async function confirmAccess(page: Page, db: Db, user: TestUser) {
@@ -38,19 +38,19 @@ test("a session idle past the organisation's inactivity setting is sent to /logi
   signInAs,
 }) => {
   const user = await createUser();
-  db.update(organisations).set({ sessionIdleMinutes: 15 }).where(eq(organisations.id, user.organisationId)).run();
+  await db.update(organisations).set({ sessionIdleMinutes: 15 }).where(eq(organisations.id, user.organisationId));
   const token = await signInAs(context, user);
   await page.goto("/profile");
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
 
-  db.update(sessions)
+  await db
+    .update(sessions)
     .set({ lastSeenAt: new Date(Date.now() - 16 * 60_000) })
-    .where(eq(sessions.tokenHash, hashToken(token)))
-    .run();
+    .where(eq(sessions.tokenHash, hashToken(token)));
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page).toHaveURL("/login?reason=session-ended");
   await expect(page.getByRole("status")).toContainText("Your session has ended");
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
 });
 
 test("a user with a factor cannot change the mobile number or add codes with the password alone; after Confirm access with password and code they can", async ({
@@ -62,7 +62,7 @@ test("a user with a factor cannot change the mobile number or add codes with the
 }) => {
   const user = await createUser({ totp: true });
   const token = await signInAs(context, user);
-  ageAuthentication(db, token, 16);
+  await ageAuthentication(db, token, 16);
   const mobileNumber = uniqueMobileNumber();
 
   await page.goto("/profile");
@@ -99,12 +99,9 @@ test("a user with a factor cannot change the mobile number or add codes with the
   ).toBeVisible();
   expect(await textMessagesTo(mobileNumber)).toHaveLength(1);
 
-  const confirmed = db
-    .select({ type: auditEvents.type })
-    .from(auditEvents)
-    .where(eq(auditEvents.targetUserId, user.id))
-    .all()
-    .map((row) => row.type);
+  const confirmed = (
+    await db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id))
+  ).map((row) => row.type);
   expect(confirmed).toEqual(expect.arrayContaining(["access_confirmation.failed", "access.confirmed"]));
 });
 
@@ -120,27 +117,27 @@ test("an administrator 16 minutes after signing in who changes the policy is ask
     permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
   });
   const token = await signInAs(context, admin);
-  ageAuthentication(db, token, 16);
-  const policy = () =>
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.twoFactorPolicy;
+  await ageAuthentication(db, token, 16);
+  const policy = async () =>
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.twoFactorPolicy;
 
   await page.goto("/admin/settings");
   await page.getByRole("radio", { name: "Required" }).check();
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page).toHaveURL(/\/confirm-access\?next=%2Fadmin%2Fsettings$/);
-  expect(policy()).toBe("optional");
+  expect(await policy()).toBe("optional");
 
   // Cancelling comes back with the choice still made, and sends nothing.
   await page.getByRole("link", { name: "Cancel" }).click();
   await expect(page.getByRole("radio", { name: "Required" })).toBeChecked();
   await expect(page).toHaveURL("/admin/settings");
-  expect(policy()).toBe("optional");
+  expect(await policy()).toBe("optional");
   await page.getByRole("button", { name: "Save", exact: true }).click();
 
   await confirmAccess(page, db, admin);
   await expect(page).toHaveURL(/\/admin\/settings(#access-confirmed)?$/);
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
-  expect(policy()).toBe("required");
+  expect(await policy()).toBe("required");
   await expect(page.getByRole("radio", { name: "Required" })).toBeChecked();
 });
 
@@ -165,7 +162,7 @@ test("a replayed admin change from a session that has not confirmed access recen
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
 
   // The same request, a stolen cookie's worth of time later, asking for a week-long idle timeout.
-  ageAuthentication(db, token, 16);
+  await ageAuthentication(db, token, 16);
   const body = request
     .postDataBuffer()!
     .toString("latin1")
@@ -179,7 +176,7 @@ test("a replayed admin change from a session that has not confirmed access recen
   expect(replayed.status()).toBe(200);
   expect(await replayed.text()).toContain("reauthenticate");
   expect(
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionIdleMinutes,
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.sessionIdleMinutes,
   ).toBe(20160);
 });
 
@@ -199,7 +196,7 @@ test("the NIST AAL2 preset sets 24-hour sessions that end after an hour of inact
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toContainText(
     "1 day; sessions idle for 1 hour are signed out",
   );
-  const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
+  const saved = (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!;
   expect({ days: saved.sessionDurationDays, idle: saved.sessionIdleMinutes }).toEqual({ days: 1, idle: 60 });
   await expect(page.getByLabel("Sign out after inactivity")).toHaveValue("60");
   await expectNoAxeViolations(page);
@@ -244,15 +241,15 @@ test("a session that has not proved who it is recently is signed out, not sent t
   await page.goto("/profile");
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
 
-  ageAuthentication(db, token, 20);
+  await ageAuthentication(db, token, 20);
   // Without codes allowed, a required user without an authenticator app has a setup to do.
-  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
-  db.update(users)
+  await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId));
+  await db
+    .update(users)
     .set({ twoFactorRequirement: "required", twoFactorRequiredSince: new Date() })
-    .where(eq(users.id, user.id))
-    .run();
+    .where(eq(users.id, user.id));
   await page.goto("/profile");
   await expect(page).toHaveURL("/login?reason=setup-required");
   await expect(page.getByRole("status")).toContainText("Sign in again to set it up.");
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
 });

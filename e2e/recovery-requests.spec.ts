@@ -16,14 +16,13 @@ const ALL = [...PERMISSIONS];
 const BUTTON = "I can't use any of my methods";
 const ADMIN_SUBJECT = "cannot use their two-factor methods";
 
-const eventsOf = (db: Db, userId: number, type: string) =>
-  db
+const eventsOf = async (db: Db, userId: number, type: string) =>
+  await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.targetUserId, userId), eq(auditEvents.type, type)))
-    .all();
-const requestsOf = (db: Db, userId: number) =>
-  db.select().from(recoveryRequests).where(eq(recoveryRequests.userId, userId)).all();
+    .where(and(eq(auditEvents.targetUserId, userId), eq(auditEvents.type, type)));
+const requestsOf = async (db: Db, userId: number) =>
+  await db.select().from(recoveryRequests).where(eq(recoveryRequests.userId, userId));
 
 async function askForHelp(page: Page, user: { email: string; password: string }) {
   await signInWithForm(page, user);
@@ -65,20 +64,20 @@ test("a user who lost their authenticator asks for help; an administrator resets
     // A second press sends nothing more.
     await submitAndWait(page, page.getByRole("button", { name: BUTTON }));
     await expect(page.getByText(/You already asked for help on .+ UTC\. We did not send it again\./)).toBeVisible();
-    expect(requestsOf(db, user.id)).toHaveLength(1);
-    expect(eventsOf(db, user.id, "recovery_request.created")).toHaveLength(1);
+    expect(await requestsOf(db, user.id)).toHaveLength(1);
+    expect(await eventsOf(db, user.id, "recovery_request.created")).toHaveLength(1);
     // Nothing about the account changed.
-    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(1);
+    expect(await db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id))).toHaveLength(1);
   });
 
   let emailedLink = "";
   await test.step("the administrator and the user are emailed once", async () => {
-    const toAdmin = outboxEmails(db, admin.email).filter((mail) => mail.subject?.includes(ADMIN_SUBJECT));
+    const toAdmin = (await outboxEmails(db, admin.email)).filter((mail) => mail.subject?.includes(ADMIN_SUBJECT));
     expect(toAdmin).toHaveLength(1);
     emailedLink = /https?:\/\/\S+\/admin\/users\/\d+/.exec(toAdmin[0]!.body)?.[0] ?? "";
     expect(emailedLink).toBe(`${baseURL}/admin/users/${user.id}`);
     expect(toAdmin[0]!.body).toContain(user.email);
-    const toUser = outboxEmails(db, user.email).filter((mail) =>
+    const toUser = (await outboxEmails(db, user.email)).filter((mail) =>
       mail.subject?.includes("you asked for help signing in"),
     );
     expect(toUser).toHaveLength(1);
@@ -129,7 +128,7 @@ test("a user who lost their authenticator asks for help; an administrator resets
     await expect(reason).toHaveAccessibleDescription(/Say why you are resetting it/);
     await expect(reason).toBeFocused();
     await expectNoAxeViolations(adminPage);
-    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(1);
+    expect(await db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id))).toHaveLength(1);
 
     await reason.fill("Lost phone; checked by a call to her desk number.");
     await submitAndWait(adminPage, dialog.getByRole("button", { name: "Reset", exact: true }));
@@ -138,16 +137,16 @@ test("a user who lost their authenticator asks for help; an administrator resets
     ).toBeVisible();
     await expect(adminPage.getByRole("dialog")).toHaveCount(0);
 
-    const [reset] = eventsOf(db, user.id, "two_factor.reset");
+    const [reset] = await eventsOf(db, user.id, "two_factor.reset");
     expect(reset?.details).toMatchObject({
       reason: "Lost phone; checked by a call to her desk number.",
       recoveryRequestsResolved: 1,
     });
-    expect(eventsOf(db, user.id, "recovery_request.resolved")).toHaveLength(1);
-    expect(requestsOf(db, user.id)).toEqual([
+    expect(await eventsOf(db, user.id, "recovery_request.resolved")).toHaveLength(1);
+    expect(await requestsOf(db, user.id)).toEqual([
       expect.objectContaining({ state: "resolved", closedByUserId: admin.id, closedAt: expect.any(Date) }),
     ]);
-    const told = outboxEmails(db, user.email).filter((mail) =>
+    const told = (await outboxEmails(db, user.email)).filter((mail) =>
       mail.subject?.includes("two-factor authentication was reset"),
     );
     expect(told).toHaveLength(1);
@@ -194,24 +193,28 @@ test("a helpdesk administrator who cannot act on a full administrator is not ask
 
   await test.step("the full administrator asks for help, also from the locked challenge", async () => {
     await askForHelp(page, requester);
-    db.update(users)
+    await db
+      .update(users)
       .set({ secondFactorLockedAt: new Date(), secondFactorConsecutiveFailures: 100 })
-      .where(eq(users.id, requester.id))
-      .run();
+      .where(eq(users.id, requester.id));
     await page.reload();
     await expect(page.getByText("Your second step is locked")).toBeVisible();
     await expect(page.getByRole("button", { name: BUTTON })).toBeVisible();
     await expect(page.getByRole("region", { name: "What happens next" })).toBeVisible();
     await expectNoAxeViolations(page);
-    db.update(users)
+    await db
+      .update(users)
       .set({ secondFactorLockedAt: null, secondFactorConsecutiveFailures: 0 })
-      .where(eq(users.id, requester.id))
-      .run();
+      .where(eq(users.id, requester.id));
   });
 
   await test.step("only the administrator who may reset them is emailed", async () => {
-    expect(outboxEmails(db, admin.email).filter((mail) => mail.subject?.includes(ADMIN_SUBJECT))).toHaveLength(1);
-    expect(outboxEmails(db, helpdesk.email).filter((mail) => mail.subject?.includes(ADMIN_SUBJECT))).toHaveLength(0);
+    expect((await outboxEmails(db, admin.email)).filter((mail) => mail.subject?.includes(ADMIN_SUBJECT))).toHaveLength(
+      1,
+    );
+    expect(
+      (await outboxEmails(db, helpdesk.email)).filter((mail) => mail.subject?.includes(ADMIN_SUBJECT)),
+    ).toHaveLength(0);
   });
 
   const helpdeskContext = await browser.newContext();
@@ -245,13 +248,13 @@ test("a helpdesk administrator who cannot act on a full administrator is not ask
       adminPage.getByText("The request was dismissed. The user can ask again if they still need help."),
     ).toBeVisible();
     await expectNoAxeViolations(adminPage);
-    expect(requestsOf(db, requester.id)).toEqual([
+    expect(await requestsOf(db, requester.id)).toEqual([
       expect.objectContaining({ state: "dismissed", closedByUserId: admin.id }),
     ]);
-    expect(eventsOf(db, requester.id, "recovery_request.dismissed")).toEqual([
+    expect(await eventsOf(db, requester.id, "recovery_request.dismissed")).toEqual([
       expect.objectContaining({ actorUserId: admin.id }),
     ]);
-    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, requester.id)).all()).toHaveLength(1);
+    expect(await db.select().from(totpCredentials).where(eq(totpCredentials.userId, requester.id))).toHaveLength(1);
 
     await adminPage.reload();
     await expect(adminPage.getByRole("region", { name: "Recovery request" })).toHaveCount(0);

@@ -22,12 +22,14 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   const admin = await createUser({ permissions: ALL });
   const member = await createUser({ organisationId: admin.organisationId, name: "Rita Roleholder" });
   // No codes (they need no setup) and no grace period.
-  db.update(organisations)
+  await db
+    .update(organisations)
     .set({ allowCode: false, twoFactorGraceDays: 0 })
-    .where(eq(organisations.id, admin.organisationId))
-    .run();
-  const role = db.insert(roles).values({ organisationId: admin.organisationId, name: "Support" }).returning().get();
-  db.insert(userRoles).values({ userId: member.id, roleId: role.id }).run();
+    .where(eq(organisations.id, admin.organisationId));
+  const role = (
+    await db.insert(roles).values({ organisationId: admin.organisationId, name: "Support" }).returning()
+  )[0];
+  await db.insert(userRoles).values({ userId: member.id, roleId: role.id });
 
   const memberContext = await browser.newContext();
   await signInAs(memberContext, member);
@@ -42,8 +44,9 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   const changedAt = Date.now();
   await region.getByRole("button", { name: "Save" }).click();
   await expect(region.getByText("Role “Support” saved.")).toBeVisible();
-  const since = db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)).get()!
-    .since;
+  const since = (
+    await db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id))
+  )[0]!.since;
   expect(since).not.toBeNull();
   expect(Math.abs(since!.getTime() - changedAt)).toBeLessThan(30_000);
 
@@ -57,7 +60,8 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   // The first save's "saved" may still be on screen: wait for the database instead.
   await expect
     .poll(
-      () => db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)).get()!.since,
+      async () =>
+        (await db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id)))[0]!.since,
     )
     .toBeNull();
   await expect(region.getByText("Role “Support” saved.")).toBeVisible();
@@ -100,11 +104,11 @@ test("setting the policy to Disabled says how many people use 2FA, and emails th
 
   for (const person of [withApp, withCodes, requiredWithApp]) {
     await expect
-      .poll(() => outboxEmails(db, person.email).map((email) => email.subject))
+      .poll(async () => (await outboxEmails(db, person.email)).map((email) => email.subject))
       .toContainEqual(expect.stringContaining("Two-factor authentication turned off for your organisation"));
   }
   for (const person of [withoutFactor, elsewhere, admin]) {
-    expect(outboxEmails(db, person.email).map((email) => email.subject)).not.toContainEqual(
+    expect((await outboxEmails(db, person.email)).map((email) => email.subject)).not.toContainEqual(
       expect.stringContaining("turned off for your organisation"),
     );
   }

@@ -21,21 +21,25 @@ test("the roles table: permissions, Requires 2FA, and holders counted once, grou
   const org = admin.organisationId;
   const ana = await createUser({ organisationId: org, name: "Ana Lima" });
   const bob = await createUser({ organisationId: org, name: "Bob Stone" });
-  const support = db
-    .insert(roles)
-    .values({ organisationId: org, name: "Support", permissions: ["users:read", "audit:read"], requireTwoFactor: true })
-    .returning()
-    .get();
-  db.insert(roles).values({ organisationId: org, name: "Visitors" }).run();
-  const night = db.insert(groups).values({ organisationId: org, name: "Night shift" }).returning().get();
-  db.insert(groupRoles).values({ groupId: night.id, roleId: support.id }).run();
-  db.insert(groupMembers)
-    .values([
-      { groupId: night.id, userId: ana.id },
-      { groupId: night.id, userId: bob.id },
-    ])
-    .run();
-  db.insert(userRoles).values({ userId: ana.id, roleId: support.id }).run();
+  const support = (
+    await db
+      .insert(roles)
+      .values({
+        organisationId: org,
+        name: "Support",
+        permissions: ["users:read", "audit:read"],
+        requireTwoFactor: true,
+      })
+      .returning()
+  )[0];
+  await db.insert(roles).values({ organisationId: org, name: "Visitors" });
+  const night = (await db.insert(groups).values({ organisationId: org, name: "Night shift" }).returning())[0];
+  await db.insert(groupRoles).values({ groupId: night.id, roleId: support.id });
+  await db.insert(groupMembers).values([
+    { groupId: night.id, userId: ana.id },
+    { groupId: night.id, userId: bob.id },
+  ]);
+  await db.insert(userRoles).values({ userId: ana.id, roleId: support.id });
   await signInAs(context, admin);
 
   await page.goto("/admin/roles");
@@ -82,14 +86,14 @@ test("a role's page: created, changed (the audit log names it, before → after)
 }) => {
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ALL });
-  db.insert(roles).values({ organisationId: admin.organisationId, name: "Auditors" }).run();
+  await db.insert(roles).values({ organisationId: admin.organisationId, name: "Auditors" });
   await signInAs(context, admin);
 
   await page.goto("/admin/roles");
   await page.getByLabel("Role name").fill("Helpdesk");
   await page.getByRole("button", { name: "Create role" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Role “Helpdesk” created." })).toBeVisible();
-  const helpdesk = db.select().from(roles).where(eq(roles.name, "Helpdesk")).all().at(-1)!;
+  const helpdesk = (await db.select().from(roles).where(eq(roles.name, "Helpdesk"))).at(-1)!;
   await expect(page).toHaveURL(`/admin/roles/${helpdesk.id}?created=1`);
 
   for (const size of [
@@ -126,7 +130,7 @@ test("a role's page: created, changed (the audit log names it, before → after)
   await expect(page.getByRole("link", { name: "Service desk" })).toHaveCount(0);
   // The table has no delete buttons: the next one can never slide under the pointer.
   await expect(page.getByRole("button", { name: /Delete role/ })).toHaveCount(0);
-  expect(db.select().from(roles).where(eq(roles.id, helpdesk.id)).all()).toEqual([]);
+  expect(await db.select().from(roles).where(eq(roles.id, helpdesk.id))).toEqual([]);
   // The message is read from the audit log, never from the address.
   await page.goto("/admin/roles?deleted=999999999");
   await expect(page.getByText("deleted.")).toHaveCount(0);
@@ -142,7 +146,7 @@ test("a role of another organisation, or no role at all, is not found", async ({
 }) => {
   const admin = await createUser({ permissions: ALL });
   const elsewhere = await createUser({ permissions: ALL });
-  const theirs = db.select().from(userRoles).where(eq(userRoles.userId, elsewhere.id)).get()!.roleId;
+  const theirs = (await db.select().from(userRoles).where(eq(userRoles.userId, elsewhere.id)))[0]!.roleId;
   await signInAs(context, admin);
   for (const path of [`/admin/roles/${theirs}`, "/admin/roles/abc", "/admin/roles/0", "/admin/roles/99999999"]) {
     const response = await page.goto(path);
@@ -159,12 +163,10 @@ test("groups fit a phone: long member addresses wrap, nothing wider than the scr
 }) => {
   const admin = await createUser({ permissions: ALL });
   const member = await createUser({ organisationId: admin.organisationId, name: "Maximiliano Longname-Example" });
-  const night = db
-    .insert(groups)
-    .values({ organisationId: admin.organisationId, name: "Night shift" })
-    .returning()
-    .get();
-  db.insert(groupMembers).values({ groupId: night.id, userId: member.id }).run();
+  const night = (
+    await db.insert(groups).values({ organisationId: admin.organisationId, name: "Night shift" }).returning()
+  )[0];
+  await db.insert(groupMembers).values({ groupId: night.id, userId: member.id });
   await signInAs(context, admin);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/admin/groups");

@@ -15,19 +15,20 @@ const LOCKED =
   "Your second step is locked after too many wrong attempts. Sign in with one of your recovery codes, or ask an administrator to unlock it.";
 
 /** An organisation that locks the second factor after 10 wrong codes in a row, with a generous window so only the cap stands in the way. */
-function lockAfterTen(db: Parameters<typeof outboxEmails>[0], organisationId: number) {
-  db.update(organisations)
+async function lockAfterTen(db: Parameters<typeof outboxEmails>[0], organisationId: number) {
+  await db
+    .update(organisations)
     .set({ secondFactorLockoutLimit: 10, secondFactorFailureLimit: 100 })
-    .where(eq(organisations.id, organisationId))
-    .run();
+    .where(eq(organisations.id, organisationId));
 }
 
-const lockState = (db: Parameters<typeof outboxEmails>[0], userId: number) =>
-  db
-    .select({ failures: users.secondFactorConsecutiveFailures, lockedAt: users.secondFactorLockedAt })
-    .from(users)
-    .where(eq(users.id, userId))
-    .get()!;
+const lockState = async (db: Parameters<typeof outboxEmails>[0], userId: number) =>
+  (
+    await db
+      .select({ failures: users.secondFactorConsecutiveFailures, lockedAt: users.secondFactorLockedAt })
+      .from(users)
+      .where(eq(users.id, userId))
+  )[0]!;
 
 test("wrong codes in a row lock the second factor; the user and administrators are emailed; the administrator's Unlock lets the user in", async ({
   browser,
@@ -41,9 +42,9 @@ test("wrong codes in a row lock the second factor; the user and administrators a
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage"] });
   const user = await createUser({ organisationId: admin.organisationId, totp: true });
-  lockAfterTen(db, admin.organisationId);
+  await lockAfterTen(db, admin.organisationId);
   // Eight wrong codes already, spread over earlier days: the window limit never saw them together.
-  db.update(users).set({ secondFactorConsecutiveFailures: 8 }).where(eq(users.id, user.id)).run();
+  await db.update(users).set({ secondFactorConsecutiveFailures: 8 }).where(eq(users.id, user.id));
 
   await test.step("two more wrong codes lock it, and the page says what to do", async () => {
     await signInWithForm(page, user);
@@ -55,7 +56,7 @@ test("wrong codes in a row lock the second factor; the user and administrators a
     await page.getByLabel("Code").fill("000001");
     await submitAndWait(page, verify);
     await expect(page.getByRole("status")).toHaveText(LOCKED);
-    expect(lockState(db, user.id)).toMatchObject({ failures: 10, lockedAt: expect.any(Date) });
+    expect(await lockState(db, user.id)).toMatchObject({ failures: 10, lockedAt: expect.any(Date) });
 
     // The right code is refused while locked.
     await page.reload();
@@ -68,21 +69,20 @@ test("wrong codes in a row lock the second factor; the user and administrators a
   });
 
   await test.step("the user and the administrator are emailed once", async () => {
-    const toUser = outboxEmails(db, user.email).filter((mail) =>
+    const toUser = (await outboxEmails(db, user.email)).filter((mail) =>
       mail.subject?.includes("second sign-in step is locked"),
     );
     expect(toUser).toHaveLength(1);
     expect(toUser[0]!.body).toContain("failed 10 times in a row");
-    const toAdmin = outboxEmails(db, admin.email).filter((mail) =>
+    const toAdmin = (await outboxEmails(db, admin.email)).filter((mail) =>
       mail.subject?.includes("second sign-in step is locked"),
     );
     expect(toAdmin).toHaveLength(1);
     expect(toAdmin[0]!.body).toContain(`/admin/users/${user.id}`);
-    const locked = db
+    const locked = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.locked")))
-      .all();
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.locked")));
     expect(locked.map((event) => event.details)).toContainEqual({ lock: "consecutive" });
   });
 
@@ -97,18 +97,19 @@ test("wrong codes in a row lock the second factor; the user and administrators a
     await expectNoAxeViolations(adminPage);
     await submitAndWait(adminPage, card.getByRole("button", { name: "Unlock" }));
     await expect(adminPage.getByRole("status").filter({ hasText: "Unlocked." })).toBeVisible();
-    expect(lockState(db, user.id)).toEqual({ failures: 0, lockedAt: null });
+    expect(await lockState(db, user.id)).toEqual({ failures: 0, lockedAt: null });
     await adminPage.reload();
     await expect(adminPage.getByRole("region", { name: "Second step locked" })).toHaveCount(0);
-    const unlocked = db
+    const unlocked = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked")))
-      .all();
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked")));
     expect(unlocked.map((event) => [event.actorUserId, event.details])).toEqual([
       [admin.id, { by: "administrator", failures: 10 }],
     ]);
-    expect(outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("was unlocked"))).toHaveLength(1);
+    expect((await outboxEmails(db, user.email)).filter((mail) => mail.subject?.includes("was unlocked"))).toHaveLength(
+      1,
+    );
     adminErrors();
     await adminContext.close();
   });
@@ -129,11 +130,11 @@ test("a recovery code still signs in while the second factor is locked, and lift
 }) => {
   const noServerErrors = failOnServerErrors(page);
   const user = await createUser({ totp: true });
-  lockAfterTen(db, user.organisationId);
-  db.update(users)
+  await lockAfterTen(db, user.organisationId);
+  await db
+    .update(users)
     .set({ secondFactorConsecutiveFailures: 10, secondFactorLockedAt: new Date() })
-    .where(eq(users.id, user.id))
-    .run();
+    .where(eq(users.id, user.id));
 
   await signInWithForm(page, user);
   await expect(page.getByText(LOCKED)).toBeVisible();
@@ -142,12 +143,11 @@ test("a recovery code still signs in while the second factor is locked, and lift
   await page.getByRole("button", { name: "Verify" }).click();
   // Signed in, on the page that offers a new factor (a recovery code usually means a lost one).
   await expect(page).toHaveURL("/recovery-code-used");
-  expect(lockState(db, user.id)).toEqual({ failures: 0, lockedAt: null });
-  const unlocked = db
+  expect(await lockState(db, user.id)).toEqual({ failures: 0, lockedAt: null });
+  const unlocked = await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked")))
-    .all();
+    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.unlocked")));
   expect(unlocked.map((event) => event.details)).toEqual([{ by: "recovery_code" }]);
   noServerErrors();
 });
@@ -183,15 +183,14 @@ test("an administrator sets the sign-in protection limits; nonsense is refused w
   await expect(card.getByRole("status")).toHaveText(
     "Sign-in protection saved. The new limits apply from the next attempt.",
   );
-  const saved = db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!;
+  const saved = (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!;
   expect([saved.secondFactorLockoutLimit, saved.failureWindowMinutes, saved.passwordFailureLimit]).toEqual([
     20, 30, 10,
   ]);
-  const audited = db
+  const audited = await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.organisationId, admin.organisationId), eq(auditEvents.type, "settings.updated")))
-    .all();
+    .where(and(eq(auditEvents.organisationId, admin.organisationId), eq(auditEvents.type, "settings.updated")));
   expect(audited.map((event) => event.details)).toEqual([
     { section: "sign_in_protection", secondFactorLockoutLimit: 20, failureWindowMinutes: 30 },
   ]);

@@ -56,7 +56,11 @@ test("every page and route handler sends a fresh CSP nonce, on all its scripts, 
   createUser,
 }) => {
   const admin = await createUser({ permissions: [...PERMISSIONS], totp: true });
-  const { token } = createSession(db, { userId: admin.id, stage: "active", context: { ip: null, userAgent: null } });
+  const { token } = await createSession(db, {
+    userId: admin.id,
+    stage: "active",
+    context: { ip: null, userAgent: null },
+  });
   const pages = [...allPages(), "/no-such-page"];
   expect(pages.length).toBeGreaterThanOrEqual(20);
   let htmlPages = 0;

@@ -33,7 +33,11 @@ test("a server action posted from another site, forged host or not, is refused w
   createUser,
 }) => {
   const user = await createUser();
-  const { token } = createSession(db, { userId: user.id, stage: "active", context: { ip: null, userAgent: null } });
+  const { token } = await createSession(db, {
+    userId: user.id,
+    stage: "active",
+    context: { ip: null, userAgent: null },
+  });
   const context = await playwrightRequest.newContext({ baseURL });
   const action = profileAction();
   const { body, contentType } = profileBody("Renamed Cross-Site");
@@ -58,7 +62,7 @@ test("a server action posted from another site, forged host or not, is refused w
     });
     expect(response.status(), JSON.stringify(headers)).toBe(403);
   }
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.name).toBe(user.name);
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.name).toBe(user.name);
   // The same post from the app's own origin goes through: the origin made the difference (a client's X-Forwarded-Host is ignored).
   const own = await context.post("/profile", {
     headers: {
@@ -73,6 +77,6 @@ test("a server action posted from another site, forged host or not, is refused w
     maxRedirects: 0,
   });
   expect(own.status()).toBe(200);
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.name).toBe("Renamed Cross-Site");
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.name).toBe("Renamed Cross-Site");
   await context.dispose();
 });

@@ -15,7 +15,7 @@ test("deleting a user's session rows signs them out on their next request", asyn
   await page.goto("/profile");
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
 
-  db.delete(sessions).where(eq(sessions.userId, user.id)).run();
+  await db.delete(sessions).where(eq(sessions.userId, user.id));
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page).toHaveURL("/login?reason=session-ended");
 });
@@ -29,10 +29,10 @@ test("an expired session is refused even though the browser still sends its cook
 }) => {
   const user = await createUser();
   const token = await signInAs(context, user);
-  db.update(sessions)
+  await db
+    .update(sessions)
     .set({ expiresAt: new Date(Date.now() - 1000) })
-    .where(eq(sessions.tokenHash, hashToken(token)))
-    .run();
+    .where(eq(sessions.tokenHash, hashToken(token)));
   await page.goto("/");
   await expect(page).toHaveURL("/login?reason=session-ended");
   expect((await context.cookies()).some((cookie) => cookie.value === token)).toBe(true);
@@ -46,11 +46,11 @@ test("a made-up session cookie is worth nothing", async ({ page, context, baseUR
 
 test("a session lasts the organisation's session duration, fixed at sign-in", async ({ page, db, createUser }) => {
   const user = await createUser();
-  db.update(organisations).set({ sessionDurationDays: 7 }).where(eq(organisations.id, user.organisationId)).run();
+  await db.update(organisations).set({ sessionDurationDays: 7 }).where(eq(organisations.id, user.organisationId));
   const before = Date.now();
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/");
-  const session = db.select().from(sessions).where(eq(sessions.userId, user.id)).get()!;
+  const session = (await db.select().from(sessions).where(eq(sessions.userId, user.id)))[0]!;
   const days = (session.expiresAt.getTime() - before) / 86_400_000;
   expect(days).toBeGreaterThan(6.99);
   expect(days).toBeLessThan(7.01);
@@ -94,12 +94,9 @@ test("changing the password needs the current one, signs out other sessions and 
   await expect(page).toHaveURL("/profile");
 
   // The second browser's sign-in also sent "New sign-in to Twofold" (e2e/sign-in-alerts.spec.ts); this test is about the other one.
-  const mail = db
-    .select()
-    .from(outbox)
-    .where(eq(outbox.to, user.email))
-    .all()
-    .filter((message) => !message.subject?.includes("New sign-in to Twofold"));
+  const mail = (await db.select().from(outbox).where(eq(outbox.to, user.email))).filter(
+    (message) => !message.subject?.includes("New sign-in to Twofold"),
+  );
   expect(mail.map((message) => message.subject)).toEqual([expect.stringContaining("password was changed")]);
   expect(mail[0]!.html).toContain("<html");
 
@@ -180,6 +177,6 @@ test("an admin sets the session duration for new sessions", async ({ page, conte
     }),
   ).toBeVisible();
   expect(
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.sessionDurationDays,
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.sessionDurationDays,
   ).toBe(30);
 });

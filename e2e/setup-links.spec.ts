@@ -20,16 +20,16 @@ const expect = baseExpect.configure({ timeout: 20_000 });
 test.describe.configure({ timeout: 240_000 });
 
 /** While the user is signed in, their organisation starts requiring 2FA, set up by emailed link. */
-function oweSetupByEmail(db: Parameters<typeof outboxEmails>[0], organisationId: number): void {
-  db.update(organisations)
+async function oweSetupByEmail(db: Parameters<typeof outboxEmails>[0], organisationId: number): Promise<void> {
+  await db
+    .update(organisations)
     .set({ allowCode: false, requiredSetupFlow: "emailed_link", twoFactorPolicy: "required" })
-    .where(eq(organisations.id, organisationId))
-    .run();
+    .where(eq(organisations.id, organisationId));
 }
 
 /** The link path in the newest email to `to`, as the user would click it. */
-function linkPathIn(db: Parameters<typeof outboxEmails>[0], to: string, pattern: RegExp): string {
-  const body = outboxEmails(db, to)[0]?.body ?? "";
+async function linkPathIn(db: Parameters<typeof outboxEmails>[0], to: string, pattern: RegExp): Promise<string> {
+  const body = (await outboxEmails(db, to))[0]?.body ?? "";
   const url = new RegExp(`https?://\\S+(${pattern.source})`).exec(body)?.[1];
   if (!url) throw new Error(`no link in: ${body}`);
   return url;
@@ -49,13 +49,14 @@ async function enrolFromShownSecret(page: Page, password?: string) {
   await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
 }
 
-const setupLinkOf = (db: Parameters<typeof outboxEmails>[0], userId: number) =>
-  db
-    .select()
-    .from(emailLinks)
-    .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "authenticator_setup")))
-    .orderBy(desc(emailLinks.id))
-    .get()!;
+const setupLinkOf = async (db: Parameters<typeof outboxEmails>[0], userId: number) =>
+  (
+    await db
+      .select()
+      .from(emailLinks)
+      .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "authenticator_setup")))
+      .orderBy(desc(emailLinks.id))
+  )[0]!;
 
 test("an admin sends a setup link; the signed-out user signs in through it, comes back and enrols; it works once and only for them", async ({
   browser,
@@ -70,7 +71,7 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   const user = await createUser({ organisationId: admin.organisationId, name: "Lina Link" });
   const colleague = await createUser({ organisationId: admin.organisationId });
   const apiAccount = await createUser({ organisationId: admin.organisationId });
-  db.update(users).set({ isApiAccount: true }).where(eq(users.id, apiAccount.id)).run();
+  await db.update(users).set({ isApiAccount: true }).where(eq(users.id, apiAccount.id));
   await signInAs(context, admin);
 
   // Not offered to accounts that cannot enrol here.
@@ -82,21 +83,22 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   await expect(page.getByText(`Setup link sent to ${user.email}`)).toBeVisible();
   await expectNoAxeViolations(page);
   // The admin sees neither the link nor any secret.
-  const path = linkPathIn(db, user.email, /\/setup\/[A-Za-z0-9_-]+/);
+  const path = await linkPathIn(db, user.email, /\/setup\/[A-Za-z0-9_-]+/);
   const token = path.slice("/setup/".length);
   await expect(page.locator("body")).not.toContainText(token);
   await expect(page.getByLabel("Secret key")).toHaveCount(0);
-  expect(setupLinkOf(db, user.id).tokenHash).not.toContain(token);
-  const sent = db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.type, "setup_link.sent"), eq(auditEvents.targetUserId, user.id)))
-    .get();
+  expect((await setupLinkOf(db, user.id)).tokenHash).not.toContain(token);
+  const sent = (
+    await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.type, "setup_link.sent"), eq(auditEvents.targetUserId, user.id)))
+  )[0];
   expect(sent?.actorUserId).toBe(admin.id);
 
   // A second link replaces the first.
   await submitAndWait(page, page.getByRole("button", { name: "Send setup link" }));
-  const newerPath = linkPathIn(db, user.email, /\/setup\/[A-Za-z0-9_-]+/);
+  const newerPath = await linkPathIn(db, user.email, /\/setup\/[A-Za-z0-9_-]+/);
   expect(newerPath).not.toBe(path);
 
   // Someone else, signed in, cannot use it, and opening it spends nothing.
@@ -108,7 +110,7 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   await expect(colleaguePage.getByRole("heading", { name: "This setup link is for someone else" })).toBeVisible();
   await expect(colleaguePage.getByRole("button", { name: "Enable two-factor authentication" })).toHaveCount(0);
   await expectNoAxeViolations(colleaguePage);
-  expect(setupLinkOf(db, user.id).usedAt).toBeNull();
+  expect((await setupLinkOf(db, user.id)).usedAt).toBeNull();
 
   // Signed out: sign in first, then back to the link.
   const userContext = await browser.newContext();
@@ -129,21 +131,22 @@ test("an admin sends a setup link; the signed-out user signs in through it, come
   await expect(userPage.getByRole("heading", { name: "Set up your authenticator app" })).toBeVisible();
   await expectNoAxeViolations(userPage);
   // Merely showing the page spent nothing.
-  expect(setupLinkOf(db, user.id).usedAt).toBeNull();
+  expect((await setupLinkOf(db, user.id)).usedAt).toBeNull();
   await enrolFromShownSecret(userPage, user.password);
   await userPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(userPage.getByRole("heading", { name: "Your authenticator app is set up" })).toBeVisible();
   await expectNoAxeViolations(userPage);
   expect(
-    db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()?.confirmedAt,
+    (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)))[0]?.confirmedAt,
   ).toBeInstanceOf(Date);
-  expect(setupLinkOf(db, user.id).usedAt).toBeInstanceOf(Date);
+  expect((await setupLinkOf(db, user.id)).usedAt).toBeInstanceOf(Date);
   expect(
-    db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.type, "setup_link.used"), eq(auditEvents.targetUserId, user.id)))
-      .get(),
+    (
+      await db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.type, "setup_link.used"), eq(auditEvents.targetUserId, user.id)))
+    )[0],
   ).toBeTruthy();
 
   // The link cannot be used again: no enrolment is offered, whoever opens it.
@@ -176,14 +179,14 @@ test("a user who already has an authenticator app is told so by a setup link", a
   await signInAs(context, admin);
   await page.goto(`/admin/users/${user.id}`);
   await submitAndWait(page, page.getByRole("button", { name: "Send setup link" }));
-  const path = linkPathIn(db, user.email, /\/setup\/[A-Za-z0-9_-]+/);
+  const path = await linkPathIn(db, user.email, /\/setup\/[A-Za-z0-9_-]+/);
   await context.clearCookies();
   await signInAs(context, user);
   await page.goto(path);
   await expect(page.getByRole("heading", { name: "You already have an authenticator app" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Go to your profile" })).toHaveAttribute("href", "/profile");
   await expectNoAxeViolations(page);
-  expect(setupLinkOf(db, user.id).usedAt).toBeNull();
+  expect((await setupLinkOf(db, user.id)).usedAt).toBeNull();
 });
 
 test("/login honours a same-site next after the second factor, and ignores any other", async ({
@@ -242,7 +245,7 @@ test("setup through an emailed link at sign-in: check your email, only this brow
     columns: { twoFactorRequirement: "required" },
   });
   // With codes allowed, required users would get codes without setup.
-  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, admin.organisationId)).run();
+  await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, admin.organisationId));
 
   await signInAs(context, admin);
   await page.goto("/admin/settings");
@@ -253,13 +256,14 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   await expect(page.getByText("Settings saved.")).toBeVisible();
   await expectNoAxeViolations(page);
   expect(
-    db.select().from(organisations).where(eq(organisations.id, admin.organisationId)).get()!.requiredSetupFlow,
+    (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.requiredSetupFlow,
   ).toBe("emailed_link");
-  const saved = db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.type, "settings.updated"), eq(auditEvents.actorUserId, admin.id)))
-    .get();
+  const saved = (
+    await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.type, "settings.updated"), eq(auditEvents.actorUserId, admin.id)))
+  )[0];
   expect(saved?.details?.requiredSetupFlow).toBe("emailed_link");
 
   const userContext = await browser.newContext();
@@ -273,7 +277,7 @@ test("setup through an emailed link at sign-in: check your email, only this brow
     await userPage.goto(path);
     await expect(userPage).toHaveURL("/login/setup/email");
   }
-  const firstLink = linkPathIn(db, user.email, /\/login\/setup\/link\/[A-Za-z0-9_-]+/);
+  const firstLink = await linkPathIn(db, user.email, /\/login\/setup\/link\/[A-Za-z0-9_-]+/);
 
   // Another browser, and another half-signed-in session of the same user, are refused; nothing is spent.
   const otherBrowser = await browser.newContext();
@@ -283,7 +287,7 @@ test("setup through an emailed link at sign-in: check your email, only this brow
     otherPage.getByRole("heading", { name: "Open this link in the browser where you signed in" }),
   ).toBeVisible();
   await expectNoAxeViolations(otherPage);
-  const otherSession = createSession(db, {
+  const otherSession = await createSession(db, {
     userId: user.id,
     stage: "email_setup",
     context: { ip: null, userAgent: null },
@@ -296,32 +300,31 @@ test("setup through an emailed link at sign-in: check your email, only this brow
     otherPage.getByRole("heading", { name: "Open this link in the browser where you signed in" }),
   ).toBeVisible();
   await expect(otherPage.getByRole("button", { name: "Continue to set up" })).toHaveCount(0);
-  const linksOfUser = () =>
-    db
+  const linksOfUser = async () =>
+    await db
       .select()
       .from(emailLinks)
       .where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "sign_in_setup")))
-      .orderBy(emailLinks.id)
-      .all();
-  expect(linksOfUser().map((link) => link.usedAt)).toEqual([null]);
+      .orderBy(emailLinks.id);
+  expect((await linksOfUser()).map((link) => link.usedAt)).toEqual([null]);
 
   // "Send the link again" waits out the cooldown, then replaces the link.
   await userPage.goto("/login/setup/email");
   // As if the sign-in's link had gone a moment ago, however long this test took to get here.
-  db.update(emailLinks).set({ createdAt: new Date() }).where(eq(emailLinks.userId, user.id)).run();
+  await db.update(emailLinks).set({ createdAt: new Date() }).where(eq(emailLinks.userId, user.id));
   await submitAndWait(userPage, userPage.getByRole("button", { name: "Send the link again" }));
   await expect(userPage.getByText(/Please wait \d+ seconds? before asking for another link\./)).toBeVisible();
-  expect(outboxEmails(db, user.email)).toHaveLength(1);
-  db.update(emailLinks)
+  expect(await outboxEmails(db, user.email)).toHaveLength(1);
+  await db
+    .update(emailLinks)
     .set({ createdAt: sql`${emailLinks.createdAt} - 31000` })
-    .where(eq(emailLinks.userId, user.id))
-    .run();
+    .where(eq(emailLinks.userId, user.id));
   await submitAndWait(userPage, userPage.getByRole("button", { name: "Send the link again" }));
   await expect(
     userPage.getByText(`We sent a new link to ${user.email.slice(0, 1)}•••@example.com. Earlier links no longer work.`),
   ).toBeVisible();
   await expectNoAxeViolations(userPage);
-  const secondLink = linkPathIn(db, user.email, /\/login\/setup\/link\/[A-Za-z0-9_-]+/);
+  const secondLink = await linkPathIn(db, user.email, /\/login\/setup\/link\/[A-Za-z0-9_-]+/);
   expect(secondLink).not.toBe(firstLink);
   await userPage.goto(firstLink);
   await expect(userPage.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
@@ -335,7 +338,7 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   await userPage.goto(secondLink);
   await expect(userPage.getByRole("heading", { name: "Your email address is confirmed" })).toBeVisible();
   await expectNoAxeViolations(userPage);
-  expect(linksOfUser().at(-1)!.usedAt).toBeNull();
+  expect((await linksOfUser()).at(-1)!.usedAt).toBeNull();
   await userPage.getByRole("button", { name: "Continue to set up" }).click();
   await expect(userPage).toHaveURL("/login/setup");
   await userPage.goto("/");
@@ -346,13 +349,12 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   await expect(
     userPage.getByText("On: after your password, you enter a code from your authenticator app."),
   ).toBeVisible();
-  expect(linksOfUser().at(-1)!.usedAt).toBeInstanceOf(Date);
+  expect((await linksOfUser()).at(-1)!.usedAt).toBeInstanceOf(Date);
   expect(
-    db
+    await db
       .select()
       .from(sessions)
-      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active")))
-      .all(),
+      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active"))),
   ).toHaveLength(1);
 
   // Spent: it does not work anywhere any more.
@@ -377,11 +379,11 @@ test("a session already open when setup by email becomes owed goes to the email 
   await signInAs(context, user);
   await page.goto("/profile");
   await expect(page).toHaveURL("/profile");
-  oweSetupByEmail(db, user.organisationId);
+  await oweSetupByEmail(db, user.organisationId);
   await page.goto("/profile");
   await expect(page).toHaveURL("/login/setup/email");
   await expect(page.getByText(/We emailed a link to/)).toBeVisible();
-  expect(outboxEmails(db, user.email)[0]?.body).toMatch(/\/login\/setup\/link\/[A-Za-z0-9_-]+/);
+  expect((await outboxEmails(db, user.email))[0]?.body).toMatch(/\/login\/setup\/link\/[A-Za-z0-9_-]+/);
 });
 
 test("rendering a page sends and changes nothing: the setup route it redirects to demotes the session and sends one link, however often it is asked", async ({
@@ -398,14 +400,11 @@ test("rendering a page sends and changes nothing: the setup route it redirects t
   await signInAs(context, user);
   await page.goto("/profile");
   await expect(page).toHaveURL("/profile");
-  oweSetupByEmail(db, user.organisationId);
-  const stageOf = (userId: number) =>
-    db
-      .select({ stage: sessions.stage })
-      .from(sessions)
-      .where(eq(sessions.userId, userId))
-      .all()
-      .map((row) => row.stage);
+  await oweSetupByEmail(db, user.organisationId);
+  const stageOf = async (userId: number) =>
+    (await db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, userId))).map(
+      (row) => row.stage,
+    );
 
   await test.step("two quick requests for a page only redirect to the setup route", async () => {
     const answers = await Promise.all([
@@ -416,15 +415,15 @@ test("rendering a page sends and changes nothing: the setup route it redirects t
       expect(answer.status()).toBe(307);
       expect(answer.headers().location).toMatch(/\/login\/setup\/start$/);
     }
-    expect(outboxEmails(db, user.email)).toHaveLength(0);
-    expect(stageOf(user.id)).toEqual(["active"]);
+    expect(await outboxEmails(db, user.email)).toHaveLength(0);
+    expect(await stageOf(user.id)).toEqual(["active"]);
   });
 
   await test.step("the route sends exactly one link, even asked twice at once", async () => {
     const answers = await Promise.all([1, 2].map(() => context.request.get("/login/setup/start", { maxRedirects: 0 })));
     for (const answer of answers) expect(answer.headers().location).toMatch(/\/login\/setup\/email$/);
-    expect(outboxEmails(db, user.email)).toHaveLength(1);
-    expect(stageOf(user.id)).toEqual(["email_setup"]);
+    expect(await outboxEmails(db, user.email)).toHaveLength(1);
+    expect(await stageOf(user.id)).toEqual(["email_setup"]);
   });
 
   await test.step("the route changes nothing for a visitor without a session, or a session that owes no setup", async () => {
@@ -434,13 +433,13 @@ test("rendering a page sends and changes nothing: the setup route it redirects t
     await signedOut.close();
 
     // A bystander for whom 2FA is optional goes home, untouched.
-    db.update(users).set({ twoFactorRequirement: "optional" }).where(eq(users.id, bystander.id)).run();
+    await db.update(users).set({ twoFactorRequirement: "optional" }).where(eq(users.id, bystander.id));
     const bystanderContext = await browser.newContext({ baseURL });
     await signInAs(bystanderContext, bystander);
     const home = await bystanderContext.request.get("/login/setup/start", { maxRedirects: 0 });
     expect(home.headers().location).toMatch(/^(https?:\/\/[^/]+)?\/$/);
-    expect(stageOf(bystander.id)).toEqual(["active"]);
-    expect(outboxEmails(db, bystander.email)).toHaveLength(0);
+    expect(await stageOf(bystander.id)).toEqual(["active"]);
+    expect(await outboxEmails(db, bystander.email)).toHaveLength(0);
     await bystanderContext.close();
   });
 });
@@ -458,10 +457,10 @@ test("a server action whose guard finds setup owed goes through the setup route 
   await page.goto("/profile");
   const card = page.getByRole("region", { name: "Sign-in alerts" });
   await expect(card.getByRole("button", { name: "Save", exact: true })).toBeVisible();
-  oweSetupByEmail(db, user.organisationId);
+  await oweSetupByEmail(db, user.organisationId);
   await card.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page).toHaveURL("/login/setup/email");
   await expect(page.getByText(/We emailed a link to/)).toBeVisible();
-  expect(outboxEmails(db, user.email)).toHaveLength(1);
+  expect(await outboxEmails(db, user.email)).toHaveLength(1);
   noServerErrors();
 });

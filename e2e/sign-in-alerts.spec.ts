@@ -9,8 +9,8 @@ import { OIDC_E2E_ORGANISATION_ID } from "@/test/stand-ins/oidc-client";
 
 const FIREFOX_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
-const newSignInAlerts = (db: Db, user: TestUser) =>
-  outboxEmails(db, user.email).filter((mail) => mail.subject?.includes("New sign-in to Twofold"));
+const newSignInAlerts = async (db: Db, user: TestUser) =>
+  (await outboxEmails(db, user.email)).filter((mail) => mail.subject?.includes("New sign-in to Twofold"));
 
 /** A browser of its own (its own cookies), from its own address. */
 async function signInFromNewBrowser(browser: Browser, user: TestUser, address: string, userAgent?: string) {
@@ -32,13 +32,13 @@ test("a sign-in from a new browser emails the owner; the same browser again does
   await test.step("the account's very first browser sends no alert", async () => {
     // The alert goes after the response: give it the time it would take.
     await usual.page.waitForTimeout(1000);
-    expect(newSignInAlerts(db, user)).toHaveLength(0);
+    expect(await newSignInAlerts(db, user)).toHaveLength(0);
   });
 
   const laptop = await signInFromNewBrowser(browser, user, "203.0.113.45", FIREFOX_ON_LINUX);
   await test.step("a second, new browser sends New sign-in to Twofold, with browser, system, address and time", async () => {
-    await expect.poll(() => newSignInAlerts(db, user).length).toBe(1);
-    const [alert] = newSignInAlerts(db, user);
+    await expect.poll(async () => (await newSignInAlerts(db, user)).length).toBe(1);
+    const [alert] = await newSignInAlerts(db, user);
     expect(alert!.body).toContain("Browser: Firefox 128");
     expect(alert!.body).toContain("System: Linux");
     expect(alert!.body).toContain("Address: 203.0.113.45");
@@ -52,7 +52,7 @@ test("a sign-in from a new browser emails the owner; the same browser again does
     await signInWithForm(laptop.page, user);
     await expect(laptop.page).toHaveURL("/");
     await laptop.page.waitForTimeout(1000);
-    expect(newSignInAlerts(db, user)).toHaveLength(1);
+    expect(await newSignInAlerts(db, user)).toHaveLength(1);
   });
 
   await test.step("the owner turns the alerts off on /profile", async () => {
@@ -74,7 +74,7 @@ test("a sign-in from a new browser emails the owner; the same browser again does
   await test.step("another new browser now sends nothing", async () => {
     const third = await signInFromNewBrowser(browser, user, "203.0.113.46");
     await third.page.waitForTimeout(1000);
-    expect(newSignInAlerts(db, user)).toHaveLength(1);
+    expect(await newSignInAlerts(db, user)).toHaveLength(1);
     await third.context.close();
   });
   await usual.context.close();
@@ -121,10 +121,10 @@ test("an administrator sees a user's recent sign-ins, failures included", async 
 });
 
 test("signing in with SSO makes the browser known too", async ({ browser, db }) => {
-  db.insert(organisations)
+  await db
+    .insert(organisations)
     .values({ id: OIDC_E2E_ORGANISATION_ID, name: "SSO Org", twoFactorPolicy: "required" })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
   const issuer = process.env.E2E_OIDC_ISSUER!;
   const login = `sso-${crypto.randomUUID().slice(0, 8)}`;
   const claims = { email: `${login}@corp.example.com`, name: "Grace Known", email_verified: true };
@@ -143,8 +143,8 @@ test("signing in with SSO makes the browser known too", async ({ browser, db }) 
   await page.waitForURL((url) => !url.href.startsWith(issuer));
   await expect(page).toHaveURL(/\/$/);
 
-  const user = db.select().from(users).where(eq(users.ssoSubject, login)).get()!;
-  expect(db.select().from(knownBrowsers).where(eq(knownBrowsers.userId, user.id)).all()).toHaveLength(1);
+  const user = (await db.select().from(users).where(eq(users.ssoSubject, login)))[0]!;
+  expect(await db.select().from(knownBrowsers).where(eq(knownBrowsers.userId, user.id))).toHaveLength(1);
   const device = (await context.cookies()).find((cookie) => cookie.name === knownBrowserCookie(false).name);
   expect(device).toMatchObject({ httpOnly: true });
   expect(device!.expires * 1000 - Date.now()).toBeGreaterThan(360 * 24 * 60 * 60 * 1000);

@@ -12,20 +12,17 @@ import {
 } from "./fixtures";
 
 /** The window limit of the second step: three wrong codes in fifteen minutes pause it. */
-function pauseAfterThree(db: Db, organisationId: number) {
-  db.update(organisations)
+async function pauseAfterThree(db: Db, organisationId: number) {
+  await db
+    .update(organisations)
     .set({ secondFactorFailureLimit: 3, failureWindowMinutes: 15 })
-    .where(eq(organisations.id, organisationId))
-    .run();
+    .where(eq(organisations.id, organisationId));
 }
 
-function auditTypesOf(db: Db, userId: number): string[] {
-  return db
-    .select({ type: auditEvents.type })
-    .from(auditEvents)
-    .where(eq(auditEvents.targetUserId, userId))
-    .all()
-    .map((row) => row.type);
+async function auditTypesOf(db: Db, userId: number): Promise<string[]> {
+  return (
+    await db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, userId))
+  ).map((row) => row.type);
 }
 
 test("a right password then wrong codes until paused: last sign-in stays 'Never', the audit log has the password step but no completed sign-in; a right sign-in later sets both", async ({
@@ -39,7 +36,7 @@ test("a right password then wrong codes until paused: last sign-in stays 'Never'
   const noServerErrors = failOnServerErrors(page);
   const admin = await createUser({ permissions: ["users:read", "users:manage", "audit:read"] });
   const user = await createUser({ organisationId: admin.organisationId, totp: true });
-  pauseAfterThree(db, admin.organisationId);
+  await pauseAfterThree(db, admin.organisationId);
 
   await test.step("three wrong codes pause the second step: its own state, everything disabled, the ways forward named", async () => {
     await signInWithForm(page, user);
@@ -67,8 +64,8 @@ test("a right password then wrong codes until paused: last sign-in stays 'Never'
   });
 
   await test.step("the administrator sees no sign-in, and the audit log only the password step", async () => {
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()!.lastSignInAt).toBeNull();
-    const types = auditTypesOf(db, user.id);
+    expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.lastSignInAt).toBeNull();
+    const types = await auditTypesOf(db, user.id);
     expect(types).toContain("sign_in.password_verified");
     expect(types).not.toContain("sign_in.completed");
     const adminContext = await browser.newContext();
@@ -81,10 +78,10 @@ test("a right password then wrong codes until paused: last sign-in stays 'Never'
 
   await test.step("when the pause ends the countdown says so and the form opens by itself; a right code completes the sign-in", async () => {
     // The pause ends in a few seconds: as if the failures were nearly fifteen minutes old.
-    db.update(signInFailures)
+    await db
+      .update(signInFailures)
       .set({ createdAt: new Date(Date.now() - 15 * 60_000 + 6_000) })
-      .where(and(eq(signInFailures.scope, "second_factor"), eq(signInFailures.key, String(user.id))))
-      .run();
+      .where(and(eq(signInFailures.scope, "second_factor"), eq(signInFailures.key, String(user.id))));
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.reload();
     await expect(page.getByText("You can try again in about 1 minute.")).toBeVisible();
@@ -93,12 +90,11 @@ test("a right password then wrong codes until paused: last sign-in stays 'Never'
     await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
     await page.getByRole("button", { name: "Verify" }).click();
     await expect(page).toHaveURL("/");
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()!.lastSignInAt).not.toBeNull();
-    const completed = db
+    expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.lastSignInAt).not.toBeNull();
+    const completed = await db
       .select({ details: auditEvents.details })
       .from(auditEvents)
-      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.completed")))
-      .all();
+      .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.completed")));
     expect(completed.map((event) => event.details)).toEqual([{ via: "second_factor", method: "totp" }]);
   });
   noServerErrors();
@@ -115,11 +111,11 @@ test("the browser's time zone is kept at a completed sign-in, not at the passwor
   const page = await context.newPage();
   await signInWithForm(page, user);
   await expect(page).toHaveURL(/\/login\/two-factor/);
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.timeZone).toBeNull();
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.timeZone).toBeNull();
   await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL("/");
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()!.timeZone).toBe("Europe/Paris");
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.timeZone).toBe("Europe/Paris");
   await context.close();
 });
 
@@ -129,10 +125,10 @@ test("the second step locked by wrong codes in a row is its own state: only a re
   createUser,
 }) => {
   const user = await createUser({ totp: true });
-  db.update(users)
+  await db
+    .update(users)
     .set({ secondFactorConsecutiveFailures: 100, secondFactorLockedAt: new Date() })
-    .where(eq(users.id, user.id))
-    .run();
+    .where(eq(users.id, user.id));
   await signInWithForm(page, user);
   await expect(page.getByText("Waiting does not help: the lock stays until one of these.")).toBeVisible();
   await expect(page.getByLabel("Code")).toBeEnabled();

@@ -9,19 +9,18 @@ test("a user signs in with email and password, sees the dashboard and signs out"
   await expect(page.getByRole("heading", { name: `Welcome, ${user.name}` })).toBeVisible();
   await expect(page.getByText(user.email).first()).toBeVisible();
   await expect(page.getByText("Off: your account is protected by your password alone.")).toBeVisible();
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(1);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL("/login");
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
   await page.goto("/");
   await expect(page).toHaveURL("/login");
 
-  const types = db
+  const types = await db
     .select({ type: auditEvents.type })
     .from(auditEvents)
-    .where(eq(auditEvents.targetUserId, user.id))
-    .all();
+    .where(eq(auditEvents.targetUserId, user.id));
   expect(types.map((row) => row.type)).toEqual(["sign_in.password_verified", "sign_in.completed", "session.ended"]);
 });
 
@@ -45,7 +44,7 @@ test("a wrong password and an unknown email get the same answer", async ({ page,
 
 test("a disabled account is told so only with the right password", async ({ page, db, createUser }) => {
   const user = await createUser();
-  db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+  await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
   await signInWithForm(page, { email: user.email, password: "wrong password" });
   await expect(page.getByRole("status")).toHaveText("Incorrect email or password.");
   await signInWithForm(page, user);
@@ -54,10 +53,10 @@ test("a disabled account is told so only with the right password", async ({ page
 
 test("an API account cannot sign in to the web UI", async ({ page, db, createUser }) => {
   const user = await createUser();
-  db.update(users).set({ isApiAccount: true }).where(eq(users.id, user.id)).run();
+  await db.update(users).set({ isApiAccount: true }).where(eq(users.id, user.id));
   await signInWithForm(page, user);
   await expect(page.getByRole("status")).toContainText("API account");
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
 });
 
 test("pages send visitors without a session to /login, and /login sends signed-in users home", async ({

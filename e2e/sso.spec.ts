@@ -45,16 +45,15 @@ async function firstSsoSignIn(browser: Browser, db: Db) {
   await signInWithSso(page, login);
   await expect(page).toHaveURL(/\/$/);
   await page.close();
-  return db.select().from(users).where(eq(users.ssoSubject, login)).get()!;
+  return (await db.select().from(users).where(eq(users.ssoSubject, login)))[0]!;
 }
 
 test.beforeAll(async ({ workerDb }) => {
   // The organisation SSO users join (OIDC_ORGANISATION_ID), requiring 2FA of everyone.
-  workerDb
+  await workerDb
     .insert(organisations)
     .values({ id: OIDC_E2E_ORGANISATION_ID, name: "SSO Org", twoFactorPolicy: "required" })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 });
 
 test("Sign in with SSO goes through the identity provider to the dashboard, with no 2FA prompt though the organisation requires it", async ({
@@ -65,7 +64,7 @@ test("Sign in with SSO goes through the identity provider to the dashboard, with
   const login = uniqueLogin();
   await setIdpAccount(login, { email: `${login}@corp.example.com`, name: "Katherine Johnson", email_verified: true });
   expect(
-    db.select().from(organisations).where(eq(organisations.id, OIDC_E2E_ORGANISATION_ID)).get()!.twoFactorPolicy,
+    (await db.select().from(organisations).where(eq(organisations.id, OIDC_E2E_ORGANISATION_ID)))[0]!.twoFactorPolicy,
   ).toBe("required");
 
   await page.goto("/login");
@@ -80,22 +79,23 @@ test("Sign in with SSO goes through the identity provider to the dashboard, with
   await expectNoAxeViolations(page);
 
   // Created just in time, known by issuer and subject, without a password, with one fully signed-in session.
-  const user = db
-    .select()
-    .from(users)
-    .where(and(eq(users.ssoIssuer, issuer()), eq(users.ssoSubject, login)))
-    .get()!;
+  const user = (
+    await db
+      .select()
+      .from(users)
+      .where(and(eq(users.ssoIssuer, issuer()), eq(users.ssoSubject, login)))
+  )[0]!;
   expect(user).toMatchObject({
     organisationId: OIDC_E2E_ORGANISATION_ID,
     email: `${login}@corp.example.com`,
     passwordHash: null,
   });
   expect(user.lastSignInAt).not.toBeNull();
-  expect(db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([
+  expect(await db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.userId, user.id))).toEqual([
     { stage: "active" },
   ]);
   expect(
-    db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all(),
+    await db.select({ type: auditEvents.type }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)),
   ).toEqual([{ type: "sso_sign_in.succeeded" }, { type: "sign_in.completed" }]);
 
   // Every page stays open: the guards never send an SSO user to setup.
@@ -120,8 +120,8 @@ test("the profile's password and 2FA actions refuse an SSO user on the server, e
 }) => {
   const user = await firstSsoSignIn(browser, db);
   const local = await createUser();
-  const cookieOf = (userId: number) =>
-    `${sessionCookie(false).name}=${createSession(db, { userId, stage: "active", context: { ip: null, userAgent: null } }).token}`;
+  const cookieOf = async (userId: number) =>
+    `${sessionCookie(false).name}=${(await createSession(db, { userId, stage: "active", context: { ip: null, userAgent: null } })).token}`;
   const refused = ["changePasswordAction", "startEnrolmentAction", "startCodesAction", "startMobileChangeAction"];
   const actions = allServerActions().filter((action) => refused.includes(action.name));
   expect(actions.map((action) => action.name).sort()).toEqual([...refused].sort());
@@ -139,12 +139,12 @@ test("the profile's password and 2FA actions refuse an SSO user on the server, e
       maxRedirects: 0,
     });
   for (const action of actions) {
-    expect((await post(action, cookieOf(user.id))).status(), action.name).toBe(403);
+    expect((await post(action, await cookieOf(user.id))).status(), action.name).toBe(403);
     // A password user's session gets past the guard (to a form error about the missing input).
-    expect((await post(action, cookieOf(local.id))).status(), action.name).toBe(200);
+    expect((await post(action, await cookieOf(local.id))).status(), action.name).toBe(200);
   }
   await request.dispose();
-  expect(db.select().from(users).where(eq(users.id, user.id)).get()).toMatchObject({
+  expect((await db.select().from(users).where(eq(users.id, user.id)))[0]).toMatchObject({
     passwordHash: null,
     mobileNumber: null,
   });
@@ -179,14 +179,13 @@ test("a second sign-in of the same subject with a changed, verified email lands 
   await expect(third.getByRole("main").getByText(`${login}@new.example.com`)).toBeVisible();
   await third.close();
 
-  const accounts = db.select().from(users).where(eq(users.ssoSubject, login)).all();
+  const accounts = await db.select().from(users).where(eq(users.ssoSubject, login));
   expect(accounts.map((account) => account.email)).toEqual([`${login}@new.example.com`]);
   expect(
-    db
+    await db
       .select()
       .from(users)
-      .where(eq(users.email, `${login}@old.example.com`))
-      .all(),
+      .where(eq(users.email, `${login}@old.example.com`)),
   ).toEqual([]);
 });
 
@@ -196,7 +195,7 @@ test("an identity-provider account carrying a local user's email does not get th
   createUser,
 }) => {
   const victim = await createUser({ organisationId: OIDC_E2E_ORGANISATION_ID, totp: true });
-  const before = db.select().from(users).where(eq(users.id, victim.id)).get()!;
+  const before = (await db.select().from(users).where(eq(users.id, victim.id)))[0]!;
   const attacker = uniqueLogin();
   await setIdpAccount(attacker, { email: victim.email.toUpperCase(), name: "Mallory", email_verified: true });
 
@@ -212,14 +211,15 @@ test("an identity-provider account carrying a local user's email does not get th
   // Nothing signed in, nothing created, nothing changed on the victim's account.
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
-  expect(db.select().from(users).where(eq(users.ssoSubject, attacker)).all()).toEqual([]);
-  expect(db.select().from(users).where(eq(users.id, victim.id)).get()).toEqual(before);
-  expect(db.select().from(sessions).where(eq(sessions.userId, victim.id)).all()).toEqual([]);
-  const refusal = db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.targetUserId, victim.id), eq(auditEvents.type, "sign_in.refused")))
-    .get();
+  expect(await db.select().from(users).where(eq(users.ssoSubject, attacker))).toEqual([]);
+  expect((await db.select().from(users).where(eq(users.id, victim.id)))[0]).toEqual(before);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, victim.id))).toEqual([]);
+  const refusal = (
+    await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetUserId, victim.id), eq(auditEvents.type, "sign_in.refused")))
+  )[0];
   expect(refusal?.details).toMatchObject({ reason: "sso_email_taken", subject: attacker });
 });
 
@@ -232,18 +232,17 @@ test("an SSO user cannot fall back to a local password, whatever password is tri
     await expect(page).toHaveURL(/\/login$/);
   }
   // One SSO session from the sign-in above, and none from the password form.
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
-  const failures = db
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(1);
+  const failures = await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed")))
-    .all();
+    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "sign_in.failed")));
   expect(failures).toHaveLength(2);
 });
 
 test("a disabled SSO user is refused at the callback", async ({ page, browser, db }) => {
   const user = await firstSsoSignIn(browser, db);
-  db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+  await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
 
   await signInWithSso(page, user.ssoSubject!);
   await expect(page).toHaveURL(/\/login\?reason=sso-disabled$/);
@@ -298,7 +297,7 @@ test("the admin user page says the user signs in with SSO and offers no 2FA rese
   await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await confirmInDialog(page, "Sign out");
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([]);
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
 });
 
 test("an SSO user confirms access at the identity provider, which must ask them to sign in again (prompt=login, max_age=0)", async ({
@@ -308,9 +307,9 @@ test("an SSO user confirms access at the identity provider, which must ask them 
   const login = uniqueLogin();
   await signInWithSso(page, login);
   await expect(page).toHaveURL(/\/$/);
-  const user = db.select().from(users).where(eq(users.ssoSubject, login)).get()!;
+  const user = (await db.select().from(users).where(eq(users.ssoSubject, login)))[0]!;
   const longAgo = new Date(Date.now() - 60 * 60_000);
-  db.update(sessions).set({ authenticatedAt: longAgo, createdAt: longAgo }).where(eq(sessions.userId, user.id)).run();
+  await db.update(sessions).set({ authenticatedAt: longAgo, createdAt: longAgo }).where(eq(sessions.userId, user.id));
 
   await page.goto("/confirm-access?next=/profile");
   await expect(page.getByRole("heading", { name: "Confirm access" })).toBeVisible();
@@ -319,30 +318,27 @@ test("an SSO user confirms access at the identity provider, which must ask them 
   await page.getByRole("button", { name: "Confirm with SSO" }).click();
   // The identity provider still has a session from the sign-in above: only prompt=login makes it ask again.
   await page.waitForURL((url) => url.href.startsWith(issuer()));
-  const authorization = db.select().from(sessions).where(eq(sessions.userId, user.id)).all();
+  const authorization = await db.select().from(sessions).where(eq(sessions.userId, user.id));
   expect(authorization).toHaveLength(1);
   await page.getByPlaceholder("Enter any login").fill(login);
   await page.getByPlaceholder("and password").fill("any password");
   await page.getByRole("button", { name: "Sign-in" }).click();
   await page.waitForURL((url) => !url.href.startsWith(issuer()));
   await expect(page).toHaveURL(/\/profile(#access-confirmed)?$/);
-  const fresh = db
-    .select()
-    .from(sessions)
-    .where(eq(sessions.userId, user.id))
-    .all()
-    .filter((session) => session.authenticatedAt! > longAgo);
+  const fresh = (await db.select().from(sessions).where(eq(sessions.userId, user.id))).filter(
+    (session) => session.authenticatedAt! > longAgo,
+  );
   expect(fresh).toHaveLength(1);
 });
 
 /** The refusals recorded for an identity-provider subject (no account may exist to hang them on). */
-const refusalsOf = (db: Db, login: string) =>
-  db
-    .select({ details: auditEvents.details, targetUserId: auditEvents.targetUserId })
-    .from(auditEvents)
-    .where(eq(auditEvents.type, "sign_in.refused"))
-    .all()
-    .filter((event) => (event.details as { subject?: string } | null)?.subject === login);
+const refusalsOf = async (db: Db, login: string) =>
+  (
+    await db
+      .select({ details: auditEvents.details, targetUserId: auditEvents.targetUserId })
+      .from(auditEvents)
+      .where(eq(auditEvents.type, "sign_in.refused"))
+  ).filter((event) => (event.details as { subject?: string } | null)?.subject === login);
 
 test("OIDC_ALLOWED_DOMAINS: a first sign-in from a domain not on the list, or a subdomain of one on it, is refused and creates nothing", async ({
   browser,
@@ -363,8 +359,8 @@ test("OIDC_ALLOWED_DOMAINS: a first sign-in from a domain not on the list, or a 
     await expectNoAxeViolations(page);
     await page.goto("/");
     await expect(page).toHaveURL(/\/login$/);
-    expect(db.select().from(users).where(eq(users.ssoSubject, login)).all()).toEqual([]);
-    expect(refusalsOf(db, login)).toEqual([
+    expect(await db.select().from(users).where(eq(users.ssoSubject, login))).toEqual([]);
+    expect(await refusalsOf(db, login)).toEqual([
       {
         targetUserId: null,
         details: expect.objectContaining({ reason: "sso_domain_not_allowed", email: `${login}@${domain}` }),
@@ -381,13 +377,14 @@ test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets 
 }) => {
   const user = await firstSsoSignIn(browser, db);
   const login = user.ssoSubject!;
-  const role = db
-    .insert(roles)
-    .values({ organisationId: OIDC_E2E_ORGANISATION_ID, name: `Auditors ${login}`, permissions: ["audit:read"] })
-    .returning()
-    .get();
-  db.insert(userRoles).values({ userId: user.id, roleId: role.id }).run();
-  const sessionsBefore = db.select().from(sessions).where(eq(sessions.userId, user.id)).all().length;
+  const role = (
+    await db
+      .insert(roles)
+      .values({ organisationId: OIDC_E2E_ORGANISATION_ID, name: `Auditors ${login}`, permissions: ["audit:read"] })
+      .returning()
+  )[0];
+  await db.insert(userRoles).values({ userId: user.id, roleId: role.id });
+  const sessionsBefore = (await db.select().from(sessions).where(eq(sessions.userId, user.id))).length;
 
   await test.step("no amr, or a password alone: refused, no session, audited", async () => {
     for (const amr of [undefined, ["pwd"]]) {
@@ -404,9 +401,9 @@ test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets 
       await expectNoAxeViolations(page);
       await page.context().close();
     }
-    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(sessionsBefore);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(sessionsBefore);
     expect(
-      refusalsOf(db, login).map((event) => [
+      (await refusalsOf(db, login)).map((event) => [
         event.targetUserId,
         (event.details as { reason: string; amr: string }).reason,
         (event.details as { amr: string }).amr,
@@ -424,6 +421,6 @@ test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets 
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByText(SSO_NOTE)).toBeVisible();
     await page.context().close();
-    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(sessionsBefore + 1);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(sessionsBefore + 1);
   });
 });

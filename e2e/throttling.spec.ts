@@ -48,7 +48,7 @@ test("A stranger sends wrong passwords for Alice from 20 addresses; Alice still 
 }) => {
   const alice = await createUser({ name: "Alice", totp: true });
   // A stricter account limit than the default hundred, so twenty guesses are enough to reach it.
-  db.update(organisations).set({ accountFailureLimit: 5 }).where(eq(organisations.id, alice.organisationId)).run();
+  await db.update(organisations).set({ accountFailureLimit: 5 }).where(eq(organisations.id, alice.organisationId));
 
   const usual = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "198.19.10.10" } });
   const alicePage = await usual.newPage();
@@ -78,11 +78,10 @@ test("A stranger sends wrong passwords for Alice from 20 addresses; Alice still 
   });
   // The account slowed down: past its limit the stranger waited between guesses.
   expect(answers.filter((answer) => answer.startsWith("Too many failed sign-ins")).length).toBeGreaterThan(0);
-  const throttled = db
+  const throttled = await db
     .select({ details: auditEvents.details })
     .from(auditEvents)
-    .where(and(eq(auditEvents.targetUserId, alice.id), eq(auditEvents.type, "sign_in.throttled")))
-    .all();
+    .where(and(eq(auditEvents.targetUserId, alice.id), eq(auditEvents.type, "sign_in.throttled")));
   expect(throttled.map((event) => event.details?.limit)).toContain("account");
 
   await test.step("Alice signs in from her usual browser with her password and code", async () => {

@@ -42,7 +42,7 @@ test("a user enrols from the profile, signs in with a fresh code, and a reused c
   const secret = shownSecret.replaceAll(" ", "");
 
   // At rest the secret is ciphertext, not base32 that anyone with the file could load into an app.
-  const stored = db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()!;
+  const stored = (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)))[0]!;
   expect(stored.confirmedAt).toBeNull();
   expect(stored.secretEncrypted).not.toContain(secret);
   expect(stored.secretEncrypted).not.toMatch(/^[A-Z2-7=]+$/);
@@ -56,14 +56,9 @@ test("a user enrols from the profile, signs in with a fresh code, and a reused c
   await section.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(section.getByText("Two-factor authentication is on: authenticator app.")).toBeVisible();
   await expect(section.getByText("10 of 10 recovery codes left.")).toBeVisible();
-  expect(
-    db
-      .select()
-      .from(outbox)
-      .where(eq(outbox.to, user.email))
-      .all()
-      .map((mail) => mail.subject),
-  ).toContainEqual(expect.stringContaining("two-factor authentication is on"));
+  expect((await db.select().from(outbox).where(eq(outbox.to, user.email))).map((mail) => mail.subject)).toContainEqual(
+    expect.stringContaining("two-factor authentication is on"),
+  );
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInWithForm(page, user);
@@ -80,14 +75,9 @@ test("a user enrols from the profile, signs in with a fresh code, and a reused c
   // The session id changed when the second factor was passed.
   const activeToken = (await page.context().cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!.value;
   expect(activeToken).not.toBe(halfwayToken);
-  expect(
-    db
-      .select()
-      .from(sessions)
-      .where(eq(sessions.userId, user.id))
-      .all()
-      .map((row) => row.stage),
-  ).toEqual(["active"]);
+  expect((await db.select().from(sessions).where(eq(sessions.userId, user.id))).map((row) => row.stage)).toEqual([
+    "active",
+  ]);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInWithForm(page, user);
@@ -113,12 +103,11 @@ test("five wrong codes end the half-signed-in session", async ({ page, db, creat
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL("/login?reason=too-many-codes");
   await expect(page.getByRole("status")).toHaveText("Too many wrong codes. Sign in again to try once more.");
-  expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
-  const failures = db
+  expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
+  const failures = await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.failed")))
-    .all();
+    .where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.type, "two_factor.failed")));
   expect(failures).toHaveLength(5);
 });
 
@@ -139,12 +128,7 @@ test("a recovery code works once", async ({ page, db, createUser }) => {
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByText("That code is not valid. 4 attempts left.")).toBeVisible();
   expect(
-    db
-      .select()
-      .from(recoveryCodes)
-      .where(eq(recoveryCodes.userId, user.id))
-      .all()
-      .filter((code) => code.usedAt),
+    (await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).filter((code) => code.usedAt),
   ).toHaveLength(1);
 });
 
@@ -159,7 +143,7 @@ test("“Remember this browser” skips the code at the next sign-in, until the 
   expect(trusted.httpOnly).toBe(true);
   expect(trusted.sameSite).toBe("Lax");
   expect((trusted.expires * 1000 - Date.now()) / 86_400_000).toBeCloseTo(90, 0);
-  expect(db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)).get()!.tokenHash).not.toBe(
+  expect((await db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)))[0]!.tokenHash).not.toBe(
     trusted.value,
   );
 
@@ -209,17 +193,12 @@ test("disabling needs the password and a code, and wipes the secret, recovery co
   await expect(section.getByText("Two-factor authentication is off.")).toBeVisible();
   await expect(section.getByRole("button", { name: "Enable two-factor authentication" })).toBeVisible();
 
-  expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).all()).toHaveLength(0);
-  expect(db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).all()).toHaveLength(0);
-  expect(db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)).all()).toHaveLength(0);
-  expect(
-    db
-      .select()
-      .from(outbox)
-      .where(eq(outbox.to, user.email))
-      .all()
-      .map((mail) => mail.subject),
-  ).toContainEqual(expect.stringContaining("two-factor authentication is off"));
+  expect(await db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id))).toHaveLength(0);
+  expect(await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).toHaveLength(0);
+  expect(await db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id))).toHaveLength(0);
+  expect((await db.select().from(outbox).where(eq(outbox.to, user.email))).map((mail) => mail.subject)).toContainEqual(
+    expect.stringContaining("two-factor authentication is off"),
+  );
   await page.getByRole("button", { name: "Sign out" }).click();
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/");
@@ -285,7 +264,8 @@ test("twenty simultaneous submissions of one valid code: exactly one signs in", 
   expect(body).toContain(code);
   const tokens = Array.from(
     { length: 20 },
-    () => createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } }).token,
+    async () =>
+      (await createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } })).token,
   );
   const headers = { ...template.headers() };
   delete headers.cookie;
@@ -307,10 +287,9 @@ test("twenty simultaneous submissions of one valid code: exactly one signs in", 
   expect(responses.filter((response) => response.redirect === "/")).toHaveLength(1);
   expect(responses.filter((response) => response.status >= 500)).toHaveLength(0);
   expect(
-    db
+    await db
       .select()
       .from(sessions)
-      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active")))
-      .all(),
+      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active"))),
   ).toHaveLength(1);
 });

@@ -16,31 +16,29 @@ export type AuditEventInput = {
   at?: Date;
 };
 
-export function recordAuditEvent(db: Executor, event: AuditEventInput): void {
-  db.insert(auditEvents)
-    .values({
-      type: event.type,
-      organisationId: event.organisationId,
-      actorUserId: event.actorUserId ?? null,
-      targetUserId: event.targetUserId ?? null,
-      ip: event.context?.ip ?? null,
-      userAgent: event.context?.userAgent ?? null,
-      details: event.details ?? null,
-      ...(event.at ? { createdAt: event.at } : {}),
-    })
-    .run();
+export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
+  await db.insert(auditEvents).values({
+    type: event.type,
+    organisationId: event.organisationId,
+    actorUserId: event.actorUserId ?? null,
+    targetUserId: event.targetUserId ?? null,
+    ip: event.context?.ip ?? null,
+    userAgent: event.context?.userAgent ?? null,
+    details: event.details ?? null,
+    ...(event.at ? { createdAt: event.at } : {}),
+  });
 }
 
 type Actor = { user: { id: number; organisationId: number }; context: RequestContext };
 
 /** An event done by a signed-in user (to themselves, or as an admin to `targetUserId`). */
-export function recordActorEvent(
+export async function recordActorEvent(
   db: Db,
   actor: Actor,
   type: AuditEventName,
   options: { targetUserId?: number; details?: AuditEventInput["details"] } = {},
-): void {
-  recordAuditEvent(db, {
+): Promise<void> {
+  await recordAuditEvent(db, {
     type,
     organisationId: actor.user.organisationId,
     actorUserId: actor.user.id,

@@ -37,18 +37,18 @@ export type CreatedEmailLink = { ok: true; token: string; link: EmailLink };
  * user's earlier unused links for the purpose stop working (only one live
  * link at a time).
  */
-export function createEmailLink(
+export async function createEmailLink(
   db: Db,
   input: NewEmailLink & { limits?: EmailLinkSendLimits },
-): CreatedEmailLink | EmailLinkRefusal {
+): Promise<CreatedEmailLink | EmailLinkRefusal> {
   const now = input.now ?? new Date();
-  return db.transaction(
-    (tx): CreatedEmailLink | EmailLinkRefusal => {
+  return await db.transaction(
+    async (tx): Promise<CreatedEmailLink | EmailLinkRefusal> => {
       if (input.limits) {
-        const refusal = sendLimitRefusal(tx, input.userId, input.purpose, input.limits, now);
+        const refusal = await sendLimitRefusal(tx, input.userId, input.purpose, input.limits, now);
         if (refusal) return refusal;
       }
-      return insertEmailLink(tx, { ...input, now });
+      return await insertEmailLink(tx, { ...input, now });
     },
     // With several server processes, the limit check and the insert must not interleave.
     { behavior: "immediate" },
@@ -67,40 +67,41 @@ type NewEmailLink = {
 };
 
 /** The insert behind createEmailLink, for callers already inside a transaction (an invitation creates its user too). */
-export function insertEmailLink(tx: Executor, input: NewEmailLink): CreatedEmailLink {
+export async function insertEmailLink(tx: Executor, input: NewEmailLink): Promise<CreatedEmailLink> {
   const now = input.now ?? new Date();
   // A link bound to a session replaces only that session's earlier ones: another
   // sign-in (perhaps someone who knows the password) must not cancel this one's.
   if (input.revokeEarlier) {
     const sessionScope = input.sessionTokenHash ? { sessionTokenHash: input.sessionTokenHash } : {};
-    revokeEmailLinks(tx, { userId: input.userId, purpose: input.purpose, ...sessionScope }, now);
+    await revokeEmailLinks(tx, { userId: input.userId, purpose: input.purpose, ...sessionScope }, now);
   }
   const token = randomToken(LINK_TOKEN_BYTES);
-  const link = tx
-    .insert(emailLinks)
-    .values({
-      organisationId: input.organisationId,
-      userId: input.userId,
-      purpose: input.purpose,
-      tokenHash: hashToken(token),
-      sessionTokenHash: input.sessionTokenHash ?? null,
-      createdByUserId: input.createdByUserId ?? null,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + input.lifetimeMs),
-    })
-    .returning()
-    .get();
+  const link = (
+    await tx
+      .insert(emailLinks)
+      .values({
+        organisationId: input.organisationId,
+        userId: input.userId,
+        purpose: input.purpose,
+        tokenHash: hashToken(token),
+        sessionTokenHash: input.sessionTokenHash ?? null,
+        createdByUserId: input.createdByUserId ?? null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + input.lifetimeMs),
+      })
+      .returning()
+  )[0];
   return { ok: true, token, link };
 }
 
-function sendLimitRefusal(
+async function sendLimitRefusal(
   tx: Executor,
   userId: number,
   purpose: EmailLinkPurpose,
   limits: EmailLinkSendLimits,
   now: Date,
-): EmailLinkRefusal | null {
-  const recent = tx
+): Promise<EmailLinkRefusal | null> {
+  const recent = await tx
     .select({ createdAt: emailLinks.createdAt })
     .from(emailLinks)
     .where(
@@ -112,8 +113,7 @@ function sendLimitRefusal(
       ),
     )
     .orderBy(desc(emailLinks.createdAt))
-    .limit(limits.perWindow)
-    .all();
+    .limit(limits.perWindow);
   const latest = recent[0];
   if (latest && now.getTime() - latest.createdAt.getTime() < limits.cooldownMs) {
     return { ok: false, reason: "cooldown", retryAt: new Date(latest.createdAt.getTime() + limits.cooldownMs) };
@@ -138,33 +138,38 @@ function stateOf(link: EmailLink, now: Date): EmailLinkState {
  * The link a token names, for `purpose`, and whether it can still be used:
  * pages say why a link does not work. A token for another purpose is unknown.
  */
-export function lookUpEmailLink(
+export async function lookUpEmailLink(
   db: Executor,
   purpose: EmailLinkPurpose,
   token: string,
   now = new Date(),
-): EmailLinkLookup {
+): Promise<EmailLinkLookup> {
   if (!token || token.length > EMAIL_LINK_TOKEN_MAX_LENGTH) return { state: "unknown" };
-  const link = linkByTokenHash(db, purpose, hashToken(token));
+  const link = await linkByTokenHash(db, purpose, hashToken(token));
   return link ? { state: stateOf(link, now), link } : { state: "unknown" };
 }
 
-function linkByTokenHash(db: Executor, purpose: EmailLinkPurpose, tokenHash: string): EmailLink | undefined {
-  return db
-    .select()
-    .from(emailLinks)
-    .where(and(eq(emailLinks.tokenHash, tokenHash), eq(emailLinks.purpose, purpose)))
-    .get();
+async function linkByTokenHash(
+  db: Executor,
+  purpose: EmailLinkPurpose,
+  tokenHash: string,
+): Promise<EmailLink | undefined> {
+  return (
+    await db
+      .select()
+      .from(emailLinks)
+      .where(and(eq(emailLinks.tokenHash, tokenHash), eq(emailLinks.purpose, purpose)))
+  )[0];
 }
 
 /** The link a token names, only if it is unused, unrevoked and unexpired. */
-export function findLiveEmailLink(
+export async function findLiveEmailLink(
   db: Executor,
   purpose: EmailLinkPurpose,
   token: string,
   now = new Date(),
-): EmailLink | null {
-  const found = lookUpEmailLink(db, purpose, token, now);
+): Promise<EmailLink | null> {
+  const found = await lookUpEmailLink(db, purpose, token, now);
   return found.state === "live" ? found.link : null;
 }
 
@@ -173,66 +178,69 @@ export function findLiveEmailLink(
  * revoked or expired link (checked again here, not trusted from an earlier
  * read) is refused. Run it in the same transaction as what the link grants.
  */
-export function consumeEmailLink(db: Executor, linkId: number, now = new Date()): boolean {
+export async function consumeEmailLink(db: Executor, linkId: number, now = new Date()): Promise<boolean> {
   return (
-    db
-      .update(emailLinks)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(emailLinks.id, linkId),
-          isNull(emailLinks.usedAt),
-          isNull(emailLinks.revokedAt),
-          gt(emailLinks.expiresAt, now),
-        ),
-      )
-      .run().changes === 1
+    (
+      await db
+        .update(emailLinks)
+        .set({ usedAt: now })
+        .where(
+          and(
+            eq(emailLinks.id, linkId),
+            isNull(emailLinks.usedAt),
+            isNull(emailLinks.revokedAt),
+            gt(emailLinks.expiresAt, now),
+          ),
+        )
+    ).changes === 1
   );
 }
 
 /** Withdraws a user's unused links for `purpose` (all of them, or one session's). Returns how many. */
-export function revokeEmailLinks(
+export async function revokeEmailLinks(
   db: Executor,
   scope: { userId: number; purpose: EmailLinkPurpose; sessionTokenHash?: string },
   now = new Date(),
-): number {
-  return db
-    .update(emailLinks)
-    .set({ revokedAt: now })
-    .where(
-      and(
-        eq(emailLinks.userId, scope.userId),
-        eq(emailLinks.purpose, scope.purpose),
-        isNull(emailLinks.usedAt),
-        isNull(emailLinks.revokedAt),
-        ...(scope.sessionTokenHash ? [eq(emailLinks.sessionTokenHash, scope.sessionTokenHash)] : []),
-      ),
-    )
-    .run().changes;
+): Promise<number> {
+  return (
+    await db
+      .update(emailLinks)
+      .set({ revokedAt: now })
+      .where(
+        and(
+          eq(emailLinks.userId, scope.userId),
+          eq(emailLinks.purpose, scope.purpose),
+          isNull(emailLinks.usedAt),
+          isNull(emailLinks.revokedAt),
+          ...(scope.sessionTokenHash ? [eq(emailLinks.sessionTokenHash, scope.sessionTokenHash)] : []),
+        ),
+      )
+  ).changes;
 }
 
 /** The newest link a session was sent for `purpose` that it could still use, if any. */
-export function liveEmailLinkOfSession(
+export async function liveEmailLinkOfSession(
   db: Db,
   input: { userId: number; purpose: EmailLinkPurpose; sessionTokenHash: string },
   now = new Date(),
-): EmailLink | null {
+): Promise<EmailLink | null> {
   return (
-    db
-      .select()
-      .from(emailLinks)
-      .where(
-        and(
-          eq(emailLinks.userId, input.userId),
-          eq(emailLinks.purpose, input.purpose),
-          eq(emailLinks.sessionTokenHash, input.sessionTokenHash),
-          isNull(emailLinks.usedAt),
-          isNull(emailLinks.revokedAt),
-          gt(emailLinks.expiresAt, now),
-        ),
-      )
-      .orderBy(desc(emailLinks.id))
-      .limit(1)
-      .get() ?? null
+    (
+      await db
+        .select()
+        .from(emailLinks)
+        .where(
+          and(
+            eq(emailLinks.userId, input.userId),
+            eq(emailLinks.purpose, input.purpose),
+            eq(emailLinks.sessionTokenHash, input.sessionTokenHash),
+            isNull(emailLinks.usedAt),
+            isNull(emailLinks.revokedAt),
+            gt(emailLinks.expiresAt, now),
+          ),
+        )
+        .orderBy(desc(emailLinks.id))
+        .limit(1)
+    )[0] ?? null
   );
 }

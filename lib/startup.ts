@@ -26,7 +26,7 @@ export async function startServer(): Promise<void> {
       appUrl("/");
     }
     if (outboxWarning) console.warn(outboxWarning);
-    startRetentionSchedule(db);
+    await startRetentionSchedule(db);
   } catch (error) {
     if (error instanceof ConfigurationError) {
       console.error(`Twofold cannot start: ${error.message}`);

@@ -59,13 +59,13 @@ describe("npm run admin:create", () => {
 
       const db = openDatabase(file);
       try {
-        expect(db.select({ name: organisations.name }).from(organisations).all()).toEqual([
+        expect(await db.select({ name: organisations.name }).from(organisations)).toEqual([
           { name: "Acme Production" },
         ]);
-        expect(db.select({ email: users.email, passwordHash: users.passwordHash }).from(users).all()).toEqual([
+        expect(await db.select({ email: users.email, passwordHash: users.passwordHash }).from(users)).toEqual([
           { email: "founder@example.com", passwordHash: null },
         ]);
-        expect(openInvitation(db, token)).toMatchObject({
+        expect(await openInvitation(db, token)).toMatchObject({
           email: "founder@example.com",
           organisationName: "Acme Production",
         });

@@ -41,7 +41,7 @@ function linkSettings(): AppAddressSettings {
   return settings;
 }
 
-function main(args: string[]): ExitCode {
+async function main(args: string[]): Promise<ExitCode> {
   let options: ReturnType<typeof readOptions>;
   try {
     options = readOptions(args);
@@ -65,7 +65,7 @@ function main(args: string[]): ExitCode {
   }
 
   const { email, organisation } = parsed.data;
-  const result = bootstrapAdministrator(getDb(), { email, organisationName: organisation });
+  const result = await bootstrapAdministrator(getDb(), { email, organisationName: organisation });
   if (!result.ok) {
     return refuse(
       result.reason === "email_taken"
@@ -95,4 +95,4 @@ function main(args: string[]): ExitCode {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -2,6 +2,6 @@
 import { getDb } from "@/db";
 import { formatPurgeCounts, purgeExpiredData } from "@/lib/retention/purge";
 
-const counts = purgeExpiredData(getDb(), new Date());
+const counts = await purgeExpiredData(getDb(), new Date());
 for (const [kind, count] of Object.entries(counts)) console.log(`${kind.padEnd(18)} ${count}`);
 console.log(`Removed: ${formatPurgeCounts(counts)}.`);

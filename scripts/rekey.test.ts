@@ -52,32 +52,28 @@ describe("npm run keys:rekey", () => {
     { timeout: 90_000 },
     async () => {
       const seeded = openDatabase(file);
-      const organisationId = seeded.insert(organisations).values({ name: "Acme" }).returning().get().id;
-      seeded
+      const organisationId = (await seeded.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+      await seeded
         .update(organisations)
-        .set({ duoSecretKeyEncrypted: encryptSecret("duo-secret", duoSecretKeyBinding(organisationId), ringA) })
-        .run();
+        .set({ duoSecretKeyEncrypted: encryptSecret("duo-secret", duoSecretKeyBinding(organisationId), ringA) });
       const userIds = [1, 2].map(
-        (n) =>
-          seeded
-            .insert(users)
-            .values({ organisationId, email: `u${n}@example.com`, name: `U${n}` })
-            .returning()
-            .get().id,
+        async (n) =>
+          (
+            await seeded
+              .insert(users)
+              .values({ organisationId, email: `u${n}@example.com`, name: `U${n}` })
+              .returning()
+          )[0].id,
       );
-      seeded
+      await seeded
         .insert(totpCredentials)
-        .values({ userId: userIds[0]!, secretEncrypted: legacyV1("SECRETONE", keyA), confirmedAt: new Date() })
-        .run();
-      seeded
-        .insert(totpCredentials)
-        .values({
-          userId: userIds[1]!,
-          secretEncrypted: encryptSecret("SECRETTWO", totpSecretBinding(userIds[1]!), ringA),
-          confirmedAt: new Date(),
-        })
-        .run();
-      seeded.insert(recoveryCodes).values({ userId: userIds[0]!, codeHash: "legacy-digest-without-key-id" }).run();
+        .values({ userId: userIds[0]!, secretEncrypted: legacyV1("SECRETONE", keyA), confirmedAt: new Date() });
+      await seeded.insert(totpCredentials).values({
+        userId: userIds[1]!,
+        secretEncrypted: encryptSecret("SECRETTWO", totpSecretBinding(userIds[1]!), ringA),
+        confirmedAt: new Date(),
+      });
+      await seeded.insert(recoveryCodes).values({ userId: userIds[0]!, codeHash: "legacy-digest-without-key-id" });
       seeded.$client.close();
 
       const env = {
@@ -109,17 +105,17 @@ describe("npm run keys:rekey", () => {
 
       const db = openDatabase(file);
       try {
-        const secrets = db.select().from(totpCredentials).all();
+        const secrets = await db.select().from(totpCredentials);
         expect(secrets.map((row) => decryptSecret(row.secretEncrypted, totpSecretBinding(row.userId), ringB))).toEqual([
           "SECRETONE",
           "SECRETTWO",
         ]);
-        const organisation = db.select().from(organisations).get()!;
+        const organisation = (await db.select().from(organisations))[0]!;
         expect(decryptSecret(organisation.duoSecretKeyEncrypted!, duoSecretKeyBinding(organisation.id), ringB)).toBe(
           "duo-secret",
         );
         // Once the old recovery code is gone, the command says the old key can go.
-        db.delete(recoveryCodes).run();
+        await db.delete(recoveryCodes);
       } finally {
         db.$client.close();
       }

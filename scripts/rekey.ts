@@ -95,7 +95,7 @@ function print(report: RekeyReport, ring: KeyRing, write: boolean): void {
   console.log(lines.join("\n"));
 }
 
-function main(args: string[]): ExitCode {
+async function main(args: string[]): Promise<ExitCode> {
   let options: { "dry-run"?: boolean; help?: boolean };
   try {
     options = parseArgs({
@@ -122,9 +122,9 @@ function main(args: string[]): ExitCode {
     throw error;
   }
   const write = !options["dry-run"];
-  const report = rekeyStoredSecrets(getDb(), ring, { write });
+  const report = await rekeyStoredSecrets(getDb(), ring, { write });
   print(report, ring, write);
   return report.columns.some((column) => column.unreadable.length > 0) ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

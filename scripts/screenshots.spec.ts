@@ -21,9 +21,9 @@ test("screenshots of every page", async ({ browser, baseURL, clientIp, db, creat
   const login = (email: string) => logins.find((demo) => demo.email === email)!;
   const admin = login("admin@acme.test");
   const member = login("bob@acme.test");
-  const alice = db.select({ id: users.id }).from(users).where(eq(users.email, "alice@acme.test")).get()!;
+  const alice = (await db.select({ id: users.id }).from(users).where(eq(users.email, "alice@acme.test")))[0]!;
   const needsSetup = await createUser({ columns: { twoFactorRequirement: "required" } });
-  db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, needsSetup.organisationId)).run();
+  await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, needsSetup.organisationId));
 
   fs.mkdirSync(OUT, { recursive: true });
   await walkEveryPage({
@@ -34,7 +34,7 @@ test("screenshots of every page", async ({ browser, baseURL, clientIp, db, creat
       ...admin,
       async passSecondStep(page) {
         // The demo administrator is emailed a code: read it in the outbox, as the README says.
-        await page.getByLabel("Code").fill(codeIn(outboxEmails(db, admin.email)[0]!.body));
+        await page.getByLabel("Code").fill(codeIn((await outboxEmails(db, admin.email))[0]!.body));
         await page.getByRole("button", { name: "Verify" }).click();
       },
     },

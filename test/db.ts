@@ -15,17 +15,18 @@ export async function insertUser(
   }: Partial<typeof users.$inferInsert> & { password?: string } = {},
 ): Promise<{ id: number; organisationId: number; email: string; password: string }> {
   const organisationId =
-    columns.organisationId ?? db.insert(organisations).values({ name: "Test Org" }).returning().get().id;
-  const user = db
-    .insert(users)
-    .values({
-      email: `user${Math.random().toString(36).slice(2)}@example.com`,
-      name: "Test User",
-      passwordHash: await hashPassword(password),
-      ...columns,
-      organisationId,
-    })
-    .returning()
-    .get();
+    columns.organisationId ?? (await db.insert(organisations).values({ name: "Test Org" }).returning())[0].id;
+  const user = (
+    await db
+      .insert(users)
+      .values({
+        email: `user${Math.random().toString(36).slice(2)}@example.com`,
+        name: "Test User",
+        passwordHash: await hashPassword(password),
+        ...columns,
+        organisationId,
+      })
+      .returning()
+  )[0];
   return { id: user.id, organisationId, email: user.email, password };
 }

@@ -150,7 +150,7 @@ async function emailCodeSignIn(work: Workload): Promise<boolean> {
   if (!half) return true;
   let code: string | undefined;
   for (let wait = 0; wait < 100 && !code && !work.stop.now; wait++) {
-    code = newestCodeFor(work.db, user.email)?.code;
+    code = (await newestCodeFor(work.db, user.email))?.code;
     if (!code) await sleep(50);
   }
   if (!code) return true;
@@ -165,7 +165,7 @@ async function enrolment(work: Workload): Promise<boolean> {
   if (!user) return false;
   const actions = soakActions();
   // Signed in moments ago, as the profile's "sensitive" actions require; made in the database to spend the time on the enrolment.
-  const { token } = createSession(work.db, {
+  const { token } = await createSession(work.db, {
     userId: user.id,
     stage: "active",
     context: { ip: "127.0.0.1", userAgent: "twofold-soak" },
@@ -249,34 +249,36 @@ function databaseChecks(db: Db, seed: CrashSeed): string[] {
 }
 
 /** Checks that each change a client saw accepted survived the crash. */
-function observedChecks(db: Db, key: Buffer, observed: Observed[]): string[] {
+async function observedChecks(db: Db, key: Buffer, observed: Observed[]): Promise<string[]> {
   const problems: string[] = [];
   const keys: KeyRing = createKeyRing([key]);
   for (const item of observed) {
     if (item.kind !== "enrolment") {
-      const session = db
-        .select()
-        .from(sessions)
-        .where(eq(sessions.tokenHash, hashToken(item.sessionToken)))
-        .get();
+      const session = (
+        await db
+          .select()
+          .from(sessions)
+          .where(eq(sessions.tokenHash, hashToken(item.sessionToken)))
+      )[0];
       // Sessions end by design (a later sign-in of the same user never ends another's); only a missing one the client saw is a loss.
       if (!session) problems.push(`${item.kind} of user ${item.userId}: the full session the client received is gone`);
       else if (session.stage !== "active")
         problems.push(`${item.kind} of user ${item.userId}: session stage ${session.stage}`);
-      const audited = db
-        .select({ count: sql<number>`count(*)` })
-        .from(auditEvents)
-        .where(
-          and(
-            eq(auditEvents.targetUserId, item.userId),
-            sql`${auditEvents.type} in ('two_factor.succeeded', 'recovery_code.used')`,
-          ),
-        )
-        .get()!.count;
+      const audited = (
+        await db
+          .select({ count: sql<number>`count(*)` })
+          .from(auditEvents)
+          .where(
+            and(
+              eq(auditEvents.targetUserId, item.userId),
+              sql`${auditEvents.type} in ('two_factor.succeeded', 'recovery_code.used')`,
+            ),
+          )
+      )[0]!.count;
       if (!audited) problems.push(`${item.kind} of user ${item.userId}: no audit event for the completed sign-in`);
     }
     if (item.kind === "totp sign-in") {
-      const credential = db.select().from(totpCredentials).where(eq(totpCredentials.userId, item.userId)).get();
+      const credential = (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, item.userId)))[0];
       if (!credential || (credential.lastUsedStep ?? -1) < item.step)
         problems.push(
           `totp sign-in of user ${item.userId}: step ${item.step} not recorded as used (the code would work again)`,
@@ -284,27 +286,29 @@ function observedChecks(db: Db, key: Buffer, observed: Observed[]): string[] {
     }
     if (item.kind === "recovery code") {
       const hash = hashRecoveryCode(normaliseRecoveryCode(item.code)!, keys);
-      const row = db
-        .select()
-        .from(recoveryCodes)
-        .where(and(eq(recoveryCodes.userId, item.userId), eq(recoveryCodes.codeHash, hash)))
-        .get();
+      const row = (
+        await db
+          .select()
+          .from(recoveryCodes)
+          .where(and(eq(recoveryCodes.userId, item.userId), eq(recoveryCodes.codeHash, hash)))
+      )[0];
       if (row && !row.usedAt)
         problems.push(
           `recovery code of user ${item.userId}: accepted, yet unused in the database (it would work again)`,
         );
     }
     if (item.kind === "one-time code") {
-      const used = db
-        .select({ count: sql<number>`count(*)` })
-        .from(oneTimeCodes)
-        .where(and(eq(oneTimeCodes.sessionTokenHash, hashToken(item.halfToken)), isNotNull(oneTimeCodes.usedAt)))
-        .get()!.count;
+      const used = (
+        await db
+          .select({ count: sql<number>`count(*)` })
+          .from(oneTimeCodes)
+          .where(and(eq(oneTimeCodes.sessionTokenHash, hashToken(item.halfToken)), isNotNull(oneTimeCodes.usedAt)))
+      )[0]!.count;
       if (!used)
         problems.push(`one-time code of user ${item.userId}: accepted, yet not marked used (it would work again)`);
     }
     if (item.kind === "enrolment") {
-      const credential = db.select().from(totpCredentials).where(eq(totpCredentials.userId, item.userId)).get();
+      const credential = (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, item.userId)))[0];
       if (!credential?.confirmedAt)
         problems.push(
           `enrolment of user ${item.userId}: the client saw it confirmed, the database has no confirmed authenticator`,
@@ -312,12 +316,12 @@ function observedChecks(db: Db, key: Buffer, observed: Observed[]): string[] {
       else if (decryptSecret(credential.secretEncrypted, totpSecretBinding(item.userId), keys) !== item.secret)
         problems.push(`enrolment of user ${item.userId}: stored secret differs from the one shown`);
       const stored = new Set(
-        db
-          .select({ hash: recoveryCodes.codeHash })
-          .from(recoveryCodes)
-          .where(eq(recoveryCodes.userId, item.userId))
-          .all()
-          .map((row) => row.hash),
+        (
+          await db
+            .select({ hash: recoveryCodes.codeHash })
+            .from(recoveryCodes)
+            .where(eq(recoveryCodes.userId, item.userId))
+        ).map((row) => row.hash),
       );
       const shown = item.recoveryCodes.map((code) => hashRecoveryCode(normaliseRecoveryCode(code)!, keys));
       if (stored.size !== shown.length || shown.some((hash) => !stored.has(hash)))
@@ -390,8 +394,8 @@ export async function runCrashes(options: {
       const check = openDatabase(options.databaseFile);
       const problems = [
         ...databaseChecks(check, seed),
-        ...observedChecks(check, key, observed),
-        ...observedChecks(check, key, allObserved).map((text) => `(earlier cycle) ${text}`),
+        ...(await observedChecks(check, key, observed)),
+        ...(await observedChecks(check, key, allObserved)).map((text) => `(earlier cycle) ${text}`),
       ];
       check.$client.close();
       result.integrity.checks++;

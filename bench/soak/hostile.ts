@@ -129,13 +129,13 @@ const STAGE_OF: Record<string, { stage: SessionStage; who: "member" | "admin" | 
 };
 
 /** A fresh session of that kind, made in the database as a sign-in would leave it (so no request wastes time signing in). */
-function callerOf(kind: Caller["kind"], context: Context): Caller & { userId?: number } {
+async function callerOf(kind: Caller["kind"], context: Context): Promise<Caller & { userId?: number }> {
   if (kind === "anonymous") return { kind };
   if (kind === "made-up cookie")
     return { kind, cookie: `${SESSION_COOKIE}=made-up-${Math.random().toString(36).slice(2)}` };
   const { stage, who } = STAGE_OF[kind]!;
   const user = context.seed[who];
-  const { token } = createSession(context.db, {
+  const { token } = await createSession(context.db, {
     userId: user.id,
     stage,
     context: { ip: "127.0.0.1", userAgent: "twofold-soak" },
@@ -340,8 +340,8 @@ const shapeArbitrary: fc.Arbitrary<Shape> = fc.record({
 
 export type BuiltRequest = { request: RawRequest; target: string; caller: Caller["kind"]; bodyKind: string };
 
-function buildRequest(target: Target, shape: Shape, context: Context): BuiltRequest {
-  const caller = callerOf(CALLER_KINDS[shape.callerIndex % CALLER_KINDS.length]!, context);
+async function buildRequest(target: Target, shape: Shape, context: Context): Promise<BuiltRequest> {
+  const caller = await callerOf(CALLER_KINDS[shape.callerIndex % CALLER_KINDS.length]!, context);
   const cookie =
     shape.useHostileCookie && shape.bodyKind % 3 === 0
       ? `${caller.cookie ? `${caller.cookie}; ` : ""}${shape.cookie}`
@@ -489,7 +489,7 @@ async function sendOversized(
   const routes = targets.filter((target): target is Extract<Target, { type: "route" }> => target.type === "route");
   for (let index = 0; index < count; index++) {
     const bytes = [2, 6, 12, 24][index % 4]! * 1024 * 1024;
-    const admin = callerOf("admin", context);
+    const admin = await callerOf("admin", context);
     let built: BuiltRequest;
     if (index % 3 !== 2) {
       const action = actions[(index * 7) % actions.length]!.action;
@@ -634,7 +634,7 @@ export async function runHostileInput(
     while (next < plan.inputs) {
       const index = next++;
       const target = targets[index % targets.length]!;
-      const built = buildRequest(target, shapeAt(index), context);
+      const built = await buildRequest(target, shapeAt(index), context);
       if (target.type === "action") result.byTarget.actions++;
       else if (target.type === "route") result.byTarget.routeHandlers++;
       else result.byTarget.pages++;

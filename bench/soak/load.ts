@@ -126,7 +126,7 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
         else {
           // Sent by the password step itself (sendCodeIfChallengeStartsWithIt); wait for it as a user waits for the email.
           for (let wait = 0; wait < 200 && !code; wait++) {
-            code = newestCodeFor(db, account.user.email)?.code;
+            code = (await newestCodeFor(db, account.user.email))?.code;
             if (!code) await sleep(50);
           }
           if (!code) {
@@ -177,21 +177,24 @@ export async function runLoad(origin: string, db: Db, seed: LoadSeed, plan: Load
   let passwordAudits = 0;
   for (let start = 0; start < allUsers.length; start += 500) {
     const slice = allUsers.slice(start, start + 500);
-    activeSessions += db
-      .select({ count: sql<number>`count(*)` })
-      .from(sessions)
-      .where(and(inArray(sessions.userId, slice), eq(sessions.stage, "active")))
-      .get()!.count;
-    audits += db
-      .select({ count: sql<number>`count(*)` })
-      .from(auditEvents)
-      .where(and(inArray(auditEvents.targetUserId, slice), eq(auditEvents.type, "two_factor.succeeded")))
-      .get()!.count;
-    passwordAudits += db
-      .select({ count: sql<number>`count(*)` })
-      .from(auditEvents)
-      .where(and(inArray(auditEvents.targetUserId, slice), eq(auditEvents.type, "sign_in.password_verified")))
-      .get()!.count;
+    activeSessions += (
+      await db
+        .select({ count: sql<number>`count(*)` })
+        .from(sessions)
+        .where(and(inArray(sessions.userId, slice), eq(sessions.stage, "active")))
+    )[0]!.count;
+    audits += (
+      await db
+        .select({ count: sql<number>`count(*)` })
+        .from(auditEvents)
+        .where(and(inArray(auditEvents.targetUserId, slice), eq(auditEvents.type, "two_factor.succeeded")))
+    )[0]!.count;
+    passwordAudits += (
+      await db
+        .select({ count: sql<number>`count(*)` })
+        .from(auditEvents)
+        .where(and(inArray(auditEvents.targetUserId, slice), eq(auditEvents.type, "sign_in.password_verified")))
+    )[0]!.count;
   }
   result.check = {
     activeSessions,

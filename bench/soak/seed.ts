@@ -22,64 +22,65 @@ export type SoakUser = { id: number; email: string; totpSecret?: string };
 type Common = { db: Db; organisationId: number; passwordHash: string; keys: KeyRing };
 
 /** A user who signs in with an authenticator app, with recovery codes issued (and kept, to spend). */
-function totpUser(
+async function totpUser(
   common: Common,
   email: string,
   extra: Partial<typeof users.$inferInsert> = {},
   withRecoveryCodes = true,
-): SoakUser & { totpSecret: string; recoveryCodes: string[] } {
+): Promise<SoakUser & { totpSecret: string; recoveryCodes: string[] }> {
   const { db, organisationId, passwordHash, keys } = common;
-  const user = db
-    .insert(users)
-    .values({
-      organisationId,
-      email,
-      name: email.split("@")[0]!,
-      passwordHash,
-      passwordChangedAt: new Date(),
-      ...extra,
-    })
-    .returning({ id: users.id })
-    .get();
+  const user = (
+    await db
+      .insert(users)
+      .values({
+        organisationId,
+        email,
+        name: email.split("@")[0]!,
+        passwordHash,
+        passwordChangedAt: new Date(),
+        ...extra,
+      })
+      .returning({ id: users.id })
+  )[0];
   const totpSecret = generateTotpSecret();
-  db.insert(totpCredentials)
-    .values({
-      userId: user.id,
-      secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), keys),
-      confirmedAt: new Date(),
-    })
-    .run();
-  const recoveryCodes = withRecoveryCodes ? replaceRecoveryCodes(db, user.id, keys) : [];
+  await db.insert(totpCredentials).values({
+    userId: user.id,
+    secretEncrypted: encryptSecret(totpSecret, totpSecretBinding(user.id), keys),
+    confirmedAt: new Date(),
+  });
+  const recoveryCodes = withRecoveryCodes ? await replaceRecoveryCodes(db, user.id, keys) : [];
   return { id: user.id, email, totpSecret, recoveryCodes };
 }
 
 /** A user whose second factor is a six-digit code by email (the outbox, with no provider configured). */
-function emailCodeUser(common: Common, email: string): SoakUser {
+async function emailCodeUser(common: Common, email: string): Promise<SoakUser> {
   const { db, organisationId, passwordHash } = common;
-  const user = db
-    .insert(users)
-    .values({
-      organisationId,
-      email,
-      name: email.split("@")[0]!,
-      passwordHash,
-      passwordChangedAt: new Date(),
-      codesEnabledAt: new Date(),
-      codeDelivery: "email",
-    })
-    .returning({ id: users.id })
-    .get();
+  const user = (
+    await db
+      .insert(users)
+      .values({
+        organisationId,
+        email,
+        name: email.split("@")[0]!,
+        passwordHash,
+        passwordChangedAt: new Date(),
+        codesEnabledAt: new Date(),
+        codeDelivery: "email",
+      })
+      .returning({ id: users.id })
+  )[0];
   return { id: user.id, email };
 }
 
 /** A user with no second factor yet, for enrolments. */
-function plainUser(common: Common, email: string): SoakUser {
+async function plainUser(common: Common, email: string): Promise<SoakUser> {
   const { db, organisationId, passwordHash } = common;
-  const user = db
-    .insert(users)
-    .values({ organisationId, email, name: email.split("@")[0]!, passwordHash, passwordChangedAt: new Date() })
-    .returning({ id: users.id })
-    .get();
+  const user = (
+    await db
+      .insert(users)
+      .values({ organisationId, email, name: email.split("@")[0]!, passwordHash, passwordChangedAt: new Date() })
+      .returning({ id: users.id })
+  )[0];
   return { id: user.id, email };
 }
 
@@ -102,58 +103,62 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
     const bystanderPasswordHash = await hashPassword(crypto.randomBytes(24).toString("base64url"));
-    return db.transaction((tx) => {
-      const organisationId = tx
-        .insert(organisations)
-        .values({ name: "Soak" })
-        .returning({ id: organisations.id })
-        .get().id;
+    return db.transaction(async (tx) => {
+      const organisationId = (
+        await tx.insert(organisations).values({ name: "Soak" }).returning({ id: organisations.id })
+      )[0].id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
-      const admin = totpUser(common, "admin@soak.test");
-      const member = totpUser(common, "member@soak.test");
-      const target = totpUser(common, "target@soak.test", {
+      const admin = await totpUser(common, "admin@soak.test");
+      const member = await totpUser(common, "member@soak.test");
+      const target = await totpUser(common, "target@soak.test", {
         mobileNumber: "+447700900123",
         mobileVerifiedAt: new Date(),
       });
-      const role = tx
-        .insert(roles)
-        .values({ organisationId, name: "Everything", permissions: [...PERMISSIONS] })
-        .returning({ id: roles.id })
-        .get();
-      tx.insert(userRoles).values({ userId: admin.id, roleId: role.id }).run();
-      const group = tx.insert(groups).values({ organisationId, name: "Soakers" }).returning({ id: groups.id }).get();
-      const apiAccount = tx
-        .insert(users)
-        .values({ organisationId, email: "api@soak.test", name: "API", isApiAccount: true })
-        .returning({ id: users.id })
-        .get();
-      const readers = tx
-        .insert(roles)
-        .values({ organisationId, name: "Readers", permissions: ["users:read"] })
-        .returning({ id: roles.id })
-        .get();
-      tx.insert(userRoles).values({ userId: apiAccount.id, roleId: readers.id }).run();
-      const apiToken = createApiToken(tx as unknown as Db, {
-        userId: apiAccount.id,
-        name: "soak",
-        createdByUserId: admin.id,
-      }).token;
+      const role = (
+        await tx
+          .insert(roles)
+          .values({ organisationId, name: "Everything", permissions: [...PERMISSIONS] })
+          .returning({ id: roles.id })
+      )[0];
+      await tx.insert(userRoles).values({ userId: admin.id, roleId: role.id });
+      const group = (
+        await tx.insert(groups).values({ organisationId, name: "Soakers" }).returning({ id: groups.id })
+      )[0];
+      const apiAccount = (
+        await tx
+          .insert(users)
+          .values({ organisationId, email: "api@soak.test", name: "API", isApiAccount: true })
+          .returning({ id: users.id })
+      )[0];
+      const readers = (
+        await tx
+          .insert(roles)
+          .values({ organisationId, name: "Readers", permissions: ["users:read"] })
+          .returning({ id: roles.id })
+      )[0];
+      await tx.insert(userRoles).values({ userId: apiAccount.id, roleId: readers.id });
+      const apiToken = (
+        await createApiToken(tx as unknown as Db, {
+          userId: apiAccount.id,
+          name: "soak",
+          createdByUserId: admin.id,
+        })
+      ).token;
 
-      const bystanderId = tx
-        .insert(organisations)
-        .values({ name: "Bystander" })
-        .returning({ id: organisations.id })
-        .get().id;
+      const bystanderId = (
+        await tx.insert(organisations).values({ name: "Bystander" }).returning({ id: organisations.id })
+      )[0].id;
       // A password no request of the run knows: signing in as a bystander would be a legitimate change.
       const other = { ...common, organisationId: bystanderId, passwordHash: bystanderPasswordHash };
-      const bystanderAdmin = totpUser(other, "admin@bystander.test");
-      const bystanderMember = emailCodeUser(other, "member@bystander.test");
-      const bystanderRole = tx
-        .insert(roles)
-        .values({ organisationId: bystanderId, name: "Everything", permissions: [...PERMISSIONS] })
-        .returning({ id: roles.id })
-        .get();
-      tx.insert(userRoles).values({ userId: bystanderAdmin.id, roleId: bystanderRole.id }).run();
+      const bystanderAdmin = await totpUser(other, "admin@bystander.test");
+      const bystanderMember = await emailCodeUser(other, "member@bystander.test");
+      const bystanderRole = (
+        await tx
+          .insert(roles)
+          .values({ organisationId: bystanderId, name: "Everything", permissions: [...PERMISSIONS] })
+          .returning({ id: roles.id })
+      )[0];
+      await tx.insert(userRoles).values({ userId: bystanderAdmin.id, roleId: bystanderRole.id });
       return {
         organisationId,
         admin,
@@ -181,16 +186,14 @@ export async function seedLoadDatabase(
   const db = openDatabase(file);
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
-    return db.transaction((tx) => {
-      const organisationId = tx
-        .insert(organisations)
-        .values({ name: "Load" })
-        .returning({ id: organisations.id })
-        .get().id;
+    return db.transaction(async (tx) => {
+      const organisationId = (
+        await tx.insert(organisations).values({ name: "Load" }).returning({ id: organisations.id })
+      )[0].id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
-      const totpUsers = Array.from({ length: counts.totp }, (_, index) => {
+      const totpUsers = Array.from({ length: counts.totp }, async (_, index) => {
         // No recovery codes: the load phase spends none, and issuing thousands would slow the seeding.
-        const { recoveryCodes: _codes, ...user } = totpUser(
+        const { recoveryCodes: _codes, ...user } = await totpUser(
           common,
           `totp-${String(index).padStart(5, "0")}@load.test`,
           {},
@@ -198,8 +201,9 @@ export async function seedLoadDatabase(
         );
         return user;
       });
-      const emailUsers = Array.from({ length: counts.email }, (_, index) =>
-        emailCodeUser(common, `email-${String(index).padStart(5, "0")}@load.test`),
+      const emailUsers = Array.from(
+        { length: counts.email },
+        async (_, index) => await emailCodeUser(common, `email-${String(index).padStart(5, "0")}@load.test`),
       );
       return { totpUsers, emailUsers };
     });
@@ -227,24 +231,25 @@ export async function seedCrashDatabase(
   const db = openDatabase(file);
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
-    return db.transaction((tx) => {
-      const organisationId = tx
-        .insert(organisations)
-        .values({ name: "Crash" })
-        .returning({ id: organisations.id })
-        .get().id;
+    return db.transaction(async (tx) => {
+      const organisationId = (
+        await tx.insert(organisations).values({ name: "Crash" }).returning({ id: organisations.id })
+      )[0].id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const pad = (index: number) => String(index).padStart(4, "0");
       return {
         organisationId,
-        spenders: Array.from({ length: counts.spenders }, (_, index) =>
-          totpUser(common, `spender-${pad(index)}@crash.test`),
+        spenders: Array.from(
+          { length: counts.spenders },
+          async (_, index) => await totpUser(common, `spender-${pad(index)}@crash.test`),
         ),
-        emailUsers: Array.from({ length: counts.email }, (_, index) =>
-          emailCodeUser(common, `email-${pad(index)}@crash.test`),
+        emailUsers: Array.from(
+          { length: counts.email },
+          async (_, index) => await emailCodeUser(common, `email-${pad(index)}@crash.test`),
         ),
-        enrollees: Array.from({ length: counts.enrollees }, (_, index) =>
-          plainUser(common, `enrol-${pad(index)}@crash.test`),
+        enrollees: Array.from(
+          { length: counts.enrollees },
+          async (_, index) => await plainUser(common, `enrol-${pad(index)}@crash.test`),
         ),
       };
     });

@@ -118,8 +118,8 @@ export function busyRetryAfter(answer: ActionAnswer): number | null {
 }
 
 /** The six-digit code of the newest email to `to`, as a user would read it (see e2e/fixtures.ts codeIn). */
-export function newestCodeFor(db: Db, to: string, afterId = 0): { code: string; id: number } | null {
-  const messages = db.select().from(outbox).where(eq(outbox.to, to)).orderBy(desc(outbox.id)).limit(5).all();
+export async function newestCodeFor(db: Db, to: string, afterId = 0): Promise<{ code: string; id: number } | null> {
+  const messages = await db.select().from(outbox).where(eq(outbox.to, to)).orderBy(desc(outbox.id)).limit(5);
   for (const message of messages) {
     if (message.id <= afterId) break;
     const code = (/^\s*(\d{6})\s*$/m.exec(message.body) ?? /^(\d{6}) is /.exec(message.body))?.[1];

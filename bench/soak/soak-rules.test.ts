@@ -127,11 +127,11 @@ describe("the soak's seeds, as the app reads them", () => {
     const db = openDatabase(file);
     try {
       const spender = seed.spenders[0]!;
-      const stored = db.select().from(totpCredentials).where(eq(totpCredentials.userId, spender.id)).get()!;
+      const stored = (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, spender.id)))[0]!;
       const keys = createKeyRing([key]);
       expect(decryptSecret(stored.secretEncrypted, totpSecretBinding(spender.id), keys)).toBe(spender.totpSecret);
-      expect(consumeRecoveryCode(db, spender.id, spender.recoveryCodes[0]!, keys)).toBe(true);
-      expect(consumeRecoveryCode(db, spender.id, spender.recoveryCodes[0]!, keys)).toBe(false);
+      expect(await consumeRecoveryCode(db, spender.id, spender.recoveryCodes[0]!, keys)).toBe(true);
+      expect(await consumeRecoveryCode(db, spender.id, spender.recoveryCodes[0]!, keys)).toBe(false);
     } finally {
       db.$client.close();
       fs.rmSync(directory, { recursive: true, force: true });

@@ -7,8 +7,8 @@ import { groupMembers, groupRoles, groups, PERMISSIONS, roles, users, type Permi
  * organisation's id and touches nothing outside it.
  */
 
-export function listRoles(db: Db, organisationId: number) {
-  return db
+export async function listRoles(db: Db, organisationId: number) {
+  return await db
     .select({
       id: roles.id,
       name: roles.name,
@@ -18,43 +18,45 @@ export function listRoles(db: Db, organisationId: number) {
     })
     .from(roles)
     .where(eq(roles.organisationId, organisationId))
-    .orderBy(sql`${roles.name} collate nocase`)
-    .all();
+    .orderBy(sql`${roles.name} collate nocase`);
 }
 
 /** Whether a role or group of that name (any case) exists in the organisation, other than `exceptId`. */
-export function nameTaken(
+export async function nameTaken(
   db: Executor,
   table: typeof roles | typeof groups,
   organisationId: number,
   name: string,
   exceptId?: number,
-): boolean {
-  const existing = db
-    .select({ id: table.id })
-    .from(table)
-    .where(and(eq(table.organisationId, organisationId), sql`lower(${table.name}) = lower(${name})`))
-    .get();
+): Promise<boolean> {
+  const existing = (
+    await db
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.organisationId, organisationId), sql`lower(${table.name}) = lower(${name})`))
+  )[0];
   return Boolean(existing && existing.id !== exceptId);
 }
 
-export function findRole(db: Executor, organisationId: number, roleId: number) {
+export async function findRole(db: Executor, organisationId: number, roleId: number) {
   return (
-    db
-      .select()
-      .from(roles)
-      .where(and(eq(roles.id, roleId), eq(roles.organisationId, organisationId)))
-      .get() ?? null
+    (
+      await db
+        .select()
+        .from(roles)
+        .where(and(eq(roles.id, roleId), eq(roles.organisationId, organisationId)))
+    )[0] ?? null
   );
 }
 
-export function findGroup(db: Executor, organisationId: number, groupId: number) {
+export async function findGroup(db: Executor, organisationId: number, groupId: number) {
   return (
-    db
-      .select()
-      .from(groups)
-      .where(and(eq(groups.id, groupId), eq(groups.organisationId, organisationId)))
-      .get() ?? null
+    (
+      await db
+        .select()
+        .from(groups)
+        .where(and(eq(groups.id, groupId), eq(groups.organisationId, organisationId)))
+    )[0] ?? null
   );
 }
 
@@ -62,24 +64,22 @@ export function permissionsFrom(input: Record<string, unknown>): Permission[] {
   return PERMISSIONS.filter((permission) => input[`permission-${permission}`] === "on");
 }
 
-export function listGroups(db: Db, organisationId: number) {
-  const all = db
+export async function listGroups(db: Db, organisationId: number) {
+  const all = await db
     .select()
     .from(groups)
     .where(eq(groups.organisationId, organisationId))
-    .orderBy(sql`${groups.name} collate nocase`)
-    .all();
+    .orderBy(sql`${groups.name} collate nocase`);
   const ids = all.map((group) => group.id);
   const members = ids.length
-    ? db
+    ? await db
         .select({ groupId: groupMembers.groupId, id: users.id, name: users.name, email: users.email })
         .from(groupMembers)
         .innerJoin(users, and(eq(users.id, groupMembers.userId), eq(users.organisationId, organisationId)))
         .where(inArray(groupMembers.groupId, ids))
         .orderBy(users.name)
-        .all()
     : [];
-  const roleIds = ids.length ? db.select().from(groupRoles).where(inArray(groupRoles.groupId, ids)).all() : [];
+  const roleIds = ids.length ? await db.select().from(groupRoles).where(inArray(groupRoles.groupId, ids)) : [];
   return all.map((group) => ({
     ...group,
     members: members.filter((member) => member.groupId === group.id),
@@ -88,29 +88,31 @@ export function listGroups(db: Db, organisationId: number) {
 }
 
 /** Sets the roles a group carries, keeping only roles of the same organisation; returns the ids kept. */
-export function setGroupRoles(tx: Executor, organisationId: number, groupId: number, roleIds: number[]): number[] {
+export async function setGroupRoles(
+  tx: Executor,
+  organisationId: number,
+  groupId: number,
+  roleIds: number[],
+): Promise<number[]> {
   const own = roleIds.length
-    ? tx
+    ? await tx
         .select({ id: roles.id })
         .from(roles)
         .where(and(eq(roles.organisationId, organisationId), inArray(roles.id, roleIds)))
-        .all()
     : [];
-  tx.delete(groupRoles).where(eq(groupRoles.groupId, groupId)).run();
-  if (own.length)
-    tx.insert(groupRoles)
-      .values(own.map(({ id }) => ({ groupId, roleId: id })))
-      .run();
+  await tx.delete(groupRoles).where(eq(groupRoles.groupId, groupId));
+  if (own.length) await tx.insert(groupRoles).values(own.map(({ id }) => ({ groupId, roleId: id })));
   return own.map(({ id }) => id);
 }
 
-export function findUserByEmailInOrganisation(db: Db, organisationId: number, email: string) {
+export async function findUserByEmailInOrganisation(db: Db, organisationId: number, email: string) {
   return (
-    db
-      .select({ id: users.id, name: users.name })
-      .from(users)
-      .where(and(eq(users.organisationId, organisationId), sql`lower(${users.email}) = lower(${email.trim()})`))
-      .get() ?? null
+    (
+      await db
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(and(eq(users.organisationId, organisationId), sql`lower(${users.email}) = lower(${email.trim()})`))
+    )[0] ?? null
   );
 }
 

@@ -27,24 +27,25 @@ export function apiAccountEmail(name: string, random = randomBytes(4).toString("
  * outside the organisation are dropped by applyUserAccessChange; the caller
  * has already checked the actor may grant the rest.
  */
-export function createApiAccount(
+export async function createApiAccount(
   tx: Executor,
   input: { organisationId: number; name: string; roleIds: number[]; groupIds: number[]; now?: Date },
-): { id: number; email: string } {
+): Promise<{ id: number; email: string }> {
   const email = apiAccountEmail(input.name);
-  const user = tx
-    .insert(users)
-    .values({
-      organisationId: input.organisationId,
-      email,
-      name: input.name,
-      passwordHash: null,
-      isApiAccount: true,
-      ...(input.now ? { createdAt: input.now } : {}),
-    })
-    .returning({ id: users.id })
-    .get();
-  applyUserAccessChange(tx, input.organisationId, user.id, {
+  const user = (
+    await tx
+      .insert(users)
+      .values({
+        organisationId: input.organisationId,
+        email,
+        name: input.name,
+        passwordHash: null,
+        isApiAccount: true,
+        ...(input.now ? { createdAt: input.now } : {}),
+      })
+      .returning({ id: users.id })
+  )[0];
+  await applyUserAccessChange(tx, input.organisationId, user.id, {
     roleIds: input.roleIds,
     groupIds: input.groupIds,
     requirement: "default",

@@ -32,7 +32,7 @@ function contains(columns: SQL[], text: string): SQL {
 }
 
 /** One page of an organisation's audit log, newest first, filtered. Paged by id, so page turns cost the same at any depth. */
-export function listAuditEvents(db: Db, organisationId: number, filter: AuditFilter) {
+export async function listAuditEvents(db: Db, organisationId: number, filter: AuditFilter) {
   const conditions: Array<SQL | undefined> = [
     eq(auditEvents.organisationId, organisationId),
     filter.types ? inArray(auditEvents.type, filter.types) : undefined,
@@ -44,7 +44,7 @@ export function listAuditEvents(db: Db, organisationId: number, filter: AuditFil
     // Through the joins, which name only people of this organisation: an id of elsewhere matches nothing.
     filter.userId ? or(eq(actors.id, filter.userId), eq(targets.id, filter.userId)) : undefined,
   ];
-  const rows = db
+  const rows = await db
     .select({
       id: auditEvents.id,
       type: auditEvents.type,
@@ -62,37 +62,37 @@ export function listAuditEvents(db: Db, organisationId: number, filter: AuditFil
     .leftJoin(targets, and(eq(targets.id, auditEvents.targetUserId), eq(targets.organisationId, organisationId)))
     .where(and(...conditions))
     .orderBy(desc(auditEvents.id))
-    .limit(AUDIT_PAGE_SIZE + 1)
-    .all();
+    .limit(AUDIT_PAGE_SIZE + 1);
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   return { rows: page, nextBefore: rows.length > AUDIT_PAGE_SIZE ? page.at(-1)!.id : null };
 }
 
 /** The names behind ids in a page's details: one query per kind, and only the organisation's own. */
-export function namesOf(db: Db, organisationId: number, ids: Record<ReferenceKind, Set<number>>): ResolvedNames {
+export async function namesOf(
+  db: Db,
+  organisationId: number,
+  ids: Record<ReferenceKind, Set<number>>,
+): Promise<ResolvedNames> {
   const roleIds = [...ids.role];
   const groupIds = [...ids.group];
   const userIds = [...ids.user];
   const roleRows = roleIds.length
-    ? db
+    ? await db
         .select({ id: roles.id, name: roles.name })
         .from(roles)
         .where(and(eq(roles.organisationId, organisationId), inArray(roles.id, roleIds)))
-        .all()
     : [];
   const groupRows = groupIds.length
-    ? db
+    ? await db
         .select({ id: groups.id, name: groups.name })
         .from(groups)
         .where(and(eq(groups.organisationId, organisationId), inArray(groups.id, groupIds)))
-        .all()
     : [];
   const userRows = userIds.length
-    ? db
+    ? await db
         .select({ id: users.id, name: users.name, email: users.email })
         .from(users)
         .where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds)))
-        .all()
     : [];
   return {
     role: new Map(roleRows.map((row) => [row.id, row.name])),
@@ -102,12 +102,13 @@ export function namesOf(db: Db, organisationId: number, ids: Record<ReferenceKin
 }
 
 /** A user of the organisation, for naming whose events a page shows; null for anyone else. */
-export function auditSubject(db: Db, organisationId: number, userId: number) {
+export async function auditSubject(db: Db, organisationId: number, userId: number) {
   return (
-    db
-      .select({ id: users.id, name: users.name, email: users.email })
-      .from(users)
-      .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
-      .get() ?? null
+    (
+      await db
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
+    )[0] ?? null
   );
 }

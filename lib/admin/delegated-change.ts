@@ -36,14 +36,14 @@ export type PrivilegeSnapshot = {
 
 type LinkRow = { user_id: number; role_id: number | null; group_id: number | null };
 
-export function privilegeSnapshot(db: Executor, organisationId: number): PrivilegeSnapshot {
+export async function privilegeSnapshot(db: Executor, organisationId: number): Promise<PrivilegeSnapshot> {
   const rolePermissions = new Map(
-    db
-      .select({ id: roles.id, permissions: roles.permissions })
-      .from(roles)
-      .where(eq(roles.organisationId, organisationId))
-      .all()
-      .map((role) => [role.id, role.permissions] as const),
+    (
+      await db
+        .select({ id: roles.id, permissions: roles.permissions })
+        .from(roles)
+        .where(eq(roles.organisationId, organisationId))
+    ).map((role) => [role.id, role.permissions] as const),
   );
   // Only people holding a role that carries a permission are read, found
   // through the role indexes, so the cost follows the number of privileged
@@ -118,29 +118,30 @@ export function permissionsOfAffected(snapshot: PrivilegeSnapshot, affected: Aff
  * roles. The organisation must always keep one. Read from the snapshot, so
  * only the few privileged people are looked at, however many members there are.
  */
-export function countFullAdministrators(
+export async function countFullAdministrators(
   db: Executor,
   organisationId: number,
-  snapshot = privilegeSnapshot(db, organisationId),
-): number {
+  snapshot = await privilegeSnapshot(db, organisationId),
+): Promise<number> {
   const holders = [...snapshot.people.keys()].filter((userId) =>
     isFullAdministrator(permissionsOfUser(snapshot, userId)),
   );
   if (holders.length === 0) return 0;
-  const row = db
-    .select({ count: sql<number>`count(*)` })
-    .from(users)
-    .where(
-      and(
-        eq(users.organisationId, organisationId),
-        inArray(users.id, holders),
-        sql`${users.disabledAt} is null`,
-        eq(users.isApiAccount, false),
-        sql`("users"."password_hash" is not null or "users"."sso_subject" is not null)`,
-        sql`not ${pendingInvitationSql}`,
-      ),
-    )
-    .get();
+  const row = (
+    await db
+      .select({ count: sql<number>`count(*)` })
+      .from(users)
+      .where(
+        and(
+          eq(users.organisationId, organisationId),
+          inArray(users.id, holders),
+          sql`${users.disabledAt} is null`,
+          eq(users.isApiAccount, false),
+          sql`("users"."password_hash" is not null or "users"."sso_subject" is not null)`,
+          sql`not ${pendingInvitationSql}`,
+        ),
+      )
+  )[0];
   return row?.count ?? 0;
 }
 
@@ -170,7 +171,7 @@ class Undo extends Error {
  * are decided on what the transaction sees, so two racing changes cannot
  * each pass on the other's stale state.
  */
-export function delegatedChange<T>(
+export async function delegatedChange<T>(
   db: Db,
   input: {
     organisationId: number;
@@ -180,17 +181,17 @@ export function delegatedChange<T>(
     edited?: { roleId: number } | { groupId: number };
     change: (tx: Executor) => T;
   },
-): DelegatedOutcome<T> {
+): Promise<DelegatedOutcome<T>> {
   try {
-    return db.transaction(
-      (tx) => {
-        if (!stillThere(tx, input.organisationId, input.affected.userIds ?? [], input.edited))
+    return await db.transaction(
+      async (tx) => {
+        if (!(await stillThere(tx, input.organisationId, input.affected.userIds ?? [], input.edited)))
           throw new Undo({ ok: false, notFound: true });
-        const before = privilegeSnapshot(tx, input.organisationId);
+        const before = await privilegeSnapshot(tx, input.organisationId);
         const actor = permissionsOfUser(before, input.actorUserId);
         const affectedBefore = permissionsOfAffected(before, input.affected);
-        const administratorsBefore = countFullAdministrators(tx, input.organisationId, before);
-        const actorRequiredBefore = rolesRequireTwoFactor(tx, input.actorUserId);
+        const administratorsBefore = await countFullAdministrators(tx, input.organisationId, before);
+        const actorRequiredBefore = await rolesRequireTwoFactor(tx, input.actorUserId);
         // Before and after: an edit may not take away, nor a deletion remove, what the actor could not give.
         const carriedBefore = carriedBy(tx, before, input.organisationId, input.edited);
         const value = input.change(tx);
@@ -198,8 +199,8 @@ export function delegatedChange<T>(
         // with it, in this transaction: the grace period runs from now
         // (lib/two-factor/requirement-starts.ts). A change naming people
         // reaches only them; a role or group, those who hold it.
-        recordRequirementChanges(tx, input.organisationId, { scope: requirementScopeOf(input.affected) });
-        const after = privilegeSnapshot(tx, input.organisationId);
+        await recordRequirementChanges(tx, input.organisationId, { scope: requirementScopeOf(input.affected) });
+        const after = await privilegeSnapshot(tx, input.organisationId);
         const refusal = mayChangeAccess({
           actor,
           affectedBefore,
@@ -209,16 +210,16 @@ export function delegatedChange<T>(
         if (refusal) throw new Undo({ ok: false, refusal });
         // An organisation that has no full administrator already (its roles
         // predate a permission, say) can still act: only losing the last one is refused.
-        if (administratorsBefore > 0 && countFullAdministrators(tx, input.organisationId, after) === 0)
+        if (administratorsBefore > 0 && (await countFullAdministrators(tx, input.organisationId, after)) === 0)
           throw new Undo({ ok: false, lastAdministrator: true });
-        if (actorRequiredBefore && !rolesRequireTwoFactor(tx, input.actorUserId))
+        if (actorRequiredBefore && !(await rolesRequireTwoFactor(tx, input.actorUserId)))
           throw new Undo({ ok: false, ownTwoFactorLowered: true });
         // Sessions opened without the identity provider's MFA must not become an administrator's (lib/admin/sso-admin-promotion.ts).
         if (ssoAdminsNeedMfa()) {
           const newlyAdmin = [...after.people.keys()].filter(
             (userId) => permissionsOfUser(after, userId).size > 0 && permissionsOfUser(before, userId).size === 0,
           );
-          signOutSsoUsersNewlyAdmin(tx, {
+          await signOutSsoUsersNewlyAdmin(tx, {
             organisationId: input.organisationId,
             actorUserId: input.actorUserId,
             newlyAdmin,
@@ -242,35 +243,37 @@ function requirementScopeOf(affected: Affected): RequirementScope {
 }
 
 /** Whether the people, role or group a change names still exist in the organisation, as the transaction sees it. */
-function stillThere(
+async function stillThere(
   tx: Executor,
   organisationId: number,
   userIds: number[],
   edited: { roleId: number } | { groupId: number } | undefined,
-): boolean {
+): Promise<boolean> {
   const people = userIds.length
-    ? tx
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds)))
-        .all().length
+    ? (
+        await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds)))
+      ).length
     : 0;
   if (people !== new Set(userIds).size) return false;
   if (!edited) return true;
   const table = "roleId" in edited ? roles : groups;
   const id = "roleId" in edited ? edited.roleId : edited.groupId;
   return Boolean(
-    tx
-      .select({ id: table.id })
-      .from(table)
-      .where(and(eq(table.id, id), eq(table.organisationId, organisationId)))
-      .get(),
+    (
+      await tx
+        .select({ id: table.id })
+        .from(table)
+        .where(and(eq(table.id, id), eq(table.organisationId, organisationId)))
+    )[0],
   );
 }
 
 /** Whether a role the user holds, directly or through a group, requires 2FA. */
-function rolesRequireTwoFactor(db: Executor, userId: number): boolean {
-  const row = db.select({ required: roleRequiresTwoFactorSql }).from(users).where(eq(users.id, userId)).get();
+async function rolesRequireTwoFactor(db: Executor, userId: number): Promise<boolean> {
+  const row = (await db.select({ required: roleRequiresTwoFactorSql }).from(users).where(eq(users.id, userId)))[0];
   return Boolean(row?.required);
 }
 
@@ -300,31 +303,35 @@ export function rolesOfGroup(db: Executor, organisationId: number, groupId: numb
  * organisation (its 2FA policy, methods, Duo keys, signing everyone out):
  * that acts on every member, so it needs the rank to act on each of them.
  */
-export function refusalToActOnEveryone(db: Executor, organisationId: number, actorUserId: number): Refusal | null {
-  const snapshot = privilegeSnapshot(db, organisationId);
+export async function refusalToActOnEveryone(
+  db: Executor,
+  organisationId: number,
+  actorUserId: number,
+): Promise<Refusal | null> {
+  const snapshot = await privilegeSnapshot(db, organisationId);
   const everyone = new Set([...snapshot.people.keys()].flatMap((userId) => [...permissionsOfUser(snapshot, userId)]));
   return mayActOn(permissionsOfUser(snapshot, actorUserId), everyone);
 }
 
 /** Whether `actorUserId` may act on `targetUserId` (both of the organisation): null, or why not. */
-export function refusalToActOn(
+export async function refusalToActOn(
   db: Executor,
   organisationId: number,
   actorUserId: number,
   targetUserId: number,
-): Refusal | null {
-  const snapshot = privilegeSnapshot(db, organisationId);
+): Promise<Refusal | null> {
+  const snapshot = await privilegeSnapshot(db, organisationId);
   return mayActOn(permissionsOfUser(snapshot, actorUserId), permissionsOfUser(snapshot, targetUserId));
 }
 
 /** Whether `actorUserId` may give someone new these roles and groups (an invitation): null, or why not. */
-export function refusalToGrant(
+export async function refusalToGrant(
   db: Executor,
   organisationId: number,
   actorUserId: number,
   grant: { roleIds: number[]; groupIds: number[] },
-): Refusal | null {
-  const snapshot = privilegeSnapshot(db, organisationId);
+): Promise<Refusal | null> {
+  const snapshot = await privilegeSnapshot(db, organisationId);
   const roleIds = [...grant.roleIds, ...grant.groupIds.flatMap((groupId) => rolesOfGroup(db, organisationId, groupId))];
   return mayChangeAccess({
     actor: permissionsOfUser(snapshot, actorUserId),
@@ -337,8 +344,8 @@ export function refusalToGrant(
  * What an actor may do with each role, group and person of the organisation,
  * for the admin pages to offer only that (the actions decide again).
  */
-export function accessReach(db: Executor, organisationId: number, actorUserId: number) {
-  const snapshot = privilegeSnapshot(db, organisationId);
+export async function accessReach(db: Executor, organisationId: number, actorUserId: number) {
+  const snapshot = await privilegeSnapshot(db, organisationId);
   const actor = permissionsOfUser(snapshot, actorUserId);
   const rolesByGroup = new Map<number, number[]>();
   const links = db.all<{ group_id: number; role_id: number }>(

@@ -13,12 +13,12 @@ describe("a user's recent sign-ins, for the admin user page", () => {
   it("lists the last sign-in events newest first, failures included, and nothing else", async () => {
     const db = testDatabase();
     const user = await insertUser(db);
-    const event = (
+    const event = async (
       type: Parameters<typeof recordAuditEvent>[1]["type"],
       minute: number,
       details?: Record<string, string>,
     ) =>
-      recordAuditEvent(db, {
+      await recordAuditEvent(db, {
         type,
         organisationId: user.organisationId,
         targetUserId: user.id,
@@ -26,16 +26,16 @@ describe("a user's recent sign-ins, for the admin user page", () => {
         details,
         at: new Date(Date.UTC(2026, 10, 28, 12, minute)),
       });
-    event("sign_in.failed", 0, { reason: "wrong_password" });
-    event("sign_in.throttled", 1, { limit: "pair" });
-    event("profile.updated", 2);
-    event("sign_in.refused", 3, { reason: "disabled" });
-    event("sign_in.password_verified", 4);
-    event("two_factor.failed", 5);
-    event("two_factor.succeeded", 6);
-    event("sign_in.completed", 7);
+    await event("sign_in.failed", 0, { reason: "wrong_password" });
+    await event("sign_in.throttled", 1, { limit: "pair" });
+    await event("profile.updated", 2);
+    await event("sign_in.refused", 3, { reason: "disabled" });
+    await event("sign_in.password_verified", 4);
+    await event("two_factor.failed", 5);
+    await event("two_factor.succeeded", 6);
+    await event("sign_in.completed", 7);
     expect(
-      recentSignInsOfUser(db, user.organisationId, user.id).map(({ result, failed, address, browser }) => [
+      (await recentSignInsOfUser(db, user.organisationId, user.id)).map(({ result, failed, address, browser }) => [
         result,
         failed,
         address,
@@ -50,20 +50,20 @@ describe("a user's recent sign-ins, for the admin user page", () => {
       ["Too many attempts: refused", true, "203.0.113.5", "Firefox on Linux"],
       ["Wrong password", true, "203.0.113.5", "Firefox on Linux"],
     ]);
-    expect(recentSignInsOfUser(db, user.organisationId, user.id, 2)).toHaveLength(2);
+    expect(await recentSignInsOfUser(db, user.organisationId, user.id, 2)).toHaveLength(2);
   });
 
   it("shows nothing to another organisation's administrator", async () => {
     const db = testDatabase();
     const user = await insertUser(db);
-    const otherOrganisation = db.insert(organisations).values({ name: "Other" }).returning().get().id;
-    recordAuditEvent(db, {
+    const otherOrganisation = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    await recordAuditEvent(db, {
       type: "sign_in.password_verified",
       organisationId: user.organisationId,
       targetUserId: user.id,
       context: firefox,
     });
-    expect(recentSignInsOfUser(db, otherOrganisation, user.id)).toEqual([]);
-    expect(recentSignInsOfUser(db, user.organisationId, user.id)).toHaveLength(1);
+    expect(await recentSignInsOfUser(db, otherOrganisation, user.id)).toEqual([]);
+    expect(await recentSignInsOfUser(db, user.organisationId, user.id)).toHaveLength(1);
   });
 });

@@ -25,42 +25,47 @@ export type RecentSignIn = { id: number; at: Date; result: string; failed: boole
  * throttling and refusals, second steps. Only the viewer's organisation's
  * events are read, so an id from elsewhere shows nothing.
  */
-export function recentSignInsOfUser(db: Db, organisationId: number, userId: number, limit = 10): RecentSignIn[] {
-  return db
-    .select({
-      id: auditEvents.id,
-      type: auditEvents.type,
-      createdAt: auditEvents.createdAt,
-      ip: auditEvents.ip,
-      userAgent: auditEvents.userAgent,
-      details: auditEvents.details,
-    })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.organisationId, organisationId),
-        eq(auditEvents.targetUserId, userId),
-        inArray(auditEvents.type, Object.keys(SIGN_IN_RESULTS)),
-      ),
-    )
-    .orderBy(desc(auditEvents.id))
-    .limit(limit)
-    .all()
-    .map((event) => {
-      const reason = typeof event.details?.reason === "string" ? event.details.reason.replaceAll("_", " ") : null;
-      return {
-        id: event.id,
-        at: event.createdAt,
-        result: event.type === "sign_in.refused" && reason ? `Refused: ${reason}` : SIGN_IN_RESULTS[event.type]!,
-        failed: ![
-          "sign_in.password_verified",
-          "sign_in.completed",
-          "sso_sign_in.succeeded",
-          "two_factor.succeeded",
-          "two_factor.skipped",
-        ].includes(event.type),
-        address: event.ip ?? "Unknown",
-        browser: describeUserAgent(event.userAgent),
-      };
-    });
+export async function recentSignInsOfUser(
+  db: Db,
+  organisationId: number,
+  userId: number,
+  limit = 10,
+): Promise<RecentSignIn[]> {
+  return (
+    await db
+      .select({
+        id: auditEvents.id,
+        type: auditEvents.type,
+        createdAt: auditEvents.createdAt,
+        ip: auditEvents.ip,
+        userAgent: auditEvents.userAgent,
+        details: auditEvents.details,
+      })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.organisationId, organisationId),
+          eq(auditEvents.targetUserId, userId),
+          inArray(auditEvents.type, Object.keys(SIGN_IN_RESULTS)),
+        ),
+      )
+      .orderBy(desc(auditEvents.id))
+      .limit(limit)
+  ).map((event) => {
+    const reason = typeof event.details?.reason === "string" ? event.details.reason.replaceAll("_", " ") : null;
+    return {
+      id: event.id,
+      at: event.createdAt,
+      result: event.type === "sign_in.refused" && reason ? `Refused: ${reason}` : SIGN_IN_RESULTS[event.type]!,
+      failed: ![
+        "sign_in.password_verified",
+        "sign_in.completed",
+        "sso_sign_in.succeeded",
+        "two_factor.succeeded",
+        "two_factor.skipped",
+      ].includes(event.type),
+      address: event.ip ?? "Unknown",
+      browser: describeUserAgent(event.userAgent),
+    };
+  });
 }

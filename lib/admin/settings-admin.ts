@@ -13,7 +13,7 @@ import { requirePermission } from "@/lib/auth/guards";
  */
 export async function requireSettingsAdmin(action: string) {
   const current = await requirePermission("settings:manage");
-  const refusal = refusalToActOnEveryone(getDb(), current.organisation.id, current.user.id);
-  if (refusal) refuse(current, action, refusal);
+  const refusal = await refusalToActOnEveryone(getDb(), current.organisation.id, current.user.id);
+  if (refusal) await refuse(current, action, refusal);
   return current;
 }

@@ -31,46 +31,48 @@ describe("an SSO user given their first admin permission", () => {
   let adminRole: number;
   let emptyRole: number;
 
-  const sessionsOf = (userId: number) => db.select().from(sessions).where(eq(sessions.userId, userId)).all().length;
+  const sessionsOf = async (userId: number) =>
+    (await db.select().from(sessions).where(eq(sessions.userId, userId))).length;
   const ssoUser = async () => {
     const user = await insertUser(db, { organisationId });
-    db.update(users)
+    await db
+      .update(users)
       .set({ passwordHash: null, ssoIssuer: "https://idp.example", ssoSubject: `sub-${user.id}` })
-      .where(eq(users.id, user.id))
-      .run();
-    createSession(db, { userId: user.id, stage: "active", context: { ip: null, userAgent: null } });
+      .where(eq(users.id, user.id));
+    await createSession(db, { userId: user.id, stage: "active", context: { ip: null, userAgent: null } });
     return user.id;
   };
-  const grant = (userId: number, roleId: number) =>
-    delegatedChange(db, {
+  const grant = async (userId: number, roleId: number) =>
+    await delegatedChange(db, {
       organisationId,
       actorUserId: administrator,
       affected: { userIds: [userId] },
-      change: (tx) => tx.insert(userRoles).values({ userId, roleId }).run(),
+      change: async (tx) => await tx.insert(userRoles).values({ userId, roleId }),
     });
 
   beforeEach(async () => {
     db = testDatabase();
-    organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    adminRole = db
-      .insert(roles)
-      .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
-      .returning()
-      .get().id;
-    emptyRole = db.insert(roles).values({ organisationId, name: "Staff", permissions: [] }).returning().get().id;
+    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    adminRole = (
+      await db
+        .insert(roles)
+        .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
+        .returning()
+    )[0].id;
+    emptyRole = (await db.insert(roles).values({ organisationId, name: "Staff", permissions: [] }).returning())[0].id;
     administrator = (await insertUser(db, { organisationId })).id;
-    db.insert(userRoles).values({ userId: administrator, roleId: adminRole }).run();
-    createSession(db, { userId: administrator, stage: "active", context: { ip: null, userAgent: null } });
+    await db.insert(userRoles).values({ userId: administrator, roleId: adminRole });
+    await createSession(db, { userId: administrator, stage: "active", context: { ip: null, userAgent: null } });
   });
   afterEach(() => vi.unstubAllEnvs());
 
   it("is signed out everywhere when OIDC_REQUIRE_MFA_FOR_ADMINS is on, and the audit log says why", async () => {
     vi.stubEnv("OIDC_REQUIRE_MFA_FOR_ADMINS", "1");
     const promoted = await ssoUser();
-    expect(grant(promoted, adminRole)).toMatchObject({ ok: true });
-    expect(sessionsOf(promoted)).toBe(0);
-    expect(sessionsOf(administrator)).toBe(1);
-    const event = db.select().from(auditEvents).where(eq(auditEvents.targetUserId, promoted)).get();
+    expect(await grant(promoted, adminRole)).toMatchObject({ ok: true });
+    expect(await sessionsOf(promoted)).toBe(0);
+    expect(await sessionsOf(administrator)).toBe(1);
+    const event = (await db.select().from(auditEvents).where(eq(auditEvents.targetUserId, promoted)))[0];
     expect(event).toMatchObject({
       type: "user_sessions.revoked",
       actorUserId: administrator,
@@ -82,45 +84,44 @@ describe("an SSO user given their first admin permission", () => {
     vi.stubEnv("OIDC_REQUIRE_MFA_FOR_ADMINS", "1");
     const member = await ssoUser();
     const holder = await ssoUser();
-    const groupId = db.insert(groups).values({ organisationId, name: "Ops" }).returning().get().id;
-    db.insert(groupRoles).values({ groupId, roleId: adminRole }).run();
-    const joined = delegatedChange(db, {
+    const groupId = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0].id;
+    await db.insert(groupRoles).values({ groupId, roleId: adminRole });
+    const joined = await delegatedChange(db, {
       organisationId,
       actorUserId: administrator,
       affected: { userIds: [member] },
-      change: (tx) => tx.insert(groupMembers).values({ groupId, userId: member }).run(),
+      change: async (tx) => await tx.insert(groupMembers).values({ groupId, userId: member }),
     });
     expect(joined).toMatchObject({ ok: true });
-    expect(sessionsOf(member)).toBe(0);
-    db.insert(userRoles).values({ userId: holder, roleId: emptyRole }).run();
-    const edited = delegatedChange(db, {
+    expect(await sessionsOf(member)).toBe(0);
+    await db.insert(userRoles).values({ userId: holder, roleId: emptyRole });
+    const edited = await delegatedChange(db, {
       organisationId,
       actorUserId: administrator,
       affected: { roleId: emptyRole },
       edited: { roleId: emptyRole },
-      change: (tx) =>
-        tx
+      change: async (tx) =>
+        await tx
           .update(roles)
           .set({ permissions: ["users:read"] })
-          .where(eq(roles.id, emptyRole))
-          .run(),
+          .where(eq(roles.id, emptyRole)),
     });
     expect(edited).toMatchObject({ ok: true });
-    expect(sessionsOf(holder)).toBe(0);
+    expect(await sessionsOf(holder)).toBe(0);
   });
 
   it("keeps their sessions when the rule is off, or when they were already an administrator, or for a password user", async () => {
     const promoted = await ssoUser();
-    expect(grant(promoted, adminRole)).toMatchObject({ ok: true });
-    expect(sessionsOf(promoted)).toBe(1);
+    expect(await grant(promoted, adminRole)).toMatchObject({ ok: true });
+    expect(await sessionsOf(promoted)).toBe(1);
     vi.stubEnv("OIDC_REQUIRE_MFA_FOR_ADMINS", "1");
     const again = await ssoUser();
-    db.insert(userRoles).values({ userId: again, roleId: adminRole }).run();
-    expect(grant(again, emptyRole)).toMatchObject({ ok: true });
-    expect(sessionsOf(again)).toBe(1);
+    await db.insert(userRoles).values({ userId: again, roleId: adminRole });
+    expect(await grant(again, emptyRole)).toMatchObject({ ok: true });
+    expect(await sessionsOf(again)).toBe(1);
     const passwordUser = (await insertUser(db, { organisationId })).id;
-    createSession(db, { userId: passwordUser, stage: "active", context: { ip: null, userAgent: null } });
-    expect(grant(passwordUser, adminRole)).toMatchObject({ ok: true });
-    expect(sessionsOf(passwordUser)).toBe(1);
+    await createSession(db, { userId: passwordUser, stage: "active", context: { ip: null, userAgent: null } });
+    expect(await grant(passwordUser, adminRole)).toMatchObject({ ok: true });
+    expect(await sessionsOf(passwordUser)).toBe(1);
   });
 });

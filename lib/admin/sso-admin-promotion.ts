@@ -21,26 +21,26 @@ import { signOutUserEverywhere } from "@/lib/admin/user-admin";
  * first admin permission), in the change's transaction, and audits each.
  * Returns whom it signed out.
  */
-export function signOutSsoUsersNewlyAdmin(
+export async function signOutSsoUsersNewlyAdmin(
   tx: Executor,
   input: { organisationId: number; actorUserId: number; newlyAdmin: number[] },
-): number[] {
+): Promise<number[]> {
   if (input.newlyAdmin.length === 0) return [];
-  const ssoUsers = tx
-    .select({ id: users.id })
-    .from(users)
-    .where(
-      and(
-        eq(users.organisationId, input.organisationId),
-        inArray(users.id, input.newlyAdmin),
-        isNotNull(users.ssoSubject),
-      ),
-    )
-    .all()
-    .map((row) => row.id);
+  const ssoUsers = (
+    await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(
+          eq(users.organisationId, input.organisationId),
+          inArray(users.id, input.newlyAdmin),
+          isNotNull(users.ssoSubject),
+        ),
+      )
+  ).map((row) => row.id);
   for (const userId of ssoUsers) {
-    signOutUserEverywhere(tx, userId);
-    recordAuditEvent(tx, {
+    await signOutUserEverywhere(tx, userId);
+    await recordAuditEvent(tx, {
       type: "user_sessions.revoked",
       organisationId: input.organisationId,
       actorUserId: input.actorUserId,

@@ -17,69 +17,62 @@ import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/sign-in/trusted-browsers";
 
 /** A user of the admin's own organisation, or null: other organisations' users do not exist for this admin. */
-export function findUserInOrganisation(db: Db, organisationId: number, userId: number) {
-  const user = db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      isApiAccount: users.isApiAccount,
-      disabledAt: users.disabledAt,
-      twoFactorRequirement: users.twoFactorRequirement,
-      codeDelivery: users.codeDelivery,
-      codesEnabledAt: users.codesEnabledAt,
-      duoEnabledAt: users.duoEnabledAt,
-      mobileNumber: users.mobileNumber,
-      mobileVerifiedAt: users.mobileVerifiedAt,
-      lastSignInAt: users.lastSignInAt,
-      createdAt: users.createdAt,
-      organisationId: users.organisationId,
-      /** Set for users who sign in through the identity provider (SSO). */
-      ssoIssuer: users.ssoIssuer,
-    })
-    .from(users)
-    .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
-    .get();
+export async function findUserInOrganisation(db: Db, organisationId: number, userId: number) {
+  const user = (
+    await db
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        isApiAccount: users.isApiAccount,
+        disabledAt: users.disabledAt,
+        twoFactorRequirement: users.twoFactorRequirement,
+        codeDelivery: users.codeDelivery,
+        codesEnabledAt: users.codesEnabledAt,
+        duoEnabledAt: users.duoEnabledAt,
+        mobileNumber: users.mobileNumber,
+        mobileVerifiedAt: users.mobileVerifiedAt,
+        lastSignInAt: users.lastSignInAt,
+        createdAt: users.createdAt,
+        organisationId: users.organisationId,
+        /** Set for users who sign in through the identity provider (SSO). */
+        ssoIssuer: users.ssoIssuer,
+      })
+      .from(users)
+      .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
+  )[0];
   if (!user) return null;
-  const hasTotp = hasConfirmedAuthenticator(db, userId);
+  const hasTotp = await hasConfirmedAuthenticator(db, userId);
   return {
     ...user,
     hasTotp,
     /** Factors the user set up themselves, which an admin can remove. */
     hasOwnFactor: hasTotp || user.codesEnabledAt !== null || user.duoEnabledAt !== null,
-    roleIds: db
-      .select({ id: userRoles.roleId })
-      .from(userRoles)
-      .where(eq(userRoles.userId, userId))
-      .all()
-      .map((row) => row.id),
-    groupIds: db
-      .select({ id: groupMembers.groupId })
-      .from(groupMembers)
-      .where(eq(groupMembers.userId, userId))
-      .all()
-      .map((row) => row.id),
+    roleIds: (await db.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId))).map(
+      (row) => row.id,
+    ),
+    groupIds: (
+      await db.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId))
+    ).map((row) => row.id),
   };
 }
 
 /** The organisation's roles and groups; given an actor's reach, each says whether the actor may give it. */
-export function rolesAndGroupsOf(
+export async function rolesAndGroupsOf(
   db: Db,
   organisationId: number,
   reach?: Pick<AccessReach, "mayGrantRole" | "mayGrantGroup">,
 ) {
-  const allRoles = db
+  const allRoles = await db
     .select({ id: roles.id, name: roles.name, requireTwoFactor: roles.requireTwoFactor })
     .from(roles)
     .where(eq(roles.organisationId, organisationId))
-    .orderBy(roles.name)
-    .all();
-  const allGroups = db
+    .orderBy(roles.name);
+  const allGroups = await db
     .select({ id: groups.id, name: groups.name })
     .from(groups)
     .where(eq(groups.organisationId, organisationId))
-    .orderBy(groups.name)
-    .all();
+    .orderBy(groups.name);
   return {
     roles: allRoles.map((role) => ({ ...role, grantable: reach ? reach.mayGrantRole(role.id) : true })),
     groups: allGroups.map((group) => ({ ...group, grantable: reach ? reach.mayGrantGroup(group.id) : true })),
@@ -99,84 +92,73 @@ export type UserAccessChange = {
  * Applies an admin's edit of one user. Role and group ids are kept only when
  * they belong to the organisation, so a forged form cannot reach another's.
  */
-export function applyUserAccessChange(
+export async function applyUserAccessChange(
   tx: Executor,
   organisationId: number,
   userId: number,
   change: UserAccessChange,
-): { previous: { roleIds: number[]; groupIds: number[] }; roleIds: number[]; groupIds: number[] } {
+): Promise<{ previous: { roleIds: number[]; groupIds: number[] }; roleIds: number[]; groupIds: number[] }> {
   // What they held before, for the audit log's before → after.
   const previous = {
-    roleIds: tx
-      .select({ id: userRoles.roleId })
-      .from(userRoles)
-      .where(eq(userRoles.userId, userId))
-      .all()
-      .map((row) => row.id),
-    groupIds: tx
-      .select({ id: groupMembers.groupId })
-      .from(groupMembers)
-      .where(eq(groupMembers.userId, userId))
-      .all()
-      .map((row) => row.id),
+    roleIds: (await tx.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId))).map(
+      (row) => row.id,
+    ),
+    groupIds: (
+      await tx.select({ id: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId))
+    ).map((row) => row.id),
   };
   const ownRoleIds = change.roleIds.length
-    ? tx
-        .select({ id: roles.id })
-        .from(roles)
-        .where(and(eq(roles.organisationId, organisationId), inArray(roles.id, change.roleIds)))
-        .all()
-        .map((row) => row.id)
+    ? (
+        await tx
+          .select({ id: roles.id })
+          .from(roles)
+          .where(and(eq(roles.organisationId, organisationId), inArray(roles.id, change.roleIds)))
+      ).map((row) => row.id)
     : [];
   const ownGroupIds = change.groupIds.length
-    ? tx
-        .select({ id: groups.id })
-        .from(groups)
-        .where(and(eq(groups.organisationId, organisationId), inArray(groups.id, change.groupIds)))
-        .all()
-        .map((row) => row.id)
+    ? (
+        await tx
+          .select({ id: groups.id })
+          .from(groups)
+          .where(and(eq(groups.organisationId, organisationId), inArray(groups.id, change.groupIds)))
+      ).map((row) => row.id)
     : [];
-  tx.update(users)
+  await tx
+    .update(users)
     .set({
       twoFactorRequirement: change.requirement,
       isApiAccount: change.isApiAccount,
       codeDelivery: change.codeDelivery,
     })
-    .where(eq(users.id, userId))
-    .run();
-  tx.delete(userRoles).where(eq(userRoles.userId, userId)).run();
-  if (ownRoleIds.length)
-    tx.insert(userRoles)
-      .values(ownRoleIds.map((roleId) => ({ userId, roleId })))
-      .run();
-  tx.delete(groupMembers).where(eq(groupMembers.userId, userId)).run();
-  if (ownGroupIds.length)
-    tx.insert(groupMembers)
-      .values(ownGroupIds.map((groupId) => ({ userId, groupId })))
-      .run();
-  if (change.removeTwoFactor) removeSecondFactors(tx, userId);
+    .where(eq(users.id, userId));
+  await tx.delete(userRoles).where(eq(userRoles.userId, userId));
+  if (ownRoleIds.length) await tx.insert(userRoles).values(ownRoleIds.map((roleId) => ({ userId, roleId })));
+  await tx.delete(groupMembers).where(eq(groupMembers.userId, userId));
+  if (ownGroupIds.length) await tx.insert(groupMembers).values(ownGroupIds.map((groupId) => ({ userId, groupId })));
+  if (change.removeTwoFactor) await removeSecondFactors(tx, userId);
   // An API account may never use the web UI: whatever sessions it had end now.
-  if (change.isApiAccount) signOutUserEverywhere(tx, userId);
+  if (change.isApiAccount) await signOutUserEverywhere(tx, userId);
   // No longer an API account: its tokens die rather than wait, forgotten, for the box to be ticked again.
-  else revokeApiTokensOfUser(tx, userId);
+  else await revokeApiTokensOfUser(tx, userId);
   return { previous, roleIds: ownRoleIds, groupIds: ownGroupIds };
 }
 
 /** Revokes every live API token of a user; returns how many. */
-export function revokeApiTokensOfUser(tx: Executor, userId: number, now = new Date()): number {
-  return tx
-    .update(apiTokens)
-    .set({ revokedAt: now })
-    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
-    .run().changes;
+export async function revokeApiTokensOfUser(tx: Executor, userId: number, now = new Date()): Promise<number> {
+  return (
+    await tx
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+  ).changes;
 }
 
 /**
  * Ends every session, forgets every remembered browser and withdraws every
  * unused password reset link of a user: whoever was in, or on the way in, is out.
  */
-export function signOutUserEverywhere(tx: Executor, userId: number): number {
-  forgetTrustedBrowsersOfUser(tx, userId);
-  withdrawPasswordResetLinks(tx, userId);
-  return deleteSessionsOfUser(tx, userId);
+export async function signOutUserEverywhere(tx: Executor, userId: number): Promise<number> {
+  await forgetTrustedBrowsersOfUser(tx, userId);
+  await withdrawPasswordResetLinks(tx, userId);
+  return await deleteSessionsOfUser(tx, userId);
 }

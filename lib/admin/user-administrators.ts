@@ -16,8 +16,12 @@ export type Administrator = { id: number; email: string; name: string };
  * nor is the user themselves, an API account, or someone whose invitation
  * is still pending: none of them could act on it.
  */
-export function administratorsWhoMayActOn(db: Executor, organisationId: number, targetUserId: number): Administrator[] {
-  const snapshot = privilegeSnapshot(db, organisationId);
+export async function administratorsWhoMayActOn(
+  db: Executor,
+  organisationId: number,
+  targetUserId: number,
+): Promise<Administrator[]> {
+  const snapshot = await privilegeSnapshot(db, organisationId);
   const target = permissionsOfUser(snapshot, targetUserId);
   const ids = [...snapshot.people.keys()].filter((id) => {
     if (id === targetUserId) return false;
@@ -25,7 +29,7 @@ export function administratorsWhoMayActOn(db: Executor, organisationId: number, 
     return held.has("users:manage") && mayActOn(held, target) === null;
   });
   if (ids.length === 0) return [];
-  return db
+  return await db
     .select({ id: users.id, email: users.email, name: users.name })
     .from(users)
     .where(
@@ -37,6 +41,5 @@ export function administratorsWhoMayActOn(db: Executor, organisationId: number, 
         sql`not ${pendingInvitationSql}`,
       ),
     )
-    .orderBy(users.id)
-    .all();
+    .orderBy(users.id);
 }

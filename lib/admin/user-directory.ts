@@ -60,16 +60,21 @@ const SORTABLE_MATCHES = 1000;
 type SearchColumn = "name" | "email";
 
 /** Whether at most SORTABLE_MATCHES users' `column` lies in [q, upper): read off the index, stopping early. */
-function fewMatches(db: Db, organisationId: number, column: SearchColumn, q: string, upper: string): boolean {
-  const { count } = db
-    .select({ count: sql<number>`count(*)` })
-    .from(
+async function fewMatches(
+  db: Db,
+  organisationId: number,
+  column: SearchColumn,
+  q: string,
+  upper: string,
+): Promise<boolean> {
+  const { count } = (
+    await db.select({ count: sql<number>`count(*)` }).from(
       sql`(select 1 from "users" where "users"."organisation_id" = ${organisationId}
         and "users".${sql.identifier(column)} collate nocase >= ${q}
         and "users".${sql.identifier(column)} collate nocase < ${upper}
         limit ${SORTABLE_MATCHES + 1})`,
     )
-    .get()!;
+  )[0]!;
   return count <= SORTABLE_MATCHES;
 }
 
@@ -87,12 +92,18 @@ function fewMatches(db: Db, organisationId: number, column: SearchColumn, q: str
  * users or 100,000, except a very common prefix across name and email order,
  * which reads every match of the other column (see README, Performance).
  */
-function prefixCandidates(db: Db, organisationId: number, query: UserListQuery, order: SQL, limit: number): SQL {
+async function prefixCandidates(
+  db: Db,
+  organisationId: number,
+  query: UserListQuery,
+  order: SQL,
+  limit: number,
+): Promise<SQL> {
   const { q } = query;
   const upper = `${q}\u{10FFFF}`;
   const alphabetical = query.sort === "name" || query.sort === "email";
-  const branch = (column: SearchColumn) => {
-    const readRange = alphabetical || fewMatches(db, organisationId, column, q, upper);
+  const branch = async (column: SearchColumn) => {
+    const readRange = alphabetical || (await fewMatches(db, organisationId, column, q, upper));
     const value = readRange ? sql`"users".${sql.identifier(column)}` : sql`(+"users".${sql.identifier(column)})`;
     return sql`select "id" from (
       select "users"."id" as "id" from "users"
@@ -102,27 +113,28 @@ function prefixCandidates(db: Db, organisationId: number, query: UserListQuery, 
       order by ${order} limit ${limit}
     )`;
   };
-  return sql`${users.id} in (${branch("name")} union all ${branch("email")})`;
+  return sql`${users.id} in (${await branch("name")} union all ${await branch("email")})`;
 }
 
 /** One page of an organisation's users; `hasMore` instead of a total, which would need every row counted. */
-export function listUsers(db: Db, organisationId: number, query: UserListQuery, now = new Date()) {
-  const organisation = db
-    .select({
-      policy: organisations.twoFactorPolicy,
-      graceDays: organisations.twoFactorGraceDays,
-      allowTotp: organisations.allowTotp,
-      allowCode: organisations.allowCode,
-      ...duoAvailabilityColumns,
-    })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId))
-    .get()!;
+export async function listUsers(db: Db, organisationId: number, query: UserListQuery, now = new Date()) {
+  const organisation = (
+    await db
+      .select({
+        policy: organisations.twoFactorPolicy,
+        graceDays: organisations.twoFactorGraceDays,
+        allowTotp: organisations.allowTotp,
+        allowCode: organisations.allowCode,
+        ...duoAvailabilityColumns,
+      })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId))
+  )[0]!;
   const direction = query.direction === "desc" ? sql`desc` : sql`asc`;
   const order = sql`${ORDER[query.sort]} ${direction}, ${users.id} ${direction}`;
   const pageSize = query.pageSize ?? USERS_PAGE_SIZE;
   const offset = (query.page - 1) * pageSize;
-  const rows = db
+  const rows = await db
     .select({
       id: users.id,
       name: users.name,
@@ -146,16 +158,15 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
     // organisation again would tempt SQLite to walk its whole index instead.
     .where(
       query.q
-        ? prefixCandidates(db, organisationId, query, order, offset + pageSize + 1)
+        ? await prefixCandidates(db, organisationId, query, order, offset + pageSize + 1)
         : eq(users.organisationId, organisationId),
     )
     .orderBy(order)
     .limit(pageSize + 1)
-    .offset(offset)
-    .all();
+    .offset(offset);
 
   const page = rows.slice(0, pageSize);
-  const roleNames = rolesOfUsers(
+  const roleNames = await rolesOfUsers(
     db,
     organisationId,
     page.map((row) => row.id),
@@ -205,7 +216,7 @@ export function listUsers(db: Db, organisationId: number, query: UserListQuery, 
 }
 
 /** Role names per user, direct or through a group, for a page of users in one query; only the organisation's roles count. */
-function rolesOfUsers(db: Db, organisationId: number, userIds: number[]): Map<number, string[]> {
+async function rolesOfUsers(db: Db, organisationId: number, userIds: number[]): Promise<Map<number, string[]>> {
   if (userIds.length === 0) return new Map();
   const direct = db
     .select({ userId: userRoles.userId, name: roles.name })
@@ -219,7 +230,7 @@ function rolesOfUsers(db: Db, organisationId: number, userIds: number[]): Map<nu
     .innerJoin(roles, eq(roles.id, groupRoles.roleId))
     .where(and(inArray(groupMembers.userId, userIds), eq(roles.organisationId, organisationId)));
   const byUser = new Map<number, Set<string>>();
-  for (const { userId, name } of direct.union(viaGroups).all()) {
+  for (const { userId, name } of await direct.union(viaGroups)) {
     byUser.set(userId, (byUser.get(userId) ?? new Set()).add(name));
   }
   return new Map([...byUser].map(([userId, names]) => [userId, [...names].sort()]));

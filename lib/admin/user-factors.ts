@@ -18,13 +18,14 @@ export type FactorView = {
  * Codes a required user gets without turning them on are not listed: they
  * are the organisation's fallback, not a factor the user added.
  */
-export function factorsOfUser(db: Db, userId: number): FactorView[] {
+export async function factorsOfUser(db: Db, userId: number): Promise<FactorView[]> {
   const factors: FactorView[] = [];
-  const totp = db
-    .select({ confirmedAt: totpCredentials.confirmedAt, lastUsedStep: totpCredentials.lastUsedStep })
-    .from(totpCredentials)
-    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
-    .get();
+  const totp = (
+    await db
+      .select({ confirmedAt: totpCredentials.confirmedAt, lastUsedStep: totpCredentials.lastUsedStep })
+      .from(totpCredentials)
+      .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
+  )[0];
   if (totp?.confirmedAt) {
     const lastUsedAt = totp.lastUsedStep === null ? null : new Date(totp.lastUsedStep * TOTP_PERIOD_SECONDS * 1000);
     // The step recorded at enrolment is the confirming code's (up to one step ahead of the clock), not a sign-in.
@@ -32,36 +33,40 @@ export function factorsOfUser(db: Db, userId: number): FactorView[] {
       lastUsedAt && lastUsedAt.getTime() > totp.confirmedAt.getTime() + TOTP_PERIOD_SECONDS * 1000;
     factors.push({ kind: "totp", addedAt: totp.confirmedAt, lastUsedAt: usedSinceEnrolment ? lastUsedAt : null });
   }
-  const user = db
-    .select({ codesEnabledAt: users.codesEnabledAt, duoEnabledAt: users.duoEnabledAt })
-    .from(users)
-    .where(eq(users.id, userId))
-    .get();
+  const user = (
+    await db
+      .select({ codesEnabledAt: users.codesEnabledAt, duoEnabledAt: users.duoEnabledAt })
+      .from(users)
+      .where(eq(users.id, userId))
+  )[0];
   if (user?.codesEnabledAt) {
-    const used = db
-      .select({ at: sql<number | null>`max(${oneTimeCodes.usedAt})` })
-      .from(oneTimeCodes)
-      .where(and(eq(oneTimeCodes.userId, userId), eq(oneTimeCodes.purpose, "second_factor")))
-      .get();
+    const used = (
+      await db
+        .select({ at: sql<number | null>`max(${oneTimeCodes.usedAt})` })
+        .from(oneTimeCodes)
+        .where(and(eq(oneTimeCodes.userId, userId), eq(oneTimeCodes.purpose, "second_factor")))
+    )[0];
     factors.push({ kind: "code", addedAt: user.codesEnabledAt, lastUsedAt: used?.at ? new Date(used.at) : null });
   }
   if (user?.duoEnabledAt) {
-    const used = db
-      .select({ at: sql<number | null>`max(${duoAuthStates.usedAt})` })
-      .from(duoAuthStates)
-      .where(and(eq(duoAuthStates.userId, userId), eq(duoAuthStates.purpose, "sign_in")))
-      .get();
+    const used = (
+      await db
+        .select({ at: sql<number | null>`max(${duoAuthStates.usedAt})` })
+        .from(duoAuthStates)
+        .where(and(eq(duoAuthStates.userId, userId), eq(duoAuthStates.purpose, "sign_in")))
+    )[0];
     factors.push({ kind: "duo", addedAt: user.duoEnabledAt, lastUsedAt: used?.at ? new Date(used.at) : null });
   }
-  const codes = db
-    .select({
-      addedAt: sql<number | null>`max(${recoveryCodes.createdAt})`,
-      lastUsedAt: sql<number | null>`max(${recoveryCodes.usedAt})`,
-      remaining: sql<number>`sum(${recoveryCodes.usedAt} is null)`,
-    })
-    .from(recoveryCodes)
-    .where(eq(recoveryCodes.userId, userId))
-    .get();
+  const codes = (
+    await db
+      .select({
+        addedAt: sql<number | null>`max(${recoveryCodes.createdAt})`,
+        lastUsedAt: sql<number | null>`max(${recoveryCodes.usedAt})`,
+        remaining: sql<number>`sum(${recoveryCodes.usedAt} is null)`,
+      })
+      .from(recoveryCodes)
+      .where(eq(recoveryCodes.userId, userId))
+  )[0];
   if (codes?.addedAt) {
     factors.push({
       kind: "recovery_codes",

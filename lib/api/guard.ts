@@ -69,7 +69,7 @@ export function apiRoute(handler: ApiHandler) {
     try {
       const credentials = credentialsOf(request);
       if ("refusal" in credentials) return credentials.refusal;
-      const caller = authenticateApiToken(getDb(), credentials.token);
+      const caller = await authenticateApiToken(getDb(), credentials.token);
       if (!caller) {
         return unauthenticated(
           "This API token is not valid: it is unknown, revoked or expired, or its account is disabled or no longer an API account.",

@@ -31,7 +31,7 @@ export class NotAnApiAccountError extends Error {
  * Creates a token for an API account and returns it: the only time it exists
  * in clear. Only its SHA-256 and a short hint are stored.
  */
-export function createApiToken(
+export async function createApiToken(
   db: Db,
   input: {
     userId: number;
@@ -41,24 +41,27 @@ export function createApiToken(
     expiresAt?: Date | null;
     now?: Date;
   },
-): { token: string; id: number; hint: string } {
-  const owner = db.select({ isApiAccount: users.isApiAccount }).from(users).where(eq(users.id, input.userId)).get();
+): Promise<{ token: string; id: number; hint: string }> {
+  const owner = (
+    await db.select({ isApiAccount: users.isApiAccount }).from(users).where(eq(users.id, input.userId))
+  )[0];
   if (!owner?.isApiAccount) throw new NotAnApiAccountError();
   const token = generateApiToken();
   const hint = token.slice(0, HINT_LENGTH);
-  const row = db
-    .insert(apiTokens)
-    .values({
-      userId: input.userId,
-      name: input.name,
-      tokenHash: hashToken(token),
-      hint,
-      createdByUserId: input.createdByUserId,
-      expiresAt: input.expiresAt ?? null,
-      ...(input.now ? { createdAt: input.now } : {}),
-    })
-    .returning({ id: apiTokens.id })
-    .get();
+  const row = (
+    await db
+      .insert(apiTokens)
+      .values({
+        userId: input.userId,
+        name: input.name,
+        tokenHash: hashToken(token),
+        hint,
+        createdByUserId: input.createdByUserId,
+        expiresAt: input.expiresAt ?? null,
+        ...(input.now ? { createdAt: input.now } : {}),
+      })
+      .returning({ id: apiTokens.id })
+  )[0];
   return { token, id: row.id, hint };
 }
 
@@ -73,8 +76,8 @@ export type ApiTokenListItem = {
 };
 
 /** A user's tokens, newest first, revoked ones included (the page marks them). Never the hash. */
-export function listApiTokens(db: Db, userId: number): ApiTokenListItem[] {
-  return db
+export async function listApiTokens(db: Db, userId: number): Promise<ApiTokenListItem[]> {
+  return await db
     .select({
       id: apiTokens.id,
       name: apiTokens.name,
@@ -86,22 +89,22 @@ export function listApiTokens(db: Db, userId: number): ApiTokenListItem[] {
     })
     .from(apiTokens)
     .where(eq(apiTokens.userId, userId))
-    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
-    .all();
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
 }
 
 /** Revokes one of `userId`'s tokens; returns its name, or null when there is no such active token. */
-export function revokeApiToken(
+export async function revokeApiToken(
   db: Db,
   input: { userId: number; tokenId: number; now?: Date },
-): { name: string } | null {
+): Promise<{ name: string } | null> {
   return (
-    db
-      .update(apiTokens)
-      .set({ revokedAt: input.now ?? new Date() })
-      .where(and(eq(apiTokens.id, input.tokenId), eq(apiTokens.userId, input.userId), isNull(apiTokens.revokedAt)))
-      .returning({ name: apiTokens.name })
-      .get() ?? null
+    (
+      await db
+        .update(apiTokens)
+        .set({ revokedAt: input.now ?? new Date() })
+        .where(and(eq(apiTokens.id, input.tokenId), eq(apiTokens.userId, input.userId), isNull(apiTokens.revokedAt)))
+        .returning({ name: apiTokens.name })
+    )[0] ?? null
   );
 }
 
@@ -138,13 +141,13 @@ const tokenByHash = preparedQuery((db) =>
  * Revoked or expired tokens, and tokens of accounts that are disabled or are
  * no longer API accounts, open nothing.
  */
-export function authenticateApiToken(db: Db, token: string, now = new Date()): ApiCaller | null {
+export async function authenticateApiToken(db: Db, token: string, now = new Date()): Promise<ApiCaller | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
-  const row = tokenByHash(db).get({ tokenHash: hashToken(token) });
+  const row = await tokenByHash(db).get({ tokenHash: hashToken(token) });
   if (!row || row.revokedAt || row.disabledAt || !row.isApiAccount) return null;
   if (isExpired(row.expiresAt, now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run();
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
   }
   return { tokenId: row.tokenId, user: row.user, organisation: row.organisation };
 }

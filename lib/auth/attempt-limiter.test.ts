@@ -30,10 +30,10 @@ function keysOf({
 }
 
 type Who = { email: string; ip: string | null; knownBrowser?: boolean };
-const attempt = (db: Db, who: Who, now: Date = start) => beginAttempt(db, keysOf(who), now);
+const attempt = async (db: Db, who: Who, now: Date = start) => await beginAttempt(db, keysOf(who), now);
 
-function fail(db: Db, who: Who, times: number, now = start) {
-  for (let i = 0; i < times; i++) expect(attempt(db, who, now).allowed).toBe(true);
+async function fail(db: Db, who: Who, times: number, now = start) {
+  for (let i = 0; i < times; i++) expect((await attempt(db, who, now)).allowed).toBe(true);
 }
 
 describe("password attempt limits", () => {
@@ -42,91 +42,96 @@ describe("password attempt limits", () => {
     db = testDatabase();
   });
 
-  it("locks one account from one address after ten failures, for fifteen minutes", () => {
+  it("locks one account from one address after ten failures, for fifteen minutes", async () => {
     const guesser = { email: "a@example.com", ip: "198.51.100.1" };
-    fail(db, guesser, FAILURE_LIMIT);
-    const refused = attempt(db, guesser, at(1000));
+    await fail(db, guesser, FAILURE_LIMIT);
+    const refused = await attempt(db, guesser, at(1000));
     expect(refused).toEqual({ allowed: false, retryAt: at(FAILURE_WINDOW_MS), limitedBy: "pair" });
     expect(minutesUntil((refused as { retryAt: Date }).retryAt, at(1000))).toBe(15);
-    expect(attempt(db, guesser, at(FAILURE_WINDOW_MS - 1)).allowed).toBe(false);
-    expect(attempt(db, guesser, at(FAILURE_WINDOW_MS)).allowed).toBe(true);
+    expect((await attempt(db, guesser, at(FAILURE_WINDOW_MS - 1))).allowed).toBe(false);
+    expect((await attempt(db, guesser, at(FAILURE_WINDOW_MS))).allowed).toBe(true);
   });
 
-  it("a pair's lock does not reach the same account from another address, nor other accounts from that address", () => {
-    fail(db, { email: "a@example.com", ip: "198.51.100.1" }, FAILURE_LIMIT);
-    expect(attempt(db, { email: "a@example.com", ip: "198.51.100.2" }).allowed).toBe(true);
-    expect(attempt(db, { email: "colleague@example.com", ip: "198.51.100.1" }).allowed).toBe(true);
+  it("a pair's lock does not reach the same account from another address, nor other accounts from that address", async () => {
+    await fail(db, { email: "a@example.com", ip: "198.51.100.1" }, FAILURE_LIMIT);
+    expect((await attempt(db, { email: "a@example.com", ip: "198.51.100.2" })).allowed).toBe(true);
+    expect((await attempt(db, { email: "colleague@example.com", ip: "198.51.100.1" })).allowed).toBe(true);
   });
 
-  it("unlocks a pair when the oldest of its last ten failures leaves the window", () => {
+  it("unlocks a pair when the oldest of its last ten failures leaves the window", async () => {
     const who = { email: "b@example.com", ip: "192.0.2.8" };
-    fail(db, who, 1, start);
-    fail(db, who, FAILURE_LIMIT - 1, at(5 * 60 * 1000));
-    expect(attempt(db, who, at(6 * 60 * 1000))).toMatchObject({
+    await fail(db, who, 1, start);
+    await fail(db, who, FAILURE_LIMIT - 1, at(5 * 60 * 1000));
+    expect(await attempt(db, who, at(6 * 60 * 1000))).toMatchObject({
       allowed: false,
       retryAt: at(FAILURE_WINDOW_MS),
       limitedBy: "pair",
     });
-    expect(attempt(db, who, at(FAILURE_WINDOW_MS)).allowed).toBe(true);
+    expect((await attempt(db, who, at(FAILURE_WINDOW_MS))).allowed).toBe(true);
   });
 
-  it("locks an address spraying guesses over many accounts once it reaches the address limit", () => {
-    for (let i = 0; i < ADDRESS_FAILURE_LIMIT; i++) fail(db, { email: `user${i}@example.com`, ip: "203.0.113.9" }, 1);
-    expect(attempt(db, { email: "fresh@example.com", ip: "203.0.113.9" })).toMatchObject({
+  it("locks an address spraying guesses over many accounts once it reaches the address limit", async () => {
+    for (let i = 0; i < ADDRESS_FAILURE_LIMIT; i++)
+      await fail(db, { email: `user${i}@example.com`, ip: "203.0.113.9" }, 1);
+    expect(await attempt(db, { email: "fresh@example.com", ip: "203.0.113.9" })).toMatchObject({
       allowed: false,
       limitedBy: "address",
     });
-    expect(attempt(db, { email: "fresh@example.com", ip: "203.0.113.10" }).allowed).toBe(true);
+    expect((await attempt(db, { email: "fresh@example.com", ip: "203.0.113.10" })).allowed).toBe(true);
   });
 
-  it("an office behind one address can mistype many times, across people, without being locked", () => {
+  it("an office behind one address can mistype many times, across people, without being locked", async () => {
     for (let person = 0; person < 30; person++)
-      fail(db, { email: `staff${person}@example.com`, ip: "198.51.100.200" }, 3);
-    expect(attempt(db, { email: "staff0@example.com", ip: "198.51.100.200" }).allowed).toBe(true);
+      await fail(db, { email: `staff${person}@example.com`, ip: "198.51.100.200" }, 3);
+    expect((await attempt(db, { email: "staff0@example.com", ip: "198.51.100.200" })).allowed).toBe(true);
   });
 
-  it("counts an IPv6 /64 as one address, so a client cannot hop through its own addresses", () => {
+  it("counts an IPv6 /64 as one address, so a client cannot hop through its own addresses", async () => {
     for (let i = 0; i < FAILURE_LIMIT; i++)
-      fail(db, { email: "v6@example.com", ip: `2001:db8:1:2::${(i + 1).toString(16)}` }, 1);
-    expect(attempt(db, { email: "v6@example.com", ip: "2001:db8:1:2:ffff::1" })).toMatchObject({
+      await fail(db, { email: "v6@example.com", ip: `2001:db8:1:2::${(i + 1).toString(16)}` }, 1);
+    expect(await attempt(db, { email: "v6@example.com", ip: "2001:db8:1:2:ffff::1" })).toMatchObject({
       allowed: false,
       limitedBy: "pair",
     });
-    expect(attempt(db, { email: "v6@example.com", ip: "2001:db8:1:3::1" }).allowed).toBe(true);
+    expect((await attempt(db, { email: "v6@example.com", ip: "2001:db8:1:3::1" })).allowed).toBe(true);
   });
 
   describe("the account from everywhere", () => {
     const accountLimit = DEFAULT_FAILURE_LIMITS.accountFailureLimit;
     /** Failures from as many addresses, so no pair or address limit is reached. */
-    function failFromEverywhere(count: number, now: Date, offset = 0) {
+    async function failFromEverywhere(count: number, now: Date, offset = 0) {
       for (let i = 0; i < count; i++)
-        fail(db, { email: "alice@example.com", ip: `10.${(offset + i) >> 8}.${(offset + i) & 255}.1` }, 1, now);
+        await fail(db, { email: "alice@example.com", ip: `10.${(offset + i) >> 8}.${(offset + i) & 255}.1` }, 1, now);
     }
 
-    it("slows down past its limit with a delay that doubles from one second, and never locks", () => {
-      failFromEverywhere(accountLimit, start);
+    it("slows down past its limit with a delay that doubles from one second, and never locks", async () => {
+      await failFromEverywhere(accountLimit, start);
       const next = { email: "alice@example.com", ip: "172.16.0.1" };
       // The 100th failure is at `start`: the next attempt waits one second.
-      expect(attempt(db, next, start)).toEqual({ allowed: false, retryAt: at(1000), limitedBy: "account" });
-      expect(attempt(db, next, at(1000)).allowed).toBe(true);
+      expect(await attempt(db, next, start)).toEqual({ allowed: false, retryAt: at(1000), limitedBy: "account" });
+      expect((await attempt(db, next, at(1000))).allowed).toBe(true);
       // Now 101 failures, the last at +1 s: two seconds more.
-      expect(attempt(db, next, at(2000))).toEqual({ allowed: false, retryAt: at(3000), limitedBy: "account" });
-      expect(attempt(db, next, at(3000)).allowed).toBe(true);
-      expect(attempt(db, next, at(3000 + 3999))).toMatchObject({ allowed: false, retryAt: at(7000) });
+      expect(await attempt(db, next, at(2000))).toEqual({ allowed: false, retryAt: at(3000), limitedBy: "account" });
+      expect((await attempt(db, next, at(3000))).allowed).toBe(true);
+      expect(await attempt(db, next, at(3000 + 3999))).toMatchObject({ allowed: false, retryAt: at(7000) });
     });
 
-    it("caps the delay at fifteen minutes: however long a stranger keeps at it, the owner can always try again", () => {
+    it("caps the delay at fifteen minutes: however long a stranger keeps at it, the owner can always try again", async () => {
       expect([0, 1, 2, 3, 9, 10, 11, 500].map((extra) => slowDownDelayMs(accountLimit + extra, accountLimit))).toEqual([
         1000, 2000, 4000, 8000, 512_000, 900_000, 900_000, 900_000,
       ]);
       expect(slowDownDelayMs(accountLimit - 1, accountLimit)).toBe(0);
       // A stranger who tries again the moment each delay ends, for a whole day.
-      failFromEverywhere(accountLimit, start);
+      await failFromEverywhere(accountLimit, start);
       let now = start;
       let guesses = 0;
       const day = 24 * 60 * 60 * 1000;
       while (now.getTime() < start.getTime() + day) {
-        const next = attempt(db, { email: "alice@example.com", ip: `172.16.${guesses >> 8}.${guesses & 255}` }, now);
+        const next = await attempt(
+          db,
+          { email: "alice@example.com", ip: `172.16.${guesses >> 8}.${guesses & 255}` },
+          now,
+        );
         if (next.allowed) guesses++;
         else {
           expect(next.retryAt.getTime() - now.getTime()).toBeLessThanOrEqual(SLOW_DOWN_MAX_DELAY_MS);
@@ -137,58 +142,58 @@ describe("password attempt limits", () => {
       expect(guesses).toBeGreaterThan(24 * 4 - 4);
       expect(guesses).toBeLessThan(24 * 4 + 12);
       const owner = { email: "alice@example.com", ip: "192.0.2.200" };
-      const refused = attempt(db, owner, now);
+      const refused = await attempt(db, owner, now);
       const retryAt = refused.allowed ? now : refused.retryAt;
       expect(retryAt.getTime() - now.getTime()).toBeLessThanOrEqual(SLOW_DOWN_MAX_DELAY_MS);
-      expect(attempt(db, owner, retryAt).allowed).toBe(true);
+      expect((await attempt(db, owner, retryAt)).allowed).toBe(true);
     });
 
-    it("lets a browser that signed in to the account before past the slow-down, but not past its own pair limit", () => {
-      failFromEverywhere(accountLimit, start);
+    it("lets a browser that signed in to the account before past the slow-down, but not past its own pair limit", async () => {
+      await failFromEverywhere(accountLimit, start);
       const ownersBrowser = { email: "alice@example.com", ip: "192.0.2.44", knownBrowser: true };
-      expect(attempt(db, { ...ownersBrowser, knownBrowser: false })).toMatchObject({
+      expect(await attempt(db, { ...ownersBrowser, knownBrowser: false })).toMatchObject({
         allowed: false,
         limitedBy: "account",
       });
-      fail(db, ownersBrowser, FAILURE_LIMIT);
-      expect(attempt(db, ownersBrowser)).toMatchObject({ allowed: false, limitedBy: "pair" });
+      await fail(db, ownersBrowser, FAILURE_LIMIT);
+      expect(await attempt(db, ownersBrowser)).toMatchObject({ allowed: false, limitedBy: "pair" });
     });
   });
 
-  it("forgives a success and its pair's earlier failures, but not the address's", () => {
+  it("forgives a success and its pair's earlier failures, but not the address's", async () => {
     const who = { email: "c@example.com", ip: "192.0.2.1" };
-    fail(db, who, FAILURE_LIMIT - 1);
-    const success = attempt(db, who);
+    await fail(db, who, FAILURE_LIMIT - 1);
+    const success = await attempt(db, who);
     if (!success.allowed) throw new Error("expected the tenth attempt to be allowed");
-    forgiveAttempt(
+    await forgiveAttempt(
       db,
       success,
       keysOf(who).filter((key) => key.scope === "pair"),
     );
-    fail(db, who, FAILURE_LIMIT);
-    expect(attempt(db, who).allowed).toBe(false);
+    await fail(db, who, FAILURE_LIMIT);
+    expect((await attempt(db, who)).allowed).toBe(false);
     const addressCount = db.$client
       .prepare("select count(*) as n from sign_in_failures where scope = 'address' and key = ?")
       .get("192.0.2.1") as { n: number };
     expect(addressCount.n).toBe(2 * FAILURE_LIMIT - 1);
   });
 
-  it("survives a restart: the count lives in the database", () => {
-    fail(db, { email: "d@example.com", ip: null }, FAILURE_LIMIT);
+  it("survives a restart: the count lives in the database", async () => {
+    await fail(db, { email: "d@example.com", ip: null }, FAILURE_LIMIT);
     const rows = db.$client
       .prepare("select count(*) as n from sign_in_failures where scope = 'pair' and key = ?")
       .get("unknown d@example.com") as {
       n: number;
     };
     expect(rows.n).toBe(FAILURE_LIMIT);
-    expect(attempt(db, { email: "d@example.com", ip: null }).allowed).toBe(false);
+    expect((await attempt(db, { email: "d@example.com", ip: null })).allowed).toBe(false);
   });
 
-  it("locks a user's second factor independently of their password", () => {
+  it("locks a user's second factor independently of their password", async () => {
     const secondFactor: LimitKey[] = [{ scope: "second_factor", key: "42" }];
-    for (let i = 0; i < FAILURE_LIMIT; i++) expect(beginAttempt(db, secondFactor, start).allowed).toBe(true);
-    expect(beginAttempt(db, secondFactor, start).allowed).toBe(false);
-    expect(attempt(db, { email: "42", ip: null }, start).allowed).toBe(true);
+    for (let i = 0; i < FAILURE_LIMIT; i++) expect((await beginAttempt(db, secondFactor, start)).allowed).toBe(true);
+    expect((await beginAttempt(db, secondFactor, start)).allowed).toBe(false);
+    expect((await attempt(db, { email: "42", ip: null }, start)).allowed).toBe(true);
   });
 
   it.each([

@@ -35,25 +35,26 @@ export function slowDownDelayMs(failures: number, limit: number): number {
  * §3.2.2 lets a verifier slow attempts down instead of locking, which a
  * stranger cannot turn into a denial of service against the owner.
  */
-function slowedUntil(
+async function slowedUntil(
   db: Executor,
   { scope, key, limit = FAILURE_LIMIT, windowMs = FAILURE_WINDOW_MS }: LimitKey,
   now: Date,
-): Date | null {
+): Promise<Date | null> {
   const inWindow = and(
     eq(signInFailures.scope, scope),
     eq(signInFailures.key, key),
     gt(signInFailures.createdAt, new Date(now.getTime() - windowMs)),
   );
-  const failures = db.select({ count: count() }).from(signInFailures).where(inWindow).get()?.count ?? 0;
+  const failures = (await db.select({ count: count() }).from(signInFailures).where(inWindow))[0]?.count ?? 0;
   if (failures < limit) return null;
-  const last = db
-    .select({ createdAt: signInFailures.createdAt })
-    .from(signInFailures)
-    .where(inWindow)
-    .orderBy(desc(signInFailures.createdAt))
-    .limit(1)
-    .get();
+  const last = (
+    await db
+      .select({ createdAt: signInFailures.createdAt })
+      .from(signInFailures)
+      .where(inWindow)
+      .orderBy(desc(signInFailures.createdAt))
+      .limit(1)
+  )[0];
   if (!last) return null;
   const until = new Date(last.createdAt.getTime() + slowDownDelayMs(failures, limit));
   return until > now ? until : null;
@@ -63,29 +64,30 @@ function slowedUntil(
  * When the key is locked, the moment it unlocks: the oldest of the last
  * LIMIT failures leaving the window brings the count back under the limit.
  */
-function lockedUntil(db: Executor, limitKey: LimitKey, now: Date): Date | null {
+async function lockedUntil(db: Executor, limitKey: LimitKey, now: Date): Promise<Date | null> {
   if (limitKey.slowDown) return slowedUntil(db, limitKey, now);
   const { scope, key, limit = FAILURE_LIMIT, windowMs = FAILURE_WINDOW_MS } = limitKey;
-  const limiting = db
-    .select({ createdAt: signInFailures.createdAt })
-    .from(signInFailures)
-    .where(
-      and(
-        eq(signInFailures.scope, scope),
-        eq(signInFailures.key, key),
-        gt(signInFailures.createdAt, new Date(now.getTime() - windowMs)),
-      ),
-    )
-    .orderBy(desc(signInFailures.createdAt))
-    .limit(1)
-    .offset(limit - 1)
-    .get();
+  const limiting = (
+    await db
+      .select({ createdAt: signInFailures.createdAt })
+      .from(signInFailures)
+      .where(
+        and(
+          eq(signInFailures.scope, scope),
+          eq(signInFailures.key, key),
+          gt(signInFailures.createdAt, new Date(now.getTime() - windowMs)),
+        ),
+      )
+      .orderBy(desc(signInFailures.createdAt))
+      .limit(1)
+      .offset(limit - 1)
+  )[0];
   return limiting ? new Date(limiting.createdAt.getTime() + windowMs) : null;
 }
 
 /** When `key` is locked now, the moment it unlocks; otherwise null. */
-export function lockedUntilNow(db: Executor, key: LimitKey, now = new Date()): Date | null {
-  return lockedUntil(db, key, now);
+export async function lockedUntilNow(db: Executor, key: LimitKey, now = new Date()): Promise<Date | null> {
+  return await lockedUntil(db, key, now);
 }
 
 /** A refusal names the key that refused it (the one that stays closed longest), for the audit log. */
@@ -98,31 +100,29 @@ export type Attempt =
  * slip past the check while their secrets are being verified; a successful
  * attempt takes its failure back with `forgiveAttempt`.
  */
-export function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Attempt {
-  return db.transaction(
-    (tx) => {
+export async function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Promise<Attempt> {
+  return await db.transaction(
+    async (tx) => {
       let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
       for (const key of keys) {
-        const retryAt = lockedUntil(tx, key, now);
+        const retryAt = await lockedUntil(tx, key, now);
         if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
       }
       if (refusal) return { allowed: false as const, ...refusal };
-      const failureIds = keys.map(({ scope, key, windowMs = FAILURE_WINDOW_MS }) => {
+      const failureIds = keys.map(async ({ scope, key, windowMs = FAILURE_WINDOW_MS }) => {
         const windowStart = new Date(now.getTime() - windowMs);
-        tx.delete(signInFailures)
+        await tx
+          .delete(signInFailures)
           .where(
             and(
               eq(signInFailures.scope, scope),
               eq(signInFailures.key, key),
               lte(signInFailures.createdAt, windowStart),
             ),
-          )
-          .run();
-        return tx
-          .insert(signInFailures)
-          .values({ scope, key, createdAt: now })
-          .returning({ id: signInFailures.id })
-          .get().id;
+          );
+        return (
+          await tx.insert(signInFailures).values({ scope, key, createdAt: now }).returning({ id: signInFailures.id })
+        )[0].id;
       });
       return { allowed: true, failureIds };
       // Immediate: with several server processes, the check and the reservation must not interleave.
@@ -132,14 +132,14 @@ export function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Attemp
 }
 
 /** Takes back a successful attempt's provisional failures, and wipes the earlier failures of `clear`. */
-export function forgiveAttempt(db: Db, attempt: { failureIds: number[] }, clear: LimitKey[] = []): void {
-  db.transaction((tx) => {
+export async function forgiveAttempt(db: Db, attempt: { failureIds: number[] }, clear: LimitKey[] = []): Promise<void> {
+  await db.transaction(async (tx) => {
     if (attempt.failureIds.length)
-      tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.failureIds)).run();
+      await tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.failureIds));
     if (clear.length) {
-      tx.delete(signInFailures)
-        .where(or(...clear.map(({ scope, key }) => and(eq(signInFailures.scope, scope), eq(signInFailures.key, key)))))
-        .run();
+      await tx
+        .delete(signInFailures)
+        .where(or(...clear.map(({ scope, key }) => and(eq(signInFailures.scope, scope), eq(signInFailures.key, key)))));
     }
   });
 }

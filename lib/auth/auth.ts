@@ -75,9 +75,9 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
           const deviceToken = readCookie(authorizeRequest.headers, knownBrowserCookie(secure).name);
           const result = await signInWithPassword(db, { ...parsed.data, context, deviceToken, trustedToken });
           if (!result.ok) throw new SignInRefused(result);
-          const { stage, rememberedBrowser } = stageAfterPassword(db, result.user.id, trustedToken);
+          const { stage, rememberedBrowser } = await stageAfterPassword(db, result.user.id, trustedToken);
           if (rememberedBrowser) {
-            recordAuditEvent(db, {
+            await recordAuditEvent(db, {
               type: "two_factor.skipped",
               organisationId: result.user.organisationId,
               actorUserId: result.user.id,
@@ -115,7 +115,7 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         if (!claims) return `/login?reason=${ssoRefusalReason("no_claims")}`;
         const context = requestContext(requestHeaders);
         const env = getEnv();
-        const result = signInWithSso(getDb(), claims, {
+        const result = await signInWithSso(getDb(), claims, {
           organisationId: env.OIDC_ORGANISATION_ID,
           allowedDomains: env.OIDC_ALLOWED_DOMAINS,
           requireMfaForAdmins: env.OIDC_REQUIRE_MFA_FOR_ADMINS,
@@ -139,7 +139,7 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
         const db = getDb();
         const stage = user.stage ?? "password";
         const context = user.context ?? { ip: null, userAgent: null };
-        const { token: sessionToken } = createSession(db, {
+        const { token: sessionToken } = await createSession(db, {
           userId: Number(user.id),
           stage,
           context,
@@ -175,14 +175,14 @@ async function buildConfig(request: Request | undefined): Promise<NextAuthConfig
       },
       async decode({ token }) {
         if (!token) return null;
-        const loaded = loadSession(getDb(), token);
+        const loaded = await loadSession(getDb(), token);
         return loaded ? { sessionToken: token, sub: String(loaded.user.id) } : null;
       },
     },
     events: {
       async signOut(message) {
         const sessionToken = "token" in message ? message.token?.sessionToken : undefined;
-        if (typeof sessionToken === "string") deleteSession(getDb(), sessionToken);
+        if (typeof sessionToken === "string") await deleteSession(getDb(), sessionToken);
       },
     },
     logger: {

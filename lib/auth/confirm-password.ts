@@ -24,11 +24,9 @@ export async function confirmCurrentPassword(
   context: RequestContext,
   field = "currentPassword",
 ): Promise<FormState<never> | null> {
-  const { passwordHash } = db
-    .select({ passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.id, user.id))
-    .get()!;
+  const { passwordHash } = (
+    await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id))
+  )[0]!;
   // Signed in already: this browser completed a sign-in, so like a known browser it skips the
   // account-wide slow-down a stranger may have set off (its own per-address limit still applies).
   const check = await checkPassword(db, {

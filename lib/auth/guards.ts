@@ -33,7 +33,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
   const requestHeaders = await headers();
   const token = (await cookies()).get(sessionCookie(secureCookies()).name)?.value;
   if (!token) return null;
-  const loaded = loadSession(getDb(), token);
+  const loaded = await loadSession(getDb(), token);
   return loaded ? { ...loaded, token, context: requestContext(requestHeaders) } : null;
 });
 
@@ -87,7 +87,7 @@ export async function requireLocalAccount(): Promise<CurrentSession> {
 }
 
 export const getCurrentPermissions = cache(async (userId: number): Promise<Set<Permission>> => {
-  return permissionsOf(rolesOfUser(getDb(), userId));
+  return permissionsOf(await rolesOfUser(getDb(), userId));
 });
 
 /** A fully signed-in user holding `permission` through a role; others get 403. */

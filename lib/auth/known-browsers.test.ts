@@ -18,61 +18,67 @@ describe("known browsers", () => {
     bob = await insertUser(db, { email: "bob@example.com" });
   });
 
-  it("the first browser of an account is new but has no others; a second one is new with others; the same one again is not new", () => {
-    const first = recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
+  it("the first browser of an account is new but has no others; a second one is new with others; the same one again is not new", async () => {
+    const first = await recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
     expect(first).toMatchObject({ isNew: true, accountHadOthers: false });
-    const second = recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
+    const second = await recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
     expect(second).toMatchObject({ isNew: true, accountHadOthers: true });
     expect(second.token).not.toBe(first.token);
-    const again = recordKnownBrowser(db, {
+    const again = await recordKnownBrowser(db, {
       userId: alice.id,
       token: first.token,
       context,
       now: new Date(start.getTime() + 5000),
     });
     expect(again).toEqual({ token: first.token, isNew: false, accountHadOthers: true });
-    const rows = db.select().from(knownBrowsers).all();
+    const rows = await db.select().from(knownBrowsers);
     expect(rows).toHaveLength(2);
     // Only the hash is stored, and the visit refreshed lastSeenAt.
     expect(rows.some((row) => row.tokenHash === first.token)).toBe(false);
     expect(rows.map((row) => row.lastSeenAt.getTime()).sort()).toEqual([start.getTime(), start.getTime() + 5000]);
   });
 
-  it("a browser known to one account is not known to another, and keeps its one token for both", () => {
-    const { token } = recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
-    expect(isKnownBrowser(db, { userId: alice.id, deviceToken: token, trustedToken: null }, start)).toBe(true);
-    expect(isKnownBrowser(db, { userId: bob.id, deviceToken: token, trustedToken: null }, start)).toBe(false);
-    const forBob = recordKnownBrowser(db, { userId: bob.id, token, context, now: start });
+  it("a browser known to one account is not known to another, and keeps its one token for both", async () => {
+    const { token } = await recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
+    expect(await isKnownBrowser(db, { userId: alice.id, deviceToken: token, trustedToken: null }, start)).toBe(true);
+    expect(await isKnownBrowser(db, { userId: bob.id, deviceToken: token, trustedToken: null }, start)).toBe(false);
+    const forBob = await recordKnownBrowser(db, { userId: bob.id, token, context, now: start });
     expect(forBob).toMatchObject({ token, isNew: true });
-    expect(isKnownBrowser(db, { userId: bob.id, deviceToken: token, trustedToken: null }, start)).toBe(true);
+    expect(await isKnownBrowser(db, { userId: bob.id, deviceToken: token, trustedToken: null }, start)).toBe(true);
   });
 
-  it("a remembered browser counts as known while its 90 days last", () => {
-    const remembered = rememberBrowser(db, { userId: alice.id, context, now: start });
-    expect(isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: remembered.token }, start)).toBe(
-      true,
-    );
-    expect(isKnownBrowser(db, { userId: bob.id, deviceToken: null, trustedToken: remembered.token }, start)).toBe(
+  it("a remembered browser counts as known while its 90 days last", async () => {
+    const remembered = await rememberBrowser(db, { userId: alice.id, context, now: start });
+    expect(
+      await isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: remembered.token }, start),
+    ).toBe(true);
+    expect(await isKnownBrowser(db, { userId: bob.id, deviceToken: null, trustedToken: remembered.token }, start)).toBe(
       false,
     );
     expect(
-      isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: remembered.token }, remembered.expiresAt),
+      await isKnownBrowser(
+        db,
+        { userId: alice.id, deviceToken: null, trustedToken: remembered.token },
+        remembered.expiresAt,
+      ),
     ).toBe(false);
   });
 
-  it("forgets a browser not seen for a year", () => {
-    const { token } = recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
+  it("forgets a browser not seen for a year", async () => {
+    const { token } = await recordKnownBrowser(db, { userId: alice.id, token: null, context, now: start });
     const later = new Date(start.getTime() + KNOWN_BROWSER_LIFETIME_MS + 1);
-    expect(isKnownBrowser(db, { userId: alice.id, deviceToken: token, trustedToken: null }, later)).toBe(false);
-    expect(recordKnownBrowser(db, { userId: alice.id, token, context, now: later })).toMatchObject({
+    expect(await isKnownBrowser(db, { userId: alice.id, deviceToken: token, trustedToken: null }, later)).toBe(false);
+    expect(await recordKnownBrowser(db, { userId: alice.id, token, context, now: later })).toMatchObject({
       isNew: true,
       accountHadOthers: false,
     });
   });
 
-  it("nothing is known without a token, whatever is stored", () => {
-    recordKnownBrowser(db, { userId: alice.id, token: "", context, now: start });
-    expect(isKnownBrowser(db, { userId: alice.id, deviceToken: "", trustedToken: "" }, start)).toBe(false);
-    expect(isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: undefined }, start)).toBe(false);
+  it("nothing is known without a token, whatever is stored", async () => {
+    await recordKnownBrowser(db, { userId: alice.id, token: "", context, now: start });
+    expect(await isKnownBrowser(db, { userId: alice.id, deviceToken: "", trustedToken: "" }, start)).toBe(false);
+    expect(await isKnownBrowser(db, { userId: alice.id, deviceToken: null, trustedToken: undefined }, start)).toBe(
+      false,
+    );
   });
 });

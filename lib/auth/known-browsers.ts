@@ -19,33 +19,35 @@ export const KNOWN_BROWSER_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
  * Both queries run whatever the tokens, so an unknown email (userId 0) costs
  * the same as a known one (OWASP ASVS 5.0 V6.3.8).
  */
-export function isKnownBrowser(
+export async function isKnownBrowser(
   db: Executor,
   input: { userId: number; deviceToken: string | null | undefined; trustedToken: string | null | undefined },
   now = new Date(),
-): boolean {
-  const byDevice = db
-    .select({ id: knownBrowsers.id })
-    .from(knownBrowsers)
-    .where(
-      and(
-        eq(knownBrowsers.userId, input.userId),
-        eq(knownBrowsers.tokenHash, hashToken(input.deviceToken ?? "")),
-        gt(knownBrowsers.lastSeenAt, new Date(now.getTime() - KNOWN_BROWSER_LIFETIME_MS)),
-      ),
-    )
-    .get();
-  const byRemembered = db
-    .select({ id: trustedBrowsers.id })
-    .from(trustedBrowsers)
-    .where(
-      and(
-        eq(trustedBrowsers.userId, input.userId),
-        eq(trustedBrowsers.tokenHash, hashToken(input.trustedToken ?? "")),
-        gt(trustedBrowsers.expiresAt, now),
-      ),
-    )
-    .get();
+): Promise<boolean> {
+  const byDevice = (
+    await db
+      .select({ id: knownBrowsers.id })
+      .from(knownBrowsers)
+      .where(
+        and(
+          eq(knownBrowsers.userId, input.userId),
+          eq(knownBrowsers.tokenHash, hashToken(input.deviceToken ?? "")),
+          gt(knownBrowsers.lastSeenAt, new Date(now.getTime() - KNOWN_BROWSER_LIFETIME_MS)),
+        ),
+      )
+  )[0];
+  const byRemembered = (
+    await db
+      .select({ id: trustedBrowsers.id })
+      .from(trustedBrowsers)
+      .where(
+        and(
+          eq(trustedBrowsers.userId, input.userId),
+          eq(trustedBrowsers.tokenHash, hashToken(input.trustedToken ?? "")),
+          gt(trustedBrowsers.expiresAt, now),
+        ),
+      )
+  )[0];
   return Boolean(input.deviceToken && byDevice) || Boolean(input.trustedToken && byRemembered);
 }
 
@@ -63,31 +65,32 @@ export type RecordedBrowser = {
  * refreshes its last-seen time). A browser that already carries a device
  * token keeps it, so one browser is one token across accounts.
  */
-export function recordKnownBrowser(
+export async function recordKnownBrowser(
   db: Executor,
   input: { userId: number; token: string | null | undefined; context: RequestContext; now?: Date },
-): RecordedBrowser {
+): Promise<RecordedBrowser> {
   const now = input.now ?? new Date();
   const lifetimeStart = new Date(now.getTime() - KNOWN_BROWSER_LIFETIME_MS);
-  db.delete(knownBrowsers)
-    .where(and(eq(knownBrowsers.userId, input.userId), lt(knownBrowsers.lastSeenAt, lifetimeStart)))
-    .run();
+  await db
+    .delete(knownBrowsers)
+    .where(and(eq(knownBrowsers.userId, input.userId), lt(knownBrowsers.lastSeenAt, lifetimeStart)));
   const token = input.token && input.token.length <= 128 ? input.token : randomToken(32);
-  const seen = db
+  const seen = await db
     .update(knownBrowsers)
     .set({ lastSeenAt: now, ip: input.context.ip, userAgent: input.context.userAgent })
-    .where(and(eq(knownBrowsers.userId, input.userId), eq(knownBrowsers.tokenHash, hashToken(token))))
-    .run();
+    .where(and(eq(knownBrowsers.userId, input.userId), eq(knownBrowsers.tokenHash, hashToken(token))));
   if (seen.changes > 0) return { token, isNew: false, accountHadOthers: true };
   const accountHadOthers = Boolean(
-    db
-      .select({ id: knownBrowsers.id })
-      .from(knownBrowsers)
-      .where(eq(knownBrowsers.userId, input.userId))
-      .limit(1)
-      .get(),
+    (
+      await db
+        .select({ id: knownBrowsers.id })
+        .from(knownBrowsers)
+        .where(eq(knownBrowsers.userId, input.userId))
+        .limit(1)
+    )[0],
   );
-  db.insert(knownBrowsers)
+  await db
+    .insert(knownBrowsers)
     .values({
       userId: input.userId,
       tokenHash: hashToken(token),
@@ -96,7 +99,6 @@ export function recordKnownBrowser(
       createdAt: now,
       lastSeenAt: now,
     })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
   return { token, isNew: true, accountHadOthers };
 }

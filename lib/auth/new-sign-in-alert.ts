@@ -15,18 +15,19 @@ export async function sendNewSignInAlert(
   db: Executor,
   input: { userId: number; context: RequestContext; at: Date },
 ): Promise<void> {
-  const row = db
-    .select({
-      email: users.email,
-      name: users.name,
-      signInAlerts: users.signInAlerts,
-      timeZone: users.timeZone,
-      organisationName: organisations.name,
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(users.id, input.userId))
-    .get();
+  const row = (
+    await db
+      .select({
+        email: users.email,
+        name: users.name,
+        signInAlerts: users.signInAlerts,
+        timeZone: users.timeZone,
+        organisationName: organisations.name,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(eq(users.id, input.userId))
+  )[0];
   if (!row?.signInAlerts) return;
   // notifyUser puts the organisation in front: "Acme: New sign-in to Twofold", like every security email.
   await notifyUser(

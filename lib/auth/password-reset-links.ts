@@ -13,6 +13,6 @@ import { revokeEmailLinks } from "@/lib/email-links";
  * everywhere). Refusing such an account when a link is used is not enough:
  * enabling it again within the 30 minutes would bring the link back.
  */
-export function withdrawPasswordResetLinks(tx: Executor, userId: number, now = new Date()): number {
-  return revokeEmailLinks(tx, { userId, purpose: "password_reset" }, now);
+export async function withdrawPasswordResetLinks(tx: Executor, userId: number, now = new Date()): Promise<number> {
+  return await revokeEmailLinks(tx, { userId, purpose: "password_reset" }, now);
 }

@@ -46,12 +46,12 @@ describe("password reset", () => {
   beforeEach(async () => {
     sent.length = 0;
     db = testDatabase();
-    const organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
+    const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
     user = await insertUser(db, { organisationId, email: "ada@example.com", name: "Ada" });
   });
 
   async function requestFor(email: string, at = new Date(), ip = context.ip) {
-    const outcome = requestPasswordReset(db, { email, context: { ...context, ip } }, at);
+    const outcome = await requestPasswordReset(db, { email, context: { ...context, ip } }, at);
     if (outcome.outcome === "accepted") await outcome.deliver();
     return outcome;
   }
@@ -59,7 +59,7 @@ describe("password reset", () => {
   it("emails a link built from APP_URL whose token is stored only as its hash", async () => {
     await requestFor("  ADA@example.com ");
     const token = tokenFromEmail("ada@example.com");
-    const rows = db.select().from(emailLinks).where(eq(emailLinks.userId, user.id)).all();
+    const rows = await db.select().from(emailLinks).where(eq(emailLinks.userId, user.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.purpose).toBe("password_reset");
     expect(rows[0]!.tokenHash).toBe(hashToken(token));
@@ -89,7 +89,7 @@ describe("password reset", () => {
     await requestFor("robot@example.com");
     expect(sent.find((message) => message.to === "sso@example.com")?.text).toMatch(/not managed by Twofold/);
     expect(sent.find((message) => message.to === "robot@example.com")?.text).toMatch(/API account/);
-    expect(db.select().from(emailLinks).all()).toHaveLength(0);
+    expect(await db.select().from(emailLinks)).toHaveLength(0);
   });
 
   it("sends one typed email at most RESET_REQUESTS_PER_ACCOUNT links an hour, answering as usual", async () => {
@@ -130,20 +130,20 @@ describe("password reset", () => {
     expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.reason === "unusable")).toBe(
       true,
     );
-    const stored = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get()!;
+    const stored = (await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)))[0]!;
     expect(await verifyPassword(stored.passwordHash, `${NEW_PASSWORD} ${winners[0]}`)).toBe(true);
-    expect(db.select().from(auditEvents).where(eq(auditEvents.type, "password_reset.completed")).all()).toHaveLength(1);
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.type, "password_reset.completed"))).toHaveLength(1);
   });
 
   it("refuses a spent link, and one past its 30 minutes", async () => {
     const sentAt = new Date("2026-11-29T10:00:00Z");
-    const account = resetAccountOfUser(db, user.organisationId, user.id)!;
+    const account = (await resetAccountOfUser(db, user.organisationId, user.id))!;
     await issuePasswordResetLink(db, { account, context, now: sentAt });
     const token = tokenFromEmail("ada@example.com");
     const justBefore = new Date(sentAt.getTime() + PASSWORD_RESET_LIFETIME_MS - 1);
     const atExpiry = new Date(sentAt.getTime() + PASSWORD_RESET_LIFETIME_MS);
-    expect(openPasswordReset(db, token, justBefore).state).toBe("live");
-    expect(openPasswordReset(db, token, atExpiry)).toEqual({ state: "unusable", expired: true });
+    expect((await openPasswordReset(db, token, justBefore)).state).toBe("live");
+    expect(await openPasswordReset(db, token, atExpiry)).toEqual({ state: "unusable", expired: true });
     expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context }, atExpiry)).toEqual({
       ok: false,
       reason: "unusable",
@@ -157,21 +157,21 @@ describe("password reset", () => {
     expect(
       await resetPasswordWithLink(db, { token: fresh, newPassword: `${NEW_PASSWORD} again`, context }, atExpiry),
     ).toEqual({ ok: false, reason: "unusable" });
-    expect(openPasswordReset(db, fresh, atExpiry)).toEqual({ state: "unusable", expired: false });
+    expect(await openPasswordReset(db, fresh, atExpiry)).toEqual({ state: "unusable", expired: false });
   });
 
   it("a newer link replaces the earlier one", async () => {
     await requestFor("ada@example.com");
     const first = tokenFromEmail("ada@example.com");
     await requestFor("ada@example.com");
-    expect(openPasswordReset(db, first).state).toBe("unusable");
-    expect(openPasswordReset(db, tokenFromEmail("ada@example.com")).state).toBe("live");
+    expect((await openPasswordReset(db, first)).state).toBe("unusable");
+    expect((await openPasswordReset(db, tokenFromEmail("ada@example.com"))).state).toBe("live");
   });
 
   it("ends every session and remembered browser of the account, and tells the owner", async () => {
-    createSession(db, { userId: user.id, stage: "active", context });
-    createSession(db, { userId: user.id, stage: "password", context });
-    rememberBrowser(db, { userId: user.id, context });
+    await createSession(db, { userId: user.id, stage: "active", context });
+    await createSession(db, { userId: user.id, stage: "password", context });
+    await rememberBrowser(db, { userId: user.id, context });
     await requestFor("ada@example.com");
     const result = await resetPasswordWithLink(db, {
       token: tokenFromEmail("ada@example.com"),
@@ -179,8 +179,8 @@ describe("password reset", () => {
       context,
     });
     expect(result).toMatchObject({ ok: true, sessionsEnded: 2 });
-    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
-    expect(db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id)).all()).toHaveLength(0);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
+    expect(await db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id))).toHaveLength(0);
     expect(sent.at(-1)).toMatchObject({ to: "ada@example.com", subject: "Acme: your password was changed" });
   });
 
@@ -189,13 +189,13 @@ describe("password reset", () => {
     const token = tokenFromEmail("ada@example.com");
     const weak = await resetPasswordWithLink(db, { token, newPassword: "password1234", context });
     expect(weak).toMatchObject({ ok: false, reason: "weak_password" });
-    expect(openPasswordReset(db, token).state).toBe("live");
+    expect((await openPasswordReset(db, token)).state).toBe("live");
   });
 
   it("a link stops working when the account is disabled before it is used", async () => {
     await requestFor("ada@example.com");
     const token = tokenFromEmail("ada@example.com");
-    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
     expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({
       ok: false,
       reason: "unusable",
@@ -204,36 +204,36 @@ describe("password reset", () => {
 
   it("a link sent before the password was changed another way (on the profile) no longer works", async () => {
     const sentAt = new Date("2026-11-29T10:00:00Z");
-    const account = resetAccountOfUser(db, user.organisationId, user.id)!;
+    const account = (await resetAccountOfUser(db, user.organisationId, user.id))!;
     await issuePasswordResetLink(db, { account, context, now: sentAt });
     const token = tokenFromEmail("ada@example.com");
     // What changePasswordAction writes: the owner (or whoever signed in) chose a new password ten minutes later.
     const changedAt = new Date(sentAt.getTime() + 10 * 60 * 1000);
-    db.update(users)
+    await db
+      .update(users)
       .set({ passwordHash: "changed elsewhere", passwordChangedAt: changedAt })
-      .where(eq(users.id, user.id))
-      .run();
+      .where(eq(users.id, user.id));
     const later = new Date(changedAt.getTime() + 60 * 1000);
-    expect(openPasswordReset(db, token, later)).toEqual({ state: "unusable", expired: false });
+    expect(await openPasswordReset(db, token, later)).toEqual({ state: "unusable", expired: false });
     expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context }, later)).toEqual({
       ok: false,
       reason: "unusable",
     });
     // A link sent after the change works as usual.
     await issuePasswordResetLink(db, { account, context, now: later });
-    expect(openPasswordReset(db, tokenFromEmail("ada@example.com"), later).state).toBe("live");
+    expect((await openPasswordReset(db, tokenFromEmail("ada@example.com"), later)).state).toBe("live");
   });
 
   it("a link stays dead when a disabled account is enabled again", async () => {
     await requestFor("ada@example.com");
     const token = tokenFromEmail("ada@example.com");
     // What setAccountDisabledAction does, then its undo a few minutes later.
-    db.transaction((tx) => {
-      tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
-      signOutUserEverywhere(tx, user.id);
+    await db.transaction(async (tx) => {
+      await tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
+      await signOutUserEverywhere(tx, user.id);
     });
-    db.update(users).set({ disabledAt: null }).where(eq(users.id, user.id)).run();
-    expect(openPasswordReset(db, token).state).toBe("unusable");
+    await db.update(users).set({ disabledAt: null }).where(eq(users.id, user.id));
+    expect((await openPasswordReset(db, token)).state).toBe("unusable");
     expect(await resetPasswordWithLink(db, { token, newPassword: NEW_PASSWORD, context })).toEqual({
       ok: false,
       reason: "unusable",
@@ -250,17 +250,21 @@ describe("password reset", () => {
       codeDelivery: "auto",
       removeTwoFactor: false,
     };
-    db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: true }));
-    db.transaction((tx) => applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: false }));
-    expect(openPasswordReset(db, token).state).toBe("unusable");
+    await db.transaction(
+      async (tx) => await applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: true }),
+    );
+    await db.transaction(
+      async (tx) => await applyUserAccessChange(tx, user.organisationId, user.id, { ...change, isApiAccount: false }),
+    );
+    expect((await openPasswordReset(db, token)).state).toBe("unusable");
   });
 
   it("a reset leaves a locked second factor locked", async () => {
     const lockedAt = new Date("2026-11-29T09:00:00Z");
-    db.update(users)
+    await db
+      .update(users)
       .set({ secondFactorLockedAt: lockedAt, secondFactorConsecutiveFailures: 100 })
-      .where(eq(users.id, user.id))
-      .run();
+      .where(eq(users.id, user.id));
     await requestFor("ada@example.com");
     expect(
       (
@@ -271,23 +275,24 @@ describe("password reset", () => {
         })
       ).ok,
     ).toBe(true);
-    const after = db
-      .select({ lockedAt: users.secondFactorLockedAt, failures: users.secondFactorConsecutiveFailures })
-      .from(users)
-      .where(eq(users.id, user.id))
-      .get();
+    const after = (
+      await db
+        .select({ lockedAt: users.secondFactorLockedAt, failures: users.secondFactorConsecutiveFailures })
+        .from(users)
+        .where(eq(users.id, user.id))
+    )[0];
     expect(after).toEqual({ lockedAt, failures: 100 });
   });
 
   it("a token of another purpose (invitation, setup link) opens nothing here", async () => {
-    const other = createEmailLink(db, {
+    const other = await createEmailLink(db, {
       organisationId: user.organisationId,
       userId: user.id,
       purpose: "authenticator_setup",
       lifetimeMs: PASSWORD_RESET_LIFETIME_MS,
     });
     if (!other.ok) throw new Error("no link");
-    expect(openPasswordReset(db, other.token)).toEqual({ state: "unusable", expired: false });
+    expect(await openPasswordReset(db, other.token)).toEqual({ state: "unusable", expired: false });
     expect(await resetPasswordWithLink(db, { token: other.token, newPassword: NEW_PASSWORD, context })).toEqual({
       ok: false,
       reason: "unusable",
@@ -295,7 +300,7 @@ describe("password reset", () => {
   });
 
   it("limits how often an administrator can send a user reset links", async () => {
-    const account = resetAccountOfUser(db, user.organisationId, user.id)!;
+    const account = (await resetAccountOfUser(db, user.organisationId, user.id))!;
     const admin = { id: user.id, name: "Grace" };
     const at = new Date("2026-11-29T10:00:00Z");
     expect(await issuePasswordResetLink(db, { account, context, sentBy: admin, now: at })).toEqual({ ok: true });
@@ -309,7 +314,7 @@ describe("password reset", () => {
     const at = new Date("2026-11-29T10:00:00Z");
     for (let i = 0; i < RESET_REQUESTS_PER_ACCOUNT + 2; i++)
       await requestFor("ada@example.com", new Date(at.getTime() + i * 1000), `203.0.113.${i + 1}`);
-    const account = resetAccountOfUser(db, user.organisationId, user.id)!;
+    const account = (await resetAccountOfUser(db, user.organisationId, user.id))!;
     expect(
       await issuePasswordResetLink(db, {
         account,

@@ -69,24 +69,25 @@ type ResetAccount = {
   passwordChangedAt: Date | null;
 };
 
-function accountWhere(db: Db, where: SQL | undefined): ResetAccount | null {
-  const row = db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      organisationId: users.organisationId,
-      organisationName: organisations.name,
-      passwordHash: users.passwordHash,
-      passwordChangedAt: users.passwordChangedAt,
-      ssoSubject: users.ssoSubject,
-      isApiAccount: users.isApiAccount,
-      disabledAt: users.disabledAt,
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(where)
-    .get();
+async function accountWhere(db: Db, where: SQL | undefined): Promise<ResetAccount | null> {
+  const row = (
+    await db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        organisationId: users.organisationId,
+        organisationName: organisations.name,
+        passwordHash: users.passwordHash,
+        passwordChangedAt: users.passwordChangedAt,
+        ssoSubject: users.ssoSubject,
+        isApiAccount: users.isApiAccount,
+        disabledAt: users.disabledAt,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(where)
+  )[0];
   if (!row) return null;
   const { passwordHash, ssoSubject, isApiAccount, disabledAt, ...account } = row;
   const eligibility: ResetEligibility = ssoSubject
@@ -101,13 +102,13 @@ function accountWhere(db: Db, where: SQL | undefined): ResetAccount | null {
   return { ...account, eligibility };
 }
 
-export function resetAccountByEmail(db: Db, email: string): ResetAccount | null {
+export async function resetAccountByEmail(db: Db, email: string): Promise<ResetAccount | null> {
   // By lower(email), like signing in, which users_email_unique indexes.
-  return accountWhere(db, eq(sql`lower(${users.email})`, normaliseEmail(email)));
+  return await accountWhere(db, eq(sql`lower(${users.email})`, normaliseEmail(email)));
 }
 
-export function resetAccountOfUser(db: Db, organisationId: number, userId: number): ResetAccount | null {
-  return accountWhere(db, and(eq(users.id, userId), eq(users.organisationId, organisationId)));
+export async function resetAccountOfUser(db: Db, organisationId: number, userId: number): Promise<ResetAccount | null> {
+  return await accountWhere(db, and(eq(users.id, userId), eq(users.organisationId, organisationId)));
 }
 
 /** Why an administrator cannot send this user a reset link, or null when they can. */
@@ -158,13 +159,13 @@ export type ResetRequestOutcome =
  * emailing it happen in `deliver`, which the caller runs after the response
  * has gone. An address over its own limit is answered as usual and sent nothing.
  */
-export function requestPasswordReset(
+export async function requestPasswordReset(
   db: Db,
   input: { email: string; context: RequestContext },
   now = new Date(),
-): ResetRequestOutcome {
-  const attempt = beginAttempt(db, resetRequestLimitKeys(input.email, input.context.ip), now);
-  const account = resetAccountByEmail(db, input.email);
+): Promise<ResetRequestOutcome> {
+  const attempt = await beginAttempt(db, resetRequestLimitKeys(input.email, input.context.ip), now);
+  const account = await resetAccountByEmail(db, input.email);
   if (!attempt.allowed) {
     if (attempt.limitedBy === "reset_address") return { outcome: "throttled", retryAt: attempt.retryAt };
     return { outcome: "accepted", deliver: async () => {} };
@@ -176,7 +177,7 @@ export function requestPasswordReset(
 }
 
 async function deliverResetRequest(db: Db, account: ResetAccount, context: RequestContext, now: Date): Promise<void> {
-  recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     type: "password_reset.requested",
     organisationId: account.organisationId,
     targetUserId: account.id,
@@ -207,7 +208,7 @@ export async function issuePasswordResetLink(
 ): Promise<{ ok: true } | { ok: false; reason: "cooldown" | "too_many" | "delivery_failed"; retryAt?: Date }> {
   const { account, sentBy } = input;
   const now = input.now ?? new Date();
-  const created = createEmailLink(db, {
+  const created = await createEmailLink(db, {
     organisationId: account.organisationId,
     userId: account.id,
     purpose: PURPOSE,
@@ -227,8 +228,8 @@ export async function issuePasswordResetLink(
       url: appUrl(passwordResetPath(created.token)),
     }),
   });
-  if (!delivered) revokeEmailLinks(db, { userId: account.id, purpose: PURPOSE }, now);
-  recordAuditEvent(db, {
+  if (!delivered) await revokeEmailLinks(db, { userId: account.id, purpose: PURPOSE }, now);
+  await recordAuditEvent(db, {
     type: delivered ? "password_reset.sent" : "password_reset.undelivered",
     organisationId: account.organisationId,
     actorUserId: sentBy?.id ?? null,
@@ -249,10 +250,10 @@ export type OpenReset =
  * What a reset link lets its holder do, if anything. Only reads: opening the
  * page (as mail scanners do) never spends the link.
  */
-export function openPasswordReset(db: Db, token: string, now = new Date()): OpenReset {
-  const found = lookUpEmailLink(db, PURPOSE, token, now);
+export async function openPasswordReset(db: Db, token: string, now = new Date()): Promise<OpenReset> {
+  const found = await lookUpEmailLink(db, PURPOSE, token, now);
   if (found.state !== "live") return { state: "unusable", expired: found.state === "expired" };
-  const account = resetAccountOfUser(db, found.link.organisationId, found.link.userId);
+  const account = await resetAccountOfUser(db, found.link.organisationId, found.link.userId);
   // The account changed since the link was sent (disabled, made an API account): the link is dead.
   if (!account || account.eligibility !== "local") return { state: "unusable", expired: false };
   // The password was changed since (on the profile, say, after a sign-in with the old one): a link
@@ -281,7 +282,7 @@ export async function resetPasswordWithLink(
   now = new Date(),
 ): Promise<ResetResult> {
   // Checked before hashing, so that nobody without a live link makes the server run argon2.
-  const opened = openPasswordReset(db, input.token, now);
+  const opened = await openPasswordReset(db, input.token, now);
   if (opened.state !== "live") return { ok: false, reason: "unusable" };
   const { account } = opened;
   const problem = newPasswordProblem(input.newPassword, {
@@ -291,22 +292,22 @@ export async function resetPasswordWithLink(
   });
   if (problem) return { ok: false, reason: "weak_password", problem };
   const passwordHash = await hashPassword(input.newPassword);
-  const sessionsEnded = db.transaction(
-    (tx) => {
-      if (!consumeEmailLink(tx, opened.linkId, now)) return null;
+  const sessionsEnded = await db.transaction(
+    async (tx) => {
+      if (!(await consumeEmailLink(tx, opened.linkId, now))) return null;
       // The mailbox has just proved the password: until a sign-in completes, it cannot be the second factor too.
-      tx.update(users)
+      await tx
+        .update(users)
         .set({ passwordHash, passwordChangedAt: now, passwordResetByEmailAt: now })
-        .where(eq(users.id, account.id))
-        .run();
-      revokeEmailLinks(tx, { userId: account.id, purpose: PURPOSE }, now);
-      forgetTrustedBrowsersOfUser(tx, account.id);
+        .where(eq(users.id, account.id));
+      await revokeEmailLinks(tx, { userId: account.id, purpose: PURPOSE }, now);
+      await forgetTrustedBrowsersOfUser(tx, account.id);
       return deleteSessionsOfUser(tx, account.id);
     },
     { behavior: "immediate" },
   );
   if (sessionsEnded === null) return { ok: false, reason: "unusable" };
-  recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     type: "password_reset.completed",
     organisationId: account.organisationId,
     actorUserId: account.id,

@@ -19,19 +19,14 @@ describe("signing in with a password", () => {
     user = await insertUser(db, { email: "ada@example.com" });
   });
 
-  const auditTypes = () =>
-    db
-      .select({ type: auditEvents.type })
-      .from(auditEvents)
-      .all()
-      .map((row) => row.type);
+  const auditTypes = async () => (await db.select({ type: auditEvents.type }).from(auditEvents)).map((row) => row.type);
 
   it("accepts the right password, case-insensitively on the email, and audits it as the password step only", async () => {
     const result = await signInWithPassword(db, { email: "  ADA@Example.com ", password: user.password, context });
     expect(result).toMatchObject({ ok: true, user: { id: user.id, email: "ada@example.com" } });
-    expect(auditTypes()).toEqual(["sign_in.password_verified"]);
+    expect(await auditTypes()).toEqual(["sign_in.password_verified"]);
     // A second step may still be owed: "last sign-in" waits for the sign-in to complete.
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()!.lastSignInAt).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.lastSignInAt).toBeNull();
   });
 
   it("gives an unknown email and a wrong password the same answer after the same work", async () => {
@@ -43,7 +38,7 @@ describe("signing in with a password", () => {
     // Both paths run exactly one argon2 verification (against a dummy hash for the unknown email).
     expect(verify).toHaveBeenCalledTimes(2);
     verify.mockRestore();
-    expect(auditTypes()).toEqual(["sign_in.failed", "sign_in.failed"]);
+    expect(await auditTypes()).toEqual(["sign_in.failed", "sign_in.failed"]);
   });
 
   it("takes about as long for an unknown email as for a wrong password", async () => {
@@ -66,7 +61,7 @@ describe("signing in with a password", () => {
     }
     const result = await signInWithPassword(db, { email: "ada@example.com", password: user.password, context });
     expect(result).toMatchObject({ ok: false, reason: "throttled" });
-    const throttled = db.select().from(auditEvents).all().at(-1)!;
+    const throttled = (await db.select().from(auditEvents)).at(-1)!;
     expect(throttled).toMatchObject({ type: "sign_in.throttled", targetUserId: user.id });
     expect(throttled.details).toMatchObject({ limit: "pair", knownBrowser: false });
     // The owner, elsewhere, is not locked out by it.
@@ -82,7 +77,7 @@ describe("signing in with a password", () => {
   });
 
   it("uses the organisation's own password failure limit", async () => {
-    db.update(organisations).set({ passwordFailureLimit: 3 }).where(eq(organisations.id, user.organisationId)).run();
+    await db.update(organisations).set({ passwordFailureLimit: 3 }).where(eq(organisations.id, user.organisationId));
     for (let i = 0; i < 3; i++)
       await signInWithPassword(db, { email: "ada@example.com", password: `guess ${i}`, context });
     expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toMatchObject({
@@ -91,7 +86,7 @@ describe("signing in with a password", () => {
   });
 
   it("a stranger's failures from many addresses slow the account down, but not the owner's known browser", async () => {
-    db.update(organisations).set({ accountFailureLimit: 5 }).where(eq(organisations.id, user.organisationId)).run();
+    await db.update(organisations).set({ accountFailureLimit: 5 }).where(eq(organisations.id, user.organisationId));
     const now = new Date();
     for (let i = 0; i < 8; i++) {
       await signInWithPassword(
@@ -106,9 +101,9 @@ describe("signing in with a password", () => {
       now,
     );
     expect(fromNewBrowser).toMatchObject({ ok: false, reason: "throttled" });
-    expect(db.select().from(auditEvents).all().at(-1)!.details).toMatchObject({ limit: "account" });
+    expect((await db.select().from(auditEvents)).at(-1)!.details).toMatchObject({ limit: "account" });
 
-    const { token } = recordKnownBrowser(db, { userId: user.id, token: null, context });
+    const { token } = await recordKnownBrowser(db, { userId: user.id, token: null, context });
     const fromKnownBrowser = await signInWithPassword(
       db,
       { email: "ada@example.com", password: user.password, context, deviceToken: token },
@@ -117,7 +112,7 @@ describe("signing in with a password", () => {
     expect(fromKnownBrowser).toMatchObject({ ok: true });
     // Another account's device token is worth nothing here.
     const other = await insertUser(db, { email: "other@example.com" });
-    const othersToken = recordKnownBrowser(db, { userId: other.id, token: null, context }).token;
+    const othersToken = (await recordKnownBrowser(db, { userId: other.id, token: null, context })).token;
     expect(
       await signInWithPassword(
         db,
@@ -132,11 +127,11 @@ describe("signing in with a password", () => {
     const result = await signInWithPassword(db, { email: "ada@example.com", password: "whatever", context });
     verify.mockRestore();
     expect(result).toEqual({ ok: false, reason: "busy", retryAfterSeconds: 3 });
-    expect(db.select().from(signInFailures).all()).toEqual([]);
+    expect(await db.select().from(signInFailures)).toEqual([]);
   });
 
   it("refuses disabled accounts and API accounts, telling only someone who knows the password", async () => {
-    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
     expect(await signInWithPassword(db, { email: "ada@example.com", password: "wrong", context })).toEqual({
       ok: false,
       reason: "invalid",
@@ -145,7 +140,7 @@ describe("signing in with a password", () => {
       ok: false,
       reason: "disabled",
     });
-    db.update(users).set({ disabledAt: null, isApiAccount: true }).where(eq(users.id, user.id)).run();
+    await db.update(users).set({ disabledAt: null, isApiAccount: true }).where(eq(users.id, user.id));
     expect(await signInWithPassword(db, { email: "ada@example.com", password: user.password, context })).toEqual({
       ok: false,
       reason: "api_account",
@@ -177,12 +172,12 @@ describe("signing in with a password", () => {
     }
     expect(verify).toHaveBeenCalledTimes(3);
     verify.mockRestore();
-    expect(db.select().from(users).where(eq(users.id, ssoUser.id)).get()!.lastSignInAt).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, ssoUser.id)))[0]!.lastSignInAt).toBeNull();
   });
 
   it("treats SQL-looking input as an ordinary wrong email", async () => {
     const result = await signInWithPassword(db, { email: "' OR 1=1 --@example.com", password: "' OR '1'='1", context });
     expect(result).toEqual({ ok: false, reason: "invalid" });
-    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(await db.select().from(users)).toHaveLength(1);
   });
 });

@@ -23,20 +23,21 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function findUserByEmail(db: Db, email: string) {
-  return db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      organisationId: users.organisationId,
-      passwordHash: users.passwordHash,
-      disabledAt: users.disabledAt,
-      isApiAccount: users.isApiAccount,
-    })
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, normaliseEmail(email)))
-    .get();
+export async function findUserByEmail(db: Db, email: string) {
+  return (
+    await db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        organisationId: users.organisationId,
+        passwordHash: users.passwordHash,
+        disabledAt: users.disabledAt,
+        isApiAccount: users.isApiAccount,
+      })
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, normaliseEmail(email)))
+  )[0];
 }
 
 export type PasswordCheck =
@@ -76,17 +77,18 @@ export const DEFAULT_FAILURE_LIMITS: FailureLimits = {
  * The failure limits for an email: its organisation's, or the defaults. One
  * query either way, so an unknown email takes the same path (ASVS 5.0 V6.3.8).
  */
-export function failureLimitsForEmail(db: Db, email: string): FailureLimits {
-  const row = db
-    .select({
-      passwordFailureLimit: organisations.passwordFailureLimit,
-      accountFailureLimit: organisations.accountFailureLimit,
-      failureWindowMinutes: organisations.failureWindowMinutes,
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(sql`lower(${users.email})`, normaliseEmail(email)))
-    .get();
+export async function failureLimitsForEmail(db: Db, email: string): Promise<FailureLimits> {
+  const row = (
+    await db
+      .select({
+        passwordFailureLimit: organisations.passwordFailureLimit,
+        accountFailureLimit: organisations.accountFailureLimit,
+        failureWindowMinutes: organisations.failureWindowMinutes,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(eq(sql`lower(${users.email})`, normaliseEmail(email)))
+  )[0];
   return row ?? DEFAULT_FAILURE_LIMITS;
 }
 
@@ -155,24 +157,24 @@ export async function checkPassword(
       email: input.email,
       ip: input.ip,
       knownBrowser: input.knownBrowser ?? false,
-      limits: failureLimitsForEmail(db, input.email),
+      limits: await failureLimitsForEmail(db, input.email),
     }),
     ...ownKeys,
   ];
-  const attempt = beginAttempt(db, keys, now);
+  const attempt = await beginAttempt(db, keys, now);
   if (!attempt.allowed) return { outcome: "throttled", retryAt: attempt.retryAt, limitedBy: attempt.limitedBy };
   let correct: boolean;
   try {
     correct = await verifyPassword(input.passwordHash, input.password);
   } catch (error) {
     // Refused before any guess was checked: it costs the guesser nothing, and the owner nothing either.
-    if (error instanceof HashingBusy) forgiveAttempt(db, attempt);
+    if (error instanceof HashingBusy) await forgiveAttempt(db, attempt);
     throw error;
   }
   if (!correct) return { outcome: "wrong" };
   // This pair's earlier failures are forgiven. The address's and the account's
   // are not: they may be a stranger's, whom the owner's success must not reset.
-  forgiveAttempt(db, attempt, [...keys.filter((key) => key.scope === "pair"), ...ownKeys]);
+  await forgiveAttempt(db, attempt, [...keys.filter((key) => key.scope === "pair"), ...ownKeys]);
   return { outcome: "correct" };
 }
 
@@ -191,10 +193,10 @@ export async function signInWithPassword(
 ): Promise<PasswordSignInResult> {
   const email = normaliseEmail(input.email);
   const { context } = input;
-  const user = findUserByEmail(db, email);
+  const user = await findUserByEmail(db, email);
   const organisationId = user?.organisationId ?? null;
   // Asked for unknown emails too (of user 0, who never exists), so both take the same path.
-  const knownBrowser = isKnownBrowser(
+  const knownBrowser = await isKnownBrowser(
     db,
     { userId: user?.id ?? 0, deviceToken: input.deviceToken, trustedToken: input.trustedToken },
     now,
@@ -212,7 +214,7 @@ export async function signInWithPassword(
     throw error;
   }
   if (check.outcome === "throttled") {
-    recordAuditEvent(db, {
+    await recordAuditEvent(db, {
       type: "sign_in.throttled",
       organisationId,
       targetUserId: user?.id,
@@ -223,7 +225,7 @@ export async function signInWithPassword(
     return { ok: false, reason: "throttled", retryAt: check.retryAt };
   }
   if (!user || check.outcome === "wrong") {
-    recordAuditEvent(db, {
+    await recordAuditEvent(db, {
       type: "sign_in.failed",
       organisationId,
       targetUserId: user?.id,
@@ -236,7 +238,7 @@ export async function signInWithPassword(
 
   const refusal = user.disabledAt ? "disabled" : user.isApiAccount ? "api_account" : null;
   if (refusal) {
-    recordAuditEvent(db, {
+    await recordAuditEvent(db, {
       type: "sign_in.refused",
       organisationId,
       targetUserId: user.id,
@@ -249,9 +251,9 @@ export async function signInWithPassword(
 
   const upgradedHash =
     user.passwordHash && passwordNeedsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
-  if (upgradedHash) db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id)).run();
+  if (upgradedHash) await db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, user.id));
   // Only the password passed: "last sign-in" moves when the sign-in completes (lib/auth/sign-in-completed.ts).
-  recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     type: "sign_in.password_verified",
     organisationId,
     actorUserId: user.id,

@@ -38,14 +38,14 @@ const rolesOfUserQuery = preparedQuery((db) =>
 );
 
 /** Names of the roles a user holds, directly or through a group. */
-export function rolesOfUser(db: Db, userId: number) {
-  return rolesOfUserQuery(db).all({ userId });
+export async function rolesOfUser(db: Db, userId: number) {
+  return await rolesOfUserQuery(db).all({ userId });
 }
 
 export function permissionsOf(heldRoles: Array<{ permissions: Permission[] }>): Set<Permission> {
   return new Set(heldRoles.flatMap((role) => role.permissions));
 }
 
-export function userHasPermission(db: Db, userId: number, permission: Permission): boolean {
-  return permissionsOf(rolesOfUser(db, userId)).has(permission);
+export async function userHasPermission(db: Db, userId: number, permission: Permission): Promise<boolean> {
+  return permissionsOf(await rolesOfUser(db, userId)).has(permission);
 }

@@ -59,34 +59,33 @@ function sessionLifetimeMs(stage: SessionStage, sessionDurationDays: number): nu
  * Starts a session and returns the token for the cookie. Only its hash is
  * stored; the expiry is absolute, fixed now from the organisation's duration.
  */
-export function createSession(
+export async function createSession(
   db: Executor,
   input: { userId: number; stage: SessionStage; context: RequestContext; now?: Date; authenticatedAt?: Date },
-): { token: string; expiresAt: Date } {
+): Promise<{ token: string; expiresAt: Date }> {
   const now = input.now ?? new Date();
-  const organisation = db
-    .select({ sessionDurationDays: organisations.sessionDurationDays })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(users.id, input.userId))
-    .get();
+  const organisation = (
+    await db
+      .select({ sessionDurationDays: organisations.sessionDurationDays })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(eq(users.id, input.userId))
+  )[0];
   if (!organisation) throw new Error(`No user ${input.userId}`);
   const token = randomToken(SESSION_TOKEN_BYTES);
   const expiresAt = new Date(now.getTime() + sessionLifetimeMs(input.stage, organisation.sessionDurationDays));
-  db.insert(sessions)
-    .values({
-      tokenHash: hashToken(token),
-      userId: input.userId,
-      stage: input.stage,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt,
-      ip: input.context.ip,
-      userAgent: input.context.userAgent,
-      // A full session starts at the moment its user finished proving who they are.
-      authenticatedAt: input.stage === "active" ? (input.authenticatedAt ?? now) : null,
-    })
-    .run();
+  await db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    userId: input.userId,
+    stage: input.stage,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt,
+    ip: input.context.ip,
+    userAgent: input.context.userAgent,
+    // A full session starts at the moment its user finished proving who they are.
+    authenticatedAt: input.stage === "active" ? (input.authenticatedAt ?? now) : null,
+  });
   return { token, expiresAt };
 }
 
@@ -143,20 +142,20 @@ export function isIdle(session: Pick<SessionView, "stage" | "lastSeenAt">, idleM
  * Expired and idle sessions, and sessions of users who may no longer use the
  * web UI (disabled, or API accounts), are deleted on sight.
  */
-export function loadSession(db: Db, token: string, now = new Date()): LoadedSession | null {
+export async function loadSession(db: Db, token: string, now = new Date()): Promise<LoadedSession | null> {
   if (!token) return null;
   const tokenHash = hashToken(token);
-  const row = sessionByTokenHash(db).get({ tokenHash });
+  const row = await sessionByTokenHash(db).get({ tokenHash });
   if (!row) return null;
 
   const { disabledAt, isApiAccount, ...user } = row.user;
   const idle = isIdle(row.session, row.organisation.sessionIdleMinutes, now);
   if (row.session.expiresAt <= now || idle || disabledAt || isApiAccount) {
-    db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+    await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
     return null;
   }
   if (now.getTime() - row.session.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
-    db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash)).run();
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
     row.session.lastSeenAt = now;
   }
   return { session: row.session, user, organisation: row.organisation };
@@ -167,18 +166,16 @@ export function loadSession(db: Db, token: string, now = new Date()): LoadedSess
  * existed before the second factor is worthless after it (no session fixation).
  * Returns null if the old session is already gone.
  */
-export function rotateSession(
+export async function rotateSession(
   db: Db,
   oldTokenHash: string,
   input: { stage: SessionStage; context: RequestContext; now?: Date; authenticatedAt?: Date },
-): { token: string; expiresAt: Date } | null {
-  return db.transaction((tx) => {
-    const old = tx
-      .delete(sessions)
-      .where(eq(sessions.tokenHash, oldTokenHash))
-      .returning({ userId: sessions.userId })
-      .get();
-    return old ? createSession(tx, { userId: old.userId, ...input }) : null;
+): Promise<{ token: string; expiresAt: Date } | null> {
+  return await db.transaction(async (tx) => {
+    const old = (
+      await tx.delete(sessions).where(eq(sessions.tokenHash, oldTokenHash)).returning({ userId: sessions.userId })
+    )[0];
+    return old ? await createSession(tx, { userId: old.userId, ...input }) : null;
   });
 }
 
@@ -187,60 +184,61 @@ export function rotateSession(
  * user without a factor. Only an active session is demoted: of two requests
  * racing to demote it, one wins (true) and the other changes nothing (false).
  */
-export function demoteSessionToSetup(
+export async function demoteSessionToSetup(
   db: Db,
   tokenHash: string,
   stage: "setup" | "email_setup" = "setup",
   now = new Date(),
-): boolean {
+): Promise<boolean> {
   // A setup session lives no longer than one started at the password would:
   // the demoted session must not keep its 90 days while half signed in.
   const latest = new Date(now.getTime() + sessionLifetimeMs(stage, 0));
   return (
-    db
-      .update(sessions)
-      .set({ stage, expiresAt: sql`min(${sessions.expiresAt}, ${latest.getTime()})` })
-      .where(and(eq(sessions.tokenHash, tokenHash), eq(sessions.stage, "active")))
-      .run().changes === 1
+    (
+      await db
+        .update(sessions)
+        .set({ stage, expiresAt: sql`min(${sessions.expiresAt}, ${latest.getTime()})` })
+        .where(and(eq(sessions.tokenHash, tokenHash), eq(sessions.stage, "active")))
+    ).changes === 1
   );
 }
 
-export function deleteSession(db: Db, token: string): void {
-  db.delete(sessions)
-    .where(eq(sessions.tokenHash, hashToken(token)))
-    .run();
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
 }
 
 /** Signs a user out everywhere, optionally keeping the session they act from. */
-export function deleteSessionsOfUser(db: Executor, userId: number, options: { exceptTokenHash?: string } = {}): number {
+export async function deleteSessionsOfUser(
+  db: Executor,
+  userId: number,
+  options: { exceptTokenHash?: string } = {},
+): Promise<number> {
   const condition = options.exceptTokenHash
     ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, options.exceptTokenHash))
     : eq(sessions.userId, userId);
-  return db.delete(sessions).where(condition).run().changes;
+  return (await db.delete(sessions).where(condition)).changes;
 }
 
 /** Deletes one of a user's sessions by its hash; scoped to the user so nobody can end another's session. */
-export function deleteSessionOfUser(db: Executor, userId: number, tokenHash: string): boolean {
+export async function deleteSessionOfUser(db: Executor, userId: number, tokenHash: string): Promise<boolean> {
   return (
-    db
-      .delete(sessions)
-      .where(and(eq(sessions.userId, userId), eq(sessions.tokenHash, tokenHash)))
-      .run().changes > 0
+    (await db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tokenHash, tokenHash)))).changes > 0
   );
 }
 
-export function deleteSessionsOfOrganisation(db: Executor, organisationId: number): number {
-  return db
-    .delete(sessions)
-    .where(
-      sql`${sessions.userId} in (select ${users.id} from ${users} where ${users.organisationId} = ${organisationId})`,
-    )
-    .run().changes;
+export async function deleteSessionsOfOrganisation(db: Executor, organisationId: number): Promise<number> {
+  return (
+    await db
+      .delete(sessions)
+      .where(
+        sql`${sessions.userId} in (select ${users.id} from ${users} where ${users.organisationId} = ${organisationId})`,
+      )
+  ).changes;
 }
 
 /** A user's live sessions, newest activity first, for "your sessions" on the profile. */
-export function listSessionsOfUser(db: Db, userId: number, now = new Date()): SessionView[] {
-  return db
+export async function listSessionsOfUser(db: Db, userId: number, now = new Date()): Promise<SessionView[]> {
+  return await db
     .select({
       tokenHash: sessions.tokenHash,
       stage: sessions.stage,
@@ -254,19 +252,15 @@ export function listSessionsOfUser(db: Db, userId: number, now = new Date()): Se
     })
     .from(sessions)
     .where(and(eq(sessions.userId, userId), sql`${sessions.expiresAt} > ${now.getTime()}`))
-    .orderBy(sql`${sessions.lastSeenAt} desc`)
-    .all();
+    .orderBy(sql`${sessions.lastSeenAt} desc`);
 }
 
 /** "Confirm access" succeeded: the session counts as freshly authenticated for the next few minutes. */
-export function markReauthenticated(db: Db, tokenHash: string, now = new Date()): void {
-  db.update(sessions).set({ authenticatedAt: now }).where(eq(sessions.tokenHash, tokenHash)).run();
+export async function markReauthenticated(db: Db, tokenHash: string, now = new Date()): Promise<void> {
+  await db.update(sessions).set({ authenticatedAt: now }).where(eq(sessions.tokenHash, tokenHash));
 }
 
 /** Expired rows are refused on sight anyway; this keeps the table small. */
-export function deleteExpiredSessions(db: Db, now = new Date()): number {
-  return db
-    .delete(sessions)
-    .where(sql`${sessions.expiresAt} <= ${now.getTime()}`)
-    .run().changes;
+export async function deleteExpiredSessions(db: Db, now = new Date()): Promise<number> {
+  return (await db.delete(sessions).where(sql`${sessions.expiresAt} <= ${now.getTime()}`)).changes;
 }

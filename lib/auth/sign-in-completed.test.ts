@@ -11,7 +11,7 @@ describe("a completed sign-in", () => {
   it("sets last sign-in, records sign_in.completed with how, and keeps the browser's zone", async () => {
     const db = testDatabase();
     const user = await insertUser(db);
-    recordSignInCompleted(db, {
+    await recordSignInCompleted(db, {
       userId: user.id,
       context,
       via: "second_factor",
@@ -19,11 +19,11 @@ describe("a completed sign-in", () => {
       timeZone: "Europe/Paris",
       now: at,
     });
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()).toMatchObject({
+    expect((await db.select().from(users).where(eq(users.id, user.id)))[0]).toMatchObject({
       lastSignInAt: at,
       timeZone: "Europe/Paris",
     });
-    expect(db.select().from(auditEvents).all()).toMatchObject([
+    expect(await db.select().from(auditEvents)).toMatchObject([
       {
         type: "sign_in.completed",
         actorUserId: user.id,
@@ -38,9 +38,15 @@ describe("a completed sign-in", () => {
   it("keeps the stored zone when the browser told none, or one that is not a zone", async () => {
     const db = testDatabase();
     const user = await insertUser(db);
-    recordSignInCompleted(db, { userId: user.id, context, via: "password", timeZone: "Europe/Paris", now: at });
-    recordSignInCompleted(db, { userId: user.id, context, via: "password", timeZone: null, now: at });
-    recordSignInCompleted(db, { userId: user.id, context, via: "password", timeZone: "Mars/Olympus_Mons", now: at });
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()!.timeZone).toBe("Europe/Paris");
+    await recordSignInCompleted(db, { userId: user.id, context, via: "password", timeZone: "Europe/Paris", now: at });
+    await recordSignInCompleted(db, { userId: user.id, context, via: "password", timeZone: null, now: at });
+    await recordSignInCompleted(db, {
+      userId: user.id,
+      context,
+      via: "password",
+      timeZone: "Mars/Olympus_Mons",
+      now: at,
+    });
+    expect((await db.select().from(users).where(eq(users.id, user.id)))[0]!.timeZone).toBe("Europe/Paris");
   });
 });

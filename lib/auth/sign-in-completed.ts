@@ -24,7 +24,7 @@ export type SignInCompletion =
  * `sign_in.password_verified` and nothing else). The browser's time zone, when
  * it told one, becomes the user's, for the times in their emails.
  */
-export function recordSignInCompleted(
+export async function recordSignInCompleted(
   db: Db,
   input: {
     userId: number;
@@ -35,17 +35,18 @@ export function recordSignInCompleted(
     timeZone?: string | null;
     now?: Date;
   },
-): void {
+): Promise<void> {
   const now = input.now ?? new Date();
   const timeZone = canonicalTimeZone(input.timeZone);
-  const user = db
-    .update(users)
-    .set({ lastSignInAt: now, ...(timeZone ? { timeZone } : {}) })
-    .where(eq(users.id, input.userId))
-    .returning({ organisationId: users.organisationId })
-    .get();
+  const user = (
+    await db
+      .update(users)
+      .set({ lastSignInAt: now, ...(timeZone ? { timeZone } : {}) })
+      .where(eq(users.id, input.userId))
+      .returning({ organisationId: users.organisationId })
+  )[0];
   if (!user) return;
-  recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     type: "sign_in.completed",
     organisationId: user.organisationId,
     actorUserId: input.userId,

@@ -54,26 +54,28 @@ function nameFrom(claim: unknown, email: string): string {
   return cleaned || email;
 }
 
-function emailBelongsToAnother(db: Executor, email: string, exceptUserId?: number): boolean {
+async function emailBelongsToAnother(db: Executor, email: string, exceptUserId?: number): Promise<boolean> {
   const sameEmail = eq(sql`lower(${users.email})`, email);
   return Boolean(
-    db
-      .select({ id: users.id })
-      .from(users)
-      .where(exceptUserId === undefined ? sameEmail : and(sameEmail, ne(users.id, exceptUserId)))
-      .get(),
+    (
+      await db
+        .select({ id: users.id })
+        .from(users)
+        .where(exceptUserId === undefined ? sameEmail : and(sameEmail, ne(users.id, exceptUserId)))
+    )[0],
   );
 }
 
 /** The organisation new SSO users join: the configured one, or the first one created. */
-function organisationForNewUsers(db: Executor, configuredId: number | undefined): number | null {
-  const row = db
-    .select({ id: organisations.id })
-    .from(organisations)
-    .where(configuredId === undefined ? undefined : eq(organisations.id, configuredId))
-    .orderBy(asc(organisations.id))
-    .limit(1)
-    .get();
+async function organisationForNewUsers(db: Executor, configuredId: number | undefined): Promise<number | null> {
+  const row = (
+    await db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(configuredId === undefined ? undefined : eq(organisations.id, configuredId))
+      .orderBy(asc(organisations.id))
+      .limit(1)
+  )[0];
   return row?.id ?? null;
 }
 
@@ -110,32 +112,37 @@ type SsoSignInOptions = {
  * role or through a group) makes a user an administrator here. Read on the
  * transaction's connection (SQLite runs it synchronously on the same one).
  */
-function holdsAdminPermission(db: Db, userId: number): boolean {
-  return permissionsOf(rolesOfUser(db, userId)).size > 0;
+async function holdsAdminPermission(db: Db, userId: number): Promise<boolean> {
+  return permissionsOf(await rolesOfUser(db, userId)).size > 0;
 }
 
-function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSignInOptions): Outcome {
+async function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSignInOptions): Promise<Outcome> {
   const allowedDomains = options.allowedDomains ?? [];
   const { issuer, subject } = claims;
   const email = emailFrom(claims.email);
-  const existing = tx
-    .select({
-      id: users.id,
-      organisationId: users.organisationId,
-      email: users.email,
-      name: users.name,
-      disabledAt: users.disabledAt,
-      isApiAccount: users.isApiAccount,
-    })
-    .from(users)
-    .where(and(eq(users.ssoIssuer, issuer), eq(users.ssoSubject, subject)))
-    .get();
+  const existing = (
+    await tx
+      .select({
+        id: users.id,
+        organisationId: users.organisationId,
+        email: users.email,
+        name: users.name,
+        disabledAt: users.disabledAt,
+        isApiAccount: users.isApiAccount,
+      })
+      .from(users)
+      .where(and(eq(users.ssoIssuer, issuer), eq(users.ssoSubject, subject)))
+  )[0];
 
   if (existing) {
     if (existing.disabledAt) return refused("disabled", existing.organisationId, existing.id);
     if (existing.isApiAccount) return refused("api_account", existing.organisationId, existing.id);
     // Checked before anything is updated: a refused sign-in changes nothing.
-    if (options.requireMfaForAdmins && !assertsMultiFactor(claims.amr) && holdsAdminPermission(db, existing.id)) {
+    if (
+      options.requireMfaForAdmins &&
+      !assertsMultiFactor(claims.amr) &&
+      (await holdsAdminPermission(db, existing.id))
+    ) {
       return refused("mfa_required", existing.organisationId, existing.id, { amr: amrForAudit(claims.amr) });
     }
     // Only an address the provider verified replaces the one on file: an
@@ -145,12 +152,14 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
     const verifiedEmail =
       claims.emailVerified === true && email && emailDomainAllowed(email, allowedDomains) ? email : null;
     const newEmail =
-      verifiedEmail && verifiedEmail !== existing.email && !emailBelongsToAnother(tx, verifiedEmail, existing.id)
+      verifiedEmail &&
+      verifiedEmail !== existing.email &&
+      !(await emailBelongsToAnother(tx, verifiedEmail, existing.id))
         ? verifiedEmail
         : existing.email;
     const newName = nameFrom(claims.name, newEmail);
     // "Last sign-in" is set when the session is created (lib/auth/sign-in-completed.ts), like every other sign-in's.
-    tx.update(users).set({ email: newEmail, name: newName }).where(eq(users.id, existing.id)).run();
+    await tx.update(users).set({ email: newEmail, name: newName }).where(eq(users.id, existing.id));
     const details: Record<string, string | boolean> = { issuer, created: false };
     if (newEmail !== existing.email) details.emailChanged = true;
     if (email && newEmail !== email) details.emailKept = true;
@@ -171,27 +180,29 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
   // Before the search for the address's holder, so a domain that may not
   // sign up here cannot learn which of its addresses have an account.
   if (!emailDomainAllowed(email, allowedDomains)) return refused("domain_not_allowed");
-  const organisationId = organisationForNewUsers(tx, options.organisationId);
+  const organisationId = await organisationForNewUsers(tx, options.organisationId);
   if (organisationId === null) return refused("no_organisation");
-  const holder = tx
-    .select({ id: users.id, organisationId: users.organisationId })
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, email))
-    .get();
+  const holder = (
+    await tx
+      .select({ id: users.id, organisationId: users.organisationId })
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email))
+  )[0];
   if (holder) return refused("email_taken", holder.organisationId, holder.id);
 
-  const created = tx
-    .insert(users)
-    .values({
-      organisationId,
-      email,
-      name: nameFrom(claims.name, email),
-      passwordHash: null,
-      ssoIssuer: issuer,
-      ssoSubject: subject,
-    })
-    .returning({ id: users.id })
-    .get();
+  const created = (
+    await tx
+      .insert(users)
+      .values({
+        organisationId,
+        email,
+        name: nameFrom(claims.name, email),
+        passwordHash: null,
+        ssoIssuer: issuer,
+        ssoSubject: subject,
+      })
+      .returning({ id: users.id })
+  )[0];
   const user = { id: created.id, organisationId };
   return {
     result: { ok: true, user, created: true },
@@ -210,12 +221,12 @@ function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSi
  * email is already taken is refused, and an existing one keeps its old email
  * rather than take another account's. Every outcome is audited.
  */
-export function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptions): SsoSignInResult {
+export async function signInWithSso(db: Db, claims: SsoClaims, options: SsoSignInOptions): Promise<SsoSignInResult> {
   const now = options.now ?? new Date();
   // One transaction: two first sign-ins of one subject cannot both create it.
-  const outcome = db.transaction((tx) => resolveIdentity(db, tx, claims, options));
+  const outcome = await db.transaction(async (tx) => await resolveIdentity(db, tx, claims, options));
   const { result } = outcome;
-  recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     type: result.ok ? "sso_sign_in.succeeded" : "sign_in.refused",
     organisationId: outcome.organisationId,
     actorUserId: result.ok ? result.user.id : null,

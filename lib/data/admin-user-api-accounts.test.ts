@@ -20,14 +20,14 @@ const { createApiAccountFor } = await import("@/lib/data/admin-user-api-accounts
 
 /** An actor holding `permissions` through one role, and the organisation's roles. */
 async function setUp() {
-  const organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-  const role = (name: string, permissions: Array<"users:read" | "users:manage" | "settings:manage">) =>
-    db.insert(roles).values({ organisationId, name, permissions }).returning().get().id;
-  const userAdmin = role("User admin", ["users:read", "users:manage"]);
-  const reader = role("Reader", ["users:read"]);
-  const settings = role("Settings", ["settings:manage"]);
+  const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+  const role = async (name: string, permissions: Array<"users:read" | "users:manage" | "settings:manage">) =>
+    (await db.insert(roles).values({ organisationId, name, permissions }).returning())[0].id;
+  const userAdmin = await role("User admin", ["users:read", "users:manage"]);
+  const reader = await role("Reader", ["users:read"]);
+  const settings = await role("Settings", ["settings:manage"]);
   const actor = await insertUser(db, { organisationId, name: "Ada" });
-  db.insert(userRoles).values({ userId: actor.id, roleId: userAdmin }).run();
+  await db.insert(userRoles).values({ userId: actor.id, roleId: userAdmin });
   const current = {
     user: { id: actor.id, organisationId, name: "Ada", email: actor.email },
     organisation: { id: organisationId, name: "Acme" },
@@ -45,15 +45,15 @@ describe("createApiAccountFor", () => {
   it("creates an API account in the actor's organisation, with no password, no invitation and no email, audited", async () => {
     const { organisationId, current, roles: ids } = await setUp();
     const { id } = await createApiAccountFor(current, { name: "Billing sync", roleIds: [ids.reader], groupIds: [] });
-    const account = db.select().from(users).where(eq(users.id, id)).get()!;
+    const account = (await db.select().from(users).where(eq(users.id, id)))[0]!;
     expect(account).toMatchObject({ organisationId, name: "Billing sync", isApiAccount: true, passwordHash: null });
     expect(account.email).toMatch(/^billing-sync\.[0-9a-f]{8}@api-accounts\.invalid$/);
-    expect(db.select().from(userRoles).where(eq(userRoles.userId, id)).all()).toEqual([
+    expect(await db.select().from(userRoles).where(eq(userRoles.userId, id))).toEqual([
       { userId: id, roleId: ids.reader },
     ]);
-    expect(db.select().from(emailLinks).where(eq(emailLinks.userId, id)).all()).toEqual([]);
-    expect(db.select().from(outbox).all()).toEqual([]);
-    const events = db.select().from(auditEvents).where(eq(auditEvents.type, "api_account.created")).all();
+    expect(await db.select().from(emailLinks).where(eq(emailLinks.userId, id))).toEqual([]);
+    expect(await db.select().from(outbox)).toEqual([]);
+    const events = await db.select().from(auditEvents).where(eq(auditEvents.type, "api_account.created"));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorUserId: current.user.id, targetUserId: id });
     expect(events[0]!.details).toMatchObject({ name: "Billing sync", roles: String(ids.reader), groups: "" });
@@ -68,19 +68,17 @@ describe("createApiAccountFor", () => {
     await expect(
       createApiAccountFor(current, { name: "Sneaky", roleIds: [ids.settings], groupIds: [] }),
     ).rejects.toThrow("403");
-    expect(db.select().from(users).where(eq(users.name, "Sneaky")).all()).toEqual([]);
-    expect(db.select().from(auditEvents).where(eq(auditEvents.type, "access.refused")).all()).toHaveLength(1);
+    expect(await db.select().from(users).where(eq(users.name, "Sneaky"))).toEqual([]);
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.type, "access.refused"))).toHaveLength(1);
   });
 
   it("never puts the account in another organisation's roles", async () => {
     const { current } = await setUp();
-    const otherOrganisation = db.insert(organisations).values({ name: "Other" }).returning().get().id;
-    const foreign = db
-      .insert(roles)
-      .values({ organisationId: otherOrganisation, name: "Foreign", permissions: [] })
-      .returning()
-      .get().id;
+    const otherOrganisation = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const foreign = (
+      await db.insert(roles).values({ organisationId: otherOrganisation, name: "Foreign", permissions: [] }).returning()
+    )[0].id;
     const { id } = await createApiAccountFor(current, { name: "Robot", roleIds: [foreign], groupIds: [] });
-    expect(db.select().from(userRoles).where(eq(userRoles.userId, id)).all()).toEqual([]);
+    expect(await db.select().from(userRoles).where(eq(userRoles.userId, id))).toEqual([]);
   });
 });

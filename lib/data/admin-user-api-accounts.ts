@@ -19,17 +19,19 @@ export async function createApiAccountFor(
   const db = getDb();
   const organisationId = current.organisation.id;
   const grant = { roleIds: input.roleIds, groupIds: input.groupIds };
-  const refusal = refusalToGrant(db, organisationId, current.user.id, grant);
-  if (refusal) refuse(current, "api_account.create", refusal);
-  const created = db.transaction((tx) => createApiAccount(tx, { organisationId, name: input.name, ...grant }));
+  const refusal = await refusalToGrant(db, organisationId, current.user.id, grant);
+  if (refusal) await refuse(current, "api_account.create", refusal);
+  const created = await db.transaction(
+    async (tx) => await createApiAccount(tx, { organisationId, name: input.name, ...grant }),
+  );
   // The ids actually given (this organisation's): the audit log shows them by name (lib/audit-log-changes.ts).
-  const { roles, groups } = rolesAndGroupsOf(db, organisationId);
+  const { roles, groups } = await rolesAndGroupsOf(db, organisationId);
   const idsAmong = (all: Array<{ id: number }>, ids: number[]) =>
     all
       .filter((item) => ids.includes(item.id))
       .map((item) => item.id)
       .join(",");
-  recordActorEvent(db, current, "api_account.created", {
+  await recordActorEvent(db, current, "api_account.created", {
     targetUserId: created.id,
     details: {
       name: input.name,

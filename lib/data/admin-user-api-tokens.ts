@@ -12,16 +12,16 @@ export async function createApiTokenFor(
   current: CurrentSession,
   input: { userId: number; name: string; expiresAt: Date | null },
 ): Promise<{ ok: true; name: string; token: string } | { ok: false; reason: "not_found" | "not_api_account" }> {
-  const target = adminTarget(current, input.userId, "api_token.create", { ownAccount: "allow" });
+  const target = await adminTarget(current, input.userId, "api_token.create", { ownAccount: "allow" });
   if (!target) return { ok: false, reason: "not_found" };
   if (!target.isApiAccount) return { ok: false, reason: "not_api_account" };
-  const created = createApiToken(getDb(), {
+  const created = await createApiToken(getDb(), {
     userId: target.id,
     name: input.name,
     createdByUserId: current.user.id,
     expiresAt: input.expiresAt,
   });
-  recordActorEvent(getDb(), current, "api_token.created", {
+  await recordActorEvent(getDb(), current, "api_token.created", {
     targetUserId: target.id,
     details: {
       tokenId: created.id,
@@ -38,11 +38,11 @@ export async function revokeApiTokenOf(
   current: CurrentSession,
   input: { userId: number; tokenId: number },
 ): Promise<{ ok: true; name: string } | { ok: false; reason: "not_found" | "not_revocable" }> {
-  const target = adminTarget(current, input.userId, "api_token.revoke", { ownAccount: "allow" });
+  const target = await adminTarget(current, input.userId, "api_token.revoke", { ownAccount: "allow" });
   if (!target) return { ok: false, reason: "not_found" };
-  const revoked = revokeApiToken(getDb(), { userId: target.id, tokenId: input.tokenId });
+  const revoked = await revokeApiToken(getDb(), { userId: target.id, tokenId: input.tokenId });
   if (!revoked) return { ok: false, reason: "not_revocable" };
-  recordActorEvent(getDb(), current, "api_token.revoked", {
+  await recordActorEvent(getDb(), current, "api_token.revoked", {
     targetUserId: target.id,
     details: { tokenId: input.tokenId, name: revoked.name },
   });

@@ -21,24 +21,25 @@ const context = { ip: null, userAgent: null };
 
 /** A full administrator of a new organisation, and a member with a session, an API account with a token and a recovery request. */
 async function organisation(name: string) {
-  const organisationId = db.insert(organisations).values({ name }).returning().get().id;
+  const organisationId = (await db.insert(organisations).values({ name }).returning())[0].id;
   const admin = await insertUser(db, { organisationId, name: `${name} admin` });
   const member = await insertUser(db, { organisationId, name: `${name} member` });
   const api = await insertUser(db, { organisationId, name: `${name} api`, isApiAccount: true });
-  const roleId = db
-    .insert(roles)
-    .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
-    .returning()
-    .get().id;
-  db.insert(userRoles).values({ userId: admin.id, roleId }).run();
-  const adminSession = createSession(db, { userId: admin.id, stage: "active", context });
-  createSession(db, { userId: member.id, stage: "active", context });
-  const token = createApiToken(db, { userId: api.id, name: "ci", createdByUserId: admin.id });
-  const request = openRecoveryRequest(db, { organisationId, userId: member.id, context });
+  const roleId = (
+    await db
+      .insert(roles)
+      .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
+      .returning()
+  )[0].id;
+  await db.insert(userRoles).values({ userId: admin.id, roleId });
+  const adminSession = await createSession(db, { userId: admin.id, stage: "active", context });
+  await createSession(db, { userId: member.id, stage: "active", context });
+  const token = await createApiToken(db, { userId: api.id, name: "ci", createdByUserId: admin.id });
+  const request = await openRecoveryRequest(db, { organisationId, userId: member.id, context });
   const current = {
     user: { id: admin.id, organisationId, name: `${name} admin`, email: admin.email },
     organisation: { id: organisationId, name },
-    session: { tokenHash: listSessionsOfUser(db, admin.id)[0]!.tokenHash },
+    session: { tokenHash: (await listSessionsOfUser(db, admin.id))[0]!.tokenHash },
     token: adminSession.token,
     context,
   };
@@ -59,7 +60,7 @@ describe("admin changes to a user take the user id only from the actor's organis
   it("finds no one of another organisation, changes nothing there and names no one of it in the audit log", async () => {
     const acme = await organisation("Acme");
     const other = await organisation("Elsewhere");
-    const memberSession = listSessionsOfUser(db, other.member.id)[0]!.tokenHash;
+    const memberSession = (await listSessionsOfUser(db, other.member.id))[0]!.tokenHash;
     const notFound = { ok: false, reason: "not_found" };
 
     expect(await adminUserDetail(acme.current, other.member.id)).toBeNull();
@@ -120,29 +121,17 @@ describe("admin changes to a user take the user id only from the actor's organis
       reason: "not_pending",
     });
 
-    const elsewhere = db
-      .select()
-      .from(users)
-      .all()
-      .filter((user) => user.organisationId === other.current.organisation.id);
+    const elsewhere = (await db.select().from(users)).filter(
+      (user) => user.organisationId === other.current.organisation.id,
+    );
     expect(elsewhere).toHaveLength(3);
     expect(
       elsewhere.every((user) => user.disabledAt === null && !(user.name === "Elsewhere member" && user.isApiAccount)),
     ).toBe(true);
-    expect(listSessionsOfUser(db, other.member.id)).toHaveLength(1);
-    expect(
-      db
-        .select()
-        .from(apiTokens)
-        .all()
-        .filter((token) => token.revokedAt !== null),
-    ).toEqual([]);
-    expect(db.select().from(sessions).all()).toHaveLength(4);
-    const named = db
-      .select()
-      .from(auditEvents)
-      .all()
-      .filter((event) => event.actorUserId === acme.current.user.id);
+    expect(await listSessionsOfUser(db, other.member.id)).toHaveLength(1);
+    expect((await db.select().from(apiTokens)).filter((token) => token.revokedAt !== null)).toEqual([]);
+    expect(await db.select().from(sessions)).toHaveLength(4);
+    const named = (await db.select().from(auditEvents)).filter((event) => event.actorUserId === acme.current.user.id);
     expect(
       named.filter((event) => event.targetUserId !== null && elsewhere.some((user) => user.id === event.targetUserId)),
     ).toEqual([]);
@@ -156,11 +145,12 @@ describe("the audit log of a change to someone's access", () => {
 
   it("records the roles given and taken, before → after, and reads them by name", async () => {
     const acme = await organisation("Acme");
-    const readerId = db
-      .insert(roles)
-      .values({ organisationId: acme.current.organisation.id, name: "Reader", permissions: ["users:read"] })
-      .returning()
-      .get().id;
+    const readerId = (
+      await db
+        .insert(roles)
+        .values({ organisationId: acme.current.organisation.id, name: "Reader", permissions: ["users:read"] })
+        .returning()
+    )[0].id;
     const access = {
       userId: acme.member.id,
       groupIds: [],

@@ -42,13 +42,13 @@ export type UserAccessInput = {
 /** Roles, groups, requirement, code delivery and API status; turning two-factor off when asked. Not for the actor's own account. */
 export async function updateUserAccess(current: CurrentSession, input: UserAccessInput): Promise<Done | Unchanged> {
   // Your own roles, requirement, factors and API status are managed on /profile.
-  const target = adminTarget(current, input.userId, "user.update", { ownAccount: "refuse" });
+  const target = await adminTarget(current, input.userId, "user.update", { ownAccount: "refuse" });
   if (!target) return notInOrganisation;
   const removeTwoFactor = input.turnOffTwoFactor && target.hasOwnFactor;
-  const outcome = changeAsActor(current, "user.update", {
+  const outcome = await changeAsActor(current, "user.update", {
     affected: { userIds: [target.id] },
-    change: (tx) =>
-      applyUserAccessChange(tx, current.organisation.id, target.id, {
+    change: async (tx) =>
+      await applyUserAccessChange(tx, current.organisation.id, target.id, {
         roleIds: input.roleIds,
         groupIds: input.groupIds,
         requirement: input.requirement,
@@ -62,7 +62,7 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
   // Roles and groups are authorization changes (ASVS V16.3.2): recorded before → after, read by name in the log.
   const access = outcome.value;
   const sameIds = (a: number[], b: number[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
-  recordActorEvent(getDb(), current, "user.updated", {
+  await recordActorEvent(getDb(), current, "user.updated", {
     targetUserId: target.id,
     details: {
       requirement: input.requirement,
@@ -77,14 +77,14 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
     },
   });
   if (removeTwoFactor) {
-    recordActorEvent(getDb(), current, "two_factor.disabled", {
+    await recordActorEvent(getDb(), current, "two_factor.disabled", {
       targetUserId: target.id,
       details: { byAdministrator: true },
     });
     await notifyUser(target, current.organisation, twoFactorDisabledByAdministrator({ actorName: current.user.name }));
   }
   if (input.requirement !== target.twoFactorRequirement) {
-    recordActorEvent(getDb(), current, "two_factor_requirement.changed", {
+    await recordActorEvent(getDb(), current, "two_factor_requirement.changed", {
       targetUserId: target.id,
       details: { from: target.twoFactorRequirement, to: input.requirement },
     });
@@ -111,33 +111,33 @@ export async function resetTwoFactor(
   input: { userId: number; reason: string | undefined },
 ): Promise<Done | Unchanged | { ok: false; reason: "invalid_reason"; error: string }> {
   // Your own factors are turned off on /profile, with your password and a code.
-  const target = adminTarget(current, input.userId, "two_factor.reset", { ownAccount: "refuse" });
+  const target = await adminTarget(current, input.userId, "two_factor.reset", { ownAccount: "refuse" });
   if (!target) return notInOrganisation;
   const reason = resetReasonSchema.safeParse(input.reason);
   if (!reason.success)
     return { ok: false, reason: "invalid_reason", error: reason.error.issues[0]?.message ?? "Give a reason." };
-  const outcome = changeAsActor(current, "two_factor.reset", {
+  const outcome = await changeAsActor(current, "two_factor.reset", {
     affected: { userIds: [target.id] },
-    change: (tx) => {
-      removeSecondFactors(tx, target.id);
+    change: async (tx) => {
+      await removeSecondFactors(tx, target.id);
       // A reset answers the user's recovery requests: closed with it, in this transaction.
-      noticeExpiredRequests(tx, current.organisation.id);
-      const resolved = resolvePendingRequests(tx, {
+      await noticeExpiredRequests(tx, current.organisation.id);
+      const resolved = await resolvePendingRequests(tx, {
         organisationId: current.organisation.id,
         userId: target.id,
         closedByUserId: current.user.id,
       });
-      return { ended: signOutUserEverywhere(tx, target.id), resolved };
+      return { ended: await signOutUserEverywhere(tx, target.id), resolved };
     },
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
   const { ended, resolved } = outcome.value;
-  recordActorEvent(getDb(), current, "two_factor.reset", {
+  await recordActorEvent(getDb(), current, "two_factor.reset", {
     targetUserId: target.id,
     details: { sessionsEnded: ended, reason: reason.data, recoveryRequestsResolved: resolved.length },
   });
   for (const request of resolved)
-    recordActorEvent(getDb(), current, "recovery_request.resolved", {
+    await recordActorEvent(getDb(), current, "recovery_request.resolved", {
       targetUserId: target.id,
       details: { requestId: request.id },
     });
@@ -150,14 +150,14 @@ export async function signOutEverywhere(
   current: CurrentSession,
   userId: number,
 ): Promise<Done<{ ended: number; ownAccount: boolean }> | Unchanged> {
-  const target = adminTarget(current, userId, "user.sign_out_everywhere", { ownAccount: "allow" });
+  const target = await adminTarget(current, userId, "user.sign_out_everywhere", { ownAccount: "allow" });
   if (!target) return notInOrganisation;
-  const outcome = changeAsActor(current, "user.sign_out_everywhere", {
+  const outcome = await changeAsActor(current, "user.sign_out_everywhere", {
     affected: { userIds: [target.id] },
-    change: (tx) => signOutUserEverywhere(tx, target.id),
+    change: async (tx) => await signOutUserEverywhere(tx, target.id),
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
-  recordActorEvent(getDb(), current, "user_sessions.revoked", {
+  await recordActorEvent(getDb(), current, "user_sessions.revoked", {
     targetUserId: target.id,
     details: { sessionsEnded: outcome.value },
   });
@@ -169,21 +169,21 @@ export async function setAccountDisabled(
   current: CurrentSession,
   input: { userId: number; disable: boolean },
 ): Promise<Done | Unchanged> {
-  const target = adminTarget(current, input.userId, "user.disable", { ownAccount: "refuse" });
+  const target = await adminTarget(current, input.userId, "user.disable", { ownAccount: "refuse" });
   if (!target) return notInOrganisation;
   const { disable } = input;
-  const outcome = changeAsActor(current, "user.disable", {
+  const outcome = await changeAsActor(current, "user.disable", {
     affected: { userIds: [target.id] },
-    change: (tx) => {
-      tx.update(users)
+    change: async (tx) => {
+      await tx
+        .update(users)
         .set({ disabledAt: disable ? new Date() : null })
-        .where(eq(users.id, target.id))
-        .run();
-      if (disable) signOutUserEverywhere(tx, target.id);
+        .where(eq(users.id, target.id));
+      if (disable) await signOutUserEverywhere(tx, target.id);
     },
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
-  recordActorEvent(getDb(), current, disable ? "user.disabled" : "user.enabled", { targetUserId: target.id });
+  await recordActorEvent(getDb(), current, disable ? "user.disabled" : "user.enabled", { targetUserId: target.id });
   return { ok: true };
 }
 
@@ -192,17 +192,17 @@ export async function endSessionOfUser(
   current: CurrentSession,
   input: { userId: number; sessionId: string },
 ): Promise<Done | Unchanged | { ok: false; reason: "current_session" } | { ok: false; reason: "already_ended" }> {
-  const target = adminTarget(current, input.userId, "session.end", { ownAccount: "allow" });
+  const target = await adminTarget(current, input.userId, "session.end", { ownAccount: "allow" });
   if (!target) return notInOrganisation;
   if (input.sessionId === current.session.tokenHash) return { ok: false, reason: "current_session" };
   // Scoped to the user: a session id of anyone else ends nothing.
-  const outcome = changeAsActor(current, "session.end", {
+  const outcome = await changeAsActor(current, "session.end", {
     affected: { userIds: [target.id] },
-    change: (tx) => deleteSessionOfUser(tx, target.id, input.sessionId),
+    change: async (tx) => await deleteSessionOfUser(tx, target.id, input.sessionId),
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
   if (!outcome.value) return { ok: false, reason: "already_ended" };
-  recordActorEvent(getDb(), current, "session.revoked", {
+  await recordActorEvent(getDb(), current, "session.revoked", {
     targetUserId: target.id,
     details: { byAdministrator: true },
   });
@@ -219,16 +219,16 @@ export async function unlockSecondFactor(
   userId: number,
 ): Promise<Done<{ wasLocked: boolean }> | Unchanged> {
   // Your own second step is unlocked with one of your recovery codes.
-  const target = adminTarget(current, userId, "two_factor.unlock", { ownAccount: "refuse" });
+  const target = await adminTarget(current, userId, "two_factor.unlock", { ownAccount: "refuse" });
   if (!target) return notInOrganisation;
-  const outcome = changeAsActor(current, "two_factor.unlock", {
+  const outcome = await changeAsActor(current, "two_factor.unlock", {
     affected: { userIds: [target.id] },
-    change: (tx) => clearFactorFailures(tx, target.id),
+    change: async (tx) => await clearFactorFailures(tx, target.id),
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
   const cleared = outcome.value;
   if (!cleared) return { ok: true, wasLocked: false };
-  recordActorEvent(getDb(), current, "two_factor.unlocked", {
+  await recordActorEvent(getDb(), current, "two_factor.unlocked", {
     targetUserId: target.id,
     details: { by: "administrator", failures: cleared.failures },
   });
@@ -247,13 +247,13 @@ export async function dismissRecoveryRequest(
   input: { userId: number; requestId: number },
 ): Promise<Done | Unchanged | { ok: false; reason: "not_pending" }> {
   // Your own request is for another administrator to answer.
-  const target = adminTarget(current, input.userId, "recovery_request.dismiss", { ownAccount: "refuse" });
+  const target = await adminTarget(current, input.userId, "recovery_request.dismiss", { ownAccount: "refuse" });
   if (!target) return notInOrganisation;
-  const outcome = changeAsActor(current, "recovery_request.dismiss", {
+  const outcome = await changeAsActor(current, "recovery_request.dismiss", {
     affected: { userIds: [target.id] },
     // Scoped to this user in this organisation: another request id dismisses nothing.
-    change: (tx) =>
-      dismissPendingRequest(tx, {
+    change: async (tx) =>
+      await dismissPendingRequest(tx, {
         organisationId: current.organisation.id,
         userId: target.id,
         requestId: input.requestId,
@@ -262,7 +262,7 @@ export async function dismissRecoveryRequest(
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
   if (!outcome.value) return { ok: false, reason: "not_pending" };
-  recordActorEvent(getDb(), current, "recovery_request.dismissed", {
+  await recordActorEvent(getDb(), current, "recovery_request.dismissed", {
     targetUserId: target.id,
     details: { requestId: outcome.value.id },
   });

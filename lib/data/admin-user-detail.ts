@@ -78,14 +78,14 @@ export async function adminUserDetail(current: CurrentSession, userId: number): 
   const db = getDb();
   const organisationId = current.organisation.id;
   // Another organisation's user is simply not found, like one that never existed.
-  const found = findUserInOrganisation(db, organisationId, userId);
+  const found = await findUserInOrganisation(db, organisationId, userId);
   if (!found) return null;
   const permissions = await getCurrentPermissions(current.user.id);
   const holdsUsersManage = permissions.has("users:manage");
-  const reach = accessReach(db, organisationId, current.user.id);
+  const reach = await accessReach(db, organisationId, current.user.id);
   const mayActOn = reach.mayActOn(found.id);
   const canManage = holdsUsersManage && mayActOn;
-  const { requirement, methods } = twoFactorStateOfUser(db, found.id);
+  const { requirement, methods } = await twoFactorStateOfUser(db, found.id);
   const plan = planSecondFactorDelivery(found);
   return {
     user: {
@@ -112,25 +112,29 @@ export async function adminUserDetail(current: CurrentSession, userId: number): 
       missingPermissions: mayActOn ? [] : missingPermissions(reach.actor, reach.permissionsOf(found.id)),
       canReadAudit: permissions.has("audit:read"),
     },
-    grantChoices: rolesAndGroupsOf(db, organisationId, reach),
+    grantChoices: await rolesAndGroupsOf(db, organisationId, reach),
     requirement,
     methods,
     codes: { channel: plan.channel, maskedDestination: maskDestination(plan.channel, plan.destination) },
-    lock: secondFactorLock(db, found.id),
-    factors: factorsOfUser(db, found.id),
-    sessions: listSessionsOfUser(db, found.id),
-    recentSignIns: recentSignInsOfUser(db, organisationId, found.id),
-    invitation: findPendingInvitation(db, organisationId, found.id),
-    recoveryRequest: pendingRequestOfUser(db, organisationId, found.id),
-    managed: canManage ? managedCards(db, organisationId, found.id) : null,
+    lock: await secondFactorLock(db, found.id),
+    factors: await factorsOfUser(db, found.id),
+    sessions: await listSessionsOfUser(db, found.id),
+    recentSignIns: await recentSignInsOfUser(db, organisationId, found.id),
+    invitation: await findPendingInvitation(db, organisationId, found.id),
+    recoveryRequest: await pendingRequestOfUser(db, organisationId, found.id),
+    managed: canManage ? await managedCards(db, organisationId, found.id) : null,
   };
 }
 
-function managedCards(db: Db, organisationId: number, userId: number): NonNullable<AdminUserDetail["managed"]> {
-  const setupLink = setupLinkEligibility(db, organisationId, userId);
-  const resetAccount = resetAccountOfUser(db, organisationId, userId);
+async function managedCards(
+  db: Db,
+  organisationId: number,
+  userId: number,
+): Promise<NonNullable<AdminUserDetail["managed"]>> {
+  const setupLink = await setupLinkEligibility(db, organisationId, userId);
+  const resetAccount = await resetAccountOfUser(db, organisationId, userId);
   return {
-    apiTokens: listApiTokens(db, userId),
+    apiTokens: await listApiTokens(db, userId),
     setupLink: setupLink.ok ? { offered: true } : { offered: false, reason: setupLink.reason },
     passwordReset: resetAccount ? { refusal: adminResetRefusal(resetAccount) } : null,
   };

@@ -26,9 +26,9 @@ export async function sendPasswordResetLink(
 ): Promise<{ ok: true; email: string } | LinkNotSent> {
   const db = getDb();
   // Another organisation's user is not found; one who outranks the actor is refused (403, audited).
-  if (!adminTarget(current, userId, "password_reset.send", { ownAccount: "allow" }))
+  if (!(await adminTarget(current, userId, "password_reset.send", { ownAccount: "allow" })))
     return { ok: false, reason: "not_found" };
-  const account = resetAccountOfUser(db, current.organisation.id, userId);
+  const account = await resetAccountOfUser(db, current.organisation.id, userId);
   if (!account) return { ok: false, reason: "not_found" };
   const refusal = adminResetRefusal(account);
   if (refusal) return { ok: false, reason: "refused", message: refusal };
@@ -45,8 +45,8 @@ export async function sendSetupLink(
 ): Promise<{ ok: true; email: string } | Exclude<LinkNotSent, { reason: "not_found" | "too_soon" }>> {
   const db = getDb();
   // Outranking users are refused here; the eligibility below answers the rest, other organisations' users included.
-  adminTarget(current, userId, "setup_link.send", { ownAccount: "allow" });
-  const eligibility = setupLinkEligibility(db, current.organisation.id, userId);
+  await adminTarget(current, userId, "setup_link.send", { ownAccount: "allow" });
+  const eligibility = await setupLinkEligibility(db, current.organisation.id, userId);
   if (!eligibility.ok) return { ok: false, reason: "refused", message: eligibility.reason };
   const { user } = eligibility;
   const sent = await sendAuthenticatorSetupLink(db, {
@@ -54,7 +54,7 @@ export async function sendSetupLink(
     organisationName: current.organisation.name,
     admin: current.user,
   });
-  recordActorEvent(db, current, sent ? "setup_link.sent" : "setup_link.undelivered", {
+  await recordActorEvent(db, current, sent ? "setup_link.sent" : "setup_link.undelivered", {
     targetUserId: user.id,
     details: { purpose: "authenticator_setup" },
   });

@@ -12,7 +12,7 @@ export type UsersListPage = { rows: UserListRow[]; hasMore: boolean };
 
 /** One page of the actor's organisation's users. */
 export async function usersOfOrganisation(current: CurrentSession, query: UserListQuery): Promise<UsersListPage> {
-  const { rows, hasMore } = listUsers(getDb(), current.organisation.id, query);
+  const { rows, hasMore } = await listUsers(getDb(), current.organisation.id, query);
   return { rows, hasMore };
 }
 
@@ -22,7 +22,7 @@ export type GrantChoices = { roles: Array<GrantChoice & { requireTwoFactor: bool
 /** The organisation's roles and groups, each saying whether the actor may give it (lib/admin/delegation.ts). */
 export async function grantChoicesOf(current: CurrentSession): Promise<GrantChoices> {
   const db = getDb();
-  return rolesAndGroupsOf(db, current.organisation.id, accessReach(db, current.organisation.id, current.user.id));
+  return rolesAndGroupsOf(db, current.organisation.id, await accessReach(db, current.organisation.id, current.user.id));
 }
 
 export type PendingRecoveryRequestRow = {
@@ -37,7 +37,7 @@ export type PendingRecoveryRequestRow = {
 
 /** The organisation's pending "I can't use any of my methods" requests, oldest first. */
 export async function pendingRecoveryRequestsOf(current: CurrentSession): Promise<PendingRecoveryRequestRow[]> {
-  return pendingRecoveryRequests(getDb(), current.organisation.id).map(
+  return (await pendingRecoveryRequests(getDb(), current.organisation.id)).map(
     ({ id, userId, name, email, createdAt, ip, userAgent }) => ({
       id,
       userId,

@@ -11,7 +11,7 @@ import type { SecondFactorMethod } from "@/lib/two-factor/policy/methods";
 
 /** The caller's permissions, sorted. */
 export async function permissionsOfCaller(caller: ApiCaller): Promise<Permission[]> {
-  return [...permissionsOf(rolesOfUser(getDb(), caller.user.id))].sort();
+  return [...permissionsOf(await rolesOfUser(getDb(), caller.user.id))].sort();
 }
 
 export type ApiUser = {
@@ -36,8 +36,8 @@ export async function usersPageForCaller(
   pagination: { page: number; perPage: number },
 ): Promise<{ users: ApiUser[]; hasMore: boolean } | null> {
   const db = getDb();
-  if (!userHasPermission(db, caller.user.id, "users:read")) return null;
-  const { rows, hasMore } = listUsers(db, caller.organisation.id, {
+  if (!(await userHasPermission(db, caller.user.id, "users:read"))) return null;
+  const { rows, hasMore } = await listUsers(db, caller.organisation.id, {
     q: "",
     sort: "created",
     direction: "asc",

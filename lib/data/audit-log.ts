@@ -41,8 +41,8 @@ function person(row: { id: number | null; name: string | null; email: string | n
 export async function getAuditLogPage(current: CurrentSession, filter: AuditFilter): Promise<AuditLogPage> {
   const db = getDb();
   const organisationId = current.organisation.id;
-  const { rows, nextBefore } = listAuditEvents(db, organisationId, filter);
-  const names = namesOf(db, organisationId, referencedIds(rows.map((row) => row.details)));
+  const { rows, nextBefore } = await listAuditEvents(db, organisationId, filter);
+  const names = await namesOf(db, organisationId, referencedIds(rows.map((row) => row.details)));
   return {
     events: rows.map((row) => ({
       id: row.id,

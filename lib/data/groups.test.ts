@@ -13,17 +13,18 @@ const { deleteRole, updateRole } = await import("@/lib/data/roles");
 
 /** A full administrator of a new organisation, with a role, a group and a member of it. */
 async function organisation(name: string) {
-  const organisationId = db.insert(organisations).values({ name }).returning().get().id;
+  const organisationId = (await db.insert(organisations).values({ name }).returning())[0].id;
   const admin = await insertUser(db, { organisationId, name: `${name} admin` });
   const member = await insertUser(db, { organisationId, name: `${name} member` });
-  const roleId = db
-    .insert(roles)
-    .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
-    .returning()
-    .get().id;
-  db.insert(userRoles).values({ userId: admin.id, roleId }).run();
-  const groupId = db.insert(groups).values({ organisationId, name: "Team" }).returning().get().id;
-  db.insert(groupMembers).values({ groupId, userId: member.id }).run();
+  const roleId = (
+    await db
+      .insert(roles)
+      .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
+      .returning()
+  )[0].id;
+  await db.insert(userRoles).values({ userId: admin.id, roleId });
+  const groupId = (await db.insert(groups).values({ organisationId, name: "Team" }).returning())[0].id;
+  await db.insert(groupMembers).values({ groupId, userId: member.id });
   const current = {
     user: { id: admin.id, organisationId, name: `${name} admin` },
     organisation: { id: organisationId, name },
@@ -68,22 +69,10 @@ describe("role and group writes take ids only from the actor's organisation", ()
       reason: "not_found",
     });
 
-    expect(
-      db
-        .select()
-        .from(roles)
-        .all()
-        .map((role) => role.name),
-    ).toEqual(["Administrator", "Administrator"]);
-    expect(
-      db
-        .select()
-        .from(groups)
-        .all()
-        .map((group) => group.name),
-    ).toEqual(["Team", "Team"]);
-    expect(db.select().from(groupMembers).all()).toHaveLength(2);
-    expect(db.select().from(auditEvents).all()).toEqual([]);
+    expect((await db.select().from(roles)).map((role) => role.name)).toEqual(["Administrator", "Administrator"]);
+    expect((await db.select().from(groups)).map((group) => group.name)).toEqual(["Team", "Team"]);
+    expect(await db.select().from(groupMembers)).toHaveLength(2);
+    expect(await db.select().from(auditEvents)).toEqual([]);
   });
 
   it("a role of another organisation ticked on a group is dropped, and the audit log records what the group carries", async () => {
@@ -93,7 +82,7 @@ describe("role and group writes take ids only from the actor's organisation", ()
     expect(
       await updateGroup(acme.current, { groupId: acme.groupId, name: "Team", roleIds: [acme.roleId, other.roleId] }),
     ).toEqual({ ok: true });
-    const [event] = db.select().from(auditEvents).all();
+    const [event] = await db.select().from(auditEvents);
     expect(event).toMatchObject({
       type: "group.updated",
       details: { group: acme.groupId, name: "Team", roles: String(acme.roleId) },

@@ -50,9 +50,9 @@ export async function getGroupsPage(current: CurrentSession): Promise<GroupsPage
   const db = getDb();
   const organisationId = current.organisation.id;
   // What the actions will allow (lib/admin/delegation.ts): the page offers nothing else.
-  const reach = accessReach(db, organisationId, current.user.id);
+  const reach = await accessReach(db, organisationId, current.user.id);
   return {
-    groups: listGroups(db, organisationId).map((group) => ({
+    groups: (await listGroups(db, organisationId)).map((group) => ({
       id: group.id,
       name: group.name,
       roleIds: group.roleIds,
@@ -60,7 +60,7 @@ export async function getGroupsPage(current: CurrentSession): Promise<GroupsPage
       editable: reach.mayEditGroup(group.id),
       mayAddMembers: reach.mayGrantGroup(group.id),
     })),
-    roles: listRoles(db, organisationId).map(({ id, name, requireTwoFactor }) => ({
+    roles: (await listRoles(db, organisationId)).map(({ id, name, requireTwoFactor }) => ({
       id,
       name,
       requireTwoFactor,
@@ -76,13 +76,11 @@ export type GroupWrite<T = object> =
 
 export async function createGroup(current: CurrentSession, name: string): Promise<GroupWrite> {
   const db = getDb();
-  if (nameTaken(db, groups, current.organisation.id, name)) return { ok: false, reason: "name_taken" };
-  const created = db
-    .insert(groups)
-    .values({ organisationId: current.organisation.id, name })
-    .returning({ id: groups.id })
-    .get();
-  recordActorEvent(db, current, "group.created", { details: { group: created.id, name } });
+  if (await nameTaken(db, groups, current.organisation.id, name)) return { ok: false, reason: "name_taken" };
+  const created = (
+    await db.insert(groups).values({ organisationId: current.organisation.id, name }).returning({ id: groups.id })
+  )[0];
+  await recordActorEvent(db, current, "group.created", { details: { group: created.id, name } });
   return { ok: true };
 }
 
@@ -93,21 +91,18 @@ export async function updateGroup(
 ): Promise<GroupWrite> {
   const db = getDb();
   const organisationId = current.organisation.id;
-  const group = findGroup(db, organisationId, input.groupId);
+  const group = await findGroup(db, organisationId, input.groupId);
   if (!group) return { ok: false, reason: "not_found" };
-  if (nameTaken(db, groups, organisationId, input.name, group.id)) return { ok: false, reason: "name_taken" };
-  const rolesBefore = db
-    .select({ roleId: groupRoles.roleId })
-    .from(groupRoles)
-    .where(eq(groupRoles.groupId, group.id))
-    .all()
-    .map((row) => row.roleId);
+  if (await nameTaken(db, groups, organisationId, input.name, group.id)) return { ok: false, reason: "name_taken" };
+  const rolesBefore = (
+    await db.select({ roleId: groupRoles.roleId }).from(groupRoles).where(eq(groupRoles.groupId, group.id))
+  ).map((row) => row.roleId);
   // Editing a group acts on all its members, and it may be given later: nothing in it beyond the actor's own.
-  const outcome = changeAsActor(current, "group.update", {
+  const outcome = await changeAsActor(current, "group.update", {
     affected: { groupId: group.id },
     edited: { groupId: group.id },
-    change: (tx) => {
-      tx.update(groups).set({ name: input.name }).where(eq(groups.id, group.id)).run();
+    change: async (tx) => {
+      await tx.update(groups).set({ name: input.name }).where(eq(groups.id, group.id));
       return setGroupRoles(tx, organisationId, group.id, input.roleIds);
     },
   });
@@ -116,7 +111,7 @@ export async function updateGroup(
   // Before → after for what changed (lib/audit-log-changes.ts reads the pairs).
   const rolesNow = outcome.value.toSorted((a, b) => a - b).join(",");
   const rolesWere = rolesBefore.toSorted((a, b) => a - b).join(",");
-  recordActorEvent(db, current, "group.updated", {
+  await recordActorEvent(db, current, "group.updated", {
     details: {
       group: group.id,
       name: input.name,
@@ -134,25 +129,25 @@ export async function addGroupMember(
 ): Promise<GroupWrite<{ memberName: string; groupName: string }>> {
   const db = getDb();
   const organisationId = current.organisation.id;
-  const group = findGroup(db, organisationId, input.groupId);
+  const group = await findGroup(db, organisationId, input.groupId);
   if (!group) return { ok: false, reason: "not_found" };
-  const member = findUserByEmailInOrganisation(db, organisationId, input.email);
+  const member = await findUserByEmailInOrganisation(db, organisationId, input.email);
   if (!member) return { ok: false, reason: "no_such_email" };
   // The address was typed, so the page could not rule this out beforehand: the form says so.
-  if (refusalToActOn(db, organisationId, current.user.id, member.id)) {
-    recordActorEvent(db, current, "access.refused", {
+  if (await refusalToActOn(db, organisationId, current.user.id, member.id)) {
+    await recordActorEvent(db, current, "access.refused", {
       targetUserId: member.id,
       details: { action: "group.add_member", reason: "above_rank" },
     });
     return { ok: false, reason: "above_rank", memberName: member.name };
   }
-  const outcome = changeAsActor(current, "group.add_member", {
+  const outcome = await changeAsActor(current, "group.add_member", {
     affected: { userIds: [member.id] },
-    change: (tx) =>
-      tx.insert(groupMembers).values({ groupId: group.id, userId: member.id }).onConflictDoNothing().run(),
+    change: async (tx) =>
+      await tx.insert(groupMembers).values({ groupId: group.id, userId: member.id }).onConflictDoNothing(),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
-  recordActorEvent(db, current, "group.updated", {
+  await recordActorEvent(db, current, "group.updated", {
     targetUserId: member.id,
     details: { group: group.id, added: member.id },
   });
@@ -164,21 +159,19 @@ export async function removeGroupMember(
   input: { groupId: number; userId: number },
 ): Promise<GroupWrite> {
   const db = getDb();
-  const group = findGroup(db, current.organisation.id, input.groupId);
+  const group = await findGroup(db, current.organisation.id, input.groupId);
   if (!group) return { ok: false, reason: "not_found" };
-  const member = findUserInOrganisation(db, current.organisation.id, input.userId);
+  const member = await findUserInOrganisation(db, current.organisation.id, input.userId);
   if (!member) return { ok: false, reason: "not_member" };
-  const outcome = changeAsActor(current, "group.remove_member", {
+  const outcome = await changeAsActor(current, "group.remove_member", {
     affected: { userIds: [member.id] },
-    change: (tx) =>
-      tx
-        .delete(groupMembers)
-        .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id)))
-        .run().changes,
+    change: async (tx) =>
+      (await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id))))
+        .changes,
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
   if (outcome.value === 0) return { ok: false, reason: "not_member" };
-  recordActorEvent(db, current, "group.updated", {
+  await recordActorEvent(db, current, "group.updated", {
     targetUserId: member.id,
     details: { group: group.id, removed: member.id },
   });
@@ -186,14 +179,14 @@ export async function removeGroupMember(
 }
 
 export async function deleteGroup(current: CurrentSession, groupId: number): Promise<GroupWrite<{ name: string }>> {
-  const group = findGroup(getDb(), current.organisation.id, groupId);
+  const group = await findGroup(getDb(), current.organisation.id, groupId);
   if (!group) return { ok: false, reason: "not_found" };
-  const outcome = changeAsActor(current, "group.delete", {
+  const outcome = await changeAsActor(current, "group.delete", {
     affected: { groupId: group.id },
     edited: { groupId: group.id },
-    change: (tx) => tx.delete(groups).where(eq(groups.id, group.id)).run(),
+    change: async (tx) => await tx.delete(groups).where(eq(groups.id, group.id)),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
-  recordActorEvent(getDb(), current, "group.deleted", { details: { group: group.id, name: group.name } });
+  await recordActorEvent(getDb(), current, "group.deleted", { details: { group: group.id, name: group.name } });
   return { ok: true, name: group.name };
 }

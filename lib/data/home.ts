@@ -20,10 +20,10 @@ export async function dashboardOf(current: CurrentSession): Promise<Dashboard> {
   const db = getDb();
   const userId = current.user.id;
   // One query answers both what the rule requires of the user and which factors they can use.
-  const { requirement, methods, hasFactor } = twoFactorStateOfUser(db, userId);
-  const { left, runningLow } = recoveryCodeSupply(db, userId);
+  const { requirement, methods, hasFactor } = await twoFactorStateOfUser(db, userId);
+  const { left, runningLow } = await recoveryCodeSupply(db, userId);
   return {
-    roleNames: rolesOfUser(db, userId).map((role) => role.name),
+    roleNames: (await rolesOfUser(db, userId)).map((role) => role.name),
     requirement,
     methods,
     hasFactor,
@@ -33,5 +33,5 @@ export async function dashboardOf(current: CurrentSession): Promise<Dashboard> {
 
 /** How many unused recovery codes the signed-in user has left. */
 export async function ownRecoveryCodesLeft(current: CurrentSession): Promise<number> {
-  return recoveryCodeSupply(getDb(), current.user.id).left;
+  return (await recoveryCodeSupply(getDb(), current.user.id)).left;
 }

@@ -8,6 +8,6 @@ export type InvitationView = { email: string; organisationName: string };
 
 /** What a live link invites to; null for an unknown, expired, withdrawn or used one. Only reads. */
 export async function viewInvitation(token: string): Promise<InvitationView | null> {
-  const invitation = openInvitation(getDb(), token);
+  const invitation = await openInvitation(getDb(), token);
   return invitation ? { email: invitation.email, organisationName: invitation.organisationName } : null;
 }

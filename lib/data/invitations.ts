@@ -35,9 +35,9 @@ export async function inviteUser(
   { ok: true; email: string; delivered: boolean } | { ok: false; reason: "email_taken" | "unknown_role_or_group" }
 > {
   const grant = { roleIds: input.roleIds, groupIds: input.groupIds };
-  const refusal = refusalToGrant(getDb(), current.organisation.id, current.user.id, grant);
-  if (refusal) refuse(current, "invitation.send", refusal);
-  const result = createInvitation(getDb(), {
+  const refusal = await refusalToGrant(getDb(), current.organisation.id, current.user.id, grant);
+  if (refusal) await refuse(current, "invitation.send", refusal);
+  const result = await createInvitation(getDb(), {
     organisationId: current.organisation.id,
     invitedByUserId: current.user.id,
     email: input.email,
@@ -45,7 +45,7 @@ export async function inviteUser(
   });
   if (!result.ok) return result;
   const delivered = await emailTo(current, result.email, result);
-  recordActorEvent(getDb(), current, "invitation.sent", {
+  await recordActorEvent(getDb(), current, "invitation.sent", {
     targetUserId: result.userId,
     details: { email: result.email, delivered },
   });
@@ -59,20 +59,20 @@ export async function resendInvitation(
 ): Promise<{ ok: true; delivered: boolean } | { ok: false; reason: "not_pending" }> {
   const db = getDb();
   const organisationId = current.organisation.id;
-  if (!adminTarget(current, userId, "invitation.resend", { ownAccount: "allow" }))
+  if (!(await adminTarget(current, userId, "invitation.resend", { ownAccount: "allow" })))
     return { ok: false, reason: "not_pending" };
   // The check and the new link in one transaction: no link for someone who accepted in between.
-  const sent = db.transaction((tx) => {
-    const pending = findPendingInvitation(tx, organisationId, userId);
+  const sent = await db.transaction(async (tx) => {
+    const pending = await findPendingInvitation(tx, organisationId, userId);
     if (!pending) return null;
     return {
       email: pending.email,
-      ...issueInvitationLink(tx, { organisationId, userId, createdByUserId: current.user.id }),
+      ...(await issueInvitationLink(tx, { organisationId, userId, createdByUserId: current.user.id })),
     };
   });
   if (!sent) return { ok: false, reason: "not_pending" };
   const delivered = await emailTo(current, sent.email, sent);
-  recordActorEvent(db, current, "invitation.resent", {
+  await recordActorEvent(db, current, "invitation.resent", {
     targetUserId: userId,
     details: { email: sent.email, delivered },
   });
@@ -84,11 +84,11 @@ export async function withdrawInvitation(
   current: CurrentSession,
   userId: number,
 ): Promise<{ ok: true } | { ok: false; reason: "not_pending" }> {
-  if (!adminTarget(current, userId, "invitation.withdraw", { ownAccount: "allow" }))
+  if (!(await adminTarget(current, userId, "invitation.withdraw", { ownAccount: "allow" })))
     return { ok: false, reason: "not_pending" };
-  const withdrawn = deleteInvitedUser(getDb(), current.organisation.id, userId);
+  const withdrawn = await deleteInvitedUser(getDb(), current.organisation.id, userId);
   if (!withdrawn) return { ok: false, reason: "not_pending" };
   // The user row is gone; the address keeps the event meaningful.
-  recordActorEvent(getDb(), current, "invitation.withdrawn", { details: { email: withdrawn.email, userId } });
+  await recordActorEvent(getDb(), current, "invitation.withdrawn", { details: { email: withdrawn.email, userId } });
   return { ok: true };
 }

@@ -14,18 +14,17 @@ const { getSettingsPage, saveAuditRetention } = await import("@/lib/data/organis
 const SECRET = "stored-ciphertext-of-the-duo-secret";
 
 async function administrator(organisationName: string): Promise<CurrentSession> {
-  const organisationId = db
-    .insert(organisations)
-    .values({ name: organisationName, duoSecretKeyEncrypted: SECRET })
-    .returning()
-    .get().id;
+  const organisationId = (
+    await db.insert(organisations).values({ name: organisationName, duoSecretKeyEncrypted: SECRET }).returning()
+  )[0].id;
   const user = await insertUser(db, { organisationId, name: "Ada" });
-  const roleId = db
-    .insert(roles)
-    .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
-    .returning()
-    .get().id;
-  db.insert(userRoles).values({ userId: user.id, roleId }).run();
+  const roleId = (
+    await db
+      .insert(roles)
+      .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
+      .returning()
+  )[0].id;
+  await db.insert(userRoles).values({ userId: user.id, roleId });
   return {
     user: { id: user.id, organisationId, name: "Ada" },
     organisation: { id: organisationId, name: organisationName },
@@ -48,19 +47,20 @@ describe("the settings data of /admin/settings", () => {
   it("changes only the actor's own organisation, and audits the change once", async () => {
     const actor = await administrator("Acme");
     const other = await administrator("Elsewhere");
-    const retention = (organisationId: number) =>
-      db
-        .select({ days: organisations.auditRetentionDays })
-        .from(organisations)
-        .where(eq(organisations.id, organisationId))
-        .get()!.days;
-    const otherBefore = retention(other.organisation.id);
+    const retention = async (organisationId: number) =>
+      (
+        await db
+          .select({ days: organisations.auditRetentionDays })
+          .from(organisations)
+          .where(eq(organisations.id, organisationId))
+      )[0]!.days;
+    const otherBefore = await retention(other.organisation.id);
 
     expect(await saveAuditRetention(actor, otherBefore + 30)).toEqual({ previousDays: otherBefore });
     expect(await saveAuditRetention(actor, otherBefore + 30)).toBeNull();
 
-    expect(retention(actor.organisation.id)).toBe(otherBefore + 30);
-    expect(retention(other.organisation.id)).toBe(otherBefore);
-    expect(db.select().from(auditEvents).where(eq(auditEvents.type, "settings.updated")).all()).toHaveLength(1);
+    expect(await retention(actor.organisation.id)).toBe(otherBefore + 30);
+    expect(await retention(other.organisation.id)).toBe(otherBefore);
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.type, "settings.updated"))).toHaveLength(1);
   });
 });

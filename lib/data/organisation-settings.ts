@@ -59,30 +59,31 @@ const byId = (organisationId: number) => eq(organisations.id, organisationId);
 export async function getSettingsPage(current: CurrentSession): Promise<SettingsPage> {
   const db = getDb();
   const organisationId = current.organisation.id;
-  const row = db
-    .select({
-      twoFactorPolicy: organisations.twoFactorPolicy,
-      allowTotp: organisations.allowTotp,
-      allowCode: organisations.allowCode,
-      allowDuo: organisations.allowDuo,
-      twoFactorGraceDays: organisations.twoFactorGraceDays,
-      requiredSetupFlow: organisations.requiredSetupFlow,
-      duoIntegrationKey: organisations.duoIntegrationKey,
-      duoSecretKeySaved: sql<boolean>`${organisations.duoSecretKeyEncrypted} is not null`.mapWith(Boolean),
-      duoApiHostname: organisations.duoApiHostname,
-      duoBypassAtSignIn: organisations.duoBypassAtSignIn,
-      sessionDurationDays: organisations.sessionDurationDays,
-      sessionIdleMinutes: organisations.sessionIdleMinutes,
-      passwordFailureLimit: organisations.passwordFailureLimit,
-      accountFailureLimit: organisations.accountFailureLimit,
-      secondFactorFailureLimit: organisations.secondFactorFailureLimit,
-      failureWindowMinutes: organisations.failureWindowMinutes,
-      secondFactorLockoutLimit: organisations.secondFactorLockoutLimit,
-      auditRetentionDays: organisations.auditRetentionDays,
-    })
-    .from(organisations)
-    .where(byId(organisationId))
-    .get()!;
+  const row = (
+    await db
+      .select({
+        twoFactorPolicy: organisations.twoFactorPolicy,
+        allowTotp: organisations.allowTotp,
+        allowCode: organisations.allowCode,
+        allowDuo: organisations.allowDuo,
+        twoFactorGraceDays: organisations.twoFactorGraceDays,
+        requiredSetupFlow: organisations.requiredSetupFlow,
+        duoIntegrationKey: organisations.duoIntegrationKey,
+        duoSecretKeySaved: sql<boolean>`${organisations.duoSecretKeyEncrypted} is not null`.mapWith(Boolean),
+        duoApiHostname: organisations.duoApiHostname,
+        duoBypassAtSignIn: organisations.duoBypassAtSignIn,
+        sessionDurationDays: organisations.sessionDurationDays,
+        sessionIdleMinutes: organisations.sessionIdleMinutes,
+        passwordFailureLimit: organisations.passwordFailureLimit,
+        accountFailureLimit: organisations.accountFailureLimit,
+        secondFactorFailureLimit: organisations.secondFactorFailureLimit,
+        failureWindowMinutes: organisations.failureWindowMinutes,
+        secondFactorLockoutLimit: organisations.secondFactorLockoutLimit,
+        auditRetentionDays: organisations.auditRetentionDays,
+      })
+      .from(organisations)
+      .where(byId(organisationId))
+  )[0]!;
   const {
     passwordFailureLimit,
     accountFailureLimit,
@@ -102,8 +103,8 @@ export async function getSettingsPage(current: CurrentSession): Promise<Settings
       secondFactorLockoutLimit,
     },
     auditRetentionDays,
-    mayChange: !refusalToActOnEveryone(db, organisationId, current.user.id),
-    peopleWithFactor: settings.twoFactorPolicy === "disabled" ? null : countPeopleWithFactor(db, organisationId),
+    mayChange: !(await refusalToActOnEveryone(db, organisationId, current.user.id)),
+    peopleWithFactor: settings.twoFactorPolicy === "disabled" ? null : await countPeopleWithFactor(db, organisationId),
   };
 }
 
@@ -123,14 +124,15 @@ export async function saveOrganisationSettings(
 ): Promise<SettingsSaved> {
   const { organisation } = current;
   const db = getDb();
-  const before = db
-    .select({
-      twoFactorPolicy: organisations.twoFactorPolicy,
-      duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
-    })
-    .from(organisations)
-    .where(byId(organisation.id))
-    .get()!;
+  const before = (
+    await db
+      .select({
+        twoFactorPolicy: organisations.twoFactorPolicy,
+        duoSecretKeyEncrypted: organisations.duoSecretKeyEncrypted,
+      })
+      .from(organisations)
+      .where(byId(organisation.id))
+  )[0]!;
   const storedDuoSecret = input.duoSecretKey
     ? encryptSecret(input.duoSecretKey, duoSecretKeyBinding(organisation.id), appKeyRing())
     : before.duoSecretKeyEncrypted;
@@ -152,20 +154,20 @@ export async function saveOrganisationSettings(
       : { sessionDurationDays: input.sessionDurationDays, sessionIdleMinutes: input.sessionIdleMinutes }),
   };
   const policyChanged = before.twoFactorPolicy !== input.twoFactorPolicy;
-  db.transaction((tx) => {
-    tx.update(organisations).set(changes).where(byId(organisation.id)).run();
-    if (policyChanged) recordRequirementChanges(tx, organisation.id);
+  await db.transaction(async (tx) => {
+    await tx.update(organisations).set(changes).where(byId(organisation.id));
+    if (policyChanged) await recordRequirementChanges(tx, organisation.id);
   });
   if (policyChanged)
-    recordActorEvent(db, current, "policy.updated", {
+    await recordActorEvent(db, current, "policy.updated", {
       details: { from: before.twoFactorPolicy, to: input.twoFactorPolicy },
     });
   const peopleToTell =
     before.twoFactorPolicy !== "disabled" && input.twoFactorPolicy === "disabled"
-      ? countPeopleWithFactor(db, organisation.id)
+      ? await countPeopleWithFactor(db, organisation.id)
       : 0;
   const { duoSecretKeyEncrypted, ...visibleChanges } = changes;
-  recordActorEvent(db, current, "settings.updated", {
+  await recordActorEvent(db, current, "settings.updated", {
     details: { ...visibleChanges, duoSecretKeyChanged: Boolean(input.duoSecretKey) },
   });
   return {
@@ -184,34 +186,35 @@ export async function tellPeopleTwoFactorIsOff(current: CurrentSession): Promise
 /** A breach response: every session of the organisation ends, and remembered browsers must ask for the second factor again. */
 export async function signOutEveryone(current: CurrentSession): Promise<number> {
   const db = getDb();
-  const ended = db.transaction((tx) => {
-    forgetTrustedBrowsersOfOrganisation(tx, current.organisation.id);
-    return deleteSessionsOfOrganisation(tx, current.organisation.id);
+  const ended = await db.transaction(async (tx) => {
+    await forgetTrustedBrowsersOfOrganisation(tx, current.organisation.id);
+    return await deleteSessionsOfOrganisation(tx, current.organisation.id);
   });
-  recordActorEvent(db, current, "organisation_sessions.revoked", { details: { sessionsEnded: ended } });
+  await recordActorEvent(db, current, "organisation_sessions.revoked", { details: { sessionsEnded: ended } });
   return ended;
 }
 
 /** Saves the failure limits; false when nothing changed. */
 export async function saveSignInProtection(current: CurrentSession, input: SignInProtection): Promise<boolean> {
   const db = getDb();
-  const before = db
-    .select({
-      passwordFailureLimit: organisations.passwordFailureLimit,
-      accountFailureLimit: organisations.accountFailureLimit,
-      secondFactorFailureLimit: organisations.secondFactorFailureLimit,
-      failureWindowMinutes: organisations.failureWindowMinutes,
-      secondFactorLockoutLimit: organisations.secondFactorLockoutLimit,
-    })
-    .from(organisations)
-    .where(byId(current.organisation.id))
-    .get()!;
+  const before = (
+    await db
+      .select({
+        passwordFailureLimit: organisations.passwordFailureLimit,
+        accountFailureLimit: organisations.accountFailureLimit,
+        secondFactorFailureLimit: organisations.secondFactorFailureLimit,
+        failureWindowMinutes: organisations.failureWindowMinutes,
+        secondFactorLockoutLimit: organisations.secondFactorLockoutLimit,
+      })
+      .from(organisations)
+      .where(byId(current.organisation.id))
+  )[0]!;
   const changed = Object.fromEntries(
     SIGN_IN_PROTECTION_FIELDS.filter((field) => before[field] !== input[field]).map((field) => [field, input[field]]),
   );
   if (Object.keys(changed).length === 0) return false;
-  db.update(organisations).set(input).where(byId(current.organisation.id)).run();
-  recordActorEvent(db, current, "settings.updated", { details: { section: "sign_in_protection", ...changed } });
+  await db.update(organisations).set(input).where(byId(current.organisation.id));
+  await recordActorEvent(db, current, "settings.updated", { details: { section: "sign_in_protection", ...changed } });
   return true;
 }
 
@@ -221,14 +224,15 @@ export async function saveAuditRetention(
   auditRetentionDays: number,
 ): Promise<{ previousDays: number } | null> {
   const db = getDb();
-  const before = db
-    .select({ auditRetentionDays: organisations.auditRetentionDays })
-    .from(organisations)
-    .where(byId(current.organisation.id))
-    .get()!;
+  const before = (
+    await db
+      .select({ auditRetentionDays: organisations.auditRetentionDays })
+      .from(organisations)
+      .where(byId(current.organisation.id))
+  )[0]!;
   if (before.auditRetentionDays === auditRetentionDays) return null;
-  db.update(organisations).set({ auditRetentionDays }).where(byId(current.organisation.id)).run();
-  recordActorEvent(db, current, "settings.updated", {
+  await db.update(organisations).set({ auditRetentionDays }).where(byId(current.organisation.id));
+  await recordActorEvent(db, current, "settings.updated", {
     details: { section: "audit_retention", auditRetentionDays, previousAuditRetentionDays: before.auditRetentionDays },
   });
   return { previousDays: before.auditRetentionDays };
@@ -249,24 +253,25 @@ export type DuoConnectionTest =
 export async function testDuoConnection(current: CurrentSession, typed: DuoKeys): Promise<DuoConnectionTest> {
   const db = getDb();
   const organisationId = current.organisation.id;
-  const saved = db
-    .select({
-      key: organisations.duoIntegrationKey,
-      secret: organisations.duoSecretKeyEncrypted,
-      host: organisations.duoApiHostname,
-    })
-    .from(organisations)
-    .where(byId(organisationId))
-    .get()!;
+  const saved = (
+    await db
+      .select({
+        key: organisations.duoIntegrationKey,
+        secret: organisations.duoSecretKeyEncrypted,
+        host: organisations.duoApiHostname,
+      })
+      .from(organisations)
+      .where(byId(organisationId))
+  )[0]!;
   const clientId = typed.duoIntegrationKey || saved.key;
   const clientSecret =
     typed.duoSecretKey ||
     (saved.secret ? decryptSecret(saved.secret, duoSecretKeyBinding(organisationId), appKeyRing()) : null);
   const apiHost = typed.duoApiHostname || saved.host;
   if (!clientId || !clientSecret || !apiHost) return { result: "missing_keys" };
-  const started = beginConnectionTest(db, organisationId);
+  const started = await beginConnectionTest(db, organisationId);
   if (!started.allowed) {
-    recordActorEvent(db, current, "duo_connection.tested", { details: { result: "rate_limited", apiHost } });
+    await recordActorEvent(db, current, "duo_connection.tested", { details: { result: "rate_limited", apiHost } });
     return { result: "rate_limited", retryAt: started.retryAt };
   }
   const check = await checkDuoConnection(
@@ -275,7 +280,7 @@ export async function testDuoConnection(current: CurrentSession, typed: DuoKeys)
     getEnv().DUO_ALLOWED_API_HOSTS,
   );
   const result = check.ok ? "connected" : check.reason;
-  recordActorEvent(db, current, "duo_connection.tested", {
+  await recordActorEvent(db, current, "duo_connection.tested", {
     details: { result, apiHost, typedSecret: Boolean(typed.duoSecretKey) },
   });
   return { result };

@@ -15,7 +15,7 @@ export type OutboxMessage = {
 
 /** The newest messages first. Whether the page may show them at all is the caller's check (isOutboxPublic). */
 export async function newestOutboxMessages(): Promise<OutboxMessage[]> {
-  return listOutbox(getDb()).map(({ id, channel, to, subject, body, createdAt }) => ({
+  return (await listOutbox(getDb())).map(({ id, channel, to, subject, body, createdAt }) => ({
     id,
     channel,
     to,

@@ -21,7 +21,7 @@ export type PasswordResetLinkView =
 
 /** What a reset link lets its holder do; only reads (mail scanners open links). */
 export async function viewPasswordResetLink(token: string): Promise<PasswordResetLinkView> {
-  const opened = openPasswordReset(getDb(), token);
+  const opened = await openPasswordReset(getDb(), token);
   if (opened.state !== "live") return opened;
   const { email, name, organisationName } = opened.account;
   return { state: "live", account: { email, name, organisationName } };

@@ -55,13 +55,14 @@ export type OwnTrustedBrowser = { id: number; userAgent: string | null; createdA
 
 export async function ownTwoFactor(current: CurrentSession): Promise<OwnTwoFactor> {
   const db = getDb();
-  const { allowTotp, allowCode } = db
-    .select({ allowTotp: organisations.allowTotp, allowCode: organisations.allowCode })
-    .from(organisations)
-    .where(eq(organisations.id, current.user.organisationId))
-    .get()!;
-  const plan = planSecondFactorDelivery(codeRecipientOf(db, current.user.id)!);
-  const status = twoFactorStatus(db, current.user.id);
+  const { allowTotp, allowCode } = (
+    await db
+      .select({ allowTotp: organisations.allowTotp, allowCode: organisations.allowCode })
+      .from(organisations)
+      .where(eq(organisations.id, current.user.organisationId))
+  )[0]!;
+  const plan = planSecondFactorDelivery((await codeRecipientOf(db, current.user.id))!);
+  const status = await twoFactorStatus(db, current.user.id);
   return {
     requirement: status.requirement,
     enabled: status.enabled,
@@ -80,7 +81,7 @@ export async function ownTwoFactor(current: CurrentSession): Promise<OwnTwoFacto
 }
 
 export async function ownTrustedBrowsers(current: CurrentSession): Promise<OwnTrustedBrowser[]> {
-  return listTrustedBrowsers(getDb(), current.user.id).map(({ id, userAgent, createdAt, lastUsedAt }) => ({
+  return (await listTrustedBrowsers(getDb(), current.user.id)).map(({ id, userAgent, createdAt, lastUsedAt }) => ({
     id,
     userAgent,
     createdAt,
@@ -89,7 +90,7 @@ export async function ownTrustedBrowsers(current: CurrentSession): Promise<OwnTr
 }
 
 export async function ownDuoTurnedOn(current: CurrentSession): Promise<boolean> {
-  return twoFactorStateOfUser(getDb(), current.user.id).duoTurnedOn;
+  return (await twoFactorStateOfUser(getDb(), current.user.id)).duoTurnedOn;
 }
 
 export async function hasOwnAuthenticator(current: CurrentSession): Promise<boolean> {
@@ -99,33 +100,41 @@ export async function hasOwnAuthenticator(current: CurrentSession): Promise<bool
 /** Removes every second factor of the user's own and ends their other sessions. */
 export async function disableOwnTwoFactor(current: CurrentSession): Promise<void> {
   const db = getDb();
-  db.transaction((tx) => {
-    removeSecondFactors(tx, current.user.id);
-    deleteSessionsOfUser(tx, current.user.id, { exceptTokenHash: current.session.tokenHash });
+  await db.transaction(async (tx) => {
+    await removeSecondFactors(tx, current.user.id);
+    await deleteSessionsOfUser(tx, current.user.id, { exceptTokenHash: current.session.tokenHash });
   });
-  recordActorEvent(db, current, "two_factor.disabled", { targetUserId: current.user.id });
+  await recordActorEvent(db, current, "two_factor.disabled", { targetUserId: current.user.id });
 }
 
 /** A new set of recovery codes, shown this once; the old ones stop working. */
 export async function regenerateOwnRecoveryCodes(current: CurrentSession): Promise<string[]> {
   const db = getDb();
-  const recoveryCodes = db.transaction((tx) => replaceRecoveryCodes(tx, current.user.id, appKeyRing()));
-  recordActorEvent(db, current, "recovery_codes.regenerated", { targetUserId: current.user.id });
+  const recoveryCodes = await db.transaction(
+    async (tx) => await replaceRecoveryCodes(tx, current.user.id, appKeyRing()),
+  );
+  await recordActorEvent(db, current, "recovery_codes.regenerated", { targetUserId: current.user.id });
   return recoveryCodes;
 }
 
 /** Forgets one of the user's own remembered browsers; false when it was already forgotten (or not theirs). */
 export async function forgetOwnBrowser(current: CurrentSession, browserId: number): Promise<boolean> {
   const db = getDb();
-  if (!forgetTrustedBrowser(db, current.user.id, browserId)) return false;
-  recordActorEvent(db, current, "trusted_browser.forgotten", { targetUserId: current.user.id, details: { count: 1 } });
+  if (!(await forgetTrustedBrowser(db, current.user.id, browserId))) return false;
+  await recordActorEvent(db, current, "trusted_browser.forgotten", {
+    targetUserId: current.user.id,
+    details: { count: 1 },
+  });
   return true;
 }
 
 export async function forgetAllOwnBrowsers(current: CurrentSession): Promise<void> {
   const db = getDb();
-  const count = forgetTrustedBrowsersOfUser(db, current.user.id);
-  recordActorEvent(db, current, "trusted_browser.forgotten", { targetUserId: current.user.id, details: { count } });
+  const count = await forgetTrustedBrowsersOfUser(db, current.user.id);
+  await recordActorEvent(db, current, "trusted_browser.forgotten", {
+    targetUserId: current.user.id,
+    details: { count },
+  });
 }
 
 /** Turning codes on: a code sent where codes will go, unless the organisation no longer allows codes. */
@@ -133,12 +142,13 @@ export async function sendEnableCodesCode(
   current: CurrentSession,
 ): Promise<SendOutcome | { ok: false; reason: "not_allowed" }> {
   const db = getDb();
-  const recipient = codeRecipientOf(db, current.user.id)!;
-  const { allowCode } = db
-    .select({ allowCode: organisations.allowCode })
-    .from(organisations)
-    .where(eq(organisations.id, current.organisation.id))
-    .get()!;
+  const recipient = (await codeRecipientOf(db, current.user.id))!;
+  const { allowCode } = (
+    await db
+      .select({ allowCode: organisations.allowCode })
+      .from(organisations)
+      .where(eq(organisations.id, current.organisation.id))
+  )[0]!;
   if (!allowCode) return { ok: false, reason: "not_allowed" };
   return sendOneTimeCode(db, {
     user: recipient,
@@ -172,21 +182,24 @@ export async function checkOwnSentCode(
 export async function turnOnOwnCodes(current: CurrentSession): Promise<number> {
   const db = getDb();
   const { user, session } = current;
-  const ended = db.transaction((tx) => {
-    tx.update(users).set({ codesEnabledAt: new Date() }).where(eq(users.id, user.id)).run();
+  const ended = await db.transaction(async (tx) => {
+    await tx.update(users).set({ codesEnabledAt: new Date() }).where(eq(users.id, user.id));
     // Whoever may have held a session before 2FA was on must pass it now.
     return deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
-  recordActorEvent(db, current, "sign_in_codes.enabled", { targetUserId: user.id });
+  await recordActorEvent(db, current, "sign_in_codes.enabled", { targetUserId: user.id });
   return ended;
 }
 
 /** Sign-in starts with `method`; false when the user cannot use that method. */
 export async function setOwnPreferredMethod(current: CurrentSession, method: SecondFactorMethod): Promise<boolean> {
   const db = getDb();
-  if (!twoFactorStateOfUser(db, current.user.id).methods.includes(method)) return false;
-  db.update(users).set({ preferredTwoFactorMethod: method }).where(eq(users.id, current.user.id)).run();
-  recordActorEvent(db, current, "preferred_method.changed", { targetUserId: current.user.id, details: { method } });
+  if (!(await twoFactorStateOfUser(db, current.user.id)).methods.includes(method)) return false;
+  await db.update(users).set({ preferredTwoFactorMethod: method }).where(eq(users.id, current.user.id));
+  await recordActorEvent(db, current, "preferred_method.changed", {
+    targetUserId: current.user.id,
+    details: { method },
+  });
   return true;
 }
 

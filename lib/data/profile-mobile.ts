@@ -15,17 +15,17 @@ import { codeRecipientOf } from "@/lib/two-factor/sent-codes/sign-in-recipient";
 export type OwnMobile = { mobileNumber: string | null; verified: boolean };
 
 export async function ownMobile(current: CurrentSession): Promise<OwnMobile> {
-  const { mobileNumber, mobileVerifiedAt } = codeRecipientOf(getDb(), current.user.id)!;
+  const { mobileNumber, mobileVerifiedAt } = (await codeRecipientOf(getDb(), current.user.id))!;
   return { mobileNumber, verified: mobileVerifiedAt !== null };
 }
 
 /** Removes the number; returns the one removed, or null when there was none. */
 export async function removeOwnMobile(current: CurrentSession): Promise<string | null> {
   const db = getDb();
-  const { mobileNumber } = codeRecipientOf(db, current.user.id)!;
+  const { mobileNumber } = (await codeRecipientOf(db, current.user.id))!;
   if (!mobileNumber) return null;
-  db.update(users).set({ mobileNumber: null, mobileVerifiedAt: null }).where(eq(users.id, current.user.id)).run();
-  recordActorEvent(db, current, "mobile.removed", { targetUserId: current.user.id });
+  await db.update(users).set({ mobileNumber: null, mobileVerifiedAt: null }).where(eq(users.id, current.user.id));
+  await recordActorEvent(db, current, "mobile.removed", { targetUserId: current.user.id });
   return mobileNumber;
 }
 
@@ -33,7 +33,7 @@ export async function removeOwnMobile(current: CurrentSession): Promise<string |
 export async function sendMobileVerificationCode(current: CurrentSession, mobileNumber: string): Promise<SendOutcome> {
   const db = getDb();
   return sendOneTimeCode(db, {
-    user: codeRecipientOf(db, current.user.id)!,
+    user: (await codeRecipientOf(db, current.user.id))!,
     organisation: current.organisation,
     sessionTokenHash: current.session.tokenHash,
     purpose: "verify_mobile",
@@ -45,9 +45,9 @@ export async function sendMobileVerificationCode(current: CurrentSession, mobile
 /** The number a code arrived at becomes the user's; returns the number it replaced, if any. */
 export async function setOwnVerifiedMobile(current: CurrentSession, mobileNumber: string): Promise<string | null> {
   const db = getDb();
-  const previous = codeRecipientOf(db, current.user.id)!.mobileNumber;
-  db.update(users).set({ mobileNumber, mobileVerifiedAt: new Date() }).where(eq(users.id, current.user.id)).run();
-  recordActorEvent(db, current, "mobile.verified", {
+  const previous = (await codeRecipientOf(db, current.user.id))!.mobileNumber;
+  await db.update(users).set({ mobileNumber, mobileVerifiedAt: new Date() }).where(eq(users.id, current.user.id));
+  await recordActorEvent(db, current, "mobile.verified", {
     targetUserId: current.user.id,
     details: { replacedNumber: Boolean(previous) },
   });

@@ -27,8 +27,8 @@ export async function confirmOwnPassword(current: CurrentSession, password: stri
 
 export async function updateOwnName(current: CurrentSession, name: string): Promise<void> {
   const db = getDb();
-  db.update(users).set({ name }).where(eq(users.id, current.user.id)).run();
-  recordActorEvent(db, current, "profile.updated", { targetUserId: current.user.id });
+  await db.update(users).set({ name }).where(eq(users.id, current.user.id));
+  await recordActorEvent(db, current, "profile.updated", { targetUserId: current.user.id });
 }
 
 /** Sets the new password; returns how many other sessions were signed out. */
@@ -36,14 +36,14 @@ export async function changeOwnPassword(current: CurrentSession, newPassword: st
   const { user, session } = current;
   const db = getDb();
   const newHash = await hashPassword(newPassword);
-  const signedOut = db.transaction((tx) => {
-    tx.update(users).set({ passwordHash: newHash, passwordChangedAt: new Date() }).where(eq(users.id, user.id)).run();
+  const signedOut = await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash: newHash, passwordChangedAt: new Date() }).where(eq(users.id, user.id));
     // Whoever knew the old password may hold a session or a remembered
     // browser: end every session but this one, and forget every browser.
-    forgetTrustedBrowsersOfUser(tx, user.id);
+    await forgetTrustedBrowsersOfUser(tx, user.id);
     return deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
-  recordActorEvent(db, current, "password.changed", {
+  await recordActorEvent(db, current, "password.changed", {
     targetUserId: user.id,
     details: { otherSessionsEnded: signedOut },
   });
@@ -51,20 +51,22 @@ export async function changeOwnPassword(current: CurrentSession, newPassword: st
 }
 
 export async function listOwnSessions(current: CurrentSession): Promise<OwnSession[]> {
-  return listSessionsOfUser(getDb(), current.user.id).map(({ tokenHash, createdAt, lastSeenAt, ip, userAgent }) => ({
-    tokenHash,
-    createdAt,
-    lastSeenAt,
-    ip,
-    userAgent,
-  }));
+  return (await listSessionsOfUser(getDb(), current.user.id)).map(
+    ({ tokenHash, createdAt, lastSeenAt, ip, userAgent }) => ({
+      tokenHash,
+      createdAt,
+      lastSeenAt,
+      ip,
+      userAgent,
+    }),
+  );
 }
 
 /** Ends another session of the user's own; false when it had already ended. */
 export async function endOwnSession(current: CurrentSession, tokenHash: string): Promise<boolean> {
   const db = getDb();
-  if (!deleteSessionOfUser(db, current.user.id, tokenHash)) return false;
-  recordActorEvent(db, current, "session.revoked", { targetUserId: current.user.id });
+  if (!(await deleteSessionOfUser(db, current.user.id, tokenHash))) return false;
+  await recordActorEvent(db, current, "session.revoked", { targetUserId: current.user.id });
   return true;
 }
 
@@ -74,6 +76,9 @@ export async function ownSignInAlertsOn(current: CurrentSession): Promise<boolea
 
 export async function saveOwnSignInAlerts(current: CurrentSession, on: boolean): Promise<void> {
   const db = getDb();
-  setSignInAlerts(db, current.user.id, on);
-  recordActorEvent(db, current, "profile.updated", { targetUserId: current.user.id, details: { signInAlerts: on } });
+  await setSignInAlerts(db, current.user.id, on);
+  await recordActorEvent(db, current, "profile.updated", {
+    targetUserId: current.user.id,
+    details: { signInAlerts: on },
+  });
 }

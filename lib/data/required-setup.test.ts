@@ -18,29 +18,30 @@ async function signedIn(options: {
   policy?: "optional" | "required";
   authenticatedAt?: Date;
 }) {
-  const organisationId = db
-    .insert(organisations)
-    .values({
-      name: "Acme",
-      twoFactorPolicy: options.policy ?? "required",
-      requiredSetupFlow: options.flow,
-      allowTotp: true,
-      allowCode: false,
-    })
-    .returning()
-    .get().id;
+  const organisationId = (
+    await db
+      .insert(organisations)
+      .values({
+        name: "Acme",
+        twoFactorPolicy: options.policy ?? "required",
+        requiredSetupFlow: options.flow,
+        allowTotp: true,
+        allowCode: false,
+      })
+      .returning()
+  )[0].id;
   const user = await insertUser(db, { organisationId });
-  const { token } = createSession(db, {
+  const { token } = await createSession(db, {
     userId: user.id,
     stage: "active",
     context,
     authenticatedAt: options.authenticatedAt,
   });
-  const current = () => ({ ...loadSession(db, token)!, token, context }) as CurrentSession;
+  const current = async () => ({ ...(await loadSession(db, token))!, token, context }) as CurrentSession;
   return { user, token, current };
 }
 
-const stageOf = (token: string) => loadSession(db, token)?.session.stage ?? null;
+const stageOf = async (token: string) => (await loadSession(db, token))?.session.stage ?? null;
 
 describe("startRequiredSetup (/login/setup/start)", () => {
   beforeEach(() => {
@@ -50,8 +51,8 @@ describe("startRequiredSetup (/login/setup/start)", () => {
   it("changes nothing for a session that owes no setup", async () => {
     const { token, current } = await signedIn({ flow: "emailed_link", policy: "optional" });
     expect(await startRequiredSetup(current())).toBe("/");
-    expect(stageOf(token)).toBe("active");
-    expect(db.select().from(emailLinks).all()).toEqual([]);
+    expect(await stageOf(token)).toBe("active");
+    expect(await db.select().from(emailLinks)).toEqual([]);
   });
 
   it("sends the emailed link once, however often the address is opened", async () => {
@@ -61,8 +62,8 @@ describe("startRequiredSetup (/login/setup/start)", () => {
     // A second request that loaded the session before the first demoted it.
     expect(await startRequiredSetup(before)).toBe("/login/setup/email");
     expect(await startRequiredSetup(current())).toBe("/login/setup/email");
-    expect(stageOf(token)).toBe("email_setup");
-    expect(db.select().from(emailLinks).all()).toHaveLength(1);
+    expect(await stageOf(token)).toBe("email_setup");
+    expect(await db.select().from(emailLinks)).toHaveLength(1);
   });
 
   it("ends an old session instead of letting it bind a factor on screen", async () => {
@@ -71,12 +72,12 @@ describe("startRequiredSetup (/login/setup/start)", () => {
       authenticatedAt: new Date(Date.now() - 24 * 60 * 60 * 1000),
     });
     expect(await startRequiredSetup(current())).toBe("/login?reason=setup-required");
-    expect(stageOf(token)).toBeNull();
+    expect(await stageOf(token)).toBeNull();
   });
 
   it("sends a recent session to the on-screen setup", async () => {
     const { token, current } = await signedIn({ flow: "on_screen", authenticatedAt: new Date() });
     expect(await startRequiredSetup(current())).toBe("/login/setup");
-    expect(stageOf(token)).toBe("setup");
+    expect(await stageOf(token)).toBe("setup");
   });
 });

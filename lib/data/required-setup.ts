@@ -31,7 +31,7 @@ import {
 export async function startRequiredSetup(current: CurrentSession): Promise<string> {
   if (current.session.stage !== "active") return homeOf(current.session.stage);
   const db = getDb();
-  const state = twoFactorStateOfUser(db, current.user.id);
+  const state = await twoFactorStateOfUser(db, current.user.id);
   if (!mustSetUpNow(state)) return homeOf("active");
   const { setupStage } = state;
   // On screen, setup binds a factor with nothing but this session: only a
@@ -39,11 +39,11 @@ export async function startRequiredSetup(current: CurrentSession): Promise<strin
   // cookie left open for weeks, or stolen) signs in again first
   // (NIST SP 800-63B-4 §4.1.2). The emailed link proves the mailbox instead.
   if (setupStage === "setup" && !isRecentlyAuthenticated(current)) {
-    deleteSession(db, current.token);
+    await deleteSession(db, current.token);
     return "/login?reason=setup-required";
   }
   // Of two requests racing here, only the one that demoted the session sends the link.
-  const demoted = demoteSessionToSetup(db, current.session.tokenHash, setupStage);
+  const demoted = await demoteSessionToSetup(db, current.session.tokenHash, setupStage);
   if (demoted && setupStage === "email_setup") {
     await sendSignInSetupLinkQuietly(db, {
       userId: current.user.id,
@@ -58,7 +58,7 @@ export type SetupScreen = { requirement: Requirement; duoAvailable: boolean };
 
 /** /login/setup: the requirement (for the grace notice) and whether Duo may be set up instead. */
 export async function setupScreen(current: CurrentSession): Promise<SetupScreen> {
-  const { requirement, duoAvailable } = twoFactorStateOfUser(getDb(), current.user.id);
+  const { requirement, duoAvailable } = await twoFactorStateOfUser(getDb(), current.user.id);
   return { requirement, duoAvailable };
 }
 
@@ -72,12 +72,12 @@ export type EmailSetupScreen = { requirement: Requirement; linkWaiting: boolean 
 /** /login/setup/email: whether a link sent to this session is still waiting, and the requirement. */
 export async function emailSetupScreen(current: CurrentSession): Promise<EmailSetupScreen> {
   const db = getDb();
-  const waiting = liveEmailLinkOfSession(db, {
+  const waiting = await liveEmailLinkOfSession(db, {
     userId: current.user.id,
     purpose: "sign_in_setup",
     sessionTokenHash: current.session.tokenHash,
   });
-  const { requirement } = twoFactorStateOfUser(db, current.user.id);
+  const { requirement } = await twoFactorStateOfUser(db, current.user.id);
   return { requirement, linkWaiting: Boolean(waiting) };
 }
 
@@ -95,7 +95,10 @@ export async function signInSetupLinkState(
   current: CurrentSession,
   token: string,
 ): Promise<"live" | "invalid" | "other_session"> {
-  const check = checkSignInSetupLink(getDb(), token, { userId: current.user.id, tokenHash: current.session.tokenHash });
+  const check = await checkSignInSetupLink(getDb(), token, {
+    userId: current.user.id,
+    tokenHash: current.session.tokenHash,
+  });
   return check.ok ? "live" : check.reason;
 }
 
@@ -109,14 +112,17 @@ export type SetupLinkSpent =
  */
 export async function spendSignInSetupLink(current: CurrentSession, token: string): Promise<SetupLinkSpent> {
   const db = getDb();
-  const check = checkSignInSetupLink(db, token, { userId: current.user.id, tokenHash: current.session.tokenHash });
+  const check = await checkSignInSetupLink(db, token, {
+    userId: current.user.id,
+    tokenHash: current.session.tokenHash,
+  });
   if (!check.ok) return { ok: false, reason: check.reason };
-  if (!consumeEmailLink(db, check.link.id)) return { ok: false, reason: "just_used" };
-  recordActorEvent(db, current, "setup_link.used", {
+  if (!(await consumeEmailLink(db, check.link.id))) return { ok: false, reason: "just_used" };
+  await recordActorEvent(db, current, "setup_link.used", {
     targetUserId: current.user.id,
     details: { purpose: "sign_in_setup" },
   });
-  const rotated = rotateSession(db, current.session.tokenHash, { stage: "setup", context: current.context });
+  const rotated = await rotateSession(db, current.session.tokenHash, { stage: "setup", context: current.context });
   if (!rotated) return { ok: false, reason: "session_ended" };
   return { ok: true, token: rotated.token, expiresAt: rotated.expiresAt };
 }

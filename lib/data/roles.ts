@@ -32,9 +32,9 @@ export type RolesPage = { roles: RoleSummary[]; /** Only these can be given. */ 
 
 export async function getRolesPage(current: CurrentSession): Promise<RolesPage> {
   const db = getDb();
-  const reach = accessReach(db, current.organisation.id, current.user.id);
+  const reach = await accessReach(db, current.organisation.id, current.user.id);
   const counts = holderCounts(db, current.organisation.id);
-  const summaries = listRoles(db, current.organisation.id).map((role) => ({
+  const summaries = (await listRoles(db, current.organisation.id)).map((role) => ({
     ...role,
     holders: counts.get(role.id) ?? 0,
     editable: reach.mayEditRole(role.id),
@@ -54,9 +54,9 @@ export type RolePage = {
 /** One role of the actor's organisation with who holds it; null for an id of elsewhere or none. */
 export async function getRolePage(current: CurrentSession, roleId: number): Promise<RolePage | null> {
   const db = getDb();
-  const role = findRole(db, current.organisation.id, roleId);
+  const role = await findRole(db, current.organisation.id, roleId);
   if (!role) return null;
-  const reach = accessReach(db, current.organisation.id, current.user.id);
+  const reach = await accessReach(db, current.organisation.id, current.user.id);
   const holderList = holdersOf(db, current.organisation.id, role.id);
   // Who holds it is a list of people: shown only to those who may read users; others see how many.
   const mayReadUsers = reach.actor.has("users:read");
@@ -79,18 +79,19 @@ export async function getRolePage(current: CurrentSession, roleId: number): Prom
  * the message on the roles page after a deletion; null for any other id.
  */
 export async function deletedRoleName(current: CurrentSession, roleId: number): Promise<string | null> {
-  const event = getDb()
-    .select({ details: auditEvents.details })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.organisationId, current.organisation.id),
-        eq(auditEvents.type, "role.deleted"),
-        sql`json_extract(${auditEvents.details}, '$.role') = ${roleId}`,
-      ),
-    )
-    .orderBy(desc(auditEvents.id))
-    .get();
+  const event = (
+    await getDb()
+      .select({ details: auditEvents.details })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.organisationId, current.organisation.id),
+          eq(auditEvents.type, "role.deleted"),
+          sql`json_extract(${auditEvents.details}, '$.role') = ${roleId}`,
+        ),
+      )
+      .orderBy(desc(auditEvents.id))
+  )[0];
   const name = event?.details?.name;
   return typeof name === "string" ? name : null;
 }
@@ -106,13 +107,11 @@ export type AccessWrite<T = object> =
 
 export async function createRole(current: CurrentSession, name: string): Promise<AccessWrite<{ roleId: number }>> {
   const db = getDb();
-  if (nameTaken(db, roles, current.organisation.id, name)) return { ok: false, reason: "name_taken" };
-  const created = db
-    .insert(roles)
-    .values({ organisationId: current.organisation.id, name })
-    .returning({ id: roles.id })
-    .get();
-  recordActorEvent(db, current, "role.created", { details: { role: created.id, name } });
+  if (await nameTaken(db, roles, current.organisation.id, name)) return { ok: false, reason: "name_taken" };
+  const created = (
+    await db.insert(roles).values({ organisationId: current.organisation.id, name }).returning({ id: roles.id })
+  )[0];
+  await recordActorEvent(db, current, "role.created", { details: { role: created.id, name } });
   return { ok: true, roleId: created.id };
 }
 
@@ -121,15 +120,17 @@ export async function updateRole(
   input: { roleId: number; name: string; permissions: Permission[]; requireTwoFactor: boolean },
 ): Promise<AccessWrite> {
   const db = getDb();
-  const role = findRole(db, current.organisation.id, input.roleId);
+  const role = await findRole(db, current.organisation.id, input.roleId);
   if (!role) return { ok: false, reason: "not_found" };
-  if (nameTaken(db, roles, current.organisation.id, input.name, role.id)) return { ok: false, reason: "name_taken" };
+  if (await nameTaken(db, roles, current.organisation.id, input.name, role.id))
+    return { ok: false, reason: "name_taken" };
   const { name, permissions, requireTwoFactor } = input;
   // Editing a role acts on everyone who holds it, and it may be given later: nothing in it beyond the actor's own.
-  const outcome = changeAsActor(current, "role.update", {
+  const outcome = await changeAsActor(current, "role.update", {
     affected: { roleId: role.id },
     edited: { roleId: role.id },
-    change: (tx) => tx.update(roles).set({ name, permissions, requireTwoFactor }).where(eq(roles.id, role.id)).run(),
+    change: async (tx) =>
+      await tx.update(roles).set({ name, permissions, requireTwoFactor }).where(eq(roles.id, role.id)),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
   // What changed, before and after (read as "before → after" in the audit log, lib/audit-log-changes.ts).
@@ -141,7 +142,7 @@ export async function updateRole(
   };
   const now = { name, permissions: permissions.join(","), requireTwoFactor };
   const changed = (Object.keys(now) as Array<keyof typeof now>).filter((key) => was[key] !== now[key]);
-  recordActorEvent(db, current, "role.updated", {
+  await recordActorEvent(db, current, "role.updated", {
     details: {
       role: role.id,
       name,
@@ -157,14 +158,14 @@ export async function updateRole(
 }
 
 export async function deleteRole(current: CurrentSession, roleId: number): Promise<AccessWrite<{ name: string }>> {
-  const role = findRole(getDb(), current.organisation.id, roleId);
+  const role = await findRole(getDb(), current.organisation.id, roleId);
   if (!role) return { ok: false, reason: "not_found" };
-  const outcome = changeAsActor(current, "role.delete", {
+  const outcome = await changeAsActor(current, "role.delete", {
     affected: { roleId: role.id },
     edited: { roleId: role.id },
-    change: (tx) => tx.delete(roles).where(eq(roles.id, role.id)).run(),
+    change: async (tx) => await tx.delete(roles).where(eq(roles.id, role.id)),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
-  recordActorEvent(getDb(), current, "role.deleted", { details: { role: role.id, name: role.name } });
+  await recordActorEvent(getDb(), current, "role.deleted", { details: { role: role.id, name: role.name } });
   return { ok: true, name: role.name };
 }

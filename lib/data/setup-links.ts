@@ -15,8 +15,8 @@ export type SetupLinkView =
 /** What the link is to the signed-in user; viewing never spends it. */
 export async function viewSetupLink(current: CurrentSession, token: string): Promise<SetupLinkView> {
   const db = getDb();
-  const found = lookUpEmailLink(db, "authenticator_setup", token);
+  const found = await lookUpEmailLink(db, "authenticator_setup", token);
   if (found.state === "unknown") return { state: "unknown" };
   if (found.link.userId !== current.user.id) return { state: "not_yours" };
-  return { state: found.state, hasAuthenticator: hasConfirmedAuthenticator(db, current.user.id) };
+  return { state: found.state, hasAuthenticator: await hasConfirmedAuthenticator(db, current.user.id) };
 }

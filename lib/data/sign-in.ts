@@ -30,8 +30,8 @@ import { lockedUntilNow } from "@/lib/auth/attempt-limiter";
 /** Signs this session out, with its audit event; the cookie is the caller's. */
 export async function endCurrentSession(current: CurrentSession, reason?: "invitation_accepted"): Promise<void> {
   const db = getDb();
-  deleteSession(db, current.token);
-  recordActorEvent(db, current, "session.ended", {
+  await deleteSession(db, current.token);
+  await recordActorEvent(db, current, "session.ended", {
     targetUserId: current.user.id,
     ...(reason ? { details: { reason } } : {}),
   });
@@ -39,7 +39,7 @@ export async function endCurrentSession(current: CurrentSession, reason?: "invit
 
 /** Whether Duo is one of the user's second factors now. */
 export async function hasDuo(current: CurrentSession): Promise<boolean> {
-  return twoFactorStateOfUser(getDb(), current.user.id).methods.includes("duo");
+  return (await twoFactorStateOfUser(getDb(), current.user.id)).methods.includes("duo");
 }
 
 /**
@@ -48,7 +48,7 @@ export async function hasDuo(current: CurrentSession): Promise<boolean> {
  */
 export async function duoSignInStartPath(current: CurrentSession): Promise<string> {
   const db = getDb();
-  if (!twoFactorStateOfUser(db, current.user.id).methods.includes("duo")) return "/login/two-factor";
+  if (!(await twoFactorStateOfUser(db, current.user.id)).methods.includes("duo")) return "/login/two-factor";
   const started = await beginDuoPrompt(db, {
     user: current.user,
     sessionTokenHash: current.session.tokenHash,
@@ -56,7 +56,7 @@ export async function duoSignInStartPath(current: CurrentSession): Promise<strin
     rememberBrowser: false,
   });
   if (!started.ok) {
-    recordActorEvent(db, current, "duo_connection.failed", {
+    await recordActorEvent(db, current, "duo_connection.failed", {
       targetUserId: current.user.id,
       details: { reason: started.reason },
     });
@@ -89,14 +89,15 @@ export async function secondFactorScreen(
 ): Promise<SecondFactorScreen> {
   const db = getDb();
   const { user, session } = current;
-  if (secondFactorLock(db, user.id)) return { locked: "until_unlocked" };
-  const until = lockedUntilNow(db, secondFactorLimitKey(db, user.id));
+  if (await secondFactorLock(db, user.id)) return { locked: "until_unlocked" };
+  const until = await lockedUntilNow(db, await secondFactorLimitKey(db, user.id));
   if (until) return { locked: "for_a_while", until };
-  const { methods, preferredMethod, codesBarredByReset } = challengeMethods(db, user.id);
+  const { methods, preferredMethod, codesBarredByReset } = await challengeMethods(db, user.id);
   const method = methods.find((candidate) => candidate === requested) ?? startingMethod(methods, preferredMethod);
-  const notice = method === "code" ? codeNotice(db, { userId: user.id, sessionTokenHash: session.tokenHash }) : null;
+  const notice =
+    method === "code" ? await codeNotice(db, { userId: user.id, sessionTokenHash: session.tokenHash }) : null;
   const otherMethods = methods.filter((candidate): candidate is SecondFactorMethod => candidate !== method);
-  const recipient = otherMethods.includes("code") ? codeRecipientOf(db, user.id) : null;
+  const recipient = otherMethods.includes("code") ? await codeRecipientOf(db, user.id) : null;
   const codeChannel = recipient ? planSecondFactorDelivery(recipient).channel : null;
   return { locked: false, method, otherMethods, codesBarredByReset, notice, codeChannel };
 }
@@ -105,7 +106,7 @@ export type PendingRecoveryRequest = { createdAt: Date; expiresAt: Date };
 
 /** The user's own recovery request awaiting an administrator, if any. */
 export async function pendingRecoveryRequest(current: CurrentSession): Promise<PendingRecoveryRequest | null> {
-  const pending = pendingRequestOfUser(getDb(), current.user.organisationId, current.user.id);
+  const pending = await pendingRequestOfUser(getDb(), current.user.organisationId, current.user.id);
   return pending ? { createdAt: pending.createdAt, expiresAt: pending.expiresAt } : null;
 }
 
@@ -121,13 +122,17 @@ export type ConfirmAccessScreen = {
 /** What /confirm-access offers this session's user. */
 export async function confirmAccessScreen(current: CurrentSession): Promise<ConfirmAccessScreen> {
   const db = getDb();
-  const state = twoFactorStateOfUser(db, current.user.id);
+  const state = await twoFactorStateOfUser(db, current.user.id);
   return {
     sso: handledByIdentityProvider(state.requirement),
     hasFactor: state.hasFactor,
     methods: state.methods,
     codeWaiting: Boolean(
-      liveCode(db, { userId: current.user.id, sessionTokenHash: current.session.tokenHash, purpose: "second_factor" }),
+      await liveCode(db, {
+        userId: current.user.id,
+        sessionTokenHash: current.session.tokenHash,
+        purpose: "second_factor",
+      }),
     ),
   };
 }
@@ -139,7 +144,7 @@ export async function confirmPasswordForDuo(current: CurrentSession, password: s
 
 /** Whether the user confirms access at their identity provider rather than here. */
 export async function confirmsAtIdentityProvider(current: CurrentSession): Promise<boolean> {
-  return handledByIdentityProvider(twoFactorStateOfUser(getDb(), current.user.id).requirement);
+  return handledByIdentityProvider((await twoFactorStateOfUser(getDb(), current.user.id)).requirement);
 }
 
 /** What the welcome after an accepted invitation names as the next step. */
@@ -151,7 +156,7 @@ export type WelcomeNextStep = "set_up_authenticator" | "may_turn_on" | "none";
  * required 2FA), turning 2FA on when it is theirs to choose, else nothing.
  */
 export async function welcomeNextStep(current: CurrentSession): Promise<WelcomeNextStep> {
-  const { requirement, methods, codesTurnedOn } = twoFactorStateOfUser(getDb(), current.user.id);
+  const { requirement, methods, codesTurnedOn } = await twoFactorStateOfUser(getDb(), current.user.id);
   if (handledByIdentityProvider(requirement)) return "none";
   if (methods.length === 1 && methods[0] === "code" && !codesTurnedOn) return "set_up_authenticator";
   if (methods.length === 0 && requirement.level === "optional") return "may_turn_on";

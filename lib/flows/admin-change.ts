@@ -22,8 +22,16 @@ import type { CurrentSession } from "@/lib/auth/guards";
  */
 
 /** Records the refusal and answers 403. */
-export function refuse(current: CurrentSession, action: string, refusal: Refusal, targetUserId?: number): never {
-  recordActorEvent(getDb(), current, "access.refused", { targetUserId, details: { action, reason: refusal.reason } });
+export async function refuse(
+  current: CurrentSession,
+  action: string,
+  refusal: Refusal,
+  targetUserId?: number,
+): Promise<never> {
+  await recordActorEvent(getDb(), current, "access.refused", {
+    targetUserId,
+    details: { action, reason: refusal.reason },
+  });
   forbidden();
 }
 
@@ -39,18 +47,18 @@ export type AdminTarget = NonNullable<ReturnType<typeof findUserInOrganisation>>
  * inside its transaction). `ownAccount: "refuse"` turns the actor's own
  * account away: what it guards belongs on /profile, behind the password and a code.
  */
-export function adminTarget(
+export async function adminTarget(
   current: CurrentSession,
   userId: number,
   action: string,
   options: { ownAccount: "refuse" | "allow" },
-): AdminTarget | null {
-  const target = findUserInOrganisation(getDb(), current.organisation.id, userId);
+): Promise<AdminTarget | null> {
+  const target = await findUserInOrganisation(getDb(), current.organisation.id, userId);
   if (!target) return null;
   if (options.ownAccount === "refuse" && target.id === current.user.id)
-    refuse(current, action, OWN_ACCOUNT_REFUSAL, target.id);
-  const refusal = refusalToActOn(getDb(), current.organisation.id, current.user.id, target.id);
-  if (refusal) refuse(current, action, refusal, target.id);
+    await refuse(current, action, OWN_ACCOUNT_REFUSAL, target.id);
+  const refusal = await refusalToActOn(getDb(), current.organisation.id, current.user.id, target.id);
+  if (refusal) await refuse(current, action, refusal, target.id);
   return target;
 }
 
@@ -59,7 +67,7 @@ export function adminTarget(
  * the change's value, or the form error for leaving no full administrator;
  * a refusal by the rules ends in 403.
  */
-export function changeAsActor<T>(
+export async function changeAsActor<T>(
   current: CurrentSession,
   action: string,
   options: {
@@ -67,17 +75,17 @@ export function changeAsActor<T>(
     edited?: { roleId: number } | { groupId: number };
     change: Parameters<typeof delegatedChange<T>>[1]["change"];
   },
-): { ok: true; value: T } | { ok: false; state: FormState } {
-  const outcome = delegatedChange(getDb(), {
+): Promise<{ ok: true; value: T } | { ok: false; state: FormState }> {
+  const outcome = await delegatedChange(getDb(), {
     organisationId: current.organisation.id,
     actorUserId: current.user.id,
     ...options,
   });
   if (outcome.ok) return outcome;
-  if ("refusal" in outcome) refuse(current, action, outcome.refusal, options.affected.userIds?.[0]);
+  if ("refusal" in outcome) await refuse(current, action, outcome.refusal, options.affected.userIds?.[0]);
   if ("ownTwoFactorLowered" in outcome) {
     // The page offers this (a role's 2FA box), so it is a message there, and audited.
-    recordActorEvent(getDb(), current, "access.refused", {
+    await recordActorEvent(getDb(), current, "access.refused", {
       targetUserId: current.user.id,
       details: { action, reason: "own_two_factor" },
     });

@@ -32,13 +32,14 @@ export type EnrolmentFinish = { recoveryCodes: string[]; otherSessionsEnded: num
 
 export async function beginEnrolment({ user, organisation }: CurrentSession): Promise<FormState<EnrolmentStart>> {
   const db = getDb();
-  const { allowTotp } = db
-    .select({ allowTotp: organisations.allowTotp })
-    .from(organisations)
-    .where(eq(organisations.id, organisation.id))
-    .get()!;
+  const { allowTotp } = (
+    await db
+      .select({ allowTotp: organisations.allowTotp })
+      .from(organisations)
+      .where(eq(organisations.id, organisation.id))
+  )[0]!;
   if (!allowTotp) return { status: "error", message: "Your organisation does not allow authenticator apps." };
-  const started = startAuthenticatorEnrolment(db, user.id, appKeyRing());
+  const started = await startAuthenticatorEnrolment(db, user.id, appKeyRing());
   if (!started.ok) return { status: "error", message: "Two-factor authentication is already on." };
   // The issuer and account name the entry in the app: "Acme (ada@acme.test)".
   const uri = totpUri({ issuer: organisation.name || "Twofold", account: user.email, secret: started.secret });
@@ -60,8 +61,10 @@ export async function finishEnrolment(current: CurrentSession, code: string): Pr
     return { status: "error", message: "This setup has expired. Start again with “Enable two-factor authentication”." };
   }
   // Whoever may have held a session before 2FA was on must pass it now.
-  const otherSessionsEnded = deleteSessionsOfUser(db, current.user.id, { exceptTokenHash: current.session.tokenHash });
-  recordActorEvent(db, current, "authenticator_app.enabled", { targetUserId: current.user.id });
+  const otherSessionsEnded = await deleteSessionsOfUser(db, current.user.id, {
+    exceptTokenHash: current.session.tokenHash,
+  });
+  await recordActorEvent(db, current, "authenticator_app.enabled", { targetUserId: current.user.id });
   await notifyUser(current.user, current.organisation, twoFactorEnabled());
   return { status: "success", data: { recoveryCodes: result.recoveryCodes, otherSessionsEnded } };
 }

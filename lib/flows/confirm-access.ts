@@ -21,8 +21,8 @@ import { fieldError, messages } from "@/lib/messages";
  * (NIST SP 800-63B-4 §2.2.3: re-authentication at AAL2 uses both factors,
  * or the bound authenticator; ASVS 5.0 V7.5.3).
  */
-export function confirmationNeeds(userId: number): { code: boolean } {
-  return { code: twoFactorStateOfUser(getDb(), userId).hasFactor };
+export async function confirmationNeeds(userId: number): Promise<{ code: boolean }> {
+  return { code: (await twoFactorStateOfUser(getDb(), userId)).hasFactor };
 }
 
 /**
@@ -45,7 +45,7 @@ export async function confirmPasswordAndCode(
   const check = await checkSecondFactorCode(db, {
     userId: user.id,
     code: input.code,
-    method: confirmationMethod(db, user.id, session.tokenHash),
+    method: await confirmationMethod(db, user.id, session.tokenHash),
     sessionTokenHash: session.tokenHash,
     keys: appKeyRing(),
   });
@@ -54,7 +54,10 @@ export async function confirmPasswordAndCode(
     return { status: "error", message: messages.tooManyWrongCodes(check.retryAt) };
   }
   if (check.outcome === "wrong" && check.factorLocked) {
-    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "consecutive" } });
+    await recordActorEvent(db, current, "two_factor.locked", {
+      targetUserId: user.id,
+      details: { lock: "consecutive" },
+    });
     await announceFactorLock(db, user, current.organisation);
     return { status: "error", message: messages.secondStepLocked };
   }
@@ -64,21 +67,24 @@ export async function confirmPasswordAndCode(
     return fieldError(fields.code, problem);
   }
   if (check.unlocked)
-    recordActorEvent(db, current, "two_factor.unlocked", { targetUserId: user.id, details: { by: "recovery_code" } });
+    await recordActorEvent(db, current, "two_factor.unlocked", {
+      targetUserId: user.id,
+      details: { by: "recovery_code" },
+    });
   if (check.method === "recovery_code") {
-    recordActorEvent(db, current, "recovery_code.used", {
+    await recordActorEvent(db, current, "recovery_code.used", {
       targetUserId: user.id,
       details: { method: "recovery_code", for: "confirmation" },
     });
-    await tellOwnerRecoveryCodeUsed(user, current.organisation, recoveryCodeSupply(db, user.id).left);
+    await tellOwnerRecoveryCodeUsed(user, current.organisation, (await recoveryCodeSupply(db, user.id)).left);
   }
   return null;
 }
 
-function accessConfirmed(current: CurrentSession): void {
+async function accessConfirmed(current: CurrentSession): Promise<void> {
   const db = getDb();
-  markReauthenticated(db, current.session.tokenHash);
-  recordActorEvent(db, current, "access.confirmed", { targetUserId: current.user.id });
+  await markReauthenticated(db, current.session.tokenHash);
+  await recordActorEvent(db, current, "access.confirmed", { targetUserId: current.user.id });
 }
 
 /**
@@ -87,7 +93,7 @@ function accessConfirmed(current: CurrentSession): void {
  * page the user came from, which finishes what they asked.
  */
 export async function finishConfirmAccessWithDuo(current: CurrentSession): Promise<string> {
-  accessConfirmed(current);
+  await accessConfirmed(current);
   return returnAfterConfirmedAccess(await takeNextPath());
 }
 
@@ -97,13 +103,13 @@ export async function confirmAccess(
   input: { password: string; code: string },
 ): Promise<FormState | null> {
   const db = getDb();
-  const refusal = confirmationNeeds(current.user.id).code
+  const refusal = (await confirmationNeeds(current.user.id)).code
     ? await confirmPasswordAndCode(current, input, { password: "password", code: "code" })
     : await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
   if (refusal) {
-    recordActorEvent(db, current, "access_confirmation.failed", { targetUserId: current.user.id });
+    await recordActorEvent(db, current, "access_confirmation.failed", { targetUserId: current.user.id });
     return refusal;
   }
-  accessConfirmed(current);
+  await accessConfirmed(current);
   return null;
 }

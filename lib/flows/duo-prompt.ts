@@ -22,7 +22,7 @@ export async function redirectToDuoPrompt(
     rememberBrowser,
   });
   if (!started.ok) {
-    recordActorEvent(db, current, "duo_connection.failed", {
+    await recordActorEvent(db, current, "duo_connection.failed", {
       targetUserId: current.user.id,
       details: { reason: started.reason, purpose },
     });

@@ -28,7 +28,7 @@ export async function noteFullSignIn(
   // Only a zone the browser told (the cookie, validated): without one, or with a malformed one, the stored zone stays.
   const timeZone = await toldTimeZone();
   const jar = await cookies();
-  recordSignInCompleted(db, {
+  await recordSignInCompleted(db, {
     userId: input.userId,
     context: input.context,
     via: input.via,
@@ -37,7 +37,7 @@ export async function noteFullSignIn(
     now,
   });
   const { name, options } = knownBrowserCookie(secureCookies());
-  const recorded = recordKnownBrowser(db, {
+  const recorded = await recordKnownBrowser(db, {
     userId: input.userId,
     token: jar.get(name)?.value,
     context: input.context,

@@ -42,7 +42,7 @@ export async function acceptInvitationAndSignIn(input: {
   const { token, name, newPassword } = input;
   const db = getDb();
   // Checked before hashing, so that nobody without a live link makes the server run argon2.
-  const invitation = openInvitation(db, token);
+  const invitation = await openInvitation(db, token);
   if (!invitation) return LINK_UNUSABLE;
   const problem = newPasswordProblem(newPassword, {
     email: invitation.email,
@@ -50,17 +50,21 @@ export async function acceptInvitationAndSignIn(input: {
     organisationName: invitation.organisationName,
   });
   if (problem) return fieldError("newPassword", problem);
-  const accepted = acceptInvitation(db, { token, name, passwordHash: await hashPassword(newPassword) });
+  const accepted = await acceptInvitation(db, { token, name, passwordHash: await hashPassword(newPassword) });
   if (!accepted) return LINK_UNUSABLE;
 
   await signOutCurrentSession();
   const context = requestContext(await headers());
   // Opening the emailed link already proved the mailbox: no second email first (see stageAfterInvitation).
-  const sessionStage = stageAfterInvitation(db, accepted, stageAfterPassword(db, accepted.userId, null).stage);
-  const session = createSession(db, { userId: accepted.userId, stage: sessionStage, context });
+  const sessionStage = await stageAfterInvitation(
+    db,
+    accepted,
+    (await stageAfterPassword(db, accepted.userId, null)).stage,
+  );
+  const session = await createSession(db, { userId: accepted.userId, stage: sessionStage, context });
   await setSessionCookie(session.token, session.expiresAt);
   if (sessionStage === "active") await noteFullSignIn(db, { userId: accepted.userId, context, via: "invitation" });
-  recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     type: "invitation.accepted",
     organisationId: accepted.organisationId,
     actorUserId: accepted.userId,

@@ -16,7 +16,7 @@ import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 export async function requestRecoveryFlow(current: CurrentSession): Promise<FormState> {
   const db = getDb();
   const { user, organisation } = current;
-  const opened = openRecoveryRequest(db, {
+  const opened = await openRecoveryRequest(db, {
     organisationId: organisation.id,
     userId: user.id,
     context: current.context,
@@ -24,7 +24,7 @@ export async function requestRecoveryFlow(current: CurrentSession): Promise<Form
   if (opened.outcome === "limited") return { status: "error", message: recoveryRequestLimited(opened.retryAt) };
   if (opened.outcome === "already_pending")
     return { status: "success", message: recoveryRequestAlreadySent(opened.request.createdAt, await viewerTimeZone()) };
-  const administrators = administratorsWhoMayActOn(db, organisation.id, user.id);
+  const administrators = await administratorsWhoMayActOn(db, organisation.id, user.id);
   for (const admin of administrators) {
     await tellAdministratorOfRecoveryRequest(db, admin, user, opened.request, organisation);
   }

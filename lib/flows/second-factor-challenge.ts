@@ -45,7 +45,7 @@ export async function verifySecondFactorStep(
 ): Promise<FormState> {
   const { user, organisation, session, context } = current;
   const db = getDb();
-  const { methods, preferredMethod } = challengeMethods(db, user.id);
+  const { methods, preferredMethod } = await challengeMethods(db, user.id);
   // A code typed while Duo is the starting method is for the user's first code method (or a recovery code).
   const starting = startingMethod(methods, preferredMethod);
   const { requested } = input;
@@ -92,7 +92,7 @@ export async function verifySecondFactorStep(
   });
   if (result.method !== "recovery_code" || next === "/login") redirect(next);
   // A lost factor, probably: tell the owner, and offer to set up a new one before anything else.
-  await tellOwnerRecoveryCodeUsed(user, organisation, recoveryCodeSupply(db, user.id).left);
+  await tellOwnerRecoveryCodeUsed(user, organisation, (await recoveryCodeSupply(db, user.id)).left);
   redirect(recoveryCodeUsedPath(next));
 }
 
@@ -111,7 +111,7 @@ export async function sendSecondFactorCodeStep(current: CurrentSession): Promise
 
 /** From the authenticator app to a sent code: send one (unless one is waiting), then show the code step. */
 export async function switchToSentCode(current: CurrentSession): Promise<FormState> {
-  const waiting = liveCode(getDb(), {
+  const waiting = await liveCode(getDb(), {
     userId: current.user.id,
     sessionTokenHash: current.session.tokenHash,
     purpose: "second_factor",

@@ -27,10 +27,10 @@ const LINK_UNUSABLE: FormState = {
     "This setup link can no longer be used. Ask your administrator for a new one, or set up two-factor authentication from your profile.",
 };
 
-function ownLiveLinkId(token: unknown, current: CurrentSession): number | null {
+async function ownLiveLinkId(token: unknown, current: CurrentSession): Promise<number | null> {
   const parsed = z.string().min(1).max(EMAIL_LINK_TOKEN_MAX_LENGTH).safeParse(token);
   if (!parsed.success) return null;
-  const link = findLiveEmailLink(getDb(), "authenticator_setup", parsed.data);
+  const link = await findLiveEmailLink(getDb(), "authenticator_setup", parsed.data);
   return link && link.userId === current.user.id ? link.id : null;
 }
 
@@ -45,8 +45,8 @@ export async function startSetupLinkEnrolment(
   token: unknown,
   currentPassword: string,
 ): Promise<FormState<EnrolmentStart>> {
-  if (ownLiveLinkId(token, current) === null) return LINK_UNUSABLE;
-  if (twoFactorStateOfUser(getDb(), current.user.id).hasFactor && !isRecentlyAuthenticated(current)) {
+  if ((await ownLiveLinkId(token, current)) === null) return LINK_UNUSABLE;
+  if ((await twoFactorStateOfUser(getDb(), current.user.id)).hasFactor && !isRecentlyAuthenticated(current)) {
     return { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
   }
   const refusal = await confirmCurrentPassword(getDb(), current.user, currentPassword, current.context);
@@ -59,12 +59,12 @@ export async function finishSetupLinkEnrolment(
   token: unknown,
   code: string,
 ): Promise<FormState<EnrolmentFinish>> {
-  const linkId = ownLiveLinkId(token, current);
+  const linkId = await ownLiveLinkId(token, current);
   if (linkId === null) return LINK_UNUSABLE;
   const finished = await finishEnrolment(current, code);
   if (finished.status === "success") {
-    consumeEmailLink(getDb(), linkId);
-    recordActorEvent(getDb(), current, "setup_link.used", {
+    await consumeEmailLink(getDb(), linkId);
+    await recordActorEvent(getDb(), current, "setup_link.used", {
       targetUserId: current.user.id,
       details: { purpose: "authenticator_setup" },
     });

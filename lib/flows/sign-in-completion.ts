@@ -30,20 +30,20 @@ export async function completeSecondFactor(
   completion: { via: SignInCompletion; method?: string } = { via: "second_factor" },
 ): Promise<string> {
   const db = getDb();
-  const rotated = rotateSession(db, current.session.tokenHash, {
+  const rotated = await rotateSession(db, current.session.tokenHash, {
     stage: "active",
     context: current.context,
     ...(secondFactorProven ? {} : { authenticatedAt: NEVER_REAUTHENTICATED }),
   });
   if (!rotated) return "/login";
   // A sign-in completed: emailed codes are a second factor again (see signInCodePlan).
-  db.update(users).set({ passwordResetByEmailAt: null }).where(eq(users.id, current.user.id)).run();
+  await db.update(users).set({ passwordResetByEmailAt: null }).where(eq(users.id, current.user.id));
   await setSessionCookie(rotated.token, rotated.expiresAt);
   await noteFullSignIn(db, { userId: current.user.id, context: current.context, ...completion });
   if (remember) {
-    const remembered = rememberBrowser(db, { userId: current.user.id, context: current.context });
+    const remembered = await rememberBrowser(db, { userId: current.user.id, context: current.context });
     await setTrustedBrowserCookie(remembered.token, remembered.expiresAt);
-    recordActorEvent(db, current, "trusted_browser.remembered", { targetUserId: current.user.id });
+    await recordActorEvent(db, current, "trusted_browser.remembered", { targetUserId: current.user.id });
   }
   return takeNextPath();
 }
@@ -61,13 +61,13 @@ export async function completeSignIn(
 
 /** "Skip for now", from the on-screen or the emailed-link setup: only within the grace period. */
 export async function skipSetupDuringGrace(current: CurrentSession): Promise<FormState> {
-  const { requirement } = twoFactorStateOfUser(getDb(), current.user.id);
+  const { requirement } = await twoFactorStateOfUser(getDb(), current.user.id);
   if (requirement.level !== "required" || !requirement.graceUntil) {
     return {
       status: "error",
       message: "Your organisation requires two-factor authentication now: set it up to continue.",
     };
   }
-  recordActorEvent(getDb(), current, "two_factor_setup.skipped", { targetUserId: current.user.id });
+  await recordActorEvent(getDb(), current, "two_factor_setup.skipped", { targetUserId: current.user.id });
   return completeSignIn(current, "setup_skipped");
 }

@@ -31,18 +31,18 @@ import { codeRecipientOf } from "@/lib/two-factor/sent-codes/sign-in-recipient";
  */
 export const INVITATION_EMAIL_PROOF_MS = 24 * 60 * 60 * 1000;
 
-export function stageAfterInvitation(
+export async function stageAfterInvitation(
   db: Db,
   input: { userId: number; sentAt: Date; now?: Date },
   stage: SessionStage,
-): SessionStage {
+): Promise<SessionStage> {
   const { userId } = input;
   const fresh = (input.now ?? new Date()).getTime() - input.sentAt.getTime() <= INVITATION_EMAIL_PROOF_MS;
   if (!fresh) return stage;
   if (stage === "email_setup") return "setup";
   if (stage !== "password") return stage;
-  const { methods } = twoFactorStateOfUser(db, userId);
+  const { methods } = await twoFactorStateOfUser(db, userId);
   if (methods.length !== 1 || methods[0] !== "code") return stage;
-  const recipient = codeRecipientOf(db, userId);
+  const recipient = await codeRecipientOf(db, userId);
   return recipient && planSecondFactorDelivery(recipient).channel === "email" ? "active" : stage;
 }

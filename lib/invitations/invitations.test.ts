@@ -31,25 +31,24 @@ describe("invitations", () => {
   let passwordHash: string;
   beforeEach(async () => {
     db = testDatabase();
-    organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    adminRole = db
-      .insert(roles)
-      .values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] })
-      .returning()
-      .get().id;
-    strictRole = db
-      .insert(roles)
-      .values({ organisationId, name: "Strict", requireTwoFactor: true })
-      .returning()
-      .get().id;
-    ops = db.insert(groups).values({ organisationId, name: "Ops" }).returning().get().id;
+    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    adminRole = (
+      await db
+        .insert(roles)
+        .values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] })
+        .returning()
+    )[0].id;
+    strictRole = (
+      await db.insert(roles).values({ organisationId, name: "Strict", requireTwoFactor: true }).returning()
+    )[0].id;
+    ops = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0].id;
     adminId = (await insertUser(db, { organisationId })).id;
-    db.insert(userRoles).values({ userId: adminId, roleId: adminRole }).run();
+    await db.insert(userRoles).values({ userId: adminId, roleId: adminRole });
     passwordHash ??= await hashPassword("a long enough passphrase");
   });
 
-  const invite = (email: string, extra: Partial<Parameters<typeof createInvitation>[1]> = {}) =>
-    createInvitation(db, {
+  const invite = async (email: string, extra: Partial<Parameters<typeof createInvitation>[1]> = {}) =>
+    await createInvitation(db, {
       organisationId,
       invitedByUserId: adminId,
       email,
@@ -58,41 +57,34 @@ describe("invitations", () => {
       ...extra,
     });
 
-  function invited(email = "New.Person@Example.com", extra: Partial<Parameters<typeof createInvitation>[1]> = {}) {
-    const result = invite(email, extra);
+  async function invited(
+    email = "New.Person@Example.com",
+    extra: Partial<Parameters<typeof createInvitation>[1]> = {},
+  ) {
+    const result = await invite(email, extra);
     if (!result.ok) throw new Error(result.reason);
     return result;
   }
 
-  it("creates the user without a password, with their roles and groups, and a 7-day link stored only as a hash", () => {
+  it("creates the user without a password, with their roles and groups, and a 7-day link stored only as a hash", async () => {
     const now = new Date("2030-01-01T00:00:00Z");
-    const { userId, token, expiresAt } = invited("New.Person@Example.com", { now });
-    const user = db.select().from(users).where(eq(users.id, userId)).get()!;
+    const { userId, token, expiresAt } = await invited("New.Person@Example.com", { now });
+    const user = (await db.select().from(users).where(eq(users.id, userId)))[0]!;
     expect(user).toMatchObject({
       organisationId,
       email: "new.person@example.com",
       name: "new.person",
       passwordHash: null,
     });
+    expect((await db.select().from(userRoles).where(eq(userRoles.userId, userId))).map((row) => row.roleId)).toEqual([
+      strictRole,
+    ]);
     expect(
-      db
-        .select()
-        .from(userRoles)
-        .where(eq(userRoles.userId, userId))
-        .all()
-        .map((row) => row.roleId),
-    ).toEqual([strictRole]);
-    expect(
-      db
-        .select()
-        .from(groupMembers)
-        .where(eq(groupMembers.userId, userId))
-        .all()
-        .map((row) => row.groupId),
+      (await db.select().from(groupMembers).where(eq(groupMembers.userId, userId))).map((row) => row.groupId),
     ).toEqual([ops]);
 
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
-    const [link] = db.select().from(emailLinks).where(eq(emailLinks.userId, userId)).all();
+    const [link] = await db.select().from(emailLinks).where(eq(emailLinks.userId, userId));
     expect(link).toMatchObject({
       purpose: "invitation",
       tokenHash: hashToken(token),
@@ -102,134 +94,141 @@ describe("invitations", () => {
     });
     expect(JSON.stringify(link)).not.toContain(token);
     expect(expiresAt.getTime() - now.getTime()).toBe(INVITATION_LIFETIME_MS);
-    expect(openInvitation(db, token, now)).toMatchObject({
+    expect(await openInvitation(db, token, now)).toMatchObject({
       userId,
       email: "new.person@example.com",
       organisationId,
       organisationName: "Acme",
     });
-    expect(findPendingInvitation(db, organisationId, userId, now)).toMatchObject({ expired: false, expiresAt });
+    expect(await findPendingInvitation(db, organisationId, userId, now)).toMatchObject({ expired: false, expiresAt });
   });
 
   it("refuses an address already in use, in any case and in any organisation, and creates nothing", async () => {
-    const elsewhere = db.insert(organisations).values({ name: "Other" }).returning().get().id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
     await insertUser(db, { organisationId: elsewhere, email: "taken@example.com" });
-    const before = db.select().from(users).all().length;
-    expect(invite("  TAKEN@example.com ")).toEqual({ ok: false, reason: "email_taken" });
-    invited("twice@example.com");
-    expect(invite("Twice@Example.com")).toEqual({ ok: false, reason: "email_taken" });
-    expect(db.select().from(users).all()).toHaveLength(before + 1);
+    const before = (await db.select().from(users)).length;
+    expect(await invite("  TAKEN@example.com ")).toEqual({ ok: false, reason: "email_taken" });
+    await invited("twice@example.com");
+    expect(await invite("Twice@Example.com")).toEqual({ ok: false, reason: "email_taken" });
+    expect(await db.select().from(users)).toHaveLength(before + 1);
   });
 
-  it("refuses roles and groups of another organisation, and creates nothing", () => {
-    const elsewhere = db.insert(organisations).values({ name: "Other" }).returning().get().id;
-    const foreignRole = db
-      .insert(roles)
-      .values({ organisationId: elsewhere, name: "Theirs", permissions: ["users:manage"] })
-      .returning()
-      .get().id;
-    const foreignGroup = db.insert(groups).values({ organisationId: elsewhere, name: "Theirs" }).returning().get().id;
-    expect(invite("a@example.com", { roleIds: [strictRole, foreignRole] })).toEqual({
+  it("refuses roles and groups of another organisation, and creates nothing", async () => {
+    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const foreignRole = (
+      await db
+        .insert(roles)
+        .values({ organisationId: elsewhere, name: "Theirs", permissions: ["users:manage"] })
+        .returning()
+    )[0].id;
+    const foreignGroup = (await db.insert(groups).values({ organisationId: elsewhere, name: "Theirs" }).returning())[0]
+      .id;
+    expect(await invite("a@example.com", { roleIds: [strictRole, foreignRole] })).toEqual({
       ok: false,
       reason: "unknown_role_or_group",
     });
-    expect(invite("a@example.com", { groupIds: [foreignGroup] })).toEqual({
+    expect(await invite("a@example.com", { groupIds: [foreignGroup] })).toEqual({
       ok: false,
       reason: "unknown_role_or_group",
     });
-    expect(invite("a@example.com", { roleIds: [999_999] })).toEqual({ ok: false, reason: "unknown_role_or_group" });
-    expect(db.select().from(users).where(eq(users.email, "a@example.com")).all()).toHaveLength(0);
+    expect(await invite("a@example.com", { roleIds: [999_999] })).toEqual({
+      ok: false,
+      reason: "unknown_role_or_group",
+    });
+    expect(await db.select().from(users).where(eq(users.email, "a@example.com"))).toHaveLength(0);
   });
 
   it("accepts a link once: name and password set, then the link is spent", async () => {
-    const { userId, token } = invited();
+    const { userId, token } = await invited();
     const now = new Date();
-    expect(acceptInvitation(db, { token, name: "Nina New", passwordHash, now })).toMatchObject({
+    expect(await acceptInvitation(db, { token, name: "Nina New", passwordHash, now })).toMatchObject({
       userId,
       organisationId,
     });
-    const user = db.select().from(users).where(eq(users.id, userId)).get()!;
+    const user = (await db.select().from(users).where(eq(users.id, userId)))[0]!;
     expect(user.name).toBe("Nina New");
     expect(user.passwordChangedAt).toEqual(now);
     expect(await verifyPassword(user.passwordHash, "a long enough passphrase")).toBe(true);
 
     const otherHash = await hashPassword("somebody else's password");
-    expect(openInvitation(db, token)).toBeNull();
-    expect(acceptInvitation(db, { token, name: "Mallory", passwordHash: otherHash })).toBeNull();
-    expect(db.select().from(users).where(eq(users.id, userId)).get()).toMatchObject({
+    expect(await openInvitation(db, token)).toBeNull();
+    expect(await acceptInvitation(db, { token, name: "Mallory", passwordHash: otherHash })).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, userId)))[0]).toMatchObject({
       name: "Nina New",
       passwordHash: user.passwordHash,
     });
-    expect(findPendingInvitation(db, organisationId, userId)).toBeNull();
+    expect(await findPendingInvitation(db, organisationId, userId)).toBeNull();
   });
 
-  it("refuses an expired link, and a link that was replaced by a newer one", () => {
+  it("refuses an expired link, and a link that was replaced by a newer one", async () => {
     const sent = new Date("2030-01-01T00:00:00Z");
-    const { userId, token } = invited("late@example.com", { now: sent });
+    const { userId, token } = await invited("late@example.com", { now: sent });
     const justBefore = new Date(sent.getTime() + INVITATION_LIFETIME_MS - 1);
     const expired = new Date(sent.getTime() + INVITATION_LIFETIME_MS);
-    expect(openInvitation(db, token, justBefore)).not.toBeNull();
-    expect(openInvitation(db, token, expired)).toBeNull();
-    expect(acceptInvitation(db, { token, name: "Late", passwordHash, now: expired })).toBeNull();
-    expect(findPendingInvitation(db, organisationId, userId, expired)).toMatchObject({ expired: true });
+    expect(await openInvitation(db, token, justBefore)).not.toBeNull();
+    expect(await openInvitation(db, token, expired)).toBeNull();
+    expect(await acceptInvitation(db, { token, name: "Late", passwordHash, now: expired })).toBeNull();
+    expect(await findPendingInvitation(db, organisationId, userId, expired)).toMatchObject({ expired: true });
 
-    const renewed = issueInvitationLink(db, { organisationId, userId, createdByUserId: adminId, now: expired });
-    expect(openInvitation(db, token, expired)).toBeNull();
-    expect(acceptInvitation(db, { token, name: "Late", passwordHash, now: expired })).toBeNull();
-    expect(acceptInvitation(db, { token: renewed.token, name: "Late", passwordHash, now: expired })).toMatchObject({
+    const renewed = await issueInvitationLink(db, { organisationId, userId, createdByUserId: adminId, now: expired });
+    expect(await openInvitation(db, token, expired)).toBeNull();
+    expect(await acceptInvitation(db, { token, name: "Late", passwordHash, now: expired })).toBeNull();
+    expect(
+      await acceptInvitation(db, { token: renewed.token, name: "Late", passwordHash, now: expired }),
+    ).toMatchObject({
       userId,
       organisationId,
     });
   });
 
-  it("refuses unknown and malformed tokens", () => {
-    invited();
-    expect(openInvitation(db, "")).toBeNull();
-    expect(openInvitation(db, "x".repeat(43))).toBeNull();
-    expect(openInvitation(db, "x".repeat(5000))).toBeNull();
-    expect(acceptInvitation(db, { token: "x".repeat(43), name: "Nobody", passwordHash })).toBeNull();
+  it("refuses unknown and malformed tokens", async () => {
+    await invited();
+    expect(await openInvitation(db, "")).toBeNull();
+    expect(await openInvitation(db, "x".repeat(43))).toBeNull();
+    expect(await openInvitation(db, "x".repeat(5000))).toBeNull();
+    expect(await acceptInvitation(db, { token: "x".repeat(43), name: "Nobody", passwordHash })).toBeNull();
   });
 
-  it("withdrawing deletes the invited user and their link, but never someone who already accepted", () => {
-    const first = invited("first@example.com");
-    expect(withdrawInvitation(db, organisationId, first.userId)).toEqual({ email: "first@example.com" });
-    expect(db.select().from(users).where(eq(users.id, first.userId)).get()).toBeUndefined();
-    expect(openInvitation(db, first.token)).toBeNull();
+  it("withdrawing deletes the invited user and their link, but never someone who already accepted", async () => {
+    const first = await invited("first@example.com");
+    expect(await withdrawInvitation(db, organisationId, first.userId)).toEqual({ email: "first@example.com" });
+    expect((await db.select().from(users).where(eq(users.id, first.userId)))[0]).toBeUndefined();
+    expect(await openInvitation(db, first.token)).toBeNull();
 
-    const second = invited("second@example.com");
-    acceptInvitation(db, { token: second.token, name: "Second", passwordHash });
-    expect(withdrawInvitation(db, organisationId, second.userId)).toBeNull();
-    expect(db.select().from(users).where(eq(users.id, second.userId)).get()).toBeDefined();
+    const second = await invited("second@example.com");
+    await acceptInvitation(db, { token: second.token, name: "Second", passwordHash });
+    expect(await withdrawInvitation(db, organisationId, second.userId)).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, second.userId)))[0]).toBeDefined();
 
-    const elsewhere = db.insert(organisations).values({ name: "Other" }).returning().get().id;
-    const third = invited("third@example.com");
-    expect(withdrawInvitation(db, elsewhere, third.userId)).toBeNull();
-    expect(openInvitation(db, third.token)).not.toBeNull();
+    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const third = await invited("third@example.com");
+    expect(await withdrawInvitation(db, elsewhere, third.userId)).toBeNull();
+    expect(await openInvitation(db, third.token)).not.toBeNull();
   });
 
   it("is not offered a setup link until the invitation is accepted", async () => {
-    const created = invite("later@example.com");
+    const created = await invite("later@example.com");
     const { userId, token } = created.ok ? created : { userId: 0, token: "" };
-    expect(setupLinkEligibility(db, organisationId, userId)).toMatchObject({
+    expect(await setupLinkEligibility(db, organisationId, userId)).toMatchObject({
       ok: false,
       reason: expect.stringContaining("has not accepted"),
     });
-    acceptInvitation(db, { token, name: "Later", passwordHash });
-    expect(setupLinkEligibility(db, organisationId, userId).ok).toBe(true);
+    await acceptInvitation(db, { token, name: "Later", passwordHash });
+    expect((await setupLinkEligibility(db, organisationId, userId)).ok).toBe(true);
   });
 
   it("a pending invitee cannot sign in with a password, shows as invited, and does not count as an administrator", async () => {
-    const { userId } = invited("boss@example.com", { roleIds: [adminRole], groupIds: [] });
+    const { userId } = await invited("boss@example.com", { roleIds: [adminRole], groupIds: [] });
     const attempt = await signInWithPassword(db, { email: "boss@example.com", password: "", context });
     expect(attempt).toEqual({ ok: false, reason: "invalid" });
     expect(
       (await signInWithPassword(db, { email: "boss@example.com", password: "anything at all here", context })).ok,
     ).toBe(false);
-    expect(countFullAdministrators(db, organisationId)).toBe(1);
-    const row = listUsers(db, organisationId, { q: "boss", sort: "name", direction: "asc", page: 1 }).rows[0]!;
+    expect(await countFullAdministrators(db, organisationId)).toBe(1);
+    const row = (await listUsers(db, organisationId, { q: "boss", sort: "name", direction: "asc", page: 1 })).rows[0]!;
     expect(row).toMatchObject({ id: userId, invited: true });
     expect(
-      listUsers(db, organisationId, { q: "", sort: "name", direction: "asc", page: 1 }).rows.find(
+      (await listUsers(db, organisationId, { q: "", sort: "name", direction: "asc", page: 1 })).rows.find(
         (r) => r.id === adminId,
       ),
     ).toMatchObject({ invited: false });

@@ -34,14 +34,15 @@ export function invitationLinkPath(token: string): string {
 }
 
 /** Whether an account, in any organisation, has this (normalised) address. */
-export function emailInUse(db: Executor, email: string): boolean {
+export async function emailInUse(db: Executor, email: string): Promise<boolean> {
   // Addresses are unique across organisations (users_email_unique), so any user counts.
   return Boolean(
-    db
-      .select({ id: users.id })
-      .from(users)
-      .where(sql`lower(${users.email}) = ${email}`)
-      .get(),
+    (
+      await db
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${email}`)
+    )[0],
   );
 }
 
@@ -55,30 +56,31 @@ function isUniqueViolation(error: unknown): boolean {
  * invitation: a forged form must not reach another organisation's roles, and
  * an admin must not believe someone got a role they did not.
  */
-export function createInvitation(db: Db, input: CreateInvitationInput): CreateInvitationResult {
+export async function createInvitation(db: Db, input: CreateInvitationInput): Promise<CreateInvitationResult> {
   const email = normaliseEmail(input.email);
   const now = input.now ?? new Date();
-  const own = rolesAndGroupsOf(db, input.organisationId);
+  const own = await rolesAndGroupsOf(db, input.organisationId);
   const ownRoleIds = new Set(own.roles.map((role) => role.id));
   const ownGroupIds = new Set(own.groups.map((group) => group.id));
   if (!input.roleIds.every((id) => ownRoleIds.has(id)) || !input.groupIds.every((id) => ownGroupIds.has(id))) {
     return { ok: false, reason: "unknown_role_or_group" };
   }
-  if (emailInUse(db, email)) return { ok: false, reason: "email_taken" };
+  if (await emailInUse(db, email)) return { ok: false, reason: "email_taken" };
   try {
-    return db.transaction((tx) => {
-      const user = tx
-        .insert(users)
-        .values({
-          organisationId: input.organisationId,
-          email,
-          name: provisionalName(email),
-          passwordHash: null,
-          createdAt: now,
-        })
-        .returning({ id: users.id })
-        .get();
-      applyUserAccessChange(tx, input.organisationId, user.id, {
+    return db.transaction(async (tx) => {
+      const user = (
+        await tx
+          .insert(users)
+          .values({
+            organisationId: input.organisationId,
+            email,
+            name: provisionalName(email),
+            passwordHash: null,
+            createdAt: now,
+          })
+          .returning({ id: users.id })
+      )[0];
+      await applyUserAccessChange(tx, input.organisationId, user.id, {
         roleIds: input.roleIds,
         groupIds: input.groupIds,
         requirement: "default",
@@ -86,7 +88,7 @@ export function createInvitation(db: Db, input: CreateInvitationInput): CreateIn
         codeDelivery: "auto",
         removeTwoFactor: false,
       });
-      const link = issueInvitationLink(tx, {
+      const link = await issueInvitationLink(tx, {
         organisationId: input.organisationId,
         userId: user.id,
         createdByUserId: input.invitedByUserId,
@@ -106,36 +108,43 @@ export function createInvitation(db: Db, input: CreateInvitationInput): CreateIn
  * working. `createdByUserId` is null when no one signed in sent it (the
  * first administrator's, from `npm run admin:create`).
  */
-export function issueInvitationLink(
+export async function issueInvitationLink(
   tx: Executor,
   input: { organisationId: number; userId: number; createdByUserId: number | null; lifetimeMs?: number; now?: Date },
-): { token: string; expiresAt: Date } {
+): Promise<{ token: string; expiresAt: Date }> {
   const { lifetimeMs = INVITATION_LIFETIME_MS, ...owner } = input;
-  const { token, link } = insertEmailLink(tx, { ...owner, purpose: "invitation", lifetimeMs, revokeEarlier: true });
+  const { token, link } = await insertEmailLink(tx, {
+    ...owner,
+    purpose: "invitation",
+    lifetimeMs,
+    revokeEarlier: true,
+  });
   return { token, expiresAt: link.expiresAt };
 }
 
 export type PendingInvitation = { email: string; sentAt: Date; expiresAt: Date; expired: boolean };
 
 /** The invitation a user of the organisation has not accepted yet, or null (accepted, or never invited). */
-export function findPendingInvitation(
+export async function findPendingInvitation(
   db: Executor,
   organisationId: number,
   userId: number,
   now = new Date(),
-): PendingInvitation | null {
-  const user = db
-    .select({ email: users.email, pending: pendingInvitationSql })
-    .from(users)
-    .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
-    .get();
+): Promise<PendingInvitation | null> {
+  const user = (
+    await db
+      .select({ email: users.email, pending: pendingInvitationSql })
+      .from(users)
+      .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
+  )[0];
   if (!user?.pending) return null;
-  const latest = db
-    .select({ sentAt: emailLinks.createdAt, expiresAt: emailLinks.expiresAt, revokedAt: emailLinks.revokedAt })
-    .from(emailLinks)
-    .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "invitation")))
-    .orderBy(desc(emailLinks.id))
-    .get();
+  const latest = (
+    await db
+      .select({ sentAt: emailLinks.createdAt, expiresAt: emailLinks.expiresAt, revokedAt: emailLinks.revokedAt })
+      .from(emailLinks)
+      .where(and(eq(emailLinks.userId, userId), eq(emailLinks.purpose, "invitation")))
+      .orderBy(desc(emailLinks.id))
+  )[0];
   if (!latest) return null;
   return {
     email: user.email,
@@ -150,21 +159,22 @@ export function findPendingInvitation(
  * never got a password, is deleted. Returns their address, or null when the
  * user accepted in the meantime (then nothing changes).
  */
-export function withdrawInvitation(
+export async function withdrawInvitation(
   db: Db,
   organisationId: number,
   userId: number,
   now = new Date(),
-): { email: string } | null {
-  return db.transaction((tx) => {
-    if (!findPendingInvitation(tx, organisationId, userId, now)) return null;
-    revokeEmailLinks(tx, { userId, purpose: "invitation" }, now);
+): Promise<{ email: string } | null> {
+  return await db.transaction(async (tx) => {
+    if (!(await findPendingInvitation(tx, organisationId, userId, now))) return null;
+    await revokeEmailLinks(tx, { userId, purpose: "invitation" }, now);
     return (
-      tx
-        .delete(users)
-        .where(and(eq(users.id, userId), isNull(users.passwordHash)))
-        .returning({ email: users.email })
-        .get() ?? null
+      (
+        await tx
+          .delete(users)
+          .where(and(eq(users.id, userId), isNull(users.passwordHash)))
+          .returning({ email: users.email })
+      )[0] ?? null
     );
   });
 }
@@ -176,24 +186,25 @@ export type OpenInvitation = { userId: number; email: string; organisationId: nu
  * expired, revoked or used link alike. Only reads: opening the page (which
  * mail scanners do) never spends the link.
  */
-export function openInvitation(
+export async function openInvitation(
   db: Executor,
   token: string,
   now = new Date(),
-): (OpenInvitation & { linkId: number; sentAt: Date }) | null {
-  const link = findLiveEmailLink(db, "invitation", token, now);
+): Promise<(OpenInvitation & { linkId: number; sentAt: Date }) | null> {
+  const link = await findLiveEmailLink(db, "invitation", token, now);
   if (!link) return null;
-  const invitee = db
-    .select({
-      userId: users.id,
-      email: users.email,
-      organisationId: organisations.id,
-      organisationName: organisations.name,
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(and(eq(users.id, link.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
-    .get();
+  const invitee = (
+    await db
+      .select({
+        userId: users.id,
+        email: users.email,
+        organisationId: organisations.id,
+        organisationName: organisations.name,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(and(eq(users.id, link.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
+  )[0];
   return invitee ? { ...invitee, linkId: link.id, sentAt: link.createdAt } : null;
 }
 
@@ -202,19 +213,20 @@ export function openInvitation(
  * once: the link is marked used by a conditional update, so of two
  * simultaneous acceptances only one finds it unused. Null if it cannot be used.
  */
-export function acceptInvitation(
+export async function acceptInvitation(
   db: Db,
   input: { token: string; name: string; passwordHash: string; now?: Date },
-): { userId: number; organisationId: number; sentAt: Date } | null {
+): Promise<{ userId: number; organisationId: number; sentAt: Date } | null> {
   const now = input.now ?? new Date();
-  return db.transaction((tx) => {
-    const invitation = openInvitation(tx, input.token, now);
-    if (!invitation || !consumeEmailLink(tx, invitation.linkId, now)) return null;
-    const updated = tx
-      .update(users)
-      .set({ name: input.name, passwordHash: input.passwordHash, passwordChangedAt: now })
-      .where(and(eq(users.id, invitation.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
-      .run().changes;
+  return await db.transaction(async (tx) => {
+    const invitation = await openInvitation(tx, input.token, now);
+    if (!invitation || !(await consumeEmailLink(tx, invitation.linkId, now))) return null;
+    const updated = (
+      await tx
+        .update(users)
+        .set({ name: input.name, passwordHash: input.passwordHash, passwordChangedAt: now })
+        .where(and(eq(users.id, invitation.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
+    ).changes;
     // Given a password in the meantime: the link is spent and nothing else changes.
     return updated === 0
       ? null

@@ -45,7 +45,7 @@ describe("rotating from key A to key B", () => {
     db = testDatabase();
     // Enrolled under ring [A]: v2 secret and h2 recovery codes under A.
     const user = await insertUser(db);
-    const started = startAuthenticatorEnrolment(db, user.id, ringA, start);
+    const started = await startAuthenticatorEnrolment(db, user.id, ringA, start);
     if (!started.ok) throw new Error("not started");
     const confirmed = await confirmAuthenticatorEnrolment(db, user.id, totpCodeAt(started.secret, start), ringA, start);
     if (!confirmed.ok) throw new Error(confirmed.reason);
@@ -53,20 +53,20 @@ describe("rotating from key A to key B", () => {
     // Enrolled before key rings: v1 secret and un-prefixed hashes under the raw key A.
     const old = await insertUser(db, { organisationId: user.organisationId });
     const secret = generateTotpSecret();
-    db.insert(totpCredentials)
-      .values({ userId: old.id, secretEncrypted: legacyV1(secret, keyA), confirmedAt: start })
-      .run();
-    db.insert(recoveryCodes)
-      .values({ userId: old.id, codeHash: legacyRecoveryHash("abcdefghjkmn", keyA), createdAt: start })
-      .run();
+    await db
+      .insert(totpCredentials)
+      .values({ userId: old.id, secretEncrypted: legacyV1(secret, keyA), confirmedAt: start });
+    await db
+      .insert(recoveryCodes)
+      .values({ userId: old.id, codeHash: legacyRecoveryHash("abcdefghjkmn", keyA), createdAt: start });
     legacy = { id: old.id, secret, recoveryCode: "abcd-efgh-jkmn" };
-    db.update(organisations)
+    await db
+      .update(organisations)
       .set({
         duoSecretKeyEncrypted: encryptSecret("duo-client-secret", duoSecretKeyBinding(user.organisationId), ringA),
       })
-      .where(eq(organisations.id, user.organisationId))
-      .run();
-    const sent = issueCode(db, {
+      .where(eq(organisations.id, user.organisationId));
+    const sent = await issueCode(db, {
       userId: modern.id,
       organisationId: modern.organisationId,
       sessionTokenHash: "session",
@@ -80,15 +80,15 @@ describe("rotating from key A to key B", () => {
     sentCode = sent.code;
   });
 
-  const duoSecret = (ring: typeof ringA) => {
-    const row = db.select().from(organisations).where(eq(organisations.id, modern.organisationId)).get()!;
+  const duoSecret = async (ring: typeof ringA) => {
+    const row = (await db.select().from(organisations).where(eq(organisations.id, modern.organisationId)))[0]!;
     return decryptSecret(row.duoSecretKeyEncrypted!, duoSecretKeyBinding(row.id), ring);
   };
 
   it("at start, upgrades only the v1 values to v2 bound to their row; the server refuses v1 until then", async () => {
-    const v1Row = () =>
-      db.select().from(totpCredentials).where(eq(totpCredentials.userId, legacy.id)).get()!.secretEncrypted;
-    const modernBefore = db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)).get()!
+    const v1Row = async () =>
+      (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, legacy.id)))[0]!.secretEncrypted;
+    const modernBefore = (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)))[0]!
       .secretEncrypted;
     await expect(
       verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60)),
@@ -97,10 +97,10 @@ describe("rotating from key A to key B", () => {
       { name: "organisations.duo_secret_key_encrypted", total: 0, rekeyed: 0, current: 0, unreadable: [] },
       { name: "totp_credentials.secret_encrypted", total: 1, rekeyed: 1, current: 0, unreadable: [] },
     ]);
-    expect(v1Row()).toMatch(new RegExp(`^v2\\.${ringB.current.id}\\.`));
-    expect(db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)).get()!.secretEncrypted).toBe(
-      modernBefore,
-    );
+    expect(await v1Row()).toMatch(new RegExp(`^v2\\.${ringB.current.id}\\.`));
+    expect(
+      (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)))[0]!.secretEncrypted,
+    ).toBe(modernBefore);
     expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(upgradeV1Secrets(db, ringBA)[1]).toMatchObject({ total: 0, rekeyed: 0 });
   });
@@ -109,53 +109,45 @@ describe("rotating from key A to key B", () => {
     upgradeV1Secrets(db, ringBA);
     expect(await verifyAuthenticatorCode(db, modern.id, totpCodeAt(modern.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).toBe(true);
-    expect(duoSecret(ringBA)).toBe("duo-client-secret");
+    expect(await duoSecret(ringBA)).toBe("duo-client-secret");
     // Hashed under A, with a key id or from before key ids: checked only while A is in the ring.
-    expect(consumeRecoveryCode(db, modern.id, modern.recoveryCodes[0]!, ringB, at(60))).toBe(false);
-    expect(consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringB, at(60))).toBe(false);
-    expect(consumeRecoveryCode(db, modern.id, modern.recoveryCodes[0]!, ringBA, at(60))).toBe(true);
-    expect(consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringBA, at(60))).toBe(true);
+    expect(await consumeRecoveryCode(db, modern.id, modern.recoveryCodes[0]!, ringB, at(60))).toBe(false);
+    expect(await consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringB, at(60))).toBe(false);
+    expect(await consumeRecoveryCode(db, modern.id, modern.recoveryCodes[0]!, ringBA, at(60))).toBe(true);
+    expect(await consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringBA, at(60))).toBe(true);
     expect(
-      checkCode(db, {
-        userId: modern.id,
-        sessionTokenHash: "session",
-        purpose: "second_factor",
-        code: sentCode,
-        keys: ringBA,
-        now: at(60),
-      }).ok,
+      (
+        await checkCode(db, {
+          userId: modern.id,
+          sessionTokenHash: "session",
+          purpose: "second_factor",
+          code: sentCode,
+          keys: ringBA,
+          now: at(60),
+        })
+      ).ok,
     ).toBe(true);
     // Without A, none of it can be read.
-    expect(() => duoSecret(ringB)).toThrow();
+    expect(async () => await duoSecret(ringB)).toThrow();
   });
 
   it("re-encrypts every secret under B, so the ring [B] alone reads them; a second run changes nothing", async () => {
-    const first = rekeyStoredSecrets(db, ringBA, { now: at(10) });
+    const first = await rekeyStoredSecrets(db, ringBA, { now: at(10) });
     expect(first.columns).toEqual([
       { name: "organisations.duo_secret_key_encrypted", total: 1, rekeyed: 1, current: 0, unreadable: [] },
       { name: "totp_credentials.secret_encrypted", total: 2, rekeyed: 2, current: 0, unreadable: [] },
     ]);
-    const stored = db
-      .select()
-      .from(totpCredentials)
-      .all()
-      .map((row) => row.secretEncrypted);
+    const stored = (await db.select().from(totpCredentials)).map((row) => row.secretEncrypted);
     expect(stored.every((value) => value.startsWith(`v2.${ringB.current.id}.`))).toBe(true);
 
-    const second = rekeyStoredSecrets(db, ringBA, { now: at(10) });
+    const second = await rekeyStoredSecrets(db, ringBA, { now: at(10) });
     expect(second.columns.map(({ rekeyed, current }) => ({ rekeyed, current }))).toEqual([
       { rekeyed: 0, current: 1 },
       { rekeyed: 0, current: 2 },
     ]);
-    expect(
-      db
-        .select()
-        .from(totpCredentials)
-        .all()
-        .map((row) => row.secretEncrypted),
-    ).toEqual(stored);
+    expect((await db.select().from(totpCredentials)).map((row) => row.secretEncrypted)).toEqual(stored);
 
-    expect(duoSecret(ringB)).toBe("duo-client-secret");
+    expect(await duoSecret(ringB)).toBe("duo-client-secret");
     expect(await verifyAuthenticatorCode(db, modern.id, totpCodeAt(modern.secret, at(60)), ringB, at(60))).toBe(true);
     expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringB, at(60))).toBe(true);
     // Re-encrypted rows stay bound to their own row.
@@ -164,8 +156,8 @@ describe("rotating from key A to key B", () => {
     expect(() => decryptSecret(second_!, totpSecretBinding(modern.id), ringB)).toThrow();
   });
 
-  it("says A is still needed while hashes depend on it, and removable once none do", () => {
-    const report = rekeyStoredSecrets(db, ringBA, { now: at(10) });
+  it("says A is still needed while hashes depend on it, and removable once none do", async () => {
+    const report = await rekeyStoredSecrets(db, ringBA, { now: at(10) });
     const [b, a] = report.keys;
     expect(b).toMatchObject({ newest: true, ciphertexts: 3, recoveryCodes: 0, oneTimeCodes: 0, removable: false });
     expect(a).toMatchObject({
@@ -179,29 +171,31 @@ describe("rotating from key A to key B", () => {
     expect(report.withoutKeyId).toEqual({ recoveryCodes: 1, recoveryCodeUsers: 1, oneTimeCodes: 0 });
 
     // The code expires; both users make new recovery codes, now under B.
-    replaceRecoveryCodes(db, modern.id, ringBA, at(20));
-    replaceRecoveryCodes(db, legacy.id, ringBA, at(20));
-    const later = rekeyStoredSecrets(db, ringBA, { now: new Date(start.getTime() + CODE_LIFETIME_MS + 1) });
+    await replaceRecoveryCodes(db, modern.id, ringBA, at(20));
+    await replaceRecoveryCodes(db, legacy.id, ringBA, at(20));
+    const later = await rekeyStoredSecrets(db, ringBA, { now: new Date(start.getTime() + CODE_LIFETIME_MS + 1) });
     expect(later.keys[1]).toMatchObject({ ciphertexts: 0, recoveryCodes: 0, oneTimeCodes: 0, removable: true });
     expect(later.keys[0]).toMatchObject({ recoveryCodes: 20, recoveryCodeUsers: 2 });
     expect(later.withoutKeyId).toEqual({ recoveryCodes: 0, recoveryCodeUsers: 0, oneTimeCodes: 0 });
   });
 
-  it("a spent recovery code no longer holds its key", () => {
-    const before = rekeyStoredSecrets(db, ringBA, { now: at(10) }).withoutKeyId;
-    expect(consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringBA, at(10))).toBe(true);
-    expect(rekeyStoredSecrets(db, ringBA, { now: at(10) }).withoutKeyId.recoveryCodes).toBe(before.recoveryCodes - 1);
+  it("a spent recovery code no longer holds its key", async () => {
+    const before = (await rekeyStoredSecrets(db, ringBA, { now: at(10) })).withoutKeyId;
+    expect(await consumeRecoveryCode(db, legacy.id, legacy.recoveryCode, ringBA, at(10))).toBe(true);
+    expect((await rekeyStoredSecrets(db, ringBA, { now: at(10) })).withoutKeyId.recoveryCodes).toBe(
+      before.recoveryCodes - 1,
+    );
   });
 
-  it("a dry run writes nothing; an unreadable row is reported and left alone", () => {
-    const before = db.select().from(totpCredentials).all();
-    const dry = rekeyStoredSecrets(db, ringBA, { write: false, now: at(10) });
+  it("a dry run writes nothing; an unreadable row is reported and left alone", async () => {
+    const before = await db.select().from(totpCredentials);
+    const dry = await rekeyStoredSecrets(db, ringBA, { write: false, now: at(10) });
     expect(dry.columns[1]).toMatchObject({ rekeyed: 2, current: 0 });
-    expect(db.select().from(totpCredentials).all()).toEqual(before);
+    expect(await db.select().from(totpCredentials)).toEqual(before);
 
     // Under a key the ring no longer has: cannot be re-keyed, and is named by its row.
-    const report = rekeyStoredSecrets(db, ringB, { now: at(10) });
+    const report = await rekeyStoredSecrets(db, ringB, { now: at(10) });
     expect(report.columns[1]).toMatchObject({ rekeyed: 0, unreadable: [modern.id, legacy.id] });
-    expect(db.select().from(totpCredentials).all()).toEqual(before);
+    expect(await db.select().from(totpCredentials)).toEqual(before);
   });
 });

@@ -50,15 +50,15 @@ type Pass = "all" | "v1";
 
 const isV1 = (stored: string) => stored.startsWith("v1.");
 
-function rekeyColumn(
+async function rekeyColumn(
   db: Db,
   column: StoredSecretColumn,
   ring: KeyRing,
   write: boolean,
   pass: Pass = "all",
-): ColumnReport {
+): Promise<ColumnReport> {
   // One transaction per column; "immediate" takes the write lock first, so no request interleaves.
-  return db.transaction(
+  return await db.transaction(
     (tx) => {
       const report: ColumnReport = { name: column.name, total: 0, rekeyed: 0, current: 0, unreadable: [] };
       for (const row of column.rows(tx)) {
@@ -89,26 +89,24 @@ const keyIdIn = (column: typeof recoveryCodes.codeHash | typeof oneTimeCodes.cod
     string | null
   >`case when ${column} like 'h2.%.%' then substr(${column}, 4, instr(substr(${column}, 4), '.') - 1) end`;
 
-function dependencies(db: Db, ring: KeyRing, now: Date): Map<string | null, KeyDependency> {
+async function dependencies(db: Db, ring: KeyRing, now: Date): Promise<Map<string | null, KeyDependency>> {
   const byKeyId = new Map<string | null, KeyDependency>();
   const at = (keyId: string | null) => byKeyId.get(keyId) ?? byKeyId.set(keyId, empty()).get(keyId)!;
   // Grouped in SQL, so a large table is not read into memory.
-  const recovery = db
+  const recovery = await db
     .select({ keyId: keyIdIn(recoveryCodes.codeHash), codes: count(), users: countDistinct(recoveryCodes.userId) })
     .from(recoveryCodes)
     .where(isNull(recoveryCodes.usedAt))
-    .groupBy(keyIdIn(recoveryCodes.codeHash))
-    .all();
+    .groupBy(keyIdIn(recoveryCodes.codeHash));
   for (const row of recovery) {
     at(row.keyId).recoveryCodes += row.codes;
     at(row.keyId).recoveryCodeUsers += row.users;
   }
-  const oneTime = db
+  const oneTime = await db
     .select({ keyId: keyIdIn(oneTimeCodes.codeHash), codes: count() })
     .from(oneTimeCodes)
     .where(and(isNull(oneTimeCodes.usedAt), isNull(oneTimeCodes.voidedAt), gt(oneTimeCodes.expiresAt, now)))
-    .groupBy(keyIdIn(oneTimeCodes.codeHash))
-    .all();
+    .groupBy(keyIdIn(oneTimeCodes.codeHash));
   for (const row of oneTime) at(row.keyId).oneTimeCodes += row.codes;
   for (const column of storedSecretColumns) {
     for (const row of column.rows(db)) {
@@ -123,8 +121,8 @@ function dependencies(db: Db, ring: KeyRing, now: Date): Map<string | null, KeyD
 }
 
 /** Which stored data depends on which key, without changing anything. */
-function keyDependencies(db: Db, ring: KeyRing, now: Date): Omit<RekeyReport, "columns"> {
-  const byKeyId = dependencies(db, ring, now);
+async function keyDependencies(db: Db, ring: KeyRing, now: Date): Promise<Omit<RekeyReport, "columns">> {
+  const byKeyId = await dependencies(db, ring, now);
   const { ciphertexts: _none, ...withoutKeyId } = byKeyId.get(null) ?? empty();
   const legacyHashes = withoutKeyId.recoveryCodes + withoutKeyId.oneTimeCodes;
   const keys = ring.keys.map((key): KeyStatus => {
@@ -145,9 +143,13 @@ function keyDependencies(db: Db, ring: KeyRing, now: Date): Omit<RekeyReport, "c
  * its row), then reports what still depends on each key. Running it again
  * changes nothing. `write: false` only reports what it would do.
  */
-export function rekeyStoredSecrets(db: Db, ring: KeyRing, { write = true, now = new Date() } = {}): RekeyReport {
-  const columns = storedSecretColumns.map((column) => rekeyColumn(db, column, ring, write));
-  return { columns, ...keyDependencies(db, ring, now) };
+export async function rekeyStoredSecrets(
+  db: Db,
+  ring: KeyRing,
+  { write = true, now = new Date() } = {},
+): Promise<RekeyReport> {
+  const columns = storedSecretColumns.map(async (column) => await rekeyColumn(db, column, ring, write));
+  return { columns, ...(await keyDependencies(db, ring, now)) };
 }
 
 /**
@@ -158,5 +160,5 @@ export function rekeyStoredSecrets(db: Db, ring: KeyRing, { write = true, now = 
  * `npm run keys:rekey`, which the operator runs once every server has the new ring.
  */
 export function upgradeV1Secrets(db: Db, ring: KeyRing): ColumnReport[] {
-  return storedSecretColumns.map((column) => rekeyColumn(db, column, ring, true, "v1"));
+  return storedSecretColumns.map(async (column) => await rekeyColumn(db, column, ring, true, "v1"));
 }

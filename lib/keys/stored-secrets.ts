@@ -19,31 +19,33 @@ export type StoredSecretColumn = {
 export const storedSecretColumns: readonly StoredSecretColumn[] = [
   {
     name: "organisations.duo_secret_key_encrypted",
-    rows: (db) =>
-      db
-        .select({ id: organisations.id, stored: organisations.duoSecretKeyEncrypted })
-        .from(organisations)
-        .where(isNotNull(organisations.duoSecretKeyEncrypted))
-        .all()
-        .map((row) => ({ id: row.id, stored: row.stored! })),
+    rows: async (db) =>
+      (
+        await db
+          .select({ id: organisations.id, stored: organisations.duoSecretKeyEncrypted })
+          .from(organisations)
+          .where(isNotNull(organisations.duoSecretKeyEncrypted))
+      ).map((row) => ({ id: row.id, stored: row.stored! })),
     binding: duoSecretKeyBinding,
-    replace: (db, id, from, to) =>
-      db
-        .update(organisations)
-        .set({ duoSecretKeyEncrypted: to })
-        .where(and(eq(organisations.id, id), eq(organisations.duoSecretKeyEncrypted, from)))
-        .run().changes === 1,
+    replace: async (db, id, from, to) =>
+      (
+        await db
+          .update(organisations)
+          .set({ duoSecretKeyEncrypted: to })
+          .where(and(eq(organisations.id, id), eq(organisations.duoSecretKeyEncrypted, from)))
+      ).changes === 1,
   },
   {
     name: "totp_credentials.secret_encrypted",
-    rows: (db) =>
-      db.select({ id: totpCredentials.userId, stored: totpCredentials.secretEncrypted }).from(totpCredentials).all(),
+    rows: async (db) =>
+      await db.select({ id: totpCredentials.userId, stored: totpCredentials.secretEncrypted }).from(totpCredentials),
     binding: totpSecretBinding,
-    replace: (db, id, from, to) =>
-      db
-        .update(totpCredentials)
-        .set({ secretEncrypted: to })
-        .where(and(eq(totpCredentials.userId, id), eq(totpCredentials.secretEncrypted, from)))
-        .run().changes === 1,
+    replace: async (db, id, from, to) =>
+      (
+        await db
+          .update(totpCredentials)
+          .set({ secretEncrypted: to })
+          .where(and(eq(totpCredentials.userId, id), eq(totpCredentials.secretEncrypted, from)))
+      ).changes === 1,
   },
 ];

@@ -8,17 +8,16 @@ export function outboxTransport(db: () => Db): EmailTransport & SmsTransport {
   return {
     name: "outbox",
     async sendEmail(message) {
-      db()
+      await db()
         .insert(outbox)
-        .values({ channel: "email", to: message.to, subject: message.subject, body: message.text, html: message.html })
-        .run();
+        .values({ channel: "email", to: message.to, subject: message.subject, body: message.text, html: message.html });
     },
     async sendSms(message) {
-      db().insert(outbox).values({ channel: "sms", to: message.to, body: message.body }).run();
+      await db().insert(outbox).values({ channel: "sms", to: message.to, body: message.body });
     },
   };
 }
 
-export function listOutbox(db: Db, limit = 100) {
-  return db.select().from(outbox).orderBy(desc(outbox.id)).limit(limit).all();
+export async function listOutbox(db: Db, limit = 100) {
+  return await db.select().from(outbox).orderBy(desc(outbox.id)).limit(limit);
 }

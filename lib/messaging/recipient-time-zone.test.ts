@@ -12,7 +12,7 @@ describe("times in security emails", () => {
   it("are in the recipient's zone when their browser told it: a Paris user reads CET", async () => {
     const db = testDatabase();
     const parisian = await insertUser(db, { timeZone: "Europe/Paris" });
-    const timeZone = recipientTimeZone(db, parisian.id);
+    const timeZone = await recipientTimeZone(db, parisian.id);
     expect(timeZone).toBe("Europe/Paris");
     expect(newSignIn({ context, at, timeZone }).paragraphs[1]).toContain("Time: 29 Nov 2026, 00:05 CET.");
     expect(recoveryRequestCreated({ request: { createdAt: at }, timeZone }).paragraphs[0]).toContain(
@@ -25,10 +25,10 @@ describe("times in security emails", () => {
     const unknown = await insertUser(db);
     const garbled = await insertUser(db, { timeZone: "Mars/Olympus_Mons" });
     for (const user of [unknown, garbled]) {
-      const timeZone = recipientTimeZone(db, user.id);
+      const timeZone = await recipientTimeZone(db, user.id);
       expect(timeZone).toBe("UTC");
       expect(newSignIn({ context, at, timeZone }).paragraphs[1]).toContain("Time: 28 Nov 2026, 23:05 UTC.");
     }
-    expect(recipientTimeZone(db, 999_999)).toBe("UTC");
+    expect(await recipientTimeZone(db, 999_999)).toBe("UTC");
   });
 });

@@ -8,7 +8,7 @@ import { canonicalTimeZone } from "@/lib/format";
  * browser told at their last completed sign-in (lib/auth/sign-in-completed.ts),
  * else UTC. formatDateTime names the zone either way, so no time is ambiguous.
  */
-export function recipientTimeZone(db: Executor, userId: number): string {
-  const stored = db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId)).get()?.timeZone;
+export async function recipientTimeZone(db: Executor, userId: number): Promise<string> {
+  const stored = (await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId)))[0]?.timeZone;
   return canonicalTimeZone(stored) ?? "UTC";
 }

@@ -22,8 +22,8 @@ function everyRow(db: Db): Record<string, unknown[]> {
   return Object.fromEntries(tables.map(({ name }) => [name, db.$client.prepare(`select * from "${name}"`).all()]));
 }
 
-function bootstrapped(db: Db, input: Parameters<typeof bootstrapAdministrator>[1]) {
-  const result = bootstrapAdministrator(db, input);
+async function bootstrapped(db: Db, input: Parameters<typeof bootstrapAdministrator>[1]) {
+  const result = await bootstrapAdministrator(db, input);
   if (!result.ok) throw new Error(result.reason);
   return result;
 }
@@ -37,33 +37,33 @@ describe("bootstrapping an organisation's first administrator", () => {
     passwordHash ??= await hashPassword("a long enough passphrase");
   });
 
-  it("creates the organisation, an Administrator role with every permission that requires 2FA, and an administrator without a password", () => {
-    const result = bootstrapped(db, { email: "  Founder@Example.com ", organisationName: " Acme ", now });
+  it("creates the organisation, an Administrator role with every permission that requires 2FA, and an administrator without a password", async () => {
+    const result = await bootstrapped(db, { email: "  Founder@Example.com ", organisationName: " Acme ", now });
     expect(result.organisation.name).toBe("Acme");
     expect(result.email).toBe("founder@example.com");
 
-    const role = db.select().from(roles).where(eq(roles.id, result.administratorRoleId)).get()!;
+    const role = (await db.select().from(roles).where(eq(roles.id, result.administratorRoleId)))[0]!;
     expect(role).toMatchObject({
       organisationId: result.organisation.id,
       name: "Administrator",
       requireTwoFactor: true,
     });
     expect(role.permissions).toEqual([...PERMISSIONS]);
-    expect(db.select().from(roles).where(eq(roles.organisationId, result.organisation.id)).all()).toHaveLength(1);
+    expect(await db.select().from(roles).where(eq(roles.organisationId, result.organisation.id))).toHaveLength(1);
 
-    const user = db.select().from(users).where(eq(users.id, result.userId)).get()!;
+    const user = (await db.select().from(users).where(eq(users.id, result.userId)))[0]!;
     expect(user).toMatchObject({
       organisationId: result.organisation.id,
       email: "founder@example.com",
       passwordHash: null,
       disabledAt: null,
     });
-    expect(db.select().from(userRoles).where(eq(userRoles.userId, user.id)).all()).toEqual([
+    expect(await db.select().from(userRoles).where(eq(userRoles.userId, user.id))).toEqual([
       { userId: user.id, roleId: role.id },
     ]);
-    for (const permission of PERMISSIONS) expect(userHasPermission(db, user.id, permission)).toBe(true);
+    for (const permission of PERMISSIONS) expect(await userHasPermission(db, user.id, permission)).toBe(true);
 
-    const [link] = db.select().from(emailLinks).where(eq(emailLinks.userId, user.id)).all();
+    const [link] = await db.select().from(emailLinks).where(eq(emailLinks.userId, user.id));
     expect(link).toMatchObject({
       purpose: "invitation",
       tokenHash: hashToken(result.token),
@@ -71,7 +71,7 @@ describe("bootstrapping an organisation's first administrator", () => {
       usedAt: null,
     });
     expect(JSON.stringify(everyRow(db))).not.toContain(result.token);
-    expect(db.select().from(auditEvents).all()).toMatchObject([
+    expect(await db.select().from(auditEvents)).toMatchObject([
       {
         type: "invitation.sent",
         organisationId: result.organisation.id,
@@ -82,72 +82,78 @@ describe("bootstrapping an organisation's first administrator", () => {
     ]);
   });
 
-  it("gives a link that works once and for 24 hours, not the 7 days of an ordinary invitation", () => {
-    const first = bootstrapped(db, { email: "first@example.com", organisationName: "First", now });
+  it("gives a link that works once and for 24 hours, not the 7 days of an ordinary invitation", async () => {
+    const first = await bootstrapped(db, { email: "first@example.com", organisationName: "First", now });
     expect(first.expiresAt.getTime() - now.getTime()).toBe(DAY_MS);
     const justBefore = new Date(now.getTime() + DAY_MS - 1);
     const expired = new Date(now.getTime() + DAY_MS);
-    expect(openInvitation(db, first.token, justBefore)).toMatchObject({
+    expect(await openInvitation(db, first.token, justBefore)).toMatchObject({
       userId: first.userId,
       organisationName: "First",
     });
-    expect(openInvitation(db, first.token, expired)).toBeNull();
-    expect(acceptInvitation(db, { token: first.token, name: "Too Late", passwordHash, now: expired })).toBeNull();
-    expect(db.select().from(users).where(eq(users.id, first.userId)).get()!.passwordHash).toBeNull();
+    expect(await openInvitation(db, first.token, expired)).toBeNull();
+    expect(await acceptInvitation(db, { token: first.token, name: "Too Late", passwordHash, now: expired })).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, first.userId)))[0]!.passwordHash).toBeNull();
 
-    const second = bootstrapped(db, { email: "second@example.com", organisationName: "Second", now });
+    const second = await bootstrapped(db, { email: "second@example.com", organisationName: "Second", now });
     const acceptedAt = new Date(now.getTime() + 60_000);
     expect(
-      acceptInvitation(db, { token: second.token, name: "Grace Founder", passwordHash, now: acceptedAt }),
+      await acceptInvitation(db, { token: second.token, name: "Grace Founder", passwordHash, now: acceptedAt }),
     ).toMatchObject({
       userId: second.userId,
       organisationId: second.organisation.id,
     });
-    expect(openInvitation(db, second.token, acceptedAt)).toBeNull();
-    expect(acceptInvitation(db, { token: second.token, name: "Mallory", passwordHash, now: acceptedAt })).toBeNull();
-    expect(db.select().from(users).where(eq(users.id, second.userId)).get()).toMatchObject({
+    expect(await openInvitation(db, second.token, acceptedAt)).toBeNull();
+    expect(
+      await acceptInvitation(db, { token: second.token, name: "Mallory", passwordHash, now: acceptedAt }),
+    ).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, second.userId)))[0]).toMatchObject({
       name: "Grace Founder",
       passwordHash,
     });
   });
 
-  it("leaves an accepted administrator who must use 2FA at sign-in, and who counts as the organisation's full administrator", () => {
-    const result = bootstrapped(db, { email: "founder@example.com", organisationName: "Acme", now });
+  it("leaves an accepted administrator who must use 2FA at sign-in, and who counts as the organisation's full administrator", async () => {
+    const result = await bootstrapped(db, { email: "founder@example.com", organisationName: "Acme", now });
     // Until they accept, they cannot sign in, so they do not count.
-    expect(countFullAdministrators(db, result.organisation.id)).toBe(0);
-    acceptInvitation(db, { token: result.token, name: "Founder", passwordHash });
-    expect(countFullAdministrators(db, result.organisation.id)).toBe(1);
-    expect(twoFactorStateOfUser(db, result.userId).requirement.level).toBe("required");
-    expect(stageAfterPassword(db, result.userId, null).stage).not.toBe("active");
+    expect(await countFullAdministrators(db, result.organisation.id)).toBe(0);
+    await acceptInvitation(db, { token: result.token, name: "Founder", passwordHash });
+    expect(await countFullAdministrators(db, result.organisation.id)).toBe(1);
+    expect((await twoFactorStateOfUser(db, result.userId)).requirement.level).toBe("required");
+    expect((await stageAfterPassword(db, result.userId, null)).stage).not.toBe("active");
   });
 
-  it("starts a new organisation with setup at sign-in through an emailed link, so a password alone never binds a first factor", () => {
-    const result = bootstrapped(db, { email: "founder@example.com", organisationName: "Acme", now });
+  it("starts a new organisation with setup at sign-in through an emailed link, so a password alone never binds a first factor", async () => {
+    const result = await bootstrapped(db, { email: "founder@example.com", organisationName: "Acme", now });
     expect(
-      db.select().from(organisations).where(eq(organisations.id, result.organisation.id)).get()!.requiredSetupFlow,
+      (await db.select().from(organisations).where(eq(organisations.id, result.organisation.id)))[0]!.requiredSetupFlow,
     ).toBe("emailed_link");
   });
 
   it("refuses an address that has an account in any organisation, in any case, and writes nothing", async () => {
-    const elsewhere = db.insert(organisations).values({ name: "Elsewhere" }).returning().get().id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0].id;
     await insertUser(db, { organisationId: elsewhere, email: "taken@example.com" });
     const before = everyRow(db);
-    expect(bootstrapAdministrator(db, { email: " TAKEN@Example.com", organisationName: "Brand New", now })).toEqual({
+    expect(
+      await bootstrapAdministrator(db, { email: " TAKEN@Example.com", organisationName: "Brand New", now }),
+    ).toEqual({
       ok: false,
       reason: "email_taken",
     });
     expect(everyRow(db)).toEqual(before);
   });
 
-  it("refuses a name an organisation already has, in any case, and writes nothing", () => {
-    bootstrapped(db, { email: "first@example.com", organisationName: "Ærø Shipping", now });
+  it("refuses a name an organisation already has, in any case, and writes nothing", async () => {
+    await bootstrapped(db, { email: "first@example.com", organisationName: "Ærø Shipping", now });
     const before = everyRow(db);
-    expect(bootstrapAdministrator(db, { email: "other@example.com", organisationName: "ærø shipping", now })).toEqual({
+    expect(
+      await bootstrapAdministrator(db, { email: "other@example.com", organisationName: "ærø shipping", now }),
+    ).toEqual({
       ok: false,
       reason: "organisation_exists",
     });
     expect(
-      bootstrapAdministrator(db, { email: "other@example.com", organisationName: "  ÆRØ SHIPPING ", now }),
+      await bootstrapAdministrator(db, { email: "other@example.com", organisationName: "  ÆRØ SHIPPING ", now }),
     ).toEqual({
       ok: false,
       reason: "organisation_exists",

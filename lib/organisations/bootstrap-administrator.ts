@@ -52,13 +52,11 @@ export type BootstrapAdministratorResult =
   | { ok: false; reason: "email_taken" | "organisation_exists" };
 
 /** Names are compared as people read them: "ACME" is "Acme". In JavaScript, because SQLite's lower() knows only ASCII. */
-function organisationNameTaken(db: Executor, name: string): boolean {
+async function organisationNameTaken(db: Executor, name: string): Promise<boolean> {
   const wanted = name.toLowerCase();
-  return db
-    .select({ name: organisations.name })
-    .from(organisations)
-    .all()
-    .some((organisation) => organisation.name.toLowerCase() === wanted);
+  return (await db.select({ name: organisations.name }).from(organisations)).some(
+    (organisation) => organisation.name.toLowerCase() === wanted,
+  );
 }
 
 /**
@@ -67,36 +65,40 @@ function organisationNameTaken(db: Executor, name: string): boolean {
  * with a single-use invitation link. Refuses, changing nothing, if the
  * address has an account in any organisation or the name is taken.
  */
-export function bootstrapAdministrator(db: Db, input: BootstrapAdministratorInput): BootstrapAdministratorResult {
+export async function bootstrapAdministrator(
+  db: Db,
+  input: BootstrapAdministratorInput,
+): Promise<BootstrapAdministratorResult> {
   const email = normaliseEmail(input.email);
   const organisationName = input.organisationName.trim();
   const now = input.now ?? new Date();
-  return db.transaction(
-    (tx): BootstrapAdministratorResult => {
-      if (emailInUse(tx, email)) return { ok: false, reason: "email_taken" };
-      if (organisationNameTaken(tx, organisationName)) return { ok: false, reason: "organisation_exists" };
+  return await db.transaction(
+    async (tx): Promise<BootstrapAdministratorResult> => {
+      if (await emailInUse(tx, email)) return { ok: false, reason: "email_taken" };
+      if (await organisationNameTaken(tx, organisationName)) return { ok: false, reason: "organisation_exists" };
 
-      const { organisation, administratorRoleId } = createOrganisation(tx, organisationName);
-      const user = tx
-        .insert(users)
-        .values({
-          organisationId: organisation.id,
-          email,
-          name: provisionalName(email),
-          passwordHash: null,
-          createdAt: now,
-        })
-        .returning({ id: users.id })
-        .get();
-      tx.insert(userRoles).values({ userId: user.id, roleId: administratorRoleId }).run();
-      const link = issueInvitationLink(tx, {
+      const { organisation, administratorRoleId } = await createOrganisation(tx, organisationName);
+      const user = (
+        await tx
+          .insert(users)
+          .values({
+            organisationId: organisation.id,
+            email,
+            name: provisionalName(email),
+            passwordHash: null,
+            createdAt: now,
+          })
+          .returning({ id: users.id })
+      )[0];
+      await tx.insert(userRoles).values({ userId: user.id, roleId: administratorRoleId });
+      const link = await issueInvitationLink(tx, {
         organisationId: organisation.id,
         userId: user.id,
         createdByUserId: null,
         lifetimeMs: BOOTSTRAP_LINK_LIFETIME_MS,
         now,
       });
-      recordAuditEvent(tx, {
+      await recordAuditEvent(tx, {
         type: "invitation.sent",
         organisationId: organisation.id,
         targetUserId: user.id,

@@ -19,7 +19,7 @@ export async function tellAdministratorOfRecoveryRequest(
   await notifyUser(
     admin,
     organisation,
-    recoveryRequestForAdministrator({ user, request, timeZone: recipientTimeZone(db, admin.id) }),
+    recoveryRequestForAdministrator({ user, request, timeZone: await recipientTimeZone(db, admin.id) }),
   );
 }
 
@@ -30,5 +30,9 @@ export async function tellUserOfRecoveryRequest(
   request: RecoveryRequest,
   organisation: { name: string },
 ): Promise<void> {
-  await notifyUser(user, organisation, recoveryRequestCreated({ request, timeZone: recipientTimeZone(db, user.id) }));
+  await notifyUser(
+    user,
+    organisation,
+    recoveryRequestCreated({ request, timeZone: await recipientTimeZone(db, user.id) }),
+  );
 }

@@ -22,10 +22,12 @@ Atomics.wait(flag, 0, 0);
 const outcomes: string[] = [];
 for (let i = 0; i < presses; i++) {
   outcomes.push(
-    openRecoveryRequest(
-      db,
-      { organisationId, userId, context: { ip: "203.0.113.7", userAgent: "race" } },
-      new Date(now),
+    (
+      await openRecoveryRequest(
+        db,
+        { organisationId, userId, context: { ip: "203.0.113.7", userAgent: "race" } },
+        new Date(now),
+      )
     ).outcome,
   );
 }

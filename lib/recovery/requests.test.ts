@@ -25,20 +25,16 @@ const DAY = 24 * HOUR;
 const at = (ms: number) => new Date(start.getTime() + ms);
 const context = { ip: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0" };
 
-function eventsOf(db: Db, type: string) {
-  return db
-    .select()
-    .from(auditEvents)
-    .all()
-    .filter((event) => event.type === type);
+async function eventsOf(db: Db, type: string) {
+  return (await db.select().from(auditEvents)).filter((event) => event.type === type);
 }
 
 describe("recovery requests (“I can't use any of my methods”)", () => {
   let db: Db;
   let user: Awaited<ReturnType<typeof insertUser>>;
   let admin: Awaited<ReturnType<typeof insertUser>>;
-  const open = (now: Date, who = user) =>
-    openRecoveryRequest(db, { organisationId: who.organisationId, userId: who.id, context }, now);
+  const open = async (now: Date, who = user) =>
+    await openRecoveryRequest(db, { organisationId: who.organisationId, userId: who.id, context }, now);
 
   beforeEach(async () => {
     db = testDatabase();
@@ -46,8 +42,8 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
     admin = await insertUser(db, { organisationId: user.organisationId, name: "Admin" });
   });
 
-  it("creates one pending request valid for 7 days, from where it came, and audits it", () => {
-    const opened = open(start);
+  it("creates one pending request valid for 7 days, from where it came, and audits it", async () => {
+    const opened = await open(start);
     expect(opened).toEqual({
       outcome: "created",
       request: {
@@ -59,7 +55,7 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
         userAgent: context.userAgent,
       },
     });
-    const row = db.select().from(recoveryRequests).get()!;
+    const row = (await db.select().from(recoveryRequests))[0]!;
     expect(row).toMatchObject({
       organisationId: user.organisationId,
       userId: user.id,
@@ -68,7 +64,7 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
       closedByUserId: null,
     });
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(RECOVERY_REQUEST_LIFETIME_MS);
-    const [created] = eventsOf(db, "recovery_request.created");
+    const [created] = await eventsOf(db, "recovery_request.created");
     expect(created).toMatchObject({
       organisationId: user.organisationId,
       actorUserId: user.id,
@@ -78,14 +74,14 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
     expect(created?.details).toMatchObject({ requestId: row.id });
   });
 
-  it("a second press while one is pending answers with the first and spends nothing", () => {
-    const first = open(start);
-    const again = open(at(HOUR));
+  it("a second press while one is pending answers with the first and spends nothing", async () => {
+    const first = await open(start);
+    const again = await open(at(HOUR));
     expect(again).toEqual({ outcome: "already_pending", request: first.outcome === "created" ? first.request : null });
-    expect(db.select().from(recoveryRequests).all()).toHaveLength(1);
-    expect(eventsOf(db, "recovery_request.created")).toHaveLength(1);
+    expect(await db.select().from(recoveryRequests)).toHaveLength(1);
+    expect(await eventsOf(db, "recovery_request.created")).toHaveLength(1);
     // Only the creation counted against the daily limit.
-    expect(db.select().from(signInFailures).where(eq(signInFailures.scope, "recovery_request")).all()).toHaveLength(1);
+    expect(await db.select().from(signInFailures).where(eq(signInFailures.scope, "recovery_request"))).toHaveLength(1);
   });
 
   it("the insert itself refuses a second pending request, whatever the caller checked first", () => {
@@ -106,45 +102,48 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
 
   it("20 presses at once, interleaved on one connection, leave exactly one pending request", async () => {
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => Promise.resolve().then(() => open(at(i)).outcome)),
+      Array.from({ length: 20 }, (_, i) => Promise.resolve().then(async () => (await open(at(i))).outcome)),
     );
     expect(outcomes.filter((outcome) => outcome === "created")).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === "already_pending")).toHaveLength(19);
-    expect(db.select().from(recoveryRequests).all()).toHaveLength(1);
+    expect(await db.select().from(recoveryRequests)).toHaveLength(1);
   });
 
-  it("expires after 7 days: no longer pending, noticed and audited once, and a new request may be made", () => {
-    open(start);
-    expect(pendingRequestOfUser(db, user.organisationId, user.id, at(7 * DAY - 1))).not.toBeNull();
-    expect(pendingRequestOfUser(db, user.organisationId, user.id, at(7 * DAY))).toBeNull();
-    expect(pendingRecoveryRequests(db, user.organisationId, at(7 * DAY))).toEqual([]);
+  it("expires after 7 days: no longer pending, noticed and audited once, and a new request may be made", async () => {
+    await open(start);
+    expect(await pendingRequestOfUser(db, user.organisationId, user.id, at(7 * DAY - 1))).not.toBeNull();
+    expect(await pendingRequestOfUser(db, user.organisationId, user.id, at(7 * DAY))).toBeNull();
+    expect(await pendingRecoveryRequests(db, user.organisationId, at(7 * DAY))).toEqual([]);
 
-    expect(noticeExpiredRequests(db, user.organisationId, at(7 * DAY))).toBe(1);
-    expect(noticeExpiredRequests(db, user.organisationId, at(8 * DAY))).toBe(0);
-    expect(eventsOf(db, "recovery_request.expired")).toHaveLength(1);
-    expect(eventsOf(db, "recovery_request.expired")[0]).toMatchObject({ targetUserId: user.id, actorUserId: null });
-    const expired = db.select().from(recoveryRequests).get()!;
+    expect(await noticeExpiredRequests(db, user.organisationId, at(7 * DAY))).toBe(1);
+    expect(await noticeExpiredRequests(db, user.organisationId, at(8 * DAY))).toBe(0);
+    expect(await eventsOf(db, "recovery_request.expired")).toHaveLength(1);
+    expect((await eventsOf(db, "recovery_request.expired"))[0]).toMatchObject({
+      targetUserId: user.id,
+      actorUserId: null,
+    });
+    const expired = (await db.select().from(recoveryRequests))[0]!;
     expect(expired).toMatchObject({ state: "pending", closedAt: at(7 * DAY), closedByUserId: null });
 
     // Expired, so a press makes a new one (and the sweep it runs records nothing twice).
-    expect(open(at(9 * DAY)).outcome).toBe("created");
-    expect(eventsOf(db, "recovery_request.expired")).toHaveLength(1);
+    expect((await open(at(9 * DAY))).outcome).toBe("created");
+    expect(await eventsOf(db, "recovery_request.expired")).toHaveLength(1);
   });
 
   it("a press sweeps the organisation's expired requests, recording each once", async () => {
     const other = await insertUser(db, { organisationId: user.organisationId });
-    open(start, other);
-    open(at(8 * DAY));
-    expect(eventsOf(db, "recovery_request.expired").map((event) => event.targetUserId)).toEqual([other.id]);
+    await open(start, other);
+    await open(at(8 * DAY));
+    expect((await eventsOf(db, "recovery_request.expired")).map((event) => event.targetUserId)).toEqual([other.id]);
   });
 
-  it("allows three requests a day per user; a fourth waits until the first leaves the day", () => {
+  it("allows three requests a day per user; a fourth waits until the first leaves the day", async () => {
     for (const hour of [0, 1, 2]) {
-      const opened = open(at(hour * HOUR));
+      const opened = await open(at(hour * HOUR));
       expect(opened.outcome).toBe("created");
       if (opened.outcome !== "created") return;
       expect(
-        dismissPendingRequest(
+        await dismissPendingRequest(
           db,
           {
             organisationId: user.organisationId,
@@ -156,13 +155,13 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
         ),
       ).not.toBeNull();
     }
-    const fourth = open(at(3 * HOUR));
+    const fourth = await open(at(3 * HOUR));
     expect(fourth).toEqual({ outcome: "limited", retryAt: at(DAY) });
-    expect(pendingRequestOfUser(db, user.organisationId, user.id, at(3 * HOUR))).toBeNull();
-    expect(eventsOf(db, "recovery_request.created")).toHaveLength(3);
+    expect(await pendingRequestOfUser(db, user.organisationId, user.id, at(3 * HOUR))).toBeNull();
+    expect(await eventsOf(db, "recovery_request.created")).toHaveLength(3);
     // Another user of the organisation is not held back by this one.
-    expect(open(at(3 * HOUR), admin).outcome).toBe("created");
-    expect(open(at(DAY)).outcome).toBe("created");
+    expect((await open(at(3 * HOUR), admin)).outcome).toBe("created");
+    expect((await open(at(DAY))).outcome).toBe("created");
   });
 
   describe("closing a request only within the organisation and for its user", () => {
@@ -171,66 +170,66 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
 
     beforeEach(async () => {
       stranger = await insertUser(db, { name: "Other org admin" });
-      const opened = open(start);
+      const opened = await open(start);
       if (opened.outcome !== "created") throw new Error("not created");
       requestId = opened.request.id;
     });
 
-    it("another organisation cannot dismiss or resolve it", () => {
+    it("another organisation cannot dismiss or resolve it", async () => {
       expect(
-        dismissPendingRequest(
+        await dismissPendingRequest(
           db,
           { organisationId: stranger.organisationId, userId: user.id, requestId, closedByUserId: stranger.id },
           at(HOUR),
         ),
       ).toBeNull();
       expect(
-        resolvePendingRequests(
+        await resolvePendingRequests(
           db,
           { organisationId: stranger.organisationId, userId: user.id, closedByUserId: stranger.id },
           at(HOUR),
         ),
       ).toEqual([]);
-      expect(pendingRecoveryRequests(db, stranger.organisationId, at(HOUR))).toEqual([]);
-      expect(db.select().from(recoveryRequests).get()).toMatchObject({ state: "pending", closedAt: null });
+      expect(await pendingRecoveryRequests(db, stranger.organisationId, at(HOUR))).toEqual([]);
+      expect((await db.select().from(recoveryRequests))[0]).toMatchObject({ state: "pending", closedAt: null });
     });
 
-    it("a request id named with another user dismisses nothing", () => {
+    it("a request id named with another user dismisses nothing", async () => {
       expect(
-        dismissPendingRequest(
+        await dismissPendingRequest(
           db,
           { organisationId: user.organisationId, userId: admin.id, requestId, closedByUserId: admin.id },
           at(HOUR),
         ),
       ).toBeNull();
-      expect(db.select().from(recoveryRequests).get()?.state).toBe("pending");
+      expect((await db.select().from(recoveryRequests))[0]?.state).toBe("pending");
     });
 
-    it("dismissing closes it once, by whom and when; an expired one cannot be dismissed", () => {
+    it("dismissing closes it once, by whom and when; an expired one cannot be dismissed", async () => {
       expect(
-        dismissPendingRequest(
+        await dismissPendingRequest(
           db,
           { organisationId: user.organisationId, userId: user.id, requestId, closedByUserId: admin.id },
           at(HOUR),
         ),
       ).toMatchObject({ id: requestId });
-      expect(db.select().from(recoveryRequests).get()).toMatchObject({
+      expect((await db.select().from(recoveryRequests))[0]).toMatchObject({
         state: "dismissed",
         closedAt: at(HOUR),
         closedByUserId: admin.id,
       });
       expect(
-        dismissPendingRequest(
+        await dismissPendingRequest(
           db,
           { organisationId: user.organisationId, userId: user.id, requestId, closedByUserId: admin.id },
           at(2 * HOUR),
         ),
       ).toBeNull();
 
-      const again = open(at(3 * HOUR));
+      const again = await open(at(3 * HOUR));
       if (again.outcome !== "created") throw new Error("not created");
       expect(
-        dismissPendingRequest(
+        await dismissPendingRequest(
           db,
           {
             organisationId: user.organisationId,
@@ -243,31 +242,34 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
       ).toBeNull();
     });
 
-    it("resolving marks the user's pending request resolved, listed no more", () => {
+    it("resolving marks the user's pending request resolved, listed no more", async () => {
       expect(
-        pendingRecoveryRequests(db, user.organisationId, at(HOUR)).map((request) => [
+        (await pendingRecoveryRequests(db, user.organisationId, at(HOUR))).map((request) => [
           request.userId,
           request.name,
           request.email,
         ]),
       ).toEqual([[user.id, "Lost Phone", user.email]]);
       expect(
-        resolvePendingRequests(
-          db,
-          { organisationId: user.organisationId, userId: user.id, closedByUserId: admin.id },
-          at(HOUR),
+        (
+          await resolvePendingRequests(
+            db,
+            { organisationId: user.organisationId, userId: user.id, closedByUserId: admin.id },
+            at(HOUR),
+          )
         ).map((request) => request.id),
       ).toEqual([requestId]);
       expect(
-        db
-          .select()
-          .from(recoveryRequests)
-          .where(and(eq(recoveryRequests.id, requestId)))
-          .get(),
+        (
+          await db
+            .select()
+            .from(recoveryRequests)
+            .where(and(eq(recoveryRequests.id, requestId)))
+        )[0],
       ).toMatchObject({ state: "resolved", closedAt: at(HOUR), closedByUserId: admin.id });
-      expect(pendingRecoveryRequests(db, user.organisationId, at(HOUR))).toEqual([]);
+      expect(await pendingRecoveryRequests(db, user.organisationId, at(HOUR))).toEqual([]);
       expect(
-        resolvePendingRequests(
+        await resolvePendingRequests(
           db,
           { organisationId: user.organisationId, userId: user.id, closedByUserId: admin.id },
           at(2 * HOUR),
@@ -288,7 +290,7 @@ describe("one pending request per user across server processes", () => {
   it("20 presses from 5 connections at once create exactly one request and one audit event", async () => {
     const file = path.join(directory, "race.db");
     const db = openDatabase(file);
-    const organisationId = db.insert(organisations).values({ name: "Race" }).returning().get().id;
+    const organisationId = (await db.insert(organisations).values({ name: "Race" }).returning())[0].id;
     const user = await insertUser(db, { organisationId });
     const workerFile = new URL("./requests.race-worker.ts", import.meta.url).href;
     const barrier = new SharedArrayBuffer(8);
@@ -328,13 +330,9 @@ describe("one pending request per user across server processes", () => {
     expect(outcomes.filter((outcome) => outcome !== "created").every((outcome) => outcome === "already_pending")).toBe(
       true,
     );
-    expect(db.select().from(recoveryRequests).all()).toHaveLength(1);
+    expect(await db.select().from(recoveryRequests)).toHaveLength(1);
     expect(
-      db
-        .select()
-        .from(auditEvents)
-        .all()
-        .filter((event) => event.type === "recovery_request.created"),
+      (await db.select().from(auditEvents)).filter((event) => event.type === "recovery_request.created"),
     ).toHaveLength(1);
     db.$client.close();
   }, 60_000);

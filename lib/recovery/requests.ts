@@ -62,37 +62,39 @@ function isLive(now: Date) {
 }
 
 /** The user's pending, unexpired request, if any (there is at most one). */
-export function pendingRequestOfUser(
+export async function pendingRequestOfUser(
   db: Executor,
   organisationId: number,
   userId: number,
   now = new Date(),
-): RecoveryRequest | null {
+): Promise<RecoveryRequest | null> {
   return (
-    db
-      .select(requestColumns)
-      .from(recoveryRequests)
-      .where(and(eq(recoveryRequests.organisationId, organisationId), eq(recoveryRequests.userId, userId), isLive(now)))
-      .orderBy(desc(recoveryRequests.createdAt))
-      .get() ?? null
+    (
+      await db
+        .select(requestColumns)
+        .from(recoveryRequests)
+        .where(
+          and(eq(recoveryRequests.organisationId, organisationId), eq(recoveryRequests.userId, userId), isLive(now)),
+        )
+        .orderBy(desc(recoveryRequests.createdAt))
+    )[0] ?? null
   );
 }
 
 /** The organisation's pending, unexpired requests, oldest first: the one waiting longest is dealt with first. */
-export function pendingRecoveryRequests(
+export async function pendingRecoveryRequests(
   db: Executor,
   organisationId: number,
   now = new Date(),
   limit = 100,
-): PendingRecoveryRequest[] {
-  return db
+): Promise<PendingRecoveryRequest[]> {
+  return await db
     .select({ ...requestColumns, name: users.name, email: users.email })
     .from(recoveryRequests)
     .innerJoin(users, and(eq(users.id, recoveryRequests.userId), eq(users.organisationId, organisationId)))
     .where(and(eq(recoveryRequests.organisationId, organisationId), isLive(now)))
     .orderBy(recoveryRequests.createdAt, recoveryRequests.id)
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /**
@@ -101,8 +103,8 @@ export function pendingRecoveryRequests(
  * conditional update only matches a request whose expiry nobody noticed yet,
  * so two sweeps at once record it once between them. Returns how many.
  */
-export function noticeExpiredRequests(db: Executor, organisationId: number, now = new Date()): number {
-  const expired = db
+export async function noticeExpiredRequests(db: Executor, organisationId: number, now = new Date()): Promise<number> {
+  const expired = await db
     .update(recoveryRequests)
     .set({ closedAt: now })
     .where(
@@ -113,10 +115,9 @@ export function noticeExpiredRequests(db: Executor, organisationId: number, now 
         isNull(recoveryRequests.closedAt),
       ),
     )
-    .returning({ id: recoveryRequests.id, userId: recoveryRequests.userId, createdAt: recoveryRequests.createdAt })
-    .all();
+    .returning({ id: recoveryRequests.id, userId: recoveryRequests.userId, createdAt: recoveryRequests.createdAt });
   for (const request of expired) {
-    recordAuditEvent(db, {
+    await recordAuditEvent(db, {
       type: "recovery_request.expired",
       organisationId,
       targetUserId: request.userId,
@@ -170,32 +171,32 @@ export type OpenedRecoveryRequest =
  * refusal past the daily limit. Sending the emails is the caller's job, and
  * only for "created", so a second press emails nobody.
  */
-export function openRecoveryRequest(
+export async function openRecoveryRequest(
   db: Db,
   input: { organisationId: number; userId: number; context: RequestContext },
   now = new Date(),
-): OpenedRecoveryRequest {
-  const pending = db.transaction(
-    (tx) => {
-      noticeExpiredRequests(tx, input.organisationId, now);
-      return pendingRequestOfUser(tx, input.organisationId, input.userId, now);
+): Promise<OpenedRecoveryRequest> {
+  const pending = await db.transaction(
+    async (tx) => {
+      await noticeExpiredRequests(tx, input.organisationId, now);
+      return await pendingRequestOfUser(tx, input.organisationId, input.userId, now);
     },
     { behavior: "immediate" },
   );
   if (pending) return { outcome: "already_pending", request: pending };
 
-  const attempt = beginAttempt(db, [recoveryRequestLimitKey(input.userId)], now);
+  const attempt = await beginAttempt(db, [recoveryRequestLimitKey(input.userId)], now);
   if (!attempt.allowed) {
     // Refused by the limit, but a request that raced in meanwhile still stands.
-    const raced = pendingRequestOfUser(db, input.organisationId, input.userId, now);
+    const raced = await pendingRequestOfUser(db, input.organisationId, input.userId, now);
     return raced ? { outcome: "already_pending", request: raced } : { outcome: "limited", retryAt: attempt.retryAt };
   }
 
-  const created = db.transaction(
-    (tx) => {
+  const created = await db.transaction(
+    async (tx) => {
       const request = insertPendingRequest(tx, input, now);
       if (request) {
-        recordAuditEvent(tx, {
+        await recordAuditEvent(tx, {
           type: "recovery_request.created",
           organisationId: input.organisationId,
           actorUserId: input.userId,
@@ -211,8 +212,8 @@ export function openRecoveryRequest(
   );
   if (created) return { outcome: "created", request: created };
   // Another press won the race: that one counts against the limit, not this one.
-  forgiveAttempt(db, attempt);
-  const winner = pendingRequestOfUser(db, input.organisationId, input.userId, now);
+  await forgiveAttempt(db, attempt);
+  const winner = await pendingRequestOfUser(db, input.organisationId, input.userId, now);
   if (!winner) throw new Error("recovery request vanished between insert and read");
   return { outcome: "already_pending", request: winner };
 }
@@ -222,35 +223,36 @@ export function openRecoveryRequest(
  * there is no such request (another organisation's, someone else's, already
  * closed or expired), so a forged id changes nothing.
  */
-export function dismissPendingRequest(
+export async function dismissPendingRequest(
   db: Executor,
   input: { organisationId: number; userId: number; requestId: number; closedByUserId: number },
   now = new Date(),
-): RecoveryRequest | null {
+): Promise<RecoveryRequest | null> {
   return (
-    db
-      .update(recoveryRequests)
-      .set({ state: "dismissed", closedAt: now, closedByUserId: input.closedByUserId })
-      .where(
-        and(
-          eq(recoveryRequests.id, input.requestId),
-          eq(recoveryRequests.organisationId, input.organisationId),
-          eq(recoveryRequests.userId, input.userId),
-          isLive(now),
-        ),
-      )
-      .returning(requestColumns)
-      .get() ?? null
+    (
+      await db
+        .update(recoveryRequests)
+        .set({ state: "dismissed", closedAt: now, closedByUserId: input.closedByUserId })
+        .where(
+          and(
+            eq(recoveryRequests.id, input.requestId),
+            eq(recoveryRequests.organisationId, input.organisationId),
+            eq(recoveryRequests.userId, input.userId),
+            isLive(now),
+          ),
+        )
+        .returning(requestColumns)
+    )[0] ?? null
   );
 }
 
 /** Marks every pending request of `userId` resolved (a reset of their 2FA answered it); returns them. */
-export function resolvePendingRequests(
+export async function resolvePendingRequests(
   db: Executor,
   input: { organisationId: number; userId: number; closedByUserId: number },
   now = new Date(),
-): RecoveryRequest[] {
-  return db
+): Promise<RecoveryRequest[]> {
+  return await db
     .update(recoveryRequests)
     .set({ state: "resolved", closedAt: now, closedByUserId: input.closedByUserId })
     .where(
@@ -260,6 +262,5 @@ export function resolvePendingRequests(
         isLive(now),
       ),
     )
-    .returning(requestColumns)
-    .all();
+    .returning(requestColumns);
 }

@@ -62,30 +62,29 @@ beforeEach(async () => {
 const left = <Row>(rows: Row[], key: (row: Row) => unknown) => rows.map(key).sort();
 
 describe("each kind removes what is old and keeps what is live", () => {
-  it("sessions: gone at their expiry, kept the moment before", () => {
-    const session = (tokenHash: string, expiresAt: Date) =>
-      db
+  it("sessions: gone at their expiry, kept the moment before", async () => {
+    const session = async (tokenHash: string, expiresAt: Date) =>
+      await db
         .insert(sessions)
-        .values({ tokenHash, userId: user.id, stage: "active", lastSeenAt: ago(HOUR), expiresAt })
-        .run();
-    session("expired", ago(1));
-    session("expires-now", now);
-    session("live", later(1));
-    expect(purgeExpiredSessions(db, now)).toBe(2);
-    expect(left(db.select().from(sessions).all(), (row) => row.tokenHash)).toEqual(["live"]);
+        .values({ tokenHash, userId: user.id, stage: "active", lastSeenAt: ago(HOUR), expiresAt });
+    await session("expired", ago(1));
+    await session("expires-now", now);
+    await session("live", later(1));
+    expect(await purgeExpiredSessions(db, now)).toBe(2);
+    expect(left(await db.select().from(sessions), (row) => row.tokenHash)).toEqual(["live"]);
   });
 
-  it("sign-in failure counters: kept for two days, beyond the longest window that counts them", () => {
+  it("sign-in failure counters: kept for two days, beyond the longest window that counts them", async () => {
     for (const [key, createdAt] of [
       ["three days", ago(3 * DAY)],
       ["two days", ago(2 * DAY)],
       ["a day", ago(DAY)],
       ["a minute", ago(MINUTE)],
     ] as const) {
-      db.insert(signInFailures).values({ scope: "account", key, createdAt }).run();
+      await db.insert(signInFailures).values({ scope: "account", key, createdAt });
     }
     expect(purgeSignInFailures(db, now)).toBe(2);
-    expect(left(db.select().from(signInFailures).all(), (row) => row.key)).toEqual(["a day", "a minute"]);
+    expect(left(await db.select().from(signInFailures), (row) => row.key)).toEqual(["a day", "a minute"]);
   });
 
   it("keeps failure counters for at least every window that counts them", () => {
@@ -103,56 +102,53 @@ describe("each kind removes what is old and keeps what is live", () => {
     }
   });
 
-  it("remembered browsers: gone at their expiry", () => {
-    const browser = (tokenHash: string, expiresAt: Date) =>
-      db.insert(trustedBrowsers).values({ userId: user.id, tokenHash, expiresAt }).run();
-    browser("expired", ago(1));
-    browser("live", later(DAY));
+  it("remembered browsers: gone at their expiry", async () => {
+    const browser = async (tokenHash: string, expiresAt: Date) =>
+      await db.insert(trustedBrowsers).values({ userId: user.id, tokenHash, expiresAt });
+    await browser("expired", ago(1));
+    await browser("live", later(DAY));
     expect(purgeExpiredTrustedBrowsers(db, now)).toBe(1);
-    expect(left(db.select().from(trustedBrowsers).all(), (row) => row.tokenHash)).toEqual(["live"]);
+    expect(left(await db.select().from(trustedBrowsers), (row) => row.tokenHash)).toEqual(["live"]);
   });
 
-  it("known browsers: forgotten after a year unseen", () => {
-    const browser = (tokenHash: string, lastSeenAt: Date) =>
-      db.insert(knownBrowsers).values({ userId: user.id, tokenHash, lastSeenAt }).run();
-    browser("a year and a day", ago(366 * DAY));
-    browser("last month", ago(30 * DAY));
+  it("known browsers: forgotten after a year unseen", async () => {
+    const browser = async (tokenHash: string, lastSeenAt: Date) =>
+      await db.insert(knownBrowsers).values({ userId: user.id, tokenHash, lastSeenAt });
+    await browser("a year and a day", ago(366 * DAY));
+    await browser("last month", ago(30 * DAY));
     expect(purgeForgottenKnownBrowsers(db, now)).toBe(1);
-    expect(left(db.select().from(knownBrowsers).all(), (row) => row.tokenHash)).toEqual(["last month"]);
+    expect(left(await db.select().from(knownBrowsers), (row) => row.tokenHash)).toEqual(["last month"]);
   });
 
   it("email links: gone a day past expiry, spent or not; an unaccepted invitation stays, since it marks the person invited", async () => {
     const invitee = await insertUser(db, { organisationId: user.organisationId });
-    db.update(users).set({ passwordHash: null }).where(eq(users.id, invitee.id)).run();
-    const link = (tokenHash: string, values: Partial<typeof emailLinks.$inferInsert>) =>
-      db
-        .insert(emailLinks)
-        .values({
-          organisationId: user.organisationId,
-          userId: user.id,
-          purpose: "password_reset",
-          tokenHash,
-          expiresAt: later(HOUR),
-          ...values,
-        })
-        .run();
-    link("expired two days ago", { expiresAt: ago(2 * DAY) });
-    link("used, expired two days ago", { expiresAt: ago(2 * DAY), usedAt: ago(3 * DAY) });
-    link("expired an hour ago", { expiresAt: ago(HOUR) });
-    link("used a minute ago, live", { usedAt: ago(MINUTE) });
-    link("live", {});
-    link("unaccepted invitation, expired a week ago", {
+    await db.update(users).set({ passwordHash: null }).where(eq(users.id, invitee.id));
+    const link = async (tokenHash: string, values: Partial<typeof emailLinks.$inferInsert>) =>
+      await db.insert(emailLinks).values({
+        organisationId: user.organisationId,
+        userId: user.id,
+        purpose: "password_reset",
+        tokenHash,
+        expiresAt: later(HOUR),
+        ...values,
+      });
+    await link("expired two days ago", { expiresAt: ago(2 * DAY) });
+    await link("used, expired two days ago", { expiresAt: ago(2 * DAY), usedAt: ago(3 * DAY) });
+    await link("expired an hour ago", { expiresAt: ago(HOUR) });
+    await link("used a minute ago, live", { usedAt: ago(MINUTE) });
+    await link("live", {});
+    await link("unaccepted invitation, expired a week ago", {
       userId: invitee.id,
       purpose: "invitation",
       expiresAt: ago(7 * DAY),
     });
-    link("accepted invitation, expired a week ago", {
+    await link("accepted invitation, expired a week ago", {
       purpose: "invitation",
       expiresAt: ago(7 * DAY),
       usedAt: ago(10 * DAY),
     });
     expect(purgeExpiredEmailLinks(db, now)).toBe(3);
-    expect(left(db.select().from(emailLinks).all(), (row) => row.tokenHash)).toEqual([
+    expect(left(await db.select().from(emailLinks), (row) => row.tokenHash)).toEqual([
       "expired an hour ago",
       "live",
       "unaccepted invitation, expired a week ago",
@@ -165,99 +161,98 @@ describe("each kind removes what is old and keeps what is live", () => {
     expect(EMAIL_LINK_KEEP_MS).toBeGreaterThanOrEqual(RESET_REQUEST_WINDOW_MS);
   });
 
-  it("one-time codes: gone once expired and older than the hourly SMS window that counts them", () => {
-    const code = (codeHash: string, createdAt: Date, expiresAt: Date) =>
-      db
-        .insert(oneTimeCodes)
-        .values({
-          userId: user.id,
-          organisationId: user.organisationId,
-          purpose: "second_factor",
-          sessionTokenHash: "s",
-          codeHash,
-          channel: "sms",
-          destination: "+15551234567",
-          createdAt,
-          expiresAt,
-        })
-        .run();
-    code("two hours old", ago(2 * HOUR), ago(2 * HOUR - 2 * MINUTE));
-    code("expired, still counted", ago(30 * MINUTE), ago(28 * MINUTE));
-    code("live", ago(MINUTE), later(MINUTE));
+  it("one-time codes: gone once expired and older than the hourly SMS window that counts them", async () => {
+    const code = async (codeHash: string, createdAt: Date, expiresAt: Date) =>
+      await db.insert(oneTimeCodes).values({
+        userId: user.id,
+        organisationId: user.organisationId,
+        purpose: "second_factor",
+        sessionTokenHash: "s",
+        codeHash,
+        channel: "sms",
+        destination: "+15551234567",
+        createdAt,
+        expiresAt,
+      });
+    await code("two hours old", ago(2 * HOUR), ago(2 * HOUR - 2 * MINUTE));
+    await code("expired, still counted", ago(30 * MINUTE), ago(28 * MINUTE));
+    await code("live", ago(MINUTE), later(MINUTE));
     expect(purgeExpiredOneTimeCodes(db, now)).toBe(1);
-    expect(left(db.select().from(oneTimeCodes).all(), (row) => row.codeHash)).toEqual([
+    expect(left(await db.select().from(oneTimeCodes), (row) => row.codeHash)).toEqual([
       "expired, still counted",
       "live",
     ]);
     expect(ONE_TIME_CODE_KEEP_MS).toBeGreaterThanOrEqual(Math.max(SEND_WINDOW_MS, SMS_LIMIT_WINDOW_MS));
   });
 
-  it("Duo states: gone at their expiry", () => {
-    const state = (stateHash: string, expiresAt: Date) =>
-      db
+  it("Duo states: gone at their expiry", async () => {
+    const state = async (stateHash: string, expiresAt: Date) =>
+      await db
         .insert(duoAuthStates)
-        .values({ userId: user.id, sessionTokenHash: "s", stateHash, purpose: "sign_in", expiresAt })
-        .run();
-    state("expired", ago(1));
-    state("live", later(MINUTE));
+        .values({ userId: user.id, sessionTokenHash: "s", stateHash, purpose: "sign_in", expiresAt });
+    await state("expired", ago(1));
+    await state("live", later(MINUTE));
     expect(purgeExpiredDuoStates(db, now)).toBe(1);
-    expect(left(db.select().from(duoAuthStates).all(), (row) => row.stateHash)).toEqual(["live"]);
+    expect(left(await db.select().from(duoAuthStates), (row) => row.stateHash)).toEqual(["live"]);
   });
 
-  it("recovery requests: closed ones go after a month; one that expired unnoticed is noticed (and audited) first, not swallowed", () => {
-    const request = (values: Partial<typeof recoveryRequests.$inferInsert>) =>
-      db
-        .insert(recoveryRequests)
-        .values({ organisationId: user.organisationId, userId: user.id, expiresAt: later(DAY), ...values })
-        .returning({ id: recoveryRequests.id })
-        .get().id;
-    const dismissedLongAgo = request({
+  it("recovery requests: closed ones go after a month; one that expired unnoticed is noticed (and audited) first, not swallowed", async () => {
+    const request = async (values: Partial<typeof recoveryRequests.$inferInsert>) =>
+      (
+        await db
+          .insert(recoveryRequests)
+          .values({ organisationId: user.organisationId, userId: user.id, expiresAt: later(DAY), ...values })
+          .returning({ id: recoveryRequests.id })
+      )[0].id;
+    const dismissedLongAgo = await request({
       state: "dismissed",
       createdAt: ago(40 * DAY),
       expiresAt: ago(33 * DAY),
       closedAt: ago(31 * DAY),
     });
-    const resolvedLastWeek = request({ state: "resolved", createdAt: ago(8 * DAY), closedAt: ago(7 * DAY) });
-    const expiredUnnoticed = request({ createdAt: ago(60 * DAY), expiresAt: ago(53 * DAY) });
-    const pending = request({ createdAt: ago(DAY) });
-    expect(purgeClosedRecoveryRequests(db, now)).toBe(1);
-    expect(left(db.select().from(recoveryRequests).all(), (row) => row.id)).toEqual(
+    const resolvedLastWeek = await request({ state: "resolved", createdAt: ago(8 * DAY), closedAt: ago(7 * DAY) });
+    const expiredUnnoticed = await request({ createdAt: ago(60 * DAY), expiresAt: ago(53 * DAY) });
+    const pending = await request({ createdAt: ago(DAY) });
+    expect(await purgeClosedRecoveryRequests(db, now)).toBe(1);
+    expect(left(await db.select().from(recoveryRequests), (row) => row.id)).toEqual(
       [resolvedLastWeek, expiredUnnoticed, pending].sort(),
     );
-    const noticed = db.select().from(recoveryRequests).where(eq(recoveryRequests.id, expiredUnnoticed)).get()!;
+    const noticed = (await db.select().from(recoveryRequests).where(eq(recoveryRequests.id, expiredUnnoticed)))[0]!;
     expect(noticed.closedAt).toEqual(now);
-    const expiredEvents = db.select().from(auditEvents).where(eq(auditEvents.type, "recovery_request.expired")).all();
+    const expiredEvents = await db.select().from(auditEvents).where(eq(auditEvents.type, "recovery_request.expired"));
     expect(expiredEvents.map((event) => event.details?.requestId)).toEqual([expiredUnnoticed]);
     expect(dismissedLongAgo).toBeGreaterThan(0);
 
     // A month after it was noticed, it goes too, and the audit event stays; the request pending today has expired by then, and is noticed in turn.
-    expect(purgeClosedRecoveryRequests(db, new Date(now.getTime() + 31 * DAY))).toBe(2);
-    expect(left(db.select().from(recoveryRequests).all(), (row) => row.id)).toEqual([pending]);
-    const laterEvents = db.select().from(auditEvents).where(eq(auditEvents.type, "recovery_request.expired")).all();
+    expect(await purgeClosedRecoveryRequests(db, new Date(now.getTime() + 31 * DAY))).toBe(2);
+    expect(left(await db.select().from(recoveryRequests), (row) => row.id)).toEqual([pending]);
+    const laterEvents = await db.select().from(auditEvents).where(eq(auditEvents.type, "recovery_request.expired"));
     expect(laterEvents.map((event) => event.details?.requestId)).toEqual([expiredUnnoticed, pending]);
   });
 
-  it("outbox: messages go after a day", () => {
-    const message = (body: string, createdAt: Date) =>
-      db.insert(outbox).values({ channel: "email", to: "a@example.com", body, createdAt }).run();
-    message("yesterday and a minute", ago(DAY + MINUTE));
-    message("this morning", ago(2 * HOUR));
+  it("outbox: messages go after a day", async () => {
+    const message = async (body: string, createdAt: Date) =>
+      await db.insert(outbox).values({ channel: "email", to: "a@example.com", body, createdAt });
+    await message("yesterday and a minute", ago(DAY + MINUTE));
+    await message("this morning", ago(2 * HOUR));
     expect(purgeOldOutboxMessages(db, now)).toBe(1);
-    expect(left(db.select().from(outbox).all(), (row) => row.body)).toEqual(["this morning"]);
+    expect(left(await db.select().from(outbox), (row) => row.body)).toEqual(["this morning"]);
   });
 
   it("audit events: each organisation's retention; events of no organisation after the default year", async () => {
-    const shortKeeper = db.insert(organisations).values({ name: "Short", auditRetentionDays: 90 }).returning().get().id;
-    const event = (type: string, organisationId: number | null, createdAt: Date) =>
-      db.insert(auditEvents).values({ type, organisationId, createdAt }).run();
-    event("default org, 364 days", user.organisationId, ago(364 * DAY));
-    event("default org, 366 days", user.organisationId, ago(366 * DAY));
-    event("90-day org, 89 days", shortKeeper, ago(89 * DAY));
-    event("90-day org, 91 days", shortKeeper, ago(91 * DAY));
-    event("no org, 364 days", null, ago(364 * DAY));
-    event("no org, 366 days", null, ago(366 * DAY));
-    expect(purgeOldAuditEvents(db, now)).toBe(3);
-    expect(left(db.select().from(auditEvents).all(), (row) => row.type)).toEqual([
+    const shortKeeper = (
+      await db.insert(organisations).values({ name: "Short", auditRetentionDays: 90 }).returning()
+    )[0].id;
+    const event = async (type: string, organisationId: number | null, createdAt: Date) =>
+      await db.insert(auditEvents).values({ type, organisationId, createdAt });
+    await event("default org, 364 days", user.organisationId, ago(364 * DAY));
+    await event("default org, 366 days", user.organisationId, ago(366 * DAY));
+    await event("90-day org, 89 days", shortKeeper, ago(89 * DAY));
+    await event("90-day org, 91 days", shortKeeper, ago(91 * DAY));
+    await event("no org, 364 days", null, ago(364 * DAY));
+    await event("no org, 366 days", null, ago(366 * DAY));
+    expect(await purgeOldAuditEvents(db, now)).toBe(3);
+    expect(left(await db.select().from(auditEvents), (row) => row.type)).toEqual([
       "90-day org, 89 days",
       "default org, 364 days",
       "no org, 364 days",
@@ -268,78 +263,70 @@ describe("each kind removes what is old and keeps what is live", () => {
 describe("purgeOldAuditEvents after the retention was shortened", () => {
   // An administrator who shortens the retention must not erase older evidence at the next hourly purge:
   // the longer period still holds for AUDIT_RETENTION_SHORTENING_DELAY_DAYS, while other administrators can see the change and undo it.
-  const shortened = (organisationId: number, from: number, to: number, at: Date) => {
-    db.update(organisations).set({ auditRetentionDays: to }).where(eq(organisations.id, organisationId)).run();
-    db.insert(auditEvents)
-      .values({
-        type: "settings.updated",
-        organisationId,
-        details: { section: "audit_retention", auditRetentionDays: to, previousAuditRetentionDays: from },
-        createdAt: at,
-      })
-      .run();
+  const shortened = async (organisationId: number, from: number, to: number, at: Date) => {
+    await db.update(organisations).set({ auditRetentionDays: to }).where(eq(organisations.id, organisationId));
+    await db.insert(auditEvents).values({
+      type: "settings.updated",
+      organisationId,
+      details: { section: "audit_retention", auditRetentionDays: to, previousAuditRetentionDays: from },
+      createdAt: at,
+    });
   };
 
-  it("keeps the longer period for the delay after a shortening, then applies the shorter one", () => {
-    db.insert(auditEvents)
-      .values({ type: "evidence, 200 days", organisationId: user.organisationId, createdAt: ago(200 * DAY) })
-      .run();
-    shortened(user.organisationId, 365, 90, ago(HOUR));
-    expect(purgeOldAuditEvents(db, now)).toBe(0);
-    expect(purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS - 1) * DAY))).toBe(
-      0,
-    );
-    expect(purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS + 1) * DAY))).toBe(
-      1,
-    );
+  it("keeps the longer period for the delay after a shortening, then applies the shorter one", async () => {
+    await db
+      .insert(auditEvents)
+      .values({ type: "evidence, 200 days", organisationId: user.organisationId, createdAt: ago(200 * DAY) });
+    await shortened(user.organisationId, 365, 90, ago(HOUR));
+    expect(await purgeOldAuditEvents(db, now)).toBe(0);
+    expect(
+      await purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS - 1) * DAY)),
+    ).toBe(0);
+    expect(
+      await purgeOldAuditEvents(db, new Date(now.getTime() + (AUDIT_RETENTION_SHORTENING_DELAY_DAYS + 1) * DAY)),
+    ).toBe(1);
   });
 
-  it("shortening twice in a row keeps the longest of the recent periods", () => {
-    db.insert(auditEvents)
-      .values({ type: "evidence, 300 days", organisationId: user.organisationId, createdAt: ago(300 * DAY) })
-      .run();
-    shortened(user.organisationId, 365, 200, ago(2 * HOUR));
-    shortened(user.organisationId, 200, 90, ago(HOUR));
-    expect(purgeOldAuditEvents(db, now)).toBe(0);
+  it("shortening twice in a row keeps the longest of the recent periods", async () => {
+    await db
+      .insert(auditEvents)
+      .values({ type: "evidence, 300 days", organisationId: user.organisationId, createdAt: ago(300 * DAY) });
+    await shortened(user.organisationId, 365, 200, ago(2 * HOUR));
+    await shortened(user.organisationId, 200, 90, ago(HOUR));
+    expect(await purgeOldAuditEvents(db, now)).toBe(0);
   });
 
-  it("another organisation's change, or another section's, changes nothing", () => {
-    const other = db.insert(organisations).values({ name: "Other", auditRetentionDays: 90 }).returning().get().id;
-    db.insert(auditEvents)
-      .values({ type: "evidence, 100 days", organisationId: other, createdAt: ago(100 * DAY) })
-      .run();
-    db.insert(auditEvents)
-      .values({
-        type: "settings.updated",
-        organisationId: user.organisationId,
-        details: { section: "audit_retention", auditRetentionDays: 90, previousAuditRetentionDays: 3650 },
-        createdAt: ago(HOUR),
-      })
-      .run();
-    db.insert(auditEvents)
-      .values({
-        type: "settings.updated",
-        organisationId: other,
-        details: { section: "policy", previousAuditRetentionDays: 3650 },
-        createdAt: ago(HOUR),
-      })
-      .run();
-    expect(purgeOldAuditEvents(db, now)).toBe(1);
+  it("another organisation's change, or another section's, changes nothing", async () => {
+    const other = (await db.insert(organisations).values({ name: "Other", auditRetentionDays: 90 }).returning())[0].id;
+    await db
+      .insert(auditEvents)
+      .values({ type: "evidence, 100 days", organisationId: other, createdAt: ago(100 * DAY) });
+    await db.insert(auditEvents).values({
+      type: "settings.updated",
+      organisationId: user.organisationId,
+      details: { section: "audit_retention", auditRetentionDays: 90, previousAuditRetentionDays: 3650 },
+      createdAt: ago(HOUR),
+    });
+    await db.insert(auditEvents).values({
+      type: "settings.updated",
+      organisationId: other,
+      details: { section: "policy", previousAuditRetentionDays: 3650 },
+      createdAt: ago(HOUR),
+    });
+    expect(await purgeOldAuditEvents(db, now)).toBe(1);
   });
 });
 
 describe("purgeExpiredData", () => {
-  it("counts every kind, and a second run at the same moment removes nothing more", () => {
-    db.insert(sessions)
-      .values({ tokenHash: "old", userId: user.id, stage: "active", lastSeenAt: ago(DAY), expiresAt: ago(1) })
-      .run();
-    db.insert(outbox)
-      .values({ channel: "sms", to: "+15551234567", body: "123456", createdAt: ago(2 * DAY) })
-      .run();
-    db.insert(auditEvents)
-      .values({ type: "old", organisationId: user.organisationId, createdAt: ago(400 * DAY) })
-      .run();
-    const first = purgeExpiredData(db, now);
+  it("counts every kind, and a second run at the same moment removes nothing more", async () => {
+    await db
+      .insert(sessions)
+      .values({ tokenHash: "old", userId: user.id, stage: "active", lastSeenAt: ago(DAY), expiresAt: ago(1) });
+    await db.insert(outbox).values({ channel: "sms", to: "+15551234567", body: "123456", createdAt: ago(2 * DAY) });
+    await db
+      .insert(auditEvents)
+      .values({ type: "old", organisationId: user.organisationId, createdAt: ago(400 * DAY) });
+    const first = await purgeExpiredData(db, now);
     expect(first).toEqual({
       sessions: 1,
       signInFailures: 0,
@@ -353,29 +340,19 @@ describe("purgeExpiredData", () => {
       auditEvents: 1,
     });
     expect(formatPurgeCounts(first)).toBe("sessions 1, outbox 1, auditEvents 1");
-    expect(formatPurgeCounts(purgeExpiredData(db, now))).toBe("nothing");
+    expect(formatPurgeCounts(await purgeExpiredData(db, now))).toBe("nothing");
   });
 
-  it("removes more rows than one batch holds", () => {
+  it("removes more rows than one batch holds", async () => {
     const rows = Array.from({ length: 2500 }, (_, index) => ({
       scope: "address" as const,
       key: `k${index}`,
       createdAt: ago(3 * DAY),
     }));
     for (let start = 0; start < rows.length; start += 500)
-      db.insert(signInFailures)
-        .values(rows.slice(start, start + 500))
-        .run();
-    db.insert(signInFailures)
-      .values({ scope: "address", key: "recent", createdAt: ago(MINUTE) })
-      .run();
+      await db.insert(signInFailures).values(rows.slice(start, start + 500));
+    await db.insert(signInFailures).values({ scope: "address", key: "recent", createdAt: ago(MINUTE) });
     expect(purgeSignInFailures(db, now)).toBe(2500);
-    expect(
-      db
-        .select()
-        .from(signInFailures)
-        .all()
-        .map((row) => row.key),
-    ).toEqual(["recent"]);
+    expect((await db.select().from(signInFailures)).map((row) => row.key)).toEqual(["recent"]);
   });
 });

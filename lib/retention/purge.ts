@@ -77,8 +77,8 @@ function deleteInBatches(db: Db, table: SQLiteTable, where: SQL | undefined): nu
 const before = (now: Date, ms: number) => new Date(now.getTime() - ms);
 
 /** Sessions past their absolute expiry: refused on sight already. */
-export function purgeExpiredSessions(db: Db, now: Date): number {
-  return deleteExpiredSessions(db, now);
+export async function purgeExpiredSessions(db: Db, now: Date): Promise<number> {
+  return await deleteExpiredSessions(db, now);
 }
 
 export function purgeSignInFailures(db: Db, now: Date): number {
@@ -130,8 +130,8 @@ export function purgeExpiredDuoStates(db: Db, now: Date): number {
  * noticed first (closed, and `recovery_request.expired` audited), so purging
  * never swallows that event; it is then deleted a month later like the rest.
  */
-export function purgeClosedRecoveryRequests(db: Db, now: Date): number {
-  const unnoticed = db
+export async function purgeClosedRecoveryRequests(db: Db, now: Date): Promise<number> {
+  const unnoticed = await db
     .selectDistinct({ organisationId: recoveryRequests.organisationId })
     .from(recoveryRequests)
     .where(
@@ -140,10 +140,9 @@ export function purgeClosedRecoveryRequests(db: Db, now: Date): number {
         lte(recoveryRequests.expiresAt, now),
         isNull(recoveryRequests.closedAt),
       ),
-    )
-    .all();
+    );
   for (const { organisationId } of unnoticed) {
-    db.transaction((tx) => noticeExpiredRequests(tx, organisationId, now));
+    await db.transaction(async (tx) => await noticeExpiredRequests(tx, organisationId, now));
   }
   return deleteInBatches(
     db,
@@ -165,8 +164,8 @@ export { AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit
  * column needed, and the event itself outlives the delay, as the shortest
  * retention is 90 days).
  */
-function effectiveAuditRetentionDays(db: Db, organisationId: number, days: number, now: Date): number {
-  const changes = db
+async function effectiveAuditRetentionDays(db: Db, organisationId: number, days: number, now: Date): Promise<number> {
+  const changes = await db
     .select({ details: auditEvents.details })
     .from(auditEvents)
     .where(
@@ -175,8 +174,7 @@ function effectiveAuditRetentionDays(db: Db, organisationId: number, days: numbe
         eq(auditEvents.type, "settings.updated"),
         gte(auditEvents.createdAt, before(now, AUDIT_RETENTION_SHORTENING_DELAY_DAYS * DAY_MS)),
       ),
-    )
-    .all();
+    );
   let longest = days;
   for (const { details } of changes) {
     const previous = details?.section === "audit_retention" ? details.previousAuditRetentionDays : undefined;
@@ -190,14 +188,13 @@ function effectiveAuditRetentionDays(db: Db, organisationId: number, days: numbe
  * tied to no organisation (a failed sign-in for an unknown email) after the
  * default year. One organisation at a time, along the (organisation, time) index.
  */
-export function purgeOldAuditEvents(db: Db, now: Date): number {
-  const retention = db
+export async function purgeOldAuditEvents(db: Db, now: Date): Promise<number> {
+  const retention = await db
     .select({ id: organisations.id, days: organisations.auditRetentionDays })
-    .from(organisations)
-    .all();
+    .from(organisations);
   let total = 0;
   for (const { id, days } of retention) {
-    const keptDays = effectiveAuditRetentionDays(db, id, days, now);
+    const keptDays = await effectiveAuditRetentionDays(db, id, days, now);
     total += deleteInBatches(
       db,
       auditEvents,
@@ -229,18 +226,18 @@ export type PurgeCounts = {
 };
 
 /** Runs every purge at `now`; returns how many rows of each kind went. */
-export function purgeExpiredData(db: Db, now: Date): PurgeCounts {
+export async function purgeExpiredData(db: Db, now: Date): Promise<PurgeCounts> {
   return {
-    sessions: purgeExpiredSessions(db, now),
+    sessions: await purgeExpiredSessions(db, now),
     signInFailures: purgeSignInFailures(db, now),
     trustedBrowsers: purgeExpiredTrustedBrowsers(db, now),
     knownBrowsers: purgeForgottenKnownBrowsers(db, now),
     emailLinks: purgeExpiredEmailLinks(db, now),
     oneTimeCodes: purgeExpiredOneTimeCodes(db, now),
     duoStates: purgeExpiredDuoStates(db, now),
-    recoveryRequests: purgeClosedRecoveryRequests(db, now),
+    recoveryRequests: await purgeClosedRecoveryRequests(db, now),
     outbox: purgeOldOutboxMessages(db, now),
-    auditEvents: purgeOldAuditEvents(db, now),
+    auditEvents: await purgeOldAuditEvents(db, now),
   };
 }
 

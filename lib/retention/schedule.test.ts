@@ -16,24 +16,23 @@ describe("the retention schedule", () => {
     vi.restoreAllMocks();
   });
 
-  it("purges at start and then every hour, on one unref'd timer however often it is started", () => {
-    const dayOld = (body: string) =>
-      db
+  it("purges at start and then every hour, on one unref'd timer however often it is started", async () => {
+    const dayOld = async (body: string) =>
+      await db
         .insert(outbox)
-        .values({ channel: "sms", to: "+15551234567", body, createdAt: new Date(Date.now() - 25 * 60 * 60 * 1000) })
-        .run();
+        .values({ channel: "sms", to: "+15551234567", body, createdAt: new Date(Date.now() - 25 * 60 * 60 * 1000) });
     const setInterval = vi.spyOn(globalThis, "setInterval");
-    dayOld("before start");
-    startRetentionSchedule(db);
-    startRetentionSchedule(db);
-    expect(db.select().from(outbox).all()).toEqual([]);
+    await dayOld("before start");
+    await startRetentionSchedule(db);
+    await startRetentionSchedule(db);
+    expect(await db.select().from(outbox)).toEqual([]);
     expect(setInterval).toHaveBeenCalledTimes(1);
     const timer = setInterval.mock.results[0]!.value as NodeJS.Timeout;
     expect(timer.hasRef()).toBe(false);
 
-    dayOld("an hour later");
+    await dayOld("an hour later");
     vi.advanceTimersByTime(PURGE_INTERVAL_MS);
-    expect(db.select().from(outbox).all()).toEqual([]);
+    expect(await db.select().from(outbox)).toEqual([]);
     expect(console.log).toHaveBeenCalledWith("Twofold: removed expired data: outbox 1");
   });
 });

@@ -7,9 +7,9 @@ export const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 const globalForSchedule = globalThis as unknown as { twofoldPurgeTimer?: NodeJS.Timeout };
 
-function purgeAndLog(db: Db): void {
+async function purgeAndLog(db: Db): Promise<void> {
   try {
-    const counts = purgeExpiredData(db, new Date());
+    const counts = await purgeExpiredData(db, new Date());
     const summary = formatPurgeCounts(counts);
     if (summary !== "nothing") console.log(`Twofold: removed expired data: ${summary}`);
   } catch (error) {
@@ -23,9 +23,9 @@ function purgeAndLog(db: Db): void {
  * keeps the process alive; one per process (kept on globalThis across
  * development reloads). Several processes purging at once is harmless.
  */
-export function startRetentionSchedule(db: Db): void {
+export async function startRetentionSchedule(db: Db): Promise<void> {
   if (globalForSchedule.twofoldPurgeTimer) return;
-  purgeAndLog(db);
-  globalForSchedule.twofoldPurgeTimer = setInterval(() => purgeAndLog(db), PURGE_INTERVAL_MS);
+  await purgeAndLog(db);
+  globalForSchedule.twofoldPurgeTimer = setInterval(async () => await purgeAndLog(db), PURGE_INTERVAL_MS);
   globalForSchedule.twofoldPurgeTimer.unref();
 }

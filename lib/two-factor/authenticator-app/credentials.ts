@@ -14,13 +14,14 @@ import { secondFactorLimitKey } from "@/lib/two-factor/sign-in/factor-lock";
 /** How long a started enrolment waits for its first code. */
 export const ENROLMENT_LIFETIME_MS = 30 * 60 * 1000;
 
-export function hasConfirmedAuthenticator(db: Executor, userId: number): boolean {
+export async function hasConfirmedAuthenticator(db: Executor, userId: number): Promise<boolean> {
   return Boolean(
-    db
-      .select({ userId: totpCredentials.userId })
-      .from(totpCredentials)
-      .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
-      .get(),
+    (
+      await db
+        .select({ userId: totpCredentials.userId })
+        .from(totpCredentials)
+        .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
+    )[0],
   );
 }
 
@@ -34,24 +35,24 @@ export const hasConfirmedAuthenticatorSql = sql<number>`exists (
  * Starts (or restarts) enrolment with a fresh secret, stored encrypted and
  * unconfirmed: it protects nothing until a code from it is verified.
  */
-export function startAuthenticatorEnrolment(
+export async function startAuthenticatorEnrolment(
   db: Db,
   userId: number,
   keys: KeyRing,
   now = new Date(),
-): { ok: true; secret: string } | { ok: false; reason: "already_enabled" } {
-  if (hasConfirmedAuthenticator(db, userId)) return { ok: false, reason: "already_enabled" };
+): Promise<{ ok: true; secret: string } | { ok: false; reason: "already_enabled" }> {
+  if (await hasConfirmedAuthenticator(db, userId)) return { ok: false, reason: "already_enabled" };
   const secret = generateTotpSecret();
   const secretEncrypted = encryptSecret(secret, totpSecretBinding(userId), keys);
-  db.insert(totpCredentials)
+  await db
+    .insert(totpCredentials)
     .values({ userId, secretEncrypted, createdAt: now })
     // Never over a confirmed secret, even if one was confirmed a moment ago.
     .onConflictDoUpdate({
       target: totpCredentials.userId,
       set: { secretEncrypted, createdAt: now, lastUsedStep: null },
       setWhere: isNull(totpCredentials.confirmedAt),
-    })
-    .run();
+    });
   return { ok: true, secret };
 }
 
@@ -68,26 +69,27 @@ export async function confirmAuthenticatorEnrolment(
   keys: KeyRing,
   now = new Date(),
 ): Promise<EnrolmentConfirmation> {
-  const pending = db
-    .select()
-    .from(totpCredentials)
-    .where(and(eq(totpCredentials.userId, userId), isNull(totpCredentials.confirmedAt)))
-    .get();
+  const pending = (
+    await db
+      .select()
+      .from(totpCredentials)
+      .where(and(eq(totpCredentials.userId, userId), isNull(totpCredentials.confirmedAt)))
+  )[0];
   if (!pending) return { ok: false, reason: "not_started" };
   if (now.getTime() - pending.createdAt.getTime() > ENROLMENT_LIFETIME_MS) return { ok: false, reason: "expired" };
   // Guesses against a pending secret count like guesses at sign-in.
-  const limitKey = secondFactorLimitKey(db, userId);
-  const attempt = beginAttempt(db, [limitKey], now);
+  const limitKey = await secondFactorLimitKey(db, userId);
+  const attempt = await beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) return { ok: false, reason: "locked", retryAt: attempt.retryAt };
   const step = await matchTotpStep(decryptSecret(pending.secretEncrypted, totpSecretBinding(userId), keys), code, {
     now,
   });
   if (step === null) return { ok: false, reason: "wrong_code" };
-  forgiveAttempt(db, attempt);
-  return db.transaction((tx) => {
+  await forgiveAttempt(db, attempt);
+  return db.transaction(async (tx) => {
     // Confirms exactly the secret the code was checked against, not one a
     // restarted enrolment put there in the meantime.
-    const confirmed = tx
+    const confirmed = await tx
       .update(totpCredentials)
       .set({ confirmedAt: now, lastUsedStep: step })
       .where(
@@ -96,10 +98,9 @@ export async function confirmAuthenticatorEnrolment(
           isNull(totpCredentials.confirmedAt),
           eq(totpCredentials.secretEncrypted, pending.secretEncrypted),
         ),
-      )
-      .run();
+      );
     if (confirmed.changes !== 1) return { ok: false, reason: "not_started" } as const;
-    return { ok: true, recoveryCodes: replaceRecoveryCodes(tx, userId, keys, now) } as const;
+    return { ok: true, recoveryCodes: await replaceRecoveryCodes(tx, userId, keys, now) } as const;
   });
 }
 
@@ -115,18 +116,19 @@ export async function verifyAuthenticatorCode(
   keys: KeyRing,
   now = new Date(),
 ): Promise<boolean> {
-  const credential = db
-    .select()
-    .from(totpCredentials)
-    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
-    .get();
+  const credential = (
+    await db
+      .select()
+      .from(totpCredentials)
+      .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)))
+  )[0];
   if (!credential) return false;
   const step = await matchTotpStep(decryptSecret(credential.secretEncrypted, totpSecretBinding(userId), keys), code, {
     now,
     afterStep: credential.lastUsedStep,
   });
   if (step === null) return false;
-  const recorded = db
+  const recorded = await db
     .update(totpCredentials)
     .set({ lastUsedStep: step })
     .where(
@@ -135,16 +137,16 @@ export async function verifyAuthenticatorCode(
         isNotNull(totpCredentials.confirmedAt),
         or(isNull(totpCredentials.lastUsedStep), lt(totpCredentials.lastUsedStep, step)),
       ),
-    )
-    .run();
+    );
   return recorded.changes === 1;
 }
 
 /** Turns 2FA off: the secret, recovery codes, codes by SMS/email, Duo and remembered browsers all go. */
-export function removeSecondFactors(db: Executor, userId: number): void {
-  db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run();
+export async function removeSecondFactors(db: Executor, userId: number): Promise<void> {
+  await db.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
   // The lock of the factors that are gone goes with them: the next ones start with a clean count.
-  db.update(users)
+  await db
+    .update(users)
     .set({
       codesEnabledAt: null,
       duoEnabledAt: null,
@@ -152,8 +154,7 @@ export function removeSecondFactors(db: Executor, userId: number): void {
       secondFactorConsecutiveFailures: 0,
       secondFactorLockedAt: null,
     })
-    .where(eq(users.id, userId))
-    .run();
-  db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
-  forgetTrustedBrowsersOfUser(db, userId);
+    .where(eq(users.id, userId));
+  await db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  await forgetTrustedBrowsersOfUser(db, userId);
 }

@@ -28,23 +28,28 @@ export type SetupLinkEligibility = { ok: true; user: Recipient } | { ok: false; 
  * (their identity provider is their second factor), and only where
  * authenticator apps are allowed.
  */
-export function setupLinkEligibility(db: Db, organisationId: number, userId: number): SetupLinkEligibility {
-  const row = db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      organisationId: users.organisationId,
-      isApiAccount: users.isApiAccount,
-      ssoSubject: users.ssoSubject,
-      disabledAt: users.disabledAt,
-      allowTotp: organisations.allowTotp,
-      invitationPending: pendingInvitationSql,
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
-    .get();
+export async function setupLinkEligibility(
+  db: Db,
+  organisationId: number,
+  userId: number,
+): Promise<SetupLinkEligibility> {
+  const row = (
+    await db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        organisationId: users.organisationId,
+        isApiAccount: users.isApiAccount,
+        ssoSubject: users.ssoSubject,
+        disabledAt: users.disabledAt,
+        allowTotp: organisations.allowTotp,
+        invitationPending: pendingInvitationSql,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
+  )[0];
   if (!row) return { ok: false, reason: "That user does not exist." };
   if (row.isApiAccount)
     return { ok: false, reason: "API accounts do not sign in here, so they set up no authenticator app." };
@@ -72,7 +77,7 @@ export async function sendAuthenticatorSetupLink(
   db: Db,
   input: { user: Recipient; organisationName: string; admin: { id: number; name: string }; now?: Date },
 ): Promise<boolean> {
-  const created = createEmailLink(db, {
+  const created = await createEmailLink(db, {
     organisationId: input.user.organisationId,
     userId: input.user.id,
     purpose: PURPOSE,
@@ -91,6 +96,6 @@ export async function sendAuthenticatorSetupLink(
       url: appUrl(authenticatorSetupLinkPath(created.token)),
     }),
   });
-  if (!delivered) revokeEmailLinks(db, { userId: input.user.id, purpose: PURPOSE });
+  if (!delivered) await revokeEmailLinks(db, { userId: input.user.id, purpose: PURPOSE });
   return delivered;
 }

@@ -4,11 +4,12 @@ import type { Db } from "@/db";
 import { organisations, type DuoBypassAction } from "@/db/schema";
 
 /** What the organisation does with a Duo "allow" without a second factor at sign-in: refuse it (the default) or let it in, flagged. */
-export function duoBypassAtSignIn(db: Db, organisationId: number): DuoBypassAction {
-  const row = db
-    .select({ action: organisations.duoBypassAtSignIn })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId))
-    .get();
+export async function duoBypassAtSignIn(db: Db, organisationId: number): Promise<DuoBypassAction> {
+  const row = (
+    await db
+      .select({ action: organisations.duoBypassAtSignIn })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId))
+  )[0];
   return row?.action === "flag" ? "flag" : "refuse";
 }

@@ -7,30 +7,38 @@ describe("the Duo connection test limit", () => {
   const start = new Date("2026-03-01T10:00:00Z");
   const at = (ms: number) => new Date(start.getTime() + ms);
 
-  it("allows ten presses in ten minutes per organisation, then says when the next one is allowed", () => {
+  it("allows ten presses in ten minutes per organisation, then says when the next one is allowed", async () => {
     const db = testDatabase();
-    const organisation = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
+    const organisation = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
     for (let press = 0; press < 10; press++)
-      expect(beginConnectionTest(db, organisation, at(press * 1000))).toEqual({ allowed: true });
+      expect(await beginConnectionTest(db, organisation, at(press * 1000))).toEqual({ allowed: true });
     // The eleventh waits until the first press leaves the ten-minute window.
-    expect(beginConnectionTest(db, organisation, at(30_000))).toEqual({ allowed: false, retryAt: at(10 * 60_000) });
+    expect(await beginConnectionTest(db, organisation, at(30_000))).toEqual({
+      allowed: false,
+      retryAt: at(10 * 60_000),
+    });
     // A refused press is not counted: the wait does not grow by pressing on.
-    expect(beginConnectionTest(db, organisation, at(60_000))).toEqual({ allowed: false, retryAt: at(10 * 60_000) });
-    expect(beginConnectionTest(db, organisation, at(CONNECTION_TEST_WINDOW_MS))).toEqual({ allowed: true });
+    expect(await beginConnectionTest(db, organisation, at(60_000))).toEqual({
+      allowed: false,
+      retryAt: at(10 * 60_000),
+    });
+    expect(await beginConnectionTest(db, organisation, at(CONNECTION_TEST_WINDOW_MS))).toEqual({ allowed: true });
   });
 
-  it("one organisation's presses do not hold back another's", () => {
+  it("one organisation's presses do not hold back another's", async () => {
     const db = testDatabase();
-    const [first, second] = ["A", "B"].map((name) => db.insert(organisations).values({ name }).returning().get().id);
-    for (let press = 0; press < 10; press++) beginConnectionTest(db, first!, start);
-    expect(beginConnectionTest(db, first!, start).allowed).toBe(false);
-    expect(beginConnectionTest(db, second!, start)).toEqual({ allowed: true });
+    const [first, second] = ["A", "B"].map(
+      async (name) => (await db.insert(organisations).values({ name }).returning())[0].id,
+    );
+    for (let press = 0; press < 10; press++) await beginConnectionTest(db, first!, start);
+    expect((await beginConnectionTest(db, first!, start)).allowed).toBe(false);
+    expect(await beginConnectionTest(db, second!, start)).toEqual({ allowed: true });
   });
 
-  it("a burst of presses at the same moment cannot exceed the budget", () => {
+  it("a burst of presses at the same moment cannot exceed the budget", async () => {
     const db = testDatabase();
-    const organisation = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    const results = Array.from({ length: 25 }, () => beginConnectionTest(db, organisation, start));
+    const organisation = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    const results = Array.from({ length: 25 }, async () => await beginConnectionTest(db, organisation, start));
     expect(results.filter((result) => result.allowed)).toHaveLength(10);
   });
 });

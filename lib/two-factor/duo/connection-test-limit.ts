@@ -26,11 +26,11 @@ export function connectionTestKey(organisationId: number): LimitKey {
  * says when the next is allowed. Counted in the same transaction as the
  * check, so a burst of presses cannot all slip through.
  */
-export function beginConnectionTest(
+export async function beginConnectionTest(
   db: Db,
   organisationId: number,
   now = new Date(),
-): { allowed: true } | { allowed: false; retryAt: Date } {
-  const attempt = beginAttempt(db, [connectionTestKey(organisationId)], now);
+): Promise<{ allowed: true } | { allowed: false; retryAt: Date }> {
+  const attempt = await beginAttempt(db, [connectionTestKey(organisationId)], now);
   return attempt.allowed ? { allowed: true } : { allowed: false, retryAt: attempt.retryAt };
 }

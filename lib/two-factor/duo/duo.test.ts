@@ -214,7 +214,7 @@ describe("Duo states", () => {
     const db = testDatabase();
     const user = await insertUser(db);
     const now = new Date();
-    storeDuoState(db, {
+    await storeDuoState(db, {
       userId: user.id,
       sessionTokenHash: "session-a",
       state: "state-1",
@@ -222,15 +222,15 @@ describe("Duo states", () => {
       rememberBrowser: true,
       now,
     });
-    expect(claimDuoState(db, { state: "state-1", sessionTokenHash: "session-b", now })).toBeNull();
-    expect(claimDuoState(db, { state: "state-1", sessionTokenHash: "session-a", now })).toEqual({
+    expect(await claimDuoState(db, { state: "state-1", sessionTokenHash: "session-b", now })).toBeNull();
+    expect(await claimDuoState(db, { state: "state-1", sessionTokenHash: "session-a", now })).toEqual({
       userId: user.id,
       purpose: "sign_in",
       rememberBrowser: true,
     });
-    expect(claimDuoState(db, { state: "state-1", sessionTokenHash: "session-a", now })).toBeNull();
+    expect(await claimDuoState(db, { state: "state-1", sessionTokenHash: "session-a", now })).toBeNull();
 
-    storeDuoState(db, {
+    await storeDuoState(db, {
       userId: user.id,
       sessionTokenHash: "session-a",
       state: "state-2",
@@ -239,7 +239,7 @@ describe("Duo states", () => {
       now,
     });
     const late = new Date(now.getTime() + DUO_STATE_LIFETIME_MS + 1);
-    expect(claimDuoState(db, { state: "state-2", sessionTokenHash: "session-a", now: late })).toBeNull();
+    expect(await claimDuoState(db, { state: "state-2", sessionTokenHash: "session-a", now: late })).toBeNull();
     // Only the hash is stored.
     expect(JSON.stringify(db.$client.prepare("select * from duo_auth_states").all())).not.toContain("state-2");
   });

@@ -26,15 +26,15 @@ import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 async function turnDuoOn(current: CurrentSession, proof: DuoProof): Promise<void> {
   const db = getDb();
   const { user, session } = current;
-  db.transaction((tx) => {
-    tx.update(users)
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
       .set({ duoEnabledAt: sql`coalesce(${users.duoEnabledAt}, ${Date.now()})`, preferredTwoFactorMethod: "duo" })
-      .where(eq(users.id, user.id))
-      .run();
+      .where(eq(users.id, user.id));
     // Whoever may have held a session before Duo was on must pass it now.
-    deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
+    await deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });
   });
-  recordActorEvent(db, current, "duo.enabled", {
+  await recordActorEvent(db, current, "duo.enabled", {
     targetUserId: user.id,
     details: { duoFactor: proof.factor ?? "unknown" },
   });
@@ -44,16 +44,16 @@ async function turnDuoOn(current: CurrentSession, proof: DuoProof): Promise<void
 async function turnDuoOff(current: CurrentSession): Promise<void> {
   const db = getDb();
   const { user } = current;
-  db.update(users)
+  await db
+    .update(users)
     .set({
       duoEnabledAt: null,
       preferredTwoFactorMethod: sql`case when ${users.preferredTwoFactorMethod} = 'duo' then null else ${users.preferredTwoFactorMethod} end`,
     })
-    .where(eq(users.id, user.id))
-    .run();
+    .where(eq(users.id, user.id));
   // With no factor left, 2FA is off: remembered browsers must not outlive it.
-  if (!twoFactorStateOfUser(db, user.id).hasFactor) forgetTrustedBrowsersOfUser(db, user.id);
-  recordActorEvent(db, current, "duo.disabled", { targetUserId: user.id });
+  if (!(await twoFactorStateOfUser(db, user.id)).hasFactor) await forgetTrustedBrowsersOfUser(db, user.id);
+  await recordActorEvent(db, current, "duo.disabled", { targetUserId: user.id });
   await notifyUser(user, current.organisation, duoDisabled());
 }
 
@@ -69,8 +69,8 @@ export async function finishDuoEnrolment(
   const db = getDb();
   const inSetup = current.session.stage === "setup";
   let back = (notice: DuoNotice) => (inSetup ? `/login/setup?duo=${notice}` : `/profile?duo=${notice}#two-factor`);
-  const limitKey = secondFactorLimitKey(db, current.user.id);
-  const attempt = beginAttempt(db, [limitKey]);
+  const limitKey = await secondFactorLimitKey(db, current.user.id);
+  const attempt = await beginAttempt(db, [limitKey]);
   if (!attempt.allowed) return back("locked");
 
   const result = await finishDuoPrompt(db, {
@@ -88,22 +88,22 @@ export async function finishDuoEnrolment(
     // in Duo, a trusted network…): nothing shows they hold a Duo device, so
     // Duo is not bound, nor turned off on the strength of it. Not the user's
     // failed guess but Duo's configuration: not counted against them.
-    forgiveAttempt(db, attempt);
-    recordActorEvent(db, current, "duo_bypass.refused", {
+    await forgiveAttempt(db, attempt);
+    await recordActorEvent(db, current, "duo_bypass.refused", {
       targetUserId: current.user.id,
       details: { purpose: result.purpose, duoReason: result.proof.reason, duoFactor: result.proof.factor ?? "none" },
     });
     return back("no_factor");
   }
   if (result.ok && result.purpose === "confirm" && !inSetup) {
-    forgiveAttempt(db, attempt, [limitKey]);
+    await forgiveAttempt(db, attempt, [limitKey]);
     // A factor locked by wrong codes in a row opens only with a recovery code or an administrator's Unlock.
-    if (secondFactorLock(db, current.user.id)) return back("factor_locked");
-    clearFactorFailures(db, current.user.id);
+    if (await secondFactorLock(db, current.user.id)) return back("factor_locked");
+    await clearFactorFailures(db, current.user.id);
     return finishConfirmAccessWithDuo(current);
   }
   if (result.ok && (result.purpose === "enrol" || (result.purpose === "disable" && !inSetup))) {
-    forgiveAttempt(db, attempt);
+    await forgiveAttempt(db, attempt);
     if (result.purpose === "disable") {
       await turnDuoOff(current);
       return back("disabled");
@@ -121,8 +121,8 @@ export async function finishDuoEnrolment(
     reason === "host_not_allowed" ||
     result.purpose === null
   )
-    forgiveAttempt(db, attempt);
-  recordActorEvent(db, current, "duo.refused", {
+    await forgiveAttempt(db, attempt);
+  await recordActorEvent(db, current, "duo.refused", {
     targetUserId: current.user.id,
     details: { reason, purpose: result.purpose ?? "unknown" },
   });

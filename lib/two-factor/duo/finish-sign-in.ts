@@ -34,17 +34,20 @@ export async function finishDuoSignIn(
   const db = getDb();
   const { user, organisation, session, context } = current;
   const now = new Date();
-  const limitKey = secondFactorLimitKey(db, user.id);
-  const attempt = beginAttempt(db, [limitKey], now);
+  const limitKey = await secondFactorLimitKey(db, user.id);
+  const attempt = await beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) {
-    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "window" } });
+    await recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "window" } });
     return refused("locked");
   }
   // A Duo answer counts towards the cap of consecutive failures like a code (see reserveFactorFailure).
-  const reservation = reserveFactorFailure(db, user.id, now);
+  const reservation = await reserveFactorFailure(db, user.id, now);
   if (!reservation.ok) {
-    forgiveAttempt(db, attempt);
-    recordActorEvent(db, current, "two_factor.locked", { targetUserId: user.id, details: { lock: "consecutive" } });
+    await forgiveAttempt(db, attempt);
+    await recordActorEvent(db, current, "two_factor.locked", {
+      targetUserId: user.id,
+      details: { lock: "consecutive" },
+    });
     return refused("factor_locked");
   }
 
@@ -52,23 +55,23 @@ export async function finishDuoSignIn(
   if (result.ok && result.purpose === "sign_in") {
     const { proof } = result;
     const duoDetails = { method: "duo", duoFactor: proof.factor ?? "none", duoReason: proof.reason };
-    if (!proof.usedFactor && duoBypassAtSignIn(db, organisation.id) === "refuse") {
+    if (!proof.usedFactor && (await duoBypassAtSignIn(db, organisation.id)) === "refuse") {
       // Duo let them through without a factor (lib/duo/auth-context.ts), and
       // the organisation does not accept that. Duo's configuration, not a
       // guess: not counted as a failed second factor.
-      forgiveAttempt(db, attempt);
-      releaseFactorFailure(db, user.id, reservation);
-      recordActorEvent(db, current, "duo_bypass.refused", {
+      await forgiveAttempt(db, attempt);
+      await releaseFactorFailure(db, user.id, reservation);
+      await recordActorEvent(db, current, "duo_bypass.refused", {
         targetUserId: user.id,
         details: { purpose: "sign_in", duoReason: proof.reason, duoFactor: duoDetails.duoFactor },
       });
       return refused("no_factor");
     }
-    forgiveAttempt(db, attempt, [limitKey]);
-    clearFactorFailures(db, user.id);
+    await forgiveAttempt(db, attempt, [limitKey]);
+    await clearFactorFailures(db, user.id);
     // The organisation chose to let Duo's bypasses in: the sign-in says so, for the audit log to show.
     const details = proof.usedFactor ? duoDetails : { ...duoDetails, withoutSecondFactor: true };
-    recordActorEvent(db, current, "two_factor.succeeded", { targetUserId: user.id, details });
+    await recordActorEvent(db, current, "two_factor.succeeded", { targetUserId: user.id, details });
     // A remembered browser stands in for a second factor passed: never for one that was not.
     return completeSecondFactor(current, result.rememberBrowser && proof.usedFactor, proof.usedFactor, {
       via: "second_factor",
@@ -81,19 +84,22 @@ export async function finishDuoSignIn(
     // No state of this session: nothing was attempted with it (states are
     // unguessable), and counting it would let any page that sends a victim's
     // browser here lock their second factor.
-    forgiveAttempt(db, attempt);
-    releaseFactorFailure(db, user.id, reservation);
-    recordActorEvent(db, current, "duo.refused", { targetUserId: user.id, details: { reason, purpose: "unknown" } });
+    await forgiveAttempt(db, attempt);
+    await releaseFactorFailure(db, user.id, reservation);
+    await recordActorEvent(db, current, "duo.refused", {
+      targetUserId: user.id,
+      details: { reason, purpose: "unknown" },
+    });
     return refused(reason);
   }
   // Duo down, or set up in a way this server refuses to call: nobody's failed attempt.
   if (reason === "unreachable" || reason === "not_configured" || reason === "host_not_allowed") {
-    forgiveAttempt(db, attempt);
-    releaseFactorFailure(db, user.id, reservation);
-    recordActorEvent(db, current, "duo_connection.failed", { targetUserId: user.id, details: { reason } });
+    await forgiveAttempt(db, attempt);
+    await releaseFactorFailure(db, user.id, reservation);
+    await recordActorEvent(db, current, "duo_connection.failed", { targetUserId: user.id, details: { reason } });
     return refused(reason);
   }
-  const failure = countFailedSecondFactor(db, {
+  const failure = await countFailedSecondFactor(db, {
     user,
     sessionTokenHash: session.tokenHash,
     context,

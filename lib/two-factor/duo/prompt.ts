@@ -30,8 +30,10 @@ import { decryptSecret } from "@/lib/keys/secrets";
 export const DUO_CALLBACK_PATH = "/login/duo/callback";
 
 /** The organisation's Duo keys, when Duo is allowed and fully configured. */
-export function duoSettingsOf(db: Db, organisationId: number): DuoSettings | null {
-  const row = db.select(duoAvailabilityColumns).from(organisations).where(eq(organisations.id, organisationId)).get();
+export async function duoSettingsOf(db: Db, organisationId: number): Promise<DuoSettings | null> {
+  const row = (
+    await db.select(duoAvailabilityColumns).from(organisations).where(eq(organisations.id, organisationId))
+  )[0];
   if (!row || !duoAvailableIn(row)) return null;
   return {
     clientId: row.duoIntegrationKey!,
@@ -63,7 +65,7 @@ export async function beginDuoPrompt(
   db: Db,
   input: { user: PromptUser; sessionTokenHash: string; purpose: DuoPurpose; rememberBrowser: boolean },
 ): Promise<DuoStart> {
-  const settings = duoSettingsOf(db, input.user.organisationId);
+  const settings = await duoSettingsOf(db, input.user.organisationId);
   if (!settings) return { ok: false, reason: "not_configured" };
   if (hostRefused(settings, input.user.organisationId)) return { ok: false, reason: "host_not_allowed" };
   try {
@@ -71,7 +73,7 @@ export async function beginDuoPrompt(
     // Duo's own advice: check health first, and never send a user to a Duo that is down.
     await withinDuoTimeout(client.healthCheck());
     const state = client.generateState();
-    storeDuoState(db, {
+    await storeDuoState(db, {
       userId: input.user.id,
       sessionTokenHash: input.sessionTokenHash,
       state,
@@ -108,12 +110,12 @@ export async function finishDuoPrompt(
   input: { user: PromptUser; sessionTokenHash: string; state: string | null; code: string | null },
 ): Promise<DuoFinish> {
   const claimed = input.state
-    ? claimDuoState(db, { state: input.state, sessionTokenHash: input.sessionTokenHash })
+    ? await claimDuoState(db, { state: input.state, sessionTokenHash: input.sessionTokenHash })
     : null;
   if (!claimed || claimed.userId !== input.user.id) return { ok: false, reason: "bad_state", purpose: null };
   const { purpose } = claimed;
   if (!input.code) return { ok: false, reason: "missing_code", purpose };
-  const settings = duoSettingsOf(db, input.user.organisationId);
+  const settings = await duoSettingsOf(db, input.user.organisationId);
   if (!settings) return { ok: false, reason: "not_configured", purpose };
   if (hostRefused(settings, input.user.organisationId)) return { ok: false, reason: "host_not_allowed", purpose };
   try {

@@ -13,7 +13,7 @@ export type DuoPurpose = DuoAuthState["purpose"];
  * started the round trip, so the callback can be completed once, by that
  * session, within five minutes.
  */
-export function storeDuoState(
+export async function storeDuoState(
   db: Db,
   input: {
     userId: number;
@@ -23,23 +23,19 @@ export function storeDuoState(
     rememberBrowser: boolean;
     now?: Date;
   },
-): void {
+): Promise<void> {
   const now = input.now ?? new Date();
   // Round trips never finished are of no further use.
-  db.delete(duoAuthStates)
-    .where(and(eq(duoAuthStates.userId, input.userId), lt(duoAuthStates.expiresAt, now)))
-    .run();
-  db.insert(duoAuthStates)
-    .values({
-      userId: input.userId,
-      sessionTokenHash: input.sessionTokenHash,
-      stateHash: hashToken(input.state),
-      purpose: input.purpose,
-      rememberBrowser: input.rememberBrowser,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + DUO_STATE_LIFETIME_MS),
-    })
-    .run();
+  await db.delete(duoAuthStates).where(and(eq(duoAuthStates.userId, input.userId), lt(duoAuthStates.expiresAt, now)));
+  await db.insert(duoAuthStates).values({
+    userId: input.userId,
+    sessionTokenHash: input.sessionTokenHash,
+    stateHash: hashToken(input.state),
+    purpose: input.purpose,
+    rememberBrowser: input.rememberBrowser,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + DUO_STATE_LIFETIME_MS),
+  });
 }
 
 export type ClaimedDuoState = Pick<DuoAuthState, "userId" | "purpose" | "rememberBrowser">;
@@ -49,28 +45,29 @@ export type ClaimedDuoState = Pick<DuoAuthState, "userId" | "purpose" | "remembe
  * expired and was not used before. One conditional update: of two requests
  * racing with the same state, exactly one wins; a replay finds it used.
  */
-export function claimDuoState(
+export async function claimDuoState(
   db: Db,
   input: { state: string; sessionTokenHash: string; now?: Date },
-): ClaimedDuoState | null {
+): Promise<ClaimedDuoState | null> {
   const now = input.now ?? new Date();
   return (
-    db
-      .update(duoAuthStates)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(duoAuthStates.stateHash, hashToken(input.state)),
-          eq(duoAuthStates.sessionTokenHash, input.sessionTokenHash),
-          isNull(duoAuthStates.usedAt),
-          gt(duoAuthStates.expiresAt, now),
-        ),
-      )
-      .returning({
-        userId: duoAuthStates.userId,
-        purpose: duoAuthStates.purpose,
-        rememberBrowser: duoAuthStates.rememberBrowser,
-      })
-      .get() ?? null
+    (
+      await db
+        .update(duoAuthStates)
+        .set({ usedAt: now })
+        .where(
+          and(
+            eq(duoAuthStates.stateHash, hashToken(input.state)),
+            eq(duoAuthStates.sessionTokenHash, input.sessionTokenHash),
+            isNull(duoAuthStates.usedAt),
+            gt(duoAuthStates.expiresAt, now),
+          ),
+        )
+        .returning({
+          userId: duoAuthStates.userId,
+          purpose: duoAuthStates.purpose,
+          rememberBrowser: duoAuthStates.rememberBrowser,
+        })
+    )[0] ?? null
   );
 }

@@ -4,29 +4,30 @@ import { countPeopleWithFactor, disabledPolicyNotice } from "@/lib/two-factor/po
 import { testDatabase } from "@/test/db";
 
 describe("who the Disabled policy would stop asking", () => {
-  it("counts people of this organisation with a factor turned on, leaving out API, SSO and disabled accounts", () => {
+  it("counts people of this organisation with a factor turned on, leaving out API, SSO and disabled accounts", async () => {
     const db = testDatabase();
-    const organisationId = db.insert(organisations).values({ name: "Acme" }).returning().get().id;
-    const elsewhere = db.insert(organisations).values({ name: "Elsewhere" }).returning().get().id;
+    const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0].id;
     let n = 0;
-    const person = (columns: Partial<typeof users.$inferInsert> = {}) =>
-      db
-        .insert(users)
-        .values({ organisationId, email: `p${n++}@example.com`, name: "P", passwordHash: "x", ...columns })
-        .returning()
-        .get().id;
-    const withApp = person();
-    db.insert(totpCredentials).values({ userId: withApp, secretEncrypted: "x", confirmedAt: new Date() }).run();
-    const unconfirmedApp = person();
-    db.insert(totpCredentials).values({ userId: unconfirmedApp, secretEncrypted: "x" }).run();
-    person({ codesEnabledAt: new Date() });
-    person({ duoEnabledAt: new Date(), twoFactorRequirement: "required" });
-    person();
-    person({ codesEnabledAt: new Date(), isApiAccount: true });
-    person({ codesEnabledAt: new Date(), ssoSubject: "sso-1" });
-    person({ codesEnabledAt: new Date(), disabledAt: new Date() });
-    person({ codesEnabledAt: new Date(), organisationId: elsewhere });
-    expect(countPeopleWithFactor(db, organisationId)).toBe(3);
+    const person = async (columns: Partial<typeof users.$inferInsert> = {}) =>
+      (
+        await db
+          .insert(users)
+          .values({ organisationId, email: `p${n++}@example.com`, name: "P", passwordHash: "x", ...columns })
+          .returning()
+      )[0].id;
+    const withApp = await person();
+    await db.insert(totpCredentials).values({ userId: withApp, secretEncrypted: "x", confirmedAt: new Date() });
+    const unconfirmedApp = await person();
+    await db.insert(totpCredentials).values({ userId: unconfirmedApp, secretEncrypted: "x" });
+    await person({ codesEnabledAt: new Date() });
+    await person({ duoEnabledAt: new Date(), twoFactorRequirement: "required" });
+    await person();
+    await person({ codesEnabledAt: new Date(), isApiAccount: true });
+    await person({ codesEnabledAt: new Date(), ssoSubject: "sso-1" });
+    await person({ codesEnabledAt: new Date(), disabledAt: new Date() });
+    await person({ codesEnabledAt: new Date(), organisationId: elsewhere });
+    expect(await countPeopleWithFactor(db, organisationId)).toBe(3);
   });
 
   it.each([

@@ -26,13 +26,14 @@ function peopleWithFactorSql(organisationId: number) {
 }
 
 /** How many people setting the policy to Disabled would stop asking: one aggregate query. */
-export function countPeopleWithFactor(db: Db, organisationId: number): number {
+export async function countPeopleWithFactor(db: Db, organisationId: number): Promise<number> {
   return (
-    db
-      .select({ count: sql<number>`count(*)` })
-      .from(users)
-      .where(peopleWithFactorSql(organisationId))
-      .get()?.count ?? 0
+    (
+      await db
+        .select({ count: sql<number>`count(*)` })
+        .from(users)
+        .where(peopleWithFactorSql(organisationId))
+    )[0]?.count ?? 0
   );
 }
 
@@ -63,13 +64,12 @@ export async function emailPeopleNoLongerAsked(
   let emailed = 0;
   let afterId = 0;
   for (;;) {
-    const batch = db
+    const batch = await db
       .select({ id: users.id, email: users.email, name: users.name })
       .from(users)
       .where(and(peopleWithFactorSql(organisation.id), gt(users.id, afterId)))
       .orderBy(users.id)
-      .limit(BATCH_SIZE)
-      .all();
+      .limit(BATCH_SIZE);
     if (batch.length === 0) return emailed;
     afterId = batch[batch.length - 1]!.id;
     await Promise.all(batch.map((person) => notifyUser(person, organisation, message)));

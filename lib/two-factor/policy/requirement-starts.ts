@@ -63,33 +63,36 @@ function startScopeSql(scope: RequirementScope): SQL | undefined {
  * role and group indexes, so a role held by a few costs little however many
  * members the organisation has.
  */
-export function recordRequirementChanges(
+export async function recordRequirementChanges(
   tx: Executor,
   organisationId: number,
   options: { scope?: RequirementScope; now?: Date } = {},
-): RequirementChanges {
+): Promise<RequirementChanges> {
   const now = options.now ?? new Date();
   const scope = options.scope ?? "organisation";
-  const organisation = tx
-    .select({ policy: organisations.twoFactorPolicy })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId))
-    .get();
+  const organisation = (
+    await tx
+      .select({ policy: organisations.twoFactorPolicy })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId))
+  )[0];
   if (!organisation) return { started: 0, ended: 0 };
   if (scope !== "organisation" && "userIds" in scope && scope.userIds.length === 0) return { started: 0, ended: 0 };
   const inOrganisation = eq(users.organisationId, organisationId);
   const required = requiredSql(organisation.policy);
   // The cheap column tests first: most people's start is already as it should be.
-  const started = tx
-    .update(users)
-    .set({ twoFactorRequiredSince: now })
-    .where(and(inOrganisation, startScopeSql(scope), isNull(users.twoFactorRequiredSince), required))
-    .run().changes;
+  const started = (
+    await tx
+      .update(users)
+      .set({ twoFactorRequiredSince: now })
+      .where(and(inOrganisation, startScopeSql(scope), isNull(users.twoFactorRequiredSince), required))
+  ).changes;
   const named = scope !== "organisation" && "userIds" in scope ? inArray(users.id, scope.userIds) : undefined;
-  const ended = tx
-    .update(users)
-    .set({ twoFactorRequiredSince: null })
-    .where(and(inOrganisation, named, isNotNull(users.twoFactorRequiredSince), not(required)))
-    .run().changes;
+  const ended = (
+    await tx
+      .update(users)
+      .set({ twoFactorRequiredSince: null })
+      .where(and(inOrganisation, named, isNotNull(users.twoFactorRequiredSince), not(required)))
+  ).changes;
   return { started, ended };
 }

@@ -11,13 +11,13 @@ export type TwoFactorStatus = UserTwoFactorState & {
 };
 
 /** Which second factors a user has and can use, for the dashboard and profile. */
-export function twoFactorStatus(db: Db, userId: number): TwoFactorStatus {
-  const state = twoFactorStateOfUser(db, userId);
+export async function twoFactorStatus(db: Db, userId: number): Promise<TwoFactorStatus> {
+  const state = await twoFactorStateOfUser(db, userId);
   return {
     ...state,
     enabled: state.hasFactor,
     canDisable: state.hasAuthenticator || state.codesTurnedOn || state.duoTurnedOn,
-    recoveryCodesLeft: state.hasAuthenticator ? remainingRecoveryCodes(db, userId) : 0,
+    recoveryCodesLeft: state.hasAuthenticator ? await remainingRecoveryCodes(db, userId) : 0,
   };
 }
 

@@ -76,8 +76,8 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
 );
 
 /** Gathers what the requirement rule needs about one user, and asks it. */
-export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): UserTwoFactorState {
-  const row = twoFactorFactsOfUser(db).get({ userId });
+export async function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): Promise<UserTwoFactorState> {
+  const row = await twoFactorFactsOfUser(db).get({ userId });
   if (!row) {
     return {
       requirement: { level: "disabled" },
@@ -126,17 +126,22 @@ export function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): 
  * Records when 2FA became required for a user (the start of their grace
  * period), or clears it when it no longer is. Called at sign-in.
  */
-export function recordRequiredSince(db: Db, userId: number, requirement: Requirement, now = new Date()): void {
+export async function recordRequiredSince(
+  db: Db,
+  userId: number,
+  requirement: Requirement,
+  now = new Date(),
+): Promise<void> {
   if (requirement.level === "required") {
-    db.update(users)
+    await db
+      .update(users)
       .set({ twoFactorRequiredSince: now })
-      .where(sql`${users.id} = ${userId} and ${users.twoFactorRequiredSince} is null`)
-      .run();
+      .where(sql`${users.id} = ${userId} and ${users.twoFactorRequiredSince} is null`);
   } else {
-    db.update(users)
+    await db
+      .update(users)
       .set({ twoFactorRequiredSince: null })
-      .where(sql`${users.id} = ${userId} and ${users.twoFactorRequiredSince} is not null`)
-      .run();
+      .where(sql`${users.id} = ${userId} and ${users.twoFactorRequiredSince} is not null`);
   }
 }
 

@@ -32,14 +32,19 @@ export function hashRecoveryCode(normalisedCode: string, keys: KeyRing): string 
 }
 
 /** Replaces a user's codes with a new set and returns them, to be shown once. */
-export function replaceRecoveryCodes(db: Executor, userId: number, keys: KeyRing, now = new Date()): string[] {
+export async function replaceRecoveryCodes(
+  db: Executor,
+  userId: number,
+  keys: KeyRing,
+  now = new Date(),
+): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
-  db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
-  db.insert(recoveryCodes)
+  await db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  await db
+    .insert(recoveryCodes)
     .values(
       codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseRecoveryCode(code)!, keys), createdAt: now })),
-    )
-    .run();
+    );
   return codes;
 }
 
@@ -49,10 +54,16 @@ export function replaceRecoveryCodes(db: Executor, userId: number, keys: KeyRing
  * under an older key in the ring, or before key ids, still works until used
  * or replaced: it cannot be re-hashed without the codes themselves.
  */
-export function consumeRecoveryCode(db: Db, userId: number, input: string, keys: KeyRing, now = new Date()): boolean {
+export async function consumeRecoveryCode(
+  db: Db,
+  userId: number,
+  input: string,
+  keys: KeyRing,
+  now = new Date(),
+): Promise<boolean> {
   const code = normaliseRecoveryCode(input);
   if (!code) return false;
-  const spent = db
+  const spent = await db
     .update(recoveryCodes)
     .set({ usedAt: now })
     .where(
@@ -61,17 +72,17 @@ export function consumeRecoveryCode(db: Db, userId: number, input: string, keys:
         inArray(recoveryCodes.codeHash, keyedHashCandidates(keys, "recovery-code", hashInput(code))),
         isNull(recoveryCodes.usedAt),
       ),
-    )
-    .run();
+    );
   return spent.changes === 1;
 }
 
-export function remainingRecoveryCodes(db: Db, userId: number): number {
-  return db
-    .select({ id: recoveryCodes.id })
-    .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
-    .all().length;
+export async function remainingRecoveryCodes(db: Db, userId: number): Promise<number> {
+  return (
+    await db
+      .select({ id: recoveryCodes.id })
+      .from(recoveryCodes)
+      .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+  ).length;
 }
 
 /** At or below this many unused codes, the profile, the dashboard and the recovery-code sign-in say so. */
@@ -82,12 +93,14 @@ export const FEW_RECOVERY_CODES_LEFT = 3;
  * to warn about. Only users who were given codes (with an authenticator app)
  * are warned: the others never had any to run out of.
  */
-export function recoveryCodeSupply(db: Db, userId: number): { issued: boolean; left: number; runningLow: boolean } {
-  const rows = db
+export async function recoveryCodeSupply(
+  db: Db,
+  userId: number,
+): Promise<{ issued: boolean; left: number; runningLow: boolean }> {
+  const rows = await db
     .select({ usedAt: recoveryCodes.usedAt })
     .from(recoveryCodes)
-    .where(eq(recoveryCodes.userId, userId))
-    .all();
+    .where(eq(recoveryCodes.userId, userId));
   const left = rows.filter((row) => row.usedAt === null).length;
   const issued = rows.length > 0;
   return { issued, left, runningLow: issued && left <= FEW_RECOVERY_CODES_LEFT };

@@ -40,20 +40,21 @@ type SessionInput = { userId: number; sessionTokenHash: string; context: Request
  * earlier unused links stop working: only its newest one does.
  */
 export async function sendSignInSetupLink(db: Db, input: SessionInput): Promise<LinkSendOutcome> {
-  const user = db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      organisationId: users.organisationId,
-      organisationName: organisations.name,
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(users.id, input.userId))
-    .get();
+  const user = (
+    await db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        organisationId: users.organisationId,
+        organisationName: organisations.name,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(eq(users.id, input.userId))
+  )[0];
   if (!user) return { ok: false, reason: "no_user" };
-  const created = createEmailLink(db, {
+  const created = await createEmailLink(db, {
     organisationId: user.organisationId,
     userId: user.id,
     purpose: PURPOSE,
@@ -69,7 +70,7 @@ export async function sendSignInSetupLink(db: Db, input: SessionInput): Promise<
     organisationName: user.organisationName,
     ...signInSetupLink({ organisationName: user.organisationName, url: appUrl(signInSetupLinkPath(created.token)) }),
   });
-  recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     type: delivered ? "setup_link.sent" : "setup_link.undelivered",
     organisationId: user.organisationId,
     actorUserId: user.id,
@@ -96,13 +97,13 @@ export type SignInSetupLinkCheck = { ok: true; link: EmailLink } | { ok: false; 
  * opened in another browser or session is refused and left unused, so the
  * browser that signed in can still use it.
  */
-export function checkSignInSetupLink(
+export async function checkSignInSetupLink(
   db: Db,
   token: string,
   session: { userId: number; tokenHash: string },
   now = new Date(),
-): SignInSetupLinkCheck {
-  const found = lookUpEmailLink(db, PURPOSE, token, now);
+): Promise<SignInSetupLinkCheck> {
+  const found = await lookUpEmailLink(db, PURPOSE, token, now);
   if (found.state !== "live") return { ok: false, reason: "invalid" };
   if (found.link.userId !== session.userId || found.link.sessionTokenHash !== session.tokenHash)
     return { ok: false, reason: "other_session" };

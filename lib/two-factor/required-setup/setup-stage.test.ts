@@ -22,7 +22,7 @@ describe("the setup stage at sign-in", () => {
     db = testDatabase();
     user = await insertUser(db, { twoFactorRequirement: "required" });
     // No codes: a required user without an app must set one up.
-    db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId)).run();
+    await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, user.organisationId));
   });
 
   it("maps each organisation flow to its stage", () => {
@@ -30,33 +30,33 @@ describe("the setup stage at sign-in", () => {
     expect(setupStageFor("emailed_link")).toBe("email_setup");
   });
 
-  it("sends a required user without a factor on screen by default, and by email when the organisation chose it", () => {
-    expect(stageAfterPassword(db, user.id, null, now).stage).toBe("setup");
-    db.update(organisations)
+  it("sends a required user without a factor on screen by default, and by email when the organisation chose it", async () => {
+    expect((await stageAfterPassword(db, user.id, null, now)).stage).toBe("setup");
+    await db
+      .update(organisations)
       .set({ requiredSetupFlow: "emailed_link" })
-      .where(eq(organisations.id, user.organisationId))
-      .run();
-    expect(twoFactorStateOfUser(db, user.id).setupStage).toBe("email_setup");
-    expect(stageAfterPassword(db, user.id, null, now).stage).toBe("email_setup");
+      .where(eq(organisations.id, user.organisationId));
+    expect((await twoFactorStateOfUser(db, user.id)).setupStage).toBe("email_setup");
+    expect((await stageAfterPassword(db, user.id, null, now)).stage).toBe("email_setup");
   });
 
   it("does not change anything for users who owe no setup", async () => {
-    db.update(organisations)
+    await db
+      .update(organisations)
       .set({ requiredSetupFlow: "emailed_link" })
-      .where(eq(organisations.id, user.organisationId))
-      .run();
-    db.insert(totpCredentials).values({ userId: user.id, secretEncrypted: "x", confirmedAt: now }).run();
-    expect(stageAfterPassword(db, user.id, null, now).stage).toBe("password");
+      .where(eq(organisations.id, user.organisationId));
+    await db.insert(totpCredentials).values({ userId: user.id, secretEncrypted: "x", confirmedAt: now });
+    expect((await stageAfterPassword(db, user.id, null, now)).stage).toBe("password");
     const optional = await insertUser(db, { organisationId: user.organisationId });
-    expect(stageAfterPassword(db, optional.id, null, now).stage).toBe("active");
-    db.update(users).set({ isApiAccount: true }).where(eq(users.id, optional.id)).run();
-    expect(stageAfterPassword(db, optional.id, null, now).stage).toBe("active");
+    expect((await stageAfterPassword(db, optional.id, null, now)).stage).toBe("active");
+    await db.update(users).set({ isApiAccount: true }).where(eq(users.id, optional.id));
+    expect((await stageAfterPassword(db, optional.id, null, now)).stage).toBe("active");
   });
 
   it("accepts a sign-in setup link only in the session it was sent for", async () => {
-    const own = createSession(db, { userId: user.id, stage: "email_setup", context, now });
-    const other = createSession(db, { userId: user.id, stage: "email_setup", context, now });
-    const created = createEmailLink(db, {
+    const own = await createSession(db, { userId: user.id, stage: "email_setup", context, now });
+    const other = await createSession(db, { userId: user.id, stage: "email_setup", context, now });
+    const created = await createEmailLink(db, {
       organisationId: user.organisationId,
       userId: user.id,
       purpose: "sign_in_setup",
@@ -67,24 +67,26 @@ describe("the setup stage at sign-in", () => {
     if (!created.ok) throw new Error("not created");
     const stranger = await insertUser(db, { organisationId: user.organisationId });
     expect(
-      checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(other.token) }, now),
+      await checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(other.token) }, now),
     ).toEqual({ ok: false, reason: "other_session" });
     expect(
-      checkSignInSetupLink(db, created.token, { userId: stranger.id, tokenHash: hashToken(own.token) }, now),
+      await checkSignInSetupLink(db, created.token, { userId: stranger.id, tokenHash: hashToken(own.token) }, now),
     ).toEqual({ ok: false, reason: "other_session" });
     expect(
-      checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, now),
+      await checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, now),
     ).toMatchObject({ ok: true });
     expect(
-      checkSignInSetupLink(
+      await checkSignInSetupLink(
         db,
         created.token,
         { userId: user.id, tokenHash: hashToken(own.token) },
         new Date(now.getTime() + 60_000),
       ),
     ).toEqual({ ok: false, reason: "invalid" });
-    consumeEmailLink(db, created.link.id, now);
-    expect(checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, now)).toEqual({
+    await consumeEmailLink(db, created.link.id, now);
+    expect(
+      await checkSignInSetupLink(db, created.token, { userId: user.id, tokenHash: hashToken(own.token) }, now),
+    ).toEqual({
       ok: false,
       reason: "invalid",
     });

@@ -45,11 +45,9 @@ describe("sign-in codes after a password reset through an emailed link", () => {
     sent.emails.length = 0;
     sent.texts.length = 0;
     db = testDatabase();
-    const organisationId = db
-      .insert(organisations)
-      .values({ name: "Acme", twoFactorPolicy: "required" })
-      .returning()
-      .get().id;
+    const organisationId = (
+      await db.insert(organisations).values({ name: "Acme", twoFactorPolicy: "required" }).returning()
+    )[0].id;
     userId = (
       await insertUser(db, {
         organisationId,
@@ -62,7 +60,7 @@ describe("sign-in codes after a password reset through an emailed link", () => {
   });
 
   async function resetThroughTheMailbox() {
-    const outcome = requestPasswordReset(db, { email: "ada@example.com", context });
+    const outcome = await requestPasswordReset(db, { email: "ada@example.com", context });
     if (outcome.outcome === "accepted") await outcome.deliver();
     const token = /\/login\/reset\/([A-Za-z0-9_-]+)/.exec(sent.emails.at(-1)?.text ?? "")?.[1] ?? "";
     expect((await resetPasswordWithLink(db, { token, newPassword: "the attacker's own passphrase", context })).ok).toBe(
@@ -71,10 +69,10 @@ describe("sign-in codes after a password reset through an emailed link", () => {
     sent.emails.length = 0;
   }
 
-  const askForCode = () =>
+  const askForCode = async () =>
     sendSecondFactorCode(db, {
       userId,
-      sessionTokenHash: hashToken(createSession(db, { userId, stage: "password", context }).token),
+      sessionTokenHash: hashToken((await createSession(db, { userId, stage: "password", context })).token),
       context,
     });
 
@@ -82,28 +80,28 @@ describe("sign-in codes after a password reset through an emailed link", () => {
     await resetThroughTheMailbox();
     expect(await askForCode()).toEqual({ ok: false, reason: "barred_by_reset" });
     expect(sent.emails.filter((email) => /\b\d{6}\b/.test(email.text))).toEqual([]);
-    expect(challengeMethods(db, userId)).toMatchObject({ codesBarredByReset: true });
-    expect(challengeMethods(db, userId).methods).not.toContain("code");
+    expect(await challengeMethods(db, userId)).toMatchObject({ codesBarredByReset: true });
+    expect((await challengeMethods(db, userId)).methods).not.toContain("code");
   });
 
   it("still texts a verified mobile, but never falls back to email", async () => {
-    db.update(users).set({ mobileNumber: MOBILE, mobileVerifiedAt: new Date() }).where(eq(users.id, userId)).run();
+    await db.update(users).set({ mobileNumber: MOBILE, mobileVerifiedAt: new Date() }).where(eq(users.id, userId));
     await resetThroughTheMailbox();
     const outcome = await askForCode();
     expect(outcome).toMatchObject({ ok: true, channel: "sms" });
     expect(sent.texts.map((text) => text.to)).toEqual([MOBILE]);
-    expect(challengeMethods(db, userId).methods).toContain("code");
+    expect((await challengeMethods(db, userId)).methods).toContain("code");
   });
 
   it("sends codes by email again once a sign-in has completed", async () => {
     await resetThroughTheMailbox();
     // What completeSecondFactor does when another factor (or an administrator's help) finishes a sign-in.
-    db.update(users).set({ passwordResetByEmailAt: null }).where(eq(users.id, userId)).run();
+    await db.update(users).set({ passwordResetByEmailAt: null }).where(eq(users.id, userId));
     expect(await askForCode()).toMatchObject({ ok: true, channel: "email" });
   });
 
   it("a password changed on the profile (with the old password) bars nothing", async () => {
-    db.update(users).set({ passwordChangedAt: new Date() }).where(eq(users.id, userId)).run();
+    await db.update(users).set({ passwordChangedAt: new Date() }).where(eq(users.id, userId));
     expect(await askForCode()).toMatchObject({ ok: true, channel: "email" });
   });
 });

@@ -39,8 +39,8 @@ describe("one-time codes", () => {
     user = await insertUser(db);
   });
 
-  const issue = (now: Date, overrides: Partial<Parameters<typeof issueCode>[1]> = {}) =>
-    issueCode(db, {
+  const issue = async (now: Date, overrides: Partial<Parameters<typeof issueCode>[1]> = {}) =>
+    await issueCode(db, {
       userId: user.id,
       organisationId: user.organisationId,
       sessionTokenHash: session,
@@ -51,86 +51,94 @@ describe("one-time codes", () => {
       now,
       ...overrides,
     });
-  const check = (code: string, now: Date, sessionTokenHash = session) =>
-    checkCode(db, { userId: user.id, sessionTokenHash, purpose: "second_factor", code, keys, now });
+  const check = async (code: string, now: Date, sessionTokenHash = session) =>
+    await checkCode(db, { userId: user.id, sessionTokenHash, purpose: "second_factor", code, keys, now });
 
-  it("makes six random digits, stores only a keyed hash, and accepts the code once", () => {
-    const { code } = issued(issue(start));
+  it("makes six random digits, stores only a keyed hash, and accepts the code once", async () => {
+    const { code } = issued(await issue(start));
     expect(code).toMatch(/^\d{6}$/);
-    const row = db.select().from(oneTimeCodes).get()!;
+    const row = (await db.select().from(oneTimeCodes))[0]!;
     expect(JSON.stringify(row)).not.toContain(code);
-    expect(check(code.replace(/(\d{3})/, "$1 "), at(1000))).toMatchObject({ ok: true, channel: "email" });
-    expect(check(code, at(2000))).toMatchObject({ ok: false, reason: "no_code" });
+    expect(await check(code.replace(/(\d{3})/, "$1 "), at(1000))).toMatchObject({ ok: true, channel: "email" });
+    expect(await check(code, at(2000))).toMatchObject({ ok: false, reason: "no_code" });
   });
 
-  it("works only for the session it was sent to, and only for its purpose", () => {
-    const { code } = issued(issue(start));
-    expect(check(code, at(1000), "session-b")).toMatchObject({ ok: false, reason: "no_code" });
+  it("works only for the session it was sent to, and only for its purpose", async () => {
+    const { code } = issued(await issue(start));
+    expect(await check(code, at(1000), "session-b")).toMatchObject({ ok: false, reason: "no_code" });
     expect(
-      checkCode(db, { userId: user.id, sessionTokenHash: session, purpose: "verify_mobile", code, keys, now: at(1000) })
-        .ok,
+      (
+        await checkCode(db, {
+          userId: user.id,
+          sessionTokenHash: session,
+          purpose: "verify_mobile",
+          code,
+          keys,
+          now: at(1000),
+        })
+      ).ok,
     ).toBe(false);
-    expect(check(code, at(1000)).ok).toBe(true);
+    expect((await check(code, at(1000))).ok).toBe(true);
   });
 
-  it("expires after two minutes", () => {
-    const { code } = issued(issue(start));
-    expect(check(code, at(CODE_LIFETIME_MS))).toMatchObject({ ok: false, reason: "expired" });
-    const again = issued(issue(at(CODE_LIFETIME_MS)));
-    expect(check(again.code, at(CODE_LIFETIME_MS + CODE_LIFETIME_MS - 1)).ok).toBe(true);
+  it("expires after two minutes", async () => {
+    const { code } = issued(await issue(start));
+    expect(await check(code, at(CODE_LIFETIME_MS))).toMatchObject({ ok: false, reason: "expired" });
+    const again = issued(await issue(at(CODE_LIFETIME_MS)));
+    expect((await check(again.code, at(CODE_LIFETIME_MS + CODE_LIFETIME_MS - 1))).ok).toBe(true);
   });
 
-  it("voids the earlier code once a new one is delivered, not before", () => {
-    const first = issued(issue(start));
-    const undelivered = issued(issue(at(RESEND_COOLDOWN_MS)));
-    voidCode(db, undelivered.id, at(RESEND_COOLDOWN_MS));
-    expect(check(first.code, at(RESEND_COOLDOWN_MS + 1)).ok).toBe(true);
+  it("voids the earlier code once a new one is delivered, not before", async () => {
+    const first = issued(await issue(start));
+    const undelivered = issued(await issue(at(RESEND_COOLDOWN_MS)));
+    await voidCode(db, undelivered.id, at(RESEND_COOLDOWN_MS));
+    expect((await check(first.code, at(RESEND_COOLDOWN_MS + 1))).ok).toBe(true);
 
-    const third = issued(issue(at(2 * RESEND_COOLDOWN_MS)));
-    const fourth = issued(issue(at(3 * RESEND_COOLDOWN_MS)));
-    voidEarlierCodes(
+    const third = issued(await issue(at(2 * RESEND_COOLDOWN_MS)));
+    const fourth = issued(await issue(at(3 * RESEND_COOLDOWN_MS)));
+    await voidEarlierCodes(
       db,
       { userId: user.id, sessionTokenHash: session, purpose: "second_factor" },
       fourth.id,
       at(3 * RESEND_COOLDOWN_MS),
     );
-    const voided = db.select().from(oneTimeCodes).where(eq(oneTimeCodes.id, third.id)).get()!;
+    const voided = (await db.select().from(oneTimeCodes).where(eq(oneTimeCodes.id, third.id)))[0]!;
     expect(voided.voidedAt).toEqual(at(3 * RESEND_COOLDOWN_MS));
-    expect(check(fourth.code, at(3 * RESEND_COOLDOWN_MS + 2)).ok).toBe(true);
-    expect(check(third.code, at(3 * RESEND_COOLDOWN_MS + 3)).ok).toBe(false);
+    expect((await check(fourth.code, at(3 * RESEND_COOLDOWN_MS + 2))).ok).toBe(true);
+    expect((await check(third.code, at(3 * RESEND_COOLDOWN_MS + 3))).ok).toBe(false);
   });
 
-  it("voids a code after five wrong entries, even if the right one follows", () => {
-    const { code } = issued(issue(start));
+  it("voids a code after five wrong entries, even if the right one follows", async () => {
+    const { code } = issued(await issue(start));
     const wrong = code === "000000" ? "111111" : "000000";
-    const results = Array.from({ length: WRONG_ENTRIES_PER_CODE }, (_, i) => check(wrong, at(i + 1)));
+    const results = Array.from({ length: WRONG_ENTRIES_PER_CODE }, async (_, i) => await check(wrong, at(i + 1)));
     expect(results.map((r) => !r.ok && r.voided)).toEqual([false, false, false, false, true]);
-    expect(check(code, at(10))).toMatchObject({ ok: false, reason: "no_code" });
+    expect(await check(code, at(10))).toMatchObject({ ok: false, reason: "no_code" });
   });
 
-  it("keeps 30 seconds between sends", () => {
-    issued(issue(start));
-    expect(issue(at(RESEND_COOLDOWN_MS - 1))).toEqual({
+  it("keeps 30 seconds between sends", async () => {
+    issued(await issue(start));
+    expect(await issue(at(RESEND_COOLDOWN_MS - 1))).toEqual({
       ok: false,
       reason: "cooldown",
       retryAt: at(RESEND_COOLDOWN_MS),
     });
-    expect(issue(at(RESEND_COOLDOWN_MS)).ok).toBe(true);
+    expect((await issue(at(RESEND_COOLDOWN_MS))).ok).toBe(true);
   });
 
-  it("sends at most five codes per account in fifteen minutes, whichever session asks", () => {
+  it("sends at most five codes per account in fifteen minutes, whichever session asks", async () => {
     const times = Array.from({ length: SENDS_PER_ACCOUNT }, (_, i) => at(i * RESEND_COOLDOWN_MS));
-    times.forEach((time, i) => issued(issue(time, { sessionTokenHash: `session-${i}` })));
-    const sixth = issue(at(SENDS_PER_ACCOUNT * RESEND_COOLDOWN_MS), { sessionTokenHash: "session-new" });
+    times.forEach(async (time, i) => issued(await issue(time, { sessionTokenHash: `session-${i}` })));
+    const sixth = await issue(at(SENDS_PER_ACCOUNT * RESEND_COOLDOWN_MS), { sessionTokenHash: "session-new" });
     expect(sixth).toEqual({ ok: false, reason: "too_many", retryAt: at(SEND_WINDOW_MS) });
-    expect(issue(at(SEND_WINDOW_MS), { sessionTokenHash: "session-new" }).ok).toBe(true);
-    expect(db.select().from(oneTimeCodes).all()).toHaveLength(SENDS_PER_ACCOUNT + 1);
+    expect((await issue(at(SEND_WINDOW_MS), { sessionTokenHash: "session-new" })).ok).toBe(true);
+    expect(await db.select().from(oneTimeCodes)).toHaveLength(SENDS_PER_ACCOUNT + 1);
   });
 
   it("caps text messages per organisation per hour, then sends codes by email, or refuses when email will not do", async () => {
     const colleagues = await Promise.all([1, 2, 3].map(() => insertUser(db, { organisationId: user.organisationId })));
-    const sendSms = (userId: number, plan: SendPlan) =>
-      issueCode(db, {
+    const sendSms = async (userId: number, plan: SendPlan) =>
+      await issueCode(db, {
         userId,
         organisationId: user.organisationId,
         sessionTokenHash: `s${userId}`,
@@ -140,13 +148,13 @@ describe("one-time codes", () => {
         keys,
         now: start,
       });
-    expect(issued(sendSms(colleagues[0]!.id, bySms)).channel).toBe("sms");
-    expect(issued(sendSms(colleagues[1]!.id, bySms)).channel).toBe("sms");
-    expect(issued(sendSms(colleagues[2]!.id, bySms))).toMatchObject({
+    expect(issued(await sendSms(colleagues[0]!.id, bySms)).channel).toBe("sms");
+    expect(issued(await sendSms(colleagues[1]!.id, bySms)).channel).toBe("sms");
+    expect(issued(await sendSms(colleagues[2]!.id, bySms))).toMatchObject({
       channel: "email",
       destination: "ada@example.com",
       fallbackReason: "sms_limit",
     });
-    expect(sendSms(user.id, { ...bySms, emailFallback: null })).toEqual({ ok: false, reason: "sms_limit" });
+    expect(await sendSms(user.id, { ...bySms, emailFallback: null })).toEqual({ ok: false, reason: "sms_limit" });
   });
 });

@@ -62,14 +62,14 @@ export type IssueResult = ({ ok: true } & IssuedCode) | ({ ok: false } & IssueRe
  * delivery then succeeds. Once delivered, it voids the session's earlier
  * codes (`voidEarlierCodes`).
  */
-export function issueCode(
+export async function issueCode(
   db: Db,
   input: CodeBinding & { organisationId: number; plan: SendPlan; smsHourlyLimit: number; keys: KeyRing; now?: Date },
-): IssueResult {
+): Promise<IssueResult> {
   const now = input.now ?? new Date();
-  return db.transaction(
-    (tx): IssueResult => {
-      const recentSends = tx
+  return await db.transaction(
+    async (tx): Promise<IssueResult> => {
+      const recentSends = await tx
         .select({ createdAt: oneTimeCodes.createdAt })
         .from(oneTimeCodes)
         .where(
@@ -79,8 +79,7 @@ export function issueCode(
           ),
         )
         .orderBy(desc(oneTimeCodes.createdAt))
-        .limit(SENDS_PER_ACCOUNT)
-        .all();
+        .limit(SENDS_PER_ACCOUNT);
       const latest = recentSends[0];
       if (latest && now.getTime() - latest.createdAt.getTime() < RESEND_COOLDOWN_MS) {
         return { ok: false, reason: "cooldown", retryAt: new Date(latest.createdAt.getTime() + RESEND_COOLDOWN_MS) };
@@ -91,37 +90,38 @@ export function issueCode(
 
       let { channel, destination } = input.plan;
       let fallbackReason: IssuedCode["fallbackReason"] = null;
-      if (channel === "sms" && smsSentThisHour(tx, input.organisationId, now) >= input.smsHourlyLimit) {
+      if (channel === "sms" && (await smsSentThisHour(tx, input.organisationId, now)) >= input.smsHourlyLimit) {
         if (!input.plan.emailFallback) return { ok: false, reason: "sms_limit" };
         [channel, destination, fallbackReason] = ["email", input.plan.emailFallback, "sms_limit"];
       }
 
       // Rows older than every window have done their counting.
-      tx.delete(oneTimeCodes)
+      await tx
+        .delete(oneTimeCodes)
         .where(
           and(
             eq(oneTimeCodes.userId, input.userId),
             lt(oneTimeCodes.createdAt, new Date(now.getTime() - SMS_LIMIT_WINDOW_MS)),
           ),
-        )
-        .run();
+        );
       const code = generateCode();
-      const { id } = tx
-        .insert(oneTimeCodes)
-        .values({
-          userId: input.userId,
-          organisationId: input.organisationId,
-          purpose: input.purpose,
-          sessionTokenHash: input.sessionTokenHash,
-          codeHash: keyedHash(input.keys, "one-time-code", hashInput(input, code)),
-          channel,
-          destination,
-          fallbackReason,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS),
-        })
-        .returning({ id: oneTimeCodes.id })
-        .get();
+      const { id } = (
+        await tx
+          .insert(oneTimeCodes)
+          .values({
+            userId: input.userId,
+            organisationId: input.organisationId,
+            purpose: input.purpose,
+            sessionTokenHash: input.sessionTokenHash,
+            codeHash: keyedHash(input.keys, "one-time-code", hashInput(input, code)),
+            channel,
+            destination,
+            fallbackReason,
+            createdAt: now,
+            expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS),
+          })
+          .returning({ id: oneTimeCodes.id })
+      )[0];
       return { ok: true, id, code, channel, destination, fallbackReason };
       // Immediate: with several server processes, the limit check and the insert must not interleave.
     },
@@ -133,26 +133,27 @@ export function issueCode(
  * A new code has been delivered: the session's earlier codes stop working.
  * Not before delivery, so a failed send never costs the user a code that works.
  */
-export function voidEarlierCodes(db: Db, binding: CodeBinding, keptId: number, now = new Date()): void {
-  db.update(oneTimeCodes)
+export async function voidEarlierCodes(db: Db, binding: CodeBinding, keptId: number, now = new Date()): Promise<void> {
+  await db
+    .update(oneTimeCodes)
     .set({ voidedAt: now })
-    .where(and(...pendingCodeConditions(binding), ne(oneTimeCodes.id, keptId)))
-    .run();
+    .where(and(...pendingCodeConditions(binding), ne(oneTimeCodes.id, keptId)));
 }
 
-function smsSentThisHour(db: Pick<Db, "select">, organisationId: number, now: Date): number {
-  const row = db
-    .select({ sent: count() })
-    .from(oneTimeCodes)
-    .where(
-      and(
-        eq(oneTimeCodes.organisationId, organisationId),
-        gt(oneTimeCodes.createdAt, new Date(now.getTime() - SMS_LIMIT_WINDOW_MS)),
-        // An SMS that failed and fell back to email was still attempted.
-        or(eq(oneTimeCodes.channel, "sms"), eq(oneTimeCodes.fallbackReason, "sms_failed")),
-      ),
-    )
-    .get();
+async function smsSentThisHour(db: Pick<Db, "select">, organisationId: number, now: Date): Promise<number> {
+  const row = (
+    await db
+      .select({ sent: count() })
+      .from(oneTimeCodes)
+      .where(
+        and(
+          eq(oneTimeCodes.organisationId, organisationId),
+          gt(oneTimeCodes.createdAt, new Date(now.getTime() - SMS_LIMIT_WINDOW_MS)),
+          // An SMS that failed and fell back to email was still attempted.
+          or(eq(oneTimeCodes.channel, "sms"), eq(oneTimeCodes.fallbackReason, "sms_failed")),
+        ),
+      )
+  )[0];
   return row?.sent ?? 0;
 }
 
@@ -175,41 +176,43 @@ function liveCodeConditions(binding: CodeBinding, now: Date) {
 }
 
 /** The SMS did not go: the code went by email instead. */
-export function recordEmailFallback(db: Db, id: number, email: string): void {
-  db.update(oneTimeCodes)
+export async function recordEmailFallback(db: Db, id: number, email: string): Promise<void> {
+  await db
+    .update(oneTimeCodes)
     .set({ channel: "email", destination: email, fallbackReason: "sms_failed" })
-    .where(eq(oneTimeCodes.id, id))
-    .run();
+    .where(eq(oneTimeCodes.id, id));
 }
 
 /** Delivery failed on every channel: the code can never be typed, so it must not be checked either. */
-export function voidCode(db: Db, id: number, now = new Date()): void {
-  db.update(oneTimeCodes).set({ voidedAt: now }).where(eq(oneTimeCodes.id, id)).run();
+export async function voidCode(db: Db, id: number, now = new Date()): Promise<void> {
+  await db.update(oneTimeCodes).set({ voidedAt: now }).where(eq(oneTimeCodes.id, id));
 }
 
 /** The code a session is waiting for, to say where it went; null when there is none it could still use. */
-export function liveCode(db: Db, binding: CodeBinding, now = new Date()): OneTimeCode | null {
+export async function liveCode(db: Db, binding: CodeBinding, now = new Date()): Promise<OneTimeCode | null> {
   return (
-    db
-      .select()
-      .from(oneTimeCodes)
-      .where(and(...liveCodeConditions(binding, now)))
-      .orderBy(desc(oneTimeCodes.id))
-      .limit(1)
-      .get() ?? null
+    (
+      await db
+        .select()
+        .from(oneTimeCodes)
+        .where(and(...liveCodeConditions(binding, now)))
+        .orderBy(desc(oneTimeCodes.id))
+        .limit(1)
+    )[0] ?? null
   );
 }
 
 /** Whether this session was ever sent a code for `purpose` (to tell "expired" from "never sent"). */
-export function lastCodeOf(db: Db, binding: CodeBinding): OneTimeCode | null {
+export async function lastCodeOf(db: Db, binding: CodeBinding): Promise<OneTimeCode | null> {
   return (
-    db
-      .select()
-      .from(oneTimeCodes)
-      .where(and(...boundTo(binding)))
-      .orderBy(desc(oneTimeCodes.id))
-      .limit(1)
-      .get() ?? null
+    (
+      await db
+        .select()
+        .from(oneTimeCodes)
+        .where(and(...boundTo(binding)))
+        .orderBy(desc(oneTimeCodes.id))
+        .limit(1)
+    )[0] ?? null
   );
 }
 
@@ -222,35 +225,39 @@ export type CodeCheck =
  * is conditional, so two requests racing with the right code cannot both
  * pass; a wrong entry counts against the code, and the fifth voids it.
  */
-export function checkCode(db: Db, input: CodeBinding & { code: string; keys: KeyRing; now?: Date }): CodeCheck {
+export async function checkCode(
+  db: Db,
+  input: CodeBinding & { code: string; keys: KeyRing; now?: Date },
+): Promise<CodeCheck> {
   const now = input.now ?? new Date();
-  const pending = db
-    .select()
-    .from(oneTimeCodes)
-    .where(and(...pendingCodeConditions(input)))
-    .orderBy(desc(oneTimeCodes.id))
-    .limit(1)
-    .get();
+  const pending = (
+    await db
+      .select()
+      .from(oneTimeCodes)
+      .where(and(...pendingCodeConditions(input)))
+      .orderBy(desc(oneTimeCodes.id))
+      .limit(1)
+  )[0];
   if (!pending) return { ok: false, reason: "no_code", voided: false };
   if (pending.expiresAt <= now) return { ok: false, reason: "expired", voided: false };
 
   const code = normaliseSixDigitCode(input.code);
   if (code && verifyKeyedHash(input.keys, "one-time-code", hashInput(input, code), pending.codeHash)) {
-    const spent = db
+    const spent = await db
       .update(oneTimeCodes)
       .set({ usedAt: now })
-      .where(and(eq(oneTimeCodes.id, pending.id), isNull(oneTimeCodes.usedAt), isNull(oneTimeCodes.voidedAt)))
-      .run();
+      .where(and(eq(oneTimeCodes.id, pending.id), isNull(oneTimeCodes.usedAt), isNull(oneTimeCodes.voidedAt)));
     if (spent.changes === 1) return { ok: true, destination: pending.destination, channel: pending.channel };
   }
-  const counted = db
-    .update(oneTimeCodes)
-    .set({
-      failures: sql`${oneTimeCodes.failures} + 1`,
-      voidedAt: sql`case when ${oneTimeCodes.failures} + 1 >= ${WRONG_ENTRIES_PER_CODE} then ${now.getTime()} else ${oneTimeCodes.voidedAt} end`,
-    })
-    .where(eq(oneTimeCodes.id, pending.id))
-    .returning({ voidedAt: oneTimeCodes.voidedAt })
-    .get();
+  const counted = (
+    await db
+      .update(oneTimeCodes)
+      .set({
+        failures: sql`${oneTimeCodes.failures} + 1`,
+        voidedAt: sql`case when ${oneTimeCodes.failures} + 1 >= ${WRONG_ENTRIES_PER_CODE} then ${now.getTime()} else ${oneTimeCodes.voidedAt} end`,
+      })
+      .where(eq(oneTimeCodes.id, pending.id))
+      .returning({ voidedAt: oneTimeCodes.voidedAt })
+  )[0];
   return { ok: false, reason: "wrong", voided: Boolean(counted?.voidedAt) };
 }

@@ -99,12 +99,8 @@ describe("sending a code through the real Twilio SDK, with the email fallback", 
       services(),
     );
   const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? "";
-  const auditTypes = () =>
-    db
-      .select()
-      .from(auditEvents)
-      .all()
-      .map((e) => [e.type, e.details?.channel ?? null, e.details?.failure ?? null]);
+  const auditTypes = async () =>
+    (await db.select().from(auditEvents)).map((e) => [e.type, e.details?.channel ?? null, e.details?.failure ?? null]);
 
   it("texts the code to a verified mobile", async () => {
     expect(await send()).toEqual({
@@ -116,11 +112,11 @@ describe("sending a code through the real Twilio SDK, with the email fallback", 
     const [sms] = standIn.received.filter((r) => r.to === user.mobileNumber);
     const code = codeIn(String(sms?.body.Body));
     expect(sms?.body.Body).toMatch(/^\d{6} is your Acme verification code\. It expires in 2 minutes\./);
-    expect(checkCode(db, { userId: user.id, sessionTokenHash: "s1", purpose: "second_factor", code, keys }).ok).toBe(
-      true,
-    );
-    expect(db.select().from(outbox).all()).toHaveLength(0);
-    expect(auditTypes()).toEqual([["code.sent", "sms", null]]);
+    expect(
+      (await checkCode(db, { userId: user.id, sessionTokenHash: "s1", purpose: "second_factor", code, keys })).ok,
+    ).toBe(true);
+    expect(await db.select().from(outbox)).toHaveLength(0);
+    expect(await auditTypes()).toEqual([["code.sent", "sms", null]]);
   });
 
   for (const [behaviour, failure] of [
@@ -136,23 +132,28 @@ describe("sending a code through the real Twilio SDK, with the email fallback", 
         maskedDestination: "a•••@example.com",
         fallback: "sms_failed",
       });
-      const [email] = db.select().from(outbox).all();
+      const [email] = await db.select().from(outbox);
       expect(email).toMatchObject({ channel: "email", to: "ada@example.com", subject: "Acme: your verification code" });
       expect(email?.html).toContain(codeIn(email!.body));
       expect(
-        checkCode(db, {
-          userId: user.id,
-          sessionTokenHash: "s1",
-          purpose: "second_factor",
-          code: codeIn(email!.body),
-          keys,
-        }).ok,
+        (
+          await checkCode(db, {
+            userId: user.id,
+            sessionTokenHash: "s1",
+            purpose: "second_factor",
+            code: codeIn(email!.body),
+            keys,
+          })
+        ).ok,
       ).toBe(true);
-      expect(auditTypes()).toEqual([
+      expect(await auditTypes()).toEqual([
         ["code.undelivered", "sms", failure],
         ["code.sent", "email", null],
       ]);
-      expect(db.select().from(oneTimeCodes).get()).toMatchObject({ channel: "email", fallbackReason: "sms_failed" });
+      expect((await db.select().from(oneTimeCodes))[0]).toMatchObject({
+        channel: "email",
+        fallbackReason: "sms_failed",
+      });
     });
   }
 
@@ -171,7 +172,7 @@ describe("sending a code through the real Twilio SDK, with the email fallback", 
       services(),
     );
     expect(outcome).toEqual({ ok: false, reason: "delivery_failed" });
-    expect(db.select().from(oneTimeCodes).get()?.voidedAt).toBeInstanceOf(Date);
-    expect(db.select().from(outbox).all()).toHaveLength(0);
+    expect((await db.select().from(oneTimeCodes))[0]?.voidedAt).toBeInstanceOf(Date);
+    expect(await db.select().from(outbox)).toHaveLength(0);
   });
 });

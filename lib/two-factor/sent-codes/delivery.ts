@@ -109,8 +109,8 @@ function configuredServices(): DeliveryServices {
 export async function sendOneTimeCode(db: Db, input: SendInput, services = configuredServices()): Promise<SendOutcome> {
   const { user, context } = input;
   const now = input.now ?? new Date();
-  const audit = (type: "code.sent" | "code.refused" | "code.undelivered", details: Record<string, string>) =>
-    recordAuditEvent(db, {
+  const audit = async (type: "code.sent" | "code.refused" | "code.undelivered", details: Record<string, string>) =>
+    await recordAuditEvent(db, {
       type,
       organisationId: user.organisationId,
       actorUserId: user.id,
@@ -120,7 +120,7 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
       at: now,
     });
 
-  const issued = issueCode(db, {
+  const issued = await issueCode(db, {
     userId: user.id,
     organisationId: user.organisationId,
     sessionTokenHash: input.sessionTokenHash,
@@ -131,7 +131,7 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
     now,
   });
   if (!issued.ok) {
-    audit("code.refused", { reason: issued.reason });
+    await audit("code.refused", { reason: issued.reason });
     return issued;
   }
 
@@ -143,12 +143,12 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
       await services.sendSms({ to: issued.destination, body: messages.sms });
     } catch (error) {
       const failure = describeFailure(error);
-      audit("code.undelivered", { channel: "sms", ...failure });
+      await audit("code.undelivered", { channel: "sms", ...failure });
       if (!input.plan.emailFallback) {
-        voidCode(db, issued.id, now);
+        await voidCode(db, issued.id, now);
         return { ok: false, reason: "delivery_failed" };
       }
-      recordEmailFallback(db, issued.id, input.plan.emailFallback);
+      await recordEmailFallback(db, issued.id, input.plan.emailFallback);
       [channel, fallback] = ["email", "sms_failed"];
     }
   }
@@ -158,18 +158,18 @@ export async function sendOneTimeCode(db: Db, input: SendInput, services = confi
     try {
       await services.sendEmail({ to: destination, ...messages.email });
     } catch (error) {
-      audit("code.undelivered", { channel: "email", ...describeFailure(error) });
-      voidCode(db, issued.id, now);
+      await audit("code.undelivered", { channel: "email", ...describeFailure(error) });
+      await voidCode(db, issued.id, now);
       return { ok: false, reason: "delivery_failed" };
     }
   }
-  voidEarlierCodes(
+  await voidEarlierCodes(
     db,
     { userId: user.id, sessionTokenHash: input.sessionTokenHash, purpose: input.purpose },
     issued.id,
     now,
   );
-  audit("code.sent", { channel, ...(fallback ? { fallback } : {}) });
+  await audit("code.sent", { channel, ...(fallback ? { fallback } : {}) });
   return { ok: true, channel, maskedDestination: maskDestination(channel, destination), fallback };
 }
 

@@ -22,24 +22,25 @@ import { describeErrorForLog } from "@/lib/messaging/redact";
 
 export type SignInCodeRecipient = CodeRecipient & { organisationName: string; passwordResetByEmailAt: Date | null };
 
-export function codeRecipientOf(db: Db, userId: number): SignInCodeRecipient | null {
+export async function codeRecipientOf(db: Db, userId: number): Promise<SignInCodeRecipient | null> {
   return (
-    db
-      .select({
-        id: users.id,
-        organisationId: users.organisationId,
-        email: users.email,
-        name: users.name,
-        mobileNumber: users.mobileNumber,
-        mobileVerifiedAt: users.mobileVerifiedAt,
-        codeDelivery: users.codeDelivery,
-        organisationName: organisations.name,
-        passwordResetByEmailAt: users.passwordResetByEmailAt,
-      })
-      .from(users)
-      .innerJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(eq(users.id, userId))
-      .get() ?? null
+    (
+      await db
+        .select({
+          id: users.id,
+          organisationId: users.organisationId,
+          email: users.email,
+          name: users.name,
+          mobileNumber: users.mobileNumber,
+          mobileVerifiedAt: users.mobileVerifiedAt,
+          codeDelivery: users.codeDelivery,
+          organisationName: organisations.name,
+          passwordResetByEmailAt: users.passwordResetByEmailAt,
+        })
+        .from(users)
+        .innerJoin(organisations, eq(organisations.id, users.organisationId))
+        .where(eq(users.id, userId))
+    )[0] ?? null
   );
 }
 
@@ -59,14 +60,14 @@ export function signInCodePlan(recipient: SignInCodeRecipient, byEmail = false):
 }
 
 /** The methods the sign-in challenge offers: the user's, less codes that could only go to a mailbox that just reset the password. */
-export function challengeMethods(
+export async function challengeMethods(
   db: Db,
   userId: number,
   now?: Date,
-): { methods: SecondFactorMethod[]; preferredMethod: SecondFactorMethod | null; codesBarredByReset: boolean } {
-  const { methods, preferredMethod } = twoFactorStateOfUser(db, userId, now);
+): Promise<{ methods: SecondFactorMethod[]; preferredMethod: SecondFactorMethod | null; codesBarredByReset: boolean }> {
+  const { methods, preferredMethod } = await twoFactorStateOfUser(db, userId, now);
   if (!methods.includes("code")) return { methods, preferredMethod, codesBarredByReset: false };
-  const recipient = codeRecipientOf(db, userId);
+  const recipient = await codeRecipientOf(db, userId);
   if (recipient && signInCodePlan(recipient)) return { methods, preferredMethod, codesBarredByReset: false };
   return {
     methods: methods.filter((method) => method !== "code"),
@@ -89,13 +90,13 @@ export async function sendSecondFactorCode(
   db: Db,
   input: SessionInput,
 ): Promise<SendOutcome | { ok: false; reason: "not_allowed" | "factor_locked" | "barred_by_reset" }> {
-  const { methods } = twoFactorStateOfUser(db, input.userId, input.now);
-  const recipient = codeRecipientOf(db, input.userId);
+  const { methods } = await twoFactorStateOfUser(db, input.userId, input.now);
+  const recipient = await codeRecipientOf(db, input.userId);
   if (!recipient || !methods.includes("code")) return { ok: false, reason: "not_allowed" };
   const plan = signInCodePlan(recipient, input.byEmail);
   if (!plan) return { ok: false, reason: "barred_by_reset" };
   // A locked factor takes no code, so none is sent (nor paid for).
-  if (secondFactorLock(db, input.userId)) return { ok: false, reason: "factor_locked" };
+  if (await secondFactorLock(db, input.userId)) return { ok: false, reason: "factor_locked" };
   return sendOneTimeCode(db, {
     user: recipient,
     organisation: { name: recipient.organisationName },
@@ -114,7 +115,7 @@ export async function sendSecondFactorCode(
  */
 export async function sendCodeIfChallengeStartsWithIt(db: Db, input: SessionInput): Promise<void> {
   try {
-    const { methods, preferredMethod } = challengeMethods(db, input.userId, input.now);
+    const { methods, preferredMethod } = await challengeMethods(db, input.userId, input.now);
     if (startingMethod(methods, preferredMethod) === "code") await sendSecondFactorCode(db, input);
   } catch (error) {
     console.error("Twofold: could not send the sign-in code:", describeErrorForLog(error));
@@ -127,13 +128,13 @@ export type CodeNotice =
   | { state: "none" };
 
 /** Where the session's code went, for the page to say; never the code itself. */
-export function codeNotice(
+export async function codeNotice(
   db: Db,
   binding: { userId: number; sessionTokenHash: string },
   now = new Date(),
-): CodeNotice {
+): Promise<CodeNotice> {
   const key = { ...binding, purpose: "second_factor" as const };
-  const live = liveCode(db, key, now);
+  const live = await liveCode(db, key, now);
   if (live) {
     return {
       state: "waiting",
@@ -142,7 +143,7 @@ export function codeNotice(
       fallback: live.fallbackReason,
     };
   }
-  const last = lastCodeOf(db, key);
+  const last = await lastCodeOf(db, key);
   if (last?.voidedAt && last.failures > 0) return { state: "used_up" };
   if (last && !last.voidedAt && !last.usedAt && last.expiresAt <= now) return { state: "expired" };
   return { state: "none" };

@@ -18,11 +18,11 @@ export async function announceFactorLock(
   organisation: { name: string },
 ): Promise<void> {
   const failures =
-    db.select({ failures: users.secondFactorConsecutiveFailures }).from(users).where(eq(users.id, user.id)).get()
+    (await db.select({ failures: users.secondFactorConsecutiveFailures }).from(users).where(eq(users.id, user.id)))[0]
       ?.failures ?? 0;
   await notifyUser(user, organisation, secondFactorLocked({ failures }));
   // Only those who can press "Unlock" for this user are told.
-  for (const admin of administratorsWhoMayActOn(db, user.organisationId, user.id)) {
+  for (const admin of await administratorsWhoMayActOn(db, user.organisationId, user.id)) {
     await notifyUser(admin, organisation, secondFactorLockedForAdministrator({ user, failures }));
   }
 }

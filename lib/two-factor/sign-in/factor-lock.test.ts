@@ -26,7 +26,7 @@ const HOUR = 60 * 60 * 1000;
 const at = (ms: number) => new Date(start.getTime() + ms);
 
 async function enrolled(db: Db, userId: number) {
-  const started = startAuthenticatorEnrolment(db, userId, keys, start);
+  const started = await startAuthenticatorEnrolment(db, userId, keys, start);
   if (!started.ok) throw new Error("could not start");
   const confirmed = await confirmAuthenticatorEnrolment(db, userId, totpCodeAt(started.secret, start), keys, start);
   if (!confirmed.ok) throw new Error(confirmed.reason);
@@ -62,14 +62,14 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
         factorLocked: false,
       });
     }
-    expect(secondFactorLock(db, user.id)).toBeNull();
+    expect(await secondFactorLock(db, user.id)).toBeNull();
     // The 100th reaches the organisation's limit (100 by default) and locks.
     expect(await check(wrongCode(secret, at(99 * HOUR)), at(99 * HOUR))).toEqual({
       outcome: "wrong",
       codeProblem: null,
       factorLocked: true,
     });
-    expect(secondFactorLock(db, user.id)).toEqual({ lockedAt: at(99 * HOUR), failures: 100 });
+    expect(await secondFactorLock(db, user.id)).toEqual({ lockedAt: at(99 * HOUR), failures: 100 });
     // The 101st is refused unchecked, and so is the right code, days later.
     expect(await check(wrongCode(secret, at(100 * HOUR)), at(100 * HOUR))).toEqual({
       outcome: "locked",
@@ -77,7 +77,7 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
     });
     const daysLater = at(200 * HOUR);
     expect(await check(totpCodeAt(secret, daysLater), daysLater)).toEqual({ outcome: "locked", retryAt: null });
-    expect(secondFactorLock(db, user.id)?.failures).toBe(100);
+    expect((await secondFactorLock(db, user.id))?.failures).toBe(100);
 
     // A recovery code still works, and lifts the lock.
     expect(await check(recoveryCodes[0]!, daysLater)).toEqual({
@@ -85,8 +85,8 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
       method: "recovery_code",
       unlocked: true,
     });
-    expect(secondFactorLock(db, user.id)).toBeNull();
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()?.secondFactorConsecutiveFailures).toBe(0);
+    expect(await secondFactorLock(db, user.id)).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, user.id)))[0]?.secondFactorConsecutiveFailures).toBe(0);
     const afterwards = at(201 * HOUR);
     expect(await check(totpCodeAt(secret, afterwards), afterwards)).toEqual({
       outcome: "verified",
@@ -96,10 +96,10 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
   });
 
   it("locks at the organisation's own limit, and an administrator's Unlock clears it", async () => {
-    db.update(organisations)
+    await db
+      .update(organisations)
       .set({ secondFactorLockoutLimit: 10 })
-      .where(eq(organisations.id, user.organisationId))
-      .run();
+      .where(eq(organisations.id, user.organisationId));
     for (let i = 0; i < 9; i++)
       expect((await check(wrongCode(secret, at(i * HOUR)), at(i * HOUR))).outcome).toBe("wrong");
     expect(await check(wrongCode(secret, at(9 * HOUR)), at(9 * HOUR))).toMatchObject({
@@ -108,7 +108,7 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
     });
     expect(await check(totpCodeAt(secret, at(10 * HOUR)), at(10 * HOUR))).toEqual({ outcome: "locked", retryAt: null });
 
-    expect(clearFactorFailures(db, user.id)).toEqual({ lockedAt: at(9 * HOUR), failures: 10 });
+    expect(await clearFactorFailures(db, user.id)).toEqual({ lockedAt: at(9 * HOUR), failures: 10 });
     expect(await check(totpCodeAt(secret, at(11 * HOUR)), at(11 * HOUR))).toMatchObject({
       outcome: "verified",
       method: "totp",
@@ -116,13 +116,13 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
   });
 
   it("never lets an organisation's limit go above 100", async () => {
-    db.update(organisations)
+    await db
+      .update(organisations)
       .set({ secondFactorLockoutLimit: 1000 })
-      .where(eq(organisations.id, user.organisationId))
-      .run();
-    for (let i = 0; i < 99; i++) reserveFactorFailure(db, user.id, at(i));
-    expect(reserveFactorFailure(db, user.id, at(100))).toEqual({ ok: true, failures: 100, locksIfWrong: true });
-    expect(reserveFactorFailure(db, user.id, at(101))).toEqual({ ok: false, locked: true });
+      .where(eq(organisations.id, user.organisationId));
+    for (let i = 0; i < 99; i++) await reserveFactorFailure(db, user.id, at(i));
+    expect(await reserveFactorFailure(db, user.id, at(100))).toEqual({ ok: true, failures: 100, locksIfWrong: true });
+    expect(await reserveFactorFailure(db, user.id, at(101))).toEqual({ ok: false, locked: true });
   });
 
   it("a success in between starts the count again", async () => {
@@ -134,28 +134,28 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
         factorLocked: false,
       });
     }
-    expect(secondFactorLock(db, user.id)).toBeNull();
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()?.secondFactorConsecutiveFailures).toBe(99);
+    expect(await secondFactorLock(db, user.id)).toBeNull();
+    expect((await db.select().from(users).where(eq(users.id, user.id)))[0]?.secondFactorConsecutiveFailures).toBe(99);
   });
 
   it("a concurrent burst cannot exceed the cap", async () => {
     // A generous window, so that only the cap stands in the way of the burst.
-    db.update(organisations)
+    await db
+      .update(organisations)
       .set({ secondFactorLockoutLimit: 10, secondFactorFailureLimit: 100 })
-      .where(eq(organisations.id, user.organisationId))
-      .run();
+      .where(eq(organisations.id, user.organisationId));
     const results = await Promise.all(Array.from({ length: 40 }, () => check(wrongCode(secret, start), start)));
     expect(results.filter((result) => result.outcome === "wrong")).toHaveLength(10);
     expect(results.filter((result) => result.outcome === "wrong" && result.factorLocked)).toHaveLength(1);
     expect(results.filter((result) => result.outcome === "locked" && result.retryAt === null)).toHaveLength(30);
-    expect(secondFactorLock(db, user.id)?.failures).toBe(10);
+    expect((await secondFactorLock(db, user.id))?.failures).toBe(10);
   });
 
   it("while locked, guessing recovery codes stays under the window limit", async () => {
-    db.update(users)
+    await db
+      .update(users)
       .set({ secondFactorConsecutiveFailures: 100, secondFactorLockedAt: start })
-      .where(eq(users.id, user.id))
-      .run();
+      .where(eq(users.id, user.id));
     for (let i = 0; i < 10; i++)
       expect(await check("aaaa-bbbb-cccc", at(i))).toEqual({
         outcome: "wrong",
@@ -164,16 +164,16 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
       });
     expect(await check(recoveryCodes[0]!, at(10))).toEqual({ outcome: "locked", retryAt: at(15 * 60_000) });
     // Still locked by the cap, and the count did not grow past it.
-    expect(secondFactorLock(db, user.id)).toEqual({ lockedAt: start, failures: 100 });
+    expect(await secondFactorLock(db, user.id)).toEqual({ lockedAt: start, failures: 100 });
     expect(await check(recoveryCodes[0]!, at(15 * 60_000))).toMatchObject({ outcome: "verified", unlocked: true });
   });
 
-  it("uses the organisation's window limit", () => {
-    db.update(organisations)
+  it("uses the organisation's window limit", async () => {
+    await db
+      .update(organisations)
       .set({ secondFactorFailureLimit: 5, failureWindowMinutes: 60 })
-      .where(eq(organisations.id, user.organisationId))
-      .run();
-    expect(secondFactorLimitKey(db, user.id)).toEqual({
+      .where(eq(organisations.id, user.organisationId));
+    expect(await secondFactorLimitKey(db, user.id)).toEqual({
       scope: "second_factor",
       key: String(user.id),
       limit: 5,
@@ -182,13 +182,13 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
   });
 
   it("audits the lock, and the unlock by a recovery code, at sign-in", async () => {
-    db.update(organisations)
+    await db
+      .update(organisations)
       .set({ secondFactorLockoutLimit: 10 })
-      .where(eq(organisations.id, user.organisationId))
-      .run();
+      .where(eq(organisations.id, user.organisationId));
     const context = { ip: "192.0.2.1", userAgent: "test" };
     const signIn = async (code: string, now: Date) => {
-      const { token } = createSession(db, { userId: user.id, stage: "password", context, now });
+      const { token } = await createSession(db, { userId: user.id, stage: "password", context, now });
       return verifySecondFactor(db, {
         user,
         sessionTokenHash: hashToken(token),
@@ -209,7 +209,7 @@ describe("second-factor lock after consecutive failures (NIST SP 800-63B-4 §3.2
       retryAt: null,
     });
     expect(await signIn(recoveryCodes[1]!, at(11 * HOUR))).toEqual({ outcome: "verified", method: "recovery_code" });
-    const events = db.select({ type: auditEvents.type, details: auditEvents.details }).from(auditEvents).all();
+    const events = await db.select({ type: auditEvents.type, details: auditEvents.details }).from(auditEvents);
     expect(events.filter((event) => event.type === "two_factor.locked").map((event) => event.details)).toEqual([
       { lock: "consecutive" },
       { lock: "consecutive" },

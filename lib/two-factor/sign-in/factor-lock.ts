@@ -19,13 +19,14 @@ import { FAILURE_LIMIT, FAILURE_WINDOW_MS, type LimitKey } from "@/lib/auth/atte
 export const MAX_SECOND_FACTOR_LOCKOUT_LIMIT = 100;
 
 /** The window limit of a user's second factor, with their organisation's numbers. */
-export function secondFactorLimitKey(db: Executor, userId: number): LimitKey {
-  const settings = db
-    .select({ limit: organisations.secondFactorFailureLimit, windowMinutes: organisations.failureWindowMinutes })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(users.id, userId))
-    .get();
+export async function secondFactorLimitKey(db: Executor, userId: number): Promise<LimitKey> {
+  const settings = (
+    await db
+      .select({ limit: organisations.secondFactorFailureLimit, windowMinutes: organisations.failureWindowMinutes })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(eq(users.id, userId))
+  )[0];
   return {
     scope: "second_factor",
     key: String(userId),
@@ -37,12 +38,13 @@ export function secondFactorLimitKey(db: Executor, userId: number): LimitKey {
 export type FactorLock = { lockedAt: Date; failures: number };
 
 /** When the user's second factor is locked by the cap: since when, after how many failures. */
-export function secondFactorLock(db: Executor, userId: number): FactorLock | null {
-  const row = db
-    .select({ lockedAt: users.secondFactorLockedAt, failures: users.secondFactorConsecutiveFailures })
-    .from(users)
-    .where(eq(users.id, userId))
-    .get();
+export async function secondFactorLock(db: Executor, userId: number): Promise<FactorLock | null> {
+  const row = (
+    await db
+      .select({ lockedAt: users.secondFactorLockedAt, failures: users.secondFactorConsecutiveFailures })
+      .from(users)
+      .where(eq(users.id, userId))
+  )[0];
   return row?.lockedAt ? { lockedAt: row.lockedAt, failures: row.failures } : null;
 }
 
@@ -58,17 +60,18 @@ export type FailureReservation =
  * once; if it turns out right, `clearFactorFailures` takes the lock back.
  * Refused (nothing counted) when the factor is already locked.
  */
-export function reserveFactorFailure(db: Executor, userId: number, now: Date): FailureReservation {
+export async function reserveFactorFailure(db: Executor, userId: number, now: Date): Promise<FailureReservation> {
   const limit = sql`min(${MAX_SECOND_FACTOR_LOCKOUT_LIMIT}, (select ${organisations.secondFactorLockoutLimit} from ${organisations} where ${organisations.id} = ${users.organisationId}))`;
-  const row = db
-    .update(users)
-    .set({
-      secondFactorConsecutiveFailures: sql`${users.secondFactorConsecutiveFailures} + 1`,
-      secondFactorLockedAt: sql`case when ${users.secondFactorConsecutiveFailures} + 1 >= ${limit} then ${now.getTime()} else null end`,
-    })
-    .where(and(eq(users.id, userId), isNull(users.secondFactorLockedAt)))
-    .returning({ failures: users.secondFactorConsecutiveFailures, lockedAt: users.secondFactorLockedAt })
-    .get();
+  const row = (
+    await db
+      .update(users)
+      .set({
+        secondFactorConsecutiveFailures: sql`${users.secondFactorConsecutiveFailures} + 1`,
+        secondFactorLockedAt: sql`case when ${users.secondFactorConsecutiveFailures} + 1 >= ${limit} then ${now.getTime()} else null end`,
+      })
+      .where(and(eq(users.id, userId), isNull(users.secondFactorLockedAt)))
+      .returning({ failures: users.secondFactorConsecutiveFailures, lockedAt: users.secondFactorLockedAt })
+  )[0];
   if (!row) return { ok: false, locked: true };
   return { ok: true, failures: row.failures, locksIfWrong: row.lockedAt !== null };
 }
@@ -78,29 +81,29 @@ export function reserveFactorFailure(db: Executor, userId: number, now: Date): F
  * this session never stored): gives back what reserveFactorFailure counted,
  * and the lock it set, if any.
  */
-export function releaseFactorFailure(
+export async function releaseFactorFailure(
   db: Executor,
   userId: number,
   reservation: Extract<FailureReservation, { ok: true }>,
-): void {
-  db.update(users)
+): Promise<void> {
+  await db
+    .update(users)
     .set({
       secondFactorConsecutiveFailures: sql`max(0, ${users.secondFactorConsecutiveFailures} - 1)`,
       ...(reservation.locksIfWrong ? { secondFactorLockedAt: null } : {}),
     })
-    .where(eq(users.id, userId))
-    .run();
+    .where(eq(users.id, userId));
 }
 
 /**
  * A success (or an administrator's "Unlock"): the count starts again and the
  * lock goes. Returns the lock that was cleared, for the audit log.
  */
-export function clearFactorFailures(db: Executor, userId: number): FactorLock | null {
-  const before = secondFactorLock(db, userId);
-  db.update(users)
+export async function clearFactorFailures(db: Executor, userId: number): Promise<FactorLock | null> {
+  const before = await secondFactorLock(db, userId);
+  await db
+    .update(users)
     .set({ secondFactorConsecutiveFailures: 0, secondFactorLockedAt: null })
-    .where(eq(users.id, userId))
-    .run();
+    .where(eq(users.id, userId));
   return before;
 }

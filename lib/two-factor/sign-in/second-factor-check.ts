@@ -73,27 +73,27 @@ type CodeInput = {
 export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<CodeCheck> {
   const now = input.now ?? new Date();
   // Counted per user, not per session: signing in again does not reset it.
-  const limitKey = secondFactorLimitKey(db, input.userId);
+  const limitKey = await secondFactorLimitKey(db, input.userId);
   const isRecoveryCode = Boolean(normaliseRecoveryCode(input.code));
   // Locked by the cap: only a recovery code is still checked (it is how the user gets back in).
-  const lock = secondFactorLock(db, input.userId);
+  const lock = await secondFactorLock(db, input.userId);
   if (lock && !isRecoveryCode) return { outcome: "locked", retryAt: null };
-  const attempt = beginAttempt(db, [limitKey], now);
+  const attempt = await beginAttempt(db, [limitKey], now);
   if (!attempt.allowed) return { outcome: "locked", retryAt: attempt.retryAt };
   // Counted before it is checked, so a burst of concurrent guesses cannot pass the cap.
   // While locked, a recovery code is not counted: the lock is already there.
-  const reservation = lock ? null : reserveFactorFailure(db, input.userId, now);
+  const reservation = lock ? null : await reserveFactorFailure(db, input.userId, now);
   if (reservation && !reservation.ok && !isRecoveryCode) {
     // A concurrent request locked it in the meantime: this code is not checked.
-    forgiveAttempt(db, attempt);
+    await forgiveAttempt(db, attempt);
     return { outcome: "locked", retryAt: null };
   }
   let verified: VerifiedMethod | null = null;
   let codeProblem: CodeProblem = null;
   if (isRecoveryCode) {
-    if (consumeRecoveryCode(db, input.userId, input.code, input.keys, now)) verified = "recovery_code";
+    if (await consumeRecoveryCode(db, input.userId, input.code, input.keys, now)) verified = "recovery_code";
   } else if (input.method === "code") {
-    const check = checkCode(db, { ...input, purpose: "second_factor", now });
+    const check = await checkCode(db, { ...input, purpose: "second_factor", now });
     if (check.ok) verified = "code";
     else codeProblem = check.reason === "wrong" ? (check.voided ? "voided" : null) : check.reason;
   } else if (await verifyAuthenticatorCode(db, input.userId, input.code, input.keys, now)) {
@@ -101,9 +101,9 @@ export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<C
   }
   if (!verified)
     return { outcome: "wrong", codeProblem, factorLocked: Boolean(reservation?.ok && reservation.locksIfWrong) };
-  forgiveAttempt(db, attempt, [limitKey]);
+  await forgiveAttempt(db, attempt, [limitKey]);
   // A success starts the count again; a recovery code also lifts the lock (NIST SP 800-63B-4 §3.2.2).
-  clearFactorFailures(db, input.userId);
+  await clearFactorFailures(db, input.userId);
   return { outcome: "verified", method: verified, unlocked: lock !== null || Boolean(reservation && !reservation.ok) };
 }
 
@@ -112,9 +112,9 @@ export async function checkSecondFactorCode(db: Db, input: CodeInput): Promise<C
  * sent, when codes are one of the user's methods and one is waiting, else
  * the authenticator app.
  */
-export function confirmationMethod(db: Db, userId: number, sessionTokenHash: string): CodeMethod {
-  const codeWaiting = liveCode(db, { userId, sessionTokenHash, purpose: "second_factor" });
-  return codeWaiting && twoFactorStateOfUser(db, userId).methods.includes("code") ? "code" : "totp";
+export async function confirmationMethod(db: Db, userId: number, sessionTokenHash: string): Promise<CodeMethod> {
+  const codeWaiting = await liveCode(db, { userId, sessionTokenHash, purpose: "second_factor" });
+  return codeWaiting && (await twoFactorStateOfUser(db, userId)).methods.includes("code") ? "code" : "totp";
 }
 
 /**
@@ -122,7 +122,7 @@ export function confirmationMethod(db: Db, userId: number, sessionTokenHash: str
  * verifying a mobile number) under the user's second-factor failure limit,
  * so no form is a faster way to guess.
  */
-export function checkSentCodeUnderLimit(
+export async function checkSentCodeUnderLimit(
   db: Db,
   input: {
     userId: number;
@@ -132,13 +132,13 @@ export function checkSentCodeUnderLimit(
     keys: KeyRing;
     now?: Date;
   },
-): ReturnType<typeof checkCode> | { ok: false; reason: "locked"; retryAt: Date } {
+): Promise<ReturnType<typeof checkCode> | { ok: false; reason: "locked"; retryAt: Date }> {
   const now = input.now ?? new Date();
-  const attempt = beginAttempt(db, [secondFactorLimitKey(db, input.userId)], now);
+  const attempt = await beginAttempt(db, [await secondFactorLimitKey(db, input.userId)], now);
   if (!attempt.allowed) return { ok: false, reason: "locked", retryAt: attempt.retryAt };
-  const check = checkCode(db, { ...input, now });
+  const check = await checkCode(db, { ...input, now });
   // A right code takes back only its own provisional failure: it proves a mailbox or phone, not the second factor.
-  if (check.ok) forgiveAttempt(db, attempt);
+  if (check.ok) await forgiveAttempt(db, attempt);
   return check;
 }
 
@@ -156,8 +156,11 @@ type ChallengeInput = {
 export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise<ChallengeResult> {
   const { user, context } = input;
   const now = input.now ?? new Date();
-  const audit = (type: Parameters<typeof recordAuditEvent>[1]["type"], details?: Record<string, string | number>) =>
-    recordAuditEvent(db, {
+  const audit = async (
+    type: Parameters<typeof recordAuditEvent>[1]["type"],
+    details?: Record<string, string | number>,
+  ) =>
+    await recordAuditEvent(db, {
       type,
       organisationId: user.organisationId,
       actorUserId: user.id,
@@ -176,12 +179,14 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
     now,
   });
   if (check.outcome === "locked") {
-    audit("two_factor.locked", { lock: check.retryAt ? "window" : "consecutive" });
+    await audit("two_factor.locked", { lock: check.retryAt ? "window" : "consecutive" });
     return check;
   }
   if (check.outcome === "verified") {
-    audit(check.method === "recovery_code" ? "recovery_code.used" : "two_factor.succeeded", { method: check.method });
-    if (check.unlocked) audit("two_factor.unlocked", { by: "recovery_code" });
+    await audit(check.method === "recovery_code" ? "recovery_code.used" : "two_factor.succeeded", {
+      method: check.method,
+    });
+    if (check.unlocked) await audit("two_factor.unlocked", { by: "recovery_code" });
     return { outcome: "verified", method: check.method };
   }
 
@@ -203,7 +208,7 @@ export type FailureResult = Extract<ChallengeResult, { outcome: "wrong" | "sessi
  * ends after CODES_PER_SESSION) and audited; the per-user lock is counted by
  * the caller's beginAttempt, and reported here when this failure set it.
  */
-export function countFailedSecondFactor(
+export async function countFailedSecondFactor(
   db: Db,
   input: {
     user: { id: number; organisationId: number };
@@ -215,10 +220,13 @@ export function countFailedSecondFactor(
     factorLocked: boolean;
     details?: Record<string, string>;
   },
-): FailureResult {
+): Promise<FailureResult> {
   const { user, context, now } = input;
-  const audit = (type: Parameters<typeof recordAuditEvent>[1]["type"], details?: Record<string, string | number>) =>
-    recordAuditEvent(db, {
+  const audit = async (
+    type: Parameters<typeof recordAuditEvent>[1]["type"],
+    details?: Record<string, string | number>,
+  ) =>
+    await recordAuditEvent(db, {
       type,
       organisationId: user.organisationId,
       actorUserId: user.id,
@@ -227,20 +235,21 @@ export function countFailedSecondFactor(
       details,
       at: now,
     });
-  const counted = db
-    .update(sessions)
-    .set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })
-    .where(eq(sessions.tokenHash, input.sessionTokenHash))
-    .returning({ failures: sessions.secondFactorFailures })
-    .get();
+  const counted = (
+    await db
+      .update(sessions)
+      .set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })
+      .where(eq(sessions.tokenHash, input.sessionTokenHash))
+      .returning({ failures: sessions.secondFactorFailures })
+  )[0];
   const failures = counted?.failures ?? CODES_PER_SESSION;
-  audit("two_factor.failed", { failuresInSession: failures, ...input.details });
-  const lockedNow = lockedUntilNow(db, secondFactorLimitKey(db, user.id), now);
+  await audit("two_factor.failed", { failuresInSession: failures, ...input.details });
+  const lockedNow = await lockedUntilNow(db, await secondFactorLimitKey(db, user.id), now);
   const { factorLocked } = input;
-  if (factorLocked) audit("two_factor.locked", { lock: "consecutive" });
-  else if (lockedNow) audit("two_factor.locked", { lock: "window" });
+  if (factorLocked) await audit("two_factor.locked", { lock: "consecutive" });
+  else if (lockedNow) await audit("two_factor.locked", { lock: "window" });
   if (failures >= CODES_PER_SESSION) {
-    db.delete(sessions).where(eq(sessions.tokenHash, input.sessionTokenHash)).run();
+    await db.delete(sessions).where(eq(sessions.tokenHash, input.sessionTokenHash));
     return { outcome: "session_ended", lockedUntil: lockedNow, factorLocked };
   }
   return {

@@ -12,18 +12,19 @@ export type StageAfterPassword = { stage: SessionStage; rememberedBrowser: boole
  * organisation chose), or fully signed in (2FA disabled for them, optional and
  * not set up, or a browser they asked us to remember).
  */
-export function stageAfterPassword(
+export async function stageAfterPassword(
   db: Db,
   userId: number,
   trustedBrowserToken: string | null,
   now = new Date(),
-): StageAfterPassword {
-  const { requirement, hasFactor, lostOwnFactor, setupStage } = twoFactorStateOfUser(db, userId, now);
-  recordRequiredSince(db, userId, requirement, now);
+): Promise<StageAfterPassword> {
+  const { requirement, hasFactor, lostOwnFactor, setupStage } = await twoFactorStateOfUser(db, userId, now);
+  await recordRequiredSince(db, userId, requirement, now);
   if (requirement.level === "disabled" || requirement.level === "exempt")
     return { stage: "active", rememberedBrowser: false };
   if (hasFactor) {
-    if (isTrustedBrowser(db, userId, trustedBrowserToken, now)) return { stage: "active", rememberedBrowser: true };
+    if (await isTrustedBrowser(db, userId, trustedBrowserToken, now))
+      return { stage: "active", rememberedBrowser: true };
     return { stage: "password", rememberedBrowser: false };
   }
   return { stage: requirement.level === "required" || lostOwnFactor ? setupStage : "active", rememberedBrowser: false };

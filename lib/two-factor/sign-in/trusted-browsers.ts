@@ -7,23 +7,21 @@ import type { RequestContext } from "@/lib/request-context";
 export const TRUSTED_BROWSER_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
 
 /** Remembers this browser for one user: returns the token for its cookie, of which only the hash is kept. */
-export function rememberBrowser(
+export async function rememberBrowser(
   db: Executor,
   input: { userId: number; context: RequestContext; now?: Date },
-): { token: string; expiresAt: Date } {
+): Promise<{ token: string; expiresAt: Date }> {
   const now = input.now ?? new Date();
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + TRUSTED_BROWSER_LIFETIME_MS);
-  db.insert(trustedBrowsers)
-    .values({
-      userId: input.userId,
-      tokenHash: hashToken(token),
-      userAgent: input.context.userAgent,
-      ip: input.context.ip,
-      createdAt: now,
-      expiresAt,
-    })
-    .run();
+  await db.insert(trustedBrowsers).values({
+    userId: input.userId,
+    tokenHash: hashToken(token),
+    userAgent: input.context.userAgent,
+    ip: input.context.ip,
+    createdAt: now,
+    expiresAt,
+  });
   return { token, expiresAt };
 }
 
@@ -31,14 +29,14 @@ export function rememberBrowser(
  * Whether `token` remembers this browser for `userId`. The server enforces
  * the expiry, and a token is worth nothing to any other user.
  */
-export function isTrustedBrowser(
+export async function isTrustedBrowser(
   db: Executor,
   userId: number,
   token: string | null | undefined,
   now = new Date(),
-): boolean {
+): Promise<boolean> {
   if (!token) return false;
-  const used = db
+  const used = await db
     .update(trustedBrowsers)
     .set({ lastUsedAt: now })
     .where(
@@ -47,13 +45,12 @@ export function isTrustedBrowser(
         eq(trustedBrowsers.userId, userId),
         gt(trustedBrowsers.expiresAt, now),
       ),
-    )
-    .run();
+    );
   return used.changes === 1;
 }
 
-export function listTrustedBrowsers(db: Executor, userId: number, now = new Date()) {
-  return db
+export async function listTrustedBrowsers(db: Executor, userId: number, now = new Date()) {
+  return await db
     .select({
       id: trustedBrowsers.id,
       userAgent: trustedBrowsers.userAgent,
@@ -64,33 +61,31 @@ export function listTrustedBrowsers(db: Executor, userId: number, now = new Date
     })
     .from(trustedBrowsers)
     .where(and(eq(trustedBrowsers.userId, userId), gt(trustedBrowsers.expiresAt, now)))
-    .orderBy(desc(trustedBrowsers.createdAt))
-    .all();
+    .orderBy(desc(trustedBrowsers.createdAt));
 }
 
 /** Forgets one remembered browser; scoped to the user so no one can forget another's. */
-export function forgetTrustedBrowser(db: Executor, userId: number, id: number): boolean {
+export async function forgetTrustedBrowser(db: Executor, userId: number, id: number): Promise<boolean> {
   return (
-    db
-      .delete(trustedBrowsers)
-      .where(and(eq(trustedBrowsers.userId, userId), eq(trustedBrowsers.id, id)))
-      .run().changes > 0
+    (await db.delete(trustedBrowsers).where(and(eq(trustedBrowsers.userId, userId), eq(trustedBrowsers.id, id))))
+      .changes > 0
   );
 }
 
 /** Every remembered browser of a user stops working: on reset, disable, password change, sign-out everywhere. */
-export function forgetTrustedBrowsersOfUser(db: Executor, userId: number): number {
-  return db.delete(trustedBrowsers).where(eq(trustedBrowsers.userId, userId)).run().changes;
+export async function forgetTrustedBrowsersOfUser(db: Executor, userId: number): Promise<number> {
+  return (await db.delete(trustedBrowsers).where(eq(trustedBrowsers.userId, userId))).changes;
 }
 
-export function forgetTrustedBrowsersOfOrganisation(db: Executor, organisationId: number): number {
-  return db
-    .delete(trustedBrowsers)
-    .where(
-      inArray(
-        trustedBrowsers.userId,
-        db.select({ id: users.id }).from(users).where(eq(users.organisationId, organisationId)),
-      ),
-    )
-    .run().changes;
+export async function forgetTrustedBrowsersOfOrganisation(db: Executor, organisationId: number): Promise<number> {
+  return (
+    await db
+      .delete(trustedBrowsers)
+      .where(
+        inArray(
+          trustedBrowsers.userId,
+          db.select({ id: users.id }).from(users).where(eq(users.organisationId, organisationId)),
+        ),
+      )
+  ).changes;
 }
