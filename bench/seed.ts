@@ -105,7 +105,7 @@ async function insertTotpUsers(
           passwordChangedAt: new Date(),
         })
         .returning({ id: users.id })
-    )[0];
+    )[0]!;
     const totpSecret = generateTotpSecret();
     await db.insert(totpCredentials).values({
       userId: user.id,
@@ -125,13 +125,13 @@ async function insertDirectory(
 ): Promise<{ organisationId: number; adminId: number }> {
   const organisation = (
     await db.insert(organisations).values({ name: input.name }).returning({ id: organisations.id })
-  )[0];
+  )[0]!;
   const role = (
     await db
       .insert(roles)
       .values({ organisationId: organisation.id, name: "Directory reader", permissions: ["users:read"] })
       .returning({ id: roles.id })
-  )[0];
+  )[0]!;
   const admin = (
     await db
       .insert(users)
@@ -142,7 +142,7 @@ async function insertDirectory(
         passwordHash: input.passwordHash,
       })
       .returning({ id: users.id })
-  )[0];
+  )[0]!;
   await db.insert(userRoles).values({ userId: admin.id, roleId: role.id });
   // One raw prepared statement on the same connection, inside the caller's
   // transaction: 100,000 Drizzle builders would cost more than the inserts.
@@ -173,7 +173,7 @@ export async function seedMainDatabase(file: string, key: Buffer, counts: MainSe
     return db.transaction(async (tx) => {
       const organisation = (
         await tx.insert(organisations).values({ name: "Bench" }).returning({ id: organisations.id })
-      )[0];
+      )[0]!;
       const common = { organisationId: organisation.id, passwordHash, keys: createKeyRing([key]) };
       const pageUsers = await insertTotpUsers(tx, { ...common, prefix: "page", count: counts.pageUsers });
       const signInUsers = await insertTotpUsers(tx, { ...common, prefix: "signin", count: counts.signInUsers });

@@ -94,8 +94,9 @@ function sqliteExecutor(client: Database.Database, gate: TransactionGate) {
     await gate.admit();
     const statement = prepare(text);
     if (method === "run" || !statement.reader) {
-      statement.run(...params);
-      return { rows: [] };
+      // `changes` is read by changedRows(); PostgreSQL's driver says `rowCount`.
+      const { changes } = statement.run(...params);
+      return { rows: [], changes };
     }
     // Drizzle maps rows by position, so it asks for arrays.
     if (method === "get") return { rows: statement.raw(true).get(...params) as unknown[] };
@@ -156,6 +157,14 @@ export async function queryRows<Row>(executor: Executor, query: SQL): Promise<Ro
   return statement.all(...params) as Row[];
 }
 
+/** Runs a hand-written statement that returns no rows; says how many rows it changed. */
+export async function runStatement(executor: Executor, query: SQL): Promise<number> {
+  const state = sqliteStateOf(executor);
+  const { sql: text, params } = sqliteDialect.sqlToQuery(query);
+  await state.gate.admit();
+  return state.client.prepare(text).run(...params).changes;
+}
+
 /** The database and every transaction on it share one session object: the state is found through it. */
 function sqliteStateOf(executor: Executor): SqliteState {
   const state = sessionStates.get(sessionOf(executor));
@@ -171,4 +180,10 @@ const globalForDb = globalThis as unknown as { twofoldDb?: Db };
 export function getDb(): Db {
   globalForDb.twofoldDb ??= openDatabase();
   return globalForDb.twofoldDb;
+}
+
+/** How many rows an insert, update or delete without `returning()` changed, on either database. */
+export function changedRows(result: unknown): number {
+  const outcome = result as { changes?: number; rowCount?: number | null };
+  return outcome.changes ?? outcome.rowCount ?? 0;
 }

@@ -67,13 +67,13 @@ export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> 
                 .insert(roles)
                 .values({ ...role, organisationId: organisation.id })
                 .returning()
-            )[0].id,
+            )[0]!.id,
           ] as const,
       ),
     ]);
     const engineering = (
       await tx.insert(groups).values({ organisationId: organisation.id, name: "Engineering" }).returning()
-    )[0];
+    )[0]!;
     await tx.insert(groupRoles).values({ groupId: engineering.id, roleId: roleIds.get("Engineer")! });
 
     for (const login of logins) {
@@ -88,7 +88,7 @@ export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> 
             passwordChangedAt: new Date(),
           })
           .returning()
-      )[0];
+      )[0]!;
       if ("role" in login) await tx.insert(userRoles).values({ userId: user.id, roleId: roleIds.get(login.role)! });
       if ("group" in login) await tx.insert(groupMembers).values({ groupId: engineering.id, userId: user.id });
     }

@@ -235,7 +235,7 @@ test.describe("API accounts", () => {
         .insert(roles)
         .values({ organisationId: admin.organisationId, name: `Reader ${Date.now()}`, permissions: ["users:read"] })
         .returning()
-    )[0];
+    )[0]!;
     const strongest = (
       await db
         .insert(roles)
@@ -245,7 +245,7 @@ test.describe("API accounts", () => {
           permissions: ["users:read", "users:manage", "settings:manage"],
         })
         .returning()
-    )[0];
+    )[0]!;
     await signInAs(context, admin);
     await page.goto("/admin/users");
     await page.getByRole("button", { name: "New API account" }).click();

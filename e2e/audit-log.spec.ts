@@ -181,7 +181,7 @@ test("a page of events keeps its filter; the table fits at 1280 px and scrolls i
   const ana = await createUser({ organisationId: admin.organisationId, name: "Ana Lima" });
   const night = (
     await db.insert(groups).values({ organisationId: admin.organisationId, name: "Night shift" }).returning()
-  )[0];
+  )[0]!;
   for (let i = 0; i < 55; i++) await record(db, admin.organisationId, { type: "code.sent", target: ana });
   // Long details: they wrap or fold, and never widen the table.
   await record(db, admin.organisationId, {

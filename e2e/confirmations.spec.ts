@@ -66,7 +66,7 @@ test("“Delete role” cancelled in its dialog leaves the role", async ({ page,
       .insert(roles)
       .values({ organisationId: admin.organisationId, name: "Auditor", permissions: ["audit:read"] })
       .returning()
-  )[0];
+  )[0]!;
   await signInAs(context, admin);
   await page.goto(`/admin/roles/${auditor.id}`);
   const trigger = page.getByRole("button", { name: "Delete role Auditor" });

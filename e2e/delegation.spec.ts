@@ -162,7 +162,7 @@ async function createGroup(
   name: string,
   contents: { roleIds?: number[]; memberIds?: number[] } = {},
 ) {
-  const group = (await db.insert(groups).values({ organisationId, name }).returning())[0];
+  const group = (await db.insert(groups).values({ organisationId, name }).returning())[0]!;
   for (const roleId of contents.roleIds ?? []) await db.insert(groupRoles).values({ groupId: group.id, roleId });
   for (const userId of contents.memberIds ?? []) await db.insert(groupMembers).values({ groupId: group.id, userId });
   return group;
@@ -541,7 +541,7 @@ test("an administrator of one organisation replaying admin actions with another'
       .insert(users)
       .values({ organisationId: adminB.organisationId, email: freshAddress(), name: "invitee", passwordHash: null })
       .returning()
-  )[0];
+  )[0]!;
   await insertEmailLink(db, {
     organisationId: adminB.organisationId,
     userId: inviteeB.id,
@@ -814,7 +814,7 @@ test("a role or group carrying permissions the actor lacks cannot be deleted by 
       .insert(roles)
       .values({ organisationId: admin.organisationId, name: "Break glass", permissions: ALL })
       .returning()
-  )[0];
+  )[0]!;
   const standby = await createGroup(db, admin.organisationId, "Standby administrators", { roleIds: [breakGlass.id] });
   const manager = await createUser({
     organisationId: admin.organisationId,

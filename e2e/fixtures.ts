@@ -92,7 +92,7 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
             .insert(organisations)
             .values({ name: `Org ${crypto.randomUUID().slice(0, 8)}` })
             .returning()
-        )[0].id;
+        )[0]!.id;
       const password = `pw-${crypto.randomBytes(9).toString("base64url")}`;
       const name = options.name ?? `Test ${crypto.randomUUID().slice(0, 6)}`;
       const user = (
@@ -106,7 +106,7 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
             ...options.columns,
           })
           .returning()
-      )[0];
+      )[0]!;
       if (options.permissions?.length) {
         const role = (
           await db
@@ -117,7 +117,7 @@ export const test = base.extend<Fixtures, { workerDb: Db }>({
               permissions: options.permissions,
             })
             .returning()
-        )[0];
+        )[0]!;
         await db.insert(userRoles).values({ userId: user.id, roleId: role.id });
       }
       const created: TestUser = { id: user.id, organisationId, email: user.email, name, password };

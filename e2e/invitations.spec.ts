@@ -52,19 +52,19 @@ async function setUpOrganisation(db: Parameters<typeof outboxEmails>[0], organis
       .insert(roles)
       .values({ organisationId, name: `On call ${tag}`, requireTwoFactor: true })
       .returning()
-  )[0];
+  )[0]!;
   const relaxed = (
     await db
       .insert(roles)
       .values({ organisationId, name: `Reader ${tag}` })
       .returning()
-  )[0];
+  )[0]!;
   const group = (
     await db
       .insert(groups)
       .values({ organisationId, name: `Night shift ${tag}` })
       .returning()
-  )[0];
+  )[0]!;
   return { strict, relaxed, group };
 }
 

@@ -54,7 +54,7 @@ test("an invitee cannot choose a common password or their own email address", as
       .insert(users)
       .values({ organisationId: colleague.organisationId, email, name: email, passwordHash: null })
       .returning()
-  )[0];
+  )[0]!;
   const created = await createEmailLink(db, {
     purpose: "invitation",
     userId: invitee.id,

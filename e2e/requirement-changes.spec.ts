@@ -28,7 +28,7 @@ test("a role that starts requiring 2FA records the start at the change; with no 
     .where(eq(organisations.id, admin.organisationId));
   const role = (
     await db.insert(roles).values({ organisationId: admin.organisationId, name: "Support" }).returning()
-  )[0];
+  )[0]!;
   await db.insert(userRoles).values({ userId: member.id, roleId: role.id });
 
   const memberContext = await browser.newContext();

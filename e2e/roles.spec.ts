@@ -31,9 +31,9 @@ test("the roles table: permissions, Requires 2FA, and holders counted once, grou
         requireTwoFactor: true,
       })
       .returning()
-  )[0];
+  )[0]!;
   await db.insert(roles).values({ organisationId: org, name: "Visitors" });
-  const night = (await db.insert(groups).values({ organisationId: org, name: "Night shift" }).returning())[0];
+  const night = (await db.insert(groups).values({ organisationId: org, name: "Night shift" }).returning())[0]!;
   await db.insert(groupRoles).values({ groupId: night.id, roleId: support.id });
   await db.insert(groupMembers).values([
     { groupId: night.id, userId: ana.id },
@@ -165,7 +165,7 @@ test("groups fit a phone: long member addresses wrap, nothing wider than the scr
   const member = await createUser({ organisationId: admin.organisationId, name: "Maximiliano Longname-Example" });
   const night = (
     await db.insert(groups).values({ organisationId: admin.organisationId, name: "Night shift" }).returning()
-  )[0];
+  )[0]!;
   await db.insert(groupMembers).values({ groupId: night.id, userId: member.id });
   await signInAs(context, admin);
   await page.setViewportSize({ width: 390, height: 844 });

@@ -382,7 +382,7 @@ test("OIDC_REQUIRE_MFA_FOR_ADMINS: an SSO user holding an admin permission gets 
       .insert(roles)
       .values({ organisationId: OIDC_E2E_ORGANISATION_ID, name: `Auditors ${login}`, permissions: ["audit:read"] })
       .returning()
-  )[0];
+  )[0]!;
   await db.insert(userRoles).values({ userId: user.id, roleId: role.id });
   const sessionsBefore = (await db.select().from(sessions).where(eq(sessions.userId, user.id))).length;
 

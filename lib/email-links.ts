@@ -1,5 +1,5 @@
+import { changedRows, type Db, type Executor } from "@/db";
 import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
 import { emailLinks, type EmailLinkPurpose } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
 
@@ -90,7 +90,7 @@ export async function insertEmailLink(tx: Executor, input: NewEmailLink): Promis
         expiresAt: new Date(now.getTime() + input.lifetimeMs),
       })
       .returning()
-  )[0];
+  )[0]!;
   return { ok: true, token, link };
 }
 
@@ -180,7 +180,7 @@ export async function findLiveEmailLink(
  */
 export async function consumeEmailLink(db: Executor, linkId: number, now = new Date()): Promise<boolean> {
   return (
-    (
+    changedRows(
       await db
         .update(emailLinks)
         .set({ usedAt: now })
@@ -191,8 +191,8 @@ export async function consumeEmailLink(db: Executor, linkId: number, now = new D
             isNull(emailLinks.revokedAt),
             gt(emailLinks.expiresAt, now),
           ),
-        )
-    ).changes === 1
+        ),
+    ) === 1
   );
 }
 
@@ -202,7 +202,7 @@ export async function revokeEmailLinks(
   scope: { userId: number; purpose: EmailLinkPurpose; sessionTokenHash?: string },
   now = new Date(),
 ): Promise<number> {
-  return (
+  return changedRows(
     await db
       .update(emailLinks)
       .set({ revokedAt: now })
@@ -214,8 +214,8 @@ export async function revokeEmailLinks(
           isNull(emailLinks.revokedAt),
           ...(scope.sessionTokenHash ? [eq(emailLinks.sessionTokenHash, scope.sessionTokenHash)] : []),
         ),
-      )
-  ).changes;
+      ),
+  );
 }
 
 /** The newest link a session was sent for `purpose` that it could still use, if any. */

@@ -15,7 +15,7 @@ export async function startServer(): Promise<void> {
     const outboxWarning = checkOutboxInProduction(env);
     const db = getDb();
     // The server reads only row-bound v2 ciphertexts: values from before key rings are upgraded before any request (lib/keys/secrets.ts).
-    const upgraded = upgradeV1Secrets(db, appKeyRing()).reduce((sum, column) => sum + column.rekeyed, 0);
+    const upgraded = (await upgradeV1Secrets(db, appKeyRing())).reduce((sum, column) => sum + column.rekeyed, 0);
     if (upgraded > 0)
       console.log(`Twofold: ${upgraded} secret(s) from before key rings re-encrypted as v2, bound to their rows.`);
     if (env.NODE_ENV !== "production") {

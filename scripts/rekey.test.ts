@@ -52,7 +52,7 @@ describe("npm run keys:rekey", () => {
     { timeout: 90_000 },
     async () => {
       const seeded = openDatabase(file);
-      const organisationId = (await seeded.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+      const organisationId = (await seeded.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
       await seeded
         .update(organisations)
         .set({ duoSecretKeyEncrypted: encryptSecret("duo-secret", duoSecretKeyBinding(organisationId), ringA) });
@@ -63,7 +63,7 @@ describe("npm run keys:rekey", () => {
               .insert(users)
               .values({ organisationId, email: `u${n}@example.com`, name: `U${n}` })
               .returning()
-          )[0].id,
+          )[0]!.id,
       );
       await seeded
         .insert(totpCredentials)

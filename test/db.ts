@@ -15,7 +15,7 @@ export async function insertUser(
   }: Partial<typeof users.$inferInsert> & { password?: string } = {},
 ): Promise<{ id: number; organisationId: number; email: string; password: string }> {
   const organisationId =
-    columns.organisationId ?? (await db.insert(organisations).values({ name: "Test Org" }).returning())[0].id;
+    columns.organisationId ?? (await db.insert(organisations).values({ name: "Test Org" }).returning())[0]!.id;
   const user = (
     await db
       .insert(users)
@@ -27,6 +27,6 @@ export async function insertUser(
         organisationId,
       })
       .returning()
-  )[0];
+  )[0]!;
   return { id: user.id, organisationId, email: user.email, password };
 }

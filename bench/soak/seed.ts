@@ -41,7 +41,7 @@ async function totpUser(
         ...extra,
       })
       .returning({ id: users.id })
-  )[0];
+  )[0]!;
   const totpSecret = generateTotpSecret();
   await db.insert(totpCredentials).values({
     userId: user.id,
@@ -68,7 +68,7 @@ async function emailCodeUser(common: Common, email: string): Promise<SoakUser> {
         codeDelivery: "email",
       })
       .returning({ id: users.id })
-  )[0];
+  )[0]!;
   return { id: user.id, email };
 }
 
@@ -80,7 +80,7 @@ async function plainUser(common: Common, email: string): Promise<SoakUser> {
       .insert(users)
       .values({ organisationId, email, name: email.split("@")[0]!, passwordHash, passwordChangedAt: new Date() })
       .returning({ id: users.id })
-  )[0];
+  )[0]!;
   return { id: user.id, email };
 }
 
@@ -106,7 +106,7 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
     return db.transaction(async (tx) => {
       const organisationId = (
         await tx.insert(organisations).values({ name: "Soak" }).returning({ id: organisations.id })
-      )[0].id;
+      )[0]!.id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const admin = await totpUser(common, "admin@soak.test");
       const member = await totpUser(common, "member@soak.test");
@@ -119,23 +119,23 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
           .insert(roles)
           .values({ organisationId, name: "Everything", permissions: [...PERMISSIONS] })
           .returning({ id: roles.id })
-      )[0];
+      )[0]!;
       await tx.insert(userRoles).values({ userId: admin.id, roleId: role.id });
       const group = (
         await tx.insert(groups).values({ organisationId, name: "Soakers" }).returning({ id: groups.id })
-      )[0];
+      )[0]!;
       const apiAccount = (
         await tx
           .insert(users)
           .values({ organisationId, email: "api@soak.test", name: "API", isApiAccount: true })
           .returning({ id: users.id })
-      )[0];
+      )[0]!;
       const readers = (
         await tx
           .insert(roles)
           .values({ organisationId, name: "Readers", permissions: ["users:read"] })
           .returning({ id: roles.id })
-      )[0];
+      )[0]!;
       await tx.insert(userRoles).values({ userId: apiAccount.id, roleId: readers.id });
       const apiToken = (
         await createApiToken(tx as unknown as Db, {
@@ -147,7 +147,7 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
 
       const bystanderId = (
         await tx.insert(organisations).values({ name: "Bystander" }).returning({ id: organisations.id })
-      )[0].id;
+      )[0]!.id;
       // A password no request of the run knows: signing in as a bystander would be a legitimate change.
       const other = { ...common, organisationId: bystanderId, passwordHash: bystanderPasswordHash };
       const bystanderAdmin = await totpUser(other, "admin@bystander.test");
@@ -157,7 +157,7 @@ export async function seedHostileDatabase(file: string, key: Buffer): Promise<Ho
           .insert(roles)
           .values({ organisationId: bystanderId, name: "Everything", permissions: [...PERMISSIONS] })
           .returning({ id: roles.id })
-      )[0];
+      )[0]!;
       await tx.insert(userRoles).values({ userId: bystanderAdmin.id, roleId: bystanderRole.id });
       return {
         organisationId,
@@ -189,7 +189,7 @@ export async function seedLoadDatabase(
     return db.transaction(async (tx) => {
       const organisationId = (
         await tx.insert(organisations).values({ name: "Load" }).returning({ id: organisations.id })
-      )[0].id;
+      )[0]!.id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const totpUsers = Array.from({ length: counts.totp }, async (_, index) => {
         // No recovery codes: the load phase spends none, and issuing thousands would slow the seeding.
@@ -234,7 +234,7 @@ export async function seedCrashDatabase(
     return db.transaction(async (tx) => {
       const organisationId = (
         await tx.insert(organisations).values({ name: "Crash" }).returning({ id: organisations.id })
-      )[0].id;
+      )[0]!.id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
       const pad = (index: number) => String(index).padStart(4, "0");
       return {

@@ -26,22 +26,22 @@ describe("administration", () => {
   let strictRole: number;
   beforeEach(async () => {
     db = testDatabase();
-    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
     adminRole = (
       await db
         .insert(roles)
         .values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] })
         .returning()
-    )[0].id;
+    )[0]!.id;
     strictRole = (
       await db.insert(roles).values({ organisationId, name: "Strict", requireTwoFactor: true }).returning()
-    )[0].id;
+    )[0]!.id;
   });
 
   it("requires 2FA of a user through a role their group carries", async () => {
     const user = await insertUser(db, { organisationId });
     expect((await twoFactorStateOfUser(db, user.id)).requirement.level).toBe("optional");
-    const group = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0];
+    const group = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0]!;
     await db.insert(groupRoles).values({ groupId: group.id, roleId: strictRole });
     await db.insert(groupMembers).values({ groupId: group.id, userId: user.id });
     const state = await twoFactorStateOfUser(db, user.id);
@@ -58,7 +58,7 @@ describe("administration", () => {
     await db.insert(userRoles).values({ userId: direct.id, roleId: adminRole });
     expect(await countFullAdministrators(db, organisationId)).toBe(1);
     const viaGroup = await insertUser(db, { organisationId });
-    const group = (await db.insert(groups).values({ organisationId, name: "Admins" }).returning())[0];
+    const group = (await db.insert(groups).values({ organisationId, name: "Admins" }).returning())[0]!;
     await db.insert(groupRoles).values({ groupId: group.id, roleId: adminRole });
     await db.insert(groupMembers).values({ groupId: group.id, userId: viaGroup.id });
     expect(await countFullAdministrators(db, organisationId)).toBe(2);
@@ -94,7 +94,7 @@ describe("administration", () => {
         .insert(roles)
         .values({ organisationId, name: "Helpdesk", permissions: ["users:read", "users:manage"] })
         .returning()
-    )[0].id;
+    )[0]!.id;
     const user = await insertUser(db, { organisationId });
     await db.insert(userRoles).values({ userId: user.id, roleId: helpdesk });
     expect(await countFullAdministrators(db, organisationId)).toBe(0);
@@ -119,13 +119,13 @@ describe("administration", () => {
 
   it("ignores roles and groups of another organisation in a forged edit", async () => {
     const user = await insertUser(db, { organisationId });
-    const otherOrganisation = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const otherOrganisation = (await db.insert(organisations).values({ name: "Other" }).returning())[0]!.id;
     const foreignRole = (
       await db
         .insert(roles)
         .values({ organisationId: otherOrganisation, name: "Theirs", permissions: ["users:manage"] })
         .returning()
-    )[0].id;
+    )[0]!.id;
     await applyUserAccessChange(db, organisationId, user.id, {
       roleIds: [foreignRole, strictRole],
       groupIds: [],

@@ -44,7 +44,7 @@ export async function createApiAccount(
         ...(input.now ? { createdAt: input.now } : {}),
       })
       .returning({ id: users.id })
-  )[0];
+  )[0]!;
   await applyUserAccessChange(tx, input.organisationId, user.id, {
     roleIds: input.roleIds,
     groupIds: input.groupIds,

@@ -36,7 +36,7 @@ describe("changes made under the delegation rules", () => {
   let keeperRole: number;
 
   const role = async (name: string, permissions: Permission[]) =>
-    (await db.insert(roles).values({ organisationId, name, permissions }).returning())[0].id;
+    (await db.insert(roles).values({ organisationId, name, permissions }).returning())[0]!.id;
   const holder = async (roleId: number) => {
     const user = await insertUser(db, { organisationId });
     await db.insert(userRoles).values({ userId: user.id, roleId });
@@ -47,7 +47,7 @@ describe("changes made under the delegation rules", () => {
 
   beforeEach(async () => {
     db = testDatabase();
-    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
     adminRole = await role("Administrator", [...PERMISSIONS]);
     helpdeskRole = await role("Helpdesk", ["users:read", "users:manage"]);
     keeperRole = await role("Role keeper", ["roles:manage"]);
@@ -134,7 +134,7 @@ describe("changes made under the delegation rules", () => {
   });
 
   it("a role keeper cannot attach Administrator to a group they are in, nor join a group that carries it", async () => {
-    const mine = (await db.insert(groups).values({ organisationId, name: "Mine" }).returning())[0].id;
+    const mine = (await db.insert(groups).values({ organisationId, name: "Mine" }).returning())[0]!.id;
     await db.insert(groupMembers).values({ groupId: mine, userId: roleKeeper });
     const attach = await delegatedChange(db, {
       organisationId,
@@ -145,7 +145,7 @@ describe("changes made under the delegation rules", () => {
     });
     expect(attach).toMatchObject({ ok: false, refusal: { reason: "exceeds_grant" } });
 
-    const admins = (await db.insert(groups).values({ organisationId, name: "Admins" }).returning())[0].id;
+    const admins = (await db.insert(groups).values({ organisationId, name: "Admins" }).returning())[0]!.id;
     await db.insert(groupRoles).values({ groupId: admins, roleId: adminRole });
     const join = await delegatedChange(db, {
       organisationId,
@@ -159,7 +159,7 @@ describe("changes made under the delegation rules", () => {
 
   it("a role keeper cannot edit a group a full administrator belongs to, even to take something away", async () => {
     const strict = await role("Strict", []);
-    const shared = (await db.insert(groups).values({ organisationId, name: "Shared" }).returning())[0].id;
+    const shared = (await db.insert(groups).values({ organisationId, name: "Shared" }).returning())[0]!.id;
     await db.insert(groupRoles).values({ groupId: shared, roleId: strict });
     await db.insert(groupMembers).values({ groupId: shared, userId: administrator });
     const outcome = await delegatedChange(db, {
@@ -194,7 +194,7 @@ describe("changes made under the delegation rules", () => {
   });
 
   it("an invitation may carry only roles and groups within the inviter's permissions", async () => {
-    const admins = (await db.insert(groups).values({ organisationId, name: "Admins" }).returning())[0].id;
+    const admins = (await db.insert(groups).values({ organisationId, name: "Admins" }).returning())[0]!.id;
     await db.insert(groupRoles).values({ groupId: admins, roleId: adminRole });
     expect(await refusalToGrant(db, organisationId, helpdesk, { roleIds: [helpdeskRole], groupIds: [] })).toBeNull();
     expect((await refusalToGrant(db, organisationId, helpdesk, { roleIds: [adminRole], groupIds: [] }))?.reason).toBe(
@@ -206,7 +206,7 @@ describe("changes made under the delegation rules", () => {
   });
 
   it("roles of another organisation count for nothing, however a row points at them", async () => {
-    const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0].id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0]!.id;
     const foreignRole = (
       await db
         .insert(roles)
@@ -217,7 +217,7 @@ describe("changes made under the delegation rules", () => {
           requireTwoFactor: true,
         })
         .returning()
-    )[0].id;
+    )[0]!.id;
     // A row no action can write (actions keep only the organisation's roles), made by hand.
     await db.insert(userRoles).values({ userId: helpdesk, roleId: foreignRole });
     expect(await permissionsNow(helpdesk)).toEqual(["users:manage", "users:read"]);
@@ -253,7 +253,7 @@ describe("changes made under the delegation rules", () => {
     expect(untick).toEqual({ ok: false, ownTwoFactorLowered: true });
     const strict = await role("Strict", []);
     await db.update(roles).set({ requireTwoFactor: true }).where(eq(roles.id, strict));
-    const team = (await db.insert(groups).values({ organisationId, name: "Team" }).returning())[0].id;
+    const team = (await db.insert(groups).values({ organisationId, name: "Team" }).returning())[0]!.id;
     await db.insert(groupRoles).values({ groupId: team, roleId: strict });
     await db.insert(groupMembers).values({ groupId: team, userId: administrator });
     await db.update(roles).set({ requireTwoFactor: false }).where(eq(roles.id, adminRole));
@@ -277,7 +277,7 @@ describe("changes made under the delegation rules", () => {
 
   it("a role keeper cannot delete a role or group carrying permissions they lack, even while nobody holds it", async () => {
     const breakGlass = await role("Break glass", [...PERMISSIONS]);
-    const vault = (await db.insert(groups).values({ organisationId, name: "Vault" }).returning())[0].id;
+    const vault = (await db.insert(groups).values({ organisationId, name: "Vault" }).returning())[0]!.id;
     await db.insert(groupRoles).values({ groupId: vault, roleId: breakGlass });
     const deleteGroup = await delegatedChange(db, {
       organisationId,

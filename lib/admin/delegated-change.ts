@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
+import { queryRows, type Db, type Executor } from "@/db";
 import { groups, roles, users, type Permission } from "@/db/schema";
 import {
   isFullAdministrator,
@@ -49,7 +49,9 @@ export async function privilegeSnapshot(db: Executor, organisationId: number): P
   // through the role indexes, so the cost follows the number of privileged
   // people, not of members. Every link is checked against the organisation
   // (roles, groups and users alike): a row pointing elsewhere counts for nothing.
-  const links = db.all<LinkRow>(sql`
+  const links = await queryRows<LinkRow>(
+    db,
+    sql`
     with "privileged_roles" as (
       select "id" from "roles" where "organisation_id" = ${organisationId} and json_array_length("permissions") > 0
     ), "privileged" as (
@@ -72,7 +74,8 @@ export async function privilegeSnapshot(db: Executor, organisationId: number): P
       left join "group_roles" on "group_roles"."group_id" = "groups"."id"
       left join "roles" on "roles"."id" = "group_roles"."role_id" and "roles"."organisation_id" = ${organisationId}
       where "group_members"."user_id" in (select "user_id" from "privileged")
-  `);
+  `,
+  );
   const people = new Map<number, Person>();
   for (const link of links) {
     const person = people.get(link.user_id) ?? { roleIds: new Set(), groupIds: new Set() };
@@ -121,8 +124,9 @@ export function permissionsOfAffected(snapshot: PrivilegeSnapshot, affected: Aff
 export async function countFullAdministrators(
   db: Executor,
   organisationId: number,
-  snapshot = await privilegeSnapshot(db, organisationId),
+  given?: PrivilegeSnapshot,
 ): Promise<number> {
+  const snapshot = given ?? (await privilegeSnapshot(db, organisationId));
   const holders = [...snapshot.people.keys()].filter((userId) =>
     isFullAdministrator(permissionsOfUser(snapshot, userId)),
   );
@@ -179,7 +183,7 @@ export async function delegatedChange<T>(
     affected: Affected;
     /** The role or group being edited or deleted, whose contents before and after must be within the actor's permissions. */
     edited?: { roleId: number } | { groupId: number };
-    change: (tx: Executor) => T;
+    change: (tx: Executor) => Promise<T>;
   },
 ): Promise<DelegatedOutcome<T>> {
   try {
@@ -193,8 +197,8 @@ export async function delegatedChange<T>(
         const administratorsBefore = await countFullAdministrators(tx, input.organisationId, before);
         const actorRequiredBefore = await rolesRequireTwoFactor(tx, input.actorUserId);
         // Before and after: an edit may not take away, nor a deletion remove, what the actor could not give.
-        const carriedBefore = carriedBy(tx, before, input.organisationId, input.edited);
-        const value = input.change(tx);
+        const carriedBefore = await carriedBy(tx, before, input.organisationId, input.edited);
+        const value = await input.change(tx);
         // A requirement to use 2FA that this change starts or ends is recorded
         // with it, in this transaction: the grace period runs from now
         // (lib/two-factor/requirement-starts.ts). A change naming people
@@ -205,7 +209,7 @@ export async function delegatedChange<T>(
           actor,
           affectedBefore,
           affectedAfter: permissionsOfAffected(after, input.affected),
-          carried: new Set([...carriedBefore, ...carriedBy(tx, after, input.organisationId, input.edited)]),
+          carried: new Set([...carriedBefore, ...(await carriedBy(tx, after, input.organisationId, input.edited))]),
         });
         if (refusal) throw new Undo({ ok: false, refusal });
         // An organisation that has no full administrator already (its roles
@@ -277,25 +281,25 @@ async function rolesRequireTwoFactor(db: Executor, userId: number): Promise<bool
   return Boolean(row?.required);
 }
 
-function carriedBy(
+async function carriedBy(
   tx: Executor,
   snapshot: PrivilegeSnapshot,
   organisationId: number,
   edited: { roleId: number } | { groupId: number } | undefined,
-): PermissionSet {
+): Promise<PermissionSet> {
   if (!edited) return new Set();
   if ("roleId" in edited) return permissionsOfRoles(snapshot, [edited.roleId]);
-  return permissionsOfRoles(snapshot, rolesOfGroup(tx, organisationId, edited.groupId));
+  return permissionsOfRoles(snapshot, await rolesOfGroup(tx, organisationId, edited.groupId));
 }
 
 /** The ids of the roles a group of the organisation carries. */
-export function rolesOfGroup(db: Executor, organisationId: number, groupId: number): number[] {
-  return db
-    .all<{ role_id: number }>(
-      sql`select "group_roles"."role_id" from "group_roles" join "groups" on "groups"."id" = "group_roles"."group_id"
-        where "groups"."id" = ${groupId} and "groups"."organisation_id" = ${organisationId}`,
-    )
-    .map((row) => row.role_id);
+export async function rolesOfGroup(db: Executor, organisationId: number, groupId: number): Promise<number[]> {
+  const rows = await queryRows<{ role_id: number }>(
+    db,
+    sql`select "group_roles"."role_id" from "group_roles" join "groups" on "groups"."id" = "group_roles"."group_id"
+      where "groups"."id" = ${groupId} and "groups"."organisation_id" = ${organisationId}`,
+  );
+  return rows.map((row) => row.role_id);
 }
 
 /**
@@ -332,7 +336,8 @@ export async function refusalToGrant(
   grant: { roleIds: number[]; groupIds: number[] },
 ): Promise<Refusal | null> {
   const snapshot = await privilegeSnapshot(db, organisationId);
-  const roleIds = [...grant.roleIds, ...grant.groupIds.flatMap((groupId) => rolesOfGroup(db, organisationId, groupId))];
+  const groupRoleIds = await Promise.all(grant.groupIds.map((groupId) => rolesOfGroup(db, organisationId, groupId)));
+  const roleIds = [...grant.roleIds, ...groupRoleIds.flat()];
   return mayChangeAccess({
     actor: permissionsOfUser(snapshot, actorUserId),
     affectedBefore: new Set(),
@@ -348,7 +353,8 @@ export async function accessReach(db: Executor, organisationId: number, actorUse
   const snapshot = await privilegeSnapshot(db, organisationId);
   const actor = permissionsOfUser(snapshot, actorUserId);
   const rolesByGroup = new Map<number, number[]>();
-  const links = db.all<{ group_id: number; role_id: number }>(
+  const links = await queryRows<{ group_id: number; role_id: number }>(
+    db,
     sql`select "group_roles"."group_id", "group_roles"."role_id" from "group_roles"
       join "groups" on "groups"."id" = "group_roles"."group_id" where "groups"."organisation_id" = ${organisationId}`,
   );
@@ -368,4 +374,4 @@ export async function accessReach(db: Executor, organisationId: number, actorUse
   };
 }
 
-export type AccessReach = ReturnType<typeof accessReach>;
+export type AccessReach = Awaited<ReturnType<typeof accessReach>>;

@@ -56,7 +56,7 @@ describe("a user's recent sign-ins, for the admin user page", () => {
   it("shows nothing to another organisation's administrator", async () => {
     const db = testDatabase();
     const user = await insertUser(db);
-    const otherOrganisation = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const otherOrganisation = (await db.insert(organisations).values({ name: "Other" }).returning())[0]!.id;
     await recordAuditEvent(db, {
       type: "sign_in.password_verified",
       organisationId: user.organisationId,

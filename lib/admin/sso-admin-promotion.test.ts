@@ -52,14 +52,14 @@ describe("an SSO user given their first admin permission", () => {
 
   beforeEach(async () => {
     db = testDatabase();
-    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
     adminRole = (
       await db
         .insert(roles)
         .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
         .returning()
-    )[0].id;
-    emptyRole = (await db.insert(roles).values({ organisationId, name: "Staff", permissions: [] }).returning())[0].id;
+    )[0]!.id;
+    emptyRole = (await db.insert(roles).values({ organisationId, name: "Staff", permissions: [] }).returning())[0]!.id;
     administrator = (await insertUser(db, { organisationId })).id;
     await db.insert(userRoles).values({ userId: administrator, roleId: adminRole });
     await createSession(db, { userId: administrator, stage: "active", context: { ip: null, userAgent: null } });
@@ -84,7 +84,7 @@ describe("an SSO user given their first admin permission", () => {
     vi.stubEnv("OIDC_REQUIRE_MFA_FOR_ADMINS", "1");
     const member = await ssoUser();
     const holder = await ssoUser();
-    const groupId = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0].id;
+    const groupId = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0]!.id;
     await db.insert(groupRoles).values({ groupId, roleId: adminRole });
     const joined = await delegatedChange(db, {
       organisationId,

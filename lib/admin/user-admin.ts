@@ -1,5 +1,5 @@
+import { changedRows, type Db, type Executor } from "@/db";
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
 import {
   apiTokens,
   groupMembers,
@@ -145,12 +145,12 @@ export async function applyUserAccessChange(
 
 /** Revokes every live API token of a user; returns how many. */
 export async function revokeApiTokensOfUser(tx: Executor, userId: number, now = new Date()): Promise<number> {
-  return (
+  return changedRows(
     await tx
       .update(apiTokens)
       .set({ revokedAt: now })
-      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
-  ).changes;
+      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt))),
+  );
 }
 
 /**

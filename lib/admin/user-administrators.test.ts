@@ -14,7 +14,7 @@ describe("who is asked for help with a user's account", () => {
         .insert(roles)
         .values({ organisationId, name: `Role ${Math.random()}`, permissions })
         .returning()
-    )[0].id;
+    )[0]!.id;
   const person = async (name: string, permissions: Permission[], columns: Partial<typeof users.$inferInsert> = {}) => {
     const user = await insertUser(db, { organisationId, name, ...columns });
     if (permissions.length) await db.insert(userRoles).values({ userId: user.id, roleId: await role(permissions) });
@@ -29,7 +29,7 @@ describe("who is asked for help with a user's account", () => {
 
   beforeEach(async () => {
     db = testDatabase();
-    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
     administrator = await person("Administrator", [...PERMISSIONS]);
     secondAdministrator = await person("Second administrator", [...PERMISSIONS]);
     helpdesk = await person("Helpdesk", ["users:read", "users:manage"]);

@@ -108,7 +108,7 @@ describe("API tokens", () => {
           isApiAccount: true,
         })
         .returning()
-    )[0];
+    )[0]!;
     const other = {
       userId: otherUser.id,
       ...(await createApiToken(db, { userId: otherUser.id, name: "Other", createdByUserId: null })),

@@ -61,7 +61,7 @@ export async function createApiToken(
         ...(input.now ? { createdAt: input.now } : {}),
       })
       .returning({ id: apiTokens.id })
-  )[0];
+  )[0]!;
   return { token, id: row.id, hint };
 }
 

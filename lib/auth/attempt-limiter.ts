@@ -109,7 +109,8 @@ export async function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): 
         if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
       }
       if (refusal) return { allowed: false as const, ...refusal };
-      const failureIds = keys.map(async ({ scope, key, windowMs = FAILURE_WINDOW_MS }) => {
+      const failureIds: number[] = [];
+      for (const { scope, key, windowMs = FAILURE_WINDOW_MS } of keys) {
         const windowStart = new Date(now.getTime() - windowMs);
         await tx
           .delete(signInFailures)
@@ -120,10 +121,12 @@ export async function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): 
               lte(signInFailures.createdAt, windowStart),
             ),
           );
-        return (
-          await tx.insert(signInFailures).values({ scope, key, createdAt: now }).returning({ id: signInFailures.id })
-        )[0].id;
-      });
+        const [failure] = await tx
+          .insert(signInFailures)
+          .values({ scope, key, createdAt: now })
+          .returning({ id: signInFailures.id });
+        failureIds.push(failure!.id);
+      }
       return { allowed: true, failureIds };
       // Immediate: with several server processes, the check and the reservation must not interleave.
     },

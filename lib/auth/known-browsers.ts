@@ -1,5 +1,5 @@
+import { changedRows, type Executor } from "@/db";
 import { and, eq, gt, lt } from "drizzle-orm";
-import type { Executor } from "@/db";
 import { knownBrowsers, trustedBrowsers } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
 import type { RequestContext } from "@/lib/request-context";
@@ -79,7 +79,7 @@ export async function recordKnownBrowser(
     .update(knownBrowsers)
     .set({ lastSeenAt: now, ip: input.context.ip, userAgent: input.context.userAgent })
     .where(and(eq(knownBrowsers.userId, input.userId), eq(knownBrowsers.tokenHash, hashToken(token))));
-  if (seen.changes > 0) return { token, isNew: false, accountHadOthers: true };
+  if (changedRows(seen) > 0) return { token, isNew: false, accountHadOthers: true };
   const accountHadOthers = Boolean(
     (
       await db

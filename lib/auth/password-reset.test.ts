@@ -46,7 +46,7 @@ describe("password reset", () => {
   beforeEach(async () => {
     sent.length = 0;
     db = testDatabase();
-    const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
     user = await insertUser(db, { organisationId, email: "ada@example.com", name: "Ada" });
   });
 

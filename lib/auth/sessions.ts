@@ -1,5 +1,5 @@
+import { changedRows, type Db, type Executor } from "@/db";
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
 import { preparedQuery } from "@/db/prepared";
 import { organisations, sessions, users, type SessionStage, type TwoFactorPolicy } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
@@ -194,12 +194,12 @@ export async function demoteSessionToSetup(
   // the demoted session must not keep its 90 days while half signed in.
   const latest = new Date(now.getTime() + sessionLifetimeMs(stage, 0));
   return (
-    (
+    changedRows(
       await db
         .update(sessions)
         .set({ stage, expiresAt: sql`min(${sessions.expiresAt}, ${latest.getTime()})` })
-        .where(and(eq(sessions.tokenHash, tokenHash), eq(sessions.stage, "active")))
-    ).changes === 1
+        .where(and(eq(sessions.tokenHash, tokenHash), eq(sessions.stage, "active"))),
+    ) === 1
   );
 }
 
@@ -216,24 +216,25 @@ export async function deleteSessionsOfUser(
   const condition = options.exceptTokenHash
     ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, options.exceptTokenHash))
     : eq(sessions.userId, userId);
-  return (await db.delete(sessions).where(condition)).changes;
+  return changedRows(await db.delete(sessions).where(condition));
 }
 
 /** Deletes one of a user's sessions by its hash; scoped to the user so nobody can end another's session. */
 export async function deleteSessionOfUser(db: Executor, userId: number, tokenHash: string): Promise<boolean> {
   return (
-    (await db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tokenHash, tokenHash)))).changes > 0
+    changedRows(await db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tokenHash, tokenHash)))) >
+    0
   );
 }
 
 export async function deleteSessionsOfOrganisation(db: Executor, organisationId: number): Promise<number> {
-  return (
+  return changedRows(
     await db
       .delete(sessions)
       .where(
         sql`${sessions.userId} in (select ${users.id} from ${users} where ${users.organisationId} = ${organisationId})`,
-      )
-  ).changes;
+      ),
+  );
 }
 
 /** A user's live sessions, newest activity first, for "your sessions" on the profile. */
@@ -262,5 +263,5 @@ export async function markReauthenticated(db: Db, tokenHash: string, now = new D
 
 /** Expired rows are refused on sight anyway; this keeps the table small. */
 export async function deleteExpiredSessions(db: Db, now = new Date()): Promise<number> {
-  return (await db.delete(sessions).where(sql`${sessions.expiresAt} <= ${now.getTime()}`)).changes;
+  return changedRows(await db.delete(sessions).where(sql`${sessions.expiresAt} <= ${now.getTime()}`));
 }

@@ -14,7 +14,7 @@ describe("mapping an identity provider's user to an account", () => {
   let firstOrganisation: number;
   beforeEach(async () => {
     db = testDatabase();
-    firstOrganisation = (await db.insert(organisations).values({ name: "First" }).returning())[0].id;
+    firstOrganisation = (await db.insert(organisations).values({ name: "First" }).returning())[0]!.id;
     await db.insert(organisations).values({ name: "Second" });
   });
 
@@ -248,7 +248,7 @@ describe("mapping an identity provider's user to an account", () => {
           .insert(roles)
           .values({ organisationId: firstOrganisation, name: `r${Math.random()}`, permissions })
           .returning()
-      )[0].id;
+      )[0]!.id;
       await db.insert(userRoles).values({ userId, roleId: role });
       return role;
     };
@@ -291,10 +291,10 @@ describe("mapping an identity provider's user to an account", () => {
           .insert(roles)
           .values({ organisationId: firstOrganisation, name: "Readers", permissions: ["users:read"] })
           .returning()
-      )[0].id;
+      )[0]!.id;
       const group = (
         await db.insert(groups).values({ organisationId: firstOrganisation, name: "Helpdesk" }).returning()
-      )[0].id;
+      )[0]!.id;
       await db.insert(groupRoles).values({ groupId: group, roleId: role });
       await db.insert(groupMembers).values({ groupId: group, userId });
       expect(await signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toEqual({
@@ -309,7 +309,7 @@ describe("mapping an identity provider's user to an account", () => {
       });
       const roleWithoutPermissions = (
         await db.insert(roles).values({ organisationId: firstOrganisation, name: "Staff", permissions: [] }).returning()
-      )[0].id;
+      )[0]!.id;
       await db.insert(userRoles).values({ userId, roleId: roleWithoutPermissions });
       expect(await signInWithSso(db, claims({ amr: ["pwd"] }), { requireMfaForAdmins, context })).toMatchObject({
         ok: true,

@@ -202,7 +202,7 @@ async function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options:
         ssoSubject: subject,
       })
       .returning({ id: users.id })
-  )[0];
+  )[0]!;
   const user = { id: created.id, organisationId };
   return {
     result: { ok: true, user, created: true },

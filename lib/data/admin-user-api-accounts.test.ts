@@ -20,9 +20,9 @@ const { createApiAccountFor } = await import("@/lib/data/admin-user-api-accounts
 
 /** An actor holding `permissions` through one role, and the organisation's roles. */
 async function setUp() {
-  const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+  const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
   const role = async (name: string, permissions: Array<"users:read" | "users:manage" | "settings:manage">) =>
-    (await db.insert(roles).values({ organisationId, name, permissions }).returning())[0].id;
+    (await db.insert(roles).values({ organisationId, name, permissions }).returning())[0]!.id;
   const userAdmin = await role("User admin", ["users:read", "users:manage"]);
   const reader = await role("Reader", ["users:read"]);
   const settings = await role("Settings", ["settings:manage"]);
@@ -74,10 +74,10 @@ describe("createApiAccountFor", () => {
 
   it("never puts the account in another organisation's roles", async () => {
     const { current } = await setUp();
-    const otherOrganisation = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const otherOrganisation = (await db.insert(organisations).values({ name: "Other" }).returning())[0]!.id;
     const foreign = (
       await db.insert(roles).values({ organisationId: otherOrganisation, name: "Foreign", permissions: [] }).returning()
-    )[0].id;
+    )[0]!.id;
     const { id } = await createApiAccountFor(current, { name: "Robot", roleIds: [foreign], groupIds: [] });
     expect(await db.select().from(userRoles).where(eq(userRoles.userId, id))).toEqual([]);
   });

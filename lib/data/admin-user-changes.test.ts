@@ -21,7 +21,7 @@ const context = { ip: null, userAgent: null };
 
 /** A full administrator of a new organisation, and a member with a session, an API account with a token and a recovery request. */
 async function organisation(name: string) {
-  const organisationId = (await db.insert(organisations).values({ name }).returning())[0].id;
+  const organisationId = (await db.insert(organisations).values({ name }).returning())[0]!.id;
   const admin = await insertUser(db, { organisationId, name: `${name} admin` });
   const member = await insertUser(db, { organisationId, name: `${name} member` });
   const api = await insertUser(db, { organisationId, name: `${name} api`, isApiAccount: true });
@@ -30,7 +30,7 @@ async function organisation(name: string) {
       .insert(roles)
       .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
       .returning()
-  )[0].id;
+  )[0]!.id;
   await db.insert(userRoles).values({ userId: admin.id, roleId });
   const adminSession = await createSession(db, { userId: admin.id, stage: "active", context });
   await createSession(db, { userId: member.id, stage: "active", context });
@@ -150,7 +150,7 @@ describe("the audit log of a change to someone's access", () => {
         .insert(roles)
         .values({ organisationId: acme.current.organisation.id, name: "Reader", permissions: ["users:read"] })
         .returning()
-    )[0].id;
+    )[0]!.id;
     const access = {
       userId: acme.member.id,
       groupIds: [],

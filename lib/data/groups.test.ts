@@ -13,7 +13,7 @@ const { deleteRole, updateRole } = await import("@/lib/data/roles");
 
 /** A full administrator of a new organisation, with a role, a group and a member of it. */
 async function organisation(name: string) {
-  const organisationId = (await db.insert(organisations).values({ name }).returning())[0].id;
+  const organisationId = (await db.insert(organisations).values({ name }).returning())[0]!.id;
   const admin = await insertUser(db, { organisationId, name: `${name} admin` });
   const member = await insertUser(db, { organisationId, name: `${name} member` });
   const roleId = (
@@ -21,9 +21,9 @@ async function organisation(name: string) {
       .insert(roles)
       .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
       .returning()
-  )[0].id;
+  )[0]!.id;
   await db.insert(userRoles).values({ userId: admin.id, roleId });
-  const groupId = (await db.insert(groups).values({ organisationId, name: "Team" }).returning())[0].id;
+  const groupId = (await db.insert(groups).values({ organisationId, name: "Team" }).returning())[0]!.id;
   await db.insert(groupMembers).values({ groupId, userId: member.id });
   const current = {
     user: { id: admin.id, organisationId, name: `${name} admin` },

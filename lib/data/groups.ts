@@ -1,6 +1,6 @@
+import { changedRows, getDb } from "@/db";
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { getDb } from "@/db";
 import { groupMembers, groupRoles, groups } from "@/db/schema";
 import {
   findGroup,
@@ -79,7 +79,7 @@ export async function createGroup(current: CurrentSession, name: string): Promis
   if (await nameTaken(db, groups, current.organisation.id, name)) return { ok: false, reason: "name_taken" };
   const created = (
     await db.insert(groups).values({ organisationId: current.organisation.id, name }).returning({ id: groups.id })
-  )[0];
+  )[0]!;
   await recordActorEvent(db, current, "group.created", { details: { group: created.id, name } });
   return { ok: true };
 }
@@ -166,8 +166,11 @@ export async function removeGroupMember(
   const outcome = await changeAsActor(current, "group.remove_member", {
     affected: { userIds: [member.id] },
     change: async (tx) =>
-      (await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id))))
-        .changes,
+      changedRows(
+        await tx
+          .delete(groupMembers)
+          .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id))),
+      ),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
   if (outcome.value === 0) return { ok: false, reason: "not_member" };

@@ -16,14 +16,14 @@ const SECRET = "stored-ciphertext-of-the-duo-secret";
 async function administrator(organisationName: string): Promise<CurrentSession> {
   const organisationId = (
     await db.insert(organisations).values({ name: organisationName, duoSecretKeyEncrypted: SECRET }).returning()
-  )[0].id;
+  )[0]!.id;
   const user = await insertUser(db, { organisationId, name: "Ada" });
   const roleId = (
     await db
       .insert(roles)
       .values({ organisationId, name: "Administrator", permissions: [...PERMISSIONS] })
       .returning()
-  )[0].id;
+  )[0]!.id;
   await db.insert(userRoles).values({ userId: user.id, roleId });
   return {
     user: { id: user.id, organisationId, name: "Ada" },

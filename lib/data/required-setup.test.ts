@@ -29,7 +29,7 @@ async function signedIn(options: {
         allowCode: false,
       })
       .returning()
-  )[0].id;
+  )[0]!.id;
   const user = await insertUser(db, { organisationId });
   const { token } = await createSession(db, {
     userId: user.id,

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import { queryRows, type Db } from "@/db";
 
 /*
  * Who holds a role, directly or through a group. Only people, groups and
@@ -19,8 +19,9 @@ const holdings = (organisationId: number) => sql`
     join "users" on "users"."id" = "group_members"."user_id" and "users"."organisation_id" = ${organisationId}`;
 
 /** Role id → how many people hold it, each counted once however many ways they hold it. */
-export function holderCounts(db: Db, organisationId: number): Map<number, number> {
-  const rows = db.all<{ role_id: number; holders: number }>(
+export async function holderCounts(db: Db, organisationId: number): Promise<Map<number, number>> {
+  const rows = await queryRows<{ role_id: number; holders: number }>(
+    db,
     sql`select role_id, count(distinct user_id) as holders from (${holdings(organisationId)}) group by role_id`,
   );
   return new Map(rows.map((row) => [row.role_id, row.holders]));
@@ -37,8 +38,9 @@ export type RoleHolder = {
 };
 
 /** Everyone who holds the role, by name. */
-export function holdersOf(db: Db, organisationId: number, roleId: number): RoleHolder[] {
-  const rows = db.all<{ user_id: number; name: string; email: string; group_name: string | null }>(
+export async function holdersOf(db: Db, organisationId: number, roleId: number): Promise<RoleHolder[]> {
+  const rows = await queryRows<{ user_id: number; name: string; email: string; group_name: string | null }>(
+    db,
     sql`select h.user_id, "users"."name", "users"."email", h.group_name
       from (${holdings(organisationId)}) h join "users" on "users"."id" = h.user_id
       where h.role_id = ${roleId}

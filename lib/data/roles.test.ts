@@ -13,11 +13,11 @@ const { getRolePage } = await import("@/lib/data/roles");
 
 /** An actor holding exactly `permissions`, and a role "Reader" held by one member. */
 async function setUp(permissions: Permission[]) {
-  const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+  const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
   const actor = await insertUser(db, { organisationId, name: "Roles keeper" });
   const member = await insertUser(db, { organisationId, name: "Rita Reader" });
   const role = async (name: string, granted: Permission[]) =>
-    (await db.insert(roles).values({ organisationId, name, permissions: granted }).returning())[0].id;
+    (await db.insert(roles).values({ organisationId, name, permissions: granted }).returning())[0]!.id;
   await db.insert(userRoles).values({ userId: actor.id, roleId: await role("Keeper", permissions) });
   const readerId = await role("Reader", []);
   await db.insert(userRoles).values({ userId: member.id, roleId: readerId });

@@ -33,7 +33,7 @@ export type RolesPage = { roles: RoleSummary[]; /** Only these can be given. */ 
 export async function getRolesPage(current: CurrentSession): Promise<RolesPage> {
   const db = getDb();
   const reach = await accessReach(db, current.organisation.id, current.user.id);
-  const counts = holderCounts(db, current.organisation.id);
+  const counts = await holderCounts(db, current.organisation.id);
   const summaries = (await listRoles(db, current.organisation.id)).map((role) => ({
     ...role,
     holders: counts.get(role.id) ?? 0,
@@ -57,7 +57,7 @@ export async function getRolePage(current: CurrentSession, roleId: number): Prom
   const role = await findRole(db, current.organisation.id, roleId);
   if (!role) return null;
   const reach = await accessReach(db, current.organisation.id, current.user.id);
-  const holderList = holdersOf(db, current.organisation.id, role.id);
+  const holderList = await holdersOf(db, current.organisation.id, role.id);
   // Who holds it is a list of people: shown only to those who may read users; others see how many.
   const mayReadUsers = reach.actor.has("users:read");
   return {
@@ -110,7 +110,7 @@ export async function createRole(current: CurrentSession, name: string): Promise
   if (await nameTaken(db, roles, current.organisation.id, name)) return { ok: false, reason: "name_taken" };
   const created = (
     await db.insert(roles).values({ organisationId: current.organisation.id, name }).returning({ id: roles.id })
-  )[0];
+  )[0]!;
   await recordActorEvent(db, current, "role.created", { details: { role: created.id, name } });
   return { ok: true, roleId: created.id };
 }

@@ -38,7 +38,7 @@ export async function refuse(
 const OWN_TWO_FACTOR_MESSAGE =
   "This would stop two-factor authentication being required of you. Another administrator can make that change.";
 
-export type AdminTarget = NonNullable<ReturnType<typeof findUserInOrganisation>>;
+export type AdminTarget = NonNullable<Awaited<ReturnType<typeof findUserInOrganisation>>>;
 
 /**
  * The user an admin action is about: null when they are not in the actor's

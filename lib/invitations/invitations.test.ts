@@ -31,17 +31,17 @@ describe("invitations", () => {
   let passwordHash: string;
   beforeEach(async () => {
     db = testDatabase();
-    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
     adminRole = (
       await db
         .insert(roles)
         .values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] })
         .returning()
-    )[0].id;
+    )[0]!.id;
     strictRole = (
       await db.insert(roles).values({ organisationId, name: "Strict", requireTwoFactor: true }).returning()
-    )[0].id;
-    ops = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0].id;
+    )[0]!.id;
+    ops = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0]!.id;
     adminId = (await insertUser(db, { organisationId })).id;
     await db.insert(userRoles).values({ userId: adminId, roleId: adminRole });
     passwordHash ??= await hashPassword("a long enough passphrase");
@@ -104,7 +104,7 @@ describe("invitations", () => {
   });
 
   it("refuses an address already in use, in any case and in any organisation, and creates nothing", async () => {
-    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0]!.id;
     await insertUser(db, { organisationId: elsewhere, email: "taken@example.com" });
     const before = (await db.select().from(users)).length;
     expect(await invite("  TAKEN@example.com ")).toEqual({ ok: false, reason: "email_taken" });
@@ -114,14 +114,14 @@ describe("invitations", () => {
   });
 
   it("refuses roles and groups of another organisation, and creates nothing", async () => {
-    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0]!.id;
     const foreignRole = (
       await db
         .insert(roles)
         .values({ organisationId: elsewhere, name: "Theirs", permissions: ["users:manage"] })
         .returning()
-    )[0].id;
-    const foreignGroup = (await db.insert(groups).values({ organisationId: elsewhere, name: "Theirs" }).returning())[0]
+    )[0]!.id;
+    const foreignGroup = (await db.insert(groups).values({ organisationId: elsewhere, name: "Theirs" }).returning())[0]!
       .id;
     expect(await invite("a@example.com", { roleIds: [strictRole, foreignRole] })).toEqual({
       ok: false,
@@ -200,7 +200,7 @@ describe("invitations", () => {
     expect(await withdrawInvitation(db, organisationId, second.userId)).toBeNull();
     expect((await db.select().from(users).where(eq(users.id, second.userId)))[0]).toBeDefined();
 
-    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0].id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0]!.id;
     const third = await invited("third@example.com");
     expect(await withdrawInvitation(db, elsewhere, third.userId)).toBeNull();
     expect(await openInvitation(db, third.token)).not.toBeNull();

@@ -1,5 +1,5 @@
+import { changedRows, type Db, type Executor } from "@/db";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
 import { emailLinks, organisations, users } from "@/db/schema";
 import { applyUserAccessChange, rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { normaliseEmail } from "@/lib/auth/password-sign-in";
@@ -79,7 +79,7 @@ export async function createInvitation(db: Db, input: CreateInvitationInput): Pr
             createdAt: now,
           })
           .returning({ id: users.id })
-      )[0];
+      )[0]!;
       await applyUserAccessChange(tx, input.organisationId, user.id, {
         roleIds: input.roleIds,
         groupIds: input.groupIds,
@@ -221,12 +221,12 @@ export async function acceptInvitation(
   return await db.transaction(async (tx) => {
     const invitation = await openInvitation(tx, input.token, now);
     if (!invitation || !(await consumeEmailLink(tx, invitation.linkId, now))) return null;
-    const updated = (
+    const updated = changedRows(
       await tx
         .update(users)
         .set({ name: input.name, passwordHash: input.passwordHash, passwordChangedAt: now })
-        .where(and(eq(users.id, invitation.userId), isNull(users.passwordHash), isNull(users.disabledAt)))
-    ).changes;
+        .where(and(eq(users.id, invitation.userId), isNull(users.passwordHash), isNull(users.disabledAt))),
+    );
     // Given a password in the meantime: the link is spent and nothing else changes.
     return updated === 0
       ? null

@@ -59,16 +59,19 @@ async function rekeyColumn(
 ): Promise<ColumnReport> {
   // One transaction per column; "immediate" takes the write lock first, so no request interleaves.
   return await db.transaction(
-    (tx) => {
+    async (tx) => {
       const report: ColumnReport = { name: column.name, total: 0, rekeyed: 0, current: 0, unreadable: [] };
-      for (const row of column.rows(tx)) {
+      for (const row of await column.rows(tx)) {
         if (pass === "v1" && !isV1(row.stored)) continue;
         report.total++;
         const binding = column.binding(row.id);
         try {
           const opened = openSecret(row.stored, binding, ring, { acceptV1: true });
           if (opened.upToDate) report.current++;
-          else if (!write || column.replace(tx, row.id, row.stored, encryptSecret(opened.plaintext, binding, ring)))
+          else if (
+            !write ||
+            (await column.replace(tx, row.id, row.stored, encryptSecret(opened.plaintext, binding, ring)))
+          )
             report.rekeyed++;
         } catch (error) {
           if (!(error instanceof UnreadableSecretError)) throw error;
@@ -109,7 +112,7 @@ async function dependencies(db: Db, ring: KeyRing, now: Date): Promise<Map<strin
     .groupBy(keyIdIn(oneTimeCodes.codeHash));
   for (const row of oneTime) at(row.keyId).oneTimeCodes += row.codes;
   for (const column of storedSecretColumns) {
-    for (const row of column.rows(db)) {
+    for (const row of await column.rows(db)) {
       try {
         at(openSecret(row.stored, column.binding(row.id), ring, { acceptV1: true }).key.id).ciphertexts++;
       } catch (error) {
@@ -148,7 +151,9 @@ export async function rekeyStoredSecrets(
   ring: KeyRing,
   { write = true, now = new Date() } = {},
 ): Promise<RekeyReport> {
-  const columns = storedSecretColumns.map(async (column) => await rekeyColumn(db, column, ring, write));
+  // One column after another: each is a transaction that holds the write lock.
+  const columns: ColumnReport[] = [];
+  for (const column of storedSecretColumns) columns.push(await rekeyColumn(db, column, ring, write));
   return { columns, ...(await keyDependencies(db, ring, now)) };
 }
 
@@ -159,6 +164,8 @@ export async function rekeyStoredSecrets(
  * (lib/keys/secrets.ts OpenOptions). v2 values under older keys are left for
  * `npm run keys:rekey`, which the operator runs once every server has the new ring.
  */
-export function upgradeV1Secrets(db: Db, ring: KeyRing): ColumnReport[] {
-  return storedSecretColumns.map(async (column) => await rekeyColumn(db, column, ring, true, "v1"));
+export async function upgradeV1Secrets(db: Db, ring: KeyRing): Promise<ColumnReport[]> {
+  const columns: ColumnReport[] = [];
+  for (const column of storedSecretColumns) columns.push(await rekeyColumn(db, column, ring, true, "v1"));
+  return columns;
 }

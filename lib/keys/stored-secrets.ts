@@ -1,5 +1,5 @@
+import { changedRows, type Executor } from "@/db";
 import { and, eq, isNotNull } from "drizzle-orm";
-import type { Executor } from "@/db";
 import { organisations, totpCredentials } from "@/db/schema";
 import { duoSecretKeyBinding, totpSecretBinding, type SecretBinding } from "@/lib/keys/bindings";
 
@@ -10,10 +10,10 @@ import { duoSecretKeyBinding, totpSecretBinding, type SecretBinding } from "@/li
 export type StoredSecretColumn = {
   /** table.column, as the re-key command reports it. */
   name: string;
-  rows(db: Executor): { id: number; stored: string }[];
+  rows(db: Executor): Promise<{ id: number; stored: string }[]>;
   binding(id: number): SecretBinding;
   /** Replaces `from` with `to`, only if the row still holds `from`: a secret changed meanwhile is left alone. */
-  replace(db: Executor, id: number, from: string, to: string): boolean;
+  replace(db: Executor, id: number, from: string, to: string): Promise<boolean>;
 };
 
 export const storedSecretColumns: readonly StoredSecretColumn[] = [
@@ -28,12 +28,12 @@ export const storedSecretColumns: readonly StoredSecretColumn[] = [
       ).map((row) => ({ id: row.id, stored: row.stored! })),
     binding: duoSecretKeyBinding,
     replace: async (db, id, from, to) =>
-      (
+      changedRows(
         await db
           .update(organisations)
           .set({ duoSecretKeyEncrypted: to })
-          .where(and(eq(organisations.id, id), eq(organisations.duoSecretKeyEncrypted, from)))
-      ).changes === 1,
+          .where(and(eq(organisations.id, id), eq(organisations.duoSecretKeyEncrypted, from))),
+      ) === 1,
   },
   {
     name: "totp_credentials.secret_encrypted",
@@ -41,11 +41,11 @@ export const storedSecretColumns: readonly StoredSecretColumn[] = [
       await db.select({ id: totpCredentials.userId, stored: totpCredentials.secretEncrypted }).from(totpCredentials),
     binding: totpSecretBinding,
     replace: async (db, id, from, to) =>
-      (
+      changedRows(
         await db
           .update(totpCredentials)
           .set({ secretEncrypted: to })
-          .where(and(eq(totpCredentials.userId, id), eq(totpCredentials.secretEncrypted, from)))
-      ).changes === 1,
+          .where(and(eq(totpCredentials.userId, id), eq(totpCredentials.secretEncrypted, from))),
+      ) === 1,
   },
 ];

@@ -131,7 +131,7 @@ describe("bootstrapping an organisation's first administrator", () => {
   });
 
   it("refuses an address that has an account in any organisation, in any case, and writes nothing", async () => {
-    const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0].id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0]!.id;
     await insertUser(db, { organisationId: elsewhere, email: "taken@example.com" });
     const before = everyRow(db);
     expect(

@@ -89,7 +89,7 @@ export async function bootstrapAdministrator(
             createdAt: now,
           })
           .returning({ id: users.id })
-      )[0];
+      )[0]!;
       await tx.insert(userRoles).values({ userId: user.id, roleId: administratorRoleId });
       const link = await issueInvitationLink(tx, {
         organisationId: organisation.id,

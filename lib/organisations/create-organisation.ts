@@ -26,7 +26,7 @@ export async function createOrganisation(
       .insert(organisations)
       .values({ name, requiredSetupFlow: "emailed_link", ...settings })
       .returning()
-  )[0];
+  )[0]!;
   const administratorRoleId = (
     await tx
       .insert(roles)
@@ -37,6 +37,6 @@ export async function createOrganisation(
         requireTwoFactor: true,
       })
       .returning({ id: roles.id })
-  )[0].id;
+  )[0]!.id;
   return { organisation, administratorRoleId };
 }

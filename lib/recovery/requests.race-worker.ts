@@ -4,7 +4,7 @@
  * barrier, then pressing "I can't use any of my methods" a few times.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openDatabase } from "@/db";
+import { closeDatabase, openDatabase } from "@/db";
 import { openRecoveryRequest } from "@/lib/recovery/requests";
 
 const { file, organisationId, userId, presses, barrier, now } = workerData as {
@@ -31,5 +31,5 @@ for (let i = 0; i < presses; i++) {
     ).outcome,
   );
 }
-db.$client.close();
+await closeDatabase(db);
 parentPort?.postMessage(outcomes);

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
+import { queryRows, type Db, type Executor } from "@/db";
 import { recoveryRequests, users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
@@ -134,13 +134,15 @@ export async function noticeExpiredRequests(db: Executor, organisationId: number
  * (even from two server processes) leave one pending row. Null when one was
  * already pending.
  */
-export function insertPendingRequest(
+export async function insertPendingRequest(
   db: Executor,
   input: { organisationId: number; userId: number; context: RequestContext },
   now = new Date(),
-): RecoveryRequest | null {
+): Promise<RecoveryRequest | null> {
   const expiresAt = new Date(now.getTime() + RECOVERY_REQUEST_LIFETIME_MS);
-  const inserted = db.get<{ id: number } | undefined>(sql`
+  const [inserted] = await queryRows<{ id: number }>(
+    db,
+    sql`
     insert into "recovery_requests" ("organisation_id", "user_id", "state", "ip", "user_agent", "created_at", "expires_at")
     select ${input.organisationId}, ${input.userId}, 'pending', ${input.context.ip}, ${input.context.userAgent}, ${now.getTime()}, ${expiresAt.getTime()}
     where not exists (
@@ -148,7 +150,8 @@ export function insertPendingRequest(
       where "user_id" = ${input.userId} and "state" = 'pending' and "expires_at" > ${now.getTime()}
     )
     returning "id"
-  `);
+  `,
+  );
   if (!inserted) return null;
   return {
     id: inserted.id,

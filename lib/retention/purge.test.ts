@@ -203,7 +203,7 @@ describe("each kind removes what is old and keeps what is live", () => {
           .insert(recoveryRequests)
           .values({ organisationId: user.organisationId, userId: user.id, expiresAt: later(DAY), ...values })
           .returning({ id: recoveryRequests.id })
-      )[0].id;
+      )[0]!.id;
     const dismissedLongAgo = await request({
       state: "dismissed",
       createdAt: ago(40 * DAY),
@@ -242,7 +242,7 @@ describe("each kind removes what is old and keeps what is live", () => {
   it("audit events: each organisation's retention; events of no organisation after the default year", async () => {
     const shortKeeper = (
       await db.insert(organisations).values({ name: "Short", auditRetentionDays: 90 }).returning()
-    )[0].id;
+    )[0]!.id;
     const event = async (type: string, organisationId: number | null, createdAt: Date) =>
       await db.insert(auditEvents).values({ type, organisationId, createdAt });
     await event("default org, 364 days", user.organisationId, ago(364 * DAY));
@@ -297,7 +297,7 @@ describe("purgeOldAuditEvents after the retention was shortened", () => {
   });
 
   it("another organisation's change, or another section's, changes nothing", async () => {
-    const other = (await db.insert(organisations).values({ name: "Other", auditRetentionDays: 90 }).returning())[0].id;
+    const other = (await db.insert(organisations).values({ name: "Other", auditRetentionDays: 90 }).returning())[0]!.id;
     await db
       .insert(auditEvents)
       .values({ type: "evidence, 100 days", organisationId: other, createdAt: ago(100 * DAY) });

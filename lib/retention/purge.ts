@@ -1,7 +1,7 @@
+import { runStatement, type Db } from "@/db";
 import { AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit-retention-bounds";
 import { and, eq, gte, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Db } from "@/db";
 import {
   auditEvents,
   DEFAULT_AUDIT_RETENTION_DAYS,
@@ -63,10 +63,11 @@ export const OUTBOX_KEEP_MS = DAY_MS;
 /** Rows deleted per statement: a big first purge never holds SQLite's write lock for long. */
 const BATCH_SIZE = 1000;
 
-function deleteInBatches(db: Db, table: SQLiteTable, where: SQL | undefined): number {
+async function deleteInBatches(db: Db, table: SQLiteTable, where: SQL | undefined): Promise<number> {
   let total = 0;
   for (;;) {
-    const { changes } = db.run(
+    const changes = await runStatement(
+      db,
       sql`delete from ${table} where rowid in (select rowid from ${table} where ${where} limit ${BATCH_SIZE})`,
     );
     total += changes;

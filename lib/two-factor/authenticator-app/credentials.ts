@@ -1,5 +1,5 @@
+import { changedRows, type Db, type Executor } from "@/db";
 import { and, eq, isNotNull, isNull, or, lt, sql } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
 import { recoveryCodes, totpCredentials, users } from "@/db/schema";
 import { totpSecretBinding } from "@/lib/keys/bindings";
 import type { KeyRing } from "@/lib/keys/key-ring";
@@ -99,7 +99,7 @@ export async function confirmAuthenticatorEnrolment(
           eq(totpCredentials.secretEncrypted, pending.secretEncrypted),
         ),
       );
-    if (confirmed.changes !== 1) return { ok: false, reason: "not_started" } as const;
+    if (changedRows(confirmed) !== 1) return { ok: false, reason: "not_started" } as const;
     return { ok: true, recoveryCodes: await replaceRecoveryCodes(tx, userId, keys, now) } as const;
   });
 }
@@ -138,7 +138,7 @@ export async function verifyAuthenticatorCode(
         or(isNull(totpCredentials.lastUsedStep), lt(totpCredentials.lastUsedStep, step)),
       ),
     );
-  return recorded.changes === 1;
+  return changedRows(recorded) === 1;
 }
 
 /** Turns 2FA off: the secret, recovery codes, codes by SMS/email, Duo and remembered browsers all go. */

@@ -9,7 +9,7 @@ describe("the Duo connection test limit", () => {
 
   it("allows ten presses in ten minutes per organisation, then says when the next one is allowed", async () => {
     const db = testDatabase();
-    const organisation = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    const organisation = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
     for (let press = 0; press < 10; press++)
       expect(await beginConnectionTest(db, organisation, at(press * 1000))).toEqual({ allowed: true });
     // The eleventh waits until the first press leaves the ten-minute window.
@@ -28,7 +28,7 @@ describe("the Duo connection test limit", () => {
   it("one organisation's presses do not hold back another's", async () => {
     const db = testDatabase();
     const [first, second] = ["A", "B"].map(
-      async (name) => (await db.insert(organisations).values({ name }).returning())[0].id,
+      async (name) => (await db.insert(organisations).values({ name }).returning())[0]!.id,
     );
     for (let press = 0; press < 10; press++) await beginConnectionTest(db, first!, start);
     expect((await beginConnectionTest(db, first!, start)).allowed).toBe(false);
@@ -37,7 +37,7 @@ describe("the Duo connection test limit", () => {
 
   it("a burst of presses at the same moment cannot exceed the budget", async () => {
     const db = testDatabase();
-    const organisation = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
+    const organisation = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
     const results = Array.from({ length: 25 }, async () => await beginConnectionTest(db, organisation, start));
     expect(results.filter((result) => result.allowed)).toHaveLength(10);
   });

@@ -6,8 +6,8 @@ import { testDatabase } from "@/test/db";
 describe("who the Disabled policy would stop asking", () => {
   it("counts people of this organisation with a factor turned on, leaving out API, SSO and disabled accounts", async () => {
     const db = testDatabase();
-    const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0].id;
-    const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0].id;
+    const organisationId = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
+    const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0]!.id;
     let n = 0;
     const person = async (columns: Partial<typeof users.$inferInsert> = {}) =>
       (
@@ -15,7 +15,7 @@ describe("who the Disabled policy would stop asking", () => {
           .insert(users)
           .values({ organisationId, email: `p${n++}@example.com`, name: "P", passwordHash: "x", ...columns })
           .returning()
-      )[0].id;
+      )[0]!.id;
     const withApp = await person();
     await db.insert(totpCredentials).values({ userId: withApp, secretEncrypted: "x", confirmedAt: new Date() });
     const unconfirmedApp = await person();

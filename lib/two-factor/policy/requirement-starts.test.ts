@@ -42,7 +42,7 @@ async function person(columns: Partial<typeof users.$inferInsert> = {}): Promise
         ...columns,
       })
       .returning()
-  )[0].id;
+  )[0]!.id;
 }
 const since = async (userId: number) =>
   (await db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, userId)))[0]!.since;
@@ -57,14 +57,14 @@ beforeEach(async () => {
   // No codes: a required user without an app must set one up (codes need no setup).
   organisationId = (
     await db.insert(organisations).values({ name: "Acme", allowCode: false, twoFactorGraceDays: 3 }).returning()
-  )[0].id;
+  )[0]!.id;
   const adminRole = (
     await db
       .insert(roles)
       .values({ organisationId, name: "Admin", permissions: [...PERMISSIONS] })
       .returning()
-  )[0].id;
-  strictRole = (await db.insert(roles).values({ organisationId, name: "Engineer" }).returning())[0].id;
+  )[0]!.id;
+  strictRole = (await db.insert(roles).values({ organisationId, name: "Engineer" }).returning())[0]!.id;
   adminId = await person();
   await db.insert(userRoles).values({ userId: adminId, roleId: adminRole });
   vi.useFakeTimers({ toFake: ["Date"] });
@@ -156,7 +156,7 @@ describe("a requirement that starts while people are signed in", () => {
 
   it("starts through a group: a group gaining the role, and someone joining the group", async () => {
     await db.update(roles).set({ requireTwoFactor: true }).where(eq(roles.id, strictRole));
-    const group = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0].id;
+    const group = (await db.insert(groups).values({ organisationId, name: "Ops" }).returning())[0]!.id;
     const early = await person();
     await db.insert(groupMembers).values({ groupId: group, userId: early });
     await asAdmin(
@@ -222,13 +222,13 @@ describe("a requirement that starts while people are signed in", () => {
   it("starts for the whole organisation with a Required policy, never for another organisation", async () => {
     const elsewhere = (
       await db.insert(organisations).values({ name: "Elsewhere", twoFactorPolicy: "required" }).returning()
-    )[0].id;
+    )[0]!.id;
     const stranger = (
       await db
         .insert(users)
         .values({ organisationId: elsewhere, email: "s@example.com", name: "S", passwordHash: "x" })
         .returning()
-    )[0].id;
+    )[0]!.id;
     const members = [
       await person(),
       await person(),
@@ -267,10 +267,11 @@ describe("requiredSql agrees with effectiveTwoFactorRequirement", () => {
     expect(rows).toHaveLength(96);
     const organisationsByPolicy = new Map(
       TWO_FACTOR_POLICIES.map(async (policy) => {
-        const id = (await db.insert(organisations).values({ name: policy, twoFactorPolicy: policy }).returning())[0].id;
+        const id = (await db.insert(organisations).values({ name: policy, twoFactorPolicy: policy }).returning())[0]!
+          .id;
         const role = (
           await db.insert(roles).values({ organisationId: id, name: "Strict", requireTwoFactor: true }).returning()
-        )[0].id;
+        )[0]!.id;
         return [policy, { id, role }] as const;
       }),
     );
@@ -289,7 +290,7 @@ describe("requiredSql agrees with effectiveTwoFactorRequirement", () => {
             twoFactorRequirement: row.userOverride,
           })
           .returning()
-      )[0].id;
+      )[0]!.id;
       if (row.roleRequiresTwoFactor) await db.insert(userRoles).values({ userId, roleId: role });
       return { row, userId };
     });

@@ -1,5 +1,5 @@
+import { changedRows, type Executor } from "@/db";
 import { and, eq, inArray, isNotNull, isNull, not, sql, type SQL } from "drizzle-orm";
-import type { Executor } from "@/db";
 import { organisations, users, type TwoFactorPolicy } from "@/db/schema";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 
@@ -81,18 +81,18 @@ export async function recordRequirementChanges(
   const inOrganisation = eq(users.organisationId, organisationId);
   const required = requiredSql(organisation.policy);
   // The cheap column tests first: most people's start is already as it should be.
-  const started = (
+  const started = changedRows(
     await tx
       .update(users)
       .set({ twoFactorRequiredSince: now })
-      .where(and(inOrganisation, startScopeSql(scope), isNull(users.twoFactorRequiredSince), required))
-  ).changes;
+      .where(and(inOrganisation, startScopeSql(scope), isNull(users.twoFactorRequiredSince), required)),
+  );
   const named = scope !== "organisation" && "userIds" in scope ? inArray(users.id, scope.userIds) : undefined;
-  const ended = (
+  const ended = changedRows(
     await tx
       .update(users)
       .set({ twoFactorRequiredSince: null })
-      .where(and(inOrganisation, named, isNotNull(users.twoFactorRequiredSince), not(required)))
-  ).changes;
+      .where(and(inOrganisation, named, isNotNull(users.twoFactorRequiredSince), not(required))),
+  );
   return { started, ended };
 }

@@ -1,6 +1,6 @@
+import { changedRows, type Db, type Executor } from "@/db";
 import crypto from "node:crypto";
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import type { Db, Executor } from "@/db";
 import { recoveryCodes } from "@/db/schema";
 import { keyedHash, keyedHashCandidates } from "@/lib/keys/keyed-hash";
 import type { KeyRing } from "@/lib/keys/key-ring";
@@ -73,7 +73,7 @@ export async function consumeRecoveryCode(
         isNull(recoveryCodes.usedAt),
       ),
     );
-  return spent.changes === 1;
+  return changedRows(spent) === 1;
 }
 
 export async function remainingRecoveryCodes(db: Db, userId: number): Promise<number> {

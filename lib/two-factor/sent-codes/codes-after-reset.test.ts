@@ -47,7 +47,7 @@ describe("sign-in codes after a password reset through an emailed link", () => {
     db = testDatabase();
     const organisationId = (
       await db.insert(organisations).values({ name: "Acme", twoFactorPolicy: "required" }).returning()
-    )[0].id;
+    )[0]!.id;
     userId = (
       await insertUser(db, {
         organisationId,

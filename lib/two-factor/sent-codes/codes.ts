@@ -1,6 +1,6 @@
+import { changedRows, type Db } from "@/db";
 import crypto from "node:crypto";
 import { and, count, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
-import type { Db } from "@/db";
 import { oneTimeCodes, type OneTimeCode, type OneTimeCodePurpose } from "@/db/schema";
 import { keyedHash, verifyKeyedHash } from "@/lib/keys/keyed-hash";
 import type { KeyRing } from "@/lib/keys/key-ring";
@@ -121,7 +121,7 @@ export async function issueCode(
             expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS),
           })
           .returning({ id: oneTimeCodes.id })
-      )[0];
+      )[0]!;
       return { ok: true, id, code, channel, destination, fallbackReason };
       // Immediate: with several server processes, the limit check and the insert must not interleave.
     },
@@ -247,7 +247,7 @@ export async function checkCode(
       .update(oneTimeCodes)
       .set({ usedAt: now })
       .where(and(eq(oneTimeCodes.id, pending.id), isNull(oneTimeCodes.usedAt), isNull(oneTimeCodes.voidedAt)));
-    if (spent.changes === 1) return { ok: true, destination: pending.destination, channel: pending.channel };
+    if (changedRows(spent) === 1) return { ok: true, destination: pending.destination, channel: pending.channel };
   }
   const counted = (
     await db

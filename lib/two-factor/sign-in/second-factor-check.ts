@@ -132,7 +132,7 @@ export async function checkSentCodeUnderLimit(
     keys: KeyRing;
     now?: Date;
   },
-): Promise<ReturnType<typeof checkCode> | { ok: false; reason: "locked"; retryAt: Date }> {
+): Promise<Awaited<ReturnType<typeof checkCode>> | { ok: false; reason: "locked"; retryAt: Date }> {
   const now = input.now ?? new Date();
   const attempt = await beginAttempt(db, [await secondFactorLimitKey(db, input.userId)], now);
   if (!attempt.allowed) return { ok: false, reason: "locked", retryAt: attempt.retryAt };

@@ -1,5 +1,5 @@
+import { changedRows, type Executor } from "@/db";
 import { and, desc, eq, gt, inArray } from "drizzle-orm";
-import type { Executor } from "@/db";
 import { trustedBrowsers, users } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
 import type { RequestContext } from "@/lib/request-context";
@@ -46,7 +46,7 @@ export async function isTrustedBrowser(
         gt(trustedBrowsers.expiresAt, now),
       ),
     );
-  return used.changes === 1;
+  return changedRows(used) === 1;
 }
 
 export async function listTrustedBrowsers(db: Executor, userId: number, now = new Date()) {
@@ -67,18 +67,19 @@ export async function listTrustedBrowsers(db: Executor, userId: number, now = ne
 /** Forgets one remembered browser; scoped to the user so no one can forget another's. */
 export async function forgetTrustedBrowser(db: Executor, userId: number, id: number): Promise<boolean> {
   return (
-    (await db.delete(trustedBrowsers).where(and(eq(trustedBrowsers.userId, userId), eq(trustedBrowsers.id, id))))
-      .changes > 0
+    changedRows(
+      await db.delete(trustedBrowsers).where(and(eq(trustedBrowsers.userId, userId), eq(trustedBrowsers.id, id))),
+    ) > 0
   );
 }
 
 /** Every remembered browser of a user stops working: on reset, disable, password change, sign-out everywhere. */
 export async function forgetTrustedBrowsersOfUser(db: Executor, userId: number): Promise<number> {
-  return (await db.delete(trustedBrowsers).where(eq(trustedBrowsers.userId, userId))).changes;
+  return changedRows(await db.delete(trustedBrowsers).where(eq(trustedBrowsers.userId, userId)));
 }
 
 export async function forgetTrustedBrowsersOfOrganisation(db: Executor, organisationId: number): Promise<number> {
-  return (
+  return changedRows(
     await db
       .delete(trustedBrowsers)
       .where(
@@ -86,6 +87,6 @@ export async function forgetTrustedBrowsersOfOrganisation(db: Executor, organisa
           trustedBrowsers.userId,
           db.select({ id: users.id }).from(users).where(eq(users.organisationId, organisationId)),
         ),
-      )
-  ).changes;
+      ),
+  );
 }
