@@ -120,17 +120,20 @@ export async function prepareHalfSignedInSessions(
   db: Db,
   users: BenchUser[],
 ): Promise<Array<{ user: BenchUser; sessionToken: string }>> {
-  return await db.transaction((tx) =>
-    users.map(async (user, index) => ({
-      user,
-      sessionToken: (
-        await createSession(tx, {
-          userId: user.id,
-          stage: "password",
-          context: { ip: clientIpOf(index), userAgent: "twofold-bench" },
-        })
-      ).token,
-    })),
+  return await db.transaction(
+    async (tx) =>
+      await Promise.all(
+        users.map(async (user, index) => ({
+          user,
+          sessionToken: (
+            await createSession(tx, {
+              userId: user.id,
+              stage: "password",
+              context: { ip: clientIpOf(index), userAgent: "twofold-bench" },
+            })
+          ).token,
+        })),
+      ),
   );
 }
 

@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDatabase } from "@/db";
+import { openSqliteDatabase } from "@/db";
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { countActiveSessionsOf } from "./db-checks";
@@ -83,16 +83,18 @@ async function main() {
   let finished = false;
   const serverErrors: Record<string, string[]> = {};
   const servers: RunningServer[] = [];
-  const db = openDatabase(mainDatabase);
+  const db = openSqliteDatabase(mainDatabase);
   try {
     const server = await startServer(serverOptions("main", mainDatabase));
     servers.push(server);
     log(`server on ${server.origin} (pid ${server.pid})`);
 
     // Signed in beforehand, as the dashboard's visitors were long before they load it.
-    const pageCookies = seed.pageUsers.map(
-      async (user) =>
-        `${SESSION_COOKIE}=${(await createSession(db, { userId: user.id, stage: "active", context: localContext })).token}`,
+    const pageCookies = await Promise.all(
+      seed.pageUsers.map(
+        async (user) =>
+          `${SESSION_COOKIE}=${(await createSession(db, { userId: user.id, stage: "active", context: localContext })).token}`,
+      ),
     );
     log("1/4 signed-in page against signed-out page");
     const pages = await watchingServerLogs(servers, () => measurePages(server, pageCookies, PLAN.pages));
@@ -119,7 +121,7 @@ async function main() {
     );
     const largeServer = await startServer(serverOptions("directory-100000", largeDatabase));
     servers.push(largeServer);
-    const largeDb = openDatabase(largeDatabase);
+    const largeDb = openSqliteDatabase(largeDatabase);
     const largeAdminToken = (
       await createSession(largeDb, {
         userId: large.directoryAdmin.id,

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { openDatabase, type Executor } from "@/db";
+import { openSqliteDatabase, type Executor } from "@/db";
 import { organisations, roles, totpCredentials, userRoles, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { totpSecretBinding } from "@/lib/keys/bindings";
@@ -166,11 +166,11 @@ export type MainSeedCounts = { pageUsers: number; signInUsers: number; codeUsers
  * and a separate organisation of `directoryMembers` for the small admin list.
  */
 export async function seedMainDatabase(file: string, key: Buffer, counts: MainSeedCounts): Promise<MainSeed> {
-  const db = openDatabase(file);
+  const db = openSqliteDatabase(file);
   try {
     // One real hash at the app's parameters: every sign-in verifies at full cost.
     const passwordHash = await hashPassword(BENCH_PASSWORD);
-    return db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       const organisation = (
         await tx.insert(organisations).values({ name: "Bench" }).returning({ id: organisations.id })
       )[0]!;
@@ -201,7 +201,7 @@ export async function seedDirectoryDatabase(
   file: string,
   members: number,
 ): Promise<{ directoryAdmin: { id: number } }> {
-  const db = openDatabase(file);
+  const db = openSqliteDatabase(file);
   try {
     const passwordHash = await hashPassword(BENCH_PASSWORD);
     // No ANALYZE: the app never runs one, so the planner sees what it sees in production.

@@ -7,7 +7,8 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { drizzle as drizzleAsync, type SqliteRemoteDatabase } from "drizzle-orm/sqlite-proxy";
 import type { SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import { configuredDatabaseUrl } from "./dialect";
+import { configuredDatabaseUrl, dialectOf } from "./dialect";
+import { openPostgresDatabase } from "./postgres";
 import * as schema from "./schema";
 
 /**
@@ -29,7 +30,7 @@ export function databasePath(url = configuredDatabaseUrl()): string {
   return location === ":memory:" ? location : path.resolve(location);
 }
 
-const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+export const SQLITE_MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
 /**
  * Statements prepared once per SQL text. Query texts come from the code, but
@@ -104,8 +105,12 @@ function sqliteExecutor(client: Database.Database, gate: TransactionGate) {
   };
 }
 
-/** Opens an SQLite database with the pragmas every connection needs, and brings its schema up to date. */
-export function openSqliteDatabase(file = databasePath()): SqliteDb {
+/**
+ * Opens an SQLite database with the pragmas every connection needs. With
+ * `migrate` (development, tests) it first brings the schema up to date; a
+ * production server leaves that to `npm run db:migrate` (db/migrate.ts).
+ */
+export function openSqliteDatabase(file = databasePath(), { migrate: migrateFirst = true } = {}): SqliteDb {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const client = new Database(file);
   // WAL lets readers proceed while one writer commits; the busy timeout makes a
@@ -114,7 +119,7 @@ export function openSqliteDatabase(file = databasePath()): SqliteDb {
   client.pragma("synchronous = NORMAL");
   client.pragma("foreign_keys = ON");
   client.pragma("busy_timeout = 5000");
-  migrate(drizzleSync(client), { migrationsFolder: MIGRATIONS_FOLDER });
+  if (migrateFirst) migrate(drizzleSync(client), { migrationsFolder: SQLITE_MIGRATIONS_FOLDER });
   const gate = new TransactionGate();
   const db = drizzleAsync(sqliteExecutor(client, gate), { schema }) as SqliteDb;
   const transaction = db.transaction.bind(db);
@@ -129,13 +134,27 @@ export function openSqliteDatabase(file = databasePath()): SqliteDb {
   return db;
 }
 
-/** Opens the database `url` names. */
+/**
+ * Opens the database `url` names. SQLite is migrated on open outside
+ * production; PostgreSQL never is (its migrations are asynchronous and run
+ * once per deployment under a lock: `npm run db:migrate`).
+ */
 export function openDatabase(url = configuredDatabaseUrl()): Db {
-  return openSqliteDatabase(databasePath(url));
+  if (dialectOf(url) === "postgres") return openPostgresDatabase(url) as unknown as Db;
+  return openSqliteDatabase(databasePath(url), { migrate: process.env.NODE_ENV !== "production" });
 }
 
 export async function closeDatabase(db: Db): Promise<void> {
-  sessionStates.get(sessionOf(db))?.client.close();
+  const sqlite = sessionStates.get(sessionOf(db));
+  if (sqlite) sqlite.client.close();
+  else await (db as unknown as { $client: { end(): Promise<void> } }).$client.end();
+}
+
+/** PostgreSQL's handles (the database and its transactions) run hand-written SQL with `execute`; SQLite's have no such method. */
+function postgresExecutor(
+  executor: Executor,
+): { execute(query: SQL): Promise<{ rows: unknown[]; rowCount: number | null }> } | null {
+  return "execute" in executor ? (executor as never) : null;
 }
 
 const sqliteDialect = new SQLiteAsyncDialect();
@@ -146,6 +165,8 @@ const sqliteDialect = new SQLiteAsyncDialect();
  * pass its handle.
  */
 export async function queryRows<Row>(executor: Executor, query: SQL): Promise<Row[]> {
+  const postgres = postgresExecutor(executor);
+  if (postgres) return (await postgres.execute(query)).rows as Row[];
   const state = sqliteStateOf(executor);
   const { sql: text, params } = sqliteDialect.sqlToQuery(query);
   await state.gate.admit();
@@ -159,6 +180,8 @@ export async function queryRows<Row>(executor: Executor, query: SQL): Promise<Ro
 
 /** Runs a hand-written statement that returns no rows; says how many rows it changed. */
 export async function runStatement(executor: Executor, query: SQL): Promise<number> {
+  const postgres = postgresExecutor(executor);
+  if (postgres) return (await postgres.execute(query)).rowCount ?? 0;
   const state = sqliteStateOf(executor);
   const { sql: text, params } = sqliteDialect.sqlToQuery(query);
   await state.gate.admit();

@@ -25,7 +25,7 @@ import {
   EMAIL_LINK_PURPOSES,
   ONE_TIME_CODE_PURPOSES,
   RECOVERY_REQUEST_STATES,
-  type Permission
+  type Permission,
 } from "./schema.sqlite";
 
 /*

@@ -56,21 +56,14 @@ export async function seedDemoOrganisation(db: Db): Promise<DemoLogin[] | null> 
     const { organisation, administratorRoleId } = await createOrganisation(tx, DEMO_ORGANISATION_NAME, {
       requiredSetupFlow: "on_screen",
     });
-    const roleIds = new Map([
-      [ADMINISTRATOR_ROLE_NAME, administratorRoleId],
-      ...DEMO_ROLES.map(
-        async (role) =>
-          [
-            role.name,
-            (
-              await tx
-                .insert(roles)
-                .values({ ...role, organisationId: organisation.id })
-                .returning()
-            )[0]!.id,
-          ] as const,
-      ),
-    ]);
+    const roleIds = new Map([[ADMINISTRATOR_ROLE_NAME, administratorRoleId]]);
+    for (const role of DEMO_ROLES) {
+      const [created] = await tx
+        .insert(roles)
+        .values({ ...role, organisationId: organisation.id })
+        .returning();
+      roleIds.set(role.name, created!.id);
+    }
     const engineering = (
       await tx.insert(groups).values({ organisationId: organisation.id, name: "Engineering" }).returning()
     )[0]!;

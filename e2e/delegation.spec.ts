@@ -218,7 +218,9 @@ async function accountState(db: Db, userId: number) {
   return {
     account: (await db.select().from(users).where(eq(users.id, userId)))[0],
     roles: roleIds.length ? await db.select().from(roles).where(inArray(roles.id, roleIds)).orderBy(roles.id) : [],
-    groups: groupIds.map(async (groupId) => ({ groupId, roleIds: await rolesCarriedBy(db, groupId) })),
+    groups: await Promise.all(
+      groupIds.map(async (groupId) => ({ groupId, roleIds: await rolesCarriedBy(db, groupId) })),
+    ),
     authenticator: (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId)))[0] ?? null,
     recoveryCodes: await db
       .select({ id: recoveryCodes.id, usedAt: recoveryCodes.usedAt })
@@ -256,17 +258,21 @@ async function organisationState(db: Db, organisationId: number) {
     .orderBy(users.id);
   return {
     organisation: (await db.select().from(organisations).where(eq(organisations.id, organisationId)))[0],
-    people: people.map(async (person) => ({
-      ...(await accountState(db, person.id)),
-      emailsReceived: (await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.to, person.email))).length,
-    })),
+    people: await Promise.all(
+      people.map(async (person) => ({
+        ...(await accountState(db, person.id)),
+        emailsReceived: (await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.to, person.email))).length,
+      })),
+    ),
     roles: await db.select().from(roles).where(eq(roles.organisationId, organisationId)).orderBy(roles.id),
-    groups: (await db.select().from(groups).where(eq(groups.organisationId, organisationId)).orderBy(groups.id)).map(
-      async (group) => ({
-        ...group,
-        roleIds: await rolesCarriedBy(db, group.id),
-        memberIds: await membersOf(db, group.id),
-      }),
+    groups: await Promise.all(
+      (await db.select().from(groups).where(eq(groups.organisationId, organisationId)).orderBy(groups.id)).map(
+        async (group) => ({
+          ...group,
+          roleIds: await rolesCarriedBy(db, group.id),
+          memberIds: await membersOf(db, group.id),
+        }),
+      ),
     ),
     auditEvents: (
       await db

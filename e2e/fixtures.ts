@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { openDatabase, type Db } from "@/db";
+import { closeDatabase, openDatabase, type Db } from "@/db";
 import {
   oneTimeCodes,
   organisations,
@@ -70,9 +70,10 @@ type Fixtures = {
 export const test = base.extend<Fixtures, { workerDb: Db }>({
   workerDb: [
     async ({}, use) => {
-      const db = openDatabase(process.env.E2E_DATABASE!);
+      // The e2e server's database, SQLite or PostgreSQL (playwright.config.ts).
+      const db = openDatabase(process.env.E2E_DATABASE_URL ?? `file:${process.env.E2E_DATABASE}`);
       await use(db);
-      db.$client.close();
+      await closeDatabase(db);
     },
     { scope: "worker" },
   ],

@@ -262,10 +262,12 @@ test("twenty simultaneous submissions of one valid code: exactly one signs in", 
     .replace('"000000"', JSON.stringify(code))
     .replace("\r\n\r\n000000\r\n", `\r\n\r\n${code}\r\n`);
   expect(body).toContain(code);
-  const tokens = Array.from(
-    { length: 20 },
-    async () =>
-      (await createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } })).token,
+  const tokens = await Promise.all(
+    Array.from(
+      { length: 20 },
+      async () =>
+        (await createSession(db, { userId: user.id, stage: "password", context: { ip: null, userAgent: null } })).token,
+    ),
   );
   const headers = { ...template.headers() };
   delete headers.cookie;

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "@/db";
+import { openSqliteDatabase } from "@/db";
 import { organisations, users } from "@/db/schema";
 import { openInvitation } from "@/lib/invitations/invitations";
 
@@ -57,7 +57,7 @@ describe("npm run admin:create", () => {
       expect(second.stderr).toContain("already has an account");
       expect(second.stdout).not.toContain("/invite/");
 
-      const db = openDatabase(file);
+      const db = openSqliteDatabase(file);
       try {
         expect(await db.select({ name: organisations.name }).from(organisations)).toEqual([
           { name: "Acme Production" },

@@ -95,4 +95,7 @@ async function main(args: string[]): Promise<ExitCode> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// A CommonJS script (tsx): no top-level await.
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

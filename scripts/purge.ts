@@ -2,6 +2,8 @@
 import { getDb } from "@/db";
 import { formatPurgeCounts, purgeExpiredData } from "@/lib/retention/purge";
 
-const counts = await purgeExpiredData(getDb(), new Date());
-for (const [kind, count] of Object.entries(counts)) console.log(`${kind.padEnd(18)} ${count}`);
-console.log(`Removed: ${formatPurgeCounts(counts)}.`);
+// A CommonJS script (tsx): no top-level await.
+void purgeExpiredData(getDb(), new Date()).then((counts) => {
+  for (const [kind, count] of Object.entries(counts)) console.log(`${kind.padEnd(18)} ${count}`);
+  console.log(`Removed: ${formatPurgeCounts(counts)}.`);
+});

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "@/db";
+import { openSqliteDatabase } from "@/db";
 import { organisations, recoveryCodes, totpCredentials, users } from "@/db/schema";
 import { duoSecretKeyBinding, totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing } from "@/lib/keys/key-ring";
@@ -51,20 +51,19 @@ describe("npm run keys:rekey", () => {
     "re-encrypts everything under the newest key, says what still needs the old one, and changes nothing a second time",
     { timeout: 90_000 },
     async () => {
-      const seeded = openDatabase(file);
+      const seeded = openSqliteDatabase(file);
       const organisationId = (await seeded.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
       await seeded
         .update(organisations)
         .set({ duoSecretKeyEncrypted: encryptSecret("duo-secret", duoSecretKeyBinding(organisationId), ringA) });
-      const userIds = [1, 2].map(
-        async (n) =>
-          (
-            await seeded
-              .insert(users)
-              .values({ organisationId, email: `u${n}@example.com`, name: `U${n}` })
-              .returning()
-          )[0]!.id,
-      );
+      const userIds: number[] = [];
+      for (const n of [1, 2]) {
+        const [user] = await seeded
+          .insert(users)
+          .values({ organisationId, email: `u${n}@example.com`, name: `U${n}` })
+          .returning();
+        userIds.push(user!.id);
+      }
       await seeded
         .insert(totpCredentials)
         .values({ userId: userIds[0]!, secretEncrypted: legacyV1("SECRETONE", keyA), confirmedAt: new Date() });
@@ -103,7 +102,7 @@ describe("npm run keys:rekey", () => {
       const second = await rekey(env);
       expect(second.stdout).toContain("totp_credentials.secret_encrypted: 0 re-encrypted, 2 already current, 2 in all");
 
-      const db = openDatabase(file);
+      const db = openSqliteDatabase(file);
       try {
         const secrets = await db.select().from(totpCredentials);
         expect(secrets.map((row) => decryptSecret(row.secretEncrypted, totpSecretBinding(row.userId), ringB))).toEqual([

@@ -1,10 +1,10 @@
-import { openDatabase, type Db } from "@/db";
+import { openSqliteDatabase, type Db, type SqliteDb } from "@/db";
 import { organisations, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 
 /** A fresh, fully migrated in-memory database for one test. */
-export function testDatabase(): Db {
-  return openDatabase(":memory:");
+export function testDatabase(): SqliteDb {
+  return openSqliteDatabase(":memory:");
 }
 
 export async function insertUser(

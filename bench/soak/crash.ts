@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
-import { openDatabase, type Db } from "@/db";
+import { openSqliteDatabase, type SqliteDb as Db } from "@/db";
 import { auditEvents, oneTimeCodes, recoveryCodes, sessions, totpCredentials } from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
 import { hashToken } from "@/lib/crypto";
@@ -372,7 +372,7 @@ export async function runCrashes(options: {
       // Starting over the crashed database must be clean: nothing in the log but the usual banner.
       const startup = server.errorLinesSince(0);
       result.startupErrorLines.push(...startup.map((line) => `cycle ${cycle}: ${line}`));
-      const db = openDatabase(options.databaseFile);
+      const db = openSqliteDatabase(options.databaseFile);
       const observed: Observed[] = [];
       const fiveHundreds = { count: 0 };
       const stop = { now: false };
@@ -391,7 +391,7 @@ export async function runCrashes(options: {
       result.answersAtLeast500 += fiveHundreds.count;
 
       // The database as the crash left it, opened as the server opens it (WAL recovery included).
-      const check = openDatabase(options.databaseFile);
+      const check = openSqliteDatabase(options.databaseFile);
       const problems = [
         ...databaseChecks(check, seed),
         ...(await observedChecks(check, key, observed)),

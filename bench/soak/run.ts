@@ -9,7 +9,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDatabase } from "@/db";
+import { openSqliteDatabase } from "@/db";
 import { ensureProductionBuild } from "../production-build";
 import { writeResults } from "../report";
 import { startServer, type RunningServer } from "../server";
@@ -74,7 +74,7 @@ async function hostilePhase(workDirectory: string, seedNumber: number, inputs: n
   const secrets = freshSecrets();
   const databaseFile = path.join(workDirectory, "hostile.db");
   const seed = await seedHostileDatabase(databaseFile, secrets.key);
-  const db = openDatabase(databaseFile);
+  const db = openSqliteDatabase(databaseFile);
   let server: RunningServer | null = null;
   try {
     server = await startServer({ name: "hostile", databaseFile, ...secrets, logDirectory: workDirectory });
@@ -139,7 +139,7 @@ async function loadPhase(workDirectory: string): Promise<LoadPhase> {
   const secrets = freshSecrets();
   const databaseFile = path.join(workDirectory, "load.db");
   const seed = await seedLoadDatabase(databaseFile, secrets.key, PLAN.load.seed);
-  const db = openDatabase(databaseFile);
+  const db = openSqliteDatabase(databaseFile);
   let server: RunningServer | null = null;
   try {
     server = await startServer({ name: "load", databaseFile, ...secrets, logDirectory: workDirectory });

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { openDatabase, type Db } from "@/db";
+import { openSqliteDatabase, type SqliteDb as Db } from "@/db";
 import { groups, organisations, PERMISSIONS, roles, totpCredentials, userRoles, users } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
 import { hashPassword } from "@/lib/auth/passwords";
@@ -99,11 +99,11 @@ export type HostileSeed = {
 
 /** Phase 1: an organisation with an admin holding every permission, a member, a target, an API account; and a bystander organisation. */
 export async function seedHostileDatabase(file: string, key: Buffer): Promise<HostileSeed> {
-  const db = openDatabase(file);
+  const db = openSqliteDatabase(file);
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
     const bystanderPasswordHash = await hashPassword(crypto.randomBytes(24).toString("base64url"));
-    return db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       const organisationId = (
         await tx.insert(organisations).values({ name: "Soak" }).returning({ id: organisations.id })
       )[0]!.id;
@@ -183,27 +183,31 @@ export async function seedLoadDatabase(
   key: Buffer,
   counts: { totp: number; email: number },
 ): Promise<LoadSeed> {
-  const db = openDatabase(file);
+  const db = openSqliteDatabase(file);
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
-    return db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       const organisationId = (
         await tx.insert(organisations).values({ name: "Load" }).returning({ id: organisations.id })
       )[0]!.id;
       const common = { db: tx as unknown as Db, organisationId, passwordHash, keys: createKeyRing([key]) };
-      const totpUsers = Array.from({ length: counts.totp }, async (_, index) => {
-        // No recovery codes: the load phase spends none, and issuing thousands would slow the seeding.
-        const { recoveryCodes: _codes, ...user } = await totpUser(
-          common,
-          `totp-${String(index).padStart(5, "0")}@load.test`,
-          {},
-          false,
-        );
-        return user;
-      });
-      const emailUsers = Array.from(
-        { length: counts.email },
-        async (_, index) => await emailCodeUser(common, `email-${String(index).padStart(5, "0")}@load.test`),
+      const totpUsers = await Promise.all(
+        Array.from({ length: counts.totp }, async (_, index) => {
+          // No recovery codes: the load phase spends none, and issuing thousands would slow the seeding.
+          const { recoveryCodes: _codes, ...user } = await totpUser(
+            common,
+            `totp-${String(index).padStart(5, "0")}@load.test`,
+            {},
+            false,
+          );
+          return user;
+        }),
+      );
+      const emailUsers = await Promise.all(
+        Array.from(
+          { length: counts.email },
+          async (_, index) => await emailCodeUser(common, `email-${String(index).padStart(5, "0")}@load.test`),
+        ),
       );
       return { totpUsers, emailUsers };
     });
@@ -228,10 +232,10 @@ export async function seedCrashDatabase(
   key: Buffer,
   counts: { spenders: number; email: number; enrollees: number },
 ): Promise<CrashSeed> {
-  const db = openDatabase(file);
+  const db = openSqliteDatabase(file);
   try {
     const passwordHash = await hashPassword(SOAK_PASSWORD);
-    return db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       const organisationId = (
         await tx.insert(organisations).values({ name: "Crash" }).returning({ id: organisations.id })
       )[0]!.id;
@@ -239,17 +243,23 @@ export async function seedCrashDatabase(
       const pad = (index: number) => String(index).padStart(4, "0");
       return {
         organisationId,
-        spenders: Array.from(
-          { length: counts.spenders },
-          async (_, index) => await totpUser(common, `spender-${pad(index)}@crash.test`),
+        spenders: await Promise.all(
+          Array.from(
+            { length: counts.spenders },
+            async (_, index) => await totpUser(common, `spender-${pad(index)}@crash.test`),
+          ),
         ),
-        emailUsers: Array.from(
-          { length: counts.email },
-          async (_, index) => await emailCodeUser(common, `email-${pad(index)}@crash.test`),
+        emailUsers: await Promise.all(
+          Array.from(
+            { length: counts.email },
+            async (_, index) => await emailCodeUser(common, `email-${pad(index)}@crash.test`),
+          ),
         ),
-        enrollees: Array.from(
-          { length: counts.enrollees },
-          async (_, index) => await plainUser(common, `enrol-${pad(index)}@crash.test`),
+        enrollees: await Promise.all(
+          Array.from(
+            { length: counts.enrollees },
+            async (_, index) => await plainUser(common, `enrol-${pad(index)}@crash.test`),
+          ),
         ),
       };
     });

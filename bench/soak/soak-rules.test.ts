@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "@/db";
+import { openSqliteDatabase, type SqliteDb as Db } from "@/db";
 import { wtf8, noScriptForm } from "./bodies";
 import { totpCredentials } from "@/db/schema";
 import { eq } from "drizzle-orm";
@@ -33,7 +33,7 @@ describe("the soak's rules for database changes hostile input may cause", () => 
     directory = fs.mkdtempSync(path.join(os.tmpdir(), "soak-rules-"));
     const file = path.join(directory, "rules.db");
     seed = await seedHostileDatabase(file, crypto.randomBytes(32));
-    db = openDatabase(file);
+    db = openSqliteDatabase(file);
   });
   afterEach(() => {
     db.$client.close();
@@ -124,7 +124,7 @@ describe("the soak's seeds, as the app reads them", () => {
     const key = crypto.randomBytes(32);
     const file = path.join(directory, "crash.db");
     const seed = await seedCrashDatabase(file, key, { spenders: 1, email: 1, enrollees: 1 });
-    const db = openDatabase(file);
+    const db = openSqliteDatabase(file);
     try {
       const spender = seed.spenders[0]!;
       const stored = (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, spender.id)))[0]!;

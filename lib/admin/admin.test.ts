@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db";
+import type { Db, SqliteDb } from "@/db";
 import {
   apiTokens,
   groupMembers,
@@ -20,7 +20,7 @@ import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/policy/user
 import { insertUser, testDatabase } from "@/test/db";
 
 describe("administration", () => {
-  let db: Db;
+  let db: SqliteDb;
   let organisationId: number;
   let adminRole: number;
   let strictRole: number;
@@ -154,7 +154,7 @@ describe("administration", () => {
     expect(page.hasMore).toBe(false);
   });
 
-  it("finds a common prefix in last sign-in order page by page, as a full sort would", () => {
+  it("finds a common prefix in last sign-in order page by page, as a full sort would", async () => {
     // More matches than the list sorts whole, so the search walks the sign-in order instead.
     const insert = db.$client.prepare(
       "insert into users (organisation_id, email, name, last_sign_in_at) values (?, ?, ?, ?)",
@@ -174,9 +174,11 @@ describe("administration", () => {
       )
       .pluck()
       .all(organisationId);
-    const pages = [1, 2, 17].map(async (page) =>
-      (await listUsers(db, organisationId, { q: "MIA", sort: "lastSignIn", direction: "desc", page })).rows.map(
-        (row) => row.name,
+    const pages = await Promise.all(
+      [1, 2, 17].map(async (page) =>
+        (await listUsers(db, organisationId, { q: "MIA", sort: "lastSignIn", direction: "desc", page })).rows.map(
+          (row) => row.name,
+        ),
       ),
     );
     expect(pages).toEqual([everyMatch.slice(0, 50), everyMatch.slice(50, 100), everyMatch.slice(800, 850)]);

@@ -313,7 +313,7 @@ describe("changes made under the delegation rules", () => {
       actorUserId: administrator,
       affected: { groupId: 999_999 },
       edited: { groupId: 999_999 },
-      change: () => "changed",
+      change: async () => "changed",
     });
     expect(gone).toEqual({ ok: false, notFound: true });
   });

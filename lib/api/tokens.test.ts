@@ -46,17 +46,18 @@ describe("API tokens", () => {
     expect(JSON.stringify(await listApiTokens(db, account.id))).not.toContain(created.token);
   });
 
-  it("gives every token a different value and hint", () => {
-    const tokens = Array.from(
-      { length: 20 },
-      async (_, index) => await createApiToken(db, { userId: account.id, name: `t${index}`, createdByUserId: null }),
+  it("gives every token a different value and hint", async () => {
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        createApiToken(db, { userId: account.id, name: `t${index}`, createdByUserId: null }),
+      ),
     );
     expect(new Set(tokens.map((token) => token.token)).size).toBe(20);
     expect(new Set(tokens.map((token) => token.hint)).size).toBeGreaterThan(15);
   });
 
   it("refuses to create a token for a user who is not an API account", async () => {
-    expect(async () => await createApiToken(db, { userId: admin.id, name: "Nope", createdByUserId: admin.id })).toThrow(
+    await expect(createApiToken(db, { userId: admin.id, name: "Nope", createdByUserId: admin.id })).rejects.toThrow(
       NotAnApiAccountError,
     );
     expect(await db.select().from(apiTokens)).toEqual([]);

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db";
+import type { Db, SqliteDb } from "@/db";
 import {
   beginAttempt,
   FAILURE_LIMIT,
@@ -37,7 +37,7 @@ async function fail(db: Db, who: Who, times: number, now = start) {
 }
 
 describe("password attempt limits", () => {
-  let db: Db;
+  let db: SqliteDb;
   beforeEach(() => {
     db = testDatabase();
   });

@@ -50,18 +50,18 @@ describe("startRequiredSetup (/login/setup/start)", () => {
 
   it("changes nothing for a session that owes no setup", async () => {
     const { token, current } = await signedIn({ flow: "emailed_link", policy: "optional" });
-    expect(await startRequiredSetup(current())).toBe("/");
+    expect(await startRequiredSetup(await current())).toBe("/");
     expect(await stageOf(token)).toBe("active");
     expect(await db.select().from(emailLinks)).toEqual([]);
   });
 
   it("sends the emailed link once, however often the address is opened", async () => {
     const { token, current } = await signedIn({ flow: "emailed_link" });
-    const before = current();
+    const before = await current();
     expect(await startRequiredSetup(before)).toBe("/login/setup/email");
     // A second request that loaded the session before the first demoted it.
     expect(await startRequiredSetup(before)).toBe("/login/setup/email");
-    expect(await startRequiredSetup(current())).toBe("/login/setup/email");
+    expect(await startRequiredSetup(await current())).toBe("/login/setup/email");
     expect(await stageOf(token)).toBe("email_setup");
     expect(await db.select().from(emailLinks)).toHaveLength(1);
   });
@@ -71,13 +71,13 @@ describe("startRequiredSetup (/login/setup/start)", () => {
       flow: "on_screen",
       authenticatedAt: new Date(Date.now() - 24 * 60 * 60 * 1000),
     });
-    expect(await startRequiredSetup(current())).toBe("/login?reason=setup-required");
+    expect(await startRequiredSetup(await current())).toBe("/login?reason=setup-required");
     expect(await stageOf(token)).toBeNull();
   });
 
   it("sends a recent session to the on-screen setup", async () => {
     const { token, current } = await signedIn({ flow: "on_screen", authenticatedAt: new Date() });
-    expect(await startRequiredSetup(current())).toBe("/login/setup");
+    expect(await startRequiredSetup(await current())).toBe("/login/setup");
     expect(await stageOf(token)).toBe("setup");
   });
 });

@@ -93,7 +93,7 @@ describe("rotating from key A to key B", () => {
     await expect(
       verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60)),
     ).rejects.toThrow(/v1/);
-    expect(upgradeV1Secrets(db, ringBA)).toEqual([
+    expect(await upgradeV1Secrets(db, ringBA)).toEqual([
       { name: "organisations.duo_secret_key_encrypted", total: 0, rekeyed: 0, current: 0, unreadable: [] },
       { name: "totp_credentials.secret_encrypted", total: 1, rekeyed: 1, current: 0, unreadable: [] },
     ]);
@@ -102,11 +102,11 @@ describe("rotating from key A to key B", () => {
       (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, modern.id)))[0]!.secretEncrypted,
     ).toBe(modernBefore);
     expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).toBe(true);
-    expect(upgradeV1Secrets(db, ringBA)[1]).toMatchObject({ total: 0, rekeyed: 0 });
+    expect((await upgradeV1Secrets(db, ringBA))[1]).toMatchObject({ total: 0, rekeyed: 0 });
   });
 
   it("reads everything written under A, old formats included, once the ring is [B, A]", async () => {
-    upgradeV1Secrets(db, ringBA);
+    await upgradeV1Secrets(db, ringBA);
     expect(await verifyAuthenticatorCode(db, modern.id, totpCodeAt(modern.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(await verifyAuthenticatorCode(db, legacy.id, totpCodeAt(legacy.secret, at(60)), ringBA, at(60))).toBe(true);
     expect(await duoSecret(ringBA)).toBe("duo-client-secret");
@@ -128,7 +128,7 @@ describe("rotating from key A to key B", () => {
       ).ok,
     ).toBe(true);
     // Without A, none of it can be read.
-    expect(async () => await duoSecret(ringB)).toThrow();
+    await expect(duoSecret(ringB)).rejects.toThrow();
   });
 
   it("re-encrypts every secret under B, so the ring [B] alone reads them; a second run changes nothing", async () => {

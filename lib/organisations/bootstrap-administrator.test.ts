@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db";
+import type { Db, SqliteDb } from "@/db";
 import { auditEvents, emailLinks, organisations, PERMISSIONS, roles, userRoles, users } from "@/db/schema";
 import { countFullAdministrators } from "@/lib/admin/delegated-change";
 import { userHasPermission } from "@/lib/auth/permissions";
@@ -15,7 +15,7 @@ import { insertUser, testDatabase } from "@/test/db";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Every row of every table, to show that a refusal wrote nothing at all. */
-function everyRow(db: Db): Record<string, unknown[]> {
+function everyRow(db: SqliteDb): Record<string, unknown[]> {
   const tables = db.$client
     .prepare("select name from sqlite_master where type = 'table' order by name")
     .all() as Array<{ name: string }>;
@@ -29,7 +29,7 @@ async function bootstrapped(db: Db, input: Parameters<typeof bootstrapAdministra
 }
 
 describe("bootstrapping an organisation's first administrator", () => {
-  let db: Db;
+  let db: SqliteDb;
   let passwordHash: string;
   const now = new Date("2030-01-01T00:00:00Z");
   beforeEach(async () => {

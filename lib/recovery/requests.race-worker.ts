@@ -4,7 +4,7 @@
  * barrier, then pressing "I can't use any of my methods" a few times.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { closeDatabase, openDatabase } from "@/db";
+import { closeDatabase, openSqliteDatabase } from "@/db";
 import { openRecoveryRequest } from "@/lib/recovery/requests";
 
 const { file, organisationId, userId, presses, barrier, now } = workerData as {
@@ -15,21 +15,26 @@ const { file, organisationId, userId, presses, barrier, now } = workerData as {
   barrier: SharedArrayBuffer;
   now: number;
 };
-const db = openDatabase(file);
-const flag = new Int32Array(barrier);
-Atomics.add(flag, 1, 1);
-Atomics.wait(flag, 0, 0);
-const outcomes: string[] = [];
-for (let i = 0; i < presses; i++) {
-  outcomes.push(
-    (
-      await openRecoveryRequest(
-        db,
-        { organisationId, userId, context: { ip: "203.0.113.7", userAgent: "race" } },
-        new Date(now),
-      )
-    ).outcome,
-  );
+// A CommonJS worker: no top-level await.
+async function press(): Promise<void> {
+  const db = openSqliteDatabase(file);
+  const flag = new Int32Array(barrier);
+  Atomics.add(flag, 1, 1);
+  Atomics.wait(flag, 0, 0);
+  const outcomes: string[] = [];
+  for (let i = 0; i < presses; i++) {
+    outcomes.push(
+      (
+        await openRecoveryRequest(
+          db,
+          { organisationId, userId, context: { ip: "203.0.113.7", userAgent: "race" } },
+          new Date(now),
+        )
+      ).outcome,
+    );
+  }
+  await closeDatabase(db);
+  parentPort?.postMessage(outcomes);
 }
-await closeDatabase(db);
-parentPort?.postMessage(outcomes);
+
+void press();

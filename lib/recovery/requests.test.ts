@@ -4,7 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "@/db";
+import { openSqliteDatabase, type Db } from "@/db";
 import { auditEvents, organisations, recoveryRequests, signInFailures } from "@/db/schema";
 import {
   dismissPendingRequest,
@@ -84,19 +84,23 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
     expect(await db.select().from(signInFailures).where(eq(signInFailures.scope, "recovery_request"))).toHaveLength(1);
   });
 
-  it("the insert itself refuses a second pending request, whatever the caller checked first", () => {
-    const first = insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, start);
+  it("the insert itself refuses a second pending request, whatever the caller checked first", async () => {
+    const first = await insertPendingRequest(
+      db,
+      { organisationId: user.organisationId, userId: user.id, context },
+      start,
+    );
     expect(first).not.toBeNull();
     expect(
-      insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, at(1)),
+      await insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, at(1)),
     ).toBeNull();
     // Once the first has expired, a new one may be pending.
     expect(
-      insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, at(7 * DAY)),
+      await insertPendingRequest(db, { organisationId: user.organisationId, userId: user.id, context }, at(7 * DAY)),
     ).not.toBeNull();
     // Another user is not affected by this user's request.
     expect(
-      insertPendingRequest(db, { organisationId: admin.organisationId, userId: admin.id, context }, at(1)),
+      await insertPendingRequest(db, { organisationId: admin.organisationId, userId: admin.id, context }, at(1)),
     ).not.toBeNull();
   });
 
@@ -289,7 +293,7 @@ describe("one pending request per user across server processes", () => {
 
   it("20 presses from 5 connections at once create exactly one request and one audit event", async () => {
     const file = path.join(directory, "race.db");
-    const db = openDatabase(file);
+    const db = openSqliteDatabase(file);
     const organisationId = (await db.insert(organisations).values({ name: "Race" }).returning())[0]!.id;
     const user = await insertUser(db, { organisationId });
     const workerFile = new URL("./requests.race-worker.ts", import.meta.url).href;

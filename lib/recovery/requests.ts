@@ -197,7 +197,7 @@ export async function openRecoveryRequest(
 
   const created = await db.transaction(
     async (tx) => {
-      const request = insertPendingRequest(tx, input, now);
+      const request = await insertPendingRequest(tx, input, now);
       if (request) {
         await recordAuditEvent(tx, {
           type: "recovery_request.created",

@@ -83,7 +83,7 @@ describe("each kind removes what is old and keeps what is live", () => {
     ] as const) {
       await db.insert(signInFailures).values({ scope: "account", key, createdAt });
     }
-    expect(purgeSignInFailures(db, now)).toBe(2);
+    expect(await purgeSignInFailures(db, now)).toBe(2);
     expect(left(await db.select().from(signInFailures), (row) => row.key)).toEqual(["a day", "a minute"]);
   });
 
@@ -107,7 +107,7 @@ describe("each kind removes what is old and keeps what is live", () => {
       await db.insert(trustedBrowsers).values({ userId: user.id, tokenHash, expiresAt });
     await browser("expired", ago(1));
     await browser("live", later(DAY));
-    expect(purgeExpiredTrustedBrowsers(db, now)).toBe(1);
+    expect(await purgeExpiredTrustedBrowsers(db, now)).toBe(1);
     expect(left(await db.select().from(trustedBrowsers), (row) => row.tokenHash)).toEqual(["live"]);
   });
 
@@ -116,7 +116,7 @@ describe("each kind removes what is old and keeps what is live", () => {
       await db.insert(knownBrowsers).values({ userId: user.id, tokenHash, lastSeenAt });
     await browser("a year and a day", ago(366 * DAY));
     await browser("last month", ago(30 * DAY));
-    expect(purgeForgottenKnownBrowsers(db, now)).toBe(1);
+    expect(await purgeForgottenKnownBrowsers(db, now)).toBe(1);
     expect(left(await db.select().from(knownBrowsers), (row) => row.tokenHash)).toEqual(["last month"]);
   });
 
@@ -147,7 +147,7 @@ describe("each kind removes what is old and keeps what is live", () => {
       expiresAt: ago(7 * DAY),
       usedAt: ago(10 * DAY),
     });
-    expect(purgeExpiredEmailLinks(db, now)).toBe(3);
+    expect(await purgeExpiredEmailLinks(db, now)).toBe(3);
     expect(left(await db.select().from(emailLinks), (row) => row.tokenHash)).toEqual([
       "expired an hour ago",
       "live",
@@ -177,7 +177,7 @@ describe("each kind removes what is old and keeps what is live", () => {
     await code("two hours old", ago(2 * HOUR), ago(2 * HOUR - 2 * MINUTE));
     await code("expired, still counted", ago(30 * MINUTE), ago(28 * MINUTE));
     await code("live", ago(MINUTE), later(MINUTE));
-    expect(purgeExpiredOneTimeCodes(db, now)).toBe(1);
+    expect(await purgeExpiredOneTimeCodes(db, now)).toBe(1);
     expect(left(await db.select().from(oneTimeCodes), (row) => row.codeHash)).toEqual([
       "expired, still counted",
       "live",
@@ -192,7 +192,7 @@ describe("each kind removes what is old and keeps what is live", () => {
         .values({ userId: user.id, sessionTokenHash: "s", stateHash, purpose: "sign_in", expiresAt });
     await state("expired", ago(1));
     await state("live", later(MINUTE));
-    expect(purgeExpiredDuoStates(db, now)).toBe(1);
+    expect(await purgeExpiredDuoStates(db, now)).toBe(1);
     expect(left(await db.select().from(duoAuthStates), (row) => row.stateHash)).toEqual(["live"]);
   });
 
@@ -235,7 +235,7 @@ describe("each kind removes what is old and keeps what is live", () => {
       await db.insert(outbox).values({ channel: "email", to: "a@example.com", body, createdAt });
     await message("yesterday and a minute", ago(DAY + MINUTE));
     await message("this morning", ago(2 * HOUR));
-    expect(purgeOldOutboxMessages(db, now)).toBe(1);
+    expect(await purgeOldOutboxMessages(db, now)).toBe(1);
     expect(left(await db.select().from(outbox), (row) => row.body)).toEqual(["this morning"]);
   });
 
@@ -352,7 +352,7 @@ describe("purgeExpiredData", () => {
     for (let start = 0; start < rows.length; start += 500)
       await db.insert(signInFailures).values(rows.slice(start, start + 500));
     await db.insert(signInFailures).values({ scope: "address", key: "recent", createdAt: ago(MINUTE) });
-    expect(purgeSignInFailures(db, now)).toBe(2500);
+    expect(await purgeSignInFailures(db, now)).toBe(2500);
     expect((await db.select().from(signInFailures)).map((row) => row.key)).toEqual(["recent"]);
   });
 });

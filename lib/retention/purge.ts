@@ -82,18 +82,22 @@ export async function purgeExpiredSessions(db: Db, now: Date): Promise<number> {
   return await deleteExpiredSessions(db, now);
 }
 
-export function purgeSignInFailures(db: Db, now: Date): number {
-  return deleteInBatches(db, signInFailures, lte(signInFailures.createdAt, before(now, SIGN_IN_FAILURE_KEEP_MS)));
+export async function purgeSignInFailures(db: Db, now: Date): Promise<number> {
+  return await deleteInBatches(db, signInFailures, lte(signInFailures.createdAt, before(now, SIGN_IN_FAILURE_KEEP_MS)));
 }
 
 /** "Remember this browser" rows past their 90 days. */
-export function purgeExpiredTrustedBrowsers(db: Db, now: Date): number {
-  return deleteInBatches(db, trustedBrowsers, lte(trustedBrowsers.expiresAt, now));
+export async function purgeExpiredTrustedBrowsers(db: Db, now: Date): Promise<number> {
+  return await deleteInBatches(db, trustedBrowsers, lte(trustedBrowsers.expiresAt, now));
 }
 
 /** Browsers not seen for a year are no longer "known": the next sign-in from one sends the new sign-in alert, as it would anyway. */
-export function purgeForgottenKnownBrowsers(db: Db, now: Date): number {
-  return deleteInBatches(db, knownBrowsers, lte(knownBrowsers.lastSeenAt, before(now, KNOWN_BROWSER_LIFETIME_MS)));
+export async function purgeForgottenKnownBrowsers(db: Db, now: Date): Promise<number> {
+  return await deleteInBatches(
+    db,
+    knownBrowsers,
+    lte(knownBrowsers.lastSeenAt, before(now, KNOWN_BROWSER_LIFETIME_MS)),
+  );
 }
 
 /**
@@ -101,11 +105,11 @@ export function purgeForgottenKnownBrowsers(db: Db, now: Date): number {
  * schedule too). Except the invitation of someone who has not accepted:
  * that row is what marks them "invited" (lib/invitations/pending.ts).
  */
-export function purgeExpiredEmailLinks(db: Db, now: Date): number {
+export async function purgeExpiredEmailLinks(db: Db, now: Date): Promise<number> {
   const awaitingAcceptance = sql`(${emailLinks.purpose} = 'invitation' and exists (
     select 1 from "users" where "users"."id" = ${emailLinks.userId} and "users"."password_hash" is null
   ))`;
-  return deleteInBatches(
+  return await deleteInBatches(
     db,
     emailLinks,
     and(lte(emailLinks.expiresAt, before(now, EMAIL_LINK_KEEP_MS)), sql`not ${awaitingAcceptance}`),
@@ -113,8 +117,8 @@ export function purgeExpiredEmailLinks(db: Db, now: Date): number {
 }
 
 /** Codes that are expired and older than every send-limit window that counts them. */
-export function purgeExpiredOneTimeCodes(db: Db, now: Date): number {
-  return deleteInBatches(
+export async function purgeExpiredOneTimeCodes(db: Db, now: Date): Promise<number> {
+  return await deleteInBatches(
     db,
     oneTimeCodes,
     and(lte(oneTimeCodes.expiresAt, now), lte(oneTimeCodes.createdAt, before(now, ONE_TIME_CODE_KEEP_MS))),
@@ -122,8 +126,8 @@ export function purgeExpiredOneTimeCodes(db: Db, now: Date): number {
 }
 
 /** Duo round trips that can no longer come back (five minutes). */
-export function purgeExpiredDuoStates(db: Db, now: Date): number {
-  return deleteInBatches(db, duoAuthStates, lte(duoAuthStates.expiresAt, now));
+export async function purgeExpiredDuoStates(db: Db, now: Date): Promise<number> {
+  return await deleteInBatches(db, duoAuthStates, lte(duoAuthStates.expiresAt, now));
 }
 
 /**
@@ -152,8 +156,8 @@ export async function purgeClosedRecoveryRequests(db: Db, now: Date): Promise<nu
   );
 }
 
-export function purgeOldOutboxMessages(db: Db, now: Date): number {
-  return deleteInBatches(db, outbox, lte(outbox.createdAt, before(now, OUTBOX_KEEP_MS)));
+export async function purgeOldOutboxMessages(db: Db, now: Date): Promise<number> {
+  return await deleteInBatches(db, outbox, lte(outbox.createdAt, before(now, OUTBOX_KEEP_MS)));
 }
 
 // The settings form in the browser says how long the delay is, so it lives beside the bounds.
@@ -196,13 +200,13 @@ export async function purgeOldAuditEvents(db: Db, now: Date): Promise<number> {
   let total = 0;
   for (const { id, days } of retention) {
     const keptDays = await effectiveAuditRetentionDays(db, id, days, now);
-    total += deleteInBatches(
+    total += await deleteInBatches(
       db,
       auditEvents,
       and(eq(auditEvents.organisationId, id), lt(auditEvents.createdAt, before(now, keptDays * DAY_MS))),
     );
   }
-  total += deleteInBatches(
+  total += await deleteInBatches(
     db,
     auditEvents,
     and(
@@ -230,14 +234,14 @@ export type PurgeCounts = {
 export async function purgeExpiredData(db: Db, now: Date): Promise<PurgeCounts> {
   return {
     sessions: await purgeExpiredSessions(db, now),
-    signInFailures: purgeSignInFailures(db, now),
-    trustedBrowsers: purgeExpiredTrustedBrowsers(db, now),
-    knownBrowsers: purgeForgottenKnownBrowsers(db, now),
-    emailLinks: purgeExpiredEmailLinks(db, now),
-    oneTimeCodes: purgeExpiredOneTimeCodes(db, now),
-    duoStates: purgeExpiredDuoStates(db, now),
+    signInFailures: await purgeSignInFailures(db, now),
+    trustedBrowsers: await purgeExpiredTrustedBrowsers(db, now),
+    knownBrowsers: await purgeForgottenKnownBrowsers(db, now),
+    emailLinks: await purgeExpiredEmailLinks(db, now),
+    oneTimeCodes: await purgeExpiredOneTimeCodes(db, now),
+    duoStates: await purgeExpiredDuoStates(db, now),
     recoveryRequests: await purgeClosedRecoveryRequests(db, now),
-    outbox: purgeOldOutboxMessages(db, now),
+    outbox: await purgeOldOutboxMessages(db, now),
     auditEvents: await purgeOldAuditEvents(db, now),
   };
 }

@@ -27,8 +27,8 @@ describe("the Duo connection test limit", () => {
 
   it("one organisation's presses do not hold back another's", async () => {
     const db = testDatabase();
-    const [first, second] = ["A", "B"].map(
-      async (name) => (await db.insert(organisations).values({ name }).returning())[0]!.id,
+    const [first, second] = await Promise.all(
+      ["A", "B"].map(async (name) => (await db.insert(organisations).values({ name }).returning())[0]!.id),
     );
     for (let press = 0; press < 10; press++) await beginConnectionTest(db, first!, start);
     expect((await beginConnectionTest(db, first!, start)).allowed).toBe(false);
@@ -38,7 +38,7 @@ describe("the Duo connection test limit", () => {
   it("a burst of presses at the same moment cannot exceed the budget", async () => {
     const db = testDatabase();
     const organisation = (await db.insert(organisations).values({ name: "Acme" }).returning())[0]!.id;
-    const results = Array.from({ length: 25 }, async () => await beginConnectionTest(db, organisation, start));
+    const results = await Promise.all(Array.from({ length: 25 }, () => beginConnectionTest(db, organisation, start)));
     expect(results.filter((result) => result.allowed)).toHaveLength(10);
   });
 });

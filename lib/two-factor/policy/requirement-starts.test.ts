@@ -238,7 +238,7 @@ describe("a requirement that starts while people are signed in", () => {
     ];
     await db.update(organisations).set({ twoFactorPolicy: "required" }).where(eq(organisations.id, organisationId));
     expect(await recordRequirementChanges(db, organisationId)).toEqual({ started: 3, ended: 0 });
-    expect(members.map(since)).toEqual([T, T, null, null, null]);
+    expect(await Promise.all(members.map(since))).toEqual([T, T, null, null, null]);
     expect(await since(adminId)).toEqual(T);
     expect(await since(stranger)).toBeNull();
 
@@ -266,16 +266,19 @@ describe("requiredSql agrees with effectiveTwoFactorRequirement", () => {
     );
     expect(rows).toHaveLength(96);
     const organisationsByPolicy = new Map(
-      TWO_FACTOR_POLICIES.map(async (policy) => {
-        const id = (await db.insert(organisations).values({ name: policy, twoFactorPolicy: policy }).returning())[0]!
-          .id;
-        const role = (
-          await db.insert(roles).values({ organisationId: id, name: "Strict", requireTwoFactor: true }).returning()
-        )[0]!.id;
-        return [policy, { id, role }] as const;
-      }),
+      await Promise.all(
+        TWO_FACTOR_POLICIES.map(async (policy) => {
+          const id = (await db.insert(organisations).values({ name: policy, twoFactorPolicy: policy }).returning())[0]!
+            .id;
+          const role = (
+            await db.insert(roles).values({ organisationId: id, name: "Strict", requireTwoFactor: true }).returning()
+          )[0]!.id;
+          return [policy, { id, role }] as const;
+        }),
+      ),
     );
-    const created = rows.map(async (row, index) => {
+    const created = [];
+    for (const [index, row] of rows.entries()) {
       const { id, role } = organisationsByPolicy.get(row.organisationPolicy)!;
       const userId = (
         await db
@@ -292,8 +295,8 @@ describe("requiredSql agrees with effectiveTwoFactorRequirement", () => {
           .returning()
       )[0]!.id;
       if (row.roleRequiresTwoFactor) await db.insert(userRoles).values({ userId, roleId: role });
-      return { row, userId };
-    });
+      created.push({ row, userId });
+    }
     for (const { id } of organisationsByPolicy.values()) await recordRequirementChanges(db, id);
     for (const { row, userId } of created) {
       const rule =

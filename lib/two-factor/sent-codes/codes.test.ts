@@ -111,7 +111,8 @@ describe("one-time codes", () => {
   it("voids a code after five wrong entries, even if the right one follows", async () => {
     const { code } = issued(await issue(start));
     const wrong = code === "000000" ? "111111" : "000000";
-    const results = Array.from({ length: WRONG_ENTRIES_PER_CODE }, async (_, i) => await check(wrong, at(i + 1)));
+    const results = [];
+    for (let i = 0; i < WRONG_ENTRIES_PER_CODE; i++) results.push(await check(wrong, at(i + 1)));
     expect(results.map((r) => !r.ok && r.voided)).toEqual([false, false, false, false, true]);
     expect(await check(code, at(10))).toMatchObject({ ok: false, reason: "no_code" });
   });
@@ -128,7 +129,7 @@ describe("one-time codes", () => {
 
   it("sends at most five codes per account in fifteen minutes, whichever session asks", async () => {
     const times = Array.from({ length: SENDS_PER_ACCOUNT }, (_, i) => at(i * RESEND_COOLDOWN_MS));
-    times.forEach(async (time, i) => issued(await issue(time, { sessionTokenHash: `session-${i}` })));
+    for (const [i, time] of times.entries()) issued(await issue(time, { sessionTokenHash: `session-${i}` }));
     const sixth = await issue(at(SENDS_PER_ACCOUNT * RESEND_COOLDOWN_MS), { sessionTokenHash: "session-new" });
     expect(sixth).toEqual({ ok: false, reason: "too_many", retryAt: at(SEND_WINDOW_MS) });
     expect((await issue(at(SEND_WINDOW_MS), { sessionTokenHash: "session-new" })).ok).toBe(true);
