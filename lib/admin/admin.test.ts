@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db, SqliteDb } from "@/db";
+import type { SqliteDb } from "@/db";
 import {
   apiTokens,
   groupMembers,
