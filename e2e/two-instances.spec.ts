@@ -43,9 +43,9 @@ test("a session made on A works on B, and signing out on A ends it on B", async 
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL("/login");
-  // B still holds the cookie; the session behind it has ended.
+  // B still holds the cookie; B knows the session behind it has ended.
   await pageOnB.goto("/");
-  await expect(pageOnB).toHaveURL("/login");
+  await expect(pageOnB).toHaveURL("/login?reason=session-ended");
   await onB.close();
 });
 
