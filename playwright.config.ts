@@ -33,6 +33,11 @@ process.env.E2E_DUO_PORT ??= freePort();
 process.env.E2E_DUO_URL = `https://127.0.0.1:${process.env.E2E_DUO_PORT}`;
 process.env.E2E_DUO_CERT_DIR ??= makeSelfSignedCertificate();
 process.env.E2E_DATABASE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twofold-e2e-")), "twofold.db");
+// The app servers' DATABASE_URL: today's SQLite file, or a PostgreSQL database scripts/test.mjs made for this run.
+process.env.E2E_DATABASE_URL ??= `file:${process.env.E2E_DATABASE}`;
+// A second app server on the same database, for e2e/two-instances.spec.ts: instances share nothing but the database.
+process.env.E2E_SECOND_PORT ??= freePort();
+process.env.E2E_SECOND_BASE_URL = `http://127.0.0.1:${process.env.E2E_SECOND_PORT}`;
 process.env.E2E_AUTH_SECRET ??= crypto.randomBytes(32).toString("base64");
 process.env.E2E_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
 
@@ -45,6 +50,36 @@ const twilioStandInUrl = process.env.E2E_TWILIO_URL;
 // elsewhere Playwright's own browser.
 const chromiumPath =
   process.env.CHROMIUM_PATH || (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+/** The app server's environment; the second server of e2e/two-instances.spec.ts differs only in its address. */
+const appServerEnv = {
+  DATABASE_URL: process.env.E2E_DATABASE_URL,
+  AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+  APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
+  NEXT_TELEMETRY_DISABLED: "1",
+  OUTBOX_PUBLIC: "1",
+  // No Resend stand-in: email stays in the outbox, which production refuses without this.
+  OUTBOX_IN_PRODUCTION: "1",
+  APP_URL: baseURL,
+  // The tests play the reverse proxy: each sends the X-Forwarded-For entry it wants to appear to come from.
+  TRUSTED_PROXIES: "1",
+  TWILIO_ACCOUNT_SID: STAND_IN_ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN: STAND_IN_AUTH_TOKEN,
+  TWILIO_FROM: "+15005550006",
+  TWILIO_API_BASE_URL: twilioStandInUrl,
+  // Small enough for e2e/api.spec.ts to reach in a short loop; every other API test uses its own token.
+  API_RATE_LIMIT_PER_MINUTE: "30",
+  OIDC_ISSUER: process.env.E2E_OIDC_ISSUER,
+  OIDC_CLIENT_ID: OIDC_STAND_IN_CLIENT_ID,
+  OIDC_CLIENT_SECRET: OIDC_STAND_IN_CLIENT_SECRET,
+  OIDC_ORGANISATION_ID: String(OIDC_E2E_ORGANISATION_ID),
+  // The domains the SSO specs sign up with (createUser's example.com for the address-taken case); any other is refused.
+  OIDC_ALLOWED_DOMAINS: E2E_SSO_ALLOWED_DOMAINS.join(","),
+  OIDC_REQUIRE_MFA_FOR_ADMINS: "1",
+  // Duo's stand-in is not one of Duo's hosts: the operator's allow-list lets Twofold call it.
+  DUO_ALLOWED_API_HOSTS: `127.0.0.1:${process.env.E2E_DUO_PORT}`,
+  NODE_EXTRA_CA_CERTS: path.join(process.env.E2E_DUO_CERT_DIR, "cert.pem"),
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -95,34 +130,19 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "pipe",
       stderr: "pipe",
-      env: {
-        DATABASE_URL: `file:${process.env.E2E_DATABASE}`,
-        AUTH_SECRET: process.env.E2E_AUTH_SECRET,
-        APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
-        NEXT_TELEMETRY_DISABLED: "1",
-        OUTBOX_PUBLIC: "1",
-        // No Resend stand-in: email stays in the outbox, which production refuses without this.
-        OUTBOX_IN_PRODUCTION: "1",
-        APP_URL: baseURL,
-        // The tests play the reverse proxy: each sends the X-Forwarded-For entry it wants to appear to come from.
-        TRUSTED_PROXIES: "1",
-        TWILIO_ACCOUNT_SID: STAND_IN_ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: STAND_IN_AUTH_TOKEN,
-        TWILIO_FROM: "+15005550006",
-        TWILIO_API_BASE_URL: twilioStandInUrl,
-        // Small enough for e2e/api.spec.ts to reach in a short loop; every other API test uses its own token.
-        API_RATE_LIMIT_PER_MINUTE: "30",
-        OIDC_ISSUER: process.env.E2E_OIDC_ISSUER,
-        OIDC_CLIENT_ID: OIDC_STAND_IN_CLIENT_ID,
-        OIDC_CLIENT_SECRET: OIDC_STAND_IN_CLIENT_SECRET,
-        OIDC_ORGANISATION_ID: String(OIDC_E2E_ORGANISATION_ID),
-        // The domains the SSO specs sign up with (createUser's example.com for the address-taken case); any other is refused.
-        OIDC_ALLOWED_DOMAINS: E2E_SSO_ALLOWED_DOMAINS.join(","),
-        OIDC_REQUIRE_MFA_FOR_ADMINS: "1",
-        // Duo's stand-in is not one of Duo's hosts: the operator's allow-list lets Twofold call it.
-        DUO_ALLOWED_API_HOSTS: `127.0.0.1:${process.env.E2E_DUO_PORT}`,
-        NODE_EXTRA_CA_CERTS: path.join(process.env.E2E_DUO_CERT_DIR, "cert.pem"),
-      },
+      env: appServerEnv,
+    },
+    {
+      // A second instance of the same build on the same database (e2e/two-instances.spec.ts). Started after the
+      // first, which has brought the database's schema up to date by the time it answers.
+      command: `npx next start -H 127.0.0.1 -p ${process.env.E2E_SECOND_PORT}`,
+      url: `${process.env.E2E_SECOND_BASE_URL}/login`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      // Its own address: Next.js accepts a server action only from the origin APP_URL names.
+      env: { ...appServerEnv, APP_URL: process.env.E2E_SECOND_BASE_URL },
     },
   ],
 });

@@ -1,6 +1,8 @@
-// Runs every suite (unit, then e2e against a fresh production build) and ends
-// with one line totalling them: "N passed, N failed".
+// Runs every suite (unit, then e2e against a fresh production build: on SQLite,
+// and again on PostgreSQL when asked) and ends with one line totalling them:
+// "N passed, N failed".
 import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -23,6 +25,52 @@ let passed = 0;
 let failed = 0;
 let ok = true;
 
+/** One Playwright run of the whole suite, its output labelled and its totals added to the rest. */
+function endToEnd(label, name, extraEnv) {
+  console.log(`\n=== End-to-end tests on ${label} ===`);
+  const output = `test-results/${name}.json`;
+  fs.rmSync(output, { force: true });
+  // Its own output folder: Playwright empties the folder it writes traces to when a run starts.
+  const status = run("npx", ["playwright", "test", "--reporter=list,json", `--output=test-results/${name}`], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: output,
+    ...extraEnv,
+  });
+  const report = readJson(output);
+  const runPassed = report?.stats?.expected ?? 0;
+  const runFailed = (report?.stats?.unexpected ?? 0) + (report?.stats?.flaky ?? 0);
+  console.log(`=== End-to-end tests on ${label}: ${runPassed} passed, ${runFailed} failed ===`);
+  passed += runPassed;
+  failed += runFailed;
+  if (status !== 0 || !report) ok = false;
+}
+
+/** A fresh, empty database on the server `adminUrl` names, and a way to drop it. */
+async function createPostgresDatabase(adminUrl) {
+  const { default: pg } = await import("pg");
+  const name = `twofold_e2e_${crypto.randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 fs.rmSync("test-results/unit.json", { force: true });
 const unitStatus = run("npx", [
   "vitest",
@@ -42,14 +90,17 @@ if (buildStatus !== 0) {
   failed += 1;
   console.error("The production build failed, so the end-to-end tests could not run.");
 } else {
-  fs.rmSync("test-results/e2e.json", { force: true });
-  const e2eStatus = run("npx", ["playwright", "test", "--reporter=list,json"], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: "test-results/e2e.json",
-  });
-  const e2e = readJson("test-results/e2e.json");
-  passed += e2e?.stats?.expected ?? 0;
-  failed += (e2e?.stats?.unexpected ?? 0) + (e2e?.stats?.flaky ?? 0);
-  if (e2eStatus !== 0 || !e2e) ok = false;
+  endToEnd("SQLite", "e2e", {});
+  // The PostgreSQL run, once the app speaks it: TEST_POSTGRES_URL names a server (.ci/run starts one) whose
+  // role may create databases; each run gets a database of its own, dropped afterwards.
+  if (process.env.TEST_POSTGRES_URL && process.env.TWOFOLD_E2E_POSTGRES === "1") {
+    const database = await createPostgresDatabase(process.env.TEST_POSTGRES_URL);
+    try {
+      endToEnd("PostgreSQL", "e2e-postgres", { E2E_DATABASE_URL: database.url });
+    } finally {
+      await database.drop();
+    }
+  }
 }
 
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { getDb } from "@/db";
-import { FixedWindowRateLimiter, type RateLimitDecision } from "@/lib/api/rate-limiter";
+import { hitApiRateLimit, type RateLimitDecision } from "@/lib/api/rate-limit";
 import { apiError } from "@/lib/api/responses";
 import { API_TOKEN_PREFIX, authenticateApiToken, type ApiCaller } from "@/lib/api/tokens";
 import { getEnv } from "@/lib/env";
@@ -38,14 +38,6 @@ function credentialsOf(request: Request): Credentials {
   return { token };
 }
 
-// One limiter per process, kept on globalThis so every route's bundle shares it.
-const globalForLimiter = globalThis as unknown as { twofoldApiLimiter?: FixedWindowRateLimiter };
-
-function limiter(): FixedWindowRateLimiter {
-  globalForLimiter.twofoldApiLimiter ??= new FixedWindowRateLimiter(getEnv().API_RATE_LIMIT_PER_MINUTE);
-  return globalForLimiter.twofoldApiLimiter;
-}
-
 /** The IETF draft's RateLimit-* headers and the widespread X-RateLimit-* ones, with the same values. */
 function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
   const values = { Limit: decision.limit, Remaining: decision.remaining, Reset: decision.resetSeconds };
@@ -76,7 +68,7 @@ export function apiRoute(handler: ApiHandler) {
           true,
         );
       }
-      const decision = limiter().hit(caller.tokenId);
+      const decision = await hitApiRateLimit(getDb(), caller.tokenId, getEnv().API_RATE_LIMIT_PER_MINUTE);
       const headers = rateLimitHeaders(decision);
       if (!decision.allowed) {
         return apiError(
