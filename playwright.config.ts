@@ -88,8 +88,8 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
-      // The production build, made by `npm test` before Playwright starts.
-      command: `npx next start -H 127.0.0.1 -p ${port}`,
+      // The production build, made by `npm test` before Playwright starts, served the way `npm start` serves it.
+      command: `node scripts/start.mjs -H 127.0.0.1 -p ${port}`,
       url: `${baseURL}/login`,
       timeout: 120_000,
       reuseExistingServer: false,
@@ -100,6 +100,8 @@ export default defineConfig({
         AUTH_SECRET: process.env.E2E_AUTH_SECRET,
         APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
         NEXT_TELEMETRY_DISABLED: "1",
+        // One process: the specs read one hashing queue and one process's state.
+        WEB_CONCURRENCY: "1",
         OUTBOX_PUBLIC: "1",
         // No Resend stand-in: email stays in the outbox, which production refuses without this.
         OUTBOX_IN_PRODUCTION: "1",

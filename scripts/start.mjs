@@ -20,6 +20,11 @@ const RESTART_LIMIT = 5;
 const RESTART_WINDOW_MS = 10 * 60_000;
 
 const require = createRequire(import.meta.url);
+// The .env files, read as `next start` reads them, so WEB_CONCURRENCY and HASH_CONCURRENCY may be set there too.
+createRequire(require.resolve("next/package.json"))("@next/env").loadEnvConfig(process.cwd(), false, {
+  info: () => {}, // each `next start` says which files it loaded
+  error: console.error,
+});
 const cores = os.availableParallelism();
 const plan = planProcesses(process.env, cores);
 if (plan.error) {
