@@ -29,7 +29,10 @@ export function buildId(directory = BUILD_DIRECTORY): string {
  * salts the server action ids with it, so two builds agree on action ids only
  * when built with the same key.
  */
-export function serverActionsKey(env: NodeJS.ProcessEnv = process.env, directory = BUILD_DIRECTORY): string {
+export function serverActionsKey(
+  env: Record<string, string | undefined> = process.env,
+  directory = BUILD_DIRECTORY,
+): string {
   const configured = env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY?.trim();
   if (configured) return configured;
   const manifest = readOrNull(path.join(directory, "server", "server-reference-manifest.json"));
