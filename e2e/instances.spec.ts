@@ -145,7 +145,9 @@ test("on SIGTERM a server stops accepting, finishes the request in flight, remov
   });
 });
 
-test("WEB_CONCURRENCY=2 runs two server processes that each record themselves and share the port", async ({ db }) => {
+test("WEB_CONCURRENCY=2 runs two server processes that each record themselves and share the port; a crashed one is replaced", async ({
+  db,
+}) => {
   test.setTimeout(150_000);
   const server = await startTwofold({ WEB_CONCURRENCY: "2" });
   running.push(server);
@@ -165,9 +167,19 @@ test("WEB_CONCURRENCY=2 runs two server processes that each record themselves an
   await expect.poll(() => server.output()).toContain("2 server process(es) ready, hashing 1 at a time each.");
   for (let request = 0; request < 6; request++) expect(await healthy(server.port)).toBe(true);
 
+  await test.step("a worker that crashes after starting is replaced, with a message", async () => {
+    process.kill(pids[0]!, "SIGKILL");
+    await expect
+      .poll(() => server.output())
+      .toContain(`server process ${pids[0]} stopped unexpectedly (signal SIGKILL); starting a replacement`);
+    await expect.poll(() => workerPids(server.child.pid!).filter((pid) => pid !== pids[0]).length).toBe(2);
+    await expect.poll(() => healthy(server.port)).toBe(true);
+  });
+
+  const pidsNow = workerPids(server.child.pid!);
   server.child.kill("SIGTERM");
   expect(await server.exited).toBe(0);
-  expect(await db.select().from(instances).where(inArray(instances.pid, pids))).toEqual([]);
+  expect(await db.select().from(instances).where(inArray(instances.pid, pidsNow))).toEqual([]);
 });
 
 test("a second instance with another AUTH_SECRET refuses to start, naming the variable and not its value", async () => {
