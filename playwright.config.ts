@@ -35,6 +35,8 @@ process.env.E2E_DUO_CERT_DIR ??= makeSelfSignedCertificate();
 process.env.E2E_DATABASE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), "twofold-e2e-")), "twofold.db");
 // The app servers' DATABASE_URL: today's SQLite file, or a PostgreSQL database scripts/test.mjs made for this run.
 process.env.E2E_DATABASE_URL ??= `file:${process.env.E2E_DATABASE}`;
+// The specs' own queries (e2e/fixtures.ts) build for the same dialect as the servers' (db/schema.ts reads it).
+process.env.DATABASE_URL = process.env.E2E_DATABASE_URL;
 // A second app server on the same database, for e2e/two-instances.spec.ts: instances share nothing but the database.
 process.env.E2E_SECOND_PORT ??= freePort();
 process.env.E2E_SECOND_BASE_URL = `http://127.0.0.1:${process.env.E2E_SECOND_PORT}`;
@@ -57,6 +59,8 @@ const appServerEnv = {
   AUTH_SECRET: process.env.E2E_AUTH_SECRET,
   APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
   NEXT_TELEMETRY_DISABLED: "1",
+  // One process each: the specs read one hashing queue and one process's state.
+  WEB_CONCURRENCY: "1",
   OUTBOX_PUBLIC: "1",
   // No Resend stand-in: email stays in the outbox, which production refuses without this.
   OUTBOX_IN_PRODUCTION: "1",
@@ -123,8 +127,9 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
-      // The production build, made by `npm test` before Playwright starts.
-      command: `npx next start -H 127.0.0.1 -p ${port}`,
+      // The production build, made by `npm test` before Playwright starts, served the way `npm start` serves it.
+      // As an operator deploys: the schema brought up to date once, then the servers started (which refuse a schema behind).
+      command: `npx tsx scripts/migrate.ts && node scripts/start.mjs -H 127.0.0.1 -p ${port}`,
       url: `${baseURL}/login`,
       timeout: 120_000,
       reuseExistingServer: false,
@@ -135,7 +140,7 @@ export default defineConfig({
     {
       // A second instance of the same build on the same database (e2e/two-instances.spec.ts). Started after the
       // first, which has brought the database's schema up to date by the time it answers.
-      command: `npx next start -H 127.0.0.1 -p ${process.env.E2E_SECOND_PORT}`,
+      command: `node scripts/start.mjs -H 127.0.0.1 -p ${process.env.E2E_SECOND_PORT}`,
       url: `${process.env.E2E_SECOND_BASE_URL}/login`,
       timeout: 120_000,
       reuseExistingServer: false,

@@ -12,9 +12,10 @@ import { isPossibleServerAction, serverActionRefusal } from "@/lib/server-action
 /*
  * Paths that answer visitors without a session themselves: sign-in steps,
  * the identity provider's callback, invitations, setup links (which send a
- * signed-out visitor to /login and back) and the API (JSON 401, not a redirect).
+ * signed-out visitor to /login and back), the API (JSON 401, not a redirect)
+ * and the load balancers' health checks.
  */
-const PUBLIC_PATHS = ["/login", "/dev/outbox", "/api/auth", "/api/v1", "/invite", "/setup"];
+const PUBLIC_PATHS = ["/login", "/dev/outbox", "/api/auth", "/api/v1", "/invite", "/setup", "/healthz", "/readyz"];
 
 /**
  * With TRUSTED_PROXIES=0 nobody in front of us writes X-Forwarded-For, so any

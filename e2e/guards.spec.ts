@@ -158,8 +158,16 @@ const PUBLIC_ACTIONS = new Set([
   "requestPasswordResetAction",
   "resetPasswordAction",
 ]);
-/** "/api/auth/1" is Auth.js's route handler: only the identity provider's callback, 404 for anything else (sso.spec.ts). */
-const PUBLIC_PAGES = new Set(["/login", "/dev/outbox", "/api/auth/1", "/invite/1", "/login/reset/1"]);
+/** "/api/auth/1" is Auth.js's route handler: only the identity provider's callback, 404 for anything else (sso.spec.ts). The health checks are for load balancers (instances.spec.ts). */
+const PUBLIC_PAGES = new Set([
+  "/login",
+  "/dev/outbox",
+  "/api/auth/1",
+  "/invite/1",
+  "/login/reset/1",
+  "/healthz",
+  "/readyz",
+]);
 
 test("every server action refuses a caller with no session", async ({ baseURL }) => {
   const actions = allServerActions().filter((action) => !PUBLIC_ACTIONS.has(action.name));

@@ -31,7 +31,7 @@ test.beforeAll(async () => {
     env: {
       ...process.env,
       NODE_ENV: "production",
-      DATABASE_URL: `file:${process.env.E2E_DATABASE}`,
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
       AUTH_SECRET: process.env.E2E_AUTH_SECRET,
       APP_ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
       APP_URL: baseURL,

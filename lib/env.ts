@@ -131,6 +131,19 @@ const envSchema = z.object({
       .optional()
       .transform((value) => value === "1" || value === "true"),
   ),
+  /**
+   * The key Next.js encrypts server actions' closed-over values with and, at
+   * build time, salts their ids with. Optional: unset, each build makes its
+   * own, which every process serving that build shares. Instances built
+   * separately need the same value at build and at run time (lib/deployment).
+   */
+  NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: optionalText.refine(
+    // Next.js decodes it with atob(): standard base64 only.
+    (value) =>
+      value === undefined ||
+      (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && [16, 24, 32].includes(Buffer.from(value, "base64").length)),
+    { message: "must be an AES key of 16, 24 or 32 bytes encoded as base64 (openssl rand -base64 32)." },
+  ),
   /** Whether /dev/outbox lists messages in production; always in development. */
   OUTBOX_PUBLIC: unsetWhenEmpty(
     z

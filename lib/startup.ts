@@ -1,6 +1,9 @@
 import { getDb } from "@/db";
 import { formatDemoLogins, seedDemoOrganisation } from "@/db/seed";
 import { appUrl } from "@/lib/app-url";
+import { startInstance } from "@/lib/deployment/instance";
+import { announceReady } from "@/lib/deployment/ready-signal";
+import { refuseOutdatedSchema } from "@/lib/deployment/schema-check";
 import { ConfigurationError, getEnv } from "@/lib/env";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { upgradeV1Secrets } from "@/lib/keys/rekey";
@@ -14,6 +17,7 @@ export async function startServer(): Promise<void> {
     // Before the database: a production server without providers stops here unless OUTBOX_IN_PRODUCTION says otherwise.
     const outboxWarning = checkOutboxInProduction(env);
     const db = getDb();
+    if (env.NODE_ENV === "production") await refuseOutdatedSchema(db);
     // The server reads only row-bound v2 ciphertexts: values from before key rings are upgraded before any request (lib/keys/secrets.ts).
     const upgraded = (await upgradeV1Secrets(db, appKeyRing())).reduce((sum, column) => sum + column.rekeyed, 0);
     if (upgraded > 0)
@@ -24,9 +28,12 @@ export async function startServer(): Promise<void> {
     } else {
       // Invitations and setup links need it: say so now, not halfway through inviting someone.
       appUrl("/");
+      // Secrets and build compared with the other instances on this database (lib/deployment).
+      await startInstance(db, env);
     }
     if (outboxWarning) console.warn(outboxWarning);
     await startRetentionSchedule(db);
+    announceReady();
   } catch (error) {
     if (error instanceof ConfigurationError) {
       console.error(`Twofold cannot start: ${error.message}`);
