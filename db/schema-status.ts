@@ -1,10 +1,13 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "@/db";
-import bundledJournal from "./migrations/meta/_journal.json";
+import { queryRows, type Db } from "@/db";
+import { configuredDialect, type DatabaseDialect } from "./dialect";
+import postgresJournal from "./migrations-pg/meta/_journal.json";
+import sqliteJournal from "./migrations/meta/_journal.json";
 
 export type MigrationJournal = { entries: ReadonlyArray<{ tag: string; when: number }> };
-export type SchemaDialect = "sqlite" | "postgresql";
 export type SchemaStatus = { current: boolean; pending: number };
+
+const JOURNALS: Record<DatabaseDialect, MigrationJournal> = { sqlite: sqliteJournal, postgres: postgresJournal };
 
 /**
  * When the newest migration recorded in the database was made (its journal
@@ -13,18 +16,19 @@ export type SchemaStatus = { current: boolean; pending: number };
  * `when` (drizzle-orm sqlite-core/dialect.js; on PostgreSQL the table is
  * `drizzle.__drizzle_migrations`, pg-core/dialect.js).
  */
-async function newestAppliedMigration(db: Db, dialect: SchemaDialect): Promise<number | null> {
-  if (dialect === "postgresql") {
-    // For the PostgreSQL client: `select to_regclass('drizzle.__drizzle_migrations') as t`, null when absent,
-    // then `select max(created_at) as last from drizzle.__drizzle_migrations` (a bigint: Number() it).
-    throw new Error("schemaStatus: the PostgreSQL branch is not written yet");
-  }
-  const table = await db.all<{ name: string }>(
-    sql`select name from sqlite_master where type = 'table' and name = '__drizzle_migrations'`,
+async function newestAppliedMigration(db: Db, dialect: DatabaseDialect): Promise<number | null> {
+  const [present] = await queryRows<{ present: unknown }>(
+    db,
+    dialect === "postgres"
+      ? sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`
+      : sql`select count(*) as present from sqlite_master where type = 'table' and name = '__drizzle_migrations'`,
   );
-  if (table.length === 0) return null;
-  const [row] = await db.all<{ last: number | string | null }>(
-    sql`select max(created_at) as last from __drizzle_migrations`,
+  if (!present?.present || present.present === "0") return null;
+  const [row] = await queryRows<{ last: number | string | null }>(
+    db,
+    dialect === "postgres"
+      ? sql`select max(created_at) as last from drizzle.__drizzle_migrations`
+      : sql`select max(created_at) as last from __drizzle_migrations`,
   );
   return row?.last === null || row?.last === undefined ? null : Number(row.last);
 }
@@ -37,9 +41,11 @@ async function newestAppliedMigration(db: Db, dialect: SchemaDialect): Promise<n
  */
 export async function schemaStatus(
   db: Db,
-  { dialect = "sqlite", journal = bundledJournal }: { dialect?: SchemaDialect; journal?: MigrationJournal } = {},
+  { dialect = configuredDialect(), journal }: { dialect?: DatabaseDialect; journal?: MigrationJournal } = {},
 ): Promise<SchemaStatus> {
   const newest = await newestAppliedMigration(db, dialect);
-  const pending = journal.entries.filter((entry) => newest === null || entry.when > newest).length;
+  const pending = (journal ?? JOURNALS[dialect]).entries.filter(
+    (entry) => newest === null || entry.when > newest,
+  ).length;
   return { current: pending === 0, pending };
 }

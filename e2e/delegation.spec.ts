@@ -153,7 +153,7 @@ async function nameRoleOf(db: Db, user: TestUser, name: string) {
   const { roleId } = (
     await db.select({ roleId: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, user.id))
   )[0]!;
-  return (await db.update(roles).set({ name }).where(eq(roles.id, roleId)).returning())[0];
+  return (await db.update(roles).set({ name }).where(eq(roles.id, roleId)).returning())[0]!;
 }
 
 async function createGroup(

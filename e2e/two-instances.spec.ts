@@ -98,7 +98,7 @@ test("twenty simultaneous submissions of one valid code, split across A and B: e
   const responses = await Promise.all(
     Array.from({ length: 20 }, async (_, index) => {
       const instance = index % 2 === 0 ? baseURL! : instanceB;
-      const { token } = createSession(db, {
+      const { token } = await createSession(db, {
         userId: user.id,
         stage: "password",
         context: { ip: null, userAgent: null },
@@ -120,18 +120,17 @@ test("twenty simultaneous submissions of one valid code, split across A and B: e
   expect(responses.filter((response) => response.status >= 500)).toEqual([]);
   expect(responses.filter((response) => response.redirect === "/")).toHaveLength(1);
   expect(
-    db
+    await db
       .select()
       .from(sessions)
-      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active")))
-      .all(),
+      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active"))),
   ).toHaveLength(1);
 });
 
 test("the API rate limit counts a token's requests on both instances together", async ({ db, baseURL, createUser }) => {
   const robot = await createUser();
-  db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id)).run();
-  const { token } = createApiToken(db, { userId: robot.id, name: "two instances", createdByUserId: null });
+  await db.update(users).set({ isApiAccount: true }).where(eq(users.id, robot.id));
+  const { token } = await createApiToken(db, { userId: robot.id, name: "two instances", createdByUserId: null });
 
   // Both instances allow 30 a minute (playwright.config.ts): 40 requests at once, half to each, let 30 through.
   const statuses = await Promise.all(

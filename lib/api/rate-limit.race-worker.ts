@@ -4,7 +4,7 @@
  * barrier, then making a few API requests with one token as fast as it can.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openDatabase } from "@/db";
+import { openSqliteDatabase } from "@/db";
 import { hitApiRateLimit } from "@/lib/api/rate-limit";
 
 const { file, tokenId, limit, hits, barrier, now } = workerData as {
@@ -15,7 +15,7 @@ const { file, tokenId, limit, hits, barrier, now } = workerData as {
   barrier: SharedArrayBuffer;
   now: number;
 };
-const db = openDatabase(file);
+const db = openSqliteDatabase(file);
 const flag = new Int32Array(barrier);
 Atomics.add(flag, 1, 1);
 Atomics.wait(flag, 0, 0);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "@/db";
+import { openSqliteDatabase, type Db } from "@/db";
 import { apiRateLimits, apiTokens, users } from "@/db/schema";
 import { hitApiRateLimit } from "@/lib/api/rate-limit";
 import { createApiToken, revokeApiToken } from "@/lib/api/tokens";
@@ -15,7 +15,7 @@ const at = (ms: number) => new Date(start.getTime() + ms);
 
 async function newToken(db: Db): Promise<number> {
   const account = await insertUser(db, { isApiAccount: true, name: "Billing sync" });
-  return createApiToken(db, { userId: account.id, name: "CI", createdByUserId: null }).id;
+  return (await createApiToken(db, { userId: account.id, name: "CI", createdByUserId: null })).id;
 }
 
 async function storedCount(db: Db, tokenId: number): Promise<number | undefined> {
@@ -88,8 +88,8 @@ describe("the API rate limit", () => {
   it("lets exactly `limit` through when many requests arrive at once over two connections", async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "twofold-rate-limit-"));
     const file = path.join(directory, "limit.db");
-    const first = openDatabase(file);
-    const second = openDatabase(file);
+    const first = openSqliteDatabase(file);
+    const second = openSqliteDatabase(file);
     const shared = await newToken(first);
     const decisions = await Promise.all(
       Array.from({ length: 60 }, (_, i) => hitApiRateLimit(i % 2 ? first : second, shared, 25, start)),
@@ -110,7 +110,7 @@ describe("the API rate limit across server processes", () => {
 
   it("4 connections making 100 requests at once with one token: exactly the limit of 30 go through", async () => {
     const file = path.join(directory, "race.db");
-    const db = openDatabase(file);
+    const db = openSqliteDatabase(file);
     const tokenId = await newToken(db);
     const workerFile = new URL("./rate-limit.race-worker.ts", import.meta.url).href;
     const barrier = new SharedArrayBuffer(8);

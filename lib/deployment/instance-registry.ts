@@ -1,5 +1,5 @@
 import { and, eq, gte, lt, ne } from "drizzle-orm";
-import type { Db } from "@/db";
+import type { Db, Executor } from "@/db";
 import { instances } from "@/db/schema";
 import {
   compareWithPeers,
@@ -19,7 +19,7 @@ const FORGET_AFTER_MS = 24 * 60 * 60_000;
 export type InstanceRecord = InstanceIdentity & { id: string; hostname: string; pid: number };
 
 /** The instances other than `exceptId` seen within PEER_WINDOW_MS of `now`. */
-export async function recentPeers(db: Db, now: Date, exceptId: string): Promise<PeerInstance[]> {
+export async function recentPeers(db: Executor, now: Date, exceptId: string): Promise<PeerInstance[]> {
   return db
     .select({
       hostname: instances.hostname,
@@ -39,11 +39,14 @@ export async function recentPeers(db: Db, now: Date, exceptId: string): Promise<
  * differs; returns a warning when only the build does.
  */
 export async function joinDeployment(db: Db, self: InstanceRecord, now: Date): Promise<{ buildWarning?: string }> {
-  const agreement = compareWithPeers(self, await recentPeers(db, now, self.id));
-  if (!agreement.ok) throw new ConfigurationError(disagreementMessage(agreement));
-  await db.delete(instances).where(lt(instances.lastSeenAt, new Date(now.getTime() - FORGET_AFTER_MS)));
-  await db.insert(instances).values({ ...self, startedAt: now, lastSeenAt: now });
-  return { buildWarning: agreement.buildWarning };
+  // One transaction: two instances starting at once with different secrets cannot both find no peer and join.
+  return await db.transaction(async (tx) => {
+    const agreement = compareWithPeers(self, await recentPeers(tx, now, self.id));
+    if (!agreement.ok) throw new ConfigurationError(disagreementMessage(agreement));
+    await tx.delete(instances).where(lt(instances.lastSeenAt, new Date(now.getTime() - FORGET_AFTER_MS)));
+    await tx.insert(instances).values({ ...self, startedAt: now, lastSeenAt: now });
+    return { buildWarning: agreement.buildWarning };
+  });
 }
 
 export async function touchInstance(db: Db, id: string, now: Date): Promise<void> {
