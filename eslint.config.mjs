@@ -18,6 +18,22 @@ const nextInDomainCode = {
     "Domain code never imports next/*; flows that redirect, set cookies or return form state live in lib/flows/.",
 };
 
+// SQLite-only, and lazy now that queries are awaited: `.get()`, `.all()`, `.run()` and a handle's raw
+// `db.run(sql…)` would build nothing on PostgreSQL, and an unawaited one silently never runs.
+const syncDrizzleCalls = [
+  {
+    selector:
+      "CallExpression[arguments.length=0]:not([callee.object.callee.property.name=/^(prepare|pluck|raw)$/]) > MemberExpression.callee > Identifier.property[name=/^(get|all|run)$/]",
+    message:
+      "Await the query instead (`(await q)[0]` for one row): the database is asynchronous and may be PostgreSQL.",
+  },
+  {
+    selector:
+      "CallExpression > MemberExpression.callee[object.name=/^(db|tx)$/] > Identifier.property[name=/^(run|all|get|values)$/]",
+    message: "Use queryRows or runStatement from @/db: they run hand-written SQL on SQLite and PostgreSQL alike.",
+  },
+];
+
 // The names this repo gives a Drizzle handle: `db`, a transaction `tx`, and `getDb()` called in place.
 const drizzleObjectName = ["db", "tx", "getDb"];
 
@@ -33,6 +49,7 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true, argsIgnorePattern: "^_" }],
       "drizzle/enforce-delete-with-where": ["error", { drizzleObjectName }],
       "drizzle/enforce-update-with-where": ["error", { drizzleObjectName }],
+      "no-restricted-syntax": ["error", ...syncDrizzleCalls],
     },
   },
   {
@@ -60,8 +77,11 @@ const config = [
     files: ["**/*.test.ts", "**/*.test.tsx"],
     rules: { "drizzle/enforce-delete-with-where": "off", "drizzle/enforce-update-with-where": "off" },
   },
-  // Playwright fixtures receive a callback named `use`; it is not React's hook.
-  { files: ["e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
+  // Playwright fixtures receive a callback named `use`; it is not React's hook. A locator's `.all()` is Playwright's.
+  {
+    files: ["e2e/**"],
+    rules: { "react-hooks/rules-of-hooks": "off", "no-restricted-syntax": ["error", syncDrizzleCalls[1]] },
+  },
   { ignores: [".next/**", "node_modules/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
 ];
 

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import journal from "@/db/migrations/meta/_journal.json";
 import { schemaStatus } from "@/db/schema-status";
@@ -7,7 +6,7 @@ import { ConfigurationError } from "@/lib/env";
 import { testDatabase } from "@/test/db";
 
 function forgetNewestMigration(db: ReturnType<typeof testDatabase>) {
-  db.run(sql`delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
+  db.$client.exec("delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)");
 }
 
 describe("schemaStatus compares the migrations this build ships with those the database recorded", () => {
@@ -23,7 +22,7 @@ describe("schemaStatus compares the migrations this build ships with those the d
 
   it("a database that never ran the migrator has every migration pending", async () => {
     const db = testDatabase();
-    db.run(sql`drop table __drizzle_migrations`);
+    db.$client.exec("drop table __drizzle_migrations");
     expect(await schemaStatus(db)).toEqual({ current: false, pending: journal.entries.length });
   });
 

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { markDraining } from "@/lib/deployment/draining";
@@ -21,7 +20,7 @@ describe("readiness: what /readyz tells a load balancer", () => {
 
   it("not ready while a migration is missing", async () => {
     const db = testDatabase();
-    db.run(sql`delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
+    db.$client.exec("delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)");
     globalForDb.twofoldDb = db;
     expect(await readiness()).toEqual({ ready: false, reason: "schema behind" });
   });

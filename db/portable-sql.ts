@@ -1,0 +1,48 @@
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { configuredDialect } from "./dialect";
+
+/*
+ * The few SQL fragments SQLite and PostgreSQL spell differently, for the
+ * hand-written parts of queries. Everything else the query builder writes
+ * for the dialect of the database it runs on.
+ */
+const onPostgres = () => configuredDialect() === "postgres";
+
+/**
+ * A name or email for sorting and comparing without regard to case. SQLite's
+ * `collate nocase` uses the (organisation, name collate nocase) indexes; on
+ * PostgreSQL the indexes are on lower(name) (db/schema.pg.ts).
+ */
+export function caseless(column: SQLWrapper): SQL {
+  return onPostgres() ? sql`lower(${column})` : sql`${column} collate nocase`;
+}
+
+/** A timestamp as a bound value inside hand-written SQL: SQLite stores milliseconds, PostgreSQL a timestamptz. */
+export function timestampValue(date: Date): SQL {
+  return onPostgres() ? sql`${date.toISOString()}::timestamptz` : sql`${date.getTime()}`;
+}
+
+/** The larger of two numbers (SQLite's two-argument max, PostgreSQL's greatest). */
+export function greaterOf(a: SQLWrapper | number, b: SQLWrapper | number): SQL {
+  return onPostgres() ? sql`greatest(${a}, ${b})` : sql`max(${a}, ${b})`;
+}
+
+/** The smaller of two numbers (SQLite's two-argument min, PostgreSQL's least). */
+export function lesserOf(a: SQLWrapper | number, b: SQLWrapper | number): SQL {
+  return onPostgres() ? sql`least(${a}, ${b})` : sql`min(${a}, ${b})`;
+}
+
+/** A top-level key of a JSON column, as text (null when absent). */
+export function jsonText(column: SQLWrapper, key: string): SQL {
+  return onPostgres() ? sql`(${column} ->> ${key})` : sql`cast(json_extract(${column}, ${`$.${key}`}) as text)`;
+}
+
+/** How many elements a JSON array column holds. */
+export function jsonArrayLength(column: SQLWrapper): SQL {
+  return onPostgres() ? sql`jsonb_array_length(${column})` : sql`json_array_length(${column})`;
+}
+
+/** The column a batched delete picks rows by when a table has no single key: SQLite's rowid, PostgreSQL's ctid. */
+export function physicalRowId(): SQL {
+  return onPostgres() ? sql.raw("ctid") : sql.raw("rowid");
+}
