@@ -46,3 +46,14 @@ export function jsonArrayLength(column: SQLWrapper): SQL {
 export function physicalRowId(): SQL {
   return onPostgres() ? sql.raw("ctid") : sql.raw("rowid");
 }
+
+/** A bound for comparing with caseless(): PostgreSQL compares lower(column), so the bound is lowered too. */
+export function caselessText(text: string): string {
+  return onPostgres() ? text.toLowerCase() : text;
+}
+
+/**
+ * SQLite's unary `+` keeps the planner off a column's index; PostgreSQL has no
+ * such operator on text (and plans with statistics instead).
+ */
+export const hidesFromIndex = !onPostgres();

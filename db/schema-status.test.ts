@@ -6,7 +6,9 @@ import { ConfigurationError } from "@/lib/env";
 import { testDatabase } from "@/test/db";
 
 function forgetNewestMigration(db: ReturnType<typeof testDatabase>) {
-  db.$client.exec("delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)");
+  db.$client.exec(
+    "delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)",
+  );
 }
 
 describe("schemaStatus compares the migrations this build ships with those the database recorded", () => {

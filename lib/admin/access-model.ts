@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { groupMembers, groupRoles, groups, PERMISSIONS, roles, users, type Permission } from "@/db/schema";
+import { caseless } from "@/db/portable-sql";
 
 /*
  * Roles and groups of one organisation. Every function takes the
@@ -14,11 +15,11 @@ export async function listRoles(db: Db, organisationId: number) {
       name: roles.name,
       permissions: roles.permissions,
       requireTwoFactor: roles.requireTwoFactor,
-      holders: sql<number>`(select count(*) from user_roles where user_roles.role_id = ${roles.id})`,
+      holders: sql<number>`(select count(*) from user_roles where user_roles.role_id = ${roles.id})`.mapWith(Number),
     })
     .from(roles)
     .where(eq(roles.organisationId, organisationId))
-    .orderBy(sql`${roles.name} collate nocase`);
+    .orderBy(caseless(roles.name));
 }
 
 /** Whether a role or group of that name (any case) exists in the organisation, other than `exceptId`. */
@@ -69,7 +70,7 @@ export async function listGroups(db: Db, organisationId: number) {
     .select()
     .from(groups)
     .where(eq(groups.organisationId, organisationId))
-    .orderBy(sql`${groups.name} collate nocase`);
+    .orderBy(caseless(groups.name));
   const ids = all.map((group) => group.id);
   const members = ids.length
     ? await db

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "@/db";
 import { groups, roles, users, type Permission } from "@/db/schema";
 import {
@@ -14,6 +14,7 @@ import { ssoAdminsNeedMfa } from "@/lib/env";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { recordRequirementChanges, type RequirementScope } from "@/lib/two-factor/policy/requirement-starts";
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
+import { jsonArrayLength } from "@/db/portable-sql";
 
 /*
  * The database side of lib/admin/delegation.ts: who holds what in one
@@ -53,7 +54,7 @@ export async function privilegeSnapshot(db: Executor, organisationId: number): P
     db,
     sql`
     with "privileged_roles" as (
-      select "id" from "roles" where "organisation_id" = ${organisationId} and json_array_length("permissions") > 0
+      select "id" from "roles" where "organisation_id" = ${organisationId} and ${jsonArrayLength(sql`"permissions"`)} > 0
     ), "privileged" as (
       select "user_id" from "user_roles" where "role_id" in (select "id" from "privileged_roles")
       union
@@ -133,7 +134,7 @@ export async function countFullAdministrators(
   if (holders.length === 0) return 0;
   const row = (
     await db
-      .select({ count: sql<number>`count(*)` })
+      .select({ count: count() })
       .from(users)
       .where(
         and(

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { type SQL, and, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/policy/requirement";
@@ -12,6 +12,7 @@ import {
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { twoFactorEnrolment, type TwoFactorEnrolment } from "@/lib/admin/two-factor-enrolment";
+import { caseless, caselessText, hidesFromIndex } from "@/db/portable-sql";
 
 export const USERS_PAGE_SIZE = 50;
 export const USER_SORTS = ["name", "email", "lastSignIn", "created"] as const;
@@ -43,8 +44,8 @@ export type UserListRow = {
 };
 
 const ORDER: Record<UserSort, SQL> = {
-  name: sql`${users.name} collate nocase`,
-  email: sql`${users.email} collate nocase`,
+  name: caseless(users.name),
+  email: caseless(users.email),
   lastSignIn: sql`${users.lastSignInAt}`,
   created: sql`${users.createdAt}`,
 };
@@ -67,15 +68,15 @@ async function fewMatches(
   q: string,
   upper: string,
 ): Promise<boolean> {
-  const { count } = (
-    await db.select({ count: sql<number>`count(*)` }).from(
+  const { matches } = (
+    await db.select({ matches: count() }).from(
       sql`(select 1 from "users" where "users"."organisation_id" = ${organisationId}
-        and "users".${sql.identifier(column)} collate nocase >= ${q}
-        and "users".${sql.identifier(column)} collate nocase < ${upper}
-        limit ${SORTABLE_MATCHES + 1})`,
+        and ${caseless(sql`"users".${sql.identifier(column)}`)} >= ${caselessText(q)}
+        and ${caseless(sql`"users".${sql.identifier(column)}`)} < ${caselessText(upper)}
+        limit ${SORTABLE_MATCHES + 1}) as "matches"`,
     )
   )[0]!;
-  return count <= SORTABLE_MATCHES;
+  return matches <= SORTABLE_MATCHES;
 }
 
 /**
@@ -104,14 +105,15 @@ async function prefixCandidates(
   const alphabetical = query.sort === "name" || query.sort === "email";
   const branch = async (column: SearchColumn) => {
     const readRange = alphabetical || (await fewMatches(db, organisationId, column, q, upper));
-    const value = readRange ? sql`"users".${sql.identifier(column)}` : sql`(+"users".${sql.identifier(column)})`;
+    const value =
+      readRange || !hidesFromIndex ? sql`"users".${sql.identifier(column)}` : sql`(+"users".${sql.identifier(column)})`;
     return sql`select "id" from (
       select "users"."id" as "id" from "users"
       where "users"."organisation_id" = ${organisationId}
-        and ${value} collate nocase >= ${q}
-        and ${value} collate nocase < ${upper}
+        and ${caseless(value)} >= ${caselessText(q)}
+        and ${caseless(value)} < ${caselessText(upper)}
       order by ${order} limit ${limit}
-    )`;
+    ) as ${sql.identifier(`${column}_matches`)}`;
   };
   return sql`${users.id} in (${await branch("name")} union all ${await branch("email")})`;
 }

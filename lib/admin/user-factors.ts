@@ -42,7 +42,7 @@ export async function factorsOfUser(db: Db, userId: number): Promise<FactorView[
   if (user?.codesEnabledAt) {
     const used = (
       await db
-        .select({ at: sql<number | null>`max(${oneTimeCodes.usedAt})` })
+        .select({ at: sql<Date | null>`max(${oneTimeCodes.usedAt})`.mapWith(oneTimeCodes.usedAt) })
         .from(oneTimeCodes)
         .where(and(eq(oneTimeCodes.userId, userId), eq(oneTimeCodes.purpose, "second_factor")))
     )[0];
@@ -51,7 +51,7 @@ export async function factorsOfUser(db: Db, userId: number): Promise<FactorView[
   if (user?.duoEnabledAt) {
     const used = (
       await db
-        .select({ at: sql<number | null>`max(${duoAuthStates.usedAt})` })
+        .select({ at: sql<Date | null>`max(${duoAuthStates.usedAt})`.mapWith(duoAuthStates.usedAt) })
         .from(duoAuthStates)
         .where(and(eq(duoAuthStates.userId, userId), eq(duoAuthStates.purpose, "sign_in")))
     )[0];
@@ -60,9 +60,9 @@ export async function factorsOfUser(db: Db, userId: number): Promise<FactorView[
   const codes = (
     await db
       .select({
-        addedAt: sql<number | null>`max(${recoveryCodes.createdAt})`,
-        lastUsedAt: sql<number | null>`max(${recoveryCodes.usedAt})`,
-        remaining: sql<number>`sum(${recoveryCodes.usedAt} is null)`,
+        addedAt: sql<Date | null>`max(${recoveryCodes.createdAt})`.mapWith(recoveryCodes.createdAt),
+        lastUsedAt: sql<Date | null>`max(${recoveryCodes.usedAt})`.mapWith(recoveryCodes.usedAt),
+        remaining: sql<number>`sum(case when ${recoveryCodes.usedAt} is null then 1 else 0 end)`.mapWith(Number),
       })
       .from(recoveryCodes)
       .where(eq(recoveryCodes.userId, userId))

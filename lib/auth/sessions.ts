@@ -1,9 +1,10 @@
 import { changedRows, type Db, type Executor } from "@/db";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, gt, lte, ne, sql } from "drizzle-orm";
 import { preparedQuery } from "@/db/prepared";
 import { organisations, sessions, users, type SessionStage, type TwoFactorPolicy } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
 import type { RequestContext } from "@/lib/request-context";
+import { lesserOf, timestampValue } from "@/db/portable-sql";
 
 /** A half-signed-in session must finish its second factor within this time. */
 export const PASSWORD_STAGE_LIFETIME_MS = 10 * 60 * 1000;
@@ -197,7 +198,7 @@ export async function demoteSessionToSetup(
     changedRows(
       await db
         .update(sessions)
-        .set({ stage, expiresAt: sql`min(${sessions.expiresAt}, ${latest.getTime()})` })
+        .set({ stage, expiresAt: lesserOf(sessions.expiresAt, timestampValue(latest)) })
         .where(and(eq(sessions.tokenHash, tokenHash), eq(sessions.stage, "active"))),
     ) === 1
   );
@@ -252,7 +253,7 @@ export async function listSessionsOfUser(db: Db, userId: number, now = new Date(
       authenticatedAt: sessions.authenticatedAt,
     })
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), sql`${sessions.expiresAt} > ${now.getTime()}`))
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
     .orderBy(sql`${sessions.lastSeenAt} desc`);
 }
 
@@ -263,5 +264,5 @@ export async function markReauthenticated(db: Db, tokenHash: string, now = new D
 
 /** Expired rows are refused on sight anyway; this keeps the table small. */
 export async function deleteExpiredSessions(db: Db, now = new Date()): Promise<number> {
-  return changedRows(await db.delete(sessions).where(sql`${sessions.expiresAt} <= ${now.getTime()}`));
+  return changedRows(await db.delete(sessions).where(lte(sessions.expiresAt, now)));
 }

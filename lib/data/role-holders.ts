@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db";
+import { caseless } from "@/db/portable-sql";
 
 /*
  * Who holds a role, directly or through a group. Only people, groups and
@@ -24,7 +25,8 @@ export async function holderCounts(db: Db, organisationId: number): Promise<Map<
     db,
     sql`select role_id, count(distinct user_id) as holders from (${holdings(organisationId)}) group by role_id`,
   );
-  return new Map(rows.map((row) => [row.role_id, row.holders]));
+  // PostgreSQL counts in bigint, which its driver hands over as text.
+  return new Map(rows.map((row) => [row.role_id, Number(row.holders)]));
 }
 
 export type RoleHolder = {
@@ -44,7 +46,7 @@ export async function holdersOf(db: Db, organisationId: number, roleId: number):
     sql`select h.user_id, "users"."name", "users"."email", h.group_name
       from (${holdings(organisationId)}) h join "users" on "users"."id" = h.user_id
       where h.role_id = ${roleId}
-      order by "users"."name" collate nocase, h.group_name`,
+      order by ${caseless(sql`"users"."name"`)}, h.group_name`,
   );
   const byUser = new Map<number, RoleHolder>();
   for (const row of rows) {

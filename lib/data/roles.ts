@@ -9,6 +9,7 @@ import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { changeAsActor } from "@/lib/flows/admin-change";
 import { holderCounts, holdersOf, type RoleHolder } from "@/lib/data/role-holders";
+import { jsonText } from "@/db/portable-sql";
 
 /*
  * Roles of the actor's organisation (/admin/roles). Every role id from the
@@ -87,7 +88,7 @@ export async function deletedRoleName(current: CurrentSession, roleId: number): 
         and(
           eq(auditEvents.organisationId, current.organisation.id),
           eq(auditEvents.type, "role.deleted"),
-          sql`json_extract(${auditEvents.details}, '$.role') = ${roleId}`,
+          sql`${jsonText(auditEvents.details, "role")} = ${String(roleId)}`,
         ),
       )
       .orderBy(desc(auditEvents.id))

@@ -20,7 +20,9 @@ describe("readiness: what /readyz tells a load balancer", () => {
 
   it("not ready while a migration is missing", async () => {
     const db = testDatabase();
-    db.$client.exec("delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)");
+    db.$client.exec(
+      "delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)",
+    );
     globalForDb.twofoldDb = db;
     expect(await readiness()).toEqual({ ready: false, reason: "schema behind" });
   });

@@ -4,6 +4,7 @@ import { recoveryRequests, users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
 import type { RequestContext } from "@/lib/request-context";
+import { timestampValue } from "@/db/portable-sql";
 
 /*
  * "I can't use any of my methods": a user who passed the password step asks
@@ -144,10 +145,10 @@ export async function insertPendingRequest(
     db,
     sql`
     insert into "recovery_requests" ("organisation_id", "user_id", "state", "ip", "user_agent", "created_at", "expires_at")
-    select ${input.organisationId}, ${input.userId}, 'pending', ${input.context.ip}, ${input.context.userAgent}, ${now.getTime()}, ${expiresAt.getTime()}
+    select ${input.organisationId}, ${input.userId}, 'pending', ${input.context.ip}, ${input.context.userAgent}, ${timestampValue(now)}, ${timestampValue(expiresAt)}
     where not exists (
       select 1 from "recovery_requests"
-      where "user_id" = ${input.userId} and "state" = 'pending' and "expires_at" > ${now.getTime()}
+      where "user_id" = ${input.userId} and "state" = 'pending' and "expires_at" > ${timestampValue(now)}
     )
     returning "id"
   `,

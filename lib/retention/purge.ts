@@ -19,6 +19,7 @@ import { KNOWN_BROWSER_LIFETIME_MS } from "@/lib/auth/known-browsers";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { noticeExpiredRequests } from "@/lib/recovery/requests";
 import { SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/sent-codes/codes";
+import { physicalRowId } from "@/db/portable-sql";
 
 /*
  * What Twofold keeps, and for how long (OWASP ASVS 5.0 14.2.7: sensitive
@@ -68,7 +69,7 @@ async function deleteInBatches(db: Db, table: SQLiteTable, where: SQL | undefine
   for (;;) {
     const changes = await runStatement(
       db,
-      sql`delete from ${table} where rowid in (select rowid from ${table} where ${where} limit ${BATCH_SIZE})`,
+      sql`delete from ${table} where ${physicalRowId()} in (select ${physicalRowId()} from ${table} where ${where} limit ${BATCH_SIZE})`,
     );
     total += changes;
     if (changes < BATCH_SIZE) return total;

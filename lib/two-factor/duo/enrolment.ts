@@ -16,6 +16,7 @@ import { finishDuoPrompt, type DuoProof } from "@/lib/two-factor/duo/prompt";
 import { completeSecondFactor } from "@/lib/flows/sign-in-completion";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/sign-in/trusted-browsers";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { timestampValue } from "@/db/portable-sql";
 
 /*
  * Turning Duo on (enrolment happens inside Duo: a completed prompt proves
@@ -29,7 +30,10 @@ async function turnDuoOn(current: CurrentSession, proof: DuoProof): Promise<void
   await db.transaction(async (tx) => {
     await tx
       .update(users)
-      .set({ duoEnabledAt: sql`coalesce(${users.duoEnabledAt}, ${Date.now()})`, preferredTwoFactorMethod: "duo" })
+      .set({
+        duoEnabledAt: sql`coalesce(${users.duoEnabledAt}, ${timestampValue(new Date())})`,
+        preferredTwoFactorMethod: "duo",
+      })
       .where(eq(users.id, user.id));
     // Whoever may have held a session before Duo was on must pass it now.
     await deleteSessionsOfUser(tx, user.id, { exceptTokenHash: session.tokenHash });

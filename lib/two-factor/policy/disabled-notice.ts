@@ -1,4 +1,4 @@
-import { and, eq, gt, or, sql } from "drizzle-orm";
+import { and, count, eq, gt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { users } from "@/db/schema";
 import { notifyUser } from "@/lib/messaging/notify";
@@ -27,14 +27,7 @@ function peopleWithFactorSql(organisationId: number) {
 
 /** How many people setting the policy to Disabled would stop asking: one aggregate query. */
 export async function countPeopleWithFactor(db: Db, organisationId: number): Promise<number> {
-  return (
-    (
-      await db
-        .select({ count: sql<number>`count(*)` })
-        .from(users)
-        .where(peopleWithFactorSql(organisationId))
-    )[0]?.count ?? 0
-  );
+  return (await db.select({ count: count() }).from(users).where(peopleWithFactorSql(organisationId)))[0]?.count ?? 0;
 }
 
 /** The words beside "Disabled" on the settings page, or null when there is nobody to tell about. */

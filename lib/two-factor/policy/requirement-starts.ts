@@ -24,8 +24,8 @@ import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
  * test runs both over every combination so they cannot drift apart.
  */
 export function requiredSql(policy: TwoFactorPolicy): SQL {
-  const exempt = sql`("users"."is_api_account" = 1 or "users"."sso_subject" is not null)`;
-  if (policy === "disabled") return sql`0`;
+  const exempt = sql`("users"."is_api_account" = true or "users"."sso_subject" is not null)`;
+  if (policy === "disabled") return sql`false`;
   if (policy === "required")
     return sql`(not ${exempt} and "users"."two_factor_requirement" in ('default', 'required'))`;
   return sql`(not ${exempt} and ("users"."two_factor_requirement" = 'required' or ("users"."two_factor_requirement" = 'default' and ${roleRequiresTwoFactorSql})))`;

@@ -40,7 +40,7 @@ export type UserTwoFactorState = {
  * "id" would silently bind to the wrong table.
  */
 export const roleRequiresTwoFactorSql = sql<number>`exists (
-  select 1 from "roles" where "roles"."require_two_factor" = 1 and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (
+  select 1 from "roles" where "roles"."require_two_factor" = true and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (
     select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
     union
     select "group_roles"."role_id" from "group_roles"

@@ -5,6 +5,7 @@ import { oneTimeCodes, type OneTimeCode, type OneTimeCodePurpose } from "@/db/sc
 import { keyedHash, verifyKeyedHash } from "@/lib/keys/keyed-hash";
 import type { KeyRing } from "@/lib/keys/key-ring";
 import { normaliseSixDigitCode } from "@/lib/two-factor/authenticator-app/totp";
+import { timestampValue } from "@/db/portable-sql";
 
 /*
  * Six-digit codes sent by SMS or email: issued under the send limits, stored
@@ -254,7 +255,7 @@ export async function checkCode(
       .update(oneTimeCodes)
       .set({
         failures: sql`${oneTimeCodes.failures} + 1`,
-        voidedAt: sql`case when ${oneTimeCodes.failures} + 1 >= ${WRONG_ENTRIES_PER_CODE} then ${now.getTime()} else ${oneTimeCodes.voidedAt} end`,
+        voidedAt: sql`case when ${oneTimeCodes.failures} + 1 >= ${WRONG_ENTRIES_PER_CODE} then ${timestampValue(now)} else ${oneTimeCodes.voidedAt} end`,
       })
       .where(eq(oneTimeCodes.id, pending.id))
       .returning({ voidedAt: oneTimeCodes.voidedAt })

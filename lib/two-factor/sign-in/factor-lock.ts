@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { organisations, users } from "@/db/schema";
 import { FAILURE_LIMIT, FAILURE_WINDOW_MS, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { greaterOf, lesserOf, timestampValue } from "@/db/portable-sql";
 
 /*
  * Two limits guard every check of a user's second factor:
@@ -61,13 +62,16 @@ export type FailureReservation =
  * Refused (nothing counted) when the factor is already locked.
  */
 export async function reserveFactorFailure(db: Executor, userId: number, now: Date): Promise<FailureReservation> {
-  const limit = sql`min(${MAX_SECOND_FACTOR_LOCKOUT_LIMIT}, (select ${organisations.secondFactorLockoutLimit} from ${organisations} where ${organisations.id} = ${users.organisationId}))`;
+  const limit = lesserOf(
+    MAX_SECOND_FACTOR_LOCKOUT_LIMIT,
+    sql`(select ${organisations.secondFactorLockoutLimit} from ${organisations} where ${organisations.id} = ${users.organisationId})`,
+  );
   const row = (
     await db
       .update(users)
       .set({
         secondFactorConsecutiveFailures: sql`${users.secondFactorConsecutiveFailures} + 1`,
-        secondFactorLockedAt: sql`case when ${users.secondFactorConsecutiveFailures} + 1 >= ${limit} then ${now.getTime()} else null end`,
+        secondFactorLockedAt: sql`case when ${users.secondFactorConsecutiveFailures} + 1 >= ${limit} then ${timestampValue(now)} else null end`,
       })
       .where(and(eq(users.id, userId), isNull(users.secondFactorLockedAt)))
       .returning({ failures: users.secondFactorConsecutiveFailures, lockedAt: users.secondFactorLockedAt })
@@ -89,7 +93,7 @@ export async function releaseFactorFailure(
   await db
     .update(users)
     .set({
-      secondFactorConsecutiveFailures: sql`max(0, ${users.secondFactorConsecutiveFailures} - 1)`,
+      secondFactorConsecutiveFailures: greaterOf(0, sql`${users.secondFactorConsecutiveFailures} - 1`),
       ...(reservation.locksIfWrong ? { secondFactorLockedAt: null } : {}),
     })
     .where(eq(users.id, userId));
