@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import path from "node:path";
+import { PROCESS_MEMORY_ENVIRONMENT } from "./server";
 
 /*
  * A stand-in for `npm start` (scripts/start.mjs, written for issue 18) with
@@ -19,7 +20,8 @@ cluster.setupPrimary({
   args: ["start", "-H", host, "-p", port],
   execArgv: [],
 });
-for (let index = 0; index < processes; index++) cluster.fork();
+// What scripts/start.mjs should set for its workers too: without it each one peaks near 400 MiB under sign-ins.
+for (let index = 0; index < processes; index++) cluster.fork(PROCESS_MEMORY_ENVIRONMENT);
 
 let stopping = false;
 cluster.on("exit", (worker, code, signal) => {

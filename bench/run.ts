@@ -61,6 +61,12 @@ function selectedSteps(argv: string[]): Set<Step> {
   return new Set(names as Step[]);
 }
 
+/** BENCH_SERVER_ENV="MALLOC_ARENA_MAX=2 …": environment to compare, set on every server process. */
+function serverEnvironment(): Record<string, string> {
+  const pairs = (process.env.BENCH_SERVER_ENV ?? "").split(/\s+/).filter(Boolean);
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+}
+
 /** Each process of a server with its own peak: a cluster's primary and workers, or a lone `next start`. */
 function memoryPeaksOf(server: RunningServer, clustered: boolean): MemoryPeak[] {
   return server.peakMemoryKiBByProcess().map((entry) => ({
@@ -118,6 +124,7 @@ async function main() {
     logDirectory: workDirectory,
     cpuProfileDirectory: cpuProfile ? path.join(workDirectory, "profiles") : undefined,
     nodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS,
+    env: serverEnvironment(),
   });
 
   log(`seeding fresh databases in ${workDirectory}`);
@@ -247,6 +254,7 @@ async function main() {
       },
       steps: [...steps],
       serverNodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS ?? null,
+      serverEnvironment: serverEnvironment(),
       plan: PLAN,
       rows,
       signInCeilingPerSecond: ceiling ?? null,

@@ -47,9 +47,21 @@ export type ServerOptions = {
   processes?: number;
   /** Extra NODE_OPTIONS for every server process (V8 flags to compare). */
   nodeOptions?: string;
+  /** Extra environment for every server process (glibc's MALLOC_* tunables to compare). */
+  env?: Record<string, string>;
 };
 
 const STARTUP_TIMEOUT_MS = 60_000;
+
+/**
+ * glibc's allocator keeps each argon2id run's 19 MiB (lib/auth/passwords.ts)
+ * in per-thread arenas after it is freed, 100 MiB and more per process under
+ * sign-ins (docs/performance.md, "Memory"). With these, a block that large is
+ * mapped for the hash and returned when it ends. The allocator reads them
+ * only at process start, so the start path sets them: `npm start` for its
+ * workers, and the bench for the `next start` servers it runs directly.
+ */
+export const PROCESS_MEMORY_ENVIRONMENT = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "1048576" };
 const ERROR_LINE = /⨯|\bError:|SQLITE_BUSY/;
 
 export function freePort(): Promise<number> {
@@ -162,9 +174,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // No providers: messages stay in the outbox, which production refuses without this.
       OUTBOX_IN_PRODUCTION: "1",
       ...(options.processes === undefined
-        ? {}
+        ? PROCESS_MEMORY_ENVIRONMENT
         : { WEB_CONCURRENCY: String(options.processes), PORT: String(port), HOSTNAME: "127.0.0.1" }),
       ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
+      ...options.env,
     },
     stdio: ["ignore", log, log],
     detached: options.processGroup ?? false,
