@@ -62,7 +62,8 @@ export async function measureProcesses(
         summary: perCoreSummary,
         target: {
           ratio: perCoreSummary.perSecond / ceilingPerSecond,
-          against: `${servers.cores} cores × 1000 ÷ CPU ms each (${ceilingPerSecond.toFixed(1)}/s); ${(perCoreSummary.perSecond / singleSummary.perSecond).toFixed(2)}× 1 process`,
+          // How many cores the servers kept busy: below `cores`, something else (the bench itself, other work) had the rest.
+          against: `${servers.cores} cores × 1000 ÷ CPU ms each (${ceilingPerSecond.toFixed(1)}/s; servers busy ${((perCoreSummary.perSecond * perCoreSummary.cpuMsEach) / 1000).toFixed(2)} cores); ${(perCoreSummary.perSecond / singleSummary.perSecond).toFixed(2)}× 1 process`,
           bound: { atLeast: 0.9 },
         },
         note: exhausted ? "ran out of prepared accounts before the time" : undefined,

@@ -69,12 +69,16 @@ function serverEnvironment(): Record<string, string> {
 
 /** Each process of a server with its own peak: a cluster's primary and workers, or a lone `next start`. */
 function memoryPeaksOf(server: RunningServer, clustered: boolean): MemoryPeak[] {
-  return server.peakMemoryKiBByProcess().map((entry) => ({
-    server: server.name,
-    process: entry.role === "root" ? (clustered ? "primary" : "server") : clustered ? "worker" : "child",
-    pid: entry.pid,
-    peakMiB: Math.round(entry.peakKiB / 1024),
-  }));
+  return server.peakMemoryKiBByProcess().map((entry) => {
+    const role = entry.role === "root" ? (clustered ? "primary" : "server") : clustered ? "worker" : "child";
+    return {
+      server: server.name,
+      // Next renames its processes "next-server (v…)"; a helper that is neither (the stand-in's esbuild) is named.
+      process: /^(node|next)/.test(entry.command) || entry.role === "root" ? role : `${role}, ${entry.command}`,
+      pid: entry.pid,
+      peakMiB: Math.round(entry.peakKiB / 1024),
+    };
+  });
 }
 
 const SESSION_COOKIE = sessionCookie(false).name;

@@ -31,7 +31,8 @@ export type RunningServer = {
   killGroup: () => Promise<void>;
 };
 
-export type ProcessPeak = { pid: number; role: "root" | "child"; peakKiB: number };
+/** `command` is the kernel's name for it (/proc/<pid>/comm): "node", or a helper such as tsx's "esbuild". */
+export type ProcessPeak = { pid: number; role: "root" | "child"; command: string; peakKiB: number };
 
 export type ServerOptions = {
   name: string;
@@ -97,6 +98,14 @@ function processTree(rootPid: number): number[] {
     queue.push(...(childrenOf.get(pid) ?? []));
   }
   return tree;
+}
+
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "?";
+  }
 }
 
 function vmHwmKiB(pid: number): number {
@@ -191,7 +200,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (child.exitCode === null) {
       for (const pid of processTree(child.pid!)) {
         const peakKiB = Math.max(peaks.get(pid)?.peakKiB ?? 0, vmHwmKiB(pid));
-        peaks.set(pid, { pid, role: pid === child.pid ? "root" : "child", peakKiB });
+        const command = peaks.get(pid)?.command ?? commandOf(pid);
+        peaks.set(pid, { pid, role: pid === child.pid ? "root" : "child", command, peakKiB });
       }
     }
     return [...peaks.values()];
