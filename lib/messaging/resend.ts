@@ -22,9 +22,8 @@ export function resendTransport(options: ResendOptions): EmailTransport {
       client ??= import("resend").then(
         ({ Resend }) => new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined),
       );
-      const { error } = await (
-        await client
-      ).emails.send(
+      const resend = await client;
+      const { error } = await resend.emails.send(
         { from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html },
         { signal },
       );
