@@ -8,12 +8,12 @@ export async function countActiveSessionsOf(db: Db, userIds: number[]): Promise<
   // In slices: SQLite limits the number of bound parameters.
   for (let start = 0; start < userIds.length; start += 500) {
     const slice = userIds.slice(start, start + 500);
-    count += (
-      await db
-        .select({ count: sql<number>`count(*)` })
-        .from(sessions)
-        .where(and(inArray(sessions.userId, slice), eq(sessions.stage, "active")))
-    )[0]!.count;
+    const [row] = await db
+      .select({ count: sql<number>`count(*)` })
+      .from(sessions)
+      .where(and(inArray(sessions.userId, slice), eq(sessions.stage, "active")));
+    // PostgreSQL's count is a bigint, which drivers hand over as a string.
+    count += Number(row?.count ?? 0);
   }
   return count;
 }

@@ -38,7 +38,7 @@ function outcomeOf(step: StepResult): IterationOutcome {
 }
 
 /** Hands out each prepared item once, across all virtual users. */
-function queue<Item>(items: Item[]): () => Item | undefined {
+export function queue<Item>(items: Item[]): () => Item | undefined {
   let next = 0;
   return () => items[next++];
 }
@@ -51,15 +51,10 @@ function ownCpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-export async function measureSignIn(
-  server: RunningServer,
-  users: BenchUser[],
-  plan: SignInPlan,
-): Promise<SignInResult> {
+/** Whole sign-ins against `server` by closed-loop virtual users, each with an account of its own from `nextUser`. */
+export function signInLoop(server: RunningServer, nextUser: () => BenchUser | undefined) {
   const actions = signInActions(server.origin);
-  const nextUser = queue(users);
-  let completedSignIns = 0;
-  let exhausted = false;
+  const state = { completedSignIns: 0, exhausted: false };
   const signInOnce = async (virtualUser: number): Promise<IterationOutcome | "exhausted"> => {
     const user = nextUser();
     if (!user) return "exhausted";
@@ -72,13 +67,25 @@ export async function measureSignIn(
       code: totpCodeAt(user.totpSecret),
       clientIp,
     });
-    if (code.ok) completedSignIns++;
+    if (code.ok) state.completedSignIns++;
     return outcomeOf(code);
   };
-  const signInFor = async (seconds: number, samples?: Samples) => {
-    const result = await runClosedLoop({ virtualUsers: plan.virtualUsers, seconds, iteration: signInOnce }, samples);
-    exhausted ||= result.exhausted;
+  return {
+    state,
+    async signInFor(virtualUsers: number, seconds: number, samples?: Samples) {
+      const result = await runClosedLoop({ virtualUsers, seconds, iteration: signInOnce }, samples);
+      state.exhausted ||= result.exhausted;
+    },
   };
+}
+
+export async function measureSignIn(
+  server: RunningServer,
+  users: BenchUser[],
+  plan: SignInPlan,
+): Promise<SignInResult> {
+  const loop = signInLoop(server, queue(users));
+  const signInFor = (seconds: number, samples?: Samples) => loop.signInFor(plan.virtualUsers, seconds, samples);
 
   const { measured, baseline } = await measurePair(
     plan.rounds,
@@ -95,6 +102,7 @@ export async function measureSignIn(
   );
   const signIns = measured.summary();
   const hashes = baseline.summary();
+  const { completedSignIns, exhausted } = loop.state;
   return {
     completedSignIns,
     exhausted,

@@ -63,3 +63,22 @@ export function writeResults(record: object, now = new Date(), prefix = ""): str
   fs.renameSync(`${file}.tmp`, file);
   return file;
 }
+
+/** Issue 18: each server process's peak resident memory under the bench's load. */
+export const PEAK_RSS_LIMIT_MIB = 256;
+
+/** One process of one server: "primary" and "worker" for `npm start`'s cluster, "server" for a lone `next start`. */
+export type MemoryPeak = { server: string; process: string; pid: number; peakMiB: number };
+
+export const memoryTargetMet = (peak: MemoryPeak) => peak.peakMiB <= PEAK_RSS_LIMIT_MIB;
+
+export function memoryTable(peaks: MemoryPeak[]): string {
+  const lines = ["| Server | Process | Peak RSS (VmHWM) | Target |", "| --- | --- | ---: | --- |"];
+  for (const peak of peaks) {
+    const verdict = memoryTargetMet(peak) ? "met" : "MISSED";
+    lines.push(
+      `| ${peak.server} | ${peak.process} (pid ${peak.pid}) | ${number(peak.peakMiB)} MiB | ≤ ${PEAK_RSS_LIMIT_MIB} MiB: ${verdict} |`,
+    );
+  }
+  return lines.join("\n");
+}

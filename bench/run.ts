@@ -1,7 +1,8 @@
 // `npm run bench`: builds if needed, seeds fresh databases, starts the
 // production server on 127.0.0.1, measures, and reports ratios against
 // baselines taken in the same run. `-- --cpu-prof` also writes V8 CPU
-// profiles of the servers, to find where a missed target's time goes.
+// profiles of the servers, to find where a missed target's time goes;
+// `-- --only=processes,sign-in` runs only the measurements named (see STEPS).
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -15,7 +16,16 @@ import { measureDirectory } from "./measure-directory";
 import { measurePages } from "./measure-pages";
 import { measureCodeStep, measureSignIn, prepareHalfSignedInSessions } from "./measure-sign-in";
 import { ensureProductionBuild } from "./production-build";
-import { markdownTable, targetMet, writeResults, type Row } from "./report";
+import { measureProcesses } from "./measure-processes";
+import {
+  markdownTable,
+  memoryTable,
+  memoryTargetMet,
+  targetMet,
+  writeResults,
+  type MemoryPeak,
+  type Row,
+} from "./report";
 import { seedDirectoryDatabase, seedMainDatabase } from "./seed";
 import { startServer, type RunningServer } from "./server";
 
@@ -26,8 +36,50 @@ const PLAN = {
   codeStep: { virtualUsers: 16, seconds: 10, warmUpSeconds: 3 },
   // An admin's list is read by a few people at a time, not by a crowd.
   directory: { connections: 4, rounds: 3, seconds: 3, warmUpSeconds: 2 },
-  seed: { pageUsers: 64, signInUsers: 3_000, codeUsers: 4_000, directoryMembers: 100, largeDirectoryMembers: 100_000 },
+  // The same 16 users against one process and one per core, alternating.
+  processes: { virtualUsers: 16, rounds: 2, seconds: 10, warmUpSeconds: 3 },
+  seed: {
+    pageUsers: 64,
+    signInUsers: 3_000,
+    codeUsers: 4_000,
+    processUsers: 4_000,
+    directoryMembers: 100,
+    largeDirectoryMembers: 100_000,
+  },
 };
+
+const STEPS = ["pages", "sign-in", "code-step", "directory", "processes"] as const;
+type Step = (typeof STEPS)[number];
+
+/** `--only=a,b`: a subset of STEPS, to rerun what a change touched; all of them without it. */
+function selectedSteps(argv: string[]): Set<Step> {
+  const only = argv.find((argument) => argument.startsWith("--only="));
+  if (!only) return new Set(STEPS);
+  const names = only.slice("--only=".length).split(",");
+  const unknown = names.filter((name) => !(STEPS as readonly string[]).includes(name));
+  if (unknown.length) throw new Error(`Unknown bench step ${unknown.join(", ")}; the steps are ${STEPS.join(", ")}`);
+  return new Set(names as Step[]);
+}
+
+/** BENCH_SERVER_ENV="MALLOC_ARENA_MAX=2 …": environment to compare, set on every server process. */
+function serverEnvironment(): Record<string, string> {
+  const pairs = (process.env.BENCH_SERVER_ENV ?? "").split(/\s+/).filter(Boolean);
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+}
+
+/** Each process of a server with its own peak: a cluster's primary and workers, or a lone `next start`. */
+function memoryPeaksOf(server: RunningServer, clustered: boolean): MemoryPeak[] {
+  return server.peakMemoryKiBByProcess().map((entry) => {
+    const role = entry.role === "root" ? (clustered ? "primary" : "server") : clustered ? "worker" : "child";
+    return {
+      server: server.name,
+      // Next renames its processes "next-server (v…)"; a helper that is neither (the stand-in's esbuild) is named.
+      process: /^(node|next)/.test(entry.command) || entry.role === "root" ? role : `${role}, ${entry.command}`,
+      pid: entry.pid,
+      peakMiB: Math.round(entry.peakKiB / 1024),
+    };
+  });
+}
 
 const SESSION_COOKIE = sessionCookie(false).name;
 const localContext = { ip: "127.0.0.1", userAgent: "twofold-bench" };
@@ -57,6 +109,8 @@ async function watchingServerLogs<Result>(
 async function main() {
   const startedAt = new Date();
   const cpuProfile = process.argv.includes("--cpu-prof");
+  const steps = selectedSteps(process.argv);
+  const cores = os.cpus().length;
   log(`production build: ${ensureProductionBuild()}`);
 
   const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "twofold-bench-"));
@@ -73,127 +127,158 @@ async function main() {
     ...secrets,
     logDirectory: workDirectory,
     cpuProfileDirectory: cpuProfile ? path.join(workDirectory, "profiles") : undefined,
+    nodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS,
+    env: serverEnvironment(),
   });
 
   log(`seeding fresh databases in ${workDirectory}`);
   const seed = await seedMainDatabase(mainDatabase, encryptionKey, PLAN.seed);
-  const large = await seedDirectoryDatabase(largeDatabase, PLAN.seed.largeDirectoryMembers);
+  const large = steps.has("directory")
+    ? await seedDirectoryDatabase(largeDatabase, PLAN.seed.largeDirectoryMembers)
+    : undefined;
 
   const rows: Row[] = [];
   let finished = false;
   const serverErrors: Record<string, string[]> = {};
-  const servers: RunningServer[] = [];
+  const servers: Array<{ server: RunningServer; clustered: boolean }> = [];
+  const running = () => servers.map((entry) => entry.server);
   const db = openSqliteDatabase(mainDatabase);
+  let verified: string | undefined;
+  let ceiling: number | undefined;
   try {
     const server = await startServer(serverOptions("main", mainDatabase));
-    servers.push(server);
-    log(`server on ${server.origin} (pid ${server.pid})`);
+    servers.push({ server, clustered: false });
+    log(`server on ${server.origin} (pid ${server.pid}); steps: ${[...steps].join(", ")}`);
 
-    // Signed in beforehand, as the dashboard's visitors were long before they load it.
-    const pageCookies = await Promise.all(
-      seed.pageUsers.map(
-        async (user) =>
-          `${SESSION_COOKIE}=${(await createSession(db, { userId: user.id, stage: "active", context: localContext })).token}`,
-      ),
-    );
-    log("1/4 signed-in page against signed-out page");
-    const pages = await watchingServerLogs(servers, () => measurePages(server, pageCookies, PLAN.pages));
-    rows.push(...pages.result);
-    serverErrors.pages = pages.serverErrors;
+    if (steps.has("pages")) {
+      // Signed in beforehand, as the dashboard's visitors were long before they load it.
+      const pageCookies: string[] = [];
+      for (const user of seed.pageUsers) {
+        const session = await createSession(db, { userId: user.id, stage: "active", context: localContext });
+        pageCookies.push(`${SESSION_COOKIE}=${session.token}`);
+      }
+      log("pages: signed-in page against signed-out page");
+      const pages = await watchingServerLogs(running(), () => measurePages(server, pageCookies, PLAN.pages));
+      rows.push(...pages.result);
+      serverErrors.pages = pages.serverErrors;
+    }
 
-    log("2/4 full sign-in against argon2id alone");
-    const signIn = await watchingServerLogs(servers, () => measureSignIn(server, seed.signInUsers, PLAN.signIn));
-    rows.push(...signIn.result.rows);
-    serverErrors.signIn = signIn.serverErrors;
-    const activeAfterSignIn = await countActiveSessionsOf(
-      db,
-      seed.signInUsers.map((user) => user.id),
-    );
+    if (steps.has("sign-in")) {
+      log("sign-in: full sign-in against argon2id alone");
+      const signIn = await watchingServerLogs(running(), () => measureSignIn(server, seed.signInUsers, PLAN.signIn));
+      rows.push(...signIn.result.rows);
+      serverErrors.signIn = signIn.serverErrors;
+      const activeAfterSignIn = await countActiveSessionsOf(
+        db,
+        seed.signInUsers.map((user) => user.id),
+      );
+      verified = `${activeAfterSignIn} active sessions in the database for ${signIn.result.completedSignIns} sign-ins the client counted (warm-up included)`;
+    }
 
-    log("3/4 code step alone");
-    const halfSignedIn = await prepareHalfSignedInSessions(db, seed.codeUsers);
-    const codeStep = await watchingServerLogs(servers, () => measureCodeStep(server, halfSignedIn, PLAN.codeStep));
-    rows.push(...codeStep.result.rows);
-    serverErrors.codeStep = codeStep.serverErrors;
+    if (steps.has("code-step")) {
+      log("code-step: code step alone");
+      const halfSignedIn = await prepareHalfSignedInSessions(db, seed.codeUsers);
+      const codeStep = await watchingServerLogs(running(), () => measureCodeStep(server, halfSignedIn, PLAN.codeStep));
+      rows.push(...codeStep.result.rows);
+      serverErrors.codeStep = codeStep.serverErrors;
+    }
 
-    log(
-      `4/4 admin user list: ${PLAN.seed.directoryMembers} against ${PLAN.seed.largeDirectoryMembers.toLocaleString("en-GB")} users`,
-    );
-    const largeServer = await startServer(serverOptions("directory-100000", largeDatabase));
-    servers.push(largeServer);
-    const largeDb = openSqliteDatabase(largeDatabase);
-    const largeAdminToken = (
-      await createSession(largeDb, {
-        userId: large.directoryAdmin.id,
-        stage: "active",
-        context: localContext,
-      })
-    ).token;
-    largeDb.$client.close();
-    const smallAdminToken = (
-      await createSession(db, {
-        userId: seed.directoryAdmin.id,
-        stage: "active",
-        context: localContext,
-      })
-    ).token;
-    const directory = await watchingServerLogs(servers, () =>
-      measureDirectory(
-        { server, sessionCookie: `${SESSION_COOKIE}=${smallAdminToken}`, members: PLAN.seed.directoryMembers },
-        {
-          server: largeServer,
-          sessionCookie: `${SESSION_COOKIE}=${largeAdminToken}`,
-          members: PLAN.seed.largeDirectoryMembers,
-        },
-        PLAN.directory,
-      ),
-    );
-    rows.push(...directory.result);
-    serverErrors.directory = directory.serverErrors;
+    if (steps.has("directory") && large) {
+      log(
+        `directory: admin user list, ${PLAN.seed.directoryMembers} against ${PLAN.seed.largeDirectoryMembers.toLocaleString("en-GB")} users`,
+      );
+      const largeServer = await startServer(serverOptions("directory-100000", largeDatabase));
+      servers.push({ server: largeServer, clustered: false });
+      const largeDb = openSqliteDatabase(largeDatabase);
+      const largeAdminToken = (
+        await createSession(largeDb, { userId: large.directoryAdmin.id, stage: "active", context: localContext })
+      ).token;
+      largeDb.$client.close();
+      const smallAdminToken = (
+        await createSession(db, { userId: seed.directoryAdmin.id, stage: "active", context: localContext })
+      ).token;
+      const directory = await watchingServerLogs(running(), () =>
+        measureDirectory(
+          { server, sessionCookie: `${SESSION_COOKIE}=${smallAdminToken}`, members: PLAN.seed.directoryMembers },
+          {
+            server: largeServer,
+            sessionCookie: `${SESSION_COOKIE}=${largeAdminToken}`,
+            members: PLAN.seed.largeDirectoryMembers,
+          },
+          PLAN.directory,
+        ),
+      );
+      rows.push(...directory.result);
+      serverErrors.directory = directory.serverErrors;
+    }
 
-    const memory = Object.fromEntries(
-      servers.map((running) => [running.name, Math.round(running.peakMemoryKiB() / 1024)]),
-    );
+    if (steps.has("processes")) {
+      log(`processes: npm start with 1 process against ${cores} (WEB_CONCURRENCY), on the main database`);
+      const single = await startServer({ ...serverOptions("npm-start-1", mainDatabase), processes: 1 });
+      servers.push({ server: single, clustered: true });
+      const perCore = await startServer({ ...serverOptions(`npm-start-${cores}`, mainDatabase), processes: cores });
+      servers.push({ server: perCore, clustered: true });
+      const measured = await watchingServerLogs(running(), () =>
+        measureProcesses({ single, perCore, cores }, seed.processUsers, PLAN.processes),
+      );
+      rows.push(...measured.result.rows);
+      ceiling = measured.result.ceilingPerSecond;
+      serverErrors.processes = measured.serverErrors;
+      const activeAfterProcesses = await countActiveSessionsOf(
+        db,
+        seed.processUsers.map((user) => user.id),
+      );
+      const processCheck = `${activeAfterProcesses} active sessions for ${measured.result.completedSignIns} sign-ins against npm start (warm-up included)`;
+      verified = verified ? `${verified}; ${processCheck}` : processCheck;
+    }
+
+    const memory = servers.flatMap((entry) => memoryPeaksOf(entry.server, entry.clustered));
     const finishedAt = new Date();
     const table = markdownTable(rows);
+    const peaksTable = memoryTable(memory);
     const errorLines = Object.values(serverErrors).flat();
-    const verified = `${activeAfterSignIn} active sessions in the database for ${signIn.result.completedSignIns} sign-ins the client counted (warm-up included)`;
     const wallSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000);
-    const missed = rows.filter((row) => row.target && !targetMet(row.target)).map((row) => row.measurement);
+    const missed = [
+      ...rows.filter((row) => row.target && !targetMet(row.target)).map((row) => row.measurement),
+      ...memory
+        .filter((peak) => !memoryTargetMet(peak))
+        .map((peak) => `peak RSS of ${peak.server} ${peak.process} ${peak.pid}: ${peak.peakMiB} MiB`),
+    ];
+    const loadAverageAtEnd = os.loadavg();
     const file = writeResults({
       startedAt,
       finishedAt,
       wallSeconds,
       commit: gitCommit(),
       machine: {
-        cpus: os.cpus().length,
+        cpus: cores,
         cpuModel: os.cpus()[0]?.model,
         node: process.version,
-        loadAverageAtEnd: os.loadavg(),
+        loadAverageAtEnd,
       },
+      steps: [...steps],
+      serverNodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS ?? null,
+      serverEnvironment: serverEnvironment(),
       plan: PLAN,
       rows,
-      peakServerMemoryMiB: memory,
+      signInCeilingPerSecond: ceiling ?? null,
+      peakServerMemoryMiB: Object.fromEntries(
+        servers.map((entry) => [entry.server.name, Math.round(entry.server.peakMemoryKiB() / 1024)]),
+      ),
+      peakMemoryByProcess: memory,
       serverErrorLines: serverErrors,
-      signInCheck: verified,
+      signInCheck: verified ?? null,
       missedTargets: missed,
       table,
+      memoryTable: peaksTable,
     });
-    console.log(`\n${table}\n`);
-    console.log(
-      `Peak server memory (VmHWM): ${Object.entries(memory)
-        .map(([name, mib]) => `${name} ${mib} MiB`)
-        .join(", ")}`,
-    );
+    console.log(`\n${table}\n\n${peaksTable}\n`);
     console.log(
       `Server log: ${errorLines.length} error lines${errorLines.length ? `:\n  ${errorLines.slice(0, 10).join("\n  ")}` : " (no 5xx, no SQLITE_BUSY)"}`,
     );
-    console.log(`Sign-ins checked: ${verified}`);
+    if (verified) console.log(`Sign-ins checked: ${verified}`);
     console.log(
-      `Load average at the end (1, 5, 15 min): ${os
-        .loadavg()
-        .map((load) => load.toFixed(2))
-        .join(", ")} on ${os.cpus().length} cores`,
+      `Load average at the end (1, 5, 15 min): ${loadAverageAtEnd.map((load) => load.toFixed(2)).join(", ")} on ${cores} cores`,
     );
     console.log(`Targets missed: ${missed.length ? missed.join("; ") : "none"}`);
     console.log(`Wall time ${Math.floor(wallSeconds / 60)} min ${wallSeconds % 60} s; results in ${file}`);
@@ -204,7 +289,7 @@ async function main() {
     finished = !failed;
   } finally {
     db.$client.close();
-    await Promise.all(servers.map((running) => running.stop()));
+    await Promise.all(running().map((server) => server.stop()));
     // Kept when something went wrong (server logs) or profiles were asked for.
     if (finished && !cpuProfile) fs.rmSync(workDirectory, { recursive: true, force: true });
     else log(`server logs kept in ${workDirectory}`);

@@ -27,6 +27,8 @@ export type MainSeed = {
   signInUsers: BenchUser[];
   /** Each gets a half-signed-in session and submits one code. */
   codeUsers: BenchUser[];
+  /** Each signs in once, against one process or one per core. */
+  processUsers: BenchUser[];
 };
 
 // Half the first names start with "M", so the search "m" fills a page in a
@@ -159,7 +161,13 @@ async function insertDirectory(
   return { organisationId: organisation.id, adminId: admin.id };
 }
 
-export type MainSeedCounts = { pageUsers: number; signInUsers: number; codeUsers: number; directoryMembers: number };
+export type MainSeedCounts = {
+  pageUsers: number;
+  signInUsers: number;
+  codeUsers: number;
+  processUsers: number;
+  directoryMembers: number;
+};
 
 /**
  * The database the main server runs on: the users who sign in during the run,
@@ -178,6 +186,7 @@ export async function seedMainDatabase(file: string, key: Buffer, counts: MainSe
       const pageUsers = await insertTotpUsers(tx, { ...common, prefix: "page", count: counts.pageUsers });
       const signInUsers = await insertTotpUsers(tx, { ...common, prefix: "signin", count: counts.signInUsers });
       const codeUsers = await insertTotpUsers(tx, { ...common, prefix: "code", count: counts.codeUsers });
+      const processUsers = await insertTotpUsers(tx, { ...common, prefix: "process", count: counts.processUsers });
       const directory = await insertDirectory(tx, db.$client, {
         name: "Small",
         members: counts.directoryMembers,
@@ -189,6 +198,7 @@ export async function seedMainDatabase(file: string, key: Buffer, counts: MainSe
         pageUsers,
         signInUsers,
         codeUsers,
+        processUsers,
       };
     });
   } finally {

@@ -5,8 +5,10 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /*
- * The production server as an operator runs it (`next start`), on a free
- * loopback port, with its output kept in a file for the error count.
+ * The production server as an operator runs it, on a free loopback port,
+ * with its output kept in a file for the error count: `next start`, or with
+ * `processes`, `npm start`'s node:cluster primary (scripts/start.mjs) forking
+ * that many `next start` workers that share the port.
  */
 
 export type RunningServer = {
@@ -14,8 +16,10 @@ export type RunningServer = {
   origin: string;
   pid: number;
   logFile: string;
-  /** Peak resident memory (VmHWM) of the server and any child it started, in KiB. */
+  /** Peak resident memory (VmHWM) of the server and any child it started, in KiB: the largest single process's. */
   peakMemoryKiB: () => number;
+  /** Each process's own peak (VmHWM) in KiB, the root first: a cluster's primary, then its workers. */
+  peakMemoryKiBByProcess: () => ProcessPeak[];
   /** CPU time (user + system, all threads) the server and its children have used so far, in ms. */
   cpuMs: () => number;
   /** Where its log ends now, to count what a measurement made it print. */
@@ -27,6 +31,9 @@ export type RunningServer = {
   killGroup: () => Promise<void>;
 };
 
+/** `command` is the kernel's name for it (/proc/<pid>/comm): "node", or a helper such as tsx's "esbuild". */
+export type ProcessPeak = { pid: number; role: "root" | "child"; command: string; peakKiB: number };
+
 export type ServerOptions = {
   name: string;
   databaseFile: string;
@@ -37,9 +44,25 @@ export type ServerOptions = {
   cpuProfileDirectory?: string;
   /** Start it in a process group of its own, so `killGroup` can crash it and every child at once (the soak's crash phase). */
   processGroup?: boolean;
+  /** Run `npm start`'s cluster (scripts/start.mjs) with WEB_CONCURRENCY set to this, instead of one `next start`. */
+  processes?: number;
+  /** Extra NODE_OPTIONS for every server process (V8 flags to compare). */
+  nodeOptions?: string;
+  /** Extra environment for every server process (glibc's MALLOC_* tunables to compare). */
+  env?: Record<string, string>;
 };
 
 const STARTUP_TIMEOUT_MS = 60_000;
+
+/**
+ * glibc's allocator keeps each argon2id run's 19 MiB (lib/auth/passwords.ts)
+ * in per-thread arenas after it is freed, 100 MiB and more per process under
+ * sign-ins (docs/performance.md, "Memory"). With these, a block that large is
+ * mapped for the hash and returned when it ends. The allocator reads them
+ * only at process start, so the start path sets them: `npm start` for its
+ * workers, and the bench for the `next start` servers it runs directly.
+ */
+export const PROCESS_MEMORY_ENVIRONMENT = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "1048576" };
 const ERROR_LINE = /⨯|\bError:|SQLITE_BUSY/;
 
 export function freePort(): Promise<number> {
@@ -77,6 +100,14 @@ function processTree(rootPid: number): number[] {
   return tree;
 }
 
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "?";
+  }
+}
+
 function vmHwmKiB(pid: number): number {
   try {
     const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -97,6 +128,16 @@ function cpuMsOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * `npm start`'s entry (scripts/start.mjs, WEB_CONCURRENCY and PORT), or until
+ * that is merged a stand-in with the same interface (bench/cluster-stand-in.ts, run through tsx).
+ */
+function clusterStartCommand(): string[] {
+  const script = path.join(process.cwd(), "scripts", "start.mjs");
+  if (fs.existsSync(script)) return [script];
+  return ["--import", "tsx", path.join(process.cwd(), "bench", "cluster-stand-in.ts")];
 }
 
 async function waitUntilServing(origin: string, child: ChildProcess): Promise<void> {
@@ -123,7 +164,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = fs.openSync(logFile, "w");
   const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
   const nodeFlags = options.cpuProfileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDirectory}`] : [];
-  const child = spawn(process.execPath, [...nodeFlags, nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const command =
+    options.processes === undefined
+      ? [...nodeFlags, nextBin, "start", "-H", "127.0.0.1", "-p", String(port)]
+      : [...nodeFlags, ...clusterStartCommand()];
+  const child = spawn(process.execPath, command, {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -137,18 +182,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       TRUSTED_PROXIES: "1",
       // No providers: messages stay in the outbox, which production refuses without this.
       OUTBOX_IN_PRODUCTION: "1",
+      ...(options.processes === undefined
+        ? PROCESS_MEMORY_ENVIRONMENT
+        : { WEB_CONCURRENCY: String(options.processes), PORT: String(port), HOSTNAME: "127.0.0.1" }),
+      ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
+      ...options.env,
     },
     stdio: ["ignore", log, log],
     detached: options.processGroup ?? false,
   });
   fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  // Read before exit, when /proc still has them; the root pid is the one we started.
-  let lastPeak = 0;
-  const peakMemoryKiB = () => {
-    if (child.exitCode === null) lastPeak = Math.max(lastPeak, ...processTree(child.pid!).map(vmHwmKiB));
-    return lastPeak;
+  // Read before exit, when /proc still has them; the root pid is the one we started. Kept per pid, so a
+  // worker that ended (or was replaced) still counts with the peak it reached.
+  const peaks = new Map<number, ProcessPeak>();
+  const peakMemoryKiBByProcess = () => {
+    if (child.exitCode === null) {
+      for (const pid of processTree(child.pid!)) {
+        const peakKiB = Math.max(peaks.get(pid)?.peakKiB ?? 0, vmHwmKiB(pid));
+        const command = peaks.get(pid)?.command ?? commandOf(pid);
+        peaks.set(pid, { pid, role: pid === child.pid ? "root" : "child", command, peakKiB });
+      }
+    }
+    return [...peaks.values()];
   };
+  const peakMemoryKiB = () => Math.max(0, ...peakMemoryKiBByProcess().map((entry) => entry.peakKiB));
 
   try {
     await waitUntilServing(origin, child);
@@ -163,6 +221,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     pid: child.pid!,
     logFile,
     peakMemoryKiB,
+    peakMemoryKiBByProcess,
     cpuMs: () => processTree(child.pid!).reduce((total, pid) => total + cpuMsOf(pid), 0),
     logOffset: () => fs.statSync(logFile).size,
     errorLinesSince(offset) {

@@ -1,4 +1,4 @@
-import { Resend } from "resend";
+import type { Resend } from "resend";
 import { DeliveryError, PROVIDER_TIMEOUT_MS, type EmailTransport } from "@/lib/messaging/types";
 
 export type ResendOptions = {
@@ -11,14 +11,19 @@ export type ResendOptions = {
 };
 
 export function resendTransport(options: ResendOptions): EmailTransport {
-  const client = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  // The SDK loads on the first email, not at start: a server without RESEND_API_KEY never holds it in memory.
+  let client: Promise<Resend> | undefined;
   const timeoutMs = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
   return {
     name: "resend",
     async sendEmail(message) {
       const signal = AbortSignal.timeout(timeoutMs);
       // The SDK reports failures, including network errors and aborts, as `error` rather than by throwing.
-      const { error } = await client.emails.send(
+      client ??= import("resend").then(
+        ({ Resend }) => new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined),
+      );
+      const resend = await client;
+      const { error } = await resend.emails.send(
         { from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html },
         { signal },
       );

@@ -1,4 +1,4 @@
-import twilio from "twilio";
+import type twilio from "twilio";
 import { DeliveryError, PROVIDER_TIMEOUT_MS, type SmsTransport } from "@/lib/messaging/types";
 
 export type TwilioOptions = {
@@ -13,22 +13,28 @@ export type TwilioOptions = {
 
 /**
  * Twilio's client builds every URL on api.twilio.com; this keeps its request
- * building, auth and error handling and only swaps the origin.
+ * building, auth and error handling and only swaps the origin. Made when the
+ * SDK loads, since it extends the SDK's class.
  */
-class OriginRewritingClient extends twilio.RequestClient {
-  constructor(
-    private readonly origin: URL,
-    options: ConstructorParameters<typeof twilio.RequestClient>[0],
-  ) {
-    super(options);
+function originRewritingClient(sdk: typeof twilio, origin: URL, timeout: number) {
+  class OriginRewritingClient extends sdk.RequestClient {
+    override request<TData>(options: Parameters<typeof twilio.RequestClient.prototype.request<TData>>[0]) {
+      const uri = new URL(options.uri);
+      uri.protocol = origin.protocol;
+      uri.host = origin.host;
+      return super.request<TData>({ ...options, uri: uri.href });
+    }
   }
+  return new OriginRewritingClient({ timeout });
+}
 
-  override request<TData>(options: Parameters<typeof twilio.RequestClient.prototype.request<TData>>[0]) {
-    const uri = new URL(options.uri);
-    uri.protocol = this.origin.protocol;
-    uri.host = this.origin.host;
-    return super.request<TData>({ ...options, uri: uri.href });
-  }
+/** The SDK (several megabytes of code) loads on the first text message, not at start. */
+async function twilioClient(options: TwilioOptions, timeout: number) {
+  const { default: sdk } = await import("twilio");
+  return sdk(options.accountSid, options.authToken, {
+    timeout,
+    ...(options.baseUrl ? { httpClient: originRewritingClient(sdk, new URL(options.baseUrl), timeout) } : {}),
+  });
 }
 
 /** Twilio answers 4xx for a message it will never send (bad or unreachable number, blocked content). */
@@ -46,16 +52,14 @@ function failureOf(error: unknown): DeliveryError {
 
 export function twilioTransport(options: TwilioOptions): SmsTransport {
   const timeout = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
-  const client = twilio(options.accountSid, options.authToken, {
-    timeout,
-    ...(options.baseUrl ? { httpClient: new OriginRewritingClient(new URL(options.baseUrl), { timeout }) } : {}),
-  });
+  let client: ReturnType<typeof twilioClient> | undefined;
   const sender = options.from.startsWith("MG") ? { messagingServiceSid: options.from } : { from: options.from };
   return {
     name: "twilio",
     async sendSms(message) {
       try {
-        await client.messages.create({ to: message.to, body: message.body, ...sender });
+        client ??= twilioClient(options, timeout);
+        await (await client).messages.create({ to: message.to, body: message.body, ...sender });
       } catch (error) {
         throw failureOf(error);
       }
