@@ -1,6 +1,13 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+/*
+ * `UNIT_DATABASE=postgres` (with TEST_POSTGRES_URL, a role that may create
+ * databases) runs the same tests on PostgreSQL: the schema module hands out
+ * PostgreSQL's tables, and test/db.ts gives each test a copy of a migrated template.
+ */
+const onPostgres = process.env.UNIT_DATABASE === "postgres" && Boolean(process.env.TEST_POSTGRES_URL);
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -14,5 +21,11 @@ export default defineConfig({
     include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts", "proxy.test.ts"],
     // argon2 at OWASP parameters takes tens of milliseconds per hash.
     testTimeout: 20_000,
+    ...(onPostgres
+      ? {
+          env: { DATABASE_URL: process.env.TEST_POSTGRES_URL! },
+          globalSetup: ["test/postgres-template.ts"],
+        }
+      : {}),
   },
 });

@@ -36,8 +36,10 @@ function sqlState(error: unknown): string | undefined {
  * and machines without row locks written into each query. Transaction bodies
  * therefore only touch the database (no email, no HTTP) and may run twice.
  */
-export function openPostgresDatabase(url: string): PostgresDb {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize(), idleTimeoutMillis: 30_000 });
+export function openPostgresDatabase(
+  url: string,
+  pool = new pg.Pool({ connectionString: url, max: poolSize(), idleTimeoutMillis: 30_000 }),
+): PostgresDb {
   // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
   pool.on("error", (error) => console.error(`Twofold: PostgreSQL connection lost: ${error.message}`));
   const db = drizzle(pool, { schema }) as PostgresDb;

@@ -1,9 +1,16 @@
 import { openSqliteDatabase, type Db, type SqliteDb } from "@/db";
+import { configuredDialect } from "@/db/dialect";
+import { freshPostgresDatabase } from "./postgres";
 import { organisations, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 
-/** A fresh, fully migrated in-memory database for one test. */
+/**
+ * A fresh, fully migrated database for one test: in memory on SQLite, or a
+ * copy of a migrated template when the unit tests run on PostgreSQL
+ * (TEST_POSTGRES_URL with DATABASE_URL naming PostgreSQL, vitest.config.ts).
+ */
 export function testDatabase(): SqliteDb {
+  if (configuredDialect() === "postgres") return freshPostgresDatabase(process.env.TEST_POSTGRES_URL!);
   return openSqliteDatabase(":memory:");
 }
 

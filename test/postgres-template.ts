@@ -1,0 +1,23 @@
+import pg from "pg";
+import { migratePostgres } from "@/db/postgres";
+import { POSTGRES_TEMPLATE, databaseUrl } from "./postgres";
+
+/** Vitest's global setup on PostgreSQL: one migrated template, and afterwards every test database dropped. */
+export default async function setup(): Promise<() => Promise<void>> {
+  const adminUrl = process.env.TEST_POSTGRES_URL!;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const dropAll = async () => {
+    const { rows } = await admin.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'twofold_unit_%'",
+    );
+    for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);
+  };
+  await dropAll();
+  await admin.query(`create database ${POSTGRES_TEMPLATE}`);
+  await migratePostgres(databaseUrl(adminUrl, POSTGRES_TEMPLATE));
+  return async () => {
+    await dropAll();
+    await admin.end();
+  };
+}
