@@ -57,3 +57,20 @@ export function caselessText(text: string): string {
  * such operator on text (and plans with statistics instead).
  */
 export const hidesFromIndex = !onPostgres();
+
+/** The text between the first and second dots of `column` ("h2.<key id>.<digest>" gives the key id). */
+export function secondDotField(column: SQLWrapper): SQL {
+  return onPostgres()
+    ? sql`split_part(${column}, '.', 2)`
+    : sql`substr(${column}, instr(${column}, '.') + 1, instr(substr(${column}, instr(${column}, '.') + 1), '.') - 1)`;
+}
+
+/**
+ * Where nulls go in an ORDER BY: SQLite counts null as smaller than any value
+ * (first ascending, last descending); PostgreSQL as larger. Appended after the
+ * direction, this gives PostgreSQL SQLite's order, so lists agree on both.
+ */
+export function nullsAsSmallest(direction: "asc" | "desc"): SQL {
+  if (!onPostgres()) return sql``;
+  return direction === "asc" ? sql` nulls first` : sql` nulls last`;
+}

@@ -1,15 +1,14 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import journal from "@/db/migrations/meta/_journal.json";
+import { runStatement } from "@/db";
+import sqliteJournal from "@/db/migrations/meta/_journal.json";
+import postgresJournal from "@/db/migrations-pg/meta/_journal.json";
 import { schemaStatus } from "@/db/schema-status";
 import { refuseOutdatedSchema } from "@/lib/deployment/schema-check";
 import { ConfigurationError } from "@/lib/env";
-import { testDatabase } from "@/test/db";
+import { forgetNewestMigration, onPostgres, testDatabase } from "@/test/db";
 
-function forgetNewestMigration(db: ReturnType<typeof testDatabase>) {
-  db.$client.exec(
-    "delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)",
-  );
-}
+const journal = onPostgres ? postgresJournal : sqliteJournal;
 
 describe("schemaStatus compares the migrations this build ships with those the database recorded", () => {
   it("a migrated database is current", async () => {
@@ -18,13 +17,16 @@ describe("schemaStatus compares the migrations this build ships with those the d
 
   it("a database whose newest migration is not recorded is one behind", async () => {
     const db = testDatabase();
-    forgetNewestMigration(db);
+    await forgetNewestMigration(db);
     expect(await schemaStatus(db)).toEqual({ current: false, pending: 1 });
   });
 
   it("a database that never ran the migrator has every migration pending", async () => {
     const db = testDatabase();
-    db.$client.exec("drop table __drizzle_migrations");
+    await runStatement(
+      db,
+      sql.raw(`drop table ${onPostgres ? "drizzle.__drizzle_migrations" : "__drizzle_migrations"}`),
+    );
     expect(await schemaStatus(db)).toEqual({ current: false, pending: journal.entries.length });
   });
 
@@ -37,7 +39,7 @@ describe("schemaStatus compares the migrations this build ships with those the d
   it("production start refuses a schema that is behind and says what to run", async () => {
     const db = testDatabase();
     await expect(refuseOutdatedSchema(db)).resolves.toBeUndefined();
-    forgetNewestMigration(db);
+    await forgetNewestMigration(db);
     const refusal = refuseOutdatedSchema(db);
     await expect(refusal).rejects.toThrow(ConfigurationError);
     await expect(refusal).rejects.toThrow("1 migration(s) not applied). Run `npm run db:migrate`, then start again.");

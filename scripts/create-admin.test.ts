@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteDatabase } from "@/db";
 import { organisations, users } from "@/db/schema";
 import { openInvitation } from "@/lib/invitations/invitations";
+import { onPostgres } from "@/test/db";
 
 const run = promisify(execFile);
 
@@ -28,7 +29,8 @@ async function adminCreate(
   }
 }
 
-describe("npm run admin:create", () => {
+// The script is run against an SQLite file it opens itself.
+describe.skipIf(onPostgres)("npm run admin:create", () => {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "twofold-admin-create-"));
   const file = path.join(directory, "twofold.db");
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));

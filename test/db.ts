@@ -1,4 +1,5 @@
-import { openSqliteDatabase, type Db, type SqliteDb } from "@/db";
+import { sql } from "drizzle-orm";
+import { openSqliteDatabase, runStatement, type Db, type SqliteDb } from "@/db";
 import { configuredDialect } from "@/db/dialect";
 import { freshPostgresDatabase } from "./postgres";
 import { organisations, users } from "@/db/schema";
@@ -36,4 +37,13 @@ export async function insertUser(
       .returning()
   )[0]!;
   return { id: user.id, organisationId, email: user.email, password };
+}
+
+/** The unit tests run on PostgreSQL (vitest.config.ts): tests of SQLite's own files and statements are skipped. */
+export const onPostgres = configuredDialect() === "postgres";
+
+/** Deletes the record of the newest applied migration, as if the database were one migration behind. */
+export async function forgetNewestMigration(db: Db): Promise<void> {
+  const table = onPostgres ? "drizzle.__drizzle_migrations" : "__drizzle_migrations";
+  await runStatement(db, sql.raw(`delete from ${table} where created_at = (select max(created_at) from ${table})`));
 }

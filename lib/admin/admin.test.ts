@@ -17,7 +17,7 @@ import { countFullAdministrators, delegatedChange } from "@/lib/admin/delegated-
 import { listUsers } from "@/lib/admin/user-directory";
 import { applyUserAccessChange, type UserAccessChange } from "@/lib/admin/user-admin";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
-import { insertUser, testDatabase } from "@/test/db";
+import { insertUser, onPostgres, testDatabase } from "@/test/db";
 
 describe("administration", () => {
   let db: SqliteDb;
@@ -154,7 +154,8 @@ describe("administration", () => {
     expect(page.hasMore).toBe(false);
   });
 
-  it("finds a common prefix in last sign-in order page by page, as a full sort would", async () => {
+  // Built with SQLite's own statements, for speed: 1,800 rows.
+  it.skipIf(onPostgres)("finds a common prefix in last sign-in order page by page, as a full sort would", async () => {
     // More matches than the list sorts whole, so the search walks the sign-in order instead.
     const insert = db.$client.prepare(
       "insert into users (organisation_id, email, name, last_sign_in_at) values (?, ?, ?, ?)",

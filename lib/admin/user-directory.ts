@@ -12,7 +12,7 @@ import {
 import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { twoFactorEnrolment, type TwoFactorEnrolment } from "@/lib/admin/two-factor-enrolment";
-import { caseless, caselessText, hidesFromIndex } from "@/db/portable-sql";
+import { caseless, caselessText, hidesFromIndex, nullsAsSmallest } from "@/db/portable-sql";
 
 export const USERS_PAGE_SIZE = 50;
 export const USER_SORTS = ["name", "email", "lastSignIn", "created"] as const;
@@ -133,7 +133,7 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
       .where(eq(organisations.id, organisationId))
   )[0]!;
   const direction = query.direction === "desc" ? sql`desc` : sql`asc`;
-  const order = sql`${ORDER[query.sort]} ${direction}, ${users.id} ${direction}`;
+  const order = sql`${ORDER[query.sort]} ${direction}${nullsAsSmallest(query.direction)}, ${users.id} ${direction}`;
   const pageSize = query.pageSize ?? USERS_PAGE_SIZE;
   const offset = (query.page - 1) * pageSize;
   const rows = await db

@@ -143,7 +143,7 @@ const tokenByHash = preparedQuery((db) =>
  */
 export async function authenticateApiToken(db: Db, token: string, now = new Date()): Promise<ApiCaller | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
-  const row = await tokenByHash(db).get({ tokenHash: hashToken(token) });
+  const [row] = await tokenByHash(db).execute({ tokenHash: hashToken(token) });
   if (!row || row.revokedAt || row.disabledAt || !row.isApiAccount) return null;
   if (isExpired(row.expiresAt, now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {

@@ -1,3 +1,4 @@
+import { and, count, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db, SqliteDb } from "@/db";
 import {
@@ -11,6 +12,7 @@ import {
 } from "@/lib/auth/attempt-limiter";
 import { inMinutes as waitText, minutesUntil } from "@/lib/messages";
 import { ADDRESS_FAILURE_LIMIT, DEFAULT_FAILURE_LIMITS, passwordLimitKeys } from "@/lib/auth/password-sign-in";
+import { signInFailures } from "@/db/schema";
 import { testDatabase } from "@/test/db";
 
 const start = new Date("2026-01-01T12:00:00Z");
@@ -38,6 +40,13 @@ async function fail(db: Db, who: Who, times: number, now = start) {
 
 describe("password attempt limits", () => {
   let db: SqliteDb;
+  const failuresOf = async (scope: string, key: string) =>
+    (
+      await db
+        .select({ n: count() })
+        .from(signInFailures)
+        .where(and(eq(signInFailures.scope, scope as never), eq(signInFailures.key, key)))
+    )[0]!.n;
   beforeEach(() => {
     db = testDatabase();
   });
@@ -172,20 +181,12 @@ describe("password attempt limits", () => {
     );
     await fail(db, who, FAILURE_LIMIT);
     expect((await attempt(db, who)).allowed).toBe(false);
-    const addressCount = db.$client
-      .prepare("select count(*) as n from sign_in_failures where scope = 'address' and key = ?")
-      .get("192.0.2.1") as { n: number };
-    expect(addressCount.n).toBe(2 * FAILURE_LIMIT - 1);
+    expect(await failuresOf("address", "192.0.2.1")).toBe(2 * FAILURE_LIMIT - 1);
   });
 
   it("survives a restart: the count lives in the database", async () => {
     await fail(db, { email: "d@example.com", ip: null }, FAILURE_LIMIT);
-    const rows = db.$client
-      .prepare("select count(*) as n from sign_in_failures where scope = 'pair' and key = ?")
-      .get("unknown d@example.com") as {
-      n: number;
-    };
-    expect(rows.n).toBe(FAILURE_LIMIT);
+    expect(await failuresOf("pair", "unknown d@example.com")).toBe(FAILURE_LIMIT);
     expect((await attempt(db, { email: "d@example.com", ip: null })).allowed).toBe(false);
   });
 

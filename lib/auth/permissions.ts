@@ -39,7 +39,7 @@ const rolesOfUserQuery = preparedQuery((db) =>
 
 /** Names of the roles a user holds, directly or through a group. */
 export async function rolesOfUser(db: Db, userId: number) {
-  return await rolesOfUserQuery(db).all({ userId });
+  return await rolesOfUserQuery(db).execute({ userId });
 }
 
 export function permissionsOf(heldRoles: Array<{ permissions: Permission[] }>): Set<Permission> {

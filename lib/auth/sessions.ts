@@ -146,7 +146,7 @@ export function isIdle(session: Pick<SessionView, "stage" | "lastSeenAt">, idleM
 export async function loadSession(db: Db, token: string, now = new Date()): Promise<LoadedSession | null> {
   if (!token) return null;
   const tokenHash = hashToken(token);
-  const row = await sessionByTokenHash(db).get({ tokenHash });
+  const [row] = await sessionByTokenHash(db).execute({ tokenHash });
   if (!row) return null;
 
   const { disabledAt, isApiAccount, ...user } = row.user;

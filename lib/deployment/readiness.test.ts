@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { markDraining } from "@/lib/deployment/draining";
 import { readiness } from "@/lib/deployment/readiness";
-import { testDatabase } from "@/test/db";
+import { forgetNewestMigration, testDatabase } from "@/test/db";
 
 // readiness() asks getDb(), which keeps the process's database on globalThis (db/index.ts).
 const globalForDb = globalThis as unknown as { twofoldDb?: Db; twofoldDraining?: boolean };
@@ -20,9 +20,7 @@ describe("readiness: what /readyz tells a load balancer", () => {
 
   it("not ready while a migration is missing", async () => {
     const db = testDatabase();
-    db.$client.exec(
-      "delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)",
-    );
+    await forgetNewestMigration(db);
     globalForDb.twofoldDb = db;
     expect(await readiness()).toEqual({ ready: false, reason: "schema behind" });
   });

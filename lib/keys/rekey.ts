@@ -4,6 +4,7 @@ import { oneTimeCodes, recoveryCodes } from "@/db/schema";
 import type { KeyRing, RingKey } from "@/lib/keys/key-ring";
 import { encryptSecret, openSecret, UnreadableSecretError } from "@/lib/keys/secrets";
 import { storedSecretColumns, type StoredSecretColumn } from "@/lib/keys/stored-secrets";
+import { secondDotField } from "@/db/portable-sql";
 
 /*
  * Moving stored data to the ring's newest key (OWASP ASVS 5.0 V11.2.2: keys
@@ -88,9 +89,7 @@ const empty = (): KeyDependency => ({ ciphertexts: 0, recoveryCodes: 0, recovery
 
 /** The key id a stored hash names ("h2.<key id>.<digest>"), in SQL; null for a hash from before key ids. */
 const keyIdIn = (column: typeof recoveryCodes.codeHash | typeof oneTimeCodes.codeHash) =>
-  sql<
-    string | null
-  >`case when ${column} like 'h2.%.%' then substr(${column}, 4, instr(substr(${column}, 4), '.') - 1) end`;
+  sql<string | null>`case when ${column} like 'h2.%.%' then ${secondDotField(column)} end`;
 
 async function dependencies(db: Db, ring: KeyRing, now: Date): Promise<Map<string | null, KeyDependency>> {
   const byKeyId = new Map<string | null, KeyDependency>();

@@ -1,6 +1,8 @@
-import { eq } from "drizzle-orm";
+import { eq, getTableName, is, sql } from "drizzle-orm";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Db, SqliteDb } from "@/db";
+import { queryRows, type Db } from "@/db";
+import * as sqliteSchema from "@/db/schema.sqlite";
 import { auditEvents, emailLinks, organisations, PERMISSIONS, roles, userRoles, users } from "@/db/schema";
 import { countFullAdministrators } from "@/lib/admin/delegated-change";
 import { userHasPermission } from "@/lib/auth/permissions";
@@ -15,11 +17,16 @@ import { insertUser, testDatabase } from "@/test/db";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Every row of every table, to show that a refusal wrote nothing at all. */
-function everyRow(db: SqliteDb): Record<string, unknown[]> {
-  const tables = db.$client
-    .prepare("select name from sqlite_master where type = 'table' order by name")
-    .all() as Array<{ name: string }>;
-  return Object.fromEntries(tables.map(({ name }) => [name, db.$client.prepare(`select * from "${name}"`).all()]));
+async function everyRow(db: Db): Promise<Record<string, unknown[]>> {
+  const names = Object.values(sqliteSchema)
+    .filter((value) => is(value, SQLiteTable))
+    .map((table) => getTableName(table))
+    .sort();
+  return Object.fromEntries(
+    await Promise.all(
+      names.map(async (name) => [name, await queryRows(db, sql.raw(`select * from "${name}" order by 1`))]),
+    ),
+  );
 }
 
 async function bootstrapped(db: Db, input: Parameters<typeof bootstrapAdministrator>[1]) {
@@ -29,7 +36,7 @@ async function bootstrapped(db: Db, input: Parameters<typeof bootstrapAdministra
 }
 
 describe("bootstrapping an organisation's first administrator", () => {
-  let db: SqliteDb;
+  let db: Db;
   let passwordHash: string;
   const now = new Date("2030-01-01T00:00:00Z");
   beforeEach(async () => {
@@ -70,7 +77,7 @@ describe("bootstrapping an organisation's first administrator", () => {
       createdByUserId: null,
       usedAt: null,
     });
-    expect(JSON.stringify(everyRow(db))).not.toContain(result.token);
+    expect(JSON.stringify(await everyRow(db))).not.toContain(result.token);
     expect(await db.select().from(auditEvents)).toMatchObject([
       {
         type: "invitation.sent",
@@ -133,19 +140,19 @@ describe("bootstrapping an organisation's first administrator", () => {
   it("refuses an address that has an account in any organisation, in any case, and writes nothing", async () => {
     const elsewhere = (await db.insert(organisations).values({ name: "Elsewhere" }).returning())[0]!.id;
     await insertUser(db, { organisationId: elsewhere, email: "taken@example.com" });
-    const before = everyRow(db);
+    const before = await everyRow(db);
     expect(
       await bootstrapAdministrator(db, { email: " TAKEN@Example.com", organisationName: "Brand New", now }),
     ).toEqual({
       ok: false,
       reason: "email_taken",
     });
-    expect(everyRow(db)).toEqual(before);
+    expect(await everyRow(db)).toEqual(before);
   });
 
   it("refuses a name an organisation already has, in any case, and writes nothing", async () => {
     await bootstrapped(db, { email: "first@example.com", organisationName: "Ærø Shipping", now });
-    const before = everyRow(db);
+    const before = await everyRow(db);
     expect(
       await bootstrapAdministrator(db, { email: "other@example.com", organisationName: "ærø shipping", now }),
     ).toEqual({
@@ -158,7 +165,7 @@ describe("bootstrapping an organisation's first administrator", () => {
       ok: false,
       reason: "organisation_exists",
     });
-    expect(everyRow(db)).toEqual(before);
+    expect(await everyRow(db)).toEqual(before);
   });
 });
 

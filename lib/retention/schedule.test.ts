@@ -31,6 +31,7 @@ describe("the retention schedule", () => {
     expect(timer.hasRef()).toBe(false);
 
     await dayOld("an hour later");
+    vi.mocked(console.log).mockClear();
     await vi.advanceTimersByTimeAsync(PURGE_INTERVAL_MS);
     // The hourly purge runs its queries after the timer fires: wait for its log line.
     await vi.waitFor(() => expect(console.log).toHaveBeenCalledWith("Twofold: removed expired data: outbox 1"));

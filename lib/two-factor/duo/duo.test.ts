@@ -12,6 +12,7 @@ import {
   withinDuoTimeout,
 } from "@/lib/two-factor/duo/client";
 import { claimDuoState, DUO_STATE_LIFETIME_MS, storeDuoState } from "@/lib/two-factor/duo/states";
+import { duoAuthStates } from "@/db/schema";
 import { insertUser, testDatabase } from "@/test/db";
 import {
   duoStandInSecret,
@@ -241,6 +242,6 @@ describe("Duo states", () => {
     const late = new Date(now.getTime() + DUO_STATE_LIFETIME_MS + 1);
     expect(await claimDuoState(db, { state: "state-2", sessionTokenHash: "session-a", now: late })).toBeNull();
     // Only the hash is stored.
-    expect(JSON.stringify(db.$client.prepare("select * from duo_auth_states").all())).not.toContain("state-2");
+    expect(JSON.stringify(await db.select().from(duoAuthStates))).not.toContain("state-2");
   });
 });

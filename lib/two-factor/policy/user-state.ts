@@ -77,7 +77,7 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
 
 /** Gathers what the requirement rule needs about one user, and asks it. */
 export async function twoFactorStateOfUser(db: Db, userId: number, now = new Date()): Promise<UserTwoFactorState> {
-  const row = await twoFactorFactsOfUser(db).get({ userId });
+  const [row] = await twoFactorFactsOfUser(db).execute({ userId });
   if (!row) {
     return {
       requirement: { level: "disabled" },
