@@ -130,14 +130,9 @@ function cpuMsOf(pid: number): number {
   }
 }
 
-/**
- * `npm start`'s entry (scripts/start.mjs, WEB_CONCURRENCY and PORT), or until
- * that is merged a stand-in with the same interface (bench/cluster-stand-in.ts, run through tsx).
- */
+/** `npm start`'s entry (scripts/start.mjs, with WEB_CONCURRENCY and PORT). */
 function clusterStartCommand(): string[] {
-  const script = path.join(process.cwd(), "scripts", "start.mjs");
-  if (fs.existsSync(script)) return [script];
-  return ["--import", "tsx", path.join(process.cwd(), "bench", "cluster-stand-in.ts")];
+  return [path.join(process.cwd(), "scripts", "start.mjs")];
 }
 
 async function waitUntilServing(origin: string, child: ChildProcess): Promise<void> {

@@ -41,7 +41,15 @@ let stopping = false;
 let exitCode = 0;
 
 function fork() {
-  const worker = cluster.fork({ TWOFOLD_CLUSTER_WORKER: "1", HASH_CONCURRENCY: plan.hashConcurrency });
+  const worker = cluster.fork({
+    TWOFOLD_CLUSTER_WORKER: "1",
+    HASH_CONCURRENCY: plan.hashConcurrency,
+    // glibc keeps freed memory in an arena per thread: argon2's 19 MiB blocks, hashed on libuv's
+    // threads, would stay resident in each. Two arenas, and big blocks mapped and unmapped directly,
+    // keep a worker's peak near 240 MiB instead of 320-400 (docs/performance.md). Read at process start.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? "1048576",
+  });
   worker.on("message", (message) => {
     if (message?.twofold !== "ready") return;
     ready.add(worker.id);

@@ -71,18 +71,24 @@ async function createPostgresDatabase(adminUrl) {
   };
 }
 
-fs.rmSync("test-results/unit.json", { force: true });
-const unitStatus = run("npx", [
-  "vitest",
-  "run",
-  "--reporter=default",
-  "--reporter=json",
-  "--outputFile=test-results/unit.json",
-]);
-const unit = readJson("test-results/unit.json");
-passed += unit?.numPassedTests ?? 0;
-failed += unit?.numFailedTests ?? 0;
-if (unitStatus !== 0 || !unit) ok = false;
+/** Runs the unit tests once, on SQLite or (UNIT_DATABASE=postgres) on PostgreSQL, and counts them. */
+function unitTests(label, name, extraEnv) {
+  console.log(`\n=== Unit tests on ${label} ===`);
+  fs.rmSync(`test-results/${name}.json`, { force: true });
+  const status = run(
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=test-results/${name}.json`],
+    extraEnv,
+  );
+  const results = readJson(`test-results/${name}.json`);
+  passed += results?.numPassedTests ?? 0;
+  failed += results?.numFailedTests ?? 0;
+  if (status !== 0 || !results) ok = false;
+}
+
+unitTests("SQLite", "unit", {});
+// The same tests on PostgreSQL when a server is at hand (.ci/run starts one): each test gets a copy of a migrated template.
+if (process.env.TEST_POSTGRES_URL) unitTests("PostgreSQL", "unit-postgres", { UNIT_DATABASE: "postgres" });
 
 const buildStatus = run("npx", ["next", "build"]);
 if (buildStatus !== 0) {

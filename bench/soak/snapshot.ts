@@ -1,6 +1,7 @@
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type Database from "better-sqlite3";
-import * as schema from "@/db/schema";
+// The soak snapshots an SQLite file: SQLite's tables, whatever DATABASE_URL says.
+import * as schema from "@/db/schema.sqlite";
 
 /*
  * Before/after pictures of the security-relevant tables, and the rules that

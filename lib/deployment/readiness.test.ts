@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Db } from "@/db";
+import { closeDatabase, type Db } from "@/db";
 import { markDraining } from "@/lib/deployment/draining";
 import { readiness } from "@/lib/deployment/readiness";
 import { forgetNewestMigration, testDatabase } from "@/test/db";
@@ -27,7 +27,7 @@ describe("readiness: what /readyz tells a load balancer", () => {
 
   it("not ready when the database does not answer, and the reason says no more than that", async () => {
     const db = testDatabase();
-    db.$client.close();
+    await closeDatabase(db);
     globalForDb.twofoldDb = db;
     expect(await readiness()).toEqual({ ready: false, reason: "database unavailable" });
   });
