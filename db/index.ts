@@ -78,7 +78,18 @@ class TransactionGate {
 }
 
 type SqliteState = { client: Database.Database; gate: TransactionGate };
-const sessionStates = new WeakMap<object, SqliteState>();
+/*
+ * Kept on the session object under a registered symbol, not in a module-local
+ * map: Next.js may bundle this module into several chunks (instrumentation,
+ * each route), each with its own copy, while getDb() shares one database
+ * through globalThis.
+ */
+const SQLITE_STATE = Symbol.for("twofold.sqliteState");
+const sessionStates = {
+  get: (session: object) => (session as { [SQLITE_STATE]?: SqliteState })[SQLITE_STATE],
+  set: (session: object, state: SqliteState) =>
+    Object.defineProperty(session, SQLITE_STATE, { value: state, enumerable: false }),
+};
 
 function sqliteExecutor(client: Database.Database, gate: TransactionGate) {
   const statements = new Map<string, Database.Statement>();
