@@ -36,9 +36,21 @@ function sqlState(error: unknown): string | undefined {
  * and machines without row locks written into each query. Transaction bodies
  * therefore only touch the database (no email, no HTTP) and may run twice.
  */
+/**
+ * Nothing waits forever: a connection is given within 5 s or the request
+ * fails (a 500 that says the database is busy beats a process whose every
+ * request hangs), a statement runs at most 15 s, and a transaction left idle
+ * by a stuck request is ended after 10 s, releasing its locks (ASVS 5.0 V15.4).
+ */
+const POOL_TIMEOUTS = {
+  connectionTimeoutMillis: 5_000,
+  idleTimeoutMillis: 30_000,
+  options: "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=10000",
+};
+
 export function openPostgresDatabase(
   url: string,
-  pool = new pg.Pool({ connectionString: url, max: poolSize(), idleTimeoutMillis: 30_000 }),
+  pool = new pg.Pool({ connectionString: url, max: poolSize(), ...POOL_TIMEOUTS }),
 ): PostgresDb {
   // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
   pool.on("error", (error) => console.error(`Twofold: PostgreSQL connection lost: ${error.message}`));

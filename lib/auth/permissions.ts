@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import type { Db, Executor } from "@/db";
 import { preparedQuery } from "@/db/prepared";
 import { groupMembers, groupRoles, groups, roles, userRoles, type Permission } from "@/db/schema";
 
@@ -11,9 +11,9 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   "audit:read": "Read the audit log",
 };
 
-// Every signed-in page asks for the user's permissions: prepared once (see preparedQuery).
-const rolesOfUserQuery = preparedQuery((db) =>
-  db
+/** The roles a user holds, directly or through a group, as a query on `executor`'s connection. */
+const selectRolesOfUser = (executor: Executor) =>
+  executor
     .select({
       id: roles.id,
       name: roles.name,
@@ -34,12 +34,23 @@ const rolesOfUserQuery = preparedQuery((db) =>
       )`,
     )
     .orderBy(roles.name)
-    .prepare(),
-);
+    .prepare();
+
+// Every signed-in page asks for the user's permissions: prepared once (see preparedQuery).
+const rolesOfUserQuery = preparedQuery(selectRolesOfUser);
 
 /** Names of the roles a user holds, directly or through a group. */
 export async function rolesOfUser(db: Db, userId: number) {
   return await rolesOfUserQuery(db).execute({ userId });
+}
+
+/**
+ * The same, read inside a transaction on its own connection: on PostgreSQL a
+ * query on `db` would wait for a second pooled connection while the
+ * transaction holds one (a pool of them all waiting never moves again).
+ */
+export async function rolesOfUserWithin(tx: Executor, userId: number) {
+  return await selectRolesOfUser(tx).execute({ userId });
 }
 
 export function permissionsOf(heldRoles: Array<{ permissions: Permission[] }>): Set<Permission> {

@@ -4,7 +4,7 @@ import type { Db, Executor } from "@/db";
 import { organisations, users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import { normaliseEmail } from "@/lib/auth/password-sign-in";
-import { permissionsOf, rolesOfUser } from "@/lib/auth/permissions";
+import { permissionsOf, rolesOfUserWithin } from "@/lib/auth/permissions";
 import { emailDomainAllowed } from "@/lib/auth/sso-domains";
 import { amrForAudit, assertsMultiFactor } from "@/lib/auth/sso-mfa";
 import { NAME_MAX_LENGTH } from "@/lib/name-limits";
@@ -110,10 +110,10 @@ type SsoSignInOptions = {
 /**
  * Every permission Twofold has is an administrator's, so holding any (by a
  * role or through a group) makes a user an administrator here. Read on the
- * transaction's connection (SQLite runs it synchronously on the same one).
+ * transaction's own connection.
  */
-async function holdsAdminPermission(db: Db, userId: number): Promise<boolean> {
-  return permissionsOf(await rolesOfUser(db, userId)).size > 0;
+async function holdsAdminPermission(tx: Executor, userId: number): Promise<boolean> {
+  return permissionsOf(await rolesOfUserWithin(tx, userId)).size > 0;
 }
 
 async function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options: SsoSignInOptions): Promise<Outcome> {
@@ -141,7 +141,7 @@ async function resolveIdentity(db: Db, tx: Executor, claims: SsoClaims, options:
     if (
       options.requireMfaForAdmins &&
       !assertsMultiFactor(claims.amr) &&
-      (await holdsAdminPermission(db, existing.id))
+      (await holdsAdminPermission(tx, existing.id))
     ) {
       return refused("mfa_required", existing.organisationId, existing.id, { amr: amrForAudit(claims.amr) });
     }

@@ -113,6 +113,15 @@ describe("invitations", () => {
     expect(await db.select().from(users)).toHaveLength(before + 1);
   });
 
+  it("two administrators inviting one address at the same moment: one invitation, the other told it is taken", async () => {
+    const before = (await db.select().from(users)).length;
+    // Both pass the early "in use?" check before either inserts; the unique index decides, and the loser gets an answer, not an error.
+    const outcomes = await Promise.all([invite("race@example.com"), invite("RACE@example.com")]);
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+    expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([{ ok: false, reason: "email_taken" }]);
+    expect(await db.select().from(users)).toHaveLength(before + 1);
+  });
+
   it("refuses roles and groups of another organisation, and creates nothing", async () => {
     const elsewhere = (await db.insert(organisations).values({ name: "Other" }).returning())[0]!.id;
     const foreignRole = (

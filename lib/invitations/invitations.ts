@@ -46,8 +46,13 @@ export async function emailInUse(db: Executor, email: string): Promise<boolean> 
   );
 }
 
+/** A unique index refused the row: SQLite's code or PostgreSQL's 23505, on the error or a cause drizzle wrapped it in. */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE";
+  for (let cause: unknown = error; cause && typeof cause === "object"; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505") return true;
+  }
+  return false;
 }
 
 /**
@@ -67,7 +72,7 @@ export async function createInvitation(db: Db, input: CreateInvitationInput): Pr
   }
   if (await emailInUse(db, email)) return { ok: false, reason: "email_taken" };
   try {
-    return db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       const user = (
         await tx
           .insert(users)
