@@ -23,7 +23,7 @@ const holdings = (organisationId: number) => sql`
 export async function holderCounts(db: Db, organisationId: number): Promise<Map<number, number>> {
   const rows = await queryRows<{ role_id: number; holders: number }>(
     db,
-    sql`select role_id, count(distinct user_id) as holders from (${holdings(organisationId)}) group by role_id`,
+    sql`select role_id, count(distinct user_id) as holders from (${holdings(organisationId)}) as "holdings" group by role_id`,
   );
   // PostgreSQL counts in bigint, which its driver hands over as text.
   return new Map(rows.map((row) => [row.role_id, Number(row.holders)]));

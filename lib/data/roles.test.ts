@@ -9,7 +9,7 @@ import { insertUser, testDatabase } from "@/test/db";
 let db: Db;
 vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
 
-const { getRolePage } = await import("@/lib/data/roles");
+const { getRolePage, getRolesPage } = await import("@/lib/data/roles");
 
 /** An actor holding exactly `permissions`, and a role "Reader" held by one member. */
 async function setUp(permissions: Permission[]) {
@@ -45,5 +45,11 @@ describe("a role's page", () => {
     const page = await getRolePage(current, readerId);
     expect(page?.role.holders).toBe(1);
     expect(page?.holderList).toBeNull();
+  });
+
+  it("the roles table counts each role's holders (on PostgreSQL too, whose subqueries need a name)", async () => {
+    const { current } = await setUp(["roles:manage"]);
+    const page = await getRolesPage(current);
+    expect(Object.fromEntries(page.roles.map((role) => [role.name, role.holders]))).toEqual({ Keeper: 1, Reader: 1 });
   });
 });
