@@ -22,6 +22,14 @@ export function timestampValue(date: Date): SQL {
   return onPostgres() ? sql`${date.toISOString()}::timestamptz` : sql`${date.getTime()}`;
 }
 
+/**
+ * A timestamp column moved `ms` milliseconds earlier: SQLite stores
+ * milliseconds, PostgreSQL subtracts an interval (tests age codes and links with it).
+ */
+export function earlierBy(column: SQLWrapper, ms: number): SQL {
+  return onPostgres() ? sql`${column} - ${ms}::double precision * interval '1 millisecond'` : sql`${column} - ${ms}`;
+}
+
 /** The larger of two numbers (SQLite's two-argument max, PostgreSQL's greatest). */
 export function greaterOf(a: SQLWrapper | number, b: SQLWrapper | number): SQL {
   return onPostgres() ? sql`greatest(${a}, ${b})` : sql`max(${a}, ${b})`;

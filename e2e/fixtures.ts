@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
+import { earlierBy } from "@/db/portable-sql";
 import { closeDatabase, openDatabase, type Db } from "@/db";
 import {
   oneTimeCodes,
@@ -249,7 +250,7 @@ export function uniqueMobileNumber(): string {
 export async function ageCodes(db: Db, userId: number, ms: number) {
   await db
     .update(oneTimeCodes)
-    .set({ createdAt: sql`${oneTimeCodes.createdAt} - ${ms}`, expiresAt: sql`${oneTimeCodes.expiresAt} - ${ms}` })
+    .set({ createdAt: earlierBy(oneTimeCodes.createdAt, ms), expiresAt: earlierBy(oneTimeCodes.expiresAt, ms) })
     .where(eq(oneTimeCodes.userId, userId));
 }
 

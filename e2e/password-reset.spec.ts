@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Page } from "@playwright/test";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
+import { earlierBy } from "@/db/portable-sql";
 import type { Db } from "@/db";
 import { auditEvents, emailLinks, recoveryCodes, sessions, users } from "@/db/schema";
 import { createSession } from "@/lib/auth/sessions";
@@ -146,7 +147,7 @@ test("an expired reset link is refused, and says how to get a new one", async ({
   // The link's 30 minutes have passed.
   await db
     .update(emailLinks)
-    .set({ expiresAt: sql`${emailLinks.createdAt} - 1` })
+    .set({ expiresAt: earlierBy(emailLinks.createdAt, 1) })
     .where(and(eq(emailLinks.userId, user.id), eq(emailLinks.purpose, "password_reset")));
   await page.goto(path);
   await expect(page.getByRole("heading", { name: "This link can no longer be used" })).toBeVisible();

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
+import { earlierBy } from "@/db/portable-sql";
 import { auditEvents, emailLinks, organisations, sessions, totpCredentials, users } from "@/db/schema";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
@@ -317,7 +318,7 @@ test("setup through an emailed link at sign-in: check your email, only this brow
   expect(await outboxEmails(db, user.email)).toHaveLength(1);
   await db
     .update(emailLinks)
-    .set({ createdAt: sql`${emailLinks.createdAt} - 31000` })
+    .set({ createdAt: earlierBy(emailLinks.createdAt, 31_000) })
     .where(eq(emailLinks.userId, user.id));
   await submitAndWait(userPage, userPage.getByRole("button", { name: "Send the link again" }));
   await expect(
