@@ -94,11 +94,11 @@ test("/healthz and /readyz answer a load balancer without a session, never cache
   expect(ready.headers()["cache-control"]).toBe("no-store");
 });
 
-test("on SIGTERM a server stops accepting, finishes the request in flight, removes its row and exits 0", async ({
+test("on SIGTERM a server drains (/readyz 503, still answering), then stops accepting, finishes the request in flight, removes its row and exits 0", async ({
   db,
 }) => {
   test.setTimeout(150_000);
-  const server = await startTwofold({ WEB_CONCURRENCY: "1" });
+  const server = await startTwofold({ WEB_CONCURRENCY: "1", SHUTDOWN_DRAIN_SECONDS: "4" });
   running.push(server);
   await expect.poll(() => healthy(server.port), { timeout: 90_000 }).toBe(true);
   const [worker] = workerPids(server.child.pid!);
@@ -124,8 +124,17 @@ test("on SIGTERM a server stops accepting, finishes the request in flight, remov
     "POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 10\r\nConnection: close\r\n\r\n12345",
   );
 
-  await test.step("SIGTERM: new connections are refused while the request is still open", async () => {
+  await test.step("SIGTERM: during the drain /readyz says 503 so a load balancer stops sending, yet requests are answered", async () => {
     server.child.kill("SIGTERM");
+    await expect
+      .poll(() => fetch(`http://127.0.0.1:${server.port}/readyz`).then((response) => response.status), {
+        timeout: 3_000,
+      })
+      .toBe(503);
+    expect(await healthy(server.port)).toBe(true);
+  });
+
+  await test.step("after the drain, new connections are refused while the request is still open", async () => {
     await expect.poll(() => connectionRefused(server.port), { timeout: 20_000 }).toBe(true);
     expect(answer).toBe("");
     expect(server.child.exitCode).toBeNull();

@@ -15,8 +15,8 @@ const later = (ms: number) => new Date(start.getTime() + ms);
 describe("instances agree on their secrets at start", () => {
   it("a second instance with the same secrets joins, and each leaves by deleting its own row", async () => {
     const db = testDatabase();
-    const first = thisInstance(shared);
-    const second = thisInstance(shared);
+    const first = await thisInstance(shared);
+    const second = await thisInstance(shared);
     await joinDeployment(db, first, start);
     expect(await joinDeployment(db, second, later(1_000))).toEqual({ buildWarning: undefined });
     expect((await db.select({ id: instances.id }).from(instances)).map((row) => row.id).sort()).toEqual(
@@ -28,9 +28,9 @@ describe("instances agree on their secrets at start", () => {
 
   it("an instance with another AUTH_SECRET is refused, named by variable and never by value", async () => {
     const db = testDatabase();
-    await joinDeployment(db, thisInstance(shared), start);
+    await joinDeployment(db, await thisInstance(shared), start);
     const other = { ...shared, AUTH_SECRET: secret() };
-    const refusal = joinDeployment(db, thisInstance(other), later(1_000));
+    const refusal = joinDeployment(db, await thisInstance(other), later(1_000));
     await expect(refusal).rejects.toThrow(ConfigurationError);
     await expect(refusal).rejects.toThrow(/^AUTH_SECRET differs from the instance running on /);
     const message = await refusal.catch((error: Error) => error.message);
@@ -42,30 +42,30 @@ describe("instances agree on their secrets at start", () => {
 
   it("an instance with another encryption key is refused", async () => {
     const db = testDatabase();
-    await joinDeployment(db, thisInstance(shared), start);
+    await joinDeployment(db, await thisInstance(shared), start);
     await expect(
-      joinDeployment(db, thisInstance({ ...shared, APP_ENCRYPTION_KEYS: [key()] }), later(1_000)),
+      joinDeployment(db, await thisInstance({ ...shared, APP_ENCRYPTION_KEYS: [key()] }), later(1_000)),
     ).rejects.toThrow(/^APP_ENCRYPTION_KEY /);
   });
 
   it("an instance last seen more than 90 seconds ago is not compared; a refreshed one is", async () => {
     const db = testDatabase();
-    const old = thisInstance(shared);
+    const old = await thisInstance(shared);
     await joinDeployment(db, old, start);
     const other = { ...shared, AUTH_SECRET: secret() };
-    await expect(joinDeployment(db, thisInstance(other), later(PEER_WINDOW_MS + 1))).resolves.toBeDefined();
+    await expect(joinDeployment(db, await thisInstance(other), later(PEER_WINDOW_MS + 1))).resolves.toBeDefined();
 
     const db2 = testDatabase();
-    const alive = thisInstance(shared);
+    const alive = await thisInstance(shared);
     await joinDeployment(db2, alive, start);
     await touchInstance(db2, alive.id, later(PEER_WINDOW_MS));
-    await expect(joinDeployment(db2, thisInstance(other), later(PEER_WINDOW_MS + 1))).rejects.toThrow(/^AUTH_SECRET /);
+    await expect(joinDeployment(db2, await thisInstance(other), later(PEER_WINDOW_MS + 1))).rejects.toThrow(/^AUTH_SECRET /);
   });
 
   it("another build only warns", async () => {
     const db = testDatabase();
-    await joinDeployment(db, { ...thisInstance(shared), buildId: "older-build" }, start);
-    const { buildWarning } = await joinDeployment(db, { ...thisInstance(shared), buildId: "newer-build" }, later(1));
+    await joinDeployment(db, { ...(await thisInstance(shared)), buildId: "older-build" }, start);
+    const { buildWarning } = await joinDeployment(db, { ...(await thisInstance(shared)), buildId: "newer-build" }, later(1));
     expect(buildWarning).toContain("a form rendered by one build may fail when posted to another");
   });
 });

@@ -15,14 +15,19 @@ import type { Env } from "@/lib/env";
 import { describeErrorForLog } from "@/lib/messaging/redact";
 
 /** This process as the `instances` table records it. */
-export function thisInstance(env: Pick<Env, "AUTH_SECRET" | "APP_ENCRYPTION_KEYS">): InstanceRecord {
+export async function thisInstance(env: Pick<Env, "AUTH_SECRET" | "APP_ENCRYPTION_KEYS">): Promise<InstanceRecord> {
+  const [authSecretFingerprint, encryptionKeyFingerprint, serverActionsKeyFingerprint] = await Promise.all([
+    fingerprint(env.AUTH_SECRET),
+    ringFingerprint(env.APP_ENCRYPTION_KEYS.map((configured) => configured.key)),
+    fingerprint(serverActionsKey()),
+  ]);
   return {
     id: crypto.randomUUID(),
     hostname: os.hostname(),
     pid: process.pid,
-    authSecretFingerprint: fingerprint(env.AUTH_SECRET),
-    encryptionKeyFingerprint: ringFingerprint(env.APP_ENCRYPTION_KEYS.map((configured) => configured.key)),
-    serverActionsKeyFingerprint: fingerprint(serverActionsKey()),
+    authSecretFingerprint,
+    encryptionKeyFingerprint,
+    serverActionsKeyFingerprint,
     buildId: buildId(),
   };
 }
@@ -34,7 +39,7 @@ export function thisInstance(env: Pick<Env, "AUTH_SECRET" | "APP_ENCRYPTION_KEYS
  * process is told to stop.
  */
 export async function startInstance(db: Db, env: Pick<Env, "AUTH_SECRET" | "APP_ENCRYPTION_KEYS">): Promise<void> {
-  const self = thisInstance(env);
+  const self = await thisInstance(env);
   const { buildWarning } = await joinDeployment(db, self, new Date());
   if (buildWarning) console.warn(buildWarning);
   const heartbeat = setInterval(() => {

@@ -32,7 +32,19 @@ describe("readiness: what /readyz tells a load balancer", () => {
     expect(await readiness()).toEqual({ ready: false, reason: "database unavailable" });
   });
 
-  it("not ready once the process was told to stop", async () => {
+  it("probes within a second share one database answer; the next second asks again", async () => {
+    const db = testDatabase();
+    globalForDb.twofoldDb = db;
+    const start = Date.now();
+    expect(await readiness(start)).toEqual({ ready: true });
+    await forgetNewestMigration(db);
+    expect(await readiness(start + 999)).toEqual({ ready: true });
+    expect(await readiness(start + 1_000)).toEqual({ ready: false, reason: "schema behind" });
+  });
+
+  it("not ready once the process was told to stop, without waiting for the shared answer", async () => {
+    globalForDb.twofoldDb = testDatabase();
+    expect(await readiness()).toEqual({ ready: true });
     globalForDb.twofoldDb = testDatabase();
     markDraining();
     expect(await readiness()).toEqual({ ready: false, reason: "shutting down" });
