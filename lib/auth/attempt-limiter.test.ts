@@ -184,6 +184,22 @@ describe("password attempt limits", () => {
     expect(await failuresOf("address", "192.0.2.1")).toBe(2 * FAILURE_LIMIT - 1);
   });
 
+  it("a flood of attempts at once, for many accounts from many addresses, is each counted and never fails on the race", async () => {
+    const flood = Array.from({ length: 30 }, (_, i) => ({ email: `flood${i}@example.com`, ip: `198.51.100.${i + 1}` }));
+    const results = await Promise.all(flood.map((who) => attempt(db, who)));
+    expect(results.every((result) => result.allowed)).toBe(true);
+    expect((await db.select({ n: count() }).from(signInFailures).where(eq(signInFailures.scope, "pair")))[0]!.n).toBe(
+      30,
+    );
+  });
+
+  it("attempts racing on one account from one address let exactly the limit through", async () => {
+    const guesser = { email: "race@example.com", ip: "203.0.113.9" };
+    const results = await Promise.all(Array.from({ length: FAILURE_LIMIT + 15 }, () => attempt(db, guesser)));
+    expect(results.filter((result) => result.allowed)).toHaveLength(FAILURE_LIMIT);
+    expect(await failuresOf("pair", "203.0.113.9 race@example.com")).toBe(FAILURE_LIMIT);
+  });
+
   it("survives a restart: the count lives in the database", async () => {
     await fail(db, { email: "d@example.com", ip: null }, FAILURE_LIMIT);
     expect(await failuresOf("pair", "unknown d@example.com")).toBe(FAILURE_LIMIT);
