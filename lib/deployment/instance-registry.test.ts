@@ -59,13 +59,19 @@ describe("instances agree on their secrets at start", () => {
     const alive = await thisInstance(shared);
     await joinDeployment(db2, alive, start);
     await touchInstance(db2, alive.id, later(PEER_WINDOW_MS));
-    await expect(joinDeployment(db2, await thisInstance(other), later(PEER_WINDOW_MS + 1))).rejects.toThrow(/^AUTH_SECRET /);
+    await expect(joinDeployment(db2, await thisInstance(other), later(PEER_WINDOW_MS + 1))).rejects.toThrow(
+      /^AUTH_SECRET /,
+    );
   });
 
   it("another build only warns", async () => {
     const db = testDatabase();
     await joinDeployment(db, { ...(await thisInstance(shared)), buildId: "older-build" }, start);
-    const { buildWarning } = await joinDeployment(db, { ...(await thisInstance(shared)), buildId: "newer-build" }, later(1));
+    const { buildWarning } = await joinDeployment(
+      db,
+      { ...(await thisInstance(shared)), buildId: "newer-build" },
+      later(1),
+    );
     expect(buildWarning).toContain("a form rendered by one build may fail when posted to another");
   });
 });
