@@ -45,7 +45,6 @@ describe("readiness: what /readyz tells a load balancer", () => {
   it("not ready once the process was told to stop, without waiting for the shared answer", async () => {
     globalForDb.twofoldDb = testDatabase();
     expect(await readiness()).toEqual({ ready: true });
-    globalForDb.twofoldDb = testDatabase();
     markDraining();
     expect(await readiness()).toEqual({ ready: false, reason: "shutting down" });
   });
