@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -25,6 +26,8 @@ import {
   EMAIL_LINK_PURPOSES,
   ONE_TIME_CODE_PURPOSES,
   RECOVERY_REQUEST_STATES,
+  PASSKEY_DEVICE_TYPES,
+  WEBAUTHN_CHALLENGE_PURPOSES,
   type Permission,
 } from "./schema.sqlite";
 
@@ -46,6 +49,7 @@ export const organisations = pgTable("organisations", {
   allowTotp: boolean("allow_totp").notNull().default(true),
   allowCode: boolean("allow_code").notNull().default(true),
   allowDuo: boolean("allow_duo").notNull().default(false),
+  allowPasskey: boolean("allow_passkey").notNull().default(true),
   /** Days a newly required user may still skip setup; 0 = set up at the next sign-in. */
   twoFactorGraceDays: integer("two_factor_grace_days").notNull().default(0),
   sessionDurationDays: integer("session_duration_days").notNull().default(90),
@@ -130,6 +134,7 @@ export const users = pgTable(
     secondFactorLockedAt: timestamp("second_factor_locked_at"),
     /** Email "New sign-in to Twofold" when a browser not seen before signs in. */
     signInAlerts: boolean("sign_in_alerts").notNull().default(true),
+    webauthnUserId: text("webauthn_user_id").unique(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -205,6 +210,7 @@ export const roles = pgTable(
     name: text("name").notNull(),
     permissions: jsonb("permissions").$type<Permission[]>().notNull().default([]),
     requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+    requirePhishingResistant: boolean("require_phishing_resistant").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("roles_organisation_name_unique").on(t.organisationId, sql`lower(${t.name})`)],
@@ -544,4 +550,44 @@ export const instances = pgTable(
     buildId: text("build_id").notNull(),
   },
   (t) => [index("instances_last_seen_idx").on(t.lastSeenAt)],
+);
+
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    credentialId: text("credential_id").notNull().unique(),
+    publicKey: text("public_key").notNull(),
+    // The authenticator's counter is unsigned 32-bit: past 2^31 an integer column would overflow.
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<string[]>().notNull().default([]),
+    deviceType: text("device_type", { enum: PASSKEY_DEVICE_TYPES }).notNull(),
+    backedUp: boolean("backed_up").notNull().default(false),
+    aaguid: text("aaguid"),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [index("passkeys_user_idx").on(t.userId)],
+);
+
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    challengeHash: text("challenge_hash").notNull().unique(),
+    purpose: text("purpose", { enum: WEBAUTHN_CHALLENGE_PURPOSES }).notNull(),
+    bindingHash: text("binding_hash").notNull(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at").notNull(),
+    usedAt: timestamp("used_at"),
+  },
+  (t) => [
+    index("webauthn_challenges_binding_idx").on(t.bindingHash),
+    index("webauthn_challenges_expires_idx").on(t.expiresAt),
+  ],
 );

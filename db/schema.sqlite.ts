@@ -22,8 +22,12 @@ const createdAt = () =>
 export const TWO_FACTOR_POLICIES = ["disabled", "optional", "required"] as const;
 export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
 
-/** A user's own override of the organisation's policy; "default" defers to roles and the organisation. */
-export const TWO_FACTOR_REQUIREMENTS = ["default", "required", "optional", "disabled"] as const;
+/**
+ * A user's own override of the organisation's policy; "default" defers to
+ * roles and the organisation; "phishing_resistant": required, and only a
+ * passkey or security key (or SSO) counts.
+ */
+export const TWO_FACTOR_REQUIREMENTS = ["default", "required", "optional", "disabled", "phishing_resistant"] as const;
 export type TwoFactorRequirement = (typeof TWO_FACTOR_REQUIREMENTS)[number];
 
 export const TWO_FACTOR_METHODS = ["totp", "code", "duo"] as const;
@@ -65,6 +69,8 @@ export const organisations = sqliteTable("organisations", {
   allowTotp: integer("allow_totp", { mode: "boolean" }).notNull().default(true),
   allowCode: integer("allow_code", { mode: "boolean" }).notNull().default(true),
   allowDuo: integer("allow_duo", { mode: "boolean" }).notNull().default(false),
+  /** Passkeys and security keys (WebAuthn): the one phishing-resistant method, allowed unless turned off. */
+  allowPasskey: integer("allow_passkey", { mode: "boolean" }).notNull().default(true),
   /** Days a newly required user may still skip setup; 0 = set up at the next sign-in. */
   twoFactorGraceDays: integer("two_factor_grace_days").notNull().default(0),
   sessionDurationDays: integer("session_duration_days").notNull().default(90),
@@ -149,6 +155,12 @@ export const users = sqliteTable(
     secondFactorLockedAt: timestamp("second_factor_locked_at"),
     /** Email "New sign-in to Twofold" when a browser not seen before signs in. */
     signInAlerts: integer("sign_in_alerts", { mode: "boolean" }).notNull().default(true),
+    /**
+     * The WebAuthn user handle (base64url of 32 random bytes), made at the
+     * first passkey registration: random rather than the user's id, so an
+     * authenticator never holds anything that names the account.
+     */
+    webauthnUserId: text("webauthn_user_id").unique(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -227,6 +239,8 @@ export const roles = sqliteTable(
     name: text("name").notNull(),
     permissions: text("permissions", { mode: "json" }).$type<Permission[]>().notNull().default([]),
     requireTwoFactor: integer("require_two_factor", { mode: "boolean" }).notNull().default(false),
+    /** Holders may only use a passkey or security key (or SSO): codes, SMS, email and Duo are refused. */
+    requirePhishingResistant: integer("require_phishing_resistant", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("roles_organisation_name_unique").on(t.organisationId, sql`lower(${t.name})`)],
@@ -621,4 +635,72 @@ export const instances = sqliteTable(
     buildId: text("build_id").notNull(),
   },
   (t) => [index("instances_last_seen_idx").on(t.lastSeenAt)],
+);
+
+/**
+ * A WebAuthn credential: a synced passkey (`multi_device`) or a key bound to
+ * one device (`single_device`). The public key is not secret; the counter is
+ * the authenticator's signature counter, refused when it goes backwards.
+ */
+export const PASSKEY_DEVICE_TYPES = ["single_device", "multi_device"] as const;
+export type PasskeyDeviceType = (typeof PASSKEY_DEVICE_TYPES)[number];
+
+export const passkeys = sqliteTable(
+  "passkeys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** base64url of the credential id. */
+    credentialId: text("credential_id").notNull().unique(),
+    /** base64url of the COSE public key. */
+    publicKey: text("public_key").notNull(),
+    /** Unsigned 32-bit on the authenticator: a bigint on PostgreSQL. */
+    counter: integer("counter").notNull().default(0),
+    /** The transports the browser reported ("internal", "usb", "hybrid"…), to offer the credential the right way. */
+    transports: text("transports", { mode: "json" }).$type<string[]>().notNull().default([]),
+    deviceType: text("device_type", { enum: PASSKEY_DEVICE_TYPES }).notNull(),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull().default(false),
+    /** The authenticator model's AAGUID, when it says. */
+    aaguid: text("aaguid"),
+    /** The user's own name for it ("Work laptop"). */
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [index("passkeys_user_idx").on(t.userId)],
+);
+
+/**
+ * `register`: adding a passkey on the profile or at setup; `second_factor`:
+ * the second step of a sign-in; `passwordless`: signing in with a passkey
+ * alone; `confirm`: "Confirm access" with a passkey.
+ */
+export const WEBAUTHN_CHALLENGE_PURPOSES = ["register", "second_factor", "passwordless", "confirm"] as const;
+export type WebauthnChallengePurpose = (typeof WEBAUTHN_CHALLENGE_PURPOSES)[number];
+
+/**
+ * A WebAuthn challenge: single-use (usedAt), short-lived (expiresAt), and
+ * bound to whoever asked for it (bindingHash: the hash of the session token,
+ * or for passwordless sign-in of a random cookie set with the options). Only
+ * the challenge's hash is stored.
+ */
+export const webauthnChallenges = sqliteTable(
+  "webauthn_challenges",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    challengeHash: text("challenge_hash").notNull().unique(),
+    purpose: text("purpose", { enum: WEBAUTHN_CHALLENGE_PURPOSES }).notNull(),
+    bindingHash: text("binding_hash").notNull(),
+    /** Null for passwordless sign-in, where the credential names the user. */
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at").notNull(),
+    usedAt: timestamp("used_at"),
+  },
+  (t) => [
+    index("webauthn_challenges_binding_idx").on(t.bindingHash),
+    index("webauthn_challenges_expires_idx").on(t.expiresAt),
+  ],
 );

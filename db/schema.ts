@@ -36,3 +36,5 @@ export const outbox = tables.outbox;
 export const recoveryRequests = tables.recoveryRequests;
 export const apiRateLimits = tables.apiRateLimits;
 export const instances = tables.instances;
+export const passkeys = tables.passkeys;
+export const webauthnChallenges = tables.webauthnChallenges;
