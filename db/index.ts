@@ -161,6 +161,11 @@ export async function closeDatabase(db: Db): Promise<void> {
   else await (db as unknown as { $client: { end(): Promise<void> } }).$client.end();
 }
 
+/** Whether a handle (the database or a transaction) is PostgreSQL's rather than SQLite's. */
+export function isPostgresHandle(executor: Executor): boolean {
+  return postgresExecutor(executor) !== null;
+}
+
 /** PostgreSQL's handles (the database and its transactions) run hand-written SQL with `execute`; SQLite's have no such method. */
 function postgresExecutor(
   executor: Executor,

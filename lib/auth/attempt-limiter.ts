@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gt, inArray, lte, or } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { signInFailures, type SignInFailureScope } from "@/db/schema";
+import { transactionOnKeys } from "@/db/keyed-transaction";
 
 /** By default ten failures within fifteen minutes lock a key; organisations may set their own (within bounds). */
 export const FAILURE_LIMIT = 10;
@@ -101,42 +102,40 @@ export type Attempt =
  * attempt takes its failure back with `forgiveAttempt`.
  */
 export async function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Promise<Attempt> {
-  return await db.transaction(
-    async (tx) => {
-      let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
-      for (const key of keys) {
-        const retryAt = await lockedUntil(tx, key, now);
-        if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
-      }
-      if (refusal) return { allowed: false as const, ...refusal };
-      const failureIds: number[] = [];
-      for (const { scope, key, windowMs = FAILURE_WINDOW_MS } of keys) {
-        const windowStart = new Date(now.getTime() - windowMs);
-        await tx
-          .delete(signInFailures)
-          .where(
-            and(
-              eq(signInFailures.scope, scope),
-              eq(signInFailures.key, key),
-              lte(signInFailures.createdAt, windowStart),
-            ),
-          );
-        const [failure] = await tx
-          .insert(signInFailures)
-          .values({ scope, key, createdAt: now })
-          .returning({ id: signInFailures.id });
-        failureIds.push(failure!.id);
-      }
-      return { allowed: true, failureIds };
-      // Immediate: with several server processes, the check and the reservation must not interleave.
-    },
-    { behavior: "immediate" },
-  );
+  return await transactionOnKeys(db, keys.map(lockName), async (tx) => {
+    let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
+    for (const key of keys) {
+      const retryAt = await lockedUntil(tx, key, now);
+      if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
+    }
+    if (refusal) return { allowed: false as const, ...refusal };
+    const failureIds: number[] = [];
+    for (const { scope, key, windowMs = FAILURE_WINDOW_MS } of keys) {
+      const windowStart = new Date(now.getTime() - windowMs);
+      await tx
+        .delete(signInFailures)
+        .where(
+          and(eq(signInFailures.scope, scope), eq(signInFailures.key, key), lte(signInFailures.createdAt, windowStart)),
+        );
+      const [failure] = await tx
+        .insert(signInFailures)
+        .values({ scope, key, createdAt: now })
+        .returning({ id: signInFailures.id });
+      failureIds.push(failure!.id);
+    }
+    return { allowed: true, failureIds };
+  });
+}
+
+/** The lock a key's check and reservation hold, so concurrent attempts on it (any process, any instance) take turns. */
+function lockName({ scope, key }: LimitKey): string {
+  return `sign_in_failures ${scope} ${key}`;
 }
 
 /** Takes back a successful attempt's provisional failures, and wipes the earlier failures of `clear`. */
 export async function forgiveAttempt(db: Db, attempt: { failureIds: number[] }, clear: LimitKey[] = []): Promise<void> {
-  await db.transaction(async (tx) => {
+  // Deleting decides nothing, so it needs no SERIALIZABLE check; the keys it wipes wait for their attempts in progress.
+  await transactionOnKeys(db, clear.map(lockName), async (tx) => {
     if (attempt.failureIds.length)
       await tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.failureIds));
     if (clear.length) {
