@@ -46,8 +46,7 @@ test("a right password then wrong codes until paused: last sign-in stays 'Never'
       await submitAndWait(page, page.getByRole("button", { name: "Verify" }));
       // The answer has arrived, but React may not have rendered it (nor reset the form) yet: typing the next code
       // before then loses it to the reset. Each wrong code is counted once: the message says how many are left.
-      if (index < 2)
-        await expect(page.getByText(`That code is not valid. ${4 - index} attempts left.`)).toBeVisible();
+      if (index < 2) await expect(page.getByText(`That code is not valid. ${4 - index} attempts left.`)).toBeVisible();
     }
     await page.reload();
     await expect(
