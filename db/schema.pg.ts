@@ -28,6 +28,7 @@ import {
   RECOVERY_REQUEST_STATES,
   PASSKEY_DEVICE_TYPES,
   WEBAUTHN_CHALLENGE_PURPOSES,
+  WEBHOOK_DELIVERY_STATES,
   type Permission,
 } from "./schema.sqlite";
 
@@ -74,6 +75,7 @@ export const organisations = pgTable("organisations", {
   duoBypassAtSignIn: text("duo_bypass_at_sign_in", { enum: DUO_BYPASS_ACTIONS }).notNull().default("refuse"),
   /** Days audit events are kept before the retention job deletes them (at least a year by default). */
   auditRetentionDays: integer("audit_retention_days").notNull().default(DEFAULT_AUDIT_RETENTION_DAYS),
+  reminderDaysBeforeDeadline: integer("reminder_days_before_deadline"),
   createdAt: createdAt(),
 });
 
@@ -589,5 +591,84 @@ export const webauthnChallenges = pgTable(
   (t) => [
     index("webauthn_challenges_binding_idx").on(t.bindingHash),
     index("webauthn_challenges_expires_idx").on(t.expiresAt),
+  ],
+);
+
+export const adoptionSnapshots = pgTable(
+  "adoption_snapshots",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    counts: jsonb("counts").$type<Record<string, number>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("adoption_snapshots_organisation_day_unique").on(t.organisationId, t.day)],
+);
+
+export const jobLeases = pgTable("job_leases", {
+  name: text("name").primaryKey(),
+  leasedBy: text("leased_by"),
+  leasedUntil: timestamp("leased_until"),
+  lastStartedAt: timestamp("last_started_at"),
+  lastFinishedAt: timestamp("last_finished_at"),
+  lastError: text("last_error"),
+});
+
+export const twoFactorReminders = pgTable(
+  "two_factor_reminders",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    deadline: timestamp("deadline").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("two_factor_reminders_user_day_unique").on(t.userId, t.day)],
+);
+
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    secretEncrypted: text("secret_encrypted").notNull(),
+    description: text("description"),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhooks_organisation_idx").on(t.organisationId)],
+);
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    webhookId: integer("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    auditEventId: integer("audit_event_id").references((): AnyPgColumn => auditEvents.id, { onDelete: "set null" }),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    state: text("state", { enum: WEBHOOK_DELIVERY_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at").notNull(),
+    leasedUntil: timestamp("leased_until"),
+    lastAttemptAt: timestamp("last_attempt_at"),
+    lastResponseStatus: integer("last_response_status"),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.state, t.nextAttemptAt),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt),
   ],
 );

@@ -95,6 +95,8 @@ export const organisations = sqliteTable("organisations", {
   duoBypassAtSignIn: text("duo_bypass_at_sign_in", { enum: DUO_BYPASS_ACTIONS }).notNull().default("refuse"),
   /** Days audit events are kept before the retention job deletes them (at least a year by default). */
   auditRetentionDays: integer("audit_retention_days").notNull().default(DEFAULT_AUDIT_RETENTION_DAYS),
+  /** Days before a user's grace period ends to email them a reminder to set up 2FA; null: no reminders. */
+  reminderDaysBeforeDeadline: integer("reminder_days_before_deadline"),
   createdAt: createdAt(),
 });
 
@@ -702,5 +704,110 @@ export const webauthnChallenges = sqliteTable(
   (t) => [
     index("webauthn_challenges_binding_idx").on(t.bindingHash),
     index("webauthn_challenges_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/**
+ * One row per organisation per day (UTC, "2026-11-29"): its users counted by
+ * 2FA state, recorded by the app's own daily job, for the adoption chart.
+ */
+export const adoptionSnapshots = sqliteTable(
+  "adoption_snapshots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    /** Users per segment ("protected", "in_grace", "past_grace", "optional_without", "exempt", "method:totp"…). */
+    counts: text("counts", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("adoption_snapshots_organisation_day_unique").on(t.organisationId, t.day)],
+);
+
+/**
+ * The app's periodic jobs, leased in the database: whichever instance takes
+ * a job's lease (a conditional update on leasedUntil) runs it, so several
+ * instances never run one job at once.
+ */
+export const jobLeases = sqliteTable("job_leases", {
+  name: text("name").primaryKey(),
+  leasedBy: text("leased_by"),
+  leasedUntil: timestamp("leased_until"),
+  lastStartedAt: timestamp("last_started_at"),
+  lastFinishedAt: timestamp("last_finished_at"),
+  lastError: text("last_error"),
+});
+
+/** A 2FA setup reminder emailed to a user: one row per user per day (UTC), so none is sent twice. */
+export const twoFactorReminders = sqliteTable(
+  "two_factor_reminders",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    /** The grace deadline the reminder named. */
+    deadline: timestamp("deadline").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("two_factor_reminders_user_day_unique").on(t.userId, t.day)],
+);
+
+/** An organisation's audit stream: each audit event is POSTed to the URL, signed (Standard Webhooks). */
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** The signing secret (whsec_…), AES-256-GCM ciphertext (lib/crypto). */
+    secretEncrypted: text("secret_encrypted").notNull(),
+    description: text("description"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhooks_organisation_idx").on(t.organisationId)],
+);
+
+export const WEBHOOK_DELIVERY_STATES = ["pending", "delivered", "failed"] as const;
+export type WebhookDeliveryState = (typeof WEBHOOK_DELIVERY_STATES)[number];
+
+/**
+ * One message to one webhook, and its delivery log: the exact signed body is
+ * kept so every retry sends the same message (its id is the row's), until it
+ * is delivered or its attempts run out.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    webhookId: integer("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    /** Null for "Send test event". */
+    auditEventId: integer("audit_event_id").references((): AnySQLiteColumn => auditEvents.id, {
+      onDelete: "set null",
+    }),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    state: text("state", { enum: WEBHOOK_DELIVERY_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at").notNull(),
+    /** A worker holds the delivery until then; another may take it after. */
+    leasedUntil: timestamp("leased_until"),
+    lastAttemptAt: timestamp("last_attempt_at"),
+    lastResponseStatus: integer("last_response_status"),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.state, t.nextAttemptAt),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt),
   ],
 );
