@@ -96,7 +96,11 @@ export default async function TwoFactorPage({
         </div>
       ) : null}
       <DuoNoticeAlert notice={duoNotice} />
-      {method === "duo" ? <DuoContinueForm /> : <TwoFactorChallengeForm key={method ?? "none"} method={method === "passkey" ? null : method} />}
+      {method === "duo" ? (
+        <DuoContinueForm />
+      ) : (
+        <TwoFactorChallengeForm key={method ?? "none"} method={method === "passkey" ? null : method} />
+      )}
       {method === "code" ? (
         <RowActionForm
           action={sendNewCodeAction}
