@@ -26,7 +26,8 @@ export function PasskeyAssertionForm({
   optionsAction: FormAction<{ options: PublicKeyCredentialRequestOptionsJSON }>;
   verifyAction: FormAction;
   label: string;
-  children?: ReactNode;
+  /** Fields sent with the answer; a function gets the form state, for their errors. */
+  children?: ReactNode | ((state: FormState<unknown>) => ReactNode);
   variant?: "primary" | "secondary";
   className?: string;
 }) {
@@ -41,7 +42,7 @@ export function PasskeyAssertionForm({
   return (
     <form action={action} className={className} noValidate>
       <FormStatus state={state} />
-      {children}
+      {typeof children === "function" ? children(state) : children}
       <SubmitButton variant={variant} className="w-full" pendingLabel="Waiting for your passkey…">
         {label}
       </SubmitButton>

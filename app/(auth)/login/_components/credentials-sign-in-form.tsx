@@ -7,6 +7,7 @@ import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
+import { cancelPasskeyAutofill, usePasskeyAutofill } from "@/app/(auth)/login/_components/passkey-autofill";
 
 export type SignInNotice = { status: "error" | "success"; message: string };
 
@@ -14,15 +15,17 @@ export type SignInNotice = { status: "error" | "success"; message: string };
 export function CredentialsSignInForm({ notice, next }: { notice?: SignInNotice; next?: string | null }) {
   const initialState: FormState = notice ?? initialFormState;
   const [state, action] = useActionState(signInAction, initialState);
+  const autofill = usePasskeyAutofill(next);
   return (
-    <form action={action} className="mt-6 space-y-4" noValidate>
-      <FormStatus state={state} />
+    <form action={action} onSubmit={cancelPasskeyAutofill} className="mt-6 space-y-4" noValidate>
+      <FormStatus state={autofill.message ? autofill : state} />
       {next ? <input type="hidden" name="next" value={next} /> : null}
       <Field
         label="Email"
         name="email"
         type="email"
-        autoComplete="username"
+        // "webauthn": the browser may offer passkeys here too (usePasskeyAutofill).
+        autoComplete="username webauthn"
         required
         defaultValue={state.values?.email}
         error={state.fieldErrors?.email}
