@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useId } from "react";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/browser";
 import { registerPasskey } from "@/components/passkey-ceremony";
 import { SubmitButton } from "@/components/ui/button";
@@ -34,10 +34,13 @@ export function PasskeyAddForm({
     answer.set("response", ceremony.json);
     return (await finishAction(initialFormState, answer)) as FormState<unknown>;
   }, initialFormState as FormState<unknown>);
+  // The profile has another "name" field (the account's): this one needs its own id.
+  const id = useId();
   return (
     <form action={action} className="space-y-4 sm:max-w-sm" noValidate>
       <Field
         label="Passkey name"
+        id={`${id}-passkey-name`}
         name="name"
         hint="So you can tell your passkeys apart, such as “Work laptop” or “Blue USB key”."
         maxLength={60}

@@ -139,17 +139,32 @@ async function injectPasskey(
     deviceType: "single_device",
     name,
   });
-  await cdp.send("WebAuthn.addCredential", {
-    authenticatorId,
-    credential: {
-      credentialId: credentialId.toString("base64"),
-      isResidentCredential: true,
-      rpId: "localhost",
-      privateKey: (privateKey.export({ format: "der", type: "pkcs8" }) as Buffer).toString("base64"),
-      userHandle: handle.toString("base64"),
-      signCount,
-    },
-  });
+  return async () => {
+    await cdp.send("WebAuthn.addCredential", {
+      authenticatorId,
+      credential: {
+        credentialId: credentialId.toString("base64"),
+        isResidentCredential: true,
+        rpId: "localhost",
+        privateKey: (privateKey.export({ format: "der", type: "pkcs8" }) as Buffer).toString("base64"),
+        userHandle: handle.toString("base64"),
+        signCount,
+      },
+    });
+  };
+}
+
+/**
+ * /login, with the email field's autofill request already waiting, and only
+ * then the passkey in the authenticator: the virtual authenticator answers a
+ * waiting autofill request by itself, so the test can choose which path runs.
+ */
+async function loginPageThenPasskey(page: Page, addToAuthenticator: () => Promise<void>) {
+  const autofillOptions = page.waitForResponse((response) => response.request().method() === "POST");
+  await page.goto(`${origin()}/login`);
+  await autofillOptions;
+  await page.waitForTimeout(300);
+  await addToAuthenticator();
 }
 
 async function latestEvent(db: Db, userId: number, type: string) {
@@ -174,7 +189,7 @@ test("register a passkey on the profile, then sign in with the password and the 
 }) => {
   const serverErrors = failOnServerErrors(page);
   const user = await createUser();
-  await virtualAuthenticator(page);
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
   await signedIn(db, page.context(), user);
 
   await test.step("add a passkey on /profile", async () => {
@@ -207,11 +222,14 @@ test("register a passkey on the profile, then sign in with the password and the 
 
   await test.step("sign out, then sign in with the password and the passkey", async () => {
     await page.context().clearCookies();
+    // Nobody touches the authenticator: the email field's autofill request waits, and the password goes first.
+    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: false });
     await page.goto(`${origin()}/login`);
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/login\/two-factor$/);
+    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: true });
     await expect(page.getByRole("button", { name: "Use a passkey or security key" })).toBeVisible();
     await shot(page, "two-factor-passkey");
     await expectNoAxeViolations(page);
@@ -231,8 +249,8 @@ test("passwordless sign-in with a discoverable credential and user verification"
   const serverErrors = failOnServerErrors(page);
   const user = await createUser();
   const { cdp, authenticatorId } = await virtualAuthenticator(page);
-  await injectPasskey(db, cdp, authenticatorId, user);
-  await page.goto(`${origin()}/login`);
+  const addToAuthenticator = await injectPasskey(db, cdp, authenticatorId, user);
+  await loginPageThenPasskey(page, addToAuthenticator);
   await expect(page.getByLabel("Email")).toHaveAttribute("autocomplete", "username webauthn");
   await shot(page, "login-with-passkey");
   await expectNoAxeViolations(page);
@@ -249,8 +267,7 @@ test("passwordless sign-in without user verification is refused", async ({ page,
   const serverErrors = failOnServerErrors(page);
   const user = await createUser();
   const { cdp, authenticatorId } = await virtualAuthenticator(page, { isUserVerified: false });
-  await injectPasskey(db, cdp, authenticatorId, user);
-  await page.goto(`${origin()}/login`);
+  await loginPageThenPasskey(page, await injectPasskey(db, cdp, authenticatorId, user));
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page.getByRole("status").filter({ hasText: /passkey/ })).toBeVisible();
   await expect(page).toHaveURL(`${origin()}/login`);
@@ -268,8 +285,10 @@ test("a passkey whose signature counter goes back is refused and audited as a po
   const serverErrors = failOnServerErrors(page);
   const user = await createUser();
   const { cdp, authenticatorId } = await virtualAuthenticator(page);
-  await injectPasskey(db, cdp, authenticatorId, user, { signCount: 5, storedCounter: 100 });
-  await page.goto(`${origin()}/login`);
+  await loginPageThenPasskey(
+    page,
+    await injectPasskey(db, cdp, authenticatorId, user, { signCount: 5, storedCounter: 100 }),
+  );
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(
     page.getByText("That passkey could not sign you in. Use your email and password instead."),
@@ -286,7 +305,8 @@ test("a removed passkey no longer signs in", async ({ page, db, createUser }) =>
   const serverErrors = failOnServerErrors(page);
   const user = await createUser();
   const { cdp, authenticatorId } = await virtualAuthenticator(page);
-  await injectPasskey(db, cdp, authenticatorId, user, { name: "Old phone" });
+  // Into the device only later: on /profile nothing asks for it.
+  const addToAuthenticator = await injectPasskey(db, cdp, authenticatorId, user, { name: "Old phone" });
   await signedIn(db, page.context(), user);
   await page.goto(`${origin()}/profile`);
   const section = page.getByRole("region", { name: "Passkeys and security keys" });
@@ -294,16 +314,33 @@ test("a removed passkey no longer signs in", async ({ page, db, createUser }) =>
   await expectNoAxeViolations(page);
   await shot(page, "profile-remove-dialog");
   await page.getByRole("dialog").getByRole("button", { name: "Remove", exact: true }).click();
-  await expect(section.getByText('Passkey "Old phone" removed.')).toBeVisible();
+  // The row goes with its passkey.
   await expect(section.getByText("You have no passkeys yet.")).toBeVisible();
+  await expectNoAxeViolations(page);
   expect(await latestEvent(db, user.id, "passkey.removed")).toBeTruthy();
 
   await page.context().clearCookies();
-  await page.goto(`${origin()}/login`);
+  // The device still holds the passkey; the server no longer knows it.
+  await loginPageThenPasskey(page, addToAuthenticator);
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(
     page.getByText("That passkey could not sign you in. Use your email and password instead."),
   ).toBeVisible();
   expect((await latestEvent(db, user.id, "passkey.removed"))?.details).toMatchObject({ passkey: "Old phone" });
+  serverErrors();
+});
+
+test("the email field's autofill signs in with a passkey (conditional UI)", async ({ page, db, createUser }) => {
+  const serverErrors = failOnServerErrors(page);
+  const user = await createUser();
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
+  await (
+    await injectPasskey(db, cdp, authenticatorId, user)
+  )();
+  // The virtual authenticator picks the passkey as a person would pick it among the field's suggestions.
+  await page.goto(`${origin()}/login`);
+  await expect(page).toHaveURL(`${origin()}/`);
+  const completed = await latestEvent(db, user.id, "sign_in.completed");
+  expect(completed?.details).toMatchObject({ via: "passkey", method: "passkey" });
   serverErrors();
 });
