@@ -10,6 +10,24 @@ import { initialFormState, type FormState } from "@/lib/action";
 type FormAction<Data = never> = (state: FormState<Data>, formData: FormData) => Promise<FormState<Data>>;
 
 /**
+ * The three steps of proving who you are with a passkey: options from the
+ * server, the browser's ceremony, the answer back to the server with the
+ * form's other fields. Returns the server's answer or the browser's refusal.
+ */
+export async function proveWithPasskey(
+  optionsAction: FormAction<{ options: PublicKeyCredentialRequestOptionsJSON }>,
+  verifyAction: FormAction,
+  formData: FormData,
+): Promise<FormState<unknown>> {
+  const started = await optionsAction(initialFormState as FormState<never>, new FormData());
+  if (started.status !== "success" || !started.data) return started as FormState<unknown>;
+  const ceremony = await assertWithPasskey(started.data.options);
+  if (!ceremony.ok) return { status: "error", message: ceremony.message };
+  formData.set("response", ceremony.json);
+  return (await verifyAction(initialFormState, formData)) as FormState<unknown>;
+}
+
+/**
  * A button that proves who you are with a passkey: the server hands out
  * options, the browser asks the passkey, and the server checks the answer
  * (and redirects on success). The form's other fields (such as "Remember this
@@ -31,14 +49,10 @@ export function PasskeyAssertionForm({
   variant?: "primary" | "secondary";
   className?: string;
 }) {
-  const [state, action] = useActionState(async (_previous: FormState<unknown>, formData: FormData) => {
-    const started = await optionsAction(initialFormState as FormState<never>, new FormData());
-    if (started.status !== "success" || !started.data) return started as FormState<unknown>;
-    const ceremony = await assertWithPasskey(started.data.options);
-    if (!ceremony.ok) return { status: "error", message: ceremony.message } as FormState<unknown>;
-    formData.set("response", ceremony.json);
-    return (await verifyAction(initialFormState, formData)) as FormState<unknown>;
-  }, initialFormState as FormState<unknown>);
+  const [state, action] = useActionState(
+    (_previous: FormState<unknown>, formData: FormData) => proveWithPasskey(optionsAction, verifyAction, formData),
+    initialFormState as FormState<unknown>,
+  );
   return (
     <form action={action} className={className} noValidate>
       <FormStatus state={state} />

@@ -344,3 +344,31 @@ test("the email field's autofill signs in with a passkey (conditional UI)", asyn
   expect(completed?.details).toMatchObject({ via: "passkey", method: "passkey" });
   serverErrors();
 });
+
+test("confirm access with the password and a passkey", async ({ page, db, createUser }) => {
+  const serverErrors = failOnServerErrors(page);
+  const user = await createUser();
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
+  await (
+    await injectPasskey(db, cdp, authenticatorId, user, { name: "Desk key" })
+  )();
+  await signedIn(db, page.context(), user);
+  await page.goto(`${origin()}/confirm-access?next=/profile`);
+  const withPasskey = page.getByRole("region", { name: "Or confirm with a passkey" });
+  await expect(withPasskey).toBeVisible();
+  await shot(page, "confirm-access-passkey");
+  await expectNoAxeViolations(page);
+
+  await test.step("a wrong password is refused before the passkey counts", async () => {
+    await withPasskey.getByLabel("Password").fill("not-the-password");
+    await withPasskey.getByRole("button", { name: "Confirm with a passkey" }).click();
+    await expect(withPasskey.getByText("Please correct the highlighted field.")).toBeVisible();
+    await expectNoAxeViolations(page);
+  });
+
+  await withPasskey.getByLabel("Password").fill(user.password);
+  await withPasskey.getByRole("button", { name: "Confirm with a passkey" }).click();
+  await expect(page).toHaveURL(/\/profile/);
+  expect(await latestEvent(db, user.id, "access.confirmed")).toBeTruthy();
+  serverErrors();
+});

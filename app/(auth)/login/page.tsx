@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { CredentialsSignInForm, type SignInNotice } from "@/app/(auth)/login/_components/credentials-sign-in-form";
 import { SsoSignInForm } from "@/app/(auth)/login/_components/sso-sign-in-form";
-import { PasskeySignInForm } from "@/app/(auth)/login/_components/passkey-sign-in-form";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { ssoConfigured } from "@/lib/auth/sso";
 import { getEnv } from "@/lib/env";
@@ -65,12 +64,6 @@ export default async function LoginPage({
       <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
       <p className="mt-1 text-sm text-slate-600">Use the email address and password of your organisation account.</p>
       <CredentialsSignInForm notice={notice} next={safeNextPath(next)} />
-      <div className="mt-6">
-        <p className="mb-4 flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200">
-          or
-        </p>
-        <PasskeySignInForm next={safeNextPath(next)} />
-      </div>
       {sso ? (
         <div className="mt-3">
           <SsoSignInForm />

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { browserSupportsWebAuthnAutofill, WebAuthnAbortService } from "@simplewebauthn/browser";
 import { passwordlessOptionsAction, passwordlessSignInAction } from "@/app/(auth)/login/actions";
 import { assertWithPasskey } from "@/components/passkey-ceremony";
@@ -12,8 +12,7 @@ import { initialFormState, type FormState } from "@/lib/action";
  * password. The pending request is cancelled before a password sign-in (or
  * the passkey button) starts, so it never stands in their way.
  */
-export function usePasskeyAutofill(next: string | null | undefined): FormState {
-  const [state, setState] = useState<FormState>(initialFormState);
+export function usePasskeyAutofill(next: string | null | undefined, onAnswer: (state: FormState) => void): void {
   useEffect(() => {
     let cancelled = false;
     void (async () => {
@@ -27,14 +26,13 @@ export function usePasskeyAutofill(next: string | null | undefined): FormState {
       answer.set("response", ceremony.json);
       if (next) answer.set("next", next);
       const result = await passwordlessSignInAction(initialFormState, answer);
-      if (!cancelled) setState(result);
+      if (!cancelled) onAnswer(result);
     })().catch(() => undefined);
     return () => {
       cancelled = true;
       WebAuthnAbortService.cancelCeremony();
     };
-  }, [next]);
-  return state;
+  }, [next, onAnswer]);
 }
 
 /** Before anything else signs in: the autofill's pending request must not hold the browser's one WebAuthn slot. */
