@@ -149,10 +149,13 @@ async function postAction(baseURL: string, action: ServerAction, cookie?: string
 /**
  * Actions anyone may call: the password step of signing in, starting a sign-in
  * with SSO, accepting an invitation and setting a new password through a
- * reset link (the link is the credential), and asking for a reset link.
+ * reset link (the link is the credential), asking for a reset link, and
+ * signing in with a passkey (the options, then the passkey's answer).
  */
 const PUBLIC_ACTIONS = new Set([
   "signInAction",
+  "passwordlessOptionsAction",
+  "passwordlessSignInAction",
   "signInWithSsoAction",
   "acceptInvitationAction",
   "requestPasswordResetAction",
@@ -186,6 +189,8 @@ const HALF_SIGNED_IN = [
     home: "/login/two-factor",
     allowed: [
       "verifySecondFactorAction",
+      "passkeyChallengeOptionsAction",
+      "verifyPasskeyChallengeAction",
       "sendNewCodeAction",
       "switchToCodeAction",
       "continueWithDuoAction",
@@ -200,6 +205,8 @@ const HALF_SIGNED_IN = [
     allowed: [
       "startSetupAction",
       "confirmSetupAction",
+      "startSetupPasskeyAction",
+      "finishSetupPasskeyAction",
       "finishSetupAction",
       "skipSetupAction",
       "startDuoSetupAction",

@@ -50,6 +50,13 @@ export const AUDIT_EVENT_LABELS = {
   "code.undelivered": "Code could not be delivered",
   "mobile.verified": "Mobile number verified",
   "mobile.removed": "Mobile number removed",
+  "passkey.added": "Passkey added",
+  "passkey.renamed": "Passkey renamed",
+  "passkey.removed": "Passkey removed",
+  "passkey.refused": "Passkey refused",
+  // The signature counter went back: two copies of one key may be in use (details.credential names it).
+  "passkey.clone_suspected": "Passkey refused: possible copy of the key",
+  "passkey_sign_in.failed": "Passkey sign-in failed",
   "role.created": "Role created",
   "role.updated": "Role updated",
   "role.deleted": "Role deleted",

@@ -74,6 +74,36 @@ export const messages = {
   codeNotSent: "We could not send a code just now. Try again in a moment.",
 } as const;
 
+/** What passkey pages and actions say (lib/webauthn, app/…/passkey-actions.ts). */
+export const passkeyMessages = {
+  nameRequired: "Give the passkey a name, such as the device it is on.",
+  nameTooLong: "Keep the name to 60 characters or fewer.",
+  notAllowed: "Your organisation does not allow passkeys or security keys.",
+  tooMany: "You have 20 passkeys, the most an account can have. Remove one you no longer use first.",
+  answerNotUnderstood: "The browser's answer was not understood. Try again.",
+  /** The challenge was used, expired (2 minutes), or belongs to another session. */
+  expired: "That passkey request expired or was already used. Try again.",
+  notVerified: "The passkey could not be verified. Try again, or use another way.",
+  alreadyRegistered: "That passkey is already registered.",
+  cancelled: "The passkey request was cancelled or timed out.",
+  unsupported: "This browser cannot use passkeys.",
+  notFound: "That passkey was already removed.",
+  added: (name: string) => `Passkey "${name}" added.`,
+  renamed: "Passkey renamed.",
+  removed: (name: string) => `Passkey "${name}" removed.`,
+  /** Passwordless: the passkey did not prove who is holding it (no PIN, fingerprint or face). */
+  needsUserVerification:
+    "This passkey did not check your PIN, fingerprint or face, so it cannot sign you in on its own. Sign in with your password, then use it as your second step.",
+  /** Passwordless, any refusal that does not say whether an account exists. */
+  signInRefused: "That passkey could not sign you in. Use your email and password instead.",
+  disabled: "This account has been disabled. Contact your administrator.",
+  apiAccount: "This is an API account: it can use the API but cannot sign in here.",
+  ssoAccount: "This account signs in with SSO: use Sign in with SSO.",
+  tooManyAttempts: (retryAt: Date, now = new Date()) =>
+    `Too many failed sign-ins. Try again in ${inMinutes(retryAt, now)}.`,
+  tooManyRequests: "Too many passkey requests from your network. Try again in a minute.",
+} as const;
+
 /**
  * What the pages say after a Duo round trip, by notice (lib/two-factor/duo/messages.ts). Only
  * these keys travel in the query string (`?duo=denied`), never text.

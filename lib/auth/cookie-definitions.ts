@@ -53,3 +53,11 @@ export function nextPathCookie(secure: boolean) {
 export function knownBrowserCookie(secure: boolean) {
   return cookie("twofold.device", secure);
 }
+
+/**
+ * Passwordless sign-in: a random token set with the passkey options; the
+ * challenge is bound to its hash, so only the browser that asked can answer.
+ */
+export function passwordlessCookie(secure: boolean) {
+  return cookie("twofold.passkey", secure);
+}

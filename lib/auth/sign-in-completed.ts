@@ -15,7 +15,9 @@ export type SignInCompletion =
   | "setup"
   | "setup_skipped"
   | "invitation"
-  | "sso";
+  | "sso"
+  /** A passkey with user verification, without a password (multi-factor by itself). */
+  | "passkey";
 
 /**
  * A sign-in completed: the session is fully signed in. Only here does "last

@@ -41,6 +41,8 @@ export type OwnTwoFactor = Pick<
   | "codesTurnedOn"
   | "duoTurnedOn"
   | "duoAvailable"
+  | "hasPasskey"
+  | "allowPasskey"
   | "preferredMethod"
   | "canDisable"
 > & {
@@ -72,6 +74,8 @@ export async function ownTwoFactor(current: CurrentSession): Promise<OwnTwoFacto
     codesTurnedOn: status.codesTurnedOn,
     duoTurnedOn: status.duoTurnedOn,
     duoAvailable: status.duoAvailable,
+    hasPasskey: status.hasPasskey,
+    allowPasskey: status.allowPasskey,
     preferredMethod: status.preferredMethod,
     canDisable: status.canDisable,
     allowTotp,

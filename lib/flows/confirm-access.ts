@@ -13,7 +13,18 @@ import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
 import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
-import { fieldError, messages } from "@/lib/messages";
+import { fieldError, messages, passkeyMessages } from "@/lib/messages";
+import { beginAttempt, forgiveAttempt } from "@/lib/auth/attempt-limiter";
+import type { PasskeyOptions } from "@/lib/flows/passkey-second-factor";
+import {
+  clearFactorFailures,
+  reserveFactorFailure,
+  secondFactorLimitKey,
+  secondFactorLock,
+} from "@/lib/two-factor/sign-in/factor-lock";
+import { appRelyingParty } from "@/lib/webauthn/app-relying-party";
+import { authenticationOptions, verifyAssertion } from "@/lib/webauthn/authentication";
+import type { AuthenticationResponse } from "@/lib/webauthn/response-schema";
 
 /**
  * Whether the user has a factor they can prove here with a code. A user with
@@ -110,6 +121,80 @@ export async function confirmAccess(
     await recordActorEvent(db, current, "access_confirmation.failed", { targetUserId: current.user.id });
     return refusal;
   }
+  await accessConfirmed(current);
+  return null;
+}
+
+/** Options for confirming access with one of the user's passkeys, bound to this session. */
+export async function passkeyConfirmationOptions(current: CurrentSession): Promise<FormState<PasskeyOptions>> {
+  const db = getDb();
+  if (!(await twoFactorStateOfUser(db, current.user.id)).methods.includes("passkey"))
+    return { status: "error", message: passkeyMessages.notAllowed };
+  const options = await authenticationOptions(db, {
+    purpose: "confirm",
+    userId: current.user.id,
+    rp: appRelyingParty(),
+    bindingHash: current.session.tokenHash,
+  });
+  return { status: "success", data: { options } };
+}
+
+/**
+ * "Confirm with a passkey": the password, then one of the user's passkeys in
+ * place of a code, under the same failure limits as a code.
+ */
+export async function confirmAccessWithPasskey(
+  current: CurrentSession,
+  input: { password: string; response: AuthenticationResponse },
+): Promise<FormState | null> {
+  const db = getDb();
+  const { user, session } = current;
+  const failed = async (refusal: FormState) => {
+    await recordActorEvent(db, current, "access_confirmation.failed", {
+      targetUserId: user.id,
+      details: { method: "passkey" },
+    });
+    return refusal;
+  };
+  const passwordRefusal = await confirmCurrentPassword(db, user, input.password, current.context, "password");
+  if (passwordRefusal) return failed(passwordRefusal);
+  if (!(await twoFactorStateOfUser(db, user.id)).methods.includes("passkey"))
+    return failed({ status: "error", message: passkeyMessages.notAllowed });
+  if (await secondFactorLock(db, user.id)) return failed({ status: "error", message: messages.secondStepLocked });
+  const now = new Date();
+  const limitKey = await secondFactorLimitKey(db, user.id);
+  const attempt = await beginAttempt(db, [limitKey], now);
+  if (!attempt.allowed) return failed({ status: "error", message: messages.tooManyWrongCodes(attempt.retryAt) });
+  const reservation = await reserveFactorFailure(db, user.id, now);
+  if (!reservation.ok) {
+    await forgiveAttempt(db, attempt);
+    return failed({ status: "error", message: messages.secondStepLocked });
+  }
+  const result = await verifyAssertion(db, {
+    purpose: "confirm",
+    bindingHash: session.tokenHash,
+    expectedUserId: user.id,
+    response: input.response,
+    rp: appRelyingParty(),
+    context: current.context,
+    now,
+  });
+  if (!result.ok) {
+    if (reservation.locksIfWrong) {
+      await recordActorEvent(db, current, "two_factor.locked", {
+        targetUserId: user.id,
+        details: { lock: "consecutive" },
+      });
+      await announceFactorLock(db, user, current.organisation);
+      return failed({ status: "error", message: messages.secondStepLocked });
+    }
+    return failed({
+      status: "error",
+      message: result.reason === "challenge" ? passkeyMessages.expired : passkeyMessages.notVerified,
+    });
+  }
+  await forgiveAttempt(db, attempt, [limitKey]);
+  await clearFactorFailures(db, user.id);
   await accessConfirmed(current);
   return null;
 }

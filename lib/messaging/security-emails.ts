@@ -35,6 +35,23 @@ export function twoFactorDisabled(): SecurityEmail {
   };
 }
 
+/** A passkey or security key was added to the account (on the profile, or at setup). */
+export function passkeyAdded(input: { name: string }): SecurityEmail {
+  return {
+    subject: "a passkey was added",
+    heading: "A passkey was added to your account",
+    paragraphs: [`The passkey "${input.name}" can now be used to sign in to your account.`],
+  };
+}
+
+export function passkeyRemoved(input: { name: string }): SecurityEmail {
+  return {
+    subject: "a passkey was removed",
+    heading: "A passkey was removed from your account",
+    paragraphs: [`The passkey "${input.name}" can no longer be used to sign in to your account.`],
+  };
+}
+
 export function signInCodesEnabled(): SecurityEmail {
   return {
     subject: "sign-in codes are on",

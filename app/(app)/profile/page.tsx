@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { AccountSection } from "@/app/(app)/profile/_components/account-section";
 import { MobileSection } from "@/app/(app)/profile/_components/mobile-section";
+import { PasskeysSection } from "@/app/(app)/profile/_components/passkeys-section";
 import { PasswordSection } from "@/app/(app)/profile/_components/password-section";
 import { SessionsSection } from "@/app/(app)/profile/_components/sessions-section";
 import { SignInAlertsCard } from "@/app/(app)/profile/_components/sign-in-alerts-card";
@@ -11,6 +12,7 @@ import { handledByIdentityProvider } from "@/lib/auth/sso";
 import { listOwnSessions, ownSignInAlertsOn } from "@/lib/data/profile";
 import { ownTrustedBrowsers, ownTwoFactor } from "@/lib/data/profile-factors";
 import { ownMobile } from "@/lib/data/profile-mobile";
+import { ownPasskeys } from "@/lib/data/profile-passkeys";
 import { defaultPhoneCountry } from "@/lib/phone-countries";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
 
@@ -20,11 +22,12 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
   const current = await requireUser();
   const { user, session } = current;
   const duoNotice = duoNoticeFrom((await searchParams).duo);
-  const [twoFactor, mobile, sessions, signInAlertsOn] = await Promise.all([
+  const [twoFactor, mobile, sessions, signInAlertsOn, passkeys] = await Promise.all([
     ownTwoFactor(current),
     ownMobile(current),
     listOwnSessions(current),
     ownSignInAlertsOn(current),
+    ownPasskeys(current),
   ]);
   const trustedBrowsers = twoFactor.enabled ? await ownTrustedBrowsers(current) : [];
   // Nothing to set up here for SSO users: the actions refuse them too (requireLocalAccount).
@@ -45,6 +48,7 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
         hasMobile={mobile.mobileNumber !== null}
         sso={sso}
       />
+      {sso ? null : <PasskeysSection passkeys={passkeys} />}
       {sso ? null : <MobileSection mobile={mobile} defaultCountry={defaultCountry} />}
       {sso ? null : <PasswordSection />}
       <SignInAlertsCard on={signInAlertsOn} />

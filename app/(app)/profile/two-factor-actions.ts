@@ -141,7 +141,7 @@ export const confirmCodesAction = formAction({
 
 export const updatePreferredMethodAction = formAction({
   guard: requireLocalAccount,
-  schema: z.object({ method: z.enum(["totp", "code", "duo"], { error: "Choose one of your methods." }) }),
+  schema: z.object({ method: z.enum(["totp", "code", "duo", "passkey"], { error: "Choose one of your methods." }) }),
   async handler({ method }, current) {
     if (!(await setOwnPreferredMethod(current, method))) return fieldError("method", "Set this method up first.");
     revalidatePath("/profile");

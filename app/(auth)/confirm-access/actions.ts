@@ -2,10 +2,13 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { formAction } from "@/lib/action";
+import { formAction, type FormState } from "@/lib/action";
 import { signIn } from "@/lib/auth/auth";
 import { rememberNextPath } from "@/lib/flows/return-path-cookie";
-import { confirmAccess } from "@/lib/flows/confirm-access";
+import { confirmAccess, confirmAccessWithPasskey, passkeyConfirmationOptions } from "@/lib/flows/confirm-access";
+import type { PasskeyOptions } from "@/lib/flows/passkey-second-factor";
+import { passkeyMessages } from "@/lib/messages";
+import { authenticationResponseField } from "@/lib/webauthn/response-schema";
 import { redirectToDuoPrompt } from "@/lib/flows/duo-prompt";
 import { requireLocalAccount, requireUser } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
@@ -74,5 +77,30 @@ export const confirmAccessWithSsoAction = formAction({
       { prompt: "login", max_age: "0" },
     );
     return { status: "success" };
+  },
+});
+
+/** "Confirm with a passkey": options offering the user's own passkeys. */
+export const passkeyConfirmOptionsAction = formAction({
+  guard: requireLocalAccount,
+  schema: z.object({}),
+  handler: (_input, current): Promise<FormState<PasskeyOptions>> => passkeyConfirmationOptions(current),
+});
+
+/** The password, and a passkey in place of a code. */
+export const confirmAccessWithPasskeyAction = formAction({
+  guard: requireLocalAccount,
+  schema: z.object({
+    password: z
+      .string()
+      .min(1, { error: "Enter your password." })
+      .max(PASSWORD_MAX_LENGTH, { error: "That is not your password." }),
+    response: authenticationResponseField(passkeyMessages.answerNotUnderstood),
+    next,
+  }),
+  async handler(input, current) {
+    const refusal = await confirmAccessWithPasskey(current, input);
+    if (refusal) return refusal;
+    redirect(returnAfterConfirmedAccess(input.next ?? "/"));
   },
 });

@@ -3,6 +3,7 @@ import { sendConfirmationCodeAction } from "@/app/(app)/profile/two-factor-actio
 import {
   ConfirmAccessForm,
   ConfirmAccessWithDuoForm,
+  ConfirmAccessWithPasskeyForm,
   ConfirmAccessWithSsoForm,
 } from "@/app/(auth)/confirm-access/_components/confirm-access-form";
 import { DuoNoticeAlert } from "@/components/duo-notice";
@@ -68,6 +69,16 @@ export default async function ConfirmAccessPage({
                 className="flex flex-col items-start gap-2"
               />
             </div>
+          ) : null}
+          {state.methods.includes("passkey") ? (
+            <section aria-labelledby="confirm-with-passkey" className="mt-6 border-t border-slate-100 pt-4">
+              <h2 id="confirm-with-passkey" className="text-sm font-semibold text-slate-900">
+                Or confirm with a passkey
+              </h2>
+              <div className="mt-3">
+                <ConfirmAccessWithPasskeyForm next={next} />
+              </div>
+            </section>
           ) : null}
           {state.methods.includes("duo") ? (
             <section aria-labelledby="confirm-with-duo" className="mt-6 border-t border-slate-100 pt-4">

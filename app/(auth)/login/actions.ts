@@ -3,7 +3,10 @@
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { formAction } from "@/lib/action";
+import { formAction, type FormState } from "@/lib/action";
+import type { PasskeyOptions } from "@/lib/flows/passkey-second-factor";
+import { finishPasswordlessSignIn, startPasswordlessSignIn } from "@/lib/flows/passwordless-sign-in";
+import { authenticationResponseField } from "@/lib/webauthn/response-schema";
 import { rememberNextPath } from "@/lib/flows/return-path-cookie";
 import { signIn, SignInRefused } from "@/lib/auth/auth";
 import { SSO_PROVIDER_ID, ssoConfigured } from "@/lib/auth/sso";
@@ -12,7 +15,7 @@ import { allowAnyone } from "@/lib/auth/guards";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
 import { busyMessage } from "@/lib/auth/hashing-queue";
-import { inMinutes } from "@/lib/messages";
+import { inMinutes, passkeyMessages } from "@/lib/messages";
 
 function refusalMessage(code: string): string {
   if (code.startsWith("throttled:")) {
@@ -65,3 +68,20 @@ export async function signInWithSsoAction(): Promise<void> {
   }
   redirect("/login?reason=sso-unreachable");
 }
+
+/** "Sign in with a passkey" and the email field's autofill: options for a discoverable credential. */
+export const passwordlessOptionsAction = formAction({
+  guard: allowAnyone,
+  schema: z.object({}),
+  handler: (): Promise<FormState<PasskeyOptions>> => startPasswordlessSignIn(),
+});
+
+/** The passkey's answer: a full sign-in, with no password and no further step, or a clear refusal. */
+export const passwordlessSignInAction = formAction({
+  guard: allowAnyone,
+  schema: z.object({
+    response: authenticationResponseField(passkeyMessages.answerNotUnderstood),
+    next: z.string().optional().transform(safeNextPath),
+  }),
+  handler: ({ response, next }) => finishPasswordlessSignIn({ response, next: next ?? null }),
+});

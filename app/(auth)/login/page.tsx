@@ -65,10 +65,7 @@ export default async function LoginPage({
       <p className="mt-1 text-sm text-slate-600">Use the email address and password of your organisation account.</p>
       <CredentialsSignInForm notice={notice} next={safeNextPath(next)} />
       {sso ? (
-        <div className="mt-6">
-          <p className="mb-4 flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200">
-            or
-          </p>
+        <div className="mt-3">
           <SsoSignInForm />
         </div>
       ) : null}

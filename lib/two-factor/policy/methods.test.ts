@@ -49,3 +49,33 @@ describe("Duo in the methods rule", () => {
     expect(startingMethod(["totp"], "duo")).toBe("totp");
   });
 });
+
+describe("Passkeys in the methods rule", () => {
+  it.each([
+    ["registered and allowed", { hasPasskey: true, allowPasskey: true }, ["passkey"]],
+    ["allowed, none registered", { allowPasskey: true }, []],
+    ["registered, but the organisation stopped allowing them", { hasPasskey: true, allowPasskey: false }, []],
+    [
+      "required, with a passkey: no silent codes around it",
+      { hasPasskey: true, allowPasskey: true, requirement: required },
+      ["passkey"],
+    ],
+    [
+      "required, passkeys no longer allowed: codes take over",
+      { hasPasskey: true, allowPasskey: false, requirement: required },
+      ["code"],
+    ],
+    [
+      "with an app and a passkey",
+      { hasPasskey: true, allowPasskey: true, hasAuthenticator: true },
+      ["totp", "passkey"],
+    ],
+  ] as const)("%s", (_name, overrides, expected) => {
+    expect(usableMethods({ ...base, ...overrides })).toEqual(expected);
+  });
+
+  it("a user whose only factor was a passkey, no longer allowed, owes a setup", () => {
+    expect(lostOwnFactor({ ...base, hasPasskey: true, allowPasskey: false })).toBe(true);
+    expect(lostOwnFactor({ ...base, hasPasskey: true, allowPasskey: true })).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ export const METHOD_LABELS: Record<SecondFactorMethod, string> = {
   totp: "Authenticator app",
   code: "Code by text message or email",
   duo: "Duo",
+  passkey: "Passkey or security key",
 };
 
 export function isCodeMethod(method: SecondFactorMethod | null | undefined): method is CodeMethod {
@@ -47,6 +48,10 @@ export type MethodsInput = {
   duoAvailable: boolean;
   /** The user completed a Duo prompt to turn Duo on. */
   duoEnabled: boolean;
+  /** The user registered a passkey or security key (whether or not the organisation allows them now). */
+  hasPasskey?: boolean;
+  /** The organisation allows passkeys and security keys. */
+  allowPasskey?: boolean;
   requirement: Requirement;
 };
 
@@ -59,6 +64,8 @@ export type MethodsInput = {
  *   They need no setup for a user who is required to use 2FA and has no app:
  *   everyone has an email address. A user with an app gets codes only by
  *   turning them on, so a mailbox is never a silent way around their app.
+ * - A passkey needs the organisation to allow passkeys: a user with one
+ *   gets codes only by turning them on, like an app or Duo user.
  * - Duo needs the user to have turned it on (enrolment happens inside Duo)
  *   and the organisation to allow and configure it: Twofold cannot ask Duo
  *   without the keys. A Duo user, like an app user, gets codes only by
@@ -70,9 +77,12 @@ export function usableMethods(input: MethodsInput): SecondFactorMethod[] {
   const methods: SecondFactorMethod[] = [];
   if (input.hasAuthenticator) methods.push("totp");
   const duoUsable = input.duoAvailable && input.duoEnabled;
-  const requiredWithoutOwnFactor = input.requirement.level === "required" && !input.hasAuthenticator && !duoUsable;
+  const passkeyUsable = Boolean(input.hasPasskey && input.allowPasskey);
+  const requiredWithoutOwnFactor =
+    input.requirement.level === "required" && !input.hasAuthenticator && !duoUsable && !passkeyUsable;
   if (input.allowCode && (input.codesEnabled || requiredWithoutOwnFactor)) methods.push("code");
   if (duoUsable) methods.push("duo");
+  if (passkeyUsable) methods.push("passkey");
   return methods;
 }
 
@@ -83,7 +93,7 @@ export function usableMethods(input: MethodsInput): SecondFactorMethod[] {
  */
 export function lostOwnFactor(input: MethodsInput): boolean {
   return (
-    (input.codesEnabled || input.duoEnabled) &&
+    (input.codesEnabled || input.duoEnabled || Boolean(input.hasPasskey)) &&
     usableMethods(input).length === 0 &&
     input.requirement.level !== "disabled" &&
     input.requirement.level !== "exempt"

@@ -10,6 +10,7 @@ import {
   usableMethods,
   type SecondFactorMethod,
 } from "@/lib/two-factor/policy/methods";
+import { hasPasskeySql } from "@/lib/webauthn/passkeys";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/policy/requirement";
 import type { TwoFactorMethod } from "@/db/schema";
 import { setupStageFor, type SetupStage } from "@/lib/two-factor/required-setup/setup-stage";
@@ -24,6 +25,10 @@ export type UserTwoFactorState = {
   codesTurnedOn: boolean;
   /** The user turned Duo on (whether or not the organisation allows it now). */
   duoTurnedOn: boolean;
+  /** The user registered a passkey (whether or not the organisation allows passkeys now). */
+  hasPasskey: boolean;
+  /** The organisation allows passkeys and security keys. */
+  allowPasskey: boolean;
   /** The organisation allows Duo and has configured it: the user may turn it on. */
   duoAvailable: boolean;
   /** The user's own factor is no longer allowed and they have no other: setup is owed. */
@@ -68,6 +73,8 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
       duoEnabledAt: users.duoEnabledAt,
       preferredMethod: users.preferredTwoFactorMethod,
       hasAuthenticator: hasConfirmedAuthenticatorSql,
+      allowPasskey: organisations.allowPasskey,
+      hasPasskey: hasPasskeySql,
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
@@ -86,6 +93,8 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
       hasAuthenticator: false,
       codesTurnedOn: false,
       duoTurnedOn: false,
+      hasPasskey: false,
+      allowPasskey: false,
       duoAvailable: false,
       lostOwnFactor: false,
       preferredMethod: null,
@@ -105,6 +114,8 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
     codesEnabled: row.codesEnabledAt !== null,
     duoAvailable: duoAvailableIn(row),
     duoEnabled: row.duoEnabledAt !== null,
+    hasPasskey: Boolean(row.hasPasskey),
+    allowPasskey: row.allowPasskey,
     requirement,
   };
   const methods = usableMethods(methodsInput);
@@ -115,6 +126,8 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
     hasAuthenticator: methodsInput.hasAuthenticator,
     codesTurnedOn: methodsInput.codesEnabled,
     duoTurnedOn: methodsInput.duoEnabled,
+    hasPasskey: methodsInput.hasPasskey,
+    allowPasskey: methodsInput.allowPasskey,
     duoAvailable: methodsInput.duoAvailable,
     lostOwnFactor: lostOwnFactor(methodsInput),
     preferredMethod: row.preferredMethod,

@@ -1,5 +1,6 @@
 import { AuthenticatorAppRow } from "@/app/(app)/profile/_components/authenticator-app-row";
 import { DuoRow } from "@/app/(app)/profile/_components/duo-row";
+import { PasskeyMethodRow } from "@/app/(app)/profile/_components/passkey-method-row";
 import { RecoveryCodesRow } from "@/app/(app)/profile/_components/recovery-codes-row";
 import { SentCodesRow } from "@/app/(app)/profile/_components/sent-codes-row";
 import { TrustedBrowsersSection } from "@/app/(app)/profile/_components/trusted-browsers-section";
@@ -58,6 +59,7 @@ export function TwoFactorSection({ twoFactor, trustedBrowsers, duoNotice, hasMob
               <AuthenticatorAppRow twoFactor={twoFactor} preferred={preferred("totp")} />
               <SentCodesRow twoFactor={twoFactor} preferred={preferred("code")} hasMobile={hasMobile} />
               <DuoRow twoFactor={twoFactor} preferred={preferred("duo")} notice={duoNotice} />
+              <PasskeyMethodRow twoFactor={twoFactor} preferred={preferred("passkey")} />
             </ul>
           </div>
           <div>

@@ -5,8 +5,11 @@ import { useActionState } from "react";
 import {
   confirmAccessAction,
   confirmAccessWithDuoAction,
+  confirmAccessWithPasskeyAction,
   confirmAccessWithSsoAction,
+  passkeyConfirmOptionsAction,
 } from "@/app/(auth)/confirm-access/actions";
+import { PasskeyAssertionForm } from "@/components/passkey-assertion-form";
 import { SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormStatus } from "@/components/ui/form-status";
@@ -79,5 +82,33 @@ export function ConfirmAccessWithDuoForm({ next, idPrefix = "duo" }: { next: str
       />
       <SubmitButton pendingLabel="Opening Duo…">Continue with Duo</SubmitButton>
     </form>
+  );
+}
+
+/** People with a passkey: the password, then the passkey in place of a code. */
+export function ConfirmAccessWithPasskeyForm({ next }: { next: string | null }) {
+  return (
+    <PasskeyAssertionForm
+      optionsAction={passkeyConfirmOptionsAction}
+      verifyAction={confirmAccessWithPasskeyAction}
+      label="Confirm with a passkey"
+      variant="secondary"
+      className="space-y-4"
+    >
+      {(state) => (
+        <>
+          {next ? <input type="hidden" name="next" value={next} /> : null}
+          <Field
+            label="Password"
+            id="passkey-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            error={state.fieldErrors?.password}
+          />
+        </>
+      )}
+    </PasskeyAssertionForm>
   );
 }

@@ -7,6 +7,14 @@ import { completeSignIn, skipSetupDuringGrace } from "@/lib/flows/sign-in-comple
 import { requireSession } from "@/lib/auth/guards";
 import { beginEnrolment, finishEnrolment, type EnrolmentFinish } from "@/lib/flows/authenticator-enrolment";
 import { hasAuthenticatorApp } from "@/lib/data/required-setup";
+import {
+  finishOwnPasskeyRegistration,
+  startOwnPasskeyRegistration,
+  type PasskeyRegistrationStart,
+} from "@/lib/data/profile-passkeys";
+import { passkeyMessages } from "@/lib/messages";
+import { passkeyNameSchema } from "@/lib/webauthn/passkey-name";
+import { registrationResponseField } from "@/lib/webauthn/response-schema";
 
 const requireSetup = () => requireSession("setup");
 
@@ -39,4 +47,27 @@ export const skipSetupAction = formAction({
   guard: requireSetup,
   schema: z.object({}),
   handler: (_input, current) => skipSetupDuringGrace(current),
+});
+
+/** "Add a passkey" at required setup: the options (the password was typed moments ago). */
+export const startSetupPasskeyAction = formAction({
+  guard: requireSetup,
+  schema: z.object({ name: passkeyNameSchema }),
+  echo: ["name"],
+  handler: (_input, current): Promise<FormState<PasskeyRegistrationStart>> => startOwnPasskeyRegistration(current),
+});
+
+/** A registered passkey is a second factor: setup is done, and the sign-in completes. */
+export const finishSetupPasskeyAction = formAction({
+  guard: requireSetup,
+  schema: z.object({
+    name: passkeyNameSchema,
+    response: registrationResponseField(passkeyMessages.answerNotUnderstood),
+  }),
+  echo: ["name"],
+  async handler(input, current) {
+    const result = await finishOwnPasskeyRegistration(current, input);
+    if (result.status !== "success") return result;
+    return completeSignIn(current);
+  },
 });

@@ -4,9 +4,13 @@ import { SignOutButton } from "@/components/sign-out-button";
 import {
   confirmSetupAction,
   finishSetupAction,
+  finishSetupPasskeyAction,
   skipSetupAction,
   startSetupAction,
+  startSetupPasskeyAction,
 } from "@/app/(auth)/login/setup/actions";
+import { PasskeyAddForm } from "@/components/passkey-add-form";
+import { ownPasskeys } from "@/lib/data/profile-passkeys";
 import { DuoSetupChoice } from "@/app/(auth)/login/setup/_components/duo-setup-choice";
 import { SetupSkipForm } from "@/components/setup-skip-form";
 import { TwoFactorEnableForm } from "@/components/two-factor-enable-form";
@@ -25,6 +29,7 @@ export default async function SetupPage({
   const current = await requireSession("setup");
   const { user, organisation } = current;
   const { requirement, duoAvailable } = await setupScreen(current);
+  const { allowed: passkeysAllowed } = await ownPasskeys(current);
   const params = await searchParams;
   const duoNotice = duoNoticeFrom(params.duo);
   // Right after an accepted invitation: greet the newcomer, and name this page as their next step.
@@ -50,6 +55,17 @@ export default async function SetupPage({
           finishAction={finishSetupAction}
         />
       </div>
+      {passkeysAllowed ? (
+        <section aria-labelledby="setup-passkey" className="mt-6 border-t border-slate-100 pt-4">
+          <h2 id="setup-passkey" className="text-base font-semibold text-slate-900">
+            Or use a passkey or security key
+          </h2>
+          <p className="mt-1 mb-3 text-sm text-slate-600">
+            Your fingerprint, face, screen lock or a USB key. A fake sign-in page cannot use it.
+          </p>
+          <PasskeyAddForm startAction={startSetupPasskeyAction} finishAction={finishSetupPasskeyAction} />
+        </section>
+      ) : null}
       {duoAvailable ? <DuoSetupChoice notice={duoNotice} /> : null}
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}

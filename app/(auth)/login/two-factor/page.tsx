@@ -10,6 +10,12 @@ import { DuoContinueForm } from "@/app/(auth)/login/two-factor/_components/duo-c
 import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/app/(auth)/login/two-factor/_components/two-factor-challenge-form";
+import { RememberBrowserChoice } from "@/app/(auth)/login/two-factor/_components/remember-browser-choice";
+import {
+  passkeyChallengeOptionsAction,
+  verifyPasskeyChallengeAction,
+} from "@/app/(auth)/login/two-factor/passkey-actions";
+import { PasskeyAssertionForm } from "@/components/passkey-assertion-form";
 import { requireSession } from "@/lib/auth/guards";
 import { secondFactorScreen } from "@/lib/data/sign-in";
 import type { CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
@@ -82,6 +88,7 @@ export default async function TwoFactorPage({
         Signing in as <span className="font-medium break-all text-slate-800">{user.email}</span>.{" "}
         {method === "totp" ? <>Open your authenticator app and enter the code it shows for {user.email}.</> : null}
         {method === "duo" ? <>Continue to Duo and approve the sign-in there.</> : null}
+        {method === "passkey" ? <>Use your passkey or security key to finish signing in.</> : null}
         {notice ? <CodeStatus notice={notice} /> : null}
         {method === null && !codesBarredByReset ? (
           <>
@@ -96,7 +103,25 @@ export default async function TwoFactorPage({
         </div>
       ) : null}
       <DuoNoticeAlert notice={duoNotice} />
-      {method === "duo" ? <DuoContinueForm /> : <TwoFactorChallengeForm key={method ?? "none"} method={method} />}
+      {method === "duo" ? <DuoContinueForm /> : null}
+      {method === "passkey" ? (
+        <>
+          <PasskeyAssertionForm
+            optionsAction={passkeyChallengeOptionsAction}
+            verifyAction={verifyPasskeyChallengeAction}
+            label="Use a passkey or security key"
+          >
+            <RememberBrowserChoice id="remember-passkey" />
+          </PasskeyAssertionForm>
+          <details className="mt-4 text-sm text-slate-700">
+            <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
+            <TwoFactorChallengeForm key="recovery" method={null} />
+          </details>
+        </>
+      ) : null}
+      {method !== "duo" && method !== "passkey" ? (
+        <TwoFactorChallengeForm key={method ?? "none"} method={method} />
+      ) : null}
       {method === "code" ? (
         <RowActionForm
           action={sendNewCodeAction}
@@ -113,6 +138,11 @@ export default async function TwoFactorPage({
           {otherMethods.includes("totp") ? (
             <Link href="/login/two-factor?method=totp" className="font-medium text-brand-700 hover:underline">
               Use your authenticator app instead
+            </Link>
+          ) : null}
+          {otherMethods.includes("passkey") ? (
+            <Link href="/login/two-factor?method=passkey" className="font-medium text-brand-700 hover:underline">
+              Use a passkey or security key instead
             </Link>
           ) : null}
           {otherMethods.includes("duo") ? (

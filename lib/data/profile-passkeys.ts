@@ -1,0 +1,110 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import { getDb } from "@/db";
+import { organisations } from "@/db/schema";
+import type { FormState } from "@/lib/action";
+import { recordActorEvent } from "@/lib/audit";
+import type { CurrentSession } from "@/lib/auth/guards";
+import { passkeyMessages } from "@/lib/messages";
+import { notifyUser } from "@/lib/messaging/notify";
+import { passkeyAdded, passkeyRemoved } from "@/lib/messaging/security-emails";
+import { appRelyingParty } from "@/lib/webauthn/app-relying-party";
+import { passkeysOfUser, removePasskey, renamePasskey, type PasskeySummary } from "@/lib/webauthn/passkeys";
+import { registrationOptions, verifyRegistration } from "@/lib/webauthn/registration";
+import type { RegistrationResponse } from "@/lib/webauthn/response-schema";
+
+/*
+ * The signed-in user's own passkeys, as the profile (and required setup)
+ * shows and changes them. Every function acts on `current.user` only; the
+ * challenges are bound to `current`'s session.
+ */
+
+export type OwnPasskeys = { allowed: boolean; passkeys: PasskeySummary[] };
+
+async function organisationAllowsPasskeys(organisationId: number): Promise<boolean> {
+  const [row] = await getDb()
+    .select({ allowPasskey: organisations.allowPasskey })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  return row?.allowPasskey ?? false;
+}
+
+export async function ownPasskeys(current: CurrentSession): Promise<OwnPasskeys> {
+  return {
+    allowed: await organisationAllowsPasskeys(current.user.organisationId),
+    passkeys: await passkeysOfUser(getDb(), current.user.id),
+  };
+}
+
+export type PasskeyRegistrationStart = { options: PublicKeyCredentialCreationOptionsJSON };
+
+/** Options for the browser's registration ceremony, bound to this session. */
+export async function startOwnPasskeyRegistration(
+  current: CurrentSession,
+): Promise<FormState<PasskeyRegistrationStart>> {
+  if (!(await organisationAllowsPasskeys(current.user.organisationId)))
+    return { status: "error", message: passkeyMessages.notAllowed };
+  const result = await registrationOptions(getDb(), {
+    user: current.user,
+    rp: appRelyingParty(),
+    bindingHash: current.session.tokenHash,
+  });
+  if (!result.ok) return { status: "error", message: passkeyMessages.tooMany };
+  return { status: "success", data: { options: result.options } };
+}
+
+/** Verifies and stores the new passkey; audits it and emails the owner. */
+export async function finishOwnPasskeyRegistration(
+  current: CurrentSession,
+  input: { name: string; response: RegistrationResponse },
+): Promise<FormState> {
+  if (!(await organisationAllowsPasskeys(current.user.organisationId)))
+    return { status: "error", message: passkeyMessages.notAllowed };
+  const db = getDb();
+  const result = await verifyRegistration(db, {
+    userId: current.user.id,
+    response: input.response,
+    name: input.name,
+    rp: appRelyingParty(),
+    bindingHash: current.session.tokenHash,
+  });
+  if (!result.ok) {
+    const message = {
+      challenge: passkeyMessages.expired,
+      invalid: passkeyMessages.notVerified,
+      too_many: passkeyMessages.tooMany,
+      duplicate: passkeyMessages.alreadyRegistered,
+    }[result.reason];
+    return { status: "error", message };
+  }
+  await recordActorEvent(db, current, "passkey.added", {
+    targetUserId: current.user.id,
+    details: { passkey: result.passkey.name, passkeyId: result.passkey.id },
+  });
+  await notifyUser(current.user, current.organisation, passkeyAdded({ name: result.passkey.name }));
+  return { status: "success", message: passkeyMessages.added(result.passkey.name) };
+}
+
+export async function renameOwnPasskey(current: CurrentSession, passkeyId: number, name: string): Promise<boolean> {
+  const db = getDb();
+  if (!(await renamePasskey(db, current.user.id, passkeyId, name))) return false;
+  await recordActorEvent(db, current, "passkey.renamed", {
+    targetUserId: current.user.id,
+    details: { passkey: name, passkeyId },
+  });
+  return true;
+}
+
+/** Removes one of the user's own passkeys; false when it is not theirs (or already gone). */
+export async function removeOwnPasskey(current: CurrentSession, passkeyId: number): Promise<string | null> {
+  const db = getDb();
+  const name = await removePasskey(db, current.user.id, passkeyId);
+  if (name === null) return null;
+  await recordActorEvent(db, current, "passkey.removed", {
+    targetUserId: current.user.id,
+    details: { passkey: name, passkeyId },
+  });
+  await notifyUser(current.user, current.organisation, passkeyRemoved({ name }));
+  return name;
+}
