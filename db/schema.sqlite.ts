@@ -30,7 +30,7 @@ export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
 export const TWO_FACTOR_REQUIREMENTS = ["default", "required", "optional", "disabled", "phishing_resistant"] as const;
 export type TwoFactorRequirement = (typeof TWO_FACTOR_REQUIREMENTS)[number];
 
-export const TWO_FACTOR_METHODS = ["totp", "code", "duo"] as const;
+export const TWO_FACTOR_METHODS = ["totp", "code", "duo", "passkey"] as const;
 export type TwoFactorMethod = (typeof TWO_FACTOR_METHODS)[number];
 
 export const CODE_DELIVERIES = ["auto", "sms", "email"] as const;

@@ -40,6 +40,7 @@ const KEY_LABELS: Record<string, string> = {
   allowTotp: "Authenticator app allowed",
   allowCode: "Codes by text or email allowed",
   allowDuo: "Duo allowed",
+  allowPasskey: "Passkeys and security keys allowed",
   duoApiHostname: "Duo API hostname",
 };
 

@@ -83,6 +83,34 @@ export function recoveryCodeUsed(input: { codesLeft: number }): SecurityEmail {
   };
 }
 
+/** A recovery code used by someone who must use a passkey (lib/two-factor/recovery-codes/break-glass-notice.ts). */
+export function recoveryCodeBreakGlass(input: { codesLeft: number }): SecurityEmail {
+  return {
+    subject: "a recovery code was used instead of your passkey",
+    heading: "A recovery code was used instead of your passkey",
+    paragraphs: [
+      `Your organisation requires a passkey or security key, and one of your recovery codes was just used to sign in without one. ${codesLeftText(input.codesLeft)} Your administrators were told.`,
+      `If you lost your passkey or security key, add a new one on your profile: ${appUrl("/profile")}`,
+      `If it was not you, someone has your password and a recovery code: reset your password at ${appUrl("/login/forgot")}`,
+    ],
+  };
+}
+
+/** To each administrator: the organisation's passkey requirement was bypassed with a recovery code. */
+export function recoveryCodeBreakGlassForAdministrator(input: {
+  user: { id: number; email: string; name: string };
+}): SecurityEmail {
+  const { user } = input;
+  return {
+    subject: `${user.name} signed in with a recovery code instead of a passkey`,
+    heading: "A recovery code was used instead of a passkey",
+    paragraphs: [
+      `${user.name} (${user.email}) must use a passkey or security key, and just signed in with a recovery code instead.`,
+      `If they lost their passkey, they can add a new one on their profile. If you do not expect this, check with them and review their account: ${appUrl(`/admin/users/${user.id}`)}`,
+    ],
+  };
+}
+
 // Two-factor authentication changed by an administrator.
 
 export function twoFactorDisabledByAdministrator(input: { actorName: string }): SecurityEmail {

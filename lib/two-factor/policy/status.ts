@@ -25,6 +25,7 @@ const METHOD_PHRASES: Record<SecondFactorMethod, string> = {
   totp: "you enter a code from your authenticator app",
   code: "you enter a code we send by text message or email",
   duo: "you approve the sign-in in Duo",
+  passkey: "Passkey or security key",
 };
 
 /** "you enter a code from your authenticator app or you approve the sign-in in Duo". */

@@ -7,6 +7,7 @@ import {
   duoAvailabilityColumns,
   duoAvailableIn,
   lostOwnFactor,
+  refusedMethods,
   usableMethods,
   type SecondFactorMethod,
 } from "@/lib/two-factor/policy/methods";
@@ -18,7 +19,11 @@ export type UserTwoFactorState = {
   requirement: Requirement;
   /** The second factors the user can use now (set up and allowed). */
   methods: SecondFactorMethod[];
+  /** The user's own factors the phishing-resistant requirement refuses (see refusedMethods). */
+  refusedMethods: SecondFactorMethod[];
   hasFactor: boolean;
+  /** The user has registered at least one passkey or security key. */
+  hasPasskey: boolean;
   hasAuthenticator: boolean;
   /** The user turned codes on themselves (rather than getting them because 2FA is required). */
   codesTurnedOn: boolean;
@@ -33,21 +38,33 @@ export type UserTwoFactorState = {
   setupStage: SetupStage;
 };
 
-/**
- * SQL: whether any role the user holds, directly or through a group, requires
- * 2FA. For queries over `users`: written with explicit table names because
- * Drizzle leaves columns unqualified in single-table selects, where an inner
- * "id" would silently bind to the wrong table.
- */
-export const roleRequiresTwoFactorSql = sql<number>`exists (
-  select 1 from "roles" where "roles"."require_two_factor" = true and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (
+const heldRoleIdsSql = sql`
     select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
     union
     select "group_roles"."role_id" from "group_roles"
       join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
-      where "group_members"."user_id" = "users"."id"
+      where "group_members"."user_id" = "users"."id"`;
+
+/**
+ * SQL: whether any role the user holds, directly or through a group, requires
+ * 2FA (a role requiring phishing-resistant methods requires 2FA too). For
+ * queries over `users`: written with explicit table names because Drizzle
+ * leaves columns unqualified in single-table selects, where an inner "id"
+ * would silently bind to the wrong table.
+ */
+export const roleRequiresTwoFactorSql = sql<number>`exists (
+  select 1 from "roles" where ("roles"."require_two_factor" = true or "roles"."require_phishing_resistant" = true) and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
   )
 )`;
+
+/** SQL: whether any role the user holds, directly or through a group, requires phishing-resistant methods only. */
+export const roleRequiresPhishingResistantSql = sql<number>`exists (
+  select 1 from "roles" where "roles"."require_phishing_resistant" = true and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
+  )
+)`;
+
+/** SQL: whether the user has registered a passkey or security key. */
+export const hasPasskeySql = sql<number>`exists (select 1 from "passkeys" where "passkeys"."user_id" = "users"."id")`;
 
 // Asked on every signed-in request (the guards' setup check): prepared once (see preparedQuery).
 const twoFactorFactsOfUser = preparedQuery((db) =>
@@ -60,6 +77,9 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
       organisationPolicy: organisations.twoFactorPolicy,
       graceDays: organisations.twoFactorGraceDays,
       roleRequiresTwoFactor: roleRequiresTwoFactorSql,
+      roleRequiresPhishingResistant: roleRequiresPhishingResistantSql,
+      allowPasskey: organisations.allowPasskey,
+      hasPasskey: hasPasskeySql,
       allowTotp: organisations.allowTotp,
       allowCode: organisations.allowCode,
       requiredSetupFlow: organisations.requiredSetupFlow,
@@ -82,7 +102,9 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
     return {
       requirement: { level: "disabled" },
       methods: [],
+      refusedMethods: [],
       hasFactor: false,
+      hasPasskey: false,
       hasAuthenticator: false,
       codesTurnedOn: false,
       duoTurnedOn: false,
@@ -96,6 +118,7 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
     ...row,
     isSsoUser: Boolean(row.isSsoUser),
     roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor),
+    roleRequiresPhishingResistant: Boolean(row.roleRequiresPhishingResistant),
     now,
   });
   const methodsInput = {
@@ -105,13 +128,17 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
     codesEnabled: row.codesEnabledAt !== null,
     duoAvailable: duoAvailableIn(row),
     duoEnabled: row.duoEnabledAt !== null,
+    allowPasskey: row.allowPasskey,
+    hasPasskey: Boolean(row.hasPasskey),
     requirement,
   };
   const methods = usableMethods(methodsInput);
   return {
     requirement,
     methods,
+    refusedMethods: refusedMethods(methodsInput),
     hasFactor: methods.length > 0,
+    hasPasskey: methodsInput.hasPasskey,
     hasAuthenticator: methodsInput.hasAuthenticator,
     codesTurnedOn: methodsInput.codesEnabled,
     duoTurnedOn: methodsInput.duoEnabled,
