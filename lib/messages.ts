@@ -63,6 +63,8 @@ export const messages = {
   /** A code (or Duo) offered anyway, by a forged form or an old page. */
   phishingResistantMethodRefused:
     "Your organisation requires a passkey or security key: this code was not accepted. Use your passkey or security key, or one of your recovery codes.",
+  phishingResistantSetupHelp:
+    "Add a passkey or security key to continue. If you cannot, sign out and ask your administrator for help.",
   phishingResistantSetup:
     "Your organisation requires a passkey or security key. Authenticator apps, codes by text message or email and Duo cannot be set up for your account.",
 

@@ -14,6 +14,8 @@ import { requireSession } from "@/lib/auth/guards";
 import { duoNoticeFrom } from "@/lib/two-factor/duo/messages";
 import { setupScreen } from "@/lib/data/required-setup";
 import { SetupGraceNotice } from "@/components/setup-grace-notice";
+import { Notice } from "@/components/ui/notice";
+import { messages } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
 
@@ -24,7 +26,7 @@ export default async function SetupPage({
 }) {
   const current = await requireSession("setup");
   const { user, organisation } = current;
-  const { requirement, duoAvailable } = await setupScreen(current);
+  const { requirement, duoAvailable, phishingResistantOnly } = await setupScreen(current);
   const params = await searchParams;
   const duoNotice = duoNoticeFrom(params.duo);
   // Right after an accepted invitation: greet the newcomer, and name this page as their next step.
@@ -37,20 +39,33 @@ export default async function SetupPage({
         </p>
       ) : null}
       <h1 className="text-xl font-semibold text-slate-900">Set up two-factor authentication</h1>
-      <p className="mt-1 text-sm text-slate-600">
-        {organisation.name} requires a second step at sign-in for {user.email}. Set up an authenticator app on your
-        phone to continue.
-      </p>
-      <SetupGraceNotice requirement={requirement} />
-      <div className="mt-6">
-        <TwoFactorEnableForm
-          startAction={startSetupAction}
-          confirmAction={confirmSetupAction}
-          askPassword={false}
-          finishAction={finishSetupAction}
-        />
-      </div>
-      {duoAvailable ? <DuoSetupChoice notice={duoNotice} /> : null}
+      {phishingResistantOnly ? (
+        // Only a passkey may be set up: no authenticator app, codes or Duo (they would be refused at sign-in).
+        <div className="mt-4 space-y-3">
+          <Notice>
+            <strong className="block font-semibold">{messages.phishingResistantRequired}</strong>
+            {messages.phishingResistantSetup}
+          </Notice>
+          <p className="text-sm text-slate-600">{messages.phishingResistantSetupHelp}</p>
+        </div>
+      ) : (
+        <>
+          <p className="mt-1 text-sm text-slate-600">
+            {organisation.name} requires a second step at sign-in for {user.email}. Set up an authenticator app on your
+            phone to continue.
+          </p>
+          <SetupGraceNotice requirement={requirement} />
+          <div className="mt-6">
+            <TwoFactorEnableForm
+              startAction={startSetupAction}
+              confirmAction={confirmSetupAction}
+              askPassword={false}
+              finishAction={finishSetupAction}
+            />
+          </div>
+          {duoAvailable ? <DuoSetupChoice notice={duoNotice} /> : null}
+        </>
+      )}
       <div className="mt-4 flex items-center justify-center gap-6 border-t border-slate-100 pt-4">
         {requirement.level === "required" && requirement.graceUntil ? <SetupSkipForm action={skipSetupAction} /> : null}
         <SignOutButton action={signOutAction} />
