@@ -139,7 +139,18 @@ export function twoFactorReset(input: { actorName: string; reason: string }): Se
     paragraphs: [
       `${input.actorName} reset two-factor authentication for your account and signed you out everywhere.`,
       `The reason they gave: “${input.reason}”`,
-      "Your authenticator app, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
+      "Your authenticator app, passkeys and security keys, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
+    ],
+  };
+}
+
+export function passkeyRemovedByAdministrator(input: { actorName: string; passkeyName: string }): SecurityEmail {
+  return {
+    subject: "a passkey was removed from your account",
+    heading: "An administrator removed one of your passkeys",
+    paragraphs: [
+      `${input.actorName} removed the passkey or security key “${input.passkeyName}” from your account, for example because the device was lost.`,
+      `It no longer signs you in. You can add a new one on your profile: ${appUrl("/profile")}`,
     ],
   };
 }

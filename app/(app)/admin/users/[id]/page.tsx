@@ -16,6 +16,7 @@ import { SetupLinkCard } from "@/app/(app)/admin/users/[id]/_components/setup-li
 import { Subsection } from "@/app/(app)/admin/users/[id]/_components/subsection";
 import { TwoFactorMethodsCard } from "@/app/(app)/admin/users/[id]/_components/two-factor-methods-card";
 import { UserFactorsTable } from "@/app/(app)/admin/users/[id]/_components/user-factors-table";
+import { UserPasskeysTable } from "@/app/(app)/admin/users/[id]/_components/user-passkeys-table";
 import { UserHeading } from "@/app/(app)/admin/users/[id]/_components/user-heading";
 import { RowActionForm } from "@/components/row-action-form";
 import { SessionList } from "@/components/session-list";
@@ -104,6 +105,13 @@ export default async function AdminUserPage({
               description="The second factors the user set up, when each was added and last used."
             >
               <UserFactorsTable factors={detail.factors} />
+            </Subsection>
+            <Subsection
+              id="passkeys"
+              title="Passkeys and security keys"
+              description="Each one the user added, with its kind. Remove one the user lost."
+            >
+              <UserPasskeysTable user={user} passkeys={detail.passkeys} canRemove={canManage && !isOwnAccount} />
             </Subsection>
             {managed && signsInHere ? <SetupLinkCard userId={user.id} setupLink={managed.setupLink} /> : null}
           </div>
