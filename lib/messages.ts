@@ -64,8 +64,7 @@ export const messages = {
   phishingResistantMethodRefused:
     "Your organisation requires a passkey or security key: this code was not accepted. Use your passkey or security key, or one of your recovery codes.",
   passkeyNotFound: "That passkey is not one of this user’s: it may have been removed already.",
-  passkeyRemovedByAdmin: (name: string) =>
-    `The passkey “${name}” was removed and no longer signs the user in. They were told by email.`,
+  passkeyRemovedByAdmin: "The passkey was removed and no longer signs the user in. They were told by email.",
   phishingResistantSetupHelp:
     "Add a passkey or security key to continue. If you cannot, sign out and ask your administrator for help.",
   phishingResistantSetup:

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formAction } from "@/lib/action";
 import { requirePermission } from "@/lib/auth/guards";
@@ -25,6 +26,7 @@ export const removeUserPasskeyAction = formAction({
       return unchangedState(result);
     }
     revalidatePath(`/admin/users/${input.user}`);
-    return { status: "success", message: messages.passkeyRemovedByAdmin(result.name) };
+    // The row, and its form's answer, are gone with the passkey: the section says it instead.
+    redirect(`/admin/users/${input.user}?passkey=removed#passkeys-title`);
   },
 });
