@@ -59,7 +59,7 @@ export const messages = {
   /** The phishing-resistant requirement (lib/two-factor/policy/requirement.ts): the page's explanation. */
   phishingResistantRequired: "Your organisation requires a passkey or security key",
   phishingResistantExplained:
-    "Your organisation requires a passkey or security key to sign in to your account. Authenticator app codes, codes by text message or email and Duo are not accepted. Use your passkey or security key, or one of your recovery codes.",
+    "Authenticator app codes, codes by text message or email and Duo are not accepted for your account. Use your passkey or security key, or one of your recovery codes.",
   /** A code (or Duo) offered anyway, by a forged form or an old page. */
   phishingResistantMethodRefused:
     "Your organisation requires a passkey or security key: this code was not accepted. Use your passkey or security key, or one of your recovery codes.",
