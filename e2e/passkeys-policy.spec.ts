@@ -116,7 +116,7 @@ test("an administrator allows passkeys and requires them of a role; a holder's r
     const refused = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.type, "two_factor.method_refused"), eq(auditEvents.targetUserId, holder.id)));
+      .where(and(eq(auditEvents.type, "two_factor_method.refused"), eq(auditEvents.targetUserId, holder.id)));
     expect(refused).toHaveLength(1);
     expect(refused[0]!.details).toMatchObject({ method: "totp" });
     await expectNoAxeViolations(holderPage);
@@ -187,7 +187,7 @@ test("an administrator removes a user's lost passkey; a reset removes the rest",
     const removed = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.type, "passkey.removed_by_admin"), eq(auditEvents.targetUserId, member.id)));
+      .where(and(eq(auditEvents.type, "passkey.removed"), eq(auditEvents.targetUserId, member.id)));
     expect(removed).toHaveLength(1);
     expect(removed[0]!).toMatchObject({ actorUserId: admin.id, details: { name: "Work laptop" } });
     expect((await outboxEmails(db, member.email)).map((email) => email.subject)).toContainEqual(

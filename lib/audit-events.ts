@@ -29,7 +29,7 @@ export const AUDIT_EVENT_LABELS = {
   "two_factor.locked": "Second step locked",
   "two_factor.unlocked": "Second step unlocked",
   // A code or Duo offered by someone who must use a passkey or security key (details.method says which).
-  "two_factor.method_refused": "Second step refused: phishing-resistant method required",
+  "two_factor_method.refused": "Second step refused: phishing-resistant method required",
   "two_factor.disabled": "Two-factor authentication turned off",
   "two_factor.reset": "Two-factor authentication reset",
   "two_factor_setup.skipped": "Two-factor setup skipped",
@@ -45,7 +45,8 @@ export const AUDIT_EVENT_LABELS = {
   "duo_bypass.refused": "Duo bypass refused",
   "recovery_code.used": "Recovery code used",
   "recovery_codes.regenerated": "Recovery codes replaced",
-  "passkey.removed_by_admin": "Passkey removed by an administrator",
+  // details.byAdministrator: an administrator removed it from the user's page (a lost device).
+  "passkey.removed": "Passkey removed",
   "trusted_browser.remembered": "Browser remembered",
   "trusted_browser.forgotten": "Browser forgotten",
   "code.sent": "Code sent",

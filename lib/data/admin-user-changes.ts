@@ -169,9 +169,9 @@ export async function removePasskeyOfUser(
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
   const removed = outcome.value;
   if (!removed) return { ok: false, reason: "passkey_not_found" };
-  await recordActorEvent(getDb(), current, "passkey.removed_by_admin", {
+  await recordActorEvent(getDb(), current, "passkey.removed", {
     targetUserId: target.id,
-    details: { passkeyId: input.passkeyId, name: removed.name },
+    details: { passkeyId: input.passkeyId, name: removed.name, byAdministrator: true },
   });
   await notifyUser(
     target,

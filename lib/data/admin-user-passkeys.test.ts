@@ -87,7 +87,7 @@ describe("an administrator removes a user's passkey", () => {
     const result = await removePasskeyOfUser(acme.admin.current, { userId: acme.member.id, passkeyId: acme.passkeyId });
     expect(result).toEqual({ ok: true, name: "Work laptop" });
     expect(await passkeyExists(acme.passkeyId)).toBe(false);
-    const events = await eventsOf("passkey.removed_by_admin");
+    const events = await eventsOf("passkey.removed");
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       actorUserId: acme.admin.id,
@@ -105,7 +105,7 @@ describe("an administrator removes a user's passkey", () => {
       await removePasskeyOfUser(acme.admin.current, { userId: other.member.id, passkeyId: other.passkeyId }),
     ).toEqual({ ok: false, reason: "not_found" });
     expect(await passkeyExists(other.passkeyId)).toBe(true);
-    expect(await eventsOf("passkey.removed_by_admin")).toHaveLength(0);
+    expect(await eventsOf("passkey.removed")).toHaveLength(0);
     expect(sent).toHaveLength(0);
   });
 
@@ -123,7 +123,7 @@ describe("an administrator removes a user's passkey", () => {
     expect(await passkeyExists(other.passkeyId)).toBe(true);
     expect(await passkeyExists(colleaguePasskey)).toBe(true);
     expect(await passkeyExists(acme.passkeyId)).toBe(true);
-    expect(await eventsOf("passkey.removed_by_admin")).toHaveLength(0);
+    expect(await eventsOf("passkey.removed")).toHaveLength(0);
   });
 
   it("refuses, with 403 and an audit row, an administrator who holds less than the user", async () => {

@@ -62,7 +62,7 @@ export async function finishDuoSignIn(
     // A prompt started before the requirement applied: Duo can be phished like a code (NIST SP 800-63B-4 §3.2.5).
     await forgiveAttempt(db, attempt);
     await releaseFactorFailure(db, user.id, reservation);
-    await recordActorEvent(db, current, "two_factor.method_refused", {
+    await recordActorEvent(db, current, "two_factor_method.refused", {
       targetUserId: user.id,
       details: { method: "duo", reason: "phishing_resistant_required" },
     });

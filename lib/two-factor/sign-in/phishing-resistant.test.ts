@@ -106,7 +106,7 @@ describe("phishing-resistant methods only, at the second step", () => {
     });
 
     expect(result).toEqual({ outcome: "method_refused" });
-    const refused = await eventsOf(holder.id, "two_factor.method_refused");
+    const refused = await eventsOf(holder.id, "two_factor_method.refused");
     expect(refused).toHaveLength(1);
     expect(refused[0]!.details).toMatchObject({ method: "totp" });
     expect(await eventsOf(holder.id, "two_factor.succeeded")).toHaveLength(0);
@@ -159,7 +159,7 @@ describe("phishing-resistant methods only, at the second step", () => {
       now: soon,
     });
     expect(result).toEqual({ outcome: "verified", method: "totp" });
-    expect(await eventsOf(other.id, "two_factor.method_refused")).toHaveLength(0);
+    expect(await eventsOf(other.id, "two_factor_method.refused")).toHaveLength(0);
   });
 
   it("an explicit per-user 'required' beats a phishing-resistant role: codes are accepted", async () => {

@@ -181,7 +181,7 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
   if (!normaliseRecoveryCode(input.code)) {
     const { requirement } = await twoFactorStateOfUser(db, user.id, now);
     if (phishingResistantOnly(requirement)) {
-      await audit("two_factor.method_refused", { method: input.method, reason: "phishing_resistant_required" });
+      await audit("two_factor_method.refused", { method: input.method, reason: "phishing_resistant_required" });
       return { outcome: "method_refused" };
     }
   }
