@@ -224,3 +224,22 @@ test("an administrator removes a user's lost passkey; a reset removes the rest",
   });
   serverErrors();
 });
+
+test("required setup offers someone held to phishing-resistant methods no authenticator app, and says why", async ({
+  page,
+  createUser,
+}) => {
+  const serverErrors = failOnServerErrors(page);
+  const user = await createUser({ columns: { twoFactorRequirement: "phishing_resistant" } });
+  await signInWithForm(page, user);
+  await expect(page).toHaveURL("/login/setup");
+  await expect(page.getByText("Your organisation requires a passkey or security key").first()).toBeVisible();
+  await expect(
+    page.getByText("Authenticator apps, codes by text message or email and Duo cannot be set up"),
+  ).toBeVisible();
+  await expect(page.getByRole("button", { name: "Enable two-factor authentication" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.screenshot({ path: `${SHOTS}/setup-explained.png`, fullPage: true });
+  serverErrors();
+});

@@ -65,6 +65,9 @@ export const messages = {
     "Your organisation requires a passkey or security key: this code was not accepted. Use your passkey or security key, or one of your recovery codes.",
   passkeyNotFound: "That passkey is not one of this user’s: it may have been removed already.",
   passkeyRemovedByAdmin: "The passkey was removed and no longer signs the user in. They were told by email.",
+  /** Under the heading phishingResistantRequired on /login/setup. */
+  phishingResistantSetupNotice:
+    "Authenticator apps, codes by text message or email and Duo cannot be set up for your account.",
   phishingResistantSetupHelp:
     "Add a passkey or security key to continue. If you cannot, sign out and ask your administrator for help.",
   phishingResistantSetup:

@@ -44,7 +44,7 @@ export default async function SetupPage({
         <div className="mt-4 space-y-3">
           <Notice>
             <strong className="block font-semibold">{messages.phishingResistantRequired}</strong>
-            {messages.phishingResistantSetup}
+            {messages.phishingResistantSetupNotice}
           </Notice>
           <p className="text-sm text-slate-600">{messages.phishingResistantSetupHelp}</p>
         </div>
