@@ -395,6 +395,7 @@ test("organisation settings: requiring 2FA for everyone sends users without a fa
   await page.getByRole("radio", { name: "Required" }).check();
   await page.getByLabel("Authenticator app (TOTP)").uncheck();
   await page.getByLabel("SMS or email code").uncheck();
+  await page.getByLabel("Passkeys and security keys").uncheck();
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(
     page.getByText("Allow at least one method, or set two-factor authentication to Disabled."),

@@ -11,6 +11,7 @@ import {
   groups,
   organisations,
   outbox,
+  passkeys,
   recoveryCodes,
   roles,
   sessions,
@@ -715,6 +716,19 @@ test("every admin action, forged by a lower administrator at a full administrato
   // A program with every permission: its token is worth stealing or revoking.
   const robot = await createUser({ organisationId: admin.organisationId, permissions: ALL, name: "Deploy robot" });
   const robotToken = await makeApiAccount(db, robot);
+  // The administrator's passkey: "Remove" aimed at it must be refused like everything else.
+  const adminPasskey = (
+    await db
+      .insert(passkeys)
+      .values({
+        userId: admin.id,
+        credentialId: crypto.randomBytes(16).toString("base64url"),
+        publicKey: crypto.randomBytes(32).toString("base64url"),
+        deviceType: "single_device",
+        name: "Admin key",
+      })
+      .returning()
+  )[0]!.id;
   const member = await createUser({ organisationId: admin.organisationId, name: "Mel Member" });
   const deputy = await createUser({
     organisationId: admin.organisationId,
@@ -732,6 +746,7 @@ test("every admin action, forged by a lower administrator at a full administrato
     admin: await accountState(db, admin.id),
     robot: await accountState(db, robot.id),
     adminsGroup: await rolesCarriedBy(db, admins.id),
+    adminPasskeys: await db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, admin.id)),
   });
   const before = await snapshot();
   expect(before.admin.sessions).toHaveLength(1);
@@ -744,6 +759,7 @@ test("every admin action, forged by a lower administrator at a full administrato
     role: administrator.id,
     group: admins.id,
     token: robotToken.id,
+    passkey: adminPasskey,
     name: "X",
     disabled: "yes",
     requirement: "disabled",

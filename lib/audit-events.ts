@@ -28,6 +28,8 @@ export const AUDIT_EVENT_LABELS = {
   "two_factor.skipped": "Second step skipped: remembered browser",
   "two_factor.locked": "Second step locked",
   "two_factor.unlocked": "Second step unlocked",
+  // A code or Duo offered by someone who must use a passkey or security key (details.method says which).
+  "two_factor_method.refused": "Second step refused: phishing-resistant method required",
   "two_factor.disabled": "Two-factor authentication turned off",
   "two_factor.reset": "Two-factor authentication reset",
   "two_factor_setup.skipped": "Two-factor setup skipped",
@@ -52,6 +54,7 @@ export const AUDIT_EVENT_LABELS = {
   "mobile.removed": "Mobile number removed",
   "passkey.added": "Passkey added",
   "passkey.renamed": "Passkey renamed",
+  // details.byAdministrator: an administrator removed it from the user's page (a lost device).
   "passkey.removed": "Passkey removed",
   "passkey.refused": "Passkey refused",
   // The signature counter went back: two copies of one key may be in use (details.credential names it).

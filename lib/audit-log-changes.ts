@@ -33,6 +33,7 @@ const KEY_LABELS: Record<string, string> = {
   removed: "Removed",
   userId: "User",
   requireTwoFactor: "Requires two-factor",
+  requirePhishingResistant: "Requires phishing-resistant methods",
   apiAccount: "API account",
   duoSecretKeyChanged: "Duo secret key changed",
   twoFactorPolicy: "Two-factor policy",
@@ -40,6 +41,7 @@ const KEY_LABELS: Record<string, string> = {
   allowTotp: "Authenticator app allowed",
   allowCode: "Codes by text or email allowed",
   allowDuo: "Duo allowed",
+  allowPasskey: "Passkeys and security keys allowed",
   duoApiHostname: "Duo API hostname",
 };
 

@@ -56,6 +56,22 @@ export const messages = {
   /** While the cap of consecutive failures holds the second factor locked (lib/two-factor/sign-in/factor-lock.ts). */
   secondStepLocked:
     "Your second step is locked after too many wrong attempts. Sign in with one of your recovery codes, or ask an administrator to unlock it.",
+  /** The phishing-resistant requirement (lib/two-factor/policy/requirement.ts): the page's explanation. */
+  phishingResistantRequired: "Your organisation requires a passkey or security key",
+  phishingResistantExplained:
+    "Authenticator app codes, codes by text message or email and Duo are not accepted for your account. Use your passkey or security key, or one of your recovery codes.",
+  /** A code (or Duo) offered anyway, by a forged form or an old page. */
+  phishingResistantMethodRefused:
+    "Your organisation requires a passkey or security key: this code was not accepted. Use your passkey or security key, or one of your recovery codes.",
+  passkeyNotFound: "That passkey is not one of this user’s: it may have been removed already.",
+  passkeyRemovedByAdmin: "The passkey was removed and no longer signs the user in. They were told by email.",
+  /** Under the heading phishingResistantRequired on /login/setup. */
+  phishingResistantSetupNotice:
+    "Authenticator apps, codes by text message or email and Duo cannot be set up for your account.",
+  phishingResistantSetupHelp:
+    "Add a passkey or security key to continue. If you cannot, sign out and ask your administrator for help.",
+  phishingResistantSetup:
+    "Your organisation requires a passkey or security key. Authenticator apps, codes by text message or email and Duo cannot be set up for your account.",
 
   // Sending a code (lib/two-factor/sent-codes/send-outcome-message.ts); never the code itself.
   codeSent: (channel: "sms" | "email", maskedDestination: string) =>

@@ -15,6 +15,7 @@ export async function listRoles(db: Db, organisationId: number) {
       name: roles.name,
       permissions: roles.permissions,
       requireTwoFactor: roles.requireTwoFactor,
+      requirePhishingResistant: roles.requirePhishingResistant,
       holders: sql<number>`(select count(*) from user_roles where user_roles.role_id = ${roles.id})`.mapWith(Number),
     })
     .from(roles)

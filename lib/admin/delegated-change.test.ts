@@ -268,6 +268,31 @@ describe("changes made under the delegation rules", () => {
     expect((await db.select().from(roles).where(eq(roles.id, keeperRole)))[0]!.requireTwoFactor).toBe(true);
   });
 
+  it("nobody lowers their own roles' phishing-resistant requirement to plain 2FA; raising it is fine", async () => {
+    const raise = await delegatedChange(db, {
+      organisationId,
+      actorUserId: roleKeeper,
+      affected: { roleId: keeperRole },
+      edited: { roleId: keeperRole },
+      change: async (tx) =>
+        await tx
+          .update(roles)
+          .set({ requireTwoFactor: true, requirePhishingResistant: true })
+          .where(eq(roles.id, keeperRole)),
+    });
+    expect(raise.ok).toBe(true);
+    const lower = await delegatedChange(db, {
+      organisationId,
+      actorUserId: roleKeeper,
+      affected: { roleId: keeperRole },
+      edited: { roleId: keeperRole },
+      change: async (tx) =>
+        await tx.update(roles).set({ requirePhishingResistant: false }).where(eq(roles.id, keeperRole)),
+    });
+    expect(lower).toEqual({ ok: false, ownTwoFactorLowered: true });
+    expect((await db.select().from(roles).where(eq(roles.id, keeperRole)))[0]!.requirePhishingResistant).toBe(true);
+  });
+
   it("only someone who may act on every member changes what applies to all of them", async () => {
     const settingsOnly = await holder(await role("Settings", ["settings:manage"]));
     expect((await refusalToActOnEveryone(db, organisationId, settingsOnly))?.reason).toBe("above_rank");

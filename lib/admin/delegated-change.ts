@@ -13,7 +13,7 @@ import { signOutSsoUsersNewlyAdmin } from "@/lib/admin/sso-admin-promotion";
 import { ssoAdminsNeedMfa } from "@/lib/env";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { recordRequirementChanges, type RequirementScope } from "@/lib/two-factor/policy/requirement-starts";
-import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
+import { roleRequiresPhishingResistantSql, roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
 import { jsonArrayLength } from "@/db/portable-sql";
 
 /*
@@ -217,7 +217,7 @@ export async function delegatedChange<T>(
         // predate a permission, say) can still act: only losing the last one is refused.
         if (administratorsBefore > 0 && (await countFullAdministrators(tx, input.organisationId, after)) === 0)
           throw new Undo({ ok: false, lastAdministrator: true });
-        if (actorRequiredBefore && !(await rolesRequireTwoFactor(tx, input.actorUserId)))
+        if ((await rolesRequireTwoFactor(tx, input.actorUserId)) < actorRequiredBefore)
           throw new Undo({ ok: false, ownTwoFactorLowered: true });
         // Sessions opened without the identity provider's MFA must not become an administrator's (lib/admin/sso-admin-promotion.ts).
         if (ssoAdminsNeedMfa()) {
@@ -277,9 +277,20 @@ async function stillThere(
 }
 
 /** Whether a role the user holds, directly or through a group, requires 2FA. */
-async function rolesRequireTwoFactor(db: Executor, userId: number): Promise<boolean> {
-  const row = (await db.select({ required: roleRequiresTwoFactorSql }).from(users).where(eq(users.id, userId)))[0];
-  return Boolean(row?.required);
+/**
+ * How much the user's roles require of their second factor: 0 nothing, 1
+ * two-factor authentication, 2 phishing-resistant methods only. An
+ * administrator may not lower their own (another administrator can).
+ */
+async function rolesRequireTwoFactor(db: Executor, userId: number): Promise<number> {
+  const row = (
+    await db
+      .select({ required: roleRequiresTwoFactorSql, phishingResistant: roleRequiresPhishingResistantSql })
+      .from(users)
+      .where(eq(users.id, userId))
+  )[0];
+  if (row?.phishingResistant) return 2;
+  return row?.required ? 1 : 0;
 }
 
 async function carriedBy(

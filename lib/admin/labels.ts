@@ -12,5 +12,7 @@ export const REQUIREMENT_LABELS: Record<Requirement["level"], string> = {
 /** The requirement as shown for one user: an exemption says why. */
 export function requirementLabel(requirement: Requirement): string {
   if (requirement.level === "exempt" && requirement.reason === "sso") return "Exempt (signs in with SSO)";
+  if (requirement.level === "required" && requirement.phishingResistantOnly)
+    return "Required (phishing-resistant methods only)";
   return REQUIREMENT_LABELS[requirement.level];
 }

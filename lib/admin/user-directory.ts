@@ -9,7 +9,8 @@ import {
   usableMethods,
   type SecondFactorMethod,
 } from "@/lib/two-factor/policy/methods";
-import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
+import { roleRequiresPhishingResistantSql, roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
+import { hasPasskeySql } from "@/lib/webauthn/passkeys";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { twoFactorEnrolment, type TwoFactorEnrolment } from "@/lib/admin/two-factor-enrolment";
 import { caseless, caselessText, hidesFromIndex, nullsAsSmallest } from "@/db/portable-sql";
@@ -127,6 +128,7 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
         graceDays: organisations.twoFactorGraceDays,
         allowTotp: organisations.allowTotp,
         allowCode: organisations.allowCode,
+        allowPasskey: organisations.allowPasskey,
         ...duoAvailabilityColumns,
       })
       .from(organisations)
@@ -148,6 +150,8 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
       requiredSince: users.twoFactorRequiredSince,
       hasTotp: hasConfirmedAuthenticatorSql,
       roleRequires: roleRequiresTwoFactorSql,
+      roleRequiresPhishingResistant: roleRequiresPhishingResistantSql,
+      hasPasskey: hasPasskeySql,
       codesEnabledAt: users.codesEnabledAt,
       mobileVerifiedAt: users.mobileVerifiedAt,
       codeDelivery: users.codeDelivery,
@@ -181,6 +185,7 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
         isSsoUser: row.ssoSubject !== null,
         userOverride: row.userOverride,
         roleRequiresTwoFactor: Boolean(row.roleRequires),
+        roleRequiresPhishingResistant: Boolean(row.roleRequiresPhishingResistant),
         organisationPolicy: organisation.policy,
         graceDays: organisation.graceDays,
         requiredSince: row.requiredSince,
@@ -193,6 +198,8 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
         codesEnabled: row.codesEnabledAt !== null,
         duoAvailable: duoAvailableIn(organisation),
         duoEnabled: row.duoEnabledAt !== null,
+        allowPasskey: organisation.allowPasskey,
+        hasPasskey: Boolean(row.hasPasskey),
         requirement,
       });
       return {

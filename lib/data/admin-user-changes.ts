@@ -11,8 +11,10 @@ import { adminTarget, changeAsActor, notInOrganisation, type Unchanged } from "@
 import { notifyUser } from "@/lib/messaging/notify";
 import { dismissPendingRequest, noticeExpiredRequests, resolvePendingRequests } from "@/lib/recovery/requests";
 import { removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
+import { deletePasskeyOfUser, deletePasskeysOfUser } from "@/lib/admin/user-passkeys";
 import { clearFactorFailures } from "@/lib/two-factor/sign-in/factor-lock";
 import {
+  passkeyRemovedByAdministrator,
   secondFactorUnlocked,
   twoFactorDisabledByAdministrator,
   twoFactorRequirementChanged,
@@ -120,6 +122,8 @@ export async function resetTwoFactor(
     affected: { userIds: [target.id] },
     change: async (tx) => {
       await removeSecondFactors(tx, target.id);
+      // Passkeys too: a reset is for a lost or compromised device, and a passkey lives on one.
+      const passkeysRemoved = await deletePasskeysOfUser(tx, target.id);
       // A reset answers the user's recovery requests: closed with it, in this transaction.
       await noticeExpiredRequests(tx, current.organisation.id);
       const resolved = await resolvePendingRequests(tx, {
@@ -127,14 +131,14 @@ export async function resetTwoFactor(
         userId: target.id,
         closedByUserId: current.user.id,
       });
-      return { ended: await signOutUserEverywhere(tx, target.id), resolved };
+      return { ended: await signOutUserEverywhere(tx, target.id), resolved, passkeysRemoved };
     },
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
-  const { ended, resolved } = outcome.value;
+  const { ended, resolved, passkeysRemoved } = outcome.value;
   await recordActorEvent(getDb(), current, "two_factor.reset", {
     targetUserId: target.id,
-    details: { sessionsEnded: ended, reason: reason.data, recoveryRequestsResolved: resolved.length },
+    details: { sessionsEnded: ended, reason: reason.data, recoveryRequestsResolved: resolved.length, passkeysRemoved },
   });
   for (const request of resolved)
     await recordActorEvent(getDb(), current, "recovery_request.resolved", {
@@ -143,6 +147,38 @@ export async function resetTwoFactor(
     });
   await notifyUser(target, current.organisation, twoFactorReset({ actorName: current.user.name, reason: reason.data }));
   return { ok: true };
+}
+
+/**
+ * "Remove" on one of the user's passkeys (a lost device): under the same
+ * permission and rank checks as resetting two-factor authentication. The
+ * passkey id is checked to be this user's, and the user to be of the actor's
+ * organisation; any other id removes nothing and reads as not found.
+ */
+export async function removePasskeyOfUser(
+  current: CurrentSession,
+  input: { userId: number; passkeyId: number },
+): Promise<Done<{ name: string }> | Unchanged | { ok: false; reason: "passkey_not_found" }> {
+  // Your own passkeys are removed on /profile, after confirming access.
+  const target = await adminTarget(current, input.userId, "passkey.remove", { ownAccount: "refuse" });
+  if (!target) return notInOrganisation;
+  const outcome = await changeAsActor(current, "passkey.remove", {
+    affected: { userIds: [target.id] },
+    change: async (tx) => await deletePasskeyOfUser(tx, target.id, input.passkeyId),
+  });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+  const removed = outcome.value;
+  if (!removed) return { ok: false, reason: "passkey_not_found" };
+  await recordActorEvent(getDb(), current, "passkey.removed", {
+    targetUserId: target.id,
+    details: { passkeyId: input.passkeyId, name: removed.name, byAdministrator: true },
+  });
+  await notifyUser(
+    target,
+    current.organisation,
+    passkeyRemovedByAdministrator({ actorName: current.user.name, passkeyName: removed.name }),
+  );
+  return { ok: true, name: removed.name };
 }
 
 /** Ends every session of the user; signing yourself out everywhere is harmless, so allowed here as on /profile. */

@@ -5,6 +5,7 @@ import { accessReach } from "@/lib/admin/delegated-change";
 import { missingPermissions } from "@/lib/admin/delegation";
 import { recentSignInsOfUser, type RecentSignIn } from "@/lib/admin/recent-sign-ins";
 import { factorsOfUser, type FactorView } from "@/lib/admin/user-factors";
+import { passkeysOfUser, type PasskeyView } from "@/lib/admin/user-passkeys";
 import { findUserInOrganisation, rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { listApiTokens, type ApiTokenListItem } from "@/lib/api/tokens";
 import { getCurrentPermissions, type CurrentSession } from "@/lib/auth/guards";
@@ -60,6 +61,8 @@ export type AdminUserDetail = {
   codes: { channel: "sms" | "email"; maskedDestination: string };
   lock: FactorLock | null;
   factors: FactorView[];
+  /** The user's passkeys and security keys ("Passkeys and security keys"). */
+  passkeys: PasskeyView[];
   sessions: SessionView[];
   recentSignIns: RecentSignIn[];
   invitation: PendingInvitation | null;
@@ -118,6 +121,7 @@ export async function adminUserDetail(current: CurrentSession, userId: number): 
     codes: { channel: plan.channel, maskedDestination: maskDestination(plan.channel, plan.destination) },
     lock: await secondFactorLock(db, found.id),
     factors: await factorsOfUser(db, found.id),
+    passkeys: await passkeysOfUser(db, found.id),
     sessions: await listSessionsOfUser(db, found.id),
     recentSignIns: await recentSignInsOfUser(db, organisationId, found.id),
     invitation: await findPendingInvitation(db, organisationId, found.id),

@@ -32,6 +32,7 @@ export type OrganisationSettings = {
   allowTotp: boolean;
   allowCode: boolean;
   allowDuo: boolean;
+  allowPasskey: boolean;
   twoFactorGraceDays: number;
   requiredSetupFlow: "on_screen" | "emailed_link";
   duoIntegrationKey: string | null;
@@ -66,6 +67,7 @@ export async function getSettingsPage(current: CurrentSession): Promise<Settings
         allowTotp: organisations.allowTotp,
         allowCode: organisations.allowCode,
         allowDuo: organisations.allowDuo,
+        allowPasskey: organisations.allowPasskey,
         twoFactorGraceDays: organisations.twoFactorGraceDays,
         requiredSetupFlow: organisations.requiredSetupFlow,
         duoIntegrationKey: organisations.duoIntegrationKey,
@@ -143,6 +145,7 @@ export async function saveOrganisationSettings(
     allowTotp: input.allowTotp,
     allowCode: input.allowCode,
     allowDuo: input.allowDuo,
+    allowPasskey: input.allowPasskey,
     twoFactorGraceDays: input.twoFactorGraceDays,
     requiredSetupFlow: input.requiredSetupFlow,
     duoIntegrationKey: input.duoIntegrationKey || null,

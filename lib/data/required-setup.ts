@@ -7,6 +7,7 @@ import { deleteSession, demoteSessionToSetup, rotateSession } from "@/lib/auth/s
 import { consumeEmailLink, liveEmailLinkOfSession } from "@/lib/email-links";
 import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator-app/credentials";
 import type { Requirement } from "@/lib/two-factor/policy/requirement";
+import { phishingResistantOnly } from "@/lib/two-factor/policy/methods";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import {
   checkSignInSetupLink,
@@ -54,12 +55,13 @@ export async function startRequiredSetup(current: CurrentSession): Promise<strin
   return homeOf(setupStage);
 }
 
-export type SetupScreen = { requirement: Requirement; duoAvailable: boolean };
+/** `phishingResistantOnly`: only a passkey or security key may be set up (no app, no Duo). */
+export type SetupScreen = { requirement: Requirement; duoAvailable: boolean; phishingResistantOnly: boolean };
 
 /** /login/setup: the requirement (for the grace notice) and whether Duo may be set up instead. */
 export async function setupScreen(current: CurrentSession): Promise<SetupScreen> {
   const { requirement, duoAvailable } = await twoFactorStateOfUser(getDb(), current.user.id);
-  return { requirement, duoAvailable };
+  return { requirement, duoAvailable, phishingResistantOnly: phishingResistantOnly(requirement) };
 }
 
 /** Whether the user has confirmed an authenticator app (setup may then finish). */

@@ -23,6 +23,8 @@ export type RoleSummary = {
   name: string;
   permissions: Permission[];
   requireTwoFactor: boolean;
+  /** Its holders must use passkeys or security keys (implies requireTwoFactor). */
+  requirePhishingResistant: boolean;
   /** People who hold it, directly or through a group, each once. */
   holders: number;
   /** False when it carries, or its holders hold, permissions the actor lacks (lib/admin/delegation.ts). */
@@ -67,6 +69,7 @@ export async function getRolePage(current: CurrentSession, roleId: number): Prom
       name: role.name,
       permissions: role.permissions,
       requireTwoFactor: role.requireTwoFactor,
+      requirePhishingResistant: role.requirePhishingResistant,
       holders: holderList.length,
       editable: reach.mayEditRole(role.id),
     },
@@ -118,20 +121,33 @@ export async function createRole(current: CurrentSession, name: string): Promise
 
 export async function updateRole(
   current: CurrentSession,
-  input: { roleId: number; name: string; permissions: Permission[]; requireTwoFactor: boolean },
+  input: {
+    roleId: number;
+    name: string;
+    permissions: Permission[];
+    requireTwoFactor: boolean;
+    /** Unchanged when left out. */
+    requirePhishingResistant?: boolean;
+  },
 ): Promise<AccessWrite> {
   const db = getDb();
   const role = await findRole(db, current.organisation.id, input.roleId);
   if (!role) return { ok: false, reason: "not_found" };
   if (await nameTaken(db, roles, current.organisation.id, input.name, role.id))
     return { ok: false, reason: "name_taken" };
-  const { name, permissions, requireTwoFactor } = input;
+  const { name, permissions } = input;
+  const requirePhishingResistant = input.requirePhishingResistant ?? role.requirePhishingResistant;
+  // Phishing-resistant methods only is a kind of two-factor requirement: it implies the box above it.
+  const requireTwoFactor = input.requireTwoFactor || requirePhishingResistant;
   // Editing a role acts on everyone who holds it, and it may be given later: nothing in it beyond the actor's own.
   const outcome = await changeAsActor(current, "role.update", {
     affected: { roleId: role.id },
     edited: { roleId: role.id },
     change: async (tx) =>
-      await tx.update(roles).set({ name, permissions, requireTwoFactor }).where(eq(roles.id, role.id)),
+      await tx
+        .update(roles)
+        .set({ name, permissions, requireTwoFactor, requirePhishingResistant })
+        .where(eq(roles.id, role.id)),
   });
   if (!outcome.ok) return { ok: false, reason: "refused", state: outcome.state };
   // What changed, before and after (read as "before → after" in the audit log, lib/audit-log-changes.ts).
@@ -140,8 +156,9 @@ export async function updateRole(
     // In the form's order, so a role stored in another order does not read as changed.
     permissions: PERMISSIONS.filter((permission) => role.permissions.includes(permission)).join(","),
     requireTwoFactor: role.requireTwoFactor,
+    requirePhishingResistant: role.requirePhishingResistant,
   };
-  const now = { name, permissions: permissions.join(","), requireTwoFactor };
+  const now = { name, permissions: permissions.join(","), requireTwoFactor, requirePhishingResistant };
   const changed = (Object.keys(now) as Array<keyof typeof now>).filter((key) => was[key] !== now[key]);
   await recordActorEvent(db, current, "role.updated", {
     details: {

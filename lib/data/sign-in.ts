@@ -80,6 +80,8 @@ export type SecondFactorScreen =
       notice: CodeNotice | null;
       /** How "send me a code instead" would send it, when that is offered. */
       codeChannel: "sms" | "email" | null;
+      /** Only a passkey or security key, or a recovery code, is accepted (the page says why). */
+      phishingResistantOnly: boolean;
     };
 
 /** The second step of signing in as `requested` (a query parameter, trusted only when it is one of the user's methods). */
@@ -92,14 +94,14 @@ export async function secondFactorScreen(
   if (await secondFactorLock(db, user.id)) return { locked: "until_unlocked" };
   const until = await lockedUntilNow(db, await secondFactorLimitKey(db, user.id));
   if (until) return { locked: "for_a_while", until };
-  const { methods, preferredMethod, codesBarredByReset } = await challengeMethods(db, user.id);
+  const { methods, preferredMethod, codesBarredByReset, phishingResistantOnly } = await challengeMethods(db, user.id);
   const method = methods.find((candidate) => candidate === requested) ?? startingMethod(methods, preferredMethod);
   const notice =
     method === "code" ? await codeNotice(db, { userId: user.id, sessionTokenHash: session.tokenHash }) : null;
   const otherMethods = methods.filter((candidate): candidate is SecondFactorMethod => candidate !== method);
   const recipient = otherMethods.includes("code") ? await codeRecipientOf(db, user.id) : null;
   const codeChannel = recipient ? planSecondFactorDelivery(recipient).channel : null;
-  return { locked: false, method, otherMethods, codesBarredByReset, notice, codeChannel };
+  return { locked: false, method, otherMethods, codesBarredByReset, notice, codeChannel, phishingResistantOnly };
 }
 
 export type PendingRecoveryRequest = { createdAt: Date; expiresAt: Date };

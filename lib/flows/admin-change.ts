@@ -36,7 +36,7 @@ export async function refuse(
 }
 
 const OWN_TWO_FACTOR_MESSAGE =
-  "This would stop two-factor authentication being required of you. Another administrator can make that change.";
+  "This would lower the two-factor authentication required of you. Another administrator can make that change.";
 
 export type AdminTarget = NonNullable<Awaited<ReturnType<typeof findUserInOrganisation>>>;
 

@@ -15,6 +15,8 @@ import {
 import { groupSecret, totpUri } from "@/lib/two-factor/authenticator-app/totp";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { fieldError, messages } from "@/lib/messages";
+import { phishingResistantOnly } from "@/lib/two-factor/policy/methods";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 /*
  * Enrolling an authenticator app, shared by /profile (signed in) and
@@ -39,6 +41,9 @@ export async function beginEnrolment({ user, organisation }: CurrentSession): Pr
       .where(eq(organisations.id, organisation.id))
   )[0]!;
   if (!allowTotp) return { status: "error", message: "Your organisation does not allow authenticator apps." };
+  // It would never be accepted at sign-in (lib/two-factor/sign-in/second-factor-check.ts).
+  if (phishingResistantOnly((await twoFactorStateOfUser(db, user.id)).requirement))
+    return { status: "error", message: messages.phishingResistantSetup };
   const started = await startAuthenticatorEnrolment(db, user.id, appKeyRing());
   if (!started.ok) return { status: "error", message: "Two-factor authentication is already on." };
   // The issuer and account name the entry in the app: "Acme (ada@acme.test)".

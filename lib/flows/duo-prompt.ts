@@ -6,6 +6,9 @@ import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { duoMessage } from "@/lib/two-factor/duo/messages";
 import { beginDuoPrompt } from "@/lib/two-factor/duo/prompt";
+import { messages } from "@/lib/messages";
+import { phishingResistantOnly } from "@/lib/two-factor/policy/methods";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import type { DuoPurpose } from "@/lib/two-factor/duo/states";
 
 /** For the server actions that start a Duo round trip: off to Duo, or a plain message when Duo cannot be used now. */
@@ -15,6 +18,10 @@ export async function redirectToDuoPrompt(
   rememberBrowser = false,
 ): Promise<FormState> {
   const db = getDb();
+  // Duo would never be accepted at sign-in from someone who must use a passkey: not set up either.
+  if (purpose === "enrol" && phishingResistantOnly((await twoFactorStateOfUser(db, current.user.id)).requirement)) {
+    return { status: "error", message: messages.phishingResistantSetup };
+  }
   const started = await beginDuoPrompt(db, {
     user: current.user,
     sessionTokenHash: current.session.tokenHash,

@@ -11,6 +11,7 @@ import { fieldError, messages } from "@/lib/messages";
 import { isCodeMethod, startingMethod } from "@/lib/two-factor/policy/methods";
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
 import { recoveryCodeUsedPath, tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-codes/used-notice";
+import { announceBreakGlass } from "@/lib/two-factor/recovery-codes/break-glass-notice";
 import { liveCode } from "@/lib/two-factor/sent-codes/codes";
 import { sendOutcomeMessage } from "@/lib/two-factor/sent-codes/send-outcome-message";
 import { challengeMethods, sendSecondFactorCode } from "@/lib/two-factor/sent-codes/sign-in-recipient";
@@ -45,7 +46,7 @@ export async function verifySecondFactorStep(
 ): Promise<FormState> {
   const { user, organisation, session, context } = current;
   const db = getDb();
-  const { methods, preferredMethod } = await challengeMethods(db, user.id);
+  const { methods, preferredMethod, phishingResistantOnly } = await challengeMethods(db, user.id);
   // A code typed while Duo is the starting method is for the user's first code method (or a recovery code).
   const starting = startingMethod(methods, preferredMethod);
   const { requested } = input;
@@ -63,7 +64,7 @@ export async function verifySecondFactorStep(
     keys: appKeyRing(),
     context,
   });
-  if (result.outcome !== "verified" && result.outcome !== "locked") {
+  if (result.outcome === "wrong" || result.outcome === "session_ended") {
     if (result.factorLocked) await announceFactorLock(db, user, organisation);
     else if (result.lockedUntil) await warnOwnerOfLockout(user, organisation);
   }
@@ -74,6 +75,8 @@ export async function verifySecondFactorStep(
   }
 
   switch (result.outcome) {
+    case "method_refused":
+      return fieldError("code", messages.phishingResistantMethodRefused);
     case "locked":
       if (!result.retryAt) return { status: "error", message: messages.secondStepLocked };
       return { status: "error", message: messages.tooManyWrongCodes(result.retryAt) };
@@ -92,7 +95,10 @@ export async function verifySecondFactorStep(
   });
   if (result.method !== "recovery_code" || next === "/login") redirect(next);
   // A lost factor, probably: tell the owner, and offer to set up a new one before anything else.
-  await tellOwnerRecoveryCodeUsed(user, organisation, (await recoveryCodeSupply(db, user.id)).left);
+  const codesLeft = (await recoveryCodeSupply(db, user.id)).left;
+  // Break-glass past a passkey requirement: the administrators hear of it too.
+  if (phishingResistantOnly) await announceBreakGlass(db, user, organisation, codesLeft);
+  else await tellOwnerRecoveryCodeUsed(user, organisation, codesLeft);
   redirect(recoveryCodeUsedPath(next));
 }
 

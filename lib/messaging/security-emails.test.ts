@@ -119,16 +119,16 @@ describe("security emails", () => {
   it("twoFactorReset", () => {
     expect(emails.twoFactorReset({ actorName: "Ada", reason: "Lost her phone; checked by video call" }))
       .toMatchInlineSnapshot(`
-      {
-        "heading": "An administrator reset your two-factor authentication",
-        "paragraphs": [
-          "Ada reset two-factor authentication for your account and signed you out everywhere.",
-          "The reason they gave: “Lost her phone; checked by video call”",
-          "Your authenticator app, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
-        ],
-        "subject": "two-factor authentication was reset",
-      }
-    `);
+        {
+          "heading": "An administrator reset your two-factor authentication",
+          "paragraphs": [
+            "Ada reset two-factor authentication for your account and signed you out everywhere.",
+            "The reason they gave: “Lost her phone; checked by video call”",
+            "Your authenticator app, passkeys and security keys, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
+          ],
+          "subject": "two-factor authentication was reset",
+        }
+      `);
   });
   it("twoFactorTurnedOffForOrganisation", () => {
     expect(emails.twoFactorTurnedOffForOrganisation({ actorName: "Ada" })).toMatchInlineSnapshot(`
@@ -408,5 +408,19 @@ describe("security emails", () => {
         "url": "https://twofold.example.com/link#token",
       }
     `);
+  });
+  it("recoveryCodeBreakGlass, which says the administrators were told", () => {
+    expect(emails.recoveryCodeBreakGlass({ codesLeft: 4 }).paragraphs[0]).toContain("Your administrators were told.");
+  });
+  it("recoveryCodeBreakGlassForAdministrator names the user and links to their page", () => {
+    const email = emails.recoveryCodeBreakGlassForAdministrator({
+      user: { id: 7, email: "grace@example.com", name: "Grace" },
+    });
+    expect(email.subject).toBe("Grace signed in with a recovery code instead of a passkey");
+    expect(email.paragraphs.join(" ")).toContain("/admin/users/7");
+  });
+  it("passkeyRemovedByAdministrator names the passkey and who removed it", () => {
+    const email = emails.passkeyRemovedByAdministrator({ actorName: "Ada", passkeyName: "Work laptop" });
+    expect(email.paragraphs[0]).toContain("Ada removed the passkey or security key “Work laptop”");
   });
 });

@@ -100,6 +100,34 @@ export function recoveryCodeUsed(input: { codesLeft: number }): SecurityEmail {
   };
 }
 
+/** A recovery code used by someone who must use a passkey (lib/two-factor/recovery-codes/break-glass-notice.ts). */
+export function recoveryCodeBreakGlass(input: { codesLeft: number }): SecurityEmail {
+  return {
+    subject: "a recovery code was used instead of your passkey",
+    heading: "A recovery code was used instead of your passkey",
+    paragraphs: [
+      `Your organisation requires a passkey or security key, and one of your recovery codes was just used to sign in without one. ${codesLeftText(input.codesLeft)} Your administrators were told.`,
+      `If you lost your passkey or security key, add a new one on your profile: ${appUrl("/profile")}`,
+      `If it was not you, someone has your password and a recovery code: reset your password at ${appUrl("/login/forgot")}`,
+    ],
+  };
+}
+
+/** To each administrator: the organisation's passkey requirement was bypassed with a recovery code. */
+export function recoveryCodeBreakGlassForAdministrator(input: {
+  user: { id: number; email: string; name: string };
+}): SecurityEmail {
+  const { user } = input;
+  return {
+    subject: `${user.name} signed in with a recovery code instead of a passkey`,
+    heading: "A recovery code was used instead of a passkey",
+    paragraphs: [
+      `${user.name} (${user.email}) must use a passkey or security key, and just signed in with a recovery code instead.`,
+      `If they lost their passkey, they can add a new one on their profile. If you do not expect this, check with them and review their account: ${appUrl(`/admin/users/${user.id}`)}`,
+    ],
+  };
+}
+
 // Two-factor authentication changed by an administrator.
 
 export function twoFactorDisabledByAdministrator(input: { actorName: string }): SecurityEmail {
@@ -128,7 +156,18 @@ export function twoFactorReset(input: { actorName: string; reason: string }): Se
     paragraphs: [
       `${input.actorName} reset two-factor authentication for your account and signed you out everywhere.`,
       `The reason they gave: “${input.reason}”`,
-      "Your authenticator app, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
+      "Your authenticator app, passkeys and security keys, sign-in codes, recovery codes and remembered browsers no longer work; you will set them up again.",
+    ],
+  };
+}
+
+export function passkeyRemovedByAdministrator(input: { actorName: string; passkeyName: string }): SecurityEmail {
+  return {
+    subject: "a passkey was removed from your account",
+    heading: "An administrator removed one of your passkeys",
+    paragraphs: [
+      `${input.actorName} removed the passkey or security key “${input.passkeyName}” from your account, for example because the device was lost.`,
+      `It no longer signs you in. You can add a new one on your profile: ${appUrl("/profile")}`,
     ],
   };
 }

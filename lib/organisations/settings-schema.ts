@@ -13,6 +13,7 @@ export const organisationSettingsSchema = z
     allowTotp: checkbox,
     allowCode: checkbox,
     allowDuo: checkbox,
+    allowPasskey: checkbox,
     twoFactorGraceDays: z.coerce
       .number({ error: "Enter a number of days." })
       .int({ error: "Enter a whole number of days." })
@@ -34,9 +35,17 @@ export const organisationSettingsSchema = z
     /** "Apply NIST AAL2 preset": the same save, with the AAL2 session limits. */
     preset: z.literal("nist_aal2").optional(),
   })
-  .refine((input) => input.twoFactorPolicy === "disabled" || input.allowTotp || input.allowCode || input.allowDuo, {
-    error: "Allow at least one method, or set two-factor authentication to Disabled.",
-    path: ["allowTotp"],
-  });
+  .refine(
+    (input) =>
+      input.twoFactorPolicy === "disabled" ||
+      input.allowTotp ||
+      input.allowCode ||
+      input.allowDuo ||
+      input.allowPasskey,
+    {
+      error: "Allow at least one method, or set two-factor authentication to Disabled.",
+      path: ["allowTotp"],
+    },
+  );
 
 export type OrganisationSettingsInput = z.infer<typeof organisationSettingsSchema>;

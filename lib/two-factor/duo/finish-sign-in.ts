@@ -17,6 +17,8 @@ import {
 import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
 import { warnOwnerOfLockout } from "@/lib/two-factor/sign-in/lockout-notice";
 import { completeSecondFactor } from "@/lib/flows/sign-in-completion";
+import { phishingResistantOnly } from "@/lib/two-factor/policy/methods";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 const refused = (notice: DuoNotice) => `/login/two-factor?method=duo&duo=${notice}`;
 
@@ -52,6 +54,20 @@ export async function finishDuoSignIn(
   }
 
   const result = await finishDuoPrompt(db, { user, sessionTokenHash: session.tokenHash, ...answer });
+  if (
+    result.ok &&
+    result.purpose === "sign_in" &&
+    phishingResistantOnly((await twoFactorStateOfUser(db, user.id)).requirement)
+  ) {
+    // A prompt started before the requirement applied: Duo can be phished like a code (NIST SP 800-63B-4 §3.2.5).
+    await forgiveAttempt(db, attempt);
+    await releaseFactorFailure(db, user.id, reservation);
+    await recordActorEvent(db, current, "two_factor_method.refused", {
+      targetUserId: user.id,
+      details: { method: "duo", reason: "phishing_resistant_required" },
+    });
+    return "/login/two-factor";
+  }
   if (result.ok && result.purpose === "sign_in") {
     const { proof } = result;
     const duoDetails = { method: "duo", duoFactor: proof.factor ?? "none", duoReason: proof.reason };

@@ -8,9 +8,11 @@ const base: MethodsInput = {
   codesEnabled: false,
   duoAvailable: true,
   duoEnabled: false,
+  allowPasskey: true,
+  hasPasskey: false,
   requirement: { level: "optional" },
 };
-const required: MethodsInput["requirement"] = { level: "required", graceUntil: null };
+const required: MethodsInput["requirement"] = { level: "required", graceUntil: null, phishingResistantOnly: false };
 
 describe("Duo in the methods rule", () => {
   it.each([

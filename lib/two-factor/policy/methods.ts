@@ -48,12 +48,32 @@ export type MethodsInput = {
   duoAvailable: boolean;
   /** The user completed a Duo prompt to turn Duo on. */
   duoEnabled: boolean;
-  /** The user registered a passkey or security key (whether or not the organisation allows them now). */
-  hasPasskey?: boolean;
-  /** The organisation allows passkeys and security keys. */
-  allowPasskey?: boolean;
+  /** The organisation allows passkeys and security keys (organisations.allowPasskey). */
+  allowPasskey: boolean;
+  /** The user has at least one registered passkey or security key. */
+  hasPasskey: boolean;
   requirement: Requirement;
 };
+
+/** Whether only phishing-resistant methods are accepted from the user (see effectiveTwoFactorRequirement). */
+export function phishingResistantOnly(requirement: Requirement): boolean {
+  return requirement.level === "required" && requirement.phishingResistantOnly;
+}
+
+/**
+ * The user's own factors that the phishing-resistant requirement refuses
+ * (their authenticator app, codes they turned on, Duo): they still have
+ * them, so the sign-in asks for a second step and says why these no longer
+ * do, rather than offering a password-only way to a new factor.
+ */
+export function refusedMethods(input: MethodsInput): SecondFactorMethod[] {
+  if (!phishingResistantOnly(input.requirement)) return [];
+  const refused: SecondFactorMethod[] = [];
+  if (input.hasAuthenticator) refused.push("totp");
+  if (input.codesEnabled) refused.push("code");
+  if (input.duoAvailable && input.duoEnabled) refused.push("duo");
+  return refused;
+}
 
 /**
  * The second factors a user can use now.
@@ -64,20 +84,26 @@ export type MethodsInput = {
  *   They need no setup for a user who is required to use 2FA and has no app:
  *   everyone has an email address. A user with an app gets codes only by
  *   turning them on, so a mailbox is never a silent way around their app.
- * - A passkey needs the organisation to allow passkeys: a user with one
- *   gets codes only by turning them on, like an app or Duo user.
  * - Duo needs the user to have turned it on (enrolment happens inside Duo)
  *   and the organisation to allow and configure it: Twofold cannot ask Duo
  *   without the keys. A Duo user, like an app user, gets codes only by
  *   turning them on, so a mailbox is never a silent way around Duo either.
  *   If Duo stops being usable and it was their only factor, lostOwnFactor
  *   sends them to setup rather than letting a password alone in.
+ * - A passkey counts when the organisation allows passkeys and the user has
+ *   registered one; it is the user's own factor, so no silent codes either.
+ * - "Phishing-resistant methods only": a passkey and nothing else (NIST
+ *   SP 800-63B-4 §3.2.5: codes typed into a page can be relayed by a proxy
+ *   page; a passkey is bound to the origin). The requirement allows passkeys
+ *   for the user even when the organisation's checkbox does not: a stricter
+ *   rule must not leave them with no method at all.
  */
 export function usableMethods(input: MethodsInput): SecondFactorMethod[] {
+  const passkeyUsable = input.hasPasskey && (input.allowPasskey || phishingResistantOnly(input.requirement));
+  if (phishingResistantOnly(input.requirement)) return passkeyUsable ? ["passkey"] : [];
   const methods: SecondFactorMethod[] = [];
   if (input.hasAuthenticator) methods.push("totp");
   const duoUsable = input.duoAvailable && input.duoEnabled;
-  const passkeyUsable = Boolean(input.hasPasskey && input.allowPasskey);
   const requiredWithoutOwnFactor =
     input.requirement.level === "required" && !input.hasAuthenticator && !duoUsable && !passkeyUsable;
   if (input.allowCode && (input.codesEnabled || requiredWithoutOwnFactor)) methods.push("code");
@@ -93,8 +119,9 @@ export function usableMethods(input: MethodsInput): SecondFactorMethod[] {
  */
 export function lostOwnFactor(input: MethodsInput): boolean {
   return (
-    (input.codesEnabled || input.duoEnabled || Boolean(input.hasPasskey)) &&
+    (input.codesEnabled || input.duoEnabled || input.hasPasskey) &&
     usableMethods(input).length === 0 &&
+    refusedMethods(input).length === 0 &&
     input.requirement.level !== "disabled" &&
     input.requirement.level !== "exempt"
   );

@@ -97,6 +97,7 @@ describe("a requirement that starts while people are signed in", () => {
     expect((await twoFactorStateOfUser(db, signedIn, at(2 * DAY))).requirement).toEqual({
       level: "required",
       graceUntil: at(3 * DAY),
+      phishingResistantOnly: false,
     });
     expect(mustSetUpNow(await twoFactorStateOfUser(db, signedIn, at(2 * DAY)))).toBe(false);
     expect(mustSetUpNow(await twoFactorStateOfUser(db, signedIn, at(3 * DAY - 1)))).toBe(false);
@@ -108,6 +109,7 @@ describe("a requirement that starts while people are signed in", () => {
     expect((await twoFactorStateOfUser(db, neverSignedIn, at(2 * DAY))).requirement).toEqual({
       level: "required",
       graceUntil: at(3 * DAY),
+      phishingResistantOnly: false,
     });
   });
 
@@ -151,6 +153,7 @@ describe("a requirement that starts while people are signed in", () => {
     expect((await twoFactorStateOfUser(db, member, at(21 * DAY))).requirement).toEqual({
       level: "required",
       graceUntil: at(23 * DAY),
+      phishingResistantOnly: false,
     });
   });
 
@@ -253,18 +256,19 @@ describe("requiredSql agrees with effectiveTwoFactorRequirement", () => {
       [false, true].flatMap((isApiAccount) =>
         [false, true].flatMap((isSsoUser) =>
           TWO_FACTOR_REQUIREMENTS.flatMap((userOverride) =>
-            [false, true].map((roleRequiresTwoFactor) => ({
+            (["none", "two_factor", "phishing_resistant"] as const).map((role) => ({
               organisationPolicy,
               isApiAccount,
               isSsoUser,
               userOverride,
-              roleRequiresTwoFactor,
+              roleRequiresTwoFactor: role !== "none",
+              roleRequiresPhishingResistant: role === "phishing_resistant",
             })),
           ),
         ),
       ),
     );
-    expect(rows).toHaveLength(96);
+    expect(rows).toHaveLength(180);
     const organisationsByPolicy = new Map(
       await Promise.all(
         TWO_FACTOR_POLICIES.map(async (policy) => {
@@ -273,13 +277,20 @@ describe("requiredSql agrees with effectiveTwoFactorRequirement", () => {
           const role = (
             await db.insert(roles).values({ organisationId: id, name: "Strict", requireTwoFactor: true }).returning()
           )[0]!.id;
-          return [policy, { id, role }] as const;
+          // Phishing-resistant only, without the 2FA box: it requires 2FA all the same.
+          const phishingResistantRole = (
+            await db
+              .insert(roles)
+              .values({ organisationId: id, name: "Stricter", requirePhishingResistant: true })
+              .returning()
+          )[0]!.id;
+          return [policy, { id, role, phishingResistantRole }] as const;
         }),
       ),
     );
     const created = [];
     for (const [index, row] of rows.entries()) {
-      const { id, role } = organisationsByPolicy.get(row.organisationPolicy)!;
+      const { id, role, phishingResistantRole } = organisationsByPolicy.get(row.organisationPolicy)!;
       const userId = (
         await db
           .insert(users)
@@ -294,7 +305,10 @@ describe("requiredSql agrees with effectiveTwoFactorRequirement", () => {
           })
           .returning()
       )[0]!.id;
-      if (row.roleRequiresTwoFactor) await db.insert(userRoles).values({ userId, roleId: role });
+      if (row.roleRequiresTwoFactor)
+        await db
+          .insert(userRoles)
+          .values({ userId, roleId: row.roleRequiresPhishingResistant ? phishingResistantRole : role });
       created.push({ row, userId });
     }
     for (const { id } of organisationsByPolicy.values()) await recordRequirementChanges(db, id);

@@ -27,8 +27,9 @@ export function requiredSql(policy: TwoFactorPolicy): SQL {
   const exempt = sql`("users"."is_api_account" = true or "users"."sso_subject" is not null)`;
   if (policy === "disabled") return sql`false`;
   if (policy === "required")
-    return sql`(not ${exempt} and "users"."two_factor_requirement" in ('default', 'required'))`;
-  return sql`(not ${exempt} and ("users"."two_factor_requirement" = 'required' or ("users"."two_factor_requirement" = 'default' and ${roleRequiresTwoFactorSql})))`;
+    return sql`(not ${exempt} and "users"."two_factor_requirement" in ('default', 'required', 'phishing_resistant'))`;
+  // roleRequiresTwoFactorSql counts roles that require phishing-resistant methods too.
+  return sql`(not ${exempt} and ("users"."two_factor_requirement" in ('required', 'phishing_resistant') or ("users"."two_factor_requirement" = 'default' and ${roleRequiresTwoFactorSql})))`;
 }
 
 export type RequirementChanges = { started: number; ended: number };

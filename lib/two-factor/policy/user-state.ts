@@ -7,6 +7,7 @@ import {
   duoAvailabilityColumns,
   duoAvailableIn,
   lostOwnFactor,
+  refusedMethods,
   usableMethods,
   type SecondFactorMethod,
 } from "@/lib/two-factor/policy/methods";
@@ -19,6 +20,8 @@ export type UserTwoFactorState = {
   requirement: Requirement;
   /** The second factors the user can use now (set up and allowed). */
   methods: SecondFactorMethod[];
+  /** The user's own factors the phishing-resistant requirement refuses (see refusedMethods). */
+  refusedMethods: SecondFactorMethod[];
   hasFactor: boolean;
   hasAuthenticator: boolean;
   /** The user turned codes on themselves (rather than getting them because 2FA is required). */
@@ -38,19 +41,28 @@ export type UserTwoFactorState = {
   setupStage: SetupStage;
 };
 
-/**
- * SQL: whether any role the user holds, directly or through a group, requires
- * 2FA. For queries over `users`: written with explicit table names because
- * Drizzle leaves columns unqualified in single-table selects, where an inner
- * "id" would silently bind to the wrong table.
- */
-export const roleRequiresTwoFactorSql = sql<number>`exists (
-  select 1 from "roles" where "roles"."require_two_factor" = true and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (
+const heldRoleIdsSql = sql`
     select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
     union
     select "group_roles"."role_id" from "group_roles"
       join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
-      where "group_members"."user_id" = "users"."id"
+      where "group_members"."user_id" = "users"."id"`;
+
+/**
+ * SQL: whether any role the user holds, directly or through a group, requires
+ * 2FA (a role requiring phishing-resistant methods requires 2FA too). For
+ * queries over `users`: written with explicit table names because Drizzle
+ * leaves columns unqualified in single-table selects, where an inner "id"
+ * would silently bind to the wrong table.
+ */
+export const roleRequiresTwoFactorSql = sql<number>`exists (
+  select 1 from "roles" where ("roles"."require_two_factor" = true or "roles"."require_phishing_resistant" = true) and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
+  )
+)`;
+
+/** SQL: whether any role the user holds, directly or through a group, requires phishing-resistant methods only. */
+export const roleRequiresPhishingResistantSql = sql<number>`exists (
+  select 1 from "roles" where "roles"."require_phishing_resistant" = true and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
   )
 )`;
 
@@ -65,6 +77,7 @@ const twoFactorFactsOfUser = preparedQuery((db) =>
       organisationPolicy: organisations.twoFactorPolicy,
       graceDays: organisations.twoFactorGraceDays,
       roleRequiresTwoFactor: roleRequiresTwoFactorSql,
+      roleRequiresPhishingResistant: roleRequiresPhishingResistantSql,
       allowTotp: organisations.allowTotp,
       allowCode: organisations.allowCode,
       requiredSetupFlow: organisations.requiredSetupFlow,
@@ -89,6 +102,7 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
     return {
       requirement: { level: "disabled" },
       methods: [],
+      refusedMethods: [],
       hasFactor: false,
       hasAuthenticator: false,
       codesTurnedOn: false,
@@ -105,6 +119,7 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
     ...row,
     isSsoUser: Boolean(row.isSsoUser),
     roleRequiresTwoFactor: Boolean(row.roleRequiresTwoFactor),
+    roleRequiresPhishingResistant: Boolean(row.roleRequiresPhishingResistant),
     now,
   });
   const methodsInput = {
@@ -114,14 +129,15 @@ export async function twoFactorStateOfUser(db: Db, userId: number, now = new Dat
     codesEnabled: row.codesEnabledAt !== null,
     duoAvailable: duoAvailableIn(row),
     duoEnabled: row.duoEnabledAt !== null,
-    hasPasskey: Boolean(row.hasPasskey),
     allowPasskey: row.allowPasskey,
+    hasPasskey: Boolean(row.hasPasskey),
     requirement,
   };
   const methods = usableMethods(methodsInput);
   return {
     requirement,
     methods,
+    refusedMethods: refusedMethods(methodsInput),
     hasFactor: methods.length > 0,
     hasAuthenticator: methodsInput.hasAuthenticator,
     codesTurnedOn: methodsInput.codesEnabled,

@@ -10,7 +10,7 @@ import {
   type SendOutcome,
 } from "@/lib/two-factor/sent-codes/delivery";
 import { secondFactorLock } from "@/lib/two-factor/sign-in/factor-lock";
-import { startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
+import { phishingResistantOnly, startingMethod, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
 import { lastCodeOf, liveCode, type Channel, type SendPlan } from "@/lib/two-factor/sent-codes/codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { describeErrorForLog } from "@/lib/messaging/redact";
@@ -64,15 +64,26 @@ export async function challengeMethods(
   db: Db,
   userId: number,
   now?: Date,
-): Promise<{ methods: SecondFactorMethod[]; preferredMethod: SecondFactorMethod | null; codesBarredByReset: boolean }> {
-  const { methods, preferredMethod } = await twoFactorStateOfUser(db, userId, now);
-  if (!methods.includes("code")) return { methods, preferredMethod, codesBarredByReset: false };
+): Promise<{
+  methods: SecondFactorMethod[];
+  preferredMethod: SecondFactorMethod | null;
+  codesBarredByReset: boolean;
+  /** Only a passkey or security key (or a recovery code) is accepted from this user. */
+  phishingResistantOnly: boolean;
+}> {
+  const state = await twoFactorStateOfUser(db, userId, now);
+  const { methods, preferredMethod } = state;
+  const strict = phishingResistantOnly(state.requirement);
+  if (!methods.includes("code"))
+    return { methods, preferredMethod, codesBarredByReset: false, phishingResistantOnly: strict };
   const recipient = await codeRecipientOf(db, userId);
-  if (recipient && signInCodePlan(recipient)) return { methods, preferredMethod, codesBarredByReset: false };
+  if (recipient && signInCodePlan(recipient))
+    return { methods, preferredMethod, codesBarredByReset: false, phishingResistantOnly: strict };
   return {
     methods: methods.filter((method) => method !== "code"),
     preferredMethod: preferredMethod === "code" ? null : preferredMethod,
     codesBarredByReset: true,
+    phishingResistantOnly: strict,
   };
 }
 

@@ -11,7 +11,7 @@ import {
   secondFactorLimitKey,
   secondFactorLock,
 } from "@/lib/two-factor/sign-in/factor-lock";
-import type { CodeMethod } from "@/lib/two-factor/policy/methods";
+import { phishingResistantOnly, type CodeMethod } from "@/lib/two-factor/policy/methods";
 import { checkCode, liveCode } from "@/lib/two-factor/sent-codes/codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes/codes";
@@ -43,7 +43,9 @@ export type ChallengeResult =
    * The user's second factor is locked: until `retryAt` by the failure window,
    * or (`retryAt: null`) by the cap, until a recovery code or an administrator unlocks it.
    */
-  | { outcome: "locked"; retryAt: Date | null };
+  | { outcome: "locked"; retryAt: Date | null }
+  /** The user must use a passkey or security key: a code other than a recovery code is not even checked. */
+  | { outcome: "method_refused" };
 
 export type CodeCheck =
   /** `unlocked`: a recovery code cleared the lock the cap had set. */
@@ -152,7 +154,13 @@ type ChallengeInput = {
   now?: Date;
 };
 
-/** The second step of signing in: an authenticator code or a recovery code, under the failure limits. */
+/**
+ * The second step of signing in: an authenticator code or a recovery code, under the failure limits.
+ * Someone who must use phishing-resistant methods (lib/two-factor/policy/requirement.ts) gets only
+ * the recovery code checked: an authenticator or sent code is refused here, on the server, whatever
+ * the page offered (NIST SP 800-63B-4 §3.2.5; ASVS 5.0 V6.5). It is refused before it is checked,
+ * so the refusal says nothing about whether the code was right, and it costs no attempt.
+ */
 export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise<ChallengeResult> {
   const { user, context } = input;
   const now = input.now ?? new Date();
@@ -169,6 +177,14 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
       details,
       at: now,
     });
+
+  if (!normaliseRecoveryCode(input.code)) {
+    const { requirement } = await twoFactorStateOfUser(db, user.id, now);
+    if (phishingResistantOnly(requirement)) {
+      await audit("two_factor_method.refused", { method: input.method, reason: "phishing_resistant_required" });
+      return { outcome: "method_refused" };
+    }
+  }
 
   const check = await checkSecondFactorCode(db, {
     userId: user.id,

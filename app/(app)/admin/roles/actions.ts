@@ -38,13 +38,16 @@ export const createRoleAction = formAction({
 export const updateRoleAction = formAction({
   guard: requireRoleAdmin,
   sensitive: true,
-  schema: z.object({ role: id, name, requireTwoFactor: checkbox }).catchall(z.string().max(8)),
+  schema: z
+    .object({ role: id, name, requireTwoFactor: checkbox, requirePhishingResistant: checkbox })
+    .catchall(z.string().max(8)),
   async handler(input, current) {
     const outcome = await updateRole(current, {
       roleId: input.role,
       name: input.name,
       permissions: permissionsFrom(input),
       requireTwoFactor: input.requireTwoFactor,
+      requirePhishingResistant: input.requirePhishingResistant,
     });
     if (!outcome.ok) return notDone(outcome);
     revalidatePath("/admin/roles");

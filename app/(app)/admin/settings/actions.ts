@@ -21,6 +21,7 @@ export const updateSettingsAction = formAction({
     "allowTotp",
     "allowCode",
     "allowDuo",
+    "allowPasskey",
     "twoFactorGraceDays",
     "requiredSetupFlow",
     "duoIntegrationKey",

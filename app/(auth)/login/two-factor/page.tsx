@@ -76,7 +76,7 @@ export default async function TwoFactorPage({
   const screen = await secondFactorScreen(current, requested);
   if (screen.locked === "until_unlocked") return <LockedChallenge current={current} until={null} />;
   if (screen.locked === "for_a_while") return <LockedChallenge current={current} until={screen.until} />;
-  const { method, otherMethods, codesBarredByReset, notice, codeChannel } = screen;
+  const { method, otherMethods, codesBarredByReset, notice, codeChannel, phishingResistantOnly } = screen;
   const duoNotice = duoNoticeFrom(params.duo);
   // A sign-in that starts with Duo goes straight to Duo's prompt; coming back refused, or asking for Duo, shows this page.
   if (method === "duo" && !requested && !duoNotice) redirect("/login/duo/start");
@@ -90,13 +90,21 @@ export default async function TwoFactorPage({
         {method === "duo" ? <>Continue to Duo and approve the sign-in there.</> : null}
         {method === "passkey" ? <>Use your passkey or security key to finish signing in.</> : null}
         {notice ? <CodeStatus notice={notice} /> : null}
-        {method === null && !codesBarredByReset ? (
+        {method === null && !codesBarredByReset && !phishingResistantOnly ? (
           <>
             None of your second factors is allowed by your organisation now: use a recovery code, or ask your
             administrator.
           </>
         ) : null}
       </p>
+      {phishingResistantOnly ? (
+        <div className="mt-4">
+          <Notice>
+            <strong className="block font-semibold">{messages.phishingResistantRequired}</strong>
+            {messages.phishingResistantExplained}
+          </Notice>
+        </div>
+      ) : null}
       {codesBarredByReset ? (
         <div className="mt-4">
           <Notice>{messages.codesBarredByReset}</Notice>

@@ -15,7 +15,7 @@ export function RoleEditForm({
   heldPermissions,
 }: {
   /** `editable` is false when the role carries, or its holders hold, permissions the editor lacks. */
-  role: Pick<RoleSummary, "id" | "name" | "permissions" | "requireTwoFactor" | "editable">;
+  role: Pick<RoleSummary, "id" | "name" | "permissions" | "requireTwoFactor" | "requirePhishingResistant" | "editable">;
   permissionLabels: Record<Permission, string>;
   /** The editor's own permissions: only these can be given (lib/admin/delegation.ts). */
   heldPermissions: Permission[];
@@ -63,6 +63,14 @@ export function RoleEditForm({
           label="Require two-factor authentication"
           hint="Everyone holding this role, directly or through a group, must use a second factor."
           defaultChecked={role.requireTwoFactor}
+        />
+        <Choice
+          id={field("require-phishing-resistant")}
+          type="checkbox"
+          name="requirePhishingResistant"
+          label="Phishing-resistant methods only"
+          hint="Its holders must sign in with a passkey or security key (or SSO); authenticator codes, text message and email codes and Duo are refused. Implies “Require two-factor authentication”."
+          defaultChecked={role.requirePhishingResistant}
         />
         {role.editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
       </fieldset>

@@ -64,7 +64,7 @@ export function OrganisationSettingsForm({
   // After a refused save the form shows what was submitted, not the saved settings it would contradict.
   const submitted = state.values;
   const value = (name: keyof OrganisationSettings) => submitted?.[name] ?? String(settings[name] ?? "");
-  const ticked = (name: "allowTotp" | "allowCode" | "allowDuo") =>
+  const ticked = (name: "allowTotp" | "allowCode" | "allowDuo" | "allowPasskey") =>
     submitted ? submitted[name] === "on" : settings[name];
   return (
     <form action={action} noValidate>
@@ -92,6 +92,13 @@ export function OrganisationSettingsForm({
             defaultChecked={ticked("allowCode")}
           />
           <Choice id="allow-duo" type="checkbox" name="allowDuo" label="Duo" defaultChecked={ticked("allowDuo")} />
+          <Choice
+            id="allow-passkey"
+            type="checkbox"
+            name="allowPasskey"
+            label="Passkeys and security keys"
+            defaultChecked={ticked("allowPasskey")}
+          />
         </ChoiceGroup>
 
         <Field

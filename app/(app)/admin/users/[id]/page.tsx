@@ -16,6 +16,7 @@ import { SetupLinkCard } from "@/app/(app)/admin/users/[id]/_components/setup-li
 import { Subsection } from "@/app/(app)/admin/users/[id]/_components/subsection";
 import { TwoFactorMethodsCard } from "@/app/(app)/admin/users/[id]/_components/two-factor-methods-card";
 import { UserFactorsTable } from "@/app/(app)/admin/users/[id]/_components/user-factors-table";
+import { UserPasskeysTable } from "@/app/(app)/admin/users/[id]/_components/user-passkeys-table";
 import { UserHeading } from "@/app/(app)/admin/users/[id]/_components/user-heading";
 import { RowActionForm } from "@/components/row-action-form";
 import { SessionList } from "@/components/session-list";
@@ -23,6 +24,7 @@ import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { requirePermission } from "@/lib/auth/guards";
 import { adminUserDetail } from "@/lib/data/admin-user-detail";
+import { messages } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -53,7 +55,9 @@ export default async function AdminUserPage({
   const invited = detail.invitation !== null;
   // Someone who signs in here with a password, and has joined: the only kind a reset link or setup link can help.
   const signsInHere = !user.isApiAccount && !user.ssoIssuer && !invited;
-  const justCreated = (await searchParams).created === "api-account" && user.isApiAccount;
+  const query = await searchParams;
+  const justCreated = query.created === "api-account" && user.isApiAccount;
+  const passkeyRemoved = query.passkey === "removed";
 
   return (
     <div className="space-y-6">
@@ -104,6 +108,21 @@ export default async function AdminUserPage({
               description="The second factors the user set up, when each was added and last used."
             >
               <UserFactorsTable factors={detail.factors} />
+            </Subsection>
+            <Subsection
+              id="passkeys"
+              title="Passkeys and security keys"
+              description="Each one the user added, with its kind. Remove one the user lost."
+            >
+              {passkeyRemoved ? (
+                <p
+                  role="status"
+                  className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+                >
+                  {messages.passkeyRemovedByAdmin}
+                </p>
+              ) : null}
+              <UserPasskeysTable user={user} passkeys={detail.passkeys} canRemove={canManage && !isOwnAccount} />
             </Subsection>
             {managed && signsInHere ? <SetupLinkCard userId={user.id} setupLink={managed.setupLink} /> : null}
           </div>

@@ -56,7 +56,7 @@ export function AccountActionsCard({
                 confirmation={{
                   title: `Reset two-factor authentication for ${user.name}?`,
                   consequence:
-                    "This clears their authenticator, Duo, the sign-in codes they turned on, their recovery codes and remembered browsers, and signs them out everywhere, so they set up again.",
+                    "This clears their authenticator, their passkeys and security keys, Duo, the sign-in codes they turned on, their recovery codes and remembered browsers, and signs them out everywhere, so they set up again.",
                   confirmLabel: "Reset",
                   reason: {
                     label: "Reason",
@@ -67,8 +67,9 @@ export function AccountActionsCard({
               />
             }
           >
-            Clears their authenticator, Duo, the sign-in codes they turned on, their recovery codes and remembered
-            browsers and signs them out, so they set up again. For someone who lost their phone.
+            Clears their authenticator, passkeys and security keys, Duo, the sign-in codes they turned on, their
+            recovery codes and remembered browsers and signs them out, so they set up again. For someone who lost their
+            phone.
           </DangerRow>
         ) : null}
         <DangerRow

@@ -25,6 +25,11 @@ const CODE_DELIVERY_OPTIONS = [
 const REQUIREMENTS: readonly RadioOption[] = [
   { value: "default", label: "Organisation default", hint: "Follow the roles and the organisation’s policy." },
   { value: "required", label: "Required" },
+  {
+    value: "phishing_resistant",
+    label: "Phishing-resistant methods only",
+    hint: "A passkey or security key; authenticator codes, text message and email codes and Duo are refused.",
+  },
   { value: "optional", label: "Optional" },
   { value: "disabled", label: "Disabled", hint: "Never ask this user for a second factor." },
 ];

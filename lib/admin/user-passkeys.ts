@@ -1,0 +1,62 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Executor } from "@/db";
+import { passkeys } from "@/db/schema";
+
+/** One passkey as an administrator sees it: never its key or credential id. */
+export type PasskeyView = {
+  id: number;
+  name: string;
+  /** A synced passkey (backed up, multi-device) or a key bound to one device. */
+  kind: "synced" | "device_bound";
+  createdAt: Date;
+  lastUsedAt: Date | null;
+};
+
+export const PASSKEY_KIND_LABELS: Record<PasskeyView["kind"], string> = {
+  synced: "Synced passkey",
+  device_bound: "Device-bound key",
+};
+
+/** The user's passkeys and security keys, oldest first. */
+export async function passkeysOfUser(db: Executor, userId: number): Promise<PasskeyView[]> {
+  const rows = await db
+    .select({
+      id: passkeys.id,
+      name: passkeys.name,
+      deviceType: passkeys.deviceType,
+      backedUp: passkeys.backedUp,
+      createdAt: passkeys.createdAt,
+      lastUsedAt: passkeys.lastUsedAt,
+    })
+    .from(passkeys)
+    .where(eq(passkeys.userId, userId))
+    .orderBy(asc(passkeys.createdAt), asc(passkeys.id));
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    kind: row.deviceType === "multi_device" && row.backedUp ? "synced" : "device_bound",
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+  }));
+}
+
+/**
+ * Deletes one passkey, only if it is `userId`'s: a passkey id of anyone else
+ * deletes nothing. Returns its name, or null when there was none to delete.
+ */
+export async function deletePasskeyOfUser(
+  tx: Executor,
+  userId: number,
+  passkeyId: number,
+): Promise<{ name: string } | null> {
+  const deleted = await tx
+    .delete(passkeys)
+    .where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId)))
+    .returning({ name: passkeys.name });
+  return deleted[0] ?? null;
+}
+
+/** Every passkey of the user (a reset of two-factor authentication); how many were deleted. */
+export async function deletePasskeysOfUser(tx: Executor, userId: number): Promise<number> {
+  return (await tx.delete(passkeys).where(eq(passkeys.userId, userId)).returning({ id: passkeys.id })).length;
+}
