@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import { organisations, users } from "@/db/schema";
-import { expect, expectNoAxeViolations, failOnServerErrors, test } from "./fixtures";
+import { adoptionSnapshots, auditEvents, jobLeases, organisations, users } from "@/db/schema";
+import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, submitAndWait, test } from "./fixtures";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -11,9 +11,14 @@ test("the overview counts a seeded organisation by 2FA state and links each segm
   createUser,
   signInAs,
 }, testInfo) => {
+  test.setTimeout(300_000);
   const noServerErrors = failOnServerErrors(page);
   // Codes are not allowed, so people required without an app of their own have no factor yet.
-  const admin = await createUser({ permissions: ["users:read"], totp: true, name: "Ada Admin" });
+  const admin = await createUser({
+    permissions: ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"],
+    totp: true,
+    name: "Ada Admin",
+  });
   const organisationId = admin.organisationId;
   await db
     .update(organisations)
@@ -102,6 +107,64 @@ test("the overview counts a seeded organisation by 2FA state and links each segm
       await page.locator(`svg a[href="/admin/users?state=${segment}"]`).click();
       await expect(page).toHaveURL(new RegExp(`/admin/users\\?state=${segment}$`));
     }
+  });
+
+  await test.step("the history chart draws the recorded days, with the numbers in a table", async () => {
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
+    await db.insert(adoptionSnapshots).values([
+      { organisationId, day: day(3), counts: { protected: 1, in_grace: 3, past_grace: 1 } },
+      { organisationId, day: day(2), counts: { protected: 1, in_grace: 2, past_grace: 1 } },
+      { organisationId, day: day(1), counts: { protected: 2, in_grace: 1, past_grace: 1 } },
+    ]);
+    await page.goto("/admin");
+    const history = page.getByRole("region", { name: "Adoption over the last 90 days" });
+    await history.getByText("Show the numbers").click();
+    const table = history.getByRole("table", { name: "Adoption by day (UTC)" });
+    await expect(table.getByRole("row")).toHaveCount(4);
+    await expect(table.getByRole("row").nth(1)).toHaveText(`${day(3)}14`);
+    await expectNoAxeViolations(page);
+    await history.screenshot({ path: testInfo.outputPath("admin-overview-history.png") });
+  });
+
+  await test.step("a reminder: set N days, the job emails the person in grace once, and not again the same day", async () => {
+    await page.goto("/admin/settings");
+    const field = page.getByLabel("Remind people N days before their grace period ends");
+    await field.fill("31");
+    await submitAndWait(page, page.getByRole("button", { name: "Save reminder setting" }));
+    await expect(page.getByText("Enter 1 to 30 days, or leave it empty for no reminders.")).toBeVisible();
+    await expectNoAxeViolations(page);
+    await field.fill("8");
+    await submitAndWait(page, page.getByRole("button", { name: "Save reminder setting" }));
+    await expect(page.getByText("Saved. People are reminded 8 days before their grace period ends.")).toBeVisible();
+    const saved = await db
+      .select({ days: organisations.reminderDaysBeforeDeadline })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId));
+    expect(saved[0]!.days).toBe(8);
+
+    // The test hook: the job's lease made due again; the server's runner (ticking each minute) takes it.
+    const runRemindersJob = async () => {
+      const before = new Date();
+      await db.update(jobLeases).set({ lastStartedAt: null }).where(eq(jobLeases.name, "two_factor_reminders"));
+      await expect
+        .poll(
+          async () => {
+            const lease = (await db.select().from(jobLeases).where(eq(jobLeases.name, "two_factor_reminders")))[0];
+            return Boolean(lease?.lastFinishedAt && lease.lastStartedAt && lease.lastFinishedAt >= before);
+          },
+          { timeout: 90_000, intervals: [1000] },
+        )
+        .toBe(true);
+    };
+    await runRemindersJob();
+    const emails = await outboxEmails(db, inGrace.email);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]!.subject).toContain("set up two-factor authentication");
+    expect(await outboxEmails(db, pastGrace.email)).toHaveLength(0);
+    await runRemindersJob();
+    expect(await outboxEmails(db, inGrace.email)).toHaveLength(1);
+    const audited = await db.select().from(auditEvents).where(eq(auditEvents.targetUserId, inGrace.id));
+    expect(audited.filter(({ type }) => type === "two_factor.reminder_sent")).toHaveLength(1);
   });
 
   await test.step("someone without users:read is refused the overview and has no link to it", async () => {
