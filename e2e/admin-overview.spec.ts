@@ -164,7 +164,7 @@ test("the overview counts a seeded organisation by 2FA state and links each segm
     await runRemindersJob();
     expect(await outboxEmails(db, inGrace.email)).toHaveLength(1);
     const audited = await db.select().from(auditEvents).where(eq(auditEvents.targetUserId, inGrace.id));
-    expect(audited.filter(({ type }) => type === "two_factor.reminder_sent")).toHaveLength(1);
+    expect(audited.filter(({ type }) => type === "two_factor_reminder.sent")).toHaveLength(1);
   });
 
   await test.step("someone without users:read is refused the overview and has no link to it", async () => {

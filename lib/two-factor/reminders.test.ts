@@ -64,7 +64,7 @@ describe("grace period reminders", () => {
     const audited = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.type, "two_factor.reminder_sent"), eq(auditEvents.targetUserId, soon.id)));
+      .where(and(eq(auditEvents.type, "two_factor_reminder.sent"), eq(auditEvents.targetUserId, soon.id)));
     expect(audited).toHaveLength(1);
 
     // The next UTC day: another.

@@ -52,7 +52,7 @@ export async function sendGraceReminders(db: Db, now = new Date()): Promise<numb
         outro: ["It takes a minute with an authenticator app on your phone."],
       });
       await recordAuditEvent(db, {
-        type: "two_factor.reminder_sent",
+        type: "two_factor_reminder.sent",
         organisationId: organisation.id,
         targetUserId: person.id,
         details: { deadline: person.deadline.toISOString(), delivered },
