@@ -73,6 +73,7 @@ export async function walkEveryPage(walk: PageWalk) {
   for (const [path, name] of [
     ["/profile", "profile-admin"],
     [`/admin/users/${colleagueId}`, "admin-user"],
+    ["/admin", "admin-overview"],
     ["/admin/roles", "admin-roles"],
     ["/admin/groups", "admin-groups"],
     ["/admin/audit", "admin-audit"],

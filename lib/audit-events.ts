@@ -32,6 +32,7 @@ export const AUDIT_EVENT_LABELS = {
   "two_factor_method.refused": "Second step refused: phishing-resistant method required",
   "two_factor.disabled": "Two-factor authentication turned off",
   "two_factor.reset": "Two-factor authentication reset",
+  "two_factor_reminder.sent": "Two-factor setup reminder sent",
   "two_factor_setup.skipped": "Two-factor setup skipped",
   "two_factor_requirement.changed": "Two-factor requirement changed",
   "preferred_method.changed": "Preferred second step changed",

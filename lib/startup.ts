@@ -8,6 +8,8 @@ import { ConfigurationError, getEnv } from "@/lib/env";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { upgradeV1Secrets } from "@/lib/keys/rekey";
 import { checkOutboxInProduction } from "@/lib/messaging/outbox-choice";
+import { APP_JOBS } from "@/lib/jobs/app-jobs";
+import { startJobRunner } from "@/lib/jobs/schedule";
 import { startRetentionSchedule } from "@/lib/retention/schedule";
 
 /** Runs once when the server starts: configuration, schema, housekeeping, and the demo data in development. */
@@ -33,6 +35,8 @@ export async function startServer(): Promise<void> {
     }
     if (outboxWarning) console.warn(outboxWarning);
     await startRetentionSchedule(db);
+    // Adoption snapshots and 2FA reminders, each leased in the database so one instance runs it.
+    startJobRunner(db, APP_JOBS);
     announceReady();
   } catch (error) {
     if (error instanceof ConfigurationError) {

@@ -10,7 +10,12 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const nav: NavItem[] = [
     { href: "/", label: "Dashboard" },
     { href: "/profile", label: "Profile" },
-    ...(permissions.has("users:read") ? [{ href: "/admin/users", label: "Users" }] : []),
+    ...(permissions.has("users:read")
+      ? [
+          { href: "/admin", label: "Overview" },
+          { href: "/admin/users", label: "Users" },
+        ]
+      : []),
     ...(permissions.has("roles:manage")
       ? [
           { href: "/admin/roles", label: "Roles" },

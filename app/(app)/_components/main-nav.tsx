@@ -5,9 +5,9 @@ import { usePathname } from "next/navigation";
 
 export type NavItem = { href: string; label: string };
 
-/** A sub-page belongs to its section: /admin/users/12 is under "Users"; "/" only matches itself. */
+/** A sub-page belongs to its section: /admin/users/12 is under "Users"; "/" and "/admin" only match themselves. */
 function isCurrent(pathname: string, href: string): boolean {
-  if (href === "/") return pathname === "/";
+  if (href === "/" || href === "/admin") return pathname === href;
   return pathname === href || pathname.startsWith(`${href}/`);
 }
 

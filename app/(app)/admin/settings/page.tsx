@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AuditRetentionForm } from "@/app/(app)/admin/settings/_components/audit-retention-form";
+import { ReminderForm } from "@/app/(app)/admin/settings/_components/reminder-form";
 import { SignInProtectionForm } from "@/app/(app)/admin/settings/_components/sign-in-protection-form";
 import { OrganisationSettingsForm } from "@/app/(app)/admin/settings/_components/organisation-settings-form";
 import { SignOutAllForm } from "@/app/(app)/admin/settings/_components/sign-out-all-form";
@@ -7,6 +8,7 @@ import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { requirePermission } from "@/lib/auth/guards";
 import { getSettingsPage } from "@/lib/data/organisation-settings";
+import { getReminderDays } from "@/lib/data/reminder-settings";
 import { disabledPolicyNotice } from "@/lib/two-factor/policy/disabled-notice";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -16,6 +18,7 @@ export default async function SettingsPage() {
   // mayChange: settings act on everyone (see the actions), so they are offered only to someone who may act on everyone.
   const { settings, signInProtection, auditRetentionDays, mayChange, peopleWithFactor } =
     await getSettingsPage(current);
+  const reminderDays = await getReminderDays(current);
   return (
     <div className="space-y-6">
       <div>
@@ -36,6 +39,7 @@ export default async function SettingsPage() {
         />
       </Card>
       <SignInProtectionForm settings={signInProtection} editable={mayChange} />
+      <ReminderForm days={reminderDays} editable={mayChange} />
       <AuditRetentionForm days={auditRetentionDays} editable={mayChange} />
       {mayChange ? (
         <Card

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { organisations, roles, totpCredentials, userRoles, users } from "@/db/schema";
+import { adoptionOf, inGraceUsers, type AdoptionSegment } from "@/lib/admin/adoption";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { insertUser, testDatabase } from "@/test/db";
+
+const DAY = 24 * 60 * 60 * 1000;
+const now = new Date(Date.UTC(2026, 10, 29, 12, 0));
+const daysAgo = (days: number) => new Date(now.getTime() - days * DAY);
+
+/** The seeded organisation: 13 people, each in a known state (see the expected counts). */
+async function seedOrganisation(db: Db, { allowCode }: { allowCode: boolean }) {
+  const organisationId = (
+    await db
+      .insert(organisations)
+      .values({
+        name: "Seeded",
+        twoFactorPolicy: "optional",
+        twoFactorGraceDays: 10,
+        allowCode,
+        allowDuo: true,
+        duoIntegrationKey: "DIXXXXXXXXXXXXXXXXXX",
+        duoSecretKeyEncrypted: "ciphertext",
+        duoApiHostname: "api-test.duosecurity.com",
+      })
+      .returning()
+  )[0]!.id;
+  const role = (
+    await db.insert(roles).values({ organisationId, name: "Finance", requireTwoFactor: true }).returning()
+  )[0]!.id;
+  const user = async (name: string, columns: Partial<typeof users.$inferInsert> = {}) =>
+    (await insertUser(db, { organisationId, name, email: `${name}@example.com`, ...columns })).id;
+  const authenticator = async (userId: number, confirmed = true) =>
+    await db
+      .insert(totpCredentials)
+      .values({ userId, secretEncrypted: "x", confirmedAt: confirmed ? daysAgo(30) : null });
+
+  await authenticator(await user("app"));
+  const appAndDuo = await user("appandduo", { duoEnabledAt: daysAgo(3) });
+  await authenticator(appAndDuo);
+  await user("duo", { duoEnabledAt: daysAgo(3) });
+  await user("eightdays", { twoFactorRequirement: "required", twoFactorRequiredSince: daysAgo(2) });
+  await user("fivedays", { twoFactorRequirement: "required", twoFactorRequiredSince: daysAgo(5) });
+  const byRole = await user("byrole", { twoFactorRequiredSince: daysAgo(20) });
+  await db.insert(userRoles).values({ userId: byRole, roleId: role });
+  await user("notyetrecorded", { twoFactorRequirement: "required" });
+  await user("optional", { codesEnabledAt: daysAgo(1) });
+  await authenticator(await user("turnedoff", { twoFactorRequirement: "disabled" }));
+  await user("api", { isApiAccount: true, passwordHash: null });
+  await user("sso", { ssoIssuer: "https://idp.example.com", ssoSubject: "s1", passwordHash: null });
+  await authenticator(await user("disabled", { disabledAt: daysAgo(1) }));
+  const unconfirmed = await user("unconfirmed", {
+    twoFactorRequirement: "required",
+    twoFactorRequiredSince: daysAgo(11),
+  });
+  await authenticator(unconfirmed, false);
+  // Someone of another organisation, who must not be counted.
+  await insertUser(db, { twoFactorRequirement: "required" });
+  return organisationId;
+}
+
+/** The same counts from the one rule, asked user by user (slow, for the test only). */
+async function countsFromTheRule(db: Db, organisationId: number) {
+  const counts: Record<AdoptionSegment, number> = {
+    protected: 0,
+    in_grace: 0,
+    past_grace: 0,
+    optional_without: 0,
+    exempt: 0,
+  };
+  const rows = await db
+    .select({ id: users.id, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.organisationId, organisationId));
+  for (const row of rows) {
+    const state = await twoFactorStateOfUser(db, row.id, now);
+    const { requirement } = state;
+    if (row.disabledAt || requirement.level === "exempt") counts.exempt++;
+    else if (requirement.level !== "disabled" && state.hasFactor) counts.protected++;
+    else if (requirement.level === "required") counts[requirement.graceUntil ? "in_grace" : "past_grace"]++;
+    else counts.optional_without++;
+  }
+  return counts;
+}
+
+describe("2FA adoption of an organisation", () => {
+  it("counts a seeded organisation's users by state and method, with the nearest deadlines", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: false });
+    const adoption = await adoptionOf(db, organisationId, now);
+    expect(adoption.total).toBe(13);
+    expect(adoption.segments).toEqual({ protected: 3, in_grace: 3, past_grace: 2, optional_without: 2, exempt: 3 });
+    expect(adoption.methods).toEqual({ totp: 2, code: 0, duo: 2 });
+    expect(adoption.nearestDeadlines.map(({ name, email, deadline }) => [name, email, deadline])).toEqual([
+      ["fivedays", "fivedays@example.com", new Date(now.getTime() + 5 * DAY)],
+      ["eightdays", "eightdays@example.com", new Date(now.getTime() + 8 * DAY)],
+      ["notyetrecorded", "notyetrecorded@example.com", new Date(now.getTime() + 10 * DAY)],
+    ]);
+    expect(adoption.segments).toEqual(await countsFromTheRule(db, organisationId));
+  });
+
+  it("counts people required in an organisation that allows codes as protected by emailed codes", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: true });
+    const adoption = await adoptionOf(db, organisationId, now);
+    expect(adoption.segments).toEqual({ protected: 9, in_grace: 0, past_grace: 0, optional_without: 1, exempt: 3 });
+    expect(adoption.methods).toEqual({ totp: 2, code: 6, duo: 2 });
+    expect(adoption.nearestDeadlines).toEqual([]);
+    expect(adoption.segments).toEqual(await countsFromTheRule(db, organisationId));
+  });
+
+  it("counts everyone as without 2FA when the organisation turns it off, and nothing for an unknown organisation", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: false });
+    await db.update(organisations).set({ twoFactorPolicy: "disabled" }).where(eq(organisations.id, organisationId));
+    const adoption = await adoptionOf(db, organisationId, now);
+    expect(adoption.segments).toEqual({ protected: 0, in_grace: 0, past_grace: 0, optional_without: 10, exempt: 3 });
+    expect(adoption.segments).toEqual(await countsFromTheRule(db, organisationId));
+    expect((await adoptionOf(db, 999_999, now)).total).toBe(0);
+  });
+
+  it("lists those in grace whose deadline is within N days", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: false });
+    expect((await inGraceUsers(db, organisationId, now, 100, 5)).map(({ name }) => name)).toEqual(["fivedays"]);
+    expect((await inGraceUsers(db, organisationId, now, 100, 8)).map(({ name }) => name)).toEqual([
+      "fivedays",
+      "eightdays",
+    ]);
+    expect(await inGraceUsers(db, organisationId, now, 100, 4)).toEqual([]);
+  });
+});

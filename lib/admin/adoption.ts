@@ -1,0 +1,202 @@
+import "server-only";
+import { and, asc, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db";
+import { organisations, TWO_FACTOR_METHODS, users, type TwoFactorMethod } from "@/db/schema";
+import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
+import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/policy/methods";
+import { effectiveTwoFactorRequirement } from "@/lib/two-factor/policy/requirement";
+import { requiredSql } from "@/lib/two-factor/policy/requirement-starts";
+
+/*
+ * An organisation's users by 2FA state, for the admin overview and its daily
+ * snapshot. Every user falls in exactly one segment:
+ * - exempt: API accounts and SSO users (the requirement rule exempts them) and
+ *   disabled users (they cannot sign in at all);
+ * - protected: has a usable second factor (as usableMethods decides: their own
+ *   app, codes or Duo, or, when 2FA is required of them and the organisation
+ *   allows codes, codes by email) and 2FA is not turned off for them;
+ * - in_grace / past_grace: required (requiredSql, the SQL twin of
+ *   effectiveTwoFactorRequirement) with no usable factor;
+ * - optional_without: everyone else (optional, or 2FA turned off for them).
+ * The method rows split "protected": someone with two methods counts in both.
+ * Counted in one aggregate query over the organisation's users, whatever their number.
+ */
+
+export const ADOPTION_SEGMENTS = ["protected", "in_grace", "past_grace", "optional_without", "exempt"] as const;
+export type AdoptionSegment = (typeof ADOPTION_SEGMENTS)[number];
+
+export type NearestDeadline = { id: number; name: string; email: string; deadline: Date };
+
+export type Adoption = {
+  total: number;
+  segments: Record<AdoptionSegment, number>;
+  /** Protected users by usable method; a user with two methods counts in each. */
+  methods: Record<TwoFactorMethod, number>;
+  /** The (up to) five people in grace whose deadline is nearest, nearest first. */
+  nearestDeadlines: NearestDeadline[];
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const truth = (value: boolean): SQL => (value ? sql`1 = 1` : sql`1 = 0`);
+const count = (condition: SQL): SQL<number> => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+
+type OrganisationFacts = {
+  policy: (typeof organisations.$inferSelect)["twoFactorPolicy"];
+  graceDays: number;
+  allowCode: boolean;
+  duoAvailable: boolean;
+};
+
+/** The SQL conditions over `users` for one organisation's settings. */
+function conditions(organisation: OrganisationFacts, now: Date) {
+  const exempt = sql`("users"."is_api_account" = true or "users"."sso_subject" is not null or "users"."disabled_at" is not null)`;
+  const required = requiredSql(organisation.policy);
+  // 2FA turned off: for everyone by the organisation, or for this user by an administrator.
+  const turnedOff =
+    organisation.policy === "disabled" ? truth(true) : sql`("users"."two_factor_requirement" = 'disabled')`;
+  const totp = sql`(${hasConfirmedAuthenticatorSql})`;
+  const duo = organisation.duoAvailable ? sql`("users"."duo_enabled_at" is not null)` : truth(false);
+  const code = organisation.allowCode
+    ? sql`("users"."codes_enabled_at" is not null or (${required} and not ${totp} and not ${duo}))`
+    : truth(false);
+  const methodSql: Record<TwoFactorMethod, SQL> = { totp, code, duo };
+  const hasFactor = sql`(${totp} or ${code} or ${duo})`;
+  const isProtected = sql`(not ${exempt} and not ${turnedOff} and ${hasFactor})`;
+  const owesSetup = sql`(not ${exempt} and ${required} and not ${hasFactor})`;
+  // effectiveTwoFactorRequirement: grace runs from requiredSince (or now, when not yet recorded).
+  const inGrace =
+    organisation.graceDays > 0
+      ? or(isNull(users.twoFactorRequiredSince), gt(users.twoFactorRequiredSince, graceCutoff(organisation, now)))!
+      : truth(false);
+  return { exempt, isProtected, owesSetup, inGrace, methodSql };
+}
+
+function graceCutoff(organisation: OrganisationFacts, now: Date): Date {
+  return new Date(now.getTime() - organisation.graceDays * DAY_MS);
+}
+
+async function organisationFacts(db: Db, organisationId: number): Promise<OrganisationFacts | null> {
+  const row = (
+    await db
+      .select({
+        policy: organisations.twoFactorPolicy,
+        graceDays: organisations.twoFactorGraceDays,
+        allowCode: organisations.allowCode,
+        ...duoAvailabilityColumns,
+      })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId))
+  )[0];
+  if (!row) return null;
+  return { policy: row.policy, graceDays: row.graceDays, allowCode: row.allowCode, duoAvailable: duoAvailableIn(row) };
+}
+
+/** Counts an organisation's users by 2FA state (see the top of this file). */
+export async function adoptionOf(db: Db, organisationId: number, now = new Date()): Promise<Adoption> {
+  const emptyMethods = Object.fromEntries(TWO_FACTOR_METHODS.map((method) => [method, 0])) as Record<
+    TwoFactorMethod,
+    number
+  >;
+  const organisation = await organisationFacts(db, organisationId);
+  if (!organisation) {
+    return {
+      total: 0,
+      segments: { protected: 0, in_grace: 0, past_grace: 0, optional_without: 0, exempt: 0 },
+      methods: emptyMethods,
+      nearestDeadlines: [],
+    };
+  }
+  const c = conditions(organisation, now);
+  const methodColumns = Object.fromEntries(
+    TWO_FACTOR_METHODS.map((method) => [method, count(sql`${c.isProtected} and ${c.methodSql[method]}`)]),
+  ) as Record<TwoFactorMethod, SQL<number>>;
+  const row = (
+    await db
+      .select({
+        total: sql<number>`count(*)`,
+        exempt: count(c.exempt),
+        protected: count(c.isProtected),
+        inGrace: count(sql`${c.owesSetup} and ${c.inGrace}`),
+        pastGrace: count(sql`${c.owesSetup} and not ${c.inGrace}`),
+        ...methodColumns,
+      })
+      .from(users)
+      .where(eq(users.organisationId, organisationId))
+  )[0]!;
+  const n = (value: unknown) => Number(value ?? 0);
+  const total = n(row.total);
+  const segments = {
+    protected: n(row.protected),
+    in_grace: n(row.inGrace),
+    past_grace: n(row.pastGrace),
+    exempt: n(row.exempt),
+  };
+  const methods = Object.fromEntries(
+    TWO_FACTOR_METHODS.map((method) => [method, n((row as Record<string, unknown>)[method])]),
+  ) as Record<TwoFactorMethod, number>;
+  return {
+    total,
+    segments: {
+      ...segments,
+      optional_without: total - segments.protected - segments.in_grace - segments.past_grace - segments.exempt,
+    },
+    methods,
+    nearestDeadlines: segments.in_grace > 0 ? await inGraceUsers(db, organisationId, now, 5) : [],
+  };
+}
+
+/**
+ * People required to use 2FA, with no usable factor, still in their grace
+ * period, nearest deadline first (the grace days are the organisation's, so
+ * the earliest start ends first; a start not yet recorded ends last).
+ * `withinDays` keeps only deadlines that close (the reminders).
+ */
+export async function inGraceUsers(
+  db: Db,
+  organisationId: number,
+  now: Date,
+  limit: number,
+  withinDays?: number,
+): Promise<NearestDeadline[]> {
+  const organisation = await organisationFacts(db, organisationId);
+  if (!organisation || organisation.graceDays <= 0) return [];
+  const c = conditions(organisation, now);
+  const within =
+    withinDays === undefined
+      ? undefined
+      : sql`${users.twoFactorRequiredSince} is not null and not ${gt(
+          users.twoFactorRequiredSince,
+          new Date(graceCutoff(organisation, now).getTime() + withinDays * DAY_MS),
+        )}`;
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email, requiredSince: users.twoFactorRequiredSince })
+    .from(users)
+    .where(and(eq(users.organisationId, organisationId), c.owesSetup, c.inGrace, within))
+    .orderBy(sql`${users.twoFactorRequiredSince} is null`, asc(users.twoFactorRequiredSince), asc(users.id))
+    .limit(limit);
+  return rows.flatMap((row) => {
+    // The deadline from the one rule, not recomputed here.
+    const requirement = effectiveTwoFactorRequirement({
+      isApiAccount: false,
+      isSsoUser: false,
+      userOverride: "required",
+      roleRequiresTwoFactor: true,
+      organisationPolicy: organisation.policy,
+      graceDays: organisation.graceDays,
+      requiredSince: row.requiredSince,
+      now,
+    });
+    if (requirement.level !== "required" || !requirement.graceUntil) return [];
+    return [{ id: row.id, name: row.name, email: row.email, deadline: requirement.graceUntil }];
+  });
+}
+
+/** The snapshot's flat counts: segments, and "method:<method>" per method. */
+export function adoptionCounts(adoption: Adoption): Record<string, number> {
+  return {
+    total: adoption.total,
+    ...adoption.segments,
+    ...Object.fromEntries(Object.entries(adoption.methods).map(([method, value]) => [`method:${method}`, value])),
+  };
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import { asc, isNotNull } from "drizzle-orm";
+import type { Db } from "@/db";
+import { organisations, twoFactorReminders } from "@/db/schema";
+import { inGraceUsers } from "@/lib/admin/adoption";
+import { utcDay } from "@/lib/admin/adoption-snapshots";
+import { appUrl } from "@/lib/app-url";
+import { recordAuditEvent } from "@/lib/audit";
+import { formatDateTime } from "@/lib/format";
+import { sendLinkEmail } from "@/lib/messaging/link-email";
+import { recipientTimeZone } from "@/lib/messaging/recipient-time-zone";
+
+/** More people than this in one organisation get their reminder at the job's next run. */
+const REMINDERS_PER_RUN = 5_000;
+
+/**
+ * Emails everyone who is required to use 2FA, has no usable factor, is in
+ * their grace period and whose deadline is within their organisation's
+ * "remind N days before" setting. At most one a UTC day per person, whatever
+ * the number of instances or runs: the reminder's row is inserted first
+ * (unique per user and day) and the email goes only if the insert took.
+ * Returns how many were sent.
+ */
+export async function sendGraceReminders(db: Db, now = new Date()): Promise<number> {
+  const day = utcDay(now);
+  let sent = 0;
+  const reminding = await db
+    .select({ id: organisations.id, name: organisations.name, days: organisations.reminderDaysBeforeDeadline })
+    .from(organisations)
+    .where(isNotNull(organisations.reminderDaysBeforeDeadline))
+    .orderBy(asc(organisations.id));
+  for (const organisation of reminding) {
+    const people = await inGraceUsers(db, organisation.id, now, REMINDERS_PER_RUN, organisation.days!);
+    for (const person of people) {
+      const taken = await db
+        .insert(twoFactorReminders)
+        .values({ userId: person.id, day, deadline: person.deadline })
+        .onConflictDoNothing({ target: [twoFactorReminders.userId, twoFactorReminders.day] })
+        .returning({ id: twoFactorReminders.id });
+      if (taken.length === 0) continue;
+      const timeZone = await recipientTimeZone(db, person.id);
+      const delivered = await sendLinkEmail({
+        to: { email: person.email, name: person.name },
+        organisationName: organisation.name,
+        subject: "set up two-factor authentication",
+        heading: "Set up two-factor authentication",
+        intro: [
+          `Your organisation requires two-factor authentication. Please set it up by ${formatDateTime(person.deadline, timeZone)}: after that, you will have to set it up before you can do anything else.`,
+          "Sign in to set it up:",
+        ],
+        url: appUrl("/login"),
+        outro: ["It takes a minute with an authenticator app on your phone."],
+      });
+      await recordAuditEvent(db, {
+        type: "two_factor_reminder.sent",
+        organisationId: organisation.id,
+        targetUserId: person.id,
+        details: { deadline: person.deadline.toISOString(), delivered },
+        at: now,
+      });
+      if (delivered) sent++;
+    }
+  }
+  return sent;
+}
