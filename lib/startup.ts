@@ -9,6 +9,7 @@ import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { upgradeV1Secrets } from "@/lib/keys/rekey";
 import { checkOutboxInProduction } from "@/lib/messaging/outbox-choice";
 import { startRetentionSchedule } from "@/lib/retention/schedule";
+import { startWebhookWorker } from "@/lib/webhooks/schedule";
 
 /** Runs once when the server starts: configuration, schema, housekeeping, and the demo data in development. */
 export async function startServer(): Promise<void> {
@@ -33,6 +34,7 @@ export async function startServer(): Promise<void> {
     }
     if (outboxWarning) console.warn(outboxWarning);
     await startRetentionSchedule(db);
+    startWebhookWorker(db);
     announceReady();
   } catch (error) {
     if (error instanceof ConfigurationError) {
