@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { webhookDeliveries, webhooks } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
@@ -205,13 +205,4 @@ export async function retryDelivery(db: Db, actor: WebhookActor, deliveryId: num
   const webhook = await findWebhook(db, actor.organisationId, retried.webhookId);
   await audit(db, actor, "webhook_delivery.retried", retried.webhookId, webhook?.url ?? "");
   return true;
-}
-
-/** How many deliveries are waiting, for tests and the page's hint. */
-export async function pendingDeliveryCount(db: Db, webhookId: number): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)` })
-    .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.state, "pending")));
-  return Number(row?.count ?? 0);
 }
