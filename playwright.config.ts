@@ -73,6 +73,10 @@ const appServerEnv = {
   TWILIO_API_BASE_URL: twilioStandInUrl,
   // Small enough for e2e/api.spec.ts to reach in a short loop; every other API test uses its own token.
   API_RATE_LIMIT_PER_MINUTE: "30",
+  // e2e/webhooks.spec.ts's receiver listens on 127.0.0.1; deliveries are looked for and retried within a second or so.
+  WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
+  WEBHOOK_WORKER_INTERVAL_MS: "300",
+  WEBHOOK_RETRY_BASE_MS: "1000",
   OIDC_ISSUER: process.env.E2E_OIDC_ISSUER,
   OIDC_CLIENT_ID: OIDC_STAND_IN_CLIENT_ID,
   OIDC_CLIENT_SECRET: OIDC_STAND_IN_CLIENT_SECRET,

@@ -91,6 +91,13 @@ export const AUDIT_EVENT_LABELS = {
   "recovery_request.dismissed": "Help request dismissed",
   "recovery_request.resolved": "Help request resolved",
   "recovery_request.expired": "Help request expired",
+  "webhook.created": "Webhook added",
+  "webhook.deleted": "Webhook deleted",
+  "webhook.enabled": "Webhook enabled",
+  "webhook.disabled": "Webhook disabled",
+  "webhook_secret.rotated": "Webhook secret rotated",
+  "webhook_test.sent": "Webhook test event sent",
+  "webhook_delivery.retried": "Webhook delivery retried",
 } as const satisfies Record<string, string>;
 
 export type AuditEventName = keyof typeof AUDIT_EVENT_LABELS;

@@ -1,6 +1,7 @@
 import type { Db, Executor } from "@/db";
 import { auditEvents } from "@/db/schema";
 import type { AuditEventName } from "@/lib/audit-events";
+import { enqueueAuditEvent } from "@/lib/webhooks/queue";
 import type { RequestContext } from "@/lib/request-context";
 
 // The names and their rule live in lib/audit-events.ts.
@@ -17,16 +18,22 @@ export type AuditEventInput = {
 };
 
 export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
-  await db.insert(auditEvents).values({
-    type: event.type,
-    organisationId: event.organisationId,
-    actorUserId: event.actorUserId ?? null,
-    targetUserId: event.targetUserId ?? null,
-    ip: event.context?.ip ?? null,
-    userAgent: event.context?.userAgent ?? null,
-    details: event.details ?? null,
-    ...(event.at ? { createdAt: event.at } : {}),
-  });
+  const [recorded] = await db
+    .insert(auditEvents)
+    .values({
+      type: event.type,
+      organisationId: event.organisationId,
+      actorUserId: event.actorUserId ?? null,
+      targetUserId: event.targetUserId ?? null,
+      ip: event.context?.ip ?? null,
+      userAgent: event.context?.userAgent ?? null,
+      details: event.details ?? null,
+      ...(event.at ? { createdAt: event.at } : {}),
+    })
+    .returning();
+  // Streamed to the organisation's webhooks (lib/webhooks): a queued row per webhook, sent later by the worker.
+  if (recorded?.organisationId != null)
+    await enqueueAuditEvent(db, { ...recorded, organisationId: recorded.organisationId });
 }
 
 type Actor = { user: { id: number; organisationId: number }; context: RequestContext };

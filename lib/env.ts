@@ -118,6 +118,28 @@ const envSchema = z.object({
       });
       return z.NEVER;
     }),
+  /**
+   * Hosts a webhook may be sent to although they resolve to a private or
+   * loopback address (and over http): exact, comma-separated, optionally
+   * host:port. For a receiver inside your network, or tests; unset in most deployments.
+   */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseDuoAllowedHosts(value);
+      if (parsed.ok) return parsed.hosts;
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `"${parsed.entry}" is not a host name. List host names or host:port, separated by commas, like siem.internal:8443 (no scheme, path or wildcard).`,
+      });
+      return z.NEVER;
+    }),
+  /** How often each process looks for webhook deliveries that are due, in milliseconds. */
+  WEBHOOK_WORKER_INTERVAL_MS: unsetWhenEmpty(z.coerce.number().int().min(100).max(600_000).default(10_000)),
+  /** The first retry's delay in milliseconds; later ones grow from it (about 30 s, 2 min, 10 min, 1 h, 6 h, 24 h). */
+  WEBHOOK_RETRY_BASE_MS: unsetWhenEmpty(z.coerce.number().int().min(100).max(3_600_000).default(30_000)),
   /** Requests one API token may make per minute. */
   API_RATE_LIMIT_PER_MINUTE: unsetWhenEmpty(z.coerce.number().int().min(1).default(120)),
   /**

@@ -165,3 +165,24 @@ export function fieldError<Data = never>(
 ): FormState<Data> {
   return fieldErrors<Data>({ [field]: text }, values);
 }
+
+/** What the webhook pages say (app/(app)/admin/webhooks). */
+export const webhookMessages = {
+  urlProblems: {
+    invalid: "Enter a full URL, like https://siem.example.com/twofold (no user name or password in it).",
+    "not-https": "Use an https:// URL.",
+    "private-address":
+      "This address is inside a private network or this server, so Twofold will not send to it. Use a public https URL, or ask the operator to add the host to WEBHOOK_ALLOWED_HOSTS.",
+    unresolvable: "This host name cannot be found. Check the URL.",
+  },
+  notFound: "That webhook does not exist.",
+  created: "Webhook added. Copy its signing secret now: it will not be shown again.",
+  rotated: "New signing secret made; the old one no longer signs. Copy it now: it will not be shown again.",
+  enabled: "Webhook enabled.",
+  disabled: "Webhook disabled: events are kept in its queue until it is enabled.",
+  deleted: "Webhook deleted.",
+  confirmDelete: "Tick the box to confirm.",
+  testQueued: "Test event queued: it is sent within a few seconds. Reload the delivery log to see it.",
+  retried: "Delivery queued again.",
+  notRetriable: "Only a failed delivery of this organisation's webhooks can be retried.",
+} as const;

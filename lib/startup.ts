@@ -11,6 +11,7 @@ import { checkOutboxInProduction } from "@/lib/messaging/outbox-choice";
 import { APP_JOBS } from "@/lib/jobs/app-jobs";
 import { startJobRunner } from "@/lib/jobs/schedule";
 import { startRetentionSchedule } from "@/lib/retention/schedule";
+import { startWebhookWorker } from "@/lib/webhooks/schedule";
 
 /** Runs once when the server starts: configuration, schema, housekeeping, and the demo data in development. */
 export async function startServer(): Promise<void> {
@@ -37,6 +38,7 @@ export async function startServer(): Promise<void> {
     await startRetentionSchedule(db);
     // Adoption snapshots and 2FA reminders, each leased in the database so one instance runs it.
     startJobRunner(db, APP_JOBS);
+    startWebhookWorker(db);
     announceReady();
   } catch (error) {
     if (error instanceof ConfigurationError) {

@@ -23,7 +23,12 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         ]
       : []),
     ...(permissions.has("audit:read") ? [{ href: "/admin/audit", label: "Audit log" }] : []),
-    ...(permissions.has("settings:manage") ? [{ href: "/admin/settings", label: "Settings" }] : []),
+    ...(permissions.has("settings:manage")
+      ? [
+          { href: "/admin/settings", label: "Settings" },
+          { href: "/admin/webhooks", label: "Webhooks" },
+        ]
+      : []),
   ];
   return (
     <div className="min-h-screen">

@@ -19,3 +19,8 @@ export function duoSecretKeyBinding(organisationId: number): SecretBinding {
 export function totpSecretBinding(userId: number): SecretBinding {
   return `totp_credentials.secret:${userId}` as SecretBinding;
 }
+
+/** A webhook's signing secret, bound to the webhook's id. */
+export function webhookSecretBinding(webhookId: number): SecretBinding {
+  return `webhooks.secret:${webhookId}` as SecretBinding;
+}

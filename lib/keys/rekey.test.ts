@@ -96,6 +96,7 @@ describe("rotating from key A to key B", () => {
     expect(await upgradeV1Secrets(db, ringBA)).toEqual([
       { name: "organisations.duo_secret_key_encrypted", total: 0, rekeyed: 0, current: 0, unreadable: [] },
       { name: "totp_credentials.secret_encrypted", total: 1, rekeyed: 1, current: 0, unreadable: [] },
+      { name: "webhooks.secret_encrypted", total: 0, rekeyed: 0, current: 0, unreadable: [] },
     ]);
     expect(await v1Row()).toMatch(new RegExp(`^v2\\.${ringB.current.id}\\.`));
     expect(
@@ -136,6 +137,7 @@ describe("rotating from key A to key B", () => {
     expect(first.columns).toEqual([
       { name: "organisations.duo_secret_key_encrypted", total: 1, rekeyed: 1, current: 0, unreadable: [] },
       { name: "totp_credentials.secret_encrypted", total: 2, rekeyed: 2, current: 0, unreadable: [] },
+      { name: "webhooks.secret_encrypted", total: 0, rekeyed: 0, current: 0, unreadable: [] },
     ]);
     const stored = (await db.select().from(totpCredentials)).map((row) => row.secretEncrypted);
     expect(stored.every((value) => value.startsWith(`v2.${ringB.current.id}.`))).toBe(true);
@@ -144,6 +146,7 @@ describe("rotating from key A to key B", () => {
     expect(second.columns.map(({ rekeyed, current }) => ({ rekeyed, current }))).toEqual([
       { rekeyed: 0, current: 1 },
       { rekeyed: 0, current: 2 },
+      { rekeyed: 0, current: 0 },
     ]);
     expect((await db.select().from(totpCredentials)).map((row) => row.secretEncrypted)).toEqual(stored);
 

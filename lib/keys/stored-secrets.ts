@@ -1,7 +1,7 @@
 import { changedRows, type Executor } from "@/db";
 import { and, eq, isNotNull } from "drizzle-orm";
-import { organisations, totpCredentials } from "@/db/schema";
-import { duoSecretKeyBinding, totpSecretBinding, type SecretBinding } from "@/lib/keys/bindings";
+import { organisations, totpCredentials, webhooks } from "@/db/schema";
+import { duoSecretKeyBinding, totpSecretBinding, webhookSecretBinding, type SecretBinding } from "@/lib/keys/bindings";
 
 /**
  * Every column that holds a ciphertext (lib/keys/secrets), with how each row
@@ -46,6 +46,18 @@ export const storedSecretColumns: readonly StoredSecretColumn[] = [
           .update(totpCredentials)
           .set({ secretEncrypted: to })
           .where(and(eq(totpCredentials.userId, id), eq(totpCredentials.secretEncrypted, from))),
+      ) === 1,
+  },
+  {
+    name: "webhooks.secret_encrypted",
+    rows: async (db) => await db.select({ id: webhooks.id, stored: webhooks.secretEncrypted }).from(webhooks),
+    binding: webhookSecretBinding,
+    replace: async (db, id, from, to) =>
+      changedRows(
+        await db
+          .update(webhooks)
+          .set({ secretEncrypted: to })
+          .where(and(eq(webhooks.id, id), eq(webhooks.secretEncrypted, from))),
       ) === 1,
   },
 ];

@@ -1,0 +1,193 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db";
+import { auditEvents, webhookDeliveries } from "@/db/schema";
+import { recordAuditEvent } from "@/lib/audit";
+import { deliverDueWebhooks, MAX_ATTEMPTS, retryDelayMs } from "@/lib/webhooks/queue";
+import { verifyWebhookSignature } from "@/lib/webhooks/signing";
+import { createWebhook, deliveryLog, retryDelivery, sendTestEvent } from "@/lib/webhooks/webhooks";
+import { insertUser, testDatabase } from "@/test/db";
+
+type Received = { headers: http.IncomingHttpHeaders; body: string };
+
+/** A local receiver answering with the statuses given, in turn (then 204). */
+async function startReceiver(statuses: number[] = []) {
+  const received: Received[] = [];
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    request.on("end", () => {
+      received.push({ headers: request.headers, body });
+      response.statusCode = statuses.shift() ?? 204;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { received, url: `http://127.0.0.1:${port}/hook`, host: `127.0.0.1:${port}`, close: () => server.close() };
+}
+
+let db: Db;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let admin: Awaited<ReturnType<typeof insertUser>>;
+
+beforeEach(async () => {
+  db = testDatabase();
+  admin = await insertUser(db);
+});
+afterEach(() => receiver?.close());
+
+const actorOf = (user: { id: number; organisationId: number }) => ({
+  userId: user.id,
+  organisationId: user.organisationId,
+});
+
+async function addWebhook(statuses: number[] = []) {
+  receiver = await startReceiver(statuses);
+  const created = await createWebhook(
+    db,
+    actorOf(admin),
+    { url: receiver.url, description: "SIEM" },
+    { allowedHosts: ["127.0.0.1"] },
+  );
+  if (!created.ok) throw new Error(created.problem);
+  return created;
+}
+
+const worker = (now?: () => Date) => ({ allowedHosts: ["127.0.0.1"], retryBaseMs: 30_000, now });
+
+describe("webhook deliveries", () => {
+  it("queue one delivery per enabled webhook of the event's organisation, with the event and no secrets", async () => {
+    const { id } = await addWebhook();
+    const other = await insertUser(db);
+    await recordAuditEvent(db, { type: "user.disabled", organisationId: other.organisationId, actorUserId: other.id });
+    await recordAuditEvent(db, {
+      type: "user.disabled",
+      organisationId: admin.organisationId,
+      actorUserId: admin.id,
+      targetUserId: admin.id,
+      details: { reason: "left" },
+    });
+    const rows = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, id));
+    // webhook.created (the webhook hears of its own creation) and user.disabled; nothing of the other organisation.
+    expect(rows.map((row) => row.eventType)).toEqual(["webhook.created", "user.disabled"]);
+    const payload = JSON.parse(rows[1]!.payload);
+    expect(payload).toMatchObject({
+      type: "user.disabled",
+      data: { type: "user.disabled", actor: admin.id, target: admin.id, details: { reason: "left" } },
+    });
+    expect(rows[1]!.payload).not.toMatch(/whsec_|secret/i);
+  });
+
+  it("deliver with a valid Standard Webhooks signature", async () => {
+    const { secret } = await addWebhook();
+    expect(await deliverDueWebhooks(db, worker())).toBe(1);
+    expect(receiver.received).toHaveLength(1);
+    const [{ headers, body }] = receiver.received as [Received];
+    expect(
+      verifyWebhookSignature(
+        secret,
+        {
+          id: String(headers["webhook-id"]),
+          timestamp: String(headers["webhook-timestamp"]),
+          signature: String(headers["webhook-signature"]),
+        },
+        body,
+      ),
+    ).toBe(true);
+    expect(JSON.parse(body).type).toBe("webhook.created");
+    const [row] = await db.select().from(webhookDeliveries);
+    expect(row).toMatchObject({ state: "delivered", attempts: 1, lastResponseStatus: 204, lastError: null });
+  });
+
+  it("retry a receiver that fails once, after the backoff, and then deliver", async () => {
+    await addWebhook([500]);
+    let clock = new Date();
+    await deliverDueWebhooks(
+      db,
+      worker(() => clock),
+    );
+    let [row] = await db.select().from(webhookDeliveries);
+    expect(row).toMatchObject({ state: "pending", attempts: 1, lastResponseStatus: 500, lastError: "HTTP 500" });
+    // Not before the backoff (30 s ± 20 %).
+    clock = new Date(clock.getTime() + 20_000);
+    expect(
+      await deliverDueWebhooks(
+        db,
+        worker(() => clock),
+      ),
+    ).toBe(0);
+    clock = new Date(clock.getTime() + 20_000);
+    expect(
+      await deliverDueWebhooks(
+        db,
+        worker(() => clock),
+      ),
+    ).toBe(1);
+    [row] = await db.select().from(webhookDeliveries);
+    expect(row).toMatchObject({ state: "delivered", attempts: 2, lastResponseStatus: 204 });
+    expect(receiver.received).toHaveLength(2);
+    // The same message id on each attempt, so the receiver can drop duplicates.
+    expect(receiver.received[0]!.headers["webhook-id"]).toBe(receiver.received[1]!.headers["webhook-id"]);
+  });
+
+  it("give up as failed after the last attempt, and 'Retry now' gives one more", async () => {
+    await addWebhook(Array(MAX_ATTEMPTS).fill(503));
+    let clock = new Date();
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await deliverDueWebhooks(
+        db,
+        worker(() => clock),
+      );
+      clock = new Date(clock.getTime() + 48 * 3600_000);
+    }
+    const [row] = await db.select().from(webhookDeliveries);
+    expect(row).toMatchObject({ state: "failed", attempts: MAX_ATTEMPTS, lastError: "HTTP 503" });
+    expect(await retryDelivery(db, actorOf(await insertUser(db)), row!.id)).toBe(false);
+    expect(await retryDelivery(db, actorOf(admin), row!.id)).toBe(true);
+    await deliverDueWebhooks(db, worker());
+    const log = await deliveryLog(db, admin.organisationId, row!.webhookId);
+    expect(log!.find((entry) => entry.id === row!.id)).toMatchObject({ state: "delivered" });
+  });
+
+  it("refuse a private address at save and at delivery unless allow-listed, without connecting", async () => {
+    receiver = await startReceiver();
+    const httpsLocal = receiver.url.replace("http:", "https:");
+    expect(
+      await createWebhook(db, actorOf(admin), { url: httpsLocal, description: null }, { allowedHosts: [] }),
+    ).toEqual({ ok: false, problem: "private-address" });
+    // Saved while allow-listed, then the operator removes the entry: the delivery is refused.
+    await createWebhook(db, actorOf(admin), { url: httpsLocal, description: null }, { allowedHosts: ["127.0.0.1"] });
+    await deliverDueWebhooks(db, { allowedHosts: [], retryBaseMs: 30_000 });
+    const [row] = await db.select().from(webhookDeliveries);
+    expect(row).toMatchObject({ state: "pending", attempts: 1, lastError: "The host resolves to a private address" });
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it("two workers racing deliver each delivery once", async () => {
+    await addWebhook();
+    await sendTestEvent(db, actorOf(admin), (await db.select().from(webhookDeliveries))[0]!.webhookId);
+    const sent = await Promise.all([deliverDueWebhooks(db, worker()), deliverDueWebhooks(db, worker())]);
+    // webhook.created, webhook.test and the webhook_test.sent audit event: three deliveries, each sent once.
+    expect(sent[0]! + sent[1]!).toBe(3);
+    expect(receiver.received).toHaveLength(3);
+    expect(new Set(receiver.received.map((entry) => entry.headers["webhook-id"])).size).toBe(3);
+  });
+
+  it("back off about 30 s, 2 min, 10 min, 1 h, 6 h, 24 h", () => {
+    const middle = () => 0.5;
+    expect([1, 2, 3, 4, 5, 6, 7].map((attempts) => retryDelayMs(attempts, 30_000, middle) / 1000)).toEqual([
+      30, 120, 600, 3600, 21600, 86400, 86400,
+    ]);
+    expect(retryDelayMs(1, 30_000, () => 0)).toBe(24_000);
+    expect(retryDelayMs(1, 30_000, () => 1)).toBe(36_000);
+  });
+
+  it("create nothing in the queue when the organisation has no webhook", async () => {
+    await recordAuditEvent(db, { type: "user.disabled", organisationId: admin.organisationId });
+    expect(await db.select().from(auditEvents)).toHaveLength(1);
+    expect(await db.select().from(webhookDeliveries)).toHaveLength(0);
+  });
+});
