@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { organisations, roles, totpCredentials, userRoles, users } from "@/db/schema";
+import { organisations, passkeys, roles, totpCredentials, userRoles, users } from "@/db/schema";
 import { adoptionOf, inGraceUsers, type AdoptionSegment } from "@/lib/admin/adoption";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { insertUser, testDatabase } from "@/test/db";
@@ -92,7 +92,7 @@ describe("2FA adoption of an organisation", () => {
     const adoption = await adoptionOf(db, organisationId, now);
     expect(adoption.total).toBe(13);
     expect(adoption.segments).toEqual({ protected: 3, in_grace: 3, past_grace: 2, optional_without: 2, exempt: 3 });
-    expect(adoption.methods).toEqual({ totp: 2, code: 0, duo: 2 });
+    expect(adoption.methods).toEqual({ totp: 2, code: 0, duo: 2, passkey: 0 });
     expect(adoption.nearestDeadlines.map(({ name, email, deadline }) => [name, email, deadline])).toEqual([
       ["fivedays", "fivedays@example.com", new Date(now.getTime() + 5 * DAY)],
       ["eightdays", "eightdays@example.com", new Date(now.getTime() + 8 * DAY)],
@@ -106,7 +106,7 @@ describe("2FA adoption of an organisation", () => {
     const organisationId = await seedOrganisation(db, { allowCode: true });
     const adoption = await adoptionOf(db, organisationId, now);
     expect(adoption.segments).toEqual({ protected: 9, in_grace: 0, past_grace: 0, optional_without: 1, exempt: 3 });
-    expect(adoption.methods).toEqual({ totp: 2, code: 6, duo: 2 });
+    expect(adoption.methods).toEqual({ totp: 2, code: 6, duo: 2, passkey: 0 });
     expect(adoption.nearestDeadlines).toEqual([]);
     expect(adoption.segments).toEqual(await countsFromTheRule(db, organisationId));
   });
@@ -119,6 +119,45 @@ describe("2FA adoption of an organisation", () => {
     expect(adoption.segments).toEqual({ protected: 0, in_grace: 0, past_grace: 0, optional_without: 10, exempt: 3 });
     expect(adoption.segments).toEqual(await countsFromTheRule(db, organisationId));
     expect((await adoptionOf(db, 999_999, now)).total).toBe(0);
+  });
+
+  it("counts passkeys where allowed, and only passkeys for people held to phishing-resistant methods", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: true });
+    const passkey = async (userId: number) =>
+      await db.insert(passkeys).values({
+        userId,
+        credentialId: `credential-${userId}`,
+        publicKey: "key",
+        deviceType: "multi_device",
+        name: "Laptop",
+      });
+    const user = async (name: string, columns: Partial<typeof users.$inferInsert> = {}) =>
+      (await insertUser(db, { organisationId, name, email: `${name}@example.com`, ...columns })).id;
+    const strictRole = (
+      await db
+        .insert(roles)
+        .values({ organisationId, name: "Admins", requireTwoFactor: true, requirePhishingResistant: true })
+        .returning()
+    )[0]!.id;
+    await passkey(await user("passkeyonly"));
+    const strictWithApp = await user("strictwithapp", { twoFactorRequiredSince: daysAgo(20) });
+    await db.insert(userRoles).values({ userId: strictWithApp, roleId: strictRole });
+    await db.insert(totpCredentials).values({ userId: strictWithApp, secretEncrypted: "x", confirmedAt: daysAgo(30) });
+    await passkey(await user("strictwithpasskey", { twoFactorRequirement: "phishing_resistant" }));
+
+    const allowed = await adoptionOf(db, organisationId, now);
+    // strictwithapp's app is refused and codes are not offered to them: required, grace over.
+    expect(allowed.segments).toEqual({ protected: 11, in_grace: 0, past_grace: 1, optional_without: 1, exempt: 3 });
+    expect(allowed.methods).toEqual({ totp: 2, code: 6, duo: 2, passkey: 2 });
+    expect(allowed.segments).toEqual(await countsFromTheRule(db, organisationId));
+
+    // Passkeys no longer allowed: they still count for the person held to them, not for anyone else.
+    await db.update(organisations).set({ allowPasskey: false }).where(eq(organisations.id, organisationId));
+    const notAllowed = await adoptionOf(db, organisationId, now);
+    expect(notAllowed.segments).toEqual({ protected: 10, in_grace: 0, past_grace: 1, optional_without: 2, exempt: 3 });
+    expect(notAllowed.methods).toEqual({ totp: 2, code: 6, duo: 2, passkey: 1 });
+    expect(notAllowed.segments).toEqual(await countsFromTheRule(db, organisationId));
   });
 
   it("lists those in grace whose deadline is within N days", async () => {

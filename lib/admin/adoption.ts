@@ -6,6 +6,8 @@ import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app
 import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/policy/methods";
 import { effectiveTwoFactorRequirement } from "@/lib/two-factor/policy/requirement";
 import { requiredSql } from "@/lib/two-factor/policy/requirement-starts";
+import { roleRequiresPhishingResistantSql } from "@/lib/two-factor/policy/user-state";
+import { hasPasskeySql } from "@/lib/webauthn/passkeys";
 
 /*
  * An organisation's users by 2FA state, for the admin overview and its daily
@@ -13,8 +15,9 @@ import { requiredSql } from "@/lib/two-factor/policy/requirement-starts";
  * - exempt: API accounts and SSO users (the requirement rule exempts them) and
  *   disabled users (they cannot sign in at all);
  * - protected: has a usable second factor (as usableMethods decides: their own
- *   app, codes or Duo, or, when 2FA is required of them and the organisation
- *   allows codes, codes by email) and 2FA is not turned off for them;
+ *   app, codes, Duo or passkey, or, when 2FA is required of them and the
+ *   organisation allows codes, codes by email; for someone held to
+ *   phishing-resistant methods, a passkey only) and 2FA is not turned off for them;
  * - in_grace / past_grace: required (requiredSql, the SQL twin of
  *   effectiveTwoFactorRequirement) with no usable factor;
  * - optional_without: everyone else (optional, or 2FA turned off for them).
@@ -45,6 +48,7 @@ type OrganisationFacts = {
   policy: (typeof organisations.$inferSelect)["twoFactorPolicy"];
   graceDays: number;
   allowCode: boolean;
+  allowPasskey: boolean;
   duoAvailable: boolean;
 };
 
@@ -55,13 +59,18 @@ function conditions(organisation: OrganisationFacts, now: Date) {
   // 2FA turned off: for everyone by the organisation, or for this user by an administrator.
   const turnedOff =
     organisation.policy === "disabled" ? truth(true) : sql`("users"."two_factor_requirement" = 'disabled')`;
-  const totp = sql`(${hasConfirmedAuthenticatorSql})`;
-  const duo = organisation.duoAvailable ? sql`("users"."duo_enabled_at" is not null)` : truth(false);
-  const code = organisation.allowCode
-    ? sql`("users"."codes_enabled_at" is not null or (${required} and not ${totp} and not ${duo}))`
+  // Held to phishing-resistant methods (effectiveTwoFactorRequirement): only a passkey counts, allowed or not.
+  const phishingResistant = sql`(${required} and ("users"."two_factor_requirement" = 'phishing_resistant' or ("users"."two_factor_requirement" = 'default' and ${roleRequiresPhishingResistantSql})))`;
+  const passkey = sql`(${hasPasskeySql} and (${truth(organisation.allowPasskey)} or ${phishingResistant}))`;
+  const totp = sql`(${hasConfirmedAuthenticatorSql} and not ${phishingResistant})`;
+  const duo = organisation.duoAvailable
+    ? sql`("users"."duo_enabled_at" is not null and not ${phishingResistant})`
     : truth(false);
-  const methodSql: Record<TwoFactorMethod, SQL> = { totp, code, duo };
-  const hasFactor = sql`(${totp} or ${code} or ${duo})`;
+  const code = organisation.allowCode
+    ? sql`(not ${phishingResistant} and ("users"."codes_enabled_at" is not null or (${required} and not ${hasConfirmedAuthenticatorSql} and not ${duo} and not ${passkey})))`
+    : truth(false);
+  const methodSql: Record<TwoFactorMethod, SQL> = { totp, code, duo, passkey };
+  const hasFactor = sql`(${totp} or ${code} or ${duo} or ${passkey})`;
   const isProtected = sql`(not ${exempt} and not ${turnedOff} and ${hasFactor})`;
   const owesSetup = sql`(not ${exempt} and ${required} and not ${hasFactor})`;
   // effectiveTwoFactorRequirement: grace runs from requiredSince (or now, when not yet recorded).
@@ -83,13 +92,20 @@ async function organisationFacts(db: Db, organisationId: number): Promise<Organi
         policy: organisations.twoFactorPolicy,
         graceDays: organisations.twoFactorGraceDays,
         allowCode: organisations.allowCode,
+        allowPasskey: organisations.allowPasskey,
         ...duoAvailabilityColumns,
       })
       .from(organisations)
       .where(eq(organisations.id, organisationId))
   )[0];
   if (!row) return null;
-  return { policy: row.policy, graceDays: row.graceDays, allowCode: row.allowCode, duoAvailable: duoAvailableIn(row) };
+  return {
+    policy: row.policy,
+    graceDays: row.graceDays,
+    allowCode: row.allowCode,
+    allowPasskey: row.allowPasskey,
+    duoAvailable: duoAvailableIn(row),
+  };
 }
 
 /** Counts an organisation's users by 2FA state (see the top of this file). */
@@ -182,6 +198,7 @@ export async function inGraceUsers(
       isSsoUser: false,
       userOverride: "required",
       roleRequiresTwoFactor: true,
+      roleRequiresPhishingResistant: false,
       organisationPolicy: organisation.policy,
       graceDays: organisation.graceDays,
       requiredSince: row.requiredSince,
