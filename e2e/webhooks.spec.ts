@@ -47,7 +47,7 @@ test("an administrator streams the audit log to a signed webhook that retries", 
   const shot = async (name: string) =>
     await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
   try {
-    const admin = await createUser({ permissions: ["settings:manage"] });
+    const admin = await createUser({ permissions: ["settings:manage", "audit:read"] });
     await signInAs(context, admin);
     let secret = "";
 
@@ -179,8 +179,8 @@ test("an administrator streams the audit log to a signed webhook that retries", 
 });
 
 test("another organisation's webhook is not found", async ({ page, context, createUser, signInAs, db }) => {
-  const owner = await createUser({ permissions: ["settings:manage"] });
-  const outsider = await createUser({ permissions: ["settings:manage"] });
+  const owner = await createUser({ permissions: ["settings:manage", "audit:read"] });
+  const outsider = await createUser({ permissions: ["settings:manage", "audit:read"] });
   const { webhooks } = await import("@/db/schema");
   const [row] = await db
     .insert(webhooks)
@@ -189,4 +189,18 @@ test("another organisation's webhook is not found", async ({ page, context, crea
   await signInAs(context, outsider);
   const response = await page.goto(`/admin/webhooks/${row!.id}`);
   expect(response?.status()).toBe(404);
+});
+
+test("managing webhooks needs the audit log too: a settings administrator without audit:read is refused and not shown the link", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+}) => {
+  const settingsOnly = await createUser({ permissions: ["settings:manage"] });
+  await signInAs(context, settingsOnly);
+  await page.goto("/admin/settings");
+  await expect(page.getByRole("link", { name: "Webhooks" })).toHaveCount(0);
+  const response = await page.goto("/admin/webhooks");
+  expect(response?.status()).toBe(403);
 });

@@ -23,11 +23,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         ]
       : []),
     ...(permissions.has("audit:read") ? [{ href: "/admin/audit", label: "Audit log" }] : []),
-    ...(permissions.has("settings:manage")
-      ? [
-          { href: "/admin/settings", label: "Settings" },
-          { href: "/admin/webhooks", label: "Webhooks" },
-        ]
+    ...(permissions.has("settings:manage") ? [{ href: "/admin/settings", label: "Settings" }] : []),
+    // Webhooks stream the audit log: lib/admin/webhook-admin.ts.
+    ...(permissions.has("settings:manage") && permissions.has("audit:read")
+      ? [{ href: "/admin/webhooks", label: "Webhooks" }]
       : []),
   ];
   return (

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formAction, type FormState } from "@/lib/action";
-import { requirePermission } from "@/lib/auth/guards";
+import { requireWebhookAdmin } from "@/lib/admin/webhook-admin";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { fieldError, webhookMessages } from "@/lib/messages";
 import {
@@ -16,7 +16,6 @@ import {
   setWebhookEnabled,
 } from "@/lib/data/webhooks";
 
-const requireWebhookAdmin = () => requirePermission("settings:manage");
 const id = z.coerce
   .number()
   .int()
@@ -39,7 +38,7 @@ export const createWebhookAction = formAction<
   CurrentSession,
   SecretShown
 >({
-  guard: requireWebhookAdmin,
+  guard: () => requireWebhookAdmin("settings.webhooks"),
   sensitive: true,
   schema: z.object({
     url: z.string().trim().min(1, { error: "Enter the URL." }).max(2000, { error: "Use at most 2000 characters." }),
@@ -63,7 +62,7 @@ export const createWebhookAction = formAction<
 });
 
 export const rotateWebhookSecretAction = formAction<typeof webhookId, CurrentSession, SecretShown>({
-  guard: requireWebhookAdmin,
+  guard: () => requireWebhookAdmin("settings.webhooks"),
   sensitive: true,
   schema: webhookId,
   async handler({ webhook }, current) {
@@ -75,7 +74,7 @@ export const rotateWebhookSecretAction = formAction<typeof webhookId, CurrentSes
 });
 
 export const setWebhookEnabledAction = formAction({
-  guard: requireWebhookAdmin,
+  guard: () => requireWebhookAdmin("settings.webhooks"),
   schema: z.object({ webhook: id, enabled: z.enum(["yes", "no"]) }),
   async handler({ webhook, enabled }, current) {
     const changed = await setWebhookEnabled(current, webhook, enabled === "yes");
@@ -85,7 +84,7 @@ export const setWebhookEnabledAction = formAction({
 });
 
 export const deleteWebhookAction = formAction({
-  guard: requireWebhookAdmin,
+  guard: () => requireWebhookAdmin("settings.webhooks"),
   sensitive: true,
   schema: z.object({ webhook: id, confirm: z.literal("yes", { error: webhookMessages.confirmDelete }) }),
   async handler({ webhook }, current) {
@@ -96,7 +95,7 @@ export const deleteWebhookAction = formAction({
 });
 
 export const sendTestEventAction = formAction({
-  guard: requireWebhookAdmin,
+  guard: () => requireWebhookAdmin("settings.webhooks"),
   schema: webhookId,
   async handler({ webhook }, current) {
     if (!(await sendTestEvent(current, webhook))) return notFound;
@@ -105,7 +104,7 @@ export const sendTestEventAction = formAction({
 });
 
 export const retryDeliveryAction = formAction({
-  guard: requireWebhookAdmin,
+  guard: () => requireWebhookAdmin("settings.webhooks"),
   schema: z.object({ delivery: id }),
   async handler({ delivery }, current) {
     if (!(await retryDelivery(current, delivery))) return { status: "error", message: webhookMessages.notRetriable };

@@ -4,14 +4,14 @@ import { AddWebhookForm } from "@/app/(app)/admin/webhooks/_components/add-webho
 import { DeliveryState } from "@/app/(app)/admin/webhooks/_components/delivery-state";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
-import { requirePermission } from "@/lib/auth/guards";
+import { requireWebhookViewer } from "@/lib/admin/webhook-admin";
 import { webhookMessages } from "@/lib/messages";
 import { listWebhooks } from "@/lib/data/webhooks";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
 export default async function WebhooksPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
-  const current = await requirePermission("settings:manage");
+  const current = await requireWebhookViewer();
   const webhooks = await listWebhooks(current);
   const { deleted } = await searchParams;
   return (

@@ -8,13 +8,13 @@ import { RotateSecretForm } from "@/app/(app)/admin/webhooks/_components/rotate-
 import { WebhookButtonForm } from "@/app/(app)/admin/webhooks/_components/webhook-button-form";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
-import { requirePermission } from "@/lib/auth/guards";
+import { requireWebhookViewer } from "@/lib/admin/webhook-admin";
 import { deliveryLog, findWebhook } from "@/lib/data/webhooks";
 
 export const metadata: Metadata = { title: "Webhook" };
 
 export default async function WebhookPage({ params }: { params: Promise<{ id: string }> }) {
-  const current = await requirePermission("settings:manage");
+  const current = await requireWebhookViewer();
   const { id: raw } = await params;
   const id = /^\d{1,9}$/.test(raw) ? Number(raw) : null;
   // Another organisation's webhook is simply not found (ASVS 5.0 V8.2.2).
