@@ -25,6 +25,8 @@ export type UserListQuery = {
   page: number;
   /** Users per page; the admin list's 50 unless the caller (the API) chooses. */
   pageSize?: number;
+  /** The filters' WHERE over "users" (lib/admin/user-filters.ts), if any. */
+  filter?: SQL;
 };
 
 export type UserListRow = {
@@ -118,6 +120,35 @@ async function prefixCandidates(
   return sql`${users.id} in (${await branch("name")} union all ${await branch("email")})`;
 }
 
+/**
+ * Whether the name or email starts with `q`, case-insensitively, as a plain
+ * condition: with filters the candidates cannot be cut to a page before the
+ * filters are asked, so the search is one more condition (and the count's).
+ */
+function prefixMatch(q: string): SQL {
+  const upper = `${q}\u{10FFFF}`;
+  const starts = (column: SearchColumn) => {
+    const value = sql`"users".${sql.identifier(column)}`;
+    return sql`(${caseless(value)} >= ${caselessText(q)} and ${caseless(value)} < ${caselessText(upper)})`;
+  };
+  return sql`(${starts("name")} or ${starts("email")})`;
+}
+
+/** How many of the organisation's users the search and filters match (the filtered list shows it). */
+export async function countUsers(
+  db: Db,
+  organisationId: number,
+  query: Pick<UserListQuery, "q" | "filter">,
+): Promise<number> {
+  const { matches } = (
+    await db
+      .select({ matches: count() })
+      .from(users)
+      .where(and(eq(users.organisationId, organisationId), query.q ? prefixMatch(query.q) : undefined, query.filter))
+  )[0]!;
+  return matches;
+}
+
 /** One page of an organisation's users; `hasMore` instead of a total, which would need every row counted. */
 export async function listUsers(db: Db, organisationId: number, query: UserListQuery, now = new Date()) {
   const organisation = (
@@ -159,9 +190,13 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
     // A search's candidates are already the organisation's; naming the
     // organisation again would tempt SQLite to walk its whole index instead.
     .where(
-      query.q
-        ? await prefixCandidates(db, organisationId, query, order, offset + pageSize + 1)
-        : eq(users.organisationId, organisationId),
+      and(
+        query.q && !query.filter
+          ? await prefixCandidates(db, organisationId, query, order, offset + pageSize + 1)
+          : eq(users.organisationId, organisationId),
+        query.q && query.filter ? prefixMatch(query.q) : undefined,
+        query.filter,
+      ),
     )
     .orderBy(order)
     .limit(pageSize + 1)
