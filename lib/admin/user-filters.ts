@@ -9,6 +9,7 @@ import {
   TWO_FACTOR_REQUIREMENTS,
   users,
   type TwoFactorMethod,
+  type TwoFactorRequirement,
 } from "@/db/schema";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
 import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/policy/methods";
@@ -35,6 +36,19 @@ export const USER_STATE_LABELS: Record<UserState, string> = {
   past_grace: "Required, grace period over",
   optional_without: "Not required, no factor",
   exempt: "Exempt (API or single sign-on)",
+};
+
+/** The methods and per-user requirements the filter offers: every one the database knows. */
+export const FILTER_METHODS = TWO_FACTOR_METHODS;
+export const FILTER_REQUIREMENTS = TWO_FACTOR_REQUIREMENTS;
+
+/** The per-user override as the filter names it (the user form's words). */
+export const OVERRIDE_LABELS: Record<TwoFactorRequirement, string> = {
+  default: "Organisation default",
+  required: "Required",
+  optional: "Optional",
+  disabled: "Disabled",
+  phishing_resistant: "Phishing-resistant only",
 };
 
 export const USER_FILTER_FIELDS = [
