@@ -1,4 +1,4 @@
-import { type SQL, and, count, eq, inArray, sql } from "drizzle-orm";
+import { type SQL, and, count, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/policy/requirement";
@@ -27,6 +27,12 @@ export type UserListQuery = {
   pageSize?: number;
   /** The filters' WHERE over "users" (lib/admin/user-filters.ts), if any. */
   filter?: SQL;
+  /**
+   * Keyset paging for exports and the API's cursor: the users after this id,
+   * in id order (sort, direction and page are then ignored), so a batch costs
+   * the same however deep into the list it is.
+   */
+  afterId?: number;
 };
 
 export type UserListRow = {
@@ -164,9 +170,12 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
       .where(eq(organisations.id, organisationId))
   )[0]!;
   const direction = query.direction === "desc" ? sql`desc` : sql`asc`;
-  const order = sql`${ORDER[query.sort]} ${direction}${nullsAsSmallest(query.direction)}, ${users.id} ${direction}`;
+  const keyset = query.afterId !== undefined;
+  const order = keyset
+    ? sql`${users.id} asc`
+    : sql`${ORDER[query.sort]} ${direction}${nullsAsSmallest(query.direction)}, ${users.id} ${direction}`;
   const pageSize = query.pageSize ?? USERS_PAGE_SIZE;
-  const offset = (query.page - 1) * pageSize;
+  const offset = keyset ? 0 : (query.page - 1) * pageSize;
   const rows = await db
     .select({
       id: users.id,
@@ -191,10 +200,11 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
     // organisation again would tempt SQLite to walk its whole index instead.
     .where(
       and(
-        query.q && !query.filter
+        query.q && !query.filter && !keyset
           ? await prefixCandidates(db, organisationId, query, order, offset + pageSize + 1)
           : eq(users.organisationId, organisationId),
-        query.q && query.filter ? prefixMatch(query.q) : undefined,
+        query.q && (query.filter || keyset) ? prefixMatch(query.q) : undefined,
+        keyset ? gt(users.id, query.afterId!) : undefined,
         query.filter,
       ),
     )

@@ -18,6 +18,7 @@ import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { ApiAccountCreateForm } from "@/app/(app)/admin/users/_components/api-account-create-form";
 import { InvitationCreateForm } from "@/app/(app)/admin/users/_components/invitation-create-form";
 import { RecoveryRequestsCard } from "@/app/(app)/admin/users/_components/recovery-requests-card";
+import { ExportCsvButton } from "@/components/ui/export-csv-button";
 import { LocalTime } from "@/components/ui/local-time";
 
 export const metadata: Metadata = { title: "Users" };
@@ -94,6 +95,13 @@ function href(query: ListAddress, changes: Partial<UserListQuery>) {
   return `/admin/users${search ? `?${search}` : ""}`;
 }
 
+/** The export's address: the search and filters, not the sort or page (an export is every match). */
+function exportSearch(query: ListAddress): string {
+  const params = userFilterParams(query.filters);
+  if (query.q) params.set("q", query.q);
+  return params.toString();
+}
+
 export default async function UsersPage({
   searchParams,
 }: {
@@ -151,11 +159,14 @@ export default async function UsersPage({
         active={filtered}
       />
 
-      <p role="status" className="text-sm text-slate-700">
-        {listed.ok
-          ? `${plural(listed.matches, "user")} ${filtered ? (listed.matches === 1 ? "matches" : "match") : "in total"}`
-          : "Fix the filters above to see users."}
-      </p>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p role="status" className="text-sm text-slate-700">
+          {listed.ok
+            ? `${plural(listed.matches, "user")} ${filtered ? (listed.matches === 1 ? "matches" : "match") : "in total"}`
+            : "Fix the filters above to see users."}
+        </p>
+        {listed.ok ? <ExportCsvButton action="/admin/users/export" search={exportSearch(query)} /> : null}
+      </div>
 
       {/* Scrolls inside its own box; the containment keeps a wide table from widening the page on a phone. */}
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm [contain:inline-size]">
