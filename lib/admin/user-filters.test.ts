@@ -134,4 +134,22 @@ describe("users list filters", () => {
       errors: { group: "Choose a group of your organisation." },
     });
   });
+
+  it("reads an export's batches by id after id, with the filters, whatever the sort", async () => {
+    const result = await userFilterWhere(db, organisationId, { state: "in_grace" }, now);
+    if (!result.ok) throw new Error("filters refused");
+    const batch = async (afterId: number) =>
+      listUsers(
+        db,
+        organisationId,
+        { q: "", sort: "name", direction: "desc", page: 7, pageSize: 1, filter: result.where, afterId },
+        now,
+      );
+    const first = await batch(0);
+    expect(first.rows.map((row) => row.name)).toEqual(["Carol"]);
+    expect(first.hasMore).toBe(true);
+    const second = await batch(first.rows[0]!.id);
+    expect(second.rows.map((row) => row.name)).toEqual(["Frank"]);
+    expect(second.hasMore).toBe(false);
+  });
 });
