@@ -31,11 +31,11 @@ export const USER_STATES = ["protected", "in_grace", "past_grace", "optional_wit
 export type UserState = (typeof USER_STATES)[number];
 
 export const USER_STATE_LABELS: Record<UserState, string> = {
-  protected: "Protected (set up a factor)",
-  in_grace: "Required, in grace period",
-  past_grace: "Required, grace period over",
-  optional_without: "Not required, no factor",
-  exempt: "Exempt (API or single sign-on)",
+  protected: "Protected",
+  in_grace: "In grace period",
+  past_grace: "Grace period over",
+  optional_without: "Optional, no factor",
+  exempt: "Exempt (API or SSO)",
 };
 
 /** The methods and per-user requirements the filter offers: every one the database knows. */

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
@@ -111,6 +112,15 @@ export default async function UsersPage({
   const { organisation } = current;
   const canInvite = (await getCurrentPermissions(current.user.id)).has("users:manage");
   const raw = await searchParams;
+  // The filter form submits its empty fields too: the address keeps only those set, so it reads as the filter.
+  const entries = Object.entries(raw).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : [value]).map((item) => [key, item ?? ""] as [string, string]),
+  );
+  const kept = entries.filter(([, value]) => value !== "");
+  if (kept.length < entries.length) {
+    const search = new URLSearchParams(kept).toString();
+    redirect(search ? `/admin/users?${search}` : "/admin/users");
+  }
   const parsedFilters = parseUserFilters(raw);
   const query: ListAddress = {
     ...querySchema.parse({
