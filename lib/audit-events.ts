@@ -22,6 +22,8 @@ export const AUDIT_EVENT_LABELS = {
   "password.changed": "Password changed",
   "profile.updated": "Profile updated",
   "settings.updated": "Settings updated",
+  "users.exported": "Users list exported",
+  "audit.exported": "Audit log exported",
   "policy.updated": "Two-factor policy updated",
   "two_factor.succeeded": "Second step passed",
   "two_factor.failed": "Second step failed",

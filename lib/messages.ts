@@ -186,3 +186,14 @@ export const webhookMessages = {
   retried: "Delivery queued again.",
   notRetriable: "Only a failed delivery of this organisation's webhooks can be retried.",
 } as const;
+
+/** Beside a users-list filter whose value cannot be used (/admin/users, its export and /api/v1/users). */
+export const USER_FILTER_MESSAGES = {
+  state: "Choose one of the listed states.",
+  method: "Choose one of the listed methods.",
+  requirement: "Choose one of the listed requirements.",
+  role: "Choose a role of your organisation.",
+  group: "Choose a group of your organisation.",
+  graceWithinDays: "Enter a whole number of days from 0 to 3650.",
+  lastSignInBefore: "Enter a date as YYYY-MM-DD.",
+} as const;

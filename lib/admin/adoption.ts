@@ -44,7 +44,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const truth = (value: boolean): SQL => (value ? sql`1 = 1` : sql`1 = 0`);
 const count = (condition: SQL): SQL<number> => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
 
-type OrganisationFacts = {
+export type OrganisationFacts = {
   policy: (typeof organisations.$inferSelect)["twoFactorPolicy"];
   graceDays: number;
   allowCode: boolean;
@@ -52,8 +52,12 @@ type OrganisationFacts = {
   duoAvailable: boolean;
 };
 
-/** The SQL conditions over `users` for one organisation's settings. */
-function conditions(organisation: OrganisationFacts, now: Date) {
+/**
+ * The SQL conditions over `users` for one organisation's settings: the
+ * overview counts them and the users list filters by them
+ * (lib/admin/user-filters.ts), so a segment's number and its list agree.
+ */
+export function segmentConditions(organisation: OrganisationFacts, now: Date) {
   const exempt = sql`("users"."is_api_account" = true or "users"."sso_subject" is not null or "users"."disabled_at" is not null)`;
   const required = requiredSql(organisation.policy);
   // 2FA turned off: for everyone by the organisation, or for this user by an administrator.
@@ -85,7 +89,7 @@ function graceCutoff(organisation: OrganisationFacts, now: Date): Date {
   return new Date(now.getTime() - organisation.graceDays * DAY_MS);
 }
 
-async function organisationFacts(db: Db, organisationId: number): Promise<OrganisationFacts | null> {
+export async function organisationFacts(db: Db, organisationId: number): Promise<OrganisationFacts | null> {
   const row = (
     await db
       .select({
@@ -123,7 +127,7 @@ export async function adoptionOf(db: Db, organisationId: number, now = new Date(
       nearestDeadlines: [],
     };
   }
-  const c = conditions(organisation, now);
+  const c = segmentConditions(organisation, now);
   const methodColumns = Object.fromEntries(
     TWO_FACTOR_METHODS.map((method) => [method, count(sql`${c.isProtected} and ${c.methodSql[method]}`)]),
   ) as Record<TwoFactorMethod, SQL<number>>;
@@ -177,7 +181,7 @@ export async function inGraceUsers(
 ): Promise<NearestDeadline[]> {
   const organisation = await organisationFacts(db, organisationId);
   if (!organisation || organisation.graceDays <= 0) return [];
-  const c = conditions(organisation, now);
+  const c = segmentConditions(organisation, now);
   const within =
     withinDays === undefined
       ? undefined

@@ -20,6 +20,8 @@ export type AuditFilter = {
   to?: Date;
   /** Events older than this id: the next page. */
   before?: number;
+  /** Events per page; the log's 50 unless the caller (an export, the API) chooses. */
+  pageSize?: number;
 };
 
 const actors = alias(users, "actors");
@@ -33,6 +35,7 @@ function contains(columns: SQL[], text: string): SQL {
 
 /** One page of an organisation's audit log, newest first, filtered. Paged by id, so page turns cost the same at any depth. */
 export async function listAuditEvents(db: Db, organisationId: number, filter: AuditFilter) {
+  const pageSize = filter.pageSize ?? AUDIT_PAGE_SIZE;
   const conditions: Array<SQL | undefined> = [
     eq(auditEvents.organisationId, organisationId),
     filter.types ? inArray(auditEvents.type, filter.types) : undefined,
@@ -62,9 +65,9 @@ export async function listAuditEvents(db: Db, organisationId: number, filter: Au
     .leftJoin(targets, and(eq(targets.id, auditEvents.targetUserId), eq(targets.organisationId, organisationId)))
     .where(and(...conditions))
     .orderBy(desc(auditEvents.id))
-    .limit(AUDIT_PAGE_SIZE + 1);
-  const page = rows.slice(0, AUDIT_PAGE_SIZE);
-  return { rows: page, nextBefore: rows.length > AUDIT_PAGE_SIZE ? page.at(-1)!.id : null };
+    .limit(pageSize + 1);
+  const page = rows.slice(0, pageSize);
+  return { rows: page, nextBefore: rows.length > pageSize ? page.at(-1)!.id : null };
 }
 
 /** The names behind ids in a page's details: one query per kind, and only the organisation's own. */

@@ -1,4 +1,4 @@
-import { type SQL, and, count, eq, inArray, sql } from "drizzle-orm";
+import { type SQL, and, count, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { groupMembers, groupRoles, organisations, roles, userRoles, users } from "@/db/schema";
 import { effectiveTwoFactorRequirement, type Requirement } from "@/lib/two-factor/policy/requirement";
@@ -26,6 +26,14 @@ export type UserListQuery = {
   page: number;
   /** Users per page; the admin list's 50 unless the caller (the API) chooses. */
   pageSize?: number;
+  /** The filters' WHERE over "users" (lib/admin/user-filters.ts), if any. */
+  filter?: SQL;
+  /**
+   * Keyset paging for exports and the API's cursor: the users after this id,
+   * in id order (sort, direction and page are then ignored), so a batch costs
+   * the same however deep into the list it is.
+   */
+  afterId?: number;
 };
 
 export type UserListRow = {
@@ -119,6 +127,35 @@ async function prefixCandidates(
   return sql`${users.id} in (${await branch("name")} union all ${await branch("email")})`;
 }
 
+/**
+ * Whether the name or email starts with `q`, case-insensitively, as a plain
+ * condition: with filters the candidates cannot be cut to a page before the
+ * filters are asked, so the search is one more condition (and the count's).
+ */
+function prefixMatch(q: string): SQL {
+  const upper = `${q}\u{10FFFF}`;
+  const starts = (column: SearchColumn) => {
+    const value = sql`"users".${sql.identifier(column)}`;
+    return sql`(${caseless(value)} >= ${caselessText(q)} and ${caseless(value)} < ${caselessText(upper)})`;
+  };
+  return sql`(${starts("name")} or ${starts("email")})`;
+}
+
+/** How many of the organisation's users the search and filters match (the filtered list shows it). */
+export async function countUsers(
+  db: Db,
+  organisationId: number,
+  query: Pick<UserListQuery, "q" | "filter">,
+): Promise<number> {
+  const { matches } = (
+    await db
+      .select({ matches: count() })
+      .from(users)
+      .where(and(eq(users.organisationId, organisationId), query.q ? prefixMatch(query.q) : undefined, query.filter))
+  )[0]!;
+  return matches;
+}
+
 /** One page of an organisation's users; `hasMore` instead of a total, which would need every row counted. */
 export async function listUsers(db: Db, organisationId: number, query: UserListQuery, now = new Date()) {
   const organisation = (
@@ -135,9 +172,12 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
       .where(eq(organisations.id, organisationId))
   )[0]!;
   const direction = query.direction === "desc" ? sql`desc` : sql`asc`;
-  const order = sql`${ORDER[query.sort]} ${direction}${nullsAsSmallest(query.direction)}, ${users.id} ${direction}`;
+  const keyset = query.afterId !== undefined;
+  const order = keyset
+    ? sql`${users.id} asc`
+    : sql`${ORDER[query.sort]} ${direction}${nullsAsSmallest(query.direction)}, ${users.id} ${direction}`;
   const pageSize = query.pageSize ?? USERS_PAGE_SIZE;
-  const offset = (query.page - 1) * pageSize;
+  const offset = keyset ? 0 : (query.page - 1) * pageSize;
   const rows = await db
     .select({
       id: users.id,
@@ -163,9 +203,14 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
     // A search's candidates are already the organisation's; naming the
     // organisation again would tempt SQLite to walk its whole index instead.
     .where(
-      query.q
-        ? await prefixCandidates(db, organisationId, query, order, offset + pageSize + 1)
-        : eq(users.organisationId, organisationId),
+      and(
+        query.q && !query.filter && !keyset
+          ? await prefixCandidates(db, organisationId, query, order, offset + pageSize + 1)
+          : eq(users.organisationId, organisationId),
+        query.q && (query.filter || keyset) ? prefixMatch(query.q) : undefined,
+        keyset ? gt(users.id, query.afterId!) : undefined,
+        query.filter,
+      ),
     )
     .orderBy(order)
     .limit(pageSize + 1)

@@ -2,18 +2,53 @@ import "server-only";
 import { getDb } from "@/db";
 import { accessReach } from "@/lib/admin/delegated-change";
 import { rolesAndGroupsOf } from "@/lib/admin/user-admin";
-import { listUsers, type UserListQuery, type UserListRow } from "@/lib/admin/user-directory";
+import { countUsers, listUsers, type UserListQuery, type UserListRow } from "@/lib/admin/user-directory";
+import { userFilterWhere, type ParsedUserFilters, type UserFilters } from "@/lib/admin/user-filters";
+import { groups, roles } from "@/db/schema";
+import { asc, eq } from "drizzle-orm";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { pendingRecoveryRequests } from "@/lib/recovery/requests";
 
 /* What /admin/users shows: the actor's organisation only, whatever the address asks for. */
 
-export type UsersListPage = { rows: UserListRow[]; hasMore: boolean };
+export type UsersListPage =
+  | { ok: true; rows: UserListRow[]; hasMore: boolean; matches: number }
+  | { ok: false; errors: ParsedUserFilters["errors"] };
 
-/** One page of the actor's organisation's users. */
-export async function usersOfOrganisation(current: CurrentSession, query: UserListQuery): Promise<UsersListPage> {
-  const { rows, hasMore } = await listUsers(getDb(), current.organisation.id, query);
-  return { rows, hasMore };
+/** One page of the actor's organisation's users matching the search and filters, and how many match. */
+export async function usersOfOrganisation(
+  current: CurrentSession,
+  query: Omit<UserListQuery, "filter">,
+  filters: UserFilters = {},
+): Promise<UsersListPage> {
+  const db = getDb();
+  const filter = await userFilterWhere(db, current.organisation.id, filters);
+  if (!filter.ok) return filter;
+  const { rows, hasMore } = await listUsers(db, current.organisation.id, { ...query, filter: filter.where });
+  const matches = await countUsers(db, current.organisation.id, { q: query.q, filter: filter.where });
+  return { ok: true, rows, hasMore, matches };
+}
+
+export type FilterChoice = { id: number; name: string };
+
+/** The organisation's roles and groups, for the filter form's choices. */
+export async function filterChoicesOf(
+  current: CurrentSession,
+): Promise<{ roles: FilterChoice[]; groups: FilterChoice[] }> {
+  const db = getDb();
+  const organisationId = current.organisation.id;
+  return {
+    roles: await db
+      .select({ id: roles.id, name: roles.name })
+      .from(roles)
+      .where(eq(roles.organisationId, organisationId))
+      .orderBy(asc(roles.name)),
+    groups: await db
+      .select({ id: groups.id, name: groups.name })
+      .from(groups)
+      .where(eq(groups.organisationId, organisationId))
+      .orderBy(asc(groups.name)),
+  };
 }
 
 export type GrantChoice = { id: number; name: string; grantable: boolean };

@@ -5,6 +5,7 @@ import { AuditTable } from "@/app/(app)/admin/audit/_components/audit-table";
 import { requirePermission } from "@/lib/auth/guards";
 import { auditLogHref, parseAuditFilter } from "@/lib/audit-log-filter";
 import { getAuditLogPage, getAuditSubject } from "@/lib/data/audit-log";
+import { ExportCsvButton } from "@/components/ui/export-csv-button";
 import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -57,6 +58,9 @@ export default async function AuditPage({
       ) : null}
       {page ? (
         <>
+          <div className="flex justify-end">
+            <ExportCsvButton action="/admin/audit/export" search={auditLogHref(values).split("?")[1] ?? ""} />
+          </div>
           <AuditTable events={page.events} />
           {filter.before || page.nextBefore ? (
             <nav aria-label="Pages" className="flex justify-between gap-4 text-sm">

@@ -1,15 +1,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 import { FALLBACK_LABELS } from "@/lib/admin/two-factor-enrolment";
 import { USER_SORTS, type UserListQuery, type UserListRow, type UserSort } from "@/lib/admin/user-directory";
-import { grantChoicesOf, pendingRecoveryRequestsOf, usersOfOrganisation } from "@/lib/data/admin-users-list";
+import {
+  filterChoicesOf,
+  grantChoicesOf,
+  pendingRecoveryRequestsOf,
+  usersOfOrganisation,
+} from "@/lib/data/admin-users-list";
+import { parseUserFilters, userFilterParams, type UserFilters } from "@/lib/admin/user-filters";
+import { UserFilterForm } from "@/app/(app)/admin/users/_components/user-filter-form";
+import { plural } from "@/lib/messages";
 import { getCurrentPermissions, requirePermission } from "@/lib/auth/guards";
 import { ApiAccountCreateForm } from "@/app/(app)/admin/users/_components/api-account-create-form";
 import { InvitationCreateForm } from "@/app/(app)/admin/users/_components/invitation-create-form";
 import { RecoveryRequestsCard } from "@/app/(app)/admin/users/_components/recovery-requests-card";
+import { ExportCsvButton } from "@/components/ui/export-csv-button";
 import { LocalTime } from "@/components/ui/local-time";
 
 export const metadata: Metadata = { title: "Users" };
@@ -22,6 +32,9 @@ const querySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 
+/** The list's address: the search, sort and page, and the filters, which every link keeps. */
+type ListAddress = UserListQuery & { filters: UserFilters };
+
 /** The sortable columns; `first` is the direction a first click sorts in (latest sign-ins first). */
 const SORTABLE = {
   name: { label: "Name", first: "asc", asc: "A to Z", desc: "Z to A" },
@@ -33,7 +46,7 @@ const SORTABLE = {
  * A sortable column's header: aria-sort says how the list is sorted now, an
  * arrow shows it, and the link's name says what clicking will do.
  */
-function SortHeader({ query, sort }: { query: UserListQuery; sort: keyof typeof SORTABLE }) {
+function SortHeader({ query, sort }: { query: ListAddress; sort: keyof typeof SORTABLE }) {
   const column = SORTABLE[sort];
   const active = query.sort === sort;
   const next = active ? (query.direction === "asc" ? "desc" : "asc") : column.first;
@@ -72,15 +85,22 @@ function TwoFactorCell({ row }: { row: UserListRow }) {
 
 const BADGE = "inline-block rounded px-1.5 py-0.5 text-xs whitespace-nowrap";
 
-function href(query: UserListQuery, changes: Partial<UserListQuery>) {
+function href(query: ListAddress, changes: Partial<UserListQuery>) {
   const next = { ...query, ...changes };
-  const params = new URLSearchParams();
+  const params = userFilterParams(query.filters);
   if (next.q) params.set("q", next.q);
   if (next.sort !== "name") params.set("sort", next.sort);
   if (next.direction !== "asc") params.set("direction", next.direction);
   if (next.page > 1) params.set("page", String(next.page));
   const search = params.toString();
   return `/admin/users${search ? `?${search}` : ""}`;
+}
+
+/** The export's address: the search and filters, not the sort or page (an export is every match). */
+function exportSearch(query: ListAddress): string {
+  const params = userFilterParams(query.filters);
+  if (query.q) params.set("q", query.q);
+  return params.toString();
 }
 
 export default async function UsersPage({
@@ -92,13 +112,33 @@ export default async function UsersPage({
   const { organisation } = current;
   const canInvite = (await getCurrentPermissions(current.user.id)).has("users:manage");
   const raw = await searchParams;
-  const query: UserListQuery = querySchema.parse({
-    q: typeof raw.q === "string" ? raw.q : undefined,
-    sort: raw.sort,
-    direction: raw.direction,
-    page: raw.page,
-  });
-  const { rows, hasMore } = await usersOfOrganisation(current, query);
+  // The filter form submits its empty fields too: the address keeps only those set, so it reads as the filter.
+  const entries = Object.entries(raw).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : [value]).map((item) => [key, item ?? ""] as [string, string]),
+  );
+  const kept = entries.filter(([, value]) => value !== "");
+  if (kept.length < entries.length) {
+    const search = new URLSearchParams(kept).toString();
+    redirect(search ? `/admin/users?${search}` : "/admin/users");
+  }
+  const parsedFilters = parseUserFilters(raw);
+  const query: ListAddress = {
+    ...querySchema.parse({
+      q: typeof raw.q === "string" ? raw.q : undefined,
+      sort: raw.sort,
+      direction: raw.direction,
+      page: raw.page,
+    }),
+    filters: parsedFilters.filters,
+  };
+  const invalid = Object.keys(parsedFilters.errors).length > 0;
+  const listed = invalid
+    ? ({ ok: false, errors: parsedFilters.errors } as const)
+    : await usersOfOrganisation(current, query, query.filters);
+  const errors = listed.ok ? {} : listed.errors;
+  const { rows, hasMore } = listed.ok ? listed : { rows: [], hasMore: false };
+  const filterChoices = await filterChoicesOf(current);
+  const filtered = query.q !== "" || Object.values(parsedFilters.values).some((value) => value !== "");
   const recoveryRequests = await pendingRecoveryRequestsOf(current);
   const grantChoices = canInvite ? await grantChoicesOf(current) : null;
 
@@ -118,29 +158,25 @@ export default async function UsersPage({
         </div>
       ) : null}
 
-      <form role="search" action="/admin/users" className="flex flex-wrap items-end gap-3">
-        <div className="min-w-0 flex-1 sm:flex-none">
-          <label htmlFor="q" className="block text-sm font-medium text-slate-800">
-            Search
-          </label>
-          <input
-            id="q"
-            name="q"
-            type="search"
-            defaultValue={query.q}
-            placeholder="Start of a name or email"
-            className="mt-1 w-full max-w-72 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none"
-          />
-        </div>
-        {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
-        {query.direction !== "asc" ? <input type="hidden" name="direction" value={query.direction} /> : null}
-        <button
-          type="submit"
-          className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-        >
-          Search
-        </button>
-      </form>
+      <UserFilterForm
+        values={parsedFilters.values}
+        errors={errors}
+        q={query.q}
+        sort={query.sort}
+        direction={query.direction}
+        roles={filterChoices.roles}
+        groups={filterChoices.groups}
+        active={filtered}
+      />
+
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p role="status" className="text-sm text-slate-700">
+          {listed.ok
+            ? `${plural(listed.matches, "user")} ${filtered ? (listed.matches === 1 ? "matches" : "match") : "in total"}`
+            : "Fix the filters above to see users."}
+        </p>
+        {listed.ok ? <ExportCsvButton action="/admin/users/export" search={exportSearch(query)} /> : null}
+      </div>
 
       {/* Scrolls inside its own box; the containment keeps a wide table from widening the page on a phone. */}
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm [contain:inline-size]">
@@ -193,7 +229,9 @@ export default async function UsersPage({
           </tbody>
         </table>
         {rows.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-600">No users match “{query.q}”.</p>
+          <p className="p-6 text-center text-sm text-slate-600">
+            {query.q ? `No users match “${query.q}”.` : "No users match these filters."}
+          </p>
         ) : null}
       </div>
 
