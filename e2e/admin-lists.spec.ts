@@ -62,15 +62,13 @@ test.describe("the users list's filters", () => {
       .where(eq(organisations.id, organisationId));
     const app = await createUser({ organisationId, name: "Ann App", totp: true });
     const codes = await createUser({ organisationId, name: "Pat Passkey" });
-    await db
-      .insert(passkeys)
-      .values({
-        userId: codes.id,
-        credentialId: `e2e-${codes.id}`,
-        publicKey: "key",
-        deviceType: "multi_device",
-        name: "Phone",
-      });
+    await db.insert(passkeys).values({
+      userId: codes.id,
+      credentialId: `e2e-${codes.id}`,
+      publicKey: "key",
+      deviceType: "multi_device",
+      name: "Phone",
+    });
     const late = await createUser({ organisationId, name: "Lee Late", columns: { twoFactorRequirement: "required" } });
     const soon = await createUser({ organisationId, name: "Sam Soon", columns: { twoFactorRequirement: "required" } });
     const now = Date.now();
