@@ -1,13 +1,12 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { getDb } from "@/db";
-import { organisations } from "@/db/schema";
 import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { passkeyMessages } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
+import { userMayUsePasskeys } from "@/lib/two-factor/policy/passkey-permission";
 import { passkeyAdded, passkeyRemoved } from "@/lib/messaging/security-emails";
 import { appRelyingParty } from "@/lib/webauthn/app-relying-party";
 import { passkeysOfUser, removePasskey, renamePasskey, type PasskeySummary } from "@/lib/webauthn/passkeys";
@@ -22,17 +21,14 @@ import type { RegistrationResponse } from "@/lib/webauthn/response-schema";
 
 export type OwnPasskeys = { allowed: boolean; passkeys: PasskeySummary[] };
 
-async function organisationAllowsPasskeys(organisationId: number): Promise<boolean> {
-  const [row] = await getDb()
-    .select({ allowPasskey: organisations.allowPasskey })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId));
-  return row?.allowPasskey ?? false;
+/** The one rule (passkeysPermitted): the organisation's checkbox, or a phishing-resistant-only requirement. */
+async function mayUsePasskeys(current: CurrentSession): Promise<boolean> {
+  return await userMayUsePasskeys(getDb(), current.user.id);
 }
 
 export async function ownPasskeys(current: CurrentSession): Promise<OwnPasskeys> {
   return {
-    allowed: await organisationAllowsPasskeys(current.user.organisationId),
+    allowed: await mayUsePasskeys(current),
     passkeys: await passkeysOfUser(getDb(), current.user.id),
   };
 }
@@ -43,8 +39,7 @@ export type PasskeyRegistrationStart = { options: PublicKeyCredentialCreationOpt
 export async function startOwnPasskeyRegistration(
   current: CurrentSession,
 ): Promise<FormState<PasskeyRegistrationStart>> {
-  if (!(await organisationAllowsPasskeys(current.user.organisationId)))
-    return { status: "error", message: passkeyMessages.notAllowed };
+  if (!(await mayUsePasskeys(current))) return { status: "error", message: passkeyMessages.notAllowed };
   const result = await registrationOptions(getDb(), {
     user: current.user,
     rp: appRelyingParty(),
@@ -59,8 +54,7 @@ export async function finishOwnPasskeyRegistration(
   current: CurrentSession,
   input: { name: string; response: RegistrationResponse },
 ): Promise<FormState> {
-  if (!(await organisationAllowsPasskeys(current.user.organisationId)))
-    return { status: "error", message: passkeyMessages.notAllowed };
+  if (!(await mayUsePasskeys(current))) return { status: "error", message: passkeyMessages.notAllowed };
   const db = getDb();
   const result = await verifyRegistration(db, {
     userId: current.user.id,
