@@ -6,10 +6,18 @@ import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { passkeyMessages } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { recoveryCodesForFirstPasskey } from "@/lib/two-factor/recovery-codes/first-passkey";
 import { userMayUsePasskeys } from "@/lib/two-factor/policy/passkey-permission";
 import { passkeyAdded, passkeyRemoved } from "@/lib/messaging/security-emails";
 import { appRelyingParty } from "@/lib/webauthn/app-relying-party";
-import { passkeysOfUser, removePasskey, renamePasskey, type PasskeySummary } from "@/lib/webauthn/passkeys";
+import {
+  passkeyCount,
+  passkeysOfUser,
+  removePasskey,
+  renamePasskey,
+  type PasskeySummary,
+} from "@/lib/webauthn/passkeys";
 import { registrationOptions, verifyRegistration } from "@/lib/webauthn/registration";
 import type { RegistrationResponse } from "@/lib/webauthn/response-schema";
 
@@ -33,6 +41,11 @@ export async function ownPasskeys(current: CurrentSession): Promise<OwnPasskeys>
   };
 }
 
+/** Whether the user has registered a passkey (required setup may then finish; recovery codes may be replaced). */
+export async function hasOwnPasskey(current: CurrentSession): Promise<boolean> {
+  return (await passkeyCount(getDb(), current.user.id)) > 0;
+}
+
 export type PasskeyRegistrationStart = { options: PublicKeyCredentialCreationOptionsJSON };
 
 /** Options for the browser's registration ceremony, bound to this session. */
@@ -49,11 +62,17 @@ export async function startOwnPasskeyRegistration(
   return { status: "success", data: { options: result.options } };
 }
 
-/** Verifies and stores the new passkey; audits it and emails the owner. */
+export type PasskeyRegistrationFinish = { recoveryCodes: string[] | null };
+
+/**
+ * Verifies and stores the new passkey; audits it and emails the owner. With
+ * the user's first passkey, and no unused recovery codes, a set of codes
+ * comes back to be shown once (recoveryCodesForFirstPasskey).
+ */
 export async function finishOwnPasskeyRegistration(
   current: CurrentSession,
   input: { name: string; response: RegistrationResponse },
-): Promise<FormState> {
+): Promise<FormState<PasskeyRegistrationFinish>> {
   if (!(await mayUsePasskeys(current))) return { status: "error", message: passkeyMessages.notAllowed };
   const db = getDb();
   const result = await verifyRegistration(db, {
@@ -77,7 +96,13 @@ export async function finishOwnPasskeyRegistration(
     details: { passkey: result.passkey.name, passkeyId: result.passkey.id },
   });
   await notifyUser(current.user, current.organisation, passkeyAdded({ name: result.passkey.name }));
-  return { status: "success", message: passkeyMessages.added(result.passkey.name) };
+  const recoveryCodes = await recoveryCodesForFirstPasskey(db, current.user.id, appKeyRing());
+  if (recoveryCodes)
+    await recordActorEvent(db, current, "recovery_codes.issued", {
+      targetUserId: current.user.id,
+      details: { passkeyId: result.passkey.id },
+    });
+  return { status: "success", message: passkeyMessages.added(result.passkey.name), data: { recoveryCodes } };
 }
 
 export async function renameOwnPasskey(current: CurrentSession, passkeyId: number, name: string): Promise<boolean> {
