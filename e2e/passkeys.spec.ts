@@ -4,7 +4,7 @@ import net from "node:net";
 import { and, desc, eq } from "drizzle-orm";
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
 import { isoCBOR } from "@simplewebauthn/server/helpers";
-import { auditEvents, passkeys, sessions, users } from "@/db/schema";
+import { auditEvents, organisations, passkeys, sessions, users } from "@/db/schema";
 import type { Db } from "@/db";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
@@ -407,5 +407,38 @@ test("confirm access with the password and a passkey", async ({ page, db, create
   await withPasskey.getByRole("button", { name: "Confirm with a passkey" }).click();
   await expect(page).toHaveURL(`${origin()}/profile#access-confirmed`);
   expect(await latestEvent(db, user.id, "access.confirmed")).toBeTruthy();
+  serverErrors();
+});
+
+test("required setup: someone held to phishing-resistant methods adds a passkey though the organisation's box is unticked, and gets recovery codes", async ({
+  page,
+  db,
+  createUser,
+}) => {
+  const serverErrors = failOnServerErrors(page);
+  const user = await createUser({ columns: { twoFactorRequirement: "phishing_resistant" } });
+  await db.update(organisations).set({ allowPasskey: false }).where(eq(organisations.id, user.organisationId));
+  await virtualAuthenticator(page);
+
+  await test.step("sign in with the password: required setup offers a passkey", async () => {
+    await page.goto(`${origin()}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(`${origin()}/login/setup`);
+  });
+
+  await test.step("add a passkey: the recovery codes are shown before the sign-in completes", async () => {
+    await page.getByLabel("Passkey name").fill("Blue key");
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    const list = page.getByRole("list", { name: "Recovery codes" });
+    await expect(list.getByRole("listitem")).toHaveCount(10);
+    await expect(page).toHaveURL(`${origin()}/login/setup`);
+    await shot(page, "setup-passkey-recovery-codes");
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
+    await expect(page).toHaveURL(`${origin()}/`);
+    expect(await latestEvent(db, user.id, "recovery_codes.issued")).toBeTruthy();
+  });
   serverErrors();
 });
