@@ -25,7 +25,7 @@ export function RecoveryCodesList({ codes, onDone }: { codes: string[]; onDone: 
       </div>
       <ul
         aria-label="Recovery codes"
-        className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-4 font-mono text-sm text-slate-900 sm:grid-cols-5"
+        className="grid grid-cols-[repeat(auto-fill,minmax(9rem,1fr))] gap-2 rounded-lg bg-slate-50 p-4 font-mono text-sm whitespace-nowrap text-slate-900"
       >
         {codes.map((code) => (
           <li key={code}>{code}</li>

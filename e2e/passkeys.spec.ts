@@ -4,7 +4,7 @@ import net from "node:net";
 import { and, desc, eq } from "drizzle-orm";
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
 import { isoCBOR } from "@simplewebauthn/server/helpers";
-import { auditEvents, passkeys, sessions, users } from "@/db/schema";
+import { auditEvents, organisations, passkeys, sessions, users } from "@/db/schema";
 import type { Db } from "@/db";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
@@ -201,6 +201,26 @@ test("register a passkey on the profile, then sign in with the password and the 
     await section.getByRole("button", { name: "Add a passkey" }).click();
     await expect(section.getByText('Passkey "Work laptop" added.')).toBeVisible();
     await expect(section.getByRole("heading", { name: "Work laptop" })).toBeVisible();
+    expect(await latestEvent(db, user.id, "passkey.added")).toBeTruthy();
+  });
+
+  let recoveryCodes: string[] = [];
+  await test.step("the first passkey comes with recovery codes, shown once", async () => {
+    const section = page.getByRole("region", { name: "Passkeys and security keys" });
+    const list = section.getByRole("list", { name: "Recovery codes" });
+    await expect(list.getByRole("listitem")).toHaveCount(10);
+    recoveryCodes = await list.getByRole("listitem").allTextContents();
+    expect(await latestEvent(db, user.id, "recovery_codes.issued")).toBeTruthy();
+    await list.scrollIntoViewIfNeeded();
+    await shot(page, "profile-passkey-recovery-codes");
+    await expectNoAxeViolations(page);
+    await section.getByRole("button", { name: "I have saved my recovery codes" }).click();
+    await expect(list).toBeHidden();
+    await expect(page.getByText("10 of 10 recovery codes left.")).toBeVisible();
+  });
+
+  await test.step("the passkey is listed", async () => {
+    const section = page.getByRole("region", { name: "Passkeys and security keys" });
     await expect(section.getByText("Security key or device-bound passkey")).toBeVisible();
     await expect(section.getByText(/last used Never/)).toBeVisible();
     await expect(section.getByRole("button", { name: "Rename Work laptop" })).toBeVisible();
@@ -208,7 +228,6 @@ test("register a passkey on the profile, then sign in with the password and the 
     await section.scrollIntoViewIfNeeded();
     await shot(page, "profile-passkey-added");
     await expectNoAxeViolations(page);
-    expect(await latestEvent(db, user.id, "passkey.added")).toBeTruthy();
   });
 
   await test.step("rename it", async () => {
@@ -241,6 +260,21 @@ test("register a passkey on the profile, then sign in with the password and the 
     expect(completed?.details).toMatchObject({ via: "second_factor", method: "passkey" });
     const [row] = await db.select().from(passkeys).where(eq(passkeys.userId, user.id));
     expect(row!.lastUsedAt).not.toBeNull();
+  });
+
+  await test.step("sign out, then sign in with the password and one of the recovery codes", async () => {
+    await page.context().clearCookies();
+    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: false });
+    await page.goto(`${origin()}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(/\/login\/two-factor$/);
+    await page.getByText("Use a recovery code").click();
+    await page.getByLabel("Code").fill(recoveryCodes[0]!);
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect(page).toHaveURL(`${origin()}/recovery-code-used`);
+    expect(await latestEvent(db, user.id, "recovery_code.used")).toBeTruthy();
   });
   serverErrors();
 });
@@ -373,5 +407,38 @@ test("confirm access with the password and a passkey", async ({ page, db, create
   await withPasskey.getByRole("button", { name: "Confirm with a passkey" }).click();
   await expect(page).toHaveURL(`${origin()}/profile#access-confirmed`);
   expect(await latestEvent(db, user.id, "access.confirmed")).toBeTruthy();
+  serverErrors();
+});
+
+test("required setup: someone held to phishing-resistant methods adds a passkey though the organisation's box is unticked, and gets recovery codes", async ({
+  page,
+  db,
+  createUser,
+}) => {
+  const serverErrors = failOnServerErrors(page);
+  const user = await createUser({ columns: { twoFactorRequirement: "phishing_resistant" } });
+  await db.update(organisations).set({ allowPasskey: false }).where(eq(organisations.id, user.organisationId));
+  await virtualAuthenticator(page);
+
+  await test.step("sign in with the password: required setup offers a passkey", async () => {
+    await page.goto(`${origin()}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(`${origin()}/login/setup`);
+  });
+
+  await test.step("add a passkey: the recovery codes are shown before the sign-in completes", async () => {
+    await page.getByLabel("Passkey name").fill("Blue key");
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    const list = page.getByRole("list", { name: "Recovery codes" });
+    await expect(list.getByRole("listitem")).toHaveCount(10);
+    await expect(page).toHaveURL(`${origin()}/login/setup`);
+    await shot(page, "setup-passkey-recovery-codes");
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
+    await expect(page).toHaveURL(`${origin()}/`);
+    expect(await latestEvent(db, user.id, "recovery_codes.issued")).toBeTruthy();
+  });
   serverErrors();
 });

@@ -48,6 +48,7 @@ export const AUDIT_EVENT_LABELS = {
   "duo_bypass.refused": "Duo bypass refused",
   "recovery_code.used": "Recovery code used",
   "recovery_codes.regenerated": "Recovery codes replaced",
+  "recovery_codes.issued": "Recovery codes issued with a first passkey",
   "trusted_browser.remembered": "Browser remembered",
   "trusted_browser.forgotten": "Browser forgotten",
   "code.sent": "Code sent",

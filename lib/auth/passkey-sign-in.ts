@@ -11,6 +11,7 @@ import {
   ADDRESS_FAILURE_WINDOW_MS,
   DEFAULT_FAILURE_LIMITS,
 } from "@/lib/auth/password-sign-in";
+import { userMayUsePasskeys } from "@/lib/two-factor/policy/passkey-permission";
 import type { RequestContext } from "@/lib/request-context";
 import { authenticationOptions, verifyAssertion, type AssertionRefusal } from "@/lib/webauthn/authentication";
 import type { RelyingParty } from "@/lib/webauthn/relying-party";
@@ -141,7 +142,6 @@ export async function signInWithPasskey(
           disabledAt: users.disabledAt,
           isApiAccount: users.isApiAccount,
           ssoSubject: users.ssoSubject,
-          allowPasskey: organisations.allowPasskey,
         })
         .from(users)
         .innerJoin(organisations, eq(organisations.id, users.organisationId))
@@ -170,7 +170,7 @@ export async function signInWithPasskey(
         ? "api_account"
         : user.ssoSubject !== null
           ? "sso_account"
-          : !user.allowPasskey
+          : !(await userMayUsePasskeys(db, user.id, now))
             ? "not_allowed"
             : null;
   if (refusal || !user) {

@@ -7,7 +7,7 @@ import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
-import type { SecondFactorMethod } from "@/lib/two-factor/policy/methods";
+import { passkeysPermitted, type SecondFactorMethod } from "@/lib/two-factor/policy/methods";
 import { twoFactorStatus, type TwoFactorStatus } from "@/lib/two-factor/policy/status";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes/codes";
@@ -75,7 +75,8 @@ export async function ownTwoFactor(current: CurrentSession): Promise<OwnTwoFacto
     duoTurnedOn: status.duoTurnedOn,
     duoAvailable: status.duoAvailable,
     hasPasskey: status.hasPasskey,
-    allowPasskey: status.allowPasskey,
+    // The one rule (passkeysPermitted): a phishing-resistant-only requirement allows them too.
+    allowPasskey: passkeysPermitted(status),
     preferredMethod: status.preferredMethod,
     canDisable: status.canDisable,
     allowTotp,

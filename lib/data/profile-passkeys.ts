@@ -1,16 +1,23 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { getDb } from "@/db";
-import { organisations } from "@/db/schema";
 import type { FormState } from "@/lib/action";
 import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { passkeyMessages } from "@/lib/messages";
 import { notifyUser } from "@/lib/messaging/notify";
+import { appKeyRing } from "@/lib/keys/app-key-ring";
+import { recoveryCodesForFirstPasskey } from "@/lib/two-factor/recovery-codes/first-passkey";
+import { userMayUsePasskeys } from "@/lib/two-factor/policy/passkey-permission";
 import { passkeyAdded, passkeyRemoved } from "@/lib/messaging/security-emails";
 import { appRelyingParty } from "@/lib/webauthn/app-relying-party";
-import { passkeysOfUser, removePasskey, renamePasskey, type PasskeySummary } from "@/lib/webauthn/passkeys";
+import {
+  passkeyCount,
+  passkeysOfUser,
+  removePasskey,
+  renamePasskey,
+  type PasskeySummary,
+} from "@/lib/webauthn/passkeys";
 import { registrationOptions, verifyRegistration } from "@/lib/webauthn/registration";
 import type { RegistrationResponse } from "@/lib/webauthn/response-schema";
 
@@ -22,19 +29,21 @@ import type { RegistrationResponse } from "@/lib/webauthn/response-schema";
 
 export type OwnPasskeys = { allowed: boolean; passkeys: PasskeySummary[] };
 
-async function organisationAllowsPasskeys(organisationId: number): Promise<boolean> {
-  const [row] = await getDb()
-    .select({ allowPasskey: organisations.allowPasskey })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId));
-  return row?.allowPasskey ?? false;
+/** The one rule (passkeysPermitted): the organisation's checkbox, or a phishing-resistant-only requirement. */
+async function mayUsePasskeys(current: CurrentSession): Promise<boolean> {
+  return await userMayUsePasskeys(getDb(), current.user.id);
 }
 
 export async function ownPasskeys(current: CurrentSession): Promise<OwnPasskeys> {
   return {
-    allowed: await organisationAllowsPasskeys(current.user.organisationId),
+    allowed: await mayUsePasskeys(current),
     passkeys: await passkeysOfUser(getDb(), current.user.id),
   };
+}
+
+/** Whether the user has registered a passkey (required setup may then finish; recovery codes may be replaced). */
+export async function hasOwnPasskey(current: CurrentSession): Promise<boolean> {
+  return (await passkeyCount(getDb(), current.user.id)) > 0;
 }
 
 export type PasskeyRegistrationStart = { options: PublicKeyCredentialCreationOptionsJSON };
@@ -43,8 +52,7 @@ export type PasskeyRegistrationStart = { options: PublicKeyCredentialCreationOpt
 export async function startOwnPasskeyRegistration(
   current: CurrentSession,
 ): Promise<FormState<PasskeyRegistrationStart>> {
-  if (!(await organisationAllowsPasskeys(current.user.organisationId)))
-    return { status: "error", message: passkeyMessages.notAllowed };
+  if (!(await mayUsePasskeys(current))) return { status: "error", message: passkeyMessages.notAllowed };
   const result = await registrationOptions(getDb(), {
     user: current.user,
     rp: appRelyingParty(),
@@ -54,13 +62,18 @@ export async function startOwnPasskeyRegistration(
   return { status: "success", data: { options: result.options } };
 }
 
-/** Verifies and stores the new passkey; audits it and emails the owner. */
+export type PasskeyRegistrationFinish = { recoveryCodes: string[] | null };
+
+/**
+ * Verifies and stores the new passkey; audits it and emails the owner. With
+ * the user's first passkey, and no unused recovery codes, a set of codes
+ * comes back to be shown once (recoveryCodesForFirstPasskey).
+ */
 export async function finishOwnPasskeyRegistration(
   current: CurrentSession,
   input: { name: string; response: RegistrationResponse },
-): Promise<FormState> {
-  if (!(await organisationAllowsPasskeys(current.user.organisationId)))
-    return { status: "error", message: passkeyMessages.notAllowed };
+): Promise<FormState<PasskeyRegistrationFinish>> {
+  if (!(await mayUsePasskeys(current))) return { status: "error", message: passkeyMessages.notAllowed };
   const db = getDb();
   const result = await verifyRegistration(db, {
     userId: current.user.id,
@@ -83,7 +96,13 @@ export async function finishOwnPasskeyRegistration(
     details: { passkey: result.passkey.name, passkeyId: result.passkey.id },
   });
   await notifyUser(current.user, current.organisation, passkeyAdded({ name: result.passkey.name }));
-  return { status: "success", message: passkeyMessages.added(result.passkey.name) };
+  const recoveryCodes = await recoveryCodesForFirstPasskey(db, current.user.id, appKeyRing());
+  if (recoveryCodes)
+    await recordActorEvent(db, current, "recovery_codes.issued", {
+      targetUserId: current.user.id,
+      details: { passkeyId: result.passkey.id },
+    });
+  return { status: "success", message: passkeyMessages.added(result.passkey.name), data: { recoveryCodes } };
 }
 
 export async function renameOwnPasskey(current: CurrentSession, passkeyId: number, name: string): Promise<boolean> {

@@ -12,6 +12,7 @@ import { tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-codes/used-
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
 import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { confirmationRefusesCode } from "@/lib/two-factor/policy/confirmation";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { fieldError, messages, passkeyMessages } from "@/lib/messages";
 import { beginAttempt, forgiveAttempt } from "@/lib/auth/attempt-limiter";
@@ -25,16 +26,6 @@ import {
 import { appRelyingParty } from "@/lib/webauthn/app-relying-party";
 import { authenticationOptions, verifyAssertion } from "@/lib/webauthn/authentication";
 import type { AuthenticationResponse } from "@/lib/webauthn/response-schema";
-
-/**
- * Whether the user has a factor they can prove here with a code. A user with
- * a factor always needs it: the password alone never re-authenticates them
- * (NIST SP 800-63B-4 §2.2.3: re-authentication at AAL2 uses both factors,
- * or the bound authenticator; ASVS 5.0 V7.5.3).
- */
-export async function confirmationNeeds(userId: number): Promise<{ code: boolean }> {
-  return { code: (await twoFactorStateOfUser(getDb(), userId)).hasFactor };
-}
 
 /**
  * The password, then a current code when the user has a factor: for
@@ -114,7 +105,18 @@ export async function confirmAccess(
   input: { password: string; code: string },
 ): Promise<FormState | null> {
   const db = getDb();
-  const refusal = (await confirmationNeeds(current.user.id)).code
+  const state = await twoFactorStateOfUser(db, current.user.id);
+  // Refused before anything is checked: the server decides, whatever the page offered.
+  if (confirmationRefusesCode(state, input.code)) {
+    await recordActorEvent(db, current, "access_confirmation.failed", {
+      targetUserId: current.user.id,
+      details: { reason: "method_refused" },
+    });
+    return fieldError("code", messages.phishingResistantMethodRefused);
+  }
+  // A user with a factor always needs it: the password alone never re-authenticates them
+  // (NIST SP 800-63B-4 §2.2.3: re-authentication at AAL2 uses both factors; ASVS 5.0 V7.5.3).
+  const refusal = state.hasFactor
     ? await confirmPasswordAndCode(current, input, { password: "password", code: "code" })
     : await confirmCurrentPassword(db, current.user, input.password, current.context, "password");
   if (refusal) {

@@ -18,6 +18,7 @@ import {
   setOwnPreferredMethod,
   turnOnOwnCodes,
 } from "@/lib/data/profile-factors";
+import { hasOwnPasskey } from "@/lib/data/profile-passkeys";
 import { beginEnrolment, finishEnrolment, type EnrolmentStart } from "@/lib/flows/authenticator-enrolment";
 import { confirmPasswordAndCode } from "@/lib/flows/confirm-access";
 import { fieldError, messages, otherSessionsSignedOutText } from "@/lib/messages";
@@ -77,6 +78,26 @@ export const regenerateRecoveryCodesAction = formAction({
     if (!(await hasOwnAuthenticator(current))) return { status: "error", message: "Two-factor authentication is off." };
     const refusal = await confirmPasswordAndCode(current, { password: input.currentPassword, code: input.code });
     if (refusal) return refusal;
+    const recoveryCodes = await regenerateOwnRecoveryCodes(current);
+    await notifyUser(current.user, current.organisation, recoveryCodesReplaced());
+    revalidatePath("/profile");
+    return { status: "success", data: { recoveryCodes } };
+  },
+});
+
+/**
+ * A new set for a user whose codes came with a passkey and who has no
+ * authenticator app to take a code from: the fresh confirmation of access
+ * (sensitive; /confirm-access asks for the password and the passkey) is the
+ * proof, as the password and a code are for an app user.
+ */
+export const regeneratePasskeyRecoveryCodesAction = formAction({
+  guard: requireLocalAccount,
+  sensitive: true,
+  schema: z.object({}),
+  async handler(_input, current): Promise<FormState<{ recoveryCodes: string[] }>> {
+    if ((await hasOwnAuthenticator(current)) || !(await hasOwnPasskey(current)))
+      return { status: "error", message: "Two-factor authentication is off." };
     const recoveryCodes = await regenerateOwnRecoveryCodes(current);
     await notifyUser(current.user, current.organisation, recoveryCodesReplaced());
     revalidatePath("/profile");

@@ -61,6 +61,18 @@ export function phishingResistantOnly(requirement: Requirement): boolean {
 }
 
 /**
+ * The one rule for "may this user use passkeys and security keys" (asked
+ * from the database by userMayUsePasskeys in passkey-permission.ts). The
+ * organisation's checkbox allows them; so does a requirement of
+ * phishing-resistant methods only, even with the checkbox unticked: a passkey
+ * is then the only method the user may have (NIST SP 800-63B-4 §3.2.5), and a
+ * stricter rule must never leave them with none.
+ */
+export function passkeysPermitted(facts: { allowPasskey: boolean; requirement: Requirement }): boolean {
+  return facts.allowPasskey || phishingResistantOnly(facts.requirement);
+}
+
+/**
  * The user's own factors that the phishing-resistant requirement refuses
  * (their authenticator app, codes they turned on, Duo): they still have
  * them, so the sign-in asks for a second step and says why these no longer
@@ -99,7 +111,7 @@ export function refusedMethods(input: MethodsInput): SecondFactorMethod[] {
  *   rule must not leave them with no method at all.
  */
 export function usableMethods(input: MethodsInput): SecondFactorMethod[] {
-  const passkeyUsable = input.hasPasskey && (input.allowPasskey || phishingResistantOnly(input.requirement));
+  const passkeyUsable = input.hasPasskey && passkeysPermitted(input);
   if (phishingResistantOnly(input.requirement)) return passkeyUsable ? ["passkey"] : [];
   const methods: SecondFactorMethod[] = [];
   if (input.hasAuthenticator) methods.push("totp");

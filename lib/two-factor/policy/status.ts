@@ -17,7 +17,8 @@ export async function twoFactorStatus(db: Db, userId: number): Promise<TwoFactor
     ...state,
     enabled: state.hasFactor,
     canDisable: state.hasAuthenticator || state.codesTurnedOn || state.duoTurnedOn,
-    recoveryCodesLeft: state.hasAuthenticator ? await remainingRecoveryCodes(db, userId) : 0,
+    // Codes come with an authenticator app, and with a first passkey (recoveryCodesForFirstPasskey).
+    recoveryCodesLeft: state.hasAuthenticator || state.hasPasskey ? await remainingRecoveryCodes(db, userId) : 0,
   };
 }
 

@@ -9,6 +9,7 @@ import { beginEnrolment, finishEnrolment, type EnrolmentFinish } from "@/lib/flo
 import { hasAuthenticatorApp } from "@/lib/data/required-setup";
 import {
   finishOwnPasskeyRegistration,
+  hasOwnPasskey,
   startOwnPasskeyRegistration,
   type PasskeyRegistrationStart,
 } from "@/lib/data/profile-passkeys";
@@ -39,7 +40,7 @@ export const confirmSetupAction = formAction({
 /** "I have saved my recovery codes": setup is done, the sign-in completes. */
 export async function finishSetupAction(): Promise<void> {
   const current = await requireSetup();
-  if (!(await hasAuthenticatorApp(current))) redirect("/login/setup");
+  if (!(await hasAuthenticatorApp(current)) && !(await hasOwnPasskey(current))) redirect("/login/setup");
   await completeSignIn(current);
 }
 
@@ -57,7 +58,11 @@ export const startSetupPasskeyAction = formAction({
   handler: (_input, current): Promise<FormState<PasskeyRegistrationStart>> => startOwnPasskeyRegistration(current),
 });
 
-/** A registered passkey is a second factor: setup is done, and the sign-in completes. */
+/**
+ * A registered passkey is a second factor: setup is done, and the sign-in
+ * completes, unless recovery codes came with it: they are shown first, and
+ * "I have saved my recovery codes" completes it (finishSetupAction).
+ */
 export const finishSetupPasskeyAction = formAction({
   guard: requireSetup,
   schema: z.object({
@@ -67,7 +72,7 @@ export const finishSetupPasskeyAction = formAction({
   echo: ["name"],
   async handler(input, current) {
     const result = await finishOwnPasskeyRegistration(current, input);
-    if (result.status !== "success") return result;
+    if (result.status !== "success" || result.data?.recoveryCodes) return result;
     return completeSignIn(current);
   },
 });

@@ -78,7 +78,11 @@ export default async function SetupPage({
           <p className="mt-1 mb-3 text-sm text-slate-600">
             Your fingerprint, face, screen lock or a USB key. A fake sign-in page cannot use it.
           </p>
-          <PasskeyAddForm startAction={startSetupPasskeyAction} finishAction={finishSetupPasskeyAction} />
+          <PasskeyAddForm
+            startAction={startSetupPasskeyAction}
+            finishAction={finishSetupPasskeyAction}
+            doneAction={finishSetupAction}
+          />
         </section>
       ) : null}
       {duoAvailable && !phishingResistantOnly ? <DuoSetupChoice notice={duoNotice} /> : null}
