@@ -47,6 +47,7 @@ test("a refused settings save shows what was submitted, not the saved settings i
   await policy.getByLabel("Required", { exact: true }).check();
   await policy.getByLabel("Authenticator app (TOTP)").uncheck();
   await policy.getByLabel("SMS or email code").uncheck();
+  await policy.getByLabel("Passkeys and security keys").uncheck();
   await policy.getByLabel("Grace period (days)").fill("5");
   await policy.getByLabel("On screen, right after the password").check();
   await policy.getByLabel("Allow it and flag it in the audit log").check();

@@ -19,7 +19,8 @@ function clock(seconds: number): string {
  * back, under a countdown to the instant the server gave (`until`, ms since
  * the epoch). The clock ticks every second for the eye only; a polite live
  * region speaks once a minute, and once more when it is over. At zero the
- * page is loaded again: the server decides what the user may do next.
+ * page is loaded again: the server decides what the user may do next, and
+ * its live form replaces this one (which stays disabled until then).
  */
 export function PausedChallenge({ until }: { until: number }) {
   const router = useRouter();
@@ -52,7 +53,8 @@ export function PausedChallenge({ until }: { until: number }) {
           </span>
         ) : null}
       </p>
-      <TwoFactorChallengeForm method={null} disabled={!over} />
+      {/* Disabled even at zero: the refresh replaces this form with the live one, which would drop a code typed here. */}
+      <TwoFactorChallengeForm method={null} disabled />
     </>
   );
 }
