@@ -21,3 +21,14 @@ export function apiJson(body: unknown, init: { status?: number; headers?: Header
 export function apiError(status: number, code: ApiErrorCode, message: string, headers?: HeadersInit): Response {
   return apiJson({ error: { code, message } }, { status, headers });
 }
+
+/**
+ * A 400 naming the parameter it cannot use, in the message and as
+ * `error.parameter`, so a program can tell which one without parsing words.
+ */
+export function apiInvalidParameter(parameter: string, message: string): Response {
+  return apiJson(
+    { error: { code: "invalid_parameter", message: `Invalid parameter "${parameter}": ${message}`, parameter } },
+    { status: 400 },
+  );
+}

@@ -8,8 +8,8 @@ import crypto from "node:crypto";
  * random bytes, so HKDF's optional salt adds nothing (RFC 5869 §3.1) and is empty.
  */
 
-/** The keyed hashes Twofold stores; each has its own derived key. */
-export type HmacPurpose = "recovery-code" | "one-time-code";
+/** The keyed hashes Twofold stores, and the API's signed cursors; each has its own derived key. */
+export type HmacPurpose = "recovery-code" | "one-time-code" | "api-cursor";
 
 // Changing a label changes every derived key: existing data would no longer decrypt or verify.
 const INFO = {
@@ -17,6 +17,7 @@ const INFO = {
   secrets: "twofold/aes-256-gcm/secrets/v2",
   "recovery-code": "twofold/hmac/recovery-code/v2",
   "one-time-code": "twofold/hmac/one-time-code/v2",
+  "api-cursor": "twofold/hmac/api-cursor/v1",
 } as const satisfies Record<HmacPurpose | "keyId" | "secrets", string>;
 
 const KEY_BYTES = 32;
@@ -70,6 +71,7 @@ function ringKey({ key, source }: ConfiguredKey): RingKey {
   const hmacKeys = {
     "recovery-code": derive(master, INFO["recovery-code"]),
     "one-time-code": derive(master, INFO["one-time-code"]),
+    "api-cursor": derive(master, INFO["api-cursor"]),
   };
   return {
     id: keyIdOf(master),

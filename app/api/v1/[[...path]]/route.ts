@@ -6,7 +6,7 @@ const notFound = apiRoute((_caller, request) =>
   apiError(
     404,
     "not_found",
-    `There is no ${request.nextUrl.pathname} in this API. Endpoints: GET /api/v1/me, GET /api/v1/users.`,
+    `There is no ${request.nextUrl.pathname} in this API. Endpoints: GET /api/v1/me, GET /api/v1/users, GET /api/v1/audit.`,
   ),
 );
 
