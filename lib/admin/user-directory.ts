@@ -30,9 +30,8 @@ export type UserListQuery = {
   filter?: SQL;
   /**
    * Keyset paging for exports and the API's cursor: the users after this id,
-   * in id order (sort and direction are then ignored), so a batch costs the
-   * same however deep into the list it is. `page` still skips whole pages:
-   * the API's older `page` parameter walks the same id order.
+   * in id order (sort, direction and page are then ignored), so a batch costs
+   * the same however deep into the list it is.
    */
   afterId?: number;
 };
@@ -178,7 +177,7 @@ export async function listUsers(db: Db, organisationId: number, query: UserListQ
     ? sql`${users.id} asc`
     : sql`${ORDER[query.sort]} ${direction}${nullsAsSmallest(query.direction)}, ${users.id} ${direction}`;
   const pageSize = query.pageSize ?? USERS_PAGE_SIZE;
-  const offset = (query.page - 1) * pageSize;
+  const offset = keyset ? 0 : (query.page - 1) * pageSize;
   const rows = await db
     .select({
       id: users.id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePagination } from "@/lib/api/pagination";
+import { parseCursorPaging, parsePagination } from "@/lib/api/pagination";
 
 const parse = (query: string) => parsePagination(new URLSearchParams(query));
 
@@ -23,5 +23,27 @@ describe("parsePagination", () => {
     ["per_page=ten", "per_page"],
   ])("refuses %s, naming %s", (query, parameter) => {
     expect(parse(query)).toMatchObject({ ok: false, parameter, message: expect.stringContaining(parameter) });
+  });
+});
+
+describe("parseCursorPaging", () => {
+  const cursorPaging = (query: string) => parseCursorPaging(new URLSearchParams(query));
+
+  it("defaults to 50 without a cursor and accepts 1 to 200", () => {
+    expect(cursorPaging("")).toEqual({ ok: true, value: { limit: 50, cursor: undefined } });
+    expect(cursorPaging("limit=1&cursor=abc")).toEqual({ ok: true, value: { limit: 1, cursor: "abc" } });
+    expect(cursorPaging("limit=200")).toEqual({ ok: true, value: { limit: 200, cursor: undefined } });
+  });
+
+  it.each([
+    ["limit=0", "limit"],
+    ["limit=201", "limit"],
+    ["limit=1000", "limit"],
+    ["limit=-1", "limit"],
+    ["limit=2.5", "limit"],
+    ["limit=", "limit"],
+    ["cursor=", "cursor"],
+  ])("refuses %s, naming %s", (query, parameter) => {
+    expect(cursorPaging(query)).toMatchObject({ ok: false, parameter, message: expect.stringContaining(parameter) });
   });
 });

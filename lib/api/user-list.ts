@@ -19,8 +19,9 @@ import type { SecondFactorMethod } from "@/lib/two-factor/policy/methods";
 /*
  * GET /api/v1/users without Next.js: the /admin/users filters under the same
  * names, parsed and turned into SQL by the list's own code
- * (lib/admin/user-filters.ts), and pages in id order, either by an opaque
- * cursor (keyset: id > the last one) or, for older clients, by page number.
+ * (lib/admin/user-filters.ts), paged by an opaque cursor in id order
+ * (keyset: id > the last one, so a page costs the same at any depth), or, for
+ * clients written before cursors, by page number in creation-time order.
  */
 
 export type ApiUser = {
@@ -57,11 +58,12 @@ function filterRefusal(errors: Partial<Record<UserFilterField, string>>): Parame
   };
 }
 
-type UsersPaging = { limit: number; cursor: string | undefined; page: number | null };
+type UsersPaging = { limit: number; cursor: string | undefined; page: number | null; byPage: boolean };
 
 /**
  * `limit` and `cursor`, or the older `page` and `per_page`; not a mixture.
- * Either way the first page is page 1: without a cursor, `page` is 1.
+ * The cursor walk's first page also answers as page 1, so a client written
+ * for pages keeps working when it sends no parameters.
  */
 function parseUsersPaging(params: URLSearchParams): { ok: true; value: UsersPaging } | ParameterError {
   const byPage = params.has("page") || params.has("per_page");
@@ -76,11 +78,17 @@ function parseUsersPaging(params: URLSearchParams): { ok: true; value: UsersPagi
   if (byPage) {
     const pagination = parsePagination(params);
     if (!pagination.ok) return pagination;
-    return { ok: true, value: { limit: pagination.value.perPage, cursor: undefined, page: pagination.value.page } };
+    return {
+      ok: true,
+      value: { limit: pagination.value.perPage, cursor: undefined, page: pagination.value.page, byPage: true },
+    };
   }
   const paging = parseCursorPaging(params);
   if (!paging.ok) return paging;
-  return { ok: true, value: { ...paging.value, page: paging.value.cursor === undefined ? 1 : null } };
+  return {
+    ok: true,
+    value: { ...paging.value, page: paging.value.cursor === undefined ? 1 : null, byPage: false },
+  };
 }
 
 /** One page of `organisationId`'s users for the query string `params`, or the first parameter it cannot use. */
@@ -108,11 +116,20 @@ export async function apiUsersPage(
     if (!decoded.ok) return cursorRefusal(decoded.reason);
     afterId = decoded.position;
   }
-  const { limit, page } = paging.value;
+  const { limit, page, byPage } = paging.value;
+  // By page: as before cursors, in order of creation time, OFFSET and all. By cursor: keyset on id.
   const { rows, hasMore } = await listUsers(
     db,
     organisationId,
-    { q, sort: "created", direction: "asc", page: page ?? 1, pageSize: limit, filter: where.where, afterId },
+    {
+      q,
+      sort: "created",
+      direction: "asc",
+      page: byPage ? page! : 1,
+      pageSize: limit,
+      filter: where.where,
+      afterId: byPage ? undefined : afterId,
+    },
     now,
   );
   const last = rows.at(-1);
@@ -138,7 +155,8 @@ export async function apiUsersPage(
         hasMore,
         nextPage: hasMore && page !== null ? page + 1 : null,
       },
-      next_cursor: hasMore && last ? encodeCursor(ring, scope, last.id) : null,
+      // A page of the creation-time walk is not a position in the id walk: no cursor out of it.
+      next_cursor: hasMore && last && !byPage ? encodeCursor(ring, scope, last.id) : null,
     },
   };
 }
