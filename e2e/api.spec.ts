@@ -222,7 +222,7 @@ test("passwords, sessions and revoked or orphaned tokens never open the API", as
   );
   const basic = (user: TestUser) => `Basic ${Buffer.from(`${user.email}:${user.password}`).toString("base64")}`;
 
-  for (const path of ["/api/v1/me", "/api/v1/users"]) {
+  for (const path of ["/api/v1/me", "/api/v1/users", "/api/v1/audit"]) {
     await expectUnauthorized(await request.get(path));
     // A person's correct email and password, in every form a client might try.
     await expectUnauthorized(await request.get(path, { headers: { authorization: basic(person) } }));
@@ -237,7 +237,7 @@ test("passwords, sessions and revoked or orphaned tokens never open the API", as
 
   // A signed-in person's session cookie, full or half-way, opens no API route.
   const apiRoutes = allPages().filter((page) => page.startsWith("/api/v1/"));
-  expect(apiRoutes).toEqual(expect.arrayContaining(["/api/v1/me", "/api/v1/users"]));
+  expect(apiRoutes).toEqual(expect.arrayContaining(["/api/v1/me", "/api/v1/users", "/api/v1/audit"]));
   for (const stage of ["active", "password"] as const) {
     const { token } = await createSession(db, { userId: person.id, stage, context: { ip: null, userAgent: null } });
     for (const path of apiRoutes) {
@@ -278,7 +278,7 @@ test("unknown paths and methods get JSON 404 and 405", async ({ db, request, cre
   for (const path of ["/api/v1", "/api/v1/nothing-here", "/api/v1/users/1", "/api/v1/me/extra"]) {
     await expectApiError(await request.get(path, { headers: bearer(token) }), 404, "not_found");
   }
-  for (const path of ["/api/v1/me", "/api/v1/users"]) {
+  for (const path of ["/api/v1/me", "/api/v1/users", "/api/v1/audit"]) {
     const response = await request.delete(path, { headers: bearer(token) });
     await expectApiError(response, 405, "method_not_allowed");
     expect(response.headers().allow).toBe("GET");
