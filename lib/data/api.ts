@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/db";
 import type { Permission } from "@/db/schema";
 import { apiAuditPage, type ApiAuditPage } from "@/lib/api/audit-list";
+import type { ApiRead } from "@/lib/api/list-response";
 import type { ParameterError } from "@/lib/api/pagination";
 import type { ApiCaller } from "@/lib/api/tokens";
 import { apiUsersPage, type ApiUsersPage } from "@/lib/api/user-list";
@@ -19,8 +20,6 @@ import { appKeyRing } from "@/lib/keys/app-key-ring";
 export async function permissionsOfCaller(caller: ApiCaller): Promise<Permission[]> {
   return [...permissionsOf(await rolesOfUser(getDb(), caller.user.id))].sort();
 }
-
-export type ApiRead<T> = { ok: true; value: T } | ParameterError | { ok: false; forbidden: Permission };
 
 /** Runs `read` for the caller's organisation when the caller holds `permission`. */
 async function readWith<T>(

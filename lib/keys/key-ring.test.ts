@@ -8,12 +8,12 @@ const keyB = crypto.randomBytes(32);
 describe("key ring", () => {
   it("derives separate keys for encryption and for each HMAC, none equal to the master or to each other (HKDF)", () => {
     const [key] = createKeyRing([keyA]).keys;
-    const derived = [key!.encryption, key!.hmac("recovery-code"), key!.hmac("one-time-code")];
+    const derived = [key!.encryption, key!.hmac("recovery-code"), key!.hmac("one-time-code"), key!.hmac("api-cursor")];
     for (const value of derived) {
       expect(value).toHaveLength(32);
       expect(value.equals(keyA)).toBe(false);
     }
-    expect(new Set(derived.map((value) => value.toString("hex"))).size).toBe(3);
+    expect(new Set(derived.map((value) => value.toString("hex"))).size).toBe(4);
     expect(key!.legacy.equals(keyA)).toBe(true);
   });
 
