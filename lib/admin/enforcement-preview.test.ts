@@ -223,3 +223,28 @@ describe("the enforcement preview", () => {
     });
   });
 });
+
+describe("the enforcement preview of allowed methods", () => {
+  it("unticking Duo and passkeys: who loses them, and who is left with nothing", async () => {
+    const db = testDatabase();
+    const { organisationId } = await seedOrganisation(db, { allowCode: false });
+    const proposal = { organisation: { allowDuo: false, allowPasskey: false } };
+    expect(await enforcementPreview(db, organisationId, proposal, now)).toEqual({
+      ...nothing,
+      losingMethod: 2,
+      losingNames: ["Cy", "Dee"],
+      leftWithoutFactor: 2,
+    });
+    await db
+      .update(organisations)
+      .set({ allowDuo: false, allowPasskey: false })
+      .where(eq(organisations.id, organisationId));
+    expect((await adoptionOf(db, organisationId, now)).segments).toEqual({
+      protected: 1,
+      in_grace: 1,
+      past_grace: 0,
+      optional_without: 7,
+      exempt: 3,
+    });
+  });
+});

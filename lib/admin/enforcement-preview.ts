@@ -17,9 +17,13 @@ import type { ProposedRole } from "@/lib/two-factor/policy/user-state";
  * saved (enforcement-preview.test.ts checks exactly that).
  */
 
-/** Settings an administrator proposes; what is left out stays as saved. */
+/**
+ * Settings an administrator proposes; what is left out stays as saved.
+ * `allowDuo: false` makes Duo unusable; ticking it cannot make Duo usable
+ * before its keys are saved, so it never takes Duo away from anyone.
+ */
 export type EnforcementProposal = {
-  organisation?: Partial<OrganisationFacts>;
+  organisation?: Partial<Omit<OrganisationFacts, "duoAvailable">> & { allowDuo?: boolean };
   role?: ProposedRole;
 };
 
@@ -63,7 +67,8 @@ export async function enforcementPreview(
 ): Promise<EnforcementPreview | null> {
   const saved = await organisationFacts(db, organisationId);
   if (!saved) return null;
-  const proposed: OrganisationFacts = { ...saved, ...proposal.organisation };
+  const { allowDuo = true, ...organisation } = proposal.organisation ?? {};
+  const proposed: OrganisationFacts = { ...saved, ...organisation, duoAvailable: saved.duoAvailable && allowDuo };
   const before = segmentConditions(saved, now);
   const after = segmentConditions(proposed, now, proposal.role);
 
