@@ -198,21 +198,29 @@ export async function inGraceUsers(
     .orderBy(sql`${users.twoFactorRequiredSince} is null`, asc(users.twoFactorRequiredSince), asc(users.id))
     .limit(limit);
   return rows.flatMap((row) => {
-    // The deadline from the one rule, not recomputed here.
-    const requirement = effectiveTwoFactorRequirement({
-      isApiAccount: false,
-      isSsoUser: false,
-      userOverride: "required",
-      roleRequiresTwoFactor: true,
-      roleRequiresPhishingResistant: false,
-      organisationPolicy: organisation.policy,
-      graceDays: organisation.graceDays,
-      requiredSince: row.requiredSince,
-      now,
-    });
-    if (requirement.level !== "required" || !requirement.graceUntil) return [];
-    return [{ id: row.id, name: row.name, email: row.email, deadline: requirement.graceUntil }];
+    const deadline = graceDeadline(organisation, row.requiredSince, now);
+    return deadline ? [{ id: row.id, name: row.name, email: row.email, deadline }] : [];
   });
+}
+
+/**
+ * When the grace period of someone required since `requiredSince` (null: not
+ * yet recorded) ends under the organisation's settings; null when it is over.
+ * The deadline from the one rule, not recomputed here.
+ */
+export function graceDeadline(organisation: OrganisationFacts, requiredSince: Date | null, now: Date): Date | null {
+  const requirement = effectiveTwoFactorRequirement({
+    isApiAccount: false,
+    isSsoUser: false,
+    userOverride: "required",
+    roleRequiresTwoFactor: true,
+    roleRequiresPhishingResistant: false,
+    organisationPolicy: organisation.policy,
+    graceDays: organisation.graceDays,
+    requiredSince,
+    now,
+  });
+  return requirement.level === "required" ? requirement.graceUntil : null;
 }
 
 /** The snapshot's flat counts: segments, and "method:<method>" per method. */

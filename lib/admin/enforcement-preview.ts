@@ -2,8 +2,7 @@ import "server-only";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { TWO_FACTOR_METHODS, users } from "@/db/schema";
-import { organisationFacts, segmentConditions, type OrganisationFacts } from "@/lib/admin/adoption";
-import { effectiveTwoFactorRequirement } from "@/lib/two-factor/policy/requirement";
+import { graceDeadline, organisationFacts, segmentConditions, type OrganisationFacts } from "@/lib/admin/adoption";
 import type { ProposedRole } from "@/lib/two-factor/policy/user-state";
 
 /*
@@ -127,7 +126,7 @@ export async function enforcementPreview(
 /**
  * The first grace period to end among `inGrace`: the earliest recorded start
  * (a start not yet recorded is the change itself, so it ends last), its end
- * from the one rule, as lib/admin/adoption.ts inGraceUsers does.
+ * from the one rule (graceDeadline).
  */
 async function earliestGrace(
   db: Db,
@@ -142,17 +141,7 @@ async function earliestGrace(
     .where(and(inOrganisation, inGrace))
     .orderBy(sql`${users.twoFactorRequiredSince} is null`, asc(users.twoFactorRequiredSince))
     .limit(1);
-  const requirement = effectiveTwoFactorRequirement({
-    isApiAccount: false,
-    isSsoUser: false,
-    userOverride: "required",
-    roleRequiresTwoFactor: true,
-    roleRequiresPhishingResistant: false,
-    organisationPolicy: proposed.policy,
-    graceDays: proposed.graceDays,
-    requiredSince: first?.requiredSince ?? null,
-    now,
-  });
-  if (requirement.level !== "required" || !requirement.graceUntil) return null;
-  return { until: requirement.graceUntil, together: (first?.requiredSince ?? null) === null };
+  const until = graceDeadline(proposed, first?.requiredSince ?? null, now);
+  if (!until) return null;
+  return { until, together: (first?.requiredSince ?? null) === null };
 }
