@@ -251,6 +251,9 @@ export function enforcementPreviewSentences(
   return {
     required,
     losing,
-    exempt: `Not counted: ${people(preview.exempt)} exempt (API accounts, SSO users and disabled accounts), whom Twofold never asks for a second factor.`,
+    exempt:
+      preview.exempt === 0
+        ? "API accounts, SSO users and disabled accounts are never counted: Twofold does not ask them for a second factor."
+        : `Not counted: ${people(preview.exempt)} exempt (API accounts, SSO users and disabled accounts), whom Twofold never asks for a second factor.`,
   };
 }
