@@ -189,3 +189,36 @@ test("ticking “Require two-factor authentication” on a role previews its hol
   await expectSegment(page, "Optional, without 2FA", "1");
   noServerErrors();
 });
+
+test("without users:read the preview gives numbers only: no names, no link to the users list", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
+  const noServerErrors = failOnServerErrors(page);
+  const admin = await createUser({ permissions: ["settings:manage"], totp: true, name: "Sam Settings" });
+  const organisationId = admin.organisationId;
+  await db
+    .update(organisations)
+    .set({ allowCode: false, allowPasskey: true, twoFactorPolicy: "optional" })
+    .where(eq(organisations.id, organisationId));
+  await addPasskey(db, (await createUser({ organisationId, name: "Pia Passkey" })).id);
+  await createUser({ organisationId, name: "Eve Nofactor" });
+  await signInAs(context, admin);
+
+  await page.goto("/admin/settings");
+  await page.getByRole("radio", { name: "Required" }).check();
+  await page.getByLabel("Passkeys and security keys").uncheck();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Apply these two-factor settings?" });
+  await expect(dialog).toHaveAccessibleDescription(
+    /1 person has no second factor and would be required to use one\..*1 person would lose a method that is no longer allowed \(1 of them left with no second factor at all\)\./,
+  );
+  await expect(dialog.getByRole("list")).toHaveCount(0);
+  await expect(dialog.getByRole("link")).toHaveCount(0);
+  await expect(dialog).not.toContainText("Pia Passkey");
+  await expectNoAxeViolations(page);
+  noServerErrors();
+});
