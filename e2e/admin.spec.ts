@@ -54,6 +54,7 @@ test("an admin requires 2FA through a role; a member of a group holding it must 
   const role = page.getByRole("region", { name: "Permissions and two-factor" });
   await role.getByLabel("Require two-factor authentication").check();
   await role.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm and save" }).click();
   await expect(role.getByText("Role “On call” saved.")).toBeVisible();
 
   await page.goto("/admin/groups");
@@ -404,6 +405,8 @@ test("organisation settings: requiring 2FA for everyone sends users without a fa
   await page.getByLabel("Authenticator app (TOTP)").check();
   await page.getByLabel("SMS or email code").uncheck();
   await page.getByRole("button", { name: "Save", exact: true }).click();
+  // Required, and codes unticked: the confirmation's preview comes first (e2e/enforcement-preview.spec.ts).
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm and save" }).click();
   await expect(page.getByText("Settings saved.", { exact: false })).toBeVisible();
   expect(
     (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.twoFactorPolicy,
@@ -469,10 +472,12 @@ test("settings apply to everyone: a holder of settings:manage alone cannot chang
   await signInAs(context, admin);
   await page.goto("/admin/settings");
   await page.getByRole("radio", { name: "Required" }).check();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  // The save itself, after the confirmation's preview.
   const posted = page.waitForRequest(
     (request) => request.method() === "POST" && Boolean(request.headers()["next-action"]),
   );
-  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm and save" }).click();
   const save = await posted;
   await expect(page.getByText("Settings saved.", { exact: false })).toBeVisible();
 

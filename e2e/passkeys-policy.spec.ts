@@ -85,7 +85,9 @@ test("an administrator allows passkeys and requires them of a role; a holder's r
     const box = page.getByRole("checkbox", { name: "Phishing-resistant methods only" });
     await expect(box).not.toBeChecked();
     await box.check();
-    await submitAndWait(page, page.getByRole("button", { name: "Save", exact: true }));
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    // Stricter than saved: the confirmation's preview first (e2e/enforcement-preview.spec.ts).
+    await confirmInDialog(page, "Confirm and save");
     await expect(page.getByRole("status").filter({ hasText: "Role “Engineers” saved." })).toBeVisible();
     const role = (await db.select().from(roles).where(eq(roles.id, engineers.id)))[0]!;
     expect(role).toMatchObject({ requirePhishingResistant: true, requireTwoFactor: true });

@@ -124,6 +124,7 @@ test("an administrator 16 minutes after signing in who changes the policy is ask
   await page.goto("/admin/settings");
   await page.getByRole("radio", { name: "Required" }).check();
   await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm and save" }).click();
   await expect(page).toHaveURL(/\/confirm-access\?next=%2Fadmin%2Fsettings$/);
   expect(await policy()).toBe("optional");
 
@@ -133,6 +134,7 @@ test("an administrator 16 minutes after signing in who changes the policy is ask
   await expect(page).toHaveURL("/admin/settings");
   expect(await policy()).toBe("optional");
   await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm and save" }).click();
 
   await confirmAccess(page, db, admin);
   await expect(page).toHaveURL(/\/admin\/settings(#access-confirmed)?$/);

@@ -43,6 +43,7 @@ test("a role that starts requiring 2FA records the start at the change; with no 
   await region.getByLabel("Require two-factor authentication").check();
   const changedAt = Date.now();
   await region.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm and save" }).click();
   await expect(region.getByText("Role “Support” saved.")).toBeVisible();
   const since = (
     await db.select({ since: users.twoFactorRequiredSince }).from(users).where(eq(users.id, member.id))

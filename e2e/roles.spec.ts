@@ -111,6 +111,7 @@ test("a role's page: created, changed (the audit log names it, before → after)
   await form.getByRole("checkbox", { name: "Read the audit log" }).check();
   await form.getByLabel("Require two-factor authentication").check();
   await form.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm and save" }).click();
   await expect(form.getByText("Role “Service desk” saved.")).toBeVisible();
   await expect(page.getByRole("heading", { level: 1, name: "Service desk" })).toBeVisible();
 

@@ -197,3 +197,63 @@ export const USER_FILTER_MESSAGES = {
   graceWithinDays: "Enter a whole number of days from 0 to 3650.",
   lastSignInBefore: "Enter a date as YYYY-MM-DD.",
 } as const;
+
+/** "1 person has" / "3 people have". */
+function peopleHave(count: number): string {
+  return count === 1 ? "1 person has" : `${count} people have`;
+}
+
+function people(count: number): string {
+  return count === 1 ? "1 person" : `${count} people`;
+}
+
+/** The enforcement preview's numbers, in the confirmation's words (lib/admin/enforcement-preview.ts). */
+export function enforcementPreviewSentences(
+  preview: {
+    newlyRequiredWithoutFactor: number;
+    setupAtNextSignIn: number;
+    inGrace: number;
+    graceEndsTogether: boolean;
+    byEmailCode: number;
+    losingMethod: number;
+    leftWithoutFactor: number;
+    exempt: number;
+  },
+  graceUntil: string | null,
+): { required: string[]; losing: string; exempt: string } {
+  const required =
+    preview.newlyRequiredWithoutFactor === 0
+      ? ["No one without a second factor would become required to use one."]
+      : [
+          `${peopleHave(preview.newlyRequiredWithoutFactor)} no second factor and would be required to use one.`,
+          ...(preview.setupAtNextSignIn > 0
+            ? [`${people(preview.setupAtNextSignIn)}: sent to set one up at their next sign-in.`]
+            : []),
+          ...(preview.inGrace > 0 && graceUntil
+            ? [
+                preview.graceEndsTogether
+                  ? `${people(preview.inGrace)}: a grace period until ${graceUntil}.`
+                  : `${people(preview.inGrace)}: a grace period, the first ending ${graceUntil}.`,
+              ]
+            : []),
+          ...(preview.byEmailCode > 0
+            ? [`${people(preview.byEmailCode)}: sent a code by email at sign-in, since codes are allowed.`]
+            : []),
+        ];
+  const losing =
+    preview.losingMethod === 0
+      ? "No one would lose a method they use now."
+      : `${people(preview.losingMethod)} would lose a method that is no longer allowed${
+          preview.leftWithoutFactor > 0
+            ? ` (${preview.leftWithoutFactor} of them left with no second factor at all)`
+            : ""
+        }.`;
+  return {
+    required,
+    losing,
+    exempt:
+      preview.exempt === 0
+        ? "API accounts, SSO users and disabled accounts are never counted: Twofold does not ask them for a second factor."
+        : `Not counted: ${people(preview.exempt)} exempt (API accounts, SSO users and disabled accounts), whom Twofold never asks for a second factor.`,
+  };
+}

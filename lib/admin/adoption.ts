@@ -6,7 +6,7 @@ import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app
 import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/policy/methods";
 import { effectiveTwoFactorRequirement } from "@/lib/two-factor/policy/requirement";
 import { requiredSql } from "@/lib/two-factor/policy/requirement-starts";
-import { roleRequiresPhishingResistantSql } from "@/lib/two-factor/policy/user-state";
+import { roleRequiresPhishingResistantSqlFor, type ProposedRole } from "@/lib/two-factor/policy/user-state";
 import { hasPasskeySql } from "@/lib/webauthn/passkeys";
 
 /*
@@ -56,15 +56,17 @@ export type OrganisationFacts = {
  * The SQL conditions over `users` for one organisation's settings: the
  * overview counts them and the users list filters by them
  * (lib/admin/user-filters.ts), so a segment's number and its list agree.
+ * The enforcement preview (lib/admin/enforcement-preview.ts) passes proposed
+ * settings, and a proposed role, to count what a change would do.
  */
-export function segmentConditions(organisation: OrganisationFacts, now: Date) {
+export function segmentConditions(organisation: OrganisationFacts, now: Date, proposedRole?: ProposedRole) {
   const exempt = sql`("users"."is_api_account" = true or "users"."sso_subject" is not null or "users"."disabled_at" is not null)`;
-  const required = requiredSql(organisation.policy);
+  const required = requiredSql(organisation.policy, proposedRole);
   // 2FA turned off: for everyone by the organisation, or for this user by an administrator.
   const turnedOff =
     organisation.policy === "disabled" ? truth(true) : sql`("users"."two_factor_requirement" = 'disabled')`;
   // Held to phishing-resistant methods (effectiveTwoFactorRequirement): only a passkey counts, allowed or not.
-  const phishingResistant = sql`(${required} and ("users"."two_factor_requirement" = 'phishing_resistant' or ("users"."two_factor_requirement" = 'default' and ${roleRequiresPhishingResistantSql})))`;
+  const phishingResistant = sql`(${required} and ("users"."two_factor_requirement" = 'phishing_resistant' or ("users"."two_factor_requirement" = 'default' and ${roleRequiresPhishingResistantSqlFor(proposedRole)})))`;
   const passkey = sql`(${hasPasskeySql} and (${truth(organisation.allowPasskey)} or ${phishingResistant}))`;
   const totp = sql`(${hasConfirmedAuthenticatorSql} and not ${phishingResistant})`;
   const duo = organisation.duoAvailable
@@ -82,7 +84,7 @@ export function segmentConditions(organisation: OrganisationFacts, now: Date) {
     organisation.graceDays > 0
       ? or(isNull(users.twoFactorRequiredSince), gt(users.twoFactorRequiredSince, graceCutoff(organisation, now)))!
       : truth(false);
-  return { exempt, isProtected, owesSetup, inGrace, methodSql };
+  return { exempt, required, isProtected, owesSetup, inGrace, methodSql };
 }
 
 function graceCutoff(organisation: OrganisationFacts, now: Date): Date {
@@ -196,21 +198,29 @@ export async function inGraceUsers(
     .orderBy(sql`${users.twoFactorRequiredSince} is null`, asc(users.twoFactorRequiredSince), asc(users.id))
     .limit(limit);
   return rows.flatMap((row) => {
-    // The deadline from the one rule, not recomputed here.
-    const requirement = effectiveTwoFactorRequirement({
-      isApiAccount: false,
-      isSsoUser: false,
-      userOverride: "required",
-      roleRequiresTwoFactor: true,
-      roleRequiresPhishingResistant: false,
-      organisationPolicy: organisation.policy,
-      graceDays: organisation.graceDays,
-      requiredSince: row.requiredSince,
-      now,
-    });
-    if (requirement.level !== "required" || !requirement.graceUntil) return [];
-    return [{ id: row.id, name: row.name, email: row.email, deadline: requirement.graceUntil }];
+    const deadline = graceDeadline(organisation, row.requiredSince, now);
+    return deadline ? [{ id: row.id, name: row.name, email: row.email, deadline }] : [];
   });
+}
+
+/**
+ * When the grace period of someone required since `requiredSince` (null: not
+ * yet recorded) ends under the organisation's settings; null when it is over.
+ * The deadline from the one rule, not recomputed here.
+ */
+export function graceDeadline(organisation: OrganisationFacts, requiredSince: Date | null, now: Date): Date | null {
+  const requirement = effectiveTwoFactorRequirement({
+    isApiAccount: false,
+    isSsoUser: false,
+    userOverride: "required",
+    roleRequiresTwoFactor: true,
+    roleRequiresPhishingResistant: false,
+    organisationPolicy: organisation.policy,
+    graceDays: organisation.graceDays,
+    requiredSince,
+    now,
+  });
+  return requirement.level === "required" ? requirement.graceUntil : null;
 }
 
 /** The snapshot's flat counts: segments, and "method:<method>" per method. */

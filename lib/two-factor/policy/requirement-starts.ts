@@ -1,7 +1,7 @@
 import { changedRows, type Executor } from "@/db";
 import { and, eq, inArray, isNotNull, isNull, not, sql, type SQL } from "drizzle-orm";
 import { organisations, users, type TwoFactorPolicy } from "@/db/schema";
-import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
+import { roleRequiresTwoFactorSqlFor, type ProposedRole } from "@/lib/two-factor/policy/user-state";
 
 /*
  * When a requirement to use 2FA starts or ends for people. The start is the
@@ -22,14 +22,15 @@ import { roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
  * SQL over `users`: whether effectiveTwoFactorRequirement gives "required"
  * (grace aside) under the organisation's `policy`. Mirrors that rule; the
  * test runs both over every combination so they cannot drift apart.
+ * `proposedRole`: as if that role's settings were already saved (the enforcement preview).
  */
-export function requiredSql(policy: TwoFactorPolicy): SQL {
+export function requiredSql(policy: TwoFactorPolicy, proposedRole?: ProposedRole): SQL {
   const exempt = sql`("users"."is_api_account" = true or "users"."sso_subject" is not null)`;
   if (policy === "disabled") return sql`false`;
   if (policy === "required")
     return sql`(not ${exempt} and "users"."two_factor_requirement" in ('default', 'required', 'phishing_resistant'))`;
   // roleRequiresTwoFactorSql counts roles that require phishing-resistant methods too.
-  return sql`(not ${exempt} and ("users"."two_factor_requirement" in ('required', 'phishing_resistant') or ("users"."two_factor_requirement" = 'default' and ${roleRequiresTwoFactorSql})))`;
+  return sql`(not ${exempt} and ("users"."two_factor_requirement" in ('required', 'phishing_resistant') or ("users"."two_factor_requirement" = 'default' and ${roleRequiresTwoFactorSqlFor(proposedRole)})))`;
 }
 
 export type RequirementChanges = { started: number; ended: number };

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { preparedQuery } from "@/db/prepared";
 import { organisations, users } from "@/db/schema";
@@ -49,22 +49,44 @@ const heldRoleIdsSql = sql`
       where "group_members"."user_id" = "users"."id"`;
 
 /**
+ * A role's 2FA settings as an administrator proposes them, before they are
+ * saved: the enforcement preview asks the same SQL "what if" (lib/admin/enforcement-preview.ts).
+ */
+export type ProposedRole = { roleId: number; requireTwoFactor: boolean; requirePhishingResistant: boolean };
+
+/** `"roles"."<column>" = true`, or the proposed value for the proposed role. */
+function roleSetting(column: "require_two_factor" | "require_phishing_resistant", proposed?: ProposedRole): SQL {
+  const stored = sql.raw(`"roles"."${column}" = true`);
+  if (!proposed) return stored;
+  const value = column === "require_two_factor" ? proposed.requireTwoFactor : proposed.requirePhishingResistant;
+  return sql`(case when "roles"."id" = ${proposed.roleId} then ${value ? sql`1 = 1` : sql`1 = 0`} else ${stored} end)`;
+}
+
+/**
  * SQL: whether any role the user holds, directly or through a group, requires
  * 2FA (a role requiring phishing-resistant methods requires 2FA too). For
  * queries over `users`: written with explicit table names because Drizzle
  * leaves columns unqualified in single-table selects, where an inner "id"
- * would silently bind to the wrong table.
+ * would silently bind to the wrong table. With `proposed`, that role's
+ * settings are the proposed ones rather than the saved ones.
  */
-export const roleRequiresTwoFactorSql = sql<number>`exists (
-  select 1 from "roles" where ("roles"."require_two_factor" = true or "roles"."require_phishing_resistant" = true) and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
+export function roleRequiresTwoFactorSqlFor(proposed?: ProposedRole): SQL<number> {
+  return sql<number>`exists (
+  select 1 from "roles" where (${roleSetting("require_two_factor", proposed)} or ${roleSetting("require_phishing_resistant", proposed)}) and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
   )
 )`;
+}
 
 /** SQL: whether any role the user holds, directly or through a group, requires phishing-resistant methods only. */
-export const roleRequiresPhishingResistantSql = sql<number>`exists (
-  select 1 from "roles" where "roles"."require_phishing_resistant" = true and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
+export function roleRequiresPhishingResistantSqlFor(proposed?: ProposedRole): SQL<number> {
+  return sql<number>`exists (
+  select 1 from "roles" where ${roleSetting("require_phishing_resistant", proposed)} and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
   )
 )`;
+}
+
+export const roleRequiresTwoFactorSql = roleRequiresTwoFactorSqlFor();
+export const roleRequiresPhishingResistantSql = roleRequiresPhishingResistantSqlFor();
 
 // Asked on every signed-in request (the guards' setup check): prepared once (see preparedQuery).
 const twoFactorFactsOfUser = preparedQuery((db) =>

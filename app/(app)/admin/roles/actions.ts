@@ -5,8 +5,10 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formAction, type FormState } from "@/lib/action";
 import { permissionsFrom } from "@/lib/admin/access-model";
-import { requirePermission } from "@/lib/auth/guards";
+import { requirePermission, type CurrentSession } from "@/lib/auth/guards";
+import { previewRoleChange, type PreviewView } from "@/lib/data/enforcement-preview";
 import { createRole, deleteRole, updateRole, type AccessWrite } from "@/lib/data/roles";
+import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 import { fieldError } from "@/lib/messages";
 
 const requireRoleAdmin = () => requirePermission("roles:manage");
@@ -53,6 +55,27 @@ export const updateRoleAction = formAction({
     revalidatePath("/admin/roles");
     revalidatePath(`/admin/roles/${input.role}`);
     return { status: "success", message: `Role “${input.name}” saved.` };
+  },
+});
+
+const rolePreviewSchema = z.object({ role: id, requireTwoFactor: checkbox, requirePhishingResistant: checkbox });
+
+/** What saving a role's 2FA boxes would do (the confirmation's preview): the save's own guard; reads only. */
+export const previewRoleAction = formAction<typeof rolePreviewSchema, CurrentSession, PreviewView>({
+  guard: requireRoleAdmin,
+  schema: rolePreviewSchema,
+  async handler(input, current) {
+    const preview = await previewRoleChange(
+      current,
+      {
+        roleId: input.role,
+        requireTwoFactor: input.requireTwoFactor,
+        requirePhishingResistant: input.requirePhishingResistant,
+      },
+      await viewerTimeZone(),
+    );
+    if (!preview) return { status: "error", message: "That role does not exist." };
+    return { status: "success", data: preview };
   },
 });
 

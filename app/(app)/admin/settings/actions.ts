@@ -5,11 +5,14 @@ import { after } from "next/server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formAction } from "@/lib/action";
+import type { CurrentSession } from "@/lib/auth/guards";
 import { requireSettingsAdmin } from "@/lib/admin/settings-admin";
 import { describeIdleMinutes } from "@/lib/auth/session-settings";
+import { previewSettingsChange, type PreviewView } from "@/lib/data/enforcement-preview";
 import { saveOrganisationSettings, signOutEveryone, tellPeopleTwoFactorIsOff } from "@/lib/data/organisation-settings";
-import { plural } from "@/lib/messages";
-import { organisationSettingsSchema } from "@/lib/organisations/settings-schema";
+import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
+import { messages, plural } from "@/lib/messages";
+import { enforcementPreviewSchema, organisationSettingsSchema } from "@/lib/organisations/settings-schema";
 
 export const updateSettingsAction = formAction({
   guard: () => requireSettingsAdmin("settings.update"),
@@ -50,6 +53,21 @@ export const updateSettingsAction = formAction({
       status: "success",
       message: `Settings saved. New sessions will last ${plural(saved.sessionDurationDays, "day")}; sessions idle for ${describeIdleMinutes(saved.sessionIdleMinutes)} are signed out.${told}`,
     };
+  },
+});
+
+/**
+ * What saving the form would do to who must use 2FA (the confirmation's
+ * preview). Reads only; the same guard as the save, since it counts and
+ * names the people the save acts on.
+ */
+export const previewSettingsAction = formAction<typeof enforcementPreviewSchema, CurrentSession, PreviewView>({
+  guard: () => requireSettingsAdmin("settings.preview"),
+  schema: enforcementPreviewSchema,
+  async handler(input, current) {
+    const preview = await previewSettingsChange(current, input, await viewerTimeZone());
+    if (!preview) return { status: "error", message: messages.notUnderstood };
+    return { status: "success", data: preview };
   },
 });
 

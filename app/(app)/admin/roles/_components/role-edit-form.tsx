@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { updateRoleAction } from "@/app/(app)/admin/roles/actions";
+import { previewRoleAction, updateRoleAction } from "@/app/(app)/admin/roles/actions";
+import { useEnforcementConfirmation } from "@/components/enforcement-confirmation";
 import { SubmitButton } from "@/components/ui/button";
 import { Choice, ChoiceGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
@@ -22,8 +23,21 @@ export function RoleEditForm({
 }) {
   const [state, action] = useActionState(updateRoleAction, initialFormState);
   const field = (name: string) => `role-${role.id}-${name}`;
+  const confirmation = useEnforcementConfirmation({
+    preview: previewRoleAction,
+    // A box newly ticked: the role's holders may become required, or lose a method.
+    tightens: (form) => {
+      const ticked = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | null)?.checked === true;
+      return (
+        (!role.requireTwoFactor && ticked("requireTwoFactor")) ||
+        (!role.requirePhishingResistant && ticked("requirePhishingResistant"))
+      );
+    },
+    title: `Apply the two-factor settings of “${role.name}”?`,
+    confirmLabel: "Confirm and save",
+  });
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form action={action} onSubmit={confirmation.onSubmit} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="role" value={role.id} />
       <fieldset disabled={!role.editable} className="space-y-4">
@@ -74,6 +88,7 @@ export function RoleEditForm({
         />
         {role.editable ? <SubmitButton pendingLabel="Saving…">Save</SubmitButton> : null}
       </fieldset>
+      {role.editable ? confirmation.dialog : null}
     </form>
   );
 }

@@ -1,8 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { updateSettingsAction } from "@/app/(app)/admin/settings/actions";
+import { previewSettingsAction, updateSettingsAction } from "@/app/(app)/admin/settings/actions";
 import { DuoConnectionTest } from "@/app/(app)/admin/settings/_components/duo-connection-test";
+import { useEnforcementConfirmation } from "@/components/enforcement-confirmation";
 import { SubmitButton } from "@/components/ui/button";
 import { Choice, ChoiceGroup, RadioGroup } from "@/components/ui/choice";
 import { Field } from "@/components/ui/field";
@@ -49,6 +50,19 @@ const DUO_BYPASS_ACTIONS = [
   },
 ] as const;
 
+const METHOD_FIELDS = ["allowTotp", "allowCode", "allowDuo", "allowPasskey"] as const;
+
+/** Whether the form asks for more than is saved: Required newly chosen, or a method unticked. */
+function stricterThan(settings: OrganisationSettings) {
+  return (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const policy = data.get("twoFactorPolicy");
+    const required = policy === "required" && settings.twoFactorPolicy !== "required";
+    const narrowed = policy !== "disabled" && METHOD_FIELDS.some((name) => settings[name] && data.get(name) !== "on");
+    return required || narrowed;
+  };
+}
+
 /** `editable: false` shows the settings to someone who may not change them (see the settings actions). */
 export function OrganisationSettingsForm({
   settings,
@@ -61,13 +75,19 @@ export function OrganisationSettingsForm({
   disabledNotice?: string | null;
 }) {
   const [state, action] = useActionState(updateSettingsAction, initialFormState);
+  const confirmation = useEnforcementConfirmation({
+    preview: previewSettingsAction,
+    tightens: stricterThan(settings),
+    title: "Apply these two-factor settings?",
+    confirmLabel: "Confirm and save",
+  });
   // After a refused save the form shows what was submitted, not the saved settings it would contradict.
   const submitted = state.values;
   const value = (name: keyof OrganisationSettings) => submitted?.[name] ?? String(settings[name] ?? "");
   const ticked = (name: "allowTotp" | "allowCode" | "allowDuo" | "allowPasskey") =>
     submitted ? submitted[name] === "on" : settings[name];
   return (
-    <form action={action} noValidate>
+    <form action={action} onSubmit={confirmation.onSubmit} noValidate>
       <fieldset disabled={!editable} className="space-y-8">
         <RadioGroup
           legend="Two-factor authentication"
@@ -232,6 +252,7 @@ export function OrganisationSettingsForm({
           </SubmitRow>
         ) : null}
       </fieldset>
+      {editable ? confirmation.dialog : null}
     </form>
   );
 }
