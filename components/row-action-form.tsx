@@ -5,6 +5,10 @@ import { SubmitButton, buttonClasses, type ButtonVariant } from "@/components/ui
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
 
+/** A confirmation dialog's box (the bulk actions' on /admin/users too). */
+export const DIALOG_CLASSES =
+  "m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/50";
+
 export type Confirmation = {
   /** The question, naming the thing: "Delete the role “Auditor”?" */
   title: string;
@@ -94,7 +98,7 @@ export function RowActionForm({
           aria-labelledby={`${id}-title`}
           aria-describedby={`${id}-consequence`}
           onClose={() => trigger.current?.focus()}
-          className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/50"
+          className={DIALOG_CLASSES}
         >
           <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
             {confirmation.title}
