@@ -133,7 +133,8 @@ test.describe("bulk actions on /admin/users", () => {
     });
 
     await test.step("Sign out asks for 55 people, then runs in batches with progress", async () => {
-      await page.getByRole("button", { name: "Sign out", exact: true }).click();
+      // The header has a "Sign out" of its own (the admin's): the toolbar's is in the "Bulk actions" region.
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Sign out" }).click();
       const dialog = page.getByRole("dialog");
       await expect(dialog.getByRole("heading", { name: "Sign out 55 people?" })).toBeVisible();
       await dialog.getByRole("button", { name: "Sign out", exact: true }).click();

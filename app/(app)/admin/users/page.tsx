@@ -154,7 +154,7 @@ export default async function UsersPage({
         <thead className="bg-slate-50 text-left text-slate-700">
           <tr>
             {canInvite ? (
-              <th scope="col" className="w-10 px-4 py-3">
+              <th scope="col" className="w-8 py-3 pr-0 pl-4">
                 <PageCheckbox />
               </th>
             ) : null}
@@ -176,7 +176,7 @@ export default async function UsersPage({
           {rows.map((row) => (
             <tr key={row.id} className="hover:bg-slate-50">
               {canInvite ? (
-                <td className="px-4 py-3">
+                <td className="py-3 pr-0 pl-4">
                   <RowCheckbox id={row.id} name={row.name} />
                 </td>
               ) : null}

@@ -209,7 +209,7 @@ export function BulkUsers({
       <div
         role="region"
         aria-label="Bulk actions"
-        className="sticky top-0 z-10 space-y-3 rounded-xl border border-slate-200 bg-white/95 p-3 shadow-sm backdrop-blur"
+        className="sticky top-0 z-10 rounded-xl border border-slate-200 bg-white/95 p-3 shadow-sm backdrop-blur"
       >
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <p aria-live="polite" aria-atomic="true" className="text-sm font-medium text-slate-800">
@@ -241,11 +241,11 @@ export function BulkUsers({
           ) : null}
         </div>
         {all ? (
-          <p className="text-xs text-slate-600">
+          <p className="mt-1 text-xs text-slate-600">
             The server finds everyone matching this filter again when the action runs, so the number may change by then.
           </p>
         ) : null}
-        <div className="flex flex-wrap gap-2">
+        <div className="mt-3 flex flex-wrap gap-2">
           {BULK_ACTIONS.map((action) => (
             <button
               key={action}
@@ -261,10 +261,13 @@ export function BulkUsers({
             </button>
           ))}
         </div>
-        <FormStatus state={status} />
+        {/* Spaced only when they say something: an empty live region takes no room. */}
+        <div className="[&_p]:mt-3">
+          <FormStatus state={status} />
+        </div>
         <div aria-live="polite" aria-atomic="true">
           {run.phase === "running" ? (
-            <div className="space-y-1">
+            <div className="mt-3 space-y-1">
               <label htmlFor={`${id}-progress`} className="block text-sm text-slate-800">
                 {BULK_ACTION_LABELS[run.action]}: {run.processed} of {run.total} done
               </label>
@@ -273,7 +276,7 @@ export function BulkUsers({
           ) : null}
         </div>
         {run.phase === "finished" ? (
-          <section aria-labelledby={`${id}-result`} className="rounded-lg border border-slate-200 bg-slate-50 p-3">
+          <section aria-labelledby={`${id}-result`} className="mt-3 rounded-lg border border-slate-200 bg-slate-50 p-3">
             <h2 id={`${id}-result`} ref={result} tabIndex={-1} className="text-sm font-semibold text-slate-900">
               {BULK_ACTION_LABELS[run.action]}: done {run.done}, skipped {run.skipped.length}
             </h2>
