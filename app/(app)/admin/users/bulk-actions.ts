@@ -25,12 +25,15 @@ const requireUserAdmin = () => requirePermission("users:manage");
 
 const FILTER_CHANGED = "The filter no longer makes sense (a role or group was deleted). Reload the page.";
 
+/** More than this is what "Select all matching this filter" is for. */
+const MAX_TICKED = 1000;
+
 const selectionSchema = {
   action: z.enum(BULK_ACTIONS, { error: "Choose an action." }),
-  // Ticked rows: at most one page of them, as "12,15,40".
+  // Ticked rows, as "12,15,40" (ticks survive moving between pages, so a few pages' worth).
   ids: z
     .string()
-    .max(BULK_BATCH_SIZE * 12)
+    .max(MAX_TICKED * 11)
     .regex(/^\d{1,10}(,\d{1,10})*$/, { error: "That selection was not understood." })
     .optional(),
   // Everything this filter matches (the list's address without the page), evaluated by the server at run time.
@@ -38,7 +41,7 @@ const selectionSchema = {
 };
 
 function selectionOf(input: { ids?: string; search?: string }): BulkSelection | null {
-  if (input.ids !== undefined) return { ids: input.ids.split(",").map(Number).slice(0, BULK_BATCH_SIZE) };
+  if (input.ids !== undefined) return { ids: input.ids.split(",").map(Number) };
   if (input.search !== undefined) return { search: input.search };
   return null;
 }
@@ -77,6 +80,9 @@ export const runBulkActionBatch = formAction({
     if (needsReauthentication(input.action, current)) return REAUTHENTICATE;
     const selection = selectionOf(input);
     if (!selection) return { status: "error", message: "Select at least one person." };
+    // One batch per call: the page sends ticked ids 50 at a time.
+    if ("ids" in selection && selection.ids.length > BULK_BATCH_SIZE)
+      return { status: "error", message: "That selection was not understood." };
     let reason: string | undefined;
     if (input.action === "reset") {
       const parsed = resetReasonSchema.safeParse(input.reason);

@@ -143,6 +143,8 @@ export default async function UsersPage({
   const recoveryRequests = await pendingRecoveryRequestsOf(current);
   const grantChoices = canInvite ? await grantChoicesOf(current) : null;
 
+  // Rows can be ticked for a bulk action by those who may manage users, when the list is there to tick.
+  const selectable = canInvite && listed.ok;
   // Scrolls inside its own box; the containment keeps a wide table from widening the page on a phone.
   const usersTable = (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm [contain:inline-size]">
@@ -153,7 +155,7 @@ export default async function UsersPage({
         </caption>
         <thead className="bg-slate-50 text-left text-slate-700">
           <tr>
-            {canInvite ? (
+            {selectable ? (
               <th scope="col" className="w-8 py-3 pr-0 pl-4">
                 <PageCheckbox />
               </th>
@@ -175,7 +177,7 @@ export default async function UsersPage({
         <tbody className="divide-y divide-slate-100">
           {rows.map((row) => (
             <tr key={row.id} className="hover:bg-slate-50">
-              {canInvite ? (
+              {selectable ? (
                 <td className="py-3 pr-0 pl-4">
                   <RowCheckbox id={row.id} name={row.name} />
                 </td>
@@ -248,7 +250,7 @@ export default async function UsersPage({
         {listed.ok ? <ExportCsvButton action="/admin/users/export" search={exportSearch(query)} /> : null}
       </div>
 
-      {canInvite && listed.ok ? (
+      {selectable ? (
         <BulkUsers
           rows={rows.map(({ id, name }) => ({ id, name }))}
           matches={listed.matches}

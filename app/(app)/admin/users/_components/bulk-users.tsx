@@ -3,7 +3,7 @@
 import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { buttonClasses } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
-import { DIALOG_CLASSES } from "@/components/row-action-form";
+import { DIALOG_CLASSES, DialogButtons, DialogReasonField } from "@/components/row-action-form";
 import { initialFormState, type FormState } from "@/lib/action";
 import { BULK_ACTION_LABELS, BULK_ACTIONS, BULK_SKIP_REASONS, type BulkAction } from "@/lib/admin/bulk-actions";
 import type { BulkBatchResult, BulkSkip, BulkTarget } from "@/lib/data/admin-bulk-actions";
@@ -108,6 +108,8 @@ export function BulkUsers({
   const [preview, setPreview] = useState<(BulkPreview & { action: BulkAction }) | null>(null);
   const [reasonError, setReasonError] = useState<string | undefined>();
   const [run, setRun] = useState<Run>({ phase: "idle" });
+  /** The first batch is on its way: the dialog's button does not start a second run. */
+  const [starting, setStarting] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const result = useRef<HTMLHeadingElement>(null);
@@ -168,12 +170,14 @@ export function BulkUsers({
     let processed = 0;
     let done = 0;
     const skipped: BulkSkip[] = [];
+    setStarting(true);
     for (let index = 0; ; index++) {
       const batchFields: Record<string, string> = batches
         ? { action, ids: batches.slice(index * BATCH, (index + 1) * BATCH).join(",") }
         : { action, search: fields.search!, after: String(after) };
       if (action === "reset") batchFields.reason = reason;
       const answer = await runBulkActionBatch(initialFormState, formData(batchFields));
+      setStarting(false);
       if (answer.fieldErrors?.reason) {
         // Before anything was done: the reason is asked for again, in the dialog.
         setReasonError(answer.fieldErrors.reason);
@@ -316,42 +320,17 @@ export function BulkUsers({
               {preview.consequence} Anyone you may not act on is skipped and listed at the end.
             </p>
             {preview.action === "reset" ? (
-              <div className="mt-4">
-                <label htmlFor={`${id}-reason`} className="block text-sm font-medium text-slate-800">
-                  Reason (recorded and emailed to each person)
-                </label>
-                <textarea
-                  id={`${id}-reason`}
-                  name="reason"
-                  required
-                  rows={3}
-                  maxLength={RESET_REASON_MAX_LENGTH}
-                  aria-invalid={reasonError ? true : undefined}
-                  aria-describedby={reasonError ? `${id}-reason-error` : undefined}
-                  className="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none"
-                />
-                <div aria-live="polite">
-                  {reasonError ? (
-                    <p id={`${id}-reason-error`} className="mt-1 text-sm text-red-700">
-                      {reasonError}
-                    </p>
-                  ) : null}
-                </div>
-              </div>
+              <DialogReasonField
+                id={id}
+                reason={{ label: "Reason (recorded and emailed to each person)", maxLength: RESET_REASON_MAX_LENGTH }}
+                error={reasonError}
+              />
             ) : null}
-            <div className="mt-6 flex flex-wrap justify-end gap-3">
-              <button
-                ref={cancel}
-                type="button"
-                onClick={() => dialog.current?.close()}
-                className={buttonClasses("secondary")}
-              >
-                Cancel
+            <DialogButtons cancelRef={cancel} onCancel={() => dialog.current?.close()}>
+              <button type="submit" disabled={starting} className={buttonClasses("danger")}>
+                {starting ? "Working…" : BULK_ACTION_LABELS[preview.action]}
               </button>
-              <button type="submit" className={buttonClasses("danger")}>
-                {BULK_ACTION_LABELS[preview.action]}
-              </button>
-            </div>
+            </DialogButtons>
           </form>
         ) : null}
       </dialog>
