@@ -1,9 +1,13 @@
 "use client";
 
-import { useActionState, useEffect, useId, useRef } from "react";
+import { useActionState, useEffect, useId, useRef, type ReactNode, type RefObject } from "react";
 import { SubmitButton, buttonClasses, type ButtonVariant } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
+
+/** A confirmation dialog's box (the bulk actions' on /admin/users too). */
+export const DIALOG_CLASSES =
+  "m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/50";
 
 export type Confirmation = {
   /** The question, naming the thing: "Delete the role “Auditor”?" */
@@ -94,7 +98,7 @@ export function RowActionForm({
           aria-labelledby={`${id}-title`}
           aria-describedby={`${id}-consequence`}
           onClose={() => trigger.current?.focus()}
-          className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-6 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/50"
+          className={DIALOG_CLASSES}
         >
           <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
             {confirmation.title}
@@ -103,56 +107,14 @@ export function RowActionForm({
             {confirmation.consequence}
           </p>
           {confirmation.reason ? (
-            <div className="mt-4">
-              <label htmlFor={`${id}-reason`} className="block text-sm font-medium text-slate-800">
-                {confirmation.reason.label}
-              </label>
-              {confirmation.reason.hint ? (
-                <p id={`${id}-reason-hint`} className="mt-0.5 text-xs text-slate-600">
-                  {confirmation.reason.hint}
-                </p>
-              ) : null}
-              <textarea
-                ref={reasonField}
-                id={`${id}-reason`}
-                name="reason"
-                required
-                rows={3}
-                maxLength={confirmation.reason.maxLength ?? 500}
-                aria-invalid={reasonError ? true : undefined}
-                aria-describedby={
-                  [confirmation.reason.hint ? `${id}-reason-hint` : null, reasonError ? `${id}-reason-error` : null]
-                    .filter(Boolean)
-                    .join(" ") || undefined
-                }
-                className={`mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none ${
-                  reasonError ? "border-red-500" : "border-slate-300"
-                }`}
-              />
-              {/* Inside the dialog: while it is open, the page behind it (and its live region) is inert. */}
-              <div aria-live="polite">
-                {reasonError ? (
-                  <p id={`${id}-reason-error`} className="mt-1 text-sm text-red-700">
-                    {reasonError}
-                  </p>
-                ) : null}
-              </div>
-            </div>
+            <DialogReasonField id={id} reason={confirmation.reason} error={reasonError} fieldRef={reasonField} />
           ) : null}
-          <div className="mt-6 flex flex-wrap justify-end gap-3">
-            <button
-              ref={cancel}
-              type="button"
-              onClick={() => dialog.current?.close()}
-              className={buttonClasses("secondary")}
-            >
-              Cancel
-            </button>
+          <DialogButtons cancelRef={cancel} onCancel={() => dialog.current?.close()}>
             {/* Only what is hard to undo asks first: going ahead is the dangerous choice. */}
             <SubmitButton variant="danger" pendingLabel={pendingLabel}>
               {confirmation.confirmLabel}
             </SubmitButton>
-          </div>
+          </DialogButtons>
         </dialog>
       ) : null}
       {/*
@@ -164,5 +126,75 @@ export function RowActionForm({
         <FormStatus state={state} />
       </div>
     </form>
+  );
+}
+
+/** A confirmation dialog's required "reason" field, with its hint and the server's error (the bulk actions' too). */
+export function DialogReasonField({
+  id,
+  reason,
+  error,
+  fieldRef,
+}: {
+  id: string;
+  reason: NonNullable<Confirmation["reason"]>;
+  error: string | undefined;
+  fieldRef?: RefObject<HTMLTextAreaElement | null>;
+}) {
+  return (
+    <div className="mt-4">
+      <label htmlFor={`${id}-reason`} className="block text-sm font-medium text-slate-800">
+        {reason.label}
+      </label>
+      {reason.hint ? (
+        <p id={`${id}-reason-hint`} className="mt-0.5 text-xs text-slate-600">
+          {reason.hint}
+        </p>
+      ) : null}
+      <textarea
+        ref={fieldRef}
+        id={`${id}-reason`}
+        name="reason"
+        required
+        rows={3}
+        maxLength={reason.maxLength ?? 500}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={
+          [reason.hint ? `${id}-reason-hint` : null, error ? `${id}-reason-error` : null].filter(Boolean).join(" ") ||
+          undefined
+        }
+        className={`mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none ${
+          error ? "border-red-500" : "border-slate-300"
+        }`}
+      />
+      {/* Inside the dialog: while it is open, the page behind it (and its live region) is inert. */}
+      <div aria-live="polite">
+        {error ? (
+          <p id={`${id}-reason-error`} className="mt-1 text-sm text-red-700">
+            {error}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** A confirmation dialog's buttons: Cancel (focused when it opens, the safe choice) and the given one. */
+export function DialogButtons({
+  cancelRef,
+  onCancel,
+  children,
+}: {
+  cancelRef: RefObject<HTMLButtonElement | null>;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <div className="mt-6 flex flex-wrap justify-end gap-3">
+      <button ref={cancelRef} type="button" onClick={onCancel} className={buttonClasses("secondary")}>
+        Cancel
+      </button>
+      {children}
+    </div>
   );
 }

@@ -40,7 +40,8 @@ test.describe("the users list", () => {
       page
         .getByRole("row", { name: new RegExp(`${tag} ${name}`) })
         .getByRole("cell")
-        .nth(2);
+        // After the bulk actions' checkbox, the name and the email.
+        .nth(3);
     await expect(cell("Fallback")).toHaveText("Email fallback only");
     await expect(cell("App")).toHaveText("On: Authenticator app");
     await expect(cell("Codes")).toHaveText("On: Code by text message or email");

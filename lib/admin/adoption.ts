@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations, TWO_FACTOR_METHODS, users, type TwoFactorMethod } from "@/db/schema";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
@@ -180,6 +180,8 @@ export async function inGraceUsers(
   now: Date,
   limit: number,
   withinDays?: number,
+  /** Only these users (a bulk reminder's batch). */
+  onlyUserIds?: readonly number[],
 ): Promise<NearestDeadline[]> {
   const organisation = await organisationFacts(db, organisationId);
   if (!organisation || organisation.graceDays <= 0) return [];
@@ -194,7 +196,15 @@ export async function inGraceUsers(
   const rows = await db
     .select({ id: users.id, name: users.name, email: users.email, requiredSince: users.twoFactorRequiredSince })
     .from(users)
-    .where(and(eq(users.organisationId, organisationId), c.owesSetup, c.inGrace, within))
+    .where(
+      and(
+        eq(users.organisationId, organisationId),
+        c.owesSetup,
+        c.inGrace,
+        within,
+        onlyUserIds ? inArray(users.id, [...onlyUserIds]) : undefined,
+      ),
+    )
     .orderBy(sql`${users.twoFactorRequiredSince} is null`, asc(users.twoFactorRequiredSince), asc(users.id))
     .limit(limit);
   return rows.flatMap((row) => {

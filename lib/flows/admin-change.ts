@@ -41,6 +41,25 @@ const OWN_TWO_FACTOR_MESSAGE =
 export type AdminTarget = NonNullable<Awaited<ReturnType<typeof findUserInOrganisation>>>;
 
 /**
+ * The user an admin action is about, or why the actor may not act on them,
+ * without answering: null when they are not in the actor's organisation.
+ * Bulk actions (lib/data/admin-bulk-actions.ts) list a refusal as a skipped
+ * target; adminTarget below turns it into a 403.
+ */
+export async function adminTargetOrRefusal(
+  current: CurrentSession,
+  userId: number,
+  options: { ownAccount: "refuse" | "allow" },
+): Promise<{ ok: true; target: AdminTarget } | { ok: false; refusal: Refusal; target: AdminTarget } | null> {
+  const target = await findUserInOrganisation(getDb(), current.organisation.id, userId);
+  if (!target) return null;
+  if (options.ownAccount === "refuse" && target.id === current.user.id)
+    return { ok: false, refusal: OWN_ACCOUNT_REFUSAL, target };
+  const refusal = await refusalToActOn(getDb(), current.organisation.id, current.user.id, target.id);
+  return refusal ? { ok: false, refusal, target } : { ok: true, target };
+}
+
+/**
  * The user an admin action is about: null when they are not in the actor's
  * organisation; 403 when they outrank the actor (every admin action on a
  * user asks here, so none can forget the rank; changeAsActor decides again
@@ -53,13 +72,10 @@ export async function adminTarget(
   action: string,
   options: { ownAccount: "refuse" | "allow" },
 ): Promise<AdminTarget | null> {
-  const target = await findUserInOrganisation(getDb(), current.organisation.id, userId);
-  if (!target) return null;
-  if (options.ownAccount === "refuse" && target.id === current.user.id)
-    await refuse(current, action, OWN_ACCOUNT_REFUSAL, target.id);
-  const refusal = await refusalToActOn(getDb(), current.organisation.id, current.user.id, target.id);
-  if (refusal) await refuse(current, action, refusal, target.id);
-  return target;
+  const found = await adminTargetOrRefusal(current, userId, options);
+  if (!found) return null;
+  if (!found.ok) await refuse(current, action, found.refusal, found.target.id);
+  return found.target;
 }
 
 /**

@@ -2,7 +2,8 @@ import "server-only";
 import { asc, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations, twoFactorReminders } from "@/db/schema";
-import { inGraceUsers } from "@/lib/admin/adoption";
+import { inGraceUsers, type NearestDeadline } from "@/lib/admin/adoption";
+import type { RequestContext } from "@/lib/request-context";
 import { utcDay } from "@/lib/admin/adoption-snapshots";
 import { appUrl } from "@/lib/app-url";
 import { recordAuditEvent } from "@/lib/audit";
@@ -22,7 +23,6 @@ const REMINDERS_PER_RUN = 5_000;
  * Returns how many were sent.
  */
 export async function sendGraceReminders(db: Db, now = new Date()): Promise<number> {
-  const day = utcDay(now);
   let sent = 0;
   const reminding = await db
     .select({ id: organisations.id, name: organisations.name, days: organisations.reminderDaysBeforeDeadline })
@@ -32,34 +32,55 @@ export async function sendGraceReminders(db: Db, now = new Date()): Promise<numb
   for (const organisation of reminding) {
     const people = await inGraceUsers(db, organisation.id, now, REMINDERS_PER_RUN, organisation.days!);
     for (const person of people) {
-      const taken = await db
-        .insert(twoFactorReminders)
-        .values({ userId: person.id, day, deadline: person.deadline })
-        .onConflictDoNothing({ target: [twoFactorReminders.userId, twoFactorReminders.day] })
-        .returning({ id: twoFactorReminders.id });
-      if (taken.length === 0) continue;
-      const timeZone = await recipientTimeZone(db, person.id);
-      const delivered = await sendLinkEmail({
-        to: { email: person.email, name: person.name },
-        organisationName: organisation.name,
-        subject: "set up two-factor authentication",
-        heading: "Set up two-factor authentication",
-        intro: [
-          `Your organisation requires two-factor authentication. Please set it up by ${formatDateTime(person.deadline, timeZone)}: after that, you will have to set it up before you can do anything else.`,
-          "Sign in to set it up:",
-        ],
-        url: appUrl("/login"),
-        outro: ["It takes a minute with an authenticator app on your phone."],
-      });
-      await recordAuditEvent(db, {
-        type: "two_factor_reminder.sent",
-        organisationId: organisation.id,
-        targetUserId: person.id,
-        details: { deadline: person.deadline.toISOString(), delivered },
-        at: now,
-      });
-      if (delivered) sent++;
+      const outcome = await remindOfGrace(db, organisation, person, now);
+      if (outcome === "sent") sent++;
     }
   }
   return sent;
+}
+
+type GraceReminderOutcome = "sent" | "undelivered" | "already_reminded";
+
+/**
+ * One person's reminder: the day's row first (unique per user and UTC day),
+ * the email only if the insert took, then its audit event. An administrator's
+ * bulk "Send reminder" (lib/data/admin-bulk-actions.ts) sends the same one,
+ * under the same once-a-day rule, with themselves as the event's actor.
+ */
+export async function remindOfGrace(
+  db: Db,
+  organisation: { id: number; name: string },
+  person: NearestDeadline,
+  now: Date,
+  actor?: { userId: number; context: RequestContext },
+): Promise<GraceReminderOutcome> {
+  const taken = await db
+    .insert(twoFactorReminders)
+    .values({ userId: person.id, day: utcDay(now), deadline: person.deadline })
+    .onConflictDoNothing({ target: [twoFactorReminders.userId, twoFactorReminders.day] })
+    .returning({ id: twoFactorReminders.id });
+  if (taken.length === 0) return "already_reminded";
+  const timeZone = await recipientTimeZone(db, person.id);
+  const delivered = await sendLinkEmail({
+    to: { email: person.email, name: person.name },
+    organisationName: organisation.name,
+    subject: "set up two-factor authentication",
+    heading: "Set up two-factor authentication",
+    intro: [
+      `Your organisation requires two-factor authentication. Please set it up by ${formatDateTime(person.deadline, timeZone)}: after that, you will have to set it up before you can do anything else.`,
+      "Sign in to set it up:",
+    ],
+    url: appUrl("/login"),
+    outro: ["It takes a minute with an authenticator app on your phone."],
+  });
+  await recordAuditEvent(db, {
+    type: "two_factor_reminder.sent",
+    organisationId: organisation.id,
+    targetUserId: person.id,
+    actorUserId: actor?.userId,
+    context: actor?.context,
+    details: { deadline: person.deadline.toISOString(), delivered },
+    at: now,
+  });
+  return delivered ? "sent" : "undelivered";
 }

@@ -21,6 +21,7 @@ import { InvitationCreateForm } from "@/app/(app)/admin/users/_components/invita
 import { RecoveryRequestsCard } from "@/app/(app)/admin/users/_components/recovery-requests-card";
 import { ExportCsvButton } from "@/components/ui/export-csv-button";
 import { LocalTime } from "@/components/ui/local-time";
+import { BulkUsers, PageCheckbox, RowCheckbox } from "@/app/(app)/admin/users/_components/bulk-users";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -142,6 +143,77 @@ export default async function UsersPage({
   const recoveryRequests = await pendingRecoveryRequestsOf(current);
   const grantChoices = canInvite ? await grantChoicesOf(current) : null;
 
+  // Rows can be ticked for a bulk action by those who may manage users, when the list is there to tick.
+  const selectable = canInvite && listed.ok;
+  // Scrolls inside its own box; the containment keeps a wide table from widening the page on a phone.
+  const usersTable = (
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm [contain:inline-size]">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <caption className="sr-only">
+          Users, sorted by {SORTABLE[query.sort as keyof typeof SORTABLE]?.label.toLowerCase() ?? "date created"}{" "}
+          {query.sort in SORTABLE ? SORTABLE[query.sort as keyof typeof SORTABLE][query.direction] : ""}
+        </caption>
+        <thead className="bg-slate-50 text-left text-slate-700">
+          <tr>
+            {selectable ? (
+              <th scope="col" className="w-8 py-3 pr-0 pl-4">
+                <PageCheckbox />
+              </th>
+            ) : null}
+            <SortHeader query={query} sort="name" />
+            <SortHeader query={query} sort="email" />
+            <th scope="col" className="px-4 py-3 font-semibold">
+              Two-factor
+            </th>
+            <th scope="col" className="px-4 py-3 font-semibold">
+              Requirement
+            </th>
+            <th scope="col" className="px-4 py-3 font-semibold">
+              Roles
+            </th>
+            <SortHeader query={query} sort="lastSignIn" />
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((row) => (
+            <tr key={row.id} className="hover:bg-slate-50">
+              {selectable ? (
+                <td className="py-3 pr-0 pl-4">
+                  <RowCheckbox id={row.id} name={row.name} />
+                </td>
+              ) : null}
+              <td className="px-4 py-3 font-medium text-slate-900">
+                {/* Badges wrap under the name on a phone instead of squashing. */}
+                <div className="flex min-w-40 flex-wrap items-center gap-x-2 gap-y-1">
+                  <Link href={`/admin/users/${row.id}`} className="text-brand-700 hover:underline">
+                    {row.name}
+                  </Link>
+                  {row.disabled ? <span className={`${BADGE} bg-slate-200 text-slate-700`}>Disabled</span> : null}
+                  {row.isApiAccount ? <span className={`${BADGE} bg-sky-100 text-sky-800`}>API</span> : null}
+                  {row.invited ? <span className={`${BADGE} bg-amber-100 text-amber-900`}>Invited</span> : null}
+                </div>
+              </td>
+              <td className="px-4 py-3 whitespace-nowrap text-slate-700">{row.email}</td>
+              <td className="px-4 py-3 text-slate-700">
+                <TwoFactorCell row={row} />
+              </td>
+              <td className="px-4 py-3 text-slate-700">{REQUIREMENT_LABELS[row.requirement]}</td>
+              <td className="px-4 py-3 text-slate-700">{row.roles.join(", ") || "—"}</td>
+              <td className="px-4 py-3 whitespace-nowrap text-slate-700">
+                {row.lastSignInAt ? <LocalTime date={row.lastSignInAt} /> : "Never"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 ? (
+        <p className="p-6 text-center text-sm text-slate-600">
+          {query.q ? `No users match “${query.q}”.` : "No users match these filters."}
+        </p>
+      ) : null}
+    </div>
+  );
+
   return (
     <div className="space-y-6">
       <div>
@@ -178,62 +250,18 @@ export default async function UsersPage({
         {listed.ok ? <ExportCsvButton action="/admin/users/export" search={exportSearch(query)} /> : null}
       </div>
 
-      {/* Scrolls inside its own box; the containment keeps a wide table from widening the page on a phone. */}
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm [contain:inline-size]">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">
-            Users, sorted by {SORTABLE[query.sort as keyof typeof SORTABLE]?.label.toLowerCase() ?? "date created"}{" "}
-            {query.sort in SORTABLE ? SORTABLE[query.sort as keyof typeof SORTABLE][query.direction] : ""}
-          </caption>
-          <thead className="bg-slate-50 text-left text-slate-700">
-            <tr>
-              <SortHeader query={query} sort="name" />
-              <SortHeader query={query} sort="email" />
-              <th scope="col" className="px-4 py-3 font-semibold">
-                Two-factor
-              </th>
-              <th scope="col" className="px-4 py-3 font-semibold">
-                Requirement
-              </th>
-              <th scope="col" className="px-4 py-3 font-semibold">
-                Roles
-              </th>
-              <SortHeader query={query} sort="lastSignIn" />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((row) => (
-              <tr key={row.id} className="hover:bg-slate-50">
-                <td className="px-4 py-3 font-medium text-slate-900">
-                  {/* Badges wrap under the name on a phone instead of squashing. */}
-                  <div className="flex min-w-40 flex-wrap items-center gap-x-2 gap-y-1">
-                    <Link href={`/admin/users/${row.id}`} className="text-brand-700 hover:underline">
-                      {row.name}
-                    </Link>
-                    {row.disabled ? <span className={`${BADGE} bg-slate-200 text-slate-700`}>Disabled</span> : null}
-                    {row.isApiAccount ? <span className={`${BADGE} bg-sky-100 text-sky-800`}>API</span> : null}
-                    {row.invited ? <span className={`${BADGE} bg-amber-100 text-amber-900`}>Invited</span> : null}
-                  </div>
-                </td>
-                <td className="px-4 py-3 whitespace-nowrap text-slate-700">{row.email}</td>
-                <td className="px-4 py-3 text-slate-700">
-                  <TwoFactorCell row={row} />
-                </td>
-                <td className="px-4 py-3 text-slate-700">{REQUIREMENT_LABELS[row.requirement]}</td>
-                <td className="px-4 py-3 text-slate-700">{row.roles.join(", ") || "—"}</td>
-                <td className="px-4 py-3 whitespace-nowrap text-slate-700">
-                  {row.lastSignInAt ? <LocalTime date={row.lastSignInAt} /> : "Never"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {rows.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-600">
-            {query.q ? `No users match “${query.q}”.` : "No users match these filters."}
-          </p>
-        ) : null}
-      </div>
+      {selectable ? (
+        <BulkUsers
+          rows={rows.map(({ id, name }) => ({ id, name }))}
+          matches={listed.matches}
+          filtered={filtered}
+          search={exportSearch(query)}
+        >
+          {usersTable}
+        </BulkUsers>
+      ) : (
+        usersTable
+      )}
 
       <nav aria-label="Pages" className="flex items-center justify-between text-sm">
         {query.page > 1 ? (

@@ -1,0 +1,189 @@
+import type { Page } from "@playwright/test";
+import { and, eq, inArray } from "drizzle-orm";
+import { auditEvents, groupMembers, groups, PERMISSIONS, sessions, users, type Permission } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/passwords";
+import { createSession } from "@/lib/auth/sessions";
+import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, test } from "./fixtures";
+
+const ADMIN: Permission[] = ["users:read", "users:manage", "audit:read"];
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+/**
+ * Holds the answer to the bulk run's second batch until `release` is called,
+ * so the test sees (and checks) the page mid-run. The batches are server
+ * action POSTs carrying the `after` field (a filter's keyset position).
+ */
+async function holdSecondBatch(page: Page) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let batches = 0;
+  await page.route("**/admin/users**", async (route) => {
+    const request = route.request();
+    if (request.method() !== "POST" || !/name="[^"]*after"/.test(request.postData() ?? "")) return route.continue();
+    batches++;
+    if (batches !== 2) return route.continue();
+    const response = await route.fetch();
+    await gate;
+    await route.fulfill({ response });
+  });
+  return release;
+}
+
+test.describe("bulk actions on /admin/users", () => {
+  test("ticked rows → Reset 2FA: the count, the skipped higher-ranked administrator, one audit event per person", async ({
+    page,
+    context,
+    createUser,
+    signInAs,
+    db,
+  }) => {
+    const serverErrors = failOnServerErrors(page);
+    const admin = await createUser({ permissions: ADMIN, name: "Bulk Admin" });
+    const organisationId = admin.organisationId;
+    const ada = await createUser({ organisationId, permissions: [...PERMISSIONS], name: "Ada Admin", totp: true });
+    const bea = await createUser({ organisationId, name: "Bea Member", totp: true });
+    const cy = await createUser({ organisationId, name: "Cy Member", totp: true });
+    await signInAs(context, admin);
+
+    await test.step("tick three rows: the count is announced", async () => {
+      await page.goto("/admin/users");
+      for (const name of ["Ada Admin", "Bea Member", "Cy Member"])
+        await page.getByRole("checkbox", { name: `Select ${name}` }).check();
+      await expect(page.getByRole("region", { name: "Bulk actions" }).getByText("3 selected")).toBeVisible();
+      await expectNoAxeViolations(page);
+      await shot(page, "bulk-selection");
+    });
+
+    await test.step("Reset 2FA asks first, with the server's count and a reason", async () => {
+      await page.getByRole("button", { name: "Reset 2FA", exact: true }).click();
+      const dialog = page.getByRole("dialog");
+      await expect(dialog.getByRole("heading", { name: "Reset 2FA for 3 people?" })).toBeVisible();
+      await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+      await expectNoAxeViolations(page);
+      await shot(page, "bulk-confirmation");
+      await dialog.getByLabel(/Reason/).fill("Phones replaced after the office move; checked in person.");
+      await dialog.getByRole("button", { name: "Reset 2FA", exact: true }).click();
+    });
+
+    await test.step("the result lists the higher-ranked administrator as skipped", async () => {
+      const result = page.getByRole("heading", { name: "Reset 2FA: done 2, skipped 1" });
+      await expect(result).toBeVisible();
+      await expect(result).toBeFocused();
+      await expect(page.getByRole("list", { name: "Skipped" }).getByRole("listitem")).toHaveText([
+        "Ada Admin — outranks you",
+      ]);
+      await expectNoAxeViolations(page);
+      await shot(page, "bulk-result");
+    });
+
+    await test.step("the audit log has one reset per affected person, and none for the administrator", async () => {
+      const events = await db
+        .select({ target: auditEvents.targetUserId })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.type, "two_factor.reset"), eq(auditEvents.actorUserId, admin.id)));
+      expect(events.map((event) => event.target).sort()).toEqual([bea.id, cy.id].sort());
+      await page.goto("/admin/audit");
+      await expect(page.getByRole("row").filter({ hasText: "Bea Member" }).first()).toBeVisible();
+      await expect(page.getByRole("row").filter({ hasText: "Cy Member" }).first()).toBeVisible();
+      const [adaNow] = await db.select().from(users).where(eq(users.id, ada.id));
+      expect(adaNow).toBeDefined();
+    });
+    serverErrors();
+  });
+
+  test("all matching a filter → Sign out: the count matches, progress shows, everyone is signed out", async ({
+    page,
+    context,
+    createUser,
+    signInAs,
+    db,
+  }) => {
+    const serverErrors = failOnServerErrors(page);
+    const admin = await createUser({ permissions: ADMIN, name: "Filter Admin" });
+    const organisationId = admin.organisationId;
+    await createUser({ organisationId, name: "Outside Person" });
+    const group = (await db.insert(groups).values({ organisationId, name: "Night shift" }).returning())[0]!;
+    const passwordHash = await hashPassword("not used in this test");
+    const members = await db
+      .insert(users)
+      .values(
+        Array.from({ length: 55 }, (_, index) => ({
+          organisationId,
+          name: `Night ${String(index).padStart(2, "0")}`,
+          email: `night-${index}-${crypto.randomUUID()}@example.com`,
+          passwordHash,
+        })),
+      )
+      .returning({ id: users.id });
+    const ids = members.map((member) => member.id);
+    await db.insert(groupMembers).values(ids.map((userId) => ({ groupId: group.id, userId })));
+    for (const userId of ids.slice(0, 3))
+      await createSession(db, { userId, stage: "active", context: { ip: null, userAgent: null } });
+    await signInAs(context, admin);
+    const release = await holdSecondBatch(page);
+
+    await test.step("the filter is active: select all 55 matching it", async () => {
+      await page.goto(`/admin/users?group=${group.id}`);
+      await page.getByRole("button", { name: "Select all 55 matching this filter" }).click();
+      await expect(page.getByText("55 selected (everyone matching this filter)")).toBeVisible();
+      await expect(page.getByText(/finds everyone matching this filter again when the action runs/)).toBeVisible();
+    });
+
+    await test.step("Sign out asks for 55 people, then runs in batches with progress", async () => {
+      // The header has a "Sign out" of its own (the admin's): the toolbar's is in the "Bulk actions" region.
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Sign out" }).click();
+      const dialog = page.getByRole("dialog");
+      await expect(dialog.getByRole("heading", { name: "Sign out 55 people?" })).toBeVisible();
+      await dialog.getByRole("button", { name: "Sign out", exact: true }).click();
+      const progress = page.getByRole("progressbar", { name: /Sign out: 50 of 55 done/ });
+      await expect(progress).toBeVisible();
+      await expect(progress).toHaveAttribute("value", "50");
+      // The page stays usable while it runs.
+      await expect(page.getByRole("link", { name: "Night 00" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await shot(page, "bulk-progress");
+      release();
+      await expect(page.getByRole("heading", { name: "Sign out: done 55, skipped 0" })).toBeVisible();
+    });
+
+    await test.step("every matching person is signed out, with one audit event each, and nobody else", async () => {
+      expect(await db.select().from(sessions).where(inArray(sessions.userId, ids))).toEqual([]);
+      const events = await db
+        .select({ target: auditEvents.targetUserId })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.type, "user_sessions.revoked"), eq(auditEvents.actorUserId, admin.id)));
+      expect(events.map((event) => event.target).sort((a, b) => a! - b!)).toEqual(ids);
+    });
+    serverErrors();
+  });
+
+  test("Send setup links lands one email per person in the outbox", async ({
+    page,
+    context,
+    createUser,
+    signInAs,
+    db,
+  }) => {
+    const serverErrors = failOnServerErrors(page);
+    const admin = await createUser({ permissions: ADMIN, name: "Links Admin" });
+    const organisationId = admin.organisationId;
+    const dee = await createUser({ organisationId, name: "Dee Newcomer" });
+    const eli = await createUser({ organisationId, name: "Eli Newcomer" });
+    await signInAs(context, admin);
+    await page.goto("/admin/users");
+    await page.getByRole("checkbox", { name: "Select all on this page" }).check();
+    await expect(page.getByRole("region", { name: "Bulk actions" }).getByText("3 selected")).toBeVisible();
+    await page.getByRole("button", { name: "Send setup links" }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog.getByRole("heading", { name: "Send setup links to 3 people?" })).toBeVisible();
+    await dialog.getByRole("button", { name: "Send setup links" }).click();
+    await expect(page.getByRole("heading", { name: "Send setup links: done 2, skipped 1" })).toBeVisible();
+    await expect(page.getByRole("list", { name: "Skipped" })).toHaveText("Links Admin — your own account");
+    for (const person of [dee, eli]) expect(await outboxEmails(db, person.email)).toHaveLength(1);
+    expect(await outboxEmails(db, admin.email)).toHaveLength(0);
+    serverErrors();
+  });
+});
