@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useId, useRef, useState, useTransition, type FormEvent } from "react";
 import { buttonClasses } from "@/components/ui/button";
+import { DialogButtons } from "@/components/row-action-form";
 import { initialFormState, type FormState } from "@/lib/action";
 import type { PreviewView } from "@/lib/data/enforcement-preview";
 
@@ -106,15 +107,7 @@ export function useEnforcementConfirmation({
             </Link>
           </p>
         ) : null}
-        <div className="mt-6 flex flex-wrap justify-end gap-3">
-          <button
-            ref={cancel}
-            type="button"
-            onClick={() => dialog.current?.close()}
-            className={buttonClasses("secondary")}
-          >
-            Cancel
-          </button>
+        <DialogButtons cancelRef={cancel} onCancel={() => dialog.current?.close()}>
           {/* Sends what the first button would have (the preset, say); it is always there, so the form's fields stay the same. */}
           <button
             type="submit"
@@ -126,7 +119,7 @@ export function useEnforcementConfirmation({
           >
             {confirmLabel}
           </button>
-        </div>
+        </DialogButtons>
       </dialog>
     </>
   );
