@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { passkeys } from "@/db/schema";
 import { insertUser, testDatabase } from "@/test/db";
-import { confirmationRefusesCode } from "@/lib/two-factor/policy/confirmation";
+import { policyRefusesCode } from "@/lib/two-factor/policy/confirmation";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 async function stateOf(requirement: "phishing_resistant" | "required") {
@@ -22,13 +22,13 @@ describe("confirm access for someone held to phishing-resistant methods", () => 
   it("refuses an authenticator-app or sent code: only the passkey (or a recovery code) confirms", async () => {
     const state = await stateOf("phishing_resistant");
     expect(state.methods).toEqual(["passkey"]);
-    expect(confirmationRefusesCode(state, "123456")).toBe(true);
-    expect(confirmationRefusesCode(state, " 123 456 ")).toBe(true);
-    expect(confirmationRefusesCode(state, "abcd-efgh-jkmn")).toBe(false);
+    expect(policyRefusesCode(state, "123456")).toBe(true);
+    expect(policyRefusesCode(state, " 123 456 ")).toBe(true);
+    expect(policyRefusesCode(state, "abcd-efgh-jkmn")).toBe(false);
   });
 
   it("accepts codes from everyone else", async () => {
     const state = await stateOf("required");
-    expect(confirmationRefusesCode(state, "123456")).toBe(false);
+    expect(policyRefusesCode(state, "123456")).toBe(false);
   });
 });
