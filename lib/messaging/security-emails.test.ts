@@ -110,11 +110,16 @@ describe("security emails", () => {
       {
         "heading": "Your two-factor authentication requirement changed",
         "paragraphs": [
-          "Ada changed it from “default” to “required”.",
+          "Ada changed it from “Organisation default” to “Required”.",
         ],
         "subject": "your two-factor requirement changed",
       }
     `);
+  });
+  it("twoFactorRequirementChanged names phishing-resistant methods as the admin form does, not the stored value", () => {
+    const email = emails.twoFactorRequirementChanged({ actorName: "Ada", from: "required", to: "phishing_resistant" });
+    expect(email.paragraphs).toEqual(["Ada changed it from “Required” to “Phishing-resistant methods only”."]);
+    expect(JSON.stringify(email)).not.toContain("phishing_resistant");
   });
   it("twoFactorReset", () => {
     expect(emails.twoFactorReset({ actorName: "Ada", reason: "Lost her phone; checked by video call" }))

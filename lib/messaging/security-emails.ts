@@ -1,8 +1,10 @@
 import "server-only";
+import type { TwoFactorRequirement } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
 import { formatDateTime } from "@/lib/format";
 import { codesLeftText } from "@/lib/messages";
 import type { RequestContext } from "@/lib/request-context";
+import { REQUIREMENT_CHOICE_LABELS } from "@/lib/two-factor/policy/requirement-labels";
 import { describeBrowserAndOs, describeUserAgent } from "@/lib/user-agent";
 
 /**
@@ -141,11 +143,18 @@ export function twoFactorDisabledByAdministrator(input: { actorName: string }): 
   };
 }
 
-export function twoFactorRequirementChanged(input: { actorName: string; from: string; to: string }): SecurityEmail {
+export function twoFactorRequirementChanged(input: {
+  actorName: string;
+  from: TwoFactorRequirement;
+  to: TwoFactorRequirement;
+}): SecurityEmail {
+  // In the words the administrator chose from, never the stored value ("phishing_resistant").
+  const from = REQUIREMENT_CHOICE_LABELS[input.from];
+  const to = REQUIREMENT_CHOICE_LABELS[input.to];
   return {
     subject: "your two-factor requirement changed",
     heading: "Your two-factor authentication requirement changed",
-    paragraphs: [`${input.actorName} changed it from “${input.from}” to “${input.to}”.`],
+    paragraphs: [`${input.actorName} changed it from “${from}” to “${to}”.`],
   };
 }
 
