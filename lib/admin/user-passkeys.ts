@@ -56,7 +56,13 @@ export async function deletePasskeyOfUser(
   return deleted[0] ?? null;
 }
 
-/** Every passkey of the user (a reset of two-factor authentication); how many were deleted. */
-export async function deletePasskeysOfUser(tx: Executor, userId: number): Promise<number> {
-  return (await tx.delete(passkeys).where(eq(passkeys.userId, userId)).returning({ id: passkeys.id })).length;
+/**
+ * Every passkey of the user (a reset of two-factor authentication, or an
+ * administrator turning it off): the ones deleted, for the audit log.
+ */
+export async function deletePasskeysOfUser(tx: Executor, userId: number): Promise<Array<{ id: number; name: string }>> {
+  return await tx
+    .delete(passkeys)
+    .where(eq(passkeys.userId, userId))
+    .returning({ id: passkeys.id, name: passkeys.name });
 }

@@ -138,7 +138,7 @@ export function twoFactorDisabledByAdministrator(input: { actorName: string }): 
     heading: "An administrator turned off your two-factor authentication",
     paragraphs: [
       `${input.actorName} turned off two-factor authentication for your account, for example because you lost your phone.`,
-      "Your authenticator app, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
+      "Your authenticator app, passkeys and security keys, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
     ],
   };
 }
