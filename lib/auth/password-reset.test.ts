@@ -1,7 +1,8 @@
+import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db";
-import { auditEvents, emailLinks, organisations, sessions, trustedBrowsers, users } from "@/db/schema";
+import { auditEvents, emailLinks, organisations, passkeys, sessions, trustedBrowsers, users } from "@/db/schema";
 import {
   issuePasswordResetLink,
   openPasswordReset,
@@ -182,6 +183,28 @@ describe("password reset", () => {
     expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
     expect(await db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id))).toHaveLength(0);
     expect(sent.at(-1)).toMatchObject({ to: "ada@example.com", subject: "Acme: your password was changed" });
+    // No passkeys, nothing said about them.
+    expect(sent.at(-1)!.text).not.toContain("passkey");
+  });
+
+  it("lists the passkeys that still sign in without the password, and how to remove them (review L9)", async () => {
+    for (const name of ["Work laptop", "Blue key"])
+      await db.insert(passkeys).values({
+        userId: user.id,
+        credentialId: crypto.randomBytes(16).toString("base64url"),
+        publicKey: crypto.randomBytes(32).toString("base64url"),
+        deviceType: "single_device",
+        name,
+      });
+    await requestFor("ada@example.com");
+    await resetPasswordWithLink(db, { token: tokenFromEmail("ada@example.com"), newPassword: NEW_PASSWORD, context });
+    const email = sent.at(-1)!;
+    expect(email.subject).toBe("Acme: your password was changed");
+    expect(email.text).toContain(
+      "These passkeys and security keys still sign in to your account, without the password: “Work laptop”, “Blue key”.",
+    );
+    expect(email.text).toContain("remove it under “Passkeys and security keys” on your profile");
+    expect(email.text).toContain("https://twofold.example/profile");
   });
 
   it("refuses a weak password without spending the link", async () => {

@@ -266,7 +266,7 @@ describe("security emails", () => {
     `);
   });
   it("passwordResetCompleted", () => {
-    expect(emails.passwordResetCompleted({ organisationName: "Acme" })).toMatchInlineSnapshot(`
+    expect(emails.passwordResetCompleted({ organisationName: "Acme", passkeyNames: [] })).toMatchInlineSnapshot(`
       {
         "heading": "Your password was changed",
         "paragraphs": [
@@ -276,6 +276,25 @@ describe("security emails", () => {
         "subject": "your password was changed",
       }
     `);
+  });
+  it("passkeyCloneSuspected", () => {
+    expect(
+      emails.passkeyCloneSuspected({
+        passkeyName: "Blue key",
+        context: { ip: "192.0.2.1", userAgent: null },
+        at: new Date("2026-03-01T10:00:00Z"),
+        timeZone: "UTC",
+      }).paragraphs[0],
+    ).toBe(
+      "Your passkey “Blue key” was just used in a way that suggests it was copied (its signature counter went backwards), so we refused it.",
+    );
+  });
+  it("passwordResetCompleted with passkeys names each and says how to remove one", () => {
+    const email = emails.passwordResetCompleted({ organisationName: "Acme", passkeyNames: ["Phone", "Blue key"] });
+    expect(email.paragraphs.slice(2)).toEqual([
+      "These passkeys and security keys still sign in to your account, without the password: “Phone”, “Blue key”.",
+      expect.stringContaining("remove it under “Passkeys and security keys” on your profile"),
+    ]);
   });
   it("passwordResetUnavailable, one reason per kind of account", () => {
     expect(

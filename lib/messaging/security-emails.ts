@@ -54,6 +54,30 @@ export function passkeyRemoved(input: { name: string }): SecurityEmail {
   };
 }
 
+/**
+ * A passkey's signature counter went backwards: the answer came from a copy
+ * of the key, or the key is faulty. The sign-in was refused; the owner hears
+ * of it at once, with where it came from (ASVS 5.0 V6.3.5/V6.3.7: users are
+ * told of suspicious authentication attempts), and what to do.
+ */
+export function passkeyCloneSuspected(input: {
+  passkeyName: string;
+  context: RequestContext;
+  at: Date;
+  timeZone: string;
+}): SecurityEmail {
+  const { browser, os } = describeBrowserAndOs(input.context.userAgent);
+  return {
+    subject: "a possible copy of your passkey was refused",
+    heading: "A possible copy of your passkey was refused",
+    paragraphs: [
+      `Your passkey “${input.passkeyName}” was just used in a way that suggests it was copied (its signature counter went backwards), so we refused it.`,
+      `Browser: ${browser}. System: ${os}. Address: ${input.context.ip ?? "unknown"}. Time: ${formatDateTime(input.at, input.timeZone)}.`,
+      `If that was not you, or you do not know why this happened, remove the passkey on your profile and add a new one: ${appUrl("/profile")}`,
+    ],
+  };
+}
+
 export function signInCodesEnabled(): SecurityEmail {
   return {
     subject: "sign-in codes are on",
@@ -314,14 +338,26 @@ export function passwordChanged(input: { organisationName: string }): SecurityEm
   };
 }
 
-/** Changed through a reset link. */
-export function passwordResetCompleted(input: { organisationName: string }): SecurityEmail {
+/**
+ * Changed through a reset link. A passkey signs in without the password, so a
+ * reset does not shut out whoever added one from a stolen session (review
+ * L9): the email names every passkey the account still has, and how to remove
+ * one the owner does not recognise.
+ */
+export function passwordResetCompleted(input: { organisationName: string; passkeyNames: string[] }): SecurityEmail {
+  const passkeys = input.passkeyNames.map((name) => `“${name}”`).join(", ");
   return {
     subject: "your password was changed",
     heading: "Your password was changed",
     paragraphs: [
       `The password of your ${input.organisationName} account was reset through a link sent to this address. Every session was signed out and remembered browsers were forgotten.`,
       "Your two-factor authentication is unchanged: you still need it to sign in.",
+      ...(input.passkeyNames.length === 0
+        ? []
+        : [
+            `These passkeys and security keys still sign in to your account, without the password: ${passkeys}.`,
+            `If you do not recognise one, sign in and remove it under “Passkeys and security keys” on your profile: ${appUrl("/profile")}. If you cannot sign in, ask your administrator to reset your two-factor authentication, which removes them all.`,
+          ]),
     ],
   };
 }
