@@ -479,6 +479,8 @@ test("someone whose role requires phishing-resistant methods is refused an authe
     await expect(page.getByText(messages.phishingResistantRequired).first()).toBeVisible();
     await expect(page.getByRole("button", { name: "Use a passkey or security key" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Use your authenticator app instead" })).toHaveCount(0);
+    // The passkey and the recovery-code forms answer in one live region: each message is heard once.
+    await expect(page.getByRole("status")).toHaveCount(1);
     await shot(page, "phishing-resistant-two-factor");
     await expectNoAxeViolations(page);
   });
@@ -488,6 +490,8 @@ test("someone whose role requires phishing-resistant methods is refused an authe
     await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
     await page.getByRole("button", { name: "Verify" }).click();
     await expect(page.getByText(messages.phishingResistantMethodRefused)).toBeVisible();
+    await expect(page.getByRole("status")).toHaveCount(1);
+    await expect(page.getByRole("status")).toHaveText("Please correct the highlighted field.");
     await expect(page).toHaveURL(`${origin()}/login/two-factor`);
     expect((await latestEvent(db, user.id, "two_factor_method.refused"))?.details).toMatchObject({
       method: "totp",
