@@ -1,9 +1,8 @@
-import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { passkeys, type PasskeyDeviceType } from "@/db/schema";
+import type { PasskeyDeviceType } from "@/db/schema";
 import { passkeysOfUser as adminPasskeysOfUser } from "@/lib/admin/user-passkeys";
 import { passkeysOfUser as profilePasskeysOfUser } from "@/lib/webauthn/passkeys";
-import { insertUser, testDatabase } from "@/test/db";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
 
 describe("“synced” means one thing on the profile and on the admin page (review Info)", () => {
   it("is the backup-eligible flag (multi_device), whatever the backup state was last time", async () => {
@@ -15,15 +14,7 @@ describe("“synced” means one thing on the profile and on the admin page (rev
       ["bound, flagged backed up", "single_device", true],
       ["bound", "single_device", false],
     ];
-    for (const [name, deviceType, backedUp] of rows)
-      await db.insert(passkeys).values({
-        userId: user.id,
-        credentialId: crypto.randomBytes(16).toString("base64url"),
-        publicKey: crypto.randomBytes(32).toString("base64url"),
-        deviceType,
-        backedUp,
-        name,
-      });
+    for (const [name, deviceType, backedUp] of rows) await insertPasskey(db, user.id, { deviceType, backedUp, name });
     const profile = await profilePasskeysOfUser(db, user.id);
     const admin = await adminPasskeysOfUser(db, user.id);
     expect(profile.map((passkey) => [passkey.name, passkey.synced])).toEqual([

@@ -29,7 +29,11 @@ async function userWithPasskey(columns: Partial<typeof users.$inferInsert> = {})
   return { db, user, key, handle: row!.handle! };
 }
 
-async function attempt(setup: Awaited<ReturnType<typeof userWithPasskey>>, uv = true) {
+/** Options for the browser holding "cookie-1", the passkey's answer, and the sign-in with it (from `answeredFrom`, at `now`). */
+async function attempt(
+  setup: Awaited<ReturnType<typeof userWithPasskey>>,
+  { uv = true, answeredFrom = "cookie-1", now }: { uv?: boolean; answeredFrom?: string; now?: Date } = {},
+) {
   const { db, key, handle } = setup;
   const options = await passwordlessOptions(db, { bindingHash: "cookie-1", context, rp });
   if (!options.ok) throw new Error("throttled");
@@ -40,7 +44,7 @@ async function attempt(setup: Awaited<ReturnType<typeof userWithPasskey>>, uv = 
     uv,
     userHandle: handle,
   });
-  return await signInWithPasskey(db, { response, bindingHash: "cookie-1", context, rp });
+  return await signInWithPasskey(db, { response, bindingHash: answeredFrom, context, rp, now });
 }
 
 describe("signing in with a passkey alone", () => {
@@ -51,7 +55,7 @@ describe("signing in with a passkey alone", () => {
 
   it("refuses a passkey that did not verify the user, and audits it", async () => {
     const setup = await userWithPasskey();
-    expect(await attempt(setup, false)).toEqual({ ok: false, reason: "no_user_verification" });
+    expect(await attempt(setup, { uv: false })).toEqual({ ok: false, reason: "no_user_verification" });
     const [event] = await setup.db.select().from(auditEvents).where(eq(auditEvents.type, "passkey_sign_in.failed"));
     expect(event).toMatchObject({ targetUserId: setup.user.id, details: { reason: "no_user_verification" } });
   });
@@ -67,18 +71,7 @@ describe("signing in with a passkey alone", () => {
 
   it("refuses an answer from another browser (another cookie)", async () => {
     const setup = await userWithPasskey();
-    const options = await passwordlessOptions(setup.db, { bindingHash: "cookie-1", context, rp });
-    if (!options.ok) throw new Error("throttled");
-    const response = setup.key.assert({
-      rpId: rp.id,
-      origin: rp.origin,
-      challenge: options.options.challenge,
-      userHandle: setup.handle,
-    });
-    expect(await signInWithPasskey(setup.db, { response, bindingHash: "cookie-2", context, rp })).toEqual({
-      ok: false,
-      reason: "challenge",
-    });
+    expect(await attempt(setup, { answeredFrom: "cookie-2" })).toEqual({ ok: false, reason: "challenge" });
   });
 });
 
@@ -94,20 +87,9 @@ describe("an expired or unknown challenge (review L4)", () => {
 
   it("is refused and audited, but not counted as an address failure: nothing was guessed", async () => {
     const setup = await userWithPasskey();
-    const options = await passwordlessOptions(setup.db, { bindingHash: "cookie-1", context, rp });
-    if (!options.ok) throw new Error("throttled");
-    const response = setup.key.assert({
-      rpId: rp.id,
-      origin: rp.origin,
-      challenge: options.options.challenge,
-      userHandle: setup.handle,
-    });
     // The autofill request of a login tab left open past the challenge's two minutes.
     const later = new Date(Date.now() + 10 * 60 * 1000);
-    expect(await signInWithPasskey(setup.db, { response, bindingHash: "cookie-1", context, rp, now: later })).toEqual({
-      ok: false,
-      reason: "challenge",
-    });
+    expect(await attempt(setup, { now: later })).toEqual({ ok: false, reason: "challenge" });
     // A challenge the server never issued.
     const forged = setup.key.assert({
       rpId: rp.id,
@@ -126,7 +108,7 @@ describe("an expired or unknown challenge (review L4)", () => {
 
   it("while an answer that was checked and failed still counts", async () => {
     const setup = await userWithPasskey();
-    expect(await attempt(setup, false)).toEqual({ ok: false, reason: "no_user_verification" });
+    expect(await attempt(setup, { uv: false })).toEqual({ ok: false, reason: "no_user_verification" });
     expect(await addressFailures(setup.db)).toBe(1);
   });
 });

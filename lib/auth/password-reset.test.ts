@@ -1,8 +1,7 @@
-import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db";
-import { auditEvents, emailLinks, organisations, passkeys, sessions, trustedBrowsers, users } from "@/db/schema";
+import { auditEvents, emailLinks, organisations, sessions, trustedBrowsers, users } from "@/db/schema";
 import {
   issuePasswordResetLink,
   openPasswordReset,
@@ -19,7 +18,7 @@ import { applyUserAccessChange, signOutUserEverywhere, type UserAccessChange } f
 import { hashToken } from "@/lib/crypto";
 import { createEmailLink } from "@/lib/email-links";
 import { rememberBrowser } from "@/lib/two-factor/sign-in/trusted-browsers";
-import { insertUser, testDatabase } from "@/test/db";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
 
 // What would leave the building: every email, captured instead of sent.
 const sent = vi.hoisted(() => [] as { to: string; subject: string; text: string }[]);
@@ -188,14 +187,7 @@ describe("password reset", () => {
   });
 
   it("lists the passkeys that still sign in without the password, and how to remove them (review L9)", async () => {
-    for (const name of ["Work laptop", "Blue key"])
-      await db.insert(passkeys).values({
-        userId: user.id,
-        credentialId: crypto.randomBytes(16).toString("base64url"),
-        publicKey: crypto.randomBytes(32).toString("base64url"),
-        deviceType: "single_device",
-        name,
-      });
+    for (const name of ["Work laptop", "Blue key"]) await insertPasskey(db, user.id, { name });
     await requestFor("ada@example.com");
     await resetPasswordWithLink(db, { token: tokenFromEmail("ada@example.com"), newPassword: NEW_PASSWORD, context });
     const email = sent.at(-1)!;

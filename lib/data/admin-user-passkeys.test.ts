@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type * as DbModule from "@/db";
@@ -6,7 +5,7 @@ import type { Db } from "@/db";
 import { auditEvents, organisations, passkeys, PERMISSIONS, roles, userRoles } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { createSession, listSessionsOfUser } from "@/lib/auth/sessions";
-import { insertUser, testDatabase } from "@/test/db";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
 vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
@@ -29,20 +28,7 @@ const { findUserInOrganisation } = await import("@/lib/admin/user-admin");
 
 const context = { ip: null, userAgent: null };
 
-async function addPasskey(userId: number, name: string): Promise<number> {
-  return (
-    await db
-      .insert(passkeys)
-      .values({
-        userId,
-        credentialId: crypto.randomBytes(16).toString("base64url"),
-        publicKey: crypto.randomBytes(32).toString("base64url"),
-        deviceType: "single_device",
-        name,
-      })
-      .returning()
-  )[0]!.id;
-}
+const addPasskey = (userId: number, name: string) => insertPasskey(db, userId, { name });
 
 async function actorIn(organisationId: number, permissions: Array<(typeof PERMISSIONS)[number]>, name: string) {
   const actor = await insertUser(db, { organisationId, name });

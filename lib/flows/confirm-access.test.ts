@@ -3,16 +3,15 @@ import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type * as DbModule from "@/db";
 import type { Db } from "@/db";
-import { auditEvents, passkeys, totpCredentials } from "@/db/schema";
-import type { CurrentSession } from "@/lib/auth/guards";
-import { createSession, listSessionsOfUser } from "@/lib/auth/sessions";
+import { auditEvents, totpCredentials } from "@/db/schema";
 import { totpSecretBinding } from "@/lib/keys/bindings";
 import { createKeyRing } from "@/lib/keys/key-ring";
 import { encryptSecret } from "@/lib/keys/secrets";
 import { messages } from "@/lib/messages";
 import { generateTotpSecret, totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { replaceRecoveryCodes } from "@/lib/two-factor/recovery-codes/codes";
-import { insertUser, testDatabase } from "@/test/db";
+import { currentSessionOf } from "@/test/current-session";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
 const ring = createKeyRing([crypto.randomBytes(32)]);
@@ -21,8 +20,6 @@ vi.mock("@/lib/keys/app-key-ring", () => ({ appKeyRing: () => ring }));
 vi.mock("@/lib/messaging", () => ({ sendEmail: async () => undefined }));
 
 const { confirmPasswordAndCode } = await import("@/lib/flows/confirm-access");
-
-const context = { ip: null, userAgent: null };
 
 /** A signed-in user with an authenticator app, recovery codes and a passkey, under `requirement`. */
 async function signedInUser(requirement: "phishing_resistant" | "required") {
@@ -34,20 +31,8 @@ async function signedInUser(requirement: "phishing_resistant" | "required") {
     confirmedAt: new Date(),
   });
   const recoveryCodes = await replaceRecoveryCodes(db, user.id, ring);
-  await db.insert(passkeys).values({
-    userId: user.id,
-    credentialId: crypto.randomBytes(16).toString("base64url"),
-    publicKey: crypto.randomBytes(32).toString("base64url"),
-    deviceType: "single_device",
-    name: "Key",
-  });
-  await createSession(db, { userId: user.id, stage: "active", context });
-  const current = {
-    user: { id: user.id, organisationId: user.organisationId, name: "Test User", email: user.email },
-    organisation: { id: user.organisationId, name: "Test Org" },
-    session: { tokenHash: (await listSessionsOfUser(db, user.id))[0]!.tokenHash },
-    context,
-  } as unknown as CurrentSession;
+  await insertPasskey(db, user.id);
+  const current = await currentSessionOf(db, user, "active");
   return { user, current, code: () => totpCodeAt(secret, new Date()), recoveryCodes };
 }
 

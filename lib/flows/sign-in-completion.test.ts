@@ -1,12 +1,10 @@
-import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type * as DbModule from "@/db";
 import type { Db } from "@/db";
 import { organisations, passkeys, sessions, users } from "@/db/schema";
-import type { CurrentSession } from "@/lib/auth/guards";
-import { createSession, listSessionsOfUser } from "@/lib/auth/sessions";
-import { insertUser, testDatabase } from "@/test/db";
+import { currentSessionOf } from "@/test/current-session";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
 vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
@@ -31,8 +29,6 @@ vi.mock("@/lib/flows/full-sign-in", () => ({
 
 const { completeSignIn } = await import("@/lib/flows/sign-in-completion");
 
-const context = { ip: null, userAgent: null };
-
 /**
  * Someone whose only factor is a passkey, signed in with the password only:
  * the session is in setup (the stage a password leaves them in when the
@@ -43,20 +39,8 @@ async function passwordOnlySession({ allowPasskey }: { allowPasskey: boolean }) 
     await db.insert(organisations).values({ name: "Org", twoFactorPolicy: "required", allowPasskey }).returning()
   )[0]!.id;
   const user = await insertUser(db, { organisationId, passwordResetByEmailAt: new Date() });
-  await db.insert(passkeys).values({
-    userId: user.id,
-    credentialId: crypto.randomBytes(16).toString("base64url"),
-    publicKey: crypto.randomBytes(32).toString("base64url"),
-    deviceType: "single_device",
-    name: "Old key",
-  });
-  await createSession(db, { userId: user.id, stage: "setup", context });
-  const current = {
-    user: { id: user.id, organisationId, name: "Test User", email: user.email },
-    organisation: { id: organisationId, name: "Org" },
-    session: { tokenHash: (await listSessionsOfUser(db, user.id))[0]!.tokenHash },
-    context,
-  } as unknown as CurrentSession;
+  await insertPasskey(db, user.id, { name: "Old key" });
+  const current = await currentSessionOf(db, user, "setup");
   return { user, current };
 }
 

@@ -1,20 +1,12 @@
-import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { passkeys } from "@/db/schema";
-import { insertUser, testDatabase } from "@/test/db";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
 import { policyRefusesCode } from "@/lib/two-factor/policy/confirmation";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 async function stateOf(requirement: "phishing_resistant" | "required") {
   const db = testDatabase();
   const user = await insertUser(db, { twoFactorRequirement: requirement });
-  await db.insert(passkeys).values({
-    userId: user.id,
-    credentialId: crypto.randomBytes(16).toString("base64url"),
-    publicKey: crypto.randomBytes(32).toString("base64url"),
-    deviceType: "single_device",
-    name: "Key",
-  });
+  await insertPasskey(db, user.id);
   return await twoFactorStateOfUser(db, user.id);
 }
 
