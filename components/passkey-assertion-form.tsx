@@ -4,7 +4,7 @@ import { useActionState, type ReactNode } from "react";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { assertWithPasskey } from "@/components/passkey-ceremony";
 import { SubmitButton } from "@/components/ui/button";
-import { FormStatus } from "@/components/ui/form-status";
+import { SharedFormStatus } from "@/components/ui/form-status";
 import { initialFormState, type FormState } from "@/lib/action";
 
 type FormAction<Data = never> = (state: FormState<Data>, formData: FormData) => Promise<FormState<Data>>;
@@ -40,6 +40,7 @@ export function PasskeyAssertionForm({
   children,
   variant = "primary",
   className = "mt-6 space-y-4",
+  reportStatus,
 }: {
   optionsAction: FormAction<{ options: PublicKeyCredentialRequestOptionsJSON }>;
   verifyAction: FormAction;
@@ -48,6 +49,8 @@ export function PasskeyAssertionForm({
   children?: ReactNode | ((state: FormState<unknown>) => ReactNode);
   variant?: "primary" | "secondary";
   className?: string;
+  /** Where the page shows one status region for this form and others (SharedFormStatus). */
+  reportStatus?: (state: FormState<unknown>) => void;
 }) {
   const [state, action] = useActionState(
     (_previous: FormState<unknown>, formData: FormData) => proveWithPasskey(optionsAction, verifyAction, formData),
@@ -55,7 +58,7 @@ export function PasskeyAssertionForm({
   );
   return (
     <form action={action} className={className} noValidate>
-      <FormStatus state={state} />
+      <SharedFormStatus state={state} report={reportStatus} />
       {typeof children === "function" ? children(state) : children}
       <SubmitButton variant={variant} className="w-full" pendingLabel="Waiting for your passkey…">
         {label}

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditEvents, organisations, passkeys, roles, userRoles, users, type Permission } from "@/db/schema";
@@ -13,6 +12,7 @@ import {
   submitAndWait,
   test,
 } from "./fixtures";
+import { insertPasskey } from "@/test/db";
 
 /*
  * The policy side of passkeys (issue 19): the allowed-method checkbox, the
@@ -24,21 +24,8 @@ import {
 const ALL: Permission[] = ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"];
 const SHOTS = "test-results/passkeys-policy";
 
-async function addPasskey(db: Db, userId: number, name: string) {
-  return (
-    await db
-      .insert(passkeys)
-      .values({
-        userId,
-        credentialId: crypto.randomBytes(16).toString("base64url"),
-        publicKey: crypto.randomBytes(32).toString("base64url"),
-        deviceType: "multi_device",
-        backedUp: true,
-        name,
-      })
-      .returning()
-  )[0]!.id;
-}
+const addPasskey = (db: Db, userId: number, name: string) =>
+  insertPasskey(db, userId, { deviceType: "multi_device", backedUp: true, name });
 
 const eventsOf = async (db: Db, type: string, organisationId: number) =>
   await db

@@ -4,11 +4,12 @@ import net from "node:net";
 import { and, desc, eq } from "drizzle-orm";
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
 import { isoCBOR } from "@simplewebauthn/server/helpers";
-import { auditEvents, organisations, passkeys, sessions, users } from "@/db/schema";
+import { auditEvents, organisations, passkeys, roles, sessions, userRoles, users } from "@/db/schema";
 import type { Db } from "@/db";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
-import { expect, expectNoAxeViolations, failOnServerErrors, test, type TestUser } from "./fixtures";
+import { messages } from "@/lib/messages";
+import { expect, expectNoAxeViolations, failOnServerErrors, freshTotpCode, test, type TestUser } from "./fixtures";
 
 /*
  * Passkeys with Chromium's virtual authenticator (the DevTools protocol's
@@ -439,6 +440,152 @@ test("required setup: someone held to phishing-resistant methods adds a passkey 
     await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
     await expect(page).toHaveURL(`${origin()}/`);
     expect(await latestEvent(db, user.id, "recovery_codes.issued")).toBeTruthy();
+  });
+  serverErrors();
+});
+
+test("someone whose role requires phishing-resistant methods is refused an authenticator code, then signs in with the passkey", async ({
+  page,
+  db,
+  createUser,
+}) => {
+  const serverErrors = failOnServerErrors(page);
+  const user = await createUser({ name: "Hal Holder", totp: true });
+  const role = (
+    await db
+      .insert(roles)
+      .values({
+        organisationId: user.organisationId,
+        name: "Engineers",
+        requireTwoFactor: true,
+        requirePhishingResistant: true,
+      })
+      .returning()
+  )[0]!;
+  await db.insert(userRoles).values({ userId: user.id, roleId: role.id });
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
+  // Nobody touches the authenticator until the passkey is asked for: the email field's autofill request waits.
+  await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: false });
+  await (
+    await injectPasskey(db, cdp, authenticatorId, user, { name: "Desk key" })
+  )();
+
+  await test.step("the password leads to the second step, which asks for the passkey and says why", async () => {
+    await page.goto(`${origin()}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(`${origin()}/login/two-factor`);
+    await expect(page.getByText(messages.phishingResistantRequired).first()).toBeVisible();
+    await expect(page.getByRole("button", { name: "Use a passkey or security key" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Use your authenticator app instead" })).toHaveCount(0);
+    // The passkey and the recovery-code forms answer in one live region: each message is heard once.
+    await expect(page.getByRole("status")).toHaveCount(1);
+    await shot(page, "phishing-resistant-two-factor");
+    await expectNoAxeViolations(page);
+  });
+
+  await test.step("a right authenticator code, typed where codes go, is refused and audited", async () => {
+    await page.getByText("Use a recovery code").click();
+    await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect(page.getByText(messages.phishingResistantMethodRefused)).toBeVisible();
+    await expect(page.getByRole("status")).toHaveCount(1);
+    await expect(page.getByRole("status")).toHaveText("Please correct the highlighted field.");
+    await expect(page).toHaveURL(`${origin()}/login/two-factor`);
+    expect((await latestEvent(db, user.id, "two_factor_method.refused"))?.details).toMatchObject({
+      method: "totp",
+      reason: "phishing_resistant_required",
+    });
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([
+      expect.objectContaining({ stage: "password" }),
+    ]);
+    await shot(page, "phishing-resistant-code-refused");
+    await expectNoAxeViolations(page);
+  });
+
+  await test.step("the passkey completes the second step and the profile opens", async () => {
+    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: true });
+    await page.getByRole("button", { name: "Use a passkey or security key" }).click();
+    await expect(page).toHaveURL(`${origin()}/`);
+    expect((await latestEvent(db, user.id, "two_factor.succeeded"))?.details).toMatchObject({ method: "passkey" });
+    await page.goto(`${origin()}/profile`);
+    await expect(page).toHaveURL(`${origin()}/profile`);
+    await expect(page.getByRole("region", { name: "Passkeys and security keys" })).toContainText("Desk key");
+    await expectNoAxeViolations(page);
+  });
+  serverErrors();
+});
+
+test("an administrator removes a user's passkey: the device still holds it, and it no longer signs in", async ({
+  page,
+  browser,
+  db,
+  createUser,
+}) => {
+  const admin = await createUser({ permissions: ["users:read", "users:manage"], name: "Ada Admin" });
+  const user = await createUser({ organisationId: admin.organisationId, name: "Mia Member", totp: true });
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
+  await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: false });
+  const addToAuthenticator = await injectPasskey(db, cdp, authenticatorId, user, { name: "Lost phone" });
+  await addToAuthenticator();
+
+  await test.step("the administrator removes “Lost phone” on the user's page, asked first", async () => {
+    const adminContext = await browser.newContext();
+    const adminPage = await adminContext.newPage();
+    const adminErrors = failOnServerErrors(adminPage);
+    await signedIn(db, adminContext, admin);
+    await adminPage.goto(`${origin()}/admin/users/${user.id}`);
+    const section = adminPage.getByRole("region", { name: "Passkeys and security keys" });
+    await section.getByRole("button", { name: "Remove passkey Lost phone" }).click();
+    await expect(adminPage.getByRole("dialog")).toContainText("Remove the passkey “Lost phone” of Mia Member?");
+    await adminPage.getByRole("dialog").getByRole("button", { name: "Remove", exact: true }).click();
+    await expect(section.getByRole("status").filter({ hasText: "The passkey was removed" })).toBeVisible();
+    await expect(section).toContainText("The user has not added a passkey or security key.");
+    await expectNoAxeViolations(adminPage);
+    expect(await db.select().from(passkeys).where(eq(passkeys.userId, user.id))).toEqual([]);
+    expect((await latestEvent(db, user.id, "passkey.removed"))?.actorUserId).toBe(admin.id);
+    adminErrors();
+    await adminContext.close();
+  });
+
+  const serverErrors = failOnServerErrors(page);
+  await test.step("the user signs in with the password: the second step no longer offers the passkey", async () => {
+    await page.goto(`${origin()}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(`${origin()}/login/two-factor`);
+    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: true });
+    // Even asked for by name, the passkey step is not there: the authenticator app is what is left.
+    await page.goto(`${origin()}/login/two-factor?method=passkey`);
+    await expect(page.getByText("Open your authenticator app and enter the code it shows")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Use a passkey or security key" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Use a passkey or security key instead" })).toHaveCount(0);
+    await shot(page, "removed-passkey-two-factor");
+    await expectNoAxeViolations(page);
+    expect((await db.select().from(sessions).where(eq(sessions.userId, user.id)))[0]!.stage).toBe("password");
+  });
+
+  await test.step("passwordless sign-in with the removed passkey fails", async () => {
+    await page.context().clearCookies();
+    // The same credential, taken out and put back once the email field's autofill request waits: the button's
+    // request is then the one the authenticator answers (loginPageThenPasskey).
+    await cdp.send("WebAuthn.clearCredentials", { authenticatorId });
+    await loginPageThenPasskey(page, addToAuthenticator);
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await expect(
+      page.getByText("That passkey could not sign you in. Use your email and password instead."),
+    ).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toBeEnabled();
+    await expect(page).toHaveURL(`${origin()}/login`);
+    await shot(page, "removed-passkey-passwordless");
+    await expectNoAxeViolations(page);
+    const active = await db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, user.id), eq(sessions.stage, "active")));
+    expect(active).toEqual([]);
   });
   serverErrors();
 });

@@ -1,8 +1,9 @@
+import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openSqliteDatabase, runStatement, type Db, type SqliteDb } from "@/db";
 import { configuredDialect } from "@/db/dialect";
 import { freshPostgresDatabase } from "./postgres";
-import { organisations, users } from "@/db/schema";
+import { organisations, passkeys, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 
 /**
@@ -37,6 +38,26 @@ export async function insertUser(
       .returning()
   )[0]!;
   return { id: user.id, organisationId, email: user.email, password };
+}
+
+/** A passkey row of `userId`, with a random credential and key: for tests about the row, not a ceremony. Its id. */
+export async function insertPasskey(
+  db: Db,
+  userId: number,
+  columns: Partial<typeof passkeys.$inferInsert> = {},
+): Promise<number> {
+  const [row] = await db
+    .insert(passkeys)
+    .values({
+      userId,
+      credentialId: crypto.randomBytes(16).toString("base64url"),
+      publicKey: crypto.randomBytes(32).toString("base64url"),
+      deviceType: "single_device",
+      name: "Key",
+      ...columns,
+    })
+    .returning({ id: passkeys.id });
+  return row!.id;
 }
 
 /** The unit tests run on PostgreSQL (vitest.config.ts): tests of SQLite's own files and statements are skipped. */

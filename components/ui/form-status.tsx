@@ -47,3 +47,22 @@ export function FormStatus({ state, id }: { state: FormState<unknown>; id?: stri
     </div>
   );
 }
+
+/**
+ * A form's status where a page may show one live region for several forms
+ * (so a screen reader hears each answer once, from one place): with `report`,
+ * the state goes up to the parent's one FormStatus and nothing is rendered
+ * here; without it, the form has its own FormStatus as usual.
+ */
+export function SharedFormStatus({
+  state,
+  report,
+}: {
+  state: FormState<unknown>;
+  report?: (state: FormState<unknown>) => void;
+}) {
+  useEffect(() => {
+    report?.(state);
+  }, [state, report]);
+  return report ? null : <FormStatus state={state} />;
+}

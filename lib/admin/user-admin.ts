@@ -15,6 +15,8 @@ import { withdrawPasswordResetLinks } from "@/lib/auth/password-reset-links";
 import { deleteSessionsOfUser } from "@/lib/auth/sessions";
 import { hasConfirmedAuthenticator, removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/sign-in/trusted-browsers";
+import { deletePasskeysOfUser } from "@/lib/admin/user-passkeys";
+import { passkeyCount } from "@/lib/webauthn/passkeys";
 
 /** A user of the admin's own organisation, or null: other organisations' users do not exist for this admin. */
 export async function findUserInOrganisation(db: Db, organisationId: number, userId: number) {
@@ -46,8 +48,9 @@ export async function findUserInOrganisation(db: Db, organisationId: number, use
   return {
     ...user,
     hasTotp,
-    /** Factors the user set up themselves, which an admin can remove. */
-    hasOwnFactor: hasTotp || user.codesEnabledAt !== null || user.duoEnabledAt !== null,
+    /** Factors the user set up themselves, which an admin can remove: passkeys too (review L2). */
+    hasOwnFactor:
+      hasTotp || user.codesEnabledAt !== null || user.duoEnabledAt !== null || (await passkeyCount(db, userId)) > 0,
     roleIds: (await db.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId))).map(
       (row) => row.id,
     ),
@@ -97,7 +100,13 @@ export async function applyUserAccessChange(
   organisationId: number,
   userId: number,
   change: UserAccessChange,
-): Promise<{ previous: { roleIds: number[]; groupIds: number[] }; roleIds: number[]; groupIds: number[] }> {
+): Promise<{
+  previous: { roleIds: number[]; groupIds: number[] };
+  roleIds: number[];
+  groupIds: number[];
+  /** The passkeys removed with the other factors when two-factor was turned off. */
+  passkeysRemoved: Array<{ id: number; name: string }>;
+}> {
   // What they held before, for the audit log's before → after.
   const previous = {
     roleIds: (await tx.select({ id: userRoles.roleId }).from(userRoles).where(eq(userRoles.userId, userId))).map(
@@ -135,12 +144,18 @@ export async function applyUserAccessChange(
   if (ownRoleIds.length) await tx.insert(userRoles).values(ownRoleIds.map((roleId) => ({ userId, roleId })));
   await tx.delete(groupMembers).where(eq(groupMembers.userId, userId));
   if (ownGroupIds.length) await tx.insert(groupMembers).values(ownGroupIds.map((groupId) => ({ userId, groupId })));
-  if (change.removeTwoFactor) await removeSecondFactors(tx, userId);
+  // "Turned off" must be true: a passkey left on a lost device would still sign in, as a second step and without a
+  // password (review L2), so the passkeys go with the other factors, as in a reset.
+  let passkeysRemoved: Array<{ id: number; name: string }> = [];
+  if (change.removeTwoFactor) {
+    await removeSecondFactors(tx, userId);
+    passkeysRemoved = await deletePasskeysOfUser(tx, userId);
+  }
   // An API account may never use the web UI: whatever sessions it had end now.
   if (change.isApiAccount) await signOutUserEverywhere(tx, userId);
   // No longer an API account: its tokens die rather than wait, forgotten, for the box to be ticked again.
   else await revokeApiTokensOfUser(tx, userId);
-  return { previous, roleIds: ownRoleIds, groupIds: ownGroupIds };
+  return { previous, roleIds: ownRoleIds, groupIds: ownGroupIds, passkeysRemoved };
 }
 
 /** Revokes every live API token of a user; returns how many. */

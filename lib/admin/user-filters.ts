@@ -11,6 +11,7 @@ import {
 } from "@/db/schema";
 import { organisationFacts, segmentConditions } from "@/lib/admin/adoption";
 import { USER_FILTER_MESSAGES } from "@/lib/messages";
+import { REQUIREMENT_CHOICE_LABELS } from "@/lib/two-factor/policy/requirement-labels";
 
 /*
  * The users list's filters (/admin/users, its CSV export and /api/v1/users),
@@ -39,13 +40,7 @@ export const FILTER_METHODS = TWO_FACTOR_METHODS;
 export const FILTER_REQUIREMENTS = TWO_FACTOR_REQUIREMENTS;
 
 /** The per-user override as the filter names it (the user form's words). */
-export const OVERRIDE_LABELS: Record<TwoFactorRequirement, string> = {
-  default: "Organisation default",
-  required: "Required",
-  optional: "Optional",
-  disabled: "Disabled",
-  phishing_resistant: "Phishing-resistant only",
-};
+export const OVERRIDE_LABELS: Record<TwoFactorRequirement, string> = REQUIREMENT_CHOICE_LABELS;
 
 export const USER_FILTER_FIELDS = [
   "state",

@@ -1,12 +1,13 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { passkeys } from "@/db/schema";
+import { passkeysOfUser as ownPasskeysOfUser } from "@/lib/webauthn/passkeys";
 
 /** One passkey as an administrator sees it: never its key or credential id. */
 export type PasskeyView = {
   id: number;
   name: string;
-  /** A synced passkey (backed up, multi-device) or a key bound to one device. */
+  /** A synced passkey (backup-eligible, lib/webauthn/passkeys.ts isSynced) or a key bound to one device. */
   kind: "synced" | "device_bound";
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -17,26 +18,11 @@ export const PASSKEY_KIND_LABELS: Record<PasskeyView["kind"], string> = {
   device_bound: "Device-bound key",
 };
 
-/** The user's passkeys and security keys, oldest first. */
+/** The user's passkeys and security keys, oldest first: the profile's list, "synced" meaning the same (isSynced). */
 export async function passkeysOfUser(db: Executor, userId: number): Promise<PasskeyView[]> {
-  const rows = await db
-    .select({
-      id: passkeys.id,
-      name: passkeys.name,
-      deviceType: passkeys.deviceType,
-      backedUp: passkeys.backedUp,
-      createdAt: passkeys.createdAt,
-      lastUsedAt: passkeys.lastUsedAt,
-    })
-    .from(passkeys)
-    .where(eq(passkeys.userId, userId))
-    .orderBy(asc(passkeys.createdAt), asc(passkeys.id));
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    kind: row.deviceType === "multi_device" && row.backedUp ? "synced" : "device_bound",
-    createdAt: row.createdAt,
-    lastUsedAt: row.lastUsedAt,
+  return (await ownPasskeysOfUser(db, userId)).map(({ synced, ...passkey }) => ({
+    ...passkey,
+    kind: synced ? "synced" : "device_bound",
   }));
 }
 
@@ -56,7 +42,13 @@ export async function deletePasskeyOfUser(
   return deleted[0] ?? null;
 }
 
-/** Every passkey of the user (a reset of two-factor authentication); how many were deleted. */
-export async function deletePasskeysOfUser(tx: Executor, userId: number): Promise<number> {
-  return (await tx.delete(passkeys).where(eq(passkeys.userId, userId)).returning({ id: passkeys.id })).length;
+/**
+ * Every passkey of the user (a reset of two-factor authentication, or an
+ * administrator turning it off): the ones deleted, for the audit log.
+ */
+export async function deletePasskeysOfUser(tx: Executor, userId: number): Promise<Array<{ id: number; name: string }>> {
+  return await tx
+    .delete(passkeys)
+    .where(eq(passkeys.userId, userId))
+    .returning({ id: passkeys.id, name: passkeys.name });
 }

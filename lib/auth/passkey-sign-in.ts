@@ -148,8 +148,12 @@ export async function signInWithPasskey(
         .where(eq(users.id, assertion.userId))
     : [];
   if (!assertion.ok) {
+    // An expired or unknown challenge (an autofill request left open on an idle login tab, review L4) is refused
+    // before any credential is looked at: nothing was guessed, so the address's provisional failure is taken back
+    // and people behind one address are not pushed toward the password lockout (ASVS 5.0 V6.3.1 counts guesses).
+    if (assertion.reason === "challenge") await forgiveAttempt(db, attempt);
     // Counted against the account too when the passkey named one: its owner's slow-down, as for a wrong password.
-    if (user) await beginAttempt(db, [accountLimitKey(user.email)], now);
+    else if (user) await beginAttempt(db, [accountLimitKey(user.email)], now);
     await recordAuditEvent(db, {
       type: "passkey_sign_in.failed",
       organisationId: user?.organisationId ?? null,

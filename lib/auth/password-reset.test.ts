@@ -18,7 +18,7 @@ import { applyUserAccessChange, signOutUserEverywhere, type UserAccessChange } f
 import { hashToken } from "@/lib/crypto";
 import { createEmailLink } from "@/lib/email-links";
 import { rememberBrowser } from "@/lib/two-factor/sign-in/trusted-browsers";
-import { insertUser, testDatabase } from "@/test/db";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
 
 // What would leave the building: every email, captured instead of sent.
 const sent = vi.hoisted(() => [] as { to: string; subject: string; text: string }[]);
@@ -182,6 +182,21 @@ describe("password reset", () => {
     expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
     expect(await db.select().from(trustedBrowsers).where(eq(trustedBrowsers.userId, user.id))).toHaveLength(0);
     expect(sent.at(-1)).toMatchObject({ to: "ada@example.com", subject: "Acme: your password was changed" });
+    // No passkeys, nothing said about them.
+    expect(sent.at(-1)!.text).not.toContain("passkey");
+  });
+
+  it("lists the passkeys that still sign in without the password, and how to remove them (review L9)", async () => {
+    for (const name of ["Work laptop", "Blue key"]) await insertPasskey(db, user.id, { name });
+    await requestFor("ada@example.com");
+    await resetPasswordWithLink(db, { token: tokenFromEmail("ada@example.com"), newPassword: NEW_PASSWORD, context });
+    const email = sent.at(-1)!;
+    expect(email.subject).toBe("Acme: your password was changed");
+    expect(email.text).toContain(
+      "These passkeys and security keys still sign in to your account, without the password: “Work laptop”, “Blue key”.",
+    );
+    expect(email.text).toContain("remove it under “Passkeys and security keys” on your profile");
+    expect(email.text).toContain("https://twofold.example/profile");
   });
 
   it("refuses a weak password without spending the link", async () => {

@@ -21,6 +21,7 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { passwordResetCompleted, passwordResetLink, passwordResetUnavailable } from "@/lib/messaging/security-emails";
 import type { RequestContext } from "@/lib/request-context";
 import { forgetTrustedBrowsersOfUser } from "@/lib/two-factor/sign-in/trusted-browsers";
+import { passkeysOfUser } from "@/lib/webauthn/passkeys";
 
 /*
  * A forgotten password, reset through a single-use link sent to the
@@ -319,7 +320,10 @@ export async function resetPasswordWithLink(
   await notifyUser(
     account,
     { name: account.organisationName },
-    passwordResetCompleted({ organisationName: account.organisationName }),
+    passwordResetCompleted({
+      organisationName: account.organisationName,
+      passkeyNames: (await passkeysOfUser(db, account.id)).map((passkey) => passkey.name),
+    }),
   );
   return { ok: true, account, sessionsEnded };
 }

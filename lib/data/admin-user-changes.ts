@@ -81,8 +81,9 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
   if (removeTwoFactor) {
     await recordActorEvent(getDb(), current, "two_factor.disabled", {
       targetUserId: target.id,
-      details: { byAdministrator: true },
+      details: { byAdministrator: true, passkeysRemoved: access.passkeysRemoved.length },
     });
+    await recordPasskeysRemoved(current, target.id, access.passkeysRemoved, "two_factor_disabled");
     await notifyUser(target, current.organisation, twoFactorDisabledByAdministrator({ actorName: current.user.name }));
   }
   if (input.requirement !== target.twoFactorRequirement) {
@@ -101,6 +102,24 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
     );
   }
   return { ok: true };
+}
+
+/**
+ * One `passkey.removed` per passkey an administrator's turn-off or reset took,
+ * as for a single removal: the log names each credential that stopped working
+ * (ASVS 5.0 V16.3.1).
+ */
+async function recordPasskeysRemoved(
+  current: CurrentSession,
+  targetUserId: number,
+  removed: Array<{ id: number; name: string }>,
+  by: "two_factor_disabled" | "two_factor_reset",
+): Promise<void> {
+  for (const passkey of removed)
+    await recordActorEvent(getDb(), current, "passkey.removed", {
+      targetUserId,
+      details: { passkeyId: passkey.id, name: passkey.name, byAdministrator: true, with: by },
+    });
 }
 
 /**
@@ -123,7 +142,7 @@ export async function resetTwoFactor(
     change: async (tx) => {
       await removeSecondFactors(tx, target.id);
       // Passkeys too: a reset is for a lost or compromised device, and a passkey lives on one.
-      const passkeysRemoved = await deletePasskeysOfUser(tx, target.id);
+      const passkeys = await deletePasskeysOfUser(tx, target.id);
       // A reset answers the user's recovery requests: closed with it, in this transaction.
       await noticeExpiredRequests(tx, current.organisation.id);
       const resolved = await resolvePendingRequests(tx, {
@@ -131,15 +150,21 @@ export async function resetTwoFactor(
         userId: target.id,
         closedByUserId: current.user.id,
       });
-      return { ended: await signOutUserEverywhere(tx, target.id), resolved, passkeysRemoved };
+      return { ended: await signOutUserEverywhere(tx, target.id), resolved, passkeys };
     },
   });
   if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
-  const { ended, resolved, passkeysRemoved } = outcome.value;
+  const { ended, resolved, passkeys } = outcome.value;
   await recordActorEvent(getDb(), current, "two_factor.reset", {
     targetUserId: target.id,
-    details: { sessionsEnded: ended, reason: reason.data, recoveryRequestsResolved: resolved.length, passkeysRemoved },
+    details: {
+      sessionsEnded: ended,
+      reason: reason.data,
+      recoveryRequestsResolved: resolved.length,
+      passkeysRemoved: passkeys.length,
+    },
   });
+  await recordPasskeysRemoved(current, target.id, passkeys, "two_factor_reset");
   for (const request of resolved)
     await recordActorEvent(getDb(), current, "recovery_request.resolved", {
       targetUserId: target.id,

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type * as DbModule from "@/db";
@@ -6,7 +5,7 @@ import type { Db } from "@/db";
 import { auditEvents, organisations, passkeys, PERMISSIONS, roles, userRoles } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { createSession, listSessionsOfUser } from "@/lib/auth/sessions";
-import { insertUser, testDatabase } from "@/test/db";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
 vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
@@ -24,24 +23,12 @@ vi.mock("@/lib/messaging", () => ({
   },
 }));
 
-const { removePasskeyOfUser, resetTwoFactor } = await import("@/lib/data/admin-user-changes");
+const { removePasskeyOfUser, resetTwoFactor, updateUserAccess } = await import("@/lib/data/admin-user-changes");
+const { findUserInOrganisation } = await import("@/lib/admin/user-admin");
 
 const context = { ip: null, userAgent: null };
 
-async function addPasskey(userId: number, name: string): Promise<number> {
-  return (
-    await db
-      .insert(passkeys)
-      .values({
-        userId,
-        credentialId: crypto.randomBytes(16).toString("base64url"),
-        publicKey: crypto.randomBytes(32).toString("base64url"),
-        deviceType: "single_device",
-        name,
-      })
-      .returning()
-  )[0]!.id;
-}
+const addPasskey = (userId: number, name: string) => insertPasskey(db, userId, { name });
 
 async function actorIn(organisationId: number, permissions: Array<(typeof PERMISSIONS)[number]>, name: string) {
   const actor = await insertUser(db, { organisationId, name });
@@ -171,5 +158,51 @@ describe("resetting two-factor authentication", () => {
     expect(await db.select().from(passkeys).where(eq(passkeys.userId, acme.member.id))).toHaveLength(0);
     expect(await passkeyExists(other.passkeyId)).toBe(true);
     expect((await eventsOf("two_factor.reset"))[0]!.details).toMatchObject({ passkeysRemoved: 2 });
+    // One event per passkey, naming it, as for a single removal.
+    expect((await eventsOf("passkey.removed")).map((event) => event.details)).toEqual([
+      expect.objectContaining({ name: "Work laptop", byAdministrator: true, with: "two_factor_reset" }),
+      expect.objectContaining({ name: "Phone", byAdministrator: true, with: "two_factor_reset" }),
+    ]);
+  });
+});
+
+describe("an administrator turns two-factor off (review L2)", () => {
+  const turnOff = (userId: number) => ({
+    userId,
+    roleIds: [],
+    groupIds: [],
+    requirement: "default" as const,
+    codeDelivery: "auto" as const,
+    isApiAccount: false,
+    turnOffTwoFactor: true,
+  });
+
+  it("counts a passkey as a factor of the user's own: the box can be unticked for a passkey-only user", async () => {
+    const acme = await organisation("acme");
+    const found = await findUserInOrganisation(db, acme.organisationId, acme.member.id);
+    expect(found).toMatchObject({ hasTotp: false, hasOwnFactor: true });
+  });
+
+  it("removes the passkeys with the other factors, audits each, and the email says so", async () => {
+    const acme = await organisation("acme");
+    const phone = await addPasskey(acme.member.id, "Phone");
+    const other = await organisation("other");
+    expect(await updateUserAccess(acme.admin.current, turnOff(acme.member.id))).toEqual({ ok: true });
+    expect(await db.select().from(passkeys).where(eq(passkeys.userId, acme.member.id))).toEqual([]);
+    expect(await passkeyExists(other.passkeyId)).toBe(true);
+    expect((await findUserInOrganisation(db, acme.organisationId, acme.member.id))!.hasOwnFactor).toBe(false);
+    const disabled = await eventsOf("two_factor.disabled");
+    expect(disabled).toHaveLength(1);
+    expect(disabled[0]).toMatchObject({
+      actorUserId: acme.admin.id,
+      targetUserId: acme.member.id,
+      details: { byAdministrator: true, passkeysRemoved: 2 },
+    });
+    expect((await eventsOf("passkey.removed")).map((event) => event.details)).toEqual([
+      { passkeyId: acme.passkeyId, name: "Work laptop", byAdministrator: true, with: "two_factor_disabled" },
+      { passkeyId: phone, name: "Phone", byAdministrator: true, with: "two_factor_disabled" },
+    ]);
+    const email = sent.find((message) => message.to === "member@acme.test");
+    expect(email?.text).toContain("passkeys and security keys");
   });
 });

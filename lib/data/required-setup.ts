@@ -5,7 +5,6 @@ import { homeOf, type CurrentSession } from "@/lib/auth/guards";
 import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
 import { deleteSession, demoteSessionToSetup, rotateSession } from "@/lib/auth/sessions";
 import { consumeEmailLink, liveEmailLinkOfSession } from "@/lib/email-links";
-import { hasConfirmedAuthenticator } from "@/lib/two-factor/authenticator-app/credentials";
 import type { Requirement } from "@/lib/two-factor/policy/requirement";
 import { phishingResistantOnly } from "@/lib/two-factor/policy/methods";
 import { mustSetUpNow, twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
@@ -62,11 +61,6 @@ export type SetupScreen = { requirement: Requirement; duoAvailable: boolean; phi
 export async function setupScreen(current: CurrentSession): Promise<SetupScreen> {
   const { requirement, duoAvailable } = await twoFactorStateOfUser(getDb(), current.user.id);
   return { requirement, duoAvailable, phishingResistantOnly: phishingResistantOnly(requirement) };
-}
-
-/** Whether the user has confirmed an authenticator app (setup may then finish). */
-export async function hasAuthenticatorApp(current: CurrentSession): Promise<boolean> {
-  return hasConfirmedAuthenticator(getDb(), current.user.id);
 }
 
 export type EmailSetupScreen = { requirement: Requirement; linkWaiting: boolean };

@@ -12,7 +12,7 @@ import { tellOwnerRecoveryCodeUsed } from "@/lib/two-factor/recovery-codes/used-
 import { recoveryCodeSupply } from "@/lib/two-factor/recovery-codes/codes";
 import { announceFactorLock } from "@/lib/two-factor/sign-in/factor-lock-notice";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
-import { confirmationRefusesCode } from "@/lib/two-factor/policy/confirmation";
+import { policyRefusesCode } from "@/lib/two-factor/policy/confirmation";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { fieldError, messages, passkeyMessages } from "@/lib/messages";
 import { beginAttempt, forgiveAttempt } from "@/lib/auth/attempt-limiter";
@@ -38,9 +38,19 @@ export async function confirmPasswordAndCode(
   fields: { password: string; code: string } = { password: "currentPassword", code: "code" },
 ): Promise<FormState | null> {
   const db = getDb();
+  const { user, session } = current;
+  // Refused before anything is checked, by the rule the sign-in's second step uses: someone held to
+  // phishing-resistant methods does not turn 2FA off or replace recovery codes with a code a proxy page
+  // could relay (ASVS 5.0 V6.5; NIST SP 800-63B-4 §3.2.5).
+  if (policyRefusesCode(await twoFactorStateOfUser(db, user.id), input.code)) {
+    await recordActorEvent(db, current, "two_factor_method.refused", {
+      targetUserId: user.id,
+      details: { reason: "phishing_resistant_required", for: "confirmation" },
+    });
+    return fieldError(fields.code, messages.phishingResistantMethodRefused);
+  }
   const refusal = await confirmCurrentPassword(db, current.user, input.password, current.context, fields.password);
   if (refusal) return refusal;
-  const { user, session } = current;
   if (!input.code) {
     return fieldError(fields.code, "Enter a code.");
   }
@@ -107,7 +117,7 @@ export async function confirmAccess(
   const db = getDb();
   const state = await twoFactorStateOfUser(db, current.user.id);
   // Refused before anything is checked: the server decides, whatever the page offered.
-  if (confirmationRefusesCode(state, input.code)) {
+  if (policyRefusesCode(state, input.code)) {
     await recordActorEvent(db, current, "access_confirmation.failed", {
       targetUserId: current.user.id,
       details: { reason: "method_refused" },

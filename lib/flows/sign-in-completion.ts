@@ -13,7 +13,7 @@ import { takeNextPath } from "@/lib/flows/return-path-cookie";
 import { NEVER_REAUTHENTICATED } from "@/lib/auth/recent-authentication";
 import { rotateSession } from "@/lib/auth/sessions";
 import { rememberBrowser } from "@/lib/two-factor/sign-in/trusted-browsers";
-import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
+import { setupDone, twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 /**
  * The second factor passed (a code, a Duo prompt) or setup finished: the
@@ -51,11 +51,16 @@ export async function completeSecondFactor(
 /**
  * Setup finished or skipped: the half-signed-in session becomes a full one,
  * under a new id, and the browser goes where the sign-in was headed.
+ * "Finished" is the policy's word, never the caller's: without a factor the
+ * policy accepts (setupDone), the session stays in setup and nothing of a
+ * completed sign-in happens (no "last sign-in", no alert, no audit event), so
+ * posting "I have saved my recovery codes" with only the password gets nowhere.
  */
 export async function completeSignIn(
   current: CurrentSession,
   via: Extract<SignInCompletion, "setup" | "setup_skipped"> = "setup",
 ): Promise<never> {
+  if (via === "setup" && !setupDone(await twoFactorStateOfUser(getDb(), current.user.id))) redirect("/login/setup");
   redirect(await completeSecondFactor(current, false, true, { via }));
 }
 

@@ -98,7 +98,7 @@ describe("security emails", () => {
         "heading": "An administrator turned off your two-factor authentication",
         "paragraphs": [
           "Ada turned off two-factor authentication for your account, for example because you lost your phone.",
-          "Your authenticator app, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
+          "Your authenticator app, passkeys and security keys, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
         ],
         "subject": "two-factor authentication was turned off",
       }
@@ -110,11 +110,16 @@ describe("security emails", () => {
       {
         "heading": "Your two-factor authentication requirement changed",
         "paragraphs": [
-          "Ada changed it from “default” to “required”.",
+          "Ada changed it from “Organisation default” to “Required”.",
         ],
         "subject": "your two-factor requirement changed",
       }
     `);
+  });
+  it("twoFactorRequirementChanged names phishing-resistant methods as the admin form does, not the stored value", () => {
+    const email = emails.twoFactorRequirementChanged({ actorName: "Ada", from: "required", to: "phishing_resistant" });
+    expect(email.paragraphs).toEqual(["Ada changed it from “Required” to “Phishing-resistant methods only”."]);
+    expect(JSON.stringify(email)).not.toContain("phishing_resistant");
   });
   it("twoFactorReset", () => {
     expect(emails.twoFactorReset({ actorName: "Ada", reason: "Lost her phone; checked by video call" }))
@@ -261,7 +266,7 @@ describe("security emails", () => {
     `);
   });
   it("passwordResetCompleted", () => {
-    expect(emails.passwordResetCompleted({ organisationName: "Acme" })).toMatchInlineSnapshot(`
+    expect(emails.passwordResetCompleted({ organisationName: "Acme", passkeyNames: [] })).toMatchInlineSnapshot(`
       {
         "heading": "Your password was changed",
         "paragraphs": [
@@ -271,6 +276,25 @@ describe("security emails", () => {
         "subject": "your password was changed",
       }
     `);
+  });
+  it("passkeyCloneSuspected", () => {
+    expect(
+      emails.passkeyCloneSuspected({
+        passkeyName: "Blue key",
+        context: { ip: "192.0.2.1", userAgent: null },
+        at: new Date("2026-03-01T10:00:00Z"),
+        timeZone: "UTC",
+      }).paragraphs[0],
+    ).toBe(
+      "Your passkey “Blue key” was just used in a way that suggests it was copied (its signature counter went backwards), so we refused it.",
+    );
+  });
+  it("passwordResetCompleted with passkeys names each and says how to remove one", () => {
+    const email = emails.passwordResetCompleted({ organisationName: "Acme", passkeyNames: ["Phone", "Blue key"] });
+    expect(email.paragraphs.slice(2)).toEqual([
+      "These passkeys and security keys still sign in to your account, without the password: “Phone”, “Blue key”.",
+      expect.stringContaining("remove it under “Passkeys and security keys” on your profile"),
+    ]);
   });
   it("passwordResetUnavailable, one reason per kind of account", () => {
     expect(

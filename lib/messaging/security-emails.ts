@@ -1,8 +1,10 @@
 import "server-only";
+import type { TwoFactorRequirement } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
 import { formatDateTime } from "@/lib/format";
 import { codesLeftText } from "@/lib/messages";
 import type { RequestContext } from "@/lib/request-context";
+import { REQUIREMENT_CHOICE_LABELS } from "@/lib/two-factor/policy/requirement-labels";
 import { describeBrowserAndOs, describeUserAgent } from "@/lib/user-agent";
 
 /**
@@ -49,6 +51,30 @@ export function passkeyRemoved(input: { name: string }): SecurityEmail {
     subject: "a passkey was removed",
     heading: "A passkey was removed from your account",
     paragraphs: [`The passkey "${input.name}" can no longer be used to sign in to your account.`],
+  };
+}
+
+/**
+ * A passkey's signature counter went backwards: the answer came from a copy
+ * of the key, or the key is faulty. The sign-in was refused; the owner hears
+ * of it at once, with where it came from (ASVS 5.0 V6.3.5/V6.3.7: users are
+ * told of suspicious authentication attempts), and what to do.
+ */
+export function passkeyCloneSuspected(input: {
+  passkeyName: string;
+  context: RequestContext;
+  at: Date;
+  timeZone: string;
+}): SecurityEmail {
+  const { browser, os } = describeBrowserAndOs(input.context.userAgent);
+  return {
+    subject: "a possible copy of your passkey was refused",
+    heading: "A possible copy of your passkey was refused",
+    paragraphs: [
+      `Your passkey “${input.passkeyName}” was just used in a way that suggests it was copied (its signature counter went backwards), so we refused it.`,
+      `Browser: ${browser}. System: ${os}. Address: ${input.context.ip ?? "unknown"}. Time: ${formatDateTime(input.at, input.timeZone)}.`,
+      `If that was not you, or you do not know why this happened, remove the passkey on your profile and add a new one: ${appUrl("/profile")}`,
+    ],
   };
 }
 
@@ -136,16 +162,23 @@ export function twoFactorDisabledByAdministrator(input: { actorName: string }): 
     heading: "An administrator turned off your two-factor authentication",
     paragraphs: [
       `${input.actorName} turned off two-factor authentication for your account, for example because you lost your phone.`,
-      "Your authenticator app, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
+      "Your authenticator app, passkeys and security keys, recovery codes, sign-in codes and remembered browsers no longer work. Set it up again from your profile.",
     ],
   };
 }
 
-export function twoFactorRequirementChanged(input: { actorName: string; from: string; to: string }): SecurityEmail {
+export function twoFactorRequirementChanged(input: {
+  actorName: string;
+  from: TwoFactorRequirement;
+  to: TwoFactorRequirement;
+}): SecurityEmail {
+  // In the words the administrator chose from, never the stored value ("phishing_resistant").
+  const from = REQUIREMENT_CHOICE_LABELS[input.from];
+  const to = REQUIREMENT_CHOICE_LABELS[input.to];
   return {
     subject: "your two-factor requirement changed",
     heading: "Your two-factor authentication requirement changed",
-    paragraphs: [`${input.actorName} changed it from “${input.from}” to “${input.to}”.`],
+    paragraphs: [`${input.actorName} changed it from “${from}” to “${to}”.`],
   };
 }
 
@@ -305,14 +338,26 @@ export function passwordChanged(input: { organisationName: string }): SecurityEm
   };
 }
 
-/** Changed through a reset link. */
-export function passwordResetCompleted(input: { organisationName: string }): SecurityEmail {
+/**
+ * Changed through a reset link. A passkey signs in without the password, so a
+ * reset does not shut out whoever added one from a stolen session (review
+ * L9): the email names every passkey the account still has, and how to remove
+ * one the owner does not recognise.
+ */
+export function passwordResetCompleted(input: { organisationName: string; passkeyNames: string[] }): SecurityEmail {
+  const passkeys = input.passkeyNames.map((name) => `“${name}”`).join(", ");
   return {
     subject: "your password was changed",
     heading: "Your password was changed",
     paragraphs: [
       `The password of your ${input.organisationName} account was reset through a link sent to this address. Every session was signed out and remembered browsers were forgotten.`,
       "Your two-factor authentication is unchanged: you still need it to sign in.",
+      ...(input.passkeyNames.length === 0
+        ? []
+        : [
+            `These passkeys and security keys still sign in to your account, without the password: ${passkeys}.`,
+            `If you do not recognise one, sign in and remove it under “Passkeys and security keys” on your profile: ${appUrl("/profile")}. If you cannot sign in, ask your administrator to reset your two-factor authentication, which removes them all.`,
+          ]),
     ],
   };
 }

@@ -5,8 +5,10 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import type { Db } from "@/db";
-import { passkeys, users } from "@/db/schema";
+import { organisations, passkeys, users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
+import { notifyUser } from "@/lib/messaging/notify";
+import { passkeyCloneSuspected } from "@/lib/messaging/security-emails";
 import type { RequestContext } from "@/lib/request-context";
 import { consumeChallenge, storeChallenge } from "@/lib/webauthn/challenges";
 import { counterAccepted } from "@/lib/webauthn/counter";
@@ -115,9 +117,15 @@ export async function verifyAssertion(
       transports: passkeys.transports,
       organisationId: users.organisationId,
       webauthnUserId: users.webauthnUserId,
+      // For telling the owner of a suspected copy.
+      ownerEmail: users.email,
+      ownerName: users.name,
+      ownerTimeZone: users.timeZone,
+      organisationName: organisations.name,
     })
     .from(passkeys)
     .innerJoin(users, eq(users.id, passkeys.userId))
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(eq(passkeys.credentialId, response.id));
   if (!stored) return refuse("unknown_credential");
   if (input.purpose === "passwordless") {
@@ -165,6 +173,17 @@ export async function verifyAssertion(
       },
       at: now,
     });
+    // The owner is told at once, whoever tried (ASVS 5.0 V6.3.5, V6.3.7): the passkey may have been copied.
+    await notifyUser(
+      { email: stored.ownerEmail, name: stored.ownerName },
+      { name: stored.organisationName },
+      passkeyCloneSuspected({
+        passkeyName: stored.name,
+        context: input.context,
+        at: now,
+        timeZone: stored.ownerTimeZone ?? "UTC",
+      }),
+    );
     return refuse("counter", owner);
   }
   if (input.purpose === "passwordless" && !userVerified) return refuse("no_user_verification", owner);

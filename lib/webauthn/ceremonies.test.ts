@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { auditEvents, passkeys, users } from "@/db/schema";
 import { insertUser, testDatabase } from "@/test/db";
 import { SoftwareAuthenticator } from "@/test/software-authenticator";
@@ -7,6 +7,17 @@ import { authenticationOptions, verifyAssertion } from "@/lib/webauthn/authentic
 import { passkeysOfUser, MAX_PASSKEYS_PER_USER } from "@/lib/webauthn/passkeys";
 import { registrationOptions, verifyRegistration } from "@/lib/webauthn/registration";
 import { relyingPartyFrom } from "@/lib/webauthn/relying-party";
+
+// Every email, captured instead of sent.
+const sent = vi.hoisted(() => [] as { to: string; subject: string; text: string }[]);
+vi.mock("@/lib/messaging", () => ({
+  sendEmail: async (message: { to: string; subject: string; text: string }) => {
+    sent.push(message);
+  },
+}));
+beforeEach(() => {
+  sent.length = 0;
+});
 
 const rp = relyingPartyFrom({ APP_URL: "https://twofold.example.com", NODE_ENV: "production", PORT: 3000 });
 const context = { ip: "192.0.2.1", userAgent: "test" };
@@ -217,6 +228,15 @@ describe("using a passkey", () => {
     const [event] = await setup.db.select().from(auditEvents).where(eq(auditEvents.type, "passkey.clone_suspected"));
     expect(event).toMatchObject({ targetUserId: setup.user.id, details: { storedCounter: 50, receivedCounter: 7 } });
     expect((await setup.db.select().from(passkeys))[0]!.counter).toBe(50);
+    // The owner is told at once, with where the answer came from (ASVS 5.0 V6.3.x).
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      to: setup.user.email,
+      subject: "Test Org: a possible copy of your passkey was refused",
+    });
+    expect(sent[0]!.text).toContain("Your passkey “Work laptop” was just used in a way that suggests it was copied");
+    expect(sent[0]!.text).toContain("Address: 192.0.2.1");
+    expect(sent[0]!.text).toContain("/profile");
   });
 
   describe("without a password", () => {

@@ -24,8 +24,16 @@ export type PasskeySummary = {
   lastUsedAt: Date | null;
 };
 
-export function isSynced(row: { deviceType: PasskeyDeviceType; backedUp: boolean }): boolean {
-  return row.deviceType === "multi_device" || row.backedUp;
+/**
+ * The one meaning of "synced", for the profile and the admin page alike: the
+ * credential is backup-eligible (the authenticator data's BE flag, which
+ * SimpleWebAuthn reports as credentialDeviceType "multi_device" and we store
+ * as deviceType). Eligibility is what the authenticator is and never changes
+ * (WebAuthn Level 3 §6.1.3); the backup state (BS, `backedUp`) can flip from
+ * one sign-in to the next, so a key would change kind under the user's eyes.
+ */
+export function isSynced(row: { deviceType: PasskeyDeviceType }): boolean {
+  return row.deviceType === "multi_device";
 }
 
 export async function passkeysOfUser(db: Executor, userId: number): Promise<PasskeySummary[]> {
@@ -34,14 +42,13 @@ export async function passkeysOfUser(db: Executor, userId: number): Promise<Pass
       id: passkeys.id,
       name: passkeys.name,
       deviceType: passkeys.deviceType,
-      backedUp: passkeys.backedUp,
       createdAt: passkeys.createdAt,
       lastUsedAt: passkeys.lastUsedAt,
     })
     .from(passkeys)
     .where(eq(passkeys.userId, userId))
     .orderBy(asc(passkeys.createdAt), asc(passkeys.id));
-  return rows.map(({ deviceType, backedUp, ...row }) => ({ ...row, synced: isSynced({ deviceType, backedUp }) }));
+  return rows.map(({ deviceType, ...row }) => ({ ...row, synced: isSynced({ deviceType }) }));
 }
 
 export async function passkeyCount(db: Executor, userId: number): Promise<number> {

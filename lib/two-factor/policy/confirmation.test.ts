@@ -1,20 +1,12 @@
-import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { passkeys } from "@/db/schema";
-import { insertUser, testDatabase } from "@/test/db";
-import { confirmationRefusesCode } from "@/lib/two-factor/policy/confirmation";
+import { insertPasskey, insertUser, testDatabase } from "@/test/db";
+import { policyRefusesCode } from "@/lib/two-factor/policy/confirmation";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 
 async function stateOf(requirement: "phishing_resistant" | "required") {
   const db = testDatabase();
   const user = await insertUser(db, { twoFactorRequirement: requirement });
-  await db.insert(passkeys).values({
-    userId: user.id,
-    credentialId: crypto.randomBytes(16).toString("base64url"),
-    publicKey: crypto.randomBytes(32).toString("base64url"),
-    deviceType: "single_device",
-    name: "Key",
-  });
+  await insertPasskey(db, user.id);
   return await twoFactorStateOfUser(db, user.id);
 }
 
@@ -22,13 +14,13 @@ describe("confirm access for someone held to phishing-resistant methods", () => 
   it("refuses an authenticator-app or sent code: only the passkey (or a recovery code) confirms", async () => {
     const state = await stateOf("phishing_resistant");
     expect(state.methods).toEqual(["passkey"]);
-    expect(confirmationRefusesCode(state, "123456")).toBe(true);
-    expect(confirmationRefusesCode(state, " 123 456 ")).toBe(true);
-    expect(confirmationRefusesCode(state, "abcd-efgh-jkmn")).toBe(false);
+    expect(policyRefusesCode(state, "123456")).toBe(true);
+    expect(policyRefusesCode(state, " 123 456 ")).toBe(true);
+    expect(policyRefusesCode(state, "abcd-efgh-jkmn")).toBe(false);
   });
 
   it("accepts codes from everyone else", async () => {
     const state = await stateOf("required");
-    expect(confirmationRefusesCode(state, "123456")).toBe(false);
+    expect(policyRefusesCode(state, "123456")).toBe(false);
   });
 });

@@ -196,6 +196,19 @@ export async function recordRequiredSince(
   }
 }
 
+/**
+ * Whether required setup has done its job, in the policy's view: the user now
+ * has a factor of their own that the policy accepts (an authenticator app or
+ * a passkey, the two setup binds), not a raw row it may no longer allow (a
+ * passkey in an organisation that has since stopped allowing them) and not
+ * the sent-code fallback, which needs no setup and so proves nothing was set
+ * up. The one gate before setup completes a sign-in (lib/flows/sign-in-completion.ts);
+ * a password alone never passes it (ASVS 5.0 V6.4.x, NIST SP 800-63B-4 §4.1.2.1).
+ */
+export function setupDone({ methods, lostOwnFactor }: Pick<UserTwoFactorState, "methods" | "lostOwnFactor">): boolean {
+  return !lostOwnFactor && methods.some((method) => method === "totp" || method === "passkey");
+}
+
 /** Whether a user must set up a second factor before anything else: required, none yet, no grace left. */
 export function mustSetUpNow({ requirement, hasFactor, lostOwnFactor }: UserTwoFactorState): boolean {
   return (requirement.level === "required" && !hasFactor && requirement.graceUntil === null) || lostOwnFactor;

@@ -11,7 +11,8 @@ import {
   secondFactorLimitKey,
   secondFactorLock,
 } from "@/lib/two-factor/sign-in/factor-lock";
-import { phishingResistantOnly, type CodeMethod } from "@/lib/two-factor/policy/methods";
+import type { CodeMethod } from "@/lib/two-factor/policy/methods";
+import { policyRefusesCode } from "@/lib/two-factor/policy/confirmation";
 import { checkCode, liveCode } from "@/lib/two-factor/sent-codes/codes";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { consumeRecoveryCode, normaliseRecoveryCode } from "@/lib/two-factor/recovery-codes/codes";
@@ -178,12 +179,9 @@ export async function verifySecondFactor(db: Db, input: ChallengeInput): Promise
       at: now,
     });
 
-  if (!normaliseRecoveryCode(input.code)) {
-    const { requirement } = await twoFactorStateOfUser(db, user.id, now);
-    if (phishingResistantOnly(requirement)) {
-      await audit("two_factor_method.refused", { method: input.method, reason: "phishing_resistant_required" });
-      return { outcome: "method_refused" };
-    }
+  if (policyRefusesCode(await twoFactorStateOfUser(db, user.id, now), input.code)) {
+    await audit("two_factor_method.refused", { method: input.method, reason: "phishing_resistant_required" });
+    return { outcome: "method_refused" };
   }
 
   const check = await checkSecondFactorCode(db, {

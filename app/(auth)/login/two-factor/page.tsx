@@ -10,12 +10,7 @@ import { DuoContinueForm } from "@/app/(auth)/login/two-factor/_components/duo-c
 import { signOutAction } from "@/app/(auth)/actions";
 import { SignOutButton } from "@/components/sign-out-button";
 import { TwoFactorChallengeForm } from "@/app/(auth)/login/two-factor/_components/two-factor-challenge-form";
-import { RememberBrowserChoice } from "@/app/(auth)/login/two-factor/_components/remember-browser-choice";
-import {
-  passkeyChallengeOptionsAction,
-  verifyPasskeyChallengeAction,
-} from "@/app/(auth)/login/two-factor/passkey-actions";
-import { PasskeyAssertionForm } from "@/components/passkey-assertion-form";
+import { PasskeyStep } from "@/app/(auth)/login/two-factor/_components/passkey-step";
 import { requireSession } from "@/lib/auth/guards";
 import { secondFactorScreen } from "@/lib/data/sign-in";
 import type { CodeNotice } from "@/lib/two-factor/sent-codes/sign-in-recipient";
@@ -112,21 +107,7 @@ export default async function TwoFactorPage({
       ) : null}
       <DuoNoticeAlert notice={duoNotice} />
       {method === "duo" ? <DuoContinueForm /> : null}
-      {method === "passkey" ? (
-        <>
-          <PasskeyAssertionForm
-            optionsAction={passkeyChallengeOptionsAction}
-            verifyAction={verifyPasskeyChallengeAction}
-            label="Use a passkey or security key"
-          >
-            <RememberBrowserChoice id="remember-passkey" />
-          </PasskeyAssertionForm>
-          <details className="mt-4 text-sm text-slate-700">
-            <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Use a recovery code</summary>
-            <TwoFactorChallengeForm key="recovery" method={null} />
-          </details>
-        </>
-      ) : null}
+      {method === "passkey" ? <PasskeyStep /> : null}
       {method !== "duo" && method !== "passkey" ? (
         <TwoFactorChallengeForm key={method ?? "none"} method={method} />
       ) : null}

@@ -5,8 +5,8 @@ import { verifySecondFactorAction } from "@/app/(auth)/login/two-factor/actions"
 import { RememberBrowserChoice } from "@/app/(auth)/login/two-factor/_components/remember-browser-choice";
 import { buttonClasses, SubmitButton } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { FormStatus } from "@/components/ui/form-status";
-import { initialFormState } from "@/lib/action";
+import { SharedFormStatus } from "@/components/ui/form-status";
+import { initialFormState, type FormState } from "@/lib/action";
 
 // "6‑digit" with a non-breaking hyphen (U+2011): a narrow screen never breaks it as "6-/digit".
 const HINTS = {
@@ -18,19 +18,22 @@ const HINTS = {
 /**
  * `method`: which code the page asks for; null when only a recovery code can help.
  * `disabled`: while the second step is paused, nothing can be typed or sent.
+ * `reportStatus`: where the page shows one status region for this form and another (SharedFormStatus).
  */
 export function TwoFactorChallengeForm({
   method,
   disabled = false,
+  reportStatus,
 }: {
   method: "totp" | "code" | null;
   disabled?: boolean;
+  reportStatus?: (state: FormState<unknown>) => void;
 }) {
   const [state, action] = useActionState(verifySecondFactorAction, initialFormState);
   return (
     <form action={action} className="mt-6" noValidate>
       <fieldset disabled={disabled} className="space-y-4">
-        <FormStatus state={state} />
+        <SharedFormStatus state={state} report={reportStatus} />
         {method ? <input type="hidden" name="method" value={method} /> : null}
         <Field
           label="Code"

@@ -7,6 +7,7 @@ import { RoleGroupChoices, type GrantOption } from "@/components/role-group-choi
 import { Choice, RadioGroup, type RadioOption } from "@/components/ui/choice";
 import { FormStatus } from "@/components/ui/form-status";
 import { initialFormState } from "@/lib/action";
+import { REQUIREMENT_CHOICE_LABELS } from "@/lib/two-factor/policy/requirement-labels";
 
 const CODE_DELIVERY_OPTIONS = [
   {
@@ -23,15 +24,19 @@ const CODE_DELIVERY_OPTIONS = [
 ] as const;
 
 const REQUIREMENTS: readonly RadioOption[] = [
-  { value: "default", label: "Organisation default", hint: "Follow the roles and the organisation’s policy." },
-  { value: "required", label: "Required" },
+  {
+    value: "default",
+    label: REQUIREMENT_CHOICE_LABELS.default,
+    hint: "Follow the roles and the organisation’s policy.",
+  },
+  { value: "required", label: REQUIREMENT_CHOICE_LABELS.required },
   {
     value: "phishing_resistant",
-    label: "Phishing-resistant methods only",
+    label: REQUIREMENT_CHOICE_LABELS.phishing_resistant,
     hint: "A passkey or security key; authenticator codes, text message and email codes and Duo are refused.",
   },
-  { value: "optional", label: "Optional" },
-  { value: "disabled", label: "Disabled", hint: "Never ask this user for a second factor." },
+  { value: "optional", label: REQUIREMENT_CHOICE_LABELS.optional },
+  { value: "disabled", label: REQUIREMENT_CHOICE_LABELS.disabled, hint: "Never ask this user for a second factor." },
 ];
 
 export function AdminUserForm({
