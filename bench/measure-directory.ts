@@ -136,7 +136,12 @@ export async function measureExport(directory: Directory, path = EXPORT_EVERYONE
   const started = performance.now();
   try {
     const response = await fetch(`${directory.server.origin}${path}`, {
-      headers: { ...BROWSER_HEADERS, accept: "text/csv", "accept-encoding": "identity", cookie: directory.sessionCookie },
+      headers: {
+        ...BROWSER_HEADERS,
+        accept: "text/csv",
+        "accept-encoding": "identity",
+        cookie: directory.sessionCookie,
+      },
     });
     let bytes = 0;
     let lines = 0;

@@ -2,7 +2,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { adoptionSnapshots, organisations, totpCredentials } from "@/db/schema";
 import { adoptionHistory } from "@/lib/admin/adoption-snapshots";
-import { overviewAdoption, refreshAdoptionSummary, refreshLargeOrganisationSummaries } from "@/lib/admin/adoption-summary";
+import {
+  overviewAdoption,
+  refreshAdoptionSummary,
+  refreshLargeOrganisationSummaries,
+} from "@/lib/admin/adoption-summary";
 import { insertUser, testDatabase } from "@/test/db";
 
 const MINUTE = 60 * 1000;
