@@ -200,24 +200,16 @@ async function insertDirectory(
       })
       .returning({ id: organisations.id })
   )[0]!;
-  const role = (
-    await db
-      .insert(roles)
-      .values({ organisationId: organisation.id, name: "Directory reader", permissions: ["users:read"] })
-      .returning({ id: roles.id })
-  )[0]!;
-  const engineering = (
-    await db
-      .insert(roles)
-      .values({ organisationId: organisation.id, name: "Engineering", requireTwoFactor: true })
-      .returning({ id: roles.id })
-  )[0]!;
-  const operators = (
-    await db
-      .insert(roles)
-      .values({ organisationId: organisation.id, name: "Operators", requireTwoFactor: true })
-      .returning({ id: roles.id })
-  )[0]!;
+  const addRole = async (values: Omit<typeof roles.$inferInsert, "organisationId">) =>
+    (
+      await db
+        .insert(roles)
+        .values({ organisationId: organisation.id, ...values })
+        .returning({ id: roles.id })
+    )[0]!;
+  const role = await addRole({ name: "Directory reader", permissions: ["users:read"] });
+  const engineering = await addRole({ name: "Engineering", requireTwoFactor: true });
+  const operators = await addRole({ name: "Operators", requireTwoFactor: true });
   const operations = (
     await db.insert(groups).values({ organisationId: organisation.id, name: "Operations" }).returning({ id: groups.id })
   )[0]!;
