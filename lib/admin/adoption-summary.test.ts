@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { adoptionSnapshots, organisations, totpCredentials } from "@/db/schema";
+import { adoptionSnapshots, organisations, totpCredentials, users } from "@/db/schema";
 import { adoptionHistory } from "@/lib/admin/adoption-snapshots";
 import {
   overviewAdoption,
@@ -67,8 +67,8 @@ describe("the overview's counts: live for small organisations, from the refreshe
     expect([recounted.segments.protected, recounted.countedAt]).toEqual([1, tooOld]);
   });
 
-  it("gives the nearest grace deadlines live, not from the summary", async () => {
-    const { db, organisationId } = await organisationOf(4);
+  it("keeps the nearest grace deadlines with the summary, and shows each person's name as it is now", async () => {
+    const { db, organisationId, firstUserId } = await organisationOf(4);
     await db
       .update(organisations)
       .set({ twoFactorPolicy: "required", twoFactorGraceDays: 7, allowCode: false })
@@ -80,8 +80,15 @@ describe("the overview's counts: live for small organisations, from the refreshe
       name: "Soonest",
       twoFactorRequiredSince: new Date(now.getTime() - 6 * 24 * 60 * MINUTE),
     });
-    const served = await overviewAdoption(db, organisationId, new Date(now.getTime() + MINUTE), 3);
+    await db.update(users).set({ name: "Renamed" }).where(eq(users.id, firstUserId));
+    const later = new Date(now.getTime() + MINUTE);
+    const served = await overviewAdoption(db, organisationId, later, 3);
     expect(served.countedAt).toEqual(now);
-    expect(served.nearestDeadlines[0]?.id).toBe(soonest.id);
+    expect(served.nearestDeadlines.map((person) => person.id)).not.toContain(soonest.id);
+    expect(served.nearestDeadlines.find((person) => person.id === firstUserId)?.name).toBe("Renamed");
+    await refreshAdoptionSummary(db, organisationId, later);
+    const recounted = await overviewAdoption(db, organisationId, later, 3);
+    expect(recounted.nearestDeadlines[0]?.id).toBe(soonest.id);
+    expect(recounted.nearestDeadlines[0]?.deadline).toEqual(new Date(now.getTime() + 24 * 60 * MINUTE));
   });
 });
