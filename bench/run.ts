@@ -12,7 +12,7 @@ import { openSqliteDatabase } from "@/db";
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { countActiveSessionsOf } from "./db-checks";
-import { measureDirectory } from "./measure-directory";
+import { EXPORT_EVERYONE, measureDirectory, measureExport, type ExportMeasurement } from "./measure-directory";
 import { measurePages } from "./measure-pages";
 import { measureCodeStep, measureSignIn, prepareHalfSignedInSessions } from "./measure-sign-in";
 import { ensureProductionBuild } from "./production-build";
@@ -43,12 +43,13 @@ const PLAN = {
     signInUsers: 3_000,
     codeUsers: 4_000,
     processUsers: 4_000,
+    // Users of each directory, its admin included.
     directoryMembers: 100,
     largeDirectoryMembers: 100_000,
   },
 };
 
-const STEPS = ["pages", "sign-in", "code-step", "directory", "processes"] as const;
+const STEPS = ["pages", "sign-in", "code-step", "directory", "export", "processes"] as const;
 type Step = (typeof STEPS)[number];
 
 /** `--only=a,b`: a subset of STEPS, to rerun what a change touched; all of them without it. */
@@ -133,9 +134,10 @@ async function main() {
 
   log(`seeding fresh databases in ${workDirectory}`);
   const seed = await seedMainDatabase(mainDatabase, encryptionKey, PLAN.seed);
-  const large = steps.has("directory")
-    ? await seedDirectoryDatabase(largeDatabase, PLAN.seed.largeDirectoryMembers)
-    : undefined;
+  const large =
+    steps.has("directory") || steps.has("export")
+      ? await seedDirectoryDatabase(largeDatabase, PLAN.seed.largeDirectoryMembers)
+      : undefined;
 
   const rows: Row[] = [];
   let finished = false;
@@ -145,6 +147,7 @@ async function main() {
   const db = openSqliteDatabase(mainDatabase);
   let verified: string | undefined;
   let ceiling: number | undefined;
+  let exported: (ExportMeasurement & { expectedLines: number }) | undefined;
   try {
     const server = await startServer(serverOptions("main", mainDatabase));
     servers.push({ server, clustered: false });
@@ -183,33 +186,46 @@ async function main() {
       serverErrors.codeStep = codeStep.serverErrors;
     }
 
-    if (steps.has("directory") && large) {
-      log(
-        `directory: admin user list, ${PLAN.seed.directoryMembers} against ${PLAN.seed.largeDirectoryMembers.toLocaleString("en-GB")} users`,
-      );
+    if (large) {
       const largeServer = await startServer(serverOptions("directory-100000", largeDatabase));
       servers.push({ server: largeServer, clustered: false });
       const largeDb = openSqliteDatabase(largeDatabase);
       const largeAdminToken = (
-        await createSession(largeDb, { userId: large.directoryAdmin.id, stage: "active", context: localContext })
+        await createSession(largeDb, { userId: large.adminId, stage: "active", context: localContext })
       ).token;
       largeDb.$client.close();
       const smallAdminToken = (
-        await createSession(db, { userId: seed.directoryAdmin.id, stage: "active", context: localContext })
+        await createSession(db, { userId: seed.directory.adminId, stage: "active", context: localContext })
       ).token;
-      const directory = await watchingServerLogs(running(), () =>
-        measureDirectory(
-          { server, sessionCookie: `${SESSION_COOKIE}=${smallAdminToken}`, members: PLAN.seed.directoryMembers },
-          {
-            server: largeServer,
-            sessionCookie: `${SESSION_COOKIE}=${largeAdminToken}`,
-            members: PLAN.seed.largeDirectoryMembers,
-          },
-          PLAN.directory,
-        ),
-      );
-      rows.push(...directory.result);
-      serverErrors.directory = directory.serverErrors;
+      const smallDirectory = {
+        server,
+        sessionCookie: `${SESSION_COOKIE}=${smallAdminToken}`,
+        members: PLAN.seed.directoryMembers,
+        ids: seed.directory,
+      };
+      const largeDirectory = {
+        server: largeServer,
+        sessionCookie: `${SESSION_COOKIE}=${largeAdminToken}`,
+        members: PLAN.seed.largeDirectoryMembers,
+        ids: large,
+      };
+      if (steps.has("directory")) {
+        log(
+          `directory: admin overview, list and filters, ${PLAN.seed.directoryMembers} against ${PLAN.seed.largeDirectoryMembers.toLocaleString("en-GB")} users`,
+        );
+        const directory = await watchingServerLogs(running(), () =>
+          measureDirectory(smallDirectory, largeDirectory, PLAN.directory),
+        );
+        rows.push(...directory.result);
+        serverErrors.directory = directory.serverErrors;
+      }
+      if (steps.has("export")) {
+        log(`export: ${EXPORT_EVERYONE} of ${PLAN.seed.largeDirectoryMembers.toLocaleString("en-GB")} users`);
+        const measured = await watchingServerLogs(running(), () => measureExport(largeDirectory));
+        exported = { ...measured.result, expectedLines: PLAN.seed.largeDirectoryMembers + 1 };
+        serverErrors.export = measured.serverErrors;
+        if (measured.result.status !== 200) serverErrors.export.push(`export answered ${measured.result.status}`);
+      }
     }
 
     if (steps.has("processes")) {
@@ -268,6 +284,7 @@ async function main() {
       peakMemoryByProcess: memory,
       serverErrorLines: serverErrors,
       signInCheck: verified ?? null,
+      export: exported ?? null,
       missedTargets: missed,
       table,
       memoryTable: peaksTable,
@@ -277,6 +294,10 @@ async function main() {
       `Server log: ${errorLines.length} error lines${errorLines.length ? `:\n  ${errorLines.slice(0, 10).join("\n  ")}` : " (no 5xx, no SQLITE_BUSY)"}`,
     );
     if (verified) console.log(`Sign-ins checked: ${verified}`);
+    if (exported)
+      console.log(
+        `CSV export of ${PLAN.seed.largeDirectoryMembers.toLocaleString("en-GB")} users: ${exported.lines.toLocaleString("en-GB")} lines (expected ${exported.expectedLines.toLocaleString("en-GB")}: ${exported.lines === exported.expectedLines ? "all there" : "MISMATCH"}), ${(exported.bytes / 1_048_576).toFixed(1)} MiB in ${exported.seconds.toFixed(1)} s; server RSS ${exported.rssBeforeMiB} MiB before, peak ${exported.peakRssMiB} MiB while streaming`,
+      );
     console.log(
       `Load average at the end (1, 5, 15 min): ${loadAverageAtEnd.map((load) => load.toFixed(2)).join(", ")} on ${cores} cores`,
     );
@@ -284,7 +305,10 @@ async function main() {
     console.log(`Wall time ${Math.floor(wallSeconds / 60)} min ${wallSeconds % 60} s; results in ${file}`);
     if (cpuProfile) log(`CPU profiles in ${path.join(workDirectory, "profiles")} (written when the servers stop)`);
     // Errors fail the run (target 5); a missed ratio is a finding to report, not a crash.
-    const failed = rows.some((row) => row.summary.errors + row.summary.non2xx > 0) || errorLines.length > 0;
+    const failed =
+      rows.some((row) => row.summary.errors + row.summary.non2xx > 0) ||
+      errorLines.length > 0 ||
+      (exported !== undefined && exported.lines !== exported.expectedLines);
     if (failed) process.exitCode = 1;
     finished = !failed;
   } finally {

@@ -20,6 +20,8 @@ export type RunningServer = {
   peakMemoryKiB: () => number;
   /** Each process's own peak (VmHWM) in KiB, the root first: a cluster's primary, then its workers. */
   peakMemoryKiBByProcess: () => ProcessPeak[];
+  /** Each process's resident memory now (VmRSS) in KiB, to follow one request's peak (the export's). */
+  residentKiBByProcess: () => Array<{ pid: number; rssKiB: number }>;
   /** CPU time (user + system, all threads) the server and its children have used so far, in ms. */
   cpuMs: () => number;
   /** Where its log ends now, to count what a measurement made it print. */
@@ -108,9 +110,9 @@ function commandOf(pid: number): string {
   }
 }
 
-function vmHwmKiB(pid: number): number {
+function statusKiB(pid: number, field: "VmHWM" | "VmRSS"): number {
   try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) : 0;
   } catch {
     return 0;
@@ -194,7 +196,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const peakMemoryKiBByProcess = () => {
     if (child.exitCode === null) {
       for (const pid of processTree(child.pid!)) {
-        const peakKiB = Math.max(peaks.get(pid)?.peakKiB ?? 0, vmHwmKiB(pid));
+        const peakKiB = Math.max(peaks.get(pid)?.peakKiB ?? 0, statusKiB(pid, "VmHWM"));
         const command = peaks.get(pid)?.command ?? commandOf(pid);
         peaks.set(pid, { pid, role: pid === child.pid ? "root" : "child", command, peakKiB });
       }
@@ -217,6 +219,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logFile,
     peakMemoryKiB,
     peakMemoryKiBByProcess,
+    residentKiBByProcess: () => processTree(child.pid!).map((pid) => ({ pid, rssKiB: statusKiB(pid, "VmRSS") })),
     cpuMs: () => processTree(child.pid!).reduce((total, pid) => total + cpuMsOf(pid), 0),
     logOffset: () => fs.statSync(logFile).size,
     errorLinesSince(offset) {

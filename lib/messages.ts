@@ -187,6 +187,11 @@ export const webhookMessages = {
   notRetriable: "Only a failed delivery of this organisation's webhooks can be retried.",
 } as const;
 
+/** The adoption overview (/admin) of an organisation counted from its summary (lib/admin/adoption-summary.ts). */
+export const OVERVIEW_MESSAGES = {
+  recounted: "Counted again just now.",
+} as const;
+
 /** Beside a users-list filter whose value cannot be used (/admin/users, its export and /api/v1/users). */
 export const USER_FILTER_MESSAGES = {
   state: "Choose one of the listed states.",

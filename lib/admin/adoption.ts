@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db";
+import { queryRows, type Db } from "@/db";
 import { organisations, TWO_FACTOR_METHODS, users, type TwoFactorMethod } from "@/db/schema";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
 import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/policy/methods";
@@ -22,7 +22,8 @@ import { hasPasskeySql } from "@/lib/webauthn/passkeys";
  *   effectiveTwoFactorRequirement) with no usable factor;
  * - optional_without: everyone else (optional, or 2FA turned off for them).
  * The method rows split "protected": someone with two methods counts in both.
- * Counted in one aggregate query over the organisation's users, whatever their number.
+ * Counted in one query over the organisation's users (each fact once per user); a large organisation
+ * reads them from a summary refreshed every minute (lib/admin/adoption-summary.ts).
  */
 
 export const ADOPTION_SEGMENTS = ["protected", "in_grace", "past_grace", "optional_without", "exempt"] as const;
@@ -52,39 +53,69 @@ export type OrganisationFacts = {
   duoAvailable: boolean;
 };
 
+/** What each segment and method is made of, per user: the facts segmentConditions combines. */
+const USER_FACTS = [
+  "exempt",
+  "required",
+  "turnedOff",
+  "phishingResistant",
+  "hasTotp",
+  "hasPasskey",
+  "duoEnabled",
+  "codesEnabled",
+  "inGrace",
+] as const;
+type UserFacts = Record<(typeof USER_FACTS)[number], SQL>;
+
+/** The facts as SQL conditions over one row of `users` (correlated subqueries for factors and roles). */
+function userFacts(organisation: OrganisationFacts, now: Date, proposedRole?: ProposedRole): UserFacts {
+  const required = requiredSql(organisation.policy, proposedRole);
+  return {
+    exempt: sql`("users"."is_api_account" = true or "users"."sso_subject" is not null or "users"."disabled_at" is not null)`,
+    required,
+    // 2FA turned off: for everyone by the organisation, or for this user by an administrator.
+    turnedOff: organisation.policy === "disabled" ? truth(true) : sql`("users"."two_factor_requirement" = 'disabled')`,
+    // Held to phishing-resistant methods (effectiveTwoFactorRequirement): only a passkey counts, allowed or not.
+    phishingResistant: sql`(${required} and ("users"."two_factor_requirement" = 'phishing_resistant' or ("users"."two_factor_requirement" = 'default' and ${roleRequiresPhishingResistantSqlFor(proposedRole)})))`,
+    hasTotp: hasConfirmedAuthenticatorSql,
+    hasPasskey: hasPasskeySql,
+    duoEnabled: sql`("users"."duo_enabled_at" is not null)`,
+    codesEnabled: sql`("users"."codes_enabled_at" is not null)`,
+    // effectiveTwoFactorRequirement: grace runs from requiredSince (or now, when not yet recorded).
+    inGrace:
+      organisation.graceDays > 0
+        ? or(isNull(users.twoFactorRequiredSince), gt(users.twoFactorRequiredSince, graceCutoff(organisation, now)))!
+        : truth(false),
+  };
+}
+
 /**
- * The SQL conditions over `users` for one organisation's settings: the
- * overview counts them and the users list filters by them
- * (lib/admin/user-filters.ts), so a segment's number and its list agree.
- * The enforcement preview (lib/admin/enforcement-preview.ts) passes proposed
+ * The SQL conditions for one organisation's settings: the overview counts
+ * them and the users list filters by them (lib/admin/user-filters.ts), so a
+ * segment's number and its list agree. Over `users` by default; the
+ * overview passes the same facts read once per user from a materialised
+ * table (adoptionOf), since each fact appears in several conditions. The
+ * enforcement preview (lib/admin/enforcement-preview.ts) passes proposed
  * settings, and a proposed role, to count what a change would do.
  */
-export function segmentConditions(organisation: OrganisationFacts, now: Date, proposedRole?: ProposedRole) {
-  const exempt = sql`("users"."is_api_account" = true or "users"."sso_subject" is not null or "users"."disabled_at" is not null)`;
-  const required = requiredSql(organisation.policy, proposedRole);
-  // 2FA turned off: for everyone by the organisation, or for this user by an administrator.
-  const turnedOff =
-    organisation.policy === "disabled" ? truth(true) : sql`("users"."two_factor_requirement" = 'disabled')`;
-  // Held to phishing-resistant methods (effectiveTwoFactorRequirement): only a passkey counts, allowed or not.
-  const phishingResistant = sql`(${required} and ("users"."two_factor_requirement" = 'phishing_resistant' or ("users"."two_factor_requirement" = 'default' and ${roleRequiresPhishingResistantSqlFor(proposedRole)})))`;
-  const passkey = sql`(${hasPasskeySql} and (${truth(organisation.allowPasskey)} or ${phishingResistant}))`;
-  const totp = sql`(${hasConfirmedAuthenticatorSql} and not ${phishingResistant})`;
-  const duo = organisation.duoAvailable
-    ? sql`("users"."duo_enabled_at" is not null and not ${phishingResistant})`
-    : truth(false);
+export function segmentConditions(
+  organisation: OrganisationFacts,
+  now: Date,
+  proposedRole?: ProposedRole,
+  facts: UserFacts = userFacts(organisation, now, proposedRole),
+) {
+  const { exempt, required, turnedOff, phishingResistant } = facts;
+  const passkey = sql`(${facts.hasPasskey} and (${truth(organisation.allowPasskey)} or ${phishingResistant}))`;
+  const totp = sql`(${facts.hasTotp} and not ${phishingResistant})`;
+  const duo = organisation.duoAvailable ? sql`(${facts.duoEnabled} and not ${phishingResistant})` : truth(false);
   const code = organisation.allowCode
-    ? sql`(not ${phishingResistant} and ("users"."codes_enabled_at" is not null or (${required} and not ${hasConfirmedAuthenticatorSql} and not ${duo} and not ${passkey})))`
+    ? sql`(not ${phishingResistant} and (${facts.codesEnabled} or (${required} and not ${facts.hasTotp} and not ${duo} and not ${passkey})))`
     : truth(false);
   const methodSql: Record<TwoFactorMethod, SQL> = { totp, code, duo, passkey };
   const hasFactor = sql`(${totp} or ${code} or ${duo} or ${passkey})`;
   const isProtected = sql`(not ${exempt} and not ${turnedOff} and ${hasFactor})`;
   const owesSetup = sql`(not ${exempt} and ${required} and not ${hasFactor})`;
-  // effectiveTwoFactorRequirement: grace runs from requiredSince (or now, when not yet recorded).
-  const inGrace =
-    organisation.graceDays > 0
-      ? or(isNull(users.twoFactorRequiredSince), gt(users.twoFactorRequiredSince, graceCutoff(organisation, now)))!
-      : truth(false);
-  return { exempt, required, isProtected, owesSetup, inGrace, methodSql };
+  return { exempt, required, isProtected, owesSetup, inGrace: facts.inGrace, methodSql };
 }
 
 function graceCutoff(organisation: OrganisationFacts, now: Date): Date {
@@ -129,22 +160,39 @@ export async function adoptionOf(db: Db, organisationId: number, now = new Date(
       nearestDeadlines: [],
     };
   }
-  const c = segmentConditions(organisation, now);
-  const methodColumns = Object.fromEntries(
-    TWO_FACTOR_METHODS.map((method) => [method, count(sql`${c.isProtected} and ${c.methodSql[method]}`)]),
-  ) as Record<TwoFactorMethod, SQL<number>>;
+  // Each fact once per user, into a materialised table (MATERIALIZED: neither SQLite nor PostgreSQL may
+  // fold it back into the sums, which would rerun every factor and role subquery in each condition).
+  const perUser = userFacts(organisation, now);
+  const factColumns = sql.join(
+    USER_FACTS.map((fact) => sql`case when ${perUser[fact]} then 1 else 0 end as ${sql.identifier(fact)}`),
+    sql`, `,
+  );
+  const c = segmentConditions(
+    organisation,
+    now,
+    undefined,
+    Object.fromEntries(USER_FACTS.map((fact) => [fact, sql`("facts".${sql.identifier(fact)} = 1)`])) as UserFacts,
+  );
+  const columns = {
+    total: sql`count(*)`,
+    exempt: count(c.exempt),
+    protected: count(c.isProtected),
+    inGrace: count(sql`${c.owesSetup} and ${c.inGrace}`),
+    pastGrace: count(sql`${c.owesSetup} and not ${c.inGrace}`),
+    ...Object.fromEntries(
+      TWO_FACTOR_METHODS.map((method) => [method, count(sql`${c.isProtected} and ${c.methodSql[method]}`)]),
+    ),
+  };
   const row = (
-    await db
-      .select({
-        total: sql<number>`count(*)`,
-        exempt: count(c.exempt),
-        protected: count(c.isProtected),
-        inGrace: count(sql`${c.owesSetup} and ${c.inGrace}`),
-        pastGrace: count(sql`${c.owesSetup} and not ${c.inGrace}`),
-        ...methodColumns,
-      })
-      .from(users)
-      .where(eq(users.organisationId, organisationId))
+    await queryRows<Record<string, unknown>>(
+      db,
+      sql`with "facts" as materialized (
+        select ${factColumns} from "users" where "users"."organisation_id" = ${organisationId}
+      ) select ${sql.join(
+        Object.entries(columns).map(([name, value]) => sql`${value} as ${sql.identifier(name)}`),
+        sql`, `,
+      )} from "facts"`,
+    )
   )[0]!;
   const n = (value: unknown) => Number(value ?? 0);
   const total = n(row.total);
@@ -154,9 +202,10 @@ export async function adoptionOf(db: Db, organisationId: number, now = new Date(
     past_grace: n(row.pastGrace),
     exempt: n(row.exempt),
   };
-  const methods = Object.fromEntries(
-    TWO_FACTOR_METHODS.map((method) => [method, n((row as Record<string, unknown>)[method])]),
-  ) as Record<TwoFactorMethod, number>;
+  const methods = Object.fromEntries(TWO_FACTOR_METHODS.map((method) => [method, n(row[method])])) as Record<
+    TwoFactorMethod,
+    number
+  >;
   return {
     total,
     segments: {

@@ -162,4 +162,35 @@ describe("users list filters", () => {
     expect(second.rows.map((row) => row.name)).toEqual(["Frank"]);
     expect(second.hasMore).toBe(false);
   });
+  it("stops counting a filter's matches past the cap (shown as more than it), and counts the unfiltered list exactly", async () => {
+    const result = await userFilterWhere(db, organisationId, { lastSignInBefore: "2030-01-01" }, now);
+    if (!result.ok) throw new Error("filters refused");
+    expect(await countUsers(db, organisationId, { q: "", filter: result.where })).toBe(8);
+    // Eight match: a cap of 3 counts 4 and stops, "more than 3"; at 8 and above the count is exact.
+    expect(await countUsers(db, organisationId, { q: "", filter: result.where }, 3)).toBe(4);
+    expect(await countUsers(db, organisationId, { q: "", filter: result.where }, 8)).toBe(8);
+    expect(await countUsers(db, organisationId, { q: "a", filter: result.where }, 1)).toBe(2);
+    expect(await countUsers(db, organisationId, { q: "" }, 3)).toBe(8);
+  });
+
+  it("reads export batches in id order from an organisation among others, none of theirs included", async () => {
+    const other = await insertUser(db, { name: "Outsider" });
+    await insertUser(db, { organisationId: other.organisationId, name: "Outsider 2" });
+    await insertUser(db, { organisationId, name: "Last", email: "last@acme.test" });
+    const ids: number[] = [];
+    let afterId = 0;
+    for (;;) {
+      const page = await listUsers(
+        db,
+        organisationId,
+        { q: "", sort: "name", direction: "asc", page: 1, pageSize: 3, afterId },
+        now,
+      );
+      ids.push(...page.rows.map((row) => row.id));
+      if (!page.hasMore) break;
+      afterId = page.rows.at(-1)!.id;
+    }
+    expect(ids).toHaveLength(9);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
 });

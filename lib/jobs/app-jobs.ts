@@ -1,12 +1,13 @@
 import "server-only";
 import { recordAdoptionSnapshots } from "@/lib/admin/adoption-snapshots";
+import { refreshLargeOrganisationSummaries } from "@/lib/admin/adoption-summary";
 import type { Job } from "@/lib/jobs/runner";
 import { sendGraceReminders } from "@/lib/two-factor/reminders";
 
 const HOUR = 60 * 60 * 1000;
 
 /**
- * Twofold's periodic jobs. Both run hourly but act at most once a UTC day
+ * Twofold's periodic jobs. The snapshot and the reminders run hourly but act at most once a UTC day
  * (a snapshot per organisation and day, a reminder per person and day are
  * unique rows), so a missed hour or a restart loses nothing. The leases
  * outlast a slow run by far: a run is a few queries per organisation and
@@ -19,6 +20,16 @@ export const APP_JOBS: readonly Job[] = [
     leaseMs: 30 * 60 * 1000,
     run: async (db, now) => {
       await recordAdoptionSnapshots(db, now);
+    },
+  },
+  {
+    // The overview's counts of organisations too large to count at each view (lib/admin/adoption-summary.ts).
+    // A little under the runner's minute tick, so a tick that fires a few ms early still finds it due.
+    name: "adoption_summary",
+    intervalMs: 55 * 1000,
+    leaseMs: 10 * 60 * 1000,
+    run: async (db, now) => {
+      await refreshLargeOrganisationSummaries(db, now);
     },
   },
   {

@@ -9,6 +9,7 @@ import { AdoptionBar } from "@/app/(app)/admin/_components/adoption-bar";
 import { AdoptionHistory } from "@/app/(app)/admin/_components/adoption-history";
 import { AdoptionPatterns } from "@/app/(app)/admin/_components/adoption-patterns";
 import { AdoptionTable } from "@/app/(app)/admin/_components/adoption-table";
+import { RecountForm } from "@/app/(app)/admin/_components/recount-form";
 
 export const metadata: Metadata = { title: "Two-factor adoption" };
 
@@ -26,6 +27,15 @@ export default async function AdminOverviewPage() {
       </div>
       <Card title="Users by two-factor state" id="adoption-now">
         <div className="space-y-6">
+          {adoption.countedAt ? (
+            <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-700">
+              <p>
+                Counted at <LocalTime date={adoption.countedAt} />: a large organisation is counted every minute. The
+                users list counts live.
+              </p>
+              <RecountForm />
+            </div>
+          ) : null}
           <AdoptionBar adoption={adoption} />
           <AdoptionTable adoption={adoption} />
         </div>

@@ -41,12 +41,26 @@ export type UserTwoFactorState = {
   setupStage: SetupStage;
 };
 
-const heldRoleIdsSql = sql`
-    select "user_roles"."role_id" from "user_roles" where "user_roles"."user_id" = "users"."id"
-    union
-    select "group_roles"."role_id" from "group_roles"
-      join "group_members" on "group_members"."group_id" = "group_roles"."group_id"
-      where "group_members"."user_id" = "users"."id"`;
+/**
+ * SQL: whether the user holds, directly or through a group, a role of their
+ * organisation meeting `condition` (over "roles"). Two EXISTS that start from
+ * the user's own rows (user_roles' primary key, group_members' user index):
+ * a few index lookups per user, so a query over every user of a large
+ * organisation (the adoption counts, the users list's filters) stays linear
+ * with a small constant; the earlier "roles.id in (a correlated union)" form
+ * reran the union for each role of the organisation (docs/performance.md).
+ */
+function holdsRoleWhere(condition: SQL): SQL<number> {
+  return sql<number>`(exists (
+    select 1 from "user_roles" join "roles" on "roles"."id" = "user_roles"."role_id"
+    where "user_roles"."user_id" = "users"."id" and "roles"."organisation_id" = "users"."organisation_id" and ${condition}
+  ) or exists (
+    select 1 from "group_members"
+      join "group_roles" on "group_roles"."group_id" = "group_members"."group_id"
+      join "roles" on "roles"."id" = "group_roles"."role_id"
+    where "group_members"."user_id" = "users"."id" and "roles"."organisation_id" = "users"."organisation_id" and ${condition}
+  ))`;
+}
 
 /**
  * A role's 2FA settings as an administrator proposes them, before they are
@@ -71,18 +85,14 @@ function roleSetting(column: "require_two_factor" | "require_phishing_resistant"
  * settings are the proposed ones rather than the saved ones.
  */
 export function roleRequiresTwoFactorSqlFor(proposed?: ProposedRole): SQL<number> {
-  return sql<number>`exists (
-  select 1 from "roles" where (${roleSetting("require_two_factor", proposed)} or ${roleSetting("require_phishing_resistant", proposed)}) and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
-  )
-)`;
+  return holdsRoleWhere(
+    sql`(${roleSetting("require_two_factor", proposed)} or ${roleSetting("require_phishing_resistant", proposed)})`,
+  );
 }
 
 /** SQL: whether any role the user holds, directly or through a group, requires phishing-resistant methods only. */
 export function roleRequiresPhishingResistantSqlFor(proposed?: ProposedRole): SQL<number> {
-  return sql<number>`exists (
-  select 1 from "roles" where ${roleSetting("require_phishing_resistant", proposed)} and "roles"."organisation_id" = "users"."organisation_id" and "roles"."id" in (${heldRoleIdsSql}
-  )
-)`;
+  return holdsRoleWhere(roleSetting("require_phishing_resistant", proposed));
 }
 
 export const roleRequiresTwoFactorSql = roleRequiresTwoFactorSqlFor();

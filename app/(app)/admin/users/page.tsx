@@ -5,7 +5,13 @@ import { z } from "zod";
 import { REQUIREMENT_LABELS } from "@/lib/admin/labels";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 import { FALLBACK_LABELS } from "@/lib/admin/two-factor-enrolment";
-import { USER_SORTS, type UserListQuery, type UserListRow, type UserSort } from "@/lib/admin/user-directory";
+import {
+  MATCH_COUNT_CAP,
+  USER_SORTS,
+  type UserListQuery,
+  type UserListRow,
+  type UserSort,
+} from "@/lib/admin/user-directory";
 import {
   filterChoicesOf,
   grantChoicesOf,
@@ -244,7 +250,9 @@ export default async function UsersPage({
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p role="status" className="text-sm text-slate-700">
           {listed.ok
-            ? `${plural(listed.matches, "user")} ${filtered ? (listed.matches === 1 ? "matches" : "match") : "in total"}`
+            ? listed.matches > MATCH_COUNT_CAP
+              ? `More than ${MATCH_COUNT_CAP.toLocaleString("en-GB")} users match`
+              : `${plural(listed.matches, "user")} ${filtered ? (listed.matches === 1 ? "matches" : "match") : "in total"}`
             : "Fix the filters above to see users."}
         </p>
         {listed.ok ? <ExportCsvButton action="/admin/users/export" search={exportSearch(query)} /> : null}
