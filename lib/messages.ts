@@ -190,6 +190,7 @@ export const webhookMessages = {
 /** The adoption overview (/admin) of an organisation counted from its summary (lib/admin/adoption-summary.ts). */
 export const OVERVIEW_MESSAGES = {
   recounted: "Counted again just now.",
+  recountedRecently: "These numbers were counted less than 30 seconds ago. Try again in a moment.",
 } as const;
 
 /** Beside a users-list filter whose value cannot be used (/admin/users, its export and /api/v1/users). */

@@ -4,6 +4,8 @@ import { adoptionSnapshots, organisations, totpCredentials, users } from "@/db/s
 import { adoptionHistory } from "@/lib/admin/adoption-snapshots";
 import {
   overviewAdoption,
+  recountNow,
+  RECOUNT_INTERVAL_MS,
   refreshAdoptionSummary,
   refreshLargeOrganisationSummaries,
 } from "@/lib/admin/adoption-summary";
@@ -90,5 +92,22 @@ describe("the overview's counts: live for small organisations, from the refreshe
     const recounted = await overviewAdoption(db, organisationId, later, 3);
     expect(recounted.nearestDeadlines[0]?.id).toBe(soonest.id);
     expect(recounted.nearestDeadlines[0]?.deadline).toEqual(new Date(now.getTime() + 24 * 60 * MINUTE));
+  });
+
+  it("Recount now counts once however many press it at once, and again only after its interval", async () => {
+    const { db, organisationId, firstUserId } = await organisationOf(4);
+    const other = await insertUser(db);
+    const presses = await Promise.all([1, 2, 3, 4, 5].map(() => recountNow(db, organisationId, now)));
+    expect(presses.filter(Boolean)).toHaveLength(1);
+    // Another organisation's people are not held back by this one's presses.
+    expect(await recountNow(db, other.organisationId, now)).toBe(true);
+    await db.insert(totpCredentials).values({ userId: firstUserId, secretEncrypted: "x", confirmedAt: now });
+    const soon = new Date(now.getTime() + RECOUNT_INTERVAL_MS - 1000);
+    expect(await recountNow(db, organisationId, soon)).toBe(false);
+    expect((await overviewAdoption(db, organisationId, soon, 3)).segments.protected).toBe(0);
+    const later = new Date(now.getTime() + RECOUNT_INTERVAL_MS);
+    expect(await recountNow(db, organisationId, later)).toBe(true);
+    const counted = await overviewAdoption(db, organisationId, later, 3);
+    expect([counted.segments.protected, counted.countedAt]).toEqual([1, later]);
   });
 });

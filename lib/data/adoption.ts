@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/db";
-import { overviewAdoption, refreshAdoptionSummary, type CountedAdoption } from "@/lib/admin/adoption-summary";
+import { overviewAdoption, recountNow, type CountedAdoption } from "@/lib/admin/adoption-summary";
 import { adoptionHistory, type AdoptionDay } from "@/lib/admin/adoption-snapshots";
 import type { CurrentSession } from "@/lib/auth/guards";
 
@@ -23,7 +23,11 @@ export async function getAdoptionOverview(
   return { adoption, history };
 }
 
-/** "Recount now": the actor's organisation counted at once and kept as its summary (the caller has checked `users:read`). */
-export async function recountAdoption(current: CurrentSession): Promise<void> {
-  await refreshAdoptionSummary(getDb(), current.organisation.id);
+/**
+ * "Recount now": the actor's organisation counted at once and kept as its
+ * summary, unless it was recounted moments ago; returns whether it counted
+ * (the caller has checked `users:read`).
+ */
+export async function recountAdoption(current: CurrentSession): Promise<boolean> {
+  return recountNow(getDb(), current.organisation.id);
 }

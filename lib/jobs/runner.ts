@@ -40,10 +40,28 @@ async function takeLease(db: Db, job: Job, instanceId: string, now: Date): Promi
 }
 
 /**
- * Runs every due job whose lease this instance takes, one after another, and
- * records how each ended. A failing job is recorded (lastError) and retried
- * at its next interval; it never stops the others or the server.
+ * Runs the job if this instance takes its lease, and records how it ended:
+ * `null` when it was not due (run elsewhere, or within its interval). A
+ * failing job is recorded (lastError) and retried at its next interval; it
+ * never stops the others or the server.
  */
+export async function runIfDue(db: Db, job: Job, instanceId: string, now = new Date()): Promise<JobOutcome | null> {
+  if (!(await takeLease(db, job, instanceId, now))) return null;
+  let error: string | null = null;
+  try {
+    await job.run(db, now);
+  } catch (caught) {
+    error = describeErrorForLog(caught);
+    console.error(`Twofold: job ${job.name} failed:`, error);
+  }
+  await db
+    .update(jobLeases)
+    .set({ leasedUntil: null, lastFinishedAt: new Date(), lastError: error })
+    .where(and(eq(jobLeases.name, job.name), eq(jobLeases.leasedBy, instanceId)));
+  return { name: job.name, error };
+}
+
+/** Runs every due job whose lease this instance takes, one after another. */
 export async function runDueJobs(
   db: Db,
   jobs: readonly Job[],
@@ -51,19 +69,8 @@ export async function runDueJobs(
 ): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = [];
   for (const job of jobs) {
-    if (!(await takeLease(db, job, instanceId, now))) continue;
-    let error: string | null = null;
-    try {
-      await job.run(db, now);
-    } catch (caught) {
-      error = describeErrorForLog(caught);
-      console.error(`Twofold: job ${job.name} failed:`, error);
-    }
-    await db
-      .update(jobLeases)
-      .set({ leasedUntil: null, lastFinishedAt: new Date(), lastError: error })
-      .where(and(eq(jobLeases.name, job.name), eq(jobLeases.leasedBy, instanceId)));
-    outcomes.push({ name: job.name, error });
+    const outcome = await runIfDue(db, job, instanceId, now);
+    if (outcome) outcomes.push(outcome);
   }
   return outcomes;
 }

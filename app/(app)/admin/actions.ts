@@ -12,7 +12,7 @@ export const recountAdoptionAction = formAction({
   guard: () => requirePermission("users:read"),
   schema: z.object({}),
   async handler(_input, current) {
-    await recountAdoption(current);
+    if (!(await recountAdoption(current))) return { status: "error", message: OVERVIEW_MESSAGES.recountedRecently };
     revalidatePath("/admin");
     return { status: "success", message: OVERVIEW_MESSAGES.recounted };
   },
