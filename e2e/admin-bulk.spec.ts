@@ -133,12 +133,13 @@ test.describe("bulk actions on /admin/users", () => {
     });
 
     await test.step("Sign out asks for 55 people, then runs in batches with progress", async () => {
-      // The header has a "Sign out" of its own (the admin's): the toolbar's is in the "Bulk actions" region.
-      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Sign out" }).click();
+      // Named apart from the header's "Sign out" (the admin's own): one button of each on the page.
+      await expect(page.getByRole("button", { name: "Sign out", exact: true })).toHaveCount(1);
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Sign out people" }).click();
       const dialog = page.getByRole("dialog");
       await expect(dialog.getByRole("heading", { name: "Sign out 55 people?" })).toBeVisible();
-      await dialog.getByRole("button", { name: "Sign out", exact: true }).click();
-      const progress = page.getByRole("progressbar", { name: /Sign out: 50 of 55 done/ });
+      await dialog.getByRole("button", { name: "Sign out people", exact: true }).click();
+      const progress = page.getByRole("progressbar", { name: /Sign out people: 50 of 55 done/ });
       await expect(progress).toBeVisible();
       await expect(progress).toHaveAttribute("value", "50");
       // The page stays usable while it runs.
@@ -146,7 +147,7 @@ test.describe("bulk actions on /admin/users", () => {
       await expectNoAxeViolations(page);
       await shot(page, "bulk-progress");
       release();
-      await expect(page.getByRole("heading", { name: "Sign out: done 55, skipped 0" })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Sign out people: done 55, skipped 0" })).toBeVisible();
     });
 
     await test.step("every matching person is signed out, with one audit event each, and nobody else", async () => {

@@ -11,7 +11,8 @@ export const BULK_ACTION_LABELS: Record<BulkAction, string> = {
   reset: "Reset 2FA",
   setupLink: "Send setup links",
   reminder: "Send reminder",
-  signOut: "Sign out",
+  // Not plain "Sign out": that is the header's button (the admin's own), on this page too.
+  signOut: "Sign out people",
   disable: "Disable",
 };
 
