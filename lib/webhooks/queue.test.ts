@@ -1,11 +1,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db";
-import { auditEvents, webhookDeliveries } from "@/db/schema";
+import { auditEvents, webhookDeliveries, webhooks } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
-import { deliverDueWebhooks, MAX_ATTEMPTS, retryDelayMs } from "@/lib/webhooks/queue";
+import { ATTEMPT_BROKE_TEXT, deliverDueWebhooks, MAX_ATTEMPTS, retryDelayMs } from "@/lib/webhooks/queue";
 import { verifyWebhookSignature } from "@/lib/webhooks/signing";
 import { createWebhook, deliveryLog, retryDelivery, sendTestEvent } from "@/lib/webhooks/webhooks";
 import { insertUser, testDatabase } from "@/test/db";
@@ -174,6 +174,34 @@ describe("webhook deliveries", () => {
     expect(sent[0]! + sent[1]!).toBe(3);
     expect(receiver.received).toHaveLength(3);
     expect(new Set(receiver.received.map((entry) => entry.headers["webhook-id"])).size).toBe(3);
+  });
+
+  it("record an attempt that throws (undecryptable secret) as failed with backoff, and still deliver the rows behind it", async () => {
+    const broken = await addWebhook();
+    await db.update(webhooks).set({ secretEncrypted: "v1:garbage" }).where(eq(webhooks.id, broken.id));
+    const good = await createWebhook(
+      db,
+      actorOf(await insertUser(db)),
+      { url: receiver.url, description: null },
+      { allowedHosts: ["127.0.0.1"] },
+    );
+    if (!good.ok) throw new Error(good.problem);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    let clock = new Date(Date.now() + 1000);
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await deliverDueWebhooks(
+        db,
+        worker(() => clock),
+      );
+      clock = new Date(clock.getTime() + 48 * 3600_000);
+    }
+    errors.mockRestore();
+    const rows = await db.select().from(webhookDeliveries).orderBy(webhookDeliveries.id);
+    // The broken webhook's row was first in the queue; the other organisation's webhook got its message anyway.
+    expect(rows[0]).toMatchObject({ webhookId: broken.id, state: "failed", attempts: MAX_ATTEMPTS });
+    expect(rows[0]!.lastError).toBe(ATTEMPT_BROKE_TEXT);
+    expect(rows.find((row) => row.webhookId === good.id)).toMatchObject({ state: "delivered", attempts: 1 });
+    expect(receiver.received).toHaveLength(1);
   });
 
   it("back off about 30 s, 2 min, 10 min, 1 h, 6 h, 24 h", () => {

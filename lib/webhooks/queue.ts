@@ -5,6 +5,7 @@ import { webhookDeliveries, webhooks } from "@/db/schema";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { webhookSecretBinding } from "@/lib/keys/bindings";
 import { decryptSecret } from "@/lib/keys/secrets";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 import { checkWebhookUrl, type Resolve } from "@/lib/webhooks/address-rule";
 import { postToWebhook } from "@/lib/webhooks/post";
 import { signedWebhookHeaders } from "@/lib/webhooks/signing";
@@ -104,40 +105,65 @@ const PROBLEM_TEXT = {
   unresolvable: "The host name could not be resolved",
 } as const;
 
+type Outcome = { status: number | null; error: string | null };
+
+/** Checks the URL again, signs and posts: the outcome of one try, whatever the receiver answered. */
+async function send(
+  webhook: typeof webhooks.$inferSelect,
+  delivery: typeof webhookDeliveries.$inferSelect,
+  now: Date,
+  options: WorkerOptions,
+): Promise<Outcome> {
+  const checked = await checkWebhookUrl(webhook.url, { allowedHosts: options.allowedHosts, resolve: options.resolve });
+  if (!checked.ok) return { status: null, error: PROBLEM_TEXT[checked.problem] };
+  const secret = decryptSecret(webhook.secretEncrypted, webhookSecretBinding(webhook.id), appKeyRing());
+  const headers = signedWebhookHeaders(
+    secret,
+    `msg_${delivery.id}`,
+    Math.floor(now.getTime() / 1000),
+    delivery.payload,
+  );
+  const outcome = await postToWebhook(checked.target, headers, delivery.payload, options.timeoutMs);
+  if (!("status" in outcome)) return { status: null, error: outcome.error };
+  const status = outcome.status;
+  if (status >= 200 && status <= 299) return { status, error: null };
+  return {
+    status,
+    error: status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`,
+  };
+}
+
+/** What the log says when the attempt itself broke (an undecryptable secret, a database error): no internals. */
+export const ATTEMPT_BROKE_TEXT = "The delivery could not be prepared (see the server log)";
+
+/**
+ * One attempt. Whatever goes wrong, it ends as an attempt recorded with its
+ * backoff (failed after MAX_ATTEMPTS): an exception must never leave the row
+ * first in line to break every later pass (OWASP ASVS 5.0 V16.5.3, fail
+ * securely without stopping other tenants' work).
+ */
 async function attempt(db: Db, delivery: typeof webhookDeliveries.$inferSelect, options: WorkerOptions): Promise<void> {
   const now = options.now?.() ?? new Date();
-  const [webhook] = await db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
-  if (!webhook) return;
-  const checked = await checkWebhookUrl(webhook.url, { allowedHosts: options.allowedHosts, resolve: options.resolve });
-  let status: number | null = null;
-  let error: string | null = null;
-  if (!checked.ok) error = PROBLEM_TEXT[checked.problem];
-  else {
-    const secret = decryptSecret(webhook.secretEncrypted, webhookSecretBinding(webhook.id), appKeyRing());
-    const headers = signedWebhookHeaders(
-      secret,
-      `msg_${delivery.id}`,
-      Math.floor(now.getTime() / 1000),
-      delivery.payload,
-    );
-    const outcome = await postToWebhook(checked.target, headers, delivery.payload, options.timeoutMs);
-    if ("status" in outcome) {
-      status = outcome.status;
-      if (status < 200 || status > 299)
-        error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
-    } else error = outcome.error;
+  let outcome: Outcome;
+  try {
+    const [webhook] = await db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
+    if (!webhook) return;
+    outcome = await send(webhook, delivery, now, options);
+  } catch (error) {
+    console.error(`Twofold: webhook delivery ${delivery.id}:`, describeErrorForLog(error));
+    outcome = { status: null, error: ATTEMPT_BROKE_TEXT };
   }
   const attempts = delivery.attempts + 1;
   const finishedAt = options.now?.() ?? new Date();
-  const delivered = error === null;
+  const delivered = outcome.error === null;
   await db
     .update(webhookDeliveries)
     .set({
       attempts,
       leasedUntil: null,
       lastAttemptAt: now,
-      lastResponseStatus: status,
-      lastError: error,
+      lastResponseStatus: outcome.status,
+      lastError: outcome.error,
       state: delivered ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending",
       deliveredAt: delivered ? finishedAt : null,
       nextAttemptAt: delivered
@@ -166,10 +192,15 @@ export async function deliverDueWebhooks(db: Db, options: WorkerOptions): Promis
     .limit(BATCH);
   let sent = 0;
   for (const { id } of due) {
-    const taken = await lease(db, id, now);
-    if (!taken) continue;
-    await attempt(db, taken, options);
-    sent++;
+    try {
+      const taken = await lease(db, id, now);
+      if (!taken) continue;
+      await attempt(db, taken, options);
+      sent++;
+    } catch (error) {
+      // Even recording the attempt failed (the database): the lease lapses, and the pass goes on to the others.
+      console.error(`Twofold: webhook delivery ${id}:`, describeErrorForLog(error));
+    }
   }
   return sent;
 }
