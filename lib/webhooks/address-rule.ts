@@ -75,10 +75,30 @@ function isAllowListed(url: URL, allowedHosts: readonly string[]): boolean {
   return allowedHosts.includes(hostname) || allowedHosts.includes(url.host.toLowerCase());
 }
 
+/** The lookup's answer, or a rejection once `signal` aborts (a lookup that never answers does not hold the attempt). */
+async function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return await work;
+  signal.throwIfAborted();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
 /** Parses, then resolves the host and checks every address it resolves to; the target carries the one to connect to. */
 export async function checkWebhookUrl(
   text: string,
-  { allowedHosts, resolve = systemResolve }: { allowedHosts: readonly string[]; resolve?: Resolve },
+  {
+    allowedHosts,
+    resolve = systemResolve,
+    signal,
+  }: { allowedHosts: readonly string[]; resolve?: Resolve; signal?: AbortSignal },
 ): Promise<WebhookUrlCheck> {
   let url: URL;
   try {
@@ -96,7 +116,7 @@ export async function checkWebhookUrl(
   if (net.isIP(hostname)) addresses = [{ address: hostname, family: net.isIP(hostname) === 6 ? 6 : 4 }];
   else {
     try {
-      addresses = await resolve(hostname);
+      addresses = await beforeDeadline(resolve(hostname), signal);
     } catch {
       return { ok: false, problem: "unresolvable" };
     }

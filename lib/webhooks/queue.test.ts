@@ -6,6 +6,7 @@ import type { Db } from "@/db";
 import { auditEvents, webhookDeliveries, webhooks } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import { ATTEMPT_BROKE_TEXT, deliverDueWebhooks, MAX_ATTEMPTS, retryDelayMs } from "@/lib/webhooks/queue";
+import { DEADLINE_TEXT } from "@/lib/webhooks/post";
 import { verifyWebhookSignature } from "@/lib/webhooks/signing";
 import { createWebhook, deliveryLog, retryDelivery, sendTestEvent } from "@/lib/webhooks/webhooks";
 import { insertUser, testDatabase } from "@/test/db";
@@ -202,6 +203,72 @@ describe("webhook deliveries", () => {
     expect(rows[0]!.lastError).toBe(ATTEMPT_BROKE_TEXT);
     expect(rows.find((row) => row.webhookId === good.id)).toMatchObject({ state: "delivered", attempts: 1 });
     expect(receiver.received).toHaveLength(1);
+  });
+
+  it("keep another worker's result when this worker's lease was taken over mid-attempt", async () => {
+    receiver = await startReceiver();
+    const port = receiver.host.split(":")[1];
+    let takeOver = false;
+    const resolve = async () => {
+      if (takeOver)
+        // Another worker leased the row after this one's lease lapsed, and recorded an attempt of its own.
+        await db
+          .update(webhookDeliveries)
+          .set({ leasedUntil: new Date(Date.now() + 3_600_000), attempts: 5 })
+          .where(eq(webhookDeliveries.eventType, "webhook.created"));
+      return [{ address: "127.0.0.1", family: 4 as const }];
+    };
+    const allowedHosts = [`hook.test:${port}`];
+    await createWebhook(
+      db,
+      actorOf(admin),
+      { url: `http://hook.test:${port}/hook`, description: null },
+      { allowedHosts, resolve },
+    );
+    takeOver = true;
+    await deliverDueWebhooks(db, { allowedHosts, retryBaseMs: 30_000, resolve });
+    const [row] = await db.select().from(webhookDeliveries);
+    // Sent (a duplicate is tolerable, same webhook-id), but the stale worker did not overwrite the new holder's row.
+    expect(receiver.received).toHaveLength(1);
+    expect(row).toMatchObject({ state: "pending", attempts: 5, deliveredAt: null });
+  });
+
+  it("bound the whole attempt, name lookup and response together, by its deadline", async () => {
+    receiver = await startReceiver();
+    const port = receiver.host.split(":")[1];
+    let hang = false;
+    const resolve = (): Promise<{ address: string; family: 4 }[]> =>
+      hang ? new Promise(() => undefined) : Promise.resolve([{ address: "127.0.0.1", family: 4 }]);
+    const allowedHosts = [`slow.test:${port}`];
+    await createWebhook(
+      db,
+      actorOf(admin),
+      { url: `http://slow.test:${port}/hook`, description: null },
+      { allowedHosts, resolve },
+    );
+    hang = true;
+    const started = Date.now();
+    await deliverDueWebhooks(db, { allowedHosts, retryBaseMs: 30_000, resolve, deadlineMs: 200 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const [row] = await db.select().from(webhookDeliveries);
+    expect(row).toMatchObject({ state: "pending", attempts: 1, lastError: "The host name could not be resolved" });
+
+    // A receiver that accepts the connection and never answers.
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, "127.0.0.1", done));
+    const silentPort = (silent.address() as AddressInfo).port;
+    await db.delete(webhookDeliveries);
+    await createWebhook(
+      db,
+      actorOf(admin),
+      { url: `http://127.0.0.1:${silentPort}/hook`, description: null },
+      { allowedHosts: ["127.0.0.1"] },
+    );
+    await deliverDueWebhooks(db, { allowedHosts: ["127.0.0.1"], retryBaseMs: 30_000, deadlineMs: 200 });
+    silent.closeAllConnections();
+    silent.close();
+    const rows = await db.select().from(webhookDeliveries);
+    expect(rows.find((entry) => entry.lastError === DEADLINE_TEXT)).toBeTruthy();
   });
 
   it("back off about 30 s, 2 min, 10 min, 1 h, 6 h, 24 h", () => {

@@ -21,8 +21,14 @@ import { signedWebhookHeaders } from "@/lib/webhooks/signing";
 export const MAX_ATTEMPTS = 8;
 /** Multiples of the base delay (30 s by default): 30 s, 2 min, 10 min, 1 h, 6 h, 24 h, 24 h. */
 const BACKOFF_MULTIPLES = [1, 4, 20, 120, 720, 2880, 2880] as const;
-/** How long a worker holds a delivery: the 10 s request with room to spare. */
+/** How long a worker holds a delivery: the whole attempt's deadline with room to spare. */
 const LEASE_MS = 60_000;
+/**
+ * Each attempt (name lookup, connection, request and status line together)
+ * ends by then, well inside the lease, so no other worker takes the row while
+ * this one still sends it.
+ */
+export const ATTEMPT_DEADLINE_MS = 15_000;
 /** Deliveries one pass takes at most. */
 const BATCH = 20;
 
@@ -77,8 +83,8 @@ export type WorkerOptions = {
   retryBaseMs: number;
   now?: () => Date;
   resolve?: Resolve;
-  /** Identifies the worker in tests; the lease itself is the leasedUntil time. */
-  timeoutMs?: number;
+  /** The attempt's deadline (ATTEMPT_DEADLINE_MS unless a test says otherwise). */
+  deadlineMs?: number;
 };
 
 /** Takes one delivery if it is still due and unleased: the conditional update is the lock. */
@@ -114,7 +120,12 @@ async function send(
   now: Date,
   options: WorkerOptions,
 ): Promise<Outcome> {
-  const checked = await checkWebhookUrl(webhook.url, { allowedHosts: options.allowedHosts, resolve: options.resolve });
+  const signal = AbortSignal.timeout(options.deadlineMs ?? ATTEMPT_DEADLINE_MS);
+  const checked = await checkWebhookUrl(webhook.url, {
+    allowedHosts: options.allowedHosts,
+    resolve: options.resolve,
+    signal,
+  });
   if (!checked.ok) return { status: null, error: PROBLEM_TEXT[checked.problem] };
   const secret = decryptSecret(webhook.secretEncrypted, webhookSecretBinding(webhook.id), appKeyRing());
   const headers = signedWebhookHeaders(
@@ -123,7 +134,7 @@ async function send(
     Math.floor(now.getTime() / 1000),
     delivery.payload,
   );
-  const outcome = await postToWebhook(checked.target, headers, delivery.payload, options.timeoutMs);
+  const outcome = await postToWebhook(checked.target, headers, delivery.payload, signal);
   if (!("status" in outcome)) return { status: null, error: outcome.error };
   const status = outcome.status;
   if (status >= 200 && status <= 299) return { status, error: null };
@@ -170,7 +181,8 @@ async function attempt(db: Db, delivery: typeof webhookDeliveries.$inferSelect, 
         ? delivery.nextAttemptAt
         : new Date(finishedAt.getTime() + retryDelayMs(attempts, options.retryBaseMs)),
     })
-    .where(eq(webhookDeliveries.id, delivery.id));
+    // Only while this worker's lease holds: a row another worker has since taken keeps that worker's result.
+    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leasedUntil, delivery.leasedUntil!)));
 }
 
 /** One pass: sends every due delivery of an enabled webhook that no other worker holds. Returns how many it sent. */
