@@ -5,10 +5,24 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/db";
 import { auditEvents, webhookDeliveries, webhooks } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
-import { ATTEMPT_BROKE_TEXT, deliverDueWebhooks, MAX_ATTEMPTS, retryDelayMs } from "@/lib/webhooks/queue";
+import {
+  ATTEMPT_BROKE_TEXT,
+  deliverDueWebhooks,
+  FAILURES_BEFORE_DISABLE,
+  MAX_ATTEMPTS,
+  retryDelayMs,
+} from "@/lib/webhooks/queue";
 import { DEADLINE_TEXT } from "@/lib/webhooks/post";
 import { verifyWebhookSignature } from "@/lib/webhooks/signing";
-import { createWebhook, deliveryLog, retryDelivery, sendTestEvent } from "@/lib/webhooks/webhooks";
+import {
+  createWebhook,
+  deliveryLog,
+  listWebhooks,
+  MAX_WEBHOOKS_PER_ORGANISATION,
+  retryDelivery,
+  sendTestEvent,
+  setWebhookEnabled,
+} from "@/lib/webhooks/webhooks";
 import { insertUser, testDatabase } from "@/test/db";
 
 type Received = { headers: http.IncomingHttpHeaders; body: string };
@@ -269,6 +283,142 @@ describe("webhook deliveries", () => {
     silent.close();
     const rows = await db.select().from(webhookDeliveries);
     expect(rows.find((entry) => entry.lastError === DEADLINE_TEXT)).toBeTruthy();
+  });
+
+  it("refuse an eleventh webhook for one organisation", async () => {
+    receiver = await startReceiver();
+    const add = () =>
+      createWebhook(db, actorOf(admin), { url: receiver.url, description: null }, { allowedHosts: ["127.0.0.1"] });
+    for (let i = 0; i < MAX_WEBHOOKS_PER_ORGANISATION; i++) expect((await add()).ok).toBe(true);
+    expect(await add()).toEqual({ ok: false, problem: "too-many" });
+    // Another organisation has its own ten.
+    const other = await createWebhook(
+      db,
+      actorOf(await insertUser(db)),
+      { url: receiver.url, description: null },
+      { allowedHosts: ["127.0.0.1"] },
+    );
+    expect(other.ok).toBe(true);
+  });
+
+  it("coalesce a flood of throttled sign-ins into a bounded number of deliveries, per user and per minute", async () => {
+    receiver = await startReceiver();
+    for (let i = 0; i < 3; i++)
+      await createWebhook(
+        db,
+        actorOf(admin),
+        { url: receiver.url, description: null },
+        { allowedHosts: ["127.0.0.1"] },
+      );
+    const victim = await insertUser(db, { organisationId: admin.organisationId });
+    const start = new Date();
+    // 1,000 refused attempts within one minute from a stranger, for one known address.
+    for (let i = 0; i < 1000; i++)
+      await recordAuditEvent(db, {
+        type: "sign_in.throttled",
+        organisationId: admin.organisationId,
+        targetUserId: victim.id,
+        details: { email: victim.email, limit: "account" },
+        at: new Date(start.getTime() + i * 50),
+      });
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.type, "sign_in.throttled"))).toHaveLength(1000);
+    const queued = await db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.eventType, "sign_in.throttled"));
+    expect(queued).toHaveLength(3); // one per webhook
+    // A minute later, or for another user, one more per webhook.
+    await recordAuditEvent(db, {
+      type: "sign_in.throttled",
+      organisationId: admin.organisationId,
+      targetUserId: admin.id,
+      at: new Date(start.getTime() + 1000),
+    });
+    await recordAuditEvent(db, {
+      type: "sign_in.throttled",
+      organisationId: admin.organisationId,
+      targetUserId: victim.id,
+      at: new Date(start.getTime() + 121_000),
+    });
+    expect(
+      await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "sign_in.throttled")),
+    ).toHaveLength(9);
+    // Events an administrator causes are never coalesced.
+    for (let i = 0; i < 5; i++)
+      await recordAuditEvent(db, {
+        type: "user.disabled",
+        organisationId: admin.organisationId,
+        targetUserId: victim.id,
+      });
+    expect(
+      await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "user.disabled")),
+    ).toHaveLength(15);
+  });
+
+  it("serve every webhook in turn: another organisation's delivery is not starved behind a backlog", async () => {
+    receiver = await startReceiver();
+    for (let i = 0; i < MAX_WEBHOOKS_PER_ORGANISATION; i++)
+      await createWebhook(
+        db,
+        actorOf(admin),
+        { url: receiver.url, description: null },
+        { allowedHosts: ["127.0.0.1"] },
+      );
+    for (let i = 0; i < 15; i++)
+      await recordAuditEvent(db, { type: "user.disabled", organisationId: admin.organisationId, details: { i } });
+    const other = await insertUser(db);
+    const created = await createWebhook(
+      db,
+      actorOf(other),
+      { url: receiver.url, description: null },
+      { allowedHosts: ["127.0.0.1"] },
+    );
+    if (!created.ok) throw new Error(created.problem);
+    const [victimDelivery] = await db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.webhookId, created.id));
+    const backlog = (await db.select().from(webhookDeliveries)).length;
+    expect(backlog).toBeGreaterThan(200);
+    // One pass drains everything due, however many...
+    expect(await deliverDueWebhooks(db, worker())).toBe(backlog);
+    expect(receiver.received).toHaveLength(backlog);
+    // ...and the other organisation's delivery went out in the first round (one delivery per webhook).
+    const order = receiver.received.map((entry) => entry.headers["webhook-id"]);
+    expect(order.indexOf(`msg_${victimDelivery!.id}`)).toBeLessThan(MAX_WEBHOOKS_PER_ORGANISATION + 1);
+  });
+
+  it("disable a webhook after 50 failed deliveries in a row, audited and shown in the list", async () => {
+    const { id } = await addWebhook(Array(MAX_ATTEMPTS).fill(500));
+    const long = new Date(Date.now() - 86_400_000);
+    await db.insert(webhookDeliveries).values(
+      Array.from({ length: FAILURES_BEFORE_DISABLE - 1 }, () => ({
+        webhookId: id,
+        eventType: "user.disabled",
+        payload: "{}",
+        state: "failed" as const,
+        attempts: MAX_ATTEMPTS,
+        nextAttemptAt: long,
+        lastAttemptAt: long,
+        createdAt: long,
+      })),
+    );
+    let clock = new Date();
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await deliverDueWebhooks(
+        db,
+        worker(() => clock),
+      );
+      clock = new Date(clock.getTime() + 48 * 3600_000);
+    }
+    const [disabled] = await db.select().from(auditEvents).where(eq(auditEvents.type, "webhook.disabled"));
+    expect(disabled).toMatchObject({ actorUserId: null, details: { webhookId: id, reason: "consecutive_failures" } });
+    const [summary] = await listWebhooks(db, admin.organisationId);
+    expect(summary).toMatchObject({ enabled: false, disabledAutomatically: true });
+    // An administrator's disable is not the circuit breaker's.
+    await setWebhookEnabled(db, actorOf(admin), id, true);
+    await setWebhookEnabled(db, actorOf(admin), id, false);
+    expect((await listWebhooks(db, admin.organisationId))[0]).toMatchObject({ disabledAutomatically: false });
   });
 
   it("back off about 30 s, 2 min, 10 min, 1 h, 6 h, 24 h", () => {

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 import { runStatement, type Db, type Executor } from "@/db";
 import { timestampValue } from "@/db/portable-sql";
-import { webhookDeliveries, webhooks } from "@/db/schema";
+import { auditEvents, webhookDeliveries, webhooks } from "@/db/schema";
+import { recordAuditEvent } from "@/lib/audit";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { webhookSecretBinding } from "@/lib/keys/bindings";
 import { decryptSecret } from "@/lib/keys/secrets";
@@ -29,8 +30,25 @@ const LEASE_MS = 60_000;
  * this one still sends it.
  */
 export const ATTEMPT_DEADLINE_MS = 15_000;
-/** Deliveries one pass takes at most. */
-const BATCH = 20;
+/** Attempts under way at once in one process (each to a different webhook). */
+const PARALLEL = 4;
+/** Webhooks one round of a pass considers (one delivery each). */
+const ROUND_WEBHOOKS = 1000;
+/** A webhook whose last this-many finished deliveries all failed is disabled (a circuit breaker). */
+export const FAILURES_BEFORE_DISABLE = 50;
+/**
+ * Events a stranger can cause without signing in (a login form in a loop).
+ * Each is still in the audit log, but a webhook gets at most one of a type
+ * per user per COALESCE_MS: a flood cannot fill the queue (review M1).
+ */
+const NOISY_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "sign_in.failed",
+  "sign_in.throttled",
+  "sign_in.refused",
+  "passkey_sign_in.failed",
+  "password_reset.requested",
+]);
+const COALESCE_MS = 60_000;
 
 export type AuditEventForWebhook = {
   id: number;
@@ -60,15 +78,33 @@ export function webhookPayload(event: Omit<AuditEventForWebhook, "organisationId
   });
 }
 
-/** One pending delivery per enabled webhook of the event's organisation, in one INSERT … SELECT (nothing when none). */
+/**
+ * One pending delivery per enabled webhook of the event's organisation, in
+ * one INSERT … SELECT (nothing when none). A noisy event is left out for a
+ * webhook that already has one of its type, for the same user, from the last
+ * minute (OWASP ASVS 5.0 V2.4.1, anti-automation: unauthenticated traffic
+ * must not grow the queue one row per request).
+ */
 export async function enqueueAuditEvent(db: Executor, event: AuditEventForWebhook): Promise<void> {
   const column = (name: string) => sql.identifier(name);
   const at = timestampValue(event.createdAt);
+  const coalesced = NOISY_EVENT_TYPES.has(event.type)
+    ? sql` and not exists (select 1 from ${webhookDeliveries} ${column("d")}
+        join ${auditEvents} ${column("e")} on ${column("e")}.${column("id")} = ${column("d")}.${column("audit_event_id")}
+        where ${column("d")}.${column("webhook_id")} = ${webhooks.id}
+          and ${column("d")}.${column("event_type")} = ${event.type}
+          and ${column("d")}.${column("created_at")} > ${timestampValue(new Date(event.createdAt.getTime() - COALESCE_MS))}
+          and ${
+            event.targetUserId === null
+              ? sql`${column("e")}.${column("target_user_id")} is null`
+              : sql`${column("e")}.${column("target_user_id")} = ${event.targetUserId}`
+          })`
+    : sql``;
   await runStatement(
     db,
     sql`insert into ${webhookDeliveries} (${column("webhook_id")}, ${column("audit_event_id")}, ${column("event_type")}, ${column("payload")}, ${column("state")}, ${column("attempts")}, ${column("next_attempt_at")}, ${column("created_at")})
       select ${webhooks.id}, cast(${event.id} as integer), cast(${event.type} as text), cast(${webhookPayload(event)} as text), 'pending', 0, ${at}, ${at}
-      from ${webhooks} where ${and(eq(webhooks.organisationId, event.organisationId), eq(webhooks.enabled, true))}`,
+      from ${webhooks} where ${and(eq(webhooks.organisationId, event.organisationId), eq(webhooks.enabled, true))}${coalesced}`,
   );
 }
 
@@ -83,23 +119,47 @@ export type WorkerOptions = {
   retryBaseMs: number;
   now?: () => Date;
   resolve?: Resolve;
+  /** Asked between attempts: a pass ends early when the process shuts down. */
+  shouldStop?: () => boolean;
   /** The attempt's deadline (ATTEMPT_DEADLINE_MS unless a test says otherwise). */
   deadlineMs?: number;
 };
 
-/** Takes one delivery if it is still due and unleased: the conditional update is the lock. */
-async function lease(db: Db, id: number, now: Date) {
+/** Due now and held by no worker (or by one whose lease lapsed). */
+const isDue = (now: Date) =>
+  and(
+    eq(webhookDeliveries.state, "pending"),
+    lte(webhookDeliveries.nextAttemptAt, now),
+    or(isNull(webhookDeliveries.leasedUntil), lt(webhookDeliveries.leasedUntil, now)),
+  );
+
+/**
+ * Takes the webhook's oldest due delivery, unless another of its deliveries
+ * is under way: one at a time per webhook, so a slow receiver holds one
+ * worker slot, not all. The conditional update is the lock.
+ */
+async function leaseNextOf(db: Db, webhookId: number, now: Date) {
+  const [next] = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.webhookId, webhookId), isDue(now)))
+    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+    .limit(1);
+  if (!next) return undefined;
+  const inFlight = db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.webhookId, webhookId),
+        eq(webhookDeliveries.state, "pending"),
+        gte(webhookDeliveries.leasedUntil, now),
+      ),
+    );
   const [taken] = await db
     .update(webhookDeliveries)
     .set({ leasedUntil: new Date(now.getTime() + LEASE_MS) })
-    .where(
-      and(
-        eq(webhookDeliveries.id, id),
-        eq(webhookDeliveries.state, "pending"),
-        lte(webhookDeliveries.nextAttemptAt, now),
-        or(isNull(webhookDeliveries.leasedUntil), lt(webhookDeliveries.leasedUntil, now)),
-      ),
-    )
+    .where(and(eq(webhookDeliveries.id, next.id), isDue(now), notExists(inFlight)))
     .returning();
   return taken;
 }
@@ -183,36 +243,84 @@ async function attempt(db: Db, delivery: typeof webhookDeliveries.$inferSelect, 
     })
     // Only while this worker's lease holds: a row another worker has since taken keeps that worker's result.
     .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leasedUntil, delivery.leasedUntil!)));
+  if (!delivered && attempts >= MAX_ATTEMPTS) await disableAfterFailures(db, delivery.webhookId);
 }
 
-/** One pass: sends every due delivery of an enabled webhook that no other worker holds. Returns how many it sent. */
-export async function deliverDueWebhooks(db: Db, options: WorkerOptions): Promise<number> {
-  const now = options.now?.() ?? new Date();
-  const due = await db
-    .select({ id: webhookDeliveries.id })
+/** What the audit log and the webhooks page say when the circuit breaker disabled a webhook. */
+export const AUTO_DISABLED_REASON = "consecutive_failures";
+
+/**
+ * The circuit breaker: when a webhook's last FAILURES_BEFORE_DISABLE finished
+ * deliveries all failed, it is disabled and the audit log says why (no
+ * actor). An administrator enables it again once the receiver works.
+ */
+async function disableAfterFailures(db: Db, webhookId: number): Promise<void> {
+  const recent = await db
+    .select({ state: webhookDeliveries.state })
     .from(webhookDeliveries)
-    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-    .where(
-      and(
-        eq(webhookDeliveries.state, "pending"),
-        lte(webhookDeliveries.nextAttemptAt, now),
-        or(isNull(webhookDeliveries.leasedUntil), lt(webhookDeliveries.leasedUntil, now)),
-        eq(webhooks.enabled, true),
-      ),
-    )
-    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-    .limit(BATCH);
+    .where(and(eq(webhookDeliveries.webhookId, webhookId), inArray(webhookDeliveries.state, ["delivered", "failed"])))
+    .orderBy(desc(webhookDeliveries.lastAttemptAt), desc(webhookDeliveries.id))
+    .limit(FAILURES_BEFORE_DISABLE);
+  if (recent.length < FAILURES_BEFORE_DISABLE || recent.some((row) => row.state !== "failed")) return;
+  const [disabled] = await db
+    .update(webhooks)
+    .set({ enabled: false })
+    .where(and(eq(webhooks.id, webhookId), eq(webhooks.enabled, true)))
+    .returning({ organisationId: webhooks.organisationId, url: webhooks.url });
+  if (!disabled) return; // Already disabled (by an administrator, or another worker just now).
+  await recordAuditEvent(db, {
+    type: "webhook.disabled",
+    organisationId: disabled.organisationId,
+    details: { webhookId, url: disabled.url, reason: AUTO_DISABLED_REASON, failures: FAILURES_BEFORE_DISABLE },
+  });
+}
+
+/** Runs `task` on every item, at most `limit` at once. */
+async function eachAtMost<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * One pass: sends due deliveries until none is left (or `shouldStop`). Each
+ * round gives every webhook with something due one delivery, oldest first,
+ * PARALLEL at a time: a webhook with a backlog of thousands waits its turn
+ * like the others, so no organisation's deliveries starve behind another's
+ * (OWASP ASVS 5.0 V15.4.x: resources shared between tenants are bounded).
+ * Returns how many attempts it made.
+ */
+export async function deliverDueWebhooks(db: Db, options: WorkerOptions): Promise<number> {
   let sent = 0;
-  for (const { id } of due) {
-    try {
-      const taken = await lease(db, id, now);
-      if (!taken) continue;
-      await attempt(db, taken, options);
-      sent++;
-    } catch (error) {
-      // Even recording the attempt failed (the database): the lease lapses, and the pass goes on to the others.
-      console.error(`Twofold: webhook delivery ${id}:`, describeErrorForLog(error));
-    }
+  for (;;) {
+    if (options.shouldStop?.()) break;
+    const now = options.now?.() ?? new Date();
+    const due = await db
+      .select({ webhookId: webhookDeliveries.webhookId })
+      .from(webhookDeliveries)
+      .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+      .where(and(isDue(now), eq(webhooks.enabled, true)))
+      .groupBy(webhookDeliveries.webhookId)
+      .orderBy(sql`min(${webhookDeliveries.nextAttemptAt})`)
+      .limit(ROUND_WEBHOOKS);
+    let taken = 0;
+    await eachAtMost(due, PARALLEL, async ({ webhookId }) => {
+      if (options.shouldStop?.()) return;
+      try {
+        const delivery = await leaseNextOf(db, webhookId, now);
+        if (!delivery) return;
+        taken++;
+        await attempt(db, delivery, options);
+        sent++;
+      } catch (error) {
+        // Even recording the attempt failed (the database): the lease lapses, and the pass goes on to the others.
+        console.error(`Twofold: webhook ${webhookId}:`, describeErrorForLog(error));
+      }
+    });
+    // Nothing taken: what is left is held by other workers or not yet due.
+    if (taken === 0) break;
   }
   return sent;
 }

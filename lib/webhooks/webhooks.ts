@@ -1,7 +1,8 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
-import type { Db } from "@/db";
-import { webhookDeliveries, webhooks } from "@/db/schema";
+import { and, count, desc, eq } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
+import { jsonText } from "@/db/portable-sql";
+import { auditEvents, webhookDeliveries, webhooks } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import type { AuditEventName } from "@/lib/audit-events";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
@@ -9,7 +10,7 @@ import { webhookSecretBinding } from "@/lib/keys/bindings";
 import { encryptSecret } from "@/lib/keys/secrets";
 import type { RequestContext } from "@/lib/request-context";
 import { checkWebhookUrl, type Resolve, type WebhookUrlProblem } from "@/lib/webhooks/address-rule";
-import { retryDeliveryNow, webhookPayload } from "@/lib/webhooks/queue";
+import { AUTO_DISABLED_REASON, retryDeliveryNow, webhookPayload } from "@/lib/webhooks/queue";
 import { generateWebhookSecret } from "@/lib/webhooks/signing";
 
 /*
@@ -26,6 +27,8 @@ export type WebhookSummary = {
   url: string;
   description: string | null;
   enabled: boolean;
+  /** Disabled by the circuit breaker (its last deliveries all failed), not by an administrator. */
+  disabledAutomatically: boolean;
   createdAt: Date;
   lastDelivery: { state: "pending" | "delivered" | "failed"; at: Date } | null;
 };
@@ -73,9 +76,30 @@ export async function listWebhooks(db: Db, organisationId: number): Promise<Webh
         .where(eq(webhookDeliveries.webhookId, row.id))
         .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
         .limit(1);
-      return { ...row, lastDelivery: last ? { state: last.state, at: last.createdAt } : null };
+      return {
+        ...row,
+        disabledAutomatically: !row.enabled && (await wasDisabledAutomatically(db, organisationId, row.id)),
+        lastDelivery: last ? { state: last.state, at: last.createdAt } : null,
+      };
     }),
   );
+}
+
+/** Whether the webhook's latest `webhook.disabled` event was the circuit breaker's. */
+async function wasDisabledAutomatically(db: Db, organisationId: number, webhookId: number): Promise<boolean> {
+  const [latest] = await db
+    .select({ details: auditEvents.details })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.organisationId, organisationId),
+        eq(auditEvents.type, "webhook.disabled"),
+        eq(jsonText(auditEvents.details, "webhookId"), String(webhookId)),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  return latest?.details?.reason === AUTO_DISABLED_REASON;
 }
 
 export async function findWebhook(db: Db, organisationId: number, id: number) {
@@ -112,7 +136,16 @@ export async function deliveryLog(
     .limit(50);
 }
 
-export type CreateResult = { ok: true; id: number; secret: string } | { ok: false; problem: WebhookUrlProblem };
+/** Webhooks one organisation may have: each multiplies every audit event into the queue (review M1). */
+export const MAX_WEBHOOKS_PER_ORGANISATION = 10;
+
+async function countWebhooks(db: Executor, organisationId: number): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(webhooks).where(eq(webhooks.organisationId, organisationId));
+  return row?.n ?? 0;
+}
+
+export type CreateResult =
+  { ok: true; id: number; secret: string } | { ok: false; problem: WebhookUrlProblem | "too-many" };
 
 /** Adds a webhook after checking its URL; the secret is returned this once and stored encrypted, bound to the row. */
 export async function createWebhook(
@@ -121,11 +154,15 @@ export async function createWebhook(
   input: { url: string; description: string | null },
   options: { allowedHosts: readonly string[]; resolve?: Resolve },
 ): Promise<CreateResult> {
+  if ((await countWebhooks(db, actor.organisationId)) >= MAX_WEBHOOKS_PER_ORGANISATION)
+    return { ok: false, problem: "too-many" };
   const checked = await checkWebhookUrl(input.url, options);
   if (!checked.ok) return checked;
   const url = checked.target.url.href;
   const secret = generateWebhookSecret();
   const id = await db.transaction(async (tx) => {
+    // Counted again inside the transaction: two adds at once cannot pass the cap together.
+    if ((await countWebhooks(tx, actor.organisationId)) >= MAX_WEBHOOKS_PER_ORGANISATION) return null;
     // The ciphertext is bound to the row's id, known only once the row exists.
     const [row] = await tx
       .insert(webhooks)
@@ -137,6 +174,7 @@ export async function createWebhook(
       .where(eq(webhooks.id, row!.id));
     return row!.id;
   });
+  if (id === null) return { ok: false, problem: "too-many" };
   await audit(db, actor, "webhook.created", id, url);
   return { ok: true, id, secret };
 }
