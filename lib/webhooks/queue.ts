@@ -18,6 +18,9 @@ import { signedWebhookHeaders } from "@/lib/webhooks/signing";
  * or instances never send one delivery twice at once.
  */
 
+/** The event type of "Send test event": the one delivery with no audit event of its own. */
+export const TEST_EVENT_TYPE = "webhook.test";
+
 /** Attempts before a delivery is given up as failed. */
 export const MAX_ATTEMPTS = 8;
 /** Multiples of the base delay (30 s by default): 30 s, 2 min, 10 min, 1 h, 6 h, 24 h, 24 h. */

@@ -1,16 +1,16 @@
 import "server-only";
 import { and, count, desc, eq } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
-import { jsonText } from "@/db/portable-sql";
-import { auditEvents, webhookDeliveries, webhooks } from "@/db/schema";
+import { webhookDeliveries, webhooks } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import type { AuditEventName } from "@/lib/audit-events";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { webhookSecretBinding } from "@/lib/keys/bindings";
 import { encryptSecret } from "@/lib/keys/secrets";
 import type { RequestContext } from "@/lib/request-context";
+import { latestDisabledEvent } from "@/lib/webhooks/disabled-event";
 import { checkWebhookUrl, type Resolve, type WebhookUrlProblem } from "@/lib/webhooks/address-rule";
-import { AUTO_DISABLED_REASON, retryDeliveryNow, webhookPayload } from "@/lib/webhooks/queue";
+import { AUTO_DISABLED_REASON, retryDeliveryNow, TEST_EVENT_TYPE, webhookPayload } from "@/lib/webhooks/queue";
 import { generateWebhookSecret } from "@/lib/webhooks/signing";
 
 /*
@@ -78,28 +78,13 @@ export async function listWebhooks(db: Db, organisationId: number): Promise<Webh
         .limit(1);
       return {
         ...row,
-        disabledAutomatically: !row.enabled && (await wasDisabledAutomatically(db, organisationId, row.id)),
+        disabledAutomatically:
+          !row.enabled &&
+          (await latestDisabledEvent(db, organisationId, row.id))?.details?.reason === AUTO_DISABLED_REASON,
         lastDelivery: last ? { state: last.state, at: last.createdAt } : null,
       };
     }),
   );
-}
-
-/** Whether the webhook's latest `webhook.disabled` event was the circuit breaker's. */
-async function wasDisabledAutomatically(db: Db, organisationId: number, webhookId: number): Promise<boolean> {
-  const [latest] = await db
-    .select({ details: auditEvents.details })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.organisationId, organisationId),
-        eq(auditEvents.type, "webhook.disabled"),
-        eq(jsonText(auditEvents.details, "webhookId"), String(webhookId)),
-      ),
-    )
-    .orderBy(desc(auditEvents.id))
-    .limit(1);
-  return latest?.details?.reason === AUTO_DISABLED_REASON;
 }
 
 export async function findWebhook(db: Db, organisationId: number, id: number) {
@@ -219,10 +204,10 @@ export async function sendTestEvent(db: Db, actor: WebhookActor, id: number, now
   if (!webhook) return false;
   await db.insert(webhookDeliveries).values({
     webhookId: id,
-    eventType: "webhook.test",
+    eventType: TEST_EVENT_TYPE,
     payload: webhookPayload({
       id: 0,
-      type: "webhook.test",
+      type: TEST_EVENT_TYPE,
       actorUserId: actor.userId,
       targetUserId: null,
       ip: null,
