@@ -421,6 +421,32 @@ describe("webhook deliveries", () => {
     expect((await listWebhooks(db, admin.organisationId))[0]).toMatchObject({ disabledAutomatically: false });
   });
 
+  it("audit a webhook by its id and origin only: the token in its path or query is in no event or payload", async () => {
+    receiver = await startReceiver();
+    const secretUrl = `${receiver.url}/services/T000/B000/XOXB-token?key=sekrit`;
+    const created = await createWebhook(
+      db,
+      actorOf(admin),
+      { url: secretUrl, description: null },
+      { allowedHosts: ["127.0.0.1"] },
+    );
+    if (!created.ok) throw new Error(created.problem);
+    await sendTestEvent(db, actorOf(admin), created.id);
+    await setWebhookEnabled(db, actorOf(admin), created.id, false);
+    await setWebhookEnabled(db, actorOf(admin), created.id, true);
+    const events = await db.select().from(auditEvents);
+    expect(events.map((event) => event.type)).toEqual([
+      "webhook.created",
+      "webhook_test.sent",
+      "webhook.disabled",
+      "webhook.enabled",
+    ]);
+    for (const event of events)
+      expect(event.details).toEqual({ webhookId: created.id, origin: `http://${receiver.host}` });
+    const stored = JSON.stringify([events, await db.select().from(webhookDeliveries)]);
+    expect(stored).not.toMatch(/XOXB|sekrit|services/);
+  });
+
   it("back off about 30 s, 2 min, 10 min, 1 h, 6 h, 24 h", () => {
     const middle = () => 0.5;
     expect([1, 2, 3, 4, 5, 6, 7].map((attempts) => retryDelayMs(attempts, 30_000, middle) / 1000)).toEqual([

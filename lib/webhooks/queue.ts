@@ -249,6 +249,23 @@ async function attempt(db: Db, delivery: typeof webhookDeliveries.$inferSelect, 
   if (!delivered && attempts >= MAX_ATTEMPTS) await disableAfterFailures(db, delivery.webhookId);
 }
 
+/**
+ * What an audit event about a webhook records: its id and the URL's origin
+ * (scheme, host, port). Never the path or query, which often carry the
+ * receiver's token (Slack's …/services/T…/B…/<token>): audit details are
+ * shown to auditors, exported, and streamed to every webhook (review L6;
+ * OWASP ASVS 5.0 V14.2.4, sensitive data kept out of logs).
+ */
+export function webhookAuditDetails(webhookId: number, url: string) {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    origin = "";
+  }
+  return { webhookId, origin };
+}
+
 /** What the audit log and the webhooks page say when the circuit breaker disabled a webhook. */
 export const AUTO_DISABLED_REASON = "consecutive_failures";
 
@@ -274,7 +291,7 @@ async function disableAfterFailures(db: Db, webhookId: number): Promise<void> {
   await recordAuditEvent(db, {
     type: "webhook.disabled",
     organisationId: disabled.organisationId,
-    details: { webhookId, url: disabled.url, reason: AUTO_DISABLED_REASON, failures: FAILURES_BEFORE_DISABLE },
+    details: { ...webhookAuditDetails(webhookId, disabled.url), reason: AUTO_DISABLED_REASON },
   });
 }
 

@@ -10,7 +10,13 @@ import { encryptSecret } from "@/lib/keys/secrets";
 import type { RequestContext } from "@/lib/request-context";
 import { latestDisabledEvent } from "@/lib/webhooks/disabled-event";
 import { checkWebhookUrl, type Resolve, type WebhookUrlProblem } from "@/lib/webhooks/address-rule";
-import { AUTO_DISABLED_REASON, retryDeliveryNow, TEST_EVENT_TYPE, webhookPayload } from "@/lib/webhooks/queue";
+import {
+  AUTO_DISABLED_REASON,
+  retryDeliveryNow,
+  TEST_EVENT_TYPE,
+  webhookAuditDetails,
+  webhookPayload,
+} from "@/lib/webhooks/queue";
 import { generateWebhookSecret } from "@/lib/webhooks/signing";
 
 /*
@@ -52,7 +58,7 @@ async function audit(db: Db, actor: WebhookActor, type: AuditEventName, webhookI
     organisationId: actor.organisationId,
     actorUserId: actor.userId,
     context: actor.context,
-    details: { webhookId, url },
+    details: webhookAuditDetails(webhookId, url),
   });
 }
 
