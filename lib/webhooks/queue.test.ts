@@ -447,6 +447,21 @@ describe("webhook deliveries", () => {
     expect(stored).not.toMatch(/XOXB|sekrit|services/);
   });
 
+  it("refuse a test event for a disabled webhook, and say how many queued deliveries enabling sends", async () => {
+    const { id } = await addWebhook();
+    expect(await setWebhookEnabled(db, actorOf(admin), id, false)).toEqual({ queued: 1 });
+    expect(await sendTestEvent(db, actorOf(admin), id)).toBe("disabled");
+    expect(await sendTestEvent(db, actorOf(await insertUser(db)), id)).toBe("not-found");
+    expect(
+      await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, "webhook.test")),
+    ).toHaveLength(0);
+    // While disabled nothing new is queued; the row from before waits, and enabling sends it.
+    await recordAuditEvent(db, { type: "user.disabled", organisationId: admin.organisationId });
+    expect(await deliverDueWebhooks(db, worker())).toBe(0);
+    expect(await setWebhookEnabled(db, actorOf(admin), id, true)).toEqual({ queued: 1 });
+    expect(await sendTestEvent(db, actorOf(admin), id)).toBe("queued");
+  });
+
   it("back off about 30 s, 2 min, 10 min, 1 h, 6 h, 24 h", () => {
     const middle = () => 0.5;
     expect([1, 2, 3, 4, 5, 6, 7].map((attempts) => retryDelayMs(attempts, 30_000, middle) / 1000)).toEqual([

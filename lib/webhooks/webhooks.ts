@@ -183,15 +183,32 @@ export async function rotateWebhookSecret(db: Db, actor: WebhookActor, id: numbe
   return secret;
 }
 
-export async function setWebhookEnabled(db: Db, actor: WebhookActor, id: number, enabled: boolean): Promise<boolean> {
+/**
+ * Enables or disables one of the organisation's webhooks. While disabled, no
+ * new event is queued for it; what was queued before stays 7 days
+ * (lib/retention/purge.ts) and is sent if it is enabled again within that
+ * time: the result says how many, so the page can tell the administrator.
+ * Null when the webhook is not the organisation's.
+ */
+export async function setWebhookEnabled(
+  db: Db,
+  actor: WebhookActor,
+  id: number,
+  enabled: boolean,
+): Promise<{ queued: number } | null> {
   const [changed] = await db
     .update(webhooks)
     .set({ enabled })
     .where(and(eq(webhooks.id, id), eq(webhooks.organisationId, actor.organisationId)))
     .returning({ url: webhooks.url });
-  if (!changed) return false;
+  if (!changed) return null;
+  // Counted before the audit event, which an enabled webhook hears of too.
+  const [queued] = await db
+    .select({ n: count() })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.state, "pending")));
   await audit(db, actor, enabled ? "webhook.enabled" : "webhook.disabled", id, changed.url);
-  return true;
+  return { queued: queued?.n ?? 0 };
 }
 
 export async function deleteWebhook(db: Db, actor: WebhookActor, id: number): Promise<boolean> {
@@ -204,10 +221,19 @@ export async function deleteWebhook(db: Db, actor: WebhookActor, id: number): Pr
   return true;
 }
 
-/** Queues a `webhook.test` event for one webhook (due now), whether or not it is enabled. */
-export async function sendTestEvent(db: Db, actor: WebhookActor, id: number, now = new Date()): Promise<boolean> {
+/**
+ * Queues a `webhook.test` event for one enabled webhook (due now). A disabled
+ * webhook is refused rather than given a test the worker would never send.
+ */
+export async function sendTestEvent(
+  db: Db,
+  actor: WebhookActor,
+  id: number,
+  now = new Date(),
+): Promise<"queued" | "disabled" | "not-found"> {
   const webhook = await findWebhook(db, actor.organisationId, id);
-  if (!webhook) return false;
+  if (!webhook) return "not-found";
+  if (!webhook.enabled) return "disabled";
   await db.insert(webhookDeliveries).values({
     webhookId: id,
     eventType: TEST_EVENT_TYPE,
@@ -224,7 +250,7 @@ export async function sendTestEvent(db: Db, actor: WebhookActor, id: number, now
     createdAt: now,
   });
   await audit(db, actor, "webhook_test.sent", id, webhook.url);
-  return true;
+  return "queued";
 }
 
 /** "Retry now" on a failed delivery of one of the organisation's webhooks. */
