@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db";
 import { auditEvents, emailLinks, organisations, roles, twoFactorReminders, userRoles, users } from "@/db/schema";
 import { sendGraceReminders } from "@/lib/two-factor/reminders";
 import { insertUser, testDatabase } from "@/test/db";
@@ -15,16 +16,20 @@ vi.mock("@/lib/app-url", () => ({ appUrl: (path: string) => `https://twofold.exa
 const DAY = 24 * 60 * 60 * 1000;
 const now = new Date(Date.UTC(2026, 10, 29, 9, 0));
 
+/** Acme: 10 grace days, reminders 3 days before the deadline, codes not allowed. */
+async function remindingOrganisation(db: Db): Promise<number> {
+  const [row] = await db
+    .insert(organisations)
+    .values({ name: "Acme", allowCode: false, twoFactorGraceDays: 10, reminderDaysBeforeDeadline: 3 })
+    .returning();
+  return row!.id;
+}
+
 describe("grace period reminders", () => {
   it("emails each person whose deadline is within N days once a UTC day, in their time zone, and audits it", async () => {
     sent.length = 0;
     const db = testDatabase();
-    const organisationId = (
-      await db
-        .insert(organisations)
-        .values({ name: "Acme", allowCode: false, twoFactorGraceDays: 10, reminderDaysBeforeDeadline: 3 })
-        .returning()
-    )[0]!.id;
+    const organisationId = await remindingOrganisation(db);
     // Deadline in 2 days: reminded. In 5 days: not yet. Past: not reminded (sent to setup instead).
     const soon = await insertUser(db, {
       organisationId,
@@ -81,12 +86,7 @@ describe("grace period reminders", () => {
   it("skips a pending invitation, and tells a phishing-resistant-only person to use a passkey, not an app", async () => {
     sent.length = 0;
     const db = testDatabase();
-    const organisationId = (
-      await db
-        .insert(organisations)
-        .values({ name: "Acme", allowCode: false, twoFactorGraceDays: 10, reminderDaysBeforeDeadline: 3 })
-        .returning()
-    )[0]!.id;
+    const organisationId = await remindingOrganisation(db);
     const due = {
       organisationId,
       twoFactorRequirement: "required" as const,

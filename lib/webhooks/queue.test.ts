@@ -12,6 +12,7 @@ import {
   MAX_ATTEMPTS,
   retryDelayMs,
 } from "@/lib/webhooks/queue";
+import type { Resolve } from "@/lib/webhooks/address-rule";
 import { DEADLINE_TEXT } from "@/lib/webhooks/post";
 import { verifyWebhookSignature } from "@/lib/webhooks/signing";
 import {
@@ -71,7 +72,32 @@ async function addWebhook(statuses: number[] = []) {
   return created;
 }
 
+/** A webhook to the receiver under a host name (allow-listed), resolved by `resolve`; returns the allow-list. */
+async function addNamedWebhook(name: string, resolve: Resolve) {
+  const port = receiver.host.split(":")[1];
+  const allowedHosts = [`${name}:${port}`];
+  await createWebhook(
+    db,
+    actorOf(admin),
+    { url: `http://${name}:${port}/hook`, description: null },
+    { allowedHosts, resolve },
+  );
+  return allowedHosts;
+}
+
 const worker = (now?: () => Date) => ({ allowedHosts: ["127.0.0.1"], retryBaseMs: 30_000, now });
+
+/** MAX_ATTEMPTS passes, two days apart: every backoff has passed before the next. */
+async function runEveryAttempt() {
+  let clock = new Date(Date.now() + 1000);
+  for (let i = 0; i < MAX_ATTEMPTS; i++) {
+    await deliverDueWebhooks(
+      db,
+      worker(() => clock),
+    );
+    clock = new Date(clock.getTime() + 48 * 3600_000);
+  }
+}
 
 describe("webhook deliveries", () => {
   it("queue one delivery per enabled webhook of the event's organisation, with the event and no secrets", async () => {
@@ -150,14 +176,7 @@ describe("webhook deliveries", () => {
 
   it("give up as failed after the last attempt, and 'Retry now' gives one more", async () => {
     await addWebhook(Array(MAX_ATTEMPTS).fill(503));
-    let clock = new Date();
-    for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      await deliverDueWebhooks(
-        db,
-        worker(() => clock),
-      );
-      clock = new Date(clock.getTime() + 48 * 3600_000);
-    }
+    await runEveryAttempt();
     const [row] = await db.select().from(webhookDeliveries);
     expect(row).toMatchObject({ state: "failed", attempts: MAX_ATTEMPTS, lastError: "HTTP 503" });
     expect(await retryDelivery(db, actorOf(await insertUser(db)), row!.id)).toBe(false);
@@ -202,14 +221,7 @@ describe("webhook deliveries", () => {
     );
     if (!good.ok) throw new Error(good.problem);
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    let clock = new Date(Date.now() + 1000);
-    for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      await deliverDueWebhooks(
-        db,
-        worker(() => clock),
-      );
-      clock = new Date(clock.getTime() + 48 * 3600_000);
-    }
+    await runEveryAttempt();
     errors.mockRestore();
     const rows = await db.select().from(webhookDeliveries).orderBy(webhookDeliveries.id);
     // The broken webhook's row was first in the queue; the other organisation's webhook got its message anyway.
@@ -221,7 +233,6 @@ describe("webhook deliveries", () => {
 
   it("keep another worker's result when this worker's lease was taken over mid-attempt", async () => {
     receiver = await startReceiver();
-    const port = receiver.host.split(":")[1];
     let takeOver = false;
     const resolve = async () => {
       if (takeOver)
@@ -232,13 +243,7 @@ describe("webhook deliveries", () => {
           .where(eq(webhookDeliveries.eventType, "webhook.created"));
       return [{ address: "127.0.0.1", family: 4 as const }];
     };
-    const allowedHosts = [`hook.test:${port}`];
-    await createWebhook(
-      db,
-      actorOf(admin),
-      { url: `http://hook.test:${port}/hook`, description: null },
-      { allowedHosts, resolve },
-    );
+    const allowedHosts = await addNamedWebhook("hook.test", resolve);
     takeOver = true;
     await deliverDueWebhooks(db, { allowedHosts, retryBaseMs: 30_000, resolve });
     const [row] = await db.select().from(webhookDeliveries);
@@ -249,17 +254,10 @@ describe("webhook deliveries", () => {
 
   it("bound the whole attempt, name lookup and response together, by its deadline", async () => {
     receiver = await startReceiver();
-    const port = receiver.host.split(":")[1];
     let hang = false;
     const resolve = (): Promise<{ address: string; family: 4 }[]> =>
       hang ? new Promise(() => undefined) : Promise.resolve([{ address: "127.0.0.1", family: 4 }]);
-    const allowedHosts = [`slow.test:${port}`];
-    await createWebhook(
-      db,
-      actorOf(admin),
-      { url: `http://slow.test:${port}/hook`, description: null },
-      { allowedHosts, resolve },
-    );
+    const allowedHosts = await addNamedWebhook("slow.test", resolve);
     hang = true;
     const started = Date.now();
     await deliverDueWebhooks(db, { allowedHosts, retryBaseMs: 30_000, resolve, deadlineMs: 200 });
@@ -403,14 +401,7 @@ describe("webhook deliveries", () => {
         createdAt: long,
       })),
     );
-    let clock = new Date();
-    for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      await deliverDueWebhooks(
-        db,
-        worker(() => clock),
-      );
-      clock = new Date(clock.getTime() + 48 * 3600_000);
-    }
+    await runEveryAttempt();
     const [disabled] = await db.select().from(auditEvents).where(eq(auditEvents.type, "webhook.disabled"));
     expect(disabled).toMatchObject({ actorUserId: null, details: { webhookId: id, reason: "consecutive_failures" } });
     const [summary] = await listWebhooks(db, admin.organisationId);
