@@ -3,12 +3,15 @@ import { csvCell, csvRow, csvStream } from "@/lib/csv";
 
 describe("CSV cells", () => {
   it.each([
-    ["Alice", "Alice"],
+    ["Alice", '"Alice"'],
     ['=HYPERLINK("http://evil")', '"\'=HYPERLINK(""http://evil"")"'],
-    ["+1 555", "'+1 555"],
-    ["-2+3", "'-2+3"],
-    ["@SUM(A1)", "'@SUM(A1)"],
-    ["\tTabbed", "'\tTabbed"],
+    ["+1 555", '"\'+1 555"'],
+    ["-2+3", '"\'-2+3"'],
+    ["@SUM(A1)", '"\'@SUM(A1)"'],
+    ["\tTabbed", '"\'\tTabbed"'],
+    // A ";" or tab separator (de, fr, nl locales) cannot split a quoted cell into one that starts a formula.
+    ["x;=1+cmd|' /C calc'!A0", "\"x;=1+cmd|' /C calc'!A0\""],
+    ["Mozilla/5.0\t=cmd", '"Mozilla/5.0\t=cmd"'],
     ["\rReturn", '"\'\rReturn"'],
     ["a,b", '"a,b"'],
     ['say "hi"', '"say ""hi"""'],
@@ -19,7 +22,7 @@ describe("CSV cells", () => {
   });
 
   it("writes numbers, booleans and empty values as they are", () => {
-    expect(csvRow([-5, true, null, undefined, "x"])).toBe("-5,true,,,x\r\n");
+    expect(csvRow([-5, true, null, undefined, "x"])).toBe('-5,true,,,"x"\r\n');
   });
 });
 
@@ -35,12 +38,12 @@ describe("CSV streaming", () => {
     const reader = csvStream(["name"], batches()).getReader();
     const decoder = new TextDecoder();
     const first = await reader.read();
-    expect(decoder.decode(first.value)).toBe("name\r\n");
+    expect(decoder.decode(first.value)).toBe('"name"\r\n');
     const second = await reader.read();
-    expect(decoder.decode(second.value)).toBe("row 1\r\n");
+    expect(decoder.decode(second.value)).toBe('"row 1"\r\n');
     expect(batchesRead).toBe(1);
-    expect(decoder.decode((await reader.read()).value)).toBe("row 2\r\n");
-    expect(decoder.decode((await reader.read()).value)).toBe("row 3\r\n");
+    expect(decoder.decode((await reader.read()).value)).toBe('"row 2"\r\n');
+    expect(decoder.decode((await reader.read()).value)).toBe('"row 3"\r\n');
     expect(batchesRead).toBe(3);
     expect((await reader.read()).done).toBe(true);
   });

@@ -3,16 +3,19 @@
  * cell a spreadsheet would read as a formula (starting with = + - @, a tab or
  * a carriage return) gets a leading apostrophe, so "=HYPERLINK(…)" in
  * someone's name stays text (OWASP "CSV Injection"; ASVS 5.0 V1.2.10).
+ * Every text cell is quoted, not only those holding a comma: a spreadsheet
+ * set to a locale whose separator is ";" (de, fr, nl) or reading tabs would
+ * otherwise split `x;=1+cmd|…` into a second cell that starts a formula.
  */
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** One cell: neutralised if it could start a formula, quoted when it holds a quote, comma or line break. */
+/** One cell: text is neutralised if it could start a formula, and always quoted; numbers and booleans as they are. */
 export function csvCell(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  let text = String(value);
-  if (typeof value === "string" && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (value === null || value === undefined || value === "") return "";
+  if (typeof value !== "string") return String(value);
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return `"${text.replaceAll('"', '""')}"`;
 }
 
 export function csvRow(cells: Array<string | number | boolean | null | undefined>): string {

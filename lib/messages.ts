@@ -174,12 +174,20 @@ export const webhookMessages = {
     "private-address":
       "This address is inside a private network or this server, so Twofold will not send to it. Use a public https URL, or ask the operator to add the host to WEBHOOK_ALLOWED_HOSTS.",
     unresolvable: "This host name cannot be found. Check the URL.",
+    "too-many":
+      "This organisation already has 10 webhooks, the most it may have. Delete one you no longer use, or send several kinds of events to one receiver.",
   },
   notFound: "That webhook does not exist.",
   created: "Webhook added. Copy its signing secret now: it will not be shown again.",
   rotated: "New signing secret made; the old one no longer signs. Copy it now: it will not be shown again.",
-  enabled: "Webhook enabled.",
-  disabled: "Webhook disabled: events are kept in its queue until it is enabled.",
+  enabled: (queued: number) =>
+    queued === 0
+      ? "Webhook enabled."
+      : `Webhook enabled. ${queued === 1 ? "The delivery" : `The ${queued} deliveries`} queued before it was disabled will be sent now.`,
+  disabled:
+    "Webhook disabled: no new events are queued for it. Deliveries already queued are kept 7 days and sent if you enable it again within that time.",
+  testDisabled: "This webhook is disabled, so a test event would not be sent. Enable it first.",
+  disabledAutomatically: "Disabled automatically: its last 50 deliveries all failed. Fix the receiver, then enable it.",
   deleted: "Webhook deleted.",
   confirmDelete: "Tick the box to confirm.",
   testQueued: "Test event queued: it is sent within a few seconds. Reload the delivery log to see it.",

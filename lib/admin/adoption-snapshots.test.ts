@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { adoptionSnapshots } from "@/db/schema";
+import { adoptionOf } from "@/lib/admin/adoption";
 import { adoptionHistory, recordAdoptionSnapshots } from "@/lib/admin/adoption-snapshots";
 import { insertUser, testDatabase } from "@/test/db";
 
@@ -22,5 +23,20 @@ describe("daily adoption snapshots", () => {
       ["2026-11-28", 3, 2, 1],
     ]);
     expect((await adoptionHistory(db, other.organisationId, day1)).map(({ day }) => day)).toEqual(["2026-11-27"]);
+  });
+
+  it("works out adoption only for organisations still lacking today's snapshot", async () => {
+    const db = testDatabase();
+    const first = await insertUser(db);
+    const second = await insertUser(db);
+    const morning = new Date(Date.UTC(2026, 10, 27, 1, 0));
+    const computed = vi.fn(adoptionOf);
+    await db.insert(adoptionSnapshots).values({ organisationId: first.organisationId, day: "2026-11-27", counts: {} });
+    expect(await recordAdoptionSnapshots(db, morning, computed)).toBe(1);
+    expect(computed.mock.calls.map(([, organisationId]) => organisationId)).toEqual([second.organisationId]);
+    // The other 23 runs of the day compute nothing.
+    computed.mockClear();
+    expect(await recordAdoptionSnapshots(db, new Date(Date.UTC(2026, 10, 27, 2, 0)), computed)).toBe(0);
+    expect(computed).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gte, lte, notExists } from "drizzle-orm";
 import type { Db } from "@/db";
 import { adoptionSnapshots, organisations } from "@/db/schema";
 import { adoptionCounts, adoptionOf } from "@/lib/admin/adoption";
@@ -13,14 +13,25 @@ export function utcDay(date: Date): string {
 
 /**
  * Records today's adoption counts of every organisation, once per day: a
- * second run the same day (another instance, a restart) inserts nothing.
+ * second run the same day (another instance, a restart) computes and
+ * inserts nothing (two racing runs both may compute; one row is kept).
  * Returns how many snapshots it recorded.
  */
-export async function recordAdoptionSnapshots(db: Db, now = new Date()): Promise<number> {
+export async function recordAdoptionSnapshots(db: Db, now = new Date(), adoption = adoptionOf): Promise<number> {
   const day = utcDay(now);
   let recorded = 0;
-  for (const { id } of await db.select({ id: organisations.id }).from(organisations).orderBy(asc(organisations.id))) {
-    const counts = adoptionCounts(await adoptionOf(db, id, now));
+  // Only organisations without today's snapshot: the adoption aggregate is not worked out 23 times a day for nothing.
+  const hasToday = db
+    .select({ id: adoptionSnapshots.id })
+    .from(adoptionSnapshots)
+    .where(and(eq(adoptionSnapshots.organisationId, organisations.id), eq(adoptionSnapshots.day, day)));
+  const lacking = await db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(notExists(hasToday))
+    .orderBy(asc(organisations.id));
+  for (const { id } of lacking) {
+    const counts = adoptionCounts(await adoption(db, id, now));
     const inserted = await db
       .insert(adoptionSnapshots)
       .values({ organisationId: id, day, counts })

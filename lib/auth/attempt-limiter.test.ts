@@ -1,8 +1,11 @@
 import { and, count, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db, SqliteDb } from "@/db";
+import type pg from "pg";
+import { KEY_LOCK_TIMEOUT_MS } from "@/db/keyed-transaction";
 import {
   beginAttempt,
+  BUSY_RETRY_MS,
   FAILURE_LIMIT,
   FAILURE_WINDOW_MS,
   forgiveAttempt,
@@ -13,7 +16,7 @@ import {
 import { inMinutes as waitText, minutesUntil } from "@/lib/messages";
 import { ADDRESS_FAILURE_LIMIT, DEFAULT_FAILURE_LIMITS, passwordLimitKeys } from "@/lib/auth/password-sign-in";
 import { signInFailures } from "@/db/schema";
-import { testDatabase } from "@/test/db";
+import { onPostgres, testDatabase } from "@/test/db";
 
 const start = new Date("2026-01-01T12:00:00Z");
 const at = (ms: number) => new Date(start.getTime() + ms);
@@ -223,4 +226,35 @@ describe("password attempt limits", () => {
   ])("says a wait of %i ms as “%s”", (ms, text) => {
     expect(waitText(at(ms), start)).toBe(text);
   });
+});
+
+describe("a flood holding one key's lock (PostgreSQL)", () => {
+  it.skipIf(!onPostgres)(
+    "answers a waiter that cannot get the lock in time as throttled, not with an error",
+    async () => {
+      const db = testDatabase();
+      const key: LimitKey = { scope: "account", key: "ceo@victim.example" };
+      expect((await beginAttempt(db, [key], start)).allowed).toBe(true);
+      // Another request holds the key's lock (a long transaction, or the head of a flood's queue).
+      const holder = await (db.$client as unknown as pg.Pool).connect();
+      try {
+        await holder.query("begin");
+        await holder.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [
+          "sign_in_failures account ceo@victim.example",
+        ]);
+        const began = Date.now();
+        const attempt = await beginAttempt(db, [key], start);
+        expect(Date.now() - began).toBeLessThan(KEY_LOCK_TIMEOUT_MS + 3_000);
+        expect(attempt).toEqual({ allowed: false, retryAt: at(BUSY_RETRY_MS), limitedBy: "account" });
+        // Taking back a success's failures does not fail either: they stay counted.
+        await expect(forgiveAttempt(db, { failureIds: [] }, [key])).resolves.toBeUndefined();
+      } finally {
+        await holder.query("rollback");
+        holder.release();
+      }
+      // Once the holder is done, the key works again.
+      expect((await beginAttempt(db, [key], start)).allowed).toBe(true);
+    },
+    20_000,
+  );
 });

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gt, inArray, lte, or } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { signInFailures, type SignInFailureScope } from "@/db/schema";
-import { transactionOnKeys } from "@/db/keyed-transaction";
+import { KeysBusyError, transactionOnKeys } from "@/db/keyed-transaction";
 
 /** By default ten failures within fifteen minutes lock a key; organisations may set their own (within bounds). */
 export const FAILURE_LIMIT = 10;
@@ -102,6 +102,20 @@ export type Attempt =
  * attempt takes its failure back with `forgiveAttempt`.
  */
 export async function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): Promise<Attempt> {
+  try {
+    return await checkAndReserve(db, keys, now);
+  } catch (error) {
+    // Others hold these keys for longer than the lock timeout: a flood on them. Refused as throttled, not a 500.
+    if (error instanceof KeysBusyError && keys[0])
+      return { allowed: false, retryAt: new Date(now.getTime() + BUSY_RETRY_MS), limitedBy: keys[0].scope };
+    throw error;
+  }
+}
+
+/** When the keys are busy (PostgreSQL's lock timeout), the attempt is refused and may be tried again this much later. */
+export const BUSY_RETRY_MS = 5_000;
+
+async function checkAndReserve(db: Db, keys: LimitKey[], now: Date): Promise<Attempt> {
   return await transactionOnKeys(db, keys.map(lockName), async (tx) => {
     let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
     for (const key of keys) {
@@ -135,15 +149,22 @@ function lockName({ scope, key }: LimitKey): string {
 /** Takes back a successful attempt's provisional failures, and wipes the earlier failures of `clear`. */
 export async function forgiveAttempt(db: Db, attempt: { failureIds: number[] }, clear: LimitKey[] = []): Promise<void> {
   // Deleting decides nothing, so it needs no SERIALIZABLE check; the keys it wipes wait for their attempts in progress.
-  await transactionOnKeys(db, clear.map(lockName), async (tx) => {
-    if (attempt.failureIds.length)
-      await tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.failureIds));
-    if (clear.length) {
-      await tx
-        .delete(signInFailures)
-        .where(or(...clear.map(({ scope, key }) => and(eq(signInFailures.scope, scope), eq(signInFailures.key, key)))));
-    }
-  });
+  try {
+    await transactionOnKeys(db, clear.map(lockName), async (tx) => {
+      if (attempt.failureIds.length)
+        await tx.delete(signInFailures).where(inArray(signInFailures.id, attempt.failureIds));
+      if (clear.length) {
+        await tx
+          .delete(signInFailures)
+          .where(
+            or(...clear.map(({ scope, key }) => and(eq(signInFailures.scope, scope), eq(signInFailures.key, key)))),
+          );
+      }
+    });
+  } catch (error) {
+    // The keys are busy: the success stands, and its failures stay counted (erring towards the limit).
+    if (!(error instanceof KeysBusyError)) throw error;
+  }
 }
 
 // The words of a wait live in lib/messages.ts; these names stay until app/ imports them from there.

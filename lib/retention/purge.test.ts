@@ -14,6 +14,8 @@ import {
   signInFailures,
   trustedBrowsers,
   users,
+  webhookDeliveries,
+  webhooks,
 } from "@/db/schema";
 import { ACCOUNT_FAILURE_WINDOW_MS, ADDRESS_FAILURE_WINDOW_MS } from "@/lib/auth/password-sign-in";
 import { FAILURE_WINDOW_MS } from "@/lib/auth/attempt-limiter";
@@ -37,8 +39,11 @@ import {
   AUDIT_RETENTION_SHORTENING_DELAY_DAYS,
   purgeOldOutboxMessages,
   purgeSignInFailures,
+  purgeWebhookDeliveries,
   SIGN_IN_FAILURE_KEEP_MS,
+  WEBHOOK_DELIVERY_KEEP_MS,
 } from "@/lib/retention/purge";
+import { AUDIT_RETENTION_BOUNDS } from "@/lib/organisations/audit-retention-bounds";
 import { SIGN_IN_SETUP_LINK_LIMITS } from "@/lib/two-factor/required-setup/email-setup-link";
 import { SEND_WINDOW_MS, SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/sent-codes/codes";
 import { insertUser, testDatabase } from "@/test/db";
@@ -317,6 +322,78 @@ describe("purgeOldAuditEvents after the retention was shortened", () => {
   });
 });
 
+describe("purgeWebhookDeliveries", () => {
+  const hook = async (enabled = true) =>
+    (
+      await db
+        .insert(webhooks)
+        .values({ organisationId: user.organisationId, url: "https://siem.example/h", secretEncrypted: "x", enabled })
+        .returning()
+    )[0]!.id;
+  const delivery = async (
+    webhookId: number,
+    label: string,
+    state: "pending" | "delivered" | "failed",
+    createdAt: Date,
+    auditEventId: number | null = null,
+    eventType = "webhook.test",
+  ) =>
+    await db
+      .insert(webhookDeliveries)
+      .values({ webhookId, auditEventId, eventType, payload: label, state, nextAttemptAt: createdAt, createdAt });
+  const payloadsLeft = async () => left(await db.select().from(webhookDeliveries), (row) => row.payload);
+
+  it("keeps a finished delivery 30 days, within every audit retention", async () => {
+    expect(WEBHOOK_DELIVERY_KEEP_MS).toBeLessThanOrEqual(AUDIT_RETENTION_BOUNDS.min * DAY);
+    const id = await hook();
+    await delivery(id, "delivered 31 days", "delivered", ago(31 * DAY));
+    await delivery(id, "failed 31 days", "failed", ago(31 * DAY));
+    await delivery(id, "pending 31 days", "pending", ago(31 * DAY));
+    await delivery(id, "delivered 29 days", "delivered", ago(29 * DAY));
+    expect(await purgeWebhookDeliveries(db, now)).toBe(2);
+    expect(await payloadsLeft()).toEqual(["delivered 29 days", "pending 31 days"]);
+  });
+
+  it("deletes the deliveries of an audit event the same run purges, whatever their state", async () => {
+    const id = await hook();
+    const [old] = await db
+      .insert(auditEvents)
+      .values({ type: "user.disabled", organisationId: user.organisationId, createdAt: ago(400 * DAY) })
+      .returning();
+    const [recent] = await db
+      .insert(auditEvents)
+      .values({ type: "user.disabled", organisationId: user.organisationId, createdAt: ago(DAY) })
+      .returning();
+    await delivery(id, "of the purged event", "pending", ago(DAY), old!.id, "user.disabled");
+    await delivery(id, "of a kept event", "pending", ago(DAY), recent!.id, "user.disabled");
+    await delivery(id, "a test event", "failed", ago(DAY));
+    expect(await purgeExpiredData(db, now)).toMatchObject({ auditEvents: 1, webhookDeliveries: 1 });
+    expect(await payloadsLeft()).toEqual(["a test event", "of a kept event"]);
+  });
+
+  it("drops the queue of a webhook disabled more than 7 days ago, not of one disabled lately", async () => {
+    const disabledLong = await hook(false);
+    const disabledLately = await hook(false);
+    const disabledUnknown = await hook(false);
+    const disabledAt = async (webhookId: number, at: Date) =>
+      await db.insert(auditEvents).values({
+        type: "webhook.disabled",
+        organisationId: user.organisationId,
+        details: { webhookId, url: "https://siem.example" },
+        createdAt: at,
+      });
+    await disabledAt(disabledLong, ago(8 * DAY));
+    await disabledAt(disabledLately, ago(10 * DAY));
+    await disabledAt(disabledLately, ago(6 * DAY)); // enabled and disabled again since
+    await delivery(disabledLong, "disabled 8 days", "pending", ago(9 * DAY));
+    await delivery(disabledLong, "disabled 8 days, delivered", "delivered", ago(9 * DAY));
+    await delivery(disabledLately, "disabled 6 days", "pending", ago(9 * DAY));
+    await delivery(disabledUnknown, "disabled long ago", "pending", ago(DAY));
+    expect(await purgeWebhookDeliveries(db, now)).toBe(2);
+    expect(await payloadsLeft()).toEqual(["disabled 6 days", "disabled 8 days, delivered"]);
+  });
+});
+
 describe("purgeExpiredData", () => {
   it("counts every kind, and a second run at the same moment removes nothing more", async () => {
     await db
@@ -338,6 +415,7 @@ describe("purgeExpiredData", () => {
       recoveryRequests: 0,
       outbox: 1,
       auditEvents: 1,
+      webhookDeliveries: 0,
     });
     expect(formatPurgeCounts(first)).toBe("sessions 1, outbox 1, auditEvents 1");
     expect(formatPurgeCounts(await purgeExpiredData(db, now))).toBe("nothing");

@@ -1,6 +1,6 @@
 import { runStatement, type Db } from "@/db";
 import { AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit-retention-bounds";
-import { and, eq, gte, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import {
   auditEvents,
@@ -14,12 +14,16 @@ import {
   recoveryRequests,
   signInFailures,
   trustedBrowsers,
+  webhookDeliveries,
+  webhooks,
 } from "@/db/schema";
 import { KNOWN_BROWSER_LIFETIME_MS } from "@/lib/auth/known-browsers";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { noticeExpiredRequests } from "@/lib/recovery/requests";
 import { SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/sent-codes/codes";
 import { physicalRowId } from "@/db/portable-sql";
+import { latestDisabledEvent } from "@/lib/webhooks/disabled-event";
+import { TEST_EVENT_TYPE } from "@/lib/webhooks/queue";
 
 /*
  * What Twofold keeps, and for how long (OWASP ASVS 5.0 14.2.7: sensitive
@@ -161,6 +165,53 @@ export async function purgeOldOutboxMessages(db: Db, now: Date): Promise<number>
   return await deleteInBatches(db, outbox, lte(outbox.createdAt, before(now, OUTBOX_KEEP_MS)));
 }
 
+/**
+ * A finished (delivered or failed) delivery keeps its log line and payload
+ * (emails, addresses) 30 days: shorter than any organisation's audit
+ * retention (at least AUDIT_RETENTION_BOUNDS.min, 90 days; purge.test.ts
+ * checks), so a payload never outlives its event (OWASP ASVS 5.0 14.2.7).
+ */
+export const WEBHOOK_DELIVERY_KEEP_MS = 30 * DAY_MS;
+/** A disabled webhook's queue is dropped once it has been disabled this long. */
+export const DISABLED_WEBHOOK_QUEUE_KEEP_MS = 7 * DAY_MS;
+
+/**
+ * Webhook deliveries: finished ones after 30 days; any whose audit event has
+ * been purged (run after purgeOldAuditEvents: the foreign key leaves the
+ * delivery with no event, and only "Send test event" rows have none of their
+ * own); and the pending ones of a webhook disabled more than 7 days ago (or
+ * so long ago that the audit log no longer says when).
+ */
+export async function purgeWebhookDeliveries(db: Db, now: Date): Promise<number> {
+  let total = await deleteInBatches(
+    db,
+    webhookDeliveries,
+    and(
+      inArray(webhookDeliveries.state, ["delivered", "failed"]),
+      lte(webhookDeliveries.createdAt, before(now, WEBHOOK_DELIVERY_KEEP_MS)),
+    ),
+  );
+  total += await deleteInBatches(
+    db,
+    webhookDeliveries,
+    and(isNull(webhookDeliveries.auditEventId), ne(webhookDeliveries.eventType, TEST_EVENT_TYPE)),
+  );
+  const disabled = await db
+    .select({ id: webhooks.id, organisationId: webhooks.organisationId })
+    .from(webhooks)
+    .where(eq(webhooks.enabled, false));
+  for (const webhook of disabled) {
+    const since = (await latestDisabledEvent(db, webhook.organisationId, webhook.id))?.createdAt;
+    if (since && since > before(now, DISABLED_WEBHOOK_QUEUE_KEEP_MS)) continue;
+    total += await deleteInBatches(
+      db,
+      webhookDeliveries,
+      and(eq(webhookDeliveries.webhookId, webhook.id), eq(webhookDeliveries.state, "pending")),
+    );
+  }
+  return total;
+}
+
 // The settings form in the browser says how long the delay is, so it lives beside the bounds.
 export { AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit-retention-bounds";
 
@@ -229,6 +280,7 @@ export type PurgeCounts = {
   recoveryRequests: number;
   outbox: number;
   auditEvents: number;
+  webhookDeliveries: number;
 };
 
 /** Runs every purge at `now`; returns how many rows of each kind went. */
@@ -244,6 +296,8 @@ export async function purgeExpiredData(db: Db, now: Date): Promise<PurgeCounts> 
     recoveryRequests: await purgeClosedRecoveryRequests(db, now),
     outbox: await purgeOldOutboxMessages(db, now),
     auditEvents: await purgeOldAuditEvents(db, now),
+    // After the audit events: deliveries of the events just purged go in the same run.
+    webhookDeliveries: await purgeWebhookDeliveries(db, now),
   };
 }
 

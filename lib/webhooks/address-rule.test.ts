@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { checkWebhookUrl, isPublicAddress, type Resolve } from "@/lib/webhooks/address-rule";
+import { describe, expect, it, vi } from "vitest";
+import { checkWebhookUrl, isPublicAddress, resolveThrough, type Resolve } from "@/lib/webhooks/address-rule";
 
 describe("webhook address rule", () => {
   it.each([
@@ -76,6 +76,65 @@ describe("webhook address rule", () => {
     expect(await checkWebhookUrl("http://127.0.0.1:9090/", { allowedHosts: ["127.0.0.1:8080"] })).toEqual({
       ok: false,
       problem: "not-https",
+    });
+  });
+
+  describe("lookups through c-ares (offline: the resolver is a stand-in)", () => {
+    const notFound = () => Promise.reject(Object.assign(new Error("queryA ENOTFOUND"), { code: "ENOTFOUND" }));
+    const queries = (v4: string[] | null, v6: string[] | null) => ({
+      resolve4: vi.fn(() => (v4 ? Promise.resolve(v4) : notFound())),
+      resolve6: vi.fn(() => (v6 ? Promise.resolve(v6) : notFound())),
+    });
+    const hostsFile = vi.fn<Resolve>(async () => [{ address: "10.0.0.9", family: 4 }]);
+
+    it("asks for A and AAAA records and checks every address of both", async () => {
+      const both = queries(["93.184.215.14"], ["2606:4700:4700::1111"]);
+      const check = await checkWebhookUrl("https://siem.example/hook", {
+        allowedHosts: [],
+        resolve: resolveThrough(both as never, hostsFile),
+      });
+      expect(check).toMatchObject({ ok: true, target: { address: { address: "93.184.215.14", family: 4 } } });
+      expect(both.resolve4).toHaveBeenCalledWith("siem.example");
+      expect(both.resolve6).toHaveBeenCalledWith("siem.example");
+      // A private AAAA beside a public A is refused.
+      const mixed = resolveThrough(queries(["93.184.215.14"], ["fd00::1"]) as never, hostsFile);
+      expect(await checkWebhookUrl("https://siem.example/", { allowedHosts: [], resolve: mixed })).toEqual({
+        ok: false,
+        problem: "private-address",
+      });
+      // An IPv6-only host works.
+      const v6Only = resolveThrough(queries(null, ["2606:4700:4700::1111"]) as never, hostsFile);
+      expect(await checkWebhookUrl("https://siem.example/", { allowedHosts: [], resolve: v6Only })).toMatchObject({
+        ok: true,
+        target: { address: { family: 6 } },
+      });
+    });
+
+    it("does not fall back to the system lookup, except for an allow-listed host", async () => {
+      const nothing = resolveThrough(queries(null, null) as never, hostsFile);
+      expect(await checkWebhookUrl("https://siem.example/", { allowedHosts: [], resolve: nothing })).toEqual({
+        ok: false,
+        problem: "unresolvable",
+      });
+      expect(hostsFile).not.toHaveBeenCalled();
+      expect(
+        await checkWebhookUrl("http://receiver.internal/", { allowedHosts: ["receiver.internal"], resolve: nothing }),
+      ).toMatchObject({ ok: true, target: { address: { address: "10.0.0.9" } } });
+      expect(hostsFile).toHaveBeenCalledWith("receiver.internal");
+    });
+
+    it("gives up on a lookup that does not answer by the deadline", async () => {
+      const hanging = resolveThrough({
+        resolve4: () => new Promise(() => {}),
+        resolve6: () => new Promise(() => {}),
+      } as never);
+      expect(
+        await checkWebhookUrl("https://siem.example/", {
+          allowedHosts: [],
+          resolve: hanging,
+          signal: AbortSignal.timeout(50),
+        }),
+      ).toEqual({ ok: false, problem: "unresolvable" });
     });
   });
 });

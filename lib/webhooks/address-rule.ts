@@ -58,13 +58,48 @@ export function isPublicAddress(address: string): boolean {
 }
 
 export type ResolvedAddress = { address: string; family: 4 | 6 };
-export type Resolve = (hostname: string) => Promise<ResolvedAddress[]>;
+export type Resolve = (hostname: string, options?: { allowListed?: boolean }) => Promise<ResolvedAddress[]>;
 
-const systemResolve: Resolve = async (hostname) =>
+/** One DNS query waits this long for an answer, and is sent this many times (c-ares, per family, in parallel). */
+const QUERY_TIMEOUT_MS = 2_000;
+const QUERY_TRIES = 2;
+/** Saving a webhook waits this long for its name at most (a delivery has its own deadline, lib/webhooks/queue.ts). */
+const SAVE_LOOKUP_DEADLINE_MS = 8_000;
+
+type DnsQueries = Pick<dns.promises.Resolver, "resolve4" | "resolve6">;
+
+/** The operating system's lookup (getaddrinfo: /etc/hosts too), on libuv's thread pool. */
+const hostsLookup: Resolve = async (hostname) =>
   (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((entry) => ({
     address: entry.address,
     family: entry.family === 6 ? 6 : 4,
   }));
+
+/**
+ * A and AAAA queries through c-ares (dns.Resolver), which has a timeout and
+ * does not take a thread of libuv's small pool, shared with password hashing
+ * and file access, the way getaddrinfo does (review L7). A host an operator
+ * allow-listed may be named only in /etc/hosts, which c-ares does not read:
+ * for those alone, the system lookup answers when DNS does not.
+ */
+export function resolveThrough(queries: DnsQueries, fallback: Resolve = hostsLookup): Resolve {
+  return async (hostname, { allowListed = false } = {}) => {
+    const [v4, v6] = await Promise.allSettled([queries.resolve4(hostname), queries.resolve6(hostname)]);
+    const addresses: ResolvedAddress[] = [
+      ...(v4.status === "fulfilled" ? v4.value.map((address) => ({ address, family: 4 as const })) : []),
+      ...(v6.status === "fulfilled" ? v6.value.map((address) => ({ address, family: 6 as const })) : []),
+    ];
+    if (addresses.length > 0) return addresses;
+    if (allowListed) return await fallback(hostname);
+    throw v4.status === "rejected" ? v4.reason : new Error(`No address for ${hostname}`);
+  };
+}
+
+let systemQueries: DnsQueries | undefined;
+const systemResolve: Resolve = async (hostname, options) => {
+  systemQueries ??= new dns.promises.Resolver({ timeout: QUERY_TIMEOUT_MS, tries: QUERY_TRIES });
+  return await resolveThrough(systemQueries)(hostname, options);
+};
 
 export type WebhookTarget = { url: URL; address: ResolvedAddress };
 export type WebhookUrlProblem = "invalid" | "not-https" | "private-address" | "unresolvable";
@@ -75,10 +110,29 @@ function isAllowListed(url: URL, allowedHosts: readonly string[]): boolean {
   return allowedHosts.includes(hostname) || allowedHosts.includes(url.host.toLowerCase());
 }
 
+/** The lookup's answer, or a rejection once `signal` aborts (a lookup that never answers does not hold the attempt). */
+async function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
 /** Parses, then resolves the host and checks every address it resolves to; the target carries the one to connect to. */
 export async function checkWebhookUrl(
   text: string,
-  { allowedHosts, resolve = systemResolve }: { allowedHosts: readonly string[]; resolve?: Resolve },
+  {
+    allowedHosts,
+    resolve = systemResolve,
+    signal = AbortSignal.timeout(SAVE_LOOKUP_DEADLINE_MS),
+  }: { allowedHosts: readonly string[]; resolve?: Resolve; signal?: AbortSignal },
 ): Promise<WebhookUrlCheck> {
   let url: URL;
   try {
@@ -96,7 +150,7 @@ export async function checkWebhookUrl(
   if (net.isIP(hostname)) addresses = [{ address: hostname, family: net.isIP(hostname) === 6 ? 6 : 4 }];
   else {
     try {
-      addresses = await resolve(hostname);
+      addresses = await beforeDeadline(resolve(hostname, { allowListed }), signal);
     } catch {
       return { ok: false, problem: "unresolvable" };
     }

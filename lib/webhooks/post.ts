@@ -3,8 +3,8 @@ import https from "node:https";
 import type { LookupFunction } from "node:net";
 import type { WebhookTarget } from "@/lib/webhooks/address-rule";
 
-/** A receiver has this long to answer (connect, send and status line together). */
-export const DELIVERY_TIMEOUT_MS = 10_000;
+/** The receiver did not answer before the attempt's deadline. */
+export const DEADLINE_TEXT = "No answer in time (name lookup, connection and response together)";
 
 export type PostOutcome = { status: number } | { error: string };
 
@@ -13,13 +13,14 @@ export type PostOutcome = { status: number } | { error: string };
  * checked rather than resolving the name again (DNS rebinding, ASVS 5.0
  * V15.3.2). TLS still verifies the certificate against the host name.
  * Redirects are not followed (a 3xx is a failed attempt), and the response
- * body is never read: only its status counts.
+ * body is never read: only its status counts. `signal` is the attempt's
+ * deadline (lib/webhooks/queue.ts), which also covered the name lookup.
  */
 export async function postToWebhook(
   target: WebhookTarget,
   headers: Record<string, string>,
   body: string,
-  timeoutMs = DELIVERY_TIMEOUT_MS,
+  signal: AbortSignal,
 ): Promise<PostOutcome> {
   const { address, family } = target.address;
   const pinned: LookupFunction = (_hostname, options, callback) => {
@@ -32,7 +33,7 @@ export async function postToWebhook(
     const finish = (outcome: PostOutcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
       request.destroy();
       resolve(outcome);
     };
@@ -55,7 +56,9 @@ export async function postToWebhook(
         finish({ status: response.statusCode ?? 0 });
       },
     );
-    const timer = setTimeout(() => finish({ error: "No answer within 10 seconds" }), timeoutMs);
+    const onAbort = () => finish({ error: DEADLINE_TEXT });
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort);
     request.on("error", (error: NodeJS.ErrnoException) =>
       finish({ error: error.code ? `Could not connect (${error.code})` : "Could not connect" }),
     );

@@ -1,10 +1,12 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 import { runStatement, type Db, type Executor } from "@/db";
 import { timestampValue } from "@/db/portable-sql";
-import { webhookDeliveries, webhooks } from "@/db/schema";
+import { auditEvents, webhookDeliveries, webhooks } from "@/db/schema";
+import { recordAuditEvent } from "@/lib/audit";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { webhookSecretBinding } from "@/lib/keys/bindings";
 import { decryptSecret } from "@/lib/keys/secrets";
+import { describeErrorForLog } from "@/lib/messaging/redact";
 import { checkWebhookUrl, type Resolve } from "@/lib/webhooks/address-rule";
 import { postToWebhook } from "@/lib/webhooks/post";
 import { signedWebhookHeaders } from "@/lib/webhooks/signing";
@@ -16,14 +18,40 @@ import { signedWebhookHeaders } from "@/lib/webhooks/signing";
  * or instances never send one delivery twice at once.
  */
 
+/** The event type of "Send test event": the one delivery with no audit event of its own. */
+export const TEST_EVENT_TYPE = "webhook.test";
+
 /** Attempts before a delivery is given up as failed. */
 export const MAX_ATTEMPTS = 8;
 /** Multiples of the base delay (30 s by default): 30 s, 2 min, 10 min, 1 h, 6 h, 24 h, 24 h. */
 const BACKOFF_MULTIPLES = [1, 4, 20, 120, 720, 2880, 2880] as const;
-/** How long a worker holds a delivery: the 10 s request with room to spare. */
+/** How long a worker holds a delivery: the whole attempt's deadline with room to spare. */
 const LEASE_MS = 60_000;
-/** Deliveries one pass takes at most. */
-const BATCH = 20;
+/**
+ * Each attempt (name lookup, connection, request and status line together)
+ * ends by then, well inside the lease, so no other worker takes the row while
+ * this one still sends it.
+ */
+export const ATTEMPT_DEADLINE_MS = 15_000;
+/** Attempts under way at once in one process (each to a different webhook). */
+const PARALLEL = 4;
+/** Webhooks one round of a pass considers (one delivery each). */
+const ROUND_WEBHOOKS = 1000;
+/** A webhook whose last this-many finished deliveries all failed is disabled (a circuit breaker). */
+export const FAILURES_BEFORE_DISABLE = 50;
+/**
+ * Events a stranger can cause without signing in (a login form in a loop).
+ * Each is still in the audit log, but a webhook gets at most one of a type
+ * per user per COALESCE_MS: a flood cannot fill the queue (review M1).
+ */
+const NOISY_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "sign_in.failed",
+  "sign_in.throttled",
+  "sign_in.refused",
+  "passkey_sign_in.failed",
+  "password_reset.requested",
+]);
+const COALESCE_MS = 60_000;
 
 export type AuditEventForWebhook = {
   id: number;
@@ -53,15 +81,33 @@ export function webhookPayload(event: Omit<AuditEventForWebhook, "organisationId
   });
 }
 
-/** One pending delivery per enabled webhook of the event's organisation, in one INSERT … SELECT (nothing when none). */
+/**
+ * One pending delivery per enabled webhook of the event's organisation, in
+ * one INSERT … SELECT (nothing when none). A noisy event is left out for a
+ * webhook that already has one of its type, for the same user, from the last
+ * minute (OWASP ASVS 5.0 V2.4.1, anti-automation: unauthenticated traffic
+ * must not grow the queue one row per request).
+ */
 export async function enqueueAuditEvent(db: Executor, event: AuditEventForWebhook): Promise<void> {
   const column = (name: string) => sql.identifier(name);
   const at = timestampValue(event.createdAt);
+  const coalesced = NOISY_EVENT_TYPES.has(event.type)
+    ? sql` and not exists (select 1 from ${webhookDeliveries} ${column("d")}
+        join ${auditEvents} ${column("e")} on ${column("e")}.${column("id")} = ${column("d")}.${column("audit_event_id")}
+        where ${column("d")}.${column("webhook_id")} = ${webhooks.id}
+          and ${column("d")}.${column("event_type")} = ${event.type}
+          and ${column("d")}.${column("created_at")} > ${timestampValue(new Date(event.createdAt.getTime() - COALESCE_MS))}
+          and ${
+            event.targetUserId === null
+              ? sql`${column("e")}.${column("target_user_id")} is null`
+              : sql`${column("e")}.${column("target_user_id")} = ${event.targetUserId}`
+          })`
+    : sql``;
   await runStatement(
     db,
     sql`insert into ${webhookDeliveries} (${column("webhook_id")}, ${column("audit_event_id")}, ${column("event_type")}, ${column("payload")}, ${column("state")}, ${column("attempts")}, ${column("next_attempt_at")}, ${column("created_at")})
       select ${webhooks.id}, cast(${event.id} as integer), cast(${event.type} as text), cast(${webhookPayload(event)} as text), 'pending', 0, ${at}, ${at}
-      from ${webhooks} where ${and(eq(webhooks.organisationId, event.organisationId), eq(webhooks.enabled, true))}`,
+      from ${webhooks} where ${and(eq(webhooks.organisationId, event.organisationId), eq(webhooks.enabled, true))}${coalesced}`,
   );
 }
 
@@ -76,23 +122,47 @@ export type WorkerOptions = {
   retryBaseMs: number;
   now?: () => Date;
   resolve?: Resolve;
-  /** Identifies the worker in tests; the lease itself is the leasedUntil time. */
-  timeoutMs?: number;
+  /** Asked between attempts: a pass ends early when the process shuts down. */
+  shouldStop?: () => boolean;
+  /** The attempt's deadline (ATTEMPT_DEADLINE_MS unless a test says otherwise). */
+  deadlineMs?: number;
 };
 
-/** Takes one delivery if it is still due and unleased: the conditional update is the lock. */
-async function lease(db: Db, id: number, now: Date) {
+/** Due now and held by no worker (or by one whose lease lapsed). */
+const isDue = (now: Date) =>
+  and(
+    eq(webhookDeliveries.state, "pending"),
+    lte(webhookDeliveries.nextAttemptAt, now),
+    or(isNull(webhookDeliveries.leasedUntil), lt(webhookDeliveries.leasedUntil, now)),
+  );
+
+/**
+ * Takes the webhook's oldest due delivery, unless another of its deliveries
+ * is under way: one at a time per webhook, so a slow receiver holds one
+ * worker slot, not all. The conditional update is the lock.
+ */
+async function leaseNextOf(db: Db, webhookId: number, now: Date) {
+  const [next] = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.webhookId, webhookId), isDue(now)))
+    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+    .limit(1);
+  if (!next) return undefined;
+  const inFlight = db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.webhookId, webhookId),
+        eq(webhookDeliveries.state, "pending"),
+        gte(webhookDeliveries.leasedUntil, now),
+      ),
+    );
   const [taken] = await db
     .update(webhookDeliveries)
     .set({ leasedUntil: new Date(now.getTime() + LEASE_MS) })
-    .where(
-      and(
-        eq(webhookDeliveries.id, id),
-        eq(webhookDeliveries.state, "pending"),
-        lte(webhookDeliveries.nextAttemptAt, now),
-        or(isNull(webhookDeliveries.leasedUntil), lt(webhookDeliveries.leasedUntil, now)),
-      ),
-    )
+    .where(and(eq(webhookDeliveries.id, next.id), isDue(now), notExists(inFlight)))
     .returning();
   return taken;
 }
@@ -104,72 +174,173 @@ const PROBLEM_TEXT = {
   unresolvable: "The host name could not be resolved",
 } as const;
 
+type Outcome = { status: number | null; error: string | null };
+
+/** Checks the URL again, signs and posts: the outcome of one try, whatever the receiver answered. */
+async function send(
+  webhook: typeof webhooks.$inferSelect,
+  delivery: typeof webhookDeliveries.$inferSelect,
+  now: Date,
+  options: WorkerOptions,
+): Promise<Outcome> {
+  const signal = AbortSignal.timeout(options.deadlineMs ?? ATTEMPT_DEADLINE_MS);
+  const checked = await checkWebhookUrl(webhook.url, {
+    allowedHosts: options.allowedHosts,
+    resolve: options.resolve,
+    signal,
+  });
+  if (!checked.ok) return { status: null, error: PROBLEM_TEXT[checked.problem] };
+  const secret = decryptSecret(webhook.secretEncrypted, webhookSecretBinding(webhook.id), appKeyRing());
+  const headers = signedWebhookHeaders(
+    secret,
+    `msg_${delivery.id}`,
+    Math.floor(now.getTime() / 1000),
+    delivery.payload,
+  );
+  const outcome = await postToWebhook(checked.target, headers, delivery.payload, signal);
+  if (!("status" in outcome)) return { status: null, error: outcome.error };
+  const status = outcome.status;
+  if (status >= 200 && status <= 299) return { status, error: null };
+  return {
+    status,
+    error: status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`,
+  };
+}
+
+/** What the log says when the attempt itself broke (an undecryptable secret, a database error): no internals. */
+export const ATTEMPT_BROKE_TEXT = "The delivery could not be prepared (see the server log)";
+
+/**
+ * One attempt. Whatever goes wrong, it ends as an attempt recorded with its
+ * backoff (failed after MAX_ATTEMPTS): an exception must never leave the row
+ * first in line to break every later pass (OWASP ASVS 5.0 V16.5.3, fail
+ * securely without stopping other tenants' work).
+ */
 async function attempt(db: Db, delivery: typeof webhookDeliveries.$inferSelect, options: WorkerOptions): Promise<void> {
   const now = options.now?.() ?? new Date();
-  const [webhook] = await db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
-  if (!webhook) return;
-  const checked = await checkWebhookUrl(webhook.url, { allowedHosts: options.allowedHosts, resolve: options.resolve });
-  let status: number | null = null;
-  let error: string | null = null;
-  if (!checked.ok) error = PROBLEM_TEXT[checked.problem];
-  else {
-    const secret = decryptSecret(webhook.secretEncrypted, webhookSecretBinding(webhook.id), appKeyRing());
-    const headers = signedWebhookHeaders(
-      secret,
-      `msg_${delivery.id}`,
-      Math.floor(now.getTime() / 1000),
-      delivery.payload,
-    );
-    const outcome = await postToWebhook(checked.target, headers, delivery.payload, options.timeoutMs);
-    if ("status" in outcome) {
-      status = outcome.status;
-      if (status < 200 || status > 299)
-        error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
-    } else error = outcome.error;
+  let outcome: Outcome;
+  try {
+    const [webhook] = await db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
+    if (!webhook) return;
+    outcome = await send(webhook, delivery, now, options);
+  } catch (error) {
+    console.error(`Twofold: webhook delivery ${delivery.id}:`, describeErrorForLog(error));
+    outcome = { status: null, error: ATTEMPT_BROKE_TEXT };
   }
   const attempts = delivery.attempts + 1;
   const finishedAt = options.now?.() ?? new Date();
-  const delivered = error === null;
+  const delivered = outcome.error === null;
   await db
     .update(webhookDeliveries)
     .set({
       attempts,
       leasedUntil: null,
       lastAttemptAt: now,
-      lastResponseStatus: status,
-      lastError: error,
+      lastResponseStatus: outcome.status,
+      lastError: outcome.error,
       state: delivered ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending",
       deliveredAt: delivered ? finishedAt : null,
       nextAttemptAt: delivered
         ? delivery.nextAttemptAt
         : new Date(finishedAt.getTime() + retryDelayMs(attempts, options.retryBaseMs)),
     })
-    .where(eq(webhookDeliveries.id, delivery.id));
+    // Only while this worker's lease holds: a row another worker has since taken keeps that worker's result.
+    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leasedUntil, delivery.leasedUntil!)));
+  if (!delivered && attempts >= MAX_ATTEMPTS) await disableAfterFailures(db, delivery.webhookId);
 }
 
-/** One pass: sends every due delivery of an enabled webhook that no other worker holds. Returns how many it sent. */
-export async function deliverDueWebhooks(db: Db, options: WorkerOptions): Promise<number> {
-  const now = options.now?.() ?? new Date();
-  const due = await db
-    .select({ id: webhookDeliveries.id })
+/**
+ * What an audit event about a webhook records: its id and the URL's origin
+ * (scheme, host, port). Never the path or query, which often carry the
+ * receiver's token (Slack's …/services/T…/B…/<token>): audit details are
+ * shown to auditors, exported, and streamed to every webhook (review L6;
+ * OWASP ASVS 5.0 V14.2.4, sensitive data kept out of logs).
+ */
+export function webhookAuditDetails(webhookId: number, url: string) {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    origin = "";
+  }
+  return { webhookId, origin };
+}
+
+/** What the audit log and the webhooks page say when the circuit breaker disabled a webhook. */
+export const AUTO_DISABLED_REASON = "consecutive_failures";
+
+/**
+ * The circuit breaker: when a webhook's last FAILURES_BEFORE_DISABLE finished
+ * deliveries all failed, it is disabled and the audit log says why (no
+ * actor). An administrator enables it again once the receiver works.
+ */
+async function disableAfterFailures(db: Db, webhookId: number): Promise<void> {
+  const recent = await db
+    .select({ state: webhookDeliveries.state })
     .from(webhookDeliveries)
-    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-    .where(
-      and(
-        eq(webhookDeliveries.state, "pending"),
-        lte(webhookDeliveries.nextAttemptAt, now),
-        or(isNull(webhookDeliveries.leasedUntil), lt(webhookDeliveries.leasedUntil, now)),
-        eq(webhooks.enabled, true),
-      ),
-    )
-    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-    .limit(BATCH);
+    .where(and(eq(webhookDeliveries.webhookId, webhookId), inArray(webhookDeliveries.state, ["delivered", "failed"])))
+    .orderBy(desc(webhookDeliveries.lastAttemptAt), desc(webhookDeliveries.id))
+    .limit(FAILURES_BEFORE_DISABLE);
+  if (recent.length < FAILURES_BEFORE_DISABLE || recent.some((row) => row.state !== "failed")) return;
+  const [disabled] = await db
+    .update(webhooks)
+    .set({ enabled: false })
+    .where(and(eq(webhooks.id, webhookId), eq(webhooks.enabled, true)))
+    .returning({ organisationId: webhooks.organisationId, url: webhooks.url });
+  if (!disabled) return; // Already disabled (by an administrator, or another worker just now).
+  await recordAuditEvent(db, {
+    type: "webhook.disabled",
+    organisationId: disabled.organisationId,
+    details: { ...webhookAuditDetails(webhookId, disabled.url), reason: AUTO_DISABLED_REASON },
+  });
+}
+
+/** Runs `task` on every item, at most `limit` at once. */
+async function eachAtMost<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * One pass: sends due deliveries until none is left (or `shouldStop`). Each
+ * round gives every webhook with something due one delivery, oldest first,
+ * PARALLEL at a time: a webhook with a backlog of thousands waits its turn
+ * like the others, so no organisation's deliveries starve behind another's
+ * (OWASP ASVS 5.0 V15.4.x: resources shared between tenants are bounded).
+ * Returns how many attempts it made.
+ */
+export async function deliverDueWebhooks(db: Db, options: WorkerOptions): Promise<number> {
   let sent = 0;
-  for (const { id } of due) {
-    const taken = await lease(db, id, now);
-    if (!taken) continue;
-    await attempt(db, taken, options);
-    sent++;
+  for (;;) {
+    if (options.shouldStop?.()) break;
+    const now = options.now?.() ?? new Date();
+    const due = await db
+      .select({ webhookId: webhookDeliveries.webhookId })
+      .from(webhookDeliveries)
+      .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+      .where(and(isDue(now), eq(webhooks.enabled, true)))
+      .groupBy(webhookDeliveries.webhookId)
+      .orderBy(sql`min(${webhookDeliveries.nextAttemptAt})`)
+      .limit(ROUND_WEBHOOKS);
+    let taken = 0;
+    await eachAtMost(due, PARALLEL, async ({ webhookId }) => {
+      if (options.shouldStop?.()) return;
+      try {
+        const delivery = await leaseNextOf(db, webhookId, now);
+        if (!delivery) return;
+        taken++;
+        await attempt(db, delivery, options);
+        sent++;
+      } catch (error) {
+        // Even recording the attempt failed (the database): the lease lapses, and the pass goes on to the others.
+        console.error(`Twofold: webhook ${webhookId}:`, describeErrorForLog(error));
+      }
+    });
+    // Nothing taken: what is left is held by other workers or not yet due.
+    if (taken === 0) break;
   }
   return sent;
 }

@@ -8,16 +8,21 @@ type Worker = { timer: NodeJS.Timeout; pass: Promise<void> | null; stopped: bool
 const globalForWorker = globalThis as unknown as { twofoldWebhookWorker?: Worker };
 
 /**
- * Each process sends due webhook deliveries every WEBHOOK_WORKER_INTERVAL_MS
- * (leases keep processes from sending one twice). The timer is unref'd, one
+ * Each process looks for due webhook deliveries every
+ * WEBHOOK_WORKER_INTERVAL_MS and sends until none is left (leases keep
+ * processes from sending one twice). The timer is unref'd, one
  * per process, passes never overlap, and on SIGTERM/SIGINT it stops and the
  * pass under way finishes (its leases expire if it cannot).
  */
 export function startWebhookWorker(db: Db): void {
   if (globalForWorker.twofoldWebhookWorker) return;
   const env = getEnv();
-  const options = { allowedHosts: env.WEBHOOK_ALLOWED_HOSTS, retryBaseMs: env.WEBHOOK_RETRY_BASE_MS };
   const worker: Worker = { timer: undefined as unknown as NodeJS.Timeout, pass: null, stopped: false };
+  const options = {
+    allowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
+    retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    shouldStop: () => worker.stopped,
+  };
   const tick = () => {
     if (worker.pass || worker.stopped) return;
     worker.pass = deliverDueWebhooks(db, options)

@@ -1,6 +1,6 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
-import type { Db } from "@/db";
+import { and, count, desc, eq } from "drizzle-orm";
+import type { Db, Executor } from "@/db";
 import { webhookDeliveries, webhooks } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
 import type { AuditEventName } from "@/lib/audit-events";
@@ -8,8 +8,15 @@ import { appKeyRing } from "@/lib/keys/app-key-ring";
 import { webhookSecretBinding } from "@/lib/keys/bindings";
 import { encryptSecret } from "@/lib/keys/secrets";
 import type { RequestContext } from "@/lib/request-context";
+import { latestDisabledEvent } from "@/lib/webhooks/disabled-event";
 import { checkWebhookUrl, type Resolve, type WebhookUrlProblem } from "@/lib/webhooks/address-rule";
-import { retryDeliveryNow, webhookPayload } from "@/lib/webhooks/queue";
+import {
+  AUTO_DISABLED_REASON,
+  retryDeliveryNow,
+  TEST_EVENT_TYPE,
+  webhookAuditDetails,
+  webhookPayload,
+} from "@/lib/webhooks/queue";
 import { generateWebhookSecret } from "@/lib/webhooks/signing";
 
 /*
@@ -26,6 +33,8 @@ export type WebhookSummary = {
   url: string;
   description: string | null;
   enabled: boolean;
+  /** Disabled by the circuit breaker (its last deliveries all failed), not by an administrator. */
+  disabledAutomatically: boolean;
   createdAt: Date;
   lastDelivery: { state: "pending" | "delivered" | "failed"; at: Date } | null;
 };
@@ -49,7 +58,7 @@ async function audit(db: Db, actor: WebhookActor, type: AuditEventName, webhookI
     organisationId: actor.organisationId,
     actorUserId: actor.userId,
     context: actor.context,
-    details: { webhookId, url },
+    details: webhookAuditDetails(webhookId, url),
   });
 }
 
@@ -73,7 +82,13 @@ export async function listWebhooks(db: Db, organisationId: number): Promise<Webh
         .where(eq(webhookDeliveries.webhookId, row.id))
         .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
         .limit(1);
-      return { ...row, lastDelivery: last ? { state: last.state, at: last.createdAt } : null };
+      return {
+        ...row,
+        disabledAutomatically:
+          !row.enabled &&
+          (await latestDisabledEvent(db, organisationId, row.id))?.details?.reason === AUTO_DISABLED_REASON,
+        lastDelivery: last ? { state: last.state, at: last.createdAt } : null,
+      };
     }),
   );
 }
@@ -112,7 +127,16 @@ export async function deliveryLog(
     .limit(50);
 }
 
-export type CreateResult = { ok: true; id: number; secret: string } | { ok: false; problem: WebhookUrlProblem };
+/** Webhooks one organisation may have: each multiplies every audit event into the queue (review M1). */
+export const MAX_WEBHOOKS_PER_ORGANISATION = 10;
+
+async function countWebhooks(db: Executor, organisationId: number): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(webhooks).where(eq(webhooks.organisationId, organisationId));
+  return row?.n ?? 0;
+}
+
+export type CreateResult =
+  { ok: true; id: number; secret: string } | { ok: false; problem: WebhookUrlProblem | "too-many" };
 
 /** Adds a webhook after checking its URL; the secret is returned this once and stored encrypted, bound to the row. */
 export async function createWebhook(
@@ -121,11 +145,15 @@ export async function createWebhook(
   input: { url: string; description: string | null },
   options: { allowedHosts: readonly string[]; resolve?: Resolve },
 ): Promise<CreateResult> {
+  if ((await countWebhooks(db, actor.organisationId)) >= MAX_WEBHOOKS_PER_ORGANISATION)
+    return { ok: false, problem: "too-many" };
   const checked = await checkWebhookUrl(input.url, options);
   if (!checked.ok) return checked;
   const url = checked.target.url.href;
   const secret = generateWebhookSecret();
   const id = await db.transaction(async (tx) => {
+    // Counted again inside the transaction: two adds at once cannot pass the cap together.
+    if ((await countWebhooks(tx, actor.organisationId)) >= MAX_WEBHOOKS_PER_ORGANISATION) return null;
     // The ciphertext is bound to the row's id, known only once the row exists.
     const [row] = await tx
       .insert(webhooks)
@@ -137,6 +165,7 @@ export async function createWebhook(
       .where(eq(webhooks.id, row!.id));
     return row!.id;
   });
+  if (id === null) return { ok: false, problem: "too-many" };
   await audit(db, actor, "webhook.created", id, url);
   return { ok: true, id, secret };
 }
@@ -154,15 +183,32 @@ export async function rotateWebhookSecret(db: Db, actor: WebhookActor, id: numbe
   return secret;
 }
 
-export async function setWebhookEnabled(db: Db, actor: WebhookActor, id: number, enabled: boolean): Promise<boolean> {
+/**
+ * Enables or disables one of the organisation's webhooks. While disabled, no
+ * new event is queued for it; what was queued before stays 7 days
+ * (lib/retention/purge.ts) and is sent if it is enabled again within that
+ * time: the result says how many, so the page can tell the administrator.
+ * Null when the webhook is not the organisation's.
+ */
+export async function setWebhookEnabled(
+  db: Db,
+  actor: WebhookActor,
+  id: number,
+  enabled: boolean,
+): Promise<{ queued: number } | null> {
   const [changed] = await db
     .update(webhooks)
     .set({ enabled })
     .where(and(eq(webhooks.id, id), eq(webhooks.organisationId, actor.organisationId)))
     .returning({ url: webhooks.url });
-  if (!changed) return false;
+  if (!changed) return null;
+  // Counted before the audit event, which an enabled webhook hears of too.
+  const [queued] = await db
+    .select({ n: count() })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.state, "pending")));
   await audit(db, actor, enabled ? "webhook.enabled" : "webhook.disabled", id, changed.url);
-  return true;
+  return { queued: queued?.n ?? 0 };
 }
 
 export async function deleteWebhook(db: Db, actor: WebhookActor, id: number): Promise<boolean> {
@@ -175,16 +221,25 @@ export async function deleteWebhook(db: Db, actor: WebhookActor, id: number): Pr
   return true;
 }
 
-/** Queues a `webhook.test` event for one webhook (due now), whether or not it is enabled. */
-export async function sendTestEvent(db: Db, actor: WebhookActor, id: number, now = new Date()): Promise<boolean> {
+/**
+ * Queues a `webhook.test` event for one enabled webhook (due now). A disabled
+ * webhook is refused rather than given a test the worker would never send.
+ */
+export async function sendTestEvent(
+  db: Db,
+  actor: WebhookActor,
+  id: number,
+  now = new Date(),
+): Promise<"queued" | "disabled" | "not-found"> {
   const webhook = await findWebhook(db, actor.organisationId, id);
-  if (!webhook) return false;
+  if (!webhook) return "not-found";
+  if (!webhook.enabled) return "disabled";
   await db.insert(webhookDeliveries).values({
     webhookId: id,
-    eventType: "webhook.test",
+    eventType: TEST_EVENT_TYPE,
     payload: webhookPayload({
       id: 0,
-      type: "webhook.test",
+      type: TEST_EVENT_TYPE,
       actorUserId: actor.userId,
       targetUserId: null,
       ip: null,
@@ -195,7 +250,7 @@ export async function sendTestEvent(db: Db, actor: WebhookActor, id: number, now
     createdAt: now,
   });
   await audit(db, actor, "webhook_test.sent", id, webhook.url);
-  return true;
+  return "queued";
 }
 
 /** "Retry now" on a failed delivery of one of the organisation's webhooks. */

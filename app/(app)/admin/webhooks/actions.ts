@@ -79,7 +79,7 @@ export const setWebhookEnabledAction = formAction({
   async handler({ webhook, enabled }, current) {
     const changed = await setWebhookEnabled(current, webhook, enabled === "yes");
     if (!changed) return notFound;
-    return done(enabled === "yes" ? webhookMessages.enabled : webhookMessages.disabled);
+    return done(enabled === "yes" ? webhookMessages.enabled(changed.queued) : webhookMessages.disabled);
   },
 });
 
@@ -98,7 +98,9 @@ export const sendTestEventAction = formAction({
   guard: () => requireWebhookAdmin("settings.webhooks"),
   schema: webhookId,
   async handler({ webhook }, current) {
-    if (!(await sendTestEvent(current, webhook))) return notFound;
+    const sent = await sendTestEvent(current, webhook);
+    if (sent === "not-found") return notFound;
+    if (sent === "disabled") return { status: "error", message: webhookMessages.testDisabled };
     return done(webhookMessages.testQueued);
   },
 });

@@ -65,7 +65,13 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                       </Link>
                     </td>
                     <td className="py-2 pr-4 text-slate-700">{webhook.description ?? "—"}</td>
-                    <td className="py-2 pr-4 text-slate-700">{webhook.enabled ? "Enabled" : "Disabled"}</td>
+                    <td className="py-2 pr-4 text-slate-700">
+                      {webhook.enabled
+                        ? "Enabled"
+                        : webhook.disabledAutomatically
+                          ? webhookMessages.disabledAutomatically
+                          : "Disabled"}
+                    </td>
                     <td className="py-2 pr-4 text-slate-700">
                       {webhook.lastDelivery ? (
                         <span className="flex flex-wrap items-center gap-2">
