@@ -204,3 +204,60 @@ test("managing webhooks needs the audit log too: a settings administrator withou
   const response = await page.goto("/admin/webhooks");
   expect(response?.status()).toBe(403);
 });
+
+test("a disabled webhook refuses a test event, enabling says what it sends, and the circuit breaker's disable is named", async ({
+  page,
+  context,
+  createUser,
+  signInAs,
+  db,
+}) => {
+  failOnServerErrors(page);
+  const shot = async (name: string) =>
+    await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+  const admin = await createUser({ permissions: ["settings:manage", "audit:read"] });
+  const { auditEvents, webhooks } = await import("@/db/schema");
+  const [row] = await db
+    .insert(webhooks)
+    .values({
+      organisationId: admin.organisationId,
+      url: "https://siem.example/hook",
+      secretEncrypted: "x",
+      enabled: false,
+    })
+    .returning();
+  await db.insert(webhookDeliveries).values({
+    webhookId: row!.id,
+    eventType: "user.disabled",
+    payload: "{}",
+    nextAttemptAt: new Date(Date.now() + 3_600_000),
+  });
+  await signInAs(context, admin);
+
+  await test.step("'Send test event' on a disabled webhook says it is disabled", async () => {
+    await page.goto(`/admin/webhooks/${row!.id}`);
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByText("This webhook is disabled, so a test event would not be sent.")).toBeVisible();
+    await expectNoAxeViolations(page);
+    await shot("test-refused-disabled");
+  });
+
+  await test.step("enabling says the queued delivery is sent now", async () => {
+    await page.getByRole("button", { name: "Enable" }).click();
+    await expect(page.getByText("The delivery queued before it was disabled will be sent now.")).toBeVisible();
+    await shot("enabled-with-queue");
+  });
+
+  await test.step("a webhook the circuit breaker disabled says so in the list", async () => {
+    await db.update(webhooks).set({ enabled: false }).where(eq(webhooks.id, row!.id));
+    await db.insert(auditEvents).values({
+      type: "webhook.disabled",
+      organisationId: admin.organisationId,
+      details: { webhookId: row!.id, origin: "https://siem.example", reason: "consecutive_failures" },
+    });
+    await page.goto("/admin/webhooks");
+    await expect(page.getByText(/Disabled automatically: its last 50 deliveries all failed/)).toBeVisible();
+    await expectNoAxeViolations(page);
+    await shot("disabled-automatically");
+  });
+});
