@@ -1,6 +1,15 @@
 import type { Page } from "@playwright/test";
 import { and, eq, inArray } from "drizzle-orm";
-import { auditEvents, groupMembers, groups, PERMISSIONS, sessions, users, type Permission } from "@/db/schema";
+import {
+  auditEvents,
+  groupMembers,
+  groups,
+  organisations,
+  PERMISSIONS,
+  sessions,
+  users,
+  type Permission,
+} from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { createSession } from "@/lib/auth/sessions";
 import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, test } from "./fixtures";
@@ -185,6 +194,100 @@ test.describe("bulk actions on /admin/users", () => {
     await expect(page.getByRole("list", { name: "Skipped" })).toHaveText("Links Admin — your own account");
     for (const person of [dee, eli]) expect(await outboxEmails(db, person.email)).toHaveLength(1);
     expect(await outboxEmails(db, admin.email)).toHaveLength(0);
+    serverErrors();
+  });
+
+  test("Require 2FA, Send reminder and Disable: each asks with the count, lists who is skipped, one event per person", async ({
+    page,
+    context,
+    createUser,
+    signInAs,
+    db,
+  }) => {
+    const serverErrors = failOnServerErrors(page);
+    const admin = await createUser({ permissions: ADMIN, name: "Policy Admin" });
+    const organisationId = admin.organisationId;
+    // A grace period and no emailed codes: someone required without a factor is in grace and owes setup.
+    await db
+      .update(organisations)
+      .set({ twoFactorGraceDays: 14, allowCode: false })
+      .where(eq(organisations.id, organisationId));
+    const fay = await createUser({ organisationId, name: "Fay Later" });
+    const gus = await createUser({ organisationId, name: "Gus Later" });
+    const hal = await createUser({ organisationId, name: "Hal Ready", totp: true });
+    await signInAs(context, admin);
+
+    /** Ticks `names` on a fresh list, runs `action` through its confirmation, and waits for the result heading. */
+    async function runOn(names: string[], action: string, question: string, result: string) {
+      await page.goto("/admin/users");
+      for (const name of names) await page.getByRole("checkbox", { name: `Select ${name}` }).check();
+      await page
+        .getByRole("region", { name: "Bulk actions" })
+        .getByRole("button", { name: action, exact: true })
+        .click();
+      const dialog = page.getByRole("dialog");
+      await expect(dialog.getByRole("heading", { name: question })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await dialog.getByRole("button", { name: action, exact: true }).click();
+      await expect(page.getByRole("heading", { name: result })).toBeVisible();
+    }
+    // Require 2FA emails each person that their requirement changed: count the reminders alone.
+    const remindersTo = async (email: string) =>
+      (await outboxEmails(db, email)).filter((sent) => sent.subject?.endsWith("set up two-factor authentication"));
+    const eventsOf = async (type: string) =>
+      (
+        await db
+          .select({ target: auditEvents.targetUserId })
+          .from(auditEvents)
+          .where(and(eq(auditEvents.type, type), eq(auditEvents.actorUserId, admin.id)))
+      )
+        .map((event) => event.target)
+        .sort((a, b) => a! - b!);
+
+    await test.step("Require 2FA for three people: each is required, with one event each", async () => {
+      await runOn(
+        ["Fay Later", "Gus Later", "Hal Ready"],
+        "Require 2FA",
+        "Require 2FA for 3 people?",
+        "Require 2FA: done 3, skipped 0",
+      );
+      const rows = await db
+        .select({ requirement: users.twoFactorRequirement })
+        .from(users)
+        .where(inArray(users.id, [fay.id, gus.id, hal.id]));
+      expect(rows.map((row) => row.requirement)).toEqual(["required", "required", "required"]);
+      expect(await eventsOf("two_factor_requirement.changed")).toEqual([fay.id, gus.id, hal.id].sort((a, b) => a - b));
+    });
+
+    await test.step("Send reminder: the two still to set up are emailed once; the one with an app is skipped", async () => {
+      await runOn(
+        ["Fay Later", "Gus Later", "Hal Ready"],
+        "Send reminder",
+        "Send a reminder to 3 people?",
+        "Send reminder: done 2, skipped 1",
+      );
+      await expect(page.getByRole("list", { name: "Skipped" })).toHaveText("Hal Ready — already has two-factor");
+      await expectNoAxeViolations(page);
+      for (const person of [fay, gus]) expect(await remindersTo(person.email)).toHaveLength(1);
+      expect(await remindersTo(hal.email)).toHaveLength(0);
+      // Pressed again the same day: nobody is emailed twice.
+      await runOn(["Fay Later"], "Send reminder", "Send a reminder to 1 person?", "Send reminder: done 0, skipped 1");
+      await expect(page.getByRole("list", { name: "Skipped" })).toHaveText("Fay Later — already reminded today");
+      expect(await remindersTo(fay.email)).toHaveLength(1);
+      expect(await eventsOf("two_factor_reminder.sent")).toEqual([fay.id, gus.id].sort((a, b) => a - b));
+    });
+
+    await test.step("Disable: the other person is disabled and signed out; your own account is skipped", async () => {
+      await createSession(db, { userId: gus.id, stage: "active", context: { ip: null, userAgent: null } });
+      await runOn(["Gus Later", "Policy Admin"], "Disable", "Disable 2 people?", "Disable: done 1, skipped 1");
+      await expect(page.getByRole("list", { name: "Skipped" })).toHaveText("Policy Admin — your own account");
+      const [gusNow] = await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, gus.id));
+      expect(gusNow?.disabledAt).not.toBeNull();
+      expect(await db.select().from(sessions).where(eq(sessions.userId, gus.id))).toEqual([]);
+      const [adminNow] = await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, admin.id));
+      expect(adminNow?.disabledAt).toBeNull();
+      expect(await eventsOf("user.disabled")).toEqual([gus.id]);
+    });
     serverErrors();
   });
 });
