@@ -6,6 +6,7 @@ import { enforcementPreview, type EnforcementPreview } from "@/lib/admin/enforce
 import { getCurrentPermissions, type CurrentSession } from "@/lib/auth/guards";
 import { enforcementPreviewSentences } from "@/lib/messages";
 import { userFilterParams, type UserFilters } from "@/lib/admin/user-filters";
+import { changeAsActor } from "@/lib/flows/admin-change";
 import { formatDateTime } from "@/lib/format";
 
 /*
@@ -84,6 +85,14 @@ export async function previewRoleChange(
   const db = getDb();
   const role = await findRole(db, current.organisation.id, proposed.roleId);
   if (!role) return null;
+  // The save's own rank rule, asked with nothing changed: a role carrying more than the actor holds is theirs
+  // neither to change nor to preview (refused with a 403 and audited, like a forged save).
+  const mayEdit = await changeAsActor(current, "role.update", {
+    affected: { roleId: role.id },
+    edited: { roleId: role.id },
+    change: async () => undefined,
+  });
+  if (!mayEdit.ok) return null;
   const preview = await enforcementPreview(db, current.organisation.id, {
     role: {
       roleId: role.id,
