@@ -4,7 +4,7 @@ export const BULK_ACTIONS = ["require", "reset", "setupLink", "reminder", "signO
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /** Those whose single-user versions need access confirmed in the last 15 minutes (formAction's `sensitive`). */
-export const SENSITIVE_BULK_ACTIONS: readonly BulkAction[] = ["reset", "disable"];
+export const SENSITIVE_BULK_ACTIONS: readonly BulkAction[] = ["require", "reset", "setupLink", "disable"];
 
 export const BULK_ACTION_LABELS: Record<BulkAction, string> = {
   require: "Require 2FA",

@@ -150,6 +150,33 @@ describe("the bulk action runner", () => {
     ]);
   });
 
+  it("never lowers someone held to phishing-resistant methods, per user or by a role, to plain 'required'", async () => {
+    const acme = await organisation("Acme");
+    await db.update(users).set({ twoFactorRequirement: "phishing_resistant" }).where(eq(users.id, acme.member.id));
+    const strict = (
+      await db
+        .insert(roles)
+        .values({
+          organisationId: acme.organisationId,
+          name: "Keys only",
+          permissions: [],
+          requirePhishingResistant: true,
+        })
+        .returning()
+    )[0]!.id;
+    await db.insert(userRoles).values({ userId: acme.plain.id, roleId: strict });
+    const result = await runBulkBatch(acme.current, "require", { ids: [acme.member.id, acme.plain.id] });
+    expect(result!.done).toEqual([]);
+    expect(result!.skipped.map((skip) => skip.reason)).toEqual(["already_required", "already_required"]);
+    const requirements = await db
+      .select({ id: users.id, requirement: users.twoFactorRequirement })
+      .from(users)
+      .where(eq(users.organisationId, acme.organisationId));
+    expect(requirements.find((row) => row.id === acme.member.id)!.requirement).toBe("phishing_resistant");
+    expect(requirements.find((row) => row.id === acme.plain.id)!.requirement).toBe("default");
+    expect(await eventsOf("two_factor_requirement.changed")).toEqual([]);
+  });
+
   it("sends a grace reminder once a day to those in grace, and skips those with a factor", async () => {
     const acme = await organisation("Acme");
     // Where codes are allowed, required people are protected by emailed codes: nobody would owe a setup.

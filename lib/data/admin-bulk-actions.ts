@@ -11,6 +11,7 @@ import { sendSetupLink } from "@/lib/data/admin-user-links";
 import { adminTargetOrRefusal, unchangedState, type AdminTarget } from "@/lib/flows/admin-change";
 import type { BulkAction, BulkSkipReason } from "@/lib/admin/bulk-actions";
 import { remindOfGrace } from "@/lib/two-factor/reminders";
+import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { hasPasskeySql } from "@/lib/webauthn/passkeys";
 
 /*
@@ -153,8 +154,14 @@ async function notApplicable(action: BulkAction, target: AdminTarget, now: Date)
   const apiAccountHasNoTwoFactor: BulkAction[] = ["require", "reset", "setupLink", "reminder"];
   if (target.isApiAccount && apiAccountHasNoTwoFactor.includes(action)) return "api_account";
   switch (action) {
-    case "require":
-      return target.twoFactorRequirement === "required" ? "already_required" : null;
+    case "require": {
+      // Already required, by any road (the organisation, a role, or a stricter per-user "phishing_resistant"):
+      // writing "required" over it would at best pin it and at worst lower a phishing-resistant-only
+      // person to codes a proxy page can relay (NIST SP 800-63B-4 §3.2.5).
+      if (target.twoFactorRequirement === "required") return "already_required";
+      const { requirement } = await twoFactorStateOfUser(getDb(), target.id, now);
+      return requirement.level === "required" ? "already_required" : null;
+    }
     case "reset":
       return target.hasOwnFactor || (await hasPasskey(target.id)) ? null : "nothing_to_reset";
     case "setupLink":
