@@ -3,6 +3,10 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations, passkeys, roles, totpCredentials, userRoles, users } from "@/db/schema";
 import { adoptionOf, inGraceUsers, type AdoptionSegment } from "@/lib/admin/adoption";
+import { refreshAdoptionSummary, summarisedMatches } from "@/lib/admin/adoption-summary";
+import { countUsers } from "@/lib/admin/user-directory";
+import { USER_STATES, userFilterWhere, type UserFilters } from "@/lib/admin/user-filters";
+import { TWO_FACTOR_METHODS, TWO_FACTOR_REQUIREMENTS } from "@/db/schema";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { insertUser, testDatabase } from "@/test/db";
 
@@ -86,6 +90,44 @@ async function countsFromTheRule(db: Db, organisationId: number) {
 }
 
 describe("2FA adoption of an organisation", () => {
+  it("counts the same in chunks of ids as in one go (the event loop is let go between chunks)", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: false });
+    const whole = await adoptionOf(db, organisationId, now, 1_000_000);
+    expect(await adoptionOf(db, organisationId, now, 2)).toEqual(whole);
+    expect(await adoptionOf(db, organisationId, now, 1)).toEqual(whole);
+    expect(whole.requirements).toEqual({ default: 8, required: 4, optional: 0, disabled: 1, phishing_resistant: 0 });
+    // fivedays within 5 days, eightdays within 8, notyetrecorded (grace from now) within the whole 10.
+    expect(whole.graceEndsWithin).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 3]);
+  });
+
+  it("gives, from a large organisation's summary, the count the users list would count live for one filter", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: false });
+    await refreshAdoptionSummary(db, organisationId, now);
+    const single: UserFilters[] = [
+      ...USER_STATES.map((state) => ({ state })),
+      ...TWO_FACTOR_METHODS.map((method) => ({ method })),
+      ...TWO_FACTOR_REQUIREMENTS.map((requirement) => ({ requirement })),
+      ...[0, 4, 5, 8, 9, 10, 11, 400].map((graceWithinDays) => ({ graceWithinDays })),
+    ];
+    for (const filters of single) {
+      const where = await userFilterWhere(db, organisationId, filters, now);
+      if (!where.ok) throw new Error("bad filter");
+      const live = await countUsers(db, organisationId, { q: "", filter: where.where });
+      expect([filters, (await summarisedMatches(db, organisationId, filters, now, 3))?.matches]).toEqual([
+        filters,
+        live,
+      ]);
+    }
+    // Two filters, a small organisation, or a summary too old: counted live (null).
+    expect(await summarisedMatches(db, organisationId, { state: "in_grace", method: "totp" }, now, 3)).toBeNull();
+    expect(await summarisedMatches(db, organisationId, { state: "in_grace" }, now)).toBeNull();
+    expect(
+      await summarisedMatches(db, organisationId, { state: "in_grace" }, new Date(now.getTime() + 11 * 60 * 1000), 3),
+    ).toBeNull();
+  });
+
   it("counts a seeded organisation's users by state and method, with the nearest deadlines", async () => {
     const db = testDatabase();
     const organisationId = await seedOrganisation(db, { allowCode: false });

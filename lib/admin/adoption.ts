@@ -1,7 +1,15 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, max, min, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db";
-import { organisations, TWO_FACTOR_METHODS, users, type TwoFactorMethod } from "@/db/schema";
+import {
+  organisations,
+  TWO_FACTOR_METHODS,
+  TWO_FACTOR_REQUIREMENTS,
+  users,
+  type TwoFactorMethod,
+  type TwoFactorRequirement,
+} from "@/db/schema";
+import { checkOnly } from "@/db/portable-sql";
 import { hasConfirmedAuthenticatorSql } from "@/lib/two-factor/authenticator-app/credentials";
 import { duoAvailabilityColumns, duoAvailableIn } from "@/lib/two-factor/policy/methods";
 import { effectiveTwoFactorRequirement } from "@/lib/two-factor/policy/requirement";
@@ -36,8 +44,12 @@ export type Adoption = {
   segments: Record<AdoptionSegment, number>;
   /** Protected users by usable method; a user with two methods counts in each. */
   methods: Record<TwoFactorMethod, number>;
+  /** Users by their per-user requirement (the users filter "requirement"). */
+  requirements: Record<TwoFactorRequirement, number>;
   /** The (up to) five people in grace whose deadline is nearest, nearest first. */
   nearestDeadlines: NearestDeadline[];
+  /** [d]: how many people in grace have their deadline within d days (the users filter "graceWithinDays"). */
+  graceEndsWithin: number[];
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -145,26 +157,58 @@ export async function organisationFacts(db: Db, organisationId: number): Promise
   };
 }
 
-/** Counts an organisation's users by 2FA state (see the top of this file). */
-export async function adoptionOf(db: Db, organisationId: number, now = new Date()): Promise<Adoption> {
+/**
+ * Users are counted this many ids at a time, the event loop let go between
+ * chunks: on SQLite a query holds the process's only thread, and one
+ * aggregate over 100,000 users (about 0.6 s) would stall every request of
+ * the instance each minute the summary is refreshed (lib/admin/adoption-summary.ts).
+ */
+const CHUNK_IDS = 1000;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type InGraceRow = { id: number; requiredSince: Date | null };
+
+/** Counts an organisation's users by 2FA state (see the top of this file), in chunks of ids. */
+export async function adoptionOf(
+  db: Db,
+  organisationId: number,
+  now = new Date(),
+  chunkIds = CHUNK_IDS,
+): Promise<Adoption> {
   const emptyMethods = Object.fromEntries(TWO_FACTOR_METHODS.map((method) => [method, 0])) as Record<
     TwoFactorMethod,
     number
   >;
+  const emptyRequirements = Object.fromEntries(TWO_FACTOR_REQUIREMENTS.map((level) => [level, 0])) as Record<
+    TwoFactorRequirement,
+    number
+  >;
   const organisation = await organisationFacts(db, organisationId);
-  if (!organisation) {
+  const [bounds] = organisation
+    ? await db
+        .select({ first: min(users.id), last: max(users.id) })
+        .from(users)
+        .where(eq(users.organisationId, organisationId))
+    : [];
+  if (!organisation || !bounds || bounds.first === null || bounds.last === null) {
     return {
       total: 0,
       segments: { protected: 0, in_grace: 0, past_grace: 0, optional_without: 0, exempt: 0 },
       methods: emptyMethods,
+      requirements: emptyRequirements,
       nearestDeadlines: [],
+      graceEndsWithin: [],
     };
   }
   // Each fact once per user, into a materialised table (MATERIALIZED: neither SQLite nor PostgreSQL may
   // fold it back into the sums, which would rerun every factor and role subquery in each condition).
   const perUser = userFacts(organisation, now);
   const factColumns = sql.join(
-    USER_FACTS.map((fact) => sql`case when ${perUser[fact]} then 1 else 0 end as ${sql.identifier(fact)}`),
+    [
+      ...USER_FACTS.map((fact) => sql`case when ${perUser[fact]} then 1 else 0 end as ${sql.identifier(fact)}`),
+      sql`"users"."two_factor_requirement" as "requirement"`,
+    ],
     sql`, `,
   );
   const c = segmentConditions(
@@ -182,30 +226,57 @@ export async function adoptionOf(db: Db, organisationId: number, now = new Date(
     ...Object.fromEntries(
       TWO_FACTOR_METHODS.map((method) => [method, count(sql`${c.isProtected} and ${c.methodSql[method]}`)]),
     ),
+    ...Object.fromEntries(
+      TWO_FACTOR_REQUIREMENTS.map((level) => [`requirement:${level}`, count(sql`"facts"."requirement" = ${level}`)]),
+    ),
   };
-  const row = (
-    await queryRows<Record<string, unknown>>(
-      db,
-      sql`with "facts" as materialized (
-        select ${factColumns} from "users" where "users"."organisation_id" = ${organisationId}
-      ) select ${sql.join(
-        Object.entries(columns).map(([name, value]) => sql`${value} as ${sql.identifier(name)}`),
-        sql`, `,
-      )} from "facts"`,
-    )
-  )[0]!;
-  const n = (value: unknown) => Number(value ?? 0);
-  const total = n(row.total);
+  const live = segmentConditions(organisation, now);
+  const sums: Record<string, number> = {};
+  const inGrace: InGraceRow[] = [];
+  for (let from = bounds.first; from <= bounds.last; from += chunkIds) {
+    // The chunk by primary key, the organisation only checked: its own index would be walked whole instead.
+    const chunk = sql`"users"."id" >= ${from} and "users"."id" < ${from + chunkIds} and ${checkOnly(users.organisationId, organisationId)}`;
+    const row = (
+      await queryRows<Record<string, unknown>>(
+        db,
+        sql`with "facts" as materialized (
+          select ${factColumns} from "users" where ${chunk}
+        ) select ${sql.join(
+          Object.entries(columns).map(([name, value]) => sql`${value} as ${sql.identifier(name)}`),
+          sql`, `,
+        )} from "facts"`,
+      )
+    )[0]!;
+    for (const [name, value] of Object.entries(row)) sums[name] = (sums[name] ?? 0) + Number(value ?? 0);
+    if (Number(row.inGrace ?? 0) > 0) {
+      inGrace.push(
+        ...(await db
+          .select({ id: users.id, requiredSince: users.twoFactorRequiredSince })
+          .from(users)
+          .where(and(chunk, live.owesSetup, live.inGrace))),
+      );
+    }
+    await yieldToEventLoop();
+  }
+  const n = (name: string) => sums[name] ?? 0;
+  const total = n("total");
   const segments = {
-    protected: n(row.protected),
-    in_grace: n(row.inGrace),
-    past_grace: n(row.pastGrace),
-    exempt: n(row.exempt),
+    protected: n("protected"),
+    in_grace: n("inGrace"),
+    past_grace: n("pastGrace"),
+    exempt: n("exempt"),
   };
-  const methods = Object.fromEntries(TWO_FACTOR_METHODS.map((method) => [method, n(row[method])])) as Record<
+  const methods = Object.fromEntries(TWO_FACTOR_METHODS.map((method) => [method, n(method)])) as Record<
     TwoFactorMethod,
     number
   >;
+  const requirements = Object.fromEntries(
+    TWO_FACTOR_REQUIREMENTS.map((level) => [level, n(`requirement:${level}`)]),
+  ) as Record<TwoFactorRequirement, number>;
+  const deadlines = inGrace
+    .map((person) => ({ id: person.id, deadline: graceDeadline(organisation, person.requiredSince, now) }))
+    .filter((person): person is { id: number; deadline: Date } => person.deadline !== null)
+    .sort((a, b) => a.deadline.getTime() - b.deadline.getTime() || a.id - b.id);
   return {
     total,
     segments: {
@@ -213,8 +284,55 @@ export async function adoptionOf(db: Db, organisationId: number, now = new Date(
       optional_without: total - segments.protected - segments.in_grace - segments.past_grace - segments.exempt,
     },
     methods,
-    nearestDeadlines: segments.in_grace > 0 ? await inGraceUsers(db, organisationId, now, 5) : [],
+    requirements,
+    nearestDeadlines: await namedDeadlines(db, organisationId, deadlines.slice(0, 5)),
+    graceEndsWithin: graceEndsWithin(deadlines, organisation.graceDays, now),
   };
+}
+
+/**
+ * graceEndsWithin[d]: how many of these deadlines fall within d days of
+ * `now` (as the users filter "grace ends within d days" asks), for d from 0
+ * to the grace period's length, beyond which it is everyone in grace.
+ */
+function graceEndsWithin(sortedDeadlines: { deadline: Date }[], graceDays: number, now: Date): number[] {
+  const within: number[] = [];
+  let counted = 0;
+  for (let days = 0; days <= graceDays; days++) {
+    const limit = now.getTime() + days * DAY_MS;
+    while (counted < sortedDeadlines.length && sortedDeadlines[counted]!.deadline.getTime() <= limit) counted++;
+    within.push(counted);
+  }
+  return within;
+}
+
+/** The people of these deadlines with their names and emails, in the same order. */
+export async function namedDeadlines(
+  db: Db,
+  organisationId: number,
+  deadlines: { id: number; deadline: Date }[],
+): Promise<NearestDeadline[]> {
+  if (deadlines.length === 0) return [];
+  const people = new Map(
+    (
+      await db
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(
+          and(
+            inArray(
+              users.id,
+              deadlines.map((person) => person.id),
+            ),
+            checkOnly(users.organisationId, organisationId),
+          ),
+        )
+    ).map((person) => [person.id, person]),
+  );
+  return deadlines.flatMap((person) => {
+    const found = people.get(person.id);
+    return found ? [{ ...found, deadline: person.deadline }] : [];
+  });
 }
 
 /**
@@ -247,11 +365,12 @@ export async function inGraceUsers(
     .from(users)
     .where(
       and(
-        eq(users.organisationId, organisationId),
+        onlyUserIds
+          ? and(inArray(users.id, [...onlyUserIds]), checkOnly(users.organisationId, organisationId))
+          : eq(users.organisationId, organisationId),
         c.owesSetup,
         c.inGrace,
         within,
-        onlyUserIds ? inArray(users.id, [...onlyUserIds]) : undefined,
       ),
     )
     .orderBy(sql`${users.twoFactorRequiredSince} is null`, asc(users.twoFactorRequiredSince), asc(users.id))
@@ -282,11 +401,20 @@ export function graceDeadline(organisation: OrganisationFacts, requiredSince: Da
   return requirement.level === "required" ? requirement.graceUntil : null;
 }
 
-/** The snapshot's flat counts: segments, and "method:<method>" per method. */
+/**
+ * The snapshot's flat counts: segments, "method:<method>" per method,
+ * "requirement:<level>" per per-user requirement and "grace-within:<days>"
+ * (graceEndsWithin), the last three what the users list's filters count
+ * from a large organisation's summary (lib/admin/adoption-summary.ts).
+ */
 export function adoptionCounts(adoption: Adoption): Record<string, number> {
   return {
     total: adoption.total,
     ...adoption.segments,
     ...Object.fromEntries(Object.entries(adoption.methods).map(([method, value]) => [`method:${method}`, value])),
+    ...Object.fromEntries(
+      Object.entries(adoption.requirements).map(([level, value]) => [`requirement:${level}`, value]),
+    ),
+    ...Object.fromEntries(adoption.graceEndsWithin.map((value, days) => [`grace-within:${days}`, value])),
   };
 }

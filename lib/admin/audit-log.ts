@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { checkOnly } from "@/db/portable-sql";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db";
 import { auditEvents, groups, roles, users } from "@/db/schema";
@@ -95,7 +96,7 @@ export async function namesOf(
     ? await db
         .select({ id: users.id, name: users.name, email: users.email })
         .from(users)
-        .where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds)))
+        .where(and(inArray(users.id, userIds), checkOnly(users.organisationId, organisationId)))
     : [];
   return {
     role: new Map(roleRows.map((row) => [row.id, row.name])),

@@ -14,7 +14,7 @@ import { ssoAdminsNeedMfa } from "@/lib/env";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
 import { recordRequirementChanges, type RequirementScope } from "@/lib/two-factor/policy/requirement-starts";
 import { roleRequiresPhishingResistantSql, roleRequiresTwoFactorSql } from "@/lib/two-factor/policy/user-state";
-import { jsonArrayLength } from "@/db/portable-sql";
+import { checkOnly, jsonArrayLength } from "@/db/portable-sql";
 
 /*
  * The database side of lib/admin/delegation.ts: who holds what in one
@@ -138,8 +138,8 @@ export async function countFullAdministrators(
       .from(users)
       .where(
         and(
-          eq(users.organisationId, organisationId),
           inArray(users.id, holders),
+          checkOnly(users.organisationId, organisationId),
           sql`${users.disabledAt} is null`,
           eq(users.isApiAccount, false),
           sql`("users"."password_hash" is not null or "users"."sso_subject" is not null)`,
@@ -259,7 +259,7 @@ async function stillThere(
         await tx
           .select({ id: users.id })
           .from(users)
-          .where(and(eq(users.organisationId, organisationId), inArray(users.id, userIds)))
+          .where(and(inArray(users.id, userIds), checkOnly(users.organisationId, organisationId)))
       ).length
     : 0;
   if (people !== new Set(userIds).size) return false;

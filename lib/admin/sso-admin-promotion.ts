@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, inArray, isNotNull } from "drizzle-orm";
+import { checkOnly } from "@/db/portable-sql";
 import type { Executor } from "@/db";
 import { users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
@@ -32,8 +33,8 @@ export async function signOutSsoUsersNewlyAdmin(
       .from(users)
       .where(
         and(
-          eq(users.organisationId, input.organisationId),
           inArray(users.id, input.newlyAdmin),
+          checkOnly(users.organisationId, input.organisationId),
           isNotNull(users.ssoSubject),
         ),
       )

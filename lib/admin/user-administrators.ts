@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { checkOnly } from "@/db/portable-sql";
 import type { Executor } from "@/db";
 import { users } from "@/db/schema";
 import { permissionsOfUser, privilegeSnapshot } from "@/lib/admin/delegated-change";
@@ -34,8 +35,8 @@ export async function administratorsWhoMayActOn(
     .from(users)
     .where(
       and(
-        eq(users.organisationId, organisationId),
         inArray(users.id, ids),
+        checkOnly(users.organisationId, organisationId),
         isNull(users.disabledAt),
         eq(users.isApiAccount, false),
         sql`not ${pendingInvitationSql}`,

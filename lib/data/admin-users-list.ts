@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/db";
+import { summarisedMatches } from "@/lib/admin/adoption-summary";
 import { accessReach } from "@/lib/admin/delegated-change";
 import { rolesAndGroupsOf } from "@/lib/admin/user-admin";
 import { countUsers, listUsers, type UserListQuery, type UserListRow } from "@/lib/admin/user-directory";
@@ -12,7 +13,14 @@ import { pendingRecoveryRequests } from "@/lib/recovery/requests";
 /* What /admin/users shows: the actor's organisation only, whatever the address asks for. */
 
 export type UsersListPage =
-  | { ok: true; rows: UserListRow[]; hasMore: boolean; matches: number }
+  | {
+      ok: true;
+      rows: UserListRow[];
+      hasMore: boolean;
+      matches: number;
+      /** When `matches` was counted, if it comes from the organisation's summary; null when counted now. */
+      countedAt: Date | null;
+    }
   | { ok: false; errors: ParsedUserFilters["errors"] };
 
 /** One page of the actor's organisation's users matching the search and filters, and how many match. */
@@ -25,8 +33,11 @@ export async function usersOfOrganisation(
   const filter = await userFilterWhere(db, current.organisation.id, filters);
   if (!filter.ok) return filter;
   const { rows, hasMore } = await listUsers(db, current.organisation.id, { ...query, filter: filter.where });
+  // One filter of a large organisation is counted from its summary (with when), anything else live.
+  const summarised = query.q ? null : await summarisedMatches(db, current.organisation.id, filters);
+  if (summarised) return { ok: true, rows, hasMore, ...summarised };
   const matches = await countUsers(db, current.organisation.id, { q: query.q, filter: filter.where });
-  return { ok: true, rows, hasMore, matches };
+  return { ok: true, rows, hasMore, matches, countedAt: null };
 }
 
 export type FilterChoice = { id: number; name: string };

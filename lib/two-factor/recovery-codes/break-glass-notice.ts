@@ -1,4 +1,5 @@
 import "server-only";
+import { checkOnly } from "@/db/portable-sql";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { users } from "@/db/schema";
@@ -25,8 +26,8 @@ async function userAdministrators(db: Db, organisationId: number, userId: number
     .from(users)
     .where(
       and(
-        eq(users.organisationId, organisationId),
         inArray(users.id, ids),
+        checkOnly(users.organisationId, organisationId),
         isNull(users.disabledAt),
         eq(users.isApiAccount, false),
         sql`not ${pendingInvitationSql}`,

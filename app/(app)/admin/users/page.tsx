@@ -249,11 +249,18 @@ export default async function UsersPage({
 
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p role="status" className="text-sm text-slate-700">
-          {listed.ok
-            ? listed.matches > MATCH_COUNT_CAP
-              ? `More than ${MATCH_COUNT_CAP.toLocaleString("en-GB")} users match`
-              : `${plural(listed.matches, "user")} ${filtered ? (listed.matches === 1 ? "matches" : "match") : "in total"}`
-            : "Fix the filters above to see users."}
+          {!listed.ok ? (
+            "Fix the filters above to see users."
+          ) : listed.countedAt ? (
+            <>
+              About {listed.matches.toLocaleString("en-GB")} {listed.matches === 1 ? "user matches" : "users match"}{" "}
+              (counted at <LocalTime date={listed.countedAt} />, as on the overview; the list itself is live)
+            </>
+          ) : listed.matches > MATCH_COUNT_CAP ? (
+            `More than ${MATCH_COUNT_CAP.toLocaleString("en-GB")} users match`
+          ) : (
+            `${plural(listed.matches, "user")} ${filtered ? (listed.matches === 1 ? "matches" : "match") : "in total"}`
+          )}
         </p>
         {listed.ok ? <ExportCsvButton action="/admin/users/export" search={exportSearch(query)} /> : null}
       </div>
