@@ -57,5 +57,22 @@ test("a large organisation's overview says when it was counted, and Recount now 
     await expectNoAxeViolations(page);
     await page.screenshot({ path: testInfo.outputPath("admin-overview-recounted.png"), fullPage: true });
   });
+
+  await test.step("its users list, filtered to one state, counts from the same summary and says when", async () => {
+    await page
+      .getByRole("table", { name: /Users by two-factor state/ })
+      .getByRole("link", { name: "Protected", exact: true })
+      .click();
+    await expect(page).toHaveURL(/\/admin\/users\?state=protected$/);
+    await expect(
+      page.getByRole("status").filter({ hasText: /^About 2 users match \(counted at .+; the list itself is live\)$/ }),
+    ).toBeVisible();
+    await expect(page.getByRole("link", { name: "Member 0", exact: true })).toBeVisible();
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: testInfo.outputPath("admin-users-summary-count.png"), fullPage: true });
+    // A search with the filter is counted live, exactly.
+    await page.goto("/admin/users?state=protected&q=Member");
+    await expect(page.getByRole("status").filter({ hasText: /^1 user matches$/ })).toBeVisible();
+  });
   noServerErrors();
 });
