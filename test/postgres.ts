@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 import type { SqliteDb } from "@/db";
 import { openPostgresDatabase } from "@/db/postgres";
 
@@ -8,7 +9,23 @@ import { openPostgresDatabase } from "@/db/postgres";
  * database is a copy of a migrated template (test/postgres-template.ts), made
  * when its first query runs, so testDatabase() stays synchronous as on SQLite.
  */
-export const POSTGRES_TEMPLATE = "twofold_unit_template";
+/**
+ * This run's databases are named `twofold_unit_<run>_…`: the global setup
+ * picks the run and provides it to the workers (vitest's provide/inject), so
+ * two runs against one server (two worktrees) never drop each other's
+ * template or databases.
+ */
+export function runPrefix(run: string = inject("postgresRun")): string {
+  return `twofold_unit_${run}_`;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    postgresRun: string;
+  }
+}
+
+export const postgresTemplate = (run?: string) => `${runPrefix(run)}template`;
 
 export function databaseUrl(base: string, name: string): string {
   const url = new URL(base);
@@ -32,12 +49,12 @@ function waitingFor(pool: pg.Pool, ready: Promise<unknown>): pg.Pool {
 }
 
 export function freshPostgresDatabase(adminUrl: string): SqliteDb {
-  const name = `twofold_unit_${crypto.randomBytes(6).toString("hex")}`;
+  const name = `${runPrefix()}${crypto.randomBytes(6).toString("hex")}`;
   const ready = (async () => {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
-      await admin.query(`create database ${name} template ${POSTGRES_TEMPLATE}`);
+      await admin.query(`create database ${name} template ${postgresTemplate()}`);
     } finally {
       await admin.end();
     }

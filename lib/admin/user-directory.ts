@@ -133,12 +133,13 @@ async function prefixCandidates(
  * filters are asked, so the search is one more condition (and the count's).
  */
 function prefixMatch(q: string): SQL {
-  const upper = `${q}\u{10FFFF}`;
-  const starts = (column: SearchColumn) => {
-    const value = sql`"users".${sql.identifier(column)}`;
-    return sql`(${caseless(value)} >= ${caselessText(q)} and ${caseless(value)} < ${caselessText(upper)})`;
-  };
-  return sql`(${starts("name")} or ${starts("email")})`;
+  return sql`(${startsWith("name", q)} or ${startsWith("email", q)})`;
+}
+
+/** Whether `column` starts with `q`, case-insensitively: a range of the column's caseless index. */
+function startsWith(column: SearchColumn, q: string): SQL {
+  const value = sql`"users".${sql.identifier(column)}`;
+  return sql`(${caseless(value)} >= ${caselessText(q)} and ${caseless(value)} < ${caselessText(`${q}\u{10FFFF}`)})`;
 }
 
 /**
@@ -162,7 +163,22 @@ export async function countUsers(
   cap = MATCH_COUNT_CAP,
 ): Promise<number> {
   const where = and(eq(users.organisationId, organisationId), query.q ? prefixMatch(query.q) : undefined, query.filter);
-  if (!query.filter) return (await db.select({ matches: count() }).from(users).where(where))[0]!.matches;
+  if (!query.filter && !query.q) return (await db.select({ matches: count() }).from(users).where(where))[0]!.matches;
+  if (!query.filter) {
+    // A search alone: those whose name starts with it, then (unless already more than `cap`) those whose email
+    // does and name does not, each read off its own index (one "or" reads every user) and stopping at `cap` + 1.
+    const upTo = async (column: SearchColumn, also?: SQL) =>
+      (
+        await db
+          .select({ matches: count() })
+          .from(
+            sql`(select 1 from ${users} where ${and(eq(users.organisationId, organisationId), startsWith(column, query.q), also)} limit ${cap + 1}) as "matching"`,
+          )
+      )[0]!.matches;
+    const byName = await upTo("name");
+    if (byName > cap) return byName;
+    return Math.min(byName + (await upTo("email", sql`not ${startsWith("name", query.q)}`)), cap + 1);
+  }
   const { matches } = (
     await db
       .select({ matches: count() })

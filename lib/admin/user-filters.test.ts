@@ -173,6 +173,20 @@ describe("users list filters", () => {
     expect(await countUsers(db, organisationId, { q: "" }, 3)).toBe(8);
   });
 
+  it("counts a search alone by name and by email, each person once, stopping past the cap", async () => {
+    // Named with one prefix, mailed at another, and both: "zed" finds all three, Zelda once.
+    await insertUser(db, { organisationId, name: "Zed Name", email: "plain-1@acme.test" });
+    await insertUser(db, { organisationId, name: "Plain", email: "zed-mail@acme.test" });
+    await insertUser(db, { organisationId, name: "Zed Both", email: "zed-both@acme.test" });
+    await insertUser(db, { name: "Zed Elsewhere", email: "zed-elsewhere@other.test" });
+    expect(await countUsers(db, organisationId, { q: "zed" })).toBe(3);
+    expect(await countUsers(db, organisationId, { q: "ZED-M" })).toBe(1);
+    expect(await countUsers(db, organisationId, { q: "zed" }, 2)).toBe(3);
+    expect(await countUsers(db, organisationId, { q: "zed" }, 1)).toBe(2);
+    const page = await listUsers(db, organisationId, { q: "zed", sort: "name", direction: "asc", page: 1 }, now);
+    expect(page.rows.map((row) => row.name)).toEqual(["Plain", "Zed Both", "Zed Name"]);
+  });
+
   it("reads export batches in id order from an organisation among others, none of theirs included", async () => {
     const other = await insertUser(db, { name: "Outsider" });
     await insertUser(db, { organisationId: other.organisationId, name: "Outsider 2" });
