@@ -170,6 +170,52 @@ test.describe("bulk actions on /admin/users", () => {
     serverErrors();
   });
 
+  test("all matching a filter of more than 1,000 people: the confirmation states the true number", async ({
+    page,
+    context,
+    createUser,
+    signInAs,
+    db,
+  }) => {
+    const serverErrors = failOnServerErrors(page);
+    const admin = await createUser({ permissions: ADMIN, name: "Crowd Admin" });
+    const organisationId = admin.organisationId;
+    const group = (await db.insert(groups).values({ organisationId, name: "Everyone on site" }).returning())[0]!;
+    const many = 1005;
+    // One insert and no password hashing: more than the list's count cap (1,000), cheaply.
+    const members = await db
+      .insert(users)
+      .values(
+        Array.from({ length: many }, (_, index) => ({
+          organisationId,
+          name: `Crowd ${String(index).padStart(4, "0")}`,
+          email: `crowd-${index}-${crypto.randomUUID()}@example.com`,
+          passwordHash: "not-a-hash",
+        })),
+      )
+      .returning({ id: users.id });
+    await db.insert(groupMembers).values(members.map(({ id: userId }) => ({ groupId: group.id, userId })));
+    await signInAs(context, admin);
+
+    await test.step("the list says more than 1,000 match; selecting all says so too", async () => {
+      await page.goto(`/admin/users?group=${group.id}`);
+      await expect(page.getByText("More than 1,000 users match")).toBeVisible();
+      await page.getByRole("button", { name: "Select all matching this filter (more than 1,000)" }).click();
+      await expect(page.getByText("More than 1,000 selected (everyone matching this filter)")).toBeVisible();
+    });
+
+    await test.step("the confirmation names the true number the run would act on, not 1,001", async () => {
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Sign out people" }).click();
+      const dialog = page.getByRole("dialog");
+      await expect(dialog.getByRole("heading", { name: `Sign out ${many} people?` })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await shot(page, "bulk-confirmation-over-cap");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await expect(dialog).toBeHidden();
+    });
+    serverErrors();
+  });
+
   test("Send setup links lands one email per person in the outbox", async ({
     page,
     context,

@@ -153,7 +153,9 @@ export const MATCH_COUNT_CAP = 1000;
  * How many of the organisation's users the search and filters match (the
  * filtered list shows it): with filters, at most `cap` + 1, the count
  * stopping there (more than `cap` means "more than"). Without filters the
- * count reads an index and is exact.
+ * count reads an index and is exact. `cap: Infinity` counts every match: for
+ * a bulk action's confirmation, which must name the number the run will act
+ * on, asked once per confirmation rather than at every page view.
  */
 export async function countUsers(
   db: Db,
@@ -162,7 +164,8 @@ export async function countUsers(
   cap = MATCH_COUNT_CAP,
 ): Promise<number> {
   const where = and(eq(users.organisationId, organisationId), query.q ? prefixMatch(query.q) : undefined, query.filter);
-  if (!query.filter) return (await db.select({ matches: count() }).from(users).where(where))[0]!.matches;
+  if (!query.filter || cap === Infinity)
+    return (await db.select({ matches: count() }).from(users).where(where))[0]!.matches;
   const { matches } = (
     await db
       .select({ matches: count() })

@@ -5,12 +5,14 @@ import type { Db } from "@/db";
 import { auditEvents, organisations, outbox, PERMISSIONS, roles, userRoles, users } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { createSession, listSessionsOfUser } from "@/lib/auth/sessions";
+import { MATCH_COUNT_CAP } from "@/lib/admin/user-directory";
 import { insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
 vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
 
 const { runBulkBatch, bulkSelectionCount } = await import("@/lib/data/admin-bulk-actions");
+type BulkBatchResult = NonNullable<Awaited<ReturnType<typeof runBulkBatch>>>;
 
 const context = { ip: null, userAgent: null };
 
@@ -220,4 +222,30 @@ describe("the bulk action runner", () => {
     expect(targets.size).toBe(55);
     expect(await bulkSelectionCount(acme.current, { search: "role=999999" })).toBeNull();
   });
+
+  it("the confirmation counts everyone a filter matches beyond the list's cap, as many as the run acts on", async () => {
+    const acme = await organisation("Acme");
+    const many = MATCH_COUNT_CAP + 5;
+    // One insert, no password hashing. Already disabled: "Disable" walks them all and skips each, cheaply.
+    await db.insert(users).values(
+      Array.from({ length: many }, (_, i) => ({
+        organisationId: acme.organisationId,
+        name: `Acme many ${i}`,
+        email: `many-${i}@acme.test`,
+        passwordHash: "not-a-hash",
+        twoFactorRequirement: "required" as const,
+        disabledAt: new Date(),
+      })),
+    );
+    const search = "requirement=required";
+    expect(await bulkSelectionCount(acme.current, { search })).toBe(many);
+    let acted = 0;
+    let after: number | null = 0;
+    while (after !== null) {
+      const batch: BulkBatchResult = (await runBulkBatch(acme.current, "disable", { search }, { after }))!;
+      acted += batch.done.length + batch.skipped.length;
+      after = batch.after;
+    }
+    expect(acted).toBe(many);
+  }, 120_000);
 });

@@ -81,7 +81,8 @@ export async function bulkSelectionCount(current: CurrentSession, selection: Bul
   }
   const filter = await filterWhere(current, selection.search);
   if (!filter) return null;
-  return countUsers(db, organisationId, { q: filter.q, filter: filter.where });
+  // Uncapped, unlike the list's count: the confirmation states how many the run will act on, not "1001".
+  return countUsers(db, organisationId, { q: filter.q, filter: filter.where }, Infinity);
 }
 
 /** One batch's targets: the ticked ids (at most a batch's worth), or the filter's next page by id. */

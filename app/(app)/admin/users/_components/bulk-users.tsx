@@ -90,13 +90,16 @@ function formData(fields: Record<string, string>): FormData {
 export function BulkUsers({
   rows,
   matches,
+  matchCap,
   filtered,
   search,
   children,
 }: {
   rows: BulkTarget[];
-  /** How many the filter matches now (the list's count). */
+  /** How many the filter matches now (the list's count, which stops just above `matchCap`). */
   matches: number;
+  /** Above this the list's count is "more than": the confirmation asks the server for the true number. */
+  matchCap: number;
   filtered: boolean;
   /** The list's search and filters as an address query, for "all matching". */
   search: string;
@@ -116,6 +119,8 @@ export function BulkUsers({
   const id = useId();
 
   const selected = all ? matches : ticked.size;
+  const cap = matchCap.toLocaleString("en-GB");
+  const overCap = matches > matchCap;
   const running = run.phase === "running";
 
   const selection: Selection = {
@@ -217,7 +222,11 @@ export function BulkUsers({
       >
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <p aria-live="polite" aria-atomic="true" className="text-sm font-medium text-slate-800">
-            {selected === 0 ? "No one selected" : `${selected} selected`}
+            {selected === 0
+              ? "No one selected"
+              : all && overCap
+                ? `More than ${cap} selected`
+                : `${selected} selected`}
             {all ? " (everyone matching this filter)" : ""}
           </p>
           {filtered && !all && matches > 0 ? (
@@ -227,7 +236,9 @@ export function BulkUsers({
               disabled={running}
               className="text-sm font-medium text-brand-700 underline hover:text-brand-800"
             >
-              Select all {matches} matching this filter
+              {overCap
+                ? `Select all matching this filter (more than ${cap})`
+                : `Select all ${matches} matching this filter`}
             </button>
           ) : null}
           {all || ticked.size > 0 ? (
