@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import type * as DbModule from "@/db";
 import type { Db } from "@/db";
+import type * as UserStateModule from "@/lib/two-factor/policy/user-state";
 import { auditEvents, organisations, outbox, PERMISSIONS, roles, userRoles, users } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { createSession, listSessionsOfUser } from "@/lib/auth/sessions";
@@ -10,6 +11,22 @@ import { insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
 vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
+
+/** Run once, just after the runner's next look at someone's requirement: another administrator's change, mid-run. */
+let meanwhile: (() => Promise<void>) | null = null;
+vi.mock("@/lib/two-factor/policy/user-state", async (original) => {
+  const actual = await original<typeof UserStateModule>();
+  return {
+    ...actual,
+    twoFactorStateOfUser: async (...args: Parameters<typeof actual.twoFactorStateOfUser>) => {
+      const state = await actual.twoFactorStateOfUser(...args);
+      const change = meanwhile;
+      meanwhile = null;
+      await change?.();
+      return state;
+    },
+  };
+});
 
 const { runBulkBatch, bulkSelectionCount } = await import("@/lib/data/admin-bulk-actions");
 type BulkBatchResult = NonNullable<Awaited<ReturnType<typeof runBulkBatch>>>;
@@ -150,6 +167,46 @@ describe("the bulk action runner", () => {
     expect(await eventsOf("two_factor_requirement.changed")).toEqual([
       { targetUserId: acme.plain.id, actorUserId: acme.actor.id },
     ]);
+  });
+
+  it("Require 2FA changes the requirement alone: a role removed meanwhile is not granted back", async () => {
+    const acme = await organisation("Acme");
+    const nights = (
+      await db
+        .insert(roles)
+        .values({ organisationId: acme.organisationId, name: "Night shift", permissions: [] })
+        .returning()
+    )[0]!.id;
+    await db.insert(userRoles).values({ userId: acme.plain.id, roleId: nights });
+    // After the runner read the person, before it acts: another administrator takes the role away.
+    meanwhile = async () => {
+      await db.delete(userRoles).where(eq(userRoles.userId, acme.plain.id));
+    };
+    const result = await runBulkBatch(acme.current, "require", { ids: [acme.plain.id] });
+    expect(meanwhile).toBeNull();
+    expect(result!.done).toEqual([{ id: acme.plain.id, name: "Acme plain" }]);
+    expect(await db.select().from(userRoles).where(eq(userRoles.userId, acme.plain.id))).toEqual([]);
+    const [plain] = await db.select().from(users).where(eq(users.id, acme.plain.id));
+    expect(plain!.twoFactorRequirement).toBe("required");
+    // The single change's own event (no "user.updated" rewriting roles), and the grace period starts now.
+    expect(await eventsOf("two_factor_requirement.changed")).toEqual([
+      { targetUserId: acme.plain.id, actorUserId: acme.actor.id },
+    ]);
+    expect(await eventsOf("user.updated")).toEqual([]);
+    expect(plain!.twoFactorRequiredSince).not.toBeNull();
+  });
+
+  it("Require 2FA never writes over a stricter requirement set meanwhile", async () => {
+    const acme = await organisation("Acme");
+    meanwhile = async () => {
+      await db.update(users).set({ twoFactorRequirement: "phishing_resistant" }).where(eq(users.id, acme.plain.id));
+    };
+    const result = await runBulkBatch(acme.current, "require", { ids: [acme.plain.id] });
+    expect(result!.done).toEqual([]);
+    expect(result!.skipped.map((skip) => skip.reason)).toEqual(["refused"]);
+    const [plain] = await db.select().from(users).where(eq(users.id, acme.plain.id));
+    expect(plain!.twoFactorRequirement).toBe("phishing_resistant");
+    expect(await eventsOf("two_factor_requirement.changed")).toEqual([]);
   });
 
   it("never lowers someone held to phishing-resistant methods, per user or by a role, to plain 'required'", async () => {

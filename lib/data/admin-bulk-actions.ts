@@ -6,7 +6,12 @@ import { inGraceUsers } from "@/lib/admin/adoption";
 import { countUsers, listUsers } from "@/lib/admin/user-directory";
 import { parseUserFilters, userFilterWhere } from "@/lib/admin/user-filters";
 import type { CurrentSession } from "@/lib/auth/guards";
-import { resetTwoFactor, setAccountDisabled, signOutEverywhere, updateUserAccess } from "@/lib/data/admin-user-changes";
+import {
+  resetTwoFactor,
+  setAccountDisabled,
+  setTwoFactorRequirement,
+  signOutEverywhere,
+} from "@/lib/data/admin-user-changes";
 import { sendSetupLink } from "@/lib/data/admin-user-links";
 import { adminTargetOrRefusal, unchangedState, type AdminTarget } from "@/lib/flows/admin-change";
 import type { BulkAction, BulkSkipReason } from "@/lib/admin/bulk-actions";
@@ -191,14 +196,11 @@ async function actOn(
   });
   switch (action) {
     case "require": {
-      const result = await updateUserAccess(current, {
+      // The requirement alone: roles and groups changed meanwhile are left as they are now.
+      const result = await setTwoFactorRequirement(current, {
         userId: target.id,
-        roleIds: target.roleIds,
-        groupIds: target.groupIds,
-        requirement: "required",
-        codeDelivery: target.codeDelivery,
-        isApiAccount: target.isApiAccount,
-        turnOffTwoFactor: false,
+        from: target.twoFactorRequirement,
+        to: "required",
       });
       return result.ok ? result : unchanged(result);
     }
