@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type * as DbModule from "@/db";
 import type { Db } from "@/db";
 import type * as UserStateModule from "@/lib/two-factor/policy/user-state";
+import type * as UserLinksModule from "@/lib/data/admin-user-links";
 import { auditEvents, organisations, outbox, PERMISSIONS, roles, userRoles, users } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { createSession, listSessionsOfUser } from "@/lib/auth/sessions";
@@ -24,6 +25,25 @@ vi.mock("@/lib/two-factor/policy/user-state", async (original) => {
       meanwhile = null;
       await change?.();
       return state;
+    },
+  };
+});
+
+/** When set, each setup-link send waits here until this many have arrived: two batches side by side, for sure. */
+let sendsTogether = 0;
+let arrived: Array<() => void> = [];
+vi.mock("@/lib/data/admin-user-links", async (original) => {
+  const actual = await original<typeof UserLinksModule>();
+  return {
+    ...actual,
+    sendSetupLink: async (...args: Parameters<typeof actual.sendSetupLink>) => {
+      if (sendsTogether > 0) {
+        await new Promise<void>((resolve) => {
+          arrived.push(resolve);
+          if (arrived.length === sendsTogether) for (const go of arrived) go();
+        });
+      }
+      return actual.sendSetupLink(...args);
     },
   };
 });
@@ -139,6 +159,35 @@ describe("the bulk action runner", () => {
     expect((await eventsOf("setup_link.sent")).map((event) => event.targetUserId).sort()).toEqual(
       [acme.member.id, acme.plain.id].sort(),
     );
+  });
+
+  it("two batches at once for the same people send each one setup link, and one reminder", async () => {
+    const acme = await organisation("Acme");
+    await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, acme.organisationId));
+    await db
+      .update(users)
+      .set({ twoFactorRequirement: "required", twoFactorRequiredSince: new Date() })
+      .where(eq(users.id, acme.plain.id));
+    const ids = [acme.plain.id];
+    // Both batches have made every check of their own before either sends.
+    sendsTogether = 2;
+    const links = await Promise.all([
+      runBulkBatch(acme.current, "setupLink", { ids }),
+      runBulkBatch(acme.current, "setupLink", { ids }),
+    ]);
+    sendsTogether = 0;
+    arrived = [];
+    expect(links.map((batch) => batch!.done.length).sort()).toEqual([0, 1]);
+    expect(links.flatMap((batch) => batch!.skipped.map((skip) => skip.reason))).toEqual(["setup_link_recent"]);
+    const reminders = await Promise.all([
+      runBulkBatch(acme.current, "reminder", { ids }),
+      runBulkBatch(acme.current, "reminder", { ids }),
+    ]);
+    expect(reminders.map((batch) => batch!.done.length).sort()).toEqual([0, 1]);
+    const sent = await db.select({ subject: outbox.subject }).from(outbox).where(eq(outbox.channel, "email"));
+    expect(sent.filter((email) => !email.subject?.endsWith("set up two-factor authentication"))).toHaveLength(1);
+    expect(sent.filter((email) => email.subject?.endsWith("set up two-factor authentication"))).toHaveLength(1);
+    expect(await eventsOf("setup_link.sent")).toHaveLength(1);
   });
 
   it("resets only those with a method, one audit event each, with the reason", async () => {

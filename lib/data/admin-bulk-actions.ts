@@ -1,7 +1,8 @@
 import "server-only";
-import { and, count, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { emailLinks, users } from "@/db/schema";
+import { users } from "@/db/schema";
+import type { EmailLinkSendLimits } from "@/lib/email-links";
 import { inGraceUsers } from "@/lib/admin/adoption";
 import { countUsers, listUsers } from "@/lib/admin/user-directory";
 import { parseUserFilters, userFilterWhere } from "@/lib/admin/user-filters";
@@ -33,8 +34,19 @@ import { hasPasskeySql } from "@/lib/webauthn/passkeys";
 /** How many ids one server-action call works through: small enough to answer in a few seconds. */
 export const BULK_BATCH_SIZE = 50;
 
-/** A setup link sent this recently is not sent again: a replayed batch must not email everyone twice. */
+/**
+ * A setup link sent this recently, and still live, is not sent again: a
+ * replayed or parallel batch must not email anyone twice. Checked and
+ * recorded in one transaction per person (createEmailLink), so two batches
+ * at once cannot both pass the check.
+ */
 const SETUP_LINK_REPLAY_WINDOW_MS = 10 * 60 * 1000;
+const SETUP_LINK_REPLAY_LIMITS: EmailLinkSendLimits = {
+  cooldownMs: SETUP_LINK_REPLAY_WINDOW_MS,
+  perWindow: 1,
+  windowMs: SETUP_LINK_REPLAY_WINDOW_MS,
+  liveOnly: true,
+};
 
 /** Ticked rows (their ids, a batch at a time), or everything the list's search and filters match. */
 export type BulkSelection = { ids: number[] } | { search: string };
@@ -138,23 +150,6 @@ async function hasPasskey(userId: number): Promise<boolean> {
   return Boolean(row?.has);
 }
 
-async function recentSetupLink(userId: number, now: Date): Promise<boolean> {
-  const [row] = await getDb()
-    .select({ id: emailLinks.id })
-    .from(emailLinks)
-    .where(
-      and(
-        eq(emailLinks.userId, userId),
-        eq(emailLinks.purpose, "authenticator_setup"),
-        isNull(emailLinks.usedAt),
-        isNull(emailLinks.revokedAt),
-        gt(emailLinks.createdAt, new Date(now.getTime() - SETUP_LINK_REPLAY_WINDOW_MS)),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
-}
-
 /** Why this action does not apply to the target, before asking the single action; null when it applies. */
 async function notApplicable(action: BulkAction, target: AdminTarget, now: Date): Promise<BulkSkipReason | null> {
   const apiAccountHasNoTwoFactor: BulkAction[] = ["require", "reset", "setupLink", "reminder"];
@@ -171,8 +166,8 @@ async function notApplicable(action: BulkAction, target: AdminTarget, now: Date)
     case "reset":
       return target.hasOwnFactor || (await hasPasskey(target.id)) ? null : "nothing_to_reset";
     case "setupLink":
-      if (target.hasTotp) return "has_authenticator";
-      return (await recentSetupLink(target.id, now)) ? "setup_link_recent" : null;
+      // A link sent in the replay window is refused by the send itself, under its lock.
+      return target.hasTotp ? "has_authenticator" : null;
     case "disable":
       return target.disabledAt ? "already_disabled" : null;
     default:
@@ -220,8 +215,9 @@ async function actOn(
       return result.ok ? result : unchanged(result);
     }
     case "setupLink": {
-      const result = await sendSetupLink(current, target.id);
+      const result = await sendSetupLink(current, target.id, { limits: SETUP_LINK_REPLAY_LIMITS });
       if (result.ok) return result;
+      if (result.reason === "too_soon") return { ok: false, reason: "setup_link_recent" };
       return result.reason === "delivery_failed"
         ? { ok: false, reason: "undelivered" }
         : { ok: false, reason: "refused", message: result.message };
