@@ -2,11 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formAction, REAUTHENTICATION_MESSAGE, type FormState } from "@/lib/action";
+import { formAction, type FormState } from "@/lib/action";
 import { BULK_ACTIONS, bulkConfirmation, SENSITIVE_BULK_ACTIONS, type BulkAction } from "@/lib/admin/bulk-actions";
 import { resetReasonSchema } from "@/lib/admin/reset-reason";
 import { requirePermission } from "@/lib/auth/guards";
-import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
 import {
   BULK_BATCH_SIZE,
   bulkSelectionCount,
@@ -46,20 +45,16 @@ function selectionOf(input: { ids?: string; search?: string }): BulkSelection | 
   return null;
 }
 
-/** Reset and disable need the access confirmed recently, as their single-user versions do (ASVS 5.0 V7.5.3). */
-function needsReauthentication(action: BulkAction, current: Parameters<typeof isRecentlyAuthenticated>[0]) {
-  return SENSITIVE_BULK_ACTIONS.includes(action) && !isRecentlyAuthenticated(current);
-}
-
-const REAUTHENTICATE: FormState<never> = { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
+/** Those whose single-user versions need the access confirmed recently, as they do (ASVS 5.0 V7.5.3). */
+const sensitive = (input: { action: BulkAction }) => SENSITIVE_BULK_ACTIONS.includes(input.action);
 
 export type BulkPreview = { count: number; title: string; consequence: string };
 
 export const previewBulkAction = formAction({
   guard: requireUserAdmin,
+  sensitive,
   schema: z.object(selectionSchema),
   async handler(input, current): Promise<FormState<BulkPreview>> {
-    if (needsReauthentication(input.action, current)) return REAUTHENTICATE;
     const selection = selectionOf(input);
     if (!selection) return { status: "error", message: "Select at least one person." };
     const count = await bulkSelectionCount(current, selection);
@@ -71,13 +66,13 @@ export const previewBulkAction = formAction({
 
 export const runBulkActionBatch = formAction({
   guard: requireUserAdmin,
+  sensitive,
   schema: z.object({
     ...selectionSchema,
     after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
     reason: z.string().optional(),
   }),
   async handler(input, current): Promise<FormState<BulkBatchResult>> {
-    if (needsReauthentication(input.action, current)) return REAUTHENTICATE;
     const selection = selectionOf(input);
     if (!selection) return { status: "error", message: "Select at least one person." };
     // One batch per call: the page sends ticked ids 50 at a time.
