@@ -258,6 +258,25 @@ describe("the bulk action runner", () => {
     expect(await eventsOf("two_factor_requirement.changed")).toEqual([]);
   });
 
+  it("someone made an administrator mid-run is skipped with the reason, and the run goes on", async () => {
+    const acme = await organisation("Acme");
+    const [full] = await db
+      .select({ roleId: userRoles.roleId })
+      .from(userRoles)
+      .where(eq(userRoles.userId, acme.fullAdmin.id));
+    // After the runner's rank check on "plain", before the action: another administrator promotes them.
+    meanwhile = async () => {
+      await db.insert(userRoles).values({ userId: acme.plain.id, roleId: full!.roleId });
+    };
+    const result = await runBulkBatch(acme.current, "require", { ids: [acme.plain.id, acme.member.id] });
+    expect(result!.skipped).toEqual([{ id: acme.plain.id, name: "Acme plain", reason: "may_not_act" }]);
+    expect(result!.done).toEqual([{ id: acme.member.id, name: "Acme member" }]);
+    const [plain] = await db.select().from(users).where(eq(users.id, acme.plain.id));
+    expect(plain!.twoFactorRequirement).toBe("default");
+    // Refused as any such change is, and recorded.
+    expect(await eventsOf("access.refused")).toEqual([{ targetUserId: acme.plain.id, actorUserId: acme.actor.id }]);
+  });
+
   it("never lowers someone held to phishing-resistant methods, per user or by a role, to plain 'required'", async () => {
     const acme = await organisation("Acme");
     await db.update(users).set({ twoFactorRequirement: "phishing_resistant" }).where(eq(users.id, acme.member.id));

@@ -14,7 +14,7 @@ import {
   signOutEverywhere,
 } from "@/lib/data/admin-user-changes";
 import { sendSetupLink } from "@/lib/data/admin-user-links";
-import { adminTargetOrRefusal, unchangedState, type AdminTarget } from "@/lib/flows/admin-change";
+import { adminTargetOrRefusal, unchangedState, withRefusalsAsSkips, type AdminTarget } from "@/lib/flows/admin-change";
 import type { BulkAction, BulkSkipReason } from "@/lib/admin/bulk-actions";
 import { remindOfGrace } from "@/lib/two-factor/reminders";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
@@ -275,7 +275,11 @@ export async function runBulkBatch(
       result.skipped.push({ id, name, reason: skip });
       continue;
     }
-    const outcome = await actOn(current, action, found.target, { reason: options.reason, now });
+    // Someone whose rank rose since the check above is refused by the action itself: listed, and the run goes on.
+    const acted = await withRefusalsAsSkips(() =>
+      actOn(current, action, found.target, { reason: options.reason, now }),
+    );
+    const outcome: Outcome = acted === "refused" ? { ok: false, reason: "may_not_act" } : acted;
     if (outcome.ok) result.done.push({ id, name });
     else result.skipped.push({ id, name, reason: outcome.reason, message: outcome.message });
   }
