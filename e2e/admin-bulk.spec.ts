@@ -11,6 +11,7 @@ import {
   type Permission,
 } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
+import { hashToken } from "@/lib/crypto";
 import { createSession } from "@/lib/auth/sessions";
 import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, test } from "./fixtures";
 
@@ -212,6 +213,56 @@ test.describe("bulk actions on /admin/users", () => {
       await shot(page, "bulk-confirmation-over-cap");
       await dialog.getByRole("button", { name: "Cancel" }).click();
       await expect(dialog).toBeHidden();
+    });
+    serverErrors();
+  });
+
+  test("a sensitive action with stale access: the dialog asks to confirm access first and keeps the filter", async ({
+    page,
+    context,
+    createUser,
+    signInAs,
+    db,
+  }) => {
+    const serverErrors = failOnServerErrors(page);
+    const admin = await createUser({ permissions: ADMIN, name: "Stale Admin" });
+    const organisationId = admin.organisationId;
+    const ivy = await createUser({ organisationId, name: "Ivy Member" });
+    const token = await signInAs(context, admin);
+    // Signed in 20 minutes ago: reset, disable, Require 2FA and setup links need a fresh confirmation.
+    const then = new Date(Date.now() - 20 * 60_000);
+    await db
+      .update(sessions)
+      .set({ authenticatedAt: then, createdAt: then })
+      .where(eq(sessions.tokenHash, hashToken(token)));
+
+    await test.step("Disable asks to confirm access first, saying the ticks are not kept", async () => {
+      await page.goto("/admin/users?q=Ivy");
+      await page.getByRole("checkbox", { name: "Select Ivy Member" }).check();
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Disable" }).click();
+      const dialog = page.getByRole("dialog");
+      await expect(dialog.getByRole("heading", { name: "Disable 1 person?" })).toBeVisible();
+      await expect(dialog.getByText(/Disable needs your access confirmed in the last 15 minutes/)).toBeVisible();
+      await expect(dialog.getByText(/the rows you ticked are not kept: tick them again/)).toBeVisible();
+      await expect(dialog.getByRole("button", { name: "Disable" })).toHaveCount(0);
+      await expectNoAxeViolations(page);
+      await shot(page, "bulk-confirm-access-first");
+    });
+
+    await test.step("Confirm access goes there with a way back to the same search; nothing was done", async () => {
+      await page.getByRole("dialog").getByRole("link", { name: "Confirm access" }).click();
+      await expect(page).toHaveURL(`/confirm-access?next=${encodeURIComponent("/admin/users?q=Ivy")}`);
+      await page.getByRole("link", { name: "Cancel" }).click();
+      await expect(page).toHaveURL("/admin/users?q=Ivy");
+      await expect(page.getByRole("checkbox", { name: "Select Ivy Member" })).not.toBeChecked();
+      const [ivyNow] = await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, ivy.id));
+      expect(ivyNow?.disabledAt).toBeNull();
+    });
+
+    await test.step("an action that needs no fresh confirmation goes ahead as before", async () => {
+      await page.getByRole("checkbox", { name: "Select Ivy Member" }).check();
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Sign out people" }).click();
+      await expect(page.getByRole("dialog").getByRole("button", { name: "Sign out people" })).toBeVisible();
     });
     serverErrors();
   });

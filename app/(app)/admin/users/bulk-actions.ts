@@ -6,6 +6,7 @@ import { formAction, type FormState } from "@/lib/action";
 import { BULK_ACTIONS, bulkConfirmation, SENSITIVE_BULK_ACTIONS, type BulkAction } from "@/lib/admin/bulk-actions";
 import { resetReasonSchema } from "@/lib/admin/reset-reason";
 import { requirePermission } from "@/lib/auth/guards";
+import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
 import {
   BULK_BATCH_SIZE,
   bulkSelectionCount,
@@ -48,11 +49,21 @@ function selectionOf(input: { ids?: string; search?: string }): BulkSelection | 
 /** Those whose single-user versions need the access confirmed recently, as they do (ASVS 5.0 V7.5.3). */
 const sensitive = (input: { action: BulkAction }) => SENSITIVE_BULK_ACTIONS.includes(input.action);
 
-export type BulkPreview = { count: number; title: string; consequence: string };
+export type BulkPreview = {
+  count: number;
+  title: string;
+  consequence: string;
+  /** The action needs recently confirmed access and the session's is stale: the dialog asks for it first. */
+  confirmAccessFirst: boolean;
+};
 
+/**
+ * Only counts, so it changes nothing and is not itself sensitive: it tells
+ * the dialog when the run would be refused for stale access, so the admin
+ * confirms it before ticking and filtering are spent on a refused run.
+ */
 export const previewBulkAction = formAction({
   guard: requireUserAdmin,
-  sensitive,
   schema: z.object(selectionSchema),
   async handler(input, current): Promise<FormState<BulkPreview>> {
     const selection = selectionOf(input);
@@ -60,7 +71,8 @@ export const previewBulkAction = formAction({
     const count = await bulkSelectionCount(current, selection);
     if (count === null) return { status: "error", message: FILTER_CHANGED };
     if (count === 0) return { status: "error", message: "Nobody is selected." };
-    return { status: "success", data: { count, ...bulkConfirmation(input.action, count) } };
+    const confirmAccessFirst = sensitive(input) && !isRecentlyAuthenticated(current);
+    return { status: "success", data: { count, ...bulkConfirmation(input.action, count), confirmAccessFirst } };
   },
 });
 
