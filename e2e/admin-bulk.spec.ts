@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import type { Db } from "@/db";
 import { and, eq, inArray } from "drizzle-orm";
 import {
   auditEvents,
@@ -10,7 +11,6 @@ import {
   users,
   type Permission,
 } from "@/db/schema";
-import { hashPassword } from "@/lib/auth/passwords";
 import { hashToken } from "@/lib/crypto";
 import { createSession } from "@/lib/auth/sessions";
 import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, test } from "./fixtures";
@@ -40,6 +40,31 @@ async function holdSecondBatch(page: Page) {
     await route.fulfill({ response });
   });
   return release;
+}
+
+/**
+ * `count` people named "<name> 00", "<name> 01", … in one group, in one insert
+ * and with no password hashing: a large selection, cheaply. Their ids, in order.
+ */
+async function groupOfPeople(
+  db: Db,
+  input: { organisationId: number; groupId: number; name: string; count: number },
+): Promise<number[]> {
+  const digits = String(input.count - 1).length;
+  const members = await db
+    .insert(users)
+    .values(
+      Array.from({ length: input.count }, (_, index) => ({
+        organisationId: input.organisationId,
+        name: `${input.name} ${String(index).padStart(digits, "0")}`,
+        email: `${input.name.toLowerCase()}-${index}-${crypto.randomUUID()}@example.com`,
+        passwordHash: "not used in these tests",
+      })),
+    )
+    .returning({ id: users.id });
+  const ids = members.map((member) => member.id);
+  await db.insert(groupMembers).values(ids.map((userId) => ({ groupId: input.groupId, userId })));
+  return ids;
 }
 
 test.describe("bulk actions on /admin/users", () => {
@@ -116,20 +141,7 @@ test.describe("bulk actions on /admin/users", () => {
     const organisationId = admin.organisationId;
     await createUser({ organisationId, name: "Outside Person" });
     const group = (await db.insert(groups).values({ organisationId, name: "Night shift" }).returning())[0]!;
-    const passwordHash = await hashPassword("not used in this test");
-    const members = await db
-      .insert(users)
-      .values(
-        Array.from({ length: 55 }, (_, index) => ({
-          organisationId,
-          name: `Night ${String(index).padStart(2, "0")}`,
-          email: `night-${index}-${crypto.randomUUID()}@example.com`,
-          passwordHash,
-        })),
-      )
-      .returning({ id: users.id });
-    const ids = members.map((member) => member.id);
-    await db.insert(groupMembers).values(ids.map((userId) => ({ groupId: group.id, userId })));
+    const ids = await groupOfPeople(db, { organisationId, groupId: group.id, name: "Night", count: 55 });
     for (const userId of ids.slice(0, 3))
       await createSession(db, { userId, stage: "active", context: { ip: null, userAgent: null } });
     await signInAs(context, admin);
@@ -182,20 +194,9 @@ test.describe("bulk actions on /admin/users", () => {
     const admin = await createUser({ permissions: ADMIN, name: "Crowd Admin" });
     const organisationId = admin.organisationId;
     const group = (await db.insert(groups).values({ organisationId, name: "Everyone on site" }).returning())[0]!;
+    // More than the list's count cap (1,000).
     const many = 1005;
-    // One insert and no password hashing: more than the list's count cap (1,000), cheaply.
-    const members = await db
-      .insert(users)
-      .values(
-        Array.from({ length: many }, (_, index) => ({
-          organisationId,
-          name: `Crowd ${String(index).padStart(4, "0")}`,
-          email: `crowd-${index}-${crypto.randomUUID()}@example.com`,
-          passwordHash: "not-a-hash",
-        })),
-      )
-      .returning({ id: users.id });
-    await db.insert(groupMembers).values(members.map(({ id: userId }) => ({ groupId: group.id, userId })));
+    await groupOfPeople(db, { organisationId, groupId: group.id, name: "Crowd", count: many });
     await signInAs(context, admin);
 
     await test.step("the list says more than 1,000 match; selecting all says so too", async () => {
