@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import type { Db } from "@/db";
 import { and, eq, inArray } from "drizzle-orm";
 import {
   auditEvents,
@@ -10,7 +11,7 @@ import {
   users,
   type Permission,
 } from "@/db/schema";
-import { hashPassword } from "@/lib/auth/passwords";
+import { hashToken } from "@/lib/crypto";
 import { createSession } from "@/lib/auth/sessions";
 import { expect, expectNoAxeViolations, failOnServerErrors, outboxEmails, test } from "./fixtures";
 
@@ -39,6 +40,31 @@ async function holdSecondBatch(page: Page) {
     await route.fulfill({ response });
   });
   return release;
+}
+
+/**
+ * `count` people named "<name> 00", "<name> 01", … in one group, in one insert
+ * and with no password hashing: a large selection, cheaply. Their ids, in order.
+ */
+async function groupOfPeople(
+  db: Db,
+  input: { organisationId: number; groupId: number; name: string; count: number },
+): Promise<number[]> {
+  const digits = String(input.count - 1).length;
+  const members = await db
+    .insert(users)
+    .values(
+      Array.from({ length: input.count }, (_, index) => ({
+        organisationId: input.organisationId,
+        name: `${input.name} ${String(index).padStart(digits, "0")}`,
+        email: `${input.name.toLowerCase()}-${index}-${crypto.randomUUID()}@example.com`,
+        passwordHash: "not used in these tests",
+      })),
+    )
+    .returning({ id: users.id });
+  const ids = members.map((member) => member.id);
+  await db.insert(groupMembers).values(ids.map((userId) => ({ groupId: input.groupId, userId })));
+  return ids;
 }
 
 test.describe("bulk actions on /admin/users", () => {
@@ -115,20 +141,7 @@ test.describe("bulk actions on /admin/users", () => {
     const organisationId = admin.organisationId;
     await createUser({ organisationId, name: "Outside Person" });
     const group = (await db.insert(groups).values({ organisationId, name: "Night shift" }).returning())[0]!;
-    const passwordHash = await hashPassword("not used in this test");
-    const members = await db
-      .insert(users)
-      .values(
-        Array.from({ length: 55 }, (_, index) => ({
-          organisationId,
-          name: `Night ${String(index).padStart(2, "0")}`,
-          email: `night-${index}-${crypto.randomUUID()}@example.com`,
-          passwordHash,
-        })),
-      )
-      .returning({ id: users.id });
-    const ids = members.map((member) => member.id);
-    await db.insert(groupMembers).values(ids.map((userId) => ({ groupId: group.id, userId })));
+    const ids = await groupOfPeople(db, { organisationId, groupId: group.id, name: "Night", count: 55 });
     for (const userId of ids.slice(0, 3))
       await createSession(db, { userId, stage: "active", context: { ip: null, userAgent: null } });
     await signInAs(context, admin);
@@ -166,6 +179,91 @@ test.describe("bulk actions on /admin/users", () => {
         .from(auditEvents)
         .where(and(eq(auditEvents.type, "user_sessions.revoked"), eq(auditEvents.actorUserId, admin.id)));
       expect(events.map((event) => event.target).sort((a, b) => a! - b!)).toEqual(ids);
+    });
+    serverErrors();
+  });
+
+  test("all matching a filter of more than 1,000 people: the confirmation states the true number", async ({
+    page,
+    context,
+    createUser,
+    signInAs,
+    db,
+  }) => {
+    const serverErrors = failOnServerErrors(page);
+    const admin = await createUser({ permissions: ADMIN, name: "Crowd Admin" });
+    const organisationId = admin.organisationId;
+    const group = (await db.insert(groups).values({ organisationId, name: "Everyone on site" }).returning())[0]!;
+    // More than the list's count cap (1,000).
+    const many = 1005;
+    await groupOfPeople(db, { organisationId, groupId: group.id, name: "Crowd", count: many });
+    await signInAs(context, admin);
+
+    await test.step("the list says more than 1,000 match; selecting all says so too", async () => {
+      await page.goto(`/admin/users?group=${group.id}`);
+      await expect(page.getByText("More than 1,000 users match")).toBeVisible();
+      await page.getByRole("button", { name: "Select all matching this filter (more than 1,000)" }).click();
+      await expect(page.getByText("More than 1,000 selected (everyone matching this filter)")).toBeVisible();
+    });
+
+    await test.step("the confirmation names the true number the run would act on, not 1,001", async () => {
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Sign out people" }).click();
+      const dialog = page.getByRole("dialog");
+      await expect(dialog.getByRole("heading", { name: `Sign out ${many} people?` })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await shot(page, "bulk-confirmation-over-cap");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await expect(dialog).toBeHidden();
+    });
+    serverErrors();
+  });
+
+  test("a sensitive action with stale access: the dialog asks to confirm access first and keeps the filter", async ({
+    page,
+    context,
+    createUser,
+    signInAs,
+    db,
+  }) => {
+    const serverErrors = failOnServerErrors(page);
+    const admin = await createUser({ permissions: ADMIN, name: "Stale Admin" });
+    const organisationId = admin.organisationId;
+    const ivy = await createUser({ organisationId, name: "Ivy Member" });
+    const token = await signInAs(context, admin);
+    // Signed in 20 minutes ago: reset, disable, Require 2FA and setup links need a fresh confirmation.
+    const then = new Date(Date.now() - 20 * 60_000);
+    await db
+      .update(sessions)
+      .set({ authenticatedAt: then, createdAt: then })
+      .where(eq(sessions.tokenHash, hashToken(token)));
+
+    await test.step("Disable asks to confirm access first, saying the ticks are not kept", async () => {
+      await page.goto("/admin/users?q=Ivy");
+      await page.getByRole("checkbox", { name: "Select Ivy Member" }).check();
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Disable" }).click();
+      const dialog = page.getByRole("dialog");
+      await expect(dialog.getByRole("heading", { name: "Disable 1 person?" })).toBeVisible();
+      await expect(dialog.getByText(/Disable needs your access confirmed in the last 15 minutes/)).toBeVisible();
+      await expect(dialog.getByText(/the rows you ticked are not kept: tick them again/)).toBeVisible();
+      await expect(dialog.getByRole("button", { name: "Disable" })).toHaveCount(0);
+      await expectNoAxeViolations(page);
+      await shot(page, "bulk-confirm-access-first");
+    });
+
+    await test.step("Confirm access goes there with a way back to the same search; nothing was done", async () => {
+      await page.getByRole("dialog").getByRole("link", { name: "Confirm access" }).click();
+      await expect(page).toHaveURL(`/confirm-access?next=${encodeURIComponent("/admin/users?q=Ivy")}`);
+      await page.getByRole("link", { name: "Cancel" }).click();
+      await expect(page).toHaveURL("/admin/users?q=Ivy");
+      await expect(page.getByRole("checkbox", { name: "Select Ivy Member" })).not.toBeChecked();
+      const [ivyNow] = await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, ivy.id));
+      expect(ivyNow?.disabledAt).toBeNull();
+    });
+
+    await test.step("an action that needs no fresh confirmation goes ahead as before", async () => {
+      await page.getByRole("checkbox", { name: "Select Ivy Member" }).check();
+      await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Sign out people" }).click();
+      await expect(page.getByRole("dialog").getByRole("button", { name: "Sign out people" })).toBeVisible();
     });
     serverErrors();
   });

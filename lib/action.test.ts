@@ -48,3 +48,36 @@ describe("formAction for a sensitive change", () => {
     expect((await action(initialFormState, new FormData())).status).toBe("reauthenticate");
   });
 });
+
+describe("formAction whose sensitivity depends on the input", () => {
+  function action(guarded: ReturnType<typeof sessionAuthenticated>) {
+    const handler = vi.fn(async () => ({ status: "success" as const, message: "Done." }));
+    const built = formAction({
+      guard: async () => guarded,
+      sensitive: (input: { action: "look" | "wipe" }) => input.action === "wipe",
+      schema: z.object({ action: z.enum(["look", "wipe"]) }),
+      handler,
+    });
+    return { action: built, handler };
+  }
+  const form = (value: string) => {
+    const data = new FormData();
+    data.set("action", value);
+    return data;
+  };
+
+  it("asks a stale session to confirm access for the inputs it names, and does nothing", async () => {
+    const { action: stale, handler } = action(sessionAuthenticated(minutesAgo(16)));
+    expect(await stale(initialFormState, form("wipe"))).toMatchObject({ status: "reauthenticate" });
+    expect(handler).not.toHaveBeenCalled();
+    expect(await stale(initialFormState, form("look"))).toEqual({ status: "success", message: "Done." });
+    expect(handler).toHaveBeenCalledOnce();
+  });
+
+  it("goes ahead for a recently confirmed session, and answers invalid input with field errors", async () => {
+    const { action: fresh, handler } = action(sessionAuthenticated(minutesAgo(14)));
+    expect(await fresh(initialFormState, form("wipe"))).toEqual({ status: "success", message: "Done." });
+    expect(handler).toHaveBeenCalledOnce();
+    expect((await fresh(initialFormState, form("burn"))).status).toBe("error");
+  });
+});

@@ -40,8 +40,11 @@ export function formAction<Schema extends FormSchema, Guarded, Data = never>(opt
   /**
    * A sensitive change: refused with `reauthenticate` unless the session
    * proved who it is within the last 15 minutes (lib/auth/recent-authentication.ts).
+   * `true` is checked before the input is read; a function of the parsed
+   * input (an action whose sensitivity depends on what it is asked to do,
+   * such as the bulk actions' choice) after parsing, before the handler.
    */
-  sensitive?: Guarded extends AuthenticatedSession ? boolean : never;
+  sensitive?: Guarded extends AuthenticatedSession ? boolean | ((input: z.output<Schema>) => boolean) : never;
   schema: Schema;
   /** Fields safe to send back to the browser with an error. */
   echo?: readonly string[];
@@ -52,8 +55,13 @@ export function formAction<Schema extends FormSchema, Guarded, Data = never>(opt
     // A hand-made POST can call an action with anything at all.
     if (!(formData instanceof FormData)) return { status: "error", message: messages.notUnderstood };
     // Checked before the input is even read: a stale session changes nothing, however well-formed its request.
-    if (options.sensitive && !isRecentlyAuthenticated(guarded as AuthenticatedSession)) {
-      return { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
+    const reauthenticate = (): FormState<Data> | null =>
+      isRecentlyAuthenticated(guarded as AuthenticatedSession)
+        ? null
+        : { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
+    if (options.sensitive === true) {
+      const refused = reauthenticate();
+      if (refused) return refused;
     }
     const fields = fieldsOf(formData);
     const values = Object.fromEntries((options.echo ?? []).map((name) => [name, fields[name] ?? ""]));
@@ -65,6 +73,11 @@ export function formAction<Schema extends FormSchema, Guarded, Data = never>(opt
         fieldErrors[field] ??= issue.message;
       }
       return formFieldErrors<Data>(fieldErrors, values);
+    }
+    // ASVS 5.0 V7.5.3: renewed authentication before a sensitive change, decided on what was asked for.
+    if (typeof options.sensitive === "function" && options.sensitive(parsed.data)) {
+      const refused = reauthenticate();
+      if (refused) return refused;
     }
     let result: FormState<Data>;
     try {

@@ -2,6 +2,7 @@ import { changedRows, type Db, type Executor } from "@/db";
 import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import { emailLinks, type EmailLinkPurpose } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
+import { transactionOnKeys } from "@/db/keyed-transaction";
 
 /*
  * Single-use links sent by email (invitations, setup links): a random token
@@ -24,6 +25,12 @@ export type EmailLinkSendLimits = {
   windowMs: number;
   /** Count only links an administrator sent, so that strangers asking at /login/forgot cannot use up an administrator's sends. */
   sentByAdministrators?: boolean;
+  /**
+   * Count only links still unused and not withdrawn: a replay window (bulk
+   * "Send setup links"), which a link already used, or withdrawn because its
+   * email failed, does not hold the next one back for.
+   */
+  liveOnly?: boolean;
 };
 
 export type EmailLinkRefusal = { ok: false; reason: "cooldown" | "too_many"; retryAt: Date };
@@ -42,7 +49,11 @@ export async function createEmailLink(
   input: NewEmailLink & { limits?: EmailLinkSendLimits },
 ): Promise<CreatedEmailLink | EmailLinkRefusal> {
   const now = input.now ?? new Date();
-  return await db.transaction(
+  // With several requests or server processes, the limit check and the insert must not interleave: one
+  // transaction at a time per user and purpose, on both databases (ASVS 5.0 V2.3.2, limits under concurrency).
+  return await transactionOnKeys(
+    db,
+    [`email_link:${input.purpose}:${input.userId}`],
     async (tx): Promise<CreatedEmailLink | EmailLinkRefusal> => {
       if (input.limits) {
         const refusal = await sendLimitRefusal(tx, input.userId, input.purpose, input.limits, now);
@@ -50,8 +61,6 @@ export async function createEmailLink(
       }
       return await insertEmailLink(tx, { ...input, now });
     },
-    // With several server processes, the limit check and the insert must not interleave.
-    { behavior: "immediate" },
   );
 }
 
@@ -110,6 +119,7 @@ async function sendLimitRefusal(
         eq(emailLinks.purpose, purpose),
         gt(emailLinks.createdAt, new Date(now.getTime() - limits.windowMs)),
         ...(limits.sentByAdministrators ? [isNotNull(emailLinks.createdByUserId)] : []),
+        ...(limits.liveOnly ? [isNull(emailLinks.usedAt), isNull(emailLinks.revokedAt)] : []),
       ),
     )
     .orderBy(desc(emailLinks.createdAt))

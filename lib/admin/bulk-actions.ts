@@ -53,6 +53,8 @@ export const BULK_SKIP_REASONS = {
   not_found: "not a user of your organisation",
   own_account: "your own account",
   outranks: "outranks you",
+  /** Their rank changed during the run, after its own check: the action refused. */
+  may_not_act: "you may not act on this person",
   api_account: "API account",
   already_required: "two-factor is already required",
   nothing_to_reset: "has no two-factor methods to reset",

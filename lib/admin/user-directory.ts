@@ -153,8 +153,10 @@ export const MATCH_COUNT_CAP = 1000;
 /**
  * How many of the organisation's users the search and filters match (the
  * filtered list shows it): with filters, at most `cap` + 1, the count
- * stopping there (more than `cap` means "more than"). Without filters the
- * count reads an index and is exact.
+ * stopping there (more than `cap` means "more than"), and so with a search
+ * alone. Without either the count reads an index and is exact. `cap: Infinity` counts every match: for
+ * a bulk action's confirmation, which must name the number the run will act
+ * on, asked once per confirmation rather than at every page view.
  */
 export async function countUsers(
   db: Db,
@@ -163,7 +165,8 @@ export async function countUsers(
   cap = MATCH_COUNT_CAP,
 ): Promise<number> {
   const where = and(eq(users.organisationId, organisationId), query.q ? prefixMatch(query.q) : undefined, query.filter);
-  if (!query.filter && !query.q) return (await db.select({ matches: count() }).from(users).where(where))[0]!.matches;
+  if ((!query.filter && !query.q) || cap === Infinity)
+    return (await db.select({ matches: count() }).from(users).where(where))[0]!.matches;
   if (!query.filter) {
     // A search alone: those whose name starts with it, then (unless already more than `cap`) those whose email
     // does and name does not, each read off its own index (one "or" reads every user) and stopping at `cap` + 1.

@@ -2,15 +2,54 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import type * as DbModule from "@/db";
 import type { Db } from "@/db";
+import type * as UserStateModule from "@/lib/two-factor/policy/user-state";
+import type * as UserLinksModule from "@/lib/data/admin-user-links";
 import { auditEvents, organisations, outbox, PERMISSIONS, roles, userRoles, users } from "@/db/schema";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { createSession, listSessionsOfUser } from "@/lib/auth/sessions";
+import { MATCH_COUNT_CAP } from "@/lib/admin/user-directory";
 import { insertUser, testDatabase } from "@/test/db";
 
 let db: Db;
 vi.mock("@/db", async (original) => ({ ...(await original<typeof DbModule>()), getDb: () => db }));
 
+/** Run once, just after the runner's next look at someone's requirement: another administrator's change, mid-run. */
+let meanwhile: (() => Promise<void>) | null = null;
+vi.mock("@/lib/two-factor/policy/user-state", async (original) => {
+  const actual = await original<typeof UserStateModule>();
+  return {
+    ...actual,
+    twoFactorStateOfUser: async (...args: Parameters<typeof actual.twoFactorStateOfUser>) => {
+      const state = await actual.twoFactorStateOfUser(...args);
+      const change = meanwhile;
+      meanwhile = null;
+      await change?.();
+      return state;
+    },
+  };
+});
+
+/** When set, each setup-link send waits here until this many have arrived: two batches side by side, for sure. */
+let sendsTogether = 0;
+let arrived: Array<() => void> = [];
+vi.mock("@/lib/data/admin-user-links", async (original) => {
+  const actual = await original<typeof UserLinksModule>();
+  return {
+    ...actual,
+    sendSetupLink: async (...args: Parameters<typeof actual.sendSetupLink>) => {
+      if (sendsTogether > 0) {
+        await new Promise<void>((resolve) => {
+          arrived.push(resolve);
+          if (arrived.length === sendsTogether) for (const go of arrived) go();
+        });
+      }
+      return actual.sendSetupLink(...args);
+    },
+  };
+});
+
 const { runBulkBatch, bulkSelectionCount } = await import("@/lib/data/admin-bulk-actions");
+type BulkBatchResult = NonNullable<Awaited<ReturnType<typeof runBulkBatch>>>;
 
 const context = { ip: null, userAgent: null };
 
@@ -52,6 +91,16 @@ async function organisation(name: string) {
     context,
   } as unknown as CurrentSession;
   return { organisationId, current, fullAdmin, actor, member, plain, api };
+}
+
+/** "plain" is required to use 2FA and has none yet: in grace, owing a setup. */
+async function plainInGrace(acme: Awaited<ReturnType<typeof organisation>>) {
+  // Where codes are allowed, required people are protected by emailed codes: nobody would owe a setup.
+  await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, acme.organisationId));
+  await db
+    .update(users)
+    .set({ twoFactorRequirement: "required", twoFactorRequiredSince: new Date() })
+    .where(eq(users.id, acme.plain.id));
 }
 
 async function eventsOf(type: string) {
@@ -122,6 +171,31 @@ describe("the bulk action runner", () => {
     );
   });
 
+  it("two batches at once for the same people send each one setup link, and one reminder", async () => {
+    const acme = await organisation("Acme");
+    await plainInGrace(acme);
+    const ids = [acme.plain.id];
+    // Both batches have made every check of their own before either sends.
+    sendsTogether = 2;
+    const links = await Promise.all([
+      runBulkBatch(acme.current, "setupLink", { ids }),
+      runBulkBatch(acme.current, "setupLink", { ids }),
+    ]);
+    sendsTogether = 0;
+    arrived = [];
+    expect(links.map((batch) => batch!.done.length).sort()).toEqual([0, 1]);
+    expect(links.flatMap((batch) => batch!.skipped.map((skip) => skip.reason))).toEqual(["setup_link_recent"]);
+    const reminders = await Promise.all([
+      runBulkBatch(acme.current, "reminder", { ids }),
+      runBulkBatch(acme.current, "reminder", { ids }),
+    ]);
+    expect(reminders.map((batch) => batch!.done.length).sort()).toEqual([0, 1]);
+    const sent = await db.select({ subject: outbox.subject }).from(outbox).where(eq(outbox.channel, "email"));
+    expect(sent.filter((email) => !email.subject?.endsWith("set up two-factor authentication"))).toHaveLength(1);
+    expect(sent.filter((email) => email.subject?.endsWith("set up two-factor authentication"))).toHaveLength(1);
+    expect(await eventsOf("setup_link.sent")).toHaveLength(1);
+  });
+
   it("resets only those with a method, one audit event each, with the reason", async () => {
     const acme = await organisation("Acme");
     const result = await runBulkBatch(
@@ -148,6 +222,65 @@ describe("the bulk action runner", () => {
     expect(await eventsOf("two_factor_requirement.changed")).toEqual([
       { targetUserId: acme.plain.id, actorUserId: acme.actor.id },
     ]);
+  });
+
+  it("Require 2FA changes the requirement alone: a role removed meanwhile is not granted back", async () => {
+    const acme = await organisation("Acme");
+    const nights = (
+      await db
+        .insert(roles)
+        .values({ organisationId: acme.organisationId, name: "Night shift", permissions: [] })
+        .returning()
+    )[0]!.id;
+    await db.insert(userRoles).values({ userId: acme.plain.id, roleId: nights });
+    // After the runner read the person, before it acts: another administrator takes the role away.
+    meanwhile = async () => {
+      await db.delete(userRoles).where(eq(userRoles.userId, acme.plain.id));
+    };
+    const result = await runBulkBatch(acme.current, "require", { ids: [acme.plain.id] });
+    expect(meanwhile).toBeNull();
+    expect(result!.done).toEqual([{ id: acme.plain.id, name: "Acme plain" }]);
+    expect(await db.select().from(userRoles).where(eq(userRoles.userId, acme.plain.id))).toEqual([]);
+    const [plain] = await db.select().from(users).where(eq(users.id, acme.plain.id));
+    expect(plain!.twoFactorRequirement).toBe("required");
+    // The single change's own event (no "user.updated" rewriting roles), and the grace period starts now.
+    expect(await eventsOf("two_factor_requirement.changed")).toEqual([
+      { targetUserId: acme.plain.id, actorUserId: acme.actor.id },
+    ]);
+    expect(await eventsOf("user.updated")).toEqual([]);
+    expect(plain!.twoFactorRequiredSince).not.toBeNull();
+  });
+
+  it("Require 2FA never writes over a stricter requirement set meanwhile", async () => {
+    const acme = await organisation("Acme");
+    meanwhile = async () => {
+      await db.update(users).set({ twoFactorRequirement: "phishing_resistant" }).where(eq(users.id, acme.plain.id));
+    };
+    const result = await runBulkBatch(acme.current, "require", { ids: [acme.plain.id] });
+    expect(result!.done).toEqual([]);
+    expect(result!.skipped.map((skip) => skip.reason)).toEqual(["refused"]);
+    const [plain] = await db.select().from(users).where(eq(users.id, acme.plain.id));
+    expect(plain!.twoFactorRequirement).toBe("phishing_resistant");
+    expect(await eventsOf("two_factor_requirement.changed")).toEqual([]);
+  });
+
+  it("someone made an administrator mid-run is skipped with the reason, and the run goes on", async () => {
+    const acme = await organisation("Acme");
+    const [full] = await db
+      .select({ roleId: userRoles.roleId })
+      .from(userRoles)
+      .where(eq(userRoles.userId, acme.fullAdmin.id));
+    // After the runner's rank check on "plain", before the action: another administrator promotes them.
+    meanwhile = async () => {
+      await db.insert(userRoles).values({ userId: acme.plain.id, roleId: full!.roleId });
+    };
+    const result = await runBulkBatch(acme.current, "require", { ids: [acme.plain.id, acme.member.id] });
+    expect(result!.skipped).toEqual([{ id: acme.plain.id, name: "Acme plain", reason: "may_not_act" }]);
+    expect(result!.done).toEqual([{ id: acme.member.id, name: "Acme member" }]);
+    const [plain] = await db.select().from(users).where(eq(users.id, acme.plain.id));
+    expect(plain!.twoFactorRequirement).toBe("default");
+    // Refused as any such change is, and recorded.
+    expect(await eventsOf("access.refused")).toEqual([{ targetUserId: acme.plain.id, actorUserId: acme.actor.id }]);
   });
 
   it("never lowers someone held to phishing-resistant methods, per user or by a role, to plain 'required'", async () => {
@@ -179,12 +312,7 @@ describe("the bulk action runner", () => {
 
   it("sends a grace reminder once a day to those in grace, and skips those with a factor", async () => {
     const acme = await organisation("Acme");
-    // Where codes are allowed, required people are protected by emailed codes: nobody would owe a setup.
-    await db.update(organisations).set({ allowCode: false }).where(eq(organisations.id, acme.organisationId));
-    await db
-      .update(users)
-      .set({ twoFactorRequirement: "required", twoFactorRequiredSince: new Date() })
-      .where(eq(users.id, acme.plain.id));
+    await plainInGrace(acme);
     const ids = [acme.plain.id, acme.member.id];
     const first = await runBulkBatch(acme.current, "reminder", { ids });
     expect(first!.done).toEqual([{ id: acme.plain.id, name: "Acme plain" }]);
@@ -220,4 +348,30 @@ describe("the bulk action runner", () => {
     expect(targets.size).toBe(55);
     expect(await bulkSelectionCount(acme.current, { search: "role=999999" })).toBeNull();
   });
+
+  it("the confirmation counts everyone a filter matches beyond the list's cap, as many as the run acts on", async () => {
+    const acme = await organisation("Acme");
+    const many = MATCH_COUNT_CAP + 5;
+    // One insert, no password hashing. Already disabled: "Disable" walks them all and skips each, cheaply.
+    await db.insert(users).values(
+      Array.from({ length: many }, (_, i) => ({
+        organisationId: acme.organisationId,
+        name: `Acme many ${i}`,
+        email: `many-${i}@acme.test`,
+        passwordHash: "not-a-hash",
+        twoFactorRequirement: "required" as const,
+        disabledAt: new Date(),
+      })),
+    );
+    const search = "requirement=required";
+    expect(await bulkSelectionCount(acme.current, { search })).toBe(many);
+    let acted = 0;
+    let after: number | null = 0;
+    while (after !== null) {
+      const batch: BulkBatchResult = (await runBulkBatch(acme.current, "disable", { search }, { after }))!;
+      acted += batch.done.length + batch.skipped.length;
+      after = batch.after;
+    }
+    expect(acted).toBe(many);
+  }, 120_000);
 });

@@ -1,14 +1,21 @@
 import "server-only";
-import { and, count, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { emailLinks, users } from "@/db/schema";
+import { checkOnly } from "@/db/portable-sql";
+import { users } from "@/db/schema";
+import type { EmailLinkSendLimits } from "@/lib/email-links";
 import { inGraceUsers } from "@/lib/admin/adoption";
 import { countUsers, listUsers } from "@/lib/admin/user-directory";
 import { parseUserFilters, userFilterWhere } from "@/lib/admin/user-filters";
 import type { CurrentSession } from "@/lib/auth/guards";
-import { resetTwoFactor, setAccountDisabled, signOutEverywhere, updateUserAccess } from "@/lib/data/admin-user-changes";
+import {
+  resetTwoFactor,
+  setAccountDisabled,
+  setTwoFactorRequirement,
+  signOutEverywhere,
+} from "@/lib/data/admin-user-changes";
 import { sendSetupLink } from "@/lib/data/admin-user-links";
-import { adminTargetOrRefusal, unchangedState, type AdminTarget } from "@/lib/flows/admin-change";
+import { adminTargetOrRefusal, unchangedState, withRefusalsAsSkips, type AdminTarget } from "@/lib/flows/admin-change";
 import type { BulkAction, BulkSkipReason } from "@/lib/admin/bulk-actions";
 import { remindOfGrace } from "@/lib/two-factor/reminders";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
@@ -28,8 +35,19 @@ import { hasPasskeySql } from "@/lib/webauthn/passkeys";
 /** How many ids one server-action call works through: small enough to answer in a few seconds. */
 export const BULK_BATCH_SIZE = 50;
 
-/** A setup link sent this recently is not sent again: a replayed batch must not email everyone twice. */
+/**
+ * A setup link sent this recently, and still live, is not sent again: a
+ * replayed or parallel batch must not email anyone twice. Checked and
+ * recorded in one transaction per person (createEmailLink), so two batches
+ * at once cannot both pass the check.
+ */
 const SETUP_LINK_REPLAY_WINDOW_MS = 10 * 60 * 1000;
+const SETUP_LINK_REPLAY_LIMITS: EmailLinkSendLimits = {
+  cooldownMs: SETUP_LINK_REPLAY_WINDOW_MS,
+  perWindow: 1,
+  windowMs: SETUP_LINK_REPLAY_WINDOW_MS,
+  liveOnly: true,
+};
 
 /** Ticked rows (their ids, a batch at a time), or everything the list's search and filters match. */
 export type BulkSelection = { ids: number[] } | { search: string };
@@ -76,12 +94,13 @@ export async function bulkSelectionCount(current: CurrentSession, selection: Bul
     const [row] = await db
       .select({ n: count() })
       .from(users)
-      .where(and(eq(users.organisationId, organisationId), inArray(users.id, selection.ids)));
+      .where(and(inArray(users.id, selection.ids), checkOnly(users.organisationId, organisationId)));
     return row?.n ?? 0;
   }
   const filter = await filterWhere(current, selection.search);
   if (!filter) return null;
-  return countUsers(db, organisationId, { q: filter.q, filter: filter.where });
+  // Uncapped, unlike the list's count: the confirmation states how many the run will act on, not "1001".
+  return countUsers(db, organisationId, { q: filter.q, filter: filter.where }, Infinity);
 }
 
 /** One batch's targets: the ticked ids (at most a batch's worth), or the filter's next page by id. */
@@ -100,7 +119,7 @@ async function batchTargets(
         : await db
             .select({ id: users.id, name: users.name })
             .from(users)
-            .where(and(eq(users.organisationId, organisationId), inArray(users.id, ids)));
+            .where(and(inArray(users.id, ids), checkOnly(users.organisationId, organisationId)));
     const known = new Set(found.map((row) => row.id));
     return {
       targets: ids.flatMap((id) => found.filter((row) => row.id === id)),
@@ -132,23 +151,6 @@ async function hasPasskey(userId: number): Promise<boolean> {
   return Boolean(row?.has);
 }
 
-async function recentSetupLink(userId: number, now: Date): Promise<boolean> {
-  const [row] = await getDb()
-    .select({ id: emailLinks.id })
-    .from(emailLinks)
-    .where(
-      and(
-        eq(emailLinks.userId, userId),
-        eq(emailLinks.purpose, "authenticator_setup"),
-        isNull(emailLinks.usedAt),
-        isNull(emailLinks.revokedAt),
-        gt(emailLinks.createdAt, new Date(now.getTime() - SETUP_LINK_REPLAY_WINDOW_MS)),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
-}
-
 /** Why this action does not apply to the target, before asking the single action; null when it applies. */
 async function notApplicable(action: BulkAction, target: AdminTarget, now: Date): Promise<BulkSkipReason | null> {
   const apiAccountHasNoTwoFactor: BulkAction[] = ["require", "reset", "setupLink", "reminder"];
@@ -165,8 +167,8 @@ async function notApplicable(action: BulkAction, target: AdminTarget, now: Date)
     case "reset":
       return target.hasOwnFactor || (await hasPasskey(target.id)) ? null : "nothing_to_reset";
     case "setupLink":
-      if (target.hasTotp) return "has_authenticator";
-      return (await recentSetupLink(target.id, now)) ? "setup_link_recent" : null;
+      // A link sent in the replay window is refused by the send itself, under its lock.
+      return target.hasTotp ? "has_authenticator" : null;
     case "disable":
       return target.disabledAt ? "already_disabled" : null;
     default:
@@ -190,14 +192,11 @@ async function actOn(
   });
   switch (action) {
     case "require": {
-      const result = await updateUserAccess(current, {
+      // The requirement alone: roles and groups changed meanwhile are left as they are now.
+      const result = await setTwoFactorRequirement(current, {
         userId: target.id,
-        roleIds: target.roleIds,
-        groupIds: target.groupIds,
-        requirement: "required",
-        codeDelivery: target.codeDelivery,
-        isApiAccount: target.isApiAccount,
-        turnOffTwoFactor: false,
+        from: target.twoFactorRequirement,
+        to: "required",
       });
       return result.ok ? result : unchanged(result);
     }
@@ -217,8 +216,9 @@ async function actOn(
       return result.ok ? result : unchanged(result);
     }
     case "setupLink": {
-      const result = await sendSetupLink(current, target.id);
+      const result = await sendSetupLink(current, target.id, { limits: SETUP_LINK_REPLAY_LIMITS });
       if (result.ok) return result;
+      if (result.reason === "too_soon") return { ok: false, reason: "setup_link_recent" };
       return result.reason === "delivery_failed"
         ? { ok: false, reason: "undelivered" }
         : { ok: false, reason: "refused", message: result.message };
@@ -276,7 +276,11 @@ export async function runBulkBatch(
       result.skipped.push({ id, name, reason: skip });
       continue;
     }
-    const outcome = await actOn(current, action, found.target, { reason: options.reason, now });
+    // Someone whose rank rose since the check above is refused by the action itself: listed, and the run goes on.
+    const acted = await withRefusalsAsSkips(() =>
+      actOn(current, action, found.target, { reason: options.reason, now }),
+    );
+    const outcome: Outcome = acted === "refused" ? { ok: false, reason: "may_not_act" } : acted;
     if (outcome.ok) result.done.push({ id, name });
     else result.skipped.push({ id, name, reason: outcome.reason, message: outcome.message });
   }

@@ -1,13 +1,20 @@
 import "server-only";
-import { eq } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, eq } from "drizzle-orm";
+import { changedRows, getDb } from "@/db";
 import { users, type CodeDelivery, type TwoFactorRequirement } from "@/db/schema";
 import { resetReasonSchema } from "@/lib/admin/reset-reason";
 import { applyUserAccessChange, signOutUserEverywhere } from "@/lib/admin/user-admin";
 import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { deleteSessionOfUser } from "@/lib/auth/sessions";
-import { adminTarget, changeAsActor, notInOrganisation, type Unchanged } from "@/lib/flows/admin-change";
+import type { FormState } from "@/lib/action";
+import {
+  adminTarget,
+  changeAsActor,
+  notInOrganisation,
+  type AdminTarget,
+  type Unchanged,
+} from "@/lib/flows/admin-change";
 import { notifyUser } from "@/lib/messaging/notify";
 import { dismissPendingRequest, noticeExpiredRequests, resolvePendingRequests } from "@/lib/recovery/requests";
 import { removeSecondFactors } from "@/lib/two-factor/authenticator-app/credentials";
@@ -86,21 +93,63 @@ export async function updateUserAccess(current: CurrentSession, input: UserAcces
     await recordPasskeysRemoved(current, target.id, access.passkeysRemoved, "two_factor_disabled");
     await notifyUser(target, current.organisation, twoFactorDisabledByAdministrator({ actorName: current.user.name }));
   }
-  if (input.requirement !== target.twoFactorRequirement) {
-    await recordActorEvent(getDb(), current, "two_factor_requirement.changed", {
-      targetUserId: target.id,
-      details: { from: target.twoFactorRequirement, to: input.requirement },
-    });
-    await notifyUser(
-      target,
-      current.organisation,
-      twoFactorRequirementChanged({
-        actorName: current.user.name,
-        from: target.twoFactorRequirement,
-        to: input.requirement,
-      }),
-    );
-  }
+  await announceRequirementChange(current, target, input.requirement);
+  return { ok: true };
+}
+
+/** The audit event and the email for a changed per-user requirement; nothing when it is unchanged. */
+async function announceRequirementChange(
+  current: CurrentSession,
+  target: AdminTarget,
+  to: TwoFactorRequirement,
+): Promise<void> {
+  const from = target.twoFactorRequirement;
+  if (to === from) return;
+  await recordActorEvent(getDb(), current, "two_factor_requirement.changed", {
+    targetUserId: target.id,
+    details: { from, to },
+  });
+  await notifyUser(
+    target,
+    current.organisation,
+    twoFactorRequirementChanged({ actorName: current.user.name, from, to }),
+  );
+}
+
+const REQUIREMENT_CHANGED_MEANWHILE: FormState = {
+  status: "error",
+  message: "Someone changed this person's two-factor requirement in the meantime. Reload the page.",
+};
+
+/**
+ * Sets the per-user two-factor requirement and nothing else (bulk "Require
+ * 2FA"): the rank rules, the start of the grace period, the audit event and
+ * the email are updateUserAccess's, but roles, groups and the other settings
+ * are not rewritten from a copy read moments before, so a concurrent change
+ * to them stands. Written only while the requirement is still `from` (what
+ * the caller decided on): a stricter one set meanwhile is never lowered.
+ */
+export async function setTwoFactorRequirement(
+  current: CurrentSession,
+  input: { userId: number; from: TwoFactorRequirement; to: TwoFactorRequirement },
+): Promise<Done | Unchanged> {
+  const target = await adminTarget(current, input.userId, "user.update", { ownAccount: "refuse" });
+  if (!target) return notInOrganisation;
+  if (target.twoFactorRequirement !== input.from)
+    return { ok: false, reason: "rules", state: REQUIREMENT_CHANGED_MEANWHILE };
+  const outcome = await changeAsActor(current, "user.update", {
+    affected: { userIds: [target.id] },
+    change: async (tx) =>
+      changedRows(
+        await tx
+          .update(users)
+          .set({ twoFactorRequirement: input.to })
+          .where(and(eq(users.id, target.id), eq(users.twoFactorRequirement, input.from))),
+      ),
+  });
+  if (!outcome.ok) return { ok: false, reason: "rules", state: outcome.state };
+  if (outcome.value === 0) return { ok: false, reason: "rules", state: REQUIREMENT_CHANGED_MEANWHILE };
+  await announceRequirementChange(current, target, input.to);
   return { ok: true };
 }
 

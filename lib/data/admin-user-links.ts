@@ -4,6 +4,7 @@ import { recordActorEvent } from "@/lib/audit";
 import type { CurrentSession } from "@/lib/auth/guards";
 import { adminResetRefusal, issuePasswordResetLink, resetAccountOfUser } from "@/lib/auth/password-reset";
 import { adminTarget } from "@/lib/flows/admin-change";
+import type { EmailLinkSendLimits } from "@/lib/email-links";
 import { sendAuthenticatorSetupLink, setupLinkEligibility } from "@/lib/two-factor/authenticator-app/setup-link";
 
 /* Links an administrator emails to a user: a password reset, an authenticator setup. The admin learns where it went, never the link. */
@@ -38,11 +39,16 @@ export async function sendPasswordResetLink(
   return { ok: false, reason: "too_soon", email: account.email, retryAt: sent.retryAt ?? new Date() };
 }
 
-/** "Send setup link": a link to set up an authenticator app; a new one replaces any earlier one. */
+/**
+ * "Send setup link": a link to set up an authenticator app; a new one
+ * replaces any earlier one. With `limits` (bulk sends' replay window), none
+ * is sent, and nothing recorded, when they refuse.
+ */
 export async function sendSetupLink(
   current: CurrentSession,
   userId: number,
-): Promise<{ ok: true; email: string } | Exclude<LinkNotSent, { reason: "not_found" | "too_soon" }>> {
+  options: { limits?: EmailLinkSendLimits } = {},
+): Promise<{ ok: true; email: string } | Exclude<LinkNotSent, { reason: "not_found" }>> {
   const db = getDb();
   // Outranking users are refused here; the eligibility below answers the rest, other organisations' users included.
   await adminTarget(current, userId, "setup_link.send", { ownAccount: "allow" });
@@ -53,10 +59,13 @@ export async function sendSetupLink(
     user,
     organisationName: current.organisation.name,
     admin: current.user,
+    limits: options.limits,
   });
-  await recordActorEvent(db, current, sent ? "setup_link.sent" : "setup_link.undelivered", {
+  if (!sent.ok && sent.reason !== "delivery_failed")
+    return { ok: false, reason: "too_soon", email: user.email, retryAt: sent.retryAt };
+  await recordActorEvent(db, current, sent.ok ? "setup_link.sent" : "setup_link.undelivered", {
     targetUserId: user.id,
     details: { purpose: "authenticator_setup" },
   });
-  return sent ? { ok: true, email: user.email } : { ok: false, reason: "delivery_failed", email: user.email };
+  return sent.ok ? { ok: true, email: user.email } : { ok: false, reason: "delivery_failed", email: user.email };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { forbidden } from "next/navigation";
 import { getDb } from "@/db";
 import type { FormState } from "@/lib/action";
@@ -21,7 +22,16 @@ import type { CurrentSession } from "@/lib/auth/guards";
  * "not found", with no audit row naming them.
  */
 
-/** Records the refusal and answers 403. */
+/** Inside withRefusalsAsSkips: a refusal ends that one change, not the request. */
+const refusalsSkip = new AsyncLocalStorage<true>();
+
+class RefusedHere extends Error {
+  constructor() {
+    super("refused by the delegation rules");
+  }
+}
+
+/** Records the refusal and answers 403 (inside withRefusalsAsSkips, ends only that change). */
 export async function refuse(
   current: CurrentSession,
   action: string,
@@ -32,7 +42,24 @@ export async function refuse(
     targetUserId,
     details: { action, reason: refusal.reason },
   });
+  if (refusalsSkip.getStore()) throw new RefusedHere();
   forbidden();
+}
+
+/**
+ * Runs one admin change of a bulk run, where a refusal by the rank rules is
+ * no forgery but someone's rank changing since the run's own check (it asked
+ * adminTargetOrRefusal moments before): still refused and audited, but
+ * answered as `"refused"` so the run lists that person and goes on (ASVS 5.0
+ * V8.2.2, authorization per data item, decided again at the change).
+ */
+export async function withRefusalsAsSkips<T>(change: () => Promise<T>): Promise<T | "refused"> {
+  try {
+    return await refusalsSkip.run(true, change);
+  } catch (error) {
+    if (error instanceof RefusedHere) return "refused";
+    throw error;
+  }
 }
 
 const OWN_TWO_FACTOR_MESSAGE =

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { organisations, users, type EmailLinkPurpose } from "@/db/schema";
 import { appUrl } from "@/lib/app-url";
-import { createEmailLink, revokeEmailLinks } from "@/lib/email-links";
+import { createEmailLink, revokeEmailLinks, type EmailLinkRefusal, type EmailLinkSendLimits } from "@/lib/email-links";
 import { sendLinkEmail } from "@/lib/messaging/link-email";
 import { authenticatorSetupLink } from "@/lib/messaging/security-emails";
 import { pendingInvitationSql } from "@/lib/invitations/pending";
@@ -71,12 +71,19 @@ export async function setupLinkEligibility(
 
 /**
  * Creates the link (earlier unused ones stop working) and emails it. A link
- * whose email could not go is withdrawn at once: nobody could have it.
+ * whose email could not go is withdrawn at once: nobody could have it. With
+ * `limits`, nothing is sent when they refuse (checked and recorded together).
  */
 export async function sendAuthenticatorSetupLink(
   db: Db,
-  input: { user: Recipient; organisationName: string; admin: { id: number; name: string }; now?: Date },
-): Promise<boolean> {
+  input: {
+    user: Recipient;
+    organisationName: string;
+    admin: { id: number; name: string };
+    limits?: EmailLinkSendLimits;
+    now?: Date;
+  },
+): Promise<{ ok: true } | { ok: false; reason: "delivery_failed" } | EmailLinkRefusal> {
   const created = await createEmailLink(db, {
     organisationId: input.user.organisationId,
     userId: input.user.id,
@@ -84,9 +91,10 @@ export async function sendAuthenticatorSetupLink(
     lifetimeMs: AUTHENTICATOR_SETUP_LINK_LIFETIME_MS,
     createdByUserId: input.admin.id,
     revokeEarlier: true,
+    limits: input.limits,
     now: input.now,
   });
-  if (!created.ok) return false;
+  if (!created.ok) return created;
   const delivered = await sendLinkEmail({
     to: input.user,
     organisationName: input.organisationName,
@@ -97,5 +105,5 @@ export async function sendAuthenticatorSetupLink(
     }),
   });
   if (!delivered) await revokeEmailLinks(db, { userId: input.user.id, purpose: PURPOSE });
-  return delivered;
+  return delivered ? { ok: true } : { ok: false, reason: "delivery_failed" };
 }

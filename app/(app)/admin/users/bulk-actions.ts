@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formAction, REAUTHENTICATION_MESSAGE, type FormState } from "@/lib/action";
+import { formAction, type FormState } from "@/lib/action";
 import { BULK_ACTIONS, bulkConfirmation, SENSITIVE_BULK_ACTIONS, type BulkAction } from "@/lib/admin/bulk-actions";
 import { resetReasonSchema } from "@/lib/admin/reset-reason";
 import { requirePermission } from "@/lib/auth/guards";
@@ -46,38 +46,45 @@ function selectionOf(input: { ids?: string; search?: string }): BulkSelection | 
   return null;
 }
 
-/** Reset and disable need the access confirmed recently, as their single-user versions do (ASVS 5.0 V7.5.3). */
-function needsReauthentication(action: BulkAction, current: Parameters<typeof isRecentlyAuthenticated>[0]) {
-  return SENSITIVE_BULK_ACTIONS.includes(action) && !isRecentlyAuthenticated(current);
-}
+/** Those whose single-user versions need the access confirmed recently, as they do (ASVS 5.0 V7.5.3). */
+const sensitive = (input: { action: BulkAction }) => SENSITIVE_BULK_ACTIONS.includes(input.action);
 
-const REAUTHENTICATE: FormState<never> = { status: "reauthenticate", message: REAUTHENTICATION_MESSAGE };
+export type BulkPreview = {
+  count: number;
+  title: string;
+  consequence: string;
+  /** The action needs recently confirmed access and the session's is stale: the dialog asks for it first. */
+  confirmAccessFirst: boolean;
+};
 
-export type BulkPreview = { count: number; title: string; consequence: string };
-
+/**
+ * Only counts, so it changes nothing and is not itself sensitive: it tells
+ * the dialog when the run would be refused for stale access, so the admin
+ * confirms it before ticking and filtering are spent on a refused run.
+ */
 export const previewBulkAction = formAction({
   guard: requireUserAdmin,
   schema: z.object(selectionSchema),
   async handler(input, current): Promise<FormState<BulkPreview>> {
-    if (needsReauthentication(input.action, current)) return REAUTHENTICATE;
     const selection = selectionOf(input);
     if (!selection) return { status: "error", message: "Select at least one person." };
     const count = await bulkSelectionCount(current, selection);
     if (count === null) return { status: "error", message: FILTER_CHANGED };
     if (count === 0) return { status: "error", message: "Nobody is selected." };
-    return { status: "success", data: { count, ...bulkConfirmation(input.action, count) } };
+    const confirmAccessFirst = sensitive(input) && !isRecentlyAuthenticated(current);
+    return { status: "success", data: { count, ...bulkConfirmation(input.action, count), confirmAccessFirst } };
   },
 });
 
 export const runBulkActionBatch = formAction({
   guard: requireUserAdmin,
+  sensitive,
   schema: z.object({
     ...selectionSchema,
     after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
     reason: z.string().optional(),
   }),
   async handler(input, current): Promise<FormState<BulkBatchResult>> {
-    if (needsReauthentication(input.action, current)) return REAUTHENTICATE;
     const selection = selectionOf(input);
     if (!selection) return { status: "error", message: "Select at least one person." };
     // One batch per call: the page sends ticked ids 50 at a time.

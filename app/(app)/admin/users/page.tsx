@@ -269,6 +269,7 @@ export default async function UsersPage({
         <BulkUsers
           rows={rows.map(({ id, name }) => ({ id, name }))}
           matches={listed.matches}
+          matchCap={MATCH_COUNT_CAP}
           filtered={filtered}
           search={exportSearch(query)}
         >

@@ -14,6 +14,8 @@ export const sendSetupLinkAction = formAction({
     const sent = await sendSetupLink(current, input.user);
     if (sent.ok) return { status: "success", message: `Setup link sent to ${sent.email}` };
     if (sent.reason === "refused") return { status: "error", message: sent.message };
+    // Only bulk sends pass a replay window; here a new link always replaces the last.
+    if (sent.reason === "too_soon") return { status: "error", message: `A setup link was just sent to ${sent.email}.` };
     return { status: "error", message: `The email to ${sent.email} could not be sent. Try again in a moment.` };
   },
 });

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { buttonClasses } from "@/components/ui/button";
 import { FormStatus } from "@/components/ui/form-status";
@@ -8,6 +9,7 @@ import { initialFormState, type FormState } from "@/lib/action";
 import { BULK_ACTION_LABELS, BULK_ACTIONS, BULK_SKIP_REASONS, type BulkAction } from "@/lib/admin/bulk-actions";
 import type { BulkBatchResult, BulkSkip, BulkTarget } from "@/lib/data/admin-bulk-actions";
 import { RESET_REASON_MAX_LENGTH } from "@/lib/admin/reset-reason";
+import { confirmAccessPath } from "@/lib/auth/recent-authentication";
 import { previewBulkAction, runBulkActionBatch, type BulkPreview } from "@/app/(app)/admin/users/bulk-actions";
 
 /*
@@ -90,13 +92,16 @@ function formData(fields: Record<string, string>): FormData {
 export function BulkUsers({
   rows,
   matches,
+  matchCap,
   filtered,
   search,
   children,
 }: {
   rows: BulkTarget[];
-  /** How many the filter matches now (the list's count). */
+  /** How many the filter matches now (the list's count, which stops just above `matchCap`). */
   matches: number;
+  /** Above this the list's count is "more than": the confirmation asks the server for the true number. */
+  matchCap: number;
   filtered: boolean;
   /** The list's search and filters as an address query, for "all matching". */
   search: string;
@@ -116,6 +121,8 @@ export function BulkUsers({
   const id = useId();
 
   const selected = all ? matches : ticked.size;
+  const cap = matchCap.toLocaleString("en-GB");
+  const overCap = matches > matchCap;
   const running = run.phase === "running";
 
   const selection: Selection = {
@@ -217,7 +224,7 @@ export function BulkUsers({
       >
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <p aria-live="polite" aria-atomic="true" className="text-sm font-medium text-slate-800">
-            {selected === 0 ? "No one selected" : `${selected} selected`}
+            {selected === 0 ? "No one selected" : all && overCap ? `More than ${cap} selected` : `${selected} selected`}
             {all ? " (everyone matching this filter)" : ""}
           </p>
           {filtered && !all && matches > 0 ? (
@@ -227,7 +234,9 @@ export function BulkUsers({
               disabled={running}
               className="text-sm font-medium text-brand-700 underline hover:text-brand-800"
             >
-              Select all {matches} matching this filter
+              {overCap
+                ? `Select all matching this filter (more than ${cap})`
+                : `Select all ${matches} matching this filter`}
             </button>
           ) : null}
           {all || ticked.size > 0 ? (
@@ -319,7 +328,18 @@ export function BulkUsers({
             <p id={`${id}-consequence`} className="mt-2 text-sm text-slate-600">
               {preview.consequence} Anyone you may not act on is skipped and listed at the end.
             </p>
-            {preview.action === "reset" ? (
+            {preview.confirmAccessFirst ? (
+              <p
+                id={`${id}-confirm-access`}
+                className="mt-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+              >
+                {BULK_ACTION_LABELS[preview.action]} needs your access confirmed in the last 15 minutes. Confirm it
+                first: you come back to this list with the same search and filters, but{" "}
+                {all
+                  ? "you will need to choose “Select all matching this filter” again."
+                  : "the rows you ticked are not kept: tick them again."}
+              </p>
+            ) : preview.action === "reset" ? (
               <DialogReasonField
                 id={id}
                 reason={{ label: "Reason (recorded and emailed to each person)", maxLength: RESET_REASON_MAX_LENGTH }}
@@ -327,9 +347,19 @@ export function BulkUsers({
               />
             ) : null}
             <DialogButtons cancelRef={cancel} onCancel={() => dialog.current?.close()}>
-              <button type="submit" disabled={starting} className={buttonClasses("danger")}>
-                {starting ? "Working…" : BULK_ACTION_LABELS[preview.action]}
-              </button>
+              {preview.confirmAccessFirst ? (
+                <Link
+                  href={confirmAccessPath(search ? `/admin/users?${search}` : "/admin/users")}
+                  aria-describedby={`${id}-confirm-access`}
+                  className={buttonClasses("primary")}
+                >
+                  Confirm access
+                </Link>
+              ) : (
+                <button type="submit" disabled={starting} className={buttonClasses("danger")}>
+                  {starting ? "Working…" : BULK_ACTION_LABELS[preview.action]}
+                </button>
+              )}
             </DialogButtons>
           </form>
         ) : null}
