@@ -12,7 +12,8 @@ import {
   revokeEmailLinks,
   type EmailLinkSendLimits,
 } from "@/lib/email-links";
-import { insertUser, testDatabase } from "@/test/db";
+import { insertUser, onPostgres, testDatabase } from "@/test/db";
+import { transactionOnKeys } from "@/db/keyed-transaction";
 
 const now = new Date("2026-06-01T12:00:00Z");
 const later = (ms: number) => new Date(now.getTime() + ms);
@@ -39,6 +40,32 @@ describe("email links", () => {
     db = testDatabase();
     user = await insertUser(db);
   });
+
+  it.runIf(onPostgres)(
+    "answers a send that waits past lock_timeout behind another for the same person as a cooldown, not a 500",
+    async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const other = transactionOnKeys(db, [`email_link:authenticator_setup:${user.id}`], async () => {
+        holding();
+        await released;
+      });
+      await held;
+      const waited = await createEmailLink(db, {
+        organisationId: user.organisationId,
+        userId: user.id,
+        purpose: "authenticator_setup",
+        lifetimeMs: HOUR,
+        now,
+      });
+      release();
+      await other;
+      expect(waited).toMatchObject({ ok: false, reason: "cooldown" });
+      expect(await db.select().from(emailLinks)).toEqual([]);
+    },
+  );
 
   it("stores only the token's hash and finds the link by the token, for its own purpose only", async () => {
     const { token, link } = await create();

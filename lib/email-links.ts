@@ -2,7 +2,7 @@ import { changedRows, type Db, type Executor } from "@/db";
 import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import { emailLinks, type EmailLinkPurpose } from "@/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto";
-import { transactionOnKeys } from "@/db/keyed-transaction";
+import { KeysBusyError, transactionOnKeys } from "@/db/keyed-transaction";
 
 /*
  * Single-use links sent by email (invitations, setup links): a random token
@@ -51,18 +51,29 @@ export async function createEmailLink(
   const now = input.now ?? new Date();
   // With several requests or server processes, the limit check and the insert must not interleave: one
   // transaction at a time per user and purpose, on both databases (ASVS 5.0 V2.3.2, limits under concurrency).
-  return await transactionOnKeys(
-    db,
-    [`email_link:${input.purpose}:${input.userId}`],
-    async (tx): Promise<CreatedEmailLink | EmailLinkRefusal> => {
-      if (input.limits) {
-        const refusal = await sendLimitRefusal(tx, input.userId, input.purpose, input.limits, now);
-        if (refusal) return refusal;
-      }
-      return await insertEmailLink(tx, { ...input, now });
-    },
-  );
+  try {
+    return await transactionOnKeys(
+      db,
+      [`email_link:${input.purpose}:${input.userId}`],
+      async (tx): Promise<CreatedEmailLink | EmailLinkRefusal> => {
+        if (input.limits) {
+          const refusal = await sendLimitRefusal(tx, input.userId, input.purpose, input.limits, now);
+          if (refusal) return refusal;
+        }
+        return await insertEmailLink(tx, { ...input, now });
+      },
+    );
+  } catch (error) {
+    // Another link for the same person and purpose held the lock past lock_timeout (PostgreSQL): a send
+    // is already under way, so this one waits its turn as a cooldown, never a 500.
+    if (error instanceof KeysBusyError)
+      return { ok: false, reason: "cooldown", retryAt: new Date(now.getTime() + BUSY_RETRY_MS) };
+    throw error;
+  }
 }
+
+/** How long a send that found another under way for the same person is asked to wait. */
+const BUSY_RETRY_MS = 10 * 1000;
 
 type NewEmailLink = {
   organisationId: number;
