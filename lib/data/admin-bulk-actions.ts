@@ -10,6 +10,7 @@ import { resetTwoFactor, setAccountDisabled, signOutEverywhere, updateUserAccess
 import { sendSetupLink } from "@/lib/data/admin-user-links";
 import { adminTargetOrRefusal, unchangedState, type AdminTarget } from "@/lib/flows/admin-change";
 import type { BulkAction, BulkSkipReason } from "@/lib/admin/bulk-actions";
+import type { BulkSelection } from "@/lib/admin/bulk-selection";
 import { remindOfGrace } from "@/lib/two-factor/reminders";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { hasPasskeySql } from "@/lib/webauthn/passkeys";
@@ -32,7 +33,6 @@ export const BULK_BATCH_SIZE = 50;
 const SETUP_LINK_REPLAY_WINDOW_MS = 10 * 60 * 1000;
 
 /** Ticked rows (their ids, a batch at a time), or everything the list's search and filters match. */
-export type BulkSelection = { ids: number[] } | { search: string };
 
 export type BulkTarget = { id: number; name: string };
 export type BulkSkip = {
