@@ -135,6 +135,49 @@ test("unticking a method lists who would lose their only one; cancel keeps it al
   noServerErrors();
 });
 
+test("unticking “Authenticator app” previews who keeps theirs, as no one loses it; /admin agrees after", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}, testInfo) => {
+  const noServerErrors = failOnServerErrors(page);
+  const admin = await createUser({ permissions: ["users:read", "settings:manage"], totp: true, name: "Ada Admin" });
+  const organisationId = admin.organisationId;
+  await db
+    .update(organisations)
+    .set({ allowCode: false, allowPasskey: true, twoFactorPolicy: "optional" })
+    .where(eq(organisations.id, organisationId));
+  await createUser({ organisationId, totp: true, name: "Alan App" });
+  await addPasskey(db, (await createUser({ organisationId, name: "Pia Passkey" })).id);
+  await signInAs(context, admin);
+
+  await test.step("unticking the method is stricter: the preview opens and says who keeps an app", async () => {
+    await page.goto("/admin/settings");
+    await page.getByLabel("Authenticator app").uncheck();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Apply these two-factor settings?" });
+    await expect(dialog).toHaveAccessibleDescription(
+      /No one would lose a method they use now\.\s*2 people keep their authenticator app: unticking it stops new ones being added and takes none away\./,
+    );
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: testInfo.outputPath("authenticator-preview.png") });
+  });
+
+  await test.step("confirming saves, and the overview still counts both app users as protected", async () => {
+    await confirmInDialog(page, "Confirm and save");
+    await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
+    expect((await db.select().from(organisations).where(eq(organisations.id, organisationId)))[0]!.allowTotp).toBe(
+      false,
+    );
+    await page.goto("/admin");
+    await expectSegment(page, "Protected", "3");
+    await expectSegment(page, "Required, grace period over", "0");
+  });
+  noServerErrors();
+});
+
 test("ticking “Require two-factor authentication” on a role previews its holders' grace period", async ({
   page,
   context,
