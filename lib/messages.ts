@@ -176,6 +176,7 @@ export const webhookMessages = {
     unresolvable: "This host name cannot be found. Check the URL.",
     "too-many":
       "This organisation already has 10 webhooks, the most it may have. Delete one you no longer use, or send several kinds of events to one receiver.",
+    busy: "Another webhook is being added at this moment. Try again in a few seconds.",
   },
   notFound: "That webhook does not exist.",
   created: "Webhook added. Copy its signing secret now: it will not be shown again.",
