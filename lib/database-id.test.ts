@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { configuredDialect } from "@/db/dialect";
@@ -46,5 +48,22 @@ describe("an id from the client", () => {
           .from(users)
           .where(eq(users.id, MAX_DATABASE_ID + 1)),
       ).rejects.toThrow();
+  });
+});
+
+/** Every source file under `folder` (tests left out). */
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: "utf8" })
+    .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
+    .map((file) => path.join(folder, file));
+}
+
+describe("the sweep", () => {
+  it("leaves no id schema in app/ or lib/ without the bound: a positive whole number read from the client is databaseId()", () => {
+    const unbounded = /z\.coerce\s*\.number\([^)]*\)\s*\.int\([^)]*\)\s*\.positive\([^)]*\)(?!\s*\.max\()/;
+    const offenders = [...sourceFiles("app"), ...sourceFiles("lib")].filter(
+      (file) => file !== path.join("lib", "database-id.ts") && unbounded.test(readFileSync(file, "utf8")),
+    );
+    expect(offenders).toEqual([]);
   });
 });
