@@ -88,6 +88,7 @@ export function useEnforcementConfirmation({
                 ))}
               </div>
               <p>{view.losing}</p>
+              {view.keeping ? <p>{view.keeping}</p> : null}
               {view.names.length > 0 ? (
                 <ul aria-label="People who would lose a method" className="list-disc space-y-0.5 pl-5">
                   {view.names.map((name, index) => (

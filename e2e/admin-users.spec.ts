@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { apiTokens, auditEvents, roles, users, type Permission } from "@/db/schema";
+import { apiTokens, auditEvents, roles, userRoles, users, type Permission } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
 import { createInvitation } from "@/lib/invitations/invitations";
 import { confirmInDialog, expect, expectNoAxeViolations, submitAndWait, test } from "./fixtures";
@@ -101,6 +101,78 @@ test.describe("the users list", () => {
     }
     await expectNoPageOverflow(page);
     await expectNoAxeViolations(page);
+  });
+
+  test("fits a 1280 px window with its tick boxes, without scrolling sideways; 1440 too; a phone scrolls it in its box", async ({
+    page,
+    context,
+    db,
+    createUser,
+    signInAs,
+  }, testInfo) => {
+    const admin = await createUser({ permissions: ADMIN, totp: true, name: "Alexandra Montgomery-Smith" });
+    const organisationId = admin.organisationId;
+    const tag = `wd${Date.now().toString(36)}`;
+    // The widest cells a real list has: long names and addresses, two methods, a phishing-resistant requirement,
+    // several roles, a date of last sign-in, and badges.
+    const wide = await createUser({
+      organisationId,
+      name: `${tag} Maximiliana Featherstonehaugh-Cholmondeley`,
+      totp: true,
+      columns: {
+        codesEnabledAt: new Date(),
+        twoFactorRequirement: "required",
+      },
+    });
+    await db
+      .update(users)
+      .set({
+        email: `${tag}.maximiliana.featherstonehaugh-cholmondeley@engineering.example.com`,
+        lastSignInAt: new Date(),
+      })
+      .where(eq(users.id, wide.id));
+    for (const name of ["Finance approvers", "Support escalations", "Security reviewers"]) {
+      const role = (
+        await db
+          .insert(roles)
+          .values({ organisationId, name: `${tag} ${name}` })
+          .returning()
+      )[0]!;
+      await db.insert(userRoles).values({ userId: wide.id, roleId: role.id });
+    }
+    const dora = await createUser({ organisationId, name: `${tag} Dora Disabled` });
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, dora.id));
+    await createUser({ organisationId, name: `${tag} Ivan`, columns: { twoFactorRequirement: "required" } });
+    await signInAs(context, admin);
+
+    const table = page.getByRole("table", { name: /Users, sorted by/ });
+    const scroller = table.locator("xpath=..");
+    const sideways = () => scroller.evaluate((box) => ({ content: box.scrollWidth, visible: box.clientWidth }));
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1440, height: 900 },
+    ]) {
+      await test.step(`${size.width}×${size.height}: every column in view, nothing to scroll`, async () => {
+        await page.setViewportSize(size);
+        await page.goto(`/admin/users?q=${tag}`);
+        await expect(table.getByRole("checkbox", { name: /^Select / }).first()).toBeVisible();
+        await page.screenshot({ path: testInfo.outputPath(`users-${size.width}.png`), fullPage: true });
+        const { content, visible } = await sideways();
+        expect(content, `the table is ${content - visible} px wider than its box`).toBeLessThanOrEqual(visible);
+        await expect(table.getByRole("columnheader", { name: /Last sign-in/ })).toBeInViewport();
+        await expectNoPageOverflow(page);
+        await expectNoAxeViolations(page);
+      });
+    }
+    await test.step("a phone: the page fits, the table scrolls inside its own box", async () => {
+      await page.setViewportSize(PHONE);
+      await page.goto(`/admin/users?q=${tag}`);
+      await expectNoPageOverflow(page);
+      const box = (await scroller.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+      await expectNoAxeViolations(page);
+      await page.screenshot({ path: testInfo.outputPath("users-phone.png"), fullPage: true });
+    });
   });
 });
 

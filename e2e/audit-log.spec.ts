@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { auditEvents, groups, type Permission } from "@/db/schema";
 import type { Db } from "@/db";
@@ -225,4 +226,43 @@ test("a page of events keeps its filter; the table fits at 1280 px and scrolls i
     else expect(scrollWidth).toBeGreaterThan(clientWidth);
     await expectNoAxeViolations(page);
   }
+});
+
+test("a webhook event recorded with its whole URL (before L6) shows only the origin, on the page and in the CSV", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}) => {
+  const noServerErrors = failOnServerErrors(page);
+  const admin = await createUser({ permissions: ALL, name: "Ada Admin" });
+  // As the code before L6 recorded it: the receiver's token in the path and the query.
+  await record(db, admin.organisationId, {
+    type: "webhook.created",
+    actor: admin,
+    details: { webhookId: 7, url: "https://hooks.example.com/T0KEN?key=SECRET" },
+  });
+  await signInAs(context, admin);
+
+  await test.step("the page names the origin, not the token", async () => {
+    await page.goto("/admin/audit?type=webhook.created");
+    const row = page.getByRole("row").filter({ hasText: "Webhook added" });
+    await expect(row).toContainText("https://hooks.example.com");
+    const html = await page.content();
+    expect(html).not.toContain("T0KEN");
+    expect(html).not.toContain("SECRET");
+  });
+
+  await test.step("nor does its CSV export", async () => {
+    const [file] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    const csv = await readFile((await file.path())!, "utf8");
+    expect(csv).toContain("hooks.example.com");
+    expect(csv).not.toContain("T0KEN");
+    expect(csv).not.toContain("SECRET");
+  });
+  noServerErrors();
 });

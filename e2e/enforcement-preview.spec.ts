@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { groupMembers, groupRoles, groups, organisations, passkeys, roles, userRoles, users } from "@/db/schema";
 import type { Db } from "@/db";
 import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, submitAndWait, test } from "./fixtures";
+import type { TestUser, UserOptions } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 /*
@@ -18,6 +19,18 @@ async function addPasskey(db: Db, userId: number) {
     deviceType: "multi_device",
     name: "Laptop",
   });
+}
+
+/** A settings administrator with an app, codes not allowed, passkeys allowed, and Pia, whose only factor is a passkey. */
+async function methodsOrganisation(db: Db, createUser: (options?: UserOptions) => Promise<TestUser>) {
+  const admin = await createUser({ permissions: ["users:read", "settings:manage"], totp: true, name: "Ada Admin" });
+  const organisationId = admin.organisationId;
+  await db
+    .update(organisations)
+    .set({ allowCode: false, allowPasskey: true, twoFactorPolicy: "optional" })
+    .where(eq(organisations.id, organisationId));
+  await addPasskey(db, (await createUser({ organisationId, name: "Pia Passkey" })).id);
+  return { admin, organisationId };
 }
 
 /** The count in the overview's row for a segment. */
@@ -103,13 +116,7 @@ test("unticking a method lists who would lose their only one; cancel keeps it al
   signInAs,
 }, testInfo) => {
   const noServerErrors = failOnServerErrors(page);
-  const admin = await createUser({ permissions: ["users:read", "settings:manage"], totp: true, name: "Ada Admin" });
-  const organisationId = admin.organisationId;
-  await db
-    .update(organisations)
-    .set({ allowCode: false, allowPasskey: true, twoFactorPolicy: "optional" })
-    .where(eq(organisations.id, organisationId));
-  await addPasskey(db, (await createUser({ organisationId, name: "Pia Passkey" })).id);
+  const { admin, organisationId } = await methodsOrganisation(db, createUser);
   const both = await createUser({ organisationId, totp: true, name: "Ben Both" });
   await addPasskey(db, both.id);
   await signInAs(context, admin);
@@ -132,6 +139,43 @@ test("unticking a method lists who would lose their only one; cancel keeps it al
   expect((await db.select().from(organisations).where(eq(organisations.id, organisationId)))[0]!.allowPasskey).toBe(
     true,
   );
+  noServerErrors();
+});
+
+test("unticking “Authenticator app” previews who keeps theirs, as no one loses it; /admin agrees after", async ({
+  page,
+  context,
+  db,
+  createUser,
+  signInAs,
+}, testInfo) => {
+  const noServerErrors = failOnServerErrors(page);
+  const { admin, organisationId } = await methodsOrganisation(db, createUser);
+  await createUser({ organisationId, totp: true, name: "Alan App" });
+  await signInAs(context, admin);
+
+  await test.step("unticking the method is stricter: the preview opens and says who keeps an app", async () => {
+    await page.goto("/admin/settings");
+    await page.getByLabel("Authenticator app").uncheck();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Apply these two-factor settings?" });
+    await expect(dialog).toHaveAccessibleDescription(
+      /No one would lose a method they use now\.\s*2 people keep their authenticator app: unticking it stops new ones being added and takes none away\./,
+    );
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: testInfo.outputPath("authenticator-preview.png") });
+  });
+
+  await test.step("confirming saves, and the overview still counts both app users as protected", async () => {
+    await confirmInDialog(page, "Confirm and save");
+    await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
+    expect((await db.select().from(organisations).where(eq(organisations.id, organisationId)))[0]!.allowTotp).toBe(
+      false,
+    );
+    await page.goto("/admin");
+    await expectSegment(page, "Protected", "3");
+    await expectSegment(page, "Required, grace period over", "0");
+  });
   noServerErrors();
 });
 

@@ -35,7 +35,7 @@ export type TestUser = {
   recoveryCodes?: string[];
 };
 
-type UserOptions = {
+export type UserOptions = {
   permissions?: Permission[];
   organisationId?: number;
   name?: string;

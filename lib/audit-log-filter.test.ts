@@ -23,6 +23,16 @@ describe("the audit log's filter from the address", () => {
     expect(parseAuditFilter({ from: "2026-03-01", to: "2026-03-01" }, "UTC").errors).toEqual({});
   });
 
+  it("a user id or page position beyond the database's ids is a message or ignored, never a query (500 on PostgreSQL)", () => {
+    const tooBig = parseAuditFilter({ userId: "2147483648", before: "2147483648" }, "UTC");
+    expect(tooBig.errors).toEqual({ userId: "That user id is not a number: open the user's events from their page." });
+    expect(tooBig.filter.userId).toBeUndefined();
+    expect(tooBig.filter.before).toBeUndefined();
+    const largest = parseAuditFilter({ userId: "2147483647", before: "2147483647" }, "UTC");
+    expect(largest.errors).toEqual({});
+    expect(largest.filter).toMatchObject({ userId: 2147483647, before: 2147483647 });
+  });
+
   it("unknown areas and types are dropped; a chosen type narrows only its own area", () => {
     const parsed = parseAuditFilter({ area: ["nonsense", "users"], type: ["nope", "role.deleted"] }, "UTC");
     expect(parsed.values.areas).toEqual(["users"]);

@@ -1,6 +1,7 @@
 import { AUDIT_EVENT_NAMES } from "@/lib/audit-events";
 import { AUDIT_AREAS, auditAreaOf, isAuditArea, type AuditAreaId } from "@/lib/audit-areas";
 import type { AuditFilter } from "@/lib/admin/audit-log";
+import { isDatabaseId } from "@/lib/database-id";
 
 /*
  * The audit log's filter, read from the address. Whatever arrives, the page
@@ -103,7 +104,7 @@ export function parseAuditFilter(raw: SearchParams, timeZone: string): ParsedAud
   if (to === null) errors.to = "Enter the end date as a date, like 2026-01-31.";
   if (from && values.to && values.from > values.to) errors.from = "The start date is after the end date.";
   const userId = values.userId ? Number(values.userId) : undefined;
-  if (userId !== undefined && !(Number.isSafeInteger(userId) && userId > 0))
+  if (userId !== undefined && !isDatabaseId(userId))
     errors.userId = "That user id is not a number: open the user's events from their page.";
   const before = Number(first(raw, "before"));
   return {
@@ -116,7 +117,7 @@ export function parseAuditFilter(raw: SearchParams, timeZone: string): ParsedAud
       userId: errors.userId ? undefined : userId,
       from: from ?? undefined,
       to: to ?? undefined,
-      before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
+      before: isDatabaseId(before) ? before : undefined,
     },
   };
 }

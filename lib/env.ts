@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { databaseId } from "@/lib/database-id";
 import { parseAllowedEmailDomains } from "@/lib/auth/sso-domains";
 import { parseDuoAllowedHosts } from "@/lib/two-factor/duo/api-host";
 import type { ConfiguredKey } from "@/lib/keys/key-ring";
@@ -73,7 +74,7 @@ const envSchema = z.object({
    * The organisation people who first sign in with SSO join (their account is
    * created then). Unset: the organisation with the lowest id, the first one created.
    */
-  OIDC_ORGANISATION_ID: unsetWhenEmpty(z.coerce.number().int().positive().optional()),
+  OIDC_ORGANISATION_ID: unsetWhenEmpty(databaseId().optional()),
   /**
    * Email domains SSO may create accounts for (comma-separated, exact match).
    * Unset: any domain. Accounts already linked keep signing in.

@@ -176,6 +176,7 @@ export const webhookMessages = {
     unresolvable: "This host name cannot be found. Check the URL.",
     "too-many":
       "This organisation already has 10 webhooks, the most it may have. Delete one you no longer use, or send several kinds of events to one receiver.",
+    busy: "Another webhook is being added at this moment. Try again in a few seconds.",
   },
   notFound: "That webhook does not exist.",
   created: "Webhook added. Copy its signing secret now: it will not be shown again.",
@@ -231,10 +232,11 @@ export function enforcementPreviewSentences(
     byEmailCode: number;
     losingMethod: number;
     leftWithoutFactor: number;
+    keepingAuthenticator: number | null;
     exempt: number;
   },
   graceUntil: string | null,
-): { required: string[]; losing: string; exempt: string } {
+): { required: string[]; losing: string; keeping: string | null; exempt: string } {
   const required =
     preview.newlyRequiredWithoutFactor === 0
       ? ["No one without a second factor would become required to use one."]
@@ -262,9 +264,17 @@ export function enforcementPreviewSentences(
             ? ` (${preview.leftWithoutFactor} of them left with no second factor at all)`
             : ""
         }.`;
+  // An app set up keeps working when apps are no longer allowed (usableMethods): say so, rather than nothing.
+  const keeping =
+    preview.keepingAuthenticator === null
+      ? null
+      : preview.keepingAuthenticator === 0
+        ? "No one uses an authenticator app now; no one could add one after this change."
+        : `${preview.keepingAuthenticator === 1 ? "1 person keeps their" : `${preview.keepingAuthenticator} people keep their`} authenticator app: unticking it stops new ones being added and takes none away.`;
   return {
     required,
     losing,
+    keeping,
     exempt:
       preview.exempt === 0
         ? "API accounts, SSO users and disabled accounts are never counted: Twofold does not ask them for a second factor."

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { groupMembers, groupRoles, groups, PERMISSIONS, roles, users, type Permission } from "@/db/schema";
 import { caseless } from "@/db/portable-sql";
+import { isDatabaseId } from "@/lib/database-id";
 
 /*
  * Roles and groups of one organisation. Every function takes the
@@ -123,5 +124,5 @@ export function idsFromCheckboxes(input: Record<string, unknown>, prefix: string
   return Object.keys(input)
     .filter((key) => key.startsWith(prefix) && input[key] === "on")
     .map((key) => Number(key.slice(prefix.length)))
-    .filter((id) => Number.isSafeInteger(id) && id > 0);
+    .filter(isDatabaseId);
 }

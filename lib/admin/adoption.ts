@@ -60,6 +60,11 @@ const count = (condition: SQL): SQL<number> => sql<number>`sum(case when ${condi
 export type OrganisationFacts = {
   policy: (typeof organisations.$inferSelect)["twoFactorPolicy"];
   graceDays: number;
+  /**
+   * In no condition: an authenticator app set up keeps working when new ones
+   * are no longer allowed (usableMethods). The enforcement preview says so.
+   */
+  allowTotp: boolean;
   allowCode: boolean;
   allowPasskey: boolean;
   duoAvailable: boolean;
@@ -140,6 +145,7 @@ export async function organisationFacts(db: Db, organisationId: number): Promise
       .select({
         policy: organisations.twoFactorPolicy,
         graceDays: organisations.twoFactorGraceDays,
+        allowTotp: organisations.allowTotp,
         allowCode: organisations.allowCode,
         allowPasskey: organisations.allowPasskey,
         ...duoAvailabilityColumns,
@@ -151,6 +157,7 @@ export async function organisationFacts(db: Db, organisationId: number): Promise
   return {
     policy: row.policy,
     graceDays: row.graceDays,
+    allowTotp: row.allowTotp,
     allowCode: row.allowCode,
     allowPasskey: row.allowPasskey,
     duoAvailable: duoAvailableIn(row),

@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db";
 import { auditEvents, groups, roles, users } from "@/db/schema";
 import type { ReferenceKind, ResolvedNames } from "@/lib/audit-log-changes";
+import { auditDetailsAsRead } from "@/lib/webhooks/audit-details";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -34,7 +35,10 @@ function contains(columns: SQL[], text: string): SQL {
   return or(...columns.map((column) => sql`lower(${column}) like ${pattern} escape '\\'`))!;
 }
 
-/** One page of an organisation's audit log, newest first, filtered. Paged by id, so page turns cost the same at any depth. */
+/**
+ * One page of an organisation's audit log, newest first, filtered. Paged by id, so page turns cost the same at any depth.
+ * The one place the log is read (page, CSV export, API): details come out as they may be shown.
+ */
 export async function listAuditEvents(db: Db, organisationId: number, filter: AuditFilter) {
   const pageSize = filter.pageSize ?? AUDIT_PAGE_SIZE;
   const conditions: Array<SQL | undefined> = [
@@ -67,7 +71,7 @@ export async function listAuditEvents(db: Db, organisationId: number, filter: Au
     .where(and(...conditions))
     .orderBy(desc(auditEvents.id))
     .limit(pageSize + 1);
-  const page = rows.slice(0, pageSize);
+  const page = rows.slice(0, pageSize).map((row) => ({ ...row, details: auditDetailsAsRead(row.type, row.details) }));
   return { rows: page, nextBefore: rows.length > pageSize ? page.at(-1)!.id : null };
 }
 

@@ -86,6 +86,7 @@ const nothing = {
   losingMethod: 0,
   losingNames: [],
   leftWithoutFactor: 0,
+  keepingAuthenticator: null,
   exempt: 3,
 };
 
@@ -245,6 +246,38 @@ describe("the enforcement preview of allowed methods", () => {
       past_grace: 0,
       optional_without: 7,
       exempt: 3,
+    });
+  });
+
+  it("unticking “Authenticator app”: Ada keeps hers (only new ones stop), no one loses a method, as /admin then shows", async () => {
+    const db = testDatabase();
+    const { organisationId } = await seedOrganisation(db, { allowCode: true });
+    const before = await adoptionOf(db, organisationId, now);
+    expect(await enforcementPreview(db, organisationId, { organisation: { allowTotp: false } }, now)).toEqual({
+      ...nothing,
+      keepingAuthenticator: 1,
+    });
+    // With codes unticked too: Bea and Lou lose codes, Ada still keeps her app.
+    expect(
+      await enforcementPreview(db, organisationId, { organisation: { allowTotp: false, allowCode: false } }, now),
+    ).toEqual({
+      ...nothing,
+      losingMethod: 2,
+      losingNames: ["Bea", "Lou"],
+      leftWithoutFactor: 2,
+      keepingAuthenticator: 1,
+    });
+
+    await db.update(organisations).set({ allowTotp: false }).where(eq(organisations.id, organisationId));
+    const after = await adoptionOf(db, organisationId, now);
+    expect(after.segments).toEqual(before.segments);
+    expect(after.methods.totp).toBe(1);
+    // Nobody uses an app any more: unticking is still said, with no one keeping one.
+    await db.update(organisations).set({ allowTotp: true }).where(eq(organisations.id, organisationId));
+    await db.delete(totpCredentials).where(eq(totpCredentials.secretEncrypted, "x"));
+    expect(await enforcementPreview(db, organisationId, { organisation: { allowTotp: false } }, now)).toEqual({
+      ...nothing,
+      keepingAuthenticator: 0,
     });
   });
 });

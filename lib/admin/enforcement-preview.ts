@@ -48,6 +48,12 @@ export type EnforcementPreview = {
   losingNames: string[];
   /** Of those: left with no usable factor at all. */
   leftWithoutFactor: number;
+  /**
+   * When the proposal stops allowing authenticator apps: the people using one,
+   * who keep it (an app set up keeps working; only new ones are refused), so
+   * they are not among those losing a method. Null when apps stay as they are.
+   */
+  keepingAuthenticator: number | null;
   /** API accounts, SSO users and disabled users, never counted above. */
   exempt: number;
 };
@@ -89,6 +95,7 @@ export async function enforcementPreview(
         byEmailCode: count(sql`(${newlyRequired} and ${after.isProtected})`),
         losing: count(losing),
         leftWithout: count(sql`(${losing} and not ${after.isProtected})`),
+        keepingAuthenticator: count(sql`(${before.isProtected} and ${before.methodSql.totp})`),
         exempt: count(before.exempt),
       })
       .from(users)
@@ -119,6 +126,7 @@ export async function enforcementPreview(
     losingMethod: n(row.losing),
     losingNames,
     leftWithoutFactor: n(row.leftWithout),
+    keepingAuthenticator: saved.allowTotp && !proposed.allowTotp ? n(row.keepingAuthenticator) : null,
     exempt: n(row.exempt),
   };
 }

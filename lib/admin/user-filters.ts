@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { databaseId } from "@/lib/database-id";
 import type { Db } from "@/db";
 import {
   groups,
@@ -60,18 +61,8 @@ const filterSchema = z.object({
   state: z.enum(USER_STATES, { error: USER_FILTER_MESSAGES.state }).optional(),
   method: z.enum(TWO_FACTOR_METHODS, { error: USER_FILTER_MESSAGES.method }).optional(),
   requirement: z.enum(TWO_FACTOR_REQUIREMENTS, { error: USER_FILTER_MESSAGES.requirement }).optional(),
-  role: z.coerce
-    .number({ error: USER_FILTER_MESSAGES.role })
-    .int(USER_FILTER_MESSAGES.role)
-    .positive(USER_FILTER_MESSAGES.role)
-    .max(2 ** 31 - 1, USER_FILTER_MESSAGES.role)
-    .optional(),
-  group: z.coerce
-    .number({ error: USER_FILTER_MESSAGES.group })
-    .int(USER_FILTER_MESSAGES.group)
-    .positive(USER_FILTER_MESSAGES.group)
-    .max(2 ** 31 - 1, USER_FILTER_MESSAGES.group)
-    .optional(),
+  role: databaseId(USER_FILTER_MESSAGES.role).optional(),
+  group: databaseId(USER_FILTER_MESSAGES.group).optional(),
   graceWithinDays: z.coerce
     .number({ error: USER_FILTER_MESSAGES.graceWithinDays })
     .int(USER_FILTER_MESSAGES.graceWithinDays)

@@ -291,6 +291,8 @@ describe("GET /api/v1/audit", () => {
     expectInvalid(await getAudit("?from=yesterday", acme.token), "from");
     expectInvalid(await getAudit("?to=2026-13-01", acme.token), "to");
     expectInvalid(await getAudit("?userId=-4", acme.token), "userId");
+    // Past PostgreSQL's integer: a 400 naming it, not a 500 from the query.
+    expectInvalid(await getAudit("?userId=2147483648", acme.token), "userId");
     for (const limit of ["0", "1000"]) expectInvalid(await getAudit(`?limit=${limit}`, acme.token), "limit");
   });
 

@@ -17,6 +17,7 @@ import {
 import { sendSetupLink } from "@/lib/data/admin-user-links";
 import { adminTargetOrRefusal, unchangedState, withRefusalsAsSkips, type AdminTarget } from "@/lib/flows/admin-change";
 import type { BulkAction, BulkSkipReason } from "@/lib/admin/bulk-actions";
+import type { BulkSelection } from "@/lib/admin/bulk-selection";
 import { remindOfGrace } from "@/lib/two-factor/reminders";
 import { twoFactorStateOfUser } from "@/lib/two-factor/policy/user-state";
 import { hasPasskeySql } from "@/lib/webauthn/passkeys";
@@ -50,7 +51,6 @@ const SETUP_LINK_REPLAY_LIMITS: EmailLinkSendLimits = {
 };
 
 /** Ticked rows (their ids, a batch at a time), or everything the list's search and filters match. */
-export type BulkSelection = { ids: number[] } | { search: string };
 
 export type BulkTarget = { id: number; name: string };
 export type BulkSkip = {

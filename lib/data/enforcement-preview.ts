@@ -19,6 +19,8 @@ import { formatDateTime } from "@/lib/format";
 export type PreviewView = {
   required: string[];
   losing: string;
+  /** When apps would no longer be allowed: who keeps theirs (null otherwise). */
+  keeping: string | null;
   /** The first names of those losing a method (empty without users:read). */
   names: string[];
   /** How many more lose one than are named. */
@@ -53,6 +55,7 @@ async function view(
 
 export type ProposedSettings = {
   twoFactorPolicy: TwoFactorPolicy;
+  allowTotp: boolean;
   allowCode: boolean;
   allowDuo: boolean;
   allowPasskey: boolean;
@@ -67,6 +70,7 @@ export async function previewSettingsChange(
   const preview = await enforcementPreview(getDb(), current.organisation.id, {
     organisation: {
       policy: proposed.twoFactorPolicy,
+      allowTotp: proposed.allowTotp,
       allowCode: proposed.allowCode,
       allowDuo: proposed.allowDuo,
       allowPasskey: proposed.allowPasskey,

@@ -29,6 +29,7 @@ import {
   ONE_TIME_CODE_KEEP_MS,
   purgeClosedRecoveryRequests,
   purgeExpiredData,
+  scrubOldWebhookUrls,
   purgeExpiredDuoStates,
   purgeExpiredEmailLinks,
   purgeExpiredOneTimeCodes,
@@ -416,6 +417,7 @@ describe("purgeExpiredData", () => {
       outbox: 1,
       auditEvents: 1,
       webhookDeliveries: 0,
+      webhookUrlsScrubbed: 0,
     });
     expect(formatPurgeCounts(first)).toBe("sessions 1, outbox 1, auditEvents 1");
     expect(formatPurgeCounts(await purgeExpiredData(db, now))).toBe("nothing");
@@ -432,5 +434,32 @@ describe("purgeExpiredData", () => {
     await db.insert(signInFailures).values({ scope: "address", key: "recent", createdAt: ago(MINUTE) });
     expect(await purgeSignInFailures(db, now)).toBe(2500);
     expect((await db.select().from(signInFailures)).map((row) => row.key)).toEqual(["recent"]);
+  });
+});
+
+describe("scrubOldWebhookUrls", () => {
+  it("rewrites a webhook event's whole URL (recorded before L6) to its origin, once, and nothing else", async () => {
+    const organisationId = user.organisationId;
+    const old = { webhookId: 3, url: "https://hooks.example.com/T0KEN?key=SECRET", reason: "consecutive_failures" };
+    await db.insert(auditEvents).values([
+      { organisationId, type: "webhook.disabled", details: old },
+      { organisationId, type: "webhook.created", details: { webhookId: 4, origin: "https://siem.example.com" } },
+      // Not a webhook event: its own "url" is none of this.
+      { organisationId, type: "audit.exported", details: { url: "https://example.com/keep?this=1" } },
+    ]);
+    expect(await purgeExpiredData(db, now)).toMatchObject({ webhookUrlsScrubbed: 1 });
+    const stored = await db.select({ type: auditEvents.type, details: auditEvents.details }).from(auditEvents);
+    expect(JSON.stringify(stored)).not.toMatch(/T0KEN|SECRET/);
+    expect(stored).toEqual(
+      expect.arrayContaining([
+        {
+          type: "webhook.disabled",
+          details: { webhookId: 3, reason: "consecutive_failures", origin: "https://hooks.example.com" },
+        },
+        { type: "webhook.created", details: { webhookId: 4, origin: "https://siem.example.com" } },
+        { type: "audit.exported", details: { url: "https://example.com/keep?this=1" } },
+      ]),
+    );
+    expect(await scrubOldWebhookUrls(db)).toBe(0);
   });
 });

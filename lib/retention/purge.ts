@@ -1,6 +1,6 @@
 import { runStatement, type Db } from "@/db";
 import { AUDIT_RETENTION_SHORTENING_DELAY_DAYS } from "@/lib/organisations/audit-retention-bounds";
-import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import {
   auditEvents,
@@ -21,7 +21,8 @@ import { KNOWN_BROWSER_LIFETIME_MS } from "@/lib/auth/known-browsers";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { noticeExpiredRequests } from "@/lib/recovery/requests";
 import { SMS_LIMIT_WINDOW_MS } from "@/lib/two-factor/sent-codes/codes";
-import { physicalRowId } from "@/db/portable-sql";
+import { jsonText, physicalRowId } from "@/db/portable-sql";
+import { auditDetailsAsRead } from "@/lib/webhooks/audit-details";
 import { latestDisabledEvent } from "@/lib/webhooks/disabled-event";
 import { TEST_EVENT_TYPE } from "@/lib/webhooks/queue";
 
@@ -269,6 +270,41 @@ export async function purgeOldAuditEvents(db: Db, now: Date): Promise<number> {
   return total;
 }
 
+/**
+ * Webhook audit events recorded before L6 hold the webhook's whole URL, with
+ * any token in its path or query. Reading already shows only the origin
+ * (lib/webhooks/audit-details.ts); this rewrites the stored details the same
+ * way, so the token leaves the database and its backups too (ASVS 5.0
+ * V14.2.4). No migration: the hourly purge does it in batches, and once done
+ * its query finds nothing.
+ */
+export async function scrubOldWebhookUrls(db: Db): Promise<number> {
+  let total = 0;
+  // By id, so every batch moves on whatever a row's details turn out to be.
+  for (let after = 0; ;) {
+    const rows = await db
+      .select({ id: auditEvents.id, type: auditEvents.type, details: auditEvents.details })
+      .from(auditEvents)
+      .where(
+        and(
+          gt(auditEvents.id, after),
+          sql`${auditEvents.type} like 'webhook%'`,
+          isNotNull(jsonText(auditEvents.details, "url")),
+        ),
+      )
+      .orderBy(asc(auditEvents.id))
+      .limit(BATCH_SIZE);
+    for (const row of rows)
+      await db
+        .update(auditEvents)
+        .set({ details: auditDetailsAsRead(row.type, row.details) })
+        .where(eq(auditEvents.id, row.id));
+    total += rows.length;
+    if (rows.length < BATCH_SIZE) return total;
+    after = rows.at(-1)!.id;
+  }
+}
+
 export type PurgeCounts = {
   sessions: number;
   signInFailures: number;
@@ -281,6 +317,7 @@ export type PurgeCounts = {
   outbox: number;
   auditEvents: number;
   webhookDeliveries: number;
+  webhookUrlsScrubbed: number;
 };
 
 /** Runs every purge at `now`; returns how many rows of each kind went. */
@@ -298,6 +335,7 @@ export async function purgeExpiredData(db: Db, now: Date): Promise<PurgeCounts> 
     auditEvents: await purgeOldAuditEvents(db, now),
     // After the audit events: deliveries of the events just purged go in the same run.
     webhookDeliveries: await purgeWebhookDeliveries(db, now),
+    webhookUrlsScrubbed: await scrubOldWebhookUrls(db),
   };
 }
 

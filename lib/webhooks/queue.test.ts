@@ -299,6 +299,19 @@ describe("webhook deliveries", () => {
     expect(other.ok).toBe(true);
   });
 
+  it("let no burst of adds at the same moment pass the cap of 10 together", async () => {
+    receiver = await startReceiver();
+    const add = () =>
+      createWebhook(db, actorOf(admin), { url: receiver.url, description: null }, { allowedHosts: ["127.0.0.1"] });
+    // Sixteen adds at once: ten fit and six are refused, whatever their order; none fails for losing a race.
+    const results = await Promise.all(Array.from({ length: 16 }, add));
+    expect(results.filter((result) => result.ok)).toHaveLength(MAX_WEBHOOKS_PER_ORGANISATION);
+    expect(results.filter((result) => !result.ok)).toEqual(Array(6).fill({ ok: false, problem: "too-many" }));
+    expect(await db.select().from(webhooks).where(eq(webhooks.organisationId, admin.organisationId))).toHaveLength(
+      MAX_WEBHOOKS_PER_ORGANISATION,
+    );
+  });
+
   it("coalesce a flood of throttled sign-ins into a bounded number of deliveries, per user and per minute", async () => {
     receiver = await startReceiver();
     for (let i = 0; i < 3; i++)

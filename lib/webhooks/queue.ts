@@ -8,6 +8,7 @@ import { webhookSecretBinding } from "@/lib/keys/bindings";
 import { decryptSecret } from "@/lib/keys/secrets";
 import { describeErrorForLog } from "@/lib/messaging/redact";
 import { checkWebhookUrl, type Resolve } from "@/lib/webhooks/address-rule";
+import { urlOrigin } from "@/lib/webhooks/audit-details";
 import { postToWebhook } from "@/lib/webhooks/post";
 import { signedWebhookHeaders } from "@/lib/webhooks/signing";
 
@@ -249,21 +250,9 @@ async function attempt(db: Db, delivery: typeof webhookDeliveries.$inferSelect, 
   if (!delivered && attempts >= MAX_ATTEMPTS) await disableAfterFailures(db, delivery.webhookId);
 }
 
-/**
- * What an audit event about a webhook records: its id and the URL's origin
- * (scheme, host, port). Never the path or query, which often carry the
- * receiver's token (Slack's …/services/T…/B…/<token>): audit details are
- * shown to auditors, exported, and streamed to every webhook (review L6;
- * OWASP ASVS 5.0 V14.2.4, sensitive data kept out of logs).
- */
+/** What an audit event about a webhook records: its id and the URL's origin (lib/webhooks/audit-details.ts, L6). */
 export function webhookAuditDetails(webhookId: number, url: string) {
-  let origin: string;
-  try {
-    origin = new URL(url).origin;
-  } catch {
-    origin = "";
-  }
-  return { webhookId, origin };
+  return { webhookId, origin: urlOrigin(url) };
 }
 
 /** What the audit log and the webhooks page say when the circuit breaker disabled a webhook. */

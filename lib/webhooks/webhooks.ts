@@ -2,6 +2,7 @@ import "server-only";
 import { and, count, desc, eq } from "drizzle-orm";
 import type { Db, Executor } from "@/db";
 import { webhookDeliveries, webhooks } from "@/db/schema";
+import { KeysBusyError, transactionOnKeys } from "@/db/keyed-transaction";
 import { recordAuditEvent } from "@/lib/audit";
 import type { AuditEventName } from "@/lib/audit-events";
 import { appKeyRing } from "@/lib/keys/app-key-ring";
@@ -136,7 +137,7 @@ async function countWebhooks(db: Executor, organisationId: number): Promise<numb
 }
 
 export type CreateResult =
-  { ok: true; id: number; secret: string } | { ok: false; problem: WebhookUrlProblem | "too-many" };
+  { ok: true; id: number; secret: string } | { ok: false; problem: WebhookUrlProblem | "too-many" | "busy" };
 
 /** Adds a webhook after checking its URL; the secret is returned this once and stored encrypted, bound to the row. */
 export async function createWebhook(
@@ -151,13 +152,38 @@ export async function createWebhook(
   if (!checked.ok) return checked;
   const url = checked.target.url.href;
   const secret = generateWebhookSecret();
-  const id = await db.transaction(async (tx) => {
-    // Counted again inside the transaction: two adds at once cannot pass the cap together.
-    if ((await countWebhooks(tx, actor.organisationId)) >= MAX_WEBHOOKS_PER_ORGANISATION) return null;
+  let id: number | null;
+  try {
+    id = await insertUnderCap(db, actor.organisationId, url, input.description, secret);
+  } catch (error) {
+    // Another add held the organisation's key past the lock timeout: say so, rather than a 500.
+    if (error instanceof KeysBusyError) return { ok: false, problem: "busy" };
+    throw error;
+  }
+  if (id === null) return { ok: false, problem: "too-many" };
+  await audit(db, actor, "webhook.created", id, url);
+  return { ok: true, id, secret };
+}
+
+/**
+ * Counts and inserts as one step per organisation: adds at the same moment
+ * take turns on the organisation's key (transactionOnKeys), so each counts
+ * what the one before it inserted and no two pass the cap together (ASVS 5.0
+ * V2.3.2, business limits under concurrency). Null when the cap is reached.
+ */
+async function insertUnderCap(
+  db: Db,
+  organisationId: number,
+  url: string,
+  description: string | null,
+  secret: string,
+): Promise<number | null> {
+  return await transactionOnKeys(db, [`webhooks of organisation ${organisationId}`], async (tx) => {
+    if ((await countWebhooks(tx, organisationId)) >= MAX_WEBHOOKS_PER_ORGANISATION) return null;
     // The ciphertext is bound to the row's id, known only once the row exists.
     const [row] = await tx
       .insert(webhooks)
-      .values({ organisationId: actor.organisationId, url, description: input.description, secretEncrypted: "" })
+      .values({ organisationId, url, description, secretEncrypted: "" })
       .returning({ id: webhooks.id });
     await tx
       .update(webhooks)
@@ -165,9 +191,6 @@ export async function createWebhook(
       .where(eq(webhooks.id, row!.id));
     return row!.id;
   });
-  if (id === null) return { ok: false, problem: "too-many" };
-  await audit(db, actor, "webhook.created", id, url);
-  return { ok: true, id, secret };
 }
 
 /** A new secret replaces the old at once; returned this once. Null when the webhook is not the organisation's. */

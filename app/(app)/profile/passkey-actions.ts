@@ -14,11 +14,9 @@ import {
 import { passkeyMessages } from "@/lib/messages";
 import { passkeyNameSchema } from "@/lib/webauthn/passkey-name";
 import { registrationResponseField } from "@/lib/webauthn/response-schema";
+import { databaseId } from "@/lib/database-id";
 
-const passkeyId = z.coerce
-  .number({ error: passkeyMessages.notFound })
-  .int()
-  .positive({ error: passkeyMessages.notFound });
+const passkeyId = databaseId(passkeyMessages.notFound);
 
 /** "Add a passkey", first half: the options for the browser's ceremony (after a fresh confirmation of access). */
 export const startPasskeyRegistrationAction = formAction({

@@ -26,6 +26,7 @@ import { notifyUser } from "@/lib/messaging/notify";
 import { METHOD_LABELS } from "@/lib/two-factor/policy/methods";
 import { sendOutcomeMessage, type CodeSent } from "@/lib/two-factor/sent-codes/send-outcome-message";
 import { recoveryCodesReplaced, signInCodesEnabled, twoFactorDisabled } from "@/lib/messaging/security-emails";
+import { databaseId } from "@/lib/database-id";
 
 const currentPassword = z
   .string()
@@ -107,7 +108,7 @@ export const regeneratePasskeyRecoveryCodesAction = formAction({
 
 export const forgetBrowserAction = formAction({
   guard: requireLocalAccount,
-  schema: z.object({ browser: z.coerce.number().int().positive() }),
+  schema: z.object({ browser: databaseId() }),
   async handler({ browser }, current) {
     if (!(await forgetOwnBrowser(current, browser)))
       return { status: "error", message: "That browser was already forgotten." };

@@ -14,10 +14,11 @@ import {
   type GroupWrite,
 } from "@/lib/data/groups";
 import { fieldError } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
 const requireGroupAdmin = () => requirePermission("roles:manage");
 const name = z.string().trim().min(1, { error: "Enter a name." }).max(60, { error: "Use at most 60 characters." });
-const id = z.coerce.number().int().positive();
+const id = databaseId();
 
 /** Why a write did not happen, in the form's words. */
 function notDone(outcome: Extract<GroupWrite, { ok: false }>): FormState {

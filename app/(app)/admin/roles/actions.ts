@@ -10,10 +10,11 @@ import { previewRoleChange, type PreviewView } from "@/lib/data/enforcement-prev
 import { createRole, deleteRole, updateRole, type AccessWrite } from "@/lib/data/roles";
 import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 import { fieldError } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
 const requireRoleAdmin = () => requirePermission("roles:manage");
 const name = z.string().trim().min(1, { error: "Enter a name." }).max(60, { error: "Use at most 60 characters." });
-const id = z.coerce.number().int().positive();
+const id = databaseId();
 const checkbox = z.literal("on").optional().transform(Boolean);
 
 /** Why a write did not happen, in the form's words. */

@@ -4,6 +4,7 @@ import { RolesTable } from "@/app/(app)/admin/roles/_components/roles-table";
 import { RoleGroupPage } from "@/components/role-group-card";
 import { requirePermission } from "@/lib/auth/guards";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
+import { isDatabaseId } from "@/lib/database-id";
 import { deletedRoleName, getRolesPage } from "@/lib/data/roles";
 
 export const metadata: Metadata = { title: "Roles" };
@@ -17,7 +18,7 @@ export default async function RolesPage({
   const { roles } = await getRolesPage(current);
   // After a deletion (the role's page sends people here): named from the audit log, never from the address.
   const deletedId = Number((await searchParams).deleted);
-  const deleted = Number.isSafeInteger(deletedId) && deletedId > 0 ? await deletedRoleName(current, deletedId) : null;
+  const deleted = isDatabaseId(deletedId) ? await deletedRoleName(current, deletedId) : null;
   return (
     <RoleGroupPage
       kind="role"

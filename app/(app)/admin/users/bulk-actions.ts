@@ -1,19 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { formAction, type FormState } from "@/lib/action";
-import { BULK_ACTIONS, bulkConfirmation, SENSITIVE_BULK_ACTIONS, type BulkAction } from "@/lib/admin/bulk-actions";
+import { bulkConfirmation, SENSITIVE_BULK_ACTIONS, type BulkAction } from "@/lib/admin/bulk-actions";
+import { bulkBatchSchema, bulkPreviewSchema, selectionOf } from "@/lib/admin/bulk-selection";
 import { resetReasonSchema } from "@/lib/admin/reset-reason";
 import { requirePermission } from "@/lib/auth/guards";
 import { isRecentlyAuthenticated } from "@/lib/auth/recent-authentication";
-import {
-  BULK_BATCH_SIZE,
-  bulkSelectionCount,
-  runBulkBatch,
-  type BulkBatchResult,
-  type BulkSelection,
-} from "@/lib/data/admin-bulk-actions";
+import { BULK_BATCH_SIZE, bulkSelectionCount, runBulkBatch, type BulkBatchResult } from "@/lib/data/admin-bulk-actions";
 
 /*
  * The bulk actions' two calls: how many the selection affects (for the
@@ -24,27 +18,6 @@ import {
 const requireUserAdmin = () => requirePermission("users:manage");
 
 const FILTER_CHANGED = "The filter no longer makes sense (a role or group was deleted). Reload the page.";
-
-/** More than this is what "Select all matching this filter" is for. */
-const MAX_TICKED = 1000;
-
-const selectionSchema = {
-  action: z.enum(BULK_ACTIONS, { error: "Choose an action." }),
-  // Ticked rows, as "12,15,40" (ticks survive moving between pages, so a few pages' worth).
-  ids: z
-    .string()
-    .max(MAX_TICKED * 11)
-    .regex(/^\d{1,10}(,\d{1,10})*$/, { error: "That selection was not understood." })
-    .optional(),
-  // Everything this filter matches (the list's address without the page), evaluated by the server at run time.
-  search: z.string().max(2000).optional(),
-};
-
-function selectionOf(input: { ids?: string; search?: string }): BulkSelection | null {
-  if (input.ids !== undefined) return { ids: input.ids.split(",").map(Number) };
-  if (input.search !== undefined) return { search: input.search };
-  return null;
-}
 
 /** Those whose single-user versions need the access confirmed recently, as they do (ASVS 5.0 V7.5.3). */
 const sensitive = (input: { action: BulkAction }) => SENSITIVE_BULK_ACTIONS.includes(input.action);
@@ -64,7 +37,7 @@ export type BulkPreview = {
  */
 export const previewBulkAction = formAction({
   guard: requireUserAdmin,
-  schema: z.object(selectionSchema),
+  schema: bulkPreviewSchema,
   async handler(input, current): Promise<FormState<BulkPreview>> {
     const selection = selectionOf(input);
     if (!selection) return { status: "error", message: "Select at least one person." };
@@ -79,11 +52,7 @@ export const previewBulkAction = formAction({
 export const runBulkActionBatch = formAction({
   guard: requireUserAdmin,
   sensitive,
-  schema: z.object({
-    ...selectionSchema,
-    after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-    reason: z.string().optional(),
-  }),
+  schema: bulkBatchSchema,
   async handler(input, current): Promise<FormState<BulkBatchResult>> {
     const selection = selectionOf(input);
     if (!selection) return { status: "error", message: "Select at least one person." };

@@ -8,9 +8,10 @@ import { idsFromCheckboxes } from "@/lib/admin/access-model";
 import { requirePermission } from "@/lib/auth/guards";
 import { inviteUser, resendInvitation, withdrawInvitation } from "@/lib/data/invitations";
 import { fieldError } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
 const requireUserAdmin = () => requirePermission("users:manage");
-const userId = z.coerce.number().int().positive();
+const userId = databaseId();
 
 const NOT_PENDING: FormState = {
   status: "error",

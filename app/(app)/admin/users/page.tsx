@@ -61,7 +61,7 @@ function SortHeader({ query, sort }: { query: ListAddress; sort: keyof typeof SO
     <th
       scope="col"
       aria-sort={active ? (query.direction === "asc" ? "ascending" : "descending") : undefined}
-      className="px-4 py-3 font-semibold whitespace-nowrap"
+      className={`${CELL} font-semibold whitespace-nowrap`}
     >
       <Link
         href={href(query, { sort, direction: next, page: 1 })}
@@ -91,6 +91,27 @@ function TwoFactorCell({ row }: { row: UserListRow }) {
 }
 
 const BADGE = "inline-block rounded px-1.5 py-0.5 text-xs whitespace-nowrap";
+
+/*
+ * The table fits the page's column (max-w-5xl) with its tick boxes, at 1280 px
+ * and up: cells are a little tighter than elsewhere, and long values wrap
+ * (an address breaks before its "@", or anywhere when one part is longer than
+ * the column). On a phone it scrolls inside its own box.
+ */
+const CELL = "px-3 py-3";
+
+/** An email address that may wrap: first before its "@", and within a part only when that part cannot fit. */
+function WrappingEmail({ email }: { email: string }) {
+  const at = email.lastIndexOf("@");
+  if (at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
+  );
+}
 
 function href(query: ListAddress, changes: Partial<UserListQuery>) {
   const next = { ...query, ...changes };
@@ -162,19 +183,19 @@ export default async function UsersPage({
         <thead className="bg-slate-50 text-left text-slate-700">
           <tr>
             {selectable ? (
-              <th scope="col" className="w-8 py-3 pr-0 pl-4">
+              <th scope="col" className="w-8 py-3 pr-0 pl-3">
                 <PageCheckbox />
               </th>
             ) : null}
             <SortHeader query={query} sort="name" />
             <SortHeader query={query} sort="email" />
-            <th scope="col" className="px-4 py-3 font-semibold">
+            <th scope="col" className={`${CELL} font-semibold`}>
               Two-factor
             </th>
-            <th scope="col" className="px-4 py-3 font-semibold">
+            <th scope="col" className={`${CELL} font-semibold`}>
               Requirement
             </th>
-            <th scope="col" className="px-4 py-3 font-semibold">
+            <th scope="col" className={`${CELL} font-semibold`}>
               Roles
             </th>
             <SortHeader query={query} sort="lastSignIn" />
@@ -184,13 +205,13 @@ export default async function UsersPage({
           {rows.map((row) => (
             <tr key={row.id} className="hover:bg-slate-50">
               {selectable ? (
-                <td className="py-3 pr-0 pl-4">
+                <td className="py-3 pr-0 pl-3">
                   <RowCheckbox id={row.id} name={row.name} />
                 </td>
               ) : null}
-              <td className="px-4 py-3 font-medium text-slate-900">
+              <td className={`${CELL} font-medium text-slate-900`}>
                 {/* Badges wrap under the name on a phone instead of squashing. */}
-                <div className="flex min-w-40 flex-wrap items-center gap-x-2 gap-y-1">
+                <div className="flex min-w-32 flex-wrap items-center gap-x-2 gap-y-1">
                   <Link href={`/admin/users/${row.id}`} className="text-brand-700 hover:underline">
                     {row.name}
                   </Link>
@@ -199,13 +220,16 @@ export default async function UsersPage({
                   {row.invited ? <span className={`${BADGE} bg-amber-100 text-amber-900`}>Invited</span> : null}
                 </div>
               </td>
-              <td className="px-4 py-3 whitespace-nowrap text-slate-700">{row.email}</td>
-              <td className="px-4 py-3 text-slate-700">
+              <td className={`${CELL} min-w-40 text-slate-700 [overflow-wrap:anywhere]`}>
+                <WrappingEmail email={row.email} />
+              </td>
+              <td className={`${CELL} text-slate-700`}>
                 <TwoFactorCell row={row} />
               </td>
-              <td className="px-4 py-3 text-slate-700">{REQUIREMENT_LABELS[row.requirement]}</td>
-              <td className="px-4 py-3 text-slate-700">{row.roles.join(", ") || "—"}</td>
-              <td className="px-4 py-3 whitespace-nowrap text-slate-700">
+              <td className={`${CELL} text-slate-700`}>{REQUIREMENT_LABELS[row.requirement]}</td>
+              <td className={`${CELL} text-slate-700`}>{row.roles.join(", ") || "—"}</td>
+              {/* Date and time may go on two lines; each stays whole. */}
+              <td className={`${CELL} min-w-28 text-slate-700`}>
                 {row.lastSignInAt ? <LocalTime date={row.lastSignInAt} /> : "Never"}
               </td>
             </tr>

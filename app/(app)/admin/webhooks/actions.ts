@@ -15,12 +15,9 @@ import {
   sendTestEvent,
   setWebhookEnabled,
 } from "@/lib/data/webhooks";
+import { databaseId } from "@/lib/database-id";
 
-const id = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(2 ** 31 - 1);
+const id = databaseId();
 const webhookId = z.object({ webhook: id });
 
 export type SecretShown = { secret: string; webhookId: number };

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { deleteRoleAction } from "@/app/(app)/admin/roles/actions";
 import { RoleEditForm } from "@/app/(app)/admin/roles/_components/role-edit-form";
 import { RoleHolders } from "@/app/(app)/admin/roles/_components/role-holders";
@@ -13,6 +12,7 @@ import { requirePermission } from "@/lib/auth/guards";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
 import { getRolePage } from "@/lib/data/roles";
 import { plural } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
 export const metadata: Metadata = { title: "Role" };
 
@@ -27,11 +27,7 @@ export default async function RolePage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const current = await requirePermission("roles:manage");
-  const id = z.coerce
-    .number()
-    .int()
-    .positive()
-    .safeParse((await params).id);
+  const id = databaseId().safeParse((await params).id);
   // Another organisation's role is simply not found, like one that never existed.
   const page = id.success ? await getRolePage(current, id.data) : null;
   if (!page) notFound();

@@ -16,9 +16,10 @@ import {
 } from "@/lib/data/admin-user-changes";
 import { unchangedState } from "@/lib/flows/admin-change";
 import { fieldError, plural } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
 const requireUserAdmin = () => requirePermission("users:manage");
-const userId = z.coerce.number().int().positive();
+const userId = databaseId();
 const checkbox = z.literal("on").optional().transform(Boolean);
 
 export const updateUserAction = formAction({

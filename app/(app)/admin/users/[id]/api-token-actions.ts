@@ -10,9 +10,10 @@ import { createApiTokenFor, revokeApiTokenOf } from "@/lib/data/admin-user-api-t
 import { USER_NOT_FOUND } from "@/lib/flows/admin-change";
 import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
 import { fieldError } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
 const requireUserAdmin = () => requirePermission("users:manage");
-const id = z.coerce.number().int().positive();
+const id = databaseId();
 
 /** What the form shows once, right after creating: the token itself is never stored. */
 export type CreatedApiToken = { name: string; token: string };

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { endUserSessionAction, signOutEverywhereAction } from "@/app/(app)/admin/users/[id]/actions";
 import { AccountActionsCard } from "@/app/(app)/admin/users/[id]/_components/account-actions-card";
 import { AdminUserForm } from "@/app/(app)/admin/users/[id]/_components/admin-user-form";
@@ -25,6 +24,7 @@ import { Notice } from "@/components/ui/notice";
 import { requirePermission } from "@/lib/auth/guards";
 import { adminUserDetail } from "@/lib/data/admin-user-detail";
 import { messages } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -41,11 +41,7 @@ export default async function AdminUserPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const current = await requirePermission("users:read");
-  const id = z.coerce
-    .number()
-    .int()
-    .positive()
-    .safeParse((await params).id);
+  const id = databaseId().safeParse((await params).id);
   // Another organisation's user is simply not found, like one that never existed.
   const detail = id.success ? await adminUserDetail(current, id.data) : null;
   if (!detail) notFound();

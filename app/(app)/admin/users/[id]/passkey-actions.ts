@@ -8,8 +8,9 @@ import { requirePermission } from "@/lib/auth/guards";
 import { removePasskeyOfUser } from "@/lib/data/admin-user-changes";
 import { unchangedState } from "@/lib/flows/admin-change";
 import { messages } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
-const id = z.coerce.number().int().positive();
+const id = databaseId();
 
 /**
  * "Remove" on one of a user's passkeys (a lost device), under the same

@@ -6,6 +6,7 @@ import { requirePermission } from "@/lib/auth/guards";
 import { sendPasswordResetLink } from "@/lib/data/admin-user-links";
 import { USER_NOT_FOUND } from "@/lib/flows/admin-change";
 import { inMinutes } from "@/lib/messages";
+import { databaseId } from "@/lib/database-id";
 
 /**
  * "Send password reset link": the same single-use link as /login/forgot,
@@ -14,7 +15,7 @@ import { inMinutes } from "@/lib/messages";
  */
 export const sendPasswordResetLinkAction = formAction({
   guard: () => requirePermission("users:manage"),
-  schema: z.object({ user: z.coerce.number().int().positive() }),
+  schema: z.object({ user: databaseId() }),
   async handler(input, current) {
     const sent = await sendPasswordResetLink(current, input.user);
     if (sent.ok)

@@ -5,8 +5,9 @@ import { formAction } from "@/lib/action";
 import { requirePermission } from "@/lib/auth/guards";
 import { dismissRecoveryRequest } from "@/lib/data/admin-user-changes";
 import { unchangedState } from "@/lib/flows/admin-change";
+import { databaseId } from "@/lib/database-id";
 
-const id = z.coerce.number().int().positive();
+const id = databaseId();
 
 /**
  * "Dismiss request": the administrator could not confirm it was really the

@@ -5,6 +5,7 @@ import { formAction } from "@/lib/action";
 import { requirePermission } from "@/lib/auth/guards";
 import { unlockSecondFactor } from "@/lib/data/admin-user-changes";
 import { unchangedState } from "@/lib/flows/admin-change";
+import { databaseId } from "@/lib/database-id";
 
 /**
  * "Unlock": lifts the lock the cap of consecutive wrong codes set
@@ -14,7 +15,7 @@ import { unchangedState } from "@/lib/flows/admin-change";
 export const unlockSecondFactorAction = formAction({
   guard: () => requirePermission("users:manage"),
   sensitive: true,
-  schema: z.object({ user: z.coerce.number().int().positive() }),
+  schema: z.object({ user: databaseId() }),
   async handler(input, current) {
     const result = await unlockSecondFactor(current, input.user);
     if (!result.ok) return unchangedState(result);
