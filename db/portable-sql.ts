@@ -72,7 +72,8 @@ export const hidesFromIndex = !onPostgres();
  * rather walk a covering index on `column`: five ids of a 100,000-user
  * organisation then read all of its index entries (16 ms, where the primary
  * key takes microseconds). The unary `+` keeps it off that index; PostgreSQL
- * plans with statistics.
+ * plans with statistics. `value` is a number: `+` also drops the column's
+ * affinity, so a text '1' would match nothing (it fails closed, never open).
  */
 export function checkOnly(column: SQLWrapper, value: number): SQL {
   return hidesFromIndex ? sql`+${column} = ${value}` : sql`${column} = ${value}`;

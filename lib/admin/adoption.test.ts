@@ -93,10 +93,14 @@ describe("2FA adoption of an organisation", () => {
   it("counts the same in chunks of ids as in one go (the event loop is let go between chunks)", async () => {
     const db = testDatabase();
     const organisationId = await seedOrganisation(db, { allowCode: false });
+    // Another organisation's people between this one's ids: read by no chunk, counted by none.
+    for (let index = 0; index < 3; index++) await insertUser(db, { twoFactorRequirement: "required" });
+    await insertUser(db, { organisationId, name: "late", email: "late@example.com", isApiAccount: true });
     const whole = await adoptionOf(db, organisationId, now, 1_000_000);
+    expect([whole.total, whole.segments.exempt]).toEqual([14, 4]);
     expect(await adoptionOf(db, organisationId, now, 2)).toEqual(whole);
     expect(await adoptionOf(db, organisationId, now, 1)).toEqual(whole);
-    expect(whole.requirements).toEqual({ default: 8, required: 4, optional: 0, disabled: 1, phishing_resistant: 0 });
+    expect(whole.requirements).toEqual({ default: 9, required: 4, optional: 0, disabled: 1, phishing_resistant: 0 });
     // fivedays within 5 days, eightdays within 8, notyetrecorded (grace from now) within the whole 10.
     expect(whole.graceEndsWithin).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 3]);
   });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, isNull, max, min, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db";
 import {
   organisations,
@@ -176,7 +176,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 type InGraceRow = { id: number; requiredSince: Date | null };
 
-/** Counts an organisation's users by 2FA state (see the top of this file), in chunks of ids. */
+/** Counts an organisation's users by 2FA state (see the top of this file), in chunks of its ids. */
 export async function adoptionOf(
   db: Db,
   organisationId: number,
@@ -192,13 +192,14 @@ export async function adoptionOf(
     number
   >;
   const organisation = await organisationFacts(db, organisationId);
-  const [bounds] = organisation
-    ? await db
-        .select({ first: min(users.id), last: max(users.id) })
-        .from(users)
-        .where(eq(users.organisationId, organisationId))
+  // The organisation's own ids (its index, no rows read), cut into chunks: a range of ids would also
+  // read every other organisation's users whose ids fall between.
+  const ids = organisation
+    ? (await db.select({ id: users.id }).from(users).where(eq(users.organisationId, organisationId)))
+        .map((row) => row.id)
+        .sort((a, b) => a - b)
     : [];
-  if (!organisation || !bounds || bounds.first === null || bounds.last === null) {
+  if (!organisation || ids.length === 0) {
     return {
       total: 0,
       segments: { protected: 0, in_grace: 0, past_grace: 0, optional_without: 0, exempt: 0 },
@@ -240,9 +241,13 @@ export async function adoptionOf(
   const live = segmentConditions(organisation, now);
   const sums: Record<string, number> = {};
   const inGrace: InGraceRow[] = [];
-  for (let from = bounds.first; from <= bounds.last; from += chunkIds) {
-    // The chunk by primary key, the organisation only checked: its own index would be walked whole instead.
-    const chunk = sql`"users"."id" >= ${from} and "users"."id" < ${from + chunkIds} and ${checkOnly(users.organisationId, organisationId)}`;
+  for (let start = 0; start < ids.length; start += chunkIds) {
+    // A small organisation in one go; a large one's chunk by primary key, the organisation only checked
+    // (its own index would be walked whole for each chunk instead).
+    const chunk =
+      ids.length <= chunkIds
+        ? eq(users.organisationId, organisationId)
+        : and(inArray(users.id, ids.slice(start, start + chunkIds)), checkOnly(users.organisationId, organisationId))!;
     const row = (
       await queryRows<Record<string, unknown>>(
         db,

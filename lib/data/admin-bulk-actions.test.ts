@@ -310,6 +310,28 @@ describe("the bulk action runner", () => {
     expect(await eventsOf("two_factor_requirement.changed")).toEqual([]);
   });
 
+  it("never lowers a per-user 'phishing_resistant' while it is dormant (2FA off for the organisation, or an SSO user)", async () => {
+    const acme = await organisation("Acme");
+    await db.update(users).set({ twoFactorRequirement: "phishing_resistant" }).where(eq(users.id, acme.member.id));
+    await db
+      .update(users)
+      .set({ twoFactorRequirement: "phishing_resistant", ssoIssuer: "https://idp.example.com", ssoSubject: "sub-1" })
+      .where(eq(users.id, acme.plain.id));
+    await db
+      .update(organisations)
+      .set({ twoFactorPolicy: "disabled" })
+      .where(eq(organisations.id, acme.organisationId));
+    const result = await runBulkBatch(acme.current, "require", { ids: [acme.member.id, acme.plain.id] });
+    expect(result!.done).toEqual([]);
+    expect(result!.skipped.map((skip) => skip.reason)).toEqual(["already_required", "already_required"]);
+    const stored = await db
+      .select({ requirement: users.twoFactorRequirement })
+      .from(users)
+      .where(eq(users.organisationId, acme.organisationId));
+    expect(stored.filter((row) => row.requirement === "phishing_resistant")).toHaveLength(2);
+    expect(await eventsOf("two_factor_requirement.changed")).toEqual([]);
+  });
+
   it("sends a grace reminder once a day to those in grace, and skips those with a factor", async () => {
     const acme = await organisation("Acme");
     await plainInGrace(acme);

@@ -5,7 +5,7 @@ import { checkOnly } from "@/db/portable-sql";
 import { users } from "@/db/schema";
 import type { EmailLinkSendLimits } from "@/lib/email-links";
 import { inGraceUsers } from "@/lib/admin/adoption";
-import { countUsers, listUsers } from "@/lib/admin/user-directory";
+import { countUsers, MATCH_COUNT_CAP, listUsers } from "@/lib/admin/user-directory";
 import { parseUserFilters, userFilterWhere } from "@/lib/admin/user-filters";
 import type { CurrentSession } from "@/lib/auth/guards";
 import {
@@ -99,8 +99,11 @@ export async function bulkSelectionCount(current: CurrentSession, selection: Bul
   }
   const filter = await filterWhere(current, selection.search);
   if (!filter) return null;
-  // Uncapped, unlike the list's count: the confirmation states how many the run will act on, not "1001".
-  return countUsers(db, organisationId, { q: filter.q, filter: filter.where }, Infinity);
+  // The confirmation states how many the run will act on, never "1001": counted to the end only past the
+  // list's cap, so a preview of a small selection costs what the list's own count does.
+  const query = { q: filter.q, filter: filter.where };
+  const capped = await countUsers(db, organisationId, query);
+  return capped > MATCH_COUNT_CAP ? countUsers(db, organisationId, query, Infinity) : capped;
 }
 
 /** One batch's targets: the ticked ids (at most a batch's worth), or the filter's next page by id. */
@@ -160,7 +163,10 @@ async function notApplicable(action: BulkAction, target: AdminTarget, now: Date)
       // Already required, by any road (the organisation, a role, or a stricter per-user "phishing_resistant"):
       // writing "required" over it would at best pin it and at worst lower a phishing-resistant-only
       // person to codes a proxy page can relay (NIST SP 800-63B-4 §3.2.5).
-      if (target.twoFactorRequirement === "required") return "already_required";
+      // A stored "phishing_resistant" counts even while it is dormant (2FA off for the organisation, an SSO
+      // user): it applies again the day the policy or the sign-in changes, and must then still be keys only.
+      if (target.twoFactorRequirement === "required" || target.twoFactorRequirement === "phishing_resistant")
+        return "already_required";
       const { requirement } = await twoFactorStateOfUser(getDb(), target.id, now);
       return requirement.level === "required" ? "already_required" : null;
     }

@@ -294,6 +294,7 @@ export default async function UsersPage({
           rows={rows.map(({ id, name }) => ({ id, name }))}
           matches={listed.matches}
           matchCap={MATCH_COUNT_CAP}
+          approximate={listed.ok && listed.countedAt !== null}
           filtered={filtered}
           search={exportSearch(query)}
         >

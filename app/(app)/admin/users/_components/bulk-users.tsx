@@ -93,6 +93,7 @@ export function BulkUsers({
   rows,
   matches,
   matchCap,
+  approximate,
   filtered,
   search,
   children,
@@ -102,6 +103,8 @@ export function BulkUsers({
   matches: number;
   /** Above this the list's count is "more than": the confirmation asks the server for the true number. */
   matchCap: number;
+  /** `matches` is a large organisation's summary count (a minute old at most), said "about". */
+  approximate: boolean;
   filtered: boolean;
   /** The list's search and filters as an address query, for "all matching". */
   search: string;
@@ -122,7 +125,8 @@ export function BulkUsers({
 
   const selected = all ? matches : ticked.size;
   const cap = matchCap.toLocaleString("en-GB");
-  const overCap = matches > matchCap;
+  const overCap = !approximate && matches > matchCap;
+  const about = `about ${matches.toLocaleString("en-GB")}`;
   const running = run.phase === "running";
 
   const selection: Selection = {
@@ -224,10 +228,16 @@ export function BulkUsers({
       >
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <p aria-live="polite" aria-atomic="true" className="text-sm font-medium text-slate-800">
-            {selected === 0 ? "No one selected" : all && overCap ? `More than ${cap} selected` : `${selected} selected`}
+            {selected === 0 && !all
+              ? "No one selected"
+              : all && overCap
+                ? `More than ${cap} selected`
+                : all && approximate
+                  ? `${about[0]!.toUpperCase()}${about.slice(1)} selected`
+                  : `${selected} selected`}
             {all ? " (everyone matching this filter)" : ""}
           </p>
-          {filtered && !all && matches > 0 ? (
+          {filtered && !all && (matches > 0 || rows.length > 0) ? (
             <button
               type="button"
               onClick={() => setAll(true)}
@@ -236,7 +246,9 @@ export function BulkUsers({
             >
               {overCap
                 ? `Select all matching this filter (more than ${cap})`
-                : `Select all ${matches} matching this filter`}
+                : approximate
+                  ? `Select all matching this filter (${about})`
+                  : `Select all ${matches} matching this filter`}
             </button>
           ) : null}
           {all || ticked.size > 0 ? (
