@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -7,6 +8,9 @@ import { defineConfig } from "vitest/config";
  * PostgreSQL's tables, and test/db.ts gives each test a copy of a migrated template.
  */
 const onPostgres = process.env.UNIT_DATABASE === "postgres" && Boolean(process.env.TEST_POSTGRES_URL);
+// This run's databases are named by it (test/postgres.ts), for the global setup (this process) and the workers
+// (test.env), so two runs on one server (two worktrees) never drop each other's template or databases.
+process.env.TWOFOLD_UNIT_RUN ??= randomBytes(4).toString("hex");
 
 export default defineConfig({
   resolve: {
@@ -23,7 +27,7 @@ export default defineConfig({
     testTimeout: 20_000,
     ...(onPostgres
       ? {
-          env: { DATABASE_URL: process.env.TEST_POSTGRES_URL! },
+          env: { DATABASE_URL: process.env.TEST_POSTGRES_URL!, TWOFOLD_UNIT_RUN: process.env.TWOFOLD_UNIT_RUN },
           globalSetup: ["test/postgres-template.ts"],
         }
       : {}),

@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
 import type { SqliteDb } from "@/db";
 import { openPostgresDatabase } from "@/db/postgres";
 
@@ -10,22 +9,16 @@ import { openPostgresDatabase } from "@/db/postgres";
  * when its first query runs, so testDatabase() stays synchronous as on SQLite.
  */
 /**
- * This run's databases are named `twofold_unit_<run>_…`: the global setup
- * picks the run and provides it to the workers (vitest's provide/inject), so
- * two runs against one server (two worktrees) never drop each other's
- * template or databases.
+ * This run's databases are named `twofold_unit_<run>_…`, the run picked by
+ * vitest.config.ts for the global setup and the workers alike, so two runs
+ * against one server (two worktrees) never drop each other's template or
+ * databases.
  */
-export function runPrefix(run: string = inject("postgresRun")): string {
-  return `twofold_unit_${run}_`;
+export function runPrefix(): string {
+  return `twofold_unit_${process.env.TWOFOLD_UNIT_RUN ?? "default"}_`;
 }
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    postgresRun: string;
-  }
-}
-
-export const postgresTemplate = (run?: string) => `${runPrefix(run)}template`;
+export const postgresTemplate = () => `${runPrefix()}template`;
 
 export function databaseUrl(base: string, name: string): string {
   const url = new URL(base);
