@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { canonicalTimeZone, formatDateTime } from "@/lib/format";
 
 describe("formatDateTime", () => {
@@ -29,5 +29,28 @@ describe("canonicalTimeZone", () => {
   it("spells every capitalisation one way, so a flood of spellings is one zone", () => {
     expect(canonicalTimeZone("eUrOpE/pArIs")).toBe("Europe/Paris");
     expect(formatDateTime(new Date("2026-11-29T10:35:00Z"), "eUrOpE/pArIs")).toBe("29 Nov 2026, 11:35 CET");
+  });
+});
+
+describe("canonicalTimeZone's memo", () => {
+  it("answers a spelling asked before without asking the runtime again", () => {
+    expect(canonicalTimeZone("asia/tokyo")).toBe("Asia/Tokyo");
+    // From here on, asking the runtime fails: only what was kept can answer.
+    const spy = vi.spyOn(Intl, "DateTimeFormat").mockImplementation(() => {
+      throw new Error("asked the runtime");
+    });
+    try {
+      expect(canonicalTimeZone("asia/tokyo")).toBe("Asia/Tokyo");
+      expect(canonicalTimeZone("Europe/Oslo")).toBeNull();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("answers rightly after a flood of made-up spellings (the memo empties when full)", () => {
+    for (let index = 0; index < 5_000; index++) expect(canonicalTimeZone(`Nowhere/Zone_${index}`)).toBeNull();
+    expect(canonicalTimeZone("europe/paris")).toBe("Europe/Paris");
+    expect(formatDateTime(new Date("2026-11-29T10:35:00Z"), "europe/paris")).toBe("29 Nov 2026, 11:35 CET");
   });
 });

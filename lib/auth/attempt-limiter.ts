@@ -116,29 +116,41 @@ export async function beginAttempt(db: Db, keys: LimitKey[], now = new Date()): 
 export const BUSY_RETRY_MS = 5_000;
 
 async function checkAndReserve(db: Db, keys: LimitKey[], now: Date): Promise<Attempt> {
-  return await transactionOnKeys(db, keys.map(lockName), async (tx) => {
-    let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
-    for (const key of keys) {
-      const retryAt = await lockedUntil(tx, key, now);
-      if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
-    }
-    if (refusal) return { allowed: false as const, ...refusal };
-    const failureIds: number[] = [];
-    for (const { scope, key, windowMs = FAILURE_WINDOW_MS } of keys) {
-      const windowStart = new Date(now.getTime() - windowMs);
-      await tx
-        .delete(signInFailures)
-        .where(
-          and(eq(signInFailures.scope, scope), eq(signInFailures.key, key), lte(signInFailures.createdAt, windowStart)),
-        );
-      const [failure] = await tx
-        .insert(signInFailures)
-        .values({ scope, key, createdAt: now })
-        .returning({ id: signInFailures.id });
-      failureIds.push(failure!.id);
-    }
-    return { allowed: true, failureIds };
-  });
+  return await transactionOnKeys(db, attemptLockNames(keys), (tx) => reserveAttemptIn(tx, keys, now));
+}
+
+/**
+ * beginAttempt's check and reservation, inside a caller's transaction that
+ * already holds `attemptLockNames(keys)` (transactionOnKeys), for a caller
+ * whose own check must happen under the same locks as the count.
+ */
+export async function reserveAttemptIn(tx: Executor, keys: LimitKey[], now: Date): Promise<Attempt> {
+  let refusal: { retryAt: Date; limitedBy: SignInFailureScope } | null = null;
+  for (const key of keys) {
+    const retryAt = await lockedUntil(tx, key, now);
+    if (retryAt && (!refusal || retryAt > refusal.retryAt)) refusal = { retryAt, limitedBy: key.scope };
+  }
+  if (refusal) return { allowed: false as const, ...refusal };
+  const failureIds: number[] = [];
+  for (const { scope, key, windowMs = FAILURE_WINDOW_MS } of keys) {
+    const windowStart = new Date(now.getTime() - windowMs);
+    await tx
+      .delete(signInFailures)
+      .where(
+        and(eq(signInFailures.scope, scope), eq(signInFailures.key, key), lte(signInFailures.createdAt, windowStart)),
+      );
+    const [failure] = await tx
+      .insert(signInFailures)
+      .values({ scope, key, createdAt: now })
+      .returning({ id: signInFailures.id });
+    failureIds.push(failure!.id);
+  }
+  return { allowed: true, failureIds };
+}
+
+/** The locks the keys' checks and reservations hold. */
+export function attemptLockNames(keys: LimitKey[]): string[] {
+  return keys.map(lockName);
 }
 
 /** The lock a key's check and reservation hold, so concurrent attempts on it (any process, any instance) take turns. */

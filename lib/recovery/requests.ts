@@ -2,7 +2,8 @@ import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "@/db";
 import { recoveryRequests, users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
-import { beginAttempt, forgiveAttempt, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { attemptLockNames, BUSY_RETRY_MS, reserveAttemptIn, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { KeysBusyError, transactionOnKeys } from "@/db/keyed-transaction";
 import type { RequestContext } from "@/lib/request-context";
 import { timestampValue } from "@/db/portable-sql";
 
@@ -180,26 +181,23 @@ export async function openRecoveryRequest(
   input: { organisationId: number; userId: number; context: RequestContext },
   now = new Date(),
 ): Promise<OpenedRecoveryRequest> {
-  const pending = await db.transaction(
-    async (tx) => {
-      await noticeExpiredRequests(tx, input.organisationId, now);
-      return await pendingRequestOfUser(tx, input.organisationId, input.userId, now);
-    },
-    { behavior: "immediate" },
-  );
-  if (pending) return { outcome: "already_pending", request: pending };
+  // Expired requests of the organisation are noticed (and audited once) first, on their own.
+  await db.transaction((tx) => noticeExpiredRequests(tx, input.organisationId, now), { behavior: "immediate" });
 
-  const attempt = await beginAttempt(db, [recoveryRequestLimitKey(input.userId)], now);
-  if (!attempt.allowed) {
-    // Refused by the limit, but a request that raced in meanwhile still stands.
-    const raced = await pendingRequestOfUser(db, input.organisationId, input.userId, now);
-    return raced ? { outcome: "already_pending", request: raced } : { outcome: "limited", retryAt: attempt.retryAt };
-  }
-
-  const created = await db.transaction(
-    async (tx) => {
-      const request = await insertPendingRequest(tx, input, now);
-      if (request) {
+  // The pending check, the daily count and the insert take the user's turn together: a press
+  // waiting behind another sees its request, never a limit reached by presses still in flight.
+  const limit = [recoveryRequestLimitKey(input.userId)];
+  try {
+    return await transactionOnKeys(
+      db,
+      [`recovery_requests user:${input.userId}`, ...attemptLockNames(limit)],
+      async (tx): Promise<OpenedRecoveryRequest> => {
+        const pending = await pendingRequestOfUser(tx, input.organisationId, input.userId, now);
+        if (pending) return { outcome: "already_pending", request: pending };
+        const attempt = await reserveAttemptIn(tx, limit, now);
+        if (!attempt.allowed) return { outcome: "limited", retryAt: attempt.retryAt };
+        const request = await insertPendingRequest(tx, input, now);
+        if (!request) throw new Error("a pending recovery request appeared while this user's turn was held");
         await recordAuditEvent(tx, {
           type: "recovery_request.created",
           organisationId: input.organisationId,
@@ -209,17 +207,16 @@ export async function openRecoveryRequest(
           details: { requestId: request.id, expiresAt: request.expiresAt.toISOString() },
           at: now,
         });
-      }
-      return request;
-    },
-    { behavior: "immediate" },
-  );
-  if (created) return { outcome: "created", request: created };
-  // Another press won the race: that one counts against the limit, not this one.
-  await forgiveAttempt(db, attempt);
-  const winner = await pendingRequestOfUser(db, input.organisationId, input.userId, now);
-  if (!winner) throw new Error("recovery request vanished between insert and read");
-  return { outcome: "already_pending", request: winner };
+        return { outcome: "created", request };
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof KeysBusyError)) throw error;
+    // A flood of presses held the turn past the lock timeout: the one in front may have made the request.
+    const pending = await pendingRequestOfUser(db, input.organisationId, input.userId, now);
+    if (pending) return { outcome: "already_pending", request: pending };
+    return { outcome: "limited", retryAt: new Date(now.getTime() + BUSY_RETRY_MS) };
+  }
 }
 
 /**
