@@ -462,4 +462,16 @@ describe("scrubOldWebhookUrls", () => {
     );
     expect(await scrubOldWebhookUrls(db)).toBe(0);
   });
+
+  it("reads the audit log for them once per process: after a complete pass, the hourly purge does not scan it again", async () => {
+    expect(await purgeExpiredData(db, now)).toMatchObject({ webhookUrlsScrubbed: 0 });
+    // Nothing writes such a row any more; were one to appear, only the next process's first pass would see it.
+    await db.insert(auditEvents).values({
+      organisationId: user.organisationId,
+      type: "webhook.disabled",
+      details: { webhookId: 5, url: "https://hooks.example.com/LATE" },
+    });
+    expect(await purgeExpiredData(db, now)).toMatchObject({ webhookUrlsScrubbed: 0 });
+    expect(JSON.stringify(await db.select({ details: auditEvents.details }).from(auditEvents))).toContain("LATE");
+  });
 });

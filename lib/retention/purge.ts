@@ -275,10 +275,12 @@ export async function purgeOldAuditEvents(db: Db, now: Date): Promise<number> {
  * any token in its path or query. Reading already shows only the origin
  * (lib/webhooks/audit-details.ts); this rewrites the stored details the same
  * way, so the token leaves the database and its backups too (ASVS 5.0
- * V14.2.4). No migration: the hourly purge does it in batches, and once done
- * its query finds nothing.
+ * V14.2.4). No migration: the hourly purge does it in batches. Nothing
+ * writes a whole URL any more, so after one complete pass a process does not
+ * scan the audit log for them again (a restart makes one more pass).
  */
 export async function scrubOldWebhookUrls(db: Db): Promise<number> {
+  if (webhookUrlsScrubbed.has(db)) return 0;
   let total = 0;
   // By id, so every batch moves on whatever a row's details turn out to be.
   for (let after = 0; ;) {
@@ -300,10 +302,16 @@ export async function scrubOldWebhookUrls(db: Db): Promise<number> {
         .set({ details: auditDetailsAsRead(row.type, row.details) })
         .where(eq(auditEvents.id, row.id));
     total += rows.length;
-    if (rows.length < BATCH_SIZE) return total;
+    if (rows.length < BATCH_SIZE) {
+      webhookUrlsScrubbed.add(db);
+      return total;
+    }
     after = rows.at(-1)!.id;
   }
 }
+
+/** The database handles whose audit log a complete scrubOldWebhookUrls pass has cleaned, in this process. */
+const webhookUrlsScrubbed = new WeakSet<Db>();
 
 export type PurgeCounts = {
   sessions: number;
