@@ -74,5 +74,15 @@ test("a large organisation's overview says when it was counted, and Recount now 
     await page.goto("/admin/users?state=protected&q=Member");
     await expect(page.getByRole("status").filter({ hasText: /^1 user matches$/ })).toBeVisible();
   });
+
+  await test.step("the whole list's total comes from the summary too, said 'about'", async () => {
+    await page.goto("/admin/users");
+    await expect(
+      page
+        .getByRole("status")
+        .filter({ hasText: /^About 2,001 users in total \(counted at .+; the list itself is live\)$/ }),
+    ).toBeVisible();
+    await expectNoAxeViolations(page);
+  });
   noServerErrors();
 });

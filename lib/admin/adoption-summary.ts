@@ -183,8 +183,10 @@ const isFresh = (summary: { countedAt: Date } | undefined, now: Date): summary i
 /** The key in a summary's counts of how many users this one filter matches, if the summary counts it. */
 function summaryKey(filters: UserFilters, counts: Record<string, number>): string | null {
   const set = Object.entries(filters).filter(([, value]) => value !== undefined);
-  if (set.length !== 1) return null;
+  if (set.length > 1) return null;
   const key = (() => {
+    // No filter: everyone (an exact count reads the organisation's whole index, 3 ms at 100,000 users).
+    if (set.length === 0) return "total";
     if (filters.state) return filters.state;
     if (filters.method) return `method:${filters.method}`;
     if (filters.requirement) return `requirement:${filters.requirement}`;
@@ -199,8 +201,8 @@ function summaryKey(filters: UserFilters, counts: Record<string, number>): strin
 }
 
 /**
- * How many users one filter of the users list matches (a 2FA state, a
- * method, a per-user requirement, or a grace ending within N days), from a
+ * How many users the users list holds, or how many one filter of it matches
+ * (a 2FA state, a method, a per-user requirement, or a grace ending within N days), from a
  * large organisation's summary, with when it was counted; null when it is to
  * be counted live: a small organisation, a search, several filters, or no
  * fresh summary. Counting these live reads users until a thousand match:
@@ -213,7 +215,7 @@ export async function summarisedMatches(
   now = new Date(),
   liveCountLimit = LIVE_COUNT_LIMIT,
 ): Promise<{ matches: number; countedAt: Date } | null> {
-  if (Object.values(filters).filter((value) => value !== undefined).length !== 1) return null;
+  if (Object.values(filters).filter((value) => value !== undefined).length > 1) return null;
   if (!(await countsFromSummary(db, organisationId, liveCountLimit))) return null;
   const summary = await latestSummary(db, organisationId, now);
   if (!isFresh(summary, now)) return null;

@@ -110,6 +110,8 @@ describe("2FA adoption of an organisation", () => {
     const organisationId = await seedOrganisation(db, { allowCode: false });
     await refreshAdoptionSummary(db, organisationId, now);
     const single: UserFilters[] = [
+      // No filter: the whole list's total.
+      {},
       ...USER_STATES.map((state) => ({ state })),
       ...TWO_FACTOR_METHODS.map((method) => ({ method })),
       ...TWO_FACTOR_REQUIREMENTS.map((requirement) => ({ requirement })),

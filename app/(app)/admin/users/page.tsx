@@ -277,8 +277,9 @@ export default async function UsersPage({
             "Fix the filters above to see users."
           ) : listed.countedAt ? (
             <>
-              About {listed.matches.toLocaleString("en-GB")} {listed.matches === 1 ? "user matches" : "users match"}{" "}
-              (counted at <LocalTime date={listed.countedAt} />, as on the overview; the list itself is live)
+              About {listed.matches.toLocaleString("en-GB")}{" "}
+              {!filtered ? "users in total" : listed.matches === 1 ? "user matches" : "users match"} (counted at{" "}
+              <LocalTime date={listed.countedAt} />, as on the overview; the list itself is live)
             </>
           ) : listed.matches > MATCH_COUNT_CAP ? (
             `More than ${MATCH_COUNT_CAP.toLocaleString("en-GB")} users match`
