@@ -218,4 +218,22 @@ describe("2FA adoption of an organisation", () => {
     ]);
     expect(await inGraceUsers(db, organisationId, now, 100, 4)).toEqual([]);
   });
+
+  it("lists the same people, in the same order, in chunks of ids as in one go", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: false });
+    // Another organisation's person in grace between this one's ids: listed by no chunk.
+    await insertUser(db, {
+      twoFactorRequirement: "required",
+      twoFactorRequiredSince: new Date(now.getTime() - 86_400_000),
+    });
+    await insertUser(db, { organisationId, name: "late", email: "late@example.com", twoFactorRequirement: "required" });
+    const whole = await inGraceUsers(db, organisationId, now, 100, undefined, undefined, 1_000_000);
+    // Nearest deadline first; a start not yet recorded ("notyetrecorded", "late") ends last, by id.
+    expect(whole.map(({ name }) => name)).toEqual(["fivedays", "eightdays", "notyetrecorded", "late"]);
+    for (const chunkIds of [1, 2, 3]) {
+      expect(await inGraceUsers(db, organisationId, now, 100, undefined, undefined, chunkIds)).toEqual(whole);
+      expect(await inGraceUsers(db, organisationId, now, 2, undefined, undefined, chunkIds)).toEqual(whole.slice(0, 2));
+    }
+  });
 });
