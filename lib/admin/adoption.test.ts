@@ -223,17 +223,24 @@ describe("2FA adoption of an organisation", () => {
     const db = testDatabase();
     const organisationId = await seedOrganisation(db, { allowCode: false });
     // Another organisation's person in grace between this one's ids: listed by no chunk.
-    await insertUser(db, {
-      twoFactorRequirement: "required",
-      twoFactorRequiredSince: new Date(now.getTime() - 86_400_000),
-    });
+    const threeDaysAgo = new Date(now.getTime() - 3 * DAY);
+    await insertUser(db, { twoFactorRequirement: "required", twoFactorRequiredSince: threeDaysAgo });
+    // Two starts at the same moment: by id.
+    for (const name of ["tieB", "tieA"])
+      await insertUser(db, {
+        organisationId,
+        name,
+        email: `${name}@example.com`,
+        twoFactorRequirement: "required",
+        twoFactorRequiredSince: threeDaysAgo,
+      });
     await insertUser(db, { organisationId, name: "late", email: "late@example.com", twoFactorRequirement: "required" });
     const whole = await inGraceUsers(db, organisationId, now, 100, undefined, undefined, 1_000_000);
-    // Nearest deadline first; a start not yet recorded ("notyetrecorded", "late") ends last, by id.
-    expect(whole.map(({ name }) => name)).toEqual(["fivedays", "eightdays", "notyetrecorded", "late"]);
+    // Nearest deadline first (the earliest start); a start not yet recorded ends last, by id.
+    expect(whole.map(({ name }) => name)).toEqual(["fivedays", "tieB", "tieA", "eightdays", "notyetrecorded", "late"]);
     for (const chunkIds of [1, 2, 3]) {
       expect(await inGraceUsers(db, organisationId, now, 100, undefined, undefined, chunkIds)).toEqual(whole);
-      expect(await inGraceUsers(db, organisationId, now, 2, undefined, undefined, chunkIds)).toEqual(whole.slice(0, 2));
+      expect(await inGraceUsers(db, organisationId, now, 3, undefined, undefined, chunkIds)).toEqual(whole.slice(0, 3));
     }
   });
 });

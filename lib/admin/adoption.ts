@@ -195,7 +195,6 @@ async function organisationChunks(db: Db, organisationId: number, chunkIds: numb
 }
 
 type InGraceRow = { id: number; requiredSince: Date | null };
-type InGraceNamedRow = InGraceRow & { name: string; email: string };
 
 /** Counts an organisation's users by 2FA state (see the top of this file), in chunks of its ids. */
 export async function adoptionOf(
@@ -382,33 +381,39 @@ export async function inGraceUsers(
           users.twoFactorRequiredSince,
           new Date(graceCutoff(organisation, now).getTime() + withinDays * DAY_MS),
         )}`;
+  // Only ids and starts are gathered and sorted; names and emails are read for the `limit` kept.
   const matching = (scope: SQL) =>
     db
-      .select({ id: users.id, name: users.name, email: users.email, requiredSince: users.twoFactorRequiredSince })
+      .select({ id: users.id, requiredSince: users.twoFactorRequiredSince })
       .from(users)
-      .where(and(scope, c.owesSetup, c.inGrace, within));
-  let rows: InGraceNamedRow[];
+      .where(and(scope, c.owesSetup, c.inGrace, within))
+      .orderBy(sql`${users.twoFactorRequiredSince} is null`, users.twoFactorRequiredSince, users.id)
+      .limit(limit);
+  const rows: InGraceRow[] = [];
   if (onlyUserIds) {
-    rows = await matching(and(inArray(users.id, [...onlyUserIds]), checkOnly(users.organisationId, organisationId))!);
+    rows.push(
+      ...(await matching(and(inArray(users.id, [...onlyUserIds]), checkOnly(users.organisationId, organisationId))!)),
+    );
   } else {
     // The hourly reminders ask about everyone: a chunk at a time, letting other requests in between
     // (one query sorting a large organisation held SQLite's only thread for about 140 ms at 100,000 users).
-    rows = [];
     for (const chunk of await organisationChunks(db, organisationId, chunkIds)) {
       rows.push(...(await matching(chunk)));
       await yieldToEventLoop();
     }
   }
+  // The same order as each chunk's: a start not yet recorded last, then by start, then by id.
   rows.sort(
     (a, b) =>
       Number(a.requiredSince === null) - Number(b.requiredSince === null) ||
       (a.requiredSince?.getTime() ?? 0) - (b.requiredSince?.getTime() ?? 0) ||
       a.id - b.id,
   );
-  return rows.slice(0, limit).flatMap((row) => {
+  const deadlines = rows.slice(0, limit).flatMap((row) => {
     const deadline = graceDeadline(organisation, row.requiredSince, now);
-    return deadline ? [{ id: row.id, name: row.name, email: row.email, deadline }] : [];
+    return deadline ? [{ id: row.id, deadline }] : [];
   });
+  return namedDeadlines(db, organisationId, deadlines);
 }
 
 /**

@@ -3,7 +3,12 @@ import { getDb } from "@/db";
 import type { FormState } from "@/lib/action";
 import { administratorsWhoMayActOn } from "@/lib/admin/user-administrators";
 import type { CurrentSession } from "@/lib/auth/guards";
-import { recoveryRequestAlreadySent, recoveryRequestLimited, recoveryRequestSent } from "@/lib/recovery/messages";
+import {
+  RECOVERY_REQUEST_BUSY,
+  recoveryRequestAlreadySent,
+  recoveryRequestLimited,
+  recoveryRequestSent,
+} from "@/lib/recovery/messages";
 import { tellAdministratorOfRecoveryRequest, tellUserOfRecoveryRequest } from "@/lib/recovery/request-notices";
 import { openRecoveryRequest } from "@/lib/recovery/requests";
 import { viewerTimeZone } from "@/lib/flows/viewer-time-zone";
@@ -22,6 +27,7 @@ export async function requestRecoveryFlow(current: CurrentSession): Promise<Form
     context: current.context,
   });
   if (opened.outcome === "limited") return { status: "error", message: recoveryRequestLimited(opened.retryAt) };
+  if (opened.outcome === "busy") return { status: "error", message: RECOVERY_REQUEST_BUSY };
   if (opened.outcome === "already_pending")
     return { status: "success", message: recoveryRequestAlreadySent(opened.request.createdAt, await viewerTimeZone()) };
   const administrators = await administratorsWhoMayActOn(db, organisation.id, user.id);

@@ -35,6 +35,10 @@ export function recoveryRequestSent(administratorsAsked: number): string {
   return "Your request was sent to your administrators.";
 }
 
+/** Another press for the same account held its turn past the lock timeout: nothing was decided for this one. */
+export const RECOVERY_REQUEST_BUSY =
+  "Your request is already being sent from another window. Wait a few seconds, then press the button again to see where it stands.";
+
 /** `timeZone`: the reader's (lib/flows/viewer-time-zone.ts), named in the text; UTC when unknown. */
 export function recoveryRequestAlreadySent(createdAt: Date, timeZone = "UTC"): string {
   return `You already asked for help on ${formatDateTime(createdAt, timeZone)}. We did not send it again.`;

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import type pg from "pg";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteDatabase, type Db } from "@/db";
@@ -103,6 +104,31 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
       await insertPendingRequest(db, { organisationId: admin.organisationId, userId: admin.id, context }, at(1)),
     ).not.toBeNull();
   });
+
+  it.skipIf(!onPostgres)(
+    "a press waiting past the lock timeout behind another for the same user is told it is busy, and decides nothing",
+    async () => {
+      // The press in front (or a flood's head) holds this user's turn.
+      const holder = await (db as unknown as { $client: pg.Pool }).$client.connect();
+      try {
+        await holder.query("begin");
+        await holder.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [
+          `recovery_requests user:${user.id}`,
+        ]);
+        expect(await open(start)).toEqual({ outcome: "busy" });
+      } finally {
+        await holder.query("rollback");
+        holder.release();
+      }
+      expect(await db.select().from(recoveryRequests)).toHaveLength(0);
+      expect(await db.select().from(signInFailures).where(eq(signInFailures.scope, "recovery_request"))).toHaveLength(
+        0,
+      );
+      // Once the turn is free, the press goes through.
+      expect((await open(at(1))).outcome).toBe("created");
+    },
+    20_000,
+  );
 
   it("20 presses at once, interleaved on one connection, leave exactly one pending request", async () => {
     const outcomes = await Promise.all(

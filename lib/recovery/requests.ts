@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "@/db";
 import { recoveryRequests, users } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit";
-import { attemptLockNames, BUSY_RETRY_MS, reserveAttemptIn, type LimitKey } from "@/lib/auth/attempt-limiter";
+import { attemptLockNames, reserveAttemptIn, type LimitKey } from "@/lib/auth/attempt-limiter";
 import { KeysBusyError, transactionOnKeys } from "@/db/keyed-transaction";
 import type { RequestContext } from "@/lib/request-context";
 import { timestampValue } from "@/db/portable-sql";
@@ -132,9 +132,10 @@ export async function noticeExpiredRequests(db: Executor, organisationId: number
 
 /**
  * Inserts a pending request unless the user already has one, in one
- * statement: whatever the caller checked before, two requests racing here
- * (even from two server processes) leave one pending row. Null when one was
- * already pending.
+ * statement; null when one was already pending. On SQLite, where writers take
+ * turns, that alone leaves one pending row however requests race. On
+ * PostgreSQL at READ COMMITTED two racing inserts could both pass the check,
+ * so callers hold the user's turn first (openRecoveryRequest).
  */
 export async function insertPendingRequest(
   db: Executor,
@@ -168,7 +169,9 @@ export async function insertPendingRequest(
 export type OpenedRecoveryRequest =
   | { outcome: "created"; request: RecoveryRequest }
   | { outcome: "already_pending"; request: RecoveryRequest }
-  | { outcome: "limited"; retryAt: Date };
+  | { outcome: "limited"; retryAt: Date }
+  /** Another press for this user held the turn past the lock timeout (PostgreSQL): nothing was decided. */
+  | { outcome: "busy" };
 
 /**
  * "I can't use any of my methods" for `userId`: a new pending request,
@@ -212,10 +215,8 @@ export async function openRecoveryRequest(
     );
   } catch (error) {
     if (!(error instanceof KeysBusyError)) throw error;
-    // A flood of presses held the turn past the lock timeout: the one in front may have made the request.
-    const pending = await pendingRequestOfUser(db, input.organisationId, input.userId, now);
-    if (pending) return { outcome: "already_pending", request: pending };
-    return { outcome: "limited", retryAt: new Date(now.getTime() + BUSY_RETRY_MS) };
+    // Presses ahead held the turn past the lock timeout; the one in front may be making the request now.
+    return { outcome: "busy" };
   }
 }
 

@@ -275,15 +275,19 @@ export async function purgeOldAuditEvents(db: Db, now: Date): Promise<number> {
  * any token in its path or query. Reading already shows only the origin
  * (lib/webhooks/audit-details.ts); this rewrites the stored details the same
  * way, so the token leaves the database and its backups too (ASVS 5.0
- * V14.2.4). No migration: the hourly purge does it in batches. Nothing
- * writes a whole URL any more, so after one complete pass a process does not
- * scan the audit log for them again (a restart makes one more pass).
+ * V14.2.4). No migration: the hourly purge does it in batches. Each pass
+ * starts a little below where this process's last complete pass ended, so
+ * the audit log is read once, and later only its new rows (an older
+ * instance still writing whole URLs during a deploy, a restored dump).
  */
 export async function scrubOldWebhookUrls(db: Db): Promise<number> {
-  if (webhookUrlsScrubbed.has(db)) return 0;
+  // The highest id now: rows committed later with a lower id are covered by the margin.
+  const [{ highest } = { highest: null }] = await db
+    .select({ highest: sql<number | null>`max(${auditEvents.id})` })
+    .from(auditEvents);
   let total = 0;
   // By id, so every batch moves on whatever a row's details turn out to be.
-  for (let after = 0; ;) {
+  for (let after = Math.max(0, (webhookUrlsScrubbedTo.get(db) ?? 0) - SCRUB_ID_MARGIN); ;) {
     const rows = await db
       .select({ id: auditEvents.id, type: auditEvents.type, details: auditEvents.details })
       .from(auditEvents)
@@ -303,15 +307,17 @@ export async function scrubOldWebhookUrls(db: Db): Promise<number> {
         .where(eq(auditEvents.id, row.id));
     total += rows.length;
     if (rows.length < BATCH_SIZE) {
-      webhookUrlsScrubbed.add(db);
+      if (highest !== null) webhookUrlsScrubbedTo.set(db, Number(highest));
       return total;
     }
     after = rows.at(-1)!.id;
   }
 }
 
-/** The database handles whose audit log a complete scrubOldWebhookUrls pass has cleaned, in this process. */
-const webhookUrlsScrubbed = new WeakSet<Db>();
+/** Per database handle, in this process: the highest audit event id a complete scrub pass had seen. */
+const webhookUrlsScrubbedTo = new WeakMap<Db, number>();
+/** How far below that mark the next pass starts again: rows whose transactions were still open. */
+const SCRUB_ID_MARGIN = 10_000;
 
 export type PurgeCounts = {
   sessions: number;
