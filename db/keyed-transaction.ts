@@ -19,7 +19,8 @@ type Transaction = Parameters<Parameters<Db["transaction"]>[0]>[0];
  * statement after the locks sees what the previous holder committed, so the
  * check and the write on those keys cannot interleave with another's, on any
  * instance (OWASP ASVS 5.0 V2.3.2, business logic limits under concurrency).
- * The body must read and write only rows of its keys.
+ * The body must decide only on rows of its keys; besides those it may append
+ * rows nobody decides on (its audit event and the event's webhook deliveries).
  *
  * A waiter gives up after KEY_LOCK_TIMEOUT_MS (PostgreSQL's lock_timeout,
  * 55P03) with KeysBusyError, instead of holding one of the pool's few
