@@ -208,6 +208,40 @@ describe("2FA adoption of an organisation", () => {
     expect(notAllowed.segments).toEqual(await countsFromTheRule(db, organisationId));
   });
 
+  it("lists as 'optional, no factor' exactly those the rule counts there, under every policy and allowed method", async () => {
+    const db = testDatabase();
+    const organisationId = await seedOrganisation(db, { allowCode: false });
+    await db.insert(passkeys).values({
+      userId: await insertUser(db, { organisationId, name: "passkey", email: "passkey@example.com" }).then((u) => u.id),
+      credentialId: "credential-optional",
+      publicKey: "key",
+      deviceType: "multi_device",
+      name: "Laptop",
+    });
+    const seen = new Set<number>();
+    for (const twoFactorPolicy of ["optional", "required", "disabled"] as const)
+      for (const allowCode of [false, true])
+        for (const allowPasskey of [false, true]) {
+          await db
+            .update(organisations)
+            .set({ twoFactorPolicy, allowCode, allowPasskey })
+            .where(eq(organisations.id, organisationId));
+          const where = await userFilterWhere(db, organisationId, { state: "optional_without" }, now);
+          if (!where.ok) throw new Error("bad filter");
+          const listed = await countUsers(db, organisationId, { q: "", filter: where.where });
+          const rule = (await countsFromTheRule(db, organisationId)).optional_without;
+          expect([twoFactorPolicy, allowCode, allowPasskey, listed]).toEqual([
+            twoFactorPolicy,
+            allowCode,
+            allowPasskey,
+            rule,
+          ]);
+          seen.add(listed);
+        }
+    // The settings move people in and out of the segment: the comparison is not of zeros.
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
   it("lists those in grace whose deadline is within N days", async () => {
     const db = testDatabase();
     const organisationId = await seedOrganisation(db, { allowCode: false });

@@ -132,7 +132,15 @@ export function segmentConditions(
   const hasFactor = sql`(${totp} or ${code} or ${duo} or ${passkey})`;
   const isProtected = sql`(not ${exempt} and not ${turnedOff} and ${hasFactor})`;
   const owesSetup = sql`(not ${exempt} and ${required} and not ${hasFactor})`;
-  return { exempt, required, isProtected, owesSetup, inGrace: facts.inGrace, methodSql };
+  /*
+   * Everyone else: not exempt, not protected, not owing setup. Written out, since 2FA turned off
+   * means not required (requiredSql), and someone not required counts only their own methods: the
+   * cheap columns and a factor lookup settle most people before the role lookups of `required`.
+   * SQLite evaluates each mention of a correlated subquery again; the composed form had each twice.
+   */
+  const ownFactor = sql`(${organisation.allowCode ? facts.codesEnabled : truth(false)} or ${organisation.duoAvailable ? facts.duoEnabled : truth(false)} or ${facts.hasTotp} or ${organisation.allowPasskey ? facts.hasPasskey : truth(false)})`;
+  const optionalWithout = sql`(not ${exempt} and (${turnedOff} or (not ${ownFactor} and not ${required})))`;
+  return { exempt, required, isProtected, owesSetup, optionalWithout, inGrace: facts.inGrace, methodSql };
 }
 
 function graceCutoff(organisation: OrganisationFacts, now: Date): Date {

@@ -165,7 +165,7 @@ export async function userFilterWhere(
     // The grace conditions read one column: first, so most users are passed over before their factors and roles are looked up.
     in_grace: sql`(${c.inGrace} and ${c.owesSetup})`,
     past_grace: sql`(not ${c.inGrace} and ${c.owesSetup})`,
-    optional_without: sql`(not ${c.exempt} and not ${c.isProtected} and not ${c.owesSetup})`,
+    optional_without: c.optionalWithout,
   };
   const graceDays = organisation.graceDays;
 
