@@ -14,7 +14,15 @@ import {
 import { createSession } from "@/lib/auth/sessions";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
-import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, signInWithForm, test } from "./fixtures";
+import {
+  confirmInDialog,
+  expect,
+  expectNoAxeViolations,
+  failOnServerErrors,
+  signInWithForm,
+  signOut,
+  test,
+} from "./fixtures";
 import { allPages, allServerActions } from "./manifests";
 
 const ALL: Permission[] = ["users:read", "users:manage", "roles:manage", "settings:manage", "audit:read"];
@@ -162,7 +170,7 @@ test("unticking “Two-factor authentication enabled” (lost phone) lets an opt
   await context.clearCookies();
   await signInWithForm(page, optionalUser);
   await expect(page).toHaveURL("/");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signInWithForm(page, requiredUser);
   await expect(page).toHaveURL("/login/two-factor");
   await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();

@@ -9,6 +9,7 @@ import {
   outboxEmails,
   setTwilioBehaviour,
   signInWithForm,
+  signOut,
   submitAndWait,
   test,
   textMessagesTo,
@@ -143,7 +144,7 @@ test.describe("codes by email", () => {
     expect(await outboxEmails(db, user.email)).toHaveLength(5);
 
     // Signing in again does not reset it.
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await signInWithForm(page, user);
     await expect(page.getByText("Send a code to continue.")).toBeVisible();
     expect(await outboxEmails(db, user.email)).toHaveLength(5);
@@ -231,7 +232,7 @@ test.describe("choosing a method", () => {
     await page.goto("/profile");
     await page.getByRole("button", { name: "Make preferred method: Code by text message or email" }).click();
     await expect(page.getByText("Sign-in will start with: code by text message or email.")).toBeVisible();
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await ageCodes(db, user.id, 31_000); // past the cooldown of the code sent a moment ago
     await signInWithForm(page, user);
     await expect(page.getByText(/We sent a 6-digit code by email/)).toBeVisible();
@@ -293,7 +294,7 @@ test.describe("profile", () => {
     expect((await outboxEmails(db, user.email))[0]?.subject).toMatch(/new mobile number$/);
 
     // Codes now go by text message.
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await ageCodes(db, user.id, 31_000);
     await signInWithForm(page, user);
     await expect(

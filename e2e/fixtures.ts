@@ -169,6 +169,15 @@ export async function expectNoAxeViolations(page: Page) {
   ).toEqual([]);
 }
 
+/**
+ * Presses "Sign out" and waits for the sign-in page. Going on before the redirect lands races the
+ * sign-out: a navigation started meanwhile can reach the server while the session still exists.
+ */
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL("/login");
+}
+
 /** Signs in through the real form. */
 export async function signInWithForm(page: Page, user: { email: string; password: string }) {
   await page.goto("/login");

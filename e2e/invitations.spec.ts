@@ -11,6 +11,7 @@ import {
   failOnServerErrors,
   outboxEmails,
   signInWithForm,
+  signOut,
   submitAndWait,
   test,
 } from "./fixtures";
@@ -262,7 +263,7 @@ test("an invitation for a role without 2FA lands on the dashboard, signing out w
   ]);
 
   // From now on the chosen password is theirs to sign in with.
-  await sharedPage.getByRole("button", { name: "Sign out" }).click();
+  await signOut(sharedPage);
   await signInWithForm(sharedPage, { email, password: "correct horse battery staple" });
   await expect(sharedPage).toHaveURL("/");
   noServerErrors();
@@ -422,7 +423,7 @@ test("an invitee whose only second step would be an emailed code is signed in by
 
   await test.step("the next sign-in asks for the emailed code as usual", async () => {
     await inviteePage.getByRole("link", { name: /dashboard/ }).click();
-    await inviteePage.getByRole("button", { name: "Sign out" }).click();
+    await signOut(inviteePage);
     await signInWithForm(inviteePage, { email, password: "correct horse battery staple" });
     await expect(inviteePage).toHaveURL(/\/login\/two-factor/);
     await expect(inviteePage.getByText(/We sent a 6-digit code by email/)).toBeVisible();

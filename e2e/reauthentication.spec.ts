@@ -8,6 +8,7 @@ import {
   expectNoAxeViolations,
   freshTotpCode,
   signInWithForm,
+  signOut,
   test,
   textMessagesTo,
   uniqueMobileNumber,
@@ -215,8 +216,7 @@ test("a sign-in that a remembered browser let through with the password alone mu
   await page.getByLabel("Remember this browser for 90 days").check();
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL("/");
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/login/);
+  await signOut(page);
 
   // The thief's case: the remembered browser's cookie and the password, no second factor.
   await signInWithForm(page, user);

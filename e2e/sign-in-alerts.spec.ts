@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { Browser } from "@playwright/test";
 import { eq } from "drizzle-orm";
-import { expect, expectNoAxeViolations, outboxEmails, signInWithForm, test, type TestUser } from "./fixtures";
+import { expect, expectNoAxeViolations, outboxEmails, signInWithForm, signOut, test, type TestUser } from "./fixtures";
 import type { Db } from "@/db";
 import { knownBrowsers, organisations, users } from "@/db/schema";
 import { knownBrowserCookie } from "@/lib/auth/cookie-definitions";
@@ -47,8 +47,7 @@ test("a sign-in from a new browser emails the owner; the same browser again does
   });
 
   await test.step("the same browser signing in again sends nothing", async () => {
-    await laptop.page.getByRole("button", { name: "Sign out" }).click();
-    await expect(laptop.page).toHaveURL("/login");
+    await signOut(laptop.page);
     await signInWithForm(laptop.page, user);
     await expect(laptop.page).toHaveURL("/");
     await laptop.page.waitForTimeout(1000);

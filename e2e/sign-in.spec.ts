@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { auditEvents, sessions, users } from "@/db/schema";
-import { expect, signInWithForm, test } from "./fixtures";
+import { expect, signInWithForm, signOut, test } from "./fixtures";
 
 test("a user signs in with email and password, sees the dashboard and signs out", async ({ page, db, createUser }) => {
   const user = await createUser();
@@ -11,8 +11,7 @@ test("a user signs in with email and password, sees the dashboard and signs out"
   await expect(page.getByText("Off: your account is protected by your password alone.")).toBeVisible();
   expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(1);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL("/login");
+  await signOut(page);
   expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
   await page.goto("/");
   await expect(page).toHaveURL("/login");

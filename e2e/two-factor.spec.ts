@@ -4,7 +4,7 @@ import { totpCodeAt } from "@/lib/two-factor/authenticator-app/totp";
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import type { Db } from "@/db";
 import { createSession } from "@/lib/auth/sessions";
-import { expect, failOnServerErrors, freshTotpCode, signInWithForm, test, type TestUser } from "./fixtures";
+import { expect, failOnServerErrors, freshTotpCode, signInWithForm, signOut, test, type TestUser } from "./fixtures";
 
 const SESSION_COOKIE = "twofold.session";
 
@@ -60,7 +60,7 @@ test("a user enrols from the profile, signs in with a fresh code, and a reused c
     expect.stringContaining("two-factor authentication is on"),
   );
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/two-factor");
   await page.goto("/");
@@ -79,7 +79,7 @@ test("a user enrols from the profile, signs in with a fresh code, and a reused c
     "active",
   ]);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signInWithForm(page, user);
   await page.getByLabel("Code").fill(code);
   await page.getByRole("button", { name: "Verify" }).click();
@@ -122,7 +122,7 @@ test("a recovery code works once", async ({ page, db, createUser }) => {
   await page.goto("/profile");
   await expect(page.getByText("9 of 10 recovery codes left.")).toBeVisible();
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signInWithForm(page, user);
   await page.getByLabel("Code").fill(recoveryCode);
   await page.getByRole("button", { name: "Verify" }).click();
@@ -147,7 +147,7 @@ test("“Remember this browser” skips the code at the next sign-in, until the 
     trusted.value,
   );
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   // The password is still needed: a wrong one is refused as ever.
   await signInWithForm(page, { email: user.email, password: "wrong password" });
   await expect(page.getByRole("status")).toHaveText("Incorrect email or password.");
@@ -157,7 +157,7 @@ test("“Remember this browser” skips the code at the next sign-in, until the 
   await page.goto("/profile");
   await page.getByRole("button", { name: /^Forget Chrome/ }).click();
   await expect(page.getByText("No browser is remembered.")).toBeVisible();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/login/two-factor");
 });
@@ -166,7 +166,7 @@ test("a remembered browser is worth nothing to another user", async ({ page, db,
   const first = await createUser({ totp: true });
   const second = await createUser({ totp: true, organisationId: first.organisationId });
   await signInRemembering(page, db, first);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signInWithForm(page, second);
   await expect(page).toHaveURL("/login/two-factor");
 });
@@ -199,7 +199,7 @@ test("disabling needs the password and a code, and wipes the secret, recovery co
   expect((await db.select().from(outbox).where(eq(outbox.to, user.email))).map((mail) => mail.subject)).toContainEqual(
     expect.stringContaining("two-factor authentication is off"),
   );
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signInWithForm(page, user);
   await expect(page).toHaveURL("/");
 });
@@ -229,7 +229,7 @@ test("a new recovery code set needs the password and a code, and replaces the ol
   const fresh = await list.allTextContents();
   expect(fresh).not.toContain(user.recoveryCodes![0]);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signInWithForm(page, user);
   await page.getByLabel("Code").fill(user.recoveryCodes![0]!);
   await page.getByRole("button", { name: "Verify" }).click();

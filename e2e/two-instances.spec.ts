@@ -4,7 +4,7 @@ import { sessions, users } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
-import { expect, freshTotpCode, signInWithForm, test } from "./fixtures";
+import { expect, freshTotpCode, signInWithForm, signOut, test } from "./fixtures";
 
 /*
  * Two instances of the same build, A (the suite's usual server) and B
@@ -41,8 +41,7 @@ test("a session made on A works on B, and signing out on A ends it on B", async 
   await pageOnB.goto("/");
   await expect(pageOnB.getByRole("heading", { name: `Welcome, ${user.name}` })).toBeVisible();
 
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL("/login");
+  await signOut(page);
   // B still holds the cookie; B knows the session behind it has ended.
   await pageOnB.goto("/");
   await expect(pageOnB).toHaveURL("/login?reason=session-ended");
