@@ -423,6 +423,7 @@ test("an invitee whose only second step would be an emailed code is signed in by
 
   await test.step("the next sign-in asks for the emailed code as usual", async () => {
     await inviteePage.getByRole("link", { name: /dashboard/ }).click();
+    await expect(inviteePage).toHaveURL("/");
     await signOut(inviteePage);
     await signInWithForm(inviteePage, { email, password: "correct horse battery staple" });
     await expect(inviteePage).toHaveURL(/\/login\/two-factor/);
