@@ -15,9 +15,11 @@ import {
   pendingRecoveryRequests,
   pendingRequestOfUser,
   RECOVERY_REQUEST_LIFETIME_MS,
+  recoveryRequestLimitKey,
   resolvePendingRequests,
 } from "@/lib/recovery/requests";
 import { recoveryRequestLimited } from "@/lib/recovery/messages";
+import { attemptLockNames } from "@/lib/auth/attempt-limiter";
 import { insertUser, testDatabase, onPostgres } from "@/test/db";
 
 const start = new Date("2026-06-01T12:00:00Z");
@@ -113,7 +115,7 @@ describe("recovery requests (“I can't use any of my methods”)", () => {
       try {
         await holder.query("begin");
         await holder.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [
-          `recovery_requests user:${user.id}`,
+          attemptLockNames([recoveryRequestLimitKey(user.id)])[0],
         ]);
         expect(await open(start)).toEqual({ outcome: "busy" });
       } finally {

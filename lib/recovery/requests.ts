@@ -187,32 +187,29 @@ export async function openRecoveryRequest(
   // Expired requests of the organisation are noticed (and audited once) first, on their own.
   await db.transaction((tx) => noticeExpiredRequests(tx, input.organisationId, now), { behavior: "immediate" });
 
-  // The pending check, the daily count and the insert take the user's turn together: a press
-  // waiting behind another sees its request, never a limit reached by presses still in flight.
+  // The pending check, the daily count and the insert take the user's turn together (the lock of
+  // the user's daily limit): a press waiting behind another sees its request, never a limit
+  // reached by presses still in flight.
   const limit = [recoveryRequestLimitKey(input.userId)];
   try {
-    return await transactionOnKeys(
-      db,
-      [`recovery_requests user:${input.userId}`, ...attemptLockNames(limit)],
-      async (tx): Promise<OpenedRecoveryRequest> => {
-        const pending = await pendingRequestOfUser(tx, input.organisationId, input.userId, now);
-        if (pending) return { outcome: "already_pending", request: pending };
-        const attempt = await reserveAttemptIn(tx, limit, now);
-        if (!attempt.allowed) return { outcome: "limited", retryAt: attempt.retryAt };
-        const request = await insertPendingRequest(tx, input, now);
-        if (!request) throw new Error("a pending recovery request appeared while this user's turn was held");
-        await recordAuditEvent(tx, {
-          type: "recovery_request.created",
-          organisationId: input.organisationId,
-          actorUserId: input.userId,
-          targetUserId: input.userId,
-          context: input.context,
-          details: { requestId: request.id, expiresAt: request.expiresAt.toISOString() },
-          at: now,
-        });
-        return { outcome: "created", request };
-      },
-    );
+    return await transactionOnKeys(db, attemptLockNames(limit), async (tx): Promise<OpenedRecoveryRequest> => {
+      const pending = await pendingRequestOfUser(tx, input.organisationId, input.userId, now);
+      if (pending) return { outcome: "already_pending", request: pending };
+      const attempt = await reserveAttemptIn(tx, limit, now);
+      if (!attempt.allowed) return { outcome: "limited", retryAt: attempt.retryAt };
+      const request = await insertPendingRequest(tx, input, now);
+      if (!request) throw new Error("a pending recovery request appeared while this user's turn was held");
+      await recordAuditEvent(tx, {
+        type: "recovery_request.created",
+        organisationId: input.organisationId,
+        actorUserId: input.userId,
+        targetUserId: input.userId,
+        context: input.context,
+        details: { requestId: request.id, expiresAt: request.expiresAt.toISOString() },
+        at: now,
+      });
+      return { outcome: "created", request };
+    });
   } catch (error) {
     if (!(error instanceof KeysBusyError)) throw error;
     // Presses ahead held the turn past the lock timeout; the one in front may be making the request now.
