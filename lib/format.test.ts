@@ -48,6 +48,21 @@ describe("canonicalTimeZone's memo", () => {
     }
   });
 
+  it("forgets what it kept once a flood of made-up spellings fills it, so memory stays bounded", () => {
+    expect(canonicalTimeZone("asia/tokyo")).toBe("Asia/Tokyo");
+    for (let index = 0; index < 1_000; index++) canonicalTimeZone(`Flood/Zone_${index}`);
+    const spy = vi.spyOn(Intl, "DateTimeFormat").mockImplementation(() => {
+      throw new Error("asked the runtime");
+    });
+    try {
+      // Asked again: the runtime (failing here), so the earlier answer was not kept.
+      expect(canonicalTimeZone("asia/tokyo")).toBeNull();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("answers rightly after a flood of made-up spellings (the memo empties when full)", () => {
     for (let index = 0; index < 5_000; index++) expect(canonicalTimeZone(`Nowhere/Zone_${index}`)).toBeNull();
     expect(canonicalTimeZone("europe/paris")).toBe("Europe/Paris");
