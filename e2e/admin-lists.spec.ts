@@ -150,7 +150,8 @@ test.describe("the users list's filters", () => {
       await page.goto(`/admin/users?group=${finance.id}`);
       await page.getByRole("link", { name: "Clear filters" }).click();
       await expect(page).toHaveURL(/\/admin\/users$/);
-      expect(await listedNames(page)).toHaveLength(5);
+      // Retried: the address changes as the new page starts loading, before its table is there.
+      await expect(page.locator("tbody").getByRole("link")).toHaveCount(5);
     });
   });
 

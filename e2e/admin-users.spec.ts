@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { apiTokens, auditEvents, roles, userRoles, users, type Permission } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
 import { createInvitation } from "@/lib/invitations/invitations";
-import { confirmInDialog, expect, expectNoAxeViolations, submitAndWait, test } from "./fixtures";
+import { confirmInDialog, expect, expectNoAxeViolations, submitAndWait, test, uniqueEmail } from "./fixtures";
 
 const ADMIN: Permission[] = ["users:read", "users:manage", "audit:read"];
 const PHONE = { width: 390, height: 844 };
@@ -279,7 +279,7 @@ test.describe("a user's admin page", () => {
       const invited = await createInvitation(db, {
         organisationId: admin.organisationId,
         invitedByUserId: admin.id,
-        email: `invitee-${Date.now()}@example.com`,
+        email: uniqueEmail("invitee"),
         roleIds: [],
         groupIds: [],
       });
@@ -442,7 +442,7 @@ test("each state of a user's page and the list passes axe and fits a phone", asy
   const invited = await createInvitation(db, {
     organisationId,
     invitedByUserId: admin.id,
-    email: `axe-invitee-${Date.now()}@example.com`,
+    email: uniqueEmail("axe-invitee"),
     roleIds: [],
     groupIds: [],
   });

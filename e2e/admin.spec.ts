@@ -372,9 +372,12 @@ test("the audit log lists security events and filters them", async ({ page, cont
   await page.goto("/admin/audit");
   await page.getByRole("checkbox", { name: "Sign-in", exact: true }).check();
   await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/[?&]area=/);
   await page.getByRole("checkbox", { name: "Wrong password" }).check();
   await page.getByLabel("User", { exact: true }).fill(user.email);
   await page.getByRole("button", { name: "Filter" }).click();
+  // The second filter's page, not the first's (whose rows could already match).
+  await expect(page).toHaveURL(/[?&]user=/);
   const rows = page.getByRole("table").getByRole("row");
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1)).toContainText("sign_in.failed");

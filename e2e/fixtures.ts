@@ -178,6 +178,26 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL("/login");
 }
 
+/**
+ * The lock-out message after ten failures. The lock runs 15 minutes from the first failure and the
+ * message rounds up, so ten slow attempts (over a minute on a busy machine) read "14 minutes".
+ */
+export const LOCKED_FOR_ABOUT_15_MINUTES = /^Too many failed sign-ins\. Try again in 1[45] minutes\.$/;
+
+/**
+ * Reloads until `check` passes: for a page that shows work a background job records (a webhook's
+ * delivery), where one reload can land before the job's write.
+ */
+export async function reloadUntil(page: Page, check: () => Promise<void>, timeout = 15_000) {
+  await expect(async () => {
+    await page.reload();
+    await check();
+  }).toPass({ timeout });
+}
+
+/** An address no other test (in any worker) uses: "nina-1a2b3c4d@example.com". */
+export const uniqueEmail = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+
 /** Signs in through the real form. */
 export async function signInWithForm(page: Page, user: { email: string; password: string }) {
   await page.goto("/login");

@@ -70,7 +70,13 @@ test("a flood of sign-ins gets 503 with Retry-After once the hashing queue is fu
   await page.getByLabel("Email").fill("flood-template@example.com");
   await page.getByLabel("Password").fill("not the password");
   const [signInRequest] = await Promise.all([
-    page.waitForRequest((request) => request.method() === "POST" && Boolean(request.headers()["next-action"])),
+    // The sign-in's own action, not the passkey autofill's, which the page also posts once hydrated.
+    page.waitForRequest(
+      (request) =>
+        request.method() === "POST" &&
+        Boolean(request.headers()["next-action"]) &&
+        (request.postData() ?? "").includes("flood-template@example.com"),
+    ),
     page.getByRole("button", { name: "Sign in", exact: true }).click(),
   ]);
   await expect(page.getByRole("status")).toHaveText("Incorrect email or password.");

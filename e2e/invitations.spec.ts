@@ -14,9 +14,8 @@ import {
   signOut,
   submitAndWait,
   test,
+  uniqueEmail,
 } from "./fixtures";
-
-const uniqueEmail = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
 /** Fills "Invite people" on /admin/users and sends it. */
 async function invite(page: Page, email: string, choices: string[]) {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContextOptions, Page } from "@playwright/test";
 import type { Db } from "@/db";
-import { expect, outboxEmails, submitAndWait } from "./fixtures";
+import { expect, outboxEmails, submitAndWait, uniqueEmail } from "./fixtures";
 
 /** The two sizes every page is looked at: a laptop and a phone. */
 export const VIEWPORTS = [
@@ -90,7 +90,7 @@ export async function walkEveryPage(walk: PageWalk) {
 
   // An invitation, sent from the users page and opened signed out, as the invitee would.
   await show(page, visit, "/admin/users", "admin-users");
-  const invitee = `invitee-${Date.now()}@example.com`;
+  const invitee = uniqueEmail("invitee");
   await page.getByRole("button", { name: "Invite people" }).click();
   const form = page.getByRole("form", { name: "Invite people" });
   await form.getByLabel("Email address").fill(invitee);

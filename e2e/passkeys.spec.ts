@@ -161,9 +161,19 @@ async function injectPasskey(
  * waiting autofill request by itself, so the test can choose which path runs.
  */
 async function loginPageThenPasskey(page: Page, addToAuthenticator: () => Promise<void>) {
-  const autofillOptions = page.waitForResponse((response) => response.request().method() === "POST");
+  await page.addInitScript(() => {
+    const marked = window as unknown as { __autofillWaiting?: boolean; __autofillWatched?: boolean };
+    if (marked.__autofillWatched) return;
+    marked.__autofillWatched = true;
+    const get = navigator.credentials.get.bind(navigator.credentials);
+    navigator.credentials.get = (options) => {
+      if (options?.mediation === "conditional") marked.__autofillWaiting = true;
+      return get(options);
+    };
+  });
   await page.goto(`${origin()}/login`);
-  await autofillOptions;
+  await page.waitForFunction(() => (window as unknown as { __autofillWaiting?: boolean }).__autofillWaiting === true);
+  // The page has asked; a moment more for the browser to register the request behind the call.
   await page.waitForTimeout(300);
   await addToAuthenticator();
 }

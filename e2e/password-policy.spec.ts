@@ -1,8 +1,7 @@
-import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
 import { createEmailLink } from "@/lib/email-links";
-import { expect, expectNoAxeViolations, failOnServerErrors, submitAndWait, test } from "./fixtures";
+import { expect, expectNoAxeViolations, failOnServerErrors, submitAndWait, test, uniqueEmail } from "./fixtures";
 
 const COMMON =
   "This password is one of the most common passwords, so it would be guessed quickly. Choose another: a few unrelated words make a strong one.";
@@ -48,7 +47,7 @@ test("a common password and the user's own email address are refused as a new pa
 test("an invitee cannot choose a common password or their own email address", async ({ page, db, createUser }) => {
   const noServerErrors = failOnServerErrors(page);
   const colleague = await createUser();
-  const email = `invitee-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const email = uniqueEmail("invitee");
   const invitee = (
     await db
       .insert(users)

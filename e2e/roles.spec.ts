@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { groupMembers, groupRoles, groups, roles, userRoles, type Permission } from "@/db/schema";
 import { expectContentFits } from "./content-fits";
 import { confirmInDialog, expect, expectNoAxeViolations, failOnServerErrors, test } from "./fixtures";
@@ -93,7 +93,13 @@ test("a role's page: created, changed (the audit log names it, before → after)
   await page.getByLabel("Role name").fill("Helpdesk");
   await page.getByRole("button", { name: "Create role" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Role “Helpdesk” created." })).toBeVisible();
-  const helpdesk = (await db.select().from(roles).where(eq(roles.name, "Helpdesk"))).at(-1)!;
+  // This organisation's: another test may name a role "Helpdesk" in its own organisation meanwhile.
+  const helpdesk = (
+    await db
+      .select()
+      .from(roles)
+      .where(and(eq(roles.organisationId, admin.organisationId), eq(roles.name, "Helpdesk")))
+  )[0]!;
   await expect(page).toHaveURL(`/admin/roles/${helpdesk.id}?created=1`);
 
   for (const size of [

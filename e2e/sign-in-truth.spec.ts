@@ -80,16 +80,17 @@ test("a right password then wrong codes until paused: last sign-in stays 'Never'
   });
 
   await test.step("when the pause ends the countdown says so and the form opens by itself; a right code completes the sign-in", async () => {
-    // The pause ends in a few seconds: as if the failures were nearly fifteen minutes old.
+    // The pause ends in 20 seconds, as if the failures were nearly fifteen minutes old: long enough
+    // for the reload below to render the countdown on a busy machine.
     await db
       .update(signInFailures)
-      .set({ createdAt: new Date(Date.now() - 15 * 60_000 + 6_000) })
+      .set({ createdAt: new Date(Date.now() - 15 * 60_000 + 20_000) })
       .where(and(eq(signInFailures.scope, "second_factor"), eq(signInFailures.key, String(user.id))));
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.reload();
     await expect(page.getByText("You can try again in about 1 minute.")).toBeVisible();
     await expect(page.getByLabel("Code")).toBeDisabled();
-    await expect(page.getByLabel("Code")).toBeEnabled({ timeout: 15_000 });
+    await expect(page.getByLabel("Code")).toBeEnabled({ timeout: 35_000 });
     await page.getByLabel("Code").fill(await freshTotpCode(db, user, user.totpSecret!));
     await page.getByRole("button", { name: "Verify" }).click();
     await expect(page).toHaveURL("/");

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { auditEvents, organisations } from "@/db/schema";
-import { expect, freshTotpCode, signInWithForm, signOut, test } from "./fixtures";
+import { expect, freshTotpCode, LOCKED_FOR_ABOUT_15_MINUTES, signInWithForm, signOut, test } from "./fixtures";
 
 // Each journey makes twenty or more password checks (argon2 at OWASP parameters) and waits out slow-downs:
 // on a busy two-core machine that can pass a minute.
@@ -17,7 +17,7 @@ test("ten wrong passwords from one address lock that address out of the account,
     await expect(page.getByRole("status")).toHaveText("Incorrect email or password.");
   }
   await signInWithForm(page, user);
-  await expect(page.getByRole("status")).toHaveText("Too many failed sign-ins. Try again in 15 minutes.");
+  await expect(page.getByRole("status")).toHaveText(LOCKED_FOR_ABOUT_15_MINUTES);
   await expect(page).toHaveURL("/login");
 
   // The owner, from another address, is not locked out by a guesser's failures.

@@ -4,7 +4,7 @@ import { sessions, users } from "@/db/schema";
 import { createApiToken } from "@/lib/api/tokens";
 import { sessionCookie } from "@/lib/auth/cookie-definitions";
 import { createSession } from "@/lib/auth/sessions";
-import { expect, freshTotpCode, signInWithForm, signOut, test } from "./fixtures";
+import { expect, freshTotpCode, LOCKED_FOR_ABOUT_15_MINUTES, signInWithForm, signOut, test } from "./fixtures";
 
 /*
  * Two instances of the same build, A (the suite's usual server) and B
@@ -161,7 +161,7 @@ test("the sign-in throttle counts failures on both instances together", async ({
   }
   for (const onPage of [page, pageOnB]) {
     await signInWithForm(onPage, user);
-    await expect(onPage.getByRole("status")).toHaveText("Too many failed sign-ins. Try again in 15 minutes.");
+    await expect(onPage.getByRole("status")).toHaveText(LOCKED_FOR_ABOUT_15_MINUTES);
     await expect(onPage).toHaveURL("/login");
   }
   await pageOnB.context().close();

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { webhookDeliveries } from "@/db/schema";
 import { verifyWebhookSignature } from "@/lib/webhooks/signing";
-import { expect, expectNoAxeViolations, failOnServerErrors, test } from "./fixtures";
+import { expect, expectNoAxeViolations, failOnServerErrors, reloadUntil, test } from "./fixtures";
 
 type Received = { id: string; timestamp: string; signature: string; body: string; type: string; answered: number };
 
@@ -97,9 +97,9 @@ test("an administrator streams the audit log to a signed webhook that retries", 
       expect(retried!.answered).toBe(204);
       expect(retried!.id).toBe(failed!.id);
       expect(verifyWebhookSignature(secret, retried!, retried!.body)).toBe(true);
-      await page.reload();
+      // The receiver has answered; the worker records the outcome just after.
       const row = page.getByRole("row", { name: /webhook\.created/ });
-      await expect(row).toContainText("Delivered");
+      await reloadUntil(page, () => expect(row).toContainText("Delivered", { timeout: 1_000 }));
       await expect(row.getByRole("cell").nth(2)).toHaveText("2");
       await expectNoAxeViolations(page);
       await shot("retried-and-delivered");
@@ -110,8 +110,9 @@ test("an administrator streams the audit log to a signed webhook that retries", 
       await page.getByRole("button", { name: "Send test event" }).click();
       await expect(page.getByText(/Test event queued/)).toBeVisible();
       await expect.poll(() => receiver.received.some((entry) => entry.type === "webhook.test")).toBe(true);
-      await page.reload();
-      await expect(page.getByRole("row", { name: /webhook\.test/ })).toContainText("HTTP 500");
+      await reloadUntil(page, () =>
+        expect(page.getByRole("row", { name: /webhook\.test/ })).toContainText("HTTP 500", { timeout: 1_000 }),
+      );
       await expectNoAxeViolations(page);
       await shot("failure-in-log");
     });
@@ -121,7 +122,8 @@ test("an administrator streams the audit log to a signed webhook that retries", 
       // Give up at once rather than wait for eight attempts (the backoff is unit-tested).
       await db
         .update(webhookDeliveries)
-        .set({ state: "failed" })
+        // Lease cleared too: a retry in flight then cannot write "pending" back over it.
+        .set({ state: "failed", leasedUntil: null })
         .where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.state, "pending")));
       receiver.state.failNext = 0;
       await page.reload();
@@ -142,8 +144,9 @@ test("an administrator streams the audit log to a signed webhook that retries", 
         .toBe(1);
       const delivered = receiver.received.find((entry) => entry.type === "webhook.test" && entry.answered === 204)!;
       expect(verifyWebhookSignature(secret, delivered, delivered.body)).toBe(true);
-      await page.reload();
-      await expect(page.getByRole("row", { name: /webhook\.test/ })).toContainText("Delivered");
+      await reloadUntil(page, () =>
+        expect(page.getByRole("row", { name: /webhook\.test/ })).toContainText("Delivered", { timeout: 1_000 }),
+      );
     });
 
     await test.step("admin actions arrive as audit events", async () => {
