@@ -522,10 +522,23 @@ test("settings apply to everyone: a holder of settings:manage alone cannot chang
   expect(
     (await db.select().from(organisations).where(eq(organisations.id, admin.organisationId)))[0]!.twoFactorPolicy,
   ).toBe("required");
+  // Nor may they test Duo's connection, which signs with the saved secret (the button is not offered).
+  const duoTest = allServerActions().find((action) => action.name === "testDuoConnectionAction")!;
+  const duoReplay = await otherContext.request.fetch(save.url(), {
+    method: "POST",
+    headers: { ...headers, "next-action": duoTest.id },
+    data: Buffer.from(body, "latin1"),
+    maxRedirects: 0,
+  });
+  expect(duoReplay.status()).toBe(403);
   const refused = await db
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.actorUserId, settingsOnly.id), eq(auditEvents.type, "access.refused")));
-  expect(refused.map((event) => event.details)).toEqual([{ action: "settings.update", reason: "above_rank" }]);
+    .where(and(eq(auditEvents.actorUserId, settingsOnly.id), eq(auditEvents.type, "access.refused")))
+    .orderBy(auditEvents.id);
+  expect(refused.map((event) => event.details)).toEqual([
+    { action: "settings.update", reason: "above_rank" },
+    { action: "settings.duo_test", reason: "above_rank" },
+  ]);
   await otherContext.close();
 });

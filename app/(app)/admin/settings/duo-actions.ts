@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { formAction } from "@/lib/action";
-import { requirePermission } from "@/lib/auth/guards";
+import { requireSettingsAdmin } from "@/lib/admin/settings-admin";
 import { testDuoConnection } from "@/lib/data/organisation-settings";
 import { inMinutes } from "@/lib/messages";
 import { duoKeyFields } from "@/lib/two-factor/duo/settings-schema";
@@ -18,10 +18,12 @@ const RESULT_MESSAGES = {
 /**
  * "Test connection": Duo's health check with the keys typed in the form, or
  * the saved ones where a field is empty. Nothing is saved; each press that
- * would call out counts against the organisation's limit.
+ * would call out counts against the organisation's limit. Guarded as saving
+ * the settings is: it signs requests with the organisation's saved secret and
+ * spends the organisation's tests, so it is offered only with the Save button.
  */
 export const testDuoConnectionAction = formAction({
-  guard: () => requirePermission("settings:manage"),
+  guard: () => requireSettingsAdmin("settings.duo_test"),
   schema: z.object(duoKeyFields),
   async handler(input, current) {
     const test = await testDuoConnection(current, input);
